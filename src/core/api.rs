@@ -1,0 +1,402 @@
+//! Typed Kubernetes objects as podplay understands them (the `spec` side).
+//!
+//! Field names follow the Kubernetes API (`core/v1`), in Rust's snake case; the
+//! manifest decoder (`crate::core::manifest`) fills these from YAML and applies
+//! the API server's defaults, so the engine never sees an unset field that the
+//! API server would have defaulted. Fields the engine does not simulate are not
+//! modelled here; the decoder accepts them (they are valid Kubernetes) and says
+//! so in a warning.
+
+use std::collections::BTreeMap;
+
+/// A place in the manifest text: 1-based line and column.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos {
+    pub line: u32,
+    pub col: u32,
+}
+
+impl std::fmt::Display for Pos {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.line, self.col)
+    }
+}
+
+/// `metadata` of any object.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ObjectMeta {
+    pub name: String,
+    /// Defaulted to `default`.
+    pub namespace: String,
+    pub labels: BTreeMap<String, String>,
+    pub annotations: BTreeMap<String, String>,
+    /// Where the object starts in the manifest text.
+    pub pos: Pos,
+}
+
+/// One decoded object from a manifest.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Object {
+    Pod(Pod),
+    Service(Service),
+}
+
+impl Object {
+    pub fn meta(&self) -> &ObjectMeta {
+        match self {
+            Object::Pod(p) => &p.metadata,
+            Object::Service(s) => &s.metadata,
+        }
+    }
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Object::Pod(_) => "Pod",
+            Object::Service(_) => "Service",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pod {
+    pub metadata: ObjectMeta,
+    pub spec: PodSpec,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RestartPolicy {
+    Always,
+    OnFailure,
+    Never,
+}
+
+impl RestartPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RestartPolicy::Always => "Always",
+            RestartPolicy::OnFailure => "OnFailure",
+            RestartPolicy::Never => "Never",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PodSpec {
+    pub init_containers: Vec<Container>,
+    pub containers: Vec<Container>,
+    /// Defaulted to `Always`.
+    pub restart_policy: RestartPolicy,
+    /// Defaulted to 30.
+    pub termination_grace_period_seconds: i64,
+    pub active_deadline_seconds: Option<i64>,
+    pub volumes: Vec<Volume>,
+    pub node_name: Option<String>,
+    pub node_selector: BTreeMap<String, String>,
+    pub hostname: Option<String>,
+    pub subdomain: Option<String>,
+    /// Defaulted to `default-scheduler`.
+    pub scheduler_name: String,
+    /// Defaulted to `ClusterFirst`.
+    pub dns_policy: String,
+    /// Defaulted to `default`.
+    pub service_account_name: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PullPolicy {
+    Always,
+    IfNotPresent,
+    Never,
+}
+
+impl PullPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PullPolicy::Always => "Always",
+            PullPolicy::IfNotPresent => "IfNotPresent",
+            PullPolicy::Never => "Never",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Container {
+    pub name: String,
+    pub image: String,
+    /// Defaulted as the API server does: `Always` for `:latest` or no tag, else `IfNotPresent`.
+    pub image_pull_policy: PullPolicy,
+    pub command: Vec<String>,
+    pub args: Vec<String>,
+    pub working_dir: Option<String>,
+    pub ports: Vec<ContainerPort>,
+    pub env: Vec<EnvVar>,
+    pub resources: Resources,
+    pub volume_mounts: Vec<VolumeMount>,
+    pub liveness_probe: Option<Probe>,
+    pub readiness_probe: Option<Probe>,
+    pub startup_probe: Option<Probe>,
+    pub lifecycle: Lifecycle,
+    /// Only valid on init containers: `Always` makes a native sidecar.
+    pub restart_policy: Option<RestartPolicy>,
+    /// Defaulted to `/dev/termination-log`.
+    pub termination_message_path: String,
+    /// Defaulted to `File`.
+    pub termination_message_policy: String,
+    /// Where the container's entry starts in the manifest text.
+    pub pos: Pos,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContainerPort {
+    pub name: Option<String>,
+    pub container_port: i32,
+    /// Defaulted to `TCP`.
+    pub protocol: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnvVar {
+    pub name: String,
+    /// `value`, or None when `valueFrom` is used (its source is not simulated).
+    pub value: Option<String>,
+}
+
+/// CPU in millicores, memory in bytes, as parsed from Kubernetes quantities.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ResourceList {
+    pub cpu_millis: Option<i64>,
+    pub memory_bytes: Option<i64>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Resources {
+    pub requests: ResourceList,
+    pub limits: ResourceList,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VolumeMount {
+    pub name: String,
+    pub mount_path: String,
+    pub read_only: bool,
+    pub sub_path: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Volume {
+    pub name: String,
+    pub source: VolumeSource,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VolumeSource {
+    EmptyDir,
+    ConfigMap { name: String },
+    Secret { secret_name: String },
+    HostPath { path: String },
+    PersistentVolumeClaim { claim_name: String },
+    /// Any other volume type (its key, e.g. `projected`): mounted, but empty.
+    Other(String),
+}
+
+/// A port given by number or by the name of a container port.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PortRef {
+    Number(i32),
+    Name(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpHeader {
+    pub name: String,
+    pub value: String,
+}
+
+/// A probe's or a lifecycle hook's action.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Handler {
+    Exec {
+        command: Vec<String>,
+    },
+    HttpGet {
+        /// Defaulted to `/`.
+        path: String,
+        port: PortRef,
+        host: Option<String>,
+        /// Defaulted to `HTTP`.
+        scheme: String,
+        http_headers: Vec<HttpHeader>,
+    },
+    TcpSocket {
+        port: PortRef,
+        host: Option<String>,
+    },
+    Grpc {
+        port: i32,
+        service: Option<String>,
+    },
+    /// Lifecycle hooks only (`lifecycle.preStop.sleep`).
+    Sleep {
+        seconds: i64,
+    },
+}
+
+impl Handler {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Handler::Exec { .. } => "exec",
+            Handler::HttpGet { .. } => "httpGet",
+            Handler::TcpSocket { .. } => "tcpSocket",
+            Handler::Grpc { .. } => "grpc",
+            Handler::Sleep { .. } => "sleep",
+        }
+    }
+}
+
+/// A probe with the API server's defaults applied
+/// (`pkg/apis/core/v1/defaults.go`: `SetDefaults_Probe`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Probe {
+    pub handler: Handler,
+    /// Default 0.
+    pub initial_delay_seconds: i32,
+    /// Default 1.
+    pub timeout_seconds: i32,
+    /// Default 10.
+    pub period_seconds: i32,
+    /// Default 1 (must be 1 for liveness and startup).
+    pub success_threshold: i32,
+    /// Default 3.
+    pub failure_threshold: i32,
+    pub termination_grace_period_seconds: Option<i64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Lifecycle {
+    pub post_start: Option<Handler>,
+    pub pre_stop: Option<Handler>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Service {
+    pub metadata: ObjectMeta,
+    pub spec: ServiceSpec,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceSpec {
+    pub selector: BTreeMap<String, String>,
+    pub ports: Vec<ServicePort>,
+    /// `None` until allocated; `Some("None")` for a headless Service.
+    pub cluster_ip: Option<String>,
+    /// Defaulted to `ClusterIP`.
+    pub type_: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServicePort {
+    pub name: Option<String>,
+    /// Defaulted to `TCP`.
+    pub protocol: String,
+    pub port: i32,
+    /// Defaulted to `port`.
+    pub target_port: PortRef,
+}
+
+/// Parses a Kubernetes quantity (`100m`, `0.5`, `128Mi`, `1G`, `1e3`) into an
+/// integer of the given base unit scaled by `scale` (1000 for CPU millicores,
+/// 1 for bytes). Returns None for text that is not a quantity or overflows.
+pub fn parse_quantity(text: &str, scale: i64) -> Option<i64> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let (number, suffix) = match text.find(|c: char| c.is_ascii_alphabetic()) {
+        Some(i) => (&text[..i], &text[i..]),
+        None => (text, ""),
+    };
+    // Decimal exponent form: 1e3, 1E3.
+    if (suffix.starts_with('e') || suffix.starts_with('E')) && suffix.len() > 1 {
+        let exp: i32 = suffix[1..].parse().ok()?;
+        let base = parse_decimal(number)?;
+        return scale_decimal(base, exp, scale, 1);
+    }
+    let (mult, exp10): (i64, i32) = match suffix {
+        "" => (1, 0),
+        "m" => (1, -3),
+        "k" => (1, 3),
+        "M" => (1, 6),
+        "G" => (1, 9),
+        "T" => (1, 12),
+        "P" => (1, 15),
+        "E" => (1, 18),
+        "Ki" => (1 << 10, 0),
+        "Mi" => (1 << 20, 0),
+        "Gi" => (1 << 30, 0),
+        "Ti" => (1 << 40, 0),
+        "Pi" => (1 << 50, 0),
+        "Ei" => (1 << 60, 0),
+        _ => return None,
+    };
+    let base = parse_decimal(number)?;
+    scale_decimal(base, exp10, scale, mult)
+}
+
+/// A decimal as (digits, exponent): `1.25` → (125, -2).
+fn parse_decimal(text: &str) -> Option<(i128, i32)> {
+    let text = text.strip_prefix('+').unwrap_or(text);
+    if text.is_empty() || text.starts_with('-') {
+        return None;
+    }
+    let (int, frac) = match text.split_once('.') {
+        Some((a, b)) => (a, b),
+        None => (text, ""),
+    };
+    if int.is_empty() && frac.is_empty() {
+        return None;
+    }
+    if !int.chars().all(|c| c.is_ascii_digit()) || !frac.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    if int.len() + frac.len() > 30 {
+        return None;
+    }
+    let digits: i128 = format!("{int}{frac}").parse().ok()?;
+    Some((digits, -(frac.len() as i32)))
+}
+
+/// digits × scale × mult × 10^(exp + exp10), rounded up as Kubernetes rounds quantities.
+fn scale_decimal((digits, exp): (i128, i32), exp10: i32, scale: i64, mult: i64) -> Option<i64> {
+    let mut value = digits.checked_mul(scale as i128)?.checked_mul(mult as i128)?;
+    let e = exp + exp10;
+    if e >= 0 {
+        for _ in 0..e {
+            value = value.checked_mul(10)?;
+        }
+    } else {
+        let mut div: i128 = 1;
+        for _ in 0..(-e).min(38) {
+            div = div.checked_mul(10)?;
+        }
+        value = (value + div - 1) / div;
+    }
+    i64::try_from(value).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantities_parse_like_kubernetes() {
+        assert_eq!(parse_quantity("100m", 1000), Some(100));
+        assert_eq!(parse_quantity("0.5", 1000), Some(500));
+        assert_eq!(parse_quantity("2", 1000), Some(2000));
+        assert_eq!(parse_quantity("128Mi", 1), Some(128 * 1024 * 1024));
+        assert_eq!(parse_quantity("1G", 1), Some(1_000_000_000));
+        assert_eq!(parse_quantity("1e3", 1), Some(1000));
+        assert_eq!(parse_quantity("1.5Gi", 1), Some(1610612736));
+        assert_eq!(parse_quantity("abc", 1), None);
+        assert_eq!(parse_quantity("-1", 1), None);
+        assert_eq!(parse_quantity("99999999999999Ei", 1), None);
+    }
+}

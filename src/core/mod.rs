@@ -1,0 +1,9 @@
+//! The simulation core: pure Rust, no browser APIs, no wall clock, no global RNG.
+//!
+//! Data path: manifest text → [`manifest`] (typed [`api`] objects) → [`engine`]
+//! (simulation events, [`status`] snapshots) → views ([`kubectl`], [`json`]).
+
+pub mod api;
+pub mod rng;
+pub mod status;
+pub mod time;

@@ -1,0 +1,243 @@
+//! The `status` side of objects, as the kubelet and the control plane report it,
+//! and the `v1 Event`s they record. Times are virtual milliseconds
+//! (`crate::core::time::Millis`) since the simulation epoch.
+
+use crate::core::time::Millis;
+use std::net::Ipv4Addr;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PodPhase {
+    Pending,
+    Running,
+    Succeeded,
+    Failed,
+    Unknown,
+}
+
+impl PodPhase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PodPhase::Pending => "Pending",
+            PodPhase::Running => "Running",
+            PodPhase::Succeeded => "Succeeded",
+            PodPhase::Failed => "Failed",
+            PodPhase::Unknown => "Unknown",
+        }
+    }
+}
+
+/// Pod condition types, in the order the kubelet lists them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ConditionType {
+    PodReadyToStartContainers,
+    Initialized,
+    Ready,
+    ContainersReady,
+    PodScheduled,
+}
+
+impl ConditionType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConditionType::PodReadyToStartContainers => "PodReadyToStartContainers",
+            ConditionType::Initialized => "Initialized",
+            ConditionType::Ready => "Ready",
+            ConditionType::ContainersReady => "ContainersReady",
+            ConditionType::PodScheduled => "PodScheduled",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PodCondition {
+    pub type_: ConditionType,
+    pub status: bool,
+    pub last_transition_ms: Millis,
+    /// e.g. `ContainersNotReady`, `PodCompleted`, `Unschedulable`, `ContainersNotInitialized`.
+    pub reason: Option<String>,
+    /// e.g. `containers with unready status: [web]`.
+    pub message: Option<String>,
+}
+
+/// Why a container is waiting.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Waiting {
+    /// ContainerCreating, PodInitializing, ErrImagePull, ImagePullBackOff,
+    /// CrashLoopBackOff, CreateContainerConfigError, InvalidImageName, ...
+    pub reason: String,
+    pub message: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Terminated {
+    pub exit_code: i32,
+    /// Completed, Error, OOMKilled, ContainerCannotRun, StartError, ...
+    pub reason: String,
+    pub message: Option<String>,
+    pub signal: Option<i32>,
+    pub started_at_ms: Millis,
+    pub finished_at_ms: Millis,
+    pub container_id: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ContainerState {
+    Waiting(Waiting),
+    Running { started_at_ms: Millis },
+    Terminated(Terminated),
+}
+
+impl ContainerState {
+    pub fn waiting(reason: &str) -> Self {
+        ContainerState::Waiting(Waiting { reason: reason.to_string(), message: None })
+    }
+    pub fn is_running(&self) -> bool {
+        matches!(self, ContainerState::Running { .. })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContainerStatus {
+    pub name: String,
+    pub image: String,
+    /// Empty until the image has been pulled.
+    pub image_id: String,
+    /// Empty until a container has been created.
+    pub container_id: String,
+    pub state: ContainerState,
+    /// The previous termination, once the container has restarted.
+    pub last_state: Option<ContainerState>,
+    pub ready: bool,
+    pub restart_count: i32,
+    /// None for a container never created; Some(false) until its startup probe passes.
+    pub started: Option<bool>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PodStatus {
+    pub phase: PodPhase,
+    pub conditions: Vec<PodCondition>,
+    pub host_ip: Option<Ipv4Addr>,
+    pub pod_ip: Option<Ipv4Addr>,
+    pub start_time_ms: Option<Millis>,
+    pub init_container_statuses: Vec<ContainerStatus>,
+    pub container_statuses: Vec<ContainerStatus>,
+    /// Guaranteed, Burstable or BestEffort.
+    pub qos_class: &'static str,
+    /// Pod-level reason, e.g. `DeadlineExceeded`, `Evicted`.
+    pub reason: Option<String>,
+    pub message: Option<String>,
+}
+
+impl PodStatus {
+    pub fn condition(&self, t: ConditionType) -> Option<&PodCondition> {
+        self.conditions.iter().find(|c| c.type_ == t)
+    }
+    pub fn is_ready(&self) -> bool {
+        self.condition(ConditionType::Ready).is_some_and(|c| c.status)
+    }
+}
+
+/// `metadata` the API server fills in for a live Pod.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerMeta {
+    pub uid: String,
+    pub creation_ms: Millis,
+    pub resource_version: u64,
+    pub deletion_ms: Option<Millis>,
+    pub deletion_grace_period_seconds: Option<i64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EventType {
+    Normal,
+    Warning,
+}
+
+impl EventType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::Normal => "Normal",
+            EventType::Warning => "Warning",
+        }
+    }
+}
+
+/// The object an event is about.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ObjectRef {
+    pub kind: &'static str,
+    pub namespace: String,
+    pub name: String,
+    pub uid: String,
+    /// e.g. `spec.containers{web}`.
+    pub field_path: Option<String>,
+}
+
+/// A `v1 Event`. Repeats of the same (object, reason, message, source) within
+/// the correlator's window are folded into one event whose count grows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    /// `<object name>.<hex>` as the recorder names it.
+    pub name: String,
+    pub type_: EventType,
+    pub reason: String,
+    pub message: String,
+    pub involved: ObjectRef,
+    /// `kubelet` or `default-scheduler`.
+    pub source_component: &'static str,
+    pub source_host: Option<String>,
+    pub count: u32,
+    pub first_ms: Millis,
+    pub last_ms: Millis,
+}
+
+/// A Pod as the API server would return it at one instant: the spec the user
+/// gave (shared, never copied per change), what the server filled in, and the
+/// status the kubelet reported.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PodSnapshot {
+    pub pod: std::sync::Arc<crate::core::api::Pod>,
+    pub server: ServerMeta,
+    /// `spec.nodeName` once the scheduler has bound the Pod.
+    pub node_name: Option<String>,
+    pub status: PodStatus,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceSnapshot {
+    pub service: std::sync::Arc<crate::core::api::Service>,
+    pub server: ServerMeta,
+    /// None for a headless Service (`clusterIP: None`).
+    pub cluster_ip: Option<Ipv4Addr>,
+}
+
+/// One endpoint of an EndpointSlice, with the conditions the EndpointSlice
+/// controller sets (`pkg/controller/endpointslice`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Endpoint {
+    pub ip: Ipv4Addr,
+    pub ready: bool,
+    pub serving: bool,
+    pub terminating: bool,
+    pub pod_name: String,
+    pub node_name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EndpointPort {
+    pub name: Option<String>,
+    pub port: i32,
+    pub protocol: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EndpointSliceSnapshot {
+    /// `<service>-<5 random chars>`.
+    pub name: String,
+    pub namespace: String,
+    pub service_name: String,
+    pub server: ServerMeta,
+    pub ports: Vec<EndpointPort>,
+    pub endpoints: Vec<Endpoint>,
+}
