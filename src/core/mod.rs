@@ -7,3 +7,5 @@ pub mod api;
 pub mod rng;
 pub mod status;
 pub mod time;
+pub mod kubectl;
+pub mod json;

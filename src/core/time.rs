@@ -32,6 +32,28 @@ pub fn rfc3339_micro(ms: Millis) -> String {
     format!("{}.{:06}Z", &base[..base.len() - 1], (ms % 1000) * 1000)
 }
 
+/// Go's `time.RFC1123Z` layout in UTC (`Mon, 02 Jan 2006 15:04:05 -0700`), as
+/// `kubectl describe` prints times (e.g. `Thu, 01 Jan 2026 00:00:05 +0000`).
+pub fn rfc1123z(ms: Millis) -> String {
+    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let secs = EPOCH_UNIX_SECONDS + (ms / 1000) as i64;
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    // 1970-01-01 was a Thursday.
+    let weekday = DAYS[(days + 4).rem_euclid(7) as usize];
+    let month = MONTHS[(m as usize).saturating_sub(1) % 12];
+    format!(
+        "{weekday}, {d:02} {month} {y:04} {:02}:{:02}:{:02} +0000",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
 /// Howard Hinnant's days-to-civil algorithm.
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
@@ -166,6 +188,8 @@ mod tests {
         assert_eq!(rfc3339(12_345), "2026-01-01T00:00:12Z");
         assert_eq!(rfc3339(59 * 86_400_000), "2026-03-01T00:00:00Z");
         assert_eq!(rfc3339_micro(1_500), "2026-01-01T00:00:01.500000Z");
+        assert_eq!(rfc1123z(5_000), "Thu, 01 Jan 2026 00:00:05 +0000");
+        assert_eq!(rfc1123z(59 * 86_400_000 + 3_723_000), "Sun, 01 Mar 2026 01:02:03 +0000");
     }
 
     #[test]

@@ -1,0 +1,576 @@
+//! Objects as the API server returns them, as `serde_json::Value`s whose key
+//! order is what the API server emits: Go's `encoding/json` writes struct
+//! fields in declaration order (`k8s.io/api/core/v1/types.go`,
+//! `k8s.io/api/discovery/v1/types.go`, `k8s.io/apimachinery/pkg/apis/meta/v1/types.go`),
+//! so `kind` and `apiVersion` (the inlined `TypeMeta`) come first, then
+//! `metadata`, `spec`, `status`. Fields tagged `omitempty` are left out when
+//! empty exactly as Go leaves them out: empty strings, zero numbers, false,
+//! nil pointers, empty slices and maps — but never structs, which is why
+//! `resources: {}`, `lastState: {}` and `lastProbeTime: null` appear.
+//!
+//! Not modelled: `managedFields` (kubectl hides them by default), the
+//! service-account token volume the ServiceAccount admission plugin adds, and
+//! the kubelet's newer per-container status fields (`volumeMounts`, `resources`, `user`).
+
+use crate::core::api::{Container, Handler, PortRef, Probe, ResourceList, VolumeSource};
+use crate::core::status::{
+    ContainerState, ContainerStatus, EndpointSliceSnapshot, Event, PodSnapshot, ServerMeta, ServiceSnapshot,
+};
+use crate::core::time::{rfc3339, rfc3339_micro, Millis};
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+/// A CPU quantity as `resource.Quantity.String()` prints millicores:
+/// `100m`, `1`, `1500m`.
+pub fn format_cpu(millis: i64) -> String {
+    if millis % 1000 == 0 {
+        (millis / 1000).to_string()
+    } else {
+        format!("{millis}m")
+    }
+}
+
+/// A memory quantity in canonical form. The suffix the user wrote is not kept,
+/// so the binary form is preferred when exact (`134217728` → `128Mi`), then
+/// the decimal one (`1000000000` → `1G`), else plain bytes.
+pub fn format_memory(bytes: i64) -> String {
+    if bytes == 0 {
+        return "0".to_string();
+    }
+    const BINARY: [(&str, i64); 6] =
+        [("Ei", 1 << 60), ("Pi", 1 << 50), ("Ti", 1 << 40), ("Gi", 1 << 30), ("Mi", 1 << 20), ("Ki", 1 << 10)];
+    const DECIMAL: [(&str, i64); 6] = [
+        ("E", 1_000_000_000_000_000_000),
+        ("P", 1_000_000_000_000_000),
+        ("T", 1_000_000_000_000),
+        ("G", 1_000_000_000),
+        ("M", 1_000_000),
+        ("k", 1_000),
+    ];
+    for (suffix, unit) in BINARY.iter().chain(DECIMAL.iter()) {
+        if bytes % unit == 0 {
+            return format!("{}{suffix}", bytes / unit);
+        }
+    }
+    bytes.to_string()
+}
+
+/// Inserts a string unless it is empty (`omitempty`).
+fn put_str(m: &mut Map<String, Value>, key: &str, value: &str) {
+    if !value.is_empty() {
+        m.insert(key.to_string(), Value::from(value));
+    }
+}
+
+/// Inserts a map unless it is empty (`omitempty`); Go sorts map keys.
+fn put_map(m: &mut Map<String, Value>, key: &str, value: &BTreeMap<String, String>) {
+    if !value.is_empty() {
+        let obj: Map<String, Value> = value.iter().map(|(k, v)| (k.clone(), Value::from(v.as_str()))).collect();
+        m.insert(key.to_string(), Value::Object(obj));
+    }
+}
+
+/// Inserts an array unless it is empty (`omitempty`).
+fn put_vec(m: &mut Map<String, Value>, key: &str, value: Vec<Value>) {
+    if !value.is_empty() {
+        m.insert(key.to_string(), Value::Array(value));
+    }
+}
+
+/// `ObjectMeta` for an object the API server has stored.
+#[allow(clippy::too_many_arguments)]
+fn object_meta(
+    name: &str,
+    generate_name: Option<&str>,
+    namespace: &str,
+    server: &ServerMeta,
+    labels: &BTreeMap<String, String>,
+    annotations: &BTreeMap<String, String>,
+    owner_references: Vec<Value>,
+) -> Value {
+    let mut m = Map::new();
+    put_str(&mut m, "name", name);
+    if let Some(g) = generate_name {
+        put_str(&mut m, "generateName", g);
+    }
+    put_str(&mut m, "namespace", namespace);
+    put_str(&mut m, "uid", &server.uid);
+    m.insert("resourceVersion".into(), Value::from(server.resource_version.to_string()));
+    m.insert("creationTimestamp".into(), Value::from(rfc3339(server.creation_ms)));
+    if let Some(d) = server.deletion_ms {
+        m.insert("deletionTimestamp".into(), Value::from(rfc3339(d)));
+    }
+    if let Some(g) = server.deletion_grace_period_seconds {
+        m.insert("deletionGracePeriodSeconds".into(), Value::from(g));
+    }
+    put_map(&mut m, "labels", labels);
+    put_map(&mut m, "annotations", annotations);
+    put_vec(&mut m, "ownerReferences", owner_references);
+    Value::Object(m)
+}
+
+fn int_or_string(p: &PortRef) -> Value {
+    match p {
+        PortRef::Number(n) => Value::from(*n),
+        PortRef::Name(s) => Value::from(s.as_str()),
+    }
+}
+
+/// A `ProbeHandler` / `LifecycleHandler` as `{"exec": …}`, `{"httpGet": …}`, ….
+fn handler_json(h: &Handler) -> (&'static str, Value) {
+    match h {
+        Handler::Exec { command } => ("exec", json!({ "command": command })),
+        Handler::HttpGet { path, port, host, scheme, http_headers } => {
+            let mut m = Map::new();
+            put_str(&mut m, "path", path);
+            m.insert("port".into(), int_or_string(port));
+            put_str(&mut m, "host", host.as_deref().unwrap_or(""));
+            put_str(&mut m, "scheme", scheme);
+            let headers = http_headers.iter().map(|h| json!({ "name": h.name, "value": h.value })).collect();
+            put_vec(&mut m, "httpHeaders", headers);
+            ("httpGet", Value::Object(m))
+        }
+        Handler::TcpSocket { port, host } => {
+            let mut m = Map::new();
+            m.insert("port".into(), int_or_string(port));
+            put_str(&mut m, "host", host.as_deref().unwrap_or(""));
+            ("tcpSocket", Value::Object(m))
+        }
+        // `service` is a pointer without omitempty, defaulted to "".
+        Handler::Grpc { port, service } => {
+            ("grpc", json!({ "port": port, "service": service.as_deref().unwrap_or("") }))
+        }
+        Handler::Sleep { seconds } => ("sleep", json!({ "seconds": seconds })),
+    }
+}
+
+fn probe_json(p: &Probe) -> Value {
+    let mut m = Map::new();
+    let (key, handler) = handler_json(&p.handler);
+    m.insert(key.into(), handler);
+    for (k, v) in [
+        ("initialDelaySeconds", p.initial_delay_seconds),
+        ("timeoutSeconds", p.timeout_seconds),
+        ("periodSeconds", p.period_seconds),
+        ("successThreshold", p.success_threshold),
+        ("failureThreshold", p.failure_threshold),
+    ] {
+        if v != 0 {
+            m.insert(k.into(), Value::from(v));
+        }
+    }
+    if let Some(t) = p.termination_grace_period_seconds {
+        m.insert("terminationGracePeriodSeconds".into(), Value::from(t));
+    }
+    Value::Object(m)
+}
+
+fn resource_list_json(r: &ResourceList) -> Option<Value> {
+    let mut m = Map::new();
+    if let Some(c) = r.cpu_millis {
+        m.insert("cpu".into(), Value::from(format_cpu(c)));
+    }
+    if let Some(b) = r.memory_bytes {
+        m.insert("memory".into(), Value::from(format_memory(b)));
+    }
+    (!m.is_empty()).then_some(Value::Object(m))
+}
+
+/// A `Container` with the API server's defaults, in `types.go` field order.
+fn container_json(c: &Container) -> Value {
+    let mut m = Map::new();
+    m.insert("name".into(), Value::from(c.name.as_str()));
+    put_str(&mut m, "image", &c.image);
+    put_vec(&mut m, "command", c.command.iter().map(|s| Value::from(s.as_str())).collect());
+    put_vec(&mut m, "args", c.args.iter().map(|s| Value::from(s.as_str())).collect());
+    put_str(&mut m, "workingDir", c.working_dir.as_deref().unwrap_or(""));
+    let ports = c
+        .ports
+        .iter()
+        .map(|p| {
+            let mut pm = Map::new();
+            put_str(&mut pm, "name", p.name.as_deref().unwrap_or(""));
+            pm.insert("containerPort".into(), Value::from(p.container_port));
+            put_str(&mut pm, "protocol", &p.protocol);
+            Value::Object(pm)
+        })
+        .collect();
+    put_vec(&mut m, "ports", ports);
+    let env = c
+        .env
+        .iter()
+        .map(|e| {
+            let mut em = Map::new();
+            em.insert("name".into(), Value::from(e.name.as_str()));
+            put_str(&mut em, "value", e.value.as_deref().unwrap_or(""));
+            Value::Object(em)
+        })
+        .collect();
+    put_vec(&mut m, "env", env);
+    // ResourceRequirements is a struct: always present, `{}` when empty.
+    let mut res = Map::new();
+    if let Some(l) = resource_list_json(&c.resources.limits) {
+        res.insert("limits".into(), l);
+    }
+    if let Some(r) = resource_list_json(&c.resources.requests) {
+        res.insert("requests".into(), r);
+    }
+    m.insert("resources".into(), Value::Object(res));
+    if let Some(rp) = c.restart_policy {
+        m.insert("restartPolicy".into(), Value::from(rp.as_str()));
+    }
+    let mounts = c
+        .volume_mounts
+        .iter()
+        .map(|v| {
+            let mut vm = Map::new();
+            vm.insert("name".into(), Value::from(v.name.as_str()));
+            if v.read_only {
+                vm.insert("readOnly".into(), Value::from(true));
+            }
+            vm.insert("mountPath".into(), Value::from(v.mount_path.as_str()));
+            put_str(&mut vm, "subPath", v.sub_path.as_deref().unwrap_or(""));
+            Value::Object(vm)
+        })
+        .collect();
+    put_vec(&mut m, "volumeMounts", mounts);
+    for (key, probe) in [
+        ("livenessProbe", &c.liveness_probe),
+        ("readinessProbe", &c.readiness_probe),
+        ("startupProbe", &c.startup_probe),
+    ] {
+        if let Some(p) = probe {
+            m.insert(key.into(), probe_json(p));
+        }
+    }
+    let mut lifecycle = Map::new();
+    for (key, h) in [("postStart", &c.lifecycle.post_start), ("preStop", &c.lifecycle.pre_stop)] {
+        if let Some(h) = h {
+            let (k, v) = handler_json(h);
+            let mut hm = Map::new();
+            hm.insert(k.into(), v);
+            lifecycle.insert(key.into(), Value::Object(hm));
+        }
+    }
+    if !lifecycle.is_empty() {
+        m.insert("lifecycle".into(), Value::Object(lifecycle));
+    }
+    put_str(&mut m, "terminationMessagePath", &c.termination_message_path);
+    put_str(&mut m, "terminationMessagePolicy", &c.termination_message_policy);
+    m.insert("imagePullPolicy".into(), Value::from(c.image_pull_policy.as_str()));
+    Value::Object(m)
+}
+
+fn volume_json(v: &crate::core::api::Volume) -> Value {
+    let mut m = Map::new();
+    m.insert("name".into(), Value::from(v.name.as_str()));
+    let (key, source) = match &v.source {
+        VolumeSource::HostPath { path } => ("hostPath", json!({ "path": path, "type": "" })),
+        VolumeSource::EmptyDir => ("emptyDir", json!({})),
+        VolumeSource::Secret { secret_name } => ("secret", json!({ "secretName": secret_name, "defaultMode": 420 })),
+        VolumeSource::PersistentVolumeClaim { claim_name } => {
+            ("persistentVolumeClaim", json!({ "claimName": claim_name }))
+        }
+        VolumeSource::ConfigMap { name } => ("configMap", json!({ "name": name, "defaultMode": 420 })),
+        VolumeSource::Other(kind) => (kind.as_str(), json!({})),
+    };
+    m.insert(key.into(), source);
+    Value::Object(m)
+}
+
+/// The tolerations the DefaultTolerationSeconds admission plugin adds.
+fn default_tolerations() -> Value {
+    json!([
+        { "key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300 },
+        { "key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300 }
+    ])
+}
+
+fn state_json(s: &ContainerState) -> Value {
+    match s {
+        ContainerState::Waiting(w) => {
+            let mut m = Map::new();
+            put_str(&mut m, "reason", &w.reason);
+            put_str(&mut m, "message", w.message.as_deref().unwrap_or(""));
+            json!({ "waiting": Value::Object(m) })
+        }
+        ContainerState::Running { started_at_ms } => json!({ "running": { "startedAt": rfc3339(*started_at_ms) } }),
+        ContainerState::Terminated(t) => {
+            let mut m = Map::new();
+            m.insert("exitCode".into(), Value::from(t.exit_code));
+            if let Some(sig) = t.signal.filter(|s| *s != 0) {
+                m.insert("signal".into(), Value::from(sig));
+            }
+            put_str(&mut m, "reason", &t.reason);
+            put_str(&mut m, "message", t.message.as_deref().unwrap_or(""));
+            m.insert("startedAt".into(), Value::from(rfc3339(t.started_at_ms)));
+            m.insert("finishedAt".into(), Value::from(rfc3339(t.finished_at_ms)));
+            put_str(&mut m, "containerID", &t.container_id);
+            json!({ "terminated": Value::Object(m) })
+        }
+    }
+}
+
+fn container_status_json(c: &ContainerStatus) -> Value {
+    let mut m = Map::new();
+    m.insert("name".into(), Value::from(c.name.as_str()));
+    m.insert("state".into(), state_json(&c.state));
+    m.insert("lastState".into(), c.last_state.as_ref().map_or_else(|| json!({}), state_json));
+    m.insert("ready".into(), Value::from(c.ready));
+    m.insert("restartCount".into(), Value::from(c.restart_count));
+    m.insert("image".into(), Value::from(c.image.as_str()));
+    m.insert("imageID".into(), Value::from(c.image_id.as_str()));
+    put_str(&mut m, "containerID", &c.container_id);
+    if let Some(s) = c.started {
+        m.insert("started".into(), Value::from(s));
+    }
+    Value::Object(m)
+}
+
+/// A Pod as `GET /api/v1/namespaces/{ns}/pods/{name}` returns it.
+pub fn pod_json(p: &PodSnapshot) -> Value {
+    let meta = &p.pod.metadata;
+    let spec = &p.pod.spec;
+    let st = &p.status;
+
+    let mut s = Map::new();
+    put_vec(&mut s, "volumes", spec.volumes.iter().map(volume_json).collect());
+    put_vec(&mut s, "initContainers", spec.init_containers.iter().map(container_json).collect());
+    s.insert("containers".into(), Value::Array(spec.containers.iter().map(container_json).collect()));
+    s.insert("restartPolicy".into(), Value::from(spec.restart_policy.as_str()));
+    s.insert("terminationGracePeriodSeconds".into(), Value::from(spec.termination_grace_period_seconds));
+    if let Some(a) = spec.active_deadline_seconds {
+        s.insert("activeDeadlineSeconds".into(), Value::from(a));
+    }
+    put_str(&mut s, "dnsPolicy", &spec.dns_policy);
+    put_map(&mut s, "nodeSelector", &spec.node_selector);
+    put_str(&mut s, "serviceAccountName", &spec.service_account_name);
+    put_str(&mut s, "serviceAccount", &spec.service_account_name);
+    let node = p.node_name.as_deref().or(spec.node_name.as_deref()).unwrap_or("");
+    put_str(&mut s, "nodeName", node);
+    s.insert("securityContext".into(), json!({}));
+    put_str(&mut s, "hostname", spec.hostname.as_deref().unwrap_or(""));
+    put_str(&mut s, "subdomain", spec.subdomain.as_deref().unwrap_or(""));
+    put_str(&mut s, "schedulerName", &spec.scheduler_name);
+    s.insert("tolerations".into(), default_tolerations());
+    s.insert("priority".into(), Value::from(0));
+    s.insert("enableServiceLinks".into(), Value::from(true));
+    s.insert("preemptionPolicy".into(), Value::from("PreemptLowerPriority"));
+
+    let mut t = Map::new();
+    t.insert("phase".into(), Value::from(st.phase.as_str()));
+    let conditions = st
+        .conditions
+        .iter()
+        .map(|c| {
+            let mut cm = Map::new();
+            cm.insert("type".into(), Value::from(c.type_.as_str()));
+            cm.insert("status".into(), Value::from(if c.status { "True" } else { "False" }));
+            cm.insert("lastProbeTime".into(), Value::Null);
+            cm.insert("lastTransitionTime".into(), Value::from(rfc3339(c.last_transition_ms)));
+            put_str(&mut cm, "reason", c.reason.as_deref().unwrap_or(""));
+            put_str(&mut cm, "message", c.message.as_deref().unwrap_or(""));
+            Value::Object(cm)
+        })
+        .collect();
+    put_vec(&mut t, "conditions", conditions);
+    put_str(&mut t, "message", st.message.as_deref().unwrap_or(""));
+    put_str(&mut t, "reason", st.reason.as_deref().unwrap_or(""));
+    if let Some(ip) = st.host_ip {
+        t.insert("hostIP".into(), Value::from(ip.to_string()));
+        t.insert("hostIPs".into(), json!([{ "ip": ip.to_string() }]));
+    }
+    if let Some(ip) = st.pod_ip {
+        t.insert("podIP".into(), Value::from(ip.to_string()));
+        t.insert("podIPs".into(), json!([{ "ip": ip.to_string() }]));
+    }
+    if let Some(start) = st.start_time_ms {
+        t.insert("startTime".into(), Value::from(rfc3339(start)));
+    }
+    put_vec(&mut t, "initContainerStatuses", st.init_container_statuses.iter().map(container_status_json).collect());
+    put_vec(&mut t, "containerStatuses", st.container_statuses.iter().map(container_status_json).collect());
+    put_str(&mut t, "qosClass", st.qos_class);
+
+    let mut m = Map::new();
+    m.insert("kind".into(), Value::from("Pod"));
+    m.insert("apiVersion".into(), Value::from("v1"));
+    m.insert(
+        "metadata".into(),
+        object_meta(&meta.name, None, &meta.namespace, &p.server, &meta.labels, &meta.annotations, Vec::new()),
+    );
+    m.insert("spec".into(), Value::Object(s));
+    m.insert("status".into(), Value::Object(t));
+    Value::Object(m)
+}
+
+/// A `v1 Event`. Events from the kubelet come from the legacy recorder
+/// (`firstTimestamp`/`lastTimestamp`/`count`, `eventTime: null`); events from
+/// `default-scheduler` come through the `events.k8s.io` API, and read back as
+/// core/v1 with an `eventTime`, `action`, an empty `source` and no timestamps.
+pub fn event_json(e: &Event) -> Value {
+    let mut meta = Map::new();
+    meta.insert("name".into(), Value::from(e.name.as_str()));
+    meta.insert("namespace".into(), Value::from(e.involved.namespace.as_str()));
+    meta.insert("creationTimestamp".into(), Value::from(rfc3339(e.first_ms)));
+
+    let mut inv = Map::new();
+    inv.insert("kind".into(), Value::from(e.involved.kind));
+    put_str(&mut inv, "namespace", &e.involved.namespace);
+    put_str(&mut inv, "name", &e.involved.name);
+    put_str(&mut inv, "uid", &e.involved.uid);
+    inv.insert("apiVersion".into(), Value::from("v1"));
+    put_str(&mut inv, "fieldPath", e.involved.field_path.as_deref().unwrap_or(""));
+
+    let mut m = Map::new();
+    m.insert("kind".into(), Value::from("Event"));
+    m.insert("apiVersion".into(), Value::from("v1"));
+    m.insert("metadata".into(), Value::Object(meta));
+    m.insert("involvedObject".into(), Value::Object(inv));
+    m.insert("reason".into(), Value::from(e.reason.as_str()));
+    m.insert("message".into(), Value::from(e.message.as_str()));
+    let host = e.source_host.as_deref().unwrap_or("");
+    if e.source_component == "default-scheduler" {
+        m.insert("source".into(), json!({}));
+        m.insert("firstTimestamp".into(), Value::Null);
+        m.insert("lastTimestamp".into(), Value::Null);
+        m.insert("type".into(), Value::from(e.type_.as_str()));
+        m.insert("eventTime".into(), Value::from(rfc3339_micro(e.first_ms)));
+        m.insert("action".into(), Value::from("Binding"));
+        m.insert("reportingComponent".into(), Value::from(e.source_component));
+        m.insert("reportingInstance".into(), Value::from(host));
+    } else {
+        let mut src = Map::new();
+        put_str(&mut src, "component", e.source_component);
+        put_str(&mut src, "host", host);
+        m.insert("source".into(), Value::Object(src));
+        m.insert("firstTimestamp".into(), Value::from(rfc3339(e.first_ms)));
+        m.insert("lastTimestamp".into(), Value::from(rfc3339(e.last_ms)));
+        m.insert("count".into(), Value::from(e.count));
+        m.insert("type".into(), Value::from(e.type_.as_str()));
+        m.insert("eventTime".into(), Value::Null);
+        m.insert("reportingComponent".into(), Value::from(e.source_component));
+        m.insert("reportingInstance".into(), Value::from(host));
+    }
+    Value::Object(m)
+}
+
+/// A Service with the API server's defaults (single-stack IPv4).
+pub fn service_json(s: &ServiceSnapshot) -> Value {
+    let svc = &s.service;
+    let meta = &svc.metadata;
+    let mut spec = Map::new();
+    let ports = svc
+        .spec
+        .ports
+        .iter()
+        .map(|p| {
+            let mut pm = Map::new();
+            put_str(&mut pm, "name", p.name.as_deref().unwrap_or(""));
+            put_str(&mut pm, "protocol", &p.protocol);
+            pm.insert("port".into(), Value::from(p.port));
+            pm.insert("targetPort".into(), int_or_string(&p.target_port));
+            Value::Object(pm)
+        })
+        .collect();
+    put_vec(&mut spec, "ports", ports);
+    put_map(&mut spec, "selector", &svc.spec.selector);
+    let ip = s.cluster_ip.map_or_else(|| "None".to_string(), |ip| ip.to_string());
+    spec.insert("clusterIP".into(), Value::from(ip.as_str()));
+    spec.insert("clusterIPs".into(), json!([ip]));
+    put_str(&mut spec, "type", &svc.spec.type_);
+    spec.insert("sessionAffinity".into(), Value::from("None"));
+    spec.insert("ipFamilies".into(), json!(["IPv4"]));
+    spec.insert("ipFamilyPolicy".into(), Value::from("SingleStack"));
+    spec.insert("internalTrafficPolicy".into(), Value::from("Cluster"));
+
+    let mut m = Map::new();
+    m.insert("kind".into(), Value::from("Service"));
+    m.insert("apiVersion".into(), Value::from("v1"));
+    m.insert(
+        "metadata".into(),
+        object_meta(&meta.name, None, &meta.namespace, &s.server, &meta.labels, &meta.annotations, Vec::new()),
+    );
+    m.insert("spec".into(), Value::Object(spec));
+    m.insert("status".into(), json!({ "loadBalancer": {} }));
+    Value::Object(m)
+}
+
+/// An EndpointSlice as the EndpointSlice controller writes it
+/// (`discovery.k8s.io/v1`). Its owner reference names the Service; the
+/// Service's UID is not in the snapshot, see [`endpointslice_json_owned`].
+pub fn endpointslice_json(e: &EndpointSliceSnapshot) -> Value {
+    endpointslice_json_owned(e, "")
+}
+
+/// [`endpointslice_json`] with the owning Service's UID in `ownerReferences`
+/// (left out when `service_uid` is empty).
+pub fn endpointslice_json_owned(e: &EndpointSliceSnapshot, service_uid: &str) -> Value {
+    let mut labels = BTreeMap::new();
+    labels.insert("endpointslice.kubernetes.io/managed-by".to_string(), "endpointslice-controller.k8s.io".to_string());
+    labels.insert("kubernetes.io/service-name".to_string(), e.service_name.clone());
+    let mut owner = Map::new();
+    owner.insert("apiVersion".into(), Value::from("v1"));
+    owner.insert("kind".into(), Value::from("Service"));
+    owner.insert("name".into(), Value::from(e.service_name.as_str()));
+    put_str(&mut owner, "uid", service_uid);
+    owner.insert("controller".into(), Value::from(true));
+    owner.insert("blockOwnerDeletion".into(), Value::from(true));
+    let generate = format!("{}-", e.service_name);
+    let meta = object_meta(
+        &e.name,
+        Some(&generate),
+        &e.namespace,
+        &e.server,
+        &labels,
+        &BTreeMap::new(),
+        vec![Value::Object(owner)],
+    );
+    let endpoints: Vec<Value> = e
+        .endpoints
+        .iter()
+        .map(|ep| {
+            let mut m = Map::new();
+            m.insert("addresses".into(), json!([ep.ip.to_string()]));
+            m.insert(
+                "conditions".into(),
+                json!({ "ready": ep.ready, "serving": ep.serving, "terminating": ep.terminating }),
+            );
+            m.insert(
+                "targetRef".into(),
+                json!({ "kind": "Pod", "namespace": e.namespace, "name": ep.pod_name }),
+            );
+            put_str(&mut m, "nodeName", &ep.node_name);
+            Value::Object(m)
+        })
+        .collect();
+    let ports: Vec<Value> = e
+        .ports
+        .iter()
+        .map(|p| json!({ "name": p.name.as_deref().unwrap_or(""), "protocol": p.protocol, "port": p.port }))
+        .collect();
+
+    let mut m = Map::new();
+    m.insert("kind".into(), Value::from("EndpointSlice"));
+    m.insert("apiVersion".into(), Value::from("discovery.k8s.io/v1"));
+    m.insert("metadata".into(), meta);
+    m.insert("addressType".into(), Value::from("IPv4"));
+    // `endpoints` has no omitempty: an empty slice is `[]`... unless nil, which
+    // the controller writes as `null`; podplay writes `[]`.
+    m.insert("endpoints".into(), Value::Array(endpoints));
+    m.insert("ports".into(), Value::Array(ports));
+    Value::Object(m)
+}
+
+/// One line of a watch stream: `{"time": …, "type": "ADDED"|"MODIFIED"|"DELETED", "object": …}`.
+/// (The API server's watch events carry only `type` and `object`; `time` is podplay's.)
+pub fn watch_event_json(time_ms: Millis, type_: &str, object: Value) -> Value {
+    let mut m = Map::new();
+    m.insert("time".into(), Value::from(rfc3339(time_ms)));
+    m.insert("type".into(), Value::from(type_));
+    m.insert("object".into(), object);
+    Value::Object(m)
+}
+
+#[cfg(test)]
+mod tests {
+}

@@ -1,0 +1,868 @@
+//! Views of simulation state that read exactly like kubectl's human-readable
+//! output: `kubectl get pods` (and `-o wide`, and `-w`), `kubectl events`, and
+//! `kubectl describe pod`.
+//!
+//! Sources, in kubernetes/kubernetes:
+//! - `pkg/printers/internalversion/printers.go` (`printPod`): READY, STATUS,
+//!   RESTARTS, AGE and the wide columns.
+//! - `staging/src/k8s.io/cli-runtime/pkg/printers/tabwriter.go`: the table
+//!   writer (`github.com/liggitt/tabwriter`, minwidth 6, padding 3, `RememberWidths`).
+//! - `staging/src/k8s.io/kubectl/pkg/cmd/events/event_printer.go`: `kubectl events`.
+//! - `staging/src/k8s.io/kubectl/pkg/describe/describe.go` (`describePod`,
+//!   `describeContainers`, `describeStatus`, `DescribeProbe`, `describeVolumes`,
+//!   `DescribeEvents`, `tabbedString`: Go's `text/tabwriter`, minwidth 0, padding 2).
+//!
+//! Everything here is pure: the current virtual time is passed in as `now`.
+//! Timestamps are truncated to whole seconds before ages are computed, because
+//! kubectl only ever sees the API server's second-precision `metav1.Time`.
+
+use crate::core::api::{Container, Handler, PortRef, Probe, ResourceList, RestartPolicy, VolumeSource};
+use crate::core::json::{format_cpu, format_memory};
+use crate::core::status::{
+    ConditionType, ContainerState, ContainerStatus, Event, PodPhase, PodSnapshot,
+};
+use crate::core::time::{human_duration, rfc1123z, Millis};
+
+// ---------------------------------------------------------------------------
+// Ages
+// ---------------------------------------------------------------------------
+
+/// `translateTimestampSince` (printers.go / describe.go): the age of a
+/// second-precision timestamp, `duration.HumanDuration(time.Since(t))`,
+/// including HumanDuration's handling of times slightly in the future.
+pub fn since(t: Millis, now: Millis) -> String {
+    let t = t - t % 1000;
+    if t > now {
+        // HumanDuration: seconds < -1 → "<invalid>", else "0s".
+        return if (t - now) / 1000 >= 2 { "<invalid>".to_string() } else { "0s".to_string() };
+    }
+    human_duration(now - t)
+}
+
+/// The AGE column: time since `metadata.creationTimestamp`.
+pub fn pod_age(p: &PodSnapshot, now: Millis) -> String {
+    since(p.server.creation_ms, now)
+}
+
+// ---------------------------------------------------------------------------
+// printPod
+// ---------------------------------------------------------------------------
+
+/// The cells `printPod` derives from a Pod's status.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct PodColumns {
+    ready: usize,
+    total: usize,
+    reason: String,
+    restarts: i64,
+    last_restart: Option<Millis>,
+}
+
+fn is_restartable_init(p: &PodSnapshot, name: &str) -> bool {
+    p.pod
+        .spec
+        .init_containers
+        .iter()
+        .find(|c| c.name == name)
+        .is_some_and(|c| c.restart_policy == Some(RestartPolicy::Always))
+}
+
+fn last_terminated_finish(c: &ContainerStatus) -> Option<Millis> {
+    match &c.last_state {
+        // metav1.Time has second precision.
+        Some(ContainerState::Terminated(t)) => Some(t.finished_at_ms - t.finished_at_ms % 1000),
+        _ => None,
+    }
+}
+
+/// A line-by-line port of `printPod` in
+/// kubernetes/kubernetes `pkg/printers/internalversion/printers.go`.
+fn print_pod(p: &PodSnapshot) -> PodColumns {
+    let status = &p.status;
+    let spec = &p.pod.spec;
+    let mut restarts: i64 = 0;
+    let mut restartable_init_restarts: i64 = 0;
+    let mut total = spec.containers.len();
+    let mut ready = 0usize;
+    let mut last_restart: Option<Millis> = None;
+    let mut last_restartable_init_restart: Option<Millis> = None;
+
+    let mut reason = status.phase.as_str().to_string();
+    if let Some(r) = status.reason.as_deref().filter(|r| !r.is_empty()) {
+        reason = r.to_string();
+    }
+    // {type: PodScheduled, reason: SchedulingGated} → SchedulingGated.
+    for c in &status.conditions {
+        if c.type_ == ConditionType::PodScheduled && c.reason.as_deref() == Some("SchedulingGated") {
+            reason = "SchedulingGated".to_string();
+        }
+    }
+
+    total += spec
+        .init_containers
+        .iter()
+        .filter(|c| c.restart_policy == Some(RestartPolicy::Always))
+        .count();
+
+    let mut initializing = false;
+    for (i, c) in status.init_container_statuses.iter().enumerate() {
+        restarts += i64::from(c.restart_count);
+        let finished = last_terminated_finish(c);
+        if finished > last_restart {
+            last_restart = finished;
+        }
+        let restartable = is_restartable_init(p, &c.name);
+        if restartable {
+            restartable_init_restarts += i64::from(c.restart_count);
+            if finished > last_restartable_init_restart {
+                last_restartable_init_restart = finished;
+            }
+        }
+        match &c.state {
+            ContainerState::Terminated(t) if t.exit_code == 0 => continue,
+            _ if restartable && c.started == Some(true) => {
+                if c.ready {
+                    ready += 1;
+                }
+                continue;
+            }
+            ContainerState::Terminated(t) => {
+                // Initialization failed.
+                reason = if t.reason.is_empty() {
+                    match t.signal.filter(|s| *s != 0) {
+                        Some(s) => format!("Init:Signal:{s}"),
+                        None => format!("Init:ExitCode:{}", t.exit_code),
+                    }
+                } else {
+                    format!("Init:{}", t.reason)
+                };
+                initializing = true;
+            }
+            ContainerState::Waiting(w) if !w.reason.is_empty() && w.reason != "PodInitializing" => {
+                reason = format!("Init:{}", w.reason);
+                initializing = true;
+            }
+            _ => {
+                reason = format!("Init:{}/{}", i, spec.init_containers.len());
+                initializing = true;
+            }
+        }
+        break;
+    }
+
+    let initialized = status.condition(ConditionType::Initialized).is_some_and(|c| c.status);
+    if !initializing || initialized {
+        restarts = restartable_init_restarts;
+        last_restart = last_restartable_init_restart;
+        let mut has_running = false;
+        for c in status.container_statuses.iter().rev() {
+            restarts += i64::from(c.restart_count);
+            let finished = last_terminated_finish(c);
+            if finished > last_restart {
+                last_restart = finished;
+            }
+            match &c.state {
+                ContainerState::Waiting(w) if !w.reason.is_empty() => reason = w.reason.clone(),
+                ContainerState::Terminated(t) if !t.reason.is_empty() => reason = t.reason.clone(),
+                ContainerState::Terminated(t) => {
+                    reason = match t.signal.filter(|s| *s != 0) {
+                        Some(s) => format!("Signal:{s}"),
+                        None => format!("ExitCode:{}", t.exit_code),
+                    }
+                }
+                ContainerState::Running { .. } if c.ready => {
+                    has_running = true;
+                    ready += 1;
+                }
+                _ => {}
+            }
+        }
+        // Back to "Running" if at least one container still reports Running.
+        if reason == "Completed" && has_running {
+            reason = if status.is_ready() { "Running".to_string() } else { "NotReady".to_string() };
+        }
+    }
+
+    if p.server.deletion_ms.is_some() && status.reason.as_deref() == Some("NodeLost") {
+        reason = "Unknown".to_string();
+    } else if p.server.deletion_ms.is_some()
+        && !matches!(status.phase, PodPhase::Succeeded | PodPhase::Failed)
+    {
+        reason = "Terminating".to_string();
+    }
+
+    PodColumns { ready, total, reason, restarts, last_restart }
+}
+
+/// The STATUS column of `kubectl get pods`, exactly as `printPod` derives it.
+pub fn pod_status_column(p: &PodSnapshot) -> String {
+    print_pod(p).reason
+}
+
+/// The READY column (`ready/total`), counting native sidecars (restartable
+/// init containers) as kubectl does.
+pub fn pod_ready_column(p: &PodSnapshot) -> String {
+    let c = print_pod(p);
+    format!("{}/{}", c.ready, c.total)
+}
+
+/// The RESTARTS column: `0`, or `3 (5s ago)` from the latest
+/// `lastState.terminated.finishedAt` among the counted containers.
+pub fn pod_restarts_column(p: &PodSnapshot, now: Millis) -> String {
+    let c = print_pod(p);
+    match c.last_restart {
+        Some(t) if c.restarts != 0 => format!("{} ({} ago)", c.restarts, since(t, now)),
+        _ => c.restarts.to_string(),
+    }
+}
+
+/// The `kubectl get pods` header.
+pub const PODS_HEADER: [&str; 5] = ["NAME", "READY", "STATUS", "RESTARTS", "AGE"];
+/// The extra `kubectl get pods -o wide` header columns.
+pub const PODS_WIDE_HEADER: [&str; 4] = ["IP", "NODE", "NOMINATED NODE", "READINESS GATES"];
+
+/// One `kubectl get pods` row (with the `-o wide` cells when `wide`).
+pub fn pod_row(p: &PodSnapshot, now: Millis, wide: bool) -> Vec<String> {
+    let c = print_pod(p);
+    let restarts = match c.last_restart {
+        Some(t) if c.restarts != 0 => format!("{} ({} ago)", c.restarts, since(t, now)),
+        _ => c.restarts.to_string(),
+    };
+    let mut row = vec![
+        p.pod.metadata.name.clone(),
+        format!("{}/{}", c.ready, c.total),
+        c.reason,
+        restarts,
+        pod_age(p, now),
+    ];
+    if wide {
+        let ip = p.status.pod_ip.map_or_else(|| "<none>".to_string(), |ip| ip.to_string());
+        let node = p
+            .node_name
+            .clone()
+            .or_else(|| p.pod.spec.node_name.clone())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "<none>".to_string());
+        // podplay models neither nominatedNodeName nor readiness gates.
+        row.extend([ip, node, "<none>".to_string(), "<none>".to_string()]);
+    }
+    row
+}
+
+// ---------------------------------------------------------------------------
+// Tab writers
+// ---------------------------------------------------------------------------
+
+/// A port of Go's `text/tabwriter` (no flags, space padding), plus the
+/// `RememberWidths` flag of `github.com/liggitt/tabwriter` that kubectl uses so
+/// that columns never shrink across flushes (as in `kubectl get -w`).
+///
+/// Text is written with `\t` terminating cells and `\n` ending lines; the last
+/// cell of a line is not part of any column and is never padded.
+#[derive(Clone, Debug)]
+pub struct TabWriter {
+    minwidth: usize,
+    padding: usize,
+    remember_widths: bool,
+    max_widths: Vec<usize>,
+    buf: String,
+}
+
+impl TabWriter {
+    /// A writer with Go's `tabwriter.NewWriter(out, minwidth, _, padding, ' ', flags)` settings.
+    pub fn new(minwidth: usize, padding: usize, remember_widths: bool) -> Self {
+        TabWriter { minwidth, padding, remember_widths, max_widths: Vec::new(), buf: String::new() }
+    }
+
+    /// kubectl's table writer (`printers.GetNewTabWriter`): minwidth 6, padding 3, RememberWidths.
+    pub fn kubectl_get() -> Self {
+        TabWriter::new(6, 3, true)
+    }
+
+    /// `kubectl describe`'s writer (`tabbedString`): minwidth 0, padding 2.
+    pub fn kubectl_describe() -> Self {
+        TabWriter::new(0, 2, false)
+    }
+
+    /// Buffers text.
+    pub fn write(&mut self, text: &str) {
+        self.buf.push_str(text);
+    }
+
+    /// Aligns and returns everything buffered since the last flush.
+    pub fn flush(&mut self) -> String {
+        let text = std::mem::take(&mut self.buf);
+        let mut lines: Vec<Vec<&str>> = text.split('\n').map(|l| l.split('\t').collect()).collect();
+        // A trailing newline leaves one empty, cell-less line behind: not a line.
+        let trailing_newline = text.ends_with('\n');
+        if trailing_newline || text.is_empty() {
+            lines.pop();
+        }
+        let mut out = String::new();
+        let mut widths = Vec::new();
+        self.format(&mut out, &mut widths, &lines, 0, lines.len());
+        if !trailing_newline && !out.is_empty() {
+            out.pop();
+        }
+        out
+    }
+
+    /// `(*Writer).format` from `text/tabwriter`: finds column blocks
+    /// recursively, left to right.
+    fn format(&mut self, out: &mut String, widths: &mut Vec<usize>, lines: &[Vec<&str>], mut line0: usize, line1: usize) {
+        let column = widths.len();
+        let mut this = line0;
+        while this < line1 {
+            if column + 1 >= lines[this].len() {
+                this += 1;
+                continue;
+            }
+            // A cell exists in this column: print the lines before the block.
+            Self::write_lines(out, widths, &lines[line0..this]);
+            line0 = this;
+            let mut width = self.minwidth;
+            while this < line1 && column + 1 < lines[this].len() {
+                width = width.max(lines[this][column].chars().count() + self.padding);
+                this += 1;
+            }
+            if self.remember_widths {
+                if self.max_widths.len() <= column {
+                    self.max_widths.resize(column + 1, 0);
+                }
+                width = width.max(self.max_widths[column]);
+                self.max_widths[column] = width;
+            }
+            widths.push(width);
+            self.format(out, widths, lines, line0, this);
+            widths.pop();
+            line0 = this;
+        }
+        Self::write_lines(out, widths, &lines[line0..line1]);
+    }
+
+    fn write_lines(out: &mut String, widths: &[usize], lines: &[Vec<&str>]) {
+        for line in lines {
+            for (j, cell) in line.iter().enumerate() {
+                out.push_str(cell);
+                if j + 1 < line.len() {
+                    if let Some(w) = widths.get(j) {
+                        let n = w.saturating_sub(cell.chars().count());
+                        out.extend(std::iter::repeat_n(' ', n));
+                    }
+                }
+            }
+            out.push('\n');
+        }
+    }
+}
+
+fn table_text(header: Option<&[&str]>, rows: &[Vec<String>]) -> String {
+    let mut text = String::new();
+    if let Some(h) = header {
+        text.push_str(&h.join("\t"));
+        text.push('\n');
+    }
+    for row in rows {
+        // printers/tableprinter.go cuts a cell at its first newline.
+        let cells: Vec<&str> = row.iter().map(|c| c.split(['\n', '\r', '\x0c']).next().unwrap_or("")).collect();
+        text.push_str(&cells.join("\t"));
+        text.push('\n');
+    }
+    text
+}
+
+/// A header and rows aligned as kubectl's table printer aligns them
+/// (`tabwriter.NewWriter(out, 6, 4, 3, ' ', RememberWidths)`): every column
+/// but the last padded to its widest cell plus 3 spaces, and at least 6 wide.
+pub fn format_table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut w = TabWriter::kubectl_get();
+    w.write(&table_text(Some(header), rows));
+    w.flush()
+}
+
+/// `kubectl get pods [-o wide] [-w]`. Each [`GetPodsPrinter::print`] call is
+/// one flush of kubectl's writer: the header comes with the first, and column
+/// widths are remembered across calls, so a `-w` stream aligns like kubectl's.
+#[derive(Clone, Debug)]
+pub struct GetPodsPrinter {
+    /// `-o wide`.
+    pub wide: bool,
+    /// `--no-headers`.
+    pub no_headers: bool,
+    writer: TabWriter,
+    header_printed: bool,
+}
+
+impl GetPodsPrinter {
+    /// A printer that has printed nothing yet.
+    pub fn new(wide: bool) -> Self {
+        GetPodsPrinter { wide, no_headers: false, writer: TabWriter::kubectl_get(), header_printed: false }
+    }
+
+    /// The header cells for this printer.
+    pub fn header(&self) -> Vec<&'static str> {
+        let mut h = PODS_HEADER.to_vec();
+        if self.wide {
+            h.extend(PODS_WIDE_HEADER);
+        }
+        h
+    }
+
+    /// Prints pods (the header first, once), aligned with everything printed before.
+    pub fn print(&mut self, pods: &[PodSnapshot], now: Millis) -> String {
+        let rows: Vec<Vec<String>> = pods.iter().map(|p| pod_row(p, now, self.wide)).collect();
+        let header = self.header();
+        let show_header = !self.no_headers && !self.header_printed;
+        self.header_printed = true;
+        self.writer.write(&table_text(show_header.then_some(&header[..]), &rows));
+        self.writer.flush()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// kubectl events
+// ---------------------------------------------------------------------------
+
+/// The `kubectl events` header.
+pub const EVENTS_HEADER: [&str; 5] = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"];
+
+/// `getInterval` (event_printer.go, and `DescribeEvents`): `5s`, or
+/// `5s (x3 over 30s)` for a repeated event.
+pub fn event_interval(e: &Event, now: Millis) -> String {
+    let first = since(e.first_ms, now);
+    if e.count > 1 {
+        format!("{} (x{} over {})", since(e.last_ms, now), e.count, first)
+    } else {
+        first
+    }
+}
+
+/// Events in kubectl's order: by last timestamp (second precision), stable.
+fn sorted_events<'a>(events: impl Iterator<Item = &'a Event>) -> Vec<&'a Event> {
+    let mut v: Vec<&Event> = events.collect();
+    v.sort_by_key(|e| e.last_ms / 1000);
+    v
+}
+
+/// `kubectl events` rows (header [`EVENTS_HEADER`]), sorted by last timestamp.
+/// OBJECT is `Kind/name` with the kind as the API spells it (`Pod/web`), as
+/// `printOneEvent` writes it (`kubectl get events` would write `pod/web`).
+pub fn events_rows(events: &[Event], now: Millis) -> Vec<Vec<String>> {
+    sorted_events(events.iter())
+        .into_iter()
+        .map(|e| {
+            vec![
+                event_interval(e, now),
+                e.type_.as_str().to_string(),
+                e.reason.clone(),
+                format!("{}/{}", e.involved.kind, e.involved.name),
+                e.message.trim().to_string(),
+            ]
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// kubectl describe pod
+// ---------------------------------------------------------------------------
+
+/// describe.go's `PrefixWriter`: two spaces per level, into a tab writer.
+struct PrefixWriter {
+    tw: TabWriter,
+    out: String,
+}
+
+impl PrefixWriter {
+    fn new() -> Self {
+        PrefixWriter { tw: TabWriter::kubectl_describe(), out: String::new() }
+    }
+    fn write(&mut self, level: usize, text: &str) {
+        self.tw.write(&"  ".repeat(level));
+        self.tw.write(text);
+    }
+    /// `w.Flush()`: flushes the tab writer, so later columns align on their own.
+    fn flush(&mut self) {
+        let s = self.tw.flush();
+        self.out.push_str(&s);
+    }
+    fn finish(mut self) -> String {
+        self.flush();
+        self.out
+    }
+}
+
+fn print_bool(b: bool) -> &'static str {
+    if b {
+        "True"
+    } else {
+        "False"
+    }
+}
+
+/// `printLabelsMultiline`.
+fn labels_multiline(w: &mut PrefixWriter, title: &str, labels: &std::collections::BTreeMap<String, String>) {
+    w.write(0, &format!("{title}:\t"));
+    if labels.is_empty() {
+        w.write(0, "<none>\n");
+        return;
+    }
+    for (i, (k, v)) in labels.iter().enumerate() {
+        if i != 0 {
+            w.write(0, "\t");
+        }
+        w.write(0, &format!("{k}={v}\n"));
+    }
+}
+
+/// `printAnnotationsMultiline` (skipping `kubectl.kubernetes.io/last-applied-configuration`).
+fn annotations_multiline(w: &mut PrefixWriter, title: &str, annotations: &std::collections::BTreeMap<String, String>) {
+    const MAX_ANNOTATION_LEN: usize = 140;
+    w.write(0, &format!("{title}:\t"));
+    let keys: Vec<&String> = annotations
+        .keys()
+        .filter(|k| k.as_str() != "kubectl.kubernetes.io/last-applied-configuration")
+        .collect();
+    if keys.is_empty() {
+        w.write(0, "<none>\n");
+        return;
+    }
+    for (i, key) in keys.into_iter().enumerate() {
+        if i != 0 {
+            w.write(0, "\t");
+        }
+        let raw = annotations.get(key).map(String::as_str).unwrap_or("");
+        let value = raw.strip_suffix('\n').unwrap_or(raw);
+        if value.len() + key.len() + 2 > MAX_ANNOTATION_LEN || value.contains('\n') {
+            w.write(0, &format!("{key}:\n"));
+            for s in value.split('\n') {
+                let short = if s.len() > MAX_ANNOTATION_LEN - 2 {
+                    let mut cut = MAX_ANNOTATION_LEN - 2;
+                    while !s.is_char_boundary(cut) {
+                        cut -= 1;
+                    }
+                    format!("{}...", &s[..cut])
+                } else {
+                    s.to_string()
+                };
+                w.write(0, &format!("\t  {short}\n"));
+            }
+        } else {
+            w.write(0, &format!("{key}: {value}\n"));
+        }
+    }
+}
+
+fn port_string(port: &PortRef) -> String {
+    match port {
+        PortRef::Number(n) => n.to_string(),
+        PortRef::Name(s) => s.clone(),
+    }
+}
+
+/// Go's `net.JoinHostPort`.
+fn join_host_port(host: &str, port: &str) -> String {
+    if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    }
+}
+
+/// `DescribeProbe` (describe.go), e.g.
+/// `http-get http://:8080/healthz delay=3s timeout=1s period=10s #success=1 #failure=3`.
+pub fn describe_probe(probe: &Probe) -> String {
+    let attrs = format!(
+        "delay={}s timeout={}s period={}s #success={} #failure={}",
+        probe.initial_delay_seconds,
+        probe.timeout_seconds,
+        probe.period_seconds,
+        probe.success_threshold,
+        probe.failure_threshold
+    );
+    match &probe.handler {
+        Handler::Exec { command } => format!("exec [{}] {attrs}", command.join(" ")),
+        Handler::HttpGet { path, port, host, scheme, .. } => {
+            // url.URL{Scheme, Host: JoinHostPort(host, port), Path}.String()
+            let host = join_host_port(host.as_deref().unwrap_or(""), &port_string(port));
+            let slash = if !path.is_empty() && !path.starts_with('/') { "/" } else { "" };
+            format!("http-get {}://{host}{slash}{path} {attrs}", scheme.to_lowercase())
+        }
+        Handler::TcpSocket { port, host } => {
+            format!("tcp-socket {}:{} {attrs}", host.as_deref().unwrap_or(""), port_string(port))
+        }
+        Handler::Grpc { port, service } => {
+            format!("grpc <pod>:{port} {} {attrs}", service.as_deref().unwrap_or(""))
+        }
+        Handler::Sleep { .. } => format!("unknown {attrs}"),
+    }
+}
+
+/// `describeStatus`.
+fn describe_state(w: &mut PrefixWriter, name: &str, state: &ContainerState) {
+    match state {
+        ContainerState::Running { started_at_ms } => {
+            w.write(2, &format!("{name}:\tRunning\n"));
+            w.write(3, &format!("Started:\t{}\n", rfc1123z(*started_at_ms)));
+        }
+        ContainerState::Waiting(wt) => {
+            w.write(2, &format!("{name}:\tWaiting\n"));
+            if !wt.reason.is_empty() {
+                w.write(3, &format!("Reason:\t{}\n", wt.reason));
+            }
+        }
+        ContainerState::Terminated(t) => {
+            w.write(2, &format!("{name}:\tTerminated\n"));
+            if !t.reason.is_empty() {
+                w.write(3, &format!("Reason:\t{}\n", t.reason));
+            }
+            if let Some(m) = t.message.as_deref().filter(|m| !m.is_empty()) {
+                w.write(3, &format!("Message:\t{m}\n"));
+            }
+            w.write(3, &format!("Exit Code:\t{}\n", t.exit_code));
+            if let Some(s) = t.signal.filter(|s| *s > 0) {
+                w.write(3, &format!("Signal:\t{s}\n"));
+            }
+            w.write(3, &format!("Started:\t{}\n", rfc1123z(t.started_at_ms)));
+            w.write(3, &format!("Finished:\t{}\n", rfc1123z(t.finished_at_ms)));
+        }
+    }
+}
+
+/// `describeResources` at LEVEL_2.
+fn describe_resources(w: &mut PrefixWriter, title: &str, list: &ResourceList) {
+    if list.cpu_millis.is_none() && list.memory_bytes.is_none() {
+        return;
+    }
+    w.write(2, &format!("{title}:\n"));
+    if let Some(c) = list.cpu_millis {
+        w.write(3, &format!("cpu:\t{}\n", format_cpu(c)));
+    }
+    if let Some(m) = list.memory_bytes {
+        w.write(3, &format!("memory:\t{}\n", format_memory(m)));
+    }
+}
+
+/// `describeContainers` for one list of containers.
+fn describe_containers(w: &mut PrefixWriter, label: &str, containers: &[Container], statuses: &[ContainerStatus]) {
+    let none = if containers.is_empty() { " <none>" } else { "" };
+    w.write(0, &format!("{label}:{none}\n"));
+    for c in containers {
+        let status = statuses.iter().find(|s| s.name == c.name);
+        w.write(1, &format!("{}:\n", c.name));
+        if let Some(s) = status {
+            w.write(2, &format!("Container ID:\t{}\n", s.container_id));
+        }
+        w.write(2, &format!("Image:\t{}\n", c.image));
+        if let Some(s) = status {
+            w.write(2, &format!("Image ID:\t{}\n", s.image_id));
+        }
+        let ports: Vec<String> = c.ports.iter().map(|p| format!("{}/{}", p.container_port, p.protocol)).collect();
+        let host_ports: Vec<String> = c.ports.iter().map(|p| format!("0/{}", p.protocol)).collect();
+        match ports.len() {
+            0 => w.write(2, "Port:\t<none>\n"),
+            1 => w.write(2, &format!("Port:\t{}\n", ports[0])),
+            _ => w.write(2, &format!("Ports:\t{}\n", ports.join(", "))),
+        }
+        match host_ports.len() {
+            0 => w.write(2, "Host Port:\t<none>\n"),
+            1 => w.write(2, &format!("Host Port:\t{}\n", host_ports[0])),
+            _ => w.write(2, &format!("Host Ports:\t{}\n", host_ports.join(", "))),
+        }
+        for (title, items) in [("Command", &c.command), ("Args", &c.args)] {
+            if !items.is_empty() {
+                w.write(2, &format!("{title}:\n"));
+                for item in items {
+                    for line in item.split('\n') {
+                        w.write(3, &format!("{line}\n"));
+                    }
+                }
+            }
+        }
+        if let Some(s) = status {
+            describe_state(w, "State", &s.state);
+            if let Some(last @ ContainerState::Terminated(_)) = &s.last_state {
+                describe_state(w, "Last State", last);
+            }
+            w.write(2, &format!("Ready:\t{}\n", print_bool(s.ready)));
+            w.write(2, &format!("Restart Count:\t{}\n", s.restart_count));
+        }
+        describe_resources(w, "Limits", &c.resources.limits);
+        describe_resources(w, "Requests", &c.resources.requests);
+        for (title, probe) in [("Liveness", &c.liveness_probe), ("Readiness", &c.readiness_probe), ("Startup", &c.startup_probe)] {
+            if let Some(p) = probe {
+                w.write(2, &format!("{title}:\t{}\n", describe_probe(p)));
+            }
+        }
+        let none = if c.env.is_empty() { "\t<none>" } else { "" };
+        w.write(2, &format!("Environment:{none}\n"));
+        for e in &c.env {
+            // A `valueFrom` source is not modelled: its value prints empty.
+            let value = e.value.as_deref().unwrap_or("");
+            for (i, line) in value.split('\n').enumerate() {
+                if i == 0 {
+                    w.write(3, &format!("{}:\t{line}\n", e.name));
+                } else {
+                    w.write(3, &format!("\t{line}\n"));
+                }
+            }
+        }
+        let none = if c.volume_mounts.is_empty() { "\t<none>" } else { "" };
+        w.write(2, &format!("Mounts:{none}\n"));
+        let mut mounts: Vec<_> = c.volume_mounts.iter().collect();
+        mounts.sort_by(|a, b| a.mount_path.cmp(&b.mount_path));
+        for m in mounts {
+            let mut flags = vec![if m.read_only { "ro".to_string() } else { "rw".to_string() }];
+            if let Some(sp) = m.sub_path.as_deref().filter(|s| !s.is_empty()) {
+                flags.push(format!("path={sp:?}"));
+            }
+            w.write(3, &format!("{} from {} ({})\n", m.mount_path, m.name, flags.join(",")));
+        }
+    }
+}
+
+/// `describeVolumes`.
+fn describe_volumes(w: &mut PrefixWriter, p: &PodSnapshot) {
+    let volumes = &p.pod.spec.volumes;
+    if volumes.is_empty() {
+        w.write(0, "Volumes:\t<none>\n");
+        return;
+    }
+    w.write(0, "Volumes:\n");
+    for v in volumes {
+        w.write(1, &format!("{}:\n", v.name));
+        match &v.source {
+            VolumeSource::HostPath { path } => w.write(
+                2,
+                &format!("Type:\tHostPath (bare host directory volume)\n    Path:\t{path}\n    HostPathType:\t\n"),
+            ),
+            VolumeSource::EmptyDir => w.write(
+                2,
+                "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t\n    SizeLimit:\t<unset>\n",
+            ),
+            VolumeSource::Secret { secret_name } => w.write(
+                2,
+                &format!("Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t{secret_name}\n    Optional:\tfalse\n"),
+            ),
+            VolumeSource::ConfigMap { name } => w.write(
+                2,
+                &format!("Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t{name}\n    Optional:\tfalse\n"),
+            ),
+            VolumeSource::PersistentVolumeClaim { claim_name } => w.write(
+                2,
+                &format!(
+                    "Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n    ClaimName:\t{claim_name}\n    ReadOnly:\tfalse\n"
+                ),
+            ),
+            VolumeSource::Other(kind) if kind == "projected" => {
+                w.write(2, "Type:\tProjected (a volume that contains injected data from multiple sources)\n")
+            }
+            VolumeSource::Other(_) => w.write(1, "<unknown>\n"),
+        }
+    }
+}
+
+/// Whether an event is about this Pod (kubectl searches by name, namespace and UID).
+fn event_is_about(e: &Event, p: &PodSnapshot) -> bool {
+    e.involved.kind == "Pod"
+        && e.involved.name == p.pod.metadata.name
+        && e.involved.namespace == p.pod.metadata.namespace
+        && (e.involved.uid.is_empty() || p.server.uid.is_empty() || e.involved.uid == p.server.uid)
+}
+
+/// `DescribeEvents`.
+fn describe_events(w: &mut PrefixWriter, events: &[&Event], now: Millis) {
+    if events.is_empty() {
+        w.write(0, "Events:\t<none>\n");
+        return;
+    }
+    w.flush();
+    w.write(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n");
+    w.write(1, "----\t------\t----\t----\t-------\n");
+    for e in sorted_events(events.iter().copied()) {
+        w.write(
+            1,
+            &format!(
+                "{}\t{}\t{}\t{}\t{}\n",
+                e.type_.as_str(),
+                e.reason,
+                event_interval(e, now),
+                e.source_component,
+                e.message.trim()
+            ),
+        );
+    }
+}
+
+/// `kubectl describe pod` (`describePod` in describe.go). `events` may hold
+/// events about any object; those about this Pod are shown.
+pub fn describe_pod(p: &PodSnapshot, events: &[Event], now: Millis) -> String {
+    let meta = &p.pod.metadata;
+    let spec = &p.pod.spec;
+    let status = &p.status;
+    let mut w = PrefixWriter::new();
+    w.write(0, &format!("Name:\t{}\n", meta.name));
+    w.write(0, &format!("Namespace:\t{}\n", meta.namespace));
+    // The Priority admission plugin sets spec.priority (0 without a class).
+    w.write(0, "Priority:\t0\n");
+    if !spec.service_account_name.is_empty() {
+        w.write(0, &format!("Service Account:\t{}\n", spec.service_account_name));
+    }
+    match p.node_name.as_deref().or(spec.node_name.as_deref()).filter(|n| !n.is_empty()) {
+        None => w.write(0, "Node:\t<none>\n"),
+        Some(node) => {
+            let host_ip = status.host_ip.map(|ip| ip.to_string()).unwrap_or_default();
+            w.write(0, &format!("Node:\t{node}/{host_ip}\n"));
+        }
+    }
+    if let Some(t) = status.start_time_ms {
+        w.write(0, &format!("Start Time:\t{}\n", rfc1123z(t)));
+    }
+    labels_multiline(&mut w, "Labels", &meta.labels);
+    annotations_multiline(&mut w, "Annotations", &meta.annotations);
+    match p.server.deletion_ms {
+        Some(d) if !matches!(status.phase, PodPhase::Failed | PodPhase::Succeeded) => {
+            w.write(0, &format!("Status:\tTerminating (lasts {})\n", since(d, now)));
+            let grace = p.server.deletion_grace_period_seconds.unwrap_or(spec.termination_grace_period_seconds);
+            w.write(0, &format!("Termination Grace Period:\t{grace}s\n"));
+        }
+        _ => w.write(0, &format!("Status:\t{}\n", status.phase.as_str())),
+    }
+    if let Some(r) = status.reason.as_deref().filter(|r| !r.is_empty()) {
+        w.write(0, &format!("Reason:\t{r}\n"));
+    }
+    if let Some(m) = status.message.as_deref().filter(|m| !m.is_empty()) {
+        w.write(0, &format!("Message:\t{m}\n"));
+    }
+    let ip = status.pod_ip.map(|ip| ip.to_string()).unwrap_or_default();
+    w.write(0, &format!("IP:\t{ip}\n"));
+    match status.pod_ip {
+        None => w.write(0, "IPs:\t<none>\n"),
+        Some(ip) => {
+            w.write(0, "IPs:\n");
+            w.write(1, &format!("IP:\t{ip}\n"));
+        }
+    }
+    if !spec.init_containers.is_empty() {
+        describe_containers(&mut w, "Init Containers", &spec.init_containers, &status.init_container_statuses);
+    }
+    describe_containers(&mut w, "Containers", &spec.containers, &status.container_statuses);
+    if !status.conditions.is_empty() {
+        w.write(0, "Conditions:\n  Type\tStatus\n");
+        for c in &status.conditions {
+            w.write(1, &format!("{} \t{} \n", c.type_.as_str(), print_bool(c.status)));
+        }
+    }
+    describe_volumes(&mut w, p);
+    w.write(0, &format!("QoS Class:\t{}\n", status.qos_class));
+    labels_multiline(&mut w, "Node-Selectors", &spec.node_selector);
+    // The DefaultTolerationSeconds admission plugin's two tolerations, sorted by key.
+    w.write(0, "Tolerations:\tnode.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n");
+    w.write(0, "\tnode.kubernetes.io/unreachable:NoExecute op=Exists for 300s\n");
+    let mine: Vec<&Event> = events.iter().filter(|e| event_is_about(e, p)).collect();
+    describe_events(&mut w, &mine, now);
+    w.finish()
+}
+
+#[cfg(test)]
+mod tests {
+}
