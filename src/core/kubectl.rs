@@ -865,4 +865,387 @@ pub fn describe_pod(p: &PodSnapshot, events: &[Event], now: Millis) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::core::api::{
+        ContainerPort, EnvVar, Lifecycle, ObjectMeta, Pod, PodSpec, Pos, PullPolicy, Resources, Volume, VolumeMount,
+    };
+    use crate::core::status::{
+        ConditionType as CT, EventType, ObjectRef, PodCondition, PodStatus, ServerMeta, Terminated, Waiting,
+    };
+    use std::sync::Arc;
+
+    pub(crate) fn container(name: &str) -> Container {
+        Container {
+            name: name.to_string(),
+            image: "nginx:1.27".to_string(),
+            image_pull_policy: PullPolicy::IfNotPresent,
+            command: vec![],
+            args: vec![],
+            working_dir: None,
+            ports: vec![],
+            env: vec![],
+            resources: Resources::default(),
+            volume_mounts: vec![],
+            liveness_probe: None,
+            readiness_probe: None,
+            startup_probe: None,
+            lifecycle: Lifecycle::default(),
+            restart_policy: None,
+            termination_message_path: "/dev/termination-log".to_string(),
+            termination_message_policy: "File".to_string(),
+            pos: Pos::default(),
+        }
+    }
+
+    fn sidecar(name: &str) -> Container {
+        Container { restart_policy: Some(RestartPolicy::Always), ..container(name) }
+    }
+
+    /// A Pod named `web` created at t=0 with the given containers, Pending, no statuses.
+    pub(crate) fn snapshot(inits: Vec<Container>, containers: Vec<Container>) -> PodSnapshot {
+        let pod = Pod {
+            metadata: ObjectMeta {
+                name: "web".to_string(),
+                namespace: "default".to_string(),
+                ..ObjectMeta::default()
+            },
+            spec: PodSpec {
+                init_containers: inits,
+                containers,
+                restart_policy: RestartPolicy::Always,
+                termination_grace_period_seconds: 30,
+                active_deadline_seconds: None,
+                volumes: vec![],
+                node_name: None,
+                node_selector: Default::default(),
+                hostname: None,
+                subdomain: None,
+                scheduler_name: "default-scheduler".to_string(),
+                dns_policy: "ClusterFirst".to_string(),
+                service_account_name: "default".to_string(),
+            },
+        };
+        PodSnapshot {
+            pod: Arc::new(pod),
+            server: ServerMeta {
+                uid: "0b1c2d3e-0000-4000-8000-000000000001".to_string(),
+                creation_ms: 0,
+                resource_version: 1,
+                deletion_ms: None,
+                deletion_grace_period_seconds: None,
+            },
+            node_name: None,
+            status: PodStatus {
+                phase: PodPhase::Pending,
+                conditions: vec![],
+                host_ip: None,
+                pod_ip: None,
+                start_time_ms: None,
+                init_container_statuses: vec![],
+                container_statuses: vec![],
+                qos_class: "BestEffort",
+                reason: None,
+                message: None,
+            },
+        }
+    }
+
+    pub(crate) fn cs(name: &str, state: ContainerState) -> ContainerStatus {
+        let ready = state.is_running();
+        ContainerStatus {
+            name: name.to_string(),
+            image: "docker.io/library/nginx:1.27".to_string(),
+            image_id: String::new(),
+            container_id: String::new(),
+            started: Some(ready),
+            state,
+            last_state: None,
+            ready,
+            restart_count: 0,
+        }
+    }
+
+    pub(crate) fn running(at: Millis) -> ContainerState {
+        ContainerState::Running { started_at_ms: at }
+    }
+
+    pub(crate) fn terminated(code: i32, reason: &str, start: Millis, end: Millis) -> ContainerState {
+        ContainerState::Terminated(Terminated {
+            exit_code: code,
+            reason: reason.to_string(),
+            message: None,
+            signal: None,
+            started_at_ms: start,
+            finished_at_ms: end,
+            container_id: "containerd://abc".to_string(),
+        })
+    }
+
+    pub(crate) fn cond(t: CT, status: bool) -> PodCondition {
+        PodCondition { type_: t, status, last_transition_ms: 0, reason: None, message: None }
+    }
+
+    fn one(state: ContainerState) -> PodSnapshot {
+        let mut p = snapshot(vec![], vec![container("web")]);
+        p.status.container_statuses = vec![cs("web", state)];
+        p
+    }
+
+    fn two_inits(s0: ContainerState, s1: ContainerState) -> PodSnapshot {
+        let mut p = snapshot(vec![container("init-a"), container("init-b")], vec![container("web")]);
+        p.status.init_container_statuses = vec![cs("init-a", s0), cs("init-b", s1)];
+        p.status.container_statuses = vec![cs("web", ContainerState::waiting("PodInitializing"))];
+        p.status.conditions = vec![cond(CT::Initialized, false)];
+        p
+    }
+
+    #[test]
+    fn status_pending_and_creating() {
+        let p = snapshot(vec![], vec![container("web")]);
+        assert_eq!(pod_status_column(&p), "Pending");
+        assert_eq!(pod_status_column(&one(ContainerState::waiting("ContainerCreating"))), "ContainerCreating");
+    }
+
+    #[test]
+    fn status_init_progress_and_failures() {
+        let init = ContainerState::waiting("PodInitializing");
+        assert_eq!(pod_status_column(&two_inits(running(1_000), init.clone())), "Init:0/2");
+        let done = terminated(0, "Completed", 1_000, 2_000);
+        assert_eq!(pod_status_column(&two_inits(done.clone(), running(2_000))), "Init:1/2");
+        assert_eq!(
+            pod_status_column(&two_inits(ContainerState::waiting("CrashLoopBackOff"), init.clone())),
+            "Init:CrashLoopBackOff"
+        );
+        assert_eq!(pod_status_column(&two_inits(terminated(1, "Error", 0, 1_000), init.clone())), "Init:Error");
+        assert_eq!(pod_status_column(&two_inits(terminated(3, "", 0, 1_000), init.clone())), "Init:ExitCode:3");
+        let mut signalled = terminated(137, "", 0, 1_000);
+        if let ContainerState::Terminated(t) = &mut signalled {
+            t.signal = Some(9);
+        }
+        assert_eq!(pod_status_column(&two_inits(signalled, init.clone())), "Init:Signal:9");
+        // Waiting with no reason yet counts as not started.
+        assert_eq!(pod_status_column(&two_inits(ContainerState::waiting(""), init)), "Init:0/2");
+    }
+
+    #[test]
+    fn status_pod_initializing_once_init_is_done() {
+        let done = terminated(0, "Completed", 1_000, 2_000);
+        let mut p = two_inits(done.clone(), done);
+        p.status.conditions = vec![cond(CT::Initialized, true)];
+        assert_eq!(pod_status_column(&p), "PodInitializing");
+    }
+
+    #[test]
+    fn status_running_and_container_failures() {
+        let mut p = one(running(1_000));
+        p.status.phase = PodPhase::Running;
+        assert_eq!(pod_status_column(&p), "Running");
+        for reason in ["CrashLoopBackOff", "ErrImagePull", "ImagePullBackOff", "CreateContainerConfigError"] {
+            assert_eq!(pod_status_column(&one(ContainerState::waiting(reason))), reason);
+        }
+        assert_eq!(pod_status_column(&one(terminated(1, "Error", 0, 1_000))), "Error");
+        assert_eq!(pod_status_column(&one(terminated(137, "OOMKilled", 0, 1_000))), "OOMKilled");
+        assert_eq!(pod_status_column(&one(terminated(2, "", 0, 1_000))), "ExitCode:2");
+        let mut p = one(terminated(0, "Completed", 0, 1_000));
+        p.status.phase = PodPhase::Succeeded;
+        assert_eq!(pod_status_column(&p), "Completed");
+    }
+
+    #[test]
+    fn status_completed_container_beside_running_one() {
+        // Containers are read backwards: the last reason seen is the first container's.
+        let mut p = snapshot(vec![], vec![container("app"), container("job")]);
+        p.status.phase = PodPhase::Running;
+        p.status.container_statuses = vec![cs("app", running(1_000)), cs("job", terminated(0, "Completed", 1_000, 3_000))];
+        p.status.conditions = vec![cond(CT::Ready, false)];
+        assert_eq!(pod_status_column(&p), "NotReady");
+        assert_eq!(pod_ready_column(&p), "1/2");
+        p.status.conditions = vec![cond(CT::Ready, true)];
+        assert_eq!(pod_status_column(&p), "Running");
+    }
+
+    #[test]
+    fn status_terminating_unknown_and_gated() {
+        let mut p = one(running(1_000));
+        p.status.phase = PodPhase::Running;
+        p.server.deletion_ms = Some(10_000);
+        assert_eq!(pod_status_column(&p), "Terminating");
+        p.status.reason = Some("NodeLost".to_string());
+        assert_eq!(pod_status_column(&p), "Unknown");
+        // A terminal Pod being deleted keeps its terminal status.
+        let mut done = one(terminated(0, "Completed", 0, 1_000));
+        done.status.phase = PodPhase::Succeeded;
+        done.server.deletion_ms = Some(10_000);
+        assert_eq!(pod_status_column(&done), "Completed");
+        let mut gated = snapshot(vec![], vec![container("web")]);
+        gated.status.conditions = vec![PodCondition { reason: Some("SchedulingGated".to_string()), ..cond(CT::PodScheduled, false) }];
+        assert_eq!(pod_status_column(&gated), "SchedulingGated");
+        let mut evicted = one(terminated(137, "Error", 0, 1_000));
+        evicted.status.phase = PodPhase::Failed;
+        evicted.status.reason = Some("Evicted".to_string());
+        evicted.status.container_statuses.clear();
+        assert_eq!(pod_status_column(&evicted), "Evicted");
+    }
+
+    #[test]
+    fn sidecars_count_in_ready_and_restarts() {
+        let mut p = snapshot(vec![sidecar("proxy")], vec![container("web")]);
+        p.status.init_container_statuses = vec![ContainerStatus { started: Some(false), ready: false, ..cs("proxy", running(1_000)) }];
+        p.status.container_statuses = vec![cs("web", ContainerState::waiting("PodInitializing"))];
+        p.status.conditions = vec![cond(CT::Initialized, false)];
+        assert_eq!(pod_status_column(&p), "Init:0/1");
+        assert_eq!(pod_ready_column(&p), "0/2");
+
+        let mut proxy = cs("proxy", running(12_000));
+        proxy.restart_count = 2;
+        proxy.last_state = Some(terminated(1, "Error", 1_000, 11_000));
+        let mut web = cs("web", running(13_000));
+        web.restart_count = 1;
+        web.last_state = Some(terminated(1, "Error", 3_000, 20_500));
+        p.status.init_container_statuses = vec![proxy];
+        p.status.container_statuses = vec![web];
+        p.status.conditions = vec![cond(CT::Initialized, true), cond(CT::Ready, true)];
+        p.status.phase = PodPhase::Running;
+        assert_eq!(pod_status_column(&p), "Running");
+        assert_eq!(pod_ready_column(&p), "2/2");
+        assert_eq!(pod_restarts_column(&p, 25_900), "3 (5s ago)");
+    }
+
+    #[test]
+    fn restarts_column() {
+        let p = one(running(1_000));
+        assert_eq!(pod_restarts_column(&p, 60_000), "0");
+        let mut c = cs("web", ContainerState::waiting("CrashLoopBackOff"));
+        c.restart_count = 4;
+        c.last_state = Some(terminated(1, "Error", 20_000, 25_000));
+        let mut p = one(running(0));
+        p.status.container_statuses = vec![c];
+        assert_eq!(pod_restarts_column(&p, 30_000), "4 (5s ago)");
+        assert_eq!(pod_restarts_column(&p, 25_000 + 150_000), "4 (2m30s ago)");
+        assert_eq!(pod_age(&p, 175_000), "2m55s");
+    }
+
+    #[test]
+    fn tables_align_like_kubectl() {
+        let rows = vec![
+            vec!["web".into(), "1/1".into(), "Running".into(), "0".into(), "5s".into()],
+            vec!["db-0".into(), "0/1".into(), "CrashLoopBackOff".into(), "3 (5s ago)".into(), "2m".into()],
+        ];
+        assert_eq!(
+            format_table(&PODS_HEADER, &rows),
+            "NAME   READY   STATUS             RESTARTS     AGE\n\
+             web    1/1     Running            0            5s\n\
+             db-0   0/1     CrashLoopBackOff   3 (5s ago)   2m\n"
+        );
+        // minwidth 6.
+        assert_eq!(format_table(&["A", "B"], &[vec!["x".into(), "y".into()]]), "A     B\nx     y\n");
+    }
+
+    #[test]
+    fn watch_printer_remembers_widths() {
+        let mut w = GetPodsPrinter::new(false);
+        let mut p = one(ContainerState::waiting("ContainerCreating"));
+        assert_eq!(
+            w.print(std::slice::from_ref(&p), 0),
+            "NAME   READY   STATUS              RESTARTS   AGE\nweb    0/1     ContainerCreating   0          0s\n"
+        );
+        p.status.container_statuses[0] = cs("web", running(2_000));
+        p.status.phase = PodPhase::Running;
+        // Columns never shrink: STATUS keeps the width ContainerCreating gave it.
+        assert_eq!(w.print(&[p], 3_000), "web    1/1     Running             0          3s\n");
+    }
+
+    #[test]
+    fn wide_row() {
+        let mut p = one(running(1_000));
+        p.status.phase = PodPhase::Running;
+        p.node_name = Some("node-1".into());
+        p.status.pod_ip = Some("10.244.0.5".parse().unwrap_or(std::net::Ipv4Addr::UNSPECIFIED));
+        assert_eq!(
+            pod_row(&p, 5_000, true),
+            vec!["web", "1/1", "Running", "0", "5s", "10.244.0.5", "node-1", "<none>", "<none>"]
+        );
+        let q = snapshot(vec![], vec![container("web")]);
+        assert_eq!(pod_row(&q, 5_000, true)[5..], ["<none>", "<none>", "<none>", "<none>"]);
+    }
+
+    pub(crate) fn event(reason: &str, message: &str, count: u32, first: Millis, last: Millis) -> Event {
+        Event {
+            name: "web.18a1b2c3d4e5f601".to_string(),
+            type_: if reason == "BackOff" { EventType::Warning } else { EventType::Normal },
+            reason: reason.to_string(),
+            message: message.to_string(),
+            involved: ObjectRef {
+                kind: "Pod",
+                namespace: "default".to_string(),
+                name: "web".to_string(),
+                uid: "0b1c2d3e-0000-4000-8000-000000000001".to_string(),
+                field_path: Some("spec.containers{web}".to_string()),
+            },
+            source_component: if reason == "Scheduled" { "default-scheduler" } else { "kubelet" },
+            source_host: Some("node-1".to_string()),
+            count,
+            first_ms: first,
+            last_ms: last,
+        }
+    }
+
+    #[test]
+    fn events_table() {
+        let events = vec![
+            event("BackOff", "Back-off restarting failed container web in pod web_default(0b1c)", 3, 0, 25_000),
+            event("Scheduled", "Successfully assigned default/web to node-1", 1, 0, 0),
+        ];
+        let rows = events_rows(&events, 30_000);
+        assert_eq!(rows[0], vec!["30s", "Normal", "Scheduled", "Pod/web", "Successfully assigned default/web to node-1"]);
+        assert_eq!(rows[1][0], "5s (x3 over 30s)");
+        assert_eq!(
+            format_table(&EVENTS_HEADER, &rows),
+            "LAST SEEN          TYPE      REASON      OBJECT    MESSAGE\n\
+             30s                Normal    Scheduled   Pod/web   Successfully assigned default/web to node-1\n\
+             5s (x3 over 30s)   Warning   BackOff     Pod/web   Back-off restarting failed container web in pod web_default(0b1c)\n"
+        );
+    }
+
+    #[test]
+    fn probe_lines() {
+        let probe = |handler| Probe {
+            handler,
+            initial_delay_seconds: 5,
+            timeout_seconds: 1,
+            period_seconds: 5,
+            success_threshold: 1,
+            failure_threshold: 3,
+            termination_grace_period_seconds: None,
+        };
+        let exec = probe(Handler::Exec { command: vec!["cat".into(), "/tmp/healthy".into()] });
+        assert_eq!(describe_probe(&exec), "exec [cat /tmp/healthy] delay=5s timeout=1s period=5s #success=1 #failure=3");
+        let http = probe(Handler::HttpGet {
+            path: "/healthz".into(),
+            port: PortRef::Number(8080),
+            host: None,
+            scheme: "HTTP".into(),
+            http_headers: vec![],
+        });
+        assert_eq!(describe_probe(&http), "http-get http://:8080/healthz delay=5s timeout=1s period=5s #success=1 #failure=3");
+        let named = probe(Handler::HttpGet {
+            path: "/".into(),
+            port: PortRef::Name("http".into()),
+            host: Some("10.0.0.1".into()),
+            scheme: "HTTPS".into(),
+            http_headers: vec![],
+        });
+        assert_eq!(describe_probe(&named), "http-get https://10.0.0.1:http/ delay=5s timeout=1s period=5s #success=1 #failure=3");
+        let tcp = probe(Handler::TcpSocket { port: PortRef::Number(8080), host: None });
+        assert_eq!(describe_probe(&tcp), "tcp-socket :8080 delay=5s timeout=1s period=5s #success=1 #failure=3");
+        let grpc = probe(Handler::Grpc { port: 2379, service: None });
+        assert_eq!(describe_probe(&grpc), "grpc <pod>:2379  delay=5s timeout=1s period=5s #success=1 #failure=3");
+    }
+
+    #[test]
+    fn tabwriter_blocks_end_at_lines_without_tabs() {
+        let mut w = TabWriter::kubectl_describe();
+        w.write("a:\t1\nlonger:\t2\nbreak\nb:\t3\n");
+        assert_eq!(w.flush(), "a:       1\nlonger:  2\nbreak\nb:  3\n");
+    }
 }
