@@ -870,7 +870,7 @@ mod tests {
         ContainerPort, EnvVar, Lifecycle, ObjectMeta, Pod, PodSpec, Pos, PullPolicy, Resources, Volume, VolumeMount,
     };
     use crate::core::status::{
-        ConditionType as CT, EventType, ObjectRef, PodCondition, PodStatus, ServerMeta, Terminated, Waiting,
+        ConditionType as CT, EventType, ObjectRef, PodCondition, PodStatus, ServerMeta, Terminated,
     };
     use std::sync::Arc;
 
@@ -1240,6 +1240,161 @@ mod tests {
         assert_eq!(describe_probe(&tcp), "tcp-socket :8080 delay=5s timeout=1s period=5s #success=1 #failure=3");
         let grpc = probe(Handler::Grpc { port: 2379, service: None });
         assert_eq!(describe_probe(&grpc), "grpc <pod>:2379  delay=5s timeout=1s period=5s #success=1 #failure=3");
+    }
+
+
+    fn described_pod() -> PodSnapshot {
+        let mut web = container("web");
+        web.ports = vec![ContainerPort { name: None, container_port: 80, protocol: "TCP".into() }];
+        web.command = vec!["nginx".into(), "-g".into()];
+        web.args = vec!["daemon off;".into()];
+        web.env = vec![EnvVar { name: "MODE".into(), value: Some("prod".into()) }];
+        web.resources.limits = ResourceList { cpu_millis: Some(500), memory_bytes: Some(128 << 20) };
+        web.resources.requests = ResourceList { cpu_millis: Some(250), memory_bytes: Some(64 << 20) };
+        web.volume_mounts = vec![VolumeMount {
+            name: "cache".into(),
+            mount_path: "/cache".into(),
+            read_only: false,
+            sub_path: None,
+        }];
+        web.liveness_probe = Some(Probe {
+            handler: Handler::HttpGet {
+                path: "/healthz".into(),
+                port: PortRef::Number(80),
+                host: None,
+                scheme: "HTTP".into(),
+                http_headers: vec![],
+            },
+            initial_delay_seconds: 3,
+            timeout_seconds: 1,
+            period_seconds: 10,
+            success_threshold: 1,
+            failure_threshold: 3,
+            termination_grace_period_seconds: None,
+        });
+        let mut p = snapshot(vec![], vec![web]);
+        if let Some(pod) = Arc::get_mut(&mut p.pod) {
+            pod.metadata.labels.insert("app".into(), "web".into());
+            pod.metadata.labels.insert("tier".into(), "frontend".into());
+            pod.spec.volumes = vec![Volume { name: "cache".into(), source: VolumeSource::EmptyDir }];
+        }
+        p.node_name = Some("node-1".into());
+        p.status.phase = PodPhase::Running;
+        p.status.qos_class = "Burstable";
+        p.status.host_ip = Some(std::net::Ipv4Addr::new(172, 18, 0, 2));
+        p.status.pod_ip = Some(std::net::Ipv4Addr::new(10, 244, 0, 5));
+        p.status.start_time_ms = Some(1_000);
+        p.status.conditions = vec![
+            cond(CT::PodReadyToStartContainers, true),
+            cond(CT::Initialized, true),
+            cond(CT::Ready, true),
+            cond(CT::ContainersReady, true),
+            cond(CT::PodScheduled, true),
+        ];
+        let mut st = cs("web", running(9_000));
+        st.container_id = "containerd://4f1e".into();
+        st.image_id = "docker.io/library/nginx@sha256:ab12".into();
+        st.restart_count = 1;
+        st.last_state = Some(terminated(137, "Error", 2_000, 8_000));
+        p.status.container_statuses = vec![st];
+        p
+    }
+
+    #[test]
+    fn describe_running_pod() {
+        let p = described_pod();
+        let events = vec![
+            event("Scheduled", "Successfully assigned default/web to node-1", 1, 0, 0),
+            event("Pulled", "Container image \"nginx:1.27\" already present on machine", 2, 1_000, 8_000),
+        ];
+        let expected = "\
+Name:             web
+Namespace:        default
+Priority:         0
+Service Account:  default
+Node:             node-1/172.18.0.2
+Start Time:       Thu, 01 Jan 2026 00:00:01 +0000
+Labels:           app=web
+                  tier=frontend
+Annotations:      <none>
+Status:           Running
+IP:               10.244.0.5
+IPs:
+  IP:  10.244.0.5
+Containers:
+  web:
+    Container ID:  containerd://4f1e
+    Image:         nginx:1.27
+    Image ID:      docker.io/library/nginx@sha256:ab12
+    Port:          80/TCP
+    Host Port:     0/TCP
+    Command:
+      nginx
+      -g
+    Args:
+      daemon off;
+    State:          Running
+      Started:      Thu, 01 Jan 2026 00:00:09 +0000
+    Last State:     Terminated
+      Reason:       Error
+      Exit Code:    137
+      Started:      Thu, 01 Jan 2026 00:00:02 +0000
+      Finished:     Thu, 01 Jan 2026 00:00:08 +0000
+    Ready:          True
+    Restart Count:  1
+    Limits:
+      cpu:     500m
+      memory:  128Mi
+    Requests:
+      cpu:     250m
+      memory:  64Mi
+    Liveness:  http-get http://:80/healthz delay=3s timeout=1s period=10s #success=1 #failure=3
+    Environment:
+      MODE:  prod
+    Mounts:
+      /cache from cache (rw)
+Conditions:
+  Type                        Status
+  PodReadyToStartContainers   True 
+  Initialized                 True 
+  Ready                       True 
+  ContainersReady             True 
+  PodScheduled                True 
+Volumes:
+  cache:
+    Type:        EmptyDir (a temporary directory that shares a pod's lifetime)
+    Medium:      
+    SizeLimit:   <unset>
+QoS Class:       Burstable
+Node-Selectors:  <none>
+Tolerations:     node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                 node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+Events:
+  Type    Reason     Age                From               Message
+  ----    ------     ----               ----               -------
+  Normal  Scheduled  60s                default-scheduler  Successfully assigned default/web to node-1
+  Normal  Pulled     52s (x2 over 59s)  kubelet            Container image \"nginx:1.27\" already present on machine
+";
+        let got = describe_pod(&p, &events, 60_000);
+        assert_eq!(got, expected, "\n{got}");
+    }
+
+    #[test]
+    fn describe_pending_and_terminating() {
+        let mut p = snapshot(vec![], vec![container("web")]);
+        p.status.conditions = vec![PodCondition {
+            reason: Some("Unschedulable".into()),
+            ..cond(CT::PodScheduled, false)
+        }];
+        let got = describe_pod(&p, &[], 5_000);
+        assert!(got.starts_with("Name:             web\nNamespace:        default\nPriority:         0\nService Account:  default\nNode:             <none>\nLabels:           <none>\n"), "{got}");
+        assert!(got.contains("IP:               \nIPs:              <none>\nContainers:\n  web:\n    Image:        nginx:1.27\n    Port:         <none>\n    Host Port:    <none>\n    Environment:  <none>\n    Mounts:       <none>\n"), "{got}");
+        assert!(got.ends_with("Conditions:\n  Type           Status\n  PodScheduled   False \nVolumes:         <none>\nQoS Class:       BestEffort\nNode-Selectors:  <none>\nTolerations:     node.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n                 node.kubernetes.io/unreachable:NoExecute op=Exists for 300s\nEvents:          <none>\n"), "{got}");
+        p.status.phase = PodPhase::Running;
+        p.server.deletion_ms = Some(2_000);
+        p.server.deletion_grace_period_seconds = Some(30);
+        let got = describe_pod(&p, &[], 5_000);
+        assert!(got.contains("Status:                    Terminating (lasts 3s)\nTermination Grace Period:  30s\n"), "{got}");
     }
 
     #[test]
