@@ -573,4 +573,305 @@ pub fn watch_event_json(time_ms: Millis, type_: &str, object: Value) -> Value {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::core::api::{ContainerPort, Lifecycle, ObjectMeta, Pod, PodSpec, Pos, PullPolicy, Resources, RestartPolicy, Service, ServicePort, ServiceSpec, Volume};
+    use crate::core::status::{
+        ConditionType, Endpoint, EndpointPort, EventType, ObjectRef, PodCondition, PodPhase, PodStatus, Terminated,
+    };
+    use std::net::Ipv4Addr;
+    use std::sync::Arc;
+
+    fn server(uid: &str) -> ServerMeta {
+        ServerMeta { uid: uid.into(), creation_ms: 0, resource_version: 42, deletion_ms: None, deletion_grace_period_seconds: None }
+    }
+
+    fn web_container() -> Container {
+        Container {
+            name: "web".into(),
+            image: "nginx:1.27".into(),
+            image_pull_policy: PullPolicy::IfNotPresent,
+            command: vec![],
+            args: vec![],
+            working_dir: None,
+            ports: vec![ContainerPort { name: None, container_port: 80, protocol: "TCP".into() }],
+            env: vec![],
+            resources: Resources {
+                requests: ResourceList { cpu_millis: Some(100), memory_bytes: Some(134_217_728) },
+                limits: ResourceList::default(),
+            },
+            volume_mounts: vec![],
+            liveness_probe: Some(Probe {
+                handler: Handler::TcpSocket { port: PortRef::Number(80), host: None },
+                initial_delay_seconds: 0,
+                timeout_seconds: 1,
+                period_seconds: 10,
+                success_threshold: 1,
+                failure_threshold: 3,
+                termination_grace_period_seconds: None,
+            }),
+            readiness_probe: None,
+            startup_probe: None,
+            lifecycle: Lifecycle::default(),
+            restart_policy: None,
+            termination_message_path: "/dev/termination-log".into(),
+            termination_message_policy: "File".into(),
+            pos: Pos::default(),
+        }
+    }
+
+    fn pod() -> PodSnapshot {
+        let mut labels = BTreeMap::new();
+        labels.insert("app".to_string(), "web".to_string());
+        PodSnapshot {
+            pod: Arc::new(Pod {
+                metadata: ObjectMeta { name: "web".into(), namespace: "default".into(), labels, ..ObjectMeta::default() },
+                spec: PodSpec {
+                    init_containers: vec![],
+                    containers: vec![web_container()],
+                    restart_policy: RestartPolicy::Always,
+                    termination_grace_period_seconds: 30,
+                    active_deadline_seconds: None,
+                    volumes: vec![Volume { name: "cache".into(), source: VolumeSource::EmptyDir }],
+                    node_name: None,
+                    node_selector: BTreeMap::new(),
+                    hostname: None,
+                    subdomain: None,
+                    scheduler_name: "default-scheduler".into(),
+                    dns_policy: "ClusterFirst".into(),
+                    service_account_name: "default".into(),
+                },
+            }),
+            server: server("uid-1"),
+            node_name: Some("node-1".into()),
+            status: PodStatus {
+                phase: PodPhase::Running,
+                conditions: vec![PodCondition {
+                    type_: ConditionType::Ready,
+                    status: true,
+                    last_transition_ms: 7_000,
+                    reason: None,
+                    message: None,
+                }],
+                host_ip: Some(Ipv4Addr::new(172, 18, 0, 2)),
+                pod_ip: Some(Ipv4Addr::new(10, 244, 0, 5)),
+                start_time_ms: Some(1_000),
+                init_container_statuses: vec![],
+                container_statuses: vec![ContainerStatus {
+                    name: "web".into(),
+                    image: "docker.io/library/nginx:1.27".into(),
+                    image_id: "docker.io/library/nginx@sha256:ab12".into(),
+                    container_id: "containerd://4f1e".into(),
+                    state: ContainerState::Running { started_at_ms: 6_500 },
+                    last_state: None,
+                    ready: true,
+                    restart_count: 0,
+                    started: Some(true),
+                }],
+                qos_class: "Burstable",
+                reason: None,
+                message: None,
+            },
+        }
+    }
+
+    fn keys(v: &Value) -> Vec<&str> {
+        v.as_object().map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default()
+    }
+
+    #[test]
+    fn quantities() {
+        assert_eq!(format_cpu(100), "100m");
+        assert_eq!(format_cpu(2000), "2");
+        assert_eq!(format_memory(134_217_728), "128Mi");
+        assert_eq!(format_memory(1_000_000_000), "1G");
+        assert_eq!(format_memory(1_610_612_736), "1536Mi");
+        assert_eq!(format_memory(1_500), "1500");
+    }
+
+    #[test]
+    fn pod_json_shape() {
+        let v = pod_json(&pod());
+        assert_eq!(keys(&v), ["kind", "apiVersion", "metadata", "spec", "status"]);
+        assert_eq!(
+            v["metadata"],
+            json!({
+                "name": "web", "namespace": "default", "uid": "uid-1", "resourceVersion": "42",
+                "creationTimestamp": "2026-01-01T00:00:00Z", "labels": { "app": "web" }
+            })
+        );
+        assert_eq!(
+            keys(&v["spec"]),
+            [
+                "volumes", "containers", "restartPolicy", "terminationGracePeriodSeconds", "dnsPolicy",
+                "serviceAccountName", "serviceAccount", "nodeName", "securityContext", "schedulerName",
+                "tolerations", "priority", "enableServiceLinks", "preemptionPolicy"
+            ]
+        );
+        assert_eq!(v["spec"]["volumes"], json!([{ "name": "cache", "emptyDir": {} }]));
+        let c = &v["spec"]["containers"][0];
+        assert_eq!(
+            keys(c),
+            ["name", "image", "ports", "resources", "livenessProbe", "terminationMessagePath", "terminationMessagePolicy", "imagePullPolicy"]
+        );
+        assert_eq!(c["ports"], json!([{ "containerPort": 80, "protocol": "TCP" }]));
+        assert_eq!(c["resources"], json!({ "requests": { "cpu": "100m", "memory": "128Mi" } }));
+        // initialDelaySeconds: 0 is omitted (omitempty).
+        assert_eq!(
+            c["livenessProbe"].to_string(),
+            r#"{"tcpSocket":{"port":80},"timeoutSeconds":1,"periodSeconds":10,"successThreshold":1,"failureThreshold":3}"#
+        );
+        assert_eq!(v["spec"]["tolerations"][1]["key"], "node.kubernetes.io/unreachable");
+        assert_eq!(v["spec"]["tolerations"][1]["tolerationSeconds"], 300);
+
+        let st = &v["status"];
+        assert_eq!(keys(st), ["phase", "conditions", "hostIP", "hostIPs", "podIP", "podIPs", "startTime", "containerStatuses", "qosClass"]);
+        assert_eq!(
+            st["conditions"][0].to_string(),
+            r#"{"type":"Ready","status":"True","lastProbeTime":null,"lastTransitionTime":"2026-01-01T00:00:07Z"}"#
+        );
+        assert_eq!(st["podIPs"], json!([{ "ip": "10.244.0.5" }]));
+        assert_eq!(st["startTime"], "2026-01-01T00:00:01Z");
+        assert_eq!(
+            st["containerStatuses"][0].to_string(),
+            r#"{"name":"web","state":{"running":{"startedAt":"2026-01-01T00:00:06Z"}},"lastState":{},"ready":true,"restartCount":0,"image":"docker.io/library/nginx:1.27","imageID":"docker.io/library/nginx@sha256:ab12","containerID":"containerd://4f1e","started":true}"#
+        );
+    }
+
+    #[test]
+    fn pod_json_waiting_terminated_and_deleting() {
+        let mut p = pod();
+        p.server.deletion_ms = Some(20_000);
+        p.server.deletion_grace_period_seconds = Some(30);
+        let cs = &mut p.status.container_statuses[0];
+        cs.state = ContainerState::Waiting(crate::core::status::Waiting {
+            reason: "CrashLoopBackOff".into(),
+            message: Some("back-off 10s restarting failed container=web pod=web_default(uid-1)".into()),
+        });
+        cs.last_state = Some(ContainerState::Terminated(Terminated {
+            exit_code: 137,
+            reason: "OOMKilled".into(),
+            message: None,
+            signal: None,
+            started_at_ms: 6_000,
+            finished_at_ms: 9_000,
+            container_id: "containerd://4f1e".into(),
+        }));
+        let v = pod_json(&p);
+        assert_eq!(v["metadata"]["deletionTimestamp"], "2026-01-01T00:00:20Z");
+        assert_eq!(v["metadata"]["deletionGracePeriodSeconds"], 30);
+        let cs = &v["status"]["containerStatuses"][0];
+        assert_eq!(
+            cs["state"].to_string(),
+            r#"{"waiting":{"reason":"CrashLoopBackOff","message":"back-off 10s restarting failed container=web pod=web_default(uid-1)"}}"#
+        );
+        assert_eq!(
+            cs["lastState"].to_string(),
+            r#"{"terminated":{"exitCode":137,"reason":"OOMKilled","startedAt":"2026-01-01T00:00:06Z","finishedAt":"2026-01-01T00:00:09Z","containerID":"containerd://4f1e"}}"#
+        );
+    }
+
+    fn event(component: &'static str) -> Event {
+        Event {
+            name: "web.18a1b2c3d4e5f601".into(),
+            type_: EventType::Warning,
+            reason: "BackOff".into(),
+            message: "Back-off restarting failed container web in pod web_default(uid-1)".into(),
+            involved: ObjectRef {
+                kind: "Pod",
+                namespace: "default".into(),
+                name: "web".into(),
+                uid: "uid-1".into(),
+                field_path: Some("spec.containers{web}".into()),
+            },
+            source_component: component,
+            source_host: Some("node-1".into()),
+            count: 3,
+            first_ms: 10_000,
+            last_ms: 40_500,
+        }
+    }
+
+    #[test]
+    fn event_json_shape() {
+        let v = event_json(&event("kubelet"));
+        assert_eq!(
+            v.to_string(),
+            concat!(
+                r#"{"kind":"Event","apiVersion":"v1","metadata":{"name":"web.18a1b2c3d4e5f601","namespace":"default","creationTimestamp":"2026-01-01T00:00:10Z"},"#,
+                r#""involvedObject":{"kind":"Pod","namespace":"default","name":"web","uid":"uid-1","apiVersion":"v1","fieldPath":"spec.containers{web}"},"#,
+                r#""reason":"BackOff","message":"Back-off restarting failed container web in pod web_default(uid-1)","#,
+                r#""source":{"component":"kubelet","host":"node-1"},"firstTimestamp":"2026-01-01T00:00:10Z","lastTimestamp":"2026-01-01T00:00:40Z","#,
+                r#""count":3,"type":"Warning","eventTime":null,"reportingComponent":"kubelet","reportingInstance":"node-1"}"#
+            )
+        );
+        let s = event_json(&event("default-scheduler"));
+        assert_eq!(s["source"], json!({}));
+        assert_eq!(s["firstTimestamp"], Value::Null);
+        assert_eq!(s["eventTime"], "2026-01-01T00:00:10.000000Z");
+        assert_eq!(s["reportingComponent"], "default-scheduler");
+        assert!(s.get("count").is_none());
+    }
+
+    #[test]
+    fn service_and_endpointslice() {
+        let mut selector = BTreeMap::new();
+        selector.insert("app".to_string(), "web".to_string());
+        let svc = ServiceSnapshot {
+            service: Arc::new(Service {
+                metadata: ObjectMeta { name: "web".into(), namespace: "default".into(), ..ObjectMeta::default() },
+                spec: ServiceSpec {
+                    selector,
+                    ports: vec![ServicePort { name: None, protocol: "TCP".into(), port: 80, target_port: PortRef::Name("http".into()) }],
+                    cluster_ip: None,
+                    type_: "ClusterIP".into(),
+                },
+            }),
+            server: server("svc-uid"),
+            cluster_ip: Some(Ipv4Addr::new(10, 96, 0, 10)),
+        };
+        let v = service_json(&svc);
+        assert_eq!(
+            v["spec"].to_string(),
+            r#"{"ports":[{"protocol":"TCP","port":80,"targetPort":"http"}],"selector":{"app":"web"},"clusterIP":"10.96.0.10","clusterIPs":["10.96.0.10"],"type":"ClusterIP","sessionAffinity":"None","ipFamilies":["IPv4"],"ipFamilyPolicy":"SingleStack","internalTrafficPolicy":"Cluster"}"#
+        );
+        assert_eq!(v["status"], json!({ "loadBalancer": {} }));
+
+        let slice = EndpointSliceSnapshot {
+            name: "web-x7k2p".into(),
+            namespace: "default".into(),
+            service_name: "web".into(),
+            server: server("slice-uid"),
+            ports: vec![EndpointPort { name: None, port: 8080, protocol: "TCP".into() }],
+            endpoints: vec![Endpoint {
+                ip: Ipv4Addr::new(10, 244, 0, 5),
+                ready: true,
+                serving: true,
+                terminating: false,
+                pod_name: "web".into(),
+                node_name: "node-1".into(),
+            }],
+        };
+        let v = endpointslice_json_owned(&slice, "svc-uid");
+        assert_eq!(keys(&v), ["kind", "apiVersion", "metadata", "addressType", "endpoints", "ports"]);
+        assert_eq!(v["metadata"]["generateName"], "web-");
+        assert_eq!(
+            v["metadata"]["labels"].to_string(),
+            r#"{"endpointslice.kubernetes.io/managed-by":"endpointslice-controller.k8s.io","kubernetes.io/service-name":"web"}"#
+        );
+        assert_eq!(
+            v["metadata"]["ownerReferences"].to_string(),
+            r#"[{"apiVersion":"v1","kind":"Service","name":"web","uid":"svc-uid","controller":true,"blockOwnerDeletion":true}]"#
+        );
+        assert_eq!(
+            v["endpoints"].to_string(),
+            r#"[{"addresses":["10.244.0.5"],"conditions":{"ready":true,"serving":true,"terminating":false},"targetRef":{"kind":"Pod","namespace":"default","name":"web"},"nodeName":"node-1"}]"#
+        );
+        assert_eq!(v["ports"].to_string(), r#"[{"name":"","protocol":"TCP","port":8080}]"#);
+    }
+
+    #[test]
+    fn watch_event() {
+        let v = watch_event_json(65_000, "MODIFIED", json!({ "kind": "Pod" }));
+        assert_eq!(v.to_string(), r#"{"time":"2026-01-01T00:01:05Z","type":"MODIFIED","object":{"kind":"Pod"}}"#);
+    }
 }
