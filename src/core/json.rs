@@ -14,7 +14,8 @@
 
 use crate::core::api::{Container, Handler, PortRef, Probe, ResourceList, VolumeSource};
 use crate::core::status::{
-    ContainerState, ContainerStatus, EndpointSliceSnapshot, Event, PodSnapshot, ServerMeta, ServiceSnapshot,
+    ContainerState, ContainerStatus, EndpointSliceSnapshot, Event, PodSnapshot, ServerMeta,
+    ServiceSnapshot,
 };
 use crate::core::time::{rfc3339, rfc3339_micro, Millis};
 use serde_json::{json, Map, Value};
@@ -37,8 +38,14 @@ pub fn format_memory(bytes: i64) -> String {
     if bytes == 0 {
         return "0".to_string();
     }
-    const BINARY: [(&str, i64); 6] =
-        [("Ei", 1 << 60), ("Pi", 1 << 50), ("Ti", 1 << 40), ("Gi", 1 << 30), ("Mi", 1 << 20), ("Ki", 1 << 10)];
+    const BINARY: [(&str, i64); 6] = [
+        ("Ei", 1 << 60),
+        ("Pi", 1 << 50),
+        ("Ti", 1 << 40),
+        ("Gi", 1 << 30),
+        ("Mi", 1 << 20),
+        ("Ki", 1 << 10),
+    ];
     const DECIMAL: [(&str, i64); 6] = [
         ("E", 1_000_000_000_000_000_000),
         ("P", 1_000_000_000_000_000),
@@ -65,7 +72,10 @@ fn put_str(m: &mut Map<String, Value>, key: &str, value: &str) {
 /// Inserts a map unless it is empty (`omitempty`); Go sorts map keys.
 fn put_map(m: &mut Map<String, Value>, key: &str, value: &BTreeMap<String, String>) {
     if !value.is_empty() {
-        let obj: Map<String, Value> = value.iter().map(|(k, v)| (k.clone(), Value::from(v.as_str()))).collect();
+        let obj: Map<String, Value> = value
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+            .collect();
         m.insert(key.to_string(), Value::Object(obj));
     }
 }
@@ -95,8 +105,14 @@ fn object_meta(
     }
     put_str(&mut m, "namespace", namespace);
     put_str(&mut m, "uid", &server.uid);
-    m.insert("resourceVersion".into(), Value::from(server.resource_version.to_string()));
-    m.insert("creationTimestamp".into(), Value::from(rfc3339(server.creation_ms)));
+    m.insert(
+        "resourceVersion".into(),
+        Value::from(server.resource_version.to_string()),
+    );
+    m.insert(
+        "creationTimestamp".into(),
+        Value::from(rfc3339(server.creation_ms)),
+    );
     if let Some(d) = server.deletion_ms {
         m.insert("deletionTimestamp".into(), Value::from(rfc3339(d)));
     }
@@ -120,13 +136,22 @@ fn int_or_string(p: &PortRef) -> Value {
 fn handler_json(h: &Handler) -> (&'static str, Value) {
     match h {
         Handler::Exec { command } => ("exec", json!({ "command": command })),
-        Handler::HttpGet { path, port, host, scheme, http_headers } => {
+        Handler::HttpGet {
+            path,
+            port,
+            host,
+            scheme,
+            http_headers,
+        } => {
             let mut m = Map::new();
             put_str(&mut m, "path", path);
             m.insert("port".into(), int_or_string(port));
             put_str(&mut m, "host", host.as_deref().unwrap_or(""));
             put_str(&mut m, "scheme", scheme);
-            let headers = http_headers.iter().map(|h| json!({ "name": h.name, "value": h.value })).collect();
+            let headers = http_headers
+                .iter()
+                .map(|h| json!({ "name": h.name, "value": h.value }))
+                .collect();
             put_vec(&mut m, "httpHeaders", headers);
             ("httpGet", Value::Object(m))
         }
@@ -137,9 +162,10 @@ fn handler_json(h: &Handler) -> (&'static str, Value) {
             ("tcpSocket", Value::Object(m))
         }
         // `service` is a pointer without omitempty, defaulted to "".
-        Handler::Grpc { port, service } => {
-            ("grpc", json!({ "port": port, "service": service.as_deref().unwrap_or("") }))
-        }
+        Handler::Grpc { port, service } => (
+            "grpc",
+            json!({ "port": port, "service": service.as_deref().unwrap_or("") }),
+        ),
         Handler::Sleep { seconds } => ("sleep", json!({ "seconds": seconds })),
     }
 }
@@ -181,8 +207,16 @@ fn container_json(c: &Container) -> Value {
     let mut m = Map::new();
     m.insert("name".into(), Value::from(c.name.as_str()));
     put_str(&mut m, "image", &c.image);
-    put_vec(&mut m, "command", c.command.iter().map(|s| Value::from(s.as_str())).collect());
-    put_vec(&mut m, "args", c.args.iter().map(|s| Value::from(s.as_str())).collect());
+    put_vec(
+        &mut m,
+        "command",
+        c.command.iter().map(|s| Value::from(s.as_str())).collect(),
+    );
+    put_vec(
+        &mut m,
+        "args",
+        c.args.iter().map(|s| Value::from(s.as_str())).collect(),
+    );
     put_str(&mut m, "workingDir", c.working_dir.as_deref().unwrap_or(""));
     let ports = c
         .ports
@@ -244,7 +278,10 @@ fn container_json(c: &Container) -> Value {
         }
     }
     let mut lifecycle = Map::new();
-    for (key, h) in [("postStart", &c.lifecycle.post_start), ("preStop", &c.lifecycle.pre_stop)] {
+    for (key, h) in [
+        ("postStart", &c.lifecycle.post_start),
+        ("preStop", &c.lifecycle.pre_stop),
+    ] {
         if let Some(h) = h {
             let (k, v) = handler_json(h);
             let mut hm = Map::new();
@@ -255,9 +292,20 @@ fn container_json(c: &Container) -> Value {
     if !lifecycle.is_empty() {
         m.insert("lifecycle".into(), Value::Object(lifecycle));
     }
-    put_str(&mut m, "terminationMessagePath", &c.termination_message_path);
-    put_str(&mut m, "terminationMessagePolicy", &c.termination_message_policy);
-    m.insert("imagePullPolicy".into(), Value::from(c.image_pull_policy.as_str()));
+    put_str(
+        &mut m,
+        "terminationMessagePath",
+        &c.termination_message_path,
+    );
+    put_str(
+        &mut m,
+        "terminationMessagePolicy",
+        &c.termination_message_policy,
+    );
+    m.insert(
+        "imagePullPolicy".into(),
+        Value::from(c.image_pull_policy.as_str()),
+    );
     Value::Object(m)
 }
 
@@ -267,11 +315,16 @@ fn volume_json(v: &crate::core::api::Volume) -> Value {
     let (key, source) = match &v.source {
         VolumeSource::HostPath { path } => ("hostPath", json!({ "path": path, "type": "" })),
         VolumeSource::EmptyDir => ("emptyDir", json!({})),
-        VolumeSource::Secret { secret_name } => ("secret", json!({ "secretName": secret_name, "defaultMode": 420 })),
+        VolumeSource::Secret { secret_name } => (
+            "secret",
+            json!({ "secretName": secret_name, "defaultMode": 420 }),
+        ),
         VolumeSource::PersistentVolumeClaim { claim_name } => {
             ("persistentVolumeClaim", json!({ "claimName": claim_name }))
         }
-        VolumeSource::ConfigMap { name } => ("configMap", json!({ "name": name, "defaultMode": 420 })),
+        VolumeSource::ConfigMap { name } => {
+            ("configMap", json!({ "name": name, "defaultMode": 420 }))
+        }
         VolumeSource::Other(kind) => (kind.as_str(), json!({})),
     };
     m.insert(key.into(), source);
@@ -294,7 +347,9 @@ fn state_json(s: &ContainerState) -> Value {
             put_str(&mut m, "message", w.message.as_deref().unwrap_or(""));
             json!({ "waiting": Value::Object(m) })
         }
-        ContainerState::Running { started_at_ms } => json!({ "running": { "startedAt": rfc3339(*started_at_ms) } }),
+        ContainerState::Running { started_at_ms } => {
+            json!({ "running": { "startedAt": rfc3339(*started_at_ms) } })
+        }
         ContainerState::Terminated(t) => {
             let mut m = Map::new();
             m.insert("exitCode".into(), Value::from(t.exit_code));
@@ -315,7 +370,10 @@ fn container_status_json(c: &ContainerStatus) -> Value {
     let mut m = Map::new();
     m.insert("name".into(), Value::from(c.name.as_str()));
     m.insert("state".into(), state_json(&c.state));
-    m.insert("lastState".into(), c.last_state.as_ref().map_or_else(|| json!({}), state_json));
+    m.insert(
+        "lastState".into(),
+        c.last_state.as_ref().map_or_else(|| json!({}), state_json),
+    );
     m.insert("ready".into(), Value::from(c.ready));
     m.insert("restartCount".into(), Value::from(c.restart_count));
     m.insert("image".into(), Value::from(c.image.as_str()));
@@ -334,11 +392,28 @@ pub fn pod_json(p: &PodSnapshot) -> Value {
     let st = &p.status;
 
     let mut s = Map::new();
-    put_vec(&mut s, "volumes", spec.volumes.iter().map(volume_json).collect());
-    put_vec(&mut s, "initContainers", spec.init_containers.iter().map(container_json).collect());
-    s.insert("containers".into(), Value::Array(spec.containers.iter().map(container_json).collect()));
-    s.insert("restartPolicy".into(), Value::from(spec.restart_policy.as_str()));
-    s.insert("terminationGracePeriodSeconds".into(), Value::from(spec.termination_grace_period_seconds));
+    put_vec(
+        &mut s,
+        "volumes",
+        spec.volumes.iter().map(volume_json).collect(),
+    );
+    put_vec(
+        &mut s,
+        "initContainers",
+        spec.init_containers.iter().map(container_json).collect(),
+    );
+    s.insert(
+        "containers".into(),
+        Value::Array(spec.containers.iter().map(container_json).collect()),
+    );
+    s.insert(
+        "restartPolicy".into(),
+        Value::from(spec.restart_policy.as_str()),
+    );
+    s.insert(
+        "terminationGracePeriodSeconds".into(),
+        Value::from(spec.termination_grace_period_seconds),
+    );
     if let Some(a) = spec.active_deadline_seconds {
         s.insert("activeDeadlineSeconds".into(), Value::from(a));
     }
@@ -346,7 +421,11 @@ pub fn pod_json(p: &PodSnapshot) -> Value {
     put_map(&mut s, "nodeSelector", &spec.node_selector);
     put_str(&mut s, "serviceAccountName", &spec.service_account_name);
     put_str(&mut s, "serviceAccount", &spec.service_account_name);
-    let node = p.node_name.as_deref().or(spec.node_name.as_deref()).unwrap_or("");
+    let node = p
+        .node_name
+        .as_deref()
+        .or(spec.node_name.as_deref())
+        .unwrap_or("");
     put_str(&mut s, "nodeName", node);
     s.insert("securityContext".into(), json!({}));
     put_str(&mut s, "hostname", spec.hostname.as_deref().unwrap_or(""));
@@ -355,7 +434,10 @@ pub fn pod_json(p: &PodSnapshot) -> Value {
     s.insert("tolerations".into(), default_tolerations());
     s.insert("priority".into(), Value::from(0));
     s.insert("enableServiceLinks".into(), Value::from(true));
-    s.insert("preemptionPolicy".into(), Value::from("PreemptLowerPriority"));
+    s.insert(
+        "preemptionPolicy".into(),
+        Value::from("PreemptLowerPriority"),
+    );
 
     let mut t = Map::new();
     t.insert("phase".into(), Value::from(st.phase.as_str()));
@@ -365,9 +447,15 @@ pub fn pod_json(p: &PodSnapshot) -> Value {
         .map(|c| {
             let mut cm = Map::new();
             cm.insert("type".into(), Value::from(c.type_.as_str()));
-            cm.insert("status".into(), Value::from(if c.status { "True" } else { "False" }));
+            cm.insert(
+                "status".into(),
+                Value::from(if c.status { "True" } else { "False" }),
+            );
             cm.insert("lastProbeTime".into(), Value::Null);
-            cm.insert("lastTransitionTime".into(), Value::from(rfc3339(c.last_transition_ms)));
+            cm.insert(
+                "lastTransitionTime".into(),
+                Value::from(rfc3339(c.last_transition_ms)),
+            );
             put_str(&mut cm, "reason", c.reason.as_deref().unwrap_or(""));
             put_str(&mut cm, "message", c.message.as_deref().unwrap_or(""));
             Value::Object(cm)
@@ -387,8 +475,22 @@ pub fn pod_json(p: &PodSnapshot) -> Value {
     if let Some(start) = st.start_time_ms {
         t.insert("startTime".into(), Value::from(rfc3339(start)));
     }
-    put_vec(&mut t, "initContainerStatuses", st.init_container_statuses.iter().map(container_status_json).collect());
-    put_vec(&mut t, "containerStatuses", st.container_statuses.iter().map(container_status_json).collect());
+    put_vec(
+        &mut t,
+        "initContainerStatuses",
+        st.init_container_statuses
+            .iter()
+            .map(container_status_json)
+            .collect(),
+    );
+    put_vec(
+        &mut t,
+        "containerStatuses",
+        st.container_statuses
+            .iter()
+            .map(container_status_json)
+            .collect(),
+    );
     put_str(&mut t, "qosClass", st.qos_class);
 
     let mut m = Map::new();
@@ -396,7 +498,15 @@ pub fn pod_json(p: &PodSnapshot) -> Value {
     m.insert("apiVersion".into(), Value::from("v1"));
     m.insert(
         "metadata".into(),
-        object_meta(&meta.name, None, &meta.namespace, &p.server, &meta.labels, &meta.annotations, Vec::new()),
+        object_meta(
+            &meta.name,
+            None,
+            &meta.namespace,
+            &p.server,
+            &meta.labels,
+            &meta.annotations,
+            Vec::new(),
+        ),
     );
     m.insert("spec".into(), Value::Object(s));
     m.insert("status".into(), Value::Object(t));
@@ -410,7 +520,10 @@ pub fn pod_json(p: &PodSnapshot) -> Value {
 pub fn event_json(e: &Event) -> Value {
     let mut meta = Map::new();
     meta.insert("name".into(), Value::from(e.name.as_str()));
-    meta.insert("namespace".into(), Value::from(e.involved.namespace.as_str()));
+    meta.insert(
+        "namespace".into(),
+        Value::from(e.involved.namespace.as_str()),
+    );
     meta.insert("creationTimestamp".into(), Value::from(rfc3339(e.first_ms)));
 
     let mut inv = Map::new();
@@ -419,7 +532,11 @@ pub fn event_json(e: &Event) -> Value {
     put_str(&mut inv, "name", &e.involved.name);
     put_str(&mut inv, "uid", &e.involved.uid);
     inv.insert("apiVersion".into(), Value::from("v1"));
-    put_str(&mut inv, "fieldPath", e.involved.field_path.as_deref().unwrap_or(""));
+    put_str(
+        &mut inv,
+        "fieldPath",
+        e.involved.field_path.as_deref().unwrap_or(""),
+    );
 
     let mut m = Map::new();
     m.insert("kind".into(), Value::from("Event"));
@@ -474,7 +591,9 @@ pub fn service_json(s: &ServiceSnapshot) -> Value {
         .collect();
     put_vec(&mut spec, "ports", ports);
     put_map(&mut spec, "selector", &svc.spec.selector);
-    let ip = s.cluster_ip.map_or_else(|| "None".to_string(), |ip| ip.to_string());
+    let ip = s
+        .cluster_ip
+        .map_or_else(|| "None".to_string(), |ip| ip.to_string());
     spec.insert("clusterIP".into(), Value::from(ip.as_str()));
     spec.insert("clusterIPs".into(), json!([ip]));
     put_str(&mut spec, "type", &svc.spec.type_);
@@ -488,7 +607,15 @@ pub fn service_json(s: &ServiceSnapshot) -> Value {
     m.insert("apiVersion".into(), Value::from("v1"));
     m.insert(
         "metadata".into(),
-        object_meta(&meta.name, None, &meta.namespace, &s.server, &meta.labels, &meta.annotations, Vec::new()),
+        object_meta(
+            &meta.name,
+            None,
+            &meta.namespace,
+            &s.server,
+            &meta.labels,
+            &meta.annotations,
+            Vec::new(),
+        ),
     );
     m.insert("spec".into(), Value::Object(spec));
     m.insert("status".into(), json!({ "loadBalancer": {} }));
@@ -506,8 +633,14 @@ pub fn endpointslice_json(e: &EndpointSliceSnapshot) -> Value {
 /// (left out when `service_uid` is empty).
 pub fn endpointslice_json_owned(e: &EndpointSliceSnapshot, service_uid: &str) -> Value {
     let mut labels = BTreeMap::new();
-    labels.insert("endpointslice.kubernetes.io/managed-by".to_string(), "endpointslice-controller.k8s.io".to_string());
-    labels.insert("kubernetes.io/service-name".to_string(), e.service_name.clone());
+    labels.insert(
+        "endpointslice.kubernetes.io/managed-by".to_string(),
+        "endpointslice-controller.k8s.io".to_string(),
+    );
+    labels.insert(
+        "kubernetes.io/service-name".to_string(),
+        e.service_name.clone(),
+    );
     let mut owner = Map::new();
     owner.insert("apiVersion".into(), Value::from("v1"));
     owner.insert("kind".into(), Value::from("Service"));
@@ -574,15 +707,25 @@ pub fn watch_event_json(time_ms: Millis, type_: &str, object: Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::api::{ContainerPort, Lifecycle, ObjectMeta, Pod, PodSpec, Pos, PullPolicy, Resources, RestartPolicy, Service, ServicePort, ServiceSpec, Volume};
+    use crate::core::api::{
+        ContainerPort, Lifecycle, ObjectMeta, Pod, PodSpec, Pos, PullPolicy, Resources,
+        RestartPolicy, Service, ServicePort, ServiceSpec, Volume,
+    };
     use crate::core::status::{
-        ConditionType, Endpoint, EndpointPort, EventType, ObjectRef, PodCondition, PodPhase, PodStatus, Terminated,
+        ConditionType, Endpoint, EndpointPort, EventType, ObjectRef, PodCondition, PodPhase,
+        PodStatus, Terminated,
     };
     use std::net::Ipv4Addr;
     use std::sync::Arc;
 
     fn server(uid: &str) -> ServerMeta {
-        ServerMeta { uid: uid.into(), creation_ms: 0, resource_version: 42, deletion_ms: None, deletion_grace_period_seconds: None }
+        ServerMeta {
+            uid: uid.into(),
+            creation_ms: 0,
+            resource_version: 42,
+            deletion_ms: None,
+            deletion_grace_period_seconds: None,
+        }
     }
 
     fn web_container() -> Container {
@@ -593,15 +736,25 @@ mod tests {
             command: vec![],
             args: vec![],
             working_dir: None,
-            ports: vec![ContainerPort { name: None, container_port: 80, protocol: "TCP".into() }],
+            ports: vec![ContainerPort {
+                name: None,
+                container_port: 80,
+                protocol: "TCP".into(),
+            }],
             env: vec![],
             resources: Resources {
-                requests: ResourceList { cpu_millis: Some(100), memory_bytes: Some(134_217_728) },
+                requests: ResourceList {
+                    cpu_millis: Some(100),
+                    memory_bytes: Some(134_217_728),
+                },
                 limits: ResourceList::default(),
             },
             volume_mounts: vec![],
             liveness_probe: Some(Probe {
-                handler: Handler::TcpSocket { port: PortRef::Number(80), host: None },
+                handler: Handler::TcpSocket {
+                    port: PortRef::Number(80),
+                    host: None,
+                },
                 initial_delay_seconds: 0,
                 timeout_seconds: 1,
                 period_seconds: 10,
@@ -624,14 +777,22 @@ mod tests {
         labels.insert("app".to_string(), "web".to_string());
         PodSnapshot {
             pod: Arc::new(Pod {
-                metadata: ObjectMeta { name: "web".into(), namespace: "default".into(), labels, ..ObjectMeta::default() },
+                metadata: ObjectMeta {
+                    name: "web".into(),
+                    namespace: "default".into(),
+                    labels,
+                    ..ObjectMeta::default()
+                },
                 spec: PodSpec {
                     init_containers: vec![],
                     containers: vec![web_container()],
                     restart_policy: RestartPolicy::Always,
                     termination_grace_period_seconds: 30,
                     active_deadline_seconds: None,
-                    volumes: vec![Volume { name: "cache".into(), source: VolumeSource::EmptyDir }],
+                    volumes: vec![Volume {
+                        name: "cache".into(),
+                        source: VolumeSource::EmptyDir,
+                    }],
                     node_name: None,
                     node_selector: BTreeMap::new(),
                     hostname: None,
@@ -661,7 +822,9 @@ mod tests {
                     image: "docker.io/library/nginx:1.27".into(),
                     image_id: "docker.io/library/nginx@sha256:ab12".into(),
                     container_id: "containerd://4f1e".into(),
-                    state: ContainerState::Running { started_at_ms: 6_500 },
+                    state: ContainerState::Running {
+                        started_at_ms: 6_500,
+                    },
                     last_state: None,
                     ready: true,
                     restart_count: 0,
@@ -675,7 +838,9 @@ mod tests {
     }
 
     fn keys(v: &Value) -> Vec<&str> {
-        v.as_object().map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default()
+        v.as_object()
+            .map(|m| m.keys().map(String::as_str).collect())
+            .unwrap_or_default()
     }
 
     #[test]
@@ -691,7 +856,10 @@ mod tests {
     #[test]
     fn pod_json_shape() {
         let v = pod_json(&pod());
-        assert_eq!(keys(&v), ["kind", "apiVersion", "metadata", "spec", "status"]);
+        assert_eq!(
+            keys(&v),
+            ["kind", "apiVersion", "metadata", "spec", "status"]
+        );
         assert_eq!(
             v["metadata"],
             json!({
@@ -702,29 +870,74 @@ mod tests {
         assert_eq!(
             keys(&v["spec"]),
             [
-                "volumes", "containers", "restartPolicy", "terminationGracePeriodSeconds", "dnsPolicy",
-                "serviceAccountName", "serviceAccount", "nodeName", "securityContext", "schedulerName",
-                "tolerations", "priority", "enableServiceLinks", "preemptionPolicy"
+                "volumes",
+                "containers",
+                "restartPolicy",
+                "terminationGracePeriodSeconds",
+                "dnsPolicy",
+                "serviceAccountName",
+                "serviceAccount",
+                "nodeName",
+                "securityContext",
+                "schedulerName",
+                "tolerations",
+                "priority",
+                "enableServiceLinks",
+                "preemptionPolicy"
             ]
         );
-        assert_eq!(v["spec"]["volumes"], json!([{ "name": "cache", "emptyDir": {} }]));
+        assert_eq!(
+            v["spec"]["volumes"],
+            json!([{ "name": "cache", "emptyDir": {} }])
+        );
         let c = &v["spec"]["containers"][0];
         assert_eq!(
             keys(c),
-            ["name", "image", "ports", "resources", "livenessProbe", "terminationMessagePath", "terminationMessagePolicy", "imagePullPolicy"]
+            [
+                "name",
+                "image",
+                "ports",
+                "resources",
+                "livenessProbe",
+                "terminationMessagePath",
+                "terminationMessagePolicy",
+                "imagePullPolicy"
+            ]
         );
-        assert_eq!(c["ports"], json!([{ "containerPort": 80, "protocol": "TCP" }]));
-        assert_eq!(c["resources"], json!({ "requests": { "cpu": "100m", "memory": "128Mi" } }));
+        assert_eq!(
+            c["ports"],
+            json!([{ "containerPort": 80, "protocol": "TCP" }])
+        );
+        assert_eq!(
+            c["resources"],
+            json!({ "requests": { "cpu": "100m", "memory": "128Mi" } })
+        );
         // initialDelaySeconds: 0 is omitted (omitempty).
         assert_eq!(
             c["livenessProbe"].to_string(),
             r#"{"tcpSocket":{"port":80},"timeoutSeconds":1,"periodSeconds":10,"successThreshold":1,"failureThreshold":3}"#
         );
-        assert_eq!(v["spec"]["tolerations"][1]["key"], "node.kubernetes.io/unreachable");
+        assert_eq!(
+            v["spec"]["tolerations"][1]["key"],
+            "node.kubernetes.io/unreachable"
+        );
         assert_eq!(v["spec"]["tolerations"][1]["tolerationSeconds"], 300);
 
         let st = &v["status"];
-        assert_eq!(keys(st), ["phase", "conditions", "hostIP", "hostIPs", "podIP", "podIPs", "startTime", "containerStatuses", "qosClass"]);
+        assert_eq!(
+            keys(st),
+            [
+                "phase",
+                "conditions",
+                "hostIP",
+                "hostIPs",
+                "podIP",
+                "podIPs",
+                "startTime",
+                "containerStatuses",
+                "qosClass"
+            ]
+        );
         assert_eq!(
             st["conditions"][0].to_string(),
             r#"{"type":"Ready","status":"True","lastProbeTime":null,"lastTransitionTime":"2026-01-01T00:00:07Z"}"#
@@ -745,7 +958,9 @@ mod tests {
         let cs = &mut p.status.container_statuses[0];
         cs.state = ContainerState::Waiting(crate::core::status::Waiting {
             reason: "CrashLoopBackOff".into(),
-            message: Some("back-off 10s restarting failed container=web pod=web_default(uid-1)".into()),
+            message: Some(
+                "back-off 10s restarting failed container=web pod=web_default(uid-1)".into(),
+            ),
         });
         cs.last_state = Some(ContainerState::Terminated(Terminated {
             exit_code: 137,
@@ -818,10 +1033,19 @@ mod tests {
         selector.insert("app".to_string(), "web".to_string());
         let svc = ServiceSnapshot {
             service: Arc::new(Service {
-                metadata: ObjectMeta { name: "web".into(), namespace: "default".into(), ..ObjectMeta::default() },
+                metadata: ObjectMeta {
+                    name: "web".into(),
+                    namespace: "default".into(),
+                    ..ObjectMeta::default()
+                },
                 spec: ServiceSpec {
                     selector,
-                    ports: vec![ServicePort { name: None, protocol: "TCP".into(), port: 80, target_port: PortRef::Name("http".into()) }],
+                    ports: vec![ServicePort {
+                        name: None,
+                        protocol: "TCP".into(),
+                        port: 80,
+                        target_port: PortRef::Name("http".into()),
+                    }],
                     cluster_ip: None,
                     type_: "ClusterIP".into(),
                 },
@@ -841,7 +1065,11 @@ mod tests {
             namespace: "default".into(),
             service_name: "web".into(),
             server: server("slice-uid"),
-            ports: vec![EndpointPort { name: None, port: 8080, protocol: "TCP".into() }],
+            ports: vec![EndpointPort {
+                name: None,
+                port: 8080,
+                protocol: "TCP".into(),
+            }],
             endpoints: vec![Endpoint {
                 ip: Ipv4Addr::new(10, 244, 0, 5),
                 ready: true,
@@ -852,7 +1080,17 @@ mod tests {
             }],
         };
         let v = endpointslice_json_owned(&slice, "svc-uid");
-        assert_eq!(keys(&v), ["kind", "apiVersion", "metadata", "addressType", "endpoints", "ports"]);
+        assert_eq!(
+            keys(&v),
+            [
+                "kind",
+                "apiVersion",
+                "metadata",
+                "addressType",
+                "endpoints",
+                "ports"
+            ]
+        );
         assert_eq!(v["metadata"]["generateName"], "web-");
         assert_eq!(
             v["metadata"]["labels"].to_string(),
@@ -866,12 +1104,18 @@ mod tests {
             v["endpoints"].to_string(),
             r#"[{"addresses":["10.244.0.5"],"conditions":{"ready":true,"serving":true,"terminating":false},"targetRef":{"kind":"Pod","namespace":"default","name":"web"},"nodeName":"node-1"}]"#
         );
-        assert_eq!(v["ports"].to_string(), r#"[{"name":"","protocol":"TCP","port":8080}]"#);
+        assert_eq!(
+            v["ports"].to_string(),
+            r#"[{"name":"","protocol":"TCP","port":8080}]"#
+        );
     }
 
     #[test]
     fn watch_event() {
         let v = watch_event_json(65_000, "MODIFIED", json!({ "kind": "Pod" }));
-        assert_eq!(v.to_string(), r#"{"time":"2026-01-01T00:01:05Z","type":"MODIFIED","object":{"kind":"Pod"}}"#);
+        assert_eq!(
+            v.to_string(),
+            r#"{"time":"2026-01-01T00:01:05Z","type":"MODIFIED","object":{"kind":"Pod"}}"#
+        );
     }
 }

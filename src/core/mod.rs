@@ -4,8 +4,8 @@
 //! (simulation events, [`status`] snapshots) → views ([`kubectl`], [`json`]).
 
 pub mod api;
+pub mod json;
+pub mod kubectl;
 pub mod rng;
 pub mod status;
 pub mod time;
-pub mod kubectl;
-pub mod json;
