@@ -4,6 +4,8 @@
 //! (simulation events, [`status`] snapshots) → views ([`kubectl`], [`json`]).
 
 pub mod api;
+pub mod manifest;
 pub mod rng;
 pub mod status;
 pub mod time;
+pub mod yaml;
