@@ -507,7 +507,13 @@ pub fn parse_stream(text: &str) -> Stream {
                         line: u32::try_from(m.line()).unwrap_or(u32::MAX).max(1),
                         col: u32::try_from(m.col().saturating_add(1)).unwrap_or(u32::MAX),
                     },
-                    message: format!("YAML syntax error: {}", e.info()),
+                    // The scanner has its own (higher) limit for flow
+                    // collections; word it like ours.
+                    message: if e.info() == "recursion limit exceeded" {
+                        format!("nesting is too deep: podplay accepts at most {MAX_DEPTH} levels")
+                    } else {
+                        format!("YAML syntax error: {}", e.info())
+                    },
                 });
                 break;
             }
