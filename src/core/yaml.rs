@@ -18,7 +18,10 @@
 //! * aliases are resolved by cloning the anchored node, and the total number of
 //!   nodes (clones included) is limited to [`MAX_NODES`], which defeats
 //!   "billion laughs" alias bombs;
+//! * aliases may add at most [`MAX_ALIAS_BYTES`] of scalar text;
 //! * duplicate mapping keys are an error, as the API server rejects them;
+//! * merge keys (`<<: *base`, `<<: [*a, *b]`) are applied, as
+//!   `sigs.k8s.io/yaml` applies them: explicit keys win, then earlier sources;
 //! * mapping keys must be scalars (Kubernetes objects are JSON objects).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -32,6 +35,10 @@ pub const MAX_DEPTH: usize = 64;
 
 /// Maximum number of nodes in a whole stream, alias copies included.
 pub const MAX_NODES: usize = 100_000;
+
+/// Maximum number of scalar bytes that alias copies may add to a stream (so
+/// that aliasing one huge string many times cannot exhaust memory).
+pub const MAX_ALIAS_BYTES: usize = 4 * 1024 * 1024;
 
 /// A scalar as written: its text and whether it was written plain (unquoted,
 /// not a block scalar, not tagged `!!str`).
@@ -230,6 +237,8 @@ struct Frame {
     anchor: usize,
     /// `count` when the frame was opened, to size anchored subtrees.
     count_at_start: usize,
+    /// `bytes` when the frame was opened.
+    bytes_at_start: usize,
     /// Height of the tallest finished child.
     child_height: usize,
     body: FrameBody,
@@ -241,6 +250,8 @@ enum FrameBody {
         entries: Vec<(Node, Node)>,
         key: Option<Node>,
         seen: BTreeMap<String, Pos>,
+        /// Values of `<<` merge keys, applied when the mapping closes.
+        merges: Vec<Node>,
     },
 }
 
@@ -248,6 +259,7 @@ enum FrameBody {
 struct Anchored {
     node: Node,
     size: usize,
+    bytes: usize,
     height: usize,
 }
 
@@ -258,9 +270,15 @@ struct Builder {
     /// recursive aliases clearly.
     open_anchors: BTreeSet<usize>,
     count: usize,
+    /// Scalar bytes materialised so far (alias copies included).
+    bytes: usize,
+    /// Scalar bytes added by alias copies.
+    alias_bytes: usize,
     root: Option<Node>,
     documents: Vec<Node>,
 }
+
+const MERGE_ERR: &str = "a merge key (<<) needs a mapping or a sequence of mappings";
 
 fn err(pos: Pos, message: impl Into<String>) -> YamlError {
     YamlError {
@@ -299,6 +317,7 @@ impl Builder {
             pos,
             anchor,
             count_at_start: self.count,
+            bytes_at_start: self.bytes,
             child_height: 0,
             body,
         });
@@ -311,9 +330,37 @@ impl Builder {
         };
         let kind = match frame.body {
             FrameBody::Seq(items) => NodeKind::Seq(items),
-            FrameBody::Map { entries, key, .. } => {
+            FrameBody::Map {
+                mut entries,
+                key,
+                mut seen,
+                merges,
+            } => {
                 if key.is_some() {
                     return Err(err(pos, "mapping key without a value"));
+                }
+                for source in merges {
+                    let maps = match source.kind {
+                        NodeKind::Map(m) => vec![m],
+                        NodeKind::Seq(items) => {
+                            let mut maps = Vec::with_capacity(items.len());
+                            for item in items {
+                                match item.kind {
+                                    NodeKind::Map(m) => maps.push(m),
+                                    _ => return Err(err(item.pos, MERGE_ERR)),
+                                }
+                            }
+                            maps
+                        }
+                        _ => return Err(err(source.pos, MERGE_ERR)),
+                    };
+                    for (k, v) in maps.into_iter().flatten() {
+                        let text = k.scalar_text().unwrap_or("").to_string();
+                        if let std::collections::btree_map::Entry::Vacant(slot) = seen.entry(text) {
+                            slot.insert(k.pos);
+                            entries.push((k, v));
+                        }
+                    }
                 }
                 NodeKind::Map(entries)
             }
@@ -326,11 +373,13 @@ impl Builder {
         if frame.anchor != 0 {
             self.open_anchors.remove(&frame.anchor);
             let size = self.count - frame.count_at_start + 1;
+            let bytes = self.bytes - frame.bytes_at_start;
             self.anchors.insert(
                 frame.anchor,
                 Anchored {
                     node: node.clone(),
                     size,
+                    bytes,
                     height,
                 },
             );
@@ -340,6 +389,8 @@ impl Builder {
 
     fn scalar(&mut self, scalar: Scalar, pos: Pos, anchor: usize) -> Result<(), YamlError> {
         self.count_nodes(1, pos)?;
+        let bytes = scalar.text.len();
+        self.bytes = self.bytes.saturating_add(bytes);
         let kind = if scalar.plain && matches!(scalar.resolve(), Value::Null) {
             NodeKind::Null
         } else {
@@ -352,6 +403,7 @@ impl Builder {
                 Anchored {
                     node: node.clone(),
                     size: 1,
+                    bytes,
                     height: 1,
                 },
             );
@@ -366,7 +418,7 @@ impl Builder {
         let Some(anchored) = self.anchors.get(&id) else {
             return Err(err(pos, "alias to an unknown anchor"));
         };
-        let (size, height) = (anchored.size, anchored.height);
+        let (size, bytes, height) = (anchored.size, anchored.bytes, anchored.height);
         if self.stack.len() + height > MAX_DEPTH {
             return Err(err(
                 pos,
@@ -375,6 +427,17 @@ impl Builder {
         }
         // Count before cloning so an alias bomb never gets materialised.
         self.count_nodes(size, pos)?;
+        self.bytes = self.bytes.saturating_add(bytes);
+        self.alias_bytes = self.alias_bytes.saturating_add(bytes);
+        if self.alias_bytes > MAX_ALIAS_BYTES {
+            return Err(err(
+                pos,
+                format!(
+                    "aliases expand to more than {} MiB of text; podplay refuses it",
+                    MAX_ALIAS_BYTES / (1024 * 1024)
+                ),
+            ));
+        }
         let Some(anchored) = self.anchors.get(&id) else {
             return Err(err(pos, "alias to an unknown anchor"));
         };
@@ -394,7 +457,12 @@ impl Builder {
         top.child_height = top.child_height.max(height);
         match &mut top.body {
             FrameBody::Seq(items) => items.push(node),
-            FrameBody::Map { entries, key, seen } => match key.take() {
+            FrameBody::Map {
+                entries,
+                key,
+                seen,
+                merges,
+            } => match key.take() {
                 None => {
                     let text = match &node.kind {
                         NodeKind::Scalar(s) => s.text.clone(),
@@ -418,7 +486,14 @@ impl Builder {
                     seen.insert(text, node.pos);
                     *key = Some(node);
                 }
-                Some(k) => entries.push((k, node)),
+                Some(k) => {
+                    let is_merge = matches!(&k.kind, NodeKind::Scalar(s) if s.plain && s.text == "<<");
+                    if is_merge {
+                        merges.push(node);
+                    } else {
+                        entries.push((k, node));
+                    }
+                }
             },
         }
         Ok(())
@@ -468,6 +543,7 @@ impl Builder {
                     entries: Vec::new(),
                     key: None,
                     seen: BTreeMap::new(),
+                    merges: Vec::new(),
                 },
             )?,
             Event::SequenceEnd | Event::MappingEnd => self.close(pos)?,
@@ -486,6 +562,8 @@ pub fn parse_stream(text: &str) -> Stream {
         anchors: BTreeMap::new(),
         open_anchors: BTreeSet::new(),
         count: 0,
+        bytes: 0,
+        alias_bytes: 0,
         root: None,
         documents: Vec::new(),
     };
@@ -635,6 +713,26 @@ mod tests {
         let e = s.error.unwrap();
         assert!(e.message.starts_with("YAML syntax error: "), "{}", e.message);
         assert!(e.pos.line >= 3);
+    }
+
+    #[test]
+    fn merge_keys_are_applied() {
+        let n = one("base: &b {a: 1, b: 2}\nx:\n  <<: *b\n  b: 3\n  c: 4\n");
+        let x = map_get(&n, "x");
+        let NodeKind::Map(e) = &x.kind else { panic!() };
+        let keys: Vec<&str> = e.iter().map(|(k, _)| k.scalar_text().unwrap()).collect();
+        assert_eq!(keys, ["b", "c", "a"]);
+        assert_eq!(map_get(x, "b").scalar_text(), Some("3"));
+        let s = parse_stream("x:\n  <<: 1\n");
+        assert_eq!(s.error.unwrap().message, MERGE_ERR);
+    }
+
+    #[test]
+    fn aliased_big_strings_are_bounded() {
+        let big = "x".repeat(200_000);
+        let t = format!("a: &a {big}\nb: [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n");
+        let e = parse_stream(&t).error.unwrap();
+        assert_eq!(e.message, "aliases expand to more than 4 MiB of text; podplay refuses it");
     }
 
     #[test]

@@ -277,7 +277,10 @@ fn got(node: &Node) -> String {
             if t.len() < s.text.len() {
                 t.push('…');
             }
-            format!("{} {t:?}", node.type_name())
+            match s.resolve() {
+                Value::Str(_) => format!("string {t:?}"),
+                _ => format!("{} {t}", node.type_name()),
+            }
         }
         NodeKind::Null => "null".into(),
         NodeKind::Seq(_) => "an array".into(),

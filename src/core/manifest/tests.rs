@@ -195,7 +195,7 @@ fn container_port_range_and_types() {
     );
     assert_diags(
         &pod_with_container("    env:\n    - name: PORT\n      value: 8080\n"),
-        &["line 11, column 14: spec.containers[0].env[0].value: expected a string, got integer \"8080\" (quote it: \"8080\")"],
+        &["line 11, column 14: spec.containers[0].env[0].value: expected a string, got integer 8080 (quote it: \"8080\")"],
     );
     assert_diags(
         &pod_with_container("    ports:\n    - containerPort: 80\n      protocol: HTTP\n"),
@@ -221,7 +221,7 @@ fn probe_errors() {
             "    livenessProbe:\n      exec:\n        command: [true]\n      httpGet:\n        port: 80\n      periodSeconds: -1\n      successThreshold: 2\n    readinessProbe:\n      periodSeconds: 3\n",
         ),
         &[
-            "line 11, column 19: spec.containers[0].livenessProbe.exec.command[0]: expected a string, got boolean \"true\" (quote it: \"true\")",
+            "line 11, column 19: spec.containers[0].livenessProbe.exec.command[0]: expected a string, got boolean true (quote it: \"true\")",
             "line 12, column 7: spec.containers[0].livenessProbe.httpGet: Forbidden: may not specify more than 1 handler type",
             "line 14, column 22: spec.containers[0].livenessProbe.periodSeconds: Invalid value: -1: must be greater than or equal to 0",
             "line 15, column 25: spec.containers[0].livenessProbe.successThreshold: Invalid value: 2: must be 1",
