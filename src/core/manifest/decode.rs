@@ -616,7 +616,7 @@ fn decode_object(node: &Node) -> Outcome {
             "status" => cx.warn_at(
                 k.pos,
                 "status",
-                "status is ignored: podplay computes it by simulating the object",
+                "ignored: podplay computes status by simulating the object",
             ),
             _ => cx.unknown(k, name),
         }

@@ -287,7 +287,7 @@ fn unknown_and_not_simulated_fields_are_warnings() {
             "warning: line 9, column 5: unknown field \"spec.containers[0].imagePullPolcy\"",
             "warning: line 10, column 5: not simulated by podplay: \"spec.containers[0].tty\"",
             "warning: line 11, column 3: not simulated by podplay: \"spec.securityContext\"",
-            "warning: line 13, column 1: status: status is ignored: podplay computes it by simulating the object",
+            "warning: line 13, column 1: status: ignored: podplay computes status by simulating the object",
         ]
     );
     assert!(!p.has_errors());
@@ -537,4 +537,42 @@ mod fuzz {
             }
         }
     }
+}
+
+#[test]
+fn bookkeeping_metadata_is_accepted_silently() {
+    let p = parse_manifests(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  uid: 1234\n  resourceVersion: \"42\"\n  creationTimestamp: null\n  generation: 3\n  ownerReferences: [{kind: ReplicaSet, name: rs}]\n  finalizers: [x/y]\n  annotations:\n    example.com/note: hi\nspec:\n  containers: [{name: web, image: nginx}]\n",
+    );
+    assert_eq!(rendered(&p), Vec::<String>::new());
+    assert_eq!(p.objects[0].meta().annotations.len(), 1);
+}
+
+#[test]
+fn int_or_string_ports() {
+    let p = parse_manifests(&pod_with_container(
+        "    ports: [{name: http, containerPort: 80}]\n    livenessProbe:\n      tcpSocket: {port: 80}\n    readinessProbe:\n      httpGet: {port: http, scheme: HTTPS, httpHeaders: [{name: X-Probe, value: \"1\"}]}\n",
+    ));
+    assert_eq!(rendered(&p), Vec::<String>::new());
+    let c = &pod(&p, 0).spec.containers[0];
+    assert!(matches!(
+        &c.liveness_probe.as_ref().unwrap().handler,
+        Handler::TcpSocket { port: PortRef::Number(80), host: None }
+    ));
+    // A quoted number is a port *name*, and not a valid one (as upstream).
+    assert_diags(
+        &pod_with_container("    livenessProbe:\n      tcpSocket: {port: \"80\"}\n"),
+        &["line 10, column 25: spec.containers[0].livenessProbe.tcpSocket.port: Invalid value: \"80\": must contain at least one letter (a-z)"],
+    );
+}
+
+#[test]
+fn merge_keys_work_in_manifests() {
+    let p = parse_manifests(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n  - &base {name: a, image: nginx:1.25}\n  - <<: *base\n    name: b\n",
+    );
+    assert_eq!(rendered(&p), Vec::<String>::new());
+    let names: Vec<&str> = pod(&p, 0).spec.containers.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["a", "b"]);
+    assert_eq!(pod(&p, 0).spec.containers[1].image, "nginx:1.25");
 }
