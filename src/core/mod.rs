@@ -6,6 +6,8 @@
 pub mod api;
 pub mod json;
 pub mod kubectl;
+pub mod manifest;
 pub mod rng;
 pub mod status;
 pub mod time;
+pub mod yaml;

@@ -1,0 +1,1440 @@
+//! YAML tree → typed objects, with the API server's defaults applied.
+//!
+//! Decoding is schema-driven: each Kubernetes type has one function that
+//! walks its mapping and `match`es on the field names as the API spells them.
+//! Type errors are reported where the value is; checks that need nothing but
+//! the value at hand (ranges, enums, formats) are done here too, where the
+//! value's position is known. Checks across fields live in
+//! [`super::validate`], which finds positions through the [`SourceMap`]
+//! filled here.
+//!
+//! New kinds slot in through [`KindDecoder`] and [`lookup_kind`].
+
+use std::collections::BTreeMap;
+
+use super::validate::{self as v, Ctx};
+use super::{Diagnostic, Severity};
+use crate::core::api::*;
+use crate::core::yaml::{Node, NodeKind, Value};
+
+/// Where each decoded value came from: field path → position (and the raw
+/// scalar text, used to quote quantities as written).
+#[derive(Debug, Default)]
+pub(super) struct SourceMap {
+    entries: BTreeMap<String, (Pos, Option<String>)>,
+}
+
+impl SourceMap {
+    fn record(&mut self, path: &str, node: &Node) {
+        self.entries
+            .insert(path.to_string(), (node.pos, node.scalar_text().map(str::to_string)));
+    }
+
+    /// True when the field was present in the text.
+    pub(super) fn has(&self, path: &str) -> bool {
+        self.entries.contains_key(path)
+    }
+
+    /// The position of `path`, or of its nearest recorded ancestor.
+    pub(super) fn pos(&self, path: &str) -> Pos {
+        let mut p = path;
+        loop {
+            if let Some((pos, _)) = self.entries.get(p) {
+                return *pos;
+            }
+            match p.rfind(['.', '[']) {
+                Some(i) => p = &p[..i],
+                None => return self.entries.get("").map_or(Pos { line: 1, col: 1 }, |e| e.0),
+            }
+        }
+    }
+
+    /// The raw scalar text at `path`, if it was a scalar.
+    pub(super) fn text(&self, path: &str) -> Option<&str> {
+        self.entries.get(path).and_then(|(_, t)| t.as_deref())
+    }
+}
+
+/// One decoded document or `List` item: the object (absent if it could not be
+/// built) and its diagnostics.
+pub(super) struct Outcome {
+    pub object: Option<Object>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The decoders of the kinds podplay simulates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum KindDecoder {
+    Pod,
+    Service,
+}
+
+/// Kinds that exist in Kubernetes but that podplay does not simulate yet.
+const KNOWN_UNSIMULATED_KINDS: &[&str] = &[
+    "Binding",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "ConfigMap",
+    "CronJob",
+    "CustomResourceDefinition",
+    "DaemonSet",
+    "Deployment",
+    "Endpoints",
+    "EndpointSlice",
+    "Event",
+    "HorizontalPodAutoscaler",
+    "Ingress",
+    "IngressClass",
+    "Job",
+    "LimitRange",
+    "Namespace",
+    "NetworkPolicy",
+    "Node",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "PodDisruptionBudget",
+    "PodTemplate",
+    "PriorityClass",
+    "ReplicaSet",
+    "ReplicationController",
+    "ResourceQuota",
+    "Role",
+    "RoleBinding",
+    "Secret",
+    "ServiceAccount",
+    "StatefulSet",
+    "StorageClass",
+];
+
+/// Picks the decoder for `apiVersion`/`kind`, or says why there is none.
+fn lookup_kind(api_version: &str, kind: &str) -> Result<KindDecoder, String> {
+    match (api_version, kind) {
+        ("v1", "Pod") => Ok(KindDecoder::Pod),
+        ("v1", "Service") => Ok(KindDecoder::Service),
+        (_, "Pod" | "Service") => Err(format!(
+            "no matches for kind \"{kind}\" in version \"{api_version}\" (use \"apiVersion: v1\")"
+        )),
+        _ if KNOWN_UNSIMULATED_KINDS.contains(&kind) => {
+            Err(format!("podplay does not simulate kind {kind} yet"))
+        }
+        _ => Err(format!(
+            "no matches for kind \"{kind}\" in version \"{api_version}\""
+        )),
+    }
+}
+
+/// Metadata fields that are bookkeeping of a live object: accepted, ignored.
+const SILENT_META_FIELDS: &[&str] = &[
+    "creationTimestamp",
+    "deletionGracePeriodSeconds",
+    "deletionTimestamp",
+    "finalizers",
+    "generation",
+    "managedFields",
+    "ownerReferences",
+    "resourceVersion",
+    "selfLink",
+    "uid",
+];
+
+/// `spec` fields of a Pod that are valid Kubernetes but not simulated.
+const POD_SPEC_NOT_SIMULATED: &[&str] = &[
+    "affinity",
+    "automountServiceAccountToken",
+    "dnsConfig",
+    "enableServiceLinks",
+    "ephemeralContainers",
+    "hostAliases",
+    "hostIPC",
+    "hostNetwork",
+    "hostPID",
+    "hostUsers",
+    "hostnameOverride",
+    "imagePullSecrets",
+    "os",
+    "overhead",
+    "preemptionPolicy",
+    "priority",
+    "priorityClassName",
+    "readinessGates",
+    "resourceClaims",
+    "resources",
+    "runtimeClassName",
+    "schedulingGates",
+    "securityContext",
+    "setHostnameAsFQDN",
+    "shareProcessNamespace",
+    "tolerations",
+    "topologySpreadConstraints",
+];
+
+/// Container fields that are valid Kubernetes but not simulated.
+const CONTAINER_NOT_SIMULATED: &[&str] = &[
+    "envFrom",
+    "resizePolicy",
+    "restartPolicyRules",
+    "securityContext",
+    "stdin",
+    "stdinOnce",
+    "tty",
+    "volumeDevices",
+];
+
+/// Service `spec` fields that are valid Kubernetes but not simulated.
+const SERVICE_SPEC_NOT_SIMULATED: &[&str] = &[
+    "allocateLoadBalancerNodePorts",
+    "clusterIPs",
+    "externalIPs",
+    "externalName",
+    "externalTrafficPolicy",
+    "healthCheckNodePort",
+    "internalTrafficPolicy",
+    "ipFamilies",
+    "ipFamilyPolicy",
+    "loadBalancerClass",
+    "loadBalancerIP",
+    "loadBalancerSourceRanges",
+    "publishNotReadyAddresses",
+    "sessionAffinity",
+    "sessionAffinityConfig",
+    "trafficDistribution",
+];
+
+/// Volume types other than the modelled ones (decoded as
+/// [`VolumeSource::Other`]: mounted, but empty).
+const OTHER_VOLUME_TYPES: &[&str] = &[
+    "awsElasticBlockStore",
+    "azureDisk",
+    "azureFile",
+    "cephfs",
+    "cinder",
+    "csi",
+    "downwardAPI",
+    "ephemeral",
+    "fc",
+    "flexVolume",
+    "flocker",
+    "gcePersistentDisk",
+    "gitRepo",
+    "glusterfs",
+    "image",
+    "iscsi",
+    "nfs",
+    "photonPersistentDisk",
+    "portworxVolume",
+    "projected",
+    "quobyte",
+    "rbd",
+    "scaleIO",
+    "storageos",
+    "vsphereVolume",
+];
+
+/// `parent.key`, or `key` at the root.
+pub(super) fn child(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        key.to_string()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+/// `parent[i]`.
+pub(super) fn index(parent: &str, i: usize) -> String {
+    format!("{parent}[{i}]")
+}
+
+/// `parent[key]`, as Kubernetes writes map keys in field paths.
+pub(super) fn key(parent: &str, k: &str) -> String {
+    format!("{parent}[{k}]")
+}
+
+fn key_text(k: &Node) -> &str {
+    k.scalar_text().unwrap_or("")
+}
+
+/// How many objects a document holds (a `List` counts its items).
+pub(super) fn object_count(doc: &Node) -> usize {
+    match &doc.kind {
+        NodeKind::Null => 0,
+        NodeKind::Map(entries) => {
+            let field = |name: &str| entries.iter().find(|(k, _)| key_text(k) == name).map(|e| &e.1);
+            let is_list = field("kind").and_then(Node::scalar_text) == Some("List");
+            match (is_list, field("items").map(|n| &n.kind)) {
+                (true, Some(NodeKind::Seq(items))) => items.len().max(1),
+                _ => 1,
+            }
+        }
+        _ => 1,
+    }
+}
+
+/// Describes a value for "expected X, got Y" messages.
+fn got(node: &Node) -> String {
+    match &node.kind {
+        NodeKind::Scalar(s) => {
+            let mut t: String = s.text.chars().take(40).collect();
+            if t.len() < s.text.len() {
+                t.push('…');
+            }
+            match s.resolve() {
+                Value::Str(_) => format!("string {t:?}"),
+                _ => format!("{} {t}", node.type_name()),
+            }
+        }
+        NodeKind::Null => "null".into(),
+        NodeKind::Seq(_) => "an array".into(),
+        NodeKind::Map(_) => "an object".into(),
+    }
+}
+
+impl Ctx {
+    fn type_error(&mut self, node: &Node, path: &str, expected: &str) {
+        let mut msg = format!("expected {expected}, got {}", got(node));
+        if expected == "a string" {
+            if let NodeKind::Scalar(s) = &node.kind {
+                msg.push_str(&format!(" (quote it: \"{}\")", s.text.escape_default()));
+            }
+        }
+        self.type_errors += 1;
+        self.error_at(node.pos, path, msg);
+    }
+
+    fn unknown(&mut self, k: &Node, path: &str) {
+        self.warn_at(k.pos, path, format!("unknown field \"{path}\""));
+    }
+
+    fn not_simulated(&mut self, k: &Node, path: &str) {
+        self.warn_at(k.pos, path, format!("not simulated by podplay: \"{path}\""));
+    }
+
+    fn entries<'n>(&mut self, node: &'n Node, path: &str) -> Option<&'n [(Node, Node)]> {
+        self.src.record(path, node);
+        match &node.kind {
+            NodeKind::Map(e) => Some(e),
+            NodeKind::Null => None,
+            _ => {
+                self.type_error(node, path, "an object");
+                None
+            }
+        }
+    }
+
+    fn items<'n>(&mut self, node: &'n Node, path: &str) -> &'n [Node] {
+        self.src.record(path, node);
+        match &node.kind {
+            NodeKind::Seq(items) => items,
+            NodeKind::Null => &[],
+            _ => {
+                self.type_error(node, path, "an array");
+                &[]
+            }
+        }
+    }
+
+    fn string(&mut self, node: &Node, path: &str) -> Option<String> {
+        self.src.record(path, node);
+        match &node.kind {
+            NodeKind::Null => None,
+            NodeKind::Scalar(s) => match s.resolve() {
+                Value::Str(t) => Some(t.to_string()),
+                _ => {
+                    self.type_error(node, path, "a string");
+                    None
+                }
+            },
+            _ => {
+                self.type_error(node, path, "a string");
+                None
+            }
+        }
+    }
+
+    fn int(&mut self, node: &Node, path: &str) -> Option<i64> {
+        self.src.record(path, node);
+        match &node.kind {
+            NodeKind::Null => None,
+            NodeKind::Scalar(s) => match s.resolve() {
+                Value::Int(i) => Some(i),
+                _ => {
+                    self.type_error(node, path, "an integer");
+                    None
+                }
+            },
+            _ => {
+                self.type_error(node, path, "an integer");
+                None
+            }
+        }
+    }
+
+    fn int32(&mut self, node: &Node, path: &str) -> Option<i32> {
+        let i = self.int(node, path)?;
+        match i32::try_from(i) {
+            Ok(i) => Some(i),
+            Err(_) => {
+                self.type_errors += 1;
+                self.error_at(
+                    node.pos,
+                    path,
+                    format!("expected a 32-bit integer, got {i}, which is out of range"),
+                );
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, node: &Node, path: &str) -> Option<bool> {
+        self.src.record(path, node);
+        match &node.kind {
+            NodeKind::Null => None,
+            NodeKind::Scalar(s) => match s.resolve() {
+                Value::Bool(b) => Some(b),
+                _ => {
+                    self.type_error(node, path, "a boolean (true or false)");
+                    None
+                }
+            },
+            _ => {
+                self.type_error(node, path, "a boolean (true or false)");
+                None
+            }
+        }
+    }
+
+    fn int_or_string(&mut self, node: &Node, path: &str) -> Option<PortRef> {
+        self.src.record(path, node);
+        if let NodeKind::Scalar(s) = &node.kind {
+            match s.resolve() {
+                Value::Str(t) => return Some(PortRef::Name(t.to_string())),
+                Value::Int(i) => {
+                    if let Ok(i) = i32::try_from(i) {
+                        return Some(PortRef::Number(i));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if node.kind == NodeKind::Null {
+            return None;
+        }
+        self.type_error(node, path, "an integer or a string");
+        None
+    }
+
+    fn string_list(&mut self, node: &Node, path: &str) -> Vec<String> {
+        let items = self.items(node, path);
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let p = index(path, i);
+            if item.kind == NodeKind::Null {
+                // A null entry decodes to "" in Go.
+                self.src.record(&p, item);
+                out.push(String::new());
+            } else if let Some(s) = self.string(item, &p) {
+                out.push(s);
+            }
+        }
+        out
+    }
+
+    /// A `map[string]string` such as labels; each key's position is recorded
+    /// under `path[key]`.
+    fn string_map(&mut self, node: &Node, path: &str) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        for (k, val) in self.entries(node, path).unwrap_or(&[]) {
+            let kp = key(path, key_text(k));
+            self.src.record(&kp, k);
+            let value = match &val.kind {
+                NodeKind::Null => Some(String::new()),
+                NodeKind::Scalar(s) => match s.resolve() {
+                    Value::Str(t) => Some(t.to_string()),
+                    _ => {
+                        self.type_error(val, &kp, "a string");
+                        None
+                    }
+                },
+                _ => {
+                    self.type_error(val, &kp, "a string");
+                    None
+                }
+            };
+            self.src.record(&format!("{kp}#value"), val);
+            if let Some(value) = value {
+                out.insert(key_text(k).to_string(), value);
+            }
+        }
+        out
+    }
+
+    /// A quantity given as a string or a number; `scale` as for
+    /// [`parse_quantity`].
+    fn quantity(&mut self, node: &Node, path: &str, scale: i64) -> Option<i64> {
+        self.src.record(path, node);
+        let text = match &node.kind {
+            NodeKind::Null => return None,
+            NodeKind::Scalar(s) => match s.resolve() {
+                Value::Str(t) => t.to_string(),
+                Value::Int(i) => i.to_string(),
+                Value::Float(_) => s.text.clone(),
+                Value::Null | Value::Bool(_) => {
+                    self.type_error(node, path, "a quantity (a string or a number)");
+                    return None;
+                }
+            },
+            _ => {
+                self.type_error(node, path, "a quantity (a string or a number)");
+                return None;
+            }
+        };
+        if text.trim_start().starts_with('-') && v::quantity_syntax_ok(&text) {
+            self.invalid_at(node.pos, path, &v::quote(&text), "must be greater than or equal to 0");
+            return None;
+        }
+        match v::quantity_syntax_ok(&text).then(|| parse_quantity(&text, scale)).flatten() {
+            Some(q) => Some(q),
+            None => {
+                // Decoding error in the API server (the quantity cannot be
+                // unmarshalled), hence a type error.
+                self.type_errors += 1;
+                self.error_at(node.pos, path, format!("{}: {}", v::quote(&text), v::QUANTITY_ERR));
+                None
+            }
+        }
+    }
+}
+
+/// Decodes one YAML document: an object, a `List` of objects, or nothing.
+pub(super) fn decode_document(doc: &Node) -> Vec<Outcome> {
+    let NodeKind::Map(entries) = &doc.kind else {
+        if doc.kind == NodeKind::Null {
+            return Vec::new();
+        }
+        let mut cx = Ctx::default();
+        cx.error_at(
+            doc.pos,
+            "",
+            format!(
+                "expected a Kubernetes object (a YAML mapping with apiVersion and kind), got {}",
+                got(doc)
+            ),
+        );
+        return vec![cx.finish(None)];
+    };
+    let field = |name: &str| entries.iter().find(|(k, _)| key_text(k) == name);
+    let is_list = field("kind").and_then(|(_, v)| v.scalar_text()) == Some("List");
+    if !is_list {
+        return vec![decode_object(doc)];
+    }
+    let mut cx = Ctx::default();
+    let mut out = Vec::new();
+    for (k, val) in entries {
+        let name = key_text(k);
+        match name {
+            "kind" => {}
+            "apiVersion" => {
+                if let Some(av) = cx.string(val, name) {
+                    if av != "v1" {
+                        cx.error_at(
+                            val.pos,
+                            name,
+                            format!("no matches for kind \"List\" in version \"{av}\" (use \"apiVersion: v1\")"),
+                        );
+                    }
+                }
+            }
+            "metadata" => {}
+            "items" => {
+                for item in cx.items(val, name) {
+                    if item.kind == NodeKind::Null {
+                        continue;
+                    }
+                    out.push(decode_object(item));
+                }
+            }
+            _ => cx.unknown(k, name),
+        }
+    }
+    if !cx.diags.is_empty() {
+        out.insert(0, cx.finish(None));
+    }
+    out
+}
+
+/// Decodes one object (a document or a `List` item) and validates it.
+fn decode_object(node: &Node) -> Outcome {
+    let mut cx = Ctx::default();
+    cx.src.record("", node);
+    let Some(entries) = cx.entries(node, "") else {
+        return cx.finish(None);
+    };
+    let field = |name: &str| entries.iter().find(|(k, _)| key_text(k) == name);
+    let api_version = match field("apiVersion") {
+        Some((_, val)) => cx.string(val, "apiVersion"),
+        None => None,
+    };
+    let kind = match field("kind") {
+        Some((_, val)) => cx.string(val, "kind"),
+        None => None,
+    };
+    let (api_version, kind) = match (api_version, kind) {
+        (Some(a), Some(k)) if !a.is_empty() && !k.is_empty() => (a, k),
+        (a, k) => {
+            if k.as_deref().unwrap_or("").is_empty() {
+                cx.error_at(
+                    cx.src.pos("kind"),
+                    "kind",
+                    "Required value: kind not set (e.g. \"kind: Pod\")",
+                );
+            }
+            if a.as_deref().unwrap_or("").is_empty() {
+                cx.error_at(
+                    cx.src.pos("apiVersion"),
+                    "apiVersion",
+                    "Required value: apiVersion not set (e.g. \"apiVersion: v1\")",
+                );
+            }
+            return cx.finish(None);
+        }
+    };
+    let decoder = match lookup_kind(&api_version, &kind) {
+        Ok(d) => d,
+        Err(msg) => {
+            cx.error_at(cx.src.pos("kind"), "kind", msg);
+            return cx.finish(None);
+        }
+    };
+
+    let mut meta = None;
+    let mut spec_node = None;
+    for (k, val) in entries {
+        let name = key_text(k);
+        match name {
+            "apiVersion" | "kind" => {}
+            "metadata" => meta = Some(decode_meta(&mut cx, val)),
+            "spec" => spec_node = Some(val),
+            "status" => cx.warn_at(
+                k.pos,
+                "status",
+                "ignored: podplay computes status by simulating the object",
+            ),
+            _ => cx.unknown(k, name),
+        }
+    }
+    let (mut metadata, generate_name) = meta.unwrap_or_default();
+    metadata.pos = node.pos;
+    let null = Node {
+        kind: NodeKind::Null,
+        pos: node.pos,
+    };
+    let spec_node = spec_node.unwrap_or(&null);
+    let object = match decoder {
+        KindDecoder::Pod => Object::Pod(Pod {
+            metadata,
+            spec: decode_pod_spec(&mut cx, spec_node),
+        }),
+        KindDecoder::Service => Object::Service(Service {
+            metadata,
+            spec: decode_service_spec(&mut cx, spec_node),
+        }),
+    };
+    let mut object = object;
+    v::validate_object(&mut cx, &mut object, generate_name.as_deref());
+    cx.finish(Some(object))
+}
+
+fn decode_meta(cx: &mut Ctx, node: &Node) -> (ObjectMeta, Option<String>) {
+    let mut meta = ObjectMeta {
+        namespace: "default".into(),
+        ..ObjectMeta::default()
+    };
+    let mut generate_name = None;
+    for (k, val) in cx.entries(node, "metadata").unwrap_or(&[]) {
+        let name = key_text(k);
+        let p = child("metadata", name);
+        match name {
+            "name" => meta.name = cx.string(val, &p).unwrap_or_default(),
+            "generateName" => generate_name = cx.string(val, &p),
+            "namespace" => {
+                if let Some(ns) = cx.string(val, &p).filter(|s| !s.is_empty()) {
+                    meta.namespace = ns;
+                }
+            }
+            "labels" => meta.labels = cx.string_map(val, &p),
+            "annotations" => meta.annotations = cx.string_map(val, &p),
+            _ if SILENT_META_FIELDS.contains(&name) => {}
+            _ => cx.unknown(k, &p),
+        }
+    }
+    (meta, generate_name)
+}
+
+fn decode_restart_policy(cx: &mut Ctx, node: &Node, path: &str) -> Option<RestartPolicy> {
+    let s = cx.string(node, path)?;
+    match s.as_str() {
+        "Always" => Some(RestartPolicy::Always),
+        "OnFailure" => Some(RestartPolicy::OnFailure),
+        "Never" => Some(RestartPolicy::Never),
+        // An empty string is the unset value: defaulted.
+        "" => None,
+        _ => {
+            cx.not_supported_at(node.pos, path, &s, &["Always", "OnFailure", "Never"]);
+            None
+        }
+    }
+}
+
+fn decode_pod_spec(cx: &mut Ctx, node: &Node) -> PodSpec {
+    let mut spec = PodSpec {
+        init_containers: Vec::new(),
+        containers: Vec::new(),
+        restart_policy: RestartPolicy::Always,
+        termination_grace_period_seconds: 30,
+        active_deadline_seconds: None,
+        volumes: Vec::new(),
+        node_name: None,
+        node_selector: BTreeMap::new(),
+        hostname: None,
+        subdomain: None,
+        scheduler_name: "default-scheduler".into(),
+        dns_policy: "ClusterFirst".into(),
+        service_account_name: String::new(),
+    };
+    let mut deprecated_sa = None;
+    for (k, val) in cx.entries(node, "spec").unwrap_or(&[]) {
+        let name = key_text(k);
+        let p = child("spec", name);
+        match name {
+            "containers" => {
+                for (i, c) in cx.items(val, &p).iter().enumerate() {
+                    if let Some(c) = decode_container(cx, c, &index(&p, i)) {
+                        spec.containers.push(c);
+                    }
+                }
+            }
+            "initContainers" => {
+                for (i, c) in cx.items(val, &p).iter().enumerate() {
+                    if let Some(c) = decode_container(cx, c, &index(&p, i)) {
+                        spec.init_containers.push(c);
+                    }
+                }
+            }
+            "restartPolicy" => {
+                if let Some(r) = decode_restart_policy(cx, val, &p) {
+                    spec.restart_policy = r;
+                }
+            }
+            "terminationGracePeriodSeconds" => {
+                if let Some(t) = cx.int(val, &p) {
+                    if t < 0 {
+                        cx.invalid_at(val.pos, &p, &t.to_string(), v::NEGATIVE_ERR);
+                    }
+                    spec.termination_grace_period_seconds = t;
+                }
+            }
+            "activeDeadlineSeconds" => {
+                if let Some(t) = cx.int(val, &p) {
+                    if !(1..=i64::from(i32::MAX)).contains(&t) {
+                        cx.invalid_at(val.pos, &p, &t.to_string(), &v::inclusive_range(1, i64::from(i32::MAX)));
+                    }
+                    spec.active_deadline_seconds = Some(t);
+                }
+            }
+            "volumes" => {
+                for (i, vol) in cx.items(val, &p).iter().enumerate() {
+                    if let Some(vol) = decode_volume(cx, vol, &index(&p, i)) {
+                        spec.volumes.push(vol);
+                    }
+                }
+            }
+            "nodeName" => spec.node_name = cx.string(val, &p).filter(|s| !s.is_empty()),
+            "nodeSelector" => spec.node_selector = cx.string_map(val, &p),
+            "hostname" => spec.hostname = cx.string(val, &p).filter(|s| !s.is_empty()),
+            "subdomain" => spec.subdomain = cx.string(val, &p).filter(|s| !s.is_empty()),
+            "schedulerName" => {
+                if let Some(s) = cx.string(val, &p).filter(|s| !s.is_empty()) {
+                    spec.scheduler_name = s;
+                }
+            }
+            "dnsPolicy" => {
+                if let Some(s) = cx.string(val, &p).filter(|s| !s.is_empty()) {
+                    const DNS: [&str; 4] = ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"];
+                    if !DNS.contains(&s.as_str()) {
+                        cx.not_supported_at(val.pos, &p, &s, &DNS);
+                    }
+                    spec.dns_policy = s;
+                }
+            }
+            "serviceAccountName" => {
+                spec.service_account_name = cx.string(val, &p).unwrap_or_default();
+            }
+            // Deprecated alias of serviceAccountName, copied when that is unset.
+            "serviceAccount" => deprecated_sa = cx.string(val, &p),
+            _ if POD_SPEC_NOT_SIMULATED.contains(&name) => cx.not_simulated(k, &p),
+            _ => cx.unknown(k, &p),
+        }
+    }
+    if spec.service_account_name.is_empty() {
+        spec.service_account_name = deprecated_sa
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "default".into());
+    }
+    // SetDefaults_Pod: requests default to limits, resource by resource.
+    for c in spec.containers.iter_mut().chain(spec.init_containers.iter_mut()) {
+        let r = &mut c.resources;
+        r.requests.cpu_millis = r.requests.cpu_millis.or(r.limits.cpu_millis);
+        r.requests.memory_bytes = r.requests.memory_bytes.or(r.limits.memory_bytes);
+    }
+    spec
+}
+
+/// `SetDefaults_Container`: `Always` when the tag is `latest`, or when there
+/// is neither tag nor digest (the tag then defaults to `latest`); else
+/// `IfNotPresent`.
+pub(super) fn default_pull_policy(image: &str) -> PullPolicy {
+    let (name, has_digest) = match image.split_once('@') {
+        Some((n, _)) => (n, true),
+        None => (image, false),
+    };
+    let last_segment = name.rsplit('/').next().unwrap_or(name);
+    let tag = last_segment.split_once(':').map(|(_, t)| t);
+    match (tag, has_digest) {
+        (Some("latest"), _) | (None, false) => PullPolicy::Always,
+        _ => PullPolicy::IfNotPresent,
+    }
+}
+
+fn decode_container(cx: &mut Ctx, node: &Node, path: &str) -> Option<Container> {
+    let entries = cx.entries(node, path)?;
+    let mut c = Container {
+        name: String::new(),
+        image: String::new(),
+        image_pull_policy: PullPolicy::IfNotPresent,
+        command: Vec::new(),
+        args: Vec::new(),
+        working_dir: None,
+        ports: Vec::new(),
+        env: Vec::new(),
+        resources: Resources::default(),
+        volume_mounts: Vec::new(),
+        liveness_probe: None,
+        readiness_probe: None,
+        startup_probe: None,
+        lifecycle: Lifecycle::default(),
+        restart_policy: None,
+        termination_message_path: "/dev/termination-log".into(),
+        termination_message_policy: "File".into(),
+        pos: node.pos,
+    };
+    let mut pull_policy = None;
+    for (k, val) in entries {
+        let name = key_text(k);
+        let p = child(path, name);
+        match name {
+            "name" => c.name = cx.string(val, &p).unwrap_or_default(),
+            "image" => c.image = cx.string(val, &p).unwrap_or_default(),
+            "imagePullPolicy" => {
+                if let Some(s) = cx.string(val, &p).filter(|s| !s.is_empty()) {
+                    pull_policy = match s.as_str() {
+                        "Always" => Some(PullPolicy::Always),
+                        "IfNotPresent" => Some(PullPolicy::IfNotPresent),
+                        "Never" => Some(PullPolicy::Never),
+                        _ => {
+                            cx.not_supported_at(val.pos, &p, &s, &["Always", "IfNotPresent", "Never"]);
+                            None
+                        }
+                    };
+                }
+            }
+            "command" => c.command = cx.string_list(val, &p),
+            "args" => c.args = cx.string_list(val, &p),
+            "workingDir" => c.working_dir = cx.string(val, &p).filter(|s| !s.is_empty()),
+            "ports" => {
+                for (i, port) in cx.items(val, &p).iter().enumerate() {
+                    if let Some(port) = decode_container_port(cx, port, &index(&p, i)) {
+                        c.ports.push(port);
+                    }
+                }
+            }
+            "env" => {
+                for (i, e) in cx.items(val, &p).iter().enumerate() {
+                    if let Some(e) = decode_env(cx, e, &index(&p, i)) {
+                        c.env.push(e);
+                    }
+                }
+            }
+            "resources" => c.resources = decode_resources(cx, val, &p),
+            "volumeMounts" => {
+                for (i, m) in cx.items(val, &p).iter().enumerate() {
+                    if let Some(m) = decode_volume_mount(cx, m, &index(&p, i)) {
+                        c.volume_mounts.push(m);
+                    }
+                }
+            }
+            "livenessProbe" => c.liveness_probe = decode_probe(cx, val, &p, ProbeKind::Liveness),
+            "readinessProbe" => c.readiness_probe = decode_probe(cx, val, &p, ProbeKind::Readiness),
+            "startupProbe" => c.startup_probe = decode_probe(cx, val, &p, ProbeKind::Startup),
+            "lifecycle" => c.lifecycle = decode_lifecycle(cx, val, &p),
+            "restartPolicy" => c.restart_policy = decode_restart_policy(cx, val, &p),
+            "terminationMessagePath" => {
+                if let Some(s) = cx.string(val, &p).filter(|s| !s.is_empty()) {
+                    c.termination_message_path = s;
+                }
+            }
+            "terminationMessagePolicy" => {
+                if let Some(s) = cx.string(val, &p).filter(|s| !s.is_empty()) {
+                    // validation.go: validateContainers.
+                    if s != "File" && s != "FallbackToLogsOnError" {
+                        cx.invalid_at(val.pos, &p, &v::quote(&s), "must be 'File' or 'FallbackToLogsOnError'");
+                    }
+                    c.termination_message_policy = s;
+                }
+            }
+            _ if CONTAINER_NOT_SIMULATED.contains(&name) => cx.not_simulated(k, &p),
+            _ => cx.unknown(k, &p),
+        }
+    }
+    c.image_pull_policy = pull_policy.unwrap_or_else(|| default_pull_policy(&c.image));
+    Some(c)
+}
+
+fn decode_protocol(cx: &mut Ctx, node: &Node, path: &str) -> String {
+    match cx.string(node, path).filter(|s| !s.is_empty()) {
+        Some(s) => {
+            // supportedPortProtocols, listed sorted as sets.List() does.
+            if !["SCTP", "TCP", "UDP"].contains(&s.as_str()) {
+                cx.not_supported_at(node.pos, path, &s, &["SCTP", "TCP", "UDP"]);
+            }
+            s
+        }
+        None => "TCP".into(),
+    }
+}
+
+fn decode_container_port(cx: &mut Ctx, node: &Node, path: &str) -> Option<ContainerPort> {
+    let entries = cx.entries(node, path)?;
+    let mut port = ContainerPort {
+        name: None,
+        container_port: 0,
+        protocol: "TCP".into(),
+    };
+    for (k, val) in entries {
+        let name = key_text(k);
+        let p = child(path, name);
+        match name {
+            "name" => port.name = cx.string(val, &p).filter(|s| !s.is_empty()),
+            "containerPort" => port.container_port = cx.int32(val, &p).unwrap_or(0),
+            "protocol" => port.protocol = decode_protocol(cx, val, &p),
+            "hostPort" | "hostIP" => cx.not_simulated(k, &p),
+            _ => cx.unknown(k, &p),
+        }
+    }
+    Some(port)
+}
+
+fn decode_env(cx: &mut Ctx, node: &Node, path: &str) -> Option<EnvVar> {
+    let entries = cx.entries(node, path)?;
+    let mut env = EnvVar {
+        name: String::new(),
+        value: None,
+    };
+    let mut has_value_from = false;
+    for (k, val) in entries {
+        let name = key_text(k);
+        let p = child(path, name);
+        match name {
+            "name" => env.name = cx.string(val, &p).unwrap_or_default(),
+            "value" => env.value = cx.string(val, &p),
+            "valueFrom" => {
+                cx.src.record(&p, val);
+                has_value_from = true;
+                cx.not_simulated(k, &p);
+            }
+            _ => cx.unknown(k, &p),
+        }
+    }
+    if !has_value_from && env.value.is_none() {
+        env.value = Some(String::new());
+    }
+    Some(env)
+}
+
+fn decode_resource_list(cx: &mut Ctx, node: &Node, path: &str) -> ResourceList {
+    let mut list = ResourceList::default();
+    for (k, val) in cx.entries(node, path).unwrap_or(&[]) {
+        let name = key_text(k);
+        let p = key(path, name);
+        match name {
+            "cpu" => list.cpu_millis = cx.quantity(val, &p, 1000),
+            "memory" => list.memory_bytes = cx.quantity(val, &p, 1),
+            _ => {
+                cx.src.record(&p, val);
+                cx.not_simulated(k, &p);
+            }
+        }
+    }
+    list
+}
+
+fn decode_resources(cx: &mut Ctx, node: &Node, path: &str) -> Resources {
+    let mut r = Resources::default();
+    for (k, val) in cx.entries(node, path).unwrap_or(&[]) {
+        let name = key_text(k);
+        let p = child(path, name);
+        match name {
+            "limits" => r.limits = decode_resource_list(cx, val, &p),
+            "requests" => r.requests = decode_resource_list(cx, val, &p),
+            "claims" => cx.not_simulated(k, &p),
+            _ => cx.unknown(k, &p),
+        }
+    }
+    r
+}
+
+fn decode_volume_mount(cx: &mut Ctx, node: &Node, path: &str) -> Option<VolumeMount> {
+    let entries = cx.entries(node, path)?;
+    let mut m = VolumeMount {
+        name: String::new(),
+        mount_path: String::new(),
+        read_only: false,
+        sub_path: None,
+    };
+    for (k, val) in entries {
+        let name = key_text(k);
+        let p = child(path, name);
+        match name {
+            "name" => m.name = cx.string(val, &p).unwrap_or_default(),
+            "mountPath" => m.mount_path = cx.string(val, &p).unwrap_or_default(),
+            "readOnly" => m.read_only = cx.boolean(val, &p).unwrap_or(false),
+            "subPath" => m.sub_path = cx.string(val, &p).filter(|s| !s.is_empty()),
+            "recursiveReadOnly" | "mountPropagation" | "subPathExpr" => cx.not_simulated(k, &p),
+            _ => cx.unknown(k, &p),
+        }
+    }
+    Some(m)
+}
+
+/// Decodes a volume source's mapping, returning the value of its one
+/// identifying field (`name`, `secretName`, …) if `id_field` is given.
+fn decode_source_fields(
+    cx: &mut Ctx,
+    node: &Node,
+    path: &str,
+    id_field: Option<&str>,
+    others: &[&str],
+) -> Option<String> {
+    let mut id = None;
+    for (k, val) in cx.entries(node, path).unwrap_or(&[]) {
+        let name = key_text(k);
+        let p = child(path, name);
+        if Some(name) == id_field {
+            id = cx.string(val, &p).filter(|s| !s.is_empty());
+        } else if others.contains(&name) {
+            cx.not_simulated(k, &p);
+        } else {
+            cx.unknown(k, &p);
+        }
+    }
+    if let (Some(f), None) = (id_field, &id) {
+        cx.error_at(cx.src.pos(path), &child(path, f), "Required value");
+    }
+    id
+}
+
+fn decode_volume(cx: &mut Ctx, node: &Node, path: &str) -> Option<Volume> {
+    let entries = cx.entries(node, path)?;
+    let mut name = String::new();
+    let mut source: Option<VolumeSource> = None;
+    for (k, val) in entries {
+        let key_name = key_text(k);
+        let p = child(path, key_name);
+        let this = match key_name {
+            "name" => {
+                name = cx.string(val, &p).unwrap_or_default();
+                continue;
+            }
+            "emptyDir" => {
+                decode_source_fields(cx, val, &p, None, &["medium", "sizeLimit"]);
+                VolumeSource::EmptyDir
+            }
+            "configMap" => VolumeSource::ConfigMap {
+                name: decode_source_fields(cx, val, &p, Some("name"), &["items", "defaultMode", "optional"])
+                    .unwrap_or_default(),
+            },
+            "secret" => VolumeSource::Secret {
+                secret_name: decode_source_fields(
+                    cx,
+                    val,
+                    &p,
+                    Some("secretName"),
+                    &["items", "defaultMode", "optional"],
+                )
+                .unwrap_or_default(),
+            },
+            "hostPath" => VolumeSource::HostPath {
+                path: decode_source_fields(cx, val, &p, Some("path"), &["type"]).unwrap_or_default(),
+            },
+            "persistentVolumeClaim" => VolumeSource::PersistentVolumeClaim {
+                claim_name: decode_source_fields(cx, val, &p, Some("claimName"), &["readOnly"])
+                    .unwrap_or_default(),
+            },
+            other if OTHER_VOLUME_TYPES.contains(&other) => {
+                cx.src.record(&p, val);
+                VolumeSource::Other(other.to_string())
+            }
+            _ => {
+                cx.unknown(k, &p);
+                continue;
+            }
+        };
+        if source.is_some() {
+            // validation.go: validateVolumeSource.
+            cx.error_at(k.pos, &p, "Forbidden: may not specify more than 1 volume type");
+        } else {
+            source = Some(this);
+        }
+    }
+    match source {
+        Some(source) => Some(Volume { name, source }),
+        None => {
+            cx.error_at(node.pos, path, "Required value: must specify a volume type");
+            None
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ProbeKind {
+    Liveness,
+    Readiness,
+    Startup,
+}
+
+/// Which handler fields a probe or a lifecycle hook may use.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum HandlerUse {
+    Probe,
+    Lifecycle,
+}
+
+/// Decodes one handler field (`exec`, `httpGet`, …) if `name` is one that
+/// `usage` allows; `None` (and nothing consumed) otherwise.
+fn decode_handler_field(
+    cx: &mut Ctx,
+    name: &str,
+    node: &Node,
+    path: &str,
+    usage: HandlerUse,
+) -> Option<Option<Handler>> {
+    let handler = match (name, usage) {
+        ("exec", _) => {
+            let type_errors = cx.type_errors;
+            let mut command = Vec::new();
+            for (k, val) in cx.entries(node, path).unwrap_or(&[]) {
+                let f = key_text(k);
+                let p = child(path, f);
+                match f {
+                    "command" => command = cx.string_list(val, &p),
+                    _ => cx.unknown(k, &p),
+                }
+            }
+            if command.is_empty() && cx.type_errors == type_errors {
+                cx.error_at(cx.src.pos(path), &child(path, "command"), "Required value");
+            }
+            Handler::Exec { command }
+        }
+        ("httpGet", _) => {
+            let mut path_v = String::from("/");
+            let mut port = None;
+            let mut host = None;
+            let mut scheme = String::from("HTTP");
+            let mut http_headers = Vec::new();
+            for (k, val) in cx.entries(node, path).unwrap_or(&[]) {
+                let f = key_text(k);
+                let p = child(path, f);
+                match f {
+                    "path" => {
+                        if let Some(s) = cx.string(val, &p).filter(|s| !s.is_empty()) {
+                            path_v = s;
+                        }
+                    }
+                    "port" => port = cx.int_or_string(val, &p),
+                    "host" => host = cx.string(val, &p).filter(|s| !s.is_empty()),
+                    "scheme" => {
+                        if let Some(s) = cx.string(val, &p).filter(|s| !s.is_empty()) {
+                            if s != "HTTP" && s != "HTTPS" {
+                                cx.not_supported_at(val.pos, &p, &s, &["HTTP", "HTTPS"]);
+                            }
+                            scheme = s;
+                        }
+                    }
+                    "httpHeaders" => {
+                        for (i, h) in cx.items(val, &p).iter().enumerate() {
+                            let hp = index(&p, i);
+                            let mut header = HttpHeader {
+                                name: String::new(),
+                                value: String::new(),
+                            };
+                            for (hk, hv) in cx.entries(h, &hp).unwrap_or(&[]) {
+                                let hf = key_text(hk);
+                                let hfp = child(&hp, hf);
+                                match hf {
+                                    "name" => header.name = cx.string(hv, &hfp).unwrap_or_default(),
+                                    "value" => header.value = cx.string(hv, &hfp).unwrap_or_default(),
+                                    _ => cx.unknown(hk, &hfp),
+                                }
+                            }
+                            v::check_header_name(cx, &header.name, &child(&hp, "name"));
+                            http_headers.push(header);
+                        }
+                    }
+                    _ => cx.unknown(k, &p),
+                }
+            }
+            let port = port.unwrap_or(PortRef::Number(0));
+            v::check_port_num_or_name(cx, &port, &child(path, "port"));
+            Handler::HttpGet {
+                path: path_v,
+                port,
+                host,
+                scheme,
+                http_headers,
+            }
+        }
+        ("tcpSocket", _) => {
+            let mut port = None;
+            let mut host = None;
+            for (k, val) in cx.entries(node, path).unwrap_or(&[]) {
+                let f = key_text(k);
+                let p = child(path, f);
+                match f {
+                    "port" => port = cx.int_or_string(val, &p),
+                    "host" => host = cx.string(val, &p).filter(|s| !s.is_empty()),
+                    _ => cx.unknown(k, &p),
+                }
+            }
+            let port = port.unwrap_or(PortRef::Number(0));
+            v::check_port_num_or_name(cx, &port, &child(path, "port"));
+            Handler::TcpSocket { port, host }
+        }
+        ("grpc", HandlerUse::Probe) => {
+            let mut port = 0;
+            let mut service = None;
+            for (k, val) in cx.entries(node, path).unwrap_or(&[]) {
+                let f = key_text(k);
+                let p = child(path, f);
+                match f {
+                    "port" => port = cx.int32(val, &p).unwrap_or(0),
+                    "service" => service = cx.string(val, &p),
+                    _ => cx.unknown(k, &p),
+                }
+            }
+            v::check_port_num_or_name(cx, &PortRef::Number(port), &child(path, "port"));
+            Handler::Grpc { port, service }
+        }
+        ("sleep", HandlerUse::Lifecycle) => {
+            let mut seconds = 0;
+            for (k, val) in cx.entries(node, path).unwrap_or(&[]) {
+                let f = key_text(k);
+                let p = child(path, f);
+                match f {
+                    "seconds" => seconds = cx.int(val, &p).unwrap_or(0),
+                    _ => cx.unknown(k, &p),
+                }
+            }
+            Handler::Sleep { seconds }
+        }
+        _ => return None,
+    };
+    Some(Some(handler))
+}
+
+/// Counts handlers as `validateHandler` does: the first one wins, a second
+/// is `Forbidden`.
+fn add_handler(cx: &mut Ctx, slot: &mut Option<Handler>, h: Handler, key_node: &Node, path: &str) {
+    if slot.is_some() {
+        cx.error_at(key_node.pos, path, "Forbidden: may not specify more than 1 handler type");
+    } else {
+        *slot = Some(h);
+    }
+}
+
+fn decode_probe(cx: &mut Ctx, node: &Node, path: &str, kind: ProbeKind) -> Option<Probe> {
+    let entries = cx.entries(node, path)?;
+    let mut handler = None;
+    let mut probe = Probe {
+        handler: Handler::Exec { command: Vec::new() },
+        initial_delay_seconds: 0,
+        timeout_seconds: 1,
+        period_seconds: 10,
+        success_threshold: 1,
+        failure_threshold: 3,
+        termination_grace_period_seconds: None,
+    };
+    for (k, val) in entries {
+        let name = key_text(k);
+        let p = child(path, name);
+        if let Some(h) = decode_handler_field(cx, name, val, &p, HandlerUse::Probe) {
+            if let Some(h) = h {
+                add_handler(cx, &mut handler, h, k, &p);
+            }
+            continue;
+        }
+        // SetDefaults_Probe: 0 means "use the default"; negative values fail
+        // ValidateNonnegativeField.
+        let number = |cx: &mut Ctx, default: i32| -> i32 {
+            match cx.int32(val, &p) {
+                Some(n) if n < 0 => {
+                    cx.invalid_at(val.pos, &p, &n.to_string(), v::NEGATIVE_ERR);
+                    default
+                }
+                Some(0) | None => default,
+                Some(n) => n,
+            }
+        };
+        match name {
+            "initialDelaySeconds" => probe.initial_delay_seconds = number(cx, 0),
+            "timeoutSeconds" => probe.timeout_seconds = number(cx, 1),
+            "periodSeconds" => probe.period_seconds = number(cx, 10),
+            "successThreshold" => {
+                probe.success_threshold = number(cx, 1);
+                if kind != ProbeKind::Readiness && probe.success_threshold != 1 {
+                    // validation.go: validateContainers (liveness/startup-specific).
+                    cx.invalid_at(val.pos, &p, &probe.success_threshold.to_string(), "must be 1");
+                }
+            }
+            "failureThreshold" => probe.failure_threshold = number(cx, 3),
+            "terminationGracePeriodSeconds" => {
+                if let Some(t) = cx.int(val, &p) {
+                    if kind == ProbeKind::Readiness {
+                        cx.invalid_at(val.pos, &p, &t.to_string(), "must not be set for readinessProbes");
+                    } else if t <= 0 {
+                        cx.invalid_at(val.pos, &p, &t.to_string(), "must be greater than 0");
+                    }
+                    probe.termination_grace_period_seconds = Some(t);
+                }
+            }
+            _ => cx.unknown(k, &p),
+        }
+    }
+    match handler {
+        Some(h) => {
+            probe.handler = h;
+            Some(probe)
+        }
+        None => {
+            cx.error_at(node.pos, path, "Required value: must specify a handler type");
+            None
+        }
+    }
+}
+
+fn decode_lifecycle_handler(cx: &mut Ctx, node: &Node, path: &str) -> Option<Handler> {
+    let entries = cx.entries(node, path)?;
+    let mut handler = None;
+    for (k, val) in entries {
+        let name = key_text(k);
+        let p = child(path, name);
+        match decode_handler_field(cx, name, val, &p, HandlerUse::Lifecycle) {
+            Some(Some(h)) => add_handler(cx, &mut handler, h, k, &p),
+            Some(None) => {}
+            None => cx.unknown(k, &p),
+        }
+    }
+    if handler.is_none() {
+        cx.error_at(node.pos, path, "Required value: must specify a handler type");
+    }
+    handler
+}
+
+fn decode_lifecycle(cx: &mut Ctx, node: &Node, path: &str) -> Lifecycle {
+    let mut l = Lifecycle::default();
+    for (k, val) in cx.entries(node, path).unwrap_or(&[]) {
+        let name = key_text(k);
+        let p = child(path, name);
+        match name {
+            "postStart" => l.post_start = decode_lifecycle_handler(cx, val, &p),
+            "preStop" => l.pre_stop = decode_lifecycle_handler(cx, val, &p),
+            "stopSignal" => cx.not_simulated(k, &p),
+            _ => cx.unknown(k, &p),
+        }
+    }
+    l
+}
+
+fn decode_service_spec(cx: &mut Ctx, node: &Node) -> ServiceSpec {
+    let mut spec = ServiceSpec {
+        selector: BTreeMap::new(),
+        ports: Vec::new(),
+        cluster_ip: None,
+        type_: "ClusterIP".into(),
+    };
+    for (k, val) in cx.entries(node, "spec").unwrap_or(&[]) {
+        let name = key_text(k);
+        let p = child("spec", name);
+        match name {
+            "selector" => spec.selector = cx.string_map(val, &p),
+            "ports" => {
+                for (i, port) in cx.items(val, &p).iter().enumerate() {
+                    if let Some(port) = decode_service_port(cx, port, &index(&p, i)) {
+                        spec.ports.push(port);
+                    }
+                }
+            }
+            "clusterIP" => spec.cluster_ip = cx.string(val, &p).filter(|s| !s.is_empty()),
+            "type" => {
+                if let Some(s) = cx.string(val, &p).filter(|s| !s.is_empty()) {
+                    const TYPES: [&str; 4] = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
+                    if !TYPES.contains(&s.as_str()) {
+                        cx.not_supported_at(val.pos, &p, &s, &TYPES);
+                    }
+                    spec.type_ = s;
+                }
+            }
+            _ if SERVICE_SPEC_NOT_SIMULATED.contains(&name) => cx.not_simulated(k, &p),
+            _ => cx.unknown(k, &p),
+        }
+    }
+    spec
+}
+
+fn decode_service_port(cx: &mut Ctx, node: &Node, path: &str) -> Option<ServicePort> {
+    let entries = cx.entries(node, path)?;
+    let mut port = ServicePort {
+        name: None,
+        protocol: "TCP".into(),
+        port: 0,
+        target_port: PortRef::Number(0),
+    };
+    let mut target = None;
+    for (k, val) in entries {
+        let name = key_text(k);
+        let p = child(path, name);
+        match name {
+            "name" => port.name = cx.string(val, &p).filter(|s| !s.is_empty()),
+            "protocol" => port.protocol = decode_protocol(cx, val, &p),
+            "port" => port.port = cx.int32(val, &p).unwrap_or(0),
+            "targetPort" => target = cx.int_or_string(val, &p),
+            "appProtocol" | "nodePort" => cx.not_simulated(k, &p),
+            _ => cx.unknown(k, &p),
+        }
+    }
+    // SetDefaults_Service: targetPort defaults to port (also when 0 or "").
+    port.target_port = match target {
+        Some(PortRef::Number(0)) | None => PortRef::Number(port.port),
+        Some(PortRef::Name(n)) if n.is_empty() => PortRef::Number(port.port),
+        Some(t) => t,
+    };
+    Some(port)
+}
+
+impl Ctx {
+    /// Packs up this object's diagnostics.
+    pub(super) fn finish(self, object: Option<Object>) -> Outcome {
+        let failed = self.diags.iter().any(|d| d.severity == Severity::Error);
+        Outcome {
+            object: if failed { None } else { object },
+            diagnostics: self.diags,
+        }
+    }
+}

@@ -1,0 +1,743 @@
+//! A small *marked* YAML tree built from `saphyr_parser` events.
+//!
+//! Every [`Node`] carries the [`Pos`] (1-based line and column) where it starts
+//! in the text, so later stages can point at the exact place of a problem.
+//!
+//! Scalars keep their raw text and whether they were written plain; typing is
+//! done on demand by [`Scalar::resolve`] with the YAML 1.2 *core schema*
+//! (`null`/`~`/empty, `true`/`false`, decimal, `0x` and `0o` integers, floats
+//! including `.inf`/`.nan`). Any quoted or block scalar, and any scalar tagged
+//! `!!str`, is a string. Kubernetes itself reads YAML with `sigs.k8s.io/yaml`,
+//! which follows YAML 1.1 in a few corners (plain `yes`/`no`/`on`/`off` are
+//! booleans there, `0777` is octal); podplay deliberately uses the simpler 1.2
+//! core schema, so those plain words are strings here.
+//!
+//! The builder is defensive, because the input is untrusted:
+//! * nesting is limited to [`MAX_DEPTH`] levels while building (no recursion
+//!   on unbounded depth anywhere: the builder uses an explicit stack);
+//! * aliases are resolved by cloning the anchored node, and the total number of
+//!   nodes (clones included) is limited to [`MAX_NODES`], which defeats
+//!   "billion laughs" alias bombs;
+//! * aliases may add at most [`MAX_ALIAS_BYTES`] of scalar text;
+//! * duplicate mapping keys are an error, as the API server rejects them;
+//! * merge keys (`<<: *base`, `<<: [*a, *b]`) are applied, as
+//!   `sigs.k8s.io/yaml` applies them: explicit keys win, then earlier sources;
+//! * mapping keys must be scalars (Kubernetes objects are JSON objects).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+
+use super::api::Pos;
+
+/// Maximum nesting depth of sequences and mappings.
+pub const MAX_DEPTH: usize = 64;
+
+/// Maximum number of nodes in a whole stream, alias copies included.
+pub const MAX_NODES: usize = 100_000;
+
+/// Maximum number of scalar bytes that alias copies may add to a stream (so
+/// that aliasing one huge string many times cannot exhaust memory).
+pub const MAX_ALIAS_BYTES: usize = 4 * 1024 * 1024;
+
+/// A scalar as written: its text and whether it was written plain (unquoted,
+/// not a block scalar, not tagged `!!str`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scalar {
+    /// The scalar's value after YAML unescaping/folding.
+    pub text: String,
+    /// True for plain scalars, which are typed by the core schema; false for
+    /// quoted, literal/folded and `!!str`-tagged scalars, which are strings.
+    pub plain: bool,
+}
+
+/// The type a scalar resolves to under the YAML 1.2 core schema.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value<'a> {
+    /// `null`, `~` or empty (plain only).
+    Null,
+    /// `true`/`false` (plain only).
+    Bool(bool),
+    /// A decimal, `0x` or `0o` integer that fits in an `i64` (plain only).
+    Int(i64),
+    /// A float, or an integer too large for `i64` (plain only).
+    Float(f64),
+    /// Anything else, and every non-plain scalar.
+    Str(&'a str),
+}
+
+impl Scalar {
+    /// Types the scalar with the YAML 1.2 core schema (see the module docs).
+    pub fn resolve(&self) -> Value<'_> {
+        if !self.plain {
+            return Value::Str(&self.text);
+        }
+        let t = self.text.as_str();
+        match t {
+            "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+            "true" | "True" | "TRUE" => return Value::Bool(true),
+            "false" | "False" | "FALSE" => return Value::Bool(false),
+            ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+                return Value::Float(f64::INFINITY)
+            }
+            "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
+            ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
+            _ => {}
+        }
+        if let Some(hex) = t.strip_prefix("0x") {
+            if !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return match i64::from_str_radix(hex, 16) {
+                    Ok(v) => Value::Int(v),
+                    Err(_) => Value::Float(f64::INFINITY),
+                };
+            }
+            return Value::Str(t);
+        }
+        if let Some(oct) = t.strip_prefix("0o") {
+            if !oct.is_empty() && oct.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+                return match i64::from_str_radix(oct, 8) {
+                    Ok(v) => Value::Int(v),
+                    Err(_) => Value::Float(f64::INFINITY),
+                };
+            }
+            return Value::Str(t);
+        }
+        let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            return match t.parse::<i64>() {
+                Ok(v) => Value::Int(v),
+                Err(_) => t.parse::<f64>().map_or(Value::Str(t), Value::Float),
+            };
+        }
+        if is_core_float(digits) {
+            if let Ok(v) = t.parse::<f64>() {
+                return Value::Float(v);
+            }
+        }
+        Value::Str(t)
+    }
+}
+
+/// `(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`, the core schema's float
+/// (sign already stripped).
+fn is_core_float(t: &str) -> bool {
+    let b = t.as_bytes();
+    let mut i = 0;
+    let int_start = i;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    let int_digits = i - int_start;
+    let mut frac_digits = 0;
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        let s = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        frac_digits = i - s;
+    }
+    if int_digits == 0 && frac_digits == 0 {
+        return false;
+    }
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        i += 1;
+        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+            i += 1;
+        }
+        let s = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == s {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+/// What a node holds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeKind {
+    /// A plain `null`, `~` or empty scalar.
+    Null,
+    /// Any other scalar.
+    Scalar(Scalar),
+    /// A sequence.
+    Seq(Vec<Node>),
+    /// A mapping, in document order; keys are scalars and unique.
+    Map(Vec<(Node, Node)>),
+}
+
+/// A YAML node and where it starts in the text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// The node's content.
+    pub kind: NodeKind,
+    /// 1-based line and column of the node's first character (for a block
+    /// mapping, its first key; for a sequence entry, after the `- `).
+    pub pos: Pos,
+}
+
+impl Node {
+    /// A short description of the node's type, in JSON terms, for messages:
+    /// `null`, `boolean`, `integer`, `number`, `string`, `array`, `object`.
+    pub fn type_name(&self) -> &'static str {
+        match &self.kind {
+            NodeKind::Null => "null",
+            NodeKind::Seq(_) => "array",
+            NodeKind::Map(_) => "object",
+            NodeKind::Scalar(s) => match s.resolve() {
+                Value::Null => "null",
+                Value::Bool(_) => "boolean",
+                Value::Int(_) => "integer",
+                Value::Float(_) => "number",
+                Value::Str(_) => "string",
+            },
+        }
+    }
+
+    /// The scalar's text, for scalars (not for [`NodeKind::Null`]).
+    pub fn scalar_text(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Scalar(s) => Some(&s.text),
+            _ => None,
+        }
+    }
+}
+
+/// A syntax or limit error in the YAML text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct YamlError {
+    /// Where the problem was found.
+    pub pos: Pos,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// The result of reading a YAML stream.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Stream {
+    /// The documents read completely before any error, in order. An empty
+    /// document (e.g. after a trailing `---`) is a [`NodeKind::Null`] node.
+    pub documents: Vec<Node>,
+    /// The first error, if any; reading stops there.
+    pub error: Option<YamlError>,
+}
+
+fn pos_of(span: &Span) -> Pos {
+    let line = u32::try_from(span.start.line()).unwrap_or(u32::MAX);
+    let col = u32::try_from(span.start.col().saturating_add(1)).unwrap_or(u32::MAX);
+    Pos { line: line.max(1), col }
+}
+
+/// A sequence or mapping under construction.
+struct Frame {
+    pos: Pos,
+    anchor: usize,
+    /// `count` when the frame was opened, to size anchored subtrees.
+    count_at_start: usize,
+    /// `bytes` when the frame was opened.
+    bytes_at_start: usize,
+    /// Height of the tallest finished child.
+    child_height: usize,
+    body: FrameBody,
+}
+
+enum FrameBody {
+    Seq(Vec<Node>),
+    Map {
+        entries: Vec<(Node, Node)>,
+        key: Option<Node>,
+        seen: BTreeMap<String, Pos>,
+        /// Values of `<<` merge keys, applied when the mapping closes.
+        merges: Vec<Node>,
+    },
+}
+
+/// An anchored node, its size in nodes and its height, for alias expansion.
+struct Anchored {
+    node: Node,
+    size: usize,
+    bytes: usize,
+    height: usize,
+}
+
+struct Builder {
+    stack: Vec<Frame>,
+    anchors: BTreeMap<usize, Anchored>,
+    /// Anchors currently open (their node is not finished), to report
+    /// recursive aliases clearly.
+    open_anchors: BTreeSet<usize>,
+    count: usize,
+    /// Scalar bytes materialised so far (alias copies included).
+    bytes: usize,
+    /// Scalar bytes added by alias copies.
+    alias_bytes: usize,
+    root: Option<Node>,
+    documents: Vec<Node>,
+}
+
+const MERGE_ERR: &str = "a merge key (<<) needs a mapping or a sequence of mappings";
+
+fn err(pos: Pos, message: impl Into<String>) -> YamlError {
+    YamlError {
+        pos,
+        message: message.into(),
+    }
+}
+
+impl Builder {
+    fn count_nodes(&mut self, n: usize, pos: Pos) -> Result<(), YamlError> {
+        self.count = self.count.saturating_add(n);
+        if self.count > MAX_NODES {
+            return Err(err(
+                pos,
+                format!(
+                    "document is too large: more than {MAX_NODES} YAML nodes \
+                     (aliases included); podplay refuses it"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn open(&mut self, pos: Pos, anchor: usize, body: FrameBody) -> Result<(), YamlError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(err(
+                pos,
+                format!("nesting is too deep: podplay accepts at most {MAX_DEPTH} levels"),
+            ));
+        }
+        self.count_nodes(1, pos)?;
+        if anchor != 0 {
+            self.open_anchors.insert(anchor);
+        }
+        self.stack.push(Frame {
+            pos,
+            anchor,
+            count_at_start: self.count,
+            bytes_at_start: self.bytes,
+            child_height: 0,
+            body,
+        });
+        Ok(())
+    }
+
+    fn close(&mut self, pos: Pos) -> Result<(), YamlError> {
+        let Some(frame) = self.stack.pop() else {
+            return Err(err(pos, "unbalanced end of sequence or mapping"));
+        };
+        let kind = match frame.body {
+            FrameBody::Seq(items) => NodeKind::Seq(items),
+            FrameBody::Map {
+                mut entries,
+                key,
+                mut seen,
+                merges,
+            } => {
+                if key.is_some() {
+                    return Err(err(pos, "mapping key without a value"));
+                }
+                for source in merges {
+                    let maps = match source.kind {
+                        NodeKind::Map(m) => vec![m],
+                        NodeKind::Seq(items) => {
+                            let mut maps = Vec::with_capacity(items.len());
+                            for item in items {
+                                match item.kind {
+                                    NodeKind::Map(m) => maps.push(m),
+                                    _ => return Err(err(item.pos, MERGE_ERR)),
+                                }
+                            }
+                            maps
+                        }
+                        _ => return Err(err(source.pos, MERGE_ERR)),
+                    };
+                    for (k, v) in maps.into_iter().flatten() {
+                        let text = k.scalar_text().unwrap_or("").to_string();
+                        if let std::collections::btree_map::Entry::Vacant(slot) = seen.entry(text) {
+                            slot.insert(k.pos);
+                            entries.push((k, v));
+                        }
+                    }
+                }
+                NodeKind::Map(entries)
+            }
+        };
+        let node = Node {
+            kind,
+            pos: frame.pos,
+        };
+        let height = frame.child_height + 1;
+        if frame.anchor != 0 {
+            self.open_anchors.remove(&frame.anchor);
+            let size = self.count - frame.count_at_start + 1;
+            let bytes = self.bytes - frame.bytes_at_start;
+            self.anchors.insert(
+                frame.anchor,
+                Anchored {
+                    node: node.clone(),
+                    size,
+                    bytes,
+                    height,
+                },
+            );
+        }
+        self.attach(node, height)
+    }
+
+    fn scalar(&mut self, scalar: Scalar, pos: Pos, anchor: usize) -> Result<(), YamlError> {
+        self.count_nodes(1, pos)?;
+        let bytes = scalar.text.len();
+        self.bytes = self.bytes.saturating_add(bytes);
+        let kind = if scalar.plain && matches!(scalar.resolve(), Value::Null) {
+            NodeKind::Null
+        } else {
+            NodeKind::Scalar(scalar)
+        };
+        let node = Node { kind, pos };
+        if anchor != 0 {
+            self.anchors.insert(
+                anchor,
+                Anchored {
+                    node: node.clone(),
+                    size: 1,
+                    bytes,
+                    height: 1,
+                },
+            );
+        }
+        self.attach(node, 1)
+    }
+
+    fn alias(&mut self, id: usize, pos: Pos) -> Result<(), YamlError> {
+        if self.open_anchors.contains(&id) {
+            return Err(err(pos, "recursive alias: the anchor contains this alias"));
+        }
+        let Some(anchored) = self.anchors.get(&id) else {
+            return Err(err(pos, "alias to an unknown anchor"));
+        };
+        let (size, bytes, height) = (anchored.size, anchored.bytes, anchored.height);
+        if self.stack.len() + height > MAX_DEPTH {
+            return Err(err(
+                pos,
+                format!("nesting is too deep: podplay accepts at most {MAX_DEPTH} levels"),
+            ));
+        }
+        // Count before cloning so an alias bomb never gets materialised.
+        self.count_nodes(size, pos)?;
+        self.bytes = self.bytes.saturating_add(bytes);
+        self.alias_bytes = self.alias_bytes.saturating_add(bytes);
+        if self.alias_bytes > MAX_ALIAS_BYTES {
+            return Err(err(
+                pos,
+                format!(
+                    "aliases expand to more than {} MiB of text; podplay refuses it",
+                    MAX_ALIAS_BYTES / (1024 * 1024)
+                ),
+            ));
+        }
+        let Some(anchored) = self.anchors.get(&id) else {
+            return Err(err(pos, "alias to an unknown anchor"));
+        };
+        let mut node = anchored.node.clone();
+        node.pos = pos;
+        self.attach(node, height)
+    }
+
+    fn attach(&mut self, node: Node, height: usize) -> Result<(), YamlError> {
+        let Some(top) = self.stack.last_mut() else {
+            if self.root.is_some() {
+                return Err(err(node.pos, "more than one root node in a document"));
+            }
+            self.root = Some(node);
+            return Ok(());
+        };
+        top.child_height = top.child_height.max(height);
+        match &mut top.body {
+            FrameBody::Seq(items) => items.push(node),
+            FrameBody::Map {
+                entries,
+                key,
+                seen,
+                merges,
+            } => match key.take() {
+                None => {
+                    let text = match &node.kind {
+                        NodeKind::Scalar(s) => s.text.clone(),
+                        NodeKind::Null => String::new(),
+                        NodeKind::Seq(_) | NodeKind::Map(_) => {
+                            return Err(err(
+                                node.pos,
+                                "mapping keys must be strings, not sequences or mappings",
+                            ))
+                        }
+                    };
+                    if let Some(first) = seen.get(&text) {
+                        return Err(err(
+                            node.pos,
+                            format!(
+                                "key {text:?} already set in map (first at line {}, column {})",
+                                first.line, first.col
+                            ),
+                        ));
+                    }
+                    seen.insert(text, node.pos);
+                    *key = Some(node);
+                }
+                Some(k) => {
+                    let is_merge = matches!(&k.kind, NodeKind::Scalar(s) if s.plain && s.text == "<<");
+                    if is_merge {
+                        merges.push(node);
+                    } else {
+                        entries.push((k, node));
+                    }
+                }
+            },
+        }
+        Ok(())
+    }
+
+    fn end_document(&mut self, pos: Pos) -> Result<(), YamlError> {
+        if !self.stack.is_empty() {
+            return Err(err(pos, "document ended inside a sequence or mapping"));
+        }
+        let root = self.root.take().unwrap_or(Node {
+            kind: NodeKind::Null,
+            pos,
+        });
+        self.documents.push(root);
+        Ok(())
+    }
+
+    fn event(&mut self, event: Event<'_>, pos: Pos) -> Result<bool, YamlError> {
+        match event {
+            Event::Nothing | Event::StreamStart => {}
+            Event::StreamEnd => return Ok(false),
+            Event::DocumentStart(_) => {
+                self.root = None;
+                self.stack.clear();
+                // Anchors are scoped to their document.
+                self.anchors.clear();
+                self.open_anchors.clear();
+            }
+            Event::DocumentEnd => self.end_document(pos)?,
+            Event::Alias(id) => self.alias(id, pos)?,
+            Event::Scalar(text, style, anchor, tag) => {
+                let is_str_tag = tag
+                    .as_ref()
+                    .is_some_and(|t| t.handle == "tag:yaml.org,2002:" && t.suffix == "str");
+                let plain = style == ScalarStyle::Plain && !is_str_tag;
+                let scalar = Scalar {
+                    text: text.into_owned(),
+                    plain,
+                };
+                self.scalar(scalar, pos, anchor)?;
+            }
+            Event::SequenceStart(anchor, _) => self.open(pos, anchor, FrameBody::Seq(Vec::new()))?,
+            Event::MappingStart(anchor, _) => self.open(
+                pos,
+                anchor,
+                FrameBody::Map {
+                    entries: Vec::new(),
+                    key: None,
+                    seen: BTreeMap::new(),
+                    merges: Vec::new(),
+                },
+            )?,
+            Event::SequenceEnd | Event::MappingEnd => self.close(pos)?,
+        }
+        Ok(true)
+    }
+}
+
+/// Reads a (multi-document) YAML stream into marked trees.
+///
+/// Never panics. Documents completed before the first error are returned
+/// together with that error.
+pub fn parse_stream(text: &str) -> Stream {
+    let mut b = Builder {
+        stack: Vec::new(),
+        anchors: BTreeMap::new(),
+        open_anchors: BTreeSet::new(),
+        count: 0,
+        bytes: 0,
+        alias_bytes: 0,
+        root: None,
+        documents: Vec::new(),
+    };
+    let mut error = None;
+    for item in Parser::new_from_str(text) {
+        match item {
+            Ok((event, span)) => match b.event(event, pos_of(&span)) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    error = Some(e);
+                    break;
+                }
+            },
+            Err(e) => {
+                let m = e.marker();
+                error = Some(YamlError {
+                    pos: Pos {
+                        line: u32::try_from(m.line()).unwrap_or(u32::MAX).max(1),
+                        col: u32::try_from(m.col().saturating_add(1)).unwrap_or(u32::MAX),
+                    },
+                    // The scanner has its own (higher) limit for flow
+                    // collections; word it like ours.
+                    message: if e.info() == "recursion limit exceeded" {
+                        format!("nesting is too deep: podplay accepts at most {MAX_DEPTH} levels")
+                    } else {
+                        format!("YAML syntax error: {}", e.info())
+                    },
+                });
+                break;
+            }
+        }
+    }
+    Stream {
+        documents: b.documents,
+        error,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Node {
+        let s = parse_stream(text);
+        assert_eq!(s.error, None, "{text}");
+        assert_eq!(s.documents.len(), 1);
+        s.documents.into_iter().next().unwrap()
+    }
+
+    fn map_get<'a>(n: &'a Node, key: &str) -> &'a Node {
+        match &n.kind {
+            NodeKind::Map(e) => &e.iter().find(|(k, _)| k.scalar_text() == Some(key)).unwrap().1,
+            other => panic!("not a map: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn positions_are_one_based() {
+        let n = one("a: 1\nb:\n  - name: web\n");
+        assert_eq!(n.pos, Pos { line: 1, col: 1 });
+        assert_eq!(map_get(&n, "a").pos, Pos { line: 1, col: 4 });
+        let seq = map_get(&n, "b");
+        assert_eq!(seq.pos, Pos { line: 3, col: 3 });
+        let NodeKind::Seq(items) = &seq.kind else { panic!() };
+        assert_eq!(items[0].pos, Pos { line: 3, col: 5 });
+        assert_eq!(map_get(&items[0], "name").pos, Pos { line: 3, col: 11 });
+    }
+
+    #[test]
+    fn scalars_keep_quoting_and_resolve_with_core_schema() {
+        let n = one("a: \"80\"\nb: 80\nc: 0x1F\nd: 1.5\ne: ~\nf: true\ng: yes\nh: !!str 7\ni: 0o17\nj: 1e3\n");
+        let r = |k: &str| match &map_get(&n, k).kind {
+            NodeKind::Scalar(s) => format!("{:?}", s.resolve()),
+            NodeKind::Null => "Null".into(),
+            other => format!("{other:?}"),
+        };
+        assert_eq!(r("a"), "Str(\"80\")");
+        assert_eq!(r("b"), "Int(80)");
+        assert_eq!(r("c"), "Int(31)");
+        assert_eq!(r("d"), "Float(1.5)");
+        assert_eq!(r("e"), "Null");
+        assert_eq!(r("f"), "Bool(true)");
+        assert_eq!(r("g"), "Str(\"yes\")");
+        assert_eq!(r("h"), "Str(\"7\")");
+        assert_eq!(r("i"), "Int(15)");
+        assert_eq!(r("j"), "Float(1000.0)");
+    }
+
+    #[test]
+    fn multi_document_streams() {
+        let s = parse_stream("a: 1\n---\nb: 2\n---\n");
+        assert_eq!(s.error, None);
+        assert_eq!(s.documents.len(), 3);
+        assert_eq!(s.documents[1].pos, Pos { line: 3, col: 1 });
+        assert_eq!(s.documents[2].kind, NodeKind::Null);
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors() {
+        let s = parse_stream("a: 1\nb: 2\na: 3\n");
+        let e = s.error.unwrap();
+        assert_eq!(e.pos, Pos { line: 3, col: 1 });
+        assert_eq!(e.message, "key \"a\" already set in map (first at line 1, column 1)");
+    }
+
+    #[test]
+    fn aliases_are_cloned() {
+        let n = one("x: &a {k: v}\ny: *a\n");
+        assert_eq!(map_get(&n, "y").kind, map_get(&n, "x").kind);
+        assert_eq!(map_get(&n, "y").pos, Pos { line: 2, col: 4 });
+    }
+
+    #[test]
+    fn alias_bomb_is_refused() {
+        let mut t = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..9 {
+            let prev = if i == 0 { "a".to_string() } else { format!("b{}", i - 1) };
+            t.push_str(&format!(
+                "b{i}: &b{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+            ));
+        }
+        let s = parse_stream(&t);
+        let e = s.error.unwrap();
+        assert!(e.message.contains("more than 100000 YAML nodes"), "{}", e.message);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_without_overflow() {
+        let t = "[".repeat(100_000);
+        let e = parse_stream(&t).error.unwrap();
+        assert!(e.message.contains("too deep") || e.message.contains("recursion"), "{}", e.message);
+        let mut block = String::new();
+        for i in 0..200 {
+            block.push_str(&" ".repeat(i));
+            block.push_str("a:\n");
+        }
+        let e = parse_stream(&block).error.unwrap();
+        assert_eq!(e.message, "nesting is too deep: podplay accepts at most 64 levels");
+        assert_eq!(e.pos.line, 65);
+    }
+
+    #[test]
+    fn syntax_errors_have_positions() {
+        let s = parse_stream("a: 1\n---\nb: [1, 2\n");
+        assert_eq!(s.documents.len(), 1);
+        let e = s.error.unwrap();
+        assert!(e.message.starts_with("YAML syntax error: "), "{}", e.message);
+        assert!(e.pos.line >= 3);
+    }
+
+    #[test]
+    fn merge_keys_are_applied() {
+        let n = one("base: &b {a: 1, b: 2}\nx:\n  <<: *b\n  b: 3\n  c: 4\n");
+        let x = map_get(&n, "x");
+        let NodeKind::Map(e) = &x.kind else { panic!() };
+        let keys: Vec<&str> = e.iter().map(|(k, _)| k.scalar_text().unwrap()).collect();
+        assert_eq!(keys, ["b", "c", "a"]);
+        assert_eq!(map_get(x, "b").scalar_text(), Some("3"));
+        let s = parse_stream("x:\n  <<: 1\n");
+        assert_eq!(s.error.unwrap().message, MERGE_ERR);
+    }
+
+    #[test]
+    fn aliased_big_strings_are_bounded() {
+        let big = "x".repeat(200_000);
+        let t = format!("a: &a {big}\nb: [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n");
+        let e = parse_stream(&t).error.unwrap();
+        assert_eq!(e.message, "aliases expand to more than 4 MiB of text; podplay refuses it");
+    }
+
+    #[test]
+    fn non_scalar_keys_are_errors() {
+        let s = parse_stream("? [a]\n: 1\n");
+        assert_eq!(s.error.unwrap().message, "mapping keys must be strings, not sequences or mappings");
+    }
+}
