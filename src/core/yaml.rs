@@ -228,7 +228,10 @@ pub struct Stream {
 fn pos_of(span: &Span) -> Pos {
     let line = u32::try_from(span.start.line()).unwrap_or(u32::MAX);
     let col = u32::try_from(span.start.col().saturating_add(1)).unwrap_or(u32::MAX);
-    Pos { line: line.max(1), col }
+    Pos {
+        line: line.max(1),
+        col,
+    }
 }
 
 /// A sequence or mapping under construction.
@@ -487,7 +490,8 @@ impl Builder {
                     *key = Some(node);
                 }
                 Some(k) => {
-                    let is_merge = matches!(&k.kind, NodeKind::Scalar(s) if s.plain && s.text == "<<");
+                    let is_merge =
+                        matches!(&k.kind, NodeKind::Scalar(s) if s.plain && s.text == "<<");
                     if is_merge {
                         merges.push(node);
                     } else {
@@ -535,7 +539,9 @@ impl Builder {
                 };
                 self.scalar(scalar, pos, anchor)?;
             }
-            Event::SequenceStart(anchor, _) => self.open(pos, anchor, FrameBody::Seq(Vec::new()))?,
+            Event::SequenceStart(anchor, _) => {
+                self.open(pos, anchor, FrameBody::Seq(Vec::new()))?
+            }
             Event::MappingStart(anchor, _) => self.open(
                 pos,
                 anchor,
@@ -616,7 +622,12 @@ mod tests {
 
     fn map_get<'a>(n: &'a Node, key: &str) -> &'a Node {
         match &n.kind {
-            NodeKind::Map(e) => &e.iter().find(|(k, _)| k.scalar_text() == Some(key)).unwrap().1,
+            NodeKind::Map(e) => {
+                &e.iter()
+                    .find(|(k, _)| k.scalar_text() == Some(key))
+                    .unwrap()
+                    .1
+            }
             other => panic!("not a map: {other:?}"),
         }
     }
@@ -628,7 +639,9 @@ mod tests {
         assert_eq!(map_get(&n, "a").pos, Pos { line: 1, col: 4 });
         let seq = map_get(&n, "b");
         assert_eq!(seq.pos, Pos { line: 3, col: 3 });
-        let NodeKind::Seq(items) = &seq.kind else { panic!() };
+        let NodeKind::Seq(items) = &seq.kind else {
+            panic!()
+        };
         assert_eq!(items[0].pos, Pos { line: 3, col: 5 });
         assert_eq!(map_get(&items[0], "name").pos, Pos { line: 3, col: 11 });
     }
@@ -667,7 +680,10 @@ mod tests {
         let s = parse_stream("a: 1\nb: 2\na: 3\n");
         let e = s.error.unwrap();
         assert_eq!(e.pos, Pos { line: 3, col: 1 });
-        assert_eq!(e.message, "key \"a\" already set in map (first at line 1, column 1)");
+        assert_eq!(
+            e.message,
+            "key \"a\" already set in map (first at line 1, column 1)"
+        );
     }
 
     #[test]
@@ -681,28 +697,43 @@ mod tests {
     fn alias_bomb_is_refused() {
         let mut t = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..9 {
-            let prev = if i == 0 { "a".to_string() } else { format!("b{}", i - 1) };
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("b{}", i - 1)
+            };
             t.push_str(&format!(
                 "b{i}: &b{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
             ));
         }
         let s = parse_stream(&t);
         let e = s.error.unwrap();
-        assert!(e.message.contains("more than 100000 YAML nodes"), "{}", e.message);
+        assert!(
+            e.message.contains("more than 100000 YAML nodes"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
     fn deep_nesting_is_refused_without_overflow() {
         let t = "[".repeat(100_000);
         let e = parse_stream(&t).error.unwrap();
-        assert!(e.message.contains("too deep") || e.message.contains("recursion"), "{}", e.message);
+        assert!(
+            e.message.contains("too deep") || e.message.contains("recursion"),
+            "{}",
+            e.message
+        );
         let mut block = String::new();
         for i in 0..200 {
             block.push_str(&" ".repeat(i));
             block.push_str("a:\n");
         }
         let e = parse_stream(&block).error.unwrap();
-        assert_eq!(e.message, "nesting is too deep: podplay accepts at most 64 levels");
+        assert_eq!(
+            e.message,
+            "nesting is too deep: podplay accepts at most 64 levels"
+        );
         assert_eq!(e.pos.line, 65);
     }
 
@@ -711,7 +742,11 @@ mod tests {
         let s = parse_stream("a: 1\n---\nb: [1, 2\n");
         assert_eq!(s.documents.len(), 1);
         let e = s.error.unwrap();
-        assert!(e.message.starts_with("YAML syntax error: "), "{}", e.message);
+        assert!(
+            e.message.starts_with("YAML syntax error: "),
+            "{}",
+            e.message
+        );
         assert!(e.pos.line >= 3);
     }
 
@@ -732,12 +767,18 @@ mod tests {
         let big = "x".repeat(200_000);
         let t = format!("a: &a {big}\nb: [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n");
         let e = parse_stream(&t).error.unwrap();
-        assert_eq!(e.message, "aliases expand to more than 4 MiB of text; podplay refuses it");
+        assert_eq!(
+            e.message,
+            "aliases expand to more than 4 MiB of text; podplay refuses it"
+        );
     }
 
     #[test]
     fn non_scalar_keys_are_errors() {
         let s = parse_stream("? [a]\n: 1\n");
-        assert_eq!(s.error.unwrap().message, "mapping keys must be strings, not sequences or mappings");
+        assert_eq!(
+            s.error.unwrap().message,
+            "mapping keys must be strings, not sequences or mappings"
+        );
     }
 }

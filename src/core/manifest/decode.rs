@@ -26,8 +26,10 @@ pub(super) struct SourceMap {
 
 impl SourceMap {
     fn record(&mut self, path: &str, node: &Node) {
-        self.entries
-            .insert(path.to_string(), (node.pos, node.scalar_text().map(str::to_string)));
+        self.entries.insert(
+            path.to_string(),
+            (node.pos, node.scalar_text().map(str::to_string)),
+        );
     }
 
     /// True when the field was present in the text.
@@ -44,7 +46,12 @@ impl SourceMap {
             }
             match p.rfind(['.', '[']) {
                 Some(i) => p = &p[..i],
-                None => return self.entries.get("").map_or(Pos { line: 1, col: 1 }, |e| e.0),
+                None => {
+                    return self
+                        .entries
+                        .get("")
+                        .map_or(Pos { line: 1, col: 1 }, |e| e.0)
+                }
             }
         }
     }
@@ -258,7 +265,12 @@ pub(super) fn object_count(doc: &Node) -> usize {
     match &doc.kind {
         NodeKind::Null => 0,
         NodeKind::Map(entries) => {
-            let field = |name: &str| entries.iter().find(|(k, _)| key_text(k) == name).map(|e| &e.1);
+            let field = |name: &str| {
+                entries
+                    .iter()
+                    .find(|(k, _)| key_text(k) == name)
+                    .map(|e| &e.1)
+            };
             let is_list = field("kind").and_then(Node::scalar_text) == Some("List");
             match (is_list, field("items").map(|n| &n.kind)) {
                 (true, Some(NodeKind::Seq(items))) => items.len().max(1),
@@ -488,16 +500,28 @@ impl Ctx {
             }
         };
         if text.trim_start().starts_with('-') && v::quantity_syntax_ok(&text) {
-            self.invalid_at(node.pos, path, &v::quote(&text), "must be greater than or equal to 0");
+            self.invalid_at(
+                node.pos,
+                path,
+                &v::quote(&text),
+                "must be greater than or equal to 0",
+            );
             return None;
         }
-        match v::quantity_syntax_ok(&text).then(|| parse_quantity(&text, scale)).flatten() {
+        match v::quantity_syntax_ok(&text)
+            .then(|| parse_quantity(&text, scale))
+            .flatten()
+        {
             Some(q) => Some(q),
             None => {
                 // Decoding error in the API server (the quantity cannot be
                 // unmarshalled), hence a type error.
                 self.type_errors += 1;
-                self.error_at(node.pos, path, format!("{}: {}", v::quote(&text), v::QUANTITY_ERR));
+                self.error_at(
+                    node.pos,
+                    path,
+                    format!("{}: {}", v::quote(&text), v::QUANTITY_ERR),
+                );
                 None
             }
         }
@@ -735,7 +759,12 @@ fn decode_pod_spec(cx: &mut Ctx, node: &Node) -> PodSpec {
             "activeDeadlineSeconds" => {
                 if let Some(t) = cx.int(val, &p) {
                     if !(1..=i64::from(i32::MAX)).contains(&t) {
-                        cx.invalid_at(val.pos, &p, &t.to_string(), &v::inclusive_range(1, i64::from(i32::MAX)));
+                        cx.invalid_at(
+                            val.pos,
+                            &p,
+                            &t.to_string(),
+                            &v::inclusive_range(1, i64::from(i32::MAX)),
+                        );
                     }
                     spec.active_deadline_seconds = Some(t);
                 }
@@ -758,7 +787,8 @@ fn decode_pod_spec(cx: &mut Ctx, node: &Node) -> PodSpec {
             }
             "dnsPolicy" => {
                 if let Some(s) = cx.string(val, &p).filter(|s| !s.is_empty()) {
-                    const DNS: [&str; 4] = ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"];
+                    const DNS: [&str; 4] =
+                        ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"];
                     if !DNS.contains(&s.as_str()) {
                         cx.not_supported_at(val.pos, &p, &s, &DNS);
                     }
@@ -780,7 +810,11 @@ fn decode_pod_spec(cx: &mut Ctx, node: &Node) -> PodSpec {
             .unwrap_or_else(|| "default".into());
     }
     // SetDefaults_Pod: requests default to limits, resource by resource.
-    for c in spec.containers.iter_mut().chain(spec.init_containers.iter_mut()) {
+    for c in spec
+        .containers
+        .iter_mut()
+        .chain(spec.init_containers.iter_mut())
+    {
         let r = &mut c.resources;
         r.requests.cpu_millis = r.requests.cpu_millis.or(r.limits.cpu_millis);
         r.requests.memory_bytes = r.requests.memory_bytes.or(r.limits.memory_bytes);
@@ -840,7 +874,12 @@ fn decode_container(cx: &mut Ctx, node: &Node, path: &str) -> Option<Container> 
                         "IfNotPresent" => Some(PullPolicy::IfNotPresent),
                         "Never" => Some(PullPolicy::Never),
                         _ => {
-                            cx.not_supported_at(val.pos, &p, &s, &["Always", "IfNotPresent", "Never"]);
+                            cx.not_supported_at(
+                                val.pos,
+                                &p,
+                                &s,
+                                &["Always", "IfNotPresent", "Never"],
+                            );
                             None
                         }
                     };
@@ -885,7 +924,12 @@ fn decode_container(cx: &mut Ctx, node: &Node, path: &str) -> Option<Container> 
                 if let Some(s) = cx.string(val, &p).filter(|s| !s.is_empty()) {
                     // validation.go: validateContainers.
                     if s != "File" && s != "FallbackToLogsOnError" {
-                        cx.invalid_at(val.pos, &p, &v::quote(&s), "must be 'File' or 'FallbackToLogsOnError'");
+                        cx.invalid_at(
+                            val.pos,
+                            &p,
+                            &v::quote(&s),
+                            "must be 'File' or 'FallbackToLogsOnError'",
+                        );
                     }
                     c.termination_message_policy = s;
                 }
@@ -1058,8 +1102,14 @@ fn decode_volume(cx: &mut Ctx, node: &Node, path: &str) -> Option<Volume> {
                 VolumeSource::EmptyDir
             }
             "configMap" => VolumeSource::ConfigMap {
-                name: decode_source_fields(cx, val, &p, Some("name"), &["items", "defaultMode", "optional"])
-                    .unwrap_or_default(),
+                name: decode_source_fields(
+                    cx,
+                    val,
+                    &p,
+                    Some("name"),
+                    &["items", "defaultMode", "optional"],
+                )
+                .unwrap_or_default(),
             },
             "secret" => VolumeSource::Secret {
                 secret_name: decode_source_fields(
@@ -1072,7 +1122,8 @@ fn decode_volume(cx: &mut Ctx, node: &Node, path: &str) -> Option<Volume> {
                 .unwrap_or_default(),
             },
             "hostPath" => VolumeSource::HostPath {
-                path: decode_source_fields(cx, val, &p, Some("path"), &["type"]).unwrap_or_default(),
+                path: decode_source_fields(cx, val, &p, Some("path"), &["type"])
+                    .unwrap_or_default(),
             },
             "persistentVolumeClaim" => VolumeSource::PersistentVolumeClaim {
                 claim_name: decode_source_fields(cx, val, &p, Some("claimName"), &["readOnly"])
@@ -1089,7 +1140,11 @@ fn decode_volume(cx: &mut Ctx, node: &Node, path: &str) -> Option<Volume> {
         };
         if source.is_some() {
             // validation.go: validateVolumeSource.
-            cx.error_at(k.pos, &p, "Forbidden: may not specify more than 1 volume type");
+            cx.error_at(
+                k.pos,
+                &p,
+                "Forbidden: may not specify more than 1 volume type",
+            );
         } else {
             source = Some(this);
         }
@@ -1180,7 +1235,9 @@ fn decode_handler_field(
                                 let hfp = child(&hp, hf);
                                 match hf {
                                     "name" => header.name = cx.string(hv, &hfp).unwrap_or_default(),
-                                    "value" => header.value = cx.string(hv, &hfp).unwrap_or_default(),
+                                    "value" => {
+                                        header.value = cx.string(hv, &hfp).unwrap_or_default()
+                                    }
                                     _ => cx.unknown(hk, &hfp),
                                 }
                             }
@@ -1253,7 +1310,11 @@ fn decode_handler_field(
 /// is `Forbidden`.
 fn add_handler(cx: &mut Ctx, slot: &mut Option<Handler>, h: Handler, key_node: &Node, path: &str) {
     if slot.is_some() {
-        cx.error_at(key_node.pos, path, "Forbidden: may not specify more than 1 handler type");
+        cx.error_at(
+            key_node.pos,
+            path,
+            "Forbidden: may not specify more than 1 handler type",
+        );
     } else {
         *slot = Some(h);
     }
@@ -1263,7 +1324,9 @@ fn decode_probe(cx: &mut Ctx, node: &Node, path: &str, kind: ProbeKind) -> Optio
     let entries = cx.entries(node, path)?;
     let mut handler = None;
     let mut probe = Probe {
-        handler: Handler::Exec { command: Vec::new() },
+        handler: Handler::Exec {
+            command: Vec::new(),
+        },
         initial_delay_seconds: 0,
         timeout_seconds: 1,
         period_seconds: 10,
@@ -1300,14 +1363,24 @@ fn decode_probe(cx: &mut Ctx, node: &Node, path: &str, kind: ProbeKind) -> Optio
                 probe.success_threshold = number(cx, 1);
                 if kind != ProbeKind::Readiness && probe.success_threshold != 1 {
                     // validation.go: validateContainers (liveness/startup-specific).
-                    cx.invalid_at(val.pos, &p, &probe.success_threshold.to_string(), "must be 1");
+                    cx.invalid_at(
+                        val.pos,
+                        &p,
+                        &probe.success_threshold.to_string(),
+                        "must be 1",
+                    );
                 }
             }
             "failureThreshold" => probe.failure_threshold = number(cx, 3),
             "terminationGracePeriodSeconds" => {
                 if let Some(t) = cx.int(val, &p) {
                     if kind == ProbeKind::Readiness {
-                        cx.invalid_at(val.pos, &p, &t.to_string(), "must not be set for readinessProbes");
+                        cx.invalid_at(
+                            val.pos,
+                            &p,
+                            &t.to_string(),
+                            "must not be set for readinessProbes",
+                        );
                     } else if t <= 0 {
                         cx.invalid_at(val.pos, &p, &t.to_string(), "must be greater than 0");
                     }
@@ -1323,7 +1396,11 @@ fn decode_probe(cx: &mut Ctx, node: &Node, path: &str, kind: ProbeKind) -> Optio
             Some(probe)
         }
         None => {
-            cx.error_at(node.pos, path, "Required value: must specify a handler type");
+            cx.error_at(
+                node.pos,
+                path,
+                "Required value: must specify a handler type",
+            );
             None
         }
     }
@@ -1342,7 +1419,11 @@ fn decode_lifecycle_handler(cx: &mut Ctx, node: &Node, path: &str) -> Option<Han
         }
     }
     if handler.is_none() {
-        cx.error_at(node.pos, path, "Required value: must specify a handler type");
+        cx.error_at(
+            node.pos,
+            path,
+            "Required value: must specify a handler type",
+        );
     }
     handler
 }
@@ -1384,7 +1465,8 @@ fn decode_service_spec(cx: &mut Ctx, node: &Node) -> ServiceSpec {
             "clusterIP" => spec.cluster_ip = cx.string(val, &p).filter(|s| !s.is_empty()),
             "type" => {
                 if let Some(s) = cx.string(val, &p).filter(|s| !s.is_empty()) {
-                    const TYPES: [&str; 4] = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
+                    const TYPES: [&str; 4] =
+                        ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
                     if !TYPES.contains(&s.as_str()) {
                         cx.not_supported_at(val.pos, &p, &s, &TYPES);
                     }

@@ -25,6 +25,25 @@
 //!   them: `unknown field "spec.containers[0].imagePullPolcy"`;
 //! * `status` is ignored with a warning (podplay computes status itself).
 //!
+//! Type errors (the API server's JSON decoding errors) are worded
+//! `expected an integer, got string "80"`; when an object has any, the
+//! cross-field validation is skipped for it (the API server never validates
+//! what it could not decode), so no follow-up errors are invented.
+//!
+//! Where podplay knowingly differs from the API server:
+//! * probe `timeoutSeconds`/`periodSeconds`/`successThreshold`/
+//!   `failureThreshold` of 0 are defaulted and negative values fail with
+//!   `must be greater than or equal to 0`, exactly as `SetDefaults_Probe`
+//!   followed by `validateProbe` behave (so the effective minimum is 1);
+//! * a probe's named port must name one of the container's ports (the API
+//!   server accepts it; the kubelet would fail every probe);
+//! * `generateName` gets a deterministic 5-character suffix (see
+//!   `validate::generated_suffix`), not a random one;
+//! * environment variable names follow `RelaxedEnvironmentVariableValidation`
+//!   (any printable ASCII except `=`), the default since Kubernetes 1.32;
+//! * YAML plain scalars are typed with the YAML 1.2 core schema (see
+//!   [`yaml`](super::yaml)), so `yes`/`no` are strings, not booleans.
+//!
 //! An object with any error is left out of [`Parsed::objects`]; the other
 //! documents are still decoded so every error is reported at once (up to
 //! [`MAX_DIAGNOSTICS`]).

@@ -61,7 +61,10 @@ fn liveness_exec_pod_decodes_with_api_server_defaults() {
     let pod = pod(&p, 0);
     assert_eq!(pod.metadata.name, "liveness-exec");
     assert_eq!(pod.metadata.namespace, "default");
-    assert_eq!(pod.metadata.labels.get("test").map(String::as_str), Some("liveness"));
+    assert_eq!(
+        pod.metadata.labels.get("test").map(String::as_str),
+        Some("liveness")
+    );
     assert_eq!(pod.metadata.pos, Pos { line: 1, col: 1 });
     let s = &pod.spec;
     assert_eq!(s.restart_policy, RestartPolicy::Always);
@@ -76,7 +79,10 @@ fn liveness_exec_pod_decodes_with_api_server_defaults() {
     assert_eq!(c.image, "registry.k8s.io/busybox:1.27.2");
     assert_eq!(c.image_pull_policy, PullPolicy::IfNotPresent);
     assert_eq!(c.args.len(), 3);
-    assert_eq!(c.args[2], "touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600");
+    assert_eq!(
+        c.args[2],
+        "touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600"
+    );
     assert_eq!(c.termination_message_path, "/dev/termination-log");
     assert_eq!(c.termination_message_policy, "File");
     let probe = c.liveness_probe.as_ref().unwrap();
@@ -119,9 +125,14 @@ fn http_probe_and_port_defaults() {
     assert_eq!(c.image_pull_policy, PullPolicy::Always);
     assert_eq!(c.ports[0].protocol, "TCP");
     let probe = c.readiness_probe.as_ref().unwrap();
-    assert_eq!(probe.period_seconds, 10, "0 is defaulted, as SetDefaults_Probe does");
+    assert_eq!(
+        probe.period_seconds, 10,
+        "0 is defaulted, as SetDefaults_Probe does"
+    );
     match &probe.handler {
-        Handler::HttpGet { path, port, scheme, .. } => {
+        Handler::HttpGet {
+            path, port, scheme, ..
+        } => {
             assert_eq!(path, "/");
             assert_eq!(scheme, "HTTP");
             assert_eq!(port, &PortRef::Name("http".into()));
@@ -304,7 +315,10 @@ fn multi_document_with_one_bad_document() {
         LIVENESS_EXEC
     );
     let p = parse_manifests(&text);
-    assert_eq!(rendered(&p), ["line 16, column 5: spec.containers[0].image: Required value"]);
+    assert_eq!(
+        rendered(&p),
+        ["line 16, column 5: spec.containers[0].image: Required value"]
+    );
     let names: Vec<&str> = p.objects.iter().map(|o| o.meta().name.as_str()).collect();
     assert_eq!(names, ["web", "liveness-exec"]);
     assert_eq!(p.objects[1].meta().pos, Pos { line: 18, col: 1 });
@@ -316,11 +330,16 @@ fn service_decodes_with_defaults() {
         "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    app: web\n  ports:\n  - port: 80\n    name: http\n  - port: 443\n    name: https\n    targetPort: tls\n    protocol: TCP\n",
     );
     assert_eq!(rendered(&p), Vec::<String>::new());
-    let Object::Service(svc) = &p.objects[0] else { panic!() };
+    let Object::Service(svc) = &p.objects[0] else {
+        panic!()
+    };
     assert_eq!(svc.metadata.namespace, "shop");
     assert_eq!(svc.spec.type_, "ClusterIP");
     assert_eq!(svc.spec.cluster_ip, None);
-    assert_eq!(svc.spec.selector.get("app").map(String::as_str), Some("web"));
+    assert_eq!(
+        svc.spec.selector.get("app").map(String::as_str),
+        Some("web")
+    );
     assert_eq!(
         svc.spec.ports,
         [
@@ -448,13 +467,17 @@ fn alias_bomb_is_refused() {
     let mut text = String::from("apiVersion: v1\nkind: Pod\nmetadata:\n  annotations:\n    a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 1..10 {
         let r = format!("*a{}", i - 1);
-        text.push_str(&format!("    a{i}: &a{i} [{r}, {r}, {r}, {r}, {r}, {r}, {r}, {r}, {r}, {r}]\n"));
+        text.push_str(&format!(
+            "    a{i}: &a{i} [{r}, {r}, {r}, {r}, {r}, {r}, {r}, {r}, {r}, {r}]\n"
+        ));
     }
     let p = parse_manifests(&text);
     assert!(p.objects.is_empty());
     assert_eq!(p.diagnostics.len(), 1);
     assert!(
-        p.diagnostics[0].message.contains("more than 100000 YAML nodes"),
+        p.diagnostics[0]
+            .message
+            .contains("more than 100000 YAML nodes"),
         "{}",
         p.diagnostics[0]
     );
@@ -462,7 +485,8 @@ fn alias_bomb_is_refused() {
 
 #[test]
 fn diagnostics_are_capped() {
-    let mut text = String::from("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n");
+    let mut text =
+        String::from("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n");
     for _ in 0..150 {
         text.push_str("  - image: x\n");
     }
@@ -557,7 +581,10 @@ fn int_or_string_ports() {
     let c = &pod(&p, 0).spec.containers[0];
     assert!(matches!(
         &c.liveness_probe.as_ref().unwrap().handler,
-        Handler::TcpSocket { port: PortRef::Number(80), host: None }
+        Handler::TcpSocket {
+            port: PortRef::Number(80),
+            host: None
+        }
     ));
     // A quoted number is a port *name*, and not a valid one (as upstream).
     assert_diags(
@@ -572,7 +599,12 @@ fn merge_keys_work_in_manifests() {
         "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n  - &base {name: a, image: nginx:1.25}\n  - <<: *base\n    name: b\n",
     );
     assert_eq!(rendered(&p), Vec::<String>::new());
-    let names: Vec<&str> = pod(&p, 0).spec.containers.iter().map(|c| c.name.as_str()).collect();
+    let names: Vec<&str> = pod(&p, 0)
+        .spec
+        .containers
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
     assert_eq!(names, ["a", "b"]);
     assert_eq!(pod(&p, 0).spec.containers[1].image, "nginx:1.25");
 }

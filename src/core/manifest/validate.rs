@@ -93,7 +93,11 @@ impl Ctx {
         self.error_at(
             pos,
             path,
-            format!("Unsupported value: {}: supported values: {}", quote(value), list.join(", ")),
+            format!(
+                "Unsupported value: {}: supported values: {}",
+                quote(value),
+                list.join(", ")
+            ),
         );
     }
 
@@ -170,7 +174,9 @@ fn label_regex(s: &str) -> bool {
     let b = s.as_bytes();
     match (b.first(), b.last()) {
         (Some(&f), Some(&l)) => {
-            is_alnum_lower(f) && is_alnum_lower(l) && b.iter().all(|&c| is_alnum_lower(c) || c == b'-')
+            is_alnum_lower(f)
+                && is_alnum_lower(l)
+                && b.iter().all(|&c| is_alnum_lower(c) || c == b'-')
         }
         _ => false,
     }
@@ -183,7 +189,11 @@ pub(super) fn dns1123_label(s: &str) -> Vec<String> {
         errs.push(max_len_error(63));
     }
     if !label_regex(s) {
-        errs.push(regex_error(DNS1123_LABEL_ERR, DNS1123_LABEL_FMT, &["my-name", "123-abc"]));
+        errs.push(regex_error(
+            DNS1123_LABEL_ERR,
+            DNS1123_LABEL_FMT,
+            &["my-name", "123-abc"],
+        ));
     }
     errs
 }
@@ -195,7 +205,11 @@ pub(super) fn dns1123_subdomain(s: &str) -> Vec<String> {
         errs.push(max_len_error(253));
     }
     if !s.split('.').all(label_regex) {
-        errs.push(regex_error(DNS1123_SUBDOMAIN_ERR, DNS1123_SUBDOMAIN_FMT, &["example.com"]));
+        errs.push(regex_error(
+            DNS1123_SUBDOMAIN_ERR,
+            DNS1123_SUBDOMAIN_FMT,
+            &["example.com"],
+        ));
     }
     errs
 }
@@ -207,7 +221,11 @@ pub(super) fn dns1035_label(s: &str) -> Vec<String> {
         errs.push(max_len_error(63));
     }
     if !(label_regex(s) && s.as_bytes().first().is_some_and(u8::is_ascii_lowercase)) {
-        errs.push(regex_error(DNS1035_LABEL_ERR, DNS1035_LABEL_FMT, &["my-name", "abc-123"]));
+        errs.push(regex_error(
+            DNS1035_LABEL_ERR,
+            DNS1035_LABEL_FMT,
+            &["my-name", "abc-123"],
+        ));
     }
     errs
 }
@@ -219,7 +237,8 @@ fn qualified_regex(s: &str) -> bool {
         (Some(f), Some(l)) => {
             f.is_ascii_alphanumeric()
                 && l.is_ascii_alphanumeric()
-                && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+                && b.iter()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
         }
         _ => false,
     }
@@ -235,7 +254,11 @@ pub(super) fn qualified_name(s: &str) -> Vec<String> {
             if prefix.is_empty() {
                 errs.push("prefix part must be non-empty".to_string());
             } else {
-                errs.extend(dns1123_subdomain(prefix).into_iter().map(|m| format!("prefix part {m}")));
+                errs.extend(
+                    dns1123_subdomain(prefix)
+                        .into_iter()
+                        .map(|m| format!("prefix part {m}")),
+                );
             }
             *name
         }
@@ -255,7 +278,11 @@ pub(super) fn qualified_name(s: &str) -> Vec<String> {
     if !qualified_regex(name) {
         errs.push(format!(
             "name part {}",
-            regex_error(QUALIFIED_NAME_ERR, QUALIFIED_NAME_FMT, &["MyName", "my.name", "123-abc"])
+            regex_error(
+                QUALIFIED_NAME_ERR,
+                QUALIFIED_NAME_FMT,
+                &["MyName", "my.name", "123-abc"]
+            )
         ));
     }
     errs
@@ -268,7 +295,11 @@ pub(super) fn label_value(s: &str) -> Vec<String> {
         errs.push(max_len_error(63));
     }
     if !(s.is_empty() || qualified_regex(s)) {
-        errs.push(regex_error(LABEL_VALUE_ERR, LABEL_VALUE_FMT, &["MyValue", "my_value", "12345"]));
+        errs.push(regex_error(
+            LABEL_VALUE_ERR,
+            LABEL_VALUE_FMT,
+            &["MyValue", "my_value", "12345"],
+        ));
     }
     errs
 }
@@ -322,10 +353,7 @@ pub(super) fn check_port_num_or_name(cx: &mut Ctx, port: &PortRef, path: &str) {
 /// does; `path` is the header's `name` field.
 pub(super) fn check_header_name(cx: &mut Ctx, name: &str, path: &str) {
     if name.is_empty() || !name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-') {
-        let headers = path
-            .rfind('[')
-            .map_or(path, |i| &path[..i])
-            .to_string();
+        let headers = path.rfind('[').map_or(path, |i| &path[..i]).to_string();
         let pos = cx.src.pos(path);
         cx.invalid_at(
             pos,
@@ -382,7 +410,11 @@ pub(super) fn quantity_syntax_ok(text: &str) -> bool {
 fn generated_suffix(prefix: &str, pos: Pos) -> String {
     const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in prefix.bytes().chain(pos.line.to_le_bytes()).chain(pos.col.to_le_bytes()) {
+    for b in prefix
+        .bytes()
+        .chain(pos.line.to_le_bytes())
+        .chain(pos.col.to_le_bytes())
+    {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
@@ -487,7 +519,10 @@ fn validate_pod_spec(cx: &mut Ctx, spec: &PodSpec) {
             cx.duplicate(&child(&p, "name"), &c.name);
         }
         if c.restart_policy.is_some() {
-            cx.forbidden(&child(&p, "restartPolicy"), "may not be set for non-init containers");
+            cx.forbidden(
+                &child(&p, "restartPolicy"),
+                "may not be set for non-init containers",
+            );
         }
     }
     for (i, c) in spec.init_containers.iter().enumerate() {
@@ -505,7 +540,8 @@ fn validate_pod_spec(cx: &mut Ctx, spec: &PodSpec) {
                 cx.not_supported_at(pos, &rp, other.as_str(), &["Always"]);
             }
             None => {
-                const DETAIL: &str = "may not be set for init containers without restartPolicy=Always";
+                const DETAIL: &str =
+                    "may not be set for init containers without restartPolicy=Always";
                 for (set, field) in [
                     (cx.src.has(&child(&p, "lifecycle")), "lifecycle"),
                     (c.liveness_probe.is_some(), "livenessProbe"),
@@ -581,7 +617,11 @@ fn validate_container(
         let np = child(&index(&child(path, "env"), i), "name");
         if e.name.is_empty() {
             cx.required(&np, "");
-        } else if !e.name.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'=') {
+        } else if !e
+            .name
+            .bytes()
+            .all(|b| (b' '..=b'~').contains(&b) && b != b'=')
+        {
             cx.invalid(
                 &np,
                 &quote(&e.name),
@@ -632,20 +672,33 @@ fn validate_container(
             Handler::Exec { .. } | Handler::Grpc { .. } | Handler::Sleep { .. } => continue,
         };
         if let PortRef::Name(n) = port {
-            let named = c.ports.iter().any(|p| p.name.as_deref() == Some(n.as_str()));
+            let named = c
+                .ports
+                .iter()
+                .any(|p| p.name.as_deref() == Some(n.as_str()));
             if !named && port_name(n).is_empty() {
                 let pp = child(&child(&child(path, field), kind), "port");
-                cx.invalid(&pp, &quote(n), "must be the name of one of this container's ports");
+                cx.invalid(
+                    &pp,
+                    &quote(n),
+                    "must be the name of one of this container's ports",
+                );
             }
         }
     }
 
     // validateSleepAction (PodLifecycleSleepActionAllowZero).
     let grace = spec.termination_grace_period_seconds;
-    for (hook, field) in [(&c.lifecycle.post_start, "postStart"), (&c.lifecycle.pre_stop, "preStop")] {
+    for (hook, field) in [
+        (&c.lifecycle.post_start, "postStart"),
+        (&c.lifecycle.pre_stop, "preStop"),
+    ] {
         if let Some(Handler::Sleep { seconds }) = hook {
             if *seconds < 0 || *seconds > grace {
-                let sp = child(&child(&child(&child(path, "lifecycle"), field), "sleep"), "seconds");
+                let sp = child(
+                    &child(&child(&child(path, "lifecycle"), field), "sleep"),
+                    "seconds",
+                );
                 cx.invalid(
                     &sp,
                     &seconds.to_string(),
