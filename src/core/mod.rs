@@ -5,5 +5,6 @@
 
 pub mod api;
 pub mod rng;
+pub mod shell;
 pub mod status;
 pub mod time;
