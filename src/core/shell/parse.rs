@@ -234,10 +234,12 @@ impl Lexer {
                 }
                 ';' => {
                     if self.at(1) == Some(';') {
-                        return Err(ShellError::syntax("unexpected \";;\""));
+                        self.i += 2;
+                        out.push(Tok::Op(";;"));
+                    } else {
+                        self.i += 1;
+                        out.push(Tok::Op(";"));
                     }
-                    self.i += 1;
-                    out.push(Tok::Op(";"));
                 }
                 '&' => {
                     if self.at(1) == Some('&') {
