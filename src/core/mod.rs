@@ -8,6 +8,7 @@ pub mod json;
 pub mod kubectl;
 pub mod manifest;
 pub mod rng;
+pub mod shell;
 pub mod status;
 pub mod time;
 pub mod yaml;

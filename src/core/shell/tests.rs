@@ -1,0 +1,449 @@
+use super::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::Ipv4Addr;
+use std::sync::Arc;
+
+/// An in-memory container: files, DNS, HTTP, programs and processes.
+#[derive(Default)]
+struct FakeEnv {
+    files: BTreeMap<String, String>,
+    dirs: BTreeSet<String>,
+    logs: Vec<String>,
+    dns: BTreeMap<String, Ipv4Addr>,
+    http: BTreeMap<String, HttpOutcome>,
+    programs: BTreeMap<String, Program>,
+    /// Process name → how many more `signal_process(…, 0)` checks find it.
+    alive: BTreeMap<String, u32>,
+    signals: Vec<(String, i32)>,
+}
+
+impl FakeEnv {
+    fn new() -> FakeEnv {
+        let mut e = FakeEnv::default();
+        for d in ["/", "/tmp", "/usr", "/usr/share", "/var", "/var/run"] {
+            e.dirs.insert(d.to_string());
+        }
+        e
+    }
+}
+
+impl Env for FakeEnv {
+    fn file_exists(&self, path: &str) -> bool {
+        self.files.contains_key(path) || self.dirs.contains(path)
+    }
+    fn is_dir(&self, path: &str) -> bool {
+        self.dirs.contains(path)
+    }
+    fn read_file(&self, path: &str) -> Option<String> {
+        self.files.get(path).cloned()
+    }
+    fn write_file(&mut self, path: &str, data: &str, append: bool) -> Result<(), String> {
+        let parent = match path.rsplit_once('/') {
+            Some(("", _)) => "/",
+            Some((p, _)) => p,
+            None => "/",
+        };
+        if !self.dirs.contains(parent) {
+            return Err("nonexistent directory".to_string());
+        }
+        let f = self.files.entry(path.to_string()).or_default();
+        if !append {
+            f.clear();
+        }
+        f.push_str(data);
+        Ok(())
+    }
+    fn remove(&mut self, path: &str, _recursive: bool) -> bool {
+        self.files.remove(path).is_some() || self.dirs.remove(path)
+    }
+    fn mkdir(&mut self, path: &str, _parents: bool) -> Result<(), String> {
+        self.dirs.insert(path.to_string());
+        Ok(())
+    }
+    fn log(&mut self, line: &str) {
+        self.logs.push(line.to_string());
+    }
+    fn hostname(&self) -> String {
+        "mypod".to_string()
+    }
+    fn resolve(&mut self, name: &str) -> Option<Ipv4Addr> {
+        self.dns.get(name).copied()
+    }
+    fn http_get(&mut self, url: &str, _timeout_ms: Millis) -> HttpOutcome {
+        self.http.get(url).cloned().unwrap_or(HttpOutcome::NoHost)
+    }
+    fn program(&mut self, argv: &[String], _now: Millis) -> Program {
+        self.programs.get(&argv.join(" ")).or_else(|| self.programs.get(&argv[0])).cloned().unwrap_or(Program::Unknown)
+    }
+    fn signal_process(&mut self, name: &str, signal: i32) -> bool {
+        self.signals.push((name.to_string(), signal));
+        match self.alive.get_mut(name) {
+            Some(0) | None => false,
+            Some(n) => {
+                if signal == 0 {
+                    *n -= 1;
+                }
+                true
+            }
+        }
+    }
+}
+
+fn sh(script: &str) -> Process {
+    let argv: Vec<String> = ["sh", "-c", script].iter().map(|s| s.to_string()).collect();
+    Process::new(Arc::new(from_argv(&argv).expect("parses")), vec![])
+}
+
+fn argv(words: &[&str]) -> Vec<String> {
+    words.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn liveness_exec_example() {
+    let mut env = FakeEnv::new();
+    let mut p = sh("touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600");
+    assert_eq!(p.step(0, &mut env), Step::SleepUntil(30_000));
+    assert!(env.file_exists("/tmp/healthy"));
+    let probe = exec_probe(&argv(&["cat", "/tmp/healthy"]), 10_000, &mut env, 1_000);
+    assert_eq!(probe.exit_code, 0);
+    assert_eq!(p.step(20_000, &mut env), Step::SleepUntil(30_000), "early step is harmless");
+    assert_eq!(p.step(30_000, &mut env), Step::SleepUntil(630_000));
+    assert!(!env.file_exists("/tmp/healthy"));
+    let probe = exec_probe(&argv(&["cat", "/tmp/healthy"]), 35_000, &mut env, 1_000);
+    assert_eq!(probe.exit_code, 1);
+    assert_eq!(probe.output, "cat: can't open '/tmp/healthy': No such file or directory\n");
+    assert!(!probe.timed_out);
+    assert_eq!(p.step(630_000, &mut env), Step::Exited(0));
+}
+
+#[test]
+fn init_container_until_nslookup() {
+    let mut env = FakeEnv::new();
+    env.files.insert("/var/run/secrets/kubernetes.io/serviceaccount/namespace".into(), "default".into());
+    let mut p = sh("until nslookup myservice.$(cat /var/run/secrets/kubernetes.io/serviceaccount/namespace).svc.cluster.local; do echo waiting for myservice; sleep 2; done");
+    assert_eq!(p.step(0, &mut env), Step::SleepUntil(2_000));
+    assert!(env.logs.contains(&"** server can't find myservice.default.svc.cluster.local: NXDOMAIN".to_string()));
+    assert!(env.logs.contains(&"waiting for myservice".to_string()));
+    assert_eq!(p.step(2_000, &mut env), Step::SleepUntil(4_000));
+    env.dns.insert("myservice.default.svc.cluster.local".into(), Ipv4Addr::new(10, 96, 3, 4));
+    env.logs.clear();
+    assert_eq!(p.step(4_000, &mut env), Step::Exited(0));
+    assert!(env.logs.contains(&"Address: 10.96.3.4".to_string()), "{:?}", env.logs);
+}
+
+#[test]
+fn post_start_writes_message() {
+    let mut env = FakeEnv::new();
+    let r = exec_probe(
+        &argv(&["/bin/sh", "-c", "echo Hello from the postStart handler > /usr/share/message"]),
+        0,
+        &mut env,
+        30_000,
+    );
+    assert_eq!(r.exit_code, 0);
+    assert_eq!(env.files["/usr/share/message"], "Hello from the postStart handler\n");
+    // >> appends, > truncates
+    exec_probe(&argv(&["sh", "-c", "echo again >> /usr/share/message"]), 0, &mut env, 1_000);
+    assert_eq!(env.files["/usr/share/message"], "Hello from the postStart handler\nagain\n");
+    let r = exec_probe(&argv(&["sh", "-c", "echo x > /nodir/file"]), 0, &mut env, 1_000);
+    assert_eq!(r.exit_code, 1);
+    assert_eq!(r.output, "sh: can't create /nodir/file: nonexistent directory\n");
+}
+
+#[test]
+fn pre_stop_nginx_quit_loop() {
+    let mut env = FakeEnv::new();
+    env.programs.insert("nginx -s quit".into(), Program::Exits { after_ms: 0, code: 0, output: vec![] });
+    env.alive.insert("nginx".into(), 3);
+    let r = exec_probe(
+        &argv(&["/bin/sh", "-c", "nginx -s quit; while killall -0 nginx; do sleep 1; done"]),
+        0,
+        &mut env,
+        30_000,
+    );
+    assert_eq!(r.exit_code, 0);
+    assert_eq!(r.duration_ms, 3_000);
+    assert!(!r.timed_out);
+    // Timeout bounds it.
+    env.alive.insert("nginx".into(), 100);
+    let r = exec_probe(&argv(&["sh", "-c", "while killall -0 nginx; do sleep 1; done"]), 0, &mut env, 5_000);
+    assert!(r.timed_out);
+    assert_eq!(r.duration_ms, 5_000);
+}
+
+#[test]
+fn trap_term_exits_promptly() {
+    let mut env = FakeEnv::new();
+    let mut p = sh("trap 'exit 0' TERM; while true; do sleep 1; done");
+    assert_eq!(p.step(0, &mut env), Step::SleepUntil(1_000));
+    assert_eq!(p.step(1_000, &mut env), Step::SleepUntil(2_000));
+    // SIGTERM at 1.5 s: the sleep completes first, then the trap runs.
+    assert_eq!(p.sigterm(1_500, &mut env), Step::SleepUntil(2_000));
+    assert_eq!(p.step(2_000, &mut env), Step::Exited(0));
+}
+
+#[test]
+fn trap_during_wait_runs_at_once() {
+    let mut env = FakeEnv::new();
+    let mut p = sh("trap 'echo bye; exit 3' TERM; sleep infinity & wait");
+    assert_eq!(p.step(0, &mut env), Step::Blocked);
+    assert_eq!(p.sigterm(5_000, &mut env), Step::Exited(3));
+    assert_eq!(env.logs, vec!["bye"]);
+}
+
+#[test]
+fn pid1_ignores_sigterm_without_handler() {
+    let mut env = FakeEnv::new();
+    let mut p = Process::new(Arc::new(from_argv(&argv(&["sleep", "3600"])).unwrap()), vec![]);
+    assert!(p.is_pid1());
+    assert_eq!(p.step(0, &mut env), Step::SleepUntil(3_600_000));
+    assert_eq!(p.sigterm(10_000, &mut env), Step::SleepUntil(3_600_000));
+    assert_eq!(p.sigkill(), Step::Exited(137));
+    assert_eq!(p.step(20_000, &mut env), Step::Exited(137));
+}
+
+#[test]
+fn non_pid1_dies_143() {
+    let mut env = FakeEnv::new();
+    let mut p = sh("echo a; sleep 3600; echo b");
+    p.set_pid1(false);
+    assert_eq!(p.step(0, &mut env), Step::SleepUntil(3_600_000));
+    assert_eq!(p.sigterm(10_000, &mut env), Step::Exited(143));
+    assert_eq!(env.logs, vec!["a"]);
+}
+
+#[test]
+fn program_decides_on_term() {
+    let mut env = FakeEnv::new();
+    env.programs.insert(
+        "nginx".into(),
+        Program::Runs { term: TermBehaviour::Exit { after_ms: 200, code: 0 } },
+    );
+    let mut p = Process::new(Arc::new(from_argv(&argv(&["nginx", "-g", "daemon off;"])).unwrap()), vec![]);
+    assert_eq!(p.step(0, &mut env), Step::Blocked);
+    assert_eq!(p.sigterm(1_000, &mut env), Step::SleepUntil(1_200));
+    assert_eq!(p.step(1_200, &mut env), Step::Exited(0));
+    // sh -c with a single command behaves like exec.
+    let mut p = sh("nginx -g 'daemon off;'");
+    assert_eq!(p.step(0, &mut env), Step::Blocked);
+    assert_eq!(p.sigterm(1_000, &mut env), Step::SleepUntil(1_200));
+    // ... but a shell running it as a child keeps the signal to itself.
+    let mut p = sh("echo start; nginx");
+    assert_eq!(p.step(0, &mut env), Step::Blocked);
+    assert_eq!(p.sigterm(1_000, &mut env), Step::Blocked);
+}
+
+#[test]
+fn busy_loop_does_not_hang() {
+    let mut env = FakeEnv::new();
+    let mut p = sh("while true; do :; done");
+    assert_eq!(p.step(0, &mut env), Step::SleepUntil(SPIN_MS));
+    assert_eq!(p.step(500, &mut env), Step::SleepUntil(SPIN_MS));
+    assert_eq!(p.step(SPIN_MS, &mut env), Step::SleepUntil(2 * SPIN_MS));
+    p.set_pid1(false);
+    assert_eq!(p.sigterm(2 * SPIN_MS, &mut env), Step::Exited(143));
+}
+
+#[test]
+fn unknown_command() {
+    let mut env = FakeEnv::new();
+    let mut p = sh("echo hi; awk '{print}' /etc/passwd");
+    assert_eq!(p.step(0, &mut env), Step::Exited(127));
+    assert_eq!(env.logs, vec!["hi", "sh: awk: not found"]);
+    assert_eq!(p.unsupported(), ["podplay does not simulate `awk`"]);
+    let s = parse_script("awk 1; nginx; if true; then x=$(jq .); fi; sleep 1").unwrap();
+    assert_eq!(
+        unsupported_commands(&s, &|n| n == "nginx"),
+        vec!["podplay does not simulate `awk`", "podplay does not simulate `jq`"]
+    );
+}
+
+#[test]
+fn syntax_and_unsupported_errors() {
+    let e = parse_script("while true; do echo; done; done").unwrap_err();
+    assert_eq!(e.message, "sh: syntax error: unexpected \"done\"");
+    assert_eq!(e.kind, ShellErrorKind::Syntax);
+    let e = parse_script("if true; then echo").unwrap_err();
+    assert_eq!(e.message, "sh: syntax error: unexpected end of file (expecting \"fi\")");
+    assert_eq!(parse_script("echo 'abc").unwrap_err().message, "sh: syntax error: unterminated quoted string");
+    assert_eq!(parse_script("read x").unwrap_err().message, "podplay does not simulate `read`");
+    assert_eq!(
+        parse_script("ps aux | grep x").unwrap_err().message,
+        "podplay does not simulate `|` (pipelines)"
+    );
+    assert_eq!(parse_script("case x in a) ;; esac").unwrap_err().kind, ShellErrorKind::Unsupported);
+}
+
+#[test]
+fn exit_codes_and_and_or() {
+    let mut env = FakeEnv::new();
+    assert_eq!(sh("exit 3").step(0, &mut env), Step::Exited(3));
+    assert_eq!(sh("false || echo x && exit 2").step(0, &mut env), Step::Exited(2));
+    assert_eq!(env.logs, vec!["x"]);
+    assert_eq!(sh("true && false").step(0, &mut env), Step::Exited(1));
+    assert_eq!(sh("! false").step(0, &mut env), Step::Exited(0));
+    assert_eq!(sh("set -e; false; echo no").step(0, &mut env), Step::Exited(1));
+    assert_eq!(sh("set -e; false || true; echo yes").step(0, &mut env), Step::Exited(0));
+}
+
+#[test]
+fn if_for_while_and_expansions() {
+    let mut env = FakeEnv::new();
+    let mut p = Process::new(
+        Arc::new(parse_script(concat!(
+            "for x in a b c; do echo item $x; done\n",
+            "if [ -f /tmp/none ]; then echo yes; elif [ \"$GREETING\" = hi ]; then echo greeting ok; else echo no; fi\n",
+            "i=0; while [ $i -lt 3 ]; do i=$((i+1)); done; echo i=$i\n",
+            "for n in $(seq 1 3); do [ $n -eq 2 ] && continue; echo n$n; done\n",
+            "echo ${UNSET:-default} \"${GREETING}\"s `hostname` \"$(date)\"\n",
+            "printf '%s-%d\\n' a 1 b 2\n",
+            "for i in 1 2 3; do while true; do break 2; done; done; echo broke\n",
+        )).unwrap()),
+        vec![("GREETING".into(), "hi".into())],
+    );
+    assert_eq!(p.step(5_000, &mut env), Step::Exited(0));
+    assert_eq!(
+        env.logs,
+        vec![
+            "item a",
+            "item b",
+            "item c",
+            "greeting ok",
+            "i=3",
+            "n1",
+            "n3",
+            "default his mypod Thu Jan  1 00:00:05 UTC 2026",
+            "a-1",
+            "b-2",
+            "broke",
+        ]
+    );
+}
+
+#[test]
+fn redirections_and_groups() {
+    let mut env = FakeEnv::new();
+    let mut p = sh("{ echo one; echo two >&2; } > /tmp/out 2>&1; cat /nope 2>/dev/null || echo missing; cat /tmp/out");
+    assert_eq!(p.step(0, &mut env), Step::Exited(0));
+    assert_eq!(env.files["/tmp/out"], "one\ntwo\n");
+    assert_eq!(env.logs, vec!["missing", "one", "two"]);
+}
+
+#[test]
+fn http_clients() {
+    let mut env = FakeEnv::new();
+    env.dns.insert("web".into(), Ipv4Addr::new(10, 0, 0, 5));
+    env.http.insert("http://web/".into(), HttpOutcome::Status(200, "hello\n".into()));
+    env.http.insert("http://web/bad".into(), HttpOutcome::Status(500, "oops".into()));
+    env.http.insert("http://web:81/".into(), HttpOutcome::Refused);
+    env.http.insert("http://slow/".into(), HttpOutcome::Timeout);
+    let run = |env: &mut FakeEnv, cmd: &str| exec_probe(&argv(&["sh", "-c", cmd]), 0, env, 60_000);
+    let r = run(&mut env, "wget -qO- http://web");
+    assert_eq!((r.exit_code, r.output.as_str()), (0, "hello\n"));
+    let r = run(&mut env, "wget -q -O- http://web/bad");
+    assert_eq!(r.output, "wget: server returned error: HTTP/1.1 500 Internal Server Error\n");
+    assert_eq!(r.exit_code, 1);
+    let r = run(&mut env, "wget -q -O- web:81");
+    assert_eq!(r.output, "wget: can't connect to remote host (10.0.0.5): Connection refused\n");
+    let r = run(&mut env, "wget -q -O- http://x");
+    assert_eq!(r.output, "wget: bad address 'x'\n");
+    let r = run(&mut env, "wget -q -T 5 -O- http://slow");
+    assert_eq!((r.exit_code, r.duration_ms), (1, 5_000));
+    let r = run(&mut env, "curl -sf http://web/bad");
+    assert_eq!((r.exit_code, r.output.as_str()), (22, ""));
+    let r = run(&mut env, "curl -f http://web/bad");
+    assert_eq!(r.output, "curl: (22) The requested URL returned error: 500\n");
+    let r = run(&mut env, "curl http://x");
+    assert_eq!((r.exit_code, r.output.as_str()), (6, "curl: (6) Could not resolve host: x\n"));
+    let r = run(&mut env, "curl web:81");
+    assert_eq!(r.exit_code, 7);
+    let r = run(&mut env, "curl -s -o /dev/null -w '%{http_code}' http://web/");
+    assert_eq!(r.output, "200");
+    let r = run(&mut env, "curl -m 2 http://slow");
+    assert_eq!((r.exit_code, r.duration_ms), (28, 2_000));
+}
+
+#[test]
+fn exit_trap_and_exec() {
+    let mut env = FakeEnv::new();
+    assert_eq!(sh("trap 'echo cleanup' EXIT; echo work; exit 4").step(0, &mut env), Step::Exited(4));
+    assert_eq!(env.logs, vec!["work", "cleanup"]);
+    let mut p = sh("echo start; exec sleep 10");
+    assert_eq!(p.step(0, &mut env), Step::SleepUntil(10_000));
+    assert_eq!(p.step(10_000, &mut env), Step::Exited(0));
+}
+
+#[test]
+fn background_jobs_and_wait() {
+    let mut env = FakeEnv::new();
+    let mut p = sh("sleep 5 & sleep 2 & wait; echo done");
+    assert_eq!(p.step(0, &mut env), Step::SleepUntil(2_000));
+    assert_eq!(p.step(2_000, &mut env), Step::SleepUntil(5_000));
+    assert_eq!(p.step(5_000, &mut env), Step::Exited(0));
+    assert_eq!(env.logs, vec!["done"]);
+}
+
+#[test]
+fn limits() {
+    let mut deep = String::new();
+    for _ in 0..100 {
+        deep.push_str("if true; then ");
+    }
+    deep.push_str("echo");
+    for _ in 0..100 {
+        deep.push_str("; fi");
+    }
+    assert_eq!(parse_script(&deep).unwrap_err().kind, ShellErrorKind::TooLarge);
+    let nested = format!("echo {}x{}", "$(echo ".repeat(50), ")".repeat(50));
+    assert_eq!(parse_script(&nested).unwrap_err().kind, ShellErrorKind::TooLarge);
+    let huge = "echo hi; ".repeat(10_000);
+    assert_eq!(parse_script(&huge).unwrap_err().kind, ShellErrorKind::TooLarge);
+    let mut env = FakeEnv::new();
+    let mut p = sh("x=$(seq 1 1000000); echo ${#x}");
+    assert_eq!(p.step(0, &mut env), Step::Exited(0));
+}
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn fragment() -> impl Strategy<Value = String> {
+        proptest::sample::select(vec![
+            "echo a", "sleep 1", "sleep infinity", "true", "false", ":", "exit 3", "x=$((x+1))", "[ -f /tmp/a ]",
+            "touch /tmp/a", "rm -f /tmp/a", "cat /tmp/a", "trap 'exit 0' TERM", "wait", "sleep 2 &", "break",
+            "continue", "if", "then", "fi", "while", "do", "done", "for i in 1 2", ";", "&&", "||", "\n", "{", "}",
+            "(", ")", "\"", "'", "$(", "`", "${x:-y}", "> /tmp/o", "2>&1", "!", "nslookup x", "wget -qO- x",
+            "exec true", "set -e", "for", "in", "else", "elif", "until", "#", "\\",
+        ])
+        .prop_map(str::to_string)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn parse_never_panics(src in ".{0,200}") {
+            let _ = parse_script(&src);
+        }
+
+        #[test]
+        fn stepping_never_panics(frags in proptest::collection::vec(fragment(), 0..30)) {
+            let src = frags.join(" ");
+            if let Ok(script) = parse_script(&src) {
+                let mut env = FakeEnv::new();
+                let mut p = Process::new(Arc::new(script), vec![]);
+                let mut now = 0;
+                for k in 0..1000u64 {
+                    match p.step(now, &mut env) {
+                        Step::SleepUntil(t) => now = t.max(now),
+                        Step::Blocked => now += 1,
+                        Step::Exited(_) => break,
+                    }
+                    if k == 500 {
+                        p.sigterm(now, &mut env);
+                    }
+                }
+            }
+        }
+    }
+}
