@@ -2,4 +2,6 @@
 //! deterministic simulation; front ends (the CLI, the Wasm page) sit on top.
 #![forbid(unsafe_code)]
 
+pub mod cli;
 pub mod core;
+pub mod examples;

@@ -1,4 +1,10 @@
+//! The `podplay` command (see `podplay::cli`).
+
 fn main() {
-    eprintln!("podplay: the CLI is being built");
-    std::process::exit(2);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let stdin = std::io::stdin();
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    let code = podplay::cli::main_with(&args, &mut stdin.lock(), &mut stdout.lock(), &mut stderr.lock());
+    std::process::exit(code);
 }

@@ -367,14 +367,17 @@ fn parse_decimal(text: &str) -> Option<(i128, i32)> {
 /// digits × scale × mult × 10^(exp + exp10), rounded up as Kubernetes rounds quantities.
 fn scale_decimal((digits, exp): (i128, i32), exp10: i32, scale: i64, mult: i64) -> Option<i64> {
     let mut value = digits.checked_mul(scale as i128)?.checked_mul(mult as i128)?;
-    let e = exp + exp10;
+    let e = exp.checked_add(exp10)?;
+    if e > 40 || e < -40 {
+        return if e < 0 && value > 0 { Some(1) } else if value == 0 { Some(0) } else { None };
+    }
     if e >= 0 {
         for _ in 0..e {
             value = value.checked_mul(10)?;
         }
     } else {
         let mut div: i128 = 1;
-        for _ in 0..(-e).min(38) {
+        for _ in 0..-e {
             div = div.checked_mul(10)?;
         }
         value = (value + div - 1) / div;
@@ -398,5 +401,7 @@ mod tests {
         assert_eq!(parse_quantity("abc", 1), None);
         assert_eq!(parse_quantity("-1", 1), None);
         assert_eq!(parse_quantity("99999999999999Ei", 1), None);
+        assert_eq!(parse_quantity("1e-2147483648", 1), Some(1));
+        assert_eq!(parse_quantity("1e2147483647", 1), None);
     }
 }

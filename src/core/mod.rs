@@ -4,6 +4,7 @@
 //! (simulation events, [`status`] snapshots) → views ([`kubectl`], [`json`]).
 
 pub mod api;
+pub mod engine;
 pub mod json;
 pub mod kubectl;
 pub mod manifest;

@@ -1,0 +1,365 @@
+//! The headless `podplay` command: runs manifests through the engine and
+//! prints the trace like `kubectl get pods -w` and `kubectl events`, or as
+//! JSON Lines of Kubernetes watch events.
+//!
+//! ```text
+//! podplay run FILE... [--until DURATION] [--seed N] [--at DURATION ACTION]... [-o table|json] [--wide]
+//! podplay validate FILE...
+//! podplay examples [NAME]
+//! ```
+
+use crate::core::engine::{parse_action, Action, Output, Sim, SimConfig};
+use crate::core::json;
+use crate::core::kubectl;
+use crate::core::manifest::{parse_manifests, Severity};
+use crate::core::time::{parse_duration, Millis, HOUR_MS, MINUTE_MS};
+use crate::examples;
+use std::io::{Read, Write};
+
+/// With no `--until`, the run ends once nothing has changed for this long.
+pub const QUIET_MS: Millis = 10 * MINUTE_MS;
+/// With no `--until`, the run never goes past this.
+pub const DEFAULT_CAP_MS: Millis = HOUR_MS;
+/// `--until` may not exceed this.
+pub const MAX_UNTIL_MS: Millis = 24 * HOUR_MS;
+
+const USAGE: &str = "usage:
+  podplay run FILE... [--until DURATION] [--seed N] [--at DURATION ACTION]... [-o table|json] [--wide]
+  podplay validate FILE...
+  podplay examples [NAME]
+
+FILE is a YAML file of Kubernetes objects (multi-document), `-` for stdin,
+or `example:NAME` for a bundled example (see `podplay examples`).
+
+  --until DURATION   stop at this simulated time (e.g. 90s, 5m, 1h); by default
+                     the run stops once nothing has changed for 10m (at most 1h)
+  --seed N           seed for names, UIDs and IPs (default 1)
+  --at DURATION ACTION
+                     perform ACTION at that simulated time, e.g.
+                     --at 30s \"delete pod/web --grace-period=5\"
+                     actions: delete pod/NAME [--grace-period=N],
+                              kill pod/NAME -c CONTAINER [--exit-code=N],
+                              break pod/NAME -c CONTAINER, heal pod/NAME -c CONTAINER,
+                              apply -f FILE
+  -o table|json      table (default) prints like `kubectl get pods -w
+                     --output-watch-events` with a leading TIME column, then `kubectl events`; json prints JSON
+                     Lines of watch events {\"time\",\"type\",\"object\"}
+  --wide             add IP and NODE columns (like -o wide)
+";
+
+/// Runs the CLI with `args` (without the program name). Returns the exit status.
+pub fn main_with(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    match run_cli(args, stdin, out, err) {
+        Ok(code) => code,
+        Err(msg) => {
+            let _ = writeln!(err, "podplay: {msg}");
+            2
+        }
+    }
+}
+
+struct RunOpts {
+    files: Vec<String>,
+    until: Option<Millis>,
+    seed: u64,
+    actions: Vec<(Millis, String)>,
+    json: bool,
+    wide: bool,
+}
+
+fn run_cli(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, String> {
+    let Some(cmd) = args.first() else {
+        let _ = write!(err, "{USAGE}");
+        return Ok(2);
+    };
+    let rest = &args[1..];
+    match cmd.as_str() {
+        "run" => {
+            let opts = parse_run_opts(rest)?;
+            run(&opts, stdin, out, err)
+        }
+        "validate" => {
+            if rest.is_empty() {
+                return Err("validate needs FILE".into());
+            }
+            let mut failed = false;
+            for f in rest {
+                let text = read_input(f, stdin)?;
+                let parsed = parse_manifests(&text);
+                for d in &parsed.diagnostics {
+                    let _ = writeln!(err, "{}", format_diagnostic(f, d));
+                }
+                failed |= parsed.has_errors();
+                if !parsed.has_errors() {
+                    let _ = writeln!(out, "{f}: {} object(s) valid", parsed.objects.len());
+                }
+            }
+            Ok(if failed { 1 } else { 0 })
+        }
+        "examples" => {
+            match rest.first() {
+                Some(name) => {
+                    let ex = examples::find(name).ok_or(format!("no example named {name}; try `podplay examples`"))?;
+                    let _ = write!(out, "{}", ex.yaml);
+                }
+                None => {
+                    let rows: Vec<Vec<String>> =
+                        examples::ALL.iter().map(|e| vec![e.name.to_string(), e.title.to_string()]).collect();
+                    let _ = write!(out, "{}", kubectl::format_table(&["NAME", "WHAT IT SHOWS"], &rows));
+                }
+            }
+            Ok(0)
+        }
+        "help" | "-h" | "--help" => {
+            let _ = write!(out, "{USAGE}");
+            Ok(0)
+        }
+        "version" | "--version" => {
+            let _ = writeln!(out, "podplay {}", env!("CARGO_PKG_VERSION"));
+            Ok(0)
+        }
+        other => Err(format!("unknown command `{other}`\n{USAGE}")),
+    }
+}
+
+fn parse_run_opts(args: &[String]) -> Result<RunOpts, String> {
+    let mut o = RunOpts { files: vec![], until: None, seed: 1, actions: vec![], json: false, wide: false };
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        let mut take = |name: &str| -> Result<String, String> {
+            if let Some(v) = a.strip_prefix(&format!("{name}=")) {
+                return Ok(v.to_string());
+            }
+            i += 1;
+            args.get(i).cloned().ok_or(format!("{name} needs a value"))
+        };
+        if a == "--until" || a.starts_with("--until=") {
+            let v = take("--until")?;
+            let t = parse_duration(&v).ok_or(format!("--until: not a duration: {v} (try 90s, 5m, 1h)"))?;
+            if t > MAX_UNTIL_MS {
+                return Err("--until may be at most 24h".into());
+            }
+            o.until = Some(t);
+        } else if a == "--seed" || a.starts_with("--seed=") {
+            let v = take("--seed")?;
+            o.seed = v.parse().map_err(|_| format!("--seed: not a number: {v}"))?;
+        } else if a == "--at" {
+            let t = take("--at")?;
+            let when = parse_duration(&t).ok_or(format!("--at: not a duration: {t}"))?;
+            i += 1;
+            let action = args.get(i).cloned().ok_or("--at needs DURATION and ACTION")?;
+            parse_action(&action).map_err(|e| format!("--at {t} \"{action}\": {e}"))?;
+            o.actions.push((when, action));
+        } else if a == "-o" || a.starts_with("--output") || a.starts_with("-o=") {
+            let v = if a.starts_with("-o=") { a[3..].to_string() } else { take(if a == "-o" { "-o" } else { "--output" })? };
+            o.json = match v.as_str() {
+                "json" => true,
+                "table" => false,
+                _ => return Err(format!("-o: expected table or json, got {v}")),
+            };
+        } else if a == "--wide" || a == "-owide" {
+            o.wide = true;
+        } else if a.starts_with('-') && a != "-" {
+            return Err(format!("unknown flag {a}"));
+        } else {
+            o.files.push(a.to_string());
+        }
+        i += 1;
+    }
+    if o.files.is_empty() {
+        return Err("run needs at least one FILE (or `-` for stdin, or example:NAME)".into());
+    }
+    o.actions.sort_by_key(|(t, _)| *t);
+    Ok(o)
+}
+
+/// Reads a file, stdin (`-`), or a bundled example (`example:NAME`).
+fn read_input(name: &str, stdin: &mut dyn Read) -> Result<String, String> {
+    let limit = crate::core::manifest::MAX_INPUT_BYTES as u64 + 1;
+    if name == "-" {
+        let mut s = String::new();
+        stdin.take(limit).read_to_string(&mut s).map_err(|e| format!("stdin: {e}"))?;
+        return Ok(s);
+    }
+    if let Some(ex) = name.strip_prefix("example:") {
+        return examples::find(ex).map(|e| e.yaml.to_string()).ok_or(format!("no example named {ex}; try `podplay examples`"));
+    }
+    let f = std::fs::File::open(name).map_err(|e| format!("{name}: {e}"))?;
+    let mut s = String::new();
+    f.take(limit).read_to_string(&mut s).map_err(|e| format!("{name}: {e}"))?;
+    Ok(s)
+}
+
+fn format_diagnostic(file: &str, d: &crate::core::manifest::Diagnostic) -> String {
+    let sev = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let path = if d.path.is_empty() { String::new() } else { format!("{}: ", d.path) };
+    format!("{file}:{}:{}: {sev}: {path}{}", d.pos.line, d.pos.col, d.message)
+}
+
+/// Reads and decodes files; prints diagnostics; Err when any has errors.
+fn load(files: &[String], stdin: &mut dyn Read, err: &mut dyn Write) -> Result<Vec<crate::core::api::Object>, String> {
+    let mut objects = Vec::new();
+    let mut failed = false;
+    for f in files {
+        let text = read_input(f, stdin)?;
+        let parsed = parse_manifests(&text);
+        for d in &parsed.diagnostics {
+            let _ = writeln!(err, "{}", format_diagnostic(f, d));
+        }
+        failed |= parsed.has_errors();
+        objects.extend(parsed.objects);
+    }
+    if failed {
+        return Err("the manifests have errors (see above); nothing was run".into());
+    }
+    Ok(objects)
+}
+
+fn run(o: &RunOpts, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, String> {
+    let objects = load(&o.files, stdin, err)?;
+    // Resolve the actions up front so a bad `apply -f` fails before the run.
+    let mut actions: Vec<(Millis, Action)> = Vec::new();
+    for (t, text) in &o.actions {
+        let action = match parse_action(text)? {
+            Action::ApplyFile(f) => Action::Apply(load(std::slice::from_ref(&f), stdin, err)?),
+            a => a,
+        };
+        actions.push((*t, action));
+    }
+    let mut sim = Sim::new(SimConfig::with_seed(o.seed));
+    let mut printer = TracePrinter::new(o.json, o.wide);
+    sim.apply(objects);
+    printer.drain(&mut sim, out);
+    let cap = o.until.unwrap_or(DEFAULT_CAP_MS);
+    let mut last_change: Millis = 0;
+    let mut next_action = 0;
+    loop {
+        let action_t = actions.get(next_action).map(|(t, _)| *t);
+        let timer_t = sim.next_deadline();
+        let next = match (action_t, timer_t) {
+            (Some(a), Some(b)) => a.min(b),
+            (Some(a), None) => a,
+            (None, Some(b)) => b,
+            (None, None) => break,
+        };
+        if next > cap {
+            break;
+        }
+        if o.until.is_none() && action_t.is_none() && next > last_change + QUIET_MS {
+            break;
+        }
+        sim.advance_to(next);
+        if printer.drain(&mut sim, out) {
+            last_change = sim.now();
+        }
+        while let Some((t, action)) = actions.get(next_action) {
+            if *t > sim.now() {
+                break;
+            }
+            if let Err(e) = sim.act(action) {
+                let _ = writeln!(err, "podplay: at {}: {e}", crate::core::time::go_duration(*t));
+            }
+            next_action += 1;
+            if printer.drain(&mut sim, out) {
+                last_change = sim.now();
+            }
+        }
+    }
+    let end = match o.until {
+        Some(t) => {
+            sim.advance_to(t);
+            printer.drain(&mut sim, out);
+            t
+        }
+        None => last_change,
+    };
+    printer.finish(&sim, end, out);
+    for note in sim.notes() {
+        let _ = writeln!(err, "podplay: note: {note}");
+    }
+    Ok(0)
+}
+
+/// Prints outputs as they are drained.
+struct TracePrinter {
+    json: bool,
+    wide: bool,
+    rows: Vec<Vec<String>>,
+    service_uids: std::collections::BTreeMap<(String, String), String>,
+}
+
+impl TracePrinter {
+    fn new(json: bool, wide: bool) -> Self {
+        TracePrinter { json, wide, rows: Vec::new(), service_uids: Default::default() }
+    }
+
+    /// Prints pending outputs; true when there were any.
+    fn drain(&mut self, sim: &mut Sim, out: &mut dyn Write) -> bool {
+        let mut any = false;
+        while let Some(o) = sim.poll_output() {
+            any = true;
+            let t = o.time_ms();
+            match o {
+                Output::Pod { type_, pod, .. } => {
+                    if self.json {
+                        let v = json::watch_event_json(t, type_.as_str(), json::pod_json(&pod));
+                        let _ = writeln!(out, "{v}");
+                    } else {
+                        // `kubectl get pods -w --output-watch-events`, with the simulated time first.
+                        let mut row = vec![crate::core::time::go_duration(t), type_.as_str().to_string()];
+                        row.append(&mut kubectl::pod_row(&pod, t, self.wide));
+                        self.rows.push(row);
+                    }
+                }
+                Output::Service { type_, service, .. } => {
+                    self.service_uids.insert(
+                        (service.service.metadata.namespace.clone(), service.service.metadata.name.clone()),
+                        service.server.uid.clone(),
+                    );
+                    if self.json {
+                        let v = json::watch_event_json(t, type_.as_str(), json::service_json(&service));
+                        let _ = writeln!(out, "{v}");
+                    }
+                }
+                Output::EndpointSlice { type_, slice, .. } => {
+                    if self.json {
+                        let uid = self
+                            .service_uids
+                            .get(&(slice.namespace.clone(), slice.service_name.clone()))
+                            .cloned()
+                            .unwrap_or_default();
+                        let v = json::watch_event_json(t, type_.as_str(), json::endpointslice_json_owned(&slice, &uid));
+                        let _ = writeln!(out, "{v}");
+                    }
+                }
+                Output::Event { type_, event, .. } => {
+                    if self.json {
+                        let v = json::watch_event_json(t, type_.as_str(), json::event_json(&event));
+                        let _ = writeln!(out, "{v}");
+                    }
+                }
+            }
+        }
+        any
+    }
+
+    fn finish(&mut self, sim: &Sim, end: Millis, out: &mut dyn Write) {
+        if self.json {
+            return;
+        }
+        let mut header = vec!["TIME", "EVENT"];
+        header.extend(kubectl::PODS_HEADER);
+        if self.wide {
+            header.extend(kubectl::PODS_WIDE_HEADER);
+        }
+        let _ = write!(out, "{}", kubectl::format_table(&header, &self.rows));
+        let _ = writeln!(out);
+        let _ = writeln!(out, "Events at {} (as `kubectl events` prints them then):", crate::core::time::go_duration(end));
+        let rows = kubectl::events_rows(sim.events(), end);
+        let _ = write!(out, "{}", kubectl::format_table(&kubectl::EVENTS_HEADER, &rows));
+    }
+}

@@ -1,0 +1,651 @@
+//! What a container's processes see: files (the container's writable layer
+//! and the Pod's volumes), DNS, HTTP to Services and Pods, the image's own
+//! programs, and the network side of probes.
+
+use super::images::{self, App, ImageInfo, OnTerm};
+use super::kubelet::{AppRt, Stage};
+use super::{Sim, What};
+use crate::core::api::{Handler, PortRef, Probe, VolumeSource};
+use crate::core::shell::{self, HttpOutcome, Program, TermBehaviour};
+use crate::core::time::{Millis, SECOND_MS};
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::Ipv4Addr;
+
+/// At most this many files in one container or volume, and bytes per file.
+pub const MAX_FILES: usize = 10_000;
+pub const MAX_FILE_BYTES: usize = 64 * 1024;
+/// Log lines kept per container.
+pub const MAX_LOG_LINES: usize = 1_000;
+
+/// An in-memory filesystem: files and explicit directories.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Files {
+    pub files: BTreeMap<String, String>,
+    pub dirs: BTreeSet<String>,
+    pub log: Vec<String>,
+}
+
+impl Files {
+    pub fn log(&mut self, line: &str) {
+        if self.log.len() >= MAX_LOG_LINES {
+            self.log.remove(0);
+        }
+        self.log.push(line.to_string());
+    }
+    fn has_dir(&self, path: &str) -> bool {
+        path.is_empty()
+            || path == "/"
+            || self.dirs.contains(path)
+            || self.files.range(format!("{path}/")..).next().is_some_and(|(k, _)| k.starts_with(&format!("{path}/")))
+    }
+}
+
+/// Directories every image has.
+const BASE_DIRS: &[&str] = &[
+    "/", "/bin", "/dev", "/etc", "/home", "/proc", "/root", "/sbin", "/sys", "/tmp", "/usr", "/usr/bin",
+    "/usr/local", "/usr/local/bin", "/usr/share", "/var", "/var/log", "/var/run", "/var/tmp", "/run",
+];
+
+/// The files a fresh container starts with.
+pub fn initial_files(namespace: &str, pod_name: &str, image: Option<&ImageInfo>) -> Files {
+    let mut f = Files::default();
+    for d in BASE_DIRS {
+        f.dirs.insert(d.to_string());
+    }
+    f.files.insert("/etc/hostname".into(), format!("{pod_name}\n"));
+    f.files.insert("/var/run/secrets/kubernetes.io/serviceaccount/namespace".into(), namespace.to_string());
+    f.files.insert("/var/run/secrets/kubernetes.io/serviceaccount/token".into(), "eyJhbGciOiJSUzI1NiJ9.podplay".into());
+    if let Some(i) = image {
+        if i.repository.ends_with("/nginx") {
+            f.files.insert(
+                "/usr/share/nginx/html/index.html".into(),
+                "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n</body>\n</html>\n".into(),
+            );
+            f.files.insert("/usr/share/nginx/html/50x.html".into(), "<h1>An error occurred.</h1>\n".into());
+        }
+        if i.repository.ends_with("/httpd") {
+            f.files.insert("/usr/local/apache2/htdocs/index.html".into(), "<html><body><h1>It works!</h1></body></html>\n".into());
+        }
+    }
+    f
+}
+
+fn normalize_path(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in path.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+fn parent(path: &str) -> &str {
+    match path.rfind('/') {
+        Some(0) => "/",
+        Some(i) => &path[..i],
+        None => "/",
+    }
+}
+
+/// The environment of one container's process.
+pub struct CEnv<'a> {
+    sim: &'a mut Sim,
+    slot: u32,
+    c: usize,
+}
+
+/// Where a path lives.
+enum Loc {
+    Container(String),
+    Volume { name: String, rel: String, read_only: bool },
+}
+
+impl<'a> CEnv<'a> {
+    pub fn new(sim: &'a mut Sim, slot: u32, c: usize) -> CEnv<'a> {
+        CEnv { sim, slot, c }
+    }
+
+    fn locate(&self, path: &str) -> Option<Loc> {
+        let path = normalize_path(path);
+        let p = self.sim.pod_rt(self.slot)?;
+        let spec = if p.cs[self.c].is_init {
+            &p.pod.spec.init_containers[p.cs[self.c].spec_index]
+        } else {
+            &p.pod.spec.containers[p.cs[self.c].spec_index]
+        };
+        let mut best: Option<(&crate::core::api::VolumeMount, usize)> = None;
+        for m in &spec.volume_mounts {
+            let mp = normalize_path(&m.mount_path);
+            let inside = path == mp || path.starts_with(&format!("{}/", mp.trim_end_matches('/')));
+            if inside && best.is_none_or(|(_, l)| mp.len() > l) {
+                best = Some((m, mp.len()));
+            }
+        }
+        match best {
+            Some((m, len)) => {
+                let rel_tail = &path[len.min(path.len())..];
+                let sub = m.sub_path.as_deref().map(|s| format!("/{}", s.trim_matches('/'))).unwrap_or_default();
+                let rel = normalize_path(&format!("{sub}{rel_tail}"));
+                Some(Loc::Volume { name: m.name.clone(), rel, read_only: m.read_only })
+            }
+            None => Some(Loc::Container(path)),
+        }
+    }
+
+    fn volume_kind(&self, name: &str) -> Option<VolumeSource> {
+        let p = self.sim.pod_rt(self.slot)?;
+        p.pod.spec.volumes.iter().find(|v| v.name == name).map(|v| v.source.clone())
+    }
+
+    fn with_files<R>(&mut self, loc: &Loc, f: impl FnOnce(&mut Files, &str) -> R) -> Option<R> {
+        let p = self.sim.pod_rt_mut(self.slot)?;
+        match loc {
+            Loc::Container(path) => Some(f(&mut p.cs[self.c].files, path)),
+            Loc::Volume { name, rel, .. } => {
+                let files = p.volumes.entry(name.clone()).or_default();
+                Some(f(files, rel))
+            }
+        }
+    }
+
+    fn read_files<R>(&self, loc: &Loc, f: impl FnOnce(&Files, &str) -> R) -> Option<R> {
+        let p = self.sim.pod_rt(self.slot)?;
+        match loc {
+            Loc::Container(path) => Some(f(&p.cs[self.c].files, path)),
+            Loc::Volume { name, rel, .. } => p.volumes.get(name).map(|files| f(files, rel)),
+        }
+    }
+}
+
+impl shell::Env for CEnv<'_> {
+    fn file_exists(&self, path: &str) -> bool {
+        match self.locate(path) {
+            Some(loc) => self.read_files(&loc, |f, p| f.files.contains_key(p) || f.has_dir(p)).unwrap_or(false),
+            None => false,
+        }
+    }
+
+    fn is_dir(&self, path: &str) -> bool {
+        match self.locate(path) {
+            Some(loc) => self.read_files(&loc, |f, p| f.has_dir(p)).unwrap_or(matches!(loc, Loc::Volume { .. })),
+            None => false,
+        }
+    }
+
+    fn read_file(&self, path: &str) -> Option<String> {
+        let loc = self.locate(path)?;
+        self.read_files(&loc, |f, p| f.files.get(p).cloned()).flatten()
+    }
+
+    fn write_file(&mut self, path: &str, data: &str, append: bool) -> Result<(), String> {
+        let shown = path.to_string();
+        let loc = self.locate(path).ok_or("no such container")?;
+        if let Loc::Volume { read_only, name, .. } = &loc {
+            let ro_kind = matches!(self.volume_kind(name), Some(VolumeSource::ConfigMap { .. } | VolumeSource::Secret { .. }));
+            if *read_only || ro_kind {
+                return Err(format!("can't create '{shown}': Read-only file system"));
+            }
+        }
+        let is_volume = matches!(loc, Loc::Volume { .. });
+        self.with_files(&loc, |f, p| {
+            let dir = parent(p).to_string();
+            if !(is_volume && dir == "/") && !f.has_dir(&dir) {
+                return Err(format!("can't create '{shown}': No such file or directory"));
+            }
+            if f.has_dir(p) && p != "/" && !f.files.contains_key(p) {
+                return Err(format!("can't create '{shown}': Is a directory"));
+            }
+            if f.files.len() >= MAX_FILES && !f.files.contains_key(p) {
+                return Err(format!("can't create '{shown}': No space left on device"));
+            }
+            let entry = f.files.entry(p.to_string()).or_default();
+            if !append {
+                entry.clear();
+            }
+            if entry.len() + data.len() > MAX_FILE_BYTES {
+                return Err(format!("write error: No space left on device ({shown})"));
+            }
+            entry.push_str(data);
+            Ok(())
+        })
+        .unwrap_or(Err("no such container".into()))
+    }
+
+    fn remove(&mut self, path: &str, recursive: bool) -> bool {
+        let Some(loc) = self.locate(path) else { return false };
+        self.with_files(&loc, |f, p| {
+            if f.files.remove(p).is_some() {
+                return true;
+            }
+            if recursive && f.has_dir(p) {
+                let prefix = format!("{p}/");
+                f.files.retain(|k, _| !k.starts_with(&prefix));
+                f.dirs.retain(|k| k != p && !k.starts_with(&prefix));
+                return true;
+            }
+            false
+        })
+        .unwrap_or(false)
+    }
+
+    fn mkdir(&mut self, path: &str, parents: bool) -> Result<(), String> {
+        let shown = path.to_string();
+        let loc = self.locate(path).ok_or("no such container")?;
+        self.with_files(&loc, |f, p| {
+            if f.has_dir(p) {
+                return if parents { Ok(()) } else { Err(format!("mkdir: can't create directory '{shown}': File exists")) };
+            }
+            if !parents && !f.has_dir(parent(p)) {
+                return Err(format!("mkdir: can't create directory '{shown}': No such file or directory"));
+            }
+            let mut cur = String::new();
+            for part in p.split('/').filter(|s| !s.is_empty()) {
+                cur.push('/');
+                cur.push_str(part);
+                f.dirs.insert(cur.clone());
+            }
+            Ok(())
+        })
+        .unwrap_or(Err("no such container".into()))
+    }
+
+    fn log(&mut self, line: &str) {
+        if let Some(p) = self.sim.pod_rt_mut(self.slot) {
+            p.cs[self.c].files.log(line);
+        }
+    }
+
+    fn hostname(&self) -> String {
+        self.sim.pod_rt(self.slot).map(|p| p.pod.metadata.name.clone()).unwrap_or_default()
+    }
+
+    fn resolve(&mut self, name: &str) -> Option<Ipv4Addr> {
+        let ns = self.sim.pod_rt(self.slot)?.pod.metadata.namespace.clone();
+        if name == "localhost" {
+            return Some(Ipv4Addr::LOCALHOST);
+        }
+        if let Ok(ip) = name.parse() {
+            return Some(ip);
+        }
+        self.sim.resolve(&ns, name)
+    }
+
+    fn http_get(&mut self, url: &str, timeout_ms: Millis) -> HttpOutcome {
+        let rest = url.strip_prefix("http://").unwrap_or(url);
+        if url.starts_with("https://") {
+            return HttpOutcome::Refused;
+        }
+        let (hostport, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, "/"),
+        };
+        let (host, port) = match hostport.rsplit_once(':') {
+            Some((h, p)) => match p.parse::<i32>() {
+                Ok(p) => (h, p),
+                Err(_) => return HttpOutcome::NoHost,
+            },
+            None => (hostport, 80),
+        };
+        let Some(ip) = self.resolve(host) else { return HttpOutcome::NoHost };
+        let now = self.sim.now;
+        let target = if ip == Ipv4Addr::LOCALHOST {
+            Some((self.slot, port))
+        } else {
+            route(self.sim, ip, port)
+        };
+        match target {
+            Some((slot, port)) => match serve_http(self.sim, slot, port, path, now) {
+                HttpOutcome::Timeout => {
+                    let _ = timeout_ms;
+                    HttpOutcome::Timeout
+                }
+                other => other,
+            },
+            None => HttpOutcome::Refused,
+        }
+    }
+
+    fn program(&mut self, argv: &[String], now: Millis) -> Program {
+        let Some(p) = self.sim.pod_rt(self.slot) else { return Program::Unknown };
+        let image = p.cs[self.c].image.clone();
+        let repo = image.as_ref().map(|i| i.repository.clone()).unwrap_or_default();
+        let prog = argv.first().map(|s| s.rsplit('/').next().unwrap_or("").to_string()).unwrap_or_default();
+        // `nginx -s quit|stop`: ask the running nginx to stop.
+        if prog == "nginx" && argv.get(1).map(|s| s.as_str()) == Some("-s") {
+            let quit_code = 0;
+            let epoch = p.cs[self.c].epoch;
+            let has_nginx = p.cs[self.c].app.as_ref().is_some_and(|a| matches!(a.app, App::StaticHttp { .. }));
+            if !has_nginx {
+                return Program::Exits { after_ms: 0, code: 1, output: vec!["nginx: [error] invalid PID number \"\" in \"/run/nginx.pid\"".into()] };
+            }
+            if let Some(p) = self.sim.pod_rt_mut(self.slot) {
+                if let Some(a) = p.cs[self.c].app.as_mut() {
+                    a.quitting = true;
+                }
+            }
+            self.sim.schedule(now + 100, self.slot, What::AppExit { c: self.c as u16, epoch, code: quit_code, oom: false });
+            return Program::Exits { after_ms: 0, code: 0, output: vec![] };
+        }
+        let Some(app) = images::program_app(&repo, argv) else { return Program::Unknown };
+        let env_has = |name: &str| {
+            self.sim.pod_rt(self.slot).is_some_and(|p| {
+                let spec = if p.cs[self.c].is_init {
+                    &p.pod.spec.init_containers[p.cs[self.c].spec_index]
+                } else {
+                    &p.pod.spec.containers[p.cs[self.c].spec_index]
+                };
+                spec.env.iter().any(|e| e.name == name)
+            })
+        };
+        let on_term = image.as_ref().map(|i| i.on_term).unwrap_or(OnTerm::Exit { after_ms: 100, code: 0 });
+        let term = match on_term {
+            OnTerm::Exit { after_ms, code } => TermBehaviour::Exit { after_ms, code },
+            OnTerm::GoRuntimeExit2 => TermBehaviour::Exit { after_ms: 0, code: 2 },
+            OnTerm::Default => TermBehaviour::Ignore,
+        };
+        let startup_ms = self
+            .sim
+            .pod_rt(self.slot)
+            .and_then(|p| p.knob(self.c, "startup-seconds"))
+            .and_then(|s| s.parse::<f64>().ok())
+            .map(|s| (s.max(0.0) * 1000.0) as Millis)
+            .or(image.as_ref().map(|i| i.startup_ms))
+            .unwrap_or(1000);
+        match app {
+            App::ShellExits => Program::Exits { after_ms: 0, code: 0, output: vec![] },
+            App::Postgres if !env_has("POSTGRES_PASSWORD") => Program::Exits {
+                after_ms: 100,
+                code: 1,
+                output: vec![
+                    "Error: Database is uninitialized and superuser password is not specified.".into(),
+                    "       You must specify POSTGRES_PASSWORD to a non-empty value for the".into(),
+                    "       superuser. For example, \"-e POSTGRES_PASSWORD=password\" on \"docker run\".".into(),
+                ],
+            },
+            App::Stress => {
+                let bytes = images::stress_memory_bytes(argv) as i64;
+                if let Some(p) = self.sim.pod_rt_mut(self.slot) {
+                    p.cs[self.c].memory_bytes = Some(bytes);
+                    p.cs[self.c].app = Some(AppRt { app: App::Stress, listen_from_ms: now, started_ms: now, quitting: false });
+                }
+                let (slot, c) = (self.slot, self.c);
+                self.sim.check_memory(slot, c);
+                Program::Runs { term }
+            }
+            app => {
+                if let Some(p) = self.sim.pod_rt_mut(self.slot) {
+                    p.cs[self.c].app = Some(AppRt { app, listen_from_ms: now + startup_ms, started_ms: now, quitting: false });
+                }
+                Program::Runs { term }
+            }
+        }
+    }
+
+    fn signal_process(&mut self, name: &str, signal: i32) -> bool {
+        let Some(p) = self.sim.pod_rt(self.slot) else { return false };
+        let Some(app) = p.cs[self.c].app.as_ref() else { return false };
+        let prog = match app.app {
+            App::StaticHttp { docroot, .. } if docroot.contains("nginx") => "nginx",
+            App::StaticHttp { .. } => "httpd",
+            App::AgnhostLiveness | App::AgnhostNetexec | App::Pause => "agnhost",
+            App::Tcp { port: 6379 } => "redis-server",
+            App::Tcp { .. } => "goproxy",
+            App::Grpc { .. } => "etcd",
+            App::Postgres => "postgres",
+            App::Stress => "stress",
+            App::Generic => "app",
+            App::ShellExits => "sh",
+        };
+        if prog != name || app.quitting {
+            return false;
+        }
+        if signal == 0 {
+            return true;
+        }
+        let epoch = p.cs[self.c].epoch;
+        let code = 128 + signal;
+        let now = self.sim.now;
+        self.sim.schedule(now, self.slot, What::AppExit { c: self.c as u16, epoch, code, oom: false });
+        true
+    }
+}
+
+/// Where traffic to `ip:port` lands: a Service's ClusterIP load-balances
+/// round-robin over its ready endpoints (kube-proxy); a Pod IP is direct.
+fn route(sim: &mut Sim, ip: Ipv4Addr, port: i32) -> Option<(u32, i32)> {
+    let svc_key = sim.services.iter().find(|(_, s)| s.cluster_ip == Some(ip)).map(|(k, _)| k.clone());
+    if let Some(key) = svc_key {
+        let svc = sim.services.get_mut(&key)?;
+        let sp = svc.svc.spec.ports.iter().find(|p| p.port == port)?.clone();
+        let ready: Vec<(Ipv4Addr, String)> = svc.endpoints.iter().filter(|e| e.ready).map(|e| (e.ip, e.pod_name.clone())).collect();
+        if ready.is_empty() {
+            return None;
+        }
+        let (_, pod_name) = ready[svc.rr % ready.len()].clone();
+        svc.rr = svc.rr.wrapping_add(1);
+        let slot = *sim.pod_index.get(&(key.0.clone(), pod_name))?;
+        let target_port = match sp.target_port {
+            PortRef::Number(n) => n,
+            PortRef::Name(name) => named_port(sim, slot, &name)?,
+        };
+        return Some((slot, target_port));
+    }
+    let slot = sim
+        .pod_index
+        .values()
+        .copied()
+        .find(|&s| sim.pod_rt(s).is_some_and(|p| p.status.pod_ip == Some(ip) && !p.terminal))?;
+    Some((slot, port))
+}
+
+fn named_port(sim: &Sim, slot: u32, name: &str) -> Option<i32> {
+    let p = sim.pod_rt(slot)?;
+    p.pod
+        .spec
+        .containers
+        .iter()
+        .chain(p.pod.spec.init_containers.iter())
+        .flat_map(|c| c.ports.iter())
+        .find(|cp| cp.name.as_deref() == Some(name))
+        .map(|cp| cp.container_port)
+}
+
+/// The container of Pod `slot` listening on `port`, and its app.
+fn listener(sim: &Sim, slot: u32, port: i32, now: Millis) -> Option<(usize, AppRt, bool)> {
+    let p = sim.pod_rt(slot)?;
+    for (i, c) in p.cs.iter().enumerate() {
+        if !matches!(c.stage, Stage::Running | Stage::PostStart | Stage::Stopping) {
+            continue;
+        }
+        let Some(app) = c.app.as_ref() else { continue };
+        if app.listen_from_ms > now || app.quitting {
+            continue;
+        }
+        let spec = if c.is_init { &p.pod.spec.init_containers[c.spec_index] } else { &p.pod.spec.containers[c.spec_index] };
+        let listens = match app.app {
+            App::StaticHttp { port: p, .. } | App::Tcp { port: p } | App::Grpc { port: p } => p == port,
+            App::AgnhostLiveness | App::AgnhostNetexec => port == 8080,
+            App::Postgres => port == 5432,
+            App::Generic => spec.ports.iter().any(|cp| cp.container_port == port),
+            App::Pause | App::Stress | App::ShellExits => false,
+        };
+        if listens {
+            return Some((i, app.clone(), c.broken));
+        }
+    }
+    None
+}
+
+/// An HTTP GET answered by the app listening on `port` in Pod `slot`.
+fn serve_http(sim: &Sim, slot: u32, port: i32, path: &str, now: Millis) -> HttpOutcome {
+    let Some((c, app, broken)) = listener(sim, slot, port, now) else { return HttpOutcome::Refused };
+    if broken {
+        return HttpOutcome::Timeout;
+    }
+    let path = path.split('?').next().unwrap_or("/");
+    match app.app {
+        App::StaticHttp { docroot, .. } => {
+            let file = if path.ends_with('/') { format!("{path}index.html") } else { path.to_string() };
+            let full = normalize_path(&format!("{docroot}{file}"));
+            let Some(p) = sim.pod_rt(slot) else { return HttpOutcome::Refused };
+            // Read through the container's mounts, as nginx would.
+            let mut probe_env = ReadView { sim, slot, c };
+            match probe_env.read(&full) {
+                Some(body) => HttpOutcome::Status(200, body),
+                None if path.ends_with('/') => HttpOutcome::Status(403, "403 Forbidden".into()),
+                None => {
+                    let _ = p;
+                    HttpOutcome::Status(404, "404 Not Found".into())
+                }
+            }
+        }
+        App::AgnhostLiveness => {
+            // test/images/agnhost/liveness/server.go: 200 for 10 s, then 500.
+            if path == "/healthz" {
+                if now.saturating_sub(app.started_ms) < 10 * SECOND_MS {
+                    HttpOutcome::Status(200, "ok".into())
+                } else {
+                    let secs = now.saturating_sub(app.started_ms) as f64 / 1000.0;
+                    HttpOutcome::Status(500, format!("error: {secs:.6}"))
+                }
+            } else {
+                HttpOutcome::Status(404, "404 page not found".into())
+            }
+        }
+        App::AgnhostNetexec => {
+            let body = match path {
+                "/hostname" => sim.pod_rt(slot).map(|p| p.pod.metadata.name.clone()).unwrap_or_default(),
+                _ => "NOW: 2026-01-01 00:00:00 +0000 UTC".into(),
+            };
+            HttpOutcome::Status(200, body)
+        }
+        App::Generic | App::Tcp { .. } | App::Grpc { .. } | App::Postgres => HttpOutcome::Status(200, "ok".into()),
+        App::Pause | App::Stress | App::ShellExits => HttpOutcome::Refused,
+    }
+}
+
+/// Read-only file access through a container's mounts.
+struct ReadView<'a> {
+    sim: &'a Sim,
+    slot: u32,
+    c: usize,
+}
+
+impl ReadView<'_> {
+    fn read(&mut self, path: &str) -> Option<String> {
+        let p = self.sim.pod_rt(self.slot)?;
+        let spec = if p.cs[self.c].is_init {
+            &p.pod.spec.init_containers[p.cs[self.c].spec_index]
+        } else {
+            &p.pod.spec.containers[p.cs[self.c].spec_index]
+        };
+        let mut best: Option<(&crate::core::api::VolumeMount, usize)> = None;
+        for m in &spec.volume_mounts {
+            let mp = normalize_path(&m.mount_path);
+            if (path == mp || path.starts_with(&format!("{}/", mp.trim_end_matches('/')))) && best.is_none_or(|(_, l)| mp.len() > l) {
+                best = Some((m, mp.len()));
+            }
+        }
+        match best {
+            Some((m, len)) => {
+                let sub = m.sub_path.as_deref().map(|s| format!("/{}", s.trim_matches('/'))).unwrap_or_default();
+                let rel = normalize_path(&format!("{sub}{}", &path[len.min(path.len())..]));
+                p.volumes.get(&m.name)?.files.get(&rel).cloned()
+            }
+            None => p.cs[self.c].files.files.get(path).cloned(),
+        }
+    }
+}
+
+fn resolve_port(sim: &Sim, slot: u32, c: usize, port: &PortRef) -> Option<i32> {
+    match port {
+        PortRef::Number(n) => Some(*n),
+        PortRef::Name(name) => {
+            let p = sim.pod_rt(slot)?;
+            let spec = if p.cs[c].is_init { &p.pod.spec.init_containers[p.cs[c].spec_index] } else { &p.pod.spec.containers[p.cs[c].spec_index] };
+            spec.ports.iter().find(|cp| cp.name.as_deref() == Some(name.as_str())).map(|cp| cp.container_port)
+        }
+    }
+}
+
+/// A network probe or hook (`pkg/kubelet/prober/prober.go` and the http,
+/// tcp and grpc probers): (success, the kubelet's message on failure).
+pub fn probe_network(sim: &mut Sim, slot: u32, c: usize, handler: &Handler, timeout_ms: Millis) -> (bool, String) {
+    let now = sim.now;
+    let ip = sim.pod_rt(slot).and_then(|p| p.status.pod_ip).unwrap_or(Ipv4Addr::UNSPECIFIED);
+    let timeout = crate::core::time::go_duration(timeout_ms);
+    match handler {
+        Handler::HttpGet { path, port, host, scheme, .. } => {
+            let Some(port) = resolve_port(sim, slot, c, port) else {
+                return (false, "port not found".into());
+            };
+            let host_s = host.clone().unwrap_or(ip.to_string());
+            let url = format!("{}://{host_s}:{port}{path}", scheme.to_lowercase());
+            if host.is_some() {
+                return (false, format!("Get \"{url}\": dial tcp: lookup {host_s}: no such host"));
+            }
+            match serve_http(sim, slot, port, path, now) {
+                HttpOutcome::Status(code, _) if (200..400).contains(&code) => (true, String::new()),
+                HttpOutcome::Status(code, _) => (false, format!("HTTP probe failed with statuscode: {code}")),
+                HttpOutcome::Refused | HttpOutcome::NoHost => {
+                    (false, format!("Get \"{url}\": dial tcp {ip}:{port}: connect: connection refused"))
+                }
+                HttpOutcome::Timeout => (
+                    false,
+                    format!("Get \"{url}\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)"),
+                ),
+            }
+        }
+        Handler::TcpSocket { port, .. } => {
+            let Some(port) = resolve_port(sim, slot, c, port) else {
+                return (false, "port not found".into());
+            };
+            // A hung app still has its socket listening: the kernel accepts.
+            match listener(sim, slot, port, now) {
+                Some(_) => (true, String::new()),
+                None => (false, format!("dial tcp {ip}:{port}: connect: connection refused")),
+            }
+        }
+        Handler::Grpc { port, service } => {
+            let _ = service;
+            match listener(sim, slot, *port, now) {
+                Some((_, _, true)) => {
+                    (false, format!("timeout: health rpc did not complete within {timeout}"))
+                }
+                Some((_, app, false)) => match app.app {
+                    App::Grpc { .. } => (true, String::new()),
+                    _ => (false, "error: health rpc probe failed: rpc error: code = Unimplemented desc = unknown service grpc.health.v1.Health".into()),
+                },
+                None => (false, format!("timeout: failed to connect service \"{ip}:{port}\" within {timeout}")),
+            }
+        }
+        Handler::Exec { .. } | Handler::Sleep { .. } => (false, "not a network handler".into()),
+    }
+}
+
+/// Runs one probe: (success, message for the Unhealthy event).
+pub fn run_probe(sim: &mut Sim, slot: u32, c: usize, probe: &Probe) -> (bool, String) {
+    let timeout_ms = probe.timeout_seconds.max(1) as Millis * SECOND_MS;
+    match &probe.handler {
+        Handler::Exec { command } => {
+            let broken = sim.pod_rt(slot).is_some_and(|p| p.cs[c].broken);
+            if broken {
+                // The app is hung: a probe command that asks it anything hangs too.
+                return (false, format!("command \"{}\" timed out", command.join(" ")));
+            }
+            let now = sim.now;
+            let mut e = CEnv::new(sim, slot, c);
+            let r = shell::exec_probe(command, now, &mut e, timeout_ms);
+            if r.timed_out || r.duration_ms > timeout_ms {
+                return (false, format!("command \"{}\" timed out", command.join(" ")));
+            }
+            (r.exit_code == 0, r.output.trim_end().to_string())
+        }
+        h => probe_network(sim, slot, c, h, timeout_ms),
+    }
+}

@@ -1,0 +1,423 @@
+//! The catalogue of well-known images: how big they are (pull time), what
+//! their default process is, which ports it serves, and how it takes SIGTERM.
+//!
+//! Nothing real runs in podplay, so an image's behaviour comes from here.
+//!
+//! ## Which images can be pulled (a documented, predictable rule)
+//! - An image in this catalogue pulls when its tag is `latest`, starts with a
+//!   digit (`1.27`, `2.40`, `0.1`), or is one of the catalogue's variant words
+//!   (`alpine`, `stable`, …); any other tag is "not found" → `ErrImagePull`.
+//! - A single-name Docker Hub image that is not in the catalogue (`ngnix`,
+//!   `library/foo`) does not exist → `ErrImagePull` ("pull access denied").
+//!   This is what makes a typo in a well-known image fail as it does for real.
+//! - Any other image (`myorg/app:1.0`, `ghcr.io/x/y`, `registry.example.com/app`)
+//!   is assumed to exist: it pulls as a 50 MB image and, with no `command`, runs
+//!   a generic server that answers 200 on every `containerPort` it declares.
+//! - A reference that is not a valid image name gives `InvalidImageName`.
+
+use crate::core::time::Millis;
+
+/// What an image's program does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum App {
+    /// Exits at once with code 0 (a shell with no terminal: busybox, alpine, debian…).
+    ShellExits,
+    /// An HTTP server; `/` serves `docroot/index.html` (403 when missing, like nginx).
+    StaticHttp { port: i32, docroot: &'static str },
+    /// agnhost `liveness`: `/healthz` answers 200 for the first 10 s, then 500
+    /// (test/images/agnhost/liveness/server.go).
+    AgnhostLiveness,
+    /// agnhost `netexec`: HTTP on 8080, 200 everywhere.
+    AgnhostNetexec,
+    /// Runs forever and does nothing (agnhost `pause`, registry.k8s.io/pause).
+    Pause,
+    /// A TCP listener on this port that answers HTTP with 200.
+    Tcp { port: i32 },
+    /// A gRPC server implementing grpc.health.v1 on this port.
+    Grpc { port: i32 },
+    /// postgres: exits 1 at once without POSTGRES_PASSWORD, else serves 5432.
+    Postgres,
+    /// `stress --vm N --vm-bytes SIZE`: allocates that much memory.
+    Stress,
+    /// Unknown-but-pullable image: serves 200 on each declared containerPort.
+    Generic,
+}
+
+/// How the image's main program takes SIGTERM.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnTerm {
+    /// Handles it and exits with this code after this long (nginx: fast shutdown, 0).
+    Exit { after_ms: Millis, code: i32 },
+    /// A Go program without a handler: the Go runtime re-raises the signal; as
+    /// PID 1 the kernel ignores the default action, so the runtime exits with 2
+    /// (runtime/signal_unix.go `dieFromSignal`).
+    GoRuntimeExit2,
+    /// No handler: as PID 1 the signal is ignored (the kubelet SIGKILLs after
+    /// the grace period → 137).
+    Default,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageInfo {
+    /// Canonical repository (`docker.io/library/nginx`).
+    pub repository: String,
+    pub tag: String,
+    pub size_bytes: u64,
+    /// Default ENTRYPOINT and CMD.
+    pub entrypoint: Vec<String>,
+    pub cmd: Vec<String>,
+    /// Milliseconds from process start until it listens.
+    pub startup_ms: Millis,
+    pub on_term: OnTerm,
+    /// Memory the process uses, bytes.
+    pub memory_bytes: u64,
+}
+
+/// Why an image cannot be pulled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PullError {
+    /// Not a valid reference: `InvalidImageName`.
+    InvalidName(String),
+    /// The registry does not have it: `ErrImagePull` with this containerd message.
+    NotFound(String),
+}
+
+struct Entry {
+    names: &'static [&'static str],
+    size_mb: u64,
+    entrypoint: &'static [&'static str],
+    cmd: &'static [&'static str],
+    startup_ms: Millis,
+    on_term: OnTerm,
+    memory_mb: u64,
+    variants: &'static [&'static str],
+}
+
+const NGINX_TERM: OnTerm = OnTerm::Exit { after_ms: 100, code: 0 };
+
+/// The catalogue. Sizes are the compressed amd64 image sizes, rounded.
+const CATALOGUE: &[Entry] = &[
+    Entry {
+        names: &["docker.io/library/nginx"],
+        size_mb: 70,
+        entrypoint: &["/docker-entrypoint.sh"],
+        cmd: &["nginx", "-g", "daemon off;"],
+        startup_ms: 500,
+        on_term: NGINX_TERM,
+        memory_mb: 8,
+        variants: &["alpine", "stable", "mainline", "perl", "alpine-slim", "bookworm"],
+    },
+    Entry {
+        names: &["docker.io/library/httpd"],
+        size_mb: 58,
+        entrypoint: &[],
+        cmd: &["httpd-foreground"],
+        startup_ms: 500,
+        on_term: OnTerm::Exit { after_ms: 100, code: 0 },
+        memory_mb: 10,
+        variants: &["alpine", "bookworm"],
+    },
+    Entry {
+        names: &["docker.io/library/busybox", "registry.k8s.io/busybox", "k8s.gcr.io/busybox"],
+        size_mb: 2,
+        entrypoint: &[],
+        cmd: &["sh"],
+        startup_ms: 0,
+        on_term: OnTerm::Default,
+        memory_mb: 1,
+        variants: &["musl", "glibc", "uclibc", "stable"],
+    },
+    Entry {
+        names: &["docker.io/library/alpine"],
+        size_mb: 4,
+        entrypoint: &[],
+        cmd: &["/bin/sh"],
+        startup_ms: 0,
+        on_term: OnTerm::Default,
+        memory_mb: 1,
+        variants: &["edge"],
+    },
+    Entry {
+        names: &["docker.io/library/debian", "docker.io/library/ubuntu"],
+        size_mb: 49,
+        entrypoint: &[],
+        cmd: &["bash"],
+        startup_ms: 0,
+        on_term: OnTerm::Default,
+        memory_mb: 1,
+        variants: &["bookworm", "bookworm-slim", "bullseye", "stable", "jammy", "noble", "slim"],
+    },
+    Entry {
+        names: &["docker.io/library/redis"],
+        size_mb: 45,
+        entrypoint: &["docker-entrypoint.sh"],
+        cmd: &["redis-server"],
+        startup_ms: 300,
+        on_term: OnTerm::Exit { after_ms: 200, code: 0 },
+        memory_mb: 10,
+        variants: &["alpine", "bookworm"],
+    },
+    Entry {
+        names: &["docker.io/library/postgres"],
+        size_mb: 150,
+        entrypoint: &["docker-entrypoint.sh"],
+        cmd: &["postgres"],
+        startup_ms: 3000,
+        on_term: OnTerm::Exit { after_ms: 500, code: 0 },
+        memory_mb: 40,
+        variants: &["alpine", "bookworm"],
+    },
+    Entry {
+        names: &["registry.k8s.io/e2e-test-images/agnhost", "k8s.gcr.io/e2e-test-images/agnhost"],
+        size_mb: 51,
+        entrypoint: &["/agnhost"],
+        cmd: &[],
+        startup_ms: 200,
+        on_term: OnTerm::GoRuntimeExit2,
+        memory_mb: 8,
+        variants: &[],
+    },
+    Entry {
+        names: &["registry.k8s.io/goproxy", "k8s.gcr.io/goproxy"],
+        size_mb: 3,
+        entrypoint: &["/goproxy"],
+        cmd: &[],
+        startup_ms: 200,
+        on_term: OnTerm::GoRuntimeExit2,
+        memory_mb: 5,
+        variants: &[],
+    },
+    Entry {
+        names: &["registry.k8s.io/pause", "k8s.gcr.io/pause"],
+        size_mb: 1,
+        entrypoint: &["/pause"],
+        cmd: &[],
+        startup_ms: 0,
+        on_term: OnTerm::Exit { after_ms: 0, code: 0 },
+        memory_mb: 1,
+        variants: &[],
+    },
+    Entry {
+        names: &["registry.k8s.io/etcd", "k8s.gcr.io/etcd"],
+        size_mb: 57,
+        entrypoint: &[],
+        cmd: &["/usr/local/bin/etcd"],
+        startup_ms: 1000,
+        on_term: OnTerm::Exit { after_ms: 300, code: 0 },
+        memory_mb: 30,
+        variants: &[],
+    },
+    Entry {
+        names: &["docker.io/polinux/stress", "docker.io/progrium/stress"],
+        size_mb: 4,
+        entrypoint: &["stress"],
+        cmd: &["--verbose"],
+        startup_ms: 0,
+        on_term: OnTerm::Default,
+        memory_mb: 1,
+        variants: &[],
+    },
+];
+
+/// Splits `image` into (canonical repository, tag or digest), Docker's way.
+pub fn normalize(image: &str) -> Result<(String, String), PullError> {
+    let invalid = || PullError::InvalidName(format!("Failed to apply default image tag \"{image}\": couldn't parse image name \"{image}\": invalid reference format"));
+    if image.is_empty() || image.len() > 255 || image.chars().any(|c| c.is_whitespace()) {
+        return Err(invalid());
+    }
+    let (name, tag) = if let Some((n, d)) = image.split_once('@') {
+        (n, d.to_string())
+    } else {
+        // A ':' after the last '/' starts the tag.
+        let slash = image.rfind('/').map(|i| i + 1).unwrap_or(0);
+        match image[slash..].rfind(':') {
+            Some(i) => (&image[..slash + i], image[slash + i + 1..].to_string()),
+            None => (image, "latest".to_string()),
+        }
+    };
+    if name.is_empty() || tag.is_empty() {
+        return Err(invalid());
+    }
+    let first = name.split('/').next().unwrap_or("");
+    let has_registry = name.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
+    let path_ok = |s: &str| {
+        !s.is_empty()
+            && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-/".contains(c))
+            && !s.starts_with(['.', '_', '-', '/'])
+            && !s.ends_with(['.', '_', '-', '/'])
+            && !s.contains("//")
+    };
+    let path = if has_registry { &name[first.len() + 1..] } else { name };
+    if !path_ok(path) {
+        return Err(invalid());
+    }
+    let repo = if has_registry {
+        name.to_string()
+    } else if name.contains('/') {
+        format!("docker.io/{name}")
+    } else {
+        format!("docker.io/library/{name}")
+    };
+    Ok((repo, tag))
+}
+
+fn tag_exists(entry: &Entry, tag: &str) -> bool {
+    tag == "latest"
+        || tag.starts_with("sha256:")
+        || tag.starts_with(|c: char| c.is_ascii_digit())
+        || entry.variants.contains(&tag)
+}
+
+/// Looks an image up. `Ok` when it can be pulled.
+pub fn lookup(image: &str) -> Result<ImageInfo, PullError> {
+    let (repo, tag) = normalize(image)?;
+    if let Some(entry) = CATALOGUE.iter().find(|e| e.names.contains(&repo.as_str())) {
+        if !tag_exists(entry, &tag) {
+            return Err(PullError::NotFound(format!(
+                "rpc error: code = NotFound desc = failed to pull and unpack image \"{repo}:{tag}\": failed to resolve reference \"{repo}:{tag}\": {repo}:{tag}: not found"
+            )));
+        }
+        return Ok(ImageInfo {
+            repository: repo,
+            tag,
+            size_bytes: entry.size_mb * 1_000_000 + 123_456,
+            entrypoint: entry.entrypoint.iter().map(|s| s.to_string()).collect(),
+            cmd: entry.cmd.iter().map(|s| s.to_string()).collect(),
+            startup_ms: entry.startup_ms,
+            on_term: entry.on_term,
+            memory_bytes: entry.memory_mb << 20,
+        });
+    }
+    if repo.starts_with("docker.io/library/") {
+        return Err(PullError::NotFound(format!(
+            "rpc error: code = Unknown desc = failed to pull and unpack image \"{repo}:{tag}\": failed to resolve reference \"{repo}:{tag}\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed"
+        )));
+    }
+    Ok(ImageInfo {
+        repository: repo,
+        tag,
+        size_bytes: 50_000_000,
+        entrypoint: vec!["/app".to_string()],
+        cmd: vec![],
+        startup_ms: 1000,
+        on_term: OnTerm::Exit { after_ms: 100, code: 0 },
+        memory_bytes: 32 << 20,
+    })
+}
+
+/// Pull time: a fixed 500 ms plus the image at 25 MB/s.
+pub fn pull_ms(size_bytes: u64) -> Millis {
+    500 + size_bytes / 25_000
+}
+
+/// What program `argv` (after the shell has found no builtin) runs, for an
+/// image whose repository is `repo`. None: the program is not simulated.
+pub fn program_app(repo: &str, argv: &[String]) -> Option<App> {
+    let prog = argv.first()?.rsplit('/').next().unwrap_or("");
+    let sub = argv.get(1).map(|s| s.as_str()).unwrap_or("");
+    Some(match prog {
+        "docker-entrypoint.sh" => {
+            // The official images' entrypoints exec their argument.
+            return program_app(repo, &argv[1..]).or(match repo {
+                r if r.ends_with("/postgres") => Some(App::Postgres),
+                r if r.ends_with("/redis") => Some(App::Tcp { port: 6379 }),
+                _ => None,
+            });
+        }
+        // A shell with no script and no terminal reads EOF and exits 0.
+        "sh" | "bash" | "ash" if argv.len() == 1 => App::ShellExits,
+        "nginx" if sub != "-s" => App::StaticHttp { port: 80, docroot: "/usr/share/nginx/html" },
+        "httpd-foreground" | "httpd" => App::StaticHttp { port: 80, docroot: "/usr/local/apache2/htdocs" },
+        "redis-server" => App::Tcp { port: 6379 },
+        "postgres" => App::Postgres,
+        "agnhost" => match sub {
+            "liveness" => App::AgnhostLiveness,
+            "netexec" | "serve-hostname" | "test-webserver" => App::AgnhostNetexec,
+            "pause" | "" => App::Pause,
+            _ => return None,
+        },
+        "goproxy" => App::Tcp { port: 8080 },
+        "pause" => App::Pause,
+        "etcd" => App::Grpc { port: 2379 },
+        "stress" => App::Stress,
+        "app" if repo_is_generic(repo) => App::Generic,
+        _ => return None,
+    })
+}
+
+fn repo_is_generic(repo: &str) -> bool {
+    !CATALOGUE.iter().any(|e| e.names.contains(&repo))
+}
+
+/// Memory `stress --vm N --vm-bytes SIZE` allocates (stress's default is 256M per worker).
+pub fn stress_memory_bytes(argv: &[String]) -> u64 {
+    let mut workers = 0u64;
+    let mut bytes = 256u64 << 20;
+    let mut i = 1;
+    while i < argv.len() {
+        match argv[i].as_str() {
+            "--vm" | "-m" => workers = argv.get(i + 1).and_then(|s| s.parse().ok()).unwrap_or(1),
+            "--vm-bytes" => {
+                if let Some(s) = argv.get(i + 1) {
+                    bytes = parse_stress_size(s).unwrap_or(bytes);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    workers.max(1) * bytes
+}
+
+/// stress's sizes: `250M`, `1G`, `512K`, bytes otherwise (powers of 1024).
+fn parse_stress_size(s: &str) -> Option<u64> {
+    let (num, mult) = match s.chars().last()? {
+        'K' | 'k' => (&s[..s.len() - 1], 1u64 << 10),
+        'M' | 'm' => (&s[..s.len() - 1], 1 << 20),
+        'G' | 'g' => (&s[..s.len() - 1], 1 << 30),
+        'B' | 'b' => (&s[..s.len() - 1], 1),
+        _ => (s, 1),
+    };
+    num.parse::<u64>().ok()?.checked_mul(mult)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_normalize_like_docker() {
+        assert_eq!(normalize("nginx").unwrap(), ("docker.io/library/nginx".into(), "latest".into()));
+        assert_eq!(normalize("nginx:1.27").unwrap().1, "1.27");
+        assert_eq!(
+            normalize("registry.k8s.io/e2e-test-images/agnhost:2.40").unwrap(),
+            ("registry.k8s.io/e2e-test-images/agnhost".into(), "2.40".into())
+        );
+        assert_eq!(normalize("localhost:5000/app").unwrap(), ("localhost:5000/app".into(), "latest".into()));
+        assert!(matches!(normalize("Nginx"), Err(PullError::InvalidName(_))));
+        assert!(matches!(normalize("nginx:"), Err(PullError::InvalidName(_))));
+    }
+
+    #[test]
+    fn pull_rule_is_predictable() {
+        assert!(lookup("nginx:1.14.2").is_ok());
+        assert!(lookup("busybox").is_ok());
+        assert!(lookup("nginx:alpine").is_ok());
+        assert!(matches!(lookup("nginx:nope"), Err(PullError::NotFound(_))));
+        assert!(matches!(lookup("ngnix:1.27"), Err(PullError::NotFound(_))));
+        assert!(lookup("myorg/shop:1.0").is_ok());
+        assert!(lookup("ghcr.io/acme/api:v2").is_ok());
+    }
+
+    #[test]
+    fn programs_resolve() {
+        let argv = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            program_app("docker.io/library/nginx", &argv(&["/docker-entrypoint.sh", "nginx", "-g", "daemon off;"])),
+            Some(App::StaticHttp { port: 80, docroot: "/usr/share/nginx/html" })
+        );
+        assert_eq!(program_app("x", &argv(&["/agnhost", "liveness"])), Some(App::AgnhostLiveness));
+        assert_eq!(program_app("x", &argv(&["awk"])), None);
+        assert_eq!(stress_memory_bytes(&argv(&["stress", "--vm", "1", "--vm-bytes", "250M", "--vm-hang", "1"])), 250 << 20);
+    }
+}

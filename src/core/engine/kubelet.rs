@@ -1,0 +1,1665 @@
+//! The kubelet's side of a Pod: sandbox, image pulls, container starts and
+//! restarts with back-off, probes, hooks, termination, and the status it
+//! reports. Each behaviour cites the kubelet source it follows
+//! (`pkg/kubelet/...` in kubernetes/kubernetes).
+
+use super::env::{self, Files};
+use super::images::{self, App, ImageInfo, PullError};
+use super::{Sim, What};
+use crate::core::api::{Container, Handler, Pod, Probe, RestartPolicy};
+use crate::core::shell::{self, Process, Step};
+use crate::core::status::*;
+use crate::core::time::{go_duration, Millis, MINUTE_MS, SECOND_MS};
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+
+/// From binding to a ready sandbox with an IP (CNI set-up). A simplification:
+/// real clusters take 0.5–2 s.
+pub const SANDBOX_MS: Millis = 1_000;
+/// Create + start of a container after its image is present.
+pub const CREATE_MS: Millis = 250;
+/// How long the kubelet takes to notice a change (PLEG relist period, 1 s:
+/// `pkg/kubelet/kubelet.go` `genericPlegRelistPeriod`).
+pub const SYNC_LAG_MS: Millis = 1_000;
+/// A failed pull fails after this long.
+pub const PULL_FAIL_MS: Millis = 1_200;
+/// Crash and image-pull back-off: 10 s doubling to 300 s
+/// (`pkg/kubelet/kubelet.go`: `backOffPeriod`, `MaxContainerBackOff`).
+pub const BACKOFF_INITIAL_MS: Millis = 10 * SECOND_MS;
+pub const BACKOFF_MAX_MS: Millis = 300 * SECOND_MS;
+/// A back-off entry is forgotten after 2 × max with no new failure
+/// (`client-go/util/flowcontrol/backoff.go` `hasExpired`): the "10 minutes".
+pub const BACKOFF_RESET_MS: Millis = 2 * BACKOFF_MAX_MS;
+/// The one-off extension a still-running preStop hook gets past the grace
+/// period (kubernetes.io: "Pod Lifecycle / Termination of Pods").
+pub const PRESTOP_EXTENSION_MS: Millis = 2 * SECOND_MS;
+
+/// `client-go/util/flowcontrol.Backoff` for one key.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Backoff {
+    entry: Option<(Millis, Millis)>, // (backoff, last update)
+}
+
+impl Backoff {
+    /// `IsInBackOffSince(key, event_time)`.
+    pub fn in_backoff_since(&self, event_ms: Millis, now: Millis) -> bool {
+        match self.entry {
+            None => false,
+            Some((backoff, last)) => {
+                if event_ms.saturating_sub(last) > BACKOFF_RESET_MS {
+                    return false;
+                }
+                now.saturating_sub(event_ms) < backoff
+            }
+        }
+    }
+    /// `Next(key, now)`: start at 10 s, or double up to the max.
+    pub fn next(&mut self, now: Millis) {
+        self.entry = Some(match self.entry {
+            Some((b, last)) if now.saturating_sub(last) <= BACKOFF_RESET_MS => ((b * 2).min(BACKOFF_MAX_MS), now),
+            _ => (BACKOFF_INITIAL_MS, now),
+        });
+    }
+    pub fn current(&self) -> Millis {
+        self.entry.map(|e| e.0).unwrap_or(BACKOFF_INITIAL_MS)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Not started yet.
+    Idle,
+    /// Waiting its turn in the kubelet's sequential start loop.
+    Queued,
+    Pulling,
+    /// The last pull failed (ErrImagePull); the back-off is next.
+    PullFailed,
+    PullBackOff,
+    /// Image present; being created and started.
+    Creating,
+    /// Started; the postStart hook is running (the kubelet waits for it).
+    PostStart,
+    Running,
+    /// Being killed: preStop, then SIGTERM, then SIGKILL at the deadline.
+    Stopping,
+    Exited,
+    CrashBackOff,
+    /// Will not run again (Pod terminating or terminal, or InvalidImageName).
+    Done,
+}
+
+/// One probe worker (`pkg/kubelet/prober/worker.go`).
+#[derive(Clone, Debug, Default)]
+pub struct ProbeRt {
+    pub container_id: String,
+    pub last_ok: Option<bool>,
+    pub run: i32,
+    pub on_hold: bool,
+    /// The result last set in the results manager.
+    pub result: Option<bool>,
+}
+
+/// A running program's state (what serves requests).
+#[derive(Clone, Debug)]
+pub struct AppRt {
+    pub app: App,
+    pub listen_from_ms: Millis,
+    pub started_ms: Millis,
+    pub quitting: bool,
+}
+
+pub struct CRt {
+    pub name: String,
+    pub is_init: bool,
+    pub is_sidecar: bool,
+    pub spec_index: usize,
+    pub stage: Stage,
+    pub epoch: u32,
+    pub status: ContainerStatus,
+    pub proc: Option<Process>,
+    pub image: Option<ImageInfo>,
+    pub files: Files,
+    pub app: Option<AppRt>,
+    pub broken: bool,
+    pub crash_backoff: Backoff,
+    pub pull_backoff: Backoff,
+    /// startup, liveness, readiness.
+    pub probes: [ProbeRt; 3],
+    pub started_ms: Millis,
+    pub created_once: bool,
+    pub prestop_running_until: Option<Millis>,
+    pub deadline_extended: bool,
+    pub kill_grace_ms: Millis,
+    pub pull_started: Millis,
+    pub pull_failed_at: Millis,
+    pub post_start_ok: bool,
+    /// Memory the app uses, when known (stress, or the memory-mi knob).
+    pub memory_bytes: Option<i64>,
+}
+
+pub struct PodRt {
+    pub pod: Arc<Pod>,
+    pub server: ServerMeta,
+    pub incarnation: u32,
+    pub node: Option<usize>,
+    pub node_name_cache: Option<String>,
+    pub status: PodStatus,
+    pub published: PodStatus,
+    pub published_deletion: Option<Millis>,
+    pub dirty: bool,
+    /// (cpu millis, memory bytes) the scheduler accounts for.
+    pub requests: (i64, i64),
+    /// Requests as the scheduler's scoring counts them.
+    pub nonzero_requests: (i64, i64),
+    /// Init containers first, then regular containers.
+    pub cs: Vec<CRt>,
+    pub n_init: usize,
+    pub admitted_ms: Millis,
+    pub sandbox_ready: bool,
+    pub volumes: BTreeMap<String, Files>,
+    pub start_queue: VecDeque<usize>,
+    pub starting: Option<usize>,
+    pub initialized_once: bool,
+    pub terminating: bool,
+    pub terminal: bool,
+}
+
+const PROBE_NAMES: [&str; 3] = ["Startup", "Liveness", "Readiness"];
+
+fn container_spec(pod: &Pod, c: &CRt) -> Container {
+    if c.is_init {
+        pod.spec.init_containers[c.spec_index].clone()
+    } else {
+        pod.spec.containers[c.spec_index].clone()
+    }
+}
+
+impl PodRt {
+    pub fn new(pod: Arc<Pod>, uid: String, now: Millis, rv: u64, incarnation: u32) -> PodRt {
+        let has_init = !pod.spec.init_containers.is_empty();
+        let default_wait = if has_init { "PodInitializing" } else { "ContainerCreating" };
+        let mk = |c: &Container, is_init: bool, i: usize| CRt {
+            name: c.name.clone(),
+            is_init,
+            is_sidecar: is_init && c.restart_policy == Some(RestartPolicy::Always),
+            spec_index: i,
+            stage: Stage::Idle,
+            epoch: 0,
+            status: ContainerStatus {
+                name: c.name.clone(),
+                image: c.image.clone(),
+                image_id: String::new(),
+                container_id: String::new(),
+                state: ContainerState::waiting(default_wait),
+                last_state: None,
+                ready: false,
+                restart_count: 0,
+                started: Some(false),
+            },
+            proc: None,
+            image: None,
+            files: Files::default(),
+            app: None,
+            broken: false,
+            crash_backoff: Backoff::default(),
+            pull_backoff: Backoff::default(),
+            probes: Default::default(),
+            started_ms: 0,
+            created_once: false,
+            prestop_running_until: None,
+            deadline_extended: false,
+            kill_grace_ms: 0,
+            pull_started: 0,
+            pull_failed_at: 0,
+            post_start_ok: true,
+            memory_bytes: None,
+        };
+        let mut cs: Vec<CRt> = pod.spec.init_containers.iter().enumerate().map(|(i, c)| mk(c, true, i)).collect();
+        let n_init = cs.len();
+        cs.extend(pod.spec.containers.iter().enumerate().map(|(i, c)| mk(c, false, i)));
+        let requests = pod_requests(&pod);
+        let nonzero_requests = pod_nonzero_requests(&pod);
+        let qos = qos_class(&pod);
+        let status = PodStatus {
+            phase: PodPhase::Pending,
+            conditions: Vec::new(),
+            host_ip: None,
+            pod_ip: None,
+            start_time_ms: None,
+            init_container_statuses: Vec::new(),
+            container_statuses: Vec::new(),
+            qos_class: qos,
+            reason: None,
+            message: None,
+        };
+        let volumes = pod.spec.volumes.iter().map(|v| (v.name.clone(), Files::default())).collect();
+        PodRt {
+            server: ServerMeta { uid, creation_ms: now, resource_version: rv, deletion_ms: None, deletion_grace_period_seconds: None },
+            pod,
+            incarnation,
+            node: None,
+            node_name_cache: None,
+            published: status.clone(),
+            status,
+            published_deletion: None,
+            dirty: false,
+            requests,
+            nonzero_requests,
+            cs,
+            n_init,
+            admitted_ms: 0,
+            sandbox_ready: false,
+            volumes,
+            start_queue: VecDeque::new(),
+            starting: None,
+            initialized_once: false,
+            terminating: false,
+            terminal: false,
+        }
+    }
+
+    pub fn node_name(&self) -> Option<String> {
+        self.node_name_cache.clone()
+    }
+
+    pub fn container_index(&self, name: &str) -> Option<usize> {
+        self.cs.iter().position(|c| c.name == name)
+    }
+
+    pub fn snapshot(&self) -> PodSnapshot {
+        PodSnapshot {
+            pod: self.pod.clone(),
+            server: self.server.clone(),
+            node_name: self.node_name_cache.clone(),
+            status: self.status.clone(),
+        }
+    }
+
+    pub fn set_condition(
+        &mut self,
+        t: ConditionType,
+        status: bool,
+        now: Millis,
+        reason: Option<String>,
+        message: Option<String>,
+    ) {
+        match self.status.conditions.iter_mut().find(|c| c.type_ == t) {
+            Some(c) => {
+                if c.status != status {
+                    c.last_transition_ms = now;
+                }
+                c.status = status;
+                c.reason = reason;
+                c.message = message;
+            }
+            None => {
+                self.status.conditions.push(PodCondition { type_: t, status, last_transition_ms: now, reason, message });
+                self.status.conditions.sort_by_key(|c| c.type_);
+            }
+        }
+    }
+
+    fn spec_of(&self, c: usize) -> Container {
+        container_spec(&self.pod, &self.cs[c])
+    }
+
+    fn probe_of(&self, c: usize, kind: usize) -> Option<Probe> {
+        let spec = if self.cs[c].is_init {
+            &self.pod.spec.init_containers[self.cs[c].spec_index]
+        } else {
+            &self.pod.spec.containers[self.cs[c].spec_index]
+        };
+        match kind {
+            0 => spec.startup_probe.clone(),
+            1 => spec.liveness_probe.clone(),
+            _ => spec.readiness_probe.clone(),
+        }
+    }
+
+    fn has_probe(&self, c: usize, kind: usize) -> bool {
+        let spec = if self.cs[c].is_init {
+            &self.pod.spec.init_containers[self.cs[c].spec_index]
+        } else {
+            &self.pod.spec.containers[self.cs[c].spec_index]
+        };
+        match kind {
+            0 => spec.startup_probe.is_some(),
+            1 => spec.liveness_probe.is_some(),
+            _ => spec.readiness_probe.is_some(),
+        }
+    }
+
+    /// A simulation knob from the annotations: `podplay.dev/KNOB.CONTAINER`
+    /// for one container, or `podplay.dev/KNOB` for all of them.
+    pub fn knob(&self, c: usize, knob: &str) -> Option<&str> {
+        let a = &self.pod.metadata.annotations;
+        a.get(&format!("podplay.dev/{knob}.{}", self.cs[c].name))
+            .or_else(|| a.get(&format!("podplay.dev/{knob}")))
+            .map(|s| s.as_str())
+    }
+
+    fn field_path(&self, c: usize) -> String {
+        let kind = if self.cs[c].is_init { "initContainers" } else { "containers" };
+        format!("spec.{kind}{{{}}}", self.cs[c].name)
+    }
+
+    /// Recomputes phase, conditions and statuses from the containers, as
+    /// `generateAPIPodStatus` does (`pkg/kubelet/kubelet_pods.go`).
+    fn recompute(&mut self, now: Millis) {
+        // Ready and started, per container.
+        for i in 0..self.cs.len() {
+            let running = self.cs[i].status.state.is_running() && self.cs[i].stage != Stage::PostStart;
+            let has_startup = self.has_probe(i, 0);
+            let has_readiness = self.has_probe(i, 2);
+            let c = &mut self.cs[i];
+            let started = running && (!has_startup || c.probes[0].result == Some(true));
+            c.status.started = Some(started);
+            c.status.ready = if c.is_init && !c.is_sidecar {
+                false
+            } else {
+                started && (!has_readiness || c.probes[2].result == Some(true))
+            };
+        }
+        self.status.init_container_statuses = self.cs[..self.n_init].iter().map(|c| c.status.clone()).collect();
+        let mut regular: Vec<ContainerStatus> = self.cs[self.n_init..].iter().map(|c| c.status.clone()).collect();
+        // `convertToAPIContainerStatuses` sorts regular container statuses by name.
+        regular.sort_by(|a, b| a.name.cmp(&b.name));
+        self.status.container_statuses = regular;
+        let phase = get_phase(&self.pod, &self.status, self.terminal);
+        self.status.phase = phase;
+
+        if !self.sandbox_ready && self.node.is_some() {
+            self.set_condition(ConditionType::PodReadyToStartContainers, false, now, None, None);
+        }
+        // Initialized (`pkg/kubelet/status/generate.go` GeneratePodInitializedCondition).
+        let any_regular_started = self.cs[self.n_init..]
+            .iter()
+            .any(|c| c.created_once);
+        let mut incomplete = Vec::new();
+        if !any_regular_started {
+            for c in &self.cs[..self.n_init] {
+                let done = if c.is_sidecar {
+                    c.status.started == Some(true)
+                } else {
+                    matches!(&c.status.state, ContainerState::Terminated(t) if t.exit_code == 0)
+                };
+                if !done {
+                    incomplete.push(c.name.clone());
+                }
+            }
+        }
+        if self.node.is_some() {
+            if incomplete.is_empty() {
+                self.set_condition(ConditionType::Initialized, true, now, None, None);
+            } else {
+                self.set_condition(
+                    ConditionType::Initialized,
+                    false,
+                    now,
+                    Some("ContainersNotInitialized".into()),
+                    Some(format!("containers with incomplete status: [{}]", incomplete.join(" "))),
+                );
+            }
+            // ContainersReady and Ready (GenerateContainersReadyCondition, GeneratePodReadyCondition).
+            let unready: Vec<String> = self
+                .cs
+                .iter()
+                .filter(|c| !c.is_init || c.is_sidecar)
+                .filter(|c| !c.status.ready)
+                .map(|c| c.name.clone())
+                .collect();
+            let (ok, reason, message) = match phase {
+                PodPhase::Succeeded => (false, Some("PodCompleted".to_string()), None),
+                PodPhase::Failed => (false, Some("PodFailed".to_string()), None),
+                _ if !unready.is_empty() => (
+                    false,
+                    Some("ContainersNotReady".to_string()),
+                    Some(format!("containers with unready status: [{}]", unready.join(" "))),
+                ),
+                _ => (true, None, None),
+            };
+            self.set_condition(ConditionType::ContainersReady, ok, now, reason.clone(), message.clone());
+            self.set_condition(ConditionType::Ready, ok, now, reason, message);
+        }
+    }
+
+    #[cfg(debug_assertions)]
+    pub fn check_invariants(&self) {
+        if self.status.is_ready() {
+            for c in &self.cs {
+                if !c.is_init || c.is_sidecar {
+                    assert!(c.status.ready, "Ready Pod {} has unready container {}", self.pod.metadata.name, c.name);
+                }
+            }
+        }
+        for c in &self.cs {
+            assert!(c.status.restart_count >= 0);
+        }
+    }
+}
+
+/// `getPhase` (`pkg/kubelet/kubelet_pods.go`), on the statuses.
+pub fn get_phase(pod: &Pod, status: &PodStatus, pod_is_terminal: bool) -> PodPhase {
+    let mut pending_init = 0;
+    let mut failed_init = 0;
+    let find = |list: &Vec<ContainerStatus>, name: &str| list.iter().find(|s| s.name == name).cloned();
+    let last_exit = |s: &ContainerStatus| match &s.last_state {
+        Some(ContainerState::Terminated(t)) => Some(t.exit_code),
+        _ => None,
+    };
+    for c in &pod.spec.init_containers {
+        if c.restart_policy == Some(RestartPolicy::Always) {
+            continue;
+        }
+        match find(&status.init_container_statuses, &c.name) {
+            None => pending_init += 1,
+            Some(s) => match &s.state {
+                ContainerState::Running { .. } => pending_init += 1,
+                ContainerState::Terminated(t) => {
+                    if t.exit_code != 0 {
+                        failed_init += 1;
+                    }
+                }
+                ContainerState::Waiting(_) => match last_exit(&s) {
+                    Some(code) => {
+                        if code != 0 {
+                            failed_init += 1;
+                        }
+                    }
+                    None => pending_init += 1,
+                },
+            },
+        }
+    }
+    let (mut unknown, mut running, mut waiting, mut stopped, mut succeeded) = (0, 0, 0, 0, 0);
+    for c in &pod.spec.init_containers {
+        if c.restart_policy != Some(RestartPolicy::Always) {
+            continue;
+        }
+        match find(&status.init_container_statuses, &c.name) {
+            None => unknown += 1,
+            Some(s) => match &s.state {
+                ContainerState::Running { .. } => {
+                    if s.started != Some(true) {
+                        pending_init += 1;
+                    }
+                    running += 1;
+                }
+                ContainerState::Terminated(_) => {}
+                ContainerState::Waiting(_) => {
+                    if last_exit(&s).is_none() {
+                        pending_init += 1;
+                        waiting += 1;
+                    }
+                }
+            },
+        }
+    }
+    let mut any_regular_started = false;
+    for c in &pod.spec.containers {
+        match find(&status.container_statuses, &c.name) {
+            None => unknown += 1,
+            Some(s) => {
+                if s.last_state.is_some() || !matches!(s.state, ContainerState::Waiting(_)) {
+                    any_regular_started = true;
+                }
+                match &s.state {
+                    ContainerState::Running { .. } => running += 1,
+                    ContainerState::Terminated(t) => {
+                        stopped += 1;
+                        if t.exit_code == 0 {
+                            succeeded += 1;
+                        }
+                    }
+                    ContainerState::Waiting(_) => {
+                        if last_exit(&s).is_some() {
+                            stopped += 1;
+                        } else {
+                            waiting += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if failed_init > 0 && pod.spec.restart_policy == RestartPolicy::Never {
+        return PodPhase::Failed;
+    }
+    if (pending_init > 0 && !any_regular_started) || waiting > 0 {
+        return PodPhase::Pending;
+    }
+    if running > 0 && unknown == 0 {
+        return PodPhase::Running;
+    }
+    if running == 0 && stopped > 0 && unknown == 0 {
+        if pod_is_terminal {
+            return if stopped == succeeded { PodPhase::Succeeded } else { PodPhase::Failed };
+        }
+        if pod.spec.restart_policy == RestartPolicy::Always {
+            return PodPhase::Running;
+        }
+        if stopped == succeeded {
+            return PodPhase::Succeeded;
+        }
+        if pod.spec.restart_policy == RestartPolicy::Never {
+            return PodPhase::Failed;
+        }
+        return PodPhase::Running;
+    }
+    PodPhase::Pending
+}
+
+/// Requests the scheduler counts: max(sum of regular + sidecars, largest
+/// init container), each container's request defaulting to its limit.
+fn pod_requests(pod: &Pod) -> (i64, i64) {
+    let req = |c: &Container| {
+        (
+            c.resources.requests.cpu_millis.or(c.resources.limits.cpu_millis).unwrap_or(0),
+            c.resources.requests.memory_bytes.or(c.resources.limits.memory_bytes).unwrap_or(0),
+        )
+    };
+    let mut sum = (0i64, 0i64);
+    for c in pod.spec.containers.iter().chain(pod.spec.init_containers.iter().filter(|c| c.restart_policy == Some(RestartPolicy::Always))) {
+        let r = req(c);
+        sum = (sum.0.saturating_add(r.0), sum.1.saturating_add(r.1));
+    }
+    for c in pod.spec.init_containers.iter() {
+        let r = req(c);
+        sum = (sum.0.max(r.0), sum.1.max(r.1));
+    }
+    sum
+}
+
+/// Sum of regular containers' requests with 100m / 200 MB for a missing one
+/// (`GetNonzeroRequests`: DefaultMilliCPURequest, DefaultMemoryRequest).
+fn pod_nonzero_requests(pod: &Pod) -> (i64, i64) {
+    pod.spec.containers.iter().fold((0i64, 0i64), |(cpu, mem), c| {
+        let r = &c.resources;
+        let ccpu = r.requests.cpu_millis.or(r.limits.cpu_millis).filter(|&v| v > 0).unwrap_or(100);
+        let cmem = r.requests.memory_bytes.or(r.limits.memory_bytes).filter(|&v| v > 0).unwrap_or(200 * 1024 * 1024);
+        (cpu.saturating_add(ccpu), mem.saturating_add(cmem))
+    })
+}
+
+/// QoS class (`pkg/apis/core/v1/helper/qos/qos.go`).
+fn qos_class(pod: &Pod) -> &'static str {
+    let all: Vec<&Container> = pod.spec.init_containers.iter().chain(pod.spec.containers.iter()).collect();
+    let any = all.iter().any(|c| {
+        let r = &c.resources;
+        r.requests.cpu_millis.is_some() || r.requests.memory_bytes.is_some() || r.limits.cpu_millis.is_some() || r.limits.memory_bytes.is_some()
+    });
+    if !any {
+        return "BestEffort";
+    }
+    let guaranteed = all.iter().all(|c| {
+        let r = &c.resources;
+        let cpu_req = r.requests.cpu_millis.or(r.limits.cpu_millis);
+        let mem_req = r.requests.memory_bytes.or(r.limits.memory_bytes);
+        r.limits.cpu_millis.is_some() && r.limits.memory_bytes.is_some() && cpu_req == r.limits.cpu_millis && mem_req == r.limits.memory_bytes
+    });
+    if guaranteed {
+        "Guaranteed"
+    } else {
+        "Burstable"
+    }
+}
+
+impl Sim {
+    /// The kubelet admits a bound Pod: status appears, probe workers start,
+    /// the sandbox is created.
+    pub(crate) fn kubelet_admit(&mut self, slot: u32) {
+        let now = self.now;
+        let Some(p) = self.pod_rt_mut(slot) else { return };
+        p.admitted_ms = now;
+        p.status.start_time_ms = Some(now);
+        p.recompute(now);
+        let mut ticks = Vec::new();
+        for c in 0..p.cs.len() {
+            for kind in 0..3 {
+                if let Some(probe) = p.probe_of(c, kind) {
+                    ticks.push((now + probe.period_seconds.max(1) as Millis * SECOND_MS, c as u16, kind as u8));
+                }
+            }
+        }
+        self.mark_dirty(slot);
+        self.schedule(now + SANDBOX_MS, slot, What::SandboxReady);
+        for (at, c, probe) in ticks {
+            self.schedule(at, slot, What::ProbeTick { c, probe });
+        }
+    }
+
+    pub(crate) fn on_timer(&mut self, slot: u32, what: What) {
+        let now = self.now;
+        let epoch_ok = |sim: &Sim, c: u16, epoch: u32| {
+            sim.pod_rt(slot).and_then(|p| p.cs.get(c as usize)).is_some_and(|x| x.epoch == epoch)
+        };
+        match what {
+            What::SandboxReady => {
+                let Some(node) = self.pod_rt(slot).and_then(|p| p.node) else { return };
+                let ip = self.allocate_pod_ip(node);
+                let host_ip = self.nodes[node].cfg.internal_ip;
+                let Some(p) = self.pod_rt_mut(slot) else { return };
+                p.sandbox_ready = true;
+                p.status.pod_ip = ip;
+                p.status.host_ip = Some(host_ip);
+                p.set_condition(ConditionType::PodReadyToStartContainers, true, now, None, None);
+                self.sync_pod(slot);
+            }
+            What::Sync => self.sync_pod(slot),
+            What::PullDone { c, epoch } => {
+                if epoch_ok(self, c, epoch) {
+                    self.pull_done(slot, c as usize);
+                }
+            }
+            What::ContainerStart { c, epoch } => {
+                if epoch_ok(self, c, epoch) {
+                    self.start_container(slot, c as usize);
+                }
+            }
+            What::PostStartDone { c, epoch } => {
+                if epoch_ok(self, c, epoch) {
+                    self.post_start_done(slot, c as usize);
+                }
+            }
+            What::ProcessWake { c, epoch } => {
+                if epoch_ok(self, c, epoch) {
+                    self.step_process(slot, c as usize);
+                }
+            }
+            What::AppExit { c, epoch, code, oom } => {
+                if epoch_ok(self, c, epoch) {
+                    let running = self.pod_rt(slot).is_some_and(|p| {
+                        matches!(p.cs[c as usize].stage, Stage::Running | Stage::PostStart | Stage::Stopping)
+                    });
+                    if running {
+                        self.container_exited(slot, c as usize, code, oom);
+                    }
+                }
+            }
+            What::BackoffDone { c, epoch } => {
+                if epoch_ok(self, c, epoch) {
+                    self.backoff_done(slot, c as usize);
+                }
+            }
+            What::PreStopDone { c, epoch } => {
+                if epoch_ok(self, c, epoch) {
+                    if let Some(p) = self.pod_rt_mut(slot) {
+                        p.cs[c as usize].prestop_running_until = None;
+                    }
+                    self.send_sigterm(slot, c as usize);
+                }
+            }
+            What::KillDeadline { c, epoch } => {
+                if epoch_ok(self, c, epoch) {
+                    self.kill_deadline(slot, c as usize);
+                }
+            }
+            What::ProbeTick { c, probe } => self.probe_tick(slot, c as usize, probe as usize),
+        }
+        self.refresh(slot);
+    }
+
+    /// Recomputes status and marks the Pod dirty when it changed.
+    pub(crate) fn refresh(&mut self, slot: u32) {
+        let now = self.now;
+        let Some(p) = self.pod_rt_mut(slot) else { return };
+        let before = p.status.clone();
+        p.recompute(now);
+        if p.status != before {
+            self.mark_dirty(slot);
+        }
+    }
+
+    /// The kubelet's `SyncPod`: decides what to start or restart next
+    /// (`pkg/kubelet/kuberuntime/kuberuntime_manager.go` computePodActions).
+    pub(crate) fn sync_pod(&mut self, slot: u32) {
+        let Some(p) = self.pod_rt(slot) else { return };
+        if p.terminating {
+            self.continue_termination(slot);
+            return;
+        }
+        if p.terminal || !p.sandbox_ready {
+            return;
+        }
+        let policy = p.pod.spec.restart_policy;
+        let n_init = p.n_init;
+        let mut init_done = true;
+        for i in 0..n_init {
+            let Some(p) = self.pod_rt(slot) else { return };
+            let c = &p.cs[i];
+            let initialized = p.initialized_once;
+            if c.is_sidecar {
+                match c.stage {
+                    Stage::Idle => {
+                        self.enqueue_start(slot, i);
+                        init_done = false;
+                        break;
+                    }
+                    Stage::Running => {
+                        if c.status.started != Some(true) && !initialized {
+                            init_done = false;
+                            break;
+                        }
+                    }
+                    Stage::Exited => {
+                        // Sidecars always restart, whatever the Pod's restartPolicy.
+                        self.maybe_restart(slot, i);
+                        if !initialized {
+                            init_done = false;
+                            break;
+                        }
+                    }
+                    _ => {
+                        if !initialized {
+                            init_done = false;
+                            break;
+                        }
+                    }
+                }
+            } else {
+                if initialized {
+                    continue;
+                }
+                match c.stage {
+                    Stage::Exited => {
+                        let code = match &c.status.state {
+                            ContainerState::Terminated(t) => t.exit_code,
+                            _ => 0,
+                        };
+                        if code == 0 {
+                            continue;
+                        }
+                        init_done = false;
+                        if policy == RestartPolicy::Never {
+                            self.pod_failed(slot);
+                            return;
+                        }
+                        self.maybe_restart(slot, i);
+                        break;
+                    }
+                    Stage::Idle => {
+                        self.enqueue_start(slot, i);
+                        init_done = false;
+                        break;
+                    }
+                    _ => {
+                        init_done = false;
+                        break;
+                    }
+                }
+            }
+        }
+        if init_done {
+            if let Some(p) = self.pod_rt_mut(slot) {
+                p.initialized_once = true;
+            }
+            let n = self.pod_rt(slot).map(|p| p.cs.len()).unwrap_or(0);
+            for i in n_init..n {
+                let Some(p) = self.pod_rt(slot) else { return };
+                match p.cs[i].stage {
+                    Stage::Idle => self.enqueue_start(slot, i),
+                    Stage::Exited => {
+                        if self.should_restart(slot, i) {
+                            self.maybe_restart(slot, i);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            // A Pod whose regular containers are all done for good is terminal:
+            // the kubelet stops its sidecars.
+            let Some(p) = self.pod_rt(slot) else { return };
+            let all_done = (n_init..n).all(|i| p.cs[i].stage == Stage::Exited) && n > n_init;
+            if all_done && (n_init..n).all(|i| !self.should_restart(slot, i)) {
+                self.pod_completed(slot);
+                return;
+            }
+        }
+        self.process_start_queue(slot);
+    }
+
+    fn should_restart(&self, slot: u32, c: usize) -> bool {
+        let Some(p) = self.pod_rt(slot) else { return false };
+        let code = match &p.cs[c].status.state {
+            ContainerState::Terminated(t) => t.exit_code,
+            _ => return false,
+        };
+        if p.cs[c].is_sidecar {
+            return true;
+        }
+        match p.pod.spec.restart_policy {
+            RestartPolicy::Always => true,
+            RestartPolicy::OnFailure => code != 0,
+            RestartPolicy::Never => false,
+        }
+    }
+
+    /// Restart now, or wait out the crash back-off (`doBackOff` in
+    /// `kuberuntime_manager.go`): the back-off counts from the container's
+    /// `finishedAt`.
+    fn maybe_restart(&mut self, slot: u32, c: usize) {
+        let now = self.now;
+        let Some(p) = self.pod_rt(slot) else { return };
+        let finished = match &p.cs[c].status.state {
+            ContainerState::Terminated(t) => t.finished_at_ms,
+            _ => now,
+        };
+        if p.cs[c].crash_backoff.in_backoff_since(finished, now) {
+            let backoff = p.cs[c].crash_backoff.current();
+            let pod_name = p.pod.metadata.name.clone();
+            let ns = p.pod.metadata.namespace.clone();
+            let uid = p.server.uid.clone();
+            let cname = p.cs[c].name.clone();
+            let fp = p.field_path(c);
+            let epoch = p.cs[c].epoch;
+            if let Some(p) = self.pod_rt_mut(slot) {
+                let cr = &mut p.cs[c];
+                cr.stage = Stage::CrashBackOff;
+                let last = std::mem::replace(&mut cr.status.state, ContainerState::waiting("CrashLoopBackOff"));
+                cr.status.last_state = Some(last);
+                cr.status.state = ContainerState::Waiting(Waiting {
+                    reason: "CrashLoopBackOff".into(),
+                    message: Some(format!(
+                        "back-off {} restarting failed container={cname} pod={pod_name}_{ns}({uid})",
+                        go_duration(backoff)
+                    )),
+                });
+            }
+            self.record(
+                slot,
+                Some(fp),
+                EventType::Warning,
+                "BackOff",
+                format!("Back-off restarting failed container {cname} in pod {pod_name}_{ns}({uid})"),
+                "kubelet",
+            );
+            self.schedule(finished + backoff, slot, What::BackoffDone { c: c as u16, epoch });
+        } else {
+            if let Some(p) = self.pod_rt_mut(slot) {
+                p.cs[c].crash_backoff.next(now);
+            }
+            self.enqueue_start(slot, c);
+        }
+    }
+
+    fn backoff_done(&mut self, slot: u32, c: usize) {
+        let now = self.now;
+        let Some(p) = self.pod_rt_mut(slot) else { return };
+        if p.terminating || p.terminal {
+            return;
+        }
+        match p.cs[c].stage {
+            Stage::CrashBackOff => {
+                p.cs[c].crash_backoff.next(now);
+                self.enqueue_start(slot, c);
+                self.process_start_queue(slot);
+            }
+            Stage::PullFailed => {
+                // The sync after a failed pull finds the image in back-off
+                // (`image_manager.go`: ImagePullBackOff, "Back-off pulling image").
+                let image = p.spec_of(c).image;
+                let fp = p.field_path(c);
+                let epoch = p.cs[c].epoch;
+                let retry_at = p.cs[c].pull_failed_at + p.cs[c].pull_backoff.current();
+                p.cs[c].stage = Stage::PullBackOff;
+                let msg = format!("Back-off pulling image \"{image}\"");
+                p.cs[c].status.state = ContainerState::Waiting(Waiting { reason: "ImagePullBackOff".into(), message: Some(msg.clone()) });
+                self.record(slot, Some(fp.clone()), EventType::Normal, "BackOff", msg, "kubelet");
+                self.record(slot, Some(fp), EventType::Warning, "Failed", "Error: ImagePullBackOff".into(), "kubelet");
+                self.schedule(retry_at, slot, What::BackoffDone { c: c as u16, epoch });
+            }
+            Stage::PullBackOff => {
+                self.enqueue_start(slot, c);
+                self.process_start_queue(slot);
+            }
+            _ => {}
+        }
+    }
+
+    fn enqueue_start(&mut self, slot: u32, c: usize) {
+        if let Some(p) = self.pod_rt_mut(slot) {
+            if !p.start_queue.contains(&c) && p.starting != Some(c) {
+                p.cs[c].stage = Stage::Queued;
+                p.start_queue.push_back(c);
+            }
+        }
+    }
+
+
+    /// The kubelet starts containers one after another within a sync, each
+    /// start including its image pull and postStart hook.
+    fn process_start_queue(&mut self, slot: u32) {
+        loop {
+            let Some(p) = self.pod_rt_mut(slot) else { return };
+            if p.starting.is_some() || p.terminating || p.terminal {
+                return;
+            }
+            let Some(c) = p.start_queue.pop_front() else { return };
+            p.starting = Some(c);
+            if self.begin_start(slot, c) {
+                return;
+            }
+            // The start failed at once: go on with the next container.
+            if let Some(p) = self.pod_rt_mut(slot) {
+                p.starting = None;
+            }
+        }
+    }
+
+    /// Image handling (`pkg/kubelet/images/image_manager.go` EnsureImageExists).
+    /// Returns false when the start failed at once.
+    fn begin_start(&mut self, slot: u32, c: usize) -> bool {
+        let now = self.now;
+        let Some(p) = self.pod_rt(slot) else { return false };
+        let spec = p.spec_of(c);
+        let fp = p.field_path(c);
+        let epoch = p.cs[c].epoch;
+        let node = match p.node {
+            Some(n) => n,
+            None => return false,
+        };
+        let info = match images::lookup(&spec.image) {
+            Err(PullError::InvalidName(msg)) => {
+                if let Some(p) = self.pod_rt_mut(slot) {
+                    p.cs[c].stage = Stage::Done;
+                    p.cs[c].status.state = ContainerState::Waiting(Waiting { reason: "InvalidImageName".into(), message: Some(msg.clone()) });
+                }
+                self.record(slot, Some(fp.clone()), EventType::Warning, "InspectFailed", msg, "kubelet");
+                self.record(slot, Some(fp), EventType::Warning, "Failed", "Error: InvalidImageName".into(), "kubelet");
+                return false;
+            }
+            Err(PullError::NotFound(msg)) => Err(msg),
+            Ok(info) => Ok(info),
+        };
+        let reference = match &info {
+            Ok(i) => format!("{}:{}", i.repository, i.tag),
+            Err(_) => spec.image.clone(),
+        };
+        let present = info.is_ok() && self.nodes[node].images.contains(&reference);
+        if let (Ok(i), true) = (&info, present) {
+            if spec.image_pull_policy != crate::core::api::PullPolicy::Always {
+                let image = i.clone();
+                if let Some(p) = self.pod_rt_mut(slot) {
+                    p.cs[c].image = Some(image);
+                    p.cs[c].stage = Stage::Creating;
+                }
+                self.record(
+                    slot,
+                    Some(fp),
+                    EventType::Normal,
+                    "Pulled",
+                    format!("Container image \"{}\" already present on machine", spec.image),
+                    "kubelet",
+                );
+                self.schedule(now + CREATE_MS, slot, What::ContainerStart { c: c as u16, epoch });
+                return true;
+            }
+        }
+        if spec.image_pull_policy == crate::core::api::PullPolicy::Never && !present {
+            let msg = format!("Container image \"{}\" is not present with pull policy of Never", spec.image);
+            if let Some(p) = self.pod_rt_mut(slot) {
+                p.cs[c].stage = Stage::PullFailed;
+                p.cs[c].status.state = ContainerState::Waiting(Waiting { reason: "ErrImageNeverPull".into(), message: Some(msg.clone()) });
+            }
+            self.record(slot, Some(fp.clone()), EventType::Warning, "ErrImageNeverPull", msg, "kubelet");
+            self.record(slot, Some(fp), EventType::Warning, "Failed", "Error: ErrImageNeverPull".into(), "kubelet");
+            if let Some(p) = self.pod_rt_mut(slot) {
+                p.cs[c].pull_backoff.next(now);
+                p.cs[c].pull_failed_at = now;
+            }
+            self.schedule(now + SYNC_LAG_MS, slot, What::BackoffDone { c: c as u16, epoch });
+            return false;
+        }
+        self.record(slot, Some(fp), EventType::Normal, "Pulling", format!("Pulling image \"{}\"", spec.image), "kubelet");
+        let duration = match &info {
+            Ok(i) if present => 400 + i.size_bytes / 250_000,
+            Ok(i) => images::pull_ms(i.size_bytes),
+            Err(_) => PULL_FAIL_MS,
+        };
+        if let Some(p) = self.pod_rt_mut(slot) {
+            p.cs[c].stage = Stage::Pulling;
+            p.cs[c].image = info.as_ref().ok().cloned();
+            p.cs[c].pull_started = now;
+        }
+        self.schedule(now + duration, slot, What::PullDone { c: c as u16, epoch });
+        true
+    }
+
+    fn pull_done(&mut self, slot: u32, c: usize) {
+        let now = self.now;
+        let Some(p) = self.pod_rt(slot) else { return };
+        if p.cs[c].stage != Stage::Pulling {
+            return;
+        }
+        let spec = p.spec_of(c);
+        let fp = p.field_path(c);
+        let epoch = p.cs[c].epoch;
+        let took = now - p.cs[c].pull_started;
+        let node = p.node.unwrap_or(0);
+        match p.cs[c].image.clone() {
+            Some(info) => {
+                let reference = format!("{}:{}", info.repository, info.tag);
+                if !self.nodes[node].images.contains(&reference) {
+                    self.nodes[node].images.push(reference);
+                }
+                self.record(
+                    slot,
+                    Some(fp),
+                    EventType::Normal,
+                    "Pulled",
+                    format!(
+                        "Successfully pulled image \"{}\" in {} ({} including waiting). Image size: {} bytes.",
+                        spec.image,
+                        go_duration(took),
+                        go_duration(took),
+                        info.size_bytes
+                    ),
+                    "kubelet",
+                );
+                if let Some(p) = self.pod_rt_mut(slot) {
+                    p.cs[c].stage = Stage::Creating;
+                }
+                self.schedule(now + CREATE_MS, slot, What::ContainerStart { c: c as u16, epoch });
+            }
+            None => {
+                let msg = match images::lookup(&spec.image) {
+                    Err(PullError::NotFound(m)) | Err(PullError::InvalidName(m)) => m,
+                    Ok(_) => "not found".into(),
+                };
+                let full = format!("Failed to pull image \"{}\": {msg}", spec.image);
+                if let Some(p) = self.pod_rt_mut(slot) {
+                    let cr = &mut p.cs[c];
+                    cr.stage = Stage::PullFailed;
+                    cr.pull_backoff.next(now);
+                    cr.status.state = ContainerState::Waiting(Waiting { reason: "ErrImagePull".into(), message: Some(full.clone()) });
+                    p.starting = None;
+                }
+                self.record(slot, Some(fp.clone()), EventType::Warning, "Failed", full, "kubelet");
+                self.record(slot, Some(fp), EventType::Warning, "Failed", "Error: ErrImagePull".into(), "kubelet");
+                // The next sync finds the image in back-off.
+                if let Some(p) = self.pod_rt_mut(slot) {
+                    p.cs[c].pull_failed_at = now;
+                }
+                self.schedule(now + SYNC_LAG_MS, slot, What::BackoffDone { c: c as u16, epoch });
+                self.process_start_queue(slot);
+            }
+        }
+    }
+
+    /// Create and start (`startContainer` in `kuberuntime_container.go`).
+    fn start_container(&mut self, slot: u32, c: usize) {
+        let now = self.now;
+        let Some(p) = self.pod_rt(slot) else { return };
+        if p.cs[c].stage != Stage::Creating || p.terminating {
+            return;
+        }
+        let spec = p.spec_of(c);
+        let fp = p.field_path(c);
+        let info = p.cs[c].image.clone();
+        let ns = p.pod.metadata.namespace.clone();
+        let pod_name = p.pod.metadata.name.clone();
+        let env_vars: Vec<(String, String)> = spec
+            .env
+            .iter()
+            .filter_map(|e| e.value.clone().map(|v| (e.name.clone(), v)))
+            .chain([
+                ("HOSTNAME".to_string(), pod_name.clone()),
+                ("KUBERNETES_SERVICE_HOST".to_string(), "10.96.0.1".to_string()),
+                ("KUBERNETES_SERVICE_PORT".to_string(), "443".to_string()),
+                ("PATH".to_string(), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string()),
+            ])
+            .collect();
+        let argv = effective_argv(&spec, info.as_ref());
+        let container_id = format!("containerd://{}", self.rng_ids.hex(64));
+        let image_id = info
+            .as_ref()
+            .map(|i| format!("{}@sha256:{}", i.repository, digest_of(&format!("{}:{}", i.repository, i.tag))))
+            .unwrap_or_default();
+        let image_name = info.as_ref().map(|i| format!("{}:{}", i.repository, i.tag)).unwrap_or(spec.image.clone());
+        let has_post_start = spec.lifecycle.post_start.is_some();
+        {
+            let Some(p) = self.pod_rt_mut(slot) else { return };
+            let cr = &mut p.cs[c];
+            if cr.created_once {
+                cr.status.restart_count += 1;
+            }
+            // The previous run becomes lastState when the new container is created.
+            if let ContainerState::Terminated(_) = cr.status.state {
+                cr.status.last_state = Some(cr.status.state.clone());
+            }
+            cr.created_once = true;
+            cr.epoch += 1;
+            cr.status.container_id = container_id;
+            cr.status.image_id = image_id;
+            cr.status.image = image_name;
+            cr.started_ms = now;
+            cr.files = env::initial_files(&ns, &pod_name, info.as_ref());
+            cr.broken = false;
+            cr.stage = if has_post_start { Stage::PostStart } else { Stage::Running };
+            if !has_post_start {
+                cr.status.state = ContainerState::Running { started_at_ms: now };
+            }
+        }
+        self.record(slot, Some(fp.clone()), EventType::Normal, "Created", format!("Created container: {}", spec.name), "kubelet");
+        self.record(slot, Some(fp.clone()), EventType::Normal, "Started", format!("Started container {}", spec.name), "kubelet");
+        let epoch = self.pod_rt(slot).map(|p| p.cs[c].epoch).unwrap_or(0);
+        // The main process.
+        match shell::from_argv(&argv) {
+            Ok(script) => {
+                let mut process = Process::new(Arc::new(script), env_vars);
+                process.set_pid1(true);
+                if let Some(p) = self.pod_rt_mut(slot) {
+                    p.cs[c].proc = Some(process);
+                }
+                self.step_process(slot, c);
+            }
+            Err(e) => {
+                let text = e.to_string();
+                self.note(format!("{pod_name}/{}: {text}", spec.name));
+                if let Some(p) = self.pod_rt_mut(slot) {
+                    p.cs[c].files.log(&text);
+                }
+                self.schedule(now, slot, What::AppExit { c: c as u16, epoch, code: 2, oom: false });
+            }
+        }
+        // Simulation knobs.
+        if let Some(secs) = self.pod_rt(slot).and_then(|p| p.knob(c, "crash-after-seconds")).and_then(|s| s.parse::<f64>().ok()) {
+            let at = now + (secs.max(0.0) * 1000.0) as Millis;
+            self.schedule(at, slot, What::AppExit { c: c as u16, epoch, code: 1, oom: false });
+        }
+        self.check_memory(slot, c);
+        // The status update after start triggers a readiness probe run
+        // (`prober_manager.go` UpdatePodStatus → manualTriggerCh).
+        if self.pod_rt(slot).is_some_and(|p| p.has_probe(c, 2)) {
+            self.schedule(now + SYNC_LAG_MS, slot, What::ProbeTick { c: c as u16, probe: 3 });
+        }
+        if has_post_start {
+            self.run_post_start(slot, c);
+        } else {
+            self.start_finished(slot, c);
+        }
+    }
+
+    fn start_finished(&mut self, slot: u32, c: usize) {
+        if let Some(p) = self.pod_rt_mut(slot) {
+            if p.starting == Some(c) {
+                p.starting = None;
+            }
+        }
+        self.process_start_queue(slot);
+        // A started sidecar lets the next init container go.
+        let is_init = self.pod_rt(slot).is_some_and(|p| p.cs[c].is_init);
+        if is_init {
+            self.schedule(self.now, slot, What::Sync);
+        }
+    }
+
+    fn run_post_start(&mut self, slot: u32, c: usize) {
+        let now = self.now;
+        let Some(p) = self.pod_rt(slot) else { return };
+        let Some(handler) = p.spec_of(c).lifecycle.post_start.clone() else { return };
+        let epoch = p.cs[c].epoch;
+        let (ok, duration) = self.run_handler(slot, c, &handler, 30 * MINUTE_MS);
+        if let Some(p) = self.pod_rt_mut(slot) {
+            p.cs[c].post_start_ok = ok;
+        }
+        self.schedule(now + duration, slot, What::PostStartDone { c: c as u16, epoch });
+    }
+
+    fn post_start_done(&mut self, slot: u32, c: usize) {
+        let Some(p) = self.pod_rt(slot) else { return };
+        if p.cs[c].stage != Stage::PostStart {
+            return;
+        }
+        let ok = p.cs[c].post_start_ok;
+        let started = p.cs[c].started_ms;
+        let fp = p.field_path(c);
+        let name = p.cs[c].name.clone();
+        if let Some(p) = self.pod_rt_mut(slot) {
+            p.cs[c].stage = Stage::Running;
+            p.cs[c].status.state = ContainerState::Running { started_at_ms: started };
+        }
+        if !ok {
+            self.record(slot, Some(fp), EventType::Warning, "FailedPostStartHook", "PostStartHook failed".into(), "kubelet");
+            let grace = self.pod_rt(slot).map(|p| p.pod.spec.termination_grace_period_seconds).unwrap_or(30);
+            self.kill_container(slot, c, format!("FailedPostStartHook"), grace, false);
+            let _ = name;
+        }
+        self.start_finished(slot, c);
+    }
+
+    /// Runs a hook or probe handler in the container. Returns (success, duration).
+    pub(crate) fn run_handler(&mut self, slot: u32, c: usize, handler: &Handler, timeout_ms: Millis) -> (bool, Millis) {
+        let now = self.now;
+        match handler {
+            Handler::Exec { command } => {
+                let mut e = env::CEnv::new(self, slot, c);
+                let r = shell::exec_probe(command, now, &mut e, timeout_ms);
+                (r.exit_code == 0 && !r.timed_out, r.duration_ms.min(timeout_ms))
+            }
+            Handler::Sleep { seconds } => (true, (*seconds).max(0) as Millis * SECOND_MS),
+            Handler::HttpGet { .. } | Handler::TcpSocket { .. } | Handler::Grpc { .. } => {
+                let (ok, _msg) = env::probe_network(self, slot, c, handler, timeout_ms);
+                (ok, 0)
+            }
+        }
+    }
+
+    pub(crate) fn step_process(&mut self, slot: u32, c: usize) {
+        let now = self.now;
+        let Some(p) = self.pod_rt_mut(slot) else { return };
+        let Some(mut process) = p.cs[c].proc.take() else { return };
+        let epoch = p.cs[c].epoch;
+        let step = {
+            let mut e = env::CEnv::new(self, slot, c);
+            process.step(now, &mut e)
+        };
+        self.after_step(slot, c, epoch, process, step);
+    }
+
+    fn after_step(&mut self, slot: u32, c: usize, epoch: u32, process: Process, step: Step) {
+        let still_same = self.pod_rt(slot).is_some_and(|p| p.cs[c].epoch == epoch);
+        if !still_same {
+            return;
+        }
+        match step {
+            Step::SleepUntil(t) => {
+                if let Some(p) = self.pod_rt_mut(slot) {
+                    p.cs[c].proc = Some(process);
+                }
+                self.schedule(t, slot, What::ProcessWake { c: c as u16, epoch });
+            }
+            Step::Blocked => {
+                if let Some(p) = self.pod_rt_mut(slot) {
+                    p.cs[c].proc = Some(process);
+                }
+            }
+            Step::Exited(code) => {
+                self.container_exited(slot, c, code, false);
+            }
+        }
+    }
+
+    /// The container's process ended (`Terminated` with the runtime's reason).
+    pub(crate) fn container_exited(&mut self, slot: u32, c: usize, code: i32, oom: bool) {
+        let now = self.now;
+        let Some(p) = self.pod_rt_mut(slot) else { return };
+        let cr = &mut p.cs[c];
+        if matches!(cr.stage, Stage::Exited | Stage::Done | Stage::CrashBackOff) {
+            return;
+        }
+        let reason = if oom {
+            "OOMKilled"
+        } else if code == 0 {
+            "Completed"
+        } else {
+            "Error"
+        };
+        cr.status.state = ContainerState::Terminated(Terminated {
+            exit_code: code,
+            reason: reason.to_string(),
+            message: None,
+            signal: None,
+            started_at_ms: cr.started_ms,
+            finished_at_ms: now,
+            container_id: cr.status.container_id.clone(),
+        });
+        cr.stage = Stage::Exited;
+        cr.epoch += 1;
+        cr.proc = None;
+        cr.app = None;
+        cr.prestop_running_until = None;
+        cr.deadline_extended = false;
+        if p.starting == Some(c) {
+            p.starting = None;
+        }
+        let terminating = p.terminating;
+        if terminating {
+            self.continue_termination(slot);
+        } else {
+            self.schedule(now + SYNC_LAG_MS, slot, What::Sync);
+        }
+    }
+
+    /// Kills a container (`killContainer` in `kuberuntime_container.go`):
+    /// the Killing event, the preStop hook, SIGTERM, SIGKILL at the deadline.
+    pub(crate) fn kill_container(&mut self, slot: u32, c: usize, message: String, grace_s: i64, _deleting: bool) {
+        let now = self.now;
+        let Some(p) = self.pod_rt(slot) else { return };
+        let stage = p.cs[c].stage;
+        if !matches!(stage, Stage::Running | Stage::PostStart) {
+            return;
+        }
+        let fp = p.field_path(c);
+        let pre_stop = p.spec_of(c).lifecycle.pre_stop.clone();
+        let epoch = p.cs[c].epoch;
+        let grace_ms = grace_s.max(0) as Millis * SECOND_MS;
+        self.record(slot, Some(fp), EventType::Normal, "Killing", message, "kubelet");
+        if let Some(p) = self.pod_rt_mut(slot) {
+            p.cs[c].stage = Stage::Stopping;
+            p.cs[c].kill_grace_ms = grace_ms;
+            p.cs[c].deadline_extended = false;
+        }
+        self.schedule(now + grace_ms, slot, What::KillDeadline { c: c as u16, epoch });
+        match pre_stop {
+            Some(handler) => {
+                let (_ok, duration) = self.run_handler(slot, c, &handler, grace_ms + PRESTOP_EXTENSION_MS);
+                if let Some(p) = self.pod_rt_mut(slot) {
+                    p.cs[c].prestop_running_until = Some(now + duration);
+                }
+                self.schedule(now + duration, slot, What::PreStopDone { c: c as u16, epoch });
+            }
+            None => self.send_sigterm(slot, c),
+        }
+    }
+
+    fn send_sigterm(&mut self, slot: u32, c: usize) {
+        let now = self.now;
+        let Some(p) = self.pod_rt_mut(slot) else { return };
+        if p.cs[c].stage != Stage::Stopping {
+            return;
+        }
+        if p.knob(c, "ignore-sigterm") == Some("true") {
+            return;
+        }
+        let epoch = p.cs[c].epoch;
+        let Some(mut process) = p.cs[c].proc.take() else { return };
+        let step = {
+            let mut e = env::CEnv::new(self, slot, c);
+            process.sigterm(now, &mut e)
+        };
+        self.after_step(slot, c, epoch, process, step);
+    }
+
+    fn kill_deadline(&mut self, slot: u32, c: usize) {
+        let now = self.now;
+        let Some(p) = self.pod_rt_mut(slot) else { return };
+        if p.cs[c].stage != Stage::Stopping {
+            return;
+        }
+        let epoch = p.cs[c].epoch;
+        if p.cs[c].prestop_running_until.is_some_and(|t| t > now) && !p.cs[c].deadline_extended {
+            p.cs[c].deadline_extended = true;
+            self.schedule(now + PRESTOP_EXTENSION_MS, slot, What::KillDeadline { c: c as u16, epoch });
+            return;
+        }
+        // SIGKILL.
+        self.container_exited(slot, c, 137, false);
+    }
+
+    /// The `kill` action: the process dies now.
+    pub(crate) fn kill_process(&mut self, slot: u32, c: usize, code: i32) {
+        let running = self
+            .pod_rt(slot)
+            .is_some_and(|p| matches!(p.cs[c].stage, Stage::Running | Stage::PostStart | Stage::Stopping));
+        if running {
+            self.container_exited(slot, c, code, false);
+            self.refresh(slot);
+        }
+    }
+
+    pub(crate) fn set_broken(&mut self, slot: u32, c: usize, broken: bool) {
+        if let Some(p) = self.pod_rt_mut(slot) {
+            p.cs[c].broken = broken;
+        }
+    }
+
+    /// OOM: a container whose memory use exceeds its limit is killed by the
+    /// kernel's OOM killer (exit 137, reason OOMKilled).
+    pub(crate) fn check_memory(&mut self, slot: u32, c: usize) {
+        let now = self.now;
+        let Some(p) = self.pod_rt(slot) else { return };
+        let spec = p.spec_of(c);
+        let Some(limit) = spec.resources.limits.memory_bytes else { return };
+        let knob = p.knob(c, "memory-mi").and_then(|s| s.parse::<i64>().ok()).map(|mi| mi << 20);
+        let used = knob.or(p.cs[c].memory_bytes);
+        let epoch = p.cs[c].epoch;
+        if let Some(used) = used {
+            if used > limit {
+                // The allocation takes a moment before the kernel steps in.
+                self.schedule(now + 300, slot, What::AppExit { c: c as u16, epoch, code: 137, oom: true });
+            }
+        }
+    }
+
+    // ---- probes ----------------------------------------------------------
+
+    fn probe_tick(&mut self, slot: u32, c: usize, kind: usize) {
+        let now = self.now;
+        let manual = kind == 3;
+        let kind = kind.min(2);
+        let Some(p) = self.pod_rt(slot) else { return };
+        let Some(probe) = p.probe_of(c, kind) else { return };
+        if p.terminal {
+            return;
+        }
+        if !manual {
+            self.schedule(now + probe.period_seconds.max(1) as Millis * SECOND_MS, slot, What::ProbeTick { c: c as u16, probe: kind as u8 });
+        }
+        let Some(p) = self.pod_rt_mut(slot) else { return };
+        let cr = &mut p.cs[c];
+        if !matches!(cr.stage, Stage::Running | Stage::Stopping) || !cr.status.state.is_running() {
+            return;
+        }
+        // A new container: reset the worker (`worker.go` doProbe).
+        if cr.probes[kind].container_id != cr.status.container_id {
+            cr.probes[kind] = ProbeRt {
+                container_id: cr.status.container_id.clone(),
+                last_ok: None,
+                run: 0,
+                on_hold: false,
+                result: match kind {
+                    1 => Some(true),
+                    2 => Some(false),
+                    _ => None,
+                },
+            };
+        }
+        if cr.probes[kind].on_hold {
+            return;
+        }
+        let startup_passed = cr.probes[0].result == Some(true);
+        let has_startup = p.has_probe(c, 0);
+        let cr = &p.cs[c];
+        if kind == 0 && startup_passed {
+            return;
+        }
+        if kind != 0 && has_startup && !startup_passed {
+            return;
+        }
+        if now.saturating_sub(cr.started_ms) < probe.initial_delay_seconds.max(0) as Millis * SECOND_MS {
+            return;
+        }
+        // Liveness and startup probes stop once the container is being killed.
+        if kind != 2 && cr.stage == Stage::Stopping {
+            return;
+        }
+        let (ok, message) = env::run_probe(self, slot, c, &probe);
+        let Some(p) = self.pod_rt(slot) else { return };
+        let fp = p.field_path(c);
+        let cname = p.cs[c].name.clone();
+        let grace = probe.termination_grace_period_seconds.unwrap_or(p.pod.spec.termination_grace_period_seconds);
+        if !ok {
+            self.record(
+                slot,
+                Some(fp.clone()),
+                EventType::Warning,
+                "Unhealthy",
+                format!("{} probe failed: {}", PROBE_NAMES[kind], message),
+                "kubelet",
+            );
+        }
+        let Some(p) = self.pod_rt_mut(slot) else { return };
+        let w = &mut p.cs[c].probes[kind];
+        if w.last_ok == Some(ok) {
+            w.run += 1;
+        } else {
+            w.last_ok = Some(ok);
+            w.run = 1;
+        }
+        if (!ok && w.run < probe.failure_threshold) || (ok && w.run < probe.success_threshold) {
+            return;
+        }
+        w.result = Some(ok);
+        if !ok && kind != 2 {
+            w.on_hold = true;
+            w.run = 0;
+            let what = if kind == 1 { "liveness" } else { "startup" };
+            self.kill_container(slot, c, format!("Container {cname} failed {what} probe, will be restarted"), grace, false);
+        }
+        self.refresh(slot);
+    }
+
+    // ---- termination -----------------------------------------------------
+
+    /// `kubectl delete pod`: the API server sets deletionTimestamp, the
+    /// kubelet kills the containers within the grace period, then the Pod
+    /// object is removed.
+    pub(crate) fn delete_pod(&mut self, ns: &str, name: &str, grace: Option<i64>) -> Result<(), super::ActionError> {
+        let now = self.now;
+        let slot = *self
+            .pod_index
+            .get(&(ns.to_string(), name.to_string()))
+            .ok_or_else(|| super::ActionError(format!("pods \"{name}\" not found")))?;
+        let Some(p) = self.pod_rt_mut(slot) else { return Ok(()) };
+        if p.server.deletion_ms.is_some() {
+            return Ok(());
+        }
+        // kubectl turns --grace-period=0 (without --force) into 1.
+        let grace = grace.unwrap_or(p.pod.spec.termination_grace_period_seconds).max(1);
+        p.server.deletion_ms = Some(now + grace as Millis * SECOND_MS);
+        p.server.deletion_grace_period_seconds = Some(grace);
+        if p.node.is_none() {
+            // No kubelet owns it: the API server deletes it at once.
+            self.remove_pod(slot);
+            return Ok(());
+        }
+        p.terminating = true;
+        p.start_queue.clear();
+        self.mark_dirty(slot);
+        self.flush();
+        self.continue_termination(slot);
+        Ok(())
+    }
+
+    /// Stops what is still running: regular containers first, then sidecars
+    /// in reverse order (kubernetes.io "Sidecar containers"); when nothing is
+    /// left, the Pod object is removed.
+    fn continue_termination(&mut self, slot: u32) {
+        let now = self.now;
+        let Some(p) = self.pod_rt(slot) else { return };
+        let deadline = p.server.deletion_ms.unwrap_or(now);
+        let remaining_s = (deadline.saturating_sub(now).div_ceil(SECOND_MS)) as i64;
+        let n = p.cs.len();
+        let n_init = p.n_init;
+        let live = |p: &PodRt, i: usize| matches!(p.cs[i].stage, Stage::Running | Stage::PostStart | Stage::Stopping);
+        let regular_live: Vec<usize> = (0..n).filter(|&i| (!p.cs[i].is_init || !p.cs[i].is_sidecar) && live(p, i)).collect();
+        let mut to_kill: Vec<usize> = regular_live.iter().copied().filter(|&i| p.cs[i].stage != Stage::Stopping).collect();
+        if regular_live.is_empty() {
+            // Sidecars, last started first stopped.
+            let sidecars: Vec<usize> = (0..n_init).rev().filter(|&i| p.cs[i].is_sidecar && live(p, i)).collect();
+            if let Some(&first) = sidecars.first() {
+                if p.cs[first].stage != Stage::Stopping {
+                    to_kill.push(first);
+                }
+            }
+            if sidecars.is_empty() {
+                self.finish_pod(slot);
+                return;
+            }
+        }
+        for c in to_kill {
+            let name = self.pod_rt(slot).map(|p| p.cs[c].name.clone()).unwrap_or_default();
+            self.kill_container(slot, c, format!("Stopping container {name}"), remaining_s.max(0), true);
+        }
+        // Containers that never started will not start now.
+        if let Some(p) = self.pod_rt_mut(slot) {
+            for cr in p.cs.iter_mut() {
+                if matches!(cr.stage, Stage::Idle | Stage::Queued | Stage::Pulling | Stage::PullFailed | Stage::PullBackOff | Stage::Creating | Stage::CrashBackOff) {
+                    cr.stage = Stage::Done;
+                    cr.epoch += 1;
+                }
+            }
+        }
+    }
+
+    /// Everything has stopped: report the final status and remove the Pod.
+    fn finish_pod(&mut self, slot: u32) {
+        let now = self.now;
+        if let Some(p) = self.pod_rt_mut(slot) {
+            p.terminal = true;
+            p.recompute(now);
+            p.set_condition(ConditionType::PodReadyToStartContainers, false, now, None, None);
+        }
+        self.mark_dirty(slot);
+        self.update_endpoints();
+        self.flush();
+        self.remove_pod(slot);
+    }
+
+    /// restartPolicy Never and an init container failed: the Pod fails.
+    fn pod_failed(&mut self, slot: u32) {
+        self.pod_completed(slot);
+    }
+
+    /// The Pod reached a terminal phase: stop sidecars, release the sandbox.
+    fn pod_completed(&mut self, slot: u32) {
+        let now = self.now;
+        let Some(p) = self.pod_rt_mut(slot) else { return };
+        if p.terminal {
+            return;
+        }
+        p.terminal = true;
+        p.start_queue.clear();
+        let grace = p.pod.spec.termination_grace_period_seconds;
+        let sidecars: Vec<(usize, String)> = (0..p.n_init)
+            .rev()
+            .filter(|&i| p.cs[i].is_sidecar && matches!(p.cs[i].stage, Stage::Running | Stage::PostStart))
+            .map(|i| (i, p.cs[i].name.clone()))
+            .collect();
+        for (c, name) in sidecars {
+            // kill_container requires a live stage; terminal is set so the sync stops restarting it.
+            self.kill_container(slot, c, format!("Stopping container {name}"), grace, true);
+        }
+        if let Some(p) = self.pod_rt_mut(slot) {
+            for cr in p.cs.iter_mut() {
+                if matches!(cr.stage, Stage::Idle | Stage::Queued | Stage::Pulling | Stage::PullFailed | Stage::PullBackOff | Stage::Creating | Stage::CrashBackOff) {
+                    cr.stage = Stage::Done;
+                    cr.epoch += 1;
+                }
+            }
+            p.recompute(now);
+            p.set_condition(ConditionType::PodReadyToStartContainers, false, now, None, None);
+        }
+        self.mark_dirty(slot);
+    }
+}
+
+/// The command the runtime runs: `command` replaces the image ENTRYPOINT and
+/// drops its CMD; `args` alone replaces CMD (kubernetes.io "Define a Command
+/// and Arguments for a Container").
+pub fn effective_argv(spec: &Container, image: Option<&ImageInfo>) -> Vec<String> {
+    let (entry, cmd) = match image {
+        Some(i) => (i.entrypoint.clone(), i.cmd.clone()),
+        None => (vec![], vec![]),
+    };
+    match (spec.command.is_empty(), spec.args.is_empty()) {
+        (false, _) => spec.command.iter().chain(spec.args.iter()).cloned().collect(),
+        (true, false) => entry.into_iter().chain(spec.args.iter().cloned()).collect(),
+        (true, true) => entry.into_iter().chain(cmd).collect(),
+    }
+}
+
+/// A stable, made-up 64-hex digest for an image reference.
+fn digest_of(reference: &str) -> String {
+    let mut out = String::with_capacity(64);
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for round in 0..4u8 {
+        for b in reference.bytes().chain([round]) {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        out.push_str(&format!("{h:016x}"));
+    }
+    out
+}

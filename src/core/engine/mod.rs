@@ -1,0 +1,980 @@
+//! The simulation engine: a deterministic, sans-IO model of the control plane
+//! and the kubelet driving Pods.
+//!
+//! The engine never reads a clock. Callers pass time in and drain outputs:
+//!
+//! ```
+//! use podplay::core::engine::{Sim, SimConfig};
+//! use podplay::core::manifest::parse_manifests;
+//! let parsed = parse_manifests("apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers: [{name: web, image: nginx:1.27}]\n");
+//! let mut sim = Sim::new(SimConfig::default());
+//! sim.apply(parsed.objects);
+//! while let Some(t) = sim.next_deadline() {
+//!     if t > 60_000 { break; }
+//!     sim.advance_to(t);
+//!     while let Some(out) = sim.poll_output() { let _ = out; }
+//! }
+//! assert!(sim.pod("default", "web").unwrap().status.is_ready());
+//! ```
+//!
+//! Timers are data (`Timer`), kept in one binary heap ordered by (time,
+//! sequence), so equal-time timers fire in the order they were set. Every
+//! random choice (names, UIDs, IPs) comes from streams derived from the seed.
+
+pub mod action;
+mod env;
+pub mod images;
+mod kubelet;
+
+use crate::core::api::{Object, Pod, Service};
+use crate::core::rng::Rng;
+use crate::core::status::*;
+use crate::core::time::Millis;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, HashMap, VecDeque};
+use std::net::Ipv4Addr;
+use std::sync::Arc;
+
+pub use action::{parse_action, Action};
+use kubelet::PodRt;
+
+/// The most objects the engine holds at once; applies past it are refused.
+pub const MAX_PODS: usize = 20_000;
+/// The most timers processed by one `advance_to` call before it stops early
+/// (a guard against runaway schedules; a caller simply calls again).
+pub const MAX_STEPS_PER_ADVANCE: u64 = 50_000_000;
+
+/// A node of the simulated cluster.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeConfig {
+    pub name: String,
+    pub cpu_millis: i64,
+    pub memory_bytes: i64,
+    pub max_pods: u32,
+    /// The node's Pod CIDR, a /24 (`10.244.1.0/24` → `[10, 244, 1, 0]`).
+    pub pod_cidr: Ipv4Addr,
+    pub internal_ip: Ipv4Addr,
+    pub labels: BTreeMap<String, String>,
+}
+
+impl NodeConfig {
+    /// A node like a kind worker: 4 CPUs, 8 GiB, 110 Pods.
+    pub fn worker(index: u8) -> NodeConfig {
+        let name = format!("node-{index}");
+        let mut labels = BTreeMap::new();
+        labels.insert("kubernetes.io/hostname".to_string(), name.clone());
+        labels.insert("kubernetes.io/os".to_string(), "linux".to_string());
+        labels.insert("kubernetes.io/arch".to_string(), "amd64".to_string());
+        NodeConfig {
+            name,
+            cpu_millis: 4000,
+            memory_bytes: 8 << 30,
+            max_pods: 110,
+            pod_cidr: Ipv4Addr::new(10, 244, index, 0),
+            internal_ip: Ipv4Addr::new(172, 18, 0, index + 1),
+            labels,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SimConfig {
+    pub seed: u64,
+    pub nodes: Vec<NodeConfig>,
+}
+
+impl Default for SimConfig {
+    /// Seed 1 and three worker nodes.
+    fn default() -> Self {
+        SimConfig { seed: 1, nodes: (1..=3).map(NodeConfig::worker).collect() }
+    }
+}
+
+impl SimConfig {
+    pub fn with_seed(seed: u64) -> Self {
+        SimConfig { seed, ..SimConfig::default() }
+    }
+}
+
+/// The type of a watch event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum WatchType {
+    Added,
+    Modified,
+    Deleted,
+}
+
+impl WatchType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WatchType::Added => "ADDED",
+            WatchType::Modified => "MODIFIED",
+            WatchType::Deleted => "DELETED",
+        }
+    }
+}
+
+/// One change the engine reports, in the order it happened.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Output {
+    Pod { time_ms: Millis, type_: WatchType, pod: PodSnapshot },
+    Service { time_ms: Millis, type_: WatchType, service: ServiceSnapshot },
+    EndpointSlice { time_ms: Millis, type_: WatchType, slice: EndpointSliceSnapshot },
+    Event { time_ms: Millis, type_: WatchType, event: Event },
+}
+
+impl Output {
+    pub fn time_ms(&self) -> Millis {
+        match self {
+            Output::Pod { time_ms, .. }
+            | Output::Service { time_ms, .. }
+            | Output::EndpointSlice { time_ms, .. }
+            | Output::Event { time_ms, .. } => *time_ms,
+        }
+    }
+}
+
+/// What applying one object did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ApplyResult {
+    Created { kind: &'static str, name: String },
+    Unchanged { kind: &'static str, name: String },
+    /// The API server refuses changes to a Pod's spec beyond a few fields.
+    Refused { kind: &'static str, name: String, message: String },
+}
+
+/// Something the engine refused to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActionError(pub String);
+
+impl std::fmt::Display for ActionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A timer: data, not a closure. `slot` and `incarnation` name the Pod it
+/// belongs to; a timer for a Pod that has since gone is dropped when popped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Timer {
+    pub at: Millis,
+    pub seq: u64,
+    pub slot: u32,
+    pub incarnation: u32,
+    pub what: What,
+}
+
+/// What a timer does. `c` is a container index (init containers first), and
+/// `epoch` the container's epoch when it was set: stale timers are ignored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum What {
+    /// The Pod sandbox is up and has its IP.
+    SandboxReady,
+    /// The kubelet's next look at the Pod.
+    Sync,
+    PullDone { c: u16, epoch: u32 },
+    ContainerStart { c: u16, epoch: u32 },
+    PostStartDone { c: u16, epoch: u32 },
+    ProcessWake { c: u16, epoch: u32 },
+    /// The app's own exit (program exit, OOM, crash-after knob).
+    AppExit { c: u16, epoch: u32, code: i32, oom: bool },
+    BackoffDone { c: u16, epoch: u32 },
+    PreStopDone { c: u16, epoch: u32 },
+    KillDeadline { c: u16, epoch: u32 },
+    /// 0 = startup, 1 = liveness, 2 = readiness.
+    ProbeTick { c: u16, probe: u8 },
+}
+
+/// A Service as the engine keeps it.
+#[derive(Clone, Debug)]
+pub(crate) struct ServiceRt {
+    pub svc: Arc<Service>,
+    pub server: ServerMeta,
+    pub cluster_ip: Option<Ipv4Addr>,
+    pub slice_name: String,
+    pub slice_server: ServerMeta,
+    pub endpoints: Vec<Endpoint>,
+    /// Round-robin position for requests to the Service.
+    pub rr: usize,
+}
+
+/// A node as the engine keeps it.
+#[derive(Clone, Debug)]
+pub(crate) struct NodeRt {
+    pub cfg: NodeConfig,
+    /// Images present on the node (canonical `repo:tag`).
+    pub images: Vec<String>,
+    /// Host-local IPAM: the last address handed out (host part).
+    pub last_ip: u8,
+    pub requested_cpu: i64,
+    pub requested_mem: i64,
+    /// Requests as the scorer counts them (non-zero defaults).
+    pub nonzero_cpu: i64,
+    pub nonzero_mem: i64,
+    pub pods: u32,
+}
+
+/// The simulated cluster.
+pub struct Sim {
+    pub(crate) now: Millis,
+    pub(crate) seq: u64,
+    pub(crate) seed: u64,
+    pub(crate) timers: BinaryHeap<Reverse<Timer>>,
+    /// Pods by slot; a slot is reused only by a new incarnation.
+    pub(crate) pods: Vec<Option<PodRt>>,
+    pub(crate) free_slots: Vec<u32>,
+    pub(crate) next_incarnation: u32,
+    pub(crate) pod_index: BTreeMap<(String, String), u32>,
+    pub(crate) services: BTreeMap<(String, String), ServiceRt>,
+    pub(crate) nodes: Vec<NodeRt>,
+    pub(crate) rng_names: Rng,
+    pub(crate) rng_ids: Rng,
+    pub(crate) rng_ips: Rng,
+    pub(crate) resource_version: u64,
+    pub(crate) events: Vec<Event>,
+    pub(crate) event_index: HashMap<(String, Option<String>, String, String), usize>,
+    pub(crate) outputs: VecDeque<Output>,
+    /// Pods whose status may have changed since the last flush.
+    pub(crate) dirty: Vec<u32>,
+    /// Pods waiting for a node.
+    pub(crate) unscheduled: Vec<u32>,
+    pub(crate) steps: u64,
+    /// Warnings about things podplay could not simulate (e.g. an unknown command).
+    pub(crate) notes: Vec<String>,
+}
+
+impl Sim {
+    pub fn new(config: SimConfig) -> Sim {
+        let seed = config.seed;
+        Sim {
+            now: 0,
+            seq: 0,
+            seed,
+            timers: BinaryHeap::new(),
+            pods: Vec::new(),
+            free_slots: Vec::new(),
+            next_incarnation: 1,
+            pod_index: BTreeMap::new(),
+            services: BTreeMap::new(),
+            nodes: config
+                .nodes
+                .into_iter()
+                .map(|cfg| NodeRt { cfg, images: Vec::new(), last_ip: 1, requested_cpu: 0, requested_mem: 0, nonzero_cpu: 0, nonzero_mem: 0, pods: 0 })
+                .collect(),
+            rng_names: Rng::derive(seed, "names"),
+            rng_ids: Rng::derive(seed, "ids"),
+            rng_ips: Rng::derive(seed, "ips"),
+            resource_version: 1000,
+            events: Vec::new(),
+            event_index: HashMap::new(),
+            outputs: VecDeque::new(),
+            dirty: Vec::new(),
+            unscheduled: Vec::new(),
+            steps: 0,
+            notes: Vec::new(),
+        }
+    }
+
+    /// The current virtual time.
+    pub fn now(&self) -> Millis {
+        self.now
+    }
+
+    /// The seed every random choice derives from.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Timers processed so far (the benchmark's unit of work).
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// When the next timer fires, if any.
+    pub fn next_deadline(&self) -> Option<Millis> {
+        self.timers.peek().map(|Reverse(t)| t.at)
+    }
+
+    /// Runs every timer due at or before `t`, then sets the clock to `t`.
+    /// Time never goes backwards: a `t` in the past is treated as now.
+    pub fn advance_to(&mut self, t: Millis) {
+        let t = t.max(self.now);
+        let mut budget = MAX_STEPS_PER_ADVANCE;
+        while let Some(Reverse(timer)) = self.timers.peek().copied() {
+            if timer.at > t || budget == 0 {
+                break;
+            }
+            self.timers.pop();
+            budget -= 1;
+            debug_assert!(timer.at >= self.now, "time went backwards");
+            if timer.at != self.now {
+                self.flush();
+                self.now = timer.at;
+            }
+            self.steps += 1;
+            self.fire(timer);
+        }
+        if budget > 0 {
+            self.flush();
+            self.now = t;
+        }
+        #[cfg(debug_assertions)]
+        self.check_invariants();
+    }
+
+    /// The next output, oldest first.
+    pub fn poll_output(&mut self) -> Option<Output> {
+        self.outputs.pop_front()
+    }
+
+    /// Applies objects at the current time.
+    pub fn apply(&mut self, objects: Vec<Object>) -> Vec<ApplyResult> {
+        let mut results = Vec::new();
+        // Services first, so DNS names exist before the Pods that look them up.
+        let (services, pods): (Vec<Object>, Vec<Object>) =
+            objects.into_iter().partition(|o| matches!(o, Object::Service(_)));
+        for obj in services.into_iter().chain(pods) {
+            results.push(match obj {
+                Object::Pod(p) => self.create_pod(p),
+                Object::Service(s) => self.create_service(s),
+            });
+        }
+        self.update_endpoints();
+        self.flush();
+        results
+    }
+
+    /// Performs an action at the current time.
+    pub fn act(&mut self, action: &Action) -> Result<(), ActionError> {
+        let result = match action {
+            Action::Apply(objects) => {
+                let refused: Vec<String> = self
+                    .apply(objects.clone())
+                    .into_iter()
+                    .filter_map(|r| match r {
+                        ApplyResult::Refused { message, .. } => Some(message),
+                        _ => None,
+                    })
+                    .collect();
+                if refused.is_empty() {
+                    Ok(())
+                } else {
+                    Err(ActionError(refused.join("; ")))
+                }
+            }
+            Action::ApplyFile(f) => Err(ActionError(format!("apply -f {f}: the caller must read the file"))),
+            Action::DeletePod { namespace, name, grace_period_seconds } => {
+                self.delete_pod(namespace, name, *grace_period_seconds)
+            }
+            Action::Kill { namespace, pod, container, exit_code } => {
+                self.with_container(namespace, pod, container, |sim, slot, c| sim.kill_process(slot, c, *exit_code))
+            }
+            Action::Break { namespace, pod, container } => {
+                self.with_container(namespace, pod, container, |sim, slot, c| sim.set_broken(slot, c, true))
+            }
+            Action::Heal { namespace, pod, container } => {
+                self.with_container(namespace, pod, container, |sim, slot, c| sim.set_broken(slot, c, false))
+            }
+        };
+        self.update_endpoints();
+        self.flush();
+        result
+    }
+
+    fn with_container(
+        &mut self,
+        namespace: &str,
+        pod: &str,
+        container: &str,
+        f: impl FnOnce(&mut Sim, u32, usize),
+    ) -> Result<(), ActionError> {
+        let slot = *self
+            .pod_index
+            .get(&(namespace.to_string(), pod.to_string()))
+            .ok_or_else(|| ActionError(format!("pods \"{pod}\" not found")))?;
+        let p = self.pod_rt(slot).ok_or_else(|| ActionError(format!("pods \"{pod}\" not found")))?;
+        let c = p
+            .container_index(container)
+            .ok_or_else(|| ActionError(format!("container {container} is not valid for pod {pod}")))?;
+        f(self, slot, c);
+        Ok(())
+    }
+
+    /// A snapshot of one Pod.
+    pub fn pod(&self, namespace: &str, name: &str) -> Option<PodSnapshot> {
+        let slot = *self.pod_index.get(&(namespace.to_string(), name.to_string()))?;
+        self.pod_rt(slot).map(|p| p.snapshot())
+    }
+
+    /// Snapshots of every live Pod, by namespace and name.
+    pub fn pods(&self) -> Vec<PodSnapshot> {
+        self.pod_index.values().filter_map(|&s| self.pod_rt(s)).map(|p| p.snapshot()).collect()
+    }
+
+    /// Snapshots of every Service.
+    pub fn services(&self) -> Vec<ServiceSnapshot> {
+        self.services.values().map(|s| s.snapshot()).collect()
+    }
+
+    /// Every EndpointSlice (one per Service with a selector).
+    pub fn endpoint_slices(&self) -> Vec<EndpointSliceSnapshot> {
+        self.services.values().filter(|s| !s.svc.spec.selector.is_empty()).map(|s| s.slice_snapshot()).collect()
+    }
+
+    /// Every event recorded so far, in the order first seen.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// Node names, in order.
+    pub fn node_names(&self) -> Vec<String> {
+        self.nodes.iter().map(|n| n.cfg.name.clone()).collect()
+    }
+
+    /// Warnings about behaviour podplay could not simulate, once each.
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
+
+    pub(crate) fn note(&mut self, text: String) {
+        if !self.notes.contains(&text) && self.notes.len() < 100 {
+            self.notes.push(text);
+        }
+    }
+
+    // ---- timers ----------------------------------------------------------
+
+    pub(crate) fn schedule(&mut self, at: Millis, slot: u32, what: What) {
+        let incarnation = match self.pod_rt(slot) {
+            Some(p) => p.incarnation,
+            None => return,
+        };
+        self.seq += 1;
+        self.timers.push(Reverse(Timer { at: at.max(self.now), seq: self.seq, slot, incarnation, what }));
+    }
+
+    fn fire(&mut self, timer: Timer) {
+        match self.pod_rt(timer.slot) {
+            Some(p) if p.incarnation == timer.incarnation => {}
+            _ => return,
+        }
+        self.on_timer(timer.slot, timer.what);
+        self.update_endpoints();
+    }
+
+    // ---- objects ---------------------------------------------------------
+
+    pub(crate) fn pod_rt(&self, slot: u32) -> Option<&PodRt> {
+        self.pods.get(slot as usize).and_then(|p| p.as_ref())
+    }
+
+    pub(crate) fn pod_rt_mut(&mut self, slot: u32) -> Option<&mut PodRt> {
+        self.pods.get_mut(slot as usize).and_then(|p| p.as_mut())
+    }
+
+    pub(crate) fn next_resource_version(&mut self) -> u64 {
+        self.resource_version += 1;
+        self.resource_version
+    }
+
+    pub(crate) fn new_uid(&mut self) -> String {
+        let h = self.rng_ids.hex(32);
+        format!("{}-{}-4{}-{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[16..20], &h[20..32])
+    }
+
+    fn create_pod(&mut self, pod: Pod) -> ApplyResult {
+        let key = (pod.metadata.namespace.clone(), pod.metadata.name.clone());
+        if let Some(&slot) = self.pod_index.get(&key) {
+            let same = self.pod_rt(slot).is_some_and(|p| *p.pod == pod);
+            let name = pod.metadata.name.clone();
+            return if same {
+                ApplyResult::Unchanged { kind: "Pod", name }
+            } else {
+                ApplyResult::Refused {
+                    kind: "Pod",
+                    message: format!(
+                        "The Pod \"{name}\" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`, `spec.initContainers[*].image`, `spec.activeDeadlineSeconds`, `spec.tolerations` (only additions to existing tolerations), `spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"
+                    ),
+                    name,
+                }
+            };
+        }
+        if self.pod_index.len() >= MAX_PODS {
+            return ApplyResult::Refused {
+                kind: "Pod",
+                name: pod.metadata.name.clone(),
+                message: format!("podplay simulates at most {MAX_PODS} Pods"),
+            };
+        }
+        let incarnation = self.next_incarnation;
+        self.next_incarnation += 1;
+        let uid = self.new_uid();
+        let rv = self.next_resource_version();
+        let name = pod.metadata.name.clone();
+        let rt = PodRt::new(Arc::new(pod), uid, self.now, rv, incarnation);
+        let slot = match self.free_slots.pop() {
+            Some(s) => {
+                self.pods[s as usize] = Some(rt);
+                s
+            }
+            None => {
+                self.pods.push(Some(rt));
+                (self.pods.len() - 1) as u32
+            }
+        };
+        self.pod_index.insert(key, slot);
+        let snap = self.pod_rt(slot).map(|p| p.snapshot());
+        if let Some(pod) = snap {
+            self.outputs.push_back(Output::Pod { time_ms: self.now, type_: WatchType::Added, pod });
+        }
+        self.unscheduled.push(slot);
+        self.schedule_pending();
+        ApplyResult::Created { kind: "Pod", name }
+    }
+
+    fn create_service(&mut self, svc: Service) -> ApplyResult {
+        let key = (svc.metadata.namespace.clone(), svc.metadata.name.clone());
+        let name = svc.metadata.name.clone();
+        if let Some(existing) = self.services.get(&key) {
+            return if *existing.svc == svc {
+                ApplyResult::Unchanged { kind: "Service", name }
+            } else {
+                ApplyResult::Refused {
+                    kind: "Service",
+                    name,
+                    message: "podplay does not simulate changing a Service yet; delete and re-create it".into(),
+                }
+            };
+        }
+        let cluster_ip = match svc.spec.cluster_ip.as_deref() {
+            Some("None") => None,
+            Some(ip) => ip.parse().ok().or_else(|| Some(self.allocate_cluster_ip())),
+            None => Some(self.allocate_cluster_ip()),
+        };
+        let uid = self.new_uid();
+        let rv = self.next_resource_version();
+        let server = ServerMeta { uid, creation_ms: self.now, resource_version: rv, deletion_ms: None, deletion_grace_period_seconds: None };
+        let suffix = self.rng_names.string(b"bcdfghjklmnpqrstvwxz2456789", 5);
+        let slice_uid = self.new_uid();
+        let slice_rv = self.next_resource_version();
+        let rt = ServiceRt {
+            slice_name: format!("{name}-{suffix}"),
+            slice_server: ServerMeta { uid: slice_uid, creation_ms: self.now, resource_version: slice_rv, deletion_ms: None, deletion_grace_period_seconds: None },
+            svc: Arc::new(svc),
+            server,
+            cluster_ip,
+            endpoints: Vec::new(),
+            rr: 0,
+        };
+        let has_selector = !rt.svc.spec.selector.is_empty();
+        self.outputs.push_back(Output::Service { time_ms: self.now, type_: WatchType::Added, service: rt.snapshot() });
+        if has_selector {
+            self.outputs.push_back(Output::EndpointSlice { time_ms: self.now, type_: WatchType::Added, slice: rt.slice_snapshot() });
+        }
+        self.services.insert(key, rt);
+        ApplyResult::Created { kind: "Service", name }
+    }
+
+    /// A ClusterIP from 10.96.0.0/12, at random but never 10.96.0.1 (the
+    /// `kubernetes` Service) or 10.96.0.10 (cluster DNS), nor one in use.
+    fn allocate_cluster_ip(&mut self) -> Ipv4Addr {
+        loop {
+            let offset = 2 + self.rng_ips.below((1 << 20) - 3) as u32;
+            let ip = Ipv4Addr::from(u32::from(Ipv4Addr::new(10, 96, 0, 0)) + offset);
+            if ip == Ipv4Addr::new(10, 96, 0, 10) || self.services.values().any(|s| s.cluster_ip == Some(ip)) {
+                continue;
+            }
+            return ip;
+        }
+    }
+
+    /// Recomputes every Service's endpoints from the Pods, as the EndpointSlice
+    /// controller does: an endpoint per Pod with an IP that matches the
+    /// selector; `ready` = Pod Ready and not terminating, `serving` = Pod Ready,
+    /// `terminating` = deletionTimestamp set (pkg/controller/endpointslice/utils.go).
+    pub(crate) fn update_endpoints(&mut self) {
+        if self.services.is_empty() {
+            return;
+        }
+        let mut changed = Vec::new();
+        for (key, svc) in self.services.iter() {
+            if svc.svc.spec.selector.is_empty() {
+                continue;
+            }
+            let mut eps = Vec::new();
+            for (pkey, &slot) in self.pod_index.iter() {
+                if pkey.0 != key.0 {
+                    continue;
+                }
+                let Some(p) = self.pod_rt(slot) else { continue };
+                let Some(ip) = p.status.pod_ip else { continue };
+                if p.status.phase == PodPhase::Succeeded || p.status.phase == PodPhase::Failed {
+                    continue;
+                }
+                if !svc.svc.spec.selector.iter().all(|(k, v)| p.pod.metadata.labels.get(k) == Some(v)) {
+                    continue;
+                }
+                let ready = p.status.is_ready();
+                let terminating = p.server.deletion_ms.is_some();
+                eps.push(Endpoint {
+                    ip,
+                    ready: ready && !terminating,
+                    serving: ready,
+                    terminating,
+                    pod_name: p.pod.metadata.name.clone(),
+                    node_name: p.node_name().unwrap_or_default(),
+                });
+            }
+            if eps != svc.endpoints {
+                changed.push((key.clone(), eps));
+            }
+        }
+        for (key, eps) in changed {
+            let rv = self.next_resource_version();
+            if let Some(svc) = self.services.get_mut(&key) {
+                svc.endpoints = eps;
+                svc.slice_server.resource_version = rv;
+                let slice = svc.slice_snapshot();
+                self.outputs.push_back(Output::EndpointSlice { time_ms: self.now, type_: WatchType::Modified, slice });
+            }
+        }
+    }
+
+    /// Emits a MODIFIED watch event for every Pod whose status changed.
+    pub(crate) fn flush(&mut self) {
+        if self.dirty.is_empty() {
+            return;
+        }
+        let mut dirty = std::mem::take(&mut self.dirty);
+        dirty.sort_unstable();
+        dirty.dedup();
+        for slot in dirty {
+            let rv = self.next_resource_version();
+            let Some(p) = self.pod_rt_mut(slot) else { continue };
+            p.dirty = false;
+            let snap = p.snapshot();
+            if snap.status == p.published {
+                if snap.server.deletion_ms == p.published_deletion {
+                    continue;
+                }
+            }
+            p.published = snap.status.clone();
+            p.published_deletion = snap.server.deletion_ms;
+            p.server.resource_version = rv;
+            let mut pod = snap;
+            pod.server.resource_version = rv;
+            self.outputs.push_back(Output::Pod { time_ms: self.now, type_: WatchType::Modified, pod });
+        }
+    }
+
+    pub(crate) fn mark_dirty(&mut self, slot: u32) {
+        if let Some(p) = self.pod_rt_mut(slot) {
+            if !p.dirty {
+                p.dirty = true;
+                self.dirty.push(slot);
+            }
+        }
+    }
+
+    /// Removes a Pod object (the API server's final delete).
+    pub(crate) fn remove_pod(&mut self, slot: u32) {
+        self.flush();
+        let Some(p) = self.pods.get_mut(slot as usize).and_then(|p| p.take()) else { return };
+        self.pod_index.remove(&(p.pod.metadata.namespace.clone(), p.pod.metadata.name.clone()));
+        if let Some(n) = p.node {
+            let node = &mut self.nodes[n];
+            node.requested_cpu -= p.requests.0;
+            node.requested_mem -= p.requests.1;
+            node.nonzero_cpu -= p.nonzero_requests.0;
+            node.nonzero_mem -= p.nonzero_requests.1;
+            node.pods = node.pods.saturating_sub(1);
+        }
+        self.unscheduled.retain(|&s| s != slot);
+        self.free_slots.push(slot);
+        let mut snap = p.snapshot();
+        snap.server.resource_version = self.next_resource_version();
+        self.outputs.push_back(Output::Pod { time_ms: self.now, type_: WatchType::Deleted, pod: snap });
+        self.update_endpoints();
+        // Freed capacity may let a pending Pod schedule.
+        self.schedule_pending();
+    }
+
+    // ---- events ----------------------------------------------------------
+
+    /// Records an event for a Pod, folding repeats as the event correlator
+    /// does (same object, reason, message and source → count + 1).
+    pub(crate) fn record(
+        &mut self,
+        slot: u32,
+        field_path: Option<String>,
+        type_: EventType,
+        reason: &str,
+        message: String,
+        source: &'static str,
+    ) {
+        let Some(p) = self.pod_rt(slot) else { return };
+        let involved = ObjectRef {
+            kind: "Pod",
+            namespace: p.pod.metadata.namespace.clone(),
+            name: p.pod.metadata.name.clone(),
+            uid: p.server.uid.clone(),
+            field_path,
+        };
+        let host = if source == "kubelet" { p.node_name() } else { None };
+        let key = (involved.uid.clone(), involved.field_path.clone(), reason.to_string(), message.clone());
+        if let Some(&i) = self.event_index.get(&key) {
+            let e = &mut self.events[i];
+            e.count += 1;
+            e.last_ms = self.now;
+            let event = e.clone();
+            self.outputs.push_back(Output::Event { time_ms: self.now, type_: WatchType::Modified, event });
+            return;
+        }
+        let name = format!("{}.{}", involved.name, self.rng_names.hex(16));
+        let event = Event {
+            name,
+            type_,
+            reason: reason.to_string(),
+            message,
+            involved,
+            source_component: source,
+            source_host: host,
+            count: 1,
+            first_ms: self.now,
+            last_ms: self.now,
+        };
+        if self.events.len() < 100_000 {
+            self.event_index.insert(key, self.events.len());
+            self.events.push(event.clone());
+        }
+        self.outputs.push_back(Output::Event { time_ms: self.now, type_: WatchType::Added, event });
+    }
+
+    // ---- scheduling and networking ----------------------------------------
+
+    /// Binds pending Pods to nodes: filter by nodeName, nodeSelector, Pod
+    /// count and resource requests; score by least allocated CPU+memory
+    /// (kube-scheduler's NodeResourcesFit LeastAllocated), ties by node order.
+    pub(crate) fn schedule_pending(&mut self) {
+        let pending = std::mem::take(&mut self.unscheduled);
+        let mut still = Vec::new();
+        for slot in pending {
+            let Some(p) = self.pod_rt(slot) else { continue };
+            if p.node.is_some() || p.server.deletion_ms.is_some() {
+                continue;
+            }
+            let (cpu, mem) = p.requests;
+            // Scoring counts a container without requests as 100m CPU and
+            // 200 MB (`pkg/scheduler/util/pod_resources.go` GetNonzeroRequests).
+            let (score_cpu, score_mem) = p.nonzero_requests;
+            let spec = p.pod.spec.clone();
+            let mut best: Option<(i64, usize)> = None;
+            let mut insufficient_cpu = 0;
+            let mut insufficient_mem = 0;
+            let mut selector_mismatch = 0;
+            let mut too_many = 0;
+            for (i, n) in self.nodes.iter().enumerate() {
+                if let Some(name) = &spec.node_name {
+                    if *name != n.cfg.name {
+                        selector_mismatch += 1;
+                        continue;
+                    }
+                }
+                if !spec.node_selector.iter().all(|(k, v)| n.cfg.labels.get(k) == Some(v)) {
+                    selector_mismatch += 1;
+                    continue;
+                }
+                if n.pods >= n.cfg.max_pods {
+                    too_many += 1;
+                    continue;
+                }
+                let cpu_ok = n.requested_cpu + cpu <= n.cfg.cpu_millis;
+                let mem_ok = n.requested_mem + mem <= n.cfg.memory_bytes;
+                if !cpu_ok {
+                    insufficient_cpu += 1;
+                }
+                if !mem_ok {
+                    insufficient_mem += 1;
+                }
+                if !cpu_ok || !mem_ok {
+                    continue;
+                }
+                let free = (n.cfg.cpu_millis - n.nonzero_cpu - score_cpu).max(0) * 100 / n.cfg.cpu_millis.max(1)
+                    + (n.cfg.memory_bytes - n.nonzero_mem - score_mem).max(0) * 100 / n.cfg.memory_bytes.max(1);
+                if best.is_none_or(|(f, _)| free > f) {
+                    best = Some((free, i));
+                }
+            }
+            match best {
+                Some((_, node)) => self.bind(slot, node),
+                None => {
+                    let total = self.nodes.len();
+                    let mut parts = Vec::new();
+                    if insufficient_cpu > 0 {
+                        parts.push(format!("{insufficient_cpu} Insufficient cpu"));
+                    }
+                    if insufficient_mem > 0 {
+                        parts.push(format!("{insufficient_mem} Insufficient memory"));
+                    }
+                    if too_many > 0 {
+                        parts.push(format!("{too_many} Too many pods"));
+                    }
+                    if selector_mismatch > 0 {
+                        parts.push(format!("{selector_mismatch} node(s) didn't match Pod's node affinity/selector"));
+                    }
+                    parts.sort();
+                    let message = if total == 0 {
+                        "no nodes available to schedule pods".to_string()
+                    } else {
+                        format!(
+                            "0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {total} No preemption victims found for incoming pod.",
+                            parts.join(", ")
+                        )
+                    };
+                    self.mark_unschedulable(slot, message);
+                    still.push(slot);
+                }
+            }
+        }
+        self.unscheduled = still;
+    }
+
+    fn bind(&mut self, slot: u32, node: usize) {
+        let ((cpu, mem), (zcpu, zmem)) = match self.pod_rt(slot) {
+            Some(p) => (p.requests, p.nonzero_requests),
+            None => return,
+        };
+        let n = &mut self.nodes[node];
+        n.requested_cpu += cpu;
+        n.requested_mem += mem;
+        n.nonzero_cpu += zcpu;
+        n.nonzero_mem += zmem;
+        n.pods += 1;
+        let node_name = n.cfg.name.clone();
+        let now = self.now;
+        let (ns, name) = match self.pod_rt_mut(slot) {
+            Some(p) => {
+                p.node = Some(node);
+                p.node_name_cache = Some(node_name.clone());
+                p.set_condition(crate::core::status::ConditionType::PodScheduled, true, now, None, None);
+                (p.pod.metadata.namespace.clone(), p.pod.metadata.name.clone())
+            }
+            None => return,
+        };
+        self.record(
+            slot,
+            None,
+            EventType::Normal,
+            "Scheduled",
+            format!("Successfully assigned {ns}/{name} to {node_name}"),
+            "default-scheduler",
+        );
+        self.mark_dirty(slot);
+        self.kubelet_admit(slot);
+    }
+
+    fn mark_unschedulable(&mut self, slot: u32, message: String) {
+        let now = self.now;
+        let changed = match self.pod_rt_mut(slot) {
+            Some(p) => {
+                let prev = p.status.condition(crate::core::status::ConditionType::PodScheduled).cloned();
+                let same = prev.as_ref().is_some_and(|c| !c.status && c.message.as_deref() == Some(message.as_str()));
+                if !same {
+                    p.set_condition(
+                        crate::core::status::ConditionType::PodScheduled,
+                        false,
+                        now,
+                        Some("Unschedulable".into()),
+                        Some(message.clone()),
+                    );
+                }
+                !same
+            }
+            None => false,
+        };
+        if changed {
+            self.record(slot, None, EventType::Warning, "FailedScheduling", message, "default-scheduler");
+            self.mark_dirty(slot);
+        }
+    }
+
+    /// Host-local IPAM on the node's /24: the next free address after the
+    /// last one handed out, so a freed IP is not handed straight back.
+    pub(crate) fn allocate_pod_ip(&mut self, node: usize) -> Option<Ipv4Addr> {
+        let used: Vec<Ipv4Addr> = self.pods.iter().flatten().filter_map(|p| p.status.pod_ip).collect();
+        let n = &mut self.nodes[node];
+        let base = n.cfg.pod_cidr.octets();
+        for step in 1..=253u16 {
+            let host = ((n.last_ip as i32 - 2 + step as i32).rem_euclid(253) + 2) as u8; // .2 ..= .254
+            let ip = Ipv4Addr::new(base[0], base[1], base[2], host);
+            if !used.contains(&ip) {
+                n.last_ip = host;
+                return Some(ip);
+            }
+        }
+        None
+    }
+
+    /// DNS as CoreDNS answers it in the cluster: Services by `name`,
+    /// `name.ns`, `name.ns.svc`, `name.ns.svc.cluster.local` (search path of
+    /// namespace `ns`), and Pods by `a-b-c-d.ns.pod.cluster.local`.
+    pub(crate) fn resolve(&self, from_ns: &str, name: &str) -> Option<Ipv4Addr> {
+        let name = name.trim_end_matches('.');
+        let parts: Vec<&str> = name.split('.').collect();
+        let (svc, ns) = match parts.as_slice() {
+            [s] => (*s, from_ns),
+            [s, n] => (*s, *n),
+            [s, n, "svc"] => (*s, *n),
+            [s, n, "svc", "cluster", "local"] => (*s, *n),
+            [ip, _n, "pod", "cluster", "local"] => return ip.replace('-', ".").parse().ok(),
+            _ => return None,
+        };
+        let s = self.services.get(&(ns.to_string(), svc.to_string()))?;
+        match s.cluster_ip {
+            Some(ip) => Some(ip),
+            None => s.endpoints.iter().find(|e| e.ready).map(|e| e.ip),
+        }
+    }
+
+    #[cfg(debug_assertions)]
+    fn check_invariants(&self) {
+        let mut ips: Vec<Ipv4Addr> = self.pods.iter().flatten().filter_map(|p| p.status.pod_ip).collect();
+        let n = ips.len();
+        ips.sort();
+        ips.dedup();
+        assert_eq!(ips.len(), n, "live Pod IPs must be unique");
+        for p in self.pods.iter().flatten() {
+            p.check_invariants();
+        }
+    }
+}
+
+impl ServiceRt {
+    pub(crate) fn snapshot(&self) -> ServiceSnapshot {
+        ServiceSnapshot { service: self.svc.clone(), server: self.server.clone(), cluster_ip: self.cluster_ip }
+    }
+
+    pub(crate) fn slice_snapshot(&self) -> EndpointSliceSnapshot {
+        EndpointSliceSnapshot {
+            name: self.slice_name.clone(),
+            namespace: self.svc.metadata.namespace.clone(),
+            service_name: self.svc.metadata.name.clone(),
+            server: self.slice_server.clone(),
+            ports: self
+                .svc
+                .spec
+                .ports
+                .iter()
+                .map(|p| EndpointPort {
+                    name: p.name.clone(),
+                    port: match &p.target_port {
+                        crate::core::api::PortRef::Number(n) => *n,
+                        crate::core::api::PortRef::Name(_) => p.port,
+                    },
+                    protocol: p.protocol.clone(),
+                })
+                .collect(),
+            endpoints: self.endpoints.clone(),
+        }
+    }
+}

@@ -1,0 +1,34 @@
+//! The bundled example manifests (`examples/*.yaml`), offered by the CLI and the page.
+
+/// One bundled example.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Example {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub yaml: &'static str,
+}
+
+/// Every bundled example.
+pub const ALL: &[Example] = &[
+    Example { name: "liveness-exec", title: "Liveness exec probe: the file goes away at 30 s, the kubelet restarts the container", yaml: include_str!("../examples/liveness-exec.yaml") },
+    Example { name: "liveness-http", title: "Liveness HTTP probe: agnhost answers 200 for 10 s, then 500", yaml: include_str!("../examples/liveness-http.yaml") },
+    Example { name: "tcp-liveness-readiness", title: "TCP readiness and liveness probes on goproxy", yaml: include_str!("../examples/tcp-liveness-readiness.yaml") },
+    Example { name: "grpc-liveness", title: "gRPC liveness probe on etcd", yaml: include_str!("../examples/grpc-liveness.yaml") },
+    Example { name: "startup-probe", title: "A startup probe protects a slow starter from its liveness probe", yaml: include_str!("../examples/startup-probe.yaml") },
+    Example { name: "init-containers", title: "Init containers wait for Services (apply init-containers-services to release them)", yaml: include_str!("../examples/init-containers.yaml") },
+    Example { name: "init-containers-services", title: "The two Services the init-containers example waits for", yaml: include_str!("../examples/init-containers-services.yaml") },
+    Example { name: "lifecycle-events", title: "postStart and preStop hooks on nginx", yaml: include_str!("../examples/lifecycle-events.yaml") },
+    Example { name: "memory-limit-oom", title: "A container over its memory limit is OOMKilled", yaml: include_str!("../examples/memory-limit-oom.yaml") },
+    Example { name: "shared-volume", title: "Two containers share an emptyDir volume", yaml: include_str!("../examples/shared-volume.yaml") },
+    Example { name: "crashloop", title: "busybox with no command: CrashLoopBackOff with the real back-off times", yaml: include_str!("../examples/crashloop.yaml") },
+    Example { name: "job-pods", title: "Job-style Pods: restartPolicy Never and OnFailure, success and failure", yaml: include_str!("../examples/job-pods.yaml") },
+    Example { name: "graceful-deletion", title: "Deletion with and without a SIGTERM handler", yaml: include_str!("../examples/graceful-deletion.yaml") },
+    Example { name: "readiness-service", title: "Readiness gates a Pod's place in its Service's endpoints", yaml: include_str!("../examples/readiness-service.yaml") },
+    Example { name: "image-pull-error", title: "An image typo: ErrImagePull, then ImagePullBackOff", yaml: include_str!("../examples/image-pull-error.yaml") },
+    Example { name: "sidecar", title: "A native sidecar ships the app's log from a shared volume", yaml: include_str!("../examples/sidecar.yaml") },
+];
+
+/// The example named `name`.
+pub fn find(name: &str) -> Option<&'static Example> {
+    ALL.iter().find(|e| e.name == name)
+}
