@@ -120,6 +120,8 @@ pub(crate) struct Simple {
 pub(crate) enum Command {
     Simple(Arc<Simple>),
     Group(Vec<AndOr>, Vec<Redir>),
+    /// `( … )`: runs in a child process (own variables, `exit` ends only it).
+    Subshell(Vec<AndOr>, Vec<Redir>),
     If(Vec<(Vec<AndOr>, Vec<AndOr>)>, Option<Vec<AndOr>>, Vec<Redir>),
     Loop { until: bool, cond: Vec<AndOr>, body: Vec<AndOr>, redirs: Vec<Redir> },
     For { var: String, items: Option<Vec<Word>>, body: Vec<AndOr>, redirs: Vec<Redir> },
@@ -155,6 +157,7 @@ pub(crate) enum Op {
     ForNext { var: String, exit: usize },
     ForPop,
     Spawn(Arc<Code>),
+    Subshell { code: Arc<Code>, checked: bool },
 }
 
 #[derive(Debug, Default)]
@@ -717,7 +720,7 @@ impl Parser {
             }
             self.i += 1;
             self.depth -= 1;
-            return Ok(Command::Group(body, self.redirs()?));
+            return Ok(Command::Subshell(body, self.redirs()?));
         }
         let kw = self.kw().map(str::to_string);
         match kw.as_deref() {
@@ -932,6 +935,14 @@ impl Compiler {
                 }
             }
             Command::Group(body, redirs) => self.with_redirs(redirs, |c| c.list(body, checked)),
+            Command::Subshell(body, redirs) => {
+                let mut sub = Compiler::default();
+                sub.list(body, checked);
+                let code = Arc::new(Code { ops: sub.ops });
+                self.with_redirs(redirs, |c| {
+                    c.emit(Op::Subshell { code, checked });
+                })
+            }
             Command::If(arms, otherwise, redirs) => self.with_redirs(redirs, |c| {
                 let mut ends = Vec::new();
                 for (cond, body) in arms {
@@ -1195,7 +1206,7 @@ fn walk_cmd(cmd: &Command, known: &dyn Fn(&str) -> bool, out: &mut Vec<String>, 
             }
             check_name(&name, known, out);
         }
-        Command::Group(body, _) => walk_list(body, known, out, depth),
+        Command::Group(body, _) | Command::Subshell(body, _) => walk_list(body, known, out, depth),
         Command::If(arms, otherwise, _) => {
             for (c, b) in arms {
                 walk_list(c, known, out, depth);
@@ -1236,7 +1247,7 @@ pub(crate) fn is_builtin(name: &str) -> bool {
 /// The name builtins are matched on: `/bin/sleep` → `sleep`.
 pub(crate) fn builtin_name(name: &str) -> &str {
     match name.rsplit_once('/') {
-        Some((dir, base)) if matches!(dir, "/bin" | "/usr/bin" | "/sbin" | "/usr/sbin" | "/usr/local/bin") => base,
+        Some(("/bin" | "/usr/bin" | "/sbin" | "/usr/sbin" | "/usr/local/bin", base)) => base,
         _ => name,
     }
 }

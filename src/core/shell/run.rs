@@ -83,7 +83,9 @@ enum Pending {
     /// A command that only a signal ends; `term` for an image program.
     Forever { term: Option<TermBehaviour>, after: After },
     /// `wait [pid]`.
-    Wait { pid: Option<u32>, after: After },
+    /// `wait [pid]`, or a foreground subshell (which a trapped signal does
+    /// not interrupt).
+    Wait { pid: Option<u32>, after: After, foreground: bool },
     /// Out of command budget: burning CPU until `at`.
     Spin { at: Millis },
 }
@@ -267,7 +269,7 @@ impl Process {
             Some(_) => {
                 self.term_pending = true;
                 match self.pending {
-                    Pending::Wait { .. } => {
+                    Pending::Wait { foreground: false, .. } => {
                         self.status = 143;
                         self.pending = Pending::None;
                     }
@@ -298,17 +300,28 @@ impl Process {
     }
 
     fn step_jobs(&mut self, now: Millis, env: &mut dyn Env) {
-        for job in &mut self.jobs {
+        let mut jobs = std::mem::take(&mut self.jobs);
+        for job in &mut jobs {
             if let Step::SleepUntil(t) = job.state {
                 if t <= now {
                     job.state = job.proc.step(now, env);
                 }
             }
-            for u in job.proc.unsupported.drain(..) {
-                if !self.unsupported.contains(&u) {
-                    self.unsupported.push(u);
-                }
+            self.absorb(&mut job.proc, env);
+        }
+        jobs.append(&mut self.jobs);
+        self.jobs = jobs;
+    }
+
+    /// Takes a child's captured output and unsupported-feature notes.
+    fn absorb(&mut self, child: &mut Process, env: &mut dyn Env) {
+        for u in child.unsupported.drain(..) {
+            if !self.unsupported.contains(&u) {
+                self.unsupported.push(u);
             }
+        }
+        if let Some(text) = child.capture.as_mut().map(std::mem::take) {
+            self.write(env, &Target::Log, &text);
         }
     }
 
@@ -354,7 +367,7 @@ impl Process {
                     continue;
                 }
                 Pending::Forever { .. } => return Step::Blocked,
-                Pending::Wait { pid, after } => match self.wait_result(pid) {
+                Pending::Wait { pid, after, .. } => match self.wait_result(pid) {
                     Some(status) => {
                         self.pending = Pending::None;
                         self.finish_cmd(status, after);
@@ -536,7 +549,25 @@ impl Process {
                     }
                 }
             }
-            Op::Spawn(code) => self.spawn(code.clone(), now, env),
+            Op::Spawn(code) => {
+                if let Some(pid) = self.spawn(code.clone(), now, env) {
+                    self.last_bg = Some(pid);
+                    self.status = 0;
+                }
+            }
+            Op::Subshell { code, checked } => {
+                let after = After { checked: *checked, exec: false };
+                if let Some(pid) = self.spawn(code.clone(), now, env) {
+                    match self.wait_result(Some(pid)) {
+                        Some(status) => self.finish_cmd(status, after),
+                        None if self.capture_sync() => {
+                            self.note_unsupported("blocking commands inside `$(…)`");
+                            self.finish_cmd(1, after);
+                        }
+                        None => self.pending = Pending::Wait { pid: Some(pid), after, foreground: true },
+                    }
+                }
+            }
             Op::Run { cmd, checked, exec } => {
                 let (outcome, exec) = self.run_simple(cmd, *exec, now, env);
                 let after = After { checked: *checked, exec };
@@ -557,7 +588,7 @@ impl Process {
                             self.pending = Pending::Forever { term, after }
                         }
                     }
-                    Outcome::Wait(pid) => self.pending = Pending::Wait { pid, after },
+                    Outcome::Wait(pid) => self.pending = Pending::Wait { pid, after, foreground: false },
                     Outcome::Exit(c) => self.exit_with(c),
                 }
             }
@@ -637,26 +668,31 @@ impl Process {
         }
     }
 
-    fn spawn(&mut self, code: Arc<Code>, now: Millis, env: &mut dyn Env) {
-        self.jobs.retain(|j| !matches!(j.state, Step::Exited(_)) || Some(j.pid) == self.last_bg);
-        if self.jobs.len() >= MAX_JOBS || self.sync_depth > 0 {
+    /// Starts a child process running `code` (a background job or a
+    /// subshell) and runs it until it blocks; `None` if refused.
+    fn spawn(&mut self, code: Arc<Code>, now: Millis, env: &mut dyn Env) -> Option<u32> {
+        let last_bg = self.last_bg;
+        self.jobs.retain(|j| !matches!(j.state, Step::Exited(_)) || Some(j.pid) == last_bg);
+        if self.jobs.len() >= MAX_JOBS {
             let err = self.fds().err;
             self.write(env, &err, "sh: podplay: too many background jobs\n");
             self.status = 1;
-            return;
+            return None;
         }
         let mut proc = self.child(code);
+        if let Some(frame) = proc.frames.last_mut() {
+            frame.redirs.push(self.fds());
+        }
+        if self.capture.is_some() {
+            proc.capture = Some(String::new());
+        }
+        proc.sync_depth = self.sync_depth;
         self.next_pid += 1;
         let pid = self.next_pid;
         let state = proc.step(now, env);
-        for u in proc.unsupported.drain(..) {
-            if !self.unsupported.contains(&u) {
-                self.unsupported.push(u);
-            }
-        }
+        self.absorb(&mut proc, env);
         self.jobs.push(Job { pid, proc, state });
-        self.last_bg = Some(pid);
-        self.status = 0;
+        Some(pid)
     }
 
     // ------------------------------------------------------------ output

@@ -447,3 +447,35 @@ mod props {
         }
     }
 }
+
+#[test]
+fn subshells_are_isolated() {
+    let mut env = FakeEnv::new();
+    let mut p = sh("(exit 3); echo status=$?; (x=1; sleep 2; echo in); echo \"x=$x\"; (echo sub) > /tmp/s");
+    assert_eq!(p.step(0, &mut env), Step::SleepUntil(2_000));
+    assert_eq!(p.step(2_000, &mut env), Step::Exited(0));
+    assert_eq!(env.logs, vec!["status=3", "in", "x="]);
+    assert_eq!(env.files["/tmp/s"], "sub\n");
+    let r = exec_probe(&argv(&["sh", "-c", "(echo captured; exit 1) || echo failed"]), 0, &mut env, 1_000);
+    assert_eq!((r.exit_code, r.output.as_str()), (0, "captured\nfailed\n"));
+}
+
+#[test]
+fn argv_forms() {
+    let mut env = FakeEnv::new();
+    // No -c and no stdin: the shell exits at once.
+    assert_eq!(Process::new(Arc::new(from_argv(&argv(&["sh"])).unwrap()), vec![]).step(0, &mut env), Step::Exited(0));
+    assert_eq!(from_argv(&argv(&["sh", "/app/run.sh"])).unwrap_err().kind, ShellErrorKind::Unsupported);
+    // Combined flags, $0 and positional parameters.
+    let s = from_argv(&argv(&["/bin/bash", "-ec", "echo $0 $1 $#; false; echo no", "me", "one"])).unwrap();
+    assert_eq!(Process::new(Arc::new(s), vec![]).step(0, &mut env), Step::Exited(1));
+    assert_eq!(env.logs, vec!["me one 1"]);
+    // Direct commands are literal: no expansion, no operators.
+    env.logs.clear();
+    let s = from_argv(&argv(&["echo", "$HOME", ";", "exit", "3"])).unwrap();
+    assert_eq!(Process::new(Arc::new(s), vec![]).step(0, &mut env), Step::Exited(0));
+    assert_eq!(env.logs, vec!["$HOME ; exit 3"]);
+    // Direct /bin/sleep.
+    let s = from_argv(&argv(&["/bin/sleep", "1.5"])).unwrap();
+    assert_eq!(Process::new(Arc::new(s), vec![]).step(100, &mut env), Step::SleepUntil(1_600));
+}
