@@ -165,6 +165,8 @@ pub struct Process {
     sync_depth: usize,
     subst_status: Option<i32>,
     temp_env: Vec<(String, String)>,
+    /// Log output not yet ended by a newline.
+    partial: String,
 }
 
 impl Process {
@@ -203,6 +205,7 @@ impl Process {
             sync_depth: 0,
             subst_status: None,
             temp_env: Vec::new(),
+            partial: String::new(),
         }
     }
 
@@ -236,6 +239,9 @@ impl Process {
         }
         self.step_jobs(now, env);
         let main = self.run(now, env);
+        if matches!(main, Step::Exited(_)) && !self.partial.is_empty() {
+            env.log(&std::mem::take(&mut self.partial));
+        }
         self.combine(main)
     }
 
@@ -665,6 +671,7 @@ impl Process {
             sync_depth: 0,
             subst_status: None,
             temp_env: Vec::new(),
+            partial: String::new(),
         }
     }
 
@@ -709,8 +716,19 @@ impl Process {
             Target::Log => match &mut self.capture {
                 Some(buf) => push_bounded(buf, text),
                 None => {
-                    for line in text.lines() {
-                        env.log(line);
+                    // Whole lines go to the log; a trailing partial line
+                    // (`echo -n`) waits for the rest.
+                    let mut pending = std::mem::take(&mut self.partial);
+                    push_bounded(&mut pending, text);
+                    let mut rest = pending.as_str();
+                    while let Some(i) = rest.find('\n') {
+                        env.log(rest[..i].strip_suffix('\r').unwrap_or(&rest[..i]));
+                        rest = &rest[i + 1..];
+                    }
+                    if rest.len() >= MAX_OUTPUT_BYTES {
+                        env.log(rest);
+                    } else {
+                        self.partial = rest.to_string();
                     }
                 }
             },

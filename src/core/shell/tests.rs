@@ -56,7 +56,12 @@ impl Env for FakeEnv {
     fn remove(&mut self, path: &str, _recursive: bool) -> bool {
         self.files.remove(path).is_some() || self.dirs.remove(path)
     }
-    fn mkdir(&mut self, path: &str, _parents: bool) -> Result<(), String> {
+    fn mkdir(&mut self, path: &str, parents: bool) -> Result<(), String> {
+        let mut p = path.to_string();
+        while parents && !p.is_empty() {
+            self.dirs.insert(p.clone());
+            p = p.rsplit_once('/').map(|(a, _)| a.to_string()).unwrap_or_default();
+        }
         self.dirs.insert(path.to_string());
         Ok(())
     }
@@ -423,7 +428,31 @@ mod props {
 
         #[test]
         fn parse_never_panics(src in ".{0,200}") {
-            let _ = parse_script(&src);
+            if let Ok(script) = parse_script(&src) {
+                let mut env = FakeEnv::new();
+                let mut p = Process::new(Arc::new(script), vec![]);
+                let mut now = 0;
+                for _ in 0..50 {
+                    match p.step(now, &mut env) {
+                        Step::SleepUntil(t) => now = t.max(now),
+                        Step::Blocked => now += 1,
+                        Step::Exited(_) => break,
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn shell_like_text_never_panics(src in "[a-z0-9 ;&|(){}$`'\"\\\n#=!<>*-]{0,120}") {
+            if let Ok(script) = parse_script(&src) {
+                let mut env = FakeEnv::new();
+                let mut p = Process::new(Arc::new(script), vec![]);
+                for k in 0..20u64 {
+                    if let Step::Exited(_) = p.step(k * 1000, &mut env) {
+                        break;
+                    }
+                }
+                            }
         }
 
         #[test]
@@ -478,4 +507,54 @@ fn argv_forms() {
     // Direct /bin/sleep.
     let s = from_argv(&argv(&["/bin/sleep", "1.5"])).unwrap();
     assert_eq!(Process::new(Arc::new(s), vec![]).step(100, &mut env), Step::SleepUntil(1_600));
+}
+
+#[test]
+fn nesting_at_the_limit_runs() {
+    let depth = MAX_NESTING - 1;
+    let src = format!("{}echo deep; exit 4{} ; echo after $?", "( ".repeat(depth), " )".repeat(depth));
+    let mut env = FakeEnv::new();
+    let mut p = Process::new(Arc::new(parse_script(&src).unwrap()), vec![]);
+    assert_eq!(p.step(0, &mut env), Step::Exited(0));
+    assert_eq!(env.logs, vec!["deep", "after 4"]);
+    let src = format!("echo {}x{}", "$(echo ".repeat(depth), ")".repeat(depth));
+    let mut p = Process::new(Arc::new(parse_script(&src).unwrap()), vec![]);
+    assert_eq!(p.step(0, &mut env), Step::Exited(0));
+}
+
+#[test]
+fn assorted_utilities() {
+    let mut env = FakeEnv::new();
+    let script = concat!(
+        "echo -e 'a\\tb\\nc'; echo -n no-newline; echo\n",
+        "date +%s; date -u +%F\n",
+        "mkdir -p /data/x && cd /data && touch f && [ -f /data/f ] && pwd\n",
+        "sleep 100 & pid=$!; kill $pid; wait $pid; echo killed=$?\n",
+        "export A=1; printenv A; B=2 env > /tmp/env; cat /tmp/env; grep -q B /tmp/env || echo no-grep\n",
+        "test -z \"\" -a -n x && echo both\n",
+        "[ 3 -gt 2 ] && [ ! -d /nope ] && echo cmp\n",
+        "x=${X:=set}; echo $x $X ${X:+alt} ${#X}\n",
+    );
+    let mut p = Process::new(Arc::new(parse_script(script).unwrap()), vec![]);
+    p.step(5_000, &mut env);
+    assert_eq!(
+        env.logs,
+        vec![
+            "a\tb",
+            "c",
+            "no-newline",
+            "1767225605",
+            "2026-01-01",
+            "/data",
+            "killed=143",
+            "1",
+            "A=1",
+            "B=2",
+            "sh: grep: not found",
+            "no-grep",
+            "both",
+            "cmp",
+            "set set alt 3",
+        ]
+    );
 }
