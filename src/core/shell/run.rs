@@ -20,6 +20,8 @@ const MAX_FRAMES: usize = 8;
 const MAX_VAR_BYTES: usize = 64 * 1024;
 /// Most items a `for` loop or `seq` produces.
 const MAX_ITEMS: usize = 100_000;
+/// Most bytes the expansions of one command (or `for` list) may produce.
+const MAX_EXPANSION_BYTES: usize = 1024 * 1024;
 /// Most command substitutions nested at run time.
 const MAX_SUBST_DEPTH: usize = 8;
 /// Default timeouts: busybox wget (900 s), curl's connect timeout (300 s).
@@ -167,6 +169,9 @@ pub struct Process {
     temp_env: Vec<(String, String)>,
     /// Log output not yet ended by a newline.
     partial: String,
+    /// Bytes expanded for the current command (bounded by
+    /// [`MAX_EXPANSION_BYTES`]).
+    expanded: usize,
 }
 
 impl Process {
@@ -206,6 +211,7 @@ impl Process {
             subst_status: None,
             temp_env: Vec::new(),
             partial: String::new(),
+            expanded: 0,
         }
     }
 
@@ -520,6 +526,7 @@ impl Process {
             Op::ForStart(items) => {
                 let items = match items {
                     Some(words) => {
+                        self.expanded = 0;
                         let mut fields = Vec::new();
                         for w in words.iter() {
                             if let Err(e) = self.expand_into(w, true, now, env, &mut fields) {
@@ -672,6 +679,7 @@ impl Process {
             subst_status: None,
             temp_env: Vec::new(),
             partial: String::new(),
+            expanded: 0,
         }
     }
 
@@ -823,11 +831,19 @@ impl Process {
         for part in &w.parts {
             let (value, quoted) = match part {
                 Part::Lit { text, quoted } => {
+                    self.expanded += text.len();
+                    if self.expanded > MAX_EXPANSION_BYTES {
+                        return Err("sh: podplay: argument list too long".to_string());
+                    }
                     cur.push_str(text);
                     have |= *quoted || !text.is_empty();
                     continue;
                 }
                 Part::Param { name, quoted: true, op: None } if name == "@" && split => {
+                    self.expanded += self.params.iter().map(String::len).sum::<usize>();
+                    if self.expanded > MAX_EXPANSION_BYTES {
+                        return Err("sh: podplay: argument list too long".to_string());
+                    }
                     for (i, p) in self.params.iter().enumerate() {
                         if i > 0 {
                             fields.push(std::mem::take(&mut cur));
@@ -848,6 +864,10 @@ impl Process {
                     (v.to_string(), *quoted)
                 }
             };
+            self.expanded += value.len();
+            if self.expanded > MAX_EXPANSION_BYTES {
+                return Err("sh: podplay: argument list too long".to_string());
+            }
             if quoted || !split {
                 cur.push_str(&value);
                 have = true;
@@ -969,6 +989,7 @@ impl Process {
 
     fn run_simple(&mut self, cmd: &Simple, exec: bool, now: Millis, env: &mut dyn Env) -> (Outcome, bool) {
         self.subst_status = None;
+        self.expanded = 0;
         let mut argv = Vec::new();
         for w in &cmd.words {
             if let Err(e) = self.expand_into(w, true, now, env, &mut argv) {

@@ -558,3 +558,13 @@ fn assorted_utilities() {
         ]
     );
 }
+
+#[test]
+fn expansion_and_output_are_bounded() {
+    let mut env = FakeEnv::new();
+    let big = format!("x=$(seq 1 20000); echo {}", "$x".repeat(20));
+    assert_eq!(sh(&big).step(0, &mut env), Step::Exited(2));
+    assert_eq!(env.logs, vec!["sh: podplay: argument list too long"]);
+    let r = exec_probe(&argv(&["sh", "-c", "printf 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx%s' $(seq 1 50000)"]), 0, &mut env, 1_000);
+    assert!(r.output.len() <= MAX_OUTPUT_BYTES * 2);
+}

@@ -93,6 +93,9 @@ pub(crate) fn printf(format: &str, args: &[String]) -> (String, Option<String>) 
         let chars: Vec<char> = format.chars().collect();
         let mut i = 0;
         while i < chars.len() {
+            if out.len() > super::MAX_OUTPUT_BYTES {
+                return (out, err);
+            }
             let c = chars[i];
             if c == '\\' {
                 let end = (i + 4).min(chars.len());
