@@ -16,7 +16,9 @@ pub(crate) const BUILTINS: &[&str] = &[
 ];
 
 /// Builtins rejected at parse time: they need things podplay has no model of.
-const REJECTED: &[&str] = &["read", "eval", "source", ".", "local", "return", "select", "function"];
+const REJECTED: &[&str] = &[
+    "read", "eval", "source", ".", "local", "return", "select", "function",
+];
 
 /// A parsed and compiled script, ready for [`super::Process::new`].
 #[derive(Debug)]
@@ -46,11 +48,26 @@ impl Script {
 
 #[derive(Debug, Clone)]
 pub(crate) enum Part {
-    Lit { text: String, quoted: bool },
-    Param { name: String, op: Option<(ParamOp, bool, Word)>, quoted: bool },
-    Length { name: String },
-    Subst { script: Arc<Script>, quoted: bool },
-    Arith { expr: String, quoted: bool },
+    Lit {
+        text: String,
+        quoted: bool,
+    },
+    Param {
+        name: String,
+        op: Option<(ParamOp, bool, Word)>,
+        quoted: bool,
+    },
+    Length {
+        name: String,
+    },
+    Subst {
+        script: Arc<Script>,
+        quoted: bool,
+    },
+    Arith {
+        expr: String,
+        quoted: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,7 +87,10 @@ impl Word {
     /// The text of a word made of one unquoted literal (keywords, names).
     pub fn plain(&self) -> Option<&str> {
         match self.parts.as_slice() {
-            [Part::Lit { text, quoted: false }] => Some(text),
+            [Part::Lit {
+                text,
+                quoted: false,
+            }] => Some(text),
             _ => None,
         }
     }
@@ -120,9 +140,25 @@ pub(crate) struct Simple {
 pub(crate) enum Command {
     Simple(Arc<Simple>),
     Group(Vec<AndOr>, Vec<Redir>),
-    If(Vec<(Vec<AndOr>, Vec<AndOr>)>, Option<Vec<AndOr>>, Vec<Redir>),
-    Loop { until: bool, cond: Vec<AndOr>, body: Vec<AndOr>, redirs: Vec<Redir> },
-    For { var: String, items: Option<Vec<Word>>, body: Vec<AndOr>, redirs: Vec<Redir> },
+    /// `( … )`: runs in a child process (own variables, `exit` ends only it).
+    Subshell(Vec<AndOr>, Vec<Redir>),
+    If(
+        Vec<(Vec<AndOr>, Vec<AndOr>)>,
+        Option<Vec<AndOr>>,
+        Vec<Redir>,
+    ),
+    Loop {
+        until: bool,
+        cond: Vec<AndOr>,
+        body: Vec<AndOr>,
+        redirs: Vec<Redir>,
+    },
+    For {
+        var: String,
+        items: Option<Vec<Word>>,
+        body: Vec<AndOr>,
+        redirs: Vec<Redir>,
+    },
 }
 
 #[derive(Debug)]
@@ -143,7 +179,11 @@ pub(crate) struct AndOr {
 
 #[derive(Debug, Clone)]
 pub(crate) enum Op {
-    Run { cmd: Arc<Simple>, checked: bool, exec: bool },
+    Run {
+        cmd: Arc<Simple>,
+        checked: bool,
+        exec: bool,
+    },
     Jump(usize),
     JumpIfFail(usize),
     JumpIfOk(usize),
@@ -152,9 +192,16 @@ pub(crate) enum Op {
     PushRedir(Arc<Vec<Redir>>),
     PopRedir,
     ForStart(Option<Arc<Vec<Word>>>),
-    ForNext { var: String, exit: usize },
+    ForNext {
+        var: String,
+        exit: usize,
+    },
     ForPop,
     Spawn(Arc<Code>),
+    Subshell {
+        code: Arc<Code>,
+        checked: bool,
+    },
 }
 
 #[derive(Debug, Default)]
@@ -186,7 +233,10 @@ fn push_lit(parts: &mut Vec<Part>, text: &str, quoted: bool) {
             return;
         }
     }
-    parts.push(Part::Lit { text: text.to_string(), quoted });
+    parts.push(Part::Lit {
+        text: text.to_string(),
+        quoted,
+    });
 }
 
 struct Lexer {
@@ -199,7 +249,12 @@ struct Lexer {
 
 impl Lexer {
     fn new(text: &str, depth: usize, raw: bool) -> Lexer {
-        Lexer { c: text.chars().collect(), i: 0, depth, raw }
+        Lexer {
+            c: text.chars().collect(),
+            i: 0,
+            depth,
+            raw,
+        }
     }
     fn peek(&self) -> Option<char> {
         self.c.get(self.i).copied()
@@ -275,7 +330,9 @@ impl Lexer {
                 '<' | '>' => out.push(self.redir(None)?),
                 _ => {
                     let w = self.word()?;
-                    let digits = w.plain().filter(|t| t.len() <= 2 && t.chars().all(|c| c.is_ascii_digit()));
+                    let digits = w
+                        .plain()
+                        .filter(|t| t.len() <= 2 && t.chars().all(|c| c.is_ascii_digit()));
                     match (digits, self.peek()) {
                         (Some(d), Some('<' | '>')) => {
                             let fd = d.parse().unwrap_or(1);
@@ -319,7 +376,9 @@ impl Lexer {
         let mut parts = Vec::new();
         while let Some(ch) = self.peek() {
             match ch {
-                ' ' | '\t' | '\r' | '\n' | ';' | '&' | '|' | '(' | ')' | '<' | '>' if !self.raw => break,
+                ' ' | '\t' | '\r' | '\n' | ';' | '&' | '|' | '(' | ')' | '<' | '>' if !self.raw => {
+                    break
+                }
                 '\\' => {
                     self.i += 1;
                     match self.peek() {
@@ -479,19 +538,33 @@ impl Lexer {
                 let inner: String = self.c[self.i + 1..end].iter().collect();
                 self.i = end + 1;
                 let script = parse_at(&inner, self.nested_depth()?, false)?;
-                parts.push(Part::Subst { script: Arc::new(script), quoted });
+                parts.push(Part::Subst {
+                    script: Arc::new(script),
+                    quoted,
+                });
             }
             Some(c) if c.is_ascii_alphabetic() || c == '_' => {
                 let mut name = String::new();
-                while let Some(c) = self.peek().filter(|c| c.is_ascii_alphanumeric() || *c == '_') {
+                while let Some(c) = self
+                    .peek()
+                    .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+                {
                     name.push(c);
                     self.i += 1;
                 }
-                parts.push(Part::Param { name, op: None, quoted });
+                parts.push(Part::Param {
+                    name,
+                    op: None,
+                    quoted,
+                });
             }
             Some(c) if c.is_ascii_digit() || "?$#@*!-".contains(c) => {
                 self.i += 1;
-                parts.push(Part::Param { name: c.to_string(), op: None, quoted });
+                parts.push(Part::Param {
+                    name: c.to_string(),
+                    op: None,
+                    quoted,
+                });
             }
             _ => push_lit(parts, "$", quoted),
         }
@@ -500,14 +573,23 @@ impl Lexer {
 
     fn brace_param(&self, inner: &str, quoted: bool) -> Result<Part, ShellError> {
         if let Some(name) = inner.strip_prefix('#') {
-            if is_name(name) || (name.len() == 1 && "?#@*!$".contains(name)) || name.parse::<u32>().is_ok() {
-                return Ok(Part::Length { name: name.to_string() });
+            if is_name(name)
+                || (name.len() == 1 && "?#@*!$".contains(name))
+                || name.parse::<u32>().is_ok()
+            {
+                return Ok(Part::Length {
+                    name: name.to_string(),
+                });
             }
         }
         let name_len = if inner.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
-            inner.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(inner.len())
+            inner
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(inner.len())
         } else if inner.starts_with(|c: char| c.is_ascii_digit()) {
-            inner.find(|c: char| !c.is_ascii_digit()).unwrap_or(inner.len())
+            inner
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(inner.len())
         } else if inner.starts_with(|c: char| "?$#@*!-".contains(c)) {
             1
         } else {
@@ -518,7 +600,11 @@ impl Lexer {
         }
         let (name, rest) = inner.split_at(name_len);
         if rest.is_empty() {
-            return Ok(Part::Param { name: name.to_string(), op: None, quoted });
+            return Ok(Part::Param {
+                name: name.to_string(),
+                op: None,
+                quoted,
+            });
         }
         let (colon, rest) = match rest.strip_prefix(':') {
             Some(r) => (true, r),
@@ -533,7 +619,11 @@ impl Lexer {
         };
         let mut sub = Lexer::new(&rest[1..], self.nested_depth()?, true);
         let word = sub.word()?;
-        Ok(Part::Param { name: name.to_string(), op: Some((op, colon, word)), quoted })
+        Ok(Part::Param {
+            name: name.to_string(),
+            op: Some((op, colon, word)),
+            quoted,
+        })
     }
 
     fn backtick(&mut self, quoted: bool, parts: &mut Vec<Part>) -> Result<(), ShellError> {
@@ -560,7 +650,10 @@ impl Lexer {
         }
         self.i += 1;
         let script = parse_at(&inner, self.nested_depth()?, false)?;
-        parts.push(Part::Subst { script: Arc::new(script), quoted });
+        parts.push(Part::Subst {
+            script: Arc::new(script),
+            quoted,
+        });
         Ok(())
     }
 }
@@ -573,7 +666,9 @@ struct Parser {
     depth: usize,
 }
 
-const KEYWORDS: &[&str] = &["then", "else", "elif", "fi", "do", "done", "}", "in", "esac"];
+const KEYWORDS: &[&str] = &[
+    "then", "else", "elif", "fi", "do", "done", "}", "in", "esac",
+];
 
 impl Parser {
     fn peek(&self) -> &Tok {
@@ -606,7 +701,9 @@ impl Parser {
             Tok::Eof => "end of file".to_string(),
         };
         match (expecting, self.peek()) {
-            (Some(e), Tok::Eof) => ShellError::syntax(format!("unexpected {what} (expecting \"{e}\")")),
+            (Some(e), Tok::Eof) => {
+                ShellError::syntax(format!("unexpected {what} (expecting \"{e}\")"))
+            }
             _ => ShellError::syntax(format!("unexpected {what}")),
         }
     }
@@ -680,7 +777,11 @@ impl Parser {
             self.skip_newlines();
             rest.push((is_and, self.pipe()?));
         }
-        Ok(AndOr { first, rest, background: false })
+        Ok(AndOr {
+            first,
+            rest,
+            background: false,
+        })
     }
 
     fn pipe(&mut self) -> Result<Pipe, ShellError> {
@@ -717,7 +818,7 @@ impl Parser {
             }
             self.i += 1;
             self.depth -= 1;
-            return Ok(Command::Group(body, self.redirs()?));
+            return Ok(Command::Subshell(body, self.redirs()?));
         }
         let kw = self.kw().map(str::to_string);
         match kw.as_deref() {
@@ -765,7 +866,12 @@ impl Parser {
                 let body = self.body(&["done"], "done")?;
                 self.expect("done")?;
                 self.depth -= 1;
-                Ok(Command::Loop { until, cond, body, redirs: self.redirs()? })
+                Ok(Command::Loop {
+                    until,
+                    cond,
+                    body,
+                    redirs: self.redirs()?,
+                })
             }
             Some("for") => {
                 self.i += 1;
@@ -797,7 +903,12 @@ impl Parser {
                 let body = self.body(&["done"], "done")?;
                 self.expect("done")?;
                 self.depth -= 1;
-                Ok(Command::For { var, items, body, redirs: self.redirs()? })
+                Ok(Command::For {
+                    var,
+                    items,
+                    body,
+                    redirs: self.redirs()?,
+                })
             }
             Some("case") => Err(ShellError::unsupported("case")),
             Some("function") => Err(ShellError::unsupported_note("function", "shell functions")),
@@ -822,7 +933,10 @@ impl Parser {
                 }
                 Tok::Redir(..) => redirs.extend(self.redirs()?),
                 Tok::Op("(") if words.len() == 1 && assigns.is_empty() => {
-                    return Err(ShellError::unsupported_note(format!("{}()", words[0].display()), "shell functions"));
+                    return Err(ShellError::unsupported_note(
+                        format!("{}()", words[0].display()),
+                        "shell functions",
+                    ));
                 }
                 _ => break,
             }
@@ -835,20 +949,33 @@ impl Parser {
                 return Err(ShellError::unsupported(name));
             }
         }
-        Ok(Command::Simple(Arc::new(Simple { assigns, words, redirs })))
+        Ok(Command::Simple(Arc::new(Simple {
+            assigns,
+            words,
+            redirs,
+        })))
     }
 }
 
 /// `NAME=value` at the start of a simple command.
 fn split_assign(w: &Word) -> Option<(String, Word)> {
-    let Some(Part::Lit { text, quoted: false }) = w.parts.first() else { return None };
+    let Some(Part::Lit {
+        text,
+        quoted: false,
+    }) = w.parts.first()
+    else {
+        return None;
+    };
     let eq = text.find('=')?;
     if !is_name(&text[..eq]) {
         return None;
     }
     let mut parts = w.parts.clone();
     let rest = text[eq + 1..].to_string();
-    parts[0] = Part::Lit { text: rest, quoted: false };
+    parts[0] = Part::Lit {
+        text: rest,
+        quoted: false,
+    };
     Some((text[..eq].to_string(), Word { parts }))
 }
 
@@ -898,7 +1025,11 @@ impl Compiler {
         self.pipe(&ao.first, checked && ao.rest.is_empty());
         let n = ao.rest.len();
         for (k, (is_and, p)) in ao.rest.iter().enumerate() {
-            let j = self.emit(if *is_and { Op::JumpIfFail(0) } else { Op::JumpIfOk(0) });
+            let j = self.emit(if *is_and {
+                Op::JumpIfFail(0)
+            } else {
+                Op::JumpIfOk(0)
+            });
             self.pipe(p, checked && k + 1 == n);
             let here = self.ops.len();
             self.patch(j, here);
@@ -928,10 +1059,22 @@ impl Compiler {
         match cmd {
             Command::Simple(s) => {
                 if !self.break_continue(s) {
-                    self.emit(Op::Run { cmd: s.clone(), checked, exec: false });
+                    self.emit(Op::Run {
+                        cmd: s.clone(),
+                        checked,
+                        exec: false,
+                    });
                 }
             }
             Command::Group(body, redirs) => self.with_redirs(redirs, |c| c.list(body, checked)),
+            Command::Subshell(body, redirs) => {
+                let mut sub = Compiler::default();
+                sub.list(body, checked);
+                let code = Arc::new(Code { ops: sub.ops });
+                self.with_redirs(redirs, |c| {
+                    c.emit(Op::Subshell { code, checked });
+                })
+            }
             Command::If(arms, otherwise, redirs) => self.with_redirs(redirs, |c| {
                 let mut ends = Vec::new();
                 for (cond, body) in arms {
@@ -953,19 +1096,46 @@ impl Compiler {
                     c.patch(j, end);
                 }
             }),
-            Command::Loop { until, cond, body, redirs } => self.with_redirs(redirs, |c| {
+            Command::Loop {
+                until,
+                cond,
+                body,
+                redirs,
+            } => self.with_redirs(redirs, |c| {
                 let start = c.ops.len();
                 c.list(cond, false);
-                let jf = c.emit(if *until { Op::JumpIfOk(0) } else { Op::JumpIfFail(0) });
-                c.loops.push(LoopCtx { is_for: false, cont: start, breaks: vec![jf], redir_depth: c.redir_depth });
+                let jf = c.emit(if *until {
+                    Op::JumpIfOk(0)
+                } else {
+                    Op::JumpIfFail(0)
+                });
+                c.loops.push(LoopCtx {
+                    is_for: false,
+                    cont: start,
+                    breaks: vec![jf],
+                    redir_depth: c.redir_depth,
+                });
                 c.list(body, checked);
                 c.emit(Op::Jump(start));
                 c.end_loop();
             }),
-            Command::For { var, items, body, redirs } => self.with_redirs(redirs, |c| {
+            Command::For {
+                var,
+                items,
+                body,
+                redirs,
+            } => self.with_redirs(redirs, |c| {
                 c.emit(Op::ForStart(items.as_ref().map(|w| Arc::new(w.clone()))));
-                let next = c.emit(Op::ForNext { var: var.clone(), exit: 0 });
-                c.loops.push(LoopCtx { is_for: true, cont: next, breaks: vec![next], redir_depth: c.redir_depth });
+                let next = c.emit(Op::ForNext {
+                    var: var.clone(),
+                    exit: 0,
+                });
+                c.loops.push(LoopCtx {
+                    is_for: true,
+                    cont: next,
+                    breaks: vec![next],
+                    redir_depth: c.redir_depth,
+                });
                 c.list(body, checked);
                 c.emit(Op::Jump(next));
                 c.end_loop();
@@ -985,7 +1155,9 @@ impl Compiler {
 
     /// `break [N]` / `continue [N]` with literal operands, resolved to jumps.
     fn break_continue(&mut self, s: &Simple) -> bool {
-        let Some(name) = s.words.first().and_then(Word::plain) else { return false };
+        let Some(name) = s.words.first().and_then(Word::plain) else {
+            return false;
+        };
         let is_break = match name {
             "break" => true,
             "continue" => false,
@@ -1032,9 +1204,22 @@ impl Compiler {
 fn compile(body: &[AndOr], exec_single: bool) -> Code {
     let mut c = Compiler::default();
     if exec_single {
-        if let [AndOr { first: Pipe { bang: false, cmd: Command::Simple(s) }, rest, background: false }] = body {
+        if let [AndOr {
+            first:
+                Pipe {
+                    bang: false,
+                    cmd: Command::Simple(s),
+                },
+            rest,
+            background: false,
+        }] = body
+        {
             if rest.is_empty() && !s.words.is_empty() && !c.break_continue(s) {
-                c.emit(Op::Run { cmd: s.clone(), checked: true, exec: true });
+                c.emit(Op::Run {
+                    cmd: s.clone(),
+                    checked: true,
+                    exec: true,
+                });
                 return Code { ops: c.ops };
             }
         }
@@ -1057,7 +1242,14 @@ pub(crate) fn parse_at(src: &str, depth: usize, exec_single: bool) -> Result<Scr
         return Err(p.unexpected(None));
     }
     let code = Arc::new(compile(&body, exec_single));
-    Ok(Script { body, code, name: "sh".to_string(), params: Vec::new(), errexit: false, xtrace: false })
+    Ok(Script {
+        body,
+        code,
+        name: "sh".to_string(),
+        params: Vec::new(),
+        errexit: false,
+        xtrace: false,
+    })
 }
 
 /// Parses the text of `sh -c SCRIPT`.
@@ -1073,7 +1265,15 @@ pub fn parse_script(src: &str) -> Result<Script, ShellError> {
 fn is_shell(prog: &str) -> bool {
     matches!(
         prog,
-        "sh" | "/bin/sh" | "/usr/bin/sh" | "bash" | "/bin/bash" | "/usr/bin/bash" | "ash" | "/bin/ash" | "dash" | "/bin/dash"
+        "sh" | "/bin/sh"
+            | "/usr/bin/sh"
+            | "bash"
+            | "/bin/bash"
+            | "/usr/bin/bash"
+            | "ash"
+            | "/bin/ash"
+            | "dash"
+            | "/bin/dash"
     )
 }
 
@@ -1097,7 +1297,9 @@ pub fn from_argv(argv: &[String]) -> Result<Script, ShellError> {
                 i += 1;
                 break;
             }
-            let Some(flags) = arg.strip_prefix('-').or_else(|| arg.strip_prefix('+')) else { break };
+            let Some(flags) = arg.strip_prefix('-').or_else(|| arg.strip_prefix('+')) else {
+                break;
+            };
             if flags.is_empty() {
                 break;
             }
@@ -1115,14 +1317,23 @@ pub fn from_argv(argv: &[String]) -> Result<Script, ShellError> {
         if !has_c {
             return match argv.get(i) {
                 None => Ok(parse_script("")?.with_params(first, Vec::new())),
-                Some(file) => Err(ShellError::unsupported_note(format!("{first} {file}"), "running script files")),
+                Some(file) => Err(ShellError::unsupported_note(
+                    format!("{first} {file}"),
+                    "running script files",
+                )),
             };
         }
         let Some(src) = argv.get(i) else {
-            return Err(ShellError { kind: super::ShellErrorKind::Syntax, message: "sh: -c requires an argument".into() });
+            return Err(ShellError {
+                kind: super::ShellErrorKind::Syntax,
+                message: "sh: -c requires an argument".into(),
+            });
         };
         let name = argv.get(i + 1).cloned().unwrap_or_else(|| first.clone());
-        let params = argv.get(i + 2..).map(<[String]>::to_vec).unwrap_or_default();
+        let params = argv
+            .get(i + 2..)
+            .map(<[String]>::to_vec)
+            .unwrap_or_default();
         let mut script = parse_script(src)?.with_params(&name, params);
         script.errexit = errexit;
         script.xtrace = xtrace;
@@ -1130,16 +1341,41 @@ pub fn from_argv(argv: &[String]) -> Result<Script, ShellError> {
     }
     let words = argv
         .iter()
-        .map(|a| Word { parts: vec![Part::Lit { text: a.clone(), quoted: true }] })
+        .map(|a| Word {
+            parts: vec![Part::Lit {
+                text: a.clone(),
+                quoted: true,
+            }],
+        })
         .collect();
-    let simple = Arc::new(Simple { assigns: Vec::new(), words, redirs: Vec::new() });
-    let code = Arc::new(Code { ops: vec![Op::Run { cmd: simple.clone(), checked: true, exec: true }] });
+    let simple = Arc::new(Simple {
+        assigns: Vec::new(),
+        words,
+        redirs: Vec::new(),
+    });
+    let code = Arc::new(Code {
+        ops: vec![Op::Run {
+            cmd: simple.clone(),
+            checked: true,
+            exec: true,
+        }],
+    });
     let body = vec![AndOr {
-        first: Pipe { bang: false, cmd: Command::Simple(simple) },
+        first: Pipe {
+            bang: false,
+            cmd: Command::Simple(simple),
+        },
         rest: Vec::new(),
         background: false,
     }];
-    Ok(Script { body, code, name: first.clone(), params: Vec::new(), errexit: false, xtrace: false })
+    Ok(Script {
+        body,
+        code,
+        name: first.clone(),
+        params: Vec::new(),
+        errexit: false,
+        xtrace: false,
+    })
 }
 
 /// Command names in `script` that are literal, not simulated by podplay and
@@ -1167,7 +1403,10 @@ fn walk_word(w: &Word, known: &dyn Fn(&str) -> bool, out: &mut Vec<String>, dept
     for p in &w.parts {
         match p {
             Part::Subst { script, .. } => walk_list(&script.body, known, out, depth + 1),
-            Part::Param { op: Some((_, _, w)), .. } => walk_word(w, known, out, depth + 1),
+            Part::Param {
+                op: Some((_, _, w)),
+                ..
+            } => walk_word(w, known, out, depth + 1),
             _ => {}
         }
     }
@@ -1179,7 +1418,9 @@ fn walk_cmd(cmd: &Command, known: &dyn Fn(&str) -> bool, out: &mut Vec<String>, 
             for w in s.words.iter().chain(s.assigns.iter().map(|(_, w)| w)) {
                 walk_word(w, known, out, depth);
             }
-            let Some(name) = s.words.first().and_then(Word::literal) else { return };
+            let Some(name) = s.words.first().and_then(Word::literal) else {
+                return;
+            };
             if name == "trap" {
                 if let Some(action) = s.words.get(1).and_then(Word::literal) {
                     if let Ok(script) = parse_at(&action, depth.min(MAX_NESTING), false) {
@@ -1195,7 +1436,7 @@ fn walk_cmd(cmd: &Command, known: &dyn Fn(&str) -> bool, out: &mut Vec<String>, 
             }
             check_name(&name, known, out);
         }
-        Command::Group(body, _) => walk_list(body, known, out, depth),
+        Command::Group(body, _) | Command::Subshell(body, _) => walk_list(body, known, out, depth),
         Command::If(arms, otherwise, _) => {
             for (c, b) in arms {
                 walk_list(c, known, out, depth);
@@ -1236,7 +1477,7 @@ pub(crate) fn is_builtin(name: &str) -> bool {
 /// The name builtins are matched on: `/bin/sleep` → `sleep`.
 pub(crate) fn builtin_name(name: &str) -> &str {
     match name.rsplit_once('/') {
-        Some((dir, base)) if matches!(dir, "/bin" | "/usr/bin" | "/sbin" | "/usr/sbin" | "/usr/local/bin") => base,
+        Some(("/bin" | "/usr/bin" | "/sbin" | "/usr/sbin" | "/usr/local/bin", base)) => base,
         _ => name,
     }
 }

@@ -2,11 +2,13 @@
 //! script's compiled [`Code`], plus variables, traps, redirections and
 //! background jobs, advanced in virtual time.
 
-use super::parse::{builtin_name, parse_at, Code, Op, ParamOp, Part, RedirKind, Redir, Script, Simple, Word};
+use super::parse::{
+    builtin_name, parse_at, Code, Op, ParamOp, Part, Redir, RedirKind, Script, Simple, Word,
+};
 use super::utils::{self, FileQuery};
 use super::{
-    unsupported_message, Env, ExecProbeResult, HttpOutcome, Program, Step, TermBehaviour, MAX_COMMANDS_PER_STEP,
-    MAX_OUTPUT_BYTES, SPIN_MS,
+    unsupported_message, Env, ExecProbeResult, HttpOutcome, Program, Step, TermBehaviour,
+    MAX_COMMANDS_PER_STEP, MAX_OUTPUT_BYTES, SPIN_MS,
 };
 use crate::core::time::Millis;
 use std::collections::{BTreeMap, BTreeSet};
@@ -20,6 +22,8 @@ const MAX_FRAMES: usize = 8;
 const MAX_VAR_BYTES: usize = 64 * 1024;
 /// Most items a `for` loop or `seq` produces.
 const MAX_ITEMS: usize = 100_000;
+/// Most bytes the expansions of one command (or `for` list) may produce.
+const MAX_EXPANSION_BYTES: usize = 1024 * 1024;
 /// Most command substitutions nested at run time.
 const MAX_SUBST_DEPTH: usize = 8;
 /// Default timeouts: busybox wget (900 s), curl's connect timeout (300 s).
@@ -42,7 +46,10 @@ struct Fds {
     err: Target,
 }
 
-const DEFAULT_FDS: Fds = Fds { out: Target::Log, err: Target::Log };
+const DEFAULT_FDS: Fds = Fds {
+    out: Target::Log,
+    err: Target::Log,
+};
 
 #[derive(Clone, Copy, Debug)]
 enum FrameKind {
@@ -62,7 +69,13 @@ struct Frame {
 
 impl Frame {
     fn new(code: Arc<Code>, kind: FrameKind) -> Frame {
-        Frame { code, pc: 0, fors: Vec::new(), redirs: Vec::new(), kind }
+        Frame {
+            code,
+            pc: 0,
+            fors: Vec::new(),
+            redirs: Vec::new(),
+            kind,
+        }
     }
 }
 
@@ -79,13 +92,28 @@ struct After {
 enum Pending {
     None,
     /// A command completes at `at` with `status`.
-    Until { at: Millis, status: i32, after: After },
+    Until {
+        at: Millis,
+        status: i32,
+        after: After,
+    },
     /// A command that only a signal ends; `term` for an image program.
-    Forever { term: Option<TermBehaviour>, after: After },
+    Forever {
+        term: Option<TermBehaviour>,
+        after: After,
+    },
     /// `wait [pid]`.
-    Wait { pid: Option<u32>, after: After },
+    /// `wait [pid]`, or a foreground subshell (which a trapped signal does
+    /// not interrupt).
+    Wait {
+        pid: Option<u32>,
+        after: After,
+        foreground: bool,
+    },
     /// Out of command budget: burning CPU until `at`.
-    Spin { at: Millis },
+    Spin {
+        at: Millis,
+    },
 }
 
 /// How one simple command went.
@@ -163,6 +191,11 @@ pub struct Process {
     sync_depth: usize,
     subst_status: Option<i32>,
     temp_env: Vec<(String, String)>,
+    /// Log output not yet ended by a newline.
+    partial: String,
+    /// Bytes expanded for the current command (bounded by
+    /// [`MAX_EXPANSION_BYTES`]).
+    expanded: usize,
 }
 
 impl Process {
@@ -176,7 +209,11 @@ impl Process {
             exported.insert(k.clone());
             vars.insert(k, v);
         }
-        let cwd = vars.get("PWD").cloned().filter(|p| p.starts_with('/')).unwrap_or_else(|| "/".to_string());
+        let cwd = vars
+            .get("PWD")
+            .cloned()
+            .filter(|p| p.starts_with('/'))
+            .unwrap_or_else(|| "/".to_string());
         Process {
             frames: vec![Frame::new(script.code.clone(), FrameKind::Main)],
             vars,
@@ -201,6 +238,8 @@ impl Process {
             sync_depth: 0,
             subst_status: None,
             temp_env: Vec::new(),
+            partial: String::new(),
+            expanded: 0,
         }
     }
 
@@ -234,6 +273,9 @@ impl Process {
         }
         self.step_jobs(now, env);
         let main = self.run(now, env);
+        if matches!(main, Step::Exited(_)) && !self.partial.is_empty() {
+            env.log(&std::mem::take(&mut self.partial));
+        }
         self.combine(main)
     }
 
@@ -248,15 +290,27 @@ impl Process {
             return Step::Exited(c);
         }
         let execd = match &self.pending {
-            Pending::Until { after, .. } | Pending::Forever { after, .. } | Pending::Wait { after, .. } => after.exec,
+            Pending::Until { after, .. }
+            | Pending::Forever { after, .. }
+            | Pending::Wait { after, .. } => after.exec,
             _ => false,
         };
         if execd {
             match self.pending.clone() {
-                Pending::Forever { term: Some(TermBehaviour::Exit { after_ms, code }), after } => {
-                    self.pending = Pending::Until { at: now.saturating_add(after_ms), status: code, after };
+                Pending::Forever {
+                    term: Some(TermBehaviour::Exit { after_ms, code }),
+                    after,
+                } => {
+                    self.pending = Pending::Until {
+                        at: now.saturating_add(after_ms),
+                        status: code,
+                        after,
+                    };
                 }
-                Pending::Forever { term: Some(TermBehaviour::Ignore), .. } => {}
+                Pending::Forever {
+                    term: Some(TermBehaviour::Ignore),
+                    ..
+                } => {}
                 _ if self.pid1 => {}
                 _ => self.die(143),
             }
@@ -267,7 +321,9 @@ impl Process {
             Some(_) => {
                 self.term_pending = true;
                 match self.pending {
-                    Pending::Wait { .. } => {
+                    Pending::Wait {
+                        foreground: false, ..
+                    } => {
                         self.status = 143;
                         self.pending = Pending::None;
                     }
@@ -298,17 +354,28 @@ impl Process {
     }
 
     fn step_jobs(&mut self, now: Millis, env: &mut dyn Env) {
-        for job in &mut self.jobs {
+        let mut jobs = std::mem::take(&mut self.jobs);
+        for job in &mut jobs {
             if let Step::SleepUntil(t) = job.state {
                 if t <= now {
                     job.state = job.proc.step(now, env);
                 }
             }
-            for u in job.proc.unsupported.drain(..) {
-                if !self.unsupported.contains(&u) {
-                    self.unsupported.push(u);
-                }
+            self.absorb(&mut job.proc, env);
+        }
+        jobs.append(&mut self.jobs);
+        self.jobs = jobs;
+    }
+
+    /// Takes a child's captured output and unsupported-feature notes.
+    fn absorb(&mut self, child: &mut Process, env: &mut dyn Env) {
+        for u in child.unsupported.drain(..) {
+            if !self.unsupported.contains(&u) {
+                self.unsupported.push(u);
             }
+        }
+        if let Some(text) = child.capture.as_mut().map(std::mem::take) {
+            self.write(env, &Target::Log, &text);
         }
     }
 
@@ -354,7 +421,7 @@ impl Process {
                     continue;
                 }
                 Pending::Forever { .. } => return Step::Blocked,
-                Pending::Wait { pid, after } => match self.wait_result(pid) {
+                Pending::Wait { pid, after, .. } => match self.wait_result(pid) {
                     Some(status) => {
                         self.pending = Pending::None;
                         self.finish_cmd(status, after);
@@ -391,27 +458,34 @@ impl Process {
     fn exit_with(&mut self, code: i32) {
         self.pending = Pending::None;
         match self.traps.remove(&0) {
-            Some(action) if !action.is_empty() && self.exiting.is_none() => match parse_at(&action, 0, false) {
-                Ok(script) => {
-                    self.exiting = Some(code);
-                    self.status = code;
-                    self.frames = vec![Frame::new(script.code.clone(), FrameKind::ExitTrap)];
+            Some(action) if !action.is_empty() && self.exiting.is_none() => {
+                match parse_at(&action, 0, false) {
+                    Ok(script) => {
+                        self.exiting = Some(code);
+                        self.status = code;
+                        self.frames = vec![Frame::new(script.code.clone(), FrameKind::ExitTrap)];
+                    }
+                    Err(_) => self.exited = Some(code),
                 }
-                Err(_) => self.exited = Some(code),
-            },
+            }
             _ => self.exited = Some(code),
         }
     }
 
     fn run_trap(&mut self, sig: i32, env: &mut dyn Env) {
-        let Some(action) = self.traps.get(&sig).cloned() else { return };
+        let Some(action) = self.traps.get(&sig).cloned() else {
+            return;
+        };
         if action.is_empty() || self.frames.len() >= MAX_FRAMES {
             return;
         }
         match parse_at(&action, 0, false) {
             Ok(script) => {
                 let saved_status = self.status;
-                self.frames.push(Frame::new(script.code.clone(), FrameKind::Trap { saved_status }));
+                self.frames.push(Frame::new(
+                    script.code.clone(),
+                    FrameKind::Trap { saved_status },
+                ));
             }
             Err(e) => self.write(env, &Target::Log, &format!("{}\n", e.message)),
         }
@@ -419,9 +493,16 @@ impl Process {
 
     fn wait_result(&self, pid: Option<u32>) -> Option<i32> {
         match pid {
-            None => self.jobs.iter().all(|j| matches!(j.state, Step::Exited(_))).then_some(0),
+            None => self
+                .jobs
+                .iter()
+                .all(|j| matches!(j.state, Step::Exited(_)))
+                .then_some(0),
             Some(p) => match self.jobs.iter().find(|j| j.pid == p) {
-                Some(Job { state: Step::Exited(c), .. }) => Some(*c),
+                Some(Job {
+                    state: Step::Exited(c),
+                    ..
+                }) => Some(*c),
                 Some(_) => None,
                 None => Some(127),
             },
@@ -429,7 +510,10 @@ impl Process {
     }
 
     fn fds(&self) -> Fds {
-        self.frames.last().and_then(|f| f.redirs.last().cloned()).unwrap_or(DEFAULT_FDS)
+        self.frames
+            .last()
+            .and_then(|f| f.redirs.last().cloned())
+            .unwrap_or(DEFAULT_FDS)
     }
 
     fn frame(&mut self) -> Option<&mut Frame> {
@@ -501,6 +585,7 @@ impl Process {
             Op::ForStart(items) => {
                 let items = match items {
                     Some(words) => {
+                        self.expanded = 0;
                         let mut fields = Vec::new();
                         for w in words.iter() {
                             if let Err(e) = self.expand_into(w, true, now, env, &mut fields) {
@@ -536,17 +621,51 @@ impl Process {
                     }
                 }
             }
-            Op::Spawn(code) => self.spawn(code.clone(), now, env),
+            Op::Spawn(code) => {
+                if let Some(pid) = self.spawn(code.clone(), now, env) {
+                    self.last_bg = Some(pid);
+                    self.status = 0;
+                }
+            }
+            Op::Subshell { code, checked } => {
+                let after = After {
+                    checked: *checked,
+                    exec: false,
+                };
+                if let Some(pid) = self.spawn(code.clone(), now, env) {
+                    match self.wait_result(Some(pid)) {
+                        Some(status) => self.finish_cmd(status, after),
+                        None if self.capture_sync() => {
+                            self.note_unsupported("blocking commands inside `$(…)`");
+                            self.finish_cmd(1, after);
+                        }
+                        None => {
+                            self.pending = Pending::Wait {
+                                pid: Some(pid),
+                                after,
+                                foreground: true,
+                            }
+                        }
+                    }
+                }
+            }
             Op::Run { cmd, checked, exec } => {
                 let (outcome, exec) = self.run_simple(cmd, *exec, now, env);
-                let after = After { checked: *checked, exec };
+                let after = After {
+                    checked: *checked,
+                    exec,
+                };
                 match outcome {
                     Outcome::Done(s) => self.finish_cmd(s, after),
                     Outcome::Until(at, s) => {
                         if self.capture_sync() || at <= now {
                             self.finish_cmd(s, after)
                         } else {
-                            self.pending = Pending::Until { at, status: s, after }
+                            self.pending = Pending::Until {
+                                at,
+                                status: s,
+                                after,
+                            }
                         }
                     }
                     Outcome::Forever(term) => {
@@ -557,7 +676,13 @@ impl Process {
                             self.pending = Pending::Forever { term, after }
                         }
                     }
-                    Outcome::Wait(pid) => self.pending = Pending::Wait { pid, after },
+                    Outcome::Wait(pid) => {
+                        self.pending = Pending::Wait {
+                            pid,
+                            after,
+                            foreground: false,
+                        }
+                    }
                     Outcome::Exit(c) => self.exit_with(c),
                 }
             }
@@ -566,7 +691,9 @@ impl Process {
 
     /// Skips the body of a compound command whose redirection failed.
     fn skip_to_pop(&mut self, code: &Code) {
-        let Some(frame) = self.frames.last_mut() else { return };
+        let Some(frame) = self.frames.last_mut() else {
+            return;
+        };
         let mut depth = 0usize;
         while let Some(op) = code.ops.get(frame.pc) {
             frame.pc += 1;
@@ -634,29 +761,37 @@ impl Process {
             sync_depth: 0,
             subst_status: None,
             temp_env: Vec::new(),
+            partial: String::new(),
+            expanded: 0,
         }
     }
 
-    fn spawn(&mut self, code: Arc<Code>, now: Millis, env: &mut dyn Env) {
-        self.jobs.retain(|j| !matches!(j.state, Step::Exited(_)) || Some(j.pid) == self.last_bg);
-        if self.jobs.len() >= MAX_JOBS || self.sync_depth > 0 {
+    /// Starts a child process running `code` (a background job or a
+    /// subshell) and runs it until it blocks; `None` if refused.
+    fn spawn(&mut self, code: Arc<Code>, now: Millis, env: &mut dyn Env) -> Option<u32> {
+        let last_bg = self.last_bg;
+        self.jobs
+            .retain(|j| !matches!(j.state, Step::Exited(_)) || Some(j.pid) == last_bg);
+        if self.jobs.len() >= MAX_JOBS {
             let err = self.fds().err;
             self.write(env, &err, "sh: podplay: too many background jobs\n");
             self.status = 1;
-            return;
+            return None;
         }
         let mut proc = self.child(code);
+        if let Some(frame) = proc.frames.last_mut() {
+            frame.redirs.push(self.fds());
+        }
+        if self.capture.is_some() {
+            proc.capture = Some(String::new());
+        }
+        proc.sync_depth = self.sync_depth;
         self.next_pid += 1;
         let pid = self.next_pid;
         let state = proc.step(now, env);
-        for u in proc.unsupported.drain(..) {
-            if !self.unsupported.contains(&u) {
-                self.unsupported.push(u);
-            }
-        }
+        self.absorb(&mut proc, env);
         self.jobs.push(Job { pid, proc, state });
-        self.last_bg = Some(pid);
-        self.status = 0;
+        Some(pid)
     }
 
     // ------------------------------------------------------------ output
@@ -673,8 +808,19 @@ impl Process {
             Target::Log => match &mut self.capture {
                 Some(buf) => push_bounded(buf, text),
                 None => {
-                    for line in text.lines() {
-                        env.log(line);
+                    // Whole lines go to the log; a trailing partial line
+                    // (`echo -n`) waits for the rest.
+                    let mut pending = std::mem::take(&mut self.partial);
+                    push_bounded(&mut pending, text);
+                    let mut rest = pending.as_str();
+                    while let Some(i) = rest.find('\n') {
+                        env.log(rest[..i].strip_suffix('\r').unwrap_or(&rest[..i]));
+                        rest = &rest[i + 1..];
+                    }
+                    if rest.len() >= MAX_OUTPUT_BYTES {
+                        env.log(rest);
+                    } else {
+                        self.partial = rest.to_string();
                     }
                 }
             },
@@ -703,7 +849,13 @@ impl Process {
     }
 
     /// Applies redirections on top of `base`, opening (truncating) files.
-    fn open_redirs(&mut self, base: &Fds, redirs: &[Redir], now: Millis, env: &mut dyn Env) -> Result<Fds, String> {
+    fn open_redirs(
+        &mut self,
+        base: &Fds,
+        redirs: &[Redir],
+        now: Millis,
+        env: &mut dyn Env,
+    ) -> Result<Fds, String> {
         let mut fds = base.clone();
         for r in redirs {
             let target = self.expand_word(&r.target, now, env)?;
@@ -769,11 +921,23 @@ impl Process {
         for part in &w.parts {
             let (value, quoted) = match part {
                 Part::Lit { text, quoted } => {
+                    self.expanded += text.len();
+                    if self.expanded > MAX_EXPANSION_BYTES {
+                        return Err("sh: podplay: argument list too long".to_string());
+                    }
                     cur.push_str(text);
                     have |= *quoted || !text.is_empty();
                     continue;
                 }
-                Part::Param { name, quoted: true, op: None } if name == "@" && split => {
+                Part::Param {
+                    name,
+                    quoted: true,
+                    op: None,
+                } if name == "@" && split => {
+                    self.expanded += self.params.iter().map(String::len).sum::<usize>();
+                    if self.expanded > MAX_EXPANSION_BYTES {
+                        return Err("sh: podplay: argument list too long".to_string());
+                    }
                     for (i, p) in self.params.iter().enumerate() {
                         if i > 0 {
                             fields.push(std::mem::take(&mut cur));
@@ -783,10 +947,16 @@ impl Process {
                     }
                     continue;
                 }
-                Part::Param { name, op, quoted } => (self.param(name, op.as_ref(), now, env)?, *quoted),
-                Part::Length { name } => {
-                    (self.lookup(name).map(|v| v.chars().count()).unwrap_or(0).to_string(), true)
+                Part::Param { name, op, quoted } => {
+                    (self.param(name, op.as_ref(), now, env)?, *quoted)
                 }
+                Part::Length { name } => (
+                    self.lookup(name)
+                        .map(|v| v.chars().count())
+                        .unwrap_or(0)
+                        .to_string(),
+                    true,
+                ),
                 Part::Subst { script, quoted } => (self.subst(script, now, env), *quoted),
                 Part::Arith { expr, quoted } => {
                     let vars = &self.vars;
@@ -794,6 +964,10 @@ impl Process {
                     (v.to_string(), *quoted)
                 }
             };
+            self.expanded += value.len();
+            if self.expanded > MAX_EXPANSION_BYTES {
+                return Err("sh: podplay: argument list too long".to_string());
+            }
             if quoted || !split {
                 cur.push_str(&value);
                 have = true;
@@ -832,11 +1006,21 @@ impl Process {
     fn lookup(&self, name: &str) -> Option<String> {
         Some(match name {
             "?" => self.status.to_string(),
-            "$" => if self.pid1 { "1".to_string() } else { "42".to_string() },
+            "$" => {
+                if self.pid1 {
+                    "1".to_string()
+                } else {
+                    "42".to_string()
+                }
+            }
             "#" => self.params.len().to_string(),
             "@" | "*" => self.params.join(" "),
             "!" => self.last_bg?.to_string(),
-            "-" => format!("{}{}", if self.errexit { "e" } else { "" }, if self.xtrace { "x" } else { "" }),
+            "-" => format!(
+                "{}{}",
+                if self.errexit { "e" } else { "" },
+                if self.xtrace { "x" } else { "" }
+            ),
             "0" => self.arg0.clone(),
             n if n.chars().all(|c| c.is_ascii_digit()) => {
                 let i: usize = n.parse().ok()?;
@@ -854,7 +1038,9 @@ impl Process {
         env: &mut dyn Env,
     ) -> Result<String, String> {
         let val = self.lookup(name);
-        let Some((op, colon, word)) = op else { return Ok(val.unwrap_or_default()) };
+        let Some((op, colon, word)) = op else {
+            return Ok(val.unwrap_or_default());
+        };
         let unset = match &val {
             None => true,
             Some(v) => *colon && v.is_empty(),
@@ -875,7 +1061,11 @@ impl Process {
             }
             ParamOp::Error if unset => {
                 let msg = self.expand_word(word, now, env)?;
-                let msg = if msg.is_empty() { "parameter not set".to_string() } else { msg };
+                let msg = if msg.is_empty() {
+                    "parameter not set".to_string()
+                } else {
+                    msg
+                };
                 return Err(format!("sh: {name}: {msg}"));
             }
             _ => val.unwrap_or_default(),
@@ -913,8 +1103,15 @@ impl Process {
 
     // ------------------------------------------------------------ commands
 
-    fn run_simple(&mut self, cmd: &Simple, exec: bool, now: Millis, env: &mut dyn Env) -> (Outcome, bool) {
+    fn run_simple(
+        &mut self,
+        cmd: &Simple,
+        exec: bool,
+        now: Millis,
+        env: &mut dyn Env,
+    ) -> (Outcome, bool) {
         self.subst_status = None;
+        self.expanded = 0;
         let mut argv = Vec::new();
         for w in &cmd.words {
             if let Err(e) = self.expand_into(w, true, now, env, &mut argv) {
@@ -969,7 +1166,13 @@ impl Process {
         (outcome, exec)
     }
 
-    fn dispatch(&mut self, argv: &[String], now: Millis, env: &mut dyn Env, out: &mut Out) -> Outcome {
+    fn dispatch(
+        &mut self,
+        argv: &[String],
+        now: Millis,
+        env: &mut dyn Env,
+        out: &mut Out,
+    ) -> Outcome {
         let args = &argv[1..];
         let name = builtin_name(&argv[0]);
         use Outcome::Done;
@@ -1050,7 +1253,10 @@ impl Process {
             }
             "cat" => {
                 let mut st = 0;
-                for f in args.iter().filter(|a| a.as_str() == "-" || !a.starts_with('-')) {
+                for f in args
+                    .iter()
+                    .filter(|a| a.as_str() == "-" || !a.starts_with('-'))
+                {
                     let p = self.path(f);
                     if f == "-" || p == "/dev/null" {
                         continue;
@@ -1079,7 +1285,10 @@ impl Process {
                     }
                     a.pop();
                 }
-                let fs = EnvFiles { env: &*env, cwd: self };
+                let fs = EnvFiles {
+                    env: &*env,
+                    cwd: self,
+                };
                 match utils::test(&a, &fs, 0) {
                     Ok(true) => Done(0),
                     Ok(false) => Done(1),
@@ -1125,14 +1334,20 @@ impl Process {
                 },
             },
             "cd" => {
-                let target = args.first().cloned().or_else(|| self.vars.get("HOME").cloned()).unwrap_or("/".into());
+                let target = args
+                    .first()
+                    .cloned()
+                    .or_else(|| self.vars.get("HOME").cloned())
+                    .unwrap_or("/".into());
                 let p = self.path(&target);
                 if env.is_dir(&p) || p == "/" {
                     self.cwd = p.clone();
                     self.vars.insert("PWD".into(), p);
                     Done(0)
                 } else {
-                    out.e(&format!("sh: cd: can't cd to {target}: No such file or directory"));
+                    out.e(&format!(
+                        "sh: cd: can't cd to {target}: No such file or directory"
+                    ));
                     Done(2)
                 }
             }
@@ -1170,7 +1385,10 @@ impl Process {
             }
             "set" => self.set_cmd(args, out),
             "shift" => {
-                let n = args.first().and_then(|a| a.parse::<usize>().ok()).unwrap_or(1);
+                let n = args
+                    .first()
+                    .and_then(|a| a.parse::<usize>().ok())
+                    .unwrap_or(1);
                 if n > self.params.len() {
                     out.e("sh: shift: can't shift that many");
                     return Done(1);
@@ -1193,7 +1411,11 @@ impl Process {
                     self.note_unsupported(&argv[0]);
                     Done(127)
                 }
-                Program::Exits { after_ms, code, output } => {
+                Program::Exits {
+                    after_ms,
+                    code,
+                    output,
+                } => {
                     for line in output {
                         out.o(&line);
                         out.o("\n");
@@ -1227,7 +1449,9 @@ impl Process {
             let p = self.path(f);
             if !env.file_exists(&p) {
                 if !force {
-                    out.e(&format!("rm: can't remove '{f}': No such file or directory"));
+                    out.e(&format!(
+                        "rm: can't remove '{f}': No such file or directory"
+                    ));
                     st = 1;
                 }
                 continue;
@@ -1245,7 +1469,14 @@ impl Process {
         Outcome::Done(st)
     }
 
-    fn env_cmd(&mut self, name: &str, args: &[String], env: &mut dyn Env, now: Millis, out: &mut Out) -> Outcome {
+    fn env_cmd(
+        &mut self,
+        name: &str,
+        args: &[String],
+        env: &mut dyn Env,
+        now: Millis,
+        out: &mut Out,
+    ) -> Outcome {
         let mut all: BTreeMap<String, String> = self
             .exported
             .iter()
@@ -1265,7 +1496,11 @@ impl Process {
             return Outcome::Done(st);
         }
         // `env CMD…` (possibly with NAME=value first) runs CMD.
-        let rest: Vec<String> = args.iter().skip_while(|a| a.contains('=') || a.starts_with('-')).cloned().collect();
+        let rest: Vec<String> = args
+            .iter()
+            .skip_while(|a| a.contains('=') || a.starts_with('-'))
+            .cloned()
+            .collect();
         if name == "env" && !rest.is_empty() {
             return self.dispatch(&rest, now, env, out);
         }
@@ -1337,14 +1572,15 @@ impl Process {
             }
             return Outcome::Done(0);
         }
-        let (action, sigs) = if args.len() == 1 || utils::signal_number(&args[0]).is_some() && args[0] != "-" {
-            // `trap SIG…` (first operand a signal): reset.
-            (None, args)
-        } else if args[0] == "-" {
-            (None, &args[1..])
-        } else {
-            (Some(args[0].clone()), &args[1..])
-        };
+        let (action, sigs) =
+            if args.len() == 1 || utils::signal_number(&args[0]).is_some() && args[0] != "-" {
+                // `trap SIG…` (first operand a signal): reset.
+                (None, args)
+            } else if args[0] == "-" {
+                (None, &args[1..])
+            } else {
+                (Some(args[0].clone()), &args[1..])
+            };
         if let Some(a) = &action {
             if let Err(e) = parse_at(a, 0, false) {
                 out.e(&e.message);
@@ -1379,12 +1615,19 @@ impl Process {
             match a.as_str() {
                 "-f" | "-F" | "--follow" => follow = true,
                 "-n" => {
-                    n = args.get(i).and_then(|v| v.trim_start_matches('+').parse().ok()).unwrap_or(10);
+                    n = args
+                        .get(i)
+                        .and_then(|v| v.trim_start_matches('+').parse().ok())
+                        .unwrap_or(10);
                     i += 1;
                 }
                 s if s.starts_with('-') && s.len() > 1 => {
                     follow |= s.contains('f') || s.contains('F');
-                    if let Ok(v) = s.trim_start_matches('-').trim_end_matches(['f', 'F']).parse() {
+                    if let Ok(v) = s
+                        .trim_start_matches('-')
+                        .trim_end_matches(['f', 'F'])
+                        .parse()
+                    {
                         n = v;
                     }
                 }
@@ -1404,7 +1647,9 @@ impl Process {
                     }
                 }
                 None => {
-                    out.e(&format!("tail: can't open '{f}': No such file or directory"));
+                    out.e(&format!(
+                        "tail: can't open '{f}': No such file or directory"
+                    ));
                     if !follow {
                         return Outcome::Done(1);
                     }
@@ -1423,7 +1668,9 @@ impl Process {
             out.e("Usage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]");
             return Outcome::Done(1);
         };
-        out.o(&format!("Server:\t\t{DNS_SERVER}\nAddress:\t{DNS_SERVER}:53\n\n"));
+        out.o(&format!(
+            "Server:\t\t{DNS_SERVER}\nAddress:\t{DNS_SERVER}:53\n\n"
+        ));
         match env.resolve(name) {
             Some(ip) => {
                 out.o(&format!("Name:\t{name}\nAddress: {ip}\n\n"));
@@ -1440,7 +1687,9 @@ impl Process {
         if host.parse::<std::net::Ipv4Addr>().is_ok() {
             return host.to_string();
         }
-        env.resolve(host).map(|ip| ip.to_string()).unwrap_or_else(|| host.to_string())
+        env.resolve(host)
+            .map(|ip| ip.to_string())
+            .unwrap_or_else(|| host.to_string())
     }
 
     fn wget(&mut self, args: &[String], now: Millis, env: &mut dyn Env, out: &mut Out) -> Outcome {
@@ -1450,7 +1699,11 @@ impl Process {
         let mut timeout = WGET_TIMEOUT_MS;
         let mut url = None;
         let mut i = 0;
-        let secs = |v: &str| v.parse::<f64>().ok().map(|s| (s.max(0.0) * 1000.0).min(1e12) as Millis);
+        let secs = |v: &str| {
+            v.parse::<f64>()
+                .ok()
+                .map(|s| (s.max(0.0) * 1000.0).min(1e12) as Millis)
+        };
         while let Some(a) = args.get(i) {
             i += 1;
             if let Some(long) = a.strip_prefix("--") {
@@ -1458,7 +1711,12 @@ impl Process {
                     Some((k, v)) => (k, Some(v.to_string())),
                     None => (long, None),
                 };
-                let mut value = || v.clone().or_else(|| { i += 1; args.get(i - 1).cloned() });
+                let mut value = || {
+                    v.clone().or_else(|| {
+                        i += 1;
+                        args.get(i - 1).cloned()
+                    })
+                };
                 match k {
                     "spider" => spider = true,
                     "quiet" => quiet = true,
@@ -1529,7 +1787,9 @@ impl Process {
                 if !quiet {
                     out.e(&format!("Connecting to {} ({ip}:{})", u.host, u.port));
                 }
-                out.e(&format!("wget: can't connect to remote host ({ip}): Connection refused"));
+                out.e(&format!(
+                    "wget: can't connect to remote host ({ip}): Connection refused"
+                ));
                 Outcome::Done(1)
             }
             HttpOutcome::Timeout => {
@@ -1546,7 +1806,10 @@ impl Process {
                     out.e(&format!("Connecting to {} ({ip}:{})", u.host, u.port));
                 }
                 if code >= 400 {
-                    out.e(&format!("wget: server returned error: HTTP/1.1 {code} {}", utils::reason(code)));
+                    out.e(&format!(
+                        "wget: server returned error: HTTP/1.1 {code} {}",
+                        utils::reason(code)
+                    ));
                     return Outcome::Done(1);
                 }
                 if spider {
@@ -1557,7 +1820,11 @@ impl Process {
                 }
                 let file = output.unwrap_or_else(|| {
                     let base = u.path.rsplit('/').next().unwrap_or("");
-                    if base.is_empty() { "index.html".to_string() } else { base.to_string() }
+                    if base.is_empty() {
+                        "index.html".to_string()
+                    } else {
+                        base.to_string()
+                    }
                 });
                 if file == "-" {
                     if !quiet {
@@ -1597,7 +1864,10 @@ impl Process {
         let mut write_out: Option<String> = None;
         let mut head = false;
         let mut url = None;
-        let secs = |v: Option<&String>| v.and_then(|s| s.parse::<f64>().ok()).map(|s| (s.max(0.0) * 1000.0).min(1e12) as Millis);
+        let secs = |v: Option<&String>| {
+            v.and_then(|s| s.parse::<f64>().ok())
+                .map(|s| (s.max(0.0) * 1000.0).min(1e12) as Millis)
+        };
         let mut i = 0;
         while let Some(a) = args.get(i) {
             i += 1;
@@ -1608,8 +1878,19 @@ impl Process {
                 };
                 let takes = matches!(
                     k,
-                    "output" | "max-time" | "connect-timeout" | "write-out" | "header" | "request" | "data"
-                        | "user-agent" | "retry" | "retry-delay" | "retry-max-time" | "cacert" | "user"
+                    "output"
+                        | "max-time"
+                        | "connect-timeout"
+                        | "write-out"
+                        | "header"
+                        | "request"
+                        | "data"
+                        | "user-agent"
+                        | "retry"
+                        | "retry-delay"
+                        | "retry-max-time"
+                        | "cacert"
+                        | "user"
                 );
                 let v = if takes {
                     inline.or_else(|| {
@@ -1628,7 +1909,8 @@ impl Process {
                     "max-time" => max_time = secs(v.as_ref()),
                     "connect-timeout" => connect_timeout = secs(v.as_ref()),
                     "write-out" => write_out = v,
-                    "location" | "insecure" | "verbose" | "include" | "http1.1" | "no-progress-meter" => {}
+                    "location" | "insecure" | "verbose" | "include" | "http1.1"
+                    | "no-progress-meter" => {}
                     _ if takes => {}
                     _ => {
                         out.e(&format!("curl: option --{k}: is unknown"));
@@ -1684,14 +1966,19 @@ impl Process {
         };
         let Some(u) = utils::parse_url(&raw) else {
             if !quiet_err {
-                out.e(&format!("curl: (1) Protocol not supported or disabled in libcurl: {raw}"));
+                out.e(&format!(
+                    "curl: (1) Protocol not supported or disabled in libcurl: {raw}"
+                ));
             }
             return Outcome::Done(1);
         };
         let timeout = max_time.or(connect_timeout).unwrap_or(CURL_TIMEOUT_MS);
         let code_out = |out: &mut Out, code: u16| {
             if let Some(w) = &write_out {
-                let (text, _) = utils::unescape(&w.replace("%{http_code}", &format!("{code:03}")).replace("%{response_code}", &format!("{code:03}")));
+                let (text, _) = utils::unescape(
+                    &w.replace("%{http_code}", &format!("{code:03}"))
+                        .replace("%{response_code}", &format!("{code:03}")),
+                );
                 out.o(&text);
             }
         };
@@ -1718,7 +2005,9 @@ impl Process {
                     if max_time.is_some() {
                         out.e(&format!("curl: (28) Operation timed out after {timeout} milliseconds with 0 bytes received"));
                     } else {
-                        out.e(&format!("curl: (28) Connection timed out after {timeout} milliseconds"));
+                        out.e(&format!(
+                            "curl: (28) Connection timed out after {timeout} milliseconds"
+                        ));
                     }
                 }
                 code_out(out, 0);
@@ -1727,7 +2016,9 @@ impl Process {
             HttpOutcome::Status(code, body) => {
                 if fail && code >= 400 {
                     if !quiet_err {
-                        out.e(&format!("curl: (22) The requested URL returned error: {code}"));
+                        out.e(&format!(
+                            "curl: (22) The requested URL returned error: {code}"
+                        ));
                     }
                     code_out(out, code);
                     return Outcome::Done(22);
@@ -1744,7 +2035,9 @@ impl Process {
                         if p != "/dev/null" {
                             if let Err(m) = env.write_file(&p, &body, false) {
                                 if !quiet_err {
-                                    out.e(&format!("curl: (23) Failure writing output to destination: {m}"));
+                                    out.e(&format!(
+                                        "curl: (23) Failure writing output to destination: {m}"
+                                    ));
                                 }
                                 return Outcome::Done(23);
                             }
@@ -1757,7 +2050,14 @@ impl Process {
         }
     }
 
-    fn kill(&mut self, name: &str, args: &[String], now: Millis, env: &mut dyn Env, out: &mut Out) -> Outcome {
+    fn kill(
+        &mut self,
+        name: &str,
+        args: &[String],
+        now: Millis,
+        env: &mut dyn Env,
+        out: &mut Out,
+    ) -> Outcome {
         let mut sig = 15;
         let mut quiet = false;
         let mut targets = Vec::new();
@@ -1765,7 +2065,10 @@ impl Process {
         while let Some(a) = args.get(i) {
             i += 1;
             if a == "-s" || a == "-n" {
-                sig = args.get(i).and_then(|s| utils::signal_number(s)).unwrap_or(15);
+                sig = args
+                    .get(i)
+                    .and_then(|s| utils::signal_number(s))
+                    .unwrap_or(15);
                 i += 1;
             } else if a == "-q" {
                 quiet = true;
@@ -1793,7 +2096,10 @@ impl Process {
         for t in &targets {
             let target = t.strip_prefix('%').unwrap_or(t);
             if name == "kill" {
-                let job = target.parse::<u32>().ok().and_then(|p| self.jobs.iter().position(|j| j.pid == p));
+                let job = target
+                    .parse::<u32>()
+                    .ok()
+                    .and_then(|p| self.jobs.iter().position(|j| j.pid == p));
                 if let Some(k) = job {
                     let j = &mut self.jobs[k];
                     match (sig, j.state) {
@@ -1823,7 +2129,10 @@ impl Process {
 
 /// `seq [FIRST [INCR]] LAST` with integers.
 fn seq(args: &[String], out: &mut Out) -> Outcome {
-    let nums: Result<Vec<i64>, &String> = args.iter().map(|a| a.parse::<i64>().map_err(|_| a)).collect();
+    let nums: Result<Vec<i64>, &String> = args
+        .iter()
+        .map(|a| a.parse::<i64>().map_err(|_| a))
+        .collect();
     let nums = match nums {
         Ok(n) => n,
         Err(a) => {
@@ -1872,13 +2181,21 @@ impl FileQuery for EnvFiles<'_> {
         self.env.is_dir(&self.cwd.path(p))
     }
     fn size(&self, p: &str) -> usize {
-        self.env.read_file(&self.cwd.path(p)).map(|s| s.len()).unwrap_or(0)
+        self.env
+            .read_file(&self.cwd.path(p))
+            .map(|s| s.len())
+            .unwrap_or(0)
     }
 }
 
 /// Runs an exec probe or lifecycle exec hook to completion (see
 /// [`exec_probe_with_env`]) without container environment variables.
-pub fn exec_probe(argv: &[String], now: Millis, env: &mut dyn Env, timeout_ms: Millis) -> ExecProbeResult {
+pub fn exec_probe(
+    argv: &[String],
+    now: Millis,
+    env: &mut dyn Env,
+    timeout_ms: Millis,
+) -> ExecProbeResult {
     exec_probe_with_env(argv, Vec::new(), now, env, timeout_ms)
 }
 
@@ -1896,8 +2213,17 @@ pub fn exec_probe_with_env(
     let script = match super::from_argv(argv) {
         Ok(s) => s,
         Err(e) => {
-            let exit_code = if e.kind == super::ShellErrorKind::Syntax { 2 } else { 127 };
-            return ExecProbeResult { exit_code, output: e.message + "\n", duration_ms: 0, timed_out: false };
+            let exit_code = if e.kind == super::ShellErrorKind::Syntax {
+                2
+            } else {
+                127
+            };
+            return ExecProbeResult {
+                exit_code,
+                output: e.message + "\n",
+                duration_ms: 0,
+                timed_out: false,
+            };
         }
     };
     let mut p = Process::new(Arc::new(script), env_vars);

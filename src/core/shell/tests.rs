@@ -56,7 +56,15 @@ impl Env for FakeEnv {
     fn remove(&mut self, path: &str, _recursive: bool) -> bool {
         self.files.remove(path).is_some() || self.dirs.remove(path)
     }
-    fn mkdir(&mut self, path: &str, _parents: bool) -> Result<(), String> {
+    fn mkdir(&mut self, path: &str, parents: bool) -> Result<(), String> {
+        let mut p = path.to_string();
+        while parents && !p.is_empty() {
+            self.dirs.insert(p.clone());
+            p = p
+                .rsplit_once('/')
+                .map(|(a, _)| a.to_string())
+                .unwrap_or_default();
+        }
         self.dirs.insert(path.to_string());
         Ok(())
     }
@@ -73,7 +81,11 @@ impl Env for FakeEnv {
         self.http.get(url).cloned().unwrap_or(HttpOutcome::NoHost)
     }
     fn program(&mut self, argv: &[String], _now: Millis) -> Program {
-        self.programs.get(&argv.join(" ")).or_else(|| self.programs.get(&argv[0])).cloned().unwrap_or(Program::Unknown)
+        self.programs
+            .get(&argv.join(" "))
+            .or_else(|| self.programs.get(&argv[0]))
+            .cloned()
+            .unwrap_or(Program::Unknown)
     }
     fn signal_process(&mut self, name: &str, signal: i32) -> bool {
         self.signals.push((name.to_string(), signal));
@@ -106,12 +118,19 @@ fn liveness_exec_example() {
     assert!(env.file_exists("/tmp/healthy"));
     let probe = exec_probe(&argv(&["cat", "/tmp/healthy"]), 10_000, &mut env, 1_000);
     assert_eq!(probe.exit_code, 0);
-    assert_eq!(p.step(20_000, &mut env), Step::SleepUntil(30_000), "early step is harmless");
+    assert_eq!(
+        p.step(20_000, &mut env),
+        Step::SleepUntil(30_000),
+        "early step is harmless"
+    );
     assert_eq!(p.step(30_000, &mut env), Step::SleepUntil(630_000));
     assert!(!env.file_exists("/tmp/healthy"));
     let probe = exec_probe(&argv(&["cat", "/tmp/healthy"]), 35_000, &mut env, 1_000);
     assert_eq!(probe.exit_code, 1);
-    assert_eq!(probe.output, "cat: can't open '/tmp/healthy': No such file or directory\n");
+    assert_eq!(
+        probe.output,
+        "cat: can't open '/tmp/healthy': No such file or directory\n"
+    );
     assert!(!probe.timed_out);
     assert_eq!(p.step(630_000, &mut env), Step::Exited(0));
 }
@@ -119,44 +138,90 @@ fn liveness_exec_example() {
 #[test]
 fn init_container_until_nslookup() {
     let mut env = FakeEnv::new();
-    env.files.insert("/var/run/secrets/kubernetes.io/serviceaccount/namespace".into(), "default".into());
+    env.files.insert(
+        "/var/run/secrets/kubernetes.io/serviceaccount/namespace".into(),
+        "default".into(),
+    );
     let mut p = sh("until nslookup myservice.$(cat /var/run/secrets/kubernetes.io/serviceaccount/namespace).svc.cluster.local; do echo waiting for myservice; sleep 2; done");
     assert_eq!(p.step(0, &mut env), Step::SleepUntil(2_000));
-    assert!(env.logs.contains(&"** server can't find myservice.default.svc.cluster.local: NXDOMAIN".to_string()));
+    assert!(env.logs.contains(
+        &"** server can't find myservice.default.svc.cluster.local: NXDOMAIN".to_string()
+    ));
     assert!(env.logs.contains(&"waiting for myservice".to_string()));
     assert_eq!(p.step(2_000, &mut env), Step::SleepUntil(4_000));
-    env.dns.insert("myservice.default.svc.cluster.local".into(), Ipv4Addr::new(10, 96, 3, 4));
+    env.dns.insert(
+        "myservice.default.svc.cluster.local".into(),
+        Ipv4Addr::new(10, 96, 3, 4),
+    );
     env.logs.clear();
     assert_eq!(p.step(4_000, &mut env), Step::Exited(0));
-    assert!(env.logs.contains(&"Address: 10.96.3.4".to_string()), "{:?}", env.logs);
+    assert!(
+        env.logs.contains(&"Address: 10.96.3.4".to_string()),
+        "{:?}",
+        env.logs
+    );
 }
 
 #[test]
 fn post_start_writes_message() {
     let mut env = FakeEnv::new();
     let r = exec_probe(
-        &argv(&["/bin/sh", "-c", "echo Hello from the postStart handler > /usr/share/message"]),
+        &argv(&[
+            "/bin/sh",
+            "-c",
+            "echo Hello from the postStart handler > /usr/share/message",
+        ]),
         0,
         &mut env,
         30_000,
     );
     assert_eq!(r.exit_code, 0);
-    assert_eq!(env.files["/usr/share/message"], "Hello from the postStart handler\n");
+    assert_eq!(
+        env.files["/usr/share/message"],
+        "Hello from the postStart handler\n"
+    );
     // >> appends, > truncates
-    exec_probe(&argv(&["sh", "-c", "echo again >> /usr/share/message"]), 0, &mut env, 1_000);
-    assert_eq!(env.files["/usr/share/message"], "Hello from the postStart handler\nagain\n");
-    let r = exec_probe(&argv(&["sh", "-c", "echo x > /nodir/file"]), 0, &mut env, 1_000);
+    exec_probe(
+        &argv(&["sh", "-c", "echo again >> /usr/share/message"]),
+        0,
+        &mut env,
+        1_000,
+    );
+    assert_eq!(
+        env.files["/usr/share/message"],
+        "Hello from the postStart handler\nagain\n"
+    );
+    let r = exec_probe(
+        &argv(&["sh", "-c", "echo x > /nodir/file"]),
+        0,
+        &mut env,
+        1_000,
+    );
     assert_eq!(r.exit_code, 1);
-    assert_eq!(r.output, "sh: can't create /nodir/file: nonexistent directory\n");
+    assert_eq!(
+        r.output,
+        "sh: can't create /nodir/file: nonexistent directory\n"
+    );
 }
 
 #[test]
 fn pre_stop_nginx_quit_loop() {
     let mut env = FakeEnv::new();
-    env.programs.insert("nginx -s quit".into(), Program::Exits { after_ms: 0, code: 0, output: vec![] });
+    env.programs.insert(
+        "nginx -s quit".into(),
+        Program::Exits {
+            after_ms: 0,
+            code: 0,
+            output: vec![],
+        },
+    );
     env.alive.insert("nginx".into(), 3);
     let r = exec_probe(
-        &argv(&["/bin/sh", "-c", "nginx -s quit; while killall -0 nginx; do sleep 1; done"]),
+        &argv(&[
+            "/bin/sh",
+            "-c",
+            "nginx -s quit; while killall -0 nginx; do sleep 1; done",
+        ]),
         0,
         &mut env,
         30_000,
@@ -166,7 +231,12 @@ fn pre_stop_nginx_quit_loop() {
     assert!(!r.timed_out);
     // Timeout bounds it.
     env.alive.insert("nginx".into(), 100);
-    let r = exec_probe(&argv(&["sh", "-c", "while killall -0 nginx; do sleep 1; done"]), 0, &mut env, 5_000);
+    let r = exec_probe(
+        &argv(&["sh", "-c", "while killall -0 nginx; do sleep 1; done"]),
+        0,
+        &mut env,
+        5_000,
+    );
     assert!(r.timed_out);
     assert_eq!(r.duration_ms, 5_000);
 }
@@ -194,7 +264,10 @@ fn trap_during_wait_runs_at_once() {
 #[test]
 fn pid1_ignores_sigterm_without_handler() {
     let mut env = FakeEnv::new();
-    let mut p = Process::new(Arc::new(from_argv(&argv(&["sleep", "3600"])).unwrap()), vec![]);
+    let mut p = Process::new(
+        Arc::new(from_argv(&argv(&["sleep", "3600"])).unwrap()),
+        vec![],
+    );
     assert!(p.is_pid1());
     assert_eq!(p.step(0, &mut env), Step::SleepUntil(3_600_000));
     assert_eq!(p.sigterm(10_000, &mut env), Step::SleepUntil(3_600_000));
@@ -217,9 +290,17 @@ fn program_decides_on_term() {
     let mut env = FakeEnv::new();
     env.programs.insert(
         "nginx".into(),
-        Program::Runs { term: TermBehaviour::Exit { after_ms: 200, code: 0 } },
+        Program::Runs {
+            term: TermBehaviour::Exit {
+                after_ms: 200,
+                code: 0,
+            },
+        },
     );
-    let mut p = Process::new(Arc::new(from_argv(&argv(&["nginx", "-g", "daemon off;"])).unwrap()), vec![]);
+    let mut p = Process::new(
+        Arc::new(from_argv(&argv(&["nginx", "-g", "daemon off;"])).unwrap()),
+        vec![],
+    );
     assert_eq!(p.step(0, &mut env), Step::Blocked);
     assert_eq!(p.sigterm(1_000, &mut env), Step::SleepUntil(1_200));
     assert_eq!(p.step(1_200, &mut env), Step::Exited(0));
@@ -254,7 +335,10 @@ fn unknown_command() {
     let s = parse_script("awk 1; nginx; if true; then x=$(jq .); fi; sleep 1").unwrap();
     assert_eq!(
         unsupported_commands(&s, &|n| n == "nginx"),
-        vec!["podplay does not simulate `awk`", "podplay does not simulate `jq`"]
+        vec![
+            "podplay does not simulate `awk`",
+            "podplay does not simulate `jq`"
+        ]
     );
 }
 
@@ -264,26 +348,47 @@ fn syntax_and_unsupported_errors() {
     assert_eq!(e.message, "sh: syntax error: unexpected \"done\"");
     assert_eq!(e.kind, ShellErrorKind::Syntax);
     let e = parse_script("if true; then echo").unwrap_err();
-    assert_eq!(e.message, "sh: syntax error: unexpected end of file (expecting \"fi\")");
-    assert_eq!(parse_script("echo 'abc").unwrap_err().message, "sh: syntax error: unterminated quoted string");
-    assert_eq!(parse_script("read x").unwrap_err().message, "podplay does not simulate `read`");
+    assert_eq!(
+        e.message,
+        "sh: syntax error: unexpected end of file (expecting \"fi\")"
+    );
+    assert_eq!(
+        parse_script("echo 'abc").unwrap_err().message,
+        "sh: syntax error: unterminated quoted string"
+    );
+    assert_eq!(
+        parse_script("read x").unwrap_err().message,
+        "podplay does not simulate `read`"
+    );
     assert_eq!(
         parse_script("ps aux | grep x").unwrap_err().message,
         "podplay does not simulate `|` (pipelines)"
     );
-    assert_eq!(parse_script("case x in a) ;; esac").unwrap_err().kind, ShellErrorKind::Unsupported);
+    assert_eq!(
+        parse_script("case x in a) ;; esac").unwrap_err().kind,
+        ShellErrorKind::Unsupported
+    );
 }
 
 #[test]
 fn exit_codes_and_and_or() {
     let mut env = FakeEnv::new();
     assert_eq!(sh("exit 3").step(0, &mut env), Step::Exited(3));
-    assert_eq!(sh("false || echo x && exit 2").step(0, &mut env), Step::Exited(2));
+    assert_eq!(
+        sh("false || echo x && exit 2").step(0, &mut env),
+        Step::Exited(2)
+    );
     assert_eq!(env.logs, vec!["x"]);
     assert_eq!(sh("true && false").step(0, &mut env), Step::Exited(1));
     assert_eq!(sh("! false").step(0, &mut env), Step::Exited(0));
-    assert_eq!(sh("set -e; false; echo no").step(0, &mut env), Step::Exited(1));
-    assert_eq!(sh("set -e; false || true; echo yes").step(0, &mut env), Step::Exited(0));
+    assert_eq!(
+        sh("set -e; false; echo no").step(0, &mut env),
+        Step::Exited(1)
+    );
+    assert_eq!(
+        sh("set -e; false || true; echo yes").step(0, &mut env),
+        Step::Exited(0)
+    );
 }
 
 #[test]
@@ -333,18 +438,31 @@ fn redirections_and_groups() {
 fn http_clients() {
     let mut env = FakeEnv::new();
     env.dns.insert("web".into(), Ipv4Addr::new(10, 0, 0, 5));
-    env.http.insert("http://web/".into(), HttpOutcome::Status(200, "hello\n".into()));
-    env.http.insert("http://web/bad".into(), HttpOutcome::Status(500, "oops".into()));
-    env.http.insert("http://web:81/".into(), HttpOutcome::Refused);
+    env.http.insert(
+        "http://web/".into(),
+        HttpOutcome::Status(200, "hello\n".into()),
+    );
+    env.http.insert(
+        "http://web/bad".into(),
+        HttpOutcome::Status(500, "oops".into()),
+    );
+    env.http
+        .insert("http://web:81/".into(), HttpOutcome::Refused);
     env.http.insert("http://slow/".into(), HttpOutcome::Timeout);
     let run = |env: &mut FakeEnv, cmd: &str| exec_probe(&argv(&["sh", "-c", cmd]), 0, env, 60_000);
     let r = run(&mut env, "wget -qO- http://web");
     assert_eq!((r.exit_code, r.output.as_str()), (0, "hello\n"));
     let r = run(&mut env, "wget -q -O- http://web/bad");
-    assert_eq!(r.output, "wget: server returned error: HTTP/1.1 500 Internal Server Error\n");
+    assert_eq!(
+        r.output,
+        "wget: server returned error: HTTP/1.1 500 Internal Server Error\n"
+    );
     assert_eq!(r.exit_code, 1);
     let r = run(&mut env, "wget -q -O- web:81");
-    assert_eq!(r.output, "wget: can't connect to remote host (10.0.0.5): Connection refused\n");
+    assert_eq!(
+        r.output,
+        "wget: can't connect to remote host (10.0.0.5): Connection refused\n"
+    );
     let r = run(&mut env, "wget -q -O- http://x");
     assert_eq!(r.output, "wget: bad address 'x'\n");
     let r = run(&mut env, "wget -q -T 5 -O- http://slow");
@@ -352,12 +470,21 @@ fn http_clients() {
     let r = run(&mut env, "curl -sf http://web/bad");
     assert_eq!((r.exit_code, r.output.as_str()), (22, ""));
     let r = run(&mut env, "curl -f http://web/bad");
-    assert_eq!(r.output, "curl: (22) The requested URL returned error: 500\n");
+    assert_eq!(
+        r.output,
+        "curl: (22) The requested URL returned error: 500\n"
+    );
     let r = run(&mut env, "curl http://x");
-    assert_eq!((r.exit_code, r.output.as_str()), (6, "curl: (6) Could not resolve host: x\n"));
+    assert_eq!(
+        (r.exit_code, r.output.as_str()),
+        (6, "curl: (6) Could not resolve host: x\n")
+    );
     let r = run(&mut env, "curl web:81");
     assert_eq!(r.exit_code, 7);
-    let r = run(&mut env, "curl -s -o /dev/null -w '%{http_code}' http://web/");
+    let r = run(
+        &mut env,
+        "curl -s -o /dev/null -w '%{http_code}' http://web/",
+    );
     assert_eq!(r.output, "200");
     let r = run(&mut env, "curl -m 2 http://slow");
     assert_eq!((r.exit_code, r.duration_ms), (28, 2_000));
@@ -366,7 +493,10 @@ fn http_clients() {
 #[test]
 fn exit_trap_and_exec() {
     let mut env = FakeEnv::new();
-    assert_eq!(sh("trap 'echo cleanup' EXIT; echo work; exit 4").step(0, &mut env), Step::Exited(4));
+    assert_eq!(
+        sh("trap 'echo cleanup' EXIT; echo work; exit 4").step(0, &mut env),
+        Step::Exited(4)
+    );
     assert_eq!(env.logs, vec!["work", "cleanup"]);
     let mut p = sh("echo start; exec sleep 10");
     assert_eq!(p.step(0, &mut env), Step::SleepUntil(10_000));
@@ -393,11 +523,20 @@ fn limits() {
     for _ in 0..100 {
         deep.push_str("; fi");
     }
-    assert_eq!(parse_script(&deep).unwrap_err().kind, ShellErrorKind::TooLarge);
+    assert_eq!(
+        parse_script(&deep).unwrap_err().kind,
+        ShellErrorKind::TooLarge
+    );
     let nested = format!("echo {}x{}", "$(echo ".repeat(50), ")".repeat(50));
-    assert_eq!(parse_script(&nested).unwrap_err().kind, ShellErrorKind::TooLarge);
+    assert_eq!(
+        parse_script(&nested).unwrap_err().kind,
+        ShellErrorKind::TooLarge
+    );
     let huge = "echo hi; ".repeat(10_000);
-    assert_eq!(parse_script(&huge).unwrap_err().kind, ShellErrorKind::TooLarge);
+    assert_eq!(
+        parse_script(&huge).unwrap_err().kind,
+        ShellErrorKind::TooLarge
+    );
     let mut env = FakeEnv::new();
     let mut p = sh("x=$(seq 1 1000000); echo ${#x}");
     assert_eq!(p.step(0, &mut env), Step::Exited(0));
@@ -409,11 +548,57 @@ mod props {
 
     fn fragment() -> impl Strategy<Value = String> {
         proptest::sample::select(vec![
-            "echo a", "sleep 1", "sleep infinity", "true", "false", ":", "exit 3", "x=$((x+1))", "[ -f /tmp/a ]",
-            "touch /tmp/a", "rm -f /tmp/a", "cat /tmp/a", "trap 'exit 0' TERM", "wait", "sleep 2 &", "break",
-            "continue", "if", "then", "fi", "while", "do", "done", "for i in 1 2", ";", "&&", "||", "\n", "{", "}",
-            "(", ")", "\"", "'", "$(", "`", "${x:-y}", "> /tmp/o", "2>&1", "!", "nslookup x", "wget -qO- x",
-            "exec true", "set -e", "for", "in", "else", "elif", "until", "#", "\\",
+            "echo a",
+            "sleep 1",
+            "sleep infinity",
+            "true",
+            "false",
+            ":",
+            "exit 3",
+            "x=$((x+1))",
+            "[ -f /tmp/a ]",
+            "touch /tmp/a",
+            "rm -f /tmp/a",
+            "cat /tmp/a",
+            "trap 'exit 0' TERM",
+            "wait",
+            "sleep 2 &",
+            "break",
+            "continue",
+            "if",
+            "then",
+            "fi",
+            "while",
+            "do",
+            "done",
+            "for i in 1 2",
+            ";",
+            "&&",
+            "||",
+            "\n",
+            "{",
+            "}",
+            "(",
+            ")",
+            "\"",
+            "'",
+            "$(",
+            "`",
+            "${x:-y}",
+            "> /tmp/o",
+            "2>&1",
+            "!",
+            "nslookup x",
+            "wget -qO- x",
+            "exec true",
+            "set -e",
+            "for",
+            "in",
+            "else",
+            "elif",
+            "until",
+            "#",
+            "\\",
         ])
         .prop_map(str::to_string)
     }
@@ -423,7 +608,31 @@ mod props {
 
         #[test]
         fn parse_never_panics(src in ".{0,200}") {
-            let _ = parse_script(&src);
+            if let Ok(script) = parse_script(&src) {
+                let mut env = FakeEnv::new();
+                let mut p = Process::new(Arc::new(script), vec![]);
+                let mut now = 0;
+                for _ in 0..50 {
+                    match p.step(now, &mut env) {
+                        Step::SleepUntil(t) => now = t.max(now),
+                        Step::Blocked => now += 1,
+                        Step::Exited(_) => break,
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn shell_like_text_never_panics(src in "[a-z0-9 ;&|(){}$`'\"\\\n#=!<>*-]{0,120}") {
+            if let Ok(script) = parse_script(&src) {
+                let mut env = FakeEnv::new();
+                let mut p = Process::new(Arc::new(script), vec![]);
+                for k in 0..20u64 {
+                    if let Step::Exited(_) = p.step(k * 1000, &mut env) {
+                        break;
+                    }
+                }
+                            }
         }
 
         #[test]
@@ -446,4 +655,137 @@ mod props {
             }
         }
     }
+}
+
+#[test]
+fn subshells_are_isolated() {
+    let mut env = FakeEnv::new();
+    let mut p =
+        sh("(exit 3); echo status=$?; (x=1; sleep 2; echo in); echo \"x=$x\"; (echo sub) > /tmp/s");
+    assert_eq!(p.step(0, &mut env), Step::SleepUntil(2_000));
+    assert_eq!(p.step(2_000, &mut env), Step::Exited(0));
+    assert_eq!(env.logs, vec!["status=3", "in", "x="]);
+    assert_eq!(env.files["/tmp/s"], "sub\n");
+    let r = exec_probe(
+        &argv(&["sh", "-c", "(echo captured; exit 1) || echo failed"]),
+        0,
+        &mut env,
+        1_000,
+    );
+    assert_eq!((r.exit_code, r.output.as_str()), (0, "captured\nfailed\n"));
+}
+
+#[test]
+fn argv_forms() {
+    let mut env = FakeEnv::new();
+    // No -c and no stdin: the shell exits at once.
+    assert_eq!(
+        Process::new(Arc::new(from_argv(&argv(&["sh"])).unwrap()), vec![]).step(0, &mut env),
+        Step::Exited(0)
+    );
+    assert_eq!(
+        from_argv(&argv(&["sh", "/app/run.sh"])).unwrap_err().kind,
+        ShellErrorKind::Unsupported
+    );
+    // Combined flags, $0 and positional parameters.
+    let s = from_argv(&argv(&[
+        "/bin/bash",
+        "-ec",
+        "echo $0 $1 $#; false; echo no",
+        "me",
+        "one",
+    ]))
+    .unwrap();
+    assert_eq!(
+        Process::new(Arc::new(s), vec![]).step(0, &mut env),
+        Step::Exited(1)
+    );
+    assert_eq!(env.logs, vec!["me one 1"]);
+    // Direct commands are literal: no expansion, no operators.
+    env.logs.clear();
+    let s = from_argv(&argv(&["echo", "$HOME", ";", "exit", "3"])).unwrap();
+    assert_eq!(
+        Process::new(Arc::new(s), vec![]).step(0, &mut env),
+        Step::Exited(0)
+    );
+    assert_eq!(env.logs, vec!["$HOME ; exit 3"]);
+    // Direct /bin/sleep.
+    let s = from_argv(&argv(&["/bin/sleep", "1.5"])).unwrap();
+    assert_eq!(
+        Process::new(Arc::new(s), vec![]).step(100, &mut env),
+        Step::SleepUntil(1_600)
+    );
+}
+
+#[test]
+fn nesting_at_the_limit_runs() {
+    let depth = MAX_NESTING - 1;
+    let src = format!(
+        "{}echo deep; exit 4{} ; echo after $?",
+        "( ".repeat(depth),
+        " )".repeat(depth)
+    );
+    let mut env = FakeEnv::new();
+    let mut p = Process::new(Arc::new(parse_script(&src).unwrap()), vec![]);
+    assert_eq!(p.step(0, &mut env), Step::Exited(0));
+    assert_eq!(env.logs, vec!["deep", "after 4"]);
+    let src = format!("echo {}x{}", "$(echo ".repeat(depth), ")".repeat(depth));
+    let mut p = Process::new(Arc::new(parse_script(&src).unwrap()), vec![]);
+    assert_eq!(p.step(0, &mut env), Step::Exited(0));
+}
+
+#[test]
+fn assorted_utilities() {
+    let mut env = FakeEnv::new();
+    let script = concat!(
+        "echo -e 'a\\tb\\nc'; echo -n no-newline; echo\n",
+        "date +%s; date -u +%F\n",
+        "mkdir -p /data/x && cd /data && touch f && [ -f /data/f ] && pwd\n",
+        "sleep 100 & pid=$!; kill $pid; wait $pid; echo killed=$?\n",
+        "export A=1; printenv A; B=2 env > /tmp/env; cat /tmp/env; grep -q B /tmp/env || echo no-grep\n",
+        "test -z \"\" -a -n x && echo both\n",
+        "[ 3 -gt 2 ] && [ ! -d /nope ] && echo cmp\n",
+        "x=${X:=set}; echo $x $X ${X:+alt} ${#X}\n",
+    );
+    let mut p = Process::new(Arc::new(parse_script(script).unwrap()), vec![]);
+    p.step(5_000, &mut env);
+    assert_eq!(
+        env.logs,
+        vec![
+            "a\tb",
+            "c",
+            "no-newline",
+            "1767225605",
+            "2026-01-01",
+            "/data",
+            "killed=143",
+            "1",
+            "A=1",
+            "B=2",
+            "sh: grep: not found",
+            "no-grep",
+            "both",
+            "cmp",
+            "set set alt 3",
+        ]
+    );
+}
+
+#[test]
+fn expansion_and_output_are_bounded() {
+    let mut env = FakeEnv::new();
+    let big = format!("x=$(seq 1 20000); echo {}", "$x".repeat(20));
+    assert_eq!(sh(&big).step(0, &mut env), Step::Exited(2));
+    assert_eq!(env.logs, vec!["sh: podplay: argument list too long"]);
+    let r = exec_probe(
+        &argv(&[
+            "sh",
+            "-c",
+            "printf 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx%s' $(seq 1 50000)",
+        ]),
+        0,
+        &mut env,
+        1_000,
+    );
+    assert!(r.output.len() <= MAX_OUTPUT_BYTES * 2);
 }

@@ -9,7 +9,9 @@ pub(crate) fn echo(args: &[String]) -> String {
     let mut escapes = false;
     let mut i = 0;
     while let Some(a) = args.get(i) {
-        let Some(flags) = a.strip_prefix('-') else { break };
+        let Some(flags) = a.strip_prefix('-') else {
+            break;
+        };
         if flags.is_empty() || !flags.chars().all(|c| matches!(c, 'n' | 'e' | 'E')) {
             break;
         }
@@ -93,13 +95,20 @@ pub(crate) fn printf(format: &str, args: &[String]) -> (String, Option<String>) 
         let chars: Vec<char> = format.chars().collect();
         let mut i = 0;
         while i < chars.len() {
+            if out.len() > super::MAX_OUTPUT_BYTES {
+                return (out, err);
+            }
             let c = chars[i];
             if c == '\\' {
                 let end = (i + 4).min(chars.len());
                 let seg: String = chars[i..end].iter().collect();
                 // Unescape just this escape sequence.
                 let take = if chars.get(i + 1) == Some(&'0') {
-                    2 + chars[i + 2..end].iter().take_while(|c| c.is_digit(8)).count().min(3)
+                    2 + chars[i + 2..end]
+                        .iter()
+                        .take_while(|c| c.is_digit(8))
+                        .count()
+                        .min(3)
                 } else {
                     2
                 };
@@ -154,7 +163,11 @@ pub(crate) fn printf(format: &str, args: &[String]) -> (String, Option<String>) 
                 '%' => "%".to_string(),
                 's' => arg(&mut next),
                 'b' => unescape(&arg(&mut next)).0,
-                'c' => arg(&mut next).chars().next().map(String::from).unwrap_or_default(),
+                'c' => arg(&mut next)
+                    .chars()
+                    .next()
+                    .map(String::from)
+                    .unwrap_or_default(),
                 'd' | 'i' | 'u' | 'x' | 'X' | 'o' => {
                     let a = arg(&mut next);
                     let n = if a.is_empty() {
@@ -248,7 +261,9 @@ fn civil(z: i64) -> (i64, u32, u32) {
 }
 
 const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 /// `date [+FORMAT]` at virtual time `now`, in UTC. The default is busybox's
 /// `Thu Jan  1 00:00:05 UTC 2026`.
@@ -392,7 +407,11 @@ pub(crate) fn reason(code: u16) -> &'static str {
 /// `&& || !`, parentheses. `lookup` gives a variable's value.
 pub(crate) fn arith(expr: &str, lookup: &dyn Fn(&str) -> String) -> Result<i64, String> {
     let toks = arith_tokens(expr, lookup)?;
-    let mut p = ArithParser { toks, i: 0, depth: 0 };
+    let mut p = ArithParser {
+        toks,
+        i: 0,
+        depth: 0,
+    };
     let v = p.binary(0)?;
     if p.i != p.toks.len() {
         return Err(format!("sh: arithmetic syntax error: {expr}"));
@@ -407,8 +426,10 @@ enum ATok {
 }
 
 fn arith_tokens(expr: &str, lookup: &dyn Fn(&str) -> String) -> Result<Vec<ATok>, String> {
-    const OPS: [&str; 19] =
-        ["<=", ">=", "==", "!=", "&&", "||", "+", "-", "*", "/", "%", "<", ">", "!", "(", ")", "~", "&", "|"];
+    const OPS: [&str; 19] = [
+        "<=", ">=", "==", "!=", "&&", "||", "+", "-", "*", "/", "%", "<", ">", "!", "(", ")", "~",
+        "&", "|",
+    ];
     let bad = || format!("sh: arithmetic syntax error: {expr}");
     let mut out = Vec::new();
     let b = expr.as_bytes();
@@ -455,10 +476,16 @@ fn arith_tokens(expr: &str, lookup: &dyn Fn(&str) -> String) -> Result<Vec<ATok>
             }
             let v = lookup(name);
             let v = v.trim();
-            out.push(ATok::Num(if v.is_empty() { 0 } else { v.parse().map_err(|_| bad())? }));
+            out.push(ATok::Num(if v.is_empty() {
+                0
+            } else {
+                v.parse().map_err(|_| bad())?
+            }));
         } else {
             let rest = &expr[i..];
-            let Some(op) = OPS.iter().find(|o| rest.starts_with(**o)) else { return Err(bad()) };
+            let Some(op) = OPS.iter().find(|o| rest.starts_with(**o)) else {
+                return Err(bad());
+            };
             i += op.len();
             out.push(ATok::Op(op));
         }
@@ -472,7 +499,15 @@ struct ArithParser {
     depth: usize,
 }
 
-const LEVELS: [&[&str]; 7] = [&["||"], &["&&"], &["|"], &["&"], &["==", "!="], &["<", ">", "<=", ">="], &["+", "-"]];
+const LEVELS: [&[&str]; 7] = [
+    &["||"],
+    &["&&"],
+    &["|"],
+    &["&"],
+    &["==", "!="],
+    &["<", ">", "<=", ">="],
+    &["+", "-"],
+];
 
 impl ArithParser {
     fn err(&self) -> String {
@@ -622,7 +657,10 @@ pub(crate) fn test(args: &[String], fs: &dyn FileQuery, depth: usize) -> Result<
             }
         }
     }
-    Err(format!("sh: {}: unknown operand", args.get(1).map(String::as_str).unwrap_or("")))
+    Err(format!(
+        "sh: {}: unknown operand",
+        args.get(1).map(String::as_str).unwrap_or("")
+    ))
 }
 
 fn unary(op: &str, x: &str, fs: &dyn FileQuery) -> Result<bool, String> {
@@ -640,7 +678,9 @@ fn unary(op: &str, x: &str, fs: &dyn FileQuery) -> Result<bool, String> {
 
 fn binary(l: &str, op: &str, r: &str) -> Option<Result<bool, String>> {
     let num = |s: &str| -> Result<i64, String> {
-        s.trim().parse::<i64>().map_err(|_| format!("sh: invalid number '{s}'"))
+        s.trim()
+            .parse::<i64>()
+            .map_err(|_| format!("sh: invalid number '{s}'"))
     };
     let int = |f: fn(i64, i64) -> bool| -> Result<bool, String> { Ok(f(num(l)?, num(r)?)) };
     Some(match op {
