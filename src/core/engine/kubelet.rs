@@ -694,20 +694,22 @@ impl Sim {
                     self.kill_deadline(slot, c as usize);
                 }
             }
-            What::ProbeTick { c, probe } => self.probe_tick(slot, c as usize, probe as usize),
+            What::ProbeTick { c, probe } => {
+                // Probe ticks refresh the status themselves when a result changes.
+                self.probe_tick(slot, c as usize, probe as usize);
+                return;
+            }
         }
         self.refresh(slot);
     }
 
-    /// Recomputes status and marks the Pod dirty when it changed.
+    /// Recomputes status and queues the Pod for `flush`, which publishes it
+    /// when it differs from what was last published.
     pub(crate) fn refresh(&mut self, slot: u32) {
         let now = self.now;
         let Some(p) = self.pod_rt_mut(slot) else { return };
-        let before = p.status.clone();
         p.recompute(now);
-        if p.status != before {
-            self.mark_dirty(slot);
-        }
+        self.mark_dirty(slot);
     }
 
     /// The kubelet's `SyncPod`: decides what to start or restart next

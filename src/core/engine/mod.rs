@@ -649,20 +649,17 @@ impl Sim {
         dirty.sort_unstable();
         dirty.dedup();
         for slot in dirty {
-            let rv = self.next_resource_version();
             let Some(p) = self.pod_rt_mut(slot) else { continue };
             p.dirty = false;
-            let snap = p.snapshot();
-            if snap.status == p.published {
-                if snap.server.deletion_ms == p.published_deletion {
-                    continue;
-                }
+            if p.status == p.published && p.server.deletion_ms == p.published_deletion {
+                continue;
             }
-            p.published = snap.status.clone();
-            p.published_deletion = snap.server.deletion_ms;
+            p.published = p.status.clone();
+            p.published_deletion = p.server.deletion_ms;
+            let rv = self.next_resource_version();
+            let Some(p) = self.pod_rt_mut(slot) else { continue };
             p.server.resource_version = rv;
-            let mut pod = snap;
-            pod.server.resource_version = rv;
+            let pod = p.snapshot();
             self.outputs.push_back(Output::Pod { time_ms: self.now, type_: WatchType::Modified, pod });
         }
     }

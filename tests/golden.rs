@@ -1,0 +1,149 @@
+//! Golden traces: each bundled example run through the CLI, compared byte for
+//! byte with `tests/golden/NAME.txt`. The expected files were reviewed by eye
+//! against what a real cluster shows; after an intended change, regenerate
+//! them with `UPDATE_GOLDEN=1 cargo test --test golden` and review the diff.
+
+use std::path::PathBuf;
+
+fn run(args: &[&str]) -> String {
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let code = podplay::cli::main_with(&args, &mut std::io::empty(), &mut out, &mut err);
+    let mut text = String::from_utf8(out).expect("utf-8 stdout");
+    let err = String::from_utf8(err).expect("utf-8 stderr");
+    if !err.is_empty() {
+        text.push_str("--- stderr ---\n");
+        text.push_str(&err);
+    }
+    text.push_str(&format!("--- exit status {code} ---\n"));
+    text
+}
+
+fn check(name: &str, args: &[&str]) {
+    let actual = run(args);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(format!("{name}.txt"));
+    let header = format!("$ podplay {}\n", args.join(" "));
+    let actual = format!("{header}{actual}");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, &actual).expect("write golden file");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("missing {}; run UPDATE_GOLDEN=1 cargo test --test golden", path.display()));
+    if expected != actual {
+        let first = expected.lines().zip(actual.lines()).position(|(a, b)| a != b).unwrap_or(0);
+        panic!(
+            "{name}: trace differs from {} at line {}:\n  expected: {}\n  actual:   {}\n(UPDATE_GOLDEN=1 to accept after review)",
+            path.display(),
+            first + 1,
+            expected.lines().nth(first).unwrap_or("<end>"),
+            actual.lines().nth(first).unwrap_or("<end>")
+        );
+    }
+}
+
+#[test]
+fn liveness_exec_restarts_after_the_file_is_removed() {
+    check("liveness-exec", &["run", "example:liveness-exec", "--until", "3m"]);
+}
+
+#[test]
+fn liveness_http_agnhost_fails_after_10s() {
+    check("liveness-http", &["run", "example:liveness-http", "--until", "90s"]);
+}
+
+#[test]
+fn tcp_liveness_readiness_goproxy() {
+    check("tcp-liveness-readiness", &["run", "example:tcp-liveness-readiness", "--until", "60s"]);
+}
+
+#[test]
+fn grpc_liveness_etcd() {
+    check("grpc-liveness", &["run", "example:grpc-liveness", "--until", "60s"]);
+}
+
+#[test]
+fn startup_probe_protects_a_slow_starter() {
+    check("startup-probe", &["run", "example:startup-probe", "--until", "2m"]);
+}
+
+#[test]
+fn init_containers_wait_for_services() {
+    check(
+        "init-containers",
+        &["run", "example:init-containers", "--at", "20s", "apply -f example:init-containers-services", "--until", "60s"],
+    );
+}
+
+#[test]
+fn lifecycle_hooks_post_start_and_pre_stop() {
+    check(
+        "lifecycle-events",
+        &["run", "example:lifecycle-events", "--at", "20s", "delete pod/lifecycle-demo", "--until", "60s"],
+    );
+}
+
+#[test]
+fn memory_limit_exceeded_is_oomkilled() {
+    check("memory-limit-oom", &["run", "example:memory-limit-oom", "--until", "2m"]);
+}
+
+#[test]
+fn two_containers_share_an_emptydir() {
+    check("shared-volume", &["run", "example:shared-volume", "--wide"]);
+}
+
+#[test]
+fn crashloop_backoff_doubles_to_five_minutes() {
+    check("crashloop", &["run", "example:crashloop", "--until", "12m"]);
+}
+
+#[test]
+fn job_style_pods_never_and_onfailure() {
+    check("job-pods", &["run", "example:job-pods", "--until", "2m"]);
+}
+
+#[test]
+fn graceful_deletion_with_and_without_sigterm_handler() {
+    check(
+        "graceful-deletion",
+        &[
+            "run",
+            "example:graceful-deletion",
+            "--at",
+            "10s",
+            "delete pod/no-handler",
+            "--at",
+            "10s",
+            "delete pod/with-handler",
+            "--until",
+            "60s",
+        ],
+    );
+}
+
+#[test]
+fn image_typo_err_image_pull_then_backoff() {
+    check("image-pull-error", &["run", "example:image-pull-error", "--until", "2m"]);
+}
+
+#[test]
+fn native_sidecar_starts_first_and_stops_last() {
+    check("sidecar", &["run", "example:sidecar", "--at", "30s", "delete pod/app-with-sidecar", "--until", "60s"]);
+}
+
+#[test]
+fn readiness_gates_endpoints_as_watch_json() {
+    check("readiness-service-json", &["run", "example:readiness-service", "--until", "20s", "-o", "json"]);
+}
+
+#[test]
+fn wrong_types_are_reported_with_line_and_column() {
+    check("bad-manifest", &["run", "tests/fixtures/bad-pod.yaml"]);
+}
+
+#[test]
+fn invalid_values_are_reported_like_the_api_server() {
+    check("invalid-manifest", &["validate", "tests/fixtures/invalid-pod.yaml"]);
+}
