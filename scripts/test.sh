@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs every test of podplay on a fresh machine: installs what is missing
+# (the wasm32 target), checks the core builds for the browser, then runs the
+# unit, golden-trace, property and determinism tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "Rust wasm32 target"
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  rustup target add wasm32-unknown-unknown
+fi
+
+step "The simulation core builds for wasm32-unknown-unknown"
+cargo build --locked --lib --target wasm32-unknown-unknown
+
+step "Native tests (unit, golden traces, properties, determinism)"
+cargo test --locked
