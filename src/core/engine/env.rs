@@ -144,6 +144,8 @@ impl<'a> CEnv<'a> {
 
     fn with_files<R>(&mut self, loc: &Loc, f: impl FnOnce(&mut Files, &str) -> R) -> Option<R> {
         let p = self.sim.pod_rt_mut(self.slot)?;
+        // Files are part of what probes observe.
+        p.version += 1;
         match loc {
             Loc::Container(path) => Some(f(&mut p.cs[self.c].files, path)),
             Loc::Volume { name, rel, .. } => {
@@ -299,7 +301,7 @@ impl shell::Env for CEnv<'_> {
             route(self.sim, ip, port)
         };
         match target {
-            Some((slot, port)) => match serve_http(self.sim, slot, port, path, now) {
+            Some((slot, port)) => match serve_http(self.sim, slot, port, path, now, true) {
                 HttpOutcome::Timeout => {
                     let _ = timeout_ms;
                     HttpOutcome::Timeout
@@ -311,6 +313,9 @@ impl shell::Env for CEnv<'_> {
     }
 
     fn program(&mut self, argv: &[String], now: Millis) -> Program {
+        if let Some(p) = self.sim.pod_rt_mut(self.slot) {
+            p.version += 1;
+        }
         let Some(p) = self.sim.pod_rt(self.slot) else { return Program::Unknown };
         let image = p.cs[self.c].image.clone();
         let repo = image.as_ref().map(|i| i.repository.clone()).unwrap_or_default();
@@ -482,26 +487,29 @@ fn listener(sim: &Sim, slot: u32, port: i32, now: Millis) -> Option<(usize, AppR
 }
 
 /// An HTTP GET answered by the app listening on `port` in Pod `slot`.
-fn serve_http(sim: &Sim, slot: u32, port: i32, path: &str, now: Millis) -> HttpOutcome {
+fn serve_http(sim: &Sim, slot: u32, port: i32, path: &str, now: Millis, want_body: bool) -> HttpOutcome {
     let Some((c, app, broken)) = listener(sim, slot, port, now) else { return HttpOutcome::Refused };
     if broken {
         return HttpOutcome::Timeout;
     }
-    let path = path.split('?').next().unwrap_or("/");
+    let path = match path.bytes().position(|b| b == b'?') {
+        Some(i) => &path[..i],
+        None => path,
+    };
     match app.app {
-        App::StaticHttp { docroot, .. } => {
-            let file = if path.ends_with('/') { format!("{path}index.html") } else { path.to_string() };
-            let full = normalize_path(&format!("{docroot}{file}"));
-            let Some(p) = sim.pod_rt(slot) else { return HttpOutcome::Refused };
+        App::StaticHttp { docroot, index, .. } => {
             // Read through the container's mounts, as nginx would.
-            let mut probe_env = ReadView { sim, slot, c };
-            match probe_env.read(&full) {
+            let view = ReadView { sim, slot, c };
+            let found = if path == "/" {
+                view.read(index, want_body)
+            } else {
+                let file = if path.ends_with('/') { format!("{path}index.html") } else { path.to_string() };
+                view.read(&normalize_path(&format!("{docroot}{file}")), want_body)
+            };
+            match found {
                 Some(body) => HttpOutcome::Status(200, body),
-                None if path.ends_with('/') => HttpOutcome::Status(403, "403 Forbidden".into()),
-                None => {
-                    let _ = p;
-                    HttpOutcome::Status(404, "404 Not Found".into())
-                }
+                None if path.ends_with('/') => HttpOutcome::Status(403, if want_body { "403 Forbidden".into() } else { String::new() }),
+                None => HttpOutcome::Status(404, if want_body { "404 Not Found".into() } else { String::new() }),
             }
         }
         App::AgnhostLiveness => {
@@ -537,7 +545,8 @@ struct ReadView<'a> {
 }
 
 impl ReadView<'_> {
-    fn read(&mut self, path: &str) -> Option<String> {
+    /// The file's content (or an empty string when `want_body` is false).
+    fn read(&self, path: &str, want_body: bool) -> Option<String> {
         let p = self.sim.pod_rt(self.slot)?;
         let spec = if p.cs[self.c].is_init {
             &p.pod.spec.init_containers[p.cs[self.c].spec_index]
@@ -555,9 +564,9 @@ impl ReadView<'_> {
             Some((m, len)) => {
                 let sub = m.sub_path.as_deref().map(|s| format!("/{}", s.trim_matches('/'))).unwrap_or_default();
                 let rel = normalize_path(&format!("{sub}{}", &path[len.min(path.len())..]));
-                p.volumes.get(&m.name)?.files.get(&rel).cloned()
+                p.volumes.get(&m.name)?.files.get(&rel).map(|b| if want_body { b.clone() } else { String::new() })
             }
-            None => p.cs[self.c].files.files.get(path).cloned(),
+            None => p.cs[self.c].files.files.get(path).map(|b| if want_body { b.clone() } else { String::new() }),
         }
     }
 }
@@ -578,26 +587,25 @@ fn resolve_port(sim: &Sim, slot: u32, c: usize, port: &PortRef) -> Option<i32> {
 pub fn probe_network(sim: &mut Sim, slot: u32, c: usize, handler: &Handler, timeout_ms: Millis) -> (bool, String) {
     let now = sim.now;
     let ip = sim.pod_rt(slot).and_then(|p| p.status.pod_ip).unwrap_or(Ipv4Addr::UNSPECIFIED);
-    let timeout = crate::core::time::go_duration(timeout_ms);
+    let timeout = || crate::core::time::go_duration(timeout_ms);
     match handler {
         Handler::HttpGet { path, port, host, scheme, .. } => {
             let Some(port) = resolve_port(sim, slot, c, port) else {
                 return (false, "port not found".into());
             };
-            let host_s = host.clone().unwrap_or(ip.to_string());
-            let url = format!("{}://{host_s}:{port}{path}", scheme.to_lowercase());
-            if host.is_some() {
-                return (false, format!("Get \"{url}\": dial tcp: lookup {host_s}: no such host"));
+            let url = || format!("{}://{}:{port}{path}", scheme.to_lowercase(), host.clone().unwrap_or(ip.to_string()));
+            if let Some(h) = host {
+                return (false, format!("Get \"{}\": dial tcp: lookup {h}: no such host", url()));
             }
-            match serve_http(sim, slot, port, path, now) {
+            match serve_http(sim, slot, port, path, now, false) {
                 HttpOutcome::Status(code, _) if (200..400).contains(&code) => (true, String::new()),
                 HttpOutcome::Status(code, _) => (false, format!("HTTP probe failed with statuscode: {code}")),
                 HttpOutcome::Refused | HttpOutcome::NoHost => {
-                    (false, format!("Get \"{url}\": dial tcp {ip}:{port}: connect: connection refused"))
+                    (false, format!("Get \"{}\": dial tcp {ip}:{port}: connect: connection refused", url()))
                 }
                 HttpOutcome::Timeout => (
                     false,
-                    format!("Get \"{url}\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)"),
+                    format!("Get \"{}\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)", url()),
                 ),
             }
         }
@@ -615,16 +623,34 @@ pub fn probe_network(sim: &mut Sim, slot: u32, c: usize, handler: &Handler, time
             let _ = service;
             match listener(sim, slot, *port, now) {
                 Some((_, _, true)) => {
-                    (false, format!("timeout: health rpc did not complete within {timeout}"))
+                    (false, format!("timeout: health rpc did not complete within {}", timeout()))
                 }
                 Some((_, app, false)) => match app.app {
                     App::Grpc { .. } => (true, String::new()),
                     _ => (false, "error: health rpc probe failed: rpc error: code = Unimplemented desc = unknown service grpc.health.v1.Health".into()),
                 },
-                None => (false, format!("timeout: failed to connect service \"{ip}:{port}\" within {timeout}")),
+                None => (false, format!("timeout: failed to connect service \"{ip}:{port}\" within {}", timeout())),
             }
         }
         Handler::Exec { .. } | Handler::Sleep { .. } => (false, "not a network handler".into()),
+    }
+}
+
+/// Whether a successful network probe will keep succeeding until something in
+/// the Pod changes (its version): true for apps whose answers depend only on
+/// their files and state, false for time-dependent ones (agnhost `liveness`),
+/// apps not yet listening, and exec probes (which can observe anything).
+pub fn probe_outcome_is_stable(sim: &Sim, slot: u32, c: usize, probe: &Probe) -> bool {
+    let now = sim.now;
+    let port = match &probe.handler {
+        Handler::HttpGet { port, host: None, .. } | Handler::TcpSocket { port, host: None } => resolve_port(sim, slot, c, port),
+        Handler::Grpc { port, .. } => Some(*port),
+        _ => None,
+    };
+    let Some(port) = port else { return false };
+    match listener(sim, slot, port, now) {
+        Some((_, app, _)) => !matches!(app.app, App::AgnhostLiveness) && app.listen_from_ms <= now,
+        None => false,
     }
 }
 

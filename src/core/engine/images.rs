@@ -23,7 +23,7 @@ pub enum App {
     /// Exits at once with code 0 (a shell with no terminal: busybox, alpine, debian…).
     ShellExits,
     /// An HTTP server; `/` serves `docroot/index.html` (403 when missing, like nginx).
-    StaticHttp { port: i32, docroot: &'static str },
+    StaticHttp { port: i32, docroot: &'static str, index: &'static str },
     /// agnhost `liveness`: `/healthz` answers 200 for the first 10 s, then 500
     /// (test/images/agnhost/liveness/server.go).
     AgnhostLiveness,
@@ -326,8 +326,8 @@ pub fn program_app(repo: &str, argv: &[String]) -> Option<App> {
         }
         // A shell with no script and no terminal reads EOF and exits 0.
         "sh" | "bash" | "ash" if argv.len() == 1 => App::ShellExits,
-        "nginx" if sub != "-s" => App::StaticHttp { port: 80, docroot: "/usr/share/nginx/html" },
-        "httpd-foreground" | "httpd" => App::StaticHttp { port: 80, docroot: "/usr/local/apache2/htdocs" },
+        "nginx" if sub != "-s" => App::StaticHttp { port: 80, docroot: "/usr/share/nginx/html", index: "/usr/share/nginx/html/index.html" },
+        "httpd-foreground" | "httpd" => App::StaticHttp { port: 80, docroot: "/usr/local/apache2/htdocs", index: "/usr/local/apache2/htdocs/index.html" },
         "redis-server" => App::Tcp { port: 6379 },
         "postgres" => App::Postgres,
         "agnhost" => match sub {
@@ -414,7 +414,7 @@ mod tests {
         let argv = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(
             program_app("docker.io/library/nginx", &argv(&["/docker-entrypoint.sh", "nginx", "-g", "daemon off;"])),
-            Some(App::StaticHttp { port: 80, docroot: "/usr/share/nginx/html" })
+            Some(App::StaticHttp { port: 80, docroot: "/usr/share/nginx/html", index: "/usr/share/nginx/html/index.html" })
         );
         assert_eq!(program_app("x", &argv(&["/agnhost", "liveness"])), Some(App::AgnhostLiveness));
         assert_eq!(program_app("x", &argv(&["awk"])), None);

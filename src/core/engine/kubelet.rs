@@ -91,12 +91,40 @@ pub enum Stage {
 /// One probe worker (`pkg/kubelet/prober/worker.go`).
 #[derive(Clone, Debug, Default)]
 pub struct ProbeRt {
-    pub container_id: String,
+    /// The container epoch this worker last saw (a new container resets it).
+    pub epoch: u32,
     pub last_ok: Option<bool>,
     pub run: i32,
     pub on_hold: bool,
     /// The result last set in the results manager.
     pub result: Option<bool>,
+    /// The probe's timing, copied from the spec when the worker starts, so a
+    /// tick reads one small struct instead of the spec.
+    pub hot: ProbeHot,
+    /// The Pod version at which this probe last succeeded with a result that
+    /// only a change to the Pod can alter (see `env::probe_outcome_is_stable`).
+    pub cached_success_at: Option<u64>,
+}
+
+/// The fields of a probe a tick needs.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ProbeHot {
+    pub present: bool,
+    pub period_ms: Millis,
+    pub initial_delay_ms: Millis,
+}
+
+impl ProbeHot {
+    fn of(probe: Option<&Probe>) -> ProbeHot {
+        match probe {
+            None => ProbeHot::default(),
+            Some(p) => ProbeHot {
+                present: true,
+                period_ms: p.period_seconds.max(1) as Millis * SECOND_MS,
+                initial_delay_ms: p.initial_delay_seconds.max(0) as Millis * SECOND_MS,
+            },
+        }
+    }
 }
 
 /// A running program's state (what serves requests).
@@ -162,9 +190,22 @@ pub struct PodRt {
     pub initialized_once: bool,
     pub terminating: bool,
     pub terminal: bool,
+    /// Bumped by every change a probe could observe (status, files, apps,
+    /// break/heal): cached probe successes are valid only at this version.
+    pub version: u64,
 }
 
 const PROBE_NAMES: [&str; 3] = ["Startup", "Liveness", "Readiness"];
+
+/// A container's probe of `kind` (0 startup, 1 liveness, 2 readiness), borrowed.
+fn probe_ref<'a>(pod: &'a Pod, c: &CRt, kind: usize) -> Option<&'a Probe> {
+    let spec = if c.is_init { &pod.spec.init_containers[c.spec_index] } else { &pod.spec.containers[c.spec_index] };
+    match kind {
+        0 => spec.startup_probe.as_ref(),
+        1 => spec.liveness_probe.as_ref(),
+        _ => spec.readiness_probe.as_ref(),
+    }
+}
 
 fn container_spec(pod: &Pod, c: &CRt) -> Container {
     if c.is_init {
@@ -255,6 +296,7 @@ impl PodRt {
             initialized_once: false,
             terminating: false,
             terminal: false,
+            version: 0,
         }
     }
 
@@ -301,19 +343,6 @@ impl PodRt {
 
     fn spec_of(&self, c: usize) -> Container {
         container_spec(&self.pod, &self.cs[c])
-    }
-
-    fn probe_of(&self, c: usize, kind: usize) -> Option<Probe> {
-        let spec = if self.cs[c].is_init {
-            &self.pod.spec.init_containers[self.cs[c].spec_index]
-        } else {
-            &self.pod.spec.containers[self.cs[c].spec_index]
-        };
-        match kind {
-            0 => spec.startup_probe.clone(),
-            1 => spec.liveness_probe.clone(),
-            _ => spec.readiness_probe.clone(),
-        }
     }
 
     fn has_probe(&self, c: usize, kind: usize) -> bool {
@@ -614,10 +643,13 @@ impl Sim {
         p.status.start_time_ms = Some(now);
         p.recompute(now);
         let mut ticks = Vec::new();
+        let pod = p.pod.clone();
         for c in 0..p.cs.len() {
             for kind in 0..3 {
-                if let Some(probe) = p.probe_of(c, kind) {
-                    ticks.push((now + probe.period_seconds.max(1) as Millis * SECOND_MS, c as u16, kind as u8));
+                let hot = ProbeHot::of(probe_ref(&pod, &p.cs[c], kind));
+                p.cs[c].probes[kind].hot = hot;
+                if hot.present {
+                    ticks.push((now + hot.period_ms, c as u16, kind as u8));
                 }
             }
         }
@@ -709,6 +741,7 @@ impl Sim {
         let now = self.now;
         let Some(p) = self.pod_rt_mut(slot) else { return };
         p.recompute(now);
+        p.version += 1;
         self.mark_dirty(slot);
     }
 
@@ -1403,6 +1436,7 @@ impl Sim {
     pub(crate) fn set_broken(&mut self, slot: u32, c: usize, broken: bool) {
         if let Some(p) = self.pod_rt_mut(slot) {
             p.cs[c].broken = broken;
+            p.version += 1;
         }
     }
 
@@ -1431,22 +1465,27 @@ impl Sim {
         let manual = kind == 3;
         let kind = kind.min(2);
         let Some(p) = self.pod_rt(slot) else { return };
-        let Some(probe) = p.probe_of(c, kind) else { return };
         if p.terminal {
             return;
         }
+        let hot = p.cs[c].probes[kind].hot;
+        if !hot.present {
+            return;
+        }
+        let has_startup = p.cs[c].probes[0].hot.present;
         if !manual {
-            self.schedule(now + probe.period_seconds.max(1) as Millis * SECOND_MS, slot, What::ProbeTick { c: c as u16, probe: kind as u8 });
+            self.schedule(now + hot.period_ms, slot, What::ProbeTick { c: c as u16, probe: kind as u8 });
         }
         let Some(p) = self.pod_rt_mut(slot) else { return };
+        let version = p.version;
         let cr = &mut p.cs[c];
         if !matches!(cr.stage, Stage::Running | Stage::Stopping) || !cr.status.state.is_running() {
             return;
         }
         // A new container: reset the worker (`worker.go` doProbe).
-        if cr.probes[kind].container_id != cr.status.container_id {
+        if cr.probes[kind].epoch != cr.epoch {
             cr.probes[kind] = ProbeRt {
-                container_id: cr.status.container_id.clone(),
+                epoch: cr.epoch,
                 last_ok: None,
                 run: 0,
                 on_hold: false,
@@ -1455,36 +1494,48 @@ impl Sim {
                     2 => Some(false),
                     _ => None,
                 },
+                hot,
+                cached_success_at: None,
             };
         }
         if cr.probes[kind].on_hold {
             return;
         }
         let startup_passed = cr.probes[0].result == Some(true);
-        let has_startup = p.has_probe(c, 0);
-        let cr = &p.cs[c];
         if kind == 0 && startup_passed {
             return;
         }
         if kind != 0 && has_startup && !startup_passed {
             return;
         }
-        if now.saturating_sub(cr.started_ms) < probe.initial_delay_seconds.max(0) as Millis * SECOND_MS {
+        if now.saturating_sub(cr.started_ms) < hot.initial_delay_ms {
             return;
         }
         // Liveness and startup probes stop once the container is being killed.
         if kind != 2 && cr.stage == Stage::Stopping {
             return;
         }
-        let (ok, message) = env::run_probe(self, slot, c, &probe);
+        // Fast path: the same success as last time, nothing it depends on changed.
+        let w = &mut cr.probes[kind];
+        if w.cached_success_at == Some(version) && w.result == Some(true) && w.last_ok == Some(true) {
+            w.run = w.run.saturating_add(1);
+            return;
+        }
+        let pod = p.pod.clone();
+        let Some(probe) = probe_ref(&pod, &p.cs[c], kind) else { return };
+        let (ok, message) = env::run_probe(self, slot, c, probe);
+        let stable = ok && env::probe_outcome_is_stable(self, slot, c, probe);
+        if let Some(p) = self.pod_rt_mut(slot) {
+            let version = p.version;
+            p.cs[c].probes[kind].cached_success_at = if stable { Some(version) } else { None };
+        }
         let Some(p) = self.pod_rt(slot) else { return };
-        let fp = p.field_path(c);
-        let cname = p.cs[c].name.clone();
         let grace = probe.termination_grace_period_seconds.unwrap_or(p.pod.spec.termination_grace_period_seconds);
         if !ok {
+            let fp = p.field_path(c);
             self.record(
                 slot,
-                Some(fp.clone()),
+                Some(fp),
                 EventType::Warning,
                 "Unhealthy",
                 format!("{} probe failed: {}", PROBE_NAMES[kind], message),
@@ -1502,14 +1553,18 @@ impl Sim {
         if (!ok && w.run < probe.failure_threshold) || (ok && w.run < probe.success_threshold) {
             return;
         }
+        let changed = w.result != Some(ok);
         w.result = Some(ok);
         if !ok && kind != 2 {
             w.on_hold = true;
             w.run = 0;
             let what = if kind == 1 { "liveness" } else { "startup" };
+            let cname = p.cs[c].name.clone();
             self.kill_container(slot, c, format!("Container {cname} failed {what} probe, will be restarted"), grace, false);
         }
-        self.refresh(slot);
+        if changed {
+            self.refresh(slot);
+        }
     }
 
     // ---- termination -----------------------------------------------------

@@ -155,13 +155,28 @@ impl std::fmt::Display for ActionError {
 
 /// A timer: data, not a closure. `slot` and `incarnation` name the Pod it
 /// belongs to; a timer for a Pod that has since gone is dropped when popped.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+/// Timers order by (time, sequence): `seq` is unique, so that is a total order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Timer {
     pub at: Millis,
     pub seq: u64,
     pub slot: u32,
     pub incarnation: u32,
     pub what: What,
+}
+
+impl Ord for Timer {
+    #[inline]
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.at, self.seq).cmp(&(other.at, other.seq))
+    }
+}
+
+impl PartialOrd for Timer {
+    #[inline]
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 /// What a timer does. `c` is a container index (init containers first), and
@@ -239,6 +254,8 @@ pub struct Sim {
     /// Pods waiting for a node.
     pub(crate) unscheduled: Vec<u32>,
     pub(crate) steps: u64,
+    /// A Pod changed since endpoints were last computed.
+    pub(crate) endpoints_dirty: bool,
     /// Warnings about things podplay could not simulate (e.g. an unknown command).
     pub(crate) notes: Vec<String>,
 }
@@ -271,6 +288,7 @@ impl Sim {
             dirty: Vec::new(),
             unscheduled: Vec::new(),
             steps: 0,
+            endpoints_dirty: false,
             notes: Vec::new(),
         }
     }
@@ -459,7 +477,9 @@ impl Sim {
             _ => return,
         }
         self.on_timer(timer.slot, timer.what);
-        self.update_endpoints();
+        if self.endpoints_dirty {
+            self.update_endpoints();
+        }
     }
 
     // ---- objects ---------------------------------------------------------
@@ -593,6 +613,7 @@ impl Sim {
     /// selector; `ready` = Pod Ready and not terminating, `serving` = Pod Ready,
     /// `terminating` = deletionTimestamp set (pkg/controller/endpointslice/utils.go).
     pub(crate) fn update_endpoints(&mut self) {
+        self.endpoints_dirty = false;
         if self.services.is_empty() {
             return;
         }
@@ -665,7 +686,9 @@ impl Sim {
     }
 
     pub(crate) fn mark_dirty(&mut self, slot: u32) {
+        self.endpoints_dirty = true;
         if let Some(p) = self.pod_rt_mut(slot) {
+            p.version += 1;
             if !p.dirty {
                 p.dirty = true;
                 self.dirty.push(slot);
