@@ -17,3 +17,12 @@ cargo build --locked --lib --target wasm32-unknown-unknown
 
 step "Native tests (unit, golden traces, properties, determinism)"
 cargo test --locked
+
+step "Native and Wasm give the same trace (CLI built for wasm32-wasip1, run under Node's WASI)"
+if ! rustup target list --installed | grep -qx wasm32-wasip1; then
+  rustup target add wasm32-wasip1
+fi
+cargo build --locked --release --bin podplay
+cargo build --locked --release --bin podplay --target wasm32-wasip1
+PODPLAY_NATIVE=target/release/podplay PODPLAY_WASM=target/wasm32-wasip1/release/podplay.wasm \
+  node --test tests/wasm/
