@@ -139,6 +139,11 @@ fn readiness_gates_endpoints_as_watch_json() {
 }
 
 #[test]
+fn failing_init_container_fails_the_pod_or_backs_off() {
+    check("init-fails", &["run", "tests/fixtures/init-fails.yaml", "--until", "60s"]);
+}
+
+#[test]
 fn wrong_types_are_reported_with_line_and_column() {
     check("bad-manifest", &["run", "tests/fixtures/bad-pod.yaml"]);
 }
