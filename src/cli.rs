@@ -152,7 +152,10 @@ fn parse_run_opts(args: &[String]) -> Result<RunOpts, String> {
             parse_action(&action).map_err(|e| format!("--at {t} \"{action}\": {e}"))?;
             o.actions.push((when, action));
         } else if a == "-o" || a.starts_with("--output") || a.starts_with("-o=") {
-            let v = if a.starts_with("-o=") { a[3..].to_string() } else { take(if a == "-o" { "-o" } else { "--output" })? };
+            let v = match a.strip_prefix("-o=") {
+                Some(v) => v.to_string(),
+                None => take(if a == "-o" { "-o" } else { "--output" })?,
+            };
             o.json = match v.as_str() {
                 "json" => true,
                 "table" => false,

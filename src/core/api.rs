@@ -368,7 +368,7 @@ fn parse_decimal(text: &str) -> Option<(i128, i32)> {
 fn scale_decimal((digits, exp): (i128, i32), exp10: i32, scale: i64, mult: i64) -> Option<i64> {
     let mut value = digits.checked_mul(scale as i128)?.checked_mul(mult as i128)?;
     let e = exp.checked_add(exp10)?;
-    if e > 40 || e < -40 {
+    if !(-40..=40).contains(&e) {
         return if e < 0 && value > 0 { Some(1) } else if value == 0 { Some(0) } else { None };
     }
     if e >= 0 {

@@ -99,6 +99,32 @@ pub struct CEnv<'a> {
     c: usize,
 }
 
+/// Where `path` lives for container `c` of `p`: under the deepest volume
+/// mount that contains it (with `subPath` applied), else the container's
+/// own writable layer.
+fn locate_in(p: &super::kubelet::PodRt, c: usize, path: &str) -> Loc {
+    let path = normalize_path(path);
+    let cr = &p.cs[c];
+    let spec = if cr.is_init { &p.pod.spec.init_containers[cr.spec_index] } else { &p.pod.spec.containers[cr.spec_index] };
+    let mut best: Option<(&crate::core::api::VolumeMount, usize)> = None;
+    for m in &spec.volume_mounts {
+        let mp = normalize_path(&m.mount_path);
+        let inside = path == mp || path.starts_with(&format!("{}/", mp.trim_end_matches('/')));
+        if inside && best.is_none_or(|(_, l)| mp.len() > l) {
+            best = Some((m, mp.len()));
+        }
+    }
+    match best {
+        Some((m, len)) => {
+            let rel_tail = &path[len.min(path.len())..];
+            let sub = m.sub_path.as_deref().map(|s| format!("/{}", s.trim_matches('/'))).unwrap_or_default();
+            let rel = normalize_path(&format!("{sub}{rel_tail}"));
+            Loc::Volume { name: m.name.clone(), rel, read_only: m.read_only }
+        }
+        None => Loc::Container(path),
+    }
+}
+
 /// Where a path lives.
 enum Loc {
     Container(String),
@@ -111,30 +137,8 @@ impl<'a> CEnv<'a> {
     }
 
     fn locate(&self, path: &str) -> Option<Loc> {
-        let path = normalize_path(path);
         let p = self.sim.pod_rt(self.slot)?;
-        let spec = if p.cs[self.c].is_init {
-            &p.pod.spec.init_containers[p.cs[self.c].spec_index]
-        } else {
-            &p.pod.spec.containers[p.cs[self.c].spec_index]
-        };
-        let mut best: Option<(&crate::core::api::VolumeMount, usize)> = None;
-        for m in &spec.volume_mounts {
-            let mp = normalize_path(&m.mount_path);
-            let inside = path == mp || path.starts_with(&format!("{}/", mp.trim_end_matches('/')));
-            if inside && best.is_none_or(|(_, l)| mp.len() > l) {
-                best = Some((m, mp.len()));
-            }
-        }
-        match best {
-            Some((m, len)) => {
-                let rel_tail = &path[len.min(path.len())..];
-                let sub = m.sub_path.as_deref().map(|s| format!("/{}", s.trim_matches('/'))).unwrap_or_default();
-                let rel = normalize_path(&format!("{sub}{rel_tail}"));
-                Some(Loc::Volume { name: m.name.clone(), rel, read_only: m.read_only })
-            }
-            None => Some(Loc::Container(path)),
-        }
+        Some(locate_in(p, self.c, path))
     }
 
     fn volume_kind(&self, name: &str) -> Option<VolumeSource> {
@@ -196,7 +200,8 @@ impl shell::Env for CEnv<'_> {
         let is_volume = matches!(loc, Loc::Volume { .. });
         self.with_files(&loc, |f, p| {
             let dir = parent(p).to_string();
-            if !(is_volume && dir == "/") && !f.has_dir(&dir) {
+            let dir_exists = f.has_dir(&dir) || (is_volume && dir == "/");
+            if !dir_exists {
                 return Err(format!("can't create '{shown}': No such file or directory"));
             }
             if f.has_dir(p) && p != "/" && !f.files.contains_key(p) {
@@ -548,25 +553,16 @@ impl ReadView<'_> {
     /// The file's content (or an empty string when `want_body` is false).
     fn read(&self, path: &str, want_body: bool) -> Option<String> {
         let p = self.sim.pod_rt(self.slot)?;
-        let spec = if p.cs[self.c].is_init {
-            &p.pod.spec.init_containers[p.cs[self.c].spec_index]
-        } else {
-            &p.pod.spec.containers[p.cs[self.c].spec_index]
-        };
-        let mut best: Option<(&crate::core::api::VolumeMount, usize)> = None;
-        for m in &spec.volume_mounts {
-            let mp = normalize_path(&m.mount_path);
-            if (path == mp || path.starts_with(&format!("{}/", mp.trim_end_matches('/')))) && best.is_none_or(|(_, l)| mp.len() > l) {
-                best = Some((m, mp.len()));
-            }
+        let body = |b: &String| if want_body { b.clone() } else { String::new() };
+        let cr = &p.cs[self.c];
+        let spec = if cr.is_init { &p.pod.spec.init_containers[cr.spec_index] } else { &p.pod.spec.containers[cr.spec_index] };
+        if spec.volume_mounts.is_empty() {
+            // No mounts: the container's own layer (the common case), without path work.
+            return cr.files.files.get(path).map(body);
         }
-        match best {
-            Some((m, len)) => {
-                let sub = m.sub_path.as_deref().map(|s| format!("/{}", s.trim_matches('/'))).unwrap_or_default();
-                let rel = normalize_path(&format!("{sub}{}", &path[len.min(path.len())..]));
-                p.volumes.get(&m.name)?.files.get(&rel).map(|b| if want_body { b.clone() } else { String::new() })
-            }
-            None => p.cs[self.c].files.files.get(path).map(|b| if want_body { b.clone() } else { String::new() }),
+        match locate_in(p, self.c, path) {
+            Loc::Volume { name, rel, .. } => p.volumes.get(&name)?.files.get(&rel).map(body),
+            Loc::Container(path) => p.cs[self.c].files.files.get(&path).map(body),
         }
     }
 }

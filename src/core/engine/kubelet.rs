@@ -833,11 +833,7 @@ impl Sim {
                 let Some(p) = self.pod_rt(slot) else { return };
                 match p.cs[i].stage {
                     Stage::Idle => self.enqueue_start(slot, i),
-                    Stage::Exited => {
-                        if self.should_restart(slot, i) {
-                            self.maybe_restart(slot, i);
-                        }
-                    }
+                    Stage::Exited if self.should_restart(slot, i) => self.maybe_restart(slot, i),
                     _ => {}
                 }
             }
@@ -1249,7 +1245,6 @@ impl Sim {
         let ok = p.cs[c].post_start_ok;
         let started = p.cs[c].started_ms;
         let fp = p.field_path(c);
-        let name = p.cs[c].name.clone();
         if let Some(p) = self.pod_rt_mut(slot) {
             p.cs[c].stage = Stage::Running;
             p.cs[c].status.state = ContainerState::Running { started_at_ms: started };
@@ -1257,8 +1252,8 @@ impl Sim {
         if !ok {
             self.record(slot, Some(fp), EventType::Warning, "FailedPostStartHook", "PostStartHook failed".into(), "kubelet");
             let grace = self.pod_rt(slot).map(|p| p.pod.spec.termination_grace_period_seconds).unwrap_or(30);
-            self.kill_container(slot, c, format!("FailedPostStartHook"), grace, false);
-            let _ = name;
+            // `killContainer` with the hook's reason as the Killing message.
+            self.kill_container(slot, c, "FailedPostStartHook".to_string(), grace, false);
         }
         self.start_finished(slot, c);
     }
