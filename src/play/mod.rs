@@ -1,0 +1,342 @@
+//! The playground session, shared by every front end that shows a live run
+//! (the browser page today): a [`Scenario`] (manifests, seed, timed actions)
+//! replayed through the engine, and the trace the page draws from it — the
+//! `kubectl get pods -w` rows, one timeline lane per Pod and container, the
+//! latest snapshot of every object, and short announcements of status changes.
+//!
+//! Pure and deterministic like the engine: no browser API, no clock. The page
+//! passes virtual time in; seeking backwards replays the scenario from zero,
+//! which gives the same trace because the engine is deterministic.
+
+pub mod highlight;
+pub mod share;
+pub mod timeline;
+
+use crate::core::api::Object;
+use crate::core::engine::{parse_action, Action, Output, Sim, SimConfig, WatchType};
+use crate::core::kubectl;
+use crate::core::manifest::{parse_manifests, Parsed};
+use crate::core::status::{EndpointSliceSnapshot, Event, PodSnapshot, ServiceSnapshot};
+use crate::core::time::{go_duration, Millis, HOUR_MS};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+pub use timeline::{Lane, LaneState, Mark, Segment, Timeline};
+
+/// The most actions a scenario may carry (a share link is refused past it).
+pub const MAX_ACTIONS: usize = 500;
+/// The furthest a session may run (virtual time).
+pub const MAX_TIME_MS: Millis = 24 * HOUR_MS;
+/// `get pods -w` rows kept; older rows are dropped (the count is shown).
+pub const MAX_WATCH_ROWS: usize = 5_000;
+/// How far `step` looks for the next visible change.
+pub const STEP_HORIZON_MS: Millis = HOUR_MS;
+
+/// An action performed at a virtual time, in the CLI's words (`delete pod/web`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimedAction {
+    pub at_ms: Millis,
+    pub text: String,
+}
+
+/// Everything needed to replay a session bit for bit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scenario {
+    pub manifests: String,
+    pub seed: u64,
+    /// Sorted by time; ties keep the order they were performed in.
+    pub actions: Vec<TimedAction>,
+}
+
+/// One `kubectl get pods -w --output-watch-events` row, with its time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WatchRow {
+    pub time_ms: Millis,
+    pub type_: WatchType,
+    /// NAME, READY, STATUS, RESTARTS, AGE, IP, NODE.
+    pub cells: Vec<String>,
+}
+
+/// A Pod's STATUS column changed: what a screen reader hears.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Announcement {
+    pub time_ms: Millis,
+    pub text: String,
+}
+
+/// A scenario running in the engine.
+pub struct Player {
+    scenario: Scenario,
+    objects: Vec<Object>,
+    sim: Sim,
+    next_action: usize,
+    /// Live objects by (namespace, name), as last published.
+    pods: BTreeMap<(String, String), Rc<PodSnapshot>>,
+    services: BTreeMap<(String, String), Rc<ServiceSnapshot>>,
+    slices: BTreeMap<(String, String), Rc<EndpointSliceSnapshot>>,
+    watch: Vec<WatchRow>,
+    watch_dropped: usize,
+    timeline: Timeline,
+    announcements: Vec<Announcement>,
+    /// Bumped whenever anything the views show changed (not the clock).
+    revision: u64,
+    /// Errors from actions replayed from the scenario (e.g. a Pod gone).
+    action_errors: Vec<String>,
+}
+
+impl Player {
+    /// Parses the manifests and starts the run at time zero. The diagnostics
+    /// are returned either way; Err when they contain an error.
+    pub fn new(scenario: Scenario) -> Result<(Player, Parsed), Parsed> {
+        let mut parsed = parse_manifests(&scenario.manifests);
+        if parsed.has_errors() {
+            return Err(parsed);
+        }
+        let objects = std::mem::take(&mut parsed.objects);
+        let player = Player::start(scenario, objects);
+        Ok((player, parsed))
+    }
+
+    fn start(mut scenario: Scenario, objects: Vec<Object>) -> Player {
+        scenario.actions.truncate(MAX_ACTIONS);
+        scenario.actions.sort_by_key(|a| a.at_ms);
+        let mut sim = Sim::new(SimConfig::with_seed(scenario.seed));
+        sim.apply(objects.clone());
+        let mut player = Player {
+            scenario,
+            objects,
+            sim,
+            next_action: 0,
+            pods: BTreeMap::new(),
+            services: BTreeMap::new(),
+            slices: BTreeMap::new(),
+            watch: Vec::new(),
+            watch_dropped: 0,
+            timeline: Timeline::default(),
+            announcements: Vec::new(),
+            revision: 0,
+            action_errors: Vec::new(),
+        };
+        player.drain();
+        player.run_due_actions();
+        player
+    }
+
+    /// The scenario as it stands (with every action performed so far).
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The engine, for read-only views (events, nodes, describe).
+    pub fn sim(&self) -> &Sim {
+        &self.sim
+    }
+
+    pub fn now(&self) -> Millis {
+        self.sim.now()
+    }
+
+    /// Changes whenever an object, a row or a lane changed.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    pub fn pods(&self) -> impl Iterator<Item = &Rc<PodSnapshot>> {
+        self.pods.values()
+    }
+
+    pub fn pod(&self, namespace: &str, name: &str) -> Option<&Rc<PodSnapshot>> {
+        self.pods.get(&(namespace.to_string(), name.to_string()))
+    }
+
+    pub fn services(&self) -> impl Iterator<Item = &Rc<ServiceSnapshot>> {
+        self.services.values()
+    }
+
+    /// The EndpointSlice of a Service, if it has a selector.
+    pub fn slice_of(&self, namespace: &str, service: &str) -> Option<&Rc<EndpointSliceSnapshot>> {
+        self.slices.get(&(namespace.to_string(), service.to_string()))
+    }
+
+    pub fn events(&self) -> &[Event] {
+        self.sim.events()
+    }
+
+    pub fn watch_rows(&self) -> &[WatchRow] {
+        &self.watch
+    }
+
+    /// Rows dropped from the front of [`Self::watch_rows`] to keep it bounded.
+    pub fn watch_rows_dropped(&self) -> usize {
+        self.watch_dropped
+    }
+
+    pub fn timeline(&self) -> &Timeline {
+        &self.timeline
+    }
+
+    pub fn announcements(&self) -> &[Announcement] {
+        &self.announcements
+    }
+
+    /// Problems replaying the scenario's actions, and notes from the engine
+    /// about what it could not simulate.
+    pub fn problems(&self) -> Vec<String> {
+        self.action_errors.iter().chain(self.sim.notes()).cloned().collect()
+    }
+
+    /// When something is next due: a timer or a scenario action.
+    pub fn next_due(&self) -> Option<Millis> {
+        let action = self.scenario.actions.get(self.next_action).map(|a| a.at_ms);
+        match (action, self.sim.next_deadline()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Runs forward to `t` (never past [`MAX_TIME_MS`]), performing the
+    /// scenario's actions at their times. A `t` in the past is ignored: use
+    /// [`Self::seek`].
+    pub fn advance_to(&mut self, t: Millis) {
+        let t = t.min(MAX_TIME_MS);
+        while let Some(next) = self.next_due() {
+            if next > t {
+                break;
+            }
+            self.sim.advance_to(next);
+            self.drain();
+            self.run_due_actions();
+        }
+        self.sim.advance_to(t);
+        self.drain();
+    }
+
+    /// Moves to the next instant at which something visible changes (a
+    /// status, an event), at most [`STEP_HORIZON_MS`] ahead. Returns the time.
+    pub fn step(&mut self) -> Millis {
+        let start = self.revision;
+        let limit = (self.now() + STEP_HORIZON_MS).min(MAX_TIME_MS);
+        while self.revision == start {
+            match self.next_due() {
+                Some(next) if next <= limit => self.advance_to(next),
+                _ => {
+                    self.advance_to(limit);
+                    break;
+                }
+            }
+        }
+        self.now()
+    }
+
+    /// Goes to time `t`: forward by running, backward by replaying from zero.
+    pub fn seek(&mut self, t: Millis) {
+        if t < self.now() {
+            let scenario = self.scenario.clone();
+            let objects = std::mem::take(&mut self.objects);
+            *self = Player::start(scenario, objects);
+        }
+        self.advance_to(t);
+    }
+
+    /// Performs an action now and records it in the scenario. Actions the
+    /// scenario had after now are dropped: the run branches here.
+    pub fn act(&mut self, text: &str) -> Result<(), String> {
+        if self.scenario.actions.len() >= MAX_ACTIONS {
+            return Err(format!("a session holds at most {MAX_ACTIONS} actions; restart to clear them"));
+        }
+        let action = page_action(text)?;
+        let now = self.now();
+        self.scenario.actions.truncate(self.next_action);
+        self.sim.act(&action).map_err(|e| e.0)?;
+        self.scenario.actions.push(TimedAction { at_ms: now, text: text.to_string() });
+        self.next_action = self.scenario.actions.len();
+        self.drain();
+        Ok(())
+    }
+
+    fn run_due_actions(&mut self) {
+        while let Some(a) = self.scenario.actions.get(self.next_action) {
+            if a.at_ms > self.sim.now() {
+                break;
+            }
+            let result = page_action(&a.text).and_then(|action| self.sim.act(&action).map_err(|e| e.0));
+            if let Err(e) = result {
+                let msg = format!("at {}: {}: {e}", go_duration(a.at_ms), a.text);
+                if self.action_errors.len() < 100 {
+                    self.action_errors.push(msg);
+                }
+            }
+            self.next_action += 1;
+            self.drain();
+        }
+    }
+
+    /// Takes the engine's outputs into the views.
+    fn drain(&mut self) {
+        while let Some(out) = self.sim.poll_output() {
+            self.revision += 1;
+            match out {
+                Output::Pod { time_ms, type_, pod } => self.take_pod(time_ms, type_, pod),
+                Output::Service { type_, service, .. } => {
+                    let key = (service.service.metadata.namespace.clone(), service.service.metadata.name.clone());
+                    if type_ == WatchType::Deleted {
+                        self.services.remove(&key);
+                    } else {
+                        self.services.insert(key, Rc::new(service));
+                    }
+                }
+                Output::EndpointSlice { type_, slice, .. } => {
+                    let key = (slice.namespace.clone(), slice.service_name.clone());
+                    if type_ == WatchType::Deleted {
+                        self.slices.remove(&key);
+                    } else {
+                        self.slices.insert(key, Rc::new(slice));
+                    }
+                }
+                Output::Event { time_ms, event, .. } => self.timeline.event(time_ms, &event),
+            }
+        }
+    }
+
+    fn take_pod(&mut self, time_ms: Millis, type_: WatchType, pod: PodSnapshot) {
+        let key = (pod.pod.metadata.namespace.clone(), pod.pod.metadata.name.clone());
+        let mut cells = kubectl::pod_row(&pod, time_ms, true);
+        // NOMINATED NODE and READINESS GATES are always <none> here.
+        cells.truncate(7);
+        let status = cells[2].clone();
+        let before = self.pods.get(&key).map(|p| kubectl::pod_status_column(p));
+        if before.as_deref() != Some(status.as_str()) || type_ == WatchType::Deleted {
+            let text = match type_ {
+                WatchType::Deleted => format!("Pod {} deleted", key.1),
+                _ => format!("Pod {} is {status}", key.1),
+            };
+            self.announcements.push(Announcement { time_ms, text });
+            if self.announcements.len() > 200 {
+                self.announcements.drain(..100);
+            }
+        }
+        self.timeline.pod(time_ms, type_, &pod, &status);
+        self.watch.push(WatchRow { time_ms, type_, cells });
+        if self.watch.len() > MAX_WATCH_ROWS {
+            let excess = self.watch.len() - MAX_WATCH_ROWS;
+            self.watch.drain(..excess);
+            self.watch_dropped += excess;
+        }
+        if type_ == WatchType::Deleted {
+            self.pods.remove(&key);
+        } else {
+            self.pods.insert(key, Rc::new(pod));
+        }
+    }
+}
+
+/// Actions the page can perform: everything but `apply -f FILE`, which
+/// needs a file system (the page re-applies the editor's text instead).
+pub fn page_action(text: &str) -> Result<Action, String> {
+    match parse_action(text)? {
+        Action::ApplyFile(f) => Err(format!("apply -f {f}: the page has no files; edit the manifests instead")),
+        a => Ok(a),
+    }
+}
+
+#[cfg(test)]
+mod tests;

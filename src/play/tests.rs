@@ -1,0 +1,262 @@
+use super::share::{base64url_decode, base64url_encode, Session, MAX_LINK_BYTES};
+use super::*;
+use crate::core::time::{MINUTE_MS, SECOND_MS};
+use crate::examples;
+
+fn scenario(example: &str) -> Scenario {
+    Scenario { manifests: examples::find(example).unwrap().yaml.to_string(), seed: 1, actions: vec![] }
+}
+
+fn player(example: &str) -> Player {
+    Player::new(scenario(example)).unwrap().0
+}
+
+/// Everything a viewer can see, to compare two runs.
+fn trace(p: &Player) -> (Vec<WatchRow>, Timeline, Vec<Announcement>, u64) {
+    (p.watch_rows().to_vec(), p.timeline().clone(), p.announcements().to_vec(), p.now())
+}
+
+#[test]
+fn watch_rows_match_the_cli_trace() {
+    // tests/golden/liveness-exec.txt: the Pod is Running at 1.834s and restarted at 1m16.25s.
+    let mut p = player("liveness-exec");
+    p.advance_to(3 * MINUTE_MS);
+    let rows: Vec<(Millis, &str, &str)> =
+        p.watch_rows().iter().map(|r| (r.time_ms, r.cells[2].as_str(), r.cells[3].as_str())).collect();
+    assert_eq!(rows[0], (0, "Pending", "0"));
+    assert!(rows.contains(&(1_834, "Running", "0")), "{rows:?}");
+    assert!(rows.contains(&(76_250, "Running", "1 (1s ago)")), "{rows:?}");
+    assert!(rows.iter().any(|r| r.1 == "CrashLoopBackOff"), "{rows:?}");
+    // IP and NODE are filled once the sandbox is up.
+    let last = &p.watch_rows().last().unwrap().cells;
+    assert_eq!(last.len(), 7);
+    assert!(last[5].starts_with("10.244."), "{last:?}");
+    assert_eq!(last[6], "node-1");
+}
+
+#[test]
+fn timeline_has_a_lane_per_pod_and_container_with_events_as_marks() {
+    let mut p = player("liveness-exec");
+    p.advance_to(3 * MINUTE_MS);
+    let lanes = &p.timeline().lanes;
+    assert_eq!(lanes.len(), 2);
+    assert_eq!(lanes[0].key, "default/liveness-exec");
+    assert_eq!(lanes[1].container.as_deref(), Some("liveness"));
+    let states: Vec<LaneState> = lanes[0].segments.iter().map(|s| s.state).collect();
+    assert_eq!(states[0], LaneState::Pending);
+    assert!(states.contains(&LaneState::Ready));
+    assert!(states.contains(&LaneState::Trouble), "CrashLoopBackOff is drawn as trouble: {states:?}");
+    // Unhealthy events name the container (`spec.containers{liveness}`).
+    assert!(lanes[1].marks.iter().any(|m| m.reason == "Unhealthy" && m.warning));
+    assert!(lanes[0].marks.iter().any(|m| m.reason == "Scheduled"));
+    // The segment under the playhead.
+    assert_eq!(lanes[0].segment_at(10 * SECOND_MS).unwrap().label, "Running");
+    // Pending and ContainerCreating at the same instant: the last one showed.
+    assert_eq!(lanes[0].segment_at(0).unwrap().label, "ContainerCreating");
+}
+
+#[test]
+fn seeking_back_replays_the_same_trace() {
+    let mut a = player("crashloop");
+    a.advance_to(4 * MINUTE_MS);
+    let straight = trace(&a);
+    a.seek(30 * SECOND_MS);
+    assert_eq!(a.now(), 30 * SECOND_MS);
+    assert!(a.watch_rows().iter().all(|r| r.time_ms <= 30 * SECOND_MS));
+    a.seek(4 * MINUTE_MS);
+    assert_eq!(trace(&a), straight);
+}
+
+#[test]
+fn actions_are_recorded_and_replayed_at_their_time() {
+    let mut p = player("graceful-deletion");
+    p.advance_to(20 * SECOND_MS);
+    let pod = p.pods().next().unwrap().pod.metadata.name.clone();
+    p.act(&format!("delete pod/{pod}")).unwrap();
+    assert_eq!(p.scenario().actions, vec![TimedAction { at_ms: 20 * SECOND_MS, text: format!("delete pod/{pod}") }]);
+    p.advance_to(2 * MINUTE_MS);
+    let after = trace(&p);
+    assert!(after.0.iter().any(|r| r.type_ == WatchType::Deleted && r.cells[0] == pod));
+    // Back to before the deletion and forward again: the deletion happens again.
+    p.seek(5 * SECOND_MS);
+    assert!(p.pod("default", &pod).is_some());
+    p.seek(2 * MINUTE_MS);
+    assert_eq!(trace(&p), after);
+    // A fresh player given the recorded scenario gives the same trace.
+    let (mut q, _) = Player::new(p.scenario().clone()).unwrap();
+    q.advance_to(2 * MINUTE_MS);
+    assert_eq!(trace(&q), after);
+}
+
+#[test]
+fn acting_after_seeking_back_branches_the_run() {
+    let mut p = player("readiness-service");
+    p.advance_to(40 * SECOND_MS);
+    p.act("kill pod/web -c nginx").unwrap();
+    p.seek(10 * SECOND_MS);
+    p.act("break pod/web -c nginx").unwrap();
+    let texts: Vec<&str> = p.scenario().actions.iter().map(|a| a.text.as_str()).collect();
+    assert_eq!(texts, ["break pod/web -c nginx"]);
+}
+
+#[test]
+fn bad_actions_are_refused_with_the_reason() {
+    let mut p = player("readiness-service");
+    assert!(p.act("delete pod/nope").unwrap_err().contains("not found"));
+    assert!(p.act("apply -f x.yaml").unwrap_err().contains("no files"));
+    assert!(p.act("kill pod/web").unwrap_err().contains("-c CONTAINER"));
+    assert!(p.scenario().actions.is_empty());
+}
+
+#[test]
+fn replayed_actions_that_fail_are_reported() {
+    let mut s = scenario("readiness-service");
+    s.actions.push(TimedAction { at_ms: 5 * SECOND_MS, text: "delete pod/ghost".into() });
+    let (mut p, _) = Player::new(s).unwrap();
+    p.advance_to(10 * SECOND_MS);
+    assert_eq!(p.problems(), vec!["at 5s: delete pod/ghost: pods \"ghost\" not found".to_string()]);
+}
+
+#[test]
+fn step_stops_at_the_next_visible_change() {
+    let mut p = player("liveness-exec");
+    let mut times = vec![];
+    for _ in 0..4 {
+        times.push(p.step());
+    }
+    // tests/golden/liveness-exec.txt: the sandbox at 1s, the image pulled
+    // in 584ms (an event), the container Running at 1.834s.
+    assert_eq!(&times[..3], &[1_000, 1_584, 1_834]);
+    assert!(times.windows(2).all(|w| w[0] < w[1]));
+    // Nothing left to happen: step stops at the horizon.
+    let mut done = player("job-pods");
+    done.advance_to(30 * MINUTE_MS);
+    let before = done.now();
+    let after = done.step();
+    assert!(after > before);
+}
+
+#[test]
+fn invalid_manifests_give_diagnostics_not_a_player() {
+    let s = Scenario { manifests: "apiVersion: v1\nkind: Pod\nmetadata: {name: Bad_Name}\n".into(), seed: 1, actions: vec![] };
+    let err = Player::new(s).err().unwrap();
+    assert!(err.has_errors());
+    assert!(err.errors().any(|d| d.pos.line == 3), "{:?}", err.diagnostics);
+}
+
+#[test]
+fn announcements_say_each_status_change() {
+    let mut p = player("crashloop");
+    p.advance_to(MINUTE_MS);
+    let texts: Vec<&str> = p.announcements().iter().map(|a| a.text.as_str()).collect();
+    assert!(texts[0].ends_with("is Pending"), "{texts:?}");
+    assert!(texts.iter().any(|t| t.ends_with("is CrashLoopBackOff")), "{texts:?}");
+    assert!(texts.windows(2).all(|w| w[0] != w[1]), "no repeats: {texts:?}");
+}
+
+#[test]
+fn every_example_runs_in_the_player() {
+    for ex in examples::ALL {
+        let (mut p, parsed) = Player::new(scenario(ex.name)).unwrap_or_else(|e| panic!("{}: {:?}", ex.name, e.diagnostics));
+        assert!(!parsed.has_errors());
+        p.advance_to(5 * MINUTE_MS);
+        assert!(!p.watch_rows().is_empty() || p.services().next().is_some(), "{}", ex.name);
+    }
+}
+
+// --- share links -------------------------------------------------------------
+
+fn session() -> Session {
+    let mut s = scenario("readiness-service");
+    s.seed = 42;
+    s.actions = vec![TimedAction { at_ms: 12_000, text: "break pod/web -c nginx".into() }];
+    Session { scenario: s, time_ms: 30_000, example: Some("readiness-service".into()) }
+}
+
+#[test]
+fn a_session_survives_a_share_link() {
+    let s = session();
+    let fragment = s.to_fragment().unwrap();
+    assert!(fragment.starts_with("s="));
+    assert!(fragment.bytes().all(|b| b.is_ascii_alphanumeric() || b"=-_".contains(&b)), "URL-safe");
+    assert_eq!(Session::from_fragment(&format!("#{fragment}")).unwrap(), Some(s.clone()));
+    assert_eq!(Session::from_json(&s.to_json()).unwrap(), s);
+}
+
+#[test]
+fn hostile_links_are_refused_with_a_message() {
+    assert_eq!(Session::from_fragment("").unwrap(), None);
+    assert_eq!(Session::from_fragment("#section-2").unwrap(), None);
+    let long = format!("s={}", "A".repeat(MAX_LINK_BYTES));
+    assert!(Session::from_fragment(&long).unwrap_err().contains("over the 64 KiB"));
+    assert!(Session::from_fragment("s=!!!").unwrap_err().contains("damaged"));
+    let enc = |json: &str| format!("s={}", base64url_encode(json.as_bytes()));
+    assert!(Session::from_fragment(&enc("[1,2]")).unwrap_err().contains("not a JSON object"));
+    assert!(Session::from_fragment(&enc("{\"v\":2}")).unwrap_err().contains("newer"));
+    assert!(Session::from_fragment(&enc("{\"v\":1,\"manifests\":\"\",\"seed\":-1}")).unwrap_err().contains("seed"));
+    let many: Vec<String> = (0..=MAX_ACTIONS).map(|i| format!("[{i},\"delete pod/a\"]")).collect();
+    let json = format!("{{\"v\":1,\"manifests\":\"\",\"seed\":1,\"actions\":[{}]}}", many.join(","));
+    assert!(Session::from_json(&json).unwrap_err().contains("at most 500 are accepted"));
+    let bad_action = "{\"v\":1,\"manifests\":\"\",\"seed\":1,\"actions\":[[1,{\"x\":1}]]}";
+    assert!(Session::from_json(bad_action).unwrap_err().contains("action"));
+    // Markup in a link is kept as text (the page never renders it as HTML) and
+    // an example name that is not a plain name is dropped.
+    let markup = "{\"v\":1,\"manifests\":\"<script>alert(1)</script>\",\"seed\":1,\"example\":\"<img>\"}";
+    let s = Session::from_json(markup).unwrap();
+    assert_eq!(s.scenario.manifests, "<script>alert(1)</script>");
+    assert_eq!(s.example, None);
+}
+
+#[test]
+fn oversized_sessions_do_not_make_links() {
+    let mut s = session();
+    s.scenario.manifests = "# filler\n".repeat(8_000);
+    assert!(s.to_fragment().unwrap_err().contains("shorten the manifests"));
+}
+
+#[test]
+fn base64url_round_trips_every_length() {
+    let data: Vec<u8> = (0..=255u8).collect();
+    for n in 0..data.len() {
+        let enc = base64url_encode(&data[..n]);
+        assert_eq!(enc.len(), (n * 4).div_ceil(3));
+        assert_eq!(base64url_decode(&enc).unwrap(), &data[..n]);
+    }
+    assert_eq!(base64url_encode(b"Man"), "TWFu");
+    assert_eq!(base64url_decode("TWE=").unwrap(), b"Ma");
+    assert_eq!(base64url_decode("T"), None);
+    assert_eq!(base64url_decode("TW+u"), None, "standard alphabet is not url-safe");
+}
+
+// --- highlighting --------------------------------------------------------------
+
+#[test]
+fn highlighting_keeps_every_character() {
+    for ex in examples::ALL {
+        for l in ex.yaml.lines() {
+            let joined: String = highlight::line(l).iter().map(|(_, s)| *s).collect();
+            assert_eq!(joined, l);
+        }
+    }
+    for l in ["", "-", "- - a", "a: 'unterminated", "\"k\\\"ey\": v", "x: [a, {b: c}] # c", "|", "key:"] {
+        let joined: String = highlight::line(l).iter().map(|(_, s)| *s).collect();
+        assert_eq!(joined, l);
+    }
+}
+
+#[test]
+fn highlighting_tells_keys_values_and_comments() {
+    use highlight::Token::*;
+    assert_eq!(
+        highlight::line("  - name: web # the app"),
+        vec![(Plain, "  "), (Punct, "-"), (Plain, " "), (Key, "name"), (Punct, ":"), (Plain, " "), (Plain, "web"), (Plain, " "), (Comment, "# the app")]
+    );
+    assert_eq!(highlight::line("replicas: 3"), vec![(Key, "replicas"), (Punct, ":"), (Plain, " "), (Number, "3")]);
+    assert_eq!(highlight::line("  optional: true"), vec![(Plain, "  "), (Key, "optional"), (Punct, ":"), (Plain, " "), (Constant, "true")]);
+    assert_eq!(highlight::line("image: \"nginx:1.27\""), vec![(Key, "image"), (Punct, ":"), (Plain, " "), (String, "\"nginx:1.27\"")]);
+    assert_eq!(highlight::line("---"), vec![(Punct, "---")]);
+    assert_eq!(
+        highlight::line("metadata: {name: web}"),
+        vec![(Key, "metadata"), (Punct, ":"), (Plain, " "), (Punct, "{"), (Key, "name"), (Punct, ":"), (Plain, " "), (Plain, "web"), (Punct, "}")]
+    );
+}
