@@ -11,13 +11,14 @@
 pub mod highlight;
 pub mod share;
 pub mod timeline;
+pub mod yaml_out;
 
 use crate::core::api::Object;
 use crate::core::engine::{parse_action, Action, Output, Sim, SimConfig, WatchType};
 use crate::core::kubectl;
 use crate::core::manifest::{parse_manifests, Parsed};
-use crate::core::status::{EndpointSliceSnapshot, Event, PodSnapshot, ServiceSnapshot};
-use crate::core::time::{go_duration, Millis, HOUR_MS};
+use crate::core::status::{ContainerState, ContainerStatus, EndpointSliceSnapshot, Event, PodSnapshot, ServiceSnapshot};
+use crate::core::time::{go_duration, parse_duration, Millis, HOUR_MS};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 pub use timeline::{Lane, LaneState, Mark, Segment, Timeline};
@@ -326,6 +327,28 @@ impl Player {
         } else {
             self.pods.insert(key, Rc::new(pod));
         }
+    }
+}
+
+/// `namespace/name`: how the page names a Pod (selection, keys).
+pub fn pod_key(p: &PodSnapshot) -> String {
+    format!("{}/{}", p.pod.metadata.namespace, p.pod.metadata.name)
+}
+
+/// When a container in CrashLoopBackOff will be restarted: the kubelet
+/// restarts it once the back-off has passed since it finished
+/// (`pkg/kubelet/kuberuntime/kuberuntime_manager.go` `doBackOff`), and both
+/// numbers are in its status: `lastState.terminated.finishedAt` and the
+/// waiting message "back-off 40s restarting failed container=…".
+pub fn backoff_until(c: &ContainerStatus) -> Option<Millis> {
+    let ContainerState::Waiting(w) = &c.state else { return None };
+    if w.reason != "CrashLoopBackOff" {
+        return None;
+    }
+    let backoff = w.message.as_deref()?.strip_prefix("back-off ")?.split(' ').next().and_then(parse_duration)?;
+    match &c.last_state {
+        Some(ContainerState::Terminated(t)) => Some(t.finished_at_ms + backoff),
+        _ => None,
     }
 }
 

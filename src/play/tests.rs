@@ -260,3 +260,26 @@ fn highlighting_tells_keys_values_and_comments() {
         vec![(Key, "metadata"), (Punct, ":"), (Plain, " "), (Punct, "{"), (Key, "name"), (Punct, ":"), (Plain, " "), (Plain, "web"), (Punct, "}")]
     );
 }
+
+#[test]
+fn backoff_countdown_comes_from_the_status() {
+    // tests/golden/crashloop.txt: busybox exits at once; the kubelet waits
+    // 10s, 20s, 40s… after each exit before the next start.
+    let mut p = player("crashloop");
+    let mut seen = vec![];
+    while p.now() < 4 * MINUTE_MS {
+        p.step();
+        for pod in p.pods() {
+            for c in &pod.status.container_statuses {
+                if let Some(until) = backoff_until(c) {
+                    let ContainerState::Terminated(t) = c.last_state.as_ref().unwrap() else { panic!() };
+                    let gap = until - t.finished_at_ms;
+                    if !seen.contains(&gap) {
+                        seen.push(gap);
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(seen, [10_000, 20_000, 40_000, 80_000, 160_000]);
+}

@@ -1,0 +1,130 @@
+//! The few browser APIs the page uses, each wrapped so a missing or refusing
+//! API (storage disabled, no clipboard, a sandboxed iframe) is a no-op or an
+//! error value, never a panic.
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    window()?.local_storage().ok().flatten()
+}
+
+/// A value from localStorage, if storage is available and holds it.
+pub fn load(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+/// Saves to localStorage; false when the browser refused (quota, disabled).
+pub fn save(key: &str, value: &str) -> bool {
+    storage().is_some_and(|s| s.set_item(key, value).is_ok())
+}
+
+/// The URL fragment without `#`.
+pub fn fragment() -> String {
+    window().and_then(|w| w.location().hash().ok()).map(|h| h.trim_start_matches('#').to_string()).unwrap_or_default()
+}
+
+/// The page's URL with `fragment`, put in the address bar without a reload
+/// or a new history entry. Returns the full URL.
+pub fn set_fragment(fragment: &str) -> Option<String> {
+    let w = window()?;
+    let href = w.location().href().ok()?;
+    let base = href.split('#').next().unwrap_or(&href);
+    let url = if fragment.is_empty() { base.to_string() } else { format!("{base}#{fragment}") };
+    let _ = w.history().ok()?.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    Some(url)
+}
+
+/// A query parameter of the page's URL (`?example=NAME`).
+pub fn query_param(name: &str) -> Option<String> {
+    let search = window()?.location().search().ok()?;
+    search.trim_start_matches('?').split('&').find_map(|kv| {
+        let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+        (k == name).then(|| v.to_string())
+    })
+}
+
+/// Puts text on the clipboard when the browser allows it (best effort).
+pub fn copy(text: &str) {
+    if let Some(w) = window() {
+        let _ = w.navigator().clipboard().write_text(text);
+    }
+}
+
+/// The user asked the system for less motion.
+pub fn prefers_reduced_motion() -> bool {
+    window()
+        .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+/// Sets `data-theme` on the root element (`light`, `dark`, or none = system).
+pub fn set_theme(theme: Option<&str>) {
+    if let Some(root) = window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = match theme {
+            Some(t) => root.set_attribute("data-theme", t),
+            None => root.remove_attribute("data-theme"),
+        };
+    }
+}
+
+/// A callback the browser calls back later (animation frames, timeouts).
+/// It lives as long as this value, and is reused for every request, so it
+/// is never dropped while the browser might still call it.
+pub struct Callback {
+    closure: Closure<dyn FnMut(f64)>,
+    frame: Option<i32>,
+    timeout: Option<i32>,
+}
+
+impl Callback {
+    pub fn new(f: impl FnMut(f64) + 'static) -> Self {
+        Callback { closure: Closure::new(f), frame: None, timeout: None }
+    }
+
+    /// Calls back on the next animation frame (with its timestamp, ms), once.
+    pub fn request_frame(&mut self) {
+        if self.frame.is_none() {
+            self.frame = window().and_then(|w| w.request_animation_frame(self.closure.as_ref().unchecked_ref()).ok());
+        }
+    }
+
+    /// The frame requested has arrived (or is no longer wanted).
+    pub fn frame_done(&mut self) {
+        self.frame = None;
+    }
+
+    pub fn cancel_frame(&mut self) {
+        if let (Some(id), Some(w)) = (self.frame.take(), window()) {
+            let _ = w.cancel_animation_frame(id);
+        }
+    }
+
+    /// Calls back after `ms`, replacing any call still pending (a debounce).
+    pub fn debounce(&mut self, ms: i32) {
+        let Some(w) = window() else { return };
+        if let Some(id) = self.timeout.take() {
+            w.clear_timeout_with_handle(id);
+        }
+        self.timeout = w
+            .set_timeout_with_callback_and_timeout_and_arguments_0(self.closure.as_ref().unchecked_ref(), ms)
+            .ok();
+    }
+
+    pub fn timeout_done(&mut self) {
+        self.timeout = None;
+    }
+}
+
+impl Drop for Callback {
+    fn drop(&mut self) {
+        self.cancel_frame();
+        if let (Some(id), Some(w)) = (self.timeout.take(), window()) {
+            w.clear_timeout_with_handle(id);
+        }
+    }
+}

@@ -1,0 +1,262 @@
+//! The live view: nodes with their Pods, each Pod with its containers, and
+//! Services with their endpoints. Every state is told in words and by shape
+//! (an icon) as well as by colour.
+
+use super::{PlayerRef, Shared};
+use crate::core::kubectl;
+use crate::core::status::{ConditionType, ContainerState, ContainerStatus, Event, PodSnapshot};
+use crate::core::time::{go_duration, Millis};
+use crate::play::timeline::{container_label, LaneState};
+use crate::play::{backoff_until, pod_key};
+use std::collections::BTreeMap;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub player: PlayerRef,
+    pub selected: Option<String>,
+    pub on_select: Callback<String>,
+    pub on_act: Callback<String>,
+}
+
+/// A state's icon: the same shapes in the cluster view and the timeline.
+pub fn icon(state: LaneState) -> &'static str {
+    match state {
+        LaneState::Pending => "◌",
+        LaneState::Running => "◐",
+        LaneState::Ready => "●",
+        LaneState::Trouble => "▲",
+        LaneState::Terminating => "◍",
+        LaneState::Succeeded => "✔",
+        LaneState::Failed => "✖",
+    }
+}
+
+#[function_component(ClusterView)]
+pub fn cluster_view(props: &Props) -> Html {
+    let player = props.player.rc.borrow();
+    let now = props.player.now;
+    let sim = player.sim();
+    // The latest event of each Pod (by UID), to say why it is as it is.
+    let mut why: BTreeMap<&str, &Event> = BTreeMap::new();
+    for e in sim.events() {
+        if e.involved.kind == "Pod" {
+            let slot = why.entry(e.involved.uid.as_str()).or_insert(e);
+            if e.last_ms >= slot.last_ms {
+                *slot = e;
+            }
+        }
+    }
+    let card = |p: &std::rc::Rc<PodSnapshot>| {
+        let key = pod_key(p);
+        let event = why.get(p.server.uid.as_str());
+        // Only a Pod in back-off shows a clock, so only it re-renders each second.
+        let countdown = p
+            .status
+            .container_statuses
+            .iter()
+            .chain(&p.status.init_container_statuses)
+            .filter_map(|c| backoff_until(c).map(|t| (c.name.clone(), t.saturating_sub(now))))
+            .collect::<Vec<_>>();
+        html! {
+            <PodCard
+                key={key.clone()}
+                pod={Shared(p.clone())}
+                why={event.map(|e| format!("{} {}: {}", go_duration(e.last_ms), e.reason, e.message))}
+                why_warning={event.is_some_and(|e| e.type_.as_str() == "Warning")}
+                countdown={countdown}
+                selected={props.selected.as_deref() == Some(key.as_str())}
+                on_select={props.on_select.clone()}
+                on_act={props.on_act.clone()}
+            />
+        }
+    };
+    let unscheduled: Vec<_> = player.pods().filter(|p| p.node_name.is_none()).collect();
+    html! {
+        <div class="cluster">
+            <div class="nodes">
+                { for sim.node_names().into_iter().map(|node| {
+                    let pods: Vec<_> = player.pods().filter(|p| p.node_name.as_deref() == Some(node.as_str())).collect();
+                    html! {
+                        <section class="node" key={node.clone()} aria-label={format!("Node {node}")}>
+                            <h2 class="node-name"><span aria-hidden="true">{"▣ "}</span>{ &node }
+                                <span class="muted">{ format!(" · {} Pod{}", pods.len(), if pods.len() == 1 { "" } else { "s" }) }</span>
+                            </h2>
+                            <div class="pods">
+                                { for pods.into_iter().map(card) }
+                            </div>
+                        </section>
+                    }
+                }) }
+                if !unscheduled.is_empty() {
+                    <section class="node unscheduled" aria-label="Pods not scheduled yet">
+                        <h2 class="node-name">{"Waiting for a node"}</h2>
+                        <div class="pods">{ for unscheduled.into_iter().map(card) }</div>
+                    </section>
+                }
+            </div>
+            { services(&player, now) }
+            if player.pods().next().is_none() {
+                <p class="empty">{"No Pods. Add a Pod to the manifests, or pick an example."}</p>
+            }
+            { for player.problems().into_iter().map(|p| html! { <p class="problem" role="note">{"⚠ "}{ p }</p> }) }
+        </div>
+    }
+}
+
+fn services(player: &crate::play::Player, now: Millis) -> Html {
+    let _ = now;
+    html! {
+        <div class="services">
+            { for player.services().map(|s| {
+                let meta = &s.service.metadata;
+                let slice = player.slice_of(&meta.namespace, &meta.name);
+                let ports = s.service.spec.ports.iter().map(|p| format!("{}/{}", p.port, p.protocol)).collect::<Vec<_>>().join(",");
+                let ip = s.cluster_ip.map_or("None".to_string(), |ip| ip.to_string());
+                html! {
+                    <section class="service" key={format!("{}/{}", meta.namespace, meta.name)} aria-label={format!("Service {}", meta.name)}>
+                        <h2><span aria-hidden="true">{"⇄ "}</span>{ format!("Service {}", meta.name) }
+                            <span class="muted">{ format!(" · {ip} · {ports}") }</span></h2>
+                        if let Some(slice) = slice {
+                            if slice.endpoints.is_empty() {
+                                <p class="muted">{"No endpoints: no Pod matches the selector."}</p>
+                            }
+                            <ul class="endpoints">
+                                { for slice.endpoints.iter().map(|e| {
+                                    let (class, text) = if e.ready {
+                                        ("ep-ready", "ready: gets traffic")
+                                    } else if e.terminating {
+                                        ("ep-terminating", "terminating: no new traffic")
+                                    } else {
+                                        ("ep-notready", "not ready: no traffic")
+                                    };
+                                    html! {
+                                        <li class={class} key={e.pod_name.clone()}>
+                                            <span class="arrow" aria-hidden="true">{ if e.ready { "→" } else { "⇢" } }</span>
+                                            { format!(" {}:{} ", e.ip, slice.ports.first().map_or(0, |p| p.port)) }
+                                            <span class="muted">{ format!("({}) ", e.pod_name) }</span>
+                                            { text }
+                                        </li>
+                                    }
+                                }) }
+                            </ul>
+                        } else {
+                            <p class="muted">{"No selector: endpoints are managed by hand."}</p>
+                        }
+                    </section>
+                }
+            }) }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PodProps {
+    pub pod: Shared<PodSnapshot>,
+    pub why: Option<String>,
+    pub why_warning: bool,
+    /// (container, time left) for containers in crash back-off.
+    pub countdown: Vec<(String, Millis)>,
+    pub selected: bool,
+    pub on_select: Callback<String>,
+    pub on_act: Callback<String>,
+}
+
+#[function_component(PodCard)]
+pub fn pod_card(props: &PodProps) -> Html {
+    let p = &*props.pod;
+    let name = &p.pod.metadata.name;
+    let ns = &p.pod.metadata.namespace;
+    let status = kubectl::pod_status_column(p);
+    let state = LaneState::of_pod_status(&status, p.status.is_ready());
+    let terminating = p.server.deletion_ms.is_some();
+    let act = |verb: String| {
+        let on_act = props.on_act.clone();
+        Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            on_act.emit(verb.clone());
+        })
+    };
+    let ns_flag = if ns == "default" { String::new() } else { format!(" -n {ns}") };
+    let select = {
+        let key = pod_key(p);
+        let on_select = props.on_select.clone();
+        Callback::from(move |_: MouseEvent| on_select.emit(key.clone()))
+    };
+    let containers = p.status.init_container_statuses.iter().map(|c| (c, true)).chain(p.status.container_statuses.iter().map(|c| (c, false)));
+    html! {
+        <article class={classes!("pod", format!("st-{}", state.as_str()), props.selected.then_some("selected"))}
+            aria-label={format!("Pod {name}: {status}")} data-testid={format!("pod-{name}")}>
+            <header class="pod-head">
+                <button class="pod-name link" onclick={select} title="Show in describe pod" aria-pressed={props.selected.to_string()}>
+                    <span class="state-icon" aria-hidden="true">{ icon(state) }</span>{ format!(" {name}") }
+                </button>
+                <span class="status" data-testid="status">{ &status }</span>
+            </header>
+            <dl class="pod-facts">
+                <div><dt>{"IP"}</dt><dd data-testid="ip">{ p.status.pod_ip.map_or("<none>".to_string(), |ip| ip.to_string()) }</dd></div>
+                <div><dt>{"Ready"}</dt><dd>{ kubectl::pod_ready_column(p) }</dd></div>
+                <div><dt>{"Phase"}</dt><dd data-testid="phase">{ p.status.phase.as_str() }</dd></div>
+            </dl>
+            <ul class="conditions" aria-label="Conditions">
+                { for [ConditionType::PodScheduled, ConditionType::Initialized, ConditionType::ContainersReady, ConditionType::Ready].into_iter().map(|t| {
+                    let c = p.status.condition(t);
+                    let on = c.is_some_and(|c| c.status);
+                    html! {
+                        <li class={if on { "cond on" } else { "cond off" }} title={c.and_then(|c| c.reason.clone()).unwrap_or_default()}>
+                            <span aria-hidden="true">{ if on { "✓" } else { "✗" } }</span>{ format!(" {}", t.as_str()) }
+                            <span class="sr-only">{ if on { " true" } else { " false" } }</span>
+                        </li>
+                    }
+                }) }
+            </ul>
+            <ul class="containers">
+                { for containers.map(|(c, init)| container_row(c, init, terminating, &props.countdown, &act, name, &ns_flag)) }
+            </ul>
+            if let Some(why) = &props.why {
+                <p class={classes!("why", props.why_warning.then_some("warning"))} data-testid="why">{ why }</p>
+            }
+            <div class="pod-actions">
+                if !terminating {
+                    <button onclick={act(format!("delete pod/{name}{ns_flag}"))} data-testid="delete">{"Delete"}</button>
+                }
+            </div>
+        </article>
+    }
+}
+
+fn container_row(
+    c: &ContainerStatus,
+    init: bool,
+    terminating: bool,
+    countdown: &[(String, Millis)],
+    act: &impl Fn(String) -> Callback<MouseEvent>,
+    pod: &str,
+    ns_flag: &str,
+) -> Html {
+    let state = LaneState::of_container(c, terminating);
+    let running = matches!(c.state, ContainerState::Running { .. });
+    let left = countdown.iter().find(|(n, _)| n == &c.name).map(|(_, t)| *t);
+    let target = format!("pod/{pod} -c {}{ns_flag}", c.name);
+    html! {
+        <li class={classes!("container", format!("st-{}", state.as_str()))} key={c.name.clone()} data-testid={format!("container-{}", c.name)}>
+            <span class="state-icon" aria-hidden="true">{ icon(state) }</span>
+            <span class="cname">{ &c.name }</span>
+            if init { <span class="tag">{"init"}</span> }
+            <span class="cstate">{ container_label(c) }</span>
+            if c.restart_count > 0 {
+                <span class="restarts" title="restartCount">{ format!("↻ {}", c.restart_count) }</span>
+            }
+            if let Some(left) = left {
+                <span class="countdown" role="timer">{ format!("restart in {}", go_duration(left)) }</span>
+            }
+            if running && !terminating {
+                <span class="cactions">
+                    <button class="small" onclick={act(format!("kill {target}"))} title="The process dies (exit 137)">{"Kill"}</button>
+                    <button class="small" onclick={act(format!("break {target}"))} title="The app stops answering probes and requests">{"Break"}</button>
+                    <button class="small" onclick={act(format!("heal {target}"))} title="The app answers again">{"Heal"}</button>
+                </span>
+            }
+        </li>
+    }
+}

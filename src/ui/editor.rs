@@ -1,0 +1,177 @@
+//! The manifest editor: a plain `<textarea>` (so typing, selection, undo and
+//! screen readers behave as everywhere) over a highlighted copy of its text,
+//! with line numbers, problem markers at their lines, and the list of problems
+//! below, each a button that puts the caret where the problem is.
+
+use crate::core::manifest::{Diagnostic, Severity};
+use crate::play::highlight;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlTextAreaElement;
+use yew::prelude::*;
+
+/// Must match `--line-height` in the style sheet.
+const LINE_PX: i32 = 20;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub text: String,
+    pub diagnostics: Rc<Vec<Diagnostic>>,
+    pub stale: bool,
+    pub on_edit: Callback<String>,
+    pub on_run: Callback<()>,
+}
+
+#[function_component(Editor)]
+pub fn editor(props: &Props) -> Html {
+    let area = use_node_ref();
+    let pre = use_node_ref();
+    let gutter = use_node_ref();
+
+    // The worst problem on each line, and all its messages for the tooltip.
+    let by_line: BTreeMap<u32, (Severity, String)> = props.diagnostics.iter().fold(BTreeMap::new(), |mut m, d| {
+        let e = m.entry(d.pos.line).or_insert((d.severity, String::new()));
+        if d.severity == Severity::Error {
+            e.0 = Severity::Error;
+        }
+        if !e.1.is_empty() {
+            e.1.push('\n');
+        }
+        e.1.push_str(&d.to_string());
+        m
+    });
+    let class_of = |line: u32| match by_line.get(&line) {
+        Some((Severity::Error, _)) => Some("has-error"),
+        Some((Severity::Warning, _)) => Some("has-warning"),
+        None => None,
+    };
+
+    let oninput = {
+        let on_edit = props.on_edit.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(t) = e.target().and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok()) {
+                on_edit.emit(t.value());
+            }
+        })
+    };
+    let onscroll = {
+        let (area, pre, gutter) = (area.clone(), pre.clone(), gutter.clone());
+        Callback::from(move |_: Event| {
+            let Some(a) = area.cast::<web_sys::Element>() else { return };
+            for r in [&pre, &gutter] {
+                if let Some(el) = r.cast::<web_sys::Element>() {
+                    el.set_scroll_top(a.scroll_top());
+                    if r == &pre {
+                        el.set_scroll_left(a.scroll_left());
+                    }
+                }
+            }
+        })
+    };
+    let onkeydown = {
+        let on_run = props.on_run.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
+                e.prevent_default();
+                on_run.emit(());
+            }
+        })
+    };
+    let jump = |line: u32, col: u32| {
+        let area = area.clone();
+        let text = props.text.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Some(t) = area.cast::<HtmlTextAreaElement>() else { return };
+            let offset = utf16_offset(&text, line, col);
+            let _ = t.focus();
+            let _ = t.set_selection_range(offset, offset);
+            t.set_scroll_top(((line as i32) - 4).max(0) * LINE_PX);
+        })
+    };
+
+    let lines: Vec<&str> = props.text.split('\n').collect();
+    let errors = props.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = props.diagnostics.len() - errors;
+    html! {
+        <div class="editor-wrap">
+            <div class={classes!("editor", props.stale.then_some("stale"))}>
+                <div class="gutter" ref={gutter} aria-hidden="true">
+                    { for (1..=lines.len() as u32).map(|n| html! {
+                        <div class={classes!("ln", class_of(n))} title={by_line.get(&n).map(|(_, m)| m.clone())}>{ n }</div>
+                    }) }
+                </div>
+                <div class="code">
+                    <pre class="hl" ref={pre} aria-hidden="true">
+                        { for lines.iter().enumerate().map(|(i, l)| html! {
+                            <div class={classes!("line", class_of(i as u32 + 1))}>
+                                { for highlight::line(l).into_iter().map(|(tok, s)| html! { <span class={tok.as_str()}>{ s }</span> }) }
+                                { "\u{200b}" }
+                            </div>
+                        }) }
+                    </pre>
+                    <textarea
+                        ref={area.clone()}
+                        class="input"
+                        spellcheck="false"
+                        autocomplete="off"
+                        autocapitalize="off"
+                        wrap="off"
+                        aria-label="Manifests (YAML). Ctrl+Enter runs them now."
+                        aria-describedby="problems"
+                        data-testid="editor"
+                        value={props.text.clone()}
+                        {oninput}
+                        {onscroll}
+                        {onkeydown}
+                    />
+                </div>
+            </div>
+            <div id="problems" class="problems" data-testid="problems">
+                if props.diagnostics.is_empty() {
+                    <p class="ok">{"✓ Valid: no errors, no warnings. Edits re-run the simulation from time zero."}</p>
+                } else {
+                    <p class="summary">{ format!("{errors} error{}, {warnings} warning{}", plural(errors), plural(warnings)) }</p>
+                    <ul>
+                        { for props.diagnostics.iter().map(|d| {
+                            let (icon, class) = match d.severity {
+                                Severity::Error => ("✖", "error"),
+                                Severity::Warning => ("⚠", "warning"),
+                            };
+                            html! {
+                                <li class={class}>
+                                    <button class="link" onclick={jump(d.pos.line, d.pos.col)}>
+                                        <span aria-hidden="true">{ icon }</span>
+                                        { format!(" {}", d) }
+                                    </button>
+                                </li>
+                            }
+                        }) }
+                    </ul>
+                }
+            </div>
+        </div>
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// The textarea offset (UTF-16 units) of a 1-based line and column (columns
+/// count characters, as the parser reports them).
+fn utf16_offset(text: &str, line: u32, col: u32) -> u32 {
+    let mut offset = 0u32;
+    for (i, l) in text.split('\n').enumerate() {
+        if i as u32 + 1 == line {
+            let before: u32 = l.chars().take(col.saturating_sub(1) as usize).map(|c| c.len_utf16() as u32).sum();
+            return offset + before;
+        }
+        offset += l.encode_utf16().count() as u32 + 1;
+    }
+    offset.saturating_sub(1)
+}

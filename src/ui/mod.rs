@@ -1,0 +1,564 @@
+//! The browser playground: a Yew front end over [`crate::play::Player`].
+//!
+//! One struct component, [`App`], owns the session and every transition
+//! (`update`); leaf components take plain data (shared `Rc` snapshots, so an
+//! unchanged Pod is not re-rendered) and callbacks. Browser APIs stay in
+//! [`browser`]; the simulation never sees a clock: the page turns animation
+//! frames into virtual time and passes it in.
+
+mod browser;
+mod cluster;
+mod editor;
+mod panes;
+mod timeline;
+
+use crate::core::manifest::{parse_manifests, Diagnostic, Severity};
+use crate::core::time::{go_duration, Millis, SECOND_MS};
+use crate::examples;
+use crate::play::share::Session;
+use crate::play::{Player, Scenario, MAX_TIME_MS};
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// localStorage keys.
+const SAVE_KEY: &str = "podplay:v1:session";
+const THEME_KEY: &str = "podplay:v1:theme";
+/// The example shown on a first visit.
+const DEFAULT_EXAMPLE: &str = "liveness-exec";
+/// Typing pauses this long before the manifests are validated and re-run.
+const DEBOUNCE_MS: i32 = 250;
+/// A frame's real time is capped, so a background tab does not jump ahead.
+const MAX_FRAME_MS: f64 = 100.0;
+/// Speeds offered (virtual seconds per real second).
+pub const SPEEDS: [u32; 7] = [1, 2, 5, 10, 30, 60, 300];
+
+/// The bottom panes, named after the kubectl command each imitates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tab {
+    Watch,
+    Describe,
+    Events,
+    Yaml,
+}
+
+pub enum Msg {
+    /// The editor's text changed (validation is debounced).
+    Edit(String),
+    /// The debounce fired: validate, and re-run if valid.
+    Validate,
+    /// Validate and re-run now (Ctrl+Enter, or the Run button).
+    RunNow,
+    Frame(f64),
+    TogglePlay,
+    Step,
+    Restart,
+    Speed(u32),
+    Seed(String),
+    Example(String),
+    Seek(Millis),
+    Act(String),
+    Select(String),
+    Tab(Tab),
+    Share,
+    DismissNotice,
+    CycleTheme,
+}
+
+/// Something to tell the user, outside the live region's announcements.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    pub error: bool,
+    pub text: String,
+}
+
+pub struct App {
+    text: String,
+    diagnostics: Rc<Vec<Diagnostic>>,
+    /// The editor's text has errors: the cluster shows the last valid run.
+    stale: bool,
+    player: Option<Rc<RefCell<Player>>>,
+    example: Option<String>,
+    seed: u64,
+    playing: bool,
+    speed: u32,
+    /// Virtual time the player is heading to, fractional between frames.
+    target_ms: f64,
+    last_frame: Option<f64>,
+    /// The furthest time this run has reached (the scrubber's end).
+    reached_ms: Millis,
+    /// The revision and second last rendered.
+    shown: (u64, Millis),
+    selected: Option<String>,
+    tab: Tab,
+    notice: Option<Notice>,
+    share_url: Option<String>,
+    theme: Option<String>,
+    frames: browser::Callback,
+    debounce: browser::Callback,
+    frames_since_save: u32,
+}
+
+impl App {
+    fn session(&self) -> Option<Session> {
+        let p = self.player.as_ref()?.borrow();
+        let mut scenario = p.scenario().clone();
+        // Unsaved edits are kept too, so a reload loses nothing.
+        scenario.manifests = self.text.clone();
+        Some(Session { scenario, time_ms: p.now(), example: self.example.clone() })
+    }
+
+    fn autosave(&mut self) {
+        self.frames_since_save = 0;
+        if let Some(s) = self.session() {
+            browser::save(SAVE_KEY, &s.to_json());
+        }
+    }
+
+    /// Starts a fresh run of `scenario` at time zero. Err keeps the current run.
+    fn start(&mut self, scenario: Scenario) -> bool {
+        match Player::new(scenario) {
+            Ok((player, parsed)) => {
+                self.diagnostics = Rc::new(parsed.diagnostics);
+                self.stale = false;
+                self.player = Some(Rc::new(RefCell::new(player)));
+                self.target_ms = 0.0;
+                self.reached_ms = 0;
+                self.last_frame = None;
+                true
+            }
+            Err(parsed) => {
+                self.diagnostics = Rc::new(parsed.diagnostics);
+                self.stale = true;
+                false
+            }
+        }
+    }
+
+    fn load_session(&mut self, s: Session) {
+        self.text = s.scenario.manifests.clone();
+        self.seed = s.scenario.seed;
+        self.example = s.example;
+        if self.start(s.scenario) {
+            if let Some(mut p) = self.player_mut() {
+                p.advance_to(s.time_ms);
+            }
+            self.caught_up();
+        }
+    }
+
+    fn load_example(&mut self, name: &str) -> bool {
+        let Some(ex) = examples::find(name) else { return false };
+        self.example = Some(ex.name.to_string());
+        self.text = ex.yaml.to_string();
+        self.start(Scenario { manifests: self.text.clone(), seed: self.seed, actions: vec![] });
+        true
+    }
+
+    fn set_playing(&mut self, playing: bool) {
+        self.playing = playing;
+        self.last_frame = None;
+        if playing {
+            self.frames.request_frame();
+        } else {
+            self.frames.cancel_frame();
+        }
+    }
+
+    fn now(&self) -> Millis {
+        self.player.as_ref().map_or(0, |p| p.borrow().now())
+    }
+
+    fn player_mut(&self) -> Option<std::cell::RefMut<'_, Player>> {
+        self.player.as_ref().map(|p| p.borrow_mut())
+    }
+
+    /// The run, for the views: equal while nothing they show changed.
+    fn player_ref(&self) -> Option<PlayerRef> {
+        let rc = self.player.as_ref()?.clone();
+        let (revision, now) = {
+            let p = rc.borrow();
+            (p.revision(), p.now())
+        };
+        Some(PlayerRef { rc, revision, now })
+    }
+
+    /// The clock jumped (seek, step, restart): playing resumes from there.
+    fn caught_up(&mut self) {
+        let now = self.now();
+        self.target_ms = now as f64;
+        self.reached_ms = self.reached_ms.max(now);
+        self.last_frame = None;
+    }
+
+    fn frame(&mut self, ts: f64) -> bool {
+        self.frames.frame_done();
+        if !self.playing {
+            return false;
+        }
+        let dt = self.last_frame.map_or(0.0, |last| (ts - last).clamp(0.0, MAX_FRAME_MS));
+        self.last_frame = Some(ts);
+        self.target_ms = (self.target_ms + dt * self.speed as f64).min(MAX_TIME_MS as f64);
+        let Some(player) = self.player.clone() else { return false };
+        let mut p = player.borrow_mut();
+        p.advance_to(self.target_ms as Millis);
+        self.reached_ms = self.reached_ms.max(p.now());
+        if p.now() >= MAX_TIME_MS {
+            self.playing = false;
+        } else {
+            self.frames.request_frame();
+        }
+        let shown = (p.revision(), p.now() / SECOND_MS);
+        drop(p);
+        self.frames_since_save += 1;
+        if self.frames_since_save > 120 {
+            self.autosave();
+        }
+        let changed = shown != self.shown;
+        self.shown = shown;
+        changed
+    }
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let link = ctx.link().clone();
+        let frames = browser::Callback::new(move |ts| link.send_message(Msg::Frame(ts)));
+        let link = ctx.link().clone();
+        let debounce = browser::Callback::new(move |_| link.send_message(Msg::Validate));
+        let theme = browser::load(THEME_KEY).filter(|t| t == "light" || t == "dark");
+        browser::set_theme(theme.as_deref());
+        let mut app = App {
+            text: String::new(),
+            diagnostics: Rc::new(Vec::new()),
+            stale: false,
+            player: None,
+            example: None,
+            seed: 1,
+            playing: false,
+            speed: 1,
+            target_ms: 0.0,
+            last_frame: None,
+            reached_ms: 0,
+            shown: (u64::MAX, 0),
+            selected: None,
+            tab: Tab::Watch,
+            notice: None,
+            share_url: None,
+            theme,
+            frames,
+            debounce,
+            frames_since_save: 0,
+        };
+        // A share link wins over the autosave; `?example=` over both.
+        let from_link = Session::from_fragment(&browser::fragment());
+        let asked = browser::query_param("example");
+        match (asked, from_link) {
+            (Some(name), _) if app.load_example(&name) => {}
+            (_, Ok(Some(s))) => app.load_session(s),
+            (_, link) => {
+                if let Err(e) = link {
+                    app.notice = Some(Notice { error: true, text: e });
+                }
+                match browser::load(SAVE_KEY).map(|j| Session::from_json(&j)) {
+                    Some(Ok(s)) => app.load_session(s),
+                    _ => {
+                        app.load_example(DEFAULT_EXAMPLE);
+                    }
+                }
+            }
+        }
+        let playing = !browser::prefers_reduced_motion();
+        app.set_playing(playing);
+        app
+    }
+
+    fn update(&mut self, _ctx: &Context<Self>, msg: Msg) -> bool {
+        match msg {
+            Msg::Frame(ts) => return self.frame(ts),
+            Msg::Edit(text) => {
+                self.text = text;
+                self.debounce.debounce(DEBOUNCE_MS);
+                // The highlighted copy under the textarea must follow every keystroke.
+                return true;
+            }
+            Msg::Validate | Msg::RunNow => {
+                self.debounce.timeout_done();
+                let same = self.player.as_ref().is_some_and(|p| p.borrow().scenario().manifests == self.text);
+                if same && matches!(msg, Msg::Validate) {
+                    self.diagnostics = Rc::new(parse_manifests(&self.text).diagnostics);
+                    self.stale = false;
+                } else {
+                    self.example = self.example.take().filter(|e| examples::find(e).is_some_and(|x| x.yaml == self.text));
+                    self.start(Scenario { manifests: self.text.clone(), seed: self.seed, actions: vec![] });
+                }
+                self.autosave();
+            }
+            Msg::TogglePlay => {
+                let playing = !self.playing;
+                self.set_playing(playing);
+            }
+            Msg::Step => {
+                self.set_playing(false);
+                if let Some(mut p) = self.player_mut() {
+                    p.step();
+                }
+                self.caught_up();
+            }
+            Msg::Restart => {
+                if let Some(mut p) = self.player_mut() {
+                    p.seek(0);
+                }
+                self.caught_up();
+                self.autosave();
+            }
+            Msg::Speed(s) => self.speed = s,
+            Msg::Seed(text) => match text.trim().parse::<u64>() {
+                Ok(seed) => {
+                    self.seed = seed;
+                    if let Some(p) = self.player.clone() {
+                        let mut scenario = p.borrow().scenario().clone();
+                        scenario.seed = seed;
+                        self.start(scenario);
+                    }
+                    self.autosave();
+                }
+                Err(_) => self.notice = Some(Notice { error: true, text: format!("The seed must be a whole number, not “{text}”.") }),
+            },
+            Msg::Example(name) => {
+                if self.load_example(&name) {
+                    self.selected = None;
+                    self.autosave();
+                }
+            }
+            Msg::Seek(t) => {
+                if let Some(mut p) = self.player_mut() {
+                    p.seek(t.min(MAX_TIME_MS));
+                }
+                self.caught_up();
+            }
+            Msg::Act(text) => {
+                let result = self.player_mut().map(|mut p| p.act(&text));
+                if let Some(result) = result {
+                    match result {
+                        Ok(()) => self.notice = None,
+                        Err(e) => self.notice = Some(Notice { error: true, text: format!("{text}: {e}") }),
+                    }
+                }
+                self.autosave();
+            }
+            Msg::Select(key) => {
+                self.selected = Some(key);
+                if self.tab == Tab::Watch {
+                    self.tab = Tab::Describe;
+                }
+            }
+            Msg::Tab(tab) => self.tab = tab,
+            Msg::Share => match self.session().map(|s| s.to_fragment()) {
+                Some(Ok(fragment)) => {
+                    let url = browser::set_fragment(&fragment);
+                    if let Some(url) = &url {
+                        browser::copy(url);
+                    }
+                    self.share_url = url;
+                    self.notice = Some(Notice { error: false, text: "Share link copied: it carries the manifests, seed, actions and time.".into() });
+                }
+                Some(Err(e)) => self.notice = Some(Notice { error: true, text: e }),
+                None => self.notice = Some(Notice { error: true, text: "Nothing to share until the manifests are valid.".into() }),
+            },
+            Msg::DismissNotice => {
+                self.notice = None;
+                self.share_url = None;
+            }
+            Msg::CycleTheme => {
+                self.theme = match self.theme.as_deref() {
+                    None => Some("dark".into()),
+                    Some("dark") => Some("light".into()),
+                    _ => None,
+                };
+                browser::set_theme(self.theme.as_deref());
+                browser::save(THEME_KEY, self.theme.as_deref().unwrap_or("system"));
+            }
+        }
+        true
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let now = self.now();
+        let errors = self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+        let player = self.player_ref();
+        let announcement = player
+            .as_ref()
+            .and_then(|p| p.rc.borrow().announcements().last().map(|a| format!("At {}: {}", go_duration(a.time_ms), a.text)))
+            .unwrap_or_default();
+        html! {
+            <div class="app">
+                <header class="topbar">
+                    <h1 class="logo"><span aria-hidden="true">{"⬢"}</span>{" podplay"}</h1>
+                    { self.view_controls(ctx) }
+                </header>
+                if let Some(n) = &self.notice {
+                    <div class={classes!("notice", n.error.then_some("error"))} role={if n.error { "alert" } else { "status" }}>
+                        <span>{ &n.text }</span>
+                        if let Some(url) = &self.share_url {
+                            <input class="share-url" readonly=true value={url.clone()} aria-label="Share link" />
+                        }
+                        <button class="ghost" onclick={link.callback(|_| Msg::DismissNotice)} aria-label="Dismiss">{"✕"}</button>
+                    </div>
+                }
+                <main class="workspace">
+                    <section class="pane-editor" aria-label="Manifests">
+                        <editor::Editor
+                            text={self.text.clone()}
+                            diagnostics={self.diagnostics.clone()}
+                            stale={self.stale}
+                            on_edit={link.callback(Msg::Edit)}
+                            on_run={link.callback(|_| Msg::RunNow)}
+                        />
+                        if self.stale {
+                            <p class="stale" role="status">
+                                { format!("{errors} error{} in the manifests: the cluster keeps running the last valid version.", if errors == 1 { "" } else { "s" }) }
+                            </p>
+                        }
+                    </section>
+                    <section class="pane-cluster" aria-label="Cluster">
+                        if let Some(p) = &player {
+                            <cluster::ClusterView
+                                player={p.clone()}
+                                selected={self.selected.clone()}
+                                on_select={link.callback(Msg::Select)}
+                                on_act={link.callback(Msg::Act)}
+                            />
+                        } else {
+                            <p class="empty">{"Fix the manifests to start the simulation."}</p>
+                        }
+                    </section>
+                </main>
+                if let Some(p) = &player {
+                    <timeline::TimelineView
+                        player={p.clone()}
+                        end={self.reached_ms.max(now)}
+                        on_seek={link.callback(Msg::Seek)}
+                        selected={self.selected.clone()}
+                        on_select={link.callback(Msg::Select)}
+                    />
+                    <panes::Panes player={p.clone()} tab={self.tab} selected={self.selected.clone()} on_tab={link.callback(Msg::Tab)} />
+                }
+                <div class="sr-only" aria-live="polite" aria-atomic="true" data-testid="announcer">{ announcement }</div>
+                <footer class="footer">
+                    {"A simulation: nothing runs for real. Timings and messages follow the kubelet and kubectl; what is simplified is listed in "}
+                    <a href="FIDELITY.md">{"FIDELITY.md"}</a>{"."}
+                </footer>
+            </div>
+        }
+    }
+}
+
+impl App {
+    fn view_controls(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let now = self.now();
+        let on_example = link.callback(|e: Event| Msg::Example(target_value(&e)));
+        let on_speed = link.callback(|e: Event| Msg::Speed(target_value(&e).parse().unwrap_or(1)));
+        let on_seed = link.callback(|e: Event| Msg::Seed(target_value(&e)));
+        let theme_label = match self.theme.as_deref() {
+            Some("dark") => "Theme: dark",
+            Some("light") => "Theme: light",
+            _ => "Theme: system",
+        };
+        html! {
+            <div class="controls" role="toolbar" aria-label="Simulation controls">
+                <label class="field">
+                    <span>{"Example"}</span>
+                    <select onchange={on_example} data-testid="example">
+                        if self.example.is_none() {
+                            <option value="" selected=true>{"(your manifests)"}</option>
+                        }
+                        { for examples::ALL.iter().map(|e| html! {
+                            <option value={e.name} selected={self.example.as_deref() == Some(e.name)} title={e.title}>{ e.name }</option>
+                        }) }
+                    </select>
+                </label>
+                <button class="primary" onclick={link.callback(|_| Msg::TogglePlay)} data-testid="play" aria-pressed={self.playing.to_string()}>
+                    { if self.playing { "❚❚ Pause" } else { "▶ Play" } }
+                </button>
+                <button onclick={link.callback(|_| Msg::Step)} title="Run to the next change" data-testid="step">{"Step »"}</button>
+                <button onclick={link.callback(|_| Msg::Restart)} title="Back to time zero, keeping the actions" data-testid="restart">{"⟲ Restart"}</button>
+                <label class="field">
+                    <span>{"Speed"}</span>
+                    <select onchange={on_speed} data-testid="speed">
+                        { for SPEEDS.iter().map(|s| html! { <option value={s.to_string()} selected={*s == self.speed}>{ format!("{s}×") }</option> }) }
+                    </select>
+                </label>
+                <label class="field">
+                    <span>{"Seed"}</span>
+                    <input class="seed" type="number" min="0" value={self.seed.to_string()} onchange={on_seed} data-testid="seed" />
+                </label>
+                <output class="clock" data-testid="clock" aria-label="Simulated time">{ format!("t = {}", go_duration(now)) }</output>
+                <button onclick={link.callback(|_| Msg::Share)} data-testid="share">{"Share link"}</button>
+                <button class="ghost" onclick={link.callback(|_| Msg::CycleTheme)}>{ theme_label }</button>
+            </div>
+        }
+    }
+}
+
+/// A handle on the run for the views. Equal (so a view is not re-rendered)
+/// while the run's revision and clock are the same.
+#[derive(Clone)]
+pub struct PlayerRef {
+    pub rc: Rc<RefCell<Player>>,
+    pub revision: u64,
+    pub now: Millis,
+}
+
+impl PartialEq for PlayerRef {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.rc, &other.rc) && self.revision == other.revision && self.now == other.now
+    }
+}
+
+/// An `Rc` compared by identity: the engine publishes a new snapshot for
+/// every change, so the same pointer means nothing changed.
+#[derive(Debug)]
+pub struct Shared<T>(pub Rc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// The value of the `<select>` or `<input>` an event came from.
+fn target_value(e: &Event) -> String {
+    use wasm_bindgen::JsCast;
+    let Some(t) = e.target() else { return String::new() };
+    if let Some(s) = t.dyn_ref::<web_sys::HtmlSelectElement>() {
+        return s.value();
+    }
+    t.dyn_ref::<web_sys::HtmlInputElement>().map(|i| i.value()).unwrap_or_default()
+}
+
+/// Mounts the playground on the page's `<body>`.
+pub fn start() {
+    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("loading")) {
+        el.remove();
+    }
+    yew::Renderer::<App>::new().render();
+}

@@ -1,0 +1,168 @@
+//! The timeline: one lane per Pod and container, coloured and patterned by
+//! state, with events as marks and a playhead. Click or drag to scrub; the
+//! slider under it does the same from the keyboard.
+
+use super::cluster::icon;
+use super::PlayerRef;
+use crate::core::time::{go_duration, Millis, MINUTE_MS, SECOND_MS};
+use crate::play::Lane;
+use yew::prelude::*;
+
+/// Lanes drawn; the rest are counted.
+const MAX_LANES_SHOWN: usize = 80;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub player: PlayerRef,
+    /// The right edge: the furthest time reached.
+    pub end: Millis,
+    pub on_seek: Callback<Millis>,
+    pub selected: Option<String>,
+    pub on_select: Callback<String>,
+}
+
+/// Axis ticks: a step that gives at most ~8 labels.
+fn tick_step(span: Millis) -> Millis {
+    const STEPS: [Millis; 9] = [5, 10, 15, 30, 60, 120, 300, 600, 1800];
+    STEPS.iter().map(|s| s * SECOND_MS).find(|s| span / s <= 8).unwrap_or(60 * MINUTE_MS)
+}
+
+#[function_component(TimelineView)]
+pub fn timeline_view(props: &Props) -> Html {
+    let track = use_node_ref();
+    let dragging = use_mut_ref(|| false);
+    let player = props.player.rc.borrow();
+    let now = props.player.now;
+    // At least a minute wide, so the first seconds are not a blur.
+    let end = props.end.max(now).max(MINUTE_MS);
+    let pct = |t: Millis| (t.min(end) as f64 / end as f64) * 100.0;
+
+    let seek_at = {
+        let track = track.clone();
+        let on_seek = props.on_seek.clone();
+        move |client_x: i32| {
+            let Some(el) = track.cast::<web_sys::Element>() else { return };
+            let r = el.get_bounding_client_rect();
+            if r.width() <= 0.0 {
+                return;
+            }
+            let f = ((client_x as f64 - r.left()) / r.width()).clamp(0.0, 1.0);
+            on_seek.emit((f * end as f64) as Millis);
+        }
+    };
+    let onpointerdown = {
+        let (seek_at, dragging) = (seek_at.clone(), dragging.clone());
+        Callback::from(move |e: PointerEvent| {
+            *dragging.borrow_mut() = true;
+            seek_at(e.client_x());
+        })
+    };
+    let onpointermove = {
+        let (seek_at, dragging) = (seek_at.clone(), dragging.clone());
+        Callback::from(move |e: PointerEvent| {
+            if *dragging.borrow() && e.buttons() & 1 == 1 {
+                seek_at(e.client_x());
+            }
+        })
+    };
+    let stop = {
+        let dragging = dragging.clone();
+        Callback::from(move |_: PointerEvent| *dragging.borrow_mut() = false)
+    };
+    let onrange = {
+        let on_seek = props.on_seek.clone();
+        Callback::from(move |e: InputEvent| {
+            use wasm_bindgen::JsCast;
+            if let Some(i) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                if let Ok(v) = i.value().parse::<f64>() {
+                    on_seek.emit(v as Millis);
+                }
+            }
+        })
+    };
+
+    let lanes = &player.timeline().lanes;
+    let step = tick_step(end);
+    let ticks: Vec<Millis> = (0..=end / step).map(|i| i * step).collect();
+    let hidden = lanes.len().saturating_sub(MAX_LANES_SHOWN);
+    html! {
+        <section class="timeline" aria-label="Timeline">
+            <div class="tl-head">
+                <h2>{"Timeline"}</h2>
+                <input
+                    class="scrubber"
+                    type="range"
+                    min="0"
+                    max={end.to_string()}
+                    step="250"
+                    value={now.to_string()}
+                    oninput={onrange}
+                    aria-label="Simulated time"
+                    aria-valuetext={go_duration(now)}
+                    data-testid="scrubber"
+                />
+                <span class="muted">{"Click or drag the lanes to go back in time; the run replays exactly."}</span>
+            </div>
+            <div class="tl-grid">
+                <div class="tl-labels">
+                    <div class="tl-axis-label" aria-hidden="true"></div>
+                    { for lanes.iter().take(MAX_LANES_SHOWN).map(|l| lane_label(l, props)) }
+                </div>
+                <div class="tl-tracks" ref={track} {onpointerdown} {onpointermove} onpointerup={stop.clone()} onpointerleave={stop}>
+                    <div class="tl-axis" aria-hidden="true">
+                        { for ticks.iter().map(|t| html! { <span class="tick" style={format!("left:{:.3}%", pct(*t))}>{ go_duration(*t) }</span> }) }
+                    </div>
+                    { for lanes.iter().take(MAX_LANES_SHOWN).map(|l| lane_track(l, now, &pct)) }
+                    <div class="playhead" style={format!("left:{:.3}%", pct(now))} aria-hidden="true"></div>
+                </div>
+            </div>
+            if hidden > 0 {
+                <p class="muted">{ format!("{hidden} more lanes not drawn.") }</p>
+            }
+        </section>
+    }
+}
+
+fn lane_label(l: &Lane, props: &Props) -> Html {
+    let name = l.pod.split_once('/').map_or(l.pod.as_str(), |(_, n)| n);
+    match &l.container {
+        Some(c) => html! { <div class="tl-label container" key={l.key.clone()} title={l.key.clone()}>{ format!("  └ {c}") }</div> },
+        None => {
+            let key = l.pod.clone();
+            let on_select = props.on_select.clone();
+            let selected = props.selected.as_deref() == Some(l.pod.as_str());
+            html! {
+                <div class={classes!("tl-label", "pod", selected.then_some("selected"), l.end_ms.is_some().then_some("gone"))} key={l.key.clone()}>
+                    <button class="link" onclick={Callback::from(move |_| on_select.emit(key.clone()))}>{ name }</button>
+                </div>
+            }
+        }
+    }
+}
+
+fn lane_track(l: &Lane, now: Millis, pct: &impl Fn(Millis) -> f64) -> Html {
+    let stop = l.end_ms.unwrap_or(now).min(now);
+    html! {
+        <div class={classes!("tl-lane", l.container.is_some().then_some("container"))} key={l.key.clone()}>
+            { for l.segments.iter().enumerate().filter(|(_, s)| s.start_ms <= now).map(|(i, s)| {
+                let until = l.segments.get(i + 1).map_or(stop, |n| n.start_ms.min(stop));
+                let title = format!("{} – {}: {}", go_duration(s.start_ms), go_duration(until), s.label);
+                html! {
+                    <div class={classes!("seg", format!("st-{}", s.state.as_str()))}
+                        style={format!("left:{:.3}%;width:{:.3}%", pct(s.start_ms), (pct(until) - pct(s.start_ms)).max(0.15))}
+                        title={title}>
+                        <span class="seg-label">{ icon(s.state) }{ " " }{ &s.label }</span>
+                    </div>
+                }
+            }) }
+            { for l.marks.iter().filter(|m| m.at_ms <= now).map(|m| html! {
+                <span class={classes!("mark", m.warning.then_some("warning"))}
+                    style={format!("left:{:.3}%", pct(m.at_ms))}
+                    title={format!("{} {}: {}", go_duration(m.at_ms), m.reason, m.message)}></span>
+            }) }
+            if let Some(end) = l.end_ms.filter(|e| *e <= now) {
+                <span class="lane-end" style={format!("left:{:.3}%", pct(end))} title={format!("{} deleted", go_duration(end))}>{"⨯"}</span>
+            }
+        </div>
+    }
+}

@@ -1,0 +1,166 @@
+// The playground page in a real headless Chromium, served from dist/ under a
+// sub-path. Waits are on what the page shows (with timeouts), never sleeps.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openPage, SUBPATH } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const clock = (page) => page.getByTestId('clock').textContent();
+const pane = (page) => page.getByTestId('pane').textContent();
+
+async function pickExample(page, name, speed = '60') {
+  await page.getByTestId('example').selectOption(name);
+  await page.getByTestId('speed').selectOption(speed);
+}
+
+test('loads under a sub-path with no request elsewhere and no errors', async () => {
+  const { page, context, problems } = await openPage(browser, server.base);
+  await page.waitForSelector('[data-testid^="pod-"]');
+  const outside = server.requests.filter((p) => !p.startsWith(SUBPATH));
+  assert.deepEqual(outside, [], 'every asset URL is relative to the page');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a Pod becomes Running and Ready and joins its Service', async () => {
+  const { page, context, problems } = await openPage(browser, server.base);
+  await pickExample(page, 'readiness-service', '10');
+  const pod = page.getByTestId('pod-web');
+  await pod.getByTestId('status').filter({ hasText: /^Running$/ }).waitFor();
+  await page.locator('.endpoints .ep-ready', { hasText: '(web)' }).waitFor({ timeout: 20000 });
+  await page.locator('.cond.on', { hasText: 'Ready' }).first().waitFor();
+  // The watch pane reads like kubectl.
+  await page.getByRole('tab', { name: 'kubectl get pods -w' }).click();
+  assert.match(await pane(page), /TIME\s+EVENT\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE/);
+  assert.match(await pane(page), /MODIFIED\s+web\s+1\/1\s+Running/);
+  // Breaking the app takes it out of the endpoints once readiness fails 3 times.
+  await pod.getByTestId('container-nginx').getByRole('button', { name: 'Break' }).click();
+  await page.locator('.endpoints .ep-notready', { hasText: '(web)' }).waitFor({ timeout: 20000 });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a failing liveness probe restarts the container into CrashLoopBackOff', async () => {
+  const { page, context } = await openPage(browser, server.base);
+  await pickExample(page, 'liveness-exec', '300');
+  const pod = page.getByTestId('pod-liveness-exec');
+  await pod.locator('.restarts', { hasText: '↻ 2' }).waitFor({ timeout: 30000 });
+  // The timeline drew the back-off as trouble, and the Unhealthy events as marks.
+  assert.ok(await page.locator('.tl-lane .seg.st-trouble').count() > 0);
+  assert.ok(await page.locator('.tl-lane .mark.warning').count() > 0);
+  await page.getByRole('tab', { name: 'kubectl events' }).click();
+  assert.match(await pane(page), /Warning\s+Unhealthy\s+Pod\/liveness-exec\s+Liveness probe failed/);
+  await context.close();
+});
+
+test('deleting a Pod terminates it gracefully and removes it', async () => {
+  const { page, context } = await openPage(browser, server.base);
+  await pickExample(page, 'readiness-service', '30');
+  const pod = page.getByTestId('pod-web');
+  await pod.getByTestId('status').filter({ hasText: /^Running$/ }).waitFor();
+  await pod.getByTestId('delete').click();
+  await pod.getByTestId('status').filter({ hasText: 'Terminating' }).waitFor();
+  await pod.waitFor({ state: 'detached', timeout: 30000 });
+  await page.getByRole('tab', { name: 'kubectl get pods -w' }).click();
+  assert.match(await pane(page), /DELETED\s+web/);
+  await context.close();
+});
+
+test('a half-typed manifest shows errors at their line and keeps the last run', async () => {
+  const { page, context, problems } = await openPage(browser, server.base);
+  await pickExample(page, 'readiness-service', '1');
+  const editor = page.getByTestId('editor');
+  const good = await editor.inputValue();
+  await editor.fill(good.replace('containerPort: 80', 'containerPort: eighty'));
+  const list = page.getByTestId('problems');
+  await list.getByText(/line \d+, column \d+: .*containerPort.*expected an integer/).waitFor();
+  await page.locator('.stale').waitFor();
+  assert.ok(await page.getByTestId('pod-web').isVisible(), 'the last valid run keeps going');
+  await page.locator('.ln.has-error').first().waitFor();
+  // Clicking the problem puts the caret on its line.
+  await list.getByRole('button').first().click();
+  const caretLine = await editor.evaluate((t) => t.value.slice(0, t.selectionStart).split('\n').length);
+  const errorLine = Number((await list.getByRole('button').first().textContent()).match(/line (\d+)/)[1]);
+  assert.equal(caretLine, errorLine);
+  await editor.fill(good);
+  await list.getByText('Valid').waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the share link carries the whole state, and autosave survives a reload', async () => {
+  const { page, context } = await openPage(browser, server.base);
+  await pickExample(page, 'crashloop', '60');
+  await page.getByTestId('seed').fill('7');
+  await page.getByTestId('seed').dispatchEvent('change');
+  await page.locator('.restarts').first().waitFor({ timeout: 20000 });
+  await page.getByTestId('play').click(); // pause
+  const time = await clock(page);
+  await page.getByTestId('share').click();
+  const url = await page.locator('.share-url').inputValue();
+  assert.match(url, /#s=[A-Za-z0-9_-]+$/);
+  // Another browser profile opens the link: same example, seed and time.
+  const other = await openPage(browser, url, { reducedMotion: 'reduce' });
+  assert.equal(await clock(other.page), time);
+  assert.equal(await other.page.getByTestId('seed').inputValue(), '7');
+  assert.equal(await other.page.getByTestId('example').inputValue(), 'crashloop');
+  await other.context.close();
+  // A reload of the first page (no link) restores the autosave, edits included.
+  const editor = page.getByTestId('editor');
+  await editor.fill((await editor.inputValue()) + '\n# my note\n');
+  await page.waitForTimeout(400); // the editor's 250 ms debounce, then the save
+  await page.goto(server.base);
+  await page.waitForSelector('.app');
+  assert.match(await page.getByTestId('editor').inputValue(), /# my note/);
+  await context.close();
+});
+
+test('hostile or oversized share links are refused with a message', async () => {
+  const damaged = await openPage(browser, `${server.base}#s=%%%not-base64`);
+  await damaged.page.getByRole('alert').getByText(/damaged/).waitFor();
+  assert.ok(await damaged.page.locator('[data-testid^="pod-"]').count() > 0, 'the page still works');
+  await damaged.context.close();
+  const huge = await openPage(browser, `${server.base}#s=${'A'.repeat(70 * 1024)}`);
+  await huge.page.getByRole('alert').getByText(/over the 64 KiB/).waitFor();
+  await huge.context.close();
+  // Markup in a link is shown as text, never run.
+  const json = JSON.stringify({ v: 1, manifests: '<img src=x onerror="window.pwned=1">', seed: 1, actions: [], time: 0 });
+  const b64 = Buffer.from(json).toString('base64url');
+  const markup = await openPage(browser, `${server.base}#s=${b64}`);
+  await markup.page.getByTestId('problems').getByText(/error/).first().waitFor();
+  assert.equal(await markup.page.evaluate(() => window.pwned), undefined);
+  assert.equal(await markup.page.locator('img[src=x]').count(), 0);
+  await markup.context.close();
+});
+
+test('keyboard: every control is reachable and the scrubber seeks', async () => {
+  const { page, context } = await openPage(browser, server.base, { reducedMotion: 'reduce' });
+  // With reduced motion the page starts paused.
+  assert.match(await page.getByTestId('play').textContent(), /Play/);
+  await page.getByTestId('play').focus();
+  await page.keyboard.press('Space');
+  assert.match(await page.getByTestId('play').textContent(), /Pause/);
+  await page.keyboard.press('Space');
+  await page.getByTestId('step').focus();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter');
+  assert.notEqual(await clock(page), 't = 0s');
+  const scrubber = page.getByTestId('scrubber');
+  await scrubber.focus();
+  await page.keyboard.press('Home');
+  await page.getByTestId('clock').filter({ hasText: /^t = 0s$/ }).waitFor();
+  // The live region announces status changes.
+  await page.getByTestId('step').click();
+  assert.match(await page.getByTestId('announcer').textContent(), /At .*: Pod .* is /);
+  await context.close();
+});
+
+test('a phone-sized screen gets one column and no sideways scrolling', async () => {
+  const { page, context } = await openPage(browser, server.base, { viewport: { width: 390, height: 844 } });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
+  await context.close();
+});

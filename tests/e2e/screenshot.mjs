@@ -1,0 +1,13 @@
+// node tests/e2e/screenshot.mjs URL OUT.png [WIDTHxHEIGHT] [WAIT_MS] [THEME]
+// Takes a screenshot of the page as a person would see it (for reviews).
+import { launch } from './harness.mjs';
+const [url, out, size = '1400x1000', wait = '3000', scheme = 'light'] = process.argv.slice(2);
+const [width, height] = size.split('x').map(Number);
+const browser = await launch();
+const page = await browser.newPage({ viewport: { width, height }, colorScheme: scheme });
+page.on('pageerror', (e) => console.error('pageerror:', e.message));
+page.on('console', (m) => console.error(`console.${m.type()}:`, m.text()));
+await page.goto(url);
+await page.waitForTimeout(Number(wait));
+await page.screenshot({ path: out, fullPage: true });
+await browser.close();
