@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
-# Builds podplay and shows it working. The browser playground is not built
-# yet (see the README); until it is, this runs the headless CLI on a bundled
-# example so you can see the simulation: pass another example name to try it.
+# Builds the playground and serves it on http://127.0.0.1:${PORT:-8080}/ .
+# Installs what is missing first (see scripts/setup-web.sh). dist/ is a static
+# site: copy it to any web host, under any path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-example="${1:-liveness-exec}"
-cargo build --locked --release --bin podplay
-echo "The browser playground is not built yet; running the CLI on example:${example}."
-echo "(list examples with: target/release/podplay examples)"
+bash scripts/build-web.sh
+port="${PORT:-8080}"
 echo
-exec target/release/podplay run "example:${example}" --until 3m --wide
+echo "podplay: http://127.0.0.1:${port}/   (Ctrl+C stops; the headless CLI: cargo run --release -- run example:liveness-exec)"
+exec python3 -m http.server "$port" --bind 127.0.0.1 --directory dist

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of podplay on a fresh machine: installs what is missing
-# (the wasm32 target), checks the core builds for the browser, then runs the
-# unit, golden-trace, property and determinism tests.
+# (the wasm32 target, Trunk, wasm-bindgen-cli, wasm-opt, Chromium), checks the
+# core builds for the browser, runs the unit, golden-trace, property and
+# determinism tests, then builds the page and tests it in headless Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,3 +27,18 @@ cargo build --locked --release --bin podplay
 cargo build --locked --release --bin podplay --target wasm32-wasip1
 PODPLAY_NATIVE=target/release/podplay PODPLAY_WASM=target/wasm32-wasip1/release/podplay.wasm \
   node --test tests/wasm/
+
+step "Page: tools (Trunk, wasm-bindgen-cli, wasm-opt, Chromium, chromedriver, playwright-core)"
+bash scripts/setup-web.sh --browser
+export PATH="$HOME/.cargo/bin:$PATH"
+
+step "Page: component tests (wasm-bindgen-test in headless Chromium)"
+CHROMEDRIVER=/usr/bin/chromedriver \
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --locked --target wasm32-unknown-unknown --features web --test web
+
+step "Page: build dist/ with Trunk"
+bash scripts/build-web.sh
+
+step "Page: end-to-end tests (playwright-core driving Debian's Chromium against dist/)"
+(cd tests/e2e && node --test --test-concurrency=1 ./)

@@ -7,10 +7,10 @@
 //! frames into virtual time and passes it in.
 
 mod browser;
-mod cluster;
-mod editor;
-mod panes;
-mod timeline;
+pub mod cluster;
+pub mod editor;
+pub mod panes;
+pub mod timeline;
 
 use crate::core::manifest::{parse_manifests, Diagnostic, Severity};
 use crate::core::time::{go_duration, Millis, SECOND_MS};
@@ -54,6 +54,8 @@ pub enum Msg {
     Step,
     Restart,
     Speed(u32),
+    /// The seed field's text as typed (applied on change).
+    SeedText(String),
     Seed(String),
     Example(String),
     Seek(Millis),
@@ -80,6 +82,9 @@ pub struct App {
     player: Option<Rc<RefCell<Player>>>,
     example: Option<String>,
     seed: u64,
+    /// The seed field as typed: the field is controlled, and a frame's
+    /// re-render must not undo a keystroke.
+    seed_text: String,
     playing: bool,
     speed: u32,
     /// Virtual time the player is heading to, fractional between frames.
@@ -138,6 +143,7 @@ impl App {
     fn load_session(&mut self, s: Session) {
         self.text = s.scenario.manifests.clone();
         self.seed = s.scenario.seed;
+        self.seed_text = self.seed.to_string();
         self.example = s.example;
         if self.start(s.scenario) {
             if let Some(mut p) = self.player_mut() {
@@ -238,6 +244,7 @@ impl Component for App {
             player: None,
             example: None,
             seed: 1,
+            seed_text: "1".into(),
             playing: false,
             speed: 1,
             target_ms: 0.0,
@@ -316,6 +323,10 @@ impl Component for App {
                 self.autosave();
             }
             Msg::Speed(s) => self.speed = s,
+            Msg::SeedText(text) => {
+                self.seed_text = text;
+                return false;
+            }
             Msg::Seed(text) => match text.trim().parse::<u64>() {
                 Ok(seed) => {
                     self.seed = seed;
@@ -326,7 +337,10 @@ impl Component for App {
                     }
                     self.autosave();
                 }
-                Err(_) => self.notice = Some(Notice { error: true, text: format!("The seed must be a whole number, not “{text}”.") }),
+                Err(_) => {
+                    self.seed_text = self.seed.to_string();
+                    self.notice = Some(Notice { error: true, text: format!("The seed must be a whole number, not “{text}”.") });
+                }
             },
             Msg::Example(name) => {
                 if self.load_example(&name) {
@@ -465,6 +479,7 @@ impl App {
         let on_example = link.callback(|e: Event| Msg::Example(target_value(&e)));
         let on_speed = link.callback(|e: Event| Msg::Speed(target_value(&e).parse().unwrap_or(1)));
         let on_seed = link.callback(|e: Event| Msg::Seed(target_value(&e)));
+        let on_seed_text = link.callback(|e: InputEvent| Msg::SeedText(input_value(&e)));
         let theme_label = match self.theme.as_deref() {
             Some("dark") => "Theme: dark",
             Some("light") => "Theme: light",
@@ -496,7 +511,7 @@ impl App {
                 </label>
                 <label class="field">
                     <span>{"Seed"}</span>
-                    <input class="seed" type="number" min="0" value={self.seed.to_string()} onchange={on_seed} data-testid="seed" />
+                    <input class="seed" type="number" min="0" value={self.seed_text.clone()} oninput={on_seed_text} onchange={on_seed} data-testid="seed" />
                 </label>
                 <output class="clock" data-testid="clock" aria-label="Simulated time">{ format!("t = {}", go_duration(now)) }</output>
                 <button onclick={link.callback(|_| Msg::Share)} data-testid="share">{"Share link"}</button>
@@ -553,6 +568,12 @@ fn target_value(e: &Event) -> String {
         return s.value();
     }
     t.dyn_ref::<web_sys::HtmlInputElement>().map(|i| i.value()).unwrap_or_default()
+}
+
+/// The value of the `<input>` an input event came from.
+fn input_value(e: &InputEvent) -> String {
+    use wasm_bindgen::JsCast;
+    e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).map(|i| i.value()).unwrap_or_default()
 }
 
 /// Mounts the playground on the page's `<body>`.

@@ -58,14 +58,17 @@ test('a failing liveness probe restarts the container into CrashLoopBackOff', as
 
 test('deleting a Pod terminates it gracefully and removes it', async () => {
   const { page, context } = await openPage(browser, server.base);
-  await pickExample(page, 'readiness-service', '30');
-  const pod = page.getByTestId('pod-web');
+  // `sleep` as PID 1 ignores SIGTERM: the kubelet waits the 30 s grace period, then SIGKILLs.
+  await pickExample(page, 'graceful-deletion', '10');
+  const pod = page.getByTestId('pod-no-handler');
   await pod.getByTestId('status').filter({ hasText: /^Running$/ }).waitFor();
   await pod.getByTestId('delete').click();
   await pod.getByTestId('status').filter({ hasText: 'Terminating' }).waitFor();
   await pod.waitFor({ state: 'detached', timeout: 30000 });
   await page.getByRole('tab', { name: 'kubectl get pods -w' }).click();
-  assert.match(await pane(page), /DELETED\s+web/);
+  assert.match(await pane(page), /DELETED\s+no-handler/);
+  await page.getByRole('tab', { name: 'kubectl events' }).click();
+  assert.match(await pane(page), /Normal\s+Killing\s+Pod\/no-handler\s+Stopping container app/);
   await context.close();
 });
 
@@ -77,7 +80,7 @@ test('a half-typed manifest shows errors at their line and keeps the last run', 
   await editor.fill(good.replace('containerPort: 80', 'containerPort: eighty'));
   const list = page.getByTestId('problems');
   await list.getByText(/line \d+, column \d+: .*containerPort.*expected an integer/).waitFor();
-  await page.locator('.stale').waitFor();
+  await page.locator('p.stale').waitFor();
   assert.ok(await page.getByTestId('pod-web').isVisible(), 'the last valid run keeps going');
   await page.locator('.ln.has-error').first().waitFor();
   // Clicking the problem puts the caret on its line.

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs what building and testing the page needs, skipping what is already
+# there. Everything comes from crates.io, npm or Debian: Trunk and the
+# wasm-bindgen CLI are built from source (several minutes the first time),
+# wasm-opt comes from npm's binaryen, Chromium and chromedriver from Debian.
+#   scripts/setup-web.sh          build tools only
+#   scripts/setup-web.sh --browser  also Chromium, chromedriver and playwright-core
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+TRUNK_VERSION=0.21.14
+# The CLI must be exactly the wasm-bindgen crate's version in Cargo.lock.
+WBG_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+export PATH="$HOME/.cargo/bin:$PATH"
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  step "Rust wasm32 target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! trunk --version 2>/dev/null | grep -q "trunk $TRUNK_VERSION"; then
+  step "Trunk $TRUNK_VERSION (from crates.io; --locked, as newer lightningcss releases do not build with it)"
+  cargo install trunk --version "$TRUNK_VERSION" --locked
+fi
+
+if ! wasm-bindgen --version 2>/dev/null | grep -q "wasm-bindgen $WBG_VERSION"; then
+  step "wasm-bindgen-cli $WBG_VERSION (from crates.io)"
+  # Not --locked: its lock file names a webpki-roots the registry does not serve.
+  cargo install wasm-bindgen-cli --version "$WBG_VERSION"
+fi
+
+if [ ! -x scripts/web-tools/node_modules/.bin/wasm-opt ]; then
+  step "wasm-opt (npm's binaryen)"
+  (cd scripts/web-tools && npm install --no-audit --no-fund)
+fi
+
+if [ "${1:-}" = "--browser" ]; then
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    step "Chromium and chromedriver (Debian)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+  if [ ! -d tests/e2e/node_modules/playwright-core ]; then
+    step "playwright-core (npm; drives /usr/bin/chromium, downloads no browser)"
+    (cd tests/e2e && npm ci --no-audit --no-fund)
+  fi
+fi

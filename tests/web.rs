@@ -1,0 +1,80 @@
+//! Component tests of the page in a real headless Chromium
+//! (`wasm-bindgen-test-runner` through chromedriver; see scripts/test.sh).
+//! Each renders a component into a fresh element and reads the DOM after
+//! Yew's scheduler has flushed: no sleeps.
+#![cfg(all(target_arch = "wasm32", feature = "web"))]
+
+use podplay::core::manifest::parse_manifests;
+use podplay::core::time::SECOND_MS;
+use podplay::play::{Player, Scenario};
+use podplay::ui::{cluster, editor, PlayerRef};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen_test::*;
+use web_sys::Element;
+use yew::prelude::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn root() -> Element {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let el = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&el).unwrap();
+    el
+}
+
+fn texts(root: &Element, selector: &str) -> Vec<String> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length()).map(|i| list.item(i).unwrap().text_content().unwrap_or_default()).collect()
+}
+
+#[wasm_bindgen_test]
+async fn editor_marks_problems_at_their_line_and_highlights_yaml() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: Bad_Name\nspec:\n  containers: []\n".to_string();
+    let diagnostics = Rc::new(parse_manifests(&text).diagnostics);
+    assert!(!diagnostics.is_empty());
+    let el = root();
+    let props = editor::Props { text, diagnostics, stale: true, on_edit: Callback::noop(), on_run: Callback::noop() };
+    yew::Renderer::<editor::Editor>::with_root_and_props(el.clone(), props).render();
+    yew::scheduler::flush().await;
+    assert_eq!(texts(&el, ".ln.has-error"), ["4", "6"], "the bad name and the empty containers list");
+    let problems = texts(&el, ".problems li.error");
+    assert!(problems.iter().any(|p| p.contains("line 4, column 9") && p.contains("metadata.name")), "{problems:?}");
+    assert!(texts(&el, ".hl .key").contains(&"apiVersion".to_string()));
+    assert!(el.query_selector(".editor.stale").unwrap().is_some());
+}
+
+#[wasm_bindgen_test]
+async fn cluster_view_shows_the_pod_ready_behind_its_service() {
+    let manifests = podplay::examples::find("readiness-service").unwrap().yaml.to_string();
+    let (mut player, _) = Player::new(Scenario { manifests, seed: 1, actions: vec![] }).unwrap();
+    player.advance_to(60 * SECOND_MS);
+    let now = player.now();
+    let revision = player.revision();
+    let props = cluster::Props {
+        player: PlayerRef { rc: Rc::new(RefCell::new(player)), revision, now },
+        selected: None,
+        on_select: Callback::noop(),
+        on_act: Callback::noop(),
+    };
+    let el = root();
+    yew::Renderer::<cluster::ClusterView>::with_root_and_props(el.clone(), props).render();
+    yew::scheduler::flush().await;
+    assert_eq!(texts(&el, "[data-testid=pod-web] [data-testid=status]"), ["Running"]);
+    assert_eq!(texts(&el, "[data-testid=pod-web] [data-testid=phase]"), ["Running"]);
+    let ip = texts(&el, "[data-testid=pod-web] [data-testid=ip]");
+    assert!(ip[0].starts_with("10.244."), "{ip:?}");
+    let endpoints = texts(&el, ".endpoints .ep-ready");
+    assert!(endpoints[0].contains(&ip[0]) && endpoints[0].contains("(web)"), "{endpoints:?}");
+    assert!(texts(&el, ".cond.on").iter().any(|c| c.contains("Ready")));
+}
+
+#[wasm_bindgen_test]
+async fn the_app_starts_on_an_example_and_shows_its_pod() {
+    let el = root();
+    yew::Renderer::<podplay::ui::App>::with_root(el.clone()).render();
+    yew::scheduler::flush().await;
+    assert!(el.query_selector("[data-testid=editor]").unwrap().is_some());
+    assert!(!texts(&el, "[data-testid=clock]").is_empty());
+    assert_eq!(el.query_selector_all("article.pod").unwrap().length(), 1, "one Pod for the first example");
+}
