@@ -88,7 +88,13 @@ impl Player {
     /// Parses the manifests and starts the run at time zero. The diagnostics
     /// are returned either way; Err when they contain an error.
     pub fn new(scenario: Scenario) -> Result<(Player, Parsed), Parsed> {
-        let mut parsed = parse_manifests(&scenario.manifests);
+        let parsed = parse_manifests(&scenario.manifests);
+        Player::with_parsed(scenario, parsed)
+    }
+
+    /// [`Self::new`] with the manifests already parsed (`parsed` must come
+    /// from `scenario.manifests`), for callers that time the parse.
+    pub fn with_parsed(scenario: Scenario, mut parsed: Parsed) -> Result<(Player, Parsed), Parsed> {
         if parsed.has_errors() {
             return Err(parsed);
         }
@@ -141,7 +147,7 @@ impl Player {
         self.revision
     }
 
-    pub fn pods(&self) -> impl Iterator<Item = &Rc<PodSnapshot>> {
+    pub fn pods(&self) -> impl ExactSizeIterator<Item = &Rc<PodSnapshot>> {
         self.pods.values()
     }
 

@@ -128,3 +128,9 @@ impl Drop for Callback {
         }
     }
 }
+
+/// Milliseconds on the page's clock, to time work for the user (never
+/// enters the simulation).
+pub fn perf_now() -> f64 {
+    window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+}

@@ -11,6 +11,9 @@ use crate::play::{backoff_until, pod_key};
 use std::collections::BTreeMap;
 use yew::prelude::*;
 
+/// Past this many Pods, each is drawn as a tile (select one for its details).
+pub const COMPACT_OVER: usize = 40;
+
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub player: PlayerRef,
@@ -47,7 +50,7 @@ pub fn cluster_view(props: &Props) -> Html {
             }
         }
     }
-    let card = |p: &std::rc::Rc<PodSnapshot>| {
+    let full = |p: &std::rc::Rc<PodSnapshot>| {
         let key = pod_key(p);
         let event = why.get(p.server.uid.as_str());
         // Only a Pod in back-off shows a clock, so only it re-renders each second.
@@ -71,9 +74,35 @@ pub fn cluster_view(props: &Props) -> Html {
             />
         }
     };
+    // Many Pods: one small tile each, so hundreds stay readable and cheap to draw.
+    let compact = player.pods().len() > COMPACT_OVER;
+    let card = |p: &std::rc::Rc<PodSnapshot>| {
+        if compact {
+            let key = pod_key(p);
+            html! {
+                <PodTile
+                    key={key.clone()}
+                    pod={Shared(p.clone())}
+                    selected={props.selected.as_deref() == Some(key.as_str())}
+                    on_select={props.on_select.clone()}
+                />
+            }
+        } else {
+            full(p)
+        }
+    };
     let unscheduled: Vec<_> = player.pods().filter(|p| p.node_name.is_none()).collect();
+    let focused = compact
+        .then(|| props.selected.as_deref().and_then(|k| k.split_once('/')).and_then(|(ns, n)| player.pod(ns, n)))
+        .flatten();
     html! {
         <div class="cluster">
+            if compact {
+                <p class="muted">{ format!("{} Pods: one tile each. Select a tile for its details.", player.pods().len()) }</p>
+            }
+            if let Some(p) = focused {
+                <div class="focused">{ full(p) }</div>
+            }
             <div class="nodes">
                 { for sim.node_names().into_iter().map(|node| {
                     let pods: Vec<_> = player.pods().filter(|p| p.node_name.as_deref() == Some(node.as_str())).collect();
@@ -82,7 +111,7 @@ pub fn cluster_view(props: &Props) -> Html {
                             <h2 class="node-name"><span aria-hidden="true">{"▣ "}</span>{ &node }
                                 <span class="muted">{ format!(" · {} Pod{}", pods.len(), if pods.len() == 1 { "" } else { "s" }) }</span>
                             </h2>
-                            <div class="pods">
+                            <div class={if compact { "pods compact" } else { "pods" }}>
                                 { for pods.into_iter().map(card) }
                             </div>
                         </section>
@@ -91,7 +120,7 @@ pub fn cluster_view(props: &Props) -> Html {
                 if !unscheduled.is_empty() {
                     <section class="node unscheduled" aria-label="Pods not scheduled yet">
                         <h2 class="node-name">{"Waiting for a node"}</h2>
-                        <div class="pods">{ for unscheduled.into_iter().map(card) }</div>
+                        <div class={if compact { "pods compact" } else { "pods" }}>{ for unscheduled.into_iter().map(card) }</div>
                     </section>
                 }
             </div>
@@ -258,5 +287,32 @@ fn container_row(
                 </span>
             }
         </li>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TileProps {
+    pub pod: Shared<PodSnapshot>,
+    pub selected: bool,
+    pub on_select: Callback<String>,
+}
+
+/// A Pod as one tile: its state by colour, icon and (for screen readers and
+/// on hover) words.
+#[function_component(PodTile)]
+pub fn pod_tile(props: &TileProps) -> Html {
+    let p = &*props.pod;
+    let status = kubectl::pod_status_column(p);
+    let state = LaneState::of_pod_status(&status, p.status.is_ready());
+    let key = pod_key(p);
+    let label = format!("{}: {status}, {} ready", p.pod.metadata.name, kubectl::pod_ready_column(p));
+    let on_select = props.on_select.clone();
+    html! {
+        <button class={classes!("tile", format!("st-{}", state.as_str()), props.selected.then_some("selected"))}
+            title={label.clone()} aria-label={label} aria-pressed={props.selected.to_string()}
+            data-testid={format!("pod-{}", p.pod.metadata.name)}
+            onclick={Callback::from(move |_| on_select.emit(key.clone()))}>
+            <span class="state-icon" aria-hidden="true">{ icon(state) }</span>
+        </button>
     }
 }

@@ -11,14 +11,19 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
+/// Lines highlighted and marked one by one; longer texts are shown plain.
+pub const MAX_HIGHLIGHT_LINES: usize = 2_000;
+
 /// Must match `--line-height` in the style sheet.
 const LINE_PX: i32 = 20;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub text: String,
+    pub text: AttrValue,
     pub diagnostics: Rc<Vec<Diagnostic>>,
     pub stale: bool,
+    /// The last validation's duration, ms.
+    pub validate_ms: f64,
     pub on_edit: Callback<String>,
     pub on_run: Callback<()>,
 }
@@ -91,24 +96,35 @@ pub fn editor(props: &Props) -> Html {
     };
 
     let lines: Vec<&str> = props.text.split('\n').collect();
+    // Past this many lines the text is shown plain: colouring every line of a
+    // huge paste would make each keystroke slow.
+    let big = lines.len() > MAX_HIGHLIGHT_LINES;
     let errors = props.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = props.diagnostics.len() - errors;
     html! {
         <div class="editor-wrap">
             <div class={classes!("editor", props.stale.then_some("stale"))}>
                 <div class="gutter" ref={gutter} aria-hidden="true">
-                    { for (1..=lines.len() as u32).map(|n| html! {
-                        <div class={classes!("ln", class_of(n))} title={by_line.get(&n).map(|(_, m)| m.clone())}>{ n }</div>
-                    }) }
+                    if big {
+                        { (1..=lines.len()).map(|n| n.to_string()).collect::<Vec<_>>().join("\n") }
+                    } else {
+                        { for (1..=lines.len() as u32).map(|n| html! {
+                            <div class={classes!("ln", class_of(n))} title={by_line.get(&n).map(|(_, m)| m.clone())}>{ n }</div>
+                        }) }
+                    }
                 </div>
                 <div class="code">
                     <pre class="hl" ref={pre} aria-hidden="true">
-                        { for lines.iter().enumerate().map(|(i, l)| html! {
-                            <div class={classes!("line", class_of(i as u32 + 1))}>
-                                { for highlight::line(l).into_iter().map(|(tok, s)| html! { <span class={tok.as_str()}>{ s }</span> }) }
-                                { "\u{200b}" }
-                            </div>
-                        }) }
+                        if big {
+                            { props.text.clone() }
+                        } else {
+                            { for lines.iter().enumerate().map(|(i, l)| html! {
+                                <div class={classes!("line", class_of(i as u32 + 1))}>
+                                    { for highlight::line(l).into_iter().map(|(tok, s)| html! { <span class={tok.as_str()}>{ s }</span> }) }
+                                    { "\u{200b}" }
+                                </div>
+                            }) }
+                        }
                     </pre>
                     <textarea
                         ref={area.clone()}
@@ -127,9 +143,9 @@ pub fn editor(props: &Props) -> Html {
                     />
                 </div>
             </div>
-            <div id="problems" class="problems" data-testid="problems">
+            <div id="problems" class="problems" data-testid="problems" data-validate-ms={format!("{:.3}", props.validate_ms)}>
                 if props.diagnostics.is_empty() {
-                    <p class="ok">{"✓ Valid: no errors, no warnings. Edits re-run the simulation from time zero."}</p>
+                    <p class="ok">{ format!("✓ Valid (checked in {:.1} ms): no errors, no warnings. Edits re-run the simulation from time zero.", props.validate_ms) }</p>
                 } else {
                     <p class="summary">{ format!("{errors} error{}, {warnings} warning{}", plural(errors), plural(warnings)) }</p>
                     <ul>

@@ -30,6 +30,9 @@ const DEFAULT_EXAMPLE: &str = "liveness-exec";
 const DEBOUNCE_MS: i32 = 250;
 /// A frame's real time is capped, so a background tab does not jump ahead.
 const MAX_FRAME_MS: f64 = 100.0;
+/// While playing, the timeline and the kubectl panes are redrawn this often
+/// (real time) at most.
+const SLOW_VIEW_MS: f64 = 250.0;
 /// Speeds offered (virtual seconds per real second).
 pub const SPEEDS: [u32; 7] = [1, 2, 5, 10, 30, 60, 300];
 
@@ -75,8 +78,14 @@ pub struct Notice {
 }
 
 pub struct App {
-    text: String,
+    /// The editor's text, shared with the editor (cloning it is a pointer copy).
+    text: AttrValue,
+    /// Callbacks handed to child components, made once so that their props
+    /// compare equal and an unchanged child is not re-rendered.
+    cb: Callbacks,
     diagnostics: Rc<Vec<Diagnostic>>,
+    /// How long the last parse and validation took (real time, shown).
+    validate_ms: f64,
     /// The editor's text has errors: the cluster shows the last valid run.
     stale: bool,
     player: Option<Rc<RefCell<Player>>>,
@@ -102,6 +111,11 @@ pub struct App {
     frames: browser::Callback,
     debounce: browser::Callback,
     frames_since_save: u32,
+    /// The run as the slower views (timeline, kubectl panes) last drew it:
+    /// while playing they follow at most [`SLOW_VIEW_MS`] apart, so 60
+    /// frames a second are spent on the cluster view.
+    slow: Option<PlayerRef>,
+    slow_at: f64,
 }
 
 impl App {
@@ -109,7 +123,7 @@ impl App {
         let p = self.player.as_ref()?.borrow();
         let mut scenario = p.scenario().clone();
         // Unsaved edits are kept too, so a reload loses nothing.
-        scenario.manifests = self.text.clone();
+        scenario.manifests = self.text.to_string();
         Some(Session { scenario, time_ms: p.now(), example: self.example.clone() })
     }
 
@@ -122,7 +136,10 @@ impl App {
 
     /// Starts a fresh run of `scenario` at time zero. Err keeps the current run.
     fn start(&mut self, scenario: Scenario) -> bool {
-        match Player::new(scenario) {
+        let t0 = browser::perf_now();
+        let parsed = parse_manifests(&scenario.manifests);
+        self.validate_ms = browser::perf_now() - t0;
+        match Player::with_parsed(scenario, parsed) {
             Ok((player, parsed)) => {
                 self.diagnostics = Rc::new(parsed.diagnostics);
                 self.stale = false;
@@ -141,7 +158,7 @@ impl App {
     }
 
     fn load_session(&mut self, s: Session) {
-        self.text = s.scenario.manifests.clone();
+        self.text = AttrValue::from(s.scenario.manifests.clone());
         self.seed = s.scenario.seed;
         self.seed_text = self.seed.to_string();
         self.example = s.example;
@@ -156,8 +173,8 @@ impl App {
     fn load_example(&mut self, name: &str) -> bool {
         let Some(ex) = examples::find(name) else { return false };
         self.example = Some(ex.name.to_string());
-        self.text = ex.yaml.to_string();
-        self.start(Scenario { manifests: self.text.clone(), seed: self.seed, actions: vec![] });
+        self.text = AttrValue::Static(ex.yaml);
+        self.start(Scenario { manifests: ex.yaml.to_string(), seed: self.seed, actions: vec![] });
         true
     }
 
@@ -216,6 +233,10 @@ impl App {
         }
         let shown = (p.revision(), p.now() / SECOND_MS);
         drop(p);
+        if ts - self.slow_at >= SLOW_VIEW_MS || !self.playing {
+            self.slow_at = ts;
+            self.slow = self.player_ref();
+        }
         self.frames_since_save += 1;
         if self.frames_since_save > 120 {
             self.autosave();
@@ -238,8 +259,10 @@ impl Component for App {
         let theme = browser::load(THEME_KEY).filter(|t| t == "light" || t == "dark");
         browser::set_theme(theme.as_deref());
         let mut app = App {
-            text: String::new(),
+            text: AttrValue::Static(""),
+            cb: Callbacks::new(ctx.link()),
             diagnostics: Rc::new(Vec::new()),
+            validate_ms: 0.0,
             stale: false,
             player: None,
             example: None,
@@ -259,6 +282,8 @@ impl Component for App {
             frames,
             debounce,
             frames_since_save: 0,
+            slow: None,
+            slow_at: 0.0,
         };
         // A share link wins over the autosave; `?example=` over both.
         let from_link = Session::from_fragment(&browser::fragment());
@@ -284,23 +309,110 @@ impl Component for App {
     }
 
     fn update(&mut self, _ctx: &Context<Self>, msg: Msg) -> bool {
+        if let Msg::Frame(ts) = msg {
+            return self.frame(ts);
+        }
+        let render = self.handle(msg);
+        self.slow = self.player_ref();
+        render
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let errors = self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+        let player = self.player_ref();
+        let slow = self.slow.clone().or_else(|| player.clone());
+        let announcement = player
+            .as_ref()
+            .and_then(|p| p.rc.borrow().announcements().last().map(|a| format!("At {}: {}", go_duration(a.time_ms), a.text)))
+            .unwrap_or_default();
+        html! {
+            <div class="app">
+                <header class="topbar">
+                    <h1 class="logo"><span aria-hidden="true">{"⬢"}</span>{" podplay"}</h1>
+                    { self.view_controls(ctx) }
+                </header>
+                if let Some(n) = &self.notice {
+                    <div class={classes!("notice", n.error.then_some("error"))} role={if n.error { "alert" } else { "status" }}>
+                        <span>{ &n.text }</span>
+                        if let Some(url) = &self.share_url {
+                            <input class="share-url" readonly=true value={url.clone()} aria-label="Share link" />
+                        }
+                        <button class="ghost" onclick={link.callback(|_| Msg::DismissNotice)} aria-label="Dismiss">{"✕"}</button>
+                    </div>
+                }
+                <main class="workspace">
+                    <section class="pane-editor" aria-label="Manifests">
+                        <editor::Editor
+                            text={self.text.clone()}
+                            diagnostics={self.diagnostics.clone()}
+                            stale={self.stale}
+                            validate_ms={self.validate_ms}
+                            on_edit={self.cb.edit.clone()}
+                            on_run={self.cb.run.clone()}
+                        />
+                        if self.stale {
+                            <p class="stale" role="status">
+                                { format!("{errors} error{} in the manifests: the cluster keeps running the last valid version.", if errors == 1 { "" } else { "s" }) }
+                            </p>
+                        }
+                    </section>
+                    <section class="pane-cluster" aria-label="Cluster">
+                        if let Some(p) = &player {
+                            <cluster::ClusterView
+                                player={p.clone()}
+                                selected={self.selected.clone()}
+                                on_select={self.cb.select.clone()}
+                                on_act={self.cb.act.clone()}
+                            />
+                        } else {
+                            <p class="empty">{"Fix the manifests to start the simulation."}</p>
+                        }
+                    </section>
+                </main>
+                if let Some(p) = &slow {
+                    <timeline::TimelineView
+                        player={p.clone()}
+                        end={self.reached_ms.max(p.now)}
+                        on_seek={self.cb.seek.clone()}
+                        selected={self.selected.clone()}
+                        on_select={self.cb.select.clone()}
+                    />
+                    <panes::Panes player={p.clone()} tab={self.tab} selected={self.selected.clone()} on_tab={self.cb.tab.clone()} />
+                }
+                <div class="sr-only" aria-live="polite" aria-atomic="true" data-testid="announcer">{ announcement }</div>
+                <footer class="footer">
+                    {"A simulation: nothing runs for real. Timings and messages follow the kubelet and kubectl; what is simplified is listed in "}
+                    <a href="FIDELITY.md">{"FIDELITY.md"}</a>{"."}
+                </footer>
+            </div>
+        }
+    }
+}
+
+
+impl App {
+    /// Every transition but animation frames. True when the page must re-render.
+    fn handle(&mut self, msg: Msg) -> bool {
         match msg {
             Msg::Frame(ts) => return self.frame(ts),
             Msg::Edit(text) => {
-                self.text = text;
+                self.text = AttrValue::from(text);
                 self.debounce.debounce(DEBOUNCE_MS);
                 // The highlighted copy under the textarea must follow every keystroke.
                 return true;
             }
             Msg::Validate | Msg::RunNow => {
                 self.debounce.timeout_done();
-                let same = self.player.as_ref().is_some_and(|p| p.borrow().scenario().manifests == self.text);
+                let same = self.player.as_ref().is_some_and(|p| p.borrow().scenario().manifests == *self.text);
                 if same && matches!(msg, Msg::Validate) {
+                    let t0 = browser::perf_now();
                     self.diagnostics = Rc::new(parse_manifests(&self.text).diagnostics);
+                    self.validate_ms = browser::perf_now() - t0;
                     self.stale = false;
                 } else {
-                    self.example = self.example.take().filter(|e| examples::find(e).is_some_and(|x| x.yaml == self.text));
-                    self.start(Scenario { manifests: self.text.clone(), seed: self.seed, actions: vec![] });
+                    self.example = self.example.take().filter(|e| examples::find(e).is_some_and(|x| x.yaml == &*self.text));
+                    self.start(Scenario { manifests: self.text.to_string(), seed: self.seed, actions: vec![] });
                 }
                 self.autosave();
             }
@@ -399,77 +511,6 @@ impl Component for App {
         }
         true
     }
-
-    fn view(&self, ctx: &Context<Self>) -> Html {
-        let link = ctx.link();
-        let now = self.now();
-        let errors = self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-        let player = self.player_ref();
-        let announcement = player
-            .as_ref()
-            .and_then(|p| p.rc.borrow().announcements().last().map(|a| format!("At {}: {}", go_duration(a.time_ms), a.text)))
-            .unwrap_or_default();
-        html! {
-            <div class="app">
-                <header class="topbar">
-                    <h1 class="logo"><span aria-hidden="true">{"⬢"}</span>{" podplay"}</h1>
-                    { self.view_controls(ctx) }
-                </header>
-                if let Some(n) = &self.notice {
-                    <div class={classes!("notice", n.error.then_some("error"))} role={if n.error { "alert" } else { "status" }}>
-                        <span>{ &n.text }</span>
-                        if let Some(url) = &self.share_url {
-                            <input class="share-url" readonly=true value={url.clone()} aria-label="Share link" />
-                        }
-                        <button class="ghost" onclick={link.callback(|_| Msg::DismissNotice)} aria-label="Dismiss">{"✕"}</button>
-                    </div>
-                }
-                <main class="workspace">
-                    <section class="pane-editor" aria-label="Manifests">
-                        <editor::Editor
-                            text={self.text.clone()}
-                            diagnostics={self.diagnostics.clone()}
-                            stale={self.stale}
-                            on_edit={link.callback(Msg::Edit)}
-                            on_run={link.callback(|_| Msg::RunNow)}
-                        />
-                        if self.stale {
-                            <p class="stale" role="status">
-                                { format!("{errors} error{} in the manifests: the cluster keeps running the last valid version.", if errors == 1 { "" } else { "s" }) }
-                            </p>
-                        }
-                    </section>
-                    <section class="pane-cluster" aria-label="Cluster">
-                        if let Some(p) = &player {
-                            <cluster::ClusterView
-                                player={p.clone()}
-                                selected={self.selected.clone()}
-                                on_select={link.callback(Msg::Select)}
-                                on_act={link.callback(Msg::Act)}
-                            />
-                        } else {
-                            <p class="empty">{"Fix the manifests to start the simulation."}</p>
-                        }
-                    </section>
-                </main>
-                if let Some(p) = &player {
-                    <timeline::TimelineView
-                        player={p.clone()}
-                        end={self.reached_ms.max(now)}
-                        on_seek={link.callback(Msg::Seek)}
-                        selected={self.selected.clone()}
-                        on_select={link.callback(Msg::Select)}
-                    />
-                    <panes::Panes player={p.clone()} tab={self.tab} selected={self.selected.clone()} on_tab={link.callback(Msg::Tab)} />
-                }
-                <div class="sr-only" aria-live="polite" aria-atomic="true" data-testid="announcer">{ announcement }</div>
-                <footer class="footer">
-                    {"A simulation: nothing runs for real. Timings and messages follow the kubelet and kubectl; what is simplified is listed in "}
-                    <a href="FIDELITY.md">{"FIDELITY.md"}</a>{"."}
-                </footer>
-            </div>
-        }
-    }
 }
 
 impl App {
@@ -513,10 +554,33 @@ impl App {
                     <span>{"Seed"}</span>
                     <input class="seed" type="number" min="0" value={self.seed_text.clone()} oninput={on_seed_text} onchange={on_seed} data-testid="seed" />
                 </label>
-                <output class="clock" data-testid="clock" aria-label="Simulated time">{ format!("t = {}", go_duration(now)) }</output>
+                <output class="clock" data-testid="clock" aria-label="Simulated time">{ format!("t = {}", go_duration(if self.playing { now - now % 100 } else { now })) }</output>
                 <button onclick={link.callback(|_| Msg::Share)} data-testid="share">{"Share link"}</button>
                 <button class="ghost" onclick={link.callback(|_| Msg::CycleTheme)}>{ theme_label }</button>
             </div>
+        }
+    }
+}
+
+/// The callbacks children get (see `App::cb`).
+struct Callbacks {
+    edit: Callback<String>,
+    run: Callback<()>,
+    select: Callback<String>,
+    act: Callback<String>,
+    seek: Callback<Millis>,
+    tab: Callback<Tab>,
+}
+
+impl Callbacks {
+    fn new(link: &yew::html::Scope<App>) -> Self {
+        Callbacks {
+            edit: link.callback(Msg::Edit),
+            run: link.callback(|_| Msg::RunNow),
+            select: link.callback(Msg::Select),
+            act: link.callback(Msg::Act),
+            seek: link.callback(Msg::Seek),
+            tab: link.callback(Msg::Tab),
         }
     }
 }

@@ -11,7 +11,7 @@ use crate::play::Player;
 use yew::prelude::*;
 
 /// `get pods -w` rows shown (the newest).
-const WATCH_ROWS_SHOWN: usize = 300;
+const WATCH_ROWS_SHOWN: usize = 150;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {

@@ -21,6 +21,12 @@ pub struct Props {
     pub on_select: Callback<String>,
 }
 
+/// The smallest of 1m, 2m, 5m, 10m, 15m, 30m, 1h, 2h, … that holds `t`.
+fn nice_ceil(t: Millis) -> Millis {
+    const SCALES: [Millis; 8] = [1, 2, 5, 10, 15, 30, 60, 120];
+    SCALES.iter().map(|m| m * MINUTE_MS).find(|s| *s >= t).unwrap_or_else(|| t.div_ceil(4 * 60 * MINUTE_MS) * 4 * 60 * MINUTE_MS)
+}
+
 /// Axis ticks: a step that gives at most ~8 labels.
 fn tick_step(span: Millis) -> Millis {
     const STEPS: [Millis; 9] = [5, 10, 15, 30, 60, 120, 300, 600, 1800];
@@ -33,8 +39,9 @@ pub fn timeline_view(props: &Props) -> Html {
     let dragging = use_mut_ref(|| false);
     let player = props.player.rc.borrow();
     let now = props.player.now;
-    // At least a minute wide, so the first seconds are not a blur.
-    let end = props.end.max(now).max(MINUTE_MS);
+    // The scale steps (1m, 2m, 5m, …) rather than growing every frame, so
+    // drawn segments keep their positions and are not re-laid out.
+    let end = nice_ceil(props.end.max(now));
     let pct = |t: Millis| (t.min(end) as f64 / end as f64) * 100.0;
 
     let seek_at = {
@@ -132,7 +139,7 @@ fn lane_label(l: &Lane, props: &Props) -> Html {
             let on_select = props.on_select.clone();
             let selected = props.selected.as_deref() == Some(l.pod.as_str());
             html! {
-                <div class={classes!("tl-label", "pod", selected.then_some("selected"), l.end_ms.is_some().then_some("gone"))} key={l.key.clone()}>
+                <div class={classes!("tl-label", "tl-pod", selected.then_some("selected"), l.end_ms.is_some().then_some("gone"))} key={l.key.clone()}>
                     <button class="link" onclick={Callback::from(move |_| on_select.emit(key.clone()))}>{ name }</button>
                 </div>
             }

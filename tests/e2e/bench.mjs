@@ -1,0 +1,152 @@
+// Page benchmark in headless Chromium against dist/ (run scripts/build-web.sh first):
+//   node tests/e2e/bench.mjs [--json]
+// Reports, beside each budget from the playground issue:
+//   - gzipped bytes of Wasm + JS (+ CSS) the page loads;
+//   - time from navigation to the first interactive frame (a Pod drawn);
+//   - p50/p95 frame time while 500 Pods with probes animate at 60x;
+//   - re-validation time of a 200-line manifest, as the page measured it.
+// A benchmark, not a test: it prints numbers and exits 0.
+import { gzipSync } from 'node:zlib';
+import { serve, launch } from './harness.mjs';
+
+const BUDGETS = { gzipKB: 250, interactiveMs: 300, frameP95Ms: 16.7, validateMs: 2 };
+const json = process.argv.includes('--json');
+
+/** n Pods in the style of the examples: nginx with probes, some failing. */
+function pods(n) {
+  const docs = [];
+  for (let i = 0; i < n; i++) {
+    const failing = i % 10 === 0;
+    docs.push(`apiVersion: v1
+kind: Pod
+metadata:
+  name: web-${i}
+  labels:
+    app: web
+spec:
+  containers:
+  - name: app
+    image: ${failing ? 'registry.k8s.io/e2e-test-images/agnhost:2.40' : 'nginx:1.27'}
+    args: ${failing ? '["liveness"]' : '[]'}
+    resources:
+      requests:
+        cpu: 10m
+        memory: 16Mi
+    readinessProbe:
+      httpGet: {path: ${failing ? '/healthz' : '/'}, port: ${failing ? 8080 : 80}}
+      periodSeconds: 5
+    livenessProbe:
+      httpGet: {path: ${failing ? '/healthz' : '/'}, port: ${failing ? 8080 : 80}}
+      periodSeconds: 10
+`);
+  }
+  return docs.join('---\n');
+}
+
+function pct(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+const server = await serve();
+const browser = await launch();
+const results = {};
+try {
+  // 1. Bytes and load to interactive, on a fresh profile.
+  {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
+    const bodies = [];
+    page.on('response', async (r) => {
+      const url = r.url();
+      if (/\.(wasm|js|css)$/.test(new URL(url).pathname)) {
+        try { bodies.push([url, await r.body()]); } catch { /* aborted */ }
+      }
+    });
+    await page.addInitScript(() => {
+      new MutationObserver((_, obs) => {
+        if (document.querySelector('article.pod')) {
+          window.__interactive = performance.now();
+          obs.disconnect();
+        }
+      }).observe(document, { childList: true, subtree: true });
+    });
+    await page.goto(server.base);
+    await page.waitForSelector('article.pod');
+    await page.waitForLoadState('networkidle');
+    results.interactiveMs = await page.evaluate(() => window.__interactive);
+    let code = 0, css = 0;
+    for (const [url, body] of bodies) {
+      const gz = gzipSync(body, { level: 9 }).length;
+      if (url.endsWith('.css')) css += gz; else code += gz;
+    }
+    results.gzipKB = code / 1000;
+    results.cssGzipKB = css / 1000;
+    await context.close();
+  }
+  // 2. Frame times with 500 Pods at 60x (the session is put in autosave).
+  {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const session = JSON.stringify({ v: 1, manifests: pods(500), seed: 1, actions: [], time: 0 });
+    await context.addInitScript((s) => localStorage.setItem('podplay:v1:session', s), session);
+    const page = await context.newPage();
+    await page.goto(server.base);
+    await page.waitForSelector('[data-testid="pod-web-499"]', { timeout: 60000 });
+    await page.getByTestId('speed').selectOption('60');
+    const frames = await page.evaluate(() => new Promise((done) => {
+      const times = [];
+      let last = performance.now();
+      const start = last;
+      function tick(t) {
+        times.push(t - last);
+        last = t;
+        if (t - start < 6000) requestAnimationFrame(tick); else done(times);
+      }
+      requestAnimationFrame(tick);
+    }));
+    const sorted = frames.slice(5).sort((a, b) => a - b);
+    results.frames = sorted.length;
+    results.frameP50Ms = pct(sorted, 50);
+    results.frameP95Ms = pct(sorted, 95);
+    // At 60 Hz a frame is 16.7 ms; an interval past 25 ms means one was dropped.
+    results.droppedPct = (100 * sorted.filter((t) => t > 25).length) / sorted.length;
+    results.simTime = await page.getByTestId('clock').textContent();
+    await context.close();
+  }
+  // 3. Re-validation of a 200-line manifest (the page times its own parse).
+  {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(server.base);
+    await page.waitForSelector('article.pod');
+    const text = pods(10).split('\n').slice(0, 200).join('\n');
+    const samples = [];
+    for (let i = 0; i < 15; i++) {
+      await page.getByTestId('editor').fill(`${text}\n# edit ${i}\n`);
+      await page.getByTestId('problems').locator('xpath=.').filter({ hasText: /./ }).waitFor();
+      await page.waitForFunction((i) => document.querySelector('[data-testid=editor]').value.includes(`# edit ${i}`), i);
+      await page.waitForTimeout(300);
+      samples.push(Number(await page.getByTestId('problems').getAttribute('data-validate-ms')));
+    }
+    samples.sort((a, b) => a - b);
+    results.validateLines = text.split('\n').length;
+    results.validateMs = pct(samples, 50);
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+if (json) {
+  console.log(JSON.stringify({ results, budgets: BUDGETS }, null, 2));
+} else {
+  const row = (name, value, unit, budget) => console.log(`${name.padEnd(52)}${value.toFixed(2).padStart(10)} ${unit.padEnd(3)}` +
+    (budget === undefined ? '' : `  budget ≤ ${budget}: ${value <= budget ? 'ok' : 'OVER'}`));
+  row('Wasm + JS loaded, gzip -9', results.gzipKB, 'KB', BUDGETS.gzipKB);
+  row('load to interactive (first Pod drawn)', results.interactiveMs, 'ms', BUDGETS.interactiveMs);
+  row(`frame time p50, 500 Pods at 60x (${results.frames} frames)`, results.frameP50Ms, 'ms');
+  row('frame time p95, 500 Pods at 60x', results.frameP95Ms, 'ms', BUDGETS.frameP95Ms);
+  row('frames dropped (interval > 25 ms), 500 Pods at 60x', results.droppedPct, '%');
+  row(`re-validate a ${results.validateLines}-line manifest (median)`, results.validateMs, 'ms', BUDGETS.validateMs);
+  console.log(`(CSS ${results.cssGzipKB.toFixed(1)} KB gzipped; simulated clock after the frame run: ${results.simTime})`);
+}
