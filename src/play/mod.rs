@@ -14,6 +14,7 @@ pub mod timeline;
 pub mod yaml_out;
 
 use crate::core::api::Object;
+pub use crate::core::engine::ProbeKind;
 use crate::core::engine::{parse_action, Action, Output, Sim, SimConfig, WatchType};
 use crate::core::kubectl;
 use crate::core::manifest::{parse_manifests, Parsed};
@@ -21,7 +22,7 @@ use crate::core::status::{ContainerState, ContainerStatus, EndpointSliceSnapshot
 use crate::core::time::{go_duration, parse_duration, Millis, HOUR_MS};
 use std::collections::BTreeMap;
 use std::rc::Rc;
-pub use timeline::{Lane, LaneState, Mark, Segment, Timeline};
+pub use timeline::{Lane, LaneState, Mark, ProbeTick, Segment, Timeline};
 
 /// The most actions a scenario may carry (a share link is refused past it).
 pub const MAX_ACTIONS: usize = 500;
@@ -64,6 +65,19 @@ pub struct Announcement {
     pub text: String,
 }
 
+/// The latest run of one probe of one container.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProbeView {
+    pub ok: bool,
+    pub at_ms: Millis,
+    /// Runs in a row with this result (the kubelet acts on failureThreshold
+    /// failures or successThreshold successes in a row).
+    pub streak: u32,
+}
+
+/// The probes of one container: startup, liveness, readiness.
+pub type ProbeViews = [Option<ProbeView>; 3];
+
 /// A scenario running in the engine.
 pub struct Player {
     scenario: Scenario,
@@ -82,6 +96,8 @@ pub struct Player {
     revision: u64,
     /// Errors from actions replayed from the scenario (e.g. a Pod gone).
     action_errors: Vec<String>,
+    /// The latest probe results by (Pod key, container).
+    probes: BTreeMap<(String, String), ProbeViews>,
 }
 
 impl Player {
@@ -107,6 +123,7 @@ impl Player {
         scenario.actions.truncate(MAX_ACTIONS);
         scenario.actions.sort_by_key(|a| a.at_ms);
         let mut sim = Sim::new(SimConfig::with_seed(scenario.seed));
+        sim.log_probes(true);
         sim.apply(objects.clone());
         let mut player = Player {
             scenario,
@@ -122,6 +139,7 @@ impl Player {
             announcements: Vec::new(),
             revision: 0,
             action_errors: Vec::new(),
+            probes: BTreeMap::new(),
         };
         player.drain();
         player.run_due_actions();
@@ -175,6 +193,11 @@ impl Player {
     /// Rows dropped from the front of [`Self::watch_rows`] to keep it bounded.
     pub fn watch_rows_dropped(&self) -> usize {
         self.watch_dropped
+    }
+
+    /// The latest probe results of a container (by Pod key `ns/name`).
+    pub fn probes(&self, pod_key: &str, container: &str) -> ProbeViews {
+        self.probes.get(&(pod_key.to_string(), container.to_string())).copied().unwrap_or_default()
     }
 
     pub fn timeline(&self) -> &Timeline {
@@ -302,6 +325,23 @@ impl Player {
                 Output::Event { time_ms, event, .. } => self.timeline.event(time_ms, &event),
             }
         }
+        while let Some(r) = self.sim.poll_probe() {
+            let pod_key = format!("{}/{}", r.pod.metadata.namespace, r.pod.metadata.name);
+            let lane_key = format!("{pod_key}/{}", r.container);
+            self.timeline.probe(&lane_key, ProbeTick { at_ms: r.time_ms, kind: r.kind, ok: r.ok });
+            let slot = &mut self.probes.entry((pod_key, r.container)).or_default()[r.kind as usize];
+            let streak = match slot {
+                Some(v) if v.ok == r.ok => v.streak + 1,
+                _ => 1,
+            };
+            // A failure, or a change of result, is something to show; a run
+            // of successes is not (probes tick often: redrawing for each
+            // would cost frames).
+            if !r.ok || slot.is_none_or(|v| !v.ok) {
+                self.revision += 1;
+            }
+            *slot = Some(ProbeView { ok: r.ok, at_ms: r.time_ms, streak });
+        }
     }
 
     fn take_pod(&mut self, time_ms: Millis, type_: WatchType, pod: PodSnapshot) {
@@ -329,6 +369,8 @@ impl Player {
             self.watch_dropped += excess;
         }
         if type_ == WatchType::Deleted {
+            let pod_key = format!("{}/{}", key.0, key.1);
+            self.probes.retain(|(p, _), _| *p != pod_key);
             self.pods.remove(&key);
         } else {
             self.pods.insert(key, Rc::new(pod));
@@ -356,6 +398,33 @@ pub fn backoff_until(c: &ContainerStatus) -> Option<Millis> {
         Some(ContainerState::Terminated(t)) => Some(t.finished_at_ms + backoff),
         _ => None,
     }
+}
+
+/// An event in words, with what the kubelet acted on when the Pod's spec
+/// says it: "Container app failed liveness probe, will be restarted
+/// (failureThreshold 3 × periodSeconds 10s)".
+pub fn explain(e: &Event, pod: &PodSnapshot) -> String {
+    let mut text = format!("{}: {}", e.reason, e.message);
+    if e.count > 1 {
+        text.push_str(&format!(" (×{})", e.count));
+    }
+    let container = e.involved.field_path.as_deref().and_then(|f| f.split_once('{')).and_then(|(_, r)| r.strip_suffix('}'));
+    let spec = pod.pod.spec.containers.iter().chain(&pod.pod.spec.init_containers).find(|c| Some(c.name.as_str()) == container);
+    let probe = spec.and_then(|c| {
+        if e.message.contains("failed liveness probe") || e.message.starts_with("Liveness probe failed") {
+            c.liveness_probe.as_ref()
+        } else if e.message.contains("failed startup probe") || e.message.starts_with("Startup probe failed") {
+            c.startup_probe.as_ref()
+        } else if e.message.starts_with("Readiness probe failed") {
+            c.readiness_probe.as_ref()
+        } else {
+            None
+        }
+    });
+    if let Some(p) = probe {
+        text.push_str(&format!(" — acts after failureThreshold {} × periodSeconds {}s", p.failure_threshold, p.period_seconds));
+    }
+    text
 }
 
 /// Actions the page can perform: everything but `apply -f FILE`, which

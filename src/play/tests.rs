@@ -283,3 +283,27 @@ fn backoff_countdown_comes_from_the_status() {
     }
     assert_eq!(seen, [10_000, 20_000, 40_000, 80_000, 160_000]);
 }
+
+#[test]
+fn probe_runs_are_ticks_and_explain_restarts() {
+    // liveness-exec: periodSeconds 5, initialDelaySeconds 5; the file goes at ~31.8s.
+    let mut p = player("liveness-exec");
+    p.advance_to(50 * SECOND_MS);
+    let lane = &p.timeline().lanes[1];
+    let ticks: Vec<(Millis, bool)> = lane.probes.iter().map(|t| (t.at_ms, t.ok)).collect();
+    // The worker ticks every period from the Pod's start; runs before the
+    // initial delay has passed since the container started are skipped.
+    assert_eq!(ticks[0], (10_000, true), "first run after the initial delay: {ticks:?}");
+    assert!(ticks.windows(2).all(|w| w[1].0 - w[0].0 == 5_000), "one per period: {ticks:?}");
+    assert!(ticks.iter().any(|t| !t.1));
+    let views = p.probes("default/liveness-exec", "liveness");
+    let live = views[ProbeKind::Liveness as usize].unwrap();
+    assert!(!live.ok && live.streak >= 3, "{live:?}");
+    assert!(views[ProbeKind::Readiness as usize].is_none());
+    let pod = p.pod("default", "liveness-exec").unwrap().clone();
+    let killing = p.events().iter().find(|e| e.reason == "Killing").unwrap();
+    assert_eq!(
+        explain(killing, &pod),
+        "Killing: Container liveness failed liveness probe, will be restarted — acts after failureThreshold 3 × periodSeconds 5s"
+    );
+}

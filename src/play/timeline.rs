@@ -2,7 +2,8 @@
 //! segments coloured by state, with events as marks. Built from the engine's
 //! outputs as they arrive, so it costs nothing to keep up to date.
 
-use crate::core::engine::WatchType;
+use crate::core::engine::{ProbeKind, WatchType};
+use std::collections::HashMap;
 use crate::core::status::{ContainerState, ContainerStatus, Event, EventType, PodSnapshot};
 use crate::core::time::Millis;
 
@@ -86,6 +87,14 @@ pub struct Segment {
     pub label: String,
 }
 
+/// A probe run, drawn as a tick on its container's lane.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProbeTick {
+    pub at_ms: Millis,
+    pub kind: ProbeKind,
+    pub ok: bool,
+}
+
 /// An event on a lane.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Mark {
@@ -103,6 +112,8 @@ pub struct Lane {
     pub container: Option<String>,
     pub segments: Vec<Segment>,
     pub marks: Vec<Mark>,
+    /// Probe runs (container lanes only).
+    pub probes: Vec<ProbeTick>,
     /// When the Pod was deleted; the lane ends there.
     pub end_ms: Option<Millis>,
 }
@@ -115,6 +126,7 @@ impl Lane {
             container: container.map(str::to_string),
             segments: Vec::new(),
             marks: Vec::new(),
+            probes: Vec::new(),
             end_ms: None,
         }
     }
@@ -153,12 +165,14 @@ pub struct Timeline {
     pub lanes: Vec<Lane>,
     /// The last time anything was recorded.
     pub last_ms: Millis,
+    /// Live lanes by key (lanes of deleted Pods are not in it).
+    index: HashMap<String, usize>,
 }
 
 impl Timeline {
     fn lane_mut(&mut self, key: String, pod: &str, container: Option<&str>) -> &mut Lane {
-        let i = match self.lanes.iter().rposition(|l| l.key == key && l.end_ms.is_none()) {
-            Some(i) => i,
+        let i = match self.index.get(&key) {
+            Some(&i) => i,
             None => {
                 if self.lanes.len() >= MAX_LANES {
                     let gone = self.lanes.iter().position(|l| l.end_ms.is_some()).unwrap_or(0);
@@ -175,10 +189,25 @@ impl Timeline {
                     None => self.lanes.len(),
                 };
                 self.lanes.insert(at, Lane::new(key, pod, container));
+                self.reindex();
                 at
             }
         };
         &mut self.lanes[i]
+    }
+
+    fn reindex(&mut self) {
+        self.index = self.lanes.iter().enumerate().filter(|(_, l)| l.end_ms.is_none()).map(|(i, l)| (l.key.clone(), i)).collect();
+    }
+
+    /// A probe ran: a tick on its container's lane.
+    pub(crate) fn probe(&mut self, key: &str, tick: ProbeTick) {
+        let Some(&i) = self.index.get(key) else { return };
+        let lane = &mut self.lanes[i];
+        lane.probes.push(tick);
+        if lane.probes.len() > MAX_PER_LANE {
+            lane.probes.drain(..MAX_PER_LANE / 4);
+        }
     }
 
     /// A Pod changed: its lane and its containers' lanes.
@@ -193,6 +222,7 @@ impl Timeline {
             for lane in self.lanes.iter_mut().filter(|l| l.pod == pod_key && l.end_ms.is_none()) {
                 lane.end_ms = Some(t);
             }
+            self.reindex();
             return;
         }
         let state = LaneState::of_pod_status(status, pod.status.is_ready());
@@ -222,7 +252,8 @@ impl Timeline {
             Some(c) => format!("{pod_key}/{c}"),
             None => pod_key.clone(),
         };
-        let Some(lane) = self.lanes.iter_mut().rev().find(|l| l.key == key && l.end_ms.is_none()) else { return };
+        let Some(&i) = self.index.get(&key) else { return };
+        let lane = &mut self.lanes[i];
         lane.marks.push(Mark {
             at_ms: t,
             warning: e.type_ == EventType::Warning,

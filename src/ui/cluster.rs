@@ -7,7 +7,7 @@ use crate::core::kubectl;
 use crate::core::status::{ConditionType, ContainerState, ContainerStatus, Event, PodSnapshot};
 use crate::core::time::{go_duration, Millis};
 use crate::play::timeline::{container_label, LaneState};
-use crate::play::{backoff_until, pod_key};
+use crate::play::{backoff_until, explain, pod_key, ProbeViews};
 use std::collections::BTreeMap;
 use yew::prelude::*;
 
@@ -65,7 +65,8 @@ pub fn cluster_view(props: &Props) -> Html {
             <PodCard
                 key={key.clone()}
                 pod={Shared(p.clone())}
-                why={event.map(|e| format!("{} {}: {}", go_duration(e.last_ms), e.reason, e.message))}
+                why={event.map(|e| format!("{} {}", go_duration(e.last_ms), explain(e, p)))}
+                probes={p.status.init_container_statuses.iter().chain(&p.status.container_statuses).map(|c| (c.name.clone(), player.probes(&key, &c.name))).collect::<Vec<_>>()}
                 why_warning={event.is_some_and(|e| e.type_.as_str() == "Warning")}
                 countdown={countdown}
                 selected={props.selected.as_deref() == Some(key.as_str())}
@@ -186,6 +187,8 @@ pub struct PodProps {
     pub why_warning: bool,
     /// (container, time left) for containers in crash back-off.
     pub countdown: Vec<(String, Millis)>,
+    /// Each container's latest probe results.
+    pub probes: Vec<(String, ProbeViews)>,
     pub selected: bool,
     pub on_select: Callback<String>,
     pub on_act: Callback<String>,
@@ -240,7 +243,10 @@ pub fn pod_card(props: &PodProps) -> Html {
                 }) }
             </ul>
             <ul class="containers">
-                { for containers.map(|(c, init)| container_row(c, init, terminating, &props.countdown, &act, name, &ns_flag)) }
+                { for containers.map(|(c, init)| {
+                    let probes = props.probes.iter().find(|(n, _)| *n == c.name).map(|(_, v)| *v).unwrap_or_default();
+                    container_row(c, init, terminating, &props.countdown, probes, &act, name, &ns_flag)
+                }) }
             </ul>
             if let Some(why) = &props.why {
                 <p class={classes!("why", props.why_warning.then_some("warning"))} data-testid="why">{ why }</p>
@@ -254,11 +260,13 @@ pub fn pod_card(props: &PodProps) -> Html {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn container_row(
     c: &ContainerStatus,
     init: bool,
     terminating: bool,
     countdown: &[(String, Millis)],
+    probes: ProbeViews,
     act: &impl Fn(String) -> Callback<MouseEvent>,
     pod: &str,
     ns_flag: &str,
@@ -276,6 +284,14 @@ fn container_row(
             if c.restart_count > 0 {
                 <span class="restarts" title="restartCount">{ format!("↻ {}", c.restart_count) }</span>
             }
+            { for probes.iter().zip(["startup", "liveness", "readiness"]).filter_map(|(v, kind)| v.map(|v| (v, kind))).map(|(v, kind)| {
+                let title = format!("{kind} probe: last run at {} {}, {} in a row", go_duration(v.at_ms), if v.ok { "succeeded" } else { "failed" }, v.streak);
+                html! {
+                    <span class={classes!("probe", if v.ok { "ok" } else { "fail" })} title={title.clone()} aria-label={title}>
+                        { format!("{kind} {}{}", if v.ok { "✓" } else { "✗" }, if v.ok || v.streak < 2 { String::new() } else { format!("{}", v.streak) }) }
+                    </span>
+                }
+            }) }
             if let Some(left) = left {
                 <span class="countdown" role="timer">{ format!("restart in {}", go_duration(left)) }</span>
             }

@@ -167,9 +167,31 @@ fn lane_track(l: &Lane, now: Millis, pct: &impl Fn(Millis) -> f64) -> Html {
                     style={format!("left:{:.3}%", pct(m.at_ms))}
                     title={format!("{} {}: {}", go_duration(m.at_ms), m.reason, m.message)}></span>
             }) }
+            { for probe_ticks(l, now, pct) }
             if let Some(end) = l.end_ms.filter(|e| *e <= now) {
                 <span class="lane-end" style={format!("left:{:.3}%", pct(end))} title={format!("{} deleted", go_duration(end))}>{"⨯"}</span>
             }
         </div>
     }
+}
+
+/// Probe runs as ticks under the lane: at most one per ~0.2% of the width
+/// (a failure wins its slot), so a long run stays cheap to draw.
+fn probe_ticks(l: &Lane, now: Millis, pct: &impl Fn(Millis) -> f64) -> Vec<Html> {
+    let mut out = Vec::new();
+    let mut last: Option<(i64, bool)> = None;
+    for t in l.probes.iter().filter(|t| t.at_ms <= now) {
+        let x = pct(t.at_ms);
+        let slot = (x * 5.0) as i64;
+        match last {
+            Some((s, ok)) if s == slot && (ok || t.ok) => continue,
+            _ => {}
+        }
+        last = Some((slot, t.ok));
+        out.push(html! {
+            <span class={classes!("ptick", (!t.ok).then_some("fail"))} style={format!("left:{x:.2}%")}
+                title={format!("{} {} probe {}", go_duration(t.at_ms), t.kind.as_str(), if t.ok { "succeeded" } else { "failed" })}></span>
+        });
+    }
+    out
 }

@@ -1514,11 +1514,13 @@ impl Sim {
         let w = &mut cr.probes[kind];
         if w.cached_success_at == Some(version) && w.result == Some(true) && w.last_ok == Some(true) {
             w.run = w.run.saturating_add(1);
+            self.log_probe(slot, c, kind, true);
             return;
         }
         let pod = p.pod.clone();
         let Some(probe) = probe_ref(&pod, &p.cs[c], kind) else { return };
         let (ok, message) = env::run_probe(self, slot, c, probe);
+        self.log_probe(slot, c, kind, ok);
         let stable = ok && env::probe_outcome_is_stable(self, slot, c, probe);
         if let Some(p) = self.pod_rt_mut(slot) {
             let version = p.version;
@@ -1559,6 +1561,27 @@ impl Sim {
         }
         if changed {
             self.refresh(slot);
+        }
+    }
+
+    fn log_probe(&mut self, slot: u32, c: usize, kind: usize, ok: bool) {
+        if self.probe_log.is_none() {
+            return;
+        }
+        let now = self.now;
+        let Some(p) = self.pod_rt(slot) else { return };
+        let record = super::ProbeRecord {
+            time_ms: now,
+            pod: p.pod.clone(),
+            container: p.cs[c].name.clone(),
+            kind: [super::ProbeKind::Startup, super::ProbeKind::Liveness, super::ProbeKind::Readiness][kind.min(2)],
+            ok,
+        };
+        if let Some(log) = self.probe_log.as_mut() {
+            if log.len() == super::MAX_PROBE_LOG {
+                log.pop_front();
+            }
+            log.push_back(record);
         }
     }
 

@@ -134,6 +134,37 @@ impl Output {
     }
 }
 
+/// One probe run by the kubelet, for front ends that draw probe ticks
+/// (off by default: see [`Sim::log_probes`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProbeRecord {
+    pub time_ms: Millis,
+    pub pod: Arc<Pod>,
+    pub container: String,
+    pub kind: ProbeKind,
+    pub ok: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ProbeKind {
+    Startup,
+    Liveness,
+    Readiness,
+}
+
+impl ProbeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProbeKind::Startup => "startup",
+            ProbeKind::Liveness => "liveness",
+            ProbeKind::Readiness => "readiness",
+        }
+    }
+}
+
+/// The most probe records kept unread; older ones are dropped.
+pub const MAX_PROBE_LOG: usize = 100_000;
+
 /// What applying one object did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ApplyResult {
@@ -258,6 +289,8 @@ pub struct Sim {
     pub(crate) endpoints_dirty: bool,
     /// Warnings about things podplay could not simulate (e.g. an unknown command).
     pub(crate) notes: Vec<String>,
+    /// Probe runs not yet read, when logging is on.
+    pub(crate) probe_log: Option<VecDeque<ProbeRecord>>,
 }
 
 impl Sim {
@@ -290,7 +323,19 @@ impl Sim {
             steps: 0,
             endpoints_dirty: false,
             notes: Vec::new(),
+            probe_log: None,
         }
+    }
+
+    /// Turns the probe log on or off. When on, every probe the kubelet runs
+    /// is reported through [`Sim::poll_probe`] (the page draws them as ticks).
+    pub fn log_probes(&mut self, on: bool) {
+        self.probe_log = on.then(VecDeque::new);
+    }
+
+    /// The oldest probe record not yet read.
+    pub fn poll_probe(&mut self) -> Option<ProbeRecord> {
+        self.probe_log.as_mut()?.pop_front()
     }
 
     /// The current virtual time.
