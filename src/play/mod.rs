@@ -334,10 +334,10 @@ impl Player {
                 Some(v) if v.ok == r.ok => v.streak + 1,
                 _ => 1,
             };
-            // A failure, or a change of result, is something to show; a run
-            // of successes is not (probes tick often: redrawing for each
-            // would cost frames).
-            if !r.ok || slot.is_none_or(|v| !v.ok) {
+            // A change of result is something to show; another run with the
+            // same result is not (probes tick often: redrawing for each would
+            // cost frames; the streak shown catches up at the next change).
+            if slot.is_none_or(|v| v.ok != r.ok) {
                 self.revision += 1;
             }
             *slot = Some(ProbeView { ok: r.ok, at_ms: r.time_ms, streak });

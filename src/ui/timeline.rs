@@ -8,6 +8,8 @@ use crate::core::time::{go_duration, Millis, MINUTE_MS, SECOND_MS};
 use crate::play::Lane;
 use yew::prelude::*;
 
+/// With at most this many lanes, every lane shows its probe ticks.
+const TICK_LANES: usize = 12;
 /// Lanes drawn; the rest are counted.
 const MAX_LANES_SHOWN: usize = 80;
 
@@ -119,7 +121,11 @@ pub fn timeline_view(props: &Props) -> Html {
                     <div class="tl-axis" aria-hidden="true">
                         { for ticks.iter().map(|t| html! { <span class="tick" style={format!("left:{:.3}%", pct(*t))}>{ go_duration(*t) }</span> }) }
                     </div>
-                    { for lanes.iter().take(MAX_LANES_SHOWN).map(|l| lane_track(l, now, &pct)) }
+                    { for lanes.iter().take(MAX_LANES_SHOWN).map(|l| {
+                        // Probe ticks are many: drawn for a few lanes, or the selected Pod's.
+                        let ticks = lanes.len() <= TICK_LANES || props.selected.as_deref() == Some(l.pod.as_str());
+                        lane_track(l, now, &pct, ticks)
+                    }) }
                     <div class="playhead" style={format!("left:{:.3}%", pct(now))} aria-hidden="true"></div>
                 </div>
             </div>
@@ -147,7 +153,7 @@ fn lane_label(l: &Lane, props: &Props) -> Html {
     }
 }
 
-fn lane_track(l: &Lane, now: Millis, pct: &impl Fn(Millis) -> f64) -> Html {
+fn lane_track(l: &Lane, now: Millis, pct: &impl Fn(Millis) -> f64, ticks: bool) -> Html {
     let stop = l.end_ms.unwrap_or(now).min(now);
     html! {
         <div class={classes!("tl-lane", l.container.is_some().then_some("container"))} key={l.key.clone()}>
@@ -167,7 +173,7 @@ fn lane_track(l: &Lane, now: Millis, pct: &impl Fn(Millis) -> f64) -> Html {
                     style={format!("left:{:.3}%", pct(m.at_ms))}
                     title={format!("{} {}: {}", go_duration(m.at_ms), m.reason, m.message)}></span>
             }) }
-            { for probe_ticks(l, now, pct) }
+            if ticks { { for probe_ticks(l, now, pct) } }
             if let Some(end) = l.end_ms.filter(|e| *e <= now) {
                 <span class="lane-end" style={format!("left:{:.3}%", pct(end))} title={format!("{} deleted", go_duration(end))}>{"⨯"}</span>
             }
