@@ -144,6 +144,11 @@ fn failing_init_container_fails_the_pod_or_backs_off() {
 }
 
 #[test]
+fn active_deadline_fails_the_pod() {
+    check("active-deadline", &["run", "tests/fixtures/active-deadline.yaml", "--until", "60s"]);
+}
+
+#[test]
 fn wrong_types_are_reported_with_line_and_column() {
     check("bad-manifest", &["run", "tests/fixtures/bad-pod.yaml"]);
 }

@@ -39,6 +39,8 @@ pub struct ObjectMeta {
 pub enum Object {
     Pod(Pod),
     Service(Service),
+    ConfigMap(ConfigMap),
+    Secret(Secret),
 }
 
 impl Object {
@@ -46,14 +48,35 @@ impl Object {
         match self {
             Object::Pod(p) => &p.metadata,
             Object::Service(s) => &s.metadata,
+            Object::ConfigMap(c) => &c.metadata,
+            Object::Secret(s) => &s.metadata,
         }
     }
     pub fn kind(&self) -> &'static str {
         match self {
             Object::Pod(_) => "Pod",
             Object::Service(_) => "Service",
+            Object::ConfigMap(_) => "ConfigMap",
+            Object::Secret(_) => "Secret",
         }
     }
+}
+
+/// A `v1 ConfigMap`: `data` (text values).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConfigMap {
+    pub metadata: ObjectMeta,
+    pub data: BTreeMap<String, String>,
+}
+
+/// A `v1 Secret`: `data` decoded from base64 and `stringData` merged in (as
+/// the API server does), kept as text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Secret {
+    pub metadata: ObjectMeta,
+    /// Defaulted to `Opaque`.
+    pub type_: String,
+    pub data: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -156,8 +179,20 @@ pub struct ContainerPort {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EnvVar {
     pub name: String,
-    /// `value`, or None when `valueFrom` is used (its source is not simulated).
+    /// `value`, or None when `valueFrom` is used.
     pub value: Option<String>,
+    pub value_from: Option<EnvVarSource>,
+}
+
+/// `env[].valueFrom`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EnvVarSource {
+    ConfigMapKey { name: String, key: String, optional: bool },
+    SecretKey { name: String, key: String, optional: bool },
+    /// `fieldRef.fieldPath`, e.g. `metadata.name`, `status.podIP`.
+    Field { field_path: String },
+    /// `resourceFieldRef` (not simulated: resolves to an empty value).
+    ResourceField { resource: String },
 }
 
 /// CPU in millicores, memory in bytes, as parsed from Kubernetes quantities.
@@ -190,8 +225,8 @@ pub struct Volume {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum VolumeSource {
     EmptyDir,
-    ConfigMap { name: String },
-    Secret { secret_name: String },
+    ConfigMap { name: String, optional: bool },
+    Secret { secret_name: String, optional: bool },
     HostPath { path: String },
     PersistentVolumeClaim { claim_name: String },
     /// Any other volume type (its key, e.g. `projected`): mounted, but empty.

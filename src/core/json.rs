@@ -237,6 +237,9 @@ fn container_json(c: &Container) -> Value {
             let mut em = Map::new();
             em.insert("name".into(), Value::from(e.name.as_str()));
             put_str(&mut em, "value", e.value.as_deref().unwrap_or(""));
+            if let Some(from) = &e.value_from {
+                em.insert("valueFrom".into(), env_source_json(from));
+            }
             Value::Object(em)
         })
         .collect();
@@ -309,21 +312,46 @@ fn container_json(c: &Container) -> Value {
     Value::Object(m)
 }
 
+/// `valueFrom` as the API server returns it.
+fn env_source_json(from: &crate::core::api::EnvVarSource) -> Value {
+    use crate::core::api::EnvVarSource as S;
+    let key_ref = |name: &str, key: &str, optional: bool| {
+        let mut v = json!({ "name": name, "key": key });
+        if optional {
+            v["optional"] = Value::Bool(true);
+        }
+        v
+    };
+    match from {
+        S::ConfigMapKey { name, key, optional } => json!({ "configMapKeyRef": key_ref(name, key, *optional) }),
+        S::SecretKey { name, key, optional } => json!({ "secretKeyRef": key_ref(name, key, *optional) }),
+        S::Field { field_path } => json!({ "fieldRef": { "apiVersion": "v1", "fieldPath": field_path } }),
+        S::ResourceField { resource } => json!({ "resourceFieldRef": { "resource": resource, "divisor": "0" } }),
+    }
+}
+
 fn volume_json(v: &crate::core::api::Volume) -> Value {
     let mut m = Map::new();
     m.insert("name".into(), Value::from(v.name.as_str()));
     let (key, source) = match &v.source {
         VolumeSource::HostPath { path } => ("hostPath", json!({ "path": path, "type": "" })),
         VolumeSource::EmptyDir => ("emptyDir", json!({})),
-        VolumeSource::Secret { secret_name } => (
-            "secret",
-            json!({ "secretName": secret_name, "defaultMode": 420 }),
-        ),
+        VolumeSource::Secret { secret_name, optional } => {
+            let mut v = json!({ "secretName": secret_name, "defaultMode": 420 });
+            if *optional {
+                v["optional"] = Value::Bool(true);
+            }
+            ("secret", v)
+        }
         VolumeSource::PersistentVolumeClaim { claim_name } => {
             ("persistentVolumeClaim", json!({ "claimName": claim_name }))
         }
-        VolumeSource::ConfigMap { name } => {
-            ("configMap", json!({ "name": name, "defaultMode": 420 }))
+        VolumeSource::ConfigMap { name, optional } => {
+            let mut v = json!({ "name": name, "defaultMode": 420 });
+            if *optional {
+                v["optional"] = Value::Bool(true);
+            }
+            ("configMap", v)
         }
         VolumeSource::Other(kind) => (kind.as_str(), json!({})),
     };

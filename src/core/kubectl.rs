@@ -842,13 +842,13 @@ fn describe_volumes(w: &mut PrefixWriter, p: &PodSnapshot) {
                 2,
                 "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t\n    SizeLimit:\t<unset>\n",
             ),
-            VolumeSource::Secret { secret_name } => w.write(
+            VolumeSource::Secret { secret_name, optional } => w.write(
                 2,
-                &format!("Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t{secret_name}\n    Optional:\tfalse\n"),
+                &format!("Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t{secret_name}\n    Optional:\t{optional}\n"),
             ),
-            VolumeSource::ConfigMap { name } => w.write(
+            VolumeSource::ConfigMap { name, optional } => w.write(
                 2,
-                &format!("Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t{name}\n    Optional:\tfalse\n"),
+                &format!("Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t{name}\n    Optional:\t{optional}\n"),
             ),
             VolumeSource::PersistentVolumeClaim { claim_name } => w.write(
                 2,

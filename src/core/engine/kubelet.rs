@@ -193,6 +193,9 @@ pub struct PodRt {
     /// Bumped by every change a probe could observe (status, files, apps,
     /// break/heal): cached probe successes are valid only at this version.
     pub version: u64,
+    /// Set when the kubelet fails the Pod itself (reason, message), e.g.
+    /// `DeadlineExceeded`.
+    pub failed_reason: Option<(String, String)>,
 }
 
 const PROBE_NAMES: [&str; 3] = ["Startup", "Liveness", "Readiness"];
@@ -297,6 +300,7 @@ impl PodRt {
             terminating: false,
             terminal: false,
             version: 0,
+            failed_reason: None,
         }
     }
 
@@ -394,7 +398,15 @@ impl PodRt {
         // `convertToAPIContainerStatuses` sorts regular container statuses by name.
         regular.sort_by(|a, b| a.name.cmp(&b.name));
         self.status.container_statuses = regular;
-        let phase = get_phase(&self.pod, &self.status, self.terminal);
+        let phase = match &self.failed_reason {
+            // The kubelet fails a Pod it evicts at once, whatever its containers do.
+            Some((reason, message)) => {
+                self.status.reason = Some(reason.clone());
+                self.status.message = Some(message.clone());
+                PodPhase::Failed
+            }
+            None => get_phase(&self.pod, &self.status, self.terminal),
+        };
         self.status.phase = phase;
 
         if !self.sandbox_ready && self.node.is_some() {
@@ -653,8 +665,12 @@ impl Sim {
                 }
             }
         }
+        let deadline = self.pod_rt(slot).and_then(|p| p.pod.spec.active_deadline_seconds);
         self.mark_dirty(slot);
         self.schedule(now + SANDBOX_MS, slot, What::SandboxReady);
+        if let Some(seconds) = deadline {
+            self.schedule(now + seconds.max(0) as Millis * SECOND_MS, slot, What::ActiveDeadline);
+        }
         for (at, c, probe) in ticks {
             self.schedule(at, slot, What::ProbeTick { c, probe });
         }
@@ -678,6 +694,7 @@ impl Sim {
                 self.sync_pod(slot);
             }
             What::Sync => self.sync_pod(slot),
+            What::ActiveDeadline => self.active_deadline_exceeded(slot),
             What::PullDone { c, epoch } => {
                 if epoch_ok(self, c, epoch) {
                     self.pull_done(slot, c as usize);
@@ -1647,6 +1664,29 @@ impl Sim {
         self.update_endpoints();
         self.flush();
         self.remove_pod(slot);
+    }
+
+    /// `activeDeadlineSeconds` passed (`pkg/kubelet/active_deadline.go`): the
+    /// kubelet fails the Pod with reason DeadlineExceeded and kills its
+    /// containers; the Pod object stays.
+    fn active_deadline_exceeded(&mut self, slot: u32) {
+        let Some(p) = self.pod_rt_mut(slot) else { return };
+        if p.terminal || p.terminating {
+            return;
+        }
+        let message = "Pod was active on the node longer than the specified deadline".to_string();
+        p.failed_reason = Some(("DeadlineExceeded".into(), message.clone()));
+        self.record(slot, None, EventType::Warning, "DeadlineExceeded", message, "kubelet");
+        self.pod_completed(slot);
+        let Some(p) = self.pod_rt(slot) else { return };
+        let grace = p.pod.spec.termination_grace_period_seconds;
+        let live: Vec<(usize, String)> = (0..p.cs.len())
+            .filter(|&i| matches!(p.cs[i].stage, Stage::Running | Stage::PostStart))
+            .map(|i| (i, p.cs[i].name.clone()))
+            .collect();
+        for (c, name) in live {
+            self.kill_container(slot, c, format!("Stopping container {name}"), grace, false);
+        }
     }
 
     /// restartPolicy Never and an init container failed: the Pod fails.

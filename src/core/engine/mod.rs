@@ -185,6 +185,8 @@ impl PartialOrd for Timer {
 pub(crate) enum What {
     /// The Pod sandbox is up and has its IP.
     SandboxReady,
+    /// `spec.activeDeadlineSeconds` after the Pod's start time.
+    ActiveDeadline,
     /// The kubelet's next look at the Pod.
     Sync,
     PullDone { c: u16, epoch: u32 },

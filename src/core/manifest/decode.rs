@@ -74,6 +74,8 @@ pub(super) struct Outcome {
 enum KindDecoder {
     Pod,
     Service,
+    ConfigMap,
+    Secret,
 }
 
 /// Kinds that exist in Kubernetes but that podplay does not simulate yet.
@@ -81,7 +83,6 @@ const KNOWN_UNSIMULATED_KINDS: &[&str] = &[
     "Binding",
     "ClusterRole",
     "ClusterRoleBinding",
-    "ConfigMap",
     "CronJob",
     "CustomResourceDefinition",
     "DaemonSet",
@@ -107,7 +108,6 @@ const KNOWN_UNSIMULATED_KINDS: &[&str] = &[
     "ResourceQuota",
     "Role",
     "RoleBinding",
-    "Secret",
     "ServiceAccount",
     "StatefulSet",
     "StorageClass",
@@ -118,7 +118,9 @@ fn lookup_kind(api_version: &str, kind: &str) -> Result<KindDecoder, String> {
     match (api_version, kind) {
         ("v1", "Pod") => Ok(KindDecoder::Pod),
         ("v1", "Service") => Ok(KindDecoder::Service),
-        (_, "Pod" | "Service") => Err(format!(
+        ("v1", "ConfigMap") => Ok(KindDecoder::ConfigMap),
+        ("v1", "Secret") => Ok(KindDecoder::Secret),
+        (_, "Pod" | "Service" | "ConfigMap" | "Secret") => Err(format!(
             "no matches for kind \"{kind}\" in version \"{api_version}\" (use \"apiVersion: v1\")"
         )),
         _ if KNOWN_UNSIMULATED_KINDS.contains(&kind) => {
@@ -631,12 +633,17 @@ fn decode_object(node: &Node) -> Outcome {
 
     let mut meta = None;
     let mut spec_node = None;
+    let mut data_nodes: Vec<(&str, &Node)> = Vec::new();
+    let has_data = matches!(decoder, KindDecoder::ConfigMap | KindDecoder::Secret);
     for (k, val) in entries {
         let name = key_text(k);
         match name {
             "apiVersion" | "kind" => {}
             "metadata" => meta = Some(decode_meta(&mut cx, val)),
-            "spec" => spec_node = Some(val),
+            "spec" if !has_data => spec_node = Some(val),
+            "data" if has_data => data_nodes.push((name, val)),
+            "stringData" | "type" if decoder == KindDecoder::Secret => data_nodes.push((name, val)),
+            "binaryData" | "immutable" if has_data => cx.not_simulated(k, name),
             "status" => cx.warn_at(
                 k.pos,
                 "status",
@@ -661,6 +668,28 @@ fn decode_object(node: &Node) -> Outcome {
             metadata,
             spec: decode_service_spec(&mut cx, spec_node),
         }),
+        KindDecoder::ConfigMap => {
+            let mut data = BTreeMap::new();
+            for (_, val) in &data_nodes {
+                decode_string_map(&mut cx, val, "data", &mut data, false);
+            }
+            Object::ConfigMap(ConfigMap { metadata, data })
+        }
+        KindDecoder::Secret => {
+            let mut data = BTreeMap::new();
+            let mut type_ = "Opaque".to_string();
+            // `data` is base64; `stringData` is merged over it (the API server's order).
+            for (name, val) in data_nodes.iter().filter(|(n, _)| *n == "data") {
+                decode_string_map(&mut cx, val, name, &mut data, true);
+            }
+            for (name, val) in data_nodes.iter().filter(|(n, _)| *n == "stringData") {
+                decode_string_map(&mut cx, val, name, &mut data, false);
+            }
+            for (_, val) in data_nodes.iter().filter(|(n, _)| *n == "type") {
+                type_ = cx.string(val, "type").unwrap_or(type_);
+            }
+            Object::Secret(Secret { metadata, type_, data })
+        }
     };
     let mut object = object;
     v::validate_object(&mut cx, &mut object, generate_name.as_deref());
@@ -981,8 +1010,8 @@ fn decode_env(cx: &mut Ctx, node: &Node, path: &str) -> Option<EnvVar> {
     let mut env = EnvVar {
         name: String::new(),
         value: None,
+        value_from: None,
     };
-    let mut has_value_from = false;
     for (k, val) in entries {
         let name = key_text(k);
         let p = child(path, name);
@@ -991,16 +1020,129 @@ fn decode_env(cx: &mut Ctx, node: &Node, path: &str) -> Option<EnvVar> {
             "value" => env.value = cx.string(val, &p),
             "valueFrom" => {
                 cx.src.record(&p, val);
-                has_value_from = true;
-                cx.not_simulated(k, &p);
+                env.value_from = decode_env_source(cx, val, &p);
             }
             _ => cx.unknown(k, &p),
         }
     }
-    if !has_value_from && env.value.is_none() {
+    if env.value_from.is_none() && env.value.is_none() {
         env.value = Some(String::new());
     }
     Some(env)
+}
+
+/// `valueFrom`: exactly one of configMapKeyRef, secretKeyRef, fieldRef,
+/// resourceFieldRef (`validateEnvVarValueFrom`).
+fn decode_env_source(cx: &mut Ctx, node: &Node, path: &str) -> Option<EnvVarSource> {
+    let mut found = None;
+    for (k, val) in cx.entries(node, path).unwrap_or(&[]) {
+        let name = key_text(k);
+        let p = child(path, name);
+        let source = match name {
+            "configMapKeyRef" | "secretKeyRef" => {
+                let (mut obj, mut key, mut optional) = (String::new(), String::new(), false);
+                for (k2, v2) in cx.entries(val, &p).unwrap_or(&[]) {
+                    let n2 = key_text(k2);
+                    let p2 = child(&p, n2);
+                    match n2 {
+                        "name" => obj = cx.string(v2, &p2).unwrap_or_default(),
+                        "key" => key = cx.string(v2, &p2).unwrap_or_default(),
+                        "optional" => optional = cx.boolean(v2, &p2).unwrap_or(false),
+                        _ => cx.unknown(k2, &p2),
+                    }
+                }
+                if key.is_empty() {
+                    cx.error_at(val.pos, &child(&p, "key"), "Required value");
+                }
+                if name == "configMapKeyRef" {
+                    EnvVarSource::ConfigMapKey { name: obj, key, optional }
+                } else {
+                    EnvVarSource::SecretKey { name: obj, key, optional }
+                }
+            }
+            "fieldRef" => {
+                let mut field_path = String::new();
+                for (k2, v2) in cx.entries(val, &p).unwrap_or(&[]) {
+                    let n2 = key_text(k2);
+                    let p2 = child(&p, n2);
+                    match n2 {
+                        "fieldPath" => field_path = cx.string(v2, &p2).unwrap_or_default(),
+                        "apiVersion" => {
+                            cx.string(v2, &p2);
+                        }
+                        _ => cx.unknown(k2, &p2),
+                    }
+                }
+                if field_path.is_empty() {
+                    cx.error_at(val.pos, &child(&p, "fieldPath"), "Required value");
+                }
+                EnvVarSource::Field { field_path }
+            }
+            "resourceFieldRef" => {
+                cx.not_simulated(k, &p);
+                EnvVarSource::ResourceField { resource: String::new() }
+            }
+            _ => {
+                cx.unknown(k, &p);
+                continue;
+            }
+        };
+        if found.is_some() {
+            cx.error_at(k.pos, path, "Invalid value: \"\": may not have more than one field specified at a time");
+        }
+        found = Some(source);
+    }
+    if found.is_none() {
+        cx.error_at(node.pos, path, "Invalid value: \"\": must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`");
+    }
+    found
+}
+
+/// A map of string to string (`data`, `stringData`); with `base64`, values
+/// are decoded as the API server decodes a Secret's `data`.
+fn decode_string_map(cx: &mut Ctx, node: &Node, path: &str, out: &mut BTreeMap<String, String>, base64: bool) {
+    for (k, val) in cx.entries(node, path).unwrap_or(&[]) {
+        let name = key_text(k).to_string();
+        let p = key(path, &name);
+        let Some(text) = cx.string(val, &p) else { continue };
+        if base64 {
+            match decode_base64(&text) {
+                Some(v) => {
+                    out.insert(name, v);
+                }
+                None => cx.error_at(val.pos, &p, "illegal base64 data: the value is not valid base64 (use stringData for plain text)"),
+            }
+        } else {
+            out.insert(name, text);
+        }
+    }
+}
+
+/// Standard base64 (with or without padding) to text; None if malformed.
+fn decode_base64(text: &str) -> Option<String> {
+    let mut bits: u32 = 0;
+    let mut n = 0;
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    for ch in text.trim().bytes() {
+        let v = match ch {
+            b'A'..=b'Z' => ch - b'A',
+            b'a'..=b'z' => ch - b'a' + 26,
+            b'0'..=b'9' => ch - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' => break,
+            b'\n' | b'\r' => continue,
+            _ => return None,
+        };
+        bits = (bits << 6) | v as u32;
+        n += 6;
+        if n >= 8 {
+            n -= 8;
+            out.push((bits >> n) as u8);
+            bits &= (1 << n) - 1;
+        }
+    }
+    Some(String::from_utf8_lossy(&out).into_owned())
 }
 
 fn decode_resource_list(cx: &mut Ctx, node: &Node, path: &str) -> ResourceList {
@@ -1073,6 +1215,8 @@ fn decode_source_fields(
         let p = child(path, name);
         if Some(name) == id_field {
             id = cx.string(val, &p).filter(|s| !s.is_empty());
+        } else if name == "optional" && id_field.is_some() {
+            // Read by `optional_flag`.
         } else if others.contains(&name) {
             cx.not_simulated(k, &p);
         } else {
@@ -1083,6 +1227,15 @@ fn decode_source_fields(
         cx.error_at(cx.src.pos(path), &child(path, f), "Required value");
     }
     id
+}
+
+/// A volume source's `optional` flag (false when absent).
+fn optional_flag(cx: &mut Ctx, node: &Node, path: &str) -> bool {
+    let entries = cx.entries(node, path).unwrap_or(&[]);
+    match entries.iter().find(|(k, _)| key_text(k) == "optional") {
+        Some((_, v)) => cx.boolean(v, &child(path, "optional")).unwrap_or(false),
+        None => false,
+    }
 }
 
 fn decode_volume(cx: &mut Ctx, node: &Node, path: &str) -> Option<Volume> {
@@ -1101,26 +1254,22 @@ fn decode_volume(cx: &mut Ctx, node: &Node, path: &str) -> Option<Volume> {
                 decode_source_fields(cx, val, &p, None, &["medium", "sizeLimit"]);
                 VolumeSource::EmptyDir
             }
-            "configMap" => VolumeSource::ConfigMap {
-                name: decode_source_fields(
-                    cx,
-                    val,
-                    &p,
-                    Some("name"),
-                    &["items", "defaultMode", "optional"],
-                )
-                .unwrap_or_default(),
-            },
-            "secret" => VolumeSource::Secret {
-                secret_name: decode_source_fields(
-                    cx,
-                    val,
-                    &p,
-                    Some("secretName"),
-                    &["items", "defaultMode", "optional"],
-                )
-                .unwrap_or_default(),
-            },
+            "configMap" => {
+                let optional = optional_flag(cx, val, &p);
+                VolumeSource::ConfigMap {
+                    name: decode_source_fields(cx, val, &p, Some("name"), &["items", "defaultMode"])
+                        .unwrap_or_default(),
+                    optional,
+                }
+            }
+            "secret" => {
+                let optional = optional_flag(cx, val, &p);
+                VolumeSource::Secret {
+                    secret_name: decode_source_fields(cx, val, &p, Some("secretName"), &["items", "defaultMode"])
+                        .unwrap_or_default(),
+                    optional,
+                }
+            }
             "hostPath" => VolumeSource::HostPath {
                 path: decode_source_fields(cx, val, &p, Some("path"), &["type"])
                     .unwrap_or_default(),

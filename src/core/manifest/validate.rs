@@ -488,6 +488,8 @@ pub(super) fn validate_object(cx: &mut Ctx, object: &mut Object, generate_name: 
             validate_meta(cx, &mut svc.metadata, generate_name, kind);
             validate_service_spec(cx, &svc.spec);
         }
+        Object::ConfigMap(cm) => validate_meta(cx, &mut cm.metadata, generate_name, kind),
+        Object::Secret(secret) => validate_meta(cx, &mut secret.metadata, generate_name, kind),
     }
 }
 
