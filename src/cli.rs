@@ -24,7 +24,7 @@ pub const DEFAULT_CAP_MS: Millis = HOUR_MS;
 pub const MAX_UNTIL_MS: Millis = 24 * HOUR_MS;
 
 const USAGE: &str = "usage:
-  podplay run FILE... [--until DURATION] [--seed N] [--at DURATION ACTION]... [-o table|json] [--wide]
+  podplay run FILE... [--until DURATION] [--seed N] [--at DURATION ACTION]... [-o table|json] [--wide] [--logs]
   podplay validate FILE...
   podplay examples [NAME]
 
@@ -45,6 +45,7 @@ or `example:NAME` for a bundled example (see `podplay examples`).
                      --output-watch-events` with a leading TIME column, then `kubectl events`; json prints JSON
                      Lines of watch events {\"time\",\"type\",\"object\"}
   --wide             add IP and NODE columns (like -o wide)
+  --logs             at the end, print each container's log (like kubectl logs)
 ";
 
 /// Runs the CLI with `args` (without the program name). Returns the exit status.
@@ -65,6 +66,7 @@ struct RunOpts {
     actions: Vec<(Millis, String)>,
     json: bool,
     wide: bool,
+    logs: bool,
 }
 
 fn run_cli(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, String> {
@@ -123,7 +125,7 @@ fn run_cli(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write, err: &mut
 }
 
 fn parse_run_opts(args: &[String]) -> Result<RunOpts, String> {
-    let mut o = RunOpts { files: vec![], until: None, seed: 1, actions: vec![], json: false, wide: false };
+    let mut o = RunOpts { files: vec![], until: None, seed: 1, actions: vec![], json: false, wide: false, logs: false };
     let mut i = 0;
     while i < args.len() {
         let a = args[i].as_str();
@@ -163,6 +165,8 @@ fn parse_run_opts(args: &[String]) -> Result<RunOpts, String> {
             };
         } else if a == "--wide" || a == "-owide" {
             o.wide = true;
+        } else if a == "--logs" {
+            o.logs = true;
         } else if a.starts_with('-') && a != "-" {
             return Err(format!("unknown flag {a}"));
         } else {
@@ -281,10 +285,35 @@ fn run(o: &RunOpts, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Wri
         None => last_change,
     };
     printer.finish(&sim, end, out);
+    if o.logs && !o.json {
+        print_logs(&sim, end, out);
+    }
     for note in sim.notes() {
         let _ = writeln!(err, "podplay: note: {note}");
     }
     Ok(0)
+}
+
+/// Every live container's log, as `kubectl logs POD -c CONTAINER` prints it.
+fn print_logs(sim: &Sim, end: Millis, out: &mut dyn Write) {
+    for pod in sim.pods() {
+        let meta = &pod.pod.metadata;
+        let spec = &pod.pod.spec;
+        for c in spec.init_containers.iter().chain(spec.containers.iter()) {
+            let lines = sim.logs(&meta.namespace, &meta.name, &c.name).unwrap_or_default();
+            let _ = writeln!(out);
+            let _ = writeln!(
+                out,
+                "Logs at {} (kubectl logs {} -c {}):",
+                crate::core::time::go_duration(end),
+                meta.name,
+                c.name
+            );
+            for line in lines {
+                let _ = writeln!(out, "{line}");
+            }
+        }
+    }
 }
 
 /// Prints outputs as they are drained.

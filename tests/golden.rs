@@ -149,6 +149,50 @@ fn active_deadline_fails_the_pod() {
 }
 
 #[test]
+fn env_from_configmap_secret_and_fields() {
+    check("env-config", &["run", "tests/fixtures/env-config.yaml", "--logs"]);
+}
+
+#[test]
+fn missing_configmap_is_a_create_container_config_error_until_applied() {
+    check(
+        "missing-configmap",
+        &[
+            "run",
+            "tests/fixtures/missing-configmap.yaml",
+            "--until",
+            "60s",
+            "--at",
+            "20s",
+            "apply -f tests/fixtures/app-config.yaml",
+            "--logs",
+        ],
+    );
+}
+
+#[test]
+fn missing_configmap_volume_fails_to_mount_until_applied() {
+    check(
+        "missing-configmap-volume",
+        &[
+            "run",
+            "tests/fixtures/missing-configmap-volume.yaml",
+            "--until",
+            "60s",
+            "--at",
+            "20s",
+            "apply -f tests/fixtures/app-config.yaml",
+            "--logs",
+        ],
+    );
+}
+
+#[test]
+fn missing_configmap_volume_times_out_the_pod_sync() {
+    check("missing-configmap-volume-wait", &["run", "tests/fixtures/missing-configmap-volume.yaml", "--until", "5m"]);
+}
+
+#[test]
 fn wrong_types_are_reported_with_line_and_column() {
     check("bad-manifest", &["run", "tests/fixtures/bad-pod.yaml"]);
 }

@@ -720,6 +720,7 @@ fn describe_resources(w: &mut PrefixWriter, title: &str, list: &ResourceList) {
 /// `describeContainers` for one list of containers.
 fn describe_containers(
     w: &mut PrefixWriter,
+    pod: &PodSnapshot,
     label: &str,
     containers: &[Container],
     statuses: &[ContainerStatus],
@@ -788,7 +789,26 @@ fn describe_containers(
         let none = if c.env.is_empty() { "\t<none>" } else { "" };
         w.write(2, &format!("Environment:{none}\n"));
         for e in &c.env {
-            // A `valueFrom` source is not modelled: its value prints empty.
+            // `describeContainerEnvVars` (pkg/describe/describe.go).
+            if let Some(from) = &e.value_from {
+                use crate::core::api::EnvVarSource as S;
+                let line = match from {
+                    S::Field { field_path } => {
+                        format!("{}:\t{} (v1:{field_path})\n", e.name, pod_field_value(pod, field_path))
+                    }
+                    S::ResourceField { resource } => {
+                        format!("{}:\t{} ({resource})\n", e.name, container_resource_value(c, resource))
+                    }
+                    S::SecretKey { name, key, optional } => {
+                        format!("{}:\t<set to the key '{key}' in secret '{name}'>\tOptional: {optional}\n", e.name)
+                    }
+                    S::ConfigMapKey { name, key, optional } => {
+                        format!("{}:\t<set to the key '{key}' of config map '{name}'>\tOptional: {optional}\n", e.name)
+                    }
+                };
+                w.write(3, &line);
+                continue;
+            }
             let value = e.value.as_deref().unwrap_or("");
             for (i, line) in value.split('\n').enumerate() {
                 if i == 0 {
@@ -824,6 +844,42 @@ fn describe_containers(
 }
 
 /// `describeVolumes`.
+/// A Pod field as `fieldpath.ExtractFieldPathAsString` reads it from the object.
+fn pod_field_value(p: &PodSnapshot, field_path: &str) -> String {
+    let meta = &p.pod.metadata;
+    let subscript = |prefix: &str| {
+        field_path.strip_prefix(prefix)?.strip_prefix("['")?.strip_suffix("']").map(str::to_string)
+    };
+    match field_path {
+        "metadata.name" => meta.name.clone(),
+        "metadata.namespace" => meta.namespace.clone(),
+        "metadata.uid" => p.server.uid.clone(),
+        "spec.nodeName" => p.node_name.clone().unwrap_or_default(),
+        "spec.serviceAccountName" => p.pod.spec.service_account_name.clone(),
+        "status.hostIP" | "status.hostIPs" => p.status.host_ip.map(|ip| ip.to_string()).unwrap_or_default(),
+        "status.podIP" | "status.podIPs" => p.status.pod_ip.map(|ip| ip.to_string()).unwrap_or_default(),
+        _ => match (subscript("metadata.labels"), subscript("metadata.annotations")) {
+            (Some(k), _) => meta.labels.get(&k).cloned().unwrap_or_default(),
+            (_, Some(k)) => meta.annotations.get(&k).cloned().unwrap_or_default(),
+            _ => String::new(),
+        },
+    }
+}
+
+/// `ExtractContainerResourceValue` on the container alone (divisor 1:
+/// CPU rounded up to cores, memory in bytes; unset is 0).
+fn container_resource_value(c: &Container, resource: &str) -> String {
+    let r = &c.resources;
+    let cores = |m: Option<i64>| (m.unwrap_or(0).max(0) + 999) / 1000;
+    match resource {
+        "limits.cpu" => cores(r.limits.cpu_millis).to_string(),
+        "limits.memory" => r.limits.memory_bytes.unwrap_or(0).to_string(),
+        "requests.cpu" => cores(r.requests.cpu_millis.or(r.limits.cpu_millis)).to_string(),
+        "requests.memory" => r.requests.memory_bytes.or(r.limits.memory_bytes).unwrap_or(0).to_string(),
+        _ => "0".to_string(),
+    }
+}
+
 fn describe_volumes(w: &mut PrefixWriter, p: &PodSnapshot) {
     let volumes = &p.pod.spec.volumes;
     if volumes.is_empty() {
@@ -962,6 +1018,7 @@ pub fn describe_pod(p: &PodSnapshot, events: &[Event], now: Millis) -> String {
     if !spec.init_containers.is_empty() {
         describe_containers(
             &mut w,
+            p,
             "Init Containers",
             &spec.init_containers,
             &status.init_container_statuses,
@@ -969,6 +1026,7 @@ pub fn describe_pod(p: &PodSnapshot, events: &[Event], now: Millis) -> String {
     }
     describe_containers(
         &mut w,
+        p,
         "Containers",
         &spec.containers,
         &status.container_statuses,
@@ -1552,6 +1610,7 @@ mod tests {
         web.env = vec![EnvVar {
             name: "MODE".into(),
             value: Some("prod".into()),
+            value_from: None,
         }];
         web.resources.limits = ResourceList {
             cpu_millis: Some(500),

@@ -26,7 +26,7 @@ mod env;
 pub mod images;
 mod kubelet;
 
-use crate::core::api::{Object, Pod, Service};
+use crate::core::api::{ConfigMap, Object, Pod, Secret, Service};
 use crate::core::rng::Rng;
 use crate::core::status::*;
 use crate::core::time::Millis;
@@ -139,6 +139,8 @@ impl Output {
 pub enum ApplyResult {
     Created { kind: &'static str, name: String },
     Unchanged { kind: &'static str, name: String },
+    /// An existing object was changed (`configured`, in kubectl's words).
+    Configured { kind: &'static str, name: String },
     /// The API server refuses changes to a Pod's spec beyond a few fields.
     Refused { kind: &'static str, name: String, message: String },
 }
@@ -189,6 +191,10 @@ pub(crate) enum What {
     ActiveDeadline,
     /// The kubelet's next look at the Pod.
     Sync,
+    /// The volume manager retries a failed mount.
+    MountRetry,
+    /// The Pod sync's wait for volumes times out.
+    MountTimeout,
     PullDone { c: u16, epoch: u32 },
     ContainerStart { c: u16, epoch: u32 },
     PostStartDone { c: u16, epoch: u32 },
@@ -243,6 +249,10 @@ pub struct Sim {
     pub(crate) next_incarnation: u32,
     pub(crate) pod_index: BTreeMap<(String, String), u32>,
     pub(crate) services: BTreeMap<(String, String), ServiceRt>,
+    /// ConfigMaps and Secrets by (namespace, name): what env `valueFrom`
+    /// and configMap/secret volumes read.
+    pub(crate) config_maps: BTreeMap<(String, String), Arc<ConfigMap>>,
+    pub(crate) secrets: BTreeMap<(String, String), Arc<Secret>>,
     pub(crate) nodes: Vec<NodeRt>,
     pub(crate) rng_names: Rng,
     pub(crate) rng_ids: Rng,
@@ -275,6 +285,8 @@ impl Sim {
             next_incarnation: 1,
             pod_index: BTreeMap::new(),
             services: BTreeMap::new(),
+            config_maps: BTreeMap::new(),
+            secrets: BTreeMap::new(),
             nodes: config
                 .nodes
                 .into_iter()
@@ -350,13 +362,21 @@ impl Sim {
     /// Applies objects at the current time.
     pub fn apply(&mut self, objects: Vec<Object>) -> Vec<ApplyResult> {
         let mut results = Vec::new();
-        // Services first, so DNS names exist before the Pods that look them up.
-        let (services, pods): (Vec<Object>, Vec<Object>) =
-            objects.into_iter().partition(|o| matches!(o, Object::Service(_)));
-        for obj in services.into_iter().chain(pods) {
+        // ConfigMaps and Secrets first, then Services (so DNS names exist),
+        // then Pods that read or look them up (kubectl applies a file in
+        // order; podplay orders by kind so a manifest's order never matters).
+        let mut objects = objects;
+        objects.sort_by_key(|o| match o {
+            Object::ConfigMap(_) | Object::Secret(_) => 0,
+            Object::Service(_) => 1,
+            Object::Pod(_) => 2,
+        });
+        for obj in objects {
             results.push(match obj {
                 Object::Pod(p) => self.create_pod(p),
                 Object::Service(s) => self.create_service(s),
+                Object::ConfigMap(c) => self.put_config_map(c),
+                Object::Secret(s) => self.put_secret(s),
             });
         }
         self.update_endpoints();
@@ -429,6 +449,15 @@ impl Sim {
     /// Snapshots of every live Pod, by namespace and name.
     pub fn pods(&self) -> Vec<PodSnapshot> {
         self.pod_index.values().filter_map(|&s| self.pod_rt(s)).map(|p| p.snapshot()).collect()
+    }
+
+    /// The log of a container's current run (`kubectl logs POD -c C`), or
+    /// None when there is no such Pod or container.
+    pub fn logs(&self, namespace: &str, pod: &str, container: &str) -> Option<Vec<String>> {
+        let slot = *self.pod_index.get(&(namespace.to_string(), pod.to_string()))?;
+        let p = self.pod_rt(slot)?;
+        let c = p.container_index(container)?;
+        Some(p.cs[c].files.log.clone())
     }
 
     /// Snapshots of every Service.
@@ -595,6 +624,18 @@ impl Sim {
         }
         self.services.insert(key, rt);
         ApplyResult::Created { kind: "Service", name }
+    }
+
+    /// Creates or updates a ConfigMap. Containers read it when they are
+    /// created (env) or when their volumes are set up, as the kubelet does.
+    fn put_config_map(&mut self, cm: ConfigMap) -> ApplyResult {
+        let key = (cm.metadata.namespace.clone(), cm.metadata.name.clone());
+        upsert(&mut self.config_maps, key, cm, "ConfigMap")
+    }
+
+    fn put_secret(&mut self, secret: Secret) -> ApplyResult {
+        let key = (secret.metadata.namespace.clone(), secret.metadata.name.clone());
+        upsert(&mut self.secrets, key, secret, "Secret")
     }
 
     /// A ClusterIP from 10.96.0.0/12, at random but never 10.96.0.1 (the
@@ -967,6 +1008,28 @@ impl Sim {
         assert_eq!(ips.len(), n, "live Pod IPs must be unique");
         for p in self.pods.iter().flatten() {
             p.check_invariants();
+        }
+    }
+}
+
+/// `kubectl apply` of a plain data object: created, configured or unchanged.
+fn upsert<T: PartialEq>(
+    map: &mut BTreeMap<(String, String), Arc<T>>,
+    key: (String, String),
+    object: T,
+    kind: &'static str,
+) -> ApplyResult {
+    let name = key.1.clone();
+    match map.get(&key) {
+        Some(old) if **old == object => ApplyResult::Unchanged { kind, name },
+        old => {
+            let existed = old.is_some();
+            map.insert(key, Arc::new(object));
+            if existed {
+                ApplyResult::Configured { kind, name }
+            } else {
+                ApplyResult::Created { kind, name }
+            }
         }
     }
 }

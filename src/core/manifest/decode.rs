@@ -1075,12 +1075,46 @@ fn decode_env_source(cx: &mut Ctx, node: &Node, path: &str) -> Option<EnvVarSour
                 }
                 if field_path.is_empty() {
                     cx.error_at(val.pos, &child(&p, "fieldPath"), "Required value");
+                } else if !env_field_path_supported(&field_path) {
+                    // `validEnvDownwardAPIFieldPathExpressions`, validation.go.
+                    cx.error_at(
+                        val.pos,
+                        &child(&p, "fieldPath"),
+                        format!(
+                            "Unsupported value: \"{field_path}\": supported values: {}",
+                            ENV_FIELD_PATHS.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", ")
+                        ),
+                    );
                 }
                 EnvVarSource::Field { field_path }
             }
             "resourceFieldRef" => {
-                cx.not_simulated(k, &p);
-                EnvVarSource::ResourceField { resource: String::new() }
+                let mut resource = String::new();
+                for (k2, v2) in cx.entries(val, &p).unwrap_or(&[]) {
+                    let n2 = key_text(k2);
+                    let p2 = child(&p, n2);
+                    match n2 {
+                        "resource" => resource = cx.string(v2, &p2).unwrap_or_default(),
+                        "containerName" => {
+                            cx.string(v2, &p2);
+                        }
+                        "divisor" => cx.not_simulated(k2, &p2),
+                        _ => cx.unknown(k2, &p2),
+                    }
+                }
+                if resource.is_empty() {
+                    cx.error_at(val.pos, &child(&p, "resource"), "Required value");
+                } else if !ENV_RESOURCES.contains(&resource.as_str()) {
+                    cx.error_at(
+                        val.pos,
+                        &child(&p, "resource"),
+                        format!(
+                            "Unsupported value: \"{resource}\": supported values: {}",
+                            ENV_RESOURCES.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", ")
+                        ),
+                    );
+                }
+                EnvVarSource::ResourceField { resource }
             }
             _ => {
                 cx.unknown(k, &p);
@@ -1098,6 +1132,35 @@ fn decode_env_source(cx: &mut Ctx, node: &Node, path: &str) -> Option<EnvVarSour
     found
 }
 
+/// Field paths an env var's `fieldRef` may name, besides
+/// `metadata.labels['KEY']` and `metadata.annotations['KEY']`
+/// (`validEnvDownwardAPIFieldPathExpressions`, sorted as the API server lists them).
+const ENV_FIELD_PATHS: &[&str] = &[
+    "metadata.name",
+    "metadata.namespace",
+    "metadata.uid",
+    "spec.nodeName",
+    "spec.serviceAccountName",
+    "status.hostIP",
+    "status.hostIPs",
+    "status.podIP",
+    "status.podIPs",
+];
+
+/// Resources a `resourceFieldRef` may name (`validContainerResourceFieldPathExpressions`).
+const ENV_RESOURCES: &[&str] =
+    &["limits.cpu", "limits.ephemeral-storage", "limits.memory", "requests.cpu", "requests.ephemeral-storage", "requests.memory"];
+
+fn env_field_path_supported(path: &str) -> bool {
+    let subscripted = |prefix: &str| {
+        path.strip_prefix(prefix)
+            .and_then(|r| r.strip_prefix("['"))
+            .and_then(|r| r.strip_suffix("']"))
+            .is_some_and(|k| !k.is_empty())
+    };
+    ENV_FIELD_PATHS.contains(&path) || subscripted("metadata.labels") || subscripted("metadata.annotations")
+}
+
 /// A map of string to string (`data`, `stringData`); with `base64`, values
 /// are decoded as the API server decodes a Secret's `data`.
 fn decode_string_map(cx: &mut Ctx, node: &Node, path: &str, out: &mut BTreeMap<String, String>, base64: bool) {
@@ -1107,10 +1170,16 @@ fn decode_string_map(cx: &mut Ctx, node: &Node, path: &str, out: &mut BTreeMap<S
         let Some(text) = cx.string(val, &p) else { continue };
         if base64 {
             match decode_base64(&text) {
-                Some(v) => {
+                Ok(v) => {
                     out.insert(name, v);
                 }
-                None => cx.error_at(val.pos, &p, "illegal base64 data: the value is not valid base64 (use stringData for plain text)"),
+                // kubectl: `Secret in version "v1" cannot be handled as a
+                // Secret: illegal base64 data at input byte N`.
+                Err(i) => cx.error_at(
+                    val.pos,
+                    &p,
+                    format!("illegal base64 data at input byte {i} (Secret data is base64; use stringData for plain text)"),
+                ),
             }
         } else {
             out.insert(name, text);
@@ -1118,31 +1187,60 @@ fn decode_string_map(cx: &mut Ctx, node: &Node, path: &str, out: &mut BTreeMap<S
     }
 }
 
-/// Standard base64 (with or without padding) to text; None if malformed.
-fn decode_base64(text: &str) -> Option<String> {
-    let mut bits: u32 = 0;
-    let mut n = 0;
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    for ch in text.trim().bytes() {
-        let v = match ch {
-            b'A'..=b'Z' => ch - b'A',
-            b'a'..=b'z' => ch - b'a' + 26,
-            b'0'..=b'9' => ch - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            b'=' => break,
-            b'\n' | b'\r' => continue,
-            _ => return None,
-        };
-        bits = (bits << 6) | v as u32;
-        n += 6;
-        if n >= 8 {
-            n -= 8;
-            out.push((bits >> n) as u8);
-            bits &= (1 << n) - 1;
+/// Standard padded base64 (Go's `base64.StdEncoding`, which decodes a
+/// Secret's `data` in the API server; `\r` and `\n` are skipped) to text.
+/// `Err(i)`: the input byte where the data goes wrong, as Go's
+/// `CorruptInputError` reports it.
+fn decode_base64(text: &str) -> Result<String, usize> {
+    let sextet = |ch: u8| match ch {
+        b'A'..=b'Z' => Some(ch - b'A'),
+        b'a'..=b'z' => Some(ch - b'a' + 26),
+        b'0'..=b'9' => Some(ch - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let chars: Vec<(usize, u8)> = text.bytes().enumerate().filter(|(_, b)| *b != b'\n' && *b != b'\r').collect();
+    let mut out = Vec::with_capacity(chars.len() * 3 / 4);
+    for (q, quantum) in chars.chunks(4).enumerate() {
+        let last = (q + 1) * 4 >= chars.len();
+        if quantum.len() < 4 {
+            let bad = quantum.iter().find(|(_, b)| *b != b'=' && sextet(*b).is_none());
+            return Err(bad.map(|(i, _)| *i).unwrap_or(text.len()));
         }
+        // `=` may only end the last quantum: `xx==` or `xxx=`.
+        let pads = quantum.iter().rev().take_while(|(_, b)| *b == b'=').count();
+        if pads > 2 || (pads > 0 && !last) {
+            let (i, _) = quantum[4 - pads];
+            return Err(i);
+        }
+        let mut bits: u32 = 0;
+        for &(i, b) in &quantum[..4 - pads] {
+            bits = (bits << 6) | sextet(b).ok_or(i)? as u32;
+        }
+        bits <<= 6 * pads as u32;
+        let bytes = [(bits >> 16) as u8, (bits >> 8) as u8, bits as u8];
+        out.extend_from_slice(&bytes[..3 - pads]);
     }
-    Some(String::from_utf8_lossy(&out).into_owned())
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+#[cfg(test)]
+mod base64_tests {
+    use super::decode_base64;
+
+    #[test]
+    fn strict_padded_base64_like_go() {
+        assert_eq!(decode_base64("czNjcjN0").as_deref(), Ok("s3cr3t"));
+        assert_eq!(decode_base64("YWRtaW4=").as_deref(), Ok("admin"));
+        assert_eq!(decode_base64("YQ==").as_deref(), Ok("a"));
+        assert_eq!(decode_base64("YW\nJj").as_deref(), Ok("abc"));
+        assert_eq!(decode_base64("").as_deref(), Ok(""));
+        assert_eq!(decode_base64("YWRtaW4"), Err(7));
+        assert_eq!(decode_base64("s3cr3t!!"), Err(6));
+        assert_eq!(decode_base64("YQ==YQ=="), Err(2));
+        assert_eq!(decode_base64("Y==="), Err(1));
+    }
 }
 
 fn decode_resource_list(cx: &mut Ctx, node: &Node, path: &str) -> ResourceList {

@@ -608,3 +608,70 @@ fn merge_keys_work_in_manifests() {
     assert_eq!(names, ["a", "b"]);
     assert_eq!(pod(&p, 0).spec.containers[1].image, "nginx:1.25");
 }
+
+#[test]
+fn configmaps_and_secrets_decode() {
+    let p = assert_diags(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\ndata:\n  a: one\n  b.txt: |\n    two\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  password: czNjcjN0\nstringData:\n  user: admin\n",
+        &[],
+    );
+    match &p.objects[0] {
+        Object::ConfigMap(cm) => {
+            assert_eq!(cm.data.get("a").map(String::as_str), Some("one"));
+            assert_eq!(cm.data.get("b.txt").map(String::as_str), Some("two\n"));
+        }
+        other => panic!("not a ConfigMap: {other:?}"),
+    }
+    match &p.objects[1] {
+        Object::Secret(s) => {
+            assert_eq!(s.type_, "Opaque");
+            assert_eq!(s.data.get("password").map(String::as_str), Some("s3cr3t"));
+            assert_eq!(s.data.get("user").map(String::as_str), Some("admin"));
+        }
+        other => panic!("not a Secret: {other:?}"),
+    }
+}
+
+#[test]
+fn secret_data_must_be_base64() {
+    let p = parse_manifests("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  password: s3cr3t!\n");
+    let d = rendered(&p);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0].contains("illegal base64 data at input byte 6"), "{d:?}");
+}
+
+#[test]
+fn env_value_from_decodes_and_validates() {
+    let p = parse_manifests(&pod_with_container(
+        "    env:\n    - name: A\n      valueFrom: {configMapKeyRef: {name: cfg, key: a, optional: true}}\n    - name: B\n      valueFrom: {secretKeyRef: {name: s, key: b}}\n    - name: C\n      valueFrom: {fieldRef: {fieldPath: \"metadata.labels['app']\"}}\n    - name: D\n      valueFrom: {resourceFieldRef: {resource: limits.memory}}\n",
+    ));
+    assert_eq!(rendered(&p), Vec::<String>::new());
+    let env = &pod(&p, 0).spec.containers[0].env;
+    assert_eq!(
+        env[0].value_from,
+        Some(EnvVarSource::ConfigMapKey { name: "cfg".into(), key: "a".into(), optional: true })
+    );
+    assert_eq!(env[1].value_from, Some(EnvVarSource::SecretKey { name: "s".into(), key: "b".into(), optional: false }));
+    assert_eq!(env[2].value_from, Some(EnvVarSource::Field { field_path: "metadata.labels['app']".into() }));
+    assert_eq!(env[3].value_from, Some(EnvVarSource::ResourceField { resource: "limits.memory".into() }));
+
+    let p = parse_manifests(&pod_with_container(
+        "    env:\n    - name: A\n      valueFrom: {fieldRef: {fieldPath: spec.hostname}}\n",
+    ));
+    let d = rendered(&p);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0].contains("fieldRef.fieldPath: Unsupported value: \"spec.hostname\": supported values: \"metadata.name\""), "{d:?}");
+}
+
+#[test]
+fn optional_configmap_volume_decodes() {
+    let p = parse_manifests(&format!(
+        "{}  volumes:\n  - name: v\n    configMap: {{name: cfg, optional: true}}\n",
+        pod_with_container("")
+    ));
+    assert_eq!(rendered(&p), Vec::<String>::new());
+    assert_eq!(
+        pod(&p, 0).spec.volumes[0].source,
+        VolumeSource::ConfigMap { name: "cfg".into(), optional: true }
+    );
+}
