@@ -40,7 +40,13 @@ or `example:NAME` for a bundled example (see `podplay examples`).
                      actions: delete pod/NAME [--grace-period=N],
                               kill pod/NAME -c CONTAINER [--exit-code=N],
                               break pod/NAME -c CONTAINER, heal pod/NAME -c CONTAINER,
-                              apply -f FILE
+                              apply -f FILE,
+                              scale deployment/NAME --replicas=N (or replicaset/NAME),
+                              set image deployment/NAME CONTAINER=IMAGE,
+                              rollout restart deployment/NAME,
+                              delete deployment/NAME (or replicaset/NAME)
+                     Pod names a controller generates are the same for the
+                     same seed and input, so a trace shows the names to use
   -o table|json      table (default) prints like `kubectl get pods -w
                      --output-watch-events` with a leading TIME column, then `kubectl events`; json prints JSON
                      Lines of watch events {\"time\",\"type\",\"object\"}
@@ -374,9 +380,35 @@ impl TracePrinter {
                         let _ = writeln!(out, "{v}");
                     }
                 }
+                Output::Deployment { type_, deployment, .. } => {
+                    if self.json {
+                        let v = json::watch_event_json(t, type_.as_str(), json::deployment_json(&deployment));
+                        let _ = writeln!(out, "{v}");
+                    }
+                }
+                Output::ReplicaSet { type_, replica_set, .. } => {
+                    if self.json {
+                        let v = json::watch_event_json(t, type_.as_str(), json::replicaset_json(&replica_set));
+                        let _ = writeln!(out, "{v}");
+                    }
+                }
             }
         }
         any
+    }
+
+    /// A `kubectl get` table of controllers, when there are any.
+    fn controller_table(&self, out: &mut dyn Write, title: &str, header: &[&str], rows: &[Vec<String>]) {
+        if rows.is_empty() {
+            return;
+        }
+        let mut header = header.to_vec();
+        if self.wide {
+            header.extend(kubectl::CONTROLLERS_WIDE_HEADER);
+        }
+        let _ = writeln!(out, "{title} prints them then):");
+        let _ = write!(out, "{}", kubectl::format_table(&header, rows));
+        let _ = writeln!(out);
     }
 
     fn finish(&mut self, sim: &Sim, end: Millis, out: &mut dyn Write) {
@@ -390,7 +422,14 @@ impl TracePrinter {
         }
         let _ = write!(out, "{}", kubectl::format_table(&header, &self.rows));
         let _ = writeln!(out);
-        let _ = writeln!(out, "Events at {} (as `kubectl events` prints them then):", crate::core::time::go_duration(end));
+        let at = crate::core::time::go_duration(end);
+        let deployment_rows: Vec<Vec<String>> =
+            sim.deployments().iter().map(|d| kubectl::deployment_row(d, end, self.wide)).collect();
+        self.controller_table(out, &format!("Deployments at {at} (as `kubectl get deployments`"), &kubectl::DEPLOYMENTS_HEADER, &deployment_rows);
+        let replica_set_rows: Vec<Vec<String>> =
+            sim.replica_sets().iter().map(|r| kubectl::replicaset_row(r, end, self.wide)).collect();
+        self.controller_table(out, &format!("ReplicaSets at {at} (as `kubectl get replicasets`"), &kubectl::REPLICASETS_HEADER, &replica_set_rows);
+        let _ = writeln!(out, "Events at {at} (as `kubectl events` prints them then):");
         let rows = kubectl::events_rows(sim.events(), end);
         let _ = write!(out, "{}", kubectl::format_table(&kubectl::EVENTS_HEADER, &rows));
     }

@@ -21,7 +21,8 @@ use crate::core::api::{
 };
 use crate::core::json::{format_cpu, format_memory};
 use crate::core::status::{
-    ConditionType, ContainerState, ContainerStatus, Event, PodPhase, PodSnapshot,
+    ConditionType, ContainerState, ContainerStatus, DeploymentSnapshot, Event, PodPhase,
+    PodSnapshot, ReplicaSetSnapshot,
 };
 use crate::core::time::{human_duration, rfc1123z, Millis};
 
@@ -48,6 +49,61 @@ pub fn since(t: Millis, now: Millis) -> String {
 /// The AGE column: time since `metadata.creationTimestamp`.
 pub fn pod_age(p: &PodSnapshot, now: Millis) -> String {
     since(p.server.creation_ms, now)
+}
+
+// ---------------------------------------------------------------------------
+// printDeployment, printReplicaSet
+// ---------------------------------------------------------------------------
+
+/// The `kubectl get deployments` header.
+pub const DEPLOYMENTS_HEADER: [&str; 5] = ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"];
+/// The extra `-o wide` columns of Deployments and ReplicaSets.
+pub const CONTROLLERS_WIDE_HEADER: [&str; 3] = ["CONTAINERS", "IMAGES", "SELECTOR"];
+
+/// `layoutContainerCells`: container names and images, comma-separated.
+fn container_cells(spec: &crate::core::api::PodSpec) -> [String; 2] {
+    let names: Vec<&str> = spec.containers.iter().map(|c| c.name.as_str()).collect();
+    let images: Vec<&str> = spec.containers.iter().map(|c| c.image.as_str()).collect();
+    [names.join(","), images.join(",")]
+}
+
+/// One `kubectl get deployments` row (`printDeployment`): READY is
+/// readyReplicas/spec.replicas, UP-TO-DATE updatedReplicas, AVAILABLE
+/// availableReplicas.
+pub fn deployment_row(d: &DeploymentSnapshot, now: Millis, wide: bool) -> Vec<String> {
+    let dep = &d.deployment;
+    let mut row = vec![
+        dep.metadata.name.clone(),
+        format!("{}/{}", d.status.ready_replicas, dep.spec.replicas),
+        d.status.updated_replicas.to_string(),
+        d.status.available_replicas.to_string(),
+        since(d.server.creation_ms, now),
+    ];
+    if wide {
+        row.extend(container_cells(&dep.spec.template.spec));
+        row.push(dep.spec.selector.to_text());
+    }
+    row
+}
+
+/// The `kubectl get replicasets` header.
+pub const REPLICASETS_HEADER: [&str; 5] = ["NAME", "DESIRED", "CURRENT", "READY", "AGE"];
+
+/// One `kubectl get replicasets` row (`printReplicaSet`).
+pub fn replicaset_row(r: &ReplicaSetSnapshot, now: Millis, wide: bool) -> Vec<String> {
+    let rs = &r.replica_set;
+    let mut row = vec![
+        rs.metadata.name.clone(),
+        rs.spec.replicas.to_string(),
+        r.status.replicas.to_string(),
+        r.status.ready_replicas.to_string(),
+        since(r.server.creation_ms, now),
+    ];
+    if wide {
+        row.extend(container_cells(&rs.spec.template.spec));
+        row.push(rs.spec.selector.to_text());
+    }
+    row
 }
 
 // ---------------------------------------------------------------------------

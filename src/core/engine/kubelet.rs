@@ -835,6 +835,8 @@ impl Sim {
                     self.kill_deadline(slot, c as usize);
                 }
             }
+            // Controller timers never reach a Pod (see `Sim::fire`).
+            What::Controllers => return,
             What::ProbeTick { c, probe } => {
                 // Probe ticks refresh the status themselves when a result changes.
                 self.probe_tick(slot, c as usize, probe as usize);

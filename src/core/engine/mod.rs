@@ -22,11 +22,13 @@
 //! random choice (names, UIDs, IPs) comes from streams derived from the seed.
 
 pub mod action;
+mod controllers;
 mod env;
 pub mod images;
 mod kubelet;
 
 use crate::core::api::{ConfigMap, Object, Pod, Secret, Service};
+pub use controllers::{surge_and_unavailable, template_hash, CONTROLLER_HOP_MS};
 use crate::core::rng::Rng;
 use crate::core::status::*;
 use crate::core::time::Millis;
@@ -121,6 +123,8 @@ pub enum Output {
     Service { time_ms: Millis, type_: WatchType, service: ServiceSnapshot },
     EndpointSlice { time_ms: Millis, type_: WatchType, slice: EndpointSliceSnapshot },
     Event { time_ms: Millis, type_: WatchType, event: Event },
+    Deployment { time_ms: Millis, type_: WatchType, deployment: DeploymentSnapshot },
+    ReplicaSet { time_ms: Millis, type_: WatchType, replica_set: ReplicaSetSnapshot },
 }
 
 impl Output {
@@ -129,7 +133,9 @@ impl Output {
             Output::Pod { time_ms, .. }
             | Output::Service { time_ms, .. }
             | Output::EndpointSlice { time_ms, .. }
-            | Output::Event { time_ms, .. } => *time_ms,
+            | Output::Event { time_ms, .. }
+            | Output::Deployment { time_ms, .. }
+            | Output::ReplicaSet { time_ms, .. } => *time_ms,
         }
     }
 }
@@ -181,6 +187,9 @@ impl PartialOrd for Timer {
     }
 }
 
+/// The `slot` of controller timers.
+pub(crate) const CONTROLLER_SLOT: u32 = u32::MAX;
+
 /// What a timer does. `c` is a container index (init containers first), and
 /// `epoch` the container's epoch when it was set: stale timers are ignored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -206,6 +215,8 @@ pub(crate) enum What {
     KillDeadline { c: u16, epoch: u32 },
     /// 0 = startup, 1 = liveness, 2 = readiness.
     ProbeTick { c: u16, probe: u8 },
+    /// Controller work is due (`slot` is `CONTROLLER_SLOT`).
+    Controllers,
 }
 
 /// A Service as the engine keeps it.
@@ -253,6 +264,10 @@ pub struct Sim {
     /// and configMap/secret volumes read.
     pub(crate) config_maps: BTreeMap<(String, String), Arc<ConfigMap>>,
     pub(crate) secrets: BTreeMap<(String, String), Arc<Secret>>,
+    pub(crate) deployments: BTreeMap<(String, String), controllers::DeploymentRt>,
+    pub(crate) replica_sets: BTreeMap<(String, String), controllers::ReplicaSetRt>,
+    /// Controller work and when it is due.
+    pub(crate) work: BTreeMap<controllers::Work, Millis>,
     pub(crate) nodes: Vec<NodeRt>,
     pub(crate) rng_names: Rng,
     pub(crate) rng_ids: Rng,
@@ -287,6 +302,9 @@ impl Sim {
             services: BTreeMap::new(),
             config_maps: BTreeMap::new(),
             secrets: BTreeMap::new(),
+            deployments: BTreeMap::new(),
+            replica_sets: BTreeMap::new(),
+            work: BTreeMap::new(),
             nodes: config
                 .nodes
                 .into_iter()
@@ -332,23 +350,33 @@ impl Sim {
     pub fn advance_to(&mut self, t: Millis) {
         let t = t.max(self.now);
         let mut budget = MAX_STEPS_PER_ADVANCE;
-        while let Some(Reverse(timer)) = self.timers.peek().copied() {
-            if timer.at > t || budget == 0 {
+        loop {
+            while let Some(Reverse(timer)) = self.timers.peek().copied() {
+                if timer.at > t || budget == 0 {
+                    break;
+                }
+                if timer.at != self.now && !self.dirty.is_empty() {
+                    // Publish what changed at the current instant first: the
+                    // controllers may queue work due before this timer.
+                    self.flush();
+                    continue;
+                }
+                self.timers.pop();
+                budget -= 1;
+                debug_assert!(timer.at >= self.now, "time went backwards");
+                self.now = timer.at;
+                self.steps += 1;
+                self.fire(timer);
+            }
+            if budget == 0 {
                 break;
             }
-            self.timers.pop();
-            budget -= 1;
-            debug_assert!(timer.at >= self.now, "time went backwards");
-            if timer.at != self.now {
-                self.flush();
-                self.now = timer.at;
-            }
-            self.steps += 1;
-            self.fire(timer);
-        }
-        if budget > 0 {
             self.flush();
-            self.now = t;
+            // Flushing can queue controller work that is already due.
+            if self.timers.peek().is_none_or(|Reverse(timer)| timer.at > t) {
+                self.now = t;
+                break;
+            }
         }
         #[cfg(debug_assertions)]
         self.check_invariants();
@@ -369,7 +397,8 @@ impl Sim {
         objects.sort_by_key(|o| match o {
             Object::ConfigMap(_) | Object::Secret(_) => 0,
             Object::Service(_) => 1,
-            Object::Pod(_) => 2,
+            Object::Deployment(_) | Object::ReplicaSet(_) => 2,
+            Object::Pod(_) => 3,
         });
         for obj in objects {
             results.push(match obj {
@@ -377,6 +406,8 @@ impl Sim {
                 Object::Service(s) => self.create_service(s),
                 Object::ConfigMap(c) => self.put_config_map(c),
                 Object::Secret(s) => self.put_secret(s),
+                Object::Deployment(d) => self.create_deployment(d),
+                Object::ReplicaSet(r) => self.create_replica_set(r),
             });
         }
         self.update_endpoints();
@@ -415,6 +446,16 @@ impl Sim {
             Action::Heal { namespace, pod, container } => {
                 self.with_container(namespace, pod, container, |sim, slot, c| sim.set_broken(slot, c, false))
             }
+            Action::Scale { namespace, kind, name, replicas } => match kind {
+                action::ControllerKind::Deployment => self.scale_deployment(namespace, name, *replicas),
+                action::ControllerKind::ReplicaSet => self.scale_replica_set(namespace, name, *replicas),
+            },
+            Action::SetImage { namespace, name, container, image } => self.set_image(namespace, name, container, image),
+            Action::RolloutRestart { namespace, name } => self.rollout_restart(namespace, name),
+            Action::Delete { namespace, kind, name } => match kind {
+                action::ControllerKind::Deployment => self.delete_deployment(namespace, name),
+                action::ControllerKind::ReplicaSet => self.delete_replica_set(namespace, name),
+            },
         };
         self.update_endpoints();
         self.flush();
@@ -493,6 +534,12 @@ impl Sim {
 
     // ---- timers ----------------------------------------------------------
 
+    /// A timer for the controllers (not tied to a Pod).
+    pub(crate) fn schedule_controllers(&mut self, at: Millis) {
+        self.seq += 1;
+        self.timers.push(Reverse(Timer { at: at.max(self.now), seq: self.seq, slot: CONTROLLER_SLOT, incarnation: 0, what: What::Controllers }));
+    }
+
     pub(crate) fn schedule(&mut self, at: Millis, slot: u32, what: What) {
         let incarnation = match self.pod_rt(slot) {
             Some(p) => p.incarnation,
@@ -503,6 +550,13 @@ impl Sim {
     }
 
     fn fire(&mut self, timer: Timer) {
+        if timer.slot == CONTROLLER_SLOT {
+            self.run_controllers();
+            if self.endpoints_dirty {
+                self.update_endpoints();
+            }
+            return;
+        }
         match self.pod_rt(timer.slot) {
             Some(p) if p.incarnation == timer.incarnation => {}
             _ => return,
@@ -576,7 +630,9 @@ impl Sim {
         self.pod_index.insert(key, slot);
         let snap = self.pod_rt(slot).map(|p| p.snapshot());
         if let Some(pod) = snap {
+            let spec = pod.pod.clone();
             self.outputs.push_back(Output::Pod { time_ms: self.now, type_: WatchType::Added, pod });
+            self.pod_changed(&spec, false);
         }
         self.unscheduled.push(slot);
         self.schedule_pending();
@@ -724,7 +780,9 @@ impl Sim {
             let Some(p) = self.pod_rt_mut(slot) else { continue };
             p.server.resource_version = rv;
             let pod = p.snapshot();
+            let spec = pod.pod.clone();
             self.outputs.push_back(Output::Pod { time_ms: self.now, type_: WatchType::Modified, pod });
+            self.pod_changed(&spec, false);
         }
     }
 
@@ -756,7 +814,9 @@ impl Sim {
         self.free_slots.push(slot);
         let mut snap = p.snapshot();
         snap.server.resource_version = self.next_resource_version();
+        let spec = snap.pod.clone();
         self.outputs.push_back(Output::Pod { time_ms: self.now, type_: WatchType::Deleted, pod: snap });
+        self.pod_changed(&spec, true);
         self.update_endpoints();
         // Freed capacity may let a pending Pod schedule.
         self.schedule_pending();
@@ -784,6 +844,19 @@ impl Sim {
             field_path,
         };
         let host = if source == "kubelet" { p.node_name() } else { None };
+        self.record_object(involved, host, type_, reason, message, source);
+    }
+
+    /// Records an event about any object, folding repeats.
+    pub(crate) fn record_object(
+        &mut self,
+        involved: ObjectRef,
+        host: Option<String>,
+        type_: EventType,
+        reason: &str,
+        message: String,
+        source: &'static str,
+    ) {
         let key = (involved.uid.clone(), involved.field_path.clone(), reason.to_string(), message.clone());
         if let Some(&i) = self.event_index.get(&key) {
             let e = &mut self.events[i];
@@ -1006,6 +1079,7 @@ impl Sim {
         ips.sort();
         ips.dedup();
         assert_eq!(ips.len(), n, "live Pod IPs must be unique");
+        self.check_controller_invariants();
         for p in self.pods.iter().flatten() {
             p.check_invariants();
         }

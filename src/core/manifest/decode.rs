@@ -10,6 +10,8 @@
 //!
 //! New kinds slot in through [`KindDecoder`] and [`lookup_kind`].
 
+mod apps;
+
 use std::collections::BTreeMap;
 
 use super::validate::{self as v, Ctx};
@@ -76,6 +78,8 @@ enum KindDecoder {
     Service,
     ConfigMap,
     Secret,
+    Deployment,
+    ReplicaSet,
 }
 
 /// Kinds that exist in Kubernetes but that podplay does not simulate yet.
@@ -86,7 +90,6 @@ const KNOWN_UNSIMULATED_KINDS: &[&str] = &[
     "CronJob",
     "CustomResourceDefinition",
     "DaemonSet",
-    "Deployment",
     "Endpoints",
     "EndpointSlice",
     "Event",
@@ -103,7 +106,6 @@ const KNOWN_UNSIMULATED_KINDS: &[&str] = &[
     "PodDisruptionBudget",
     "PodTemplate",
     "PriorityClass",
-    "ReplicaSet",
     "ReplicationController",
     "ResourceQuota",
     "Role",
@@ -120,6 +122,11 @@ fn lookup_kind(api_version: &str, kind: &str) -> Result<KindDecoder, String> {
         ("v1", "Service") => Ok(KindDecoder::Service),
         ("v1", "ConfigMap") => Ok(KindDecoder::ConfigMap),
         ("v1", "Secret") => Ok(KindDecoder::Secret),
+        ("apps/v1", "Deployment") => Ok(KindDecoder::Deployment),
+        ("apps/v1", "ReplicaSet") => Ok(KindDecoder::ReplicaSet),
+        (_, "Deployment" | "ReplicaSet") => Err(format!(
+            "no matches for kind \"{kind}\" in version \"{api_version}\" (use \"apiVersion: apps/v1\")"
+        )),
         (_, "Pod" | "Service" | "ConfigMap" | "Secret") => Err(format!(
             "no matches for kind \"{kind}\" in version \"{api_version}\" (use \"apiVersion: v1\")"
         )),
@@ -668,6 +675,14 @@ fn decode_object(node: &Node) -> Outcome {
             metadata,
             spec: decode_service_spec(&mut cx, spec_node),
         }),
+        KindDecoder::Deployment => Object::Deployment(Deployment {
+            metadata,
+            spec: apps::decode_deployment_spec(&mut cx, spec_node),
+        }),
+        KindDecoder::ReplicaSet => Object::ReplicaSet(ReplicaSet {
+            metadata,
+            spec: apps::decode_replica_set_spec(&mut cx, spec_node),
+        }),
         KindDecoder::ConfigMap => {
             let mut data = BTreeMap::new();
             for (_, val) in &data_nodes {
@@ -696,7 +711,7 @@ fn decode_object(node: &Node) -> Outcome {
     cx.finish(Some(object))
 }
 
-fn decode_meta(cx: &mut Ctx, node: &Node) -> (ObjectMeta, Option<String>) {
+pub(super) fn decode_meta(cx: &mut Ctx, node: &Node) -> (ObjectMeta, Option<String>) {
     let mut meta = ObjectMeta {
         namespace: "default".into(),
         ..ObjectMeta::default()
@@ -737,8 +752,10 @@ fn decode_restart_policy(cx: &mut Ctx, node: &Node, path: &str) -> Option<Restar
     }
 }
 
-fn decode_pod_spec(cx: &mut Ctx, node: &Node) -> PodSpec {
-    let mut spec = PodSpec {
+/// A Pod spec with nothing set but the API server's defaults (the service
+/// account is filled in after decoding).
+pub(super) fn default_pod_spec() -> PodSpec {
+    PodSpec {
         init_containers: Vec::new(),
         containers: Vec::new(),
         restart_policy: RestartPolicy::Always,
@@ -752,7 +769,11 @@ fn decode_pod_spec(cx: &mut Ctx, node: &Node) -> PodSpec {
         scheduler_name: "default-scheduler".into(),
         dns_policy: "ClusterFirst".into(),
         service_account_name: String::new(),
-    };
+    }
+}
+
+pub(super) fn decode_pod_spec(cx: &mut Ctx, node: &Node) -> PodSpec {
+    let mut spec = default_pod_spec();
     let mut deprecated_sa = None;
     for (k, val) in cx.entries(node, "spec").unwrap_or(&[]) {
         let name = key_text(k);
@@ -854,7 +875,7 @@ fn decode_pod_spec(cx: &mut Ctx, node: &Node) -> PodSpec {
 /// `SetDefaults_Container`: `Always` when the tag is `latest`, or when there
 /// is neither tag nor digest (the tag then defaults to `latest`); else
 /// `IfNotPresent`.
-pub(super) fn default_pull_policy(image: &str) -> PullPolicy {
+pub fn default_pull_policy(image: &str) -> PullPolicy {
     let (name, has_digest) = match image.split_once('@') {
         Some((n, _)) => (n, true),
         None => (image, false),
@@ -1758,6 +1779,25 @@ fn decode_service_port(cx: &mut Ctx, node: &Node, path: &str) -> Option<ServiceP
 }
 
 impl Ctx {
+    /// Takes in the diagnostics and positions of a nested decode (a Pod
+    /// template), its paths put under `prefix`.
+    pub(super) fn absorb(&mut self, sub: Ctx, prefix: &str) {
+        let under = |path: &str| if path.is_empty() { prefix.to_string() } else { format!("{prefix}.{path}") };
+        self.type_errors += sub.type_errors;
+        for mut d in sub.diags {
+            let old = d.path.clone();
+            d.path = under(&old);
+            if !old.is_empty() {
+                // `unknown field "spec.x"` names the path in its message too.
+                d.message = d.message.replace(&format!("\"{old}\""), &format!("\"{}\"", d.path));
+            }
+            self.diags.push(d);
+        }
+        for (path, entry) in sub.src.entries {
+            self.src.entries.insert(under(&path), entry);
+        }
+    }
+
     /// Packs up this object's diagnostics.
     pub(super) fn finish(self, object: Option<Object>) -> Outcome {
         let failed = self.diags.iter().any(|d| d.severity == Severity::Error);

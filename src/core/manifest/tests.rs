@@ -382,13 +382,13 @@ fn service_errors() {
 #[test]
 fn lists_kinds_and_missing_type_information() {
     let p = parse_manifests(&format!(
-        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {{name: a}}\n  spec: {{ports: [{{port: 80}}]}}\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {{name: d}}\n---\nmetadata: {{name: x}}\n---\napiVersion: apps/v1\nkind: Pod\n---\n{}",
+        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {{name: a}}\n  spec: {{ports: [{{port: 80}}]}}\n- apiVersion: apps/v1\n  kind: StatefulSet\n  metadata: {{name: d}}\n---\nmetadata: {{name: x}}\n---\napiVersion: apps/v1\nkind: Pod\n---\n{}",
         LIVENESS_EXEC
     ));
     assert_eq!(
         rendered(&p),
         [
-            "line 9, column 9: kind: podplay does not simulate kind Deployment yet",
+            "line 9, column 9: kind: podplay does not simulate kind StatefulSet yet",
             "line 12, column 1: kind: Required value: kind not set (e.g. \"kind: Pod\")",
             "line 12, column 1: apiVersion: Required value: apiVersion not set (e.g. \"apiVersion: v1\")",
             "line 15, column 7: kind: no matches for kind \"Pod\" in version \"apps/v1\" (use \"apiVersion: v1\")",
@@ -673,5 +673,46 @@ fn optional_configmap_volume_decodes() {
     assert_eq!(
         pod(&p, 0).spec.volumes[0].source,
         VolumeSource::ConfigMap { name: "cfg".into(), optional: true }
+    );
+}
+
+#[test]
+fn deployments_decode_with_apps_defaults() {
+    let p = assert_diags(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: nginx:1.27}]\n",
+        &[],
+    );
+    let Object::Deployment(d) = &p.objects[0] else { panic!("not a Deployment") };
+    assert_eq!(d.spec.replicas, 1);
+    assert_eq!(d.spec.revision_history_limit, 10);
+    assert_eq!(d.spec.progress_deadline_seconds, 600);
+    assert_eq!(
+        d.spec.strategy,
+        DeploymentStrategy::RollingUpdate { max_surge: IntOrPercent::Percent(25), max_unavailable: IntOrPercent::Percent(25) }
+    );
+    assert_eq!(d.spec.template.spec.containers[0].image, "nginx:1.27");
+}
+
+#[test]
+fn deployment_errors_read_like_the_api_server() {
+    assert_diags(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: api}}\n    spec:\n      containers: [{name: web, image: nginx:1.27}]\n",
+        &["line 7, column 24: spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"api\"}: `selector` does not match template `labels`"],
+    );
+    assert_diags(
+        "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: web}\nspec:\n  replicas: -1\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      restartPolicy: Never\n      containers: [{name: web, image: nginx:1.27, imagePullPolcy: Always}]\n",
+        &[
+            "line 5, column 13: spec.replicas: Invalid value: -1: must be greater than or equal to 0",
+            "line 10, column 22: spec.template.spec.restartPolicy: Unsupported value: \"Never\": supported values: \"Always\"",
+            "warning: line 11, column 51: unknown field \"spec.template.spec.containers[0].imagePullPolcy\"",
+        ],
+    );
+    assert_diags(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  strategy:\n    rollingUpdate: {maxSurge: 0, maxUnavailable: 0}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: nginx:1.27}]\n",
+        &["line 7, column 50: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}: may not be 0 when `maxSurge` is 0"],
+    );
+    assert_diags(
+        "apiVersion: v1\nkind: Deployment\nmetadata: {name: web}\n",
+        &["line 2, column 7: kind: no matches for kind \"Deployment\" in version \"v1\" (use \"apiVersion: apps/v1\")"],
     );
 }

@@ -426,7 +426,7 @@ fn generated_suffix(prefix: &str, pos: Pos) -> String {
         .collect()
 }
 
-fn validate_labels(cx: &mut Ctx, labels: &std::collections::BTreeMap<String, String>, path: &str) {
+pub(super) fn validate_labels(cx: &mut Ctx, labels: &std::collections::BTreeMap<String, String>, path: &str) {
     for (k, val) in labels {
         let kpos = cx.src.pos(&key(path, k));
         for m in qualified_name(k) {
@@ -488,12 +488,14 @@ pub(super) fn validate_object(cx: &mut Ctx, object: &mut Object, generate_name: 
             validate_meta(cx, &mut svc.metadata, generate_name, kind);
             validate_service_spec(cx, &svc.spec);
         }
+        Object::Deployment(d) => validate_meta(cx, &mut d.metadata, generate_name, kind),
+        Object::ReplicaSet(r) => validate_meta(cx, &mut r.metadata, generate_name, kind),
         Object::ConfigMap(cm) => validate_meta(cx, &mut cm.metadata, generate_name, kind),
         Object::Secret(secret) => validate_meta(cx, &mut secret.metadata, generate_name, kind),
     }
 }
 
-fn validate_pod_spec(cx: &mut Ctx, spec: &PodSpec) {
+pub(super) fn validate_pod_spec(cx: &mut Ctx, spec: &PodSpec) {
     // Volumes: names and uniqueness (ValidateVolumes).
     let mut volume_names = BTreeSet::new();
     for (i, vol) in spec.volumes.iter().enumerate() {

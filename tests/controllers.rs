@@ -1,0 +1,99 @@
+//! The ReplicaSet and Deployment controllers through the engine API.
+
+use podplay::core::engine::{parse_action, Sim, SimConfig};
+use podplay::core::manifest::parse_manifests;
+use podplay::examples;
+
+fn sim_with(yaml: &str) -> Sim {
+    let parsed = parse_manifests(yaml);
+    assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
+    let mut sim = Sim::new(SimConfig::default());
+    sim.apply(parsed.objects);
+    sim
+}
+
+fn act(sim: &mut Sim, text: &str) {
+    sim.act(&parse_action(text).expect("action parses")).expect("action succeeds");
+}
+
+#[test]
+fn a_replaced_pod_has_a_new_name_and_ip_and_the_endpoints_follow() {
+    let mut sim = sim_with(examples::find("deployment").unwrap().yaml);
+    sim.advance_to(20_000);
+    let before = sim.pods();
+    assert_eq!(before.len(), 3);
+    let victim = before[0].clone();
+    let old_ip = victim.status.pod_ip.expect("an IP");
+    let owner = victim.controller().expect("owned by its ReplicaSet");
+    assert_eq!(owner.kind, "ReplicaSet");
+    assert!(victim.pod.metadata.name.starts_with(&format!("{}-", owner.name)));
+    act(&mut sim, &format!("delete pod/{}", victim.pod.metadata.name));
+    sim.advance_to(60_000);
+    let after = sim.pods();
+    assert_eq!(after.len(), 3);
+    assert!(after.iter().all(|p| p.pod.metadata.name != victim.pod.metadata.name));
+    assert!(after.iter().all(|p| p.status.pod_ip != Some(old_ip)), "the old IP is not handed straight back");
+    let slice = sim.endpoint_slices().into_iter().next().expect("the Service's slice");
+    let ready: Vec<_> = slice.endpoints.iter().filter(|e| e.ready).map(|e| e.ip).collect();
+    assert_eq!(ready.len(), 3);
+    assert!(!ready.contains(&old_ip));
+}
+
+#[test]
+fn deployment_status_and_revisions_follow_a_rollout() {
+    let mut sim = sim_with(examples::find("deployment").unwrap().yaml);
+    sim.advance_to(20_000);
+    let d = &sim.deployments()[0];
+    assert_eq!(d.status.available_replicas, 3);
+    assert_eq!(d.deployment.metadata.annotations.get("deployment.kubernetes.io/revision").map(String::as_str), Some("1"));
+    let progressing = d.status.condition("Progressing").expect("Progressing");
+    assert_eq!(progressing.reason, "NewReplicaSetAvailable");
+    act(&mut sim, "set image deployment/nginx-deployment nginx=nginx:1.16.1");
+    sim.advance_to(25_000);
+    let d = &sim.deployments()[0];
+    assert_eq!(d.generation, 2);
+    assert_eq!(d.status.condition("Progressing").unwrap().reason, "ReplicaSetUpdated");
+    sim.advance_to(120_000);
+    let d = &sim.deployments()[0];
+    assert_eq!(d.deployment.metadata.annotations.get("deployment.kubernetes.io/revision").map(String::as_str), Some("2"));
+    assert_eq!((d.status.updated_replicas, d.status.available_replicas), (3, 3));
+    let rss = sim.replica_sets();
+    assert_eq!(rss.len(), 2);
+    let replicas: Vec<i32> = rss.iter().map(|r| r.replica_set.spec.replicas).collect();
+    assert!(replicas.contains(&3) && replicas.contains(&0));
+    for p in sim.pods() {
+        assert_eq!(p.pod.spec.containers[0].image, "nginx:1.16.1");
+    }
+}
+
+#[test]
+fn min_ready_seconds_delays_availability() {
+    let yaml = "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: web}\nspec:\n  replicas: 2\n  minReadySeconds: 10\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: busybox:1.36, command: [sleep, '3600']}]\n";
+    let mut sim = sim_with(yaml);
+    sim.advance_to(5_000);
+    let rs = &sim.replica_sets()[0];
+    assert_eq!((rs.status.ready_replicas, rs.status.available_replicas), (2, 0));
+    sim.advance_to(15_000);
+    let rs = &sim.replica_sets()[0];
+    assert_eq!(rs.status.available_replicas, 2, "available minReadySeconds after Ready");
+}
+
+#[test]
+fn scaling_a_replica_set_owned_by_a_deployment_is_undone() {
+    let mut sim = sim_with(examples::find("deployment").unwrap().yaml);
+    sim.advance_to(10_000);
+    let rs = sim.replica_sets()[0].replica_set.metadata.name.clone();
+    act(&mut sim, &format!("scale replicaset/{rs} --replicas=1"));
+    sim.advance_to(30_000);
+    assert_eq!(sim.replica_sets()[0].replica_set.spec.replicas, 3);
+    assert_eq!(sim.pods().iter().filter(|p| p.server.deletion_ms.is_none()).count(), 3);
+}
+
+#[test]
+fn unknown_controllers_are_errors() {
+    let mut sim = sim_with(examples::find("deployment").unwrap().yaml);
+    let err = sim.act(&parse_action("scale deployment/nope --replicas=2").unwrap()).unwrap_err();
+    assert_eq!(err.0, "deployments.apps \"nope\" not found");
+    let err = sim.act(&parse_action("set image deployment/nginx-deployment web=nginx").unwrap()).unwrap_err();
+    assert_eq!(err.0, "unable to find container named \"web\"");
+}
