@@ -1071,6 +1071,10 @@ pub fn describe_pod(p: &PodSnapshot, events: &[Event], now: Millis) -> String {
             w.write(1, &format!("IP:\t{ip}\n"));
         }
     }
+    // `printController`: the owner with `controller: true`.
+    if let Some(owner) = p.controller() {
+        w.write(0, &format!("Controlled By:\t{}/{}\n", owner.kind, owner.name));
+    }
     if !spec.init_containers.is_empty() {
         describe_containers(
             &mut w,
@@ -1835,6 +1839,32 @@ Events:
         p.server.deletion_grace_period_seconds = Some(30);
         let got = describe_pod(&p, &[], 5_000);
         assert!(got.contains("Status:                    Terminating (lasts 3s)\nTermination Grace Period:  30s\n"), "{got}");
+    }
+
+    #[test]
+    fn describe_names_the_controller_and_env_sources() {
+        use crate::core::api::{EnvVar, EnvVarSource, OwnerReference};
+        let mut c = container("web");
+        c.env = vec![
+            EnvVar {
+                name: "LEVEL".into(),
+                value: None,
+                value_from: Some(EnvVarSource::ConfigMapKey { name: "cfg".into(), key: "level".into(), optional: false }),
+            },
+            EnvVar { name: "POD".into(), value: None, value_from: Some(EnvVarSource::Field { field_path: "metadata.name".into() }) },
+        ];
+        let mut p = snapshot(vec![], vec![c]);
+        std::sync::Arc::make_mut(&mut p.pod).metadata.owner_references = vec![OwnerReference {
+            api_version: "apps/v1",
+            kind: "ReplicaSet",
+            name: "web-7d4b9c8f5".into(),
+            uid: "u".into(),
+            controller: true,
+            block_owner_deletion: true,
+        }];
+        let got = describe_pod(&p, &[], 5_000);
+        assert!(got.contains("IPs:              <none>\nControlled By:    ReplicaSet/web-7d4b9c8f5\n"), "{got}");
+        assert!(got.contains("      LEVEL:     <set to the key 'level' of config map 'cfg'>  Optional: false\n      POD:       web (v1:metadata.name)\n"), "{got}");
     }
 
     #[test]
