@@ -97,3 +97,48 @@ fn unknown_controllers_are_errors() {
     let err = sim.act(&parse_action("set image deployment/nginx-deployment web=nginx").unwrap()).unwrap_err();
     assert_eq!(err.0, "unable to find container named \"web\"");
 }
+
+#[test]
+fn a_stuck_rollout_exceeds_its_progress_deadline() {
+    let yaml = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 2\n  progressDeadlineSeconds: 60\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: nginx:1.27}]\n";
+    let mut sim = sim_with(yaml);
+    sim.advance_to(20_000);
+    act(&mut sim, "set image deployment/web web=ngnix:1.27");
+    sim.advance_to(70_000);
+    let d = &sim.deployments()[0];
+    assert_eq!(d.status.condition("Progressing").unwrap().reason, "ReplicaSetUpdated");
+    sim.advance_to(90_000);
+    let d = &sim.deployments()[0];
+    let c = d.status.condition("Progressing").unwrap();
+    assert_eq!((c.status, c.reason.as_str()), (false, "ProgressDeadlineExceeded"));
+    assert!(c.message.ends_with("has timed out progressing."), "{}", c.message);
+    // Available stays true: the old Pods still serve.
+    assert!(d.status.condition("Available").unwrap().status);
+}
+
+#[test]
+fn scaling_in_the_middle_of_a_rollout_is_proportional() {
+    let yaml = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 10\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: nginx:1.27}]\n";
+    let mut sim = sim_with(yaml);
+    sim.advance_to(20_000);
+    act(&mut sim, "set image deployment/web web=ngnix:1.27");
+    sim.advance_to(40_000);
+    let sizes = |sim: &Sim| {
+        let mut v: Vec<(String, i32)> = sim
+            .replica_sets()
+            .iter()
+            .map(|r| (r.replica_set.spec.template.spec.containers[0].image.clone(), r.replica_set.spec.replicas))
+            .collect();
+        v.sort();
+        v
+    };
+    // Stuck: maxSurge 3, maxUnavailable 2 of 10.
+    assert_eq!(sizes(&sim), vec![("nginx:1.27".to_string(), 8), ("ngnix:1.27".to_string(), 5)]);
+    act(&mut sim, "scale deployment/web --replicas=20");
+    sim.advance_to(45_000);
+    // 25 allowed (20 + 5 surge), spread 8:5 over the 13 there were.
+    assert_eq!(sizes(&sim), vec![("nginx:1.27".to_string(), 15), ("ngnix:1.27".to_string(), 10)]);
+    let events: Vec<String> = sim.events().iter().filter(|e| e.reason == "ScalingReplicaSet").map(|e| e.message.clone()).collect();
+    assert!(events.iter().any(|m| m.ends_with("from 8 to 15")), "{events:?}");
+    assert!(events.iter().any(|m| m.ends_with("from 5 to 10")), "{events:?}");
+}

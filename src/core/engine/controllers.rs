@@ -508,13 +508,30 @@ impl Sim {
         let Some(rt) = self.deployments.get(&key) else { return };
         let d = rt.d.clone();
         let d_uid = rt.server.uid.clone();
-        if d.spec.paused {
+        // A paused Deployment, or a changed replica count (`isScalingEvent`:
+        // an active ReplicaSet's desired-replicas annotation differs), is
+        // only scaled (`sync`), not rolled out.
+        let existing = self.new_replica_set(&key, false);
+        let all = self.replica_sets_of(ns, &d_uid);
+        let desired = d.spec.replicas.to_string();
+        let scaling_event = all.iter().any(|k| {
+            self.replica_sets.get(k).is_some_and(|r| {
+                r.rs.spec.replicas > 0
+                    && r.rs.metadata.annotations.get(DESIRED_REPLICAS_ANNOTATION).is_some_and(|a| *a != desired)
+            })
+        });
+        if d.spec.paused || scaling_event {
+            let old: Vec<(String, String)> = all.iter().filter(|k| Some(*k) != existing.as_ref()).cloned().collect();
+            self.scale_deployment_rss(&d, &d_uid, existing.as_ref(), &old);
             self.sync_deployment_status(&key);
             return;
         }
         // Recreate does not create the new ReplicaSet before the old Pods are gone.
-        let create = d.spec.strategy != DeploymentStrategy::Recreate;
-        let new_rs = self.new_replica_set(&key, create);
+        let new_rs = match existing {
+            Some(k) => Some(k),
+            None if d.spec.strategy != DeploymentStrategy::Recreate => self.new_replica_set(&key, true),
+            None => None,
+        };
         let all = self.replica_sets_of(ns, &d_uid);
         let old: Vec<(String, String)> = all.iter().filter(|k| Some(*k) != new_rs.as_ref()).cloned().collect();
         match d.spec.strategy {
@@ -704,6 +721,101 @@ impl Sim {
         from != to
     }
 
+    /// `scale` (sync.go): one active ReplicaSet (or none: the newest) takes
+    /// the whole count; a saturated new one leaves the old ones at 0;
+    /// otherwise a RollingUpdate Deployment spreads the change over its
+    /// active ReplicaSets in proportion to their size
+    /// (`GetReplicaSetProportion`), leftovers to the largest.
+    fn scale_deployment_rss(&mut self, d: &Deployment, d_uid: &str, new_rs: Option<&(String, String)>, old: &[(String, String)]) {
+        let created = |sim: &Sim, k: &(String, String)| sim.replica_sets.get(k).map(|r| r.server.creation_ms).unwrap_or(0);
+        let mut all: Vec<(String, String)> = old.to_vec();
+        all.extend(new_rs.cloned());
+        let active: Vec<(String, String)> = all.iter().filter(|k| self.rs_spec_replicas(k) > 0).cloned().collect();
+        // `FindActiveOrLatest`.
+        let active_or_latest = match active.len() {
+            0 => new_rs.cloned().or_else(|| old.iter().max_by_key(|k| (created(self, k), k.1.clone())).cloned()),
+            1 => Some(active[0].clone()),
+            _ => None,
+        };
+        if let Some(k) = active_or_latest {
+            if self.rs_spec_replicas(&k) != d.spec.replicas {
+                self.scale_rs(d, d_uid, &k, d.spec.replicas);
+            }
+            return;
+        }
+        // `IsSaturated`.
+        let saturated = new_rs.is_some_and(|k| {
+            self.replica_sets.get(k).is_some_and(|r| {
+                r.rs.spec.replicas == d.spec.replicas
+                    && r.rs.metadata.annotations.get(DESIRED_REPLICAS_ANNOTATION) == Some(&d.spec.replicas.to_string())
+                    && r.status.available_replicas == d.spec.replicas
+            })
+        });
+        if saturated {
+            for k in old {
+                if self.rs_spec_replicas(k) > 0 {
+                    self.scale_rs(d, d_uid, k, 0);
+                }
+            }
+            return;
+        }
+        if d.spec.strategy == DeploymentStrategy::Recreate {
+            return;
+        }
+        let (surge, _) = surge_and_unavailable(d);
+        let total: i32 = active.iter().map(|k| self.rs_spec_replicas(k)).sum();
+        let allowed = if d.spec.replicas > 0 { d.spec.replicas + surge } else { 0 };
+        let to_add = allowed - total;
+        let mut sorted = active.clone();
+        // `ReplicaSetsBySizeNewer` when growing, `BySizeOlder` when shrinking.
+        sorted.sort_by(|a, b| {
+            let by_size = self.rs_spec_replicas(b).cmp(&self.rs_spec_replicas(a));
+            let by_age = (created(self, a), &a.1).cmp(&(created(self, b), &b.1));
+            by_size.then(if to_add > 0 { by_age.reverse() } else { by_age })
+        });
+        let mut added = 0;
+        let mut sizes: Vec<i32> = Vec::with_capacity(sorted.len());
+        for k in &sorted {
+            let replicas = self.rs_spec_replicas(k);
+            let proportion = if to_add == 0 || replicas == 0 || to_add == added {
+                0
+            } else {
+                // `getReplicaSetFraction`.
+                let fraction = if d.spec.replicas == 0 {
+                    -replicas
+                } else {
+                    let before = self
+                        .replica_sets
+                        .get(k)
+                        .and_then(|r| r.rs.metadata.annotations.get(MAX_REPLICAS_ANNOTATION))
+                        .and_then(|a| a.parse::<i32>().ok())
+                        .filter(|&m| m > 0)
+                        .or_else(|| self.deployments.values().find(|x| x.server.uid == d_uid).map(|x| x.status.replicas).filter(|&r| r > 0));
+                    match before {
+                        Some(before) => ((replicas as f64 * allowed as f64) / before as f64).round() as i32 - replicas,
+                        None => 0,
+                    }
+                };
+                let room = to_add - added;
+                if to_add > 0 {
+                    fraction.min(room)
+                } else {
+                    fraction.max(room)
+                }
+            };
+            sizes.push(replicas + proportion);
+            added += proportion;
+        }
+        if let Some(first) = sizes.first_mut() {
+            if to_add != 0 {
+                *first = (*first + to_add - added).max(0);
+            }
+        }
+        for (k, size) in sorted.iter().zip(sizes) {
+            self.scale_rs(d, d_uid, k, size);
+        }
+    }
+
     /// `reconcileNewReplicaSet`.
     fn reconcile_new_rs(&mut self, d: &Deployment, d_uid: &str, new_rs: &(String, String), all: &[(String, String)]) -> bool {
         let current = self.rs_spec_replicas(new_rs);
@@ -891,10 +1003,39 @@ impl Sim {
                 message: msg,
             });
         }
+        else if d.spec.progress_deadline_seconds > 0 {
+            // `DeploymentTimedOut`: no progress for progressDeadlineSeconds
+            // since the condition's (second-precision) lastUpdateTime.
+            let deadline = d.spec.progress_deadline_seconds as Millis * SECOND_MS;
+            let timed_out = status.condition("Progressing").is_some_and(|c| {
+                c.reason == "ProgressDeadlineExceeded"
+                    || (c.reason != "NewReplicaSetAvailable" && to_seconds(c.last_update_ms) + deadline < now)
+            });
+            if timed_out {
+                let msg = match &rs_name {
+                    Some(n) => format!("ReplicaSet \"{n}\" has timed out progressing."),
+                    None => format!("Deployment \"{}\" has timed out progressing.", d.metadata.name),
+                };
+                set_condition(&mut status, "Progressing", false, "ProgressDeadlineExceeded", msg, now);
+            }
+        }
+        // `requeueStuckDeployment`: look again when the deadline passes (plus
+        // a second, as the controller adds against clock skew).
+        let stuck_check = if complete || d.spec.progress_deadline_seconds <= 0 {
+            None
+        } else {
+            status
+                .condition("Progressing")
+                .filter(|c| c.status)
+                .map(|c| to_seconds(c.last_update_ms) + d.spec.progress_deadline_seconds as Millis * SECOND_MS + SECOND_MS)
+        };
         if let Some(rt) = self.deployments.get_mut(dkey) {
             rt.status = status;
         }
         self.publish_deployment(dkey);
+        if let Some(at) = stuck_check {
+            self.enqueue(Work::Deployment(dkey.0.clone(), dkey.1.clone()), at);
+        }
     }
 
     // ---- deletion and the garbage collector ----------------------------------
