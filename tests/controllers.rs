@@ -96,6 +96,10 @@ fn unknown_controllers_are_errors() {
     assert_eq!(err.0, "deployments.apps \"nope\" not found");
     let err = sim.act(&parse_action("set image deployment/nginx-deployment web=nginx").unwrap()).unwrap_err();
     assert_eq!(err.0, "unable to find container named \"web\"");
+    let err = sim.act(&parse_action("scale deployment/nginx-deployment --replicas=2000000000").unwrap()).unwrap_err();
+    assert!(err.0.contains("between 0 and 100000"), "{}", err.0);
+    let huge = "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: web}\nspec:\n  replicas: 2147483647\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: nginx}]\n";
+    assert!(parse_manifests(huge).has_errors());
 }
 
 #[test]

@@ -178,7 +178,8 @@ impl IntOrPercent {
             IntOrPercent::Int(n) => n,
             IntOrPercent::Percent(p) => {
                 let v = total as i64 * p as i64;
-                (if round_up { (v + 99).div_euclid(100) } else { v.div_euclid(100) }) as i32
+                let scaled = if round_up { (v + 99).div_euclid(100) } else { v.div_euclid(100) };
+                scaled.clamp(i32::MIN as i64, i32::MAX as i64) as i32
             }
         }
     }

@@ -34,6 +34,9 @@ pub const CONTROLLER_HOP_MS: Millis = 10;
 /// The ReplicaSet controller creates or deletes at most this many Pods per
 /// sync (`BurstReplicas`).
 pub const BURST_REPLICAS: i32 = 500;
+/// The most replicas podplay accepts for one Deployment or ReplicaSet
+/// (Kubernetes takes any int32; podplay runs at most `MAX_PODS` Pods).
+pub const MAX_REPLICAS: i32 = 100_000;
 /// The alphabet of generated names and template hashes
 /// (`apimachinery/pkg/util/rand`).
 pub const NAME_ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
@@ -133,7 +136,7 @@ pub fn surge_and_unavailable(d: &Deployment) -> (i32, i32) {
         DeploymentStrategy::Recreate => (0, 0),
         DeploymentStrategy::RollingUpdate { max_surge, max_unavailable } => {
             let r = d.spec.replicas;
-            let surge = max_surge.scaled(r, true).max(0);
+            let surge = max_surge.scaled(r, true).clamp(0, MAX_REPLICAS);
             let mut unavailable = max_unavailable.scaled(r, false).max(0);
             if surge == 0 && unavailable == 0 {
                 unavailable = 1;
@@ -155,6 +158,11 @@ struct PodView {
     created_ms: Millis,
     deleting: bool,
     labels_match: bool,
+}
+
+/// A saturating sum of replica counts.
+fn total(counts: impl Iterator<Item = i32>) -> i32 {
+    counts.fold(0i32, |a, b| a.saturating_add(b))
 }
 
 /// Kubernetes times are stored with second precision: what a controller
@@ -378,7 +386,7 @@ impl Sim {
                 node: p.node,
                 phase: p.status.phase,
                 ready_since: ready,
-                restarts: p.status.container_statuses.iter().map(|c| c.restart_count).sum(),
+                restarts: total(p.status.container_statuses.iter().map(|c| c.restart_count)),
                 created_ms: p.server.creation_ms,
                 deleting: p.server.deletion_ms.is_some(),
                 labels_match: selector.matches(&meta.labels),
@@ -444,7 +452,8 @@ impl Sim {
         let ns = rs.metadata.namespace.clone();
         // `maxGeneratedNameLength`: the prefix is cut to 58 characters.
         let mut prefix = format!("{}-", rs.metadata.name);
-        prefix.truncate(58);
+        let cut = (0..=58.min(prefix.len())).rev().find(|&i| prefix.is_char_boundary(i)).unwrap_or(0);
+        prefix.truncate(cut);
         let mut name = String::new();
         for _ in 0..100 {
             let candidate = format!("{prefix}{}", self.rng_names.string(NAME_ALPHABET, 5));
@@ -618,7 +627,7 @@ impl Sim {
         let replicas = self.new_rs_new_replicas(&d, &old, 0);
         let mut annotations = BTreeMap::new();
         annotations.insert(DESIRED_REPLICAS_ANNOTATION.to_string(), d.spec.replicas.to_string());
-        annotations.insert(MAX_REPLICAS_ANNOTATION.to_string(), (d.spec.replicas + surge).to_string());
+        annotations.insert(MAX_REPLICAS_ANNOTATION.to_string(), d.spec.replicas.saturating_add(surge).to_string());
         annotations.insert(REVISION_ANNOTATION.to_string(), new_revision.to_string());
         let rs = ReplicaSet {
             metadata: ObjectMeta {
@@ -677,8 +686,8 @@ impl Sim {
             DeploymentStrategy::Recreate => d.spec.replicas,
             DeploymentStrategy::RollingUpdate { .. } => {
                 let (surge, _) = surge_and_unavailable(d);
-                let current: i32 = all.iter().map(|k| self.rs_spec_replicas(k)).sum();
-                let max_total = d.spec.replicas + surge;
+                let current: i32 = total(all.iter().map(|k| self.rs_spec_replicas(k)));
+                let max_total = d.spec.replicas.saturating_add(surge);
                 if current >= max_total {
                     return new_replicas;
                 }
@@ -694,7 +703,7 @@ impl Sim {
         let Some(rt) = self.replica_sets.get_mut(k) else { return false };
         let from = rt.rs.spec.replicas;
         let desired = d.spec.replicas.to_string();
-        let max = (d.spec.replicas + surge).to_string();
+        let max = d.spec.replicas.saturating_add(surge).to_string();
         let annotations_stale = rt.rs.metadata.annotations.get(DESIRED_REPLICAS_ANNOTATION) != Some(&desired)
             || rt.rs.metadata.annotations.get(MAX_REPLICAS_ANNOTATION) != Some(&max);
         if from == to && !annotations_stale {
@@ -763,8 +772,8 @@ impl Sim {
             return;
         }
         let (surge, _) = surge_and_unavailable(d);
-        let total: i32 = active.iter().map(|k| self.rs_spec_replicas(k)).sum();
-        let allowed = if d.spec.replicas > 0 { d.spec.replicas + surge } else { 0 };
+        let total: i32 = total(active.iter().map(|k| self.rs_spec_replicas(k)));
+        let allowed = if d.spec.replicas > 0 { d.spec.replicas.saturating_add(surge) } else { 0 };
         let to_add = allowed - total;
         let mut sorted = active.clone();
         // `ReplicaSetsBySizeNewer` when growing, `BySizeOlder` when shrinking.
@@ -839,11 +848,11 @@ impl Sim {
         old: &[(String, String)],
         all: &[(String, String)],
     ) -> bool {
-        let old_count: i32 = old.iter().map(|k| self.rs_spec_replicas(k)).sum();
+        let old_count: i32 = total(old.iter().map(|k| self.rs_spec_replicas(k)));
         if old_count == 0 {
             return false;
         }
-        let all_count: i32 = all.iter().map(|k| self.rs_spec_replicas(k)).sum();
+        let all_count: i32 = total(all.iter().map(|k| self.rs_spec_replicas(k)));
         let (_, max_unavailable) = surge_and_unavailable(d);
         let min_available = d.spec.replicas - max_unavailable;
         let new_unavailable = new_rs.map(|k| self.rs_spec_replicas(k) - self.rs_status(k).available_replicas).unwrap_or(0);
@@ -867,7 +876,7 @@ impl Sim {
             cleaned += down;
         }
         // `scaleDownOldReplicaSetsForRollingUpdate`.
-        let available: i32 = all.iter().map(|k| self.rs_status(k).available_replicas).sum();
+        let available: i32 = total(all.iter().map(|k| self.rs_status(k).available_replicas));
         let mut scaled = 0;
         if available > min_available {
             let total = available - min_available;
@@ -954,13 +963,13 @@ impl Sim {
         let all = self.replica_sets_of(&dkey.0, &uid);
         let new_rs = all.iter().find(|k| self.replica_sets.get(*k).is_some_and(|r| equal_ignore_hash(&r.rs.spec.template, &d.spec.template))).cloned();
         let statuses: Vec<ReplicaSetStatus> = all.iter().map(|k| self.rs_status(k)).collect();
-        let available: i32 = statuses.iter().map(|s| s.available_replicas).sum();
-        let total_spec: i32 = all.iter().map(|k| self.rs_spec_replicas(k)).sum();
+        let available: i32 = total(statuses.iter().map(|s| s.available_replicas));
+        let total_spec: i32 = total(all.iter().map(|k| self.rs_spec_replicas(k)));
         let mut status = DeploymentStatus {
             observed_generation: generation,
-            replicas: statuses.iter().map(|s| s.replicas).sum(),
+            replicas: total(statuses.iter().map(|s| s.replicas)),
             updated_replicas: new_rs.as_ref().map(|k| self.rs_status(k).replicas).unwrap_or(0),
-            ready_replicas: statuses.iter().map(|s| s.ready_replicas).sum(),
+            ready_replicas: total(statuses.iter().map(|s| s.ready_replicas)),
             available_replicas: available,
             unavailable_replicas: (total_spec - available).max(0),
             conditions: prev.conditions.clone(),
@@ -1100,6 +1109,7 @@ impl Sim {
 
     /// `kubectl scale deployment/NAME --replicas=N`.
     pub(crate) fn scale_deployment(&mut self, ns: &str, name: &str, replicas: i32) -> Result<(), super::ActionError> {
+        check_replicas(replicas)?;
         self.change_deployment(ns, name, |d| d.spec.replicas = replicas)
     }
 
@@ -1149,6 +1159,7 @@ impl Sim {
     /// `kubectl scale replicaset/NAME --replicas=N` (a Deployment that owns
     /// it scales it back, as in a real cluster).
     pub(crate) fn scale_replica_set(&mut self, ns: &str, name: &str, replicas: i32) -> Result<(), super::ActionError> {
+        check_replicas(replicas)?;
         let key = (ns.to_string(), name.to_string());
         let rt = self.replica_sets.get_mut(&key).ok_or_else(|| super::ActionError(format!("replicasets.apps \"{name}\" not found")))?;
         if rt.rs.spec.replicas != replicas {
@@ -1175,6 +1186,14 @@ impl Sim {
         for rt in self.replica_sets.values() {
             assert!(rt.rs.spec.replicas >= 0, "ReplicaSet {} has negative replicas", rt.rs.metadata.name);
         }
+    }
+}
+
+fn check_replicas(replicas: i32) -> Result<(), super::ActionError> {
+    if (0..=MAX_REPLICAS).contains(&replicas) {
+        Ok(())
+    } else {
+        Err(super::ActionError(format!("--replicas must be between 0 and {MAX_REPLICAS} in podplay")))
     }
 }
 

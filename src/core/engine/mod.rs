@@ -28,7 +28,7 @@ pub mod images;
 mod kubelet;
 
 use crate::core::api::{ConfigMap, Object, Pod, Secret, Service};
-pub use controllers::{surge_and_unavailable, template_hash, CONTROLLER_HOP_MS};
+pub use controllers::{surge_and_unavailable, template_hash, CONTROLLER_HOP_MS, MAX_REPLICAS};
 use crate::core::rng::Rng;
 use crate::core::status::*;
 use crate::core::time::Millis;

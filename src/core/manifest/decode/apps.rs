@@ -215,6 +215,9 @@ fn decode_common(cx: &mut Ctx, node: &Node, mut extra: impl FnMut(&mut Ctx, &Nod
                 if let Some(n) = cx.int32(val, &p) {
                     if n < 0 {
                         cx.invalid_at(val.pos, &p, &n.to_string(), v::NEGATIVE_ERR);
+                    } else if n > crate::core::engine::MAX_REPLICAS {
+                        let limit = crate::core::engine::MAX_REPLICAS;
+                        cx.invalid_at(val.pos, &p, &n.to_string(), &format!("podplay simulates at most {limit} replicas"));
                     }
                     c.replicas = n;
                 }
