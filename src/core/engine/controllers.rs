@@ -148,7 +148,6 @@ pub fn surge_and_unavailable(d: &Deployment) -> (i32, i32) {
 
 /// What the ReplicaSet controller needs to know of a Pod.
 struct PodView {
-    slot: u32,
     name: String,
     assigned: bool,
     node: Option<usize>,
@@ -380,7 +379,6 @@ impl Sim {
             }
             let ready = p.status.condition(ConditionType::Ready).filter(|c| c.status).map(|c| c.last_transition_ms);
             out.push(PodView {
-                slot,
                 name: meta.name.clone(),
                 assigned: p.node.is_some(),
                 node: p.node,
@@ -428,11 +426,16 @@ impl Sim {
             }
         } else if diff > 0 {
             let victims = pods_to_delete(&active, diff.min(BURST_REPLICAS) as usize);
-            for (slot, pod_name) in victims {
-                let _ = self.delete_pod(ns, &pod_name, None);
-                let _ = slot;
+            for pod_name in victims {
+                // Recorded when the API server accepted the delete, before
+                // the kubelet starts stopping the containers.
                 self.record_controller(
-                obj_ref("ReplicaSet", ns, name, &uid), "SuccessfulDelete", format!("Deleted pod: {pod_name}"), "replicaset-controller");
+                    obj_ref("ReplicaSet", ns, name, &uid),
+                    "SuccessfulDelete",
+                    format!("Deleted pod: {pod_name}"),
+                    "replicaset-controller",
+                );
+                let _ = self.delete_pod(ns, &pod_name, None);
             }
         }
         if let Some(rt) = self.replica_sets.get_mut(&key) {
@@ -1230,7 +1233,7 @@ fn set_condition(status: &mut DeploymentStatus, type_: &'static str, ok: bool, r
 /// assigned, Pending before Running, not ready before ready, more Pods of
 /// the ReplicaSet on the same node first, ready for less time first, more
 /// restarts first, newer first.
-fn pods_to_delete(active: &[&PodView], n: usize) -> Vec<(u32, String)> {
+fn pods_to_delete(active: &[&PodView], n: usize) -> Vec<String> {
     let mut on_node: BTreeMap<usize, i32> = BTreeMap::new();
     for p in active {
         if let Some(node) = p.node {
@@ -1260,5 +1263,5 @@ fn pods_to_delete(active: &[&PodView], n: usize) -> Vec<(u32, String)> {
             .then(to_seconds(b.created_ms).cmp(&to_seconds(a.created_ms)))
             .then(a.name.cmp(&b.name))
     });
-    ranked.into_iter().take(n).map(|p| (p.slot, p.name.clone())).collect()
+    ranked.into_iter().take(n).map(|p| p.name.clone()).collect()
 }
