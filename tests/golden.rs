@@ -259,6 +259,21 @@ fn recreate_stops_old_pods_before_new_ones_start() {
 }
 
 #[test]
+fn a_replica_set_acquires_matching_bare_pods() {
+    // kubernetes.io "ReplicaSet": Pods created after the ReplicaSet are
+    // acquired and, the ReplicaSet being over its count, deleted; Pods
+    // created before are acquired and only the rest is created.
+    check(
+        "replicaset-acquires-pods-after",
+        &["run", "tests/fixtures/replicaset-frontend.yaml", "--until", "30s", "--at", "10s", "apply -f tests/fixtures/pod-rs.yaml"],
+    );
+    check(
+        "replicaset-acquires-pods-before",
+        &["run", "tests/fixtures/pod-rs.yaml", "tests/fixtures/replicaset-frontend.yaml", "--until", "30s"],
+    );
+}
+
+#[test]
 fn wrong_types_are_reported_with_line_and_column() {
     check("bad-manifest", &["run", "tests/fixtures/bad-pod.yaml"]);
 }

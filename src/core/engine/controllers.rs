@@ -216,6 +216,21 @@ impl Sim {
     /// to be gone (`deletePod` in deployment_controller.go).
     pub(crate) fn pod_changed(&mut self, pod: &Pod, deleted: bool) {
         let Some(owner) = pod.metadata.owner_references.iter().find(|o| o.controller && o.kind == "ReplicaSet") else {
+            // An orphan: the ReplicaSets whose selector matches may adopt it
+            // (`getPodReplicaSets` in the Pod handlers).
+            if !deleted && pod.metadata.owner_references.iter().all(|o| !o.controller) {
+                let ns = &pod.metadata.namespace;
+                let matching: Vec<String> = self
+                    .replica_sets
+                    .range((ns.clone(), String::new())..)
+                    .take_while(|((rns, _), _)| rns == ns)
+                    .filter(|(_, rt)| rt.rs.spec.selector.matches(&pod.metadata.labels))
+                    .map(|((_, name), _)| name.clone())
+                    .collect();
+                for name in matching {
+                    self.enqueue(Work::ReplicaSet(ns.clone(), name), self.now + CONTROLLER_HOP_MS);
+                }
+            }
             return;
         };
         let ns = &pod.metadata.namespace;
@@ -405,6 +420,7 @@ impl Sim {
         let rs = rt.rs.clone();
         let uid = rt.server.uid.clone();
         let generation = rt.generation;
+        self.claim_pods(&rs, &uid);
         let all = self.pods_of(ns, &uid, &rs.spec.selector);
         // `FilterActivePods`: not terminal and not being deleted.
         let active: Vec<&PodView> =
@@ -449,6 +465,44 @@ impl Sim {
         }
     }
 
+    /// `ClaimPods` (pkg/controller/controller_ref_manager.go): active Pods
+    /// with no controller whose labels match are adopted (the ReplicaSet
+    /// becomes their controller owner); owned Pods whose labels no longer
+    /// match are released.
+    fn claim_pods(&mut self, rs: &ReplicaSet, rs_uid: &str) {
+        let ns = rs.metadata.namespace.clone();
+        let mut changed = Vec::new();
+        for ((pns, _), &slot) in self.pod_index.range((ns.clone(), String::new())..) {
+            if *pns != ns {
+                break;
+            }
+            let Some(p) = self.pod_rt(slot) else { continue };
+            let active = p.server.deletion_ms.is_none() && !matches!(p.status.phase, PodPhase::Succeeded | PodPhase::Failed);
+            if !active {
+                continue;
+            }
+            let meta = &p.pod.metadata;
+            let controller = meta.owner_references.iter().find(|o| o.controller);
+            let matches = rs.spec.selector.matches(&meta.labels);
+            match controller {
+                None if matches => changed.push((slot, true)),
+                Some(o) if o.uid == rs_uid && !matches => changed.push((slot, false)),
+                _ => {}
+            }
+        }
+        for (slot, adopt) in changed {
+            let Some(p) = self.pod_rt_mut(slot) else { continue };
+            let refs = &mut Arc::make_mut(&mut p.pod).metadata.owner_references;
+            if adopt {
+                refs.push(controller_ref("ReplicaSet", &rs.metadata.name, rs_uid));
+            } else {
+                refs.retain(|o| o.uid != rs_uid);
+            }
+            p.meta_changed = true;
+            self.mark_dirty(slot);
+        }
+    }
+
     /// A new Pod from the ReplicaSet's template, named `<rs>-<5 chars>` as
     /// the API server names from `generateName`.
     fn create_pod_for(&mut self, rs: &ReplicaSet, rs_uid: &str) {
@@ -474,14 +528,7 @@ impl Sim {
                 namespace: ns.clone(),
                 labels: rs.spec.template.labels.clone(),
                 annotations: rs.spec.template.annotations.clone(),
-                owner_references: vec![OwnerReference {
-                    api_version: "apps/v1",
-                    kind: "ReplicaSet",
-                    name: rs.metadata.name.clone(),
-                    uid: rs_uid.to_string(),
-                    controller: true,
-                    block_owner_deletion: true,
-                }],
+                owner_references: vec![controller_ref("ReplicaSet", &rs.metadata.name, rs_uid)],
                 generate_name: Some(prefix),
                 pos: rs.metadata.pos,
             },
@@ -638,14 +685,7 @@ impl Sim {
                 namespace: dkey.0.clone(),
                 labels: template.labels.clone(),
                 annotations,
-                owner_references: vec![OwnerReference {
-                    api_version: "apps/v1",
-                    kind: "Deployment",
-                    name: d.metadata.name.clone(),
-                    uid: d_uid.clone(),
-                    controller: true,
-                    block_owner_deletion: true,
-                }],
+                owner_references: vec![controller_ref("Deployment", &d.metadata.name, &d_uid)],
                 generate_name: None,
                 pos: d.metadata.pos,
             },
@@ -1198,6 +1238,11 @@ fn check_replicas(replicas: i32) -> Result<(), super::ActionError> {
     } else {
         Err(super::ActionError(format!("--replicas must be between 0 and {MAX_REPLICAS} in podplay")))
     }
+}
+
+/// The ownerReference a controller sets on what it creates or adopts.
+fn controller_ref(kind: &'static str, name: &str, uid: &str) -> OwnerReference {
+    OwnerReference { api_version: "apps/v1", kind, name: name.to_string(), uid: uid.to_string(), controller: true, block_owner_deletion: true }
 }
 
 /// The object an event is about.

@@ -214,6 +214,9 @@ pub struct PodRt {
     pub volumes_mounted: bool,
     /// The next delay before a failed mount is retried.
     pub mount_retry_ms: Millis,
+    /// Metadata changed (a controller adopted or released the Pod): publish
+    /// even if the status did not change.
+    pub meta_changed: bool,
 }
 
 const PROBE_NAMES: [&str; 3] = ["Startup", "Liveness", "Readiness"];
@@ -322,6 +325,7 @@ impl PodRt {
             config_retry_at: None,
             volumes_mounted: false,
             mount_retry_ms: MOUNT_RETRY_INITIAL_MS,
+            meta_changed: false,
         }
     }
 

@@ -771,9 +771,10 @@ impl Sim {
         for slot in dirty {
             let Some(p) = self.pod_rt_mut(slot) else { continue };
             p.dirty = false;
-            if p.status == p.published && p.server.deletion_ms == p.published_deletion {
+            if p.status == p.published && p.server.deletion_ms == p.published_deletion && !p.meta_changed {
                 continue;
             }
+            p.meta_changed = false;
             p.published = p.status.clone();
             p.published_deletion = p.server.deletion_ms;
             let rv = self.next_resource_version();
