@@ -43,7 +43,7 @@ or `example:NAME` for a bundled example (see `podplay examples`).
                               apply -f FILE,
                               scale deployment/NAME --replicas=N (or replicaset/NAME),
                               set image deployment/NAME CONTAINER=IMAGE,
-                              rollout restart deployment/NAME,
+                              rollout restart|undo|pause|resume deployment/NAME,
                               delete deployment/NAME (or replicaset/NAME)
                      Pod names a controller generates are the same for the
                      same seed and input, so a trace shows the names to use

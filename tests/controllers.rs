@@ -146,3 +146,26 @@ fn scaling_in_the_middle_of_a_rollout_is_proportional() {
     assert!(events.iter().any(|m| m.ends_with("from 8 to 15")), "{events:?}");
     assert!(events.iter().any(|m| m.ends_with("from 5 to 10")), "{events:?}");
 }
+
+#[test]
+fn rollout_undo_returns_to_the_previous_template_as_a_new_revision() {
+    let yaml = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 4\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: nginx:1.27}]\n";
+    let mut sim = sim_with(yaml);
+    let undo = parse_action("rollout undo deployment/web").unwrap();
+    sim.advance_to(10_000);
+    assert_eq!(sim.act(&undo).unwrap_err().0, "no rollout history found for deployment \"web\"");
+    act(&mut sim, "set image deployment/web web=ngnix:1.28");
+    sim.advance_to(30_000);
+    act(&mut sim, "rollout undo deployment/web");
+    sim.advance_to(60_000);
+    let d = &sim.deployments()[0];
+    assert_eq!(d.deployment.spec.template.spec.containers[0].image, "nginx:1.27");
+    assert_eq!(d.deployment.metadata.annotations.get("deployment.kubernetes.io/revision").map(String::as_str), Some("3"));
+    assert_eq!(d.status.available_replicas, 4);
+    let err = sim.act(&parse_action("rollout undo deployment/web --to-revision=7").unwrap()).unwrap_err();
+    assert_eq!(err.0, "unable to find specified revision 7 in history");
+    act(&mut sim, "rollout pause deployment/web");
+    assert_eq!(sim.act(&undo).unwrap_err().0.split(';').next(), Some("you cannot rollback a paused deployment"));
+    let err = sim.act(&parse_action("rollout pause deployment/web").unwrap()).unwrap_err();
+    assert_eq!(err.0, "deployments.apps \"web\" is already paused");
+}

@@ -251,6 +251,25 @@ fn rolling_update_to_a_bad_image_stalls() {
 }
 
 #[test]
+fn rollout_undo_after_a_bad_image() {
+    check(
+        "deployment-rollout-undo",
+        &[
+            "run",
+            "tests/fixtures/deployment-no-probe.yaml",
+            "--until",
+            "60s",
+            "--at",
+            "10s",
+            "set image deployment/web web=ngnix:1.28",
+            "--at",
+            "30s",
+            "rollout undo deployment/web",
+        ],
+    );
+}
+
+#[test]
 fn recreate_stops_old_pods_before_new_ones_start() {
     check(
         "deployment-recreate",

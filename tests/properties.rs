@@ -267,7 +267,12 @@ fn make_actions(yaml: &str, raw: &[(u64, u8, u8, u8, u8)]) -> Vec<(u64, Action)>
                     0 => format!("delete pod/@{arg} --grace-period={}", arg % 5),
                     1 => format!("scale deployment/{d} --replicas={}", arg % 7),
                     2 => format!("set image deployment/{d} {c}=nginx:1.{}", 20 + arg % 3),
-                    3 => format!("rollout restart deployment/{d}"),
+                    3 => match arg % 4 {
+                        0 => format!("rollout restart deployment/{d}"),
+                        1 => format!("rollout undo deployment/{d}"),
+                        2 => format!("rollout pause deployment/{d}"),
+                        _ => format!("rollout resume deployment/{d}"),
+                    },
                     4 => format!("delete pod/@{arg}"),
                     _ => format!("set image deployment/{d} {c}=ngnix:1.{}", arg % 2),
                 };

@@ -9,6 +9,8 @@
 //! scale deployment/NAME --replicas=N (also replicaset/NAME)
 //! set image deployment/NAME CONTAINER=IMAGE
 //! rollout restart deployment/NAME
+//! rollout undo deployment/NAME [--to-revision=N]
+//! rollout pause|resume deployment/NAME
 //! delete deployment/NAME             (also replicaset/NAME; cascades to the Pods)
 //! ```
 
@@ -33,6 +35,10 @@ pub enum Action {
     SetImage { namespace: String, name: String, container: String, image: String },
     /// `kubectl rollout restart deployment/NAME`.
     RolloutRestart { namespace: String, name: String },
+    /// `kubectl rollout undo deployment/NAME [--to-revision=N]` (0: the previous revision).
+    RolloutUndo { namespace: String, name: String, to_revision: i64 },
+    /// `kubectl rollout pause|resume deployment/NAME`.
+    RolloutPause { namespace: String, name: String, paused: bool },
     /// `kubectl delete deployment/NAME` or `replicaset/NAME`.
     Delete { namespace: String, kind: ControllerKind, name: String },
 }
@@ -212,16 +218,49 @@ fn parse_set(rest: &[&str]) -> Result<Action, String> {
 
 /// `rollout restart deployment/NAME`.
 fn parse_rollout(rest: &[&str]) -> Result<Action, String> {
-    let (namespace, words) = namespace_and_words(rest)?;
-    match words.as_slice() {
-        ["restart", target] => match controller_ref(target) {
-            Some((ControllerKind::Deployment, name)) => Ok(Action::RolloutRestart { namespace, name }),
-            _ => Err(format!("rollout restart supports deployment/NAME, got {target}")),
-        },
-        [sub, ..] if matches!(*sub, "undo" | "history" | "pause" | "resume" | "status") => {
-            Err(format!("`rollout {sub}` is not simulated yet; podplay has `rollout restart deployment/NAME`"))
+    // `--to-revision` belongs to `undo`; take it out before the other words.
+    let mut to_revision: Option<i64> = None;
+    let mut others: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while i < rest.len() {
+        let w = rest[i];
+        let value = if let Some(v) = w.strip_prefix("--to-revision=") {
+            Some(v.to_string())
+        } else if w == "--to-revision" {
+            i += 1;
+            Some(rest.get(i).ok_or("--to-revision needs a value")?.to_string())
+        } else {
+            None
+        };
+        match value {
+            Some(v) => {
+                let n: i64 = v.parse().map_err(|_| format!("--to-revision: not a number: {v}"))?;
+                if n < 0 {
+                    return Err("--to-revision must be 0 or more".into());
+                }
+                to_revision = Some(n);
+            }
+            None => others.push(w),
         }
-        _ => Err("expected: rollout restart deployment/NAME".into()),
+        i += 1;
+    }
+    let (namespace, words) = namespace_and_words(&others)?;
+    let deployment = |sub: &str, target: &str| match controller_ref(target) {
+        Some((ControllerKind::Deployment, name)) => Ok(name),
+        _ => Err(format!("rollout {sub} supports deployment/NAME, got {target}")),
+    };
+    if to_revision.is_some() && words.first() != Some(&"undo") {
+        return Err("--to-revision is a flag of `rollout undo`".into());
+    }
+    match words.as_slice() {
+        ["restart", target] => Ok(Action::RolloutRestart { namespace, name: deployment("restart", target)? }),
+        ["undo", target] => Ok(Action::RolloutUndo { namespace, name: deployment("undo", target)?, to_revision: to_revision.unwrap_or(0) }),
+        ["pause", target] => Ok(Action::RolloutPause { namespace, name: deployment("pause", target)?, paused: true }),
+        ["resume", target] => Ok(Action::RolloutPause { namespace, name: deployment("resume", target)?, paused: false }),
+        [sub, ..] if matches!(*sub, "history" | "status") => {
+            Err(format!("`rollout {sub}` shows state rather than changing it; podplay's trace and its Deployment and ReplicaSet tables show it"))
+        }
+        _ => Err("expected: rollout restart|undo|pause|resume deployment/NAME".into()),
     }
 }
 
@@ -289,6 +328,14 @@ mod tests {
             Action::RolloutRestart { namespace: "default".into(), name: "web".into() }
         );
         assert_eq!(
+            parse_action("rollout undo deployment/web --to-revision=2").unwrap(),
+            Action::RolloutUndo { namespace: "default".into(), name: "web".into(), to_revision: 2 }
+        );
+        assert_eq!(
+            parse_action("rollout pause deploy/web").unwrap(),
+            Action::RolloutPause { namespace: "default".into(), name: "web".into(), paused: true }
+        );
+        assert_eq!(
             parse_action("delete rs/web-abc").unwrap(),
             Action::Delete { namespace: "default".into(), kind: ControllerKind::ReplicaSet, name: "web-abc".into() }
         );
@@ -304,7 +351,8 @@ mod tests {
         assert!(parse_action("scale deployment/web").unwrap_err().contains("--replicas"));
         assert!(parse_action("scale pod/web --replicas=2").unwrap_err().contains("deployment/NAME"));
         assert!(parse_action("set image deployment/web nginx").unwrap_err().contains("CONTAINER=IMAGE"));
-        assert!(parse_action("rollout undo deployment/web").unwrap_err().contains("not simulated"));
+        assert!(parse_action("rollout history deployment/web").unwrap_err().contains("shows state"));
+        assert!(parse_action("rollout restart deployment/web --to-revision=2").is_err());
         assert!(parse_action("").is_err());
     }
 }

@@ -1097,7 +1097,7 @@ impl Sim {
     /// ReplicaSets, and after them their Pods (gracefully).
     pub(crate) fn delete_deployment(&mut self, ns: &str, name: &str) -> Result<(), super::ActionError> {
         let key = (ns.to_string(), name.to_string());
-        let rt = self.deployments.remove(&key).ok_or_else(|| super::ActionError(format!("deployments.apps \"{name}\" not found")))?;
+        let rt = self.deployments.remove(&key).ok_or_else(|| no_deployment(name))?;
         let mut snap = rt.snapshot();
         snap.server.resource_version = self.next_resource_version();
         self.outputs.push_back(Output::Deployment { time_ms: self.now, type_: WatchType::Deleted, deployment: snap });
@@ -1159,7 +1159,7 @@ impl Sim {
     /// `kubectl set image deployment/NAME CONTAINER=IMAGE`.
     pub(crate) fn set_image(&mut self, ns: &str, name: &str, container: &str, image: &str) -> Result<(), super::ActionError> {
         let key = (ns.to_string(), name.to_string());
-        let rt = self.deployments.get(&key).ok_or_else(|| super::ActionError(format!("deployments.apps \"{name}\" not found")))?;
+        let rt = self.deployments.get(&key).ok_or_else(|| no_deployment(name))?;
         let spec = &rt.d.spec.template.spec;
         if !spec.containers.iter().chain(spec.init_containers.iter()).any(|c| c.name == container) {
             return Err(super::ActionError(format!("unable to find container named \"{container}\"")));
@@ -1186,9 +1186,55 @@ impl Sim {
         })
     }
 
+    /// `kubectl rollout undo` (`DeploymentRollbacker`, kubectl's
+    /// polymorphichelpers/rollback.go): the Deployment's template becomes
+    /// that of the ReplicaSet with the wanted revision (0: the one before
+    /// the newest), without the hash label; the rollout follows.
+    pub(crate) fn rollout_undo(&mut self, ns: &str, name: &str, to_revision: i64) -> Result<(), super::ActionError> {
+        let key = (ns.to_string(), name.to_string());
+        let rt = self.deployments.get(&key).ok_or_else(|| no_deployment(name))?;
+        if rt.d.spec.paused {
+            return Err(super::ActionError(
+                "you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again".into(),
+            ));
+        }
+        let mut history: Vec<(i64, PodTemplate)> = self
+            .replica_sets_of(ns, &rt.server.uid)
+            .iter()
+            .filter_map(|k| self.replica_sets.get(k))
+            .map(|r| (r.revision(), r.rs.spec.template.clone()))
+            .collect();
+        history.sort_by_key(|(rev, _)| *rev);
+        let wanted = if to_revision == 0 {
+            // `previousRevision`: the second highest revision.
+            if history.len() < 2 {
+                return Err(super::ActionError(format!("no rollout history found for deployment \"{name}\"")));
+            }
+            history.len() - 2
+        } else {
+            history
+                .iter()
+                .position(|(rev, _)| *rev == to_revision)
+                .ok_or_else(|| super::ActionError(format!("unable to find specified revision {to_revision} in history")))?
+        };
+        let mut template = history[wanted].1.clone();
+        template.labels.remove(TEMPLATE_HASH_LABEL);
+        self.change_deployment(ns, name, move |d| d.spec.template = template)
+    }
+
+    /// `kubectl rollout pause|resume`.
+    pub(crate) fn rollout_pause(&mut self, ns: &str, name: &str, paused: bool) -> Result<(), super::ActionError> {
+        let rt = self.deployments.get(&(ns.to_string(), name.to_string())).ok_or_else(|| no_deployment(name))?;
+        if rt.d.spec.paused == paused {
+            let state = if paused { "already paused" } else { "not paused" };
+            return Err(super::ActionError(format!("deployments.apps \"{name}\" is {state}")));
+        }
+        self.change_deployment(ns, name, |d| d.spec.paused = paused)
+    }
+
     fn change_deployment(&mut self, ns: &str, name: &str, f: impl FnOnce(&mut Deployment)) -> Result<(), super::ActionError> {
         let key = (ns.to_string(), name.to_string());
-        let rt = self.deployments.get_mut(&key).ok_or_else(|| super::ActionError(format!("deployments.apps \"{name}\" not found")))?;
+        let rt = self.deployments.get_mut(&key).ok_or_else(|| no_deployment(name))?;
         let before = rt.d.spec.clone();
         f(Arc::make_mut(&mut rt.d));
         if rt.d.spec != before {
@@ -1230,6 +1276,11 @@ impl Sim {
             assert!(rt.rs.spec.replicas >= 0, "ReplicaSet {} has negative replicas", rt.rs.metadata.name);
         }
     }
+}
+
+/// The API server's NotFound for a Deployment.
+fn no_deployment(name: &str) -> super::ActionError {
+    super::ActionError(format!("deployments.apps \"{name}\" not found"))
 }
 
 fn check_replicas(replicas: i32) -> Result<(), super::ActionError> {

@@ -452,6 +452,8 @@ impl Sim {
             },
             Action::SetImage { namespace, name, container, image } => self.set_image(namespace, name, container, image),
             Action::RolloutRestart { namespace, name } => self.rollout_restart(namespace, name),
+            Action::RolloutUndo { namespace, name, to_revision } => self.rollout_undo(namespace, name, *to_revision),
+            Action::RolloutPause { namespace, name, paused } => self.rollout_pause(namespace, name, *paused),
             Action::Delete { namespace, kind, name } => match kind {
                 action::ControllerKind::Deployment => self.delete_deployment(namespace, name),
                 action::ControllerKind::ReplicaSet => self.delete_replica_set(namespace, name),
