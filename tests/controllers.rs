@@ -169,3 +169,16 @@ fn rollout_undo_returns_to_the_previous_template_as_a_new_revision() {
     let err = sim.act(&parse_action("rollout pause deployment/web").unwrap()).unwrap_err();
     assert_eq!(err.0, "deployments.apps \"web\" is already paused");
 }
+
+#[test]
+fn many_similar_events_are_combined_as_the_event_aggregator_does() {
+    let mut sim = sim_with(examples::find("deployment").unwrap().yaml);
+    sim.advance_to(10_000);
+    act(&mut sim, "scale deployment/nginx-deployment --replicas=15");
+    sim.advance_to(20_000);
+    let creates: Vec<_> = sim.events().iter().filter(|e| e.reason == "SuccessfulCreate").collect();
+    // 9 distinct messages, then one combined event counting the other 6.
+    assert_eq!(creates.len(), 10);
+    let combined = creates.iter().find(|e| e.message.starts_with("(combined from similar events): Created pod: ")).expect("combined");
+    assert_eq!(combined.count, 6);
+}

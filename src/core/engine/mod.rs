@@ -187,6 +187,13 @@ impl PartialOrd for Timer {
     }
 }
 
+/// What the event aggregator groups by.
+pub(crate) type EventAggregateKey = (String, Option<String>, &'static str, EventType, String);
+/// The aggregator combines from the 10th distinct message
+/// (`defaultAggregateMaxEvents`) within 10 minutes (`defaultAggregateIntervalInSeconds`).
+pub(crate) const EVENT_AGGREGATE_MAX: usize = 10;
+pub(crate) const EVENT_AGGREGATE_WINDOW_MS: Millis = 600 * 1000;
+
 /// The `slot` of controller timers.
 pub(crate) const CONTROLLER_SLOT: u32 = u32::MAX;
 
@@ -275,6 +282,9 @@ pub struct Sim {
     pub(crate) resource_version: u64,
     pub(crate) events: Vec<Event>,
     pub(crate) event_index: HashMap<(String, Option<String>, String, String), usize>,
+    /// The event aggregator's records: distinct messages per (object, field
+    /// path, source, type, reason) and when one was last seen.
+    pub(crate) event_aggregates: HashMap<EventAggregateKey, (std::collections::BTreeSet<String>, Millis)>,
     pub(crate) outputs: VecDeque<Output>,
     /// Pods whose status may have changed since the last flush.
     pub(crate) dirty: Vec<u32>,
@@ -316,6 +326,7 @@ impl Sim {
             resource_version: 1000,
             events: Vec::new(),
             event_index: HashMap::new(),
+            event_aggregates: HashMap::new(),
             outputs: VecDeque::new(),
             dirty: Vec::new(),
             unscheduled: Vec::new(),
@@ -860,11 +871,45 @@ impl Sim {
         message: String,
         source: &'static str,
     ) {
-        let key = (involved.uid.clone(), involved.field_path.clone(), reason.to_string(), message.clone());
+        // The EventAggregator (client-go tools/record/events_cache.go): the
+        // 10th and later distinct messages of the same object, source, type
+        // and reason within 10 minutes become one event, "(combined from
+        // similar events): <latest message>", counted like a repeat.
+        let agg_key = (involved.uid.clone(), involved.field_path.clone(), source, type_, reason.to_string());
+        let now = self.now;
+        let combined = match self.event_aggregates.get_mut(&agg_key) {
+            Some(rec) => {
+                if now.saturating_sub(rec.1) > EVENT_AGGREGATE_WINDOW_MS {
+                    rec.0.clear();
+                }
+                rec.0.insert(message.clone());
+                rec.1 = now;
+                if rec.0.len() >= EVENT_AGGREGATE_MAX {
+                    // `PopAny`, made deterministic: the smallest message.
+                    rec.0.pop_first();
+                    true
+                } else {
+                    false
+                }
+            }
+            None => {
+                if self.event_aggregates.len() < 100_000 {
+                    self.event_aggregates.insert(agg_key, (std::collections::BTreeSet::from([message.clone()]), now));
+                }
+                false
+            }
+        };
+        let (message, key_message) = if combined {
+            (format!("(combined from similar events): {message}"), "\u{0}combined".to_string())
+        } else {
+            (message.clone(), message)
+        };
+        let key = (involved.uid.clone(), involved.field_path.clone(), reason.to_string(), key_message);
         if let Some(&i) = self.event_index.get(&key) {
             let e = &mut self.events[i];
             e.count += 1;
             e.last_ms = self.now;
+            e.message = message;
             let event = e.clone();
             self.outputs.push_back(Output::Event { time_ms: self.now, type_: WatchType::Modified, event });
             return;
