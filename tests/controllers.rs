@@ -182,3 +182,32 @@ fn many_similar_events_are_combined_as_the_event_aggregator_does() {
     let combined = creates.iter().find(|e| e.message.starts_with("(combined from similar events): Created pod: ")).expect("combined");
     assert_eq!(combined.count, 6);
 }
+
+#[test]
+fn kubectl_rows_and_api_json() {
+    use podplay::core::{json, kubectl};
+    let mut sim = sim_with(examples::find("deployment").unwrap().yaml);
+    sim.advance_to(3_000);
+    let d = &sim.deployments()[0];
+    assert_eq!(kubectl::deployment_row(d, 3_000, false), vec!["nginx-deployment", "0/3", "3", "0", "3s"]);
+    sim.advance_to(65_000);
+    let d = &sim.deployments()[0];
+    assert_eq!(
+        kubectl::deployment_row(d, 65_000, true),
+        vec!["nginx-deployment", "3/3", "3", "3", "65s", "nginx", "nginx:1.14.2", "app=nginx"]
+    );
+    let rs = &sim.replica_sets()[0];
+    let row = kubectl::replicaset_row(rs, 65_000, false);
+    assert_eq!(row[1..], ["3", "3", "3", "65s"]);
+    let v = json::deployment_json(d);
+    let meta_keys: Vec<&str> = v["metadata"].as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(meta_keys, ["name", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp", "labels", "annotations"]);
+    assert_eq!(v["status"]["conditions"][1]["reason"], "NewReplicaSetAvailable");
+    let v = json::replicaset_json(rs);
+    assert_eq!(v["metadata"]["ownerReferences"][0]["kind"], "Deployment");
+    assert_eq!(v["spec"]["template"]["metadata"]["labels"]["pod-template-hash"], rs.replica_set.metadata.labels["pod-template-hash"].as_str());
+    let pod = &sim.pods()[0];
+    let v = json::pod_json(pod);
+    assert_eq!(v["metadata"]["generateName"], format!("{}-", rs.replica_set.metadata.name));
+    assert_eq!(v["metadata"]["ownerReferences"][0]["name"], rs.replica_set.metadata.name.as_str());
+}
