@@ -716,3 +716,14 @@ fn deployment_errors_read_like_the_api_server() {
         &["line 2, column 7: kind: no matches for kind \"Deployment\" in version \"v1\" (use \"apiVersion: apps/v1\")"],
     );
 }
+
+#[test]
+fn config_keys_are_validated() {
+    assert_diags(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\ndata:\n  good.key: x\n  bad key: y\n  ..dots: z\n",
+        &[
+            "line 6, column 12: data[bad key]: Invalid value: \"bad key\": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
+            "line 7, column 11: data[..dots]: Invalid value: \"..dots\": must not start with '..'",
+        ],
+    );
+}
