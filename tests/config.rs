@@ -74,3 +74,33 @@ fn secret_volume_files_hold_the_decoded_values() {
     let sim = sim_with(yaml, 10_000);
     assert_eq!(sim.logs("default", "app", "app"), Some(vec!["s3cr3t".to_string()]));
 }
+
+#[test]
+fn volume_items_pick_keys_and_paths() {
+    let yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\ndata: {a: one, b: two}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: app}\nspec:\n  containers:\n  - name: app\n    image: busybox:1.36\n    command: [sh, -c, 'cat /c/conf/first.txt; echo; cat /c/b; sleep 3600']\n    volumeMounts: [{name: c, mountPath: /c}]\n  volumes:\n  - name: c\n    configMap:\n      name: cfg\n      items: [{key: a, path: conf/first.txt}]\n";
+    let sim = sim_with(yaml, 10_000);
+    assert_eq!(
+        sim.logs("default", "app", "app"),
+        Some(vec!["one".to_string(), "cat: can't open '/c/b': No such file or directory".to_string()])
+    );
+    let missing = yaml.replace("key: a,", "key: zz,");
+    let parsed = parse_manifests(&missing);
+    let mut sim = Sim::new(SimConfig::default());
+    sim.apply(parsed.objects);
+    sim.advance_to(5_000);
+    assert!(sim
+        .events()
+        .iter()
+        .any(|e| e.reason == "FailedMount"
+            && e.message == "MountVolume.SetUp failed for volume \"c\" : configmap references non-existent config key: zz"));
+}
+
+#[test]
+fn env_from_adds_every_key_with_its_prefix() {
+    let yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\ndata: {A: one, B: two}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {TOKEN: t0k3n}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: app}\nspec:\n  containers:\n  - name: app\n    image: busybox:1.36\n    command: [sh, -c, 'echo $A $B $S_TOKEN $C; sleep 3600']\n    envFrom:\n    - configMapRef: {name: cfg}\n    - prefix: S_\n      secretRef: {name: s}\n    - configMapRef: {name: nope, optional: true}\n    env:\n    - {name: B, value: override}\n    - {name: C, value: $(A)-$(S_TOKEN)}\n";
+    let sim = sim_with(yaml, 10_000);
+    assert_eq!(sim.logs("default", "app", "app"), Some(vec!["one override t0k3n one-t0k3n".to_string()]));
+    let missing = "apiVersion: v1\nkind: Pod\nmetadata: {name: app}\nspec:\n  containers:\n  - name: app\n    image: busybox:1.36\n    envFrom: [{secretRef: {name: gone}}]\n";
+    let sim = sim_with(missing, 5_000);
+    assert_eq!(waiting(&sim, "app"), Some(("CreateContainerConfigError".into(), Some("secret \"gone\" not found".into()))));
+}

@@ -328,6 +328,8 @@ pub struct Container {
     pub working_dir: Option<String>,
     pub ports: Vec<ContainerPort>,
     pub env: Vec<EnvVar>,
+    /// `envFrom`: every key of a ConfigMap or Secret as a variable.
+    pub env_from: Vec<EnvFromSource>,
     pub resources: Resources,
     pub volume_mounts: Vec<VolumeMount>,
     pub liveness_probe: Option<Probe>,
@@ -360,6 +362,17 @@ pub struct EnvVar {
     pub value_from: Option<EnvVarSource>,
 }
 
+/// `envFrom[]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnvFromSource {
+    /// Put before each key (`prefix`).
+    pub prefix: String,
+    /// `configMapRef` (true) or `secretRef` (false).
+    pub config_map: bool,
+    pub name: String,
+    pub optional: bool,
+}
+
 /// `env[].valueFrom`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EnvVarSource {
@@ -369,6 +382,14 @@ pub enum EnvVarSource {
     Field { field_path: String },
     /// `resourceFieldRef` (not simulated: resolves to an empty value).
     ResourceField { resource: String },
+}
+
+/// `items[]` of a configMap or secret volume: the key and the relative
+/// path of its file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyToPath {
+    pub key: String,
+    pub path: String,
 }
 
 /// CPU in millicores, memory in bytes, as parsed from Kubernetes quantities.
@@ -401,8 +422,9 @@ pub struct Volume {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum VolumeSource {
     EmptyDir,
-    ConfigMap { name: String, optional: bool },
-    Secret { secret_name: String, optional: bool },
+    /// `items` empty: every key as a file named by the key.
+    ConfigMap { name: String, optional: bool, items: Vec<KeyToPath> },
+    Secret { secret_name: String, optional: bool, items: Vec<KeyToPath> },
     HostPath { path: String },
     PersistentVolumeClaim { claim_name: String },
     /// Any other volume type (its key, e.g. `projected`): mounted, but empty.

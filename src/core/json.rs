@@ -250,6 +250,23 @@ fn container_json(c: &Container) -> Value {
             Value::Object(em)
         })
         .collect();
+    put_vec(
+        &mut m,
+        "envFrom",
+        c.env_from
+            .iter()
+            .map(|e| {
+                let mut r = json!({ "name": e.name });
+                if e.optional {
+                    r["optional"] = Value::Bool(true);
+                }
+                let mut m = Map::new();
+                put_str(&mut m, "prefix", &e.prefix);
+                m.insert(if e.config_map { "configMapRef" } else { "secretRef" }.into(), r);
+                Value::Object(m)
+            })
+            .collect(),
+    );
     put_vec(&mut m, "env", env);
     // ResourceRequirements is a struct: always present, `{}` when empty.
     let mut res = Map::new();
@@ -337,14 +354,22 @@ fn env_source_json(from: &crate::core::api::EnvVarSource) -> Value {
     }
 }
 
+fn items_json(items: &[crate::core::api::KeyToPath]) -> Value {
+    Value::Array(items.iter().map(|i| json!({ "key": i.key, "path": i.path })).collect())
+}
+
 fn volume_json(v: &crate::core::api::Volume) -> Value {
     let mut m = Map::new();
     m.insert("name".into(), Value::from(v.name.as_str()));
     let (key, source) = match &v.source {
         VolumeSource::HostPath { path } => ("hostPath", json!({ "path": path, "type": "" })),
         VolumeSource::EmptyDir => ("emptyDir", json!({})),
-        VolumeSource::Secret { secret_name, optional } => {
-            let mut v = json!({ "secretName": secret_name, "defaultMode": 420 });
+        VolumeSource::Secret { secret_name, optional, items } => {
+            let mut v = json!({ "secretName": secret_name });
+            if !items.is_empty() {
+                v["items"] = items_json(items);
+            }
+            v["defaultMode"] = Value::from(420);
             if *optional {
                 v["optional"] = Value::Bool(true);
             }
@@ -353,8 +378,12 @@ fn volume_json(v: &crate::core::api::Volume) -> Value {
         VolumeSource::PersistentVolumeClaim { claim_name } => {
             ("persistentVolumeClaim", json!({ "claimName": claim_name }))
         }
-        VolumeSource::ConfigMap { name, optional } => {
-            let mut v = json!({ "name": name, "defaultMode": 420 });
+        VolumeSource::ConfigMap { name, optional, items } => {
+            let mut v = json!({ "name": name });
+            if !items.is_empty() {
+                v["items"] = items_json(items);
+            }
+            v["defaultMode"] = Value::from(420);
             if *optional {
                 v["optional"] = Value::Bool(true);
             }
@@ -951,6 +980,7 @@ mod tests {
             image_pull_policy: PullPolicy::IfNotPresent,
             command: vec![],
             args: vec![],
+            env_from: vec![],
             working_dir: None,
             ports: vec![ContainerPort {
                 name: None,

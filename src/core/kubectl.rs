@@ -842,6 +842,15 @@ fn describe_containers(
                 w.write(2, &format!("{title}:\t{}\n", describe_probe(p)));
             }
         }
+        // `describeContainerEnvFrom`, when there is any.
+        if !c.env_from.is_empty() {
+            w.write(2, "Environment Variables from:\n");
+            for e in &c.env_from {
+                let from = if e.config_map { "ConfigMap" } else { "Secret" };
+                let prefixed = if e.prefix.is_empty() { String::new() } else { format!(" with prefix '{}'", e.prefix) };
+                w.write(3, &format!("{}\t{from}{prefixed}\tOptional: {}\n", e.name, e.optional));
+            }
+        }
         let none = if c.env.is_empty() { "\t<none>" } else { "" };
         w.write(2, &format!("Environment:{none}\n"));
         for e in &c.env {
@@ -954,11 +963,11 @@ fn describe_volumes(w: &mut PrefixWriter, p: &PodSnapshot) {
                 2,
                 "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t\n    SizeLimit:\t<unset>\n",
             ),
-            VolumeSource::Secret { secret_name, optional } => w.write(
+            VolumeSource::Secret { secret_name, optional, .. } => w.write(
                 2,
                 &format!("Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t{secret_name}\n    Optional:\t{optional}\n"),
             ),
-            VolumeSource::ConfigMap { name, optional } => w.write(
+            VolumeSource::ConfigMap { name, optional, .. } => w.write(
                 2,
                 &format!("Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t{name}\n    Optional:\t{optional}\n"),
             ),
@@ -1137,6 +1146,7 @@ mod tests {
             command: vec![],
             args: vec![],
             working_dir: None,
+            env_from: vec![],
             ports: vec![],
             env: vec![],
             resources: Resources::default(),

@@ -790,6 +790,29 @@ pub fn container_env(sim: &Sim, slot: u32, c: usize) -> Result<Vec<(String, Stri
     let spec = if cr.is_init { &p.pod.spec.init_containers[cr.spec_index] } else { &p.pod.spec.containers[cr.spec_index] };
     let ns = &p.pod.metadata.namespace;
     let mut vars: Vec<(String, String)> = Vec::with_capacity(spec.env.len());
+    let set = |vars: &mut Vec<(String, String)>, name: String, value: String| match vars.iter_mut().find(|(k, _)| *k == name) {
+        Some(slot) => slot.1 = value,
+        None => vars.push((name, value)),
+    };
+    // `envFrom` first, in order, each key of the ConfigMap or Secret.
+    for from in &spec.env_from {
+        let key = (ns.clone(), from.name.clone());
+        let data = if from.config_map {
+            sim.config_maps.get(&key).map(|c| &c.data)
+        } else {
+            sim.secrets.get(&key).map(|s| &s.data)
+        };
+        match data {
+            Some(data) => {
+                for (k, v) in data {
+                    set(&mut vars, format!("{}{k}", from.prefix), v.clone());
+                }
+            }
+            None if from.optional => {}
+            None if from.config_map => return Err(format!("configmap \"{}\" not found", from.name)),
+            None => return Err(format!("secret \"{}\" not found", from.name)),
+        }
+    }
     for e in &spec.env {
         let value = match (&e.value_from, &e.value) {
             (None, value) => {
@@ -819,10 +842,7 @@ pub fn container_env(sim: &Sim, slot: u32, c: usize) -> Result<Vec<(String, Stri
             (Some(EnvVarSource::Field { field_path }), _) => field_ref_value(p, field_path),
             (Some(EnvVarSource::ResourceField { resource }), _) => resource_field_value(sim, p, spec, resource),
         };
-        match vars.iter_mut().find(|(k, _)| *k == e.name) {
-            Some(slot) => slot.1 = value,
-            None => vars.push((e.name.clone(), value)),
-        }
+        set(&mut vars, e.name.clone(), value);
     }
     Ok(vars)
 }
@@ -832,26 +852,48 @@ pub fn container_env(sim: &Sim, slot: u32, c: usize) -> Result<Vec<(String, Stri
 /// volume of another kind; `Err` with the kubelet's message when the source
 /// is missing and not optional (`MountVolume.SetUp failed ...`).
 pub fn projected_volume(sim: &Sim, ns: &str, source: &VolumeSource) -> Result<Option<Files>, String> {
-    let data = match source {
-        VolumeSource::ConfigMap { name, optional } => match sim.config_maps.get(&(ns.to_string(), name.clone())) {
-            Some(cm) => Some(cm.data.clone()),
-            None if *optional => Some(BTreeMap::new()),
+    let (data, optional, items, kind) = match source {
+        VolumeSource::ConfigMap { name, optional, items } => match sim.config_maps.get(&(ns.to_string(), name.clone())) {
+            Some(cm) => (cm.data.clone(), *optional, items, "configmap"),
+            None if *optional => (BTreeMap::new(), true, items, "configmap"),
             None => return Err(format!("configmap \"{name}\" not found")),
         },
-        VolumeSource::Secret { secret_name, optional } => match sim.secrets.get(&(ns.to_string(), secret_name.clone())) {
-            Some(s) => Some(s.data.clone()),
-            None if *optional => Some(BTreeMap::new()),
+        VolumeSource::Secret { secret_name, optional, items } => match sim.secrets.get(&(ns.to_string(), secret_name.clone())) {
+            Some(s) => (s.data.clone(), *optional, items, "secret"),
+            None if *optional => (BTreeMap::new(), true, items, "secret"),
             None => return Err(format!("secret \"{secret_name}\" not found")),
         },
-        _ => None,
+        _ => return Ok(None),
     };
-    Ok(data.map(|data| {
-        let mut files = Files::default();
+    let mut files = Files::default();
+    if items.is_empty() {
         for (k, v) in data {
             files.files.insert(normalize_path(&k), v);
         }
-        files
-    }))
+        return Ok(Some(files));
+    }
+    // `MakePayload` (pkg/volume/configmap, pkg/volume/secret): only the
+    // listed keys, at their paths; a listed key that is missing fails the
+    // mount unless the source is optional.
+    for item in items {
+        match data.get(&item.key) {
+            Some(v) => {
+                let path = normalize_path(&item.path);
+                let mut dir = parent(&path).to_string();
+                while dir != "/" && !dir.is_empty() {
+                    files.dirs.insert(dir.clone());
+                    dir = parent(&dir).to_string();
+                }
+                files.files.insert(path, v.clone());
+            }
+            None if optional => {}
+            None if kind == "configmap" => {
+                return Err(format!("configmap references non-existent config key: {}", item.key))
+            }
+            None => return Err(format!("references non-existent secret key: {}", item.key)),
+        }
+    }
+    Ok(Some(files))
 }
 
 #[cfg(test)]

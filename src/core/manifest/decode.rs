@@ -186,7 +186,6 @@ const POD_SPEC_NOT_SIMULATED: &[&str] = &[
 
 /// Container fields that are valid Kubernetes but not simulated.
 const CONTAINER_NOT_SIMULATED: &[&str] = &[
-    "envFrom",
     "resizePolicy",
     "restartPolicyRules",
     "securityContext",
@@ -899,6 +898,7 @@ fn decode_container(cx: &mut Ctx, node: &Node, path: &str) -> Option<Container> 
         working_dir: None,
         ports: Vec::new(),
         env: Vec::new(),
+        env_from: Vec::new(),
         resources: Resources::default(),
         volume_mounts: Vec::new(),
         liveness_probe: None,
@@ -949,6 +949,13 @@ fn decode_container(cx: &mut Ctx, node: &Node, path: &str) -> Option<Container> 
                 for (i, e) in cx.items(val, &p).iter().enumerate() {
                     if let Some(e) = decode_env(cx, e, &index(&p, i)) {
                         c.env.push(e);
+                    }
+                }
+            }
+            "envFrom" => {
+                for (i, e) in cx.items(val, &p).iter().enumerate() {
+                    if let Some(e) = decode_env_from(cx, e, &index(&p, i)) {
+                        c.env_from.push(e);
                     }
                 }
             }
@@ -1050,6 +1057,49 @@ fn decode_env(cx: &mut Ctx, node: &Node, path: &str) -> Option<EnvVar> {
         env.value = Some(String::new());
     }
     Some(env)
+}
+
+/// `envFrom[]`: a prefix and exactly one of configMapRef, secretRef
+/// (`validateEnvFrom`).
+fn decode_env_from(cx: &mut Ctx, node: &Node, path: &str) -> Option<EnvFromSource> {
+    let entries = cx.entries(node, path)?;
+    let mut out = EnvFromSource { prefix: String::new(), config_map: true, name: String::new(), optional: false };
+    let mut sources = 0;
+    for (k, val) in entries {
+        let name = key_text(k);
+        let p = child(path, name);
+        match name {
+            "prefix" => out.prefix = cx.string(val, &p).unwrap_or_default(),
+            "configMapRef" | "secretRef" => {
+                sources += 1;
+                out.config_map = name == "configMapRef";
+                for (k2, v2) in cx.entries(val, &p).unwrap_or(&[]) {
+                    let n2 = key_text(k2);
+                    let p2 = child(&p, n2);
+                    match n2 {
+                        "name" => out.name = cx.string(v2, &p2).unwrap_or_default(),
+                        "optional" => out.optional = cx.boolean(v2, &p2).unwrap_or(false),
+                        _ => cx.unknown(k2, &p2),
+                    }
+                }
+                if out.name.is_empty() {
+                    cx.error_at(val.pos, &child(&p, "name"), "Required value");
+                }
+            }
+            _ => cx.unknown(k, &p),
+        }
+    }
+    match sources {
+        0 => {
+            cx.error_at(node.pos, path, "Invalid value: \"\": must specify one of: `configMapRef` or `secretRef`");
+            None
+        }
+        1 => Some(out),
+        _ => {
+            cx.error_at(node.pos, path, "Invalid value: \"\": may not have more than one field specified at a time");
+            None
+        }
+    }
 }
 
 /// `valueFrom`: exactly one of configMapKeyRef, secretKeyRef, fieldRef,
@@ -1334,8 +1384,8 @@ fn decode_source_fields(
         let p = child(path, name);
         if Some(name) == id_field {
             id = cx.string(val, &p).filter(|s| !s.is_empty());
-        } else if name == "optional" && id_field.is_some() {
-            // Read by `optional_flag`.
+        } else if (name == "optional" || name == "items") && id_field.is_some() && others.contains(&"items") {
+            // Read by `optional_flag` and `volume_items`.
         } else if others.contains(&name) {
             cx.not_simulated(k, &p);
         } else {
@@ -1346,6 +1396,43 @@ fn decode_source_fields(
         cx.error_at(cx.src.pos(path), &child(path, f), "Required value");
     }
     id
+}
+
+/// A configMap or secret volume's `items` (`key`, `path`; `mode` is not
+/// simulated), checked as `validateKeyToPath` does.
+fn volume_items(cx: &mut Ctx, node: &Node, path: &str) -> Vec<KeyToPath> {
+    let entries = cx.entries(node, path).unwrap_or(&[]);
+    let Some((_, list)) = entries.iter().find(|(k, _)| key_text(k) == "items") else { return Vec::new() };
+    let list_path = child(path, "items");
+    let mut out = Vec::new();
+    for (i, item) in cx.items(list, &list_path).iter().enumerate() {
+        let ip = index(&list_path, i);
+        let mut kp = KeyToPath { key: String::new(), path: String::new() };
+        for (k, val) in cx.entries(item, &ip).unwrap_or(&[]) {
+            let name = key_text(k);
+            let p = child(&ip, name);
+            match name {
+                "key" => kp.key = cx.string(val, &p).unwrap_or_default(),
+                "path" => kp.path = cx.string(val, &p).unwrap_or_default(),
+                "mode" => cx.not_simulated(k, &p),
+                _ => cx.unknown(k, &p),
+            }
+        }
+        if kp.key.is_empty() {
+            cx.error_at(item.pos, &child(&ip, "key"), "Required value");
+        }
+        if kp.path.is_empty() {
+            cx.error_at(item.pos, &child(&ip, "path"), "Required value");
+        } else if kp.path.starts_with('/') {
+            let pos = cx.src.pos(&child(&ip, "path"));
+            cx.error_at(pos, &child(&ip, "path"), format!("Invalid value: {}: must be a relative path", v::quote(&kp.path)));
+        } else if kp.path.split('/').any(|part| part == "..") {
+            let pos = cx.src.pos(&child(&ip, "path"));
+            cx.error_at(pos, &child(&ip, "path"), format!("Invalid value: {}: must not contain '..'", v::quote(&kp.path)));
+        }
+        out.push(kp);
+    }
+    out
 }
 
 /// A volume source's `optional` flag (false when absent).
@@ -1375,18 +1462,22 @@ fn decode_volume(cx: &mut Ctx, node: &Node, path: &str) -> Option<Volume> {
             }
             "configMap" => {
                 let optional = optional_flag(cx, val, &p);
+                let items = volume_items(cx, val, &p);
                 VolumeSource::ConfigMap {
                     name: decode_source_fields(cx, val, &p, Some("name"), &["items", "defaultMode"])
                         .unwrap_or_default(),
                     optional,
+                    items,
                 }
             }
             "secret" => {
                 let optional = optional_flag(cx, val, &p);
+                let items = volume_items(cx, val, &p);
                 VolumeSource::Secret {
                     secret_name: decode_source_fields(cx, val, &p, Some("secretName"), &["items", "defaultMode"])
                         .unwrap_or_default(),
                     optional,
+                    items,
                 }
             }
             "hostPath" => VolumeSource::HostPath {

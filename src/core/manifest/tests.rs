@@ -672,7 +672,7 @@ fn optional_configmap_volume_decodes() {
     assert_eq!(rendered(&p), Vec::<String>::new());
     assert_eq!(
         pod(&p, 0).spec.volumes[0].source,
-        VolumeSource::ConfigMap { name: "cfg".into(), optional: true }
+        VolumeSource::ConfigMap { name: "cfg".into(), optional: true, items: vec![] }
     );
 }
 
