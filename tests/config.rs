@@ -104,3 +104,11 @@ fn env_from_adds_every_key_with_its_prefix() {
     let sim = sim_with(missing, 5_000);
     assert_eq!(waiting(&sim, "app"), Some(("CreateContainerConfigError".into(), Some("secret \"gone\" not found".into()))));
 }
+
+#[test]
+fn services_of_the_namespace_appear_as_variables() {
+    let yaml = "apiVersion: v1\nkind: Service\nmetadata: {name: my-db}\nspec:\n  selector: {app: db}\n  ports: [{name: pg, port: 5432}]\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: app}\nspec:\n  containers:\n  - name: app\n    image: busybox:1.36\n    command: [sh, -c, 'echo $KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT_HTTPS $MY_DB_SERVICE_PORT_PG $MY_DB_PORT_5432_TCP_PROTO $(DB); sleep 3600']\n    env:\n    - {name: DB, value: 'db=$(MY_DB_SERVICE_HOST)'}\n";
+    let sim = sim_with(yaml, 10_000);
+    let ip = sim.services()[0].cluster_ip.expect("a cluster IP");
+    assert_eq!(sim.logs("default", "app", "app"), Some(vec![format!("10.96.0.1:443 5432 tcp db={ip}")]));
+}

@@ -813,10 +813,16 @@ pub fn container_env(sim: &Sim, slot: u32, c: usize) -> Result<Vec<(String, Stri
             None => return Err(format!("secret \"{}\" not found", from.name)),
         }
     }
+    let services = service_env(sim, ns);
     for e in &spec.env {
         let value = match (&e.value_from, &e.value) {
             (None, value) => {
-                let lookup = |name: &str| vars.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+                let lookup = |name: &str| {
+                    vars.iter()
+                        .chain(services.iter())
+                        .find(|(k, _)| k == name)
+                        .map(|(_, v)| v.clone())
+                };
                 expand(value.as_deref().unwrap_or(""), &lookup)
             }
             (Some(EnvVarSource::ConfigMapKey { name, key, optional }), _) => {
@@ -844,7 +850,56 @@ pub fn container_env(sim: &Sim, slot: u32, c: usize) -> Result<Vec<(String, Stri
         };
         set(&mut vars, e.name.clone(), value);
     }
+    // Service variables for the names the container did not set.
+    for (k, v) in services {
+        if !vars.iter().any(|(n, _)| *n == k) {
+            vars.push((k, v));
+        }
+    }
     Ok(vars)
+}
+
+/// The variables the kubelet adds for Services (`getServiceEnvVarMap`,
+/// pkg/kubelet/kubelet_pods.go; `FromServices`, pkg/kubelet/envvars): the
+/// `kubernetes` Service of `default` always, and, with service links on
+/// (the default), every Service with a cluster IP in the Pod's namespace
+/// that exists when the container is created: `NAME_SERVICE_HOST`,
+/// `NAME_SERVICE_PORT[_PORTNAME]` and Docker link variables.
+fn service_env(sim: &Sim, ns: &str) -> Vec<(String, String)> {
+    let var_name = |s: &str| s.replace('-', "_").to_uppercase();
+    let mut out = Vec::new();
+    let mut add = |name: &str, ip: &str, ports: &[(Option<&str>, i32, &str)]| {
+        let Some(&(_, first, _)) = ports.first() else { return };
+        let prefix = var_name(name);
+        out.push((format!("{prefix}_SERVICE_HOST"), ip.to_string()));
+        out.push((format!("{prefix}_SERVICE_PORT"), first.to_string()));
+        for (port_name, port, _) in ports {
+            if let Some(n) = port_name {
+                out.push((format!("{prefix}_SERVICE_PORT_{}", var_name(n)), port.to_string()));
+            }
+        }
+        for (i, (_, port, protocol)) in ports.iter().enumerate() {
+            let proto = protocol.to_lowercase();
+            let url = format!("{proto}://{ip}:{port}");
+            if i == 0 {
+                out.push((format!("{prefix}_PORT"), url.clone()));
+            }
+            let pp = format!("{prefix}_PORT_{port}_{}", protocol.to_uppercase());
+            out.push((pp.clone(), url));
+            out.push((format!("{pp}_PROTO"), proto));
+            out.push((format!("{pp}_PORT"), port.to_string()));
+            out.push((format!("{pp}_ADDR"), ip.to_string()));
+        }
+    };
+    let in_ns: Vec<_> = sim.services.iter().filter(|((sns, name), _)| sns == ns && name != "kubernetes").collect();
+    add("kubernetes", "10.96.0.1", &[(Some("https"), 443, "TCP")]);
+    for ((_, name), svc) in in_ns {
+        let Some(ip) = svc.cluster_ip else { continue };
+        let ports: Vec<(Option<&str>, i32, &str)> =
+            svc.svc.spec.ports.iter().map(|p| (p.name.as_deref(), p.port, p.protocol.as_str())).collect();
+        add(name, &ip.to_string(), &ports);
+    }
+    out
 }
 
 /// What a configMap or secret volume holds: one file per key, named by the

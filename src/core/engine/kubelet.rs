@@ -1257,8 +1257,6 @@ impl Sim {
             .into_iter()
             .chain([
                 ("HOSTNAME".to_string(), pod_name.clone()),
-                ("KUBERNETES_SERVICE_HOST".to_string(), "10.96.0.1".to_string()),
-                ("KUBERNETES_SERVICE_PORT".to_string(), "443".to_string()),
                 ("PATH".to_string(), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string()),
             ])
             .collect();
