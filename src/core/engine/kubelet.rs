@@ -6,7 +6,7 @@
 use super::env::{self, Files};
 use super::images::{self, App, ImageInfo, PullError};
 use super::{Sim, What};
-use crate::core::api::{Container, Handler, Pod, Probe, RestartPolicy};
+use crate::core::api::{Container, Handler, Pod, Probe, RestartPolicy, VolumeSource};
 use crate::core::shell::{self, Process, Step};
 use crate::core::status::*;
 use crate::core::time::{go_duration, Millis, MINUTE_MS, SECOND_MS};
@@ -45,6 +45,9 @@ pub const MOUNT_RETRY_MAX_MS: Millis = 2 * MINUTE_MS + 2 * SECOND_MS;
 /// "Unable to attach or mount volumes" (`podAttachAndMountTimeout`,
 /// pkg/kubelet/volumemanager/volume_manager.go: 2m3s).
 pub const MOUNT_WAIT_TIMEOUT_MS: Millis = 2 * MINUTE_MS + 3 * SECOND_MS;
+/// The Pod worker's periodic resync (`syncFrequency`, 1 min; the kubelet
+/// adds up to 50% jitter, podplay does not).
+pub const RESYNC_MS: Millis = MINUTE_MS;
 
 /// `client-go/util/flowcontrol.Backoff` for one key.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -745,6 +748,59 @@ impl Sim {
         }
     }
 
+    /// A ConfigMap or Secret changed: Pods that mount it see the new
+    /// contents at their next periodic sync (the Pod worker resyncs every
+    /// `syncFrequency`, 1 min, counted here from admission; kubernetes.io
+    /// "ConfigMaps: mounted ConfigMaps are updated automatically").
+    pub(crate) fn refresh_volumes_of(&mut self, ns: &str, name: &str, config_map: bool) {
+        let now = self.now;
+        let mut due = Vec::new();
+        for ((pns, _), &slot) in self.pod_index.range((ns.to_string(), String::new())..) {
+            if pns != ns {
+                break;
+            }
+            let Some(p) = self.pod_rt(slot) else { continue };
+            let mounts = p.pod.spec.volumes.iter().any(|v| match &v.source {
+                VolumeSource::ConfigMap { name: n, .. } => config_map && n == name,
+                VolumeSource::Secret { secret_name: n, .. } => !config_map && n == name,
+                _ => false,
+            });
+            if mounts && p.volumes_mounted && !p.terminal {
+                let since = now.saturating_sub(p.admitted_ms);
+                due.push((slot, p.admitted_ms + (since / RESYNC_MS + 1) * RESYNC_MS));
+            }
+        }
+        for (slot, at) in due {
+            self.schedule(at, slot, What::VolumeResync);
+        }
+    }
+
+    /// The periodic sync rewrites configMap and secret volumes from the
+    /// current objects (the atomic writer swaps the whole directory).
+    fn resync_volumes(&mut self, slot: u32) {
+        let Some(p) = self.pod_rt(slot) else { return };
+        if p.terminal || !p.volumes_mounted {
+            return;
+        }
+        let ns = p.pod.metadata.namespace.clone();
+        let fresh: Vec<(String, Files)> = p
+            .pod
+            .spec
+            .volumes
+            .iter()
+            .filter_map(|v| match env::projected_volume(self, &ns, &v.source) {
+                Ok(Some(files)) => Some((v.name.clone(), files)),
+                _ => None,
+            })
+            .collect();
+        if let Some(p) = self.pod_rt_mut(slot) {
+            for (name, files) in fresh {
+                p.volumes.insert(name, files);
+            }
+            p.version += 1;
+        }
+    }
+
     /// The Pod sync gave up waiting for volumes; the Pod worker retries
     /// after its back-off and waits again.
     fn mount_timeout(&mut self, slot: u32) {
@@ -790,6 +846,7 @@ impl Sim {
             What::Sync => self.sync_pod(slot),
             What::MountRetry => self.mount_volumes(slot),
             What::MountTimeout => self.mount_timeout(slot),
+            What::VolumeResync => self.resync_volumes(slot),
             What::ActiveDeadline => self.active_deadline_exceeded(slot),
             What::PullDone { c, epoch } => {
                 if epoch_ok(self, c, epoch) {

@@ -211,6 +211,8 @@ pub(crate) enum What {
     MountRetry,
     /// The Pod sync's wait for volumes times out.
     MountTimeout,
+    /// The periodic sync refreshes configMap and secret volumes.
+    VolumeResync,
     PullDone { c: u16, epoch: u32 },
     ContainerStart { c: u16, epoch: u32 },
     PostStartDone { c: u16, epoch: u32 },
@@ -699,12 +701,20 @@ impl Sim {
     /// created (env) or when their volumes are set up, as the kubelet does.
     fn put_config_map(&mut self, cm: ConfigMap) -> ApplyResult {
         let key = (cm.metadata.namespace.clone(), cm.metadata.name.clone());
-        upsert(&mut self.config_maps, key, cm, "ConfigMap")
+        let result = upsert(&mut self.config_maps, key.clone(), cm, "ConfigMap");
+        if matches!(result, ApplyResult::Configured { .. }) {
+            self.refresh_volumes_of(&key.0, &key.1, true);
+        }
+        result
     }
 
     fn put_secret(&mut self, secret: Secret) -> ApplyResult {
         let key = (secret.metadata.namespace.clone(), secret.metadata.name.clone());
-        upsert(&mut self.secrets, key, secret, "Secret")
+        let result = upsert(&mut self.secrets, key.clone(), secret, "Secret");
+        if matches!(result, ApplyResult::Configured { .. }) {
+            self.refresh_volumes_of(&key.0, &key.1, false);
+        }
+        result
     }
 
     /// A ClusterIP from 10.96.0.0/12, at random but never 10.96.0.1 (the
