@@ -24,7 +24,7 @@ pub const DEFAULT_CAP_MS: Millis = HOUR_MS;
 pub const MAX_UNTIL_MS: Millis = 24 * HOUR_MS;
 
 const USAGE: &str = "usage:
-  podplay run FILE... [--until DURATION] [--seed N] [--at DURATION ACTION]... [-o table|json] [--wide]
+  podplay run FILE... [--until DURATION] [--seed N] [--at DURATION ACTION]... [-o table|json] [--wide] [--logs]
   podplay validate FILE...
   podplay examples [NAME]
 
@@ -40,11 +40,18 @@ or `example:NAME` for a bundled example (see `podplay examples`).
                      actions: delete pod/NAME [--grace-period=N],
                               kill pod/NAME -c CONTAINER [--exit-code=N],
                               break pod/NAME -c CONTAINER, heal pod/NAME -c CONTAINER,
-                              apply -f FILE
+                              apply -f FILE,
+                              scale deployment/NAME --replicas=N (or replicaset/NAME),
+                              set image deployment/NAME CONTAINER=IMAGE,
+                              rollout restart|undo|pause|resume deployment/NAME,
+                              delete deployment/NAME (or replicaset/NAME)
+                     Pod names a controller generates are the same for the
+                     same seed and input, so a trace shows the names to use
   -o table|json      table (default) prints like `kubectl get pods -w
                      --output-watch-events` with a leading TIME column, then `kubectl events`; json prints JSON
                      Lines of watch events {\"time\",\"type\",\"object\"}
   --wide             add IP and NODE columns (like -o wide)
+  --logs             at the end, print each container's log (like kubectl logs)
 ";
 
 /// Runs the CLI with `args` (without the program name). Returns the exit status.
@@ -65,6 +72,7 @@ struct RunOpts {
     actions: Vec<(Millis, String)>,
     json: bool,
     wide: bool,
+    logs: bool,
 }
 
 fn run_cli(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, String> {
@@ -123,7 +131,7 @@ fn run_cli(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write, err: &mut
 }
 
 fn parse_run_opts(args: &[String]) -> Result<RunOpts, String> {
-    let mut o = RunOpts { files: vec![], until: None, seed: 1, actions: vec![], json: false, wide: false };
+    let mut o = RunOpts { files: vec![], until: None, seed: 1, actions: vec![], json: false, wide: false, logs: false };
     let mut i = 0;
     while i < args.len() {
         let a = args[i].as_str();
@@ -163,6 +171,8 @@ fn parse_run_opts(args: &[String]) -> Result<RunOpts, String> {
             };
         } else if a == "--wide" || a == "-owide" {
             o.wide = true;
+        } else if a == "--logs" {
+            o.logs = true;
         } else if a.starts_with('-') && a != "-" {
             return Err(format!("unknown flag {a}"));
         } else {
@@ -281,10 +291,35 @@ fn run(o: &RunOpts, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Wri
         None => last_change,
     };
     printer.finish(&sim, end, out);
+    if o.logs && !o.json {
+        print_logs(&sim, end, out);
+    }
     for note in sim.notes() {
         let _ = writeln!(err, "podplay: note: {note}");
     }
     Ok(0)
+}
+
+/// Every live container's log, as `kubectl logs POD -c CONTAINER` prints it.
+fn print_logs(sim: &Sim, end: Millis, out: &mut dyn Write) {
+    for pod in sim.pods() {
+        let meta = &pod.pod.metadata;
+        let spec = &pod.pod.spec;
+        for c in spec.init_containers.iter().chain(spec.containers.iter()) {
+            let lines = sim.logs(&meta.namespace, &meta.name, &c.name).unwrap_or_default();
+            let _ = writeln!(out);
+            let _ = writeln!(
+                out,
+                "Logs at {} (kubectl logs {} -c {}):",
+                crate::core::time::go_duration(end),
+                meta.name,
+                c.name
+            );
+            for line in lines {
+                let _ = writeln!(out, "{line}");
+            }
+        }
+    }
 }
 
 /// Prints outputs as they are drained.
@@ -345,9 +380,35 @@ impl TracePrinter {
                         let _ = writeln!(out, "{v}");
                     }
                 }
+                Output::Deployment { type_, deployment, .. } => {
+                    if self.json {
+                        let v = json::watch_event_json(t, type_.as_str(), json::deployment_json(&deployment));
+                        let _ = writeln!(out, "{v}");
+                    }
+                }
+                Output::ReplicaSet { type_, replica_set, .. } => {
+                    if self.json {
+                        let v = json::watch_event_json(t, type_.as_str(), json::replicaset_json(&replica_set));
+                        let _ = writeln!(out, "{v}");
+                    }
+                }
             }
         }
         any
+    }
+
+    /// A `kubectl get` table of controllers, when there are any.
+    fn controller_table(&self, out: &mut dyn Write, title: &str, header: &[&str], rows: &[Vec<String>]) {
+        if rows.is_empty() {
+            return;
+        }
+        let mut header = header.to_vec();
+        if self.wide {
+            header.extend(kubectl::CONTROLLERS_WIDE_HEADER);
+        }
+        let _ = writeln!(out, "{title} prints them then):");
+        let _ = write!(out, "{}", kubectl::format_table(&header, rows));
+        let _ = writeln!(out);
     }
 
     fn finish(&mut self, sim: &Sim, end: Millis, out: &mut dyn Write) {
@@ -361,7 +422,14 @@ impl TracePrinter {
         }
         let _ = write!(out, "{}", kubectl::format_table(&header, &self.rows));
         let _ = writeln!(out);
-        let _ = writeln!(out, "Events at {} (as `kubectl events` prints them then):", crate::core::time::go_duration(end));
+        let at = crate::core::time::go_duration(end);
+        let deployment_rows: Vec<Vec<String>> =
+            sim.deployments().iter().map(|d| kubectl::deployment_row(d, end, self.wide)).collect();
+        self.controller_table(out, &format!("Deployments at {at} (as `kubectl get deployments`"), &kubectl::DEPLOYMENTS_HEADER, &deployment_rows);
+        let replica_set_rows: Vec<Vec<String>> =
+            sim.replica_sets().iter().map(|r| kubectl::replicaset_row(r, end, self.wide)).collect();
+        self.controller_table(out, &format!("ReplicaSets at {at} (as `kubectl get replicasets`"), &kubectl::REPLICASETS_HEADER, &replica_set_rows);
+        let _ = writeln!(out, "Events at {at} (as `kubectl events` prints them then):");
         let rows = kubectl::events_rows(sim.events(), end);
         let _ = write!(out, "{}", kubectl::format_table(&kubectl::EVENTS_HEADER, &rows));
     }

@@ -25,6 +25,7 @@ pub const ALL: &[Example] = &[
     Example { name: "graceful-deletion", title: "Deletion with and without a SIGTERM handler", yaml: include_str!("../examples/graceful-deletion.yaml") },
     Example { name: "readiness-service", title: "Readiness gates a Pod's place in its Service's endpoints", yaml: include_str!("../examples/readiness-service.yaml") },
     Example { name: "image-pull-error", title: "An image typo: ErrImagePull, then ImagePullBackOff", yaml: include_str!("../examples/image-pull-error.yaml") },
+    Example { name: "deployment", title: "A Deployment behind a Service: a deleted Pod is replaced with a new name and IP", yaml: include_str!("../examples/deployment.yaml") },
     Example { name: "sidecar", title: "A native sidecar ships the app's log from a shared volume", yaml: include_str!("../examples/sidecar.yaml") },
 ];
 

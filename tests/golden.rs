@@ -144,6 +144,155 @@ fn failing_init_container_fails_the_pod_or_backs_off() {
 }
 
 #[test]
+fn active_deadline_fails_the_pod() {
+    check("active-deadline", &["run", "tests/fixtures/active-deadline.yaml", "--until", "60s"]);
+}
+
+#[test]
+fn env_from_configmap_secret_and_fields() {
+    check("env-config", &["run", "tests/fixtures/env-config.yaml", "--logs"]);
+}
+
+#[test]
+fn missing_configmap_is_a_create_container_config_error_until_applied() {
+    check(
+        "missing-configmap",
+        &[
+            "run",
+            "tests/fixtures/missing-configmap.yaml",
+            "--until",
+            "60s",
+            "--at",
+            "20s",
+            "apply -f tests/fixtures/app-config.yaml",
+            "--logs",
+        ],
+    );
+}
+
+#[test]
+fn missing_configmap_volume_fails_to_mount_until_applied() {
+    check(
+        "missing-configmap-volume",
+        &[
+            "run",
+            "tests/fixtures/missing-configmap-volume.yaml",
+            "--until",
+            "60s",
+            "--at",
+            "20s",
+            "apply -f tests/fixtures/app-config.yaml",
+            "--logs",
+        ],
+    );
+}
+
+#[test]
+fn missing_configmap_volume_times_out_the_pod_sync() {
+    check("missing-configmap-volume-wait", &["run", "tests/fixtures/missing-configmap-volume.yaml", "--until", "5m"]);
+}
+
+// Pod names a ReplicaSet generates come from the seeded RNG: the same seed
+// and input give the same names, so these traces name Pods from the
+// traces themselves (`nginx-deployment-dd84d54cb-rjhtn` with seed 1).
+
+#[test]
+fn deployment_pod_deleted_is_replaced_with_a_new_name_and_ip() {
+    check(
+        "deployment-replace-pod",
+        &["run", "example:deployment", "--until", "60s", "--wide", "--at", "30s", "delete pod/nginx-deployment-dd84d54cb-rjhtn"],
+    );
+}
+
+#[test]
+fn deployment_scales_up_and_down_then_is_deleted() {
+    check(
+        "deployment-scale",
+        &[
+            "run",
+            "example:deployment",
+            "--until",
+            "70s",
+            "--at",
+            "10s",
+            "scale deployment/nginx-deployment --replicas=5",
+            "--at",
+            "30s",
+            "scale deployment/nginx-deployment --replicas=2",
+            "--at",
+            "50s",
+            "delete deployment/nginx-deployment",
+        ],
+    );
+}
+
+#[test]
+fn rolling_update_waits_for_readiness() {
+    check(
+        "deployment-rolling-readiness",
+        &["run", "example:deployment", "--until", "90s", "--at", "20s", "set image deployment/nginx-deployment nginx=nginx:1.16.1"],
+    );
+}
+
+#[test]
+fn rolling_update_without_readiness_probe() {
+    check(
+        "deployment-rolling-no-probe",
+        &["run", "tests/fixtures/deployment-no-probe.yaml", "--until", "60s", "--at", "20s", "set image deployment/web web=nginx:1.28"],
+    );
+}
+
+#[test]
+fn rolling_update_to_a_bad_image_stalls() {
+    check(
+        "deployment-rolling-bad-image",
+        &["run", "tests/fixtures/deployment-no-probe.yaml", "--until", "90s", "--at", "20s", "set image deployment/web web=ngnix:1.28"],
+    );
+}
+
+#[test]
+fn rollout_undo_after_a_bad_image() {
+    check(
+        "deployment-rollout-undo",
+        &[
+            "run",
+            "tests/fixtures/deployment-no-probe.yaml",
+            "--until",
+            "60s",
+            "--at",
+            "10s",
+            "set image deployment/web web=ngnix:1.28",
+            "--at",
+            "30s",
+            "rollout undo deployment/web",
+        ],
+    );
+}
+
+#[test]
+fn recreate_stops_old_pods_before_new_ones_start() {
+    check(
+        "deployment-recreate",
+        &["run", "tests/fixtures/deployment-recreate.yaml", "--until", "40s", "--at", "10s", "rollout restart deployment/web"],
+    );
+}
+
+#[test]
+fn a_replica_set_acquires_matching_bare_pods() {
+    // kubernetes.io "ReplicaSet": Pods created after the ReplicaSet are
+    // acquired and, the ReplicaSet being over its count, deleted; Pods
+    // created before are acquired and only the rest is created.
+    check(
+        "replicaset-acquires-pods-after",
+        &["run", "tests/fixtures/replicaset-frontend.yaml", "--until", "30s", "--at", "10s", "apply -f tests/fixtures/pod-rs.yaml"],
+    );
+    check(
+        "replicaset-acquires-pods-before",
+        &["run", "tests/fixtures/pod-rs.yaml", "tests/fixtures/replicaset-frontend.yaml", "--until", "30s"],
+    );
+}
+
+#[test]
 fn wrong_types_are_reported_with_line_and_column() {
     check("bad-manifest", &["run", "tests/fixtures/bad-pod.yaml"]);
 }

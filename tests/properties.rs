@@ -5,7 +5,11 @@
 //! - a Pod's phase never leaves Succeeded/Failed and never returns to Pending
 //!   once Running; live Pod IPs are unique;
 //! - Ready implies every (non-init) container ready;
-//! - a Service's ready endpoints are exactly its Ready, non-terminating Pods.
+//! - a Service's ready endpoints are exactly its Ready, non-terminating Pods;
+//! - once the controllers have settled, each ReplicaSet owns exactly
+//!   `spec.replicas` Pods that are neither terminating nor terminal, and each
+//!   Deployment's ReplicaSets add up to its replicas (plus at most maxSurge
+//!   while a rollout is stuck).
 //!
 //! (In debug builds the engine also checks its own invariants after every
 //! `advance_to`.)
@@ -30,6 +34,12 @@ fn trace_line(o: &Output) -> String {
             json::watch_event_json(*time_ms, type_.as_str(), json::endpointslice_json(slice))
         }
         Output::Event { time_ms, type_, event } => json::watch_event_json(*time_ms, type_.as_str(), json::event_json(event)),
+        Output::Deployment { time_ms, type_, deployment } => {
+            json::watch_event_json(*time_ms, type_.as_str(), json::deployment_json(deployment))
+        }
+        Output::ReplicaSet { time_ms, type_, replica_set } => {
+            json::watch_event_json(*time_ms, type_.as_str(), json::replicaset_json(replica_set))
+        }
     };
     v.to_string()
 }
@@ -68,6 +78,39 @@ fn check_state(sim: &Sim) {
             .collect();
         let ready: BTreeSet<String> = slice.endpoints.iter().filter(|e| e.ready).map(|e| e.pod_name.clone()).collect();
         assert_eq!(ready, expected, "ready endpoints of {} must be its Ready Pods", slice.service_name);
+    }
+}
+
+/// Invariants that hold once the controllers have had time to act.
+fn check_settled(sim: &Sim) {
+    let pods = sim.pods();
+    for rs in sim.replica_sets() {
+        let owned = pods
+            .iter()
+            .filter(|p| p.controller().is_some_and(|o| o.uid == rs.server.uid))
+            .filter(|p| p.server.deletion_ms.is_none() && !matches!(p.status.phase, PodPhase::Succeeded | PodPhase::Failed))
+            .count() as i32;
+        assert_eq!(
+            owned, rs.replica_set.spec.replicas,
+            "ReplicaSet {} owns {owned} live Pods, wants {}",
+            rs.replica_set.metadata.name, rs.replica_set.spec.replicas
+        );
+    }
+    for d in sim.deployments() {
+        let total: i32 = sim
+            .replica_sets()
+            .iter()
+            .filter(|r| r.replica_set.metadata.owner_references.iter().any(|o| o.uid == d.server.uid))
+            .map(|r| r.replica_set.spec.replicas)
+            .sum();
+        // A rollout stuck on Pods that never become available stays surged.
+        let (surge, _) = podplay::core::engine::surge_and_unavailable(&d.deployment);
+        let wanted = d.deployment.spec.replicas;
+        assert!(
+            total >= wanted && total <= wanted + surge,
+            "Deployment {} settles within its replicas and maxSurge: {total} for {wanted} + {surge}",
+            d.deployment.metadata.name
+        );
     }
 }
 
@@ -145,7 +188,8 @@ fn run(yaml: &str, seed: u64, actions: &[(u64, Action)], until_ms: u64) -> (u64,
             if *at > sim.now() {
                 break;
             }
-            let _ = sim.act(action);
+            let action = resolve_owned_pod(&sim, action);
+            let _ = sim.act(&action);
             next += 1;
             drain(&mut sim, &mut hasher);
             check_state(&sim);
@@ -154,7 +198,26 @@ fn run(yaml: &str, seed: u64, actions: &[(u64, Action)], until_ms: u64) -> (u64,
     sim.advance_to(until_ms);
     drain(&mut sim, &mut hasher);
     check_state(&sim);
+    check_settled(&sim);
     (hasher.finish(), lines)
+}
+
+/// `delete pod/@N`: the N-th live Pod (by name) at the time of the action,
+/// for Pods whose names a controller generated.
+fn resolve_owned_pod(sim: &Sim, action: &Action) -> Action {
+    if let Action::DeletePod { namespace, name, grace_period_seconds } = action {
+        if let Some(n) = name.strip_prefix('@').and_then(|n| n.parse::<usize>().ok()) {
+            let pods = sim.pods();
+            if let Some(p) = pods.get(n % pods.len().max(1)) {
+                return Action::DeletePod {
+                    namespace: namespace.clone(),
+                    name: p.pod.metadata.name.clone(),
+                    grace_period_seconds: *grace_period_seconds,
+                };
+            }
+        }
+    }
+    action.clone()
 }
 
 /// The Pods and containers of an example, for generating actions.
@@ -177,8 +240,46 @@ fn action_strategy() -> impl Strategy<Value = Vec<(u64, u8, u8, u8, u8)>> {
     prop::collection::vec((0u64..400, 0u8..6, 0u8..4, 0u8..4, 0u8..60), 0..8)
 }
 
+/// The Deployments of an example and their first container.
+fn deployments(yaml: &str) -> Vec<(String, String)> {
+    parse_manifests(yaml)
+        .objects
+        .into_iter()
+        .filter_map(|o| match o {
+            podplay::core::api::Object::Deployment(d) => {
+                let c = d.spec.template.spec.containers.first().map(|c| c.name.clone()).unwrap_or_default();
+                Some((d.metadata.name, c))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 fn make_actions(yaml: &str, raw: &[(u64, u8, u8, u8, u8)]) -> Vec<(u64, Action)> {
     let t = targets(yaml);
+    let ds = deployments(yaml);
+    if !ds.is_empty() {
+        return raw
+            .iter()
+            .map(|&(sec, verb, pi, _ci, arg)| {
+                let (d, c) = &ds[pi as usize % ds.len()];
+                let text = match verb {
+                    0 => format!("delete pod/@{arg} --grace-period={}", arg % 5),
+                    1 => format!("scale deployment/{d} --replicas={}", arg % 7),
+                    2 => format!("set image deployment/{d} {c}=nginx:1.{}", 20 + arg % 3),
+                    3 => match arg % 4 {
+                        0 => format!("rollout restart deployment/{d}"),
+                        1 => format!("rollout undo deployment/{d}"),
+                        2 => format!("rollout pause deployment/{d}"),
+                        _ => format!("rollout resume deployment/{d}"),
+                    },
+                    4 => format!("delete pod/@{arg}"),
+                    _ => format!("set image deployment/{d} {c}=ngnix:1.{}", arg % 2),
+                };
+                (sec * 1000 + arg as u64 * 17, parse_action(&text).expect("generated action parses"))
+            })
+            .collect();
+    }
     if t.is_empty() {
         return vec![];
     }
@@ -211,6 +312,21 @@ proptest! {
         raw in action_strategy(),
     ) {
         let yaml = examples::ALL[example].yaml;
+        let actions = make_actions(yaml, &raw);
+        let a = run(yaml, seed, &actions, 8 * 60_000);
+        let b = run(yaml, seed, &actions, 8 * 60_000);
+        prop_assert_eq!(a, b);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// Scaling, rollouts (good and bad images), restarts and Pod deletions on
+    /// the Deployment example: invariants hold and the run replays exactly.
+    #[test]
+    fn random_controller_actions_keep_invariants(seed in 0u64..1_000_000, raw in action_strategy()) {
+        let yaml = examples::find("deployment").expect("example exists").yaml;
         let actions = make_actions(yaml, &raw);
         let a = run(yaml, seed, &actions, 8 * 60_000);
         let b = run(yaml, seed, &actions, 8 * 60_000);

@@ -30,8 +30,26 @@ pub struct ObjectMeta {
     pub namespace: String,
     pub labels: BTreeMap<String, String>,
     pub annotations: BTreeMap<String, String>,
+    /// Set by controllers on the objects they create (a manifest's own
+    /// `ownerReferences` are bookkeeping and ignored).
+    pub owner_references: Vec<OwnerReference>,
+    /// The prefix a controller named the object from (`web-7d4b9c8f5-`).
+    pub generate_name: Option<String>,
     /// Where the object starts in the manifest text.
     pub pos: Pos,
+}
+
+/// `metadata.ownerReferences[]`, as controllers set them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnerReference {
+    /// `apps/v1`.
+    pub api_version: &'static str,
+    /// `ReplicaSet`, `Deployment`.
+    pub kind: &'static str,
+    pub name: String,
+    pub uid: String,
+    pub controller: bool,
+    pub block_owner_deletion: bool,
 }
 
 /// One decoded object from a manifest.
@@ -39,6 +57,10 @@ pub struct ObjectMeta {
 pub enum Object {
     Pod(Pod),
     Service(Service),
+    ConfigMap(ConfigMap),
+    Secret(Secret),
+    Deployment(Deployment),
+    ReplicaSet(ReplicaSet),
 }
 
 impl Object {
@@ -46,14 +68,191 @@ impl Object {
         match self {
             Object::Pod(p) => &p.metadata,
             Object::Service(s) => &s.metadata,
+            Object::ConfigMap(c) => &c.metadata,
+            Object::Secret(s) => &s.metadata,
+            Object::Deployment(d) => &d.metadata,
+            Object::ReplicaSet(r) => &r.metadata,
         }
     }
     pub fn kind(&self) -> &'static str {
         match self {
             Object::Pod(_) => "Pod",
             Object::Service(_) => "Service",
+            Object::ConfigMap(_) => "ConfigMap",
+            Object::Secret(_) => "Secret",
+            Object::Deployment(_) => "Deployment",
+            Object::ReplicaSet(_) => "ReplicaSet",
         }
     }
+}
+
+/// `metav1.LabelSelector`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LabelSelector {
+    pub match_labels: BTreeMap<String, String>,
+    pub match_expressions: Vec<LabelSelectorRequirement>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LabelSelectorRequirement {
+    pub key: String,
+    pub operator: SelectorOperator,
+    pub values: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SelectorOperator {
+    In,
+    NotIn,
+    Exists,
+    DoesNotExist,
+}
+
+impl SelectorOperator {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SelectorOperator::In => "In",
+            SelectorOperator::NotIn => "NotIn",
+            SelectorOperator::Exists => "Exists",
+            SelectorOperator::DoesNotExist => "DoesNotExist",
+        }
+    }
+}
+
+impl LabelSelector {
+    /// Whether `labels` match (`metav1.LabelSelectorAsSelector`): every
+    /// `matchLabels` pair and every expression. An empty selector matches
+    /// everything (controllers refuse it at validation).
+    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+        self.match_labels.iter().all(|(k, v)| labels.get(k) == Some(v))
+            && self.match_expressions.iter().all(|e| {
+                let value = labels.get(&e.key);
+                match e.operator {
+                    SelectorOperator::In => value.is_some_and(|v| e.values.contains(v)),
+                    SelectorOperator::NotIn => value.is_none_or(|v| !e.values.contains(v)),
+                    SelectorOperator::Exists => value.is_some(),
+                    SelectorOperator::DoesNotExist => value.is_none(),
+                }
+            })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.match_labels.is_empty() && self.match_expressions.is_empty()
+    }
+
+    /// As `kubectl get -o wide` prints a selector: `app=web,tier in (a,b)`.
+    pub fn to_text(&self) -> String {
+        let mut parts: Vec<String> = self.match_labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        for e in &self.match_expressions {
+            parts.push(match e.operator {
+                SelectorOperator::In => format!("{} in ({})", e.key, e.values.join(",")),
+                SelectorOperator::NotIn => format!("{} notin ({})", e.key, e.values.join(",")),
+                SelectorOperator::Exists => e.key.clone(),
+                SelectorOperator::DoesNotExist => format!("!{}", e.key),
+            });
+        }
+        parts.join(",")
+    }
+}
+
+/// `spec.template` of a controller: the Pods it creates.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PodTemplate {
+    pub labels: BTreeMap<String, String>,
+    pub annotations: BTreeMap<String, String>,
+    pub spec: PodSpec,
+}
+
+/// An `intstr.IntOrString` that is a count or a percentage (`25%`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IntOrPercent {
+    Int(i32),
+    Percent(i32),
+}
+
+impl IntOrPercent {
+    /// `intstr.GetScaledValueFromIntOrPercent`: a percentage of `total`,
+    /// rounded up or down.
+    pub fn scaled(self, total: i32, round_up: bool) -> i32 {
+        match self {
+            IntOrPercent::Int(n) => n,
+            IntOrPercent::Percent(p) => {
+                let v = total as i64 * p as i64;
+                let scaled = if round_up { (v + 99).div_euclid(100) } else { v.div_euclid(100) };
+                scaled.clamp(i32::MIN as i64, i32::MAX as i64) as i32
+            }
+        }
+    }
+
+    pub fn to_text(self) -> String {
+        match self {
+            IntOrPercent::Int(n) => n.to_string(),
+            IntOrPercent::Percent(p) => format!("{p}%"),
+        }
+    }
+}
+
+/// `spec.strategy` of a Deployment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeploymentStrategy {
+    /// Defaults 25% / 25%.
+    RollingUpdate { max_surge: IntOrPercent, max_unavailable: IntOrPercent },
+    Recreate,
+}
+
+/// An `apps/v1 Deployment`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Deployment {
+    pub metadata: ObjectMeta,
+    pub spec: DeploymentSpec,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeploymentSpec {
+    /// Defaulted to 1.
+    pub replicas: i32,
+    pub selector: LabelSelector,
+    pub template: PodTemplate,
+    pub strategy: DeploymentStrategy,
+    pub min_ready_seconds: i32,
+    /// Defaulted to 10.
+    pub revision_history_limit: i32,
+    /// Defaulted to 600.
+    pub progress_deadline_seconds: i32,
+    pub paused: bool,
+}
+
+/// An `apps/v1 ReplicaSet`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplicaSet {
+    pub metadata: ObjectMeta,
+    pub spec: ReplicaSetSpec,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplicaSetSpec {
+    /// Defaulted to 1.
+    pub replicas: i32,
+    pub selector: LabelSelector,
+    pub template: PodTemplate,
+    pub min_ready_seconds: i32,
+}
+
+/// A `v1 ConfigMap`: `data` (text values).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConfigMap {
+    pub metadata: ObjectMeta,
+    pub data: BTreeMap<String, String>,
+}
+
+/// A `v1 Secret`: `data` decoded from base64 and `stringData` merged in (as
+/// the API server does), kept as text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Secret {
+    pub metadata: ObjectMeta,
+    /// Defaulted to `Opaque`.
+    pub type_: String,
+    pub data: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -129,6 +328,8 @@ pub struct Container {
     pub working_dir: Option<String>,
     pub ports: Vec<ContainerPort>,
     pub env: Vec<EnvVar>,
+    /// `envFrom`: every key of a ConfigMap or Secret as a variable.
+    pub env_from: Vec<EnvFromSource>,
     pub resources: Resources,
     pub volume_mounts: Vec<VolumeMount>,
     pub liveness_probe: Option<Probe>,
@@ -156,8 +357,39 @@ pub struct ContainerPort {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EnvVar {
     pub name: String,
-    /// `value`, or None when `valueFrom` is used (its source is not simulated).
+    /// `value`, or None when `valueFrom` is used.
     pub value: Option<String>,
+    pub value_from: Option<EnvVarSource>,
+}
+
+/// `envFrom[]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnvFromSource {
+    /// Put before each key (`prefix`).
+    pub prefix: String,
+    /// `configMapRef` (true) or `secretRef` (false).
+    pub config_map: bool,
+    pub name: String,
+    pub optional: bool,
+}
+
+/// `env[].valueFrom`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EnvVarSource {
+    ConfigMapKey { name: String, key: String, optional: bool },
+    SecretKey { name: String, key: String, optional: bool },
+    /// `fieldRef.fieldPath`, e.g. `metadata.name`, `status.podIP`.
+    Field { field_path: String },
+    /// `resourceFieldRef` (not simulated: resolves to an empty value).
+    ResourceField { resource: String },
+}
+
+/// `items[]` of a configMap or secret volume: the key and the relative
+/// path of its file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyToPath {
+    pub key: String,
+    pub path: String,
 }
 
 /// CPU in millicores, memory in bytes, as parsed from Kubernetes quantities.
@@ -190,8 +422,9 @@ pub struct Volume {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum VolumeSource {
     EmptyDir,
-    ConfigMap { name: String },
-    Secret { secret_name: String },
+    /// `items` empty: every key as a file named by the key.
+    ConfigMap { name: String, optional: bool, items: Vec<KeyToPath> },
+    Secret { secret_name: String, optional: bool, items: Vec<KeyToPath> },
     HostPath { path: String },
     PersistentVolumeClaim { claim_name: String },
     /// Any other volume type (its key, e.g. `projected`): mounted, but empty.

@@ -12,10 +12,13 @@
 //! service-account token volume the ServiceAccount admission plugin adds, and
 //! the kubelet's newer per-container status fields (`volumeMounts`, `resources`, `user`).
 
-use crate::core::api::{Container, Handler, PortRef, Probe, ResourceList, VolumeSource};
+use crate::core::api::{
+    Container, DeploymentStrategy, Handler, IntOrPercent, LabelSelector, OwnerReference, PodSpec,
+    PodTemplate, PortRef, Probe, ResourceList, VolumeSource,
+};
 use crate::core::status::{
-    ContainerState, ContainerStatus, EndpointSliceSnapshot, Event, PodSnapshot, ServerMeta,
-    ServiceSnapshot,
+    ContainerState, ContainerStatus, DeploymentSnapshot, EndpointSliceSnapshot, Event, PodSnapshot,
+    ReplicaSetSnapshot, ServerMeta, ServiceSnapshot,
 };
 use crate::core::time::{rfc3339, rfc3339_micro, Millis};
 use serde_json::{json, Map, Value};
@@ -90,6 +93,7 @@ fn put_vec(m: &mut Map<String, Value>, key: &str, value: Vec<Value>) {
 /// `ObjectMeta` for an object the API server has stored.
 #[allow(clippy::too_many_arguments)]
 fn object_meta(
+    generation: Option<i64>,
     name: &str,
     generate_name: Option<&str>,
     namespace: &str,
@@ -109,6 +113,9 @@ fn object_meta(
         "resourceVersion".into(),
         Value::from(server.resource_version.to_string()),
     );
+    if let Some(g) = generation {
+        m.insert("generation".into(), Value::from(g));
+    }
     m.insert(
         "creationTimestamp".into(),
         Value::from(rfc3339(server.creation_ms)),
@@ -237,9 +244,29 @@ fn container_json(c: &Container) -> Value {
             let mut em = Map::new();
             em.insert("name".into(), Value::from(e.name.as_str()));
             put_str(&mut em, "value", e.value.as_deref().unwrap_or(""));
+            if let Some(from) = &e.value_from {
+                em.insert("valueFrom".into(), env_source_json(from));
+            }
             Value::Object(em)
         })
         .collect();
+    put_vec(
+        &mut m,
+        "envFrom",
+        c.env_from
+            .iter()
+            .map(|e| {
+                let mut r = json!({ "name": e.name });
+                if e.optional {
+                    r["optional"] = Value::Bool(true);
+                }
+                let mut m = Map::new();
+                put_str(&mut m, "prefix", &e.prefix);
+                m.insert(if e.config_map { "configMapRef" } else { "secretRef" }.into(), r);
+                Value::Object(m)
+            })
+            .collect(),
+    );
     put_vec(&mut m, "env", env);
     // ResourceRequirements is a struct: always present, `{}` when empty.
     let mut res = Map::new();
@@ -309,21 +336,58 @@ fn container_json(c: &Container) -> Value {
     Value::Object(m)
 }
 
+/// `valueFrom` as the API server returns it.
+fn env_source_json(from: &crate::core::api::EnvVarSource) -> Value {
+    use crate::core::api::EnvVarSource as S;
+    let key_ref = |name: &str, key: &str, optional: bool| {
+        let mut v = json!({ "name": name, "key": key });
+        if optional {
+            v["optional"] = Value::Bool(true);
+        }
+        v
+    };
+    match from {
+        S::ConfigMapKey { name, key, optional } => json!({ "configMapKeyRef": key_ref(name, key, *optional) }),
+        S::SecretKey { name, key, optional } => json!({ "secretKeyRef": key_ref(name, key, *optional) }),
+        S::Field { field_path } => json!({ "fieldRef": { "apiVersion": "v1", "fieldPath": field_path } }),
+        S::ResourceField { resource } => json!({ "resourceFieldRef": { "resource": resource, "divisor": "0" } }),
+    }
+}
+
+fn items_json(items: &[crate::core::api::KeyToPath]) -> Value {
+    Value::Array(items.iter().map(|i| json!({ "key": i.key, "path": i.path })).collect())
+}
+
 fn volume_json(v: &crate::core::api::Volume) -> Value {
     let mut m = Map::new();
     m.insert("name".into(), Value::from(v.name.as_str()));
     let (key, source) = match &v.source {
         VolumeSource::HostPath { path } => ("hostPath", json!({ "path": path, "type": "" })),
         VolumeSource::EmptyDir => ("emptyDir", json!({})),
-        VolumeSource::Secret { secret_name } => (
-            "secret",
-            json!({ "secretName": secret_name, "defaultMode": 420 }),
-        ),
+        VolumeSource::Secret { secret_name, optional, items } => {
+            let mut v = json!({ "secretName": secret_name });
+            if !items.is_empty() {
+                v["items"] = items_json(items);
+            }
+            v["defaultMode"] = Value::from(420);
+            if *optional {
+                v["optional"] = Value::Bool(true);
+            }
+            ("secret", v)
+        }
         VolumeSource::PersistentVolumeClaim { claim_name } => {
             ("persistentVolumeClaim", json!({ "claimName": claim_name }))
         }
-        VolumeSource::ConfigMap { name } => {
-            ("configMap", json!({ "name": name, "defaultMode": 420 }))
+        VolumeSource::ConfigMap { name, optional, items } => {
+            let mut v = json!({ "name": name });
+            if !items.is_empty() {
+                v["items"] = items_json(items);
+            }
+            v["defaultMode"] = Value::from(420);
+            if *optional {
+                v["optional"] = Value::Bool(true);
+            }
+            ("configMap", v)
         }
         VolumeSource::Other(kind) => (kind.as_str(), json!({})),
     };
@@ -386,11 +450,10 @@ fn container_status_json(c: &ContainerStatus) -> Value {
 }
 
 /// A Pod as `GET /api/v1/namespaces/{ns}/pods/{name}` returns it.
-pub fn pod_json(p: &PodSnapshot) -> Value {
-    let meta = &p.pod.metadata;
-    let spec = &p.pod.spec;
-    let st = &p.status;
-
+/// A Pod spec as the API server returns it. `node_name` is the binding;
+/// a template (`for_template`) has none of the fields admission plugins and
+/// the scheduler add to Pods (tolerations, priority, service links, node).
+fn pod_spec_json(spec: &PodSpec, node_name: Option<&str>, for_template: bool) -> Map<String, Value> {
     let mut s = Map::new();
     put_vec(
         &mut s,
@@ -419,25 +482,200 @@ pub fn pod_json(p: &PodSnapshot) -> Value {
     }
     put_str(&mut s, "dnsPolicy", &spec.dns_policy);
     put_map(&mut s, "nodeSelector", &spec.node_selector);
-    put_str(&mut s, "serviceAccountName", &spec.service_account_name);
-    put_str(&mut s, "serviceAccount", &spec.service_account_name);
-    let node = p
-        .node_name
-        .as_deref()
-        .or(spec.node_name.as_deref())
-        .unwrap_or("");
+    if !for_template || spec.service_account_name != "default" {
+        put_str(&mut s, "serviceAccountName", &spec.service_account_name);
+        put_str(&mut s, "serviceAccount", &spec.service_account_name);
+    }
+    let node = node_name.or(spec.node_name.as_deref()).unwrap_or("");
     put_str(&mut s, "nodeName", node);
     s.insert("securityContext".into(), json!({}));
     put_str(&mut s, "hostname", spec.hostname.as_deref().unwrap_or(""));
     put_str(&mut s, "subdomain", spec.subdomain.as_deref().unwrap_or(""));
     put_str(&mut s, "schedulerName", &spec.scheduler_name);
-    s.insert("tolerations".into(), default_tolerations());
-    s.insert("priority".into(), Value::from(0));
-    s.insert("enableServiceLinks".into(), Value::from(true));
-    s.insert(
-        "preemptionPolicy".into(),
-        Value::from("PreemptLowerPriority"),
+    if !for_template {
+        s.insert("tolerations".into(), default_tolerations());
+        s.insert("priority".into(), Value::from(0));
+        s.insert("enableServiceLinks".into(), Value::from(true));
+        s.insert(
+            "preemptionPolicy".into(),
+            Value::from("PreemptLowerPriority"),
+        );
+    }
+    s
+}
+
+/// `ownerReferences` entries.
+fn owner_refs_json(owners: &[OwnerReference]) -> Vec<Value> {
+    owners
+        .iter()
+        .map(|o| {
+            json!({
+                "apiVersion": o.api_version,
+                "kind": o.kind,
+                "name": o.name,
+                "uid": o.uid,
+                "controller": o.controller,
+                "blockOwnerDeletion": o.block_owner_deletion,
+            })
+        })
+        .collect()
+}
+
+/// `spec.template` of a Deployment or ReplicaSet.
+pub fn pod_template_json(t: &PodTemplate) -> Value {
+    let mut meta = Map::new();
+    put_map(&mut meta, "labels", &t.labels);
+    put_map(&mut meta, "annotations", &t.annotations);
+    json!({ "metadata": Value::Object(meta), "spec": Value::Object(pod_spec_json(&t.spec, None, true)) })
+}
+
+/// A label selector as the API returns it.
+fn selector_json(sel: &LabelSelector) -> Value {
+    let mut m = Map::new();
+    put_map(&mut m, "matchLabels", &sel.match_labels);
+    put_vec(
+        &mut m,
+        "matchExpressions",
+        sel.match_expressions
+            .iter()
+            .map(|e| {
+                let mut r = json!({ "key": e.key, "operator": e.operator.as_str() });
+                if !e.values.is_empty() {
+                    r["values"] = json!(e.values);
+                }
+                r
+            })
+            .collect(),
     );
+    Value::Object(m)
+}
+
+/// An `apps/v1 ReplicaSet`.
+pub fn replicaset_json(r: &ReplicaSetSnapshot) -> Value {
+    let rs = &r.replica_set;
+    let meta = &rs.metadata;
+    let metadata = object_meta(
+        Some(r.generation),
+        &meta.name,
+        None,
+        &meta.namespace,
+        &r.server,
+        &meta.labels,
+        &meta.annotations,
+        owner_refs_json(&meta.owner_references),
+    );
+    let mut spec = Map::new();
+    spec.insert("replicas".into(), Value::from(rs.spec.replicas));
+    if rs.spec.min_ready_seconds > 0 {
+        spec.insert("minReadySeconds".into(), Value::from(rs.spec.min_ready_seconds));
+    }
+    spec.insert("selector".into(), selector_json(&rs.spec.selector));
+    spec.insert("template".into(), pod_template_json(&rs.spec.template));
+    let st = &r.status;
+    let mut status = Map::new();
+    status.insert("replicas".into(), Value::from(st.replicas));
+    let mut put_count = |k: &str, v: i32| {
+        if v != 0 {
+            status.insert(k.into(), Value::from(v));
+        }
+    };
+    put_count("fullyLabeledReplicas", st.fully_labeled_replicas);
+    put_count("readyReplicas", st.ready_replicas);
+    put_count("availableReplicas", st.available_replicas);
+    if st.observed_generation != 0 {
+        status.insert("observedGeneration".into(), Value::from(st.observed_generation));
+    }
+    json!({
+        "kind": "ReplicaSet",
+        "apiVersion": "apps/v1",
+        "metadata": metadata,
+        "spec": Value::Object(spec),
+        "status": Value::Object(status),
+    })
+}
+
+/// An `apps/v1 Deployment`.
+pub fn deployment_json(d: &DeploymentSnapshot) -> Value {
+    let dep = &d.deployment;
+    let meta = &dep.metadata;
+    let metadata = object_meta(
+        Some(d.generation),
+        &meta.name,
+        None,
+        &meta.namespace,
+        &d.server,
+        &meta.labels,
+        &meta.annotations,
+        Vec::new(),
+    );
+    let strategy = match dep.spec.strategy {
+        DeploymentStrategy::Recreate => json!({ "type": "Recreate" }),
+        DeploymentStrategy::RollingUpdate { max_surge, max_unavailable } => {
+            let v = |x: IntOrPercent| match x {
+                IntOrPercent::Int(n) => Value::from(n),
+                IntOrPercent::Percent(p) => Value::from(format!("{p}%")),
+            };
+            json!({ "type": "RollingUpdate", "rollingUpdate": { "maxUnavailable": v(max_unavailable), "maxSurge": v(max_surge) } })
+        }
+    };
+    let mut spec = Map::new();
+    spec.insert("replicas".into(), Value::from(dep.spec.replicas));
+    spec.insert("selector".into(), selector_json(&dep.spec.selector));
+    spec.insert("template".into(), pod_template_json(&dep.spec.template));
+    spec.insert("strategy".into(), strategy);
+    if dep.spec.min_ready_seconds > 0 {
+        spec.insert("minReadySeconds".into(), Value::from(dep.spec.min_ready_seconds));
+    }
+    spec.insert("revisionHistoryLimit".into(), Value::from(dep.spec.revision_history_limit));
+    if dep.spec.paused {
+        spec.insert("paused".into(), Value::from(true));
+    }
+    spec.insert("progressDeadlineSeconds".into(), Value::from(dep.spec.progress_deadline_seconds));
+    let st = &d.status;
+    let mut status = Map::new();
+    let mut put_count = |k: &str, v: i64| {
+        if v != 0 {
+            status.insert(k.into(), Value::from(v));
+        }
+    };
+    put_count("observedGeneration", st.observed_generation);
+    put_count("replicas", st.replicas as i64);
+    put_count("updatedReplicas", st.updated_replicas as i64);
+    put_count("readyReplicas", st.ready_replicas as i64);
+    put_count("availableReplicas", st.available_replicas as i64);
+    put_count("unavailableReplicas", st.unavailable_replicas as i64);
+    put_vec(
+        &mut status,
+        "conditions",
+        st.conditions
+            .iter()
+            .map(|c| {
+                json!({
+                    "type": c.type_,
+                    "status": if c.status { "True" } else { "False" },
+                    "lastUpdateTime": rfc3339(c.last_update_ms),
+                    "lastTransitionTime": rfc3339(c.last_transition_ms),
+                    "reason": c.reason,
+                    "message": c.message,
+                })
+            })
+            .collect(),
+    );
+    json!({
+        "kind": "Deployment",
+        "apiVersion": "apps/v1",
+        "metadata": metadata,
+        "spec": Value::Object(spec),
+        "status": Value::Object(status),
+    })
+}
+
+/// A Pod as the API server returns it.
+pub fn pod_json(p: &PodSnapshot) -> Value {
+    let meta = &p.pod.metadata;
+    let spec = &p.pod.spec;
+    let st = &p.status;
+    let s = pod_spec_json(spec, p.node_name.as_deref(), false);
 
     let mut t = Map::new();
     t.insert("phase".into(), Value::from(st.phase.as_str()));
@@ -499,13 +737,14 @@ pub fn pod_json(p: &PodSnapshot) -> Value {
     m.insert(
         "metadata".into(),
         object_meta(
-            &meta.name,
             None,
+            &meta.name,
+            meta.generate_name.as_deref(),
             &meta.namespace,
             &p.server,
             &meta.labels,
             &meta.annotations,
-            Vec::new(),
+            owner_refs_json(&meta.owner_references),
         ),
     );
     m.insert("spec".into(), Value::Object(s));
@@ -531,7 +770,11 @@ pub fn event_json(e: &Event) -> Value {
     put_str(&mut inv, "namespace", &e.involved.namespace);
     put_str(&mut inv, "name", &e.involved.name);
     put_str(&mut inv, "uid", &e.involved.uid);
-    inv.insert("apiVersion".into(), Value::from("v1"));
+    let api_version = match e.involved.kind {
+        "Deployment" | "ReplicaSet" => "apps/v1",
+        _ => "v1",
+    };
+    inv.insert("apiVersion".into(), Value::from(api_version));
     put_str(
         &mut inv,
         "fieldPath",
@@ -608,6 +851,7 @@ pub fn service_json(s: &ServiceSnapshot) -> Value {
     m.insert(
         "metadata".into(),
         object_meta(
+            None,
             &meta.name,
             None,
             &meta.namespace,
@@ -650,6 +894,7 @@ pub fn endpointslice_json_owned(e: &EndpointSliceSnapshot, service_uid: &str) ->
     owner.insert("blockOwnerDeletion".into(), Value::from(true));
     let generate = format!("{}-", e.service_name);
     let meta = object_meta(
+        None,
         &e.name,
         Some(&generate),
         &e.namespace,
@@ -735,6 +980,7 @@ mod tests {
             image_pull_policy: PullPolicy::IfNotPresent,
             command: vec![],
             args: vec![],
+            env_from: vec![],
             working_dir: None,
             ports: vec![ContainerPort {
                 name: None,

@@ -21,7 +21,8 @@ use crate::core::api::{
 };
 use crate::core::json::{format_cpu, format_memory};
 use crate::core::status::{
-    ConditionType, ContainerState, ContainerStatus, Event, PodPhase, PodSnapshot,
+    ConditionType, ContainerState, ContainerStatus, DeploymentSnapshot, Event, PodPhase,
+    PodSnapshot, ReplicaSetSnapshot,
 };
 use crate::core::time::{human_duration, rfc1123z, Millis};
 
@@ -48,6 +49,61 @@ pub fn since(t: Millis, now: Millis) -> String {
 /// The AGE column: time since `metadata.creationTimestamp`.
 pub fn pod_age(p: &PodSnapshot, now: Millis) -> String {
     since(p.server.creation_ms, now)
+}
+
+// ---------------------------------------------------------------------------
+// printDeployment, printReplicaSet
+// ---------------------------------------------------------------------------
+
+/// The `kubectl get deployments` header.
+pub const DEPLOYMENTS_HEADER: [&str; 5] = ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"];
+/// The extra `-o wide` columns of Deployments and ReplicaSets.
+pub const CONTROLLERS_WIDE_HEADER: [&str; 3] = ["CONTAINERS", "IMAGES", "SELECTOR"];
+
+/// `layoutContainerCells`: container names and images, comma-separated.
+fn container_cells(spec: &crate::core::api::PodSpec) -> [String; 2] {
+    let names: Vec<&str> = spec.containers.iter().map(|c| c.name.as_str()).collect();
+    let images: Vec<&str> = spec.containers.iter().map(|c| c.image.as_str()).collect();
+    [names.join(","), images.join(",")]
+}
+
+/// One `kubectl get deployments` row (`printDeployment`): READY is
+/// readyReplicas/spec.replicas, UP-TO-DATE updatedReplicas, AVAILABLE
+/// availableReplicas.
+pub fn deployment_row(d: &DeploymentSnapshot, now: Millis, wide: bool) -> Vec<String> {
+    let dep = &d.deployment;
+    let mut row = vec![
+        dep.metadata.name.clone(),
+        format!("{}/{}", d.status.ready_replicas, dep.spec.replicas),
+        d.status.updated_replicas.to_string(),
+        d.status.available_replicas.to_string(),
+        since(d.server.creation_ms, now),
+    ];
+    if wide {
+        row.extend(container_cells(&dep.spec.template.spec));
+        row.push(dep.spec.selector.to_text());
+    }
+    row
+}
+
+/// The `kubectl get replicasets` header.
+pub const REPLICASETS_HEADER: [&str; 5] = ["NAME", "DESIRED", "CURRENT", "READY", "AGE"];
+
+/// One `kubectl get replicasets` row (`printReplicaSet`).
+pub fn replicaset_row(r: &ReplicaSetSnapshot, now: Millis, wide: bool) -> Vec<String> {
+    let rs = &r.replica_set;
+    let mut row = vec![
+        rs.metadata.name.clone(),
+        rs.spec.replicas.to_string(),
+        r.status.replicas.to_string(),
+        r.status.ready_replicas.to_string(),
+        since(r.server.creation_ms, now),
+    ];
+    if wide {
+        row.extend(container_cells(&rs.spec.template.spec));
+        row.push(rs.spec.selector.to_text());
+    }
+    row
 }
 
 // ---------------------------------------------------------------------------
@@ -720,6 +776,7 @@ fn describe_resources(w: &mut PrefixWriter, title: &str, list: &ResourceList) {
 /// `describeContainers` for one list of containers.
 fn describe_containers(
     w: &mut PrefixWriter,
+    pod: &PodSnapshot,
     label: &str,
     containers: &[Container],
     statuses: &[ContainerStatus],
@@ -785,10 +842,38 @@ fn describe_containers(
                 w.write(2, &format!("{title}:\t{}\n", describe_probe(p)));
             }
         }
+        // `describeContainerEnvFrom`, when there is any.
+        if !c.env_from.is_empty() {
+            w.write(2, "Environment Variables from:\n");
+            for e in &c.env_from {
+                let from = if e.config_map { "ConfigMap" } else { "Secret" };
+                let prefixed = if e.prefix.is_empty() { String::new() } else { format!(" with prefix '{}'", e.prefix) };
+                w.write(3, &format!("{}\t{from}{prefixed}\tOptional: {}\n", e.name, e.optional));
+            }
+        }
         let none = if c.env.is_empty() { "\t<none>" } else { "" };
         w.write(2, &format!("Environment:{none}\n"));
         for e in &c.env {
-            // A `valueFrom` source is not modelled: its value prints empty.
+            // `describeContainerEnvVars` (pkg/describe/describe.go).
+            if let Some(from) = &e.value_from {
+                use crate::core::api::EnvVarSource as S;
+                let line = match from {
+                    S::Field { field_path } => {
+                        format!("{}:\t{} (v1:{field_path})\n", e.name, pod_field_value(pod, field_path))
+                    }
+                    S::ResourceField { resource } => {
+                        format!("{}:\t{} ({resource})\n", e.name, container_resource_value(c, resource))
+                    }
+                    S::SecretKey { name, key, optional } => {
+                        format!("{}:\t<set to the key '{key}' in secret '{name}'>\tOptional: {optional}\n", e.name)
+                    }
+                    S::ConfigMapKey { name, key, optional } => {
+                        format!("{}:\t<set to the key '{key}' of config map '{name}'>\tOptional: {optional}\n", e.name)
+                    }
+                };
+                w.write(3, &line);
+                continue;
+            }
             let value = e.value.as_deref().unwrap_or("");
             for (i, line) in value.split('\n').enumerate() {
                 if i == 0 {
@@ -824,6 +909,42 @@ fn describe_containers(
 }
 
 /// `describeVolumes`.
+/// A Pod field as `fieldpath.ExtractFieldPathAsString` reads it from the object.
+fn pod_field_value(p: &PodSnapshot, field_path: &str) -> String {
+    let meta = &p.pod.metadata;
+    let subscript = |prefix: &str| {
+        field_path.strip_prefix(prefix)?.strip_prefix("['")?.strip_suffix("']").map(str::to_string)
+    };
+    match field_path {
+        "metadata.name" => meta.name.clone(),
+        "metadata.namespace" => meta.namespace.clone(),
+        "metadata.uid" => p.server.uid.clone(),
+        "spec.nodeName" => p.node_name.clone().unwrap_or_default(),
+        "spec.serviceAccountName" => p.pod.spec.service_account_name.clone(),
+        "status.hostIP" | "status.hostIPs" => p.status.host_ip.map(|ip| ip.to_string()).unwrap_or_default(),
+        "status.podIP" | "status.podIPs" => p.status.pod_ip.map(|ip| ip.to_string()).unwrap_or_default(),
+        _ => match (subscript("metadata.labels"), subscript("metadata.annotations")) {
+            (Some(k), _) => meta.labels.get(&k).cloned().unwrap_or_default(),
+            (_, Some(k)) => meta.annotations.get(&k).cloned().unwrap_or_default(),
+            _ => String::new(),
+        },
+    }
+}
+
+/// `ExtractContainerResourceValue` on the container alone (divisor 1:
+/// CPU rounded up to cores, memory in bytes; unset is 0).
+fn container_resource_value(c: &Container, resource: &str) -> String {
+    let r = &c.resources;
+    let cores = |m: Option<i64>| (m.unwrap_or(0).max(0) + 999) / 1000;
+    match resource {
+        "limits.cpu" => cores(r.limits.cpu_millis).to_string(),
+        "limits.memory" => r.limits.memory_bytes.unwrap_or(0).to_string(),
+        "requests.cpu" => cores(r.requests.cpu_millis.or(r.limits.cpu_millis)).to_string(),
+        "requests.memory" => r.requests.memory_bytes.or(r.limits.memory_bytes).unwrap_or(0).to_string(),
+        _ => "0".to_string(),
+    }
+}
+
 fn describe_volumes(w: &mut PrefixWriter, p: &PodSnapshot) {
     let volumes = &p.pod.spec.volumes;
     if volumes.is_empty() {
@@ -842,13 +963,13 @@ fn describe_volumes(w: &mut PrefixWriter, p: &PodSnapshot) {
                 2,
                 "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t\n    SizeLimit:\t<unset>\n",
             ),
-            VolumeSource::Secret { secret_name } => w.write(
+            VolumeSource::Secret { secret_name, optional, .. } => w.write(
                 2,
-                &format!("Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t{secret_name}\n    Optional:\tfalse\n"),
+                &format!("Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t{secret_name}\n    Optional:\t{optional}\n"),
             ),
-            VolumeSource::ConfigMap { name } => w.write(
+            VolumeSource::ConfigMap { name, optional, .. } => w.write(
                 2,
-                &format!("Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t{name}\n    Optional:\tfalse\n"),
+                &format!("Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t{name}\n    Optional:\t{optional}\n"),
             ),
             VolumeSource::PersistentVolumeClaim { claim_name } => w.write(
                 2,
@@ -959,9 +1080,14 @@ pub fn describe_pod(p: &PodSnapshot, events: &[Event], now: Millis) -> String {
             w.write(1, &format!("IP:\t{ip}\n"));
         }
     }
+    // `printController`: the owner with `controller: true`.
+    if let Some(owner) = p.controller() {
+        w.write(0, &format!("Controlled By:\t{}/{}\n", owner.kind, owner.name));
+    }
     if !spec.init_containers.is_empty() {
         describe_containers(
             &mut w,
+            p,
             "Init Containers",
             &spec.init_containers,
             &status.init_container_statuses,
@@ -969,6 +1095,7 @@ pub fn describe_pod(p: &PodSnapshot, events: &[Event], now: Millis) -> String {
     }
     describe_containers(
         &mut w,
+        p,
         "Containers",
         &spec.containers,
         &status.container_statuses,
@@ -1019,6 +1146,7 @@ mod tests {
             command: vec![],
             args: vec![],
             working_dir: None,
+            env_from: vec![],
             ports: vec![],
             env: vec![],
             resources: Resources::default(),
@@ -1552,6 +1680,7 @@ mod tests {
         web.env = vec![EnvVar {
             name: "MODE".into(),
             value: Some("prod".into()),
+            value_from: None,
         }];
         web.resources.limits = ResourceList {
             cpu_millis: Some(500),
@@ -1720,6 +1849,32 @@ Events:
         p.server.deletion_grace_period_seconds = Some(30);
         let got = describe_pod(&p, &[], 5_000);
         assert!(got.contains("Status:                    Terminating (lasts 3s)\nTermination Grace Period:  30s\n"), "{got}");
+    }
+
+    #[test]
+    fn describe_names_the_controller_and_env_sources() {
+        use crate::core::api::{EnvVar, EnvVarSource, OwnerReference};
+        let mut c = container("web");
+        c.env = vec![
+            EnvVar {
+                name: "LEVEL".into(),
+                value: None,
+                value_from: Some(EnvVarSource::ConfigMapKey { name: "cfg".into(), key: "level".into(), optional: false }),
+            },
+            EnvVar { name: "POD".into(), value: None, value_from: Some(EnvVarSource::Field { field_path: "metadata.name".into() }) },
+        ];
+        let mut p = snapshot(vec![], vec![c]);
+        std::sync::Arc::make_mut(&mut p.pod).metadata.owner_references = vec![OwnerReference {
+            api_version: "apps/v1",
+            kind: "ReplicaSet",
+            name: "web-7d4b9c8f5".into(),
+            uid: "u".into(),
+            controller: true,
+            block_owner_deletion: true,
+        }];
+        let got = describe_pod(&p, &[], 5_000);
+        assert!(got.contains("IPs:              <none>\nControlled By:    ReplicaSet/web-7d4b9c8f5\n"), "{got}");
+        assert!(got.contains("      LEVEL:     <set to the key 'level' of config map 'cfg'>  Optional: false\n      POD:       web (v1:metadata.name)\n"), "{got}");
     }
 
     #[test]

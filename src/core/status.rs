@@ -241,3 +241,72 @@ pub struct EndpointSliceSnapshot {
     pub ports: Vec<EndpointPort>,
     pub endpoints: Vec<Endpoint>,
 }
+
+impl PodSnapshot {
+    /// The controller that owns this Pod (`metadata.ownerReferences` with
+    /// `controller: true`), e.g. its ReplicaSet.
+    pub fn controller(&self) -> Option<&crate::core::api::OwnerReference> {
+        self.pod.metadata.owner_references.iter().find(|o| o.controller)
+    }
+}
+
+/// `status` of a ReplicaSet as the ReplicaSet controller computes it
+/// (`calculateStatus`, pkg/controller/replicaset/replica_set_utils.go).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReplicaSetStatus {
+    pub replicas: i32,
+    pub fully_labeled_replicas: i32,
+    pub ready_replicas: i32,
+    pub available_replicas: i32,
+    pub observed_generation: i64,
+}
+
+/// A ReplicaSet as the API server would return it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplicaSetSnapshot {
+    /// The current object: `spec.replicas` is what the last scale set;
+    /// annotations and owner references as its controller set them.
+    pub replica_set: std::sync::Arc<crate::core::api::ReplicaSet>,
+    pub server: ServerMeta,
+    pub generation: i64,
+    pub status: ReplicaSetStatus,
+}
+
+/// A Deployment condition (`Available`, `Progressing`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeploymentCondition {
+    pub type_: &'static str,
+    pub status: bool,
+    pub last_update_ms: Millis,
+    pub last_transition_ms: Millis,
+    pub reason: String,
+    pub message: String,
+}
+
+/// `status` of a Deployment (`calculateStatus`, pkg/controller/deployment/sync.go).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DeploymentStatus {
+    pub observed_generation: i64,
+    pub replicas: i32,
+    pub updated_replicas: i32,
+    pub ready_replicas: i32,
+    pub available_replicas: i32,
+    pub unavailable_replicas: i32,
+    pub conditions: Vec<DeploymentCondition>,
+}
+
+impl DeploymentStatus {
+    pub fn condition(&self, type_: &str) -> Option<&DeploymentCondition> {
+        self.conditions.iter().find(|c| c.type_ == type_)
+    }
+}
+
+/// A Deployment as the API server would return it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeploymentSnapshot {
+    /// The current object (annotations carry `deployment.kubernetes.io/revision`).
+    pub deployment: std::sync::Arc<crate::core::api::Deployment>,
+    pub server: ServerMeta,
+    pub generation: i64,
+    pub status: DeploymentStatus,
+}

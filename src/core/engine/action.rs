@@ -6,6 +6,12 @@
 //! break pod/NAME -c CONTAINER        (the app stops answering probes and requests)
 //! heal pod/NAME -c CONTAINER         (the app answers again)
 //! apply -f FILE                      (the CLI reads FILE; the engine takes objects)
+//! scale deployment/NAME --replicas=N (also replicaset/NAME)
+//! set image deployment/NAME CONTAINER=IMAGE
+//! rollout restart deployment/NAME
+//! rollout undo deployment/NAME [--to-revision=N]
+//! rollout pause|resume deployment/NAME
+//! delete deployment/NAME             (also replicaset/NAME; cascades to the Pods)
 //! ```
 
 use crate::core::api::Object;
@@ -23,6 +29,39 @@ pub enum Action {
     /// connects still succeed (the kernel accepts on a listening socket).
     Break { namespace: String, pod: String, container: String },
     Heal { namespace: String, pod: String, container: String },
+    /// `kubectl scale`.
+    Scale { namespace: String, kind: ControllerKind, name: String, replicas: i32 },
+    /// `kubectl set image deployment/NAME CONTAINER=IMAGE`.
+    SetImage { namespace: String, name: String, container: String, image: String },
+    /// `kubectl rollout restart deployment/NAME`.
+    RolloutRestart { namespace: String, name: String },
+    /// `kubectl rollout undo deployment/NAME [--to-revision=N]` (0: the previous revision).
+    RolloutUndo { namespace: String, name: String, to_revision: i64 },
+    /// `kubectl rollout pause|resume deployment/NAME`.
+    RolloutPause { namespace: String, name: String, paused: bool },
+    /// `kubectl delete deployment/NAME` or `replicaset/NAME`.
+    Delete { namespace: String, kind: ControllerKind, name: String },
+}
+
+/// The controllers actions can name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ControllerKind {
+    Deployment,
+    ReplicaSet,
+}
+
+/// `deployment/NAME`, `deploy/NAME`, `rs/NAME`, … as kubectl resolves them.
+fn controller_ref(t: &str) -> Option<(ControllerKind, String)> {
+    let (kind, name) = t.split_once('/')?;
+    if name.is_empty() {
+        return None;
+    }
+    let kind = match kind {
+        "deployment" | "deployments" | "deploy" | "deployment.apps" | "deployments.apps" => ControllerKind::Deployment,
+        "replicaset" | "replicasets" | "rs" | "replicaset.apps" | "replicasets.apps" => ControllerKind::ReplicaSet,
+        _ => return None,
+    };
+    Some((kind, name.to_string()))
 }
 
 /// Parses an action. Errors say what was expected.
@@ -32,17 +71,24 @@ pub fn parse_action(text: &str) -> Result<Action, String> {
     let verb = it.next().ok_or("empty action")?;
     let rest: Vec<&str> = it.collect();
     match verb {
-        "delete" | "kill" | "break" | "heal" | "apply" => {}
-        "scale" | "cordon" | "drain" | "stop" | "start" | "rollout" => {
-            return Err(format!("`{verb}` acts on controllers and nodes, which podplay does not simulate yet"));
+        "delete" | "kill" | "break" | "heal" | "apply" | "scale" => {}
+        "set" => return parse_set(&rest),
+        "rollout" => return parse_rollout(&rest),
+        "cordon" | "uncordon" | "drain" | "stop" | "start" => {
+            return Err(format!("`{verb}` acts on nodes, which podplay does not simulate yet (node failure comes with issue 3)"));
         }
-        _ => return Err(format!("unknown action `{verb}`: expected delete, kill, break, heal or apply")),
+        _ => {
+            return Err(format!(
+                "unknown action `{verb}`: expected delete, kill, break, heal, apply, scale, set image or rollout restart"
+            ))
+        }
     }
     let mut namespace = "default".to_string();
     let mut container: Option<String> = None;
     let mut grace: Option<i64> = None;
     let mut exit_code: Option<i32> = None;
     let mut file: Option<String> = None;
+    let mut replicas: Option<i32> = None;
     let mut target: Option<&str> = None;
     let mut i = 0;
     while i < rest.len() {
@@ -70,6 +116,13 @@ pub fn parse_action(text: &str) -> Result<Action, String> {
             exit_code = Some(code);
         } else if w == "-f" || w.starts_with("--filename") {
             file = Some(value(if w == "-f" { "-f" } else { "--filename" })?);
+        } else if w.starts_with("--replicas") {
+            let v = value("--replicas")?;
+            let n: i32 = v.parse().map_err(|_| format!("--replicas: not a number: {v}"))?;
+            if n < 0 {
+                return Err("--replicas must be 0 or more".into());
+            }
+            replicas = Some(n);
         } else if w == "--now" {
             grace = Some(1);
         } else if w.starts_with('-') {
@@ -91,6 +144,17 @@ pub fn parse_action(text: &str) -> Result<Action, String> {
     };
     let need_container = |c: Option<String>| c.ok_or(format!("{verb} needs -c CONTAINER"));
     match verb {
+        "scale" => {
+            let t = target.ok_or("scale needs deployment/NAME or replicaset/NAME")?;
+            let (kind, name) =
+                controller_ref(t).ok_or(format!("scale supports deployment/NAME and replicaset/NAME, got {t}"))?;
+            let replicas = replicas.ok_or("scale needs --replicas=N")?;
+            Ok(Action::Scale { namespace, kind, name, replicas })
+        }
+        "delete" if target.and_then(controller_ref).is_some() => {
+            let (kind, name) = target.and_then(controller_ref).ok_or("delete needs a target")?;
+            Ok(Action::Delete { namespace, kind, name })
+        }
         "delete" => {
             if let Some(g) = grace {
                 if g < 0 {
@@ -108,6 +172,95 @@ pub fn parse_action(text: &str) -> Result<Action, String> {
         "break" => Ok(Action::Break { pod: pod_name(target)?, container: need_container(container)?, namespace }),
         "heal" => Ok(Action::Heal { pod: pod_name(target)?, container: need_container(container)?, namespace }),
         _ => Ok(Action::ApplyFile(file.ok_or("apply needs -f FILE")?)),
+    }
+}
+
+/// The namespace flag (`-n NS`, `--namespace=NS`) and the other words.
+fn namespace_and_words<'a>(rest: &[&'a str]) -> Result<(String, Vec<&'a str>), String> {
+    let mut namespace = "default".to_string();
+    let mut words = Vec::new();
+    let mut i = 0;
+    while i < rest.len() {
+        let w = rest[i];
+        if w == "-n" || w == "--namespace" {
+            i += 1;
+            namespace = rest.get(i).ok_or(format!("{w} needs a value"))?.to_string();
+        } else if let Some(v) = w.strip_prefix("--namespace=") {
+            namespace = v.to_string();
+        } else if w.starts_with('-') {
+            return Err(format!("unknown flag {w}"));
+        } else {
+            words.push(w);
+        }
+        i += 1;
+    }
+    Ok((namespace, words))
+}
+
+/// `set image deployment/NAME CONTAINER=IMAGE`.
+fn parse_set(rest: &[&str]) -> Result<Action, String> {
+    let (namespace, words) = namespace_and_words(rest)?;
+    match words.as_slice() {
+        ["image", target, assignment] => {
+            let (kind, name) = controller_ref(target).ok_or(format!("set image supports deployment/NAME, got {target}"))?;
+            if kind != ControllerKind::Deployment {
+                return Err("set image supports deployment/NAME only here".into());
+            }
+            let (container, image) = assignment
+                .split_once('=')
+                .filter(|(c, i)| !c.is_empty() && !i.is_empty())
+                .ok_or(format!("set image needs CONTAINER=IMAGE, got {assignment}"))?;
+            Ok(Action::SetImage { namespace, name, container: container.to_string(), image: image.to_string() })
+        }
+        _ => Err("expected: set image deployment/NAME CONTAINER=IMAGE".into()),
+    }
+}
+
+/// `rollout restart deployment/NAME`.
+fn parse_rollout(rest: &[&str]) -> Result<Action, String> {
+    // `--to-revision` belongs to `undo`; take it out before the other words.
+    let mut to_revision: Option<i64> = None;
+    let mut others: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while i < rest.len() {
+        let w = rest[i];
+        let value = if let Some(v) = w.strip_prefix("--to-revision=") {
+            Some(v.to_string())
+        } else if w == "--to-revision" {
+            i += 1;
+            Some(rest.get(i).ok_or("--to-revision needs a value")?.to_string())
+        } else {
+            None
+        };
+        match value {
+            Some(v) => {
+                let n: i64 = v.parse().map_err(|_| format!("--to-revision: not a number: {v}"))?;
+                if n < 0 {
+                    return Err("--to-revision must be 0 or more".into());
+                }
+                to_revision = Some(n);
+            }
+            None => others.push(w),
+        }
+        i += 1;
+    }
+    let (namespace, words) = namespace_and_words(&others)?;
+    let deployment = |sub: &str, target: &str| match controller_ref(target) {
+        Some((ControllerKind::Deployment, name)) => Ok(name),
+        _ => Err(format!("rollout {sub} supports deployment/NAME, got {target}")),
+    };
+    if to_revision.is_some() && words.first() != Some(&"undo") {
+        return Err("--to-revision is a flag of `rollout undo`".into());
+    }
+    match words.as_slice() {
+        ["restart", target] => Ok(Action::RolloutRestart { namespace, name: deployment("restart", target)? }),
+        ["undo", target] => Ok(Action::RolloutUndo { namespace, name: deployment("undo", target)?, to_revision: to_revision.unwrap_or(0) }),
+        ["pause", target] => Ok(Action::RolloutPause { namespace, name: deployment("pause", target)?, paused: true }),
+        ["resume", target] => Ok(Action::RolloutPause { namespace, name: deployment("resume", target)?, paused: false }),
+        [sub, ..] if matches!(*sub, "history" | "status") => {
+            Err(format!("`rollout {sub}` shows state rather than changing it; podplay's trace and its Deployment and ReplicaSet tables show it"))
+        }
+        _ => Err("expected: rollout restart|undo|pause|resume deployment/NAME".into()),
     }
 }
 
@@ -162,6 +315,30 @@ mod tests {
             Action::Break { namespace: "shop".into(), pod: "web".into(), container: "app".into() }
         );
         assert_eq!(parse_action("apply -f more.yaml").unwrap(), Action::ApplyFile("more.yaml".into()));
+        assert_eq!(
+            parse_action("scale deploy/web --replicas=5").unwrap(),
+            Action::Scale { namespace: "default".into(), kind: ControllerKind::Deployment, name: "web".into(), replicas: 5 }
+        );
+        assert_eq!(
+            parse_action("set image deployment/web web=nginx:1.28 -n shop").unwrap(),
+            Action::SetImage { namespace: "shop".into(), name: "web".into(), container: "web".into(), image: "nginx:1.28".into() }
+        );
+        assert_eq!(
+            parse_action("rollout restart deployment/web").unwrap(),
+            Action::RolloutRestart { namespace: "default".into(), name: "web".into() }
+        );
+        assert_eq!(
+            parse_action("rollout undo deployment/web --to-revision=2").unwrap(),
+            Action::RolloutUndo { namespace: "default".into(), name: "web".into(), to_revision: 2 }
+        );
+        assert_eq!(
+            parse_action("rollout pause deploy/web").unwrap(),
+            Action::RolloutPause { namespace: "default".into(), name: "web".into(), paused: true }
+        );
+        assert_eq!(
+            parse_action("delete rs/web-abc").unwrap(),
+            Action::Delete { namespace: "default".into(), kind: ControllerKind::ReplicaSet, name: "web-abc".into() }
+        );
     }
 
     #[test]
@@ -170,7 +347,12 @@ mod tests {
         assert!(parse_action("delete web").unwrap_err().contains("pod/NAME"));
         assert!(parse_action("frobnicate pod/x").unwrap_err().contains("unknown action"));
         assert!(parse_action("delete pod/web --grace-period=-1").is_err());
-        assert!(parse_action("scale deployment/web --replicas=3").unwrap_err().contains("not simulate"));
+        assert!(parse_action("cordon node-1").unwrap_err().contains("not simulate"));
+        assert!(parse_action("scale deployment/web").unwrap_err().contains("--replicas"));
+        assert!(parse_action("scale pod/web --replicas=2").unwrap_err().contains("deployment/NAME"));
+        assert!(parse_action("set image deployment/web nginx").unwrap_err().contains("CONTAINER=IMAGE"));
+        assert!(parse_action("rollout history deployment/web").unwrap_err().contains("shows state"));
+        assert!(parse_action("rollout restart deployment/web --to-revision=2").is_err());
         assert!(parse_action("").is_err());
     }
 }

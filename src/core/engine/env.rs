@@ -188,13 +188,14 @@ impl shell::Env for CEnv<'_> {
         self.read_files(&loc, |f, p| f.files.get(p).cloned()).flatten()
     }
 
+    /// Errors are the bare reason (`Read-only file system`); the shell
+    /// utility prefixes its own `sh: can't create FILE: `.
     fn write_file(&mut self, path: &str, data: &str, append: bool) -> Result<(), String> {
-        let shown = path.to_string();
         let loc = self.locate(path).ok_or("no such container")?;
         if let Loc::Volume { read_only, name, .. } = &loc {
             let ro_kind = matches!(self.volume_kind(name), Some(VolumeSource::ConfigMap { .. } | VolumeSource::Secret { .. }));
             if *read_only || ro_kind {
-                return Err(format!("can't create '{shown}': Read-only file system"));
+                return Err("Read-only file system".into());
             }
         }
         let is_volume = matches!(loc, Loc::Volume { .. });
@@ -202,20 +203,20 @@ impl shell::Env for CEnv<'_> {
             let dir = parent(p).to_string();
             let dir_exists = f.has_dir(&dir) || (is_volume && dir == "/");
             if !dir_exists {
-                return Err(format!("can't create '{shown}': No such file or directory"));
+                return Err("No such file or directory".into());
             }
             if f.has_dir(p) && p != "/" && !f.files.contains_key(p) {
-                return Err(format!("can't create '{shown}': Is a directory"));
+                return Err("Is a directory".into());
             }
             if f.files.len() >= MAX_FILES && !f.files.contains_key(p) {
-                return Err(format!("can't create '{shown}': No space left on device"));
+                return Err("No space left on device".into());
             }
             let entry = f.files.entry(p.to_string()).or_default();
             if !append {
                 entry.clear();
             }
             if entry.len() + data.len() > MAX_FILE_BYTES {
-                return Err(format!("write error: No space left on device ({shown})"));
+                return Err("No space left on device".into());
             }
             entry.push_str(data);
             Ok(())
@@ -669,5 +670,304 @@ pub fn run_probe(sim: &mut Sim, slot: u32, c: usize, probe: &Probe) -> (bool, St
             (r.exit_code == 0, r.output.trim_end().to_string())
         }
         h => probe_network(sim, slot, c, h, timeout_ms),
+    }
+}
+
+// ---- environment variables ------------------------------------------------
+
+/// `$(VAR)` expansion as the kubelet applies it to env values, `command` and
+/// `args` (`third_party/forked/golang/expansion/expand.go`): `$(VAR)` is
+/// replaced when VAR is defined and kept as written otherwise; `$$` is an
+/// escaped `$`; any other `$` stays.
+pub fn expand(input: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
+    let bytes = input.as_bytes();
+    let mut out = String::with_capacity(input.len());
+    let mut checkpoint = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'$' && i + 1 < bytes.len() {
+            out.push_str(&input[checkpoint..i]);
+            match bytes[i + 1] {
+                b'$' => {
+                    out.push('$');
+                    i += 2;
+                }
+                b'(' => match input[i + 2..].find(')') {
+                    Some(len) if len > 0 => {
+                        let name = &input[i + 2..i + 2 + len];
+                        match lookup(name) {
+                            Some(v) => out.push_str(&v),
+                            None => {
+                                out.push_str("$(");
+                                out.push_str(name);
+                                out.push(')');
+                            }
+                        }
+                        i += 3 + len;
+                    }
+                    // `$(` without a closing paren, or `$()`: kept as written.
+                    Some(_) => {
+                        out.push_str("$()");
+                        i += 3;
+                    }
+                    None => {
+                        out.push_str(&input[i..]);
+                        i = bytes.len();
+                    }
+                },
+                _ => {
+                    out.push('$');
+                    i += 1;
+                    checkpoint = i;
+                    continue;
+                }
+            }
+            checkpoint = i;
+        } else {
+            i += 1;
+        }
+    }
+    if checkpoint < bytes.len() {
+        out.push_str(&input[checkpoint..]);
+    }
+    out
+}
+
+/// The value of a `fieldRef` (`podFieldSelectorRuntimeValue` in
+/// `pkg/kubelet/kubelet_pods.go`, then `fieldpath.ExtractFieldPathAsString`).
+fn field_ref_value(p: &super::kubelet::PodRt, field_path: &str) -> String {
+    let subscript = |prefix: &str| -> Option<String> {
+        let rest = field_path.strip_prefix(prefix)?.strip_prefix("['")?.strip_suffix("']")?;
+        Some(rest.to_string())
+    };
+    let meta = &p.pod.metadata;
+    match field_path {
+        "metadata.name" => meta.name.clone(),
+        "metadata.namespace" => meta.namespace.clone(),
+        "metadata.uid" => p.server.uid.clone(),
+        "spec.nodeName" => p.node_name().unwrap_or_default(),
+        "spec.serviceAccountName" => p.pod.spec.service_account_name.clone(),
+        "status.hostIP" | "status.hostIPs" => p.status.host_ip.map(|ip| ip.to_string()).unwrap_or_default(),
+        "status.podIP" | "status.podIPs" => p.status.pod_ip.map(|ip| ip.to_string()).unwrap_or_default(),
+        _ => {
+            if let Some(k) = subscript("metadata.labels") {
+                meta.labels.get(&k).cloned().unwrap_or_default()
+            } else if let Some(k) = subscript("metadata.annotations") {
+                meta.annotations.get(&k).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        }
+    }
+}
+
+/// The value of a `resourceFieldRef` with the default divisor 1
+/// (`containerResourceRuntimeValue`: limits default to the node's
+/// allocatable; CPU is rounded up to whole cores, memory is in bytes).
+fn resource_field_value(sim: &Sim, p: &super::kubelet::PodRt, spec: &crate::core::api::Container, resource: &str) -> String {
+    let node = p.node.and_then(|n| sim.nodes.get(n)).map(|n| (n.cfg.cpu_millis, n.cfg.memory_bytes)).unwrap_or((0, 0));
+    let r = &spec.resources;
+    let cores = |millis: i64| (millis.max(0) + 999) / 1000;
+    match resource {
+        "limits.cpu" => cores(r.limits.cpu_millis.unwrap_or(node.0)).to_string(),
+        "limits.memory" => r.limits.memory_bytes.unwrap_or(node.1).to_string(),
+        "requests.cpu" => cores(r.requests.cpu_millis.or(r.limits.cpu_millis).unwrap_or(0)).to_string(),
+        "requests.memory" => r.requests.memory_bytes.or(r.limits.memory_bytes).unwrap_or(0).to_string(),
+        _ => String::new(),
+    }
+}
+
+/// The environment of container `c`, as `makeEnvironmentVariables`
+/// (`pkg/kubelet/kubelet_pods.go`) builds it when the container is created:
+/// each `env` entry in order, `value` with `$(VAR)` expanded from the ones
+/// before it, `valueFrom` read from the ConfigMap, Secret or Pod. A missing
+/// non-optional ConfigMap, Secret or key is an error with the kubelet's
+/// message; the container then waits with CreateContainerConfigError.
+pub fn container_env(sim: &Sim, slot: u32, c: usize) -> Result<Vec<(String, String)>, String> {
+    use crate::core::api::EnvVarSource;
+    let Some(p) = sim.pod_rt(slot) else { return Ok(Vec::new()) };
+    let cr = &p.cs[c];
+    let spec = if cr.is_init { &p.pod.spec.init_containers[cr.spec_index] } else { &p.pod.spec.containers[cr.spec_index] };
+    let ns = &p.pod.metadata.namespace;
+    let mut vars: Vec<(String, String)> = Vec::with_capacity(spec.env.len());
+    let set = |vars: &mut Vec<(String, String)>, name: String, value: String| match vars.iter_mut().find(|(k, _)| *k == name) {
+        Some(slot) => slot.1 = value,
+        None => vars.push((name, value)),
+    };
+    // `envFrom` first, in order, each key of the ConfigMap or Secret.
+    for from in &spec.env_from {
+        let key = (ns.clone(), from.name.clone());
+        let data = if from.config_map {
+            sim.config_maps.get(&key).map(|c| &c.data)
+        } else {
+            sim.secrets.get(&key).map(|s| &s.data)
+        };
+        match data {
+            Some(data) => {
+                for (k, v) in data {
+                    set(&mut vars, format!("{}{k}", from.prefix), v.clone());
+                }
+            }
+            None if from.optional => {}
+            None if from.config_map => return Err(format!("configmap \"{}\" not found", from.name)),
+            None => return Err(format!("secret \"{}\" not found", from.name)),
+        }
+    }
+    let services = service_env(sim, ns);
+    for e in &spec.env {
+        let value = match (&e.value_from, &e.value) {
+            (None, value) => {
+                let lookup = |name: &str| {
+                    vars.iter()
+                        .chain(services.iter())
+                        .find(|(k, _)| k == name)
+                        .map(|(_, v)| v.clone())
+                };
+                expand(value.as_deref().unwrap_or(""), &lookup)
+            }
+            (Some(EnvVarSource::ConfigMapKey { name, key, optional }), _) => {
+                match sim.config_maps.get(&(ns.clone(), name.clone())) {
+                    None if *optional => continue,
+                    None => return Err(format!("configmap \"{name}\" not found")),
+                    Some(cm) => match cm.data.get(key) {
+                        Some(v) => v.clone(),
+                        None if *optional => continue,
+                        None => return Err(format!("couldn't find key {key} in ConfigMap {ns}/{name}")),
+                    },
+                }
+            }
+            (Some(EnvVarSource::SecretKey { name, key, optional }), _) => match sim.secrets.get(&(ns.clone(), name.clone())) {
+                None if *optional => continue,
+                None => return Err(format!("secret \"{name}\" not found")),
+                Some(s) => match s.data.get(key) {
+                    Some(v) => v.clone(),
+                    None if *optional => continue,
+                    None => return Err(format!("couldn't find key {key} in Secret {ns}/{name}")),
+                },
+            },
+            (Some(EnvVarSource::Field { field_path }), _) => field_ref_value(p, field_path),
+            (Some(EnvVarSource::ResourceField { resource }), _) => resource_field_value(sim, p, spec, resource),
+        };
+        set(&mut vars, e.name.clone(), value);
+    }
+    // Service variables for the names the container did not set.
+    for (k, v) in services {
+        if !vars.iter().any(|(n, _)| *n == k) {
+            vars.push((k, v));
+        }
+    }
+    Ok(vars)
+}
+
+/// The variables the kubelet adds for Services (`getServiceEnvVarMap`,
+/// pkg/kubelet/kubelet_pods.go; `FromServices`, pkg/kubelet/envvars): the
+/// `kubernetes` Service of `default` always, and, with service links on
+/// (the default), every Service with a cluster IP in the Pod's namespace
+/// that exists when the container is created: `NAME_SERVICE_HOST`,
+/// `NAME_SERVICE_PORT[_PORTNAME]` and Docker link variables.
+fn service_env(sim: &Sim, ns: &str) -> Vec<(String, String)> {
+    let var_name = |s: &str| s.replace('-', "_").to_uppercase();
+    let mut out = Vec::new();
+    let mut add = |name: &str, ip: &str, ports: &[(Option<&str>, i32, &str)]| {
+        let Some(&(_, first, _)) = ports.first() else { return };
+        let prefix = var_name(name);
+        out.push((format!("{prefix}_SERVICE_HOST"), ip.to_string()));
+        out.push((format!("{prefix}_SERVICE_PORT"), first.to_string()));
+        for (port_name, port, _) in ports {
+            if let Some(n) = port_name {
+                out.push((format!("{prefix}_SERVICE_PORT_{}", var_name(n)), port.to_string()));
+            }
+        }
+        for (i, (_, port, protocol)) in ports.iter().enumerate() {
+            let proto = protocol.to_lowercase();
+            let url = format!("{proto}://{ip}:{port}");
+            if i == 0 {
+                out.push((format!("{prefix}_PORT"), url.clone()));
+            }
+            let pp = format!("{prefix}_PORT_{port}_{}", protocol.to_uppercase());
+            out.push((pp.clone(), url));
+            out.push((format!("{pp}_PROTO"), proto));
+            out.push((format!("{pp}_PORT"), port.to_string()));
+            out.push((format!("{pp}_ADDR"), ip.to_string()));
+        }
+    };
+    let in_ns: Vec<_> = sim.services.iter().filter(|((sns, name), _)| sns == ns && name != "kubernetes").collect();
+    add("kubernetes", "10.96.0.1", &[(Some("https"), 443, "TCP")]);
+    for ((_, name), svc) in in_ns {
+        let Some(ip) = svc.cluster_ip else { continue };
+        let ports: Vec<(Option<&str>, i32, &str)> =
+            svc.svc.spec.ports.iter().map(|p| (p.name.as_deref(), p.port, p.protocol.as_str())).collect();
+        add(name, &ip.to_string(), &ports);
+    }
+    out
+}
+
+/// What a configMap or secret volume holds: one file per key, named by the
+/// key (`pkg/volume/configmap`, `pkg/volume/secret`). `Ok(None)` for a
+/// volume of another kind; `Err` with the kubelet's message when the source
+/// is missing and not optional (`MountVolume.SetUp failed ...`).
+pub fn projected_volume(sim: &Sim, ns: &str, source: &VolumeSource) -> Result<Option<Files>, String> {
+    let (data, optional, items, kind) = match source {
+        VolumeSource::ConfigMap { name, optional, items } => match sim.config_maps.get(&(ns.to_string(), name.clone())) {
+            Some(cm) => (cm.data.clone(), *optional, items, "configmap"),
+            None if *optional => (BTreeMap::new(), true, items, "configmap"),
+            None => return Err(format!("configmap \"{name}\" not found")),
+        },
+        VolumeSource::Secret { secret_name, optional, items } => match sim.secrets.get(&(ns.to_string(), secret_name.clone())) {
+            Some(s) => (s.data.clone(), *optional, items, "secret"),
+            None if *optional => (BTreeMap::new(), true, items, "secret"),
+            None => return Err(format!("secret \"{secret_name}\" not found")),
+        },
+        _ => return Ok(None),
+    };
+    let mut files = Files::default();
+    if items.is_empty() {
+        for (k, v) in data {
+            files.files.insert(normalize_path(&k), v);
+        }
+        return Ok(Some(files));
+    }
+    // `MakePayload` (pkg/volume/configmap, pkg/volume/secret): only the
+    // listed keys, at their paths; a listed key that is missing fails the
+    // mount unless the source is optional.
+    for item in items {
+        match data.get(&item.key) {
+            Some(v) => {
+                let path = normalize_path(&item.path);
+                let mut dir = parent(&path).to_string();
+                while dir != "/" && !dir.is_empty() {
+                    files.dirs.insert(dir.clone());
+                    dir = parent(&dir).to_string();
+                }
+                files.files.insert(path, v.clone());
+            }
+            None if optional => {}
+            None if kind == "configmap" => {
+                return Err(format!("configmap references non-existent config key: {}", item.key))
+            }
+            None => return Err(format!("references non-existent secret key: {}", item.key)),
+        }
+    }
+    Ok(Some(files))
+}
+
+#[cfg(test)]
+mod expand_tests {
+    use super::expand;
+
+    #[test]
+    fn expands_like_the_kubelet() {
+        let lookup = |n: &str| match n {
+            "A" => Some("1".to_string()),
+            "B" => Some("two".to_string()),
+            _ => None,
+        };
+        assert_eq!(expand("$(A)-$(B)", &lookup), "1-two");
+        assert_eq!(expand("$(C) stays", &lookup), "$(C) stays");
+        assert_eq!(expand("$$(A) escaped", &lookup), "$(A) escaped");
+        assert_eq!(expand("$A and $", &lookup), "$A and $");
+        assert_eq!(expand("$(A", &lookup), "$(A");
+        assert_eq!(expand("x$()y", &lookup), "x$()y");
+        assert_eq!(expand("héllo $(B)é", &lookup), "héllo twoé");
     }
 }

@@ -6,7 +6,7 @@
 use super::env::{self, Files};
 use super::images::{self, App, ImageInfo, PullError};
 use super::{Sim, What};
-use crate::core::api::{Container, Handler, Pod, Probe, RestartPolicy};
+use crate::core::api::{Container, Handler, Pod, Probe, RestartPolicy, VolumeSource};
 use crate::core::shell::{self, Process, Step};
 use crate::core::status::*;
 use crate::core::time::{go_duration, Millis, MINUTE_MS, SECOND_MS};
@@ -33,6 +33,21 @@ pub const BACKOFF_RESET_MS: Millis = 2 * BACKOFF_MAX_MS;
 /// The one-off extension a still-running preStop hook gets past the grace
 /// period (kubernetes.io: "Pod Lifecycle / Termination of Pods").
 pub const PRESTOP_EXTENSION_MS: Millis = 2 * SECOND_MS;
+/// The Pod worker retries a sync that failed after `backOffPeriod`
+/// (`pkg/kubelet/kubelet.go`; `pod_workers.go` adds up to 50% jitter).
+pub const WORKER_BACKOFF_MS: Millis = 10 * SECOND_MS;
+/// A volume mount that failed is retried with exponential back-off from
+/// 500 ms doubling to 2m2s (`nestedpendingoperations`:
+/// `initialDurationBeforeRetry`, `maxDurationBeforeRetry`).
+pub const MOUNT_RETRY_INITIAL_MS: Millis = 500;
+pub const MOUNT_RETRY_MAX_MS: Millis = 2 * MINUTE_MS + 2 * SECOND_MS;
+/// How long a Pod sync waits for its volumes before it fails with
+/// "Unable to attach or mount volumes" (`podAttachAndMountTimeout`,
+/// pkg/kubelet/volumemanager/volume_manager.go: 2m3s).
+pub const MOUNT_WAIT_TIMEOUT_MS: Millis = 2 * MINUTE_MS + 3 * SECOND_MS;
+/// The Pod worker's periodic resync (`syncFrequency`, 1 min; the kubelet
+/// adds up to 50% jitter, podplay does not).
+pub const RESYNC_MS: Millis = MINUTE_MS;
 
 /// `client-go/util/flowcontrol.Backoff` for one key.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -193,6 +208,18 @@ pub struct PodRt {
     /// Bumped by every change a probe could observe (status, files, apps,
     /// break/heal): cached probe successes are valid only at this version.
     pub version: u64,
+    /// Set when the kubelet fails the Pod itself (reason, message), e.g.
+    /// `DeadlineExceeded`.
+    pub failed_reason: Option<(String, String)>,
+    /// When the Pod worker's retry after a CreateContainerConfigError is due.
+    pub config_retry_at: Option<Millis>,
+    /// Volumes are set up; the sandbox may be created.
+    pub volumes_mounted: bool,
+    /// The next delay before a failed mount is retried.
+    pub mount_retry_ms: Millis,
+    /// Metadata changed (a controller adopted or released the Pod): publish
+    /// even if the status did not change.
+    pub meta_changed: bool,
 }
 
 const PROBE_NAMES: [&str; 3] = ["Startup", "Liveness", "Readiness"];
@@ -297,6 +324,11 @@ impl PodRt {
             terminating: false,
             terminal: false,
             version: 0,
+            failed_reason: None,
+            config_retry_at: None,
+            volumes_mounted: false,
+            mount_retry_ms: MOUNT_RETRY_INITIAL_MS,
+            meta_changed: false,
         }
     }
 
@@ -394,7 +426,15 @@ impl PodRt {
         // `convertToAPIContainerStatuses` sorts regular container statuses by name.
         regular.sort_by(|a, b| a.name.cmp(&b.name));
         self.status.container_statuses = regular;
-        let phase = get_phase(&self.pod, &self.status, self.terminal);
+        let phase = match &self.failed_reason {
+            // The kubelet fails a Pod it evicts at once, whatever its containers do.
+            Some((reason, message)) => {
+                self.status.reason = Some(reason.clone());
+                self.status.message = Some(message.clone());
+                PodPhase::Failed
+            }
+            None => get_phase(&self.pod, &self.status, self.terminal),
+        };
         self.status.phase = phase;
 
         if !self.sandbox_ready && self.node.is_some() {
@@ -653,11 +693,137 @@ impl Sim {
                 }
             }
         }
+        let deadline = self.pod_rt(slot).and_then(|p| p.pod.spec.active_deadline_seconds);
         self.mark_dirty(slot);
-        self.schedule(now + SANDBOX_MS, slot, What::SandboxReady);
+        self.mount_volumes(slot);
+        if let Some(seconds) = deadline {
+            self.schedule(now + seconds.max(0) as Millis * SECOND_MS, slot, What::ActiveDeadline);
+        }
         for (at, c, probe) in ticks {
             self.schedule(at, slot, What::ProbeTick { c, probe });
         }
+    }
+
+    /// The volume manager's reconciler sets up the Pod's volumes; the
+    /// kubelet creates the sandbox only once all are mounted
+    /// (`WaitForAttachAndMount` in `SyncPod`, pkg/kubelet/kubelet.go). A
+    /// configMap or secret volume whose object is missing fails with
+    /// `FailedMount` and is retried with the operation executor's back-off.
+    fn mount_volumes(&mut self, slot: u32) {
+        let now = self.now;
+        let Some(p) = self.pod_rt(slot) else { return };
+        if p.volumes_mounted || p.terminating || p.terminal {
+            return;
+        }
+        let ns = p.pod.metadata.namespace.clone();
+        let mut mounted = Vec::new();
+        let mut failures = Vec::new();
+        for v in &p.pod.spec.volumes {
+            match env::projected_volume(self, &ns, &v.source) {
+                Ok(Some(files)) => mounted.push((v.name.clone(), files)),
+                Ok(None) => {}
+                Err(e) => failures.push(format!("MountVolume.SetUp failed for volume \"{}\" : {e}", v.name)),
+            }
+        }
+        let first_try = p.mount_retry_ms == MOUNT_RETRY_INITIAL_MS;
+        let admitted = p.admitted_ms;
+        if failures.is_empty() {
+            let Some(p) = self.pod_rt_mut(slot) else { return };
+            for (name, files) in mounted {
+                p.volumes.insert(name, files);
+            }
+            p.volumes_mounted = true;
+            self.schedule(now + SANDBOX_MS, slot, What::SandboxReady);
+            return;
+        }
+        let Some(p) = self.pod_rt_mut(slot) else { return };
+        let delay = p.mount_retry_ms;
+        p.mount_retry_ms = (delay * 2).min(MOUNT_RETRY_MAX_MS);
+        for message in failures {
+            self.record(slot, None, EventType::Warning, "FailedMount", message, "kubelet");
+        }
+        self.schedule(now + delay, slot, What::MountRetry);
+        if first_try {
+            self.schedule(admitted + MOUNT_WAIT_TIMEOUT_MS, slot, What::MountTimeout);
+        }
+    }
+
+    /// A ConfigMap or Secret changed: Pods that mount it see the new
+    /// contents at their next periodic sync (the Pod worker resyncs every
+    /// `syncFrequency`, 1 min, counted here from admission; kubernetes.io
+    /// "ConfigMaps: mounted ConfigMaps are updated automatically").
+    pub(crate) fn refresh_volumes_of(&mut self, ns: &str, name: &str, config_map: bool) {
+        let now = self.now;
+        let mut due = Vec::new();
+        for ((pns, _), &slot) in self.pod_index.range((ns.to_string(), String::new())..) {
+            if pns != ns {
+                break;
+            }
+            let Some(p) = self.pod_rt(slot) else { continue };
+            let mounts = p.pod.spec.volumes.iter().any(|v| match &v.source {
+                VolumeSource::ConfigMap { name: n, .. } => config_map && n == name,
+                VolumeSource::Secret { secret_name: n, .. } => !config_map && n == name,
+                _ => false,
+            });
+            if mounts && p.volumes_mounted && !p.terminal {
+                let since = now.saturating_sub(p.admitted_ms);
+                due.push((slot, p.admitted_ms + (since / RESYNC_MS + 1) * RESYNC_MS));
+            }
+        }
+        for (slot, at) in due {
+            self.schedule(at, slot, What::VolumeResync);
+        }
+    }
+
+    /// The periodic sync rewrites configMap and secret volumes from the
+    /// current objects (the atomic writer swaps the whole directory).
+    fn resync_volumes(&mut self, slot: u32) {
+        let Some(p) = self.pod_rt(slot) else { return };
+        if p.terminal || !p.volumes_mounted {
+            return;
+        }
+        let ns = p.pod.metadata.namespace.clone();
+        let fresh: Vec<(String, Files)> = p
+            .pod
+            .spec
+            .volumes
+            .iter()
+            .filter_map(|v| match env::projected_volume(self, &ns, &v.source) {
+                Ok(Some(files)) => Some((v.name.clone(), files)),
+                _ => None,
+            })
+            .collect();
+        if let Some(p) = self.pod_rt_mut(slot) {
+            for (name, files) in fresh {
+                p.volumes.insert(name, files);
+            }
+            p.version += 1;
+        }
+    }
+
+    /// The Pod sync gave up waiting for volumes; the Pod worker retries
+    /// after its back-off and waits again.
+    fn mount_timeout(&mut self, slot: u32) {
+        let now = self.now;
+        let Some(p) = self.pod_rt(slot) else { return };
+        if p.volumes_mounted || p.terminating || p.terminal {
+            return;
+        }
+        let ns = p.pod.metadata.namespace.clone();
+        let unmounted: Vec<String> = p
+            .pod
+            .spec
+            .volumes
+            .iter()
+            .filter(|v| env::projected_volume(self, &ns, &v.source).is_err())
+            .map(|v| v.name.clone())
+            .collect();
+        let message = format!(
+            "Unable to attach or mount volumes: unmounted volumes=[{}], unattached volumes=[], failed to process volumes=[]: timed out waiting for the condition",
+            unmounted.join(" ")
+        );
+        self.record(slot, None, EventType::Warning, "FailedMount", message, "kubelet");
+        self.schedule(now + WORKER_BACKOFF_MS + MOUNT_WAIT_TIMEOUT_MS, slot, What::MountTimeout);
     }
 
     pub(crate) fn on_timer(&mut self, slot: u32, what: What) {
@@ -678,6 +844,10 @@ impl Sim {
                 self.sync_pod(slot);
             }
             What::Sync => self.sync_pod(slot),
+            What::MountRetry => self.mount_volumes(slot),
+            What::MountTimeout => self.mount_timeout(slot),
+            What::VolumeResync => self.resync_volumes(slot),
+            What::ActiveDeadline => self.active_deadline_exceeded(slot),
             What::PullDone { c, epoch } => {
                 if epoch_ok(self, c, epoch) {
                     self.pull_done(slot, c as usize);
@@ -726,6 +896,8 @@ impl Sim {
                     self.kill_deadline(slot, c as usize);
                 }
             }
+            // Controller timers never reach a Pod (see `Sim::fire`).
+            What::Controllers => return,
             What::ProbeTick { c, probe } => {
                 // Probe ticks refresh the status themselves when a result changes.
                 self.probe_tick(slot, c as usize, probe as usize);
@@ -1129,17 +1301,27 @@ impl Sim {
         let info = p.cs[c].image.clone();
         let ns = p.pod.metadata.namespace.clone();
         let pod_name = p.pod.metadata.name.clone();
-        let env_vars: Vec<(String, String)> = spec
-            .env
-            .iter()
-            .filter_map(|e| e.value.clone().map(|v| (e.name.clone(), v)))
+        // `generateContainerConfig` (kuberuntime_container.go) builds the
+        // environment first; when that fails the container is not created.
+        let resolved = match env::container_env(self, slot, c) {
+            Ok(vars) => vars,
+            Err(message) => {
+                self.create_config_error(slot, c, message);
+                return;
+            }
+        };
+        let env_vars: Vec<(String, String)> = resolved
+            .into_iter()
             .chain([
                 ("HOSTNAME".to_string(), pod_name.clone()),
-                ("KUBERNETES_SERVICE_HOST".to_string(), "10.96.0.1".to_string()),
-                ("KUBERNETES_SERVICE_PORT".to_string(), "443".to_string()),
                 ("PATH".to_string(), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string()),
             ])
             .collect();
+        // `$(VAR)` in command and args (`ExpandContainerCommandAndArgs`).
+        let lookup = |name: &str| env_vars.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+        let mut spec = spec;
+        spec.command = spec.command.iter().map(|a| env::expand(a, &lookup)).collect();
+        spec.args = spec.args.iter().map(|a| env::expand(a, &lookup)).collect();
         let argv = effective_argv(&spec, info.as_ref());
         let container_id = format!("containerd://{}", self.rng_ids.hex(64));
         let image_id = info
@@ -1209,6 +1391,37 @@ impl Sim {
         } else {
             self.start_finished(slot, c);
         }
+    }
+
+    /// `generateContainerConfig` failed (a missing ConfigMap, Secret or key):
+    /// the container waits with CreateContainerConfigError, the kubelet
+    /// records `Failed` "Error: …" (`startContainer`,
+    /// kuberuntime_container.go) and the Pod worker retries the sync after
+    /// its back-off (`backOffPeriod`, 10 s, pkg/kubelet/kubelet.go; the
+    /// worker adds up to 50% jitter, podplay does not).
+    fn create_config_error(&mut self, slot: u32, c: usize, message: String) {
+        let now = self.now;
+        let Some(p) = self.pod_rt_mut(slot) else { return };
+        let fp = p.field_path(c);
+        let cr = &mut p.cs[c];
+        if let ContainerState::Terminated(_) = cr.status.state {
+            cr.status.last_state = Some(cr.status.state.clone());
+        }
+        // Back to not started: the next sync tries to create it again.
+        cr.stage = Stage::Idle;
+        cr.status.state = ContainerState::Waiting(Waiting {
+            reason: "CreateContainerConfigError".into(),
+            message: Some(message.clone()),
+        });
+        let retry_pending = p.config_retry_at.is_some_and(|t| t > now);
+        if !retry_pending {
+            p.config_retry_at = Some(now + WORKER_BACKOFF_MS);
+        }
+        self.record(slot, Some(fp), EventType::Warning, "Failed", format!("Error: {message}"), "kubelet");
+        if !retry_pending {
+            self.schedule(now + WORKER_BACKOFF_MS, slot, What::Sync);
+        }
+        self.start_finished(slot, c);
     }
 
     fn start_finished(&mut self, slot: u32, c: usize) {
@@ -1670,6 +1883,30 @@ impl Sim {
         self.update_endpoints();
         self.flush();
         self.remove_pod(slot);
+    }
+
+    /// `activeDeadlineSeconds` passed (`pkg/kubelet/active_deadline.go`): the
+    /// kubelet fails the Pod with reason DeadlineExceeded and kills its
+    /// containers; the Pod object stays.
+    fn active_deadline_exceeded(&mut self, slot: u32) {
+        let Some(p) = self.pod_rt_mut(slot) else { return };
+        if p.terminal || p.terminating {
+            return;
+        }
+        let message = "Pod was active on the node longer than the specified deadline".to_string();
+        p.failed_reason = Some(("DeadlineExceeded".into(), message.clone()));
+        // `activeDeadlineHandler.ShouldEvict` records a Normal event.
+        self.record(slot, None, EventType::Normal, "DeadlineExceeded", message, "kubelet");
+        self.pod_completed(slot);
+        let Some(p) = self.pod_rt(slot) else { return };
+        let grace = p.pod.spec.termination_grace_period_seconds;
+        let live: Vec<(usize, String)> = (0..p.cs.len())
+            .filter(|&i| matches!(p.cs[i].stage, Stage::Running | Stage::PostStart))
+            .map(|i| (i, p.cs[i].name.clone()))
+            .collect();
+        for (c, name) in live {
+            self.kill_container(slot, c, format!("Stopping container {name}"), grace, false);
+        }
     }
 
     /// restartPolicy Never and an init container failed: the Pod fails.

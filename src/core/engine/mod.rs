@@ -22,11 +22,13 @@
 //! random choice (names, UIDs, IPs) comes from streams derived from the seed.
 
 pub mod action;
+mod controllers;
 mod env;
 pub mod images;
 mod kubelet;
 
-use crate::core::api::{Object, Pod, Service};
+use crate::core::api::{ConfigMap, Object, Pod, Secret, Service};
+pub use controllers::{surge_and_unavailable, template_hash, CONTROLLER_HOP_MS, MAX_REPLICAS};
 use crate::core::rng::Rng;
 use crate::core::status::*;
 use crate::core::time::Millis;
@@ -121,6 +123,8 @@ pub enum Output {
     Service { time_ms: Millis, type_: WatchType, service: ServiceSnapshot },
     EndpointSlice { time_ms: Millis, type_: WatchType, slice: EndpointSliceSnapshot },
     Event { time_ms: Millis, type_: WatchType, event: Event },
+    Deployment { time_ms: Millis, type_: WatchType, deployment: DeploymentSnapshot },
+    ReplicaSet { time_ms: Millis, type_: WatchType, replica_set: ReplicaSetSnapshot },
 }
 
 impl Output {
@@ -129,7 +133,9 @@ impl Output {
             Output::Pod { time_ms, .. }
             | Output::Service { time_ms, .. }
             | Output::EndpointSlice { time_ms, .. }
-            | Output::Event { time_ms, .. } => *time_ms,
+            | Output::Event { time_ms, .. }
+            | Output::Deployment { time_ms, .. }
+            | Output::ReplicaSet { time_ms, .. } => *time_ms,
         }
     }
 }
@@ -170,6 +176,8 @@ pub const MAX_PROBE_LOG: usize = 100_000;
 pub enum ApplyResult {
     Created { kind: &'static str, name: String },
     Unchanged { kind: &'static str, name: String },
+    /// An existing object was changed (`configured`, in kubectl's words).
+    Configured { kind: &'static str, name: String },
     /// The API server refuses changes to a Pod's spec beyond a few fields.
     Refused { kind: &'static str, name: String, message: String },
 }
@@ -210,14 +218,32 @@ impl PartialOrd for Timer {
     }
 }
 
+/// What the event aggregator groups by.
+pub(crate) type EventAggregateKey = (String, Option<String>, &'static str, EventType, String);
+/// The aggregator combines from the 10th distinct message
+/// (`defaultAggregateMaxEvents`) within 10 minutes (`defaultAggregateIntervalInSeconds`).
+pub(crate) const EVENT_AGGREGATE_MAX: usize = 10;
+pub(crate) const EVENT_AGGREGATE_WINDOW_MS: Millis = 600 * 1000;
+
+/// The `slot` of controller timers.
+pub(crate) const CONTROLLER_SLOT: u32 = u32::MAX;
+
 /// What a timer does. `c` is a container index (init containers first), and
 /// `epoch` the container's epoch when it was set: stale timers are ignored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum What {
     /// The Pod sandbox is up and has its IP.
     SandboxReady,
+    /// `spec.activeDeadlineSeconds` after the Pod's start time.
+    ActiveDeadline,
     /// The kubelet's next look at the Pod.
     Sync,
+    /// The volume manager retries a failed mount.
+    MountRetry,
+    /// The Pod sync's wait for volumes times out.
+    MountTimeout,
+    /// The periodic sync refreshes configMap and secret volumes.
+    VolumeResync,
     PullDone { c: u16, epoch: u32 },
     ContainerStart { c: u16, epoch: u32 },
     PostStartDone { c: u16, epoch: u32 },
@@ -229,6 +255,8 @@ pub(crate) enum What {
     KillDeadline { c: u16, epoch: u32 },
     /// 0 = startup, 1 = liveness, 2 = readiness.
     ProbeTick { c: u16, probe: u8 },
+    /// Controller work is due (`slot` is `CONTROLLER_SLOT`).
+    Controllers,
 }
 
 /// A Service as the engine keeps it.
@@ -272,6 +300,14 @@ pub struct Sim {
     pub(crate) next_incarnation: u32,
     pub(crate) pod_index: BTreeMap<(String, String), u32>,
     pub(crate) services: BTreeMap<(String, String), ServiceRt>,
+    /// ConfigMaps and Secrets by (namespace, name): what env `valueFrom`
+    /// and configMap/secret volumes read.
+    pub(crate) config_maps: BTreeMap<(String, String), Arc<ConfigMap>>,
+    pub(crate) secrets: BTreeMap<(String, String), Arc<Secret>>,
+    pub(crate) deployments: BTreeMap<(String, String), controllers::DeploymentRt>,
+    pub(crate) replica_sets: BTreeMap<(String, String), controllers::ReplicaSetRt>,
+    /// Controller work and when it is due.
+    pub(crate) work: BTreeMap<controllers::Work, Millis>,
     pub(crate) nodes: Vec<NodeRt>,
     pub(crate) rng_names: Rng,
     pub(crate) rng_ids: Rng,
@@ -279,6 +315,9 @@ pub struct Sim {
     pub(crate) resource_version: u64,
     pub(crate) events: Vec<Event>,
     pub(crate) event_index: HashMap<(String, Option<String>, String, String), usize>,
+    /// The event aggregator's records: distinct messages per (object, field
+    /// path, source, type, reason) and when one was last seen.
+    pub(crate) event_aggregates: HashMap<EventAggregateKey, (std::collections::BTreeSet<String>, Millis)>,
     pub(crate) outputs: VecDeque<Output>,
     /// Pods whose status may have changed since the last flush.
     pub(crate) dirty: Vec<u32>,
@@ -306,6 +345,11 @@ impl Sim {
             next_incarnation: 1,
             pod_index: BTreeMap::new(),
             services: BTreeMap::new(),
+            config_maps: BTreeMap::new(),
+            secrets: BTreeMap::new(),
+            deployments: BTreeMap::new(),
+            replica_sets: BTreeMap::new(),
+            work: BTreeMap::new(),
             nodes: config
                 .nodes
                 .into_iter()
@@ -317,6 +361,7 @@ impl Sim {
             resource_version: 1000,
             events: Vec::new(),
             event_index: HashMap::new(),
+            event_aggregates: HashMap::new(),
             outputs: VecDeque::new(),
             dirty: Vec::new(),
             unscheduled: Vec::new(),
@@ -363,23 +408,33 @@ impl Sim {
     pub fn advance_to(&mut self, t: Millis) {
         let t = t.max(self.now);
         let mut budget = MAX_STEPS_PER_ADVANCE;
-        while let Some(Reverse(timer)) = self.timers.peek().copied() {
-            if timer.at > t || budget == 0 {
+        loop {
+            while let Some(Reverse(timer)) = self.timers.peek().copied() {
+                if timer.at > t || budget == 0 {
+                    break;
+                }
+                if timer.at != self.now && !self.dirty.is_empty() {
+                    // Publish what changed at the current instant first: the
+                    // controllers may queue work due before this timer.
+                    self.flush();
+                    continue;
+                }
+                self.timers.pop();
+                budget -= 1;
+                debug_assert!(timer.at >= self.now, "time went backwards");
+                self.now = timer.at;
+                self.steps += 1;
+                self.fire(timer);
+            }
+            if budget == 0 {
                 break;
             }
-            self.timers.pop();
-            budget -= 1;
-            debug_assert!(timer.at >= self.now, "time went backwards");
-            if timer.at != self.now {
-                self.flush();
-                self.now = timer.at;
-            }
-            self.steps += 1;
-            self.fire(timer);
-        }
-        if budget > 0 {
             self.flush();
-            self.now = t;
+            // Flushing can queue controller work that is already due.
+            if self.timers.peek().is_none_or(|Reverse(timer)| timer.at > t) {
+                self.now = t;
+                break;
+            }
         }
         #[cfg(debug_assertions)]
         self.check_invariants();
@@ -393,13 +448,24 @@ impl Sim {
     /// Applies objects at the current time.
     pub fn apply(&mut self, objects: Vec<Object>) -> Vec<ApplyResult> {
         let mut results = Vec::new();
-        // Services first, so DNS names exist before the Pods that look them up.
-        let (services, pods): (Vec<Object>, Vec<Object>) =
-            objects.into_iter().partition(|o| matches!(o, Object::Service(_)));
-        for obj in services.into_iter().chain(pods) {
+        // ConfigMaps and Secrets first, then Services (so DNS names exist),
+        // then Pods that read or look them up (kubectl applies a file in
+        // order; podplay orders by kind so a manifest's order never matters).
+        let mut objects = objects;
+        objects.sort_by_key(|o| match o {
+            Object::ConfigMap(_) | Object::Secret(_) => 0,
+            Object::Service(_) => 1,
+            Object::Deployment(_) | Object::ReplicaSet(_) => 2,
+            Object::Pod(_) => 3,
+        });
+        for obj in objects {
             results.push(match obj {
                 Object::Pod(p) => self.create_pod(p),
                 Object::Service(s) => self.create_service(s),
+                Object::ConfigMap(c) => self.put_config_map(c),
+                Object::Secret(s) => self.put_secret(s),
+                Object::Deployment(d) => self.create_deployment(d),
+                Object::ReplicaSet(r) => self.create_replica_set(r),
             });
         }
         self.update_endpoints();
@@ -438,6 +504,18 @@ impl Sim {
             Action::Heal { namespace, pod, container } => {
                 self.with_container(namespace, pod, container, |sim, slot, c| sim.set_broken(slot, c, false))
             }
+            Action::Scale { namespace, kind, name, replicas } => match kind {
+                action::ControllerKind::Deployment => self.scale_deployment(namespace, name, *replicas),
+                action::ControllerKind::ReplicaSet => self.scale_replica_set(namespace, name, *replicas),
+            },
+            Action::SetImage { namespace, name, container, image } => self.set_image(namespace, name, container, image),
+            Action::RolloutRestart { namespace, name } => self.rollout_restart(namespace, name),
+            Action::RolloutUndo { namespace, name, to_revision } => self.rollout_undo(namespace, name, *to_revision),
+            Action::RolloutPause { namespace, name, paused } => self.rollout_pause(namespace, name, *paused),
+            Action::Delete { namespace, kind, name } => match kind {
+                action::ControllerKind::Deployment => self.delete_deployment(namespace, name),
+                action::ControllerKind::ReplicaSet => self.delete_replica_set(namespace, name),
+            },
         };
         self.update_endpoints();
         self.flush();
@@ -474,6 +552,15 @@ impl Sim {
         self.pod_index.values().filter_map(|&s| self.pod_rt(s)).map(|p| p.snapshot()).collect()
     }
 
+    /// The log of a container's current run (`kubectl logs POD -c C`), or
+    /// None when there is no such Pod or container.
+    pub fn logs(&self, namespace: &str, pod: &str, container: &str) -> Option<Vec<String>> {
+        let slot = *self.pod_index.get(&(namespace.to_string(), pod.to_string()))?;
+        let p = self.pod_rt(slot)?;
+        let c = p.container_index(container)?;
+        Some(p.cs[c].files.log.clone())
+    }
+
     /// Snapshots of every Service.
     pub fn services(&self) -> Vec<ServiceSnapshot> {
         self.services.values().map(|s| s.snapshot()).collect()
@@ -507,6 +594,12 @@ impl Sim {
 
     // ---- timers ----------------------------------------------------------
 
+    /// A timer for the controllers (not tied to a Pod).
+    pub(crate) fn schedule_controllers(&mut self, at: Millis) {
+        self.seq += 1;
+        self.timers.push(Reverse(Timer { at: at.max(self.now), seq: self.seq, slot: CONTROLLER_SLOT, incarnation: 0, what: What::Controllers }));
+    }
+
     pub(crate) fn schedule(&mut self, at: Millis, slot: u32, what: What) {
         let incarnation = match self.pod_rt(slot) {
             Some(p) => p.incarnation,
@@ -517,6 +610,13 @@ impl Sim {
     }
 
     fn fire(&mut self, timer: Timer) {
+        if timer.slot == CONTROLLER_SLOT {
+            self.run_controllers();
+            if self.endpoints_dirty {
+                self.update_endpoints();
+            }
+            return;
+        }
         match self.pod_rt(timer.slot) {
             Some(p) if p.incarnation == timer.incarnation => {}
             _ => return,
@@ -590,7 +690,9 @@ impl Sim {
         self.pod_index.insert(key, slot);
         let snap = self.pod_rt(slot).map(|p| p.snapshot());
         if let Some(pod) = snap {
+            let spec = pod.pod.clone();
             self.outputs.push_back(Output::Pod { time_ms: self.now, type_: WatchType::Added, pod });
+            self.pod_changed(&spec, false);
         }
         self.unscheduled.push(slot);
         self.schedule_pending();
@@ -638,6 +740,26 @@ impl Sim {
         }
         self.services.insert(key, rt);
         ApplyResult::Created { kind: "Service", name }
+    }
+
+    /// Creates or updates a ConfigMap. Containers read it when they are
+    /// created (env) or when their volumes are set up, as the kubelet does.
+    fn put_config_map(&mut self, cm: ConfigMap) -> ApplyResult {
+        let key = (cm.metadata.namespace.clone(), cm.metadata.name.clone());
+        let result = upsert(&mut self.config_maps, key.clone(), cm, "ConfigMap");
+        if matches!(result, ApplyResult::Configured { .. }) {
+            self.refresh_volumes_of(&key.0, &key.1, true);
+        }
+        result
+    }
+
+    fn put_secret(&mut self, secret: Secret) -> ApplyResult {
+        let key = (secret.metadata.namespace.clone(), secret.metadata.name.clone());
+        let result = upsert(&mut self.secrets, key.clone(), secret, "Secret");
+        if matches!(result, ApplyResult::Configured { .. }) {
+            self.refresh_volumes_of(&key.0, &key.1, false);
+        }
+        result
     }
 
     /// A ClusterIP from 10.96.0.0/12, at random but never 10.96.0.1 (the
@@ -717,16 +839,19 @@ impl Sim {
         for slot in dirty {
             let Some(p) = self.pod_rt_mut(slot) else { continue };
             p.dirty = false;
-            if p.status == p.published && p.server.deletion_ms == p.published_deletion {
+            if p.status == p.published && p.server.deletion_ms == p.published_deletion && !p.meta_changed {
                 continue;
             }
+            p.meta_changed = false;
             p.published = p.status.clone();
             p.published_deletion = p.server.deletion_ms;
             let rv = self.next_resource_version();
             let Some(p) = self.pod_rt_mut(slot) else { continue };
             p.server.resource_version = rv;
             let pod = p.snapshot();
+            let spec = pod.pod.clone();
             self.outputs.push_back(Output::Pod { time_ms: self.now, type_: WatchType::Modified, pod });
+            self.pod_changed(&spec, false);
         }
     }
 
@@ -758,7 +883,9 @@ impl Sim {
         self.free_slots.push(slot);
         let mut snap = p.snapshot();
         snap.server.resource_version = self.next_resource_version();
+        let spec = snap.pod.clone();
         self.outputs.push_back(Output::Pod { time_ms: self.now, type_: WatchType::Deleted, pod: snap });
+        self.pod_changed(&spec, true);
         self.update_endpoints();
         // Freed capacity may let a pending Pod schedule.
         self.schedule_pending();
@@ -786,11 +913,58 @@ impl Sim {
             field_path,
         };
         let host = if source == "kubelet" { p.node_name() } else { None };
-        let key = (involved.uid.clone(), involved.field_path.clone(), reason.to_string(), message.clone());
+        self.record_object(involved, host, type_, reason, message, source);
+    }
+
+    /// Records an event about any object, folding repeats.
+    pub(crate) fn record_object(
+        &mut self,
+        involved: ObjectRef,
+        host: Option<String>,
+        type_: EventType,
+        reason: &str,
+        message: String,
+        source: &'static str,
+    ) {
+        // The EventAggregator (client-go tools/record/events_cache.go): the
+        // 10th and later distinct messages of the same object, source, type
+        // and reason within 10 minutes become one event, "(combined from
+        // similar events): <latest message>", counted like a repeat.
+        let agg_key = (involved.uid.clone(), involved.field_path.clone(), source, type_, reason.to_string());
+        let now = self.now;
+        let combined = match self.event_aggregates.get_mut(&agg_key) {
+            Some(rec) => {
+                if now.saturating_sub(rec.1) > EVENT_AGGREGATE_WINDOW_MS {
+                    rec.0.clear();
+                }
+                rec.0.insert(message.clone());
+                rec.1 = now;
+                if rec.0.len() >= EVENT_AGGREGATE_MAX {
+                    // `PopAny`, made deterministic: the smallest message.
+                    rec.0.pop_first();
+                    true
+                } else {
+                    false
+                }
+            }
+            None => {
+                if self.event_aggregates.len() < 100_000 {
+                    self.event_aggregates.insert(agg_key, (std::collections::BTreeSet::from([message.clone()]), now));
+                }
+                false
+            }
+        };
+        let (message, key_message) = if combined {
+            (format!("(combined from similar events): {message}"), "\u{0}combined".to_string())
+        } else {
+            (message.clone(), message)
+        };
+        let key = (involved.uid.clone(), involved.field_path.clone(), reason.to_string(), key_message);
         if let Some(&i) = self.event_index.get(&key) {
             let e = &mut self.events[i];
             e.count += 1;
             e.last_ms = self.now;
+            e.message = message;
             let event = e.clone();
             self.outputs.push_back(Output::Event { time_ms: self.now, type_: WatchType::Modified, event });
             return;
@@ -1008,8 +1182,31 @@ impl Sim {
         ips.sort();
         ips.dedup();
         assert_eq!(ips.len(), n, "live Pod IPs must be unique");
+        self.check_controller_invariants();
         for p in self.pods.iter().flatten() {
             p.check_invariants();
+        }
+    }
+}
+
+/// `kubectl apply` of a plain data object: created, configured or unchanged.
+fn upsert<T: PartialEq>(
+    map: &mut BTreeMap<(String, String), Arc<T>>,
+    key: (String, String),
+    object: T,
+    kind: &'static str,
+) -> ApplyResult {
+    let name = key.1.clone();
+    match map.get(&key) {
+        Some(old) if **old == object => ApplyResult::Unchanged { kind, name },
+        old => {
+            let existed = old.is_some();
+            map.insert(key, Arc::new(object));
+            if existed {
+                ApplyResult::Configured { kind, name }
+            } else {
+                ApplyResult::Created { kind, name }
+            }
         }
     }
 }

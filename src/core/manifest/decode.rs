@@ -10,6 +10,8 @@
 //!
 //! New kinds slot in through [`KindDecoder`] and [`lookup_kind`].
 
+mod apps;
+
 use std::collections::BTreeMap;
 
 use super::validate::{self as v, Ctx};
@@ -74,6 +76,10 @@ pub(super) struct Outcome {
 enum KindDecoder {
     Pod,
     Service,
+    ConfigMap,
+    Secret,
+    Deployment,
+    ReplicaSet,
 }
 
 /// Kinds that exist in Kubernetes but that podplay does not simulate yet.
@@ -81,11 +87,9 @@ const KNOWN_UNSIMULATED_KINDS: &[&str] = &[
     "Binding",
     "ClusterRole",
     "ClusterRoleBinding",
-    "ConfigMap",
     "CronJob",
     "CustomResourceDefinition",
     "DaemonSet",
-    "Deployment",
     "Endpoints",
     "EndpointSlice",
     "Event",
@@ -102,12 +106,10 @@ const KNOWN_UNSIMULATED_KINDS: &[&str] = &[
     "PodDisruptionBudget",
     "PodTemplate",
     "PriorityClass",
-    "ReplicaSet",
     "ReplicationController",
     "ResourceQuota",
     "Role",
     "RoleBinding",
-    "Secret",
     "ServiceAccount",
     "StatefulSet",
     "StorageClass",
@@ -118,7 +120,14 @@ fn lookup_kind(api_version: &str, kind: &str) -> Result<KindDecoder, String> {
     match (api_version, kind) {
         ("v1", "Pod") => Ok(KindDecoder::Pod),
         ("v1", "Service") => Ok(KindDecoder::Service),
-        (_, "Pod" | "Service") => Err(format!(
+        ("v1", "ConfigMap") => Ok(KindDecoder::ConfigMap),
+        ("v1", "Secret") => Ok(KindDecoder::Secret),
+        ("apps/v1", "Deployment") => Ok(KindDecoder::Deployment),
+        ("apps/v1", "ReplicaSet") => Ok(KindDecoder::ReplicaSet),
+        (_, "Deployment" | "ReplicaSet") => Err(format!(
+            "no matches for kind \"{kind}\" in version \"{api_version}\" (use \"apiVersion: apps/v1\")"
+        )),
+        (_, "Pod" | "Service" | "ConfigMap" | "Secret") => Err(format!(
             "no matches for kind \"{kind}\" in version \"{api_version}\" (use \"apiVersion: v1\")"
         )),
         _ if KNOWN_UNSIMULATED_KINDS.contains(&kind) => {
@@ -177,7 +186,6 @@ const POD_SPEC_NOT_SIMULATED: &[&str] = &[
 
 /// Container fields that are valid Kubernetes but not simulated.
 const CONTAINER_NOT_SIMULATED: &[&str] = &[
-    "envFrom",
     "resizePolicy",
     "restartPolicyRules",
     "securityContext",
@@ -631,12 +639,17 @@ fn decode_object(node: &Node) -> Outcome {
 
     let mut meta = None;
     let mut spec_node = None;
+    let mut data_nodes: Vec<(&str, &Node)> = Vec::new();
+    let has_data = matches!(decoder, KindDecoder::ConfigMap | KindDecoder::Secret);
     for (k, val) in entries {
         let name = key_text(k);
         match name {
             "apiVersion" | "kind" => {}
             "metadata" => meta = Some(decode_meta(&mut cx, val)),
-            "spec" => spec_node = Some(val),
+            "spec" if !has_data => spec_node = Some(val),
+            "data" if has_data => data_nodes.push((name, val)),
+            "stringData" | "type" if decoder == KindDecoder::Secret => data_nodes.push((name, val)),
+            "binaryData" | "immutable" if has_data => cx.not_simulated(k, name),
             "status" => cx.warn_at(
                 k.pos,
                 "status",
@@ -661,13 +674,43 @@ fn decode_object(node: &Node) -> Outcome {
             metadata,
             spec: decode_service_spec(&mut cx, spec_node),
         }),
+        KindDecoder::Deployment => Object::Deployment(Deployment {
+            metadata,
+            spec: apps::decode_deployment_spec(&mut cx, spec_node),
+        }),
+        KindDecoder::ReplicaSet => Object::ReplicaSet(ReplicaSet {
+            metadata,
+            spec: apps::decode_replica_set_spec(&mut cx, spec_node),
+        }),
+        KindDecoder::ConfigMap => {
+            let mut data = BTreeMap::new();
+            for (_, val) in &data_nodes {
+                decode_string_map(&mut cx, val, "data", &mut data, false);
+            }
+            Object::ConfigMap(ConfigMap { metadata, data })
+        }
+        KindDecoder::Secret => {
+            let mut data = BTreeMap::new();
+            let mut type_ = "Opaque".to_string();
+            // `data` is base64; `stringData` is merged over it (the API server's order).
+            for (name, val) in data_nodes.iter().filter(|(n, _)| *n == "data") {
+                decode_string_map(&mut cx, val, name, &mut data, true);
+            }
+            for (name, val) in data_nodes.iter().filter(|(n, _)| *n == "stringData") {
+                decode_string_map(&mut cx, val, name, &mut data, false);
+            }
+            for (_, val) in data_nodes.iter().filter(|(n, _)| *n == "type") {
+                type_ = cx.string(val, "type").unwrap_or(type_);
+            }
+            Object::Secret(Secret { metadata, type_, data })
+        }
     };
     let mut object = object;
     v::validate_object(&mut cx, &mut object, generate_name.as_deref());
     cx.finish(Some(object))
 }
 
-fn decode_meta(cx: &mut Ctx, node: &Node) -> (ObjectMeta, Option<String>) {
+pub(super) fn decode_meta(cx: &mut Ctx, node: &Node) -> (ObjectMeta, Option<String>) {
     let mut meta = ObjectMeta {
         namespace: "default".into(),
         ..ObjectMeta::default()
@@ -708,8 +751,10 @@ fn decode_restart_policy(cx: &mut Ctx, node: &Node, path: &str) -> Option<Restar
     }
 }
 
-fn decode_pod_spec(cx: &mut Ctx, node: &Node) -> PodSpec {
-    let mut spec = PodSpec {
+/// A Pod spec with nothing set but the API server's defaults (the service
+/// account is filled in after decoding).
+pub(super) fn default_pod_spec() -> PodSpec {
+    PodSpec {
         init_containers: Vec::new(),
         containers: Vec::new(),
         restart_policy: RestartPolicy::Always,
@@ -723,7 +768,11 @@ fn decode_pod_spec(cx: &mut Ctx, node: &Node) -> PodSpec {
         scheduler_name: "default-scheduler".into(),
         dns_policy: "ClusterFirst".into(),
         service_account_name: String::new(),
-    };
+    }
+}
+
+pub(super) fn decode_pod_spec(cx: &mut Ctx, node: &Node) -> PodSpec {
+    let mut spec = default_pod_spec();
     let mut deprecated_sa = None;
     for (k, val) in cx.entries(node, "spec").unwrap_or(&[]) {
         let name = key_text(k);
@@ -825,7 +874,7 @@ fn decode_pod_spec(cx: &mut Ctx, node: &Node) -> PodSpec {
 /// `SetDefaults_Container`: `Always` when the tag is `latest`, or when there
 /// is neither tag nor digest (the tag then defaults to `latest`); else
 /// `IfNotPresent`.
-pub(super) fn default_pull_policy(image: &str) -> PullPolicy {
+pub fn default_pull_policy(image: &str) -> PullPolicy {
     let (name, has_digest) = match image.split_once('@') {
         Some((n, _)) => (n, true),
         None => (image, false),
@@ -849,6 +898,7 @@ fn decode_container(cx: &mut Ctx, node: &Node, path: &str) -> Option<Container> 
         working_dir: None,
         ports: Vec::new(),
         env: Vec::new(),
+        env_from: Vec::new(),
         resources: Resources::default(),
         volume_mounts: Vec::new(),
         liveness_probe: None,
@@ -899,6 +949,13 @@ fn decode_container(cx: &mut Ctx, node: &Node, path: &str) -> Option<Container> 
                 for (i, e) in cx.items(val, &p).iter().enumerate() {
                     if let Some(e) = decode_env(cx, e, &index(&p, i)) {
                         c.env.push(e);
+                    }
+                }
+            }
+            "envFrom" => {
+                for (i, e) in cx.items(val, &p).iter().enumerate() {
+                    if let Some(e) = decode_env_from(cx, e, &index(&p, i)) {
+                        c.env_from.push(e);
                     }
                 }
             }
@@ -981,8 +1038,8 @@ fn decode_env(cx: &mut Ctx, node: &Node, path: &str) -> Option<EnvVar> {
     let mut env = EnvVar {
         name: String::new(),
         value: None,
+        value_from: None,
     };
-    let mut has_value_from = false;
     for (k, val) in entries {
         let name = key_text(k);
         let p = child(path, name);
@@ -991,16 +1048,270 @@ fn decode_env(cx: &mut Ctx, node: &Node, path: &str) -> Option<EnvVar> {
             "value" => env.value = cx.string(val, &p),
             "valueFrom" => {
                 cx.src.record(&p, val);
-                has_value_from = true;
-                cx.not_simulated(k, &p);
+                env.value_from = decode_env_source(cx, val, &p);
             }
             _ => cx.unknown(k, &p),
         }
     }
-    if !has_value_from && env.value.is_none() {
+    if env.value_from.is_none() && env.value.is_none() {
         env.value = Some(String::new());
     }
     Some(env)
+}
+
+/// `envFrom[]`: a prefix and exactly one of configMapRef, secretRef
+/// (`validateEnvFrom`).
+fn decode_env_from(cx: &mut Ctx, node: &Node, path: &str) -> Option<EnvFromSource> {
+    let entries = cx.entries(node, path)?;
+    let mut out = EnvFromSource { prefix: String::new(), config_map: true, name: String::new(), optional: false };
+    let mut sources = 0;
+    for (k, val) in entries {
+        let name = key_text(k);
+        let p = child(path, name);
+        match name {
+            "prefix" => out.prefix = cx.string(val, &p).unwrap_or_default(),
+            "configMapRef" | "secretRef" => {
+                sources += 1;
+                out.config_map = name == "configMapRef";
+                for (k2, v2) in cx.entries(val, &p).unwrap_or(&[]) {
+                    let n2 = key_text(k2);
+                    let p2 = child(&p, n2);
+                    match n2 {
+                        "name" => out.name = cx.string(v2, &p2).unwrap_or_default(),
+                        "optional" => out.optional = cx.boolean(v2, &p2).unwrap_or(false),
+                        _ => cx.unknown(k2, &p2),
+                    }
+                }
+                if out.name.is_empty() {
+                    cx.error_at(val.pos, &child(&p, "name"), "Required value");
+                }
+            }
+            _ => cx.unknown(k, &p),
+        }
+    }
+    match sources {
+        0 => {
+            cx.error_at(node.pos, path, "Invalid value: \"\": must specify one of: `configMapRef` or `secretRef`");
+            None
+        }
+        1 => Some(out),
+        _ => {
+            cx.error_at(node.pos, path, "Invalid value: \"\": may not have more than one field specified at a time");
+            None
+        }
+    }
+}
+
+/// `valueFrom`: exactly one of configMapKeyRef, secretKeyRef, fieldRef,
+/// resourceFieldRef (`validateEnvVarValueFrom`).
+fn decode_env_source(cx: &mut Ctx, node: &Node, path: &str) -> Option<EnvVarSource> {
+    let mut found = None;
+    for (k, val) in cx.entries(node, path).unwrap_or(&[]) {
+        let name = key_text(k);
+        let p = child(path, name);
+        let source = match name {
+            "configMapKeyRef" | "secretKeyRef" => {
+                let (mut obj, mut key, mut optional) = (String::new(), String::new(), false);
+                for (k2, v2) in cx.entries(val, &p).unwrap_or(&[]) {
+                    let n2 = key_text(k2);
+                    let p2 = child(&p, n2);
+                    match n2 {
+                        "name" => obj = cx.string(v2, &p2).unwrap_or_default(),
+                        "key" => key = cx.string(v2, &p2).unwrap_or_default(),
+                        "optional" => optional = cx.boolean(v2, &p2).unwrap_or(false),
+                        _ => cx.unknown(k2, &p2),
+                    }
+                }
+                if key.is_empty() {
+                    cx.error_at(val.pos, &child(&p, "key"), "Required value");
+                }
+                if name == "configMapKeyRef" {
+                    EnvVarSource::ConfigMapKey { name: obj, key, optional }
+                } else {
+                    EnvVarSource::SecretKey { name: obj, key, optional }
+                }
+            }
+            "fieldRef" => {
+                let mut field_path = String::new();
+                for (k2, v2) in cx.entries(val, &p).unwrap_or(&[]) {
+                    let n2 = key_text(k2);
+                    let p2 = child(&p, n2);
+                    match n2 {
+                        "fieldPath" => field_path = cx.string(v2, &p2).unwrap_or_default(),
+                        "apiVersion" => {
+                            cx.string(v2, &p2);
+                        }
+                        _ => cx.unknown(k2, &p2),
+                    }
+                }
+                if field_path.is_empty() {
+                    cx.error_at(val.pos, &child(&p, "fieldPath"), "Required value");
+                } else if !env_field_path_supported(&field_path) {
+                    // `validEnvDownwardAPIFieldPathExpressions`, validation.go.
+                    cx.error_at(
+                        val.pos,
+                        &child(&p, "fieldPath"),
+                        format!(
+                            "Unsupported value: \"{field_path}\": supported values: {}",
+                            ENV_FIELD_PATHS.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", ")
+                        ),
+                    );
+                }
+                EnvVarSource::Field { field_path }
+            }
+            "resourceFieldRef" => {
+                let mut resource = String::new();
+                for (k2, v2) in cx.entries(val, &p).unwrap_or(&[]) {
+                    let n2 = key_text(k2);
+                    let p2 = child(&p, n2);
+                    match n2 {
+                        "resource" => resource = cx.string(v2, &p2).unwrap_or_default(),
+                        "containerName" => {
+                            cx.string(v2, &p2);
+                        }
+                        "divisor" => cx.not_simulated(k2, &p2),
+                        _ => cx.unknown(k2, &p2),
+                    }
+                }
+                if resource.is_empty() {
+                    cx.error_at(val.pos, &child(&p, "resource"), "Required value");
+                } else if !ENV_RESOURCES.contains(&resource.as_str()) {
+                    cx.error_at(
+                        val.pos,
+                        &child(&p, "resource"),
+                        format!(
+                            "Unsupported value: \"{resource}\": supported values: {}",
+                            ENV_RESOURCES.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", ")
+                        ),
+                    );
+                }
+                EnvVarSource::ResourceField { resource }
+            }
+            _ => {
+                cx.unknown(k, &p);
+                continue;
+            }
+        };
+        if found.is_some() {
+            cx.error_at(k.pos, path, "Invalid value: \"\": may not have more than one field specified at a time");
+        }
+        found = Some(source);
+    }
+    if found.is_none() {
+        cx.error_at(node.pos, path, "Invalid value: \"\": must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`");
+    }
+    found
+}
+
+/// Field paths an env var's `fieldRef` may name, besides
+/// `metadata.labels['KEY']` and `metadata.annotations['KEY']`
+/// (`validEnvDownwardAPIFieldPathExpressions`, sorted as the API server lists them).
+const ENV_FIELD_PATHS: &[&str] = &[
+    "metadata.name",
+    "metadata.namespace",
+    "metadata.uid",
+    "spec.nodeName",
+    "spec.serviceAccountName",
+    "status.hostIP",
+    "status.hostIPs",
+    "status.podIP",
+    "status.podIPs",
+];
+
+/// Resources a `resourceFieldRef` may name (`validContainerResourceFieldPathExpressions`).
+const ENV_RESOURCES: &[&str] =
+    &["limits.cpu", "limits.ephemeral-storage", "limits.memory", "requests.cpu", "requests.ephemeral-storage", "requests.memory"];
+
+fn env_field_path_supported(path: &str) -> bool {
+    let subscripted = |prefix: &str| {
+        path.strip_prefix(prefix)
+            .and_then(|r| r.strip_prefix("['"))
+            .and_then(|r| r.strip_suffix("']"))
+            .is_some_and(|k| !k.is_empty())
+    };
+    ENV_FIELD_PATHS.contains(&path) || subscripted("metadata.labels") || subscripted("metadata.annotations")
+}
+
+/// A map of string to string (`data`, `stringData`); with `base64`, values
+/// are decoded as the API server decodes a Secret's `data`.
+fn decode_string_map(cx: &mut Ctx, node: &Node, path: &str, out: &mut BTreeMap<String, String>, base64: bool) {
+    for (k, val) in cx.entries(node, path).unwrap_or(&[]) {
+        let name = key_text(k).to_string();
+        let p = key(path, &name);
+        let Some(text) = cx.string(val, &p) else { continue };
+        if base64 {
+            match decode_base64(&text) {
+                Ok(v) => {
+                    out.insert(name, v);
+                }
+                // kubectl: `Secret in version "v1" cannot be handled as a
+                // Secret: illegal base64 data at input byte N`.
+                Err(i) => cx.error_at(
+                    val.pos,
+                    &p,
+                    format!("illegal base64 data at input byte {i} (Secret data is base64; use stringData for plain text)"),
+                ),
+            }
+        } else {
+            out.insert(name, text);
+        }
+    }
+}
+
+/// Standard padded base64 (Go's `base64.StdEncoding`, which decodes a
+/// Secret's `data` in the API server; `\r` and `\n` are skipped) to text.
+/// `Err(i)`: the input byte where the data goes wrong, as Go's
+/// `CorruptInputError` reports it.
+fn decode_base64(text: &str) -> Result<String, usize> {
+    let sextet = |ch: u8| match ch {
+        b'A'..=b'Z' => Some(ch - b'A'),
+        b'a'..=b'z' => Some(ch - b'a' + 26),
+        b'0'..=b'9' => Some(ch - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let chars: Vec<(usize, u8)> = text.bytes().enumerate().filter(|(_, b)| *b != b'\n' && *b != b'\r').collect();
+    let mut out = Vec::with_capacity(chars.len() * 3 / 4);
+    for (q, quantum) in chars.chunks(4).enumerate() {
+        let last = (q + 1) * 4 >= chars.len();
+        if quantum.len() < 4 {
+            let bad = quantum.iter().find(|(_, b)| *b != b'=' && sextet(*b).is_none());
+            return Err(bad.map(|(i, _)| *i).unwrap_or(text.len()));
+        }
+        // `=` may only end the last quantum: `xx==` or `xxx=`.
+        let pads = quantum.iter().rev().take_while(|(_, b)| *b == b'=').count();
+        if pads > 2 || (pads > 0 && !last) {
+            let (i, _) = quantum[4 - pads];
+            return Err(i);
+        }
+        let mut bits: u32 = 0;
+        for &(i, b) in &quantum[..4 - pads] {
+            bits = (bits << 6) | sextet(b).ok_or(i)? as u32;
+        }
+        bits <<= 6 * pads as u32;
+        let bytes = [(bits >> 16) as u8, (bits >> 8) as u8, bits as u8];
+        out.extend_from_slice(&bytes[..3 - pads]);
+    }
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+#[cfg(test)]
+mod base64_tests {
+    use super::decode_base64;
+
+    #[test]
+    fn strict_padded_base64_like_go() {
+        assert_eq!(decode_base64("czNjcjN0").as_deref(), Ok("s3cr3t"));
+        assert_eq!(decode_base64("YWRtaW4=").as_deref(), Ok("admin"));
+        assert_eq!(decode_base64("YQ==").as_deref(), Ok("a"));
+        assert_eq!(decode_base64("YW\nJj").as_deref(), Ok("abc"));
+        assert_eq!(decode_base64("").as_deref(), Ok(""));
+        assert_eq!(decode_base64("YWRtaW4"), Err(7));
+        assert_eq!(decode_base64("s3cr3t!!"), Err(6));
+        assert_eq!(decode_base64("YQ==YQ=="), Err(2));
+        assert_eq!(decode_base64("Y==="), Err(1));
+    }
 }
 
 fn decode_resource_list(cx: &mut Ctx, node: &Node, path: &str) -> ResourceList {
@@ -1073,6 +1384,8 @@ fn decode_source_fields(
         let p = child(path, name);
         if Some(name) == id_field {
             id = cx.string(val, &p).filter(|s| !s.is_empty());
+        } else if (name == "optional" || name == "items") && id_field.is_some() && others.contains(&"items") {
+            // Read by `optional_flag` and `volume_items`.
         } else if others.contains(&name) {
             cx.not_simulated(k, &p);
         } else {
@@ -1083,6 +1396,52 @@ fn decode_source_fields(
         cx.error_at(cx.src.pos(path), &child(path, f), "Required value");
     }
     id
+}
+
+/// A configMap or secret volume's `items` (`key`, `path`; `mode` is not
+/// simulated), checked as `validateKeyToPath` does.
+fn volume_items(cx: &mut Ctx, node: &Node, path: &str) -> Vec<KeyToPath> {
+    let entries = cx.entries(node, path).unwrap_or(&[]);
+    let Some((_, list)) = entries.iter().find(|(k, _)| key_text(k) == "items") else { return Vec::new() };
+    let list_path = child(path, "items");
+    let mut out = Vec::new();
+    for (i, item) in cx.items(list, &list_path).iter().enumerate() {
+        let ip = index(&list_path, i);
+        let mut kp = KeyToPath { key: String::new(), path: String::new() };
+        for (k, val) in cx.entries(item, &ip).unwrap_or(&[]) {
+            let name = key_text(k);
+            let p = child(&ip, name);
+            match name {
+                "key" => kp.key = cx.string(val, &p).unwrap_or_default(),
+                "path" => kp.path = cx.string(val, &p).unwrap_or_default(),
+                "mode" => cx.not_simulated(k, &p),
+                _ => cx.unknown(k, &p),
+            }
+        }
+        if kp.key.is_empty() {
+            cx.error_at(item.pos, &child(&ip, "key"), "Required value");
+        }
+        if kp.path.is_empty() {
+            cx.error_at(item.pos, &child(&ip, "path"), "Required value");
+        } else if kp.path.starts_with('/') {
+            let pos = cx.src.pos(&child(&ip, "path"));
+            cx.error_at(pos, &child(&ip, "path"), format!("Invalid value: {}: must be a relative path", v::quote(&kp.path)));
+        } else if kp.path.split('/').any(|part| part == "..") {
+            let pos = cx.src.pos(&child(&ip, "path"));
+            cx.error_at(pos, &child(&ip, "path"), format!("Invalid value: {}: must not contain '..'", v::quote(&kp.path)));
+        }
+        out.push(kp);
+    }
+    out
+}
+
+/// A volume source's `optional` flag (false when absent).
+fn optional_flag(cx: &mut Ctx, node: &Node, path: &str) -> bool {
+    let entries = cx.entries(node, path).unwrap_or(&[]);
+    match entries.iter().find(|(k, _)| key_text(k) == "optional") {
+        Some((_, v)) => cx.boolean(v, &child(path, "optional")).unwrap_or(false),
+        None => false,
+    }
 }
 
 fn decode_volume(cx: &mut Ctx, node: &Node, path: &str) -> Option<Volume> {
@@ -1101,26 +1460,26 @@ fn decode_volume(cx: &mut Ctx, node: &Node, path: &str) -> Option<Volume> {
                 decode_source_fields(cx, val, &p, None, &["medium", "sizeLimit"]);
                 VolumeSource::EmptyDir
             }
-            "configMap" => VolumeSource::ConfigMap {
-                name: decode_source_fields(
-                    cx,
-                    val,
-                    &p,
-                    Some("name"),
-                    &["items", "defaultMode", "optional"],
-                )
-                .unwrap_or_default(),
-            },
-            "secret" => VolumeSource::Secret {
-                secret_name: decode_source_fields(
-                    cx,
-                    val,
-                    &p,
-                    Some("secretName"),
-                    &["items", "defaultMode", "optional"],
-                )
-                .unwrap_or_default(),
-            },
+            "configMap" => {
+                let optional = optional_flag(cx, val, &p);
+                let items = volume_items(cx, val, &p);
+                VolumeSource::ConfigMap {
+                    name: decode_source_fields(cx, val, &p, Some("name"), &["items", "defaultMode"])
+                        .unwrap_or_default(),
+                    optional,
+                    items,
+                }
+            }
+            "secret" => {
+                let optional = optional_flag(cx, val, &p);
+                let items = volume_items(cx, val, &p);
+                VolumeSource::Secret {
+                    secret_name: decode_source_fields(cx, val, &p, Some("secretName"), &["items", "defaultMode"])
+                        .unwrap_or_default(),
+                    optional,
+                    items,
+                }
+            }
             "hostPath" => VolumeSource::HostPath {
                 path: decode_source_fields(cx, val, &p, Some("path"), &["type"])
                     .unwrap_or_default(),
@@ -1511,6 +1870,25 @@ fn decode_service_port(cx: &mut Ctx, node: &Node, path: &str) -> Option<ServiceP
 }
 
 impl Ctx {
+    /// Takes in the diagnostics and positions of a nested decode (a Pod
+    /// template), its paths put under `prefix`.
+    pub(super) fn absorb(&mut self, sub: Ctx, prefix: &str) {
+        let under = |path: &str| if path.is_empty() { prefix.to_string() } else { format!("{prefix}.{path}") };
+        self.type_errors += sub.type_errors;
+        for mut d in sub.diags {
+            let old = d.path.clone();
+            d.path = under(&old);
+            if !old.is_empty() {
+                // `unknown field "spec.x"` names the path in its message too.
+                d.message = d.message.replace(&format!("\"{old}\""), &format!("\"{}\"", d.path));
+            }
+            self.diags.push(d);
+        }
+        for (path, entry) in sub.src.entries {
+            self.src.entries.insert(under(&path), entry);
+        }
+    }
+
     /// Packs up this object's diagnostics.
     pub(super) fn finish(self, object: Option<Object>) -> Outcome {
         let failed = self.diags.iter().any(|d| d.severity == Severity::Error);

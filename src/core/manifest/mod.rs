@@ -51,6 +51,8 @@
 mod decode;
 mod validate;
 
+pub use decode::default_pull_policy;
+
 #[cfg(test)]
 mod tests;
 

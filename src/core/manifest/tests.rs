@@ -382,13 +382,13 @@ fn service_errors() {
 #[test]
 fn lists_kinds_and_missing_type_information() {
     let p = parse_manifests(&format!(
-        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {{name: a}}\n  spec: {{ports: [{{port: 80}}]}}\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {{name: d}}\n---\nmetadata: {{name: x}}\n---\napiVersion: apps/v1\nkind: Pod\n---\n{}",
+        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {{name: a}}\n  spec: {{ports: [{{port: 80}}]}}\n- apiVersion: apps/v1\n  kind: StatefulSet\n  metadata: {{name: d}}\n---\nmetadata: {{name: x}}\n---\napiVersion: apps/v1\nkind: Pod\n---\n{}",
         LIVENESS_EXEC
     ));
     assert_eq!(
         rendered(&p),
         [
-            "line 9, column 9: kind: podplay does not simulate kind Deployment yet",
+            "line 9, column 9: kind: podplay does not simulate kind StatefulSet yet",
             "line 12, column 1: kind: Required value: kind not set (e.g. \"kind: Pod\")",
             "line 12, column 1: apiVersion: Required value: apiVersion not set (e.g. \"apiVersion: v1\")",
             "line 15, column 7: kind: no matches for kind \"Pod\" in version \"apps/v1\" (use \"apiVersion: v1\")",
@@ -607,4 +607,123 @@ fn merge_keys_work_in_manifests() {
         .collect();
     assert_eq!(names, ["a", "b"]);
     assert_eq!(pod(&p, 0).spec.containers[1].image, "nginx:1.25");
+}
+
+#[test]
+fn configmaps_and_secrets_decode() {
+    let p = assert_diags(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\ndata:\n  a: one\n  b.txt: |\n    two\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  password: czNjcjN0\nstringData:\n  user: admin\n",
+        &[],
+    );
+    match &p.objects[0] {
+        Object::ConfigMap(cm) => {
+            assert_eq!(cm.data.get("a").map(String::as_str), Some("one"));
+            assert_eq!(cm.data.get("b.txt").map(String::as_str), Some("two\n"));
+        }
+        other => panic!("not a ConfigMap: {other:?}"),
+    }
+    match &p.objects[1] {
+        Object::Secret(s) => {
+            assert_eq!(s.type_, "Opaque");
+            assert_eq!(s.data.get("password").map(String::as_str), Some("s3cr3t"));
+            assert_eq!(s.data.get("user").map(String::as_str), Some("admin"));
+        }
+        other => panic!("not a Secret: {other:?}"),
+    }
+}
+
+#[test]
+fn secret_data_must_be_base64() {
+    let p = parse_manifests("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  password: s3cr3t!\n");
+    let d = rendered(&p);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0].contains("illegal base64 data at input byte 6"), "{d:?}");
+}
+
+#[test]
+fn env_value_from_decodes_and_validates() {
+    let p = parse_manifests(&pod_with_container(
+        "    env:\n    - name: A\n      valueFrom: {configMapKeyRef: {name: cfg, key: a, optional: true}}\n    - name: B\n      valueFrom: {secretKeyRef: {name: s, key: b}}\n    - name: C\n      valueFrom: {fieldRef: {fieldPath: \"metadata.labels['app']\"}}\n    - name: D\n      valueFrom: {resourceFieldRef: {resource: limits.memory}}\n",
+    ));
+    assert_eq!(rendered(&p), Vec::<String>::new());
+    let env = &pod(&p, 0).spec.containers[0].env;
+    assert_eq!(
+        env[0].value_from,
+        Some(EnvVarSource::ConfigMapKey { name: "cfg".into(), key: "a".into(), optional: true })
+    );
+    assert_eq!(env[1].value_from, Some(EnvVarSource::SecretKey { name: "s".into(), key: "b".into(), optional: false }));
+    assert_eq!(env[2].value_from, Some(EnvVarSource::Field { field_path: "metadata.labels['app']".into() }));
+    assert_eq!(env[3].value_from, Some(EnvVarSource::ResourceField { resource: "limits.memory".into() }));
+
+    let p = parse_manifests(&pod_with_container(
+        "    env:\n    - name: A\n      valueFrom: {fieldRef: {fieldPath: spec.hostname}}\n",
+    ));
+    let d = rendered(&p);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0].contains("fieldRef.fieldPath: Unsupported value: \"spec.hostname\": supported values: \"metadata.name\""), "{d:?}");
+}
+
+#[test]
+fn optional_configmap_volume_decodes() {
+    let p = parse_manifests(&format!(
+        "{}  volumes:\n  - name: v\n    configMap: {{name: cfg, optional: true}}\n",
+        pod_with_container("")
+    ));
+    assert_eq!(rendered(&p), Vec::<String>::new());
+    assert_eq!(
+        pod(&p, 0).spec.volumes[0].source,
+        VolumeSource::ConfigMap { name: "cfg".into(), optional: true, items: vec![] }
+    );
+}
+
+#[test]
+fn deployments_decode_with_apps_defaults() {
+    let p = assert_diags(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: nginx:1.27}]\n",
+        &[],
+    );
+    let Object::Deployment(d) = &p.objects[0] else { panic!("not a Deployment") };
+    assert_eq!(d.spec.replicas, 1);
+    assert_eq!(d.spec.revision_history_limit, 10);
+    assert_eq!(d.spec.progress_deadline_seconds, 600);
+    assert_eq!(
+        d.spec.strategy,
+        DeploymentStrategy::RollingUpdate { max_surge: IntOrPercent::Percent(25), max_unavailable: IntOrPercent::Percent(25) }
+    );
+    assert_eq!(d.spec.template.spec.containers[0].image, "nginx:1.27");
+}
+
+#[test]
+fn deployment_errors_read_like_the_api_server() {
+    assert_diags(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: api}}\n    spec:\n      containers: [{name: web, image: nginx:1.27}]\n",
+        &["line 7, column 24: spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"api\"}: `selector` does not match template `labels`"],
+    );
+    assert_diags(
+        "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: web}\nspec:\n  replicas: -1\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      restartPolicy: Never\n      containers: [{name: web, image: nginx:1.27, imagePullPolcy: Always}]\n",
+        &[
+            "line 5, column 13: spec.replicas: Invalid value: -1: must be greater than or equal to 0",
+            "line 10, column 22: spec.template.spec.restartPolicy: Unsupported value: \"Never\": supported values: \"Always\"",
+            "warning: line 11, column 51: unknown field \"spec.template.spec.containers[0].imagePullPolcy\"",
+        ],
+    );
+    assert_diags(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  strategy:\n    rollingUpdate: {maxSurge: 0, maxUnavailable: 0}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: nginx:1.27}]\n",
+        &["line 7, column 50: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}: may not be 0 when `maxSurge` is 0"],
+    );
+    assert_diags(
+        "apiVersion: v1\nkind: Deployment\nmetadata: {name: web}\n",
+        &["line 2, column 7: kind: no matches for kind \"Deployment\" in version \"v1\" (use \"apiVersion: apps/v1\")"],
+    );
+}
+
+#[test]
+fn config_keys_are_validated() {
+    assert_diags(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\ndata:\n  good.key: x\n  bad key: y\n  ..dots: z\n",
+        &[
+            "line 6, column 12: data[bad key]: Invalid value: \"bad key\": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
+            "line 7, column 11: data[..dots]: Invalid value: \"..dots\": must not start with '..'",
+        ],
+    );
 }

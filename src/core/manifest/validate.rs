@@ -161,6 +161,37 @@ fn regex_error(msg: &str, fmt: &str, examples: &[&str]) -> String {
     out
 }
 
+/// `IsConfigMapKey` (ConfigMap and Secret keys), with `hasChDirPrefix`.
+pub(super) fn config_map_key(s: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if s.len() > 253 {
+        errs.push(max_len_error(253));
+    }
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_')) {
+        errs.push(regex_error(
+            "a valid config key must consist of alphanumeric characters, '-', '_' or '.'",
+            "[-._a-zA-Z0-9]+",
+            &["key.name", "KEY_NAME", "key-name"],
+        ));
+    }
+    match s {
+        "." => errs.push("must not be '.'".into()),
+        ".." => errs.push("must not be '..'".into()),
+        _ if s.starts_with("..") => errs.push("must not start with '..'".into()),
+        _ => {}
+    }
+    errs
+}
+
+/// Every key of a ConfigMap's or Secret's data is a valid config key, reported
+/// under the field it was written in.
+fn validate_data_keys(cx: &mut Ctx, data: &std::collections::BTreeMap<String, String>, fields: &[&str]) {
+    for k in data.keys() {
+        let path = fields.iter().map(|f| key(f, k)).find(|p| cx.src.has(p)).unwrap_or_else(|| key(fields[0], k));
+        cx.each_invalid(&path, k, config_map_key(k));
+    }
+}
+
 fn max_len_error(n: usize) -> String {
     format!("must be no more than {n} characters")
 }
@@ -426,7 +457,7 @@ fn generated_suffix(prefix: &str, pos: Pos) -> String {
         .collect()
 }
 
-fn validate_labels(cx: &mut Ctx, labels: &std::collections::BTreeMap<String, String>, path: &str) {
+pub(super) fn validate_labels(cx: &mut Ctx, labels: &std::collections::BTreeMap<String, String>, path: &str) {
     for (k, val) in labels {
         let kpos = cx.src.pos(&key(path, k));
         for m in qualified_name(k) {
@@ -488,10 +519,20 @@ pub(super) fn validate_object(cx: &mut Ctx, object: &mut Object, generate_name: 
             validate_meta(cx, &mut svc.metadata, generate_name, kind);
             validate_service_spec(cx, &svc.spec);
         }
+        Object::Deployment(d) => validate_meta(cx, &mut d.metadata, generate_name, kind),
+        Object::ReplicaSet(r) => validate_meta(cx, &mut r.metadata, generate_name, kind),
+        Object::ConfigMap(cm) => {
+            validate_meta(cx, &mut cm.metadata, generate_name, kind);
+            validate_data_keys(cx, &cm.data, &["data"]);
+        }
+        Object::Secret(secret) => {
+            validate_meta(cx, &mut secret.metadata, generate_name, kind);
+            validate_data_keys(cx, &secret.data, &["data", "stringData"]);
+        }
     }
 }
 
-fn validate_pod_spec(cx: &mut Ctx, spec: &PodSpec) {
+pub(super) fn validate_pod_spec(cx: &mut Ctx, spec: &PodSpec) {
     // Volumes: names and uniqueness (ValidateVolumes).
     let mut volume_names = BTreeSet::new();
     for (i, vol) in spec.volumes.iter().enumerate() {

@@ -1,0 +1,348 @@
+//! `apps/v1` Deployment and ReplicaSet: decoding with the defaults of
+//! `pkg/apis/apps/v1/defaults.go` and the checks of
+//! `pkg/apis/apps/validation/validation.go` (`ValidateDeploymentSpec`,
+//! `ValidateReplicaSetSpec`). The Pod template is decoded and validated as a
+//! Pod spec is, its paths under `spec.template`.
+
+use super::super::validate as v;
+use super::{child, key_text, Ctx, NodeKind};
+use crate::core::api::*;
+use crate::core::yaml::Node;
+use std::collections::BTreeMap;
+
+/// Deployment `spec` fields that are valid but not simulated.
+const DEPLOYMENT_NOT_SIMULATED: &[&str] = &[];
+
+/// Decodes `spec.selector`.
+fn decode_selector(cx: &mut Ctx, node: &Node, path: &str) -> LabelSelector {
+    let mut sel = LabelSelector::default();
+    for (k, val) in cx.entries(node, path).unwrap_or(&[]) {
+        let name = key_text(k);
+        let p = child(path, name);
+        match name {
+            "matchLabels" => sel.match_labels = cx.string_map(val, &p),
+            "matchExpressions" => {
+                for (i, item) in cx.items(val, &p).iter().enumerate() {
+                    let ip = super::index(&p, i);
+                    let mut req = LabelSelectorRequirement { key: String::new(), operator: SelectorOperator::In, values: Vec::new() };
+                    let mut op_text = None;
+                    for (k2, v2) in cx.entries(item, &ip).unwrap_or(&[]) {
+                        let n2 = key_text(k2);
+                        let p2 = child(&ip, n2);
+                        match n2 {
+                            "key" => req.key = cx.string(v2, &p2).unwrap_or_default(),
+                            "operator" => op_text = cx.string(v2, &p2).map(|o| (o, v2.pos, p2)),
+                            "values" => req.values = cx.string_list(v2, &p2),
+                            _ => cx.unknown(k2, &p2),
+                        }
+                    }
+                    match op_text {
+                        Some((o, pos, p2)) => match o.as_str() {
+                            "In" => req.operator = SelectorOperator::In,
+                            "NotIn" => req.operator = SelectorOperator::NotIn,
+                            "Exists" => req.operator = SelectorOperator::Exists,
+                            "DoesNotExist" => req.operator = SelectorOperator::DoesNotExist,
+                            _ => {
+                                cx.error_at(pos, &p2, format!("Invalid value: {}: not a valid selector operator", v::quote(&o)));
+                                continue;
+                            }
+                        },
+                        None => {
+                            cx.error_at(item.pos, &child(&ip, "operator"), "Required value");
+                            continue;
+                        }
+                    }
+                    // `ValidateLabelSelectorRequirement`.
+                    let values_path = child(&ip, "values");
+                    match req.operator {
+                        SelectorOperator::In | SelectorOperator::NotIn if req.values.is_empty() => cx.error_at(
+                            item.pos,
+                            &values_path,
+                            "Required value: must be specified when `operator` is 'In' or 'NotIn'",
+                        ),
+                        SelectorOperator::Exists | SelectorOperator::DoesNotExist if !req.values.is_empty() => cx.error_at(
+                            item.pos,
+                            &values_path,
+                            "Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+                        ),
+                        _ => {}
+                    }
+                    sel.match_expressions.push(req);
+                }
+            }
+            _ => cx.unknown(k, &p),
+        }
+    }
+    sel
+}
+
+/// Decodes `spec.template` in a context of its own (so the Pod spec decoder
+/// and validator see the paths they know), then files its diagnostics and
+/// positions under `spec.template`.
+fn decode_template(cx: &mut Ctx, node: &Node, path: &str) -> PodTemplate {
+    let mut sub = Ctx::default();
+    let mut template = PodTemplate { labels: BTreeMap::new(), annotations: BTreeMap::new(), spec: empty_spec() };
+    let null = Node { kind: NodeKind::Null, pos: node.pos };
+    let mut spec_node = &null;
+    for (k, val) in sub.entries(node, "").unwrap_or(&[]) {
+        let name = key_text(k);
+        match name {
+            "metadata" => {
+                let (meta, _) = super::decode_meta(&mut sub, val);
+                template.labels = meta.labels;
+                template.annotations = meta.annotations;
+            }
+            "spec" => spec_node = val,
+            _ => sub.unknown(k, name),
+        }
+    }
+    template.spec = super::decode_pod_spec(&mut sub, spec_node);
+    if sub.type_errors == 0 {
+        v::validate_labels(&mut sub, &template.labels.clone(), "metadata.labels");
+        v::validate_pod_spec(&mut sub, &template.spec);
+    }
+    cx.absorb(sub, path);
+    template
+}
+
+fn empty_spec() -> PodSpec {
+    PodSpec { service_account_name: "default".into(), ..super::default_pod_spec() }
+}
+
+/// `intstr` for maxSurge/maxUnavailable: an integer or `N%`.
+fn decode_int_or_percent(cx: &mut Ctx, node: &Node, path: &str) -> Option<IntOrPercent> {
+    match cx.int_or_string(node, path)? {
+        PortRef::Number(n) => Some(IntOrPercent::Int(n)),
+        PortRef::Name(s) => match s.strip_suffix('%').and_then(|n| if n.bytes().all(|b| b.is_ascii_digit()) { n.parse().ok() } else { None }) {
+            Some(p) => Some(IntOrPercent::Percent(p)),
+            None => {
+                cx.error_at(
+                    node.pos,
+                    path,
+                    format!(
+                        "Invalid value: {}: a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
+                        v::quote(&s)
+                    ),
+                );
+                None
+            }
+        },
+    }
+}
+
+fn decode_strategy(cx: &mut Ctx, node: &Node, path: &str) -> DeploymentStrategy {
+    let mut type_ = None;
+    let mut surge = IntOrPercent::Percent(25);
+    let mut unavailable = IntOrPercent::Percent(25);
+    let mut rolling_pos = None;
+    for (k, val) in cx.entries(node, path).unwrap_or(&[]) {
+        let name = key_text(k);
+        let p = child(path, name);
+        match name {
+            "type" => {
+                if let Some(t) = cx.string(val, &p) {
+                    match t.as_str() {
+                        "RollingUpdate" | "Recreate" => type_ = Some(t),
+                        "" => {}
+                        _ => cx.not_supported_at(val.pos, &p, &t, &["Recreate", "RollingUpdate"]),
+                    }
+                }
+            }
+            "rollingUpdate" => {
+                rolling_pos = Some(k.pos);
+                for (k2, v2) in cx.entries(val, &p).unwrap_or(&[]) {
+                    let n2 = key_text(k2);
+                    let p2 = child(&p, n2);
+                    match n2 {
+                        "maxSurge" => surge = decode_int_or_percent(cx, v2, &p2).unwrap_or(surge),
+                        "maxUnavailable" => unavailable = decode_int_or_percent(cx, v2, &p2).unwrap_or(unavailable),
+                        _ => cx.unknown(k2, &p2),
+                    }
+                }
+            }
+            _ => cx.unknown(k, &p),
+        }
+    }
+    if type_.as_deref() == Some("Recreate") {
+        if let Some(pos) = rolling_pos {
+            cx.error_at(pos, &child(path, "rollingUpdate"), "Forbidden: may not be specified when strategy `type` is 'Recreate'");
+        }
+        return DeploymentStrategy::Recreate;
+    }
+    // `ValidateRollingUpdateDeployment`.
+    let ru = child(path, "rollingUpdate");
+    for (value, field) in [(unavailable, "maxUnavailable"), (surge, "maxSurge")] {
+        let fp = child(&ru, field);
+        let pos = cx.src.pos(&fp);
+        match value {
+            IntOrPercent::Int(n) if n < 0 => cx.invalid_at(pos, &fp, &n.to_string(), v::NEGATIVE_ERR),
+            IntOrPercent::Percent(p) if field == "maxUnavailable" && p > 100 => {
+                cx.invalid_at(pos, &fp, &v::quote(&format!("{p}%")), "must not be greater than 100%")
+            }
+            _ => {}
+        }
+    }
+    let zero = |x: IntOrPercent| matches!(x, IntOrPercent::Int(0) | IntOrPercent::Percent(0));
+    if zero(surge) && zero(unavailable) {
+        let fp = child(&ru, "maxUnavailable");
+        let pos = cx.src.pos(&fp);
+        let shown = match unavailable {
+            IntOrPercent::Int(_) => "intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}".to_string(),
+            IntOrPercent::Percent(_) => "intstr.IntOrString{Type:1, IntVal:0, StrVal:\"0%\"}".to_string(),
+        };
+        cx.invalid_at(pos, &fp, &shown, "may not be 0 when `maxSurge` is 0");
+    }
+    DeploymentStrategy::RollingUpdate { max_surge: surge, max_unavailable: unavailable }
+}
+
+/// What Deployments and ReplicaSets share.
+struct Common {
+    replicas: i32,
+    selector: Option<LabelSelector>,
+    template: Option<PodTemplate>,
+    min_ready_seconds: i32,
+}
+
+/// Decodes the spec; `extra` handles kind-specific fields (returns false
+/// for a field it does not know).
+fn decode_common(cx: &mut Ctx, node: &Node, mut extra: impl FnMut(&mut Ctx, &Node, &Node, &str, &str) -> bool) -> Common {
+    let mut c = Common { replicas: 1, selector: None, template: None, min_ready_seconds: 0 };
+    for (k, val) in cx.entries(node, "spec").unwrap_or(&[]) {
+        let name = key_text(k);
+        let p = child("spec", name);
+        match name {
+            "replicas" => {
+                if let Some(n) = cx.int32(val, &p) {
+                    if n < 0 {
+                        cx.invalid_at(val.pos, &p, &n.to_string(), v::NEGATIVE_ERR);
+                    } else if n > crate::core::engine::MAX_REPLICAS {
+                        let limit = crate::core::engine::MAX_REPLICAS;
+                        cx.invalid_at(val.pos, &p, &n.to_string(), &format!("podplay simulates at most {limit} replicas"));
+                    }
+                    c.replicas = n;
+                }
+            }
+            "selector" => c.selector = Some(decode_selector(cx, val, &p)),
+            "template" => c.template = Some(decode_template(cx, val, &p)),
+            "minReadySeconds" => {
+                if let Some(n) = cx.int32(val, &p) {
+                    if n < 0 {
+                        cx.invalid_at(val.pos, &p, &n.to_string(), v::NEGATIVE_ERR);
+                    }
+                    c.min_ready_seconds = n;
+                }
+            }
+            _ => {
+                if !extra(cx, k, val, name, &p) {
+                    cx.unknown(k, &p);
+                }
+            }
+        }
+    }
+    c
+}
+
+/// The checks both kinds make on selector and template
+/// (`ValidateDeploymentSpec` / `ValidateReplicaSetSpec`).
+fn validate_common(cx: &mut Ctx, c: &Common, kind: &str) -> (LabelSelector, PodTemplate) {
+    let selector = c.selector.clone().unwrap_or_default();
+    let template = c.template.clone().unwrap_or(PodTemplate {
+        labels: BTreeMap::new(),
+        annotations: BTreeMap::new(),
+        spec: empty_spec(),
+    });
+    if cx.type_errors > 0 {
+        return (selector, template);
+    }
+    match &c.selector {
+        None => {
+            let pos = cx.src.pos("spec.selector");
+            cx.error_at(pos, "spec.selector", "Required value");
+        }
+        Some(sel) if sel.is_empty() => {
+            let pos = cx.src.pos("spec.selector");
+            cx.invalid_at(pos, "spec.selector", "{}", &format!("empty selector is invalid for {kind}"));
+        }
+        Some(sel) => {
+            if !sel.matches(&template.labels) {
+                let path = "spec.template.metadata.labels";
+                let pos = cx.src.pos(path);
+                // Go's `%#v` of the labels map.
+                let shown = if template.labels.is_empty() {
+                    "map[string]string(nil)".to_string()
+                } else {
+                    let pairs: Vec<String> = template.labels.iter().map(|(k, v)| format!("{k:?}:{v:?}")).collect();
+                    format!("map[string]string{{{}}}", pairs.join(", "))
+                };
+                cx.invalid_at(pos, path, &shown, "`selector` does not match template `labels`");
+            }
+        }
+    }
+    // `ValidatePodTemplateSpecForReplicaSet` (the template itself was
+    // validated as it was decoded; an absent one is an empty template).
+    if c.template.is_none() {
+        let pos = cx.src.pos("spec.template.spec.containers");
+        cx.error_at(pos, "spec.template.spec.containers", "Required value");
+    }
+    if template.spec.restart_policy != RestartPolicy::Always {
+        let path = "spec.template.spec.restartPolicy";
+        let pos = cx.src.pos(path);
+        cx.not_supported_at(pos, path, template.spec.restart_policy.as_str(), &["Always"]);
+    }
+    if let Some(seconds) = template.spec.active_deadline_seconds {
+        let path = "spec.template.spec.activeDeadlineSeconds";
+        let pos = cx.src.pos(path);
+        cx.invalid_at(pos, path, &seconds.to_string(), "activeDeadlineSeconds in ReplicaSet is not Supported");
+    }
+    (selector, template)
+}
+
+pub(in crate::core::manifest) fn decode_deployment_spec(cx: &mut Ctx, node: &Node) -> DeploymentSpec {
+    let mut strategy = DeploymentStrategy::RollingUpdate { max_surge: IntOrPercent::Percent(25), max_unavailable: IntOrPercent::Percent(25) };
+    let mut revision_history_limit = 10;
+    let mut progress_deadline_seconds = 600;
+    let mut paused = false;
+    let common = decode_common(cx, node, |cx, k, val, name, p| {
+        match name {
+            "strategy" => strategy = decode_strategy(cx, val, p),
+            "revisionHistoryLimit" => {
+                if let Some(n) = cx.int32(val, p) {
+                    if n < 0 {
+                        cx.invalid_at(val.pos, p, &n.to_string(), v::NEGATIVE_ERR);
+                    }
+                    revision_history_limit = n;
+                }
+            }
+            "progressDeadlineSeconds" => {
+                if let Some(n) = cx.int32(val, p) {
+                    progress_deadline_seconds = n;
+                }
+            }
+            "paused" => paused = cx.boolean(val, p).unwrap_or(false),
+            _ if DEPLOYMENT_NOT_SIMULATED.contains(&name) => cx.not_simulated(k, p),
+            _ => return false,
+        }
+        true
+    });
+    let (selector, template) = validate_common(cx, &common, "deployment");
+    if cx.type_errors == 0 && progress_deadline_seconds <= common.min_ready_seconds {
+        let pos = cx.src.pos("spec.progressDeadlineSeconds");
+        cx.invalid_at(pos, "spec.progressDeadlineSeconds", &progress_deadline_seconds.to_string(), "must be greater than minReadySeconds");
+    }
+    DeploymentSpec {
+        replicas: common.replicas,
+        selector,
+        template,
+        strategy,
+        min_ready_seconds: common.min_ready_seconds,
+        revision_history_limit,
+        progress_deadline_seconds,
+        paused,
+    }
+}
+
+pub(in crate::core::manifest) fn decode_replica_set_spec(cx: &mut Ctx, node: &Node) -> ReplicaSetSpec {
+    let common = decode_common(cx, node, |_, _, _, _, _| false);
+    let (selector, template) = validate_common(cx, &common, "replicaset");
+    ReplicaSetSpec { replicas: common.replicas, selector, template, min_ready_seconds: common.min_ready_seconds }
+}
