@@ -18,7 +18,10 @@ pub use crate::core::engine::ProbeKind;
 use crate::core::engine::{parse_action, Action, Output, Sim, SimConfig, WatchType};
 use crate::core::kubectl;
 use crate::core::manifest::{parse_manifests, Parsed};
-use crate::core::status::{ContainerState, ContainerStatus, EndpointSliceSnapshot, Event, PodSnapshot, ServiceSnapshot};
+use crate::core::status::{
+    ContainerState, ContainerStatus, DeploymentSnapshot, EndpointSliceSnapshot, Event, PodSnapshot, ReplicaSetSnapshot,
+    ServiceSnapshot,
+};
 use crate::core::time::{go_duration, parse_duration, Millis, HOUR_MS};
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -88,6 +91,8 @@ pub struct Player {
     pods: BTreeMap<(String, String), Rc<PodSnapshot>>,
     services: BTreeMap<(String, String), Rc<ServiceSnapshot>>,
     slices: BTreeMap<(String, String), Rc<EndpointSliceSnapshot>>,
+    deployments: BTreeMap<(String, String), Rc<DeploymentSnapshot>>,
+    replica_sets: BTreeMap<(String, String), Rc<ReplicaSetSnapshot>>,
     watch: Vec<WatchRow>,
     watch_dropped: usize,
     timeline: Timeline,
@@ -133,6 +138,8 @@ impl Player {
             pods: BTreeMap::new(),
             services: BTreeMap::new(),
             slices: BTreeMap::new(),
+            deployments: BTreeMap::new(),
+            replica_sets: BTreeMap::new(),
             watch: Vec::new(),
             watch_dropped: 0,
             timeline: Timeline::default(),
@@ -180,6 +187,14 @@ impl Player {
     /// The EndpointSlice of a Service, if it has a selector.
     pub fn slice_of(&self, namespace: &str, service: &str) -> Option<&Rc<EndpointSliceSnapshot>> {
         self.slices.get(&(namespace.to_string(), service.to_string()))
+    }
+
+    pub fn deployments(&self) -> impl ExactSizeIterator<Item = &Rc<DeploymentSnapshot>> {
+        self.deployments.values()
+    }
+
+    pub fn replica_sets(&self) -> impl ExactSizeIterator<Item = &Rc<ReplicaSetSnapshot>> {
+        self.replica_sets.values()
     }
 
     pub fn events(&self) -> &[Event] {
@@ -323,6 +338,24 @@ impl Player {
                     }
                 }
                 Output::Event { time_ms, event, .. } => self.timeline.event(time_ms, &event),
+                Output::Deployment { type_, deployment, .. } => {
+                    let m = &deployment.deployment.metadata;
+                    let key = (m.namespace.clone(), m.name.clone());
+                    if type_ == WatchType::Deleted {
+                        self.deployments.remove(&key);
+                    } else {
+                        self.deployments.insert(key, Rc::new(deployment));
+                    }
+                }
+                Output::ReplicaSet { type_, replica_set, .. } => {
+                    let m = &replica_set.replica_set.metadata;
+                    let key = (m.namespace.clone(), m.name.clone());
+                    if type_ == WatchType::Deleted {
+                        self.replica_sets.remove(&key);
+                    } else {
+                        self.replica_sets.insert(key, Rc::new(replica_set));
+                    }
+                }
             }
         }
         while let Some(r) = self.sim.poll_probe() {

@@ -4,7 +4,7 @@
 
 use super::{PlayerRef, Shared};
 use crate::core::kubectl;
-use crate::core::status::{ConditionType, ContainerState, ContainerStatus, Event, PodSnapshot};
+use crate::core::status::{ConditionType, ContainerState, ContainerStatus, DeploymentSnapshot, Event, PodSnapshot, ReplicaSetSnapshot};
 use crate::core::time::{go_duration, Millis};
 use crate::play::timeline::{container_label, LaneState};
 use crate::play::{backoff_until, explain, pod_key, ProbeViews};
@@ -125,6 +125,15 @@ pub fn cluster_view(props: &Props) -> Html {
                     </section>
                 }
             </div>
+            { for player.deployments().map(|d| {
+                let m = &d.deployment.metadata;
+                let rs: Vec<Shared<ReplicaSetSnapshot>> = player
+                    .replica_sets()
+                    .filter(|r| r.replica_set.metadata.namespace == m.namespace && r.replica_set.metadata.owner_references.iter().any(|o| o.controller && o.name == m.name))
+                    .map(|r| Shared(r.clone()))
+                    .collect();
+                html! { <DeploymentCard key={format!("{}/{}", m.namespace, m.name)} deployment={Shared(d.clone())} replica_sets={rs} now={now} on_act={props.on_act.clone()} /> }
+            }) }
             { services(&player, now) }
             if player.pods().next().is_none() {
                 <p class="empty">{"No Pods. Add a Pod to the manifests, or pick an example."}</p>
@@ -248,6 +257,9 @@ pub fn pod_card(props: &PodProps) -> Html {
                     container_row(c, init, terminating, &props.countdown, probes, &act, name, &ns_flag)
                 }) }
             </ul>
+            if let Some(owner) = p.controller() {
+                <p class="owner muted">{ format!("Controlled by {}/{}", owner.kind, owner.name) }</p>
+            }
             if let Some(why) = &props.why {
                 <p class={classes!("why", props.why_warning.then_some("warning"))} data-testid="why">{ why }</p>
             }
@@ -330,5 +342,86 @@ pub fn pod_tile(props: &TileProps) -> Html {
             onclick={Callback::from(move |_| on_select.emit(key.clone()))}>
             <span class="state-icon" aria-hidden="true">{ icon(state) }</span>
         </button>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct DeploymentProps {
+    pub deployment: Shared<DeploymentSnapshot>,
+    pub replica_sets: Vec<Shared<ReplicaSetSnapshot>>,
+    pub now: Millis,
+    pub on_act: Callback<String>,
+}
+
+/// A Deployment as `kubectl get deployments` shows it, its ReplicaSets, and
+/// the actions kubectl has for it: scale, set image, rollout restart/undo, delete.
+#[function_component(DeploymentCard)]
+pub fn deployment_card(props: &DeploymentProps) -> Html {
+    let d = &*props.deployment;
+    let dep = &d.deployment;
+    let name = dep.metadata.name.clone();
+    let ns_flag = if dep.metadata.namespace == "default" { String::new() } else { format!(" -n {}", dep.metadata.namespace) };
+    let first = dep.spec.template.spec.containers.first();
+    let container = first.map(|c| c.name.clone()).unwrap_or_default();
+    let image = use_state(|| first.map(|c| c.image.clone()).unwrap_or_default());
+    let act = |verb: String| {
+        let on_act = props.on_act.clone();
+        Callback::from(move |_: MouseEvent| on_act.emit(verb.clone()))
+    };
+    let replicas = dep.spec.replicas;
+    let row = kubectl::deployment_row(d, props.now, false);
+    let on_image = {
+        let image = image.clone();
+        Callback::from(move |e: InputEvent| {
+            use wasm_bindgen::JsCast;
+            if let Some(i) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                image.set(i.value());
+            }
+        })
+    };
+    let set_image = {
+        let on_act = props.on_act.clone();
+        let (image, name, container, ns_flag) = (image.clone(), name.clone(), container.clone(), ns_flag.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            on_act.emit(format!("set image deployment/{name} {container}={}{ns_flag}", image.trim()));
+        })
+    };
+    let revision = dep.metadata.annotations.get("deployment.kubernetes.io/revision").cloned().unwrap_or_default();
+    html! {
+        <section class="deployment" aria-label={format!("Deployment {name}")} data-testid={format!("deployment-{name}")}>
+            <h2><span aria-hidden="true">{"▤ "}</span>{ format!("Deployment {name}") }
+                <span class="muted">{ format!(" · revision {revision} · {}", dep.spec.template.spec.containers.iter().map(|c| c.image.as_str()).collect::<Vec<_>>().join(", ")) }</span></h2>
+            <table class="kv">
+                <thead><tr>{ for kubectl::DEPLOYMENTS_HEADER.iter().skip(1).map(|h| html! { <th>{ *h }</th> }) }</tr></thead>
+                <tbody><tr data-testid="deployment-row">{ for row.iter().skip(1).map(|c| html! { <td>{ c }</td> }) }</tr></tbody>
+            </table>
+            <ul class="replicasets">
+                { for props.replica_sets.iter().map(|r| {
+                    let rs = &r.replica_set;
+                    html! {
+                        <li key={rs.metadata.name.clone()}>
+                            { format!("ReplicaSet {} · desired {} · current {} · ready {}", rs.metadata.name, rs.spec.replicas, r.status.replicas, r.status.ready_replicas) }
+                        </li>
+                    }
+                }) }
+            </ul>
+            <div class="dep-actions">
+                <span class="group" role="group" aria-label="Scale">
+                    <button onclick={act(format!("scale deployment/{name} --replicas={}{ns_flag}", (replicas - 1).max(0)))} aria-label="Scale down by one" disabled={replicas == 0}>{"−"}</button>
+                    <span class="replicas" data-testid="replicas">{ format!("{replicas} replica{}", if replicas == 1 { "" } else { "s" }) }</span>
+                    <button onclick={act(format!("scale deployment/{name} --replicas={}{ns_flag}", replicas + 1))} aria-label="Scale up by one" data-testid="scale-up">{"+"}</button>
+                </span>
+                <button onclick={act(format!("rollout restart deployment/{name}{ns_flag}"))} data-testid="rollout-restart">{"Rollout restart"}</button>
+                <button onclick={act(format!("rollout undo deployment/{name}{ns_flag}"))}>{"Undo rollout"}</button>
+                <button onclick={act(format!("delete deployment/{name}{ns_flag}"))}>{"Delete"}</button>
+                <form class="set-image" onsubmit={set_image}>
+                    <label>{ format!("Image of {container}: ") }
+                        <input value={(*image).clone()} oninput={on_image} data-testid="image" spellcheck="false" />
+                    </label>
+                    <button type="submit" data-testid="set-image">{"Set image"}</button>
+                </form>
+            </div>
+        </section>
     }
 }

@@ -43,6 +43,7 @@ pub enum Tab {
     Describe,
     Events,
     Yaml,
+    Controllers,
 }
 
 pub enum Msg {

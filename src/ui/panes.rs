@@ -21,11 +21,12 @@ pub struct Props {
     pub on_tab: Callback<Tab>,
 }
 
-const TABS: [(Tab, &str); 4] = [
+const TABS: [(Tab, &str); 5] = [
     (Tab::Watch, "kubectl get pods -w"),
     (Tab::Describe, "kubectl describe pod"),
     (Tab::Events, "kubectl events"),
     (Tab::Yaml, "kubectl get pod -o yaml"),
+    (Tab::Controllers, "kubectl get deploy,rs"),
 ];
 
 #[function_component(Panes)]
@@ -97,6 +98,27 @@ fn content(player: &Player, tab: Tab, selected: Option<&str>) -> (String, String
                 kubectl::format_table(&kubectl::EVENTS_HEADER, &rows)
             };
             ("kubectl events".into(), text)
+        }
+        Tab::Controllers => {
+            // With two kinds asked for, kubectl prefixes each name with its kind.
+            let prefixed = |mut row: Vec<String>, kind: &str| {
+                row[0] = format!("{kind}/{}", row[0]);
+                row
+            };
+            let deployments: Vec<Vec<String>> =
+                player.deployments().map(|d| prefixed(kubectl::deployment_row(d, now, false), "deployment.apps")).collect();
+            let replica_sets: Vec<Vec<String>> =
+                player.replica_sets().map(|r| prefixed(kubectl::replicaset_row(r, now, false), "replicaset.apps")).collect();
+            let text = if deployments.is_empty() && replica_sets.is_empty() {
+                "No resources found in default namespace.".to_string()
+            } else {
+                format!(
+                    "{}\n{}",
+                    kubectl::format_table(&kubectl::DEPLOYMENTS_HEADER, &deployments),
+                    kubectl::format_table(&kubectl::REPLICASETS_HEADER, &replica_sets)
+                )
+            };
+            ("kubectl get deployments,replicasets".into(), text)
         }
         Tab::Yaml => match pod {
             Some(p) => (format!("kubectl get pod {} -o yaml", p.pod.metadata.name), to_yaml(&pod_json(p))),

@@ -72,6 +72,41 @@ test('deleting a Pod terminates it gracefully and removes it', async () => {
   await context.close();
 });
 
+test('a Pod deleted under a Deployment is replaced with a new name and IP, and the Service follows', async () => {
+  const { page, context, problems } = await openPage(browser, server.base);
+  await pickExample(page, 'deployment', '10');
+  const pods = page.locator('article.pod');
+  await page.locator('article.pod.st-ready').nth(2).waitFor({ timeout: 20000 });
+  await page.locator('.endpoints .ep-ready').nth(2).waitFor({ timeout: 20000 });
+  const victim = pods.first();
+  const name = (await victim.getAttribute('data-testid')).replace('pod-', '');
+  const ip = await victim.getByTestId('ip').textContent();
+  await victim.getByTestId('delete').click();
+  await page.getByTestId(`pod-${name}`).waitFor({ state: 'detached', timeout: 30000 });
+  await page.locator('article.pod.st-ready').nth(2).waitFor({ timeout: 20000 });
+  const names = await pods.evaluateAll((els) => els.map((e) => e.dataset.testid.replace('pod-', '')));
+  const ips = await pods.evaluateAll((els) => els.map((e) => e.querySelector('[data-testid=ip]').textContent));
+  assert.equal(names.length, 3);
+  assert.ok(!names.includes(name), 'the replacement has a new name');
+  assert.ok(!ips.includes(ip), `the replacement has a new IP (${ips} vs ${ip})`);
+  assert.ok(names.every((n) => n.startsWith('nginx-deployment-')));
+  const endpoints = await page.locator('.endpoints .ep-ready').allTextContents();
+  assert.equal(endpoints.length, 3);
+  for (const e of ips) assert.ok(endpoints.some((t) => t.includes(e)), `endpoint for ${e}`);
+  // Scale up, then roll out a new image: a second ReplicaSet appears.
+  const dep = page.getByTestId('deployment-nginx-deployment');
+  await dep.getByTestId('scale-up').click();
+  await dep.getByTestId('replicas').filter({ hasText: '4 replicas' }).waitFor();
+  await page.locator('article.pod').nth(3).waitFor();
+  await dep.getByTestId('image').fill('nginx:1.16.1');
+  await dep.getByTestId('set-image').click();
+  await dep.locator('.replicasets li').nth(1).waitFor();
+  await page.getByRole('tab', { name: 'kubectl get deploy,rs' }).click();
+  assert.match(await pane(page), /deployment\.apps\/nginx-deployment\s+\d\/4/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a half-typed manifest shows errors at their line and keeps the last run', async () => {
   const { page, context, problems } = await openPage(browser, server.base);
   await pickExample(page, 'readiness-service', '1');
