@@ -8,6 +8,7 @@
 //! passes virtual time in; seeking backwards replays the scenario from zero,
 //! which gives the same trace because the engine is deterministic.
 
+pub mod embed;
 pub mod highlight;
 pub mod share;
 pub mod timeline;

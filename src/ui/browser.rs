@@ -39,14 +39,38 @@ pub fn set_fragment(fragment: &str) -> Option<String> {
     Some(url)
 }
 
-/// A query parameter of the page's URL (`?example=NAME`).
-pub fn query_param(name: &str) -> Option<String> {
-    let search = window()?.location().search().ok()?;
-    search.trim_start_matches('?').split('&').find_map(|kv| {
-        let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-        (k == name).then(|| v.to_string())
-    })
+/// The page's URL query (`?embed=1&…`), or "".
+pub fn query() -> String {
+    window().and_then(|w| w.location().search().ok()).unwrap_or_default()
 }
+
+/// The page's URL without query and fragment.
+pub fn page_url() -> String {
+    let href = window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+    href.split(['?', '#']).next().unwrap_or_default().to_string()
+}
+
+/// Tells the page that embeds this one (if any) how tall the content is:
+/// `{type: "podplay:height", height}`. `embed.js` on the host checks the
+/// sender and the shape before it resizes the iframe.
+pub fn post_height(height: i32) {
+    let Some(w) = window() else { return };
+    let Ok(Some(parent)) = w.parent() else { return };
+    let msg = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&msg, &"type".into(), &"podplay:height".into());
+    let _ = js_sys::Reflect::set(&msg, &"height".into(), &height.into());
+    let _ = parent.post_message(&msg, "*");
+}
+
+/// The height of the page's content, in CSS pixels.
+pub fn content_height() -> i32 {
+    window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .map(|e| e.scroll_height())
+        .unwrap_or(0)
+}
+
 
 /// Puts text on the clipboard when the browser allows it (best effort).
 pub fn copy(text: &str) {

@@ -15,6 +15,7 @@ pub mod timeline;
 use crate::core::manifest::{parse_manifests, Diagnostic, Severity};
 use crate::core::time::{go_duration, Millis, SECOND_MS};
 use crate::examples;
+use crate::play::embed::{iframe_snippet, PageOptions, SPEEDS};
 use crate::play::share::Session;
 use crate::play::{Player, Scenario, MAX_TIME_MS};
 use std::cell::RefCell;
@@ -33,8 +34,6 @@ const MAX_FRAME_MS: f64 = 100.0;
 /// While playing, the timeline and the kubectl panes are redrawn this often
 /// (real time) at most.
 const SLOW_VIEW_MS: f64 = 250.0;
-/// Speeds offered (virtual seconds per real second).
-pub const SPEEDS: [u32; 7] = [1, 2, 5, 10, 30, 60, 300];
 
 /// The bottom panes, named after the kubectl command each imitates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,6 +66,8 @@ pub enum Msg {
     Select(String),
     Tab(Tab),
     Share,
+    /// Make the `<iframe>` snippet for the current session.
+    Embed,
     DismissNotice,
     CycleTheme,
 }
@@ -108,6 +109,12 @@ pub struct App {
     tab: Tab,
     notice: Option<Notice>,
     share_url: Option<String>,
+    /// A snippet to copy (share link or embed code), shown with the notice.
+    snippet: Option<String>,
+    /// What the page's URL asked for (embed mode, example, speed, …).
+    opts: PageOptions,
+    /// The height last reported to the embedding page.
+    posted_height: i32,
     theme: Option<String>,
     frames: browser::Callback,
     debounce: browser::Callback,
@@ -130,6 +137,10 @@ impl App {
 
     fn autosave(&mut self) {
         self.frames_since_save = 0;
+        // An embed keeps nothing: it must not write storage for its host's readers.
+        if self.opts.embed {
+            return;
+        }
         if let Some(s) = self.session() {
             browser::save(SAVE_KEY, &s.to_json());
         }
@@ -222,14 +233,19 @@ impl App {
         }
         let dt = self.last_frame.map_or(0.0, |last| (ts - last).clamp(0.0, MAX_FRAME_MS));
         self.last_frame = Some(ts);
-        self.target_ms = (self.target_ms + dt * self.speed as f64).min(MAX_TIME_MS as f64);
+        let stop = self.opts.stop_ms.filter(|s| *s > self.now()).unwrap_or(MAX_TIME_MS);
+        self.target_ms = (self.target_ms + dt * self.speed as f64).min(stop as f64);
+        if self.target_ms >= stop as f64 {
+            self.playing = false;
+        }
         let Some(player) = self.player.clone() else { return false };
         let mut p = player.borrow_mut();
         p.advance_to(self.target_ms as Millis);
         self.reached_ms = self.reached_ms.max(p.now());
         if p.now() >= MAX_TIME_MS {
             self.playing = false;
-        } else {
+        }
+        if self.playing {
             self.frames.request_frame();
         }
         let shown = (p.revision(), p.now() / SECOND_MS);
@@ -257,7 +273,9 @@ impl Component for App {
         let frames = browser::Callback::new(move |ts| link.send_message(Msg::Frame(ts)));
         let link = ctx.link().clone();
         let debounce = browser::Callback::new(move |_| link.send_message(Msg::Validate));
-        let theme = browser::load(THEME_KEY).filter(|t| t == "light" || t == "dark");
+        let opts = PageOptions::parse(&browser::query());
+        // The host's theme (embeds) wins over the one saved here.
+        let theme = opts.theme.clone().or_else(|| browser::load(THEME_KEY).filter(|t| t == "light" || t == "dark"));
         browser::set_theme(theme.as_deref());
         let mut app = App {
             text: AttrValue::Static(""),
@@ -279,6 +297,9 @@ impl Component for App {
             tab: Tab::Watch,
             notice: None,
             share_url: None,
+            snippet: None,
+            opts: opts.clone(),
+            posted_height: 0,
             theme,
             frames,
             debounce,
@@ -286,17 +307,17 @@ impl Component for App {
             slow: None,
             slow_at: 0.0,
         };
-        // A share link wins over the autosave; `?example=` over both.
+        // A share link wins over the autosave; `?example=` over both. An
+        // embed never reads the autosave.
         let from_link = Session::from_fragment(&browser::fragment());
-        let asked = browser::query_param("example");
-        match (asked, from_link) {
+        match (opts.example.clone(), from_link) {
             (Some(name), _) if app.load_example(&name) => {}
             (_, Ok(Some(s))) => app.load_session(s),
             (_, link) => {
                 if let Err(e) = link {
                     app.notice = Some(Notice { error: true, text: e });
                 }
-                match browser::load(SAVE_KEY).map(|j| Session::from_json(&j)) {
+                match browser::load(SAVE_KEY).filter(|_| !opts.embed).map(|j| Session::from_json(&j)) {
                     Some(Ok(s)) => app.load_session(s),
                     _ => {
                         app.load_example(DEFAULT_EXAMPLE);
@@ -304,7 +325,20 @@ impl Component for App {
                 }
             }
         }
-        let playing = !browser::prefers_reduced_motion();
+        if let Some(s) = opts.speed {
+            app.speed = s;
+        }
+        if let Some(t) = opts.start_ms {
+            if let Some(mut p) = app.player_mut() {
+                p.seek(t);
+            }
+            app.caught_up();
+        }
+        if !opts.ignored.is_empty() && !opts.embed {
+            app.notice = Some(Notice { error: false, text: format!("Ignored in the address: {}", opts.ignored.join(", ")) });
+        }
+        // Reduced motion starts paused unless the URL asks for autoplay.
+        let playing = opts.autoplay.unwrap_or(!browser::prefers_reduced_motion());
         app.set_playing(playing);
         app
     }
@@ -318,6 +352,17 @@ impl Component for App {
         render
     }
 
+    fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
+        // An embed tells its host how tall it is, so `embed.js` can size the frame.
+        if self.opts.embed {
+            let h = browser::content_height();
+            if h != self.posted_height {
+                self.posted_height = h;
+                browser::post_height(h);
+            }
+        }
+    }
+
     fn view(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
         let errors = self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
@@ -327,6 +372,9 @@ impl Component for App {
             .as_ref()
             .and_then(|p| p.rc.borrow().announcements().last().map(|a| format!("At {}: {}", go_duration(a.time_ms), a.text)))
             .unwrap_or_default();
+        if self.opts.embed {
+            return self.view_embed(ctx, player, slow, announcement);
+        }
         html! {
             <div class="app">
                 <header class="topbar">
@@ -338,6 +386,9 @@ impl Component for App {
                         <span>{ &n.text }</span>
                         if let Some(url) = &self.share_url {
                             <input class="share-url" readonly=true value={url.clone()} aria-label="Share link" />
+                        }
+                        if let Some(snippet) = &self.snippet {
+                            <textarea class="snippet" readonly=true rows="3" value={snippet.clone()} aria-label="Embed code" data-testid="snippet" />
                         }
                         <button class="ghost" onclick={link.callback(|_| Msg::DismissNotice)} aria-label="Dismiss">{"✕"}</button>
                     </div>
@@ -491,14 +542,34 @@ impl App {
                         browser::copy(url);
                     }
                     self.share_url = url;
+                    self.snippet = None;
                     self.notice = Some(Notice { error: false, text: "Share link copied: it carries the manifests, seed, actions and time.".into() });
                 }
                 Some(Err(e)) => self.notice = Some(Notice { error: true, text: e }),
                 None => self.notice = Some(Notice { error: true, text: "Nothing to share until the manifests are valid.".into() }),
             },
+            Msg::Embed => match self.session().map(|s| s.to_fragment()) {
+                Some(Ok(fragment)) => {
+                    let title = match &self.example {
+                        Some(e) => format!("podplay: {e}"),
+                        None => "podplay: a Kubernetes Pod playground".to_string(),
+                    };
+                    let snippet = iframe_snippet(&browser::page_url(), &fragment, self.speed, &title);
+                    browser::copy(&snippet);
+                    self.snippet = Some(snippet);
+                    self.share_url = None;
+                    self.notice = Some(Notice {
+                        error: false,
+                        text: "Embed code copied: paste it into a blog post. The script is optional: it sizes the frame to its content.".into(),
+                    });
+                }
+                Some(Err(e)) => self.notice = Some(Notice { error: true, text: e }),
+                None => self.notice = Some(Notice { error: true, text: "Nothing to embed until the manifests are valid.".into() }),
+            },
             Msg::DismissNotice => {
                 self.notice = None;
                 self.share_url = None;
+                self.snippet = None;
             }
             Msg::CycleTheme => {
                 self.theme = match self.theme.as_deref() {
@@ -515,6 +586,59 @@ impl App {
 }
 
 impl App {
+    /// The compact player for iframes: controls, the live view and the
+    /// timeline; the editor and the kubectl panes when the URL asks.
+    fn view_embed(&self, ctx: &Context<Self>, player: Option<PlayerRef>, slow: Option<PlayerRef>, announcement: String) -> Html {
+        let link = ctx.link();
+        let now = self.now();
+        let on_speed = link.callback(|e: Event| Msg::Speed(target_value(&e).parse().unwrap_or(1)));
+        let open = match &self.example {
+            Some(e) => format!("{}?example={e}", browser::page_url()),
+            None => format!("{}#{}", browser::page_url(), browser::fragment()),
+        };
+        html! {
+            <div class="app embed">
+                <header class="embed-bar" role="toolbar" aria-label="Simulation controls">
+                    <button class="primary" onclick={link.callback(|_| Msg::TogglePlay)} data-testid="play" aria-pressed={self.playing.to_string()}>
+                        { if self.playing { "❚❚ Pause" } else { "▶ Play" } }
+                    </button>
+                    <button onclick={link.callback(|_| Msg::Step)} data-testid="step">{"Step »"}</button>
+                    <button onclick={link.callback(|_| Msg::Restart)} data-testid="restart">{"⟲"}<span class="sr-only">{"Restart"}</span></button>
+                    <select onchange={on_speed} data-testid="speed" aria-label="Speed">
+                        { for SPEEDS.iter().map(|s| html! { <option value={s.to_string()} selected={*s == self.speed}>{ format!("{s}×") }</option> }) }
+                    </select>
+                    <output class="clock" data-testid="clock" aria-label="Simulated time">{ format!("t = {}", go_duration(if self.playing { now - now % 100 } else { now })) }</output>
+                    <a class="open" href={open} target="_blank" rel="noopener">{"Open in podplay ↗"}</a>
+                </header>
+                if let Some(n) = self.notice.as_ref().filter(|n| n.error) {
+                    <div class="notice error" role="alert"><span>{ &n.text }</span></div>
+                }
+                <main class={classes!("workspace", (!self.opts.editor).then_some("no-editor"))}>
+                    if self.opts.editor {
+                        <section class="pane-editor" aria-label="Manifests">
+                            <editor::Editor text={self.text.clone()} diagnostics={self.diagnostics.clone()} stale={self.stale}
+                                validate_ms={self.validate_ms} on_edit={self.cb.edit.clone()} on_run={self.cb.run.clone()} />
+                        </section>
+                    }
+                    <section class="pane-cluster" aria-label="Cluster">
+                        if let Some(p) = &player {
+                            <cluster::ClusterView player={p.clone()} selected={self.selected.clone()}
+                                on_select={self.cb.select.clone()} on_act={self.cb.act.clone()} />
+                        }
+                    </section>
+                </main>
+                if let Some(p) = &slow {
+                    <timeline::TimelineView player={p.clone()} end={self.reached_ms.max(p.now)} on_seek={self.cb.seek.clone()}
+                        selected={self.selected.clone()} on_select={self.cb.select.clone()} />
+                    if self.opts.panes {
+                        <panes::Panes player={p.clone()} tab={self.tab} selected={self.selected.clone()} on_tab={self.cb.tab.clone()} />
+                    }
+                }
+                <div class="sr-only" aria-live="polite" aria-atomic="true" data-testid="announcer">{ announcement }</div>
+            </div>
+        }
+    }
+
     fn view_controls(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
         let now = self.now();
@@ -557,6 +681,7 @@ impl App {
                 </label>
                 <output class="clock" data-testid="clock" aria-label="Simulated time">{ format!("t = {}", go_duration(if self.playing { now - now % 100 } else { now })) }</output>
                 <button onclick={link.callback(|_| Msg::Share)} data-testid="share">{"Share link"}</button>
+                <button onclick={link.callback(|_| Msg::Embed)} data-testid="embed">{"Embed"}</button>
                 <button class="ghost" onclick={link.callback(|_| Msg::CycleTheme)}>{ theme_label }</button>
             </div>
         }
