@@ -78,3 +78,39 @@ async fn the_app_starts_on_an_example_and_shows_its_pod() {
     assert!(!texts(&el, "[data-testid=clock]").is_empty());
     assert_eq!(el.query_selector_all("article.pod").unwrap().length(), 1, "one Pod for the first example");
 }
+
+/// The engine in the browser gives exactly the native traces: the CLI's own
+/// code, run here in Chromium, reproduces the golden files that
+/// `tests/golden.rs` checks natively, byte for byte.
+#[wasm_bindgen_test]
+fn traces_in_chromium_match_the_native_golden_files() {
+    const GOLDEN: &[(&str, &str)] = &[
+        ("liveness-exec", include_str!("golden/liveness-exec.txt")),
+        ("liveness-http", include_str!("golden/liveness-http.txt")),
+        ("tcp-liveness-readiness", include_str!("golden/tcp-liveness-readiness.txt")),
+        ("grpc-liveness", include_str!("golden/grpc-liveness.txt")),
+        ("startup-probe", include_str!("golden/startup-probe.txt")),
+        ("memory-limit-oom", include_str!("golden/memory-limit-oom.txt")),
+        ("shared-volume", include_str!("golden/shared-volume.txt")),
+        ("crashloop", include_str!("golden/crashloop.txt")),
+        ("job-pods", include_str!("golden/job-pods.txt")),
+        ("image-pull-error", include_str!("golden/image-pull-error.txt")),
+        ("readiness-service-json", include_str!("golden/readiness-service-json.txt")),
+    ];
+    for (name, golden) in GOLDEN {
+        let (header, expected) = golden.split_once('\n').unwrap();
+        // Headers are `$ podplay ARGS` with ARGS joined by spaces (none of
+        // these has an argument with a space in it).
+        let args: Vec<String> = header.trim_start_matches("$ podplay ").split(' ').map(str::to_string).collect();
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = podplay::cli::main_with(&args, &mut std::io::empty(), &mut out, &mut err);
+        let mut actual = String::from_utf8(out).unwrap();
+        let err = String::from_utf8(err).unwrap();
+        if !err.is_empty() {
+            actual.push_str("--- stderr ---\n");
+            actual.push_str(&err);
+        }
+        actual.push_str(&format!("--- exit status {code} ---\n"));
+        assert!(actual == expected, "{name}: the trace in Chromium differs from tests/golden/{name}.txt");
+    }
+}
