@@ -10,6 +10,7 @@ pub struct Example {
 
 /// Every bundled example.
 pub const ALL: &[Example] = &[
+    Example { name: "single-container", title: "The simplest Pod: one nginx container, Pending to Running", yaml: include_str!("../examples/single-container.yaml") },
     Example { name: "liveness-exec", title: "Liveness exec probe: the file goes away at 30 s, the kubelet restarts the container", yaml: include_str!("../examples/liveness-exec.yaml") },
     Example { name: "liveness-http", title: "Liveness HTTP probe: agnhost answers 200 for 10 s, then 500", yaml: include_str!("../examples/liveness-http.yaml") },
     Example { name: "tcp-liveness-readiness", title: "TCP readiness and liveness probes on goproxy", yaml: include_str!("../examples/tcp-liveness-readiness.yaml") },
@@ -26,6 +27,9 @@ pub const ALL: &[Example] = &[
     Example { name: "readiness-service", title: "Readiness gates a Pod's place in its Service's endpoints", yaml: include_str!("../examples/readiness-service.yaml") },
     Example { name: "image-pull-error", title: "An image typo: ErrImagePull, then ImagePullBackOff", yaml: include_str!("../examples/image-pull-error.yaml") },
     Example { name: "deployment", title: "A Deployment behind a Service: a deleted Pod is replaced with a new name and IP", yaml: include_str!("../examples/deployment.yaml") },
+    Example { name: "ambassador", title: "Ambassador: the app talks to localhost, the ambassador container answers there", yaml: include_str!("../examples/ambassador.yaml") },
+    Example { name: "pending-resources", title: "Pending for want of resources: FailedScheduling, Insufficient cpu", yaml: include_str!("../examples/pending-resources.yaml") },
+    Example { name: "long-grace-period", title: "Graceful termination with a long grace period and a preStop drain (delete the Pod)", yaml: include_str!("../examples/long-grace-period.yaml") },
     Example { name: "sidecar", title: "A native sidecar ships the app's log from a shared volume", yaml: include_str!("../examples/sidecar.yaml") },
 ];
 

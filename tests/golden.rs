@@ -301,3 +301,23 @@ fn wrong_types_are_reported_with_line_and_column() {
 fn invalid_values_are_reported_like_the_api_server() {
     check("invalid-manifest", &["validate", "tests/fixtures/invalid-pod.yaml"]);
 }
+
+#[test]
+fn single_container_pod_runs() {
+    check("single-container", &["run", "example:single-container", "--until", "30s"]);
+}
+
+#[test]
+fn ambassador_answers_the_app_on_localhost() {
+    check("ambassador", &["run", "example:ambassador", "--until", "30s", "--logs"]);
+}
+
+#[test]
+fn a_pod_too_big_for_every_node_stays_pending() {
+    check("pending-resources", &["run", "example:pending-resources", "--until", "30s"]);
+}
+
+#[test]
+fn prestop_drain_then_sigterm_within_the_long_grace_period() {
+    check("long-grace-period", &["run", "example:long-grace-period", "--at", "30s", "delete pod/slow-shutdown", "--until", "2m"]);
+}
