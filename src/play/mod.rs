@@ -461,11 +461,22 @@ pub fn explain(e: &Event, pod: &PodSnapshot) -> String {
     text
 }
 
-/// Actions the page can perform: everything but `apply -f FILE`, which
-/// needs a file system (the page re-applies the editor's text instead).
+/// Actions the page can perform: the CLI's, with `apply -f example:NAME`
+/// for files (the page has no file system).
 pub fn page_action(text: &str) -> Result<Action, String> {
     match parse_action(text)? {
-        Action::ApplyFile(f) => Err(format!("apply -f {f}: the page has no files; edit the manifests instead")),
+        Action::ApplyFile(f) => match f.strip_prefix("example:").and_then(crate::examples::find) {
+            // A bundled example is the one "file" the page has.
+            Some(ex) => {
+                let parsed = parse_manifests(ex.yaml);
+                let first_error = parsed.errors().next().map(|d| d.to_string());
+                match first_error {
+                    Some(d) => Err(format!("apply -f {f}: {d}")),
+                    None => Ok(Action::Apply(parsed.objects)),
+                }
+            }
+            None => Err(format!("apply -f {f}: the page has no files; use example:NAME, or edit the manifests")),
+        },
         a => Ok(a),
     }
 }

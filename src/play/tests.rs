@@ -104,6 +104,7 @@ fn bad_actions_are_refused_with_the_reason() {
     let mut p = player("readiness-service");
     assert!(p.act("delete pod/nope").unwrap_err().contains("not found"));
     assert!(p.act("apply -f x.yaml").unwrap_err().contains("no files"));
+    assert!(p.act("apply -f example:nope").unwrap_err().contains("no files"));
     assert!(p.act("kill pod/web").unwrap_err().contains("-c CONTAINER"));
     assert!(p.scenario().actions.is_empty());
 }
@@ -306,4 +307,18 @@ fn probe_runs_are_ticks_and_explain_restarts() {
         explain(killing, &pod),
         "Killing: Container liveness failed liveness probe, will be restarted — acts after failureThreshold 3 × periodSeconds 5s"
     );
+}
+
+#[test]
+fn applying_a_bundled_example_mid_run_releases_the_init_containers() {
+    // kubernetes.io "Init Containers": the Pod waits in Init:0/2 until the
+    // Services exist; applying them lets both init containers finish.
+    let mut p = player("init-containers");
+    p.advance_to(30 * SECOND_MS);
+    let status = |p: &Player| crate::core::kubectl::pod_status_column(p.pod("default", "myapp-pod").unwrap());
+    assert_eq!(status(&p), "Init:0/2");
+    p.act("apply -f example:init-containers-services").unwrap();
+    p.advance_to(2 * MINUTE_MS);
+    assert_eq!(status(&p), "Running");
+    assert_eq!(p.services().count(), 2);
 }

@@ -68,6 +68,8 @@ pub enum Msg {
     Share,
     /// Make the `<iframe>` snippet for the current session.
     Embed,
+    /// The example chosen in "kubectl apply -f example:…".
+    ApplyChoice(String),
     DismissNotice,
     CycleTheme,
 }
@@ -115,6 +117,8 @@ pub struct App {
     opts: PageOptions,
     /// The height last reported to the embedding page.
     posted_height: i32,
+    /// The example "kubectl apply -f" would apply now.
+    apply_choice: String,
     theme: Option<String>,
     frames: browser::Callback,
     debounce: browser::Callback,
@@ -300,6 +304,7 @@ impl Component for App {
             snippet: None,
             opts: opts.clone(),
             posted_height: 0,
+            apply_choice: "init-containers-services".into(),
             theme,
             frames,
             debounce,
@@ -410,6 +415,7 @@ impl Component for App {
                         }
                     </section>
                     <section class="pane-cluster" aria-label="Cluster">
+                        { self.view_apply(ctx) }
                         if let Some(p) = &player {
                             <cluster::ClusterView
                                 player={p.clone()}
@@ -566,6 +572,7 @@ impl App {
                 Some(Err(e)) => self.notice = Some(Notice { error: true, text: e }),
                 None => self.notice = Some(Notice { error: true, text: "Nothing to embed until the manifests are valid.".into() }),
             },
+            Msg::ApplyChoice(name) => self.apply_choice = name,
             Msg::DismissNotice => {
                 self.notice = None;
                 self.share_url = None;
@@ -639,6 +646,30 @@ impl App {
         }
     }
 
+    /// `kubectl apply -f example:NAME` at the current time: objects join the
+    /// running cluster (e.g. the Services init containers wait for).
+    fn view_apply(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let on_choice = link.callback(|e: Event| Msg::ApplyChoice(target_value(&e)));
+        let choice = self.apply_choice.clone();
+        let apply = link.callback(move |e: SubmitEvent| {
+            e.prevent_default();
+            Msg::Act(format!("apply -f example:{choice}"))
+        });
+        html! {
+            <form class="apply" onsubmit={apply} aria-label="Apply more objects now">
+                <label><code>{"kubectl apply -f example:"}</code>
+                    <select onchange={on_choice} data-testid="apply-choice">
+                        { for examples::ALL.iter().map(|e| html! {
+                            <option value={e.name} selected={self.apply_choice == e.name} title={e.title}>{ e.name }</option>
+                        }) }
+                    </select>
+                </label>
+                <button type="submit" data-testid="apply" title="Adds the example's objects to the running cluster, now">{"Apply now"}</button>
+            </form>
+        }
+    }
+
     fn view_controls(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
         let now = self.now();
@@ -647,9 +678,9 @@ impl App {
         let on_seed = link.callback(|e: Event| Msg::Seed(target_value(&e)));
         let on_seed_text = link.callback(|e: InputEvent| Msg::SeedText(input_value(&e)));
         let theme_label = match self.theme.as_deref() {
-            Some("dark") => "Theme: dark",
-            Some("light") => "Theme: light",
-            _ => "Theme: system",
+            Some("dark") => "Theme: dark (click for light)",
+            Some("light") => "Theme: light (click to follow the system)",
+            _ => "Theme: the system's (click for dark)",
         };
         html! {
             <div class="controls" role="toolbar" aria-label="Simulation controls">
@@ -682,7 +713,7 @@ impl App {
                 <output class="clock" data-testid="clock" aria-label="Simulated time">{ format!("t = {}", go_duration(if self.playing { now - now % 100 } else { now })) }</output>
                 <button onclick={link.callback(|_| Msg::Share)} data-testid="share">{"Share link"}</button>
                 <button onclick={link.callback(|_| Msg::Embed)} data-testid="embed">{"Embed"}</button>
-                <button class="ghost" onclick={link.callback(|_| Msg::CycleTheme)}>{ theme_label }</button>
+                <button class="ghost" onclick={link.callback(|_| Msg::CycleTheme)} title={theme_label} aria-label={theme_label}>{"◐"}</button>
             </div>
         }
     }

@@ -107,6 +107,19 @@ test('a Pod deleted under a Deployment is replaced with a new name and IP, and t
   await context.close();
 });
 
+test('init containers wait until the Services they look up are applied', async () => {
+  const { page, context } = await openPage(browser, server.base);
+  await pickExample(page, 'init-containers', '30');
+  const pod = page.getByTestId('pod-myapp-pod');
+  await pod.getByTestId('status').filter({ hasText: 'Init:0/2' }).waitFor();
+  await page.getByTestId('apply-choice').selectOption('init-containers-services');
+  await page.getByTestId('apply').click();
+  await pod.getByTestId('status').filter({ hasText: /^Running$/ }).waitFor({ timeout: 20000 });
+  await page.getByRole('tab', { name: 'kubectl get pods -w' }).click();
+  assert.match(await pane(page), /Init:1\/2[\s\S]*PodInitializing[\s\S]*Running/);
+  await context.close();
+});
+
 test('a half-typed manifest shows errors at their line and keeps the last run', async () => {
   const { page, context, problems } = await openPage(browser, server.base);
   await pickExample(page, 'readiness-service', '1');
