@@ -72,6 +72,7 @@ pub(super) fn evaluate(kind: &CheckKind, trace: &Trace, until: Millis) -> (bool,
             no_termination(trace, reason.as_deref(), target.as_ref(), window, until)
         }
         CheckKind::ImagePulled { target, window } => image_pulled(trace, target, window, until),
+        CheckKind::Log { target, container, contains } => log(trace, target, container, contains, until),
     }
 }
 
@@ -119,7 +120,10 @@ fn ready(trace: &Trace, target: &Target, count: Option<u32>, w: &Window, until: 
         }
     }
     let best = times.iter().map(|&t| ready_at(t).len()).max().unwrap_or(0);
-    let states: Vec<String> = pods.iter().rev().take(3).map(|p| format!("{} {}", p.name, p.last_status)).collect();
+    let states: Vec<String> = match &target.pods {
+        PodSet::Named(_) => pods.last().map(|p| p.last_status.clone()).into_iter().collect(),
+        _ => pods.iter().rev().take(3).map(|p| format!("{}: {}", p.name, p.last_status)).collect(),
+    };
     let what = if let PodSet::Named(n) = &target.pods {
         format!("{n} never became Ready")
     } else if need <= 1 {
@@ -128,7 +132,7 @@ fn ready(trace: &Trace, target: &Target, count: Option<u32>, w: &Window, until: 
         format!("at most {best} of the {need} Pods wanted were Ready at once")
     };
     let when = if w.after_ms > 0 { format!(" between {} and {}", d(w.after_ms), d(until)) } else { format!(" in {}", d(until)) };
-    (false, format!("{what}{when} (last seen: {})", states.join(", ")))
+    (false, format!("{what}{when} (STATUS at the end: {})", states.join(", ")))
 }
 
 fn restarts(trace: &Trace, target: &Target, max: u32, w: &Window, until: Millis) -> (bool, String) {
@@ -219,12 +223,12 @@ fn order(trace: &Trace, target: &Target, first: &str, then: &str, until: Millis)
                 return (false, format!("{then} started at {}, before {first} completed at {}", d(start), d(done)))
             }
             (None, Some(start)) => {
-                let how = match a.terminations.first() {
-                    Some(t) => format!("{first} ended {} (exit code {}) at {}", t.reason, t.exit_code, d(t.finished_ms)),
-                    None if a.first_started_ms.is_some() => format!("{first} was still running"),
-                    None => format!("{first} never ran"),
+                let how = match a.terminations.iter().find(|t| t.finished_ms <= start) {
+                    Some(t) => format!("after {first} ended {} (exit code {}) at {}", t.reason, t.exit_code, d(t.finished_ms)),
+                    None if a.first_started_ms.is_some_and(|s| s <= start) => format!("while {first} was still running"),
+                    None => format!("while {first} had not run yet"),
                 };
-                return (false, format!("{then} started at {} but {how}, without completing first", d(start)));
+                return (false, format!("{then} started at {} {how}; {first} never completed before it", d(start)));
             }
             (_, None) => {
                 let why = b.waiting.as_deref().map(|w| format!(" (waiting: {w})")).unwrap_or_default();
@@ -267,7 +271,7 @@ fn endpoints(trace: &Trace, ns: &str, service: &str, bounds: (u32, Option<u32>),
         return (true, format!("Service {service} had {range} from {} to {}", d(from), d(to)));
     };
     let back = series.iter().find(|s| s.0 > t && ok(s.1)).map(|s| format!(" (back to {} at {})", s.1, d(s.0)));
-    let effect = if n < at_least { ": requests to it would have failed" } else { ": requests could reach a Pod that was not ready" };
+    let effect = if n < at_least { ": requests to it would have failed" } else { "" };
     let verb = if n < at_least { "dropped to" } else { "had" };
     (
         false,
@@ -275,7 +279,7 @@ fn endpoints(trace: &Trace, ns: &str, service: &str, bounds: (u32, Option<u32>),
             "Service {service} {verb} {} at {}{}, wanted {wanted}{effect}",
             plural(n),
             d(t),
-            back.unwrap_or_else(|| format!(" until {}", d(to)))
+            back.unwrap_or_else(|| format!(" (still at {})", d(to)))
         ),
     )
 }
@@ -325,7 +329,7 @@ fn running(trace: &Trace, target: &Target, container: Option<&str>, w: &Window, 
             Some(t) if t >= w.after_ms && t <= end => ok.push(format!("{what} was running{node} at {}", d(t))),
             Some(t) if t < w.after_ms => ok.push(format!("{what} was running{node} since {}", d(t))),
             Some(t) => return (false, format!("{what} started running{node} at {}, after the {} limit", d(t), d(end))),
-            None => return (false, format!("{what} never ran (last seen: {})", p.last_status)),
+            None => return (false, format!("{what} never ran (STATUS at the end: {})", p.last_status)),
         }
     }
     (true, ok.join("; "))
@@ -408,4 +412,37 @@ fn image_pulled(trace: &Trace, target: &Target, w: &Window, until: Millis) -> (b
         }
     }
     (true, format!("pulled {}", ok.join(", ")))
+}
+
+fn log(trace: &Trace, target: &Target, container: &str, contains: &str, until: Millis) -> (bool, String) {
+    let pods = matching(trace, target);
+    let live: Vec<&&PodTrack> = pods.iter().filter(|p| p.deleted_ms.is_none()).collect();
+    if live.is_empty() {
+        return (false, none_found(target, until));
+    }
+    let mut ok = Vec::new();
+    for p in live {
+        let Some(lines) = trace.logs.get(&(p.namespace.clone(), p.name.clone(), container.to_string())) else {
+            return (false, format!("{} has no container named {container}", p.name));
+        };
+        match lines.iter().find(|l| l.contains(contains)) {
+            Some(line) => ok.push(format!("{}/{container} logged {:?}", p.name, clip(line))),
+            None => {
+                let last = match lines.last() {
+                    Some(l) => format!("its last line is {:?}", clip(l)),
+                    None => "its log is empty".to_string(),
+                };
+                return (false, format!("the log of {container} in {} has no line with {contains:?} at {}: {last}", p.name, d(until)));
+            }
+        }
+    }
+    (true, ok.join("; "))
+}
+
+/// A log line cut to a readable length.
+fn clip(line: &str) -> String {
+    match line.char_indices().nth(120) {
+        Some((i, _)) => format!("{}…", &line[..i]),
+        None => line.to_string(),
+    }
 }

@@ -158,6 +158,9 @@ pub enum CheckKind {
     /// Every target container's image is pulled (or present) within the
     /// window, without ErrImagePull, ImagePullBackOff or InvalidImageName.
     ImagePulled { target: Target, window: Window },
+    /// The log of `container` (its current run at `until`, as `kubectl
+    /// logs` shows it) has a line containing `contains`, in every target Pod.
+    Log { target: Target, container: String, contains: String },
 }
 
 /// An error in an exercise file.

@@ -285,7 +285,7 @@ fn actions(cx: &mut Cx, v: &Node) -> Vec<TimedAction> {
     out
 }
 
-const CHECK_KINDS: &str = "ready, restarts, phase, order, endpoints, scheduled, running, noEvent, noTermination, imagePulled";
+const CHECK_KINDS: &str = "ready, restarts, phase, order, endpoints, scheduled, running, noEvent, noTermination, imagePulled, log";
 
 /// The fields each check kind takes besides `check` and `description`.
 fn allowed_fields(kind: &str) -> Option<&'static [&'static str]> {
@@ -298,6 +298,7 @@ fn allowed_fields(kind: &str) -> Option<&'static [&'static str]> {
         "scheduled" => &["pod", "selector", "deployment", "namespace", "node", "after", "within"],
         "running" => &["pod", "selector", "deployment", "namespace", "container", "after", "within"],
         "imagePulled" => &["pod", "selector", "deployment", "namespace", "after", "within"],
+        "log" => &["pod", "selector", "deployment", "namespace", "container", "contains"],
         "noEvent" | "noTermination" => &["pod", "selector", "deployment", "namespace", "reason", "after", "within"],
         _ => return None,
     })
@@ -452,6 +453,11 @@ fn check(cx: &mut Cx, node: &Node, until_ms: Millis) -> Option<Check> {
             CheckKind::Running { target: target(cx, true)?, container, window: window(cx) }
         }
         "imagePulled" => CheckKind::ImagePulled { target: target(cx, true)?, window: window(cx) },
+        "log" => {
+            let container = string(cx, "container");
+            let contains = string(cx, "contains");
+            CheckKind::Log { target: target(cx, true)?, container: container?, contains: contains? }
+        }
         "noEvent" => {
             let reason = string(cx, "reason")?;
             if matches!(reason.as_str(), "OOMKilled" | "Completed" | "Error" | "ContainerCannotRun") {

@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 pub const MAX_TRACKED_PODS: usize = 50_000;
 pub const MAX_SAMPLES: usize = 10_000;
 pub const MAX_EVENT_OCCURRENCES: usize = 50_000;
+pub const MAX_LOG_LINES: usize = 1_000;
 
 /// An exercise action: an engine action, or `delete pod -l SELECTOR`
 /// (kubectl's words), which deletes every live Pod that matches at that time.
@@ -161,6 +162,9 @@ pub struct Trace {
     /// (namespace, Service) → (time, ready endpoints) whenever it changed.
     pub endpoints: BTreeMap<(String, String), Vec<(Millis, u32)>>,
     pub events: Vec<EventOccurrence>,
+    /// (namespace, Pod, container) → the last lines of its current run's log
+    /// at the end (live Pods only; at most [`MAX_LOG_LINES`] each).
+    pub logs: BTreeMap<(String, String, String), Vec<String>>,
     /// Failed actions, engine notes, and limits hit.
     pub problems: Vec<String>,
     /// The live track of each (namespace, name).
@@ -205,6 +209,14 @@ pub fn run(exercise: &Exercise, objects: Vec<Object>) -> Trace {
     trace.drain(&mut sim);
     for n in sim.notes() {
         trace.problem(n.clone());
+    }
+    for pod in sim.pods().iter().take(1_000) {
+        let (meta, spec) = (&pod.pod.metadata, &pod.pod.spec);
+        for c in spec.init_containers.iter().chain(&spec.containers) {
+            let mut lines = sim.logs(&meta.namespace, &meta.name, &c.name).unwrap_or_default();
+            lines.drain(..lines.len().saturating_sub(MAX_LOG_LINES));
+            trace.logs.insert((meta.namespace.clone(), meta.name.clone(), c.name.clone()), lines);
+        }
     }
     trace
 }
