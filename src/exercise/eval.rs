@@ -194,7 +194,8 @@ fn ends_in(trace: &Trace, target: &Target, want: PodPhase, w: &Window, until: Mi
             let tail = if matches!(s.phase, PodPhase::Succeeded | PodPhase::Failed) {
                 format!("{} ended {} at {}", p.name, s.phase.as_str(), d(since))
             } else {
-                format!("{} was still {} at {} ({})", p.name, s.phase.as_str(), d(end), p.last_status)
+                let status = if s.status == s.phase.as_str() { String::new() } else { format!(" (STATUS {})", s.status) };
+                format!("{} was still {} at {}{status}", p.name, s.phase.as_str(), d(end))
             };
             return (false, format!("{tail}, not {}", want.as_str()));
         }
@@ -272,7 +273,7 @@ fn endpoints(trace: &Trace, ns: &str, service: &str, bounds: (u32, Option<u32>),
     };
     let back = series.iter().find(|s| s.0 > t && ok(s.1)).map(|s| format!(" (back to {} at {})", s.1, d(s.0)));
     let effect = if n < at_least { ": requests to it would have failed" } else { "" };
-    let verb = if n < at_least { "dropped to" } else { "had" };
+    let verb = if n < at_least && t > from { "dropped to" } else { "had" };
     (
         false,
         format!(

@@ -267,7 +267,20 @@ macro_rules! bundled {
 }
 
 /// Every bundled exercise, in the order of the guide.
-pub const ALL: &[Bundled] = bundled![];
+pub const ALL: &[Bundled] = bundled![
+    "01-image-typo",
+    "02-make-it-schedule",
+    "03-readiness-probe",
+    "04-startup-probe",
+    "05-crashloop",
+    "06-init-order",
+    "07-log-sidecar",
+    "08-job-pod",
+    "09-graceful-shutdown",
+    "10-deployment",
+    "11-memory-limits",
+    "12-service-dns",
+];
 
 /// The bundled exercise named `name` (`01-image-typo`, or just `image-typo`).
 pub fn find(name: &str) -> Option<&'static Bundled> {

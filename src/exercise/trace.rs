@@ -73,12 +73,14 @@ pub fn parse_exercise_action(text: &str) -> Result<ExAction, String> {
 }
 
 /// A Pod's state at one instant, kept when it changes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PodSample {
     pub time_ms: Millis,
     /// Ready and not being deleted (what puts it in a Service's ready endpoints).
     pub ready: bool,
     pub phase: PodPhase,
+    /// `kubectl get pods` STATUS.
+    pub status: String,
 }
 
 /// A container's run that ended.
@@ -324,16 +326,17 @@ impl Trace {
         let status = &snap.status;
         let mut full = false;
         let track = &mut self.pods[i];
+        track.last_status = if deleted { "deleted".into() } else { kubectl::pod_status_column(snap) };
         let sample = PodSample {
             time_ms: t,
             ready: !deleted && status.is_ready() && snap.server.deletion_ms.is_none(),
             phase: status.phase,
+            status: track.last_status.clone(),
         };
         push_sample(&mut track.samples, sample, |s| s.time_ms, &mut full);
         if deleted {
             track.deleted_ms = Some(t);
         }
-        track.last_status = if deleted { "deleted".into() } else { kubectl::pod_status_column(snap) };
         if track.scheduled.is_none() {
             if let Some(node) = &snap.node_name {
                 track.scheduled = Some((t, node.clone()));
