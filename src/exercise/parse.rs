@@ -150,7 +150,7 @@ pub fn parse(text: &str) -> Result<Exercise, Vec<ExerciseError>> {
             "story" => ex.story = cx.string(v, "story").unwrap_or_default(),
             "starting" => {
                 ex.starting = cx.string(v, "starting").unwrap_or_default();
-                starting_node = Some(v);
+                starting_node = Some((k, v));
             }
             "editable" => ex.editable = editable(&mut cx, v),
             "hints" => {
@@ -203,8 +203,8 @@ pub fn parse(text: &str) -> Result<Exercise, Vec<ExerciseError>> {
             cx.err(doc.pos, format!("action {:?} at {} comes after until", a.text, crate::core::time::go_duration(a.at_ms)));
         }
     }
-    if let Some(node) = starting_node {
-        starting_errors(&mut cx, text, node, &ex.starting);
+    if let Some((key, node)) = starting_node {
+        starting_errors(&mut cx, text, key, node, &ex.starting);
     }
     if cx.errors.is_empty() {
         Ok(ex)
@@ -214,16 +214,17 @@ pub fn parse(text: &str) -> Result<Exercise, Vec<ExerciseError>> {
 }
 
 /// The starting manifests must be valid: their errors are reported at their
-/// place in the exercise file when `starting` is a literal block (`|`).
-fn starting_errors(cx: &mut Cx, text: &str, node: &Node, starting: &str) {
+/// place in the exercise file when `starting` is a literal block (`|`), whose
+/// content starts at `node.pos` and is indented by `node.pos.col - 1`.
+fn starting_errors(cx: &mut Cx, text: &str, key: &Node, node: &Node, starting: &str) {
     let parsed = parse_manifests(starting);
-    let first = text.lines().nth((node.pos.line as usize).saturating_sub(1)).unwrap_or("");
-    let literal = first.get((node.pos.col as usize).saturating_sub(1)..).is_some_and(|s| s.starts_with('|'));
+    let key_line = text.lines().nth((key.pos.line as usize).saturating_sub(1)).unwrap_or("");
+    let after_key = key_line.get((key.pos.col as usize).saturating_sub(1)..).unwrap_or("");
+    let literal = after_key.strip_prefix("starting").and_then(|r| r.trim_start().strip_prefix(':')).is_some_and(|r| r.trim_start().starts_with('|'))
+        && node.pos.line > key.pos.line;
     for d in parsed.errors() {
         let pos = if literal {
-            let line = node.pos.line.saturating_add(d.pos.line);
-            let indent = text.lines().nth((line as usize).saturating_sub(1)).map_or(0, |l| l.len() - l.trim_start().len());
-            Pos { line, col: d.pos.col.saturating_add(indent as u32) }
+            Pos { line: node.pos.line.saturating_add(d.pos.line.saturating_sub(1)), col: d.pos.col.saturating_add(node.pos.col.saturating_sub(1)) }
         } else {
             node.pos
         };
