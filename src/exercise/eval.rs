@@ -56,6 +56,23 @@ fn window_words(w: &Window, until: Millis) -> String {
     }
 }
 
+/// Runs `f` on every target Pod: passes when every Pod passes (the reasons
+/// joined), fails with the first Pod's failure, or when no Pod matched.
+fn every_pod(trace: &Trace, target: &Target, until: Millis, f: impl Fn(&PodTrack) -> Result<String, String>) -> (bool, String) {
+    let pods = matching(trace, target);
+    if pods.is_empty() {
+        return (false, none_found(target, until));
+    }
+    let mut ok = Vec::new();
+    for p in pods {
+        match f(p) {
+            Ok(why) => ok.push(why),
+            Err(why) => return (false, why),
+        }
+    }
+    (true, ok.join("; "))
+}
+
 pub(super) fn evaluate(kind: &CheckKind, trace: &Trace, until: Millis) -> (bool, String) {
     match kind {
         CheckKind::Ready { target, count, window } => ready(trace, target, *count, window, until),
@@ -178,67 +195,48 @@ fn restarts(trace: &Trace, target: &Target, max: u32, w: &Window, until: Millis)
 }
 
 fn ends_in(trace: &Trace, target: &Target, want: PodPhase, w: &Window, until: Millis) -> (bool, String) {
-    let pods = matching(trace, target);
-    if pods.is_empty() {
-        return (false, none_found(target, until));
-    }
     let end = w.end(until);
-    let mut ok = Vec::new();
-    for p in &pods {
-        let Some(s) = p.at(end) else {
-            return (false, format!("{} did not exist yet at {}", p.name, d(end)));
-        };
+    every_pod(trace, target, until, |p| {
+        let s = p.at(end).ok_or_else(|| format!("{} did not exist yet at {}", p.name, d(end)))?;
         // When it entered the phase it ended in.
         let since = p.samples.iter().rev().filter(|x| x.time_ms <= end).take_while(|x| x.phase == s.phase).last().map_or(s.time_ms, |x| x.time_ms);
-        if s.phase != want {
-            let tail = if matches!(s.phase, PodPhase::Succeeded | PodPhase::Failed) {
-                format!("{} ended {} at {}", p.name, s.phase.as_str(), d(since))
-            } else {
-                let status = if s.status == s.phase.as_str() { String::new() } else { format!(" (STATUS {})", s.status) };
-                format!("{} was still {} at {}{status}", p.name, s.phase.as_str(), d(end))
-            };
-            return (false, format!("{tail}, not {}", want.as_str()));
+        if s.phase == want {
+            return Ok(format!("{} {} at {}", p.name, s.phase.as_str(), d(since)));
         }
-        ok.push(format!("{} {} at {}", p.name, s.phase.as_str(), d(since)));
-    }
-    (true, ok.join("; "))
+        let tail = if matches!(s.phase, PodPhase::Succeeded | PodPhase::Failed) {
+            format!("{} ended {} at {}", p.name, s.phase.as_str(), d(since))
+        } else {
+            let status = if s.status == s.phase.as_str() { String::new() } else { format!(" (STATUS {})", s.status) };
+            format!("{} was still {} at {}{status}", p.name, s.phase.as_str(), d(end))
+        };
+        Err(format!("{tail}, not {}", want.as_str()))
+    })
 }
 
 fn order(trace: &Trace, target: &Target, first: &str, then: &str, until: Millis) -> (bool, String) {
-    let pods = matching(trace, target);
-    if pods.is_empty() {
-        return (false, none_found(target, until));
-    }
-    let mut ok = Vec::new();
-    for p in &pods {
-        let find = |n: &str| p.containers.iter().find(|c| c.name == n);
-        let (Some(a), Some(b)) = (find(first), find(then)) else {
-            let missing = if find(first).is_none() { first } else { then };
-            return (false, format!("{} has no container named {missing}", p.name));
-        };
+    every_pod(trace, target, until, |p| {
+        let find = |n: &str| p.containers.iter().find(|c| c.name == n).ok_or_else(|| format!("{} has no container named {n}", p.name));
+        let (a, b) = (find(first)?, find(then)?);
         match (a.first_completed_ms, b.first_started_ms) {
             (Some(done), Some(start)) if done <= start => {
-                ok.push(format!("{first} completed at {}, before {then} started at {}", d(done), d(start)))
+                Ok(format!("{first} completed at {}, before {then} started at {}", d(done), d(start)))
             }
-            (Some(done), Some(start)) => {
-                return (false, format!("{then} started at {}, before {first} completed at {}", d(start), d(done)))
-            }
+            (Some(done), Some(start)) => Err(format!("{then} started at {}, before {first} completed at {}", d(start), d(done))),
             (None, Some(start)) => {
                 let how = match a.terminations.iter().find(|t| t.finished_ms <= start) {
                     Some(t) => format!("after {first} ended {} (exit code {}) at {}", t.reason, t.exit_code, d(t.finished_ms)),
                     None if a.first_started_ms.is_some_and(|s| s <= start) => format!("while {first} was still running"),
                     None => format!("while {first} had not run yet"),
                 };
-                return (false, format!("{then} started at {} {how}; {first} never completed before it", d(start)));
+                Err(format!("{then} started at {} {how}; {first} never completed before it", d(start)))
             }
             (_, None) => {
                 let why = b.waiting.as_deref().map(|w| format!(" (waiting: {w})")).unwrap_or_default();
                 let done = a.first_completed_ms.map(|t| format!("{first} completed at {}, but ", d(t))).unwrap_or_default();
-                return (false, format!("{done}{then} never started in {}{why}", d(until)));
+                Err(format!("{done}{then} never started in {}{why}", d(until)))
             }
         }
-    }
-    (true, ok.join("; "))
+    })
 }
 
 fn endpoints(trace: &Trace, ns: &str, service: &str, bounds: (u32, Option<u32>), from: Millis, to: Option<Millis>) -> (bool, String) {
@@ -286,54 +284,35 @@ fn endpoints(trace: &Trace, ns: &str, service: &str, bounds: (u32, Option<u32>),
 }
 
 fn scheduled(trace: &Trace, target: &Target, node: Option<&str>, w: &Window, until: Millis) -> (bool, String) {
-    let pods = matching(trace, target);
-    if pods.is_empty() {
-        return (false, none_found(target, until));
-    }
     let end = w.end(until);
-    let mut ok = Vec::new();
-    for p in &pods {
-        match &p.scheduled {
-            Some((t, n)) if *t <= end && node.is_none_or(|want| want == n) => {
-                ok.push(format!("{} was scheduled to {n} at {}", p.name, d(*t)))
-            }
-            Some((_, n)) if node.is_some_and(|want| want != n) => {
-                return (false, format!("{} was scheduled to {n}, not {}", p.name, node.unwrap_or_default()))
-            }
-            Some((t, n)) => return (false, format!("{} was scheduled to {n} at {}, after the {} limit", p.name, d(*t), d(end))),
-            None => {
-                let why = p.unschedulable.as_deref().unwrap_or("no node was chosen");
-                return (false, format!("{} was never scheduled: {why}", p.name));
-            }
+    every_pod(trace, target, until, |p| match &p.scheduled {
+        Some((_, n)) if node.is_some_and(|want| want != n) => {
+            Err(format!("{} was scheduled to {n}, not {}", p.name, node.unwrap_or_default()))
         }
-    }
-    (true, ok.join("; "))
+        Some((t, n)) if *t <= end => Ok(format!("{} was scheduled to {n} at {}", p.name, d(*t))),
+        Some((t, n)) => Err(format!("{} was scheduled to {n} at {}, after the {} limit", p.name, d(*t), d(end))),
+        None => Err(format!("{} was never scheduled: {}", p.name, p.unschedulable.as_deref().unwrap_or("no node was chosen"))),
+    })
 }
 
 fn running(trace: &Trace, target: &Target, container: Option<&str>, w: &Window, until: Millis) -> (bool, String) {
-    let pods = matching(trace, target);
-    if pods.is_empty() {
-        return (false, none_found(target, until));
-    }
     let end = w.end(until);
-    let mut ok = Vec::new();
-    for p in &pods {
+    every_pod(trace, target, until, |p| {
         let node = p.scheduled.as_ref().map(|s| format!(" on {}", s.1)).unwrap_or_default();
         let (what, started) = match container {
-            Some(c) => match p.containers.iter().find(|x| x.name == c) {
-                Some(x) => (format!("container {c} of {}", p.name), x.first_started_ms),
-                None => return (false, format!("{} has no container named {c}", p.name)),
-            },
+            Some(c) => {
+                let x = p.containers.iter().find(|x| x.name == c).ok_or_else(|| format!("{} has no container named {c}", p.name))?;
+                (format!("container {c} of {}", p.name), x.first_started_ms)
+            }
             None => (p.name.clone(), p.samples.iter().find(|s| s.phase == PodPhase::Running).map(|s| s.time_ms)),
         };
         match started {
-            Some(t) if t >= w.after_ms && t <= end => ok.push(format!("{what} was running{node} at {}", d(t))),
-            Some(t) if t < w.after_ms => ok.push(format!("{what} was running{node} since {}", d(t))),
-            Some(t) => return (false, format!("{what} started running{node} at {}, after the {} limit", d(t), d(end))),
-            None => return (false, format!("{what} never ran (STATUS at the end: {})", p.last_status)),
+            Some(t) if t < w.after_ms => Ok(format!("{what} was running{node} since {}", d(t))),
+            Some(t) if t <= end => Ok(format!("{what} was running{node} at {}", d(t))),
+            Some(t) => Err(format!("{what} started running{node} at {}, after the {} limit", d(t), d(end))),
+            None => Err(format!("{what} never ran (STATUS at the end: {})", p.last_status)),
         }
-    }
-    (true, ok.join("; "))
+    })
 }
 
 fn no_event(trace: &Trace, reason: &str, target: Option<&Target>, w: &Window, until: Millis) -> (bool, String) {
@@ -389,55 +368,47 @@ fn no_termination(trace: &Trace, reason: Option<&str>, target: Option<&Target>, 
 }
 
 fn image_pulled(trace: &Trace, target: &Target, w: &Window, until: Millis) -> (bool, String) {
-    let pods = matching(trace, target);
-    if pods.is_empty() {
-        return (false, none_found(target, until));
-    }
     let end = w.end(until);
-    let mut ok = Vec::new();
-    for p in &pods {
+    let (ok, why) = every_pod(trace, target, until, |p| {
+        let mut pulled = Vec::new();
         for c in &p.containers {
             if let Some((t, why, msg)) = c.pull_errors.iter().find(|e| e.0 >= w.after_ms && e.0 <= end) {
-                return (false, format!("container {} of {}: {why} at {}: {msg}", c.name, p.name, d(*t)));
+                return Err(format!("container {} of {}: {why} at {}: {msg}", c.name, p.name, d(*t)));
             }
             match c.pulled_ms {
-                Some(t) if t <= end => ok.push(format!("{} at {}", c.image, d(t))),
-                Some(t) => {
-                    return (false, format!("container {}'s image {} was pulled at {}, after the {} limit", c.name, c.image, d(t), d(end)))
-                }
+                Some(t) if t <= end => pulled.push(format!("{} at {}", c.image, d(t))),
+                Some(t) => return Err(format!("container {}'s image {} was pulled at {}, after the {} limit", c.name, c.image, d(t), d(end))),
                 None => {
                     let waiting = c.waiting.as_deref().unwrap_or("not started");
-                    return (false, format!("container {}'s image {} was not pulled by {} ({waiting})", c.name, c.image, d(end)));
+                    return Err(format!("container {}'s image {} was not pulled by {} ({waiting})", c.name, c.image, d(end)));
                 }
             }
         }
-    }
-    (true, format!("pulled {}", ok.join(", ")))
+        Ok(pulled.join(", "))
+    });
+    if ok { (true, format!("pulled {why}")) } else { (false, why) }
 }
 
 fn log(trace: &Trace, target: &Target, container: &str, contains: &str, until: Millis) -> (bool, String) {
-    let pods = matching(trace, target);
-    let live: Vec<&&PodTrack> = pods.iter().filter(|p| p.deleted_ms.is_none()).collect();
-    if live.is_empty() {
-        return (false, none_found(target, until));
-    }
-    let mut ok = Vec::new();
-    for p in live {
-        let Some(lines) = trace.logs.get(&(p.namespace.clone(), p.name.clone(), container.to_string())) else {
-            return (false, format!("{} has no container named {container}", p.name));
-        };
+    every_pod(trace, target, until, |p| {
+        if p.deleted_ms.is_some() {
+            return Err(format!("{} was deleted before the end, so it has no log to read", p.name));
+        }
+        let lines = trace
+            .logs
+            .get(&(p.namespace.clone(), p.name.clone(), container.to_string()))
+            .ok_or_else(|| format!("{} has no container named {container}", p.name))?;
         match lines.iter().find(|l| l.contains(contains)) {
-            Some(line) => ok.push(format!("{}/{container} logged {:?}", p.name, clip(line))),
+            Some(line) => Ok(format!("{}/{container} logged {:?}", p.name, clip(line))),
             None => {
                 let last = match lines.last() {
                     Some(l) => format!("its last line is {:?}", clip(l)),
                     None => "its log is empty".to_string(),
                 };
-                return (false, format!("the log of {container} in {} has no line with {contains:?} at {}: {last}", p.name, d(until)));
+                Err(format!("the log of {container} in {} has no line with {contains:?} at {}: {last}", p.name, d(until)))
             }
         }
-    }
-    (true, ok.join("; "))
+    })
 }
 
 /// A log line cut to a readable length.

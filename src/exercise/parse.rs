@@ -374,6 +374,13 @@ fn check(cx: &mut Cx, node: &Node, until_ms: Millis) -> Option<Check> {
             }
         }
     };
+    // An optional string field: Ok(None) when absent, Err(()) when mistyped.
+    let optional = |cx: &mut Cx, name: &str| -> Result<Option<String>, ()> {
+        match field(name) {
+            Some(v) => cx.string(v, name).map(Some).ok_or(()),
+            None => Ok(None),
+        }
+    };
     let string = |cx: &mut Cx, name: &str| -> Option<String> {
         match field(name) {
             Some(v) => cx.string(v, name),
@@ -440,17 +447,11 @@ fn check(cx: &mut Cx, node: &Node, until_ms: Millis) -> Option<Check> {
             CheckKind::Endpoints { namespace: namespace.clone(), service, at_least, at_most, from_ms, to_ms }
         }
         "scheduled" => {
-            let node_name = match field("node") {
-                Some(v) => Some(cx.string(v, "node")?),
-                None => None,
-            };
+            let node_name = optional(cx, "node").ok()?;
             CheckKind::Scheduled { target: target(cx, true)?, node: node_name, window: window(cx) }
         }
         "running" => {
-            let container = match field("container") {
-                Some(v) => Some(cx.string(v, "container")?),
-                None => None,
-            };
+            let container = optional(cx, "container").ok()?;
             CheckKind::Running { target: target(cx, true)?, container, window: window(cx) }
         }
         "imagePulled" => CheckKind::ImagePulled { target: target(cx, true)?, window: window(cx) },
@@ -471,10 +472,7 @@ fn check(cx: &mut Cx, node: &Node, until_ms: Millis) -> Option<Check> {
             CheckKind::NoEvent { reason, target: target(cx, false), window: window(cx) }
         }
         "noTermination" => {
-            let reason = match field("reason") {
-                Some(v) => Some(cx.string(v, "reason")?),
-                None => None,
-            };
+            let reason = optional(cx, "reason").ok()?;
             CheckKind::NoTermination { reason, target: target(cx, false), window: window(cx) }
         }
         _ => return None,

@@ -25,6 +25,20 @@ fn run_check(manifests: &str, until: &str, actions: &str, check: &str) -> (bool,
 
 use super::check as check_fn;
 
+/// The reason of a check that must pass.
+fn pass(manifests: &str, until: &str, actions: &str, check: &str) -> String {
+    let (ok, why) = run_check(manifests, until, actions, check);
+    assert!(ok, "{why}");
+    why
+}
+
+/// The reason of a check that must fail.
+fn fail(manifests: &str, until: &str, actions: &str, check: &str) -> String {
+    let (ok, why) = run_check(manifests, until, actions, check);
+    assert!(!ok, "{why}");
+    why
+}
+
 const NGINX: &str = "apiVersion: v1
 kind: Pod
 metadata:
@@ -62,17 +76,14 @@ fn with_service(pod: &str) -> String {
 #[test]
 fn ready_passes_and_fails_with_the_time() {
     let check = "- {check: ready, pod: web, within: 30s, description: d}\n";
-    let (ok, why) = run_check(NGINX, "1m", "", check);
-    assert!(ok, "{why}");
+    let why = pass(NGINX, "1m", "", check);
     assert!(why.starts_with("web became Ready at "), "{why}");
-    let (ok, why) = run_check(TYPO, "1m", "", check);
-    assert!(!ok);
+    let why = fail(TYPO, "1m", "", check);
     assert_eq!(why, "web never became Ready in 1m0s (STATUS at the end: ImagePullBackOff)");
     // Ready, but after the limit: the reason gives both times.
     let slow = NGINX.replace("  labels: {app: web}\n", "  annotations: {podplay.dev/startup-seconds: \"20\"}\n")
         + "    readinessProbe: {httpGet: {path: /, port: 80}, periodSeconds: 1}\n";
-    let (ok, why) = run_check(&slow, "1m", "", "- {check: ready, pod: web, within: 10s, description: d}\n");
-    assert!(!ok);
+    let why = fail(&slow, "1m", "", "- {check: ready, pod: web, within: 10s, description: d}\n");
     assert!(why.contains(", after the 10s limit"), "{why}");
 }
 
@@ -89,29 +100,23 @@ spec:
     spec:
       containers: [{name: web, image: nginx:1.27}]
 ";
-    let (ok, why) = run_check(deploy, "1m", "", "- {check: ready, deployment: web, within: 30s, description: d}\n");
-    assert!(ok, "{why}");
+    let why = pass(deploy, "1m", "", "- {check: ready, deployment: web, within: 30s, description: d}\n");
     assert!(why.starts_with("3 of Deployment web's Pods"), "{why}");
-    let (ok, why) = run_check(deploy, "1m", "", "- {check: ready, selector: app=web, count: 4, description: d}\n");
-    assert!(!ok);
+    let why = fail(deploy, "1m", "", "- {check: ready, selector: app=web, count: 4, description: d}\n");
     assert!(why.starts_with("at most 3 of the 4 Pods wanted were Ready at once"), "{why}");
-    let (ok, why) = run_check(deploy, "1m", "", "- {check: ready, deployment: nope, description: d}\n");
-    assert!(!ok);
+    let why = fail(deploy, "1m", "", "- {check: ready, deployment: nope, description: d}\n");
     assert!(why.starts_with("no Pod matched"), "{why}");
 }
 
 #[test]
 fn restarts() {
     let check = "- {check: restarts, pod: web, description: d}\n";
-    let (ok, why) = run_check(NGINX, "2m", "", check);
-    assert!(ok, "{why}");
-    let (ok, why) = run_check(CRASH, "2m", "", check);
-    assert!(!ok);
+    pass(NGINX, "2m", "", check);
+    let why = fail(CRASH, "2m", "", check);
     assert!(why.starts_with("container web of web restarted "), "{why}");
     assert!(why.contains("it last terminated Completed with exit code 0"), "{why}");
     // Within a window, and with a budget.
-    let (ok, why) = run_check(CRASH, "2m", "", "- {check: restarts, pod: web, max: 100, description: d}\n");
-    assert!(ok, "{why}");
+    pass(CRASH, "2m", "", "- {check: restarts, pod: web, max: 100, description: d}\n");
 }
 
 #[test]
@@ -120,14 +125,11 @@ fn phase() {
         format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: job}}\nspec:\n  restartPolicy: Never\n  containers:\n  - name: job\n    image: busybox:1.36\n    command: [sh, -c, \"{cmd}\"]\n")
     };
     let check = "- {check: phase, pod: job, phase: Succeeded, description: d}\n";
-    let (ok, why) = run_check(&job("sleep 2"), "1m", "", check);
-    assert!(ok, "{why}");
+    let why = pass(&job("sleep 2"), "1m", "", check);
     assert!(why.starts_with("job Succeeded at "), "{why}");
-    let (ok, why) = run_check(&job("exit 3"), "1m", "", check);
-    assert!(!ok);
+    let why = fail(&job("exit 3"), "1m", "", check);
     assert!(why.starts_with("job ended Failed at ") && why.ends_with(", not Succeeded"), "{why}");
-    let (ok, why) = run_check(&job("sleep 600"), "1m", "", check);
-    assert!(!ok);
+    let why = fail(&job("sleep 600"), "1m", "", check);
     assert_eq!(why, "job was still Running at 1m0s, not Succeeded");
 }
 
@@ -139,35 +141,27 @@ fn order() {
         )
     };
     let check = "- {check: order, pod: app, first: a, then: b, description: d}\n";
-    let (ok, why) = run_check(&pod("a", "b"), "1m", "", check);
-    assert!(ok, "{why}");
+    let why = pass(&pod("a", "b"), "1m", "", check);
     assert!(why.starts_with("a completed at ") && why.contains("before b started at"), "{why}");
-    let (ok, why) = run_check(&pod("b", "a"), "1m", "", check);
-    assert!(!ok);
+    let why = fail(&pod("b", "a"), "1m", "", check);
     assert!(why.starts_with("b started at ") && why.contains(", before a completed at "), "{why}");
-    let (ok, why) = run_check(&pod("a", "c"), "1m", "", check);
-    assert!(!ok);
+    let why = fail(&pod("a", "c"), "1m", "", check);
     assert_eq!(why, "app has no container named b");
 }
 
 #[test]
 fn endpoints_at_a_time_and_over_a_window() {
     let svc = with_service(NGINX);
-    let (ok, why) = run_check(&svc, "1m", "", "- {check: endpoints, service: web, at: 30s, description: d}\n");
-    assert!(ok, "{why}");
+    let why = pass(&svc, "1m", "", "- {check: endpoints, service: web, at: 30s, description: d}\n");
     assert_eq!(why, "Service web had 1 ready endpoint at 30s");
-    let (ok, why) = run_check(&svc, "1m", "", "- {check: endpoints, service: web, atLeast: 2, at: 30s, description: d}\n");
-    assert!(!ok);
+    let why = fail(&svc, "1m", "", "- {check: endpoints, service: web, atLeast: 2, at: 30s, description: d}\n");
     assert_eq!(why, "Service web had 1 ready endpoint at 30s, not at least 2");
     // The Pod is deleted at 20s: the window sees the drop.
     let actions = "actions:\n- {at: 20s, do: delete pod/web}\n";
-    let (ok, why) = run_check(&svc, "1m", actions, "- {check: endpoints, service: web, from: 10s, to: 40s, description: d}\n");
-    assert!(!ok);
+    let why = fail(&svc, "1m", actions, "- {check: endpoints, service: web, from: 10s, to: 40s, description: d}\n");
     assert!(why.starts_with("Service web dropped to 0 ready endpoints at 20s"), "{why}");
-    let (ok, why) = run_check(&svc, "1m", actions, "- {check: endpoints, service: web, atMost: 0, from: 21s, to: 1m, description: d}\n");
-    assert!(ok, "{why}");
-    let (ok, why) = run_check(&svc, "1m", "", "- {check: endpoints, service: nope, at: 1s, description: d}\n");
-    assert!(!ok);
+    pass(&svc, "1m", actions, "- {check: endpoints, service: web, atMost: 0, from: 21s, to: 1m, description: d}\n");
+    let why = fail(&svc, "1m", "", "- {check: endpoints, service: nope, at: 1s, description: d}\n");
     assert_eq!(why, "there was no Service nope");
 }
 
@@ -175,41 +169,32 @@ fn endpoints_at_a_time_and_over_a_window() {
 fn scheduled() {
     let pod = |selector: &str| NGINX.replace("spec:\n", &format!("spec:\n  nodeSelector: {{{selector}}}\n"));
     let check = "- {check: scheduled, pod: web, node: node-3, within: 1s, description: d}\n";
-    let (ok, why) = run_check(&pod("kubernetes.io/hostname: node-3"), "10s", "", check);
-    assert!(ok, "{why}");
+    let why = pass(&pod("kubernetes.io/hostname: node-3"), "10s", "", check);
     assert_eq!(why, "web was scheduled to node-3 at 0s");
-    let (ok, why) = run_check(&pod("disktype: ssd"), "10s", "", check);
-    assert!(!ok);
+    let why = fail(&pod("disktype: ssd"), "10s", "", check);
     assert!(why.starts_with("web was never scheduled: 0/3 nodes are available: 3 node(s) didn't match"), "{why}");
-    let (ok, why) = run_check(&pod("kubernetes.io/hostname: node-1"), "10s", "", check);
-    assert!(!ok);
+    let why = fail(&pod("kubernetes.io/hostname: node-1"), "10s", "", check);
     assert_eq!(why, "web was scheduled to node-1, not node-3");
 }
 
 #[test]
 fn running() {
-    let (ok, why) = run_check(NGINX, "1m", "", "- {check: running, pod: web, within: 30s, description: d}\n");
-    assert!(ok, "{why}");
+    let why = pass(NGINX, "1m", "", "- {check: running, pod: web, within: 30s, description: d}\n");
     assert!(why.starts_with("web was running on node-1 at "), "{why}");
-    let (ok, why) = run_check(TYPO, "1m", "", "- {check: running, pod: web, description: d}\n");
-    assert!(!ok);
+    let why = fail(TYPO, "1m", "", "- {check: running, pod: web, description: d}\n");
     assert_eq!(why, "web never ran (STATUS at the end: ImagePullBackOff)");
-    let (ok, why) = run_check(NGINX, "1m", "", "- {check: running, pod: web, container: sidecar, description: d}\n");
-    assert!(!ok);
+    let why = fail(NGINX, "1m", "", "- {check: running, pod: web, container: sidecar, description: d}\n");
     assert_eq!(why, "web has no container named sidecar");
 }
 
 #[test]
 fn no_event() {
     let check = "- {check: noEvent, reason: BackOff, pod: web, description: d}\n";
-    let (ok, why) = run_check(NGINX, "1m", "", check);
-    assert!(ok, "{why}");
-    let (ok, why) = run_check(CRASH, "1m", "", check);
-    assert!(!ok);
+    pass(NGINX, "1m", "", check);
+    let why = fail(CRASH, "1m", "", check);
     assert!(why.starts_with("BackOff at ") && why.contains("on Pod/web: Back-off restarting failed container web"), "{why}");
     // Without a target, any object's event counts; before `after` it does not.
-    let (ok, why) = run_check(CRASH, "1m", "", "- {check: noEvent, reason: BackOff, after: 59s, within: 1s, description: d}\n");
-    assert!(ok, "{why}");
+    pass(CRASH, "1m", "", "- {check: noEvent, reason: BackOff, after: 59s, within: 1s, description: d}\n");
 }
 
 #[test]
@@ -226,36 +211,29 @@ spec:
     resources: {limits: {memory: 100Mi}}
 ";
     let check = "- {check: noTermination, reason: OOMKilled, description: d}\n";
-    let (ok, why) = run_check(NGINX, "1m", "", check);
-    assert!(ok, "{why}");
-    let (ok, why) = run_check(oom, "1m", "", check);
-    assert!(!ok);
+    pass(NGINX, "1m", "", check);
+    let why = fail(oom, "1m", "", check);
     assert!(why.starts_with("container hog of hog terminated OOMKilled at ") && why.contains("(exit code 137)"), "{why}");
     // Any reason: a deletion ends the container.
     let actions = "actions:\n- {at: 10s, do: delete pod/web}\n";
-    let (ok, why) = run_check(NGINX, "1m", actions, "- {check: noTermination, pod: web, description: d}\n");
-    assert!(!ok);
+    let why = fail(NGINX, "1m", actions, "- {check: noTermination, pod: web, description: d}\n");
     assert!(why.starts_with("container web of web terminated Completed at 10"), "{why}");
 }
 
 #[test]
 fn image_pulled() {
     let check = "- {check: imagePulled, pod: web, description: d}\n";
-    let (ok, why) = run_check(NGINX, "1m", "", check);
-    assert!(ok, "{why}");
-    let (ok, why) = run_check(TYPO, "1m", "", check);
-    assert!(!ok);
+    pass(NGINX, "1m", "", check);
+    let why = fail(TYPO, "1m", "", check);
     assert!(why.starts_with("container web of web: ErrImagePull at ") && why.contains("Failed to pull image \"ngnix:1.27\""), "{why}");
 }
 
 #[test]
 fn log() {
     let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n  - {name: web, image: busybox:1.36, command: [sh, -c, 'echo hello there; sleep 3600']}\n";
-    let (ok, why) = run_check(pod, "1m", "", "- {check: log, pod: web, container: web, contains: hello, description: d}\n");
-    assert!(ok, "{why}");
+    let why = pass(pod, "1m", "", "- {check: log, pod: web, container: web, contains: hello, description: d}\n");
     assert_eq!(why, "web/web logged \"hello there\"");
-    let (ok, why) = run_check(pod, "1m", "", "- {check: log, pod: web, container: web, contains: bye, description: d}\n");
-    assert!(!ok);
+    let why = fail(pod, "1m", "", "- {check: log, pod: web, container: web, contains: bye, description: d}\n");
     assert_eq!(why, "the log of web in web has no line with \"bye\" at 1m0s: its last line is \"hello there\"");
 }
 
@@ -263,8 +241,8 @@ fn log() {
 fn delete_by_selector_deletes_every_match() {
     let svc = with_service(NGINX);
     let actions = "actions:\n- {at: 20s, do: delete pod -l app=web --grace-period=1}\n";
-    let (ok, why) = run_check(&svc, "1m", actions, "- {check: endpoints, service: web, at: 30s, description: d}\n");
-    assert!(!ok, "{why}");
+    let why = fail(&svc, "1m", actions, "- {check: endpoints, service: web, at: 30s, description: d}\n");
+    assert_eq!(why, "Service web had 0 ready endpoints at 30s, not at least 1");
     let ex = exercise(&svc, "1m", "actions:\n- {at: 20s, do: delete pod -l app=nope}\n", "- {check: endpoints, service: web, at: 30s, description: d}\n");
     let report = check_fn(&ex, &svc);
     assert_eq!(report.problems, vec!["at 20s: delete pod -l app=nope: No resources found".to_string()]);
