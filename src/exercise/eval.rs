@@ -375,7 +375,14 @@ fn image_pulled(trace: &Trace, target: &Target, w: &Window, until: Millis) -> (b
             if let Some((t, why, msg)) = c.pull_errors.iter().find(|e| e.0 >= w.after_ms && e.0 <= end) {
                 return Err(format!("container {} of {}: {why} at {}: {msg}", c.name, p.name, d(*t)));
             }
-            match c.pulled_ms {
+            // The kubelet's `Pulled` event (pulled, or already present) is
+            // when the image was there; `imageID` is only set at the start.
+            let path = format!("spec.{}{{{}}}", if c.init { "initContainers" } else { "containers" }, c.name);
+            let event = trace.events.iter().find(|e| {
+                e.reason == "Pulled" && e.kind == "Pod" && e.namespace == p.namespace && e.name == p.name
+                    && e.field_path.as_deref() == Some(path.as_str()) && e.time_ms >= p.created_ms
+            });
+            match event.map(|e| e.time_ms).or(c.pulled_ms) {
                 Some(t) if t <= end => pulled.push(format!("{} at {}", c.image, d(t))),
                 Some(t) => return Err(format!("container {}'s image {} was pulled at {}, after the {} limit", c.name, c.image, d(t), d(end))),
                 None => {

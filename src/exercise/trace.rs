@@ -106,7 +106,7 @@ pub struct ContainerTrack {
     pub terminations: Vec<Termination>,
     /// (time, waiting reason, message) each time a pull error began.
     pub pull_errors: Vec<(Millis, String, String)>,
-    /// When its image was first present (`imageID` set).
+    /// When the container first ran with its image (`imageID` set).
     pub pulled_ms: Option<Millis>,
     /// The latest waiting reason, if it is waiting.
     pub waiting: Option<String>,
@@ -149,6 +149,8 @@ pub struct EventOccurrence {
     pub kind: &'static str,
     pub namespace: String,
     pub name: String,
+    /// `spec.containers{web}` for events about a container.
+    pub field_path: Option<String>,
 }
 
 /// What [`run`] recorded.
@@ -275,6 +277,7 @@ impl Trace {
                             kind: event.involved.kind,
                             namespace: event.involved.namespace,
                             name: event.involved.name,
+                            field_path: event.involved.field_path,
                         });
                     } else {
                         self.problem(format!("only the first {MAX_EVENT_OCCURRENCES} events were kept for the checks"));
