@@ -228,12 +228,13 @@ pub fn check(exercise: &Exercise, manifests: &str) -> Report {
     }
     report.locked = parse::locked_changes(exercise, manifests);
     let trace = trace::run(exercise, parsed.objects);
+    report.until_ms = trace.until_ms;
     report.problems = trace.problems.clone();
     report.results = exercise
         .checks
         .iter()
         .map(|c| {
-            let (passed, reason) = eval::evaluate(&c.kind, &trace, exercise.until_ms);
+            let (passed, reason) = eval::evaluate(&c.kind, &trace, trace.until_ms);
             CheckResult { description: c.description.clone(), passed, reason }
         })
         .collect();

@@ -9,6 +9,7 @@ use super::trace::parse_exercise_action;
 use super::*;
 use crate::core::time::parse_duration;
 use crate::core::yaml::{self, Node, NodeKind, Value};
+use std::collections::BTreeMap;
 
 /// At most this many errors are reported.
 const MAX_ERRORS: usize = 50;
@@ -144,6 +145,7 @@ pub fn parse(text: &str) -> Result<Exercise, Vec<ExerciseError>> {
     let mut seen_until = false;
     let mut starting_node = None;
     let mut checks_node = None;
+    let mut editable_node = None;
     for (k, v) in cx.entries(doc, "the exercise") {
         match key_text(k) {
             "title" => ex.title = cx.string(v, "title").unwrap_or_default(),
@@ -152,7 +154,10 @@ pub fn parse(text: &str) -> Result<Exercise, Vec<ExerciseError>> {
                 ex.starting = cx.string(v, "starting").unwrap_or_default();
                 starting_node = Some((k, v));
             }
-            "editable" => ex.editable = editable(&mut cx, v),
+            "editable" => {
+                ex.editable = editable(&mut cx, v);
+                editable_node = Some(v);
+            }
             "hints" => {
                 let items = cx.items(v, "hints");
                 if items.len() > MAX_HINTS {
@@ -205,6 +210,20 @@ pub fn parse(text: &str) -> Result<Exercise, Vec<ExerciseError>> {
     }
     if let Some((key, node)) = starting_node {
         starting_errors(&mut cx, text, key, node, &ex.starting);
+    }
+    if let (Some(node), Editable::Objects(names)) = (editable_node, &ex.editable) {
+        // Each name must be an object of `starting`, or nothing could be edited.
+        let stream = yaml::parse_stream(&ex.starting);
+        let known: Vec<String> = stream.documents.iter().filter_map(object_id).map(|(k, _, n)| format!("{k}/{n}")).collect();
+        let items = match &node.kind {
+            NodeKind::Seq(items) => items.as_slice(),
+            _ => &[],
+        };
+        for (name, item) in names.iter().zip(items) {
+            if !known.contains(name) {
+                cx.err(item.pos, format!("editable: starting has no object {name} (it has {})", known.join(", ")));
+            }
+        }
     }
     if cx.errors.is_empty() {
         Ok(ex)
@@ -507,6 +526,8 @@ pub(super) fn locked_changes(exercise: &Exercise, manifests: &str) -> Vec<String
     let Editable::Objects(editable) = &exercise.editable else { return Vec::new() };
     let before = yaml::parse_stream(&exercise.starting);
     let after = yaml::parse_stream(manifests);
+    let theirs: BTreeMap<(&str, &str, &str), &Node> = after.documents.iter().filter_map(|d| Some((object_id(d)?, d))).rev().collect();
+    let allowed = if editable.is_empty() { "nothing".to_string() } else { editable.join(", ") };
     let mut out = Vec::new();
     for doc in &before.documents {
         let Some(id) = object_id(doc) else { continue };
@@ -514,9 +535,7 @@ pub(super) fn locked_changes(exercise: &Exercise, manifests: &str) -> Vec<String
         if editable.contains(&name) {
             continue;
         }
-        let theirs = after.documents.iter().find(|d| object_id(d).as_ref() == Some(&id));
-        let allowed = if editable.is_empty() { "nothing".to_string() } else { editable.join(", ") };
-        match theirs {
+        match theirs.get(&id) {
             None => out.push(format!("{name} was removed, but this exercise lets you edit only {allowed}")),
             Some(t) if !same_tree(doc, t) => {
                 out.push(format!("{name} was changed, but this exercise lets you edit only {allowed}"))
@@ -530,18 +549,19 @@ pub(super) fn locked_changes(exercise: &Exercise, manifests: &str) -> Vec<String
     out
 }
 
+fn get<'n>(n: &'n Node, key: &str) -> Option<&'n Node> {
+    match &n.kind {
+        NodeKind::Map(e) => e.iter().find(|(k, _)| k.scalar_text() == Some(key)).map(|(_, v)| v),
+        _ => None,
+    }
+}
+
 /// (kind, namespace, name) of a top-level object.
-fn object_id(doc: &Node) -> Option<(String, String, String)> {
-    let get = |n: &Node, key: &str| -> Option<Node> {
-        match &n.kind {
-            NodeKind::Map(e) => e.iter().find(|(k, _)| k.scalar_text() == Some(key)).map(|(_, v)| v.clone()),
-            _ => None,
-        }
-    };
-    let kind = get(doc, "kind")?.scalar_text()?.to_string();
+fn object_id(doc: &Node) -> Option<(&str, &str, &str)> {
+    let kind = get(doc, "kind")?.scalar_text()?;
     let meta = get(doc, "metadata")?;
-    let name = get(&meta, "name")?.scalar_text()?.to_string();
-    let namespace = get(&meta, "namespace").and_then(|n| n.scalar_text().map(str::to_string)).unwrap_or_else(|| "default".into());
+    let name = get(meta, "name")?.scalar_text()?;
+    let namespace = get(meta, "namespace").and_then(Node::scalar_text).unwrap_or("default");
     Some((kind, namespace, name))
 }
 
@@ -556,8 +576,9 @@ fn same_tree(a: &Node, b: &Node) -> bool {
         },
         (NodeKind::Seq(x), NodeKind::Seq(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_tree(p, q)),
         (NodeKind::Map(x), NodeKind::Map(y)) => {
-            x.len() == y.len()
-                && x.iter().all(|(k, v)| y.iter().any(|(k2, v2)| k.scalar_text() == k2.scalar_text() && same_tree(v, v2)))
+            // Keys are unique scalars (the YAML front end refuses duplicates).
+            let theirs: BTreeMap<Option<&str>, &Node> = y.iter().map(|(k, v)| (k.scalar_text(), v)).collect();
+            x.len() == y.len() && x.iter().all(|(k, v)| theirs.get(&k.scalar_text()).is_some_and(|v2| same_tree(v, v2)))
         }
         _ => false,
     }

@@ -307,6 +307,8 @@ fn parse_rejects_missing_and_misplaced_fields() {
     assert!(errors(&late)[0].contains("comes after until"));
     let bad_action = format!("{MINIMAL}actions:\n- {{at: 2s, do: explode pod/web}}\nchecks:\n- {{check: running, pod: web, description: d}}\n");
     assert!(errors(&bad_action)[0].starts_with("line 11, column 16: do: unknown action `explode`"), "{:?}", errors(&bad_action));
+    let typo = format!("{MINIMAL}editable: [Pod/wbe]\nchecks:\n- {{check: running, pod: web, description: d}}\n");
+    assert_eq!(errors(&typo), vec!["line 10, column 12: editable: starting has no object Pod/wbe (it has Pod/web)"]);
     let too_long = MINIMAL.replace("until: 1m", "until: 2h") + "checks:\n- {check: running, pod: web, description: d}\n";
     assert_eq!(errors(&too_long), vec!["line 3, column 8: until: 2h is past the 1h an exercise may simulate"]);
 }
