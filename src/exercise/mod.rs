@@ -283,7 +283,7 @@ pub const ALL: &[Bundled] = bundled![
     "12-service-dns",
 ];
 
-/// The bundled exercise named `name` (`01-image-typo`, or just `image-typo`).
+/// The bundled exercise named `name`: `01-image-typo`, `image-typo` or `01`.
 pub fn find(name: &str) -> Option<&'static Bundled> {
-    ALL.iter().find(|b| b.name == name || b.name.split_once('-').is_some_and(|(_, rest)| rest == name))
+    ALL.iter().find(|b| b.name == name || b.name.split_once('-').is_some_and(|(n, rest)| rest == name || n == name))
 }
