@@ -5,6 +5,7 @@ use super::trace::{PodTrack, Trace};
 use super::{CheckKind, PodSet, Target, Window};
 use crate::core::status::PodPhase;
 use crate::core::time::{go_duration, Millis};
+use std::collections::{BTreeMap, BTreeSet};
 
 fn d(ms: Millis) -> String {
     go_duration(ms)
@@ -105,14 +106,6 @@ fn ready(trace: &Trace, target: &Target, count: Option<u32>, w: &Window, until: 
         _ => 1,
     });
     let end = w.end(until);
-    // Every instant at which a matching Pod changed, from `after` on.
-    let mut times: Vec<Millis> = vec![w.after_ms];
-    times.extend(pods.iter().flat_map(|p| p.samples.iter().map(|s| s.time_ms)).filter(|&t| t > w.after_ms && t <= until));
-    times.sort_unstable();
-    times.dedup();
-    let ready_at = |t: Millis| -> Vec<&str> {
-        pods.iter().filter(|p| p.at(t).is_some_and(|s| s.ready)).map(|p| p.name.as_str()).collect()
-    };
     let who = |names: &[&str]| -> String {
         match (&target.pods, names) {
             (PodSet::Named(n), _) => n.clone(),
@@ -120,23 +113,46 @@ fn ready(trace: &Trace, target: &Target, count: Option<u32>, w: &Window, until: 
             (_, many) => format!("{} of {} ({})", many.len(), subject(target), many.join(", ")),
         }
     };
-    let at_start = ready_at(w.after_ms);
-    if at_start.len() as u32 >= need && need > 0 {
-        let verb = if at_start.len() == 1 { "was" } else { "were" };
-        return (true, format!("{} {verb} Ready at {}", who(&at_start), d(w.after_ms)));
-    }
-    for &t in &times {
-        let names = ready_at(t);
-        if names.len() as u32 >= need {
-            let became = if names.len() == 1 { "became Ready" } else { "were Ready" };
-            return if t <= end {
-                (true, format!("{} {became} at {}", who(&names), d(t)))
+    // A sweep over every change of a matching Pod, in time order, keeping
+    // which Pods are Ready; checked at `after` and after each later instant.
+    let mut changes: Vec<(Millis, usize, bool)> = pods
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| p.samples.iter().map(move |s| (s.time_ms, i, s.ready)))
+        .filter(|c| c.0 <= until)
+        .collect();
+    changes.sort_unstable_by_key(|c| (c.0, c.1));
+    let mut ready = vec![false; pods.len()];
+    let mut count = 0usize;
+    let mut best = 0usize;
+    let mut next = 0;
+    let mut instant = Some(w.after_ms);
+    while let Some(t) = instant {
+        while let Some(&(ct, i, r)) = changes.get(next) {
+            if ct > t {
+                break;
+            }
+            if ready[i] != r {
+                ready[i] = r;
+                if r { count += 1 } else { count -= 1 }
+            }
+            next += 1;
+        }
+        best = best.max(count);
+        if count as u32 >= need {
+            let names: Vec<&str> = pods.iter().zip(&ready).filter(|(_, r)| **r).map(|(p, _)| p.name.as_str()).collect();
+            let plural = names.len() != 1;
+            return if t == w.after_ms && w.after_ms > 0 {
+                (true, format!("{} {} Ready at {}", who(&names), if plural { "were" } else { "was" }, d(t)))
+            } else if t <= end {
+                (true, format!("{} {} at {}", who(&names), if plural { "were Ready" } else { "became Ready" }, d(t)))
             } else {
+                let became = if plural { "were Ready" } else { "became Ready" };
                 (false, format!("{} {became} at {}, after the {} limit", who(&names), d(t), d(end)))
             };
         }
+        instant = changes.get(next).map(|c| c.0);
     }
-    let best = times.iter().map(|&t| ready_at(t).len()).max().unwrap_or(0);
     let states: Vec<String> = match &target.pods {
         PodSet::Named(_) => pods.last().map(|p| p.last_status.clone()).into_iter().collect(),
         _ => pods.iter().rev().take(3).map(|p| format!("{}: {}", p.name, p.last_status)).collect(),
@@ -317,15 +333,13 @@ fn running(trace: &Trace, target: &Target, container: Option<&str>, w: &Window, 
 
 fn no_event(trace: &Trace, reason: &str, target: Option<&Target>, w: &Window, until: Millis) -> (bool, String) {
     let end = w.end(until);
-    let pods = target.map(|t| matching(trace, t));
+    let names: Option<BTreeSet<&str>> = target.map(|t| matching(trace, t).iter().map(|p| p.name.as_str()).collect());
     let hits: Vec<_> = trace
         .events
         .iter()
         .filter(|e| e.reason == reason && e.time_ms >= w.after_ms && e.time_ms <= end)
-        .filter(|e| match (&pods, target) {
-            (Some(pods), Some(t)) => {
-                e.kind == "Pod" && e.namespace == t.namespace && pods.iter().any(|p| p.name == e.name)
-            }
+        .filter(|e| match (&names, target) {
+            (Some(names), Some(t)) => e.kind == "Pod" && e.namespace == t.namespace && names.contains(e.name.as_str()),
             _ => true,
         })
         .collect();
@@ -369,20 +383,25 @@ fn no_termination(trace: &Trace, reason: Option<&str>, target: Option<&Target>, 
 
 fn image_pulled(trace: &Trace, target: &Target, w: &Window, until: Millis) -> (bool, String) {
     let end = w.end(until);
+    // The kubelet's `Pulled` events (pulled, or already present) say when an
+    // image was there; `imageID` is only set when the container starts.
+    let mut pulled_events: BTreeMap<(&str, &str, &str), Vec<Millis>> = BTreeMap::new();
+    for e in trace.events.iter().filter(|e| e.reason == "Pulled" && e.kind == "Pod") {
+        if let Some(fp) = &e.field_path {
+            pulled_events.entry((e.namespace.as_str(), e.name.as_str(), fp.as_str())).or_default().push(e.time_ms);
+        }
+    }
     let (ok, why) = every_pod(trace, target, until, |p| {
         let mut pulled = Vec::new();
         for c in &p.containers {
             if let Some((t, why, msg)) = c.pull_errors.iter().find(|e| e.0 >= w.after_ms && e.0 <= end) {
                 return Err(format!("container {} of {}: {why} at {}: {msg}", c.name, p.name, d(*t)));
             }
-            // The kubelet's `Pulled` event (pulled, or already present) is
-            // when the image was there; `imageID` is only set at the start.
             let path = format!("spec.{}{{{}}}", if c.init { "initContainers" } else { "containers" }, c.name);
-            let event = trace.events.iter().find(|e| {
-                e.reason == "Pulled" && e.kind == "Pod" && e.namespace == p.namespace && e.name == p.name
-                    && e.field_path.as_deref() == Some(path.as_str()) && e.time_ms >= p.created_ms
-            });
-            match event.map(|e| e.time_ms).or(c.pulled_ms) {
+            let event = pulled_events
+                .get(&(p.namespace.as_str(), p.name.as_str(), path.as_str()))
+                .and_then(|times| times.iter().find(|&&t| t >= p.created_ms).copied());
+            match event.or(c.pulled_ms) {
                 Some(t) if t <= end => pulled.push(format!("{} at {}", c.image, d(t))),
                 Some(t) => return Err(format!("container {}'s image {} was pulled at {}, after the {} limit", c.name, c.image, d(t), d(end))),
                 None => {

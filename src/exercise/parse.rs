@@ -412,6 +412,9 @@ fn check(cx: &mut Cx, node: &Node, until_ms: Millis) -> Option<Check> {
     let kind = match kind.as_str() {
         "ready" => {
             let count = field("count").and_then(|v| cx.uint(v, "count", 100_000)).map(|n| n as u32);
+            if count == Some(0) {
+                cx.err(field("count").map_or(node.pos, |v| v.pos), "count: at least 1");
+            }
             CheckKind::Ready { target: target(cx, true)?, count, window: window(cx) }
         }
         "restarts" => {
