@@ -6,6 +6,7 @@
 //! podplay run FILE... [--until DURATION] [--seed N] [--at DURATION ACTION]... [-o table|json] [--wide]
 //! podplay validate FILE...
 //! podplay examples [NAME]
+//! podplay check EXERCISE [SOLUTION]
 //! ```
 
 use crate::core::engine::{parse_action, Action, Output, Sim, SimConfig};
@@ -14,6 +15,7 @@ use crate::core::kubectl;
 use crate::core::manifest::{parse_manifests, Severity};
 use crate::core::time::{parse_duration, Millis, HOUR_MS, MINUTE_MS};
 use crate::examples;
+use crate::exercise;
 use std::io::{Read, Write};
 
 /// With no `--until`, the run ends once nothing has changed for this long.
@@ -27,6 +29,7 @@ const USAGE: &str = "usage:
   podplay run FILE... [--until DURATION] [--seed N] [--at DURATION ACTION]... [-o table|json] [--wide] [--logs]
   podplay validate FILE...
   podplay examples [NAME]
+  podplay check EXERCISE [SOLUTION]
 
 FILE is a YAML file of Kubernetes objects (multi-document), `-` for stdin,
 or `example:NAME` for a bundled example (see `podplay examples`).
@@ -52,6 +55,12 @@ or `example:NAME` for a bundled example (see `podplay examples`).
                      Lines of watch events {\"time\",\"type\",\"object\"}
   --wide             add IP and NODE columns (like -o wide)
   --logs             at the end, print each container's log (like kubectl logs)
+
+check runs SOLUTION (manifests; `-` for stdin) as the EXERCISE file says
+(`exercise:NAME` for a bundled one, see `podplay check --list`) and prints
+each check with ✓ or ✗ and what happened. Without SOLUTION it checks the
+exercise's starting manifests. Exit 0 when every check passes, 1 when one
+fails, 2 for bad input.
 ";
 
 /// Runs the CLI with `args` (without the program name). Returns the exit status.
@@ -118,6 +127,7 @@ fn run_cli(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write, err: &mut
             }
             Ok(0)
         }
+        "check" => check(rest, stdin, out, err),
         "help" | "-h" | "--help" => {
             let _ = write!(out, "{USAGE}");
             Ok(0)
@@ -433,4 +443,85 @@ impl TracePrinter {
         let rows = kubectl::events_rows(sim.events(), end);
         let _ = write!(out, "{}", kubectl::format_table(&kubectl::EVENTS_HEADER, &rows));
     }
+}
+
+/// `podplay check EXERCISE [SOLUTION]`.
+fn check(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, String> {
+    if args.first().map(String::as_str) == Some("--list") {
+        let rows: Vec<Vec<String>> = exercise::ALL
+            .iter()
+            .map(|b| vec![b.name.to_string(), b.exercise().map(|e| e.title).unwrap_or_default()])
+            .collect();
+        let _ = write!(out, "{}", kubectl::format_table(&["NAME", "TITLE"], &rows));
+        return Ok(0);
+    }
+    let (ex_name, solution) = match args {
+        [e] => (e, None),
+        [e, s] => (e, Some(s)),
+        _ => return Err("check needs EXERCISE [SOLUTION]".into()),
+    };
+    let ex_text = match ex_name.strip_prefix("exercise:") {
+        Some(n) => exercise::find(n)
+            .map(|b| b.yaml.to_string())
+            .ok_or(format!("no exercise named {n}; try `podplay check --list`"))?,
+        None => read_exercise_file(ex_name, stdin)?,
+    };
+    let ex = match exercise::parse(&ex_text) {
+        Ok(ex) => ex,
+        Err(errors) => {
+            for e in &errors {
+                let _ = writeln!(err, "{ex_name}:{}:{}: error: {}", e.pos.line, e.pos.col, e.message);
+            }
+            return Err(format!("{ex_name} is not a valid exercise"));
+        }
+    };
+    let (label, manifests) = match solution {
+        Some(s) => (s.as_str(), read_input(s, stdin)?),
+        None => ("the starting manifests", ex.starting.clone()),
+    };
+    let report = exercise::check(&ex, &manifests);
+    for d in &report.diagnostics {
+        let _ = writeln!(err, "{}", format_diagnostic(label, d));
+    }
+    if report.has_errors() {
+        return Err(format!("{label} has errors (see above); nothing was run"));
+    }
+    let _ = writeln!(out, "{}", ex.title);
+    let _ = writeln!(out, "Simulated {} of {label} (seed {}).", crate::core::time::go_duration(report.until_ms), ex.seed);
+    let _ = writeln!(out);
+    for l in &report.locked {
+        let _ = writeln!(out, "✗ {l}");
+    }
+    for r in &report.results {
+        let mark = if r.passed { "✓" } else { "✗" };
+        let _ = writeln!(out, "{mark} {}", r.description);
+        let _ = writeln!(out, "    {}", r.reason);
+    }
+    for p in &report.problems {
+        let _ = writeln!(out, "note: {p}");
+    }
+    let _ = writeln!(out);
+    let n = report.results.len();
+    let passed = report.passed_count();
+    if report.passed() {
+        let _ = writeln!(out, "All {n} checks pass.");
+        Ok(0)
+    } else {
+        let _ = writeln!(out, "{passed} of {n} checks pass.");
+        Ok(1)
+    }
+}
+
+/// An exercise file, or stdin (`-`), read up to the size limit (+1 byte so
+/// an oversized file is refused by the parser, not silently cut).
+fn read_exercise_file(name: &str, stdin: &mut dyn Read) -> Result<String, String> {
+    let limit = exercise::MAX_EXERCISE_BYTES as u64 + 1;
+    let mut s = String::new();
+    if name == "-" {
+        stdin.take(limit).read_to_string(&mut s).map_err(|e| format!("stdin: {e}"))?;
+    } else {
+        let f = std::fs::File::open(name).map_err(|e| format!("{name}: {e}"))?;
+        f.take(limit).read_to_string(&mut s).map_err(|e| format!("{name}: {e}"))?;
+    }
+    Ok(s)
 }

@@ -1,0 +1,435 @@
+//! Runs an exercise's scenario through the engine and keeps what the checks
+//! need: per Pod, when it was Ready, its phase, its node; per container,
+//! when it started and completed, its restarts, terminations and pull
+//! errors; per Service, its ready endpoints over time; every event
+//! occurrence. Compact facts, not snapshots, and every list is bounded.
+//!
+//! When several changes happen at the same virtual instant, only the state
+//! at the end of that instant is kept (the order in which the engine
+//! processes one instant is not something a learner can observe).
+
+use super::parse::parse_selector;
+use super::Exercise;
+use crate::core::api::Object;
+use crate::core::engine::{Action, Output, Sim, SimConfig, WatchType};
+use crate::core::kubectl;
+use crate::core::status::{ConditionType, ContainerState, ContainerStatus, PodPhase, PodSnapshot};
+use crate::core::time::{go_duration, Millis};
+use crate::play::page_action;
+use std::collections::BTreeMap;
+
+/// Bounds on what a trace keeps (exercise manifests are untrusted).
+pub const MAX_TRACKED_PODS: usize = 50_000;
+pub const MAX_SAMPLES: usize = 10_000;
+pub const MAX_EVENT_OCCURRENCES: usize = 50_000;
+pub const MAX_LOG_LINES: usize = 1_000;
+
+/// An exercise action: an engine action, or `delete pod -l SELECTOR`
+/// (kubectl's words), which deletes every live Pod that matches at that time.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExAction {
+    Engine(Action),
+    DeleteSelected { namespace: String, selector: Vec<(String, String)>, grace_period_seconds: Option<i64> },
+}
+
+/// Parses an action of an exercise: what the page accepts (everything the
+/// CLI's `--at` takes except `apply -f`), plus `delete pod -l SELECTOR`.
+pub fn parse_exercise_action(text: &str) -> Result<ExAction, String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.first() == Some(&"delete") {
+        let mut selector = None;
+        let mut rest = Vec::new();
+        let mut kind_ok = false;
+        let mut i = 1;
+        while i < words.len() {
+            let w = words[i];
+            if w == "-l" || w == "--selector" {
+                i += 1;
+                selector = Some(words.get(i).ok_or(format!("{w} needs a value"))?.to_string());
+            } else if let Some(v) = w.strip_prefix("--selector=").or_else(|| w.strip_prefix("-l=")) {
+                selector = Some(v.to_string());
+            } else if matches!(w, "pod" | "pods" | "po") {
+                kind_ok = true;
+            } else {
+                rest.push(w);
+            }
+            i += 1;
+        }
+        if let Some(sel) = selector {
+            if !kind_ok {
+                return Err("delete -l SELECTOR works on pods: delete pod -l app=web".into());
+            }
+            let selector = parse_selector(&sel)?;
+            let probe = format!("delete pod/selected {}", rest.join(" "));
+            return match page_action(&probe)? {
+                Action::DeletePod { namespace, grace_period_seconds, .. } => {
+                    Ok(ExAction::DeleteSelected { namespace, selector, grace_period_seconds })
+                }
+                _ => Err(format!("cannot read {text:?}")),
+            };
+        }
+    }
+    page_action(text).map(ExAction::Engine)
+}
+
+/// A Pod's state at one instant, kept when it changes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PodSample {
+    pub time_ms: Millis,
+    /// Ready and not being deleted (what puts it in a Service's ready endpoints).
+    pub ready: bool,
+    pub phase: PodPhase,
+    /// `kubectl get pods` STATUS.
+    pub status: String,
+}
+
+/// A container's run that ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Termination {
+    pub started_ms: Millis,
+    pub finished_ms: Millis,
+    pub reason: String,
+    pub exit_code: i32,
+}
+
+/// What happened to one container.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ContainerTrack {
+    pub name: String,
+    pub init: bool,
+    pub image: String,
+    pub first_started_ms: Option<Millis>,
+    /// The first time it terminated with exit code 0.
+    pub first_completed_ms: Option<Millis>,
+    /// (time, restartCount) whenever the count changed.
+    pub restarts: Vec<(Millis, i32)>,
+    pub terminations: Vec<Termination>,
+    /// (time, waiting reason, message) each time a pull error began.
+    pub pull_errors: Vec<(Millis, String, String)>,
+    /// When the container first ran with its image (`imageID` set).
+    pub pulled_ms: Option<Millis>,
+    /// The latest waiting reason, if it is waiting.
+    pub waiting: Option<String>,
+}
+
+/// What happened to one Pod.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PodTrack {
+    pub namespace: String,
+    pub name: String,
+    pub labels: BTreeMap<String, String>,
+    /// The ReplicaSet that owns it.
+    pub owner_rs: Option<String>,
+    pub created_ms: Millis,
+    pub samples: Vec<PodSample>,
+    /// When it was bound, and to which node.
+    pub scheduled: Option<(Millis, String)>,
+    /// The scheduler's latest reason for not binding it.
+    pub unschedulable: Option<String>,
+    pub deleted_ms: Option<Millis>,
+    /// `kubectl get pods` STATUS at its last change.
+    pub last_status: String,
+    pub containers: Vec<ContainerTrack>,
+}
+
+impl PodTrack {
+    /// The sample in force at `t` (None before the Pod existed).
+    pub fn at(&self, t: Millis) -> Option<&PodSample> {
+        let i = self.samples.partition_point(|s| s.time_ms <= t);
+        i.checked_sub(1).map(|i| &self.samples[i])
+    }
+}
+
+/// One occurrence of an event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventOccurrence {
+    pub time_ms: Millis,
+    pub reason: String,
+    pub message: String,
+    pub kind: &'static str,
+    pub namespace: String,
+    pub name: String,
+    /// `spec.containers{web}` for events about a container.
+    pub field_path: Option<String>,
+}
+
+/// What [`run`] recorded.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Trace {
+    pub until_ms: Millis,
+    /// Every Pod, in the order they were created.
+    pub pods: Vec<PodTrack>,
+    /// (namespace, ReplicaSet) → its Deployment.
+    pub rs_owner: BTreeMap<(String, String), String>,
+    /// (namespace, Deployment) → its latest `spec.replicas`.
+    pub deployment_replicas: BTreeMap<(String, String), i32>,
+    /// (namespace, Service) → (time, ready endpoints) whenever it changed.
+    pub endpoints: BTreeMap<(String, String), Vec<(Millis, u32)>>,
+    pub events: Vec<EventOccurrence>,
+    /// (namespace, Pod, container) → the last lines of its current run's log
+    /// at the end (live Pods only; at most [`MAX_LOG_LINES`] each).
+    pub logs: BTreeMap<(String, String, String), Vec<String>>,
+    /// Failed actions, engine notes, and limits hit.
+    pub problems: Vec<String>,
+    /// The live track of each (namespace, name).
+    index: BTreeMap<(String, String), usize>,
+}
+
+/// Runs `objects` with the exercise's seed and actions to its `until`.
+pub fn run(exercise: &Exercise, objects: Vec<Object>) -> Trace {
+    let until = exercise.until_ms.min(super::MAX_UNTIL_MS);
+    let mut trace = Trace { until_ms: until, ..Trace::default() };
+    let mut sim = Sim::new(SimConfig::with_seed(exercise.seed));
+    sim.apply(objects);
+    trace.drain(&mut sim);
+    let actions: Vec<(Millis, &str)> = exercise.actions.iter().map(|a| (a.at_ms, a.text.as_str())).collect();
+    let mut next_action = 0;
+    loop {
+        let action_t = actions.get(next_action).map(|a| a.0);
+        let next = match (action_t, sim.next_deadline()) {
+            (Some(a), Some(b)) => a.min(b),
+            (a, b) => match a.or(b) {
+                Some(t) => t,
+                None => break,
+            },
+        };
+        if next > until {
+            break;
+        }
+        sim.advance_to(next);
+        trace.drain(&mut sim);
+        while let Some(&(t, text)) = actions.get(next_action) {
+            if t > sim.now() {
+                break;
+            }
+            if let Err(e) = perform(&mut sim, text) {
+                trace.problem(format!("at {}: {text}: {e}", go_duration(t)));
+            }
+            next_action += 1;
+            trace.drain(&mut sim);
+        }
+    }
+    sim.advance_to(until);
+    trace.drain(&mut sim);
+    for n in sim.notes() {
+        trace.problem(n.clone());
+    }
+    for pod in sim.pods().iter().take(1_000) {
+        let (meta, spec) = (&pod.pod.metadata, &pod.pod.spec);
+        for c in spec.init_containers.iter().chain(&spec.containers) {
+            let mut lines = sim.logs(&meta.namespace, &meta.name, &c.name).unwrap_or_default();
+            lines.drain(..lines.len().saturating_sub(MAX_LOG_LINES));
+            trace.logs.insert((meta.namespace.clone(), meta.name.clone(), c.name.clone()), lines);
+        }
+    }
+    trace
+}
+
+fn perform(sim: &mut Sim, text: &str) -> Result<(), String> {
+    match parse_exercise_action(text)? {
+        ExAction::Engine(a) => sim.act(&a).map_err(|e| e.0),
+        ExAction::DeleteSelected { namespace, selector, grace_period_seconds } => {
+            let names: Vec<String> = sim
+                .pods()
+                .into_iter()
+                .filter(|p| p.pod.metadata.namespace == namespace && p.server.deletion_ms.is_none())
+                .filter(|p| selector.iter().all(|(k, v)| p.pod.metadata.labels.get(k) == Some(v)))
+                .map(|p| p.pod.metadata.name.clone())
+                .collect();
+            if names.is_empty() {
+                return Err("No resources found".into());
+            }
+            for name in names {
+                let a = Action::DeletePod { namespace: namespace.clone(), name, grace_period_seconds };
+                sim.act(&a).map_err(|e| e.0)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+impl Trace {
+    fn problem(&mut self, text: String) {
+        if self.problems.len() < 100 && !self.problems.contains(&text) {
+            self.problems.push(text);
+        }
+    }
+
+    fn drain(&mut self, sim: &mut Sim) {
+        while let Some(out) = sim.poll_output() {
+            match out {
+                Output::Pod { time_ms, type_, pod } => self.pod(time_ms, type_, &pod),
+                Output::EndpointSlice { time_ms, slice, .. } => {
+                    let ready = slice.endpoints.iter().filter(|e| e.ready).count() as u32;
+                    let series = self.endpoints.entry((slice.namespace.clone(), slice.service_name.clone())).or_default();
+                    push_sample(series, (time_ms, ready), |s| s.0, &mut false);
+                }
+                Output::Service { service, .. } => {
+                    let m = &service.service.metadata;
+                    self.endpoints.entry((m.namespace.clone(), m.name.clone())).or_default();
+                }
+                Output::Event { time_ms, event, .. } => {
+                    if self.events.len() < MAX_EVENT_OCCURRENCES {
+                        self.events.push(EventOccurrence {
+                            time_ms,
+                            reason: event.reason,
+                            message: event.message,
+                            kind: event.involved.kind,
+                            namespace: event.involved.namespace,
+                            name: event.involved.name,
+                            field_path: event.involved.field_path,
+                        });
+                    } else {
+                        self.problem(format!("only the first {MAX_EVENT_OCCURRENCES} events were kept for the checks"));
+                    }
+                }
+                Output::Deployment { deployment, .. } => {
+                    let d = &deployment.deployment;
+                    self.deployment_replicas.insert((d.metadata.namespace.clone(), d.metadata.name.clone()), d.spec.replicas);
+                }
+                Output::ReplicaSet { replica_set, .. } => {
+                    let m = &replica_set.replica_set.metadata;
+                    if let Some(o) = m.owner_references.iter().find(|o| o.controller && o.kind == "Deployment") {
+                        self.rs_owner.insert((m.namespace.clone(), m.name.clone()), o.name.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    fn pod(&mut self, t: Millis, type_: WatchType, snap: &PodSnapshot) {
+        let meta = &snap.pod.metadata;
+        let key = (meta.namespace.clone(), meta.name.clone());
+        let live = self.index.get(&key).copied().filter(|&i| self.pods[i].deleted_ms.is_none());
+        let i = match live {
+            Some(i) => i,
+            None => {
+                if self.pods.len() >= MAX_TRACKED_PODS {
+                    self.problem(format!("only the first {MAX_TRACKED_PODS} Pods were followed for the checks"));
+                    return;
+                }
+                self.pods.push(PodTrack {
+                    namespace: meta.namespace.clone(),
+                    name: meta.name.clone(),
+                    labels: meta.labels.clone(),
+                    owner_rs: snap.controller().filter(|o| o.kind == "ReplicaSet").map(|o| o.name.clone()),
+                    created_ms: t,
+                    samples: Vec::new(),
+                    scheduled: None,
+                    unschedulable: None,
+                    deleted_ms: None,
+                    last_status: String::new(),
+                    containers: Vec::new(),
+                });
+                self.index.insert(key, self.pods.len() - 1);
+                self.pods.len() - 1
+            }
+        };
+        let deleted = type_ == WatchType::Deleted;
+        let status = &snap.status;
+        let mut full = false;
+        let track = &mut self.pods[i];
+        track.last_status = if deleted { "deleted".into() } else { kubectl::pod_status_column(snap) };
+        let sample = PodSample {
+            time_ms: t,
+            ready: !deleted && status.is_ready() && snap.server.deletion_ms.is_none(),
+            phase: status.phase,
+            status: track.last_status.clone(),
+        };
+        push_sample(&mut track.samples, sample, |s| s.time_ms, &mut full);
+        if deleted {
+            track.deleted_ms = Some(t);
+        }
+        if track.scheduled.is_none() {
+            if let Some(node) = &snap.node_name {
+                track.scheduled = Some((t, node.clone()));
+            }
+        }
+        if let Some(c) = status.condition(ConditionType::PodScheduled) {
+            if !c.status {
+                track.unschedulable = c.message.clone();
+            }
+        }
+        for (init, statuses) in [(true, &status.init_container_statuses), (false, &status.container_statuses)] {
+            for cs in statuses {
+                let c = match track.containers.iter().position(|c| c.name == cs.name && c.init == init) {
+                    Some(c) => c,
+                    None => {
+                        track.containers.push(ContainerTrack { name: cs.name.clone(), init, ..ContainerTrack::default() });
+                        track.containers.len() - 1
+                    }
+                };
+                container(&mut track.containers[c], t, cs, &mut full);
+            }
+        }
+        if full {
+            self.problem(format!("Pod {} changed more than {MAX_SAMPLES} times; later changes were not kept", meta.name));
+        }
+    }
+}
+
+/// Appends `s`, replacing the last sample when it is for the same instant;
+/// keeps at most [`MAX_SAMPLES`].
+fn push_sample<T>(v: &mut Vec<T>, s: T, time: impl Fn(&T) -> Millis, full: &mut bool) {
+    if let Some(last) = v.last_mut() {
+        if time(last) == time(&s) {
+            *last = s;
+            return;
+        }
+    }
+    if v.len() >= MAX_SAMPLES {
+        *full = true;
+        return;
+    }
+    v.push(s);
+}
+
+fn container(track: &mut ContainerTrack, t: Millis, cs: &ContainerStatus, full: &mut bool) {
+    track.image = cs.image.clone();
+    if track.pulled_ms.is_none() && !cs.image_id.is_empty() {
+        track.pulled_ms = Some(t);
+    }
+    if track.restarts.last().map(|r| r.1) != Some(cs.restart_count) {
+        push_sample(&mut track.restarts, (t, cs.restart_count), |r| r.0, full);
+    }
+    let mut states: Vec<&ContainerState> = cs.last_state.iter().collect();
+    states.push(&cs.state);
+    for state in states {
+        match state {
+            ContainerState::Running { started_at_ms } => {
+                track.first_started_ms = Some(track.first_started_ms.map_or(*started_at_ms, |f| f.min(*started_at_ms)));
+            }
+            ContainerState::Terminated(term) => {
+                track.first_started_ms = Some(track.first_started_ms.map_or(term.started_at_ms, |f| f.min(term.started_at_ms)));
+                let seen = track.terminations.iter().rev().take(4).any(|x| x.started_ms == term.started_at_ms && x.finished_ms == term.finished_at_ms);
+                if !seen {
+                    if term.exit_code == 0 && track.first_completed_ms.is_none() {
+                        track.first_completed_ms = Some(term.finished_at_ms);
+                    }
+                    if track.terminations.len() < MAX_SAMPLES {
+                        track.terminations.push(Termination {
+                            started_ms: term.started_at_ms,
+                            finished_ms: term.finished_at_ms,
+                            reason: term.reason.clone(),
+                            exit_code: term.exit_code,
+                        });
+                    } else {
+                        *full = true;
+                    }
+                }
+            }
+            ContainerState::Waiting(_) => {}
+        }
+    }
+    let waiting = match &cs.state {
+        ContainerState::Waiting(w) => Some(w),
+        _ => None,
+    };
+    if let Some(w) = waiting {
+        let pull_error = matches!(w.reason.as_str(), "ErrImagePull" | "ImagePullBackOff" | "InvalidImageName" | "ErrImageNeverPull");
+        if pull_error && track.waiting.as_deref() != Some(w.reason.as_str()) && track.pull_errors.len() < 1000 {
+            track.pull_errors.push((t, w.reason.clone(), w.message.clone().unwrap_or_default()));
+        }
+    }
+    track.waiting = waiting.map(|w| w.reason.clone());
+}
