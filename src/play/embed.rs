@@ -11,6 +11,8 @@ pub struct PageOptions {
     /// The compact player for iframes.
     pub embed: bool,
     pub example: Option<String>,
+    /// A bundled exercise to open (`01-image-typo`).
+    pub exercise: Option<String>,
     /// Virtual seconds per real second.
     pub speed: Option<u32>,
     /// Start playing at once (embeds default to yes).
@@ -38,10 +40,11 @@ impl PageOptions {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             let ok = match k {
                 "embed" => flag(v).map(|b| o.embed = b).is_some(),
-                "example" => {
+                "example" | "exercise" => {
                     let name_ok = !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
                     if name_ok {
-                        o.example = Some(v.to_string());
+                        let slot = if k == "example" { &mut o.example } else { &mut o.exercise };
+                        *slot = Some(v.to_string());
                     }
                     name_ok
                 }
@@ -97,7 +100,8 @@ mod tests {
 
     #[test]
     fn reads_the_embed_options() {
-        let o = PageOptions::parse("?embed=1&example=liveness-exec&speed=10&autoplay=0&editor&start=30s&stop=3m&theme=dark");
+        let o = PageOptions::parse("?embed=1&example=liveness-exec&speed=10&autoplay=0&editor&start=30s&stop=3m&theme=dark&exercise=03");
+        assert_eq!(o.exercise.as_deref(), Some("03"));
         assert!(o.embed && o.editor && !o.panes);
         assert_eq!(o.example.as_deref(), Some("liveness-exec"));
         assert_eq!((o.speed, o.autoplay), (Some(10), Some(false)));

@@ -9,6 +9,7 @@
 mod browser;
 pub mod cluster;
 pub mod editor;
+pub mod exercise;
 pub mod panes;
 pub mod timeline;
 
@@ -17,7 +18,9 @@ use crate::core::time::{go_duration, Millis, SECOND_MS};
 use crate::examples;
 use crate::play::embed::{iframe_snippet, PageOptions, SPEEDS};
 use crate::play::share::Session;
-use crate::play::{Player, Scenario, MAX_TIME_MS};
+use crate::exercise::{self as ex, Exercise, Report};
+use crate::play::{Player, Scenario, TimedAction, MAX_TIME_MS};
+use std::collections::BTreeSet;
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -25,6 +28,12 @@ use yew::prelude::*;
 /// localStorage keys.
 const SAVE_KEY: &str = "podplay:v1:session";
 const THEME_KEY: &str = "podplay:v1:theme";
+/// Exercises passed, the exercise open, and each exercise's work.
+const PROGRESS_KEY: &str = "podplay:v1:exercises-passed";
+const CURRENT_EXERCISE_KEY: &str = "podplay:v1:exercise";
+fn work_key(name: &str) -> String {
+    format!("podplay:v1:exercise-work:{name}")
+}
 /// The example shown on a first visit.
 const DEFAULT_EXAMPLE: &str = "liveness-exec";
 /// Typing pauses this long before the manifests are validated and re-run.
@@ -70,6 +79,11 @@ pub enum Msg {
     Embed,
     /// The example chosen in "kubectl apply -f example:…".
     ApplyChoice(String),
+    /// Open a bundled exercise ("" leaves exercise mode).
+    OpenExercise(String),
+    CheckExercise,
+    ShowHint,
+    ResetExercise,
     DismissNotice,
     CycleTheme,
 }
@@ -119,6 +133,10 @@ pub struct App {
     posted_height: i32,
     /// The example "kubectl apply -f" would apply now.
     apply_choice: String,
+    /// The exercise open, if any.
+    exercise: Option<OpenExercise>,
+    /// Bundled exercises passed (kept in the browser).
+    passed: BTreeSet<String>,
     theme: Option<String>,
     frames: browser::Callback,
     debounce: browser::Callback,
@@ -147,6 +165,9 @@ impl App {
         }
         if let Some(s) = self.session() {
             browser::save(SAVE_KEY, &s.to_json());
+        }
+        if let Some(open) = &self.exercise {
+            browser::save(&work_key(open.name), &self.text);
         }
     }
 
@@ -190,8 +211,32 @@ impl App {
         let Some(ex) = examples::find(name) else { return false };
         self.example = Some(ex.name.to_string());
         self.text = AttrValue::Static(ex.yaml);
+        self.exercise = None;
         self.start(Scenario { manifests: ex.yaml.to_string(), seed: self.seed, actions: vec![] });
         true
+    }
+
+    /// Opens a bundled exercise with the learner's saved work, or its start.
+    fn open_exercise(&mut self, name: &str) -> bool {
+        let Some(bundled) = ex::find(name) else { return false };
+        let Ok(exercise) = bundled.exercise() else { return false };
+        let work = browser::load(&work_key(bundled.name)).unwrap_or_else(|| exercise.starting.clone());
+        self.text = AttrValue::from(work.clone());
+        self.seed = exercise.seed;
+        self.seed_text = self.seed.to_string();
+        self.example = None;
+        self.selected = None;
+        let actions = exercise.actions.clone();
+        self.exercise = Some(OpenExercise { name: bundled.name, exercise: Rc::new(exercise), report: None, hints_shown: 0 });
+        browser::save(CURRENT_EXERCISE_KEY, bundled.name);
+        self.start(Scenario { manifests: work, seed: self.seed, actions });
+        true
+    }
+
+    /// The actions every run starts with: an exercise's own (e.g. a Pod
+    /// deleted at 30 s), none otherwise.
+    fn base_actions(&self) -> Vec<TimedAction> {
+        self.exercise.as_ref().map(|e| e.exercise.actions.clone()).unwrap_or_default()
     }
 
     fn set_playing(&mut self, playing: bool) {
@@ -305,6 +350,10 @@ impl Component for App {
             opts: opts.clone(),
             posted_height: 0,
             apply_choice: "init-containers-services".into(),
+            exercise: None,
+            passed: browser::load(PROGRESS_KEY)
+                .map(|t| t.split(',').filter(|n| ex::find(n).is_some()).map(str::to_string).collect())
+                .unwrap_or_default(),
             theme,
             frames,
             debounce,
@@ -315,9 +364,12 @@ impl Component for App {
         // A share link wins over the autosave; `?example=` over both. An
         // embed never reads the autosave.
         let from_link = Session::from_fragment(&browser::fragment());
+        let saved_exercise = browser::load(CURRENT_EXERCISE_KEY).filter(|n| !n.is_empty() && !opts.embed);
         match (opts.example.clone(), from_link) {
             (Some(name), _) if app.load_example(&name) => {}
+            _ if opts.exercise.as_deref().is_some_and(|n| app.open_exercise(n)) => {}
             (_, Ok(Some(s))) => app.load_session(s),
+            _ if saved_exercise.as_deref().is_some_and(|n| app.open_exercise(n)) => {}
             (_, link) => {
                 if let Err(e) = link {
                     app.notice = Some(Notice { error: true, text: e });
@@ -400,6 +452,17 @@ impl Component for App {
                 }
                 <main class="workspace">
                     <section class="pane-editor" aria-label="Manifests">
+                        if let Some(open) = &self.exercise {
+                            <exercise::ExercisePanel
+                                exercise={open.exercise.clone()}
+                                report={open.report.clone()}
+                                hints_shown={open.hints_shown}
+                                done={self.passed.contains(open.name)}
+                                on_check={link.callback(|_| Msg::CheckExercise)}
+                                on_hint={link.callback(|_| Msg::ShowHint)}
+                                on_reset={link.callback(|_| Msg::ResetExercise)}
+                            />
+                        }
                         <editor::Editor
                             text={self.text.clone()}
                             diagnostics={self.diagnostics.clone()}
@@ -470,7 +533,8 @@ impl App {
                     self.stale = false;
                 } else {
                     self.example = self.example.take().filter(|e| examples::find(e).is_some_and(|x| x.yaml == &*self.text));
-                    self.start(Scenario { manifests: self.text.to_string(), seed: self.seed, actions: vec![] });
+                    let actions = self.base_actions();
+                    self.start(Scenario { manifests: self.text.to_string(), seed: self.seed, actions });
                 }
                 self.autosave();
             }
@@ -514,6 +578,7 @@ impl App {
             },
             Msg::Example(name) => {
                 if self.load_example(&name) {
+                    browser::save(CURRENT_EXERCISE_KEY, "");
                     self.selected = None;
                     self.autosave();
                 }
@@ -573,6 +638,39 @@ impl App {
                 None => self.notice = Some(Notice { error: true, text: "Nothing to embed until the manifests are valid.".into() }),
             },
             Msg::ApplyChoice(name) => self.apply_choice = name,
+            Msg::OpenExercise(name) => {
+                if name.is_empty() {
+                    self.exercise = None;
+                    browser::save(CURRENT_EXERCISE_KEY, "");
+                } else if !self.open_exercise(&name) {
+                    self.notice = Some(Notice { error: true, text: format!("No exercise named {name}.") });
+                }
+            }
+            Msg::CheckExercise => {
+                let text = self.text.to_string();
+                if let Some(open) = self.exercise.as_mut() {
+                    let report = ex::check(&open.exercise, &text);
+                    if report.passed() && self.passed.insert(open.name.to_string()) {
+                        browser::save(PROGRESS_KEY, &self.passed.iter().cloned().collect::<Vec<_>>().join(","));
+                    }
+                    open.report = Some(Rc::new(report));
+                }
+            }
+            Msg::ShowHint => {
+                if let Some(open) = self.exercise.as_mut() {
+                    open.hints_shown = (open.hints_shown + 1).min(open.exercise.hints.len());
+                }
+            }
+            Msg::ResetExercise => {
+                if let Some(open) = self.exercise.as_mut() {
+                    let starting = open.exercise.starting.clone();
+                    open.report = None;
+                    self.text = AttrValue::from(starting.clone());
+                    browser::save(&work_key(open.name), &starting);
+                    let actions = self.base_actions();
+                    self.start(Scenario { manifests: starting, seed: self.seed, actions });
+                }
+            }
             Msg::DismissNotice => {
                 self.notice = None;
                 self.share_url = None;
@@ -695,6 +793,20 @@ impl App {
                         }) }
                     </select>
                 </label>
+                <label class="field">
+                    <span>{"Exercise"}</span>
+                    <select onchange={link.callback(|e: Event| Msg::OpenExercise(target_value(&e)))} data-testid="exercise-choice">
+                        <option value="" selected={self.exercise.is_none()}>{"(none)"}</option>
+                        { for ex::ALL.iter().map(|b| {
+                            let done = self.passed.contains(b.name);
+                            html! {
+                                <option value={b.name} selected={self.exercise.as_ref().is_some_and(|e| e.name == b.name)}>
+                                    { format!("{}{}", b.name, if done { " ✓" } else { "" }) }
+                                </option>
+                            }
+                        }) }
+                    </select>
+                </label>
                 <button class="primary" onclick={link.callback(|_| Msg::TogglePlay)} data-testid="play" aria-pressed={self.playing.to_string()}>
                     { if self.playing { "❚❚ Pause" } else { "▶ Play" } }
                 </button>
@@ -717,6 +829,14 @@ impl App {
             </div>
         }
     }
+}
+
+/// An exercise being worked on.
+struct OpenExercise {
+    name: &'static str,
+    exercise: Rc<Exercise>,
+    report: Option<Rc<Report>>,
+    hints_shown: usize,
 }
 
 /// The callbacks children get (see `App::cb`).

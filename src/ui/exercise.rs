@@ -1,0 +1,111 @@
+//! The exercise panel: the story beside the editor, a Check button that runs
+//! the learner's manifests as the exercise says and shows each check with
+//! the reason it passed or failed, hints one at a time, and reset.
+
+use crate::exercise::{Exercise, Report};
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub exercise: Rc<Exercise>,
+    pub report: Option<Rc<Report>>,
+    /// Hints revealed so far.
+    pub hints_shown: usize,
+    /// Passed before (kept in the browser).
+    pub done: bool,
+    pub on_check: Callback<()>,
+    pub on_hint: Callback<()>,
+    pub on_reset: Callback<()>,
+}
+
+#[function_component(ExercisePanel)]
+pub fn exercise_panel(props: &Props) -> Html {
+    let ex = &props.exercise;
+    let hints_left = ex.hints.len().saturating_sub(props.hints_shown);
+    let cb = |c: &Callback<()>| {
+        let c = c.clone();
+        Callback::from(move |_: MouseEvent| c.emit(()))
+    };
+    html! {
+        <section class="exercise" aria-label={format!("Exercise: {}", ex.title)} data-testid="exercise">
+            <header class="ex-head">
+                <h2>{ &ex.title }</h2>
+                if props.done {
+                    <span class="ex-done" title="You passed this exercise before">{"✓ passed"}</span>
+                }
+            </header>
+            <div class="story">{ story(&ex.story) }</div>
+            <div class="ex-actions">
+                <button class="primary" onclick={cb(&props.on_check)} data-testid="check">
+                    { format!("Check (runs {})", crate::core::time::go_duration(ex.until_ms)) }
+                </button>
+                <button onclick={cb(&props.on_hint)} disabled={hints_left == 0} data-testid="hint">
+                    { if hints_left == 0 { "No more hints".to_string() } else { format!("Hint ({hints_left} left)") } }
+                </button>
+                <button onclick={cb(&props.on_reset)} title="Back to the starting manifests" data-testid="reset">{"Reset to start"}</button>
+            </div>
+            if props.hints_shown > 0 {
+                <ol class="hints" aria-label="Hints">
+                    { for ex.hints.iter().take(props.hints_shown).map(|h| html! { <li>{ inline(h) }</li> }) }
+                </ol>
+            }
+            if let Some(r) = &props.report {
+                { report(r) }
+            }
+        </section>
+    }
+}
+
+fn report(r: &Report) -> Html {
+    let summary = if r.has_errors() {
+        "The manifests have errors (see below the editor): nothing was run.".to_string()
+    } else if r.passed() {
+        format!("All {} checks pass. Well done!", r.results.len())
+    } else {
+        format!("{} of {} checks pass.", r.passed_count(), r.results.len())
+    };
+    html! {
+        <div class={classes!("ex-report", r.passed().then_some("passed"))} role="status" data-testid="report">
+            <p class="ex-summary">{ summary }</p>
+            <ul class="ex-results">
+                { for r.results.iter().map(|c| html! {
+                    <li class={if c.passed { "pass" } else { "fail" }}>
+                        <span aria-hidden="true">{ if c.passed { "✓ " } else { "✗ " } }</span>
+                        <span class="sr-only">{ if c.passed { "Passed: " } else { "Failed: " } }</span>
+                        <strong>{ &c.description }</strong>
+                        <span class="reason">{ format!(" — {}", c.reason) }</span>
+                    </li>
+                }) }
+            </ul>
+            { for r.locked.iter().map(|l| html! { <p class="fail">{ format!("✗ {l}") }</p> }) }
+            { for r.problems.iter().map(|p| html! { <p class="problem">{ format!("⚠ {p}") }</p> }) }
+        </div>
+    }
+}
+
+/// The story: paragraphs split on blank lines, `- ` lines as a list, and
+/// `code` spans. Built as elements, never parsed as HTML.
+fn story(text: &str) -> Html {
+    html! {
+        { for text.split("\n\n").filter(|p| !p.trim().is_empty()).map(|para| {
+            let lines: Vec<&str> = para.lines().collect();
+            if lines.iter().all(|l| l.trim_start().starts_with("- ")) {
+                html! { <ul>{ for lines.iter().map(|l| html! { <li>{ inline(l.trim_start().trim_start_matches("- ")) }</li> }) }</ul> }
+            } else {
+                html! { <p>{ inline(&lines.join(" ")) }</p> }
+            }
+        }) }
+    }
+}
+
+/// Text with `code` spans.
+fn inline(text: &str) -> Html {
+    html! {
+        { for text.split('`').enumerate().map(|(i, part)| if i % 2 == 1 {
+            html! { <code>{ part }</code> }
+        } else {
+            html! { { part } }
+        }) }
+    }
+}
