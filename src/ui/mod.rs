@@ -391,6 +391,16 @@ impl Component for App {
             }
             app.caught_up();
         }
+        let mut unknown = Vec::new();
+        if let Some(n) = opts.example.as_ref().filter(|n| examples::find(n).is_none()) {
+            unknown.push(format!("no example named “{n}”"));
+        }
+        if let Some(n) = opts.exercise.as_ref().filter(|n| ex::find(n).is_none()) {
+            unknown.push(format!("no exercise named “{n}”"));
+        }
+        if !unknown.is_empty() {
+            app.notice = Some(Notice { error: true, text: format!("The address asks for {}; showing something else.", unknown.join(" and ")) });
+        }
         if !opts.ignored.is_empty() && !opts.embed {
             app.notice = Some(Notice { error: false, text: format!("Ignored in the address: {}", opts.ignored.join(", ")) });
         }

@@ -1,0 +1,54 @@
+//! The engine driven by random actions at random times on the bundled
+//! examples (the first byte picks the example and the seed); with debug
+//! assertions on, the engine checks its invariants after every step.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use podplay::core::engine::{parse_action, Sim, SimConfig};
+use podplay::core::manifest::parse_manifests;
+use podplay::examples::ALL;
+
+const VERBS: &[&str] = &[
+    "delete pod/{p}",
+    "delete pod/{p} --grace-period=1",
+    "kill pod/{p} -c {c}",
+    "kill pod/{p} -c {c} --exit-code=1",
+    "break pod/{p} -c {c}",
+    "heal pod/{p} -c {c}",
+    "scale deployment/{d} --replicas={n}",
+    "set image deployment/{d} {c}=nginx:1.27",
+    "set image deployment/{d} {c}=nginx:doesnotexist",
+    "rollout restart deployment/{d}",
+    "rollout undo deployment/{d}",
+    "delete deployment/{d}",
+];
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&first, rest)) = data.split_first() else { return };
+    let example = &ALL[first as usize % ALL.len()];
+    let parsed = parse_manifests(example.yaml);
+    let mut sim = Sim::new(SimConfig::with_seed(first as u64));
+    sim.apply(parsed.objects);
+    let mut now = 0u64;
+    for chunk in rest.chunks(4).take(64) {
+        let [dt, verb, target, n] = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0), *chunk.get(3).unwrap_or(&0)];
+        now += dt as u64 * 1_000;
+        sim.advance_to(now);
+        while sim.poll_output().is_some() {}
+        let pods = sim.pods();
+        let pod = pods.get(target as usize % pods.len().max(1));
+        let p = pod.map_or("nope".to_string(), |p| p.pod.metadata.name.clone());
+        let c = pod.and_then(|p| p.pod.spec.containers.first()).map_or("nope".to_string(), |c| c.name.clone());
+        let d = sim.deployments().first().map_or("nope".to_string(), |d| d.deployment.metadata.name.clone());
+        let text = VERBS[verb as usize % VERBS.len()]
+            .replace("{p}", &p)
+            .replace("{c}", &c)
+            .replace("{d}", &d)
+            .replace("{n}", &(n % 8).to_string());
+        if let Ok(action) = parse_action(&text) {
+            let _ = sim.act(&action);
+        }
+    }
+    sim.advance_to(now + 15 * 60_000);
+    while sim.poll_output().is_some() {}
+});
