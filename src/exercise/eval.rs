@@ -71,7 +71,15 @@ fn every_pod(trace: &Trace, target: &Target, until: Millis, f: impl Fn(&PodTrack
             Err(why) => return (false, why),
         }
     }
-    (true, ok.join("; "))
+    (true, summary(&ok))
+}
+
+/// Per-Pod reasons, joined; past three, the rest are counted.
+fn summary(reasons: &[String]) -> String {
+    match reasons {
+        [a, b, c, rest @ ..] if !rest.is_empty() => format!("{a}; {b}; {c}; and {} more Pods", rest.len()),
+        _ => reasons.join("; "),
+    }
 }
 
 pub(super) fn evaluate(kind: &CheckKind, trace: &Trace, until: Millis) -> (bool, String) {
@@ -110,7 +118,8 @@ fn ready(trace: &Trace, target: &Target, count: Option<u32>, w: &Window, until: 
         match (&target.pods, names) {
             (PodSet::Named(n), _) => n.clone(),
             (_, [one]) => format!("{} ({one})", subject(target)),
-            (_, many) => format!("{} of {} ({})", many.len(), subject(target), many.join(", ")),
+            (_, many) if many.len() <= 5 => format!("{} of {} ({})", many.len(), subject(target), many.join(", ")),
+            (_, many) => format!("{} of {} ({}, …)", many.len(), subject(target), many[..3].join(", ")),
         }
     };
     // A sweep over every change of a matching Pod, in time order, keeping
