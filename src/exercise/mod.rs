@@ -292,6 +292,7 @@ pub const ALL: &[Bundled] = bundled![
     "10-deployment",
     "11-memory-limits",
     "12-service-dns",
+    "13-zero-downtime-rollout",
 ];
 
 /// The bundled exercise named `name`: `01-image-typo`, `image-typo` or `01`.
