@@ -304,7 +304,7 @@ fn parse_rejects_missing_and_misplaced_fields() {
     let two = format!("{MINIMAL}checks:\n- {{check: ready, pod: a, selector: b=c, description: d}}\n");
     assert_eq!(errors(&two), vec!["line 11, column 36: give only one of pod, selector or deployment"]);
     let late = format!("{MINIMAL}actions:\n- {{at: 2m, do: delete pod/web}}\nchecks:\n- {{check: running, pod: web, description: d}}\n");
-    assert!(errors(&late)[0].contains("comes after until"));
+    assert_eq!(errors(&late), vec!["line 11, column 8: at: 2m0s comes after until (1m0s)"]);
     let bad_action = format!("{MINIMAL}actions:\n- {{at: 2s, do: explode pod/web}}\nchecks:\n- {{check: running, pod: web, description: d}}\n");
     assert!(errors(&bad_action)[0].starts_with("line 11, column 16: do: unknown action `explode`"), "{:?}", errors(&bad_action));
     let typo = format!("{MINIMAL}editable: [Pod/wbe]\nchecks:\n- {{check: running, pod: web, description: d}}\n");
