@@ -60,7 +60,11 @@ fn window_words(w: &Window, until: Millis) -> String {
 /// Runs `f` on every target Pod: passes when every Pod passes (the reasons
 /// joined), fails with the first Pod's failure, or when no Pod matched.
 fn every_pod(trace: &Trace, target: &Target, until: Millis, f: impl Fn(&PodTrack) -> Result<String, String>) -> (bool, String) {
-    let pods = matching(trace, target);
+    every_pod_of(matching(trace, target), target, until, f)
+}
+
+/// [`every_pod`] over a chosen set of the target's Pods.
+fn every_pod_of(pods: Vec<&PodTrack>, target: &Target, until: Millis, f: impl Fn(&PodTrack) -> Result<String, String>) -> (bool, String) {
     if pods.is_empty() {
         return (false, none_found(target, until));
     }
@@ -425,10 +429,9 @@ fn image_pulled(trace: &Trace, target: &Target, w: &Window, until: Millis) -> (b
 }
 
 fn log(trace: &Trace, target: &Target, container: &str, contains: &str, until: Millis) -> (bool, String) {
-    every_pod(trace, target, until, |p| {
-        if p.deleted_ms.is_some() {
-            return Err(format!("{} was deleted before the end, so it has no log to read", p.name));
-        }
+    // Logs are read at the end: Pods deleted before it have none.
+    let live = matching(trace, target).into_iter().filter(|p| p.deleted_ms.is_none()).collect();
+    every_pod_of(live, target, until, |p| {
         let lines = trace
             .logs
             .get(&(p.namespace.clone(), p.name.clone(), container.to_string()))
