@@ -261,7 +261,10 @@ fn order(trace: &Trace, target: &Target, first: &str, then: &str, until: Millis)
             }
             (_, None) => {
                 let why = b.waiting.as_deref().map(|w| format!(" (waiting: {w})")).unwrap_or_default();
-                let done = a.first_completed_ms.map(|t| format!("{first} completed at {}, but ", d(t))).unwrap_or_default();
+                let done = match a.first_completed_ms {
+                    Some(t) => format!("{first} completed at {}, but ", d(t)),
+                    None => format!("{first} never completed, and "),
+                };
                 Err(format!("{done}{then} never started in {}{why}", d(until)))
             }
         }
