@@ -74,6 +74,7 @@ const STARTING_FAILS: &[(&str, &[&str])] = &[
             "wait-for-catalog got catalog's page (its log shows it)",
         ],
     ),
+    ("13-zero-downtime-rollout", &["The Service never runs out of ready endpoints during the rollout"]),
 ];
 
 #[test]
@@ -205,7 +206,7 @@ mod random {
         /// A bundled exercise cut short or with a byte changed: never panics,
         /// and every error has a position inside the file.
         #[test]
-        fn damaged_exercises_never_panic(i in 0usize..12, cut in 0.0f64..1.0, at in 0.0f64..1.0, c in proptest::char::any()) {
+        fn damaged_exercises_never_panic(i in 0usize..64, cut in 0.0f64..1.0, at in 0.0f64..1.0, c in proptest::char::any()) {
             let text = exercise::ALL[i % exercise::ALL.len()].yaml;
             let mut s: String = text.chars().take((text.chars().count() as f64 * cut) as usize).collect();
             let n = s.chars().count();
@@ -228,7 +229,7 @@ mod random {
 
         /// A solution with a line dropped: checking never panics.
         #[test]
-        fn damaged_solutions_never_panic(i in 0usize..12, drop in 0usize..60) {
+        fn damaged_solutions_never_panic(i in 0usize..64, drop in 0usize..60) {
             let b = &exercise::ALL[i % exercise::ALL.len()];
             let e = b.exercise().unwrap();
             let text: String = b.solution.lines().enumerate().filter(|(j, _)| *j != drop).map(|(_, l)| format!("{l}\n")).collect();

@@ -60,7 +60,11 @@ fn window_words(w: &Window, until: Millis) -> String {
 /// Runs `f` on every target Pod: passes when every Pod passes (the reasons
 /// joined), fails with the first Pod's failure, or when no Pod matched.
 fn every_pod(trace: &Trace, target: &Target, until: Millis, f: impl Fn(&PodTrack) -> Result<String, String>) -> (bool, String) {
-    let pods = matching(trace, target);
+    every_pod_of(matching(trace, target), target, until, f)
+}
+
+/// [`every_pod`] over a chosen set of the target's Pods.
+fn every_pod_of(pods: Vec<&PodTrack>, target: &Target, until: Millis, f: impl Fn(&PodTrack) -> Result<String, String>) -> (bool, String) {
     if pods.is_empty() {
         return (false, none_found(target, until));
     }
@@ -71,7 +75,15 @@ fn every_pod(trace: &Trace, target: &Target, until: Millis, f: impl Fn(&PodTrack
             Err(why) => return (false, why),
         }
     }
-    (true, ok.join("; "))
+    (true, summary(&ok))
+}
+
+/// Per-Pod reasons, joined; past three, the rest are counted.
+fn summary(reasons: &[String]) -> String {
+    match reasons {
+        [a, b, c, rest @ ..] if !rest.is_empty() => format!("{a}; {b}; {c}; and {} more Pods", rest.len()),
+        _ => reasons.join("; "),
+    }
 }
 
 pub(super) fn evaluate(kind: &CheckKind, trace: &Trace, until: Millis) -> (bool, String) {
@@ -110,7 +122,8 @@ fn ready(trace: &Trace, target: &Target, count: Option<u32>, w: &Window, until: 
         match (&target.pods, names) {
             (PodSet::Named(n), _) => n.clone(),
             (_, [one]) => format!("{} ({one})", subject(target)),
-            (_, many) => format!("{} of {} ({})", many.len(), subject(target), many.join(", ")),
+            (_, many) if many.len() <= 5 => format!("{} of {} ({})", many.len(), subject(target), many.join(", ")),
+            (_, many) => format!("{} of {} ({}, …)", many.len(), subject(target), many[..3].join(", ")),
         }
     };
     // A sweep over every change of a matching Pod, in time order, keeping
@@ -248,7 +261,10 @@ fn order(trace: &Trace, target: &Target, first: &str, then: &str, until: Millis)
             }
             (_, None) => {
                 let why = b.waiting.as_deref().map(|w| format!(" (waiting: {w})")).unwrap_or_default();
-                let done = a.first_completed_ms.map(|t| format!("{first} completed at {}, but ", d(t))).unwrap_or_default();
+                let done = match a.first_completed_ms {
+                    Some(t) => format!("{first} completed at {}, but ", d(t)),
+                    None => format!("{first} never completed, and "),
+                };
                 Err(format!("{done}{then} never started in {}{why}", d(until)))
             }
         }
@@ -416,10 +432,9 @@ fn image_pulled(trace: &Trace, target: &Target, w: &Window, until: Millis) -> (b
 }
 
 fn log(trace: &Trace, target: &Target, container: &str, contains: &str, until: Millis) -> (bool, String) {
-    every_pod(trace, target, until, |p| {
-        if p.deleted_ms.is_some() {
-            return Err(format!("{} was deleted before the end, so it has no log to read", p.name));
-        }
+    // Logs are read at the end: Pods deleted before it have none.
+    let live = matching(trace, target).into_iter().filter(|p| p.deleted_ms.is_none()).collect();
+    every_pod_of(live, target, until, |p| {
         let lines = trace
             .logs
             .get(&(p.namespace.clone(), p.name.clone(), container.to_string()))

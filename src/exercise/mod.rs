@@ -25,9 +25,10 @@
 //!
 //! [`parse`] reads the file (errors carry line and column); [`check`] runs
 //! the learner's manifests through the engine to `until`, performing the
-//! exercise's timed actions, records what the checks need ([`trace`]) and
-//! evaluates every check ([`eval`]), each with a reason that says what
-//! actually happened. Pure and deterministic, like the engine.
+//! exercise's timed actions, records what the checks need (a [`Trace`]:
+//! compact facts per Pod, container and Service) and evaluates every check
+//! over it, each with a reason that says what actually happened. Pure and
+//! deterministic, like the engine.
 
 mod eval;
 mod parse;
@@ -220,6 +221,16 @@ impl Report {
 
 /// Runs `manifests` as the exercise says (its seed, actions and `until`) and
 /// evaluates every check. Never panics; deterministic.
+///
+/// ```
+/// use podplay::exercise;
+/// let ex = exercise::find("image-typo").unwrap().exercise().unwrap();
+/// let report = exercise::check(&ex, &ex.starting);
+/// assert!(!report.passed());
+/// assert_eq!(report.results[1].reason, "web never became Ready in 2m0s (STATUS at the end: ImagePullBackOff)");
+/// let fixed = ex.starting.replace("ngnix", "nginx");
+/// assert!(exercise::check(&ex, &fixed).passed());
+/// ```
 pub fn check(exercise: &Exercise, manifests: &str) -> Report {
     let parsed = parse_manifests(manifests);
     let mut report = Report { diagnostics: parsed.diagnostics.clone(), until_ms: exercise.until_ms, ..Report::default() };
@@ -281,6 +292,7 @@ pub const ALL: &[Bundled] = bundled![
     "10-deployment",
     "11-memory-limits",
     "12-service-dns",
+    "13-zero-downtime-rollout",
 ];
 
 /// The bundled exercise named `name`: `01-image-typo`, `image-typo` or `01`.

@@ -7,7 +7,7 @@
 
 use super::trace::parse_exercise_action;
 use super::*;
-use crate::core::time::parse_duration;
+use crate::core::time::{go_duration, parse_duration};
 use crate::core::yaml::{self, Node, NodeKind, Value};
 use std::collections::BTreeMap;
 
@@ -142,7 +142,8 @@ pub fn parse(text: &str) -> Result<Exercise, Vec<ExerciseError>> {
         actions: Vec::new(),
         checks: Vec::new(),
     };
-    let mut seen_until = false;
+    let mut until_node = None;
+    let mut actions_at = Vec::new();
     let mut starting_node = None;
     let mut checks_node = None;
     let mut editable_node = None;
@@ -166,11 +167,11 @@ pub fn parse(text: &str) -> Result<Exercise, Vec<ExerciseError>> {
                 ex.hints = items.iter().take(MAX_HINTS).filter_map(|h| cx.string(h, "hints[]")).collect();
             }
             "until" => {
-                seen_until = true;
+                until_node = Some(v);
                 ex.until_ms = cx.duration(v, "until").unwrap_or(0);
             }
-            "seed" => ex.seed = cx.uint(v, "seed", u64::MAX >> 1).unwrap_or(1),
-            "actions" => ex.actions = actions(&mut cx, v),
+            "seed" => ex.seed = cx.uint(v, "seed", i64::MAX as u64).unwrap_or(1),
+            "actions" => actions_at = actions(&mut cx, v),
             "checks" => checks_node = Some(v),
             other => cx.err(
                 k.pos,
@@ -178,13 +179,20 @@ pub fn parse(text: &str) -> Result<Exercise, Vec<ExerciseError>> {
             ),
         }
     }
-    for (field, missing) in [("title", ex.title.is_empty()), ("starting", starting_node.is_none()), ("until", !seen_until)] {
+    for (field, missing) in [
+        ("title", ex.title.is_empty()),
+        ("story", ex.story.is_empty()),
+        ("starting", starting_node.is_none()),
+        ("until", until_node.is_none()),
+    ] {
         if missing {
             cx.err(doc.pos, format!("missing field {field:?}"));
         }
     }
-    if seen_until && ex.until_ms == 0 && cx.errors.is_empty() {
-        cx.err(doc.pos, "until must be more than 0s");
+    if let Some(v) = until_node {
+        if ex.until_ms == 0 && cx.errors.is_empty() {
+            cx.err(v.pos, "until must be more than 0s");
+        }
     }
     match checks_node {
         Some(v) => {
@@ -203,11 +211,12 @@ pub fn parse(text: &str) -> Result<Exercise, Vec<ExerciseError>> {
         }
         None => cx.err(doc.pos, "missing field \"checks\""),
     }
-    for a in &ex.actions {
-        if a.at_ms > ex.until_ms && seen_until {
-            cx.err(doc.pos, format!("action {:?} at {} comes after until", a.text, crate::core::time::go_duration(a.at_ms)));
+    for (a, pos) in &actions_at {
+        if a.at_ms > ex.until_ms && until_node.is_some() {
+            cx.err(*pos, format!("at: {} comes after until ({})", go_duration(a.at_ms), go_duration(ex.until_ms)));
         }
     }
+    ex.actions = actions_at.into_iter().map(|(a, _)| a).collect();
     if let Some((key, node)) = starting_node {
         starting_errors(&mut cx, text, key, node, &ex.starting);
     }
@@ -270,7 +279,8 @@ fn editable(cx: &mut Cx, v: &Node) -> Editable {
     Editable::Objects(names)
 }
 
-fn actions(cx: &mut Cx, v: &Node) -> Vec<TimedAction> {
+/// The actions, sorted by time, each with the position of its `at`.
+fn actions(cx: &mut Cx, v: &Node) -> Vec<(TimedAction, Pos)> {
     let items = cx.items(v, "actions");
     if items.len() > MAX_ACTIONS {
         cx.err(v.pos, format!("actions: at most {MAX_ACTIONS}"));
@@ -278,10 +288,14 @@ fn actions(cx: &mut Cx, v: &Node) -> Vec<TimedAction> {
     let mut out = Vec::new();
     for item in items.iter().take(MAX_ACTIONS) {
         let mut at = None;
+        let mut at_pos = item.pos;
         let mut text = None;
         for (k, v) in cx.entries(item, "actions[]") {
             match key_text(k) {
-                "at" => at = cx.duration(v, "at"),
+                "at" => {
+                    at = cx.duration(v, "at");
+                    at_pos = v.pos;
+                }
                 "do" => {
                     if let Some(t) = cx.string(v, "do") {
                         match parse_exercise_action(&t) {
@@ -294,14 +308,14 @@ fn actions(cx: &mut Cx, v: &Node) -> Vec<TimedAction> {
             }
         }
         match (at, text) {
-            (Some(at_ms), Some(text)) => out.push(TimedAction { at_ms, text }),
+            (Some(at_ms), Some(text)) => out.push((TimedAction { at_ms, text }, at_pos)),
             _ if matches!(item.kind, NodeKind::Map(_)) && cx.errors.is_empty() => {
                 cx.err(item.pos, "an action needs at (a duration) and do (an action such as \"delete pod/web\")")
             }
             _ => {}
         }
     }
-    out.sort_by_key(|a| a.at_ms);
+    out.sort_by_key(|a| a.0.at_ms);
     out
 }
 

@@ -238,6 +238,25 @@ fn log() {
 }
 
 #[test]
+fn log_reads_the_live_pods_of_a_deployment() {
+    let deploy = "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: busybox:1.36, command: [sh, -c, 'echo up; sleep 3600']}]
+";
+    let actions = "actions:\n- {at: 10s, do: delete pod -l app=web}\n";
+    let why = pass(deploy, "1m", actions, "- {check: log, deployment: web, container: web, contains: up, description: d}\n");
+    assert!(why.ends_with("/web logged \"up\""), "{why}");
+    let why = fail(deploy, "1m", actions, "- {check: log, pod: nope, container: web, contains: up, description: d}\n");
+    assert_eq!(why, "there was no Pod named nope in 1m0s");
+}
+
+#[test]
 fn delete_by_selector_deletes_every_match() {
     let svc = with_service(NGINX);
     let actions = "actions:\n- {at: 20s, do: delete pod -l app=web --grace-period=1}\n";
@@ -304,7 +323,7 @@ fn parse_rejects_missing_and_misplaced_fields() {
     let two = format!("{MINIMAL}checks:\n- {{check: ready, pod: a, selector: b=c, description: d}}\n");
     assert_eq!(errors(&two), vec!["line 11, column 36: give only one of pod, selector or deployment"]);
     let late = format!("{MINIMAL}actions:\n- {{at: 2m, do: delete pod/web}}\nchecks:\n- {{check: running, pod: web, description: d}}\n");
-    assert!(errors(&late)[0].contains("comes after until"));
+    assert_eq!(errors(&late), vec!["line 11, column 8: at: 2m0s comes after until (1m0s)"]);
     let bad_action = format!("{MINIMAL}actions:\n- {{at: 2s, do: explode pod/web}}\nchecks:\n- {{check: running, pod: web, description: d}}\n");
     assert!(errors(&bad_action)[0].starts_with("line 11, column 16: do: unknown action `explode`"), "{:?}", errors(&bad_action));
     let typo = format!("{MINIMAL}editable: [Pod/wbe]\nchecks:\n- {{check: running, pod: web, description: d}}\n");
