@@ -69,7 +69,7 @@ pub struct Exercise {
     pub until_ms: Millis,
     pub seed: u64,
     /// Timed actions, sorted by time: the CLI's `--at` actions, plus
-    /// `delete pod -l SELECTOR` (see [`ExAction`]).
+    /// `delete pod -l SELECTOR` (see [`crate::play::actions`]).
     pub actions: Vec<TimedAction>,
     pub checks: Vec<Check>,
 }

@@ -5,7 +5,7 @@
 //! sizes are capped ([`MAX_EXERCISE_BYTES`], [`MAX_CHECKS`], …), and the YAML
 //! front end's own limits (nesting, nodes, aliases) apply.
 
-use super::trace::parse_exercise_action;
+use crate::play::actions::{self, parse_selector};
 use super::*;
 use crate::core::time::{go_duration, parse_duration};
 use crate::core::yaml::{self, Node, NodeKind, Value};
@@ -298,7 +298,7 @@ fn actions(cx: &mut Cx, v: &Node) -> Vec<(TimedAction, Pos)> {
                 }
                 "do" => {
                     if let Some(t) = cx.string(v, "do") {
-                        match parse_exercise_action(&t) {
+                        match actions::parse(&t) {
                             Ok(_) => text = Some(t),
                             Err(e) => cx.err(v.pos, format!("do: {e}")),
                         }
@@ -519,23 +519,6 @@ fn check(cx: &mut Cx, node: &Node, until_ms: Millis) -> Option<Check> {
     Some(Check { description, kind, pos: node.pos })
 }
 
-/// `app=web,tier=front`, as `kubectl -l` takes equality selectors.
-pub(super) fn parse_selector(text: &str) -> Result<Vec<(String, String)>, String> {
-    let mut out = Vec::new();
-    for part in text.split(',') {
-        let part = part.trim();
-        let (k, v) = part
-            .split_once("==")
-            .or_else(|| part.split_once('='))
-            .ok_or_else(|| format!("expected key=value[,key=value], got {text:?}"))?;
-        let (k, v) = (k.trim(), v.trim());
-        if k.is_empty() || k.contains('!') {
-            return Err(format!("expected key=value[,key=value], got {text:?}"));
-        }
-        out.push((k.to_string(), v.to_string()));
-    }
-    Ok(out)
-}
 
 /// The objects of `starting` that the learner changed or removed although
 /// `editable` does not list them, in words.

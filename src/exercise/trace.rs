@@ -8,14 +8,13 @@
 //! at the end of that instant is kept (the order in which the engine
 //! processes one instant is not something a learner can observe).
 
-use super::parse::parse_selector;
 use super::Exercise;
 use crate::core::api::Object;
-use crate::core::engine::{Action, Output, Sim, SimConfig, WatchType};
+use crate::core::engine::{Output, Sim, SimConfig, WatchType};
 use crate::core::kubectl;
 use crate::core::status::{ConditionType, ContainerState, ContainerStatus, PodPhase, PodSnapshot};
 use crate::core::time::{go_duration, Millis};
-use crate::play::page_action;
+use crate::play::actions::perform;
 use std::collections::BTreeMap;
 
 /// Bounds on what a trace keeps (exercise manifests are untrusted).
@@ -23,54 +22,6 @@ pub const MAX_TRACKED_PODS: usize = 50_000;
 pub const MAX_SAMPLES: usize = 10_000;
 pub const MAX_EVENT_OCCURRENCES: usize = 50_000;
 pub const MAX_LOG_LINES: usize = 1_000;
-
-/// An exercise action: an engine action, or `delete pod -l SELECTOR`
-/// (kubectl's words), which deletes every live Pod that matches at that time.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ExAction {
-    Engine(Action),
-    DeleteSelected { namespace: String, selector: Vec<(String, String)>, grace_period_seconds: Option<i64> },
-}
-
-/// Parses an action of an exercise: what the page accepts (everything the
-/// CLI's `--at` takes except `apply -f`), plus `delete pod -l SELECTOR`.
-pub fn parse_exercise_action(text: &str) -> Result<ExAction, String> {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    if words.first() == Some(&"delete") {
-        let mut selector = None;
-        let mut rest = Vec::new();
-        let mut kind_ok = false;
-        let mut i = 1;
-        while i < words.len() {
-            let w = words[i];
-            if w == "-l" || w == "--selector" {
-                i += 1;
-                selector = Some(words.get(i).ok_or(format!("{w} needs a value"))?.to_string());
-            } else if let Some(v) = w.strip_prefix("--selector=").or_else(|| w.strip_prefix("-l=")) {
-                selector = Some(v.to_string());
-            } else if matches!(w, "pod" | "pods" | "po") {
-                kind_ok = true;
-            } else {
-                rest.push(w);
-            }
-            i += 1;
-        }
-        if let Some(sel) = selector {
-            if !kind_ok {
-                return Err("delete -l SELECTOR works on pods: delete pod -l app=web".into());
-            }
-            let selector = parse_selector(&sel)?;
-            let probe = format!("delete pod/selected {}", rest.join(" "));
-            return match page_action(&probe)? {
-                Action::DeletePod { namespace, grace_period_seconds, .. } => {
-                    Ok(ExAction::DeleteSelected { namespace, selector, grace_period_seconds })
-                }
-                _ => Err(format!("cannot read {text:?}")),
-            };
-        }
-    }
-    page_action(text).map(ExAction::Engine)
-}
 
 /// A Pod's state at one instant, kept when it changes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -225,28 +176,6 @@ pub fn run(exercise: &Exercise, objects: Vec<Object>) -> Trace {
     trace
 }
 
-fn perform(sim: &mut Sim, text: &str) -> Result<(), String> {
-    match parse_exercise_action(text)? {
-        ExAction::Engine(a) => sim.act(&a).map_err(|e| e.0),
-        ExAction::DeleteSelected { namespace, selector, grace_period_seconds } => {
-            let names: Vec<String> = sim
-                .pods()
-                .into_iter()
-                .filter(|p| p.pod.metadata.namespace == namespace && p.server.deletion_ms.is_none())
-                .filter(|p| selector.iter().all(|(k, v)| p.pod.metadata.labels.get(k) == Some(v)))
-                .map(|p| p.pod.metadata.name.clone())
-                .collect();
-            if names.is_empty() {
-                return Err("No resources found".into());
-            }
-            for name in names {
-                let a = Action::DeletePod { namespace: namespace.clone(), name, grace_period_seconds };
-                sim.act(&a).map_err(|e| e.0)?;
-            }
-            Ok(())
-        }
-    }
-}
 
 impl Trace {
     fn problem(&mut self, text: String) {

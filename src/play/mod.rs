@@ -8,6 +8,7 @@
 //! passes virtual time in; seeking backwards replays the scenario from zero,
 //! which gives the same trace because the engine is deterministic.
 
+pub mod actions;
 pub mod embed;
 pub mod highlight;
 pub mod share;
@@ -289,10 +290,10 @@ impl Player {
         if self.scenario.actions.len() >= MAX_ACTIONS {
             return Err(format!("a session holds at most {MAX_ACTIONS} actions; restart to clear them"));
         }
-        let action = page_action(text)?;
         let now = self.now();
+        actions::parse(text)?;
         self.scenario.actions.truncate(self.next_action);
-        self.sim.act(&action).map_err(|e| e.0)?;
+        actions::perform(&mut self.sim, text)?;
         self.scenario.actions.push(TimedAction { at_ms: now, text: text.to_string() });
         self.next_action = self.scenario.actions.len();
         self.drain();
@@ -304,7 +305,7 @@ impl Player {
             if a.at_ms > self.sim.now() {
                 break;
             }
-            let result = page_action(&a.text).and_then(|action| self.sim.act(&action).map_err(|e| e.0));
+            let result = actions::perform(&mut self.sim, &a.text);
             if let Err(e) = result {
                 let msg = format!("at {}: {}: {e}", go_duration(a.at_ms), a.text);
                 if self.action_errors.len() < 100 {

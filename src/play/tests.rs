@@ -322,3 +322,17 @@ fn applying_a_bundled_example_mid_run_releases_the_init_containers() {
     assert_eq!(status(&p), "Running");
     assert_eq!(p.services().count(), 2);
 }
+
+#[test]
+fn delete_by_selector_deletes_every_matching_pod_as_exercises_do() {
+    let mut p = player("deployment");
+    p.advance_to(30 * SECOND_MS);
+    let before: Vec<String> = p.pods().map(|x| x.pod.metadata.name.clone()).collect();
+    assert_eq!(before.len(), 3);
+    p.act("delete pod -l app=nginx").unwrap();
+    p.advance_to(2 * MINUTE_MS);
+    let after: Vec<String> = p.pods().map(|x| x.pod.metadata.name.clone()).collect();
+    assert_eq!(after.len(), 3, "the ReplicaSet replaced them");
+    assert!(after.iter().all(|n| !before.contains(n)), "{before:?} → {after:?}");
+    assert!(p.act("delete pod -l app=nope").unwrap_err().contains("No resources found"));
+}
