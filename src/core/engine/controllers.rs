@@ -535,6 +535,10 @@ impl Sim {
             spec: rs.spec.template.spec.clone(),
         };
         if self.pod_index.len() >= super::MAX_PODS {
+            // The API server refused the Pod: `FailedCreate` (a Warning).
+            let involved = obj_ref("ReplicaSet", &ns, &rs.metadata.name, rs_uid);
+            let message = format!("Error creating: podplay simulates at most {} Pods", super::MAX_PODS);
+            self.record_object(involved, None, EventType::Warning, "FailedCreate", message, "replicaset-controller");
             return;
         }
         // The controller records the event when the API server accepted the
