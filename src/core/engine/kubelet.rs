@@ -1382,7 +1382,7 @@ impl Sim {
         }
         // Simulation knobs.
         if let Some(secs) = self.pod_rt(slot).and_then(|p| p.knob(c, "crash-after-seconds")).and_then(|s| s.parse::<f64>().ok()) {
-            let at = now + (secs.max(0.0) * 1000.0) as Millis;
+            let at = now.saturating_add((secs.max(0.0) * 1000.0) as Millis);
             self.schedule(at, slot, What::AppExit { c: c as u16, epoch, code: 1, oom: false });
         }
         self.check_memory(slot, c);
@@ -1452,7 +1452,7 @@ impl Sim {
         if let Some(p) = self.pod_rt_mut(slot) {
             p.cs[c].post_start_ok = ok;
         }
-        self.schedule(now + duration, slot, What::PostStartDone { c: c as u16, epoch });
+        self.schedule(now.saturating_add(duration), slot, What::PostStartDone { c: c as u16, epoch });
     }
 
     fn post_start_done(&mut self, slot: u32, c: usize) {
@@ -1593,9 +1593,9 @@ impl Sim {
             Some(handler) => {
                 let (_ok, duration) = self.run_handler(slot, c, &handler, grace_ms.saturating_add(PRESTOP_EXTENSION_MS));
                 if let Some(p) = self.pod_rt_mut(slot) {
-                    p.cs[c].prestop_running_until = Some(now + duration);
+                    p.cs[c].prestop_running_until = Some(now.saturating_add(duration));
                 }
-                self.schedule(now + duration, slot, What::PreStopDone { c: c as u16, epoch });
+                self.schedule(now.saturating_add(duration), slot, What::PreStopDone { c: c as u16, epoch });
             }
             None => self.send_sigterm(slot, c),
         }

@@ -653,8 +653,13 @@ impl Sim {
             self.outputs.push_back(Output::Pod { time_ms: self.now, type_: WatchType::Added, pod });
             self.pod_changed(&spec, false);
         }
-        self.unscheduled.push(slot);
+        // A new Pod frees no capacity: only it is tried now (the Pods already
+        // waiting are retried when capacity frees, `remove_pod`). This keeps
+        // a burst of unschedulable Pods linear, not quadratic.
+        let waiting = std::mem::replace(&mut self.unscheduled, vec![slot]);
         self.schedule_pending();
+        let still = std::mem::replace(&mut self.unscheduled, waiting);
+        self.unscheduled.extend(still);
         ApplyResult::Created { kind: "Pod", name }
     }
 
