@@ -270,6 +270,13 @@ fn rollout_undo_after_a_bad_image() {
 }
 
 #[test]
+fn deployment_json_in_the_api_shape() {
+    // The first second of a Deployment as watch events: the Deployment and
+    // ReplicaSet objects, Pods with generateName and ownerReferences, events.
+    check("deployment-json", &["run", "tests/fixtures/deployment-recreate.yaml", "--until", "1s", "-o", "json"]);
+}
+
+#[test]
 fn recreate_stops_old_pods_before_new_ones_start() {
     check(
         "deployment-recreate",

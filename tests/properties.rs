@@ -401,3 +401,47 @@ fn arbitrary_manifests_never_panic_the_engine() {
         })
         .unwrap();
 }
+
+/// Extreme numbers in the fields the controllers and the kubelet compute
+/// with never panic (the engine saturates instead of overflowing).
+#[test]
+fn extreme_numbers_never_panic() {
+    // Mostly values the API server accepts (so the engine runs), at their extremes.
+    let int32 = prop::sample::select(vec![0i64, 1, 2, 3, 25, 100, 101, 65_535, 100_000, 2_147_483_647]);
+    let int64 = prop::sample::select(vec![0i64, 1, 30, 2_147_483_648, i64::MAX]);
+    // maxSurge is a real surge: 2147483647% of the replicas would ask for
+    // the engine's whole Pod limit, which is slow (unschedulable Pods), not wrong.
+    let percent = prop::sample::select(vec![0i64, 1, 25, 100, 101, 1000]);
+    let strategy = (int32.clone(), int64, percent, int32.clone(), int32.clone(), int32);
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig { cases: 64, ..ProptestConfig::default() });
+    let ran = std::cell::Cell::new(0usize);
+    runner
+        .run(&strategy, |(replicas, grace, surge, min_ready, period, deadline)| {
+            let yaml = format!(
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web}}\nspec:\n  replicas: {}\n  minReadySeconds: {min_ready}\n  progressDeadlineSeconds: {deadline}\n  strategy:\n    rollingUpdate: {{maxSurge: '{surge}%', maxUnavailable: {surge}}}\n  selector: {{matchLabels: {{app: web}}}}\n  template:\n    metadata: {{labels: {{app: web}}}}\n    spec:\n      terminationGracePeriodSeconds: {grace}\n      containers:\n      - name: web\n        image: nginx:1.27\n        readinessProbe: {{httpGet: {{port: 80}}, periodSeconds: {period}, initialDelaySeconds: {period}}}\n        lifecycle: {{preStop: {{sleep: {{seconds: {grace}}}}}}}\n",
+                replicas.clamp(-5, 40)
+            );
+            let parsed = parse_manifests(&yaml);
+            if !parsed.has_errors() {
+                ran.set(ran.get() + 1);
+                let mut sim = Sim::new(SimConfig::default());
+                sim.apply(parsed.objects);
+                sim.advance_to(30_000);
+                for action in [
+                    format!("scale deployment/web --replicas={}", replicas.clamp(0, 60)),
+                    "set image deployment/web web=nginx:1.28".to_string(),
+                    "delete pod/@0".to_string(),
+                ] {
+                    let a = parse_action(&action).unwrap();
+                    let _ = sim.act(&resolve_owned_pod(&sim, &a));
+                    sim.advance_to(sim.now() + 60_000);
+                }
+                sim.act(&parse_action("delete deployment/web").unwrap()).unwrap();
+                sim.advance_to(sim.now() + 120_000);
+                while sim.poll_output().is_some() {}
+            }
+            Ok(())
+        })
+        .unwrap();
+    assert!(ran.get() >= 16, "only {} of 64 cases were valid manifests", ran.get());
+}

@@ -935,7 +935,7 @@ fn pod_field_value(p: &PodSnapshot, field_path: &str) -> String {
 /// CPU rounded up to cores, memory in bytes; unset is 0).
 fn container_resource_value(c: &Container, resource: &str) -> String {
     let r = &c.resources;
-    let cores = |m: Option<i64>| (m.unwrap_or(0).max(0) + 999) / 1000;
+    let cores = |m: Option<i64>| m.unwrap_or(0).max(0).saturating_add(999) / 1000;
     match resource {
         "limits.cpu" => cores(r.limits.cpu_millis).to_string(),
         "limits.memory" => r.limits.memory_bytes.unwrap_or(0).to_string(),

@@ -184,7 +184,9 @@ impl Sim {
 
     /// Queues controller work at `at` (the earliest time wins).
     pub(crate) fn enqueue(&mut self, work: Work, at: Millis) {
-        let at = at.max(self.now);
+        // Work is never due at the instant that queues it: virtual time
+        // always moves on between two syncs of the same object.
+        let at = at.max(self.now + 1);
         match self.work.get(&work) {
             Some(&t) if t <= at => {}
             _ => {
@@ -535,6 +537,10 @@ impl Sim {
             spec: rs.spec.template.spec.clone(),
         };
         if self.pod_index.len() >= super::MAX_PODS {
+            // The API server refused the Pod: `FailedCreate` (a Warning).
+            let involved = obj_ref("ReplicaSet", &ns, &rs.metadata.name, rs_uid);
+            let message = format!("Error creating: podplay simulates at most {} Pods", super::MAX_PODS);
+            self.record_object(involved, None, EventType::Warning, "FailedCreate", message, "replicaset-controller");
             return;
         }
         // The controller records the event when the API server accepted the
@@ -1072,14 +1078,24 @@ impl Sim {
             }
         }
         // `requeueStuckDeployment`: look again when the deadline passes (plus
-        // a second, as the controller adds against clock skew).
+        // a second, as the controller adds against clock skew); when less
+        // than a second is left, the controller requeues rate-limited, here
+        // a second later. A complete or timed-out rollout, or one whose
+        // Progressing reason can never time out, is not requeued.
         let stuck_check = if complete || d.spec.progress_deadline_seconds <= 0 {
             None
         } else {
             status
                 .condition("Progressing")
-                .filter(|c| c.status)
-                .map(|c| to_seconds(c.last_update_ms) + d.spec.progress_deadline_seconds as Millis * SECOND_MS + SECOND_MS)
+                .filter(|c| c.status && c.reason != "NewReplicaSetAvailable")
+                .map(|c| {
+                    let due = to_seconds(c.last_update_ms) + d.spec.progress_deadline_seconds as Millis * SECOND_MS;
+                    if due >= now + SECOND_MS {
+                        due + SECOND_MS
+                    } else {
+                        now + SECOND_MS
+                    }
+                })
         };
         if let Some(rt) = self.deployments.get_mut(dkey) {
             rt.status = status;

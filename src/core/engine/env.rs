@@ -767,7 +767,7 @@ fn field_ref_value(p: &super::kubelet::PodRt, field_path: &str) -> String {
 fn resource_field_value(sim: &Sim, p: &super::kubelet::PodRt, spec: &crate::core::api::Container, resource: &str) -> String {
     let node = p.node.and_then(|n| sim.nodes.get(n)).map(|n| (n.cfg.cpu_millis, n.cfg.memory_bytes)).unwrap_or((0, 0));
     let r = &spec.resources;
-    let cores = |millis: i64| (millis.max(0) + 999) / 1000;
+    let cores = |millis: i64| millis.max(0).saturating_add(999) / 1000;
     match resource {
         "limits.cpu" => cores(r.limits.cpu_millis.unwrap_or(node.0)).to_string(),
         "limits.memory" => r.limits.memory_bytes.unwrap_or(node.1).to_string(),

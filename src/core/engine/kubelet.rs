@@ -49,6 +49,11 @@ pub const MOUNT_WAIT_TIMEOUT_MS: Millis = 2 * MINUTE_MS + 3 * SECOND_MS;
 /// adds up to 50% jitter, podplay does not).
 pub const RESYNC_MS: Millis = MINUTE_MS;
 
+/// Seconds from the API (which may be any int64) as milliseconds, saturating.
+pub fn seconds_ms(seconds: i64) -> Millis {
+    (seconds.max(0) as Millis).saturating_mul(SECOND_MS)
+}
+
 /// `client-go/util/flowcontrol.Backoff` for one key.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Backoff {
@@ -697,7 +702,7 @@ impl Sim {
         self.mark_dirty(slot);
         self.mount_volumes(slot);
         if let Some(seconds) = deadline {
-            self.schedule(now + seconds.max(0) as Millis * SECOND_MS, slot, What::ActiveDeadline);
+            self.schedule(now.saturating_add(seconds_ms(seconds)), slot, What::ActiveDeadline);
         }
         for (at, c, probe) in ticks {
             self.schedule(at, slot, What::ProbeTick { c, probe });
@@ -1377,7 +1382,7 @@ impl Sim {
         }
         // Simulation knobs.
         if let Some(secs) = self.pod_rt(slot).and_then(|p| p.knob(c, "crash-after-seconds")).and_then(|s| s.parse::<f64>().ok()) {
-            let at = now + (secs.max(0.0) * 1000.0) as Millis;
+            let at = now.saturating_add((secs.max(0.0) * 1000.0) as Millis);
             self.schedule(at, slot, What::AppExit { c: c as u16, epoch, code: 1, oom: false });
         }
         self.check_memory(slot, c);
@@ -1447,7 +1452,7 @@ impl Sim {
         if let Some(p) = self.pod_rt_mut(slot) {
             p.cs[c].post_start_ok = ok;
         }
-        self.schedule(now + duration, slot, What::PostStartDone { c: c as u16, epoch });
+        self.schedule(now.saturating_add(duration), slot, What::PostStartDone { c: c as u16, epoch });
     }
 
     fn post_start_done(&mut self, slot: u32, c: usize) {
@@ -1480,7 +1485,7 @@ impl Sim {
                 let r = shell::exec_probe(command, now, &mut e, timeout_ms);
                 (r.exit_code == 0 && !r.timed_out, r.duration_ms.min(timeout_ms))
             }
-            Handler::Sleep { seconds } => (true, (*seconds).max(0) as Millis * SECOND_MS),
+            Handler::Sleep { seconds } => (true, seconds_ms(*seconds)),
             Handler::HttpGet { .. } | Handler::TcpSocket { .. } | Handler::Grpc { .. } => {
                 let (ok, _msg) = env::probe_network(self, slot, c, handler, timeout_ms);
                 (ok, 0)
@@ -1576,21 +1581,21 @@ impl Sim {
         let fp = p.field_path(c);
         let pre_stop = p.spec_of(c).lifecycle.pre_stop.clone();
         let epoch = p.cs[c].epoch;
-        let grace_ms = grace_s.max(0) as Millis * SECOND_MS;
+        let grace_ms = seconds_ms(grace_s);
         self.record(slot, Some(fp), EventType::Normal, "Killing", message, "kubelet");
         if let Some(p) = self.pod_rt_mut(slot) {
             p.cs[c].stage = Stage::Stopping;
             p.cs[c].kill_grace_ms = grace_ms;
             p.cs[c].deadline_extended = false;
         }
-        self.schedule(now + grace_ms, slot, What::KillDeadline { c: c as u16, epoch });
+        self.schedule(now.saturating_add(grace_ms), slot, What::KillDeadline { c: c as u16, epoch });
         match pre_stop {
             Some(handler) => {
-                let (_ok, duration) = self.run_handler(slot, c, &handler, grace_ms + PRESTOP_EXTENSION_MS);
+                let (_ok, duration) = self.run_handler(slot, c, &handler, grace_ms.saturating_add(PRESTOP_EXTENSION_MS));
                 if let Some(p) = self.pod_rt_mut(slot) {
-                    p.cs[c].prestop_running_until = Some(now + duration);
+                    p.cs[c].prestop_running_until = Some(now.saturating_add(duration));
                 }
-                self.schedule(now + duration, slot, What::PreStopDone { c: c as u16, epoch });
+                self.schedule(now.saturating_add(duration), slot, What::PreStopDone { c: c as u16, epoch });
             }
             None => self.send_sigterm(slot, c),
         }
@@ -1815,7 +1820,7 @@ impl Sim {
         }
         // kubectl turns --grace-period=0 (without --force) into 1.
         let grace = grace.unwrap_or(p.pod.spec.termination_grace_period_seconds).max(1);
-        p.server.deletion_ms = Some(now + grace as Millis * SECOND_MS);
+        p.server.deletion_ms = Some(now.saturating_add(seconds_ms(grace)));
         p.server.deletion_grace_period_seconds = Some(grace);
         if p.node.is_none() {
             // No kubelet owns it: the API server deletes it at once.

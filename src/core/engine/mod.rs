@@ -642,9 +642,13 @@ impl Sim {
         self.resource_version
     }
 
+    /// A random (version 4, RFC 4122 variant) UUID, as the API server's
+    /// `uuid.NewUUID` gives: `xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx`.
     pub(crate) fn new_uid(&mut self) -> String {
         let h = self.rng_ids.hex(32);
-        format!("{}-{}-4{}-{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[16..20], &h[20..32])
+        let nibble = u8::from_str_radix(&h[16..17], 16).unwrap_or(0);
+        let variant = char::from(b"89ab"[(nibble % 4) as usize]);
+        format!("{}-{}-4{}-{variant}{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
     }
 
     fn create_pod(&mut self, pod: Pod) -> ApplyResult {
@@ -694,8 +698,13 @@ impl Sim {
             self.outputs.push_back(Output::Pod { time_ms: self.now, type_: WatchType::Added, pod });
             self.pod_changed(&spec, false);
         }
-        self.unscheduled.push(slot);
+        // A new Pod frees no capacity: only it is tried now (the Pods already
+        // waiting are retried when capacity frees, `remove_pod`). This keeps
+        // a burst of unschedulable Pods linear, not quadratic.
+        let waiting = std::mem::replace(&mut self.unscheduled, vec![slot]);
         self.schedule_pending();
+        let still = std::mem::replace(&mut self.unscheduled, waiting);
+        self.unscheduled.extend(still);
         ApplyResult::Created { kind: "Pod", name }
     }
 
