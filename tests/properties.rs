@@ -445,3 +445,19 @@ fn extreme_numbers_never_panic() {
         .unwrap();
     assert!(ran.get() >= 16, "only {} of 64 cases were valid manifests", ran.get());
 }
+
+/// Found by `cargo fuzz run engine` (fuzz/): a Deployment Pod broken at 16 s
+/// stays unready past the 600 s progress deadline; the controller used to
+/// requeue itself at the same instant forever there. Now the run goes on.
+#[test]
+fn fuzz_regression_progress_deadline_does_not_livelock() {
+    let ex = examples::find("deployment").unwrap();
+    let mut sim = Sim::new(SimConfig::with_seed(16));
+    sim.apply(parse_manifests(ex.yaml).objects);
+    sim.advance_to(16_000);
+    let victim = sim.pods()[0].pod.metadata.name.clone();
+    sim.act(&parse_action(&format!("break pod/{victim} -c nginx")).unwrap()).unwrap();
+    sim.advance_to(16_000 + 15 * 60_000);
+    assert_eq!(sim.now(), 916_000);
+    assert!(sim.steps() < 10_000, "{} steps for 15 minutes of 3 Pods", sim.steps());
+}
