@@ -4,7 +4,7 @@
 
 use super::{PlayerRef, Shared};
 use crate::core::kubectl;
-use crate::core::status::{ConditionType, ContainerState, ContainerStatus, DeploymentSnapshot, Event, PodSnapshot, ReplicaSetSnapshot};
+use crate::core::status::{ConditionType, EventType, ContainerState, ContainerStatus, DeploymentSnapshot, Event, PodSnapshot, ReplicaSetSnapshot};
 use crate::core::time::{go_duration, Millis};
 use crate::play::timeline::{container_label, LaneState};
 use crate::play::{backoff_until, explain, pod_key, ProbeViews};
@@ -33,6 +33,12 @@ pub fn icon(state: LaneState) -> &'static str {
         LaneState::Succeeded => "✔",
         LaneState::Failed => "✖",
     }
+}
+
+/// The Pod has been Ready since after `t`: a warning from then is history,
+/// shown without alarm.
+fn settled_since(p: &PodSnapshot, t: Millis) -> bool {
+    p.status.condition(ConditionType::Ready).is_some_and(|c| c.status && c.last_transition_ms > t)
 }
 
 #[function_component(ClusterView)]
@@ -67,7 +73,7 @@ pub fn cluster_view(props: &Props) -> Html {
                 pod={Shared(p.clone())}
                 why={event.map(|e| format!("{} {}", go_duration(e.last_ms), explain(e, p)))}
                 probes={p.status.init_container_statuses.iter().chain(&p.status.container_statuses).map(|c| (c.name.clone(), player.probes(&key, &c.name))).collect::<Vec<_>>()}
-                why_warning={event.is_some_and(|e| e.type_.as_str() == "Warning")}
+                why_warning={event.is_some_and(|e| e.type_ == EventType::Warning && !settled_since(p, e.last_ms))}
                 countdown={countdown}
                 selected={props.selected.as_deref() == Some(key.as_str())}
                 on_select={props.on_select.clone()}

@@ -473,14 +473,7 @@ impl Component for App {
                                 on_reset={link.callback(|_| Msg::ResetExercise)}
                             />
                         }
-                        <editor::Editor
-                            text={self.text.clone()}
-                            diagnostics={self.diagnostics.clone()}
-                            stale={self.stale}
-                            validate_ms={self.validate_ms}
-                            on_edit={self.cb.edit.clone()}
-                            on_run={self.cb.run.clone()}
-                        />
+                        { self.view_editor() }
                         if self.stale {
                             <p class="stale" role="status">
                                 { format!("{errors} error{} in the manifests: the cluster keeps running the last valid version.", if errors == 1 { "" } else { "s" }) }
@@ -489,29 +482,12 @@ impl Component for App {
                     </section>
                     <section class="pane-cluster" aria-label="Cluster">
                         { self.view_apply(ctx) }
-                        if let Some(p) = &player {
-                            <cluster::ClusterView
-                                player={p.clone()}
-                                selected={self.selected.clone()}
-                                on_select={self.cb.select.clone()}
-                                on_act={self.cb.act.clone()}
-                            />
-                        } else {
-                            <p class="empty">{"Fix the manifests to start the simulation."}</p>
-                        }
+                        { self.view_cluster(&player) }
                     </section>
                 </main>
-                if let Some(p) = &slow {
-                    <timeline::TimelineView
-                        player={p.clone()}
-                        end={self.reached_ms.max(p.now)}
-                        on_seek={self.cb.seek.clone()}
-                        selected={self.selected.clone()}
-                        on_select={self.cb.select.clone()}
-                    />
-                    <panes::Panes player={p.clone()} tab={self.tab} selected={self.selected.clone()} on_tab={self.cb.tab.clone()} />
-                }
-                <div class="sr-only" aria-live="polite" aria-atomic="true" data-testid="announcer">{ announcement }</div>
+                { self.view_timeline(&slow) }
+                { self.view_panes(&slow) }
+                { announcer(announcement) }
                 <footer class="footer">
                     {"A simulation: nothing runs for real. Timings and messages follow the kubelet and kubectl; what is simplified is listed in "}
                     <a href="FIDELITY.md">{"FIDELITY.md"}</a>{"."}
@@ -731,27 +707,65 @@ impl App {
                 <main class={classes!("workspace", (!self.opts.editor).then_some("no-editor"))}>
                     if self.opts.editor {
                         <section class="pane-editor" aria-label="Manifests">
-                            <editor::Editor text={self.text.clone()} diagnostics={self.diagnostics.clone()} stale={self.stale}
-                                validate_ms={self.validate_ms} on_edit={self.cb.edit.clone()} on_run={self.cb.run.clone()} />
+                            { self.view_editor() }
                         </section>
                     }
                     <section class="pane-cluster" aria-label="Cluster">
-                        if let Some(p) = &player {
-                            <cluster::ClusterView player={p.clone()} selected={self.selected.clone()}
-                                on_select={self.cb.select.clone()} on_act={self.cb.act.clone()} />
-                        }
+                        { self.view_cluster(&player) }
                     </section>
                 </main>
-                if let Some(p) = &slow {
-                    <timeline::TimelineView player={p.clone()} end={self.reached_ms.max(p.now)} on_seek={self.cb.seek.clone()}
-                        selected={self.selected.clone()} on_select={self.cb.select.clone()} />
-                    if self.opts.panes {
-                        <panes::Panes player={p.clone()} tab={self.tab} selected={self.selected.clone()} on_tab={self.cb.tab.clone()} />
-                    }
+                { self.view_timeline(&slow) }
+                if self.opts.panes {
+                    { self.view_panes(&slow) }
                 }
-                <div class="sr-only" aria-live="polite" aria-atomic="true" data-testid="announcer">{ announcement }</div>
+                { announcer(announcement) }
             </div>
         }
+    }
+
+    fn view_editor(&self) -> Html {
+        html! {
+            <editor::Editor
+                text={self.text.clone()}
+                diagnostics={self.diagnostics.clone()}
+                stale={self.stale}
+                validate_ms={self.validate_ms}
+                on_edit={self.cb.edit.clone()}
+                on_run={self.cb.run.clone()}
+            />
+        }
+    }
+
+    fn view_cluster(&self, player: &Option<PlayerRef>) -> Html {
+        match player {
+            Some(p) => html! {
+                <cluster::ClusterView
+                    player={p.clone()}
+                    selected={self.selected.clone()}
+                    on_select={self.cb.select.clone()}
+                    on_act={self.cb.act.clone()}
+                />
+            },
+            None => html! { <p class="empty">{"Fix the manifests to start the simulation."}</p> },
+        }
+    }
+
+    fn view_timeline(&self, slow: &Option<PlayerRef>) -> Html {
+        let Some(p) = slow else { return Html::default() };
+        html! {
+            <timeline::TimelineView
+                player={p.clone()}
+                end={self.reached_ms.max(p.now)}
+                on_seek={self.cb.seek.clone()}
+                selected={self.selected.clone()}
+                on_select={self.cb.select.clone()}
+            />
+        }
+    }
+
+    fn view_panes(&self, slow: &Option<PlayerRef>) -> Html {
+        let Some(p) = slow else { return Html::default() };
+        html! { <panes::Panes player={p.clone()} tab={self.tab} selected={self.selected.clone()} on_tab={self.cb.tab.clone()} /> }
     }
 
     /// `kubectl apply -f example:NAME` at the current time: objects join the
@@ -909,6 +923,11 @@ impl<T> std::ops::Deref for Shared<T> {
     fn deref(&self) -> &T {
         &self.0
     }
+}
+
+/// The polite live region that reads status changes out.
+fn announcer(text: String) -> Html {
+    html! { <div class="sr-only" aria-live="polite" aria-atomic="true" data-testid="announcer">{ text }</div> }
 }
 
 /// The value of the `<select>` or `<input>` an event came from.
