@@ -13,6 +13,9 @@ use yew::prelude::*;
 
 /// Past this many Pods, each is drawn as a tile (select one for its details).
 pub const COMPACT_OVER: usize = 40;
+/// Tiles drawn per node; the rest are counted (a page with thousands of
+/// Pods stays responsive).
+pub const MAX_TILES_PER_NODE: usize = 400;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -119,15 +122,21 @@ pub fn cluster_view(props: &Props) -> Html {
                                 <span class="muted">{ format!(" · {} Pod{}", pods.len(), if pods.len() == 1 { "" } else { "s" }) }</span>
                             </h2>
                             <div class={if compact { "pods compact" } else { "pods" }}>
-                                { for pods.into_iter().map(card) }
+                                { for pods.iter().take(MAX_TILES_PER_NODE).map(|p| card(p)) }
                             </div>
+                            if pods.len() > MAX_TILES_PER_NODE {
+                                <p class="muted">{ format!("… and {} more Pods on {node} (see kubectl get pods -w)", pods.len() - MAX_TILES_PER_NODE) }</p>
+                            }
                         </section>
                     }
                 }) }
                 if !unscheduled.is_empty() {
                     <section class="node unscheduled" aria-label="Pods not scheduled yet">
                         <h2 class="node-name">{"Waiting for a node"}</h2>
-                        <div class={if compact { "pods compact" } else { "pods" }}>{ for unscheduled.into_iter().map(card) }</div>
+                        <div class={if compact { "pods compact" } else { "pods" }}>{ for unscheduled.iter().take(MAX_TILES_PER_NODE).map(|p| card(p)) }</div>
+                        if unscheduled.len() > MAX_TILES_PER_NODE {
+                            <p class="muted">{ format!("… and {} more Pods waiting", unscheduled.len() - MAX_TILES_PER_NODE) }</p>
+                        }
                     </section>
                 }
             </div>
