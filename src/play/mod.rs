@@ -35,6 +35,9 @@ pub const MAX_ACTIONS: usize = 500;
 pub const MAX_TIME_MS: Millis = 24 * HOUR_MS;
 /// `get pods -w` rows kept; older rows are dropped (the count is shown).
 pub const MAX_WATCH_ROWS: usize = 5_000;
+/// The most engine events one call may process: a runaway schedule stops
+/// the run with a message instead of freezing the page (~0.2 s in Wasm).
+pub const MAX_STEPS_PER_CALL: u64 = 1_000_000;
 /// How far `step` looks for the next visible change.
 pub const STEP_HORIZON_MS: Millis = HOUR_MS;
 
@@ -105,6 +108,8 @@ pub struct Player {
     action_errors: Vec<String>,
     /// The latest probe results by (Pod key, container).
     probes: BTreeMap<(String, String), ProbeViews>,
+    /// Set when one step needed more than [`MAX_STEPS_PER_CALL`] events.
+    stalled: Option<String>,
 }
 
 impl Player {
@@ -149,6 +154,7 @@ impl Player {
             revision: 0,
             action_errors: Vec::new(),
             probes: BTreeMap::new(),
+            stalled: None,
         };
         player.drain();
         player.run_due_actions();
@@ -245,16 +251,39 @@ impl Player {
     /// [`Self::seek`].
     pub fn advance_to(&mut self, t: Millis) {
         let t = t.min(MAX_TIME_MS);
+        if self.stalled.is_some() {
+            return;
+        }
         while let Some(next) = self.next_due() {
             if next > t {
                 break;
             }
-            self.sim.advance_to(next);
-            self.drain();
+            if !self.advance_sim(next) {
+                return;
+            }
             self.run_due_actions();
         }
-        self.sim.advance_to(t);
+        self.advance_sim(t);
+    }
+
+    /// Runs the engine to `t` within [`MAX_STEPS_PER_CALL`]; past it the run
+    /// stalls (see [`Self::stalled`]) rather than freezing the page.
+    fn advance_sim(&mut self, t: Millis) -> bool {
+        let done = self.sim.advance_within(t, MAX_STEPS_PER_CALL);
         self.drain();
+        if !done {
+            self.stalled = Some(format!(
+                "The simulation stopped at {}: more than {MAX_STEPS_PER_CALL} events in one step. This is a podplay bug; please report it with a share link.",
+                go_duration(self.sim.now())
+            ));
+            self.revision += 1;
+        }
+        done
+    }
+
+    /// Why the run stopped by itself, if it did (it never should).
+    pub fn stalled(&self) -> Option<&str> {
+        self.stalled.as_deref()
     }
 
     /// Moves to the next instant at which something visible changes (a
@@ -262,7 +291,7 @@ impl Player {
     pub fn step(&mut self) -> Millis {
         let start = self.revision;
         let limit = (self.now() + STEP_HORIZON_MS).min(MAX_TIME_MS);
-        while self.revision == start {
+        while self.revision == start && self.stalled.is_none() {
             match self.next_due() {
                 Some(next) if next <= limit => self.advance_to(next),
                 _ => {

@@ -336,3 +336,19 @@ fn delete_by_selector_deletes_every_matching_pod_as_exercises_do() {
     assert!(after.iter().all(|n| !before.contains(n)), "{before:?} → {after:?}");
     assert!(p.act("delete pod -l app=nope").unwrap_err().contains("No resources found"));
 }
+
+#[test]
+fn a_bounded_advance_stops_early_and_says_so() {
+    use crate::core::engine::{Sim, SimConfig};
+    let mut sim = Sim::new(SimConfig::default());
+    sim.apply(crate::core::manifest::parse_manifests(examples::find("liveness-exec").unwrap().yaml).objects);
+    assert!(!sim.advance_within(MINUTE_MS, 3), "three timers do not reach a minute");
+    assert!(sim.now() < MINUTE_MS);
+    assert!(sim.advance_within(MINUTE_MS, 1_000_000));
+    assert_eq!(sim.now(), MINUTE_MS);
+    // The player never stalls on a normal run.
+    let mut p = player("deployment");
+    p.advance_to(30 * MINUTE_MS);
+    assert_eq!(p.stalled(), None);
+    assert_eq!(p.now(), 30 * MINUTE_MS);
+}

@@ -291,7 +291,7 @@ impl App {
         let mut p = player.borrow_mut();
         p.advance_to(self.target_ms as Millis);
         self.reached_ms = self.reached_ms.max(p.now());
-        if p.now() >= MAX_TIME_MS {
+        if p.now() >= MAX_TIME_MS || p.stalled().is_some() {
             self.playing = false;
         }
         if self.playing {
@@ -459,6 +459,9 @@ impl Component for App {
                         }
                         <button class="ghost" onclick={link.callback(|_| Msg::DismissNotice)} aria-label="Dismiss">{"✕"}</button>
                     </div>
+                }
+                if let Some(stall) = player.as_ref().and_then(|p| p.rc.borrow().stalled().map(str::to_string)) {
+                    <div class="notice error" role="alert"><span>{ stall }</span></div>
                 }
                 <main class="workspace">
                     <section class="pane-editor" aria-label="Manifests">

@@ -406,8 +406,16 @@ impl Sim {
     /// Runs every timer due at or before `t`, then sets the clock to `t`.
     /// Time never goes backwards: a `t` in the past is treated as now.
     pub fn advance_to(&mut self, t: Millis) {
+        self.advance_within(t, MAX_STEPS_PER_ADVANCE);
+    }
+
+    /// [`Self::advance_to`], processing at most `max_steps` timers: false when
+    /// it stopped early (the clock is then at the last timer it ran). A front
+    /// end that must stay responsive calls this and says so when a run is
+    /// too busy, instead of freezing.
+    pub fn advance_within(&mut self, t: Millis, max_steps: u64) -> bool {
         let t = t.max(self.now);
-        let mut budget = MAX_STEPS_PER_ADVANCE;
+        let mut budget = max_steps;
         loop {
             while let Some(Reverse(timer)) = self.timers.peek().copied() {
                 if timer.at > t || budget == 0 {
@@ -438,6 +446,7 @@ impl Sim {
         }
         #[cfg(debug_assertions)]
         self.check_invariants();
+        self.now == t
     }
 
     /// The next output, oldest first.
