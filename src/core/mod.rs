@@ -4,6 +4,7 @@
 //! (simulation events, [`status`] snapshots) → views ([`kubectl`], [`json`]).
 
 pub mod api;
+pub mod base64;
 pub mod engine;
 pub mod json;
 pub mod kubectl;

@@ -4,6 +4,7 @@
 //! interpreted as markup or script (the page renders it as text only).
 
 use super::{Scenario, TimedAction, MAX_ACTIONS, MAX_TIME_MS};
+use crate::core::base64;
 use crate::core::manifest::MAX_INPUT_BYTES;
 use crate::core::time::Millis;
 use serde_json::{json, Value};
@@ -87,7 +88,7 @@ impl Session {
 
     /// The URL fragment (without `#`), or an error when the link would be too long.
     pub fn to_fragment(&self) -> Result<String, String> {
-        let fragment = format!("{PREFIX}{}", base64url_encode(self.to_json().as_bytes()));
+        let fragment = format!("{PREFIX}{}", base64::encode_url(self.to_json().as_bytes()));
         if fragment.len() > MAX_LINK_BYTES {
             return Err(format!(
                 "a share link for this session would be {} KiB, over the {} KiB that links can safely carry; shorten the manifests",
@@ -110,51 +111,8 @@ impl Session {
                 MAX_LINK_BYTES / 1024
             ));
         }
-        let bytes = base64url_decode(data).ok_or("this link is damaged (not valid base64url); it was not loaded")?;
+        let bytes = base64::decode_url(data).ok_or("this link is damaged (not valid base64url); it was not loaded")?;
         let text = String::from_utf8(bytes).map_err(|_| "this link is damaged (not UTF-8 text); it was not loaded")?;
         Session::from_json(&text).map(Some).map_err(|e| format!("this link could not be loaded: {e}"))
     }
-}
-
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/// Base64url without padding (RFC 4648 §5).
-pub fn base64url_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | (*b as u32) << (16 - 8 * i));
-        for i in 0..=chunk.len() {
-            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-        }
-    }
-    out
-}
-
-/// Base64url, padding optional; None on any other character or a bad length.
-pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
-    let text = text.trim_end_matches('=');
-    if text.len() % 4 == 1 {
-        return None;
-    }
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let mut acc: u32 = 0;
-    let mut bits = 0;
-    for b in text.bytes() {
-        let v = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'-' => 62,
-            b'_' => 63,
-            _ => return None,
-        } as u32;
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
 }

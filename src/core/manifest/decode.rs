@@ -12,6 +12,7 @@
 
 mod apps;
 
+use crate::core::base64;
 use std::collections::BTreeMap;
 
 use super::validate::{self as v, Ctx};
@@ -1240,7 +1241,7 @@ fn decode_string_map(cx: &mut Ctx, node: &Node, path: &str, out: &mut BTreeMap<S
         let p = key(path, &name);
         let Some(text) = cx.string(val, &p) else { continue };
         if base64 {
-            match decode_base64(&text) {
+            match base64::decode_std(&text).map(|b| String::from_utf8_lossy(&b).into_owned()) {
                 Ok(v) => {
                     out.insert(name, v);
                 }
@@ -1255,62 +1256,6 @@ fn decode_string_map(cx: &mut Ctx, node: &Node, path: &str, out: &mut BTreeMap<S
         } else {
             out.insert(name, text);
         }
-    }
-}
-
-/// Standard padded base64 (Go's `base64.StdEncoding`, which decodes a
-/// Secret's `data` in the API server; `\r` and `\n` are skipped) to text.
-/// `Err(i)`: the input byte where the data goes wrong, as Go's
-/// `CorruptInputError` reports it.
-fn decode_base64(text: &str) -> Result<String, usize> {
-    let sextet = |ch: u8| match ch {
-        b'A'..=b'Z' => Some(ch - b'A'),
-        b'a'..=b'z' => Some(ch - b'a' + 26),
-        b'0'..=b'9' => Some(ch - b'0' + 52),
-        b'+' => Some(62),
-        b'/' => Some(63),
-        _ => None,
-    };
-    let chars: Vec<(usize, u8)> = text.bytes().enumerate().filter(|(_, b)| *b != b'\n' && *b != b'\r').collect();
-    let mut out = Vec::with_capacity(chars.len() * 3 / 4);
-    for (q, quantum) in chars.chunks(4).enumerate() {
-        let last = (q + 1) * 4 >= chars.len();
-        if quantum.len() < 4 {
-            let bad = quantum.iter().find(|(_, b)| *b != b'=' && sextet(*b).is_none());
-            return Err(bad.map(|(i, _)| *i).unwrap_or(text.len()));
-        }
-        // `=` may only end the last quantum: `xx==` or `xxx=`.
-        let pads = quantum.iter().rev().take_while(|(_, b)| *b == b'=').count();
-        if pads > 2 || (pads > 0 && !last) {
-            let (i, _) = quantum[4 - pads];
-            return Err(i);
-        }
-        let mut bits: u32 = 0;
-        for &(i, b) in &quantum[..4 - pads] {
-            bits = (bits << 6) | sextet(b).ok_or(i)? as u32;
-        }
-        bits <<= 6 * pads as u32;
-        let bytes = [(bits >> 16) as u8, (bits >> 8) as u8, bits as u8];
-        out.extend_from_slice(&bytes[..3 - pads]);
-    }
-    Ok(String::from_utf8_lossy(&out).into_owned())
-}
-
-#[cfg(test)]
-mod base64_tests {
-    use super::decode_base64;
-
-    #[test]
-    fn strict_padded_base64_like_go() {
-        assert_eq!(decode_base64("czNjcjN0").as_deref(), Ok("s3cr3t"));
-        assert_eq!(decode_base64("YWRtaW4=").as_deref(), Ok("admin"));
-        assert_eq!(decode_base64("YQ==").as_deref(), Ok("a"));
-        assert_eq!(decode_base64("YW\nJj").as_deref(), Ok("abc"));
-        assert_eq!(decode_base64("").as_deref(), Ok(""));
-        assert_eq!(decode_base64("YWRtaW4"), Err(7));
-        assert_eq!(decode_base64("s3cr3t!!"), Err(6));
-        assert_eq!(decode_base64("YQ==YQ=="), Err(2));
-        assert_eq!(decode_base64("Y==="), Err(1));
     }
 }
 
