@@ -63,6 +63,20 @@ exercise's starting manifests. Exit 0 when every check passes, 1 when one
 fails, 2 for bad input.
 ";
 
+/// A run as the golden files record it: stdout, then stderr (if any) after
+/// `--- stderr ---`, then `--- exit status N ---`. No stdin.
+pub fn transcript(args: &[String]) -> String {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = main_with(args, &mut std::io::empty(), &mut out, &mut err);
+    let mut text = String::from_utf8_lossy(&out).into_owned();
+    if !err.is_empty() {
+        text.push_str("--- stderr ---\n");
+        text.push_str(&String::from_utf8_lossy(&err));
+    }
+    text.push_str(&format!("--- exit status {code} ---\n"));
+    text
+}
+
 /// Runs the CLI with `args` (without the program name). Returns the exit status.
 pub fn main_with(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     match run_cli(args, stdin, out, err) {

@@ -7,17 +7,7 @@ use std::path::PathBuf;
 
 fn run(args: &[&str]) -> String {
     let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    let mut out = Vec::new();
-    let mut err = Vec::new();
-    let code = podplay::cli::main_with(&args, &mut std::io::empty(), &mut out, &mut err);
-    let mut text = String::from_utf8(out).expect("utf-8 stdout");
-    let err = String::from_utf8(err).expect("utf-8 stderr");
-    if !err.is_empty() {
-        text.push_str("--- stderr ---\n");
-        text.push_str(&err);
-    }
-    text.push_str(&format!("--- exit status {code} ---\n"));
-    text
+    podplay::cli::transcript(&args)
 }
 
 fn check(name: &str, args: &[&str]) {

@@ -102,15 +102,7 @@ fn traces_in_chromium_match_the_native_golden_files() {
         // Headers are `$ podplay ARGS` with ARGS joined by spaces (none of
         // these has an argument with a space in it).
         let args: Vec<String> = header.trim_start_matches("$ podplay ").split(' ').map(str::to_string).collect();
-        let (mut out, mut err) = (Vec::new(), Vec::new());
-        let code = podplay::cli::main_with(&args, &mut std::io::empty(), &mut out, &mut err);
-        let mut actual = String::from_utf8(out).unwrap();
-        let err = String::from_utf8(err).unwrap();
-        if !err.is_empty() {
-            actual.push_str("--- stderr ---\n");
-            actual.push_str(&err);
-        }
-        actual.push_str(&format!("--- exit status {code} ---\n"));
+        let actual = podplay::cli::transcript(&args);
         assert!(actual == expected, "{name}: the trace in Chromium differs from tests/golden/{name}.txt");
     }
 }
