@@ -106,8 +106,10 @@ pub struct Player {
     revision: u64,
     /// Errors from actions replayed from the scenario (e.g. a Pod gone).
     action_errors: Vec<String>,
-    /// The latest probe results by (Pod key, container).
-    probes: BTreeMap<(String, String), ProbeViews>,
+    /// The latest probe results by `ns/pod/container` (the lane key).
+    probes: BTreeMap<String, ProbeViews>,
+    /// Reused to build probe keys without allocating.
+    key_buf: String,
     /// Set when one step needed more than [`MAX_STEPS_PER_CALL`] events.
     stalled: Option<String>,
 }
@@ -154,6 +156,7 @@ impl Player {
             revision: 0,
             action_errors: Vec::new(),
             probes: BTreeMap::new(),
+            key_buf: String::new(),
             stalled: None,
         };
         player.drain();
@@ -220,7 +223,7 @@ impl Player {
 
     /// The latest probe results of a container (by Pod key `ns/name`).
     pub fn probes(&self, pod_key: &str, container: &str) -> ProbeViews {
-        self.probes.get(&(pod_key.to_string(), container.to_string())).copied().unwrap_or_default()
+        self.probes.get(&format!("{pod_key}/{container}")).copied().unwrap_or_default()
     }
 
     pub fn timeline(&self) -> &Timeline {
@@ -389,11 +392,19 @@ impl Player {
                 }
             }
         }
+        // Probes run often: the key is built in one reused buffer, and a
+        // container's entry is allocated once.
+        let mut key = std::mem::take(&mut self.key_buf);
         while let Some(r) = self.sim.poll_probe() {
-            let pod_key = format!("{}/{}", r.pod.metadata.namespace, r.pod.metadata.name);
-            let lane_key = format!("{pod_key}/{}", r.container);
-            self.timeline.probe(&lane_key, ProbeTick { at_ms: r.time_ms, kind: r.kind, ok: r.ok });
-            let slot = &mut self.probes.entry((pod_key, r.container)).or_default()[r.kind as usize];
+            use std::fmt::Write;
+            key.clear();
+            let _ = write!(key, "{}/{}/{}", r.pod.metadata.namespace, r.pod.metadata.name, r.container);
+            self.timeline.probe(&key, ProbeTick { at_ms: r.time_ms, kind: r.kind, ok: r.ok });
+            if !self.probes.contains_key(key.as_str()) {
+                self.probes.insert(key.clone(), ProbeViews::default());
+            }
+            let Some(views) = self.probes.get_mut(key.as_str()) else { continue };
+            let slot = &mut views[r.kind as usize];
             let streak = match slot {
                 Some(v) if v.ok == r.ok => v.streak + 1,
                 _ => 1,
@@ -406,6 +417,7 @@ impl Player {
             }
             *slot = Some(ProbeView { ok: r.ok, at_ms: r.time_ms, streak });
         }
+        self.key_buf = key;
     }
 
     fn take_pod(&mut self, time_ms: Millis, type_: WatchType, pod: PodSnapshot) {
@@ -434,7 +446,8 @@ impl Player {
         }
         if type_ == WatchType::Deleted {
             let pod_key = format!("{}/{}", key.0, key.1);
-            self.probes.retain(|(p, _), _| *p != pod_key);
+            let prefix = format!("{pod_key}/");
+            self.probes.retain(|k, _| !k.starts_with(&prefix));
             self.pods.remove(&key);
         } else {
             self.pods.insert(key, Rc::new(pod));
