@@ -683,9 +683,6 @@ impl App {
     /// The compact player for iframes: controls, the live view and the
     /// timeline; the editor and the kubectl panes when the URL asks.
     fn view_embed(&self, ctx: &Context<Self>, player: Option<PlayerRef>, slow: Option<PlayerRef>, announcement: String) -> Html {
-        let link = ctx.link();
-        let now = self.now();
-        let on_speed = link.callback(|e: Event| Msg::Speed(target_value(&e).parse().unwrap_or(1)));
         let open = match &self.example {
             Some(e) => format!("{}?example={e}", browser::page_url()),
             None => format!("{}#{}", browser::page_url(), browser::fragment()),
@@ -693,15 +690,7 @@ impl App {
         html! {
             <div class="app embed">
                 <header class="embed-bar" role="toolbar" aria-label="Simulation controls">
-                    <button class="primary" onclick={link.callback(|_| Msg::TogglePlay)} data-testid="play" aria-pressed={self.playing.to_string()}>
-                        { if self.playing { "❚❚ Pause" } else { "▶ Play" } }
-                    </button>
-                    <button onclick={link.callback(|_| Msg::Step)} data-testid="step">{"Step »"}</button>
-                    <button onclick={link.callback(|_| Msg::Restart)} data-testid="restart">{"⟲"}<span class="sr-only">{"Restart"}</span></button>
-                    <select onchange={on_speed} data-testid="speed" aria-label="Speed">
-                        { for SPEEDS.iter().map(|s| html! { <option value={s.to_string()} selected={*s == self.speed}>{ format!("{s}×") }</option> }) }
-                    </select>
-                    <output class="clock" data-testid="clock" aria-label="Simulated time">{ format!("t = {}", go_duration(if self.playing { now - now % 100 } else { now })) }</output>
+                    { self.view_transport(ctx, true) }
                     <a class="open" href={open} target="_blank" rel="noopener">{"Open in podplay ↗"}</a>
                 </header>
                 if let Some(n) = self.notice.as_ref().filter(|n| n.error) {
@@ -795,11 +784,35 @@ impl App {
         }
     }
 
-    fn view_controls(&self, ctx: &Context<Self>) -> Html {
+    /// Play/pause, step, restart, speed and the clock: the same in the full
+    /// page and (compact) in an embed.
+    fn view_transport(&self, ctx: &Context<Self>, compact: bool) -> Html {
         let link = ctx.link();
         let now = self.now();
-        let on_example = link.callback(|e: Event| Msg::Example(target_value(&e)));
         let on_speed = link.callback(|e: Event| Msg::Speed(target_value(&e).parse().unwrap_or(1)));
+        let speed = html! {
+            <select onchange={on_speed} data-testid="speed" aria-label="Speed">
+                { for SPEEDS.iter().map(|s| html! { <option value={s.to_string()} selected={*s == self.speed}>{ format!("{s}×") }</option> }) }
+            </select>
+        };
+        html! {
+            <>
+                <button class="primary" onclick={link.callback(|_| Msg::TogglePlay)} data-testid="play" aria-pressed={self.playing.to_string()}>
+                    { if self.playing { "❚❚ Pause" } else { "▶ Play" } }
+                </button>
+                <button onclick={link.callback(|_| Msg::Step)} title="Run to the next change" data-testid="step">{"Step »"}</button>
+                <button onclick={link.callback(|_| Msg::Restart)} title="Back to time zero, keeping the actions" data-testid="restart">
+                    if compact { {"⟲"}<span class="sr-only">{"Restart"}</span> } else { {"⟲ Restart"} }
+                </button>
+                if compact { { speed } } else { <label class="field"><span>{"Speed"}</span>{ speed }</label> }
+                <output class="clock" data-testid="clock" aria-label="Simulated time">{ format!("t = {}", go_duration(if self.playing { now - now % 100 } else { now })) }</output>
+            </>
+        }
+    }
+
+    fn view_controls(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let on_example = link.callback(|e: Event| Msg::Example(target_value(&e)));
         let on_seed = link.callback(|e: Event| Msg::Seed(target_value(&e)));
         let on_seed_text = link.callback(|e: InputEvent| Msg::SeedText(input_value(&e)));
         let theme_label = match self.theme.as_deref() {
@@ -834,22 +847,11 @@ impl App {
                         }) }
                     </select>
                 </label>
-                <button class="primary" onclick={link.callback(|_| Msg::TogglePlay)} data-testid="play" aria-pressed={self.playing.to_string()}>
-                    { if self.playing { "❚❚ Pause" } else { "▶ Play" } }
-                </button>
-                <button onclick={link.callback(|_| Msg::Step)} title="Run to the next change" data-testid="step">{"Step »"}</button>
-                <button onclick={link.callback(|_| Msg::Restart)} title="Back to time zero, keeping the actions" data-testid="restart">{"⟲ Restart"}</button>
-                <label class="field">
-                    <span>{"Speed"}</span>
-                    <select onchange={on_speed} data-testid="speed">
-                        { for SPEEDS.iter().map(|s| html! { <option value={s.to_string()} selected={*s == self.speed}>{ format!("{s}×") }</option> }) }
-                    </select>
-                </label>
+                { self.view_transport(ctx, false) }
                 <label class="field">
                     <span>{"Seed"}</span>
                     <input class="seed" type="number" min="0" value={self.seed_text.clone()} oninput={on_seed_text} onchange={on_seed} data-testid="seed" />
                 </label>
-                <output class="clock" data-testid="clock" aria-label="Simulated time">{ format!("t = {}", go_duration(if self.playing { now - now % 100 } else { now })) }</output>
                 <button onclick={link.callback(|_| Msg::Share)} data-testid="share">{"Share link"}</button>
                 <button onclick={link.callback(|_| Msg::Embed)} data-testid="embed">{"Embed"}</button>
                 <button class="ghost" onclick={link.callback(|_| Msg::CycleTheme)} title={theme_label} aria-label={theme_label}>{"◐"}</button>
