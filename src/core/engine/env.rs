@@ -10,6 +10,7 @@ use crate::core::shell::{self, HttpOutcome, Program, TermBehaviour};
 use crate::core::time::{Millis, SECOND_MS};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
+use std::sync::Arc;
 
 /// At most this many files in one container or volume, and bytes per file.
 pub const MAX_FILES: usize = 10_000;
@@ -813,7 +814,10 @@ pub fn container_env(sim: &Sim, slot: u32, c: usize) -> Result<Vec<(String, Stri
             None => return Err(format!("secret \"{}\" not found", from.name)),
         }
     }
-    let services = service_env(sim, ns);
+    let services = match sim.service_env.get(ns) {
+        Some(vars) => vars.clone(),
+        None => Arc::new(service_env(sim, ns)),
+    };
     for e in &spec.env {
         let value = match (&e.value_from, &e.value) {
             (None, value) => {
@@ -850,10 +854,12 @@ pub fn container_env(sim: &Sim, slot: u32, c: usize) -> Result<Vec<(String, Stri
         };
         set(&mut vars, e.name.clone(), value);
     }
-    // Service variables for the names the container did not set.
-    for (k, v) in services {
-        if !vars.iter().any(|(n, _)| *n == k) {
-            vars.push((k, v));
+    // Service variables for the names the container did not set (Service
+    // names are unique, so only the container's own names are checked).
+    let own = vars.len();
+    for (k, v) in services.iter() {
+        if !vars[..own].iter().any(|(n, _)| n == k) {
+            vars.push((k.clone(), v.clone()));
         }
     }
     Ok(vars)
@@ -865,7 +871,7 @@ pub fn container_env(sim: &Sim, slot: u32, c: usize) -> Result<Vec<(String, Stri
 /// (the default), every Service with a cluster IP in the Pod's namespace
 /// that exists when the container is created: `NAME_SERVICE_HOST`,
 /// `NAME_SERVICE_PORT[_PORTNAME]` and Docker link variables.
-fn service_env(sim: &Sim, ns: &str) -> Vec<(String, String)> {
+pub(crate) fn service_env(sim: &Sim, ns: &str) -> Vec<(String, String)> {
     let var_name = |s: &str| s.replace('-', "_").to_uppercase();
     let mut out = Vec::new();
     let mut add = |name: &str, ip: &str, ports: &[(Option<&str>, i32, &str)]| {

@@ -268,6 +268,9 @@ pub(crate) struct ServiceRt {
     pub slice_name: String,
     pub slice_server: ServerMeta,
     pub endpoints: Vec<Endpoint>,
+    /// The Pods its selector matches, by name (Pod labels never change after
+    /// creation, so membership changes only when a Pod is created or removed).
+    pub members: BTreeMap<String, u32>,
     /// Round-robin position for requests to the Service.
     pub rr: usize,
 }
@@ -323,9 +326,18 @@ pub struct Sim {
     pub(crate) dirty: Vec<u32>,
     /// Pods waiting for a node.
     pub(crate) unscheduled: Vec<u32>,
+    /// The Service environment variables of each namespace with Services
+    /// (`env::service_env`), made when a Service is created.
+    pub(crate) service_env: BTreeMap<String, Arc<Vec<(String, String)>>>,
+    /// Every Pod IP in use (the IPAM's allocation table).
+    pub(crate) pod_ips: std::collections::BTreeSet<Ipv4Addr>,
     pub(crate) steps: u64,
     /// A Pod changed since endpoints were last computed.
     pub(crate) endpoints_dirty: bool,
+    /// Pods whose status changed since endpoints were last computed.
+    pub(crate) endpoints_touched: Vec<u32>,
+    /// Services whose endpoints must be rebuilt (membership changed).
+    pub(crate) endpoints_stale: std::collections::BTreeSet<(String, String)>,
     /// Warnings about things podplay could not simulate (e.g. an unknown command).
     pub(crate) notes: Vec<String>,
     /// Probe runs not yet read, when logging is on.
@@ -367,6 +379,10 @@ impl Sim {
             unscheduled: Vec::new(),
             steps: 0,
             endpoints_dirty: false,
+            endpoints_touched: Vec::new(),
+            pod_ips: std::collections::BTreeSet::new(),
+            service_env: BTreeMap::new(),
+            endpoints_stale: std::collections::BTreeSet::new(),
             notes: Vec::new(),
             probe_log: None,
         }
@@ -701,6 +717,7 @@ impl Sim {
             }
         };
         self.pod_index.insert(key, slot);
+        self.join_services(slot);
         let snap = self.pod_rt(slot).map(|p| p.snapshot());
         if let Some(pod) = snap {
             let spec = pod.pod.clone();
@@ -749,6 +766,7 @@ impl Sim {
             server,
             cluster_ip,
             endpoints: Vec::new(),
+            members: BTreeMap::new(),
             rr: 0,
         };
         let has_selector = !rt.svc.spec.selector.is_empty();
@@ -756,7 +774,19 @@ impl Sim {
         if has_selector {
             self.outputs.push_back(Output::EndpointSlice { time_ms: self.now, type_: WatchType::Added, slice: rt.slice_snapshot() });
         }
-        self.services.insert(key, rt);
+        let mut rt = rt;
+        if has_selector {
+            let ns = &key.0;
+            for ((_, pname), &slot) in self.pod_index.range((ns.clone(), String::new())..).take_while(|(k, _)| k.0 == *ns) {
+                if self.pod_rt(slot).is_some_and(|p| selects(&rt.svc, &p.pod)) {
+                    rt.members.insert(pname.clone(), slot);
+                }
+            }
+            self.endpoints_stale.insert(key.clone());
+        }
+        self.services.insert(key.clone(), rt);
+        let vars = env::service_env(self, &key.0);
+        self.service_env.insert(key.0, Arc::new(vars));
         ApplyResult::Created { kind: "Service", name }
     }
 
@@ -799,25 +829,30 @@ impl Sim {
     /// `terminating` = deletionTimestamp set (pkg/controller/endpointslice/utils.go).
     pub(crate) fn update_endpoints(&mut self) {
         self.endpoints_dirty = false;
+        let mut touched = std::mem::take(&mut self.endpoints_touched);
         if self.services.is_empty() {
             return;
         }
-        let mut changed = Vec::new();
-        for (key, svc) in self.services.iter() {
-            if svc.svc.spec.selector.is_empty() {
-                continue;
-            }
-            let mut eps = Vec::new();
-            for (pkey, &slot) in self.pod_index.iter() {
-                if pkey.0 != key.0 {
-                    continue;
+        // The Services a changed Pod belongs to.
+        touched.sort_unstable();
+        touched.dedup();
+        for slot in touched {
+            let Some(p) = self.pods.get(slot as usize).and_then(|p| p.as_ref()) else { continue };
+            let (ns, name) = (&p.pod.metadata.namespace, &p.pod.metadata.name);
+            for (key, svc) in self.services.range((ns.clone(), String::new())..).take_while(|(k, _)| k.0 == *ns) {
+                if svc.members.get(name) == Some(&slot) {
+                    self.endpoints_stale.insert(key.clone());
                 }
+            }
+        }
+        let mut changed = Vec::new();
+        for key in std::mem::take(&mut self.endpoints_stale) {
+            let Some(svc) = self.services.get(&key) else { continue };
+            let mut eps = Vec::with_capacity(svc.members.len());
+            for &slot in svc.members.values() {
                 let Some(p) = self.pod_rt(slot) else { continue };
                 let Some(ip) = p.status.pod_ip else { continue };
                 if p.status.phase == PodPhase::Succeeded || p.status.phase == PodPhase::Failed {
-                    continue;
-                }
-                if !svc.svc.spec.selector.iter().all(|(k, v)| p.pod.metadata.labels.get(k) == Some(v)) {
                     continue;
                 }
                 let ready = p.status.is_ready();
@@ -832,7 +867,7 @@ impl Sim {
                 });
             }
             if eps != svc.endpoints {
-                changed.push((key.clone(), eps));
+                changed.push((key, eps));
             }
         }
         for (key, eps) in changed {
@@ -842,6 +877,18 @@ impl Sim {
                 svc.slice_server.resource_version = rv;
                 let slice = svc.slice_snapshot();
                 self.outputs.push_back(Output::EndpointSlice { time_ms: self.now, type_: WatchType::Modified, slice });
+            }
+        }
+    }
+
+    /// Adds a new Pod to the Services in its namespace whose selector matches it.
+    fn join_services(&mut self, slot: u32) {
+        let Some(p) = self.pods.get(slot as usize).and_then(|p| p.as_ref()) else { return };
+        let ns = &p.pod.metadata.namespace;
+        for (key, svc) in self.services.range_mut((ns.clone(), String::new())..).take_while(|(k, _)| k.0 == *ns) {
+            if selects(&svc.svc, &p.pod) {
+                svc.members.insert(p.pod.metadata.name.clone(), slot);
+                self.endpoints_stale.insert(key.clone());
             }
         }
     }
@@ -875,6 +922,7 @@ impl Sim {
 
     pub(crate) fn mark_dirty(&mut self, slot: u32) {
         self.endpoints_dirty = true;
+        self.endpoints_touched.push(slot);
         if let Some(p) = self.pod_rt_mut(slot) {
             p.version += 1;
             if !p.dirty {
@@ -889,6 +937,16 @@ impl Sim {
         self.flush();
         let Some(p) = self.pods.get_mut(slot as usize).and_then(|p| p.take()) else { return };
         self.pod_index.remove(&(p.pod.metadata.namespace.clone(), p.pod.metadata.name.clone()));
+        if let Some(ip) = p.status.pod_ip {
+            self.pod_ips.remove(&ip);
+        }
+        let ns = &p.pod.metadata.namespace;
+        for (key, svc) in self.services.range_mut((ns.clone(), String::new())..).take_while(|(k, _)| k.0 == *ns) {
+            if svc.members.get(&p.pod.metadata.name) == Some(&slot) {
+                svc.members.remove(&p.pod.metadata.name);
+                self.endpoints_stale.insert(key.clone());
+            }
+        }
         if let Some(n) = p.node {
             let node = &mut self.nodes[n];
             node.requested_cpu -= p.requests.0;
@@ -1158,14 +1216,14 @@ impl Sim {
     /// Host-local IPAM on the node's /24: the next free address after the
     /// last one handed out, so a freed IP is not handed straight back.
     pub(crate) fn allocate_pod_ip(&mut self, node: usize) -> Option<Ipv4Addr> {
-        let used: Vec<Ipv4Addr> = self.pods.iter().flatten().filter_map(|p| p.status.pod_ip).collect();
         let n = &mut self.nodes[node];
         let base = n.cfg.pod_cidr.octets();
         for step in 1..=253u16 {
             let host = ((n.last_ip as i32 - 2 + step as i32).rem_euclid(253) + 2) as u8; // .2 ..= .254
             let ip = Ipv4Addr::new(base[0], base[1], base[2], host);
-            if !used.contains(&ip) {
+            if !self.pod_ips.contains(&ip) {
                 n.last_ip = host;
+                self.pod_ips.insert(ip);
                 return Some(ip);
             }
         }
@@ -1200,6 +1258,7 @@ impl Sim {
         ips.sort();
         ips.dedup();
         assert_eq!(ips.len(), n, "live Pod IPs must be unique");
+        assert!(ips.iter().eq(self.pod_ips.iter()), "the IPAM table must hold exactly the live Pod IPs");
         self.check_controller_invariants();
         for p in self.pods.iter().flatten() {
             p.check_invariants();
@@ -1257,4 +1316,10 @@ impl ServiceRt {
             endpoints: self.endpoints.clone(),
         }
     }
+}
+
+/// A Service with a selector selects a Pod of its namespace whose labels
+/// include every selector pair (`pkg/controller/endpointslice`).
+fn selects(svc: &Service, pod: &Pod) -> bool {
+    !svc.spec.selector.is_empty() && svc.spec.selector.iter().all(|(k, v)| pod.metadata.labels.get(k) == Some(v))
 }
