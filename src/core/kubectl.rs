@@ -55,6 +55,22 @@ pub fn pod_age(p: &PodSnapshot, now: Millis) -> String {
 // printDeployment, printReplicaSet
 // ---------------------------------------------------------------------------
 
+/// The `kubectl get nodes` header.
+pub const NODES_HEADER: [&str; 5] = ["NAME", "STATUS", "ROLES", "AGE", "VERSION"];
+
+/// A `kubectl get nodes` row (`printNode`): ROLES from the
+/// `node-role.kubernetes.io/ROLE` labels, `<none>` without any.
+pub fn node_row(n: &crate::core::engine::NodeSnapshot, now: Millis) -> Vec<String> {
+    let roles: Vec<&str> = n.labels.keys().filter_map(|k| k.strip_prefix("node-role.kubernetes.io/")).filter(|r| !r.is_empty()).collect();
+    vec![
+        n.name.clone(),
+        n.status_column(),
+        if roles.is_empty() { "<none>".to_string() } else { roles.join(",") },
+        since(n.creation_ms, now),
+        crate::core::engine::KUBELET_VERSION.to_string(),
+    ]
+}
+
 /// The `kubectl get deployments` header.
 pub const DEPLOYMENTS_HEADER: [&str; 5] = ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"];
 /// The extra `-o wide` columns of Deployments and ReplicaSets.
@@ -1191,6 +1207,8 @@ mod tests {
                 scheduler_name: "default-scheduler".to_string(),
                 dns_policy: "ClusterFirst".to_string(),
                 service_account_name: "default".to_string(),
+                tolerations: Vec::new(),
+                required_node_affinity: Vec::new(),
             },
         };
         PodSnapshot {
