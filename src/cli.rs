@@ -462,6 +462,12 @@ impl TracePrinter {
         let replica_set_rows: Vec<Vec<String>> =
             sim.replica_sets().iter().map(|r| kubectl::replicaset_row(r, end, self.wide)).collect();
         self.controller_table(out, &format!("ReplicaSets at {at} (as `kubectl get replicasets`"), &kubectl::REPLICASETS_HEADER, &replica_set_rows);
+        let ds_rows: Vec<Vec<String>> = sim.daemon_sets().iter().map(|d| kubectl::daemonset_row(d, end)).collect();
+        if !ds_rows.is_empty() {
+            let _ = writeln!(out, "DaemonSets at {at} (as `kubectl get daemonsets` prints them then):");
+            let _ = write!(out, "{}", kubectl::format_table(&kubectl::DAEMONSETS_HEADER, &ds_rows));
+            let _ = writeln!(out);
+        }
         let _ = writeln!(out, "Events at {at} (as `kubectl events` prints them then):");
         let rows = kubectl::events_rows(sim.events(), end);
         let _ = write!(out, "{}", kubectl::format_table(&kubectl::EVENTS_HEADER, &rows));

@@ -71,6 +71,26 @@ pub fn node_row(n: &crate::core::engine::NodeSnapshot, now: Millis) -> Vec<Strin
     ]
 }
 
+/// The `kubectl get daemonsets` header.
+pub const DAEMONSETS_HEADER: [&str; 8] = ["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE"];
+
+/// A `kubectl get daemonsets` row (`printDaemonSet`): NODE SELECTOR is the
+/// template's nodeSelector as `k=v,…`, `<none>` when empty.
+pub fn daemonset_row(d: &crate::core::engine::DaemonSetSnapshot, now: Millis) -> Vec<String> {
+    let sel = &d.daemon_set.template.spec.node_selector;
+    let s = &d.status;
+    vec![
+        d.daemon_set.metadata.name.clone(),
+        s.desired.to_string(),
+        s.current.to_string(),
+        s.ready.to_string(),
+        s.current.to_string(),
+        s.available.to_string(),
+        if sel.is_empty() { "<none>".to_string() } else { sel.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",") },
+        since(d.server.creation_ms, now),
+    ]
+}
+
 /// The `kubectl get deployments` header.
 pub const DEPLOYMENTS_HEADER: [&str; 5] = ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"];
 /// The extra `-o wide` columns of Deployments and ReplicaSets.

@@ -23,6 +23,7 @@
 
 pub mod action;
 mod controllers;
+mod daemonset;
 mod env;
 pub mod images;
 mod kubelet;
@@ -39,6 +40,7 @@ use std::net::Ipv4Addr;
 use std::sync::Arc;
 
 pub use action::{parse_action, Action};
+pub use daemonset::DaemonSetSnapshot;
 pub use nodes::{NodeReady, NodeSnapshot, KUBELET_VERSION};
 use kubelet::PodRt;
 
@@ -325,6 +327,7 @@ pub struct Sim {
     pub(crate) secrets: BTreeMap<(String, String), Arc<Secret>>,
     pub(crate) deployments: BTreeMap<(String, String), controllers::DeploymentRt>,
     pub(crate) replica_sets: BTreeMap<(String, String), controllers::ReplicaSetRt>,
+    pub(crate) daemon_sets: BTreeMap<(String, String), daemonset::DaemonSetRt>,
     /// Controller work and when it is due.
     pub(crate) work: BTreeMap<controllers::Work, Millis>,
     pub(crate) nodes: Vec<NodeRt>,
@@ -373,6 +376,7 @@ impl Sim {
             secrets: BTreeMap::new(),
             deployments: BTreeMap::new(),
             replica_sets: BTreeMap::new(),
+            daemon_sets: BTreeMap::new(),
             work: BTreeMap::new(),
             nodes: config.nodes.into_iter().map(|cfg| NodeRt::new(cfg, 0)).collect(),
             default_nodes,

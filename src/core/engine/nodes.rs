@@ -531,11 +531,3 @@ fn add_taint(taints: &mut Vec<Taint>, taint: Taint) {
     }
 }
 
-impl Sim {
-    /// DaemonSets follow node changes.
-    pub(crate) fn nodes_changed_for_controllers(&mut self) {}
-
-    pub(crate) fn create_daemon_set(&mut self, d: crate::core::api::DaemonSet) -> super::ApplyResult {
-        super::ApplyResult::Refused { kind: "DaemonSet", name: d.metadata.name, message: "not yet".into() }
-    }
-}
