@@ -104,9 +104,8 @@ impl Sim {
                 continue;
             }
             let target = p.pod.spec.required_node_affinity.first().and_then(|t| t.match_fields.first()).and_then(|f| f.values.first()).cloned();
-            match target.and_then(|n| self.nodes.iter().position(|x| x.cfg.name == n)) {
-                Some(i) => on_node[i].push(slot),
-                None => {}
+            if let Some(i) = target.and_then(|n| self.nodes.iter().position(|x| x.cfg.name == n)) {
+                on_node[i].push(slot);
             }
         }
         let mut status = DaemonSetStatus::default();
