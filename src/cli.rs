@@ -47,7 +47,10 @@ or `example:NAME` for a bundled example (see `podplay examples`).
                               scale deployment/NAME --replicas=N (or replicaset/NAME),
                               set image deployment/NAME CONTAINER=IMAGE,
                               rollout restart|undo|pause|resume deployment/NAME,
-                              delete deployment/NAME (or replicaset/NAME)
+                              delete deployment/NAME (or replicaset/NAME),
+                              add node NAME [cpu=4] [memory=8Gi] [pods=110],
+                              cordon|uncordon node NAME, drain node NAME [--force],
+                              stop|start node NAME
                      Pod names a controller generates are the same for the
                      same seed and input, so a trace shows the names to use
   -o table|json      table (default) prints like `kubectl get pods -w
@@ -447,12 +450,24 @@ impl TracePrinter {
         let _ = write!(out, "{}", kubectl::format_table(&header, &self.rows));
         let _ = writeln!(out);
         let at = crate::core::time::go_duration(end);
+        if sim.nodes_changed() {
+            let rows: Vec<Vec<String>> = sim.nodes().iter().map(|n| kubectl::node_row(n, end)).collect();
+            let _ = writeln!(out, "Nodes at {at} (as `kubectl get nodes` prints them then):");
+            let _ = write!(out, "{}", kubectl::format_table(&kubectl::NODES_HEADER, &rows));
+            let _ = writeln!(out);
+        }
         let deployment_rows: Vec<Vec<String>> =
             sim.deployments().iter().map(|d| kubectl::deployment_row(d, end, self.wide)).collect();
         self.controller_table(out, &format!("Deployments at {at} (as `kubectl get deployments`"), &kubectl::DEPLOYMENTS_HEADER, &deployment_rows);
         let replica_set_rows: Vec<Vec<String>> =
             sim.replica_sets().iter().map(|r| kubectl::replicaset_row(r, end, self.wide)).collect();
         self.controller_table(out, &format!("ReplicaSets at {at} (as `kubectl get replicasets`"), &kubectl::REPLICASETS_HEADER, &replica_set_rows);
+        let ds_rows: Vec<Vec<String>> = sim.daemon_sets().iter().map(|d| kubectl::daemonset_row(d, end)).collect();
+        if !ds_rows.is_empty() {
+            let _ = writeln!(out, "DaemonSets at {at} (as `kubectl get daemonsets` prints them then):");
+            let _ = write!(out, "{}", kubectl::format_table(&kubectl::DAEMONSETS_HEADER, &ds_rows));
+            let _ = writeln!(out);
+        }
         let _ = writeln!(out, "Events at {at} (as `kubectl events` prints them then):");
         let rows = kubectl::events_rows(sim.events(), end);
         let _ = write!(out, "{}", kubectl::format_table(&kubectl::EVENTS_HEADER, &rows));

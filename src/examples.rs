@@ -31,6 +31,10 @@ pub const ALL: &[Example] = &[
     Example { name: "pending-resources", title: "Pending for want of resources: FailedScheduling, Insufficient cpu", yaml: include_str!("../examples/pending-resources.yaml") },
     Example { name: "long-grace-period", title: "Graceful termination with a long grace period and a preStop drain (delete the Pod)", yaml: include_str!("../examples/long-grace-period.yaml") },
     Example { name: "sidecar", title: "A native sidecar ships the app's log from a shared volume", yaml: include_str!("../examples/sidecar.yaml") },
+    Example { name: "pending-add-node", title: "Pending on CPU until a bigger node joins (add node)", yaml: include_str!("../examples/pending-add-node.yaml") },
+    Example { name: "daemonset", title: "A DaemonSet: one Pod per node, and one more when a node joins", yaml: include_str!("../examples/daemonset.yaml") },
+    Example { name: "node-failure", title: "A node stops: NotReady after the grace period, eviction after 5 minutes, the Deployment's Pod replaced", yaml: include_str!("../examples/node-failure.yaml") },
+    Example { name: "taints-tolerations", title: "Taints, tolerations, node affinity and a cordoned node in FailedScheduling", yaml: include_str!("../examples/taints-tolerations.yaml") },
 ];
 
 /// The example named `name`.

@@ -318,3 +318,23 @@ fn a_pod_too_big_for_every_node_stays_pending() {
 fn prestop_drain_then_sigterm_within_the_long_grace_period() {
     check("long-grace-period", &["run", "example:long-grace-period", "--at", "30s", "delete pod/slow-shutdown", "--until", "2m"]);
 }
+
+#[test]
+fn pending_pod_schedules_when_a_node_is_added() {
+    check("pending-add-node", &["run", "example:pending-add-node", "--wide", "--at", "30s", "add node node-4 cpu=8 memory=16Gi", "--until", "60s"]);
+}
+
+#[test]
+fn daemonset_follows_a_new_node() {
+    check("daemonset", &["run", "example:daemonset", "--wide", "--at", "30s", "add node node-4", "--until", "60s"]);
+}
+
+#[test]
+fn stopped_node_evicts_after_the_default_toleration() {
+    check("node-failure", &["run", "example:node-failure", "--wide", "--at", "30s", "stop node node-a", "--until", "8m"]);
+}
+
+#[test]
+fn taints_tolerations_affinity_and_cordon_in_failed_scheduling() {
+    check("taints-tolerations", &["run", "example:taints-tolerations", "--wide", "--until", "30s"]);
+}

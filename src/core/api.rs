@@ -61,6 +61,8 @@ pub enum Object {
     Secret(Secret),
     Deployment(Deployment),
     ReplicaSet(ReplicaSet),
+    Node(Node),
+    DaemonSet(DaemonSet),
 }
 
 impl Object {
@@ -72,6 +74,8 @@ impl Object {
             Object::Secret(s) => &s.metadata,
             Object::Deployment(d) => &d.metadata,
             Object::ReplicaSet(r) => &r.metadata,
+            Object::Node(n) => &n.metadata,
+            Object::DaemonSet(d) => &d.metadata,
         }
     }
     pub fn kind(&self) -> &'static str {
@@ -82,6 +86,8 @@ impl Object {
             Object::Secret(_) => "Secret",
             Object::Deployment(_) => "Deployment",
             Object::ReplicaSet(_) => "ReplicaSet",
+            Object::Node(_) => "Node",
+            Object::DaemonSet(_) => "DaemonSet",
         }
     }
 }
@@ -298,6 +304,11 @@ pub struct PodSpec {
     pub dns_policy: String,
     /// Defaulted to `default`.
     pub service_account_name: String,
+    /// `spec.tolerations`.
+    pub tolerations: Vec<Toleration>,
+    /// `spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms`
+    /// (ORed); empty when there is none.
+    pub required_node_affinity: Vec<NodeSelectorTerm>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -637,4 +648,180 @@ mod tests {
         assert_eq!(parse_quantity("1e-2147483648", 1), Some(1));
         assert_eq!(parse_quantity("1e2147483647", 1), None);
     }
+}
+
+/// A taint's effect (`v1.TaintEffect`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TaintEffect {
+    NoSchedule,
+    PreferNoSchedule,
+    NoExecute,
+}
+
+impl TaintEffect {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaintEffect::NoSchedule => "NoSchedule",
+            TaintEffect::PreferNoSchedule => "PreferNoSchedule",
+            TaintEffect::NoExecute => "NoExecute",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TaintEffect> {
+        match s {
+            "NoSchedule" => Some(TaintEffect::NoSchedule),
+            "PreferNoSchedule" => Some(TaintEffect::PreferNoSchedule),
+            "NoExecute" => Some(TaintEffect::NoExecute),
+            _ => None,
+        }
+    }
+}
+
+/// `node.spec.taints[]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Taint {
+    pub key: String,
+    pub value: String,
+    pub effect: TaintEffect,
+}
+
+impl Taint {
+    pub fn new(key: &str, effect: TaintEffect) -> Taint {
+        Taint { key: key.to_string(), value: String::new(), effect }
+    }
+}
+
+/// `pod.spec.tolerations[]`. `operator` is `Exists` when true, else `Equal`
+/// (the default); `effect` None tolerates every effect.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Toleration {
+    pub key: String,
+    pub exists: bool,
+    pub value: String,
+    pub effect: Option<TaintEffect>,
+    pub toleration_seconds: Option<i64>,
+}
+
+impl Toleration {
+    /// `Toleration.ToleratesTaint` (k8s.io/api/core/v1/toleration.go): the
+    /// effects match (or the toleration has none), the keys match (or the
+    /// toleration's key is empty with `Exists`: it tolerates everything),
+    /// and with `Equal` the values match.
+    pub fn tolerates(&self, taint: &Taint) -> bool {
+        if self.effect.is_some_and(|e| e != taint.effect) {
+            return false;
+        }
+        if !self.key.is_empty() && self.key != taint.key {
+            return false;
+        }
+        if self.exists {
+            return true;
+        }
+        // An empty key is only valid with Exists (validation refuses it).
+        !self.key.is_empty() && self.value == taint.value
+    }
+
+    /// A toleration of `key` with `Exists` and `effect`, as controllers add them.
+    pub fn exists_for(key: &str, effect: TaintEffect, seconds: Option<i64>) -> Toleration {
+        Toleration { key: key.to_string(), exists: true, value: String::new(), effect: Some(effect), toleration_seconds: seconds }
+    }
+}
+
+/// `NodeSelectorRequirement.operator`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeSelectorOperator {
+    In,
+    NotIn,
+    Exists,
+    DoesNotExist,
+    Gt,
+    Lt,
+}
+
+impl NodeSelectorOperator {
+    pub fn parse(s: &str) -> Option<NodeSelectorOperator> {
+        match s {
+            "In" => Some(NodeSelectorOperator::In),
+            "NotIn" => Some(NodeSelectorOperator::NotIn),
+            "Exists" => Some(NodeSelectorOperator::Exists),
+            "DoesNotExist" => Some(NodeSelectorOperator::DoesNotExist),
+            "Gt" => Some(NodeSelectorOperator::Gt),
+            "Lt" => Some(NodeSelectorOperator::Lt),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeSelectorRequirement {
+    pub key: String,
+    pub operator: NodeSelectorOperator,
+    pub values: Vec<String>,
+}
+
+impl NodeSelectorRequirement {
+    /// `nodeSelectorRequirementsAsSelector` semantics: `Gt`/`Lt` compare the
+    /// label as an integer with the single value.
+    pub fn matches(&self, value: Option<&str>) -> bool {
+        let int = |s: &str| s.parse::<i64>().ok();
+        match self.operator {
+            NodeSelectorOperator::In => value.is_some_and(|v| self.values.iter().any(|x| x == v)),
+            NodeSelectorOperator::NotIn => value.is_none_or(|v| !self.values.iter().any(|x| x == v)),
+            NodeSelectorOperator::Exists => value.is_some(),
+            NodeSelectorOperator::DoesNotExist => value.is_none(),
+            NodeSelectorOperator::Gt | NodeSelectorOperator::Lt => {
+                let (Some(v), Some(bound)) = (value.and_then(int), self.values.first().and_then(|b| int(b))) else {
+                    return false;
+                };
+                if self.operator == NodeSelectorOperator::Gt {
+                    v > bound
+                } else {
+                    v < bound
+                }
+            }
+        }
+    }
+}
+
+/// One `nodeSelectorTerms[]` item: its `matchExpressions` (on labels) and
+/// `matchFields` (only `metadata.name` exists) are ANDed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NodeSelectorTerm {
+    pub match_expressions: Vec<NodeSelectorRequirement>,
+    pub match_fields: Vec<NodeSelectorRequirement>,
+}
+
+impl NodeSelectorTerm {
+    /// A term with no requirement matches nothing (`nodeaffinity` helper).
+    pub fn matches(&self, labels: &BTreeMap<String, String>, node_name: &str) -> bool {
+        if self.match_expressions.is_empty() && self.match_fields.is_empty() {
+            return false;
+        }
+        self.match_expressions.iter().all(|r| r.matches(labels.get(&r.key).map(String::as_str)))
+            && self.match_fields.iter().all(|r| r.key == "metadata.name" && r.matches(Some(node_name)))
+    }
+}
+
+/// A `v1 Node` from a manifest: what the cluster is made of.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub metadata: ObjectMeta,
+    /// `spec.podCIDR`, when given (a /24 is assigned otherwise).
+    pub pod_cidr: Option<std::net::Ipv4Addr>,
+    pub taints: Vec<Taint>,
+    pub unschedulable: bool,
+    /// `status.allocatable` (defaulted from `status.capacity`, then from a
+    /// kind worker's 4 CPUs, 8 GiB and 110 Pods).
+    pub cpu_millis: i64,
+    pub memory_bytes: i64,
+    pub max_pods: i64,
+}
+
+/// An `apps/v1 DaemonSet`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DaemonSet {
+    pub metadata: ObjectMeta,
+    pub selector: LabelSelector,
+    pub template: PodTemplate,
+    pub min_ready_seconds: i32,
 }

@@ -1046,6 +1046,8 @@ mod tests {
                     scheduler_name: "default-scheduler".into(),
                     dns_policy: "ClusterFirst".into(),
                     service_account_name: "default".into(),
+                    tolerations: Vec::new(),
+                    required_node_affinity: Vec::new(),
                 },
             }),
             server: server("uid-1"),

@@ -55,6 +55,42 @@ pub fn pod_age(p: &PodSnapshot, now: Millis) -> String {
 // printDeployment, printReplicaSet
 // ---------------------------------------------------------------------------
 
+/// The `kubectl get nodes` header.
+pub const NODES_HEADER: [&str; 5] = ["NAME", "STATUS", "ROLES", "AGE", "VERSION"];
+
+/// A `kubectl get nodes` row (`printNode`): ROLES from the
+/// `node-role.kubernetes.io/ROLE` labels, `<none>` without any.
+pub fn node_row(n: &crate::core::engine::NodeSnapshot, now: Millis) -> Vec<String> {
+    let roles: Vec<&str> = n.labels.keys().filter_map(|k| k.strip_prefix("node-role.kubernetes.io/")).filter(|r| !r.is_empty()).collect();
+    vec![
+        n.name.clone(),
+        n.status_column(),
+        if roles.is_empty() { "<none>".to_string() } else { roles.join(",") },
+        since(n.creation_ms, now),
+        crate::core::engine::KUBELET_VERSION.to_string(),
+    ]
+}
+
+/// The `kubectl get daemonsets` header.
+pub const DAEMONSETS_HEADER: [&str; 8] = ["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE"];
+
+/// A `kubectl get daemonsets` row (`printDaemonSet`): NODE SELECTOR is the
+/// template's nodeSelector as `k=v,…`, `<none>` when empty.
+pub fn daemonset_row(d: &crate::core::engine::DaemonSetSnapshot, now: Millis) -> Vec<String> {
+    let sel = &d.daemon_set.template.spec.node_selector;
+    let s = &d.status;
+    vec![
+        d.daemon_set.metadata.name.clone(),
+        s.desired.to_string(),
+        s.current.to_string(),
+        s.ready.to_string(),
+        s.current.to_string(),
+        s.available.to_string(),
+        if sel.is_empty() { "<none>".to_string() } else { sel.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",") },
+        since(d.server.creation_ms, now),
+    ]
+}
+
 /// The `kubectl get deployments` header.
 pub const DEPLOYMENTS_HEADER: [&str; 5] = ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"];
 /// The extra `-o wide` columns of Deployments and ReplicaSets.
@@ -1191,6 +1227,8 @@ mod tests {
                 scheduler_name: "default-scheduler".to_string(),
                 dns_policy: "ClusterFirst".to_string(),
                 service_account_name: "default".to_string(),
+                tolerations: Vec::new(),
+                required_node_affinity: Vec::new(),
             },
         };
         PodSnapshot {

@@ -12,6 +12,10 @@
 //! rollout undo deployment/NAME [--to-revision=N]
 //! rollout pause|resume deployment/NAME
 //! delete deployment/NAME             (also replicaset/NAME; cascades to the Pods)
+//! add node NAME [cpu=4] [memory=8Gi] [pods=110]
+//! cordon node NAME | uncordon node NAME (also node/NAME)
+//! drain node NAME [--force]          (as kubectl drain --ignore-daemonsets)
+//! stop node NAME | start node NAME   (the node's kubelet stops / comes back)
 //! ```
 
 use crate::core::api::Object;
@@ -41,6 +45,67 @@ pub enum Action {
     RolloutPause { namespace: String, name: String, paused: bool },
     /// `kubectl delete deployment/NAME` or `replicaset/NAME`.
     Delete { namespace: String, kind: ControllerKind, name: String },
+    /// An action on a node.
+    Node { name: String, op: NodeOp },
+}
+
+/// What a node action does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeOp {
+    /// A new worker joins with this allocatable capacity.
+    Add { cpu_millis: i64, memory_bytes: i64, max_pods: u32 },
+    Cordon,
+    Uncordon,
+    /// `kubectl drain --ignore-daemonsets`, with `--force` for Pods no controller owns.
+    Drain { force: bool },
+    /// The kubelet stops posting status (the machine is down or cut off).
+    Stop,
+    Start,
+}
+
+/// `add node NAME [cpu=4] [memory=8Gi] [pods=110]`, `cordon node NAME`, …
+fn parse_node_action(verb: &str, rest: &[&str]) -> Result<Action, String> {
+    let usage = || format!("{verb} needs node NAME (or node/NAME)");
+    // `kubectl cordon NAME` takes a bare name; `node NAME` and `node/NAME` read too.
+    let (name, args) = match rest {
+        ["node" | "nodes" | "no", name, args @ ..] if !name.starts_with('-') && !name.contains('=') => (name.to_string(), args),
+        [t, args @ ..] if !t.starts_with('-') => match t.split_once('/') {
+            Some(("node" | "nodes" | "no", name)) => (name.to_string(), args),
+            Some(_) => return Err(usage()),
+            None => (t.to_string(), args),
+        },
+        _ => return Err(usage()),
+    };
+    if name.is_empty() || name.len() > 253 || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.') {
+        return Err(format!("invalid node name {name:?}: a lowercase RFC 1123 subdomain"));
+    }
+    let (mut cpu, mut memory, mut pods, mut force) = (4000, 8i64 << 30, 110u32, false);
+    for a in args {
+        let a = a.trim_start_matches("--");
+        match a.split_once('=') {
+            Some(("cpu", v)) if verb == "add" => {
+                cpu = crate::core::api::parse_quantity(v, 1000).filter(|&c| c > 0).ok_or(format!("cpu: not a quantity: {v}"))?
+            }
+            Some(("memory", v)) if verb == "add" => {
+                memory = crate::core::api::parse_quantity(v, 1).filter(|&m| m > 0).ok_or(format!("memory: not a quantity: {v}"))?
+            }
+            Some(("pods", v)) if verb == "add" => {
+                pods = v.parse().ok().filter(|&p| (1..=1000).contains(&p)).ok_or(format!("pods: expected 1 to 1000, got {v}"))?
+            }
+            None if a == "force" && verb == "drain" => force = true,
+            None if a == "ignore-daemonsets" && verb == "drain" => {}
+            _ => return Err(format!("unexpected argument {a} for {verb} node")),
+        }
+    }
+    let op = match verb {
+        "add" => NodeOp::Add { cpu_millis: cpu, memory_bytes: memory, max_pods: pods },
+        "cordon" => NodeOp::Cordon,
+        "uncordon" => NodeOp::Uncordon,
+        "drain" => NodeOp::Drain { force },
+        "stop" => NodeOp::Stop,
+        _ => NodeOp::Start,
+    };
+    Ok(Action::Node { name, op })
 }
 
 /// The controllers actions can name.
@@ -74,12 +139,10 @@ pub fn parse_action(text: &str) -> Result<Action, String> {
         "delete" | "kill" | "break" | "heal" | "apply" | "scale" => {}
         "set" => return parse_set(&rest),
         "rollout" => return parse_rollout(&rest),
-        "cordon" | "uncordon" | "drain" | "stop" | "start" => {
-            return Err(format!("`{verb}` acts on nodes, which podplay does not simulate yet (node failure comes with issue 3)"));
-        }
+        "add" | "cordon" | "uncordon" | "drain" | "stop" | "start" => return parse_node_action(verb, &rest),
         _ => {
             return Err(format!(
-                "unknown action `{verb}`: expected delete, kill, break, heal, apply, scale, set image or rollout restart"
+                "unknown action `{verb}`: expected delete, kill, break, heal, apply, scale, set image, rollout restart, add node, cordon, uncordon, drain, stop or start"
             ))
         }
     }
@@ -342,12 +405,34 @@ mod tests {
     }
 
     #[test]
+    fn node_actions_read_like_kubectl() {
+        let node = |name: &str, op| Action::Node { name: name.into(), op };
+        assert_eq!(parse_action("cordon node-1").unwrap(), node("node-1", NodeOp::Cordon));
+        assert_eq!(parse_action("uncordon node/node-1").unwrap(), node("node-1", NodeOp::Uncordon));
+        assert_eq!(parse_action("drain node node-2 --force").unwrap(), node("node-2", NodeOp::Drain { force: true }));
+        assert_eq!(parse_action("drain node-2 --ignore-daemonsets").unwrap(), node("node-2", NodeOp::Drain { force: false }));
+        assert_eq!(parse_action("stop node node-3").unwrap(), node("node-3", NodeOp::Stop));
+        assert_eq!(parse_action("start node-3").unwrap(), node("node-3", NodeOp::Start));
+        assert_eq!(
+            parse_action("add node node-4 cpu=2 memory=4Gi pods=20").unwrap(),
+            node("node-4", NodeOp::Add { cpu_millis: 2000, memory_bytes: 4 << 30, max_pods: 20 })
+        );
+        assert_eq!(
+            parse_action("add node node-5").unwrap(),
+            node("node-5", NodeOp::Add { cpu_millis: 4000, memory_bytes: 8 << 30, max_pods: 110 })
+        );
+    }
+
+    #[test]
     fn bad_actions_say_why() {
         assert!(parse_action("kill pod/web").unwrap_err().contains("-c CONTAINER"));
         assert!(parse_action("delete web").unwrap_err().contains("pod/NAME"));
         assert!(parse_action("frobnicate pod/x").unwrap_err().contains("unknown action"));
         assert!(parse_action("delete pod/web --grace-period=-1").is_err());
-        assert!(parse_action("cordon node-1").unwrap_err().contains("not simulate"));
+        assert!(parse_action("cordon pod/x").unwrap_err().contains("node NAME"));
+        assert!(parse_action("drain node-1 --grace=3").unwrap_err().contains("unexpected argument"));
+        assert!(parse_action("add node big cpu=lots").unwrap_err().contains("cpu"));
+        assert!(parse_action("stop").unwrap_err().contains("node NAME"));
         assert!(parse_action("scale deployment/web").unwrap_err().contains("--replicas"));
         assert!(parse_action("scale pod/web --replicas=2").unwrap_err().contains("deployment/NAME"));
         assert!(parse_action("set image deployment/web nginx").unwrap_err().contains("CONTAINER=IMAGE"));

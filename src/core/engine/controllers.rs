@@ -56,6 +56,7 @@ pub(crate) enum Work {
     CollectReplicaSet(String, String),
     /// The garbage collector deletes the Pods owned by this uid.
     CollectPods(String, String),
+    DaemonSet(String, String),
 }
 
 pub(crate) struct ReplicaSetRt {
@@ -208,6 +209,7 @@ impl Sim {
                 Work::ReplicaSet(ns, name) => self.sync_replica_set(&ns, &name),
                 Work::CollectReplicaSet(ns, name) => self.collect_replica_set(&ns, &name),
                 Work::CollectPods(ns, uid) => self.collect_pods(&ns, &uid),
+                Work::DaemonSet(ns, name) => self.sync_daemon_set(&ns, &name),
             }
         }
         self.flush();
@@ -217,6 +219,11 @@ impl Sim {
     /// Pod also reaches a Recreate Deployment, which waits for the old Pods
     /// to be gone (`deletePod` in deployment_controller.go).
     pub(crate) fn pod_changed(&mut self, pod: &Pod, deleted: bool) {
+        if let Some(owner) = pod.metadata.owner_references.iter().find(|o| o.controller && o.kind == "DaemonSet") {
+            let work = Work::DaemonSet(pod.metadata.namespace.clone(), owner.name.clone());
+            self.enqueue(work, self.now + CONTROLLER_HOP_MS);
+            return;
+        }
         let Some(owner) = pod.metadata.owner_references.iter().find(|o| o.controller && o.kind == "ReplicaSet") else {
             // An orphan: the ReplicaSets whose selector matches may adopt it
             // (`getPodReplicaSets` in the Pod handlers).
@@ -377,7 +384,7 @@ impl Sim {
     }
 
     /// Records an event about a Deployment or ReplicaSet.
-    fn record_controller(&mut self, involved: ObjectRef, reason: &str, message: String, source: &'static str) {
+    pub(crate) fn record_controller(&mut self, involved: ObjectRef, reason: &str, message: String, source: &'static str) {
         self.record_object(involved, None, EventType::Normal, reason, message, source);
     }
 
@@ -1308,12 +1315,12 @@ fn check_replicas(replicas: i32) -> Result<(), super::ActionError> {
 }
 
 /// The ownerReference a controller sets on what it creates or adopts.
-fn controller_ref(kind: &'static str, name: &str, uid: &str) -> OwnerReference {
+pub(crate) fn controller_ref(kind: &'static str, name: &str, uid: &str) -> OwnerReference {
     OwnerReference { api_version: "apps/v1", kind, name: name.to_string(), uid: uid.to_string(), controller: true, block_owner_deletion: true }
 }
 
 /// The object an event is about.
-fn obj_ref(kind: &'static str, ns: &str, name: &str, uid: &str) -> ObjectRef {
+pub(crate) fn obj_ref(kind: &'static str, ns: &str, name: &str, uid: &str) -> ObjectRef {
     ObjectRef { kind, namespace: ns.to_string(), name: name.to_string(), uid: uid.to_string(), field_path: None }
 }
 

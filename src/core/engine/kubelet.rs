@@ -225,6 +225,9 @@ pub struct PodRt {
     /// Metadata changed (a controller adopted or released the Pod): publish
     /// even if the status did not change.
     pub meta_changed: bool,
+    /// The node lifecycle controller marked the Pod not Ready (its node
+    /// stopped posting status); cleared when the kubelet reports again.
+    pub node_lost: bool,
 }
 
 const PROBE_NAMES: [&str; 3] = ["Startup", "Liveness", "Readiness"];
@@ -334,6 +337,7 @@ impl PodRt {
             volumes_mounted: false,
             mount_retry_ms: MOUNT_RETRY_INITIAL_MS,
             meta_changed: false,
+            node_lost: false,
         }
     }
 
@@ -493,7 +497,12 @@ impl PodRt {
                 _ => (true, None, None),
             };
             self.set_condition(ConditionType::ContainersReady, ok, now, reason.clone(), message.clone());
-            self.set_condition(ConditionType::Ready, ok, now, reason, message);
+            if self.node_lost {
+                // MarkPodsNotReady's condition stands until the kubelet reports.
+                self.set_condition(ConditionType::Ready, false, now, None, None);
+            } else {
+                self.set_condition(ConditionType::Ready, ok, now, reason, message);
+            }
         }
     }
 
@@ -902,7 +911,7 @@ impl Sim {
                 }
             }
             // Controller timers never reach a Pod (see `Sim::fire`).
-            What::Controllers => return,
+            What::Controllers | What::NodeMonitor | What::TaintEvict => return,
             What::ProbeTick { c, probe } => {
                 // Probe ticks refresh the status themselves when a result changes.
                 self.probe_tick(slot, c as usize, probe as usize);
@@ -1829,8 +1838,15 @@ impl Sim {
         }
         p.terminating = true;
         p.start_queue.clear();
+        let unreachable = p.node;
         self.mark_dirty(slot);
         self.flush();
+        if self.node_stopped(unreachable) {
+            // No kubelet confirms the deletion: the Pod stays Terminating
+            // until its node is back (or forever, as without podgc's
+            // out-of-service handling).
+            return Ok(());
+        }
         self.continue_termination(slot);
         Ok(())
     }

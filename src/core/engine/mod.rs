@@ -23,9 +23,11 @@
 
 pub mod action;
 mod controllers;
+mod daemonset;
 mod env;
 pub mod images;
 mod kubelet;
+mod nodes;
 
 use crate::core::api::{ConfigMap, Object, Pod, Secret, Service};
 pub use controllers::{surge_and_unavailable, template_hash, CONTROLLER_HOP_MS, MAX_REPLICAS};
@@ -38,6 +40,8 @@ use std::net::Ipv4Addr;
 use std::sync::Arc;
 
 pub use action::{parse_action, Action};
+pub use daemonset::DaemonSetSnapshot;
+pub use nodes::{NodeReady, NodeSnapshot, KUBELET_VERSION};
 use kubelet::PodRt;
 
 /// The most objects the engine holds at once; applies past it are refused.
@@ -57,6 +61,10 @@ pub struct NodeConfig {
     pub pod_cidr: Ipv4Addr,
     pub internal_ip: Ipv4Addr,
     pub labels: BTreeMap<String, String>,
+    /// `spec.taints` (the controllers' own taints included).
+    pub taints: Vec<crate::core::api::Taint>,
+    /// `spec.unschedulable` (cordoned).
+    pub unschedulable: bool,
 }
 
 impl NodeConfig {
@@ -75,6 +83,8 @@ impl NodeConfig {
             pod_cidr: Ipv4Addr::new(10, 244, index, 0),
             internal_ip: Ipv4Addr::new(172, 18, 0, index + 1),
             labels,
+            taints: Vec::new(),
+            unschedulable: false,
         }
     }
 }
@@ -257,6 +267,11 @@ pub(crate) enum What {
     ProbeTick { c: u16, probe: u8 },
     /// Controller work is due (`slot` is `CONTROLLER_SLOT`).
     Controllers,
+    /// The node lifecycle controller's monitor pass for a stopped node
+    /// (`slot` is `nodes::NODE_SLOT`, `incarnation` the node's index).
+    NodeMonitor,
+    /// The taint eviction controller's deadline for a Pod.
+    TaintEvict,
 }
 
 /// A Service as the engine keeps it.
@@ -289,6 +304,12 @@ pub(crate) struct NodeRt {
     pub nonzero_cpu: i64,
     pub nonzero_mem: i64,
     pub pods: u32,
+    pub created_ms: Millis,
+    pub ready: NodeReady,
+    /// When the kubelet was stopped (`stop node`), if it is.
+    pub stopped_at: Option<Millis>,
+    /// Pod timers that came due while the node was stopped.
+    pub parked: Vec<Timer>,
 }
 
 /// The simulated cluster.
@@ -309,9 +330,14 @@ pub struct Sim {
     pub(crate) secrets: BTreeMap<(String, String), Arc<Secret>>,
     pub(crate) deployments: BTreeMap<(String, String), controllers::DeploymentRt>,
     pub(crate) replica_sets: BTreeMap<(String, String), controllers::ReplicaSetRt>,
+    pub(crate) daemon_sets: BTreeMap<(String, String), daemonset::DaemonSetRt>,
     /// Controller work and when it is due.
     pub(crate) work: BTreeMap<controllers::Work, Millis>,
     pub(crate) nodes: Vec<NodeRt>,
+    /// The nodes are still the default cluster (the first Node object replaces them).
+    pub(crate) default_nodes: bool,
+    /// Node objects or node actions changed the cluster.
+    pub(crate) nodes_touched: bool,
     pub(crate) rng_names: Rng,
     pub(crate) rng_ids: Rng,
     pub(crate) rng_ips: Rng,
@@ -347,6 +373,7 @@ pub struct Sim {
 impl Sim {
     pub fn new(config: SimConfig) -> Sim {
         let seed = config.seed;
+        let default_nodes = config.nodes == SimConfig::default().nodes;
         Sim {
             now: 0,
             seq: 0,
@@ -361,12 +388,11 @@ impl Sim {
             secrets: BTreeMap::new(),
             deployments: BTreeMap::new(),
             replica_sets: BTreeMap::new(),
+            daemon_sets: BTreeMap::new(),
             work: BTreeMap::new(),
-            nodes: config
-                .nodes
-                .into_iter()
-                .map(|cfg| NodeRt { cfg, images: Vec::new(), last_ip: 1, requested_cpu: 0, requested_mem: 0, nonzero_cpu: 0, nonzero_mem: 0, pods: 0 })
-                .collect(),
+            nodes: config.nodes.into_iter().map(|cfg| NodeRt::new(cfg, 0)).collect(),
+            default_nodes,
+            nodes_touched: false,
             rng_names: Rng::derive(seed, "names"),
             rng_ids: Rng::derive(seed, "ids"),
             rng_ips: Rng::derive(seed, "ips"),
@@ -478,9 +504,10 @@ impl Sim {
         // order; podplay orders by kind so a manifest's order never matters).
         let mut objects = objects;
         objects.sort_by_key(|o| match o {
+            Object::Node(_) => -1,
             Object::ConfigMap(_) | Object::Secret(_) => 0,
             Object::Service(_) => 1,
-            Object::Deployment(_) | Object::ReplicaSet(_) => 2,
+            Object::Deployment(_) | Object::ReplicaSet(_) | Object::DaemonSet(_) => 2,
             Object::Pod(_) => 3,
         });
         for obj in objects {
@@ -491,6 +518,8 @@ impl Sim {
                 Object::Secret(s) => self.put_secret(s),
                 Object::Deployment(d) => self.create_deployment(d),
                 Object::ReplicaSet(r) => self.create_replica_set(r),
+                Object::Node(n) => self.apply_node(n),
+                Object::DaemonSet(d) => self.create_daemon_set(d),
             });
         }
         self.update_endpoints();
@@ -540,6 +569,14 @@ impl Sim {
             Action::Delete { namespace, kind, name } => match kind {
                 action::ControllerKind::Deployment => self.delete_deployment(namespace, name),
                 action::ControllerKind::ReplicaSet => self.delete_replica_set(namespace, name),
+            },
+            Action::Node { name, op } => match *op {
+                action::NodeOp::Add { cpu_millis, memory_bytes, max_pods } => self.add_node(name, cpu_millis, memory_bytes, max_pods),
+                action::NodeOp::Cordon => self.cordon(name, true),
+                action::NodeOp::Uncordon => self.cordon(name, false),
+                action::NodeOp::Drain { force } => self.drain(name, force),
+                action::NodeOp::Stop => self.stop_node(name),
+                action::NodeOp::Start => self.start_node(name),
             },
         };
         self.update_endpoints();
@@ -635,8 +672,12 @@ impl Sim {
     }
 
     fn fire(&mut self, timer: Timer) {
-        if timer.slot == CONTROLLER_SLOT {
-            self.run_controllers();
+        if timer.slot == CONTROLLER_SLOT || timer.slot == nodes::NODE_SLOT {
+            if timer.slot == CONTROLLER_SLOT {
+                self.run_controllers();
+            } else {
+                self.node_monitor(timer.incarnation as usize);
+            }
             if self.endpoints_dirty {
                 self.update_endpoints();
             }
@@ -646,7 +687,14 @@ impl Sim {
             Some(p) if p.incarnation == timer.incarnation => {}
             _ => return,
         }
-        self.on_timer(timer.slot, timer.what);
+        if timer.what == What::TaintEvict {
+            self.taint_evict(timer.slot);
+        } else if self.park_if_stopped(&timer) {
+            // The node's kubelet is stopped: its work waits for `start node`.
+            return;
+        } else {
+            self.on_timer(timer.slot, timer.what);
+        }
         if self.endpoints_dirty {
             self.update_endpoints();
         }
@@ -677,6 +725,8 @@ impl Sim {
     }
 
     fn create_pod(&mut self, pod: Pod) -> ApplyResult {
+        let mut pod = pod;
+        nodes::add_default_tolerations(&mut pod);
         let key = (pod.metadata.namespace.clone(), pod.metadata.name.clone());
         if let Some(&slot) = self.pod_index.get(&key) {
             let same = self.pod_rt(slot).is_some_and(|p| *p.pod == pod);
@@ -1067,9 +1117,11 @@ impl Sim {
 
     // ---- scheduling and networking ----------------------------------------
 
-    /// Binds pending Pods to nodes: filter by nodeName, nodeSelector, Pod
-    /// count and resource requests; score by least allocated CPU+memory
-    /// (kube-scheduler's NodeResourcesFit LeastAllocated), ties by node order.
+    /// Binds pending Pods to nodes: kube-scheduler's filters (see
+    /// `nodes::Sim::filter_node`), then the least allocated CPU+memory
+    /// (NodeResourcesFit LeastAllocated), ties by node order. A Pod with
+    /// `spec.nodeName` skips the scheduler: only the name and the kubelet's
+    /// resource admission count.
     pub(crate) fn schedule_pending(&mut self) {
         let pending = std::mem::take(&mut self.unscheduled);
         let mut still = Vec::new();
@@ -1078,72 +1130,79 @@ impl Sim {
             if p.node.is_some() || p.server.deletion_ms.is_some() {
                 continue;
             }
-            let (cpu, mem) = p.requests;
+            let requests = p.requests;
             // Scoring counts a container without requests as 100m CPU and
             // 200 MB (`pkg/scheduler/util/pod_resources.go` GetNonzeroRequests).
             let (score_cpu, score_mem) = p.nonzero_requests;
             let spec = p.pod.spec.clone();
             let mut best: Option<(i64, usize)> = None;
-            let mut insufficient_cpu = 0;
-            let mut insufficient_mem = 0;
-            let mut selector_mismatch = 0;
-            let mut too_many = 0;
+            // FitError's histogram: reason → node count; and the preemption
+            // post-filter's: helpful or not, per node.
+            let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+            let (mut no_victims, mut not_helpful) = (0, 0);
             for (i, n) in self.nodes.iter().enumerate() {
-                if let Some(name) = &spec.node_name {
-                    if *name != n.cfg.name {
-                        selector_mismatch += 1;
-                        continue;
+                let verdict = match &spec.node_name {
+                    Some(name) if *name != n.cfg.name => Err(nodes::Rejection {
+                        reasons: vec!["node(s) didn't match Pod's node affinity/selector".into()],
+                        resolvable: false,
+                    }),
+                    Some(_) => {
+                        let (cpu, mem) = requests;
+                        let mut r = Vec::new();
+                        if n.requested_cpu + cpu > n.cfg.cpu_millis && cpu > 0 {
+                            r.push("Insufficient cpu".to_string());
+                        }
+                        if n.requested_mem + mem > n.cfg.memory_bytes && mem > 0 {
+                            r.push("Insufficient memory".to_string());
+                        }
+                        if r.is_empty() { Ok(()) } else { Err(nodes::Rejection { reasons: r, resolvable: true }) }
                     }
-                }
-                if !spec.node_selector.iter().all(|(k, v)| n.cfg.labels.get(k) == Some(v)) {
-                    selector_mismatch += 1;
-                    continue;
-                }
-                if n.pods >= n.cfg.max_pods {
-                    too_many += 1;
-                    continue;
-                }
-                let cpu_ok = n.requested_cpu + cpu <= n.cfg.cpu_millis;
-                let mem_ok = n.requested_mem + mem <= n.cfg.memory_bytes;
-                if !cpu_ok {
-                    insufficient_cpu += 1;
-                }
-                if !mem_ok {
-                    insufficient_mem += 1;
-                }
-                if !cpu_ok || !mem_ok {
-                    continue;
-                }
-                let free = (n.cfg.cpu_millis - n.nonzero_cpu - score_cpu).max(0) * 100 / n.cfg.cpu_millis.max(1)
-                    + (n.cfg.memory_bytes - n.nonzero_mem - score_mem).max(0) * 100 / n.cfg.memory_bytes.max(1);
-                if best.is_none_or(|(f, _)| free > f) {
-                    best = Some((free, i));
+                    None => self.filter_node(&spec, requests, n),
+                };
+                match verdict {
+                    Err(rej) => {
+                        for r in rej.reasons {
+                            *reasons.entry(r).or_default() += 1;
+                        }
+                        if rej.resolvable {
+                            no_victims += 1;
+                        } else {
+                            not_helpful += 1;
+                        }
+                    }
+                    Ok(()) => {
+                        let free = (n.cfg.cpu_millis - n.nonzero_cpu - score_cpu).max(0) * 100 / n.cfg.cpu_millis.max(1)
+                            + (n.cfg.memory_bytes - n.nonzero_mem - score_mem).max(0) * 100 / n.cfg.memory_bytes.max(1);
+                        if best.is_none_or(|(f, _)| free > f) {
+                            best = Some((free, i));
+                        }
+                    }
                 }
             }
             match best {
                 Some((_, node)) => self.bind(slot, node),
                 None => {
                     let total = self.nodes.len();
-                    let mut parts = Vec::new();
-                    if insufficient_cpu > 0 {
-                        parts.push(format!("{insufficient_cpu} Insufficient cpu"));
-                    }
-                    if insufficient_mem > 0 {
-                        parts.push(format!("{insufficient_mem} Insufficient memory"));
-                    }
-                    if too_many > 0 {
-                        parts.push(format!("{too_many} Too many pods"));
-                    }
-                    if selector_mismatch > 0 {
-                        parts.push(format!("{selector_mismatch} node(s) didn't match Pod's node affinity/selector"));
-                    }
-                    parts.sort();
                     let message = if total == 0 {
                         "no nodes available to schedule pods".to_string()
                     } else {
+                        // `FitError.Error()` (pkg/scheduler/framework/types.go):
+                        // "<count> <reason>" sorted as strings; then the
+                        // DefaultPreemption post-filter's own histogram.
+                        let mut parts: Vec<String> = reasons.iter().map(|(r, c)| format!("{c} {r}")).collect();
+                        parts.sort();
+                        let mut pre = Vec::new();
+                        if no_victims > 0 {
+                            pre.push(format!("{no_victims} No preemption victims found for incoming pod"));
+                        }
+                        if not_helpful > 0 {
+                            pre.push(format!("{not_helpful} Preemption is not helpful for scheduling"));
+                        }
+                        pre.sort();
                         format!(
-                            "0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {total} No preemption victims found for incoming pod.",
-                            parts.join(", ")
+                            "0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {}.",
+                            parts.join(", "),
+                            pre.join(", ")
                         )
                     };
                     self.mark_unschedulable(slot, message);
@@ -1185,7 +1244,9 @@ impl Sim {
             "default-scheduler",
         );
         self.mark_dirty(slot);
-        self.kubelet_admit(slot);
+        if !self.node_stopped(Some(node)) {
+            self.kubelet_admit(slot);
+        }
     }
 
     fn mark_unschedulable(&mut self, slot: u32, message: String) {

@@ -11,6 +11,7 @@
 //! New kinds slot in through [`KindDecoder`] and [`lookup_kind`].
 
 mod apps;
+mod sched;
 
 use crate::core::base64;
 use std::collections::BTreeMap;
@@ -81,6 +82,8 @@ enum KindDecoder {
     Secret,
     Deployment,
     ReplicaSet,
+    Node,
+    DaemonSet,
 }
 
 /// Kinds that exist in Kubernetes but that podplay does not simulate yet.
@@ -90,7 +93,6 @@ const KNOWN_UNSIMULATED_KINDS: &[&str] = &[
     "ClusterRoleBinding",
     "CronJob",
     "CustomResourceDefinition",
-    "DaemonSet",
     "Endpoints",
     "EndpointSlice",
     "Event",
@@ -101,7 +103,6 @@ const KNOWN_UNSIMULATED_KINDS: &[&str] = &[
     "LimitRange",
     "Namespace",
     "NetworkPolicy",
-    "Node",
     "PersistentVolume",
     "PersistentVolumeClaim",
     "PodDisruptionBudget",
@@ -125,10 +126,12 @@ fn lookup_kind(api_version: &str, kind: &str) -> Result<KindDecoder, String> {
         ("v1", "Secret") => Ok(KindDecoder::Secret),
         ("apps/v1", "Deployment") => Ok(KindDecoder::Deployment),
         ("apps/v1", "ReplicaSet") => Ok(KindDecoder::ReplicaSet),
-        (_, "Deployment" | "ReplicaSet") => Err(format!(
+        ("v1", "Node") => Ok(KindDecoder::Node),
+        ("apps/v1", "DaemonSet") => Ok(KindDecoder::DaemonSet),
+        (_, "Deployment" | "ReplicaSet" | "DaemonSet") => Err(format!(
             "no matches for kind \"{kind}\" in version \"{api_version}\" (use \"apiVersion: apps/v1\")"
         )),
-        (_, "Pod" | "Service" | "ConfigMap" | "Secret") => Err(format!(
+        (_, "Pod" | "Service" | "ConfigMap" | "Secret" | "Node") => Err(format!(
             "no matches for kind \"{kind}\" in version \"{api_version}\" (use \"apiVersion: v1\")"
         )),
         _ if KNOWN_UNSIMULATED_KINDS.contains(&kind) => {
@@ -156,7 +159,6 @@ const SILENT_META_FIELDS: &[&str] = &[
 
 /// `spec` fields of a Pod that are valid Kubernetes but not simulated.
 const POD_SPEC_NOT_SIMULATED: &[&str] = &[
-    "affinity",
     "automountServiceAccountToken",
     "dnsConfig",
     "enableServiceLinks",
@@ -181,7 +183,6 @@ const POD_SPEC_NOT_SIMULATED: &[&str] = &[
     "securityContext",
     "setHostnameAsFQDN",
     "shareProcessNamespace",
-    "tolerations",
     "topologySpreadConstraints",
 ];
 
@@ -641,6 +642,7 @@ fn decode_object(node: &Node) -> Outcome {
     let mut meta = None;
     let mut spec_node = None;
     let mut data_nodes: Vec<(&str, &Node)> = Vec::new();
+    let mut status_node = None;
     let has_data = matches!(decoder, KindDecoder::ConfigMap | KindDecoder::Secret);
     for (k, val) in entries {
         let name = key_text(k);
@@ -651,6 +653,7 @@ fn decode_object(node: &Node) -> Outcome {
             "data" if has_data => data_nodes.push((name, val)),
             "stringData" | "type" if decoder == KindDecoder::Secret => data_nodes.push((name, val)),
             "binaryData" | "immutable" if has_data => cx.not_simulated(k, name),
+            "status" if decoder == KindDecoder::Node => status_node = Some(val),
             "status" => cx.warn_at(
                 k.pos,
                 "status",
@@ -683,6 +686,8 @@ fn decode_object(node: &Node) -> Outcome {
             metadata,
             spec: apps::decode_replica_set_spec(&mut cx, spec_node),
         }),
+        KindDecoder::Node => Object::Node(sched::decode_node(&mut cx, metadata, spec_node, status_node)),
+        KindDecoder::DaemonSet => Object::DaemonSet(apps::decode_daemon_set(&mut cx, metadata, spec_node)),
         KindDecoder::ConfigMap => {
             let mut data = BTreeMap::new();
             for (_, val) in &data_nodes {
@@ -769,6 +774,8 @@ pub(super) fn default_pod_spec() -> PodSpec {
         scheduler_name: "default-scheduler".into(),
         dns_policy: "ClusterFirst".into(),
         service_account_name: String::new(),
+        tolerations: Vec::new(),
+        required_node_affinity: Vec::new(),
     }
 }
 
@@ -828,6 +835,8 @@ pub(super) fn decode_pod_spec(cx: &mut Ctx, node: &Node) -> PodSpec {
             }
             "nodeName" => spec.node_name = cx.string(val, &p).filter(|s| !s.is_empty()),
             "nodeSelector" => spec.node_selector = cx.string_map(val, &p),
+            "tolerations" => spec.tolerations = sched::decode_tolerations(cx, val, &p),
+            "affinity" => spec.required_node_affinity = sched::decode_affinity(cx, val, &p),
             "hostname" => spec.hostname = cx.string(val, &p).filter(|s| !s.is_empty()),
             "subdomain" => spec.subdomain = cx.string(val, &p).filter(|s| !s.is_empty()),
             "schedulerName" => {

@@ -521,6 +521,9 @@ pub(super) fn validate_object(cx: &mut Ctx, object: &mut Object, generate_name: 
         }
         Object::Deployment(d) => validate_meta(cx, &mut d.metadata, generate_name, kind),
         Object::ReplicaSet(r) => validate_meta(cx, &mut r.metadata, generate_name, kind),
+        Object::DaemonSet(d) => validate_meta(cx, &mut d.metadata, generate_name, kind),
+        // A Node's name is checked as it is decoded (a DNS subdomain).
+        Object::Node(n) => validate_labels(cx, &n.metadata.labels, "metadata.labels"),
         Object::ConfigMap(cm) => {
             validate_meta(cx, &mut cm.metadata, generate_name, kind);
             validate_data_keys(cx, &cm.data, &["data"]);

@@ -346,3 +346,25 @@ pub(in crate::core::manifest) fn decode_replica_set_spec(cx: &mut Ctx, node: &No
     let (selector, template) = validate_common(cx, &common, "replicaset");
     ReplicaSetSpec { replicas: common.replicas, selector, template, min_ready_seconds: common.min_ready_seconds }
 }
+
+/// DaemonSet `spec` fields that are valid but not simulated.
+const DAEMON_SET_NOT_SIMULATED: &[&str] = &["revisionHistoryLimit", "updateStrategy"];
+
+/// A DaemonSet (`ValidateDaemonSetSpec`: selector required, non-empty and
+/// matching the template's labels; restartPolicy Always).
+pub(in crate::core::manifest) fn decode_daemon_set(cx: &mut Ctx, metadata: ObjectMeta, node: &Node) -> DaemonSet {
+    let common = decode_common(cx, node, |cx, k, _, name, p| {
+        if DAEMON_SET_NOT_SIMULATED.contains(&name) {
+            cx.not_simulated(k, p);
+            true
+        } else {
+            false
+        }
+    });
+    if cx.src.has("spec.replicas") {
+        let pos = cx.src.pos("spec.replicas");
+        cx.warn_at(pos, "spec.replicas", "unknown field \"spec.replicas\"");
+    }
+    let (selector, template) = validate_common(cx, &common, "daemonset");
+    DaemonSet { metadata, selector, template, min_ready_seconds: common.min_ready_seconds }
+}

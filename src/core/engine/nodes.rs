@@ -1,0 +1,533 @@
+//! Nodes: the cluster's machines as the API server, the scheduler's node
+//! filters, the node lifecycle controller and the taint eviction controller
+//! see them.
+//!
+//! * Node objects from manifests replace the default cluster
+//!   (`Sim::apply_node`); `add node`, `cordon`, `uncordon`, `drain`, `stop`
+//!   and `start` act on them.
+//! * Scheduling filters run in kube-scheduler's default plugin order
+//!   (`pkg/scheduler/apis/config/v1/default_plugins.go`): NodeUnschedulable,
+//!   NodeName, TaintToleration, NodeAffinity, NodeResourcesFit; a node is
+//!   counted under the first plugin that rejects it (`RunFilterPlugins`
+//!   stops there), and the FailedScheduling message is `FitError.Error()`.
+//! * A stopped node: the kubelet stops renewing its lease. After
+//!   `--node-monitor-grace-period` (50s since v1.32, kubernetes/kubernetes
+//!   PR #126287; 40s before) the node lifecycle controller's monitor pass
+//!   (every 5s, `--node-monitor-period`) sets Ready=Unknown ("Kubelet
+//!   stopped posting node status."), taints the node
+//!   `node.kubernetes.io/unreachable` NoSchedule and NoExecute, and marks
+//!   its Pods not Ready (`MarkPodsNotReady`). The taint eviction controller
+//!   deletes Pods whose toleration of the NoExecute taint runs out (300s by
+//!   the DefaultTolerationSeconds admission plugin).
+
+use super::{ActionError, NodeConfig, NodeRt, Sim, Timer, What};
+use crate::core::api::{Node, NodeSelectorTerm, Pod, PodSpec, Taint, TaintEffect, Toleration};
+use crate::core::status::*;
+use crate::core::time::Millis;
+use std::cmp::Reverse;
+use std::net::Ipv4Addr;
+
+/// The `slot` of node lifecycle timers (`incarnation` is the node's index).
+pub(crate) const NODE_SLOT: u32 = u32::MAX - 1;
+
+/// `--node-monitor-grace-period` default since v1.32 (PR #126287).
+pub const NODE_MONITOR_GRACE_MS: Millis = 50_000;
+/// `--node-monitor-period` default.
+pub const NODE_MONITOR_PERIOD_MS: Millis = 5_000;
+/// The kubelet renews its Lease every 10s (a quarter of the 40s lease duration).
+pub const LEASE_RENEW_MS: Millis = 10_000;
+/// `--default-not-ready-toleration-seconds` / `--default-unreachable-toleration-seconds`.
+pub const DEFAULT_TOLERATION_SECONDS: i64 = 300;
+/// The version `kubectl get nodes` shows (a kind node image).
+pub const KUBELET_VERSION: &str = "v1.33.1";
+
+pub const TAINT_UNREACHABLE: &str = "node.kubernetes.io/unreachable";
+pub const TAINT_NOT_READY: &str = "node.kubernetes.io/not-ready";
+pub const TAINT_UNSCHEDULABLE: &str = "node.kubernetes.io/unschedulable";
+
+/// The node's Ready condition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeReady {
+    True,
+    /// The node lifecycle controller has not heard from the kubelet.
+    Unknown,
+}
+
+/// A node as `kubectl get nodes` and the page see it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeSnapshot {
+    pub name: String,
+    pub creation_ms: Millis,
+    pub labels: std::collections::BTreeMap<String, String>,
+    pub ready: NodeReady,
+    pub unschedulable: bool,
+    /// The kubelet is stopped (the `stop node` action).
+    pub stopped: bool,
+    pub taints: Vec<Taint>,
+    pub cpu_millis: i64,
+    pub memory_bytes: i64,
+    pub max_pods: u32,
+    pub pod_cidr: Ipv4Addr,
+    pub requested_cpu: i64,
+    pub requested_mem: i64,
+    pub pods: u32,
+}
+
+impl NodeSnapshot {
+    /// The STATUS column (`printNode`): Ready, NotReady or Unknown, then
+    /// `SchedulingDisabled` when cordoned. A Ready=Unknown node prints
+    /// `NotReady` (only a True condition prints `Ready`).
+    pub fn status_column(&self) -> String {
+        let mut s = match self.ready {
+            NodeReady::True => "Ready".to_string(),
+            NodeReady::Unknown => "NotReady".to_string(),
+        };
+        if self.unschedulable {
+            s.push_str(",SchedulingDisabled");
+        }
+        s
+    }
+}
+
+impl NodeRt {
+    pub(crate) fn new(cfg: NodeConfig, now: Millis) -> NodeRt {
+        NodeRt {
+            cfg,
+            images: Vec::new(),
+            last_ip: 1,
+            requested_cpu: 0,
+            requested_mem: 0,
+            nonzero_cpu: 0,
+            nonzero_mem: 0,
+            pods: 0,
+            created_ms: now,
+            ready: NodeReady::True,
+            stopped_at: None,
+            parked: Vec::new(),
+        }
+    }
+}
+
+/// Why a node cannot take a Pod: the filter plugin's reason, and whether
+/// preemption could help (`Unschedulable`) or not (`UnschedulableAndUnresolvable`).
+pub(crate) struct Rejection {
+    pub reasons: Vec<String>,
+    pub resolvable: bool,
+}
+
+/// `FindMatchingUntoleratedTaint` with the NoSchedule/NoExecute filter
+/// (`helper.DoNotScheduleTaintsFilterFunc`): PreferNoSchedule never rejects.
+pub(crate) fn untolerated_taint<'a>(taints: &'a [Taint], tolerations: &[Toleration]) -> Option<&'a Taint> {
+    taints
+        .iter()
+        .filter(|t| t.effect != TaintEffect::PreferNoSchedule)
+        .find(|t| !tolerations.iter().any(|tol| tol.tolerates(t)))
+}
+
+/// Required node affinity: `nodeSelector` labels all match, and one of the
+/// `nodeSelectorTerms` matches (`nodeaffinity.GetRequiredNodeAffinity`).
+pub(crate) fn matches_node_affinity(spec: &PodSpec, cfg: &NodeConfig) -> bool {
+    spec.node_selector.iter().all(|(k, v)| cfg.labels.get(k) == Some(v))
+        && (spec.required_node_affinity.is_empty()
+            || spec.required_node_affinity.iter().any(|t: &NodeSelectorTerm| t.matches(&cfg.labels, &cfg.name)))
+}
+
+/// The DefaultTolerationSeconds admission plugin: every Pod tolerates
+/// `not-ready` and `unreachable` NoExecute taints for 300s unless it says
+/// otherwise (plugin/pkg/admission/defaulttolerationseconds).
+pub(crate) fn add_default_tolerations(pod: &mut Pod) {
+    for key in [TAINT_NOT_READY, TAINT_UNREACHABLE] {
+        let taint = Taint::new(key, TaintEffect::NoExecute);
+        if !pod.spec.tolerations.iter().any(|t| t.tolerates(&taint)) {
+            pod.spec.tolerations.push(Toleration::exists_for(key, TaintEffect::NoExecute, Some(DEFAULT_TOLERATION_SECONDS)));
+        }
+    }
+}
+
+impl Sim {
+    /// The filters of kube-scheduler's default profile, in order; the first
+    /// that rejects the node decides the reason.
+    pub(crate) fn filter_node(&self, spec: &PodSpec, requests: (i64, i64), n: &NodeRt) -> Result<(), Rejection> {
+        let unresolvable = |r: &str| Err(Rejection { reasons: vec![r.to_string()], resolvable: false });
+        // NodeUnschedulable (nodeunschedulable/node_unschedulable.go).
+        let cordon = Taint::new(TAINT_UNSCHEDULABLE, TaintEffect::NoSchedule);
+        if n.cfg.unschedulable && !spec.tolerations.iter().any(|t| t.tolerates(&cordon)) {
+            return unresolvable("node(s) were unschedulable");
+        }
+        // TaintToleration (tainttoleration/taint_toleration.go).
+        if let Some(t) = untolerated_taint(&n.cfg.taints, &spec.tolerations) {
+            return unresolvable(&format!("node(s) had untolerated taint {{{}: {}}}", t.key, t.value));
+        }
+        // NodeAffinity (nodeaffinity/node_affinity.go, ErrReasonPod).
+        if !matches_node_affinity(spec, &n.cfg) {
+            return unresolvable("node(s) didn't match Pod's node affinity/selector");
+        }
+        // NodeResourcesFit (noderesources/fit.go): pods first, then each resource.
+        let mut reasons = Vec::new();
+        if n.pods >= n.cfg.max_pods {
+            reasons.push("Too many pods".to_string());
+        }
+        if n.requested_cpu + requests.0 > n.cfg.cpu_millis && requests.0 > 0 {
+            reasons.push("Insufficient cpu".to_string());
+        }
+        if n.requested_mem + requests.1 > n.cfg.memory_bytes && requests.1 > 0 {
+            reasons.push("Insufficient memory".to_string());
+        }
+        if reasons.is_empty() {
+            Ok(())
+        } else {
+            Err(Rejection { reasons, resolvable: true })
+        }
+    }
+
+    /// Snapshots of the nodes, in order.
+    pub fn nodes(&self) -> Vec<NodeSnapshot> {
+        self.nodes
+            .iter()
+            .map(|n| NodeSnapshot {
+                name: n.cfg.name.clone(),
+                creation_ms: n.created_ms,
+                labels: n.cfg.labels.clone(),
+                ready: n.ready,
+                unschedulable: n.cfg.unschedulable,
+                stopped: n.stopped_at.is_some(),
+                taints: n.cfg.taints.clone(),
+                cpu_millis: n.cfg.cpu_millis,
+                memory_bytes: n.cfg.memory_bytes,
+                max_pods: n.cfg.max_pods,
+                pod_cidr: n.cfg.pod_cidr,
+                requested_cpu: n.requested_cpu,
+                requested_mem: n.requested_mem,
+                pods: n.pods,
+            })
+            .collect()
+    }
+
+    /// True once Node objects or node actions changed the default cluster
+    /// (the CLI then prints `kubectl get nodes`).
+    pub fn nodes_changed(&self) -> bool {
+        self.nodes_touched
+    }
+
+    pub(crate) fn node_index(&self, name: &str) -> Result<usize, ActionError> {
+        self.nodes
+            .iter()
+            .position(|n| n.cfg.name == name)
+            .ok_or_else(|| ActionError(format!("nodes \"{name}\" not found")))
+    }
+
+    pub(crate) fn node_stopped(&self, node: Option<usize>) -> bool {
+        node.and_then(|i| self.nodes.get(i)).is_some_and(|n| n.stopped_at.is_some())
+    }
+
+    /// The next free `10.244.N.0/24` and `172.18.0.N+1` for a new node.
+    fn next_node_addresses(&self) -> (Ipv4Addr, Ipv4Addr) {
+        let used: Vec<u8> = self.nodes.iter().map(|n| n.cfg.pod_cidr.octets()[2]).collect();
+        let n = (1..=254u8).find(|i| !used.contains(i)).unwrap_or(254);
+        (Ipv4Addr::new(10, 244, n, 0), Ipv4Addr::new(172, 18, 0, n.saturating_add(1)))
+    }
+
+    /// Applies a Node object: the first Node of a run replaces the default
+    /// cluster (while no Pod is bound); later ones are added or updated.
+    pub(crate) fn apply_node(&mut self, node: Node) -> super::ApplyResult {
+        let name = node.metadata.name.clone();
+        if self.default_nodes {
+            self.default_nodes = false;
+            if self.nodes.iter().all(|n| n.pods == 0) {
+                self.nodes.clear();
+            }
+        }
+        self.nodes_touched = true;
+        let mut labels = node.metadata.labels.clone();
+        labels.entry("kubernetes.io/hostname".into()).or_insert_with(|| name.clone());
+        labels.entry("kubernetes.io/os".into()).or_insert_with(|| "linux".into());
+        labels.entry("kubernetes.io/arch".into()).or_insert_with(|| "amd64".into());
+        let max_pods = u32::try_from(node.max_pods).unwrap_or(110);
+        if let Ok(i) = self.node_index(&name) {
+            let cfg = &mut self.nodes[i].cfg;
+            let before = cfg.clone();
+            cfg.labels = labels;
+            cfg.taints = node.taints;
+            cfg.unschedulable = node.unschedulable;
+            cfg.cpu_millis = node.cpu_millis;
+            cfg.memory_bytes = node.memory_bytes;
+            cfg.max_pods = max_pods;
+            if self.nodes[i].cfg == before {
+                return super::ApplyResult::Unchanged { kind: "Node", name };
+            }
+            self.node_changed(i);
+            return super::ApplyResult::Configured { kind: "Node", name };
+        }
+        if self.nodes.len() >= 250 {
+            return super::ApplyResult::Refused { kind: "Node", name, message: "podplay simulates at most 250 nodes".into() };
+        }
+        let (cidr, ip) = self.next_node_addresses();
+        let cfg = NodeConfig {
+            name: name.clone(),
+            cpu_millis: node.cpu_millis,
+            memory_bytes: node.memory_bytes,
+            max_pods,
+            pod_cidr: node.pod_cidr.unwrap_or(cidr),
+            internal_ip: ip,
+            labels,
+            taints: node.taints,
+            unschedulable: node.unschedulable,
+        };
+        self.add_node_cfg(cfg);
+        super::ApplyResult::Created { kind: "Node", name }
+    }
+
+    fn add_node_cfg(&mut self, cfg: NodeConfig) {
+        let mut cfg = cfg;
+        if cfg.unschedulable {
+            add_taint(&mut cfg.taints, Taint::new(TAINT_UNSCHEDULABLE, TaintEffect::NoSchedule));
+        }
+        self.nodes.push(NodeRt::new(cfg, self.now));
+        let i = self.nodes.len() - 1;
+        self.node_changed(i);
+    }
+
+    /// `add node NAME [cpu=4] [memory=8Gi] [pods=110]`: a new worker joins.
+    pub(crate) fn add_node(&mut self, name: &str, cpu_millis: i64, memory_bytes: i64, max_pods: u32) -> Result<(), ActionError> {
+        if self.node_index(name).is_ok() {
+            return Err(ActionError(format!("nodes \"{name}\" already exists")));
+        }
+        if self.nodes.len() >= 250 {
+            return Err(ActionError("podplay simulates at most 250 nodes".into()));
+        }
+        self.default_nodes = false;
+        self.nodes_touched = true;
+        let (cidr, ip) = self.next_node_addresses();
+        let mut cfg = NodeConfig::worker(1);
+        cfg.name = name.to_string();
+        cfg.labels.insert("kubernetes.io/hostname".into(), name.to_string());
+        cfg.cpu_millis = cpu_millis;
+        cfg.memory_bytes = memory_bytes;
+        cfg.max_pods = max_pods;
+        cfg.pod_cidr = cidr;
+        cfg.internal_ip = ip;
+        self.add_node_cfg(cfg);
+        Ok(())
+    }
+
+    /// Something about node `i` changed that may let Pods schedule or
+    /// DaemonSets place Pods: retry every Pending Pod (the scheduling
+    /// queue moves unschedulable Pods back on a Node add/update event).
+    pub(crate) fn node_changed(&mut self, _i: usize) {
+        self.schedule_pending();
+        self.nodes_changed_for_controllers();
+    }
+
+    /// `kubectl cordon` / `uncordon`: spec.unschedulable, and the node
+    /// lifecycle controller's `node.kubernetes.io/unschedulable:NoSchedule`
+    /// taint (TaintNodesByCondition).
+    pub(crate) fn cordon(&mut self, name: &str, on: bool) -> Result<(), ActionError> {
+        let i = self.node_index(name)?;
+        self.nodes_touched = true;
+        let cfg = &mut self.nodes[i].cfg;
+        cfg.unschedulable = on;
+        let taint = Taint::new(TAINT_UNSCHEDULABLE, TaintEffect::NoSchedule);
+        if on {
+            add_taint(&mut cfg.taints, taint);
+        } else {
+            cfg.taints.retain(|t| *t != taint);
+        }
+        self.node_changed(i);
+        Ok(())
+    }
+
+    /// `kubectl drain NODE --ignore-daemonsets [--force]`: cordon, then evict
+    /// every Pod not owned by a DaemonSet. Without `force`, a Pod no
+    /// controller owns makes drain refuse (after cordoning), as kubectl does.
+    pub(crate) fn drain(&mut self, name: &str, force: bool) -> Result<(), ActionError> {
+        let i = self.node_index(name)?;
+        self.cordon(name, true)?;
+        let mut evict = Vec::new();
+        let mut bare = Vec::new();
+        for (key, &slot) in &self.pod_index {
+            let Some(p) = self.pod_rt(slot) else { continue };
+            if p.node != Some(i) || p.server.deletion_ms.is_some() {
+                continue;
+            }
+            let owner = p.pod.metadata.owner_references.iter().find(|o| o.controller).map(|o| o.kind);
+            match owner {
+                Some("DaemonSet") => continue,
+                Some(_) => {}
+                None => bare.push(format!("{}/{}", key.0, key.1)),
+            }
+            evict.push(key.clone());
+        }
+        if !bare.is_empty() && !force {
+            return Err(ActionError(format!(
+                "unable to drain node \"{name}\" due to error: cannot delete Pods that declare no controller (use --force to override): {}",
+                bare.join(", ")
+            )));
+        }
+        for (ns, pod) in evict {
+            // The Eviction API deletes with the Pod's own grace period.
+            let _ = self.delete_pod(&ns, &pod, None);
+        }
+        Ok(())
+    }
+
+    /// `stop node NAME`: the kubelet stops (and with it every status report
+    /// from the node). podplay freezes the node's Pods where they are: their
+    /// kubelet timers are parked until `start node`.
+    pub(crate) fn stop_node(&mut self, name: &str) -> Result<(), ActionError> {
+        let i = self.node_index(name)?;
+        self.nodes_touched = true;
+        if self.nodes[i].stopped_at.is_some() {
+            return Ok(());
+        }
+        let now = self.now;
+        self.nodes[i].stopped_at = Some(now);
+        // The last Lease renewal: every 10s since the node registered.
+        let created = self.nodes[i].created_ms;
+        let last_renew = now - (now - created) % LEASE_RENEW_MS;
+        // The first monitor pass strictly after the grace period.
+        let deadline = last_renew + NODE_MONITOR_GRACE_MS;
+        let at = (deadline / NODE_MONITOR_PERIOD_MS + 1) * NODE_MONITOR_PERIOD_MS;
+        self.seq += 1;
+        self.timers.push(Reverse(Timer { at, seq: self.seq, slot: NODE_SLOT, incarnation: i as u32, what: What::NodeMonitor }));
+        Ok(())
+    }
+
+    /// `start node NAME`: the kubelet is back: Ready=True, the controller
+    /// removes the unreachable taints, parked work resumes, and Pods deleted
+    /// meanwhile are finally stopped by the kubelet and removed.
+    pub(crate) fn start_node(&mut self, name: &str) -> Result<(), ActionError> {
+        let i = self.node_index(name)?;
+        self.nodes_touched = true;
+        if self.nodes[i].stopped_at.take().is_none() {
+            return Ok(());
+        }
+        let now = self.now;
+        let was_unknown = self.nodes[i].ready == NodeReady::Unknown;
+        self.nodes[i].ready = NodeReady::True;
+        self.nodes[i].cfg.taints.retain(|t| t.key != TAINT_UNREACHABLE);
+        if was_unknown {
+            self.record_node(i, "kubelet", "NodeReady", format!("Node {name} status is now: NodeReady"));
+        }
+        for t in std::mem::take(&mut self.nodes[i].parked) {
+            self.seq += 1;
+            self.timers.push(Reverse(Timer { at: t.at.max(now), seq: self.seq, ..t }));
+        }
+        let slots: Vec<u32> = self.pods_on(i);
+        for slot in slots {
+            let Some(p) = self.pod_rt_mut(slot) else { continue };
+            p.node_lost = false;
+            let admitted = p.status.start_time_ms.is_some();
+            let terminating = p.terminating;
+            if !admitted {
+                self.kubelet_admit(slot);
+            } else if terminating {
+                // The kubelet kills with the Pod's deletionGracePeriodSeconds,
+                // counted from when it learns of the deletion.
+                if let Some(p) = self.pod_rt_mut(slot) {
+                    let grace = p.server.deletion_grace_period_seconds.unwrap_or(30);
+                    p.server.deletion_ms = Some(now.saturating_add(super::kubelet::seconds_ms(grace)));
+                }
+                self.sync_pod(slot);
+            }
+            self.refresh(slot);
+        }
+        self.node_changed(i);
+        Ok(())
+    }
+
+    /// Live Pods bound to node `i`, by namespace and name.
+    pub(crate) fn pods_on(&self, i: usize) -> Vec<u32> {
+        self.pod_index.values().copied().filter(|&s| self.pod_rt(s).is_some_and(|p| p.node == Some(i))).collect()
+    }
+
+    /// Records an event about node `i`.
+    fn record_node(&mut self, i: usize, source: &'static str, reason: &str, message: String) {
+        let name = self.nodes[i].cfg.name.clone();
+        let involved = ObjectRef { kind: "Node", namespace: String::new(), name: name.clone(), uid: name.clone(), field_path: None };
+        let host = (source == "kubelet").then_some(name);
+        self.record_object(involved, host, EventType::Normal, reason, message, source);
+    }
+
+    /// The node lifecycle controller's monitor pass for a stopped node whose
+    /// grace period ran out (`tryUpdateNodeHealth`, `processTaintBaseEviction`).
+    pub(crate) fn node_monitor(&mut self, i: usize) {
+        if i >= self.nodes.len() || self.nodes[i].stopped_at.is_none() || self.nodes[i].ready == NodeReady::Unknown {
+            return;
+        }
+        self.nodes[i].ready = NodeReady::Unknown;
+        let name = self.nodes[i].cfg.name.clone();
+        self.record_node(i, "node-controller", "NodeNotReady", format!("Node {name} status is now: NodeNotReady"));
+        for effect in [TaintEffect::NoSchedule, TaintEffect::NoExecute] {
+            add_taint(&mut self.nodes[i].cfg.taints, Taint::new(TAINT_UNREACHABLE, effect));
+        }
+        let now = self.now;
+        for slot in self.pods_on(i) {
+            // MarkPodsNotReady (pkg/controller/util/node/controller_utils.go).
+            let Some(p) = self.pod_rt_mut(slot) else { continue };
+            p.node_lost = true;
+            if p.status.condition(ConditionType::Ready).is_some_and(|c| c.status) {
+                p.set_condition(ConditionType::Ready, false, now, None, None);
+                self.record(slot, None, EventType::Warning, "NodeNotReady", "Node is not ready".into(), "node-controller");
+            }
+            self.mark_dirty(slot);
+            self.taint_evict_check(slot, i);
+        }
+    }
+
+    /// The taint eviction controller (`processPodOnNode`): a Pod that does
+    /// not tolerate a NoExecute taint of its node is deleted now; one that
+    /// tolerates it for N seconds, after N seconds.
+    fn taint_evict_check(&mut self, slot: u32, i: usize) {
+        let Some(p) = self.pod_rt(slot) else { return };
+        if p.server.deletion_ms.is_some() {
+            return;
+        }
+        // getMatchingTolerations: the first toleration of each NoExecute
+        // taint; any taint untolerated means now; else the least
+        // tolerationSeconds among them (none: tolerated forever).
+        let mut used: Vec<&Toleration> = Vec::new();
+        let mut untolerated = false;
+        for taint in self.nodes[i].cfg.taints.iter().filter(|t| t.effect == TaintEffect::NoExecute) {
+            match p.pod.spec.tolerations.iter().find(|t| t.tolerates(taint)) {
+                Some(t) => used.push(t),
+                None => untolerated = true,
+            }
+        }
+        let min = if untolerated { Some(0) } else { used.iter().filter_map(|t| t.toleration_seconds).min() };
+        let Some(seconds) = min else { return };
+        let at = self.now.saturating_add(super::kubelet::seconds_ms(seconds.max(0)));
+        self.schedule(at, slot, What::TaintEvict);
+    }
+
+    /// A scheduled taint eviction is due: delete the Pod if its node still
+    /// has the NoExecute taint it could not tolerate longer.
+    pub(crate) fn taint_evict(&mut self, slot: u32) {
+        let Some(p) = self.pod_rt(slot) else { return };
+        let Some(i) = p.node else { return };
+        if p.server.deletion_ms.is_some() || !self.nodes[i].cfg.taints.iter().any(|t| t.effect == TaintEffect::NoExecute) {
+            return;
+        }
+        let (ns, name) = (p.pod.metadata.namespace.clone(), p.pod.metadata.name.clone());
+        self.record(slot, None, EventType::Normal, "TaintManagerEviction", format!("Marking for deletion Pod {ns}/{name}"), "taint-eviction-controller");
+        let _ = self.delete_pod(&ns, &name, None);
+    }
+
+    /// Parks a Pod timer while the Pod's node is stopped; true when parked.
+    pub(crate) fn park_if_stopped(&mut self, timer: &Timer) -> bool {
+        let Some(node) = self.pod_rt(timer.slot).and_then(|p| p.node) else { return false };
+        if self.nodes[node].stopped_at.is_none() {
+            return false;
+        }
+        if self.nodes[node].parked.len() < 1_000_000 {
+            self.nodes[node].parked.push(*timer);
+        }
+        true
+    }
+}
+
+fn add_taint(taints: &mut Vec<Taint>, taint: Taint) {
+    if !taints.iter().any(|t| t.key == taint.key && t.effect == taint.effect) {
+        taints.push(taint);
+    }
+}
+

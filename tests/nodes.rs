@@ -1,0 +1,196 @@
+//! Nodes, scheduling filters, node failure and DaemonSets through the engine API.
+
+use podplay::core::engine::{parse_action, NodeReady, Sim, SimConfig};
+use podplay::core::manifest::parse_manifests;
+use podplay::examples;
+
+fn sim_with(yaml: &str) -> Sim {
+    let parsed = parse_manifests(yaml);
+    assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
+    let mut sim = Sim::new(SimConfig::default());
+    sim.apply(parsed.objects);
+    sim
+}
+
+fn act(sim: &mut Sim, text: &str) -> Result<(), String> {
+    sim.act(&parse_action(text).expect("action parses")).map_err(|e| e.0)
+}
+
+fn scheduling_message(sim: &Sim, pod: &str) -> String {
+    sim.events().iter().rev().find(|e| e.reason == "FailedScheduling" && e.involved.name == pod).map(|e| e.message.clone()).unwrap_or_default()
+}
+
+const BARE_AND_DEPLOYMENT: &str = "
+apiVersion: v1
+kind: Pod
+metadata: {name: bare, labels: {app: web}}
+spec:
+  nodeSelector: {kubernetes.io/hostname: node-1}
+  containers: [{name: web, image: nginx:1.27}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web, tier: d}}
+  template:
+    metadata: {labels: {app: web, tier: d}}
+    spec:
+      affinity:
+        nodeAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+            nodeSelectorTerms:
+            - matchExpressions: [{key: kubernetes.io/hostname, operator: NotIn, values: [node-2, node-3]}]
+            - matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [node-3]}]
+      containers: [{name: web, image: nginx:1.27}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{port: 80}]
+";
+
+#[test]
+fn a_stopped_node_goes_not_ready_after_the_grace_period_and_its_pods_are_evicted_after_300s() {
+    let mut sim = sim_with(BARE_AND_DEPLOYMENT);
+    // The Deployment's Pod comes 20ms later: with node-3 cordoned only
+    // node-1 is left for it (its first term; the second admits node-3).
+    act(&mut sim, "cordon node-3").unwrap();
+    sim.advance_to(20_000);
+    act(&mut sim, "uncordon node-3").unwrap();
+    sim.advance_to(30_000);
+    let web = sim.pods().into_iter().find(|p| p.pod.metadata.name.starts_with("web-")).unwrap();
+    assert_eq!(web.node_name.as_deref(), Some("node-1"));
+    act(&mut sim, "stop node node-1").unwrap();
+    // Last lease renewal at 30s; grace 50s; next 5s monitor pass after 80s.
+    sim.advance_to(84_999);
+    assert_eq!(sim.nodes()[0].ready, NodeReady::True);
+    sim.advance_to(85_000);
+    let node = &sim.nodes()[0];
+    assert_eq!(node.ready, NodeReady::Unknown);
+    assert_eq!(node.status_column(), "NotReady");
+    assert!(node.taints.iter().any(|t| t.key == "node.kubernetes.io/unreachable" && t.effect.as_str() == "NoExecute"));
+    assert!(sim.pods().iter().all(|p| !p.status.is_ready()), "MarkPodsNotReady");
+    let slice = sim.endpoint_slices().into_iter().next().unwrap();
+    assert!(slice.endpoints.iter().all(|e| !e.ready), "the Service drops them");
+    // 300s of default toleration later, the taint eviction controller deletes them.
+    sim.advance_to(384_999);
+    assert!(sim.pods().iter().all(|p| p.server.deletion_ms.is_none()));
+    sim.advance_to(385_000);
+    assert!(sim.events().iter().any(|e| e.reason == "TaintManagerEviction" && e.message == "Marking for deletion Pod default/bare"));
+    sim.advance_to(420_000);
+    let pods = sim.pods();
+    let bare = pods.iter().find(|p| p.pod.metadata.name == "bare").expect("no kubelet confirms: still there");
+    assert!(bare.server.deletion_ms.is_some(), "Terminating");
+    let replacement = pods.iter().find(|p| p.pod.metadata.name.starts_with("web-") && p.server.deletion_ms.is_none()).expect("replaced");
+    assert_ne!(replacement.pod.metadata.name, web.pod.metadata.name);
+    assert_eq!(replacement.node_name.as_deref(), Some("node-3"), "the second term admits node-3");
+    assert!(replacement.status.is_ready());
+    assert_ne!(replacement.status.pod_ip, web.status.pod_ip);
+    // The node comes back: Ready, untainted, the deleted Pods are finally gone.
+    act(&mut sim, "start node node-1").unwrap();
+    sim.advance_to(480_000);
+    assert_eq!(sim.nodes()[0].ready, NodeReady::True);
+    assert!(sim.nodes()[0].taints.is_empty());
+    assert_eq!(sim.pods().len(), 1);
+}
+
+#[test]
+fn a_pod_on_a_node_restarted_within_the_grace_period_never_goes_not_ready() {
+    let mut sim = sim_with(BARE_AND_DEPLOYMENT);
+    sim.advance_to(30_000);
+    act(&mut sim, "stop node node-1").unwrap();
+    sim.advance_to(70_000);
+    act(&mut sim, "start node node-1").unwrap();
+    sim.advance_to(200_000);
+    assert_eq!(sim.nodes()[0].ready, NodeReady::True);
+    assert!(sim.pods().iter().all(|p| p.status.is_ready() && p.server.deletion_ms.is_none()));
+    assert!(!sim.events().iter().any(|e| e.reason == "NodeNotReady"));
+}
+
+#[test]
+fn cordon_and_uncordon_retry_the_pending_pod() {
+    let mut sim = sim_with(examples::find("single-container").unwrap().yaml.replace("spec:\n", "spec:\n  nodeSelector: {kubernetes.io/hostname: node-2}\n").as_str());
+    let name = sim.pods()[0].pod.metadata.name.clone();
+    act(&mut sim, &format!("delete pod/{name}")).unwrap();
+    sim.advance_to(60_000);
+    act(&mut sim, "cordon node-2").unwrap();
+    assert_eq!(sim.nodes()[1].status_column(), "Ready,SchedulingDisabled");
+    sim.apply(parse_manifests(&examples::find("single-container").unwrap().yaml.replace("spec:\n", "spec:\n  nodeSelector: {kubernetes.io/hostname: node-2}\n")).objects);
+    sim.advance_to(61_000);
+    assert_eq!(sim.pods()[0].node_name, None);
+    assert_eq!(
+        scheduling_message(&sim, &name),
+        "0/3 nodes are available: 1 node(s) were unschedulable, 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."
+    );
+    act(&mut sim, "uncordon node-2").unwrap();
+    assert_eq!(sim.pods()[0].node_name.as_deref(), Some("node-2"));
+}
+
+#[test]
+fn drain_refuses_a_bare_pod_without_force_and_evicts_with_it() {
+    let mut sim = sim_with(BARE_AND_DEPLOYMENT);
+    sim.advance_to(30_000);
+    let err = act(&mut sim, "drain node node-1").unwrap_err();
+    assert!(err.contains("cannot delete Pods that declare no controller (use --force to override): default/bare"), "{err}");
+    assert!(sim.nodes()[0].unschedulable, "drain cordons first");
+    assert!(sim.pods().iter().all(|p| p.server.deletion_ms.is_none()));
+    act(&mut sim, "drain node node-1 --force").unwrap();
+    sim.advance_to(60_000);
+    let pods = sim.pods();
+    assert_eq!(pods.len(), 1, "the bare Pod is gone for good");
+    assert_eq!(pods[0].node_name.as_deref(), Some("node-3"));
+}
+
+#[test]
+fn a_daemonset_follows_nodes_and_tolerates_cordons_and_failures() {
+    let mut sim = sim_with(examples::find("daemonset").unwrap().yaml);
+    sim.advance_to(10_000);
+    let per_node = |sim: &Sim| {
+        let mut v: Vec<String> = sim.pods().iter().filter(|p| p.server.deletion_ms.is_none()).filter_map(|p| p.node_name.clone()).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(per_node(&sim), ["node-1", "node-2", "node-3"]);
+    assert!(sim.pods().iter().all(|p| p.pod.metadata.name.starts_with("node-agent-") && p.pod.metadata.name.len() == "node-agent-".len() + 5));
+    act(&mut sim, "cordon node-2").unwrap();
+    act(&mut sim, "add node node-4").unwrap();
+    act(&mut sim, "stop node node-3").unwrap();
+    sim.advance_to(500_000);
+    assert_eq!(per_node(&sim), ["node-1", "node-2", "node-3", "node-4"], "not evicted from the failed node");
+    let ds = &sim.daemon_sets()[0];
+    // node-3's unreachable:NoSchedule taint is not among a DaemonSet's
+    // tolerations: it no longer counts as a node that should run the Pod
+    // (`updateDaemonSetStatus`), though its Pod may continue running there.
+    assert_eq!((ds.status.desired, ds.status.current, ds.status.ready), (3, 3, 3));
+}
+
+#[test]
+fn node_objects_replace_the_default_cluster_and_taints_need_tolerations() {
+    let sim = sim_with(examples::find("taints-tolerations").unwrap().yaml);
+    let names: Vec<String> = sim.nodes().iter().map(|n| n.name.clone()).collect();
+    assert_eq!(names, ["gpu-1", "cpu-1", "cpu-2"]);
+    assert_eq!(sim.nodes()[2].cpu_millis, 2000);
+    let trainer = sim.pod("default", "trainer").unwrap();
+    assert_eq!(trainer.node_name.as_deref(), Some("gpu-1"));
+    assert_eq!(
+        scheduling_message(&sim, "web-big"),
+        "0/3 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {dedicated: gpu}, 1 node(s) were unschedulable. preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling."
+    );
+}
+
+#[test]
+fn scheduling_manifest_errors_have_positions() {
+    let parsed = parse_manifests(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  tolerations:\n  - {operator: Equal, value: x}\n  - {key: a, operator: Exists, value: b}\n  - {key: a, effect: NoSchedule, tolerationSeconds: 5}\n  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n        - matchExpressions: [{key: k, operator: Gt, values: []}]\n  containers: [{name: c, image: nginx}]\n---\napiVersion: v1\nkind: Node\nmetadata: {name: n}\nspec:\n  taints: [{key: a, effect: Sometimes}]\n",
+    );
+    let text: Vec<String> = parsed.errors().map(|d| d.to_string()).collect();
+    let all = text.join("\n");
+    assert!(all.contains("line 6, column 5: spec.tolerations[0].operator: Invalid value: \"Equal\": operator must be Exists when `key` is empty"), "{all}");
+    assert!(all.contains("line 7, column 5: spec.tolerations[1].value: Invalid value: \"b\": value must be empty when `operator` is 'Exists'"), "{all}");
+    assert!(all.contains("spec.tolerations[2].effect: Invalid value: \"NoSchedule\": effect must be 'NoExecute' when `tolerationSeconds` is set"), "{all}");
+    assert!(all.contains("must be specified single value when `operator` is 'Lt' or 'Gt'"), "{all}");
+    assert!(all.contains("line 20, column 29: spec.taints[0].effect: Unsupported value: \"Sometimes\": supported values: \"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\""), "{all}");
+}
