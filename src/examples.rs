@@ -23,6 +23,8 @@ pub const ALL: &[Example] = &[
     Example { name: "shared-volume", title: "Two containers share an emptyDir volume", yaml: include_str!("../examples/shared-volume.yaml") },
     Example { name: "crashloop", title: "busybox with no command: CrashLoopBackOff with the real back-off times", yaml: include_str!("../examples/crashloop.yaml") },
     Example { name: "job-pods", title: "Job-style Pods: restartPolicy Never and OnFailure, success and failure", yaml: include_str!("../examples/job-pods.yaml") },
+    Example { name: "job-backoff-limit", title: "A failing Job: Pods re-created after 10 s, 20 s, then Failed with BackoffLimitExceeded", yaml: include_str!("../examples/job-backoff-limit.yaml") },
+    Example { name: "job-parallel", title: "A Job of 3 completions, 2 Pods at a time, Complete", yaml: include_str!("../examples/job-parallel.yaml") },
     Example { name: "graceful-deletion", title: "Deletion with and without a SIGTERM handler", yaml: include_str!("../examples/graceful-deletion.yaml") },
     Example { name: "readiness-service", title: "Readiness gates a Pod's place in its Service's endpoints", yaml: include_str!("../examples/readiness-service.yaml") },
     Example { name: "image-pull-error", title: "An image typo: ErrImagePull, then ImagePullBackOff", yaml: include_str!("../examples/image-pull-error.yaml") },

@@ -11,7 +11,8 @@
 //! rollout restart deployment/NAME
 //! rollout undo deployment/NAME [--to-revision=N]
 //! rollout pause|resume deployment/NAME
-//! delete deployment/NAME             (also replicaset/NAME; cascades to the Pods)
+//! delete deployment/NAME             (also replicaset/, job/, statefulset/NAME; cascades to the Pods)
+//! scale statefulset/NAME --replicas=N
 //! ```
 
 use crate::core::api::Object;
@@ -39,7 +40,7 @@ pub enum Action {
     RolloutUndo { namespace: String, name: String, to_revision: i64 },
     /// `kubectl rollout pause|resume deployment/NAME`.
     RolloutPause { namespace: String, name: String, paused: bool },
-    /// `kubectl delete deployment/NAME` or `replicaset/NAME`.
+    /// `kubectl delete deployment/NAME`, `replicaset/NAME`, `job/NAME` or `statefulset/NAME`.
     Delete { namespace: String, kind: ControllerKind, name: String },
 }
 
@@ -48,6 +49,8 @@ pub enum Action {
 pub enum ControllerKind {
     Deployment,
     ReplicaSet,
+    Job,
+    StatefulSet,
 }
 
 /// `deployment/NAME`, `deploy/NAME`, `rs/NAME`, … as kubectl resolves them.
@@ -59,6 +62,8 @@ fn controller_ref(t: &str) -> Option<(ControllerKind, String)> {
     let kind = match kind {
         "deployment" | "deployments" | "deploy" | "deployment.apps" | "deployments.apps" => ControllerKind::Deployment,
         "replicaset" | "replicasets" | "rs" | "replicaset.apps" | "replicasets.apps" => ControllerKind::ReplicaSet,
+        "job" | "jobs" | "job.batch" | "jobs.batch" => ControllerKind::Job,
+        "statefulset" | "statefulsets" | "sts" | "statefulset.apps" | "statefulsets.apps" => ControllerKind::StatefulSet,
         _ => return None,
     };
     Some((kind, name.to_string()))
@@ -145,9 +150,10 @@ pub fn parse_action(text: &str) -> Result<Action, String> {
     let need_container = |c: Option<String>| c.ok_or(format!("{verb} needs -c CONTAINER"));
     match verb {
         "scale" => {
-            let t = target.ok_or("scale needs deployment/NAME or replicaset/NAME")?;
-            let (kind, name) =
-                controller_ref(t).ok_or(format!("scale supports deployment/NAME and replicaset/NAME, got {t}"))?;
+            let t = target.ok_or("scale needs deployment/NAME, replicaset/NAME or statefulset/NAME")?;
+            let (kind, name) = controller_ref(t)
+                .filter(|(k, _)| *k != ControllerKind::Job)
+                .ok_or(format!("scale supports deployment/NAME, replicaset/NAME and statefulset/NAME, got {t}"))?;
             let replicas = replicas.ok_or("scale needs --replicas=N")?;
             Ok(Action::Scale { namespace, kind, name, replicas })
         }

@@ -56,6 +56,8 @@ pub(crate) enum Work {
     CollectReplicaSet(String, String),
     /// The garbage collector deletes the Pods owned by this uid.
     CollectPods(String, String),
+    Job(String, String),
+    StatefulSet(String, String),
 }
 
 pub(crate) struct ReplicaSetRt {
@@ -166,7 +168,7 @@ fn total(counts: impl Iterator<Item = i32>) -> i32 {
 
 /// Kubernetes times are stored with second precision: what a controller
 /// reads back from a `lastTransitionTime`.
-fn to_seconds(ms: Millis) -> Millis {
+pub(super) fn to_seconds(ms: Millis) -> Millis {
     ms / SECOND_MS * SECOND_MS
 }
 
@@ -208,6 +210,8 @@ impl Sim {
                 Work::ReplicaSet(ns, name) => self.sync_replica_set(&ns, &name),
                 Work::CollectReplicaSet(ns, name) => self.collect_replica_set(&ns, &name),
                 Work::CollectPods(ns, uid) => self.collect_pods(&ns, &uid),
+                Work::Job(ns, name) => self.sync_job(&ns, &name),
+                Work::StatefulSet(ns, name) => self.sync_stateful_set(&ns, &name),
             }
         }
         self.flush();
@@ -217,6 +221,9 @@ impl Sim {
     /// Pod also reaches a Recreate Deployment, which waits for the old Pods
     /// to be gone (`deletePod` in deployment_controller.go).
     pub(crate) fn pod_changed(&mut self, pod: &Pod, deleted: bool) {
+        if self.workload_pod_changed(pod) {
+            return;
+        }
         let Some(owner) = pod.metadata.owner_references.iter().find(|o| o.controller && o.kind == "ReplicaSet") else {
             // An orphan: the ReplicaSets whose selector matches may adopt it
             // (`getPodReplicaSets` in the Pod handlers).
@@ -509,21 +516,7 @@ impl Sim {
     /// the API server names from `generateName`.
     fn create_pod_for(&mut self, rs: &ReplicaSet, rs_uid: &str) {
         let ns = rs.metadata.namespace.clone();
-        // `maxGeneratedNameLength`: the prefix is cut to 58 characters.
-        let mut prefix = format!("{}-", rs.metadata.name);
-        let cut = (0..=58.min(prefix.len())).rev().find(|&i| prefix.is_char_boundary(i)).unwrap_or(0);
-        prefix.truncate(cut);
-        let mut name = String::new();
-        for _ in 0..100 {
-            let candidate = format!("{prefix}{}", self.rng_names.string(NAME_ALPHABET, 5));
-            if !self.pod_index.contains_key(&(ns.clone(), candidate.clone())) {
-                name = candidate;
-                break;
-            }
-        }
-        if name.is_empty() {
-            return;
-        }
+        let Some((prefix, name)) = self.generate_pod_name(&ns, &rs.metadata.name) else { return };
         let pod = Pod {
             metadata: ObjectMeta {
                 name: name.clone(),
@@ -552,6 +545,22 @@ impl Sim {
             "replicaset-controller",
         );
         self.create_pod(pod);
+    }
+
+    /// A Pod name from `generateName: <owner>-` as the API server makes it:
+    /// the prefix cut to 58 characters (`maxGeneratedNameLength`), then 5
+    /// random characters; None when no free name was found.
+    pub(super) fn generate_pod_name(&mut self, ns: &str, owner: &str) -> Option<(String, String)> {
+        let mut prefix = format!("{owner}-");
+        let cut = (0..=58.min(prefix.len())).rev().find(|&i| prefix.is_char_boundary(i)).unwrap_or(0);
+        prefix.truncate(cut);
+        for _ in 0..100 {
+            let candidate = format!("{prefix}{}", self.rng_names.string(NAME_ALPHABET, 5));
+            if !self.pod_index.contains_key(&(ns.to_string(), candidate.clone())) {
+                return Some((prefix, candidate));
+            }
+        }
+        None
     }
 
     // ---- the Deployment controller -------------------------------------------
@@ -1308,12 +1317,12 @@ fn check_replicas(replicas: i32) -> Result<(), super::ActionError> {
 }
 
 /// The ownerReference a controller sets on what it creates or adopts.
-fn controller_ref(kind: &'static str, name: &str, uid: &str) -> OwnerReference {
+pub(super) fn controller_ref(kind: &'static str, name: &str, uid: &str) -> OwnerReference {
     OwnerReference { api_version: "apps/v1", kind, name: name.to_string(), uid: uid.to_string(), controller: true, block_owner_deletion: true }
 }
 
 /// The object an event is about.
-fn obj_ref(kind: &'static str, ns: &str, name: &str, uid: &str) -> ObjectRef {
+pub(super) fn obj_ref(kind: &'static str, ns: &str, name: &str, uid: &str) -> ObjectRef {
     ObjectRef { kind, namespace: ns.to_string(), name: name.to_string(), uid: uid.to_string(), field_path: None }
 }
 

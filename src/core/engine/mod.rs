@@ -25,7 +25,9 @@ pub mod action;
 mod controllers;
 mod env;
 pub mod images;
+mod jobs;
 mod kubelet;
+mod statefulsets;
 
 use crate::core::api::{ConfigMap, Object, Pod, Secret, Service};
 pub use controllers::{surge_and_unavailable, template_hash, CONTROLLER_HOP_MS, MAX_REPLICAS};
@@ -125,6 +127,9 @@ pub enum Output {
     Event { time_ms: Millis, type_: WatchType, event: Event },
     Deployment { time_ms: Millis, type_: WatchType, deployment: DeploymentSnapshot },
     ReplicaSet { time_ms: Millis, type_: WatchType, replica_set: ReplicaSetSnapshot },
+    Job { time_ms: Millis, type_: WatchType, job: JobSnapshot },
+    StatefulSet { time_ms: Millis, type_: WatchType, stateful_set: StatefulSetSnapshot },
+    PersistentVolumeClaim { time_ms: Millis, type_: WatchType, claim: PersistentVolumeClaimSnapshot },
 }
 
 impl Output {
@@ -135,7 +140,10 @@ impl Output {
             | Output::EndpointSlice { time_ms, .. }
             | Output::Event { time_ms, .. }
             | Output::Deployment { time_ms, .. }
-            | Output::ReplicaSet { time_ms, .. } => *time_ms,
+            | Output::ReplicaSet { time_ms, .. }
+            | Output::Job { time_ms, .. }
+            | Output::StatefulSet { time_ms, .. }
+            | Output::PersistentVolumeClaim { time_ms, .. } => *time_ms,
         }
     }
 }
@@ -306,6 +314,9 @@ pub struct Sim {
     pub(crate) secrets: BTreeMap<(String, String), Arc<Secret>>,
     pub(crate) deployments: BTreeMap<(String, String), controllers::DeploymentRt>,
     pub(crate) replica_sets: BTreeMap<(String, String), controllers::ReplicaSetRt>,
+    pub(crate) jobs: BTreeMap<(String, String), jobs::JobRt>,
+    pub(crate) stateful_sets: BTreeMap<(String, String), statefulsets::StatefulSetRt>,
+    pub(crate) claims: BTreeMap<(String, String), PersistentVolumeClaimSnapshot>,
     /// Controller work and when it is due.
     pub(crate) work: BTreeMap<controllers::Work, Millis>,
     pub(crate) nodes: Vec<NodeRt>,
@@ -349,6 +360,9 @@ impl Sim {
             secrets: BTreeMap::new(),
             deployments: BTreeMap::new(),
             replica_sets: BTreeMap::new(),
+            jobs: BTreeMap::new(),
+            stateful_sets: BTreeMap::new(),
+            claims: BTreeMap::new(),
             work: BTreeMap::new(),
             nodes: config
                 .nodes
@@ -464,7 +478,7 @@ impl Sim {
         objects.sort_by_key(|o| match o {
             Object::ConfigMap(_) | Object::Secret(_) => 0,
             Object::Service(_) => 1,
-            Object::Deployment(_) | Object::ReplicaSet(_) => 2,
+            Object::Deployment(_) | Object::ReplicaSet(_) | Object::Job(_) | Object::StatefulSet(_) => 2,
             Object::Pod(_) => 3,
         });
         for obj in objects {
@@ -475,6 +489,8 @@ impl Sim {
                 Object::Secret(s) => self.put_secret(s),
                 Object::Deployment(d) => self.create_deployment(d),
                 Object::ReplicaSet(r) => self.create_replica_set(r),
+                Object::Job(j) => self.create_job(j),
+                Object::StatefulSet(s) => self.create_stateful_set(s),
             });
         }
         self.update_endpoints();
@@ -516,6 +532,8 @@ impl Sim {
             Action::Scale { namespace, kind, name, replicas } => match kind {
                 action::ControllerKind::Deployment => self.scale_deployment(namespace, name, *replicas),
                 action::ControllerKind::ReplicaSet => self.scale_replica_set(namespace, name, *replicas),
+                action::ControllerKind::StatefulSet => self.scale_stateful_set(namespace, name, *replicas),
+                action::ControllerKind::Job => Err(ActionError("podplay does not scale Jobs (kubectl scale job was removed; set spec.parallelism)".into())),
             },
             Action::SetImage { namespace, name, container, image } => self.set_image(namespace, name, container, image),
             Action::RolloutRestart { namespace, name } => self.rollout_restart(namespace, name),
@@ -524,6 +542,8 @@ impl Sim {
             Action::Delete { namespace, kind, name } => match kind {
                 action::ControllerKind::Deployment => self.delete_deployment(namespace, name),
                 action::ControllerKind::ReplicaSet => self.delete_replica_set(namespace, name),
+                action::ControllerKind::Job => self.delete_job(namespace, name),
+                action::ControllerKind::StatefulSet => self.delete_stateful_set(namespace, name),
             },
         };
         self.update_endpoints();

@@ -11,6 +11,7 @@
 //! New kinds slot in through [`KindDecoder`] and [`lookup_kind`].
 
 mod apps;
+mod batch;
 
 use crate::core::base64;
 use std::collections::BTreeMap;
@@ -81,6 +82,8 @@ enum KindDecoder {
     Secret,
     Deployment,
     ReplicaSet,
+    Job,
+    StatefulSet,
 }
 
 /// Kinds that exist in Kubernetes but that podplay does not simulate yet.
@@ -97,7 +100,6 @@ const KNOWN_UNSIMULATED_KINDS: &[&str] = &[
     "HorizontalPodAutoscaler",
     "Ingress",
     "IngressClass",
-    "Job",
     "LimitRange",
     "Namespace",
     "NetworkPolicy",
@@ -112,7 +114,6 @@ const KNOWN_UNSIMULATED_KINDS: &[&str] = &[
     "Role",
     "RoleBinding",
     "ServiceAccount",
-    "StatefulSet",
     "StorageClass",
 ];
 
@@ -125,7 +126,12 @@ fn lookup_kind(api_version: &str, kind: &str) -> Result<KindDecoder, String> {
         ("v1", "Secret") => Ok(KindDecoder::Secret),
         ("apps/v1", "Deployment") => Ok(KindDecoder::Deployment),
         ("apps/v1", "ReplicaSet") => Ok(KindDecoder::ReplicaSet),
-        (_, "Deployment" | "ReplicaSet") => Err(format!(
+        ("apps/v1", "StatefulSet") => Ok(KindDecoder::StatefulSet),
+        ("batch/v1", "Job") => Ok(KindDecoder::Job),
+        (_, "Job") => Err(format!(
+            "no matches for kind \"{kind}\" in version \"{api_version}\" (use \"apiVersion: batch/v1\")"
+        )),
+        (_, "Deployment" | "ReplicaSet" | "StatefulSet") => Err(format!(
             "no matches for kind \"{kind}\" in version \"{api_version}\" (use \"apiVersion: apps/v1\")"
         )),
         (_, "Pod" | "Service" | "ConfigMap" | "Secret") => Err(format!(
@@ -682,6 +688,14 @@ fn decode_object(node: &Node) -> Outcome {
         KindDecoder::ReplicaSet => Object::ReplicaSet(ReplicaSet {
             metadata,
             spec: apps::decode_replica_set_spec(&mut cx, spec_node),
+        }),
+        KindDecoder::Job => Object::Job(Job {
+            metadata,
+            spec: batch::decode_job_spec(&mut cx, spec_node),
+        }),
+        KindDecoder::StatefulSet => Object::StatefulSet(StatefulSet {
+            metadata,
+            spec: apps::decode_stateful_set_spec(&mut cx, spec_node),
         }),
         KindDecoder::ConfigMap => {
             let mut data = BTreeMap::new();

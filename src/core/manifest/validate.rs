@@ -521,6 +521,8 @@ pub(super) fn validate_object(cx: &mut Ctx, object: &mut Object, generate_name: 
         }
         Object::Deployment(d) => validate_meta(cx, &mut d.metadata, generate_name, kind),
         Object::ReplicaSet(r) => validate_meta(cx, &mut r.metadata, generate_name, kind),
+        Object::Job(j) => validate_meta(cx, &mut j.metadata, generate_name, kind),
+        Object::StatefulSet(s) => validate_meta(cx, &mut s.metadata, generate_name, kind),
         Object::ConfigMap(cm) => {
             validate_meta(cx, &mut cm.metadata, generate_name, kind);
             validate_data_keys(cx, &cm.data, &["data"]);
