@@ -29,6 +29,7 @@ pub const ALL: &[Example] = &[
     Example { name: "readiness-service", title: "Readiness gates a Pod's place in its Service's endpoints", yaml: include_str!("../examples/readiness-service.yaml") },
     Example { name: "image-pull-error", title: "An image typo: ErrImagePull, then ImagePullBackOff", yaml: include_str!("../examples/image-pull-error.yaml") },
     Example { name: "deployment", title: "A Deployment behind a Service: a deleted Pod is replaced with a new name and IP", yaml: include_str!("../examples/deployment.yaml") },
+    Example { name: "statefulset", title: "A StatefulSet: web-0, web-1, web-2 in order, each with its claim; a deleted Pod keeps its name", yaml: include_str!("../examples/statefulset.yaml") },
     Example { name: "ambassador", title: "Ambassador: the app talks to localhost, the ambassador container answers there", yaml: include_str!("../examples/ambassador.yaml") },
     Example { name: "pending-resources", title: "Pending for want of resources: FailedScheduling, Insufficient cpu", yaml: include_str!("../examples/pending-resources.yaml") },
     Example { name: "long-grace-period", title: "Graceful termination with a long grace period and a preStop drain (delete the Pod)", yaml: include_str!("../examples/long-grace-period.yaml") },

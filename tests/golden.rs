@@ -105,6 +105,11 @@ fn job_of_3_completions_2_at_a_time_completes() {
 }
 
 #[test]
+fn statefulset_pod_recreated_with_its_name_and_a_new_ip() {
+    check("statefulset-delete-pod", &["run", "example:statefulset", "--until", "60s", "--at", "40s", "delete pod/web-1", "--wide"]);
+}
+
+#[test]
 fn graceful_deletion_with_and_without_sigterm_handler() {
     check(
         "graceful-deletion",

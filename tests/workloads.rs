@@ -159,3 +159,116 @@ fn job_manifests_are_validated_as_the_api_server_does() {
     let wrong_version = "apiVersion: v1\nkind: Job\nmetadata: {name: j}\n";
     assert!(parse_manifests(wrong_version).diagnostics.iter().any(|d| d.message.contains("batch/v1")));
 }
+
+fn sts_yaml(policy: &str, image: &str) -> String {
+    let yaml = examples::find("statefulset").unwrap().yaml;
+    let yaml = yaml.replace("registry.k8s.io/nginx-slim:0.24", image);
+    yaml.replace("  serviceName: \"nginx\"\n", &format!("  serviceName: \"nginx\"\n  podManagementPolicy: {policy}\n"))
+}
+
+fn pod_names(sim: &Sim) -> Vec<String> {
+    sim.pods().iter().map(|p| p.pod.metadata.name.clone()).collect()
+}
+
+#[test]
+fn ordered_ready_starts_each_ordinal_after_the_previous_is_ready() {
+    let mut sim = sim_with(examples::find("statefulset").unwrap().yaml);
+    sim.advance_to(3_000);
+    assert_eq!(pod_names(&sim), ["web-0"], "web-1 waits for web-0 to be Running and Ready");
+    sim.advance_to(30_000);
+    assert_eq!(pod_names(&sim), ["web-0", "web-1", "web-2"]);
+    let created: Vec<u64> = ["web-0", "web-1", "web-2"].iter().map(|n| sim.pod("default", n).unwrap().server.creation_ms).collect();
+    let ready0 = sim.pod("default", "web-0").unwrap().status.condition(podplay::core::status::ConditionType::Ready).unwrap().last_transition_ms;
+    assert!(created[1] > ready0 && created[2] > created[1]);
+    let p = sim.pod("default", "web-2").unwrap();
+    let labels = &p.pod.metadata.labels;
+    assert_eq!(labels.get("statefulset.kubernetes.io/pod-name").map(String::as_str), Some("web-2"));
+    assert_eq!(labels.get("apps.kubernetes.io/pod-index").map(String::as_str), Some("2"));
+    assert!(labels.get("controller-revision-hash").is_some_and(|h| h.starts_with("web-")));
+    assert_eq!(p.pod.spec.hostname.as_deref(), Some("web-2"));
+    assert_eq!(p.pod.spec.subdomain.as_deref(), Some("nginx"));
+    let claims: Vec<String> = sim.persistent_volume_claims().iter().map(|c| c.name.clone()).collect();
+    assert_eq!(claims, ["www-web-0", "www-web-1", "www-web-2"]);
+    let set = &sim.stateful_sets()[0];
+    assert_eq!((set.status.replicas, set.status.ready_replicas), (3, 3));
+}
+
+#[test]
+fn a_deleted_pod_comes_back_with_its_name_its_claim_and_a_new_ip() {
+    let mut sim = sim_with(examples::find("statefulset").unwrap().yaml);
+    sim.advance_to(30_000);
+    let before = sim.pod("default", "web-1").unwrap();
+    act(&mut sim, "delete pod/web-1");
+    sim.advance_to(60_000);
+    let after = sim.pod("default", "web-1").expect("re-created with the same name");
+    assert_ne!(after.server.uid, before.server.uid);
+    assert_ne!(after.status.pod_ip, before.status.pod_ip);
+    assert!(after.status.is_ready());
+    assert_eq!(sim.persistent_volume_claims().len(), 3, "the claim is kept and reused");
+}
+
+#[test]
+fn scale_down_goes_from_the_highest_ordinal_one_at_a_time_and_keeps_claims() {
+    let mut sim = sim_with(examples::find("statefulset").unwrap().yaml);
+    sim.advance_to(30_000);
+    act(&mut sim, "scale statefulset/web --replicas=1");
+    sim.advance_to(30_100);
+    let terminating: Vec<String> =
+        sim.pods().iter().filter(|p| p.server.deletion_ms.is_some()).map(|p| p.pod.metadata.name.clone()).collect();
+    assert_eq!(terminating, ["web-2"], "OrderedReady: the highest ordinal first, alone");
+    sim.advance_to(60_000);
+    assert_eq!(pod_names(&sim), ["web-0"]);
+    assert_eq!(sim.persistent_volume_claims().len(), 3);
+    act(&mut sim, "delete statefulset/web");
+    sim.advance_to(90_000);
+    assert!(sim.pods().is_empty());
+    assert_eq!(sim.persistent_volume_claims().len(), 3, "whenDeleted: Retain");
+}
+
+#[test]
+fn parallel_starts_every_ordinal_at_once() {
+    let mut sim = sim_with(&sts_yaml("Parallel", "registry.k8s.io/nginx-slim:0.24"));
+    sim.advance_to(1_000);
+    assert_eq!(pod_names(&sim), ["web-0", "web-1", "web-2"]);
+}
+
+#[test]
+fn a_template_change_rolls_from_the_highest_ordinal() {
+    let mut sim = sim_with(examples::find("statefulset").unwrap().yaml);
+    sim.advance_to(30_000);
+    let old_rev = sim.stateful_sets()[0].status.update_revision.clone();
+    let parsed = parse_manifests(&sts_yaml("OrderedReady", "registry.k8s.io/nginx-slim:0.27"));
+    sim.act(&podplay::core::engine::Action::Apply(parsed.objects)).unwrap();
+    sim.advance_to(30_100);
+    let terminating: Vec<String> =
+        sim.pods().iter().filter(|p| p.server.deletion_ms.is_some()).map(|p| p.pod.metadata.name.clone()).collect();
+    assert_eq!(terminating, ["web-2"]);
+    sim.advance_to(120_000);
+    let set = &sim.stateful_sets()[0];
+    assert_ne!(set.status.update_revision, old_rev);
+    assert_eq!(set.status.current_revision, set.status.update_revision);
+    assert_eq!(set.status.updated_replicas, 3);
+    assert!(sim.pods().iter().all(|p| p.pod.spec.containers[0].image.ends_with("0.27")));
+}
+
+#[test]
+fn a_crashed_container_restarts_in_place_and_the_set_keeps_the_pod() {
+    let yaml = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n    spec:\n      containers: [{name: c, image: busybox:1.36, command: [sh, -c, sleep 3600]}]\n";
+    let mut sim = sim_with(yaml);
+    sim.advance_to(10_000);
+    let first = sim.pod("default", "db-0").unwrap().server.uid.clone();
+    sim.act(&parse_action("kill pod/db-0 -c c --exit-code=1").unwrap()).unwrap();
+    sim.advance_to(20_000);
+    // restartPolicy Always restarts in place: same Pod.
+    assert_eq!(sim.pod("default", "db-0").unwrap().server.uid, first);
+    assert!(sim.events().iter().all(|e| !(e.reason == "SuccessfulDelete" && e.involved.kind == "StatefulSet")));
+}
+
+#[test]
+fn statefulset_manifests_are_validated() {
+    let bad = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: s}\nspec:\n  selector: {matchLabels: {a: b}}\n  podManagementPolicy: Sometimes\n  template:\n    metadata: {labels: {a: b}}\n    spec:\n      containers: [{name: c, image: nginx, volumeMounts: [{name: data, mountPath: /d}]}]\n  volumeClaimTemplates:\n  - metadata: {name: data}\n    spec: {resources: {requests: {storage: 1Gi}}}\n";
+    let msgs: Vec<String> = parse_manifests(bad).diagnostics.iter().map(|d| format!("{}: {}", d.path, d.message)).collect();
+    assert!(msgs.iter().any(|m| m.starts_with("spec.podManagementPolicy: Unsupported value: \"Sometimes\"")), "{msgs:?}");
+    assert!(msgs.iter().any(|m| m == "spec.volumeClaimTemplates[0].spec.accessModes: Required value: at least 1 access mode is required"), "{msgs:?}");
+    assert!(!msgs.iter().any(|m| m.contains("volumeMounts")), "a claim template counts as a volume: {msgs:?}");
+}
