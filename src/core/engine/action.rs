@@ -342,6 +342,14 @@ mod tests {
             Action::RolloutPause { namespace: "default".into(), name: "web".into(), paused: true }
         );
         assert_eq!(
+            parse_action("delete job/pi").unwrap(),
+            Action::Delete { namespace: "default".into(), kind: ControllerKind::Job, name: "pi".into() }
+        );
+        assert_eq!(
+            parse_action("scale sts/web --replicas=1").unwrap(),
+            Action::Scale { namespace: "default".into(), kind: ControllerKind::StatefulSet, name: "web".into(), replicas: 1 }
+        );
+        assert_eq!(
             parse_action("delete rs/web-abc").unwrap(),
             Action::Delete { namespace: "default".into(), kind: ControllerKind::ReplicaSet, name: "web-abc".into() }
         );
