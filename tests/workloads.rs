@@ -272,3 +272,19 @@ fn statefulset_manifests_are_validated() {
     assert!(msgs.iter().any(|m| m == "spec.volumeClaimTemplates[0].spec.accessModes: Required value: at least 1 access mode is required"), "{msgs:?}");
     assert!(!msgs.iter().any(|m| m.contains("volumeMounts")), "a claim template counts as a volume: {msgs:?}");
 }
+
+#[test]
+fn extreme_job_fields_neither_panic_nor_spin() {
+    for spec in [
+        "  completions: 0\n",
+        "  parallelism: 0\n",
+        "  parallelism: 0\n  completions: 5\n",
+        "  ttlSecondsAfterFinished: 2147483647\n",
+        "  activeDeadlineSeconds: 9223372036854775807\n",
+        "  backoffLimit: 0\n",
+        "  backoffLimit: 2147483647\n",
+    ] {
+        let mut sim = sim_with(&job_yaml(spec, "Never", "exit 1"));
+        assert!(sim.advance_within(600_000, 1_000_000), "{spec}: the run finishes");
+    }
+}

@@ -216,7 +216,7 @@ impl Sim {
                 .max();
             // `getFinishedTime`: the containers' finish, else when the
             // delete was asked for, else now.
-            let deleted_at = p.server.deletion_ms.map(|d| d.saturating_sub(p.server.deletion_grace_period_seconds.unwrap_or(0).max(0) as Millis * SECOND_MS));
+            let deleted_at = p.server.deletion_ms.map(|d| d.saturating_sub((p.server.deletion_grace_period_seconds.unwrap_or(0).max(0) as Millis).saturating_mul(SECOND_MS)));
             let finish = container_finish.or(deleted_at).unwrap_or(self.now);
             out.push(JobPod {
                 name: p.pod.metadata.name.clone(),
@@ -302,7 +302,7 @@ impl Sim {
                 failure = Some(("BackoffLimitExceeded".into(), "Job has reached the specified backoff limit".into()));
             } else if let Some(deadline) = job.spec.active_deadline_seconds {
                 let start = to_seconds(status.start_ms.unwrap_or(now));
-                let due = start.saturating_add((deadline as Millis).saturating_mul(SECOND_MS));
+                let due = start.saturating_add((deadline.max(0) as Millis).saturating_mul(SECOND_MS));
                 if now >= due {
                     failure = Some(("DeadlineExceeded".into(), "Job was active longer than specified deadline".into()));
                 } else {
@@ -335,8 +335,8 @@ impl Sim {
             // `manageJob`.
             let want = match job.spec.completions {
                 None if status.succeeded > 0 => active_n,
-                None => job.spec.parallelism,
-                Some(c) => c.saturating_sub(status.succeeded).clamp(0, job.spec.parallelism),
+                None => job.spec.parallelism.max(0),
+                Some(c) => c.saturating_sub(status.succeeded).clamp(0, job.spec.parallelism.max(0)),
             };
             if active_n > want {
                 // More active Pods than completions left: the newest go.
@@ -413,7 +413,7 @@ impl Sim {
     /// (pkg/controller/ttlafterfinished), its Pods with it.
     fn job_ttl(&mut self, key: &(String, String), finished: Millis) {
         let Some(ttl) = self.jobs.get(key).and_then(|rt| rt.job.spec.ttl_seconds_after_finished) else { return };
-        let due = to_seconds(finished).saturating_add(ttl as Millis * SECOND_MS);
+        let due = to_seconds(finished).saturating_add((ttl.max(0) as Millis).saturating_mul(SECOND_MS));
         if self.now >= due {
             let _ = self.delete_job(&key.0, &key.1);
         } else {
