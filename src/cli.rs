@@ -419,6 +419,24 @@ impl TracePrinter {
                         let _ = writeln!(out, "{v}");
                     }
                 }
+                Output::Job { type_, job, .. } => {
+                    if self.json {
+                        let v = json::watch_event_json(t, type_.as_str(), json::job_json(&job));
+                        let _ = writeln!(out, "{v}");
+                    }
+                }
+                Output::StatefulSet { type_, stateful_set, .. } => {
+                    if self.json {
+                        let v = json::watch_event_json(t, type_.as_str(), json::statefulset_json(&stateful_set));
+                        let _ = writeln!(out, "{v}");
+                    }
+                }
+                Output::PersistentVolumeClaim { type_, claim, .. } => {
+                    if self.json {
+                        let v = json::watch_event_json(t, type_.as_str(), json::pvc_json(&claim));
+                        let _ = writeln!(out, "{v}");
+                    }
+                }
             }
         }
         any
@@ -426,12 +444,17 @@ impl TracePrinter {
 
     /// A `kubectl get` table of controllers, when there are any.
     fn controller_table(&self, out: &mut dyn Write, title: &str, header: &[&str], rows: &[Vec<String>]) {
+        self.table(out, title, header, &kubectl::CONTROLLERS_WIDE_HEADER, rows);
+    }
+
+    /// A `kubectl get` table with its `-o wide` columns, when there are rows.
+    fn table(&self, out: &mut dyn Write, title: &str, header: &[&str], wide_header: &[&str], rows: &[Vec<String>]) {
         if rows.is_empty() {
             return;
         }
         let mut header = header.to_vec();
         if self.wide {
-            header.extend(kubectl::CONTROLLERS_WIDE_HEADER);
+            header.extend(wide_header);
         }
         let _ = writeln!(out, "{title} prints them then):");
         let _ = write!(out, "{}", kubectl::format_table(&header, rows));
@@ -468,6 +491,12 @@ impl TracePrinter {
             let _ = write!(out, "{}", kubectl::format_table(&kubectl::DAEMONSETS_HEADER, &ds_rows));
             let _ = writeln!(out);
         }
+        let job_rows: Vec<Vec<String>> = sim.jobs().iter().map(|j| kubectl::job_row(j, end, self.wide)).collect();
+        self.controller_table(out, &format!("Jobs at {at} (as `kubectl get jobs`"), &kubectl::JOBS_HEADER, &job_rows);
+        let set_rows: Vec<Vec<String>> = sim.stateful_sets().iter().map(|s| kubectl::statefulset_row(s, end, self.wide)).collect();
+        self.table(out, &format!("StatefulSets at {at} (as `kubectl get statefulsets`"), &kubectl::STATEFULSETS_HEADER, &kubectl::STATEFULSETS_WIDE_HEADER, &set_rows);
+        let pvc_rows: Vec<Vec<String>> = sim.persistent_volume_claims().iter().map(|c| kubectl::pvc_row(c, end, self.wide)).collect();
+        self.table(out, &format!("PersistentVolumeClaims at {at} (as `kubectl get pvc`"), &kubectl::PVCS_HEADER, &["VOLUMEMODE"], &pvc_rows);
         let _ = writeln!(out, "Events at {at} (as `kubectl events` prints them then):");
         let rows = kubectl::events_rows(sim.events(), end);
         let _ = write!(out, "{}", kubectl::format_table(&kubectl::EVENTS_HEADER, &rows));

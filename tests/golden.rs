@@ -95,6 +95,21 @@ fn job_style_pods_never_and_onfailure() {
 }
 
 #[test]
+fn job_with_backoff_limit_2_fails_after_three_pods() {
+    check("job-backoff-limit", &["run", "example:job-backoff-limit", "--until", "60s"]);
+}
+
+#[test]
+fn job_of_3_completions_2_at_a_time_completes() {
+    check("job-parallel", &["run", "example:job-parallel", "--until", "30s"]);
+}
+
+#[test]
+fn statefulset_pod_recreated_with_its_name_and_a_new_ip() {
+    check("statefulset-delete-pod", &["run", "example:statefulset", "--until", "60s", "--at", "40s", "delete pod/web-1", "--wide"]);
+}
+
+#[test]
 fn graceful_deletion_with_and_without_sigterm_handler() {
     check(
         "graceful-deletion",

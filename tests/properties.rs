@@ -40,6 +40,13 @@ fn trace_line(o: &Output) -> String {
         Output::ReplicaSet { time_ms, type_, replica_set } => {
             json::watch_event_json(*time_ms, type_.as_str(), json::replicaset_json(replica_set))
         }
+        Output::Job { time_ms, type_, job } => json::watch_event_json(*time_ms, type_.as_str(), json::job_json(job)),
+        Output::StatefulSet { time_ms, type_, stateful_set } => {
+            json::watch_event_json(*time_ms, type_.as_str(), json::statefulset_json(stateful_set))
+        }
+        Output::PersistentVolumeClaim { time_ms, type_, claim } => {
+            json::watch_event_json(*time_ms, type_.as_str(), json::pvc_json(claim))
+        }
     };
     v.to_string()
 }

@@ -63,6 +63,8 @@ pub enum Object {
     ReplicaSet(ReplicaSet),
     Node(Node),
     DaemonSet(DaemonSet),
+    Job(Job),
+    StatefulSet(StatefulSet),
 }
 
 impl Object {
@@ -76,6 +78,8 @@ impl Object {
             Object::ReplicaSet(r) => &r.metadata,
             Object::Node(n) => &n.metadata,
             Object::DaemonSet(d) => &d.metadata,
+            Object::Job(j) => &j.metadata,
+            Object::StatefulSet(s) => &s.metadata,
         }
     }
     pub fn kind(&self) -> &'static str {
@@ -88,6 +92,8 @@ impl Object {
             Object::ReplicaSet(_) => "ReplicaSet",
             Object::Node(_) => "Node",
             Object::DaemonSet(_) => "DaemonSet",
+            Object::Job(_) => "Job",
+            Object::StatefulSet(_) => "StatefulSet",
         }
     }
 }
@@ -242,6 +248,92 @@ pub struct ReplicaSetSpec {
     pub selector: LabelSelector,
     pub template: PodTemplate,
     pub min_ready_seconds: i32,
+}
+
+/// A `batch/v1 Job`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Job {
+    pub metadata: ObjectMeta,
+    pub spec: JobSpec,
+}
+
+/// `spec` of a Job with the defaults of `pkg/apis/batch/v1/defaults.go`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JobSpec {
+    /// Defaulted to 1.
+    pub parallelism: i32,
+    /// Defaulted to 1 when parallelism is unset too; None is a work queue.
+    pub completions: Option<i32>,
+    /// Defaulted to 6.
+    pub backoff_limit: i32,
+    pub active_deadline_seconds: Option<i64>,
+    pub ttl_seconds_after_finished: Option<i32>,
+    /// `manualSelector: true`: the user's selector is used as given.
+    pub manual_selector: bool,
+    /// The user's selector (manual) or, once the API server has generated
+    /// it, `batch.kubernetes.io/controller-uid=<uid>`.
+    pub selector: LabelSelector,
+    pub template: PodTemplate,
+}
+
+/// `spec.podManagementPolicy` of a StatefulSet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PodManagementPolicy {
+    OrderedReady,
+    Parallel,
+}
+
+impl PodManagementPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PodManagementPolicy::OrderedReady => "OrderedReady",
+            PodManagementPolicy::Parallel => "Parallel",
+        }
+    }
+}
+
+/// `spec.updateStrategy` of a StatefulSet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatefulSetUpdateStrategy {
+    /// Defaulted, with partition 0.
+    RollingUpdate { partition: i32 },
+    OnDelete,
+}
+
+/// One `spec.volumeClaimTemplates[]` entry: a PersistentVolumeClaim per Pod.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PersistentVolumeClaimTemplate {
+    pub name: String,
+    pub labels: BTreeMap<String, String>,
+    /// e.g. `ReadWriteOnce`.
+    pub access_modes: Vec<String>,
+    /// `resources.requests.storage` as written (`1Gi`).
+    pub storage: String,
+    /// None: the default StorageClass (`standard` on kind).
+    pub storage_class_name: Option<String>,
+}
+
+/// An `apps/v1 StatefulSet`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StatefulSet {
+    pub metadata: ObjectMeta,
+    pub spec: StatefulSetSpec,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StatefulSetSpec {
+    /// Defaulted to 1.
+    pub replicas: i32,
+    pub selector: LabelSelector,
+    pub template: PodTemplate,
+    pub service_name: Option<String>,
+    /// Defaulted to `OrderedReady`.
+    pub pod_management_policy: PodManagementPolicy,
+    pub update_strategy: StatefulSetUpdateStrategy,
+    pub volume_claim_templates: Vec<PersistentVolumeClaimTemplate>,
+    pub min_ready_seconds: i32,
+    /// Defaulted to 10.
+    pub revision_history_limit: i32,
 }
 
 /// A `v1 ConfigMap`: `data` (text values).

@@ -17,8 +17,9 @@ use crate::core::api::{
     PodTemplate, PortRef, Probe, ResourceList, VolumeSource,
 };
 use crate::core::status::{
-    ContainerState, ContainerStatus, DeploymentSnapshot, EndpointSliceSnapshot, Event, PodSnapshot,
-    ReplicaSetSnapshot, ServerMeta, ServiceSnapshot,
+    ContainerState, ContainerStatus, DeploymentSnapshot, EndpointSliceSnapshot, Event, JobSnapshot,
+    PersistentVolumeClaimSnapshot, PodSnapshot, ReplicaSetSnapshot, ServerMeta, ServiceSnapshot,
+    StatefulSetSnapshot,
 };
 use crate::core::time::{rfc3339, rfc3339_micro, Millis};
 use serde_json::{json, Map, Value};
@@ -667,6 +668,152 @@ pub fn deployment_json(d: &DeploymentSnapshot) -> Value {
         "metadata": metadata,
         "spec": Value::Object(spec),
         "status": Value::Object(status),
+    })
+}
+
+/// A `batch/v1 Job` (`JobSpec` and `JobStatus` field order; `ready`,
+/// `terminating` and `uncountedTerminatedPods` are pointers, so shown when zero).
+pub fn job_json(j: &JobSnapshot) -> Value {
+    let job = &j.job;
+    let meta = &job.metadata;
+    let metadata = object_meta(Some(j.generation), &meta.name, None, &meta.namespace, &j.server, &meta.labels, &meta.annotations, Vec::new());
+    let mut spec = Map::new();
+    spec.insert("parallelism".into(), Value::from(job.spec.parallelism));
+    if let Some(c) = job.spec.completions {
+        spec.insert("completions".into(), Value::from(c));
+    }
+    if let Some(d) = job.spec.active_deadline_seconds {
+        spec.insert("activeDeadlineSeconds".into(), Value::from(d));
+    }
+    spec.insert("backoffLimit".into(), Value::from(job.spec.backoff_limit));
+    spec.insert("selector".into(), selector_json(&job.spec.selector));
+    if job.spec.manual_selector {
+        spec.insert("manualSelector".into(), Value::from(true));
+    }
+    spec.insert("template".into(), pod_template_json(&job.spec.template));
+    if let Some(t) = job.spec.ttl_seconds_after_finished {
+        spec.insert("ttlSecondsAfterFinished".into(), Value::from(t));
+    }
+    spec.insert("completionMode".into(), Value::from("NonIndexed"));
+    spec.insert("suspend".into(), Value::from(false));
+    spec.insert("podReplacementPolicy".into(), Value::from("TerminatingOrFailed"));
+    let st = &j.status;
+    let mut status = Map::new();
+    put_vec(
+        &mut status,
+        "conditions",
+        st.conditions
+            .iter()
+            .map(|c| {
+                json!({
+                    "type": c.type_,
+                    "status": if c.status { "True" } else { "False" },
+                    "lastProbeTime": rfc3339(c.last_probe_ms),
+                    "lastTransitionTime": rfc3339(c.last_transition_ms),
+                    "reason": c.reason,
+                    "message": c.message,
+                })
+            })
+            .collect(),
+    );
+    if let Some(t) = st.start_ms {
+        status.insert("startTime".into(), Value::from(rfc3339(t)));
+    }
+    if let Some(t) = st.completion_ms {
+        status.insert("completionTime".into(), Value::from(rfc3339(t)));
+    }
+    for (k, v) in [("active", st.active), ("succeeded", st.succeeded), ("failed", st.failed)] {
+        if v != 0 {
+            status.insert(k.into(), Value::from(v));
+        }
+    }
+    if st.start_ms.is_some() {
+        status.insert("terminating".into(), Value::from(st.terminating));
+        status.insert("uncountedTerminatedPods".into(), json!({}));
+        status.insert("ready".into(), Value::from(st.ready));
+    }
+    json!({ "kind": "Job", "apiVersion": "batch/v1", "metadata": metadata, "spec": Value::Object(spec), "status": Value::Object(status) })
+}
+
+/// An `apps/v1 StatefulSet` (`StatefulSetSpec` and `StatefulSetStatus` field order).
+pub fn statefulset_json(s: &StatefulSetSnapshot) -> Value {
+    let set = &s.stateful_set;
+    let meta = &set.metadata;
+    let metadata = object_meta(Some(s.generation), &meta.name, None, &meta.namespace, &s.server, &meta.labels, &meta.annotations, Vec::new());
+    let mut spec = Map::new();
+    spec.insert("replicas".into(), Value::from(set.spec.replicas));
+    spec.insert("selector".into(), selector_json(&set.spec.selector));
+    spec.insert("template".into(), pod_template_json(&set.spec.template));
+    put_vec(
+        &mut spec,
+        "volumeClaimTemplates",
+        set.spec
+            .volume_claim_templates
+            .iter()
+            .map(|c| {
+                let mut m = Map::new();
+                put_str(&mut m, "name", &c.name);
+                put_map(&mut m, "labels", &c.labels);
+                let mut cs = json!({ "accessModes": c.access_modes, "resources": { "requests": { "storage": c.storage } } });
+                if let Some(class) = &c.storage_class_name {
+                    cs["storageClassName"] = Value::from(class.as_str());
+                }
+                cs["volumeMode"] = Value::from("Filesystem");
+                json!({ "kind": "PersistentVolumeClaim", "apiVersion": "v1", "metadata": Value::Object(m), "spec": cs, "status": { "phase": "Pending" } })
+            })
+            .collect(),
+    );
+    if let Some(svc) = &set.spec.service_name {
+        spec.insert("serviceName".into(), Value::from(svc.as_str()));
+    }
+    spec.insert("podManagementPolicy".into(), Value::from(set.spec.pod_management_policy.as_str()));
+    spec.insert(
+        "updateStrategy".into(),
+        match set.spec.update_strategy {
+            crate::core::api::StatefulSetUpdateStrategy::OnDelete => json!({ "type": "OnDelete" }),
+            crate::core::api::StatefulSetUpdateStrategy::RollingUpdate { partition } => {
+                json!({ "type": "RollingUpdate", "rollingUpdate": { "partition": partition } })
+            }
+        },
+    );
+    spec.insert("revisionHistoryLimit".into(), Value::from(set.spec.revision_history_limit));
+    if set.spec.min_ready_seconds > 0 {
+        spec.insert("minReadySeconds".into(), Value::from(set.spec.min_ready_seconds));
+    }
+    spec.insert("persistentVolumeClaimRetentionPolicy".into(), json!({ "whenDeleted": "Retain", "whenScaled": "Retain" }));
+    let st = &s.status;
+    let mut status = Map::new();
+    if st.observed_generation != 0 {
+        status.insert("observedGeneration".into(), Value::from(st.observed_generation));
+    }
+    status.insert("replicas".into(), Value::from(st.replicas));
+    for (k, v) in [("readyReplicas", st.ready_replicas), ("currentReplicas", st.current_replicas), ("updatedReplicas", st.updated_replicas)] {
+        if v != 0 {
+            status.insert(k.into(), Value::from(v));
+        }
+    }
+    put_str(&mut status, "currentRevision", &st.current_revision);
+    put_str(&mut status, "updateRevision", &st.update_revision);
+    status.insert("collisionCount".into(), Value::from(st.collision_count));
+    status.insert("availableReplicas".into(), Value::from(st.available_replicas));
+    json!({ "kind": "StatefulSet", "apiVersion": "apps/v1", "metadata": metadata, "spec": Value::Object(spec), "status": Value::Object(status) })
+}
+
+/// A `v1 PersistentVolumeClaim`, bound.
+pub fn pvc_json(c: &PersistentVolumeClaimSnapshot) -> Value {
+    let metadata = object_meta(None, &c.name, None, &c.namespace, &c.server, &c.labels, &BTreeMap::new(), Vec::new());
+    json!({
+        "kind": "PersistentVolumeClaim",
+        "apiVersion": "v1",
+        "metadata": metadata,
+        "spec": {
+            "accessModes": c.access_modes,
+            "resources": { "requests": { "storage": c.storage } },
+            "volumeName": c.volume_name,
+            "storageClassName": c.storage_class_name,
+            "volumeMode": "Filesystem",
+        },
+        "status": { "phase": c.phase, "accessModes": c.access_modes, "capacity": { "storage": c.storage } },
     })
 }
 

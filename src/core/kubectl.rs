@@ -21,8 +21,8 @@ use crate::core::api::{
 };
 use crate::core::json::{format_cpu, format_memory};
 use crate::core::status::{
-    ConditionType, ContainerState, ContainerStatus, DeploymentSnapshot, Event, PodPhase,
-    PodSnapshot, ReplicaSetSnapshot,
+    ConditionType, ContainerState, ContainerStatus, DeploymentSnapshot, Event, JobSnapshot,
+    PersistentVolumeClaimSnapshot, PodPhase, PodSnapshot, ReplicaSetSnapshot, StatefulSetSnapshot,
 };
 use crate::core::time::{human_duration, rfc1123z, Millis};
 
@@ -138,6 +138,93 @@ pub fn replicaset_row(r: &ReplicaSetSnapshot, now: Millis, wide: bool) -> Vec<St
     if wide {
         row.extend(container_cells(&rs.spec.template.spec));
         row.push(rs.spec.selector.to_text());
+    }
+    row
+}
+
+/// The `kubectl get jobs` header.
+pub const JOBS_HEADER: [&str; 5] = ["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"];
+
+/// One `kubectl get jobs` row (`printJob`): STATUS from the conditions
+/// (Complete, Failed, Terminating, Suspended, FailureTarget, else Running),
+/// COMPLETIONS succeeded/completions (`N/1 of P` for a work queue),
+/// DURATION from startTime to completionTime or now.
+pub fn job_row(j: &JobSnapshot, now: Millis, wide: bool) -> Vec<String> {
+    let job = &j.job;
+    let st = &j.status;
+    let completions = match job.spec.completions {
+        Some(c) => format!("{}/{c}", st.succeeded),
+        None if job.spec.parallelism > 1 => format!("{}/1 of {}", st.succeeded, job.spec.parallelism),
+        None => format!("{}/1", st.succeeded),
+    };
+    let duration = match (st.start_ms, st.completion_ms) {
+        (None, _) => String::new(),
+        (Some(s), None) => human_duration(now.saturating_sub(s - s % 1000)),
+        (Some(s), Some(c)) => human_duration((c - c % 1000).saturating_sub(s - s % 1000)),
+    };
+    let status = if st.condition("Complete").is_some() {
+        "Complete"
+    } else if st.condition("Failed").is_some() {
+        "Failed"
+    } else if j.server.deletion_ms.is_some() {
+        "Terminating"
+    } else if st.condition("FailureTarget").is_some() {
+        "FailureTarget"
+    } else {
+        "Running"
+    };
+    let mut row = vec![job.metadata.name.clone(), status.to_string(), completions, duration, since(j.server.creation_ms, now)];
+    if wide {
+        row.extend(container_cells(&job.spec.template.spec));
+        row.push(job.spec.selector.to_text());
+    }
+    row
+}
+
+/// The `kubectl get statefulsets` header.
+pub const STATEFULSETS_HEADER: [&str; 3] = ["NAME", "READY", "AGE"];
+/// The extra `-o wide` columns of StatefulSets (no selector).
+pub const STATEFULSETS_WIDE_HEADER: [&str; 2] = ["CONTAINERS", "IMAGES"];
+
+/// One `kubectl get statefulsets` row (`printStatefulSet`).
+pub fn statefulset_row(s: &StatefulSetSnapshot, now: Millis, wide: bool) -> Vec<String> {
+    let set = &s.stateful_set;
+    let mut row = vec![
+        set.metadata.name.clone(),
+        format!("{}/{}", s.status.ready_replicas, set.spec.replicas),
+        since(s.server.creation_ms, now),
+    ];
+    if wide {
+        row.extend(container_cells(&set.spec.template.spec));
+    }
+    row
+}
+
+/// The `kubectl get pvc` header.
+pub const PVCS_HEADER: [&str; 8] =
+    ["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "AGE"];
+
+/// `GetAccessModesAsString`: RWO, ROX, RWX, RWOP, comma-separated.
+fn access_modes_text(modes: &[String]) -> String {
+    let order = [("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"), ("ReadWriteOncePod", "RWOP")];
+    let short: Vec<&str> = order.iter().filter(|(long, _)| modes.iter().any(|m| m == long)).map(|(_, s)| *s).collect();
+    short.join(",")
+}
+
+/// One `kubectl get pvc` row (`printPersistentVolumeClaim`).
+pub fn pvc_row(c: &PersistentVolumeClaimSnapshot, now: Millis, wide: bool) -> Vec<String> {
+    let mut row = vec![
+        c.name.clone(),
+        c.phase.to_string(),
+        c.volume_name.clone(),
+        c.storage.clone(),
+        access_modes_text(&c.access_modes),
+        c.storage_class_name.clone(),
+        "<unset>".to_string(),
+        since(c.server.creation_ms, now),
+    ];
+    if wide {
+        row.push("Filesystem".to_string());
     }
     row
 }

@@ -310,3 +310,85 @@ pub struct DeploymentSnapshot {
     pub generation: i64,
     pub status: DeploymentStatus,
 }
+
+/// A Job condition (`SuccessCriteriaMet`, `Complete`, `FailureTarget`, `Failed`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JobCondition {
+    pub type_: &'static str,
+    pub status: bool,
+    pub last_probe_ms: Millis,
+    pub last_transition_ms: Millis,
+    pub reason: String,
+    pub message: String,
+}
+
+/// `status` of a Job as the Job controller reports it
+/// (pkg/controller/job/job_controller.go `syncJob`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct JobStatus {
+    pub start_ms: Option<Millis>,
+    pub completion_ms: Option<Millis>,
+    pub active: i32,
+    pub ready: i32,
+    pub succeeded: i32,
+    pub failed: i32,
+    pub terminating: i32,
+    pub conditions: Vec<JobCondition>,
+}
+
+impl JobStatus {
+    pub fn condition(&self, type_: &str) -> Option<&JobCondition> {
+        self.conditions.iter().find(|c| c.type_ == type_ && c.status)
+    }
+}
+
+/// A Job as the API server would return it: the spec carries the generated
+/// selector and the labels it added to the template.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JobSnapshot {
+    pub job: std::sync::Arc<crate::core::api::Job>,
+    pub server: ServerMeta,
+    pub generation: i64,
+    pub status: JobStatus,
+}
+
+/// `status` of a StatefulSet (pkg/controller/statefulset/stateful_set_control.go).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StatefulSetStatus {
+    pub observed_generation: i64,
+    pub replicas: i32,
+    pub ready_replicas: i32,
+    pub current_replicas: i32,
+    pub updated_replicas: i32,
+    pub available_replicas: i32,
+    pub current_revision: String,
+    pub update_revision: String,
+    pub collision_count: i32,
+}
+
+/// A StatefulSet as the API server would return it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StatefulSetSnapshot {
+    pub stateful_set: std::sync::Arc<crate::core::api::StatefulSet>,
+    pub server: ServerMeta,
+    pub generation: i64,
+    pub status: StatefulSetStatus,
+}
+
+/// A PersistentVolumeClaim made from a StatefulSet's claim template, bound
+/// at once to a volume of its StorageClass (podplay's simplification of a
+/// dynamic provisioner).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PersistentVolumeClaimSnapshot {
+    pub name: String,
+    pub namespace: String,
+    pub labels: std::collections::BTreeMap<String, String>,
+    pub server: ServerMeta,
+    pub access_modes: Vec<String>,
+    pub storage: String,
+    pub storage_class_name: String,
+    /// `pvc-<uid>`, as the provisioner names it.
+    pub volume_name: String,
+    /// `Bound`.
+    pub phase: &'static str,
+}

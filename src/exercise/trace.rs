@@ -222,6 +222,7 @@ impl Trace {
                         self.rs_owner.insert((m.namespace.clone(), m.name.clone()), o.name.clone());
                     }
                 }
+                Output::Job { .. } | Output::StatefulSet { .. } | Output::PersistentVolumeClaim { .. } => {}
             }
         }
     }

@@ -390,6 +390,9 @@ impl Player {
                         self.replica_sets.insert(key, Rc::new(replica_set));
                     }
                 }
+                // The page draws Pods; Jobs, StatefulSets and claims are in
+                // the trace and the CLI's tables (not yet drawn here).
+                Output::Job { .. } | Output::StatefulSet { .. } | Output::PersistentVolumeClaim { .. } => {}
             }
         }
         // Probes run often: the key is built in one reused buffer, and a

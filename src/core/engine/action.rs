@@ -16,6 +16,8 @@
 //! cordon node NAME | uncordon node NAME (also node/NAME)
 //! drain node NAME [--force]          (as kubectl drain --ignore-daemonsets)
 //! stop node NAME | start node NAME   (the node's kubelet stops / comes back)
+//! delete deployment/NAME             (also replicaset/, job/, statefulset/NAME; cascades to the Pods)
+//! scale statefulset/NAME --replicas=N
 //! ```
 
 use crate::core::api::Object;
@@ -43,7 +45,7 @@ pub enum Action {
     RolloutUndo { namespace: String, name: String, to_revision: i64 },
     /// `kubectl rollout pause|resume deployment/NAME`.
     RolloutPause { namespace: String, name: String, paused: bool },
-    /// `kubectl delete deployment/NAME` or `replicaset/NAME`.
+    /// `kubectl delete deployment/NAME`, `replicaset/NAME`, `job/NAME` or `statefulset/NAME`.
     Delete { namespace: String, kind: ControllerKind, name: String },
     /// An action on a node.
     Node { name: String, op: NodeOp },
@@ -113,6 +115,8 @@ fn parse_node_action(verb: &str, rest: &[&str]) -> Result<Action, String> {
 pub enum ControllerKind {
     Deployment,
     ReplicaSet,
+    Job,
+    StatefulSet,
 }
 
 /// `deployment/NAME`, `deploy/NAME`, `rs/NAME`, … as kubectl resolves them.
@@ -124,6 +128,8 @@ fn controller_ref(t: &str) -> Option<(ControllerKind, String)> {
     let kind = match kind {
         "deployment" | "deployments" | "deploy" | "deployment.apps" | "deployments.apps" => ControllerKind::Deployment,
         "replicaset" | "replicasets" | "rs" | "replicaset.apps" | "replicasets.apps" => ControllerKind::ReplicaSet,
+        "job" | "jobs" | "job.batch" | "jobs.batch" => ControllerKind::Job,
+        "statefulset" | "statefulsets" | "sts" | "statefulset.apps" | "statefulsets.apps" => ControllerKind::StatefulSet,
         _ => return None,
     };
     Some((kind, name.to_string()))
@@ -208,9 +214,10 @@ pub fn parse_action(text: &str) -> Result<Action, String> {
     let need_container = |c: Option<String>| c.ok_or(format!("{verb} needs -c CONTAINER"));
     match verb {
         "scale" => {
-            let t = target.ok_or("scale needs deployment/NAME or replicaset/NAME")?;
-            let (kind, name) =
-                controller_ref(t).ok_or(format!("scale supports deployment/NAME and replicaset/NAME, got {t}"))?;
+            let t = target.ok_or("scale needs deployment/NAME, replicaset/NAME or statefulset/NAME")?;
+            let (kind, name) = controller_ref(t)
+                .filter(|(k, _)| *k != ControllerKind::Job)
+                .ok_or(format!("scale supports deployment/NAME, replicaset/NAME and statefulset/NAME, got {t}"))?;
             let replicas = replicas.ok_or("scale needs --replicas=N")?;
             Ok(Action::Scale { namespace, kind, name, replicas })
         }
@@ -397,6 +404,14 @@ mod tests {
         assert_eq!(
             parse_action("rollout pause deploy/web").unwrap(),
             Action::RolloutPause { namespace: "default".into(), name: "web".into(), paused: true }
+        );
+        assert_eq!(
+            parse_action("delete job/pi").unwrap(),
+            Action::Delete { namespace: "default".into(), kind: ControllerKind::Job, name: "pi".into() }
+        );
+        assert_eq!(
+            parse_action("scale sts/web --replicas=1").unwrap(),
+            Action::Scale { namespace: "default".into(), kind: ControllerKind::StatefulSet, name: "web".into(), replicas: 1 }
         );
         assert_eq!(
             parse_action("delete rs/web-abc").unwrap(),

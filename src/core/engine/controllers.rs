@@ -57,6 +57,8 @@ pub(crate) enum Work {
     /// The garbage collector deletes the Pods owned by this uid.
     CollectPods(String, String),
     DaemonSet(String, String),
+    Job(String, String),
+    StatefulSet(String, String),
 }
 
 pub(crate) struct ReplicaSetRt {
@@ -167,7 +169,7 @@ fn total(counts: impl Iterator<Item = i32>) -> i32 {
 
 /// Kubernetes times are stored with second precision: what a controller
 /// reads back from a `lastTransitionTime`.
-fn to_seconds(ms: Millis) -> Millis {
+pub(super) fn to_seconds(ms: Millis) -> Millis {
     ms / SECOND_MS * SECOND_MS
 }
 
@@ -210,6 +212,8 @@ impl Sim {
                 Work::CollectReplicaSet(ns, name) => self.collect_replica_set(&ns, &name),
                 Work::CollectPods(ns, uid) => self.collect_pods(&ns, &uid),
                 Work::DaemonSet(ns, name) => self.sync_daemon_set(&ns, &name),
+                Work::Job(ns, name) => self.sync_job(&ns, &name),
+                Work::StatefulSet(ns, name) => self.sync_stateful_set(&ns, &name),
             }
         }
         self.flush();
@@ -219,9 +223,7 @@ impl Sim {
     /// Pod also reaches a Recreate Deployment, which waits for the old Pods
     /// to be gone (`deletePod` in deployment_controller.go).
     pub(crate) fn pod_changed(&mut self, pod: &Pod, deleted: bool) {
-        if let Some(owner) = pod.metadata.owner_references.iter().find(|o| o.controller && o.kind == "DaemonSet") {
-            let work = Work::DaemonSet(pod.metadata.namespace.clone(), owner.name.clone());
-            self.enqueue(work, self.now + CONTROLLER_HOP_MS);
+        if self.workload_pod_changed(pod) {
             return;
         }
         let Some(owner) = pod.metadata.owner_references.iter().find(|o| o.controller && o.kind == "ReplicaSet") else {
@@ -516,21 +518,7 @@ impl Sim {
     /// the API server names from `generateName`.
     fn create_pod_for(&mut self, rs: &ReplicaSet, rs_uid: &str) {
         let ns = rs.metadata.namespace.clone();
-        // `maxGeneratedNameLength`: the prefix is cut to 58 characters.
-        let mut prefix = format!("{}-", rs.metadata.name);
-        let cut = (0..=58.min(prefix.len())).rev().find(|&i| prefix.is_char_boundary(i)).unwrap_or(0);
-        prefix.truncate(cut);
-        let mut name = String::new();
-        for _ in 0..100 {
-            let candidate = format!("{prefix}{}", self.rng_names.string(NAME_ALPHABET, 5));
-            if !self.pod_index.contains_key(&(ns.clone(), candidate.clone())) {
-                name = candidate;
-                break;
-            }
-        }
-        if name.is_empty() {
-            return;
-        }
+        let Some((prefix, name)) = self.generate_pod_name(&ns, &rs.metadata.name) else { return };
         let pod = Pod {
             metadata: ObjectMeta {
                 name: name.clone(),
@@ -559,6 +547,22 @@ impl Sim {
             "replicaset-controller",
         );
         self.create_pod(pod);
+    }
+
+    /// A Pod name from `generateName: <owner>-` as the API server makes it:
+    /// the prefix cut to 58 characters (`maxGeneratedNameLength`), then 5
+    /// random characters; None when no free name was found.
+    pub(super) fn generate_pod_name(&mut self, ns: &str, owner: &str) -> Option<(String, String)> {
+        let mut prefix = format!("{owner}-");
+        let cut = (0..=58.min(prefix.len())).rev().find(|&i| prefix.is_char_boundary(i)).unwrap_or(0);
+        prefix.truncate(cut);
+        for _ in 0..100 {
+            let candidate = format!("{prefix}{}", self.rng_names.string(NAME_ALPHABET, 5));
+            if !self.pod_index.contains_key(&(ns.to_string(), candidate.clone())) {
+                return Some((prefix, candidate));
+            }
+        }
+        None
     }
 
     // ---- the Deployment controller -------------------------------------------

@@ -26,8 +26,10 @@ mod controllers;
 mod daemonset;
 mod env;
 pub mod images;
+mod jobs;
 mod kubelet;
 mod nodes;
+mod statefulsets;
 
 use crate::core::api::{ConfigMap, Object, Pod, Secret, Service};
 pub use controllers::{surge_and_unavailable, template_hash, CONTROLLER_HOP_MS, MAX_REPLICAS};
@@ -135,6 +137,9 @@ pub enum Output {
     Event { time_ms: Millis, type_: WatchType, event: Event },
     Deployment { time_ms: Millis, type_: WatchType, deployment: DeploymentSnapshot },
     ReplicaSet { time_ms: Millis, type_: WatchType, replica_set: ReplicaSetSnapshot },
+    Job { time_ms: Millis, type_: WatchType, job: JobSnapshot },
+    StatefulSet { time_ms: Millis, type_: WatchType, stateful_set: StatefulSetSnapshot },
+    PersistentVolumeClaim { time_ms: Millis, type_: WatchType, claim: PersistentVolumeClaimSnapshot },
 }
 
 impl Output {
@@ -145,7 +150,10 @@ impl Output {
             | Output::EndpointSlice { time_ms, .. }
             | Output::Event { time_ms, .. }
             | Output::Deployment { time_ms, .. }
-            | Output::ReplicaSet { time_ms, .. } => *time_ms,
+            | Output::ReplicaSet { time_ms, .. }
+            | Output::Job { time_ms, .. }
+            | Output::StatefulSet { time_ms, .. }
+            | Output::PersistentVolumeClaim { time_ms, .. } => *time_ms,
         }
     }
 }
@@ -331,6 +339,9 @@ pub struct Sim {
     pub(crate) deployments: BTreeMap<(String, String), controllers::DeploymentRt>,
     pub(crate) replica_sets: BTreeMap<(String, String), controllers::ReplicaSetRt>,
     pub(crate) daemon_sets: BTreeMap<(String, String), daemonset::DaemonSetRt>,
+    pub(crate) jobs: BTreeMap<(String, String), jobs::JobRt>,
+    pub(crate) stateful_sets: BTreeMap<(String, String), statefulsets::StatefulSetRt>,
+    pub(crate) claims: BTreeMap<(String, String), PersistentVolumeClaimSnapshot>,
     /// Controller work and when it is due.
     pub(crate) work: BTreeMap<controllers::Work, Millis>,
     pub(crate) nodes: Vec<NodeRt>,
@@ -389,6 +400,9 @@ impl Sim {
             deployments: BTreeMap::new(),
             replica_sets: BTreeMap::new(),
             daemon_sets: BTreeMap::new(),
+            jobs: BTreeMap::new(),
+            stateful_sets: BTreeMap::new(),
+            claims: BTreeMap::new(),
             work: BTreeMap::new(),
             nodes: config.nodes.into_iter().map(|cfg| NodeRt::new(cfg, 0)).collect(),
             default_nodes,
@@ -507,7 +521,7 @@ impl Sim {
             Object::Node(_) => -1,
             Object::ConfigMap(_) | Object::Secret(_) => 0,
             Object::Service(_) => 1,
-            Object::Deployment(_) | Object::ReplicaSet(_) | Object::DaemonSet(_) => 2,
+            Object::Deployment(_) | Object::ReplicaSet(_) | Object::DaemonSet(_) | Object::Job(_) | Object::StatefulSet(_) => 2,
             Object::Pod(_) => 3,
         });
         for obj in objects {
@@ -520,6 +534,8 @@ impl Sim {
                 Object::ReplicaSet(r) => self.create_replica_set(r),
                 Object::Node(n) => self.apply_node(n),
                 Object::DaemonSet(d) => self.create_daemon_set(d),
+                Object::Job(j) => self.create_job(j),
+                Object::StatefulSet(s) => self.create_stateful_set(s),
             });
         }
         self.update_endpoints();
@@ -561,6 +577,8 @@ impl Sim {
             Action::Scale { namespace, kind, name, replicas } => match kind {
                 action::ControllerKind::Deployment => self.scale_deployment(namespace, name, *replicas),
                 action::ControllerKind::ReplicaSet => self.scale_replica_set(namespace, name, *replicas),
+                action::ControllerKind::StatefulSet => self.scale_stateful_set(namespace, name, *replicas),
+                action::ControllerKind::Job => Err(ActionError("podplay does not scale Jobs (kubectl scale job was removed; set spec.parallelism)".into())),
             },
             Action::SetImage { namespace, name, container, image } => self.set_image(namespace, name, container, image),
             Action::RolloutRestart { namespace, name } => self.rollout_restart(namespace, name),
@@ -569,6 +587,8 @@ impl Sim {
             Action::Delete { namespace, kind, name } => match kind {
                 action::ControllerKind::Deployment => self.delete_deployment(namespace, name),
                 action::ControllerKind::ReplicaSet => self.delete_replica_set(namespace, name),
+                action::ControllerKind::Job => self.delete_job(namespace, name),
+                action::ControllerKind::StatefulSet => self.delete_stateful_set(namespace, name),
             },
             Action::Node { name, op } => match *op {
                 action::NodeOp::Add { cpu_millis, memory_bytes, max_pods } => self.add_node(name, cpu_millis, memory_bytes, max_pods),

@@ -12,6 +12,7 @@
 
 mod apps;
 mod sched;
+mod batch;
 
 use crate::core::base64;
 use std::collections::BTreeMap;
@@ -84,6 +85,8 @@ enum KindDecoder {
     ReplicaSet,
     Node,
     DaemonSet,
+    Job,
+    StatefulSet,
 }
 
 /// Kinds that exist in Kubernetes but that podplay does not simulate yet.
@@ -99,7 +102,6 @@ const KNOWN_UNSIMULATED_KINDS: &[&str] = &[
     "HorizontalPodAutoscaler",
     "Ingress",
     "IngressClass",
-    "Job",
     "LimitRange",
     "Namespace",
     "NetworkPolicy",
@@ -113,7 +115,6 @@ const KNOWN_UNSIMULATED_KINDS: &[&str] = &[
     "Role",
     "RoleBinding",
     "ServiceAccount",
-    "StatefulSet",
     "StorageClass",
 ];
 
@@ -128,7 +129,12 @@ fn lookup_kind(api_version: &str, kind: &str) -> Result<KindDecoder, String> {
         ("apps/v1", "ReplicaSet") => Ok(KindDecoder::ReplicaSet),
         ("v1", "Node") => Ok(KindDecoder::Node),
         ("apps/v1", "DaemonSet") => Ok(KindDecoder::DaemonSet),
-        (_, "Deployment" | "ReplicaSet" | "DaemonSet") => Err(format!(
+        ("apps/v1", "StatefulSet") => Ok(KindDecoder::StatefulSet),
+        ("batch/v1", "Job") => Ok(KindDecoder::Job),
+        (_, "Job") => Err(format!(
+            "no matches for kind \"{kind}\" in version \"{api_version}\" (use \"apiVersion: batch/v1\")"
+        )),
+        (_, "Deployment" | "ReplicaSet" | "DaemonSet" | "StatefulSet") => Err(format!(
             "no matches for kind \"{kind}\" in version \"{api_version}\" (use \"apiVersion: apps/v1\")"
         )),
         (_, "Pod" | "Service" | "ConfigMap" | "Secret" | "Node") => Err(format!(
@@ -688,6 +694,14 @@ fn decode_object(node: &Node) -> Outcome {
         }),
         KindDecoder::Node => Object::Node(sched::decode_node(&mut cx, metadata, spec_node, status_node)),
         KindDecoder::DaemonSet => Object::DaemonSet(apps::decode_daemon_set(&mut cx, metadata, spec_node)),
+        KindDecoder::Job => Object::Job(Job {
+            metadata,
+            spec: batch::decode_job_spec(&mut cx, spec_node),
+        }),
+        KindDecoder::StatefulSet => Object::StatefulSet(StatefulSet {
+            metadata,
+            spec: apps::decode_stateful_set_spec(&mut cx, spec_node),
+        }),
         KindDecoder::ConfigMap => {
             let mut data = BTreeMap::new();
             for (_, val) in &data_nodes {

@@ -524,6 +524,8 @@ pub(super) fn validate_object(cx: &mut Ctx, object: &mut Object, generate_name: 
         Object::DaemonSet(d) => validate_meta(cx, &mut d.metadata, generate_name, kind),
         // A Node's name is checked as it is decoded (a DNS subdomain).
         Object::Node(n) => validate_labels(cx, &n.metadata.labels, "metadata.labels"),
+        Object::Job(j) => validate_meta(cx, &mut j.metadata, generate_name, kind),
+        Object::StatefulSet(s) => validate_meta(cx, &mut s.metadata, generate_name, kind),
         Object::ConfigMap(cm) => {
             validate_meta(cx, &mut cm.metadata, generate_name, kind);
             validate_data_keys(cx, &cm.data, &["data"]);

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 const DEPLOYMENT_NOT_SIMULATED: &[&str] = &[];
 
 /// Decodes `spec.selector`.
-fn decode_selector(cx: &mut Ctx, node: &Node, path: &str) -> LabelSelector {
+pub(super) fn decode_selector(cx: &mut Ctx, node: &Node, path: &str) -> LabelSelector {
     let mut sel = LabelSelector::default();
     for (k, val) in cx.entries(node, path).unwrap_or(&[]) {
         let name = key_text(k);
@@ -79,7 +79,13 @@ fn decode_selector(cx: &mut Ctx, node: &Node, path: &str) -> LabelSelector {
 /// Decodes `spec.template` in a context of its own (so the Pod spec decoder
 /// and validator see the paths they know), then files its diagnostics and
 /// positions under `spec.template`.
-fn decode_template(cx: &mut Ctx, node: &Node, path: &str) -> PodTemplate {
+pub(super) fn decode_template(cx: &mut Ctx, node: &Node, path: &str) -> PodTemplate {
+    decode_template_with(cx, node, path, &[])
+}
+
+/// [`decode_template`], validated as if `extra_volumes` were among the Pod's
+/// volumes (a StatefulSet's claim templates, which its controller adds).
+fn decode_template_with(cx: &mut Ctx, node: &Node, path: &str, extra_volumes: &[Volume]) -> PodTemplate {
     let mut sub = Ctx::default();
     let mut template = PodTemplate { labels: BTreeMap::new(), annotations: BTreeMap::new(), spec: empty_spec() };
     let null = Node { kind: NodeKind::Null, pos: node.pos };
@@ -99,13 +105,16 @@ fn decode_template(cx: &mut Ctx, node: &Node, path: &str) -> PodTemplate {
     template.spec = super::decode_pod_spec(&mut sub, spec_node);
     if sub.type_errors == 0 {
         v::validate_labels(&mut sub, &template.labels.clone(), "metadata.labels");
+        let own = template.spec.volumes.len();
+        template.spec.volumes.extend(extra_volumes.iter().cloned());
         v::validate_pod_spec(&mut sub, &template.spec);
+        template.spec.volumes.truncate(own);
     }
     cx.absorb(sub, path);
     template
 }
 
-fn empty_spec() -> PodSpec {
+pub(super) fn empty_spec() -> PodSpec {
     PodSpec { service_account_name: "default".into(), ..super::default_pod_spec() }
 }
 
@@ -205,7 +214,12 @@ struct Common {
 
 /// Decodes the spec; `extra` handles kind-specific fields (returns false
 /// for a field it does not know).
-fn decode_common(cx: &mut Ctx, node: &Node, mut extra: impl FnMut(&mut Ctx, &Node, &Node, &str, &str) -> bool) -> Common {
+fn decode_common(
+    cx: &mut Ctx,
+    node: &Node,
+    extra_volumes: &[Volume],
+    mut extra: impl FnMut(&mut Ctx, &Node, &Node, &str, &str) -> bool,
+) -> Common {
     let mut c = Common { replicas: 1, selector: None, template: None, min_ready_seconds: 0 };
     for (k, val) in cx.entries(node, "spec").unwrap_or(&[]) {
         let name = key_text(k);
@@ -223,7 +237,7 @@ fn decode_common(cx: &mut Ctx, node: &Node, mut extra: impl FnMut(&mut Ctx, &Nod
                 }
             }
             "selector" => c.selector = Some(decode_selector(cx, val, &p)),
-            "template" => c.template = Some(decode_template(cx, val, &p)),
+            "template" => c.template = Some(decode_template_with(cx, val, &p, extra_volumes)),
             "minReadySeconds" => {
                 if let Some(n) = cx.int32(val, &p) {
                     if n < 0 {
@@ -292,7 +306,8 @@ fn validate_common(cx: &mut Ctx, c: &Common, kind: &str) -> (LabelSelector, PodT
     if let Some(seconds) = template.spec.active_deadline_seconds {
         let path = "spec.template.spec.activeDeadlineSeconds";
         let pos = cx.src.pos(path);
-        cx.invalid_at(pos, path, &seconds.to_string(), "activeDeadlineSeconds in ReplicaSet is not Supported");
+        let owner = if kind == "statefulset" { "StatefulSet" } else { "ReplicaSet" };
+        cx.invalid_at(pos, path, &seconds.to_string(), &format!("activeDeadlineSeconds in {owner} is not Supported"));
     }
     (selector, template)
 }
@@ -302,7 +317,7 @@ pub(in crate::core::manifest) fn decode_deployment_spec(cx: &mut Ctx, node: &Nod
     let mut revision_history_limit = 10;
     let mut progress_deadline_seconds = 600;
     let mut paused = false;
-    let common = decode_common(cx, node, |cx, k, val, name, p| {
+    let common = decode_common(cx, node, &[], |cx, k, val, name, p| {
         match name {
             "strategy" => strategy = decode_strategy(cx, val, p),
             "revisionHistoryLimit" => {
@@ -342,7 +357,7 @@ pub(in crate::core::manifest) fn decode_deployment_spec(cx: &mut Ctx, node: &Nod
 }
 
 pub(in crate::core::manifest) fn decode_replica_set_spec(cx: &mut Ctx, node: &Node) -> ReplicaSetSpec {
-    let common = decode_common(cx, node, |_, _, _, _, _| false);
+    let common = decode_common(cx, node, &[], |_, _, _, _, _| false);
     let (selector, template) = validate_common(cx, &common, "replicaset");
     ReplicaSetSpec { replicas: common.replicas, selector, template, min_ready_seconds: common.min_ready_seconds }
 }
@@ -353,7 +368,7 @@ const DAEMON_SET_NOT_SIMULATED: &[&str] = &["revisionHistoryLimit", "updateStrat
 /// A DaemonSet (`ValidateDaemonSetSpec`: selector required, non-empty and
 /// matching the template's labels; restartPolicy Always).
 pub(in crate::core::manifest) fn decode_daemon_set(cx: &mut Ctx, metadata: ObjectMeta, node: &Node) -> DaemonSet {
-    let common = decode_common(cx, node, |cx, k, _, name, p| {
+    let common = decode_common(cx, node, &[], |cx, k, _, name, p| {
         if DAEMON_SET_NOT_SIMULATED.contains(&name) {
             cx.not_simulated(k, p);
             true
@@ -367,4 +382,205 @@ pub(in crate::core::manifest) fn decode_daemon_set(cx: &mut Ctx, metadata: Objec
     }
     let (selector, template) = validate_common(cx, &common, "daemonset");
     DaemonSet { metadata, selector, template, min_ready_seconds: common.min_ready_seconds }
+}
+
+/// StatefulSet `spec` fields that are valid but not simulated.
+const STATEFULSET_NOT_SIMULATED: &[&str] = &["persistentVolumeClaimRetentionPolicy", "ordinals"];
+
+/// One `volumeClaimTemplates[]` entry (`ValidatePersistentVolumeClaimSpec`:
+/// access modes and a storage request are required).
+fn decode_claim_template(cx: &mut Ctx, node: &Node, path: &str) -> PersistentVolumeClaimTemplate {
+    let mut t = PersistentVolumeClaimTemplate {
+        name: String::new(),
+        labels: BTreeMap::new(),
+        access_modes: Vec::new(),
+        storage: String::new(),
+        storage_class_name: None,
+    };
+    for (k, val) in cx.entries(node, path).unwrap_or(&[]) {
+        let name = key_text(k);
+        let p = child(path, name);
+        match name {
+            "metadata" => {
+                for (k2, v2) in cx.entries(val, &p).unwrap_or(&[]) {
+                    let n2 = key_text(k2);
+                    let p2 = child(&p, n2);
+                    match n2 {
+                        "name" => t.name = cx.string(v2, &p2).unwrap_or_default(),
+                        "labels" => t.labels = cx.string_map(v2, &p2),
+                        "annotations" => {
+                            cx.string_map(v2, &p2);
+                        }
+                        _ => cx.unknown(k2, &p2),
+                    }
+                }
+            }
+            "spec" => {
+                for (k2, v2) in cx.entries(val, &p).unwrap_or(&[]) {
+                    let n2 = key_text(k2);
+                    let p2 = child(&p, n2);
+                    match n2 {
+                        "accessModes" => {
+                            t.access_modes = cx.string_list(v2, &p2);
+                            for m in &t.access_modes {
+                                if !["ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"].contains(&m.as_str()) {
+                                    cx.not_supported_at(v2.pos, &p2, m, &["ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"]);
+                                }
+                            }
+                        }
+                        "storageClassName" => t.storage_class_name = cx.string(v2, &p2),
+                        "resources" => {
+                            for (k3, v3) in cx.entries(v2, &p2).unwrap_or(&[]) {
+                                let n3 = key_text(k3);
+                                let p3 = child(&p2, n3);
+                                match n3 {
+                                    "requests" => {
+                                        let requests = cx.string_map(v3, &p3);
+                                        if let Some(s) = requests.get("storage") {
+                                            if crate::core::api::parse_quantity(s, 1).is_none() {
+                                                cx.invalid_at(v3.pos, &format!("{p3}[storage]"), &v::quote(s), v::QUANTITY_ERR);
+                                            }
+                                            t.storage = s.clone();
+                                        }
+                                    }
+                                    "limits" => {
+                                        cx.string_map(v3, &p3);
+                                    }
+                                    _ => cx.unknown(k3, &p3),
+                                }
+                            }
+                        }
+                        "volumeMode" | "selector" | "dataSource" | "dataSourceRef" | "volumeName" | "volumeAttributesClassName" => {
+                            cx.not_simulated(k2, &p2)
+                        }
+                        _ => cx.unknown(k2, &p2),
+                    }
+                }
+            }
+            _ => cx.unknown(k, &p),
+        }
+    }
+    if cx.type_errors == 0 {
+        let name_path = child(&child(path, "metadata"), "name");
+        if t.name.is_empty() {
+            let pos = cx.src.pos(&name_path);
+            cx.error_at(pos, &name_path, "Required value: name or generateName is required");
+        } else {
+            for m in v::dns1123_subdomain(&t.name) {
+                let pos = cx.src.pos(&name_path);
+                cx.invalid_at(pos, &name_path, &v::quote(&t.name), &m);
+            }
+        }
+        let spec = child(path, "spec");
+        if t.access_modes.is_empty() {
+            let p = child(&spec, "accessModes");
+            let pos = cx.src.pos(&p);
+            cx.error_at(pos, &p, "Required value: at least 1 access mode is required");
+        }
+        if t.storage.is_empty() {
+            let p = format!("{spec}.resources[storage]");
+            let pos = cx.src.pos(&child(&spec, "resources"));
+            cx.error_at(pos, &p, "Required value");
+        }
+    }
+    t
+}
+
+pub(in crate::core::manifest) fn decode_stateful_set_spec(cx: &mut Ctx, node: &Node) -> StatefulSetSpec {
+    // The claim templates first: the Pod template's volume mounts may name them.
+    let mut claims = Vec::new();
+    if let Some(entries) = cx.entries(node, "spec") {
+        for (k, val) in entries {
+            if key_text(k) == "volumeClaimTemplates" {
+                let p = child("spec", "volumeClaimTemplates");
+                for (i, item) in cx.items(val, &p).iter().enumerate() {
+                    claims.push(decode_claim_template(cx, item, &super::index(&p, i)));
+                }
+            }
+        }
+    }
+    let claim_volumes: Vec<Volume> = claims
+        .iter()
+        .map(|c| Volume { name: c.name.clone(), source: VolumeSource::PersistentVolumeClaim { claim_name: c.name.clone() } })
+        .collect();
+    let mut service_name = None;
+    let mut policy = PodManagementPolicy::OrderedReady;
+    let mut update_strategy = StatefulSetUpdateStrategy::RollingUpdate { partition: 0 };
+    let mut revision_history_limit = 10;
+    let common = decode_common(cx, node, &claim_volumes, |cx, k, val, name, p| {
+        match name {
+            "volumeClaimTemplates" => {}
+            "serviceName" => service_name = cx.string(val, p).filter(|s| !s.is_empty()),
+            "podManagementPolicy" => {
+                if let Some(t) = cx.string(val, p) {
+                    match t.as_str() {
+                        "OrderedReady" => policy = PodManagementPolicy::OrderedReady,
+                        "Parallel" => policy = PodManagementPolicy::Parallel,
+                        _ => cx.not_supported_at(val.pos, p, &t, &["OrderedReady", "Parallel"]),
+                    }
+                }
+            }
+            "updateStrategy" => {
+                for (k2, v2) in cx.entries(val, p).unwrap_or(&[]) {
+                    let n2 = key_text(k2);
+                    let p2 = child(p, n2);
+                    match n2 {
+                        "type" => {
+                            if let Some(t) = cx.string(v2, &p2) {
+                                match t.as_str() {
+                                    "RollingUpdate" => {}
+                                    "OnDelete" => update_strategy = StatefulSetUpdateStrategy::OnDelete,
+                                    _ => cx.not_supported_at(v2.pos, &p2, &t, &["OnDelete", "RollingUpdate"]),
+                                }
+                            }
+                        }
+                        "rollingUpdate" => {
+                            for (k3, v3) in cx.entries(v2, &p2).unwrap_or(&[]) {
+                                let n3 = key_text(k3);
+                                let p3 = child(&p2, n3);
+                                match n3 {
+                                    "partition" => {
+                                        if let Some(n) = cx.int32(v3, &p3) {
+                                            if n < 0 {
+                                                cx.invalid_at(v3.pos, &p3, &n.to_string(), v::NEGATIVE_ERR);
+                                            }
+                                            if let StatefulSetUpdateStrategy::RollingUpdate { partition } = &mut update_strategy {
+                                                *partition = n;
+                                            }
+                                        }
+                                    }
+                                    "maxUnavailable" => cx.not_simulated(k3, &p3),
+                                    _ => cx.unknown(k3, &p3),
+                                }
+                            }
+                        }
+                        _ => cx.unknown(k2, &p2),
+                    }
+                }
+            }
+            "revisionHistoryLimit" => {
+                if let Some(n) = cx.int32(val, p) {
+                    if n < 0 {
+                        cx.invalid_at(val.pos, p, &n.to_string(), v::NEGATIVE_ERR);
+                    }
+                    revision_history_limit = n;
+                }
+            }
+            _ if STATEFULSET_NOT_SIMULATED.contains(&name) => cx.not_simulated(k, p),
+            _ => return false,
+        }
+        true
+    });
+    let (selector, template) = validate_common(cx, &common, "statefulset");
+    StatefulSetSpec {
+        replicas: common.replicas,
+        selector,
+        template,
+        service_name,
+        pod_management_policy: policy,
+        update_strategy,
+        volume_claim_templates: claims,
+        min_ready_seconds: common.min_ready_seconds,
+        revision_history_limit,
+    }
 }

@@ -1,0 +1,527 @@
+//! The Job controller of kube-controller-manager and the TTL-after-finished
+//! controller, as far as Pods need them.
+//!
+//! Sources (kubernetes/kubernetes):
+//! * `pkg/controller/job/job_controller.go` — `syncJob`, `manageJob`,
+//!   `trackJobStatusAndRemoveFinalizers`, `enactJobFinished`,
+//!   `recordJobFinished`, `pastBackoffLimitOnFailure`, `pastActiveDeadline`,
+//!   `newFailureCondition`/`newSuccessCondition` (v1.31+: the interim
+//!   `FailureTarget` and `SuccessCriteriaMet` conditions come first; the
+//!   terminal `Failed`/`Complete` follow once no Pod is terminating);
+//!   `enqueueSyncJobBatched` (Pod events and status updates reach the
+//!   controller after `syncJobBatchPeriod`, 1 s); `DefaultJobPodFailureBackOff`
+//!   10 s and `MaxJobPodFailureBackOff` 10 min;
+//! * `pkg/controller/job/backoff_utils.go` — `newBackoffRecord`,
+//!   `getRemainingTimeForFailuresCount` (10 s doubling per failure since the
+//!   last success, from the failed Pod's finish time);
+//! * `pkg/registry/batch/job/strategy.go` — `generateSelector` (the
+//!   `batch.kubernetes.io/controller-uid` selector and the four labels);
+//! * `pkg/printers/internalversion/printers.go` — `printJob`.
+//!
+//! Pods are tracked as the controller's `batch.kubernetes.io/job-tracking`
+//! finalizer tracks them: a Pod is counted once, as succeeded or failed,
+//! even if it disappears before the controller looked (podplay removes an
+//! unscheduled Pod at once on delete).
+
+use super::controllers::{obj_ref, to_seconds, Work, CONTROLLER_HOP_MS};
+use super::{ActionError, ApplyResult, Output, Sim, WatchType};
+use crate::core::api::*;
+use crate::core::status::*;
+use crate::core::time::{Millis, SECOND_MS};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// `syncJobBatchPeriod`: Pod events and Job status updates are synced a
+/// second later, batched.
+pub const SYNC_JOB_BATCH_MS: Millis = SECOND_MS;
+/// `DefaultJobPodFailureBackOff`.
+pub const JOB_POD_FAILURE_BACKOFF_MS: Millis = 10 * SECOND_MS;
+/// `MaxJobPodFailureBackOff` (the docs still say six minutes; the source
+/// caps at ten).
+pub const MAX_JOB_POD_FAILURE_BACKOFF_MS: Millis = 600 * SECOND_MS;
+/// `MaxPodCreateDeletePerSync`.
+const MAX_POD_CREATE_DELETE_PER_SYNC: i32 = 500;
+
+pub const CONTROLLER_UID_LABEL: &str = "batch.kubernetes.io/controller-uid";
+pub const JOB_NAME_LABEL: &str = "batch.kubernetes.io/job-name";
+pub const LEGACY_CONTROLLER_UID_LABEL: &str = "controller-uid";
+pub const LEGACY_JOB_NAME_LABEL: &str = "job-name";
+
+const SOURCE: &str = "job-controller";
+
+pub(crate) struct JobRt {
+    pub job: Arc<Job>,
+    pub server: ServerMeta,
+    pub generation: i64,
+    pub status: JobStatus,
+    pub published: Option<JobSnapshot>,
+    /// UIDs of the Pods created and not yet counted (they carry the
+    /// tracking finalizer).
+    tracked: BTreeSet<String>,
+    /// The back-off record: failures since the last success, and the finish
+    /// time (second precision) of the latest.
+    failures_after_success: u32,
+    last_failure_ms: Option<Millis>,
+}
+
+impl JobRt {
+    pub fn snapshot(&self) -> JobSnapshot {
+        JobSnapshot { job: self.job.clone(), server: self.server.clone(), generation: self.generation, status: self.status.clone() }
+    }
+
+    /// `IsJobFinished`: a Complete or Failed condition.
+    fn finished_at(&self) -> Option<Millis> {
+        self.status.conditions.iter().find(|c| c.status && (c.type_ == "Complete" || c.type_ == "Failed")).map(|c| c.last_transition_ms)
+    }
+}
+
+/// What the controller needs to know of one of its Pods.
+struct JobPod {
+    name: String,
+    uid: String,
+    phase: PodPhase,
+    deleting: bool,
+    ready: bool,
+    /// Restarts of all containers, counted only while Pending or Running
+    /// (`pastBackoffLimitOnFailure`).
+    live_restarts: i64,
+    /// `getFinishedTime`, second precision.
+    finish_ms: Millis,
+}
+
+impl JobPod {
+    fn active(&self) -> bool {
+        !self.deleting && !matches!(self.phase, PodPhase::Succeeded | PodPhase::Failed)
+    }
+    /// `isPodFailed` with podReplacementPolicy TerminatingOrFailed: Failed,
+    /// or deleted before it succeeded.
+    fn failed(&self) -> bool {
+        self.phase == PodPhase::Failed || (self.deleting && self.phase != PodPhase::Succeeded)
+    }
+}
+
+/// `getRemainingTimeForFailuresCount`.
+pub fn backoff_remaining(failures: u32, last_failure_ms: Millis, now: Millis) -> Millis {
+    if failures == 0 {
+        return 0;
+    }
+    let mut backoff = JOB_POD_FAILURE_BACKOFF_MS;
+    for _ in 1..failures {
+        backoff *= 2;
+        if backoff >= MAX_JOB_POD_FAILURE_BACKOFF_MS {
+            backoff = MAX_JOB_POD_FAILURE_BACKOFF_MS;
+            break;
+        }
+    }
+    let elapsed = now.saturating_sub(last_failure_ms);
+    backoff.saturating_sub(elapsed)
+}
+
+fn condition(type_: &'static str, reason: &str, message: &str, now: Millis) -> JobCondition {
+    JobCondition { type_, status: true, last_probe_ms: now, last_transition_ms: now, reason: reason.into(), message: message.into() }
+}
+
+/// `generateSelector`: the labels a Job's Pods get and the selector that
+/// picks them by the Job's UID (unless `manualSelector`).
+fn generate_selector(job: &mut Job, uid: &str) {
+    if job.spec.manual_selector {
+        return;
+    }
+    let name = job.metadata.name.clone();
+    let labels = &mut job.spec.template.labels;
+    for key in [LEGACY_JOB_NAME_LABEL, JOB_NAME_LABEL] {
+        labels.entry(key.to_string()).or_insert_with(|| name.clone());
+    }
+    for key in [LEGACY_CONTROLLER_UID_LABEL, CONTROLLER_UID_LABEL] {
+        labels.insert(key.to_string(), uid.to_string());
+    }
+    job.spec.selector.match_labels.insert(CONTROLLER_UID_LABEL.to_string(), uid.to_string());
+}
+
+impl Sim {
+    /// A Pod owned by a Job or a StatefulSet changed: its controller hears
+    /// of it (the Job controller batched, a second later). False for other Pods.
+    pub(crate) fn workload_pod_changed(&mut self, pod: &Pod) -> bool {
+        let Some(owner) = pod.metadata.owner_references.iter().find(|o| o.controller) else { return false };
+        let ns = pod.metadata.namespace.clone();
+        match owner.kind {
+            "Job" => self.enqueue(Work::Job(ns, owner.name.clone()), self.now + SYNC_JOB_BATCH_MS),
+            "StatefulSet" => self.enqueue(Work::StatefulSet(ns, owner.name.clone()), self.now + CONTROLLER_HOP_MS),
+            "DaemonSet" => self.enqueue(Work::DaemonSet(ns, owner.name.clone()), self.now + CONTROLLER_HOP_MS),
+            _ => return false,
+        }
+        true
+    }
+
+    pub(crate) fn create_job(&mut self, job: Job) -> ApplyResult {
+        let key = (job.metadata.namespace.clone(), job.metadata.name.clone());
+        let name = job.metadata.name.clone();
+        if let Some(existing) = self.jobs.get(&key) {
+            let mut incoming = job;
+            generate_selector(&mut incoming, &existing.server.uid);
+            incoming.metadata.pos = existing.job.metadata.pos;
+            return if *existing.job == incoming {
+                ApplyResult::Unchanged { kind: "Job", name }
+            } else {
+                ApplyResult::Refused {
+                    kind: "Job",
+                    message: format!(
+                        "The Job \"{name}\" is invalid: spec.template: Invalid value: field is immutable (podplay: delete the Job and apply it again)"
+                    ),
+                    name,
+                }
+            };
+        }
+        let uid = self.new_uid();
+        let rv = self.next_resource_version();
+        let mut job = job;
+        generate_selector(&mut job, &uid);
+        let mut rt = JobRt {
+            job: Arc::new(job),
+            server: ServerMeta { uid, creation_ms: self.now, resource_version: rv, deletion_ms: None, deletion_grace_period_seconds: None },
+            generation: 1,
+            status: JobStatus::default(),
+            published: None,
+            tracked: BTreeSet::new(),
+            failures_after_success: 0,
+            last_failure_ms: None,
+        };
+        let snap = rt.snapshot();
+        self.outputs.push_back(Output::Job { time_ms: self.now, type_: WatchType::Added, job: snap.clone() });
+        rt.published = Some(snap);
+        self.jobs.insert(key.clone(), rt);
+        // A new Job is synced at once (`enqueueSyncJobImmediately`), one informer hop later.
+        self.enqueue(Work::Job(key.0, key.1), self.now + CONTROLLER_HOP_MS);
+        ApplyResult::Created { kind: "Job", name }
+    }
+
+    fn job_pods(&self, ns: &str, uid: &str) -> Vec<JobPod> {
+        let mut out = Vec::new();
+        for ((pns, _), &slot) in self.pod_index.range((ns.to_string(), String::new())..) {
+            if pns != ns {
+                break;
+            }
+            let Some(p) = self.pod_rt(slot) else { continue };
+            if !p.pod.metadata.owner_references.iter().any(|o| o.controller && o.uid == uid) {
+                continue;
+            }
+            let st = &p.status;
+            let live = matches!(st.phase, PodPhase::Pending | PodPhase::Running);
+            let all = st.init_container_statuses.iter().chain(st.container_statuses.iter());
+            let live_restarts = if live { all.clone().map(|c| c.restart_count as i64).sum() } else { 0 };
+            let container_finish = all
+                .filter_map(|c| match &c.state {
+                    ContainerState::Terminated(t) => Some(t.finished_at_ms),
+                    _ => None,
+                })
+                .max();
+            // `getFinishedTime`: the containers' finish, else when the
+            // delete was asked for, else now.
+            let deleted_at = p.server.deletion_ms.map(|d| d.saturating_sub((p.server.deletion_grace_period_seconds.unwrap_or(0).max(0) as Millis).saturating_mul(SECOND_MS)));
+            let finish = container_finish.or(deleted_at).unwrap_or(self.now);
+            out.push(JobPod {
+                name: p.pod.metadata.name.clone(),
+                uid: p.server.uid.clone(),
+                phase: st.phase,
+                deleting: p.server.deletion_ms.is_some(),
+                ready: st.is_ready(),
+                live_restarts,
+                finish_ms: to_seconds(finish),
+            });
+        }
+        out
+    }
+
+    /// `syncJob`.
+    pub(crate) fn sync_job(&mut self, ns: &str, name: &str) {
+        let now = self.now;
+        let key = (ns.to_string(), name.to_string());
+        let Some(rt) = self.jobs.get(&key) else { return };
+        if let Some(finished) = rt.finished_at() {
+            self.job_ttl(&key, finished);
+            return;
+        }
+        let job = rt.job.clone();
+        let uid = rt.server.uid.clone();
+        let mut status = rt.status.clone();
+        let mut tracked = rt.tracked.clone();
+        let (mut failures, mut last_failure) = (rt.failures_after_success, rt.last_failure_ms);
+        let pods = self.job_pods(ns, &uid);
+
+        // Count the Pods that finished since the last sync, once each.
+        let present: BTreeSet<&str> = pods.iter().map(|p| p.uid.as_str()).collect();
+        let mut new_succeeded: Vec<Millis> = Vec::new();
+        let mut new_failed: Vec<Millis> = Vec::new();
+        for p in &pods {
+            if !tracked.contains(&p.uid) {
+                continue;
+            }
+            if p.phase == PodPhase::Succeeded {
+                new_succeeded.push(p.finish_ms);
+            } else if p.failed() {
+                new_failed.push(p.finish_ms);
+            } else {
+                continue;
+            }
+            tracked.remove(&p.uid);
+        }
+        let vanished: Vec<String> = tracked.iter().filter(|u| !present.contains(u.as_str())).cloned().collect();
+        for u in vanished {
+            tracked.remove(&u);
+            new_failed.push(to_seconds(now));
+        }
+        status.succeeded = status.succeeded.saturating_add(new_succeeded.len() as i32);
+        status.failed = status.failed.saturating_add(new_failed.len() as i32);
+        // `newBackoffRecord`.
+        new_failed.sort_unstable();
+        if let Some(&last_success) = new_succeeded.iter().max() {
+            let after: Vec<Millis> = new_failed.iter().copied().filter(|&t| t > last_success).collect();
+            failures = after.len() as u32;
+            last_failure = after.last().copied();
+        } else if let Some(&t) = new_failed.last() {
+            failures = failures.saturating_add(new_failed.len() as u32);
+            last_failure = Some(t);
+        }
+        if status.start_ms.is_none() {
+            status.start_ms = Some(now);
+        }
+
+        let active: Vec<&JobPod> = pods.iter().filter(|p| p.active()).collect();
+        let mut active_n = active.len() as i32;
+        let mut ready = active.iter().filter(|p| p.ready).count() as i32;
+        let mut terminating = pods.iter().filter(|p| p.deleting && !matches!(p.phase, PodPhase::Succeeded | PodPhase::Failed)).count() as i32;
+        let restarts: i64 = pods.iter().map(|p| p.live_restarts).sum();
+
+        // The finished condition: success already met, a failure already
+        // targeted, the back-off limit, the deadline.
+        let mut failure: Option<(String, String)> = None;
+        let success_met = status.condition("SuccessCriteriaMet").is_some();
+        if !success_met {
+            if let Some(c) = status.condition("FailureTarget") {
+                failure = Some((c.reason.clone(), c.message.clone()));
+            } else if status.failed > job.spec.backoff_limit || past_backoff_limit_on_failure(&job, restarts) {
+                failure = Some(("BackoffLimitExceeded".into(), "Job has reached the specified backoff limit".into()));
+            } else if let Some(deadline) = job.spec.active_deadline_seconds {
+                let start = to_seconds(status.start_ms.unwrap_or(now));
+                let due = start.saturating_add((deadline.max(0) as Millis).saturating_mul(SECOND_MS));
+                if now >= due {
+                    failure = Some(("DeadlineExceeded".into(), "Job was active longer than specified deadline".into()));
+                } else {
+                    self.enqueue(Work::Job(key.0.clone(), key.1.clone()), due);
+                }
+            }
+        }
+
+        let mut to_create = 0;
+        let mut finished: Option<JobCondition> = None;
+        if let Some((reason, message)) = failure {
+            // Remove the active Pods; each counts as failed.
+            for p in &active {
+                self.record_object(obj_ref("Job", ns, name, &uid), None, EventType::Normal, "SuccessfulDelete", format!("Deleted pod: {}", p.name), SOURCE);
+                let _ = self.delete_pod(ns, &p.name, None);
+                if tracked.remove(&p.uid) {
+                    status.failed = status.failed.saturating_add(1);
+                }
+            }
+            terminating += active_n;
+            active_n = 0;
+            ready = 0;
+            if status.condition("FailureTarget").is_none() {
+                status.conditions.push(condition("FailureTarget", &reason, &message, now));
+            }
+            if terminating == 0 {
+                finished = Some(condition("Failed", &reason, &message, now));
+            }
+        } else {
+            // `manageJob`.
+            let want = match job.spec.completions {
+                None if status.succeeded > 0 => active_n,
+                None => job.spec.parallelism.max(0),
+                Some(c) => c.saturating_sub(status.succeeded).clamp(0, job.spec.parallelism.max(0)),
+            };
+            if active_n > want {
+                // More active Pods than completions left: the newest go.
+                let extra = (active_n - want).min(MAX_POD_CREATE_DELETE_PER_SYNC) as usize;
+                for p in active.iter().rev().take(extra) {
+                    self.record_object(obj_ref("Job", ns, name, &uid), None, EventType::Normal, "SuccessfulDelete", format!("Deleted pod: {}", p.name), SOURCE);
+                    let _ = self.delete_pod(ns, &p.name, None);
+                }
+                active_n = want;
+            } else if active_n < want {
+                let remaining = match last_failure {
+                    Some(t) => backoff_remaining(failures, t, now),
+                    None => 0,
+                };
+                if remaining > 0 {
+                    // `enqueueSyncJobWithDelay`: never sooner than the batch period.
+                    self.enqueue(Work::Job(key.0.clone(), key.1.clone()), now + remaining.max(SYNC_JOB_BATCH_MS));
+                } else {
+                    to_create = (want - active_n).min(MAX_POD_CREATE_DELETE_PER_SYNC);
+                }
+            }
+            let complete = match job.spec.completions {
+                None => status.succeeded > 0 && active_n == 0 && to_create == 0,
+                Some(c) => status.succeeded >= c && active_n == 0 && to_create == 0,
+            };
+            if complete {
+                const REASON: &str = "CompletionsReached";
+                const MESSAGE: &str = "Reached expected number of succeeded pods";
+                if !success_met {
+                    status.conditions.push(condition("SuccessCriteriaMet", REASON, MESSAGE, now));
+                }
+                if terminating == 0 {
+                    finished = Some(condition("Complete", REASON, MESSAGE, now));
+                }
+            }
+        }
+        for _ in 0..to_create {
+            if let Some(pod_uid) = self.create_job_pod(&job, &uid) {
+                tracked.insert(pod_uid);
+                active_n += 1;
+            }
+        }
+        // `enactJobFinished` and `recordJobFinished`.
+        if let Some(c) = finished {
+            if c.type_ == "Complete" {
+                status.completion_ms = Some(now);
+                self.record_object(obj_ref("Job", ns, name, &uid), None, EventType::Normal, "Completed", "Job completed".into(), SOURCE);
+            } else {
+                self.record_object(obj_ref("Job", ns, name, &uid), None, EventType::Warning, &c.reason, c.message.clone(), SOURCE);
+            }
+            status.conditions.push(c);
+        }
+        status.active = active_n;
+        status.ready = ready;
+        status.terminating = terminating;
+        let Some(rt) = self.jobs.get_mut(&key) else { return };
+        rt.tracked = tracked;
+        rt.failures_after_success = failures;
+        rt.last_failure_ms = last_failure;
+        let changed = rt.status != status;
+        rt.status = status;
+        if changed {
+            self.publish_job(&key);
+            // The status update comes back to the controller, batched.
+            self.enqueue(Work::Job(key.0.clone(), key.1.clone()), now + SYNC_JOB_BATCH_MS);
+        }
+        if let Some(finished) = self.jobs.get(&key).and_then(|rt| rt.finished_at()) {
+            self.job_ttl(&key, finished);
+        }
+    }
+
+    /// The TTL-after-finished controller: a finished Job with
+    /// `ttlSecondsAfterFinished` is deleted that long after it finished
+    /// (pkg/controller/ttlafterfinished), its Pods with it.
+    fn job_ttl(&mut self, key: &(String, String), finished: Millis) {
+        let Some(ttl) = self.jobs.get(key).and_then(|rt| rt.job.spec.ttl_seconds_after_finished) else { return };
+        let due = to_seconds(finished).saturating_add((ttl.max(0) as Millis).saturating_mul(SECOND_MS));
+        if self.now >= due {
+            let _ = self.delete_job(&key.0, &key.1);
+        } else {
+            self.enqueue(Work::Job(key.0.clone(), key.1.clone()), due);
+        }
+    }
+
+    /// A new Pod from the Job's template, `<job>-<5 chars>`; its UID.
+    fn create_job_pod(&mut self, job: &Job, job_uid: &str) -> Option<String> {
+        let ns = job.metadata.namespace.clone();
+        let job_name = job.metadata.name.clone();
+        let (prefix, pod_name) = self.generate_pod_name(&ns, &job_name)?;
+        let involved = obj_ref("Job", &ns, &job_name, job_uid);
+        if self.pod_index.len() >= super::MAX_PODS {
+            let message = format!("Error creating: podplay simulates at most {} Pods", super::MAX_PODS);
+            self.record_object(involved, None, EventType::Warning, "FailedCreate", message, SOURCE);
+            return None;
+        }
+        let pod = Pod {
+            metadata: ObjectMeta {
+                name: pod_name.clone(),
+                namespace: ns.clone(),
+                labels: job.spec.template.labels.clone(),
+                annotations: job.spec.template.annotations.clone(),
+                owner_references: vec![OwnerReference {
+                    api_version: "batch/v1",
+                    kind: "Job",
+                    name: job_name,
+                    uid: job_uid.to_string(),
+                    controller: true,
+                    block_owner_deletion: true,
+                }],
+                generate_name: Some(prefix),
+                pos: job.metadata.pos,
+            },
+            spec: job.spec.template.spec.clone(),
+        };
+        self.record_object(involved, None, EventType::Normal, "SuccessfulCreate", format!("Created pod: {pod_name}"), SOURCE);
+        self.create_pod(pod);
+        let slot = *self.pod_index.get(&(ns, pod_name))?;
+        self.pod_rt(slot).map(|p| p.server.uid.clone())
+    }
+
+    fn publish_job(&mut self, key: &(String, String)) {
+        let Some(rt) = self.jobs.get(key) else { return };
+        let mut snap = rt.snapshot();
+        if let Some(p) = &rt.published {
+            snap.server.resource_version = p.server.resource_version;
+            if *p == snap {
+                return;
+            }
+        }
+        let rv = self.next_resource_version();
+        let Some(rt) = self.jobs.get_mut(key) else { return };
+        rt.server.resource_version = rv;
+        let snap = rt.snapshot();
+        rt.published = Some(snap.clone());
+        self.outputs.push_back(Output::Job { time_ms: self.now, type_: WatchType::Modified, job: snap });
+    }
+
+    /// `kubectl delete job/NAME` (background propagation): the Job goes at
+    /// once; the garbage collector then deletes its Pods (gracefully).
+    pub(crate) fn delete_job(&mut self, ns: &str, name: &str) -> Result<(), ActionError> {
+        let key = (ns.to_string(), name.to_string());
+        let rt = self.jobs.remove(&key).ok_or_else(|| ActionError(format!("jobs.batch \"{name}\" not found")))?;
+        let mut snap = rt.snapshot();
+        snap.server.resource_version = self.next_resource_version();
+        self.outputs.push_back(Output::Job { time_ms: self.now, type_: WatchType::Deleted, job: snap });
+        self.enqueue(Work::CollectPods(key.0, rt.server.uid.clone()), self.now + CONTROLLER_HOP_MS);
+        Ok(())
+    }
+
+    /// Snapshots of every Job, by namespace and name.
+    pub fn jobs(&self) -> Vec<JobSnapshot> {
+        self.jobs.values().map(|j| j.snapshot()).collect()
+    }
+}
+
+/// `pastBackoffLimitOnFailure`: with restartPolicy OnFailure, the restarts
+/// of the containers of Pending and Running Pods reach the back-off limit
+/// (any restart when the limit is 0).
+fn past_backoff_limit_on_failure(job: &Job, restarts: i64) -> bool {
+    if job.spec.template.spec.restart_policy != RestartPolicy::OnFailure {
+        return false;
+    }
+    let limit = job.spec.backoff_limit as i64;
+    if limit == 0 {
+        restarts > 0
+    } else {
+        restarts >= limit
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pod_failure_backoff_doubles_from_10s_to_10_minutes() {
+        // backoff_utils.go getRemainingTimeForFailuresCount.
+        assert_eq!(backoff_remaining(0, 0, 5_000), 0);
+        assert_eq!(backoff_remaining(1, 0, 0), 10_000);
+        assert_eq!(backoff_remaining(1, 0, 4_000), 6_000);
+        assert_eq!(backoff_remaining(2, 0, 0), 20_000);
+        assert_eq!(backoff_remaining(3, 0, 0), 40_000);
+        assert_eq!(backoff_remaining(7, 0, 0), 600_000);
+        assert_eq!(backoff_remaining(100, 0, 0), 600_000);
+        assert_eq!(backoff_remaining(1, 0, 10_000), 0);
+    }
+}

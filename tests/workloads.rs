@@ -1,0 +1,290 @@
+//! The Job and StatefulSet controllers through the engine API.
+
+use podplay::core::engine::{parse_action, Sim, SimConfig};
+use podplay::core::manifest::parse_manifests;
+use podplay::core::status::PodPhase;
+use podplay::examples;
+
+fn sim_with(yaml: &str) -> Sim {
+    let parsed = parse_manifests(yaml);
+    assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
+    let mut sim = Sim::new(SimConfig::default());
+    sim.apply(parsed.objects);
+    sim
+}
+
+fn act(sim: &mut Sim, text: &str) {
+    sim.act(&parse_action(text).expect("action parses")).expect("action succeeds");
+}
+
+fn job_yaml(extra_spec: &str, restart: &str, command: &str) -> String {
+    format!(
+        "apiVersion: batch/v1\nkind: Job\nmetadata: {{name: j}}\nspec:\n{extra_spec}  template:\n    spec:\n      restartPolicy: {restart}\n      containers:\n      - name: c\n        image: busybox:1.36\n        command: [\"sh\", \"-c\", \"{command}\"]\n"
+    )
+}
+
+/// The times (ms) at which the Job's Pods were created.
+fn pod_creations(sim: &Sim) -> Vec<u64> {
+    let mut t: Vec<u64> = sim
+        .events()
+        .iter()
+        .filter(|e| e.reason == "SuccessfulCreate" && e.involved.kind == "Job")
+        .map(|e| e.first_ms)
+        .collect();
+    t.sort();
+    t
+}
+
+#[test]
+fn a_failing_job_backs_off_10s_then_20s_and_fails_past_its_backoff_limit() {
+    let mut sim = sim_with(examples::find("job-backoff-limit").unwrap().yaml);
+    sim.advance_to(120_000);
+    let job = &sim.jobs()[0];
+    assert_eq!(job.status.failed, 3, "backoffLimit 2: the third failure ends it");
+    let failed = job.status.condition("Failed").expect("Failed");
+    assert_eq!(failed.reason, "BackoffLimitExceeded");
+    assert_eq!(failed.message, "Job has reached the specified backoff limit");
+    assert!(job.status.condition("FailureTarget").is_some(), "the interim condition comes first (v1.31+)");
+    // Each Pod fails 2 s after it starts; the next comes 10 s, then 20 s,
+    // after the failed Pod's (second-precision) finish.
+    let created = pod_creations(&sim);
+    assert_eq!(created.len(), 3);
+    let finishes: Vec<u64> = sim
+        .pods()
+        .iter()
+        .map(|p| match &p.status.container_statuses[0].state {
+            podplay::core::status::ContainerState::Terminated(t) => t.finished_at_ms / 1000 * 1000,
+            s => panic!("not terminated: {s:?}"),
+        })
+        .collect();
+    let mut finishes = finishes;
+    finishes.sort();
+    assert_eq!(created[1], finishes[0] + 10_000);
+    assert_eq!(created[2], finishes[1] + 20_000);
+    assert!(sim.pods().iter().all(|p| p.status.phase == PodPhase::Failed), "failed Pods stay for their logs");
+    let warning = sim.events().iter().find(|e| e.reason == "BackoffLimitExceeded").expect("the Warning event");
+    assert_eq!(warning.type_.as_str(), "Warning");
+}
+
+#[test]
+fn a_parallel_job_runs_two_at_a_time_and_completes_after_three() {
+    let mut sim = sim_with(examples::find("job-parallel").unwrap().yaml);
+    sim.advance_to(4_000);
+    assert_eq!(sim.jobs()[0].status.active, 2, "parallelism 2");
+    sim.advance_to(60_000);
+    let job = &sim.jobs()[0];
+    assert_eq!(job.status.succeeded, 3);
+    assert_eq!(sim.pods().len(), 3, "never more Pods than completions when none fails");
+    let complete = job.status.condition("Complete").expect("Complete");
+    assert_eq!(complete.reason, "CompletionsReached");
+    assert!(job.status.condition("SuccessCriteriaMet").is_some());
+    assert_eq!(job.status.completion_ms, Some(complete.last_transition_ms));
+    let row = podplay::core::kubectl::job_row(job, 60_000, false);
+    assert_eq!(row[1..4], ["Complete".to_string(), "3/3".to_string(), "15s".to_string()]);
+    assert!(sim.events().iter().any(|e| e.reason == "Completed" && e.message == "Job completed"));
+}
+
+#[test]
+fn on_failure_restarts_count_against_the_backoff_limit_and_the_pod_is_deleted() {
+    let yaml = job_yaml("  backoffLimit: 2\n", "OnFailure", "exit 1");
+    let mut sim = sim_with(&yaml);
+    sim.advance_to(300_000);
+    let job = &sim.jobs()[0];
+    let failed = job.status.condition("Failed").expect("Failed");
+    assert_eq!(failed.reason, "BackoffLimitExceeded");
+    assert_eq!(job.status.failed, 1, "the one Pod, deleted, counts as failed");
+    assert!(sim.events().iter().any(|e| e.reason == "SuccessfulDelete" && e.involved.kind == "Job"));
+    assert!(sim.pods().is_empty(), "the running Pod was deleted");
+    assert_eq!(pod_creations(&sim).len(), 1, "OnFailure restarts in place: one Pod");
+}
+
+#[test]
+fn active_deadline_fails_the_job_and_deletes_its_pods() {
+    let yaml = job_yaml("  activeDeadlineSeconds: 10\n", "Never", "sleep 3600");
+    let mut sim = sim_with(&yaml);
+    sim.advance_to(9_000);
+    assert!(sim.jobs()[0].status.condition("FailureTarget").is_none());
+    sim.advance_to(10_500);
+    let job = &sim.jobs()[0];
+    let target = job.status.condition("FailureTarget").expect("FailureTarget at the deadline");
+    assert_eq!(target.reason, "DeadlineExceeded");
+    assert_eq!(target.message, "Job was active longer than specified deadline");
+    assert!(job.status.condition("Failed").is_none(), "Failed waits for the Pod to terminate");
+    assert_eq!(job.status.terminating, 1);
+    assert_eq!(podplay::core::kubectl::job_row(job, 10_500, false)[1], "FailureTarget");
+    sim.advance_to(60_000);
+    let job = &sim.jobs()[0];
+    assert_eq!(job.status.condition("Failed").expect("Failed").reason, "DeadlineExceeded");
+    assert!(sim.pods().is_empty());
+}
+
+#[test]
+fn ttl_after_finished_deletes_the_job_and_its_pods() {
+    let yaml = job_yaml("  ttlSecondsAfterFinished: 5\n", "Never", "echo ok");
+    let mut sim = sim_with(&yaml);
+    sim.advance_to(5_000);
+    assert_eq!(sim.jobs().len(), 1);
+    sim.advance_to(60_000);
+    assert!(sim.jobs().is_empty());
+    assert!(sim.pods().is_empty());
+}
+
+#[test]
+fn deleting_a_job_cascades_to_its_pods() {
+    let mut sim = sim_with(examples::find("job-parallel").unwrap().yaml);
+    sim.advance_to(3_000);
+    act(&mut sim, "delete job/work");
+    assert!(sim.jobs().is_empty());
+    sim.advance_to(60_000);
+    assert!(sim.pods().is_empty());
+    assert!(parse_action("scale job/work --replicas=2").is_err());
+}
+
+#[test]
+fn job_manifests_are_validated_as_the_api_server_does() {
+    let no_policy = "apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: busybox}]\n";
+    let parsed = parse_manifests(no_policy);
+    let msgs: Vec<String> = parsed.diagnostics.iter().map(|d| format!("{}: {}", d.path, d.message)).collect();
+    assert!(
+        msgs.iter().any(|m| m == "spec.template.spec.restartPolicy: Required value: valid values: \"OnFailure\", \"Never\""),
+        "{msgs:?}"
+    );
+    let selector = job_yaml("  selector: {matchLabels: {a: b}}\n", "Never", "true");
+    let parsed = parse_manifests(&selector);
+    assert!(parsed.diagnostics.iter().any(|d| d.message.contains("`selector` not auto-generated")), "{:?}", parsed.diagnostics);
+    let negative = job_yaml("  backoffLimit: -1\n", "Never", "true");
+    assert!(parse_manifests(&negative).has_errors());
+    let indexed = job_yaml("  completionMode: Indexed\n  completions: 2\n", "Never", "true");
+    assert!(parse_manifests(&indexed).diagnostics.iter().any(|d| d.message.contains("Indexed")));
+    let wrong_version = "apiVersion: v1\nkind: Job\nmetadata: {name: j}\n";
+    assert!(parse_manifests(wrong_version).diagnostics.iter().any(|d| d.message.contains("batch/v1")));
+}
+
+fn sts_yaml(policy: &str, image: &str) -> String {
+    let yaml = examples::find("statefulset").unwrap().yaml;
+    let yaml = yaml.replace("registry.k8s.io/nginx-slim:0.24", image);
+    yaml.replace("  serviceName: \"nginx\"\n", &format!("  serviceName: \"nginx\"\n  podManagementPolicy: {policy}\n"))
+}
+
+fn pod_names(sim: &Sim) -> Vec<String> {
+    sim.pods().iter().map(|p| p.pod.metadata.name.clone()).collect()
+}
+
+#[test]
+fn ordered_ready_starts_each_ordinal_after_the_previous_is_ready() {
+    let mut sim = sim_with(examples::find("statefulset").unwrap().yaml);
+    sim.advance_to(3_000);
+    assert_eq!(pod_names(&sim), ["web-0"], "web-1 waits for web-0 to be Running and Ready");
+    sim.advance_to(30_000);
+    assert_eq!(pod_names(&sim), ["web-0", "web-1", "web-2"]);
+    let created: Vec<u64> = ["web-0", "web-1", "web-2"].iter().map(|n| sim.pod("default", n).unwrap().server.creation_ms).collect();
+    let ready0 = sim.pod("default", "web-0").unwrap().status.condition(podplay::core::status::ConditionType::Ready).unwrap().last_transition_ms;
+    assert!(created[1] > ready0 && created[2] > created[1]);
+    let p = sim.pod("default", "web-2").unwrap();
+    let labels = &p.pod.metadata.labels;
+    assert_eq!(labels.get("statefulset.kubernetes.io/pod-name").map(String::as_str), Some("web-2"));
+    assert_eq!(labels.get("apps.kubernetes.io/pod-index").map(String::as_str), Some("2"));
+    assert!(labels.get("controller-revision-hash").is_some_and(|h| h.starts_with("web-")));
+    assert_eq!(p.pod.spec.hostname.as_deref(), Some("web-2"));
+    assert_eq!(p.pod.spec.subdomain.as_deref(), Some("nginx"));
+    let claims: Vec<String> = sim.persistent_volume_claims().iter().map(|c| c.name.clone()).collect();
+    assert_eq!(claims, ["www-web-0", "www-web-1", "www-web-2"]);
+    let set = &sim.stateful_sets()[0];
+    assert_eq!((set.status.replicas, set.status.ready_replicas), (3, 3));
+}
+
+#[test]
+fn a_deleted_pod_comes_back_with_its_name_its_claim_and_a_new_ip() {
+    let mut sim = sim_with(examples::find("statefulset").unwrap().yaml);
+    sim.advance_to(30_000);
+    let before = sim.pod("default", "web-1").unwrap();
+    act(&mut sim, "delete pod/web-1");
+    sim.advance_to(60_000);
+    let after = sim.pod("default", "web-1").expect("re-created with the same name");
+    assert_ne!(after.server.uid, before.server.uid);
+    assert_ne!(after.status.pod_ip, before.status.pod_ip);
+    assert!(after.status.is_ready());
+    assert_eq!(sim.persistent_volume_claims().len(), 3, "the claim is kept and reused");
+}
+
+#[test]
+fn scale_down_goes_from_the_highest_ordinal_one_at_a_time_and_keeps_claims() {
+    let mut sim = sim_with(examples::find("statefulset").unwrap().yaml);
+    sim.advance_to(30_000);
+    act(&mut sim, "scale statefulset/web --replicas=1");
+    sim.advance_to(30_100);
+    let terminating: Vec<String> =
+        sim.pods().iter().filter(|p| p.server.deletion_ms.is_some()).map(|p| p.pod.metadata.name.clone()).collect();
+    assert_eq!(terminating, ["web-2"], "OrderedReady: the highest ordinal first, alone");
+    sim.advance_to(60_000);
+    assert_eq!(pod_names(&sim), ["web-0"]);
+    assert_eq!(sim.persistent_volume_claims().len(), 3);
+    act(&mut sim, "delete statefulset/web");
+    sim.advance_to(90_000);
+    assert!(sim.pods().is_empty());
+    assert_eq!(sim.persistent_volume_claims().len(), 3, "whenDeleted: Retain");
+}
+
+#[test]
+fn parallel_starts_every_ordinal_at_once() {
+    let mut sim = sim_with(&sts_yaml("Parallel", "registry.k8s.io/nginx-slim:0.24"));
+    sim.advance_to(1_000);
+    assert_eq!(pod_names(&sim), ["web-0", "web-1", "web-2"]);
+}
+
+#[test]
+fn a_template_change_rolls_from_the_highest_ordinal() {
+    let mut sim = sim_with(examples::find("statefulset").unwrap().yaml);
+    sim.advance_to(30_000);
+    let old_rev = sim.stateful_sets()[0].status.update_revision.clone();
+    let parsed = parse_manifests(&sts_yaml("OrderedReady", "registry.k8s.io/nginx-slim:0.27"));
+    sim.act(&podplay::core::engine::Action::Apply(parsed.objects)).unwrap();
+    sim.advance_to(30_100);
+    let terminating: Vec<String> =
+        sim.pods().iter().filter(|p| p.server.deletion_ms.is_some()).map(|p| p.pod.metadata.name.clone()).collect();
+    assert_eq!(terminating, ["web-2"]);
+    sim.advance_to(120_000);
+    let set = &sim.stateful_sets()[0];
+    assert_ne!(set.status.update_revision, old_rev);
+    assert_eq!(set.status.current_revision, set.status.update_revision);
+    assert_eq!(set.status.updated_replicas, 3);
+    assert!(sim.pods().iter().all(|p| p.pod.spec.containers[0].image.ends_with("0.27")));
+}
+
+#[test]
+fn a_crashed_container_restarts_in_place_and_the_set_keeps_the_pod() {
+    let yaml = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n    spec:\n      containers: [{name: c, image: busybox:1.36, command: [sh, -c, sleep 3600]}]\n";
+    let mut sim = sim_with(yaml);
+    sim.advance_to(10_000);
+    let first = sim.pod("default", "db-0").unwrap().server.uid.clone();
+    sim.act(&parse_action("kill pod/db-0 -c c --exit-code=1").unwrap()).unwrap();
+    sim.advance_to(20_000);
+    // restartPolicy Always restarts in place: same Pod.
+    assert_eq!(sim.pod("default", "db-0").unwrap().server.uid, first);
+    assert!(sim.events().iter().all(|e| !(e.reason == "SuccessfulDelete" && e.involved.kind == "StatefulSet")));
+}
+
+#[test]
+fn statefulset_manifests_are_validated() {
+    let bad = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: s}\nspec:\n  selector: {matchLabels: {a: b}}\n  podManagementPolicy: Sometimes\n  template:\n    metadata: {labels: {a: b}}\n    spec:\n      containers: [{name: c, image: nginx, volumeMounts: [{name: data, mountPath: /d}]}]\n  volumeClaimTemplates:\n  - metadata: {name: data}\n    spec: {resources: {requests: {storage: 1Gi}}}\n";
+    let msgs: Vec<String> = parse_manifests(bad).diagnostics.iter().map(|d| format!("{}: {}", d.path, d.message)).collect();
+    assert!(msgs.iter().any(|m| m.starts_with("spec.podManagementPolicy: Unsupported value: \"Sometimes\"")), "{msgs:?}");
+    assert!(msgs.iter().any(|m| m == "spec.volumeClaimTemplates[0].spec.accessModes: Required value: at least 1 access mode is required"), "{msgs:?}");
+    assert!(!msgs.iter().any(|m| m.contains("volumeMounts")), "a claim template counts as a volume: {msgs:?}");
+}
+
+#[test]
+fn extreme_job_fields_neither_panic_nor_spin() {
+    for spec in [
+        "  completions: 0\n",
+        "  parallelism: 0\n",
+        "  parallelism: 0\n  completions: 5\n",
+        "  ttlSecondsAfterFinished: 2147483647\n",
+        "  activeDeadlineSeconds: 9223372036854775807\n",
+        "  backoffLimit: 0\n",
+        "  backoffLimit: 2147483647\n",
+    ] {
+        let mut sim = sim_with(&job_yaml(spec, "Never", "exit 1"));
+        assert!(sim.advance_within(600_000, 1_000_000), "{spec}: the run finishes");
+    }
+}
