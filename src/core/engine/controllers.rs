@@ -394,13 +394,10 @@ impl Sim {
 
     fn pods_of(&self, ns: &str, owner_uid: &str, selector: &LabelSelector) -> Vec<PodView> {
         let mut out = Vec::new();
-        for ((pns, _), &slot) in self.pod_index.range((ns.to_string(), String::new())..) {
-            if pns != ns {
-                break;
-            }
+        for slot in self.owned_pods(owner_uid) {
             let Some(p) = self.pod_rt(slot) else { continue };
             let meta = &p.pod.metadata;
-            if !meta.owner_references.iter().any(|o| o.controller && o.uid == owner_uid) {
+            if meta.namespace != ns {
                 continue;
             }
             let ready = p.status.condition(ConditionType::Ready).filter(|c| c.status).map(|c| c.last_transition_ms);
@@ -483,10 +480,10 @@ impl Sim {
     fn claim_pods(&mut self, rs: &ReplicaSet, rs_uid: &str) {
         let ns = rs.metadata.namespace.clone();
         let mut changed = Vec::new();
-        for ((pns, _), &slot) in self.pod_index.range((ns.clone(), String::new())..) {
-            if *pns != ns {
-                break;
-            }
+        // Only orphans can be adopted and only owned Pods released.
+        let orphans = self.orphans.range((ns.clone(), String::new())..).take_while(|(k, _)| k.0 == ns).map(|(_, &s)| s);
+        let candidates: Vec<u32> = orphans.chain(self.owned_pods(rs_uid)).collect();
+        for slot in candidates {
             let Some(p) = self.pod_rt(slot) else { continue };
             let active = p.server.deletion_ms.is_none() && !matches!(p.status.phase, PodPhase::Succeeded | PodPhase::Failed);
             if !active {
@@ -502,6 +499,7 @@ impl Sim {
             }
         }
         for (slot, adopt) in changed {
+            self.index_owner(slot, false);
             let Some(p) = self.pod_rt_mut(slot) else { continue };
             let refs = &mut Arc::make_mut(&mut p.pod).metadata.owner_references;
             if adopt {
@@ -510,6 +508,7 @@ impl Sim {
                 refs.retain(|o| o.uid != rs_uid);
             }
             p.meta_changed = true;
+            self.index_owner(slot, true);
             self.mark_dirty(slot);
         }
     }

@@ -98,9 +98,9 @@ impl Sim {
         // The DaemonSet's Pods by node index (terminating ones included: a
         // node with a terminating Pod gets no new one until it is gone).
         let mut on_node: Vec<Vec<u32>> = vec![Vec::new(); self.nodes.len()];
-        for &slot in self.pod_index.range((ns.to_string(), String::new())..).take_while(|(k, _)| k.0 == ns).map(|(_, s)| s) {
+        for slot in self.owned_pods(&uid) {
             let Some(p) = self.pod_rt(slot) else { continue };
-            if !p.pod.metadata.owner_references.iter().any(|o| o.controller && o.uid == uid) {
+            if p.pod.metadata.namespace != ns {
                 continue;
             }
             let target = p.pod.spec.required_node_affinity.first().and_then(|t| t.match_fields.first()).and_then(|f| f.values.first()).cloned();

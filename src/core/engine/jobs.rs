@@ -197,12 +197,9 @@ impl Sim {
 
     fn job_pods(&self, ns: &str, uid: &str) -> Vec<JobPod> {
         let mut out = Vec::new();
-        for ((pns, _), &slot) in self.pod_index.range((ns.to_string(), String::new())..) {
-            if pns != ns {
-                break;
-            }
+        for slot in self.owned_pods(uid) {
             let Some(p) = self.pod_rt(slot) else { continue };
-            if !p.pod.metadata.owner_references.iter().any(|o| o.controller && o.uid == uid) {
+            if p.pod.metadata.namespace != ns {
                 continue;
             }
             let st = &p.status;

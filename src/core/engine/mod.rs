@@ -366,6 +366,11 @@ pub struct Sim {
     /// The Service environment variables of each namespace with Services
     /// (`env::service_env`), made when a Service is created.
     pub(crate) service_env: BTreeMap<String, Arc<Vec<(String, String)>>>,
+    /// Pods by the uid of their controller (the ownerReference with
+    /// `controller: true`), by name: what a controller's sync lists.
+    pub(crate) owned: HashMap<String, BTreeMap<String, u32>>,
+    /// Pods no controller owns, by (namespace, name): what a ReplicaSet may adopt.
+    pub(crate) orphans: BTreeMap<(String, String), u32>,
     /// Every Pod IP in use (the IPAM's allocation table).
     pub(crate) pod_ips: std::collections::BTreeSet<Ipv4Addr>,
     pub(crate) steps: u64,
@@ -421,6 +426,8 @@ impl Sim {
             endpoints_dirty: false,
             endpoints_touched: Vec::new(),
             pod_ips: std::collections::BTreeSet::new(),
+            owned: HashMap::new(),
+            orphans: BTreeMap::new(),
             service_env: BTreeMap::new(),
             endpoints_stale: std::collections::BTreeSet::new(),
             notes: Vec::new(),
@@ -787,6 +794,7 @@ impl Sim {
             }
         };
         self.pod_index.insert(key, slot);
+        self.index_owner(slot, true);
         self.join_services(slot);
         let snap = self.pod_rt(slot).map(|p| p.snapshot());
         if let Some(pod) = snap {
@@ -951,6 +959,37 @@ impl Sim {
         }
     }
 
+    /// Adds (or removes) a Pod in the index of Pods by controller.
+    pub(crate) fn index_owner(&mut self, slot: u32, add: bool) {
+        let Some(p) = self.pods.get(slot as usize).and_then(|p| p.as_ref()) else { return };
+        let meta = &p.pod.metadata;
+        match meta.owner_references.iter().find(|o| o.controller) {
+            Some(o) => {
+                if add {
+                    self.owned.entry(o.uid.clone()).or_default().insert(meta.name.clone(), slot);
+                } else if let Some(set) = self.owned.get_mut(&o.uid) {
+                    set.remove(&meta.name);
+                    if set.is_empty() {
+                        self.owned.remove(&o.uid);
+                    }
+                }
+            }
+            None => {
+                let key = (meta.namespace.clone(), meta.name.clone());
+                if add {
+                    self.orphans.insert(key, slot);
+                } else {
+                    self.orphans.remove(&key);
+                }
+            }
+        }
+    }
+
+    /// The Pods whose controller has this uid, in name order.
+    pub(crate) fn owned_pods(&self, uid: &str) -> Vec<u32> {
+        self.owned.get(uid).map(|m| m.values().copied().collect()).unwrap_or_default()
+    }
+
     /// Adds a new Pod to the Services in its namespace whose selector matches it.
     fn join_services(&mut self, slot: u32) {
         let Some(p) = self.pods.get(slot as usize).and_then(|p| p.as_ref()) else { return };
@@ -1005,6 +1044,7 @@ impl Sim {
     /// Removes a Pod object (the API server's final delete).
     pub(crate) fn remove_pod(&mut self, slot: u32) {
         self.flush();
+        self.index_owner(slot, false);
         let Some(p) = self.pods.get_mut(slot as usize).and_then(|p| p.take()) else { return };
         self.pod_index.remove(&(p.pod.metadata.namespace.clone(), p.pod.metadata.name.clone()));
         if let Some(ip) = p.status.pod_ip {
@@ -1340,6 +1380,8 @@ impl Sim {
         ips.dedup();
         assert_eq!(ips.len(), n, "live Pod IPs must be unique");
         assert!(ips.iter().eq(self.pod_ips.iter()), "the IPAM table must hold exactly the live Pod IPs");
+        let indexed = self.orphans.len() + self.owned.values().map(|m| m.len()).sum::<usize>();
+        assert_eq!(indexed, self.pod_index.len(), "every Pod is indexed by its controller (or as an orphan)");
         self.check_controller_invariants();
         for p in self.pods.iter().flatten() {
             p.check_invariants();
