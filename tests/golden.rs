@@ -318,3 +318,18 @@ fn a_pod_too_big_for_every_node_stays_pending() {
 fn prestop_drain_then_sigterm_within_the_long_grace_period() {
     check("long-grace-period", &["run", "example:long-grace-period", "--at", "30s", "delete pod/slow-shutdown", "--until", "2m"]);
 }
+
+#[test]
+fn lint_reports_every_mistake_with_its_position_and_why() {
+    check("lint-mistakes", &["lint", "tests/fixtures/lint-mistakes.yaml"]);
+}
+
+#[test]
+fn lint_explains_a_rule() {
+    check("lint-explain", &["lint", "--explain", "no-prestop"]);
+}
+
+#[test]
+fn lint_refuses_invalid_manifests_with_their_errors() {
+    check("lint-invalid", &["lint", "tests/fixtures/invalid-pod.yaml"]);
+}
