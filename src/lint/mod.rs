@@ -284,6 +284,9 @@ pub fn wrap(text: &str, width: usize, indent: &str) -> String {
     out
 }
 
+/// At most this many findings are kept: the first ones in text order.
+pub const MAX_FINDINGS: usize = 1000;
+
 /// One finding: a rule, where, and what exactly.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
@@ -323,17 +326,24 @@ pub fn lint_text(text: &str) -> (Parsed, Vec<Finding>) {
 
 /// Lints the objects of every source together (a Service in one file relates
 /// to a Deployment in another). Findings come sorted by source, line, column
-/// and rule.
+/// and rule; past [`MAX_FINDINGS`] the rest are dropped.
 pub fn lint(sources: &[Source]) -> Vec<Finding> {
-    let mut cx = Linter { findings: Vec::new() };
+    let mut cx = Linter { findings: Vec::new(), ignores: Vec::new() };
     let mut workloads = Vec::new();
     let mut services = Vec::new();
     let mut replica_sets = Vec::new();
     for (si, src) in sources.iter().enumerate() {
+        ignore_comments(si, src.text, &mut cx.ignores);
+        // Objects and their nodes are both in text order.
         let nodes = object_nodes(src.tree);
+        let mut next = 0;
         for obj in src.objects {
-            let node = nodes.get(&obj.meta().pos).copied();
             let meta = obj.meta();
+            let found = nodes.get(next..).and_then(|rest| rest.iter().position(|n| n.pos == meta.pos));
+            let node = found.map(|i| {
+                next += i + 1;
+                nodes[next - 1]
+            });
             let (spec_path, spec, labels) = match obj {
                 Object::Pod(p) => ("spec", &p.spec, &meta.labels),
                 Object::Deployment(d) => ("spec.template.spec", &d.spec.template.spec, &d.spec.template.labels),
@@ -361,14 +371,7 @@ pub fn lint(sources: &[Source]) -> Vec<Finding> {
             cx.no_prestop(w, &services);
         }
     }
-    let mut findings = cx.findings;
-    let ignores: Vec<BTreeMap<u32, Vec<String>>> = sources.iter().map(|s| ignore_comments(s.text)).collect();
-    findings.retain(|f| {
-        let ids = ignores.get(f.source).and_then(|m| m.get(&f.pos.line));
-        !ids.is_some_and(|ids| ids.is_empty() || ids.iter().any(|i| i == f.rule.id()))
-    });
-    findings.sort_by(|a, b| (a.source, a.pos, a.rule).cmp(&(b.source, b.pos, b.rule)));
-    findings
+    cx.findings
 }
 
 /// A Pod or a controller's Pod template.
@@ -405,58 +408,69 @@ impl Workload<'_> {
         }
     }
 
-    /// Long-running containers with their field paths: regular containers
-    /// and native sidecars (init containers with restartPolicy Always).
-    fn long_running(&self) -> Vec<(String, &Container)> {
-        let sidecars = self.spec.init_containers.iter().enumerate().filter(|(_, c)| c.restart_policy == Some(RestartPolicy::Always));
-        let sidecars = sidecars.map(|(i, c)| (format!("{}.initContainers[{i}]", self.spec_path), c));
-        let apps = self.spec.containers.iter().enumerate().map(|(i, c)| (format!("{}.containers[{i}]", self.spec_path), c));
-        sidecars.chain(apps).collect()
+    /// Long-running containers: native sidecars (init containers with
+    /// restartPolicy Always) and regular containers.
+    fn long_running(&self) -> Vec<&Container> {
+        let sidecars = self.spec.init_containers.iter().filter(|c| c.restart_policy == Some(RestartPolicy::Always));
+        sidecars.chain(&self.spec.containers).collect()
     }
 }
 
-/// Each object's node, by its position (documents, and the items of `List`s).
-fn object_nodes(tree: &Stream) -> BTreeMap<Pos, &Node> {
-    let mut out = BTreeMap::new();
+/// The object nodes in text order: documents, and the items of `List`s.
+fn object_nodes(tree: &Stream) -> Vec<&Node> {
+    let mut out = Vec::new();
     for doc in &tree.documents {
         let is_list = doc.get("kind").and_then(Node::scalar_text) == Some("List");
         match (is_list, doc.get("items").map(|i| &i.kind)) {
-            (true, Some(NodeKind::Seq(items))) => out.extend(items.iter().map(|i| (i.pos, i))),
-            _ => {
-                out.insert(doc.pos, doc);
-            }
+            (true, Some(NodeKind::Seq(items))) => out.extend(items),
+            _ => out.push(doc),
         }
     }
     out
 }
 
-/// `# podplay:ignore [RULE…]` comments: line → rule ids (empty: every rule).
-/// A comment after text applies to its own line; a comment alone on its line
-/// applies to the next line.
-fn ignore_comments(text: &str) -> BTreeMap<u32, Vec<String>> {
-    let mut out = BTreeMap::new();
+/// Collects `# podplay:ignore [RULE…]` comments as (source, line, the rule
+/// ids as written; empty for every rule). A comment after text applies to
+/// its own line; a comment alone on its line applies to the next line.
+fn ignore_comments<'a>(source: usize, text: &'a str, out: &mut Vec<(usize, u32, &'a str)>) {
+    const MARK: &str = "podplay:ignore";
     for (i, line) in text.lines().enumerate() {
-        let Some(at) = line.find("podplay:ignore") else { continue };
+        let Some(at) = line.find(MARK) else { continue };
         let Some(hash) = line[..at].rfind('#') else { continue };
-        let ids: Vec<String> = line[at + "podplay:ignore".len()..]
-            .split(|c: char| c == ',' || c.is_whitespace())
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect();
         let alone = line[..hash].trim().is_empty();
         let target = u32::try_from(i + if alone { 2 } else { 1 }).unwrap_or(u32::MAX);
-        out.insert(target, ids);
+        out.push((source, target, &line[at + MARK.len()..]));
     }
-    out
 }
 
-struct Linter {
+struct Linter<'a> {
+    /// Sorted by source, position and rule.
     findings: Vec<Finding>,
+    ignores: Vec<(usize, u32, &'a str)>,
 }
 
-impl Linter {
+impl Linter<'_> {
+    /// Records a finding unless a comment silences it, keeping the list
+    /// sorted and at most [`MAX_FINDINGS`] long (findings arrive nearly in
+    /// order, object by object, so inserting is cheap).
     fn push(&mut self, rule: Rule, w: &Workload, pos: Pos, message: String) {
-        self.findings.push(Finding { rule, source: w.source, pos, message });
+        let key = (w.source, pos, rule);
+        let at = self.findings.partition_point(|f| (f.source, f.pos, f.rule) <= key);
+        if at == MAX_FINDINGS {
+            return;
+        }
+        // The comments are in (source, line) order.
+        let line = (w.source, pos.line);
+        let first = self.ignores.partition_point(|&(s, l, _)| (s, l) < line);
+        let silenced = self.ignores[first..].iter().take_while(|&&(s, l, _)| (s, l) == line).any(|&(_, _, ids)| {
+            let mut ids = ids.split(|c: char| c == ',' || c.is_whitespace()).filter(|i| !i.is_empty()).peekable();
+            ids.peek().is_none() || ids.any(|i| i == rule.id())
+        });
+        if silenced {
+            return;
+        }
+        self.findings.insert(at, Finding { rule, source: w.source, pos, message });
+        self.findings.truncate(MAX_FINDINGS);
     }
 
     /// `bare-pod`.
@@ -486,7 +500,14 @@ impl Linter {
     /// `no-resources`, `no-probes` and `latest-tag`, container by container.
     fn containers(&mut self, w: &Workload) {
         let run_to_completion = w.spec.restart_policy != RestartPolicy::Always;
-        for (path, c) in w.long_running() {
+        let inits = w.spec.init_containers.iter().enumerate().map(|(i, c)| (format!("{}.initContainers[{i}]", w.spec_path), c));
+        let apps = w.spec.containers.iter().enumerate().map(|(i, c)| (format!("{}.containers[{i}]", w.spec_path), c));
+        for (path, c) in inits.chain(apps) {
+            self.latest_tag(w, &path, c);
+            let sidecar = c.restart_policy == Some(RestartPolicy::Always);
+            if path.contains("initContainers") && !sidecar {
+                continue;
+            }
             let r = &c.resources;
             let missing: Vec<&str> = [("cpu", r.requests.cpu_millis), ("memory", r.requests.memory_bytes)]
                 .into_iter()
@@ -498,7 +519,6 @@ impl Linter {
                 let pos = w.key_pos(&path, "resources", c.pos);
                 self.push(Rule::NoResources, w, pos, format!("container \"{}\" of {} has {what}", c.name, w.what()));
             }
-            let sidecar = path.contains("initContainers");
             if !run_to_completion && !sidecar && c.readiness_probe.is_none() && c.liveness_probe.is_none() {
                 let startup = if c.startup_probe.is_some() { " (only a startupProbe)" } else { "" };
                 self.push(
@@ -508,11 +528,6 @@ impl Linter {
                     format!("container \"{}\" of {} has no readinessProbe and no livenessProbe{startup}", c.name, w.what()),
                 );
             }
-        }
-        let inits = w.spec.init_containers.iter().enumerate().map(|(i, c)| (format!("{}.initContainers[{i}]", w.spec_path), c));
-        let apps = w.spec.containers.iter().enumerate().map(|(i, c)| (format!("{}.containers[{i}]", w.spec_path), c));
-        for (path, c) in inits.chain(apps) {
-            self.latest_tag(w, &path, c);
         }
     }
 
@@ -541,25 +556,22 @@ impl Linter {
             return;
         }
         let mut parent: Vec<usize> = (0..cs.len()).collect();
-        // Containers by the volumes they mount and the ports they declare.
-        let mut by_volume: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        let mut by_port: BTreeMap<i32, Vec<usize>> = BTreeMap::new();
-        for (i, (_, c)) in cs.iter().enumerate() {
+        // The first container to mount each volume; the containers that
+        // declare each port.
+        let mut volumes: Vec<(&str, usize)> = Vec::new();
+        let mut ports: Vec<(i32, usize)> = Vec::new();
+        for (i, c) in cs.iter().enumerate() {
             for m in &c.volume_mounts {
-                by_volume.entry(m.name.as_str()).or_default().push(i);
+                match volumes.iter().find(|(v, _)| *v == m.name) {
+                    Some(&(_, first)) => union(&mut parent, first, i),
+                    None => volumes.push((&m.name, i)),
+                }
             }
-            for p in &c.ports {
-                by_port.entry(p.container_port).or_default().push(i);
-            }
+            ports.extend(c.ports.iter().map(|p| (p.container_port, i)));
         }
-        for group in by_volume.values() {
-            for &j in &group[1..] {
-                union(&mut parent, group[0], j);
-            }
-        }
-        for (i, (_, c)) in cs.iter().enumerate() {
+        for (i, c) in cs.iter().enumerate() {
             for port in reached_ports(c) {
-                for &j in by_port.get(&port).into_iter().flatten() {
+                for &(_, j) in ports.iter().filter(|(p, _)| *p == port) {
                     union(&mut parent, i, j);
                 }
             }
@@ -572,7 +584,7 @@ impl Linter {
                 continue;
             }
             reported.push(root);
-            let (a, b) = (&cs[0].1, &cs[i].1);
+            let (a, b) = (cs[0], cs[i]);
             self.push(
                 Rule::UnrelatedContainers,
                 w,
