@@ -267,3 +267,26 @@ fn wrap_breaks_at_the_width() {
     assert_eq!(wrap("aa bb cc", 5, "  "), "aa bb\n  cc\n");
     assert_eq!(wrap("", 5, ""), "\n");
 }
+
+#[test]
+fn findings_are_capped_and_a_huge_pod_stays_fast() {
+    // One Pod with 3,000 bare containers (init containers after the regular
+    // ones, so their findings arrive out of order), all sharing nothing.
+    let mut text = String::from("apiVersion: v1\nkind: Pod\nmetadata:\n  name: big\nspec:\n  containers:\n");
+    for i in 0..1500 {
+        text.push_str(&format!("  - {{name: c{i}, image: busybox}}\n"));
+    }
+    text.push_str("  initContainers:\n");
+    for i in 0..1500 {
+        text.push_str(&format!("  - {{name: i{i}, image: busybox, restartPolicy: Always}}\n"));
+    }
+    let start = std::time::Instant::now();
+    let (parsed, findings) = lint_text(&text);
+    assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics.first());
+    assert!(start.elapsed().as_secs_f64() < 5.0, "{:?}", start.elapsed());
+    assert_eq!(findings.len(), MAX_FINDINGS);
+    // The first ones in text order are kept, in order.
+    assert!(findings.windows(2).all(|w| (w[0].pos, w[0].rule) <= (w[1].pos, w[1].rule)));
+    assert_eq!(findings[0].rule, Rule::BarePod);
+    assert!(findings.last().unwrap().pos.line < 1500);
+}
