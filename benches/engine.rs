@@ -3,18 +3,19 @@
 //! - simulated events per second for 1, 100 and 1,000 Pods with liveness and
 //!   readiness probes, in steady state (an "event" is one timer the engine
 //!   processes: a probe tick, a process wake-up, a back-off expiry, ...);
-//! - parse + validate of a 200-line manifest;
+//! - parse + validate of a 200-line manifest, and `podplay lint` of it;
 //! - a bare binary-heap discrete-event loop with the same timer pattern,
 //!   measured in the same run, so the ratio shows the engine's own cost
 //!   whatever the machine's speed.
 //!
 //! After criterion's report, a summary prints each figure beside its budget
 //! (issue: ≥ 10 M events/s native at 1,000 Pods, i.e. at most ~2× the bare
-//! loop; parse + validate ≤ 0.5 ms).
+//! loop; parse + validate ≤ 0.5 ms; lint well under 1 ms).
 
 use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
 use podplay::core::engine::{NodeConfig, Sim, SimConfig};
-use podplay::core::manifest::parse_manifests;
+use podplay::core::manifest::{parse_manifests, parse_manifests_with_tree};
+use podplay::lint;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::hint::black_box;
@@ -122,6 +123,9 @@ fn bench_engine(c: &mut Criterion) {
 fn bench_parse(c: &mut Criterion) {
     let text = manifest_200_lines();
     c.bench_function("parse_validate_200_lines", |b| b.iter(|| black_box(parse_manifests(black_box(&text)))));
+    let (parsed, tree) = parse_manifests_with_tree(&text);
+    let sources = [lint::Source { objects: &parsed.objects, tree: &tree, text: &text }];
+    c.bench_function("lint_200_lines", |b| b.iter(|| black_box(lint::lint(black_box(&sources)))));
 }
 
 /// Prints each figure beside its budget, from direct timed runs.
@@ -154,6 +158,14 @@ fn summary() {
     }
     let per = start.elapsed().as_secs_f64() * 1000.0 / iters as f64;
     println!("parse + validate, 200-line manifest:   {per:>8.3} ms (budget <= 0.5 ms)");
+    let (parsed, tree) = parse_manifests_with_tree(&text);
+    let sources = [lint::Source { objects: &parsed.objects, tree: &tree, text: &text }];
+    let start = Instant::now();
+    for _ in 0..iters {
+        black_box(lint::lint(black_box(&sources)));
+    }
+    let per = start.elapsed().as_secs_f64() * 1000.0 / iters as f64;
+    println!("lint, 200-line manifest:               {per:>8.3} ms (budget well under 1 ms)");
 }
 
 criterion_group!(benches, bench_engine, bench_parse);

@@ -5,9 +5,12 @@
 //! ```text
 //! podplay run FILE... [--until DURATION] [--seed N] [--at DURATION ACTION]... [-o table|json] [--wide]
 //! podplay validate FILE...
+//! podplay lint FILE... | --explain [RULE]
 //! podplay examples [NAME]
 //! podplay check EXERCISE [SOLUTION]
 //! ```
+
+mod lint;
 
 use crate::core::engine::{parse_action, Action, Output, Sim, SimConfig};
 use crate::core::json;
@@ -28,6 +31,7 @@ pub const MAX_UNTIL_MS: Millis = 24 * HOUR_MS;
 const USAGE: &str = "usage:
   podplay run FILE... [--until DURATION] [--seed N] [--at DURATION ACTION]... [-o table|json] [--wide] [--logs]
   podplay validate FILE...
+  podplay lint FILE... | --explain [RULE]
   podplay examples [NAME]
   podplay check EXERCISE [SOLUTION]
 
@@ -58,6 +62,12 @@ or `example:NAME` for a bundled example (see `podplay examples`).
                      Lines of watch events {\"time\",\"type\",\"object\"}
   --wide             add IP and NODE columns (like -o wide)
   --logs             at the end, print each container's log (like kubectl logs)
+
+lint reports common mistakes (bare Pods, missing requests/limits, probes or
+preStop hooks, latest tags, unrelated containers in one Pod), each as
+FILE:LINE:COL: warning[RULE] with why it matters; --explain RULE tells more,
+--explain alone lists the rules. Exit 0 when clean, 1 with findings, 2 for
+bad input.
 
 check runs SOLUTION (manifests; `-` for stdin) as the EXERCISE file says
 (`exercise:NAME` for a bundled one, see `podplay check --list`) and prints
@@ -145,6 +155,7 @@ fn run_cli(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write, err: &mut
             Ok(0)
         }
         "check" => check(rest, stdin, out, err),
+        "lint" => lint::lint_cmd(rest, stdin, out, err),
         "help" | "-h" | "--help" => {
             let _ = write!(out, "{USAGE}");
             Ok(0)

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod core;
 pub mod examples;
 pub mod exercise;
+pub mod lint;
 pub mod play;
 #[cfg(feature = "web")]
 pub mod ui;

@@ -353,3 +353,18 @@ fn stopped_node_evicts_after_the_default_toleration() {
 fn taints_tolerations_affinity_and_cordon_in_failed_scheduling() {
     check("taints-tolerations", &["run", "example:taints-tolerations", "--wide", "--until", "30s"]);
 }
+
+#[test]
+fn lint_reports_every_mistake_with_its_position_and_why() {
+    check("lint-mistakes", &["lint", "tests/fixtures/lint-mistakes.yaml"]);
+}
+
+#[test]
+fn lint_explains_a_rule() {
+    check("lint-explain", &["lint", "--explain", "no-prestop"]);
+}
+
+#[test]
+fn lint_refuses_invalid_manifests_with_their_errors() {
+    check("lint-invalid", &["lint", "tests/fixtures/invalid-pod.yaml"]);
+}

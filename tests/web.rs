@@ -34,7 +34,7 @@ async fn editor_marks_problems_at_their_line_and_highlights_yaml() {
     let diagnostics = Rc::new(parse_manifests(&text).diagnostics);
     assert!(!diagnostics.is_empty());
     let el = root();
-    let props = editor::Props { text: text.into(), diagnostics, stale: true, validate_ms: 0.5, on_edit: Callback::noop(), on_run: Callback::noop() };
+    let props = editor::Props { text: text.into(), diagnostics, findings: Rc::new(vec![]), stale: true, validate_ms: 0.5, on_edit: Callback::noop(), on_run: Callback::noop() };
     yew::Renderer::<editor::Editor>::with_root_and_props(el.clone(), props).render();
     yew::scheduler::flush().await;
     assert_eq!(texts(&el, ".ln.has-error"), ["4", "6"], "the bad name and the empty containers list");
@@ -42,6 +42,32 @@ async fn editor_marks_problems_at_their_line_and_highlights_yaml() {
     assert!(problems.iter().any(|p| p.contains("line 4, column 9") && p.contains("metadata.name")), "{problems:?}");
     assert!(texts(&el, ".hl .key").contains(&"apiVersion".to_string()));
     assert!(el.query_selector(".editor.stale").unwrap().is_some());
+}
+
+#[wasm_bindgen_test]
+async fn editor_lists_lint_findings_with_their_rule_and_why() {
+    let text = podplay::examples::find("single-container").unwrap().yaml.to_string();
+    let (parsed, findings) = podplay::lint::lint_text(&text);
+    assert!(!parsed.has_errors() && !findings.is_empty());
+    let el = root();
+    let props = editor::Props {
+        text: text.into(),
+        diagnostics: Rc::new(parsed.diagnostics),
+        findings: Rc::new(findings.clone()),
+        stale: false,
+        validate_ms: 0.5,
+        on_edit: Callback::noop(),
+        on_run: Callback::noop(),
+    };
+    yew::Renderer::<editor::Editor>::with_root_and_props(el.clone(), props).render();
+    yew::scheduler::flush().await;
+    let items = texts(&el, ".problems li.lint button");
+    assert_eq!(items.len(), findings.len());
+    assert!(items[0].contains("warning[bare-pod]: line 5, column 7"), "{items:?}");
+    let why = texts(&el, ".problems li.lint details p");
+    assert!(why[0].starts_with("Pods are usually not created directly"), "{why:?}");
+    assert!(texts(&el, ".problems .ok")[0].contains("Valid"));
+    assert_eq!(texts(&el, ".ln.has-lint").first().map(String::as_str), Some("5"));
 }
 
 #[wasm_bindgen_test]

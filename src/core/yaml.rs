@@ -204,6 +204,48 @@ impl Node {
             _ => None,
         }
     }
+
+    /// The key node and the value of mapping entry `key`, for mappings.
+    pub fn entry(&self, key: &str) -> Option<(&Node, &Node)> {
+        match &self.kind {
+            NodeKind::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| k.scalar_text() == Some(key))
+                .map(|(k, v)| (k, v)),
+            _ => None,
+        }
+    }
+
+    /// The value of mapping entry `key`, for mappings.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|(_, v)| v)
+    }
+
+    /// The node at a field path written as diagnostics write them,
+    /// `spec.template.spec.containers[0].image` (keys without dots; `[i]`
+    /// indexes a sequence). None when any step is missing.
+    pub fn at_path(&self, path: &str) -> Option<&Node> {
+        let mut node = self;
+        for part in path.split('.').filter(|p| !p.is_empty()) {
+            let (name, mut rest) = match part.find('[') {
+                Some(i) => (&part[..i], &part[i..]),
+                None => (part, ""),
+            };
+            if !name.is_empty() {
+                node = node.get(name)?;
+            }
+            while let Some(inner) = rest.strip_prefix('[') {
+                let end = inner.find(']')?;
+                let i: usize = inner[..end].parse().ok()?;
+                node = match &node.kind {
+                    NodeKind::Seq(items) => items.get(i)?,
+                    _ => return None,
+                };
+                rest = &inner[end + 1..];
+            }
+        }
+        Some(node)
+    }
 }
 
 /// A syntax or limit error in the YAML text.
@@ -630,6 +672,20 @@ mod tests {
             }
             other => panic!("not a map: {other:?}"),
         }
+    }
+
+    #[test]
+    fn at_path_follows_keys_and_indexes() {
+        let n = one("spec:\n  containers:\n  - name: a\n  - name: b\n    image: nginx\n");
+        let image = n.at_path("spec.containers[1].image").expect("image");
+        assert_eq!(image.scalar_text(), Some("nginx"));
+        assert_eq!((image.pos.line, image.pos.col), (5, 12));
+        let (k, _) = n.at_path("spec.containers[1]").and_then(|c| c.entry("image")).expect("entry");
+        assert_eq!((k.pos.line, k.pos.col), (5, 5));
+        assert!(n.at_path("spec.containers[2]").is_none());
+        assert!(n.at_path("spec.containers.name").is_none());
+        assert!(n.at_path("spec.containers[x]").is_none());
+        assert_eq!(n.at_path("").map(|r| r.pos), Some(n.pos));
     }
 
     #[test]

@@ -1,9 +1,12 @@
 //! The manifest editor: a plain `<textarea>` (so typing, selection, undo and
 //! screen readers behave as everywhere) over a highlighted copy of its text,
 //! with line numbers, problem markers at their lines, and the list of problems
-//! below, each a button that puts the caret where the problem is.
+//! below, each a button that puts the caret where the problem is. `podplay
+//! lint` findings follow the problems, as warnings with their rule id and a
+//! "why" to expand; their lines get a quieter marker than a problem's.
 
 use crate::core::manifest::{Diagnostic, Severity};
+use crate::lint::Finding;
 use crate::play::highlight;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -21,6 +24,8 @@ const LINE_PX: i32 = 20;
 pub struct Props {
     pub text: AttrValue,
     pub diagnostics: Rc<Vec<Diagnostic>>,
+    /// Lint findings for the same text.
+    pub findings: Rc<Vec<Finding>>,
     pub stale: bool,
     /// The last validation's duration, ms.
     pub validate_ms: f64,
@@ -46,10 +51,25 @@ pub fn editor(props: &Props) -> Html {
         e.1.push_str(&d.to_string());
         m
     });
+    // Lint findings (sorted by position) on a line.
+    let lint_on = |line: u32| {
+        let f = &props.findings;
+        &f[f.partition_point(|f| f.pos.line < line)..f.partition_point(|f| f.pos.line <= line)]
+    };
     let class_of = |line: u32| match by_line.get(&line) {
         Some((Severity::Error, _)) => Some("has-error"),
         Some((Severity::Warning, _)) => Some("has-warning"),
-        None => None,
+        None => (!lint_on(line).is_empty()).then_some("has-lint"),
+    };
+    let title_of = |line: u32| {
+        let mut t = by_line.get(&line).map(|(_, m)| m.clone()).unwrap_or_default();
+        for f in lint_on(line) {
+            if !t.is_empty() {
+                t.push('\n');
+            }
+            t.push_str(&f.to_string());
+        }
+        (!t.is_empty()).then_some(t)
     };
 
     let oninput = {
@@ -101,6 +121,7 @@ pub fn editor(props: &Props) -> Html {
     let big = lines.len() > MAX_HIGHLIGHT_LINES;
     let errors = props.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = props.diagnostics.len() - errors;
+    let lints = props.findings.len();
     html! {
         <div class="editor-wrap">
             <div class={classes!("editor", props.stale.then_some("stale"))}>
@@ -109,7 +130,7 @@ pub fn editor(props: &Props) -> Html {
                         { (1..=lines.len()).map(|n| n.to_string()).collect::<Vec<_>>().join("\n") }
                     } else {
                         { for (1..=lines.len() as u32).map(|n| html! {
-                            <div class={classes!("ln", class_of(n))} title={by_line.get(&n).map(|(_, m)| m.clone())}>{ n }</div>
+                            <div class={classes!("ln", class_of(n))} title={title_of(n)}>{ n }</div>
                         }) }
                     }
                 </div>
@@ -144,10 +165,12 @@ pub fn editor(props: &Props) -> Html {
                 </div>
             </div>
             <div id="problems" class="problems" data-testid="problems" data-validate-ms={format!("{:.3}", props.validate_ms)}>
-                if props.diagnostics.is_empty() {
+                if props.diagnostics.is_empty() && lints == 0 {
                     <p class="ok">{ format!("✓ Valid (checked in {:.1} ms): no errors, no warnings. Edits re-run the simulation from time zero.", props.validate_ms) }</p>
+                } else if props.diagnostics.is_empty() {
+                    <p class="ok">{ format!("✓ Valid (checked in {:.1} ms): no errors. {lints} lint warning{} below: things a cluster accepts that bite later. Edits re-run the simulation from time zero.", props.validate_ms, plural(lints)) }</p>
                 } else {
-                    <p class="summary">{ format!("{errors} error{}, {warnings} warning{}", plural(errors), plural(warnings)) }</p>
+                    <p class="summary">{ format!("{errors} error{}, {warnings} warning{}{}", plural(errors), plural(warnings), if lints > 0 { format!(", {lints} lint warning{}", plural(lints)) } else { String::new() }) }</p>
                     <ul>
                         { for props.diagnostics.iter().map(|d| {
                             let (icon, class) = match d.severity {
@@ -162,6 +185,22 @@ pub fn editor(props: &Props) -> Html {
                                     </button>
                                 </li>
                             }
+                        }) }
+                    </ul>
+                }
+                if lints > 0 {
+                    <ul class="lint" aria-label="Lint warnings">
+                        { for props.findings.iter().map(|f| html! {
+                            <li class="warning lint" data-rule={f.rule.id()}>
+                                <button class="link" onclick={jump(f.pos.line, f.pos.col)}>
+                                    <span aria-hidden="true">{ "⚠" }</span>
+                                    { format!(" {f}") }
+                                </button>
+                                <details>
+                                    <summary>{ "why" }</summary>
+                                    <p>{ f.rule.why() }{ " " }<a href={f.rule.docs()[0]} target="_blank" rel="noopener">{ "kubernetes.io" }</a></p>
+                                </details>
+                            </li>
                         }) }
                     </ul>
                 }

@@ -13,7 +13,8 @@ pub mod exercise;
 pub mod panes;
 pub mod timeline;
 
-use crate::core::manifest::{parse_manifests, Diagnostic, Severity};
+use crate::core::manifest::{Diagnostic, Severity};
+use crate::lint::{self, Finding};
 use crate::core::time::{go_duration, Millis, SECOND_MS};
 use crate::examples;
 use crate::play::embed::{iframe_snippet, PageOptions, SPEEDS};
@@ -102,7 +103,9 @@ pub struct App {
     /// compare equal and an unchanged child is not re-rendered.
     cb: Callbacks,
     diagnostics: Rc<Vec<Diagnostic>>,
-    /// How long the last parse and validation took (real time, shown).
+    /// `podplay lint` findings for the same text, computed with it.
+    findings: Rc<Vec<Finding>>,
+    /// How long the last parse, validation and lint took (real time, shown).
     validate_ms: f64,
     /// The editor's text has errors: the cluster shows the last valid run.
     stale: bool,
@@ -174,8 +177,9 @@ impl App {
     /// Starts a fresh run of `scenario` at time zero. Err keeps the current run.
     fn start(&mut self, scenario: Scenario) -> bool {
         let t0 = browser::perf_now();
-        let parsed = parse_manifests(&scenario.manifests);
+        let (parsed, findings) = lint::lint_text(&scenario.manifests);
         self.validate_ms = browser::perf_now() - t0;
+        self.findings = Rc::new(findings);
         match Player::with_parsed(scenario, parsed) {
             Ok((player, parsed)) => {
                 self.diagnostics = Rc::new(parsed.diagnostics);
@@ -330,6 +334,7 @@ impl Component for App {
             text: AttrValue::Static(""),
             cb: Callbacks::new(ctx.link()),
             diagnostics: Rc::new(Vec::new()),
+            findings: Rc::new(Vec::new()),
             validate_ms: 0.0,
             stale: false,
             player: None,
@@ -517,7 +522,9 @@ impl App {
                 let same = self.player.as_ref().is_some_and(|p| p.borrow().scenario().manifests == *self.text);
                 if same && matches!(msg, Msg::Validate) {
                     let t0 = browser::perf_now();
-                    self.diagnostics = Rc::new(parse_manifests(&self.text).diagnostics);
+                    let (parsed, findings) = lint::lint_text(&self.text);
+                    self.diagnostics = Rc::new(parsed.diagnostics);
+                    self.findings = Rc::new(findings);
                     self.validate_ms = browser::perf_now() - t0;
                     self.stale = false;
                 } else {
@@ -720,6 +727,7 @@ impl App {
             <editor::Editor
                 text={self.text.clone()}
                 diagnostics={self.diagnostics.clone()}
+                findings={self.findings.clone()}
                 stale={self.stale}
                 validate_ms={self.validate_ms}
                 on_edit={self.cb.edit.clone()}

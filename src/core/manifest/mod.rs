@@ -189,19 +189,33 @@ fn limit_error(message: String) -> Parsed {
 /// Never panics, whatever the input. Input over [`MAX_INPUT_BYTES`] or with
 /// more than [`MAX_OBJECTS`] objects is refused with one error.
 pub fn parse_manifests(text: &str) -> Parsed {
+    parse_manifests_with_tree(text).0
+}
+
+/// [`parse_manifests`], also returning the YAML tree the objects were
+/// decoded from, so later passes (the linter) can find the position of any
+/// field without parsing again: an object's `metadata.pos` is the position
+/// of its node in the tree. The tree is empty when a limit refused the input.
+pub fn parse_manifests_with_tree(text: &str) -> (Parsed, yaml::Stream) {
     if text.len() > MAX_INPUT_BYTES {
-        return limit_error(format!(
-            "input is {} KiB; podplay accepts at most {} KiB of manifests",
-            text.len().div_ceil(1024),
-            MAX_INPUT_BYTES / 1024
-        ));
+        return (
+            limit_error(format!(
+                "input is {} KiB; podplay accepts at most {} KiB of manifests",
+                text.len().div_ceil(1024),
+                MAX_INPUT_BYTES / 1024
+            )),
+            yaml::Stream::default(),
+        );
     }
     let stream = yaml::parse_stream(text);
     let count: usize = stream.documents.iter().map(decode::object_count).sum();
     if count > MAX_OBJECTS {
-        return limit_error(format!(
-            "input has {count} objects; podplay accepts at most {MAX_OBJECTS} objects"
-        ));
+        return (
+            limit_error(format!(
+                "input has {count} objects; podplay accepts at most {MAX_OBJECTS} objects"
+            )),
+            yaml::Stream::default(),
+        );
     }
     let mut parsed = Parsed::default();
     for doc in &stream.documents {
@@ -215,13 +229,13 @@ pub fn parse_manifests(text: &str) -> Parsed {
             }
         }
     }
-    if let Some(e) = stream.error {
+    if let Some(e) = &stream.error {
         parsed.push_all(vec![Diagnostic {
             severity: Severity::Error,
             pos: e.pos,
             path: String::new(),
-            message: e.message,
+            message: e.message.clone(),
         }]);
     }
-    parsed
+    (parsed, stream)
 }
