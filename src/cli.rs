@@ -221,7 +221,7 @@ fn parse_run_opts(args: &[String]) -> Result<RunOpts, String> {
     if o.files.is_empty() {
         return Err("run needs at least one FILE (or `-` for stdin, or example:NAME)".into());
     }
-    o.actions.sort_by_key(|(t, _)| *t);
+    crate::core::sort::sort_by_key(&mut o.actions, |(t, _)| *t);
     Ok(o)
 }
 

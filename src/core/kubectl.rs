@@ -663,7 +663,7 @@ pub fn event_interval(e: &Event, now: Millis) -> String {
 /// Events in kubectl's order: by last timestamp (second precision), stable.
 fn sorted_events<'a>(events: impl Iterator<Item = &'a Event>) -> Vec<&'a Event> {
     let mut v: Vec<&Event> = events.collect();
-    v.sort_by_key(|e| e.last_ms / 1000);
+    crate::core::sort::sort_by_key(&mut v, |e| e.last_ms / 1000);
     v
 }
 
@@ -1013,7 +1013,7 @@ fn describe_containers(
         };
         w.write(2, &format!("Mounts:{none}\n"));
         let mut mounts: Vec<_> = c.volume_mounts.iter().collect();
-        mounts.sort_by(|a, b| a.mount_path.cmp(&b.mount_path));
+        crate::core::sort::sort_by(&mut mounts, |a, b| a.mount_path.cmp(&b.mount_path));
         for m in mounts {
             let mut flags = vec![if m.read_only {
                 "ro".to_string()

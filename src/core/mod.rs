@@ -11,6 +11,7 @@ pub mod kubectl;
 pub mod manifest;
 pub mod rng;
 pub mod shell;
+pub mod sort;
 pub mod status;
 pub mod time;
 pub mod yaml;

@@ -134,7 +134,7 @@ fn ready(trace: &Trace, target: &Target, count: Option<u32>, w: &Window, until: 
         .flat_map(|(i, p)| p.samples.iter().map(move |s| (s.time_ms, i, s.ready)))
         .filter(|c| c.0 <= until)
         .collect();
-    changes.sort_unstable_by_key(|c| (c.0, c.1));
+    crate::core::sort::sort_by_key(&mut changes, |c| (c.0, c.1));
     let mut ready = vec![false; pods.len()];
     let mut count = 0usize;
     let mut best = 0usize;
@@ -385,7 +385,7 @@ fn no_termination(trace: &Trace, reason: Option<&str>, target: Option<&Target>, 
             }
         }
     }
-    hits.sort();
+    crate::core::sort::sort(&mut hits);
     let about = target.map(|t| format!(" of {}", subject(t))).unwrap_or_default();
     let how = reason.map(|r| format!(" {r}")).unwrap_or_default();
     match hits.first() {

@@ -315,7 +315,7 @@ fn actions(cx: &mut Cx, v: &Node) -> Vec<(TimedAction, Pos)> {
             _ => {}
         }
     }
-    out.sort_by_key(|a| a.0.at_ms);
+    crate::core::sort::sort_by_key(&mut out, |a| a.0.at_ms);
     out
 }
 

@@ -135,7 +135,7 @@ impl Player {
 
     fn start(mut scenario: Scenario, objects: Vec<Object>) -> Player {
         scenario.actions.truncate(MAX_ACTIONS);
-        scenario.actions.sort_by_key(|a| a.at_ms);
+        crate::core::sort::sort_by_key(&mut scenario.actions, |a| a.at_ms);
         let mut sim = Sim::new(SimConfig::with_seed(scenario.seed));
         sim.log_probes(true);
         sim.apply(objects.clone());

@@ -77,7 +77,7 @@ impl Session {
             let text = pair[1].as_str().filter(|t| t.len() <= MAX_ACTION_BYTES).ok_or("an action's text is not valid")?;
             actions.push(TimedAction { at_ms, text: text.to_string() });
         }
-        actions.sort_by_key(|a| a.at_ms);
+        crate::core::sort::sort_by_key(&mut actions, |a| a.at_ms);
         let example = obj
             .get("example")
             .and_then(Value::as_str)

@@ -26,7 +26,7 @@ fn indent(out: &mut String, n: usize) {
 fn mapping(out: &mut String, v: &Value, depth: usize) {
     let Value::Object(m) = v else { return };
     let mut keys: Vec<&String> = m.keys().collect();
-    keys.sort();
+    crate::core::sort::sort(&mut keys);
     for k in keys {
         indent(out, depth);
         out.push_str(&string(k));

@@ -574,7 +574,7 @@ impl Sim {
             .filter(|((rns, _), rt)| rns == ns && rt.owner_uid() == Some(d_uid) && rt.server.deletion_ms.is_none())
             .map(|(k, rt)| (rt.server.creation_ms, k.1.clone(), k.clone()))
             .collect();
-        keys.sort();
+        crate::core::sort::sort(&mut keys);
         keys.into_iter().map(|(_, _, k)| k).collect()
     }
 
@@ -836,7 +836,7 @@ impl Sim {
         let to_add = allowed - total;
         let mut sorted = active.clone();
         // `ReplicaSetsBySizeNewer` when growing, `BySizeOlder` when shrinking.
-        sorted.sort_by(|a, b| {
+        crate::core::sort::sort_by(&mut sorted, |a, b| {
             let by_size = self.rs_spec_replicas(b).cmp(&self.rs_spec_replicas(a));
             let by_age = (created(self, a), &a.1).cmp(&(created(self, b), &b.1));
             by_size.then(if to_add > 0 { by_age.reverse() } else { by_age })
@@ -1002,7 +1002,7 @@ impl Sim {
         }
         let mut by_revision: Vec<(i64, &(String, String))> =
             idle.iter().map(|k| (self.replica_sets.get(*k).map(|r| r.revision()).unwrap_or(0), *k)).collect();
-        by_revision.sort();
+        crate::core::sort::sort(&mut by_revision);
         let extra = by_revision.len() - limit;
         for (_, k) in by_revision.into_iter().take(extra) {
             let k = k.clone();
@@ -1230,7 +1230,7 @@ impl Sim {
             .filter_map(|k| self.replica_sets.get(k))
             .map(|r| (r.revision(), r.rs.spec.template.clone()))
             .collect();
-        history.sort_by_key(|(rev, _)| *rev);
+        crate::core::sort::sort_by_key(&mut history, |(rev, _)| *rev);
         let wanted = if to_revision == 0 {
             // `previousRevision`: the second highest revision.
             if history.len() < 2 {
@@ -1368,7 +1368,7 @@ fn pods_to_delete(active: &[&PodView], n: usize) -> Vec<String> {
         _ => 2,
     };
     let mut ranked: Vec<&&PodView> = active.iter().collect();
-    ranked.sort_by(|a, b| {
+    crate::core::sort::sort_by(&mut ranked, |a, b| {
         a.assigned
             .cmp(&b.assigned)
             .then(phase_rank(a.phase).cmp(&phase_rank(b.phase)))

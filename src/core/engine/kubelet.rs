@@ -377,7 +377,7 @@ impl PodRt {
             }
             None => {
                 self.status.conditions.push(PodCondition { type_: t, status, last_transition_ms: now, reason, message });
-                self.status.conditions.sort_by_key(|c| c.type_);
+                crate::core::sort::sort_by_key(&mut self.status.conditions, |c| c.type_);
             }
         }
     }
@@ -433,7 +433,7 @@ impl PodRt {
         self.status.init_container_statuses = self.cs[..self.n_init].iter().map(|c| c.status.clone()).collect();
         let mut regular: Vec<ContainerStatus> = self.cs[self.n_init..].iter().map(|c| c.status.clone()).collect();
         // `convertToAPIContainerStatuses` sorts regular container statuses by name.
-        regular.sort_by(|a, b| a.name.cmp(&b.name));
+        crate::core::sort::sort_by(&mut regular, |a, b| a.name.cmp(&b.name));
         self.status.container_statuses = regular;
         let phase = match &self.failed_reason {
             // The kubelet fails a Pod it evicts at once, whatever its containers do.

@@ -524,7 +524,7 @@ impl Sim {
         // then Pods that read or look them up (kubectl applies a file in
         // order; podplay orders by kind so a manifest's order never matters).
         let mut objects = objects;
-        objects.sort_by_key(|o| match o {
+        crate::core::sort::sort_by_key(&mut objects, |o| match o {
             Object::Node(_) => -1,
             Object::ConfigMap(_) | Object::Secret(_) => 0,
             Object::Service(_) => 1,
@@ -1250,7 +1250,7 @@ impl Sim {
                         // "<count> <reason>" sorted as strings; then the
                         // DefaultPreemption post-filter's own histogram.
                         let mut parts: Vec<String> = reasons.iter().map(|(r, c)| format!("{c} {r}")).collect();
-                        parts.sort();
+                        crate::core::sort::sort(&mut parts);
                         let mut pre = Vec::new();
                         if no_victims > 0 {
                             pre.push(format!("{no_victims} No preemption victims found for incoming pod"));
@@ -1258,7 +1258,7 @@ impl Sim {
                         if not_helpful > 0 {
                             pre.push(format!("{not_helpful} Preemption is not helpful for scheduling"));
                         }
-                        pre.sort();
+                        crate::core::sort::sort(&mut pre);
                         format!(
                             "0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {}.",
                             parts.join(", "),
@@ -1376,7 +1376,7 @@ impl Sim {
     fn check_invariants(&self) {
         let mut ips: Vec<Ipv4Addr> = self.pods.iter().flatten().filter_map(|p| p.status.pod_ip).collect();
         let n = ips.len();
-        ips.sort();
+        crate::core::sort::sort(&mut ips);
         ips.dedup();
         assert_eq!(ips.len(), n, "live Pod IPs must be unique");
         assert!(ips.iter().eq(self.pod_ips.iter()), "the IPAM table must hold exactly the live Pod IPs");

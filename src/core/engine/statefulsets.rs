@@ -153,7 +153,7 @@ impl Sim {
                 revision: p.pod.metadata.labels.get(REVISION_LABEL).cloned(),
             });
         }
-        out.sort_by_key(|p| p.ordinal);
+        crate::core::sort::sort_by_key(&mut out, |p| p.ordinal);
         out
     }
 

@@ -221,7 +221,7 @@ pub fn parse_manifests_with_tree(text: &str) -> (Parsed, yaml::Stream) {
     for doc in &stream.documents {
         for outcome in decode::decode_document(doc) {
             let mut diags = outcome.diagnostics;
-            diags.sort_by_key(|d| d.pos);
+            crate::core::sort::sort_by_key(&mut diags, |d| d.pos);
             let failed = diags.iter().any(|d| d.severity == Severity::Error);
             parsed.push_all(diags);
             if let (false, Some(obj)) = (failed, outcome.object) {

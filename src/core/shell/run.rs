@@ -203,10 +203,12 @@ impl Process {
     /// It starts as PID 1 (a container's main process); see
     /// [`Process::set_pid1`].
     pub fn new(script: Arc<Script>, env_vars: Vec<(String, String)>) -> Process {
-        // Bulk-built (the map sorts once): a container can get hundreds of
-        // Service variables. A later duplicate name wins, as with `insert`.
-        let exported: BTreeSet<String> = env_vars.iter().map(|(k, _)| k.clone()).collect();
-        let vars: BTreeMap<String, String> = env_vars.into_iter().collect();
+        let mut vars = BTreeMap::new();
+        let mut exported = BTreeSet::new();
+        for (k, v) in env_vars {
+            exported.insert(k.clone());
+            vars.insert(k, v);
+        }
         let cwd = vars
             .get("PWD")
             .cloned()
