@@ -142,7 +142,7 @@ pub struct FailedRequest {
 impl std::fmt::Display for FailedRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.pod {
-            Some(pod) => write!(f, "{} by {pod}", self.reason),
+            Some(pod) => write!(f, "{pod}: {}", self.reason),
             None => write!(f, "{}", self.reason),
         }
     }
@@ -196,7 +196,7 @@ pub enum TrafficChangeKind {
 }
 
 impl TrafficChange {
-    /// One line, e.g. `failing: connection refused by web-5d9f7c8b4-x2kqz`.
+    /// One line, e.g. `failing: web-5d9f7c8b4-x2kqz: connection refused`.
     pub fn describe(&self) -> String {
         match &self.kind {
             TrafficChangeKind::Started { rate, target } => format!("sending {rate} to {target}"),
