@@ -240,3 +240,96 @@ fn an_hour_at_100_requests_a_second_stays_cheap() {
     // One timer per request, plus the probes (3 Pods every 2 s).
     assert!(sim.steps() - steps < t.sent + 10_000, "{} steps for {} requests", sim.steps() - steps, t.sent);
 }
+
+mod random {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Runs the example with timed actions; the traffic counters at `until`.
+    fn run(example: &str, seed: u64, actions: &[(u64, String)], until: u64) -> TrafficSnapshot {
+        let mut sim = sim_with(examples::find(example).unwrap().yaml, seed);
+        for (at, text) in actions {
+            sim.advance_to(*at);
+            // A rollout action may be refused (e.g. undo without history): fine.
+            let _ = sim.act(&parse_action(text).expect("generated action parses"));
+        }
+        sim.advance_to(until);
+        traffic(&sim, "web")
+    }
+
+    fn action(verb: u8, arg: u8) -> String {
+        match verb % 5 {
+            0 => format!("set image deployment/web web=nginx:1.{}", 20 + arg % 5),
+            1 => "rollout restart deployment/web".to_string(),
+            2 => "rollout undo deployment/web".to_string(),
+            3 => format!("scale deployment/web --replicas={}", 2 + arg % 4),
+            _ => format!("delete pod/web-@{arg}"),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        /// With a readiness probe and a preStop sleep longer than kube-proxy's
+        /// delay, no mix of rollouts, undos, scaling (to 2 or more) and Pod
+        /// deletions (with the full grace period, while another Pod is
+        /// Ready: deleting the last one is an outage in any cluster) drops a
+        /// request.
+        #[test]
+        fn probes_and_pre_stop_drop_nothing_whatever_happens(
+            seed in 0u64..1_000_000,
+            raw in prop::collection::vec((15u64..150, 0u8..5, 0u8..60), 1..6),
+        ) {
+            let mut raw = raw;
+            raw.sort();
+            let actions: Vec<(u64, String)> = raw.iter().map(|&(s, v, a)| (s * 1000, action(v, a))).collect();
+            // `delete pod/web-@N` names no Pod: resolve it to a live one at run time.
+            let mut sim = sim_with(examples::find("traffic-rollout-safe").unwrap().yaml, seed);
+            for (at, text) in &actions {
+                sim.advance_to(*at);
+                let text = match text.strip_prefix("delete pod/web-@") {
+                    Some(n) => {
+                        let live: Vec<String> = sim
+                            .pods()
+                            .into_iter()
+                            .filter(|p| p.server.deletion_ms.is_none() && p.status.is_ready())
+                            .map(|p| p.pod.metadata.name.clone())
+                            .collect();
+                        if live.len() < 2 {
+                            continue;
+                        }
+                        format!("delete pod/{}", live[n.parse::<usize>().unwrap_or(0) % live.len()])
+                    }
+                    None => text.clone(),
+                };
+                let _ = sim.act(&parse_action(&text).expect("parses"));
+            }
+            sim.advance_to(240_000);
+            let t = traffic(&sim, "web");
+            prop_assert!(t.sent > 1_000);
+            prop_assert_eq!(t.failed, 0, "{:?} after {:?}", t, actions);
+            let by_pod: u64 = t.by_pod.iter().map(|p| p.ok + p.failed).sum();
+            prop_assert_eq!(by_pod, t.sent);
+        }
+
+        /// Whatever happens, the counters add up and a replay gives the same ones.
+        #[test]
+        fn counters_add_up_and_replay_identically(
+            seed in 0u64..1_000_000,
+            raw in prop::collection::vec((0u64..150, 0u8..4, 0u8..60), 0..6),
+        ) {
+            let mut raw = raw;
+            raw.sort();
+            let mut actions: Vec<(u64, String)> = raw.iter().map(|&(s, v, a)| (s * 1000, action(v, a))).collect();
+            actions.push((100_000, "stop node node-1".into()));
+            actions.sort();
+            let a = run("traffic-rollout-drops", seed, &actions, 200_000);
+            let b = run("traffic-rollout-drops", seed, &actions, 200_000);
+            prop_assert_eq!(&a, &b);
+            prop_assert_eq!(a.sent, a.ok + a.failed);
+            let by_pod_failed: u64 = a.by_pod.iter().map(|p| p.failed).sum();
+            prop_assert!(by_pod_failed <= a.failed);
+            prop_assert_eq!(a.by_pod.iter().map(|p| p.ok).sum::<u64>(), a.ok);
+        }
+    }
+}
