@@ -333,3 +333,13 @@ mod random {
         }
     }
 }
+
+#[test]
+fn stopping_a_client_that_never_started_reports_nothing() {
+    let yaml = two_pods("").replace("metadata: {name: web}", "metadata: {name: web, annotations: {podplay.dev/traffic: 10/s}}");
+    let mut sim = sim_with(&yaml, 1);
+    act(&mut sim, "traffic svc/web off");
+    sim.advance_to(60_000);
+    assert!(sim.poll_traffic().is_none());
+    assert_eq!(traffic(&sim, "web").sent, 0);
+}

@@ -437,7 +437,10 @@ impl Sim {
             return;
         }
         s.rate = None;
-        s.waiting = false;
+        if std::mem::take(&mut s.waiting) {
+            // An annotation's client that never started: nothing to report.
+            return;
+        }
         let id = s.id;
         let spell = s.spell.take();
         let failed = s.failed;
