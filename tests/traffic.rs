@@ -343,3 +343,19 @@ fn stopping_a_client_that_never_started_reports_nothing() {
     assert!(sim.poll_traffic().is_none());
     assert_eq!(traffic(&sim, "web").sent, 0);
 }
+
+#[test]
+fn stopping_while_failing_says_so() {
+    let mut sim = sim_with(&two_pods(""), 1);
+    sim.advance_to(10_000);
+    act(&mut sim, "traffic svc/web 10/s");
+    act(&mut sim, "break pod/a -c web");
+    act(&mut sim, "break pod/b -c web");
+    sim.advance_to(12_000);
+    act(&mut sim, "traffic svc/web off");
+    let lines: Vec<String> = std::iter::from_fn(|| sim.poll_traffic()).map(|c| c.describe()).collect();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert!(lines[0].starts_with("sending 10/s to 10.") && lines[0].ends_with(":80"), "{lines:?}");
+    assert_eq!(lines[1], "failing: b: timed out");
+    assert_eq!(lines[2], "stopped while failing: 20 of 20 requests failed since 10.1s");
+}

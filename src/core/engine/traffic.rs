@@ -187,7 +187,9 @@ pub struct TrafficChange {
 pub enum TrafficChangeKind {
     /// Sending starts (or the rate changes).
     Started { rate: Rate, target: String },
-    Stopped,
+    /// Sending stops; `failing` when it stops during a failing spell:
+    /// (since, failed, sent) as in `Recovered`.
+    Stopped { failing: Option<(Millis, u64, u64)> },
     /// The first failed request after a good spell.
     Failing { first: FailedRequest },
     /// [`RECOVERY_QUIET_MS`] without failures: `failed` of the `sent`
@@ -200,7 +202,10 @@ impl TrafficChange {
     pub fn describe(&self) -> String {
         match &self.kind {
             TrafficChangeKind::Started { rate, target } => format!("sending {rate} to {target}"),
-            TrafficChangeKind::Stopped => "stopped".to_string(),
+            TrafficChangeKind::Stopped { failing: None } => "stopped".to_string(),
+            TrafficChangeKind::Stopped { failing: Some((since, failed, sent)) } => {
+                format!("stopped while failing: {failed} of {sent} requests failed since {}", go_duration(*since))
+            }
             TrafficChangeKind::Failing { first } => format!("failing: {first}"),
             TrafficChangeKind::Recovered { since_ms, until_ms, failed, sent } => format!(
                 "recovered: {failed} of {sent} requests failed from {} to {}",
@@ -442,25 +447,11 @@ impl Sim {
             return;
         }
         let id = s.id;
-        let spell = s.spell.take();
-        let failed = s.failed;
+        // Still failing when stopped: the spell so far.
+        let failing = s.spell.take().map(|sp| (sp.since_ms, s.failed - sp.failed_before, s.sent - sp.sent_before));
         self.traffic.ids.remove(&id);
         let (namespace, service) = key.clone();
-        if let Some(sp) = spell {
-            // Still failing when stopped: report the spell so far.
-            self.traffic.push_change(TrafficChange {
-                time_ms: now,
-                namespace: namespace.clone(),
-                service: service.clone(),
-                kind: TrafficChangeKind::Recovered {
-                    since_ms: sp.since_ms,
-                    until_ms: now,
-                    failed: failed - sp.failed_before,
-                    sent: sp.sent_at_last - sp.sent_before,
-                },
-            });
-        }
-        self.traffic.push_change(TrafficChange { time_ms: now, namespace, service, kind: TrafficChangeKind::Stopped });
+        self.traffic.push_change(TrafficChange { time_ms: now, namespace, service, kind: TrafficChangeKind::Stopped { failing } });
     }
 
     fn schedule_traffic(&mut self, at: Millis, id: u32) {
