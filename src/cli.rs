@@ -54,7 +54,8 @@ or `example:NAME` for a bundled example (see `podplay examples`).
                               delete deployment/NAME (or replicaset/NAME),
                               add node NAME [cpu=4] [memory=8Gi] [pods=110],
                               cordon|uncordon node NAME, drain node NAME [--force],
-                              stop|start node NAME
+                              stop|start node NAME,
+                              traffic svc/NAME RATE|off (RATE: 10/s, 30/m, 100/h)
                      Pod names a controller generates are the same for the
                      same seed and input, so a trace shows the names to use
   -o table|json      table (default) prints like `kubectl get pods -w
@@ -365,12 +366,14 @@ struct TracePrinter {
     json: bool,
     wide: bool,
     rows: Vec<Vec<String>>,
+    /// Traffic changes (first failure, recovery, …), for the table output.
+    traffic_rows: Vec<Vec<String>>,
     service_uids: std::collections::BTreeMap<(String, String), String>,
 }
 
 impl TracePrinter {
     fn new(json: bool, wide: bool) -> Self {
-        TracePrinter { json, wide, rows: Vec::new(), service_uids: Default::default() }
+        TracePrinter { json, wide, rows: Vec::new(), traffic_rows: Vec::new(), service_uids: Default::default() }
     }
 
     /// Prints pending outputs; true when there were any.
@@ -450,6 +453,15 @@ impl TracePrinter {
                 }
             }
         }
+        // Traffic is podplay's own: a line per change of state, never one
+        // per request; not in the JSON stream (which holds API objects only).
+        while let Some(c) = sim.poll_traffic() {
+            any = true;
+            if !self.json {
+                let service = service_label(&c.namespace, &c.service);
+                self.traffic_rows.push(vec![crate::core::time::go_duration(c.time_ms), service, c.describe()]);
+            }
+        }
         any
     }
 
@@ -483,6 +495,11 @@ impl TracePrinter {
         }
         let _ = write!(out, "{}", kubectl::format_table(&header, &self.rows));
         let _ = writeln!(out);
+        if !self.traffic_rows.is_empty() {
+            let _ = writeln!(out, "Traffic changes (podplay's simulated client; one line per change, not per request):");
+            let _ = write!(out, "{}", kubectl::format_table(&["TIME", "SERVICE", "CHANGE"], &self.traffic_rows));
+            let _ = writeln!(out);
+        }
         let at = crate::core::time::go_duration(end);
         if sim.nodes_changed() {
             let rows: Vec<Vec<String>> = sim.nodes().iter().map(|n| kubectl::node_row(n, end)).collect();
@@ -511,6 +528,47 @@ impl TracePrinter {
         let _ = writeln!(out, "Events at {at} (as `kubectl events` prints them then):");
         let rows = kubectl::events_rows(sim.events(), end);
         let _ = write!(out, "{}", kubectl::format_table(&kubectl::EVENTS_HEADER, &rows));
+        print_traffic(sim, end, out);
+    }
+}
+
+/// `NAME`, or `NAMESPACE/NAME` outside `default`.
+fn service_label(namespace: &str, name: &str) -> String {
+    if namespace == "default" {
+        name.to_string()
+    } else {
+        format!("{namespace}/{name}")
+    }
+}
+
+/// The traffic counters at the end of a run: per Service, then per Pod.
+fn print_traffic(sim: &Sim, end: Millis, out: &mut dyn Write) {
+    let traffic = sim.traffic();
+    if traffic.is_empty() {
+        return;
+    }
+    let at = crate::core::time::go_duration(end);
+    let mut rows = Vec::new();
+    let mut pod_rows = Vec::new();
+    for t in &traffic {
+        let service = service_label(&t.namespace, &t.service);
+        let last = match &t.last_failure {
+            Some(f) => format!("{} {f}", crate::core::time::go_duration(f.time_ms)),
+            None => "<none>".to_string(),
+        };
+        let rate = t.rate.map(|r| r.to_string()).unwrap_or_else(|| "off".to_string());
+        rows.push(vec![service.clone(), rate, t.sent.to_string(), t.ok.to_string(), t.failed.to_string(), last]);
+        for p in &t.by_pod {
+            pod_rows.push(vec![service.clone(), p.pod.clone(), p.ok.to_string(), p.failed.to_string()]);
+        }
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "Traffic at {at} (podplay's simulated client):");
+    let _ = write!(out, "{}", kubectl::format_table(&["SERVICE", "RATE", "SENT", "OK", "FAILED", "LAST FAILURE"], &rows));
+    if !pod_rows.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "Requests by Pod at {at}:");
+        let _ = write!(out, "{}", kubectl::format_table(&["SERVICE", "POD", "OK", "FAILED"], &pod_rows));
     }
 }
 

@@ -37,6 +37,8 @@ pub const ALL: &[Example] = &[
     Example { name: "pending-add-node", title: "Pending on CPU until a bigger node joins (add node)", yaml: include_str!("../examples/pending-add-node.yaml") },
     Example { name: "daemonset", title: "A DaemonSet: one Pod per node, and one more when a node joins", yaml: include_str!("../examples/daemonset.yaml") },
     Example { name: "node-failure", title: "A node stops: NotReady after the grace period, eviction after 5 minutes, the Deployment's Pod replaced", yaml: include_str!("../examples/node-failure.yaml") },
+    Example { name: "traffic-rollout-drops", title: "Traffic during a rolling update without readiness probe or preStop: requests fail", yaml: include_str!("../examples/traffic-rollout-drops.yaml") },
+    Example { name: "traffic-rollout-safe", title: "The same rolling update with a readiness probe and a preStop sleep: no request fails", yaml: include_str!("../examples/traffic-rollout-safe.yaml") },
     Example { name: "taints-tolerations", title: "Taints, tolerations, node affinity and a cordoned node in FailedScheduling", yaml: include_str!("../examples/taints-tolerations.yaml") },
 ];
 

@@ -368,3 +368,34 @@ fn lint_explains_a_rule() {
 fn lint_refuses_invalid_manifests_with_their_errors() {
     check("lint-invalid", &["lint", "tests/fixtures/invalid-pod.yaml"]);
 }
+
+// Traffic: the same Deployment and Service rolled out at 30 s under 10
+// requests a second. Without a readiness probe or a preStop hook requests
+// fail (a new Pod is Ready before it listens; an old one stops listening
+// while kube-proxy still sends it traffic); with them none does.
+#[test]
+fn traffic_rollout_without_probes_drops_requests() {
+    check(
+        "traffic-rollout-drops",
+        &["run", "example:traffic-rollout-drops", "--until", "90s", "--at", "30s", "set image deployment/web web=nginx:1.28"],
+    );
+}
+
+#[test]
+fn traffic_rollout_with_readiness_and_pre_stop_drops_none() {
+    check(
+        "traffic-rollout-safe",
+        &["run", "example:traffic-rollout-safe", "--until", "90s", "--at", "30s", "set image deployment/web web=nginx:1.28"],
+    );
+}
+
+#[test]
+fn traffic_to_pods_on_a_stopped_node_times_out_until_they_leave_the_endpoints() {
+    // The action starts the client; the stopped node's Pod answers nothing
+    // until the node controller marks it not Ready (50 s grace, then the
+    // 5 s monitor pass) and kube-proxy drops it a second later.
+    check(
+        "traffic-node-failure",
+        &["run", "example:deployment", "--wide", "--until", "2m", "--at", "20s", "traffic svc/nginx 10/s", "--at", "30s", "stop node node-2"],
+    );
+}

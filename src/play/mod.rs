@@ -17,7 +17,7 @@ pub mod yaml_out;
 
 use crate::core::api::Object;
 pub use crate::core::engine::ProbeKind;
-use crate::core::engine::{parse_action, Action, Output, Sim, SimConfig, WatchType};
+use crate::core::engine::{parse_action, Action, Output, Sim, SimConfig, TrafficChange, TrafficChangeKind, TrafficSnapshot, WatchType};
 use crate::core::kubectl;
 use crate::core::manifest::{parse_manifests, Parsed};
 use crate::core::status::{
@@ -40,6 +40,8 @@ pub const MAX_WATCH_ROWS: usize = 5_000;
 pub const MAX_STEPS_PER_CALL: u64 = 1_000_000;
 /// How far `step` looks for the next visible change.
 pub const STEP_HORIZON_MS: Millis = HOUR_MS;
+/// Traffic changes kept (the latest ones).
+pub const MAX_TRAFFIC_CHANGES: usize = 200;
 
 /// An action performed at a virtual time, in the CLI's words (`delete pod/web`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -102,6 +104,9 @@ pub struct Player {
     watch_dropped: usize,
     timeline: Timeline,
     announcements: Vec<Announcement>,
+    /// The latest changes of the simulated client traffic (first failure,
+    /// recovery, …), oldest first.
+    traffic_changes: Vec<TrafficChange>,
     /// Bumped whenever anything the views show changed (not the clock).
     revision: u64,
     /// Errors from actions replayed from the scenario (e.g. a Pod gone).
@@ -153,6 +158,7 @@ impl Player {
             watch_dropped: 0,
             timeline: Timeline::default(),
             announcements: Vec::new(),
+            traffic_changes: Vec::new(),
             revision: 0,
             action_errors: Vec::new(),
             probes: BTreeMap::new(),
@@ -232,6 +238,21 @@ impl Player {
 
     pub fn announcements(&self) -> &[Announcement] {
         &self.announcements
+    }
+
+    /// The simulated client traffic's counters per Service (sent, succeeded,
+    /// failed, per Pod, the last failure), as they are now; empty without
+    /// traffic. They move with every request without bumping
+    /// [`Self::revision`] (a request is not a visible change): read them when
+    /// drawing a frame.
+    pub fn traffic(&self) -> Vec<TrafficSnapshot> {
+        self.sim.traffic()
+    }
+
+    /// The latest traffic changes (sending starts or stops, the first failure
+    /// of a spell, the recovery), oldest first; each one bumps the revision.
+    pub fn traffic_changes(&self) -> &[TrafficChange] {
+        &self.traffic_changes
     }
 
     /// Problems replaying the scenario's actions, and notes from the engine
@@ -395,6 +416,18 @@ impl Player {
                 Output::Job { .. } | Output::StatefulSet { .. } | Output::PersistentVolumeClaim { .. } => {}
             }
         }
+        while let Some(change) = self.sim.poll_traffic() {
+            self.revision += 1;
+            // Failing and recovering are said aloud, like a Pod's status.
+            if matches!(change.kind, TrafficChangeKind::Failing { .. } | TrafficChangeKind::Recovered { .. }) {
+                let text = format!("Service {} traffic {}", change.service, change.describe());
+                self.push_announcement(Announcement { time_ms: change.time_ms, text });
+            }
+            self.traffic_changes.push(change);
+            if self.traffic_changes.len() > MAX_TRAFFIC_CHANGES {
+                self.traffic_changes.drain(..MAX_TRAFFIC_CHANGES / 2);
+            }
+        }
         // Probes run often: the key is built in one reused buffer, and a
         // container's entry is allocated once.
         let mut key = std::mem::take(&mut self.key_buf);
@@ -423,6 +456,13 @@ impl Player {
         self.key_buf = key;
     }
 
+    fn push_announcement(&mut self, a: Announcement) {
+        self.announcements.push(a);
+        if self.announcements.len() > 200 {
+            self.announcements.drain(..100);
+        }
+    }
+
     fn take_pod(&mut self, time_ms: Millis, type_: WatchType, pod: PodSnapshot) {
         let key = (pod.pod.metadata.namespace.clone(), pod.pod.metadata.name.clone());
         let mut cells = kubectl::pod_row(&pod, time_ms, true);
@@ -435,10 +475,7 @@ impl Player {
                 WatchType::Deleted => format!("Pod {} deleted", key.1),
                 _ => format!("Pod {} is {status}", key.1),
             };
-            self.announcements.push(Announcement { time_ms, text });
-            if self.announcements.len() > 200 {
-                self.announcements.drain(..100);
-            }
+            self.push_announcement(Announcement { time_ms, text });
         }
         self.timeline.pod(time_ms, type_, &pod, &status);
         self.watch.push(WatchRow { time_ms, type_, cells });

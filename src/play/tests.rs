@@ -339,3 +339,57 @@ fn a_bounded_advance_stops_early_and_says_so() {
     assert_eq!(p.stalled(), None);
     assert_eq!(p.now(), 30 * MINUTE_MS);
 }
+
+fn rollout(example: &str) -> Player {
+    let mut s = scenario(example);
+    s.actions.push(TimedAction { at_ms: 30 * SECOND_MS, text: "set image deployment/web web=nginx:1.28".into() });
+    Player::new(s).unwrap().0
+}
+
+#[test]
+fn traffic_counters_and_changes_reach_the_page() {
+    // The same runs as tests/golden/traffic-rollout-*.txt.
+    let mut p = rollout("traffic-rollout-drops");
+    p.advance_to(90 * SECOND_MS);
+    let t = p.traffic();
+    assert_eq!(t.len(), 1);
+    assert_eq!((t[0].service.as_str(), t[0].sent, t[0].ok, t[0].failed), ("web", 844, 794, 50));
+    assert_eq!(t[0].by_pod.len(), 6);
+    let failing = p.traffic_changes().iter().filter(|c| matches!(c.kind, TrafficChangeKind::Failing { .. })).count();
+    assert_eq!(failing, 3, "{:?}", p.traffic_changes());
+    assert!(p.announcements().iter().any(|a| a.text.starts_with("Service web traffic failing: ")), "{:?}", p.announcements());
+    assert!(p.announcements().iter().any(|a| a.text.starts_with("Service web traffic recovered: ")));
+
+    let mut safe = rollout("traffic-rollout-safe");
+    safe.advance_to(90 * SECOND_MS);
+    let t = safe.traffic();
+    assert_eq!((t[0].sent, t[0].failed), (809, 0));
+    assert!(safe.traffic_changes().iter().all(|c| matches!(c.kind, TrafficChangeKind::Started { .. })));
+}
+
+#[test]
+fn traffic_replays_the_same_after_seeking_back() {
+    let mut p = rollout("traffic-rollout-drops");
+    p.advance_to(60 * SECOND_MS);
+    let straight = (p.traffic(), p.traffic_changes().to_vec());
+    p.seek(32 * SECOND_MS);
+    assert!(p.traffic()[0].sent < straight.0[0].sent);
+    p.seek(60 * SECOND_MS);
+    assert_eq!((p.traffic(), p.traffic_changes().to_vec()), straight);
+}
+
+#[test]
+fn traffic_action_from_the_page() {
+    let mut p = player("deployment");
+    p.advance_to(20 * SECOND_MS);
+    assert!(p.traffic().is_empty());
+    p.act("traffic svc/nginx 10/s").unwrap();
+    p.advance_to(30 * SECOND_MS);
+    assert_eq!(p.traffic()[0].sent, 100);
+    assert_eq!(p.traffic()[0].failed, 0);
+    assert!(p.act("traffic svc/nope 10/s").unwrap_err().contains("not found"));
+    p.act("traffic svc/nginx off").unwrap();
+    p.advance_to(40 * SECOND_MS);
+    assert_eq!(p.traffic()[0].sent, 100);
+    assert_eq!(p.scenario().actions.len(), 2, "the actions are recorded for replay and share links");
+}

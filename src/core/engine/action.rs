@@ -18,6 +18,7 @@
 //! stop node NAME | start node NAME   (the node's kubelet stops / comes back)
 //! delete deployment/NAME             (also replicaset/, job/, statefulset/NAME; cascades to the Pods)
 //! scale statefulset/NAME --replicas=N
+//! traffic svc/NAME 10/s | traffic svc/NAME off   (a simulated client; podplay's own verb)
 //! ```
 
 use crate::core::api::Object;
@@ -49,6 +50,8 @@ pub enum Action {
     Delete { namespace: String, kind: ControllerKind, name: String },
     /// An action on a node.
     Node { name: String, op: NodeOp },
+    /// A simulated client sends requests to the Service at `rate` (`None`: stops).
+    Traffic { namespace: String, name: String, rate: Option<super::Rate> },
 }
 
 /// What a node action does.
@@ -146,9 +149,10 @@ pub fn parse_action(text: &str) -> Result<Action, String> {
         "set" => return parse_set(&rest),
         "rollout" => return parse_rollout(&rest),
         "add" | "cordon" | "uncordon" | "drain" | "stop" | "start" => return parse_node_action(verb, &rest),
+        "traffic" => return parse_traffic(&rest),
         _ => {
             return Err(format!(
-                "unknown action `{verb}`: expected delete, kill, break, heal, apply, scale, set image, rollout restart, add node, cordon, uncordon, drain, stop or start"
+                "unknown action `{verb}`: expected delete, kill, break, heal, apply, scale, set image, rollout restart, add node, cordon, uncordon, drain, stop, start or traffic"
             ))
         }
     }
@@ -265,6 +269,19 @@ fn namespace_and_words<'a>(rest: &[&'a str]) -> Result<(String, Vec<&'a str>), S
         i += 1;
     }
     Ok((namespace, words))
+}
+
+/// `traffic svc/NAME RATE` or `traffic svc/NAME off` (RATE: `10/s`, `30/m`, `100/h`).
+fn parse_traffic(rest: &[&str]) -> Result<Action, String> {
+    let (namespace, words) = namespace_and_words(rest)?;
+    let usage = "expected: traffic svc/NAME RATE (e.g. 10/s, 30/m) or traffic svc/NAME off";
+    let [target, rate] = words.as_slice() else { return Err(usage.into()) };
+    let name = match target.split_once('/') {
+        Some(("svc" | "service" | "services", name)) if !name.is_empty() => name.to_string(),
+        _ => return Err(format!("traffic goes to a Service: svc/NAME, got {target}")),
+    };
+    let rate = super::Rate::parse(rate)?;
+    Ok(Action::Traffic { namespace, name, rate })
 }
 
 /// `set image deployment/NAME CONTAINER=IMAGE`.
@@ -436,6 +453,23 @@ mod tests {
             parse_action("add node node-5").unwrap(),
             node("node-5", NodeOp::Add { cpu_millis: 4000, memory_bytes: 8 << 30, max_pods: 110 })
         );
+    }
+
+    #[test]
+    fn traffic_actions_parse() {
+        use super::super::Rate;
+        assert_eq!(
+            parse_action("traffic svc/web 10/s").unwrap(),
+            Action::Traffic { namespace: "default".into(), name: "web".into(), rate: Some(Rate { count: 10, per_ms: 1000 }) }
+        );
+        assert_eq!(
+            parse_action("traffic service/web off -n shop").unwrap(),
+            Action::Traffic { namespace: "shop".into(), name: "web".into(), rate: None }
+        );
+        assert!(parse_action("traffic deployment/web 10/s").unwrap_err().contains("svc/NAME"));
+        assert!(parse_action("traffic svc/web").unwrap_err().contains("expected: traffic"));
+        assert!(parse_action("traffic svc/web fast").unwrap_err().contains("rate like"));
+        assert!(parse_action("traffic svc/web 5000/s").unwrap_err().contains("at most"));
     }
 
     #[test]

@@ -433,19 +433,16 @@ fn route(sim: &mut Sim, ip: Ipv4Addr, port: i32) -> Option<(u32, i32)> {
     let svc_key = sim.services.iter().find(|(_, s)| s.cluster_ip == Some(ip)).map(|(k, _)| k.clone());
     if let Some(key) = svc_key {
         let svc = sim.services.get_mut(&key)?;
-        let sp = svc.svc.spec.ports.iter().find(|p| p.port == port)?.clone();
-        let ready: Vec<(Ipv4Addr, String)> = svc.endpoints.iter().filter(|e| e.ready).map(|e| (e.ip, e.pod_name.clone())).collect();
+        if !svc.svc.spec.ports.iter().any(|p| p.port == port) {
+            return None;
+        }
+        let ready: Vec<&str> = svc.endpoints.iter().filter(|e| e.ready).map(|e| e.pod_name.as_str()).collect();
         if ready.is_empty() {
             return None;
         }
-        let (_, pod_name) = ready[svc.rr % ready.len()].clone();
+        let pod_name = ready[svc.rr % ready.len()].to_string();
         svc.rr = svc.rr.wrapping_add(1);
-        let slot = *sim.pod_index.get(&(key.0.clone(), pod_name))?;
-        let target_port = match sp.target_port {
-            PortRef::Number(n) => n,
-            PortRef::Name(name) => named_port(sim, slot, &name)?,
-        };
-        return Some((slot, target_port));
+        return service_backend(sim, &key, port, &pod_name);
     }
     let slot = sim
         .pod_index
@@ -453,6 +450,19 @@ fn route(sim: &mut Sim, ip: Ipv4Addr, port: i32) -> Option<(u32, i32)> {
         .copied()
         .find(|&s| sim.pod_rt(s).is_some_and(|p| p.status.pod_ip == Some(ip) && !p.terminal))?;
     Some((slot, port))
+}
+
+/// The Pod named `pod_name` behind Service `key`, and the port a request to
+/// the Service's `port` reaches on it (its `targetPort`, by number or by the
+/// name of a container port).
+pub(crate) fn service_backend(sim: &Sim, key: &(String, String), port: i32, pod_name: &str) -> Option<(u32, i32)> {
+    let sp = sim.services.get(key)?.svc.spec.ports.iter().find(|p| p.port == port)?;
+    let slot = *sim.pod_index.get(&(key.0.clone(), pod_name.to_string()))?;
+    let target_port = match &sp.target_port {
+        PortRef::Number(n) => *n,
+        PortRef::Name(name) => named_port(sim, slot, name)?,
+    };
+    Some((slot, target_port))
 }
 
 fn named_port(sim: &Sim, slot: u32, name: &str) -> Option<i32> {
@@ -494,7 +504,7 @@ fn listener(sim: &Sim, slot: u32, port: i32, now: Millis) -> Option<(usize, AppR
 }
 
 /// An HTTP GET answered by the app listening on `port` in Pod `slot`.
-fn serve_http(sim: &Sim, slot: u32, port: i32, path: &str, now: Millis, want_body: bool) -> HttpOutcome {
+pub(crate) fn serve_http(sim: &Sim, slot: u32, port: i32, path: &str, now: Millis, want_body: bool) -> HttpOutcome {
     let Some((c, app, broken)) = listener(sim, slot, port, now) else { return HttpOutcome::Refused };
     if broken {
         return HttpOutcome::Timeout;

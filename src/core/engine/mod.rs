@@ -30,6 +30,7 @@ mod jobs;
 mod kubelet;
 mod nodes;
 mod statefulsets;
+mod traffic;
 
 use crate::core::api::{ConfigMap, Object, Pod, Secret, Service};
 pub use controllers::{surge_and_unavailable, template_hash, CONTROLLER_HOP_MS, MAX_REPLICAS};
@@ -44,6 +45,10 @@ use std::sync::Arc;
 pub use action::{parse_action, Action};
 pub use daemonset::DaemonSetSnapshot;
 pub use nodes::{NodeReady, NodeSnapshot, KUBELET_VERSION};
+pub use traffic::{
+    FailedRequest, Failure, PodTraffic, Rate, TrafficChange, TrafficChangeKind, TrafficSnapshot, PROXY_SYNC_DELAY_MS,
+    TRAFFIC_ANNOTATION,
+};
 use kubelet::PodRt;
 
 /// The most objects the engine holds at once; applies past it are refused.
@@ -280,6 +285,9 @@ pub(crate) enum What {
     NodeMonitor,
     /// The taint eviction controller's deadline for a Pod.
     TaintEvict,
+    /// A traffic source's next request (`slot` is `traffic::TRAFFIC_SLOT`,
+    /// `incarnation` the source's id).
+    TrafficRequest,
 }
 
 /// A Service as the engine keeps it.
@@ -384,6 +392,8 @@ pub struct Sim {
     pub(crate) notes: Vec<String>,
     /// Probe runs not yet read, when logging is on.
     pub(crate) probe_log: Option<VecDeque<ProbeRecord>>,
+    /// Simulated client traffic to Services (`traffic.rs`).
+    pub(crate) traffic: traffic::TrafficState,
 }
 
 impl Sim {
@@ -432,6 +442,7 @@ impl Sim {
             endpoints_stale: std::collections::BTreeSet::new(),
             notes: Vec::new(),
             probe_log: None,
+            traffic: traffic::TrafficState::default(),
         }
     }
 
@@ -597,6 +608,7 @@ impl Sim {
                 action::ControllerKind::Job => self.delete_job(namespace, name),
                 action::ControllerKind::StatefulSet => self.delete_stateful_set(namespace, name),
             },
+            Action::Traffic { namespace, name, rate } => self.set_traffic(namespace, name, *rate),
             Action::Node { name, op } => match *op {
                 action::NodeOp::Add { cpu_millis, memory_bytes, max_pods } => self.add_node(name, cpu_millis, memory_bytes, max_pods),
                 action::NodeOp::Cordon => self.cordon(name, true),
@@ -699,6 +711,10 @@ impl Sim {
     }
 
     fn fire(&mut self, timer: Timer) {
+        if timer.slot == traffic::TRAFFIC_SLOT {
+            self.traffic_request(timer.incarnation);
+            return;
+        }
         if timer.slot == CONTROLLER_SLOT || timer.slot == nodes::NODE_SLOT {
             if timer.slot == CONTROLLER_SLOT {
                 self.run_controllers();
@@ -863,6 +879,7 @@ impl Sim {
             self.endpoints_stale.insert(key.clone());
         }
         self.services.insert(key.clone(), rt);
+        self.traffic_from_annotation(&key);
         let vars = env::service_env(self, &key.0);
         self.service_env.insert(key.0, Arc::new(vars));
         ApplyResult::Created { kind: "Service", name }
@@ -949,6 +966,7 @@ impl Sim {
             }
         }
         for (key, eps) in changed {
+            self.traffic_endpoints_changed(&key, &eps);
             let rv = self.next_resource_version();
             if let Some(svc) = self.services.get_mut(&key) {
                 svc.endpoints = eps;
