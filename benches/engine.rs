@@ -88,6 +88,46 @@ fn bare_heap(n: usize, span_ms: u64) -> (u64, Duration) {
     (events, start.elapsed())
 }
 
+/// 100 Deployments × 100 replicas (HTTP liveness every 10 s, readiness
+/// every 5 s, small requests), each with a Service: 10,000 Pods.
+fn cluster_manifests(deployments: usize) -> Vec<String> {
+    (0..deployments)
+        .map(|d| {
+            format!(
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-{d}\nspec:\n  replicas: 100\n  selector:\n    matchLabels: {{app: app-{d}}}\n  template:\n    metadata:\n      labels: {{app: app-{d}}}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n        resources:\n          requests: {{cpu: 10m, memory: 16Mi}}\n        livenessProbe:\n          httpGet: {{path: /, port: 80}}\n        readinessProbe:\n          httpGet: {{path: /, port: 80}}\n          periodSeconds: 5\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: app-{d}\nspec:\n  selector: {{app: app-{d}}}\n  ports: [{{port: 80}}]\n"
+            )
+        })
+        .collect()
+}
+
+/// Applies the cluster on 100 nodes and runs one virtual hour, reading every
+/// output as a client would; returns (events, Pods at the end, wall time).
+fn cluster_hour(manifests: &[String]) -> (u64, usize, Duration) {
+    let start = Instant::now();
+    let cfg = SimConfig { seed: 7, nodes: (1..=100u8).map(NodeConfig::worker).collect() };
+    let mut sim = Sim::new(cfg);
+    for text in manifests {
+        let parsed = parse_manifests(text);
+        assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics.first());
+        sim.apply(parsed.objects);
+    }
+    for minute in 1..=60u64 {
+        sim.advance_to(minute * 60_000);
+        while sim.poll_output().is_some() {}
+    }
+    let pods = sim.pods().len();
+    let elapsed = start.elapsed();
+    (sim.steps(), pods, elapsed)
+}
+
+fn bench_cluster(c: &mut Criterion) {
+    let manifests = cluster_manifests(100);
+    let mut group = c.benchmark_group("cluster_100_nodes_10000_pods");
+    group.sample_size(10);
+    group.bench_function("1h", |b| b.iter_custom(|iters| (0..iters).map(|_| cluster_hour(&manifests).2).sum()));
+    group.finish();
+}
+
 fn manifest_200_lines() -> String {
     let one = "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web-NUM\n  labels:\n    app: web\n  annotations:\n    team: shop\nspec:\n  containers:\n  - name: nginx\n    image: nginx:1.27\n    ports:\n    - containerPort: 80\n    resources:\n      requests: {cpu: 100m, memory: 64Mi}\n      limits: {cpu: 200m, memory: 128Mi}\n    readinessProbe:\n      httpGet: {path: /, port: 80}\n      periodSeconds: 5\n    livenessProbe:\n      httpGet: {path: /, port: 80}\n      initialDelaySeconds: 3\n";
     let per = one.lines().count();
@@ -150,6 +190,13 @@ fn summary() {
             );
         }
     }
+    let (events, pods, d) = (0..3).map(|_| cluster_hour(&cluster_manifests(100))).min_by_key(|r| r.2).expect("runs");
+    println!(
+        "100 nodes, {pods} Pods, 1 h virtual:    {:>8.2} s ({:.1} M events, {:.2}x the bare loop's time per event; budget < 1 s)",
+        d.as_secs_f64(),
+        events as f64 / 1e6,
+        bare / rate(events, d)
+    );
     let text = manifest_200_lines();
     let iters = 200;
     let start = Instant::now();
@@ -168,7 +215,7 @@ fn summary() {
     println!("lint, 200-line manifest:               {per:>8.3} ms (budget well under 1 ms)");
 }
 
-criterion_group!(benches, bench_engine, bench_parse);
+criterion_group!(benches, bench_engine, bench_cluster, bench_parse);
 
 fn main() {
     benches();
