@@ -288,3 +288,28 @@ fn extreme_job_fields_neither_panic_nor_spin() {
         assert!(sim.advance_within(600_000, 1_000_000), "{spec}: the run finishes");
     }
 }
+
+/// A namespaced object needs its namespace (the API server: `namespaces "x"
+/// not found`); a `v1 Namespace` in the same apply creates it first, and
+/// Services resolve across namespaces by `svc.ns`.
+#[test]
+fn objects_need_their_namespace_and_a_namespace_object_creates_it() {
+    use podplay::core::engine::{ApplyResult, Sim, SimConfig};
+    use podplay::core::manifest::parse_manifests;
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\nspec:\n  containers:\n  - {name: c, image: nginx:1.27}\n";
+    let mut sim = Sim::new(SimConfig::default());
+    let refused = sim.apply(parse_manifests(pod).objects);
+    assert!(
+        matches!(&refused[..], [ApplyResult::Refused { message, .. }] if message == "namespaces \"shop\" not found"),
+        "{refused:?}"
+    );
+    let with_ns = format!("{pod}---\napiVersion: v1\nkind: Namespace\nmetadata: {{name: shop}}\n");
+    let results = sim.apply(parse_manifests(&with_ns).objects);
+    assert!(matches!(&results[0], ApplyResult::Created { kind: "Namespace", .. }), "{results:?}");
+    assert!(matches!(&results[1], ApplyResult::Created { kind: "Pod", .. }), "{results:?}");
+    assert!(sim.namespaces().contains(&"shop".to_string()));
+    let again = sim.apply(parse_manifests("apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n").objects);
+    assert!(matches!(&again[..], [ApplyResult::Unchanged { .. }]), "{again:?}");
+    let bad = parse_manifests("apiVersion: v1\nkind: Namespace\nmetadata: {name: Shop.One}\n");
+    assert!(bad.has_errors(), "a namespace name is a DNS-1123 label");
+}

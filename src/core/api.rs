@@ -65,6 +65,7 @@ pub enum Object {
     DaemonSet(DaemonSet),
     Job(Job),
     StatefulSet(StatefulSet),
+    Namespace(Namespace),
 }
 
 impl Object {
@@ -77,6 +78,7 @@ impl Object {
             Object::Deployment(d) => &d.metadata,
             Object::ReplicaSet(r) => &r.metadata,
             Object::Node(n) => &n.metadata,
+            Object::Namespace(n) => &n.metadata,
             Object::DaemonSet(d) => &d.metadata,
             Object::Job(j) => &j.metadata,
             Object::StatefulSet(s) => &s.metadata,
@@ -94,6 +96,7 @@ impl Object {
             Object::DaemonSet(_) => "DaemonSet",
             Object::Job(_) => "Job",
             Object::StatefulSet(_) => "StatefulSet",
+            Object::Namespace(_) => "Namespace",
         }
     }
 }
@@ -334,6 +337,13 @@ pub struct StatefulSetSpec {
     pub min_ready_seconds: i32,
     /// Defaulted to 10.
     pub revision_history_limit: i32,
+}
+
+/// A `v1 Namespace`: a scope for names (cluster-scoped itself; its
+/// `metadata.namespace` is ignored, as the API server ignores it).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Namespace {
+    pub metadata: ObjectMeta,
 }
 
 /// A `v1 ConfigMap`: `data` (text values).

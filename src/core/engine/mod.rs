@@ -379,6 +379,8 @@ pub struct Sim {
     pub(crate) owned: HashMap<String, BTreeMap<String, u32>>,
     /// Pods no controller owns, by (namespace, name): what a ReplicaSet may adopt.
     pub(crate) orphans: BTreeMap<(String, String), u32>,
+    /// The namespaces that exist: a kind cluster's four, then those applied.
+    pub(crate) namespaces: std::collections::BTreeSet<String>,
     /// Every Pod IP in use (the IPAM's allocation table).
     pub(crate) pod_ips: std::collections::BTreeSet<Ipv4Addr>,
     pub(crate) steps: u64,
@@ -436,6 +438,7 @@ impl Sim {
             endpoints_dirty: false,
             endpoints_touched: Vec::new(),
             pod_ips: std::collections::BTreeSet::new(),
+            namespaces: ["default", "kube-node-lease", "kube-public", "kube-system"].iter().map(|s| s.to_string()).collect(),
             owned: HashMap::new(),
             orphans: BTreeMap::new(),
             service_env: BTreeMap::new(),
@@ -536,6 +539,7 @@ impl Sim {
         // order; podplay orders by kind so a manifest's order never matters).
         let mut objects = objects;
         crate::core::sort::sort_by_key(&mut objects, |o| match o {
+            Object::Namespace(_) => -2,
             Object::Node(_) => -1,
             Object::ConfigMap(_) | Object::Secret(_) => 0,
             Object::Service(_) => 1,
@@ -543,7 +547,16 @@ impl Sim {
             Object::Pod(_) => 3,
         });
         for obj in objects {
+            let ns = &obj.meta().namespace;
+            let namespaced = !matches!(obj, Object::Node(_) | Object::Namespace(_));
+            if namespaced && !self.namespaces.contains(ns) {
+                // The API server: `Error from server (NotFound): namespaces "x" not found`.
+                let message = format!("namespaces \"{ns}\" not found");
+                results.push(ApplyResult::Refused { kind: obj.kind(), name: obj.meta().name.clone(), message });
+                continue;
+            }
             results.push(match obj {
+                Object::Namespace(n) => self.create_namespace(n),
                 Object::Pod(p) => self.create_pod(p),
                 Object::Service(s) => self.create_service(s),
                 Object::ConfigMap(c) => self.put_config_map(c),
@@ -555,6 +568,12 @@ impl Sim {
                 Object::Job(j) => self.create_job(j),
                 Object::StatefulSet(s) => self.create_stateful_set(s),
             });
+        }
+        // What kubectl would print as an error: the object was not applied.
+        for r in &results {
+            if let ApplyResult::Refused { kind, name, message } = r {
+                self.note(format!("{}/{name} not applied: {message}", kind.to_lowercase()));
+            }
         }
         self.update_endpoints();
         self.flush();
@@ -826,6 +845,21 @@ impl Sim {
         let still = std::mem::replace(&mut self.unscheduled, waiting);
         self.unscheduled.extend(still);
         ApplyResult::Created { kind: "Pod", name }
+    }
+
+    /// A namespace (no lifecycle beyond existing: deleting one is not simulated).
+    fn create_namespace(&mut self, ns: crate::core::api::Namespace) -> ApplyResult {
+        let name = ns.metadata.name;
+        if self.namespaces.insert(name.clone()) {
+            ApplyResult::Created { kind: "Namespace", name }
+        } else {
+            ApplyResult::Unchanged { kind: "Namespace", name }
+        }
+    }
+
+    /// The namespaces that exist, in name order.
+    pub fn namespaces(&self) -> Vec<String> {
+        self.namespaces.iter().cloned().collect()
     }
 
     fn create_service(&mut self, svc: Service) -> ApplyResult {

@@ -87,6 +87,7 @@ enum KindDecoder {
     DaemonSet,
     Job,
     StatefulSet,
+    Namespace,
 }
 
 /// Kinds that exist in Kubernetes but that podplay does not simulate yet.
@@ -103,7 +104,6 @@ const KNOWN_UNSIMULATED_KINDS: &[&str] = &[
     "Ingress",
     "IngressClass",
     "LimitRange",
-    "Namespace",
     "NetworkPolicy",
     "PersistentVolume",
     "PersistentVolumeClaim",
@@ -128,6 +128,7 @@ fn lookup_kind(api_version: &str, kind: &str) -> Result<KindDecoder, String> {
         ("apps/v1", "Deployment") => Ok(KindDecoder::Deployment),
         ("apps/v1", "ReplicaSet") => Ok(KindDecoder::ReplicaSet),
         ("v1", "Node") => Ok(KindDecoder::Node),
+        ("v1", "Namespace") => Ok(KindDecoder::Namespace),
         ("apps/v1", "DaemonSet") => Ok(KindDecoder::DaemonSet),
         ("apps/v1", "StatefulSet") => Ok(KindDecoder::StatefulSet),
         ("batch/v1", "Job") => Ok(KindDecoder::Job),
@@ -137,7 +138,7 @@ fn lookup_kind(api_version: &str, kind: &str) -> Result<KindDecoder, String> {
         (_, "Deployment" | "ReplicaSet" | "DaemonSet" | "StatefulSet") => Err(format!(
             "no matches for kind \"{kind}\" in version \"{api_version}\" (use \"apiVersion: apps/v1\")"
         )),
-        (_, "Pod" | "Service" | "ConfigMap" | "Secret" | "Node") => Err(format!(
+        (_, "Pod" | "Service" | "ConfigMap" | "Secret" | "Node" | "Namespace") => Err(format!(
             "no matches for kind \"{kind}\" in version \"{api_version}\" (use \"apiVersion: v1\")"
         )),
         _ if KNOWN_UNSIMULATED_KINDS.contains(&kind) => {
@@ -655,6 +656,8 @@ fn decode_object(node: &Node) -> Outcome {
         match name {
             "apiVersion" | "kind" => {}
             "metadata" => meta = Some(decode_meta(&mut cx, val)),
+            // A Namespace's spec holds only `finalizers`.
+            "spec" if decoder == KindDecoder::Namespace => cx.not_simulated(k, name),
             "spec" if !has_data => spec_node = Some(val),
             "data" if has_data => data_nodes.push((name, val)),
             "stringData" | "type" if decoder == KindDecoder::Secret => data_nodes.push((name, val)),
@@ -702,6 +705,7 @@ fn decode_object(node: &Node) -> Outcome {
             metadata,
             spec: apps::decode_stateful_set_spec(&mut cx, spec_node),
         }),
+        KindDecoder::Namespace => Object::Namespace(Namespace { metadata }),
         KindDecoder::ConfigMap => {
             let mut data = BTreeMap::new();
             for (_, val) in &data_nodes {

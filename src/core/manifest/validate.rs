@@ -479,11 +479,12 @@ fn validate_meta(cx: &mut Ctx, meta: &mut ObjectMeta, generate_name: Option<&str
     }
     if !meta.name.is_empty() {
         let name = meta.name.clone();
-        // Pods are named as DNS subdomains, Services as DNS-1035 labels.
-        let msgs = if kind == "Service" {
-            dns1035_label(&name)
-        } else {
-            dns1123_subdomain(&name)
+        // Pods are named as DNS subdomains, Services as DNS-1035 labels,
+        // Namespaces as DNS-1123 labels (`ValidateNamespaceName`).
+        let msgs = match kind {
+            "Service" => dns1035_label(&name),
+            "Namespace" => dns1123_label(&name),
+            _ => dns1123_subdomain(&name),
         };
         let path = if cx.src.has("metadata.name") {
             "metadata.name"
@@ -525,6 +526,7 @@ pub(super) fn validate_object(cx: &mut Ctx, object: &mut Object, generate_name: 
         // A Node's name is checked as it is decoded (a DNS subdomain).
         Object::Node(n) => validate_labels(cx, &n.metadata.labels, "metadata.labels"),
         Object::Job(j) => validate_meta(cx, &mut j.metadata, generate_name, kind),
+        Object::Namespace(n) => validate_meta(cx, &mut n.metadata, generate_name, kind),
         Object::StatefulSet(s) => validate_meta(cx, &mut s.metadata, generate_name, kind),
         Object::ConfigMap(cm) => {
             validate_meta(cx, &mut cm.metadata, generate_name, kind);
