@@ -11,6 +11,7 @@
 pub mod actions;
 pub mod embed;
 pub mod highlight;
+pub mod nodes;
 pub mod share;
 pub mod timeline;
 pub mod yaml_out;
@@ -28,6 +29,7 @@ use crate::core::status::{
 use crate::core::time::{go_duration, parse_duration, Millis, HOUR_MS};
 use std::collections::BTreeMap;
 use std::rc::Rc;
+pub use nodes::taint_text;
 pub use timeline::{Lane, LaneState, Mark, ProbeTick, Segment, Timeline};
 
 /// The most actions a scenario may carry (a share link is refused past it).
@@ -696,12 +698,3 @@ pub fn page_action(text: &str) -> Result<Action, String> {
 #[cfg(test)]
 mod tests;
 
-/// A taint as kubectl prints it (`Taint.ToString`, k8s.io/api/core/v1/taint.go):
-/// `key=value:Effect`, or `key:Effect` without a value.
-pub fn taint_text(t: &crate::core::api::Taint) -> String {
-    if t.value.is_empty() {
-        format!("{}:{}", t.key, t.effect.as_str())
-    } else {
-        format!("{}={}:{}", t.key, t.value, t.effect.as_str())
-    }
-}

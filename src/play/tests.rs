@@ -455,3 +455,31 @@ fn failed_scheduling_says_what_each_filter_means() {
     assert!(text.contains("taints it tolerates"), "{text}");
     assert!(text.contains("do not fit"), "{text}");
 }
+
+#[test]
+fn nodes_in_words() {
+    use super::nodes::{cpu_text, memory_text, node_note, node_usage};
+    assert_eq!((cpu_text(4000), cpu_text(250), cpu_text(0)), ("4".into(), "250m".into(), "0".into()));
+    assert_eq!((memory_text(8 << 30), memory_text(64 << 20), memory_text(0), memory_text(1000)), ("8Gi".into(), "64Mi".into(), "0".into(), "1000".into()));
+    let mut p = player("node-failure");
+    p.advance_to(20 * SECOND_MS);
+    let b = node(&p, "node-b").clone();
+    assert_eq!(node_note(&b), None);
+    assert_eq!(node_usage(&b), "cpu 0 (0%) · memory 0 (0%) · 0/110 Pods");
+    p.act("stop node node-a").unwrap();
+    assert!(node_note(node(&p, "node-a")).unwrap().starts_with("Kubelet stopped: "));
+    p.advance_to(2 * MINUTE_MS);
+    assert!(node_note(node(&p, "node-a")).unwrap().contains("unreachable"));
+    p.act("cordon node node-b").unwrap();
+    assert_eq!(node_note(node(&p, "node-b")).unwrap(), "Cordoned: no new Pods are scheduled here.");
+}
+
+#[test]
+fn every_example_has_a_menu_group() {
+    for e in examples::ALL {
+        assert_ne!(examples::group(e.name), "Other", "{} needs a group in examples::group", e.name);
+    }
+    for g in examples::GROUPS {
+        assert!(examples::ALL.iter().any(|e| examples::group(e.name) == g), "{g} is empty");
+    }
+}
