@@ -382,6 +382,14 @@ impl Player {
         result
     }
 
+    /// Keeps the latest announcements (a bounded list).
+    fn announce(&mut self, a: Announcement) {
+        self.announcements.push(a);
+        if self.announcements.len() > 200 {
+            self.announcements.drain(..100);
+        }
+    }
+
     fn push_action_error(&mut self, at_ms: Millis, text: &str, e: &str) {
         if self.action_errors.len() < 100 {
             self.action_errors.push(format!("at {}: {text}: {e}", go_duration(at_ms)));
@@ -391,8 +399,23 @@ impl Player {
     /// Reads the nodes and DaemonSets from the engine; the revision moves
     /// only if one changed.
     fn refresh_nodes(&mut self) {
+        let before: Vec<(String, String)> = self.nodes.iter().map(|n| (n.name.clone(), n.status_column())).collect();
         let nodes = refresh(&mut self.nodes, self.sim.nodes());
         let daemon_sets = refresh(&mut self.daemon_sets, self.sim.daemon_sets());
+        if nodes && !before.is_empty() {
+            // A node's STATUS changed (or it joined): say so, as for Pods.
+            let time_ms = self.sim.now();
+            let changed: Vec<String> = self
+                .nodes
+                .iter()
+                .map(|n| (n, n.status_column()))
+                .filter(|(n, status)| !before.iter().any(|(name, s)| *name == n.name && s == status))
+                .map(|(n, status)| format!("Node {} is {status}", n.name))
+                .collect();
+            for text in changed {
+                self.announce(Announcement { time_ms, text });
+            }
+        }
         if nodes || daemon_sets {
             self.revision += 1;
         }
@@ -507,10 +530,7 @@ impl Player {
                 WatchType::Deleted => format!("Pod {} deleted", key.1),
                 _ => format!("Pod {} is {status}", key.1),
             };
-            self.announcements.push(Announcement { time_ms, text });
-            if self.announcements.len() > 200 {
-                self.announcements.drain(..100);
-            }
+            self.announce(Announcement { time_ms, text });
         }
         self.timeline.pod(time_ms, type_, &pod, &status);
         self.watch.push(WatchRow { time_ms, type_, cells });

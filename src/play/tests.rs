@@ -358,6 +358,7 @@ fn a_stopped_node_goes_not_ready_and_its_deployment_pod_is_replaced_on_another()
     p.advance_to(8 * MINUTE_MS);
     let a = node(&p, "node-a");
     assert_eq!(a.status_column(), "NotReady");
+    assert!(p.announcements().iter().any(|x| x.text == "Node node-a is NotReady" && x.time_ms == 85 * SECOND_MS), "{:?}", p.announcements());
     assert!(a.taints.iter().any(|t| t.key == "node.kubernetes.io/unreachable" && t.effect.as_str() == "NoExecute"));
     assert_eq!(taint_text(&a.taints[0]), "node.kubernetes.io/unreachable:NoSchedule");
     let on_b: Vec<_> = p.pods().filter(|x| x.node_name.as_deref() == Some("node-b")).map(|x| x.pod.metadata.name.clone()).collect();
