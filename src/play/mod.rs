@@ -485,10 +485,13 @@ impl Player {
                 }
             }
         }
-        // Pods bound, a node's lease lost, a DaemonSet's counts: all come
-        // with an output.
+        // Pods bound, a node's lease lost: these come with an output. A
+        // DaemonSet's status is written by its controller a hop after the
+        // Pod change, with no output of its own: it is read every time.
         if self.revision != before {
             self.refresh_nodes();
+        } else if !self.daemon_sets.is_empty() && refresh(&mut self.daemon_sets, self.sim.daemon_sets()) {
+            self.revision += 1;
         }
         // Probes run often: the key is built in one reused buffer, and a
         // container's entry is allocated once.

@@ -438,7 +438,9 @@ fn jobs_statefulsets_claims_and_daemonsets_reach_the_page() {
 
     let mut p = player("daemonset");
     p.advance_to(30 * SECOND_MS);
-    assert_eq!(p.daemon_sets()[0].status.desired, 3);
+    // The controller writes READY a hop after the last Pod is Ready (no output of its own).
+    let ds = &p.daemon_sets()[0];
+    assert_eq!((ds.status.desired, ds.status.ready), (3, 3));
     p.act("add node node-4").unwrap();
     p.advance_to(MINUTE_MS);
     let ds = &p.daemon_sets()[0];
