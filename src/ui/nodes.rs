@@ -105,6 +105,7 @@ pub fn add_node(props: &AddProps) -> Html {
     };
     html! {
         <form class="add-node" onsubmit={submit} aria-label="Add a node">
+            <span class="add-title" aria-hidden="true">{"A new node:"}</span>
             <label>{"Name "}<input value={(*name).clone()} oninput={bind(&name)} placeholder={props.suggested.clone()} data-testid="node-name" spellcheck="false" size="10" /></label>
             <label>{"CPU "}<input value={(*cpu).clone()} oninput={bind(&cpu)} data-testid="node-cpu" size="4" /></label>
             <label>{"Memory "}<input value={(*memory).clone()} oninput={bind(&memory)} data-testid="node-memory" size="5" /></label>

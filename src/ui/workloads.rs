@@ -56,7 +56,7 @@ pub fn job_card(props: &JobProps) -> Html {
             if !st.conditions.is_empty() {
                 <ul class="conditions" aria-label="Conditions">
                     { for st.conditions.iter().map(|c| html! {
-                        <li class={if c.status { "cond on" } else { "cond off" }} title={c.message.clone()}>
+                        <li class={classes!("cond", if c.status { "on" } else { "off" }, (c.status && matches!(c.type_, "Failed" | "FailureTarget")).then_some("bad"))} title={c.message.clone()}>
                             <span aria-hidden="true">{ if c.status { "✓" } else { "✗" } }</span>
                             { format!(" {} ({})", c.type_, c.reason) }
                             <span class="sr-only">{ if c.status { " true" } else { " false" } }</span>
@@ -97,7 +97,7 @@ pub fn stateful_set_card(props: &StatefulSetProps) -> Html {
     html! {
         <section class="workload statefulset" aria-label={format!("StatefulSet {name}")} data-testid={format!("statefulset-{name}")}>
             <h2><span aria-hidden="true">{"▥ "}</span>{ format!("StatefulSet {name}") }
-                <span class="muted">{ format!(" · {} · {}", match set.spec.pod_management_policy {
+                <span class="muted">{ format!(" · podManagementPolicy {} · {}", match set.spec.pod_management_policy {
                     PodManagementPolicy::OrderedReady => "OrderedReady",
                     PodManagementPolicy::Parallel => "Parallel",
                 }, set.spec.template.spec.containers.iter().map(|c| c.image.as_str()).collect::<Vec<_>>().join(", ")) }</span></h2>
