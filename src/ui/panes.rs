@@ -107,6 +107,9 @@ fn content(player: &Player, tab: Tab, selected: Option<&str>) -> (String, String
     }
 }
 
+/// One kind's header, its kind prefix and its rows.
+type KindTable<'a> = (&'a [&'a str], &'a str, Vec<Vec<String>>);
+
 /// `kubectl get nodes,deployments,…`: with several kinds asked for, kubectl
 /// prints one table per kind that has objects, a blank line between them,
 /// each name prefixed with its kind (`deployment.apps/web`).
@@ -116,7 +119,7 @@ fn get_many(player: &Player) -> String {
         row[0] = format!("{kind}/{}", row[0]);
         row
     };
-    let tables: [(&[&str], &str, Vec<Vec<String>>); 7] = [
+    let tables: [KindTable; 7] = [
         (&kubectl::NODES_HEADER, "node", player.nodes().iter().map(|n| kubectl::node_row(n, now)).collect()),
         (&kubectl::DEPLOYMENTS_HEADER, "deployment.apps", player.deployments().map(|d| kubectl::deployment_row(d, now, false)).collect()),
         (&kubectl::REPLICASETS_HEADER, "replicaset.apps", player.replica_sets().map(|r| kubectl::replicaset_row(r, now, false)).collect()),
