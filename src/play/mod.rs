@@ -399,7 +399,7 @@ impl Player {
     /// Reads the nodes and DaemonSets from the engine; the revision moves
     /// only if one changed.
     fn refresh_nodes(&mut self) {
-        let before: Vec<(String, String)> = self.nodes.iter().map(|n| (n.name.clone(), n.status_column())).collect();
+        let before = self.nodes.clone();
         let nodes = refresh(&mut self.nodes, self.sim.nodes());
         let daemon_sets = refresh(&mut self.daemon_sets, self.sim.daemon_sets());
         if nodes && !before.is_empty() {
@@ -409,7 +409,7 @@ impl Player {
                 .nodes
                 .iter()
                 .map(|n| (n, n.status_column()))
-                .filter(|(n, status)| !before.iter().any(|(name, s)| *name == n.name && s == status))
+                .filter(|(n, status)| !before.iter().any(|b| b.name == n.name && b.status_column() == *status))
                 .map(|(n, status)| format!("Node {} is {status}", n.name))
                 .collect();
             for text in changed {
