@@ -46,3 +46,27 @@ pub const ALL: &[Example] = &[
 pub fn find(name: &str) -> Option<&'static Example> {
     ALL.iter().find(|e| e.name == name)
 }
+
+/// The example menu's groups, in order.
+pub const GROUPS: [&str; 6] = [
+    "Pods and probes",
+    "Containers: init, sidecars, hooks, limits",
+    "Services",
+    "Jobs",
+    "Deployments, StatefulSets, DaemonSets",
+    "Nodes and scheduling",
+];
+
+/// The menu group of an example ("Other" for one not listed here yet).
+pub fn group(name: &str) -> &'static str {
+    match name {
+        "single-container" | "liveness-exec" | "liveness-http" | "tcp-liveness-readiness" | "grpc-liveness" | "startup-probe"
+        | "crashloop" | "image-pull-error" | "graceful-deletion" | "long-grace-period" => GROUPS[0],
+        "init-containers" | "lifecycle-events" | "memory-limit-oom" | "shared-volume" | "ambassador" | "sidecar" => GROUPS[1],
+        "init-containers-services" | "readiness-service" | "traffic-rollout-drops" | "traffic-rollout-safe" => GROUPS[2],
+        "job-pods" | "job-backoff-limit" | "job-parallel" => GROUPS[3],
+        "deployment" | "statefulset" | "daemonset" => GROUPS[4],
+        "pending-resources" | "pending-add-node" | "node-failure" | "taints-tolerations" => GROUPS[5],
+        _ => "Other",
+    }
+}

@@ -11,22 +11,28 @@
 pub mod actions;
 pub mod embed;
 pub mod highlight;
+pub mod nodes;
 pub mod share;
 pub mod timeline;
 pub mod yaml_out;
 
 use crate::core::api::Object;
 pub use crate::core::engine::ProbeKind;
-use crate::core::engine::{parse_action, Action, Output, Sim, SimConfig, TrafficChange, TrafficChangeKind, TrafficSnapshot, WatchType};
+use crate::core::engine::action::NodeOp;
+use crate::core::engine::{
+    parse_action, Action, DaemonSetSnapshot, NodeSnapshot, Output, Sim, SimConfig, TrafficChange, TrafficChangeKind,
+    TrafficSnapshot, WatchType,
+};
 use crate::core::kubectl;
 use crate::core::manifest::{parse_manifests, Parsed};
 use crate::core::status::{
-    ContainerState, ContainerStatus, DeploymentSnapshot, EndpointSliceSnapshot, Event, PodSnapshot, ReplicaSetSnapshot,
-    ServiceSnapshot,
+    ContainerState, ContainerStatus, DeploymentSnapshot, EndpointSliceSnapshot, Event, JobSnapshot, PersistentVolumeClaimSnapshot,
+    PodSnapshot, ReplicaSetSnapshot, ServiceSnapshot, StatefulSetSnapshot,
 };
 use crate::core::time::{go_duration, parse_duration, Millis, HOUR_MS};
 use std::collections::BTreeMap;
 use std::rc::Rc;
+pub use nodes::taint_text;
 pub use timeline::{Lane, LaneState, Mark, ProbeTick, Segment, Timeline};
 
 /// The most actions a scenario may carry (a share link is refused past it).
@@ -100,6 +106,13 @@ pub struct Player {
     slices: BTreeMap<(String, String), Rc<EndpointSliceSnapshot>>,
     deployments: BTreeMap<(String, String), Rc<DeploymentSnapshot>>,
     replica_sets: BTreeMap<(String, String), Rc<ReplicaSetSnapshot>>,
+    jobs: BTreeMap<(String, String), Rc<JobSnapshot>>,
+    stateful_sets: BTreeMap<(String, String), Rc<StatefulSetSnapshot>>,
+    claims: BTreeMap<(String, String), Rc<PersistentVolumeClaimSnapshot>>,
+    /// Nodes and DaemonSets have no watch output: they are read from the
+    /// engine after each change (an unchanged one keeps its `Rc`).
+    nodes: Vec<Rc<NodeSnapshot>>,
+    daemon_sets: Vec<Rc<DaemonSetSnapshot>>,
     watch: Vec<WatchRow>,
     watch_dropped: usize,
     timeline: Timeline,
@@ -154,6 +167,11 @@ impl Player {
             slices: BTreeMap::new(),
             deployments: BTreeMap::new(),
             replica_sets: BTreeMap::new(),
+            jobs: BTreeMap::new(),
+            stateful_sets: BTreeMap::new(),
+            claims: BTreeMap::new(),
+            nodes: Vec::new(),
+            daemon_sets: Vec::new(),
             watch: Vec::new(),
             watch_dropped: 0,
             timeline: Timeline::default(),
@@ -166,6 +184,7 @@ impl Player {
             stalled: None,
         };
         player.drain();
+        player.refresh_nodes();
         player.run_due_actions();
         player
     }
@@ -212,6 +231,28 @@ impl Player {
 
     pub fn replica_sets(&self) -> impl ExactSizeIterator<Item = &Rc<ReplicaSetSnapshot>> {
         self.replica_sets.values()
+    }
+
+    pub fn jobs(&self) -> impl ExactSizeIterator<Item = &Rc<JobSnapshot>> {
+        self.jobs.values()
+    }
+
+    pub fn stateful_sets(&self) -> impl ExactSizeIterator<Item = &Rc<StatefulSetSnapshot>> {
+        self.stateful_sets.values()
+    }
+
+    /// PersistentVolumeClaims (made from StatefulSets' claim templates).
+    pub fn claims(&self) -> impl ExactSizeIterator<Item = &Rc<PersistentVolumeClaimSnapshot>> {
+        self.claims.values()
+    }
+
+    /// The nodes, in the engine's order.
+    pub fn nodes(&self) -> &[Rc<NodeSnapshot>] {
+        &self.nodes
+    }
+
+    pub fn daemon_sets(&self) -> &[Rc<DaemonSetSnapshot>] {
+        &self.daemon_sets
     }
 
     pub fn events(&self) -> &[Event] {
@@ -344,13 +385,64 @@ impl Player {
             return Err(format!("a session holds at most {MAX_ACTIONS} actions; restart to clear them"));
         }
         let now = self.now();
-        actions::parse(text)?;
+        let parsed = actions::parse(text)?;
         self.scenario.actions.truncate(self.next_action);
-        actions::perform(&mut self.sim, text)?;
-        self.scenario.actions.push(TimedAction { at_ms: now, text: text.to_string() });
-        self.next_action = self.scenario.actions.len();
+        let result = actions::perform(&mut self.sim, text);
+        // kubectl drain cordons the node before it refuses (Pods with no
+        // controller, without --force): the run changed, so the action is
+        // kept and a replay shows the same refusal.
+        let changed = matches!(parsed, actions::PageAction::Engine(Action::Node { op: NodeOp::Drain { .. }, .. }));
+        if result.is_ok() || changed {
+            self.scenario.actions.push(TimedAction { at_ms: now, text: text.to_string() });
+            self.next_action = self.scenario.actions.len();
+        }
+        if let Err(e) = &result {
+            if changed {
+                self.push_action_error(now, text, e);
+            }
+        }
         self.drain();
-        Ok(())
+        self.refresh_nodes();
+        result
+    }
+
+    /// Keeps the latest announcements (a bounded list).
+    fn announce(&mut self, a: Announcement) {
+        self.announcements.push(a);
+        if self.announcements.len() > 200 {
+            self.announcements.drain(..100);
+        }
+    }
+
+    fn push_action_error(&mut self, at_ms: Millis, text: &str, e: &str) {
+        if self.action_errors.len() < 100 {
+            self.action_errors.push(format!("at {}: {text}: {e}", go_duration(at_ms)));
+        }
+    }
+
+    /// Reads the nodes and DaemonSets from the engine; the revision moves
+    /// only if one changed.
+    fn refresh_nodes(&mut self) {
+        let before = self.nodes.clone();
+        let nodes = refresh(&mut self.nodes, self.sim.nodes());
+        let daemon_sets = refresh(&mut self.daemon_sets, self.sim.daemon_sets());
+        if nodes && !before.is_empty() {
+            // A node's STATUS changed (or it joined): say so, as for Pods.
+            let time_ms = self.sim.now();
+            let changed: Vec<String> = self
+                .nodes
+                .iter()
+                .map(|n| (n, n.status_column()))
+                .filter(|(n, status)| !before.iter().any(|b| b.name == n.name && b.status_column() == *status))
+                .map(|(n, status)| format!("Node {} is {status}", n.name))
+                .collect();
+            for text in changed {
+                self.announce(Announcement { time_ms, text });
+            }
+        }
+        if nodes || daemon_sets {
+            self.revision += 1;
+        }
     }
 
     fn run_due_actions(&mut self) {
@@ -358,20 +450,19 @@ impl Player {
             if a.at_ms > self.sim.now() {
                 break;
             }
-            let result = actions::perform(&mut self.sim, &a.text);
-            if let Err(e) = result {
-                let msg = format!("at {}: {}: {e}", go_duration(a.at_ms), a.text);
-                if self.action_errors.len() < 100 {
-                    self.action_errors.push(msg);
-                }
+            let (at_ms, text) = (a.at_ms, a.text.clone());
+            if let Err(e) = actions::perform(&mut self.sim, &text) {
+                self.push_action_error(at_ms, &text, &e);
             }
             self.next_action += 1;
             self.drain();
+            self.refresh_nodes();
         }
     }
 
     /// Takes the engine's outputs into the views.
     fn drain(&mut self) {
+        let before = self.revision;
         while let Some(out) = self.sim.poll_output() {
             self.revision += 1;
             match out {
@@ -396,32 +487,42 @@ impl Player {
                 Output::Deployment { type_, deployment, .. } => {
                     let m = &deployment.deployment.metadata;
                     let key = (m.namespace.clone(), m.name.clone());
-                    if type_ == WatchType::Deleted {
-                        self.deployments.remove(&key);
-                    } else {
-                        self.deployments.insert(key, Rc::new(deployment));
-                    }
+                    keep(&mut self.deployments, key, type_, deployment);
                 }
                 Output::ReplicaSet { type_, replica_set, .. } => {
                     let m = &replica_set.replica_set.metadata;
                     let key = (m.namespace.clone(), m.name.clone());
-                    if type_ == WatchType::Deleted {
-                        self.replica_sets.remove(&key);
-                    } else {
-                        self.replica_sets.insert(key, Rc::new(replica_set));
-                    }
+                    keep(&mut self.replica_sets, key, type_, replica_set);
                 }
-                // The page draws Pods; Jobs, StatefulSets and claims are in
-                // the trace and the CLI's tables (not yet drawn here).
-                Output::Job { .. } | Output::StatefulSet { .. } | Output::PersistentVolumeClaim { .. } => {}
+                Output::Job { type_, job, .. } => {
+                    let key = (job.job.metadata.namespace.clone(), job.job.metadata.name.clone());
+                    keep(&mut self.jobs, key, type_, job);
+                }
+                Output::StatefulSet { type_, stateful_set, .. } => {
+                    let m = &stateful_set.stateful_set.metadata;
+                    let key = (m.namespace.clone(), m.name.clone());
+                    keep(&mut self.stateful_sets, key, type_, stateful_set);
+                }
+                Output::PersistentVolumeClaim { type_, claim, .. } => {
+                    let key = (claim.namespace.clone(), claim.name.clone());
+                    keep(&mut self.claims, key, type_, claim);
+                }
             }
+        }
+        // Pods bound, a node's lease lost: these come with an output. A
+        // DaemonSet's status is written by its controller a hop after the
+        // Pod change, with no output of its own: it is read every time.
+        if self.revision != before {
+            self.refresh_nodes();
+        } else if !self.daemon_sets.is_empty() && refresh(&mut self.daemon_sets, self.sim.daemon_sets()) {
+            self.revision += 1;
         }
         while let Some(change) = self.sim.poll_traffic() {
             self.revision += 1;
             // Failing and recovering are said aloud, like a Pod's status.
             if matches!(change.kind, TrafficChangeKind::Failing { .. } | TrafficChangeKind::Recovered { .. }) {
                 let text = format!("Service {} traffic {}", change.service, change.describe());
-                self.push_announcement(Announcement { time_ms: change.time_ms, text });
+                self.announce(Announcement { time_ms: change.time_ms, text });
             }
             self.traffic_changes.push(change);
             if self.traffic_changes.len() > MAX_TRAFFIC_CHANGES {
@@ -456,13 +557,6 @@ impl Player {
         self.key_buf = key;
     }
 
-    fn push_announcement(&mut self, a: Announcement) {
-        self.announcements.push(a);
-        if self.announcements.len() > 200 {
-            self.announcements.drain(..100);
-        }
-    }
-
     fn take_pod(&mut self, time_ms: Millis, type_: WatchType, pod: PodSnapshot) {
         let key = (pod.pod.metadata.namespace.clone(), pod.pod.metadata.name.clone());
         let mut cells = kubectl::pod_row(&pod, time_ms, true);
@@ -475,7 +569,7 @@ impl Player {
                 WatchType::Deleted => format!("Pod {} deleted", key.1),
                 _ => format!("Pod {} is {status}", key.1),
             };
-            self.push_announcement(Announcement { time_ms, text });
+            self.announce(Announcement { time_ms, text });
         }
         self.timeline.pod(time_ms, type_, &pod, &status);
         self.watch.push(WatchRow { time_ms, type_, cells });
@@ -493,6 +587,33 @@ impl Player {
             self.pods.insert(key, Rc::new(pod));
         }
     }
+}
+
+/// The latest state of an object from a watch event (a deleted one goes).
+fn keep<T>(map: &mut BTreeMap<(String, String), Rc<T>>, key: (String, String), type_: WatchType, value: T) {
+    if type_ == WatchType::Deleted {
+        map.remove(&key);
+    } else {
+        map.insert(key, Rc::new(value));
+    }
+}
+
+/// Replaces `list` with `fresh`, keeping the `Rc` of every unchanged item
+/// (so its view is not redrawn). True if anything changed.
+fn refresh<T: PartialEq>(list: &mut Vec<Rc<T>>, fresh: Vec<T>) -> bool {
+    if fresh.len() == list.len() && fresh.iter().zip(list.iter()).all(|(a, b)| *a == **b) {
+        return false;
+    }
+    let old = std::mem::take(list);
+    *list = fresh
+        .into_iter()
+        .enumerate()
+        .map(|(i, n)| match old.get(i) {
+            Some(o) if **o == n => o.clone(),
+            _ => Rc::new(n),
+        })
+        .collect();
+    true
 }
 
 /// `namespace/name`: how the page names a Pod (selection, keys).
@@ -540,6 +661,75 @@ pub fn explain(e: &Event, pod: &PodSnapshot) -> String {
     });
     if let Some(p) = probe {
         text.push_str(&format!(" — acts after failureThreshold {} × periodSeconds {}s", p.failure_threshold, p.period_seconds));
+    } else if let Some(hint) = pod_hint(e, pod) {
+        text.push_str(" — ");
+        text.push_str(&hint);
+    }
+    text
+}
+
+/// What a Pod event about nodes means, in a few words.
+fn pod_hint(e: &Event, pod: &PodSnapshot) -> Option<String> {
+    use crate::core::engine::{NODE_MONITOR_GRACE_MS, TAINT_NOT_READY, TAINT_UNREACHABLE};
+    match e.reason.as_str() {
+        // nodelifecycle MarkPodsNotReady.
+        "NodeNotReady" => Some(format!(
+            "its node's kubelet posted no status for {}s, so the node controller marked the Pod not Ready",
+            NODE_MONITOR_GRACE_MS / 1000
+        )),
+        // The taint eviction controller, with the DefaultTolerationSeconds tolerations.
+        "TaintManagerEviction" => {
+            let seconds = pod
+                .pod
+                .spec
+                .tolerations
+                .iter()
+                .find(|t| t.key == TAINT_UNREACHABLE || t.key == TAINT_NOT_READY)
+                .and_then(|t| t.toleration_seconds);
+            Some(match seconds {
+                Some(s) => format!("its node's NoExecute taint outlasted the Pod's toleration (tolerationSeconds {s})"),
+                None => "its node has a NoExecute taint the Pod does not tolerate".to_string(),
+            })
+        }
+        "FailedScheduling" => {
+            let m = &e.message;
+            let mut hints = Vec::new();
+            if m.contains("were unschedulable") {
+                hints.push("cordoned nodes take no new Pods (uncordon one)");
+            }
+            if m.contains("untolerated taint") {
+                hints.push("a Pod goes only to nodes whose NoSchedule and NoExecute taints it tolerates");
+            }
+            if m.contains("node affinity/selector") {
+                hints.push("its nodeSelector or node affinity rules out some nodes");
+            }
+            if m.contains("Insufficient") || m.contains("Too many pods") {
+                hints.push("its requests do not fit what the nodes have left; it is retried when a node joins or Pods go");
+            }
+            (!hints.is_empty()).then(|| hints.join("; "))
+        }
+        _ => None,
+    }
+}
+
+/// A Job's event in words, with the spec field that decided it:
+/// "BackoffLimitExceeded: Job has reached the specified backoff limit — 3 failed Pods, backoffLimit 2".
+pub fn explain_job(e: &Event, job: &JobSnapshot) -> String {
+    let mut text = format!("{}: {}", e.reason, e.message);
+    if e.count > 1 {
+        text.push_str(&format!(" (×{})", e.count));
+    }
+    let spec = &job.job.spec;
+    match e.reason.as_str() {
+        "BackoffLimitExceeded" => {
+            text.push_str(&format!(" — {} failed Pods, backoffLimit {}", job.status.failed, spec.backoff_limit));
+        }
+        "DeadlineExceeded" => {
+            if let Some(s) = spec.active_deadline_seconds {
+                text.push_str(&format!(" — activeDeadlineSeconds {s}"));
+            }
+        }
+        _ => {}
     }
     text
 }
@@ -566,3 +756,4 @@ pub fn page_action(text: &str) -> Result<Action, String> {
 
 #[cfg(test)]
 mod tests;
+

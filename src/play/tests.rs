@@ -393,3 +393,150 @@ fn traffic_action_from_the_page() {
     assert_eq!(p.traffic()[0].sent, 100);
     assert_eq!(p.scenario().actions.len(), 2, "the actions are recorded for replay and share links");
 }
+
+fn node<'a>(p: &'a Player, name: &str) -> &'a crate::core::engine::NodeSnapshot {
+    p.nodes().iter().find(|n| n.name == name).unwrap()
+}
+
+#[test]
+fn a_stopped_node_goes_not_ready_and_its_deployment_pod_is_replaced_on_another() {
+    // tests/golden/node-failure.txt: stop node-a at 30s; NotReady at 1m25s;
+    // TaintManagerEviction after the 300s default toleration.
+    let mut p = player("node-failure");
+    p.advance_to(30 * SECOND_MS);
+    assert_eq!(p.nodes().len(), 2);
+    assert_eq!(node(&p, "node-a").status_column(), "Ready");
+    p.act("stop node node-a").unwrap();
+    assert!(node(&p, "node-a").stopped, "the kubelet stopped at once");
+    assert_eq!(node(&p, "node-a").status_column(), "Ready", "still Ready within the grace period");
+    p.advance_to(8 * MINUTE_MS);
+    let a = node(&p, "node-a");
+    assert_eq!(a.status_column(), "NotReady");
+    assert!(p.announcements().iter().any(|x| x.text == "Node node-a is NotReady" && x.time_ms == 85 * SECOND_MS), "{:?}", p.announcements());
+    assert!(a.taints.iter().any(|t| t.key == "node.kubernetes.io/unreachable" && t.effect.as_str() == "NoExecute"));
+    assert_eq!(taint_text(&a.taints[0]), "node.kubernetes.io/unreachable:NoSchedule");
+    let on_b: Vec<_> = p.pods().filter(|x| x.node_name.as_deref() == Some("node-b")).map(|x| x.pod.metadata.name.clone()).collect();
+    assert!(on_b.iter().any(|n| n.starts_with("web-")), "the Deployment's Pod is replaced on node-b: {on_b:?}");
+    // The evicted Pod says why, with the toleration the admission plugin added.
+    let bare = p.pod("default", "bare").unwrap();
+    let e = p.events().iter().rev().find(|e| e.involved.name == "bare" && e.reason == "TaintManagerEviction").unwrap();
+    assert!(explain(e, bare).contains("tolerationSeconds 300"), "{}", explain(e, bare));
+    let e = p.events().iter().find(|e| e.involved.name == "bare" && e.reason == "NodeNotReady").unwrap();
+    assert!(explain(e, bare).contains("posted no status for 50s"), "{}", explain(e, bare));
+    // The stop is part of the session: a replay from zero gets the same nodes.
+    let nodes: Vec<_> = p.nodes().iter().map(|n| (**n).clone()).collect();
+    p.seek(0);
+    assert!(!node(&p, "node-a").stopped);
+    p.seek(8 * MINUTE_MS);
+    assert_eq!(p.nodes().iter().map(|n| (**n).clone()).collect::<Vec<_>>(), nodes);
+}
+
+#[test]
+fn node_actions_with_no_watch_output_still_redraw() {
+    let mut p = player("node-failure");
+    p.advance_to(10 * SECOND_MS);
+    let (rev, before) = (p.revision(), p.nodes()[1].clone());
+    p.act("cordon node node-b").unwrap();
+    assert!(p.revision() > rev, "cordon changes what the page shows");
+    assert_eq!(node(&p, "node-b").status_column(), "Ready,SchedulingDisabled");
+    assert!(!Rc::ptr_eq(&p.nodes()[1], &before));
+    let a = p.nodes()[0].clone();
+    p.act("uncordon node node-b").unwrap();
+    assert!(Rc::ptr_eq(&p.nodes()[0], &a), "an unchanged node keeps its snapshot (no redraw)");
+    p.act("add node node-c cpu=2 memory=4Gi").unwrap();
+    assert_eq!(p.nodes().iter().map(|n| n.name.as_str()).collect::<Vec<_>>(), ["node-a", "node-b", "node-c"]);
+    assert!(p.act("add node node-c").unwrap_err().contains("already exists"));
+}
+
+#[test]
+fn a_refused_drain_keeps_its_cordon_in_the_session() {
+    // kubectl drain cordons, then refuses a Pod with no controller without --force.
+    let mut p = player("node-failure");
+    p.advance_to(20 * SECOND_MS);
+    let err = p.act("drain node node-a").unwrap_err();
+    assert!(err.contains("--force"), "{err}");
+    assert!(node(&p, "node-a").unschedulable);
+    assert_eq!(p.scenario().actions.last().unwrap().text, "drain node node-a");
+    p.seek(0);
+    p.advance_to(30 * SECOND_MS);
+    assert!(node(&p, "node-a").unschedulable, "the replay cordons too");
+    assert!(p.problems().iter().any(|m| m.starts_with("at 20s: drain node node-a: ") && m.contains("--force")), "{:?}", p.problems());
+    p.act("drain node node-a --force").unwrap();
+    p.advance_to(2 * MINUTE_MS);
+    assert!(p.pods().all(|x| x.node_name.as_deref() != Some("node-a")), "every Pod left node-a");
+}
+
+#[test]
+fn jobs_statefulsets_claims_and_daemonsets_reach_the_page() {
+    let mut p = player("job-backoff-limit");
+    p.advance_to(2 * MINUTE_MS);
+    let job = p.jobs().next().unwrap().clone();
+    let row = kubectl::job_row(&job, p.now(), false);
+    assert_eq!((row[0].as_str(), row[1].as_str(), row[2].as_str()), ("fails", "Failed", "0/1"));
+    let e = p.events().iter().find(|e| e.reason == "BackoffLimitExceeded").unwrap();
+    assert_eq!(explain_job(e, &job), "BackoffLimitExceeded: Job has reached the specified backoff limit — 3 failed Pods, backoffLimit 2");
+
+    let mut p = player("job-parallel");
+    p.advance_to(2 * MINUTE_MS);
+    assert_eq!(kubectl::job_row(p.jobs().next().unwrap(), p.now(), false)[1], "Complete");
+
+    let mut p = player("statefulset");
+    p.advance_to(MINUTE_MS);
+    assert_eq!(kubectl::statefulset_row(p.stateful_sets().next().unwrap(), p.now(), false)[1], "3/3");
+    let claims: Vec<_> = p.claims().map(|c| c.name.as_str()).collect();
+    assert_eq!(claims, ["www-web-0", "www-web-1", "www-web-2"]);
+    p.act("delete statefulset/web").unwrap();
+    p.advance_to(2 * MINUTE_MS);
+    assert_eq!(p.stateful_sets().len(), 0);
+    assert_eq!(p.claims().len(), 3, "claims outlive their StatefulSet");
+
+    let mut p = player("daemonset");
+    p.advance_to(30 * SECOND_MS);
+    // The controller writes READY a hop after the last Pod is Ready (no output of its own).
+    let ds = &p.daemon_sets()[0];
+    assert_eq!((ds.status.desired, ds.status.ready), (3, 3));
+    p.act("add node node-4").unwrap();
+    p.advance_to(MINUTE_MS);
+    let ds = &p.daemon_sets()[0];
+    assert_eq!((ds.status.desired, ds.status.current), (4, 4));
+}
+
+#[test]
+fn failed_scheduling_says_what_each_filter_means() {
+    let mut p = player("taints-tolerations");
+    p.advance_to(MINUTE_MS);
+    let e = p.events().iter().find(|e| e.reason == "FailedScheduling").unwrap();
+    let pod = p.pod("default", &e.involved.name).unwrap();
+    let text = explain(e, pod);
+    assert!(text.contains("cordoned nodes take no new Pods"), "{text}");
+    assert!(text.contains("taints it tolerates"), "{text}");
+    assert!(text.contains("do not fit"), "{text}");
+}
+
+#[test]
+fn nodes_in_words() {
+    use super::nodes::{cpu_text, memory_text, node_note, node_usage};
+    assert_eq!((cpu_text(4000), cpu_text(250), cpu_text(0)), ("4".into(), "250m".into(), "0".into()));
+    assert_eq!((memory_text(8 << 30), memory_text(64 << 20), memory_text(0), memory_text(1000)), ("8Gi".into(), "64Mi".into(), "0".into(), "1000".into()));
+    let mut p = player("node-failure");
+    p.advance_to(20 * SECOND_MS);
+    let b = node(&p, "node-b").clone();
+    assert_eq!(node_note(&b), None);
+    assert_eq!(node_usage(&b), "cpu 0 (0%) · memory 0 (0%) · 0/110 Pods");
+    p.act("stop node node-a").unwrap();
+    assert!(node_note(node(&p, "node-a")).unwrap().starts_with("Kubelet stopped: "));
+    p.advance_to(2 * MINUTE_MS);
+    assert!(node_note(node(&p, "node-a")).unwrap().contains("unreachable"));
+    p.act("cordon node node-b").unwrap();
+    assert_eq!(node_note(node(&p, "node-b")).unwrap(), "Cordoned: no new Pods are scheduled here.");
+}
+
+#[test]
+fn every_example_has_a_menu_group() {
+    for e in examples::ALL {
+        assert_ne!(examples::group(e.name), "Other", "{} needs a group in examples::group", e.name);
+    }
+    for g in examples::GROUPS {
+        assert!(examples::ALL.iter().any(|e| examples::group(e.name) == g), "{g} is empty");
+    }
+}

@@ -2,12 +2,12 @@
 //! Services with their endpoints. Every state is told in words and by shape
 //! (an icon) as well as by colour.
 
-use super::{PlayerRef, Shared};
+use super::{nodes, workloads, PlayerRef, Shared};
 use crate::core::kubectl;
-use crate::core::status::{ConditionType, EventType, ContainerState, ContainerStatus, DeploymentSnapshot, Event, PodSnapshot, ReplicaSetSnapshot};
+use crate::core::status::{ConditionType, EventType, ContainerState, ContainerStatus, DeploymentSnapshot, Event, PersistentVolumeClaimSnapshot, PodSnapshot, ReplicaSetSnapshot};
 use crate::core::time::{go_duration, Millis};
 use crate::play::timeline::{container_label, LaneState};
-use crate::play::{backoff_until, explain, pod_key, ProbeViews};
+use crate::play::{backoff_until, explain, explain_job, pod_key, ProbeViews};
 use std::collections::BTreeMap;
 use yew::prelude::*;
 
@@ -49,10 +49,10 @@ pub fn cluster_view(props: &Props) -> Html {
     let player = props.player.rc.borrow();
     let now = props.player.now;
     let sim = player.sim();
-    // The latest event of each Pod (by UID), to say why it is as it is.
+    // The latest event of each Pod and Job (by UID), to say why it is as it is.
     let mut why: BTreeMap<&str, &Event> = BTreeMap::new();
     for e in sim.events() {
-        if e.involved.kind == "Pod" {
+        if e.involved.kind == "Pod" || e.involved.kind == "Job" {
             let slot = why.entry(e.involved.uid.as_str()).or_insert(e);
             if e.last_ms >= slot.last_ms {
                 *slot = e;
@@ -114,13 +114,12 @@ pub fn cluster_view(props: &Props) -> Html {
                 <div class="focused">{ full(p) }</div>
             }
             <div class="nodes">
-                { for sim.node_names().into_iter().map(|node| {
+                { for player.nodes().iter().map(|n| {
+                    let node = &n.name;
                     let pods: Vec<_> = player.pods().filter(|p| p.node_name.as_deref() == Some(node.as_str())).collect();
                     html! {
-                        <section class="node" key={node.clone()} aria-label={format!("Node {node}")}>
-                            <h2 class="node-name"><span aria-hidden="true">{"▣ "}</span>{ &node }
-                                <span class="muted">{ format!(" · {} Pod{}", pods.len(), if pods.len() == 1 { "" } else { "s" }) }</span>
-                            </h2>
+                        <section class={nodes::node_classes(n)} key={node.clone()} aria-label={format!("Node {node}: {}", n.status_column())} data-testid={format!("node-{node}")}>
+                            <nodes::NodeHeader node={Shared(n.clone())} pods={pods.len()} on_act={props.on_act.clone()} />
                             <div class={if compact { "pods compact" } else { "pods" }}>
                                 { for pods.iter().take(MAX_TILES_PER_NODE).map(|p| card(p)) }
                             </div>
@@ -140,6 +139,7 @@ pub fn cluster_view(props: &Props) -> Html {
                     </section>
                 }
             </div>
+            <nodes::AddNode suggested={AttrValue::from(nodes::free_name(player.nodes()))} on_act={props.on_act.clone()} />
             { for player.deployments().map(|d| {
                 let m = &d.deployment.metadata;
                 let rs: Vec<Shared<ReplicaSetSnapshot>> = player
@@ -148,6 +148,29 @@ pub fn cluster_view(props: &Props) -> Html {
                     .map(|r| Shared(r.clone()))
                     .collect();
                 html! { <DeploymentCard key={format!("{}/{}", m.namespace, m.name)} deployment={Shared(d.clone())} replica_sets={rs} now={now} on_act={props.on_act.clone()} /> }
+            }) }
+            { for player.stateful_sets().map(|s| {
+                let m = &s.stateful_set.metadata;
+                let prefixes: Vec<String> = s.stateful_set.spec.volume_claim_templates.iter().map(|t| format!("{}-{}-", t.name, m.name)).collect();
+                let claims: Vec<Shared<PersistentVolumeClaimSnapshot>> = player
+                    .claims()
+                    .filter(|c| c.namespace == m.namespace && prefixes.iter().any(|p| c.name.strip_prefix(p.as_str()).is_some_and(|o| o.bytes().all(|b| b.is_ascii_digit()))))
+                    .map(|c| Shared(c.clone()))
+                    .collect();
+                html! { <workloads::StatefulSetCard key={format!("{}/{}", m.namespace, m.name)} set={Shared(s.clone())} claims={claims} now={now} on_act={props.on_act.clone()} /> }
+            }) }
+            { for player.daemon_sets().iter().map(|d| {
+                let m = &d.daemon_set.metadata;
+                html! { <workloads::DaemonSetCard key={format!("{}/{}", m.namespace, m.name)} set={Shared(d.clone())} now={now} /> }
+            }) }
+            { for player.jobs().map(|j| {
+                let m = &j.job.metadata;
+                let event = why.get(j.server.uid.as_str());
+                html! {
+                    <workloads::JobCard key={format!("{}/{}", m.namespace, m.name)} job={Shared(j.clone())} now={now} on_act={props.on_act.clone()}
+                        why={event.map(|e| format!("{} {}", go_duration(e.last_ms), explain_job(e, j)))}
+                        why_warning={event.is_some_and(|e| e.type_ == EventType::Warning)} />
+                }
             }) }
             { services(&player, now) }
             if player.pods().next().is_none() {
@@ -226,14 +249,8 @@ pub fn pod_card(props: &PodProps) -> Html {
     let status = kubectl::pod_status_column(p);
     let state = LaneState::of_pod_status(&status, p.status.is_ready());
     let terminating = p.server.deletion_ms.is_some();
-    let act = |verb: String| {
-        let on_act = props.on_act.clone();
-        Callback::from(move |e: MouseEvent| {
-            e.stop_propagation();
-            on_act.emit(verb.clone());
-        })
-    };
-    let ns_flag = if ns == "default" { String::new() } else { format!(" -n {ns}") };
+    let act = |verb: String| act_cb(&props.on_act, verb);
+    let ns_flag = ns_flag(ns);
     let select = {
         let key = pod_key(p);
         let on_select = props.on_select.clone();
@@ -375,25 +392,14 @@ pub fn deployment_card(props: &DeploymentProps) -> Html {
     let d = &*props.deployment;
     let dep = &d.deployment;
     let name = dep.metadata.name.clone();
-    let ns_flag = if dep.metadata.namespace == "default" { String::new() } else { format!(" -n {}", dep.metadata.namespace) };
+    let ns_flag = ns_flag(&dep.metadata.namespace);
     let first = dep.spec.template.spec.containers.first();
     let container = first.map(|c| c.name.clone()).unwrap_or_default();
     let image = use_state(|| first.map(|c| c.image.clone()).unwrap_or_default());
-    let act = |verb: String| {
-        let on_act = props.on_act.clone();
-        Callback::from(move |_: MouseEvent| on_act.emit(verb.clone()))
-    };
+    let act = |verb: String| act_cb(&props.on_act, verb);
     let replicas = dep.spec.replicas;
     let row = kubectl::deployment_row(d, props.now, false);
-    let on_image = {
-        let image = image.clone();
-        Callback::from(move |e: InputEvent| {
-            use wasm_bindgen::JsCast;
-            if let Some(i) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-                image.set(i.value());
-            }
-        })
-    };
+    let on_image = bind(&image);
     let set_image = {
         let on_act = props.on_act.clone();
         let (image, name, container, ns_flag) = (image.clone(), name.clone(), container.clone(), ns_flag.clone());
@@ -407,10 +413,7 @@ pub fn deployment_card(props: &DeploymentProps) -> Html {
         <section class="deployment" aria-label={format!("Deployment {name}")} data-testid={format!("deployment-{name}")}>
             <h2><span aria-hidden="true">{"▤ "}</span>{ format!("Deployment {name}") }
                 <span class="muted">{ format!(" · revision {revision} · {}", dep.spec.template.spec.containers.iter().map(|c| c.image.as_str()).collect::<Vec<_>>().join(", ")) }</span></h2>
-            <table class="kv">
-                <thead><tr>{ for kubectl::DEPLOYMENTS_HEADER.iter().skip(1).map(|h| html! { <th>{ *h }</th> }) }</tr></thead>
-                <tbody><tr data-testid="deployment-row">{ for row.iter().skip(1).map(|c| html! { <td>{ c }</td> }) }</tr></tbody>
-            </table>
+            { kubectl_row(&kubectl::DEPLOYMENTS_HEADER, &row, "deployment-row") }
             <ul class="replicasets">
                 { for props.replica_sets.iter().map(|r| {
                     let rs = &r.replica_set;
@@ -422,11 +425,7 @@ pub fn deployment_card(props: &DeploymentProps) -> Html {
                 }) }
             </ul>
             <div class="dep-actions">
-                <span class="group" role="group" aria-label="Scale">
-                    <button onclick={act(format!("scale deployment/{name} --replicas={}{ns_flag}", (replicas - 1).max(0)))} aria-label="Scale down by one" disabled={replicas == 0}>{"−"}</button>
-                    <span class="replicas" data-testid="replicas">{ format!("{replicas} replica{}", if replicas == 1 { "" } else { "s" }) }</span>
-                    <button onclick={act(format!("scale deployment/{name} --replicas={}{ns_flag}", replicas + 1))} aria-label="Scale up by one" data-testid="scale-up">{"+"}</button>
-                </span>
+                { scale_group(&format!("deployment/{name}"), replicas, &ns_flag, &props.on_act) }
                 <button onclick={act(format!("rollout restart deployment/{name}{ns_flag}"))} data-testid="rollout-restart">{"Rollout restart"}</button>
                 <button onclick={act(format!("rollout undo deployment/{name}{ns_flag}"))}>{"Undo rollout"}</button>
                 <button onclick={act(format!("delete deployment/{name}{ns_flag}"))}>{"Delete"}</button>
@@ -438,5 +437,51 @@ pub fn deployment_card(props: &DeploymentProps) -> Html {
                 </form>
             </div>
         </section>
+    }
+}
+
+/// ` -n NS` for an action on an object outside `default`.
+pub(crate) fn ns_flag(namespace: &str) -> String {
+    if namespace == "default" { String::new() } else { format!(" -n {namespace}") }
+}
+
+/// A button's click performs `verb` (the click does not reach the card under it).
+pub(crate) fn act_cb(on_act: &Callback<String>, verb: String) -> Callback<MouseEvent> {
+    let on_act = on_act.clone();
+    Callback::from(move |e: MouseEvent| {
+        e.stop_propagation();
+        on_act.emit(verb.clone());
+    })
+}
+
+/// One row of a `kubectl get` table under its header, NAME left out (the card says it).
+pub(crate) fn kubectl_row(header: &[&str], row: &[String], testid: &'static str) -> Html {
+    html! {
+        <table class="kv">
+            <thead><tr>{ for header.iter().skip(1).map(|h| html! { <th>{ *h }</th> }) }</tr></thead>
+            <tbody><tr data-testid={testid}>{ for row.iter().skip(1).map(|c| html! { <td>{ c }</td> }) }</tr></tbody>
+        </table>
+    }
+}
+
+/// Keeps a text field's state in step with what is typed.
+pub(crate) fn bind(state: &UseStateHandle<String>) -> Callback<InputEvent> {
+    let state = state.clone();
+    Callback::from(move |e: InputEvent| {
+        use wasm_bindgen::JsCast;
+        if let Some(i) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+            state.set(i.value());
+        }
+    })
+}
+
+/// `−  N replicas  +` for `kubectl scale KIND/NAME`.
+pub(crate) fn scale_group(target: &str, replicas: i32, ns_flag: &str, on_act: &Callback<String>) -> Html {
+    html! {
+        <span class="group" role="group" aria-label="Scale">
+            <button onclick={act_cb(on_act, format!("scale {target} --replicas={}{ns_flag}", (replicas - 1).max(0)))} aria-label="Scale down by one" disabled={replicas == 0}>{"−"}</button>
+            <span class="replicas" data-testid="replicas">{ format!("{replicas} replica{}", if replicas == 1 { "" } else { "s" }) }</span>
+            <button onclick={act_cb(on_act, format!("scale {target} --replicas={}{ns_flag}", replicas + 1))} aria-label="Scale up by one" data-testid="scale-up">{"+"}</button>
+        </span>
     }
 }

@@ -10,8 +10,10 @@ mod browser;
 pub mod cluster;
 pub mod editor;
 pub mod exercise;
+pub mod nodes;
 pub mod panes;
 pub mod timeline;
+pub mod workloads;
 
 use crate::core::manifest::{Diagnostic, Severity};
 use crate::lint::{self, Finding};
@@ -489,6 +491,9 @@ impl Component for App {
                         }
                     </section>
                     <section class="pane-cluster" aria-label="Cluster">
+                        if let Some(ex) = self.example.as_deref().and_then(examples::find) {
+                            <p class="example-title" data-testid="example-title"><strong>{ ex.name }</strong>{ format!(": {}", ex.title) }</p>
+                        }
                         { self.view_apply(ctx) }
                         { self.view_cluster(&player) }
                     </section>
@@ -782,9 +787,7 @@ impl App {
             <form class="apply" onsubmit={apply} aria-label="Apply more objects now">
                 <label><code>{"kubectl apply -f example:"}</code>
                     <select onchange={on_choice} data-testid="apply-choice">
-                        { for examples::ALL.iter().map(|e| html! {
-                            <option value={e.name} selected={self.apply_choice == e.name} title={e.title}>{ e.name }</option>
-                        }) }
+                        { example_options(Some(&self.apply_choice)) }
                     </select>
                 </label>
                 <button type="submit" data-testid="apply" title="Adds the example's objects to the running cluster, now">{"Apply now"}</button>
@@ -836,9 +839,7 @@ impl App {
                         if self.example.is_none() {
                             <option value="" selected=true>{"(your manifests)"}</option>
                         }
-                        { for examples::ALL.iter().map(|e| html! {
-                            <option value={e.name} selected={self.example.as_deref() == Some(e.name)} title={e.title}>{ e.name }</option>
-                        }) }
+                        { example_options(self.example.as_deref()) }
                     </select>
                 </label>
                 <label class="field">
@@ -935,6 +936,26 @@ impl<T> std::ops::Deref for Shared<T> {
     type Target = T;
     fn deref(&self) -> &T {
         &self.0
+    }
+}
+
+/// The bundled examples as `<option>`s in their menu groups.
+fn example_options(selected: Option<&str>) -> Html {
+    let groups = examples::GROUPS.iter().copied().chain(["Other"]);
+    html! {
+        { for groups.map(|g| {
+            let mut members = examples::ALL.iter().filter(|e| examples::group(e.name) == g).peekable();
+            if members.peek().is_none() {
+                return Html::default();
+            }
+            html! {
+                <optgroup label={g}>
+                    { for members.map(|e| html! {
+                        <option value={e.name} selected={selected == Some(e.name)} title={e.title}>{ e.name }</option>
+                    }) }
+                </optgroup>
+            }
+        }) }
     }
 }
 

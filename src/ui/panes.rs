@@ -26,7 +26,7 @@ const TABS: [(Tab, &str); 5] = [
     (Tab::Describe, "kubectl describe pod"),
     (Tab::Events, "kubectl events"),
     (Tab::Yaml, "kubectl get pod -o yaml"),
-    (Tab::Controllers, "kubectl get deploy,rs"),
+    (Tab::Controllers, "kubectl get nodes,deploy,rs,sts,ds,jobs,pvc"),
 ];
 
 #[function_component(Panes)]
@@ -99,30 +99,43 @@ fn content(player: &Player, tab: Tab, selected: Option<&str>) -> (String, String
             };
             ("kubectl events".into(), text)
         }
-        Tab::Controllers => {
-            // With two kinds asked for, kubectl prefixes each name with its kind.
-            let prefixed = |mut row: Vec<String>, kind: &str| {
-                row[0] = format!("{kind}/{}", row[0]);
-                row
-            };
-            let deployments: Vec<Vec<String>> =
-                player.deployments().map(|d| prefixed(kubectl::deployment_row(d, now, false), "deployment.apps")).collect();
-            let replica_sets: Vec<Vec<String>> =
-                player.replica_sets().map(|r| prefixed(kubectl::replicaset_row(r, now, false), "replicaset.apps")).collect();
-            let text = if deployments.is_empty() && replica_sets.is_empty() {
-                "No resources found in default namespace.".to_string()
-            } else {
-                format!(
-                    "{}\n{}",
-                    kubectl::format_table(&kubectl::DEPLOYMENTS_HEADER, &deployments),
-                    kubectl::format_table(&kubectl::REPLICASETS_HEADER, &replica_sets)
-                )
-            };
-            ("kubectl get deployments,replicasets".into(), text)
-        }
+        Tab::Controllers => ("kubectl get nodes,deployments,replicasets,statefulsets,daemonsets,jobs,pvc".into(), get_many(player)),
         Tab::Yaml => match pod {
             Some(p) => (format!("kubectl get pod {} -o yaml", p.pod.metadata.name), to_yaml(&pod_json(p))),
             None => ("kubectl get pod -o yaml".into(), "No resources found in default namespace.".into()),
         },
+    }
+}
+
+/// One kind's header, its kind prefix and its rows.
+type KindTable<'a> = (&'a [&'a str], &'a str, Vec<Vec<String>>);
+
+/// `kubectl get nodes,deployments,…`: with several kinds asked for, kubectl
+/// prints one table per kind that has objects, a blank line between them,
+/// each name prefixed with its kind (`deployment.apps/web`).
+fn get_many(player: &Player) -> String {
+    let now = player.now();
+    let prefixed = |kind: &str, mut row: Vec<String>| {
+        row[0] = format!("{kind}/{}", row[0]);
+        row
+    };
+    let tables: [KindTable; 7] = [
+        (&kubectl::NODES_HEADER, "node", player.nodes().iter().map(|n| kubectl::node_row(n, now)).collect()),
+        (&kubectl::DEPLOYMENTS_HEADER, "deployment.apps", player.deployments().map(|d| kubectl::deployment_row(d, now, false)).collect()),
+        (&kubectl::REPLICASETS_HEADER, "replicaset.apps", player.replica_sets().map(|r| kubectl::replicaset_row(r, now, false)).collect()),
+        (&kubectl::STATEFULSETS_HEADER, "statefulset.apps", player.stateful_sets().map(|s| kubectl::statefulset_row(s, now, false)).collect()),
+        (&kubectl::DAEMONSETS_HEADER, "daemonset.apps", player.daemon_sets().iter().map(|d| kubectl::daemonset_row(d, now)).collect()),
+        (&kubectl::JOBS_HEADER, "job.batch", player.jobs().map(|j| kubectl::job_row(j, now, false)).collect()),
+        (&kubectl::PVCS_HEADER, "persistentvolumeclaim", player.claims().map(|c| kubectl::pvc_row(c, now, false)).collect()),
+    ];
+    let printed: Vec<String> = tables
+        .into_iter()
+        .filter(|(_, _, rows)| !rows.is_empty())
+        .map(|(header, kind, rows)| kubectl::format_table(header, &rows.into_iter().map(|r| prefixed(kind, r)).collect::<Vec<_>>()))
+        .collect();
+    if printed.is_empty() {
+        "No resources found in default namespace.".to_string()
+    } else {
+        printed.join("\n")
     }
 }

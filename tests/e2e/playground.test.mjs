@@ -101,7 +101,7 @@ test('a Pod deleted under a Deployment is replaced with a new name and IP, and t
   await dep.getByTestId('image').fill('nginx:1.16.1');
   await dep.getByTestId('set-image').click();
   await dep.locator('.replicasets li').nth(1).waitFor();
-  await page.getByRole('tab', { name: 'kubectl get deploy,rs' }).click();
+  await page.getByRole('tab', { name: 'kubectl get nodes,deploy,rs,sts,ds,jobs,pvc' }).click();
   assert.match(await pane(page), /deployment\.apps\/nginx-deployment\s+\d\/4/);
   assert.deepEqual(problems, []);
   await context.close();

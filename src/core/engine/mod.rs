@@ -44,11 +44,11 @@ use std::sync::Arc;
 
 pub use action::{parse_action, Action};
 pub use daemonset::DaemonSetSnapshot;
-pub use nodes::{NodeReady, NodeSnapshot, KUBELET_VERSION};
 pub use traffic::{
     FailedRequest, Failure, PodTraffic, Rate, TrafficChange, TrafficChangeKind, TrafficSnapshot, PROXY_SYNC_DELAY_MS,
     TRAFFIC_ANNOTATION,
 };
+pub use nodes::{NodeReady, NodeSnapshot, KUBELET_VERSION, NODE_MONITOR_GRACE_MS, TAINT_NOT_READY, TAINT_UNREACHABLE};
 use kubelet::PodRt;
 
 /// The most objects the engine holds at once; applies past it are refused.

@@ -1,0 +1,141 @@
+//! Jobs, StatefulSets and DaemonSets in the live view, as `kubectl get`
+//! prints them (the rows come from `core::kubectl`), with the actions
+//! kubectl has for them.
+
+use super::cluster::{act_cb, kubectl_row, ns_flag, scale_group};
+use super::Shared;
+use crate::core::api::PodManagementPolicy;
+use crate::core::engine::DaemonSetSnapshot;
+use crate::core::kubectl;
+use crate::core::status::{JobSnapshot, PersistentVolumeClaimSnapshot, StatefulSetSnapshot};
+use crate::core::time::Millis;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct JobProps {
+    pub job: Shared<JobSnapshot>,
+    /// The Job's latest event, explained.
+    pub why: Option<String>,
+    pub why_warning: bool,
+    pub now: Millis,
+    pub on_act: Callback<String>,
+}
+
+/// A Job: `kubectl get jobs` (STATUS, COMPLETIONS, DURATION), its Pod
+/// counts, its conditions, and `kubectl delete job`.
+#[function_component(JobCard)]
+pub fn job_card(props: &JobProps) -> Html {
+    let j = &*props.job;
+    let job = &j.job;
+    let name = &job.metadata.name;
+    let row = kubectl::job_row(j, props.now, false);
+    let status = row[1].clone();
+    let state = match status.as_str() {
+        "Complete" => "st-succeeded",
+        "Failed" => "st-failed",
+        "Running" => "st-running",
+        _ => "st-trouble",
+    };
+    let icon = match status.as_str() {
+        "Complete" => "✔",
+        "Failed" => "✖",
+        _ => "◐",
+    };
+    let st = &j.status;
+    let spec = &job.spec;
+    html! {
+        <section class={classes!("workload", "job", state)} aria-label={format!("Job {name}: {status}")} data-testid={format!("job-{name}")}>
+            <h2><span class="state-icon" aria-hidden="true">{ format!("{icon} ") }</span>{ format!("Job {name}") }
+                <span class="status" data-testid="job-status">{ &status }</span></h2>
+            { kubectl_row(&kubectl::JOBS_HEADER, &row, "job-row") }
+            <p class="facts muted">
+                { format!("Pods: {} active · {} ready · {} succeeded · {} failed · completions {} · parallelism {} · backoffLimit {}",
+                    st.active, st.ready, st.succeeded, st.failed,
+                    spec.completions.map_or("unset (work queue)".to_string(), |c| c.to_string()), spec.parallelism, spec.backoff_limit) }
+            </p>
+            if !st.conditions.is_empty() {
+                <ul class="conditions" aria-label="Conditions">
+                    { for st.conditions.iter().map(|c| html! {
+                        <li class={classes!("cond", if c.status { "on" } else { "off" }, (c.status && matches!(c.type_, "Failed" | "FailureTarget")).then_some("bad"))} title={c.message.clone()}>
+                            <span aria-hidden="true">{ if c.status { "✓" } else { "✗" } }</span>
+                            { format!(" {} ({})", c.type_, c.reason) }
+                            <span class="sr-only">{ if c.status { " true" } else { " false" } }</span>
+                        </li>
+                    }) }
+                </ul>
+            }
+            if let Some(why) = &props.why {
+                <p class={classes!("why", props.why_warning.then_some("warning"))} data-testid="why">{ why }</p>
+            }
+            <div class="dep-actions">
+                if j.server.deletion_ms.is_none() {
+                    <button onclick={act_cb(&props.on_act, format!("delete job/{name}{}", ns_flag(&job.metadata.namespace)))} data-testid="delete">{"Delete"}</button>
+                }
+            </div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct StatefulSetProps {
+    pub set: Shared<StatefulSetSnapshot>,
+    /// Its claims (from the claim templates), by name.
+    pub claims: Vec<Shared<PersistentVolumeClaimSnapshot>>,
+    pub now: Millis,
+    pub on_act: Callback<String>,
+}
+
+/// A StatefulSet: `kubectl get statefulsets`, its claims as `kubectl get
+/// pvc` prints them, scale and delete.
+#[function_component(StatefulSetCard)]
+pub fn stateful_set_card(props: &StatefulSetProps) -> Html {
+    let s = &*props.set;
+    let set = &s.stateful_set;
+    let name = &set.metadata.name;
+    let flag = ns_flag(&set.metadata.namespace);
+    let row = kubectl::statefulset_row(s, props.now, false);
+    html! {
+        <section class="workload statefulset" aria-label={format!("StatefulSet {name}")} data-testid={format!("statefulset-{name}")}>
+            <h2><span aria-hidden="true">{"▥ "}</span>{ format!("StatefulSet {name}") }
+                <span class="muted">{ format!(" · podManagementPolicy {} · {}", match set.spec.pod_management_policy {
+                    PodManagementPolicy::OrderedReady => "OrderedReady",
+                    PodManagementPolicy::Parallel => "Parallel",
+                }, set.spec.template.spec.containers.iter().map(|c| c.image.as_str()).collect::<Vec<_>>().join(", ")) }</span></h2>
+            { kubectl_row(&kubectl::STATEFULSETS_HEADER, &row, "statefulset-row") }
+            if !props.claims.is_empty() {
+                <ul class="claims" aria-label="PersistentVolumeClaims">
+                    { for props.claims.iter().map(|c| {
+                        let r = kubectl::pvc_row(c, props.now, false);
+                        html! { <li key={c.name.clone()}>{ format!("PVC {} · {} · {} {}", r[0], r[1], r[3], r[4]) }</li> }
+                    }) }
+                </ul>
+            }
+            <div class="dep-actions">
+                { scale_group(&format!("statefulset/{name}"), set.spec.replicas, &flag, &props.on_act) }
+                <button onclick={act_cb(&props.on_act, format!("delete statefulset/{name}{flag}"))} data-testid="delete"
+                    title="The Pods go; their claims stay (as in Kubernetes)">{"Delete"}</button>
+            </div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct DaemonSetProps {
+    pub set: Shared<DaemonSetSnapshot>,
+    pub now: Millis,
+}
+
+/// A DaemonSet: `kubectl get daemonsets` (desired, current, ready, …).
+#[function_component(DaemonSetCard)]
+pub fn daemon_set_card(props: &DaemonSetProps) -> Html {
+    let d = &*props.set;
+    let name = &d.daemon_set.metadata.name;
+    let row = kubectl::daemonset_row(d, props.now);
+    html! {
+        <section class="workload daemonset" aria-label={format!("DaemonSet {name}")} data-testid={format!("daemonset-{name}")}>
+            <h2><span aria-hidden="true">{"▦ "}</span>{ format!("DaemonSet {name}") }
+                <span class="muted">{ " · one Pod per node that fits" }</span></h2>
+            { kubectl_row(&kubectl::DAEMONSETS_HEADER, &row, "daemonset-row") }
+        </section>
+    }
+}
