@@ -399,3 +399,10 @@ fn traffic_to_pods_on_a_stopped_node_times_out_until_they_leave_the_endpoints() 
         &["run", "example:deployment", "--wide", "--until", "2m", "--at", "20s", "traffic svc/nginx 10/s", "--at", "30s", "stop node node-2"],
     );
 }
+
+/// The log shipper's `tail -f` follows the app's file on the shared volume:
+/// its log grows by a line every 5 s (BusyBox reads once a second).
+#[test]
+fn sidecar_tail_follows_the_shared_log() {
+    check("sidecar-logs", &["run", "example:sidecar", "--until", "40s", "--logs"]);
+}

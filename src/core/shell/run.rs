@@ -114,13 +114,27 @@ enum Pending {
     Spin {
         at: Millis,
     },
+    /// `tail -f`: the files and how much of each was printed, read again
+    /// at `next` (BusyBox `tail -f` sleeps 1 s between reads, `-s SECONDS`).
+    Follow {
+        files: Vec<(String, usize)>,
+        to: Target,
+        next: Millis,
+        after: After,
+    },
 }
+
+/// BusyBox `tail -f`'s default pause between reads (coreutils/tail.c, `-s`).
+const FOLLOW_POLL_MS: Millis = 1000;
 
 /// How one simple command went.
 enum Outcome {
     Done(i32),
     Until(Millis, i32),
     Forever(Option<TermBehaviour>),
+    /// `tail -f` on these files (path, bytes already printed); the command's
+    /// stdout is filled in by `run_simple`.
+    Follow(Vec<(String, usize)>, Target),
     Wait(Option<u32>),
     Exit(i32),
 }
@@ -292,6 +306,7 @@ impl Process {
         let execd = match &self.pending {
             Pending::Until { after, .. }
             | Pending::Forever { after, .. }
+            | Pending::Follow { after, .. }
             | Pending::Wait { after, .. } => after.exec,
             _ => false,
         };
@@ -421,6 +436,24 @@ impl Process {
                     continue;
                 }
                 Pending::Forever { .. } => return Step::Blocked,
+                Pending::Follow { mut files, to, next, after } => {
+                    if now < next {
+                        return Step::SleepUntil(next);
+                    }
+                    for (path, printed) in &mut files {
+                        let Some(text) = env.read_file(path) else { continue };
+                        // A file cut short is read again from its start.
+                        if text.len() < *printed {
+                            *printed = 0;
+                        }
+                        let new = text.get(*printed..).unwrap_or("").to_string();
+                        *printed = text.len();
+                        self.write(env, &to, &new);
+                    }
+                    let next = now.saturating_add(FOLLOW_POLL_MS);
+                    self.pending = Pending::Follow { files, to, next, after };
+                    return Step::SleepUntil(next);
+                }
                 Pending::Wait { pid, after, .. } => match self.wait_result(pid) {
                     Some(status) => {
                         self.pending = Pending::None;
@@ -674,6 +707,15 @@ impl Process {
                             self.finish_cmd(1, after);
                         } else {
                             self.pending = Pending::Forever { term, after }
+                        }
+                    }
+                    Outcome::Follow(files, to) => {
+                        if self.capture_sync() {
+                            self.note_unsupported("blocking commands inside `$(…)`");
+                            self.finish_cmd(1, after);
+                        } else {
+                            let next = now.saturating_add(FOLLOW_POLL_MS);
+                            self.pending = Pending::Follow { files, to, next, after }
                         }
                     }
                     Outcome::Wait(pid) => {
@@ -1159,7 +1201,11 @@ impl Process {
         }
         self.temp_env = assigns;
         let mut out = Out::default();
-        let outcome = self.dispatch(&argv, now, env, &mut out);
+        let outcome = match self.dispatch(&argv, now, env, &mut out) {
+            // `tail -f` keeps writing where the command's stdout goes.
+            Outcome::Follow(files, _) => Outcome::Follow(files, fds.out.clone()),
+            o => o,
+        };
         self.temp_env.clear();
         self.write(env, &fds.out, &out.out);
         self.write(env, &fds.err, &out.err);
@@ -1607,20 +1653,24 @@ impl Process {
 
     fn tail(&mut self, args: &[String], env: &mut dyn Env, out: &mut Out) -> Outcome {
         let mut follow = false;
+        // The last `n` lines, or from line `n` on with `-n +N`.
         let mut n = 10usize;
+        let mut from_start = false;
         let mut files = Vec::new();
         let mut i = 0;
+        let count = |v: &str, n: &mut usize, from_start: &mut bool| {
+            *from_start = v.starts_with('+');
+            *n = v.trim_start_matches('+').parse().unwrap_or(10);
+        };
         while let Some(a) = args.get(i) {
             i += 1;
             match a.as_str() {
                 "-f" | "-F" | "--follow" => follow = true,
                 "-n" => {
-                    n = args
-                        .get(i)
-                        .and_then(|v| v.trim_start_matches('+').parse().ok())
-                        .unwrap_or(10);
+                    count(args.get(i).map_or("", |v| v.as_str()), &mut n, &mut from_start);
                     i += 1;
                 }
+                s if s.starts_with("-n") => count(&s[2..], &mut n, &mut from_start),
                 s if s.starts_with('-') && s.len() > 1 => {
                     follow |= s.contains('f') || s.contains('F');
                     if let Ok(v) = s
@@ -1634,6 +1684,7 @@ impl Process {
                 _ => files.push(a.clone()),
             }
         }
+        let mut followed = Vec::new();
         for f in &files {
             let p = self.path(f);
             if p == "/dev/null" {
@@ -1642,11 +1693,14 @@ impl Process {
             match env.read_file(&p) {
                 Some(text) => {
                     let lines: Vec<&str> = text.lines().collect();
-                    for l in &lines[lines.len().saturating_sub(n)..] {
+                    let first = if from_start { n.saturating_sub(1) } else { lines.len().saturating_sub(n) };
+                    for l in lines.get(first..).unwrap_or(&[]) {
                         out.o(&format!("{l}\n"));
                     }
+                    followed.push((p, text.len()));
                 }
                 None => {
+                    followed.push((p, 0));
                     out.e(&format!(
                         "tail: can't open '{f}': No such file or directory"
                     ));
@@ -1656,7 +1710,10 @@ impl Process {
                 }
             }
         }
-        if follow {
+        if follow && !followed.is_empty() {
+            Outcome::Follow(followed, Target::Log)
+        } else if follow {
+            // `tail -f` of stdin or /dev/null waits for ever.
             Outcome::Forever(None)
         } else {
             Outcome::Done(0)

@@ -789,3 +789,31 @@ fn expansion_and_output_are_bounded() {
     );
     assert!(r.output.len() <= MAX_OUTPUT_BYTES * 2);
 }
+
+/// `tail -n+1 -F FILE` (the kubernetes.io streaming-sidecar logging
+/// example): prints the file from its first line, then what is appended,
+/// read once a second as BusyBox `tail -f` does.
+#[test]
+fn tail_follow_prints_what_is_appended() {
+    let mut env = FakeEnv::new();
+    env.files.insert("/var/1.log".into(), "0: one\n".into());
+    let mut p = sh("tail -n+1 -F /var/1.log");
+    assert_eq!(p.step(0, &mut env), Step::SleepUntil(1_000));
+    assert_eq!(env.logs, ["0: one"]);
+    env.write_file("/var/1.log", "1: two\n2: three\n", true).unwrap();
+    assert_eq!(p.step(500, &mut env), Step::SleepUntil(1_000), "nothing before the next read");
+    assert_eq!(p.step(1_000, &mut env), Step::SleepUntil(2_000));
+    assert_eq!(env.logs, ["0: one", "1: two", "2: three"]);
+    // A truncated file is read again from its start.
+    env.write_file("/var/1.log", "fresh\n", false).unwrap();
+    p.step(2_000, &mut env);
+    assert_eq!(env.logs.last().map(String::as_str), Some("fresh"));
+    // `tail -f` without `-n +N` prints the last 10 lines first; stdin waits for ever.
+    let mut env = FakeEnv::new();
+    env.files.insert("/tmp/f".into(), (1..=12).map(|i| format!("{i}\n")).collect());
+    let mut p = sh("tail -f /tmp/f");
+    p.step(0, &mut env);
+    assert_eq!(env.logs.first().map(String::as_str), Some("3"));
+    assert_eq!(env.logs.len(), 10);
+    assert_eq!(sh("tail -f").step(0, &mut env), Step::Blocked);
+}
