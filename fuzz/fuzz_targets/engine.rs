@@ -21,6 +21,16 @@ const VERBS: &[&str] = &[
     "rollout restart deployment/{d}",
     "rollout undo deployment/{d}",
     "delete deployment/{d}",
+    "stop node {node}",
+    "start node {node}",
+    "cordon node {node}",
+    "uncordon node {node}",
+    "drain node {node} --force",
+    "add node node-f{n}",
+    "traffic svc/{s} {n}0/s",
+    "traffic svc/{s} off",
+    "scale statefulset/web --replicas={n}",
+    "delete job/{p}",
 ];
 
 fuzz_target!(|data: &[u8]| {
@@ -40,10 +50,15 @@ fuzz_target!(|data: &[u8]| {
         let p = pod.map_or("nope".to_string(), |p| p.pod.metadata.name.clone());
         let c = pod.and_then(|p| p.pod.spec.containers.first()).map_or("nope".to_string(), |c| c.name.clone());
         let d = sim.deployments().first().map_or("nope".to_string(), |d| d.deployment.metadata.name.clone());
+        let nodes = sim.node_names();
+        let node = nodes.get(n as usize % nodes.len().max(1)).cloned().unwrap_or_default();
+        let s = sim.services().first().map_or("nope".to_string(), |s| s.service.metadata.name.clone());
         let text = VERBS[verb as usize % VERBS.len()]
             .replace("{p}", &p)
             .replace("{c}", &c)
             .replace("{d}", &d)
+            .replace("{node}", &node)
+            .replace("{s}", &s)
             .replace("{n}", &(n % 8).to_string());
         if let Ok(action) = parse_action(&text) {
             let _ = sim.act(&action);
