@@ -313,3 +313,19 @@ fn objects_need_their_namespace_and_a_namespace_object_creates_it() {
     let bad = parse_manifests("apiVersion: v1\nkind: Namespace\nmetadata: {name: Shop.One}\n");
     assert!(bad.has_errors(), "a namespace name is a DNS-1123 label");
 }
+
+/// A StatefulSet Pod is found by `hostname.subdomain` once it is a ready
+/// endpoint of its headless Service (kubernetes.io "DNS for Services and
+/// Pods"; StatefulSet Basics: `nslookup web-0.nginx`).
+#[test]
+fn statefulset_pods_resolve_by_hostname_dot_service() {
+    let client = "---\napiVersion: v1\nkind: Pod\nmetadata: {name: client}\nspec:\n  containers:\n  - name: c\n    image: busybox:1.36\n    command: [sh, -c, 'until nslookup web-2.nginx; do sleep 1; done; nslookup web-0.nginx.default.svc.cluster.local; sleep 3600']\n";
+    let yaml = format!("{}{client}", examples::find("statefulset").expect("example").yaml);
+    let mut sim = sim_with(&yaml);
+    sim.advance_to(60_000);
+    let logs = sim.logs("default", "client", "c").expect("client logs").join("\n");
+    let ip = |name: &str| sim.pod("default", name).and_then(|p| p.status.pod_ip).expect("pod IP").to_string();
+    assert!(logs.contains(&format!("Name:\tweb-2.nginx\nAddress: {}", ip("web-2"))), "{logs}");
+    assert!(logs.contains(&format!("Name:\tweb-0.nginx.default.svc.cluster.local\nAddress: {}", ip("web-0"))), "{logs}");
+    assert!(logs.contains("server can't find web-2.nginx: NXDOMAIN"), "not found before web-2 is ready: {logs}");
+}
