@@ -329,3 +329,31 @@ fn statefulset_pods_resolve_by_hostname_dot_service() {
     assert!(logs.contains(&format!("Name:\tweb-0.nginx.default.svc.cluster.local\nAddress: {}", ip("web-0"))), "{logs}");
     assert!(logs.contains("server can't find web-2.nginx: NXDOMAIN"), "not found before web-2 is ready: {logs}");
 }
+
+/// VolumeBinding's PreFilter: a Pod whose claim does not exist stays Pending
+/// (`persistentvolumeclaim "data" not found`, no node can help); applying
+/// the claim schedules it.
+#[test]
+fn a_pod_waits_for_its_persistent_volume_claim() {
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: db}\nspec:\n  containers:\n  - name: c\n    image: nginx:1.27\n    volumeMounts: [{name: data, mountPath: /data}]\n  volumes:\n  - name: data\n    persistentVolumeClaim: {claimName: data}\n";
+    let mut sim = sim_with(pod);
+    sim.advance_to(5_000);
+    let p = sim.pod("default", "db").expect("pod");
+    assert_eq!(p.status.phase, PodPhase::Pending);
+    let e = sim.events().iter().find(|e| e.reason == "FailedScheduling").expect("FailedScheduling");
+    assert_eq!(
+        e.message,
+        "0/3 nodes are available: persistentvolumeclaim \"data\" not found. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."
+    );
+    let claim = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n";
+    let parsed = parse_manifests(claim);
+    assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
+    sim.apply(parsed.objects);
+    sim.advance_to(30_000);
+    assert_eq!(sim.pod("default", "db").expect("pod").status.phase, PodPhase::Running);
+    let claims = sim.persistent_volume_claims();
+    assert_eq!((claims[0].name.as_str(), claims[0].phase, claims[0].storage_class_name.as_str()), ("data", "Bound", "standard"));
+    let bad = parse_manifests("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: x}\nspec: {}\n");
+    let msgs: Vec<String> = bad.diagnostics.iter().map(|d| d.message.clone()).collect();
+    assert!(msgs.iter().any(|m| m.contains("at least 1 access mode is required")), "{msgs:?}");
+}

@@ -66,6 +66,7 @@ pub enum Object {
     Job(Job),
     StatefulSet(StatefulSet),
     Namespace(Namespace),
+    PersistentVolumeClaim(PersistentVolumeClaim),
 }
 
 impl Object {
@@ -79,6 +80,7 @@ impl Object {
             Object::ReplicaSet(r) => &r.metadata,
             Object::Node(n) => &n.metadata,
             Object::Namespace(n) => &n.metadata,
+            Object::PersistentVolumeClaim(c) => &c.metadata,
             Object::DaemonSet(d) => &d.metadata,
             Object::Job(j) => &j.metadata,
             Object::StatefulSet(s) => &s.metadata,
@@ -97,6 +99,7 @@ impl Object {
             Object::Job(_) => "Job",
             Object::StatefulSet(_) => "StatefulSet",
             Object::Namespace(_) => "Namespace",
+            Object::PersistentVolumeClaim(_) => "PersistentVolumeClaim",
         }
     }
 }
@@ -314,6 +317,14 @@ pub struct PersistentVolumeClaimTemplate {
     pub storage: String,
     /// None: the default StorageClass (`standard` on kind).
     pub storage_class_name: Option<String>,
+}
+
+/// A `v1 PersistentVolumeClaim` (its spec as in a claim template; the
+/// template's name and labels are unused).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PersistentVolumeClaim {
+    pub metadata: ObjectMeta,
+    pub spec: PersistentVolumeClaimTemplate,
 }
 
 /// An `apps/v1 StatefulSet`.

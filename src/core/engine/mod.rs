@@ -541,7 +541,7 @@ impl Sim {
         crate::core::sort::sort_by_key(&mut objects, |o| match o {
             Object::Namespace(_) => -2,
             Object::Node(_) => -1,
-            Object::ConfigMap(_) | Object::Secret(_) => 0,
+            Object::ConfigMap(_) | Object::Secret(_) | Object::PersistentVolumeClaim(_) => 0,
             Object::Service(_) => 1,
             Object::Deployment(_) | Object::ReplicaSet(_) | Object::DaemonSet(_) | Object::Job(_) | Object::StatefulSet(_) => 2,
             Object::Pod(_) => 3,
@@ -557,6 +557,7 @@ impl Sim {
             }
             results.push(match obj {
                 Object::Namespace(n) => self.create_namespace(n),
+                Object::PersistentVolumeClaim(c) => self.apply_claim(c),
                 Object::Pod(p) => self.create_pod(p),
                 Object::Service(s) => self.create_service(s),
                 Object::ConfigMap(c) => self.put_config_map(c),
@@ -1247,6 +1248,26 @@ impl Sim {
             // 200 MB (`pkg/scheduler/util/pod_resources.go` GetNonzeroRequests).
             let (score_cpu, score_mem) = p.nonzero_requests;
             let spec = p.pod.spec.clone();
+            // VolumeBinding's PreFilter: every claim the Pod names must exist
+            // (`persistentvolumeclaim "x" not found`, UnschedulableAndUnresolvable).
+            let ns = &p.pod.metadata.namespace;
+            let missing = spec.volumes.iter().find_map(|v| match &v.source {
+                crate::core::api::VolumeSource::PersistentVolumeClaim { claim_name }
+                    if !self.claims.contains_key(&(ns.clone(), claim_name.clone())) =>
+                {
+                    Some(claim_name.clone())
+                }
+                _ => None,
+            });
+            if let Some(claim) = missing {
+                let total = self.nodes.len();
+                let message = format!(
+                    "0/{total} nodes are available: persistentvolumeclaim \"{claim}\" not found. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling."
+                );
+                self.mark_unschedulable(slot, message);
+                still.push(slot);
+                continue;
+            }
             let mut best: Option<(i64, usize)> = None;
             // FitError's histogram: reason → node count; and the preemption
             // post-filter's: helpful or not, per node.

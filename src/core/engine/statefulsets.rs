@@ -313,9 +313,35 @@ impl Sim {
 
     /// A claim from a template, bound at once (see the module comment).
     fn create_claim(&mut self, set: &StatefulSet, template: &PersistentVolumeClaimTemplate, name: &str) {
-        let ns = set.metadata.namespace.clone();
         let mut labels = template.labels.clone();
         labels.extend(set.spec.selector.match_labels.iter().map(|(k, v)| (k.clone(), v.clone())));
+        self.put_claim(&set.metadata.namespace, name, labels, template);
+    }
+
+    /// A `v1 PersistentVolumeClaim` from the manifests: bound at once like a
+    /// StatefulSet's (see README), and Pods waiting for it are retried.
+    pub(crate) fn apply_claim(&mut self, claim: crate::core::api::PersistentVolumeClaim) -> ApplyResult {
+        let key = (claim.metadata.namespace.clone(), claim.metadata.name.clone());
+        let name = claim.metadata.name.clone();
+        if let Some(existing) = self.claims.get(&key) {
+            let same = existing.access_modes == claim.spec.access_modes && existing.storage == claim.spec.storage;
+            return if same {
+                ApplyResult::Unchanged { kind: "PersistentVolumeClaim", name }
+            } else {
+                ApplyResult::Refused {
+                    kind: "PersistentVolumeClaim",
+                    name,
+                    message: "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims (podplay: delete and re-create it)".into(),
+                }
+            };
+        }
+        self.put_claim(&key.0, &name, claim.metadata.labels.clone(), &claim.spec);
+        self.schedule_pending();
+        ApplyResult::Created { kind: "PersistentVolumeClaim", name }
+    }
+
+    fn put_claim(&mut self, ns: &str, name: &str, labels: std::collections::BTreeMap<String, String>, template: &PersistentVolumeClaimTemplate) {
+        let ns = ns.to_string();
         let uid = self.new_uid();
         let rv = self.next_resource_version();
         let volume_uid = self.new_uid();

@@ -88,6 +88,7 @@ enum KindDecoder {
     Job,
     StatefulSet,
     Namespace,
+    PersistentVolumeClaim,
 }
 
 /// Kinds that exist in Kubernetes but that podplay does not simulate yet.
@@ -106,7 +107,6 @@ const KNOWN_UNSIMULATED_KINDS: &[&str] = &[
     "LimitRange",
     "NetworkPolicy",
     "PersistentVolume",
-    "PersistentVolumeClaim",
     "PodDisruptionBudget",
     "PodTemplate",
     "PriorityClass",
@@ -129,6 +129,7 @@ fn lookup_kind(api_version: &str, kind: &str) -> Result<KindDecoder, String> {
         ("apps/v1", "ReplicaSet") => Ok(KindDecoder::ReplicaSet),
         ("v1", "Node") => Ok(KindDecoder::Node),
         ("v1", "Namespace") => Ok(KindDecoder::Namespace),
+        ("v1", "PersistentVolumeClaim") => Ok(KindDecoder::PersistentVolumeClaim),
         ("apps/v1", "DaemonSet") => Ok(KindDecoder::DaemonSet),
         ("apps/v1", "StatefulSet") => Ok(KindDecoder::StatefulSet),
         ("batch/v1", "Job") => Ok(KindDecoder::Job),
@@ -138,7 +139,7 @@ fn lookup_kind(api_version: &str, kind: &str) -> Result<KindDecoder, String> {
         (_, "Deployment" | "ReplicaSet" | "DaemonSet" | "StatefulSet") => Err(format!(
             "no matches for kind \"{kind}\" in version \"{api_version}\" (use \"apiVersion: apps/v1\")"
         )),
-        (_, "Pod" | "Service" | "ConfigMap" | "Secret" | "Node" | "Namespace") => Err(format!(
+        (_, "Pod" | "Service" | "ConfigMap" | "Secret" | "Node" | "Namespace" | "PersistentVolumeClaim") => Err(format!(
             "no matches for kind \"{kind}\" in version \"{api_version}\" (use \"apiVersion: v1\")"
         )),
         _ if KNOWN_UNSIMULATED_KINDS.contains(&kind) => {
@@ -706,6 +707,20 @@ fn decode_object(node: &Node) -> Outcome {
             spec: apps::decode_stateful_set_spec(&mut cx, spec_node),
         }),
         KindDecoder::Namespace => Object::Namespace(Namespace { metadata }),
+        KindDecoder::PersistentVolumeClaim => {
+            let mut spec = PersistentVolumeClaimTemplate {
+                name: metadata.name.clone(),
+                labels: metadata.labels.clone(),
+                access_modes: Vec::new(),
+                storage: String::new(),
+                storage_class_name: None,
+            };
+            apps::decode_claim_spec(&mut cx, spec_node, "spec", &mut spec);
+            if cx.type_errors == 0 {
+                apps::validate_claim_spec(&mut cx, &spec, "spec");
+            }
+            Object::PersistentVolumeClaim(PersistentVolumeClaim { metadata, spec })
+        }
         KindDecoder::ConfigMap => {
             let mut data = BTreeMap::new();
             for (_, val) in &data_nodes {

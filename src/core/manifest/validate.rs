@@ -527,6 +527,7 @@ pub(super) fn validate_object(cx: &mut Ctx, object: &mut Object, generate_name: 
         Object::Node(n) => validate_labels(cx, &n.metadata.labels, "metadata.labels"),
         Object::Job(j) => validate_meta(cx, &mut j.metadata, generate_name, kind),
         Object::Namespace(n) => validate_meta(cx, &mut n.metadata, generate_name, kind),
+        Object::PersistentVolumeClaim(c) => validate_meta(cx, &mut c.metadata, generate_name, kind),
         Object::StatefulSet(s) => validate_meta(cx, &mut s.metadata, generate_name, kind),
         Object::ConfigMap(cm) => {
             validate_meta(cx, &mut cm.metadata, generate_name, kind);

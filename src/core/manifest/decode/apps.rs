@@ -415,48 +415,7 @@ fn decode_claim_template(cx: &mut Ctx, node: &Node, path: &str) -> PersistentVol
                     }
                 }
             }
-            "spec" => {
-                for (k2, v2) in cx.entries(val, &p).unwrap_or(&[]) {
-                    let n2 = key_text(k2);
-                    let p2 = child(&p, n2);
-                    match n2 {
-                        "accessModes" => {
-                            t.access_modes = cx.string_list(v2, &p2);
-                            for m in &t.access_modes {
-                                if !["ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"].contains(&m.as_str()) {
-                                    cx.not_supported_at(v2.pos, &p2, m, &["ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"]);
-                                }
-                            }
-                        }
-                        "storageClassName" => t.storage_class_name = cx.string(v2, &p2),
-                        "resources" => {
-                            for (k3, v3) in cx.entries(v2, &p2).unwrap_or(&[]) {
-                                let n3 = key_text(k3);
-                                let p3 = child(&p2, n3);
-                                match n3 {
-                                    "requests" => {
-                                        let requests = cx.string_map(v3, &p3);
-                                        if let Some(s) = requests.get("storage") {
-                                            if crate::core::api::parse_quantity(s, 1).is_none() {
-                                                cx.invalid_at(v3.pos, &format!("{p3}[storage]"), &v::quote(s), v::QUANTITY_ERR);
-                                            }
-                                            t.storage = s.clone();
-                                        }
-                                    }
-                                    "limits" => {
-                                        cx.string_map(v3, &p3);
-                                    }
-                                    _ => cx.unknown(k3, &p3),
-                                }
-                            }
-                        }
-                        "volumeMode" | "selector" | "dataSource" | "dataSourceRef" | "volumeName" | "volumeAttributesClassName" => {
-                            cx.not_simulated(k2, &p2)
-                        }
-                        _ => cx.unknown(k2, &p2),
-                    }
-                }
-            }
+            "spec" => decode_claim_spec(cx, val, &p, &mut t),
             _ => cx.unknown(k, &p),
         }
     }
@@ -471,19 +430,65 @@ fn decode_claim_template(cx: &mut Ctx, node: &Node, path: &str) -> PersistentVol
                 cx.invalid_at(pos, &name_path, &v::quote(&t.name), &m);
             }
         }
-        let spec = child(path, "spec");
-        if t.access_modes.is_empty() {
-            let p = child(&spec, "accessModes");
-            let pos = cx.src.pos(&p);
-            cx.error_at(pos, &p, "Required value: at least 1 access mode is required");
-        }
-        if t.storage.is_empty() {
-            let p = format!("{spec}.resources[storage]");
-            let pos = cx.src.pos(&child(&spec, "resources"));
-            cx.error_at(pos, &p, "Required value");
-        }
+        validate_claim_spec(cx, &t, &child(path, "spec"));
     }
     t
+}
+
+/// A claim's `spec`: access modes, storage class and storage request.
+pub(in crate::core::manifest) fn decode_claim_spec(cx: &mut Ctx, node: &Node, p: &str, t: &mut PersistentVolumeClaimTemplate) {
+    for (k2, v2) in cx.entries(node, p).unwrap_or(&[]) {
+        let n2 = key_text(k2);
+        let p2 = child(p, n2);
+        match n2 {
+            "accessModes" => {
+                t.access_modes = cx.string_list(v2, &p2);
+                for m in &t.access_modes {
+                    if !["ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"].contains(&m.as_str()) {
+                        cx.not_supported_at(v2.pos, &p2, m, &["ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"]);
+                    }
+                }
+            }
+            "storageClassName" => t.storage_class_name = cx.string(v2, &p2),
+            "resources" => {
+                for (k3, v3) in cx.entries(v2, &p2).unwrap_or(&[]) {
+                    let n3 = key_text(k3);
+                    let p3 = child(&p2, n3);
+                    match n3 {
+                        "requests" => {
+                            let requests = cx.string_map(v3, &p3);
+                            if let Some(s) = requests.get("storage") {
+                                if crate::core::api::parse_quantity(s, 1).is_none() {
+                                    cx.invalid_at(v3.pos, &format!("{p3}[storage]"), &v::quote(s), v::QUANTITY_ERR);
+                                }
+                                t.storage = s.clone();
+                            }
+                        }
+                        "limits" => {
+                            cx.string_map(v3, &p3);
+                        }
+                        _ => cx.unknown(k3, &p3),
+                    }
+                }
+            }
+            "volumeMode" | "selector" | "dataSource" | "dataSourceRef" | "volumeName" | "volumeAttributesClassName" => cx.not_simulated(k2, &p2),
+            _ => cx.unknown(k2, &p2),
+        }
+    }
+}
+
+/// `ValidatePersistentVolumeClaimSpec`: access modes and a storage request are required.
+pub(in crate::core::manifest) fn validate_claim_spec(cx: &mut Ctx, t: &PersistentVolumeClaimTemplate, spec: &str) {
+    if t.access_modes.is_empty() {
+        let p = child(spec, "accessModes");
+        let pos = cx.src.pos(&p);
+        cx.error_at(pos, &p, "Required value: at least 1 access mode is required");
+    }
+    if t.storage.is_empty() {
+        let p = format!("{spec}.resources[storage]");
+        let pos = cx.src.pos(&child(spec, "resources"));
+        cx.error_at(pos, &p, "Required value");
+    }
 }
 
 pub(in crate::core::manifest) fn decode_stateful_set_spec(cx: &mut Ctx, node: &Node) -> StatefulSetSpec {
