@@ -794,9 +794,13 @@ fn resource_field_value(sim: &Sim, p: &super::kubelet::PodRt, spec: &crate::core
 /// before it, `valueFrom` read from the ConfigMap, Secret or Pod. A missing
 /// non-optional ConfigMap, Secret or key is an error with the kubelet's
 /// message; the container then waits with CreateContainerConfigError.
-pub fn container_env(sim: &Sim, slot: u32, c: usize) -> Result<Vec<(String, String)>, String> {
+/// The container's own variables (`envFrom`, then `env`) and the Service
+/// variables of its namespace (shared; the container's own names win).
+pub type ContainerEnv = (Vec<(String, String)>, Arc<Vec<(String, String)>>);
+
+pub fn container_env(sim: &Sim, slot: u32, c: usize) -> Result<ContainerEnv, String> {
     use crate::core::api::EnvVarSource;
-    let Some(p) = sim.pod_rt(slot) else { return Ok(Vec::new()) };
+    let Some(p) = sim.pod_rt(slot) else { return Ok((Vec::new(), sim.default_service_env.clone())) };
     let cr = &p.cs[c];
     let spec = if cr.is_init { &p.pod.spec.init_containers[cr.spec_index] } else { &p.pod.spec.containers[cr.spec_index] };
     let ns = &p.pod.metadata.namespace;
@@ -824,10 +828,7 @@ pub fn container_env(sim: &Sim, slot: u32, c: usize) -> Result<Vec<(String, Stri
             None => return Err(format!("secret \"{}\" not found", from.name)),
         }
     }
-    let services = match sim.service_env.get(ns) {
-        Some(vars) => vars.clone(),
-        None => Arc::new(service_env(sim, ns)),
-    };
+    let services = sim.service_env.get(ns).cloned().unwrap_or_else(|| sim.default_service_env.clone());
     for e in &spec.env {
         let value = match (&e.value_from, &e.value) {
             (None, value) => {
@@ -864,15 +865,7 @@ pub fn container_env(sim: &Sim, slot: u32, c: usize) -> Result<Vec<(String, Stri
         };
         set(&mut vars, e.name.clone(), value);
     }
-    // Service variables for the names the container did not set (Service
-    // names are unique, so only the container's own names are checked).
-    let own = vars.len();
-    for (k, v) in services.iter() {
-        if !vars[..own].iter().any(|(n, _)| n == k) {
-            vars.push((k.clone(), v.clone()));
-        }
-    }
-    Ok(vars)
+    Ok((vars, services))
 }
 
 /// The variables the kubelet adds for Services (`getServiceEnvVarMap`,

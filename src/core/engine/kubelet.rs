@@ -840,6 +840,27 @@ impl Sim {
         self.schedule(now + WORKER_BACKOFF_MS + MOUNT_WAIT_TIMEOUT_MS, slot, What::MountTimeout);
     }
 
+    /// A container's environment: the Service variables, its own over
+    /// them, and `PATH`; built once for all containers that have the same
+    /// (`HOSTNAME`, the Pod's name, is added per process).
+    fn shared_env(&mut self, own: Vec<(String, String)>, services: Arc<Vec<(String, String)>>) -> Arc<BTreeMap<String, String>> {
+        let key = (own, Arc::as_ptr(&services) as usize);
+        if let Some((_, env)) = self.env_cache.get(&key) {
+            return env.clone();
+        }
+        let mut env = BTreeMap::new();
+        for (k, v) in services.iter().chain(key.0.iter()) {
+            env.insert(k.clone(), v.clone());
+        }
+        env.insert("PATH".to_string(), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string());
+        let env = Arc::new(env);
+        if self.env_cache.len() >= 256 {
+            self.env_cache.clear();
+        }
+        self.env_cache.insert(key, (services, env.clone()));
+        env
+    }
+
     pub(crate) fn on_timer(&mut self, slot: u32, what: What) {
         let now = self.now;
         let epoch_ok = |sim: &Sim, c: u16, epoch: u32| {
@@ -1317,22 +1338,16 @@ impl Sim {
         let pod_name = p.pod.metadata.name.clone();
         // `generateContainerConfig` (kuberuntime_container.go) builds the
         // environment first; when that fails the container is not created.
-        let resolved = match env::container_env(self, slot, c) {
+        let (own, services) = match env::container_env(self, slot, c) {
             Ok(vars) => vars,
             Err(message) => {
                 self.create_config_error(slot, c, message);
                 return;
             }
         };
-        let env_vars: Vec<(String, String)> = resolved
-            .into_iter()
-            .chain([
-                ("HOSTNAME".to_string(), pod_name.clone()),
-                ("PATH".to_string(), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string()),
-            ])
-            .collect();
+        let shared_env = self.shared_env(own, services);
         // `$(VAR)` in command and args (`ExpandContainerCommandAndArgs`).
-        let lookup = |name: &str| env_vars.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+        let lookup = |name: &str| if name == "HOSTNAME" { Some(pod_name.clone()) } else { shared_env.get(name).cloned() };
         let mut spec = spec;
         spec.command = spec.command.iter().map(|a| env::expand(a, &lookup)).collect();
         spec.args = spec.args.iter().map(|a| env::expand(a, &lookup)).collect();
@@ -1373,7 +1388,8 @@ impl Sim {
         // The main process.
         match shell::from_argv(&argv) {
             Ok(script) => {
-                let mut process = Process::new(Arc::new(script), env_vars);
+                let hostname = vec![("HOSTNAME".to_string(), pod_name.clone())];
+                let mut process = Process::with_env(Arc::new(script), shared_env, hostname);
                 process.set_pid1(true);
                 if let Some(p) = self.pod_rt_mut(slot) {
                     p.cs[c].proc = Some(process);

@@ -374,6 +374,12 @@ pub struct Sim {
     /// The Service environment variables of each namespace with Services
     /// (`env::service_env`), made when a Service is created.
     pub(crate) service_env: BTreeMap<String, Arc<Vec<(String, String)>>>,
+    /// The Service variables of a namespace without Services (only `kubernetes`).
+    pub(crate) default_service_env: Arc<Vec<(String, String)>>,
+    /// Container environments already built, by (own variables, Service
+    /// variables): the replicas of a Deployment share one (the Arc is kept
+    /// so its address, part of the key, is not reused).
+    pub(crate) env_cache: BTreeMap<(Vec<(String, String)>, usize), (Arc<Vec<(String, String)>>, Arc<BTreeMap<String, String>>)>,
     /// Pods by the uid of their controller (the ownerReference with
     /// `controller: true`), by name: what a controller's sync lists.
     pub(crate) owned: HashMap<String, BTreeMap<String, u32>>,
@@ -402,7 +408,7 @@ impl Sim {
     pub fn new(config: SimConfig) -> Sim {
         let seed = config.seed;
         let default_nodes = config.nodes == SimConfig::default().nodes;
-        Sim {
+        let mut sim = Sim {
             now: 0,
             seq: 0,
             seed,
@@ -442,11 +448,15 @@ impl Sim {
             owned: HashMap::new(),
             orphans: BTreeMap::new(),
             service_env: BTreeMap::new(),
+            default_service_env: Arc::new(Vec::new()),
+            env_cache: BTreeMap::new(),
             endpoints_stale: std::collections::BTreeSet::new(),
             notes: Vec::new(),
             probe_log: None,
             traffic: traffic::TrafficState::default(),
-        }
+        };
+        sim.default_service_env = Arc::new(env::service_env(&sim, ""));
+        sim
     }
 
     /// Turns the probe log on or off. When on, every probe the kubelet runs

@@ -183,7 +183,15 @@ struct Job {
 #[derive(Debug)]
 pub struct Process {
     frames: Vec<Frame>,
+    /// The environment the process started with (all exported), shared
+    /// between the containers that have the same one and with subshells: a
+    /// Pod can get hundreds of Service variables.
+    env: Arc<BTreeMap<String, String>>,
+    /// Variables set since, over `env`.
     vars: BTreeMap<String, String>,
+    /// Names of `env` that were `unset` (and not set again).
+    unset: BTreeSet<String>,
+    /// Names exported besides `env`'s.
     exported: BTreeSet<String>,
     params: Vec<String>,
     arg0: String,
@@ -217,20 +225,29 @@ impl Process {
     /// It starts as PID 1 (a container's main process); see
     /// [`Process::set_pid1`].
     pub fn new(script: Arc<Script>, env_vars: Vec<(String, String)>) -> Process {
-        let mut vars = BTreeMap::new();
-        let mut exported = BTreeSet::new();
+        let mut env = BTreeMap::new();
         for (k, v) in env_vars {
-            exported.insert(k.clone());
-            vars.insert(k, v);
+            env.insert(k, v);
         }
+        Process::with_env(script, Arc::new(env), Vec::new())
+    }
+
+    /// A process with a shared environment and a few variables of its own
+    /// over it (exported too, e.g. `HOSTNAME`).
+    pub fn with_env(script: Arc<Script>, env: Arc<BTreeMap<String, String>>, own: Vec<(String, String)>) -> Process {
+        let exported = own.iter().map(|(k, _)| k.clone()).collect();
+        let vars: BTreeMap<String, String> = own.into_iter().collect();
         let cwd = vars
             .get("PWD")
+            .or_else(|| env.get("PWD"))
             .cloned()
             .filter(|p| p.starts_with('/'))
             .unwrap_or_else(|| "/".to_string());
         Process {
             frames: vec![Frame::new(script.code.clone(), FrameKind::Main)],
+            env,
             vars,
+            unset: BTreeSet::new(),
             exported,
             params: script.params.clone(),
             arg0: script.name.clone(),
@@ -778,10 +795,50 @@ impl Process {
         self.vars.insert(name.to_string(), value);
     }
 
+    /// A variable's value: set in the shell, else from the environment.
+    fn var(&self, name: &str) -> Option<&String> {
+        match self.vars.get(name) {
+            Some(v) => Some(v),
+            None if self.unset.contains(name) => None,
+            None => self.env.get(name),
+        }
+    }
+
+    fn unset_var(&mut self, name: &str) {
+        self.vars.remove(name);
+        self.exported.remove(name);
+        if self.env.contains_key(name) {
+            self.unset.insert(name.to_string());
+        }
+    }
+
+    /// Every variable, in name order.
+    fn all_vars(&self) -> BTreeMap<&str, &str> {
+        let mut all: BTreeMap<&str, &str> = self
+            .env
+            .iter()
+            .filter(|(k, _)| !self.unset.contains(*k))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        all.extend(self.vars.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        all
+    }
+
+    /// The exported variables (what a program started from the shell sees).
+    fn exported_vars(&self) -> BTreeMap<String, String> {
+        let from_env = self.env.keys().filter(|k| !self.unset.contains(*k));
+        from_env
+            .chain(self.exported.iter())
+            .filter_map(|k| self.var(k).map(|v| (k.clone(), v.clone())))
+            .collect()
+    }
+
     fn child(&self, code: Arc<Code>) -> Process {
         Process {
             frames: vec![Frame::new(code, FrameKind::Main)],
+            env: self.env.clone(),
             vars: self.vars.clone(),
+            unset: self.unset.clone(),
             exported: self.exported.clone(),
             params: self.params.clone(),
             arg0: self.arg0.clone(),
@@ -1001,8 +1058,7 @@ impl Process {
                 ),
                 Part::Subst { script, quoted } => (self.subst(script, now, env), *quoted),
                 Part::Arith { expr, quoted } => {
-                    let vars = &self.vars;
-                    let v = utils::arith(expr, &|n| vars.get(n).cloned().unwrap_or_default())?;
+                    let v = utils::arith(expr, &|n| self.var(n).cloned().unwrap_or_default())?;
                     (v.to_string(), *quoted)
                 }
             };
@@ -1068,7 +1124,7 @@ impl Process {
                 let i: usize = n.parse().ok()?;
                 self.params.get(i.checked_sub(1)?)?.clone()
             }
-            n => return self.vars.get(n).cloned(),
+            n => return self.var(n).cloned(),
         })
     }
 
@@ -1383,12 +1439,12 @@ impl Process {
                 let target = args
                     .first()
                     .cloned()
-                    .or_else(|| self.vars.get("HOME").cloned())
+                    .or_else(|| self.var("HOME").cloned())
                     .unwrap_or("/".into());
                 let p = self.path(&target);
                 if env.is_dir(&p) || p == "/" {
                     self.cwd = p.clone();
-                    self.vars.insert("PWD".into(), p);
+                    self.set_var("PWD", p);
                     Done(0)
                 } else {
                     out.e(&format!(
@@ -1414,18 +1470,15 @@ impl Process {
                     }
                 }
                 if args.is_empty() || args.iter().any(|a| a == "-p") {
-                    for k in &self.exported {
-                        if let Some(v) = self.vars.get(k) {
-                            out.o(&format!("export {k}='{v}'\n"));
-                        }
+                    for (k, v) in self.exported_vars() {
+                        out.o(&format!("export {k}='{v}'\n"));
                     }
                 }
                 Done(0)
             }
             "unset" => {
                 for a in args.iter().filter(|a| !a.starts_with('-')) {
-                    self.vars.remove(a);
-                    self.exported.remove(a);
+                    self.unset_var(a);
                 }
                 Done(0)
             }
@@ -1523,11 +1576,7 @@ impl Process {
         now: Millis,
         out: &mut Out,
     ) -> Outcome {
-        let mut all: BTreeMap<String, String> = self
-            .exported
-            .iter()
-            .filter_map(|k| self.vars.get(k).map(|v| (k.clone(), v.clone())))
-            .collect();
+        let mut all = self.exported_vars();
         for (k, v) in &self.temp_env {
             all.insert(k.clone(), v.clone());
         }
@@ -1563,7 +1612,7 @@ impl Process {
 
     fn set_cmd(&mut self, args: &[String], out: &mut Out) -> Outcome {
         if args.is_empty() {
-            for (k, v) in &self.vars {
+            for (k, v) in self.all_vars() {
                 out.o(&format!("{k}='{v}'\n"));
             }
             return Outcome::Done(0);
