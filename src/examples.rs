@@ -42,6 +42,24 @@ pub const ALL: &[Example] = &[
     Example { name: "taints-tolerations", title: "Taints, tolerations, node affinity and a cordoned node in FailedScheduling", yaml: include_str!("../examples/taints-tolerations.yaml") },
 ];
 
+/// The story an example is written for: its timed actions (virtual time,
+/// action), as its comment's `podplay run … --at T "ACTION"` gives them. The
+/// page plays them on request ("Run its scenario", `?scenario=1`); the CLI
+/// takes them as `--at` arguments.
+pub fn scenario(name: &str) -> &'static [(&'static str, &'static str)] {
+    match name {
+        "node-failure" => &[("30s", "stop node node-a")],
+        "pending-add-node" => &[("30s", "add node node-4 cpu=8 memory=16Gi")],
+        "daemonset" => &[("30s", "add node node-4")],
+        "statefulset" => &[("40s", "delete pod/web-1")],
+        "graceful-deletion" => &[("10s", "delete pod/no-handler"), ("10s", "delete pod/with-handler")],
+        "init-containers" => &[("20s", "apply -f example:init-containers-services")],
+        "long-grace-period" => &[("20s", "delete pod/slow-shutdown")],
+        "traffic-rollout-drops" | "traffic-rollout-safe" => &[("30s", "set image deployment/web web=nginx:1.28")],
+        _ => &[],
+    }
+}
+
 /// The example named `name`.
 pub fn find(name: &str) -> Option<&'static Example> {
     ALL.iter().find(|e| e.name == name)

@@ -26,6 +26,8 @@ pub struct PageOptions {
     pub stop_ms: Option<Millis>,
     /// `light` or `dark`; the host page passes its own.
     pub theme: Option<String>,
+    /// Play the example's scenario (its timed actions, `examples::scenario`).
+    pub scenario: bool,
     pub ignored: Vec<String>,
 }
 
@@ -50,6 +52,7 @@ impl PageOptions {
                 }
                 "speed" => v.trim_end_matches('x').parse().ok().filter(|s| SPEEDS.contains(s)).map(|s| o.speed = Some(s)).is_some(),
                 "autoplay" => flag(v).map(|b| o.autoplay = Some(b)).is_some(),
+                "scenario" => flag(v).map(|b| o.scenario = b).is_some(),
                 "editor" => flag(v).map(|b| o.editor = b).is_some(),
                 "panes" => flag(v).map(|b| o.panes = b).is_some(),
                 "start" => parse_duration(v).map(|t| o.start_ms = Some(t)).is_some(),

@@ -65,6 +65,19 @@ pub struct Scenario {
     pub actions: Vec<TimedAction>,
 }
 
+impl Scenario {
+    /// A bundled example with its story's timed actions
+    /// ([`crate::examples::scenario`]); `None` for an unknown name.
+    pub fn of_example(name: &str, seed: u64) -> Option<Scenario> {
+        let ex = crate::examples::find(name)?;
+        let actions = crate::examples::scenario(name)
+            .iter()
+            .filter_map(|(at, text)| Some(TimedAction { at_ms: crate::core::time::parse_duration(at)?, text: text.to_string() }))
+            .collect();
+        Some(Scenario { manifests: ex.yaml.to_string(), seed, actions })
+    }
+}
+
 /// One `kubectl get pods -w --output-watch-events` row, with its time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WatchRow {

@@ -540,3 +540,20 @@ fn every_example_has_a_menu_group() {
         assert!(examples::ALL.iter().any(|e| examples::group(e.name) == g), "{g} is empty");
     }
 }
+
+/// Every example's scenario (its comment's `--at` actions) plays in the
+/// page without an action error, and does what its comment says.
+#[test]
+fn example_scenarios_play_without_errors() {
+    for ex in examples::ALL {
+        let s = Scenario::of_example(ex.name, 1).unwrap();
+        assert_eq!(s.actions.len(), examples::scenario(ex.name).len(), "{}: every time parses", ex.name);
+        let (mut p, _) = Player::new(s).unwrap();
+        p.advance_to(8 * MINUTE_MS);
+        assert!(p.problems().iter().all(|e| !e.starts_with("at ")), "{}: {:?}", ex.name, p.problems());
+    }
+    let (mut p, _) = Player::new(Scenario::of_example("node-failure", 1).unwrap()).unwrap();
+    p.advance_to(2 * MINUTE_MS);
+    assert_eq!(p.nodes().iter().find(|n| n.name == "node-a").unwrap().status_column(), "NotReady");
+    assert!(Scenario::of_example("nope", 1).is_none());
+}

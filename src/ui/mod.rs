@@ -58,6 +58,8 @@ pub enum Tab {
 }
 
 pub enum Msg {
+    /// Replay the current example with its scenario's timed actions.
+    ExampleScenario,
     /// The editor's text changed (validation is debounced).
     Edit(String),
     /// The debounce fired: validate, and re-run if valid.
@@ -222,6 +224,14 @@ impl App {
         true
     }
 
+    /// Restarts the current example with its scenario (the actions its
+    /// comment suggests), so the story plays by itself.
+    fn play_scenario(&mut self) {
+        let Some(s) = self.example.as_deref().and_then(|n| Scenario::of_example(n, self.seed)) else { return };
+        self.text = AttrValue::from(s.manifests.clone());
+        self.start(s);
+    }
+
     /// Opens a bundled exercise with the learner's saved work, or its start.
     fn open_exercise(&mut self, name: &str) -> bool {
         let Some(bundled) = ex::find(name) else { return false };
@@ -373,7 +383,11 @@ impl Component for App {
         let from_link = Session::from_fragment(&browser::fragment());
         let saved_exercise = browser::load(CURRENT_EXERCISE_KEY).filter(|n| !n.is_empty() && !opts.embed);
         match (opts.example.clone(), from_link) {
-            (Some(name), _) if app.load_example(&name) => {}
+            (Some(name), _) if app.load_example(&name) => {
+                if opts.scenario {
+                    app.play_scenario();
+                }
+            }
             _ if opts.exercise.as_deref().is_some_and(|n| app.open_exercise(n)) => {}
             (_, Ok(Some(s))) => app.load_session(s),
             _ if saved_exercise.as_deref().is_some_and(|n| app.open_exercise(n)) => {}
@@ -492,7 +506,15 @@ impl Component for App {
                     </section>
                     <section class="pane-cluster" aria-label="Cluster">
                         if let Some(ex) = self.example.as_deref().and_then(examples::find) {
-                            <p class="example-title" data-testid="example-title"><strong>{ ex.name }</strong>{ format!(": {}", ex.title) }</p>
+                            <p class="example-title" data-testid="example-title"><strong>{ ex.name }</strong>{ format!(": {}", ex.title) }
+                                if !examples::scenario(ex.name).is_empty() {
+                                    {" "}
+                                    <button class="scenario" data-testid="play-scenario" onclick={ctx.link().callback(|_| Msg::ExampleScenario)}
+                                        title="Restart from zero with the actions this example is written for">
+                                        { format!("▶ Play its scenario ({})", examples::scenario(ex.name).iter().map(|(t, a)| format!("at {t}: {a}")).collect::<Vec<_>>().join("; ")) }
+                                    </button>
+                                }
+                            </p>
                         }
                         { self.view_apply(ctx) }
                         { self.view_cluster(&player) }
@@ -577,6 +599,10 @@ impl App {
                     self.notice = Some(Notice { error: true, text: format!("The seed must be a whole number, not “{text}”.") });
                 }
             },
+            Msg::ExampleScenario => {
+                self.play_scenario();
+                self.autosave();
+            }
             Msg::Example(name) => {
                 if self.load_example(&name) {
                     browser::save(CURRENT_EXERCISE_KEY, "");

@@ -112,3 +112,17 @@ test('a StatefulSet shows its claims and scales', async () => {
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test("an example's scenario plays by itself: from the button, and from ?scenario=1", async () => {
+  const { page, problems } = await openPage(browser, server.base);
+  await pickExample(page, 'pending-add-node', '30');
+  const play = page.getByTestId('play-scenario');
+  assert.match(await play.textContent(), /at 30s: add node node-4 cpu=8 memory=16Gi/);
+  await play.click();
+  await page.getByTestId('node-node-4').waitFor({ timeout: 20000 });
+  await page.locator('[data-testid="node-node-4"] article.pod').first().waitFor({ timeout: 20000 });
+  // The same story from an address, as a blog post would embed it.
+  const { page: embed } = await openPage(browser, `${server.base}?example=node-failure&scenario=1&speed=300&autoplay=1`);
+  await embed.getByTestId('node-node-a').getByTestId('node-status').filter({ hasText: /^NotReady$/ }).waitFor({ timeout: 20000 });
+  assert.deepEqual(problems, []);
+});
