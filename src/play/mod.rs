@@ -25,6 +25,7 @@ use crate::core::status::{
     ServiceSnapshot,
 };
 use crate::core::time::{go_duration, parse_duration, Millis, HOUR_MS};
+use crate::core::store::Store;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 pub use timeline::{Lane, LaneState, Mark, ProbeTick, Segment, Timeline};
@@ -95,11 +96,11 @@ pub struct Player {
     sim: Sim,
     next_action: usize,
     /// Live objects by (namespace, name), as last published.
-    pods: BTreeMap<(String, String), Rc<PodSnapshot>>,
-    services: BTreeMap<(String, String), Rc<ServiceSnapshot>>,
-    slices: BTreeMap<(String, String), Rc<EndpointSliceSnapshot>>,
-    deployments: BTreeMap<(String, String), Rc<DeploymentSnapshot>>,
-    replica_sets: BTreeMap<(String, String), Rc<ReplicaSetSnapshot>>,
+    pods: Store<Rc<PodSnapshot>>,
+    services: Store<Rc<ServiceSnapshot>>,
+    slices: Store<Rc<EndpointSliceSnapshot>>,
+    deployments: Store<Rc<DeploymentSnapshot>>,
+    replica_sets: Store<Rc<ReplicaSetSnapshot>>,
     watch: Vec<WatchRow>,
     watch_dropped: usize,
     timeline: Timeline,
@@ -149,11 +150,11 @@ impl Player {
             objects,
             sim,
             next_action: 0,
-            pods: BTreeMap::new(),
-            services: BTreeMap::new(),
-            slices: BTreeMap::new(),
-            deployments: BTreeMap::new(),
-            replica_sets: BTreeMap::new(),
+            pods: Store::new(),
+            services: Store::new(),
+            slices: Store::new(),
+            deployments: Store::new(),
+            replica_sets: Store::new(),
             watch: Vec::new(),
             watch_dropped: 0,
             timeline: Timeline::default(),
