@@ -308,7 +308,7 @@ impl PodRt {
             reason: None,
             message: None,
         };
-        let volumes = pod.spec.volumes.iter().map(|v| (v.name.clone(), Files::default())).collect();
+        let volumes = crate::core::sort::collect_map(pod.spec.volumes.iter().map(|v| (v.name.clone(), Files::default())));
         PodRt {
             server: ServerMeta { uid, creation_ms: now, resource_version: rv, deletion_ms: None, deletion_grace_period_seconds: None },
             pod,

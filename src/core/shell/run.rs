@@ -1477,11 +1477,8 @@ impl Process {
         now: Millis,
         out: &mut Out,
     ) -> Outcome {
-        let mut all: BTreeMap<String, String> = self
-            .exported
-            .iter()
-            .filter_map(|k| self.vars.get(k).map(|v| (k.clone(), v.clone())))
-            .collect();
+        let mut all: BTreeMap<String, String> =
+            crate::core::sort::collect_map(self.exported.iter().filter_map(|k| self.vars.get(k).map(|v| (k.clone(), v.clone()))));
         for (k, v) in &self.temp_env {
             all.insert(k.clone(), v.clone());
         }
