@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod base64;
+pub mod decimal;
 pub mod engine;
 pub mod json;
 pub mod kubectl;

@@ -536,7 +536,7 @@ pub(crate) fn serve_http(sim: &Sim, slot: u32, port: i32, path: &str, now: Milli
                     HttpOutcome::Status(200, "ok".into())
                 } else {
                     let secs = now.saturating_sub(app.started_ms) as f64 / 1000.0;
-                    HttpOutcome::Status(500, format!("error: {secs:.6}"))
+                    HttpOutcome::Status(500, format!("error: {}", crate::core::decimal::fixed(secs, 6)))
                 }
             } else {
                 HttpOutcome::Status(404, "404 page not found".into())
