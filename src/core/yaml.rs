@@ -294,7 +294,7 @@ enum FrameBody {
     Map {
         entries: Vec<(Node, Node)>,
         key: Option<Node>,
-        seen: BTreeMap<String, Pos>,
+        seen: crate::core::store::Store<Pos, String>,
         /// Values of `<<` merge keys, applied when the mapping closes.
         merges: Vec<Node>,
     },
@@ -401,8 +401,8 @@ impl Builder {
                     };
                     for (k, v) in maps.into_iter().flatten() {
                         let text = k.scalar_text().unwrap_or("").to_string();
-                        if let std::collections::btree_map::Entry::Vacant(slot) = seen.entry(text) {
-                            slot.insert(k.pos);
+                        if !seen.contains_key(&text) {
+                            seen.insert(text, k.pos);
                             entries.push((k, v));
                         }
                     }
@@ -590,7 +590,7 @@ impl Builder {
                 FrameBody::Map {
                     entries: Vec::new(),
                     key: None,
-                    seen: BTreeMap::new(),
+                    seen: crate::core::store::Store::new(),
                     merges: Vec::new(),
                 },
             )?,

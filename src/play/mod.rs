@@ -26,7 +26,6 @@ use crate::core::status::{
 };
 use crate::core::time::{go_duration, parse_duration, Millis, HOUR_MS};
 use crate::core::store::Store;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 pub use timeline::{Lane, LaneState, Mark, ProbeTick, Segment, Timeline};
 
@@ -113,7 +112,7 @@ pub struct Player {
     /// Errors from actions replayed from the scenario (e.g. a Pod gone).
     action_errors: Vec<String>,
     /// The latest probe results by `ns/pod/container` (the lane key).
-    probes: BTreeMap<String, ProbeViews>,
+    probes: Store<ProbeViews, String>,
     /// Reused to build probe keys without allocating.
     key_buf: String,
     /// Set when one step needed more than [`MAX_STEPS_PER_CALL`] events.
@@ -162,7 +161,7 @@ impl Player {
             traffic_changes: Vec::new(),
             revision: 0,
             action_errors: Vec::new(),
-            probes: BTreeMap::new(),
+            probes: Store::new(),
             key_buf: String::new(),
             stalled: None,
         };

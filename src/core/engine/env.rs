@@ -154,7 +154,7 @@ impl<'a> CEnv<'a> {
         match loc {
             Loc::Container(path) => Some(f(&mut p.cs[self.c].files, path)),
             Loc::Volume { name, rel, .. } => {
-                let files = p.volumes.entry(name.clone()).or_default();
+                let files = p.volumes.get_or_insert_with(name.clone(), Files::default);
                 Some(f(files, rel))
             }
         }

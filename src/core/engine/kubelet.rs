@@ -10,7 +10,7 @@ use crate::core::api::{Container, Handler, Pod, Probe, RestartPolicy, VolumeSour
 use crate::core::shell::{self, Process, Step};
 use crate::core::status::*;
 use crate::core::time::{go_duration, Millis, MINUTE_MS, SECOND_MS};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 /// From binding to a ready sandbox with an IP (CNI set-up). A simplification:
@@ -204,7 +204,7 @@ pub struct PodRt {
     pub n_init: usize,
     pub admitted_ms: Millis,
     pub sandbox_ready: bool,
-    pub volumes: BTreeMap<String, Files>,
+    pub volumes: crate::core::store::Store<Files, String>,
     pub start_queue: VecDeque<usize>,
     pub starting: Option<usize>,
     pub initialized_once: bool,
@@ -308,7 +308,10 @@ impl PodRt {
             reason: None,
             message: None,
         };
-        let volumes = crate::core::sort::collect_map(pod.spec.volumes.iter().map(|v| (v.name.clone(), Files::default())));
+        let mut volumes = crate::core::store::Store::new();
+        for v in &pod.spec.volumes {
+            volumes.insert(v.name.clone(), Files::default());
+        }
         PodRt {
             server: ServerMeta { uid, creation_ms: now, resource_version: rv, deletion_ms: None, deletion_grace_period_seconds: None },
             pod,
