@@ -164,6 +164,33 @@ struct Job {
     state: Step,
 }
 
+/// Trap actions by signal number, in signal order (a few entries: a sorted
+/// `Vec` rather than one more `BTreeMap` type compiled into the page).
+#[derive(Clone, Debug, Default)]
+struct Traps(Vec<(i32, String)>);
+
+impl Traps {
+    fn get(&self, sig: &i32) -> Option<&String> {
+        self.0.iter().find(|(s, _)| s == sig).map(|(_, a)| a)
+    }
+
+    fn insert(&mut self, sig: i32, action: String) {
+        match self.0.binary_search_by_key(&sig, |(s, _)| *s) {
+            Ok(i) => self.0[i].1 = action,
+            Err(i) => self.0.insert(i, (sig, action)),
+        }
+    }
+
+    fn remove(&mut self, sig: &i32) -> Option<String> {
+        let i = self.0.iter().position(|(s, _)| s == sig)?;
+        Some(self.0.remove(i).1)
+    }
+
+    fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
 /// One running script: a program counter over the compiled script, its
 /// variables, traps, exit status, background jobs and PID-1 flag.
 #[derive(Debug)]
@@ -174,7 +201,7 @@ pub struct Process {
     params: Vec<String>,
     arg0: String,
     status: i32,
-    traps: BTreeMap<i32, String>,
+    traps: Traps,
     pending: Pending,
     term_pending: bool,
     exiting: Option<i32>,
@@ -221,7 +248,7 @@ impl Process {
             params: script.params.clone(),
             arg0: script.name.clone(),
             status: 0,
-            traps: BTreeMap::new(),
+            traps: Traps::default(),
             pending: Pending::None,
             term_pending: false,
             exiting: None,
@@ -744,7 +771,7 @@ impl Process {
             params: self.params.clone(),
             arg0: self.arg0.clone(),
             status: self.status,
-            traps: BTreeMap::new(),
+            traps: Traps::default(),
             pending: Pending::None,
             term_pending: false,
             exiting: None,
@@ -1556,7 +1583,7 @@ impl Process {
 
     fn trap(&mut self, args: &[String], out: &mut Out) -> Outcome {
         if args.is_empty() || args == ["-p"] {
-            for (sig, action) in &self.traps {
+            for (sig, action) in &self.traps.0 {
                 let name = match sig {
                     0 => "EXIT",
                     1 => "HUP",
@@ -1590,7 +1617,7 @@ impl Process {
                 Some(n) => {
                     match &action {
                         Some(a) => self.traps.insert(n, a.clone()),
-                        None => self.traps.remove(&n),
+                        None => drop(self.traps.remove(&n)),
                     };
                 }
                 None => {
