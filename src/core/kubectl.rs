@@ -831,7 +831,7 @@ pub fn describe_probe(probe: &Probe) -> String {
             };
             format!(
                 "http-get {}://{host}{slash}{path} {attrs}",
-                scheme.to_lowercase()
+                scheme.to_ascii_lowercase() // validated: HTTP or HTTPS
             )
         }
         Handler::TcpSocket { port, host } => {

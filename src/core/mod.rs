@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod base64;
+pub mod decimal;
 pub mod engine;
 pub mod json;
 pub mod kubectl;
@@ -12,6 +13,7 @@ pub mod manifest;
 pub mod rng;
 pub mod shell;
 pub mod sort;
+pub mod store;
 pub mod status;
 pub mod time;
 pub mod yaml;

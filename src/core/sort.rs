@@ -7,6 +7,7 @@
 //! the sort, then move the elements into place. Stable, like `sort_by`.
 
 use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Sorts `v` stably by `cmp` (as `v.sort_by(cmp)`).
 pub fn sort_by<T>(v: &mut [T], cmp: impl Fn(&T, &T) -> Ordering) {
@@ -26,6 +27,26 @@ pub fn sort_by_key<T, K: Ord>(v: &mut [T], key: impl Fn(&T) -> K) {
 /// Sorts `v` stably in its natural order (as `v.sort()`).
 pub fn sort<T: Ord>(v: &mut [T]) {
     sort_by(v, T::cmp)
+}
+
+/// Collects pairs into a `BTreeMap` (as `collect()`: a later duplicate key's
+/// value wins) by inserting them one by one: `BTreeMap::from_iter` sorts the
+/// pairs first with a stable sort of its own per pair type.
+pub fn collect_map<K: Ord, V>(pairs: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    let mut map = BTreeMap::new();
+    for (k, v) in pairs {
+        map.insert(k, v);
+    }
+    map
+}
+
+/// Collects into a `BTreeSet` (as `collect()`), without its sort.
+pub fn collect_set<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
+    let mut set = BTreeSet::new();
+    for x in items {
+        set.insert(x);
+    }
+    set
 }
 
 /// The one instantiation of the standard sort.
@@ -75,5 +96,12 @@ mod tests {
         let mut empty: Vec<String> = Vec::new();
         sort(&mut empty);
         assert!(empty.is_empty());
+    }
+
+    #[test]
+    fn collects_like_from_iter() {
+        let pairs = [("b", 1), ("a", 2), ("b", 3), ("c", 4), ("a", 5)];
+        assert_eq!(collect_map(pairs), pairs.into_iter().collect::<BTreeMap<_, _>>());
+        assert_eq!(collect_set(pairs.map(|p| p.0)), pairs.map(|p| p.0).into_iter().collect::<BTreeSet<_>>());
     }
 }

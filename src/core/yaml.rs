@@ -24,7 +24,7 @@
 //!   `sigs.k8s.io/yaml` applies them: explicit keys win, then earlier sources;
 //! * mapping keys must be scalars (Kubernetes objects are JSON objects).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
@@ -294,7 +294,7 @@ enum FrameBody {
     Map {
         entries: Vec<(Node, Node)>,
         key: Option<Node>,
-        seen: BTreeMap<String, Pos>,
+        seen: crate::core::store::Store<Pos, String>,
         /// Values of `<<` merge keys, applied when the mapping closes.
         merges: Vec<Node>,
     },
@@ -310,10 +310,9 @@ struct Anchored {
 
 struct Builder {
     stack: Vec<Frame>,
-    anchors: BTreeMap<usize, Anchored>,
-    /// Anchors currently open (their node is not finished), to report
-    /// recursive aliases clearly.
-    open_anchors: BTreeSet<usize>,
+    /// Anchored nodes by anchor id; `None` while the anchor is open (its
+    /// node is not finished), to report recursive aliases clearly.
+    anchors: BTreeMap<usize, Option<Anchored>>,
     count: usize,
     /// Scalar bytes materialised so far (alias copies included).
     bytes: usize,
@@ -356,7 +355,7 @@ impl Builder {
         }
         self.count_nodes(1, pos)?;
         if anchor != 0 {
-            self.open_anchors.insert(anchor);
+            self.anchors.insert(anchor, None);
         }
         self.stack.push(Frame {
             pos,
@@ -401,8 +400,8 @@ impl Builder {
                     };
                     for (k, v) in maps.into_iter().flatten() {
                         let text = k.scalar_text().unwrap_or("").to_string();
-                        if let std::collections::btree_map::Entry::Vacant(slot) = seen.entry(text) {
-                            slot.insert(k.pos);
+                        if !seen.contains_key(&text) {
+                            seen.insert(text, k.pos);
                             entries.push((k, v));
                         }
                     }
@@ -416,17 +415,16 @@ impl Builder {
         };
         let height = frame.child_height + 1;
         if frame.anchor != 0 {
-            self.open_anchors.remove(&frame.anchor);
             let size = self.count - frame.count_at_start + 1;
             let bytes = self.bytes - frame.bytes_at_start;
             self.anchors.insert(
                 frame.anchor,
-                Anchored {
+                Some(Anchored {
                     node: node.clone(),
                     size,
                     bytes,
                     height,
-                },
+                }),
             );
         }
         self.attach(node, height)
@@ -445,23 +443,22 @@ impl Builder {
         if anchor != 0 {
             self.anchors.insert(
                 anchor,
-                Anchored {
+                Some(Anchored {
                     node: node.clone(),
                     size: 1,
                     bytes,
                     height: 1,
-                },
+                }),
             );
         }
         self.attach(node, 1)
     }
 
     fn alias(&mut self, id: usize, pos: Pos) -> Result<(), YamlError> {
-        if self.open_anchors.contains(&id) {
-            return Err(err(pos, "recursive alias: the anchor contains this alias"));
-        }
-        let Some(anchored) = self.anchors.get(&id) else {
-            return Err(err(pos, "alias to an unknown anchor"));
+        let anchored = match self.anchors.get(&id) {
+            Some(Some(anchored)) => anchored,
+            Some(None) => return Err(err(pos, "recursive alias: the anchor contains this alias")),
+            None => return Err(err(pos, "alias to an unknown anchor")),
         };
         let (size, bytes, height) = (anchored.size, anchored.bytes, anchored.height);
         if self.stack.len() + height > MAX_DEPTH {
@@ -483,7 +480,7 @@ impl Builder {
                 ),
             ));
         }
-        let Some(anchored) = self.anchors.get(&id) else {
+        let Some(Some(anchored)) = self.anchors.get(&id) else {
             return Err(err(pos, "alias to an unknown anchor"));
         };
         let mut node = anchored.node.clone();
@@ -566,7 +563,6 @@ impl Builder {
                 self.stack.clear();
                 // Anchors are scoped to their document.
                 self.anchors.clear();
-                self.open_anchors.clear();
             }
             Event::DocumentEnd => self.end_document(pos)?,
             Event::Alias(id) => self.alias(id, pos)?,
@@ -590,7 +586,7 @@ impl Builder {
                 FrameBody::Map {
                     entries: Vec::new(),
                     key: None,
-                    seen: BTreeMap::new(),
+                    seen: crate::core::store::Store::new(),
                     merges: Vec::new(),
                 },
             )?,
@@ -608,7 +604,6 @@ pub fn parse_stream(text: &str) -> Stream {
     let mut b = Builder {
         stack: Vec::new(),
         anchors: BTreeMap::new(),
-        open_anchors: BTreeSet::new(),
         count: 0,
         bytes: 0,
         alias_bytes: 0,

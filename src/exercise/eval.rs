@@ -349,7 +349,8 @@ fn running(trace: &Trace, target: &Target, container: Option<&str>, w: &Window, 
 
 fn no_event(trace: &Trace, reason: &str, target: Option<&Target>, w: &Window, until: Millis) -> (bool, String) {
     let end = w.end(until);
-    let names: Option<BTreeSet<&str>> = target.map(|t| matching(trace, t).iter().map(|p| p.name.as_str()).collect());
+    let names: Option<BTreeSet<&str>> =
+        target.map(|t| crate::core::sort::collect_set(matching(trace, t).iter().map(|p| p.name.as_str())));
     let hits: Vec<_> = trace
         .events
         .iter()

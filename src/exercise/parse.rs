@@ -9,7 +9,6 @@ use crate::play::actions::{self, parse_selector};
 use super::*;
 use crate::core::time::{go_duration, parse_duration};
 use crate::core::yaml::{self, Node, NodeKind, Value};
-use std::collections::BTreeMap;
 
 /// At most this many errors are reported.
 const MAX_ERRORS: usize = 50;
@@ -526,7 +525,6 @@ pub(super) fn locked_changes(exercise: &Exercise, manifests: &str) -> Vec<String
     let Editable::Objects(editable) = &exercise.editable else { return Vec::new() };
     let before = yaml::parse_stream(&exercise.starting);
     let after = yaml::parse_stream(manifests);
-    let theirs: BTreeMap<(&str, &str, &str), &Node> = after.documents.iter().filter_map(|d| Some((object_id(d)?, d))).rev().collect();
     let allowed = if editable.is_empty() { "nothing".to_string() } else { editable.join(", ") };
     let mut out = Vec::new();
     for doc in &before.documents {
@@ -535,7 +533,9 @@ pub(super) fn locked_changes(exercise: &Exercise, manifests: &str) -> Vec<String
         if editable.contains(&name) {
             continue;
         }
-        match theirs.get(&id) {
+        // The first object with this id (a linear search: a map would
+        // compile the B-tree and its sort again for this key type).
+        match after.documents.iter().find(|d| object_id(d) == Some(id)) {
             None => out.push(format!("{name} was removed, but this exercise lets you edit only {allowed}")),
             Some(t) if !same_tree(doc, t) => {
                 out.push(format!("{name} was changed, but this exercise lets you edit only {allowed}"))
@@ -577,8 +577,9 @@ fn same_tree(a: &Node, b: &Node) -> bool {
         (NodeKind::Seq(x), NodeKind::Seq(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_tree(p, q)),
         (NodeKind::Map(x), NodeKind::Map(y)) => {
             // Keys are unique scalars (the YAML front end refuses duplicates).
-            let theirs: BTreeMap<Option<&str>, &Node> = y.iter().map(|(k, v)| (k.scalar_text(), v)).collect();
-            x.len() == y.len() && x.iter().all(|(k, v)| theirs.get(&k.scalar_text()).is_some_and(|v2| same_tree(v, v2)))
+            // A linear search, as a map would compile the B-tree again.
+            let theirs = |key: Option<&str>| y.iter().rev().find(|(k, _)| k.scalar_text() == key).map(|(_, v)| v);
+            x.len() == y.len() && x.iter().all(|(k, v)| theirs(k.scalar_text()).is_some_and(|v2| same_tree(v, v2)))
         }
         _ => false,
     }

@@ -9,6 +9,7 @@
 //! processes one instant is not something a learner can observe).
 
 use super::Exercise;
+use crate::core::store::Store;
 use crate::core::api::Object;
 use crate::core::engine::{Output, Sim, SimConfig, WatchType};
 use crate::core::kubectl;
@@ -111,11 +112,11 @@ pub struct Trace {
     /// Every Pod, in the order they were created.
     pub pods: Vec<PodTrack>,
     /// (namespace, ReplicaSet) → its Deployment.
-    pub rs_owner: BTreeMap<(String, String), String>,
+    pub rs_owner: Store<String>,
     /// (namespace, Deployment) → its latest `spec.replicas`.
     pub deployment_replicas: BTreeMap<(String, String), i32>,
     /// (namespace, Service) → (time, ready endpoints) whenever it changed.
-    pub endpoints: BTreeMap<(String, String), Vec<(Millis, u32)>>,
+    pub endpoints: Store<Vec<(Millis, u32)>>,
     pub events: Vec<EventOccurrence>,
     /// (namespace, Pod, container) → the last lines of its current run's log
     /// at the end (live Pods only; at most [`MAX_LOG_LINES`] each).
@@ -123,7 +124,7 @@ pub struct Trace {
     /// Failed actions, engine notes, and limits hit.
     pub problems: Vec<String>,
     /// The live track of each (namespace, name).
-    index: BTreeMap<(String, String), usize>,
+    index: Store<usize>,
 }
 
 /// Runs `objects` with the exercise's seed and actions to its `until`.
@@ -190,12 +191,12 @@ impl Trace {
                 Output::Pod { time_ms, type_, pod } => self.pod(time_ms, type_, &pod),
                 Output::EndpointSlice { time_ms, slice, .. } => {
                     let ready = slice.endpoints.iter().filter(|e| e.ready).count() as u32;
-                    let series = self.endpoints.entry((slice.namespace.clone(), slice.service_name.clone())).or_default();
+                    let series = self.endpoints.get_or_insert_with((slice.namespace.clone(), slice.service_name.clone()), Vec::new);
                     push_sample(series, (time_ms, ready), |s| s.0, &mut false);
                 }
                 Output::Service { service, .. } => {
                     let m = &service.service.metadata;
-                    self.endpoints.entry((m.namespace.clone(), m.name.clone())).or_default();
+                    self.endpoints.get_or_insert_with((m.namespace.clone(), m.name.clone()), Vec::new);
                 }
                 Output::Event { time_ms, event, .. } => {
                     if self.events.len() < MAX_EVENT_OCCURRENCES {

@@ -30,7 +30,7 @@ use crate::core::status::{
     PodSnapshot, ReplicaSetSnapshot, ServiceSnapshot, StatefulSetSnapshot,
 };
 use crate::core::time::{go_duration, parse_duration, Millis, HOUR_MS};
-use std::collections::BTreeMap;
+use crate::core::store::Store;
 use std::rc::Rc;
 pub use nodes::taint_text;
 pub use timeline::{Lane, LaneState, Mark, ProbeTick, Segment, Timeline};
@@ -114,14 +114,14 @@ pub struct Player {
     sim: Sim,
     next_action: usize,
     /// Live objects by (namespace, name), as last published.
-    pods: BTreeMap<(String, String), Rc<PodSnapshot>>,
-    services: BTreeMap<(String, String), Rc<ServiceSnapshot>>,
-    slices: BTreeMap<(String, String), Rc<EndpointSliceSnapshot>>,
-    deployments: BTreeMap<(String, String), Rc<DeploymentSnapshot>>,
-    replica_sets: BTreeMap<(String, String), Rc<ReplicaSetSnapshot>>,
-    jobs: BTreeMap<(String, String), Rc<JobSnapshot>>,
-    stateful_sets: BTreeMap<(String, String), Rc<StatefulSetSnapshot>>,
-    claims: BTreeMap<(String, String), Rc<PersistentVolumeClaimSnapshot>>,
+    pods: Store<Rc<PodSnapshot>>,
+    services: Store<Rc<ServiceSnapshot>>,
+    slices: Store<Rc<EndpointSliceSnapshot>>,
+    deployments: Store<Rc<DeploymentSnapshot>>,
+    replica_sets: Store<Rc<ReplicaSetSnapshot>>,
+    jobs: Store<Rc<JobSnapshot>>,
+    stateful_sets: Store<Rc<StatefulSetSnapshot>>,
+    claims: Store<Rc<PersistentVolumeClaimSnapshot>>,
     /// Nodes and DaemonSets have no watch output: they are read from the
     /// engine after each change (an unchanged one keeps its `Rc`).
     nodes: Vec<Rc<NodeSnapshot>>,
@@ -138,7 +138,7 @@ pub struct Player {
     /// Errors from actions replayed from the scenario (e.g. a Pod gone).
     action_errors: Vec<String>,
     /// The latest probe results by `ns/pod/container` (the lane key).
-    probes: BTreeMap<String, ProbeViews>,
+    probes: Store<ProbeViews, String>,
     /// Reused to build probe keys without allocating.
     key_buf: String,
     /// Set when one step needed more than [`MAX_STEPS_PER_CALL`] events.
@@ -175,14 +175,14 @@ impl Player {
             objects,
             sim,
             next_action: 0,
-            pods: BTreeMap::new(),
-            services: BTreeMap::new(),
-            slices: BTreeMap::new(),
-            deployments: BTreeMap::new(),
-            replica_sets: BTreeMap::new(),
-            jobs: BTreeMap::new(),
-            stateful_sets: BTreeMap::new(),
-            claims: BTreeMap::new(),
+            pods: Store::new(),
+            services: Store::new(),
+            slices: Store::new(),
+            deployments: Store::new(),
+            replica_sets: Store::new(),
+            jobs: Store::new(),
+            stateful_sets: Store::new(),
+            claims: Store::new(),
             nodes: Vec::new(),
             daemon_sets: Vec::new(),
             watch: Vec::new(),
@@ -192,7 +192,7 @@ impl Player {
             traffic_changes: Vec::new(),
             revision: 0,
             action_errors: Vec::new(),
-            probes: BTreeMap::new(),
+            probes: Store::new(),
             key_buf: String::new(),
             stalled: None,
         };
@@ -603,7 +603,7 @@ impl Player {
 }
 
 /// The latest state of an object from a watch event (a deleted one goes).
-fn keep<T>(map: &mut BTreeMap<(String, String), Rc<T>>, key: (String, String), type_: WatchType, value: T) {
+fn keep<T>(map: &mut Store<Rc<T>>, key: (String, String), type_: WatchType, value: T) {
     if type_ == WatchType::Deleted {
         map.remove(&key);
     } else {

@@ -5,6 +5,7 @@
 //! lint` findings follow the problems, as warnings with their rule id and a
 //! "why" to expand; their lines get a quieter marker than a problem's.
 
+use crate::core::decimal::fixed;
 use crate::core::manifest::{Diagnostic, Severity};
 use crate::lint::Finding;
 use crate::play::highlight;
@@ -164,11 +165,11 @@ pub fn editor(props: &Props) -> Html {
                     />
                 </div>
             </div>
-            <div id="problems" class="problems" data-testid="problems" data-validate-ms={format!("{:.3}", props.validate_ms)}>
+            <div id="problems" class="problems" data-testid="problems" data-validate-ms={fixed(props.validate_ms, 3)}>
                 if props.diagnostics.is_empty() && lints == 0 {
-                    <p class="ok">{ format!("✓ Valid (checked in {:.1} ms): no errors, no warnings. Edits re-run the simulation from time zero.", props.validate_ms) }</p>
+                    <p class="ok">{ format!("✓ Valid (checked in {} ms): no errors, no warnings. Edits re-run the simulation from time zero.", fixed(props.validate_ms, 1)) }</p>
                 } else if props.diagnostics.is_empty() {
-                    <p class="ok">{ format!("✓ Valid (checked in {:.1} ms): no errors. {lints} lint warning{} below: things a cluster accepts that bite later. Edits re-run the simulation from time zero.", props.validate_ms, plural(lints)) }</p>
+                    <p class="ok">{ format!("✓ Valid (checked in {} ms): no errors. {lints} lint warning{} below: things a cluster accepts that bite later. Edits re-run the simulation from time zero.", fixed(props.validate_ms, 1), plural(lints)) }</p>
                 } else {
                     <p class="summary">{ format!("{errors} error{}, {warnings} warning{}{}", plural(errors), plural(warnings), if lints > 0 { format!(", {lints} lint warning{}", plural(lints)) } else { String::new() }) }</p>
                     <ul>

@@ -369,7 +369,7 @@ impl Component for App {
             apply_choice: "init-containers-services".into(),
             exercise: None,
             passed: browser::load(PROGRESS_KEY)
-                .map(|t| t.split(',').filter(|n| ex::find(n).is_some()).map(str::to_string).collect())
+                .map(|t| crate::core::sort::collect_set(t.split(',').filter(|n| ex::find(n).is_some()).map(str::to_string)))
                 .unwrap_or_default(),
             theme,
             frames,

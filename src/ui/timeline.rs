@@ -4,6 +4,7 @@
 
 use super::cluster::icon;
 use super::PlayerRef;
+use crate::core::decimal::fixed;
 use crate::core::time::{go_duration, Millis, MINUTE_MS, SECOND_MS};
 use crate::play::Lane;
 use yew::prelude::*;
@@ -119,14 +120,14 @@ pub fn timeline_view(props: &Props) -> Html {
                 </div>
                 <div class="tl-tracks" ref={track} {onpointerdown} {onpointermove} onpointerup={stop.clone()} onpointerleave={stop}>
                     <div class="tl-axis" aria-hidden="true">
-                        { for ticks.iter().map(|t| html! { <span class="tick" style={format!("left:{:.3}%", pct(*t))}>{ go_duration(*t) }</span> }) }
+                        { for ticks.iter().map(|t| html! { <span class="tick" style={format!("left:{}%", fixed(pct(*t), 3))}>{ go_duration(*t) }</span> }) }
                     </div>
                     { for lanes.iter().take(MAX_LANES_SHOWN).map(|l| {
                         // Probe ticks are many: drawn for a few lanes, or the selected Pod's.
                         let ticks = lanes.len() <= TICK_LANES || props.selected.as_deref() == Some(l.pod.as_str());
                         lane_track(l, now, &pct, ticks)
                     }) }
-                    <div class="playhead" style={format!("left:{:.3}%", pct(now))} aria-hidden="true"></div>
+                    <div class="playhead" style={format!("left:{}%", fixed(pct(now), 3))} aria-hidden="true"></div>
                 </div>
             </div>
             if hidden > 0 {
@@ -162,7 +163,7 @@ fn lane_track(l: &Lane, now: Millis, pct: &impl Fn(Millis) -> f64, ticks: bool) 
                 let title = format!("{} – {}: {}", go_duration(s.start_ms), go_duration(until), s.label);
                 html! {
                     <div class={classes!("seg", format!("st-{}", s.state.as_str()))}
-                        style={format!("left:{:.3}%;width:{:.3}%", pct(s.start_ms), (pct(until) - pct(s.start_ms)).max(0.15))}
+                        style={format!("left:{}%;width:{}%", fixed(pct(s.start_ms), 3), fixed((pct(until) - pct(s.start_ms)).max(0.15), 3))}
                         title={title}>
                         <span class="seg-label">{ icon(s.state) }{ " " }{ &s.label }</span>
                     </div>
@@ -170,12 +171,12 @@ fn lane_track(l: &Lane, now: Millis, pct: &impl Fn(Millis) -> f64, ticks: bool) 
             }) }
             { for l.marks.iter().filter(|m| m.at_ms <= now).map(|m| html! {
                 <span class={classes!("mark", m.warning.then_some("warning"))}
-                    style={format!("left:{:.3}%", pct(m.at_ms))}
+                    style={format!("left:{}%", fixed(pct(m.at_ms), 3))}
                     title={format!("{} {}: {}", go_duration(m.at_ms), m.reason, m.message)}></span>
             }) }
             if ticks { { for probe_ticks(l, now, pct) } }
             if let Some(end) = l.end_ms.filter(|e| *e <= now) {
-                <span class="lane-end" style={format!("left:{:.3}%", pct(end))} title={format!("{} deleted", go_duration(end))}>{"⨯"}</span>
+                <span class="lane-end" style={format!("left:{}%", fixed(pct(end), 3))} title={format!("{} deleted", go_duration(end))}>{"⨯"}</span>
             }
         </div>
     }
@@ -195,7 +196,7 @@ fn probe_ticks(l: &Lane, now: Millis, pct: &impl Fn(Millis) -> f64) -> Vec<Html>
         }
         last = Some((slot, t.ok));
         out.push(html! {
-            <span class={classes!("ptick", (!t.ok).then_some("fail"))} style={format!("left:{x:.2}%")}
+            <span class={classes!("ptick", (!t.ok).then_some("fail"))} style={format!("left:{}%", fixed(x, 2))}
                 title={format!("{} {} probe {}", go_duration(t.at_ms), t.kind.as_str(), if t.ok { "succeeded" } else { "failed" })}></span>
         });
     }

@@ -644,7 +644,7 @@ impl Sim {
         let d = rt.d.clone();
         let d_uid = rt.server.uid.clone();
         let all = self.replica_sets_of(&dkey.0, &d_uid);
-        let existing = all.iter().find(|k| self.replica_sets.get(*k).is_some_and(|r| equal_ignore_hash(&r.rs.spec.template, &d.spec.template))).cloned();
+        let existing = all.iter().find(|k| self.replica_sets.get(k).is_some_and(|r| equal_ignore_hash(&r.rs.spec.template, &d.spec.template))).cloned();
         let max_old_revision = all
             .iter()
             .filter(|k| Some(*k) != existing.as_ref())
@@ -995,13 +995,13 @@ impl Sim {
         let limit = d.spec.revision_history_limit.max(0) as usize;
         let idle: Vec<&(String, String)> = old
             .iter()
-            .filter(|k| self.replica_sets.get(*k).is_some_and(|r| r.rs.spec.replicas == 0 && r.status.replicas == 0))
+            .filter(|k| self.replica_sets.get(k).is_some_and(|r| r.rs.spec.replicas == 0 && r.status.replicas == 0))
             .collect();
         if idle.len() <= limit {
             return;
         }
         let mut by_revision: Vec<(i64, &(String, String))> =
-            idle.iter().map(|k| (self.replica_sets.get(*k).map(|r| r.revision()).unwrap_or(0), *k)).collect();
+            idle.iter().map(|k| (self.replica_sets.get(k).map(|r| r.revision()).unwrap_or(0), *k)).collect();
         crate::core::sort::sort(&mut by_revision);
         let extra = by_revision.len() - limit;
         for (_, k) in by_revision.into_iter().take(extra) {
@@ -1020,7 +1020,7 @@ impl Sim {
         let generation = rt.generation;
         let prev = rt.status.clone();
         let all = self.replica_sets_of(&dkey.0, &uid);
-        let new_rs = all.iter().find(|k| self.replica_sets.get(*k).is_some_and(|r| equal_ignore_hash(&r.rs.spec.template, &d.spec.template))).cloned();
+        let new_rs = all.iter().find(|k| self.replica_sets.get(k).is_some_and(|r| equal_ignore_hash(&r.rs.spec.template, &d.spec.template))).cloned();
         let statuses: Vec<ReplicaSetStatus> = all.iter().map(|k| self.rs_status(k)).collect();
         let available: i32 = total(statuses.iter().map(|s| s.available_replicas));
         let total_spec: i32 = total(all.iter().map(|k| self.rs_spec_replicas(k)));

@@ -154,7 +154,7 @@ impl<'a> CEnv<'a> {
         match loc {
             Loc::Container(path) => Some(f(&mut p.cs[self.c].files, path)),
             Loc::Volume { name, rel, .. } => {
-                let files = p.volumes.entry(name.clone()).or_default();
+                let files = p.volumes.get_or_insert_with(name.clone(), Files::default);
                 Some(f(files, rel))
             }
         }
@@ -536,7 +536,7 @@ pub(crate) fn serve_http(sim: &Sim, slot: u32, port: i32, path: &str, now: Milli
                     HttpOutcome::Status(200, "ok".into())
                 } else {
                     let secs = now.saturating_sub(app.started_ms) as f64 / 1000.0;
-                    HttpOutcome::Status(500, format!("error: {secs:.6}"))
+                    HttpOutcome::Status(500, format!("error: {}", crate::core::decimal::fixed(secs, 6)))
                 }
             } else {
                 HttpOutcome::Status(404, "404 page not found".into())
@@ -601,7 +601,7 @@ pub fn probe_network(sim: &mut Sim, slot: u32, c: usize, handler: &Handler, time
             let Some(port) = resolve_port(sim, slot, c, port) else {
                 return (false, "port not found".into());
             };
-            let url = || format!("{}://{}:{port}{path}", scheme.to_lowercase(), host.clone().unwrap_or(ip.to_string()));
+            let url = || format!("{}://{}:{port}{path}", scheme.to_ascii_lowercase(), host.clone().unwrap_or(ip.to_string()));
             if let Some(h) = host {
                 return (false, format!("Get \"{}\": dial tcp: lookup {h}: no such host", url()));
             }
@@ -875,7 +875,9 @@ pub fn container_env(sim: &Sim, slot: u32, c: usize) -> Result<ContainerEnv, Str
 /// that exists when the container is created: `NAME_SERVICE_HOST`,
 /// `NAME_SERVICE_PORT[_PORTNAME]` and Docker link variables.
 pub(crate) fn service_env(sim: &Sim, ns: &str) -> Vec<(String, String)> {
-    let var_name = |s: &str| s.replace('-', "_").to_uppercase();
+    // Names, port names and protocols are validated ASCII, so the ASCII case
+    // mappings give what Go's strings.ToUpper/ToLower give (pkg/kubelet/envvars).
+    let var_name = |s: &str| s.replace('-', "_").to_ascii_uppercase();
     let mut out = Vec::new();
     let mut add = |name: &str, ip: &str, ports: &[(Option<&str>, i32, &str)]| {
         let Some(&(_, first, _)) = ports.first() else { return };
@@ -888,12 +890,12 @@ pub(crate) fn service_env(sim: &Sim, ns: &str) -> Vec<(String, String)> {
             }
         }
         for (i, (_, port, protocol)) in ports.iter().enumerate() {
-            let proto = protocol.to_lowercase();
+            let proto = protocol.to_ascii_lowercase();
             let url = format!("{proto}://{ip}:{port}");
             if i == 0 {
                 out.push((format!("{prefix}_PORT"), url.clone()));
             }
-            let pp = format!("{prefix}_PORT_{port}_{}", protocol.to_uppercase());
+            let pp = format!("{prefix}_PORT_{port}_{}", protocol.to_ascii_uppercase());
             out.push((pp.clone(), url));
             out.push((format!("{pp}_PROTO"), proto));
             out.push((format!("{pp}_PORT"), port.to_string()));

@@ -246,7 +246,7 @@ impl Sim {
         let pods = self.job_pods(ns, &uid);
 
         // Count the Pods that finished since the last sync, once each.
-        let present: BTreeSet<&str> = pods.iter().map(|p| p.uid.as_str()).collect();
+        let present: BTreeSet<&str> = crate::core::sort::collect_set(pods.iter().map(|p| p.uid.as_str()));
         let mut new_succeeded: Vec<Millis> = Vec::new();
         let mut new_failed: Vec<Millis> = Vec::new();
         for p in &pods {
@@ -270,7 +270,7 @@ impl Sim {
         status.succeeded = status.succeeded.saturating_add(new_succeeded.len() as i32);
         status.failed = status.failed.saturating_add(new_failed.len() as i32);
         // `newBackoffRecord`.
-        new_failed.sort_unstable();
+        crate::core::sort::sort(&mut new_failed);
         if let Some(&last_success) = new_succeeded.iter().max() {
             let after: Vec<Millis> = new_failed.iter().copied().filter(|&t| t > last_success).collect();
             failures = after.len() as u32;

@@ -10,7 +10,7 @@ use crate::core::api::{Container, Handler, Pod, Probe, RestartPolicy, VolumeSour
 use crate::core::shell::{self, Process, Step};
 use crate::core::status::*;
 use crate::core::time::{go_duration, Millis, MINUTE_MS, SECOND_MS};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 /// From binding to a ready sandbox with an IP (CNI set-up). A simplification:
@@ -204,7 +204,7 @@ pub struct PodRt {
     pub n_init: usize,
     pub admitted_ms: Millis,
     pub sandbox_ready: bool,
-    pub volumes: BTreeMap<String, Files>,
+    pub volumes: crate::core::store::Store<Files, String>,
     pub start_queue: VecDeque<usize>,
     pub starting: Option<usize>,
     pub initialized_once: bool,
@@ -308,7 +308,10 @@ impl PodRt {
             reason: None,
             message: None,
         };
-        let volumes = pod.spec.volumes.iter().map(|v| (v.name.clone(), Files::default())).collect();
+        let mut volumes = crate::core::store::Store::new();
+        for v in &pod.spec.volumes {
+            volumes.insert(v.name.clone(), Files::default());
+        }
         PodRt {
             server: ServerMeta { uid, creation_ms: now, resource_version: rv, deletion_ms: None, deletion_grace_period_seconds: None },
             pod,
@@ -843,12 +846,12 @@ impl Sim {
     /// A container's environment: the Service variables, its own over
     /// them, and `PATH`; built once for all containers that have the same
     /// (`HOSTNAME`, the Pod's name, is added per process).
-    fn shared_env(&mut self, own: Vec<(String, String)>, services: Arc<Vec<(String, String)>>) -> Arc<BTreeMap<String, String>> {
+    fn shared_env(&mut self, own: Vec<(String, String)>, services: Arc<Vec<(String, String)>>) -> Arc<std::collections::BTreeMap<String, String>> {
         let key = (own, Arc::as_ptr(&services) as usize);
         if let Some((_, env)) = self.env_cache.get(&key) {
             return env.clone();
         }
-        let mut env = BTreeMap::new();
+        let mut env = std::collections::BTreeMap::new();
         for (k, v) in services.iter().chain(key.0.iter()) {
             env.insert(k.clone(), v.clone());
         }

@@ -34,6 +34,7 @@ mod traffic;
 
 use crate::core::api::{ConfigMap, Object, Pod, Secret, Service};
 pub use controllers::{surge_and_unavailable, template_hash, CONTROLLER_HOP_MS, MAX_REPLICAS};
+use crate::core::store::Store;
 use crate::core::rng::Rng;
 use crate::core::status::*;
 use crate::core::time::Millis;
@@ -339,17 +340,17 @@ pub struct Sim {
     pub(crate) free_slots: Vec<u32>,
     pub(crate) next_incarnation: u32,
     pub(crate) pod_index: BTreeMap<(String, String), u32>,
-    pub(crate) services: BTreeMap<(String, String), ServiceRt>,
+    pub(crate) services: Store<ServiceRt>,
     /// ConfigMaps and Secrets by (namespace, name): what env `valueFrom`
     /// and configMap/secret volumes read.
-    pub(crate) config_maps: BTreeMap<(String, String), Arc<ConfigMap>>,
-    pub(crate) secrets: BTreeMap<(String, String), Arc<Secret>>,
-    pub(crate) deployments: BTreeMap<(String, String), controllers::DeploymentRt>,
-    pub(crate) replica_sets: BTreeMap<(String, String), controllers::ReplicaSetRt>,
-    pub(crate) daemon_sets: BTreeMap<(String, String), daemonset::DaemonSetRt>,
-    pub(crate) jobs: BTreeMap<(String, String), jobs::JobRt>,
-    pub(crate) stateful_sets: BTreeMap<(String, String), statefulsets::StatefulSetRt>,
-    pub(crate) claims: BTreeMap<(String, String), PersistentVolumeClaimSnapshot>,
+    pub(crate) config_maps: Store<Arc<ConfigMap>>,
+    pub(crate) secrets: Store<Arc<Secret>>,
+    pub(crate) deployments: Store<controllers::DeploymentRt>,
+    pub(crate) replica_sets: Store<controllers::ReplicaSetRt>,
+    pub(crate) daemon_sets: Store<daemonset::DaemonSetRt>,
+    pub(crate) jobs: Store<jobs::JobRt>,
+    pub(crate) stateful_sets: Store<statefulsets::StatefulSetRt>,
+    pub(crate) claims: Store<PersistentVolumeClaimSnapshot>,
     /// Controller work and when it is due.
     pub(crate) work: BTreeMap<controllers::Work, Millis>,
     pub(crate) nodes: Vec<NodeRt>,
@@ -417,15 +418,15 @@ impl Sim {
             free_slots: Vec::new(),
             next_incarnation: 1,
             pod_index: BTreeMap::new(),
-            services: BTreeMap::new(),
-            config_maps: BTreeMap::new(),
-            secrets: BTreeMap::new(),
-            deployments: BTreeMap::new(),
-            replica_sets: BTreeMap::new(),
-            daemon_sets: BTreeMap::new(),
-            jobs: BTreeMap::new(),
-            stateful_sets: BTreeMap::new(),
-            claims: BTreeMap::new(),
+            services: Store::new(),
+            config_maps: Store::new(),
+            secrets: Store::new(),
+            deployments: Store::new(),
+            replica_sets: Store::new(),
+            daemon_sets: Store::new(),
+            jobs: Store::new(),
+            stateful_sets: Store::new(),
+            claims: Store::new(),
             work: BTreeMap::new(),
             nodes: config.nodes.into_iter().map(|cfg| NodeRt::new(cfg, 0)).collect(),
             default_nodes,
@@ -1495,7 +1496,7 @@ impl Sim {
 
 /// `kubectl apply` of a plain data object: created, configured or unchanged.
 fn upsert<T: PartialEq>(
-    map: &mut BTreeMap<(String, String), Arc<T>>,
+    map: &mut Store<Arc<T>>,
     key: (String, String),
     object: T,
     kind: &'static str,

@@ -276,7 +276,7 @@ impl Source {
 /// Every traffic source of a Sim.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct TrafficState {
-    sources: BTreeMap<(String, String), Source>,
+    sources: crate::core::store::Store<Source>,
     /// Source ids with a live timer chain, to their Service.
     ids: BTreeMap<u32, (String, String)>,
     next_id: u32,

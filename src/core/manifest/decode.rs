@@ -26,7 +26,7 @@ use crate::core::yaml::{Node, NodeKind, Value};
 /// scalar text, used to quote quantities as written).
 #[derive(Debug, Default)]
 pub(super) struct SourceMap {
-    entries: BTreeMap<String, (Pos, Option<String>)>,
+    entries: crate::core::store::Store<(Pos, Option<String>), String>,
 }
 
 impl SourceMap {

@@ -178,6 +178,33 @@ struct Job {
     state: Step,
 }
 
+/// Trap actions by signal number, in signal order (a few entries: a sorted
+/// `Vec` rather than one more `BTreeMap` type compiled into the page).
+#[derive(Clone, Debug, Default)]
+struct Traps(Vec<(i32, String)>);
+
+impl Traps {
+    fn get(&self, sig: &i32) -> Option<&String> {
+        self.0.iter().find(|(s, _)| s == sig).map(|(_, a)| a)
+    }
+
+    fn insert(&mut self, sig: i32, action: String) {
+        match self.0.binary_search_by_key(&sig, |(s, _)| *s) {
+            Ok(i) => self.0[i].1 = action,
+            Err(i) => self.0.insert(i, (sig, action)),
+        }
+    }
+
+    fn remove(&mut self, sig: &i32) -> Option<String> {
+        let i = self.0.iter().position(|(s, _)| s == sig)?;
+        Some(self.0.remove(i).1)
+    }
+
+    fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
 /// One running script: a program counter over the compiled script, its
 /// variables, traps, exit status, background jobs and PID-1 flag.
 #[derive(Debug)]
@@ -196,7 +223,7 @@ pub struct Process {
     params: Vec<String>,
     arg0: String,
     status: i32,
-    traps: BTreeMap<i32, String>,
+    traps: Traps,
     pending: Pending,
     term_pending: bool,
     exiting: Option<i32>,
@@ -235,8 +262,8 @@ impl Process {
     /// A process with a shared environment and a few variables of its own
     /// over it (exported too, e.g. `HOSTNAME`).
     pub fn with_env(script: Arc<Script>, env: Arc<BTreeMap<String, String>>, own: Vec<(String, String)>) -> Process {
-        let exported = own.iter().map(|(k, _)| k.clone()).collect();
-        let vars: BTreeMap<String, String> = own.into_iter().collect();
+        let exported = crate::core::sort::collect_set(own.iter().map(|(k, _)| k.clone()));
+        let vars = crate::core::sort::collect_map(own);
         let cwd = vars
             .get("PWD")
             .or_else(|| env.get("PWD"))
@@ -252,7 +279,7 @@ impl Process {
             params: script.params.clone(),
             arg0: script.name.clone(),
             status: 0,
-            traps: BTreeMap::new(),
+            traps: Traps::default(),
             pending: Pending::None,
             term_pending: false,
             exiting: None,
@@ -813,24 +840,15 @@ impl Process {
     }
 
     /// Every variable, in name order.
-    fn all_vars(&self) -> BTreeMap<&str, &str> {
-        let mut all: BTreeMap<&str, &str> = self
-            .env
-            .iter()
-            .filter(|(k, _)| !self.unset.contains(*k))
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        all.extend(self.vars.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        all
+    fn all_vars(&self) -> BTreeMap<String, String> {
+        let from_env = self.env.iter().filter(|(k, _)| !self.unset.contains(*k));
+        crate::core::sort::collect_map(from_env.chain(self.vars.iter()).map(|(k, v)| (k.clone(), v.clone())))
     }
 
     /// The exported variables (what a program started from the shell sees).
     fn exported_vars(&self) -> BTreeMap<String, String> {
         let from_env = self.env.keys().filter(|k| !self.unset.contains(*k));
-        from_env
-            .chain(self.exported.iter())
-            .filter_map(|k| self.var(k).map(|v| (k.clone(), v.clone())))
-            .collect()
+        crate::core::sort::collect_map(from_env.chain(self.exported.iter()).filter_map(|k| self.var(k).map(|v| (k.clone(), v.clone()))))
     }
 
     fn child(&self, code: Arc<Code>) -> Process {
@@ -843,7 +861,7 @@ impl Process {
             params: self.params.clone(),
             arg0: self.arg0.clone(),
             status: self.status,
-            traps: BTreeMap::new(),
+            traps: Traps::default(),
             pending: Pending::None,
             term_pending: false,
             exiting: None,
@@ -1654,7 +1672,7 @@ impl Process {
 
     fn trap(&mut self, args: &[String], out: &mut Out) -> Outcome {
         if args.is_empty() || args == ["-p"] {
-            for (sig, action) in &self.traps {
+            for (sig, action) in &self.traps.0 {
                 let name = match sig {
                     0 => "EXIT",
                     1 => "HUP",
@@ -1688,7 +1706,7 @@ impl Process {
                 Some(n) => {
                     match &action {
                         Some(a) => self.traps.insert(n, a.clone()),
-                        None => self.traps.remove(&n),
+                        None => drop(self.traps.remove(&n)),
                     };
                 }
                 None => {
