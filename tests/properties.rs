@@ -385,7 +385,11 @@ fn a_recreated_pod_gets_a_new_ip() {
 /// Nothing panics on arbitrary text fed through the whole pipeline.
 #[test]
 fn arbitrary_manifests_never_panic_the_engine() {
-    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig { cases: 64, ..ProptestConfig::default() });
+    // A fixed seed: how many generated cases are valid manifests must not
+    // depend on the run (it did: ~1 run in 8 fell under the threshold).
+    let config = ProptestConfig { cases: 64, ..ProptestConfig::default() };
+    let rng = proptest::test_runner::TestRng::deterministic_rng(config.rng_algorithm);
+    let mut runner = proptest::test_runner::TestRunner::new_with_rng(config, rng);
     let strategy = (0usize..examples::ALL.len(), prop::collection::vec((0usize..4000, any::<char>()), 0..6));
     runner
         .run(&strategy, |(example, edits)| {
@@ -420,7 +424,11 @@ fn extreme_numbers_never_panic() {
     // the engine's whole Pod limit, which is slow (unschedulable Pods), not wrong.
     let percent = prop::sample::select(vec![0i64, 1, 25, 100, 101, 1000]);
     let strategy = (int32.clone(), int64, percent, int32.clone(), int32.clone(), int32);
-    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig { cases: 64, ..ProptestConfig::default() });
+    // A fixed seed: how many generated cases are valid manifests must not
+    // depend on the run (it did: ~1 run in 8 fell under the threshold).
+    let config = ProptestConfig { cases: 64, ..ProptestConfig::default() };
+    let rng = proptest::test_runner::TestRng::deterministic_rng(config.rng_algorithm);
+    let mut runner = proptest::test_runner::TestRunner::new_with_rng(config, rng);
     let ran = std::cell::Cell::new(0usize);
     runner
         .run(&strategy, |(replicas, grace, surge, min_ready, period, deadline)| {
