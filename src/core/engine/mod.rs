@@ -509,9 +509,14 @@ impl Sim {
                 if timer.at > t || budget == 0 {
                     break;
                 }
-                if timer.at != self.now && !self.dirty.is_empty() {
+                if timer.at != self.now && (self.endpoints_dirty || !self.dirty.is_empty()) {
                     // Publish what changed at the current instant first: the
-                    // controllers may queue work due before this timer.
+                    // controllers may queue work due before this timer. The
+                    // EndpointSlices follow once per instant, as the
+                    // controller's work queue coalesces a Service's syncs.
+                    if self.endpoints_dirty {
+                        self.update_endpoints();
+                    }
                     self.flush();
                     continue;
                 }
@@ -524,6 +529,9 @@ impl Sim {
             }
             if budget == 0 {
                 break;
+            }
+            if self.endpoints_dirty {
+                self.update_endpoints();
             }
             self.flush();
             // Flushing can queue controller work that is already due.
@@ -752,9 +760,6 @@ impl Sim {
             } else {
                 self.node_monitor(timer.incarnation as usize);
             }
-            if self.endpoints_dirty {
-                self.update_endpoints();
-            }
             return;
         }
         match self.pod_rt(timer.slot) {
@@ -768,9 +773,6 @@ impl Sim {
             return;
         } else {
             self.on_timer(timer.slot, timer.what);
-        }
-        if self.endpoints_dirty {
-            self.update_endpoints();
         }
     }
 
