@@ -1,20 +1,10 @@
 //! The ReplicaSet and Deployment controllers through the engine API.
 
-use podplay::core::engine::{parse_action, Sim, SimConfig};
+mod common;
+use common::{sim_with, act};
+use podplay::core::engine::{parse_action, Sim};
 use podplay::core::manifest::parse_manifests;
 use podplay::examples;
-
-fn sim_with(yaml: &str) -> Sim {
-    let parsed = parse_manifests(yaml);
-    assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
-    let mut sim = Sim::new(SimConfig::default());
-    sim.apply(parsed.objects);
-    sim
-}
-
-fn act(sim: &mut Sim, text: &str) {
-    sim.act(&parse_action(text).expect("action parses")).expect("action succeeds");
-}
 
 #[test]
 fn a_replaced_pod_has_a_new_name_and_ip_and_the_endpoints_follow() {

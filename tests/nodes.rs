@@ -1,16 +1,10 @@
 //! Nodes, scheduling filters, node failure and DaemonSets through the engine API.
 
-use podplay::core::engine::{parse_action, NodeReady, Sim, SimConfig};
+mod common;
+use common::{sim_with};
+use podplay::core::engine::{parse_action, NodeReady, Sim};
 use podplay::core::manifest::parse_manifests;
 use podplay::examples;
-
-fn sim_with(yaml: &str) -> Sim {
-    let parsed = parse_manifests(yaml);
-    assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
-    let mut sim = Sim::new(SimConfig::default());
-    sim.apply(parsed.objects);
-    sim
-}
 
 fn act(sim: &mut Sim, text: &str) -> Result<(), String> {
     sim.act(&parse_action(text).expect("action parses")).map_err(|e| e.0)

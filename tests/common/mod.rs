@@ -1,0 +1,19 @@
+//! Helpers shared by the integration tests that drive the engine API.
+#![allow(dead_code)]
+
+use podplay::core::engine::{parse_action, Sim, SimConfig};
+use podplay::core::manifest::parse_manifests;
+
+/// A default cluster (seed 1, three workers) with `yaml` applied at time zero.
+pub fn sim_with(yaml: &str) -> Sim {
+    let parsed = parse_manifests(yaml);
+    assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
+    let mut sim = Sim::new(SimConfig::default());
+    sim.apply(parsed.objects);
+    sim
+}
+
+/// Performs an action that must parse and succeed.
+pub fn act(sim: &mut Sim, text: &str) {
+    sim.act(&parse_action(text).expect("action parses")).expect("action succeeds");
+}
