@@ -161,7 +161,7 @@ pub fn cluster_view(props: &Props) -> Html {
             }) }
             { for player.daemon_sets().iter().map(|d| {
                 let m = &d.daemon_set.metadata;
-                html! { <workloads::DaemonSetCard key={format!("{}/{}", m.namespace, m.name)} set={Shared(d.clone())} now={now} /> }
+                html! { <workloads::DaemonSetCard key={format!("{}/{}", m.namespace, m.name)} set={Shared(d.clone())} now={now} on_act={props.on_act.clone()} /> }
             }) }
             { for player.jobs().map(|j| {
                 let m = &j.job.metadata;
