@@ -14,6 +14,7 @@ pub mod highlight;
 pub mod nodes;
 pub mod share;
 pub mod timeline;
+pub mod traffic;
 pub mod yaml_out;
 
 use crate::core::api::Object;

@@ -540,3 +540,79 @@ fn every_example_has_a_menu_group() {
         assert!(examples::ALL.iter().any(|e| examples::group(e.name) == g), "{g} is empty");
     }
 }
+
+#[test]
+fn traffic_routes_follow_a_rollout_and_count_per_pod() {
+    use crate::play::traffic::{routes, Route};
+    let mut p = player("traffic-rollout-drops");
+    p.advance_to(30 * SECOND_MS);
+    let slice = p.slice_of("default", "web").unwrap().clone();
+    let t = p.traffic().into_iter().find(|t| t.service == "web").unwrap();
+    let before = routes(&slice, Some(&t));
+    assert_eq!(before.endpoints.len(), 3);
+    // (Requests fail at first: the Pods are Ready 3 s before they listen.)
+    assert!(before.endpoints.iter().all(|e| e.route == Route::Ready && e.ok > 0), "{before:?}");
+    assert_eq!(before.endpoints.iter().map(|e| e.ok + e.failed).sum::<u64>(), t.sent, "every request is counted on one endpoint");
+    let failed_before = t.failed;
+    assert!(before.earlier.is_empty());
+    p.act("set image deployment/web web=nginx:1.28").unwrap();
+    // During the rollout: new Pods not ready yet, old ones terminating; neither gets traffic.
+    let mut seen = std::collections::BTreeSet::new();
+    for t in (30 * SECOND_MS..60 * SECOND_MS).step_by(250) {
+        p.advance_to(t);
+        let slice = p.slice_of("default", "web").unwrap().clone();
+        seen.extend(routes(&slice, None).endpoints.iter().map(|e| (e.route.as_str(), e.route.gets_traffic())));
+    }
+    assert_eq!(seen.into_iter().collect::<Vec<_>>(), [("notready", false), ("ready", true), ("terminating", false)]);
+    p.advance_to(2 * MINUTE_MS);
+    let t = p.traffic().into_iter().next().unwrap();
+    assert!(t.failed > failed_before, "the rollout drops requests: {t:?}");
+    let slice = p.slice_of("default", "web").unwrap().clone();
+    let after = routes(&slice, Some(&t));
+    // The old Pods are gone: they are listed as earlier, with what they served.
+    assert_eq!(after.endpoints.len(), 3);
+    assert_eq!(after.earlier.len(), 3, "{after:?}");
+    let shown: u64 = after.endpoints.iter().map(|e| e.ok + e.failed).sum::<u64>()
+        + after.earlier.iter().map(|(_, ok, failed)| ok + failed).sum::<u64>();
+    assert_eq!(shown, t.by_pod.iter().map(|c| c.ok + c.failed).sum::<u64>(), "each Pod's requests are shown once");
+}
+
+#[test]
+fn traffic_words() {
+    use crate::core::engine::{FailedRequest, Failure};
+    use crate::play::traffic::{failure_rate, failure_words, traffic_action};
+    assert_eq!(failure_rate(0, 0), "–");
+    assert_eq!(failure_rate(200, 0), "0%");
+    assert_eq!(failure_rate(8, 1), "12.5%");
+    assert_eq!(failure_rate(3, 1), "33.3%");
+    assert_eq!(failure_rate(5000, 1), "<0.1%");
+    assert_eq!(failure_rate(4, 4), "100%");
+    let f = FailedRequest { time_ms: 62_000, pod: Some("web-abc".into()), reason: Failure::Refused };
+    assert_eq!(failure_words(&f), "at 1m2s, Pod web-abc: connection refused");
+    let f = FailedRequest { time_ms: 500, pod: None, reason: Failure::NoEndpoints };
+    assert_eq!(failure_words(&f), "at 500ms: connection refused (no endpoints)");
+    assert_eq!(traffic_action("default", "web", Some("10/s")), "traffic svc/web 10/s");
+    assert_eq!(traffic_action("shop", "web", None), "traffic svc/web off -n shop");
+    for rate in crate::play::traffic::RATES {
+        assert!(crate::play::actions::parse(&traffic_action("shop", "web", Some(rate))).is_ok());
+    }
+}
+
+#[test]
+fn traffic_from_the_page_is_kept_in_the_session() {
+    let mut p = player("traffic-rollout-safe");
+    p.advance_to(20 * SECOND_MS);
+    p.act("traffic svc/web off").unwrap();
+    let sent = p.traffic()[0].sent;
+    assert_eq!(p.traffic()[0].rate, None);
+    p.advance_to(30 * SECOND_MS);
+    assert_eq!(p.traffic()[0].sent, sent, "off: nothing more is sent");
+    p.act("traffic svc/web 100/s").unwrap();
+    p.advance_to(40 * SECOND_MS);
+    let t = p.traffic()[0].clone();
+    assert_eq!(t.sent - sent, 1000, "100 a second for 10 s");
+    // A replay of the recorded actions gives the same counters.
+    let mut again = Player::new(p.scenario().clone()).unwrap().0;
+    again.advance_to(40 * SECOND_MS);
+    assert_eq!(again.traffic(), p.traffic());
+}
