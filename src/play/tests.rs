@@ -616,3 +616,35 @@ fn traffic_from_the_page_is_kept_in_the_session() {
     again.advance_to(40 * SECOND_MS);
     assert_eq!(again.traffic(), p.traffic());
 }
+
+#[test]
+fn timeline_zoom_keeps_the_anchor_and_stays_in_bounds() {
+    use crate::play::zoom::*;
+    // 10 minutes: zoom in up to 256× (the span never below 2 s: 600 s / 2 s = 300).
+    let end = 10 * MINUTE_MS;
+    assert_eq!(step(1.0, true, end), 2.0);
+    assert_eq!(step(1.0, false, end), 1.0, "fit all is the widest view");
+    assert_eq!(step(256.0, true, end), 256.0);
+    assert_eq!(max_zoom(MINUTE_MS), 30.0, "a minute: 2 s in view at most zoom");
+    assert_eq!(max_zoom(0), 1.0);
+    // The time under the anchor stays under it: view 1000 px, anchor at 250 px.
+    let s = anchored_scroll(1.0, 4.0, 0.0, 250.0, 1000.0);
+    assert_eq!(s, 750.0);
+    assert_eq!((s + 250.0) / 4000.0, 0.25);
+    let back = anchored_scroll(4.0, 1.0, s, 250.0, 1000.0);
+    assert_eq!(back, 0.0);
+    // Never past either end.
+    assert_eq!(anchored_scroll(2.0, 4.0, 1000.0, 1000.0, 1000.0), 3000.0);
+    assert_eq!(anchored_scroll(2.0, 4.0, 0.0, 0.0, 1000.0), 0.0);
+    assert_eq!(anchored_scroll(1.0, 2.0, 0.0, 10.0, 0.0), 0.0, "no width yet");
+    // The playhead anchors when in view, else the middle.
+    assert_eq!(playhead_anchor(2.0, 500.0, 1000.0, 0.5), 500.0);
+    assert_eq!(playhead_anchor(2.0, 0.0, 1000.0, 0.9), 500.0);
+    assert_eq!(visible(4.0, 1000.0, 1000.0), (0.25, 0.5));
+    assert_eq!(visible(1.0, 0.0, 1000.0), (0.0, 1.0));
+    // About eight labels in view at every zoom.
+    assert_eq!(tick_step(end), 2 * MINUTE_MS);
+    assert_eq!(tick_step(end / 64), 2 * SECOND_MS);
+    assert_eq!(tick_step(4 * SECOND_MS), SECOND_MS);
+    assert!(probe_slots(1.0) < probe_slots(8.0));
+}
