@@ -218,7 +218,7 @@ pub fn timeline_view(props: &Props) -> Html {
                     <div class="tl-axis-label" aria-hidden="true"></div>
                     { for lanes.iter().take(MAX_LANES_SHOWN).map(|l| lane_label(l, props)) }
                 </div>
-                <div class="tl-scroll" ref={scroller} tabindex="0" {onwheel} {onkeydown} {onscroll}
+                <div class="tl-scroll" ref={scroller} tabindex="0" role="group" {onwheel} {onkeydown} {onscroll}
                     aria-label="Timeline lanes: + and − zoom, 0 fits all, ← and → pan; the slider above moves in time">
                 <div class="tl-tracks" ref={track} style={format!("width:{:.0}%", zoom * 100.0)} {onpointerdown} {onpointermove} onpointerup={stop.clone()} onpointerleave={stop}>
                     <div class="tl-axis" aria-hidden="true">

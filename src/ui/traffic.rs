@@ -85,6 +85,7 @@ pub fn service_card(props: &ServiceProps) -> Html {
 fn counters(t: &TrafficSnapshot) -> Html {
     let (icon, state) = match (t.failing, t.rate) {
         (true, _) => ("▲", "Failing now".to_string()),
+        (false, Some(r)) if t.sent == 0 => ("◌", format!("Sending {r}: no request yet")),
         (false, Some(r)) => ("●", format!("Sending {r}; requests succeeding")),
         (false, None) => ("○", "Traffic off".to_string()),
     };
