@@ -643,8 +643,11 @@ fn timeline_zoom_keeps_the_anchor_and_stays_in_bounds() {
     assert_eq!(visible(4.0, 1000.0, 1000.0), (0.25, 0.5));
     assert_eq!(visible(1.0, 0.0, 1000.0), (0.0, 1.0));
     // About eight labels in view at every zoom.
-    assert_eq!(tick_step(end), 2 * MINUTE_MS);
-    assert_eq!(tick_step(end / 64), 2 * SECOND_MS);
-    assert_eq!(tick_step(4 * SECOND_MS), SECOND_MS);
+    assert_eq!(tick_step(end, 1000.0), 2 * MINUTE_MS);
+    assert_eq!(tick_step(end / 64, 1000.0), 2 * SECOND_MS);
+    assert_eq!(tick_step(4 * SECOND_MS, 1000.0), SECOND_MS);
+    // A phone's narrow lanes get fewer labels (one per 64 px, at least 2).
+    assert_eq!(tick_step(end, 130.0), 5 * MINUTE_MS);
+    assert_eq!(tick_step(end, 0.0), 5 * MINUTE_MS);
     assert!(probe_slots(1.0) < probe_slots(8.0));
 }

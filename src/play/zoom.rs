@@ -46,10 +46,12 @@ pub fn visible(zoom: f64, scroll_left: f64, width: f64) -> (f64, f64) {
     (start, (start + 1.0 / zoom).min(1.0))
 }
 
-/// The axis step for a visible `span`: at most ~8 labels in view.
-pub fn tick_step(span: Millis) -> Millis {
+/// The axis step for a visible `span` shown `width` pixels wide: at most one
+/// label per 64 px, and at most 8.
+pub fn tick_step(span: Millis, width: f64) -> Millis {
     const STEPS: [Millis; 11] = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800];
-    STEPS.iter().map(|s| s * SECOND_MS).find(|s| span / s <= 8).unwrap_or(60 * MINUTE_MS)
+    let labels = ((width / 64.0) as Millis).clamp(2, 8);
+    STEPS.iter().map(|s| s * SECOND_MS).find(|s| span / s <= labels).unwrap_or(60 * MINUTE_MS)
 }
 
 /// Probe ticks kept per lane: one per slot, `slots` across the whole width

@@ -185,7 +185,9 @@ pub fn timeline_view(props: &Props) -> Html {
     };
 
     let lanes = &player.timeline().lanes;
-    let step = zoom::tick_step((end as f64 / zoom) as Millis);
+    // The lanes' width as last laid out (a first render guesses a desktop's).
+    let view_width = scroller.cast::<web_sys::Element>().map_or(1000.0, |el| el.client_width() as f64);
+    let step = zoom::tick_step((end as f64 / zoom) as Millis, view_width);
     let ticks: Vec<Millis> = (0..=end / step).map(|i| i * step).filter(|t| in_window(*t)).collect();
     let slots = zoom::probe_slots(zoom);
     let hidden = lanes.len().saturating_sub(MAX_LANES_SHOWN);
@@ -218,7 +220,7 @@ pub fn timeline_view(props: &Props) -> Html {
                     <div class="tl-axis-label" aria-hidden="true"></div>
                     { for lanes.iter().take(MAX_LANES_SHOWN).map(|l| lane_label(l, props)) }
                 </div>
-                <div class="tl-scroll" ref={scroller} tabindex="0" role="group" {onwheel} {onkeydown} {onscroll}
+                <div class={classes!("tl-scroll", (zoom > 1.0).then_some("zoomed"))} ref={scroller} tabindex="0" role="group" {onwheel} {onkeydown} {onscroll}
                     aria-label="Timeline lanes: + and − zoom, 0 fits all, ← and → pan; the slider above moves in time">
                 <div class="tl-tracks" ref={track} style={format!("width:{:.0}%", zoom * 100.0)} {onpointerdown} {onpointermove} onpointerup={stop.clone()} onpointerleave={stop}>
                     <div class="tl-axis" aria-hidden="true">
