@@ -188,3 +188,23 @@ fn scheduling_manifest_errors_have_positions() {
     assert!(all.contains("must be specified single value when `operator` is 'Lt' or 'Gt'"), "{all}");
     assert!(all.contains("line 20, column 29: spec.taints[0].effect: Unsupported value: \"Sometimes\": supported values: \"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\""), "{all}");
 }
+
+#[test]
+fn deleting_a_daemonset_deletes_its_pods_gracefully() {
+    let mut sim = sim_with(examples::find("daemonset").unwrap().yaml);
+    sim.advance_to(10_000);
+    let ns = sim.daemon_sets()[0].daemon_set.metadata.namespace.clone();
+    let name = sim.daemon_sets()[0].daemon_set.metadata.name.clone();
+    assert_eq!(sim.pods().len(), 3);
+    act(&mut sim, &format!("delete daemonset/{name} -n {ns}")).unwrap();
+    assert!(sim.daemon_sets().is_empty(), "the DaemonSet goes at once");
+    assert_eq!(act(&mut sim, &format!("delete ds/{name} -n {ns}")).unwrap_err(), format!("daemonsets.apps \"{name}\" not found"));
+    // The garbage collector deletes the Pods a hop later, each with its grace period.
+    sim.advance_to(11_000);
+    let pods = sim.pods();
+    assert_eq!(pods.len(), 3);
+    assert!(pods.iter().all(|p| p.server.deletion_ms.is_some()), "all three are Terminating");
+    // Nothing re-creates them: they are gone once their grace period ends.
+    sim.advance_to(60_000);
+    assert!(sim.pods().is_empty(), "{:?}", sim.pods().iter().map(|p| &p.pod.metadata.name).collect::<Vec<_>>());
+}

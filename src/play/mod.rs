@@ -14,6 +14,8 @@ pub mod highlight;
 pub mod nodes;
 pub mod share;
 pub mod timeline;
+pub mod traffic;
+pub mod zoom;
 pub mod yaml_out;
 
 use crate::core::api::Object;

@@ -557,3 +557,114 @@ fn example_scenarios_play_without_errors() {
     assert_eq!(p.nodes().iter().find(|n| n.name == "node-a").unwrap().status_column(), "NotReady");
     assert!(Scenario::of_example("nope", 1).is_none());
 }
+
+#[test]
+fn traffic_routes_follow_a_rollout_and_count_per_pod() {
+    use crate::play::traffic::{routes, Route};
+    let mut p = player("traffic-rollout-drops");
+    p.advance_to(30 * SECOND_MS);
+    let slice = p.slice_of("default", "web").unwrap().clone();
+    let t = p.traffic().into_iter().find(|t| t.service == "web").unwrap();
+    let before = routes(&slice, Some(&t));
+    assert_eq!(before.endpoints.len(), 3);
+    // (Requests fail at first: the Pods are Ready 3 s before they listen.)
+    assert!(before.endpoints.iter().all(|e| e.route == Route::Ready && e.ok > 0), "{before:?}");
+    assert_eq!(before.endpoints.iter().map(|e| e.ok + e.failed).sum::<u64>(), t.sent, "every request is counted on one endpoint");
+    let failed_before = t.failed;
+    assert!(before.earlier.is_empty());
+    p.act("set image deployment/web web=nginx:1.28").unwrap();
+    // During the rollout: new Pods not ready yet, old ones terminating; neither gets traffic.
+    let mut seen = std::collections::BTreeSet::new();
+    for t in (30 * SECOND_MS..60 * SECOND_MS).step_by(250) {
+        p.advance_to(t);
+        let slice = p.slice_of("default", "web").unwrap().clone();
+        seen.extend(routes(&slice, None).endpoints.iter().map(|e| (e.route.as_str(), e.route.gets_traffic())));
+    }
+    assert_eq!(seen.into_iter().collect::<Vec<_>>(), [("notready", false), ("ready", true), ("terminating", false)]);
+    p.advance_to(2 * MINUTE_MS);
+    let t = p.traffic().into_iter().next().unwrap();
+    assert!(t.failed > failed_before, "the rollout drops requests: {t:?}");
+    let slice = p.slice_of("default", "web").unwrap().clone();
+    let after = routes(&slice, Some(&t));
+    // The old Pods are gone: they are listed as earlier, with what they served.
+    assert_eq!(after.endpoints.len(), 3);
+    assert_eq!(after.earlier.len(), 3, "{after:?}");
+    let shown: u64 = after.endpoints.iter().map(|e| e.ok + e.failed).sum::<u64>()
+        + after.earlier.iter().map(|(_, ok, failed)| ok + failed).sum::<u64>();
+    assert_eq!(shown, t.by_pod.iter().map(|c| c.ok + c.failed).sum::<u64>(), "each Pod's requests are shown once");
+}
+
+#[test]
+fn traffic_words() {
+    use crate::core::engine::{FailedRequest, Failure};
+    use crate::play::traffic::{failure_rate, failure_words, traffic_action};
+    assert_eq!(failure_rate(0, 0), "–");
+    assert_eq!(failure_rate(200, 0), "0%");
+    assert_eq!(failure_rate(8, 1), "12.5%");
+    assert_eq!(failure_rate(3, 1), "33.3%");
+    assert_eq!(failure_rate(5000, 1), "<0.1%");
+    assert_eq!(failure_rate(4, 4), "100%");
+    let f = FailedRequest { time_ms: 62_000, pod: Some("web-abc".into()), reason: Failure::Refused };
+    assert_eq!(failure_words(&f), "at 1m2s, Pod web-abc: connection refused");
+    let f = FailedRequest { time_ms: 500, pod: None, reason: Failure::NoEndpoints };
+    assert_eq!(failure_words(&f), "at 500ms: connection refused (no endpoints)");
+    assert_eq!(traffic_action("default", "web", Some("10/s")), "traffic svc/web 10/s");
+    assert_eq!(traffic_action("shop", "web", None), "traffic svc/web off -n shop");
+    for rate in crate::play::traffic::RATES {
+        assert!(crate::play::actions::parse(&traffic_action("shop", "web", Some(rate))).is_ok());
+    }
+}
+
+#[test]
+fn traffic_from_the_page_is_kept_in_the_session() {
+    let mut p = player("traffic-rollout-safe");
+    p.advance_to(20 * SECOND_MS);
+    p.act("traffic svc/web off").unwrap();
+    let sent = p.traffic()[0].sent;
+    assert_eq!(p.traffic()[0].rate, None);
+    p.advance_to(30 * SECOND_MS);
+    assert_eq!(p.traffic()[0].sent, sent, "off: nothing more is sent");
+    p.act("traffic svc/web 100/s").unwrap();
+    p.advance_to(40 * SECOND_MS);
+    let t = p.traffic()[0].clone();
+    assert_eq!(t.sent - sent, 1000, "100 a second for 10 s");
+    // A replay of the recorded actions gives the same counters.
+    let mut again = Player::new(p.scenario().clone()).unwrap().0;
+    again.advance_to(40 * SECOND_MS);
+    assert_eq!(again.traffic(), p.traffic());
+}
+
+#[test]
+fn timeline_zoom_keeps_the_anchor_and_stays_in_bounds() {
+    use crate::play::zoom::*;
+    // 10 minutes: zoom in up to 256× (the span never below 2 s: 600 s / 2 s = 300).
+    let end = 10 * MINUTE_MS;
+    assert_eq!(step(1.0, true, end), 2.0);
+    assert_eq!(step(1.0, false, end), 1.0, "fit all is the widest view");
+    assert_eq!(step(256.0, true, end), 256.0);
+    assert_eq!(max_zoom(MINUTE_MS), 30.0, "a minute: 2 s in view at most zoom");
+    assert_eq!(max_zoom(0), 1.0);
+    // The time under the anchor stays under it: view 1000 px, anchor at 250 px.
+    let s = anchored_scroll(1.0, 4.0, 0.0, 250.0, 1000.0);
+    assert_eq!(s, 750.0);
+    assert_eq!((s + 250.0) / 4000.0, 0.25);
+    let back = anchored_scroll(4.0, 1.0, s, 250.0, 1000.0);
+    assert_eq!(back, 0.0);
+    // Never past either end.
+    assert_eq!(anchored_scroll(2.0, 4.0, 1000.0, 1000.0, 1000.0), 3000.0);
+    assert_eq!(anchored_scroll(2.0, 4.0, 0.0, 0.0, 1000.0), 0.0);
+    assert_eq!(anchored_scroll(1.0, 2.0, 0.0, 10.0, 0.0), 0.0, "no width yet");
+    // The playhead anchors when in view, else the middle.
+    assert_eq!(playhead_anchor(2.0, 500.0, 1000.0, 0.5), 500.0);
+    assert_eq!(playhead_anchor(2.0, 0.0, 1000.0, 0.9), 500.0);
+    assert_eq!(visible(4.0, 1000.0, 1000.0), (0.25, 0.5));
+    assert_eq!(visible(1.0, 0.0, 1000.0), (0.0, 1.0));
+    // About eight labels in view at every zoom.
+    assert_eq!(tick_step(end, 1000.0), 2 * MINUTE_MS);
+    assert_eq!(tick_step(end / 64, 1000.0), 2 * SECOND_MS);
+    assert_eq!(tick_step(4 * SECOND_MS, 1000.0), SECOND_MS);
+    // A phone's narrow lanes get fewer labels (one per 64 px, at least 2).
+    assert_eq!(tick_step(end, 130.0), 5 * MINUTE_MS);
+    assert_eq!(tick_step(end, 0.0), 5 * MINUTE_MS);
+    assert!(probe_slots(1.0) < probe_slots(8.0));
+}

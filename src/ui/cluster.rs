@@ -161,7 +161,7 @@ pub fn cluster_view(props: &Props) -> Html {
             }) }
             { for player.daemon_sets().iter().map(|d| {
                 let m = &d.daemon_set.metadata;
-                html! { <workloads::DaemonSetCard key={format!("{}/{}", m.namespace, m.name)} set={Shared(d.clone())} now={now} /> }
+                html! { <workloads::DaemonSetCard key={format!("{}/{}", m.namespace, m.name)} set={Shared(d.clone())} now={now} on_act={props.on_act.clone()} /> }
             }) }
             { for player.jobs().map(|j| {
                 let m = &j.job.metadata;
@@ -172,7 +172,7 @@ pub fn cluster_view(props: &Props) -> Html {
                         why_warning={event.is_some_and(|e| e.type_ == EventType::Warning)} />
                 }
             }) }
-            { services(&player, now) }
+            { services(&player, &props.on_act) }
             if player.pods().next().is_none() {
                 <p class="empty">{"No Pods. Add a Pod to the manifests, or pick an example."}</p>
             }
@@ -181,46 +181,20 @@ pub fn cluster_view(props: &Props) -> Html {
     }
 }
 
-fn services(player: &crate::play::Player, now: Millis) -> Html {
-    let _ = now;
+/// One card per Service, with the traffic counters as they are now: they
+/// move with every request, not with the revision, so they are read at every
+/// render (the page renders at least every [`super::SLOW_VIEW_MS`] while
+/// requests are sent).
+fn services(player: &crate::play::Player, on_act: &Callback<String>) -> Html {
+    let mut traffic = player.traffic();
     html! {
         <div class="services">
             { for player.services().map(|s| {
                 let meta = &s.service.metadata;
-                let slice = player.slice_of(&meta.namespace, &meta.name);
-                let ports = s.service.spec.ports.iter().map(|p| format!("{}/{}", p.port, p.protocol)).collect::<Vec<_>>().join(",");
-                let ip = s.cluster_ip.map_or("None".to_string(), |ip| ip.to_string());
+                let slice = player.slice_of(&meta.namespace, &meta.name).map(|s| Shared(s.clone()));
+                let t = traffic.iter().position(|t| t.namespace == meta.namespace && t.service == meta.name).map(|i| traffic.swap_remove(i));
                 html! {
-                    <section class="service" key={format!("{}/{}", meta.namespace, meta.name)} aria-label={format!("Service {}", meta.name)}>
-                        <h2><span aria-hidden="true">{"⇄ "}</span>{ format!("Service {}", meta.name) }
-                            <span class="muted">{ format!(" · {ip} · {ports}") }</span></h2>
-                        if let Some(slice) = slice {
-                            if slice.endpoints.is_empty() {
-                                <p class="muted">{"No endpoints: no Pod matches the selector."}</p>
-                            }
-                            <ul class="endpoints">
-                                { for slice.endpoints.iter().map(|e| {
-                                    let (class, text) = if e.ready {
-                                        ("ep-ready", "ready: gets traffic")
-                                    } else if e.terminating {
-                                        ("ep-terminating", "terminating: no new traffic")
-                                    } else {
-                                        ("ep-notready", "not ready: no traffic")
-                                    };
-                                    html! {
-                                        <li class={class} key={e.pod_name.clone()}>
-                                            <span class="arrow" aria-hidden="true">{ if e.ready { "→" } else { "⇢" } }</span>
-                                            { format!(" {}:{} ", e.ip, slice.ports.first().map_or(0, |p| p.port)) }
-                                            <span class="muted">{ format!("({}) ", e.pod_name) }</span>
-                                            { text }
-                                        </li>
-                                    }
-                                }) }
-                            </ul>
-                        } else {
-                            <p class="muted">{"No selector: endpoints are managed by hand."}</p>
-                        }
-                    </section>
+                    <super::traffic::ServiceCard key={format!("{}/{}", meta.namespace, meta.name)} service={Shared(s.clone())} {slice} traffic={t} on_act={on_act.clone()} />
                 }
             }) }
         </div>

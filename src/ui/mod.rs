@@ -13,6 +13,7 @@ pub mod exercise;
 pub mod nodes;
 pub mod panes;
 pub mod timeline;
+pub mod traffic;
 pub mod workloads;
 
 use crate::core::manifest::{Diagnostic, Severity};
@@ -153,6 +154,8 @@ pub struct App {
     /// frames a second are spent on the cluster view.
     slow: Option<PlayerRef>,
     slow_at: f64,
+    /// Requests sent, as the cluster view last drew them.
+    traffic_sent: u64,
 }
 
 impl App {
@@ -315,15 +318,21 @@ impl App {
         }
         let shown = (p.revision(), p.now() / SECOND_MS);
         drop(p);
+        // Traffic counters move with every request, not with the revision:
+        // the cluster view is redrawn for them at the slow views' pace.
+        let mut traffic_moved = false;
         if ts - self.slow_at >= SLOW_VIEW_MS || !self.playing {
             self.slow_at = ts;
             self.slow = self.player_ref();
+            let sent = player.borrow().traffic().iter().map(|t| t.sent).sum::<u64>();
+            traffic_moved = sent != self.traffic_sent;
+            self.traffic_sent = sent;
         }
         self.frames_since_save += 1;
         if self.frames_since_save > 120 {
             self.autosave();
         }
-        let changed = shown != self.shown;
+        let changed = shown != self.shown || traffic_moved;
         self.shown = shown;
         changed
     }
@@ -377,6 +386,7 @@ impl Component for App {
             frames_since_save: 0,
             slow: None,
             slow_at: 0.0,
+            traffic_sent: 0,
         };
         // A share link wins over the autosave; `?example=` over both. An
         // embed never reads the autosave.

@@ -1,11 +1,13 @@
 //! The timeline: one lane per Pod and container, coloured and patterned by
 //! state, with events as marks and a playhead. Click or drag to scrub; the
-//! slider under it does the same from the keyboard.
+//! slider under it does the same from the keyboard. Zoom (buttons, Ctrl or
+//! ⌘ + wheel, + and − on the lanes) widens the lanes, which then scroll.
 
 use super::cluster::icon;
 use super::PlayerRef;
 use crate::core::decimal::fixed;
-use crate::core::time::{go_duration, Millis, MINUTE_MS, SECOND_MS};
+use crate::core::time::{go_duration, Millis, MINUTE_MS};
+use crate::play::zoom;
 use crate::play::Lane;
 use yew::prelude::*;
 
@@ -30,23 +32,115 @@ fn nice_ceil(t: Millis) -> Millis {
     SCALES.iter().map(|m| m * MINUTE_MS).find(|s| *s >= t).unwrap_or_else(|| t.div_ceil(4 * 60 * MINUTE_MS) * 4 * 60 * MINUTE_MS)
 }
 
-/// Axis ticks: a step that gives at most ~8 labels.
-fn tick_step(span: Millis) -> Millis {
-    const STEPS: [Millis; 9] = [5, 10, 15, 30, 60, 120, 300, 600, 1800];
-    STEPS.iter().map(|s| s * SECOND_MS).find(|s| span / s <= 8).unwrap_or(60 * MINUTE_MS)
-}
-
 #[function_component(TimelineView)]
 pub fn timeline_view(props: &Props) -> Html {
     let track = use_node_ref();
+    let scroller = use_node_ref();
     let dragging = use_mut_ref(|| false);
+    // Page-only view state: the zoom, the part in view, and a scroll offset
+    // to apply once the wider lanes are drawn.
+    let zoom_level = use_state(|| 1.0f64);
+    let view = use_state(|| (0.0f64, 1.0f64));
+    let pending_scroll = use_mut_ref(|| None::<f64>);
     let player = props.player.rc.borrow();
     let now = props.player.now;
     // The scale steps (1m, 2m, 5m, …) rather than growing every frame, so
     // drawn segments keep their positions and are not re-laid out.
     let end = nice_ceil(props.end.max(now));
+    let zoom = zoom_level.min(zoom::max_zoom(end));
     let pct = |t: Millis| (t.min(end) as f64 / end as f64) * 100.0;
 
+    {
+        let (scroller, pending, view) = (scroller.clone(), pending_scroll.clone(), view.clone());
+        use_effect_with(zoom.to_bits(), move |_| {
+            if let (Some(el), Some(left)) = (scroller.cast::<web_sys::Element>(), pending.borrow_mut().take()) {
+                el.set_scroll_left(left.round() as i32);
+                view.set(zoom::visible(zoom, el.scroll_left() as f64, el.client_width() as f64));
+            }
+        });
+    }
+    // Zoomed in, the view follows the playhead when it runs off the right
+    // edge (unless the view had been panned away from it).
+    {
+        let (scroller, last_now) = (scroller.clone(), use_mut_ref(|| now));
+        use_effect_with(now, move |&now| {
+            let before = std::mem::replace(&mut *last_now.borrow_mut(), now);
+            let Some(el) = scroller.cast::<web_sys::Element>() else { return };
+            let (left, width) = (el.scroll_left() as f64, el.client_width() as f64);
+            let x = |t: Millis| t.min(end) as f64 / end as f64 * width * zoom - left;
+            if zoom > 1.0 && now > before && (0.0..=width).contains(&x(before)) && x(now) > width {
+                el.set_scroll_left((left + x(now) - width * 0.2) as i32);
+            }
+        });
+    }
+    // Zoom to `new`, keeping the time at `anchor` (client x; None: the
+    // playhead if in view, else the middle) where it is.
+    let zoom_to = {
+        let (scroller, pending, zoom_level) = (scroller.clone(), pending_scroll.clone(), zoom_level.clone());
+        let playhead = now.min(end) as f64 / end as f64;
+        move |new: f64, anchor: Option<f64>| {
+            let Some(el) = scroller.cast::<web_sys::Element>() else { return };
+            let (left, width) = (el.scroll_left() as f64, el.client_width() as f64);
+            let x = match anchor {
+                Some(cx) => cx - el.get_bounding_client_rect().left(),
+                None => zoom::playhead_anchor(zoom, left, width, playhead),
+            };
+            *pending.borrow_mut() = Some(zoom::anchored_scroll(zoom, new, left, x, width));
+            zoom_level.set(new);
+        }
+    };
+    let zoom_button = |zoom_in: bool| {
+        let zoom_to = zoom_to.clone();
+        Callback::from(move |_: MouseEvent| zoom_to(zoom::step(zoom, zoom_in, end), None))
+    };
+    let fit = {
+        let zoom_to = zoom_to.clone();
+        Callback::from(move |_: MouseEvent| zoom_to(1.0, None))
+    };
+    let onwheel = {
+        let zoom_to = zoom_to.clone();
+        Callback::from(move |e: WheelEvent| {
+            if (e.ctrl_key() || e.meta_key()) && e.delta_y() != 0.0 {
+                e.prevent_default();
+                zoom_to(zoom::step(zoom, e.delta_y() < 0.0, end), Some(e.client_x() as f64));
+            }
+        })
+    };
+    let onkeydown = {
+        let (zoom_to, scroller) = (zoom_to.clone(), scroller.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            let pan = |by: f64| {
+                if let Some(el) = scroller.cast::<web_sys::Element>() {
+                    el.set_scroll_left(el.scroll_left() + (by * el.client_width() as f64) as i32);
+                }
+            };
+            match e.key().as_str() {
+                "+" | "=" => zoom_to(zoom::step(zoom, true, end), None),
+                "-" | "_" => zoom_to(zoom::step(zoom, false, end), None),
+                "0" => zoom_to(1.0, None),
+                "ArrowLeft" => pan(-0.25),
+                "ArrowRight" => pan(0.25),
+                _ => return,
+            }
+            e.prevent_default();
+        })
+    };
+    let onscroll = {
+        let (scroller, view) = (scroller.clone(), view.clone());
+        Callback::from(move |_: Event| {
+            if let Some(el) = scroller.cast::<web_sys::Element>() {
+                view.set(zoom::visible(zoom, el.scroll_left() as f64, el.client_width() as f64));
+            }
+        })
+    };
+    // What is drawn: the part in view and as much again either side (all of it unzoomed).
+    let (v0, v1) = if zoom > 1.0 { *view } else { (0.0, 1.0) };
+    let margin = v1 - v0;
+    let window = ((v0 - margin).max(0.0) * end as f64, ((v1 + margin).min(1.0) * end as f64).ceil());
+    let in_window = move |t: Millis| (t as f64) >= window.0 && (t as f64) <= window.1;
+
+    // The lanes are `zoom` times the view's width: the time under the
+    // pointer is its place across the whole (scrolled) lanes.
     let seek_at = {
         let track = track.clone();
         let on_seek = props.on_seek.clone();
@@ -92,8 +186,11 @@ pub fn timeline_view(props: &Props) -> Html {
     };
 
     let lanes = &player.timeline().lanes;
-    let step = tick_step(end);
-    let ticks: Vec<Millis> = (0..=end / step).map(|i| i * step).collect();
+    // The lanes' width as last laid out (a first render guesses a desktop's).
+    let view_width = scroller.cast::<web_sys::Element>().map_or(1000.0, |el| el.client_width() as f64);
+    let step = zoom::tick_step((end as f64 / zoom) as Millis, view_width);
+    let ticks: Vec<Millis> = (0..=end / step).map(|i| i * step).filter(|t| in_window(*t)).collect();
+    let slots = zoom::probe_slots(zoom);
     let hidden = lanes.len().saturating_sub(MAX_LANES_SHOWN);
     html! {
         <section class="timeline" aria-label="Timeline">
@@ -111,23 +208,32 @@ pub fn timeline_view(props: &Props) -> Html {
                     aria-valuetext={go_duration(now)}
                     data-testid="scrubber"
                 />
-                <span class="muted">{"Click or drag the lanes to go back in time; the run replays exactly."}</span>
+                <span class="tl-zoom" role="group" aria-label="Zoom the timeline">
+                    <button onclick={zoom_button(false)} disabled={zoom <= 1.0} aria-label="Zoom out" title="Zoom out (−)" data-testid="zoom-out">{"−"}</button>
+                    <output class="zoom-level" data-testid="zoom-level" aria-label="Zoom">{ format!("{}×", zoom) }</output>
+                    <button onclick={zoom_button(true)} disabled={zoom >= zoom::max_zoom(end)} aria-label="Zoom in" title="Zoom in (+)" data-testid="zoom-in">{"+"}</button>
+                    <button onclick={fit} disabled={zoom <= 1.0} title="Show the whole run (0)" data-testid="zoom-fit">{"Fit all"}</button>
+                </span>
+                <span class="muted">{"Click or drag the lanes to go back in time; the run replays exactly. Ctrl/⌘ + wheel or + and − zoom."}</span>
             </div>
             <div class="tl-grid">
                 <div class="tl-labels">
                     <div class="tl-axis-label" aria-hidden="true"></div>
                     { for lanes.iter().take(MAX_LANES_SHOWN).map(|l| lane_label(l, props)) }
                 </div>
-                <div class="tl-tracks" ref={track} {onpointerdown} {onpointermove} onpointerup={stop.clone()} onpointerleave={stop}>
+                <div class={classes!("tl-scroll", (zoom > 1.0).then_some("zoomed"))} ref={scroller} tabindex="0" role="group" {onwheel} {onkeydown} {onscroll}
+                    aria-label="Timeline lanes: + and − zoom, 0 fits all, ← and → pan; the slider above moves in time">
+                <div class="tl-tracks" ref={track} style={format!("width:{}%", fixed(zoom * 100.0, 0))} {onpointerdown} {onpointermove} onpointerup={stop.clone()} onpointerleave={stop}>
                     <div class="tl-axis" aria-hidden="true">
                         { for ticks.iter().map(|t| html! { <span class="tick" style={format!("left:{}%", fixed(pct(*t), 3))}>{ go_duration(*t) }</span> }) }
                     </div>
                     { for lanes.iter().take(MAX_LANES_SHOWN).map(|l| {
                         // Probe ticks are many: drawn for a few lanes, or the selected Pod's.
                         let ticks = lanes.len() <= TICK_LANES || props.selected.as_deref() == Some(l.pod.as_str());
-                        lane_track(l, now, &pct, ticks)
+                        lane_track(l, now, &pct, ticks.then_some(slots), &in_window)
                     }) }
                     <div class="playhead" style={format!("left:{}%", fixed(pct(now), 3))} aria-hidden="true"></div>
+                </div>
                 </div>
             </div>
             if hidden > 0 {
@@ -154,7 +260,7 @@ fn lane_label(l: &Lane, props: &Props) -> Html {
     }
 }
 
-fn lane_track(l: &Lane, now: Millis, pct: &impl Fn(Millis) -> f64, ticks: bool) -> Html {
+fn lane_track(l: &Lane, now: Millis, pct: &impl Fn(Millis) -> f64, ticks: Option<f64>, in_window: &impl Fn(Millis) -> bool) -> Html {
     let stop = l.end_ms.unwrap_or(now).min(now);
     html! {
         <div class={classes!("tl-lane", l.container.is_some().then_some("container"))} key={l.key.clone()}>
@@ -169,12 +275,12 @@ fn lane_track(l: &Lane, now: Millis, pct: &impl Fn(Millis) -> f64, ticks: bool) 
                     </div>
                 }
             }) }
-            { for l.marks.iter().filter(|m| m.at_ms <= now).map(|m| html! {
+            { for l.marks.iter().filter(|m| m.at_ms <= now && in_window(m.at_ms)).map(|m| html! {
                 <span class={classes!("mark", m.warning.then_some("warning"))}
                     style={format!("left:{}%", fixed(pct(m.at_ms), 3))}
                     title={format!("{} {}: {}", go_duration(m.at_ms), m.reason, m.message)}></span>
             }) }
-            if ticks { { for probe_ticks(l, now, pct) } }
+            if let Some(slots) = ticks { { for probe_ticks(l, now, pct, slots, in_window) } }
             if let Some(end) = l.end_ms.filter(|e| *e <= now) {
                 <span class="lane-end" style={format!("left:{}%", fixed(pct(end), 3))} title={format!("{} deleted", go_duration(end))}>{"⨯"}</span>
             }
@@ -182,21 +288,22 @@ fn lane_track(l: &Lane, now: Millis, pct: &impl Fn(Millis) -> f64, ticks: bool) 
     }
 }
 
-/// Probe runs as ticks under the lane: at most one per ~0.2% of the width
-/// (a failure wins its slot), so a long run stays cheap to draw.
-fn probe_ticks(l: &Lane, now: Millis, pct: &impl Fn(Millis) -> f64) -> Vec<Html> {
+/// Probe runs as ticks under the lane: at most one per `slots`th of the
+/// whole width (~0.2% of the view; a failure wins its slot), and only near
+/// the part in view, so a long run stays cheap to draw at every zoom.
+fn probe_ticks(l: &Lane, now: Millis, pct: &impl Fn(Millis) -> f64, slots: f64, in_window: &impl Fn(Millis) -> bool) -> Vec<Html> {
     let mut out = Vec::new();
     let mut last: Option<(i64, bool)> = None;
-    for t in l.probes.iter().filter(|t| t.at_ms <= now) {
+    for t in l.probes.iter().filter(|t| t.at_ms <= now && in_window(t.at_ms)) {
         let x = pct(t.at_ms);
-        let slot = (x * 5.0) as i64;
+        let slot = (x * slots / 100.0) as i64;
         match last {
             Some((s, ok)) if s == slot && (ok || t.ok) => continue,
             _ => {}
         }
         last = Some((slot, t.ok));
         out.push(html! {
-            <span class={classes!("ptick", (!t.ok).then_some("fail"))} style={format!("left:{}%", fixed(x, 2))}
+            <span class={classes!("ptick", (!t.ok).then_some("fail"))} style={format!("left:{}%", fixed(x, 4))}
                 title={format!("{} {} probe {}", go_duration(t.at_ms), t.kind.as_str(), if t.ok { "succeeded" } else { "failed" })}></span>
         });
     }

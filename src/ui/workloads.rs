@@ -123,9 +123,10 @@ pub fn stateful_set_card(props: &StatefulSetProps) -> Html {
 pub struct DaemonSetProps {
     pub set: Shared<DaemonSetSnapshot>,
     pub now: Millis,
+    pub on_act: Callback<String>,
 }
 
-/// A DaemonSet: `kubectl get daemonsets` (desired, current, ready, …).
+/// A DaemonSet: `kubectl get daemonsets` (desired, current, ready, …) and Delete.
 #[function_component(DaemonSetCard)]
 pub fn daemon_set_card(props: &DaemonSetProps) -> Html {
     let d = &*props.set;
@@ -136,6 +137,10 @@ pub fn daemon_set_card(props: &DaemonSetProps) -> Html {
             <h2><span aria-hidden="true">{"▦ "}</span>{ format!("DaemonSet {name}") }
                 <span class="muted">{ " · one Pod per node that fits" }</span></h2>
             { kubectl_row(&kubectl::DAEMONSETS_HEADER, &row, "daemonset-row") }
+            <div class="dep-actions">
+                <button onclick={act_cb(&props.on_act, format!("delete daemonset/{name}{}", ns_flag(&d.daemon_set.metadata.namespace)))} data-testid="delete"
+                    title="The garbage collector deletes its Pods (gracefully)">{"Delete"}</button>
+            </div>
         </section>
     }
 }

@@ -74,6 +74,10 @@ test('cordon, drain and add node from the keyboard', async () => {
   assert.match(await n9.locator('.node-usage').textContent(), /\/110 Pods/);
   await n9.locator('article.pod').first().waitFor({ timeout: 20000 });
   await ds.getByTestId('daemonset-row').filter({ hasText: /^4\s*4/ }).waitFor({ timeout: 20000 });
+  // Delete the DaemonSet: its Pods terminate and nothing replaces them.
+  await ds.getByTestId('delete').click();
+  await ds.waitFor({ state: 'detached' });
+  await page.locator('article.pod').first().waitFor({ state: 'detached', timeout: 30000 });
   assert.deepEqual(problems, []);
   await context.close();
 });

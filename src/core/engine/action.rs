@@ -120,6 +120,7 @@ pub enum ControllerKind {
     ReplicaSet,
     Job,
     StatefulSet,
+    DaemonSet,
 }
 
 /// `deployment/NAME`, `deploy/NAME`, `rs/NAME`, … as kubectl resolves them.
@@ -133,6 +134,7 @@ fn controller_ref(t: &str) -> Option<(ControllerKind, String)> {
         "replicaset" | "replicasets" | "rs" | "replicaset.apps" | "replicasets.apps" => ControllerKind::ReplicaSet,
         "job" | "jobs" | "job.batch" | "jobs.batch" => ControllerKind::Job,
         "statefulset" | "statefulsets" | "sts" | "statefulset.apps" | "statefulsets.apps" => ControllerKind::StatefulSet,
+        "daemonset" | "daemonsets" | "ds" | "daemonset.apps" | "daemonsets.apps" => ControllerKind::DaemonSet,
         _ => return None,
     };
     Some((kind, name.to_string()))
@@ -220,7 +222,7 @@ pub fn parse_action(text: &str) -> Result<Action, String> {
         "scale" => {
             let t = target.ok_or("scale needs deployment/NAME, replicaset/NAME or statefulset/NAME")?;
             let (kind, name) = controller_ref(t)
-                .filter(|(k, _)| *k != ControllerKind::Job)
+                .filter(|(k, _)| !matches!(k, ControllerKind::Job | ControllerKind::DaemonSet))
                 .ok_or(format!("scale supports deployment/NAME, replicaset/NAME and statefulset/NAME, got {t}"))?;
             let replicas = replicas.ok_or("scale needs --replicas=N")?;
             Ok(Action::Scale { namespace, kind, name, replicas })
@@ -434,6 +436,11 @@ mod tests {
             parse_action("delete rs/web-abc").unwrap(),
             Action::Delete { namespace: "default".into(), kind: ControllerKind::ReplicaSet, name: "web-abc".into() }
         );
+        assert_eq!(
+            parse_action("delete ds/node-agent -n kube-system").unwrap(),
+            Action::Delete { namespace: "kube-system".into(), kind: ControllerKind::DaemonSet, name: "node-agent".into() }
+        );
+        assert!(parse_action("scale daemonset/node-agent --replicas=2").is_err(), "a DaemonSet has no scale subresource");
     }
 
     #[test]

@@ -187,6 +187,17 @@ impl Sim {
         self.create_pod(pod);
     }
 
+    /// `kubectl delete daemonset/NAME`: the DaemonSet goes at once and the
+    /// garbage collector deletes its Pods (gracefully) a hop later, as for a
+    /// StatefulSet (`delete_stateful_set`; background cascading deletion,
+    /// kubernetes.io "Garbage Collection").
+    pub(crate) fn delete_daemon_set(&mut self, ns: &str, name: &str) -> Result<(), super::ActionError> {
+        let key = (ns.to_string(), name.to_string());
+        let rt = self.daemon_sets.remove(&key).ok_or_else(|| super::ActionError(format!("daemonsets.apps \"{name}\" not found")))?;
+        self.enqueue(Work::CollectPods(key.0, rt.server.uid), self.now + CONTROLLER_HOP_MS);
+        Ok(())
+    }
+
     /// Snapshots of every DaemonSet, by namespace and name.
     pub fn daemon_sets(&self) -> Vec<DaemonSetSnapshot> {
         self.daemon_sets

@@ -636,6 +636,8 @@ impl Sim {
                 action::ControllerKind::ReplicaSet => self.scale_replica_set(namespace, name, *replicas),
                 action::ControllerKind::StatefulSet => self.scale_stateful_set(namespace, name, *replicas),
                 action::ControllerKind::Job => Err(ActionError("podplay does not scale Jobs (kubectl scale job was removed; set spec.parallelism)".into())),
+                // A DaemonSet has no scale subresource: one Pod per eligible node.
+                action::ControllerKind::DaemonSet => Err(ActionError("the server could not find the requested resource".into())),
             },
             Action::SetImage { namespace, name, container, image } => self.set_image(namespace, name, container, image),
             Action::RolloutRestart { namespace, name } => self.rollout_restart(namespace, name),
@@ -646,6 +648,7 @@ impl Sim {
                 action::ControllerKind::ReplicaSet => self.delete_replica_set(namespace, name),
                 action::ControllerKind::Job => self.delete_job(namespace, name),
                 action::ControllerKind::StatefulSet => self.delete_stateful_set(namespace, name),
+                action::ControllerKind::DaemonSet => self.delete_daemon_set(namespace, name),
             },
             Action::Traffic { namespace, name, rate } => self.set_traffic(namespace, name, *rate),
             Action::Node { name, op } => match *op {
