@@ -329,6 +329,12 @@ pub(crate) struct NodeRt {
     pub parked: Vec<Timer>,
 }
 
+/// A container environment's cache key: its own variables and the address of
+/// its namespace's Service variables.
+pub(crate) type EnvKey = (Vec<(String, String)>, usize);
+/// A container environment, shared by the processes that have it.
+pub(crate) type SharedEnv = Arc<BTreeMap<String, String>>;
+
 /// The simulated cluster.
 pub struct Sim {
     pub(crate) now: Millis,
@@ -380,7 +386,7 @@ pub struct Sim {
     /// Container environments already built, by (own variables, Service
     /// variables): the replicas of a Deployment share one (the Arc is kept
     /// so its address, part of the key, is not reused).
-    pub(crate) env_cache: BTreeMap<(Vec<(String, String)>, usize), (Arc<Vec<(String, String)>>, Arc<BTreeMap<String, String>>)>,
+    pub(crate) env_cache: BTreeMap<EnvKey, (Arc<Vec<(String, String)>>, SharedEnv)>,
     /// Pods by the uid of their controller (the ownerReference with
     /// `controller: true`), by name: what a controller's sync lists.
     pub(crate) owned: HashMap<String, BTreeMap<String, u32>>,
@@ -771,10 +777,8 @@ impl Sim {
         }
         if timer.what == What::TaintEvict {
             self.taint_evict(timer.slot);
-        } else if self.park_if_stopped(&timer) {
-            // The node's kubelet is stopped: its work waits for `start node`.
-            return;
-        } else {
+        } else if !self.park_if_stopped(&timer) {
+            // (A stopped node's kubelet parks its work until `start node`.)
             self.on_timer(timer.slot, timer.what);
         }
     }
