@@ -332,6 +332,8 @@ pub(crate) struct NodeRt {
 /// A container environment's cache key: its own variables and the address of
 /// its namespace's Service variables.
 pub(crate) type EnvKey = (Vec<(String, String)>, usize);
+/// A namespace's Service variables (`env::service_env`).
+pub(crate) type ServiceVars = Arc<Vec<(String, String)>>;
 /// A container environment, shared by the processes that have it.
 pub(crate) type SharedEnv = Arc<BTreeMap<String, String>>;
 
@@ -386,7 +388,7 @@ pub struct Sim {
     /// Container environments already built, by (own variables, Service
     /// variables): the replicas of a Deployment share one (the Arc is kept
     /// so its address, part of the key, is not reused).
-    pub(crate) env_cache: BTreeMap<EnvKey, (Arc<Vec<(String, String)>>, SharedEnv)>,
+    pub(crate) env_cache: BTreeMap<EnvKey, (ServiceVars, SharedEnv)>,
     /// Pods by the uid of their controller (the ownerReference with
     /// `controller: true`), by name: what a controller's sync lists.
     pub(crate) owned: HashMap<String, BTreeMap<String, u32>>,
