@@ -1,8 +1,12 @@
 //! Engine benchmarks (run: `cargo bench --bench engine`).
 //!
-//! - simulated events per second for 1, 100 and 1,000 Pods with liveness and
-//!   readiness probes, in steady state (an "event" is one timer the engine
-//!   processes: a probe tick, a process wake-up, a back-off expiry, ...);
+//! - simulated events per second for 1, 100, 1,000 and 10,000 Pods with
+//!   liveness and readiness probes, in steady state (an "event" is one timer
+//!   the engine processes: a probe tick, a process wake-up, a back-off
+//!   expiry, ...);
+//! - 1 h of virtual time for a 100-node cluster running 10,000 Pods
+//!   (100 Deployments of 100 replicas with probes, each behind a Service),
+//!   from the apply to the end of the hour (budget < 1 s);
 //! - parse + validate of a 200-line manifest, and `podplay lint` of it;
 //! - a bare binary-heap discrete-event loop with the same timer pattern,
 //!   measured in the same run, so the ratio shows the engine's own cost
@@ -137,7 +141,7 @@ fn manifest_200_lines() -> String {
 fn bench_engine(c: &mut Criterion) {
     let mut group = c.benchmark_group("engine_steady_state_10min");
     group.sample_size(10);
-    for n in [1usize, 100, 1000] {
+    for n in [1usize, 100, 1000, 10_000] {
         let mut sim = warm_sim(n);
         let (events, _) = run_span(&mut warm_sim(n), 600_000);
         group.throughput(Throughput::Elements(events));
@@ -175,7 +179,7 @@ fn summary() {
     let (be, bd) = (0..5).map(|_| bare_heap(1000, 600_000)).min_by_key(|r| r.1).expect("runs");
     let bare = rate(be, bd);
     println!("bare binary-heap loop, 1000 entities: {:>8.2} M events/s", bare / 1e6);
-    for n in [1usize, 100, 1000] {
+    for n in [1usize, 100, 1000, 10_000] {
         let mut sim = warm_sim(n);
         let best = (0..5).map(|_| run_span(&mut sim, 600_000)).filter(|r| r.0 > 0).min_by(|a, b| {
             (a.1.as_secs_f64() / a.0 as f64).total_cmp(&(b.1.as_secs_f64() / b.0 as f64))
