@@ -111,9 +111,12 @@ test('traffic toggled from the page is part of the session', async () => {
   await page.keyboard.press('Enter');
   await svc.getByTestId('traffic-state').filter({ hasText: 'Sending 100/s' }).waitFor();
   await until(svc.getByTestId('sent'), (n) => n >= stopped + 300);
-  // A restart replays the recorded actions: the traffic goes off, then 100/s again.
+  // A restart replays the recorded actions: the traffic goes off, then 100/s
+  // again. At 1× the off spell lasts seconds, so a loaded machine sees it.
+  await page.getByTestId('speed').selectOption('1');
   await page.getByTestId('restart').click();
-  await svc.getByTestId('traffic-state').filter({ hasText: 'Traffic off' }).waitFor({ timeout: 30000 });
+  await svc.getByTestId('traffic-state').filter({ hasText: 'Traffic off' }).waitFor({ timeout: 60000 });
+  await page.getByTestId('speed').selectOption('30');
   await svc.getByTestId('traffic-state').filter({ hasText: 'Sending 100/s' }).waitFor({ timeout: 30000 });
   assert.deepEqual(problems, []);
   await context.close();
