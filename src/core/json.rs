@@ -1,4 +1,4 @@
-//! Objects as the API server returns them, as `serde_json::Value`s whose key
+//! Objects as the API server returns them, as `json_value::Value`s whose key
 //! order is what the API server emits: Go's `encoding/json` writes struct
 //! fields in declaration order (`k8s.io/api/core/v1/types.go`,
 //! `k8s.io/api/discovery/v1/types.go`, `k8s.io/apimachinery/pkg/apis/meta/v1/types.go`),
@@ -22,7 +22,7 @@ use crate::core::status::{
     StatefulSetSnapshot,
 };
 use crate::core::time::{rfc3339, rfc3339_micro, Millis};
-use serde_json::{json, Map, Value};
+use crate::core::json_value::{json, Map, Value};
 use std::collections::BTreeMap;
 
 /// A CPU quantity as `resource.Quantity.String()` prints millicores:
@@ -67,16 +67,16 @@ pub fn format_memory(bytes: i64) -> String {
 }
 
 /// Inserts a string unless it is empty (`omitempty`).
-fn put_str(m: &mut Map<String, Value>, key: &str, value: &str) {
+fn put_str(m: &mut Map, key: &str, value: &str) {
     if !value.is_empty() {
         m.insert(key.to_string(), Value::from(value));
     }
 }
 
 /// Inserts a map unless it is empty (`omitempty`); Go sorts map keys.
-fn put_map(m: &mut Map<String, Value>, key: &str, value: &BTreeMap<String, String>) {
+fn put_map(m: &mut Map, key: &str, value: &BTreeMap<String, String>) {
     if !value.is_empty() {
-        let obj: Map<String, Value> = value
+        let obj: Map = value
             .iter()
             .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
             .collect();
@@ -85,7 +85,7 @@ fn put_map(m: &mut Map<String, Value>, key: &str, value: &BTreeMap<String, Strin
 }
 
 /// Inserts an array unless it is empty (`omitempty`).
-fn put_vec(m: &mut Map<String, Value>, key: &str, value: Vec<Value>) {
+fn put_vec(m: &mut Map, key: &str, value: Vec<Value>) {
     if !value.is_empty() {
         m.insert(key.to_string(), Value::Array(value));
     }
@@ -454,7 +454,7 @@ fn container_status_json(c: &ContainerStatus) -> Value {
 /// A Pod spec as the API server returns it. `node_name` is the binding;
 /// a template (`for_template`) has none of the fields admission plugins and
 /// the scheduler add to Pods (tolerations, priority, service links, node).
-fn pod_spec_json(spec: &PodSpec, node_name: Option<&str>, for_template: bool) -> Map<String, Value> {
+fn pod_spec_json(spec: &PodSpec, node_name: Option<&str>, for_template: bool) -> Map {
     let mut s = Map::new();
     put_vec(
         &mut s,
