@@ -26,6 +26,7 @@ mod controllers;
 mod daemonset;
 mod env;
 pub mod images;
+mod ipam;
 mod jobs;
 mod kubelet;
 mod nodes;
@@ -351,8 +352,9 @@ pub struct Sim {
     pub(crate) jobs: Store<jobs::JobRt>,
     pub(crate) stateful_sets: Store<statefulsets::StatefulSetRt>,
     pub(crate) claims: Store<PersistentVolumeClaimSnapshot>,
-    /// Controller work and when it is due.
-    pub(crate) work: BTreeMap<controllers::Work, Millis>,
+    /// Controller work (`controllers::Work`, keyed as `Work::into_key`)
+    /// and when it is due.
+    pub(crate) work: Store<Millis>,
     pub(crate) nodes: Vec<NodeRt>,
     /// The nodes are still the default cluster (the first Node object replaces them).
     pub(crate) default_nodes: bool,
@@ -389,7 +391,7 @@ pub struct Sim {
     /// The namespaces that exist: a kind cluster's four, then those applied.
     pub(crate) namespaces: std::collections::BTreeSet<String>,
     /// Every Pod IP in use (the IPAM's allocation table).
-    pub(crate) pod_ips: std::collections::BTreeSet<Ipv4Addr>,
+    pub(crate) pod_ips: ipam::PodIps,
     pub(crate) steps: u64,
     /// A Pod changed since endpoints were last computed.
     pub(crate) endpoints_dirty: bool,
@@ -427,7 +429,7 @@ impl Sim {
             jobs: Store::new(),
             stateful_sets: Store::new(),
             claims: Store::new(),
-            work: BTreeMap::new(),
+            work: Store::new(),
             nodes: config.nodes.into_iter().map(|cfg| NodeRt::new(cfg, 0)).collect(),
             default_nodes,
             nodes_touched: false,
@@ -444,7 +446,7 @@ impl Sim {
             steps: 0,
             endpoints_dirty: false,
             endpoints_touched: Vec::new(),
-            pod_ips: std::collections::BTreeSet::new(),
+            pod_ips: ipam::PodIps::default(),
             namespaces: ["default", "kube-node-lease", "kube-public", "kube-system"].iter().map(|s| s.to_string()).collect(),
             owned: HashMap::new(),
             orphans: BTreeMap::new(),
@@ -1112,7 +1114,7 @@ impl Sim {
         let Some(p) = self.pods.get_mut(slot as usize).and_then(|p| p.take()) else { return };
         self.pod_index.remove(&(p.pod.metadata.namespace.clone(), p.pod.metadata.name.clone()));
         if let Some(ip) = p.status.pod_ip {
-            self.pod_ips.remove(&ip);
+            self.pod_ips.remove(ip);
         }
         let ns = &p.pod.metadata.namespace;
         for (key, svc) in self.services.range_mut((ns.clone(), String::new())..).take_while(|(k, _)| k.0 == *ns) {
@@ -1426,7 +1428,7 @@ impl Sim {
         for step in 1..=253u16 {
             let host = ((n.last_ip as i32 - 2 + step as i32).rem_euclid(253) + 2) as u8; // .2 ..= .254
             let ip = Ipv4Addr::new(base[0], base[1], base[2], host);
-            if !self.pod_ips.contains(&ip) {
+            if !self.pod_ips.contains(ip) {
                 n.last_ip = host;
                 self.pod_ips.insert(ip);
                 return Some(ip);
@@ -1484,7 +1486,9 @@ impl Sim {
         crate::core::sort::sort(&mut ips);
         ips.dedup();
         assert_eq!(ips.len(), n, "live Pod IPs must be unique");
-        assert!(ips.iter().eq(self.pod_ips.iter()), "the IPAM table must hold exactly the live Pod IPs");
+        let mut table: Vec<Ipv4Addr> = self.pod_ips.iter().collect();
+        crate::core::sort::sort(&mut table);
+        assert!(ips == table, "the IPAM table must hold exactly the live Pod IPs");
         let indexed = self.orphans.len() + self.owned.values().map(|m| m.len()).sum::<usize>();
         assert_eq!(indexed, self.pod_index.len(), "every Pod is indexed by its controller (or as an orphan)");
         self.check_controller_invariants();
