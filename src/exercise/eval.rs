@@ -5,7 +5,7 @@ use super::trace::{PodTrack, Trace};
 use super::{CheckKind, PodSet, Target, Window};
 use crate::core::status::PodPhase;
 use crate::core::time::{go_duration, Millis};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 fn d(ms: Millis) -> String {
     go_duration(ms)
@@ -349,14 +349,17 @@ fn running(trace: &Trace, target: &Target, container: Option<&str>, w: &Window, 
 
 fn no_event(trace: &Trace, reason: &str, target: Option<&Target>, w: &Window, until: Millis) -> (bool, String) {
     let end = w.end(until);
-    let names: Option<BTreeSet<&str>> =
-        target.map(|t| crate::core::sort::collect_set(matching(trace, t).iter().map(|p| p.name.as_str())));
+    let names: Option<Vec<&str>> = target.map(|t| {
+        let mut names: Vec<&str> = matching(trace, t).iter().map(|p| p.name.as_str()).collect();
+        crate::core::sort::sort(&mut names);
+        names
+    });
     let hits: Vec<_> = trace
         .events
         .iter()
         .filter(|e| e.reason == reason && e.time_ms >= w.after_ms && e.time_ms <= end)
         .filter(|e| match (&names, target) {
-            (Some(names), Some(t)) => e.kind == "Pod" && e.namespace == t.namespace && names.contains(e.name.as_str()),
+            (Some(names), Some(t)) => e.kind == "Pod" && e.namespace == t.namespace && names.binary_search(&e.name.as_str()).is_ok(),
             _ => true,
         })
         .collect();
@@ -438,7 +441,7 @@ fn log(trace: &Trace, target: &Target, container: &str, contains: &str, until: M
     every_pod_of(live, target, until, |p| {
         let lines = trace
             .logs
-            .get(&(p.namespace.clone(), p.name.clone(), container.to_string()))
+            .get(&(p.namespace.clone(), format!("{}/{container}", p.name)))
             .ok_or_else(|| format!("{} has no container named {container}", p.name))?;
         match lines.iter().find(|l| l.contains(contains)) {
             Some(line) => Ok(format!("{}/{container} logged {:?}", p.name, clip(line))),

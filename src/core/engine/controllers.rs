@@ -1388,10 +1388,11 @@ fn set_condition(status: &mut DeploymentStatus, type_: &'static str, ok: bool, r
 /// the ReplicaSet on the same node first, ready for less time first, more
 /// restarts first, newer first.
 fn pods_to_delete(active: &[&PodView], n: usize) -> Vec<String> {
-    let mut on_node: BTreeMap<usize, i32> = BTreeMap::new();
+    // Pods per node index.
+    let mut on_node: Vec<i32> = vec![0; active.iter().filter_map(|p| p.node).max().map_or(0, |n| n + 1)];
     for p in active {
         if let Some(node) = p.node {
-            *on_node.entry(node).or_default() += 1;
+            on_node[node] += 1;
         }
     }
     let phase_rank = |p: PodPhase| match p {
@@ -1406,7 +1407,7 @@ fn pods_to_delete(active: &[&PodView], n: usize) -> Vec<String> {
             .then(phase_rank(a.phase).cmp(&phase_rank(b.phase)))
             .then(a.ready_since.is_some().cmp(&b.ready_since.is_some()))
             .then_with(|| {
-                let rank = |p: &PodView| p.node.map(|n| on_node.get(&n).copied().unwrap_or(0)).unwrap_or(0);
+                let rank = |p: &PodView| p.node.map(|n| on_node.get(n).copied().unwrap_or(0)).unwrap_or(0);
                 rank(b).cmp(&rank(a))
             })
             .then_with(|| match (a.ready_since, b.ready_since) {

@@ -40,7 +40,7 @@ use crate::core::rng::Rng;
 use crate::core::status::*;
 use crate::core::time::Millis;
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, HashMap, VecDeque};
+use std::collections::{BTreeMap, BinaryHeap, VecDeque};
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 
@@ -243,8 +243,6 @@ impl PartialOrd for Timer {
     }
 }
 
-/// What the event aggregator groups by.
-pub(crate) type EventAggregateKey = (String, Option<String>, &'static str, EventType, String);
 /// The aggregator combines from the 10th distinct message
 /// (`defaultAggregateMaxEvents`) within 10 minutes (`defaultAggregateIntervalInSeconds`).
 pub(crate) const EVENT_AGGREGATE_MAX: usize = 10;
@@ -365,10 +363,12 @@ pub struct Sim {
     pub(crate) rng_ips: Rng,
     pub(crate) resource_version: u64,
     pub(crate) events: Vec<Event>,
-    pub(crate) event_index: HashMap<(String, Option<String>, String, String), usize>,
+    /// Events by (object, "reason\0message"): see `event_object_key`.
+    pub(crate) event_index: Store<usize>,
     /// The event aggregator's records: distinct messages per (object, field
     /// path, source, type, reason) and when one was last seen.
-    pub(crate) event_aggregates: HashMap<EventAggregateKey, (std::collections::BTreeSet<String>, Millis)>,
+    /// Keyed (object, "source\0type\0reason").
+    pub(crate) event_aggregates: Store<(std::collections::BTreeSet<String>, Millis)>,
     pub(crate) outputs: VecDeque<Output>,
     /// Pods whose status may have changed since the last flush.
     pub(crate) dirty: Vec<u32>,
@@ -385,7 +385,7 @@ pub struct Sim {
     pub(crate) env_cache: BTreeMap<(Vec<(String, String)>, usize), (Arc<Vec<(String, String)>>, Arc<BTreeMap<String, String>>)>,
     /// Pods by the uid of their controller (the ownerReference with
     /// `controller: true`), by name: what a controller's sync lists.
-    pub(crate) owned: HashMap<String, BTreeMap<String, u32>>,
+    pub(crate) owned: Store<BTreeMap<String, u32>, String>,
     /// Pods no controller owns, by (namespace, name): what a ReplicaSet may adopt.
     pub(crate) orphans: BTreeMap<(String, String), u32>,
     /// The namespaces that exist: a kind cluster's four, then those applied.
@@ -398,13 +398,24 @@ pub struct Sim {
     /// Pods whose status changed since endpoints were last computed.
     pub(crate) endpoints_touched: Vec<u32>,
     /// Services whose endpoints must be rebuilt (membership changed).
-    pub(crate) endpoints_stale: std::collections::BTreeSet<(String, String)>,
+    /// (A set: the value is unused; this map type is the one the object
+    /// Stores already use, so no other B-tree is compiled for it.)
+    pub(crate) endpoints_stale: BTreeMap<(String, String), u32>,
     /// Warnings about things podplay could not simulate (e.g. an unknown command).
     pub(crate) notes: Vec<String>,
     /// Probe runs not yet read, when logging is on.
     pub(crate) probe_log: Option<VecDeque<ProbeRecord>>,
     /// Simulated client traffic to Services (`traffic.rs`).
     pub(crate) traffic: traffic::TrafficState,
+}
+
+/// An event's object as one string key: its uid (which never holds a NUL),
+/// NUL, then `/` and the field path when there is one.
+fn event_object_key(uid: &str, field_path: Option<&str>) -> String {
+    match field_path {
+        None => format!("{uid}\0"),
+        Some(f) => format!("{uid}\0/{f}"),
+    }
 }
 
 impl Sim {
@@ -438,8 +449,8 @@ impl Sim {
             rng_ips: Rng::derive(seed, "ips"),
             resource_version: 1000,
             events: Vec::new(),
-            event_index: HashMap::new(),
-            event_aggregates: HashMap::new(),
+            event_index: Store::new(),
+            event_aggregates: Store::new(),
             outputs: VecDeque::new(),
             dirty: Vec::new(),
             unscheduled: Vec::new(),
@@ -448,12 +459,12 @@ impl Sim {
             endpoints_touched: Vec::new(),
             pod_ips: ipam::PodIps::default(),
             namespaces: ["default", "kube-node-lease", "kube-public", "kube-system"].iter().map(|s| s.to_string()).collect(),
-            owned: HashMap::new(),
+            owned: Store::new(),
             orphans: BTreeMap::new(),
             service_env: BTreeMap::new(),
             default_service_env: Arc::new(Vec::new()),
             env_cache: BTreeMap::new(),
-            endpoints_stale: std::collections::BTreeSet::new(),
+            endpoints_stale: BTreeMap::new(),
             notes: Vec::new(),
             probe_log: None,
             traffic: traffic::TrafficState::default(),
@@ -924,7 +935,7 @@ impl Sim {
                     rt.members.insert(pname.clone(), slot);
                 }
             }
-            self.endpoints_stale.insert(key.clone());
+            self.endpoints_stale.insert(key.clone(), 0);
         }
         self.services.insert(key.clone(), rt);
         self.traffic_from_annotation(&key);
@@ -984,12 +995,12 @@ impl Sim {
             let (ns, name) = (&p.pod.metadata.namespace, &p.pod.metadata.name);
             for (key, svc) in self.services.range((ns.clone(), String::new())..).take_while(|(k, _)| k.0 == *ns) {
                 if svc.members.get(name) == Some(&slot) {
-                    self.endpoints_stale.insert(key.clone());
+                    self.endpoints_stale.insert(key.clone(), 0);
                 }
             }
         }
         let mut changed = Vec::new();
-        for key in std::mem::take(&mut self.endpoints_stale) {
+        for key in std::mem::take(&mut self.endpoints_stale).into_keys() {
             let Some(svc) = self.services.get(&key) else { continue };
             let mut eps = Vec::with_capacity(svc.members.len());
             for &slot in svc.members.values() {
@@ -1032,7 +1043,7 @@ impl Sim {
         match meta.owner_references.iter().find(|o| o.controller) {
             Some(o) => {
                 if add {
-                    self.owned.entry(o.uid.clone()).or_default().insert(meta.name.clone(), slot);
+                    self.owned.get_or_insert_with(o.uid.clone(), BTreeMap::new).insert(meta.name.clone(), slot);
                 } else if let Some(set) = self.owned.get_mut(&o.uid) {
                     set.remove(&meta.name);
                     if set.is_empty() {
@@ -1063,7 +1074,7 @@ impl Sim {
         for (key, svc) in self.services.range_mut((ns.clone(), String::new())..).take_while(|(k, _)| k.0 == *ns) {
             if selects(&svc.svc, &p.pod) {
                 svc.members.insert(p.pod.metadata.name.clone(), slot);
-                self.endpoints_stale.insert(key.clone());
+                self.endpoints_stale.insert(key.clone(), 0);
             }
         }
     }
@@ -1120,7 +1131,7 @@ impl Sim {
         for (key, svc) in self.services.range_mut((ns.clone(), String::new())..).take_while(|(k, _)| k.0 == *ns) {
             if svc.members.get(&p.pod.metadata.name) == Some(&slot) {
                 svc.members.remove(&p.pod.metadata.name);
-                self.endpoints_stale.insert(key.clone());
+                self.endpoints_stale.insert(key.clone(), 0);
             }
         }
         if let Some(n) = p.node {
@@ -1168,7 +1179,9 @@ impl Sim {
         self.record_object(involved, host, type_, reason, message, source);
     }
 
-    /// Records an event about any object, folding repeats.
+    /// Records an event about any object, folding repeats (by the object,
+    /// field path, reason and message, as the EventCorrelator's
+    /// `getEventKey` does).
     pub(crate) fn record_object(
         &mut self,
         involved: ObjectRef,
@@ -1182,7 +1195,8 @@ impl Sim {
         // 10th and later distinct messages of the same object, source, type
         // and reason within 10 minutes become one event, "(combined from
         // similar events): <latest message>", counted like a repeat.
-        let agg_key = (involved.uid.clone(), involved.field_path.clone(), source, type_, reason.to_string());
+        let object_key = event_object_key(&involved.uid, involved.field_path.as_deref());
+        let agg_key = (object_key.clone(), format!("{source}\0{}\0{reason}", type_.as_str()));
         let now = self.now;
         let combined = match self.event_aggregates.get_mut(&agg_key) {
             Some(rec) => {
@@ -1211,7 +1225,7 @@ impl Sim {
         } else {
             (message.clone(), message)
         };
-        let key = (involved.uid.clone(), involved.field_path.clone(), reason.to_string(), key_message);
+        let key = (object_key, format!("{reason}\0{key_message}"));
         if let Some(&i) = self.event_index.get(&key) {
             let e = &mut self.events[i];
             e.count += 1;

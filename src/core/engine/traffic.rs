@@ -27,7 +27,7 @@ use crate::core::shell::HttpOutcome;
 use crate::core::status::Endpoint;
 use crate::core::time::{go_duration, Millis, HOUR_MS, MINUTE_MS, SECOND_MS};
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// How long after an EndpointSlice change kube-proxy routes by it. A
 /// simplification: kube-proxy's iptables `minSyncPeriod` defaults to 1 s
@@ -240,7 +240,7 @@ pub(crate) struct Source {
     sent: u64,
     ok: u64,
     failed: u64,
-    by_pod: BTreeMap<String, (u64, u64)>,
+    by_pod: crate::core::store::Store<(u64, u64), String>,
     last_failure: Option<FailedRequest>,
     spell: Option<Spell>,
     /// The endpoints kube-proxy routes by, and changes it has yet to apply.
@@ -405,7 +405,7 @@ impl Sim {
                 sent: 0,
                 ok: 0,
                 failed: 0,
-                by_pod: BTreeMap::new(),
+                by_pod: crate::core::store::Store::new(),
                 last_failure: None,
                 spell: None,
                 view: endpoints,

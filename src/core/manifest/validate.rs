@@ -549,7 +549,7 @@ pub(super) fn validate_pod_spec(cx: &mut Ctx, spec: &PodSpec) {
             cx.required(&p, "");
         } else {
             cx.each_invalid(&p, &vol.name, dns1123_label(&vol.name));
-            if !volume_names.insert(vol.name.as_str()) {
+            if !volume_names.insert(vol.name.clone()) {
                 cx.duplicate(&p, &vol.name);
             }
         }
@@ -626,7 +626,7 @@ fn validate_container(
     c: &Container,
     path: &str,
     spec: &PodSpec,
-    volumes: &BTreeSet<&str>,
+    volumes: &BTreeSet<String>,
 ) {
     let name_path = child(path, "name");
     if c.name.is_empty() {
