@@ -54,6 +54,13 @@ impl Map {
         }
     }
 
+    /// [`Self::insert`] with a borrowed key: one out-of-line call per member
+    /// where `insert("key".into(), …)` inlined the key's allocation.
+    #[inline(never)]
+    pub fn put(&mut self, key: &str, value: Value) {
+        self.insert(key.to_string(), value);
+    }
+
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
@@ -384,23 +391,23 @@ macro_rules! json {
 
     (@object $m:ident) => {};
     (@object $m:ident $key:literal : null $(, $($rest:tt)*)?) => {
-        $m.insert($key.into(), $crate::core::json_value::Value::Null);
+        $m.put($key, $crate::core::json_value::Value::Null);
         $crate::core::json_value::json!(@object $m $($($rest)*)?);
     };
     (@object $m:ident $key:literal : [$($inner:tt)*] $(, $($rest:tt)*)?) => {
-        $m.insert($key.into(), $crate::core::json_value::json!([$($inner)*]));
+        $m.put($key, $crate::core::json_value::json!([$($inner)*]));
         $crate::core::json_value::json!(@object $m $($($rest)*)?);
     };
     (@object $m:ident $key:literal : {$($inner:tt)*} $(, $($rest:tt)*)?) => {
-        $m.insert($key.into(), $crate::core::json_value::json!({$($inner)*}));
+        $m.put($key, $crate::core::json_value::json!({$($inner)*}));
         $crate::core::json_value::json!(@object $m $($($rest)*)?);
     };
     (@object $m:ident $key:literal : $value:expr, $($rest:tt)*) => {
-        $m.insert($key.into(), $crate::core::json_value::json!($value));
+        $m.put($key, $crate::core::json_value::json!($value));
         $crate::core::json_value::json!(@object $m $($rest)*);
     };
     (@object $m:ident $key:literal : $value:expr) => {
-        $m.insert($key.into(), $crate::core::json_value::json!($value));
+        $m.put($key, $crate::core::json_value::json!($value));
     };
 
     ($other:expr) => { $crate::core::json_value::ToJson::to_json(&$other) };
