@@ -243,6 +243,9 @@ impl PartialOrd for Timer {
     }
 }
 
+/// A namespace's Service environment variables, shared.
+pub(crate) type ServiceVars = Arc<Vec<(String, String)>>;
+
 /// The aggregator combines from the 10th distinct message
 /// (`defaultAggregateMaxEvents`) within 10 minutes (`defaultAggregateIntervalInSeconds`).
 pub(crate) const EVENT_AGGREGATE_MAX: usize = 10;
@@ -379,10 +382,11 @@ pub struct Sim {
     pub(crate) service_env: BTreeMap<String, Arc<Vec<(String, String)>>>,
     /// The Service variables of a namespace without Services (only `kubernetes`).
     pub(crate) default_service_env: Arc<Vec<(String, String)>>,
-    /// Container environments already built, by (own variables, Service
-    /// variables): the replicas of a Deployment share one (the Arc is kept
-    /// so its address, part of the key, is not reused).
-    pub(crate) env_cache: BTreeMap<(Vec<(String, String)>, usize), (Arc<Vec<(String, String)>>, Arc<BTreeMap<String, String>>)>,
+    /// Container environments already built, by (Service variables' address,
+    /// own variables spelled out as `kubelet::env_key` does): the replicas
+    /// of a Deployment share one (the Arc is kept so its address, part of
+    /// the key, is not reused).
+    pub(crate) env_cache: Store<(ServiceVars, Arc<BTreeMap<String, String>>)>,
     /// Pods by the uid of their controller (the ownerReference with
     /// `controller: true`), by name: what a controller's sync lists.
     pub(crate) owned: Store<BTreeMap<String, u32>, String>,
@@ -463,7 +467,7 @@ impl Sim {
             orphans: BTreeMap::new(),
             service_env: BTreeMap::new(),
             default_service_env: Arc::new(Vec::new()),
-            env_cache: BTreeMap::new(),
+            env_cache: Store::new(),
             endpoints_stale: BTreeMap::new(),
             notes: Vec::new(),
             probe_log: None,
