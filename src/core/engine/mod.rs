@@ -601,7 +601,7 @@ impl Sim {
         // What kubectl would print as an error: the object was not applied.
         for r in &results {
             if let ApplyResult::Refused { kind, name, message } = r {
-                self.note(format!("{}/{name} not applied: {message}", kind.to_lowercase()));
+                self.note(format!("{}/{name} not applied: {message}", kind.to_ascii_lowercase()));
             }
         }
         self.update_endpoints();

@@ -498,7 +498,7 @@ fn validate_meta(cx: &mut Ctx, meta: &mut ObjectMeta, generate_name: Option<&str
     validate_labels(cx, &meta.labels, "metadata.labels");
     for k in meta.annotations.keys() {
         let pos = cx.src.pos(&key("metadata.annotations", k));
-        for m in qualified_name(&k.to_lowercase()) {
+        for m in qualified_name(&k.to_ascii_lowercase()) {
             cx.invalid_at(pos, "metadata.annotations", &quote(k), &m);
         }
     }
