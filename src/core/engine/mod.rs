@@ -379,7 +379,7 @@ pub struct Sim {
     pub(crate) unscheduled: Vec<u32>,
     /// The Service environment variables of each namespace with Services
     /// (`env::service_env`), made when a Service is created.
-    pub(crate) service_env: BTreeMap<String, Arc<Vec<(String, String)>>>,
+    pub(crate) service_env: Store<ServiceVars, String>,
     /// The Service variables of a namespace without Services (only `kubernetes`).
     pub(crate) default_service_env: Arc<Vec<(String, String)>>,
     /// Container environments already built, by (Service variables' address,
@@ -465,7 +465,7 @@ impl Sim {
             namespaces: ["default", "kube-node-lease", "kube-public", "kube-system"].iter().map(|s| s.to_string()).collect(),
             owned: Store::new(),
             orphans: BTreeMap::new(),
-            service_env: BTreeMap::new(),
+            service_env: Store::new(),
             default_service_env: Arc::new(Vec::new()),
             env_cache: Store::new(),
             endpoints_stale: BTreeMap::new(),
