@@ -462,7 +462,7 @@ impl Sim {
             endpoints_dirty: false,
             endpoints_touched: Vec::new(),
             pod_ips: ipam::PodIps::default(),
-            namespaces: ["default", "kube-node-lease", "kube-public", "kube-system"].iter().map(|s| s.to_string()).collect(),
+            namespaces: crate::core::sort::collect_set(["default", "kube-node-lease", "kube-public", "kube-system"].map(String::from)),
             owned: Store::new(),
             orphans: BTreeMap::new(),
             service_env: Store::new(),
@@ -992,7 +992,7 @@ impl Sim {
             return;
         }
         // The Services a changed Pod belongs to.
-        touched.sort_unstable();
+        crate::core::sort::sort_u32(&mut touched);
         touched.dedup();
         for slot in touched {
             let Some(p) = self.pods.get(slot as usize).and_then(|p| p.as_ref()) else { continue };
@@ -1089,7 +1089,7 @@ impl Sim {
             return;
         }
         let mut dirty = std::mem::take(&mut self.dirty);
-        dirty.sort_unstable();
+        crate::core::sort::sort_u32(&mut dirty);
         dirty.dedup();
         for slot in dirty {
             let Some(p) = self.pod_rt_mut(slot) else { continue };
@@ -1219,7 +1219,10 @@ impl Sim {
             }
             None => {
                 if self.event_aggregates.len() < 100_000 {
-                    self.event_aggregates.insert(agg_key, (std::collections::BTreeSet::from([message.clone()]), now));
+                    // (Not `BTreeSet::from([…])`, which sorts with a sort of its own.)
+                    let mut messages = std::collections::BTreeSet::new();
+                    messages.insert(message.clone());
+                    self.event_aggregates.insert(agg_key, (messages, now));
                 }
                 false
             }
