@@ -1,4 +1,4 @@
-//! Objects as the API server returns them, as `serde_json::Value`s whose key
+//! Objects as the API server returns them, as `json_value::Value`s whose key
 //! order is what the API server emits: Go's `encoding/json` writes struct
 //! fields in declaration order (`k8s.io/api/core/v1/types.go`,
 //! `k8s.io/api/discovery/v1/types.go`, `k8s.io/apimachinery/pkg/apis/meta/v1/types.go`),
@@ -22,7 +22,7 @@ use crate::core::status::{
     StatefulSetSnapshot,
 };
 use crate::core::time::{rfc3339, rfc3339_micro, Millis};
-use serde_json::{json, Map, Value};
+use crate::core::json_value::{json, Map, Value};
 use std::collections::BTreeMap;
 
 /// A CPU quantity as `resource.Quantity.String()` prints millicores:
@@ -67,16 +67,16 @@ pub fn format_memory(bytes: i64) -> String {
 }
 
 /// Inserts a string unless it is empty (`omitempty`).
-fn put_str(m: &mut Map<String, Value>, key: &str, value: &str) {
+fn put_str(m: &mut Map, key: &str, value: &str) {
     if !value.is_empty() {
         m.insert(key.to_string(), Value::from(value));
     }
 }
 
 /// Inserts a map unless it is empty (`omitempty`); Go sorts map keys.
-fn put_map(m: &mut Map<String, Value>, key: &str, value: &BTreeMap<String, String>) {
+fn put_map(m: &mut Map, key: &str, value: &BTreeMap<String, String>) {
     if !value.is_empty() {
-        let obj: Map<String, Value> = value
+        let obj: Map = value
             .iter()
             .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
             .collect();
@@ -85,7 +85,7 @@ fn put_map(m: &mut Map<String, Value>, key: &str, value: &BTreeMap<String, Strin
 }
 
 /// Inserts an array unless it is empty (`omitempty`).
-fn put_vec(m: &mut Map<String, Value>, key: &str, value: Vec<Value>) {
+fn put_vec(m: &mut Map, key: &str, value: Vec<Value>) {
     if !value.is_empty() {
         m.insert(key.to_string(), Value::Array(value));
     }
@@ -115,17 +115,17 @@ fn object_meta(
         Value::from(server.resource_version.to_string()),
     );
     if let Some(g) = generation {
-        m.insert("generation".into(), Value::from(g));
+        m.put("generation", Value::from(g));
     }
     m.insert(
         "creationTimestamp".into(),
         Value::from(rfc3339(server.creation_ms)),
     );
     if let Some(d) = server.deletion_ms {
-        m.insert("deletionTimestamp".into(), Value::from(rfc3339(d)));
+        m.put("deletionTimestamp", Value::from(rfc3339(d)));
     }
     if let Some(g) = server.deletion_grace_period_seconds {
-        m.insert("deletionGracePeriodSeconds".into(), Value::from(g));
+        m.put("deletionGracePeriodSeconds", Value::from(g));
     }
     put_map(&mut m, "labels", labels);
     put_map(&mut m, "annotations", annotations);
@@ -153,7 +153,7 @@ fn handler_json(h: &Handler) -> (&'static str, Value) {
         } => {
             let mut m = Map::new();
             put_str(&mut m, "path", path);
-            m.insert("port".into(), int_or_string(port));
+            m.put("port", int_or_string(port));
             put_str(&mut m, "host", host.as_deref().unwrap_or(""));
             put_str(&mut m, "scheme", scheme);
             let headers = http_headers
@@ -165,7 +165,7 @@ fn handler_json(h: &Handler) -> (&'static str, Value) {
         }
         Handler::TcpSocket { port, host } => {
             let mut m = Map::new();
-            m.insert("port".into(), int_or_string(port));
+            m.put("port", int_or_string(port));
             put_str(&mut m, "host", host.as_deref().unwrap_or(""));
             ("tcpSocket", Value::Object(m))
         }
@@ -194,7 +194,7 @@ fn probe_json(p: &Probe) -> Value {
         }
     }
     if let Some(t) = p.termination_grace_period_seconds {
-        m.insert("terminationGracePeriodSeconds".into(), Value::from(t));
+        m.put("terminationGracePeriodSeconds", Value::from(t));
     }
     Value::Object(m)
 }
@@ -202,10 +202,10 @@ fn probe_json(p: &Probe) -> Value {
 fn resource_list_json(r: &ResourceList) -> Option<Value> {
     let mut m = Map::new();
     if let Some(c) = r.cpu_millis {
-        m.insert("cpu".into(), Value::from(format_cpu(c)));
+        m.put("cpu", Value::from(format_cpu(c)));
     }
     if let Some(b) = r.memory_bytes {
-        m.insert("memory".into(), Value::from(format_memory(b)));
+        m.put("memory", Value::from(format_memory(b)));
     }
     (!m.is_empty()).then_some(Value::Object(m))
 }
@@ -213,7 +213,7 @@ fn resource_list_json(r: &ResourceList) -> Option<Value> {
 /// A `Container` with the API server's defaults, in `types.go` field order.
 fn container_json(c: &Container) -> Value {
     let mut m = Map::new();
-    m.insert("name".into(), Value::from(c.name.as_str()));
+    m.put("name", Value::from(c.name.as_str()));
     put_str(&mut m, "image", &c.image);
     put_vec(
         &mut m,
@@ -232,7 +232,7 @@ fn container_json(c: &Container) -> Value {
         .map(|p| {
             let mut pm = Map::new();
             put_str(&mut pm, "name", p.name.as_deref().unwrap_or(""));
-            pm.insert("containerPort".into(), Value::from(p.container_port));
+            pm.put("containerPort", Value::from(p.container_port));
             put_str(&mut pm, "protocol", &p.protocol);
             Value::Object(pm)
         })
@@ -243,10 +243,10 @@ fn container_json(c: &Container) -> Value {
         .iter()
         .map(|e| {
             let mut em = Map::new();
-            em.insert("name".into(), Value::from(e.name.as_str()));
+            em.put("name", Value::from(e.name.as_str()));
             put_str(&mut em, "value", e.value.as_deref().unwrap_or(""));
             if let Some(from) = &e.value_from {
-                em.insert("valueFrom".into(), env_source_json(from));
+                em.put("valueFrom", env_source_json(from));
             }
             Value::Object(em)
         })
@@ -272,25 +272,25 @@ fn container_json(c: &Container) -> Value {
     // ResourceRequirements is a struct: always present, `{}` when empty.
     let mut res = Map::new();
     if let Some(l) = resource_list_json(&c.resources.limits) {
-        res.insert("limits".into(), l);
+        res.put("limits", l);
     }
     if let Some(r) = resource_list_json(&c.resources.requests) {
-        res.insert("requests".into(), r);
+        res.put("requests", r);
     }
-    m.insert("resources".into(), Value::Object(res));
+    m.put("resources", Value::Object(res));
     if let Some(rp) = c.restart_policy {
-        m.insert("restartPolicy".into(), Value::from(rp.as_str()));
+        m.put("restartPolicy", Value::from(rp.as_str()));
     }
     let mounts = c
         .volume_mounts
         .iter()
         .map(|v| {
             let mut vm = Map::new();
-            vm.insert("name".into(), Value::from(v.name.as_str()));
+            vm.put("name", Value::from(v.name.as_str()));
             if v.read_only {
-                vm.insert("readOnly".into(), Value::from(true));
+                vm.put("readOnly", Value::from(true));
             }
-            vm.insert("mountPath".into(), Value::from(v.mount_path.as_str()));
+            vm.put("mountPath", Value::from(v.mount_path.as_str()));
             put_str(&mut vm, "subPath", v.sub_path.as_deref().unwrap_or(""));
             Value::Object(vm)
         })
@@ -318,7 +318,7 @@ fn container_json(c: &Container) -> Value {
         }
     }
     if !lifecycle.is_empty() {
-        m.insert("lifecycle".into(), Value::Object(lifecycle));
+        m.put("lifecycle", Value::Object(lifecycle));
     }
     put_str(
         &mut m,
@@ -361,7 +361,7 @@ fn items_json(items: &[crate::core::api::KeyToPath]) -> Value {
 
 fn volume_json(v: &crate::core::api::Volume) -> Value {
     let mut m = Map::new();
-    m.insert("name".into(), Value::from(v.name.as_str()));
+    m.put("name", Value::from(v.name.as_str()));
     let (key, source) = match &v.source {
         VolumeSource::HostPath { path } => ("hostPath", json!({ "path": path, "type": "" })),
         VolumeSource::EmptyDir => ("emptyDir", json!({})),
@@ -417,14 +417,14 @@ fn state_json(s: &ContainerState) -> Value {
         }
         ContainerState::Terminated(t) => {
             let mut m = Map::new();
-            m.insert("exitCode".into(), Value::from(t.exit_code));
+            m.put("exitCode", Value::from(t.exit_code));
             if let Some(sig) = t.signal.filter(|s| *s != 0) {
-                m.insert("signal".into(), Value::from(sig));
+                m.put("signal", Value::from(sig));
             }
             put_str(&mut m, "reason", &t.reason);
             put_str(&mut m, "message", t.message.as_deref().unwrap_or(""));
-            m.insert("startedAt".into(), Value::from(rfc3339(t.started_at_ms)));
-            m.insert("finishedAt".into(), Value::from(rfc3339(t.finished_at_ms)));
+            m.put("startedAt", Value::from(rfc3339(t.started_at_ms)));
+            m.put("finishedAt", Value::from(rfc3339(t.finished_at_ms)));
             put_str(&mut m, "containerID", &t.container_id);
             json!({ "terminated": Value::Object(m) })
         }
@@ -433,19 +433,19 @@ fn state_json(s: &ContainerState) -> Value {
 
 fn container_status_json(c: &ContainerStatus) -> Value {
     let mut m = Map::new();
-    m.insert("name".into(), Value::from(c.name.as_str()));
-    m.insert("state".into(), state_json(&c.state));
+    m.put("name", Value::from(c.name.as_str()));
+    m.put("state", state_json(&c.state));
     m.insert(
         "lastState".into(),
         c.last_state.as_ref().map_or_else(|| json!({}), state_json),
     );
-    m.insert("ready".into(), Value::from(c.ready));
-    m.insert("restartCount".into(), Value::from(c.restart_count));
-    m.insert("image".into(), Value::from(c.image.as_str()));
-    m.insert("imageID".into(), Value::from(c.image_id.as_str()));
+    m.put("ready", Value::from(c.ready));
+    m.put("restartCount", Value::from(c.restart_count));
+    m.put("image", Value::from(c.image.as_str()));
+    m.put("imageID", Value::from(c.image_id.as_str()));
     put_str(&mut m, "containerID", &c.container_id);
     if let Some(s) = c.started {
-        m.insert("started".into(), Value::from(s));
+        m.put("started", Value::from(s));
     }
     Value::Object(m)
 }
@@ -454,7 +454,7 @@ fn container_status_json(c: &ContainerStatus) -> Value {
 /// A Pod spec as the API server returns it. `node_name` is the binding;
 /// a template (`for_template`) has none of the fields admission plugins and
 /// the scheduler add to Pods (tolerations, priority, service links, node).
-fn pod_spec_json(spec: &PodSpec, node_name: Option<&str>, for_template: bool) -> Map<String, Value> {
+fn pod_spec_json(spec: &PodSpec, node_name: Option<&str>, for_template: bool) -> Map {
     let mut s = Map::new();
     put_vec(
         &mut s,
@@ -479,7 +479,7 @@ fn pod_spec_json(spec: &PodSpec, node_name: Option<&str>, for_template: bool) ->
         Value::from(spec.termination_grace_period_seconds),
     );
     if let Some(a) = spec.active_deadline_seconds {
-        s.insert("activeDeadlineSeconds".into(), Value::from(a));
+        s.put("activeDeadlineSeconds", Value::from(a));
     }
     put_str(&mut s, "dnsPolicy", &spec.dns_policy);
     put_map(&mut s, "nodeSelector", &spec.node_selector);
@@ -489,14 +489,14 @@ fn pod_spec_json(spec: &PodSpec, node_name: Option<&str>, for_template: bool) ->
     }
     let node = node_name.or(spec.node_name.as_deref()).unwrap_or("");
     put_str(&mut s, "nodeName", node);
-    s.insert("securityContext".into(), json!({}));
+    s.put("securityContext", json!({}));
     put_str(&mut s, "hostname", spec.hostname.as_deref().unwrap_or(""));
     put_str(&mut s, "subdomain", spec.subdomain.as_deref().unwrap_or(""));
     put_str(&mut s, "schedulerName", &spec.scheduler_name);
     if !for_template {
-        s.insert("tolerations".into(), default_tolerations());
-        s.insert("priority".into(), Value::from(0));
-        s.insert("enableServiceLinks".into(), Value::from(true));
+        s.put("tolerations", default_tolerations());
+        s.put("priority", Value::from(0));
+        s.put("enableServiceLinks", Value::from(true));
         s.insert(
             "preemptionPolicy".into(),
             Value::from("PreemptLowerPriority"),
@@ -566,15 +566,15 @@ pub fn replicaset_json(r: &ReplicaSetSnapshot) -> Value {
         owner_refs_json(&meta.owner_references),
     );
     let mut spec = Map::new();
-    spec.insert("replicas".into(), Value::from(rs.spec.replicas));
+    spec.put("replicas", Value::from(rs.spec.replicas));
     if rs.spec.min_ready_seconds > 0 {
-        spec.insert("minReadySeconds".into(), Value::from(rs.spec.min_ready_seconds));
+        spec.put("minReadySeconds", Value::from(rs.spec.min_ready_seconds));
     }
-    spec.insert("selector".into(), selector_json(&rs.spec.selector));
-    spec.insert("template".into(), pod_template_json(&rs.spec.template));
+    spec.put("selector", selector_json(&rs.spec.selector));
+    spec.put("template", pod_template_json(&rs.spec.template));
     let st = &r.status;
     let mut status = Map::new();
-    status.insert("replicas".into(), Value::from(st.replicas));
+    status.put("replicas", Value::from(st.replicas));
     let mut put_count = |k: &str, v: i32| {
         if v != 0 {
             status.insert(k.into(), Value::from(v));
@@ -584,7 +584,7 @@ pub fn replicaset_json(r: &ReplicaSetSnapshot) -> Value {
     put_count("readyReplicas", st.ready_replicas);
     put_count("availableReplicas", st.available_replicas);
     if st.observed_generation != 0 {
-        status.insert("observedGeneration".into(), Value::from(st.observed_generation));
+        status.put("observedGeneration", Value::from(st.observed_generation));
     }
     json!({
         "kind": "ReplicaSet",
@@ -620,18 +620,18 @@ pub fn deployment_json(d: &DeploymentSnapshot) -> Value {
         }
     };
     let mut spec = Map::new();
-    spec.insert("replicas".into(), Value::from(dep.spec.replicas));
-    spec.insert("selector".into(), selector_json(&dep.spec.selector));
-    spec.insert("template".into(), pod_template_json(&dep.spec.template));
-    spec.insert("strategy".into(), strategy);
+    spec.put("replicas", Value::from(dep.spec.replicas));
+    spec.put("selector", selector_json(&dep.spec.selector));
+    spec.put("template", pod_template_json(&dep.spec.template));
+    spec.put("strategy", strategy);
     if dep.spec.min_ready_seconds > 0 {
-        spec.insert("minReadySeconds".into(), Value::from(dep.spec.min_ready_seconds));
+        spec.put("minReadySeconds", Value::from(dep.spec.min_ready_seconds));
     }
-    spec.insert("revisionHistoryLimit".into(), Value::from(dep.spec.revision_history_limit));
+    spec.put("revisionHistoryLimit", Value::from(dep.spec.revision_history_limit));
     if dep.spec.paused {
-        spec.insert("paused".into(), Value::from(true));
+        spec.put("paused", Value::from(true));
     }
-    spec.insert("progressDeadlineSeconds".into(), Value::from(dep.spec.progress_deadline_seconds));
+    spec.put("progressDeadlineSeconds", Value::from(dep.spec.progress_deadline_seconds));
     let st = &d.status;
     let mut status = Map::new();
     let mut put_count = |k: &str, v: i64| {
@@ -678,25 +678,25 @@ pub fn job_json(j: &JobSnapshot) -> Value {
     let meta = &job.metadata;
     let metadata = object_meta(Some(j.generation), &meta.name, None, &meta.namespace, &j.server, &meta.labels, &meta.annotations, Vec::new());
     let mut spec = Map::new();
-    spec.insert("parallelism".into(), Value::from(job.spec.parallelism));
+    spec.put("parallelism", Value::from(job.spec.parallelism));
     if let Some(c) = job.spec.completions {
-        spec.insert("completions".into(), Value::from(c));
+        spec.put("completions", Value::from(c));
     }
     if let Some(d) = job.spec.active_deadline_seconds {
-        spec.insert("activeDeadlineSeconds".into(), Value::from(d));
+        spec.put("activeDeadlineSeconds", Value::from(d));
     }
-    spec.insert("backoffLimit".into(), Value::from(job.spec.backoff_limit));
-    spec.insert("selector".into(), selector_json(&job.spec.selector));
+    spec.put("backoffLimit", Value::from(job.spec.backoff_limit));
+    spec.put("selector", selector_json(&job.spec.selector));
     if job.spec.manual_selector {
-        spec.insert("manualSelector".into(), Value::from(true));
+        spec.put("manualSelector", Value::from(true));
     }
-    spec.insert("template".into(), pod_template_json(&job.spec.template));
+    spec.put("template", pod_template_json(&job.spec.template));
     if let Some(t) = job.spec.ttl_seconds_after_finished {
-        spec.insert("ttlSecondsAfterFinished".into(), Value::from(t));
+        spec.put("ttlSecondsAfterFinished", Value::from(t));
     }
-    spec.insert("completionMode".into(), Value::from("NonIndexed"));
-    spec.insert("suspend".into(), Value::from(false));
-    spec.insert("podReplacementPolicy".into(), Value::from("TerminatingOrFailed"));
+    spec.put("completionMode", Value::from("NonIndexed"));
+    spec.put("suspend", Value::from(false));
+    spec.put("podReplacementPolicy", Value::from("TerminatingOrFailed"));
     let st = &j.status;
     let mut status = Map::new();
     put_vec(
@@ -717,10 +717,10 @@ pub fn job_json(j: &JobSnapshot) -> Value {
             .collect(),
     );
     if let Some(t) = st.start_ms {
-        status.insert("startTime".into(), Value::from(rfc3339(t)));
+        status.put("startTime", Value::from(rfc3339(t)));
     }
     if let Some(t) = st.completion_ms {
-        status.insert("completionTime".into(), Value::from(rfc3339(t)));
+        status.put("completionTime", Value::from(rfc3339(t)));
     }
     for (k, v) in [("active", st.active), ("succeeded", st.succeeded), ("failed", st.failed)] {
         if v != 0 {
@@ -728,9 +728,9 @@ pub fn job_json(j: &JobSnapshot) -> Value {
         }
     }
     if st.start_ms.is_some() {
-        status.insert("terminating".into(), Value::from(st.terminating));
-        status.insert("uncountedTerminatedPods".into(), json!({}));
-        status.insert("ready".into(), Value::from(st.ready));
+        status.put("terminating", Value::from(st.terminating));
+        status.put("uncountedTerminatedPods", json!({}));
+        status.put("ready", Value::from(st.ready));
     }
     json!({ "kind": "Job", "apiVersion": "batch/v1", "metadata": metadata, "spec": Value::Object(spec), "status": Value::Object(status) })
 }
@@ -741,9 +741,9 @@ pub fn statefulset_json(s: &StatefulSetSnapshot) -> Value {
     let meta = &set.metadata;
     let metadata = object_meta(Some(s.generation), &meta.name, None, &meta.namespace, &s.server, &meta.labels, &meta.annotations, Vec::new());
     let mut spec = Map::new();
-    spec.insert("replicas".into(), Value::from(set.spec.replicas));
-    spec.insert("selector".into(), selector_json(&set.spec.selector));
-    spec.insert("template".into(), pod_template_json(&set.spec.template));
+    spec.put("replicas", Value::from(set.spec.replicas));
+    spec.put("selector", selector_json(&set.spec.selector));
+    spec.put("template", pod_template_json(&set.spec.template));
     put_vec(
         &mut spec,
         "volumeClaimTemplates",
@@ -764,9 +764,9 @@ pub fn statefulset_json(s: &StatefulSetSnapshot) -> Value {
             .collect(),
     );
     if let Some(svc) = &set.spec.service_name {
-        spec.insert("serviceName".into(), Value::from(svc.as_str()));
+        spec.put("serviceName", Value::from(svc.as_str()));
     }
-    spec.insert("podManagementPolicy".into(), Value::from(set.spec.pod_management_policy.as_str()));
+    spec.put("podManagementPolicy", Value::from(set.spec.pod_management_policy.as_str()));
     spec.insert(
         "updateStrategy".into(),
         match set.spec.update_strategy {
@@ -776,17 +776,17 @@ pub fn statefulset_json(s: &StatefulSetSnapshot) -> Value {
             }
         },
     );
-    spec.insert("revisionHistoryLimit".into(), Value::from(set.spec.revision_history_limit));
+    spec.put("revisionHistoryLimit", Value::from(set.spec.revision_history_limit));
     if set.spec.min_ready_seconds > 0 {
-        spec.insert("minReadySeconds".into(), Value::from(set.spec.min_ready_seconds));
+        spec.put("minReadySeconds", Value::from(set.spec.min_ready_seconds));
     }
-    spec.insert("persistentVolumeClaimRetentionPolicy".into(), json!({ "whenDeleted": "Retain", "whenScaled": "Retain" }));
+    spec.put("persistentVolumeClaimRetentionPolicy", json!({ "whenDeleted": "Retain", "whenScaled": "Retain" }));
     let st = &s.status;
     let mut status = Map::new();
     if st.observed_generation != 0 {
-        status.insert("observedGeneration".into(), Value::from(st.observed_generation));
+        status.put("observedGeneration", Value::from(st.observed_generation));
     }
-    status.insert("replicas".into(), Value::from(st.replicas));
+    status.put("replicas", Value::from(st.replicas));
     for (k, v) in [("readyReplicas", st.ready_replicas), ("currentReplicas", st.current_replicas), ("updatedReplicas", st.updated_replicas)] {
         if v != 0 {
             status.insert(k.into(), Value::from(v));
@@ -794,8 +794,8 @@ pub fn statefulset_json(s: &StatefulSetSnapshot) -> Value {
     }
     put_str(&mut status, "currentRevision", &st.current_revision);
     put_str(&mut status, "updateRevision", &st.update_revision);
-    status.insert("collisionCount".into(), Value::from(st.collision_count));
-    status.insert("availableReplicas".into(), Value::from(st.available_replicas));
+    status.put("collisionCount", Value::from(st.collision_count));
+    status.put("availableReplicas", Value::from(st.available_replicas));
     json!({ "kind": "StatefulSet", "apiVersion": "apps/v1", "metadata": metadata, "spec": Value::Object(spec), "status": Value::Object(status) })
 }
 
@@ -825,18 +825,18 @@ pub fn pod_json(p: &PodSnapshot) -> Value {
     let s = pod_spec_json(spec, p.node_name.as_deref(), false);
 
     let mut t = Map::new();
-    t.insert("phase".into(), Value::from(st.phase.as_str()));
+    t.put("phase", Value::from(st.phase.as_str()));
     let conditions = st
         .conditions
         .iter()
         .map(|c| {
             let mut cm = Map::new();
-            cm.insert("type".into(), Value::from(c.type_.as_str()));
+            cm.put("type", Value::from(c.type_.as_str()));
             cm.insert(
                 "status".into(),
                 Value::from(if c.status { "True" } else { "False" }),
             );
-            cm.insert("lastProbeTime".into(), Value::Null);
+            cm.put("lastProbeTime", Value::Null);
             cm.insert(
                 "lastTransitionTime".into(),
                 Value::from(rfc3339(c.last_transition_ms)),
@@ -850,15 +850,15 @@ pub fn pod_json(p: &PodSnapshot) -> Value {
     put_str(&mut t, "message", st.message.as_deref().unwrap_or(""));
     put_str(&mut t, "reason", st.reason.as_deref().unwrap_or(""));
     if let Some(ip) = st.host_ip {
-        t.insert("hostIP".into(), Value::from(ip.to_string()));
-        t.insert("hostIPs".into(), json!([{ "ip": ip.to_string() }]));
+        t.put("hostIP", Value::from(ip.to_string()));
+        t.put("hostIPs", json!([{ "ip": ip.to_string() }]));
     }
     if let Some(ip) = st.pod_ip {
-        t.insert("podIP".into(), Value::from(ip.to_string()));
-        t.insert("podIPs".into(), json!([{ "ip": ip.to_string() }]));
+        t.put("podIP", Value::from(ip.to_string()));
+        t.put("podIPs", json!([{ "ip": ip.to_string() }]));
     }
     if let Some(start) = st.start_time_ms {
-        t.insert("startTime".into(), Value::from(rfc3339(start)));
+        t.put("startTime", Value::from(rfc3339(start)));
     }
     put_vec(
         &mut t,
@@ -879,8 +879,8 @@ pub fn pod_json(p: &PodSnapshot) -> Value {
     put_str(&mut t, "qosClass", st.qos_class);
 
     let mut m = Map::new();
-    m.insert("kind".into(), Value::from("Pod"));
-    m.insert("apiVersion".into(), Value::from("v1"));
+    m.put("kind", Value::from("Pod"));
+    m.put("apiVersion", Value::from("v1"));
     m.insert(
         "metadata".into(),
         object_meta(
@@ -894,8 +894,8 @@ pub fn pod_json(p: &PodSnapshot) -> Value {
             owner_refs_json(&meta.owner_references),
         ),
     );
-    m.insert("spec".into(), Value::Object(s));
-    m.insert("status".into(), Value::Object(t));
+    m.put("spec", Value::Object(s));
+    m.put("status", Value::Object(t));
     Value::Object(m)
 }
 
@@ -905,15 +905,15 @@ pub fn pod_json(p: &PodSnapshot) -> Value {
 /// core/v1 with an `eventTime`, `action`, an empty `source` and no timestamps.
 pub fn event_json(e: &Event) -> Value {
     let mut meta = Map::new();
-    meta.insert("name".into(), Value::from(e.name.as_str()));
+    meta.put("name", Value::from(e.name.as_str()));
     meta.insert(
         "namespace".into(),
         Value::from(e.involved.namespace.as_str()),
     );
-    meta.insert("creationTimestamp".into(), Value::from(rfc3339(e.first_ms)));
+    meta.put("creationTimestamp", Value::from(rfc3339(e.first_ms)));
 
     let mut inv = Map::new();
-    inv.insert("kind".into(), Value::from(e.involved.kind));
+    inv.put("kind", Value::from(e.involved.kind));
     put_str(&mut inv, "namespace", &e.involved.namespace);
     put_str(&mut inv, "name", &e.involved.name);
     put_str(&mut inv, "uid", &e.involved.uid);
@@ -921,7 +921,7 @@ pub fn event_json(e: &Event) -> Value {
         "Deployment" | "ReplicaSet" => "apps/v1",
         _ => "v1",
     };
-    inv.insert("apiVersion".into(), Value::from(api_version));
+    inv.put("apiVersion", Value::from(api_version));
     put_str(
         &mut inv,
         "fieldPath",
@@ -929,34 +929,34 @@ pub fn event_json(e: &Event) -> Value {
     );
 
     let mut m = Map::new();
-    m.insert("kind".into(), Value::from("Event"));
-    m.insert("apiVersion".into(), Value::from("v1"));
-    m.insert("metadata".into(), Value::Object(meta));
-    m.insert("involvedObject".into(), Value::Object(inv));
-    m.insert("reason".into(), Value::from(e.reason.as_str()));
-    m.insert("message".into(), Value::from(e.message.as_str()));
+    m.put("kind", Value::from("Event"));
+    m.put("apiVersion", Value::from("v1"));
+    m.put("metadata", Value::Object(meta));
+    m.put("involvedObject", Value::Object(inv));
+    m.put("reason", Value::from(e.reason.as_str()));
+    m.put("message", Value::from(e.message.as_str()));
     let host = e.source_host.as_deref().unwrap_or("");
     if e.source_component == "default-scheduler" {
-        m.insert("source".into(), json!({}));
-        m.insert("firstTimestamp".into(), Value::Null);
-        m.insert("lastTimestamp".into(), Value::Null);
-        m.insert("type".into(), Value::from(e.type_.as_str()));
-        m.insert("eventTime".into(), Value::from(rfc3339_micro(e.first_ms)));
-        m.insert("action".into(), Value::from("Binding"));
-        m.insert("reportingComponent".into(), Value::from(e.source_component));
-        m.insert("reportingInstance".into(), Value::from(host));
+        m.put("source", json!({}));
+        m.put("firstTimestamp", Value::Null);
+        m.put("lastTimestamp", Value::Null);
+        m.put("type", Value::from(e.type_.as_str()));
+        m.put("eventTime", Value::from(rfc3339_micro(e.first_ms)));
+        m.put("action", Value::from("Binding"));
+        m.put("reportingComponent", Value::from(e.source_component));
+        m.put("reportingInstance", Value::from(host));
     } else {
         let mut src = Map::new();
         put_str(&mut src, "component", e.source_component);
         put_str(&mut src, "host", host);
-        m.insert("source".into(), Value::Object(src));
-        m.insert("firstTimestamp".into(), Value::from(rfc3339(e.first_ms)));
-        m.insert("lastTimestamp".into(), Value::from(rfc3339(e.last_ms)));
-        m.insert("count".into(), Value::from(e.count));
-        m.insert("type".into(), Value::from(e.type_.as_str()));
-        m.insert("eventTime".into(), Value::Null);
-        m.insert("reportingComponent".into(), Value::from(e.source_component));
-        m.insert("reportingInstance".into(), Value::from(host));
+        m.put("source", Value::Object(src));
+        m.put("firstTimestamp", Value::from(rfc3339(e.first_ms)));
+        m.put("lastTimestamp", Value::from(rfc3339(e.last_ms)));
+        m.put("count", Value::from(e.count));
+        m.put("type", Value::from(e.type_.as_str()));
+        m.put("eventTime", Value::Null);
+        m.put("reportingComponent", Value::from(e.source_component));
+        m.put("reportingInstance", Value::from(host));
     }
     Value::Object(m)
 }
@@ -974,8 +974,8 @@ pub fn service_json(s: &ServiceSnapshot) -> Value {
             let mut pm = Map::new();
             put_str(&mut pm, "name", p.name.as_deref().unwrap_or(""));
             put_str(&mut pm, "protocol", &p.protocol);
-            pm.insert("port".into(), Value::from(p.port));
-            pm.insert("targetPort".into(), int_or_string(&p.target_port));
+            pm.put("port", Value::from(p.port));
+            pm.put("targetPort", int_or_string(&p.target_port));
             Value::Object(pm)
         })
         .collect();
@@ -984,17 +984,17 @@ pub fn service_json(s: &ServiceSnapshot) -> Value {
     let ip = s
         .cluster_ip
         .map_or_else(|| "None".to_string(), |ip| ip.to_string());
-    spec.insert("clusterIP".into(), Value::from(ip.as_str()));
-    spec.insert("clusterIPs".into(), json!([ip]));
+    spec.put("clusterIP", Value::from(ip.as_str()));
+    spec.put("clusterIPs", json!([ip]));
     put_str(&mut spec, "type", &svc.spec.type_);
-    spec.insert("sessionAffinity".into(), Value::from("None"));
-    spec.insert("ipFamilies".into(), json!(["IPv4"]));
-    spec.insert("ipFamilyPolicy".into(), Value::from("SingleStack"));
-    spec.insert("internalTrafficPolicy".into(), Value::from("Cluster"));
+    spec.put("sessionAffinity", Value::from("None"));
+    spec.put("ipFamilies", json!(["IPv4"]));
+    spec.put("ipFamilyPolicy", Value::from("SingleStack"));
+    spec.put("internalTrafficPolicy", Value::from("Cluster"));
 
     let mut m = Map::new();
-    m.insert("kind".into(), Value::from("Service"));
-    m.insert("apiVersion".into(), Value::from("v1"));
+    m.put("kind", Value::from("Service"));
+    m.put("apiVersion", Value::from("v1"));
     m.insert(
         "metadata".into(),
         object_meta(
@@ -1008,8 +1008,8 @@ pub fn service_json(s: &ServiceSnapshot) -> Value {
             Vec::new(),
         ),
     );
-    m.insert("spec".into(), Value::Object(spec));
-    m.insert("status".into(), json!({ "loadBalancer": {} }));
+    m.put("spec", Value::Object(spec));
+    m.put("status", json!({ "loadBalancer": {} }));
     Value::Object(m)
 }
 
@@ -1033,12 +1033,12 @@ pub fn endpointslice_json_owned(e: &EndpointSliceSnapshot, service_uid: &str) ->
         e.service_name.clone(),
     );
     let mut owner = Map::new();
-    owner.insert("apiVersion".into(), Value::from("v1"));
-    owner.insert("kind".into(), Value::from("Service"));
-    owner.insert("name".into(), Value::from(e.service_name.as_str()));
+    owner.put("apiVersion", Value::from("v1"));
+    owner.put("kind", Value::from("Service"));
+    owner.put("name", Value::from(e.service_name.as_str()));
     put_str(&mut owner, "uid", service_uid);
-    owner.insert("controller".into(), Value::from(true));
-    owner.insert("blockOwnerDeletion".into(), Value::from(true));
+    owner.put("controller", Value::from(true));
+    owner.put("blockOwnerDeletion", Value::from(true));
     let generate = format!("{}-", e.service_name);
     let meta = object_meta(
         None,
@@ -1055,7 +1055,7 @@ pub fn endpointslice_json_owned(e: &EndpointSliceSnapshot, service_uid: &str) ->
         .iter()
         .map(|ep| {
             let mut m = Map::new();
-            m.insert("addresses".into(), json!([ep.ip.to_string()]));
+            m.put("addresses", json!([ep.ip.to_string()]));
             m.insert(
                 "conditions".into(),
                 json!({ "ready": ep.ready, "serving": ep.serving, "terminating": ep.terminating }),
@@ -1075,14 +1075,14 @@ pub fn endpointslice_json_owned(e: &EndpointSliceSnapshot, service_uid: &str) ->
         .collect();
 
     let mut m = Map::new();
-    m.insert("kind".into(), Value::from("EndpointSlice"));
-    m.insert("apiVersion".into(), Value::from("discovery.k8s.io/v1"));
-    m.insert("metadata".into(), meta);
-    m.insert("addressType".into(), Value::from("IPv4"));
+    m.put("kind", Value::from("EndpointSlice"));
+    m.put("apiVersion", Value::from("discovery.k8s.io/v1"));
+    m.put("metadata", meta);
+    m.put("addressType", Value::from("IPv4"));
     // `endpoints` has no omitempty: an empty slice is `[]`... unless nil, which
     // the controller writes as `null`; podplay writes `[]`.
-    m.insert("endpoints".into(), Value::Array(endpoints));
-    m.insert("ports".into(), Value::Array(ports));
+    m.put("endpoints", Value::Array(endpoints));
+    m.put("ports", Value::Array(ports));
     Value::Object(m)
 }
 
@@ -1090,9 +1090,9 @@ pub fn endpointslice_json_owned(e: &EndpointSliceSnapshot, service_uid: &str) ->
 /// (The API server's watch events carry only `type` and `object`; `time` is podplay's.)
 pub fn watch_event_json(time_ms: Millis, type_: &str, object: Value) -> Value {
     let mut m = Map::new();
-    m.insert("time".into(), Value::from(rfc3339(time_ms)));
-    m.insert("type".into(), Value::from(type_));
-    m.insert("object".into(), object);
+    m.put("time", Value::from(rfc3339(time_ms)));
+    m.put("type", Value::from(type_));
+    m.put("object", object);
     Value::Object(m)
 }
 

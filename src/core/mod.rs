@@ -8,6 +8,7 @@ pub mod base64;
 pub mod decimal;
 pub mod engine;
 pub mod json;
+pub mod json_value;
 pub mod kubectl;
 pub mod manifest;
 pub mod rng;

@@ -49,6 +49,49 @@ pub fn collect_set<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
     set
 }
 
+/// Sorts slot numbers in place (insertion sort when short, else heapsort:
+/// no allocation, no comparator call, a few hundred bytes instead of
+/// another copy of the standard unstable sort), for the engine's per-flush
+/// lists of changed Pods.
+pub fn sort_u32(v: &mut [u32]) {
+    fn sift_down(v: &mut [u32], mut root: usize, end: usize) {
+        loop {
+            let mut child = 2 * root + 1;
+            if child >= end {
+                return;
+            }
+            if child + 1 < end && v[child] < v[child + 1] {
+                child += 1;
+            }
+            if v[root] >= v[child] {
+                return;
+            }
+            v.swap(root, child);
+            root = child;
+        }
+    }
+    if v.is_sorted() {
+        return;
+    }
+    if v.len() <= 16 {
+        for i in 1..v.len() {
+            let mut j = i;
+            while j > 0 && v[j - 1] > v[j] {
+                v.swap(j - 1, j);
+                j -= 1;
+            }
+        }
+        return;
+    }
+    for start in (0..v.len() / 2).rev() {
+        sift_down(v, start, v.len());
+    }
+    for end in (1..v.len()).rev() {
+        v.swap(0, end);
+        sift_down(v, 0, end);
+    }
+}
+
 /// The one instantiation of the standard sort.
 #[inline(never)]
 fn sort_indices(order: &mut [usize], cmp: &dyn Fn(usize, usize) -> Ordering) {
@@ -96,6 +139,23 @@ mod tests {
         let mut empty: Vec<String> = Vec::new();
         sort(&mut empty);
         assert!(empty.is_empty());
+    }
+
+    #[test]
+    fn sort_u32_sorts_like_sort_unstable() {
+        let mut x = 99u64;
+        for len in [0usize, 1, 2, 3, 7, 64, 1000] {
+            let mut v: Vec<u32> = (0..len)
+                .map(|_| {
+                    x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    (x >> 54) as u32
+                })
+                .collect();
+            let mut expected = v.clone();
+            expected.sort_unstable();
+            sort_u32(&mut v);
+            assert_eq!(v, expected, "length {len}");
+        }
     }
 
     #[test]

@@ -24,7 +24,6 @@
 //!   `sigs.k8s.io/yaml` applies them: explicit keys win, then earlier sources;
 //! * mapping keys must be scalars (Kubernetes objects are JSON objects).
 
-use std::collections::BTreeMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
@@ -310,9 +309,11 @@ struct Anchored {
 
 struct Builder {
     stack: Vec<Frame>,
-    /// Anchored nodes by anchor id; `None` while the anchor is open (its
-    /// node is not finished), to report recursive aliases clearly.
-    anchors: BTreeMap<usize, Option<Anchored>>,
+    /// Anchored nodes by anchor id, sorted by id (the parser numbers
+    /// anchors in order, so a new one goes at the end); `None` while the
+    /// anchor is open (its node is not finished), to report recursive
+    /// aliases clearly.
+    anchors: Vec<(usize, Option<Anchored>)>,
     count: usize,
     /// Scalar bytes materialised so far (alias copies included).
     bytes: usize,
@@ -355,7 +356,7 @@ impl Builder {
         }
         self.count_nodes(1, pos)?;
         if anchor != 0 {
-            self.anchors.insert(anchor, None);
+            self.set_anchor(anchor, None);
         }
         self.stack.push(Frame {
             pos,
@@ -417,7 +418,7 @@ impl Builder {
         if frame.anchor != 0 {
             let size = self.count - frame.count_at_start + 1;
             let bytes = self.bytes - frame.bytes_at_start;
-            self.anchors.insert(
+            self.set_anchor(
                 frame.anchor,
                 Some(Anchored {
                     node: node.clone(),
@@ -441,7 +442,7 @@ impl Builder {
         };
         let node = Node { kind, pos };
         if anchor != 0 {
-            self.anchors.insert(
+            self.set_anchor(
                 anchor,
                 Some(Anchored {
                     node: node.clone(),
@@ -454,8 +455,19 @@ impl Builder {
         self.attach(node, 1)
     }
 
+    fn set_anchor(&mut self, id: usize, anchored: Option<Anchored>) {
+        match self.anchors.binary_search_by_key(&id, |(i, _)| *i) {
+            Ok(i) => self.anchors[i].1 = anchored,
+            Err(i) => self.anchors.insert(i, (id, anchored)),
+        }
+    }
+
+    fn anchor(&self, id: usize) -> Option<&Option<Anchored>> {
+        self.anchors.binary_search_by_key(&id, |(i, _)| *i).ok().map(|i| &self.anchors[i].1)
+    }
+
     fn alias(&mut self, id: usize, pos: Pos) -> Result<(), YamlError> {
-        let anchored = match self.anchors.get(&id) {
+        let anchored = match self.anchor(id) {
             Some(Some(anchored)) => anchored,
             Some(None) => return Err(err(pos, "recursive alias: the anchor contains this alias")),
             None => return Err(err(pos, "alias to an unknown anchor")),
@@ -480,7 +492,7 @@ impl Builder {
                 ),
             ));
         }
-        let Some(Some(anchored)) = self.anchors.get(&id) else {
+        let Some(Some(anchored)) = self.anchor(id) else {
             return Err(err(pos, "alias to an unknown anchor"));
         };
         let mut node = anchored.node.clone();
@@ -603,7 +615,7 @@ impl Builder {
 pub fn parse_stream(text: &str) -> Stream {
     let mut b = Builder {
         stack: Vec::new(),
-        anchors: BTreeMap::new(),
+        anchors: Vec::new(),
         count: 0,
         bytes: 0,
         alias_bytes: 0,

@@ -5,7 +5,7 @@ use super::trace::{PodTrack, Trace};
 use super::{CheckKind, PodSet, Target, Window};
 use crate::core::status::PodPhase;
 use crate::core::time::{go_duration, Millis};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::core::store::Store;
 
 fn d(ms: Millis) -> String {
     go_duration(ms)
@@ -349,14 +349,17 @@ fn running(trace: &Trace, target: &Target, container: Option<&str>, w: &Window, 
 
 fn no_event(trace: &Trace, reason: &str, target: Option<&Target>, w: &Window, until: Millis) -> (bool, String) {
     let end = w.end(until);
-    let names: Option<BTreeSet<&str>> =
-        target.map(|t| crate::core::sort::collect_set(matching(trace, t).iter().map(|p| p.name.as_str())));
+    let names: Option<Vec<&str>> = target.map(|t| {
+        let mut names: Vec<&str> = matching(trace, t).iter().map(|p| p.name.as_str()).collect();
+        crate::core::sort::sort(&mut names);
+        names
+    });
     let hits: Vec<_> = trace
         .events
         .iter()
         .filter(|e| e.reason == reason && e.time_ms >= w.after_ms && e.time_ms <= end)
         .filter(|e| match (&names, target) {
-            (Some(names), Some(t)) => e.kind == "Pod" && e.namespace == t.namespace && names.contains(e.name.as_str()),
+            (Some(names), Some(t)) => e.kind == "Pod" && e.namespace == t.namespace && names.binary_search(&e.name.as_str()).is_ok(),
             _ => true,
         })
         .collect();
@@ -402,10 +405,11 @@ fn image_pulled(trace: &Trace, target: &Target, w: &Window, until: Millis) -> (b
     let end = w.end(until);
     // The kubelet's `Pulled` events (pulled, or already present) say when an
     // image was there; `imageID` is only set when the container starts.
-    let mut pulled_events: BTreeMap<(&str, &str, &str), Vec<Millis>> = BTreeMap::new();
+    // By (namespace, "pod NUL field path").
+    let mut pulled_events: Store<Vec<Millis>> = Store::new();
     for e in trace.events.iter().filter(|e| e.reason == "Pulled" && e.kind == "Pod") {
         if let Some(fp) = &e.field_path {
-            pulled_events.entry((e.namespace.as_str(), e.name.as_str(), fp.as_str())).or_default().push(e.time_ms);
+            pulled_events.get_or_insert_with((e.namespace.clone(), format!("{}\0{fp}", e.name)), Vec::new).push(e.time_ms);
         }
     }
     let (ok, why) = every_pod(trace, target, until, |p| {
@@ -416,7 +420,7 @@ fn image_pulled(trace: &Trace, target: &Target, w: &Window, until: Millis) -> (b
             }
             let path = format!("spec.{}{{{}}}", if c.init { "initContainers" } else { "containers" }, c.name);
             let event = pulled_events
-                .get(&(p.namespace.as_str(), p.name.as_str(), path.as_str()))
+                .get(&(p.namespace.clone(), format!("{}\0{path}", p.name)))
                 .and_then(|times| times.iter().find(|&&t| t >= p.created_ms).copied());
             match event.or(c.pulled_ms) {
                 Some(t) if t <= end => pulled.push(format!("{} at {}", c.image, d(t))),
@@ -438,7 +442,7 @@ fn log(trace: &Trace, target: &Target, container: &str, contains: &str, until: M
     every_pod_of(live, target, until, |p| {
         let lines = trace
             .logs
-            .get(&(p.namespace.clone(), p.name.clone(), container.to_string()))
+            .get(&(p.namespace.clone(), format!("{}/{container}", p.name)))
             .ok_or_else(|| format!("{} has no container named {container}", p.name))?;
         match lines.iter().find(|l| l.contains(contains)) {
             Some(line) => Ok(format!("{}/{container} logged {:?}", p.name, clip(line))),

@@ -114,13 +114,13 @@ pub struct Trace {
     /// (namespace, ReplicaSet) → its Deployment.
     pub rs_owner: Store<String>,
     /// (namespace, Deployment) → its latest `spec.replicas`.
-    pub deployment_replicas: BTreeMap<(String, String), i32>,
+    pub deployment_replicas: Store<i32>,
     /// (namespace, Service) → (time, ready endpoints) whenever it changed.
     pub endpoints: Store<Vec<(Millis, u32)>>,
     pub events: Vec<EventOccurrence>,
-    /// (namespace, Pod, container) → the last lines of its current run's log
-    /// at the end (live Pods only; at most [`MAX_LOG_LINES`] each).
-    pub logs: BTreeMap<(String, String, String), Vec<String>>,
+    /// (namespace, `pod/container`) → the last lines of its current run's
+    /// log at the end (live Pods only; at most [`MAX_LOG_LINES`] each).
+    pub logs: Store<Vec<String>>,
     /// Failed actions, engine notes, and limits hit.
     pub problems: Vec<String>,
     /// The live track of each (namespace, name).
@@ -171,7 +171,7 @@ pub fn run(exercise: &Exercise, objects: Vec<Object>) -> Trace {
         for c in spec.init_containers.iter().chain(&spec.containers) {
             let mut lines = sim.logs(&meta.namespace, &meta.name, &c.name).unwrap_or_default();
             lines.drain(..lines.len().saturating_sub(MAX_LOG_LINES));
-            trace.logs.insert((meta.namespace.clone(), meta.name.clone(), c.name.clone()), lines);
+            trace.logs.insert((meta.namespace.clone(), format!("{}/{}", meta.name, c.name)), lines);
         }
     }
     trace

@@ -3,7 +3,7 @@
 //! list items at their parent's indentation, strings quoted only when YAML
 //! would otherwise read them as something else.
 
-use serde_json::Value;
+use crate::core::json_value::Value;
 
 /// `value` as a YAML document.
 pub fn to_yaml(value: &Value) -> String {
@@ -86,7 +86,7 @@ fn scalar(v: &Value) -> String {
     match v {
         Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
+        Value::Number(_) => v.to_string(),
         Value::String(s) => string(s),
         Value::Object(_) => "{}".into(),
         Value::Array(_) => "[]".into(),
@@ -119,7 +119,7 @@ fn string(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::core::json_value::json;
 
     #[test]
     fn prints_like_kubectl_get_o_yaml() {

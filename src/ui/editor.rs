@@ -9,7 +9,6 @@ use crate::core::decimal::fixed;
 use crate::core::manifest::{Diagnostic, Severity};
 use crate::lint::Finding;
 use crate::play::highlight;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
@@ -41,8 +40,16 @@ pub fn editor(props: &Props) -> Html {
     let gutter = use_node_ref();
 
     // The worst problem on each line, and all its messages for the tooltip.
-    let by_line: BTreeMap<u32, (Severity, String)> = props.diagnostics.iter().fold(BTreeMap::new(), |mut m, d| {
-        let e = m.entry(d.pos.line).or_insert((d.severity, String::new()));
+    // (A Vec sorted by line: at most MAX_DIAGNOSTICS entries.)
+    let mut by_line: Vec<(u32, (Severity, String))> = props.diagnostics.iter().fold(Vec::new(), |mut m, d| {
+        let i = match m.iter().position(|(line, _)| *line == d.pos.line) {
+            Some(i) => i,
+            None => {
+                m.push((d.pos.line, (d.severity, String::new())));
+                m.len() - 1
+            }
+        };
+        let e = &mut m[i].1;
         if d.severity == Severity::Error {
             e.0 = Severity::Error;
         }
@@ -52,18 +59,20 @@ pub fn editor(props: &Props) -> Html {
         e.1.push_str(&d.to_string());
         m
     });
+    crate::core::sort::sort_by_key(&mut by_line, |(line, _)| *line);
+    let on_line = |line: u32| by_line.binary_search_by_key(&line, |(l, _)| *l).ok().map(|i| &by_line[i].1);
     // Lint findings (sorted by position) on a line.
     let lint_on = |line: u32| {
         let f = &props.findings;
         &f[f.partition_point(|f| f.pos.line < line)..f.partition_point(|f| f.pos.line <= line)]
     };
-    let class_of = |line: u32| match by_line.get(&line) {
+    let class_of = |line: u32| match on_line(line) {
         Some((Severity::Error, _)) => Some("has-error"),
         Some((Severity::Warning, _)) => Some("has-warning"),
         None => (!lint_on(line).is_empty()).then_some("has-lint"),
     };
     let title_of = |line: u32| {
-        let mut t = by_line.get(&line).map(|(_, m)| m.clone()).unwrap_or_default();
+        let mut t = on_line(line).map(|(_, m)| m.clone()).unwrap_or_default();
         for f in lint_on(line) {
             if !t.is_empty() {
                 t.push('\n');

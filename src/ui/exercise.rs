@@ -6,7 +6,7 @@ use crate::exercise::{Exercise, Report};
 use std::rc::Rc;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct Props {
     pub exercise: Rc<Exercise>,
     pub report: Option<Rc<Report>>,
@@ -17,6 +17,23 @@ pub struct Props {
     pub on_check: Callback<()>,
     pub on_hint: Callback<()>,
     pub on_reset: Callback<()>,
+}
+
+/// The exercise and report by identity (the page makes a new `Rc` when
+/// either changes): no deep comparison of exercises compiled into the page.
+impl PartialEq for Props {
+    fn eq(&self, other: &Props) -> bool {
+        Rc::ptr_eq(&self.exercise, &other.exercise)
+            && match (&self.report, &other.report) {
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+                (a, b) => a.is_none() && b.is_none(),
+            }
+            && self.hints_shown == other.hints_shown
+            && self.done == other.done
+            && self.on_check == other.on_check
+            && self.on_hint == other.on_hint
+            && self.on_reset == other.on_reset
+    }
 }
 
 #[function_component(ExercisePanel)]

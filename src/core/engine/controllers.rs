@@ -61,6 +61,37 @@ pub(crate) enum Work {
     StatefulSet(String, String),
 }
 
+impl Work {
+    /// The queue's key: the variant's index as the first character of the
+    /// namespace, so the (namespace, name) Store orders work exactly as
+    /// `Work`'s derived `Ord` does (variant, namespace, name).
+    fn into_key(self) -> (String, String) {
+        let (i, ns, name) = match self {
+            Work::Deployment(ns, n) => (0, ns, n),
+            Work::ReplicaSet(ns, n) => (1, ns, n),
+            Work::CollectReplicaSet(ns, n) => (2, ns, n),
+            Work::CollectPods(ns, n) => (3, ns, n),
+            Work::DaemonSet(ns, n) => (4, ns, n),
+            Work::Job(ns, n) => (5, ns, n),
+            Work::StatefulSet(ns, n) => (6, ns, n),
+        };
+        (format!("{}{ns}", char::from(b'0' + i)), name)
+    }
+
+    fn from_key((tagged, name): (String, String)) -> Work {
+        let ns = tagged[1..].to_string();
+        match tagged.as_bytes()[0] {
+            b'0' => Work::Deployment(ns, name),
+            b'1' => Work::ReplicaSet(ns, name),
+            b'2' => Work::CollectReplicaSet(ns, name),
+            b'3' => Work::CollectPods(ns, name),
+            b'4' => Work::DaemonSet(ns, name),
+            b'5' => Work::Job(ns, name),
+            _ => Work::StatefulSet(ns, name),
+        }
+    }
+}
+
 pub(crate) struct ReplicaSetRt {
     pub rs: Arc<ReplicaSet>,
     pub server: ServerMeta,
@@ -190,10 +221,11 @@ impl Sim {
         // Work is never due at the instant that queues it: virtual time
         // always moves on between two syncs of the same object.
         let at = at.max(self.now + 1);
-        match self.work.get(&work) {
+        let key = work.into_key();
+        match self.work.get(&key) {
             Some(&t) if t <= at => {}
             _ => {
-                self.work.insert(work, at);
+                self.work.insert(key, at);
                 self.schedule_controllers(at);
             }
         }
@@ -204,9 +236,9 @@ impl Sim {
         let now = self.now;
         // Bounded: a sync queues follow-up work one hop later, never now.
         for _ in 0..10_000 {
-            let Some(work) = self.work.iter().find(|(_, &t)| t <= now).map(|(w, _)| w.clone()) else { break };
-            self.work.remove(&work);
-            match work {
+            let Some(key) = self.work.iter().find(|(_, &t)| t <= now).map(|(k, _)| k.clone()) else { break };
+            self.work.remove(&key);
+            match Work::from_key(key) {
                 Work::Deployment(ns, name) => self.sync_deployment(&ns, &name),
                 Work::ReplicaSet(ns, name) => self.sync_replica_set(&ns, &name),
                 Work::CollectReplicaSet(ns, name) => self.collect_replica_set(&ns, &name),
@@ -1356,10 +1388,11 @@ fn set_condition(status: &mut DeploymentStatus, type_: &'static str, ok: bool, r
 /// the ReplicaSet on the same node first, ready for less time first, more
 /// restarts first, newer first.
 fn pods_to_delete(active: &[&PodView], n: usize) -> Vec<String> {
-    let mut on_node: BTreeMap<usize, i32> = BTreeMap::new();
+    // Pods per node index.
+    let mut on_node: Vec<i32> = vec![0; active.iter().filter_map(|p| p.node).max().map_or(0, |n| n + 1)];
     for p in active {
         if let Some(node) = p.node {
-            *on_node.entry(node).or_default() += 1;
+            on_node[node] += 1;
         }
     }
     let phase_rank = |p: PodPhase| match p {
@@ -1374,7 +1407,7 @@ fn pods_to_delete(active: &[&PodView], n: usize) -> Vec<String> {
             .then(phase_rank(a.phase).cmp(&phase_rank(b.phase)))
             .then(a.ready_since.is_some().cmp(&b.ready_since.is_some()))
             .then_with(|| {
-                let rank = |p: &PodView| p.node.map(|n| on_node.get(&n).copied().unwrap_or(0)).unwrap_or(0);
+                let rank = |p: &PodView| p.node.map(|n| on_node.get(n).copied().unwrap_or(0)).unwrap_or(0);
                 rank(b).cmp(&rank(a))
             })
             .then_with(|| match (a.ready_since, b.ready_since) {

@@ -246,7 +246,8 @@ impl Sim {
         let pods = self.job_pods(ns, &uid);
 
         // Count the Pods that finished since the last sync, once each.
-        let present: BTreeSet<&str> = crate::core::sort::collect_set(pods.iter().map(|p| p.uid.as_str()));
+        let mut present: Vec<&str> = pods.iter().map(|p| p.uid.as_str()).collect();
+        crate::core::sort::sort(&mut present);
         let mut new_succeeded: Vec<Millis> = Vec::new();
         let mut new_failed: Vec<Millis> = Vec::new();
         for p in &pods {
@@ -262,7 +263,7 @@ impl Sim {
             }
             tracked.remove(&p.uid);
         }
-        let vanished: Vec<String> = tracked.iter().filter(|u| !present.contains(u.as_str())).cloned().collect();
+        let vanished: Vec<String> = tracked.iter().filter(|u| present.binary_search(&u.as_str()).is_err()).cloned().collect();
         for u in vanished {
             tracked.remove(&u);
             new_failed.push(to_seconds(now));

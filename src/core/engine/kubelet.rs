@@ -847,18 +847,18 @@ impl Sim {
     /// them, and `PATH`; built once for all containers that have the same
     /// (`HOSTNAME`, the Pod's name, is added per process).
     fn shared_env(&mut self, own: Vec<(String, String)>, services: Arc<Vec<(String, String)>>) -> Arc<std::collections::BTreeMap<String, String>> {
-        let key = (own, Arc::as_ptr(&services) as usize);
+        let key = env_key(&own, &services);
         if let Some((_, env)) = self.env_cache.get(&key) {
             return env.clone();
         }
         let mut env = std::collections::BTreeMap::new();
-        for (k, v) in services.iter().chain(key.0.iter()) {
+        for (k, v) in services.iter().chain(own.iter()) {
             env.insert(k.clone(), v.clone());
         }
         env.insert("PATH".to_string(), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string());
         let env = Arc::new(env);
         if self.env_cache.len() >= 256 {
-            self.env_cache.clear();
+            self.env_cache = crate::core::store::Store::new();
         }
         self.env_cache.insert(key, (services, env.clone()));
         env
@@ -2014,4 +2014,15 @@ fn digest_of(reference: &str) -> String {
         out.push_str(&format!("{h:016x}"));
     }
     out
+}
+
+/// The env cache's key for (own variables, Service variables): the Service
+/// variables' address, and each own name and value prefixed by its length
+/// (so no two lists spell the same).
+fn env_key(own: &[(String, String)], services: &Arc<Vec<(String, String)>>) -> (String, String) {
+    let mut spelled = String::new();
+    for (k, v) in own {
+        spelled.push_str(&format!("{}:{k}{}:{v}", k.len(), v.len()));
+    }
+    (format!("{:x}", Arc::as_ptr(services) as usize), spelled)
 }

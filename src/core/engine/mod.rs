@@ -26,6 +26,7 @@ mod controllers;
 mod daemonset;
 mod env;
 pub mod images;
+mod ipam;
 mod jobs;
 mod kubelet;
 mod nodes;
@@ -39,7 +40,7 @@ use crate::core::rng::Rng;
 use crate::core::status::*;
 use crate::core::time::Millis;
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, HashMap, VecDeque};
+use std::collections::{BTreeMap, BinaryHeap, VecDeque};
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 
@@ -242,8 +243,9 @@ impl PartialOrd for Timer {
     }
 }
 
-/// What the event aggregator groups by.
-pub(crate) type EventAggregateKey = (String, Option<String>, &'static str, EventType, String);
+/// A namespace's Service environment variables, shared.
+pub(crate) type ServiceVars = Arc<Vec<(String, String)>>;
+
 /// The aggregator combines from the 10th distinct message
 /// (`defaultAggregateMaxEvents`) within 10 minutes (`defaultAggregateIntervalInSeconds`).
 pub(crate) const EVENT_AGGREGATE_MAX: usize = 10;
@@ -329,11 +331,6 @@ pub(crate) struct NodeRt {
     pub parked: Vec<Timer>,
 }
 
-/// A container environment's cache key: its own variables and the address of
-/// its namespace's Service variables.
-pub(crate) type EnvKey = (Vec<(String, String)>, usize);
-/// A namespace's Service variables (`env::service_env`).
-pub(crate) type ServiceVars = Arc<Vec<(String, String)>>;
 /// A container environment, shared by the processes that have it.
 pub(crate) type SharedEnv = Arc<BTreeMap<String, String>>;
 
@@ -359,8 +356,9 @@ pub struct Sim {
     pub(crate) jobs: Store<jobs::JobRt>,
     pub(crate) stateful_sets: Store<statefulsets::StatefulSetRt>,
     pub(crate) claims: Store<PersistentVolumeClaimSnapshot>,
-    /// Controller work and when it is due.
-    pub(crate) work: BTreeMap<controllers::Work, Millis>,
+    /// Controller work (`controllers::Work`, keyed as `Work::into_key`)
+    /// and when it is due.
+    pub(crate) work: Store<Millis>,
     pub(crate) nodes: Vec<NodeRt>,
     /// The nodes are still the default cluster (the first Node object replaces them).
     pub(crate) default_nodes: bool,
@@ -371,10 +369,12 @@ pub struct Sim {
     pub(crate) rng_ips: Rng,
     pub(crate) resource_version: u64,
     pub(crate) events: Vec<Event>,
-    pub(crate) event_index: HashMap<(String, Option<String>, String, String), usize>,
+    /// Events by (object, "reason\0message"): see `event_object_key`.
+    pub(crate) event_index: Store<usize>,
     /// The event aggregator's records: distinct messages per (object, field
     /// path, source, type, reason) and when one was last seen.
-    pub(crate) event_aggregates: HashMap<EventAggregateKey, (std::collections::BTreeSet<String>, Millis)>,
+    /// Keyed (object, "source\0type\0reason").
+    pub(crate) event_aggregates: Store<(std::collections::BTreeSet<String>, Millis)>,
     pub(crate) outputs: VecDeque<Output>,
     /// Pods whose status may have changed since the last flush.
     pub(crate) dirty: Vec<u32>,
@@ -382,35 +382,47 @@ pub struct Sim {
     pub(crate) unscheduled: Vec<u32>,
     /// The Service environment variables of each namespace with Services
     /// (`env::service_env`), made when a Service is created.
-    pub(crate) service_env: BTreeMap<String, Arc<Vec<(String, String)>>>,
+    pub(crate) service_env: Store<ServiceVars, String>,
     /// The Service variables of a namespace without Services (only `kubernetes`).
     pub(crate) default_service_env: Arc<Vec<(String, String)>>,
-    /// Container environments already built, by (own variables, Service
-    /// variables): the replicas of a Deployment share one (the Arc is kept
-    /// so its address, part of the key, is not reused).
-    pub(crate) env_cache: BTreeMap<EnvKey, (ServiceVars, SharedEnv)>,
+    /// Container environments already built, by (Service variables' address,
+    /// own variables spelled out as `kubelet::env_key` does): the replicas
+    /// of a Deployment share one (the Arc is kept so its address, part of
+    /// the key, is not reused).
+    pub(crate) env_cache: Store<(ServiceVars, SharedEnv)>,
     /// Pods by the uid of their controller (the ownerReference with
     /// `controller: true`), by name: what a controller's sync lists.
-    pub(crate) owned: HashMap<String, BTreeMap<String, u32>>,
+    pub(crate) owned: Store<BTreeMap<String, u32>, String>,
     /// Pods no controller owns, by (namespace, name): what a ReplicaSet may adopt.
     pub(crate) orphans: BTreeMap<(String, String), u32>,
     /// The namespaces that exist: a kind cluster's four, then those applied.
     pub(crate) namespaces: std::collections::BTreeSet<String>,
     /// Every Pod IP in use (the IPAM's allocation table).
-    pub(crate) pod_ips: std::collections::BTreeSet<Ipv4Addr>,
+    pub(crate) pod_ips: ipam::PodIps,
     pub(crate) steps: u64,
     /// A Pod changed since endpoints were last computed.
     pub(crate) endpoints_dirty: bool,
     /// Pods whose status changed since endpoints were last computed.
     pub(crate) endpoints_touched: Vec<u32>,
     /// Services whose endpoints must be rebuilt (membership changed).
-    pub(crate) endpoints_stale: std::collections::BTreeSet<(String, String)>,
+    /// (A set: the value is unused; this map type is the one the object
+    /// Stores already use, so no other B-tree is compiled for it.)
+    pub(crate) endpoints_stale: BTreeMap<(String, String), u32>,
     /// Warnings about things podplay could not simulate (e.g. an unknown command).
     pub(crate) notes: Vec<String>,
     /// Probe runs not yet read, when logging is on.
     pub(crate) probe_log: Option<VecDeque<ProbeRecord>>,
     /// Simulated client traffic to Services (`traffic.rs`).
     pub(crate) traffic: traffic::TrafficState,
+}
+
+/// An event's object as one string key: its uid (which never holds a NUL),
+/// NUL, then `/` and the field path when there is one.
+fn event_object_key(uid: &str, field_path: Option<&str>) -> String {
+    match field_path {
+        None => format!("{uid}\0"),
+        Some(f) => format!("{uid}\0/{f}"),
+    }
 }
 
 impl Sim {
@@ -435,7 +447,7 @@ impl Sim {
             jobs: Store::new(),
             stateful_sets: Store::new(),
             claims: Store::new(),
-            work: BTreeMap::new(),
+            work: Store::new(),
             nodes: config.nodes.into_iter().map(|cfg| NodeRt::new(cfg, 0)).collect(),
             default_nodes,
             nodes_touched: false,
@@ -444,22 +456,22 @@ impl Sim {
             rng_ips: Rng::derive(seed, "ips"),
             resource_version: 1000,
             events: Vec::new(),
-            event_index: HashMap::new(),
-            event_aggregates: HashMap::new(),
+            event_index: Store::new(),
+            event_aggregates: Store::new(),
             outputs: VecDeque::new(),
             dirty: Vec::new(),
             unscheduled: Vec::new(),
             steps: 0,
             endpoints_dirty: false,
             endpoints_touched: Vec::new(),
-            pod_ips: std::collections::BTreeSet::new(),
-            namespaces: ["default", "kube-node-lease", "kube-public", "kube-system"].iter().map(|s| s.to_string()).collect(),
-            owned: HashMap::new(),
+            pod_ips: ipam::PodIps::default(),
+            namespaces: crate::core::sort::collect_set(["default", "kube-node-lease", "kube-public", "kube-system"].map(String::from)),
+            owned: Store::new(),
             orphans: BTreeMap::new(),
-            service_env: BTreeMap::new(),
+            service_env: Store::new(),
             default_service_env: Arc::new(Vec::new()),
-            env_cache: BTreeMap::new(),
-            endpoints_stale: std::collections::BTreeSet::new(),
+            env_cache: Store::new(),
+            endpoints_stale: BTreeMap::new(),
             notes: Vec::new(),
             probe_log: None,
             traffic: traffic::TrafficState::default(),
@@ -600,7 +612,7 @@ impl Sim {
         // What kubectl would print as an error: the object was not applied.
         for r in &results {
             if let ApplyResult::Refused { kind, name, message } = r {
-                self.note(format!("{}/{name} not applied: {message}", kind.to_lowercase()));
+                self.note(format!("{}/{name} not applied: {message}", kind.to_ascii_lowercase()));
             }
         }
         self.update_endpoints();
@@ -933,7 +945,7 @@ impl Sim {
                     rt.members.insert(pname.clone(), slot);
                 }
             }
-            self.endpoints_stale.insert(key.clone());
+            self.endpoints_stale.insert(key.clone(), 0);
         }
         self.services.insert(key.clone(), rt);
         self.traffic_from_annotation(&key);
@@ -986,19 +998,19 @@ impl Sim {
             return;
         }
         // The Services a changed Pod belongs to.
-        touched.sort_unstable();
+        crate::core::sort::sort_u32(&mut touched);
         touched.dedup();
         for slot in touched {
             let Some(p) = self.pods.get(slot as usize).and_then(|p| p.as_ref()) else { continue };
             let (ns, name) = (&p.pod.metadata.namespace, &p.pod.metadata.name);
             for (key, svc) in self.services.range((ns.clone(), String::new())..).take_while(|(k, _)| k.0 == *ns) {
                 if svc.members.get(name) == Some(&slot) {
-                    self.endpoints_stale.insert(key.clone());
+                    self.endpoints_stale.insert(key.clone(), 0);
                 }
             }
         }
         let mut changed = Vec::new();
-        for key in std::mem::take(&mut self.endpoints_stale) {
+        for key in std::mem::take(&mut self.endpoints_stale).into_keys() {
             let Some(svc) = self.services.get(&key) else { continue };
             let mut eps = Vec::with_capacity(svc.members.len());
             for &slot in svc.members.values() {
@@ -1041,7 +1053,7 @@ impl Sim {
         match meta.owner_references.iter().find(|o| o.controller) {
             Some(o) => {
                 if add {
-                    self.owned.entry(o.uid.clone()).or_default().insert(meta.name.clone(), slot);
+                    self.owned.get_or_insert_with(o.uid.clone(), BTreeMap::new).insert(meta.name.clone(), slot);
                 } else if let Some(set) = self.owned.get_mut(&o.uid) {
                     set.remove(&meta.name);
                     if set.is_empty() {
@@ -1072,7 +1084,7 @@ impl Sim {
         for (key, svc) in self.services.range_mut((ns.clone(), String::new())..).take_while(|(k, _)| k.0 == *ns) {
             if selects(&svc.svc, &p.pod) {
                 svc.members.insert(p.pod.metadata.name.clone(), slot);
-                self.endpoints_stale.insert(key.clone());
+                self.endpoints_stale.insert(key.clone(), 0);
             }
         }
     }
@@ -1083,7 +1095,7 @@ impl Sim {
             return;
         }
         let mut dirty = std::mem::take(&mut self.dirty);
-        dirty.sort_unstable();
+        crate::core::sort::sort_u32(&mut dirty);
         dirty.dedup();
         for slot in dirty {
             let Some(p) = self.pod_rt_mut(slot) else { continue };
@@ -1123,13 +1135,13 @@ impl Sim {
         let Some(p) = self.pods.get_mut(slot as usize).and_then(|p| p.take()) else { return };
         self.pod_index.remove(&(p.pod.metadata.namespace.clone(), p.pod.metadata.name.clone()));
         if let Some(ip) = p.status.pod_ip {
-            self.pod_ips.remove(&ip);
+            self.pod_ips.remove(ip);
         }
         let ns = &p.pod.metadata.namespace;
         for (key, svc) in self.services.range_mut((ns.clone(), String::new())..).take_while(|(k, _)| k.0 == *ns) {
             if svc.members.get(&p.pod.metadata.name) == Some(&slot) {
                 svc.members.remove(&p.pod.metadata.name);
-                self.endpoints_stale.insert(key.clone());
+                self.endpoints_stale.insert(key.clone(), 0);
             }
         }
         if let Some(n) = p.node {
@@ -1177,7 +1189,9 @@ impl Sim {
         self.record_object(involved, host, type_, reason, message, source);
     }
 
-    /// Records an event about any object, folding repeats.
+    /// Records an event about any object, folding repeats (by the object,
+    /// field path, reason and message, as the EventCorrelator's
+    /// `getEventKey` does).
     pub(crate) fn record_object(
         &mut self,
         involved: ObjectRef,
@@ -1191,7 +1205,8 @@ impl Sim {
         // 10th and later distinct messages of the same object, source, type
         // and reason within 10 minutes become one event, "(combined from
         // similar events): <latest message>", counted like a repeat.
-        let agg_key = (involved.uid.clone(), involved.field_path.clone(), source, type_, reason.to_string());
+        let object_key = event_object_key(&involved.uid, involved.field_path.as_deref());
+        let agg_key = (object_key.clone(), format!("{source}\0{}\0{reason}", type_.as_str()));
         let now = self.now;
         let combined = match self.event_aggregates.get_mut(&agg_key) {
             Some(rec) => {
@@ -1210,7 +1225,10 @@ impl Sim {
             }
             None => {
                 if self.event_aggregates.len() < 100_000 {
-                    self.event_aggregates.insert(agg_key, (std::collections::BTreeSet::from([message.clone()]), now));
+                    // (Not `BTreeSet::from([…])`, which sorts with a sort of its own.)
+                    let mut messages = std::collections::BTreeSet::new();
+                    messages.insert(message.clone());
+                    self.event_aggregates.insert(agg_key, (messages, now));
                 }
                 false
             }
@@ -1220,7 +1238,7 @@ impl Sim {
         } else {
             (message.clone(), message)
         };
-        let key = (involved.uid.clone(), involved.field_path.clone(), reason.to_string(), key_message);
+        let key = (object_key, format!("{reason}\0{key_message}"));
         if let Some(&i) = self.event_index.get(&key) {
             let e = &mut self.events[i];
             e.count += 1;
@@ -1437,7 +1455,7 @@ impl Sim {
         for step in 1..=253u16 {
             let host = ((n.last_ip as i32 - 2 + step as i32).rem_euclid(253) + 2) as u8; // .2 ..= .254
             let ip = Ipv4Addr::new(base[0], base[1], base[2], host);
-            if !self.pod_ips.contains(&ip) {
+            if !self.pod_ips.contains(ip) {
                 n.last_ip = host;
                 self.pod_ips.insert(ip);
                 return Some(ip);
@@ -1495,7 +1513,9 @@ impl Sim {
         crate::core::sort::sort(&mut ips);
         ips.dedup();
         assert_eq!(ips.len(), n, "live Pod IPs must be unique");
-        assert!(ips.iter().eq(self.pod_ips.iter()), "the IPAM table must hold exactly the live Pod IPs");
+        let mut table: Vec<Ipv4Addr> = self.pod_ips.iter().collect();
+        crate::core::sort::sort(&mut table);
+        assert!(ips == table, "the IPAM table must hold exactly the live Pod IPs");
         let indexed = self.orphans.len() + self.owned.values().map(|m| m.len()).sum::<usize>();
         assert_eq!(indexed, self.pod_index.len(), "every Pod is indexed by its controller (or as an orphan)");
         self.check_controller_invariants();

@@ -27,7 +27,7 @@ use crate::core::shell::HttpOutcome;
 use crate::core::status::Endpoint;
 use crate::core::time::{go_duration, Millis, HOUR_MS, MINUTE_MS, SECOND_MS};
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// How long after an EndpointSlice change kube-proxy routes by it. A
 /// simplification: kube-proxy's iptables `minSyncPeriod` defaults to 1 s
@@ -240,7 +240,7 @@ pub(crate) struct Source {
     sent: u64,
     ok: u64,
     failed: u64,
-    by_pod: BTreeMap<String, (u64, u64)>,
+    by_pod: crate::core::store::Store<(u64, u64), String>,
     last_failure: Option<FailedRequest>,
     spell: Option<Spell>,
     /// The endpoints kube-proxy routes by, and changes it has yet to apply.
@@ -277,8 +277,9 @@ impl Source {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct TrafficState {
     sources: crate::core::store::Store<Source>,
-    /// Source ids with a live timer chain, to their Service.
-    ids: BTreeMap<u32, (String, String)>,
+    /// Source ids with a live timer chain, to their Service (one per
+    /// running source: a few, searched linearly).
+    ids: Vec<(u32, (String, String))>,
     next_id: u32,
     changes: VecDeque<TrafficChange>,
 }
@@ -404,7 +405,7 @@ impl Sim {
                 sent: 0,
                 ok: 0,
                 failed: 0,
-                by_pod: BTreeMap::new(),
+                by_pod: crate::core::store::Store::new(),
                 last_failure: None,
                 spell: None,
                 view: endpoints,
@@ -418,14 +419,15 @@ impl Sim {
         self.traffic.next_id = self.traffic.next_id.wrapping_add(1);
         let id = self.traffic.next_id;
         let Some(s) = self.traffic.sources.get_mut(key) else { return };
-        self.traffic.ids.remove(&s.id);
+        let old = s.id;
+        self.traffic.ids.retain(|(i, _)| *i != old);
         s.id = id;
         s.rate = Some(rate);
         s.waiting = false;
         s.started_ms = start;
         s.n = 0;
         let first = rate.at(start, 0);
-        self.traffic.ids.insert(id, key.clone());
+        self.traffic.ids.push((id, key.clone()));
         self.traffic.push_change(TrafficChange {
             time_ms: start,
             namespace: key.0.clone(),
@@ -449,7 +451,7 @@ impl Sim {
         let id = s.id;
         // Still failing when stopped: the spell so far.
         let failing = s.spell.take().map(|sp| (sp.since_ms, s.failed - sp.failed_before, s.sent - sp.sent_before));
-        self.traffic.ids.remove(&id);
+        self.traffic.ids.retain(|(i, _)| *i != id);
         let (namespace, service) = key.clone();
         self.traffic.push_change(TrafficChange { time_ms: now, namespace, service, kind: TrafficChangeKind::Stopped { failing } });
     }
@@ -462,7 +464,7 @@ impl Sim {
 
     /// One request of source `id`, then the timer for the next.
     pub(crate) fn traffic_request(&mut self, id: u32) {
-        let Some(key) = self.traffic.ids.get(&id).cloned() else { return };
+        let Some(key) = self.traffic.ids.iter().find(|(i, _)| *i == id).map(|(_, k)| k.clone()) else { return };
         let now = self.now;
         let port = self.services.get(&key).and_then(|s| s.svc.spec.ports.first()).map(|p| p.port);
         let Some(s) = self.traffic.sources.get_mut(&key) else { return };

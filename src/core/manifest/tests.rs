@@ -727,3 +727,19 @@ fn config_keys_are_validated() {
         ],
     );
 }
+
+/// `ValidateAnnotations` checks `strings.ToLower(key)` as a qualified name:
+/// upper-case letters are fine, other characters are not.
+#[test]
+fn annotation_keys_are_checked_case_insensitively() {
+    let pod = |key: &str| {
+        parse_manifests(&format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  annotations:\n    {key}: x\nspec:\n  containers: [{{name: web, image: nginx}}]\n"
+        ))
+    };
+    assert_eq!(rendered(&pod("Example.COM/Team-Name")), Vec::<String>::new());
+    let bad = rendered(&pod("Team Name"));
+    assert_eq!(bad.len(), 1, "{bad:?}");
+    assert!(bad[0].contains("metadata.annotations"), "{bad:?}");
+    assert!(bad[0].contains("name part must consist of alphanumeric characters"), "{bad:?}");
+}

@@ -498,7 +498,7 @@ fn validate_meta(cx: &mut Ctx, meta: &mut ObjectMeta, generate_name: Option<&str
     validate_labels(cx, &meta.labels, "metadata.labels");
     for k in meta.annotations.keys() {
         let pos = cx.src.pos(&key("metadata.annotations", k));
-        for m in qualified_name(&k.to_lowercase()) {
+        for m in qualified_name(&k.to_ascii_lowercase()) {
             cx.invalid_at(pos, "metadata.annotations", &quote(k), &m);
         }
     }
@@ -549,7 +549,7 @@ pub(super) fn validate_pod_spec(cx: &mut Ctx, spec: &PodSpec) {
             cx.required(&p, "");
         } else {
             cx.each_invalid(&p, &vol.name, dns1123_label(&vol.name));
-            if !volume_names.insert(vol.name.as_str()) {
+            if !volume_names.insert(vol.name.clone()) {
                 cx.duplicate(&p, &vol.name);
             }
         }
@@ -564,7 +564,7 @@ pub(super) fn validate_pod_spec(cx: &mut Ctx, spec: &PodSpec) {
     for (i, c) in spec.containers.iter().enumerate() {
         let p = index("spec.containers", i);
         validate_container(cx, c, &p, spec, &volume_names);
-        if !c.name.is_empty() && !names.insert(c.name.as_str()) {
+        if !c.name.is_empty() && !names.insert(c.name.to_string()) {
             cx.duplicate(&child(&p, "name"), &c.name);
         }
         if c.restart_policy.is_some() {
@@ -577,7 +577,7 @@ pub(super) fn validate_pod_spec(cx: &mut Ctx, spec: &PodSpec) {
     for (i, c) in spec.init_containers.iter().enumerate() {
         let p = index("spec.initContainers", i);
         validate_container(cx, c, &p, spec, &volume_names);
-        if !c.name.is_empty() && !names.insert(c.name.as_str()) {
+        if !c.name.is_empty() && !names.insert(c.name.to_string()) {
             cx.duplicate(&child(&p, "name"), &c.name);
         }
         // validateInitContainers: only `Always` (a sidecar) is allowed.
@@ -626,7 +626,7 @@ fn validate_container(
     c: &Container,
     path: &str,
     spec: &PodSpec,
-    volumes: &BTreeSet<&str>,
+    volumes: &BTreeSet<String>,
 ) {
     let name_path = child(path, "name");
     if c.name.is_empty() {
@@ -647,7 +647,7 @@ fn validate_container(
             let msgs = port_name(n);
             if !msgs.is_empty() {
                 cx.each_invalid(&np, n, msgs);
-            } else if !port_names.insert(n.as_str()) {
+            } else if !port_names.insert(n.to_string()) {
                 cx.duplicate(&np, n);
             }
         }
@@ -692,7 +692,7 @@ fn validate_container(
         let mp = child(&p, "mountPath");
         if m.mount_path.is_empty() {
             cx.required(&mp, "");
-        } else if !mount_paths.insert(m.mount_path.as_str()) {
+        } else if !mount_paths.insert(m.mount_path.to_string()) {
             cx.invalid(&mp, &quote(&m.mount_path), "must be unique");
         }
         if let Some(sp) = &m.sub_path {
@@ -795,7 +795,7 @@ fn validate_service_spec(cx: &mut Ctx, spec: &ServiceSpec) {
             None => {}
             Some(n) => {
                 cx.each_invalid(&np, n, dns1123_label(n));
-                if !names.insert(n.as_str()) {
+                if !names.insert(n.to_string()) {
                     cx.duplicate(&np, n);
                 }
             }
