@@ -369,7 +369,14 @@ pub fn deployment_card(props: &DeploymentProps) -> Html {
     let ns_flag = ns_flag(&dep.metadata.namespace);
     let first = dep.spec.template.spec.containers.first();
     let container = first.map(|c| c.name.clone()).unwrap_or_default();
-    let image = use_state(|| first.map(|c| c.image.clone()).unwrap_or_default());
+    let current = first.map(|c| c.image.clone()).unwrap_or_default();
+    let image = use_state(|| current.clone());
+    {
+        // The field follows the Deployment's image when it changes (a set
+        // image, an undo, a replayed scenario); a draft is kept until then.
+        let image = image.clone();
+        use_effect_with(current, move |current| image.set(current.clone()));
+    }
     let act = |verb: String| act_cb(&props.on_act, verb);
     let replicas = dep.spec.replicas;
     let row = kubectl::deployment_row(d, props.now, false);

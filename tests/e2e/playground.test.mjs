@@ -101,6 +101,9 @@ test('a Pod deleted under a Deployment is replaced with a new name and IP, and t
   await dep.getByTestId('image').fill('nginx:1.16.1');
   await dep.getByTestId('set-image').click();
   await dep.locator('.replicasets li').nth(1).waitFor();
+  // Undo: the image field follows the Deployment back to its first image.
+  await dep.getByRole('button', { name: 'Undo rollout' }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=deployment-nginx-deployment] [data-testid=image]').value === 'nginx:1.14.2');
   await page.getByRole('tab', { name: 'kubectl get nodes,deploy,rs,sts,ds,jobs,pvc' }).click();
   assert.match(await pane(page), /deployment\.apps\/nginx-deployment\s+\d\/4/);
   assert.deepEqual(problems, []);
