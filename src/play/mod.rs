@@ -131,6 +131,9 @@ pub struct Player {
     watch: Vec<WatchRow>,
     watch_dropped: usize,
     timeline: Timeline,
+    /// The latest event about each Pod and Job, by UID (what the cluster
+    /// view says "why" with), kept as events arrive.
+    latest_events: Store<Rc<Event>, String>,
     announcements: Vec<Announcement>,
     /// The latest changes of the simulated client traffic (first failure,
     /// recovery, …), oldest first.
@@ -190,6 +193,7 @@ impl Player {
             watch: Vec::new(),
             watch_dropped: 0,
             timeline: Timeline::default(),
+            latest_events: Store::new(),
             announcements: Vec::new(),
             traffic_changes: Vec::new(),
             revision: 0,
@@ -272,6 +276,12 @@ impl Player {
 
     pub fn events(&self) -> &[Event] {
         self.sim.events()
+    }
+
+    /// The latest event about the Pod or Job with this UID (the last one
+    /// recorded or counted again).
+    pub fn latest_event(&self, uid: &str) -> Option<&Event> {
+        self.latest_events.get(uid).map(|e| &**e)
     }
 
     pub fn watch_rows(&self) -> &[WatchRow] {
@@ -498,7 +508,12 @@ impl Player {
                         self.slices.insert(key, Rc::new(slice));
                     }
                 }
-                Output::Event { time_ms, event, .. } => self.timeline.event(time_ms, &event),
+                Output::Event { time_ms, event, .. } => {
+                    self.timeline.event(time_ms, &event);
+                    if matches!(event.involved.kind, "Pod" | "Job") {
+                        self.latest_events.insert(event.involved.uid.clone(), Rc::new(event));
+                    }
+                }
                 Output::Deployment { type_, deployment, .. } => {
                     let m = &deployment.deployment.metadata;
                     let key = (m.namespace.clone(), m.name.clone());

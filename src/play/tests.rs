@@ -668,3 +668,18 @@ fn timeline_zoom_keeps_the_anchor_and_stays_in_bounds() {
     assert_eq!(tick_step(end, 0.0), 5 * MINUTE_MS);
     assert!(probe_slots(1.0) < probe_slots(8.0));
 }
+
+/// The latest event kept per Pod is the one a scan of all events finds
+/// (the cluster view reads it instead of scanning every frame).
+#[test]
+fn latest_event_per_pod_matches_a_scan() {
+    for name in ["liveness-exec", "crashloop", "deployment", "job-backoff-limit"] {
+        let mut p = player(name);
+        p.advance_to(4 * MINUTE_MS);
+        for pod in p.pods() {
+            let uid = pod.server.uid.as_str();
+            let scanned = p.events().iter().filter(|e| e.involved.uid == uid).map(|e| e.last_ms).max();
+            assert_eq!(p.latest_event(uid).map(|e| e.last_ms), scanned, "{name}: {}", pod.pod.metadata.name);
+        }
+    }
+}

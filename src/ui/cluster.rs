@@ -4,11 +4,10 @@
 
 use super::{nodes, workloads, PlayerRef, Shared};
 use crate::core::kubectl;
-use crate::core::status::{ConditionType, EventType, ContainerState, ContainerStatus, DeploymentSnapshot, Event, PersistentVolumeClaimSnapshot, PodSnapshot, ReplicaSetSnapshot};
+use crate::core::status::{ConditionType, EventType, ContainerState, ContainerStatus, DeploymentSnapshot, PersistentVolumeClaimSnapshot, PodSnapshot, ReplicaSetSnapshot};
 use crate::core::time::{go_duration, Millis};
 use crate::play::timeline::{container_label, LaneState};
 use crate::play::{backoff_until, explain, explain_job, pod_key, ProbeViews};
-use std::collections::BTreeMap;
 use yew::prelude::*;
 
 /// Past this many Pods, each is drawn as a tile (select one for its details).
@@ -48,20 +47,11 @@ fn settled_since(p: &PodSnapshot, t: Millis) -> bool {
 pub fn cluster_view(props: &Props) -> Html {
     let player = props.player.rc.borrow();
     let now = props.player.now;
-    let sim = player.sim();
     // The latest event of each Pod and Job (by UID), to say why it is as it is.
-    let mut why: BTreeMap<&str, &Event> = BTreeMap::new();
-    for e in sim.events() {
-        if e.involved.kind == "Pod" || e.involved.kind == "Job" {
-            let slot = why.entry(e.involved.uid.as_str()).or_insert(e);
-            if e.last_ms >= slot.last_ms {
-                *slot = e;
-            }
-        }
-    }
+    let why = |uid: &str| player.latest_event(uid);
     let full = |p: &std::rc::Rc<PodSnapshot>| {
         let key = pod_key(p);
-        let event = why.get(p.server.uid.as_str());
+        let event = why(p.server.uid.as_str());
         // Only a Pod in back-off shows a clock, so only it re-renders each second.
         let countdown = p
             .status
@@ -165,7 +155,7 @@ pub fn cluster_view(props: &Props) -> Html {
             }) }
             { for player.jobs().map(|j| {
                 let m = &j.job.metadata;
-                let event = why.get(j.server.uid.as_str());
+                let event = why(j.server.uid.as_str());
                 html! {
                     <workloads::JobCard key={format!("{}/{}", m.namespace, m.name)} job={Shared(j.clone())} now={now} on_act={props.on_act.clone()}
                         why={event.map(|e| format!("{} {}", go_duration(e.last_ms), explain_job(e, j)))}
