@@ -81,6 +81,7 @@ const STARTING_FAILS: &[(&str, &[&str])] = &[
         ],
     ),
     ("13-zero-downtime-rollout", &["The Service never runs out of ready endpoints during the rollout"]),
+    ("14-no-dropped-requests", &["No request fails, at start-up or during the rollout"]),
 ];
 
 #[test]

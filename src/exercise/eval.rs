@@ -103,6 +103,9 @@ pub(super) fn evaluate(kind: &CheckKind, trace: &Trace, until: Millis) -> (bool,
         }
         CheckKind::ImagePulled { target, window } => image_pulled(trace, target, window, until),
         CheckKind::Log { target, container, contains } => log(trace, target, container, contains, until),
+        CheckKind::Traffic { namespace, service, max_failed, min_sent } => {
+            traffic(trace, namespace, service, max_failed.unwrap_or(u64::MAX), *min_sent)
+        }
     }
 }
 
@@ -269,6 +272,21 @@ fn order(trace: &Trace, target: &Target, first: &str, then: &str, until: Millis)
             }
         }
     })
+}
+
+fn traffic(trace: &Trace, ns: &str, service: &str, max_failed: u64, min_sent: u64) -> (bool, String) {
+    let record = trace.traffic.get(&(ns.to_string(), service.to_string())).cloned().unwrap_or_default();
+    let (sent, failed) = (record.sent, record.failed);
+    if sent < min_sent {
+        let what = if sent == 0 { "no request was".to_string() } else { format!("only {sent} requests were") };
+        return (false, format!("{what} sent to Service {service} (the podplay.dev/traffic annotation or a traffic action sends them)"));
+    }
+    let summary = format!("{failed} of {sent} requests to Service {service} failed");
+    match record.first_failure {
+        Some(first) if failed > max_failed => (false, format!("{summary}, the first {first}")),
+        _ if failed > max_failed => (false, summary),
+        _ => (true, summary),
+    }
 }
 
 fn endpoints(trace: &Trace, ns: &str, service: &str, bounds: (u32, Option<u32>), from: Millis, to: Option<Millis>) -> (bool, String) {

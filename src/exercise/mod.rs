@@ -162,6 +162,10 @@ pub enum CheckKind {
     /// The log of `container` (its current run at `until`, as `kubectl
     /// logs` shows it) has a line containing `contains`, in every target Pod.
     Log { target: Target, container: String, contains: String },
+    /// The simulated client's requests to the Service (its
+    /// `podplay.dev/traffic` annotation, or a `traffic` action): at least
+    /// `min_sent` were sent and (when given) at most `max_failed` failed over the run.
+    Traffic { namespace: String, service: String, max_failed: Option<u64>, min_sent: u64 },
 }
 
 /// An error in an exercise file.
@@ -293,6 +297,7 @@ pub const ALL: &[Bundled] = bundled![
     "11-memory-limits",
     "12-service-dns",
     "13-zero-downtime-rollout",
+    "14-no-dropped-requests",
 ];
 
 /// The bundled exercise named `name`: `01-image-typo`, `image-typo` or `01`.

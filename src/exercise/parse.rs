@@ -318,7 +318,7 @@ fn actions(cx: &mut Cx, v: &Node) -> Vec<(TimedAction, Pos)> {
     out
 }
 
-const CHECK_KINDS: &str = "ready, restarts, phase, order, endpoints, scheduled, running, noEvent, noTermination, imagePulled, log";
+const CHECK_KINDS: &str = "ready, restarts, phase, order, endpoints, scheduled, running, noEvent, noTermination, imagePulled, log, traffic";
 
 /// The fields each check kind takes besides `check` and `description`.
 fn allowed_fields(kind: &str) -> Option<&'static [&'static str]> {
@@ -332,6 +332,7 @@ fn allowed_fields(kind: &str) -> Option<&'static [&'static str]> {
         "running" => &["pod", "selector", "deployment", "namespace", "container", "after", "within"],
         "imagePulled" => &["pod", "selector", "deployment", "namespace", "after", "within"],
         "log" => &["pod", "selector", "deployment", "namespace", "container", "contains"],
+        "traffic" => &["service", "namespace", "maxFailed", "minSent"],
         "noEvent" | "noTermination" => &["pod", "selector", "deployment", "namespace", "reason", "after", "within"],
         _ => return None,
     })
@@ -490,6 +491,12 @@ fn check(cx: &mut Cx, node: &Node, until_ms: Millis) -> Option<Check> {
             CheckKind::Running { target: target(cx, true)?, container, window: window(cx) }
         }
         "imagePulled" => CheckKind::ImagePulled { target: target(cx, true)?, window: window(cx) },
+        "traffic" => {
+            let service = string(cx, "service")?;
+            let max_failed = field("maxFailed").and_then(|v| cx.uint(v, "maxFailed", 1_000_000_000));
+            let min_sent = field("minSent").and_then(|v| cx.uint(v, "minSent", 1_000_000_000)).unwrap_or(1);
+            CheckKind::Traffic { namespace: namespace.clone(), service, max_failed, min_sent }
+        }
         "log" => {
             let container = string(cx, "container");
             let contains = string(cx, "contains");

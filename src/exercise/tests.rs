@@ -298,7 +298,7 @@ fn parse_errors_have_line_and_column() {
     let bad = format!("{MINIMAL}checks:\n- check: redy\n  description: d\n");
     assert_eq!(
         errors(&bad),
-        vec!["line 11, column 10: unknown check kind \"redy\": expected one of ready, restarts, phase, order, endpoints, scheduled, running, noEvent, noTermination, imagePulled, log"]
+        vec!["line 11, column 10: unknown check kind \"redy\": expected one of ready, restarts, phase, order, endpoints, scheduled, running, noEvent, noTermination, imagePulled, log, traffic"]
     );
     let bad = format!("{MINIMAL}checks:\n- check: ready\n  pod: web\n  description: d\n  whithin: 3s\n");
     assert!(errors(&bad)[0].starts_with("line 14, column 3: unknown field \"whithin\" for check ready"), "{:?}", errors(&bad));
@@ -336,4 +336,16 @@ fn parse_rejects_missing_and_misplaced_fields() {
 fn reports_are_deterministic() {
     let ex = exercise(&with_service(NGINX), "1m", "actions:\n- {at: 20s, do: delete pod -l app=web}\n", "- {check: endpoints, service: web, from: 0s, to: 1m, description: d}\n");
     assert_eq!(check_fn(&ex, &with_service(NGINX)), check_fn(&ex, &with_service(NGINX)));
+}
+
+#[test]
+fn traffic_checks_parse_and_say_what_was_sent() {
+    let ok = format!("{MINIMAL}checks:\n- check: traffic\n  service: web\n  maxFailed: 0\n  description: d\n");
+    let e = crate::exercise::parse(&ok).unwrap();
+    assert!(matches!(&e.checks[0].kind, CheckKind::Traffic { service, max_failed: Some(0), min_sent: 1, .. } if service == "web"));
+    // The minimal exercise has no Service: the check fails and says why.
+    let r = crate::exercise::check(&e, "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers: [{name: web, image: nginx}]\n");
+    assert!(r.results[0].reason.starts_with("no request was sent to Service web"), "{}", r.results[0].reason);
+    let bad = format!("{MINIMAL}checks:\n- check: traffic\n  service: web\n  maxFailed: -1\n  description: d\n");
+    assert_eq!(errors(&bad).len(), 1);
 }

@@ -121,10 +121,21 @@ pub struct Trace {
     /// (namespace, `pod/container`) → the last lines of its current run's
     /// log at the end (live Pods only; at most [`MAX_LOG_LINES`] each).
     pub logs: Store<Vec<String>>,
+    /// (namespace, Service) → the client traffic's counters at the end.
+    pub traffic: Store<TrafficRecord>,
     /// Failed actions, engine notes, and limits hit.
     pub problems: Vec<String>,
     /// The live track of each (namespace, name).
     index: Store<usize>,
+}
+
+/// What the simulated client's requests to one Service came to.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TrafficRecord {
+    pub sent: u64,
+    pub failed: u64,
+    /// The first failure of the run, in words with its time.
+    pub first_failure: Option<String>,
 }
 
 /// Runs `objects` with the exercise's seed and actions to its `until`.
@@ -166,6 +177,11 @@ pub fn run(exercise: &Exercise, objects: Vec<Object>) -> Trace {
     for n in sim.notes() {
         trace.problem(n.clone());
     }
+    for t in sim.traffic() {
+        let record = trace.traffic.get_or_insert_with((t.namespace.clone(), t.service.clone()), TrafficRecord::default);
+        record.sent = t.sent;
+        record.failed = t.failed;
+    }
     for pod in sim.pods().iter().take(1_000) {
         let (meta, spec) = (&pod.pod.metadata, &pod.pod.spec);
         for c in spec.init_containers.iter().chain(&spec.containers) {
@@ -186,6 +202,14 @@ impl Trace {
     }
 
     fn drain(&mut self, sim: &mut Sim) {
+        while let Some(change) = sim.poll_traffic() {
+            if let crate::core::engine::TrafficChangeKind::Failing { first } = &change.kind {
+                let record = self.traffic.get_or_insert_with((change.namespace.clone(), change.service.clone()), TrafficRecord::default);
+                if record.first_failure.is_none() {
+                    record.first_failure = Some(format!("at {}, {first}", go_duration(change.time_ms)));
+                }
+            }
+        }
         while let Some(out) = sim.poll_output() {
             match out {
                 Output::Pod { time_ms, type_, pod } => self.pod(time_ms, type_, &pod),
