@@ -25,6 +25,7 @@ use super::{Output, Sim, WatchType};
 use crate::core::api::*;
 use crate::core::status::*;
 use crate::core::time::{Millis, SECOND_MS};
+use crate::core::store::Store;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -91,6 +92,47 @@ impl Work {
         }
     }
 }
+
+/// A controller object (ReplicaSet, Deployment, Job, StatefulSet) whose
+/// state the engine publishes as watch events: what [`Sim::publish`] needs.
+pub(crate) trait Published {
+    type Snapshot: Clone + PartialEq;
+    fn snapshot(&self) -> Self::Snapshot;
+    /// What was last published.
+    fn published(&mut self) -> &mut Option<Self::Snapshot>;
+    fn server_mut(&mut self) -> &mut ServerMeta;
+    fn server(snap: &mut Self::Snapshot) -> &mut ServerMeta;
+    fn modified(time_ms: Millis, snap: Self::Snapshot) -> Output;
+}
+
+/// `Published` for a runtime type with `snapshot()`, `published` and
+/// `server`, whose snapshot has `server`, and its `Output` variant.
+macro_rules! published {
+    ($rt:ty, $snap:ty, $variant:ident, $field:ident) => {
+        impl $crate::core::engine::controllers::Published for $rt {
+            type Snapshot = $snap;
+            fn snapshot(&self) -> $snap {
+                <$rt>::snapshot(self)
+            }
+            fn published(&mut self) -> &mut Option<$snap> {
+                &mut self.published
+            }
+            fn server_mut(&mut self) -> &mut $crate::core::status::ServerMeta {
+                &mut self.server
+            }
+            fn server(snap: &mut $snap) -> &mut $crate::core::status::ServerMeta {
+                &mut snap.server
+            }
+            fn modified(time_ms: $crate::core::time::Millis, snap: $snap) -> $crate::core::engine::Output {
+                $crate::core::engine::Output::$variant { time_ms, type_: $crate::core::engine::WatchType::Modified, $field: snap }
+            }
+        }
+    };
+}
+pub(crate) use published;
+
+published!(ReplicaSetRt, ReplicaSetSnapshot, ReplicaSet, replica_set);
+published!(DeploymentRt, DeploymentSnapshot, Deployment, deployment);
 
 pub(crate) struct ReplicaSetRt {
     pub rs: Arc<ReplicaSet>,
@@ -380,41 +422,40 @@ impl Sim {
     /// Emits MODIFIED when the ReplicaSet differs from what was published;
     /// its Deployment hears of it one hop later.
     fn publish_replica_set(&mut self, key: &(String, String)) {
-        let Some(rt) = self.replica_sets.get(key) else { return };
-        let mut snap = rt.snapshot();
-        if let Some(p) = &rt.published {
-            snap.server.resource_version = p.server.resource_version;
-            if *p == snap {
-                return;
-            }
+        if !self.publish(|s| &mut s.replica_sets, key) {
+            return;
         }
-        let owner = rt.rs.metadata.owner_references.iter().find(|o| o.controller && o.kind == "Deployment").map(|o| o.name.clone());
-        let rv = self.next_resource_version();
-        let Some(rt) = self.replica_sets.get_mut(key) else { return };
-        rt.server.resource_version = rv;
-        let snap = rt.snapshot();
-        rt.published = Some(snap.clone());
-        self.outputs.push_back(Output::ReplicaSet { time_ms: self.now, type_: WatchType::Modified, replica_set: snap });
+        let owner = self.replica_sets.get(key).and_then(|rt| {
+            rt.rs.metadata.owner_references.iter().find(|o| o.controller && o.kind == "Deployment").map(|o| o.name.clone())
+        });
         if let Some(d) = owner {
             self.enqueue(Work::Deployment(key.0.clone(), d), self.now + CONTROLLER_HOP_MS);
         }
     }
 
     fn publish_deployment(&mut self, key: &(String, String)) {
-        let Some(rt) = self.deployments.get(key) else { return };
+        self.publish(|s| &mut s.deployments, key);
+    }
+
+    /// Emits MODIFIED, with the next resourceVersion, when a controller
+    /// object differs from what was last published (resourceVersion aside);
+    /// true when it did.
+    pub(crate) fn publish<R: Published>(&mut self, store: fn(&mut Sim) -> &mut Store<R>, key: &(String, String)) -> bool {
+        let Some(rt) = store(self).get_mut(key) else { return false };
         let mut snap = rt.snapshot();
-        if let Some(p) = &rt.published {
-            snap.server.resource_version = p.server.resource_version;
+        if let Some(p) = rt.published() {
+            R::server(&mut snap).resource_version = R::server(p).resource_version;
             if *p == snap {
-                return;
+                return false;
             }
         }
         let rv = self.next_resource_version();
-        let Some(rt) = self.deployments.get_mut(key) else { return };
-        rt.server.resource_version = rv;
+        let Some(rt) = store(self).get_mut(key) else { return false };
+        rt.server_mut().resource_version = rv;
         let snap = rt.snapshot();
-        rt.published = Some(snap.clone());
-        self.outputs.push_back(Output::Deployment { time_ms: self.now, type_: WatchType::Modified, deployment: snap });
+        *rt.published() = Some(snap.clone());
+        self.outputs.push_back(R::modified(self.now, snap));
+        true
     }
 
     /// Records an event about a Deployment or ReplicaSet.

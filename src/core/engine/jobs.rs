@@ -31,6 +31,8 @@ use crate::core::time::{Millis, SECOND_MS};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+super::controllers::published!(JobRt, JobSnapshot, Job, job);
+
 /// `syncJobBatchPeriod`: Pod events and Job status updates are synced a
 /// second later, batched.
 pub const SYNC_JOB_BATCH_MS: Millis = SECOND_MS;
@@ -457,20 +459,7 @@ impl Sim {
     }
 
     fn publish_job(&mut self, key: &(String, String)) {
-        let Some(rt) = self.jobs.get(key) else { return };
-        let mut snap = rt.snapshot();
-        if let Some(p) = &rt.published {
-            snap.server.resource_version = p.server.resource_version;
-            if *p == snap {
-                return;
-            }
-        }
-        let rv = self.next_resource_version();
-        let Some(rt) = self.jobs.get_mut(key) else { return };
-        rt.server.resource_version = rv;
-        let snap = rt.snapshot();
-        rt.published = Some(snap.clone());
-        self.outputs.push_back(Output::Job { time_ms: self.now, type_: WatchType::Modified, job: snap });
+        self.publish(|s| &mut s.jobs, key);
     }
 
     /// `kubectl delete job/NAME` (background propagation): the Job goes at

@@ -29,6 +29,8 @@ use crate::core::api::*;
 use crate::core::status::*;
 use std::sync::Arc;
 
+super::controllers::published!(StatefulSetRt, StatefulSetSnapshot, StatefulSet, stateful_set);
+
 pub const POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";
 pub const POD_INDEX_LABEL: &str = "apps.kubernetes.io/pod-index";
 pub const REVISION_LABEL: &str = "controller-revision-hash";
@@ -361,20 +363,7 @@ impl Sim {
     }
 
     fn publish_stateful_set(&mut self, key: &(String, String)) {
-        let Some(rt) = self.stateful_sets.get(key) else { return };
-        let mut snap = rt.snapshot();
-        if let Some(p) = &rt.published {
-            snap.server.resource_version = p.server.resource_version;
-            if *p == snap {
-                return;
-            }
-        }
-        let rv = self.next_resource_version();
-        let Some(rt) = self.stateful_sets.get_mut(key) else { return };
-        rt.server.resource_version = rv;
-        let snap = rt.snapshot();
-        rt.published = Some(snap.clone());
-        self.outputs.push_back(Output::StatefulSet { time_ms: self.now, type_: WatchType::Modified, stateful_set: snap });
+        self.publish(|s| &mut s.stateful_sets, key);
     }
 
     /// `kubectl scale statefulset/NAME --replicas=N`.
