@@ -359,6 +359,19 @@ fn items_json(items: &[crate::core::api::KeyToPath]) -> Value {
     Value::Array(items.iter().map(|i| json!({ "key": i.key, "path": i.path })).collect())
 }
 
+/// A secret or configMap volume source after its name: `items` when given,
+/// the defaulted `defaultMode` 420 (0644), `optional` when true.
+fn projected_json(mut v: Value, items: &[crate::core::api::KeyToPath], optional: bool) -> Value {
+    if !items.is_empty() {
+        v["items"] = items_json(items);
+    }
+    v["defaultMode"] = Value::from(420);
+    if optional {
+        v["optional"] = Value::Bool(true);
+    }
+    v
+}
+
 fn volume_json(v: &crate::core::api::Volume) -> Value {
     let mut m = Map::new();
     m.put("name", Value::from(v.name.as_str()));
@@ -366,29 +379,13 @@ fn volume_json(v: &crate::core::api::Volume) -> Value {
         VolumeSource::HostPath { path } => ("hostPath", json!({ "path": path, "type": "" })),
         VolumeSource::EmptyDir => ("emptyDir", json!({})),
         VolumeSource::Secret { secret_name, optional, items } => {
-            let mut v = json!({ "secretName": secret_name });
-            if !items.is_empty() {
-                v["items"] = items_json(items);
-            }
-            v["defaultMode"] = Value::from(420);
-            if *optional {
-                v["optional"] = Value::Bool(true);
-            }
-            ("secret", v)
+            ("secret", projected_json(json!({ "secretName": secret_name }), items, *optional))
         }
         VolumeSource::PersistentVolumeClaim { claim_name } => {
             ("persistentVolumeClaim", json!({ "claimName": claim_name }))
         }
         VolumeSource::ConfigMap { name, optional, items } => {
-            let mut v = json!({ "name": name });
-            if !items.is_empty() {
-                v["items"] = items_json(items);
-            }
-            v["defaultMode"] = Value::from(420);
-            if *optional {
-                v["optional"] = Value::Bool(true);
-            }
-            ("configMap", v)
+            ("configMap", projected_json(json!({ "name": name }), items, *optional))
         }
         VolumeSource::Other(kind) => (kind.as_str(), json!({})),
     };
