@@ -74,23 +74,20 @@ fn findings_across_files_name_their_file() {
     assert!(out.ends_with("in 2 files (no-resources 1, no-prestop 1); `podplay lint --explain RULE` tells more\n"), "{out}");
 }
 
-/// The page lints on every debounced edit: it must stay far below a frame.
+/// The 200-line manifest the benchmark lints (`cargo bench --bench engine`
+/// times it): each mistake is found once per Pod, run after run.
 #[test]
-fn linting_a_200_line_manifest_is_cheap() {
+fn linting_a_200_line_manifest_finds_each_mistake_once_per_pod() {
     let one = "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web-NUM\n  labels: {app: web}\nspec:\n  containers:\n  - name: nginx\n    image: nginx\n    ports: [{containerPort: 80}]\n  - name: tail\n    image: busybox:1.36\n    args: [\"localhost:80\"]\n";
     let text: String = (0..15).map(|i| one.replace("NUM", &i.to_string())).collect();
     assert!(text.lines().count() >= 200);
     let (parsed, tree) = podplay::core::manifest::parse_manifests_with_tree(&text);
     let sources = [podplay::lint::Source { objects: &parsed.objects, tree: &tree, text: &text }];
-    let start = std::time::Instant::now();
-    let n = 50;
+    let n = 3;
     let mut found = 0;
     for _ in 0..n {
         found += podplay::lint::lint(&sources).len();
     }
-    let per_ms = start.elapsed().as_secs_f64() * 1000.0 / n as f64;
     // Per Pod: bare-pod, latest-tag, and no-resources and no-probes for each container.
     assert_eq!(found, n * 15 * 6);
-    // Debug builds are ~10x slower than release; the bench measures release.
-    assert!(per_ms < 20.0, "{per_ms:.3} ms per lint");
 }

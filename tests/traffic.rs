@@ -1,23 +1,13 @@
 //! Simulated client traffic: kube-proxy's choice of endpoints, its
 //! propagation delay, and what the chosen Pod does with the request.
 
+mod common;
+use common::{act, sim_with_seed};
 use podplay::core::engine::{
-    parse_action, Failure, Sim, SimConfig, TrafficChangeKind, TrafficSnapshot, PROXY_SYNC_DELAY_MS,
+    parse_action, Failure, Sim, TrafficChangeKind, TrafficSnapshot, PROXY_SYNC_DELAY_MS,
 };
-use podplay::core::manifest::parse_manifests;
 use podplay::examples;
 
-fn sim_with(yaml: &str, seed: u64) -> Sim {
-    let parsed = parse_manifests(yaml);
-    assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
-    let mut sim = Sim::new(SimConfig::with_seed(seed));
-    sim.apply(parsed.objects);
-    sim
-}
-
-fn act(sim: &mut Sim, text: &str) {
-    sim.act(&parse_action(text).expect("action parses")).expect("action succeeds");
-}
 
 fn traffic(sim: &Sim, service: &str) -> TrafficSnapshot {
     sim.traffic().into_iter().find(|t| t.service == service).expect("a traffic source")
@@ -43,7 +33,7 @@ fn two_pods(extra_container: &str) -> String {
 
 #[test]
 fn kube_proxy_keeps_sending_to_a_deleted_pod_until_it_syncs() {
-    let mut sim = sim_with(&two_pods(""), 1);
+    let mut sim = sim_with_seed(&two_pods(""), 1);
     sim.advance_to(10_000);
     act(&mut sim, "traffic svc/web 100/s");
     sim.advance_to(20_000);
@@ -70,7 +60,7 @@ fn terminating_serving_endpoints_take_traffic_when_none_is_ready() {
     // Both Pods are deleted with a 10 s preStop sleep: they are terminating
     // but still serving, and kube-proxy falls back to them (KEP-1669).
     let pre_stop = "    lifecycle:\n      preStop:\n        exec:\n          command: [sleep, \"10\"]\n";
-    let mut sim = sim_with(&two_pods(pre_stop), 1);
+    let mut sim = sim_with_seed(&two_pods(pre_stop), 1);
     sim.advance_to(10_000);
     act(&mut sim, "traffic svc/web 10/s");
     act(&mut sim, "delete pod/a");
@@ -91,7 +81,7 @@ fn terminating_serving_endpoints_take_traffic_when_none_is_ready() {
 
 #[test]
 fn a_hung_app_times_out_and_recovery_is_reported() {
-    let mut sim = sim_with(&two_pods(""), 3);
+    let mut sim = sim_with_seed(&two_pods(""), 3);
     sim.advance_to(10_000);
     act(&mut sim, "traffic svc/web 20/s");
     while sim.poll_traffic().is_some() {}
@@ -118,7 +108,7 @@ fn a_hung_app_times_out_and_recovery_is_reported() {
 
 #[test]
 fn traffic_off_stops_sending_and_keeps_the_counters() {
-    let mut sim = sim_with(&two_pods(""), 1);
+    let mut sim = sim_with_seed(&two_pods(""), 1);
     sim.advance_to(10_000);
     act(&mut sim, "traffic svc/web 10/s");
     sim.advance_to(20_000);
@@ -134,13 +124,13 @@ fn traffic_off_stops_sending_and_keeps_the_counters() {
 #[test]
 fn traffic_to_a_missing_or_headless_service_is_refused() {
     let headless = "apiVersion: v1\nkind: Service\nmetadata: {name: db}\nspec:\n  clusterIP: None\n  selector: {app: db}\n  ports: [{port: 5432}]\n";
-    let mut sim = sim_with(headless, 1);
+    let mut sim = sim_with_seed(headless, 1);
     let err = sim.act(&parse_action("traffic svc/db 10/s").unwrap()).unwrap_err();
     assert!(err.0.contains("headless"), "{err}");
     let err = sim.act(&parse_action("traffic svc/nope 10/s").unwrap()).unwrap_err();
     assert_eq!(err.0, "services \"nope\" not found");
     let bad = two_pods("").replace("metadata: {name: web}", "metadata: {name: web, annotations: {podplay.dev/traffic: lots}}");
-    let sim = sim_with(&bad, 1);
+    let sim = sim_with_seed(&bad, 1);
     assert!(sim.traffic().is_empty());
     assert!(sim.notes().iter().any(|n| n.contains("podplay.dev/traffic") && n.contains("lots")), "{:?}", sim.notes());
 }
@@ -148,7 +138,7 @@ fn traffic_to_a_missing_or_headless_service_is_refused() {
 #[test]
 fn the_annotation_waits_for_a_ready_endpoint_kube_proxy_knows() {
     let yaml = two_pods("").replace("metadata: {name: web}", "metadata: {name: web, annotations: {podplay.dev/traffic: 10/s}}");
-    let mut sim = sim_with(&yaml, 1);
+    let mut sim = sim_with_seed(&yaml, 1);
     sim.advance_to(3_000);
     assert_eq!(traffic(&sim, "web").sent, 0, "no Pod is ready yet: the client waits");
     sim.advance_to(60_000);
@@ -167,7 +157,7 @@ fn the_annotation_waits_for_a_ready_endpoint_kube_proxy_knows() {
 }
 
 fn rollout_counters(example: &str, seed: u64, at_ms: u64) -> TrafficSnapshot {
-    let mut sim = sim_with(examples::find(example).unwrap().yaml, seed);
+    let mut sim = sim_with_seed(examples::find(example).unwrap().yaml, seed);
     sim.advance_to(at_ms);
     act(&mut sim, "set image deployment/web web=nginx:1.28");
     sim.advance_to(at_ms + 60_000);
@@ -207,7 +197,7 @@ fn a_readiness_probe_without_pre_stop_still_drops_at_termination() {
     assert_ne!(yaml, no_pre_stop);
     let mut dropped = 0;
     for seed in 1..=4 {
-        let mut sim = sim_with(&no_pre_stop, seed);
+        let mut sim = sim_with_seed(&no_pre_stop, seed);
         sim.advance_to(30_000);
         let before = traffic(&sim, "web").failed;
         assert_eq!(before, 0, "seed {seed}: the start is covered by the probe");
@@ -229,7 +219,7 @@ fn the_same_seed_gives_the_same_counters() {
 
 #[test]
 fn an_hour_at_100_requests_a_second_stays_cheap() {
-    let mut sim = sim_with(examples::find("traffic-rollout-safe").unwrap().yaml, 1);
+    let mut sim = sim_with_seed(examples::find("traffic-rollout-safe").unwrap().yaml, 1);
     sim.advance_to(10_000);
     act(&mut sim, "traffic svc/web 100/s");
     let steps = sim.steps();
@@ -247,7 +237,7 @@ mod random {
 
     /// Runs the example with timed actions; the traffic counters at `until`.
     fn run(example: &str, seed: u64, actions: &[(u64, String)], until: u64) -> TrafficSnapshot {
-        let mut sim = sim_with(examples::find(example).unwrap().yaml, seed);
+        let mut sim = sim_with_seed(examples::find(example).unwrap().yaml, seed);
         for (at, text) in actions {
             sim.advance_to(*at);
             // A rollout action may be refused (e.g. undo without history): fine.
@@ -284,7 +274,7 @@ mod random {
             raw.sort();
             let actions: Vec<(u64, String)> = raw.iter().map(|&(s, v, a)| (s * 1000, action(v, a))).collect();
             // `delete pod/web-@N` names no Pod: resolve it to a live one at run time.
-            let mut sim = sim_with(examples::find("traffic-rollout-safe").unwrap().yaml, seed);
+            let mut sim = sim_with_seed(examples::find("traffic-rollout-safe").unwrap().yaml, seed);
             for (at, text) in &actions {
                 sim.advance_to(*at);
                 let text = match text.strip_prefix("delete pod/web-@") {
@@ -337,7 +327,7 @@ mod random {
 #[test]
 fn stopping_a_client_that_never_started_reports_nothing() {
     let yaml = two_pods("").replace("metadata: {name: web}", "metadata: {name: web, annotations: {podplay.dev/traffic: 10/s}}");
-    let mut sim = sim_with(&yaml, 1);
+    let mut sim = sim_with_seed(&yaml, 1);
     act(&mut sim, "traffic svc/web off");
     sim.advance_to(60_000);
     assert!(sim.poll_traffic().is_none());
@@ -346,7 +336,7 @@ fn stopping_a_client_that_never_started_reports_nothing() {
 
 #[test]
 fn stopping_while_failing_says_so() {
-    let mut sim = sim_with(&two_pods(""), 1);
+    let mut sim = sim_with_seed(&two_pods(""), 1);
     sim.advance_to(10_000);
     act(&mut sim, "traffic svc/web 10/s");
     act(&mut sim, "break pod/a -c web");

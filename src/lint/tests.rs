@@ -269,7 +269,7 @@ fn wrap_breaks_at_the_width() {
 }
 
 #[test]
-fn findings_are_capped_and_a_huge_pod_stays_fast() {
+fn findings_are_capped_for_a_huge_pod() {
     // One Pod with 3,000 bare containers (init containers after the regular
     // ones, so their findings arrive out of order), all sharing nothing.
     let mut text = String::from("apiVersion: v1\nkind: Pod\nmetadata:\n  name: big\nspec:\n  containers:\n");
@@ -280,10 +280,9 @@ fn findings_are_capped_and_a_huge_pod_stays_fast() {
     for i in 0..1500 {
         text.push_str(&format!("  - {{name: i{i}, image: busybox, restartPolicy: Always}}\n"));
     }
-    let start = std::time::Instant::now();
+    // (Its speed is measured by `cargo bench --bench engine`, not here.)
     let (parsed, findings) = lint_text(&text);
     assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics.first());
-    assert!(start.elapsed().as_secs_f64() < 5.0, "{:?}", start.elapsed());
     assert_eq!(findings.len(), MAX_FINDINGS);
     // The first ones in text order are kept, in order.
     assert!(findings.windows(2).all(|w| (w[0].pos, w[0].rule) <= (w[1].pos, w[1].rule)));
