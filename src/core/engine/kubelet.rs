@@ -228,6 +228,9 @@ pub struct PodRt {
     /// The node lifecycle controller marked the Pod not Ready (its node
     /// stopped posting status); cleared when the kubelet reports again.
     pub node_lost: bool,
+    /// The Services whose selector matches this Pod (the reverse of
+    /// `ServiceRt::members`), so a change to the Pod finds them directly.
+    pub services: Vec<(String, String)>,
 }
 
 const PROBE_NAMES: [&str; 3] = ["Startup", "Liveness", "Readiness"];
@@ -341,6 +344,7 @@ impl PodRt {
             mount_retry_ms: MOUNT_RETRY_INITIAL_MS,
             meta_changed: false,
             node_lost: false,
+            services: Vec::new(),
         }
     }
 

@@ -219,7 +219,8 @@ impl std::fmt::Display for ActionError {
 
 /// A timer: data, not a closure. `slot` and `incarnation` name the Pod it
 /// belongs to; a timer for a Pod that has since gone is dropped when popped.
-/// Timers order by (time, sequence): `seq` is unique, so that is a total order.
+/// Timers order by time, then by [`Timer::tie`], then by sequence (`seq` is
+/// unique, so that is a total order).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Timer {
     pub at: Millis,
@@ -229,10 +230,32 @@ pub(crate) struct Timer {
     pub what: What,
 }
 
+impl Timer {
+    /// The order among timers due at the same instant. Most run in the order
+    /// they were scheduled; periodic probe ticks run after all of those, and
+    /// among themselves by Pod slot, container and probe. Their order thus
+    /// does not depend on when they were scheduled, so a probe worker that
+    /// skips ticks that cannot change anything (`ProbeRt::dormant_since`)
+    /// resumes exactly where its ticks would have been.
+    #[inline]
+    pub(crate) fn tie(&self) -> u64 {
+        match self.what {
+            What::ProbeTick { c, probe } if probe < 3 => probe_tie(self.slot, c, probe),
+            _ => self.seq,
+        }
+    }
+}
+
+/// [`Timer::tie`] of a periodic probe tick (above every `seq`, which stays below 2^63).
+#[inline]
+pub(crate) fn probe_tie(slot: u32, c: u16, probe: u8) -> u64 {
+    1 << 63 | (slot as u64) << 24 | (c as u64) << 8 | probe as u64
+}
+
 impl Ord for Timer {
     #[inline]
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (self.at, self.seq).cmp(&(other.at, other.seq))
+        (self.at, self.tie(), self.seq).cmp(&(other.at, other.tie(), other.seq))
     }
 }
 
@@ -941,8 +964,9 @@ impl Sim {
         if has_selector {
             let ns = &key.0;
             for ((_, pname), &slot) in self.pod_index.range((ns.clone(), String::new())..).take_while(|(k, _)| k.0 == *ns) {
-                if self.pod_rt(slot).is_some_and(|p| selects(&rt.svc, &p.pod)) {
+                if let Some(p) = self.pods.get_mut(slot as usize).and_then(|p| p.as_mut()).filter(|p| selects(&rt.svc, &p.pod)) {
                     rt.members.insert(pname.clone(), slot);
+                    p.services.push(key.clone());
                 }
             }
             self.endpoints_stale.insert(key.clone(), 0);
@@ -1002,9 +1026,8 @@ impl Sim {
         touched.dedup();
         for slot in touched {
             let Some(p) = self.pods.get(slot as usize).and_then(|p| p.as_ref()) else { continue };
-            let (ns, name) = (&p.pod.metadata.namespace, &p.pod.metadata.name);
-            for (key, svc) in self.services.range((ns.clone(), String::new())..).take_while(|(k, _)| k.0 == *ns) {
-                if svc.members.get(name) == Some(&slot) {
+            for key in &p.services {
+                if !self.endpoints_stale.contains_key(key) {
                     self.endpoints_stale.insert(key.clone(), 0);
                 }
             }
@@ -1079,12 +1102,13 @@ impl Sim {
 
     /// Adds a new Pod to the Services in its namespace whose selector matches it.
     fn join_services(&mut self, slot: u32) {
-        let Some(p) = self.pods.get(slot as usize).and_then(|p| p.as_ref()) else { return };
+        let Some(p) = self.pods.get_mut(slot as usize).and_then(|p| p.as_mut()) else { return };
         let ns = &p.pod.metadata.namespace;
         for (key, svc) in self.services.range_mut((ns.clone(), String::new())..).take_while(|(k, _)| k.0 == *ns) {
             if selects(&svc.svc, &p.pod) {
                 svc.members.insert(p.pod.metadata.name.clone(), slot);
                 self.endpoints_stale.insert(key.clone(), 0);
+                p.services.push(key.clone());
             }
         }
     }
@@ -1137,11 +1161,12 @@ impl Sim {
         if let Some(ip) = p.status.pod_ip {
             self.pod_ips.remove(ip);
         }
-        let ns = &p.pod.metadata.namespace;
-        for (key, svc) in self.services.range_mut((ns.clone(), String::new())..).take_while(|(k, _)| k.0 == *ns) {
-            if svc.members.get(&p.pod.metadata.name) == Some(&slot) {
-                svc.members.remove(&p.pod.metadata.name);
-                self.endpoints_stale.insert(key.clone(), 0);
+        for key in &p.services {
+            if let Some(svc) = self.services.get_mut(key) {
+                if svc.members.get(&p.pod.metadata.name) == Some(&slot) {
+                    svc.members.remove(&p.pod.metadata.name);
+                    self.endpoints_stale.insert(key.clone(), 0);
+                }
             }
         }
         if let Some(n) = p.node {
