@@ -159,9 +159,17 @@ impl History {
 
 /// Runs `yaml` with `actions` until `until_ms`, checking invariants; returns the trace hash and line count.
 fn run(yaml: &str, seed: u64, actions: &[(u64, Action)], until_ms: u64) -> (u64, usize) {
+    run_ticks(yaml, seed, actions, until_ms, true)
+}
+
+/// [`run`] with every probe tick run (`sleep` false) or skipped when it
+/// would only repeat a cached success (the default). The determinism tests
+/// run each case both ways: the traces must be identical.
+fn run_ticks(yaml: &str, seed: u64, actions: &[(u64, Action)], until_ms: u64, sleep: bool) -> (u64, usize) {
     let parsed = parse_manifests(yaml);
     assert!(!parsed.has_errors(), "example must parse: {:?}", parsed.diagnostics);
     let mut sim = Sim::new(SimConfig::with_seed(seed));
+    sim.set_probe_sleep(sleep);
     sim.apply(parsed.objects);
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     let mut lines = 0;
@@ -311,7 +319,8 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
     /// Random actions on a random example at a random seed: invariants hold
-    /// at every step and a second run gives the identical trace.
+    /// at every step and a second run, with every probe tick run instead of
+    /// sleeping through repeated successes, gives the identical trace.
     #[test]
     fn random_actions_keep_invariants_and_replay_identically(
         example in 0usize..examples::ALL.len(),
@@ -321,7 +330,7 @@ proptest! {
         let yaml = examples::ALL[example].yaml;
         let actions = make_actions(yaml, &raw);
         let a = run(yaml, seed, &actions, 8 * 60_000);
-        let b = run(yaml, seed, &actions, 8 * 60_000);
+        let b = run_ticks(yaml, seed, &actions, 8 * 60_000, false);
         prop_assert_eq!(a, b);
     }
 }
@@ -336,7 +345,7 @@ proptest! {
         let yaml = examples::find("deployment").expect("example exists").yaml;
         let actions = make_actions(yaml, &raw);
         let a = run(yaml, seed, &actions, 8 * 60_000);
-        let b = run(yaml, seed, &actions, 8 * 60_000);
+        let b = run_ticks(yaml, seed, &actions, 8 * 60_000, false);
         prop_assert_eq!(a, b);
     }
 }
@@ -347,8 +356,8 @@ fn every_example_is_deterministic_across_seeds() {
     for ex in examples::ALL {
         for seed in 0..8u64 {
             let a = run(ex.yaml, seed, &[], 10 * 60_000);
-            let b = run(ex.yaml, seed, &[], 10 * 60_000);
-            assert_eq!(a, b, "example {} seed {seed} diverged between two runs", ex.name);
+            let b = run_ticks(ex.yaml, seed, &[], 10 * 60_000, false);
+            assert_eq!(a, b, "example {} seed {seed} diverged between two runs (the second runs every probe tick)", ex.name);
             assert!(a.1 > 0, "example {} produced no output", ex.name);
         }
     }
@@ -518,7 +527,39 @@ proptest! {
             })
             .collect();
         let a = run(yaml, seed, &actions, 12 * 60_000);
-        let b = run(yaml, seed, &actions, 12 * 60_000);
+        let b = run_ticks(yaml, seed, &actions, 12 * 60_000, false);
         prop_assert_eq!(a, b);
     }
+}
+
+/// Probe workers that sleep through repeated successes wake at exactly the
+/// tick they would have run: on every example, breaking and healing each
+/// container (and deleting its Pod) at many instants, including instants
+/// where a tick is due, gives the trace that running every tick gives.
+#[test]
+fn sleeping_probes_wake_at_the_tick_they_would_have_run() {
+    let mut compared = 0;
+    for ex in examples::ALL {
+        let t = targets(ex.yaml);
+        for (pod, cs) in t.iter().take(2) {
+            for c in cs.iter().take(2) {
+                for step in 0..6u64 {
+                    let at = 14_000 + step * 9_500 + (step % 3) * 500;
+                    let actions: Vec<(u64, Action)> = [
+                        (at, format!("break pod/{pod} -c {c}")),
+                        (at + 21_000, format!("heal pod/{pod} -c {c}")),
+                        (at + 70_000, format!("delete pod/{pod} --grace-period=5")),
+                    ]
+                    .into_iter()
+                    .map(|(at, text)| (at, parse_action(&text).expect("action parses")))
+                    .collect();
+                    let a = run_ticks(ex.yaml, 3, &actions, 3 * 60_000, true);
+                    let b = run_ticks(ex.yaml, 3, &actions, 3 * 60_000, false);
+                    assert_eq!(a, b, "example {} with {pod}/{c} broken at {at} ms", ex.name);
+                    compared += 1;
+                }
+            }
+        }
+    }
+    assert!(compared > 100, "only {compared} runs compared");
 }

@@ -148,9 +148,9 @@ impl<'a> CEnv<'a> {
     }
 
     fn with_files<R>(&mut self, loc: &Loc, f: impl FnOnce(&mut Files, &str) -> R) -> Option<R> {
-        let p = self.sim.pod_rt_mut(self.slot)?;
         // Files are part of what probes observe.
-        p.version += 1;
+        self.sim.bump_version(self.slot);
+        let p = self.sim.pod_rt_mut(self.slot)?;
         match loc {
             Loc::Container(path) => Some(f(&mut p.cs[self.c].files, path)),
             Loc::Volume { name, rel, .. } => {
@@ -320,9 +320,7 @@ impl shell::Env for CEnv<'_> {
     }
 
     fn program(&mut self, argv: &[String], now: Millis) -> Program {
-        if let Some(p) = self.sim.pod_rt_mut(self.slot) {
-            p.version += 1;
-        }
+        self.sim.bump_version(self.slot);
         let Some(p) = self.sim.pod_rt(self.slot) else { return Program::Unknown };
         let image = p.cs[self.c].image.clone();
         let repo = image.as_ref().map(|i| i.repository.clone()).unwrap_or_default();

@@ -124,6 +124,11 @@ pub struct ProbeRt {
     /// The Pod version at which this probe last succeeded with a result that
     /// only a change to the Pod can alter (see `env::probe_outcome_is_stable`).
     pub cached_success_at: Option<u64>,
+    /// When the worker's last tick ran, if it then went to sleep: every
+    /// tick until the Pod changes would repeat that cached success, so the
+    /// engine skips them and `Sim::wake_probes` re-arms the worker at the
+    /// next tick it would have run (`Timer::tie` keeps that place exact).
+    pub asleep_since: Option<Millis>,
 }
 
 /// The fields of a probe a tick needs.
@@ -231,6 +236,8 @@ pub struct PodRt {
     /// The Services whose selector matches this Pod (the reverse of
     /// `ServiceRt::members`), so a change to the Pod finds them directly.
     pub services: Vec<(String, String)>,
+    /// How many of its probe workers sleep (`ProbeRt::asleep_since`).
+    pub sleeping: u16,
 }
 
 const PROBE_NAMES: [&str; 3] = ["Startup", "Liveness", "Readiness"];
@@ -345,6 +352,7 @@ impl PodRt {
             meta_changed: false,
             node_lost: false,
             services: Vec::new(),
+            sleeping: 0,
         }
     }
 
@@ -818,8 +826,8 @@ impl Sim {
             for (name, files) in fresh {
                 p.volumes.insert(name, files);
             }
-            p.version += 1;
         }
+        self.bump_version(slot);
     }
 
     /// The Pod sync gave up waiting for volumes; the Pod worker retries
@@ -955,7 +963,6 @@ impl Sim {
         let now = self.now;
         let Some(p) = self.pod_rt_mut(slot) else { return };
         p.recompute(now);
-        p.version += 1;
         self.mark_dirty(slot);
     }
 
@@ -1681,8 +1688,8 @@ impl Sim {
     pub(crate) fn set_broken(&mut self, slot: u32, c: usize, broken: bool) {
         if let Some(p) = self.pod_rt_mut(slot) {
             p.cs[c].broken = broken;
-            p.version += 1;
         }
+        self.bump_version(slot);
     }
 
     /// OOM: a container whose memory use exceeds its limit is killed by the
@@ -1705,9 +1712,12 @@ impl Sim {
 
     // ---- probes ----------------------------------------------------------
 
+    /// A probe worker's tick (`worker.go` doProbe). Periodic ticks (`kind`
+    /// 0–2) schedule the next one; a manual one (3, a readiness run the
+    /// status manager triggers) does not.
     fn probe_tick(&mut self, slot: u32, c: usize, kind: usize) {
         let now = self.now;
-        let manual = kind == 3;
+        let periodic = kind < 3;
         let kind = kind.min(2);
         let Some(p) = self.pod_rt(slot) else { return };
         if p.terminal {
@@ -1717,15 +1727,24 @@ impl Sim {
         if !hot.present {
             return;
         }
-        let has_startup = p.cs[c].probes[0].hot.present;
-        if !manual {
+        let asleep = self.run_probe_tick(slot, c, kind, periodic);
+        if periodic && !asleep {
             self.schedule(now + hot.period_ms, slot, What::ProbeTick { c: c as u16, probe: kind as u8 });
         }
-        let Some(p) = self.pod_rt_mut(slot) else { return };
+    }
+
+    /// What a tick does; true when the worker went to sleep instead of
+    /// scheduling its next tick (see `ProbeRt::asleep_since`).
+    fn run_probe_tick(&mut self, slot: u32, c: usize, kind: usize, periodic: bool) -> bool {
+        let now = self.now;
+        let may_sleep = periodic && self.probe_sleep && self.probe_log.is_none();
+        let Some(p) = self.pod_rt_mut(slot) else { return false };
+        let has_startup = p.cs[c].probes[0].hot.present;
+        let hot = p.cs[c].probes[kind].hot;
         let version = p.version;
         let cr = &mut p.cs[c];
         if !matches!(cr.stage, Stage::Running | Stage::Stopping) || !cr.status.state.is_running() {
-            return;
+            return false;
         }
         // A new container: reset the worker (`worker.go` doProbe).
         if cr.probes[kind].epoch != cr.epoch {
@@ -1741,34 +1760,42 @@ impl Sim {
                 },
                 hot,
                 cached_success_at: None,
+                asleep_since: None,
             };
         }
         if cr.probes[kind].on_hold {
-            return;
+            return false;
         }
         let startup_passed = cr.probes[0].result == Some(true);
         if kind == 0 && startup_passed {
-            return;
+            return false;
         }
         if kind != 0 && has_startup && !startup_passed {
-            return;
+            return false;
         }
         if now.saturating_sub(cr.started_ms) < hot.initial_delay_ms {
-            return;
+            return false;
         }
         // Liveness and startup probes stop once the container is being killed.
         if kind != 2 && cr.stage == Stage::Stopping {
-            return;
+            return false;
         }
         // Fast path: the same success as last time, nothing it depends on changed.
         let w = &mut cr.probes[kind];
         if w.cached_success_at == Some(version) && w.result == Some(true) && w.last_ok == Some(true) {
             w.run = w.run.saturating_add(1);
+            if may_sleep {
+                // Every later tick would be this same success until the Pod
+                // changes: sleep until then (`Sim::wake_probes`).
+                w.asleep_since = Some(now);
+                p.sleeping += 1;
+                return true;
+            }
             self.log_probe(slot, c, kind, true);
-            return;
+            return false;
         }
         let pod = p.pod.clone();
-        let Some(probe) = probe_ref(&pod, &p.cs[c], kind) else { return };
+        let Some(probe) = probe_ref(&pod, &p.cs[c], kind) else { return false };
         let (ok, message) = env::run_probe(self, slot, c, probe);
         self.log_probe(slot, c, kind, ok);
         let stable = ok && env::probe_outcome_is_stable(self, slot, c, probe);
@@ -1776,7 +1803,7 @@ impl Sim {
             let version = p.version;
             p.cs[c].probes[kind].cached_success_at = if stable { Some(version) } else { None };
         }
-        let Some(p) = self.pod_rt(slot) else { return };
+        let Some(p) = self.pod_rt(slot) else { return false };
         let grace = probe.termination_grace_period_seconds.unwrap_or(p.pod.spec.termination_grace_period_seconds);
         if !ok {
             let fp = p.field_path(c);
@@ -1789,7 +1816,7 @@ impl Sim {
                 "kubelet",
             );
         }
-        let Some(p) = self.pod_rt_mut(slot) else { return };
+        let Some(p) = self.pod_rt_mut(slot) else { return false };
         let w = &mut p.cs[c].probes[kind];
         if w.last_ok == Some(ok) {
             w.run += 1;
@@ -1798,7 +1825,7 @@ impl Sim {
             w.run = 1;
         }
         if (!ok && w.run < probe.failure_threshold) || (ok && w.run < probe.success_threshold) {
-            return;
+            return false;
         }
         let changed = w.result != Some(ok);
         w.result = Some(ok);
@@ -1812,6 +1839,7 @@ impl Sim {
         if changed {
             self.refresh(slot);
         }
+        false
     }
 
     fn log_probe(&mut self, slot: u32, c: usize, kind: usize, ok: bool) {

@@ -437,6 +437,14 @@ pub struct Sim {
     pub(crate) probe_log: Option<VecDeque<ProbeRecord>>,
     /// Simulated client traffic to Services (`traffic.rs`).
     pub(crate) traffic: traffic::TrafficState,
+    /// Whether probe workers may sleep through ticks that cannot change
+    /// anything (on, except to check that it changes nothing).
+    pub(crate) probe_sleep: bool,
+    /// Pods with sleeping probe workers that changed (`wake_probes`).
+    pub(crate) probe_wake: Vec<u32>,
+    /// Where the run is in the timer order: (time, `Timer::tie`) of the
+    /// timer that ran last, or (time, MAX) once every timer due by then ran.
+    pub(crate) cursor: (Millis, u64),
 }
 
 /// An event's object as one string key: its uid (which never holds a NUL),
@@ -497,6 +505,9 @@ impl Sim {
             endpoints_stale: BTreeMap::new(),
             notes: Vec::new(),
             probe_log: None,
+            probe_sleep: true,
+            probe_wake: Vec::new(),
+            cursor: (0, u64::MAX),
             traffic: traffic::TrafficState::default(),
         };
         sim.default_service_env = Arc::new(env::service_env(&sim, ""));
@@ -505,6 +516,14 @@ impl Sim {
 
     /// Turns the probe log on or off. When on, every probe the kubelet runs
     /// is reported through [`Sim::poll_probe`] (the page draws them as ticks).
+    /// Lets probe workers sleep through ticks that would repeat a cached
+    /// success (the default), or makes every tick run. The trace is the same
+    /// either way (tests/properties.rs checks it); only the work differs.
+    /// Workers never sleep while probe runs are logged: each run is a record.
+    pub fn set_probe_sleep(&mut self, on: bool) {
+        self.probe_sleep = on;
+    }
+
     pub fn log_probes(&mut self, on: bool) {
         self.probe_log = on.then(VecDeque::new);
     }
@@ -548,7 +567,11 @@ impl Sim {
         let t = t.max(self.now);
         let mut budget = max_steps;
         loop {
-            while let Some(Reverse(timer)) = self.timers.peek().copied() {
+            loop {
+                if !self.probe_wake.is_empty() {
+                    self.wake_probes();
+                }
+                let Some(Reverse(timer)) = self.timers.peek().copied() else { break };
                 if timer.at > t || budget == 0 {
                     break;
                 }
@@ -557,6 +580,7 @@ impl Sim {
                     // controllers may queue work due before this timer. The
                     // EndpointSlices follow once per instant, as the
                     // controller's work queue coalesces a Service's syncs.
+                    self.cursor = (self.now, u64::MAX);
                     if self.endpoints_dirty {
                         self.update_endpoints();
                     }
@@ -567,19 +591,25 @@ impl Sim {
                 budget -= 1;
                 debug_assert!(timer.at >= self.now, "time went backwards");
                 self.now = timer.at;
+                self.cursor = (timer.at, timer.tie());
                 self.steps += 1;
                 self.fire(timer);
             }
             if budget == 0 {
                 break;
             }
+            self.cursor = (self.now, u64::MAX);
             if self.endpoints_dirty {
                 self.update_endpoints();
             }
             self.flush();
+            if !self.probe_wake.is_empty() {
+                self.wake_probes();
+            }
             // Flushing can queue controller work that is already due.
             if self.timers.peek().is_none_or(|Reverse(timer)| timer.at > t) {
                 self.now = t;
+                self.cursor = (t, u64::MAX);
                 break;
             }
         }
@@ -1140,11 +1170,51 @@ impl Sim {
         }
     }
 
+    /// Something a probe may observe changed in the Pod: cached probe
+    /// successes no longer hold, and sleeping probe workers wake.
+    pub(crate) fn bump_version(&mut self, slot: u32) {
+        if let Some(p) = self.pods.get_mut(slot as usize).and_then(|p| p.as_mut()) {
+            p.version += 1;
+            if p.sleeping > 0 {
+                p.sleeping = 0;
+                self.probe_wake.push(slot);
+            }
+        }
+    }
+
+    /// Re-arms the sleeping probe workers of the Pods in `probe_wake` at the
+    /// tick each would have run next: the first one after the timer that ran
+    /// last (`cursor`), counting the ticks skipped as the successes they
+    /// would have been.
+    fn wake_probes(&mut self) {
+        let (cur_at, cur_tie) = self.cursor;
+        for slot in std::mem::take(&mut self.probe_wake) {
+            let mut arm = Vec::new();
+            let Some(p) = self.pod_rt_mut(slot) else { continue };
+            for (c, cr) in p.cs.iter_mut().enumerate() {
+                for (kind, w) in cr.probes.iter_mut().enumerate() {
+                    let Some(last) = w.asleep_since.take() else { continue };
+                    let period = w.hot.period_ms.max(1);
+                    let tie = probe_tie(slot, c as u16, kind as u8);
+                    let mut n = cur_at.saturating_sub(last).div_ceil(period).max(1);
+                    if last + n * period == cur_at && tie <= cur_tie {
+                        n += 1;
+                    }
+                    w.run = w.run.saturating_add(i32::try_from(n - 1).unwrap_or(i32::MAX));
+                    arm.push((last + n * period, c as u16, kind as u8));
+                }
+            }
+            for (at, c, probe) in arm {
+                self.schedule(at, slot, What::ProbeTick { c, probe });
+            }
+        }
+    }
+
     pub(crate) fn mark_dirty(&mut self, slot: u32) {
         self.endpoints_dirty = true;
         self.endpoints_touched.push(slot);
+        self.bump_version(slot);
         if let Some(p) = self.pod_rt_mut(slot) {
-            p.version += 1;
             if !p.dirty {
                 p.dirty = true;
                 self.dirty.push(slot);

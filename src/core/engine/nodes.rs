@@ -381,6 +381,10 @@ impl Sim {
         }
         let now = self.now;
         self.nodes[i].stopped_at = Some(now);
+        // Sleeping probe workers wake, so their next tick is parked as any.
+        for slot in self.pods_on(i) {
+            self.bump_version(slot);
+        }
         // The last Lease renewal: every 10s since the node registered.
         let created = self.nodes[i].created_ms;
         let last_renew = now - (now - created) % LEASE_RENEW_MS;
