@@ -224,7 +224,8 @@ pub fn surge_and_unavailable(d: &Deployment) -> (i32, i32) {
 
 /// What the ReplicaSet controller needs to know of a Pod.
 struct PodView {
-    name: String,
+    /// The Pod (shared, not copied: a sync views every Pod it owns).
+    pod: Arc<Pod>,
     assigned: bool,
     node: Option<usize>,
     phase: PodPhase,
@@ -475,7 +476,7 @@ impl Sim {
             }
             let ready = p.status.condition(ConditionType::Ready).filter(|c| c.status).map(|c| c.last_transition_ms);
             out.push(PodView {
-                name: meta.name.clone(),
+                pod: p.pod.clone(),
                 assigned: p.node.is_some(),
                 node: p.node,
                 phase: p.status.phase,
@@ -1457,7 +1458,7 @@ fn pods_to_delete(active: &[&PodView], n: usize) -> Vec<String> {
             })
             .then(b.restarts.cmp(&a.restarts))
             .then(to_seconds(b.created_ms).cmp(&to_seconds(a.created_ms)))
-            .then(a.name.cmp(&b.name))
+            .then(a.pod.metadata.name.cmp(&b.pod.metadata.name))
     });
-    ranked.into_iter().take(n).map(|p| p.name.clone()).collect()
+    ranked.into_iter().take(n).map(|p| p.pod.metadata.name.clone()).collect()
 }
