@@ -116,6 +116,10 @@ pub struct Lane {
     pub probes: Vec<ProbeTick>,
     /// When the Pod was deleted; the lane ends there.
     pub end_ms: Option<Millis>,
+    /// A stamp that changes whenever the segments, marks or end change
+    /// (never the same for two lanes), so a view redraws a lane only then.
+    /// Probe ticks are not counted: `probes.len()` tells those.
+    pub rev: u64,
 }
 
 impl Lane {
@@ -128,25 +132,28 @@ impl Lane {
             marks: Vec::new(),
             probes: Vec::new(),
             end_ms: None,
+            rev: 0,
         }
     }
 
-    fn set(&mut self, at_ms: Millis, state: LaneState, label: String) {
+    /// The lane shows `state` from `at_ms`; false when it already did.
+    fn set(&mut self, at_ms: Millis, state: LaneState, label: String) -> bool {
         if let Some(last) = self.segments.last_mut() {
             if last.state == state && last.label == label {
-                return;
+                return false;
             }
             if last.start_ms == at_ms {
                 // Several changes in one instant: the last one is what showed.
                 last.state = state;
                 last.label = label;
-                return;
+                return true;
             }
         }
         self.segments.push(Segment { start_ms: at_ms, state, label });
         if self.segments.len() > MAX_PER_LANE {
             self.segments.remove(0);
         }
+        true
     }
 
     /// The segment shown at time `t`, if the lane had started by then.
@@ -167,10 +174,18 @@ pub struct Timeline {
     pub last_ms: Millis,
     /// Live lanes by key (lanes of deleted Pods are not in it).
     index: HashMap<String, usize>,
+    /// The last `Lane::rev` handed out.
+    stamp: u64,
 }
 
 impl Timeline {
-    fn lane_mut(&mut self, key: String, pod: &str, container: Option<&str>) -> &mut Lane {
+    /// Marks lane `i` as changed.
+    fn touch(&mut self, i: usize) {
+        self.stamp += 1;
+        self.lanes[i].rev = self.stamp;
+    }
+
+    fn lane_index(&mut self, key: String, pod: &str, container: Option<&str>) -> usize {
         let i = match self.index.get(&key) {
             Some(&i) => i,
             None => {
@@ -193,7 +208,15 @@ impl Timeline {
                 at
             }
         };
-        &mut self.lanes[i]
+        i
+    }
+
+    /// Sets lane `key`'s state from `t` (making the lane if new).
+    fn set(&mut self, key: String, pod: &str, container: Option<&str>, t: Millis, state: LaneState, label: String) {
+        let i = self.lane_index(key, pod, container);
+        if self.lanes[i].set(t, state, label) {
+            self.touch(i);
+        }
     }
 
     fn reindex(&mut self) {
@@ -219,18 +242,21 @@ impl Timeline {
         let terminating = pod.server.deletion_ms.is_some();
         let containers = pod.status.init_container_statuses.iter().chain(&pod.status.container_statuses);
         if type_ == WatchType::Deleted {
-            for lane in self.lanes.iter_mut().filter(|l| l.pod == pod_key && l.end_ms.is_none()) {
-                lane.end_ms = Some(t);
+            for i in 0..self.lanes.len() {
+                if self.lanes[i].pod == pod_key && self.lanes[i].end_ms.is_none() {
+                    self.lanes[i].end_ms = Some(t);
+                    self.touch(i);
+                }
             }
             self.reindex();
             return;
         }
         let state = LaneState::of_pod_status(status, pod.status.is_ready());
-        self.lane_mut(pod_key.clone(), &pod_key, None).set(t, state, status.to_string());
+        self.set(pod_key.clone(), &pod_key, None, t, state, status.to_string());
         for c in containers {
             let label = container_label(c);
             let state = LaneState::of_container(c, terminating);
-            self.lane_mut(format!("{pod_key}/{}", c.name), &pod_key, Some(&c.name)).set(t, state, label);
+            self.set(format!("{pod_key}/{}", c.name), &pod_key, Some(&c.name), t, state, label);
         }
     }
 
@@ -263,6 +289,7 @@ impl Timeline {
         if lane.marks.len() > MAX_PER_LANE {
             lane.marks.remove(0);
         }
+        self.touch(i);
     }
 }
 

@@ -8,7 +8,9 @@ use super::PlayerRef;
 use crate::core::decimal::fixed;
 use crate::core::time::{go_duration, Millis, MINUTE_MS};
 use crate::play::zoom;
-use crate::play::Lane;
+use crate::play::{Lane, Player};
+use std::cell::RefCell;
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// With at most this many lanes, every lane shows its probe ticks.
@@ -49,6 +51,18 @@ pub fn timeline_view(props: &Props) -> Html {
     let end = nice_ceil(props.end.max(now));
     let zoom = zoom_level.min(zoom::max_zoom(end));
     let pct = |t: Millis| (t.min(end) as f64 / end as f64) * 100.0;
+    // The lanes' width as last laid out (a first render guesses a
+    // desktop's), read after rendering: read while the page is being
+    // patched, it would make the browser lay the page out twice a frame.
+    let view_width = use_state_eq(|| 1000.0f64);
+    {
+        let (scroller, view_width) = (scroller.clone(), view_width.clone());
+        use_effect(move || {
+            if let Some(el) = scroller.cast::<web_sys::Element>() {
+                view_width.set(el.client_width() as f64);
+            }
+        });
+    }
 
     {
         let (scroller, pending, view) = (scroller.clone(), pending_scroll.clone(), view.clone());
@@ -65,6 +79,10 @@ pub fn timeline_view(props: &Props) -> Html {
         let (scroller, last_now) = (scroller.clone(), use_mut_ref(|| now));
         use_effect_with(now, move |&now| {
             let before = std::mem::replace(&mut *last_now.borrow_mut(), now);
+            // (Unzoomed nothing scrolls: no need to read the layout.)
+            if zoom <= 1.0 {
+                return;
+            }
             let Some(el) = scroller.cast::<web_sys::Element>() else { return };
             let (left, width) = (el.scroll_left() as f64, el.client_width() as f64);
             let x = |t: Millis| t.min(end) as f64 / end as f64 * width * zoom - left;
@@ -186,8 +204,7 @@ pub fn timeline_view(props: &Props) -> Html {
     };
 
     let lanes = &player.timeline().lanes;
-    // The lanes' width as last laid out (a first render guesses a desktop's).
-    let view_width = scroller.cast::<web_sys::Element>().map_or(1000.0, |el| el.client_width() as f64);
+    let view_width = *view_width;
     let step = zoom::tick_step((end as f64 / zoom) as Millis, view_width);
     let ticks: Vec<Millis> = (0..=end / step).map(|i| i * step).filter(|t| in_window(*t)).collect();
     let slots = zoom::probe_slots(zoom);
@@ -227,12 +244,23 @@ pub fn timeline_view(props: &Props) -> Html {
                     <div class="tl-axis" aria-hidden="true">
                         { for ticks.iter().map(|t| html! { <span class="tick" style={format!("left:{}%", fixed(pct(*t), 3))}>{ go_duration(*t) }</span> }) }
                     </div>
-                    { for lanes.iter().take(MAX_LANES_SHOWN).map(|l| {
+                    { for lanes.iter().take(MAX_LANES_SHOWN).enumerate().map(|(index, l)| {
                         // Probe ticks are many: drawn for a few lanes, or the selected Pod's.
                         let ticks = lanes.len() <= TICK_LANES || props.selected.as_deref() == Some(l.pod.as_str());
-                        lane_track(l, now, &pct, ticks.then_some(slots), &in_window)
+                        html! {
+                            <LaneTrack key={l.key.clone()} player={props.player.rc.clone()} {index} rev={l.rev}
+                                probes={if ticks { l.probes.len() } else { 0 }} {end} {window} ticks={ticks.then_some(slots)} />
+                        }
                     }) }
-                    <div class="playhead" style={format!("left:{}%", fixed(pct(now), 3))} aria-hidden="true"></div>
+                    // The lanes are drawn whole; what is after the playhead
+                    // (the future, when scrubbed back) is covered, so a frame
+                    // only moves this cover and the playhead.
+                    // (Moved by a transform, on a layer of its own: the lanes
+                    // under it are not repainted.)
+                    <div class="tl-now" style={format!("transform:translateX({}%)", fixed(pct(now), 3))} aria-hidden="true">
+                        <div class="tl-future"></div>
+                        <div class="playhead"></div>
+                    </div>
                 </div>
                 </div>
             </div>
@@ -260,13 +288,56 @@ fn lane_label(l: &Lane, props: &Props) -> Html {
     }
 }
 
-fn lane_track(l: &Lane, now: Millis, pct: &impl Fn(Millis) -> f64, ticks: Option<f64>, in_window: &impl Fn(Millis) -> bool) -> Html {
-    let stop = l.end_ms.unwrap_or(now).min(now);
+#[derive(Properties)]
+struct LaneProps {
+    player: Rc<RefCell<Player>>,
+    /// The lane's place in the timeline's lanes, and its `Lane::rev` there.
+    index: usize,
+    rev: u64,
+    /// How many probe ticks it has, when they are drawn (else 0).
+    probes: usize,
+    /// The scale's right edge.
+    end: Millis,
+    /// The times drawn (the part in view and some either side).
+    window: (f64, f64),
+    ticks: Option<f64>,
+}
+
+/// Equal while the lane and the scale are: the lane then draws the same, so
+/// a frame that only moves the clock does not redraw it.
+impl PartialEq for LaneProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.player, &o.player)
+            && (self.index, self.rev, self.probes, self.end) == (o.index, o.rev, o.probes, o.end)
+            && self.window.0.to_bits() == o.window.0.to_bits()
+            && self.window.1.to_bits() == o.window.1.to_bits()
+            && self.ticks.map(f64::to_bits) == o.ticks.map(f64::to_bits)
+    }
+}
+
+#[function_component(LaneTrack)]
+fn lane_track_view(props: &LaneProps) -> Html {
+    let player = props.player.borrow();
+    let Some(l) = player.timeline().lanes.get(props.index) else { return Html::default() };
+    let end = props.end;
+    let pct = |t: Millis| (t.min(end) as f64 / end as f64) * 100.0;
+    let window = props.window;
+    let in_window = move |t: Millis| (t as f64) >= window.0 && (t as f64) <= window.1;
+    lane_track(l, end, &pct, props.ticks, &in_window)
+}
+
+/// A lane drawn whole, up to `end` (what is after the playhead is covered).
+fn lane_track(l: &Lane, end: Millis, pct: &impl Fn(Millis) -> f64, ticks: Option<f64>, in_window: &impl Fn(Millis) -> bool) -> Html {
+    let stop = l.end_ms.unwrap_or(end).min(end);
     html! {
-        <div class={classes!("tl-lane", l.container.is_some().then_some("container"))} key={l.key.clone()}>
-            { for l.segments.iter().enumerate().filter(|(_, s)| s.start_ms <= now).map(|(i, s)| {
-                let until = l.segments.get(i + 1).map_or(stop, |n| n.start_ms.min(stop));
-                let title = format!("{} – {}: {}", go_duration(s.start_ms), go_duration(until), s.label);
+        <div class={classes!("tl-lane", l.container.is_some().then_some("container"))}>
+            { for l.segments.iter().enumerate().map(|(i, s)| {
+                let next = l.segments.get(i + 1).map(|n| n.start_ms).or(l.end_ms);
+                let until = next.map_or(stop, |n| n.min(stop));
+                let title = match next {
+                    Some(next) => format!("{} – {}: {}", go_duration(s.start_ms), go_duration(next), s.label),
+                    None => format!("from {}: {}", go_duration(s.start_ms), s.label),
+                };
                 html! {
                     <div class={classes!("seg", format!("st-{}", s.state.as_str()))}
                         style={format!("left:{}%;width:{}%", fixed(pct(s.start_ms), 3), fixed((pct(until) - pct(s.start_ms)).max(0.15), 3))}
@@ -275,13 +346,13 @@ fn lane_track(l: &Lane, now: Millis, pct: &impl Fn(Millis) -> f64, ticks: Option
                     </div>
                 }
             }) }
-            { for l.marks.iter().filter(|m| m.at_ms <= now && in_window(m.at_ms)).map(|m| html! {
+            { for l.marks.iter().filter(|m| in_window(m.at_ms)).map(|m| html! {
                 <span class={classes!("mark", m.warning.then_some("warning"))}
                     style={format!("left:{}%", fixed(pct(m.at_ms), 3))}
                     title={format!("{} {}: {}", go_duration(m.at_ms), m.reason, m.message)}></span>
             }) }
-            if let Some(slots) = ticks { { for probe_ticks(l, now, pct, slots, in_window) } }
-            if let Some(end) = l.end_ms.filter(|e| *e <= now) {
+            if let Some(slots) = ticks { { for probe_ticks(l, pct, slots, in_window) } }
+            if let Some(end) = l.end_ms {
                 <span class="lane-end" style={format!("left:{}%", fixed(pct(end), 3))} title={format!("{} deleted", go_duration(end))}>{"⨯"}</span>
             }
         </div>
@@ -291,10 +362,10 @@ fn lane_track(l: &Lane, now: Millis, pct: &impl Fn(Millis) -> f64, ticks: Option
 /// Probe runs as ticks under the lane: at most one per `slots`th of the
 /// whole width (~0.2% of the view; a failure wins its slot), and only near
 /// the part in view, so a long run stays cheap to draw at every zoom.
-fn probe_ticks(l: &Lane, now: Millis, pct: &impl Fn(Millis) -> f64, slots: f64, in_window: &impl Fn(Millis) -> bool) -> Vec<Html> {
+fn probe_ticks(l: &Lane, pct: &impl Fn(Millis) -> f64, slots: f64, in_window: &impl Fn(Millis) -> bool) -> Vec<Html> {
     let mut out = Vec::new();
     let mut last: Option<(i64, bool)> = None;
-    for t in l.probes.iter().filter(|t| t.at_ms <= now && in_window(t.at_ms)) {
+    for t in l.probes.iter().filter(|t| in_window(t.at_ms)) {
         let x = pct(t.at_ms);
         let slot = (x * slots / 100.0) as i64;
         match last {
