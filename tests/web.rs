@@ -82,6 +82,8 @@ async fn cluster_view_shows_the_pod_ready_behind_its_service() {
         selected: None,
         on_select: Callback::noop(),
         on_act: Callback::noop(),
+        arrows: true,
+        on_arrows: Callback::noop(),
     };
     let el = root();
     yew::Renderer::<cluster::ClusterView>::with_root_and_props(el.clone(), props).render();
