@@ -108,48 +108,6 @@ pub fn shape(from: Rect, to: Rect) -> Shape {
     let below = to.y > from.y + from.h;
     let sx = from.x + from.w / 2.0;
     let sy = if below { from.y + from.h } else { from.y };
-    let r = |v: f64| v.round() as i32;
-    if !tile && !below {
-        let tip = (to.x, to.y + (to.h / 2.0).min(16.0));
-        let end = (tip.0 - HEAD_LEN, tip.1);
-        // The gutter: half the nodes' gap and the node's border and padding
-        // left of the Pod card (outside the view, within the page's padding,
-        // for the first column).
-        let gx = to.x - GUTTER;
-        let lane = sy - GAP;
-        let line = if (gx - sx).abs() < 2.0 * CORNER || lane - CORNER < tip.1 + CORNER {
-            // Straight up from the Service (or too close to route): a curve.
-            let c1 = (sx, sy - ((sy - end.1) * 0.5).clamp(20.0, 220.0));
-            let c2 = (end.0 - 24.0_f64.min(end.0 + 6.0).max(8.0), end.1);
-            format!("M{} {}C{} {} {} {} {} {}", r(sx), r(sy), r(c1.0), r(c1.1), r(c2.0), r(c2.1), r(end.0), r(end.1))
-        } else {
-            let side = if gx < sx { -1.0 } else { 1.0 };
-            let turn = GAP.min(CORNER);
-            format!(
-                "M{} {}V{}Q{} {} {} {}H{}Q{} {} {} {}V{}Q{} {} {} {}H{}",
-                r(sx),
-                r(sy),
-                r(lane + turn),
-                r(sx),
-                r(lane),
-                r(sx + side * turn),
-                r(lane),
-                r(gx - side * CORNER),
-                r(gx),
-                r(lane),
-                r(gx),
-                r(lane - CORNER),
-                r(tip.1 + CORNER),
-                r(gx),
-                r(tip.1),
-                r(gx + CORNER),
-                r(tip.1),
-                r(end.0)
-            )
-        };
-        return Shape { line, head: head(tip, (1.0, 0.0)), tip: (r(tip.0), r(tip.1)) };
-    }
-    let dir = if below { 1.0 } else { -1.0 };
     // The tip, the unit vector the head points along, and the line's end.
     let (tip, along) = match (tile, below) {
         (true, true) => ((to.x + to.w / 2.0, to.y), (0.0, 1.0)),
@@ -157,20 +115,57 @@ pub fn shape(from: Rect, to: Rect) -> Shape {
         (false, _) => ((to.x, to.y + (to.h / 2.0).min(16.0)), (1.0, 0.0)),
     };
     let end = (tip.0 - along.0 * HEAD_LEN, tip.1 - along.1 * HEAD_LEN);
-    let rise = (end.1 - sy).abs();
-    let c1 = (sx, sy + dir * (rise * 0.5).clamp(20.0, 220.0));
-    let c2 = if tile { (end.0, end.1 - along.1 * (rise * 0.4).clamp(16.0, 200.0)) } else { (end.0 - 24.0, end.1) };
-    let line = format!("M{} {}C{} {} {} {} {} {}", r(sx), r(sy), r(c1.0), r(c1.1), r(c2.0), r(c2.1), r(end.0), r(end.1));
-    Shape { line, head: head(tip, along), tip: (r(tip.0), r(tip.1)) }
+    // The gutter: half the nodes' gap and the node's border and padding left
+    // of the Pod card (outside the view, within the page's padding, for the
+    // first column); the lane: half the gap above the Service card.
+    let (gx, lane) = (to.x - GUTTER, sy - GAP);
+    let mut line = Path::default();
+    line.to('M', &[sx, sy]);
+    if !tile && !below && (gx - sx).abs() >= 2.0 * CORNER && lane - CORNER >= tip.1 + CORNER {
+        let side = if gx < sx { -1.0 } else { 1.0 };
+        let turn = GAP.min(CORNER);
+        line.to('V', &[lane + turn])
+            .to('Q', &[sx, lane, sx + side * turn, lane])
+            .to('H', &[gx - side * CORNER])
+            .to('Q', &[gx, lane, gx, lane - CORNER])
+            .to('V', &[tip.1 + CORNER])
+            .to('Q', &[gx, tip.1, gx + CORNER, tip.1])
+            .to('H', &[end.0]);
+    } else {
+        // A tile, a card below, or a card straight above: one curve.
+        let rise = (end.1 - sy).abs();
+        let c1 = (sx, sy + if below { 1.0 } else { -1.0 } * (rise * 0.5).clamp(20.0, 220.0));
+        let c2 = if tile {
+            (end.0, end.1 - along.1 * (rise * 0.4).clamp(16.0, 200.0))
+        } else {
+            // Into the card from its left, without swinging far past the view's left edge.
+            (end.0 - 24.0_f64.min(end.0 + 6.0).max(8.0), end.1)
+        };
+        line.to('C', &[c1.0, c1.1, c2.0, c2.1, end.0, end.1]);
+    }
+    // The head: a triangle with its point at the tip, its base across the line's end.
+    let (px, py) = (-along.1 * HEAD_HALF, along.0 * HEAD_HALF);
+    let mut head = Path::default();
+    head.to('M', &[tip.0, tip.1]).to('L', &[end.0 + px, end.1 + py]).to('L', &[end.0 - px, end.1 - py]).0.push('Z');
+    Shape { line: line.0, head: head.0, tip: (tip.0.round() as i32, tip.1.round() as i32) }
 }
 
-/// The arrowhead: a triangle with its point at `tip`, pointing along `along`.
-fn head(tip: (f64, f64), along: (f64, f64)) -> String {
-    let r = |v: f64| v.round() as i32;
-    let end = (tip.0 - along.0 * HEAD_LEN, tip.1 - along.1 * HEAD_LEN);
-    // Across the direction it points.
-    let (px, py) = (-along.1 * HEAD_HALF, along.0 * HEAD_HALF);
-    format!("M{} {}L{} {}L{} {}Z", r(tip.0), r(tip.1), r(end.0 + px), r(end.1 + py), r(end.0 - px), r(end.1 - py))
+/// SVG path data, numbers rounded to whole pixels (so a measurement that
+/// moved nothing gives the same text).
+#[derive(Default)]
+struct Path(String);
+
+impl Path {
+    fn to(&mut self, command: char, numbers: &[f64]) -> &mut Self {
+        self.0.push(command);
+        for (i, v) in numbers.iter().enumerate() {
+            if i > 0 {
+                self.0.push(' ');
+            }
+            self.0.push_str(&(v.round() as i32).to_string());
+        }
+        self
+    }
 }
 
 #[cfg(test)]

@@ -53,12 +53,7 @@ fn settled_since(p: &PodSnapshot, t: Millis) -> bool {
 #[function_component(ClusterView)]
 pub fn cluster_view(props: &Props) -> Html {
     let container = use_node_ref();
-    // The Service whose card is hovered or focused: its arrows stand out.
-    let hovered = use_state_eq(|| None::<String>);
-    let on_hover = {
-        let hovered = hovered.clone();
-        use_callback((), move |key: Option<String>, _| hovered.set(key))
-    };
+    let overlay = use_node_ref();
     let player = props.player.rc.borrow();
     let now = props.player.now;
     // The latest event of each Pod and Job (by UID), to say why it is as it is.
@@ -109,9 +104,12 @@ pub fn cluster_view(props: &Props) -> Html {
     let focused = compact
         .then(|| props.selected.as_deref().and_then(|k| k.split_once('/')).and_then(|(ns, n)| player.pod(ns, n)))
         .flatten();
-    let (service_cards, links) = services(&player, &props.on_act, &on_hover);
-    let draw_arrows = props.arrows && !links.links.is_empty();
+    let (service_cards, links) = services(&player, &props.on_act);
+    let any_links = !links.links.is_empty();
+    let draw_arrows = props.arrows && any_links;
     let layout = if draw_arrows { layout_key(&player, compact, focused.map(|p| p.pod.metadata.name.as_str())) } else { 0 };
+    let drawn = Rc::new(if draw_arrows { links.links } else { Vec::new() });
+    super::arrows::use_endpoint_arrows(&container, &overlay, drawn, layout);
     html! {
         <div class="cluster" ref={container.clone()}>
             if compact {
@@ -149,7 +147,7 @@ pub fn cluster_view(props: &Props) -> Html {
             // The Services right under the nodes: their arrows to the Pods run
             // along the gap between them and up the gutters between the nodes.
             { service_cards }
-            if !links.links.is_empty() {
+            if any_links {
                 { super::arrows::arrows_bar(props.arrows, links.left_out, &props.on_arrows) }
             }
             <nodes::AddNode suggested={AttrValue::from(nodes::free_name(player.nodes()))} on_act={props.on_act.clone()} />
@@ -190,7 +188,7 @@ pub fn cluster_view(props: &Props) -> Html {
             }
             { for player.problems().into_iter().map(|p| html! { <p class="problem" role="note">{"⚠ "}{ p }</p> }) }
             if draw_arrows {
-                <super::arrows::EndpointArrows links={Rc::new(links.links)} {layout} {container} highlight={(*hovered).clone()} />
+                { super::arrows::overlay(&overlay) }
             }
         </div>
     }
@@ -200,7 +198,7 @@ pub fn cluster_view(props: &Props) -> Html {
 /// move with every request, not with the revision, so they are read at every
 /// render (the page renders at least every [`super::SLOW_VIEW_MS`] while
 /// requests are sent). Also the arrows from the cards to their endpoints.
-fn services(player: &crate::play::Player, on_act: &Callback<String>, on_hover: &Callback<Option<String>>) -> (Html, arrows::Links) {
+fn services(player: &crate::play::Player, on_act: &Callback<String>) -> (Html, arrows::Links) {
     let mut traffic = player.traffic();
     let mut fans = Vec::new();
     let cards = html! {
@@ -216,7 +214,7 @@ fn services(player: &crate::play::Player, on_act: &Callback<String>, on_hover: &
                 let slice = slice.map(|s| Shared(s.clone()));
                 html! {
                     <super::traffic::ServiceCard key={format!("{}/{}", meta.namespace, meta.name)} service={Shared(s.clone())} {slice} traffic={t}
-                        on_act={on_act.clone()} on_hover={on_hover.clone()} />
+                        on_act={on_act.clone()} />
                 }
             }) }
         </div>
@@ -228,19 +226,28 @@ fn services(player: &crate::play::Player, on_act: &Callback<String>, on_hover: &
 /// Pods and the node each is drawn on (in drawing order), the Services, the
 /// view's mode and the Pod shown on top. Sizes are watched by the overlay.
 fn layout_key(player: &crate::play::Player, compact: bool, focused: Option<&str>) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    (compact, focused).hash(&mut h);
+    // FNV-1a over the names, each ended by a byte no name holds.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut mix = |s: &str| {
+        for b in s.bytes().chain([0]) {
+            h = (h ^ b as u64).wrapping_mul(0x100_0000_01b3);
+        }
+    };
+    mix(if compact { "compact" } else { "cards" });
+    mix(focused.unwrap_or_default());
     for n in player.nodes() {
-        n.name.hash(&mut h);
+        mix(&n.name);
     }
     for p in player.pods() {
-        (&p.pod.metadata.namespace, &p.pod.metadata.name, &p.node_name).hash(&mut h);
+        mix(&p.pod.metadata.namespace);
+        mix(&p.pod.metadata.name);
+        mix(p.node_name.as_deref().unwrap_or_default());
     }
     for s in player.services() {
-        (&s.service.metadata.namespace, &s.service.metadata.name).hash(&mut h);
+        mix(&s.service.metadata.namespace);
+        mix(&s.service.metadata.name);
     }
-    h.finish()
+    h
 }
 
 #[derive(Properties, PartialEq)]

@@ -16,10 +16,6 @@ pub struct ServiceProps {
     /// The counters as they are now (read every throttled tick).
     pub traffic: Option<TrafficSnapshot>,
     pub on_act: Callback<String>,
-    /// The card is hovered or focused (`namespace/name`), or no longer (`None`):
-    /// its arrows over the cluster view stand out.
-    #[prop_or_default]
-    pub on_hover: Callback<Option<String>>,
 }
 
 #[function_component(ServiceCard)]
@@ -52,11 +48,6 @@ pub fn service_card(props: &ServiceProps) -> Html {
             chosen.set(value);
         })
     };
-    let (enter, leave) = {
-        let key = format!("{}/{name}", meta.namespace);
-        let (on, off) = (props.on_hover.clone(), props.on_hover.clone());
-        (Callback::from(move |()| on.emit(Some(key.clone()))), Callback::from(move |()| off.emit(None)))
-    };
     let shown_rate = rate.clone().unwrap_or_else(|| (*chosen).clone());
     let mut options: Vec<String> = RATES.iter().map(|r| r.to_string()).collect();
     if !options.contains(&shown_rate) {
@@ -64,9 +55,7 @@ pub fn service_card(props: &ServiceProps) -> Html {
     }
     html! {
         <section class={classes!("service", on.then_some("flowing"), failing.then_some("failing"))}
-            aria-label={format!("Service {name}")} data-testid={format!("service-{name}")} data-service-key={format!("{}/{name}", meta.namespace)}
-            onmouseenter={enter.reform(|_: MouseEvent| ())} onmouseleave={leave.reform(|_: MouseEvent| ())}
-            onfocusin={enter.reform(|_: FocusEvent| ())} onfocusout={leave.reform(|_: FocusEvent| ())}>
+            aria-label={format!("Service {name}")} data-testid={format!("service-{name}")} data-service-key={format!("{}/{name}", meta.namespace)}>
             <h2><span aria-hidden="true">{"⇄ "}</span>{ format!("Service {name}") }
                 <span class="muted">{ format!(" · {ip} · {ports}") }</span></h2>
             if can_send {

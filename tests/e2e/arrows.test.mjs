@@ -153,7 +153,7 @@ test('hover highlights a Service\'s arrows; traffic flows along them; the toggle
   await page.mouse.move(0, 0);
   await untilCount(overlay.locator('g.ep-link.hl'), 0);
   // The legend says what the arrows mean.
-  assert.match(await page.getByTestId('arrows-legend').getAttribute('title'), /kube-proxy sends a Service's requests only to its ready endpoints/);
+  assert.match(await page.getByTestId('arrows-legend').getAttribute('title'), /kube-proxy sends the Service's requests only to its ready endpoints/);
 
   // From the keyboard: hidden, and still hidden after a reload.
   const toggle = page.getByTestId('arrows-toggle');
