@@ -82,6 +82,8 @@ async fn cluster_view_shows_the_pod_ready_behind_its_service() {
         selected: None,
         on_select: Callback::noop(),
         on_act: Callback::noop(),
+        arrows: true,
+        on_arrows: Callback::noop(),
     };
     let el = root();
     yew::Renderer::<cluster::ClusterView>::with_root_and_props(el.clone(), props).render();
@@ -93,6 +95,13 @@ async fn cluster_view_shows_the_pod_ready_behind_its_service() {
     let endpoints = texts(&el, ".endpoints .ep-ready");
     assert!(endpoints[0].contains(&ip[0]) && endpoints[0].contains("(web)"), "{endpoints:?}");
     assert!(texts(&el, ".cond.on").iter().any(|c| c.contains("Ready")));
+    // The endpoint arrows: the cards say who they are, the overlay is there
+    // (a ResizeObserver draws into it at the next frame), with its toggle.
+    assert!(el.query_selector(".nodes [data-pod-key=\"default/web\"]").unwrap().is_some());
+    assert!(el.query_selector(".services [data-service-key=\"default/web\"]").unwrap().is_some());
+    assert!(el.query_selector("svg.ep-overlay[data-testid=endpoint-arrows]").unwrap().is_some());
+    let toggle = el.query_selector("[data-testid=arrows-toggle]").unwrap().unwrap();
+    assert_eq!(toggle.get_attribute("aria-pressed").as_deref(), Some("true"));
 }
 
 #[wasm_bindgen_test]

@@ -9,6 +9,7 @@
 //! which gives the same trace because the engine is deterministic.
 
 pub mod actions;
+pub mod arrows;
 pub mod embed;
 pub mod highlight;
 pub mod nodes;

@@ -3,7 +3,7 @@
 //! served, the failure rate and the last failure in words.
 
 use crate::core::engine::{FailedRequest, TrafficSnapshot};
-use crate::core::status::EndpointSliceSnapshot;
+use crate::core::status::{Endpoint, EndpointSliceSnapshot};
 use crate::core::time::go_duration;
 
 /// The rates the page offers.
@@ -72,6 +72,17 @@ pub struct Routes {
     pub earlier_more: usize,
 }
 
+/// How kube-proxy treats one endpoint of a slice; `any_ready`: some
+/// endpoint of the slice is ready (then terminating ones get nothing new).
+pub fn route_of(e: &Endpoint, any_ready: bool) -> Route {
+    match (e.ready, e.terminating) {
+        (true, _) => Route::Ready,
+        (false, true) if e.serving && !any_ready => Route::Fallback,
+        (false, true) => Route::Terminating,
+        (false, false) => Route::NotReady,
+    }
+}
+
 pub fn routes(slice: &EndpointSliceSnapshot, traffic: Option<&TrafficSnapshot>) -> Routes {
     let any_ready = slice.endpoints.iter().any(|e| e.ready);
     let counts = |pod: &str| {
@@ -84,12 +95,7 @@ pub fn routes(slice: &EndpointSliceSnapshot, traffic: Option<&TrafficSnapshot>) 
         .endpoints
         .iter()
         .map(|e| {
-            let route = match (e.ready, e.terminating) {
-                (true, _) => Route::Ready,
-                (false, true) if e.serving && !any_ready => Route::Fallback,
-                (false, true) => Route::Terminating,
-                (false, false) => Route::NotReady,
-            };
+            let route = route_of(e, any_ready);
             let (ok, failed) = counts(&e.pod_name);
             EndpointRow { pod: e.pod_name.clone(), address: format!("{}:{port}", e.ip), route, ok, failed }
         })

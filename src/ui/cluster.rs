@@ -7,7 +7,8 @@ use crate::core::kubectl;
 use crate::core::status::{ConditionType, EventType, ContainerState, ContainerStatus, DeploymentSnapshot, PersistentVolumeClaimSnapshot, PodSnapshot, ReplicaSetSnapshot};
 use crate::core::time::{go_duration, Millis};
 use crate::play::timeline::{container_label, LaneState};
-use crate::play::{backoff_until, explain, explain_job, pod_key, ProbeViews};
+use crate::play::{arrows, backoff_until, explain, explain_job, pod_key, ProbeViews};
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// Past this many Pods, each is drawn as a tile (select one for its details).
@@ -22,6 +23,12 @@ pub struct Props {
     pub selected: Option<String>,
     pub on_select: Callback<String>,
     pub on_act: Callback<String>,
+    /// Draw the arrows from the Service cards to their endpoints' Pods.
+    #[prop_or(true)]
+    pub arrows: bool,
+    /// The arrows' toggle was pressed.
+    #[prop_or_default]
+    pub on_arrows: Callback<()>,
 }
 
 /// A state's icon: the same shapes in the cluster view and the timeline.
@@ -45,6 +52,8 @@ fn settled_since(p: &PodSnapshot, t: Millis) -> bool {
 
 #[function_component(ClusterView)]
 pub fn cluster_view(props: &Props) -> Html {
+    let container = use_node_ref();
+    let overlay = use_node_ref();
     let player = props.player.rc.borrow();
     let now = props.player.now;
     // The latest event of each Pod and Job (by UID), to say why it is as it is.
@@ -95,8 +104,14 @@ pub fn cluster_view(props: &Props) -> Html {
     let focused = compact
         .then(|| props.selected.as_deref().and_then(|k| k.split_once('/')).and_then(|(ns, n)| player.pod(ns, n)))
         .flatten();
+    let (service_cards, links) = services(&player, &props.on_act);
+    let any_links = !links.links.is_empty();
+    let draw_arrows = props.arrows && any_links;
+    let layout = if draw_arrows { layout_key(&player, compact, focused.map(|p| p.pod.metadata.name.as_str())) } else { 0 };
+    let drawn = Rc::new(if draw_arrows { links.links } else { Vec::new() });
+    super::arrows::use_endpoint_arrows(&container, &overlay, drawn, layout);
     html! {
-        <div class="cluster">
+        <div class="cluster" ref={container.clone()}>
             if compact {
                 <p class="muted">{ format!("{} Pods: one tile each. Select a tile for its details.", player.pods().len()) }</p>
             }
@@ -129,6 +144,12 @@ pub fn cluster_view(props: &Props) -> Html {
                     </section>
                 }
             </div>
+            // The Services right under the nodes: their arrows to the Pods run
+            // along the gap between them and up the gutters between the nodes.
+            { service_cards }
+            if any_links {
+                { super::arrows::arrows_bar(props.arrows, links.left_out, &props.on_arrows) }
+            }
             <nodes::AddNode suggested={AttrValue::from(nodes::free_name(player.nodes()))} on_act={props.on_act.clone()} />
             { for player.deployments().map(|d| {
                 let m = &d.deployment.metadata;
@@ -162,11 +183,13 @@ pub fn cluster_view(props: &Props) -> Html {
                         why_warning={event.is_some_and(|e| e.type_ == EventType::Warning)} />
                 }
             }) }
-            { services(&player, &props.on_act) }
             if player.pods().next().is_none() {
                 <p class="empty">{"No Pods. Add a Pod to the manifests, or pick an example."}</p>
             }
             { for player.problems().into_iter().map(|p| html! { <p class="problem" role="note">{"⚠ "}{ p }</p> }) }
+            if draw_arrows {
+                { super::arrows::overlay(&overlay) }
+            }
         </div>
     }
 }
@@ -174,21 +197,57 @@ pub fn cluster_view(props: &Props) -> Html {
 /// One card per Service, with the traffic counters as they are now: they
 /// move with every request, not with the revision, so they are read at every
 /// render (the page renders at least every [`super::SLOW_VIEW_MS`] while
-/// requests are sent).
-fn services(player: &crate::play::Player, on_act: &Callback<String>) -> Html {
+/// requests are sent). Also the arrows from the cards to their endpoints.
+fn services(player: &crate::play::Player, on_act: &Callback<String>) -> (Html, arrows::Links) {
     let mut traffic = player.traffic();
-    html! {
+    let mut fans = Vec::new();
+    let cards = html! {
         <div class="services">
             { for player.services().map(|s| {
                 let meta = &s.service.metadata;
-                let slice = player.slice_of(&meta.namespace, &meta.name).map(|s| Shared(s.clone()));
+                let slice = player.slice_of(&meta.namespace, &meta.name);
                 let t = traffic.iter().position(|t| t.namespace == meta.namespace && t.service == meta.name).map(|i| traffic.swap_remove(i));
+                if let Some(slice) = slice {
+                    let traffic_on = t.as_ref().is_some_and(|t| t.rate.is_some());
+                    fans.push(arrows::ServiceSlice { namespace: &meta.namespace, name: &meta.name, slice, traffic_on });
+                }
+                let slice = slice.map(|s| Shared(s.clone()));
                 html! {
-                    <super::traffic::ServiceCard key={format!("{}/{}", meta.namespace, meta.name)} service={Shared(s.clone())} {slice} traffic={t} on_act={on_act.clone()} />
+                    <super::traffic::ServiceCard key={format!("{}/{}", meta.namespace, meta.name)} service={Shared(s.clone())} {slice} traffic={t}
+                        on_act={on_act.clone()} />
                 }
             }) }
         </div>
+    };
+    (cards, arrows::links(fans))
+}
+
+/// Changes when what decides where the cards stand changes: the nodes, the
+/// Pods and the node each is drawn on (in drawing order), the Services, the
+/// view's mode and the Pod shown on top. Sizes are watched by the overlay.
+fn layout_key(player: &crate::play::Player, compact: bool, focused: Option<&str>) -> u64 {
+    // FNV-1a over the names, each ended by a byte no name holds.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut mix = |s: &str| {
+        for b in s.bytes().chain([0]) {
+            h = (h ^ b as u64).wrapping_mul(0x100_0000_01b3);
+        }
+    };
+    mix(if compact { "compact" } else { "cards" });
+    mix(focused.unwrap_or_default());
+    for n in player.nodes() {
+        mix(&n.name);
     }
+    for p in player.pods() {
+        mix(&p.pod.metadata.namespace);
+        mix(&p.pod.metadata.name);
+        mix(p.node_name.as_deref().unwrap_or_default());
+    }
+    for s in player.services() {
+        mix(&s.service.metadata.namespace);
+        mix(&s.service.metadata.name);
+    }
+    h
 }
 
 #[derive(Properties, PartialEq)]
@@ -223,7 +282,7 @@ pub fn pod_card(props: &PodProps) -> Html {
     let containers = p.status.init_container_statuses.iter().map(|c| (c, true)).chain(p.status.container_statuses.iter().map(|c| (c, false)));
     html! {
         <article class={classes!("pod", format!("st-{}", state.as_str()), props.selected.then_some("selected"))}
-            aria-label={format!("Pod {name}: {status}")} data-testid={format!("pod-{name}")}>
+            aria-label={format!("Pod {name}: {status}")} data-testid={format!("pod-{name}")} data-pod-key={pod_key(p)}>
             <header class="pod-head">
                 <button class="pod-name link" onclick={select} title="Show in describe pod" aria-pressed={props.selected.to_string()}>
                     <span class="state-icon" aria-hidden="true">{ icon(state) }</span>{ format!(" {name}") }
@@ -334,7 +393,7 @@ pub fn pod_tile(props: &TileProps) -> Html {
     html! {
         <button class={classes!("tile", format!("st-{}", state.as_str()), props.selected.then_some("selected"))}
             title={label.clone()} aria-label={label} aria-pressed={props.selected.to_string()}
-            data-testid={format!("pod-{}", p.pod.metadata.name)}
+            data-testid={format!("pod-{}", p.pod.metadata.name)} data-pod-key={pod_key(p)}
             onclick={Callback::from(move |_| on_select.emit(key.clone()))}>
             <span class="state-icon" aria-hidden="true">{ icon(state) }</span>
         </button>

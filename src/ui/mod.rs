@@ -7,6 +7,7 @@
 //! frames into virtual time and passes it in.
 
 mod browser;
+pub mod arrows;
 pub mod cluster;
 pub mod editor;
 pub mod exercise;
@@ -32,6 +33,8 @@ use yew::prelude::*;
 /// localStorage keys.
 const SAVE_KEY: &str = "podplay:v1:session";
 const THEME_KEY: &str = "podplay:v1:theme";
+/// "off" when the arrows from the Services to their endpoints are hidden.
+const ARROWS_KEY: &str = "podplay:v1:arrows";
 /// Exercises passed, the exercise open, and each exercise's work.
 const PROGRESS_KEY: &str = "podplay:v1:exercises-passed";
 const CURRENT_EXERCISE_KEY: &str = "podplay:v1:exercise";
@@ -92,6 +95,8 @@ pub enum Msg {
     ResetExercise,
     DismissNotice,
     CycleTheme,
+    /// Show or hide the arrows from the Services to their endpoints.
+    ToggleArrows,
 }
 
 /// Something to tell the user, outside the live region's announcements.
@@ -146,6 +151,8 @@ pub struct App {
     /// Bundled exercises passed (kept in the browser).
     passed: BTreeSet<String>,
     theme: Option<String>,
+    /// The arrows from the Services to their endpoints are drawn.
+    arrows: bool,
     frames: browser::Callback,
     debounce: browser::Callback,
     frames_since_save: u32,
@@ -381,6 +388,7 @@ impl Component for App {
                 .map(|t| crate::core::sort::collect_set(t.split(',').filter(|n| ex::find(n).is_some()).map(str::to_string)))
                 .unwrap_or_default(),
             theme,
+            arrows: browser::load(ARROWS_KEY).as_deref() != Some("off"),
             frames,
             debounce,
             frames_since_save: 0,
@@ -722,6 +730,13 @@ impl App {
                 browser::set_theme(self.theme.as_deref());
                 browser::save(THEME_KEY, self.theme.as_deref().unwrap_or("system"));
             }
+            Msg::ToggleArrows => {
+                self.arrows = !self.arrows;
+                // An embed keeps nothing (see `autosave`).
+                if !self.opts.embed {
+                    browser::save(ARROWS_KEY, if self.arrows { "on" } else { "off" });
+                }
+            }
         }
         true
     }
@@ -785,6 +800,8 @@ impl App {
                     selected={self.selected.clone()}
                     on_select={self.cb.select.clone()}
                     on_act={self.cb.act.clone()}
+                    arrows={self.arrows}
+                    on_arrows={self.cb.arrows.clone()}
                 />
             },
             None => html! { <p class="empty">{"Fix the manifests to start the simulation."}</p> },
@@ -921,6 +938,7 @@ struct Callbacks {
     act: Callback<String>,
     seek: Callback<Millis>,
     tab: Callback<Tab>,
+    arrows: Callback<()>,
 }
 
 impl Callbacks {
@@ -932,6 +950,7 @@ impl Callbacks {
             act: link.callback(Msg::Act),
             seek: link.callback(Msg::Seek),
             tab: link.callback(Msg::Tab),
+            arrows: link.callback(|()| Msg::ToggleArrows),
         }
     }
 }

@@ -55,7 +55,7 @@ pub fn service_card(props: &ServiceProps) -> Html {
     }
     html! {
         <section class={classes!("service", on.then_some("flowing"), failing.then_some("failing"))}
-            aria-label={format!("Service {name}")} data-testid={format!("service-{name}")}>
+            aria-label={format!("Service {name}")} data-testid={format!("service-{name}")} data-service-key={format!("{}/{name}", meta.namespace)}>
             <h2><span aria-hidden="true">{"⇄ "}</span>{ format!("Service {name}") }
                 <span class="muted">{ format!(" · {ip} · {ports}") }</span></h2>
             if can_send {
