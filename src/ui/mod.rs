@@ -299,7 +299,7 @@ impl App {
         if !self.playing {
             return false;
         }
-        let dt = self.last_frame.map_or(0.0, |last| (ts - last).clamp(0.0, MAX_FRAME_MS));
+        let dt = self.last_frame.map_or(0.0, |last| crate::play::zoom::clamp(ts - last, 0.0, MAX_FRAME_MS));
         self.last_frame = Some(ts);
         let stop = self.opts.stop_ms.filter(|s| *s > self.now()).unwrap_or(MAX_TIME_MS);
         self.target_ms = (self.target_ms + dt * self.speed as f64).min(stop as f64);
