@@ -62,7 +62,7 @@ fn scaled(x: f64, scale: u64) -> u64 {
         if e >= 64 {
             u128::MAX
         } else {
-            p.checked_mul(1u128 << e).unwrap_or(u128::MAX)
+            p.saturating_mul(1u128 << e)
         }
     } else if -e >= 128 {
         0 // below 2^117 / 2^128: rounds to zero
