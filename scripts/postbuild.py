@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
 """Trunk post_build hook: moves Trunk's inline loader script into a file, so
 the page's Content-Security-Policy can forbid inline scripts (script-src
-'self'). Runs in Trunk's staging directory ($TRUNK_STAGING_DIR)."""
+'self'); and copies the bundled examples and exercises beside index.html
+(examples/NAME.yaml, exercises/NAME.yaml), which the page fetches when one is
+picked (src/bundled.rs). The exercises' solutions stay out. Runs in Trunk's
+staging directory ($TRUNK_STAGING_DIR)."""
 import hashlib
 import os
 import re
+import shutil
 import sys
 
 staging = os.environ.get("TRUNK_STAGING_DIR") or (sys.argv[1] if len(sys.argv) > 1 else "dist")
@@ -24,3 +28,13 @@ if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html):
     sys.exit("postbuild: an inline script is left; the CSP would block it")
 open(index, "w", encoding="utf-8").write(html)
 print(f"postbuild: loader moved to {name}")
+
+# The texts the page fetches on demand: each directory's *.yaml, nothing below.
+root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+for folder in ("examples", "exercises"):
+    out = os.path.join(staging, folder)
+    os.makedirs(out, exist_ok=True)
+    names = sorted(n for n in os.listdir(os.path.join(root, folder)) if n.endswith(".yaml"))
+    for n in names:
+        shutil.copyfile(os.path.join(root, folder, n), os.path.join(out, n))
+    print(f"postbuild: {len(names)} files copied to {folder}/")
