@@ -2,7 +2,8 @@
 # Installs what building and testing the page needs, skipping what is already
 # there. Everything comes from crates.io, npm or Debian: Trunk and the
 # wasm-bindgen CLI are built from source (several minutes the first time),
-# wasm-opt comes from npm's binaryen, Chromium and chromedriver from Debian.
+# wasm-opt (binaryen) and esbuild (it minifies the JS glue) come from npm,
+# Chromium and chromedriver from Debian.
 #   scripts/setup-web.sh          build tools only
 #   scripts/setup-web.sh --browser  also Chromium, chromedriver and playwright-core
 set -euo pipefail
@@ -30,8 +31,8 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "wasm-bindgen $WBG_VERSION"; t
   cargo install wasm-bindgen-cli --version "$WBG_VERSION"
 fi
 
-if [ ! -x scripts/web-tools/node_modules/.bin/wasm-opt ]; then
-  step "wasm-opt (npm's binaryen)"
+if [ ! -x scripts/web-tools/node_modules/.bin/wasm-opt ] || [ ! -x scripts/web-tools/node_modules/.bin/esbuild ]; then
+  step "wasm-opt (npm's binaryen) and esbuild"
   (cd scripts/web-tools && npm install --no-audit --no-fund)
 fi
 

@@ -145,7 +145,7 @@ fn run_cli(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write, err: &mut
             match rest.first() {
                 Some(name) => {
                     let ex = examples::find(name).ok_or(format!("no example named {name}; try `podplay examples`"))?;
-                    let _ = write!(out, "{}", ex.yaml);
+                    let _ = write!(out, "{}", examples::text(ex.name).unwrap_or_default());
                 }
                 None => {
                     let rows: Vec<Vec<String>> =
@@ -235,7 +235,7 @@ fn read_input(name: &str, stdin: &mut dyn Read) -> Result<String, String> {
         return Ok(s);
     }
     if let Some(ex) = name.strip_prefix("example:") {
-        return examples::find(ex).map(|e| e.yaml.to_string()).ok_or(format!("no example named {ex}; try `podplay examples`"));
+        return examples::text(ex).map(str::to_string).ok_or(format!("no example named {ex}; try `podplay examples`"));
     }
     let f = std::fs::File::open(name).map_err(|e| format!("{name}: {e}"))?;
     let mut s = String::new();
@@ -577,7 +577,7 @@ fn check(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write, err: &mut d
     if args.first().map(String::as_str) == Some("--list") {
         let rows: Vec<Vec<String>> = exercise::ALL
             .iter()
-            .map(|b| vec![b.name.to_string(), b.exercise().map(|e| e.title).unwrap_or_default()])
+            .map(|b| vec![b.name.to_string(), b.text().and_then(|t| exercise::parse(t).ok()).map(|e| e.title).unwrap_or_default()])
             .collect();
         let _ = write!(out, "{}", kubectl::format_table(&["NAME", "TITLE"], &rows));
         return Ok(0);
@@ -589,7 +589,8 @@ fn check(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write, err: &mut d
     };
     let ex_text = match ex_name.strip_prefix("exercise:") {
         Some(n) => exercise::find(n)
-            .map(|b| b.yaml.to_string())
+            .and_then(|b| b.text())
+            .map(str::to_string)
             .ok_or(format!("no exercise named {n}; try `podplay check --list`"))?,
         None => read_exercise_file(ex_name, stdin)?,
     };

@@ -5,41 +5,61 @@
 pub struct Example {
     pub name: &'static str,
     pub title: &'static str,
+    /// The manifests, compiled in (all builds but the page's: see
+    /// [`crate::bundled`] and [`text`]).
+    #[cfg(not(feature = "fetched-texts"))]
     pub yaml: &'static str,
 }
 
+macro_rules! examples {
+    ($($name:literal => $title:literal,)*) => {
+        &[$(Example {
+            name: $name,
+            title: $title,
+            #[cfg(not(feature = "fetched-texts"))]
+            yaml: include_str!(concat!("../examples/", $name, ".yaml")),
+        }),*]
+    };
+}
+
+/// The example the page opens with. The page built with `fetched-texts`
+/// keeps its text compiled in, so the first view needs no extra request.
+pub const DEFAULT: &str = "liveness-exec";
+#[cfg(feature = "fetched-texts")]
+const DEFAULT_YAML: &str = include_str!("../examples/liveness-exec.yaml");
+
 /// Every bundled example.
-pub const ALL: &[Example] = &[
-    Example { name: "single-container", title: "The simplest Pod: one nginx container, Pending to Running", yaml: include_str!("../examples/single-container.yaml") },
-    Example { name: "liveness-exec", title: "Liveness exec probe: the file goes away at 30 s, the kubelet restarts the container", yaml: include_str!("../examples/liveness-exec.yaml") },
-    Example { name: "liveness-http", title: "Liveness HTTP probe: agnhost answers 200 for 10 s, then 500", yaml: include_str!("../examples/liveness-http.yaml") },
-    Example { name: "tcp-liveness-readiness", title: "TCP readiness and liveness probes on goproxy", yaml: include_str!("../examples/tcp-liveness-readiness.yaml") },
-    Example { name: "grpc-liveness", title: "gRPC liveness probe on etcd", yaml: include_str!("../examples/grpc-liveness.yaml") },
-    Example { name: "startup-probe", title: "A startup probe protects a slow starter from its liveness probe", yaml: include_str!("../examples/startup-probe.yaml") },
-    Example { name: "init-containers", title: "Init containers wait for Services (apply init-containers-services to release them)", yaml: include_str!("../examples/init-containers.yaml") },
-    Example { name: "init-containers-services", title: "The two Services the init-containers example waits for", yaml: include_str!("../examples/init-containers-services.yaml") },
-    Example { name: "lifecycle-events", title: "postStart and preStop hooks on nginx", yaml: include_str!("../examples/lifecycle-events.yaml") },
-    Example { name: "memory-limit-oom", title: "A container over its memory limit is OOMKilled", yaml: include_str!("../examples/memory-limit-oom.yaml") },
-    Example { name: "shared-volume", title: "Two containers share an emptyDir volume", yaml: include_str!("../examples/shared-volume.yaml") },
-    Example { name: "crashloop", title: "busybox with no command: CrashLoopBackOff with the real back-off times", yaml: include_str!("../examples/crashloop.yaml") },
-    Example { name: "job-pods", title: "Job-style Pods: restartPolicy Never and OnFailure, success and failure", yaml: include_str!("../examples/job-pods.yaml") },
-    Example { name: "job-backoff-limit", title: "A failing Job: Pods re-created after 10 s, 20 s, then Failed with BackoffLimitExceeded", yaml: include_str!("../examples/job-backoff-limit.yaml") },
-    Example { name: "job-parallel", title: "A Job of 3 completions, 2 Pods at a time, Complete", yaml: include_str!("../examples/job-parallel.yaml") },
-    Example { name: "graceful-deletion", title: "Deletion with and without a SIGTERM handler", yaml: include_str!("../examples/graceful-deletion.yaml") },
-    Example { name: "readiness-service", title: "Readiness gates a Pod's place in its Service's endpoints", yaml: include_str!("../examples/readiness-service.yaml") },
-    Example { name: "image-pull-error", title: "An image typo: ErrImagePull, then ImagePullBackOff", yaml: include_str!("../examples/image-pull-error.yaml") },
-    Example { name: "deployment", title: "A Deployment behind a Service: a deleted Pod is replaced with a new name and IP", yaml: include_str!("../examples/deployment.yaml") },
-    Example { name: "statefulset", title: "A StatefulSet: web-0, web-1, web-2 in order, each with its claim; a deleted Pod keeps its name", yaml: include_str!("../examples/statefulset.yaml") },
-    Example { name: "ambassador", title: "Ambassador: the app talks to localhost, the ambassador container answers there", yaml: include_str!("../examples/ambassador.yaml") },
-    Example { name: "pending-resources", title: "Pending for want of resources: FailedScheduling, Insufficient cpu", yaml: include_str!("../examples/pending-resources.yaml") },
-    Example { name: "long-grace-period", title: "Graceful termination with a long grace period and a preStop drain (delete the Pod)", yaml: include_str!("../examples/long-grace-period.yaml") },
-    Example { name: "sidecar", title: "A native sidecar ships the app's log from a shared volume", yaml: include_str!("../examples/sidecar.yaml") },
-    Example { name: "pending-add-node", title: "Pending on CPU until a bigger node joins (add node)", yaml: include_str!("../examples/pending-add-node.yaml") },
-    Example { name: "daemonset", title: "A DaemonSet: one Pod per node, and one more when a node joins", yaml: include_str!("../examples/daemonset.yaml") },
-    Example { name: "node-failure", title: "A node stops: NotReady after the grace period, eviction after 5 minutes, the Deployment's Pod replaced", yaml: include_str!("../examples/node-failure.yaml") },
-    Example { name: "traffic-rollout-drops", title: "Traffic during a rolling update without readiness probe or preStop: requests fail", yaml: include_str!("../examples/traffic-rollout-drops.yaml") },
-    Example { name: "traffic-rollout-safe", title: "The same rolling update with a readiness probe and a preStop sleep: no request fails", yaml: include_str!("../examples/traffic-rollout-safe.yaml") },
-    Example { name: "taints-tolerations", title: "Taints, tolerations, node affinity and a cordoned node in FailedScheduling", yaml: include_str!("../examples/taints-tolerations.yaml") },
+pub const ALL: &[Example] = examples![
+    "single-container" => "The simplest Pod: one nginx container, Pending to Running",
+    "liveness-exec" => "Liveness exec probe: the file goes away at 30 s, the kubelet restarts the container",
+    "liveness-http" => "Liveness HTTP probe: agnhost answers 200 for 10 s, then 500",
+    "tcp-liveness-readiness" => "TCP readiness and liveness probes on goproxy",
+    "grpc-liveness" => "gRPC liveness probe on etcd",
+    "startup-probe" => "A startup probe protects a slow starter from its liveness probe",
+    "init-containers" => "Init containers wait for Services (apply init-containers-services to release them)",
+    "init-containers-services" => "The two Services the init-containers example waits for",
+    "lifecycle-events" => "postStart and preStop hooks on nginx",
+    "memory-limit-oom" => "A container over its memory limit is OOMKilled",
+    "shared-volume" => "Two containers share an emptyDir volume",
+    "crashloop" => "busybox with no command: CrashLoopBackOff with the real back-off times",
+    "job-pods" => "Job-style Pods: restartPolicy Never and OnFailure, success and failure",
+    "job-backoff-limit" => "A failing Job: Pods re-created after 10 s, 20 s, then Failed with BackoffLimitExceeded",
+    "job-parallel" => "A Job of 3 completions, 2 Pods at a time, Complete",
+    "graceful-deletion" => "Deletion with and without a SIGTERM handler",
+    "readiness-service" => "Readiness gates a Pod's place in its Service's endpoints",
+    "image-pull-error" => "An image typo: ErrImagePull, then ImagePullBackOff",
+    "deployment" => "A Deployment behind a Service: a deleted Pod is replaced with a new name and IP",
+    "statefulset" => "A StatefulSet: web-0, web-1, web-2 in order, each with its claim; a deleted Pod keeps its name",
+    "ambassador" => "Ambassador: the app talks to localhost, the ambassador container answers there",
+    "pending-resources" => "Pending for want of resources: FailedScheduling, Insufficient cpu",
+    "long-grace-period" => "Graceful termination with a long grace period and a preStop drain (delete the Pod)",
+    "sidecar" => "A native sidecar ships the app's log from a shared volume",
+    "pending-add-node" => "Pending on CPU until a bigger node joins (add node)",
+    "daemonset" => "A DaemonSet: one Pod per node, and one more when a node joins",
+    "node-failure" => "A node stops: NotReady after the grace period, eviction after 5 minutes, the Deployment's Pod replaced",
+    "traffic-rollout-drops" => "Traffic during a rolling update without readiness probe or preStop: requests fail",
+    "traffic-rollout-safe" => "The same rolling update with a readiness probe and a preStop sleep: no request fails",
+    "taints-tolerations" => "Taints, tolerations, node affinity and a cordoned node in FailedScheduling",
 ];
 
 /// The story an example is written for: its timed actions (virtual time,
@@ -63,6 +83,27 @@ pub fn scenario(name: &str) -> &'static [(&'static str, &'static str)] {
 /// The example named `name`.
 pub fn find(name: &str) -> Option<&'static Example> {
     ALL.iter().find(|e| e.name == name)
+}
+
+/// The manifests of the example named `name`: always there when compiled
+/// in; in the page built with `fetched-texts`, the default example's and
+/// those fetched so far ([`crate::bundled`]).
+pub fn text(name: &str) -> Option<&'static str> {
+    compiled_or_fetched(find(name)?)
+}
+
+#[cfg(not(feature = "fetched-texts"))]
+fn compiled_or_fetched(ex: &'static Example) -> Option<&'static str> {
+    Some(ex.yaml)
+}
+
+#[cfg(feature = "fetched-texts")]
+fn compiled_or_fetched(ex: &'static Example) -> Option<&'static str> {
+    if ex.name == DEFAULT {
+        Some(DEFAULT_YAML)
+    } else {
+        crate::bundled::fetched(crate::bundled::Kind::Example, ex.name)
+    }
 }
 
 /// The example menu's groups, in order.

@@ -3,6 +3,7 @@
 //! page; front ends (the [`cli`], the Yew [`ui`] behind feature `web`) sit on top.
 #![forbid(unsafe_code)]
 
+pub mod bundled;
 pub mod cli;
 pub mod core;
 pub mod examples;

@@ -5,8 +5,10 @@
 //! page used it only for a few CSS percentages and timings. This scales to an
 //! integer exactly (the float's mantissa times 10^N, shifted by its
 //! exponent) and rounds half to even there, as the standard formatter does.
+//! [`shortest`] prints like `format!("{x}")` for the zoom factor the page
+//! shows, from the fixed forms.
 
-/// `x` with `decimals` digits after the point (at most 9), like
+/// `x` with `decimals` digits after the point (at most 19), like
 /// `format!("{x:.decimals$}")`; for |x| · 10^decimals below 1.8e19.
 pub fn fixed(x: f64, decimals: u32) -> String {
     if x.is_nan() {
@@ -16,13 +18,35 @@ pub fn fixed(x: f64, decimals: u32) -> String {
     if x.is_infinite() {
         return format!("{sign}inf");
     }
-    let decimals = decimals.min(9);
+    let decimals = decimals.min(19);
     let scale = 10u64.pow(decimals);
     let n = scaled(x.abs(), scale);
     if decimals == 0 {
         return format!("{sign}{n}");
     }
     format!("{sign}{}.{:0width$}", n / scale, n % scale, width = decimals as usize)
+}
+
+/// `x` as `format!("{x}")` prints it (the shortest decimal that reads back as
+/// `x`) wherever that has at most 19 digits after the point and
+/// |x| · 10^digits stays below 1.8e19: every finite x from 10^-3 to 10^3,
+/// which covers the timeline's zoom factors (1 to 256). Elsewhere, `x` with
+/// the most digits that fit.
+pub fn shortest(x: f64) -> String {
+    if !x.is_finite() {
+        return fixed(x, 0);
+    }
+    let mut last = fixed(x, 0);
+    for d in 1..=19u32 {
+        if last.parse::<f64>() == Ok(x) {
+            break;
+        }
+        if x.abs() * 10f64.powi(d as i32) >= 1.8e19 {
+            break;
+        }
+        last = fixed(x, d);
+    }
+    last
 }
 
 /// round(x · scale) for finite x ≥ 0, exactly, ties to even; saturating at
@@ -33,15 +57,15 @@ fn scaled(x: f64, scale: u64) -> u64 {
     let frac = bits & ((1u64 << 52) - 1);
     // x = m · 2^e exactly.
     let (m, e) = if exp == 0 { (frac, -1074) } else { (frac | 1u64 << 52, exp - 1075) };
-    let p = u128::from(m) * u128::from(scale); // < 2^83
+    let p = u128::from(m) * u128::from(scale); // < 2^53 · 10^19 < 2^117
     let n = if e >= 0 {
-        if e >= 45 {
+        if e >= 64 {
             u128::MAX
         } else {
-            p << e
+            p.saturating_mul(1u128 << e)
         }
     } else if -e >= 128 {
-        0 // below 2^83 / 2^128: rounds to zero
+        0 // below 2^117 / 2^128: rounds to zero
     } else {
         let shift = (-e) as u32;
         let q = p >> shift;
@@ -85,8 +109,43 @@ mod tests {
                 assert_eq!(fixed(x, d as u32), format!("{x:.d$}"), "{x:e} with {d} decimals");
             }
         }
+        // Up to 19 decimals.
+        for &x in &[1.00000390625, 0.1, 1.0 / 3.0, 255.99999999999997, 1.8] {
+            for d in [10u32, 13, 16, 19].into_iter().filter(|&d| x * 10f64.powi(d as i32) < 1.8e19) {
+                assert_eq!(fixed(x, d), format!("{x:.*}", d as usize), "{x} with {d} decimals");
+            }
+        }
         assert_eq!(fixed(f64::NAN, 3), format!("{:.3}", f64::NAN));
         assert_eq!(fixed(f64::INFINITY, 3), format!("{:.3}", f64::INFINITY));
         assert_eq!(fixed(f64::NEG_INFINITY, 1), format!("{:.1}", f64::NEG_INFINITY));
+    }
+
+    #[test]
+    fn shortest_prints_like_display() {
+        use super::shortest;
+        // The zoom factors: a power of two, or the run's length over 2 s
+        // halved (run lengths in ms up to 512 s, where the zoom tops at 256).
+        for end in (2000..512_000u64).step_by(7) {
+            let mut z = end as f64 / 2000.0;
+            while z >= 1.0 {
+                assert_eq!(shortest(z), format!("{z}"), "{end} ms");
+                z /= 2.0;
+            }
+        }
+        for k in 0..=8 {
+            let z = f64::from(1u32 << k);
+            assert_eq!(shortest(z), format!("{z}"));
+        }
+        // Arbitrary bit patterns from 10^-3 to 10^3, and special values.
+        let mut b = 7u64;
+        for _ in 0..50_000 {
+            b = b.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let x = f64::from_bits((b & ((1 << 52) - 1)) | (1023 - 10 + (b >> 58) % 20) << 52);
+            let x = if b & (1 << 57) != 0 { -x } else { x };
+            assert_eq!(shortest(x), format!("{x}"), "{x:e}");
+        }
+        for x in [0.0, -0.0, 0.5, 1e-3, 999.999, 0.1 + 0.2, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert_eq!(shortest(x), format!("{x}"));
+        }
     }
 }

@@ -263,11 +263,28 @@ pub fn check(exercise: &Exercise, manifests: &str) -> Report {
 pub struct Bundled {
     /// `01-image-typo`.
     pub name: &'static str,
+    /// The file, compiled in (all builds but the page's, which fetches it:
+    /// see [`crate::bundled`] and [`Bundled::text`]).
+    #[cfg(not(feature = "fetched-texts"))]
     pub yaml: &'static str,
 }
 
 impl Bundled {
+    /// The file's text: always there when compiled in; in the page built
+    /// with `fetched-texts`, once fetched.
+    #[cfg(not(feature = "fetched-texts"))]
+    pub fn text(&self) -> Option<&'static str> {
+        Some(self.yaml)
+    }
+
+    /// The file's text once fetched (the page: see [`crate::bundled`]).
+    #[cfg(feature = "fetched-texts")]
+    pub fn text(&self) -> Option<&'static str> {
+        crate::bundled::fetched(crate::bundled::Kind::Exercise, self.name)
+    }
+
     /// The parsed exercise. Bundled files are tested to parse.
+    #[cfg(not(feature = "fetched-texts"))]
     pub fn exercise(&self) -> Result<Exercise, Vec<ExerciseError>> {
         parse(self.yaml)
     }
@@ -277,6 +294,7 @@ macro_rules! bundled {
     ($($name:literal),* $(,)?) => {
         &[$(Bundled {
             name: $name,
+            #[cfg(not(feature = "fetched-texts"))]
             yaml: include_str!(concat!("../../exercises/", $name, ".yaml")),
         }),*]
     };

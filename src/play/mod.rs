@@ -72,12 +72,12 @@ impl Scenario {
     /// A bundled example with its story's timed actions
     /// ([`crate::examples::scenario`]); `None` for an unknown name.
     pub fn of_example(name: &str, seed: u64) -> Option<Scenario> {
-        let ex = crate::examples::find(name)?;
+        let manifests = crate::examples::text(name)?;
         let actions = crate::examples::scenario(name)
             .iter()
             .filter_map(|(at, text)| Some(TimedAction { at_ms: crate::core::time::parse_duration(at)?, text: text.to_string() }))
             .collect();
-        Some(Scenario { manifests: ex.yaml.to_string(), seed, actions })
+        Some(Scenario { manifests: manifests.to_string(), seed, actions })
     }
 }
 
@@ -769,10 +769,11 @@ pub fn explain_job(e: &Event, job: &JobSnapshot) -> String {
 /// for files (the page has no file system).
 pub fn page_action(text: &str) -> Result<Action, String> {
     match parse_action(text)? {
-        Action::ApplyFile(f) => match f.strip_prefix("example:").and_then(crate::examples::find) {
-            // A bundled example is the one "file" the page has.
-            Some(ex) => {
-                let parsed = parse_manifests(ex.yaml);
+        Action::ApplyFile(f) => match f.strip_prefix("example:").and_then(crate::examples::text) {
+            // A bundled example is the one "file" the page has (the page
+            // fetches it before it runs the action: crate::bundled).
+            Some(yaml) => {
+                let parsed = parse_manifests(yaml);
                 let first_error = parsed.errors().next().map(|d| d.to_string());
                 match first_error {
                     Some(d) => Err(format!("apply -f {f}: {d}")),

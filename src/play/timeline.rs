@@ -3,7 +3,7 @@
 //! outputs as they arrive, so it costs nothing to keep up to date.
 
 use crate::core::engine::{ProbeKind, WatchType};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use crate::core::status::{ContainerState, ContainerStatus, Event, EventType, PodSnapshot};
 use crate::core::time::Millis;
 
@@ -172,8 +172,10 @@ pub struct Timeline {
     pub lanes: Vec<Lane>,
     /// The last time anything was recorded.
     pub last_ms: Millis,
-    /// Live lanes by key (lanes of deleted Pods are not in it).
-    index: HashMap<String, usize>,
+    /// Live lanes by key (lanes of deleted Pods are not in it). A
+    /// `BTreeMap<String, u32>`, the map type the engine's Stores already
+    /// link into the page, rather than one more hash table instance.
+    index: BTreeMap<String, u32>,
     /// The last `Lane::rev` handed out.
     stamp: u64,
 }
@@ -187,7 +189,7 @@ impl Timeline {
 
     fn lane_index(&mut self, key: String, pod: &str, container: Option<&str>) -> usize {
         let i = match self.index.get(&key) {
-            Some(&i) => i,
+            Some(&i) => i as usize,
             None => {
                 if self.lanes.len() >= MAX_LANES {
                     let gone = self.lanes.iter().position(|l| l.end_ms.is_some()).unwrap_or(0);
@@ -220,13 +222,16 @@ impl Timeline {
     }
 
     fn reindex(&mut self) {
-        self.index = self.lanes.iter().enumerate().filter(|(_, l)| l.end_ms.is_none()).map(|(i, l)| (l.key.clone(), i)).collect();
+        self.index.clear();
+        for (i, l) in self.lanes.iter().enumerate().filter(|(_, l)| l.end_ms.is_none()) {
+            self.index.insert(l.key.clone(), i as u32);
+        }
     }
 
     /// A probe ran: a tick on its container's lane.
     pub(crate) fn probe(&mut self, key: &str, tick: ProbeTick) {
         let Some(&i) = self.index.get(key) else { return };
-        let lane = &mut self.lanes[i];
+        let lane = &mut self.lanes[i as usize];
         lane.probes.push(tick);
         if lane.probes.len() > MAX_PER_LANE {
             lane.probes.drain(..MAX_PER_LANE / 4);
@@ -279,7 +284,7 @@ impl Timeline {
             None => pod_key.clone(),
         };
         let Some(&i) = self.index.get(&key) else { return };
-        let lane = &mut self.lanes[i];
+        let lane = &mut self.lanes[i as usize];
         lane.marks.push(Mark {
             at_ms: t,
             warning: e.type_ == EventType::Warning,
@@ -289,7 +294,7 @@ impl Timeline {
         if lane.marks.len() > MAX_PER_LANE {
             lane.marks.remove(0);
         }
-        self.touch(i);
+        self.touch(i as usize);
     }
 }
 

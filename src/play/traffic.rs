@@ -121,7 +121,9 @@ pub fn failure_rate(sent: u64, failed: u64) -> String {
     if sent == 0 {
         return "–".to_string();
     }
-    let per_mille = (failed as u128 * 1000 + sent as u128 / 2) / sent as u128;
+    // In u128 against overflow; printed as a u64 (failed never exceeds sent),
+    // which spares the page the u128 formatter.
+    let per_mille = ((failed as u128 * 1000 + sent as u128 / 2) / sent as u128).min(u64::MAX as u128) as u64;
     match per_mille {
         0 if failed > 0 => "<0.1%".to_string(),
         p if p % 10 == 0 => format!("{}%", p / 10),

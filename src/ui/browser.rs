@@ -158,3 +158,59 @@ impl Drop for Callback {
 pub fn perf_now() -> f64 {
     window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
 }
+
+/// What a rejected promise said, in words.
+fn reason(e: &wasm_bindgen::JsValue) -> String {
+    e.as_string().or_else(|| e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message()))).unwrap_or_else(|| "failed".into())
+}
+
+/// Fetches texts from the page's own origin (which the CSP allows), one at
+/// a time: [`Fetcher::get`] starts one, and the handler given to
+/// [`Fetcher::new`] gets its body, or what went wrong in words (an HTTP
+/// status, a network error, a body over the limit), before the next starts.
+/// Its three callbacks are made once and live as long as it does.
+pub struct Fetcher {
+    on_response: Closure<dyn FnMut(wasm_bindgen::JsValue)>,
+    on_error: std::rc::Rc<Closure<dyn FnMut(wasm_bindgen::JsValue)>>,
+}
+
+impl Fetcher {
+    pub fn new(max: usize, done: impl Fn(Result<String, String>) + 'static) -> Self {
+        let done = std::rc::Rc::new(done);
+        let on_error = {
+            let done = done.clone();
+            std::rc::Rc::new(Closure::new(move |e: wasm_bindgen::JsValue| done(Err(reason(&e)))))
+        };
+        let on_text: Closure<dyn FnMut(wasm_bindgen::JsValue)> = {
+            let done = done.clone();
+            Closure::new(move |t: wasm_bindgen::JsValue| {
+                done(match t.as_string() {
+                    Some(t) if t.len() <= max => Ok(t),
+                    Some(t) => Err(format!("{} bytes, more than {max}", t.len())),
+                    None => Err("not text".into()),
+                })
+            })
+        };
+        let errors = on_error.clone();
+        let on_response = Closure::new(move |r: wasm_bindgen::JsValue| {
+            let Some(r) = r.dyn_ref::<web_sys::Response>() else { return done(Err("no response".into())) };
+            if !r.ok() {
+                return done(Err(format!("HTTP {}", r.status())));
+            }
+            match r.text() {
+                Ok(text) => {
+                    let _ = text.then2(&on_text, &errors);
+                }
+                Err(e) => done(Err(reason(&e))),
+            }
+        });
+        Fetcher { on_response, on_error }
+    }
+
+    /// Starts fetching `path`, relative to the page.
+    pub fn get(&self, path: &str) {
+        if let Some(w) = window() {
+            let _ = w.fetch_with_str(path).then2(&self.on_response, &self.on_error);
+        }
+    }
+}

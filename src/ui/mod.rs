@@ -20,6 +20,7 @@ pub mod workloads;
 use crate::core::manifest::{Diagnostic, Severity};
 use crate::lint::{self, Finding};
 use crate::core::time::{go_duration, Millis, SECOND_MS};
+use crate::bundled::{self, Kind};
 use crate::examples;
 use crate::play::embed::{iframe_snippet, PageOptions, SPEEDS};
 use crate::play::share::Session;
@@ -41,8 +42,8 @@ const CURRENT_EXERCISE_KEY: &str = "podplay:v1:exercise";
 fn work_key(name: &str) -> String {
     format!("podplay:v1:exercise-work:{name}")
 }
-/// The example shown on a first visit.
-const DEFAULT_EXAMPLE: &str = "liveness-exec";
+/// The example shown on a first visit (its text is always compiled in).
+const DEFAULT_EXAMPLE: &str = examples::DEFAULT;
 /// Typing pauses this long before the manifests are validated and re-run.
 const DEBOUNCE_MS: i32 = 250;
 /// A frame's real time is capped, so a background tab does not jump ahead.
@@ -97,6 +98,28 @@ pub enum Msg {
     CycleTheme,
     /// Show or hide the arrows from the Services to their endpoints.
     ToggleArrows,
+    /// A bundled text the page fetched ([`crate::bundled`]) has arrived, or
+    /// could not be had.
+    Fetched(Result<String, String>),
+}
+
+/// What the page does once the texts it is fetching have arrived: what it
+/// was asked for before they were at hand.
+enum Then {
+    /// Open what the address, a share link or the autosave asks for.
+    Startup,
+    /// Handle this message again.
+    Msg(Msg),
+}
+
+/// Whether an example, exercise or session asked for was opened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Opened {
+    /// No such bundled name (or an exercise that does not parse).
+    Unknown,
+    /// Its texts are being fetched; it opens when they arrive.
+    Loading,
+    Now,
 }
 
 /// Something to tell the user, outside the live region's announcements.
@@ -163,6 +186,12 @@ pub struct App {
     slow_at: f64,
     /// Requests sent, as the cluster view last drew them.
     traffic_sent: u64,
+    fetcher: browser::Fetcher,
+    /// Bundled texts to fetch, the one being fetched (one at a time), and
+    /// what to do once they have arrived (the latest request wins).
+    fetching: Vec<(Kind, &'static str)>,
+    in_flight: Option<(Kind, &'static str)>,
+    then: Option<Then>,
 }
 
 impl App {
@@ -189,6 +218,7 @@ impl App {
     }
 
     /// Starts a fresh run of `scenario` at time zero. Err keeps the current run.
+    #[inline(never)]
     fn start(&mut self, scenario: Scenario) -> bool {
         let t0 = browser::perf_now();
         let (parsed, findings) = lint::lint_text(&scenario.manifests);
@@ -212,7 +242,11 @@ impl App {
         }
     }
 
-    fn load_session(&mut self, s: Session) {
+    #[inline(never)]
+    fn load_session(&mut self, s: Session, then: Then) -> Opened {
+        if !self.at_hand(Self::applied(s.scenario.actions.iter().map(|a| a.text.as_str())), then) {
+            return Opened::Loading;
+        }
         self.text = AttrValue::from(s.scenario.manifests.clone());
         self.seed = s.scenario.seed;
         self.seed_text = self.seed.to_string();
@@ -223,29 +257,89 @@ impl App {
             }
             self.caught_up();
         }
+        Opened::Now
     }
 
-    fn load_example(&mut self, name: &str) -> bool {
-        let Some(ex) = examples::find(name) else { return false };
+    /// True when every text in `need` is at hand. Otherwise fetches the
+    /// missing ones (the page says so meanwhile) and keeps `then` for when
+    /// they have arrived. Texts compiled in are always at hand.
+    fn at_hand(&mut self, need: Vec<(Kind, &'static str)>, then: Then) -> bool {
+        let missing: Vec<_> = need.into_iter().filter(|(k, n)| k.text(n).is_none()).collect();
+        if missing.is_empty() {
+            return true;
+        }
+        self.fetching = missing;
+        self.then = Some(then);
+        self.fetch_next();
+        false
+    }
+
+    /// Starts the next fetch, unless one is under way.
+    fn fetch_next(&mut self) {
+        if self.in_flight.is_none() {
+            if let Some(&(kind, name)) = self.fetching.first() {
+                self.in_flight = Some((kind, name));
+                self.fetcher.get(&kind.path(name));
+            }
+        }
+    }
+
+    /// The examples the actions apply (`apply -f example:NAME`).
+    fn applied<'a>(actions: impl IntoIterator<Item = &'a str>) -> Vec<(Kind, &'static str)> {
+        let mut need = Vec::new();
+        for a in actions {
+            need.extend(bundled::examples_applied(a).filter_map(|n| Kind::Example.canonical(n)).map(|n| (Kind::Example, n)));
+        }
+        need
+    }
+
+    /// The example and what its scenario applies.
+    fn scenario_texts(name: &'static str) -> Vec<(Kind, &'static str)> {
+        let mut need = vec![(Kind::Example, name)];
+        need.extend(Self::applied(examples::scenario(name).iter().map(|(_, a)| *a)));
+        need
+    }
+
+    #[inline(never)]
+    fn load_example(&mut self, name: &str, then: Then) -> Opened {
+        let Some(ex) = examples::find(name) else { return Opened::Unknown };
+        if !self.at_hand(vec![(Kind::Example, ex.name)], then) {
+            return Opened::Loading;
+        }
+        let Some(yaml) = examples::text(ex.name) else { return Opened::Unknown };
         self.example = Some(ex.name.to_string());
-        self.text = AttrValue::Static(ex.yaml);
+        self.text = AttrValue::Static(yaml);
         self.exercise = None;
-        self.start(Scenario { manifests: ex.yaml.to_string(), seed: self.seed, actions: vec![] });
-        true
+        self.start(Scenario { manifests: yaml.to_string(), seed: self.seed, actions: vec![] });
+        Opened::Now
     }
 
     /// Restarts the current example with its scenario (the actions its
     /// comment suggests), so the story plays by itself.
-    fn play_scenario(&mut self) {
-        let Some(s) = self.example.as_deref().and_then(|n| Scenario::of_example(n, self.seed)) else { return };
+    #[inline(never)]
+    fn play_scenario(&mut self, then: Then) -> Opened {
+        let Some(name) = self.example.as_deref().and_then(examples::find).map(|e| e.name) else { return Opened::Unknown };
+        if !self.at_hand(Self::scenario_texts(name), then) {
+            return Opened::Loading;
+        }
+        let Some(s) = Scenario::of_example(name, self.seed) else { return Opened::Unknown };
         self.text = AttrValue::from(s.manifests.clone());
         self.start(s);
+        Opened::Now
     }
 
     /// Opens a bundled exercise with the learner's saved work, or its start.
-    fn open_exercise(&mut self, name: &str) -> bool {
-        let Some(bundled) = ex::find(name) else { return false };
-        let Ok(exercise) = bundled.exercise() else { return false };
+    #[inline(never)]
+    fn open_exercise(&mut self, name: &str, then: Then) -> Opened {
+        let Some(bundled) = ex::find(name) else { return Opened::Unknown };
+        let Some(text) = bundled.text() else {
+            self.at_hand(vec![(Kind::Exercise, bundled.name)], then);
+            return Opened::Loading;
+        };
+        let Ok(exercise) = ex::parse(text) else { return Opened::Unknown };
+        if !self.at_hand(Self::applied(exercise.actions.iter().map(|a| a.text.as_str())), then) {
+            return Opened::Loading;
+        }
         let work = browser::load(&work_key(bundled.name)).unwrap_or_else(|| exercise.starting.clone());
         self.text = AttrValue::from(work.clone());
         self.seed = exercise.seed;
@@ -256,13 +350,95 @@ impl App {
         self.exercise = Some(OpenExercise { name: bundled.name, exercise: Rc::new(exercise), report: None, hints_shown: 0 });
         browser::save(CURRENT_EXERCISE_KEY, bundled.name);
         self.start(Scenario { manifests: work, seed: self.seed, actions });
-        true
+        Opened::Now
     }
 
     /// The actions every run starts with: an exercise's own (e.g. a Pod
     /// deleted at 30 s), none otherwise.
     fn base_actions(&self) -> Vec<TimedAction> {
         self.exercise.as_ref().map(|e| e.exercise.actions.clone()).unwrap_or_default()
+    }
+
+    /// Opens what the page shows first: a share link wins over the
+    /// autosave; `?example=` over both. An embed never reads the autosave.
+    /// Runs again once texts it needs have been fetched.
+    fn open_first(&mut self) {
+        let opts = self.opts.clone();
+        let from_link = Session::from_fragment(&browser::fragment());
+        let saved_exercise = browser::load(CURRENT_EXERCISE_KEY).filter(|n| !n.is_empty() && !opts.embed);
+        let known = |o: Opened| o != Opened::Unknown;
+        let opened = match (opts.example.clone(), from_link) {
+            (Some(name), _) if known(self.load_example(&name, Then::Startup)) => {
+                if opts.scenario && self.then.is_none() {
+                    self.play_scenario(Then::Startup);
+                }
+                self.then.is_none()
+            }
+            _ if opts.exercise.as_deref().is_some_and(|n| known(self.open_exercise(n, Then::Startup))) => self.then.is_none(),
+            (_, Ok(Some(s))) => self.load_session(s, Then::Startup) == Opened::Now,
+            _ if saved_exercise.as_deref().is_some_and(|n| known(self.open_exercise(n, Then::Startup))) => self.then.is_none(),
+            (_, link) => {
+                if let Err(e) = link {
+                    self.notice = Some(Notice { error: true, text: e });
+                }
+                match browser::load(SAVE_KEY).filter(|_| !opts.embed).map(|j| Session::from_json(&j)) {
+                    Some(Ok(s)) => self.load_session(s, Then::Startup) == Opened::Now,
+                    _ => self.load_example(DEFAULT_EXAMPLE, Then::Startup) == Opened::Now,
+                }
+            }
+        };
+        if !opened {
+            return;
+        }
+        if let Some(t) = opts.start_ms {
+            if let Some(mut p) = self.player_mut() {
+                p.seek(t);
+            }
+            self.caught_up();
+        }
+    }
+
+    /// A bundled text arrived (or could not be had): keep it, and once all
+    /// that was asked for is at hand, do what was asked.
+    #[inline(never)]
+    fn fetched(&mut self, result: Result<String, String>) {
+        let Some((kind, name)) = self.in_flight.take() else { return };
+        match result {
+            Ok(text) => {
+                bundled::keep(kind, name, text);
+                self.fetching.retain(|(k, n)| k.text(n).is_none());
+                if !self.fetching.is_empty() {
+                    return self.fetch_next();
+                }
+                match self.then.take() {
+                    Some(Then::Startup) => {
+                        self.open_first();
+                        // The frame loop stopped while there was no run.
+                        if self.playing {
+                            self.set_playing(true);
+                        }
+                    }
+                    Some(Then::Msg(msg)) => {
+                        self.handle(msg);
+                    }
+                    None => {}
+                }
+            }
+            // For a request since replaced: on with the current one.
+            Err(_) if !self.fetching.contains(&(kind, name)) => self.fetch_next(),
+            Err(e) => {
+                self.fetching.clear();
+                let startup = matches!(self.then.take(), Some(Then::Startup));
+                self.notice = Some(Notice { error: true, text: format!("Could not load {}: {e}.", kind.path(name)) });
+                // The first view falls back on the example compiled in.
+                if startup && self.player.is_none() {
+                    self.load_example(DEFAULT_EXAMPLE, Then::Startup);
+                    if self.playing {
+                        self.set_playing(true);
+                    }
+                }
+            }
+        }
     }
 
     fn set_playing(&mut self, playing: bool) {
@@ -306,7 +482,7 @@ impl App {
         if !self.playing {
             return false;
         }
-        let dt = self.last_frame.map_or(0.0, |last| (ts - last).clamp(0.0, MAX_FRAME_MS));
+        let dt = self.last_frame.map_or(0.0, |last| crate::play::zoom::clamp(ts - last, 0.0, MAX_FRAME_MS));
         self.last_frame = Some(ts);
         let stop = self.opts.stop_ms.filter(|s| *s > self.now()).unwrap_or(MAX_TIME_MS);
         self.target_ms = (self.target_ms + dt * self.speed as f64).min(stop as f64);
@@ -395,40 +571,17 @@ impl Component for App {
             slow: None,
             slow_at: 0.0,
             traffic_sent: 0,
+            fetcher: {
+                let link = ctx.link().clone();
+                browser::Fetcher::new(bundled::MAX_FETCHED_BYTES, move |result| link.send_message(Msg::Fetched(result)))
+            },
+            fetching: Vec::new(),
+            in_flight: None,
+            then: None,
         };
-        // A share link wins over the autosave; `?example=` over both. An
-        // embed never reads the autosave.
-        let from_link = Session::from_fragment(&browser::fragment());
-        let saved_exercise = browser::load(CURRENT_EXERCISE_KEY).filter(|n| !n.is_empty() && !opts.embed);
-        match (opts.example.clone(), from_link) {
-            (Some(name), _) if app.load_example(&name) => {
-                if opts.scenario {
-                    app.play_scenario();
-                }
-            }
-            _ if opts.exercise.as_deref().is_some_and(|n| app.open_exercise(n)) => {}
-            (_, Ok(Some(s))) => app.load_session(s),
-            _ if saved_exercise.as_deref().is_some_and(|n| app.open_exercise(n)) => {}
-            (_, link) => {
-                if let Err(e) = link {
-                    app.notice = Some(Notice { error: true, text: e });
-                }
-                match browser::load(SAVE_KEY).filter(|_| !opts.embed).map(|j| Session::from_json(&j)) {
-                    Some(Ok(s)) => app.load_session(s),
-                    _ => {
-                        app.load_example(DEFAULT_EXAMPLE);
-                    }
-                }
-            }
-        }
+        app.open_first();
         if let Some(s) = opts.speed {
             app.speed = s;
-        }
-        if let Some(t) = opts.start_ms {
-            if let Some(mut p) = app.player_mut() {
-                p.seek(t);
-            }
-            app.caught_up();
         }
         let mut unknown = Vec::new();
         if let Some(n) = opts.example.as_ref().filter(|n| examples::find(n).is_none()) {
@@ -499,6 +652,7 @@ impl Component for App {
                         <button class="ghost" onclick={link.callback(|_| Msg::DismissNotice)} aria-label="Dismiss">{"✕"}</button>
                     </div>
                 }
+                { self.view_fetching() }
                 if let Some(stall) = player.as_ref().and_then(|p| p.rc.borrow().stalled().map(str::to_string)) {
                     <div class="notice error" role="alert"><span>{ stall }</span></div>
                 }
@@ -573,7 +727,7 @@ impl App {
                     self.validate_ms = browser::perf_now() - t0;
                     self.stale = false;
                 } else {
-                    self.example = self.example.take().filter(|e| examples::find(e).is_some_and(|x| x.yaml == &*self.text));
+                    self.example = self.example.take().filter(|e| examples::text(e).is_some_and(|x| x == &*self.text));
                     let actions = self.base_actions();
                     self.start(Scenario { manifests: self.text.to_string(), seed: self.seed, actions });
                 }
@@ -618,11 +772,13 @@ impl App {
                 }
             },
             Msg::ExampleScenario => {
-                self.play_scenario();
-                self.autosave();
+                if self.play_scenario(Then::Msg(Msg::ExampleScenario)) == Opened::Now {
+                    self.autosave();
+                }
             }
             Msg::Example(name) => {
-                if self.load_example(&name) {
+                let again = name.clone();
+                if self.load_example(&name, Then::Msg(Msg::Example(again))) == Opened::Now {
                     browser::save(CURRENT_EXERCISE_KEY, "");
                     self.selected = None;
                     self.autosave();
@@ -635,6 +791,11 @@ impl App {
                 self.caught_up();
             }
             Msg::Act(text) => {
+                let need = Self::applied([text.as_str()]);
+                let again = text.clone();
+                if !self.at_hand(need, Then::Msg(Msg::Act(again))) {
+                    return true;
+                }
                 let result = self.player_mut().map(|mut p| p.act(&text));
                 if let Some(result) = result {
                     match result {
@@ -687,8 +848,11 @@ impl App {
                 if name.is_empty() {
                     self.exercise = None;
                     browser::save(CURRENT_EXERCISE_KEY, "");
-                } else if !self.open_exercise(&name) {
-                    self.notice = Some(Notice { error: true, text: format!("No exercise named {name}.") });
+                } else {
+                    let again = name.clone();
+                    if self.open_exercise(&name, Then::Msg(Msg::OpenExercise(again))) == Opened::Unknown {
+                        self.notice = Some(Notice { error: true, text: format!("No exercise named {name}.") });
+                    }
                 }
             }
             Msg::CheckExercise => {
@@ -737,6 +901,7 @@ impl App {
                     browser::save(ARROWS_KEY, if self.arrows { "on" } else { "off" });
                 }
             }
+            Msg::Fetched(result) => self.fetched(result),
         }
         true
     }
@@ -759,6 +924,7 @@ impl App {
                 if let Some(n) = self.notice.as_ref().filter(|n| n.error) {
                     <div class="notice error" role="alert"><span>{ &n.text }</span></div>
                 }
+                { self.view_fetching() }
                 <main class={classes!("workspace", (!self.opts.editor).then_some("no-editor"))}>
                     if self.opts.editor {
                         <section class="pane-editor" aria-label="Manifests">
@@ -819,6 +985,15 @@ impl App {
                 on_select={self.cb.select.clone()}
             />
         }
+    }
+
+    /// What the page is fetching, while it does.
+    fn view_fetching(&self) -> Html {
+        if self.fetching.is_empty() {
+            return Html::default();
+        }
+        let paths: Vec<String> = self.fetching.iter().map(|(k, n)| k.path(n)).collect();
+        html! { <div class="notice" role="status" data-testid="fetching"><span>{ format!("Loading {}…", paths.join(", ")) }</span></div> }
     }
 
     fn view_panes(&self, slow: &Option<PlayerRef>) -> Html {

@@ -5,7 +5,7 @@
 
 use super::cluster::icon;
 use super::PlayerRef;
-use crate::core::decimal::fixed;
+use crate::core::decimal::{fixed, shortest};
 use crate::core::time::{go_duration, Millis, MINUTE_MS};
 use crate::play::zoom;
 use crate::play::{Lane, Player};
@@ -168,7 +168,7 @@ pub fn timeline_view(props: &Props) -> Html {
             if r.width() <= 0.0 {
                 return;
             }
-            let f = ((client_x as f64 - r.left()) / r.width()).clamp(0.0, 1.0);
+            let f = zoom::clamp((client_x as f64 - r.left()) / r.width(), 0.0, 1.0);
             on_seek.emit((f * end as f64) as Millis);
         }
     };
@@ -227,7 +227,7 @@ pub fn timeline_view(props: &Props) -> Html {
                 />
                 <span class="tl-zoom" role="group" aria-label="Zoom the timeline">
                     <button onclick={zoom_button(false)} disabled={zoom <= 1.0} aria-label="Zoom out" title="Zoom out (−)" data-testid="zoom-out">{"−"}</button>
-                    <output class="zoom-level" data-testid="zoom-level" aria-label="Zoom">{ format!("{}×", zoom) }</output>
+                    <output class="zoom-level" data-testid="zoom-level" aria-label="Zoom">{ format!("{}×", shortest(zoom)) }</output>
                     <button onclick={zoom_button(true)} disabled={zoom >= zoom::max_zoom(end)} aria-label="Zoom in" title="Zoom in (+)" data-testid="zoom-in">{"+"}</button>
                     <button onclick={fit} disabled={zoom <= 1.0} title="Show the whole run (0)" data-testid="zoom-fit">{"Fit all"}</button>
                 </span>

@@ -2,7 +2,7 @@
 // optional sizing script, and the snippet the page generates.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openPage } from './harness.mjs';
+import { serve, launch, openPage, selectExample } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -55,7 +55,7 @@ test('embed.js ignores messages from anything but its own frames', async () => {
 
 test('the Embed button makes a snippet that opens the same session in the compact player', async () => {
   const { page, context } = await openPage(browser, server.base);
-  await page.getByTestId('example').selectOption('crashloop');
+  await selectExample(page, 'crashloop');
   await page.getByTestId('speed').selectOption('30');
   await page.getByTestId('embed').click();
   const snippet = await page.getByTestId('snippet').inputValue();

@@ -12,7 +12,7 @@ export const SUBPATH = '/workshop/podplay/';
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
   '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml', '.md': 'text/plain; charset=utf-8',
-  '.json': 'application/json',
+  '.json': 'application/json', '.yaml': 'text/yaml; charset=utf-8',
 };
 
 /** Serves DIST under SUBPATH on a free loopback port. `requests` lists every path asked for. */
@@ -56,4 +56,11 @@ export async function openPage(browser, url, { viewport = { width: 1400, height:
   await page.goto(url);
   await page.waitForSelector('.app', { timeout: 20000 });
   return { page, context, problems };
+}
+
+/** Picks a bundled example in the page's menu and waits until it is open:
+ * the page fetches an example's text when it is picked (src/bundled.rs). */
+export async function selectExample(page, name) {
+  await page.getByTestId('example').selectOption(name);
+  await page.getByTestId('example-title').filter({ hasText: new RegExp(`^${name}:`) }).waitFor({ timeout: 20000 });
 }

@@ -2,7 +2,7 @@
 // Chromium. Waits are on what the page shows (with timeouts), never sleeps.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openPage } from './harness.mjs';
+import { serve, launch, openPage, selectExample } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -12,7 +12,7 @@ const pane = (page) => page.getByTestId('pane').textContent();
 const GET_ALL = 'kubectl get nodes,deploy,rs,sts,ds,jobs,pvc';
 
 async function pickExample(page, name, speed) {
-  await page.getByTestId('example').selectOption(name);
+  await selectExample(page, name);
   await page.getByTestId('speed').selectOption(speed);
 }
 

@@ -2,7 +2,7 @@
 // sub-path. Waits are on what the page shows (with timeouts), never sleeps.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openPage, SUBPATH } from './harness.mjs';
+import { serve, launch, openPage, SUBPATH, selectExample } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -12,7 +12,7 @@ const clock = (page) => page.getByTestId('clock').textContent();
 const pane = (page) => page.getByTestId('pane').textContent();
 
 async function pickExample(page, name, speed = '60') {
-  await page.getByTestId('example').selectOption(name);
+  await selectExample(page, name);
   await page.getByTestId('speed').selectOption(speed);
 }
 

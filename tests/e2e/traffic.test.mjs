@@ -3,7 +3,7 @@
 // timeouts), never sleeps.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openPage } from './harness.mjs';
+import { serve, launch, openPage, selectExample } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -31,7 +31,7 @@ function clockMs(text) {
 const clock = async (page) => clockMs(await page.getByTestId('clock').textContent());
 
 async function start(page, example, speed) {
-  await page.getByTestId('example').selectOption(example);
+  await selectExample(page, example);
   await page.getByTestId('speed').selectOption(speed);
   if ((await page.getByTestId('play').getAttribute('aria-pressed')) !== 'true') await page.getByTestId('play').click();
 }

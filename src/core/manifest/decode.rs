@@ -323,7 +323,10 @@ impl Ctx {
         let mut msg = format!("expected {expected}, got {}", got(node));
         if expected == "a string" {
             if let NodeKind::Scalar(s) = &node.kind {
-                msg.push_str(&format!(" (quote it: \"{}\")", s.text.escape_default()));
+                // char by char, as str::escape_default does, without linking its Display.
+                msg.push_str(" (quote it: \"");
+                msg.extend(s.text.chars().flat_map(char::escape_default));
+                msg.push_str("\")");
             }
         }
         self.type_errors += 1;

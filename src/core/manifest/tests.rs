@@ -694,6 +694,16 @@ fn deployments_decode_with_apps_defaults() {
 }
 
 #[test]
+fn a_job_manual_selector_that_misses_its_template_prints_the_labels_as_go_does() {
+    // `ValidateJobSpec` (pkg/apis/batch/validation) reports the template's
+    // labels with `field.Invalid`, printed like the Deployment's below.
+    assert_diags(
+        "apiVersion: batch/v1\nkind: Job\nmetadata: {name: pi}\nspec:\n  manualSelector: true\n  selector: {matchLabels: {app: pi}}\n  template:\n    metadata: {labels: {app: api}}\n    spec:\n      restartPolicy: Never\n      containers: [{name: pi, image: perl:5.34}]\n",
+        &["line 8, column 24: spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"api\"}: `selector` does not match template `labels`"],
+    );
+}
+
+#[test]
 fn deployment_errors_read_like_the_api_server() {
     assert_diags(
         "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: api}}\n    spec:\n      containers: [{name: web, image: nginx:1.27}]\n",

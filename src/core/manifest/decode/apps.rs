@@ -281,14 +281,7 @@ fn validate_common(cx: &mut Ctx, c: &Common, kind: &str) -> (LabelSelector, PodT
             if !sel.matches(&template.labels) {
                 let path = "spec.template.metadata.labels";
                 let pos = cx.src.pos(path);
-                // Go's `%#v` of the labels map.
-                let shown = if template.labels.is_empty() {
-                    "map[string]string(nil)".to_string()
-                } else {
-                    let pairs: Vec<String> = template.labels.iter().map(|(k, v)| format!("{k:?}:{v:?}")).collect();
-                    format!("map[string]string{{{}}}", pairs.join(", "))
-                };
-                cx.invalid_at(pos, path, &shown, "`selector` does not match template `labels`");
+                cx.invalid_at(pos, path, &go_labels(&template.labels), "`selector` does not match template `labels`");
             }
         }
     }
@@ -588,4 +581,14 @@ pub(in crate::core::manifest) fn decode_stateful_set_spec(cx: &mut Ctx, node: &N
         min_ready_seconds: common.min_ready_seconds,
         revision_history_limit,
     }
+}
+
+/// A labels map as `field.Invalid` prints it in the API server's message:
+/// Go's `%#v` (`map[string]string{"app":"web"}`).
+pub(super) fn go_labels(labels: &BTreeMap<String, String>) -> String {
+    if labels.is_empty() {
+        return "map[string]string(nil)".to_string();
+    }
+    let pairs: Vec<String> = labels.iter().map(|(k, v)| format!("{k:?}:{v:?}")).collect();
+    format!("map[string]string{{{}}}", pairs.join(", "))
 }

@@ -6,7 +6,7 @@
 //! pkg/registry/batch/job/strategy.go), because it names the Job's UID.
 
 use super::super::validate as v;
-use super::apps::{decode_selector, decode_template, empty_spec};
+use super::apps::{decode_selector, decode_template, empty_spec, go_labels};
 use super::{child, key_text, Ctx};
 use crate::core::api::*;
 use crate::core::yaml::Node;
@@ -116,7 +116,7 @@ fn validate_job(cx: &mut Ctx, manual: bool, selector: &LabelSelector, template: 
         } else if !selector.matches(&template.labels) {
             let path = "spec.template.metadata.labels";
             let pos = cx.src.pos(path);
-            cx.invalid_at(pos, path, &format!("{:?}", template.labels), "`selector` does not match template `labels`");
+            cx.invalid_at(pos, path, &go_labels(&template.labels), "`selector` does not match template `labels`");
         }
     } else if cx.src.has("spec.selector") {
         // The generated selector names the Job's UID, which a manifest
