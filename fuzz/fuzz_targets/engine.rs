@@ -1,6 +1,8 @@
 //! The engine driven by random actions at random times on the bundled
 //! examples (the first byte picks the example and the seed); with debug
-//! assertions on, the engine checks its invariants after every step.
+//! assertions on, the engine checks its invariants after every step. Each
+//! input runs twice, with probe workers sleeping through repeated successes
+//! (the default) and with every tick run: the outputs must be identical.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -35,16 +37,27 @@ const VERBS: &[&str] = &[
 
 fuzz_target!(|data: &[u8]| {
     let Some((&first, rest)) = data.split_first() else { return };
+    let asleep = run(first, rest, true);
+    let every_tick = run(first, rest, false);
+    assert!(asleep == every_tick, "sleeping probe workers changed the trace");
+});
+
+/// The run's outputs, each as its Debug text.
+fn run(first: u8, rest: &[u8], sleep: bool) -> Vec<String> {
+    let mut trace = Vec::new();
     let example = &ALL[first as usize % ALL.len()];
     let parsed = parse_manifests(example.yaml);
     let mut sim = Sim::new(SimConfig::with_seed(first as u64));
+    sim.set_probe_sleep(sleep);
     sim.apply(parsed.objects);
     let mut now = 0u64;
     for chunk in rest.chunks(4).take(64) {
         let [dt, verb, target, n] = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0), *chunk.get(3).unwrap_or(&0)];
         now += dt as u64 * 1_000;
         sim.advance_to(now);
-        while sim.poll_output().is_some() {}
+        while let Some(o) = sim.poll_output() {
+            trace.push(format!("{o:?}"));
+        }
         let pods = sim.pods();
         let pod = pods.get(target as usize % pods.len().max(1));
         let p = pod.map_or("nope".to_string(), |p| p.pod.metadata.name.clone());
@@ -65,5 +78,8 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     sim.advance_to(now + 15 * 60_000);
-    while sim.poll_output().is_some() {}
-});
+    while let Some(o) = sim.poll_output() {
+        trace.push(format!("{o:?}"));
+    }
+    trace
+}
