@@ -330,7 +330,11 @@ fn lane_track_view(props: &LaneProps) -> Html {
 fn lane_track(l: &Lane, end: Millis, pct: &impl Fn(Millis) -> f64, ticks: Option<f64>, in_window: &impl Fn(Millis) -> bool) -> Html {
     let stop = l.end_ms.unwrap_or(end).min(end);
     html! {
+        // Segments, marks and ticks each in a box of their own, keyed by
+        // their place: lanes only grow at the end, and Yew diffs an unkeyed
+        // list from its end, so an item added would rewrite every other.
         <div class={classes!("tl-lane", l.container.is_some().then_some("container"))}>
+            <div class="tl-group">
             { for l.segments.iter().enumerate().map(|(i, s)| {
                 let next = l.segments.get(i + 1).map(|n| n.start_ms).or(l.end_ms);
                 let until = next.map_or(stop, |n| n.min(stop));
@@ -339,19 +343,22 @@ fn lane_track(l: &Lane, end: Millis, pct: &impl Fn(Millis) -> f64, ticks: Option
                     None => format!("from {}: {}", go_duration(s.start_ms), s.label),
                 };
                 html! {
-                    <div class={classes!("seg", format!("st-{}", s.state.as_str()))}
+                    <div key={i} class={classes!("seg", format!("st-{}", s.state.as_str()))}
                         style={format!("left:{}%;width:{}%", fixed(pct(s.start_ms), 3), fixed((pct(until) - pct(s.start_ms)).max(0.15), 3))}
                         title={title}>
                         <span class="seg-label">{ icon(s.state) }{ " " }{ &s.label }</span>
                     </div>
                 }
             }) }
-            { for l.marks.iter().filter(|m| in_window(m.at_ms)).map(|m| html! {
-                <span class={classes!("mark", m.warning.then_some("warning"))}
+            </div>
+            <div class="tl-group">
+            { for l.marks.iter().enumerate().filter(|(_, m)| in_window(m.at_ms)).map(|(i, m)| html! {
+                <span key={i} class={classes!("mark", m.warning.then_some("warning"))}
                     style={format!("left:{}%", fixed(pct(m.at_ms), 3))}
                     title={format!("{} {}: {}", go_duration(m.at_ms), m.reason, m.message)}></span>
             }) }
-            if let Some(slots) = ticks { { for probe_ticks(l, pct, slots, in_window) } }
+            </div>
+            if let Some(slots) = ticks { <div class="tl-group">{ for probe_ticks(l, pct, slots, in_window) }</div> }
             if let Some(end) = l.end_ms {
                 <span class="lane-end" style={format!("left:{}%", fixed(pct(end), 3))} title={format!("{} deleted", go_duration(end))}>{"⨯"}</span>
             }
@@ -365,7 +372,7 @@ fn lane_track(l: &Lane, end: Millis, pct: &impl Fn(Millis) -> f64, ticks: Option
 fn probe_ticks(l: &Lane, pct: &impl Fn(Millis) -> f64, slots: f64, in_window: &impl Fn(Millis) -> bool) -> Vec<Html> {
     let mut out = Vec::new();
     let mut last: Option<(i64, bool)> = None;
-    for t in l.probes.iter().filter(|t| in_window(t.at_ms)) {
+    for (i, t) in l.probes.iter().enumerate().filter(|(_, t)| in_window(t.at_ms)) {
         let x = pct(t.at_ms);
         let slot = (x * slots / 100.0) as i64;
         match last {
@@ -374,7 +381,7 @@ fn probe_ticks(l: &Lane, pct: &impl Fn(Millis) -> f64, slots: f64, in_window: &i
         }
         last = Some((slot, t.ok));
         out.push(html! {
-            <span class={classes!("ptick", (!t.ok).then_some("fail"))} style={format!("left:{}%", fixed(x, 4))}
+            <span key={i} class={classes!("ptick", (!t.ok).then_some("fail"))} style={format!("left:{}%", fixed(x, 4))}
                 title={format!("{} {} probe {}", go_duration(t.at_ms), t.kind.as_str(), if t.ok { "succeeded" } else { "failed" })}></span>
         });
     }
