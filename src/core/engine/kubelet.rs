@@ -127,7 +127,7 @@ pub struct ProbeRt {
     /// When the worker's last tick ran, if it then went to sleep: every
     /// tick until the Pod changes would repeat that cached success, so the
     /// engine skips them and `Sim::wake_probes` re-arms the worker at the
-    /// next tick it would have run (`Timer::tie` keeps that place exact).
+    /// next tick it would have run (`Timer::new` keeps that place exact).
     pub asleep_since: Option<Millis>,
 }
 

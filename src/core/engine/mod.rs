@@ -219,34 +219,36 @@ impl std::fmt::Display for ActionError {
 
 /// A timer: data, not a closure. `slot` and `incarnation` name the Pod it
 /// belongs to; a timer for a Pod that has since gone is dropped when popped.
-/// Timers order by time, then by [`Timer::tie`], then by sequence (`seq` is
-/// unique, so that is a total order).
+/// Timers order by (time, `order`); see [`Timer::new`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Timer {
     pub at: Millis,
-    pub seq: u64,
+    pub order: u64,
     pub slot: u32,
     pub incarnation: u32,
     pub what: What,
 }
 
 impl Timer {
-    /// The order among timers due at the same instant. Most run in the order
-    /// they were scheduled; periodic probe ticks run after all of those, and
-    /// among themselves by Pod slot, container and probe. Their order thus
-    /// does not depend on when they were scheduled, so a probe worker that
-    /// skips ticks that cannot change anything (`ProbeRt::dormant_since`)
-    /// resumes exactly where its ticks would have been.
-    #[inline]
-    pub(crate) fn tie(&self) -> u64 {
-        match self.what {
-            What::ProbeTick { c, probe } if probe < 3 => probe_tie(self.slot, c, probe),
-            _ => self.seq,
-        }
+    /// The `seq`th timer scheduled. Its `order` among timers due at the same
+    /// instant: most run in the order they were scheduled (`seq`, unique);
+    /// periodic probe ticks run after all of those, and among themselves by
+    /// Pod slot, container and probe. Their order thus does not depend on
+    /// when they were scheduled, so a probe worker that skips ticks that
+    /// cannot change anything (`ProbeRt::asleep_since`) resumes exactly
+    /// where its ticks would have been. (Two ticks of one slot, container
+    /// and probe at one instant can only be an old Pod's and a new one's:
+    /// the old one's is dropped when it pops, whichever goes first.)
+    pub(crate) fn new(at: Millis, seq: u64, slot: u32, incarnation: u32, what: What) -> Timer {
+        let order = match what {
+            What::ProbeTick { c, probe } if probe < 3 => probe_tie(slot, c, probe),
+            _ => seq,
+        };
+        Timer { at, order, slot, incarnation, what }
     }
 }
 
-/// [`Timer::tie`] of a periodic probe tick (above every `seq`, which stays below 2^63).
+/// The `order` of a periodic probe tick (above every `seq`, which stays below 2^63).
 #[inline]
 pub(crate) fn probe_tie(slot: u32, c: u16, probe: u8) -> u64 {
     1 << 63 | (slot as u64) << 24 | (c as u64) << 8 | probe as u64
@@ -255,7 +257,7 @@ pub(crate) fn probe_tie(slot: u32, c: u16, probe: u8) -> u64 {
 impl Ord for Timer {
     #[inline]
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (self.at, self.tie(), self.seq).cmp(&(other.at, other.tie(), other.seq))
+        (self.at, self.order).cmp(&(other.at, other.order))
     }
 }
 
@@ -443,7 +445,7 @@ pub struct Sim {
     pub(crate) probe_sleep: bool,
     /// Pods with sleeping probe workers that changed (`wake_probes`).
     pub(crate) probe_wake: Vec<u32>,
-    /// Where the run is in the timer order: (time, `Timer::tie`) of the
+    /// Where the run is in the timer order: (time, `Timer::order`) of the
     /// timer that ran last, or (time, MAX) once every timer due by then ran.
     pub(crate) cursor: (Millis, u64),
 }
@@ -612,7 +614,7 @@ impl Sim {
                 budget -= 1;
                 debug_assert!(timer.at >= self.now, "time went backwards");
                 self.now = timer.at;
-                self.cursor = (timer.at, timer.tie());
+                self.cursor = (timer.at, timer.order);
                 self.steps += 1;
                 self.fire(timer);
             }
@@ -834,7 +836,7 @@ impl Sim {
     /// A timer for the controllers (not tied to a Pod).
     pub(crate) fn schedule_controllers(&mut self, at: Millis) {
         self.seq += 1;
-        self.timers.push(Reverse(Timer { at: at.max(self.now), seq: self.seq, slot: CONTROLLER_SLOT, incarnation: 0, what: What::Controllers }));
+        self.timers.push(Reverse(Timer::new(at.max(self.now), self.seq, CONTROLLER_SLOT, 0, What::Controllers)));
     }
 
     pub(crate) fn schedule(&mut self, at: Millis, slot: u32, what: What) {
@@ -843,7 +845,7 @@ impl Sim {
             None => return,
         };
         self.seq += 1;
-        self.timers.push(Reverse(Timer { at: at.max(self.now), seq: self.seq, slot, incarnation, what }));
+        self.timers.push(Reverse(Timer::new(at.max(self.now), self.seq, slot, incarnation, what)));
     }
 
     fn fire(&mut self, timer: Timer) {

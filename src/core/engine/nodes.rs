@@ -392,7 +392,7 @@ impl Sim {
         let deadline = last_renew + NODE_MONITOR_GRACE_MS;
         let at = (deadline / NODE_MONITOR_PERIOD_MS + 1) * NODE_MONITOR_PERIOD_MS;
         self.seq += 1;
-        self.timers.push(Reverse(Timer { at, seq: self.seq, slot: NODE_SLOT, incarnation: i as u32, what: What::NodeMonitor }));
+        self.timers.push(Reverse(Timer::new(at, self.seq, NODE_SLOT, i as u32, What::NodeMonitor)));
         Ok(())
     }
 
@@ -414,7 +414,7 @@ impl Sim {
         }
         for t in std::mem::take(&mut self.nodes[i].parked) {
             self.seq += 1;
-            self.timers.push(Reverse(Timer { at: t.at.max(now), seq: self.seq, ..t }));
+            self.timers.push(Reverse(Timer::new(t.at.max(now), self.seq, t.slot, t.incarnation, t.what)));
         }
         let slots: Vec<u32> = self.pods_on(i);
         for slot in slots {

@@ -458,7 +458,7 @@ impl Sim {
 
     fn schedule_traffic(&mut self, at: Millis, id: u32) {
         self.seq += 1;
-        let timer = Timer { at: at.max(self.now), seq: self.seq, slot: TRAFFIC_SLOT, incarnation: id, what: What::TrafficRequest };
+        let timer = Timer::new(at.max(self.now), self.seq, TRAFFIC_SLOT, id, What::TrafficRequest);
         self.timers.push(Reverse(timer));
     }
 
