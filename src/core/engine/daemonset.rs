@@ -272,8 +272,9 @@ impl Sim {
                 continue;
             }
             let pod = p.pod.metadata.name.clone();
-            let _ = self.delete_pod(ns, &pod, None);
+            // The event follows the DELETE call, before the kubelet stops the Pod.
             self.record_controller(obj_ref("DaemonSet", ns, name, &uid), "SuccessfulDelete", format!("Deleted pod: {pod}"), SOURCE);
+            let _ = self.delete_pod(ns, &pod, None);
         }
         // `updateDaemonSetStatus`: each scheduled node counts its oldest Pod.
         let Some(rt) = self.daemon_sets.get(&key) else { return };
