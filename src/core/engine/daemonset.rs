@@ -177,8 +177,9 @@ impl Sim {
             if meta.namespace != ns {
                 continue;
             }
-            let target = p.pod.spec.required_node_affinity.first().and_then(|t| t.match_fields.first()).and_then(|f| f.values.first());
-            let Some(i) = target.and_then(|n| self.nodes.iter().position(|x| &x.cfg.name == n)) else { continue };
+            // Its node: where it is bound, else the one its affinity names.
+            let target = || p.pod.spec.required_node_affinity.first().and_then(|t| t.match_fields.first()).and_then(|f| f.values.first());
+            let Some(i) = p.node.or_else(|| target().and_then(|n| self.nodes.iter().position(|x| &x.cfg.name == n))) else { continue };
             let ready_since = p.status.condition(ConditionType::Ready).filter(|c| c.status).map(|c| c.last_transition_ms);
             on_node[i].push(DaemonPod {
                 slot,
