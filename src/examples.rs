@@ -56,6 +56,7 @@ pub const ALL: &[Example] = examples![
     "sidecar" => "A native sidecar ships the app's log from a shared volume",
     "pending-add-node" => "Pending on CPU until a bigger node joins (add node)",
     "daemonset" => "A DaemonSet: one Pod per node, and one more when a node joins",
+    "daemonset-rolling-update" => "A DaemonSet rolled to a new image node by node (maxUnavailable 1), as in kubernetes.io's task",
     "node-failure" => "A node stops: NotReady after the grace period, eviction after 5 minutes, the Deployment's Pod replaced",
     "traffic-rollout-drops" => "Traffic during a rolling update without readiness probe or preStop: requests fail",
     "traffic-rollout-safe" => "The same rolling update with a readiness probe and a preStop sleep: no request fails",
@@ -71,6 +72,10 @@ pub fn scenario(name: &str) -> &'static [(&'static str, &'static str)] {
         "node-failure" => &[("30s", "stop node node-a")],
         "pending-add-node" => &[("30s", "add node node-4 cpu=8 memory=16Gi")],
         "daemonset" => &[("30s", "add node node-4")],
+        "daemonset-rolling-update" => &[(
+            "30s",
+            "set image ds/fluentd-elasticsearch fluentd-elasticsearch=quay.io/fluentd_elasticsearch/fluentd:v2.6.0 -n kube-system",
+        )],
         "statefulset" => &[("40s", "delete pod/web-1")],
         "graceful-deletion" => &[("10s", "delete pod/no-handler"), ("10s", "delete pod/with-handler")],
         "init-containers" => &[("20s", "apply -f example:init-containers-services")],
@@ -124,7 +129,7 @@ pub fn group(name: &str) -> &'static str {
         "init-containers" | "lifecycle-events" | "memory-limit-oom" | "shared-volume" | "ambassador" | "sidecar" => GROUPS[1],
         "init-containers-services" | "readiness-service" | "traffic-rollout-drops" | "traffic-rollout-safe" => GROUPS[2],
         "job-pods" | "job-backoff-limit" | "job-parallel" => GROUPS[3],
-        "deployment" | "statefulset" | "daemonset" => GROUPS[4],
+        "deployment" | "statefulset" | "daemonset" | "daemonset-rolling-update" => GROUPS[4],
         "pending-resources" | "pending-add-node" | "node-failure" | "taints-tolerations" => GROUPS[5],
         _ => "Other",
     }

@@ -344,6 +344,27 @@ fn daemonset_follows_a_new_node() {
     check("daemonset", &["run", "example:daemonset", "--wide", "--at", "30s", "add node node-4", "--until", "60s"]);
 }
 
+/// kubernetes.io "Perform a Rolling Update on a DaemonSet": with
+/// maxUnavailable 1 the controller (update.go `rollingUpdate`) deletes one
+/// node's old Pod, `manage` creates the new one there once the old one is
+/// gone, and the next node waits until that new Pod is available.
+#[test]
+fn daemonset_rolls_a_new_image_one_node_at_a_time() {
+    check(
+        "daemonset-rolling-update",
+        &[
+            "run",
+            "example:daemonset-rolling-update",
+            "--wide",
+            "--at",
+            "30s",
+            "set image ds/fluentd-elasticsearch fluentd-elasticsearch=quay.io/fluentd_elasticsearch/fluentd:v2.6.0 -n kube-system",
+            "--until",
+            "60s",
+        ],
+    );
+}
+
 #[test]
 fn stopped_node_evicts_after_the_default_toleration() {
     check("node-failure", &["run", "example:node-failure", "--wide", "--at", "30s", "stop node node-a", "--until", "8m"]);

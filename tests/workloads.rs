@@ -347,3 +347,228 @@ fn a_pod_waits_for_its_persistent_volume_claim() {
     let msgs: Vec<String> = bad.diagnostics.iter().map(|d| d.message.clone()).collect();
     assert!(msgs.iter().any(|m| m.contains("at least 1 access mode is required")), "{msgs:?}");
 }
+
+// ---- DaemonSet updates (pkg/controller/daemon/update.go) -------------------
+
+const FLUENTD_OLD: &str = "quay.io/fluentd_elasticsearch/fluentd:v5.0.1";
+const FLUENTD_NEW: &str = "quay.io/fluentd_elasticsearch/fluentd:v2.6.0";
+
+/// The DaemonSet of kubernetes.io's rolling update task with this
+/// updateStrategy (and the image replaced when `image` is given).
+fn fluentd(strategy: &str, image: Option<&str>) -> String {
+    let yaml = examples::find("daemonset-rolling-update").unwrap().yaml;
+    let from = "  updateStrategy:\n    type: RollingUpdate\n    rollingUpdate:\n      maxUnavailable: 1\n";
+    assert!(yaml.contains(from));
+    let yaml = yaml.replace(from, strategy);
+    match image {
+        Some(i) => yaml.replace(FLUENTD_OLD, i),
+        None => yaml,
+    }
+}
+
+fn reapply(sim: &mut Sim, yaml: &str) -> Vec<podplay::core::engine::ApplyResult> {
+    let parsed = parse_manifests(yaml);
+    assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
+    sim.apply(parsed.objects)
+}
+
+/// (node, image, ready, terminating) of each live DaemonSet Pod.
+fn ds_pods(sim: &Sim) -> Vec<(String, String, bool, bool)> {
+    sim.pods()
+        .iter()
+        .map(|p| {
+            (
+                p.node_name.clone().unwrap_or_default(),
+                p.pod.spec.containers[0].image.clone(),
+                p.status.is_ready(),
+                p.server.deletion_ms.is_some(),
+            )
+        })
+        .collect()
+}
+
+fn count_events(sim: &Sim, reason: &str) -> usize {
+    sim.events().iter().filter(|e| e.reason == reason && e.involved.kind == "DaemonSet").count()
+}
+
+/// Nodes with a Ready, non-terminating Pod (all DaemonSet Pods here have no
+/// minReadySeconds, so Ready is available).
+fn nodes_available(sim: &Sim) -> usize {
+    let mut nodes: Vec<String> = ds_pods(sim).into_iter().filter(|p| p.2 && !p.3).map(|p| p.0).collect();
+    nodes.sort();
+    nodes.dedup();
+    nodes.len()
+}
+
+#[test]
+fn a_changed_daemonset_template_rolls_one_node_at_a_time_with_new_revision_labels() {
+    let mut sim = sim_with(&fluentd("", None));
+    sim.advance_to(20_000);
+    let ds = &sim.daemon_sets()[0];
+    assert_eq!((ds.generation, ds.status.desired, ds.status.updated, ds.status.available), (1, 3, 3, 3));
+    let old_hash = sim.pods()[0].pod.metadata.labels["controller-revision-hash"].clone();
+    assert!(sim.pods().iter().all(|p| p.pod.metadata.labels["pod-template-generation"] == "1"
+        && p.pod.metadata.labels["controller-revision-hash"] == old_hash
+        && p.pod.metadata.labels["name"] == "fluentd-elasticsearch"));
+    // `kubectl apply` of the same DaemonSet with a new image (the default
+    // strategy: RollingUpdate, maxUnavailable 1).
+    let results = reapply(&mut sim, &fluentd("", Some(FLUENTD_NEW)));
+    assert!(matches!(results[0], podplay::core::engine::ApplyResult::Configured { .. }), "{results:?}");
+    assert_eq!(sim.daemon_sets()[0].generation, 2);
+    // Never more than one node (maxUnavailable) without an available Pod.
+    let mut t = 20_000;
+    while t < 60_000 {
+        t += 50;
+        sim.advance_to(t);
+        assert!(nodes_available(&sim) >= 2, "at {t} ms: {:?}", ds_pods(&sim));
+        assert!(ds_pods(&sim).iter().filter(|p| p.3).count() <= 1, "one old Pod deleted at a time");
+    }
+    assert_eq!(count_events(&sim, "SuccessfulDelete"), 3);
+    assert_eq!(count_events(&sim, "SuccessfulCreate"), 6);
+    let pods = sim.pods();
+    assert_eq!(pods.len(), 3);
+    let new_hash = pods[0].pod.metadata.labels["controller-revision-hash"].clone();
+    assert_ne!(new_hash, old_hash);
+    for p in &pods {
+        assert_eq!(p.pod.spec.containers[0].image, FLUENTD_NEW);
+        assert_eq!(p.pod.metadata.labels["pod-template-generation"], "2");
+        assert_eq!(p.pod.metadata.labels["controller-revision-hash"], new_hash);
+    }
+    let ds = &sim.daemon_sets()[0];
+    assert_eq!((ds.status.updated, ds.status.available, ds.status.unavailable, ds.status.observed_generation), (3, 3, 0, 2));
+    // A change outside the template (minReadySeconds) bumps the generation only.
+    let yaml = fluentd("  minReadySeconds: 5\n", Some(FLUENTD_NEW));
+    reapply(&mut sim, &yaml);
+    sim.advance_to(70_000);
+    assert_eq!(sim.daemon_sets()[0].generation, 3);
+    assert!(sim.pods().iter().all(|p| p.pod.metadata.labels["pod-template-generation"] == "2"));
+    assert_eq!(count_events(&sim, "SuccessfulDelete"), 3, "the same template: no rollout");
+}
+
+#[test]
+fn a_daemonset_selector_is_immutable() {
+    let mut sim = sim_with(&fluentd("", None));
+    sim.advance_to(10_000);
+    // The selector and the template's labels (which must match it) change.
+    let changed = fluentd("", None).replace("      name: fluentd-elasticsearch\n", "      name: fluentd\n");
+    let results = reapply(&mut sim, &changed);
+    match &results[0] {
+        podplay::core::engine::ApplyResult::Refused { message, .. } => assert_eq!(
+            message,
+            "The DaemonSet \"fluentd-elasticsearch\" is invalid: spec.selector: Invalid value: \
+             v1.LabelSelector{MatchLabels:map[string]string{\"name\":\"fluentd\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: \
+             field is immutable"
+        ),
+        r => panic!("not refused: {r:?}"),
+    }
+    assert_eq!(sim.daemon_sets()[0].generation, 1);
+}
+
+#[test]
+fn on_delete_replaces_only_the_pods_deleted_by_hand() {
+    let on_delete = "  updateStrategy:\n    type: OnDelete\n";
+    let mut sim = sim_with(&fluentd(on_delete, None));
+    sim.advance_to(20_000);
+    reapply(&mut sim, &fluentd(on_delete, Some(FLUENTD_NEW)));
+    sim.advance_to(80_000);
+    assert_eq!(count_events(&sim, "SuccessfulDelete"), 0);
+    assert!(ds_pods(&sim).iter().all(|p| p.1 == FLUENTD_OLD));
+    let ds = sim.daemon_sets()[0].clone();
+    assert_eq!((ds.status.updated, ds.status.available), (0, 3));
+    assert_eq!(podplay::core::kubectl::daemonset_row(&ds, 80_000)[4], "0", "UP-TO-DATE");
+    let victim = sim.pods().iter().find(|p| p.node_name.as_deref() == Some("node-2")).unwrap().pod.metadata.name.clone();
+    act(&mut sim, &format!("delete pod/{victim} -n kube-system"));
+    sim.advance_to(120_000);
+    let pods = ds_pods(&sim);
+    assert_eq!(pods.len(), 3);
+    for (node, image, ready, _) in pods {
+        assert!(ready);
+        assert_eq!(image, if node == "node-2" { FLUENTD_NEW } else { FLUENTD_OLD }, "{node}");
+    }
+    let ds = sim.daemon_sets()[0].clone();
+    assert_eq!(ds.status.updated, 1);
+    assert_eq!(podplay::core::kubectl::daemonset_row(&ds, 120_000)[4], "1");
+}
+
+#[test]
+fn max_surge_starts_the_new_pod_before_deleting_the_old_one() {
+    let surge = "  updateStrategy:\n    rollingUpdate:\n      maxSurge: 1\n      maxUnavailable: 0\n";
+    let mut sim = sim_with(&fluentd(surge, None));
+    sim.advance_to(20_000);
+    act(&mut sim, &format!("set image ds/fluentd-elasticsearch fluentd-elasticsearch={FLUENTD_NEW} -n kube-system"));
+    let mut t = 20_000;
+    let mut two_on_a_node = false;
+    while t < 80_000 {
+        t += 50;
+        sim.advance_to(t);
+        assert_eq!(nodes_available(&sim), 3, "maxUnavailable 0: every node keeps an available Pod (at {t} ms)");
+        let live: Vec<_> = ds_pods(&sim).into_iter().filter(|p| !p.3).collect();
+        assert!(live.len() <= 4, "maxSurge 1: one extra Pod at most (at {t} ms): {live:?}");
+        two_on_a_node |= live.len() == 4;
+    }
+    assert!(two_on_a_node, "the new Pod ran beside the old one");
+    let events = sim.events();
+    let first_delete = events.iter().find(|e| e.reason == "SuccessfulDelete").expect("a delete").first_ms;
+    let creates_after_update = events.iter().filter(|e| e.reason == "SuccessfulCreate" && e.first_ms > 20_000).map(|e| e.first_ms).min();
+    assert!(creates_after_update.unwrap() < first_delete, "created first, deleted when available");
+    assert!(ds_pods(&sim).iter().all(|p| p.1 == FLUENTD_NEW));
+    assert_eq!(sim.daemon_sets()[0].status.updated, 3);
+}
+
+#[test]
+fn a_bad_image_stops_the_daemonset_rollout_at_max_unavailable() {
+    let mut sim = sim_with(examples::find("daemonset").unwrap().yaml);
+    sim.advance_to(20_000);
+    act(&mut sim, "set image daemonset/node-agent agent=busybox:no-such-tag");
+    sim.advance_to(180_000);
+    assert_eq!(count_events(&sim, "SuccessfulDelete"), 1, "the rollout stops while the new Pod is not available");
+    let pods = ds_pods(&sim);
+    assert_eq!(pods.len(), 3);
+    assert_eq!(pods.iter().filter(|p| p.1 == "busybox:no-such-tag" && !p.2).count(), 1);
+    assert_eq!(pods.iter().filter(|p| p.1 == "busybox:1.36" && p.2).count(), 2);
+    let ds = &sim.daemon_sets()[0];
+    assert_eq!((ds.status.updated, ds.status.ready, ds.status.available, ds.status.unavailable), (1, 2, 2, 1));
+    // Setting the image back rolls the stuck node first (an unavailable
+    // Pod is not a new one any more: it is replaced at once).
+    act(&mut sim, "set image ds/node-agent agent=busybox:1.36");
+    sim.advance_to(240_000);
+    let ds = &sim.daemon_sets()[0];
+    assert_eq!((ds.status.updated, ds.status.available), (3, 3));
+    assert!(ds_pods(&sim).iter().all(|p| p.1 == "busybox:1.36"));
+}
+
+#[test]
+fn rollout_restart_rolls_a_daemonset() {
+    let mut sim = sim_with(examples::find("daemonset").unwrap().yaml);
+    sim.advance_to(20_000);
+    let before: Vec<String> = sim.pods().iter().map(|p| p.pod.metadata.name.clone()).collect();
+    act(&mut sim, "rollout restart ds/node-agent");
+    // busybox's sleep ignores SIGTERM: each node takes its 30 s grace period.
+    sim.advance_to(150_000);
+    let after = sim.pods();
+    assert_eq!(after.len(), 3);
+    assert!(after.iter().all(|p| !before.contains(&p.pod.metadata.name)));
+    assert!(after.iter().all(|p| p.pod.metadata.annotations.contains_key("kubectl.kubernetes.io/restartedAt")));
+    assert_eq!(sim.daemon_sets()[0].generation, 2);
+}
+
+#[test]
+fn daemonset_update_strategy_is_validated_like_the_api_server() {
+    let errors = |strategy: &str| -> Vec<String> {
+        parse_manifests(&fluentd(strategy, None)).diagnostics.iter().map(|d| format!("{}: {}", d.path, d.message)).collect()
+    };
+    // maxUnavailable defaults to 1: a maxSurge alone is refused.
+    assert_eq!(
+        errors("  updateStrategy:\n    rollingUpdate:\n      maxSurge: 1\n"),
+        ["spec.updateStrategy.rollingUpdate.maxSurge: Invalid value: intstr.IntOrString{Type:0, IntVal:1, StrVal:\"\"}: may not be set when maxUnavailable is non-zero"]
+    );
+    assert_eq!(
+        errors("  updateStrategy:\n    rollingUpdate:\n      maxUnavailable: 0\n"),
+        ["spec.updateStrategy.rollingUpdate.maxUnavailable: Required value: cannot be 0 when maxSurge is 0"]
+    );
+    assert_eq!(
+        errors("  updateStrategy:\n    type: Recreate\n"),
+        ["spec.updateStrategy.type: Unsupported value: \"Recreate\": supported values: \"RollingUpdate\", \"OnDelete\""]
+    );
+    assert!(errors("  updateStrategy:\n    rollingUpdate:\n      maxUnavailable: 30%\n").is_empty());
+}

@@ -937,4 +937,19 @@ pub struct DaemonSet {
     pub selector: LabelSelector,
     pub template: PodTemplate,
     pub min_ready_seconds: i32,
+    pub update_strategy: DaemonSetUpdateStrategy,
+}
+
+/// `spec.updateStrategy` of a DaemonSet (`SetDefaults_DaemonSet`:
+/// RollingUpdate, maxUnavailable 1, maxSurge 0).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DaemonSetUpdateStrategy {
+    RollingUpdate { max_surge: IntOrPercent, max_unavailable: IntOrPercent },
+    OnDelete,
+}
+
+impl Default for DaemonSetUpdateStrategy {
+    fn default() -> Self {
+        DaemonSetUpdateStrategy::RollingUpdate { max_surge: IntOrPercent::Int(0), max_unavailable: IntOrPercent::Int(1) }
+    }
 }

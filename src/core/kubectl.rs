@@ -74,8 +74,9 @@ pub fn node_row(n: &crate::core::engine::NodeSnapshot, now: Millis) -> Vec<Strin
 /// The `kubectl get daemonsets` header.
 pub const DAEMONSETS_HEADER: [&str; 8] = ["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE"];
 
-/// A `kubectl get daemonsets` row (`printDaemonSet`): NODE SELECTOR is the
-/// template's nodeSelector as `k=v,…`, `<none>` when empty.
+/// A `kubectl get daemonsets` row (`printDaemonSet`): UP-TO-DATE is
+/// `updatedNumberScheduled`, AVAILABLE `numberAvailable`; NODE SELECTOR is
+/// the template's nodeSelector as `k=v,…`, `<none>` when empty.
 pub fn daemonset_row(d: &crate::core::engine::DaemonSetSnapshot, now: Millis) -> Vec<String> {
     let sel = &d.daemon_set.template.spec.node_selector;
     let s = &d.status;
@@ -84,7 +85,7 @@ pub fn daemonset_row(d: &crate::core::engine::DaemonSetSnapshot, now: Millis) ->
         s.desired.to_string(),
         s.current.to_string(),
         s.ready.to_string(),
-        s.current.to_string(),
+        s.updated.to_string(),
         s.available.to_string(),
         if sel.is_empty() { "<none>".to_string() } else { sel.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",") },
         since(d.server.creation_ms, now),

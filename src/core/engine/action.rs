@@ -7,8 +7,8 @@
 //! heal pod/NAME -c CONTAINER         (the app answers again)
 //! apply -f FILE                      (the CLI reads FILE; the engine takes objects)
 //! scale deployment/NAME --replicas=N (also replicaset/NAME)
-//! set image deployment/NAME CONTAINER=IMAGE
-//! rollout restart deployment/NAME
+//! set image deployment/NAME CONTAINER=IMAGE   (also daemonset/NAME, ds/NAME)
+//! rollout restart deployment/NAME    (also daemonset/NAME, ds/NAME)
 //! rollout undo deployment/NAME [--to-revision=N]
 //! rollout pause|resume deployment/NAME
 //! delete deployment/NAME             (also replicaset/NAME; cascades to the Pods)
@@ -38,10 +38,10 @@ pub enum Action {
     Heal { namespace: String, pod: String, container: String },
     /// `kubectl scale`.
     Scale { namespace: String, kind: ControllerKind, name: String, replicas: i32 },
-    /// `kubectl set image deployment/NAME CONTAINER=IMAGE`.
-    SetImage { namespace: String, name: String, container: String, image: String },
-    /// `kubectl rollout restart deployment/NAME`.
-    RolloutRestart { namespace: String, name: String },
+    /// `kubectl set image deployment/NAME CONTAINER=IMAGE` (or daemonset/NAME).
+    SetImage { namespace: String, kind: ControllerKind, name: String, container: String, image: String },
+    /// `kubectl rollout restart deployment/NAME` (or daemonset/NAME).
+    RolloutRestart { namespace: String, kind: ControllerKind, name: String },
     /// `kubectl rollout undo deployment/NAME [--to-revision=N]` (0: the previous revision).
     RolloutUndo { namespace: String, name: String, to_revision: i64 },
     /// `kubectl rollout pause|resume deployment/NAME`.
@@ -291,17 +291,16 @@ fn parse_set(rest: &[&str]) -> Result<Action, String> {
     let (namespace, words) = namespace_and_words(rest)?;
     match words.as_slice() {
         ["image", target, assignment] => {
-            let (kind, name) = controller_ref(target).ok_or(format!("set image supports deployment/NAME, got {target}"))?;
-            if kind != ControllerKind::Deployment {
-                return Err("set image supports deployment/NAME only here".into());
-            }
+            let (kind, name) = controller_ref(target)
+                .filter(|(k, _)| matches!(k, ControllerKind::Deployment | ControllerKind::DaemonSet))
+                .ok_or(format!("set image supports deployment/NAME and daemonset/NAME here, got {target}"))?;
             let (container, image) = assignment
                 .split_once('=')
                 .filter(|(c, i)| !c.is_empty() && !i.is_empty())
                 .ok_or(format!("set image needs CONTAINER=IMAGE, got {assignment}"))?;
-            Ok(Action::SetImage { namespace, name, container: container.to_string(), image: image.to_string() })
+            Ok(Action::SetImage { namespace, kind, name, container: container.to_string(), image: image.to_string() })
         }
-        _ => Err("expected: set image deployment/NAME CONTAINER=IMAGE".into()),
+        _ => Err("expected: set image deployment/NAME CONTAINER=IMAGE (or daemonset/NAME)".into()),
     }
 }
 
@@ -342,7 +341,10 @@ fn parse_rollout(rest: &[&str]) -> Result<Action, String> {
         return Err("--to-revision is a flag of `rollout undo`".into());
     }
     match words.as_slice() {
-        ["restart", target] => Ok(Action::RolloutRestart { namespace, name: deployment("restart", target)? }),
+        ["restart", target] => match controller_ref(target) {
+            Some((kind @ (ControllerKind::Deployment | ControllerKind::DaemonSet), name)) => Ok(Action::RolloutRestart { namespace, kind, name }),
+            _ => Err(format!("rollout restart supports deployment/NAME and daemonset/NAME, got {target}")),
+        },
         ["undo", target] => Ok(Action::RolloutUndo { namespace, name: deployment("undo", target)?, to_revision: to_revision.unwrap_or(0) }),
         ["pause", target] => Ok(Action::RolloutPause { namespace, name: deployment("pause", target)?, paused: true }),
         ["resume", target] => Ok(Action::RolloutPause { namespace, name: deployment("resume", target)?, paused: false }),
@@ -410,12 +412,36 @@ mod tests {
         );
         assert_eq!(
             parse_action("set image deployment/web web=nginx:1.28 -n shop").unwrap(),
-            Action::SetImage { namespace: "shop".into(), name: "web".into(), container: "web".into(), image: "nginx:1.28".into() }
+            Action::SetImage {
+                namespace: "shop".into(),
+                kind: ControllerKind::Deployment,
+                name: "web".into(),
+                container: "web".into(),
+                image: "nginx:1.28".into()
+            }
         );
         assert_eq!(
             parse_action("rollout restart deployment/web").unwrap(),
-            Action::RolloutRestart { namespace: "default".into(), name: "web".into() }
+            Action::RolloutRestart { namespace: "default".into(), kind: ControllerKind::Deployment, name: "web".into() }
         );
+        // kubectl's `set image` and `rollout restart` take DaemonSets too (ds is its short name).
+        assert_eq!(
+            parse_action("set image ds/fluentd-elasticsearch fluentd-elasticsearch=quay.io/fluentd_elasticsearch/fluentd:v5.0.1 -n kube-system")
+                .unwrap(),
+            Action::SetImage {
+                namespace: "kube-system".into(),
+                kind: ControllerKind::DaemonSet,
+                name: "fluentd-elasticsearch".into(),
+                container: "fluentd-elasticsearch".into(),
+                image: "quay.io/fluentd_elasticsearch/fluentd:v5.0.1".into()
+            }
+        );
+        assert_eq!(
+            parse_action("rollout restart daemonset/agent").unwrap(),
+            Action::RolloutRestart { namespace: "default".into(), kind: ControllerKind::DaemonSet, name: "agent".into() }
+        );
+        assert!(parse_action("set image job/pi pi=perl").is_err());
+        assert!(parse_action("rollout restart statefulset/web").is_err());
         assert_eq!(
             parse_action("rollout undo deployment/web --to-revision=2").unwrap(),
             Action::RolloutUndo { namespace: "default".into(), name: "web".into(), to_revision: 2 }

@@ -21,6 +21,7 @@
 //! [`CONTROLLER_HOP_MS`]. A sync then acts at once, as the real controllers
 //! do within one work-queue item.
 
+use super::action::ControllerKind;
 use super::{Output, Sim, WatchType};
 use crate::core::api::*;
 use crate::core::status::*;
@@ -248,7 +249,7 @@ pub(super) fn to_seconds(ms: Millis) -> Millis {
 }
 
 /// `podutil.IsPodAvailable`: Ready for longer than minReadySeconds.
-fn available(ready_since: Option<Millis>, min_ready_seconds: i32, now: Millis) -> bool {
+pub(super) fn available(ready_since: Option<Millis>, min_ready_seconds: i32, now: Millis) -> bool {
     match ready_since {
         None => false,
         Some(_) if min_ready_seconds <= 0 => true,
@@ -1256,34 +1257,47 @@ impl Sim {
         self.change_deployment(ns, name, |d| d.spec.replicas = replicas)
     }
 
-    /// `kubectl set image deployment/NAME CONTAINER=IMAGE`.
-    pub(crate) fn set_image(&mut self, ns: &str, name: &str, container: &str, image: &str) -> Result<(), super::ActionError> {
+    /// `kubectl set image deployment/NAME CONTAINER=IMAGE` (or daemonset/NAME):
+    /// the container's image (and its defaulted pull policy) in the template.
+    pub(crate) fn set_image(&mut self, ns: &str, kind: ControllerKind, name: &str, container: &str, image: &str) -> Result<(), super::ActionError> {
         let key = (ns.to_string(), name.to_string());
-        let rt = self.deployments.get(&key).ok_or_else(|| no_deployment(name))?;
-        let spec = &rt.d.spec.template.spec;
+        let spec = match kind {
+            ControllerKind::DaemonSet => self.daemon_sets.get(&key).map(|rt| &rt.ds.template.spec),
+            _ => self.deployments.get(&key).map(|rt| &rt.d.spec.template.spec),
+        };
+        let spec = spec.ok_or_else(|| match kind {
+            ControllerKind::DaemonSet => super::ActionError(format!("daemonsets.apps \"{name}\" not found")),
+            _ => no_deployment(name),
+        })?;
         if !spec.containers.iter().chain(spec.init_containers.iter()).any(|c| c.name == container) {
             return Err(super::ActionError(format!("unable to find container named \"{container}\"")));
         }
-        let image = image.to_string();
-        let container = container.to_string();
-        self.change_deployment(ns, name, move |d| {
-            let spec = &mut d.spec.template.spec;
-            for c in spec.containers.iter_mut().chain(spec.init_containers.iter_mut()) {
+        let set = |t: &mut PodTemplate| {
+            for c in t.spec.containers.iter_mut().chain(t.spec.init_containers.iter_mut()) {
                 if c.name == container {
-                    c.image = image.clone();
-                    c.image_pull_policy = crate::core::manifest::default_pull_policy(&image);
+                    c.image = image.to_string();
+                    c.image_pull_policy = crate::core::manifest::default_pull_policy(image);
                 }
             }
-        })
+        };
+        match kind {
+            ControllerKind::DaemonSet => self.change_daemon_set_template(ns, name, set),
+            _ => self.change_deployment(ns, name, |d| set(&mut d.spec.template)),
+        }
     }
 
-    /// `kubectl rollout restart deployment/NAME`: a template annotation
-    /// with the time, so the template (and its hash) changes.
-    pub(crate) fn rollout_restart(&mut self, ns: &str, name: &str) -> Result<(), super::ActionError> {
+    /// `kubectl rollout restart deployment/NAME` (or daemonset/NAME): a
+    /// template annotation with the time, so the template (and its hash)
+    /// changes.
+    pub(crate) fn rollout_restart(&mut self, ns: &str, kind: ControllerKind, name: &str) -> Result<(), super::ActionError> {
         let stamp = crate::core::time::rfc3339(self.now);
-        self.change_deployment(ns, name, move |d| {
-            d.spec.template.annotations.insert(RESTARTED_AT_ANNOTATION.into(), stamp.clone());
-        })
+        let restart = |t: &mut PodTemplate| {
+            t.annotations.insert(RESTARTED_AT_ANNOTATION.into(), stamp);
+        };
+        match kind {
+            ControllerKind::DaemonSet => self.change_daemon_set_template(ns, name, restart),
+            _ => self.change_deployment(ns, name, |d| restart(&mut d.spec.template)),
+        }
     }
 
     /// `kubectl rollout undo` (`DeploymentRollbacker`, kubectl's

@@ -735,8 +735,8 @@ impl Sim {
                 // A DaemonSet has no scale subresource: one Pod per eligible node.
                 action::ControllerKind::DaemonSet => Err(ActionError("the server could not find the requested resource".into())),
             },
-            Action::SetImage { namespace, name, container, image } => self.set_image(namespace, name, container, image),
-            Action::RolloutRestart { namespace, name } => self.rollout_restart(namespace, name),
+            Action::SetImage { namespace, kind, name, container, image } => self.set_image(namespace, *kind, name, container, image),
+            Action::RolloutRestart { namespace, kind, name } => self.rollout_restart(namespace, *kind, name),
             Action::RolloutUndo { namespace, name, to_revision } => self.rollout_undo(namespace, name, *to_revision),
             Action::RolloutPause { namespace, name, paused } => self.rollout_pause(namespace, name, *paused),
             Action::Delete { namespace, kind, name } => match kind {

@@ -195,11 +195,7 @@ fn decode_strategy(cx: &mut Ctx, node: &Node, path: &str) -> DeploymentStrategy 
     if zero(surge) && zero(unavailable) {
         let fp = child(&ru, "maxUnavailable");
         let pos = cx.src.pos(&fp);
-        let shown = match unavailable {
-            IntOrPercent::Int(_) => "intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}".to_string(),
-            IntOrPercent::Percent(_) => "intstr.IntOrString{Type:1, IntVal:0, StrVal:\"0%\"}".to_string(),
-        };
-        cx.invalid_at(pos, &fp, &shown, "may not be 0 when `maxSurge` is 0");
+        cx.invalid_at(pos, &fp, &int_or_string_go(unavailable), "may not be 0 when `maxSurge` is 0");
     }
     DeploymentStrategy::RollingUpdate { max_surge: surge, max_unavailable: unavailable }
 }
@@ -356,25 +352,101 @@ pub(in crate::core::manifest) fn decode_replica_set_spec(cx: &mut Ctx, node: &No
 }
 
 /// DaemonSet `spec` fields that are valid but not simulated.
-const DAEMON_SET_NOT_SIMULATED: &[&str] = &["revisionHistoryLimit", "updateStrategy"];
+const DAEMON_SET_NOT_SIMULATED: &[&str] = &["revisionHistoryLimit"];
 
 /// A DaemonSet (`ValidateDaemonSetSpec`: selector required, non-empty and
 /// matching the template's labels; restartPolicy Always).
 pub(in crate::core::manifest) fn decode_daemon_set(cx: &mut Ctx, metadata: ObjectMeta, node: &Node) -> DaemonSet {
-    let common = decode_common(cx, node, &[], |cx, k, _, name, p| {
-        if DAEMON_SET_NOT_SIMULATED.contains(&name) {
+    let mut update_strategy = DaemonSetUpdateStrategy::default();
+    let common = decode_common(cx, node, &[], |cx, k, val, name, p| {
+        if name == "updateStrategy" {
+            update_strategy = decode_daemon_set_strategy(cx, val, p);
+        } else if DAEMON_SET_NOT_SIMULATED.contains(&name) {
             cx.not_simulated(k, p);
-            true
         } else {
-            false
+            return false;
         }
+        true
     });
     if cx.src.has("spec.replicas") {
         let pos = cx.src.pos("spec.replicas");
         cx.warn_at(pos, "spec.replicas", "unknown field \"spec.replicas\"");
     }
     let (selector, template) = validate_common(cx, &common, "daemonset");
-    DaemonSet { metadata, selector, template, min_ready_seconds: common.min_ready_seconds }
+    DaemonSet { metadata, selector, template, min_ready_seconds: common.min_ready_seconds, update_strategy }
+}
+
+/// `spec.updateStrategy` of a DaemonSet, defaulted by `SetDefaults_DaemonSet`
+/// (RollingUpdate, maxUnavailable 1, maxSurge 0) and checked by
+/// `ValidateDaemonSetUpdateStrategy` / `ValidateRollingUpdateDaemonSet`
+/// (pkg/apis/apps/validation/validation.go): both values non-negative and at
+/// most 100%, exactly one of them non-zero.
+fn decode_daemon_set_strategy(cx: &mut Ctx, node: &Node, path: &str) -> DaemonSetUpdateStrategy {
+    let mut on_delete = false;
+    let (mut surge, mut unavailable) = (IntOrPercent::Int(0), IntOrPercent::Int(1));
+    for (k, val) in cx.entries(node, path).unwrap_or(&[]) {
+        let name = key_text(k);
+        let p = child(path, name);
+        match name {
+            "type" => {
+                if let Some(t) = cx.string(val, &p) {
+                    match t.as_str() {
+                        "RollingUpdate" | "" => {}
+                        "OnDelete" => on_delete = true,
+                        _ => cx.not_supported_at(val.pos, &p, &t, &["RollingUpdate", "OnDelete"]),
+                    }
+                }
+            }
+            "rollingUpdate" => {
+                for (k2, v2) in cx.entries(val, &p).unwrap_or(&[]) {
+                    let n2 = key_text(k2);
+                    let p2 = child(&p, n2);
+                    match n2 {
+                        "maxSurge" => surge = decode_int_or_percent(cx, v2, &p2).unwrap_or(surge),
+                        "maxUnavailable" => unavailable = decode_int_or_percent(cx, v2, &p2).unwrap_or(unavailable),
+                        _ => cx.unknown(k2, &p2),
+                    }
+                }
+            }
+            _ => cx.unknown(k, &p),
+        }
+    }
+    if on_delete {
+        return DaemonSetUpdateStrategy::OnDelete;
+    }
+    let ru = child(path, "rollingUpdate");
+    for (value, field) in [(unavailable, "maxUnavailable"), (surge, "maxSurge")] {
+        let fp = child(&ru, field);
+        let pos = cx.src.pos(&fp);
+        match value {
+            IntOrPercent::Int(n) if n < 0 => cx.invalid_at(pos, &fp, &n.to_string(), v::NEGATIVE_ERR),
+            IntOrPercent::Percent(p) if p > 100 => cx.invalid_at(pos, &fp, &int_or_string_go(value), "must not be greater than 100%"),
+            _ => {}
+        }
+    }
+    let nonzero = |x: IntOrPercent| !matches!(x, IntOrPercent::Int(0) | IntOrPercent::Percent(0));
+    match (nonzero(unavailable), nonzero(surge)) {
+        (true, true) => {
+            let fp = child(&ru, "maxSurge");
+            let pos = cx.src.pos(&fp);
+            cx.invalid_at(pos, &fp, &int_or_string_go(surge), "may not be set when maxUnavailable is non-zero");
+        }
+        (false, false) => {
+            let fp = child(&ru, "maxUnavailable");
+            let pos = cx.src.pos(&fp);
+            cx.error_at(pos, &fp, "Required value: cannot be 0 when maxSurge is 0");
+        }
+        _ => {}
+    }
+    DaemonSetUpdateStrategy::RollingUpdate { max_surge: surge, max_unavailable: unavailable }
+}
+
+/// An `intstr.IntOrString` as `field.Invalid` prints it (`%#v`).
+fn int_or_string_go(x: IntOrPercent) -> String {
+    match x {
+        IntOrPercent::Int(n) => format!("intstr.IntOrString{{Type:0, IntVal:{n}, StrVal:\"\"}}"),
+        IntOrPercent::Percent(p) => format!("intstr.IntOrString{{Type:1, IntVal:0, StrVal:\"{p}%\"}}"),
+    }
 }
 
 /// StatefulSet `spec` fields that are valid but not simulated.
