@@ -9,5 +9,13 @@ page.on('pageerror', (e) => console.error('pageerror:', e.message));
 page.on('console', (m) => console.error(`console.${m.type()}:`, m.text()));
 await page.goto(url);
 await page.waitForTimeout(Number(wait));
+// The page skips drawing what is off screen (`content-visibility: auto`);
+// a full-page picture would show those parts blank, so draw everything.
+await page.evaluate(() => {
+  for (const el of document.querySelectorAll('*')) {
+    if (getComputedStyle(el).contentVisibility === 'auto') el.style.contentVisibility = 'visible';
+  }
+});
+await page.waitForTimeout(100);
 await page.screenshot({ path: out, fullPage: true });
 await browser.close();
