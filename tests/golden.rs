@@ -100,6 +100,13 @@ fn job_with_backoff_limit_2_fails_after_three_pods() {
 }
 
 #[test]
+fn job_pod_failure_policy_failjob_fails_without_retries() {
+    // kubernetes.io task "Handling retriable and non-retriable pod failures
+    // with Pod failure policy": reason PodFailurePolicy, no retries.
+    check("job-pod-failure-policy-failjob", &["run", "example:job-pod-failure-policy-failjob", "--until", "60s"]);
+}
+
+#[test]
 fn job_of_3_completions_2_at_a_time_completes() {
     check("job-parallel", &["run", "example:job-parallel", "--until", "30s"]);
 }

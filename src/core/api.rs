@@ -280,6 +280,28 @@ pub struct JobSpec {
     /// it, `batch.kubernetes.io/controller-uid=<uid>`.
     pub selector: LabelSelector,
     pub template: PodTemplate,
+    /// `podFailurePolicy.rules` (None when the policy is absent; its
+    /// presence alone makes the controller replace only Failed Pods).
+    pub pod_failure_policy: Option<Vec<PodFailurePolicyRule>>,
+}
+
+/// A `podFailurePolicy` rule (batch/v1 `PodFailurePolicyRule`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PodFailurePolicyRule {
+    /// `FailJob`, `Ignore` or `Count` (`FailIndex` needs Indexed Jobs).
+    pub action: &'static str,
+    pub on_exit_codes: Option<OnExitCodes>,
+    /// `onPodConditions` patterns: (type, status `True`/`False`/`Unknown`).
+    pub on_pod_conditions: Vec<(String, String)>,
+}
+
+/// `PodFailurePolicyOnExitCodesRequirement`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OnExitCodes {
+    pub container_name: Option<String>,
+    /// Operator `NotIn` (else `In`).
+    pub not_in: bool,
+    pub values: Vec<i32>,
 }
 
 /// `spec.podManagementPolicy` of a StatefulSet.

@@ -138,6 +138,17 @@ const CATALOGUE: &[Entry] = &[
         variants: &["edge"],
     },
     Entry {
+        // The official bash image (Alpine based), used by the Job docs.
+        names: &["docker.io/library/bash"],
+        size_mb: 6,
+        entrypoint: &["docker-entrypoint.sh"],
+        cmd: &["bash"],
+        startup_ms: 0,
+        on_term: OnTerm::Default,
+        memory_mb: 1,
+        variants: &["devel", "alpine"],
+    },
+    Entry {
         names: &["docker.io/library/debian", "docker.io/library/ubuntu"],
         size_mb: 49,
         entrypoint: &[],

@@ -16,7 +16,14 @@
 //!   last success, from the failed Pod's finish time);
 //! * `pkg/registry/batch/job/strategy.go` — `generateSelector` (the
 //!   `batch.kubernetes.io/controller-uid` selector and the four labels);
-//! * `pkg/printers/internalversion/printers.go` — `printJob`.
+//! * `pkg/printers/internalversion/printers.go` — `printJob`;
+//! * `pkg/controller/job/pod_failure_policy.go` — `matchPodFailurePolicy`
+//!   (FailJob, Ignore and Count rules on exit codes or Pod conditions) and,
+//!   in job_controller.go, `getFailJobMessage` (the `PodFailurePolicy`
+//!   reason), `nonIgnoredFailedPodsCount` (ignored failures are not counted
+//!   in `status.failed`, though they still feed the back-off record) and
+//!   `onlyReplaceFailedPods` (with a policy, a Pod counts as failed only once
+//!   its phase is Failed, and terminating Pods are not replaced yet).
 //!
 //! Pods are tracked as the controller's `batch.kubernetes.io/job-tracking`
 //! finalizer tracks them: a Pod is counted once, as succeeded or failed,
@@ -89,17 +96,58 @@ struct JobPod {
     live_restarts: i64,
     /// `getFinishedTime`, second precision.
     finish_ms: Millis,
+    /// For a Failed Pod under a pod failure policy, `matchPodFailurePolicy`:
+    /// the FailJob message, and whether the failure counts (not Ignore).
+    policy: Option<(Option<String>, bool)>,
 }
 
 impl JobPod {
     fn active(&self) -> bool {
         !self.deleting && !matches!(self.phase, PodPhase::Succeeded | PodPhase::Failed)
     }
-    /// `isPodFailed` with podReplacementPolicy TerminatingOrFailed: Failed,
-    /// or deleted before it succeeded.
-    fn failed(&self) -> bool {
-        self.phase == PodPhase::Failed || (self.deleting && self.phase != PodPhase::Succeeded)
+    /// `isPodFailed`: Failed or, unless only Failed Pods are replaced (a
+    /// pod failure policy is set), deleted before it succeeded.
+    fn failed(&self, only_failed: bool) -> bool {
+        self.phase == PodPhase::Failed || (!only_failed && self.deleting && self.phase != PodPhase::Succeeded)
     }
+}
+
+/// `matchPodFailurePolicy`: the first rule that matches a failed Pod gives
+/// the FailJob message (if FailJob) and whether the failure is counted
+/// (false for Ignore). No match: counted.
+fn match_pod_failure_policy(rules: &[PodFailurePolicyRule], ns: &str, name: &str, st: &PodStatus) -> (Option<String>, bool) {
+    for (index, rule) in rules.iter().enumerate() {
+        let what = if let Some(req) = &rule.on_exit_codes {
+            // `matchOnExitCodes`: the containers first, then the init
+            // containers; a terminated one with a non-zero code.
+            let found = st.container_statuses.iter().chain(st.init_container_statuses.iter()).find_map(|c| match &c.state {
+                ContainerState::Terminated(t)
+                    if t.exit_code != 0
+                        && req.container_name.as_ref().is_none_or(|n| *n == c.name)
+                        && req.values.contains(&t.exit_code) != req.not_in =>
+                {
+                    Some(format!("Container {} for pod {ns}/{name} failed with exit code {}", c.name, t.exit_code))
+                }
+                _ => None,
+            });
+            let Some(found) = found else { continue };
+            found
+        } else {
+            // `matchOnPodConditions` (podplay's conditions are True or False).
+            let found = st.conditions.iter().find(|c| {
+                let status = if c.status { "True" } else { "False" };
+                rule.on_pod_conditions.iter().any(|(t, s)| t == c.type_.as_str() && s == status)
+            });
+            let Some(c) = found else { continue };
+            format!("Pod {ns}/{name} has condition {}", c.type_.as_str())
+        };
+        return match rule.action {
+            "FailJob" => (Some(format!("{what} matching FailJob rule at index {index}")), true),
+            "Ignore" => (None, false),
+            _ => (None, true),
+        };
+    }
+    (None, true)
 }
 
 /// `getRemainingTimeForFailuresCount`.
@@ -197,7 +245,7 @@ impl Sim {
         ApplyResult::Created { kind: "Job", name }
     }
 
-    fn job_pods(&self, ns: &str, uid: &str) -> Vec<JobPod> {
+    fn job_pods(&self, ns: &str, uid: &str, policy: Option<&[PodFailurePolicyRule]>) -> Vec<JobPod> {
         let mut out = Vec::new();
         for slot in self.owned_pods(uid) {
             let Some(p) = self.pod_rt(slot) else { continue };
@@ -226,6 +274,7 @@ impl Sim {
                 ready: st.is_ready(),
                 live_restarts,
                 finish_ms: to_seconds(finish),
+                policy: policy.filter(|_| st.phase == PodPhase::Failed).map(|rules| match_pod_failure_policy(rules, ns, &p.pod.metadata.name, st)),
             });
         }
         out
@@ -245,21 +294,26 @@ impl Sim {
         let mut status = rt.status.clone();
         let mut tracked = rt.tracked.clone();
         let (mut failures, mut last_failure) = (rt.failures_after_success, rt.last_failure_ms);
-        let pods = self.job_pods(ns, &uid);
+        let pods = self.job_pods(ns, &uid, job.spec.pod_failure_policy.as_deref());
+        let only_failed = job.spec.pod_failure_policy.is_some();
 
         // Count the Pods that finished since the last sync, once each.
         let mut present: Vec<&str> = pods.iter().map(|p| p.uid.as_str()).collect();
         crate::core::sort::sort(&mut present);
         let mut new_succeeded: Vec<Millis> = Vec::new();
         let mut new_failed: Vec<Millis> = Vec::new();
+        let mut ignored = 0;
         for p in &pods {
             if !tracked.contains(&p.uid) {
                 continue;
             }
             if p.phase == PodPhase::Succeeded {
                 new_succeeded.push(p.finish_ms);
-            } else if p.failed() {
+            } else if p.failed(only_failed) {
                 new_failed.push(p.finish_ms);
+                if p.policy.as_ref().is_some_and(|(_, counted)| !counted) {
+                    ignored += 1;
+                }
             } else {
                 continue;
             }
@@ -271,7 +325,8 @@ impl Sim {
             new_failed.push(to_seconds(now));
         }
         status.succeeded = status.succeeded.saturating_add(new_succeeded.len() as i32);
-        status.failed = status.failed.saturating_add(new_failed.len() as i32);
+        // Ignored failures are left out of `status.failed` but still feed the back-off record.
+        status.failed = status.failed.saturating_add((new_failed.len() - ignored) as i32);
         // `newBackoffRecord`.
         crate::core::sort::sort(&mut new_failed);
         if let Some(&last_success) = new_succeeded.iter().max() {
@@ -299,6 +354,9 @@ impl Sim {
         if !success_met {
             if let Some(c) = status.condition("FailureTarget") {
                 failure = Some((c.reason.clone(), c.message.clone()));
+            } else if let Some(message) = pods.iter().find_map(|p| p.policy.as_ref().and_then(|(m, _)| m.clone())) {
+                // `getFailJobMessage`.
+                failure = Some(("PodFailurePolicy".into(), message));
             } else if status.failed > job.spec.backoff_limit || past_backoff_limit_on_failure(&job, restarts) {
                 failure = Some(("BackoffLimitExceeded".into(), "Job has reached the specified backoff limit".into()));
             } else if let Some(deadline) = job.spec.active_deadline_seconds {
@@ -333,7 +391,9 @@ impl Sim {
                 finished = Some(condition("Failed", &reason, &message, now));
             }
         } else {
-            // `manageJob`.
+            // `manageJob`; with only Failed Pods replaced, terminating Pods
+            // still hold their place.
+            let replacing = if only_failed { terminating } else { 0 };
             let want = match job.spec.completions {
                 None if status.succeeded > 0 => active_n,
                 None => job.spec.parallelism.max(0),
@@ -347,7 +407,7 @@ impl Sim {
                     let _ = self.delete_pod(ns, &p.name, None);
                 }
                 active_n = want;
-            } else if active_n < want {
+            } else if active_n + replacing < want {
                 let remaining = match last_failure {
                     Some(t) => backoff_remaining(failures, t, now),
                     None => 0,
@@ -356,7 +416,7 @@ impl Sim {
                     // `enqueueSyncJobWithDelay`: never sooner than the batch period.
                     self.enqueue(Work::Job(key.0.clone(), key.1.clone()), now + remaining.max(SYNC_JOB_BATCH_MS));
                 } else {
-                    to_create = (want - active_n).min(MAX_POD_CREATE_DELETE_PER_SYNC);
+                    to_create = (want - active_n - replacing).min(MAX_POD_CREATE_DELETE_PER_SYNC);
                 }
             }
             let complete = match job.spec.completions {
