@@ -151,3 +151,27 @@ fn pod_failure_policies_are_validated_with_line_and_column() {
     let ok = job("", "", "true", "    - action: Ignore\n      onPodConditions: [{type: DisruptionTarget, status: \"True\"}]\n");
     assert!(parse_manifests(&ok).diagnostics.is_empty(), "{:?}", parse_manifests(&ok).diagnostics);
 }
+
+#[test]
+fn with_a_policy_a_terminating_pod_is_replaced_only_once_it_is_gone() {
+    // `onlyReplaceFailedPods`: a pod failure policy implies
+    // podReplacementPolicy Failed, so a deleted Pod still holds its place
+    // until it has terminated (busybox ignores SIGTERM: 30 s grace).
+    let second_creation = |rules: &str| {
+        let yaml = job("", "", "sleep 600", rules);
+        let yaml = if rules.is_empty() { yaml.replace("  podFailurePolicy:\n    rules:\n", "") } else { yaml };
+        let mut sim = sim_with(&yaml);
+        sim.advance_to(10_000);
+        let name = pod_name(&sim);
+        common::act(&mut sim, &format!("delete pod/{name}"));
+        sim.advance_to(60_000);
+        let mut times: Vec<u64> = sim.events().iter().filter(|e| e.reason == "SuccessfulCreate").map(|e| e.first_ms).collect();
+        times.sort();
+        times[1]
+    };
+    let ignore_disruptions = "    - action: Ignore\n      onPodConditions: [{type: DisruptionTarget, status: \"True\"}]\n";
+    assert!(second_creation(ignore_disruptions) > 40_000, "waits for the old Pod to be gone");
+    // Without: the deleted Pod counts as failed at once (TerminatingOrFailed)
+    // and is replaced after the 10 s back-off, while it still terminates.
+    assert!(second_creation("") < 25_000, "TerminatingOrFailed: replaced while terminating");
+}
