@@ -42,8 +42,9 @@ bash scripts/build-web.sh
 
 step "Page: size (over the 250 KB budget today: a ceiling keeps it from growing)"
 # 470 KB before the endpoint arrows and the memoized timeline lanes (about
-# 7 and 3 KB) and the DaemonSet rolling update (3.5 KB); 485.6 KB after.
-python3 scripts/size.py dist --max-kb 490
+# 7 and 3 KB), the DaemonSet rolling update (3.5 KB) and the Job's
+# podFailurePolicy (4 KB); 489.7 KB after.
+python3 scripts/size.py dist --max-kb 494
 
 step "Page: end-to-end tests (playwright-core driving Debian's Chromium against dist/)"
 (cd tests/e2e && node --test --test-concurrency=1 ./)
