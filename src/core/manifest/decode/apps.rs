@@ -119,6 +119,20 @@ pub(super) fn empty_spec() -> PodSpec {
 }
 
 /// `intstr` for maxSurge/maxUnavailable: an integer or `N%`.
+/// A Deployment's or DaemonSet's `rollingUpdate`: `maxSurge` and
+/// `maxUnavailable` (each left as it was when absent or invalid).
+fn decode_rolling_update(cx: &mut Ctx, node: &Node, path: &str, surge: &mut IntOrPercent, unavailable: &mut IntOrPercent) {
+    for (k, v) in cx.entries(node, path).unwrap_or(&[]) {
+        let name = key_text(k);
+        let p = child(path, name);
+        match name {
+            "maxSurge" => *surge = decode_int_or_percent(cx, v, &p).unwrap_or(*surge),
+            "maxUnavailable" => *unavailable = decode_int_or_percent(cx, v, &p).unwrap_or(*unavailable),
+            _ => cx.unknown(k, &p),
+        }
+    }
+}
+
 fn decode_int_or_percent(cx: &mut Ctx, node: &Node, path: &str) -> Option<IntOrPercent> {
     match cx.int_or_string(node, path)? {
         PortRef::Number(n) => Some(IntOrPercent::Int(n)),
@@ -159,15 +173,7 @@ fn decode_strategy(cx: &mut Ctx, node: &Node, path: &str) -> DeploymentStrategy 
             }
             "rollingUpdate" => {
                 rolling_pos = Some(k.pos);
-                for (k2, v2) in cx.entries(val, &p).unwrap_or(&[]) {
-                    let n2 = key_text(k2);
-                    let p2 = child(&p, n2);
-                    match n2 {
-                        "maxSurge" => surge = decode_int_or_percent(cx, v2, &p2).unwrap_or(surge),
-                        "maxUnavailable" => unavailable = decode_int_or_percent(cx, v2, &p2).unwrap_or(unavailable),
-                        _ => cx.unknown(k2, &p2),
-                    }
-                }
+                decode_rolling_update(cx, val, &p, &mut surge, &mut unavailable);
             }
             _ => cx.unknown(k, &p),
         }
@@ -397,17 +403,7 @@ fn decode_daemon_set_strategy(cx: &mut Ctx, node: &Node, path: &str) -> DaemonSe
                     }
                 }
             }
-            "rollingUpdate" => {
-                for (k2, v2) in cx.entries(val, &p).unwrap_or(&[]) {
-                    let n2 = key_text(k2);
-                    let p2 = child(&p, n2);
-                    match n2 {
-                        "maxSurge" => surge = decode_int_or_percent(cx, v2, &p2).unwrap_or(surge),
-                        "maxUnavailable" => unavailable = decode_int_or_percent(cx, v2, &p2).unwrap_or(unavailable),
-                        _ => cx.unknown(k2, &p2),
-                    }
-                }
-            }
+            "rollingUpdate" => decode_rolling_update(cx, val, &p, &mut surge, &mut unavailable),
             _ => cx.unknown(k, &p),
         }
     }
