@@ -416,28 +416,9 @@ pub fn deployment_card(props: &DeploymentProps) -> Html {
     let dep = &d.deployment;
     let name = dep.metadata.name.clone();
     let ns_flag = ns_flag(&dep.metadata.namespace);
-    let first = dep.spec.template.spec.containers.first();
-    let container = first.map(|c| c.name.clone()).unwrap_or_default();
-    let current = first.map(|c| c.image.clone()).unwrap_or_default();
-    let image = use_state(|| current.clone());
-    {
-        // The field follows the Deployment's image when it changes (a set
-        // image, an undo, a replayed scenario); a draft is kept until then.
-        let image = image.clone();
-        use_effect_with(current, move |current| image.set(current.clone()));
-    }
     let act = |verb: String| act_cb(&props.on_act, verb);
     let replicas = dep.spec.replicas;
     let row = kubectl::deployment_row(d, props.now, false);
-    let on_image = bind(&image);
-    let set_image = {
-        let on_act = props.on_act.clone();
-        let (image, name, container, ns_flag) = (image.clone(), name.clone(), container.clone(), ns_flag.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            on_act.emit(format!("set image deployment/{name} {container}={}{ns_flag}", image.trim()));
-        })
-    };
     let revision = dep.metadata.annotations.get("deployment.kubernetes.io/revision").cloned().unwrap_or_default();
     html! {
         <section class="deployment" aria-label={format!("Deployment {name}")} data-testid={format!("deployment-{name}")}>
@@ -459,14 +440,58 @@ pub fn deployment_card(props: &DeploymentProps) -> Html {
                 <button onclick={act(format!("rollout restart deployment/{name}{ns_flag}"))} data-testid="rollout-restart">{"Rollout restart"}</button>
                 <button onclick={act(format!("rollout undo deployment/{name}{ns_flag}"))}>{"Undo rollout"}</button>
                 <button onclick={act(format!("delete deployment/{name}{ns_flag}"))}>{"Delete"}</button>
-                <form class="set-image" onsubmit={set_image}>
-                    <label>{ format!("Image of {container}: ") }
-                        <input value={(*image).clone()} oninput={on_image} data-testid="image" spellcheck="false" />
-                    </label>
-                    <button type="submit" data-testid="set-image">{"Set image"}</button>
-                </form>
+                { set_image(format!("deployment/{name}"), &dep.spec.template.spec, &ns_flag, &props.on_act) }
             </div>
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SetImageProps {
+    /// `deployment/NAME` or `daemonset/NAME`.
+    pub target: String,
+    /// The template's first container (the one set) and its image now.
+    pub container: String,
+    pub current: String,
+    pub ns_flag: String,
+    pub on_act: Callback<String>,
+}
+
+/// The [`SetImage`] form for a controller whose Pod template has `spec`.
+pub(crate) fn set_image(target: String, spec: &crate::core::api::PodSpec, ns_flag: &str, on_act: &Callback<String>) -> Html {
+    let first = spec.containers.first();
+    let container = first.map(|c| c.name.clone()).unwrap_or_default();
+    let current = first.map(|c| c.image.clone()).unwrap_or_default();
+    html! { <SetImage {target} {container} {current} ns_flag={ns_flag.to_string()} on_act={on_act.clone()} /> }
+}
+
+/// `kubectl set image KIND/NAME CONTAINER=IMAGE` for a controller's first container.
+#[function_component(SetImage)]
+pub fn set_image_form(props: &SetImageProps) -> Html {
+    let (container, current) = (props.container.clone(), props.current.clone());
+    let image = use_state(|| current.clone());
+    {
+        // The field follows the controller's image when it changes (a set
+        // image, an undo, a replayed scenario); a draft is kept until then.
+        let image = image.clone();
+        use_effect_with(current, move |current| image.set(current.clone()));
+    }
+    let on_image = bind(&image);
+    let set_image = {
+        let on_act = props.on_act.clone();
+        let (image, target, container, ns_flag) = (image.clone(), props.target.clone(), container.clone(), props.ns_flag.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            on_act.emit(format!("set image {target} {container}={}{ns_flag}", image.trim()));
+        })
+    };
+    html! {
+        <form class="set-image" onsubmit={set_image}>
+            <label>{ format!("Image of {container}: ") }
+                <input value={(*image).clone()} oninput={on_image} data-testid="image" spellcheck="false" />
+            </label>
+            <button type="submit" data-testid="set-image">{"Set image"}</button>
+        </form>
     }
 }
 

@@ -2,7 +2,7 @@
 //! prints them (the rows come from `core::kubectl`), with the actions
 //! kubectl has for them.
 
-use super::cluster::{act_cb, kubectl_row, ns_flag, scale_group};
+use super::cluster::{act_cb, kubectl_row, ns_flag, scale_group, set_image};
 use super::Shared;
 use crate::core::api::PodManagementPolicy;
 use crate::core::engine::DaemonSetSnapshot;
@@ -126,11 +126,13 @@ pub struct DaemonSetProps {
     pub on_act: Callback<String>,
 }
 
-/// A DaemonSet: `kubectl get daemonsets` (desired, current, ready, …) and Delete.
+/// A DaemonSet: `kubectl get daemonsets` (desired, current, ready, …), a
+/// rolling update (set image, rollout restart) and Delete.
 #[function_component(DaemonSetCard)]
 pub fn daemon_set_card(props: &DaemonSetProps) -> Html {
     let d = &*props.set;
     let name = &d.daemon_set.metadata.name;
+    let flag = ns_flag(&d.daemon_set.metadata.namespace);
     let row = kubectl::daemonset_row(d, props.now);
     html! {
         <section class="workload daemonset" aria-label={format!("DaemonSet {name}")} data-testid={format!("daemonset-{name}")}>
@@ -138,8 +140,11 @@ pub fn daemon_set_card(props: &DaemonSetProps) -> Html {
                 <span class="muted">{ " · one Pod per node that fits" }</span></h2>
             { kubectl_row(&kubectl::DAEMONSETS_HEADER, &row, "daemonset-row") }
             <div class="dep-actions">
-                <button onclick={act_cb(&props.on_act, format!("delete daemonset/{name}{}", ns_flag(&d.daemon_set.metadata.namespace)))} data-testid="delete"
+                <button onclick={act_cb(&props.on_act, format!("rollout restart daemonset/{name}{flag}"))} data-testid="rollout-restart"
+                    title="A new template: its Pods are replaced as its updateStrategy says">{"Rollout restart"}</button>
+                <button onclick={act_cb(&props.on_act, format!("delete daemonset/{name}{flag}"))} data-testid="delete"
                     title="The garbage collector deletes its Pods (gracefully)">{"Delete"}</button>
+                { set_image(format!("daemonset/{name}"), &d.daemon_set.template.spec, &flag, &props.on_act) }
             </div>
         </section>
     }

@@ -82,6 +82,28 @@ test('cordon, drain and add node from the keyboard', async () => {
   await context.close();
 });
 
+test("a DaemonSet's new image rolls out from its card, replacing every Pod", async () => {
+  const { page, context, problems } = await openPage(browser, server.base, { reducedMotion: 'reduce' });
+  await pickExample(page, 'daemonset-rolling-update', '10');
+  await page.getByTestId('play').click();
+  const ds = page.getByTestId('daemonset-fluentd-elasticsearch');
+  // DESIRED CURRENT READY UP-TO-DATE AVAILABLE
+  await ds.getByTestId('daemonset-row').filter({ hasText: /^3\s*3\s*3\s*3\s*3/ }).waitFor({ timeout: 20000 });
+  const before = await page.locator('article.pod').evaluateAll((els) => els.map((e) => e.dataset.testid));
+  assert.equal(before.length, 3);
+  await ds.getByTestId('image').fill('quay.io/fluentd_elasticsearch/fluentd:v2.6.0');
+  await ds.getByTestId('set-image').click();
+  // Every node's Pod is replaced (one node at a time: maxUnavailable 1), and all are up to date again.
+  await page.waitForFunction((old) => {
+    const now = [...document.querySelectorAll('article.pod')].map((e) => e.dataset.testid);
+    return now.length === 3 && now.every((t) => !old.includes(t));
+  }, before, { timeout: 30000 });
+  await ds.getByTestId('daemonset-row').filter({ hasText: /^3\s*3\s*3\s*3\s*3/ }).waitFor({ timeout: 20000 });
+  assert.equal(await ds.getByTestId('image').inputValue(), 'quay.io/fluentd_elasticsearch/fluentd:v2.6.0');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a failing Job ends Failed with BackoffLimitExceeded; a parallel Job ends Complete', async () => {
   const { page, context, problems } = await openPage(browser, server.base);
   await pickExample(page, 'job-backoff-limit', '60');
