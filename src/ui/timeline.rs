@@ -252,11 +252,10 @@ pub fn timeline_view(props: &Props) -> Html {
                                 probes={if ticks { l.probes.len() } else { 0 }} {end} {window} ticks={ticks.then_some(slots)} />
                         }
                     }) }
-                    // The lanes are drawn whole; what is after the playhead
-                    // (the future, when scrubbed back) is covered, so a frame
-                    // only moves this cover and the playhead.
-                    // (Moved by a transform, on a layer of its own: the lanes
-                    // under it are not repainted.)
+                    // The lanes are drawn whole and what is after the playhead
+                    // (the future, when scrubbed back) is covered: a frame only
+                    // moves the cover and the playhead, by a transform on a
+                    // layer of their own, so the lanes are not repainted.
                     <div class="tl-now" style={format!("transform:translateX({}%)", fixed(pct(now), 3))} aria-hidden="true">
                         <div class="tl-future"></div>
                         <div class="playhead"></div>

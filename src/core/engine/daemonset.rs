@@ -142,8 +142,10 @@ impl Sim {
                 existing.generation += 1;
             }
             existing.ds = Arc::new(incoming);
-            existing.server.resource_version = self.resource_version + 1;
-            self.resource_version += 1;
+            let rv = self.next_resource_version();
+            if let Some(existing) = self.daemon_sets.get_mut(&key) {
+                existing.server.resource_version = rv;
+            }
             self.enqueue(Work::DaemonSet(key.0, key.1), self.now + CONTROLLER_HOP_MS);
             return super::ApplyResult::Configured { kind: "DaemonSet", name };
         }
@@ -193,7 +195,7 @@ impl Sim {
             });
         }
         for pods in &mut on_node {
-            pods.sort_by(|a, b| (a.created_ms, &a.name).cmp(&(b.created_ms, &b.name)));
+            crate::core::sort::sort_by(pods, |a, b| (a.created_ms, &a.name).cmp(&(b.created_ms, &b.name)));
         }
         on_node
     }

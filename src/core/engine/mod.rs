@@ -450,8 +450,6 @@ pub struct Sim {
     pub(crate) cursor: (Millis, u64),
 }
 
-/// An event's object as one string key: its uid (which never holds a NUL),
-/// NUL, then `/` and the field path when there is one.
 /// Values by a string key, kept by the key's 64-bit hash (a collision moves
 /// on to the next free number, so lookups stay exact). Event recording looks
 /// up tens of thousands of long keys; comparing inline numbers instead of
@@ -472,6 +470,8 @@ fn hashed_find<T>(store: &HashedStore<T>, key: &str) -> Result<u64, u64> {
     }
 }
 
+/// An event's object as one string key: its uid (which never holds a NUL),
+/// NUL, then `/` and the field path when there is one.
 fn event_object_key(uid: &str, field_path: Option<&str>) -> String {
     match field_path {
         None => format!("{uid}\0"),
@@ -537,8 +537,6 @@ impl Sim {
         sim
     }
 
-    /// Turns the probe log on or off. When on, every probe the kubelet runs
-    /// is reported through [`Sim::poll_probe`] (the page draws them as ticks).
     /// Lets probe workers sleep through ticks that would repeat a cached
     /// success (the default), or makes every tick run. The trace is the same
     /// either way (tests/properties.rs checks it); only the work differs.
@@ -547,6 +545,8 @@ impl Sim {
         self.probe_sleep = on;
     }
 
+    /// Turns the probe log on or off. When on, every probe the kubelet runs
+    /// is reported through [`Sim::poll_probe`] (the page draws them as ticks).
     pub fn log_probes(&mut self, on: bool) {
         self.probe_log = on.then(VecDeque::new);
     }
