@@ -64,3 +64,12 @@ export async function selectExample(page, name) {
   await page.getByTestId('example').selectOption(name);
   await page.getByTestId('example-title').filter({ hasText: new RegExp(`^${name}:`) }).waitFor({ timeout: 20000 });
 }
+
+/** Picks a bundled example and a playback speed ("10", "60", …). */
+export async function pickExample(page, name, speed) {
+  await selectExample(page, name);
+  await page.getByTestId('speed').selectOption(speed);
+}
+
+/** The text of the kubectl pane that is open. */
+export const pane = (page) => page.getByTestId('pane').textContent();

@@ -2,19 +2,13 @@
 // Chromium. Waits are on what the page shows (with timeouts), never sleeps.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openPage, selectExample } from './harness.mjs';
+import { serve, launch, openPage, pickExample, pane } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-const pane = (page) => page.getByTestId('pane').textContent();
 const GET_ALL = 'kubectl get nodes,deploy,rs,sts,ds,jobs,pvc';
-
-async function pickExample(page, name, speed) {
-  await selectExample(page, name);
-  await page.getByTestId('speed').selectOption(speed);
-}
 
 test('stopping a node: NotReady, unreachable taints, and the Deployment Pod replaced on the other node', async () => {
   const { page, context, problems } = await openPage(browser, server.base);

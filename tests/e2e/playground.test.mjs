@@ -2,19 +2,13 @@
 // sub-path. Waits are on what the page shows (with timeouts), never sleeps.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openPage, SUBPATH, selectExample } from './harness.mjs';
+import { serve, launch, openPage, SUBPATH, pickExample, pane } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
 const clock = (page) => page.getByTestId('clock').textContent();
-const pane = (page) => page.getByTestId('pane').textContent();
-
-async function pickExample(page, name, speed = '60') {
-  await selectExample(page, name);
-  await page.getByTestId('speed').selectOption(speed);
-}
 
 test('loads under a sub-path with no request elsewhere and no errors', async () => {
   const { page, context, problems } = await openPage(browser, server.base);

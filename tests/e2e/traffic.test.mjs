@@ -3,7 +3,7 @@
 // timeouts), never sleeps.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openPage, selectExample } from './harness.mjs';
+import { serve, launch, openPage, pickExample } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -31,8 +31,7 @@ function clockMs(text) {
 const clock = async (page) => clockMs(await page.getByTestId('clock').textContent());
 
 async function start(page, example, speed) {
-  await selectExample(page, example);
-  await page.getByTestId('speed').selectOption(speed);
+  await pickExample(page, example, speed);
   if ((await page.getByTestId('play').getAttribute('aria-pressed')) !== 'true') await page.getByTestId('play').click();
 }
 
