@@ -46,5 +46,8 @@ step "Page: size (over the 250 KB budget today: a ceiling keeps it from growing)
 # form, 0.8 KB) and the Job's podFailurePolicy (4 KB); 490.5 KB after.
 python3 scripts/size.py dist --max-kb 494
 
+step "Page: size floor, the simulation core alone with no page (why the budget is out of reach)"
+bash scripts/size-floor.sh
+
 step "Page: end-to-end tests (playwright-core driving Debian's Chromium against dist/)"
 (cd tests/e2e && node --test --test-concurrency=1 ./)
