@@ -1,0 +1,48 @@
+// The page while its Wasm downloads (the bulk of its ~490 KB gzipped): a
+// progress bar with the share downloaded, one download only, and a message
+// rather than an endless "Loading…" when the download fails.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+test('a slow download shows its progress, then the playground', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  // ~1.1 MB of Wasm (served uncompressed here) at 400 KB/s: about 3 s.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: 400 * 1024, uploadThroughput: -1 });
+  const before = server.requests.length;
+  await page.goto(server.base);
+  const bar = page.locator('#loading progress');
+  await page.waitForFunction(() => {
+    const p = document.querySelector('#loading progress');
+    return p && p.value > 0 && p.value < p.max;
+  }, null, { timeout: 10000 });
+  assert.equal(await bar.getAttribute('aria-label'), 'Downloading the simulator');
+  assert.match(await page.locator('#loading').textContent(), /^Loading the simulator… \d{1,2}% \(\d+ of \d{4} KB\)$/);
+  await page.waitForSelector('[data-testid^="pod-"]', { timeout: 30000 });
+  assert.equal(await page.locator('#loading').count(), 0, 'the loading line goes once the page is up');
+  const wasm = server.requests.slice(before).filter((p) => p.endsWith('_bg.wasm'));
+  assert.equal(wasm.length, 1, 'the preloaded Wasm is the one instantiated, not fetched twice');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a failed download says so instead of loading forever', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.route(/_bg\.wasm$/, (route) => route.fulfill({ status: 503, body: 'busy' }));
+  await page.goto(server.base);
+  const box = page.locator('#loading.loading-failed');
+  await box.waitFor({ timeout: 10000 });
+  assert.match(await box.textContent(), /^The simulator could not be loaded \(.*HTTP 503\)\. Check the connection and reload the page\.$/);
+  assert.equal(await page.locator('.app').count(), 0);
+  await context.close();
+});
