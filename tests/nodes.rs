@@ -208,3 +208,48 @@ fn deleting_a_daemonset_deletes_its_pods_gracefully() {
     sim.advance_to(60_000);
     assert!(sim.pods().is_empty(), "{:?}", sim.pods().iter().map(|p| &p.pod.metadata.name).collect::<Vec<_>>());
 }
+
+/// The `DisruptionTarget` condition of a Pod, as (reason, message), if True.
+fn disruption_target(sim: &Sim, name: &str) -> Option<(String, String)> {
+    let p = sim.pods().into_iter().find(|p| p.pod.metadata.name == name)?;
+    let c = p.status.conditions.iter().find(|c| c.type_.as_str() == "DisruptionTarget" && c.status)?;
+    Some((c.reason.clone().unwrap_or_default(), c.message.clone().unwrap_or_default()))
+}
+
+#[test]
+fn an_evicted_pod_is_marked_disruption_target_by_the_eviction_api() {
+    // pkg/registry/core/pod/storage/eviction.go `addConditionAndDeletePod`:
+    // the Eviction API (what `kubectl drain` calls) adds DisruptionTarget
+    // before deleting; the kubelet keeps conditions it does not own first
+    // (`mergePodStatus`) while the Pod terminates.
+    let mut sim = sim_with(BARE_AND_DEPLOYMENT);
+    sim.advance_to(30_000);
+    assert_eq!(disruption_target(&sim, "bare"), None);
+    act(&mut sim, "drain node node-1 --force").unwrap();
+    assert_eq!(disruption_target(&sim, "bare"), Some(("EvictionByEvictionAPI".into(), "Eviction API: evicting".into())));
+    let bare = sim.pod("default", "bare").unwrap();
+    assert_eq!(bare.status.conditions[0].type_.as_str(), "DisruptionTarget", "first, before the kubelet's own");
+    assert_eq!(bare.status.conditions[0].last_transition_ms, 30_000);
+    let describe = podplay::core::kubectl::describe_pod(&bare, sim.events(), sim.now());
+    assert!(describe.contains("\n  DisruptionTarget            True \n  PodReadyToStartContainers   True \n"), "{describe}");
+    // A Pod that was never evicted has no such condition.
+    let other = sim.pods().into_iter().find(|p| p.node_name.as_deref() != Some("node-1")).unwrap();
+    assert!(other.status.conditions.iter().all(|c| c.type_.as_str() != "DisruptionTarget"));
+}
+
+#[test]
+fn a_taint_eviction_marks_the_pod_disruption_target() {
+    // pkg/controller/tainteviction/taint_eviction.go `addConditionAndDeletePod`.
+    let mut sim = sim_with(BARE_AND_DEPLOYMENT);
+    sim.advance_to(30_000);
+    act(&mut sim, "stop node node-1").unwrap();
+    // NotReady at 1m25s (see above), evicted 300 s later.
+    sim.advance_to(384_000);
+    assert_eq!(disruption_target(&sim, "bare"), None, "not before the toleration runs out");
+    sim.advance_to(386_000);
+    assert_eq!(
+        disruption_target(&sim, "bare"),
+        Some(("DeletionByTaintManager".into(), "Taint manager: deleting due to NoExecute taint".into()))
+    );
+    assert!(sim.pod("default", "bare").unwrap().server.deletion_ms.is_some(), "and deleted (Terminating while the node is down)");
+}

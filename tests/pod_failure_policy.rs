@@ -175,3 +175,37 @@ fn with_a_policy_a_terminating_pod_is_replaced_only_once_it_is_gone() {
     // and is replaced after the 10 s back-off, while it still terminates.
     assert!(second_creation("") < 25_000, "TerminatingOrFailed: replaced while terminating");
 }
+
+/// The Job of kubernetes.io's "Ignore Pod failures due to disruption"
+/// shape: a long-running Pod, backoffLimit 0, and `rules` (indented for
+/// `rules:`); the Pod's node is drained at 10 s. Returns the simulation at 3 min.
+fn drained(rules: &str) -> Sim {
+    let mut sim = sim_with(&job("  backoffLimit: 0\n", "", "sleep 600", rules));
+    sim.advance_to(10_000);
+    let node = sim.pods()[0].node_name.clone().expect("scheduled");
+    common::act(&mut sim, &format!("drain node {node}"));
+    sim.advance_to(180_000);
+    sim
+}
+
+#[test]
+fn a_drained_pod_matches_an_ignore_rule_on_disruption_target() {
+    // kubernetes.io task "Handling retriable and non-retriable pod failures
+    // with Pod failure policy", "Using Pod failure policy to ignore Pod
+    // disruptions": the drained Pod gets DisruptionTarget (the Eviction
+    // API), fails, and the Ignore rule keeps it out of backoffLimit; the
+    // tracking finalizer lets the controller see the Pod's last status.
+    let ignore = "    - action: Ignore\n      onPodConditions: [{type: DisruptionTarget, status: \"True\"}]\n";
+    let sim = drained(ignore);
+    let job = &sim.jobs()[0];
+    assert_eq!(failed(&sim), None, "ignored: the Job goes on");
+    assert_eq!(job.status.failed, 0);
+    assert_eq!(created(&sim), 2, "a replacement, on another node");
+    assert_eq!(job.status.active, 1);
+
+    // The same drain counts against backoffLimit 0 when no rule matches.
+    let other = "    - action: FailJob\n      onExitCodes: {operator: In, values: [42]}\n";
+    let sim = drained(other);
+    assert_eq!(failed(&sim).map(|f| f.0), Some("BackoffLimitExceeded".to_string()));
+    assert_eq!(sim.jobs()[0].status.failed, 1);
+}

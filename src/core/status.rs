@@ -26,9 +26,16 @@ impl PodPhase {
     }
 }
 
-/// Pod condition types, in the order the kubelet lists them.
+/// Pod condition types, in the order a Pod's status lists them: the kubelet's
+/// status manager keeps the conditions it does not own first, then its own
+/// in the order it generates them (`mergePodStatus`,
+/// pkg/kubelet/status/status_manager.go).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConditionType {
+    /// Set by the API server's Eviction API (`EvictionByEvictionAPI`) or the
+    /// taint eviction controller (`DeletionByTaintManager`) just before they
+    /// delete the Pod; never by the kubelet in podplay.
+    DisruptionTarget,
     PodReadyToStartContainers,
     Initialized,
     Ready,
@@ -39,6 +46,7 @@ pub enum ConditionType {
 impl ConditionType {
     pub fn as_str(self) -> &'static str {
         match self {
+            ConditionType::DisruptionTarget => "DisruptionTarget",
             ConditionType::PodReadyToStartContainers => "PodReadyToStartContainers",
             ConditionType::Initialized => "Initialized",
             ConditionType::Ready => "Ready",

@@ -305,6 +305,12 @@ pub fn pod_card(props: &PodProps) -> Html {
                         </li>
                     }
                 }) }
+                // Set by an eviction or a taint-based deletion, not by the kubelet.
+                { for p.status.condition(ConditionType::DisruptionTarget).filter(|c| c.status).map(|c| html! {
+                    <li class="cond disruption" title={c.message.clone().unwrap_or_default()}>
+                        <span aria-hidden="true">{"⚠"}</span>{ format!(" DisruptionTarget: {}", c.reason.as_deref().unwrap_or_default()) }
+                    </li>
+                }) }
             </ul>
             <ul class="containers">
                 { for containers.map(|(c, init)| {

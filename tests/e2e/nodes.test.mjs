@@ -27,6 +27,8 @@ test('stopping a node: NotReady, unreachable taints, and the Deployment Pod repl
   assert.match(await page.getByTestId('node-node-a').getAttribute('class'), /not-ready/);
   // After the 300 s toleration the Deployment's Pod is re-created on node-b.
   await b.locator('article.pod.st-ready[data-testid^="pod-web-"]').waitFor({ timeout: 30000 });
+  // The evicted bare Pod stays Terminating on the dead node, marked by the taint eviction controller.
+  await a.getByTestId('pod-bare').locator('.cond.disruption', { hasText: 'DisruptionTarget: DeletionByTaintManager' }).waitFor();
   await page.getByRole('tab', { name: GET_ALL }).click();
   assert.match(await pane(page), /node\/node-a\s+NotReady\s+<none>/);
   assert.match(await pane(page), /node\/node-b\s+Ready\s+<none>/);

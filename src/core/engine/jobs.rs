@@ -31,7 +31,7 @@
 //! unscheduled Pod at once on delete).
 
 use super::controllers::{obj_ref, to_seconds, Work, CONTROLLER_HOP_MS};
-use super::{ActionError, ApplyResult, Output, Sim, WatchType};
+use super::{ActionError, ApplyResult, Output, PodRt, Sim, WatchType};
 use crate::core::api::*;
 use crate::core::status::*;
 use crate::core::time::{Millis, SECOND_MS};
@@ -67,6 +67,11 @@ pub(crate) struct JobRt {
     /// UIDs of the Pods created and not yet counted (they carry the
     /// tracking finalizer).
     tracked: BTreeSet<String>,
+    /// Tracked Pods removed after they finished, as this controller would
+    /// still see them: the tracking finalizer keeps a Pod object until the
+    /// controller has counted it, so a drained Pod's `DisruptionTarget`
+    /// condition and its exit codes reach the pod failure policy.
+    gone: Vec<JobPod>,
     /// The back-off record: failures since the last success, and the finish
     /// time (second precision) of the latest.
     failures_after_success: u32,
@@ -85,6 +90,7 @@ impl JobRt {
 }
 
 /// What the controller needs to know of one of its Pods.
+#[derive(Clone)]
 struct JobPod {
     name: String,
     uid: String,
@@ -233,6 +239,7 @@ impl Sim {
             status: JobStatus::default(),
             published: None,
             tracked: BTreeSet::new(),
+            gone: Vec::new(),
             failures_after_success: 0,
             last_failure_ms: None,
         };
@@ -246,38 +253,57 @@ impl Sim {
     }
 
     fn job_pods(&self, ns: &str, uid: &str, policy: Option<&[PodFailurePolicyRule]>) -> Vec<JobPod> {
-        let mut out = Vec::new();
-        for slot in self.owned_pods(uid) {
-            let Some(p) = self.pod_rt(slot) else { continue };
-            if p.pod.metadata.namespace != ns {
-                continue;
-            }
-            let st = &p.status;
-            let live = matches!(st.phase, PodPhase::Pending | PodPhase::Running);
-            let all = st.init_container_statuses.iter().chain(st.container_statuses.iter());
-            let live_restarts = if live { all.clone().map(|c| c.restart_count as i64).sum() } else { 0 };
-            let container_finish = all
-                .filter_map(|c| match &c.state {
-                    ContainerState::Terminated(t) => Some(t.finished_at_ms),
-                    _ => None,
-                })
-                .max();
-            // `getFinishedTime`: the containers' finish, else when the
-            // delete was asked for, else now.
-            let deleted_at = p.server.deletion_ms.map(|d| d.saturating_sub((p.server.deletion_grace_period_seconds.unwrap_or(0).max(0) as Millis).saturating_mul(SECOND_MS)));
-            let finish = container_finish.or(deleted_at).unwrap_or(self.now);
-            out.push(JobPod {
-                name: p.pod.metadata.name.clone(),
-                uid: p.server.uid.clone(),
-                phase: st.phase,
-                deleting: p.server.deletion_ms.is_some(),
-                ready: st.is_ready(),
-                live_restarts,
-                finish_ms: to_seconds(finish),
-                policy: policy.filter(|_| st.phase == PodPhase::Failed).map(|rules| match_pod_failure_policy(rules, ns, &p.pod.metadata.name, st)),
-            });
+        self.owned_pods(uid).into_iter().filter_map(|slot| self.pod_rt(slot)).filter(|p| p.pod.metadata.namespace == ns).map(|p| self.job_pod(p, policy)).collect()
+    }
+
+    fn job_pod(&self, p: &PodRt, policy: Option<&[PodFailurePolicyRule]>) -> JobPod {
+        let st = &p.status;
+        let live = matches!(st.phase, PodPhase::Pending | PodPhase::Running);
+        let all = st.init_container_statuses.iter().chain(st.container_statuses.iter());
+        let live_restarts = if live { all.clone().map(|c| c.restart_count as i64).sum() } else { 0 };
+        let container_finish = all
+            .filter_map(|c| match &c.state {
+                ContainerState::Terminated(t) => Some(t.finished_at_ms),
+                _ => None,
+            })
+            .max();
+        // `getFinishedTime`: the containers' finish, else when the
+        // delete was asked for, else now.
+        let deleted_at = p.server.deletion_ms.map(|d| d.saturating_sub((p.server.deletion_grace_period_seconds.unwrap_or(0).max(0) as Millis).saturating_mul(SECOND_MS)));
+        let finish = container_finish.or(deleted_at).unwrap_or(self.now);
+        let (ns, name) = (&p.pod.metadata.namespace, &p.pod.metadata.name);
+        JobPod {
+            name: name.clone(),
+            uid: p.server.uid.clone(),
+            phase: st.phase,
+            deleting: p.server.deletion_ms.is_some(),
+            ready: st.is_ready(),
+            live_restarts,
+            finish_ms: to_seconds(finish),
+            policy: policy.filter(|_| st.phase == PodPhase::Failed).map(|rules| match_pod_failure_policy(rules, ns, name, st)),
         }
-        out
+    }
+
+    /// A Pod is being removed: if it is a finished Pod its Job has not
+    /// counted yet, the Job keeps what it would still see of it (the
+    /// tracking finalizer would hold the Pod object until then). A Pod
+    /// removed before it finished (an unscheduled Pod deleted at once) is
+    /// not kept: it counts as failed when the controller finds it gone.
+    pub(crate) fn keep_finished_job_pod(&mut self, p: &PodRt) {
+        let Some(owner) = p.pod.metadata.owner_references.iter().find(|o| o.controller && o.kind == "Job") else { return };
+        if !matches!(p.status.phase, PodPhase::Succeeded | PodPhase::Failed) {
+            return;
+        }
+        let key = (p.pod.metadata.namespace.clone(), owner.name.clone());
+        let Some(rt) = self.jobs.get(&key) else { return };
+        if rt.server.uid != owner.uid || !rt.tracked.contains(&p.server.uid) {
+            return;
+        }
+        let job = rt.job.clone();
+        let kept = self.job_pod(p, job.spec.pod_failure_policy.as_deref());
+        if let Some(rt) = self.jobs.get_mut(&key) {
+            rt.gone.push(kept);
+        }
     }
 
     /// `syncJob`.
@@ -294,7 +320,8 @@ impl Sim {
         let mut status = rt.status.clone();
         let mut tracked = rt.tracked.clone();
         let (mut failures, mut last_failure) = (rt.failures_after_success, rt.last_failure_ms);
-        let pods = self.job_pods(ns, &uid, job.spec.pod_failure_policy.as_deref());
+        let mut pods = self.job_pods(ns, &uid, job.spec.pod_failure_policy.as_deref());
+        pods.extend(rt.gone.iter().cloned());
         let only_failed = job.spec.pod_failure_policy.is_some();
 
         // Count the Pods that finished since the last sync, once each.
@@ -454,6 +481,7 @@ impl Sim {
         status.ready = ready;
         status.terminating = terminating;
         let Some(rt) = self.jobs.get_mut(&key) else { return };
+        rt.gone.retain(|p| tracked.contains(&p.uid));
         rt.tracked = tracked;
         rt.failures_after_success = failures;
         rt.last_failure_ms = last_failure;

@@ -1250,6 +1250,7 @@ impl Sim {
         self.flush();
         self.index_owner(slot, false);
         let Some(p) = self.pods.get_mut(slot as usize).and_then(|p| p.take()) else { return };
+        self.keep_finished_job_pod(&p);
         self.pod_index.remove(&(p.pod.metadata.namespace.clone(), p.pod.metadata.name.clone()));
         if let Some(ip) = p.status.pod_ip {
             self.pod_ips.remove(ip);

@@ -364,7 +364,10 @@ impl Sim {
             )));
         }
         for (ns, pod) in evict {
-            // The Eviction API deletes with the Pod's own grace period.
+            // The Eviction API marks the Pod, then deletes it with its own
+            // grace period (`addConditionAndDeletePod`,
+            // pkg/registry/core/pod/storage/eviction.go).
+            self.mark_disruption_target(&ns, &pod, "EvictionByEvictionAPI", "Eviction API: evicting");
             let _ = self.delete_pod(&ns, &pod, None);
         }
         Ok(())
@@ -513,7 +516,20 @@ impl Sim {
         }
         let (ns, name) = (p.pod.metadata.namespace.clone(), p.pod.metadata.name.clone());
         self.record(slot, None, EventType::Normal, "TaintManagerEviction", format!("Marking for deletion Pod {ns}/{name}"), "taint-eviction-controller");
+        // `addConditionAndDeletePod`, pkg/controller/tainteviction/taint_eviction.go.
+        self.mark_disruption_target(&ns, &name, "DeletionByTaintManager", "Taint manager: deleting due to NoExecute taint");
         let _ = self.delete_pod(&ns, &name, None);
+    }
+
+    /// The `DisruptionTarget` condition (True) that an eviction or a
+    /// taint-based deletion writes to the Pod's status before deleting it
+    /// (kubernetes.io "Pod disruption conditions"); the kubelet keeps it.
+    fn mark_disruption_target(&mut self, ns: &str, name: &str, reason: &str, message: &str) {
+        let now = self.now;
+        let Some(&slot) = self.pod_index.get(&(ns.to_string(), name.to_string())) else { return };
+        let Some(p) = self.pod_rt_mut(slot) else { return };
+        p.set_condition(ConditionType::DisruptionTarget, true, now, Some(reason.to_string()), Some(message.to_string()));
+        self.mark_dirty(slot);
     }
 
     /// Parks a Pod timer while the Pod's node is stopped; true when parked.
