@@ -107,6 +107,15 @@ fn job_pod_failure_policy_failjob_fails_without_retries() {
 }
 
 #[test]
+fn job_pod_failure_policy_ignores_a_drained_pod() {
+    // kubernetes.io task "Handling retriable and non-retriable pod failures
+    // with Pod failure policy" (ignore Pod disruptions): the drained Pod gets
+    // DisruptionTarget (EvictionByEvictionAPI), fails, and is not counted; the
+    // Job completes with failed 0.
+    check("job-pod-failure-policy-ignore", &["run", "example:job-pod-failure-policy-ignore", "--until", "5m", "--at", "20s", "drain node node-1"]);
+}
+
+#[test]
 fn job_of_3_completions_2_at_a_time_completes() {
     check("job-parallel", &["run", "example:job-parallel", "--until", "30s"]);
 }

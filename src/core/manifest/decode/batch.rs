@@ -307,7 +307,9 @@ fn decode_pattern(cx: &mut Ctx, node: &Node, path: &str) -> (String, String) {
     let status_path = child(path, "status");
     let pos = cx.src.pos(&status_path);
     if status.is_empty() {
-        cx.error_at(pos, &status_path, "Required value: valid values: [\"False\" \"True\" \"Unknown\"]");
+        // `SetDefaults_PodFailurePolicyOnPodConditionsPattern`
+        // (pkg/apis/batch/v1/defaults.go): an empty status means True.
+        status = "True".to_string();
     } else if !STATUSES.contains(&status.as_str()) {
         cx.not_supported_at(pos, &status_path, &status, STATUSES);
     }
