@@ -209,3 +209,15 @@ fn a_drained_pod_matches_an_ignore_rule_on_disruption_target() {
     assert_eq!(failed(&sim).map(|f| f.0), Some("BackoffLimitExceeded".to_string()));
     assert_eq!(sim.jobs()[0].status.failed, 1);
 }
+
+#[test]
+fn an_on_pod_conditions_status_defaults_to_true() {
+    // pkg/apis/batch/v1/defaults.go `SetDefaults_PodFailurePolicyOnPodConditionsPattern`:
+    // kubernetes.io's job-pod-failure-policy-ignore.yaml leaves `status` out.
+    let yaml = job("", "", "true", "    - action: Ignore\n      onPodConditions: [{type: DisruptionTarget}]\n");
+    let parsed = parse_manifests(&yaml);
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    let bad = job("", "", "true", "    - action: Ignore\n      onPodConditions: [{type: DisruptionTarget, status: Maybe}]\n");
+    let msgs: Vec<String> = parse_manifests(&bad).diagnostics.iter().map(|d| d.to_string()).collect();
+    assert!(msgs.iter().any(|m| m.contains("status: Unsupported value: \"Maybe\"")), "{msgs:?}");
+}
