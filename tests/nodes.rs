@@ -253,3 +253,52 @@ fn a_taint_eviction_marks_the_pod_disruption_target() {
     );
     assert!(sim.pod("default", "bare").unwrap().server.deletion_ms.is_some(), "and deleted (Terminating while the node is down)");
 }
+
+#[test]
+fn drain_refuses_pods_with_emptydir_volumes_without_delete_emptydir_data() {
+    // k8s.io/kubectl/pkg/drain/filters.go: `localStorageFilter` runs before
+    // `unreplicatedFilter`, the first refusal decides for a Pod, and the
+    // refusals are aggregated per kind ("[a, b]" when there are two).
+    let yaml = "
+apiVersion: v1
+kind: Pod
+metadata: {name: cache}
+spec:
+  nodeSelector: {kubernetes.io/hostname: node-1}
+  volumes: [{name: tmp, emptyDir: {}}]
+  containers: [{name: c, image: nginx:1.27, volumeMounts: [{name: tmp, mountPath: /tmp}]}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: plain}
+spec:
+  nodeSelector: {kubernetes.io/hostname: node-1}
+  containers: [{name: c, image: nginx:1.27}]
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: done}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      nodeSelector: {kubernetes.io/hostname: node-1}
+      volumes: [{name: tmp, emptyDir: {}}]
+      containers: [{name: c, image: busybox:1.36, command: [\"true\"]}]
+";
+    let mut sim = sim_with(yaml);
+    sim.advance_to(30_000);
+    let err = act(&mut sim, "drain node node-1").unwrap_err();
+    assert_eq!(
+        err,
+        "unable to drain node \"node-1\" due to error: [cannot delete Pods that declare no controller (use --force to override): default/plain, \
+         cannot delete Pods with local storage (use --delete-emptydir-data to override): default/cache]",
+        "the Job's finished Pod may go despite its emptyDir; `cache` is refused for its storage first"
+    );
+    let err = act(&mut sim, "drain node node-1 --delete-emptydir-data").unwrap_err();
+    assert_eq!(err, "unable to drain node \"node-1\" due to error: cannot delete Pods that declare no controller (use --force to override): default/cache, default/plain");
+    assert!(sim.pods().iter().all(|p| p.server.deletion_ms.is_none()), "a refused drain evicts nothing");
+    act(&mut sim, "drain node node-1 --force --delete-emptydir-data").unwrap();
+    sim.advance_to(60_000);
+    assert!(sim.pod("default", "cache").is_none() && sim.pod("default", "plain").is_none());
+}

@@ -28,6 +28,7 @@ const VERBS: &[&str] = &[
     "cordon node {node}",
     "uncordon node {node}",
     "drain node {node} --force",
+    "drain node {node} --delete-emptydir-data",
     "add node node-f{n}",
     "traffic svc/{s} {n}0/s",
     "traffic svc/{s} off",

@@ -14,7 +14,7 @@
 //! delete deployment/NAME             (also replicaset/NAME; cascades to the Pods)
 //! add node NAME [cpu=4] [memory=8Gi] [pods=110]
 //! cordon node NAME | uncordon node NAME (also node/NAME)
-//! drain node NAME [--force]          (as kubectl drain --ignore-daemonsets)
+//! drain node NAME [--force] [--delete-emptydir-data]  (as kubectl drain --ignore-daemonsets)
 //! stop node NAME | start node NAME   (the node's kubelet stops / comes back)
 //! delete deployment/NAME             (also replicaset/, job/, statefulset/NAME; cascades to the Pods)
 //! scale statefulset/NAME --replicas=N
@@ -61,8 +61,9 @@ pub enum NodeOp {
     Add { cpu_millis: i64, memory_bytes: i64, max_pods: u32 },
     Cordon,
     Uncordon,
-    /// `kubectl drain --ignore-daemonsets`, with `--force` for Pods no controller owns.
-    Drain { force: bool },
+    /// `kubectl drain --ignore-daemonsets`, with `--force` for Pods no
+    /// controller owns and `--delete-emptydir-data` for Pods with emptyDir volumes.
+    Drain { force: bool, delete_emptydir_data: bool },
     /// The kubelet stops posting status (the machine is down or cut off).
     Stop,
     Start,
@@ -84,7 +85,7 @@ fn parse_node_action(verb: &str, rest: &[&str]) -> Result<Action, String> {
     if name.is_empty() || name.len() > 253 || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.') {
         return Err(format!("invalid node name {name:?}: a lowercase RFC 1123 subdomain"));
     }
-    let (mut cpu, mut memory, mut pods, mut force) = (4000, 8i64 << 30, 110u32, false);
+    let (mut cpu, mut memory, mut pods, mut force, mut delete_emptydir_data) = (4000, 8i64 << 30, 110u32, false, false);
     for a in args {
         let a = a.trim_start_matches("--");
         match a.split_once('=') {
@@ -99,6 +100,7 @@ fn parse_node_action(verb: &str, rest: &[&str]) -> Result<Action, String> {
             }
             None if a == "force" && verb == "drain" => force = true,
             None if a == "ignore-daemonsets" && verb == "drain" => {}
+            None if a == "delete-emptydir-data" && verb == "drain" => delete_emptydir_data = true,
             _ => return Err(format!("unexpected argument {a} for {verb} node")),
         }
     }
@@ -106,7 +108,7 @@ fn parse_node_action(verb: &str, rest: &[&str]) -> Result<Action, String> {
         "add" => NodeOp::Add { cpu_millis: cpu, memory_bytes: memory, max_pods: pods },
         "cordon" => NodeOp::Cordon,
         "uncordon" => NodeOp::Uncordon,
-        "drain" => NodeOp::Drain { force },
+        "drain" => NodeOp::Drain { force, delete_emptydir_data },
         "stop" => NodeOp::Stop,
         _ => NodeOp::Start,
     };
@@ -474,8 +476,12 @@ mod tests {
         let node = |name: &str, op| Action::Node { name: name.into(), op };
         assert_eq!(parse_action("cordon node-1").unwrap(), node("node-1", NodeOp::Cordon));
         assert_eq!(parse_action("uncordon node/node-1").unwrap(), node("node-1", NodeOp::Uncordon));
-        assert_eq!(parse_action("drain node node-2 --force").unwrap(), node("node-2", NodeOp::Drain { force: true }));
-        assert_eq!(parse_action("drain node-2 --ignore-daemonsets").unwrap(), node("node-2", NodeOp::Drain { force: false }));
+        assert_eq!(parse_action("drain node node-2 --force").unwrap(), node("node-2", NodeOp::Drain { force: true, delete_emptydir_data: false }));
+        assert_eq!(parse_action("drain node-2 --ignore-daemonsets").unwrap(), node("node-2", NodeOp::Drain { force: false, delete_emptydir_data: false }));
+        assert_eq!(
+            parse_action("drain node-2 --ignore-daemonsets --delete-emptydir-data").unwrap(),
+            node("node-2", NodeOp::Drain { force: false, delete_emptydir_data: true })
+        );
         assert_eq!(parse_action("stop node node-3").unwrap(), node("node-3", NodeOp::Stop));
         assert_eq!(parse_action("start node-3").unwrap(), node("node-3", NodeOp::Start));
         assert_eq!(

@@ -751,7 +751,7 @@ impl Sim {
                 action::NodeOp::Add { cpu_millis, memory_bytes, max_pods } => self.add_node(name, cpu_millis, memory_bytes, max_pods),
                 action::NodeOp::Cordon => self.cordon(name, true),
                 action::NodeOp::Uncordon => self.cordon(name, false),
-                action::NodeOp::Drain { force } => self.drain(name, force),
+                action::NodeOp::Drain { force, delete_emptydir_data } => self.drain(name, force, delete_emptydir_data),
                 action::NodeOp::Stop => self.stop_node(name),
                 action::NodeOp::Start => self.start_node(name),
             },

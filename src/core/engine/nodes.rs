@@ -336,32 +336,54 @@ impl Sim {
         Ok(())
     }
 
-    /// `kubectl drain NODE --ignore-daemonsets [--force]`: cordon, then evict
-    /// every Pod not owned by a DaemonSet. Without `force`, a Pod no
-    /// controller owns makes drain refuse (after cordoning), as kubectl does.
-    pub(crate) fn drain(&mut self, name: &str, force: bool) -> Result<(), ActionError> {
+    /// `kubectl drain NODE --ignore-daemonsets [--force]
+    /// [--delete-emptydir-data]`: cordon, then evict every Pod not owned by
+    /// a DaemonSet. kubectl's filters (k8s.io/kubectl/pkg/drain/filters.go)
+    /// run in order and the first that refuses a Pod decides: an unfinished
+    /// Pod with an emptyDir volume needs `--delete-emptydir-data`, then a
+    /// Pod no controller owns needs `--force`. Any refusal stops the drain
+    /// (after cordoning), with kubectl's message for each kind of refusal.
+    pub(crate) fn drain(&mut self, name: &str, force: bool, delete_emptydir_data: bool) -> Result<(), ActionError> {
         let i = self.node_index(name)?;
         self.cordon(name, true)?;
         let mut evict = Vec::new();
-        let mut bare = Vec::new();
+        let (mut bare, mut local) = (Vec::new(), Vec::new());
         for (key, &slot) in &self.pod_index {
             let Some(p) = self.pod_rt(slot) else { continue };
             if p.node != Some(i) || p.server.deletion_ms.is_some() {
                 continue;
             }
             let owner = p.pod.metadata.owner_references.iter().find(|o| o.controller).map(|o| o.kind);
-            match owner {
-                Some("DaemonSet") => continue,
-                Some(_) => {}
-                None => bare.push(format!("{}/{}", key.0, key.1)),
+            if owner == Some("DaemonSet") {
+                continue;
+            }
+            // `localStorageFilter`: any finished Pod can go.
+            let finished = matches!(p.status.phase, PodPhase::Succeeded | PodPhase::Failed);
+            if !delete_emptydir_data && !finished && p.pod.spec.volumes.iter().any(|v| v.source == crate::core::api::VolumeSource::EmptyDir) {
+                local.push(format!("{}/{}", key.0, key.1));
+                continue;
+            }
+            // `unreplicatedFilter`.
+            if owner.is_none() && !force {
+                bare.push(format!("{}/{}", key.0, key.1));
+                continue;
             }
             evict.push(key.clone());
         }
-        if !bare.is_empty() && !force {
-            return Err(ActionError(format!(
-                "unable to drain node \"{name}\" due to error: cannot delete Pods that declare no controller (use --force to override): {}",
-                bare.join(", ")
-            )));
+        // `PodDeleteList.errors`: "cannot delete <fatal>: <pods>" per kind (in
+        // Go map order, so either order happens), aggregated in brackets when
+        // there are several.
+        let mut errors = Vec::new();
+        if !bare.is_empty() {
+            errors.push(format!("cannot delete Pods that declare no controller (use --force to override): {}", bare.join(", ")));
+        }
+        if !local.is_empty() {
+            errors.push(format!("cannot delete Pods with local storage (use --delete-emptydir-data to override): {}", local.join(", ")));
+        }
+        match errors.len() {
+            0 => {}
+            1 => return Err(ActionError(format!("unable to drain node \"{name}\" due to error: {}", errors[0]))),
+            _ => return Err(ActionError(format!("unable to drain node \"{name}\" due to error: [{}]", errors.join(", ")))),
         }
         for (ns, pod) in evict {
             // The Eviction API marks the Pod, then deletes it with its own
