@@ -675,7 +675,10 @@ fn decode_object(node: &Node) -> Outcome {
             _ => cx.unknown(k, name),
         }
     }
-    let (mut metadata, generate_name) = meta.unwrap_or_default();
+    // No `metadata` at all: the object is still in the request's namespace
+    // (kubectl's default), only its name is missing.
+    let (mut metadata, generate_name) =
+        meta.unwrap_or_else(|| (ObjectMeta { namespace: "default".into(), ..ObjectMeta::default() }, None));
     metadata.pos = node.pos;
     let null = Node {
         kind: NodeKind::Null,

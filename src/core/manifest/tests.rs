@@ -753,3 +753,14 @@ fn annotation_keys_are_checked_case_insensitively() {
     assert!(bad[0].contains("metadata.annotations"), "{bad:?}");
     assert!(bad[0].contains("name part must consist of alphanumeric characters"), "{bad:?}");
 }
+
+/// An object with no `metadata` at all is missing its name, and only that:
+/// its namespace is the request's (`default`), as with `metadata: {}`
+/// (the API server fills the namespace in before ValidateObjectMeta).
+#[test]
+fn missing_metadata_reports_only_the_name() {
+    let text = "apiVersion: batch/v1\nkind: Job\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: c, image: busybox}]\n";
+    assert_diags(text, &["line 1, column 1: metadata.name: Required value: name or generateName is required"]);
+    let text = "apiVersion: v1\nkind: Pod\nspec:\n  containers: [{name: c, image: nginx}]\n";
+    assert_diags(text, &["line 1, column 1: metadata.name: Required value: name or generateName is required"]);
+}
