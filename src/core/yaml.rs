@@ -612,7 +612,107 @@ impl Builder {
 ///
 /// Never panics. Documents completed before the first error are returned
 /// together with that error.
+///
+/// `sigs.k8s.io/yaml` (go-yaml's scanner, `yaml_parser_scan_flow_scalar` in
+/// scannerc.go) also accepts `\'` in a double-quoted scalar, an escape YAML
+/// 1.2 does not have, and kubernetes.io's examples use it
+/// (`pods/inject/envars-file-container.yaml`). When the scanner stops at one,
+/// that scalar's `\'` are rewritten to the standard `\x27` and the text is
+/// read again (at most [`MAX_ESCAPE_RETRIES`] times); positions after a
+/// rewritten escape are mapped back to the text as written.
 pub fn parse_stream(text: &str) -> Stream {
+    let mut fixed: Option<String> = None;
+    let mut shifts = Shifts::default();
+    for _ in 0..MAX_ESCAPE_RETRIES {
+        let src = fixed.as_deref().unwrap_or(text);
+        let (stream, escape_at) = parse_stream_once(src, &shifts);
+        match escape_at.and_then(|at| rewrite_quote_escapes(src, at, &mut shifts)) {
+            Some(next) => fixed = Some(next),
+            None => return stream,
+        }
+    }
+    parse_stream_once(fixed.as_deref().unwrap_or(text), &shifts).0
+}
+
+/// How many double-quoted scalars with go-yaml's `\'` one stream may have.
+pub const MAX_ESCAPE_RETRIES: usize = 100;
+
+/// Rewritten `\'` escapes: (line, column of the `\` in the rewritten text);
+/// each made the rest of its line 2 characters longer.
+#[derive(Default)]
+struct Shifts(Vec<(u32, u32)>);
+
+impl Shifts {
+    /// A position in the rewritten text, as the user wrote it.
+    fn original(&self, pos: Pos) -> Pos {
+        let before = self.0.iter().filter(|&&(l, c)| l == pos.line && c < pos.col).count() as u32;
+        Pos { line: pos.line, col: pos.col.saturating_sub(2 * before) }
+    }
+}
+
+/// Rewrites the `\'` escapes of the double-quoted scalar that starts at
+/// char index `at` of `src` to `\x27`. None when it has none (the error was
+/// some other unknown escape).
+fn rewrite_quote_escapes(src: &str, at: usize, shifts: &mut Shifts) -> Option<String> {
+    let (start, _) = src.char_indices().nth(at)?;
+    let bytes = src.as_bytes();
+    if bytes.get(start) != Some(&b'"') {
+        return None;
+    }
+    // Line and column (1-based, in chars) of the opening quote.
+    let line = 1 + src[..start].matches('\n').count() as u32;
+    let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
+    let mut pos = Pos { line, col: 1 + src[line_start..start].chars().count() as u32 };
+    let mut out = String::with_capacity(src.len() + 8);
+    out.push_str(&src[..=start]);
+    let mut found = false;
+    let mut chars = src[start + 1..].char_indices();
+    let mut rest_at = src.len();
+    pos.col += 1;
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => {
+                rest_at = start + 1 + i;
+                break;
+            }
+            '\\' => match chars.next() {
+                Some((_, '\'')) => {
+                    for s in shifts.0.iter_mut().filter(|(l, col)| *l == pos.line && *col > pos.col) {
+                        s.1 += 2;
+                    }
+                    shifts.0.push((pos.line, pos.col));
+                    out.push_str("\\x27");
+                    found = true;
+                    pos.col += 4;
+                }
+                Some((_, n)) => {
+                    out.push('\\');
+                    out.push(n);
+                    if n == '\n' {
+                        pos = Pos { line: pos.line + 1, col: 1 };
+                    } else {
+                        pos.col += 2;
+                    }
+                }
+                None => out.push('\\'),
+            },
+            '\n' => {
+                out.push(c);
+                pos = Pos { line: pos.line + 1, col: 1 };
+            }
+            _ => {
+                out.push(c);
+                pos.col += 1;
+            }
+        }
+    }
+    out.push_str(&src[rest_at..]);
+    found.then_some(out)
+}
+
+/// One pass of the parser over `text`; also the char index of a
+/// double-quoted scalar the scanner refused for an unknown escape.
+fn parse_stream_once(text: &str, shifts: &Shifts) -> (Stream, Option<usize>) {
     let mut b = Builder {
         stack: Vec::new(),
         anchors: Vec::new(),
@@ -623,9 +723,10 @@ pub fn parse_stream(text: &str) -> Stream {
         documents: Vec::new(),
     };
     let mut error = None;
+    let mut escape_at = None;
     for item in Parser::new_from_str(text) {
         match item {
-            Ok((event, span)) => match b.event(event, pos_of(&span)) {
+            Ok((event, span)) => match b.event(event, shifts.original(pos_of(&span))) {
                 Ok(true) => {}
                 Ok(false) => break,
                 Err(e) => {
@@ -635,11 +736,14 @@ pub fn parse_stream(text: &str) -> Stream {
             },
             Err(e) => {
                 let m = e.marker();
+                if e.info().ends_with("found unknown escape character") {
+                    escape_at = Some(m.index());
+                }
                 error = Some(YamlError {
-                    pos: Pos {
+                    pos: shifts.original(Pos {
                         line: u32::try_from(m.line()).unwrap_or(u32::MAX).max(1),
                         col: u32::try_from(m.col().saturating_add(1)).unwrap_or(u32::MAX),
-                    },
+                    }),
                     // The scanner has its own (higher) limit for flow
                     // collections; word it like ours.
                     message: if e.info() == "recursion limit exceeded" {
@@ -652,10 +756,7 @@ pub fn parse_stream(text: &str) -> Stream {
             }
         }
     }
-    Stream {
-        documents: b.documents,
-        error,
-    }
+    (Stream { documents: b.documents, error }, escape_at)
 }
 
 #[cfg(test)]
@@ -693,6 +794,28 @@ mod tests {
         assert!(n.at_path("spec.containers.name").is_none());
         assert!(n.at_path("spec.containers[x]").is_none());
         assert_eq!(n.at_path("").map(|r| r.pos), Some(n.pos));
+    }
+
+    /// go-yaml's `\'` in double-quoted scalars (kubectl accepts it), with
+    /// the positions of what follows as written.
+    #[test]
+    fn go_yaml_single_quote_escape_is_accepted() {
+        let n = one("a: [\"x \\'y\\'\", \"\\'z\", w]\nb: \"multi\n  line \\'q\\'\" \nc: \"\\\\'\"\n");
+        let a = map_get(&n, "a");
+        let NodeKind::Seq(items) = &a.kind else { panic!("{a:?}") };
+        assert_eq!(items[0].scalar_text(), Some("x 'y'"));
+        assert_eq!(items[1].scalar_text(), Some("'z"));
+        assert_eq!(items[2].scalar_text(), Some("w"));
+        assert_eq!((items[1].pos.line, items[1].pos.col), (1, 16));
+        assert_eq!((items[2].pos.line, items[2].pos.col), (1, 23));
+        assert_eq!(map_get(&n, "b").scalar_text(), Some("multi line 'q'"));
+        // `\\` then `'`: a backslash and a quote, no rewrite.
+        assert_eq!(map_get(&n, "c").scalar_text(), Some("\\'"));
+        // Another unknown escape is still an error, at the scalar.
+        let s = parse_stream("a: 1\nb: \"\\q\"\n");
+        let e = s.error.expect("error");
+        assert_eq!((e.pos.line, e.pos.col), (2, 4));
+        assert!(e.message.contains("unknown escape"), "{}", e.message);
     }
 
     #[test]
