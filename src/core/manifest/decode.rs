@@ -226,7 +226,8 @@ const SERVICE_SPEC_NOT_SIMULATED: &[&str] = &[
 ];
 
 /// Volume types other than the modelled ones (decoded as
-/// [`VolumeSource::Other`]: mounted, but empty).
+/// [`VolumeSource::Other`]: mounted, but empty, with a "not simulated"
+/// warning).
 const OTHER_VOLUME_TYPES: &[&str] = &[
     "awsElasticBlockStore",
     "azureDisk",
@@ -1483,6 +1484,8 @@ fn decode_volume(cx: &mut Ctx, node: &Node, path: &str) -> Option<Volume> {
             },
             other if OTHER_VOLUME_TYPES.contains(&other) => {
                 cx.src.record(&p, val);
+                // Mounted, but empty: what it would hold is not simulated.
+                cx.not_simulated(k, &p);
                 VolumeSource::Other(other.to_string())
             }
             _ => {
