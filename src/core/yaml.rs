@@ -613,20 +613,30 @@ impl Builder {
 /// Never panics. Documents completed before the first error are returned
 /// together with that error.
 ///
-/// `sigs.k8s.io/yaml` (go-yaml's scanner, `yaml_parser_scan_flow_scalar` in
-/// scannerc.go) also accepts `\'` in a double-quoted scalar, an escape YAML
-/// 1.2 does not have, and kubernetes.io's examples use it
-/// (`pods/inject/envars-file-container.yaml`). When the scanner stops at one,
-/// that scalar's `\'` are rewritten to the standard `\x27` and the text is
-/// read again (at most [`MAX_ESCAPE_RETRIES`] times); positions after a
-/// rewritten escape are mapped back to the text as written.
+/// `sigs.k8s.io/yaml` reads YAML with go-yaml, which is more lenient than
+/// YAML 1.2 in two ways kubernetes.io's examples rely on (scannerc.go):
+/// * `\'` in a double-quoted scalar (`yaml_parser_scan_flow_scalar`),
+///   e.g. pods/inject/envars-file-container.yaml;
+/// * no indentation rule inside a flow collection, e.g. a `]` back at the
+///   column of its key (service/pod-with-graceful-termination.yaml).
+///
+/// When the scanner stops at one of these, that spot is rewritten (`\'` to
+/// the standard `\x27`; the flow line indented one column past the line
+/// before it, which changes no value) and the text is read again, at most
+/// [`MAX_LENIENCY_RETRIES`] times; positions are mapped back to the text as
+/// written.
 pub fn parse_stream(text: &str) -> Stream {
     let mut fixed: Option<String> = None;
     let mut shifts = Shifts::default();
-    for _ in 0..MAX_ESCAPE_RETRIES {
+    for _ in 0..MAX_LENIENCY_RETRIES {
         let src = fixed.as_deref().unwrap_or(text);
-        let (stream, escape_at) = parse_stream_once(src, &shifts);
-        match escape_at.and_then(|at| rewrite_quote_escapes(src, at, &mut shifts)) {
+        let (stream, retry) = parse_stream_once(src, &shifts);
+        let next = match retry {
+            Some(Retry::Escape(at)) => rewrite_quote_escapes(src, at, &mut shifts),
+            Some(Retry::FlowIndent(line)) => reindent_flow_line(src, line, &mut shifts),
+            None => None,
+        };
+        match next {
             Some(next) => fixed = Some(next),
             None => return stream,
         }
@@ -634,20 +644,68 @@ pub fn parse_stream(text: &str) -> Stream {
     parse_stream_once(fixed.as_deref().unwrap_or(text), &shifts).0
 }
 
-/// How many double-quoted scalars with go-yaml's `\'` one stream may have.
-pub const MAX_ESCAPE_RETRIES: usize = 100;
+/// How many go-yaml leniencies (see [`parse_stream`]) one stream may use.
+pub const MAX_LENIENCY_RETRIES: usize = 100;
 
-/// Rewritten `\'` escapes: (line, column of the `\` in the rewritten text);
-/// each made the rest of its line 2 characters longer.
+/// What a failed pass may be retried for.
+enum Retry {
+    /// An unknown escape in the double-quoted scalar at this char index.
+    Escape(usize),
+    /// Too little indentation at the start of this (0-based) line.
+    FlowIndent(usize),
+}
+
+/// Text inserted by the rewrites: (line, first column after the insertion
+/// in the rewritten text, characters inserted).
 #[derive(Default)]
-struct Shifts(Vec<(u32, u32)>);
+struct Shifts(Vec<(u32, u32, u32)>);
 
 impl Shifts {
     /// A position in the rewritten text, as the user wrote it.
     fn original(&self, pos: Pos) -> Pos {
-        let before = self.0.iter().filter(|&&(l, c)| l == pos.line && c < pos.col).count() as u32;
-        Pos { line: pos.line, col: pos.col.saturating_sub(2 * before) }
+        let inserted: u32 = self.0.iter().filter(|&&(l, c, _)| l == pos.line && c <= pos.col).map(|s| s.2).sum();
+        Pos { line: pos.line, col: pos.col.saturating_sub(inserted) }
     }
+
+    /// Records `n` characters inserted on `line` before column `at`.
+    fn insert(&mut self, line: u32, at: u32, n: u32) {
+        for s in self.0.iter_mut().filter(|s| s.0 == line && s.1 >= at) {
+            s.1 += n;
+        }
+        self.0.push((line, at + n, n));
+    }
+}
+
+/// Indents 0-based line `line` of `src` one column past the previous
+/// non-blank line, if that indents it more. go-yaml does not check
+/// indentation inside flow collections; a flow line's leading spaces
+/// change nothing in its values.
+fn reindent_flow_line(src: &str, line: usize, shifts: &mut Shifts) -> Option<String> {
+    let lines: Vec<&str> = src.split('\n').collect();
+    let indent = |l: &str| l.chars().take_while(|&c| c == ' ').count();
+    let this = lines.get(line)?;
+    let prev = lines[..line].iter().rev().find(|l| {
+        let t = l.trim_start_matches(' ');
+        !t.is_empty() && !t.starts_with('#')
+    })?;
+    let want = indent(prev) + 1;
+    let have = indent(this);
+    if want <= have || this.trim().is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(src.len() + want - have);
+    for (i, l) in lines.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if i == line {
+            out.extend(std::iter::repeat_n(' ', want - have));
+        }
+        out.push_str(l);
+    }
+    let n = u32::try_from(want - have).ok()?;
+    shifts.insert(u32::try_from(line + 1).ok()?, 1, n);
+    Some(out)
 }
 
 /// Rewrites the `\'` escapes of the double-quoted scalar that starts at
@@ -655,20 +713,18 @@ impl Shifts {
 /// some other unknown escape).
 fn rewrite_quote_escapes(src: &str, at: usize, shifts: &mut Shifts) -> Option<String> {
     let (start, _) = src.char_indices().nth(at)?;
-    let bytes = src.as_bytes();
-    if bytes.get(start) != Some(&b'"') {
+    if src.as_bytes().get(start) != Some(&b'"') {
         return None;
     }
-    // Line and column (1-based, in chars) of the opening quote.
+    // Line and column (1-based, in chars) just after the opening quote.
     let line = 1 + src[..start].matches('\n').count() as u32;
     let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
-    let mut pos = Pos { line, col: 1 + src[line_start..start].chars().count() as u32 };
+    let mut pos = Pos { line, col: 2 + src[line_start..start].chars().count() as u32 };
     let mut out = String::with_capacity(src.len() + 8);
     out.push_str(&src[..=start]);
     let mut found = false;
     let mut chars = src[start + 1..].char_indices();
     let mut rest_at = src.len();
-    pos.col += 1;
     while let Some((i, c)) = chars.next() {
         match c {
             '"' => {
@@ -677,10 +733,7 @@ fn rewrite_quote_escapes(src: &str, at: usize, shifts: &mut Shifts) -> Option<St
             }
             '\\' => match chars.next() {
                 Some((_, '\'')) => {
-                    for s in shifts.0.iter_mut().filter(|(l, col)| *l == pos.line && *col > pos.col) {
-                        s.1 += 2;
-                    }
-                    shifts.0.push((pos.line, pos.col));
+                    shifts.insert(pos.line, pos.col + 2, 2);
                     out.push_str("\\x27");
                     found = true;
                     pos.col += 4;
@@ -710,9 +763,31 @@ fn rewrite_quote_escapes(src: &str, at: usize, shifts: &mut Shifts) -> Option<St
     found.then_some(out)
 }
 
-/// One pass of the parser over `text`; also the char index of a
-/// double-quoted scalar the scanner refused for an unknown escape.
-fn parse_stream_once(text: &str, shifts: &Shifts) -> (Stream, Option<usize>) {
+/// Char index to char, moving forward through the text (events come in
+/// text order), so that looking up every collection start stays linear.
+#[derive(Default)]
+struct CharCursor {
+    chars: usize,
+    bytes: usize,
+}
+
+impl CharCursor {
+    fn char_at(&mut self, text: &str, index: usize) -> Option<char> {
+        if index < self.chars {
+            *self = CharCursor::default();
+        }
+        let mut it = text[self.bytes..].char_indices();
+        while self.chars < index {
+            let (_, c) = it.next()?;
+            self.chars += 1;
+            self.bytes += c.len_utf8();
+        }
+        text[self.bytes..].chars().next()
+    }
+}
+
+/// One pass of the parser over `text`, and what it may be retried for.
+fn parse_stream_once(text: &str, shifts: &Shifts) -> (Stream, Option<Retry>) {
     let mut b = Builder {
         stack: Vec::new(),
         anchors: Vec::new(),
@@ -723,10 +798,21 @@ fn parse_stream_once(text: &str, shifts: &Shifts) -> (Stream, Option<usize>) {
         documents: Vec::new(),
     };
     let mut error = None;
-    let mut escape_at = None;
+    let mut retry = None;
+    let mut flow_depth = 0usize;
+    let mut cursor = CharCursor::default();
     for item in Parser::new_from_str(text) {
         match item {
-            Ok((event, span)) => match b.event(event, shifts.original(pos_of(&span))) {
+            Ok((event, span)) => match {
+                match &event {
+                    Event::SequenceStart(..) | Event::MappingStart(..) => {
+                        flow_depth += usize::from(flow_depth > 0 || matches!(cursor.char_at(text, span.start.index()), Some('[' | '{')));
+                    }
+                    Event::SequenceEnd | Event::MappingEnd => flow_depth = flow_depth.saturating_sub(1),
+                    _ => {}
+                }
+                b.event(event, shifts.original(pos_of(&span)))
+            } {
                 Ok(true) => {}
                 Ok(false) => break,
                 Err(e) => {
@@ -737,7 +823,9 @@ fn parse_stream_once(text: &str, shifts: &Shifts) -> (Stream, Option<usize>) {
             Err(e) => {
                 let m = e.marker();
                 if e.info().ends_with("found unknown escape character") {
-                    escape_at = Some(m.index());
+                    retry = Some(Retry::Escape(m.index()));
+                } else if flow_depth > 0 && e.info().starts_with("invalid indentation") {
+                    retry = Some(Retry::FlowIndent(m.line().saturating_sub(1)));
                 }
                 error = Some(YamlError {
                     pos: shifts.original(Pos {
@@ -756,7 +844,7 @@ fn parse_stream_once(text: &str, shifts: &Shifts) -> (Stream, Option<usize>) {
             }
         }
     }
-    (Stream { documents: b.documents, error }, escape_at)
+    (Stream { documents: b.documents, error }, retry)
 }
 
 #[cfg(test)]
@@ -816,6 +904,26 @@ mod tests {
         let e = s.error.expect("error");
         assert_eq!((e.pos.line, e.pos.col), (2, 4));
         assert!(e.message.contains("unknown escape"), "{}", e.message);
+    }
+
+    /// go-yaml does not check indentation inside flow collections: a `]`
+    /// back at its key's column is read, positions as written.
+    #[test]
+    fn flow_collections_ignore_indentation_as_go_yaml_does() {
+        let text = "spec:\n  command: [\n    \"sh\", \"-c\",\n  \"sleep 1\"\n  ]\n  after: {a: [1,\n 2], b: 3\n  }\n  next: x\n";
+        let n = one(text);
+        let cmd = n.at_path("spec.command").expect("command");
+        let NodeKind::Seq(items) = &cmd.kind else { panic!("{cmd:?}") };
+        let texts: Vec<_> = items.iter().map(|i| i.scalar_text().unwrap()).collect();
+        assert_eq!(texts, ["sh", "-c", "sleep 1"]);
+        assert_eq!((items[2].pos.line, items[2].pos.col), (4, 3));
+        assert_eq!(n.at_path("spec.after.b").and_then(Node::scalar_text), Some("3"));
+        let two = n.at_path("spec.after.a[1]").expect("a[1]");
+        assert_eq!((two.pos.line, two.pos.col), (7, 2));
+        let next = n.at_path("spec.next").expect("next");
+        assert_eq!((next.pos.line, next.pos.col), (9, 9));
+        // Block indentation is still checked.
+        assert!(parse_stream("a:\n    b: 1\n  c: 2\n").error.is_some());
     }
 
     #[test]
