@@ -645,7 +645,7 @@ pub fn parse_stream(text: &str) -> Stream {
 }
 
 /// How many go-yaml leniencies (see [`parse_stream`]) one stream may use.
-pub const MAX_LENIENCY_RETRIES: usize = 100;
+pub const MAX_LENIENCY_RETRIES: usize = 32;
 
 /// What a failed pass may be retried for.
 enum Retry {
@@ -803,7 +803,7 @@ fn parse_stream_once(text: &str, shifts: &Shifts) -> (Stream, Option<Retry>) {
     let mut cursor = CharCursor::default();
     for item in Parser::new_from_str(text) {
         match item {
-            Ok((event, span)) => match {
+            Ok((event, span)) => {
                 match &event {
                     Event::SequenceStart(..) | Event::MappingStart(..) => {
                         flow_depth += usize::from(flow_depth > 0 || matches!(cursor.char_at(text, span.start.index()), Some('[' | '{')));
@@ -811,15 +811,15 @@ fn parse_stream_once(text: &str, shifts: &Shifts) -> (Stream, Option<Retry>) {
                     Event::SequenceEnd | Event::MappingEnd => flow_depth = flow_depth.saturating_sub(1),
                     _ => {}
                 }
-                b.event(event, shifts.original(pos_of(&span)))
-            } {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) => {
-                    error = Some(e);
-                    break;
+                match b.event(event, shifts.original(pos_of(&span))) {
+                    Ok(true) => {}
+                    Ok(false) => break,
+                    Err(e) => {
+                        error = Some(e);
+                        break;
+                    }
                 }
-            },
+            }
             Err(e) => {
                 let m = e.marker();
                 if e.info().ends_with("found unknown escape character") {
