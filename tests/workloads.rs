@@ -572,3 +572,33 @@ fn daemonset_update_strategy_is_validated_like_the_api_server() {
     );
     assert!(errors("  updateStrategy:\n    rollingUpdate:\n      maxUnavailable: 30%\n").is_empty());
 }
+
+/// With `minReadySeconds`, `OrderedReady` creates the next ordinal once the
+/// previous Pod is Available (Ready for minReadySeconds), not merely Ready,
+/// and `availableReplicas` counts only Available Pods
+/// (pkg/controller/statefulset/stateful_set_control.go `processReplica`:
+/// "StatefulSet is waiting for Pod to be Available"; `computeReplicaStatus`;
+/// stateful_set.go re-syncs after minReadySeconds).
+#[test]
+fn min_ready_seconds_makes_ordered_ready_wait_for_available() {
+    let yaml = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  replicas: 2\n  minReadySeconds: 20\n  serviceName: db\n  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n    spec:\n      containers: [{name: c, image: busybox:1.36, command: [sh, -c, sleep 3600]}]\n";
+    let mut sim = sim_with(yaml);
+    sim.advance_to(10_000);
+    let ready0 = sim.pod("default", "db-0").unwrap().status.condition(podplay::core::status::ConditionType::Ready).unwrap().last_transition_ms;
+    assert!(ready0 < 5_000, "db-0 is Ready within seconds");
+    assert_eq!(pod_names(&sim), ["db-0"]);
+    let set = &sim.stateful_sets()[0];
+    assert_eq!((set.status.ready_replicas, set.status.available_replicas), (1, 0));
+    // Ready at ready0 (truncated to the second, as the API stores it);
+    // Available strictly more than 20 s later.
+    sim.advance_to(ready0 / 1000 * 1000 + 20_000);
+    assert_eq!(pod_names(&sim), ["db-0"], "not yet Available");
+    sim.advance_to(ready0 + 22_000);
+    assert_eq!(pod_names(&sim), ["db-0", "db-1"]);
+    let created1 = sim.pod("default", "db-1").unwrap().server.creation_ms;
+    assert!(created1 > ready0 + 20_000, "db-1 created at {created1}, db-0 ready at {ready0}");
+    assert_eq!(sim.stateful_sets()[0].status.available_replicas, 1);
+    sim.advance_to(created1 + 40_000);
+    let set = &sim.stateful_sets()[0];
+    assert_eq!((set.status.ready_replicas, set.status.available_replicas), (2, 2));
+}

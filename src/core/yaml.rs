@@ -612,7 +612,182 @@ impl Builder {
 ///
 /// Never panics. Documents completed before the first error are returned
 /// together with that error.
+///
+/// `sigs.k8s.io/yaml` reads YAML with go-yaml, which is more lenient than
+/// YAML 1.2 in two ways kubernetes.io's examples rely on (scannerc.go):
+/// * `\'` in a double-quoted scalar (`yaml_parser_scan_flow_scalar`),
+///   e.g. pods/inject/envars-file-container.yaml;
+/// * no indentation rule inside a flow collection, e.g. a `]` back at the
+///   column of its key (service/pod-with-graceful-termination.yaml).
+///
+/// When the scanner stops at one of these, that spot is rewritten (`\'` to
+/// the standard `\x27`; the flow line indented one column past the line
+/// before it, which changes no value) and the text is read again, at most
+/// [`MAX_LENIENCY_RETRIES`] times; positions are mapped back to the text as
+/// written.
 pub fn parse_stream(text: &str) -> Stream {
+    let mut fixed: Option<String> = None;
+    let mut shifts = Shifts::default();
+    for _ in 0..MAX_LENIENCY_RETRIES {
+        let src = fixed.as_deref().unwrap_or(text);
+        let (stream, retry) = parse_stream_once(src, &shifts);
+        let next = match retry {
+            Some(Retry::Escape(at)) => rewrite_quote_escapes(src, at, &mut shifts),
+            Some(Retry::FlowIndent(line)) => reindent_flow_line(src, line, &mut shifts),
+            None => None,
+        };
+        match next {
+            Some(next) => fixed = Some(next),
+            None => return stream,
+        }
+    }
+    parse_stream_once(fixed.as_deref().unwrap_or(text), &shifts).0
+}
+
+/// How many go-yaml leniencies (see [`parse_stream`]) one stream may use.
+pub const MAX_LENIENCY_RETRIES: usize = 32;
+
+/// What a failed pass may be retried for.
+enum Retry {
+    /// An unknown escape in the double-quoted scalar at this char index.
+    Escape(usize),
+    /// Too little indentation at the start of this (0-based) line.
+    FlowIndent(usize),
+}
+
+/// Text inserted by the rewrites: (line, first column after the insertion
+/// in the rewritten text, characters inserted).
+#[derive(Default)]
+struct Shifts(Vec<(u32, u32, u32)>);
+
+impl Shifts {
+    /// A position in the rewritten text, as the user wrote it.
+    fn original(&self, pos: Pos) -> Pos {
+        let inserted: u32 = self.0.iter().filter(|&&(l, c, _)| l == pos.line && c <= pos.col).map(|s| s.2).sum();
+        Pos { line: pos.line, col: pos.col.saturating_sub(inserted) }
+    }
+
+    /// Records `n` characters inserted on `line` before column `at`.
+    fn insert(&mut self, line: u32, at: u32, n: u32) {
+        for s in self.0.iter_mut().filter(|s| s.0 == line && s.1 >= at) {
+            s.1 += n;
+        }
+        self.0.push((line, at + n, n));
+    }
+}
+
+/// Indents 0-based line `line` of `src` one column past the previous
+/// non-blank line, if that indents it more. go-yaml does not check
+/// indentation inside flow collections; a flow line's leading spaces
+/// change nothing in its values.
+fn reindent_flow_line(src: &str, line: usize, shifts: &mut Shifts) -> Option<String> {
+    let lines: Vec<&str> = src.split('\n').collect();
+    let indent = |l: &str| l.chars().take_while(|&c| c == ' ').count();
+    let this = lines.get(line)?;
+    let prev = lines[..line].iter().rev().find(|l| {
+        let t = l.trim_start_matches(' ');
+        !t.is_empty() && !t.starts_with('#')
+    })?;
+    let want = indent(prev) + 1;
+    let have = indent(this);
+    if want <= have || this.trim().is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(src.len() + want - have);
+    for (i, l) in lines.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if i == line {
+            out.extend(std::iter::repeat_n(' ', want - have));
+        }
+        out.push_str(l);
+    }
+    let n = u32::try_from(want - have).ok()?;
+    shifts.insert(u32::try_from(line + 1).ok()?, 1, n);
+    Some(out)
+}
+
+/// Rewrites the `\'` escapes of the double-quoted scalar that starts at
+/// char index `at` of `src` to `\x27`. None when it has none (the error was
+/// some other unknown escape).
+fn rewrite_quote_escapes(src: &str, at: usize, shifts: &mut Shifts) -> Option<String> {
+    let (start, _) = src.char_indices().nth(at)?;
+    if src.as_bytes().get(start) != Some(&b'"') {
+        return None;
+    }
+    // Line and column (1-based, in chars) just after the opening quote.
+    let line = 1 + src[..start].matches('\n').count() as u32;
+    let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
+    let mut pos = Pos { line, col: 2 + src[line_start..start].chars().count() as u32 };
+    let mut out = String::with_capacity(src.len() + 8);
+    out.push_str(&src[..=start]);
+    let mut found = false;
+    let mut chars = src[start + 1..].char_indices();
+    let mut rest_at = src.len();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => {
+                rest_at = start + 1 + i;
+                break;
+            }
+            '\\' => match chars.next() {
+                Some((_, '\'')) => {
+                    shifts.insert(pos.line, pos.col + 2, 2);
+                    out.push_str("\\x27");
+                    found = true;
+                    pos.col += 4;
+                }
+                Some((_, n)) => {
+                    out.push('\\');
+                    out.push(n);
+                    if n == '\n' {
+                        pos = Pos { line: pos.line + 1, col: 1 };
+                    } else {
+                        pos.col += 2;
+                    }
+                }
+                None => out.push('\\'),
+            },
+            '\n' => {
+                out.push(c);
+                pos = Pos { line: pos.line + 1, col: 1 };
+            }
+            _ => {
+                out.push(c);
+                pos.col += 1;
+            }
+        }
+    }
+    out.push_str(&src[rest_at..]);
+    found.then_some(out)
+}
+
+/// Char index to char, moving forward through the text (events come in
+/// text order), so that looking up every collection start stays linear.
+#[derive(Default)]
+struct CharCursor {
+    chars: usize,
+    bytes: usize,
+}
+
+impl CharCursor {
+    fn char_at(&mut self, text: &str, index: usize) -> Option<char> {
+        if index < self.chars {
+            *self = CharCursor::default();
+        }
+        let mut it = text[self.bytes..].char_indices();
+        while self.chars < index {
+            let (_, c) = it.next()?;
+            self.chars += 1;
+            self.bytes += c.len_utf8();
+        }
+        text[self.bytes..].chars().next()
+    }
+}
+
+/// One pass of the parser over `text`, and what it may be retried for.
+fn parse_stream_once(text: &str, shifts: &Shifts) -> (Stream, Option<Retry>) {
     let mut b = Builder {
         stack: Vec::new(),
         anchors: Vec::new(),
@@ -623,23 +798,40 @@ pub fn parse_stream(text: &str) -> Stream {
         documents: Vec::new(),
     };
     let mut error = None;
+    let mut retry = None;
+    let mut flow_depth = 0usize;
+    let mut cursor = CharCursor::default();
     for item in Parser::new_from_str(text) {
         match item {
-            Ok((event, span)) => match b.event(event, pos_of(&span)) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) => {
-                    error = Some(e);
-                    break;
+            Ok((event, span)) => {
+                match &event {
+                    Event::SequenceStart(..) | Event::MappingStart(..) => {
+                        flow_depth += usize::from(flow_depth > 0 || matches!(cursor.char_at(text, span.start.index()), Some('[' | '{')));
+                    }
+                    Event::SequenceEnd | Event::MappingEnd => flow_depth = flow_depth.saturating_sub(1),
+                    _ => {}
                 }
-            },
+                match b.event(event, shifts.original(pos_of(&span))) {
+                    Ok(true) => {}
+                    Ok(false) => break,
+                    Err(e) => {
+                        error = Some(e);
+                        break;
+                    }
+                }
+            }
             Err(e) => {
                 let m = e.marker();
+                if e.info().ends_with("found unknown escape character") {
+                    retry = Some(Retry::Escape(m.index()));
+                } else if flow_depth > 0 && e.info().starts_with("invalid indentation") {
+                    retry = Some(Retry::FlowIndent(m.line().saturating_sub(1)));
+                }
                 error = Some(YamlError {
-                    pos: Pos {
+                    pos: shifts.original(Pos {
                         line: u32::try_from(m.line()).unwrap_or(u32::MAX).max(1),
                         col: u32::try_from(m.col().saturating_add(1)).unwrap_or(u32::MAX),
-                    },
+                    }),
                     // The scanner has its own (higher) limit for flow
                     // collections; word it like ours.
                     message: if e.info() == "recursion limit exceeded" {
@@ -652,10 +844,7 @@ pub fn parse_stream(text: &str) -> Stream {
             }
         }
     }
-    Stream {
-        documents: b.documents,
-        error,
-    }
+    (Stream { documents: b.documents, error }, retry)
 }
 
 #[cfg(test)]
@@ -693,6 +882,48 @@ mod tests {
         assert!(n.at_path("spec.containers.name").is_none());
         assert!(n.at_path("spec.containers[x]").is_none());
         assert_eq!(n.at_path("").map(|r| r.pos), Some(n.pos));
+    }
+
+    /// go-yaml's `\'` in double-quoted scalars (kubectl accepts it), with
+    /// the positions of what follows as written.
+    #[test]
+    fn go_yaml_single_quote_escape_is_accepted() {
+        let n = one("a: [\"x \\'y\\'\", \"\\'z\", w]\nb: \"multi\n  line \\'q\\'\" \nc: \"\\\\'\"\n");
+        let a = map_get(&n, "a");
+        let NodeKind::Seq(items) = &a.kind else { panic!("{a:?}") };
+        assert_eq!(items[0].scalar_text(), Some("x 'y'"));
+        assert_eq!(items[1].scalar_text(), Some("'z"));
+        assert_eq!(items[2].scalar_text(), Some("w"));
+        assert_eq!((items[1].pos.line, items[1].pos.col), (1, 16));
+        assert_eq!((items[2].pos.line, items[2].pos.col), (1, 23));
+        assert_eq!(map_get(&n, "b").scalar_text(), Some("multi line 'q'"));
+        // `\\` then `'`: a backslash and a quote, no rewrite.
+        assert_eq!(map_get(&n, "c").scalar_text(), Some("\\'"));
+        // Another unknown escape is still an error, at the scalar.
+        let s = parse_stream("a: 1\nb: \"\\q\"\n");
+        let e = s.error.expect("error");
+        assert_eq!((e.pos.line, e.pos.col), (2, 4));
+        assert!(e.message.contains("unknown escape"), "{}", e.message);
+    }
+
+    /// go-yaml does not check indentation inside flow collections: a `]`
+    /// back at its key's column is read, positions as written.
+    #[test]
+    fn flow_collections_ignore_indentation_as_go_yaml_does() {
+        let text = "spec:\n  command: [\n    \"sh\", \"-c\",\n  \"sleep 1\"\n  ]\n  after: {a: [1,\n 2], b: 3\n  }\n  next: x\n";
+        let n = one(text);
+        let cmd = n.at_path("spec.command").expect("command");
+        let NodeKind::Seq(items) = &cmd.kind else { panic!("{cmd:?}") };
+        let texts: Vec<_> = items.iter().map(|i| i.scalar_text().unwrap()).collect();
+        assert_eq!(texts, ["sh", "-c", "sleep 1"]);
+        assert_eq!((items[2].pos.line, items[2].pos.col), (4, 3));
+        assert_eq!(n.at_path("spec.after.b").and_then(Node::scalar_text), Some("3"));
+        let two = n.at_path("spec.after.a[1]").expect("a[1]");
+        assert_eq!((two.pos.line, two.pos.col), (7, 2));
+        let next = n.at_path("spec.next").expect("next");
+        assert_eq!((next.pos.line, next.pos.col), (9, 9));
+        // Block indentation is still checked.
+        assert!(parse_stream("a:\n    b: 1\n  c: 2\n").error.is_some());
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //!   `updateStatefulSet`, `processReplica` (a missing ordinal is created; a
 //!   Failed or Succeeded Pod is deleted and then re-created with the same
 //!   name; with `OrderedReady` the next ordinal waits until every lower one
-//!   is Running and Ready, and nothing proceeds while a Pod terminates),
+//!   is Running and Ready, and Available when `minReadySeconds` is set
+//!   (`isRunningAndAvailable`), and nothing proceeds while a Pod terminates),
 //!   `processCondemned` (scale down from the highest ordinal, one at a time
 //!   for `OrderedReady`), the rolling update (highest ordinal first, down to
 //!   the partition), `computeReplicaStatus`;
@@ -23,10 +24,11 @@
 //! its StorageClass (`standard` by default, as on kind), where kind's
 //! provisioner waits for the Pod to be scheduled (WaitForFirstConsumer).
 
-use super::controllers::{controller_ref, obj_ref, template_hash, Work, CONTROLLER_HOP_MS, MAX_REPLICAS};
+use super::controllers::{available, controller_ref, obj_ref, template_hash, Work, CONTROLLER_HOP_MS, MAX_REPLICAS};
 use super::{ActionError, ApplyResult, Output, Sim, WatchType};
 use crate::core::api::*;
 use crate::core::status::*;
+use crate::core::time::{Millis, SECOND_MS};
 use std::sync::Arc;
 
 super::controllers::published!(StatefulSetRt, StatefulSetSnapshot, StatefulSet, stateful_set);
@@ -71,6 +73,8 @@ struct SetPod {
     phase: PodPhase,
     deleting: bool,
     running_ready: bool,
+    /// Running, Ready and Ready for `minReadySeconds` (`isRunningAndAvailable`).
+    available: bool,
     revision: Option<String>,
 }
 
@@ -146,12 +150,15 @@ impl Sim {
                 continue;
             }
             let Some(ordinal) = ordinal_of(&set.metadata.name, pname) else { continue };
+            let running_ready = p.status.phase == PodPhase::Running && p.status.is_ready();
+            let ready_since = p.status.condition(ConditionType::Ready).filter(|c| c.status).map(|c| c.last_transition_ms);
             out.push(SetPod {
                 ordinal,
                 name: pname.clone(),
                 phase: p.status.phase,
                 deleting: p.server.deletion_ms.is_some(),
-                running_ready: p.status.phase == PodPhase::Running && p.status.is_ready(),
+                running_ready,
+                available: running_ready && available(ready_since, set.spec.min_ready_seconds, self.now),
                 revision: p.pod.metadata.labels.get(REVISION_LABEL).cloned(),
             });
         }
@@ -178,7 +185,7 @@ impl Sim {
             observed_generation: generation,
             replicas: pods.len() as i32,
             ready_replicas: pods.iter().filter(|p| p.running_ready).count() as i32,
-            available_replicas: pods.iter().filter(|p| p.running_ready).count() as i32,
+            available_replicas: pods.iter().filter(|p| p.available).count() as i32,
             current_replicas: pods.iter().filter(|p| p.revision.as_deref() == Some(current_revision.as_str())).count() as i32,
             updated_replicas: pods.iter().filter(|p| p.revision.as_deref() == Some(update_revision.as_str())).count() as i32,
             current_revision: current_revision.clone(),
@@ -206,7 +213,9 @@ impl Sim {
                         break;
                     }
                 }
-                Some(p) if ordered && (p.deleting || !p.running_ready) => {
+                // `processReplica`: wait while it terminates, until it is
+                // Running and Ready, then until it is Available.
+                Some(p) if ordered && (p.deleting || !p.available) => {
                     blocked = true;
                     break;
                 }
@@ -234,11 +243,11 @@ impl Sim {
         }
         // The rolling update: the highest ordinal at or above the partition
         // still on an old revision is deleted (and re-created from the new
-        // template), once every Pod is Running and Ready.
+        // template), once every Pod is Running, Ready and Available.
         if !blocked {
             if let StatefulSetUpdateStrategy::RollingUpdate { partition } = set.spec.update_strategy {
                 let in_range: Vec<&SetPod> = pods.iter().filter(|p| p.ordinal < replicas).collect();
-                let healthy = in_range.len() as i64 == replicas && in_range.iter().all(|p| p.running_ready && !p.deleting);
+                let healthy = in_range.len() as i64 == replicas && in_range.iter().all(|p| p.available && !p.deleting);
                 if healthy {
                     let stale = in_range
                         .iter()
@@ -254,6 +263,11 @@ impl Sim {
                     }
                 }
             }
+        }
+        // `syncStatefulSet`: one more sync after minReadySeconds while not
+        // every replica is available (pkg/controller/statefulset/stateful_set.go).
+        if set.spec.min_ready_seconds > 0 && status.available_replicas != set.spec.replicas {
+            self.enqueue(Work::StatefulSet(key.0.clone(), key.1.clone()), self.now + set.spec.min_ready_seconds as Millis * SECOND_MS);
         }
         let Some(rt) = self.stateful_sets.get_mut(&key) else { return };
         rt.status = status;

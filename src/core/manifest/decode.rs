@@ -226,7 +226,8 @@ const SERVICE_SPEC_NOT_SIMULATED: &[&str] = &[
 ];
 
 /// Volume types other than the modelled ones (decoded as
-/// [`VolumeSource::Other`]: mounted, but empty).
+/// [`VolumeSource::Other`]: mounted, but empty, with a "not simulated"
+/// warning).
 const OTHER_VOLUME_TYPES: &[&str] = &[
     "awsElasticBlockStore",
     "azureDisk",
@@ -675,7 +676,10 @@ fn decode_object(node: &Node) -> Outcome {
             _ => cx.unknown(k, name),
         }
     }
-    let (mut metadata, generate_name) = meta.unwrap_or_default();
+    // No `metadata` at all: the object is still in the request's namespace
+    // (kubectl's default), only its name is missing.
+    let (mut metadata, generate_name) =
+        meta.unwrap_or_else(|| (ObjectMeta { namespace: "default".into(), ..ObjectMeta::default() }, None));
     metadata.pos = node.pos;
     let null = Node {
         kind: NodeKind::Null,
@@ -1480,6 +1484,8 @@ fn decode_volume(cx: &mut Ctx, node: &Node, path: &str) -> Option<Volume> {
             },
             other if OTHER_VOLUME_TYPES.contains(&other) => {
                 cx.src.record(&p, val);
+                // Mounted, but empty: what it would hold is not simulated.
+                cx.not_simulated(k, &p);
                 VolumeSource::Other(other.to_string())
             }
             _ => {

@@ -753,3 +753,27 @@ fn annotation_keys_are_checked_case_insensitively() {
     assert!(bad[0].contains("metadata.annotations"), "{bad:?}");
     assert!(bad[0].contains("name part must consist of alphanumeric characters"), "{bad:?}");
 }
+
+/// An object with no `metadata` at all is missing its name, and only that:
+/// its namespace is the request's (`default`), as with `metadata: {}`
+/// (the API server fills the namespace in before ValidateObjectMeta).
+#[test]
+fn missing_metadata_reports_only_the_name() {
+    let text = "apiVersion: batch/v1\nkind: Job\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: c, image: busybox}]\n";
+    assert_diags(text, &["line 1, column 1: metadata.name: Required value: name or generateName is required"]);
+    let text = "apiVersion: v1\nkind: Pod\nspec:\n  containers: [{name: c, image: nginx}]\n";
+    assert_diags(text, &["line 1, column 1: metadata.name: Required value: name or generateName is required"]);
+}
+
+/// A volume whose contents podplay does not model (downwardAPI, projected,
+/// csi, …) is mounted empty, and says so: kubernetes.io's downward API
+/// volume example would otherwise print nothing without a word why.
+#[test]
+fn unmodelled_volume_types_warn_that_they_are_not_simulated() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: nginx, volumeMounts: [{name: info, mountPath: /etc/podinfo}]}]\n  volumes:\n  - name: info\n    downwardAPI:\n      items: [{path: labels, fieldRef: {fieldPath: metadata.labels}}]\n";
+    let p = assert_diags(
+        text,
+        &["warning: line 8, column 5: not simulated by podplay: \"spec.volumes[0].downwardAPI\""],
+    );
+    assert!(!p.has_errors());
+}

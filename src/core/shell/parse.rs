@@ -10,7 +10,7 @@ use std::sync::Arc;
 /// command's base name, so `/bin/sleep` counts).
 pub(crate) const BUILTINS: &[&str] = &[
     ":", "true", "false", "exit", "echo", "printf", "sleep", "touch", "rm", "mkdir", "cat", "test",
-    "[", "hostname", "date", "env", "printenv", "nslookup", "wget", "curl", "kill", "killall",
+    "[", "[[", "hostname", "date", "env", "printenv", "nslookup", "wget", "curl", "kill", "killall",
     "pkill", "wait", "exec", "cd", "pwd", "export", "unset", "set", "shift", "trap", "tail", "seq",
     "break", "continue", "read",
 ];

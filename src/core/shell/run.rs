@@ -1396,11 +1396,14 @@ impl Process {
                 }
                 Done(st)
             }
-            "test" | "[" => {
+            // BusyBox ash (bash compatibility, as in the busybox images)
+            // runs `[[ … ]]` as `test` ending in `]]` (coreutils/test.c).
+            "test" | "[" | "[[" => {
                 let mut a = args.to_vec();
-                if name == "[" {
-                    if a.last().map(String::as_str) != Some("]") {
-                        out.e("sh: [: missing ]");
+                if name != "test" {
+                    let close = if name == "[" { "]" } else { "]]" };
+                    if a.last().map(String::as_str) != Some(close) {
+                        out.e(&format!("sh: {name}: missing {close}"));
                         return Done(2);
                     }
                     a.pop();

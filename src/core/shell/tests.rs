@@ -817,3 +817,16 @@ fn tail_follow_prints_what_is_appended() {
     assert_eq!(env.logs.len(), 10);
     assert_eq!(sh("tail -f").step(0, &mut env), Step::Blocked);
 }
+
+/// BusyBox ash runs `[[ … ]]` as `test` whose last word must be `]]`
+/// (busybox coreutils/test.c), as kubernetes.io's downward API examples use
+/// it: `if [[ -e /etc/podinfo/labels ]]; then …`.
+#[test]
+fn double_bracket_is_test_as_in_busybox() {
+    let mut env = FakeEnv::new();
+    let run = |env: &mut FakeEnv, cmd: &str| exec_probe(&argv(&["sh", "-c", cmd]), 0, env, 60_000);
+    let r = run(&mut env, "touch /tmp/f; if [[ -e /tmp/f ]]; then echo yes; fi; [[ -e /tmp/g ]] || echo no; [[ a == a ]] && echo eq");
+    assert_eq!((r.exit_code, r.output.as_str()), (0, "yes\nno\neq\n"));
+    let r = run(&mut env, "[[ -e /tmp/f ]");
+    assert_eq!((r.exit_code, r.output.as_str()), (2, "sh: [[: missing ]]\n"));
+}
