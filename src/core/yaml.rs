@@ -628,7 +628,10 @@ impl Builder {
 pub fn parse_stream(text: &str) -> Stream {
     let mut fixed: Option<String> = None;
     let mut shifts = Shifts::default();
-    for _ in 0..MAX_LENIENCY_RETRIES {
+    // Each retry reads the whole text again: at most ~1 MiB of re-reading
+    // in all (4 retries for a 256 KiB text, the most a manifest may be).
+    let retries = (MAX_LENIENCY_REREAD_BYTES / text.len().max(1)).clamp(2, MAX_LENIENCY_RETRIES);
+    for _ in 0..retries {
         let src = fixed.as_deref().unwrap_or(text);
         let (stream, retry) = parse_stream_once(src, &shifts);
         let next = match retry {
@@ -646,6 +649,8 @@ pub fn parse_stream(text: &str) -> Stream {
 
 /// How many go-yaml leniencies (see [`parse_stream`]) one stream may use.
 pub const MAX_LENIENCY_RETRIES: usize = 32;
+/// How much text the leniency retries may re-read in all.
+const MAX_LENIENCY_REREAD_BYTES: usize = 1 << 20;
 
 /// What a failed pass may be retried for.
 enum Retry {
