@@ -302,3 +302,49 @@ spec:
     sim.advance_to(60_000);
     assert!(sim.pod("default", "cache").is_none() && sim.pod("default", "plain").is_none());
 }
+
+#[test]
+fn a_pod_with_scheduling_gates_stays_scheduling_gated() {
+    // kubernetes.io "Pod Scheduling Readiness": the API server adds
+    // PodScheduled=False/SchedulingGated at creation
+    // (`applySchedulingGatedCondition`) and the scheduler leaves the Pod out
+    // of its queue until the gates are gone, so no FailedScheduling event.
+    let yaml = "
+apiVersion: v1
+kind: Pod
+metadata: {name: test-pod}
+spec:
+  schedulingGates: [{name: example.com/foo}, {name: example.com/bar}]
+  containers: [{name: pause, image: registry.k8s.io/pause:3.6}]
+";
+    let mut sim = sim_with(yaml);
+    act(&mut sim, "add node node-9").unwrap();
+    sim.advance_to(120_000);
+    let p = sim.pod("default", "test-pod").unwrap();
+    assert_eq!(p.node_name, None);
+    assert_eq!(podplay::core::kubectl::pod_status_column(&p), "SchedulingGated");
+    let c = &p.status.conditions[0];
+    assert_eq!((c.type_.as_str(), c.status), ("PodScheduled", false));
+    assert_eq!(c.reason.as_deref(), Some("SchedulingGated"));
+    assert_eq!(c.message.as_deref(), Some("Scheduling is blocked due to non-empty scheduling gates"));
+    assert!(sim.events().iter().all(|e| e.involved.name != "test-pod"), "no scheduling attempt, no event");
+}
+
+#[test]
+fn scheduling_gates_are_validated_like_the_api_server() {
+    let yaml = "apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  nodeName: node-1
+  schedulingGates:
+  - name: example.com/foo
+  - name: example.com/foo
+  - name: -bad
+  containers: [{name: c, image: nginx:1.27}]
+";
+    let msgs: Vec<String> = parse_manifests(yaml).diagnostics.iter().map(|d| d.to_string()).collect();
+    assert!(msgs.iter().any(|m| m.starts_with("line 8, column 5: spec.schedulingGates[1]: Duplicate value: \"example.com/foo\"")), "{msgs:?}");
+    assert!(msgs.iter().any(|m| m.starts_with("line 9, column 5: spec.schedulingGates[2]: Invalid value: \"-bad\": name part must consist of")), "{msgs:?}");
+    assert!(msgs.iter().any(|m| m.starts_with("line 5, column 13: spec.nodeName: Forbidden: cannot be set until all schedulingGates have been cleared")), "{msgs:?}");
+}

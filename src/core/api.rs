@@ -444,6 +444,9 @@ pub struct PodSpec {
     /// `spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms`
     /// (ORed); empty when there is none.
     pub required_node_affinity: Vec<NodeSelectorTerm>,
+    /// `spec.schedulingGates[*].name`: while any is left the scheduler
+    /// does not consider the Pod (podplay has no action that removes one).
+    pub scheduling_gates: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

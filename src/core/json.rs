@@ -499,6 +499,10 @@ fn pod_spec_json(spec: &PodSpec, node_name: Option<&str>, for_template: bool) ->
             Value::from("PreemptLowerPriority"),
         );
     }
+    if !spec.scheduling_gates.is_empty() {
+        let gates = spec.scheduling_gates.iter().map(|g| json!({ "name": g.as_str() })).collect();
+        s.put("schedulingGates", Value::Array(gates));
+    }
     s
 }
 
@@ -1192,6 +1196,7 @@ mod tests {
                     service_account_name: "default".into(),
                     tolerations: Vec::new(),
                     required_node_affinity: Vec::new(),
+                    scheduling_gates: Vec::new(),
                 },
             }),
             server: server("uid-1"),

@@ -1317,6 +1317,7 @@ mod tests {
                 service_account_name: "default".to_string(),
                 tolerations: Vec::new(),
                 required_node_affinity: Vec::new(),
+                scheduling_gates: Vec::new(),
             },
         };
         PodSnapshot {

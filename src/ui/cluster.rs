@@ -73,7 +73,7 @@ pub fn cluster_view(props: &Props) -> Html {
             <PodCard
                 key={key.clone()}
                 pod={Shared(p.clone())}
-                why={event.map(|e| format!("{} {}", go_duration(e.last_ms), explain(e, p)))}
+                why={event.map(|e| format!("{} {}", go_duration(e.last_ms), explain(e, p))).or_else(|| gated_note(p))}
                 probes={p.status.init_container_statuses.iter().chain(&p.status.container_statuses).map(|c| (c.name.clone(), player.probes(&key, &c.name))).collect::<Vec<_>>()}
                 why_warning={event.is_some_and(|e| e.type_ == EventType::Warning && !settled_since(p, e.last_ms))}
                 countdown={countdown}
@@ -545,4 +545,12 @@ pub(crate) fn scale_group(target: &str, replicas: i32, ns_flag: &str, on_act: &C
             <button onclick={act_cb(on_act, format!("scale {target} --replicas={}{ns_flag}", replicas + 1))} aria-label="Scale up by one" data-testid="scale-up">{"+"}</button>
         </span>
     }
+}
+
+/// Why a gated Pod waits (it has no event: the scheduler never saw it).
+fn gated_note(p: &PodSnapshot) -> Option<String> {
+    let gates = &p.pod.spec.scheduling_gates;
+    (!gates.is_empty() && p.node_name.is_none()).then(|| {
+        format!("Scheduling gates {}: the scheduler waits until they are removed (podplay has no action that removes them)", gates.join(", "))
+    })
 }

@@ -928,7 +928,21 @@ impl Sim {
         let uid = self.new_uid();
         let rv = self.next_resource_version();
         let name = pod.metadata.name.clone();
-        let rt = PodRt::new(Arc::new(pod), uid, self.now, rv, incarnation);
+        let gated = !pod.spec.scheduling_gates.is_empty();
+        let mut rt = PodRt::new(Arc::new(pod), uid, self.now, rv, incarnation);
+        if gated {
+            // `applySchedulingGatedCondition` (pkg/registry/core/pod/strategy.go):
+            // the API server marks a gated Pod at creation; the scheduler's
+            // SchedulingGates PreEnqueue plugin keeps it out of the queue
+            // (no FailedScheduling event).
+            rt.set_condition(
+                crate::core::status::ConditionType::PodScheduled,
+                false,
+                self.now,
+                Some("SchedulingGated".into()),
+                Some("Scheduling is blocked due to non-empty scheduling gates".into()),
+            );
+        }
         let slot = match self.free_slots.pop() {
             Some(s) => {
                 self.pods[s as usize] = Some(rt);
@@ -1401,7 +1415,7 @@ impl Sim {
         let mut still = Vec::new();
         for slot in pending {
             let Some(p) = self.pod_rt(slot) else { continue };
-            if p.node.is_some() || p.server.deletion_ms.is_some() {
+            if p.node.is_some() || p.server.deletion_ms.is_some() || !p.pod.spec.scheduling_gates.is_empty() {
                 continue;
             }
             let requests = p.requests;

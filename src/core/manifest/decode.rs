@@ -187,7 +187,6 @@ const POD_SPEC_NOT_SIMULATED: &[&str] = &[
     "resourceClaims",
     "resources",
     "runtimeClassName",
-    "schedulingGates",
     "securityContext",
     "setHostnameAsFQDN",
     "shareProcessNamespace",
@@ -687,10 +686,15 @@ fn decode_object(node: &Node) -> Outcome {
     };
     let spec_node = spec_node.unwrap_or(&null);
     let object = match decoder {
-        KindDecoder::Pod => Object::Pod(Pod {
-            metadata,
-            spec: decode_pod_spec(&mut cx, spec_node),
-        }),
+        KindDecoder::Pod => {
+            let spec = decode_pod_spec(&mut cx, spec_node);
+            // `ValidatePodCreate`: a Pod cannot be bound while gated.
+            if spec.node_name.is_some() && !spec.scheduling_gates.is_empty() {
+                let pos = cx.src.pos("spec.nodeName");
+                cx.error_at(pos, "spec.nodeName", "Forbidden: cannot be set until all schedulingGates have been cleared");
+            }
+            Object::Pod(Pod { metadata, spec })
+        }
         KindDecoder::Service => Object::Service(Service {
             metadata,
             spec: decode_service_spec(&mut cx, spec_node),
@@ -816,6 +820,7 @@ pub(super) fn default_pod_spec() -> PodSpec {
         service_account_name: String::new(),
         tolerations: Vec::new(),
         required_node_affinity: Vec::new(),
+        scheduling_gates: Vec::new(),
     }
 }
 
@@ -877,6 +882,7 @@ pub(super) fn decode_pod_spec(cx: &mut Ctx, node: &Node) -> PodSpec {
             "nodeSelector" => spec.node_selector = cx.string_map(val, &p),
             "tolerations" => spec.tolerations = sched::decode_tolerations(cx, val, &p),
             "affinity" => spec.required_node_affinity = sched::decode_affinity(cx, val, &p),
+            "schedulingGates" => spec.scheduling_gates = sched::decode_scheduling_gates(cx, val, &p),
             "hostname" => spec.hostname = cx.string(val, &p).filter(|s| !s.is_empty()),
             "subdomain" => spec.subdomain = cx.string(val, &p).filter(|s| !s.is_empty()),
             "schedulerName" => {

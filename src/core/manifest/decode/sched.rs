@@ -69,6 +69,31 @@ pub(in crate::core::manifest) fn decode_tolerations(cx: &mut Ctx, node: &YNode, 
     out
 }
 
+/// `spec.schedulingGates`: names only. `validateSchedulingGates`
+/// (pkg/apis/core/validation/validation.go): each a qualified name, no
+/// duplicates, both reported at the item (`spec.schedulingGates[1]`).
+pub(in crate::core::manifest) fn decode_scheduling_gates(cx: &mut Ctx, node: &YNode, path: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, item) in cx.items(node, path).iter().enumerate() {
+        let ip = index(path, i);
+        let mut name = String::new();
+        for (k, val) in cx.entries(item, &ip).unwrap_or(&[]) {
+            match key_text(k) {
+                "name" => name = cx.string(val, &child(&ip, "name")).unwrap_or_default(),
+                _ => cx.unknown(k, &child(&ip, key_text(k))),
+            }
+        }
+        for msg in v::qualified_name(&name) {
+            cx.invalid_at(item.pos, &ip, &v::quote(&name), &msg);
+        }
+        if out.contains(&name) {
+            cx.error_at(item.pos, &ip, format!("Duplicate value: {}", v::quote(&name)));
+        }
+        out.push(name);
+    }
+    out
+}
+
 /// `spec.affinity`: only `nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution`
 /// is simulated; the rest is accepted with a warning.
 pub(in crate::core::manifest) fn decode_affinity(cx: &mut Ctx, node: &YNode, path: &str) -> Vec<NodeSelectorTerm> {
