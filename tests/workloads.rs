@@ -57,6 +57,36 @@ fn a_failing_job_backs_off_10s_then_20s_and_fails_past_its_backoff_limit() {
 }
 
 #[test]
+fn the_pi_job_of_the_jobs_page_completes_and_logs_two_thousand_digits() {
+    // kubernetes.io "Jobs", "Running an example Job": perl computes π to
+    // 2,000 places; the Job completes and `kubectl logs` shows the digits.
+    let yaml = "
+apiVersion: batch/v1
+kind: Job
+metadata: {name: pi}
+spec:
+  template:
+    spec:
+      containers:
+      - name: pi
+        image: perl:5.34.0
+        command: [\"perl\",  \"-Mbignum=bpi\", \"-wle\", \"print bpi(2000)\"]
+      restartPolicy: Never
+  backoffLimit: 4
+";
+    let mut sim = sim_with(yaml);
+    sim.advance_to(120_000);
+    let job = &sim.jobs()[0];
+    assert!(job.status.condition("Complete").is_some(), "{:?}", job.status);
+    assert_eq!(job.status.succeeded, 1);
+    let pod = sim.pods()[0].pod.metadata.name.clone();
+    let logs = sim.logs("default", &pod, "pi").unwrap();
+    assert_eq!(logs.len(), 1);
+    assert_eq!(logs[0].len(), 2001);
+    assert!(logs[0].starts_with("3.14159265358979"));
+}
+
+#[test]
 fn a_parallel_job_runs_two_at_a_time_and_completes_after_three() {
     let mut sim = sim_with(examples::find("job-parallel").unwrap().yaml);
     sim.advance_to(4_000);

@@ -341,6 +341,11 @@ impl shell::Env for CEnv<'_> {
             self.sim.schedule(now + 100, self.slot, What::AppExit { c: self.c as u16, epoch, code: quit_code, oom: false });
             return Program::Exits { after_ms: 0, code: 0, output: vec![] };
         }
+        // The perl image's one simulated program (`images::perl`).
+        if prog == "perl" && repo == "docker.io/library/perl" {
+            let (code, output, after_ms) = images::perl(argv);
+            return Program::Exits { after_ms, code, output };
+        }
         let Some(app) = images::program_app(&repo, argv) else { return Program::Unknown };
         let env_has = |name: &str| {
             self.sim.pod_rt(self.slot).is_some_and(|p| {

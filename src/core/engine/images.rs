@@ -219,6 +219,19 @@ const CATALOGUE: &[Entry] = &[
         variants: &[],
     },
     Entry {
+        // The official perl image (buildpack-deps based), of kubernetes.io's
+        // first Job example (`perl -Mbignum=bpi -wle "print bpi(2000)"`). Its
+        // CMD is the debugger (`perl -de0`), which exits at once without a terminal.
+        names: &["docker.io/library/perl"],
+        size_mb: 335,
+        entrypoint: &[],
+        cmd: &["perl", "-de0"],
+        startup_ms: 0,
+        on_term: OnTerm::Default,
+        memory_mb: 10,
+        variants: &["slim", "threaded", "stable", "devel", "bookworm", "bullseye", "trixie"],
+    },
+    Entry {
         names: &["docker.io/polinux/stress", "docker.io/progrium/stress"],
         size_mb: 4,
         entrypoint: &["stress"],
@@ -229,6 +242,122 @@ const CATALOGUE: &[Entry] = &[
         variants: &[],
     },
 ];
+
+/// What `perl ARGS` does in the perl image. podplay runs one perl program:
+/// `print bpi(N)` with `-Mbignum=bpi` (Math::BigFloat's π to N digits,
+/// rounded), the kubernetes.io Job example's. Returns the exit code, what
+/// the program prints, and how long it computes (podplay's figure: 1 s for
+/// 2,000 digits, growing with the square of N).
+pub fn perl(argv: &[String]) -> (i32, Vec<String>, Millis) {
+    let mut bpi_imported = false;
+    let mut script: Option<String> = None;
+    let mut args = argv.iter().skip(1);
+    while let Some(a) = args.next() {
+        if let Some(module) = a.strip_prefix("-M") {
+            bpi_imported |= matches!(module.split_once('='), Some(("bignum" | "bigrat" | "bigfloat", imports)) if imports.split(',').any(|i| i == "bpi"));
+        } else if let Some(flags) = a.strip_prefix('-').filter(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_alphanumeric())) {
+            // A cluster such as `-wle`: `e` takes the rest of the word, or the next word.
+            if let Some(at) = flags.find(['e', 'E']) {
+                let rest = &flags[at + 1..];
+                script = if rest.is_empty() { args.next().cloned() } else { Some(rest.to_string()) };
+                break;
+            }
+        } else {
+            break;
+        }
+    }
+    let Some(script) = script else {
+        return (0, Vec::new(), 0);
+    };
+    let call = script.trim().trim_end_matches(';').trim();
+    let digits = call
+        .strip_prefix("print")
+        .map(str::trim_start)
+        .and_then(|c| c.strip_prefix("bpi("))
+        .and_then(|c| c.strip_suffix(')'))
+        .and_then(|n| n.trim().parse::<usize>().ok());
+    match digits {
+        Some(_) if !bpi_imported => (255, vec!["Undefined subroutine &main::bpi called at -e line 1.".into()], 50),
+        Some(n) if (1..=MAX_BPI_DIGITS).contains(&n) => {
+            let ms = ((n * n) as Millis / 4_000).max(50);
+            (0, vec![bpi(n)], ms)
+        }
+        _ => (
+            2,
+            vec![format!("podplay: this perl program is not simulated (podplay runs only `print bpi(N)` with -Mbignum=bpi, N up to {MAX_BPI_DIGITS})")],
+            0,
+        ),
+    }
+}
+
+/// The most digits of π `perl` computes here.
+pub const MAX_BPI_DIGITS: usize = 2_000;
+
+/// π to `n` significant digits, rounded (`3.14` for 3), as bignum prints it.
+fn bpi(n: usize) -> String {
+    static DIGITS: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    let all = DIGITS.get_or_init(|| pi_digits(MAX_BPI_DIGITS + 10));
+    let mut d: Vec<u8> = all[..n].to_vec();
+    if all[n] >= 5 {
+        // Round up, carrying through nines.
+        for x in d.iter_mut().rev() {
+            if *x == 9 {
+                *x = 0;
+            } else {
+                *x += 1;
+                break;
+            }
+        }
+    }
+    let mut out = String::with_capacity(n + 1);
+    for (i, x) in d.iter().enumerate() {
+        if i == 1 {
+            out.push('.');
+        }
+        out.push(char::from(b'0' + x));
+    }
+    out
+}
+
+/// The first `n` decimal digits of π (3, 1, 4, 1, 5, …): the spigot
+/// algorithm of Rabinowitz and Wagon (Amer. Math. Monthly 102, 1995).
+fn pi_digits(n: usize) -> Vec<u8> {
+    let len = n * 10 / 3 + 1;
+    let mut a = vec![2u64; len];
+    let mut out: Vec<u8> = Vec::with_capacity(n + 1);
+    let (mut nines, mut predigit) = (0usize, 0u8);
+    for _ in 0..=n {
+        let mut q = 0u64;
+        for i in (1..=len).rev() {
+            let x = 10 * a[i - 1] + q * i as u64;
+            let den = 2 * i as u64 - 1;
+            a[i - 1] = x % den;
+            q = x / den;
+        }
+        a[0] = q % 10;
+        q /= 10;
+        match q {
+            9 => nines += 1,
+            10 => {
+                out.push(predigit + 1);
+                out.extend(std::iter::repeat_n(0, nines));
+                predigit = 0;
+                nines = 0;
+            }
+            _ => {
+                out.push(predigit);
+                predigit = q as u8;
+                out.extend(std::iter::repeat_n(9, nines));
+                nines = 0;
+            }
+        }
+    }
+    out.push(predigit);
+    // The first digit out is the spigot's leading 0.
+    out.remove(0);
+    out.truncate(n);
+    out
+}
 
 /// Splits `image` into (canonical repository, tag or digest), Docker's way.
 pub fn normalize(image: &str) -> Result<(String, String), PullError> {
@@ -430,5 +559,29 @@ mod tests {
         assert_eq!(program_app("x", &argv(&["/agnhost", "liveness"])), Some(App::AgnhostLiveness));
         assert_eq!(program_app("x", &argv(&["awk"])), None);
         assert_eq!(stress_memory_bytes(&argv(&["stress", "--vm", "1", "--vm-bytes", "250M", "--vm-hang", "1"])), 250 << 20);
+    }
+
+    #[test]
+    fn perl_prints_pi_as_the_job_example_does() {
+        let argv = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        // kubernetes.io "Jobs": `perl -Mbignum=bpi -wle "print bpi(2000)"`.
+        let (code, out, ms) = perl(&argv(&["perl", "-Mbignum=bpi", "-wle", "print bpi(2000)"]));
+        assert_eq!((code, ms), (0, 1000));
+        let pi = &out[0];
+        assert_eq!(pi.len(), 2001, "2,000 digits and the point");
+        assert!(pi.starts_with("3.14159265358979323846264338327950288419716939937510582097494459230781640628620899862803482534211706798214808651"));
+        // π = …04780275900|9946…: the 2,000th digit is rounded up (checked
+        // against Machin's formula in exact integers).
+        assert!(pi.ends_with("04780275901"), "{}", &pi[1990..]);
+        assert_eq!(&pi[992..1002], "2164201989", "decimals 991 to 1,000");
+        assert_eq!(perl(&argv(&["perl", "-Mbignum=bpi", "-le", "print bpi(5)"])).1, ["3.1416"]);
+        assert_eq!(perl(&argv(&["perl", "-Mbignum=bpi", "-e", "print bpi(1);"])).1, ["3"]);
+        // Without the import, perl does not know bpi.
+        assert_eq!(perl(&argv(&["perl", "-wle", "print bpi(10)"])).0, 255);
+        // Anything else is not simulated, and says so.
+        let (code, out, _) = perl(&argv(&["perl", "-e", "print 1+1"]));
+        assert_eq!(code, 2);
+        assert!(out[0].starts_with("podplay: this perl program is not simulated"));
+        assert_eq!(perl(&argv(&["perl", "-Mbignum=bpi", "-e", "print bpi(2001)"])).0, 2);
     }
 }
