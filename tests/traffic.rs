@@ -349,3 +349,38 @@ fn stopping_while_failing_says_so() {
     assert_eq!(lines[1], "failing: b: timed out");
     assert_eq!(lines[2], "stopped while failing: 20 of 20 requests failed since 10.1s");
 }
+
+#[test]
+fn an_init_container_downloads_a_page_from_the_outside_world() {
+    // kubernetes.io "Configure Pod Initialization": the init container
+    // fetches http://info.cern.ch into a volume nginx serves. podplay's
+    // outside world is a few stand-in sites; any other name is a bad address.
+    let yaml = "
+apiVersion: v1
+kind: Pod
+metadata: {name: init-demo}
+spec:
+  initContainers:
+  - name: install
+    image: busybox:1.28
+    command: [wget, -O, /work-dir/index.html, http://info.cern.ch]
+    volumeMounts: [{name: workdir, mountPath: /work-dir}]
+  containers:
+  - name: nginx
+    image: nginx
+    volumeMounts: [{name: workdir, mountPath: /usr/share/nginx/html}]
+  - name: check
+    image: busybox:1.28
+    command: [sh, -c, 'sleep 10; wget -qO- http://localhost/; wget -q http://kubernetes.io/ || echo no internet; sleep 3600']
+  volumes: [{name: workdir, emptyDir: {}}]
+";
+    let mut sim = sim_with_seed(yaml, 1);
+    sim.advance_to(30_000);
+    let pod = sim.pod("default", "init-demo").unwrap();
+    assert_eq!(podplay::core::kubectl::pod_status_column(&pod), "Running");
+    let install = sim.logs("default", "init-demo", "install").unwrap().join("\n");
+    assert!(install.contains("Connecting to info.cern.ch (203.0.113.10:80)"), "{install}");
+    let check = sim.logs("default", "init-demo", "check").unwrap().join("\n");
+    assert!(check.contains("<h1>http://info.cern.ch - home of the first website</h1>"), "nginx serves the fetched page: {check}");
+    assert!(check.contains("wget: bad address 'kubernetes.io'") && check.contains("no internet"), "{check}");
+}

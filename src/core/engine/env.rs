@@ -302,6 +302,9 @@ impl shell::Env for CEnv<'_> {
         };
         let Some(ip) = self.resolve(host) else { return HttpOutcome::NoHost };
         let now = self.sim.now;
+        if let Some((code, body)) = super::outside::get(ip, port, path) {
+            return HttpOutcome::Status(code, body);
+        }
         let target = if ip == Ipv4Addr::LOCALHOST {
             Some((self.slot, port))
         } else {

@@ -30,6 +30,7 @@ mod ipam;
 mod jobs;
 mod kubelet;
 mod nodes;
+mod outside;
 mod statefulsets;
 mod traffic;
 
@@ -1614,6 +1615,8 @@ impl Sim {
             [ip, _n, "pod", "cluster", "local"] => ip.replace('-', ".").parse().ok(),
             _ => None,
         }
+        // Past the cluster's names, the few sites of the outside world.
+        .or_else(|| outside::resolve(name))
     }
 
     /// A Service's cluster IP; for a headless one, a ready endpoint's IP.
