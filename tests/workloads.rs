@@ -323,6 +323,12 @@ fn objects_need_their_namespace_and_a_namespace_object_creates_it() {
         matches!(&refused[..], [ApplyResult::Refused { message, .. }] if message == "namespaces \"shop\" not found"),
         "{refused:?}"
     );
+    // The note says how to fix it.
+    assert!(
+        sim.notes().iter().any(|n| n.ends_with("pod/p not applied: namespaces \"shop\" not found (add a Namespace object named shop to the manifests, as `kubectl create namespace shop` would)")),
+        "{:?}",
+        sim.notes()
+    );
     let with_ns = format!("{pod}---\napiVersion: v1\nkind: Namespace\nmetadata: {{name: shop}}\n");
     let results = sim.apply(parse_manifests(&with_ns).objects);
     assert!(matches!(&results[0], ApplyResult::Created { kind: "Namespace", .. }), "{results:?}");

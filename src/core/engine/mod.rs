@@ -689,7 +689,13 @@ impl Sim {
         // What kubectl would print as an error: the object was not applied.
         for r in &results {
             if let ApplyResult::Refused { kind, name, message } = r {
-                self.note(format!("{}/{name} not applied: {message}", kind.to_ascii_lowercase()));
+                let kind = kind.to_ascii_lowercase();
+                // How to fix a missing namespace (the docs' `kubectl create namespace x` step).
+                let hint = match message.strip_prefix("namespaces \"").and_then(|m| m.strip_suffix("\" not found")) {
+                    Some(ns) => format!(" (add a Namespace object named {ns} to the manifests, as `kubectl create namespace {ns}` would)"),
+                    None => String::new(),
+                };
+                self.note(format!("{kind}/{name} not applied: {message}{hint}"));
             }
         }
         self.update_endpoints();
