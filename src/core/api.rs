@@ -283,12 +283,15 @@ pub struct JobSpec {
     /// `podFailurePolicy.rules` (None when the policy is absent; its
     /// presence alone makes the controller replace only Failed Pods).
     pub pod_failure_policy: Option<Vec<PodFailurePolicyRule>>,
+    /// `completionMode: Indexed` (default `NonIndexed`): each Pod gets a
+    /// completion index from 0 to completions-1 (completions then set).
+    pub indexed: bool,
 }
 
 /// A `podFailurePolicy` rule (batch/v1 `PodFailurePolicyRule`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PodFailurePolicyRule {
-    /// `FailJob`, `Ignore` or `Count` (`FailIndex` needs Indexed Jobs).
+    /// `FailJob`, `Ignore` or `Count` (`FailIndex` needs `backoffLimitPerIndex`).
     pub action: &'static str,
     pub on_exit_codes: Option<OnExitCodes>,
     /// `onPodConditions` patterns: (type, status `True`/`False`/`Unknown`).

@@ -691,7 +691,7 @@ pub fn job_json(j: &JobSnapshot) -> Value {
     if let Some(t) = job.spec.ttl_seconds_after_finished {
         spec.put("ttlSecondsAfterFinished", Value::from(t));
     }
-    spec.put("completionMode", Value::from("NonIndexed"));
+    spec.put("completionMode", Value::from(if job.spec.indexed { "Indexed" } else { "NonIndexed" }));
     spec.put("suspend", Value::from(false));
     spec.put("podReplacementPolicy", Value::from("TerminatingOrFailed"));
     let st = &j.status;
@@ -726,6 +726,11 @@ pub fn job_json(j: &JobSnapshot) -> Value {
     }
     if st.start_ms.is_some() {
         status.put("terminating", Value::from(st.terminating));
+    }
+    // `completedIndexes` (omitempty) comes between `terminating` and
+    // `uncountedTerminatedPods` in `JobStatus`.
+    put_str(&mut status, "completedIndexes", &st.completed_indexes);
+    if st.start_ms.is_some() {
         status.put("uncountedTerminatedPods", json!({}));
         status.put("ready", Value::from(st.ready));
     }

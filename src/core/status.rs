@@ -341,6 +341,8 @@ pub struct JobStatus {
     pub succeeded: i32,
     pub failed: i32,
     pub terminating: i32,
+    /// `completedIndexes` of an Indexed Job, e.g. "0-2,4".
+    pub completed_indexes: String,
     pub conditions: Vec<JobCondition>,
 }
 

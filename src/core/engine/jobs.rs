@@ -31,6 +31,7 @@
 //! unscheduled Pod at once on delete).
 
 use super::controllers::{obj_ref, to_seconds, Work, CONTROLLER_HOP_MS};
+use super::indexed::{self, Intervals};
 use super::{ActionError, ApplyResult, Output, PodRt, Sim, WatchType};
 use crate::core::api::*;
 use crate::core::status::*;
@@ -76,6 +77,8 @@ pub(crate) struct JobRt {
     /// time (second precision) of the latest.
     failures_after_success: u32,
     last_failure_ms: Option<Millis>,
+    /// An Indexed Job's succeeded indexes (`status.completedIndexes`).
+    succeeded_indexes: Intervals,
 }
 
 impl JobRt {
@@ -105,11 +108,17 @@ struct JobPod {
     /// For a Failed Pod under a pod failure policy, `matchPodFailurePolicy`:
     /// the FailJob message, and whether the failure counts (not Ignore).
     policy: Option<(Option<String>, bool)>,
+    /// `getCompletionIndex`: the completion index annotation.
+    index: Option<i32>,
 }
 
 impl JobPod {
     fn active(&self) -> bool {
         !self.deleting && !matches!(self.phase, PodPhase::Succeeded | PodPhase::Failed)
+    }
+    /// Being deleted and not finished (`FilterTerminatingPods`).
+    fn terminating(&self) -> bool {
+        self.deleting && !matches!(self.phase, PodPhase::Succeeded | PodPhase::Failed)
     }
     /// `isPodFailed`: Failed or, unless only Failed Pods are replaced (a
     /// pod failure policy is set), deleted before it succeeded.
@@ -242,6 +251,7 @@ impl Sim {
             gone: Vec::new(),
             failures_after_success: 0,
             last_failure_ms: None,
+            succeeded_indexes: Intervals::default(),
         };
         let snap = rt.snapshot();
         self.outputs.push_back(Output::Job { time_ms: self.now, type_: WatchType::Added, job: snap.clone() });
@@ -281,6 +291,7 @@ impl Sim {
             live_restarts,
             finish_ms: to_seconds(finish),
             policy: policy.filter(|_| st.phase == PodPhase::Failed).map(|rules| match_pod_failure_policy(rules, ns, name, st)),
+            index: indexed::completion_index(&p.pod.metadata.annotations),
         }
     }
 
@@ -320,6 +331,11 @@ impl Sim {
         let mut status = rt.status.clone();
         let mut tracked = rt.tracked.clone();
         let (mut failures, mut last_failure) = (rt.failures_after_success, rt.last_failure_ms);
+        let mut succeeded_indexes = rt.succeeded_indexes.clone();
+        // An Indexed Job counts only Pods with an index below completions
+        // (`getValidPodsWithFilter`); 0 completions: none.
+        let completions = job.spec.completions.unwrap_or(0);
+        let valid_index = |p: &JobPod| !job.spec.indexed || p.index.is_some_and(|ix| ix < completions);
         let mut pods = self.job_pods(ns, &uid, job.spec.pod_failure_policy.as_deref());
         pods.extend(rt.gone.iter().cloned());
         let only_failed = job.spec.pod_failure_policy.is_some();
@@ -329,13 +345,22 @@ impl Sim {
         crate::core::sort::sort(&mut present);
         let mut new_succeeded: Vec<Millis> = Vec::new();
         let mut new_failed: Vec<Millis> = Vec::new();
+        let mut new_indexes: Vec<i32> = Vec::new();
         let mut ignored = 0;
         for p in &pods {
             if !tracked.contains(&p.uid) {
                 continue;
             }
+            if !valid_index(p) {
+                // Its finalizer is removed without counting it.
+                if !p.active() {
+                    tracked.remove(&p.uid);
+                }
+                continue;
+            }
             if p.phase == PodPhase::Succeeded {
                 new_succeeded.push(p.finish_ms);
+                new_indexes.extend(p.index);
             } else if p.failed(only_failed) {
                 new_failed.push(p.finish_ms);
                 if p.policy.as_ref().is_some_and(|(_, counted)| !counted) {
@@ -351,7 +376,16 @@ impl Sim {
             tracked.remove(&u);
             new_failed.push(to_seconds(now));
         }
-        status.succeeded = status.succeeded.saturating_add(new_succeeded.len() as i32);
+        if job.spec.indexed {
+            // `calculateSucceededIndexes`: an index succeeds once, however
+            // many of its Pods succeed; `succeeded` is the number of indexes.
+            crate::core::sort::sort(&mut new_indexes);
+            succeeded_indexes = succeeded_indexes.with_ordered_indexes(&new_indexes);
+            status.succeeded = succeeded_indexes.total();
+            status.completed_indexes = succeeded_indexes.to_string();
+        } else {
+            status.succeeded = status.succeeded.saturating_add(new_succeeded.len() as i32);
+        }
         // Ignored failures are left out of `status.failed` but still feed the back-off record.
         status.failed = status.failed.saturating_add((new_failed.len() - ignored) as i32);
         // `newBackoffRecord`.
@@ -371,7 +405,7 @@ impl Sim {
         let active: Vec<&JobPod> = pods.iter().filter(|p| p.active()).collect();
         let mut active_n = active.len() as i32;
         let mut ready = active.iter().filter(|p| p.ready).count() as i32;
-        let mut terminating = pods.iter().filter(|p| p.deleting && !matches!(p.phase, PodPhase::Succeeded | PodPhase::Failed)).count() as i32;
+        let mut terminating = pods.iter().filter(|p| p.terminating()).count() as i32;
         let restarts: i64 = pods.iter().map(|p| p.live_restarts).sum();
 
         // The finished condition: success already met, a failure already
@@ -461,8 +495,18 @@ impl Sim {
                 }
             }
         }
-        for _ in 0..to_create {
-            if let Some(pod_uid) = self.create_job_pod(&job, &uid) {
+        // An Indexed Job's new Pods take the lowest pending indexes
+        // (`firstPendingIndexes`); terminating Pods hold theirs while only
+        // failed Pods are replaced.
+        let new_pods: Vec<Option<i32>> = if job.spec.indexed {
+            let mut busy: Vec<i32> = pods.iter().filter(|p| p.active() || (only_failed && p.terminating())).filter_map(|p| p.index).collect();
+            crate::core::sort::sort(&mut busy);
+            indexed::first_pending_indexes(&succeeded_indexes, &busy, to_create.max(0) as usize, completions).into_iter().map(Some).collect()
+        } else {
+            vec![None; to_create.max(0) as usize]
+        };
+        for index in new_pods {
+            if let Some(pod_uid) = self.create_job_pod(&job, &uid, index) {
                 tracked.insert(pod_uid);
                 active_n += 1;
             }
@@ -485,6 +529,7 @@ impl Sim {
         rt.tracked = tracked;
         rt.failures_after_success = failures;
         rt.last_failure_ms = last_failure;
+        rt.succeeded_indexes = succeeded_indexes;
         let changed = rt.status != status;
         rt.status = status;
         if changed {
@@ -510,11 +555,20 @@ impl Sim {
         }
     }
 
-    /// A new Pod from the Job's template, `<job>-<5 chars>`; its UID.
-    fn create_job_pod(&mut self, job: &Job, job_uid: &str) -> Option<String> {
+    /// A new Pod from the Job's template, `<job>-<5 chars>`, or for an
+    /// index of an Indexed Job `<job>-<index>-<5 chars>` with the index's
+    /// annotation, label, env var and hostname; its UID.
+    fn create_job_pod(&mut self, job: &Job, job_uid: &str, index: Option<i32>) -> Option<String> {
         let ns = job.metadata.namespace.clone();
         let job_name = job.metadata.name.clone();
-        let (prefix, pod_name) = self.generate_pod_name(&ns, &job_name)?;
+        let template = match index {
+            Some(ix) => std::borrow::Cow::Owned(indexed::indexed_template(&job.spec.template, &job_name, ix)),
+            None => std::borrow::Cow::Borrowed(&job.spec.template),
+        };
+        let (prefix, pod_name) = match index {
+            Some(ix) => self.generate_pod_name_from(&ns, indexed::generate_name_with_index(&job_name, ix))?,
+            None => self.generate_pod_name(&ns, &job_name)?,
+        };
         let involved = obj_ref("Job", &ns, &job_name, job_uid);
         if self.pod_index.len() >= super::MAX_PODS {
             let message = format!("Error creating: podplay simulates at most {} Pods", super::MAX_PODS);
@@ -525,8 +579,8 @@ impl Sim {
             metadata: ObjectMeta {
                 name: pod_name.clone(),
                 namespace: ns.clone(),
-                labels: job.spec.template.labels.clone(),
-                annotations: job.spec.template.annotations.clone(),
+                labels: template.labels.clone(),
+                annotations: template.annotations.clone(),
                 owner_references: vec![OwnerReference {
                     api_version: "batch/v1",
                     kind: "Job",
@@ -538,7 +592,7 @@ impl Sim {
                 generate_name: Some(prefix),
                 pos: job.metadata.pos,
             },
-            spec: job.spec.template.spec.clone(),
+            spec: template.spec.clone(),
         };
         self.record_object(involved, None, EventType::Normal, "SuccessfulCreate", format!("Created pod: {pod_name}"), SOURCE);
         self.create_pod(pod);
