@@ -212,3 +212,123 @@ fn the_bundled_example_completes_index_4_before_the_slow_index_3() {
     assert_eq!(sim.jobs()[0].status.completed_indexes, "0-4");
     assert_eq!(created_indexes(&sim), vec![0, 1, 2, 3, 4]);
 }
+
+// ---- backoffLimitPerIndex, maxFailedIndexes, FailIndex ---------------------
+
+const FAILURE_COUNT_KEY: &str = "batch.kubernetes.io/job-index-failure-count";
+
+/// The Pods of one index, oldest first.
+fn pods_of_index(sim: &Sim, ix: &str) -> Vec<podplay::core::status::PodSnapshot> {
+    let mut pods: Vec<_> = sim.pods().into_iter().filter(|p| p.pod.metadata.annotations[INDEX_KEY] == ix).collect();
+    pods.sort_by_key(|p| p.server.creation_ms);
+    pods
+}
+
+#[test]
+fn backoff_limit_per_index_retries_each_index_then_fails_it() {
+    // kubernetes.io Job concept, "Backoff limit per index": index 1 fails
+    // twice (backoffLimitPerIndex 1: one retry), so it is in
+    // status.failedIndexes; the others go on, and once every index is
+    // finished the Job fails with FailedIndexes "Job has failed indexes"
+    // (job_controller.go syncJob). The retry comes 10 s after the failure
+    // (getRemainingTimePerIndex) and carries job-index-failure-count 1
+    // (addIndexFailureCountAnnotation); the failed Pod is counted in
+    // status.failed only once its replacement exists
+    // (getPodsWithDelayedDeletionPerIndex).
+    let spec = "  completions: 4\n  parallelism: 4\n  backoffLimitPerIndex: 1\n";
+    let mut sim = sim_with(&indexed(spec, "sleep 2; if [ $JOB_COMPLETION_INDEX = 1 ]; then exit 1; fi; sleep 20"));
+    sim.advance_to(8_000);
+    let job = &sim.jobs()[0];
+    assert_eq!(job.job.spec.backoff_limit, i32::MAX, "SetDefaults_Job: backoffLimit MaxInt32 with backoffLimitPerIndex");
+    assert_eq!(job.status.failed, 0, "the failed Pod waits for its replacement to be counted");
+    assert_eq!(job.status.failed_indexes.as_deref(), Some(""));
+    sim.advance_to(16_000);
+    let ones = pods_of_index(&sim, "1");
+    assert_eq!(ones.len(), 2);
+    assert_eq!(ones[0].pod.metadata.annotations[FAILURE_COUNT_KEY], "0");
+    assert_eq!(ones[1].pod.metadata.annotations[FAILURE_COUNT_KEY], "1");
+    let first_finish = match &ones[0].status.container_statuses[0].state {
+        podplay::core::status::ContainerState::Terminated(t) => t.finished_at_ms / 1000 * 1000,
+        s => panic!("{s:?}"),
+    };
+    assert_eq!(ones[1].server.creation_ms, first_finish + 10_000);
+    assert_eq!(sim.jobs()[0].status.failed, 1);
+    sim.advance_to(20_000);
+    let job = &sim.jobs()[0];
+    assert_eq!(job.status.failed_indexes.as_deref(), Some("1"));
+    assert!(job.status.condition("FailureTarget").is_none(), "the other indexes still run");
+    assert_eq!(job.status.active, 3);
+    sim.advance_to(60_000);
+    let job = &sim.jobs()[0];
+    assert_eq!(job.status.completed_indexes, "0,2,3");
+    assert_eq!((job.status.succeeded, job.status.failed), (3, 2));
+    let failed = job.status.condition("Failed").expect("Failed");
+    assert_eq!((failed.reason.as_str(), failed.message.as_str()), ("FailedIndexes", "Job has failed indexes"));
+    assert!(sim.events().iter().any(|e| e.reason == "FailedIndexes" && e.type_.as_str() == "Warning"));
+    assert_eq!(pods_of_index(&sim, "1").len(), 2, "a failed index gets no more Pods");
+    let json = podplay::core::json::job_json(job);
+    assert_eq!(json["status"]["failedIndexes"], "1");
+    assert_eq!(json["spec"]["backoffLimitPerIndex"], 1);
+}
+
+#[test]
+fn max_failed_indexes_fails_the_job_at_once_and_deletes_the_running_pods() {
+    // maxFailedIndexes 0: the first failed index is one too many —
+    // MaxFailedIndexesExceeded, the running Pods are deleted.
+    let spec = "  completions: 3\n  parallelism: 3\n  backoffLimitPerIndex: 0\n  maxFailedIndexes: 0\n";
+    let mut sim = sim_with(&indexed(spec, "sleep 2; if [ $JOB_COMPLETION_INDEX = 2 ]; then exit 1; fi; sleep 60"));
+    sim.advance_to(10_000);
+    let job = &sim.jobs()[0];
+    assert_eq!(job.status.failed_indexes.as_deref(), Some("2"));
+    let target = job.status.condition("FailureTarget").expect("FailureTarget");
+    assert_eq!(target.reason, "MaxFailedIndexesExceeded");
+    assert_eq!(target.message, "Job has exceeded the specified maximal number of failed indexes");
+    assert_eq!(sim.events().iter().filter(|e| e.reason == "SuccessfulDelete").count(), 2);
+    sim.advance_to(60_000);
+    let job = &sim.jobs()[0];
+    assert_eq!(job.status.condition("Failed").map(|c| c.reason.as_str()), Some("MaxFailedIndexesExceeded"));
+    assert_eq!(job.status.failed, 3, "the deleted Pods count as failed");
+}
+
+#[test]
+fn fail_index_fails_only_that_index_and_ignore_does_not_use_up_its_retries() {
+    // Pod failure policy FailIndex (exit 42, index 0): no retry for index 0.
+    // Ignore (exit 3, index 1, first Pod only: the later ones find the
+    // annotation job-index-ignored-failure-count): retried, counted as ignored.
+    let policy = "  podFailurePolicy:\n    rules:\n    - action: FailIndex\n      onExitCodes: {operator: In, values: [42]}\n    - action: Ignore\n      onExitCodes: {operator: In, values: [3]}\n";
+    let spec = format!("  completions: 3\n  parallelism: 3\n  backoffLimitPerIndex: 1\n{policy}");
+    let cmd = "sleep 2; if [ $JOB_COMPLETION_INDEX = 0 ]; then exit 42; fi; if [ $JOB_COMPLETION_INDEX = 1 ]; then exit 3; fi; sleep 1";
+    let mut sim = sim_with(&indexed(&spec, cmd));
+    sim.advance_to(25_000);
+    let job = &sim.jobs()[0];
+    assert_eq!(pods_of_index(&sim, "0").len(), 1, "FailIndex: no retry");
+    assert_eq!(job.status.failed_indexes.as_deref(), Some("0"));
+    let ones = pods_of_index(&sim, "1");
+    assert!(ones.len() >= 2, "Ignore: retried");
+    assert_eq!(ones[1].pod.metadata.annotations[FAILURE_COUNT_KEY], "0", "an ignored failure is not counted");
+    assert_eq!(ones[1].pod.metadata.annotations["batch.kubernetes.io/job-index-ignored-failure-count"], "1");
+    assert_eq!(job.status.completed_indexes, "2");
+    assert!(job.status.condition("Failed").is_none(), "index 1 is still pending");
+}
+
+#[test]
+fn per_index_fields_are_validated_as_the_api_server_does() {
+    let errors = |text: &str| parse_manifests(text).diagnostics.iter().map(|d| format!("{}: {}", d.path, d.message)).collect::<Vec<_>>();
+    let nonindexed = indexed("  backoffLimitPerIndex: 1\n  maxFailedIndexes: 1\n", "true").replace("  completionMode: Indexed\n", "");
+    assert_eq!(
+        errors(&nonindexed),
+        ["spec.backoffLimitPerIndex: Invalid value: 1: requires indexed completion mode", "spec.maxFailedIndexes: Invalid value: 1: requires indexed completion mode"]
+    );
+    assert_eq!(errors(&indexed("  completions: 2\n  maxFailedIndexes: 1\n", "true")), ["spec.backoffLimitPerIndex: Required value: when maxFailedIndexes is specified"]);
+    assert_eq!(
+        errors(&indexed("  completions: 2\n  backoffLimitPerIndex: 1\n  maxFailedIndexes: 3\n", "true")),
+        ["spec.maxFailedIndexes: Invalid value: 3: must be less than or equal to completions"]
+    );
+    assert_eq!(errors(&indexed("  completions: 2\n  backoffLimitPerIndex: -1\n", "true")), ["spec.backoffLimitPerIndex: Invalid value: -1: must be greater than or equal to 0"]);
+    let fail_index = "  podFailurePolicy:\n    rules:\n    - action: FailIndex\n      onExitCodes: {operator: In, values: [42]}\n";
+    assert_eq!(
+        errors(&indexed(&format!("  completions: 2\n{fail_index}"), "true")),
+        ["spec.podFailurePolicy.rules[0].action: Invalid value: \"FailIndex\": requires the backoffLimitPerIndex to be set"]
+    );
+    assert!(errors(&indexed(&format!("  completions: 2\n  backoffLimitPerIndex: 0\n{fail_index}"), "true")).is_empty());
+}

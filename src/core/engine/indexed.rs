@@ -24,6 +24,10 @@ use std::fmt;
 /// `batch.JobCompletionIndexAnnotation`, also the label's key
 /// (`PodIndexLabel`, on by default since v1.28, GA in v1.32).
 pub const COMPLETION_INDEX_KEY: &str = "batch.kubernetes.io/job-completion-index";
+/// `batch.JobIndexFailureCountAnnotation` (`backoffLimitPerIndex`).
+pub const INDEX_FAILURE_COUNT_KEY: &str = "batch.kubernetes.io/job-index-failure-count";
+/// `batch.JobIndexIgnoredFailureCountAnnotation`.
+pub const INDEX_IGNORED_FAILURE_COUNT_KEY: &str = "batch.kubernetes.io/job-index-ignored-failure-count";
 /// `completionIndexEnvName`.
 pub const COMPLETION_INDEX_ENV: &str = "JOB_COMPLETION_INDEX";
 /// `names.MaxGeneratedNameLength` (63 less the 5 random characters).
@@ -36,6 +40,12 @@ pub struct Intervals(Vec<(i32, i32)>);
 impl Intervals {
     /// `withOrderedIndexes`: the union with `new` (sorted, duplicates allowed).
     pub fn with_ordered_indexes(&self, new: &[i32]) -> Intervals {
+        let singles: Vec<(i32, i32)> = new.iter().map(|&n| (n, n)).collect();
+        self.merge(&singles)
+    }
+
+    /// `merge`: the union with other ordered intervals.
+    pub fn merge(&self, new: &[(i32, i32)]) -> Intervals {
         let mut out: Vec<(i32, i32)> = Vec::with_capacity(self.0.len() + new.len());
         let mut push = |(first, last): (i32, i32)| match out.last_mut() {
             Some(prev) if first <= prev.1.saturating_add(1) => prev.1 = prev.1.max(last),
@@ -43,17 +53,26 @@ impl Intervals {
         };
         let (mut i, mut j) = (0, 0);
         while i < self.0.len() && j < new.len() {
-            if self.0[i].0 < new[j] {
+            if self.0[i].0 < new[j].0 {
                 push(self.0[i]);
                 i += 1;
             } else {
-                push((new[j], new[j]));
+                push(new[j]);
                 j += 1;
             }
         }
-        self.0[i..].iter().for_each(|&iv| push(iv));
-        new[j..].iter().for_each(|&n| push((n, n)));
+        self.0[i..].iter().chain(&new[j..]).for_each(|&iv| push(iv));
         Intervals(out)
+    }
+
+    /// `has`, by binary search.
+    pub fn has(&self, ix: i32) -> bool {
+        let at = self.0.partition_point(|&(_, last)| last < ix);
+        self.0.get(at).is_some_and(|&(first, _)| first <= ix)
+    }
+
+    pub fn intervals(&self) -> &[(i32, i32)] {
+        &self.0
     }
 
     /// `total`: how many indexes.
@@ -106,6 +125,14 @@ pub fn completion_index(annotations: &std::collections::BTreeMap<String, String>
     annotations.get(COMPLETION_INDEX_KEY).and_then(|v| v.parse::<i32>().ok()).filter(|&i| i >= 0)
 }
 
+/// `getIndexFailureCount` and `parseIndexFailureIgnoreCountAnnotation`:
+/// the counted and ignored failures of the index before this Pod (0 when
+/// missing, not a number, or out of range: `parseInt32`).
+pub fn index_failure_counts(annotations: &std::collections::BTreeMap<String, String>) -> (i32, i32) {
+    let read = |key: &str| annotations.get(key).and_then(|v| v.parse::<i32>().ok()).filter(|&n| n >= 0).unwrap_or(0);
+    (read(INDEX_FAILURE_COUNT_KEY), read(INDEX_IGNORED_FAILURE_COUNT_KEY))
+}
+
 /// `podGenerateNameWithIndex`: `<job>-<index>-`, the Job's name cut so the
 /// prefix fits `MaxGeneratedNameLength`.
 pub fn generate_name_with_index(job: &str, index: i32) -> String {
@@ -131,10 +158,18 @@ fn add_env(c: &mut Container) {
 }
 
 /// The template of the Pod for one index: `addCompletionIndexEnvVariables`,
-/// the annotation, the label and `spec.hostname = <job>-<index>`.
-pub fn indexed_template(template: &PodTemplate, job: &str, index: i32) -> PodTemplate {
+/// the annotation, the label and `spec.hostname = <job>-<index>`; with
+/// `backoffLimitPerIndex`, the index's failures so far, counted and ignored
+/// (`addIndexFailureCountAnnotation`; the ignored count only when not 0).
+pub fn indexed_template(template: &PodTemplate, job: &str, index: i32, failures: Option<(i32, i32)>) -> PodTemplate {
     let mut t = template.clone();
     t.spec.init_containers.iter_mut().chain(t.spec.containers.iter_mut()).for_each(add_env);
+    if let Some((failed, ignored)) = failures {
+        t.annotations.insert(INDEX_FAILURE_COUNT_KEY.into(), failed.to_string());
+        if ignored > 0 {
+            t.annotations.insert(INDEX_IGNORED_FAILURE_COUNT_KEY.into(), ignored.to_string());
+        }
+    }
     t.annotations.insert(COMPLETION_INDEX_KEY.into(), index.to_string());
     t.labels.insert(COMPLETION_INDEX_KEY.into(), index.to_string());
     t.spec.hostname = Some(format!("{job}-{index}"));
@@ -165,6 +200,9 @@ mod tests {
         let b = a.with_ordered_indexes(&[2, 4, 5, 9]);
         assert_eq!(b.to_string(), "0-2,4,5,9");
         assert_eq!(b.total(), 6);
+        assert!(b.has(0) && b.has(2) && b.has(5) && b.has(9));
+        assert!(!b.has(3) && !b.has(6) && !b.has(10) && !b.has(-1));
+        assert_eq!(b.merge(of(&[3, 6, 7, 8]).intervals()).to_string(), "0-9");
     }
 
     #[test]

@@ -15,8 +15,7 @@ use crate::core::yaml::Node;
 use std::collections::BTreeMap;
 
 /// Job `spec` fields that are valid but not simulated.
-const JOB_NOT_SIMULATED: &[&str] =
-    &["successPolicy", "backoffLimitPerIndex", "maxFailedIndexes", "podReplacementPolicy", "managedBy"];
+const JOB_NOT_SIMULATED: &[&str] = &["successPolicy", "podReplacementPolicy", "managedBy"];
 
 /// A non-negative integer field (`ValidateNonnegativeField`).
 fn nonnegative(cx: &mut Ctx, node: &Node, path: &str) -> Option<i64> {
@@ -39,7 +38,8 @@ pub(in crate::core::manifest) fn decode_job_spec(cx: &mut Ctx, node: &Node, name
     let mut parallelism = None;
     let mut indexed = false;
     let mut completions = None;
-    let mut backoff_limit = 6;
+    let mut backoff_limit = None;
+    let (mut per_index, mut max_failed) = (None, None);
     let mut active_deadline_seconds = None;
     let mut ttl = None;
     let mut manual_selector = None;
@@ -52,7 +52,9 @@ pub(in crate::core::manifest) fn decode_job_spec(cx: &mut Ctx, node: &Node, name
         match name {
             "parallelism" => parallelism = nonnegative32(cx, val, &p),
             "completions" => completions = nonnegative32(cx, val, &p),
-            "backoffLimit" => backoff_limit = nonnegative32(cx, val, &p).unwrap_or(backoff_limit),
+            "backoffLimit" => backoff_limit = nonnegative32(cx, val, &p),
+            "backoffLimitPerIndex" => per_index = nonnegative32(cx, val, &p),
+            "maxFailedIndexes" => max_failed = nonnegative32(cx, val, &p),
             "activeDeadlineSeconds" => active_deadline_seconds = nonnegative(cx, val, &p),
             "ttlSecondsAfterFinished" => ttl = nonnegative32(cx, val, &p),
             "manualSelector" => manual_selector = cx.boolean(val, &p),
@@ -84,6 +86,9 @@ pub(in crate::core::manifest) fn decode_job_spec(cx: &mut Ctx, node: &Node, name
     if indexed {
         validate_indexed(cx, completions, parallelism);
     }
+    validate_per_index(cx, indexed, completions, per_index, max_failed);
+    // `SetDefaults_Job`: backoffLimit 6, or MaxInt32 with backoffLimitPerIndex.
+    let backoff_limit = backoff_limit.unwrap_or(if per_index.is_some() { i32::MAX } else { 6 });
     let parallelism = parallelism.unwrap_or(1);
     let limit = crate::core::engine::MAX_REPLICAS;
     for (value, path) in [(Some(parallelism), "spec.parallelism"), (completions, "spec.completions")] {
@@ -97,6 +102,14 @@ pub(in crate::core::manifest) fn decode_job_spec(cx: &mut Ctx, node: &Node, name
     let selector = selector.unwrap_or_default();
     if cx.type_errors == 0 {
         validate_job(cx, manual, &selector, &template, pod_failure_policy.as_deref());
+    }
+    if per_index.is_none() {
+        // `validatePodFailurePolicyRule`: FailIndex needs backoffLimitPerIndex.
+        for (i, rule) in pod_failure_policy.iter().flatten().enumerate().filter(|(_, r)| r.action == "FailIndex") {
+            let path = format!("spec.podFailurePolicy.rules[{i}].action");
+            let pos = cx.src.pos(&path);
+            cx.invalid_at(pos, &path, &v::quote(rule.action), "requires the backoffLimitPerIndex to be set");
+        }
     }
     if indexed {
         validate_indexed_hostname(cx, name, completions);
@@ -112,6 +125,8 @@ pub(in crate::core::manifest) fn decode_job_spec(cx: &mut Ctx, node: &Node, name
         template,
         pod_failure_policy,
         indexed,
+        backoff_limit_per_index: per_index,
+        max_failed_indexes: max_failed,
     }
 }
 
@@ -130,6 +145,34 @@ fn validate_indexed(cx: &mut Ctx, completions: Option<i32>, parallelism: Option<
     if let Some(p) = parallelism.filter(|&p| p > MAX_PARALLELISM_FOR_INDEXED_JOB) {
         let pos = cx.src.pos("spec.parallelism");
         cx.invalid_at(pos, "spec.parallelism", &p.to_string(), "must be less than or equal to 100000 when completion mode is Indexed");
+    }
+}
+
+/// `maxFailedIndexesForIndexedJob`.
+const MAX_FAILED_INDEXES_FOR_INDEXED_JOB: i32 = 100_000;
+
+/// The `backoffLimitPerIndex` and `maxFailedIndexes` checks of `validateJobSpec`.
+fn validate_per_index(cx: &mut Ctx, indexed: bool, completions: Option<i32>, per_index: Option<i32>, max_failed: Option<i32>) {
+    if max_failed.is_some() && per_index.is_none() {
+        let pos = cx.src.pos("spec.maxFailedIndexes");
+        cx.error_at(pos, "spec.backoffLimitPerIndex", "Required value: when maxFailedIndexes is specified");
+    }
+    if !indexed {
+        for (value, path) in [(per_index, "spec.backoffLimitPerIndex"), (max_failed, "spec.maxFailedIndexes")] {
+            if let Some(n) = value {
+                let pos = cx.src.pos(path);
+                cx.invalid_at(pos, path, &n.to_string(), "requires indexed completion mode");
+            }
+        }
+        return;
+    }
+    let Some(m) = max_failed else { return };
+    let pos = cx.src.pos("spec.maxFailedIndexes");
+    if completions.is_some_and(|c| m > c) {
+        cx.invalid_at(pos, "spec.maxFailedIndexes", &m.to_string(), "must be less than or equal to completions");
+    }
+    if m > MAX_FAILED_INDEXES_FOR_INDEXED_JOB {
+        cx.invalid_at(pos, "spec.maxFailedIndexes", &m.to_string(), "must be less than or equal to 100000");
     }
 }
 
@@ -232,8 +275,7 @@ fn decode_rule(cx: &mut Ctx, node: &Node, path: &str) -> PodFailurePolicyRule {
                 let Some(a) = cx.string(val, &p) else { continue };
                 action_set = !a.is_empty();
                 match ACTIONS.iter().find(|&&x| x == a) {
-                    // Needs backoffLimitPerIndex, which podplay does not simulate.
-                    Some(&"FailIndex") => cx.invalid_at(val.pos, &p, "\"FailIndex\"", "requires the backoffLimitPerIndex to be set"),
+                    // FailIndex needs backoffLimitPerIndex: checked in `decode_job_spec`.
                     Some(&x) => rule.action = x,
                     None if a.is_empty() => {}
                     None => cx.not_supported_at(val.pos, &p, &a, ACTIONS),
