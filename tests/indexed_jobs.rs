@@ -332,3 +332,21 @@ fn per_index_fields_are_validated_as_the_api_server_does() {
     );
     assert!(errors(&indexed(&format!("  completions: 2\n  backoffLimitPerIndex: 0\n{fail_index}"), "true")).is_empty());
 }
+
+#[test]
+fn an_on_pod_conditions_ignore_rule_keeps_a_drained_index_going() {
+    // The pod failure policy's onPodConditions on an Indexed Job: the Pod of
+    // index 0 is drained (DisruptionTarget, Eviction API), the Ignore rule
+    // keeps it out of backoffLimit 0 and index 0 gets a new Pod.
+    let policy = "  podFailurePolicy:\n    rules:\n    - action: Ignore\n      onPodConditions: [{type: DisruptionTarget}]\n";
+    let mut sim = sim_with(&indexed(&format!("  completions: 1\n  backoffLimit: 0\n{policy}"), "sleep 600"));
+    sim.advance_to(10_000);
+    let node = sim.pods()[0].node_name.clone().expect("scheduled");
+    act(&mut sim, &format!("drain node {node}"));
+    sim.advance_to(180_000);
+    let job = &sim.jobs()[0];
+    assert_eq!(job.status.condition("Failed"), None);
+    assert_eq!(job.status.failed, 0);
+    assert_eq!(created_indexes(&sim), vec![0, 0]);
+    assert_eq!(job.status.active, 1);
+}
