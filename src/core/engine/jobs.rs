@@ -23,7 +23,13 @@
 //!   reason), `nonIgnoredFailedPodsCount` (ignored failures are not counted
 //!   in `status.failed`, though they still feed the back-off record) and
 //!   `onlyReplaceFailedPods` (with a policy, a Pod counts as failed only once
-//!   its phase is Failed, and terminating Pods are not replaced yet).
+//!   its phase is Failed, and terminating Pods are not replaced yet);
+//! * Indexed Jobs (`engine::indexed`, indexed_job_utils.go): in `syncJob`
+//!   `calculateSucceededIndexes`, and with `backoffLimitPerIndex`
+//!   `calculateFailedIndexes`/`isIndexFailed`,
+//!   `getPodsWithDelayedDeletionPerIndex`, the FailedIndexes and
+//!   MaxFailedIndexesExceeded failures; in `manageJob` `firstPendingIndexes`
+//!   and `getPodCreationInfoForIndependentIndexes` (per-index back-off).
 //!
 //! Pods are tracked as the controller's `batch.kubernetes.io/job-tracking`
 //! finalizer tracks them: a Pod is counted once, as succeeded or failed,
