@@ -121,6 +121,14 @@ fn job_of_3_completions_2_at_a_time_completes() {
 }
 
 #[test]
+fn indexed_job_pods_get_their_completion_index() {
+    // kubernetes.io Job concept, "Completion mode" (Indexed): Pods
+    // `<job>-<index>-<random>`, hostname `<job>-<index>`, JOB_COMPLETION_INDEX;
+    // indexed_job_utils.go firstPendingIndexes (lowest pending index first).
+    check("job-indexed", &["run", "example:job-indexed", "--until", "30s", "--logs"]);
+}
+
+#[test]
 fn statefulset_pod_recreated_with_its_name_and_a_new_ip() {
     check("statefulset-delete-pod", &["run", "example:statefulset", "--until", "60s", "--at", "40s", "delete pod/web-1", "--wide"]);
 }

@@ -283,12 +283,19 @@ pub struct JobSpec {
     /// `podFailurePolicy.rules` (None when the policy is absent; its
     /// presence alone makes the controller replace only Failed Pods).
     pub pod_failure_policy: Option<Vec<PodFailurePolicyRule>>,
+    /// `completionMode: Indexed` (default `NonIndexed`): each Pod gets a
+    /// completion index from 0 to completions-1 (completions then set).
+    pub indexed: bool,
+    /// `backoffLimitPerIndex` (Indexed Jobs): the retries of each index.
+    pub backoff_limit_per_index: Option<i32>,
+    /// `maxFailedIndexes` (with `backoffLimitPerIndex`).
+    pub max_failed_indexes: Option<i32>,
 }
 
 /// A `podFailurePolicy` rule (batch/v1 `PodFailurePolicyRule`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PodFailurePolicyRule {
-    /// `FailJob`, `Ignore` or `Count` (`FailIndex` needs Indexed Jobs).
+    /// `FailJob`, `FailIndex` (with `backoffLimitPerIndex`), `Ignore` or `Count`.
     pub action: &'static str,
     pub on_exit_codes: Option<OnExitCodes>,
     /// `onPodConditions` patterns: (type, status `True`/`False`/`Unknown`).

@@ -687,6 +687,12 @@ pub fn job_json(j: &JobSnapshot) -> Value {
         spec.put("activeDeadlineSeconds", Value::from(d));
     }
     spec.put("backoffLimit", Value::from(job.spec.backoff_limit));
+    if let Some(n) = job.spec.backoff_limit_per_index {
+        spec.put("backoffLimitPerIndex", Value::from(n));
+    }
+    if let Some(n) = job.spec.max_failed_indexes {
+        spec.put("maxFailedIndexes", Value::from(n));
+    }
     spec.put("selector", selector_json(&job.spec.selector));
     if job.spec.manual_selector {
         spec.put("manualSelector", Value::from(true));
@@ -695,7 +701,7 @@ pub fn job_json(j: &JobSnapshot) -> Value {
     if let Some(t) = job.spec.ttl_seconds_after_finished {
         spec.put("ttlSecondsAfterFinished", Value::from(t));
     }
-    spec.put("completionMode", Value::from("NonIndexed"));
+    spec.put("completionMode", Value::from(if job.spec.indexed { "Indexed" } else { "NonIndexed" }));
     spec.put("suspend", Value::from(false));
     spec.put("podReplacementPolicy", Value::from("TerminatingOrFailed"));
     let st = &j.status;
@@ -730,6 +736,15 @@ pub fn job_json(j: &JobSnapshot) -> Value {
     }
     if st.start_ms.is_some() {
         status.put("terminating", Value::from(st.terminating));
+    }
+    // `completedIndexes` (omitempty) and `failedIndexes` come between
+    // `terminating` and `uncountedTerminatedPods` in `JobStatus`.
+    put_str(&mut status, "completedIndexes", &st.completed_indexes);
+    // A pointer: shown even when empty.
+    if let Some(f) = &st.failed_indexes {
+        status.put("failedIndexes", Value::from(f.as_str()));
+    }
+    if st.start_ms.is_some() {
         status.put("uncountedTerminatedPods", json!({}));
         status.put("ready", Value::from(st.ready));
     }

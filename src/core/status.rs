@@ -341,6 +341,10 @@ pub struct JobStatus {
     pub succeeded: i32,
     pub failed: i32,
     pub terminating: i32,
+    /// `completedIndexes` of an Indexed Job, e.g. "0-2,4".
+    pub completed_indexes: String,
+    /// `failedIndexes`, set (maybe empty) with `backoffLimitPerIndex`.
+    pub failed_indexes: Option<String>,
     pub conditions: Vec<JobCondition>,
 }
 

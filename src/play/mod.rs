@@ -755,6 +755,14 @@ pub fn explain_job(e: &Event, job: &JobSnapshot) -> String {
         "BackoffLimitExceeded" => {
             text.push_str(&format!(" — {} failed Pods, backoffLimit {}", job.status.failed, spec.backoff_limit));
         }
+        // An Indexed Job with backoffLimitPerIndex.
+        "FailedIndexes" | "MaxFailedIndexesExceeded" => {
+            let failed = job.status.failed_indexes.as_deref().unwrap_or("");
+            text.push_str(&format!(" — failed indexes {failed}, backoffLimitPerIndex {}", spec.backoff_limit_per_index.unwrap_or(0)));
+            if let Some(m) = spec.max_failed_indexes {
+                text.push_str(&format!(", maxFailedIndexes {m}"));
+            }
+        }
         "DeadlineExceeded" => {
             if let Some(s) = spec.active_deadline_seconds {
                 text.push_str(&format!(" — activeDeadlineSeconds {s}"));

@@ -475,6 +475,17 @@ fn jobs_statefulsets_claims_and_daemonsets_reach_the_page() {
     assert_eq!((row[0].as_str(), row[1].as_str(), row[2].as_str()), ("fails", "Failed", "0/1"));
     let e = p.events().iter().find(|e| e.reason == "BackoffLimitExceeded").unwrap();
     assert_eq!(explain_job(e, &job), "BackoffLimitExceeded: Job has reached the specified backoff limit — 3 failed Pods, backoffLimit 2");
+    // An Indexed Job past its maxFailedIndexes says which indexes failed.
+    let yaml = "apiVersion: batch/v1\nkind: Job\nmetadata: {name: ix}\nspec:\n  completionMode: Indexed\n  completions: 3\n  parallelism: 3\n  backoffLimitPerIndex: 0\n  maxFailedIndexes: 0\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: c, image: busybox, command: [sh, -c, 'sleep 2; exit 1']}]\n";
+    let mut sim = crate::core::engine::Sim::new(crate::core::engine::SimConfig::default());
+    sim.apply(parse_manifests(yaml).objects);
+    sim.advance_to(30_000);
+    let job = sim.jobs()[0].clone();
+    let e = sim.events().iter().find(|e| e.reason == "MaxFailedIndexesExceeded").expect("the Warning event");
+    assert_eq!(
+        explain_job(e, &job),
+        "MaxFailedIndexesExceeded: Job has exceeded the specified maximal number of failed indexes — failed indexes 0-2, backoffLimitPerIndex 0, maxFailedIndexes 0"
+    );
 
     let mut p = player("job-parallel");
     p.advance_to(2 * MINUTE_MS);

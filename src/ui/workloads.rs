@@ -53,6 +53,13 @@ pub fn job_card(props: &JobProps) -> Html {
                     st.active, st.ready, st.succeeded, st.failed,
                     spec.completions.map_or("unset (work queue)".to_string(), |c| c.to_string()), spec.parallelism, spec.backoff_limit) }
             </p>
+            if spec.indexed {
+                // status.completedIndexes and, with backoffLimitPerIndex, failedIndexes.
+                <p class="facts muted" data-testid="job-indexes">
+                    { format!("Indexed: completed indexes {}", if st.completed_indexes.is_empty() { "none" } else { &st.completed_indexes }) }
+                    { st.failed_indexes.as_deref().map(|f| format!(" · failed indexes {}", if f.is_empty() { "none" } else { f })).unwrap_or_default() }
+                </p>
+            }
             if !st.conditions.is_empty() {
                 <ul class="conditions" aria-label="Conditions">
                     { for st.conditions.iter().map(|c| html! {

@@ -627,7 +627,12 @@ impl Sim {
     /// the prefix cut to 58 characters (`maxGeneratedNameLength`), then 5
     /// random characters; None when no free name was found.
     pub(super) fn generate_pod_name(&mut self, ns: &str, owner: &str) -> Option<(String, String)> {
-        let mut prefix = format!("{owner}-");
+        self.generate_pod_name_from(ns, format!("{owner}-"))
+    }
+
+    /// A free Pod name from a `generateName` prefix (cut to 58 characters,
+    /// `names.MaxGeneratedNameLength`) and 5 random characters.
+    pub(super) fn generate_pod_name_from(&mut self, ns: &str, mut prefix: String) -> Option<(String, String)> {
         let cut = (0..=58.min(prefix.len())).rev().find(|&i| prefix.is_char_boundary(i)).unwrap_or(0);
         prefix.truncate(cut);
         for _ in 0..100 {

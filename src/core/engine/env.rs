@@ -47,13 +47,26 @@ const BASE_DIRS: &[&str] = &[
     "/usr/local", "/usr/local/bin", "/usr/share", "/var", "/var/log", "/var/run", "/var/tmp", "/run",
 ];
 
+/// `GeneratePodHostNameAndDomain` (pkg/kubelet/kubelet_pods.go): the
+/// container's hostname is `spec.hostname` if set (a StatefulSet's or an
+/// Indexed Job's Pod), else the Pod's name, cut to 63 characters without a
+/// trailing `-` or `.` (`truncatePodHostnameIfNeeded`).
+pub fn pod_hostname(pod: &crate::core::api::Pod) -> String {
+    let name = pod.spec.hostname.as_deref().filter(|h| !h.is_empty()).unwrap_or(&pod.metadata.name);
+    if name.len() <= 63 {
+        return name.to_string();
+    }
+    let cut = (0..=63).rev().find(|&i| name.is_char_boundary(i)).unwrap_or(0);
+    name[..cut].trim_end_matches(['-', '.']).to_string()
+}
+
 /// The files a fresh container starts with.
-pub fn initial_files(namespace: &str, pod_name: &str, image: Option<&ImageInfo>) -> Files {
+pub fn initial_files(namespace: &str, hostname: &str, image: Option<&ImageInfo>) -> Files {
     let mut f = Files::default();
     for d in BASE_DIRS {
         f.dirs.insert(d.to_string());
     }
-    f.files.insert("/etc/hostname".into(), format!("{pod_name}\n"));
+    f.files.insert("/etc/hostname".into(), format!("{hostname}\n"));
     f.files.insert("/var/run/secrets/kubernetes.io/serviceaccount/namespace".into(), namespace.to_string());
     f.files.insert("/var/run/secrets/kubernetes.io/serviceaccount/token".into(), "eyJhbGciOiJSUzI1NiJ9.podplay".into());
     if let Some(i) = image {
@@ -270,7 +283,7 @@ impl shell::Env for CEnv<'_> {
     }
 
     fn hostname(&self) -> String {
-        self.sim.pod_rt(self.slot).map(|p| p.pod.metadata.name.clone()).unwrap_or_default()
+        self.sim.pod_rt(self.slot).map(|p| pod_hostname(&p.pod)).unwrap_or_default()
     }
 
     fn resolve(&mut self, name: &str) -> Option<Ipv4Addr> {
@@ -550,7 +563,7 @@ pub(crate) fn serve_http(sim: &Sim, slot: u32, port: i32, path: &str, now: Milli
         }
         App::AgnhostNetexec => {
             let body = match path {
-                "/hostname" => sim.pod_rt(slot).map(|p| p.pod.metadata.name.clone()).unwrap_or_default(),
+                "/hostname" => sim.pod_rt(slot).map(|p| pod_hostname(&p.pod)).unwrap_or_default(),
                 _ => "NOW: 2026-01-01 00:00:00 +0000 UTC".into(),
             };
             HttpOutcome::Status(200, body)

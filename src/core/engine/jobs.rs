@@ -23,7 +23,13 @@
 //!   reason), `nonIgnoredFailedPodsCount` (ignored failures are not counted
 //!   in `status.failed`, though they still feed the back-off record) and
 //!   `onlyReplaceFailedPods` (with a policy, a Pod counts as failed only once
-//!   its phase is Failed, and terminating Pods are not replaced yet).
+//!   its phase is Failed, and terminating Pods are not replaced yet);
+//! * Indexed Jobs (`engine::indexed`, indexed_job_utils.go): in `syncJob`
+//!   `calculateSucceededIndexes`, and with `backoffLimitPerIndex`
+//!   `calculateFailedIndexes`/`isIndexFailed`,
+//!   `getPodsWithDelayedDeletionPerIndex`, the FailedIndexes and
+//!   MaxFailedIndexesExceeded failures; in `manageJob` `firstPendingIndexes`
+//!   and `getPodCreationInfoForIndependentIndexes` (per-index back-off).
 //!
 //! Pods are tracked as the controller's `batch.kubernetes.io/job-tracking`
 //! finalizer tracks them: a Pod is counted once, as succeeded or failed,
@@ -31,11 +37,12 @@
 //! unscheduled Pod at once on delete).
 
 use super::controllers::{obj_ref, to_seconds, Work, CONTROLLER_HOP_MS};
+use super::indexed::{self, Intervals};
 use super::{ActionError, ApplyResult, Output, PodRt, Sim, WatchType};
 use crate::core::api::*;
 use crate::core::status::*;
 use crate::core::time::{Millis, SECOND_MS};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 super::controllers::published!(JobRt, JobSnapshot, Job, job);
@@ -76,6 +83,10 @@ pub(crate) struct JobRt {
     /// time (second precision) of the latest.
     failures_after_success: u32,
     last_failure_ms: Option<Millis>,
+    /// An Indexed Job's succeeded indexes (`status.completedIndexes`).
+    succeeded_indexes: Intervals,
+    /// Its failed indexes with `backoffLimitPerIndex` (`status.failedIndexes`).
+    failed_indexes: Intervals,
 }
 
 impl JobRt {
@@ -102,14 +113,34 @@ struct JobPod {
     live_restarts: i64,
     /// `getFinishedTime`, second precision.
     finish_ms: Millis,
-    /// For a Failed Pod under a pod failure policy, `matchPodFailurePolicy`:
-    /// the FailJob message, and whether the failure counts (not Ignore).
-    policy: Option<(Option<String>, bool)>,
+    /// For a Failed Pod under a pod failure policy, `matchPodFailurePolicy`.
+    policy: Option<PolicyMatch>,
+    /// `getCompletionIndex`: the completion index annotation.
+    index: Option<i32>,
+    /// The index's failures before this Pod, counted and ignored (the
+    /// `job-index-failure-count` and `job-index-ignored-failure-count`
+    /// annotations of `backoffLimitPerIndex`).
+    index_failures: (i32, i32),
+}
+
+/// What `matchPodFailurePolicy` says of a failed Pod.
+#[derive(Clone)]
+struct PolicyMatch {
+    /// A FailJob rule matched: the Job's failure message.
+    fail_job: Option<String>,
+    /// The failure counts (not Ignore).
+    counted: bool,
+    /// A FailIndex rule matched.
+    fail_index: bool,
 }
 
 impl JobPod {
     fn active(&self) -> bool {
         !self.deleting && !matches!(self.phase, PodPhase::Succeeded | PodPhase::Failed)
+    }
+    /// Being deleted and not finished (`FilterTerminatingPods`).
+    fn terminating(&self) -> bool {
+        self.deleting && !matches!(self.phase, PodPhase::Succeeded | PodPhase::Failed)
     }
     /// `isPodFailed`: Failed or, unless only Failed Pods are replaced (a
     /// pod failure policy is set), deleted before it succeeded.
@@ -119,9 +150,9 @@ impl JobPod {
 }
 
 /// `matchPodFailurePolicy`: the first rule that matches a failed Pod gives
-/// the FailJob message (if FailJob) and whether the failure is counted
-/// (false for Ignore). No match: counted.
-fn match_pod_failure_policy(rules: &[PodFailurePolicyRule], ns: &str, name: &str, st: &PodStatus) -> (Option<String>, bool) {
+/// the FailJob message (if FailJob), whether the failure is counted (false
+/// for Ignore) and whether it fails the index (FailIndex). No match: counted.
+fn match_pod_failure_policy(rules: &[PodFailurePolicyRule], ns: &str, name: &str, st: &PodStatus) -> PolicyMatch {
     for (index, rule) in rules.iter().enumerate() {
         let what = if let Some(req) = &rule.on_exit_codes {
             // `matchOnExitCodes`: the containers first, then the init
@@ -147,13 +178,10 @@ fn match_pod_failure_policy(rules: &[PodFailurePolicyRule], ns: &str, name: &str
             let Some(c) = found else { continue };
             format!("Pod {ns}/{name} has condition {}", c.type_.as_str())
         };
-        return match rule.action {
-            "FailJob" => (Some(format!("{what} matching FailJob rule at index {index}")), true),
-            "Ignore" => (None, false),
-            _ => (None, true),
-        };
+        let fail_job = (rule.action == "FailJob").then(|| format!("{what} matching FailJob rule at index {index}"));
+        return PolicyMatch { fail_job, counted: rule.action != "Ignore", fail_index: rule.action == "FailIndex" };
     }
-    (None, true)
+    PolicyMatch { fail_job: None, counted: true, fail_index: false }
 }
 
 /// `getRemainingTimeForFailuresCount`.
@@ -242,6 +270,8 @@ impl Sim {
             gone: Vec::new(),
             failures_after_success: 0,
             last_failure_ms: None,
+            succeeded_indexes: Intervals::default(),
+            failed_indexes: Intervals::default(),
         };
         let snap = rt.snapshot();
         self.outputs.push_back(Output::Job { time_ms: self.now, type_: WatchType::Added, job: snap.clone() });
@@ -281,6 +311,8 @@ impl Sim {
             live_restarts,
             finish_ms: to_seconds(finish),
             policy: policy.filter(|_| st.phase == PodPhase::Failed).map(|rules| match_pod_failure_policy(rules, ns, name, st)),
+            index: indexed::completion_index(&p.pod.metadata.annotations),
+            index_failures: indexed::index_failure_counts(&p.pod.metadata.annotations),
         }
     }
 
@@ -320,9 +352,31 @@ impl Sim {
         let mut status = rt.status.clone();
         let mut tracked = rt.tracked.clone();
         let (mut failures, mut last_failure) = (rt.failures_after_success, rt.last_failure_ms);
+        let mut succeeded_indexes = rt.succeeded_indexes.clone();
+        // An Indexed Job counts only Pods with an index below completions
+        // (`getValidPodsWithFilter`); 0 completions: none.
+        let completions = job.spec.completions.unwrap_or(0);
+        let valid_index = |p: &JobPod| !job.spec.indexed || p.index.is_some_and(|ix| ix < completions);
         let mut pods = self.job_pods(ns, &uid, job.spec.pod_failure_policy.as_deref());
         pods.extend(rt.gone.iter().cloned());
         let only_failed = job.spec.pod_failure_policy.is_some();
+
+        // An Indexed Job's succeeded and, with backoffLimitPerIndex, failed
+        // indexes, and the failed Pods it keeps uncounted until their index
+        // has a new Pod.
+        let per_index = job.spec.backoff_limit_per_index.filter(|_| job.spec.indexed);
+        let mut failed_indexes = rt.failed_indexes.clone();
+        let mut delayed: BTreeMap<i32, &JobPod> = BTreeMap::new();
+        if job.spec.indexed {
+            let new = indexes_of(pods.iter().filter(|p| tracked.contains(&p.uid) && valid_index(p) && p.phase == PodPhase::Succeeded));
+            succeeded_indexes = succeeded_indexes.with_ordered_indexes(&new);
+        }
+        if let Some(limit) = per_index {
+            let new = indexes_of(pods.iter().filter(|p| tracked.contains(&p.uid) && valid_index(p) && index_failed(p, only_failed, limit)));
+            failed_indexes = failed_indexes.with_ordered_indexes(&new);
+            let active = indexes_of(pods.iter().filter(|p| p.active()));
+            delayed = delayed_per_index(&pods, &tracked, only_failed, &succeeded_indexes, &failed_indexes, &active, &valid_index);
+        }
 
         // Count the Pods that finished since the last sync, once each.
         let mut present: Vec<&str> = pods.iter().map(|p| p.uid.as_str()).collect();
@@ -330,15 +384,23 @@ impl Sim {
         let mut new_succeeded: Vec<Millis> = Vec::new();
         let mut new_failed: Vec<Millis> = Vec::new();
         let mut ignored = 0;
+        let delayed_uids: BTreeSet<&str> = delayed.values().map(|d| d.uid.as_str()).collect();
         for p in &pods {
-            if !tracked.contains(&p.uid) {
+            if !tracked.contains(&p.uid) || delayed_uids.contains(p.uid.as_str()) {
+                continue;
+            }
+            if !valid_index(p) {
+                // Its finalizer is removed without counting it.
+                if !p.active() {
+                    tracked.remove(&p.uid);
+                }
                 continue;
             }
             if p.phase == PodPhase::Succeeded {
                 new_succeeded.push(p.finish_ms);
             } else if p.failed(only_failed) {
                 new_failed.push(p.finish_ms);
-                if p.policy.as_ref().is_some_and(|(_, counted)| !counted) {
+                if p.policy.as_ref().is_some_and(|m| !m.counted) {
                     ignored += 1;
                 }
             } else {
@@ -351,7 +413,15 @@ impl Sim {
             tracked.remove(&u);
             new_failed.push(to_seconds(now));
         }
-        status.succeeded = status.succeeded.saturating_add(new_succeeded.len() as i32);
+        if job.spec.indexed {
+            // `calculateSucceededIndexes`: an index succeeds once, however
+            // many of its Pods succeed; `succeeded` is the number of indexes.
+            status.succeeded = succeeded_indexes.total();
+            status.completed_indexes = succeeded_indexes.to_string();
+            status.failed_indexes = per_index.map(|_| failed_indexes.to_string());
+        } else {
+            status.succeeded = status.succeeded.saturating_add(new_succeeded.len() as i32);
+        }
         // Ignored failures are left out of `status.failed` but still feed the back-off record.
         status.failed = status.failed.saturating_add((new_failed.len() - ignored) as i32);
         // `newBackoffRecord`.
@@ -371,7 +441,7 @@ impl Sim {
         let active: Vec<&JobPod> = pods.iter().filter(|p| p.active()).collect();
         let mut active_n = active.len() as i32;
         let mut ready = active.iter().filter(|p| p.ready).count() as i32;
-        let mut terminating = pods.iter().filter(|p| p.deleting && !matches!(p.phase, PodPhase::Succeeded | PodPhase::Failed)).count() as i32;
+        let mut terminating = pods.iter().filter(|p| p.terminating()).count() as i32;
         let restarts: i64 = pods.iter().map(|p| p.live_restarts).sum();
 
         // The finished condition: success already met, a failure already
@@ -381,10 +451,10 @@ impl Sim {
         if !success_met {
             if let Some(c) = status.condition("FailureTarget") {
                 failure = Some((c.reason.clone(), c.message.clone()));
-            } else if let Some(message) = pods.iter().find_map(|p| p.policy.as_ref().and_then(|(m, _)| m.clone())) {
+            } else if let Some(message) = pods.iter().find_map(|p| p.policy.as_ref().and_then(|m| m.fail_job.clone())) {
                 // `getFailJobMessage`.
                 failure = Some(("PodFailurePolicy".into(), message));
-            } else if status.failed > job.spec.backoff_limit || past_backoff_limit_on_failure(&job, restarts) {
+            } else if status.failed.saturating_add(counted(delayed.values().copied())) > job.spec.backoff_limit || past_backoff_limit_on_failure(&job, restarts) {
                 failure = Some(("BackoffLimitExceeded".into(), "Job has reached the specified backoff limit".into()));
             } else if let Some(deadline) = job.spec.active_deadline_seconds {
                 let start = to_seconds(status.start_ms.unwrap_or(now));
@@ -396,6 +466,16 @@ impl Sim {
                 }
             }
         }
+        if let (Some(_), None, false) = (per_index, &failure, success_met) {
+            // With backoffLimitPerIndex: too many failed indexes, or every
+            // index finished and some failed.
+            let failed_n = failed_indexes.total();
+            if job.spec.max_failed_indexes.is_some_and(|m| failed_n > m) {
+                failure = Some(("MaxFailedIndexesExceeded".into(), "Job has exceeded the specified maximal number of failed indexes".into()));
+            } else if failed_n > 0 && failed_n.saturating_add(succeeded_indexes.total()) >= completions {
+                failure = Some(("FailedIndexes".into(), "Job has failed indexes".into()));
+            }
+        }
 
         let mut to_create = 0;
         let mut finished: Option<JobCondition> = None;
@@ -405,6 +485,12 @@ impl Sim {
                 self.record_object(obj_ref("Job", ns, name, &uid), None, EventType::Normal, "SuccessfulDelete", format!("Deleted pod: {}", p.name), SOURCE);
                 let _ = self.delete_pod(ns, &p.name, None);
                 if tracked.remove(&p.uid) {
+                    status.failed = status.failed.saturating_add(1);
+                }
+            }
+            // A finishing Job counts the failed Pods it kept (`canRemoveFinalizer`).
+            for d in delayed.values() {
+                if tracked.remove(&d.uid) && counted(std::iter::once(*d)) > 0 {
                     status.failed = status.failed.saturating_add(1);
                 }
             }
@@ -435,9 +521,10 @@ impl Sim {
                 }
                 active_n = want;
             } else if active_n + replacing < want {
+                // With backoffLimitPerIndex each index has its own back-off (below).
                 let remaining = match last_failure {
-                    Some(t) => backoff_remaining(failures, t, now),
-                    None => 0,
+                    Some(t) if per_index.is_none() => backoff_remaining(failures, t, now),
+                    _ => 0,
                 };
                 if remaining > 0 {
                     // `enqueueSyncJobWithDelay`: never sooner than the batch period.
@@ -461,8 +548,33 @@ impl Sim {
                 }
             }
         }
-        for _ in 0..to_create {
-            if let Some(pod_uid) = self.create_job_pod(&job, &uid) {
+        // An Indexed Job's new Pods take the lowest pending indexes
+        // (`firstPendingIndexes`); terminating Pods hold theirs while only
+        // failed Pods are replaced.
+        let new_pods: Vec<Option<i32>> = if job.spec.indexed {
+            let busy = indexes_of(pods.iter().filter(|p| p.active() || (only_failed && p.terminating())));
+            let done = succeeded_indexes.merge(failed_indexes.intervals());
+            let mut pending = indexed::first_pending_indexes(&done, &busy, to_create.max(0) as usize, completions);
+            if per_index.is_some() {
+                // `getPodCreationInfoForIndependentIndexes`: the indexes out
+                // of their back-off now; if none, a sync when the first is.
+                let waits: Vec<Millis> = pending.iter().map(|&ix| index_backoff_remaining(&delayed, ix, now)).collect();
+                match waits.iter().copied().min() {
+                    Some(wait) if wait > 0 => {
+                        self.enqueue(Work::Job(key.0.clone(), key.1.clone()), now + wait.max(SYNC_JOB_BATCH_MS));
+                        pending.clear();
+                    }
+                    _ => pending = pending.iter().zip(&waits).filter(|(_, &w)| w == 0).map(|(&ix, _)| ix).collect(),
+                }
+            }
+            pending.into_iter().map(Some).collect()
+        } else {
+            vec![None; to_create.max(0) as usize]
+        };
+        for index in new_pods {
+            // `addIndexFailureCountAnnotation`, from the failed Pod it replaces.
+            let failures = per_index.and(index).map(|ix| new_index_failure_counts(delayed.get(&ix).copied()));
+            if let Some(pod_uid) = self.create_job_pod(&job, &uid, index, failures) {
                 tracked.insert(pod_uid);
                 active_n += 1;
             }
@@ -485,6 +597,8 @@ impl Sim {
         rt.tracked = tracked;
         rt.failures_after_success = failures;
         rt.last_failure_ms = last_failure;
+        rt.succeeded_indexes = succeeded_indexes;
+        rt.failed_indexes = failed_indexes;
         let changed = rt.status != status;
         rt.status = status;
         if changed {
@@ -510,11 +624,20 @@ impl Sim {
         }
     }
 
-    /// A new Pod from the Job's template, `<job>-<5 chars>`; its UID.
-    fn create_job_pod(&mut self, job: &Job, job_uid: &str) -> Option<String> {
+    /// A new Pod from the Job's template, `<job>-<5 chars>`, or for an
+    /// index of an Indexed Job `<job>-<index>-<5 chars>` with the index's
+    /// annotation, label, env var and hostname; its UID.
+    fn create_job_pod(&mut self, job: &Job, job_uid: &str, index: Option<i32>, failures: Option<(i32, i32)>) -> Option<String> {
         let ns = job.metadata.namespace.clone();
         let job_name = job.metadata.name.clone();
-        let (prefix, pod_name) = self.generate_pod_name(&ns, &job_name)?;
+        let template = match index {
+            Some(ix) => std::borrow::Cow::Owned(indexed::indexed_template(&job.spec.template, &job_name, ix, failures)),
+            None => std::borrow::Cow::Borrowed(&job.spec.template),
+        };
+        let (prefix, pod_name) = match index {
+            Some(ix) => self.generate_pod_name_from(&ns, indexed::generate_name_with_index(&job_name, ix))?,
+            None => self.generate_pod_name(&ns, &job_name)?,
+        };
         let involved = obj_ref("Job", &ns, &job_name, job_uid);
         if self.pod_index.len() >= super::MAX_PODS {
             let message = format!("Error creating: podplay simulates at most {} Pods", super::MAX_PODS);
@@ -525,8 +648,8 @@ impl Sim {
             metadata: ObjectMeta {
                 name: pod_name.clone(),
                 namespace: ns.clone(),
-                labels: job.spec.template.labels.clone(),
-                annotations: job.spec.template.annotations.clone(),
+                labels: template.labels.clone(),
+                annotations: template.annotations.clone(),
                 owner_references: vec![OwnerReference {
                     api_version: "batch/v1",
                     kind: "Job",
@@ -538,7 +661,7 @@ impl Sim {
                 generate_name: Some(prefix),
                 pos: job.metadata.pos,
             },
-            spec: job.spec.template.spec.clone(),
+            spec: template.spec.clone(),
         };
         self.record_object(involved, None, EventType::Normal, "SuccessfulCreate", format!("Created pod: {pod_name}"), SOURCE);
         self.create_pod(pod);
@@ -565,6 +688,81 @@ impl Sim {
     /// Snapshots of every Job, by namespace and name.
     pub fn jobs(&self) -> Vec<JobSnapshot> {
         self.jobs.values().map(|j| j.snapshot()).collect()
+    }
+}
+
+/// The sorted completion indexes of these Pods.
+fn indexes_of<'a>(pods: impl Iterator<Item = &'a JobPod>) -> Vec<i32> {
+    let mut v: Vec<i32> = pods.filter_map(|p| p.index).collect();
+    crate::core::sort::sort(&mut v);
+    v
+}
+
+/// How many of these failed Pods count (not ignored by the pod failure policy).
+fn counted<'a>(pods: impl Iterator<Item = &'a JobPod>) -> i32 {
+    pods.filter(|p| p.policy.as_ref().is_none_or(|m| m.counted)).count() as i32
+}
+
+/// `isIndexFailed`: a failed Pod whose FailIndex rule matched, or whose
+/// counted failure reaches `backoffLimitPerIndex` (its index had `limit`
+/// counted failures before it).
+fn index_failed(p: &JobPod, only_failed: bool, limit: i32) -> bool {
+    if !p.failed(only_failed) {
+        return false;
+    }
+    match &p.policy {
+        Some(m) if m.fail_index => true,
+        Some(m) if !m.counted => false,
+        _ => p.index_failures.0 >= limit,
+    }
+}
+
+/// `getPodsWithDelayedDeletionPerIndex`: for each index neither succeeded,
+/// failed nor active, its latest failed Pod (most failures, then latest
+/// finish), kept uncounted until a new Pod for the index carries its count.
+fn delayed_per_index<'a>(
+    pods: &'a [JobPod],
+    tracked: &BTreeSet<String>,
+    only_failed: bool,
+    succeeded: &Intervals,
+    failed: &Intervals,
+    active: &[i32],
+    valid_index: &dyn Fn(&JobPod) -> bool,
+) -> BTreeMap<i32, &'a JobPod> {
+    let mut by_index: BTreeMap<i32, &JobPod> = BTreeMap::new();
+    for p in pods.iter().filter(|p| tracked.contains(&p.uid) && valid_index(p) && p.failed(only_failed)) {
+        let Some(ix) = p.index else { continue };
+        if succeeded.has(ix) || failed.has(ix) || active.binary_search(&ix).is_ok() {
+            continue;
+        }
+        let total = |q: &JobPod| q.index_failures.0.saturating_add(q.index_failures.1);
+        match by_index.get(&ix) {
+            Some(last) if !(total(last) <= total(p) && p.finish_ms >= last.finish_ms) => {}
+            _ => {
+                by_index.insert(ix, p);
+            }
+        }
+    }
+    by_index
+}
+
+/// `getRemainingTimePerIndex`: the back-off of an index from its last
+/// failed Pod (its failures so far plus this one, from its finish).
+fn index_backoff_remaining(delayed: &BTreeMap<i32, &JobPod>, ix: i32, now: Millis) -> Millis {
+    let Some(last) = delayed.get(&ix) else { return 0 };
+    let failures = last.index_failures.0.saturating_add(last.index_failures.1).saturating_add(1);
+    backoff_remaining(failures.max(0) as u32, last.finish_ms, now)
+}
+
+/// `getNewIndexFailureCounts`: the counts a new Pod for an index starts
+/// with, one more (counted or ignored) than the failed Pod it replaces.
+fn new_index_failure_counts(replaced: Option<&JobPod>) -> (i32, i32) {
+    let Some(p) = replaced else { return (0, 0) };
+    let (failed, ignored) = p.index_failures;
+    if p.policy.as_ref().is_none_or(|m| m.counted) {
+        (failed.saturating_add(1), ignored)
+    } else {
+        (failed, ignored.saturating_add(1))
     }
 }
 

@@ -1350,6 +1350,7 @@ impl Sim {
         let info = p.cs[c].image.clone();
         let ns = p.pod.metadata.namespace.clone();
         let pod_name = p.pod.metadata.name.clone();
+        let hostname = env::pod_hostname(&p.pod);
         // `generateContainerConfig` (kuberuntime_container.go) builds the
         // environment first; when that fails the container is not created.
         let (own, services) = match env::container_env(self, slot, c) {
@@ -1361,7 +1362,7 @@ impl Sim {
         };
         let shared_env = self.shared_env(own, services);
         // `$(VAR)` in command and args (`ExpandContainerCommandAndArgs`).
-        let lookup = |name: &str| if name == "HOSTNAME" { Some(pod_name.clone()) } else { shared_env.get(name).cloned() };
+        let lookup = |name: &str| if name == "HOSTNAME" { Some(hostname.clone()) } else { shared_env.get(name).cloned() };
         let mut spec = spec;
         spec.command = spec.command.iter().map(|a| env::expand(a, &lookup)).collect();
         spec.args = spec.args.iter().map(|a| env::expand(a, &lookup)).collect();
@@ -1389,7 +1390,7 @@ impl Sim {
             cr.status.image_id = image_id;
             cr.status.image = image_name;
             cr.started_ms = now;
-            cr.files = env::initial_files(&ns, &pod_name, info.as_ref());
+            cr.files = env::initial_files(&ns, &hostname, info.as_ref());
             cr.broken = false;
             cr.stage = if has_post_start { Stage::PostStart } else { Stage::Running };
             if !has_post_start {
@@ -1402,8 +1403,8 @@ impl Sim {
         // The main process.
         match shell::from_argv(&argv) {
             Ok(script) => {
-                let hostname = vec![("HOSTNAME".to_string(), pod_name.clone())];
-                let mut process = Process::with_env(Arc::new(script), shared_env, hostname);
+                let host_env = vec![("HOSTNAME".to_string(), hostname.clone())];
+                let mut process = Process::with_env(Arc::new(script), shared_env, host_env);
                 process.set_pid1(true);
                 if let Some(p) = self.pod_rt_mut(slot) {
                     p.cs[c].proc = Some(process);

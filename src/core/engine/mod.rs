@@ -26,6 +26,7 @@ mod controllers;
 mod daemonset;
 mod env;
 pub mod images;
+mod indexed;
 mod ipam;
 mod jobs;
 mod kubelet;

@@ -710,8 +710,8 @@ fn decode_object(node: &Node) -> Outcome {
         KindDecoder::Node => Object::Node(sched::decode_node(&mut cx, metadata, spec_node, status_node)),
         KindDecoder::DaemonSet => Object::DaemonSet(apps::decode_daemon_set(&mut cx, metadata, spec_node)),
         KindDecoder::Job => Object::Job(Job {
+            spec: batch::decode_job_spec(&mut cx, spec_node, &metadata.name),
             metadata,
-            spec: batch::decode_job_spec(&mut cx, spec_node),
         }),
         KindDecoder::StatefulSet => Object::StatefulSet(StatefulSet {
             metadata,
