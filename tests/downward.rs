@@ -118,3 +118,21 @@ fn a_changed_configmap_reaches_projected_volumes_at_the_next_sync() {
     // Lines at ~2 s, 32 s, 62 s, 92 s; the volume changes at the 60 s resync.
     assert_eq!(logs(&sim, "app"), ["info", "info", "debug", "debug"]);
 }
+
+/// `kubectl describe pod`: `printDownwardAPIVolumeSource` lists each item's
+/// field or resource and path; `printProjectedVolumeSource` one line per
+/// source (an unset `optional` is a nil pointer, printed `<nil>`). The
+/// tabwriter aligns each run of tabbed lines on its own, so the
+/// downwardAPI volume's lone `Type:` line is not padded to the one above.
+#[test]
+fn describe_lists_downward_api_items_and_projected_sources() {
+    let yaml = format!("{PROJECTED}  - name: r\n    downwardAPI:\n      items:\n      - {{path: name, fieldRef: {{fieldPath: metadata.name}}}}\n      - {{path: mem, resourceFieldRef: {{containerName: app, resource: limits.memory}}}}\n");
+    let sim = run(&yaml, 5_000);
+    let pod = sim.pod("default", "app").expect("pod");
+    let d = podplay::core::kubectl::describe_pod(&pod, sim.events(), sim.now());
+    let volumes = &d[d.find("Volumes:").expect("Volumes")..d.find("QoS Class").expect("QoS")];
+    assert_eq!(
+        volumes,
+        "Volumes:\n  all:\n    Type:                    Projected (a volume that contains injected data from multiple sources)\n    ConfigMapName:           cfg\n    ConfigMapOptional:       <nil>\n    SecretName:              creds\n    SecretOptionalName:      <nil>\n    SecretName:              absent\n    SecretOptionalName:      true\n    DownwardAPI:             true\n    TokenExpirationSeconds:  7200\n  r:\n    Type:  DownwardAPI (a volume populated by information about the pod)\n    Items:\n      metadata.name -> name\n      limits.memory -> mem\n"
+    );
+}
