@@ -183,7 +183,7 @@ fn field_ref(cx: &mut Ctx, node: &Node, item_path: &str, api_path: &str) -> Opti
                 for m in msgs {
                     cx.invalid_at(fp_pos, api_path, &v::quote(subscript), &m);
                 }
-                return ok.then(|| DownwardApiSource::Field { field_path });
+                return ok.then_some(DownwardApiSource::Field { field_path });
             }
             _ => Some(convert_err(format!("field label does not support subscript: {field_path}"))),
         }
