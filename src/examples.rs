@@ -57,6 +57,7 @@ pub const ALL: &[Example] = examples![
     "pending-resources" => "Pending for want of resources: FailedScheduling, Insufficient cpu",
     "long-grace-period" => "Graceful termination with a long grace period and a preStop drain (delete the Pod)",
     "sidecar" => "A native sidecar ships the app's log from a shared volume",
+    "pod-info-files" => "downwardAPI and projected volumes: the Pod's labels, resources, a ConfigMap, a Secret and a token as files",
     "pending-add-node" => "Pending on CPU until a bigger node joins (add node)",
     "daemonset" => "A DaemonSet: one Pod per node, and one more when a node joins",
     "daemonset-rolling-update" => "A DaemonSet rolled to a new image node by node (maxUnavailable 1), as in kubernetes.io's task",
@@ -130,7 +131,8 @@ pub fn group(name: &str) -> &'static str {
     match name {
         "single-container" | "liveness-exec" | "liveness-http" | "tcp-liveness-readiness" | "grpc-liveness" | "startup-probe"
         | "crashloop" | "image-pull-error" | "graceful-deletion" | "long-grace-period" => GROUPS[0],
-        "init-containers" | "lifecycle-events" | "memory-limit-oom" | "shared-volume" | "ambassador" | "sidecar" => GROUPS[1],
+        "init-containers" | "lifecycle-events" | "memory-limit-oom" | "shared-volume" | "ambassador" | "sidecar"
+        | "pod-info-files" => GROUPS[1],
         "init-containers-services" | "readiness-service" | "traffic-rollout-drops" | "traffic-rollout-safe" => GROUPS[2],
         "job-pods" | "job-backoff-limit" | "job-parallel" | "job-pod-failure-policy-failjob" | "job-pod-failure-policy-ignore"
         | "job-indexed" => GROUPS[3],

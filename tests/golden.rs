@@ -451,3 +451,8 @@ fn traffic_to_pods_on_a_stopped_node_times_out_until_they_leave_the_endpoints() 
 fn sidecar_tail_follows_the_shared_log() {
     check("sidecar-logs", &["run", "example:sidecar", "--until", "40s", "--logs"]);
 }
+
+#[test]
+fn pod_info_files_from_downward_api_and_projected_volumes() {
+    check("pod-info-files", &["run", "example:pod-info-files", "--until", "40s", "--logs"]);
+}

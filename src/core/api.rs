@@ -583,7 +583,59 @@ pub enum VolumeSource {
     Secret { secret_name: String, optional: bool, items: Vec<KeyToPath> },
     HostPath { path: String },
     PersistentVolumeClaim { claim_name: String },
-    /// Any other volume type (its key, e.g. `projected`): mounted, but empty.
+    /// `downwardAPI`: one file per item, from the Pod's metadata or a
+    /// container's resources.
+    DownwardApi { items: Vec<DownwardApiFile> },
+    /// `projected`: the files of all its sources in one directory.
+    Projected { sources: Vec<Projection> },
+    /// Any other volume type (its key, e.g. `nfs`): mounted, but empty.
+    Other(String),
+}
+
+impl VolumeSource {
+    /// Whether the volume's contents come (in part) from the ConfigMap
+    /// (`config_map`) or Secret `name`.
+    pub fn uses_object(&self, config_map: bool, name: &str) -> bool {
+        match self {
+            VolumeSource::ConfigMap { name: n, .. } => config_map && n == name,
+            VolumeSource::Secret { secret_name: n, .. } => !config_map && n == name,
+            VolumeSource::Projected { sources } => sources.iter().any(|s| match s {
+                Projection::ConfigMap { name: n, .. } => config_map && n == name,
+                Projection::Secret { name: n, .. } => !config_map && n == name,
+                _ => false,
+            }),
+            _ => false,
+        }
+    }
+}
+
+/// `items[]` of a downwardAPI volume or projection (`DownwardAPIVolumeFile`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DownwardApiFile {
+    pub path: String,
+    pub source: DownwardApiSource,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DownwardApiSource {
+    /// `fieldRef.fieldPath`: `metadata.name`, `metadata.labels['k']`, ….
+    Field { field_path: String },
+    /// `resourceFieldRef`. `divisor` is in the resource's base unit
+    /// (millicores for CPU, bytes otherwise), 0 when unset (meaning 1);
+    /// `divisor_text` is the quantity as written.
+    ResourceField { container_name: String, resource: String, divisor: i64, divisor_text: Option<String> },
+}
+
+/// One `sources[]` entry of a projected volume.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Projection {
+    /// `optional` as given (kubectl describe prints `<nil>` when unset).
+    ConfigMap { name: String, optional: Option<bool>, items: Vec<KeyToPath> },
+    Secret { name: String, optional: Option<bool>, items: Vec<KeyToPath> },
+    DownwardApi { items: Vec<DownwardApiFile> },
+    /// `expiration_seconds` defaulted to 3600.
+    ServiceAccountToken { audience: Option<String>, expiration_seconds: i64, path: String },
+    /// A source podplay does not fill (`clusterTrustBundle`, `podCertificate`).
     Other(String),
 }
 
@@ -703,8 +755,8 @@ pub fn parse_quantity(text: &str, scale: i64) -> Option<i64> {
         Some(i) => (&text[..i], &text[i..]),
         None => (text, ""),
     };
-    // Decimal exponent form: 1e3, 1E3.
-    if (suffix.starts_with('e') || suffix.starts_with('E')) && suffix.len() > 1 {
+    // Decimal exponent form: 1e3, 1E3 (but `1Ei` is 2^60).
+    if (suffix.starts_with('e') || suffix.starts_with('E')) && suffix.len() > 1 && suffix != "Ei" {
         let exp: i32 = suffix[1..].parse().ok()?;
         let base = parse_decimal(number)?;
         return scale_decimal(base, exp, scale, 1);

@@ -387,10 +387,77 @@ fn volume_json(v: &crate::core::api::Volume) -> Value {
         VolumeSource::ConfigMap { name, optional, items } => {
             ("configMap", projected_json(json!({ "name": name }), items, *optional))
         }
+        VolumeSource::DownwardApi { items } => {
+            let mut v = downward_api_json(items);
+            v["defaultMode"] = Value::from(420);
+            ("downwardAPI", v)
+        }
+        VolumeSource::Projected { sources } => ("projected", projection_json(sources)),
         VolumeSource::Other(kind) => (kind.as_str(), json!({})),
     };
     m.insert(key.into(), source);
     Value::Object(m)
+}
+
+/// A downwardAPI volume's or projection's `items` (the API server defaults
+/// `fieldRef.apiVersion` to v1; an unset divisor reads `"0"`).
+fn downward_api_json(items: &[crate::core::api::DownwardApiFile]) -> Value {
+    use crate::core::api::DownwardApiSource;
+    let items = items
+        .iter()
+        .map(|f| match &f.source {
+            DownwardApiSource::Field { field_path } => {
+                json!({ "path": f.path, "fieldRef": { "apiVersion": "v1", "fieldPath": field_path } })
+            }
+            DownwardApiSource::ResourceField { container_name, resource, divisor_text, .. } => json!({
+                "path": f.path,
+                "resourceFieldRef": {
+                    "containerName": container_name,
+                    "resource": resource,
+                    "divisor": divisor_text.as_deref().unwrap_or("0")
+                }
+            }),
+        })
+        .collect();
+    json!({ "items": Value::Array(items) })
+}
+
+/// A projected volume: its `sources` and the defaulted `defaultMode` 420.
+fn projection_json(sources: &[crate::core::api::Projection]) -> Value {
+    use crate::core::api::Projection;
+    let object = |name: &str, items: &[crate::core::api::KeyToPath], optional: &Option<bool>| {
+        let mut v = json!({ "name": name });
+        if !items.is_empty() {
+            v["items"] = items_json(items);
+        }
+        if let Some(o) = optional {
+            v["optional"] = Value::Bool(*o);
+        }
+        v
+    };
+    let sources = sources
+        .iter()
+        .map(|s| match s {
+            Projection::Secret { name, optional, items } => json!({ "secret": object(name, items, optional) }),
+            Projection::ConfigMap { name, optional, items } => json!({ "configMap": object(name, items, optional) }),
+            Projection::DownwardApi { items } => json!({ "downwardAPI": downward_api_json(items) }),
+            Projection::ServiceAccountToken { audience, expiration_seconds, path } => {
+                let mut v = Map::new();
+                if let Some(a) = audience {
+                    v.put("audience", Value::from(a.as_str()));
+                }
+                v.put("expirationSeconds", Value::from(*expiration_seconds));
+                v.put("path", Value::from(path.as_str()));
+                json!({ "serviceAccountToken": Value::Object(v) })
+            }
+            Projection::Other(kind) => {
+                let mut v = Map::new();
+                v.put(kind, json!({}));
+                Value::Object(v)
+            }
+        })
+        .collect();
+    json!({ "sources": Value::Array(sources), "defaultMode": 420 })
 }
 
 /// The tolerations the DefaultTolerationSeconds admission plugin adds.

@@ -1101,10 +1101,42 @@ fn describe_volumes(w: &mut PrefixWriter, p: &PodSnapshot) {
                     "Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n    ClaimName:\t{claim_name}\n    ReadOnly:\tfalse\n"
                 ),
             ),
-            VolumeSource::Other(kind) if kind == "projected" => {
-                w.write(2, "Type:\tProjected (a volume that contains injected data from multiple sources)\n")
+            VolumeSource::DownwardApi { items } => {
+                // `printDownwardAPIVolumeSource`.
+                w.write(2, "Type:\tDownwardAPI (a volume populated by information about the pod)\n    Items:\n");
+                for f in items {
+                    let from = match &f.source {
+                        crate::core::api::DownwardApiSource::Field { field_path } => field_path,
+                        crate::core::api::DownwardApiSource::ResourceField { resource, .. } => resource,
+                    };
+                    w.write(3, &format!("{from} -> {}\n", f.path));
+                }
             }
+            VolumeSource::Projected { sources } => describe_projected(w, sources),
             VolumeSource::Other(_) => w.write(1, "<unknown>\n"),
+        }
+    }
+}
+
+/// `printProjectedVolumeSource`: one line per source; `optional` is a
+/// pointer there, printed `<nil>` when unset.
+fn describe_projected(w: &mut PrefixWriter, sources: &[crate::core::api::Projection]) {
+    use crate::core::api::Projection;
+    w.write(2, "Type:\tProjected (a volume that contains injected data from multiple sources)\n");
+    let opt = |o: &Option<bool>| o.map_or("<nil>".to_string(), |b| b.to_string());
+    for s in sources {
+        match s {
+            Projection::Secret { name, optional, .. } => {
+                w.write(2, &format!("SecretName:\t{name}\n    SecretOptionalName:\t{}\n", opt(optional)))
+            }
+            Projection::DownwardApi { .. } => w.write(2, "DownwardAPI:\ttrue\n"),
+            Projection::ConfigMap { name, optional, .. } => {
+                w.write(2, &format!("ConfigMapName:\t{name}\n    ConfigMapOptional:\t{}\n", opt(optional)))
+            }
+            Projection::ServiceAccountToken { expiration_seconds, .. } => {
+                w.write(2, &format!("TokenExpirationSeconds:\t{expiration_seconds}\n"))
+            }
+            Projection::Other(_) => {}
         }
     }
 }

@@ -5,7 +5,7 @@
 use super::images::{self, App, ImageInfo, OnTerm};
 use super::kubelet::{AppRt, Stage};
 use super::{Sim, What};
-use crate::core::api::{Handler, PortRef, Probe, VolumeSource};
+use crate::core::api::{DownwardApiFile, DownwardApiSource, Handler, KeyToPath, PortRef, Probe, Projection, VolumeSource};
 use crate::core::shell::{self, HttpOutcome, Program, TermBehaviour};
 use crate::core::time::{Millis, SECOND_MS};
 use std::collections::{BTreeMap, BTreeSet};
@@ -41,6 +41,10 @@ impl Files {
     }
 }
 
+/// podplay's stand-in for a service-account token (a JWT's header and a
+/// marker; no cluster can verify it).
+pub const SERVICE_ACCOUNT_TOKEN: &str = "eyJhbGciOiJSUzI1NiJ9.podplay";
+
 /// Directories every image has.
 const BASE_DIRS: &[&str] = &[
     "/", "/bin", "/dev", "/etc", "/home", "/proc", "/root", "/sbin", "/sys", "/tmp", "/usr", "/usr/bin",
@@ -68,7 +72,7 @@ pub fn initial_files(namespace: &str, hostname: &str, image: Option<&ImageInfo>)
     }
     f.files.insert("/etc/hostname".into(), format!("{hostname}\n"));
     f.files.insert("/var/run/secrets/kubernetes.io/serviceaccount/namespace".into(), namespace.to_string());
-    f.files.insert("/var/run/secrets/kubernetes.io/serviceaccount/token".into(), "eyJhbGciOiJSUzI1NiJ9.podplay".into());
+    f.files.insert("/var/run/secrets/kubernetes.io/serviceaccount/token".into(), SERVICE_ACCOUNT_TOKEN.into());
     if let Some(i) = image {
         if i.repository.ends_with("/nginx") {
             f.files.insert(
@@ -207,7 +211,10 @@ impl shell::Env for CEnv<'_> {
     fn write_file(&mut self, path: &str, data: &str, append: bool) -> Result<(), String> {
         let loc = self.locate(path).ok_or("no such container")?;
         if let Loc::Volume { read_only, name, .. } = &loc {
-            let ro_kind = matches!(self.volume_kind(name), Some(VolumeSource::ConfigMap { .. } | VolumeSource::Secret { .. }));
+            let ro_kind = matches!(
+                self.volume_kind(name),
+                Some(VolumeSource::ConfigMap { .. } | VolumeSource::Secret { .. } | VolumeSource::DownwardApi { .. } | VolumeSource::Projected { .. })
+            );
             if *read_only || ro_kind {
                 return Err("Read-only file system".into());
             }
@@ -791,18 +798,23 @@ fn field_ref_value(p: &super::kubelet::PodRt, field_path: &str) -> String {
     }
 }
 
-/// The value of a `resourceFieldRef` with the default divisor 1
-/// (`containerResourceRuntimeValue`: limits default to the node's
-/// allocatable; CPU is rounded up to whole cores, memory is in bytes).
-fn resource_field_value(sim: &Sim, p: &super::kubelet::PodRt, spec: &crate::core::api::Container, resource: &str) -> String {
+/// The value of a `resourceFieldRef` (`ExtractContainerResourceValue`,
+/// pkg/api/v1/resource/helpers.go): the container's limit or request in
+/// units of `divisor` (millicores for CPU, bytes for memory; 0 means the
+/// default 1), rounded up. A limit that is not set (or 0) is the node's
+/// allocatable (`MergeContainerResourceLimits`); a request that is not set
+/// was defaulted to the limit by the API server, else it is 0.
+fn resource_value(sim: &Sim, p: &super::kubelet::PodRt, spec: &crate::core::api::Container, resource: &str, divisor: i64) -> String {
     let node = p.node.and_then(|n| sim.nodes.get(n)).map(|n| (n.cfg.cpu_millis, n.cfg.memory_bytes)).unwrap_or((0, 0));
     let r = &spec.resources;
-    let cores = |millis: i64| millis.max(0).saturating_add(999) / 1000;
+    let unit = if divisor > 0 { divisor } else if resource.ends_with(".cpu") { 1000 } else { 1 };
+    let ceil = |v: i64| if v <= 0 { 0 } else { v / unit + i64::from(v % unit != 0) };
+    let set = |v: Option<i64>| v.filter(|&v| v != 0);
     match resource {
-        "limits.cpu" => cores(r.limits.cpu_millis.unwrap_or(node.0)).to_string(),
-        "limits.memory" => r.limits.memory_bytes.unwrap_or(node.1).to_string(),
-        "requests.cpu" => cores(r.requests.cpu_millis.or(r.limits.cpu_millis).unwrap_or(0)).to_string(),
-        "requests.memory" => r.requests.memory_bytes.or(r.limits.memory_bytes).unwrap_or(0).to_string(),
+        "limits.cpu" => ceil(set(r.limits.cpu_millis).unwrap_or(node.0)).to_string(),
+        "limits.memory" => ceil(set(r.limits.memory_bytes).unwrap_or(node.1)).to_string(),
+        "requests.cpu" => ceil(r.requests.cpu_millis.or(r.limits.cpu_millis).unwrap_or(0)).to_string(),
+        "requests.memory" => ceil(r.requests.memory_bytes.or(r.limits.memory_bytes).unwrap_or(0)).to_string(),
         _ => String::new(),
     }
 }
@@ -880,7 +892,7 @@ pub fn container_env(sim: &Sim, slot: u32, c: usize) -> Result<ContainerEnv, Str
                 },
             },
             (Some(EnvVarSource::Field { field_path }), _) => field_ref_value(p, field_path),
-            (Some(EnvVarSource::ResourceField { resource }), _) => resource_field_value(sim, p, spec, resource),
+            (Some(EnvVarSource::ResourceField { resource }), _) => resource_value(sim, p, spec, resource, 0),
         };
         set(&mut vars, e.name.clone(), value);
     }
@@ -932,53 +944,231 @@ pub(crate) fn service_env(sim: &Sim, ns: &str) -> Vec<(String, String)> {
     out
 }
 
-/// What a configMap or secret volume holds: one file per key, named by the
-/// key (`pkg/volume/configmap`, `pkg/volume/secret`). `Ok(None)` for a
-/// volume of another kind; `Err` with the kubelet's message when the source
-/// is missing and not optional (`MountVolume.SetUp failed ...`).
-pub fn projected_volume(sim: &Sim, ns: &str, source: &VolumeSource) -> Result<Option<Files>, String> {
-    let (data, optional, items, kind) = match source {
-        VolumeSource::ConfigMap { name, optional, items } => match sim.config_maps.get(&(ns.to_string(), name.clone())) {
-            Some(cm) => (cm.data.clone(), *optional, items, "configmap"),
-            None if *optional => (BTreeMap::new(), true, items, "configmap"),
-            None => return Err(format!("configmap \"{name}\" not found")),
-        },
-        VolumeSource::Secret { secret_name, optional, items } => match sim.secrets.get(&(ns.to_string(), secret_name.clone())) {
-            Some(s) => (s.data.clone(), *optional, items, "secret"),
-            None if *optional => (BTreeMap::new(), true, items, "secret"),
-            None => return Err(format!("secret \"{secret_name}\" not found")),
-        },
-        _ => return Ok(None),
+/// Puts a volume file at `path` (relative to the volume), creating its
+/// parent directories.
+fn put_file(files: &mut Files, path: &str, content: String) {
+    let path = normalize_path(path);
+    let mut dir = parent(&path).to_string();
+    while dir != "/" && !dir.is_empty() {
+        files.dirs.insert(dir.clone());
+        dir = parent(&dir).to_string();
+    }
+    files.files.insert(path, content);
+}
+
+/// The files of a configMap or secret (volume or projection): every key
+/// named by the key when `items` is empty, else only the listed keys at
+/// their paths (`MakePayload` in pkg/volume/configmap and pkg/volume/secret:
+/// a listed key that is missing fails the mount unless the source is
+/// optional). A missing object fails unless optional, with the kubelet's
+/// message.
+fn object_files(sim: &Sim, ns: &str, config_map: bool, name: &str, optional: bool, items: &[KeyToPath], files: &mut Files) -> Result<(), String> {
+    let key = (ns.to_string(), name.to_string());
+    let data = if config_map { sim.config_maps.get(&key).map(|c| &c.data) } else { sim.secrets.get(&key).map(|s| &s.data) };
+    let empty = BTreeMap::new();
+    let data = match data {
+        Some(d) => d,
+        None if optional => &empty,
+        None if config_map => return Err(format!("configmap \"{name}\" not found")),
+        None => return Err(format!("secret \"{name}\" not found")),
     };
-    let mut files = Files::default();
     if items.is_empty() {
         for (k, v) in data {
-            files.files.insert(normalize_path(&k), v);
+            files.files.insert(normalize_path(k), v.clone());
         }
-        return Ok(Some(files));
+        return Ok(());
     }
-    // `MakePayload` (pkg/volume/configmap, pkg/volume/secret): only the
-    // listed keys, at their paths; a listed key that is missing fails the
-    // mount unless the source is optional.
     for item in items {
         match data.get(&item.key) {
-            Some(v) => {
-                let path = normalize_path(&item.path);
-                let mut dir = parent(&path).to_string();
-                while dir != "/" && !dir.is_empty() {
-                    files.dirs.insert(dir.clone());
-                    dir = parent(&dir).to_string();
-                }
-                files.files.insert(path, v.clone());
-            }
+            Some(v) => put_file(files, &item.path, v.clone()),
             None if optional => {}
-            None if kind == "configmap" => {
-                return Err(format!("configmap references non-existent config key: {}", item.key))
-            }
+            None if config_map => return Err(format!("configmap references non-existent config key: {}", item.key)),
             None => return Err(format!("references non-existent secret key: {}", item.key)),
         }
     }
+    Ok(())
+}
+
+/// `fieldpath.FormatMap`: `key="value"` lines in key order, the value
+/// quoted as Go's `%q` does, no newline after the last.
+pub fn format_map(m: &BTreeMap<String, String>) -> String {
+    let mut out = String::new();
+    for (k, v) in m {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(k);
+        out.push('=');
+        out.push_str(&go_quote(v));
+    }
+    out
+}
+
+/// Go's `strconv.Quote`: printable characters as they are, `"` and `\`
+/// escaped, control characters as `\n`, `\t`, `\x1b`, `\u0085`…
+/// (`unicode.IsPrint` approximated: controls, non-ASCII spaces and the
+/// common format characters are escaped).
+fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{b}' => out.push_str("\\v"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
+            // Not `unicode.IsPrint`: other controls, spaces other than ' ',
+            // and the common format characters.
+            c if c.is_control()
+                || (c.is_whitespace() && c != ' ')
+                || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}') =>
+            {
+                let n = c as u32;
+                if n < 0x10000 {
+                    out.push_str(&format!("\\u{n:04x}"));
+                } else {
+                    out.push_str(&format!("\\U{n:08x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The Pod's annotations as the kubelet's copy of the Pod has them, which
+/// is what a downwardAPI volume reads: the kubelet's config source adds
+/// `kubernetes.io/config.seen` (when it first saw the Pod, RFC 3339 with
+/// the fraction Go's `RFC3339Nano` prints) and `kubernetes.io/config.source`
+/// (`api`) (pkg/kubelet/config/config.go `recordFirstSeenTime`,
+/// `updateAnnotations`; kubernetes.io "Well-Known Labels, Annotations and
+/// Taints").
+fn kubelet_annotations(p: &super::kubelet::PodRt) -> BTreeMap<String, String> {
+    let mut a = p.pod.metadata.annotations.clone();
+    let seen = crate::core::time::rfc3339(p.admitted_ms);
+    let seen = match p.admitted_ms % 1000 {
+        0 => seen,
+        ms => {
+            let frac = format!("{ms:03}");
+            format!("{}.{}Z", &seen[..seen.len() - 1], frac.trim_end_matches('0'))
+        }
+    };
+    a.insert("kubernetes.io/config.seen".to_string(), seen);
+    a.insert("kubernetes.io/config.source".to_string(), "api".to_string());
+    a
+}
+
+/// A downwardAPI item's content (`CollectData`, pkg/volume/downwardapi):
+/// `fieldpath.ExtractFieldPathAsString` for a `fieldRef`,
+/// `ExtractResourceValueByContainerNameAndNodeAllocatable` for a
+/// `resourceFieldRef` (a limit that is not set is the node's allocatable).
+/// `Ok(None)` for what podplay does not model (ephemeral storage, huge pages).
+fn downward_value(sim: &Sim, p: &super::kubelet::PodRt, source: &DownwardApiSource) -> Result<Option<String>, String> {
+    let meta = &p.pod.metadata;
+    match source {
+        DownwardApiSource::Field { field_path } => Ok(Some(match field_path.as_str() {
+            "metadata.labels" => format_map(&meta.labels),
+            "metadata.annotations" => format_map(&kubelet_annotations(p)),
+            "metadata.annotations['kubernetes.io/config.seen']" | "metadata.annotations['kubernetes.io/config.source']" => {
+                let key = &field_path["metadata.annotations['".len()..field_path.len() - 2];
+                kubelet_annotations(p).remove(key).unwrap_or_default()
+            }
+            // name, namespace, uid and subscripted labels/annotations read
+            // as an env var's fieldRef does.
+            other => field_ref_value(p, other),
+        })),
+        DownwardApiSource::ResourceField { container_name, resource, divisor, .. } => {
+            let spec = &p.pod.spec;
+            let Some(c) = spec.containers.iter().chain(&spec.init_containers).find(|c| c.name == *container_name) else {
+                return Err(format!("container {container_name} not found"));
+            };
+            if !(resource.ends_with(".cpu") || resource.ends_with(".memory")) {
+                return Ok(None);
+            }
+            Ok(Some(resource_value(sim, p, c, resource, *divisor)))
+        }
+    }
+}
+
+/// What a configMap, secret, downwardAPI or projected volume holds
+/// (`pkg/volume/configmap`, `secret`, `downwardapi`, `projected`). `Ok(None)`
+/// for a volume of another kind; `Err` with the kubelet's message when a
+/// source is missing and not optional, or an item cannot be read
+/// (`MountVolume.SetUp failed ...`; a projected volume aggregates its
+/// sources' errors as `utilerrors.NewAggregate` prints them).
+pub fn volume_files(sim: &Sim, p: &super::kubelet::PodRt, source: &VolumeSource) -> Result<Option<Files>, String> {
+    let ns = &p.pod.metadata.namespace;
+    let mut files = Files::default();
+    match source {
+        VolumeSource::ConfigMap { name, optional, items } => object_files(sim, ns, true, name, *optional, items, &mut files)?,
+        VolumeSource::Secret { secret_name, optional, items } => object_files(sim, ns, false, secret_name, *optional, items, &mut files)?,
+        VolumeSource::DownwardApi { items } => downward_files(sim, p, items, &mut files).map_err(aggregate)?,
+        VolumeSource::Projected { sources } => {
+            let mut errors = Vec::new();
+            for s in sources {
+                let r = match s {
+                    Projection::ConfigMap { name, optional, items } => {
+                        object_files(sim, ns, true, name, optional.unwrap_or(false), items, &mut files).map_err(|e| vec![e])
+                    }
+                    Projection::Secret { name, optional, items } => {
+                        object_files(sim, ns, false, name, optional.unwrap_or(false), items, &mut files).map_err(|e| vec![e])
+                    }
+                    Projection::DownwardApi { items } => downward_files(sim, p, items, &mut files).map_err(|e| vec![aggregate(e)]),
+                    // A token from the TokenRequest API: podplay's stand-in JWT,
+                    // the same as the default service-account token file.
+                    Projection::ServiceAccountToken { path, .. } => {
+                        put_file(&mut files, path, SERVICE_ACCOUNT_TOKEN.to_string());
+                        Ok(())
+                    }
+                    Projection::Other(_) => Ok(()),
+                };
+                if let Err(e) = r {
+                    errors.extend(e);
+                }
+            }
+            if !errors.is_empty() {
+                return Err(aggregate(errors));
+            }
+        }
+        _ => return Ok(None),
+    }
     Ok(Some(files))
+}
+
+/// `downwardapi.CollectData`: every item, errors collected.
+fn downward_files(sim: &Sim, p: &super::kubelet::PodRt, items: &[DownwardApiFile], files: &mut Files) -> Result<(), Vec<String>> {
+    let mut errors = Vec::new();
+    for f in items {
+        match downward_value(sim, p, &f.source) {
+            Ok(Some(v)) => put_file(files, &f.path, v),
+            Ok(None) => {}
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// `utilerrors.NewAggregate(...).Error()`: one message as it is, more in
+/// brackets, duplicates dropped.
+fn aggregate(errors: Vec<String>) -> String {
+    let mut seen = BTreeSet::new();
+    let unique: Vec<String> = errors.into_iter().filter(|e| seen.insert(e.clone())).collect();
+    if unique.len() == 1 {
+        unique.into_iter().next().unwrap_or_default()
+    } else {
+        format!("[{}]", unique.join(", "))
+    }
 }
 
 #[cfg(test)]

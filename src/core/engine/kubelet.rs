@@ -6,7 +6,7 @@
 use super::env::{self, Files};
 use super::images::{self, App, ImageInfo, PullError};
 use super::{Sim, What};
-use crate::core::api::{Container, Handler, Pod, Probe, RestartPolicy, VolumeSource};
+use crate::core::api::{Container, Handler, Pod, Probe, RestartPolicy};
 use crate::core::shell::{self, Process, Step};
 use crate::core::status::*;
 use crate::core::time::{go_duration, Millis, MINUTE_MS, SECOND_MS};
@@ -744,11 +744,10 @@ impl Sim {
         if p.volumes_mounted || p.terminating || p.terminal {
             return;
         }
-        let ns = p.pod.metadata.namespace.clone();
         let mut mounted = Vec::new();
         let mut failures = Vec::new();
         for v in &p.pod.spec.volumes {
-            match env::projected_volume(self, &ns, &v.source) {
+            match env::volume_files(self, p, &v.source) {
                 Ok(Some(files)) => mounted.push((v.name.clone(), files)),
                 Ok(None) => {}
                 Err(e) => failures.push(format!("MountVolume.SetUp failed for volume \"{}\" : {e}", v.name)),
@@ -789,11 +788,7 @@ impl Sim {
                 break;
             }
             let Some(p) = self.pod_rt(slot) else { continue };
-            let mounts = p.pod.spec.volumes.iter().any(|v| match &v.source {
-                VolumeSource::ConfigMap { name: n, .. } => config_map && n == name,
-                VolumeSource::Secret { secret_name: n, .. } => !config_map && n == name,
-                _ => false,
-            });
+            let mounts = p.pod.spec.volumes.iter().any(|v| v.source.uses_object(config_map, name));
             if mounts && p.volumes_mounted && !p.terminal {
                 let since = now.saturating_sub(p.admitted_ms);
                 due.push((slot, p.admitted_ms + (since / RESYNC_MS + 1) * RESYNC_MS));
@@ -811,13 +806,12 @@ impl Sim {
         if p.terminal || !p.volumes_mounted {
             return;
         }
-        let ns = p.pod.metadata.namespace.clone();
         let fresh: Vec<(String, Files)> = p
             .pod
             .spec
             .volumes
             .iter()
-            .filter_map(|v| match env::projected_volume(self, &ns, &v.source) {
+            .filter_map(|v| match env::volume_files(self, p, &v.source) {
                 Ok(Some(files)) => Some((v.name.clone(), files)),
                 _ => None,
             })
@@ -838,13 +832,12 @@ impl Sim {
         if p.volumes_mounted || p.terminating || p.terminal {
             return;
         }
-        let ns = p.pod.metadata.namespace.clone();
         let unmounted: Vec<String> = p
             .pod
             .spec
             .volumes
             .iter()
-            .filter(|v| env::projected_volume(self, &ns, &v.source).is_err())
+            .filter(|v| env::volume_files(self, p, &v.source).is_err())
             .map(|v| v.name.clone())
             .collect();
         let message = format!(

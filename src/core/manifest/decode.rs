@@ -13,6 +13,7 @@
 mod apps;
 mod sched;
 mod batch;
+mod volumes;
 
 use crate::core::base64;
 use std::collections::BTreeMap;
@@ -234,7 +235,6 @@ const OTHER_VOLUME_TYPES: &[&str] = &[
     "cephfs",
     "cinder",
     "csi",
-    "downwardAPI",
     "ephemeral",
     "fc",
     "flexVolume",
@@ -247,7 +247,6 @@ const OTHER_VOLUME_TYPES: &[&str] = &[
     "nfs",
     "photonPersistentDisk",
     "portworxVolume",
-    "projected",
     "quobyte",
     "rbd",
     "scaleIO",
@@ -1488,6 +1487,8 @@ fn decode_volume(cx: &mut Ctx, node: &Node, path: &str) -> Option<Volume> {
                 claim_name: decode_source_fields(cx, val, &p, Some("claimName"), &["readOnly"])
                     .unwrap_or_default(),
             },
+            "downwardAPI" => VolumeSource::DownwardApi { items: volumes::decode_downward_api(cx, val, &p, true) },
+            "projected" => VolumeSource::Projected { sources: volumes::decode_projected(cx, val, &p) },
             other if OTHER_VOLUME_TYPES.contains(&other) => {
                 cx.src.record(&p, val);
                 // Mounted, but empty: what it would hold is not simulated.

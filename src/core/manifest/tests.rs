@@ -770,10 +770,13 @@ fn missing_metadata_reports_only_the_name() {
 /// volume example would otherwise print nothing without a word why.
 #[test]
 fn unmodelled_volume_types_warn_that_they_are_not_simulated() {
-    let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: nginx, volumeMounts: [{name: info, mountPath: /etc/podinfo}]}]\n  volumes:\n  - name: info\n    downwardAPI:\n      items: [{path: labels, fieldRef: {fieldPath: metadata.labels}}]\n";
+    let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: nginx, volumeMounts: [{name: data, mountPath: /data}]}]\n  volumes:\n  - name: data\n    nfs: {server: nfs.example, path: /exports}\n";
     let p = assert_diags(
         text,
-        &["warning: line 8, column 5: not simulated by podplay: \"spec.volumes[0].downwardAPI\""],
+        &["warning: line 8, column 5: not simulated by podplay: \"spec.volumes[0].nfs\""],
     );
     assert!(!p.has_errors());
+    // downwardAPI (and projected) volumes are simulated: no warning.
+    let dapi = text.replace("nfs: {server: nfs.example, path: /exports}", "downwardAPI:\n      items: [{path: labels, fieldRef: {fieldPath: metadata.labels}}]");
+    assert_diags(&dapi, &[]);
 }
