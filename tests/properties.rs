@@ -41,6 +41,7 @@ fn trace_line(o: &Output) -> String {
             json::watch_event_json(*time_ms, type_.as_str(), json::replicaset_json(replica_set))
         }
         Output::Job { time_ms, type_, job } => json::watch_event_json(*time_ms, type_.as_str(), json::job_json(job)),
+        Output::CronJob { time_ms, type_, cron_job } => json::watch_event_json(*time_ms, type_.as_str(), json::cronjob_json(cron_job)),
         Output::StatefulSet { time_ms, type_, stateful_set } => {
             json::watch_event_json(*time_ms, type_.as_str(), json::statefulset_json(stateful_set))
         }
