@@ -217,3 +217,15 @@ fn starting_deadline_seconds_skips_a_run_it_cannot_start_in_time() {
     sim.advance_to(6 * MINUTE_MS + 500);
     assert_eq!(job_names(&sim), [minute(2), minute(6)]);
 }
+
+#[test]
+fn a_schedule_that_never_comes_is_an_invalid_schedule_event() {
+    // ParseStandard accepts February 31st; mostRecentScheduleTime finds the
+    // two next times 0 s apart (robfig's zero time) and syncCronJob says so.
+    let mut sim = sim_with(&cron_yaml("  schedule: \"0 0 31 2 *\"\n", "Never", "true"));
+    sim.advance_to(10 * MINUTE_MS);
+    assert!(sim.jobs().is_empty());
+    let e = sim.events().iter().find(|e| e.reason == "InvalidSchedule").expect("InvalidSchedule");
+    assert_eq!(e.type_.as_str(), "Warning");
+    assert_eq!(e.message, "invalid schedule: 0 0 31 2 * : time difference between two schedules is less than 1 second");
+}

@@ -499,16 +499,16 @@ proptest! {
 
     /// Nodes stopped, started, cordoned, drained and added under the
     /// examples with controllers (Deployment, DaemonSet, StatefulSet, Job,
-    /// node failure), mixed with Pod deletions: invariants hold at every
+    /// CronJob, node failure), mixed with Pod deletions: invariants hold at every
     /// step (unique IPs, legal transitions, endpoints = Ready Pods) and the
     /// run replays exactly.
     #[test]
     fn random_node_actions_keep_invariants_and_replay_identically(
-        which in 0usize..5,
+        which in 0usize..6,
         seed in 0u64..1_000_000,
         raw in action_strategy(),
     ) {
-        let name = ["deployment", "daemonset", "statefulset", "job-parallel", "node-failure"][which];
+        let name = ["deployment", "daemonset", "statefulset", "job-parallel", "node-failure", "cronjob"][which];
         let yaml = examples::find(name).expect("example exists").yaml;
         let nodes = node_names(yaml);
         let actions: Vec<(u64, Action)> = raw
