@@ -439,6 +439,12 @@ impl TracePrinter {
                         let _ = writeln!(out, "{v}");
                     }
                 }
+                Output::CronJob { type_, cron_job, .. } => {
+                    if self.json {
+                        let v = json::watch_event_json(t, type_.as_str(), json::cronjob_json(&cron_job));
+                        let _ = writeln!(out, "{v}");
+                    }
+                }
                 Output::StatefulSet { type_, stateful_set, .. } => {
                     if self.json {
                         let v = json::watch_event_json(t, type_.as_str(), json::statefulset_json(&stateful_set));
@@ -521,6 +527,8 @@ impl TracePrinter {
         }
         let job_rows: Vec<Vec<String>> = sim.jobs().iter().map(|j| kubectl::job_row(j, end, self.wide)).collect();
         self.controller_table(out, &format!("Jobs at {at} (as `kubectl get jobs`"), &kubectl::JOBS_HEADER, &job_rows);
+        let cron_rows: Vec<Vec<String>> = sim.cron_jobs().iter().map(|c| kubectl::cronjob_row(c, end, self.wide)).collect();
+        self.controller_table(out, &format!("CronJobs at {at} (as `kubectl get cronjobs`"), &kubectl::CRONJOBS_HEADER, &cron_rows);
         let set_rows: Vec<Vec<String>> = sim.stateful_sets().iter().map(|s| kubectl::statefulset_row(s, end, self.wide)).collect();
         self.table(out, &format!("StatefulSets at {at} (as `kubectl get statefulsets`"), &kubectl::STATEFULSETS_HEADER, &kubectl::STATEFULSETS_WIDE_HEADER, &set_rows);
         let pvc_rows: Vec<Vec<String>> = sim.persistent_volume_claims().iter().map(|c| kubectl::pvc_row(c, end, self.wide)).collect();

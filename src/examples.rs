@@ -48,6 +48,7 @@ pub const ALL: &[Example] = examples![
     "job-pod-failure-policy-failjob" => "A Pod failure policy: exit code 42 matches a FailJob rule, the Job fails without retries",
     "job-pod-failure-policy-ignore" => "A Pod failure policy ignores disruptions: a drained node's Pod fails, the Job goes on (drain node-1)",
     "job-indexed" => "An Indexed Job: one Pod per index 0 to 4 (fruit-<index>-…), each reads JOB_COMPLETION_INDEX; completedIndexes 0-2,4 then 0-4",
+    "cronjob" => "CronJobs: a Job every minute with a history limit of 2; a Forbid CronJob skips a run while its Job still runs",
     "graceful-deletion" => "Deletion with and without a SIGTERM handler",
     "readiness-service" => "Readiness gates a Pod's place in its Service's endpoints",
     "image-pull-error" => "An image typo: ErrImagePull, then ImagePullBackOff",
@@ -135,7 +136,7 @@ pub fn group(name: &str) -> &'static str {
         | "pod-info-files" => GROUPS[1],
         "init-containers-services" | "readiness-service" | "traffic-rollout-drops" | "traffic-rollout-safe" => GROUPS[2],
         "job-pods" | "job-backoff-limit" | "job-parallel" | "job-pod-failure-policy-failjob" | "job-pod-failure-policy-ignore"
-        | "job-indexed" => GROUPS[3],
+        | "job-indexed" | "cronjob" => GROUPS[3],
         "deployment" | "statefulset" | "daemonset" | "daemonset-rolling-update" => GROUPS[4],
         "pending-resources" | "pending-add-node" | "node-failure" | "taints-tolerations" => GROUPS[5],
         _ => "Other",

@@ -38,6 +38,15 @@ fn liveness_exec_restarts_after_the_file_is_removed() {
     check("liveness-exec", &["run", "example:liveness-exec", "--until", "3m"]);
 }
 
+/// pkg/controller/cronjob/cronjob_controllerv2.go: Jobs named
+/// `<cronjob>-<minutes since epoch>` at each scheduled minute, history
+/// limits (`cleanupFinishedJobs`), Forbid (`JobAlreadyActive`) and
+/// startingDeadlineSeconds; `printCronJob` rows.
+#[test]
+fn cronjob_schedules_jobs_keeps_history_and_forbids_overlap() {
+    check("cronjob", &["run", "example:cronjob", "--until", "7m"]);
+}
+
 #[test]
 fn liveness_http_agnhost_fails_after_10s() {
     check("liveness-http", &["run", "example:liveness-http", "--until", "90s"]);

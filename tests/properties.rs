@@ -41,6 +41,7 @@ fn trace_line(o: &Output) -> String {
             json::watch_event_json(*time_ms, type_.as_str(), json::replicaset_json(replica_set))
         }
         Output::Job { time_ms, type_, job } => json::watch_event_json(*time_ms, type_.as_str(), json::job_json(job)),
+        Output::CronJob { time_ms, type_, cron_job } => json::watch_event_json(*time_ms, type_.as_str(), json::cronjob_json(cron_job)),
         Output::StatefulSet { time_ms, type_, stateful_set } => {
             json::watch_event_json(*time_ms, type_.as_str(), json::statefulset_json(stateful_set))
         }
@@ -498,16 +499,16 @@ proptest! {
 
     /// Nodes stopped, started, cordoned, drained and added under the
     /// examples with controllers (Deployment, DaemonSet, StatefulSet, Job,
-    /// Indexed Job, node failure), mixed with Pod deletions: invariants hold at every
+    /// Indexed Job, CronJob, node failure), mixed with Pod deletions: invariants hold at every
     /// step (unique IPs, legal transitions, endpoints = Ready Pods) and the
     /// run replays exactly.
     #[test]
     fn random_node_actions_keep_invariants_and_replay_identically(
-        which in 0usize..6,
+        which in 0usize..7,
         seed in 0u64..1_000_000,
         raw in action_strategy(),
     ) {
-        let name = ["deployment", "daemonset", "statefulset", "job-parallel", "node-failure", "job-indexed"][which];
+        let name = ["deployment", "daemonset", "statefulset", "job-parallel", "node-failure", "job-indexed", "cronjob"][which];
         let yaml = examples::find(name).expect("example exists").yaml;
         let nodes = node_names(yaml);
         let actions: Vec<(u64, Action)> = raw

@@ -64,6 +64,7 @@ pub enum Object {
     Node(Node),
     DaemonSet(DaemonSet),
     Job(Job),
+    CronJob(CronJob),
     StatefulSet(StatefulSet),
     Namespace(Namespace),
     PersistentVolumeClaim(PersistentVolumeClaim),
@@ -83,6 +84,7 @@ impl Object {
             Object::PersistentVolumeClaim(c) => &c.metadata,
             Object::DaemonSet(d) => &d.metadata,
             Object::Job(j) => &j.metadata,
+            Object::CronJob(c) => &c.metadata,
             Object::StatefulSet(s) => &s.metadata,
         }
     }
@@ -97,6 +99,7 @@ impl Object {
             Object::Node(_) => "Node",
             Object::DaemonSet(_) => "DaemonSet",
             Object::Job(_) => "Job",
+            Object::CronJob(_) => "CronJob",
             Object::StatefulSet(_) => "StatefulSet",
             Object::Namespace(_) => "Namespace",
             Object::PersistentVolumeClaim(_) => "PersistentVolumeClaim",
@@ -290,6 +293,37 @@ pub struct JobSpec {
     pub backoff_limit_per_index: Option<i32>,
     /// `maxFailedIndexes` (with `backoffLimitPerIndex`).
     pub max_failed_indexes: Option<i32>,
+}
+
+/// A `batch/v1 CronJob`, with the defaults of `SetDefaults_CronJob`
+/// (pkg/apis/batch/v1/defaults.go).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CronJob {
+    pub metadata: ObjectMeta,
+    pub spec: CronJobSpec,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CronJobSpec {
+    pub schedule: String,
+    /// The parsed schedule (validated when decoded).
+    pub parsed: crate::core::cron::Schedule,
+    /// `Etc/UTC` or `UTC` (the only zones podplay simulates), as written.
+    pub time_zone: Option<String>,
+    pub starting_deadline_seconds: Option<i64>,
+    /// `Allow` (default), `Forbid` or `Replace`.
+    pub concurrency_policy: &'static str,
+    /// Defaulted to false.
+    pub suspend: bool,
+    /// Defaulted to 3.
+    pub successful_jobs_history_limit: i32,
+    /// Defaulted to 1.
+    pub failed_jobs_history_limit: i32,
+    /// `jobTemplate.metadata`: copied to each Job.
+    pub job_labels: BTreeMap<String, String>,
+    pub job_annotations: BTreeMap<String, String>,
+    /// `jobTemplate.spec`.
+    pub job_spec: JobSpec,
 }
 
 /// A `podFailurePolicy` rule (batch/v1 `PodFailurePolicyRule`).

@@ -17,7 +17,7 @@ use crate::core::api::{
     PodTemplate, PortRef, Probe, ResourceList, VolumeSource,
 };
 use crate::core::status::{
-    ContainerState, ContainerStatus, DeploymentSnapshot, EndpointSliceSnapshot, Event, JobSnapshot,
+    ContainerState, ContainerStatus, CronJobSnapshot, DeploymentSnapshot, EndpointSliceSnapshot, Event, JobSnapshot,
     PersistentVolumeClaimSnapshot, PodSnapshot, ReplicaSetSnapshot, ServerMeta, ServiceSnapshot,
     StatefulSetSnapshot,
 };
@@ -744,7 +744,8 @@ pub fn deployment_json(d: &DeploymentSnapshot) -> Value {
 pub fn job_json(j: &JobSnapshot) -> Value {
     let job = &j.job;
     let meta = &job.metadata;
-    let metadata = object_meta(Some(j.generation), &meta.name, None, &meta.namespace, &j.server, &meta.labels, &meta.annotations, Vec::new());
+    let owners = owner_refs_json(&meta.owner_references);
+    let metadata = object_meta(Some(j.generation), &meta.name, None, &meta.namespace, &j.server, &meta.labels, &meta.annotations, owners);
     let mut spec = Map::new();
     spec.put("parallelism", Value::from(job.spec.parallelism));
     if let Some(c) = job.spec.completions {
@@ -816,6 +817,58 @@ pub fn job_json(j: &JobSnapshot) -> Value {
         status.put("ready", Value::from(st.ready));
     }
     json!({ "kind": "Job", "apiVersion": "batch/v1", "metadata": metadata, "spec": Value::Object(spec), "status": Value::Object(status) })
+}
+
+/// A `batch/v1 CronJob` (`CronJobSpec` and `CronJobStatus` field order);
+/// `jobTemplate.spec` is a Job's spec as the API server keeps it in the
+/// template: defaulted, with no selector (one is generated per Job).
+pub fn cronjob_json(c: &CronJobSnapshot) -> Value {
+    let cj = &c.cron_job;
+    let meta = &cj.metadata;
+    let metadata = object_meta(Some(c.generation), &meta.name, None, &meta.namespace, &c.server, &meta.labels, &meta.annotations, Vec::new());
+    let template = JobSnapshot {
+        job: std::sync::Arc::new(crate::core::api::Job { metadata: Default::default(), spec: cj.spec.job_spec.clone() }),
+        server: c.server.clone(),
+        generation: 0,
+        status: Default::default(),
+    };
+    let job_spec: Map = match job_json(&template).get("spec") {
+        Some(Value::Object(m)) => m.iter().filter(|(k, _)| k.as_str() != "selector").map(|(k, v)| (k.clone(), v.clone())).collect(),
+        _ => Map::new(),
+    };
+    let mut job_meta = Map::new();
+    put_map(&mut job_meta, "labels", &cj.spec.job_labels);
+    put_map(&mut job_meta, "annotations", &cj.spec.job_annotations);
+    let mut spec = Map::new();
+    spec.put("schedule", Value::from(cj.spec.schedule.as_str()));
+    if let Some(z) = &cj.spec.time_zone {
+        spec.put("timeZone", Value::from(z.as_str()));
+    }
+    if let Some(d) = cj.spec.starting_deadline_seconds {
+        spec.put("startingDeadlineSeconds", Value::from(d));
+    }
+    spec.put("concurrencyPolicy", Value::from(cj.spec.concurrency_policy));
+    spec.put("suspend", Value::from(cj.spec.suspend));
+    spec.put("jobTemplate", json!({ "metadata": Value::Object(job_meta), "spec": Value::Object(job_spec) }));
+    spec.put("successfulJobsHistoryLimit", Value::from(cj.spec.successful_jobs_history_limit));
+    spec.put("failedJobsHistoryLimit", Value::from(cj.spec.failed_jobs_history_limit));
+    let st = &c.status;
+    let mut status = Map::new();
+    put_vec(
+        &mut status,
+        "active",
+        st.active
+            .iter()
+            .map(|(name, uid)| json!({ "kind": "Job", "namespace": meta.namespace, "name": name, "uid": uid, "apiVersion": "batch/v1" }))
+            .collect(),
+    );
+    if let Some(t) = st.last_schedule_ms {
+        status.put("lastScheduleTime", Value::from(rfc3339(t)));
+    }
+    if let Some(t) = st.last_successful_ms {
+        status.put("lastSuccessfulTime", Value::from(rfc3339(t)));
+    }
+    json!({ "kind": "CronJob", "apiVersion": "batch/v1", "metadata": metadata, "spec": Value::Object(spec), "status": Value::Object(status) })
 }
 
 /// An `apps/v1 StatefulSet` (`StatefulSetSpec` and `StatefulSetStatus` field order).

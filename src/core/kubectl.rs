@@ -21,7 +21,7 @@ use crate::core::api::{
 };
 use crate::core::json::{format_cpu, format_memory};
 use crate::core::status::{
-    ConditionType, ContainerState, ContainerStatus, DeploymentSnapshot, Event, JobSnapshot,
+    ConditionType, ContainerState, ContainerStatus, CronJobSnapshot, DeploymentSnapshot, Event, JobSnapshot,
     PersistentVolumeClaimSnapshot, PodPhase, PodSnapshot, ReplicaSetSnapshot, StatefulSetSnapshot,
 };
 use crate::core::time::{human_duration, rfc1123z, Millis};
@@ -178,6 +178,30 @@ pub fn job_row(j: &JobSnapshot, now: Millis, wide: bool) -> Vec<String> {
     if wide {
         row.extend(container_cells(&job.spec.template.spec));
         row.push(job.spec.selector.to_text());
+    }
+    row
+}
+
+/// The `kubectl get cronjobs` header.
+pub const CRONJOBS_HEADER: [&str; 7] = ["NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE", "LAST SCHEDULE", "AGE"];
+
+/// One `kubectl get cronjobs` row (`printCronJob`): the schedule as
+/// written, `<none>` for no time zone or no schedule yet; `-o wide` adds the
+/// Job template's containers, images and selector (never set: `<none>`).
+pub fn cronjob_row(c: &CronJobSnapshot, now: Millis, wide: bool) -> Vec<String> {
+    let cj = &c.cron_job;
+    let mut row = vec![
+        cj.metadata.name.clone(),
+        cj.spec.schedule.clone(),
+        cj.spec.time_zone.clone().unwrap_or_else(|| "<none>".into()),
+        if cj.spec.suspend { "True" } else { "False" }.to_string(),
+        c.status.active.len().to_string(),
+        c.status.last_schedule_ms.map_or_else(|| "<none>".into(), |t| since(t, now)),
+        since(c.server.creation_ms, now),
+    ];
+    if wide {
+        row.extend(container_cells(&cj.spec.job_spec.template.spec));
+        row.push("<none>".into());
     }
     row
 }

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod base64;
+pub mod cron;
 pub mod decimal;
 pub mod engine;
 pub mod json;

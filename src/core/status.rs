@@ -364,6 +364,24 @@ pub struct JobSnapshot {
     pub status: JobStatus,
 }
 
+/// `status` of a CronJob (pkg/controller/cronjob/cronjob_controllerv2.go).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CronJobStatus {
+    /// The Jobs it started that have not finished: (name, uid).
+    pub active: Vec<(String, String)>,
+    pub last_schedule_ms: Option<Millis>,
+    pub last_successful_ms: Option<Millis>,
+}
+
+/// A CronJob as the API server would return it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CronJobSnapshot {
+    pub cron_job: std::sync::Arc<crate::core::api::CronJob>,
+    pub server: ServerMeta,
+    pub generation: i64,
+    pub status: CronJobStatus,
+}
+
 /// `status` of a StatefulSet (pkg/controller/statefulset/stateful_set_control.go).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StatefulSetStatus {

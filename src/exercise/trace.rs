@@ -247,7 +247,7 @@ impl Trace {
                         self.rs_owner.insert((m.namespace.clone(), m.name.clone()), o.name.clone());
                     }
                 }
-                Output::Job { .. } | Output::StatefulSet { .. } | Output::PersistentVolumeClaim { .. } => {}
+                Output::Job { .. } | Output::CronJob { .. } | Output::StatefulSet { .. } | Output::PersistentVolumeClaim { .. } => {}
             }
         }
     }

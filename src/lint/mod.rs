@@ -361,6 +361,7 @@ pub fn lint(sources: &[Source]) -> Vec<Finding> {
                     ("spec.template.spec", &ds.template.spec, &ds.template.labels)
                 }
                 Object::Job(j) => ("spec.template.spec", &j.spec.template.spec, &j.spec.template.labels),
+                Object::CronJob(c) => ("spec.jobTemplate.spec.template.spec", &c.spec.job_spec.template.spec, &c.spec.job_spec.template.labels),
                 Object::Service(s) => {
                     services.push((meta, &s.spec));
                     continue;

@@ -29,7 +29,7 @@ use crate::core::engine::{
 use crate::core::kubectl;
 use crate::core::manifest::{parse_manifests, Parsed};
 use crate::core::status::{
-    ContainerState, ContainerStatus, DeploymentSnapshot, EndpointSliceSnapshot, Event, JobSnapshot, PersistentVolumeClaimSnapshot,
+    ContainerState, ContainerStatus, CronJobSnapshot, DeploymentSnapshot, EndpointSliceSnapshot, Event, JobSnapshot, PersistentVolumeClaimSnapshot,
     PodSnapshot, ReplicaSetSnapshot, ServiceSnapshot, StatefulSetSnapshot,
 };
 use crate::core::time::{go_duration, parse_duration, Millis, HOUR_MS};
@@ -123,6 +123,7 @@ pub struct Player {
     deployments: Store<Rc<DeploymentSnapshot>>,
     replica_sets: Store<Rc<ReplicaSetSnapshot>>,
     jobs: Store<Rc<JobSnapshot>>,
+    cron_jobs: Store<Rc<CronJobSnapshot>>,
     stateful_sets: Store<Rc<StatefulSetSnapshot>>,
     claims: Store<Rc<PersistentVolumeClaimSnapshot>>,
     /// Nodes and DaemonSets have no watch output: they are read from the
@@ -187,6 +188,7 @@ impl Player {
             deployments: Store::new(),
             replica_sets: Store::new(),
             jobs: Store::new(),
+            cron_jobs: Store::new(),
             stateful_sets: Store::new(),
             claims: Store::new(),
             nodes: Vec::new(),
@@ -255,6 +257,10 @@ impl Player {
 
     pub fn jobs(&self) -> impl ExactSizeIterator<Item = &Rc<JobSnapshot>> {
         self.jobs.values()
+    }
+
+    pub fn cron_jobs(&self) -> impl ExactSizeIterator<Item = &Rc<CronJobSnapshot>> {
+        self.cron_jobs.values()
     }
 
     pub fn stateful_sets(&self) -> impl ExactSizeIterator<Item = &Rc<StatefulSetSnapshot>> {
@@ -528,6 +534,11 @@ impl Player {
                 Output::Job { type_, job, .. } => {
                     let key = (job.job.metadata.namespace.clone(), job.job.metadata.name.clone());
                     keep(&mut self.jobs, key, type_, job);
+                }
+                Output::CronJob { type_, cron_job, .. } => {
+                    let m = &cron_job.cron_job.metadata;
+                    let key = (m.namespace.clone(), m.name.clone());
+                    keep(&mut self.cron_jobs, key, type_, cron_job);
                 }
                 Output::StatefulSet { type_, stateful_set, .. } => {
                     let m = &stateful_set.stateful_set.metadata;

@@ -123,6 +123,7 @@ pub enum ControllerKind {
     Job,
     StatefulSet,
     DaemonSet,
+    CronJob,
 }
 
 /// `deployment/NAME`, `deploy/NAME`, `rs/NAME`, … as kubectl resolves them.
@@ -135,6 +136,7 @@ fn controller_ref(t: &str) -> Option<(ControllerKind, String)> {
         "deployment" | "deployments" | "deploy" | "deployment.apps" | "deployments.apps" => ControllerKind::Deployment,
         "replicaset" | "replicasets" | "rs" | "replicaset.apps" | "replicasets.apps" => ControllerKind::ReplicaSet,
         "job" | "jobs" | "job.batch" | "jobs.batch" => ControllerKind::Job,
+        "cronjob" | "cronjobs" | "cj" | "cronjob.batch" | "cronjobs.batch" => ControllerKind::CronJob,
         "statefulset" | "statefulsets" | "sts" | "statefulset.apps" | "statefulsets.apps" => ControllerKind::StatefulSet,
         "daemonset" | "daemonsets" | "ds" | "daemonset.apps" | "daemonsets.apps" => ControllerKind::DaemonSet,
         _ => return None,
@@ -224,7 +226,7 @@ pub fn parse_action(text: &str) -> Result<Action, String> {
         "scale" => {
             let t = target.ok_or("scale needs deployment/NAME, replicaset/NAME or statefulset/NAME")?;
             let (kind, name) = controller_ref(t)
-                .filter(|(k, _)| !matches!(k, ControllerKind::Job | ControllerKind::DaemonSet))
+                .filter(|(k, _)| !matches!(k, ControllerKind::Job | ControllerKind::DaemonSet | ControllerKind::CronJob))
                 .ok_or(format!("scale supports deployment/NAME, replicaset/NAME and statefulset/NAME, got {t}"))?;
             let replicas = replicas.ok_or("scale needs --replicas=N")?;
             Ok(Action::Scale { namespace, kind, name, replicas })

@@ -61,6 +61,7 @@ pub(crate) enum Work {
     DaemonSet(String, String),
     Job(String, String),
     StatefulSet(String, String),
+    CronJob(String, String),
 }
 
 impl Work {
@@ -76,6 +77,7 @@ impl Work {
             Work::DaemonSet(ns, n) => (4, ns, n),
             Work::Job(ns, n) => (5, ns, n),
             Work::StatefulSet(ns, n) => (6, ns, n),
+            Work::CronJob(ns, n) => (7, ns, n),
         };
         (format!("{}{ns}", char::from(b'0' + i)), name)
     }
@@ -89,7 +91,8 @@ impl Work {
             b'3' => Work::CollectPods(ns, name),
             b'4' => Work::DaemonSet(ns, name),
             b'5' => Work::Job(ns, name),
-            _ => Work::StatefulSet(ns, name),
+            b'6' => Work::StatefulSet(ns, name),
+            _ => Work::CronJob(ns, name),
         }
     }
 }
@@ -290,6 +293,7 @@ impl Sim {
                 Work::DaemonSet(ns, name) => self.sync_daemon_set(&ns, &name),
                 Work::Job(ns, name) => self.sync_job(&ns, &name),
                 Work::StatefulSet(ns, name) => self.sync_stateful_set(&ns, &name),
+                Work::CronJob(ns, name) => self.sync_cron_job(&ns, &name),
             }
         }
         self.flush();

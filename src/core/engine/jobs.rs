@@ -276,7 +276,9 @@ impl Sim {
         let snap = rt.snapshot();
         self.outputs.push_back(Output::Job { time_ms: self.now, type_: WatchType::Added, job: snap.clone() });
         rt.published = Some(snap);
+        let job = rt.job.clone();
         self.jobs.insert(key.clone(), rt);
+        self.cron_job_child_changed(&job);
         // A new Job is synced at once (`enqueueSyncJobImmediately`), one informer hop later.
         self.enqueue(Work::Job(key.0, key.1), self.now + CONTROLLER_HOP_MS);
         ApplyResult::Created { kind: "Job", name }
@@ -670,7 +672,11 @@ impl Sim {
     }
 
     fn publish_job(&mut self, key: &(String, String)) {
-        self.publish(|s| &mut s.jobs, key);
+        if self.publish(|s| &mut s.jobs, key) {
+            if let Some(job) = self.jobs.get(key).map(|rt| rt.job.clone()) {
+                self.cron_job_child_changed(&job);
+            }
+        }
     }
 
     /// `kubectl delete job/NAME` (background propagation): the Job goes at
@@ -681,6 +687,7 @@ impl Sim {
         let mut snap = rt.snapshot();
         snap.server.resource_version = self.next_resource_version();
         self.outputs.push_back(Output::Job { time_ms: self.now, type_: WatchType::Deleted, job: snap });
+        self.cron_job_child_changed(&rt.job);
         self.enqueue(Work::CollectPods(key.0, rt.server.uid.clone()), self.now + CONTROLLER_HOP_MS);
         Ok(())
     }

@@ -29,6 +29,7 @@ pub mod images;
 mod indexed;
 mod ipam;
 mod jobs;
+mod cronjobs;
 mod kubelet;
 mod nodes;
 mod outside;
@@ -147,6 +148,7 @@ pub enum Output {
     Deployment { time_ms: Millis, type_: WatchType, deployment: DeploymentSnapshot },
     ReplicaSet { time_ms: Millis, type_: WatchType, replica_set: ReplicaSetSnapshot },
     Job { time_ms: Millis, type_: WatchType, job: JobSnapshot },
+    CronJob { time_ms: Millis, type_: WatchType, cron_job: CronJobSnapshot },
     StatefulSet { time_ms: Millis, type_: WatchType, stateful_set: StatefulSetSnapshot },
     PersistentVolumeClaim { time_ms: Millis, type_: WatchType, claim: PersistentVolumeClaimSnapshot },
 }
@@ -161,6 +163,7 @@ impl Output {
             | Output::Deployment { time_ms, .. }
             | Output::ReplicaSet { time_ms, .. }
             | Output::Job { time_ms, .. }
+            | Output::CronJob { time_ms, .. }
             | Output::StatefulSet { time_ms, .. }
             | Output::PersistentVolumeClaim { time_ms, .. } => *time_ms,
         }
@@ -381,6 +384,7 @@ pub struct Sim {
     pub(crate) replica_sets: Store<controllers::ReplicaSetRt>,
     pub(crate) daemon_sets: Store<daemonset::DaemonSetRt>,
     pub(crate) jobs: Store<jobs::JobRt>,
+    pub(crate) cron_jobs: Store<cronjobs::CronJobRt>,
     pub(crate) stateful_sets: Store<statefulsets::StatefulSetRt>,
     pub(crate) claims: Store<PersistentVolumeClaimSnapshot>,
     /// Controller work (`controllers::Work`, keyed as `Work::into_key`)
@@ -501,6 +505,7 @@ impl Sim {
             replica_sets: Store::new(),
             daemon_sets: Store::new(),
             jobs: Store::new(),
+            cron_jobs: Store::new(),
             stateful_sets: Store::new(),
             claims: Store::new(),
             work: Store::new(),
@@ -660,7 +665,7 @@ impl Sim {
             Object::Node(_) => -1,
             Object::ConfigMap(_) | Object::Secret(_) | Object::PersistentVolumeClaim(_) => 0,
             Object::Service(_) => 1,
-            Object::Deployment(_) | Object::ReplicaSet(_) | Object::DaemonSet(_) | Object::Job(_) | Object::StatefulSet(_) => 2,
+            Object::Deployment(_) | Object::ReplicaSet(_) | Object::DaemonSet(_) | Object::Job(_) | Object::CronJob(_) | Object::StatefulSet(_) => 2,
             Object::Pod(_) => 3,
         });
         for obj in objects {
@@ -684,6 +689,7 @@ impl Sim {
                 Object::Node(n) => self.apply_node(n),
                 Object::DaemonSet(d) => self.create_daemon_set(d),
                 Object::Job(j) => self.create_job(j),
+                Object::CronJob(c) => self.create_cron_job(c),
                 Object::StatefulSet(s) => self.create_stateful_set(s),
             });
         }
@@ -739,7 +745,7 @@ impl Sim {
                 action::ControllerKind::Deployment => self.scale_deployment(namespace, name, *replicas),
                 action::ControllerKind::ReplicaSet => self.scale_replica_set(namespace, name, *replicas),
                 action::ControllerKind::StatefulSet => self.scale_stateful_set(namespace, name, *replicas),
-                action::ControllerKind::Job => Err(ActionError("podplay does not scale Jobs (kubectl scale job was removed; set spec.parallelism)".into())),
+                action::ControllerKind::Job | action::ControllerKind::CronJob => Err(ActionError("podplay does not scale Jobs or CronJobs (kubectl scale job was removed; set spec.parallelism)".into())),
                 // A DaemonSet has no scale subresource: one Pod per eligible node.
                 action::ControllerKind::DaemonSet => Err(ActionError("the server could not find the requested resource".into())),
             },
@@ -751,6 +757,7 @@ impl Sim {
                 action::ControllerKind::Deployment => self.delete_deployment(namespace, name),
                 action::ControllerKind::ReplicaSet => self.delete_replica_set(namespace, name),
                 action::ControllerKind::Job => self.delete_job(namespace, name),
+                action::ControllerKind::CronJob => self.delete_cron_job(namespace, name),
                 action::ControllerKind::StatefulSet => self.delete_stateful_set(namespace, name),
                 action::ControllerKind::DaemonSet => self.delete_daemon_set(namespace, name),
             },

@@ -14,6 +14,7 @@ mod apps;
 mod sched;
 mod batch;
 mod volumes;
+mod cronjob;
 
 use crate::core::base64;
 use std::collections::BTreeMap;
@@ -87,6 +88,7 @@ enum KindDecoder {
     Node,
     DaemonSet,
     Job,
+    CronJob,
     StatefulSet,
     Namespace,
     PersistentVolumeClaim,
@@ -97,7 +99,6 @@ const KNOWN_UNSIMULATED_KINDS: &[&str] = &[
     "Binding",
     "ClusterRole",
     "ClusterRoleBinding",
-    "CronJob",
     "CustomResourceDefinition",
     "Endpoints",
     "EndpointSlice",
@@ -134,7 +135,8 @@ fn lookup_kind(api_version: &str, kind: &str) -> Result<KindDecoder, String> {
         ("apps/v1", "DaemonSet") => Ok(KindDecoder::DaemonSet),
         ("apps/v1", "StatefulSet") => Ok(KindDecoder::StatefulSet),
         ("batch/v1", "Job") => Ok(KindDecoder::Job),
-        (_, "Job") => Err(format!(
+        ("batch/v1", "CronJob") => Ok(KindDecoder::CronJob),
+        (_, "Job" | "CronJob") => Err(format!(
             "no matches for kind \"{kind}\" in version \"{api_version}\" (use \"apiVersion: batch/v1\")"
         )),
         (_, "Deployment" | "ReplicaSet" | "DaemonSet" | "StatefulSet") => Err(format!(
@@ -712,6 +714,7 @@ fn decode_object(node: &Node) -> Outcome {
             spec: batch::decode_job_spec(&mut cx, spec_node, &metadata.name),
             metadata,
         }),
+        KindDecoder::CronJob => Object::CronJob(CronJob { metadata, spec: cronjob::decode_cron_job_spec(&mut cx, spec_node) }),
         KindDecoder::StatefulSet => Object::StatefulSet(StatefulSet {
             metadata,
             spec: apps::decode_stateful_set_spec(&mut cx, spec_node),

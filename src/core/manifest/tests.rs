@@ -382,13 +382,13 @@ fn service_errors() {
 #[test]
 fn lists_kinds_and_missing_type_information() {
     let p = parse_manifests(&format!(
-        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {{name: a}}\n  spec: {{ports: [{{port: 80}}]}}\n- apiVersion: batch/v1\n  kind: CronJob\n  metadata: {{name: d}}\n---\nmetadata: {{name: x}}\n---\napiVersion: apps/v1\nkind: Pod\n---\n{}",
+        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {{name: a}}\n  spec: {{ports: [{{port: 80}}]}}\n- apiVersion: networking.k8s.io/v1\n  kind: Ingress\n  metadata: {{name: d}}\n---\nmetadata: {{name: x}}\n---\napiVersion: apps/v1\nkind: Pod\n---\n{}",
         LIVENESS_EXEC
     ));
     assert_eq!(
         rendered(&p),
         [
-            "line 9, column 9: kind: podplay does not simulate kind CronJob yet",
+            "line 9, column 9: kind: podplay does not simulate kind Ingress yet",
             "line 12, column 1: kind: Required value: kind not set (e.g. \"kind: Pod\")",
             "line 12, column 1: apiVersion: Required value: apiVersion not set (e.g. \"apiVersion: v1\")",
             "line 15, column 7: kind: no matches for kind \"Pod\" in version \"apps/v1\" (use \"apiVersion: v1\")",

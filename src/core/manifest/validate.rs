@@ -526,6 +526,14 @@ pub(super) fn validate_object(cx: &mut Ctx, object: &mut Object, generate_name: 
         // A Node's name is checked as it is decoded (a DNS subdomain).
         Object::Node(n) => validate_labels(cx, &n.metadata.labels, "metadata.labels"),
         Object::Job(j) => validate_meta(cx, &mut j.metadata, generate_name, kind),
+        Object::CronJob(c) => {
+            validate_meta(cx, &mut c.metadata, generate_name, kind);
+            // `ValidateCronJobCreate`: room for the Job names' 11-character suffix.
+            if c.metadata.name.len() > 52 {
+                let name = quote(&c.metadata.name);
+                cx.invalid("metadata.name", &name, "must be no more than 52 characters");
+            }
+        }
         Object::Namespace(n) => validate_meta(cx, &mut n.metadata, generate_name, kind),
         Object::PersistentVolumeClaim(c) => validate_meta(cx, &mut c.metadata, generate_name, kind),
         Object::StatefulSet(s) => validate_meta(cx, &mut s.metadata, generate_name, kind),
