@@ -8,7 +8,7 @@ let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-const GET_ALL = 'kubectl get nodes,deploy,rs,sts,ds,jobs,pvc';
+const GET_ALL = 'kubectl get nodes,deploy,rs,sts,ds,jobs,cj,pvc';
 
 test('stopping a node: NotReady, unreachable taints, and the Deployment Pod replaced on the other node', async () => {
   const { page, context, problems } = await openPage(browser, server.base);
@@ -114,6 +114,18 @@ test('a failing Job ends Failed with BackoffLimitExceeded; a parallel Job ends C
   const work = page.getByTestId('job-work');
   await work.getByTestId('job-status').filter({ hasText: /^Complete$/ }).waitFor({ timeout: 30000 });
   assert.match(await work.getByTestId('job-row').textContent(), /Complete\s*3\/3/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a CronJob creates a Job each minute, listed beside it by kubectl get', async () => {
+  const { page, context, problems } = await openPage(browser, server.base);
+  await pickExample(page, 'cronjob', '60');
+  // <cronjob>-<scheduled time in minutes since the epoch>: 00:02 on 2026-01-01.
+  await page.getByTestId('job-report-29453762').waitFor({ timeout: 30000 });
+  await page.getByRole('tab', { name: GET_ALL }).click();
+  assert.match(await pane(page), /cronjob\.batch\/report\s+\* \* \* \* \*\s+<none>\s+False\s+\d+\s+\d+s/);
+  assert.match(await pane(page), /job\.batch\/report-29453761\s+Complete/);
   assert.deepEqual(problems, []);
   await context.close();
 });
