@@ -43,8 +43,13 @@ bash scripts/build-web.sh
 step "Page: size (over the 250 KB budget today: a ceiling keeps it from growing)"
 # 470 KB before the endpoint arrows and the memoized timeline lanes (about
 # 7 and 3 KB), the DaemonSet rolling update (3.5 KB and its card's image
-# form, 0.8 KB) and the Job's podFailurePolicy (4 KB); 490.5 KB after.
-python3 scripts/size.py dist --max-kb 494
+# form, 0.8 KB) and the Job's podFailurePolicy (4 KB); 490.3 KB after.
+# Then the loading progress, DisruptionTarget and drain's emptyDir check
+# (1.7 KB); Indexed Jobs with backoffLimitPerIndex, scheduling gates, perl,
+# the outside world and the kubernetes.io sweep's fixes (about 13 KB);
+# downwardAPI and projected volumes (about 13 KB); CronJobs (12.7 KB):
+# 534.5 KB.
+python3 scripts/size.py dist --max-kb 537
 
 step "Page: size floor, the simulation core alone with no page (why the budget is out of reach)"
 bash scripts/size-floor.sh
