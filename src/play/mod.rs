@@ -285,7 +285,7 @@ impl Player {
         self.sim.events()
     }
 
-    /// The latest event about the Pod or Job with this UID (the last one
+    /// The latest event about the Pod, Job or CronJob with this UID (the last one
     /// recorded or counted again).
     pub fn latest_event(&self, uid: &str) -> Option<&Event> {
         self.latest_events.get(uid).map(|e| &**e)
@@ -517,7 +517,7 @@ impl Player {
                 }
                 Output::Event { time_ms, event, .. } => {
                     self.timeline.event(time_ms, &event);
-                    if matches!(event.involved.kind, "Pod" | "Job") {
+                    if matches!(event.involved.kind, "Pod" | "Job" | "CronJob") {
                         self.latest_events.insert(event.involved.uid.clone(), Rc::new(event));
                     }
                 }

@@ -174,6 +174,7 @@ pub fn cluster_view(props: &Props) -> Html {
                 let m = &d.daemon_set.metadata;
                 html! { <workloads::DaemonSetCard key={format!("{}/{}", m.namespace, m.name)} set={Shared(d.clone())} now={now} on_act={props.on_act.clone()} /> }
             }) }
+            { for player.cron_jobs().map(|c| workloads::cron_job_card(c, why(c.server.uid.as_str()), now, &props.on_act)) }
             { for player.jobs().map(|j| {
                 let m = &j.job.metadata;
                 let event = why(j.server.uid.as_str());

@@ -7,8 +7,8 @@ use super::Shared;
 use crate::core::api::PodManagementPolicy;
 use crate::core::engine::DaemonSetSnapshot;
 use crate::core::kubectl;
-use crate::core::status::{JobSnapshot, PersistentVolumeClaimSnapshot, StatefulSetSnapshot};
-use crate::core::time::Millis;
+use crate::core::status::{CronJobSnapshot, Event, EventType, JobSnapshot, PersistentVolumeClaimSnapshot, StatefulSetSnapshot};
+use crate::core::time::{go_duration, Millis, EPOCH_UNIX_SECONDS, SECOND_MS};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -78,6 +78,52 @@ pub fn job_card(props: &JobProps) -> Html {
                 if j.server.deletion_ms.is_none() {
                     <button onclick={act_cb(&props.on_act, format!("delete job/{name}{}", ns_flag(&job.metadata.namespace)))} data-testid="delete">{"Delete"}</button>
                 }
+            </div>
+        </section>
+    }
+}
+
+/// A CronJob: `kubectl get cronjobs`, when it runs next, its policies,
+/// its latest event and `kubectl delete cronjob`. A plain function (not a
+/// memoized component): it is small and there are few of them.
+pub fn cron_job_card(c: &CronJobSnapshot, latest: Option<&Event>, now: Millis, on_act: &Callback<String>) -> Html {
+    let cj = &c.cron_job;
+    let name = &cj.metadata.name;
+    let spec = &cj.spec;
+    let row = kubectl::cronjob_row(c, now, false);
+    let active = c.status.active.len();
+    let (state, status) = match (spec.suspend, active) {
+        (true, _) => ("st-pending", "Suspended".to_string()),
+        (false, 0) => ("st-succeeded", "Waiting".to_string()),
+        (false, n) => ("st-running", format!("{n} active")),
+    };
+    // `Schedule.Next` after now, on podplay's clock (UTC, from 2026-01-01).
+    let now_unix = EPOCH_UNIX_SECONDS + (now / SECOND_MS) as i64;
+    let next = spec.parsed.next(now_unix).map(|t| ((t - EPOCH_UNIX_SECONDS).max(0) as Millis) * SECOND_MS);
+    let next = match (spec.suspend, next) {
+        (true, _) => "suspended: no new Jobs".to_string(),
+        (false, Some(t)) => format!("next Job at {} (in {})", go_duration(t), go_duration(t.saturating_sub(now))),
+        (false, None) => "the schedule never comes".to_string(),
+    };
+    html! {
+        <section key={format!("{}/{name}", cj.metadata.namespace)} class={classes!("workload", "cronjob", state)}
+            aria-label={format!("CronJob {name}: {status}")} data-testid={format!("cronjob-{name}")}>
+            <h2><span aria-hidden="true">{"◷ "}</span>{ format!("CronJob {name}") }
+                <span class="status" data-testid="cronjob-status">{ status }</span></h2>
+            { kubectl_row(&kubectl::CRONJOBS_HEADER, &row, "cronjob-row") }
+            <p class="facts muted" data-testid="cronjob-next">
+                { format!("{next} · concurrencyPolicy {} · keeps {} succeeded and {} failed Jobs{}", spec.concurrency_policy,
+                    spec.successful_jobs_history_limit, spec.failed_jobs_history_limit,
+                    spec.starting_deadline_seconds.map(|s| format!(" · startingDeadlineSeconds {s}")).unwrap_or_default()) }
+            </p>
+            if let Some(e) = latest {
+                <p class={classes!("why", (e.type_ == EventType::Warning).then_some("warning"))} data-testid="why">
+                    { format!("{} {}: {}", go_duration(e.last_ms), e.reason, e.message) }
+                </p>
+            }
+            <div class="dep-actions">
+                <button onclick={act_cb(on_act, format!("delete cronjob/{name}{}", ns_flag(&cj.metadata.namespace)))} data-testid="delete"
+                    title="kubectl delete cronjob: its Jobs and their Pods go too">{"Delete"}</button>
             </div>
         </section>
     }

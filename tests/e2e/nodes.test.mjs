@@ -126,6 +126,13 @@ test('a CronJob creates a Job each minute, listed beside it by kubectl get', asy
   await page.getByRole('tab', { name: GET_ALL }).click();
   assert.match(await pane(page), /cronjob\.batch\/report\s+\* \* \* \* \*\s+<none>\s+False\s+\d+\s+\d+s/);
   assert.match(await pane(page), /job\.batch\/report-29453761\s+Complete/);
+  // Its card: when the next Job comes, the latest event, and Delete (its Jobs go too).
+  const card = page.getByTestId('cronjob-report');
+  assert.match(await card.getByTestId('cronjob-next').textContent(), /^next Job at \d+m0s \(in \d+(\.\d+)?s\) · concurrencyPolicy Allow · keeps 2 succeeded and 1 failed Jobs$/);
+  assert.match(await card.getByTestId('why').textContent(), /(SuccessfulCreate: Created job|SawCompletedJob: Saw completed job): report-2945376\d/);
+  await card.getByTestId('delete').click();
+  await card.waitFor({ state: 'detached' });
+  await page.getByTestId('job-report-29453761').waitFor({ state: 'detached' });
   assert.deepEqual(problems, []);
   await context.close();
 });
