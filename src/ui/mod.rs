@@ -89,6 +89,12 @@ pub enum Msg {
     Embed,
     /// The example chosen in "kubectl apply -f example:…".
     ApplyChoice(String),
+    /// The command line's text as typed.
+    CommandText(String),
+    /// Run the command line's text as an action, now.
+    RunCommand,
+    /// ↑ (-1) or ↓ (+1) through the commands run before.
+    CommandHistory(i32),
     /// Open a bundled exercise ("" leaves exercise mode).
     OpenExercise(String),
     CheckExercise,
@@ -169,6 +175,11 @@ pub struct App {
     posted_height: i32,
     /// The example "kubectl apply -f" would apply now.
     apply_choice: String,
+    /// The command line ("$ kubectl …"): its text, the commands run before
+    /// (at most [`MAX_COMMAND_HISTORY`]) and where ↑/↓ is in them.
+    command: String,
+    command_history: Vec<String>,
+    command_at: Option<usize>,
     /// The exercise open, if any.
     exercise: Option<OpenExercise>,
     /// Bundled exercises passed (kept in the browser).
@@ -559,6 +570,9 @@ impl Component for App {
             opts: opts.clone(),
             posted_height: 0,
             apply_choice: "init-containers-services".into(),
+            command: String::new(),
+            command_history: Vec::new(),
+            command_at: None,
             exercise: None,
             passed: browser::load(PROGRESS_KEY)
                 .map(|t| crate::core::sort::collect_set(t.split(',').filter(|n| ex::find(n).is_some()).map(str::to_string)))
@@ -689,6 +703,7 @@ impl Component for App {
                             </p>
                         }
                         { self.view_apply(ctx) }
+                        { self.view_command(ctx) }
                         { self.view_cluster(&player) }
                     </section>
                 </main>
@@ -844,6 +859,40 @@ impl App {
                 None => self.notice = Some(Notice { error: true, text: "Nothing to embed until the manifests are valid.".into() }),
             },
             Msg::ApplyChoice(name) => self.apply_choice = name,
+            Msg::CommandText(text) => {
+                self.command = text;
+                self.command_at = None;
+            }
+            Msg::RunCommand => {
+                let text = command_action(&self.command);
+                if text.is_empty() {
+                    return false;
+                }
+                if self.command_history.last() != Some(&text) {
+                    self.command_history.push(text.clone());
+                    if self.command_history.len() > MAX_COMMAND_HISTORY {
+                        self.command_history.remove(0);
+                    }
+                }
+                self.command.clear();
+                self.command_at = None;
+                // The action's error, if any, is the page's notice.
+                return self.handle(Msg::Act(text));
+            }
+            Msg::CommandHistory(step) => {
+                let n = self.command_history.len();
+                if n == 0 {
+                    return false;
+                }
+                let at = match (self.command_at, step < 0) {
+                    (None, true) => Some(n - 1),
+                    (None, false) => None,
+                    (Some(i), true) => Some(i.saturating_sub(1)),
+                    (Some(i), false) => (i + 1 < n).then_some(i + 1),
+                };
+                self.command_at = at;
+                self.command = at.map(|i| self.command_history[i].clone()).unwrap_or_default();
+            }
             Msg::OpenExercise(name) => {
                 if name.is_empty() {
                     self.exercise = None;
@@ -1023,6 +1072,43 @@ impl App {
         }
     }
 
+    /// A command line for every action, in kubectl's words (the actions of
+    /// the CLI's `--at` and of exercises): run now, recorded in the session.
+    fn view_command(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let on_input = link.callback(|e: InputEvent| Msg::CommandText(input_value(&e)));
+        let on_key = link.batch_callback(|e: KeyboardEvent| match e.key().as_str() {
+            "ArrowUp" => {
+                e.prevent_default();
+                Some(Msg::CommandHistory(-1))
+            }
+            "ArrowDown" => {
+                e.prevent_default();
+                Some(Msg::CommandHistory(1))
+            }
+            _ => None,
+        });
+        let run = link.callback(|e: SubmitEvent| {
+            e.prevent_default();
+            Msg::RunCommand
+        });
+        html! {
+            <form class="command" onsubmit={run} aria-label="Run a kubectl command now">
+                <label for="command"><code>{"$ kubectl"}</code></label>
+                <input id="command" value={self.command.clone()} oninput={on_input} onkeydown={on_key} data-testid="command"
+                    spellcheck="false" autocomplete="off" placeholder="delete pod NAME · scale deployment/NAME --replicas=3 · drain node node-1" />
+                <button type="submit" data-testid="run-command">{"Run"}</button>
+                <details class="command-help">
+                    <summary>{"What can I type?"}</summary>
+                    <ul>
+                        { for COMMANDS.iter().map(|c| html! { <li><code>{ *c }</code></li> }) }
+                    </ul>
+                    <p class="muted">{"Each runs at the simulated time now and is kept in the session (share links and replays include it). ↑ and ↓ recall earlier commands."}</p>
+                </details>
+            </form>
+        }
+    }
+
     /// Play/pause, step, restart, speed and the clock: the same in the full
     /// page and (compact) in an embed.
     fn view_transport(&self, ctx: &Context<Self>, compact: bool) -> Html {
@@ -1192,6 +1278,30 @@ fn example_options(selected: Option<&str>) -> Html {
 /// The polite live region that reads status changes out.
 fn announcer(text: String) -> Html {
     html! { <div class="sr-only" aria-live="polite" aria-atomic="true" data-testid="announcer">{ text }</div> }
+}
+
+/// How many commands the command line remembers for ↑/↓.
+const MAX_COMMAND_HISTORY: usize = 50;
+
+/// What the command line accepts (`core::engine::action` and `play::actions`).
+const COMMANDS: &[&str] = &[
+    "delete pod NAME [--grace-period=N]   ·   delete pod -l app=web",
+    "kill pod/NAME -c CONTAINER [--exit-code=N]   ·   break pod/NAME -c CONTAINER   ·   heal pod/NAME -c CONTAINER",
+    "scale deployment/NAME --replicas=N   (also replicaset/, statefulset/)",
+    "set image deployment/NAME CONTAINER=IMAGE   (also daemonset/)",
+    "rollout restart|undo|pause|resume deployment/NAME   ·   rollout restart daemonset/NAME",
+    "delete deployment/NAME   (also replicaset/, statefulset/, daemonset/, job/, cronjob/)",
+    "apply -f example:NAME",
+    "add node NAME [cpu=4] [memory=8Gi] [pods=110]   ·   cordon|uncordon node NAME",
+    "drain node NAME [--force] [--delete-emptydir-data]   ·   stop|start node NAME",
+    "traffic svc/NAME 10/s   ·   traffic svc/NAME off",
+];
+
+/// The action a command line's text stands for: trimmed, without a leading
+/// `kubectl` (people type it).
+fn command_action(text: &str) -> String {
+    let t = text.trim();
+    t.strip_prefix("kubectl ").map(str::trim_start).unwrap_or(t).to_string()
 }
 
 /// The value of the `<select>` or `<input>` an event came from.

@@ -104,6 +104,33 @@ test('a Pod deleted under a Deployment is replaced with a new name and IP, and t
   await context.close();
 });
 
+test('the command line runs kubectl commands now, recalls them, and says what is wrong', async () => {
+  const { page, context, problems } = await openPage(browser, server.base);
+  await pickExample(page, 'deployment', '10');
+  await page.locator('article.pod.st-ready').nth(2).waitFor({ timeout: 20000 });
+  const cmd = page.getByTestId('command');
+  // kubectl's own spelling: `TYPE NAME`, with the leading `kubectl`.
+  await cmd.fill('kubectl scale deployment nginx-deployment --replicas=5');
+  await cmd.press('Enter');
+  await page.locator('article.pod').nth(4).waitFor({ timeout: 20000 });
+  assert.equal(await cmd.inputValue(), '', 'a command that ran is cleared');
+  await cmd.fill('drain node nope');
+  await cmd.press('Enter');
+  await page.locator('.notice.error', { hasText: 'drain node nope: nodes "nope" not found' }).waitFor();
+  // ↑ recalls the commands run before, newest first.
+  await cmd.press('ArrowUp');
+  assert.equal(await cmd.inputValue(), 'drain node nope');
+  await cmd.press('ArrowUp');
+  assert.equal(await cmd.inputValue(), 'scale deployment nginx-deployment --replicas=5');
+  await cmd.press('ArrowDown');
+  assert.equal(await cmd.inputValue(), 'drain node nope');
+  // The command is part of the session: a restart replays it.
+  await page.getByTestId('restart').click();
+  await page.locator('article.pod').nth(4).waitFor({ timeout: 20000 });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('init containers wait until the Services they look up are applied', async () => {
   const { page, context } = await openPage(browser, server.base);
   await pickExample(page, 'init-containers', '30');

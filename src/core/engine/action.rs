@@ -146,7 +146,7 @@ fn controller_ref(t: &str) -> Option<(ControllerKind, String)> {
 
 /// Parses an action. Errors say what was expected.
 pub fn parse_action(text: &str) -> Result<Action, String> {
-    let words = split_words(text)?;
+    let words = join_kind_and_name(split_words(text)?);
     let mut it = words.iter().map(|s| s.as_str());
     let verb = it.next().ok_or("empty action")?;
     let rest: Vec<&str> = it.collect();
@@ -360,6 +360,25 @@ fn parse_rollout(rest: &[&str]) -> Result<Action, String> {
 }
 
 /// Splits on spaces, honouring single and double quotes.
+/// kubectl takes `TYPE NAME` as well as `TYPE/NAME` (`delete pod web`,
+/// `scale deployment web --replicas=3`): the first kind word followed by a
+/// name becomes `kind/name`. Node actions read `node NAME` themselves.
+fn join_kind_and_name(mut words: Vec<String>) -> Vec<String> {
+    const KINDS: &[&str] = &[
+        "pod", "pods", "po", "svc", "service", "services", "deployment", "deployments", "deploy", "replicaset", "replicasets", "rs",
+        "job", "jobs", "cronjob", "cronjobs", "cj", "statefulset", "statefulsets", "sts", "daemonset", "daemonsets", "ds",
+    ];
+    if matches!(words.first().map(String::as_str), Some("add" | "cordon" | "uncordon" | "drain" | "stop" | "start")) {
+        return words;
+    }
+    let name_like = |w: &str| !w.is_empty() && !w.starts_with('-') && !w.contains(['/', '=', ':']);
+    if let Some(i) = (1..words.len().saturating_sub(1)).find(|&i| KINDS.contains(&words[i].as_str()) && name_like(&words[i + 1])) {
+        let name = words.remove(i + 1);
+        words[i] = format!("{}/{name}", words[i]);
+    }
+    words
+}
+
 fn split_words(text: &str) -> Result<Vec<String>, String> {
     let mut words = Vec::new();
     let mut cur = String::new();
@@ -478,6 +497,14 @@ mod tests {
         let node = |name: &str, op| Action::Node { name: name.into(), op };
         assert_eq!(parse_action("cordon node-1").unwrap(), node("node-1", NodeOp::Cordon));
         assert_eq!(parse_action("uncordon node/node-1").unwrap(), node("node-1", NodeOp::Uncordon));
+        // kubectl's `TYPE NAME` reads as `TYPE/NAME`.
+        assert_eq!(parse_action("delete pod web").unwrap(), parse_action("delete pod/web").unwrap());
+        assert_eq!(parse_action("scale deployment web --replicas=3").unwrap(), parse_action("scale deployment/web --replicas=3").unwrap());
+        assert_eq!(parse_action("set image deploy web web=nginx:1.28").unwrap(), parse_action("set image deploy/web web=nginx:1.28").unwrap());
+        assert_eq!(parse_action("rollout restart deployment web").unwrap(), parse_action("rollout restart deployment/web").unwrap());
+        assert_eq!(parse_action("kill pod web -c app").unwrap(), parse_action("kill pod/web -c app").unwrap());
+        assert_eq!(parse_action("traffic svc web 10/s").unwrap(), parse_action("traffic svc/web 10/s").unwrap());
+        assert_eq!(parse_action("delete cronjob report").unwrap(), parse_action("delete cronjob/report").unwrap());
         assert_eq!(parse_action("drain node node-2 --force").unwrap(), node("node-2", NodeOp::Drain { force: true, delete_emptydir_data: false }));
         assert_eq!(parse_action("drain node-2 --ignore-daemonsets").unwrap(), node("node-2", NodeOp::Drain { force: false, delete_emptydir_data: false }));
         assert_eq!(
