@@ -223,7 +223,49 @@ impl Traps {
 /// A bash indexed array: sparse, by index (bash manual, "Arrays": "there is
 /// no maximum limit on the size of an array, nor any requirement that
 /// members be indexed or assigned contiguously").
-type Array = BTreeMap<i64, String>;
+#[derive(Clone, Debug, Default)]
+struct Array {
+    items: BTreeMap<i64, String>,
+    /// Bytes of all the values (bounded by [`MAX_EXPANSION_BYTES`]).
+    bytes: usize,
+}
+
+impl Array {
+    fn get(&self, i: &i64) -> Option<&String> {
+        self.items.get(i)
+    }
+    fn values(&self) -> impl Iterator<Item = &String> {
+        self.items.values()
+    }
+    fn iter(&self) -> impl Iterator<Item = (&i64, &String)> {
+        self.items.iter()
+    }
+    /// The largest index set.
+    fn last(&self) -> Option<i64> {
+        self.items.keys().next_back().copied()
+    }
+    fn len(&self) -> usize {
+        self.items.len()
+    }
+    fn contains_key(&self, i: &i64) -> bool {
+        self.items.contains_key(i)
+    }
+    fn insert(&mut self, i: i64, v: String) {
+        self.bytes += v.len();
+        if let Some(old) = self.items.insert(i, v) {
+            self.bytes -= old.len();
+        }
+    }
+    fn remove(&mut self, i: &i64) {
+        if let Some(old) = self.items.remove(i) {
+            self.bytes -= old.len();
+        }
+    }
+    fn clear(&mut self) {
+        self.items.clear();
+        self.bytes = 0;
+    }
+}
 
 /// An assignment word, expanded.
 enum Assigned {
@@ -872,7 +914,7 @@ impl Process {
         let value = bounded(value);
         match self.arrays.get_mut(name) {
             // bash: assigning to an array without a subscript sets element 0.
-            Some(a) => drop(a.insert(0, value)),
+            Some(a) => a.insert(0, value),
             None => drop(self.vars.insert(name.to_string(), value)),
         }
     }
@@ -941,7 +983,7 @@ impl Process {
         if i >= 0 {
             return Ok(Some(i));
         }
-        let last = self.arrays.get(name).and_then(|a| a.keys().next_back().copied());
+        let last = self.arrays.get(name).and_then(Array::last);
         Ok(last.and_then(|m| m.checked_add(1)?.checked_add(i)).filter(|j| *j >= 0))
     }
 
@@ -963,7 +1005,7 @@ impl Process {
     /// `name` as an array, a scalar becoming its element 0.
     fn array_mut(&mut self, name: &str) -> &mut Array {
         if !self.arrays.contains_key(name) {
-            let mut a = Array::new();
+            let mut a = Array::default();
             if let Some(v) = self.var(name).cloned() {
                 a.insert(0, v);
             }
@@ -980,19 +1022,17 @@ impl Process {
     /// and [`MAX_EXPANSION_BYTES`] per array (podplay's bounds).
     fn store(&mut self, name: &str, from: i64, values: Vec<String>) {
         let a = self.array_mut(name);
-        let mut bytes: usize = a.values().map(String::len).sum();
         let mut full = false;
         for (k, v) in values.into_iter().enumerate() {
             let Some(i) = i64::try_from(k).ok().and_then(|k| from.checked_add(k)) else { break };
             let v = bounded(v);
             let old = a.get(&i).map_or(0, String::len);
             if (a.len() >= MAX_ARRAY_ELEMENTS && !a.contains_key(&i))
-                || bytes - old + v.len() > MAX_EXPANSION_BYTES
+                || a.bytes - old + v.len() > MAX_EXPANSION_BYTES
             {
                 full = true;
                 break;
             }
-            bytes = bytes - old + v.len();
             a.insert(i, v);
         }
         if full {
@@ -1018,7 +1058,7 @@ impl Process {
             Assigned::Array(k, items, append) => {
                 // `+=` appends after the largest index; `=` replaces.
                 let from = match append {
-                    true => self.array_mut(&k).keys().next_back().map_or(0, |m| m.saturating_add(1)),
+                    true => self.array_mut(&k).last().map_or(0, |m| m.saturating_add(1)),
                     false => {
                         self.array_mut(&k).clear();
                         0
@@ -1841,7 +1881,7 @@ impl Process {
                     continue;
                 }
             };
-            let last = self.arrays.get(name).and_then(|a| a.keys().next_back().copied());
+            let last = self.arrays.get(name).and_then(Array::last);
             let i = match (i, last) {
                 (i, _) if i >= 0 => i,
                 (i, Some(m)) if m.saturating_add(1).saturating_add(i) >= 0 => m + 1 + i,
@@ -1852,7 +1892,7 @@ impl Process {
                 }
             };
             match self.arrays.get_mut(name) {
-                Some(arr) => drop(arr.remove(&i)),
+                Some(arr) => arr.remove(&i),
                 None if i == 0 => self.unset_var(name),
                 None => {}
             }
