@@ -22,7 +22,7 @@ mod tests;
 
 use crate::core::time::Millis;
 
-pub use parse::{from_argv, parse_script, unsupported_commands, Script};
+pub use parse::{from_argv, parse_bash_script, parse_script, unsupported_commands, Script};
 pub use run::{exec_probe, exec_probe_with_env, Process};
 
 /// Longest script accepted by [`parse_script`], in bytes.

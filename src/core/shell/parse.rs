@@ -12,7 +12,7 @@ pub(crate) const BUILTINS: &[&str] = &[
     ":", "true", "false", "exit", "echo", "printf", "sleep", "touch", "rm", "mkdir", "cat", "test",
     "[", "[[", "hostname", "date", "env", "printenv", "nslookup", "wget", "curl", "kill", "killall",
     "pkill", "wait", "exec", "cd", "pwd", "export", "unset", "set", "shift", "trap", "tail", "seq",
-    "break", "continue", "read",
+    "break", "continue", "read", "rev",
 ];
 
 /// Builtins rejected at parse time: they need things podplay has no model of.
@@ -33,6 +33,10 @@ pub struct Script {
     pub(crate) errexit: bool,
     /// `sh -x`.
     pub(crate) xtrace: bool,
+    /// Run by bash (`bash -c`), which has indexed arrays; `sh` is BusyBox
+    /// ash in the busybox/alpine/bash images and dash in debian/ubuntu,
+    /// neither of which has them.
+    pub(crate) bash: bool,
 }
 
 impl Script {
@@ -54,11 +58,15 @@ pub(crate) enum Part {
     },
     Param {
         name: String,
+        /// bash `${name[…]}`.
+        index: Option<Sub>,
         op: Option<(ParamOp, bool, Word)>,
         quoted: bool,
     },
     Length {
         name: String,
+        /// bash `${#name[@]}` (element count) or `${#name[i]}`.
+        index: Option<Sub>,
     },
     Subst {
         script: Arc<Script>,
@@ -68,6 +76,15 @@ pub(crate) enum Part {
         expr: String,
         quoted: bool,
     },
+}
+
+/// A bash array subscript (bash manual, "Arrays").
+#[derive(Debug, Clone)]
+pub(crate) enum Sub {
+    /// `[@]` (`true`: `[*]`): every element.
+    All(bool),
+    /// `[expr]`: an arithmetic expression, expanded first.
+    Index(Word),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,9 +146,28 @@ pub(crate) struct Redir {
     pub target: Word,
 }
 
+/// The value of an assignment word.
+#[derive(Debug, Clone)]
+pub(crate) enum Value {
+    /// `NAME=word`, `NAME[i]=word`.
+    Scalar(Word),
+    /// bash `NAME=(word…)`: a compound array assignment.
+    Array(Vec<Word>),
+}
+
+/// `NAME=value` (or bash `NAME+=value`, `NAME[i]=value`, `NAME=(…)`).
+#[derive(Debug, Clone)]
+pub(crate) struct Assign {
+    pub name: String,
+    pub index: Option<Word>,
+    /// `+=`: appends to the value (or to the array).
+    pub append: bool,
+    pub value: Value,
+}
+
 #[derive(Debug)]
 pub(crate) struct Simple {
-    pub assigns: Vec<(String, Word)>,
+    pub assigns: Vec<Assign>,
     pub words: Vec<Word>,
     pub redirs: Vec<Redir>,
 }
@@ -214,13 +250,15 @@ pub(crate) struct Code {
 #[derive(Debug, Clone)]
 enum Tok {
     Word(Word),
+    /// bash `NAME=(…)`.
+    Array(Assign),
     Op(&'static str),
     Redir(u32, RedirKind),
     Newline,
     Eof,
 }
 
-fn is_name(s: &str) -> bool {
+pub(crate) fn is_name(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
@@ -245,15 +283,18 @@ struct Lexer {
     depth: usize,
     /// Inside `${x:-…}`: blanks and operators are literal.
     raw: bool,
+    /// bash syntax (arrays) rather than ash's.
+    bash: bool,
 }
 
 impl Lexer {
-    fn new(text: &str, depth: usize, raw: bool) -> Lexer {
+    fn new(text: &str, depth: usize, raw: bool, bash: bool) -> Lexer {
         Lexer {
             c: text.chars().collect(),
             i: 0,
             depth,
             raw,
+            bash,
         }
     }
     fn peek(&self) -> Option<char> {
@@ -333,13 +374,73 @@ impl Lexer {
                     let digits = w
                         .plain()
                         .filter(|t| t.len() <= 2 && t.chars().all(|c| c.is_ascii_digit()));
-                    match (digits, self.peek()) {
-                        (Some(d), Some('<' | '>')) => {
+                    let array = w
+                        .plain()
+                        .and_then(|t| t.strip_suffix('='))
+                        .map(|n| match n.strip_suffix('+') {
+                            Some(n) => (n.to_string(), true),
+                            None => (n.to_string(), false),
+                        })
+                        .filter(|(n, _)| is_name(n));
+                    match (digits, self.peek(), array) {
+                        (Some(d), Some('<' | '>'), _) => {
                             let fd = d.parse().unwrap_or(1);
                             out.push(self.redir(Some(fd))?);
                         }
+                        // ash has no arrays: `a=(1 2)` is `a=` then a
+                        // subshell where none may start (BusyBox ash
+                        // wording, as for any misplaced token).
+                        (_, Some('('), Some(_)) if !self.bash => {
+                            return Err(ShellError::syntax("unexpected \"(\""));
+                        }
+                        (_, Some('('), Some((name, append))) => {
+                            out.push(Tok::Array(Assign {
+                                name,
+                                index: None,
+                                append,
+                                value: Value::Array(self.array_items()?),
+                            }));
+                        }
                         _ => out.push(Tok::Word(w)),
                     }
+                }
+            }
+        }
+    }
+
+    /// The words of a bash compound array assignment `(w1 w2 …)`, blanks,
+    /// newlines and comments between them (bash manual, "Arrays").
+    fn array_items(&mut self) -> Result<Vec<Word>, ShellError> {
+        self.i += 1; // '('
+        let mut items = Vec::new();
+        loop {
+            match self.peek() {
+                Some(' ' | '\t' | '\r' | '\n') => self.i += 1,
+                Some('\\') if self.at(1) == Some('\n') => self.i += 2,
+                Some('#') => {
+                    while !matches!(self.peek(), None | Some('\n')) {
+                        self.i += 1;
+                    }
+                }
+                None => return Err(ShellError::syntax("unexpected end of file (expecting \")\")")),
+                Some(')') => {
+                    self.i += 1;
+                    return Ok(items);
+                }
+                Some(c @ (';' | '&' | '|' | '<' | '>' | '(')) => {
+                    return Err(ShellError::syntax(format!("unexpected \"{c}\"")));
+                }
+                Some(_) => {
+                    let w = self.word()?;
+                    if let Some(Part::Lit { text, quoted: false }) = w.parts.first() {
+                        if text.starts_with('[') {
+                            return Err(ShellError::unsupported_note(
+                                format!("{text}…"),
+                                "[index]=value in an array assignment",
+                            ));
+                        }
+                    }
+                    items.push(w);
                 }
             }
         }
@@ -537,7 +638,7 @@ impl Lexer {
                     .ok_or_else(|| ShellError::syntax("unterminated $(...)"))?;
                 let inner: String = self.c[self.i + 1..end].iter().collect();
                 self.i = end + 1;
-                let script = parse_at(&inner, self.nested_depth()?, false)?;
+                let script = parse_at(&inner, self.nested_depth()?, false, self.bash)?;
                 parts.push(Part::Subst {
                     script: Arc::new(script),
                     quoted,
@@ -554,6 +655,7 @@ impl Lexer {
                 }
                 parts.push(Part::Param {
                     name,
+                    index: None,
                     op: None,
                     quoted,
                 });
@@ -562,6 +664,7 @@ impl Lexer {
                 self.i += 1;
                 parts.push(Part::Param {
                     name: c.to_string(),
+                    index: None,
                     op: None,
                     quoted,
                 });
@@ -569,6 +672,38 @@ impl Lexer {
             _ => push_lit(parts, "$", quoted),
         }
         Ok(())
+    }
+
+    /// A bash subscript at the start of `rest` (`[@]`, `[*]`, `[expr]`)
+    /// and what follows it; `None` if `rest` does not start with `[`.
+    fn subscript<'a>(&self, rest: &'a str) -> Result<Option<(Sub, &'a str)>, ShellError> {
+        let Some(after) = rest.strip_prefix('[') else {
+            return Ok(None);
+        };
+        let mut depth = 0usize;
+        let mut end = None;
+        for (k, c) in after.char_indices() {
+            match c {
+                '[' => depth += 1,
+                ']' if depth == 0 => {
+                    end = Some(k);
+                    break;
+                }
+                ']' => depth -= 1,
+                _ => {}
+            }
+        }
+        let Some(end) = end else {
+            return Err(ShellError::syntax("bad substitution"));
+        };
+        let (text, tail) = (&after[..end], &after[end + 1..]);
+        let sub = match text {
+            "@" => Sub::All(false),
+            "*" => Sub::All(true),
+            "" => return Err(ShellError::syntax("bad substitution")),
+            _ => Sub::Index(Lexer::new(text, self.nested_depth()?, true, true).word()?),
+        };
+        Ok(Some((sub, tail)))
     }
 
     fn brace_param(&self, inner: &str, quoted: bool) -> Result<Part, ShellError> {
@@ -579,7 +714,19 @@ impl Lexer {
             {
                 return Ok(Part::Length {
                     name: name.to_string(),
+                    index: None,
                 });
+            }
+            let len = name
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(name.len());
+            if self.bash && is_name(&name[..len]) {
+                if let Some((sub, "")) = self.subscript(&name[len..])? {
+                    return Ok(Part::Length {
+                        name: name[..len].to_string(),
+                        index: Some(sub),
+                    });
+                }
             }
         }
         let name_len = if inner.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
@@ -599,9 +746,17 @@ impl Lexer {
             return Err(ShellError::syntax("bad substitution"));
         }
         let (name, rest) = inner.split_at(name_len);
+        let (index, rest) = match self.bash && is_name(name) {
+            true => match self.subscript(rest)? {
+                Some((sub, tail)) => (Some(sub), tail),
+                None => (None, rest),
+            },
+            false => (None, rest),
+        };
         if rest.is_empty() {
             return Ok(Part::Param {
                 name: name.to_string(),
+                index,
                 op: None,
                 quoted,
             });
@@ -617,10 +772,14 @@ impl Lexer {
             Some('?') => ParamOp::Error,
             _ => return Err(ShellError::unsupported(format!("${{{inner}}}"))),
         };
-        let mut sub = Lexer::new(&rest[1..], self.nested_depth()?, true);
+        if index.is_some() && op == ParamOp::Assign {
+            return Err(ShellError::unsupported(format!("${{{inner}}}")));
+        }
+        let mut sub = Lexer::new(&rest[1..], self.nested_depth()?, true, self.bash);
         let word = sub.word()?;
         Ok(Part::Param {
             name: name.to_string(),
+            index,
             op: Some((op, colon, word)),
             quoted,
         })
@@ -649,7 +808,7 @@ impl Lexer {
             self.i += 1;
         }
         self.i += 1;
-        let script = parse_at(&inner, self.nested_depth()?, false)?;
+        let script = parse_at(&inner, self.nested_depth()?, false, self.bash)?;
         parts.push(Part::Subst {
             script: Arc::new(script),
             quoted,
@@ -664,6 +823,7 @@ struct Parser {
     toks: Vec<Tok>,
     i: usize,
     depth: usize,
+    bash: bool,
 }
 
 const KEYWORDS: &[&str] = &[
@@ -690,6 +850,7 @@ impl Parser {
     fn unexpected(&self, expecting: Option<&str>) -> ShellError {
         let what = match self.peek() {
             Tok::Word(w) => format!("\"{}\"", w.display()),
+            Tok::Array(_) => "\"(\"".to_string(),
             Tok::Op(o) => format!("\"{o}\""),
             Tok::Redir(_, k) => match k {
                 RedirKind::Out => "\">\"".to_string(),
@@ -926,10 +1087,16 @@ impl Parser {
                 Tok::Word(w) => {
                     let w = w.clone();
                     self.i += 1;
-                    match split_assign(&w) {
+                    match split_assign(&w, self.bash) {
                         Some(a) if words.is_empty() => assigns.push(a),
                         _ => words.push(w),
                     }
+                }
+                // bash: `echo a=(1)` is "syntax error near unexpected token `('".
+                Tok::Array(_) if !words.is_empty() => return Err(self.unexpected(None)),
+                Tok::Array(a) => {
+                    assigns.push(a.clone());
+                    self.i += 1;
                 }
                 Tok::Redir(..) => redirs.extend(self.redirs()?),
                 Tok::Op("(") if words.len() == 1 && assigns.is_empty() => {
@@ -957,8 +1124,10 @@ impl Parser {
     }
 }
 
-/// `NAME=value` at the start of a simple command.
-fn split_assign(w: &Word) -> Option<(String, Word)> {
+/// `NAME=value` at the start of a simple command (in bash also
+/// `NAME+=value` and `NAME[subscript]=value`, the subscript possibly
+/// spanning expansions: `a[$i]=x`).
+fn split_assign(w: &Word, bash: bool) -> Option<Assign> {
     let Some(Part::Lit {
         text,
         quoted: false,
@@ -966,17 +1135,72 @@ fn split_assign(w: &Word) -> Option<(String, Word)> {
     else {
         return None;
     };
+    let lit = |text: &str| Part::Lit {
+        text: text.to_string(),
+        quoted: false,
+    };
+    if let Some(open) = text.find('[').filter(|_| bash) {
+        let name = &text[..open];
+        if is_name(name) && !text[..open].contains('=') {
+            // Find the part holding `]=` (or `]+=`) that ends the subscript.
+            let mut index = Word {
+                parts: vec![lit(&text[open + 1..])],
+            };
+            for (k, part) in w.parts.iter().enumerate() {
+                let piece = match part {
+                    Part::Lit { text, quoted: false } => text.as_str(),
+                    _ if k == 0 => return None,
+                    p => {
+                        index.parts.push(p.clone());
+                        continue;
+                    }
+                };
+                let from = if k == 0 { open + 1 } else { 0 };
+                let plain = piece[from..].find("]=").map(|e| (from + e, false));
+                let append = piece[from..].find("]+=").map(|e| (from + e, true));
+                let found = match (plain, append) {
+                    (Some(p), Some(a)) => Some(if a.0 < p.0 { a } else { p }),
+                    (p, a) => p.or(a),
+                };
+                match found {
+                    Some((end, append)) => {
+                        if k == 0 {
+                            index.parts = vec![lit(&piece[open + 1..end])];
+                        } else {
+                            index.parts.push(lit(&piece[..end]));
+                        }
+                        let mut value = vec![lit(&piece[end + 2 + usize::from(append)..])];
+                        value.extend(w.parts[k + 1..].iter().cloned());
+                        return Some(Assign {
+                            name: name.to_string(),
+                            index: Some(index),
+                            append,
+                            value: Value::Scalar(Word { parts: value }),
+                        });
+                    }
+                    None if k > 0 => index.parts.push(part.clone()),
+                    None => {}
+                }
+            }
+            return None;
+        }
+    }
     let eq = text.find('=')?;
-    if !is_name(&text[..eq]) {
+    let (name, append) = match text[..eq].strip_suffix('+') {
+        Some(n) if bash => (n, true),
+        _ => (&text[..eq], false),
+    };
+    if !is_name(name) {
         return None;
     }
     let mut parts = w.parts.clone();
-    let rest = text[eq + 1..].to_string();
-    parts[0] = Part::Lit {
-        text: rest,
-        quoted: false,
-    };
-    Some((text[..eq].to_string(), Word { parts }))
+    parts[0] = lit(&text[eq + 1..]);
+    Some(Assign {
+        name: name.to_string(),
+        index: None,
+        append,
+        value: Value::Scalar(Word { parts }),
+    })
 }
 
 // ---------------------------------------------------------------- compiler
@@ -1228,15 +1452,25 @@ fn compile(body: &[AndOr], exec_single: bool) -> Code {
     Code { ops: c.ops }
 }
 
-pub(crate) fn parse_at(src: &str, depth: usize, exec_single: bool) -> Result<Script, ShellError> {
+pub(crate) fn parse_at(
+    src: &str,
+    depth: usize,
+    exec_single: bool,
+    bash: bool,
+) -> Result<Script, ShellError> {
     if src.len() > MAX_SCRIPT_BYTES {
         return Err(ShellError::too_large(format!(
             "podplay: script too long ({} bytes, limit {MAX_SCRIPT_BYTES})",
             src.len()
         )));
     }
-    let toks = Lexer::new(src, depth, false).tokens()?;
-    let mut p = Parser { toks, i: 0, depth };
+    let toks = Lexer::new(src, depth, false, bash).tokens()?;
+    let mut p = Parser {
+        toks,
+        i: 0,
+        depth,
+        bash,
+    };
     let body = p.list(&[])?;
     if !matches!(p.peek(), Tok::Eof) {
         return Err(p.unexpected(None));
@@ -1249,6 +1483,7 @@ pub(crate) fn parse_at(src: &str, depth: usize, exec_single: bool) -> Result<Scr
         params: Vec::new(),
         errexit: false,
         xtrace: false,
+        bash,
     })
 }
 
@@ -1259,7 +1494,18 @@ pub(crate) fn parse_at(src: &str, depth: usize, exec_single: bool) -> Result<Scr
 /// errors, unsupported shell features (pipelines, `case`, functions,
 /// here-documents, `read`…) and oversized or too deeply nested scripts are.
 pub fn parse_script(src: &str) -> Result<Script, ShellError> {
-    parse_at(src, 0, true)
+    parse_at(src, 0, true, false)
+}
+
+/// Parses the text of `bash -c SCRIPT`: [`parse_script`] plus bash's indexed
+/// arrays (bash manual, "Arrays").
+pub fn parse_bash_script(src: &str) -> Result<Script, ShellError> {
+    parse_at(src, 0, true, true)
+}
+
+/// Is `prog` bash (rather than ash or dash, which have no arrays)?
+fn is_bash(prog: &str) -> bool {
+    prog.rsplit('/').next() == Some("bash")
 }
 
 fn is_shell(prog: &str) -> bool {
@@ -1334,7 +1580,12 @@ pub fn from_argv(argv: &[String]) -> Result<Script, ShellError> {
             .get(i + 2..)
             .map(<[String]>::to_vec)
             .unwrap_or_default();
-        let mut script = parse_script(src)?.with_params(&name, params);
+        let parsed = if is_bash(first) {
+            parse_bash_script(src)
+        } else {
+            parse_script(src)
+        };
+        let mut script = parsed?.with_params(&name, params);
         script.errexit = errexit;
         script.xtrace = xtrace;
         return Ok(script);
@@ -1375,6 +1626,7 @@ pub fn from_argv(argv: &[String]) -> Result<Script, ShellError> {
         params: Vec::new(),
         errexit: false,
         xtrace: false,
+        bash: false,
     })
 }
 
@@ -1403,8 +1655,16 @@ fn walk_word(w: &Word, known: &dyn Fn(&str) -> bool, out: &mut Vec<String>, dept
     for p in &w.parts {
         match p {
             Part::Subst { script, .. } => walk_list(&script.body, known, out, depth + 1),
-            Part::Param {
-                op: Some((_, _, w)),
+            Part::Param { index, op, .. } => {
+                if let Some((_, _, w)) = op {
+                    walk_word(w, known, out, depth + 1);
+                }
+                if let Some(Sub::Index(w)) = index {
+                    walk_word(w, known, out, depth + 1);
+                }
+            }
+            Part::Length {
+                index: Some(Sub::Index(w)),
                 ..
             } => walk_word(w, known, out, depth + 1),
             _ => {}
@@ -1415,7 +1675,14 @@ fn walk_word(w: &Word, known: &dyn Fn(&str) -> bool, out: &mut Vec<String>, dept
 fn walk_cmd(cmd: &Command, known: &dyn Fn(&str) -> bool, out: &mut Vec<String>, depth: usize) {
     match cmd {
         Command::Simple(s) => {
-            for w in s.words.iter().chain(s.assigns.iter().map(|(_, w)| w)) {
+            let assigned = s.assigns.iter().flat_map(|a| {
+                let values = match &a.value {
+                    Value::Scalar(w) => std::slice::from_ref(w),
+                    Value::Array(ws) => ws.as_slice(),
+                };
+                a.index.iter().chain(values)
+            });
+            for w in s.words.iter().chain(assigned) {
                 walk_word(w, known, out, depth);
             }
             let Some(name) = s.words.first().and_then(Word::literal) else {
@@ -1423,7 +1690,8 @@ fn walk_cmd(cmd: &Command, known: &dyn Fn(&str) -> bool, out: &mut Vec<String>, 
             };
             if name == "trap" {
                 if let Some(action) = s.words.get(1).and_then(Word::literal) {
-                    if let Ok(script) = parse_at(&action, depth.min(MAX_NESTING), false) {
+                    // Only to find command names: bash syntax, the wider one.
+                    if let Ok(script) = parse_at(&action, depth.min(MAX_NESTING), false, true) {
                         walk_list(&script.body, known, out, depth + 1);
                     }
                 }

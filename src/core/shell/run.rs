@@ -3,7 +3,8 @@
 //! background jobs, advanced in virtual time.
 
 use super::parse::{
-    builtin_name, parse_at, Code, Op, ParamOp, Part, Redir, RedirKind, Script, Simple, Word,
+    builtin_name, parse_at, Assign, Code, Op, ParamOp, Part, Redir, RedirKind, Script, Simple,
+    Sub, Value, Word,
 };
 use super::utils::{self, FileQuery};
 use super::{
@@ -24,6 +25,8 @@ const MAX_VAR_BYTES: usize = 64 * 1024;
 const MAX_ITEMS: usize = 100_000;
 /// Most bytes the expansions of one command (or `for` list) may produce.
 const MAX_EXPANSION_BYTES: usize = 1024 * 1024;
+/// Most elements one bash array keeps.
+const MAX_ARRAY_ELEMENTS: usize = 10_000;
 /// Most command substitutions nested at run time.
 const MAX_SUBST_DEPTH: usize = 8;
 /// Default timeouts: busybox wget (900 s), curl's connect timeout (300 s).
@@ -158,6 +161,18 @@ impl Out {
     }
 }
 
+/// A variable's value cut to [`MAX_VAR_BYTES`].
+fn bounded(mut value: String) -> String {
+    if value.len() > MAX_VAR_BYTES {
+        let mut cut = MAX_VAR_BYTES;
+        while !value.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        value.truncate(cut);
+    }
+    value
+}
+
 fn push_bounded(buf: &mut String, s: &str) {
     let room = MAX_OUTPUT_BYTES.saturating_sub(buf.len());
     if s.len() <= room {
@@ -205,6 +220,84 @@ impl Traps {
     }
 }
 
+/// A bash indexed array: sparse, by index (bash manual, "Arrays": "there is
+/// no maximum limit on the size of an array, nor any requirement that
+/// members be indexed or assigned contiguously").
+#[derive(Clone, Debug, Default)]
+struct Array {
+    items: BTreeMap<i64, String>,
+    /// Bytes of all the values (bounded by [`MAX_EXPANSION_BYTES`]).
+    bytes: usize,
+}
+
+impl Array {
+    fn get(&self, i: &i64) -> Option<&String> {
+        self.items.get(i)
+    }
+    fn values(&self) -> impl Iterator<Item = &String> {
+        self.items.values()
+    }
+    fn iter(&self) -> impl Iterator<Item = (&i64, &String)> {
+        self.items.iter()
+    }
+    /// The largest index set.
+    fn last(&self) -> Option<i64> {
+        self.items.keys().next_back().copied()
+    }
+    fn len(&self) -> usize {
+        self.items.len()
+    }
+    fn contains_key(&self, i: &i64) -> bool {
+        self.items.contains_key(i)
+    }
+    fn insert(&mut self, i: i64, v: String) {
+        self.bytes += v.len();
+        if let Some(old) = self.items.insert(i, v) {
+            self.bytes -= old.len();
+        }
+    }
+    fn remove(&mut self, i: &i64) {
+        if let Some(old) = self.items.remove(i) {
+            self.bytes -= old.len();
+        }
+    }
+    fn clear(&mut self) {
+        self.items.clear();
+        self.bytes = 0;
+    }
+}
+
+/// An assignment word, expanded.
+enum Assigned {
+    /// `NAME=value` (`+=` when the flag is set).
+    Scalar(String, String, bool),
+    /// bash `NAME[index]=value`.
+    Element(String, i64, String, bool),
+    /// bash `NAME=(…)`.
+    Array(String, Vec<String>, bool),
+}
+
+impl Assigned {
+    /// As `set -x` shows it (bash: `+ a=(1 "2 3")`).
+    fn trace(&self) -> String {
+        let op = |append: &bool| if *append { "+=" } else { "=" };
+        match self {
+            Assigned::Scalar(k, v, a) => format!("{k}{}{v}", op(a)),
+            Assigned::Element(k, i, v, a) => format!("{k}[{i}]{}{v}", op(a)),
+            Assigned::Array(k, items, a) => {
+                let items: Vec<String> = items
+                    .iter()
+                    .map(|v| match v.contains([' ', '\t', '\n']) || v.is_empty() {
+                        true => format!("\"{v}\""),
+                        false => v.clone(),
+                    })
+                    .collect();
+                format!("{k}{}({})", op(a), items.join(" "))
+            }
+        }
+    }
+}
+
 /// One running script: a program counter over the compiled script, its
 /// variables, traps, exit status, background jobs and PID-1 flag.
 #[derive(Debug)]
@@ -216,6 +309,10 @@ pub struct Process {
     env: Arc<BTreeMap<String, String>>,
     /// Variables set since, over `env`.
     vars: BTreeMap<String, String>,
+    /// bash indexed arrays (a name is in `vars` or here, not both).
+    arrays: BTreeMap<String, Array>,
+    /// Run by bash: arrays, and `unset 'a[i]'`.
+    bash: bool,
     /// Names of `env` that were `unset` (and not set again).
     unset: BTreeSet<String>,
     /// Names exported besides `env`'s.
@@ -274,6 +371,8 @@ impl Process {
             frames: vec![Frame::new(script.code.clone(), FrameKind::Main)],
             env,
             vars,
+            arrays: BTreeMap::new(),
+            bash: script.bash,
             unset: BTreeSet::new(),
             exported,
             params: script.params.clone(),
@@ -536,7 +635,7 @@ impl Process {
         self.pending = Pending::None;
         match self.traps.remove(&0) {
             Some(action) if !action.is_empty() && self.exiting.is_none() => {
-                match parse_at(&action, 0, false) {
+                match parse_at(&action, 0, false, self.bash) {
                     Ok(script) => {
                         self.exiting = Some(code);
                         self.status = code;
@@ -556,7 +655,7 @@ impl Process {
         if action.is_empty() || self.frames.len() >= MAX_FRAMES {
             return;
         }
-        match parse_at(&action, 0, false) {
+        match parse_at(&action, 0, false, self.bash) {
             Ok(script) => {
                 let saved_status = self.status;
                 self.frames.push(Frame::new(
@@ -811,19 +910,22 @@ impl Process {
         self.exit_with(2);
     }
 
-    fn set_var(&mut self, name: &str, mut value: String) {
-        if value.len() > MAX_VAR_BYTES {
-            let mut cut = MAX_VAR_BYTES;
-            while !value.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            value.truncate(cut);
+    fn set_var(&mut self, name: &str, value: String) {
+        let value = bounded(value);
+        match self.arrays.get_mut(name) {
+            // bash: assigning to an array without a subscript sets element 0.
+            Some(a) => a.insert(0, value),
+            None => drop(self.vars.insert(name.to_string(), value)),
         }
-        self.vars.insert(name.to_string(), value);
     }
 
-    /// A variable's value: set in the shell, else from the environment.
+    /// A variable's value: set in the shell, else from the environment; an
+    /// array's element 0 ("Referencing an array variable without a subscript
+    /// is equivalent to referencing with a subscript of 0").
     fn var(&self, name: &str) -> Option<&String> {
+        if let Some(a) = self.arrays.get(name) {
+            return a.get(&0);
+        }
         match self.vars.get(name) {
             Some(v) => Some(v),
             None if self.unset.contains(name) => None,
@@ -833,22 +935,164 @@ impl Process {
 
     fn unset_var(&mut self, name: &str) {
         self.vars.remove(name);
+        self.arrays.remove(name);
         self.exported.remove(name);
         if self.env.contains_key(name) {
             self.unset.insert(name.to_string());
         }
     }
 
-    /// Every variable, in name order.
+    /// Every variable as `set` prints it (`NAME='value'`; bash shows an
+    /// array as `NAME=([0]="a" [1]="b")`), in name order.
     fn all_vars(&self) -> BTreeMap<String, String> {
         let from_env = self.env.iter().filter(|(k, _)| !self.unset.contains(*k));
-        crate::core::sort::collect_map(from_env.chain(self.vars.iter()).map(|(k, v)| (k.clone(), v.clone())))
+        let scalars = from_env.chain(self.vars.iter()).map(|(k, v)| (k.clone(), format!("{k}='{v}'")));
+        let arrays = self.arrays.iter().map(|(k, a)| {
+            let items: Vec<String> = a.iter().map(|(i, v)| format!("[{i}]=\"{v}\"")).collect();
+            (k.clone(), format!("{k}=({})", items.join(" ")))
+        });
+        crate::core::sort::collect_map(scalars.chain(arrays))
     }
 
-    /// The exported variables (what a program started from the shell sees).
+    /// The exported variables (what a program started from the shell sees;
+    /// bash does not export arrays).
     fn exported_vars(&self) -> BTreeMap<String, String> {
         let from_env = self.env.keys().filter(|k| !self.unset.contains(*k));
-        crate::core::sort::collect_map(from_env.chain(self.exported.iter()).filter_map(|k| self.var(k).map(|v| (k.clone(), v.clone()))))
+        let names = from_env.chain(self.exported.iter()).filter(|k| !self.arrays.contains_key(*k));
+        crate::core::sort::collect_map(names.filter_map(|k| self.var(k).map(|v| (k.clone(), v.clone()))))
+    }
+
+    // ------------------------------------------------------------ arrays
+
+    /// The elements of `name` in index order: an array's, a set scalar's
+    /// one, none for an unset name.
+    fn elements(&self, name: &str) -> Vec<String> {
+        match self.arrays.get(name) {
+            Some(a) => a.values().cloned().collect(),
+            None => self.var(name).cloned().into_iter().collect(),
+        }
+    }
+
+    /// Evaluates a subscript of `name`: expanded, then an arithmetic
+    /// expression; a negative one counts back from one past the largest
+    /// index (bash manual, "Arrays"). `None`: bash's "bad array subscript"
+    /// (negative beyond the start, or negative on a scalar or unset name).
+    fn subscript(&mut self, name: &str, w: &Word, now: Millis, env: &mut dyn Env) -> Result<Option<i64>, String> {
+        let text = self.expand_word(w, now, env)?;
+        let i = utils::arith(&text, &|n| self.var(n).cloned().unwrap_or_default())?;
+        if i >= 0 {
+            return Ok(Some(i));
+        }
+        let last = self.arrays.get(name).and_then(Array::last);
+        Ok(last.and_then(|m| m.checked_add(1)?.checked_add(i)).filter(|j| *j >= 0))
+    }
+
+    /// `${name[i]}`; a bad subscript is reported and expands to nothing, as
+    /// bash does.
+    fn element(&mut self, name: &str, w: &Word, now: Millis, env: &mut dyn Env) -> Result<Option<String>, String> {
+        let Some(i) = self.subscript(name, w, now, env)? else {
+            let err = self.fds().err;
+            self.write(env, &err, &format!("bash: {name}: bad array subscript\n"));
+            return Ok(None);
+        };
+        Ok(match self.arrays.get(name) {
+            Some(a) => a.get(&i).cloned(),
+            None if i == 0 => self.var(name).cloned(),
+            None => None,
+        })
+    }
+
+    /// `name` as an array, a scalar becoming its element 0.
+    fn array_mut(&mut self, name: &str) -> &mut Array {
+        if !self.arrays.contains_key(name) {
+            let mut a = Array::default();
+            if let Some(v) = self.var(name).cloned() {
+                a.insert(0, v);
+            }
+            self.vars.remove(name);
+            if self.env.contains_key(name) {
+                self.unset.insert(name.to_string());
+            }
+            self.arrays.insert(name.to_string(), a);
+        }
+        self.arrays.entry(name.to_string()).or_default()
+    }
+
+    /// Stores `values` from index `from` on, within [`MAX_ARRAY_ELEMENTS`]
+    /// and [`MAX_EXPANSION_BYTES`] per array (podplay's bounds).
+    fn store(&mut self, name: &str, from: i64, values: Vec<String>) {
+        let a = self.array_mut(name);
+        let mut full = false;
+        for (k, v) in values.into_iter().enumerate() {
+            let Some(i) = i64::try_from(k).ok().and_then(|k| from.checked_add(k)) else { break };
+            let v = bounded(v);
+            let old = a.get(&i).map_or(0, String::len);
+            if (a.len() >= MAX_ARRAY_ELEMENTS && !a.contains_key(&i))
+                || a.bytes - old + v.len() > MAX_EXPANSION_BYTES
+            {
+                full = true;
+                break;
+            }
+            a.insert(i, v);
+        }
+        if full {
+            self.note_unsupported(&format!("arrays over {MAX_ARRAY_ELEMENTS} elements or {MAX_EXPANSION_BYTES} bytes"));
+        }
+    }
+
+    /// Performs one expanded assignment.
+    fn assign(&mut self, a: Assigned) {
+        match a {
+            Assigned::Scalar(k, v, false) => self.set_var(&k, v),
+            Assigned::Scalar(k, v, true) => {
+                let old = self.var(&k).cloned().unwrap_or_default();
+                self.set_var(&k, old + &v);
+            }
+            Assigned::Element(k, i, v, append) => {
+                let v = match append {
+                    true => self.arrays.get(&k).and_then(|a| a.get(&i)).cloned().unwrap_or_default() + &v,
+                    false => v,
+                };
+                self.store(&k, i, vec![v]);
+            }
+            Assigned::Array(k, items, append) => {
+                // `+=` appends after the largest index; `=` replaces.
+                let from = match append {
+                    true => self.array_mut(&k).last().map_or(0, |m| m.saturating_add(1)),
+                    false => {
+                        self.array_mut(&k).clear();
+                        0
+                    }
+                };
+                self.store(&k, from, items);
+            }
+        }
+    }
+
+    /// Expands an assignment word; `Err(Some(message))` for an expansion
+    /// error, `Err(None)` for a bad subscript (reported already: bash ends
+    /// the script with status 1).
+    fn expand_assign(&mut self, a: &Assign, now: Millis, env: &mut dyn Env) -> Result<Assigned, Option<String>> {
+        let name = a.name.clone();
+        match (&a.value, &a.index) {
+            (Value::Scalar(w), None) => Ok(Assigned::Scalar(name, self.expand_word(w, now, env)?, a.append)),
+            (Value::Scalar(w), Some(sub)) => {
+                let Some(i) = self.subscript(&name, sub, now, env)? else {
+                    let text = self.expand_word(sub, now, env).unwrap_or_default();
+                    let err = self.fds().err;
+                    self.write(env, &err, &format!("bash: {name}[{text}]: bad array subscript\n"));
+                    return Err(None);
+                };
+                Ok(Assigned::Element(name, i, self.expand_word(w, now, env)?, a.append))
+            }
+            (Value::Array(words), _) => {
+                let mut fields = Vec::new();
+                for w in words {
+                    self.expand_into(w, true, now, env, &mut fields)?;
+                }
+                Ok(Assigned::Array(name, fields, a.append))
+            }
+        }
     }
 
     fn child(&self, code: Arc<Code>) -> Process {
@@ -856,6 +1100,8 @@ impl Process {
             frames: vec![Frame::new(code, FrameKind::Main)],
             env: self.env.clone(),
             vars: self.vars.clone(),
+            arrays: self.arrays.clone(),
+            bash: self.bash,
             unset: self.unset.clone(),
             exported: self.exported.clone(),
             params: self.params.clone(),
@@ -1046,16 +1292,22 @@ impl Process {
                     have |= *quoted || !text.is_empty();
                     continue;
                 }
+                // `"$@"` and bash's `"${name[@]}"`: one field per item.
                 Part::Param {
                     name,
+                    index,
                     quoted: true,
                     op: None,
-                } if name == "@" && split => {
-                    self.expanded += self.params.iter().map(String::len).sum::<usize>();
+                } if split && (name == "@" && index.is_none() || matches!(index, Some(Sub::All(false)))) => {
+                    let items = match index {
+                        None => self.params.clone(),
+                        Some(_) => self.elements(name),
+                    };
+                    self.expanded += items.iter().map(String::len).sum::<usize>();
                     if self.expanded > MAX_EXPANSION_BYTES {
                         return Err("sh: podplay: argument list too long".to_string());
                     }
-                    for (i, p) in self.params.iter().enumerate() {
+                    for (i, p) in items.iter().enumerate() {
                         if i > 0 {
                             fields.push(std::mem::take(&mut cur));
                         }
@@ -1064,16 +1316,25 @@ impl Process {
                     }
                     continue;
                 }
-                Part::Param { name, op, quoted } => {
-                    (self.param(name, op.as_ref(), now, env)?, *quoted)
+                Part::Param {
+                    name,
+                    index,
+                    op,
+                    quoted,
+                } => {
+                    let val = self.value(name, index.as_ref(), now, env)?;
+                    (self.param(name, val, op.as_ref(), now, env)?, *quoted)
                 }
-                Part::Length { name } => (
-                    self.lookup(name)
-                        .map(|v| v.chars().count())
-                        .unwrap_or(0)
-                        .to_string(),
-                    true,
-                ),
+                Part::Length { name, index } => {
+                    let n = match index {
+                        Some(Sub::All(_)) => self.elements(name).len(),
+                        _ => self
+                            .value(name, index.as_ref(), now, env)?
+                            .map(|v| v.chars().count())
+                            .unwrap_or(0),
+                    };
+                    (n.to_string(), true)
+                }
                 Part::Subst { script, quoted } => (self.subst(script, now, env), *quoted),
                 Part::Arith { expr, quoted } => {
                     let v = utils::arith(expr, &|n| self.var(n).cloned().unwrap_or_default())?;
@@ -1146,14 +1407,33 @@ impl Process {
         })
     }
 
+    /// The value of `$name`, `${name[i]}` or `${name[@]}` (its elements
+    /// joined by blanks; `None` when there are none), before any operator.
+    fn value(
+        &mut self,
+        name: &str,
+        index: Option<&Sub>,
+        now: Millis,
+        env: &mut dyn Env,
+    ) -> Result<Option<String>, String> {
+        match index {
+            None => Ok(self.lookup(name)),
+            Some(Sub::Index(w)) => self.element(name, w, now, env),
+            Some(Sub::All(_)) => {
+                let items = self.elements(name);
+                Ok((!items.is_empty()).then(|| items.join(" ")))
+            }
+        }
+    }
+
     fn param(
         &mut self,
         name: &str,
+        val: Option<String>,
         op: Option<&(ParamOp, bool, Word)>,
         now: Millis,
         env: &mut dyn Env,
     ) -> Result<String, String> {
-        let val = self.lookup(name);
         let Some((op, colon, word)) = op else {
             return Ok(val.unwrap_or_default());
         };
@@ -1236,12 +1516,16 @@ impl Process {
             }
         }
         let mut assigns = Vec::new();
-        for (name, w) in &cmd.assigns {
-            match self.expand_word(w, now, env) {
-                Ok(v) => assigns.push((name.clone(), v)),
-                Err(e) => {
+        for a in &cmd.assigns {
+            match self.expand_assign(a, now, env) {
+                Ok(v) => assigns.push(v),
+                Err(Some(e)) => {
                     self.fatal(env, &e);
                     return (Outcome::Exit(2), false);
+                }
+                Err(None) => {
+                    self.exit_with(1);
+                    return (Outcome::Exit(1), false);
                 }
             }
         }
@@ -1254,13 +1538,13 @@ impl Process {
             }
         };
         if self.xtrace {
-            let mut line: Vec<String> = assigns.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let mut line: Vec<String> = assigns.iter().map(Assigned::trace).collect();
             line.extend(argv.iter().cloned());
             self.write(env, &fds.err, &format!("+ {}\n", line.join(" ")));
         }
         if argv.is_empty() {
-            for (k, v) in assigns {
-                self.set_var(&k, v);
+            for a in assigns {
+                self.assign(a);
             }
             return (Outcome::Done(self.subst_status.unwrap_or(0)), false);
         }
@@ -1273,8 +1557,8 @@ impl Process {
             }
             self.traps.clear();
         }
-        self.temp_env = assigns;
         let mut out = Out::default();
+        self.temp_env = self.temp_assigns(assigns, &mut out);
         let outcome = match self.dispatch(&argv, now, env, &mut out) {
             // `tail -f` keeps writing where the command's stdout goes.
             Outcome::Follow(files, _) => Outcome::Follow(files, fds.out.clone()),
@@ -1284,6 +1568,31 @@ impl Process {
         self.write(env, &fds.out, &out.out);
         self.write(env, &fds.err, &out.err);
         (outcome, exec)
+    }
+
+    /// Assignments before a command, for its environment only. bash passes
+    /// `a=(1 2) cmd` as the text `a=(1 2)` and refuses `a[1]=x cmd`.
+    fn temp_assigns(&self, assigns: Vec<Assigned>, out: &mut Out) -> Vec<(String, String)> {
+        let mut vars = Vec::new();
+        for a in assigns {
+            match a {
+                Assigned::Scalar(k, v, append) => {
+                    let v = match append {
+                        true => self.var(&k).cloned().unwrap_or_default() + &v,
+                        false => v,
+                    };
+                    vars.push((k, v));
+                }
+                Assigned::Array(..) => {
+                    let trace = a.trace();
+                    if let Some((k, v)) = trace.split_once('=') {
+                        vars.push((k.trim_end_matches('+').to_string(), v.to_string()));
+                    }
+                }
+                Assigned::Element(k, i, ..) => out.e(&format!("bash: `{k}[{i}]': not a valid identifier")),
+            }
+        }
+        vars
     }
 
     fn dispatch(
@@ -1497,12 +1806,7 @@ impl Process {
                 }
                 Done(0)
             }
-            "unset" => {
-                for a in args.iter().filter(|a| !a.starts_with('-')) {
-                    self.unset_var(a);
-                }
-                Done(0)
-            }
+            "unset" => self.unset_cmd(args, out),
             "set" => self.set_cmd(args, out),
             "shift" => {
                 let n = args
@@ -1519,6 +1823,7 @@ impl Process {
             "trap" => self.trap(args, out),
             "tail" => self.tail(args, env, out),
             "seq" => seq(args, out),
+            "rev" => self.rev(args, env, out),
             "break" | "continue" => Done(0),
             "read" => {
                 self.note_unsupported("read");
@@ -1549,6 +1854,50 @@ impl Process {
                 Program::Runs { term } => Outcome::Forever(Some(term)),
             },
         }
+    }
+
+    /// `unset NAME…`; in bash also `unset 'NAME[i]'` (one element) and
+    /// `unset 'NAME[@]'` (the whole array), bash manual "Arrays".
+    fn unset_cmd(&mut self, args: &[String], out: &mut Out) -> Outcome {
+        let mut st = 0;
+        for a in args.iter().filter(|a| !a.starts_with('-')) {
+            let element = a
+                .strip_suffix(']')
+                .and_then(|a| a.split_once('['))
+                .filter(|(name, _)| self.bash && super::parse::is_name(name));
+            let Some((name, sub)) = element else {
+                self.unset_var(a);
+                continue;
+            };
+            if sub == "@" || sub == "*" {
+                self.unset_var(name);
+                continue;
+            }
+            let i = match utils::arith(sub, &|n| self.var(n).cloned().unwrap_or_default()) {
+                Ok(i) => i,
+                Err(e) => {
+                    out.e(&e);
+                    st = 1;
+                    continue;
+                }
+            };
+            let last = self.arrays.get(name).and_then(Array::last);
+            let i = match (i, last) {
+                (i, _) if i >= 0 => i,
+                (i, Some(m)) if m.saturating_add(1).saturating_add(i) >= 0 => m + 1 + i,
+                _ => {
+                    out.e(&format!("bash: unset: [{sub}]: bad array subscript"));
+                    st = 1;
+                    continue;
+                }
+            };
+            match self.arrays.get_mut(name) {
+                Some(arr) => arr.remove(&i),
+                None if i == 0 => self.unset_var(name),
+                None => {}
+            }
+        }
+        Outcome::Done(st)
     }
 
     fn rm(&mut self, args: &[String], env: &mut dyn Env, out: &mut Out) -> Outcome {
@@ -1633,8 +1982,8 @@ impl Process {
 
     fn set_cmd(&mut self, args: &[String], out: &mut Out) -> Outcome {
         if args.is_empty() {
-            for (k, v) in self.all_vars() {
-                out.o(&format!("{k}='{v}'\n"));
+            for line in self.all_vars().values() {
+                out.o(&format!("{line}\n"));
             }
             return Outcome::Done(0);
         }
@@ -1698,7 +2047,7 @@ impl Process {
                 (Some(args[0].clone()), &args[1..])
             };
         if let Some(a) = &action {
-            if let Err(e) = parse_at(a, 0, false) {
+            if let Err(e) = parse_at(a, 0, false, self.bash) {
                 out.e(&e.message);
                 return Outcome::Done(2);
             }
@@ -2247,6 +2596,35 @@ impl Process {
                     "kill" => out.e(&format!("sh: can't kill pid {t}: No such process")),
                     "killall" if !quiet => out.e(&format!("killall: {t}: no process killed")),
                     _ => {}
+                }
+            }
+        }
+        Outcome::Done(st)
+    }
+}
+
+impl Process {
+    /// BusyBox `rev [FILE]...` (util-linux/rev.c): each line of each file
+    /// reversed, its newline kept; a file that cannot be opened is reported
+    /// and the others still printed, exit 1. Without a file (or with `-`) it
+    /// reads stdin, which a container's process does not have here (EOF).
+    fn rev(&mut self, args: &[String], env: &mut dyn Env, out: &mut Out) -> Outcome {
+        let mut st = 0;
+        for f in args {
+            let p = self.path(f);
+            if f == "-" || p == "/dev/null" {
+                continue;
+            }
+            if env.is_dir(&p) {
+                out.e(&format!("rev: {f}: Is a directory"));
+                st = 1;
+                continue;
+            }
+            match env.read_file(&p) {
+                Some(text) => out.o(&utils::rev(&text)),
+                None => {
+                    out.e(&format!("rev: {f}: No such file or directory"));
+                    st = 1;
                 }
             }
         }

@@ -635,6 +635,21 @@ mod props {
                             }
         }
 
+        /// bash syntax with arrays: any text parses or fails cleanly, and
+        /// runs within bounds.
+        #[test]
+        fn bash_array_text_never_panics(src in "[ab0-9 ;()$\"'{}\\[\\]@*#+=!-]{0,100}") {
+            if let Ok(script) = parse_bash_script(&src) {
+                let mut env = FakeEnv::new();
+                let mut p = Process::new(Arc::new(script), vec![]);
+                for k in 0..20u64 {
+                    if let Step::Exited(_) = p.step(k * 1000, &mut env) {
+                        break;
+                    }
+                }
+            }
+        }
+
         #[test]
         fn stepping_never_panics(frags in proptest::collection::vec(fragment(), 0..30)) {
             let src = frags.join(" ");
@@ -829,4 +844,157 @@ fn double_bracket_is_test_as_in_busybox() {
     assert_eq!((r.exit_code, r.output.as_str()), (0, "yes\nno\neq\n"));
     let r = run(&mut env, "[[ -e /tmp/f ]");
     assert_eq!((r.exit_code, r.output.as_str()), (2, "sh: [[: missing ]]\n"));
+}
+
+fn bash(script: &str, vars: &[(&str, &str)]) -> Process {
+    let argv = argv(&["bash", "-c", script]);
+    let vars = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    Process::new(Arc::new(from_argv(&argv).expect("parses")), vars)
+}
+
+/// bash indexed arrays (bash manual, "Arrays",
+/// https://www.gnu.org/software/bash/manual/html_node/Arrays.html); the
+/// expected lines are what bash 5.2 prints for the same script.
+#[test]
+fn bash_indexed_arrays() {
+    let mut env = FakeEnv::new();
+    let script = concat!(
+        "items=(foo bar baz qux xyz)\n",
+        "echo ${items[$JOB_COMPLETION_INDEX]} > /tmp/data.txt\n",
+        "i=1\n",
+        "echo \"${items[i]}\" ${items[i+1]} ${items[-1]} ${items[-5]} $items\n",
+        "printf '<%s>' \"${items[@]}\"; echo\n",
+        "e=(); printf '<%s>' \"${e[@]}\"; echo \"#${#e[@]}\"\n",
+        "w=(one \"two three\" '' $GREETING)\n",
+        "printf '<%s>' \"${w[@]}\"; echo\n",
+        "printf '<%s>' \"${w[*]}\"; echo\n",
+        "printf '<%s>' ${w[@]}; echo\n",
+        "echo ${#w[@]} ${#w[*]} ${#w[1]} ${#items}\n",
+        "w[1]=2; w[7]=seven; echo ${#w[@]} ${w[-1]} \"${w[@]}\"\n",
+        "unset 'w[0]'; echo ${#w[@]} \"${w[@]}\" \"[${w}]\"\n",
+        "w+=(end); w[1]+=x; echo \"${w[@]}\"\n",
+        "s=scalar; s[2]=two; echo \"${s[@]}\" ${#s[@]}\n",
+        "unset w; echo \"[${w[@]}]\" ${#w[@]}\n",
+        "echo \"x${items[-9]}y\"\n",
+        "echo after\n",
+    );
+    let mut p = bash(script, &[("JOB_COMPLETION_INDEX", "2"), ("GREETING", "hi")]);
+    assert_eq!(p.step(0, &mut env), Step::Exited(0));
+    assert_eq!(env.files["/tmp/data.txt"], "baz\n");
+    assert_eq!(
+        env.logs,
+        vec![
+            "bar baz xyz foo foo",
+            "<foo><bar><baz><qux><xyz>",
+            "<>#0",
+            "<one><two three><><hi>",
+            "<one two three  hi>",
+            "<one><two><three><hi>",
+            "4 4 9 3",
+            "5 seven one 2  hi seven",
+            "4 2  hi seven []",
+            "2x  hi seven end",
+            "scalar two 2",
+            "[] 0",
+            "bash: items: bad array subscript",
+            "xy",
+            "after",
+        ]
+    );
+    assert!(p.unsupported().is_empty(), "{:?}", p.unsupported());
+}
+
+/// An assignment with a bad subscript ends a non-interactive bash with
+/// status 1; arrays reach subshells and `$(…)` but not the environment of
+/// commands; `set -x` shows them as bash does.
+#[test]
+fn bash_array_assignment_errors_subshells_and_trace() {
+    let mut env = FakeEnv::new();
+    let mut p = bash("a=(1 2); a[-5]=x; echo not reached", &[]);
+    assert_eq!(p.step(0, &mut env), Step::Exited(1));
+    assert_eq!(env.logs, vec!["bash: a[-5]: bad array subscript"]);
+    env.logs.clear();
+    let mut p = bash(
+        "a=(x y); export a; (echo sub ${a[1]}); echo \"$(echo ${#a[@]})\"; env; set -x; a=(1 \"2 3\"); a[1]=z; b+=y",
+        &[("HOME", "/root")],
+    );
+    assert_eq!(p.step(0, &mut env), Step::Exited(0));
+    assert_eq!(
+        env.logs,
+        vec!["sub y", "2", "HOME=/root", "+ a=(1 \"2 3\")", "+ a[1]=z", "+ b+=y"]
+    );
+}
+
+/// Arrays are bounded (podplay: 10,000 elements, 1 MB per array).
+#[test]
+fn bash_arrays_are_bounded() {
+    let mut env = FakeEnv::new();
+    let mut p = bash(
+        "a[1000000]=big; i=0; while [ $i -lt 20000 ]; do a[i]=$i; i=$((i+1)); done; echo ${#a[@]} ${a[-1]} ${a[9998]}",
+        &[],
+    );
+    for k in 0..100u64 {
+        if let Step::Exited(_) = p.step(k * 1000, &mut env) {
+            break;
+        }
+    }
+    assert_eq!(env.logs[0], "10000 big 9998");
+    assert!(p.unsupported().iter().any(|u| u.contains("arrays over 10000 elements")), "{:?}", p.unsupported());
+}
+
+/// BusyBox ash (`sh` in the busybox, alpine and bash images) has no arrays:
+/// `a=(…)` is a syntax error there, whatever follows.
+#[test]
+fn ash_refuses_arrays() {
+    for argv0 in ["sh", "/bin/sh", "ash", "dash"] {
+        let e = from_argv(&argv(&[argv0, "-c", "items=(foo bar)\necho ${items[1]}"])).unwrap_err();
+        assert_eq!(e.message, "sh: syntax error: unexpected \"(\"", "{argv0}");
+        assert_eq!(e.kind, ShellErrorKind::Syntax);
+    }
+    assert_eq!(
+        parse_script("echo ${items[1]}").unwrap_err().message,
+        "podplay does not simulate `${items[1]}`"
+    );
+    // Without arrays `a[1]=x` is a command name, `a+=x` too.
+    let mut env = FakeEnv::new();
+    assert_eq!(sh("a[1]=x").step(0, &mut env), Step::Exited(127));
+    assert_eq!(env.logs, vec!["sh: a[1]=x: not found"]);
+    // bash: the same text parses; `echo a=(1)` does not.
+    assert!(from_argv(&argv(&["/bin/bash", "-c", "items=(foo bar)\necho ${items[1]}"])).is_ok());
+    assert_eq!(
+        parse_bash_script("echo a=(1)").unwrap_err().message,
+        "sh: syntax error: unexpected \"(\""
+    );
+    assert_eq!(
+        parse_bash_script("a=(1 2").unwrap_err().message,
+        "sh: syntax error: unexpected end of file (expecting \")\")"
+    );
+    assert_eq!(
+        parse_bash_script("a=([3]=x)").unwrap_err().kind,
+        ShellErrorKind::Unsupported
+    );
+}
+
+/// BusyBox rev (util-linux/rev.c): each line reversed, the last line's
+/// missing newline kept missing; a missing file is reported, exit 1.
+#[test]
+fn rev_reverses_lines() {
+    let mut env = FakeEnv::new();
+    env.files.insert("/tmp/a".into(), "foo\nbar baz\n".into());
+    env.files.insert("/tmp/b".into(), "xyz".into());
+    let mut p = Process::new(Arc::new(from_argv(&argv(&["rev", "/tmp/a", "/tmp/none"])).unwrap()), vec![]);
+    assert_eq!(p.step(0, &mut env), Step::Exited(1));
+    assert_eq!(
+        env.logs,
+        vec!["oof", "zab rab", "rev: /tmp/none: No such file or directory"]
+    );
+    env.logs.clear();
+    let mut p = Process::new(Arc::new(from_argv(&argv(&["rev", "/tmp/b"])).unwrap()), vec![]);
+    assert_eq!(p.step(0, &mut env), Step::Exited(0));
+    assert_eq!(env.logs, vec!["zyx"]);
+    assert_eq!(utils::rev("ab\n\ncd"), "ba\n\ndc");
+    // No file: stdin, empty in a container here.
+    env.logs.clear();
+    assert_eq!(sh("rev; echo $?").step(0, &mut env), Step::Exited(0));
+    assert_eq!(env.logs, vec!["0"]);
 }

@@ -695,3 +695,18 @@ fn binary(l: &str, op: &str, r: &str) -> Option<Result<bool, String>> {
         _ => return None,
     })
 }
+
+/// BusyBox `rev`'s output for `text`: each line's characters reversed, its
+/// newline (if any) kept at the end (util-linux/rev.c `strrev`).
+pub(crate) fn rev(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let (body, nl) = match line.strip_suffix('\n') {
+            Some(b) => (b, "\n"),
+            None => (line, ""),
+        };
+        out.extend(body.chars().rev());
+        out.push_str(nl);
+    }
+    out
+}
