@@ -49,8 +49,9 @@ step "Page: size (over the 250 KB budget today: a ceiling keeps it from growing)
 # the outside world and the kubernetes.io sweep's fixes (about 13 KB);
 # downwardAPI and projected volumes (about 13 KB); CronJobs (12.7 KB) and
 # their card (1.4 KB); the page's command line and kubectl's TYPE NAME
-# (2.1 KB): 538.0 KB.
-python3 scripts/size.py dist --max-kb 540
+# (2.1 KB); bash arrays and rev in the container shell (6.7 KB, after
+# their B-trees became sorted Vecs: 11 KB before): 544.7 KB.
+python3 scripts/size.py dist --max-kb 547
 
 step "Page: size floor, the simulation core alone with no page (why the budget is out of reach)"
 bash scripts/size-floor.sh

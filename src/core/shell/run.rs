@@ -223,47 +223,97 @@ impl Traps {
 /// A bash indexed array: sparse, by index (bash manual, "Arrays": "there is
 /// no maximum limit on the size of an array, nor any requirement that
 /// members be indexed or assigned contiguously").
+///
+/// Elements are a `Vec` sorted by index (binary search), not a `BTreeMap`:
+/// one more B-tree type would add ~10 KB of code to the page.
 #[derive(Clone, Debug, Default)]
 struct Array {
-    items: BTreeMap<i64, String>,
+    items: Vec<(i64, String)>,
     /// Bytes of all the values (bounded by [`MAX_EXPANSION_BYTES`]).
     bytes: usize,
 }
 
 impl Array {
+    fn find(&self, i: i64) -> Result<usize, usize> {
+        self.items.binary_search_by_key(&i, |e| e.0)
+    }
     fn get(&self, i: &i64) -> Option<&String> {
-        self.items.get(i)
+        self.find(*i).ok().map(|k| &self.items[k].1)
     }
     fn values(&self) -> impl Iterator<Item = &String> {
-        self.items.values()
+        self.items.iter().map(|e| &e.1)
     }
     fn iter(&self) -> impl Iterator<Item = (&i64, &String)> {
-        self.items.iter()
+        self.items.iter().map(|e| (&e.0, &e.1))
     }
     /// The largest index set.
     fn last(&self) -> Option<i64> {
-        self.items.keys().next_back().copied()
+        self.items.last().map(|e| e.0)
     }
     fn len(&self) -> usize {
         self.items.len()
     }
     fn contains_key(&self, i: &i64) -> bool {
-        self.items.contains_key(i)
+        self.find(*i).is_ok()
     }
     fn insert(&mut self, i: i64, v: String) {
         self.bytes += v.len();
-        if let Some(old) = self.items.insert(i, v) {
-            self.bytes -= old.len();
+        match self.find(i) {
+            Ok(k) => {
+                let old = std::mem::replace(&mut self.items[k].1, v);
+                self.bytes -= old.len();
+            }
+            Err(k) => self.items.insert(k, (i, v)),
         }
     }
     fn remove(&mut self, i: &i64) {
-        if let Some(old) = self.items.remove(i) {
+        if let Ok(k) = self.find(*i) {
+            let (_, old) = self.items.remove(k);
             self.bytes -= old.len();
         }
     }
     fn clear(&mut self) {
         self.items.clear();
         self.bytes = 0;
+    }
+}
+
+/// The shell's arrays by name, in name order (a sorted `Vec`, for the same
+/// reason as [`Array`]'s elements).
+#[derive(Clone, Debug, Default)]
+struct Arrays(Vec<(String, Array)>);
+
+impl Arrays {
+    fn find(&self, name: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|e| e.0.as_str().cmp(name))
+    }
+    fn get(&self, name: &str) -> Option<&Array> {
+        self.find(name).ok().map(|k| &self.0[k].1)
+    }
+    fn get_mut(&mut self, name: &str) -> Option<&mut Array> {
+        self.find(name).ok().map(|k| &mut self.0[k].1)
+    }
+    fn contains_key(&self, name: &str) -> bool {
+        self.find(name).is_ok()
+    }
+    fn remove(&mut self, name: &str) {
+        if let Ok(k) = self.find(name) {
+            self.0.remove(k);
+        }
+    }
+    /// `name`'s array, made empty first if there is none.
+    fn entry(&mut self, name: &str) -> &mut Array {
+        let k = match self.find(name) {
+            Ok(k) => k,
+            Err(k) => {
+                self.0.insert(k, (name.to_string(), Array::default()));
+                k
+            }
+        };
+        &mut self.0[k].1
+    }
+    fn iter(&self) -> impl Iterator<Item = (&String, &Array)> {
+        self.0.iter().map(|e| (&e.0, &e.1))
     }
 }
 
@@ -310,7 +360,7 @@ pub struct Process {
     /// Variables set since, over `env`.
     vars: BTreeMap<String, String>,
     /// bash indexed arrays (a name is in `vars` or here, not both).
-    arrays: BTreeMap<String, Array>,
+    arrays: Arrays,
     /// Run by bash: arrays, and `unset 'a[i]'`.
     bash: bool,
     /// Names of `env` that were `unset` (and not set again).
@@ -371,7 +421,7 @@ impl Process {
             frames: vec![Frame::new(script.code.clone(), FrameKind::Main)],
             env,
             vars,
-            arrays: BTreeMap::new(),
+            arrays: Arrays::default(),
             bash: script.bash,
             unset: BTreeSet::new(),
             exported,
@@ -958,7 +1008,7 @@ impl Process {
     /// bash does not export arrays).
     fn exported_vars(&self) -> BTreeMap<String, String> {
         let from_env = self.env.keys().filter(|k| !self.unset.contains(*k));
-        let names = from_env.chain(self.exported.iter()).filter(|k| !self.arrays.contains_key(*k));
+        let names = from_env.chain(self.exported.iter()).filter(|k| !self.arrays.contains_key(k));
         crate::core::sort::collect_map(names.filter_map(|k| self.var(k).map(|v| (k.clone(), v.clone()))))
     }
 
@@ -1013,9 +1063,9 @@ impl Process {
             if self.env.contains_key(name) {
                 self.unset.insert(name.to_string());
             }
-            self.arrays.insert(name.to_string(), a);
+            *self.arrays.entry(name) = a;
         }
-        self.arrays.entry(name.to_string()).or_default()
+        self.arrays.entry(name)
     }
 
     /// Stores `values` from index `from` on, within [`MAX_ARRAY_ELEMENTS`]
