@@ -42,7 +42,7 @@ use super::{ActionError, ApplyResult, Output, PodRt, Sim, WatchType};
 use crate::core::api::*;
 use crate::core::status::*;
 use crate::core::time::{Millis, SECOND_MS};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 super::controllers::published!(JobRt, JobSnapshot, Job, job);
@@ -368,7 +368,7 @@ impl Sim {
         // has a new Pod.
         let per_index = job.spec.backoff_limit_per_index.filter(|_| job.spec.indexed);
         let mut failed_indexes = rt.failed_indexes.clone();
-        let mut delayed: BTreeMap<i32, &JobPod> = BTreeMap::new();
+        let mut delayed = Delayed::default();
         if job.spec.indexed {
             let new = indexes_of(pods.iter().filter(|p| tracked.contains(&p.uid) && valid_index(p) && p.phase == PodPhase::Succeeded));
             succeeded_indexes = succeeded_indexes.with_ordered_indexes(&new);
@@ -386,9 +386,10 @@ impl Sim {
         let mut new_succeeded: Vec<Millis> = Vec::new();
         let mut new_failed: Vec<Millis> = Vec::new();
         let mut ignored = 0;
-        let delayed_uids: BTreeSet<&str> = delayed.values().map(|d| d.uid.as_str()).collect();
+        let mut delayed_uids: Vec<&str> = delayed.values().map(|d| d.uid.as_str()).collect();
+        crate::core::sort::sort(&mut delayed_uids);
         for p in &pods {
-            if !tracked.contains(&p.uid) || delayed_uids.contains(p.uid.as_str()) {
+            if !tracked.contains(&p.uid) || delayed_uids.binary_search(&p.uid.as_str()).is_ok() {
                 continue;
             }
             if !valid_index(p) {
@@ -727,6 +728,27 @@ fn index_failed(p: &JobPod, only_failed: bool, limit: i32) -> bool {
 /// `getPodsWithDelayedDeletionPerIndex`: for each index neither succeeded,
 /// failed nor active, its latest failed Pod (most failures, then latest
 /// finish), kept uncounted until a new Pod for the index carries its count.
+/// The failed Pod each index keeps uncounted until it has a new Pod, by
+/// index: a `Vec` sorted by index rather than one more `BTreeMap` type in
+/// the page's code.
+#[derive(Default)]
+struct Delayed<'a>(Vec<(i32, &'a JobPod)>);
+
+impl<'a> Delayed<'a> {
+    fn get(&self, ix: &i32) -> Option<&&'a JobPod> {
+        self.0.binary_search_by_key(ix, |e| e.0).ok().map(|k| &self.0[k].1)
+    }
+    fn insert(&mut self, ix: i32, p: &'a JobPod) {
+        match self.0.binary_search_by_key(&ix, |e| e.0) {
+            Ok(k) => self.0[k].1 = p,
+            Err(k) => self.0.insert(k, (ix, p)),
+        }
+    }
+    fn values(&self) -> impl Iterator<Item = &&'a JobPod> + '_ {
+        self.0.iter().map(|e| &e.1)
+    }
+}
+
 fn delayed_per_index<'a>(
     pods: &'a [JobPod],
     tracked: &BTreeSet<String>,
@@ -735,8 +757,8 @@ fn delayed_per_index<'a>(
     failed: &Intervals,
     active: &[i32],
     valid_index: &dyn Fn(&JobPod) -> bool,
-) -> BTreeMap<i32, &'a JobPod> {
-    let mut by_index: BTreeMap<i32, &JobPod> = BTreeMap::new();
+) -> Delayed<'a> {
+    let mut by_index = Delayed::default();
     for p in pods.iter().filter(|p| tracked.contains(&p.uid) && valid_index(p) && p.failed(only_failed)) {
         let Some(ix) = p.index else { continue };
         if succeeded.has(ix) || failed.has(ix) || active.binary_search(&ix).is_ok() {
@@ -755,7 +777,7 @@ fn delayed_per_index<'a>(
 
 /// `getRemainingTimePerIndex`: the back-off of an index from its last
 /// failed Pod (its failures so far plus this one, from its finish).
-fn index_backoff_remaining(delayed: &BTreeMap<i32, &JobPod>, ix: i32, now: Millis) -> Millis {
+fn index_backoff_remaining(delayed: &Delayed, ix: i32, now: Millis) -> Millis {
     let Some(last) = delayed.get(&ix) else { return 0 };
     let failures = last.index_failures.0.saturating_add(last.index_failures.1).saturating_add(1);
     backoff_remaining(failures.max(0) as u32, last.finish_ms, now)

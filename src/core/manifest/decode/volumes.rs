@@ -176,8 +176,9 @@ fn field_ref(cx: &mut Ctx, node: &Node, item_path: &str, api_path: &str) -> Opti
     } else if let Some((path, subscript)) = split_subscript(&field_path) {
         match path {
             "metadata.annotations" | "metadata.labels" => {
-                // `ValidateQualifiedName` of the key (annotation keys lowercased).
-                let key = if path == "metadata.annotations" { subscript.to_lowercase() } else { subscript.to_string() };
+                // `ValidateQualifiedName` of the key (annotation keys lowercased: ASCII
+                // letters only, as for annotations themselves, see validate.rs).
+                let key = if path == "metadata.annotations" { subscript.to_ascii_lowercase() } else { subscript.to_string() };
                 let msgs = v::qualified_name(&key);
                 let ok = msgs.is_empty();
                 for m in msgs {
