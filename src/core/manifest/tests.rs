@@ -721,6 +721,12 @@ fn deployment_errors_read_like_the_api_server() {
         "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  strategy:\n    rollingUpdate: {maxSurge: 0, maxUnavailable: 0}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: nginx:1.27}]\n",
         &["line 7, column 50: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}: may not be 0 when `maxSurge` is 0"],
     );
+    // IsNotMoreThan100Percent prints the IntOrString as the zero check does;
+    // a Deployment's maxSurge has no cap.
+    assert_diags(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  strategy:\n    rollingUpdate: {maxSurge: 200%, maxUnavailable: 150%}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: nginx:1.27}]\n",
+        &["line 7, column 53: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:\"150%\"}: must not be greater than 100%"],
+    );
     assert_diags(
         "apiVersion: v1\nkind: Deployment\nmetadata: {name: web}\n",
         &["line 2, column 7: kind: no matches for kind \"Deployment\" in version \"v1\" (use \"apiVersion: apps/v1\")"],

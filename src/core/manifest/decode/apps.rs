@@ -184,19 +184,10 @@ fn decode_strategy(cx: &mut Ctx, node: &Node, path: &str) -> DeploymentStrategy 
         }
         return DeploymentStrategy::Recreate;
     }
-    // `ValidateRollingUpdateDeployment`.
+    // `ValidateRollingUpdateDeployment`: only maxUnavailable is capped at 100%.
     let ru = child(path, "rollingUpdate");
-    for (value, field) in [(unavailable, "maxUnavailable"), (surge, "maxSurge")] {
-        let fp = child(&ru, field);
-        let pos = cx.src.pos(&fp);
-        match value {
-            IntOrPercent::Int(n) if n < 0 => cx.invalid_at(pos, &fp, &n.to_string(), v::NEGATIVE_ERR),
-            IntOrPercent::Percent(p) if field == "maxUnavailable" && p > 100 => {
-                cx.invalid_at(pos, &fp, &v::quote(&format!("{p}%")), "must not be greater than 100%")
-            }
-            _ => {}
-        }
-    }
+    validate_int_or_percent(cx, &child(&ru, "maxUnavailable"), unavailable, true);
+    validate_int_or_percent(cx, &child(&ru, "maxSurge"), surge, false);
     let zero = |x: IntOrPercent| matches!(x, IntOrPercent::Int(0) | IntOrPercent::Percent(0));
     if zero(surge) && zero(unavailable) {
         let fp = child(&ru, "maxUnavailable");
@@ -411,15 +402,8 @@ fn decode_daemon_set_strategy(cx: &mut Ctx, node: &Node, path: &str) -> DaemonSe
         return DaemonSetUpdateStrategy::OnDelete;
     }
     let ru = child(path, "rollingUpdate");
-    for (value, field) in [(unavailable, "maxUnavailable"), (surge, "maxSurge")] {
-        let fp = child(&ru, field);
-        let pos = cx.src.pos(&fp);
-        match value {
-            IntOrPercent::Int(n) if n < 0 => cx.invalid_at(pos, &fp, &n.to_string(), v::NEGATIVE_ERR),
-            IntOrPercent::Percent(p) if p > 100 => cx.invalid_at(pos, &fp, &int_or_string_go(value), "must not be greater than 100%"),
-            _ => {}
-        }
-    }
+    validate_int_or_percent(cx, &child(&ru, "maxUnavailable"), unavailable, true);
+    validate_int_or_percent(cx, &child(&ru, "maxSurge"), surge, true);
     let nonzero = |x: IntOrPercent| !matches!(x, IntOrPercent::Int(0) | IntOrPercent::Percent(0));
     match (nonzero(unavailable), nonzero(surge)) {
         (true, true) => {
@@ -435,6 +419,20 @@ fn decode_daemon_set_strategy(cx: &mut Ctx, node: &Node, path: &str) -> DaemonSe
         _ => {}
     }
     DaemonSetUpdateStrategy::RollingUpdate { max_surge: surge, max_unavailable: unavailable }
+}
+
+/// `ValidatePositiveIntOrPercent` and, with `at_most_100`,
+/// `IsNotMoreThan100Percent` (pkg/apis/apps/validation/validation.go), the
+/// checks Deployments and DaemonSets share for maxUnavailable and maxSurge.
+fn validate_int_or_percent(cx: &mut Ctx, path: &str, value: IntOrPercent, at_most_100: bool) {
+    let pos = cx.src.pos(path);
+    match value {
+        IntOrPercent::Int(n) if n < 0 => cx.invalid_at(pos, path, &n.to_string(), v::NEGATIVE_ERR),
+        IntOrPercent::Percent(p) if at_most_100 && p > 100 => {
+            cx.invalid_at(pos, path, &int_or_string_go(value), "must not be greater than 100%")
+        }
+        _ => {}
+    }
 }
 
 /// An `intstr.IntOrString` as `field.Invalid` prints it (`%#v`).
