@@ -229,3 +229,13 @@ fn a_schedule_that_never_comes_is_an_invalid_schedule_event() {
     assert_eq!(e.type_.as_str(), "Warning");
     assert_eq!(e.message, "invalid schedule: 0 0 31 2 * : time difference between two schedules is less than 1 second");
 }
+
+#[test]
+fn the_next_scheduled_time_is_on_the_simulation_clock() {
+    // What the page's CronJob card shows: Schedule.Next strictly after now.
+    let objects = parse_manifests(&cron_yaml("  schedule: \"*/2 * * * *\"\n", "Never", "true")).objects;
+    let Some(Object::CronJob(cj)) = objects.into_iter().next() else { panic!("a CronJob") };
+    assert_eq!(podplay::core::engine::next_scheduled(&cj, 0), Some(2 * MINUTE_MS));
+    assert_eq!(podplay::core::engine::next_scheduled(&cj, 2 * MINUTE_MS), Some(4 * MINUTE_MS));
+    assert_eq!(podplay::core::engine::next_scheduled(&cj, 2 * MINUTE_MS + 1), Some(4 * MINUTE_MS));
+}

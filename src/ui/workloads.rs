@@ -8,7 +8,7 @@ use crate::core::api::PodManagementPolicy;
 use crate::core::engine::DaemonSetSnapshot;
 use crate::core::kubectl;
 use crate::core::status::{CronJobSnapshot, Event, EventType, JobSnapshot, PersistentVolumeClaimSnapshot, StatefulSetSnapshot};
-use crate::core::time::{go_duration, Millis, EPOCH_UNIX_SECONDS, SECOND_MS};
+use crate::core::time::{go_duration, Millis};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -97,10 +97,7 @@ pub fn cron_job_card(c: &CronJobSnapshot, latest: Option<&Event>, now: Millis, o
         (false, 0) => ("st-succeeded", "Waiting".to_string()),
         (false, n) => ("st-running", format!("{n} active")),
     };
-    // `Schedule.Next` after now, on podplay's clock (UTC, from 2026-01-01).
-    let now_unix = EPOCH_UNIX_SECONDS + (now / SECOND_MS) as i64;
-    let next = spec.parsed.next(now_unix).map(|t| ((t - EPOCH_UNIX_SECONDS).max(0) as Millis) * SECOND_MS);
-    let next = match (spec.suspend, next) {
+    let next = match (spec.suspend, crate::core::engine::next_scheduled(cj, now)) {
         (true, _) => "suspended: no new Jobs".to_string(),
         (false, Some(t)) => format!("next Job at {} (in {})", go_duration(t), go_duration(t.saturating_sub(now))),
         (false, None) => "the schedule never comes".to_string(),

@@ -146,6 +146,12 @@ fn next_wake(cj: &CronJob, status: &CronJobStatus, creation_ms: Millis, now: Mil
     Some(next + NEXT_SCHEDULE_DELTA_MS)
 }
 
+/// When the schedule comes next after `now` (strictly after, as
+/// `Schedule.Next`), on the simulation's clock; None when it never does.
+pub fn next_scheduled(cj: &CronJob, now: Millis) -> Option<Millis> {
+    sim_ms(cj.spec.parsed.next(unix_ms(now as i64).div_euclid(1000))?)
+}
+
 /// `getJobName`.
 pub fn job_name(cron_job: &str, scheduled_unix: i64) -> String {
     format!("{cron_job}-{}", scheduled_unix.div_euclid(60))

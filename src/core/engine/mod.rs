@@ -48,6 +48,7 @@ use std::net::Ipv4Addr;
 use std::sync::Arc;
 
 pub use action::{parse_action, Action};
+pub use cronjobs::next_scheduled;
 pub use daemonset::DaemonSetSnapshot;
 pub use traffic::{
     FailedRequest, Failure, PodTraffic, Rate, TrafficChange, TrafficChangeKind, TrafficSnapshot, PROXY_SYNC_DELAY_MS,
