@@ -64,21 +64,6 @@ fn all(r: &Bounds) -> u64 {
     bits(r.min, r.max, 1) | STAR_BIT
 }
 
-/// Go's `strconv.Quote` for the texts a schedule can hold.
-fn go_quote(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// `strconv.Atoi`: an optional sign, then decimal digits, into an int64.
 fn atoi(s: &str) -> Result<i64, String> {
     let (neg, digits) = match s.as_bytes().first() {
@@ -87,7 +72,7 @@ fn atoi(s: &str) -> Result<i64, String> {
         _ => (false, s),
     };
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("strconv.Atoi: parsing {}: invalid syntax", go_quote(s)));
+        return Err(format!("strconv.Atoi: parsing {}: invalid syntax", crate::core::gofmt::quote(s)));
     }
     let mut n: i64 = 0;
     for b in digits.bytes() {
@@ -95,7 +80,7 @@ fn atoi(s: &str) -> Result<i64, String> {
         let next = n.checked_mul(10).and_then(|n| if neg { n.checked_sub(d) } else { n.checked_add(d) });
         match next {
             Some(v) => n = v,
-            None => return Err(format!("strconv.Atoi: parsing {}: value out of range", go_quote(s))),
+            None => return Err(format!("strconv.Atoi: parsing {}: value out of range", crate::core::gofmt::quote(s))),
         }
     }
     Ok(n)
@@ -225,16 +210,16 @@ fn duration_error(s: &str) -> String {
     let body = s.trim_start_matches(['+', '-']);
     let num_len = body.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(body.len());
     if num_len > 0 && num_len == body.len() {
-        return format!("time: missing unit in duration {}", go_quote(s));
+        return format!("time: missing unit in duration {}", crate::core::gofmt::quote(s));
     }
     if num_len > 0 {
         let rest = &body[num_len..];
         let unit = &rest[..rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len())];
         if !["ns", "us", "µs", "μs", "ms", "s", "m", "h"].contains(&unit) {
-            return format!("time: unknown unit {} in duration {}", go_quote(unit), go_quote(s));
+            return format!("time: unknown unit {} in duration {}", crate::core::gofmt::quote(unit), crate::core::gofmt::quote(s));
         }
     }
-    format!("time: invalid duration {}", go_quote(s))
+    format!("time: invalid duration {}", crate::core::gofmt::quote(s))
 }
 
 /// `parseDescriptor`.

@@ -135,9 +135,9 @@ impl Ctx {
     }
 }
 
-/// A string as Go's `%q` prints it (close enough: Rust's debug escaping).
+/// A string as Go's `%q` prints it.
 pub(super) fn quote(s: &str) -> String {
-    format!("{s:?}")
+    crate::core::gofmt::quote(s)
 }
 
 /// `InclusiveRangeError`.
