@@ -364,11 +364,6 @@ impl shell::Env for CEnv<'_> {
             self.sim.schedule(now + 100, self.slot, What::AppExit { c: self.c as u16, epoch, code: quit_code, oom: false });
             return Program::Exits { after_ms: 0, code: 0, output: vec![] };
         }
-        // The perl image's one simulated program (`images::perl`).
-        if prog == "perl" && repo == "docker.io/library/perl" {
-            let (code, output, after_ms) = images::perl(argv);
-            return Program::Exits { after_ms, code, output };
-        }
         let Some(app) = images::program_app(&repo, argv) else { return Program::Unknown };
         let env_has = |name: &str| {
             self.sim.pod_rt(self.slot).is_some_and(|p| {
@@ -396,6 +391,10 @@ impl shell::Env for CEnv<'_> {
             .unwrap_or(1000);
         match app {
             App::ShellExits => Program::Exits { after_ms: 0, code: 0, output: vec![] },
+            App::Perl => {
+                let (code, output, after_ms) = images::perl(argv);
+                Program::Exits { after_ms, code, output }
+            }
             App::Postgres if !env_has("POSTGRES_PASSWORD") => Program::Exits {
                 after_ms: 100,
                 code: 1,
@@ -438,6 +437,7 @@ impl shell::Env for CEnv<'_> {
             App::Stress => "stress",
             App::Generic => "app",
             App::ShellExits => "sh",
+            App::Perl => "perl",
         };
         if prog != name || app.quitting {
             return false;
@@ -520,7 +520,7 @@ fn listener(sim: &Sim, slot: u32, port: i32, now: Millis) -> Option<(usize, AppR
             App::AgnhostLiveness | App::AgnhostNetexec => port == 8080,
             App::Postgres => port == 5432,
             App::Generic => spec.ports.iter().any(|cp| cp.container_port == port),
-            App::Pause | App::Stress | App::ShellExits => false,
+            App::Pause | App::Stress | App::ShellExits | App::Perl => false,
         };
         if listens {
             return Some((i, app.clone(), c.broken));
@@ -576,7 +576,7 @@ pub(crate) fn serve_http(sim: &Sim, slot: u32, port: i32, path: &str, now: Milli
             HttpOutcome::Status(200, body)
         }
         App::Generic | App::Tcp { .. } | App::Grpc { .. } | App::Postgres => HttpOutcome::Status(200, "ok".into()),
-        App::Pause | App::Stress | App::ShellExits => HttpOutcome::Refused,
+        App::Pause | App::Stress | App::ShellExits | App::Perl => HttpOutcome::Refused,
     }
 }
 

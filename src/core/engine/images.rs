@@ -39,6 +39,8 @@ pub enum App {
     Postgres,
     /// `stress --vm N --vm-bytes SIZE`: allocates that much memory.
     Stress,
+    /// The perl image's `perl`: one program simulated, see [`perl`].
+    Perl,
     /// Unknown-but-pullable image: serves 200 on each declared containerPort.
     Generic,
 }
@@ -256,6 +258,11 @@ pub fn perl(argv: &[String]) -> (i32, Vec<String>, Millis) {
         if let Some(module) = a.strip_prefix("-M") {
             bpi_imported |= matches!(module.split_once('='), Some(("bignum" | "bigrat" | "bigfloat", imports)) if imports.split(',').any(|i| i == "bpi"));
         } else if let Some(flags) = a.strip_prefix('-').filter(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_alphanumeric())) {
+            // `-d` (the image's CMD, `perl -de0`): the debugger reads EOF
+            // without a terminal and exits, as a shell does.
+            if flags.starts_with('d') {
+                return (0, Vec::new(), 0);
+            }
             // A cluster such as `-wle`: `e` takes the rest of the word, or the next word.
             if let Some(at) = flags.find(['e', 'E']) {
                 let rest = &flags[at + 1..];
@@ -480,6 +487,7 @@ pub fn program_app(repo: &str, argv: &[String]) -> Option<App> {
         "pause" => App::Pause,
         "etcd" => App::Grpc { port: 2379 },
         "stress" => App::Stress,
+        "perl" if repo == "docker.io/library/perl" => App::Perl,
         "app" if repo_is_generic(repo) => App::Generic,
         _ => return None,
     })
@@ -583,5 +591,9 @@ mod tests {
         assert_eq!(code, 2);
         assert!(out[0].starts_with("podplay: this perl program is not simulated"));
         assert_eq!(perl(&argv(&["perl", "-Mbignum=bpi", "-e", "print bpi(2001)"])).0, 2);
+        // The image's CMD, with no terminal: exits 0 at once.
+        assert_eq!(perl(&argv(&["perl", "-de0"])), (0, vec![], 0));
+        assert_eq!(program_app("docker.io/library/perl", &argv(&["perl", "-de0"])), Some(App::Perl));
+        assert_eq!(program_app("docker.io/library/busybox", &argv(&["perl"])), None);
     }
 }
