@@ -657,6 +657,9 @@ impl Sim {
     /// Applies objects at the current time.
     pub fn apply(&mut self, objects: Vec<Object>) -> Vec<ApplyResult> {
         let mut results = Vec::new();
+        // How to fix a missing namespace (the docs' `kubectl create namespace x`
+        // step), by result index: said in the note, not in the API's message.
+        let mut hints: Vec<(usize, String)> = Vec::new();
         // ConfigMaps and Secrets first, then Services (so DNS names exist),
         // then Pods that read or look them up (kubectl applies a file in
         // order; podplay orders by kind so a manifest's order never matters).
@@ -675,6 +678,7 @@ impl Sim {
             if namespaced && !self.namespaces.contains(ns) {
                 // The API server: `Error from server (NotFound): namespaces "x" not found`.
                 let message = format!("namespaces \"{ns}\" not found");
+                hints.push((results.len(), format!(" (add a Namespace object named {ns} to the manifests, as `kubectl create namespace {ns}` would)")));
                 results.push(ApplyResult::Refused { kind: obj.kind(), name: obj.meta().name.clone(), message });
                 continue;
             }
@@ -695,15 +699,10 @@ impl Sim {
             });
         }
         // What kubectl would print as an error: the object was not applied.
-        for r in &results {
+        for (i, r) in results.iter().enumerate() {
             if let ApplyResult::Refused { kind, name, message } = r {
-                let kind = kind.to_ascii_lowercase();
-                // How to fix a missing namespace (the docs' `kubectl create namespace x` step).
-                let hint = match message.strip_prefix("namespaces \"").and_then(|m| m.strip_suffix("\" not found")) {
-                    Some(ns) => format!(" (add a Namespace object named {ns} to the manifests, as `kubectl create namespace {ns}` would)"),
-                    None => String::new(),
-                };
-                self.note(format!("{kind}/{name} not applied: {message}{hint}"));
+                let hint = hints.iter().find(|(at, _)| *at == i).map_or("", |(_, h)| h.as_str());
+                self.note(format!("{}/{name} not applied: {message}{hint}", kind.to_ascii_lowercase()));
             }
         }
         self.update_endpoints();
