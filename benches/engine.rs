@@ -188,9 +188,10 @@ fn summary() {
     println!("bare binary-heap loop, 1000 entities: {:>8.2} M events/s", bare / 1e6);
     for n in [1usize, 100, 1000, 10_000] {
         let mut sim = warm_sim(n);
-        let best = (0..5).map(|_| run_span(&mut sim, 600_000)).filter(|r| r.0 > 0).min_by(|a, b| {
-            (a.1.as_secs_f64() / a.0 as f64).total_cmp(&(b.1.as_secs_f64() / b.0 as f64))
-        });
+        let best = (0..5)
+            .map(|_| run_span(&mut sim, 600_000))
+            .filter(|r| r.0 > 0)
+            .min_by(|a, b| (a.1.as_secs_f64() / a.0 as f64).total_cmp(&(b.1.as_secs_f64() / b.0 as f64)));
         if let Some((e, d)) = best {
             let r = rate(e, d);
             let budget = if n == 1000 { "  (budget >= 10 M/s at 1000 Pods)" } else { "" };

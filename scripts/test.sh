@@ -13,6 +13,11 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+step "Formatting (rustfmt.toml) and lints (clippy, native and the page's wasm32 build)"
+cargo fmt --check
+cargo clippy --locked --all-targets -- -D warnings
+cargo clippy --locked --lib --bins --features web --target wasm32-unknown-unknown -- -D warnings
+
 step "The simulation core builds for wasm32-unknown-unknown"
 cargo build --locked --lib --target wasm32-unknown-unknown
 

@@ -502,7 +502,8 @@ impl TracePrinter {
         let _ = write!(out, "{}", kubectl::format_table(&header, &self.rows));
         let _ = writeln!(out);
         if !self.traffic_rows.is_empty() {
-            let _ = writeln!(out, "Traffic changes (podplay's simulated client; one line per change, not per request):");
+            let _ =
+                writeln!(out, "Traffic changes (podplay's simulated client; one line per change, not per request):");
             let _ = write!(out, "{}", kubectl::format_table(&["TIME", "SERVICE", "CHANGE"], &self.traffic_rows));
             let _ = writeln!(out);
         }
@@ -515,10 +516,20 @@ impl TracePrinter {
         }
         let deployment_rows: Vec<Vec<String>> =
             sim.deployments().iter().map(|d| kubectl::deployment_row(d, end, self.wide)).collect();
-        self.controller_table(out, &format!("Deployments at {at} (as `kubectl get deployments`"), &kubectl::DEPLOYMENTS_HEADER, &deployment_rows);
+        self.controller_table(
+            out,
+            &format!("Deployments at {at} (as `kubectl get deployments`"),
+            &kubectl::DEPLOYMENTS_HEADER,
+            &deployment_rows,
+        );
         let replica_set_rows: Vec<Vec<String>> =
             sim.replica_sets().iter().map(|r| kubectl::replicaset_row(r, end, self.wide)).collect();
-        self.controller_table(out, &format!("ReplicaSets at {at} (as `kubectl get replicasets`"), &kubectl::REPLICASETS_HEADER, &replica_set_rows);
+        self.controller_table(
+            out,
+            &format!("ReplicaSets at {at} (as `kubectl get replicasets`"),
+            &kubectl::REPLICASETS_HEADER,
+            &replica_set_rows,
+        );
         let ds_rows: Vec<Vec<String>> = sim.daemon_sets().iter().map(|d| kubectl::daemonset_row(d, end)).collect();
         if !ds_rows.is_empty() {
             let _ = writeln!(out, "DaemonSets at {at} (as `kubectl get daemonsets` prints them then):");
@@ -527,12 +538,32 @@ impl TracePrinter {
         }
         let job_rows: Vec<Vec<String>> = sim.jobs().iter().map(|j| kubectl::job_row(j, end, self.wide)).collect();
         self.controller_table(out, &format!("Jobs at {at} (as `kubectl get jobs`"), &kubectl::JOBS_HEADER, &job_rows);
-        let cron_rows: Vec<Vec<String>> = sim.cron_jobs().iter().map(|c| kubectl::cronjob_row(c, end, self.wide)).collect();
-        self.controller_table(out, &format!("CronJobs at {at} (as `kubectl get cronjobs`"), &kubectl::CRONJOBS_HEADER, &cron_rows);
-        let set_rows: Vec<Vec<String>> = sim.stateful_sets().iter().map(|s| kubectl::statefulset_row(s, end, self.wide)).collect();
-        self.table(out, &format!("StatefulSets at {at} (as `kubectl get statefulsets`"), &kubectl::STATEFULSETS_HEADER, &kubectl::STATEFULSETS_WIDE_HEADER, &set_rows);
-        let pvc_rows: Vec<Vec<String>> = sim.persistent_volume_claims().iter().map(|c| kubectl::pvc_row(c, end, self.wide)).collect();
-        self.table(out, &format!("PersistentVolumeClaims at {at} (as `kubectl get pvc`"), &kubectl::PVCS_HEADER, &["VOLUMEMODE"], &pvc_rows);
+        let cron_rows: Vec<Vec<String>> =
+            sim.cron_jobs().iter().map(|c| kubectl::cronjob_row(c, end, self.wide)).collect();
+        self.controller_table(
+            out,
+            &format!("CronJobs at {at} (as `kubectl get cronjobs`"),
+            &kubectl::CRONJOBS_HEADER,
+            &cron_rows,
+        );
+        let set_rows: Vec<Vec<String>> =
+            sim.stateful_sets().iter().map(|s| kubectl::statefulset_row(s, end, self.wide)).collect();
+        self.table(
+            out,
+            &format!("StatefulSets at {at} (as `kubectl get statefulsets`"),
+            &kubectl::STATEFULSETS_HEADER,
+            &kubectl::STATEFULSETS_WIDE_HEADER,
+            &set_rows,
+        );
+        let pvc_rows: Vec<Vec<String>> =
+            sim.persistent_volume_claims().iter().map(|c| kubectl::pvc_row(c, end, self.wide)).collect();
+        self.table(
+            out,
+            &format!("PersistentVolumeClaims at {at} (as `kubectl get pvc`"),
+            &kubectl::PVCS_HEADER,
+            &["VOLUMEMODE"],
+            &pvc_rows,
+        );
         let _ = writeln!(out, "Events at {at} (as `kubectl events` prints them then):");
         let rows = kubectl::events_rows(sim.events(), end);
         let _ = write!(out, "{}", kubectl::format_table(&kubectl::EVENTS_HEADER, &rows));
@@ -572,7 +603,8 @@ fn print_traffic(sim: &Sim, end: Millis, out: &mut dyn Write) {
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "Traffic at {at} (podplay's simulated client):");
-    let _ = write!(out, "{}", kubectl::format_table(&["SERVICE", "RATE", "SENT", "OK", "FAILED", "LAST FAILURE"], &rows));
+    let _ =
+        write!(out, "{}", kubectl::format_table(&["SERVICE", "RATE", "SENT", "OK", "FAILED", "LAST FAILURE"], &rows));
     if !pod_rows.is_empty() {
         let _ = writeln!(out);
         let _ = writeln!(out, "Requests by Pod at {at}:");
@@ -585,7 +617,12 @@ fn check(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write, err: &mut d
     if args.first().map(String::as_str) == Some("--list") {
         let rows: Vec<Vec<String>> = exercise::ALL
             .iter()
-            .map(|b| vec![b.name.to_string(), b.text().and_then(|t| exercise::parse(t).ok()).map(|e| e.title).unwrap_or_default()])
+            .map(|b| {
+                vec![
+                    b.name.to_string(),
+                    b.text().and_then(|t| exercise::parse(t).ok()).map(|e| e.title).unwrap_or_default(),
+                ]
+            })
             .collect();
         let _ = write!(out, "{}", kubectl::format_table(&["NAME", "TITLE"], &rows));
         return Ok(0);
@@ -623,7 +660,8 @@ fn check(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write, err: &mut d
         return Err(format!("{label} has errors (see above); nothing was run"));
     }
     let _ = writeln!(out, "{}", ex.title);
-    let _ = writeln!(out, "Simulated {} of {label} (seed {}).", crate::core::time::go_duration(report.until_ms), ex.seed);
+    let _ =
+        writeln!(out, "Simulated {} of {label} (seed {}).", crate::core::time::go_duration(report.until_ms), ex.seed);
     let _ = writeln!(out);
     for l in &report.locked {
         let _ = writeln!(out, "✗ {l}");

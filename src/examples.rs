@@ -130,13 +130,28 @@ pub const GROUPS: [&str; 6] = [
 /// The menu group of an example ("Other" for one not listed here yet).
 pub fn group(name: &str) -> &'static str {
     match name {
-        "single-container" | "liveness-exec" | "liveness-http" | "tcp-liveness-readiness" | "grpc-liveness" | "startup-probe"
-        | "crashloop" | "image-pull-error" | "graceful-deletion" | "long-grace-period" => GROUPS[0],
+        "single-container"
+        | "liveness-exec"
+        | "liveness-http"
+        | "tcp-liveness-readiness"
+        | "grpc-liveness"
+        | "startup-probe"
+        | "crashloop"
+        | "image-pull-error"
+        | "graceful-deletion"
+        | "long-grace-period" => GROUPS[0],
         "init-containers" | "lifecycle-events" | "memory-limit-oom" | "shared-volume" | "ambassador" | "sidecar"
         | "pod-info-files" => GROUPS[1],
-        "init-containers-services" | "readiness-service" | "traffic-rollout-drops" | "traffic-rollout-safe" => GROUPS[2],
-        "job-pods" | "job-backoff-limit" | "job-parallel" | "job-pod-failure-policy-failjob" | "job-pod-failure-policy-ignore"
-        | "job-indexed" | "cronjob" => GROUPS[3],
+        "init-containers-services" | "readiness-service" | "traffic-rollout-drops" | "traffic-rollout-safe" => {
+            GROUPS[2]
+        }
+        "job-pods"
+        | "job-backoff-limit"
+        | "job-parallel"
+        | "job-pod-failure-policy-failjob"
+        | "job-pod-failure-policy-ignore"
+        | "job-indexed"
+        | "cronjob" => GROUPS[3],
         "deployment" | "statefulset" | "daemonset" | "daemonset-rolling-update" => GROUPS[4],
         "pending-resources" | "pending-add-node" | "node-failure" | "taints-tolerations" => GROUPS[5],
         _ => "Other",

@@ -33,13 +33,17 @@ const POD_READING_KEY: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: app}\
 
 #[test]
 fn a_missing_key_is_a_create_container_config_error() {
-    let yaml = format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: cfg}}\ndata: {{y: '1'}}\n---\n{POD_READING_KEY}");
+    let yaml =
+        format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: cfg}}\ndata: {{y: '1'}}\n---\n{POD_READING_KEY}");
     let sim = sim_with(&yaml, 5_000);
     assert_eq!(
         waiting(&sim, "app"),
         Some(("CreateContainerConfigError".into(), Some("couldn't find key x in ConfigMap default/cfg".into())))
     );
-    assert!(sim.events().iter().any(|e| e.reason == "Failed" && e.message == "Error: couldn't find key x in ConfigMap default/cfg"));
+    assert!(sim
+        .events()
+        .iter()
+        .any(|e| e.reason == "Failed" && e.message == "Error: couldn't find key x in ConfigMap default/cfg"));
 }
 
 #[test]
@@ -88,11 +92,9 @@ fn volume_items_pick_keys_and_paths() {
     let mut sim = Sim::new(SimConfig::default());
     sim.apply(parsed.objects);
     sim.advance_to(5_000);
-    assert!(sim
-        .events()
-        .iter()
-        .any(|e| e.reason == "FailedMount"
-            && e.message == "MountVolume.SetUp failed for volume \"c\" : configmap references non-existent config key: zz"));
+    assert!(sim.events().iter().any(|e| e.reason == "FailedMount"
+        && e.message
+            == "MountVolume.SetUp failed for volume \"c\" : configmap references non-existent config key: zz"));
 }
 
 #[test]
@@ -102,7 +104,10 @@ fn env_from_adds_every_key_with_its_prefix() {
     assert_eq!(sim.logs("default", "app", "app"), Some(vec!["one override t0k3n one-t0k3n".to_string()]));
     let missing = "apiVersion: v1\nkind: Pod\nmetadata: {name: app}\nspec:\n  containers:\n  - name: app\n    image: busybox:1.36\n    envFrom: [{secretRef: {name: gone}}]\n";
     let sim = sim_with(missing, 5_000);
-    assert_eq!(waiting(&sim, "app"), Some(("CreateContainerConfigError".into(), Some("secret \"gone\" not found".into()))));
+    assert_eq!(
+        waiting(&sim, "app"),
+        Some(("CreateContainerConfigError".into(), Some("secret \"gone\" not found".into())))
+    );
 }
 
 #[test]
@@ -117,7 +122,9 @@ fn services_of_the_namespace_appear_as_variables() {
 fn a_changed_configmap_reaches_mounted_volumes_at_the_next_sync() {
     let pod = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\ndata: {level: info}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: app}\nspec:\n  containers:\n  - name: app\n    image: busybox:1.36\n    command: [sh, -c, 'while true; do cat /c/level; echo; sleep 30; done']\n    volumeMounts: [{name: c, mountPath: /c}]\n  volumes:\n  - name: c\n    configMap: {name: cfg}\n";
     let mut sim = sim_with(pod, 10_000);
-    sim.apply(parse_manifests("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\ndata: {level: debug}\n").objects);
+    sim.apply(
+        parse_manifests("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\ndata: {level: debug}\n").objects,
+    );
     sim.advance_to(100_000);
     // Lines at ~2 s, 32 s, 62 s, 92 s; the volume changes at the 60 s resync.
     assert_eq!(

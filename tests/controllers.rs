@@ -1,7 +1,7 @@
 //! The ReplicaSet and Deployment controllers through the engine API.
 
 mod common;
-use common::{sim_with, act};
+use common::{act, sim_with};
 use podplay::core::engine::{parse_action, Sim};
 use podplay::core::manifest::parse_manifests;
 use podplay::examples;
@@ -35,7 +35,10 @@ fn deployment_status_and_revisions_follow_a_rollout() {
     sim.advance_to(20_000);
     let d = &sim.deployments()[0];
     assert_eq!(d.status.available_replicas, 3);
-    assert_eq!(d.deployment.metadata.annotations.get("deployment.kubernetes.io/revision").map(String::as_str), Some("1"));
+    assert_eq!(
+        d.deployment.metadata.annotations.get("deployment.kubernetes.io/revision").map(String::as_str),
+        Some("1")
+    );
     let progressing = d.status.condition("Progressing").expect("Progressing");
     assert_eq!(progressing.reason, "NewReplicaSetAvailable");
     act(&mut sim, "set image deployment/nginx-deployment nginx=nginx:1.16.1");
@@ -45,7 +48,10 @@ fn deployment_status_and_revisions_follow_a_rollout() {
     assert_eq!(d.status.condition("Progressing").unwrap().reason, "ReplicaSetUpdated");
     sim.advance_to(120_000);
     let d = &sim.deployments()[0];
-    assert_eq!(d.deployment.metadata.annotations.get("deployment.kubernetes.io/revision").map(String::as_str), Some("2"));
+    assert_eq!(
+        d.deployment.metadata.annotations.get("deployment.kubernetes.io/revision").map(String::as_str),
+        Some("2")
+    );
     assert_eq!((d.status.updated_replicas, d.status.available_replicas), (3, 3));
     let rss = sim.replica_sets();
     assert_eq!(rss.len(), 2);
@@ -132,7 +138,8 @@ fn scaling_in_the_middle_of_a_rollout_is_proportional() {
     sim.advance_to(45_000);
     // 25 allowed (20 + 5 surge), spread 8:5 over the 13 there were.
     assert_eq!(sizes(&sim), vec![("nginx:1.27".to_string(), 15), ("ngnix:1.27".to_string(), 10)]);
-    let events: Vec<String> = sim.events().iter().filter(|e| e.reason == "ScalingReplicaSet").map(|e| e.message.clone()).collect();
+    let events: Vec<String> =
+        sim.events().iter().filter(|e| e.reason == "ScalingReplicaSet").map(|e| e.message.clone()).collect();
     assert!(events.iter().any(|m| m.ends_with("from 8 to 15")), "{events:?}");
     assert!(events.iter().any(|m| m.ends_with("from 5 to 10")), "{events:?}");
 }
@@ -150,7 +157,10 @@ fn rollout_undo_returns_to_the_previous_template_as_a_new_revision() {
     sim.advance_to(60_000);
     let d = &sim.deployments()[0];
     assert_eq!(d.deployment.spec.template.spec.containers[0].image, "nginx:1.27");
-    assert_eq!(d.deployment.metadata.annotations.get("deployment.kubernetes.io/revision").map(String::as_str), Some("3"));
+    assert_eq!(
+        d.deployment.metadata.annotations.get("deployment.kubernetes.io/revision").map(String::as_str),
+        Some("3")
+    );
     assert_eq!(d.status.available_replicas, 4);
     let err = sim.act(&parse_action("rollout undo deployment/web --to-revision=7").unwrap()).unwrap_err();
     assert_eq!(err.0, "unable to find specified revision 7 in history");
@@ -169,7 +179,10 @@ fn many_similar_events_are_combined_as_the_event_aggregator_does() {
     let creates: Vec<_> = sim.events().iter().filter(|e| e.reason == "SuccessfulCreate").collect();
     // 9 distinct messages, then one combined event counting the other 6.
     assert_eq!(creates.len(), 10);
-    let combined = creates.iter().find(|e| e.message.starts_with("(combined from similar events): Created pod: ")).expect("combined");
+    let combined = creates
+        .iter()
+        .find(|e| e.message.starts_with("(combined from similar events): Created pod: "))
+        .expect("combined");
     assert_eq!(combined.count, 6);
 }
 
@@ -191,11 +204,17 @@ fn kubectl_rows_and_api_json() {
     assert_eq!(row[1..], ["3", "3", "3", "65s"]);
     let v = json::deployment_json(d);
     let meta_keys: Vec<&str> = v["metadata"].as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(meta_keys, ["name", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp", "labels", "annotations"]);
+    assert_eq!(
+        meta_keys,
+        ["name", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp", "labels", "annotations"]
+    );
     assert_eq!(v["status"]["conditions"][1]["reason"], "NewReplicaSetAvailable");
     let v = json::replicaset_json(rs);
     assert_eq!(v["metadata"]["ownerReferences"][0]["kind"], "Deployment");
-    assert_eq!(v["spec"]["template"]["metadata"]["labels"]["pod-template-hash"], rs.replica_set.metadata.labels["pod-template-hash"].as_str());
+    assert_eq!(
+        v["spec"]["template"]["metadata"]["labels"]["pod-template-hash"],
+        rs.replica_set.metadata.labels["pod-template-hash"].as_str()
+    );
     let pod = &sim.pods()[0];
     let v = json::pod_json(pod);
     assert_eq!(v["metadata"]["generateName"], format!("{}-", rs.replica_set.metadata.name));

@@ -25,7 +25,11 @@ fn job_names(sim: &Sim) -> Vec<String> {
 }
 
 fn reasons(sim: &Sim, reason: &str) -> Vec<String> {
-    sim.events().iter().filter(|e| e.reason == reason && e.involved.kind == "CronJob").map(|e| e.message.clone()).collect()
+    sim.events()
+        .iter()
+        .filter(|e| e.reason == reason && e.involved.kind == "CronJob")
+        .map(|e| e.message.clone())
+        .collect()
 }
 
 /// `getJobName`: the scheduled time in minutes since the Unix epoch.
@@ -34,7 +38,12 @@ fn minute(m: i64) -> String {
 }
 
 fn errors(yaml: &str) -> Vec<String> {
-    parse_manifests(yaml).diagnostics.iter().filter(|d| d.severity == podplay::core::manifest::Severity::Error).map(ToString::to_string).collect()
+    parse_manifests(yaml)
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == podplay::core::manifest::Severity::Error)
+        .map(ToString::to_string)
+        .collect()
 }
 
 #[test]
@@ -99,10 +108,18 @@ fn validate_cron_job_spec_policy_limits_template_and_name() {
     // ValidateJobTemplateSpec: a Job's rules (restartPolicy) under spec.jobTemplate.spec.
     let always = errors(&cron_yaml("  schedule: \"* * * * *\"\n", "Always", "true"));
     assert_eq!(always.len(), 1);
-    assert!(always[0].ends_with("spec.jobTemplate.spec.template.spec.restartPolicy: Required value: valid values: \"OnFailure\", \"Never\""), "{always:?}");
+    assert!(
+        always[0].ends_with(
+            "spec.jobTemplate.spec.template.spec.restartPolicy: Required value: valid values: \"OnFailure\", \"Never\""
+        ),
+        "{always:?}"
+    );
     // ValidateCronJobCreate: 52 characters at most.
-    let long = cron_yaml("  schedule: \"* * * * *\"\n", "Never", "true").replace("name: c}", &format!("name: {}}}", "a".repeat(53)));
-    assert!(errors(&long).iter().any(|e| e.contains("metadata.name: Invalid value") && e.ends_with("must be no more than 52 characters")));
+    let long = cron_yaml("  schedule: \"* * * * *\"\n", "Never", "true")
+        .replace("name: c}", &format!("name: {}}}", "a".repeat(53)));
+    assert!(errors(&long)
+        .iter()
+        .any(|e| e.contains("metadata.name: Invalid value") && e.ends_with("must be no more than 52 characters")));
 }
 
 #[test]
@@ -145,10 +162,16 @@ fn history_limits_delete_the_oldest_finished_jobs_with_their_pods() {
     let mut sim = sim_with(&cron_yaml(spec, "Never", "true"));
     sim.advance_to(3 * MINUTE_MS + 30_000);
     assert_eq!(job_names(&sim), [minute(3)]);
-    assert_eq!(reasons(&sim, "SuccessfulDelete"), [format!("Deleted job {}", minute(1)), format!("Deleted job {}", minute(2))]);
+    assert_eq!(
+        reasons(&sim, "SuccessfulDelete"),
+        [format!("Deleted job {}", minute(1)), format!("Deleted job {}", minute(2))]
+    );
     // The garbage collector removed the deleted Jobs' Pods.
     sim.advance_to(4 * MINUTE_MS);
-    assert!(sim.pods().iter().all(|p| p.pod.metadata.name.starts_with(&minute(3)) || p.pod.metadata.name.starts_with(&minute(4))));
+    assert!(sim
+        .pods()
+        .iter()
+        .all(|p| p.pod.metadata.name.starts_with(&minute(3)) || p.pod.metadata.name.starts_with(&minute(4))));
 
     // failedJobsHistoryLimit (default 1): failed Jobs are kept apart.
     let spec = "  schedule: \"* * * * *\"\n";
@@ -210,7 +233,11 @@ fn suspend_stops_new_runs_and_deleting_the_cronjob_deletes_its_jobs() {
 fn starting_deadline_seconds_skips_a_run_it_cannot_start_in_time() {
     // Forbid with a 30 s deadline: the 2nd minute's run is skipped, and not
     // started late when the first Job finishes at about 2m32s.
-    let yaml = cron_yaml("  schedule: \"*/2 * * * *\"\n  concurrencyPolicy: Forbid\n  startingDeadlineSeconds: 30\n", "Never", "sleep 150");
+    let yaml = cron_yaml(
+        "  schedule: \"*/2 * * * *\"\n  concurrencyPolicy: Forbid\n  startingDeadlineSeconds: 30\n",
+        "Never",
+        "sleep 150",
+    );
     let mut sim = sim_with(&yaml);
     sim.advance_to(5 * MINUTE_MS + 500);
     assert_eq!(job_names(&sim), [minute(2)]);

@@ -88,7 +88,11 @@ fn projected_sources_share_one_directory() {
     let logs = logs(&sim, "app");
     assert_eq!(
         logs,
-        ["cat: can't open '/all/other': No such file or directory", "infoadmintier=\"web\"", "eyJhbGciOiJSUzI1NiJ9.podplay"],
+        [
+            "cat: can't open '/all/other': No such file or directory",
+            "infoadmintier=\"web\"",
+            "eyJhbGciOiJSUzI1NiJ9.podplay"
+        ],
         "{logs:#?}"
     );
 }
@@ -113,7 +117,9 @@ fn missing_projected_objects_fail_the_mount_together() {
 fn a_changed_configmap_reaches_projected_volumes_at_the_next_sync() {
     let yaml = PROJECTED.replace("cat /all/other; ", "").replace(" /all/user /all/labels; echo; cat /all/token", "");
     let mut sim = run(&yaml, 10_000);
-    sim.apply(parse_manifests("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\ndata: {level: debug}\n").objects);
+    sim.apply(
+        parse_manifests("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\ndata: {level: debug}\n").objects,
+    );
     sim.advance_to(100_000);
     // Lines at ~2 s, 32 s, 62 s, 92 s; the volume changes at the 60 s resync.
     assert_eq!(logs(&sim, "app"), ["info", "info", "debug", "debug"]);

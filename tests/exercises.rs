@@ -20,7 +20,10 @@ fn failing(r: &Report) -> Vec<&str> {
 
 /// What each starting state fails: the checks a learner has to turn green.
 const STARTING_FAILS: &[(&str, &[&str])] = &[
-    ("01-image-typo", &["The image of every container is pulled, with no ErrImagePull", "The Pod web is Ready within 30 s"]),
+    (
+        "01-image-typo",
+        &["The image of every container is pulled, with no ErrImagePull", "The Pod web is Ready within 30 s"],
+    ),
     (
         "02-make-it-schedule",
         &[
@@ -69,7 +72,10 @@ const STARTING_FAILS: &[(&str, &[&str])] = &[
     ("09-graceful-shutdown", &["checkout keeps running for 40 s after it is deleted"]),
     (
         "10-deployment",
-        &["A Pod with app=web is Ready again within 20 s of the deletion", "Service web has a ready endpoint from 50 s on"],
+        &[
+            "A Pod with app=web is Ready again within 20 s of the deletion",
+            "Service web has a ready endpoint from 50 s on",
+        ],
     ),
     ("11-memory-limits", &["The worker is never OOMKilled", "The worker never restarts"]),
     (
@@ -106,7 +112,8 @@ fn every_reference_solution_passes_every_check() {
         assert!(r.diagnostics.is_empty(), "{}: {:?}", b.name, r.diagnostics);
         assert!(r.locked.is_empty(), "{}: {:?}", b.name, r.locked);
         assert!(r.problems.is_empty(), "{}: {:?}", b.name, r.problems);
-        let bad: Vec<String> = r.results.iter().filter(|r| !r.passed).map(|r| format!("{}: {}", r.description, r.reason)).collect();
+        let bad: Vec<String> =
+            r.results.iter().filter(|r| !r.passed).map(|r| format!("{}: {}", r.description, r.reason)).collect();
         assert!(bad.is_empty(), "{}: {bad:#?}", b.name);
         assert!(r.passed(), "{}", b.name);
     }
@@ -122,7 +129,11 @@ fn every_starting_state_fails_the_checks_it_should() {
         assert!(r.diagnostics.iter().all(|d| d.severity != podplay::core::manifest::Severity::Error), "{name}");
         assert!(r.locked.is_empty(), "{name}: {:?}", r.locked);
         assert!(!r.passed(), "{name}: the starting state passes");
-        let reasons: Vec<String> = r.results.iter().map(|r| format!("{} {}: {}", if r.passed { "✓" } else { "✗" }, r.description, r.reason)).collect();
+        let reasons: Vec<String> = r
+            .results
+            .iter()
+            .map(|r| format!("{} {}: {}", if r.passed { "✓" } else { "✗" }, r.description, r.reason))
+            .collect();
         assert_eq!(failing(&r), expected.to_vec(), "{name}: {reasons:#?}");
     }
 }
@@ -161,11 +172,15 @@ fn hostile_files_give_errors_not_panics() {
     let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 0..9 {
         let prev = if i == 0 { "a".to_string() } else { format!("b{}", i - 1) };
-        bomb.push_str(&format!("b{i}: &b{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        bomb.push_str(&format!(
+            "b{i}: &b{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+        ));
     }
     assert!(!errors(&bomb).is_empty());
     // Unknown check kind, bad durations, wrong types.
-    assert!(errors(&format!("{HEAD}checks:\n- {{check: fly, description: d}}\n"))[0].contains("unknown check kind \"fly\""));
+    assert!(
+        errors(&format!("{HEAD}checks:\n- {{check: fly, description: d}}\n"))[0].contains("unknown check kind \"fly\"")
+    );
     for bad in ["-5s", "10d", "5 m", "1e9h", "99999999999999999999s", "s", "", "[1]", "{a: 1}", "1h1ms"] {
         let text = format!("{HEAD}checks:\n- check: ready\n  pod: web\n  within: {bad}\n  description: d\n");
         let e = errors(&text);

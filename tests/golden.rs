@@ -71,7 +71,15 @@ fn startup_probe_protects_a_slow_starter() {
 fn init_containers_wait_for_services() {
     check(
         "init-containers",
-        &["run", "example:init-containers", "--at", "20s", "apply -f example:init-containers-services", "--until", "60s"],
+        &[
+            "run",
+            "example:init-containers",
+            "--at",
+            "20s",
+            "apply -f example:init-containers-services",
+            "--until",
+            "60s",
+        ],
     );
 }
 
@@ -121,7 +129,10 @@ fn job_pod_failure_policy_ignores_a_drained_pod() {
     // with Pod failure policy" (ignore Pod disruptions): the drained Pod gets
     // DisruptionTarget (EvictionByEvictionAPI), fails, and is not counted; the
     // Job completes with failed 0.
-    check("job-pod-failure-policy-ignore", &["run", "example:job-pod-failure-policy-ignore", "--until", "5m", "--at", "20s", "drain node node-1"]);
+    check(
+        "job-pod-failure-policy-ignore",
+        &["run", "example:job-pod-failure-policy-ignore", "--until", "5m", "--at", "20s", "drain node node-1"],
+    );
 }
 
 #[test]
@@ -139,7 +150,10 @@ fn indexed_job_pods_get_their_completion_index() {
 
 #[test]
 fn statefulset_pod_recreated_with_its_name_and_a_new_ip() {
-    check("statefulset-delete-pod", &["run", "example:statefulset", "--until", "60s", "--at", "40s", "delete pod/web-1", "--wide"]);
+    check(
+        "statefulset-delete-pod",
+        &["run", "example:statefulset", "--until", "60s", "--at", "40s", "delete pod/web-1", "--wide"],
+    );
 }
 
 #[test]
@@ -238,7 +252,16 @@ fn missing_configmap_volume_times_out_the_pod_sync() {
 fn deployment_pod_deleted_is_replaced_with_a_new_name_and_ip() {
     check(
         "deployment-replace-pod",
-        &["run", "example:deployment", "--until", "60s", "--wide", "--at", "30s", "delete pod/nginx-deployment-dd84d54cb-rjhtn"],
+        &[
+            "run",
+            "example:deployment",
+            "--until",
+            "60s",
+            "--wide",
+            "--at",
+            "30s",
+            "delete pod/nginx-deployment-dd84d54cb-rjhtn",
+        ],
     );
 }
 
@@ -268,7 +291,15 @@ fn deployment_scales_up_and_down_then_is_deleted() {
 fn rolling_update_waits_for_readiness() {
     check(
         "deployment-rolling-readiness",
-        &["run", "example:deployment", "--until", "90s", "--at", "20s", "set image deployment/nginx-deployment nginx=nginx:1.16.1"],
+        &[
+            "run",
+            "example:deployment",
+            "--until",
+            "90s",
+            "--at",
+            "20s",
+            "set image deployment/nginx-deployment nginx=nginx:1.16.1",
+        ],
     );
 }
 
@@ -276,7 +307,15 @@ fn rolling_update_waits_for_readiness() {
 fn rolling_update_without_readiness_probe() {
     check(
         "deployment-rolling-no-probe",
-        &["run", "tests/fixtures/deployment-no-probe.yaml", "--until", "60s", "--at", "20s", "set image deployment/web web=nginx:1.28"],
+        &[
+            "run",
+            "tests/fixtures/deployment-no-probe.yaml",
+            "--until",
+            "60s",
+            "--at",
+            "20s",
+            "set image deployment/web web=nginx:1.28",
+        ],
     );
 }
 
@@ -284,7 +323,15 @@ fn rolling_update_without_readiness_probe() {
 fn rolling_update_to_a_bad_image_stalls() {
     check(
         "deployment-rolling-bad-image",
-        &["run", "tests/fixtures/deployment-no-probe.yaml", "--until", "90s", "--at", "20s", "set image deployment/web web=ngnix:1.28"],
+        &[
+            "run",
+            "tests/fixtures/deployment-no-probe.yaml",
+            "--until",
+            "90s",
+            "--at",
+            "20s",
+            "set image deployment/web web=ngnix:1.28",
+        ],
     );
 }
 
@@ -318,7 +365,15 @@ fn deployment_json_in_the_api_shape() {
 fn recreate_stops_old_pods_before_new_ones_start() {
     check(
         "deployment-recreate",
-        &["run", "tests/fixtures/deployment-recreate.yaml", "--until", "40s", "--at", "10s", "rollout restart deployment/web"],
+        &[
+            "run",
+            "tests/fixtures/deployment-recreate.yaml",
+            "--until",
+            "40s",
+            "--at",
+            "10s",
+            "rollout restart deployment/web",
+        ],
     );
 }
 
@@ -329,7 +384,15 @@ fn a_replica_set_acquires_matching_bare_pods() {
     // created before are acquired and only the rest is created.
     check(
         "replicaset-acquires-pods-after",
-        &["run", "tests/fixtures/replicaset-frontend.yaml", "--until", "30s", "--at", "10s", "apply -f tests/fixtures/pod-rs.yaml"],
+        &[
+            "run",
+            "tests/fixtures/replicaset-frontend.yaml",
+            "--until",
+            "30s",
+            "--at",
+            "10s",
+            "apply -f tests/fixtures/pod-rs.yaml",
+        ],
     );
     check(
         "replicaset-acquires-pods-before",
@@ -364,12 +427,27 @@ fn a_pod_too_big_for_every_node_stays_pending() {
 
 #[test]
 fn prestop_drain_then_sigterm_within_the_long_grace_period() {
-    check("long-grace-period", &["run", "example:long-grace-period", "--at", "30s", "delete pod/slow-shutdown", "--until", "2m"]);
+    check(
+        "long-grace-period",
+        &["run", "example:long-grace-period", "--at", "30s", "delete pod/slow-shutdown", "--until", "2m"],
+    );
 }
 
 #[test]
 fn pending_pod_schedules_when_a_node_is_added() {
-    check("pending-add-node", &["run", "example:pending-add-node", "--wide", "--at", "30s", "add node node-4 cpu=8 memory=16Gi", "--until", "60s"]);
+    check(
+        "pending-add-node",
+        &[
+            "run",
+            "example:pending-add-node",
+            "--wide",
+            "--at",
+            "30s",
+            "add node node-4 cpu=8 memory=16Gi",
+            "--until",
+            "60s",
+        ],
+    );
 }
 
 #[test]
@@ -400,7 +478,10 @@ fn daemonset_rolls_a_new_image_one_node_at_a_time() {
 
 #[test]
 fn stopped_node_evicts_after_the_default_toleration() {
-    check("node-failure", &["run", "example:node-failure", "--wide", "--at", "30s", "stop node node-a", "--until", "8m"]);
+    check(
+        "node-failure",
+        &["run", "example:node-failure", "--wide", "--at", "30s", "stop node node-a", "--until", "8m"],
+    );
 }
 
 #[test]
@@ -431,7 +512,15 @@ fn lint_refuses_invalid_manifests_with_their_errors() {
 fn traffic_rollout_without_probes_drops_requests() {
     check(
         "traffic-rollout-drops",
-        &["run", "example:traffic-rollout-drops", "--until", "90s", "--at", "30s", "set image deployment/web web=nginx:1.28"],
+        &[
+            "run",
+            "example:traffic-rollout-drops",
+            "--until",
+            "90s",
+            "--at",
+            "30s",
+            "set image deployment/web web=nginx:1.28",
+        ],
     );
 }
 
@@ -439,7 +528,15 @@ fn traffic_rollout_without_probes_drops_requests() {
 fn traffic_rollout_with_readiness_and_pre_stop_drops_none() {
     check(
         "traffic-rollout-safe",
-        &["run", "example:traffic-rollout-safe", "--until", "90s", "--at", "30s", "set image deployment/web web=nginx:1.28"],
+        &[
+            "run",
+            "example:traffic-rollout-safe",
+            "--until",
+            "90s",
+            "--at",
+            "30s",
+            "set image deployment/web web=nginx:1.28",
+        ],
     );
 }
 
@@ -450,7 +547,19 @@ fn traffic_to_pods_on_a_stopped_node_times_out_until_they_leave_the_endpoints() 
     // 5 s monitor pass) and kube-proxy drops it a second later.
     check(
         "traffic-node-failure",
-        &["run", "example:deployment", "--wide", "--until", "2m", "--at", "20s", "traffic svc/nginx 10/s", "--at", "30s", "stop node node-2"],
+        &[
+            "run",
+            "example:deployment",
+            "--wide",
+            "--until",
+            "2m",
+            "--at",
+            "20s",
+            "traffic svc/nginx 10/s",
+            "--at",
+            "30s",
+            "stop node node-2",
+        ],
     );
 }
 

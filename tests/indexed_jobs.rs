@@ -41,7 +41,10 @@ fn indexed_pods_take_the_lowest_pending_indexes_up_to_parallelism() {
     // firstPendingIndexes: 0 and 1 first (parallelism 2), then 2, 3, 4 as
     // indexes complete; each Pod gets the annotation, the label, the env var
     // and the hostname `<job>-<index>` (manageJob, addCompletionIndexEnvVariables).
-    let mut sim = sim_with(&indexed("  completions: 5\n  parallelism: 2\n", "echo index $JOB_COMPLETION_INDEX host $(hostname) $HOSTNAME; sleep 2"));
+    let mut sim = sim_with(&indexed(
+        "  completions: 5\n  parallelism: 2\n",
+        "echo index $JOB_COMPLETION_INDEX host $(hostname) $HOSTNAME; sleep 2",
+    ));
     sim.advance_to(3_000);
     assert_eq!(created_indexes(&sim), vec![0, 1]);
     for p in sim.pods() {
@@ -49,7 +52,11 @@ fn indexed_pods_take_the_lowest_pending_indexes_up_to_parallelism() {
         assert_eq!(p.pod.metadata.labels.get(INDEX_KEY), Some(ix), "PodIndexLabel");
         let prefix = format!("ix-{ix}-");
         assert_eq!(p.pod.metadata.generate_name.as_deref(), Some(prefix.as_str()), "podGenerateNameWithIndex");
-        assert!(p.pod.metadata.name.starts_with(&prefix) && p.pod.metadata.name.len() == prefix.len() + 5, "{}", p.pod.metadata.name);
+        assert!(
+            p.pod.metadata.name.starts_with(&prefix) && p.pod.metadata.name.len() == prefix.len() + 5,
+            "{}",
+            p.pod.metadata.name
+        );
         assert_eq!(p.pod.spec.hostname, Some(format!("ix-{ix}")));
         let env = &p.pod.spec.containers[0].env;
         assert_eq!(env.len(), 1);
@@ -79,7 +86,10 @@ fn indexed_pods_take_the_lowest_pending_indexes_up_to_parallelism() {
 fn completed_indexes_are_intervals_and_succeeded_counts_indexes() {
     // orderedIntervals.String: "0,2,3" is written "0,2,3" (two in a row
     // with a comma), "0-3" once three or more are consecutive.
-    let mut sim = sim_with(&indexed("  completions: 5\n  parallelism: 5\n", "if [ $JOB_COMPLETION_INDEX = 1 ]; then sleep 20; fi; sleep 1"));
+    let mut sim = sim_with(&indexed(
+        "  completions: 5\n  parallelism: 5\n",
+        "if [ $JOB_COMPLETION_INDEX = 1 ]; then sleep 20; fi; sleep 1",
+    ));
     sim.advance_to(8_000);
     let job = &sim.jobs()[0];
     assert_eq!(job.status.completed_indexes, "0,2-4");
@@ -102,7 +112,10 @@ fn a_failed_pods_index_is_retried_after_the_back_off_until_the_backoff_limit() {
     // newBackoffRecord): its Pods are re-created for index 1 only, 10 s
     // then 20 s after the failure (the Job-wide back-off record without
     // backoffLimitPerIndex); the third failure passes backoffLimit 2.
-    let mut sim = sim_with(&indexed("  completions: 3\n  parallelism: 3\n  backoffLimit: 2\n", "if [ $JOB_COMPLETION_INDEX = 1 ]; then sleep 3; exit 1; fi; sleep 1"));
+    let mut sim = sim_with(&indexed(
+        "  completions: 3\n  parallelism: 3\n  backoffLimit: 2\n",
+        "if [ $JOB_COMPLETION_INDEX = 1 ]; then sleep 3; exit 1; fi; sleep 1",
+    ));
     sim.advance_to(120_000);
     assert_eq!(created_indexes(&sim), vec![0, 1, 2, 1, 1]);
     let job = &sim.jobs()[0];
@@ -110,10 +123,12 @@ fn a_failed_pods_index_is_retried_after_the_back_off_until_the_backoff_limit() {
     assert_eq!(job.status.succeeded, 2);
     assert_eq!(job.status.failed, 3);
     assert_eq!(job.status.condition("Failed").map(|c| c.reason.as_str()), Some("BackoffLimitExceeded"));
-    let failed: Vec<String> = sim.pods().iter().filter(|p| p.status.phase == PodPhase::Failed).map(|p| p.pod.metadata.name.clone()).collect();
+    let failed: Vec<String> =
+        sim.pods().iter().filter(|p| p.status.phase == PodPhase::Failed).map(|p| p.pod.metadata.name.clone()).collect();
     assert_eq!(failed.len(), 3);
     assert!(failed.iter().all(|n| n.starts_with("ix-1-")), "{failed:?}");
-    let mut times: Vec<u64> = sim.pods().iter().filter(|p| p.pod.metadata.name.starts_with("ix-1-")).map(|p| p.server.creation_ms).collect();
+    let mut times: Vec<u64> =
+        sim.pods().iter().filter(|p| p.pod.metadata.name.starts_with("ix-1-")).map(|p| p.server.creation_ms).collect();
     times.sort();
     assert!(times[1] - times[0] >= 10_000 && times[2] - times[1] >= 20_000, "{times:?}");
 }
@@ -126,7 +141,15 @@ fn a_deleted_pods_index_is_created_again_and_completes_once() {
     // the grace period; index 0 completes once, with the new Pod.
     let mut sim = sim_with(&indexed("  completions: 2\n  parallelism: 2\n", "sleep 15"));
     sim.advance_to(3_000);
-    let first = sim.pods().into_iter().find(|p| p.pod.metadata.annotations[INDEX_KEY] == "0").unwrap().pod.metadata.name.clone();
+    let first = sim
+        .pods()
+        .into_iter()
+        .find(|p| p.pod.metadata.annotations[INDEX_KEY] == "0")
+        .unwrap()
+        .pod
+        .metadata
+        .name
+        .clone();
     act(&mut sim, &format!("delete pod/{first}"));
     sim.advance_to(120_000);
     assert_eq!(created_indexes(&sim), vec![0, 1, 0]);
@@ -147,12 +170,26 @@ fn a_pod_failure_policy_applies_to_indexed_pods() {
     let job = &sim.jobs()[0];
     let failed = job.status.condition("Failed").expect("Failed");
     assert_eq!(failed.reason, "PodFailurePolicy");
-    let pod = sim.pods().into_iter().find(|p| p.pod.metadata.annotations[INDEX_KEY] == "2").unwrap().pod.metadata.name.clone();
-    assert_eq!(failed.message, format!("Container c for pod default/{pod} failed with exit code 42 matching FailJob rule at index 0"));
+    let pod = sim
+        .pods()
+        .into_iter()
+        .find(|p| p.pod.metadata.annotations[INDEX_KEY] == "2")
+        .unwrap()
+        .pod
+        .metadata
+        .name
+        .clone();
+    assert_eq!(
+        failed.message,
+        format!("Container c for pod default/{pod} failed with exit code 42 matching FailJob rule at index 0")
+    );
     // Ignore on exit code 3 (index 0 exits so every time): never counted,
     // so backoffLimit 0 is not reached; index 0 is retried after the
     // back-off while index 1 completes.
-    let mut sim = sim_with(&indexed(&format!("  completions: 2\n  parallelism: 2\n  backoffLimit: 0\n{policy}"), "sleep 1; if [ $JOB_COMPLETION_INDEX = 0 ]; then exit 3; fi"));
+    let mut sim = sim_with(&indexed(
+        &format!("  completions: 2\n  parallelism: 2\n  backoffLimit: 0\n{policy}"),
+        "sleep 1; if [ $JOB_COMPLETION_INDEX = 0 ]; then exit 3; fi",
+    ));
     sim.advance_to(45_000);
     let job = &sim.jobs()[0];
     assert_eq!(job.status.condition("Failed"), None, "ignored failures do not count against backoffLimit 0");
@@ -192,7 +229,8 @@ fn indexed_jobs_are_validated_as_the_api_server_does() {
         errors(&text),
         [format!("line 3, column 18: metadata.name: Invalid value: \"{long}\": will not able to create pod with invalid DNS label: {long}-9")]
     );
-    assert!(errors(&indexed("  completions: 10\n", "true").replace("name: ix", &format!("name: {}", &long[..61]))).is_empty());
+    assert!(errors(&indexed("  completions: 10\n", "true").replace("name: ix", &format!("name: {}", &long[..61])))
+        .is_empty());
     let text = indexed("  completions: 2\n", "true").replace("name: ix", "name: my.job");
     assert_eq!(errors(&text), ["line 3, column 18: metadata.name: Invalid value: \"my.job\": will not able to create pod with invalid DNS label: my.job-1"]);
     let big = errors(&indexed("  completions: 2\n  parallelism: 100001\n", "true"));
@@ -239,7 +277,11 @@ fn backoff_limit_per_index_retries_each_index_then_fails_it() {
     let mut sim = sim_with(&indexed(spec, "sleep 2; if [ $JOB_COMPLETION_INDEX = 1 ]; then exit 1; fi; sleep 20"));
     sim.advance_to(8_000);
     let job = &sim.jobs()[0];
-    assert_eq!(job.job.spec.backoff_limit, i32::MAX, "SetDefaults_Job: backoffLimit MaxInt32 with backoffLimitPerIndex");
+    assert_eq!(
+        job.job.spec.backoff_limit,
+        i32::MAX,
+        "SetDefaults_Job: backoffLimit MaxInt32 with backoffLimitPerIndex"
+    );
     assert_eq!(job.status.failed, 0, "the failed Pod waits for its replacement to be counted");
     assert_eq!(job.status.failed_indexes.as_deref(), Some(""));
     sim.advance_to(16_000);
@@ -313,19 +355,32 @@ fn fail_index_fails_only_that_index_and_ignore_does_not_use_up_its_retries() {
 
 #[test]
 fn per_index_fields_are_validated_as_the_api_server_does() {
-    let errors = |text: &str| parse_manifests(text).diagnostics.iter().map(|d| format!("{}: {}", d.path, d.message)).collect::<Vec<_>>();
-    let nonindexed = indexed("  backoffLimitPerIndex: 1\n  maxFailedIndexes: 1\n", "true").replace("  completionMode: Indexed\n", "");
+    let errors = |text: &str| {
+        parse_manifests(text).diagnostics.iter().map(|d| format!("{}: {}", d.path, d.message)).collect::<Vec<_>>()
+    };
+    let nonindexed = indexed("  backoffLimitPerIndex: 1\n  maxFailedIndexes: 1\n", "true")
+        .replace("  completionMode: Indexed\n", "");
     assert_eq!(
         errors(&nonindexed),
-        ["spec.backoffLimitPerIndex: Invalid value: 1: requires indexed completion mode", "spec.maxFailedIndexes: Invalid value: 1: requires indexed completion mode"]
+        [
+            "spec.backoffLimitPerIndex: Invalid value: 1: requires indexed completion mode",
+            "spec.maxFailedIndexes: Invalid value: 1: requires indexed completion mode"
+        ]
     );
-    assert_eq!(errors(&indexed("  completions: 2\n  maxFailedIndexes: 1\n", "true")), ["spec.backoffLimitPerIndex: Required value: when maxFailedIndexes is specified"]);
+    assert_eq!(
+        errors(&indexed("  completions: 2\n  maxFailedIndexes: 1\n", "true")),
+        ["spec.backoffLimitPerIndex: Required value: when maxFailedIndexes is specified"]
+    );
     assert_eq!(
         errors(&indexed("  completions: 2\n  backoffLimitPerIndex: 1\n  maxFailedIndexes: 3\n", "true")),
         ["spec.maxFailedIndexes: Invalid value: 3: must be less than or equal to completions"]
     );
-    assert_eq!(errors(&indexed("  completions: 2\n  backoffLimitPerIndex: -1\n", "true")), ["spec.backoffLimitPerIndex: Invalid value: -1: must be greater than or equal to 0"]);
-    let fail_index = "  podFailurePolicy:\n    rules:\n    - action: FailIndex\n      onExitCodes: {operator: In, values: [42]}\n";
+    assert_eq!(
+        errors(&indexed("  completions: 2\n  backoffLimitPerIndex: -1\n", "true")),
+        ["spec.backoffLimitPerIndex: Invalid value: -1: must be greater than or equal to 0"]
+    );
+    let fail_index =
+        "  podFailurePolicy:\n    rules:\n    - action: FailIndex\n      onExitCodes: {operator: In, values: [42]}\n";
     assert_eq!(
         errors(&indexed(&format!("  completions: 2\n{fail_index}"), "true")),
         ["spec.podFailurePolicy.rules[0].action: Invalid value: \"FailIndex\": requires the backoffLimitPerIndex to be set"]
@@ -338,7 +393,8 @@ fn an_on_pod_conditions_ignore_rule_keeps_a_drained_index_going() {
     // The pod failure policy's onPodConditions on an Indexed Job: the Pod of
     // index 0 is drained (DisruptionTarget, Eviction API), the Ignore rule
     // keeps it out of backoffLimit 0 and index 0 gets a new Pod.
-    let policy = "  podFailurePolicy:\n    rules:\n    - action: Ignore\n      onPodConditions: [{type: DisruptionTarget}]\n";
+    let policy =
+        "  podFailurePolicy:\n    rules:\n    - action: Ignore\n      onPodConditions: [{type: DisruptionTarget}]\n";
     let mut sim = sim_with(&indexed(&format!("  completions: 1\n  backoffLimit: 0\n{policy}"), "sleep 600"));
     sim.advance_to(10_000);
     let node = sim.pods()[0].node_name.clone().expect("scheduled");

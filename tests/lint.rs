@@ -30,7 +30,8 @@ fn every_example_lints_without_panicking_and_points_into_its_text() {
 
 #[test]
 fn controller_examples_are_not_bare_pods_and_bare_ones_are() {
-    let rules = |name: &str| -> Vec<Rule> { lint_text(examples::find(name).unwrap().yaml).1.iter().map(|f| f.rule).collect() };
+    let rules =
+        |name: &str| -> Vec<Rule> { lint_text(examples::find(name).unwrap().yaml).1.iter().map(|f| f.rule).collect() };
     assert!(!rules("deployment").contains(&Rule::BarePod));
     assert!(rules("single-container").contains(&Rule::BarePod));
     // Run-to-completion Pods are left alone.
@@ -71,7 +72,10 @@ fn findings_across_files_name_their_file() {
     let (code, out, _) = cli(&["lint", "example:deployment", "example:init-containers-services"], "");
     assert_eq!(code, 1);
     assert!(out.lines().next().unwrap().starts_with("example:deployment:"), "{out}");
-    assert!(out.ends_with("in 2 files (no-resources 1, no-prestop 1); `podplay lint --explain RULE` tells more\n"), "{out}");
+    assert!(
+        out.ends_with("in 2 files (no-resources 1, no-prestop 1); `podplay lint --explain RULE` tells more\n"),
+        "{out}"
+    );
 }
 
 /// The 200-line manifest the benchmark lints (`cargo bench --bench engine`

@@ -1,7 +1,7 @@
 //! Nodes, scheduling filters, node failure and DaemonSets through the engine API.
 
 mod common;
-use common::{sim_with};
+use common::sim_with;
 use podplay::core::engine::{parse_action, NodeReady, Sim};
 use podplay::core::manifest::parse_manifests;
 use podplay::examples;
@@ -11,7 +11,12 @@ fn act(sim: &mut Sim, text: &str) -> Result<(), String> {
 }
 
 fn scheduling_message(sim: &Sim, pod: &str) -> String {
-    sim.events().iter().rev().find(|e| e.reason == "FailedScheduling" && e.involved.name == pod).map(|e| e.message.clone()).unwrap_or_default()
+    sim.events()
+        .iter()
+        .rev()
+        .find(|e| e.reason == "FailedScheduling" && e.involved.name == pod)
+        .map(|e| e.message.clone())
+        .unwrap_or_default()
 }
 
 const BARE_AND_DEPLOYMENT: &str = "
@@ -73,12 +78,18 @@ fn a_stopped_node_goes_not_ready_after_the_grace_period_and_its_pods_are_evicted
     sim.advance_to(384_999);
     assert!(sim.pods().iter().all(|p| p.server.deletion_ms.is_none()));
     sim.advance_to(385_000);
-    assert!(sim.events().iter().any(|e| e.reason == "TaintManagerEviction" && e.message == "Marking for deletion Pod default/bare"));
+    assert!(sim
+        .events()
+        .iter()
+        .any(|e| e.reason == "TaintManagerEviction" && e.message == "Marking for deletion Pod default/bare"));
     sim.advance_to(420_000);
     let pods = sim.pods();
     let bare = pods.iter().find(|p| p.pod.metadata.name == "bare").expect("no kubelet confirms: still there");
     assert!(bare.server.deletion_ms.is_some(), "Terminating");
-    let replacement = pods.iter().find(|p| p.pod.metadata.name.starts_with("web-") && p.server.deletion_ms.is_none()).expect("replaced");
+    let replacement = pods
+        .iter()
+        .find(|p| p.pod.metadata.name.starts_with("web-") && p.server.deletion_ms.is_none())
+        .expect("replaced");
     assert_ne!(replacement.pod.metadata.name, web.pod.metadata.name);
     assert_eq!(replacement.node_name.as_deref(), Some("node-3"), "the second term admits node-3");
     assert!(replacement.status.is_ready());
@@ -106,13 +117,27 @@ fn a_pod_on_a_node_restarted_within_the_grace_period_never_goes_not_ready() {
 
 #[test]
 fn cordon_and_uncordon_retry_the_pending_pod() {
-    let mut sim = sim_with(examples::find("single-container").unwrap().yaml.replace("spec:\n", "spec:\n  nodeSelector: {kubernetes.io/hostname: node-2}\n").as_str());
+    let mut sim = sim_with(
+        examples::find("single-container")
+            .unwrap()
+            .yaml
+            .replace("spec:\n", "spec:\n  nodeSelector: {kubernetes.io/hostname: node-2}\n")
+            .as_str(),
+    );
     let name = sim.pods()[0].pod.metadata.name.clone();
     act(&mut sim, &format!("delete pod/{name}")).unwrap();
     sim.advance_to(60_000);
     act(&mut sim, "cordon node-2").unwrap();
     assert_eq!(sim.nodes()[1].status_column(), "Ready,SchedulingDisabled");
-    sim.apply(parse_manifests(&examples::find("single-container").unwrap().yaml.replace("spec:\n", "spec:\n  nodeSelector: {kubernetes.io/hostname: node-2}\n")).objects);
+    sim.apply(
+        parse_manifests(
+            &examples::find("single-container")
+                .unwrap()
+                .yaml
+                .replace("spec:\n", "spec:\n  nodeSelector: {kubernetes.io/hostname: node-2}\n"),
+        )
+        .objects,
+    );
     sim.advance_to(61_000);
     assert_eq!(sim.pods()[0].node_name, None);
     assert_eq!(
@@ -128,7 +153,10 @@ fn drain_refuses_a_bare_pod_without_force_and_evicts_with_it() {
     let mut sim = sim_with(BARE_AND_DEPLOYMENT);
     sim.advance_to(30_000);
     let err = act(&mut sim, "drain node node-1").unwrap_err();
-    assert!(err.contains("cannot delete Pods that declare no controller (use --force to override): default/bare"), "{err}");
+    assert!(
+        err.contains("cannot delete Pods that declare no controller (use --force to override): default/bare"),
+        "{err}"
+    );
     assert!(sim.nodes()[0].unschedulable, "drain cordons first");
     assert!(sim.pods().iter().all(|p| p.server.deletion_ms.is_none()));
     act(&mut sim, "drain node node-1 --force").unwrap();
@@ -143,12 +171,15 @@ fn a_daemonset_follows_nodes_and_tolerates_cordons_and_failures() {
     let mut sim = sim_with(examples::find("daemonset").unwrap().yaml);
     sim.advance_to(10_000);
     let per_node = |sim: &Sim| {
-        let mut v: Vec<String> = sim.pods().iter().filter(|p| p.server.deletion_ms.is_none()).filter_map(|p| p.node_name.clone()).collect();
+        let mut v: Vec<String> =
+            sim.pods().iter().filter(|p| p.server.deletion_ms.is_none()).filter_map(|p| p.node_name.clone()).collect();
         v.sort();
         v
     };
     assert_eq!(per_node(&sim), ["node-1", "node-2", "node-3"]);
-    assert!(sim.pods().iter().all(|p| p.pod.metadata.name.starts_with("node-agent-") && p.pod.metadata.name.len() == "node-agent-".len() + 5));
+    assert!(sim.pods().iter().all(
+        |p| p.pod.metadata.name.starts_with("node-agent-") && p.pod.metadata.name.len() == "node-agent-".len() + 5
+    ));
     act(&mut sim, "cordon node-2").unwrap();
     act(&mut sim, "add node node-4").unwrap();
     act(&mut sim, "stop node node-3").unwrap();
@@ -198,7 +229,10 @@ fn deleting_a_daemonset_deletes_its_pods_gracefully() {
     assert_eq!(sim.pods().len(), 3);
     act(&mut sim, &format!("delete daemonset/{name} -n {ns}")).unwrap();
     assert!(sim.daemon_sets().is_empty(), "the DaemonSet goes at once");
-    assert_eq!(act(&mut sim, &format!("delete ds/{name} -n {ns}")).unwrap_err(), format!("daemonsets.apps \"{name}\" not found"));
+    assert_eq!(
+        act(&mut sim, &format!("delete ds/{name} -n {ns}")).unwrap_err(),
+        format!("daemonsets.apps \"{name}\" not found")
+    );
     // The garbage collector deletes the Pods a hop later, each with its grace period.
     sim.advance_to(11_000);
     let pods = sim.pods();
@@ -226,12 +260,18 @@ fn an_evicted_pod_is_marked_disruption_target_by_the_eviction_api() {
     sim.advance_to(30_000);
     assert_eq!(disruption_target(&sim, "bare"), None);
     act(&mut sim, "drain node node-1 --force").unwrap();
-    assert_eq!(disruption_target(&sim, "bare"), Some(("EvictionByEvictionAPI".into(), "Eviction API: evicting".into())));
+    assert_eq!(
+        disruption_target(&sim, "bare"),
+        Some(("EvictionByEvictionAPI".into(), "Eviction API: evicting".into()))
+    );
     let bare = sim.pod("default", "bare").unwrap();
     assert_eq!(bare.status.conditions[0].type_.as_str(), "DisruptionTarget", "first, before the kubelet's own");
     assert_eq!(bare.status.conditions[0].last_transition_ms, 30_000);
     let describe = podplay::core::kubectl::describe_pod(&bare, sim.events(), sim.now());
-    assert!(describe.contains("\n  DisruptionTarget            True \n  PodReadyToStartContainers   True \n"), "{describe}");
+    assert!(
+        describe.contains("\n  DisruptionTarget            True \n  PodReadyToStartContainers   True \n"),
+        "{describe}"
+    );
     // A Pod that was never evicted has no such condition.
     let other = sim.pods().into_iter().find(|p| p.node_name.as_deref() != Some("node-1")).unwrap();
     assert!(other.status.conditions.iter().all(|c| c.type_.as_str() != "DisruptionTarget"));
@@ -251,7 +291,10 @@ fn a_taint_eviction_marks_the_pod_disruption_target() {
         disruption_target(&sim, "bare"),
         Some(("DeletionByTaintManager".into(), "Taint manager: deleting due to NoExecute taint".into()))
     );
-    assert!(sim.pod("default", "bare").unwrap().server.deletion_ms.is_some(), "and deleted (Terminating while the node is down)");
+    assert!(
+        sim.pod("default", "bare").unwrap().server.deletion_ms.is_some(),
+        "and deleted (Terminating while the node is down)"
+    );
 }
 
 #[test]
@@ -344,7 +387,21 @@ spec:
   containers: [{name: c, image: nginx:1.27}]
 ";
     let msgs: Vec<String> = parse_manifests(yaml).diagnostics.iter().map(|d| d.to_string()).collect();
-    assert!(msgs.iter().any(|m| m.starts_with("line 8, column 5: spec.schedulingGates[1]: Duplicate value: \"example.com/foo\"")), "{msgs:?}");
-    assert!(msgs.iter().any(|m| m.starts_with("line 9, column 5: spec.schedulingGates[2]: Invalid value: \"-bad\": name part must consist of")), "{msgs:?}");
-    assert!(msgs.iter().any(|m| m.starts_with("line 5, column 13: spec.nodeName: Forbidden: cannot be set until all schedulingGates have been cleared")), "{msgs:?}");
+    assert!(
+        msgs.iter()
+            .any(|m| m.starts_with("line 8, column 5: spec.schedulingGates[1]: Duplicate value: \"example.com/foo\"")),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter().any(|m| m.starts_with(
+            "line 9, column 5: spec.schedulingGates[2]: Invalid value: \"-bad\": name part must consist of"
+        )),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter().any(|m| m.starts_with(
+            "line 5, column 13: spec.nodeName: Forbidden: cannot be set until all schedulingGates have been cleared"
+        )),
+        "{msgs:?}"
+    );
 }

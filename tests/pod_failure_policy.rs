@@ -43,7 +43,8 @@ fn an_ignored_exit_code_does_not_use_up_the_backoff_limit() {
     // The ignored failures still feed the back-off record (newBackoffRecord
     // takes every new failed Pod): replacements come 10 s, then 20 s, after
     // the previous Pod's finish, so three Pods by 60 s (the fourth is due at ~80 s).
-    let mut times: Vec<u64> = sim.events().iter().filter(|e| e.reason == "SuccessfulCreate").map(|e| e.first_ms).collect();
+    let mut times: Vec<u64> =
+        sim.events().iter().filter(|e| e.reason == "SuccessfulCreate").map(|e| e.first_ms).collect();
     times.sort();
     assert_eq!(times.len(), 3, "{times:?}");
     assert!(times[1] - times[0] >= 10_000 && times[2] - times[1] >= 20_000, "{times:?}");
@@ -70,7 +71,10 @@ fn not_in_matches_any_other_non_zero_exit_code() {
     let name = pod_name(&sim);
     assert_eq!(
         failed(&sim),
-        Some(("PodFailurePolicy".into(), format!("Container c for pod default/{name} failed with exit code 5 matching FailJob rule at index 0")))
+        Some((
+            "PodFailurePolicy".into(),
+            format!("Container c for pod default/{name} failed with exit code 5 matching FailJob rule at index 0")
+        ))
     );
     assert_eq!(created(&sim), 1, "no retry");
     assert!(sim.jobs()[0].status.condition("FailureTarget").is_some_and(|c| c.reason == "PodFailurePolicy"));
@@ -99,7 +103,10 @@ fn a_rule_for_another_container_does_not_match_but_one_for_the_init_container_do
     let name = pod_name(&sim);
     assert_eq!(
         failed(&sim),
-        Some(("PodFailurePolicy".into(), format!("Container prep for pod default/{name} failed with exit code 42 matching FailJob rule at index 0")))
+        Some((
+            "PodFailurePolicy".into(),
+            format!("Container prep for pod default/{name} failed with exit code 42 matching FailJob rule at index 0")
+        ))
     );
 }
 
@@ -113,11 +120,15 @@ fn on_pod_conditions_match_the_failed_pods_conditions() {
     let name = pod_name(&sim);
     assert_eq!(
         failed(&sim),
-        Some(("PodFailurePolicy".into(), format!("Pod default/{name} has condition Ready matching FailJob rule at index 0")))
+        Some((
+            "PodFailurePolicy".into(),
+            format!("Pod default/{name} has condition Ready matching FailJob rule at index 0")
+        ))
     );
     // DisruptionTarget is never set by podplay: such a rule never matches,
     // and the failure is counted.
-    let rules = "    - action: Ignore\n      onPodConditions: [{type: DisruptionTarget}]\n".replace("}]", ", status: \"True\"}]");
+    let rules = "    - action: Ignore\n      onPodConditions: [{type: DisruptionTarget}]\n"
+        .replace("}]", ", status: \"True\"}]");
     let mut sim = sim_with(&job("  backoffLimit: 0\n", "", "sleep 1; exit 1", &rules));
     sim.advance_to(30_000);
     assert_eq!(failed(&sim).map(|f| f.0), Some("BackoffLimitExceeded".to_string()));
@@ -148,7 +159,12 @@ fn pod_failure_policies_are_validated_with_line_and_column() {
     ];
     assert_eq!(got, want, "for input:\n{text}");
     // A valid policy parses clean (it is no longer "not simulated").
-    let ok = job("", "", "true", "    - action: Ignore\n      onPodConditions: [{type: DisruptionTarget, status: \"True\"}]\n");
+    let ok = job(
+        "",
+        "",
+        "true",
+        "    - action: Ignore\n      onPodConditions: [{type: DisruptionTarget, status: \"True\"}]\n",
+    );
     assert!(parse_manifests(&ok).diagnostics.is_empty(), "{:?}", parse_manifests(&ok).diagnostics);
 }
 
@@ -165,11 +181,13 @@ fn with_a_policy_a_terminating_pod_is_replaced_only_once_it_is_gone() {
         let name = pod_name(&sim);
         common::act(&mut sim, &format!("delete pod/{name}"));
         sim.advance_to(60_000);
-        let mut times: Vec<u64> = sim.events().iter().filter(|e| e.reason == "SuccessfulCreate").map(|e| e.first_ms).collect();
+        let mut times: Vec<u64> =
+            sim.events().iter().filter(|e| e.reason == "SuccessfulCreate").map(|e| e.first_ms).collect();
         times.sort();
         times[1]
     };
-    let ignore_disruptions = "    - action: Ignore\n      onPodConditions: [{type: DisruptionTarget, status: \"True\"}]\n";
+    let ignore_disruptions =
+        "    - action: Ignore\n      onPodConditions: [{type: DisruptionTarget, status: \"True\"}]\n";
     assert!(second_creation(ignore_disruptions) > 40_000, "waits for the old Pod to be gone");
     // Without: the deleted Pod counts as failed at once (TerminatingOrFailed)
     // and is replaced after the 10 s back-off, while it still terminates.
@@ -217,7 +235,8 @@ fn an_on_pod_conditions_status_defaults_to_true() {
     let yaml = job("", "", "true", "    - action: Ignore\n      onPodConditions: [{type: DisruptionTarget}]\n");
     let parsed = parse_manifests(&yaml);
     assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
-    let bad = job("", "", "true", "    - action: Ignore\n      onPodConditions: [{type: DisruptionTarget, status: Maybe}]\n");
+    let bad =
+        job("", "", "true", "    - action: Ignore\n      onPodConditions: [{type: DisruptionTarget, status: Maybe}]\n");
     let msgs: Vec<String> = parse_manifests(&bad).diagnostics.iter().map(|d| d.to_string()).collect();
     assert!(msgs.iter().any(|m| m.contains("status: Unsupported value: \"Maybe\"")), "{msgs:?}");
 }

@@ -33,7 +33,9 @@ fn trace_line(o: &Output) -> String {
         Output::EndpointSlice { time_ms, type_, slice } => {
             json::watch_event_json(*time_ms, type_.as_str(), json::endpointslice_json(slice))
         }
-        Output::Event { time_ms, type_, event } => json::watch_event_json(*time_ms, type_.as_str(), json::event_json(event)),
+        Output::Event { time_ms, type_, event } => {
+            json::watch_event_json(*time_ms, type_.as_str(), json::event_json(event))
+        }
         Output::Deployment { time_ms, type_, deployment } => {
             json::watch_event_json(*time_ms, type_.as_str(), json::deployment_json(deployment))
         }
@@ -41,7 +43,9 @@ fn trace_line(o: &Output) -> String {
             json::watch_event_json(*time_ms, type_.as_str(), json::replicaset_json(replica_set))
         }
         Output::Job { time_ms, type_, job } => json::watch_event_json(*time_ms, type_.as_str(), json::job_json(job)),
-        Output::CronJob { time_ms, type_, cron_job } => json::watch_event_json(*time_ms, type_.as_str(), json::cronjob_json(cron_job)),
+        Output::CronJob { time_ms, type_, cron_job } => {
+            json::watch_event_json(*time_ms, type_.as_str(), json::cronjob_json(cron_job))
+        }
         Output::StatefulSet { time_ms, type_, stateful_set } => {
             json::watch_event_json(*time_ms, type_.as_str(), json::statefulset_json(stateful_set))
         }
@@ -96,7 +100,9 @@ fn check_settled(sim: &Sim) {
         let owned = pods
             .iter()
             .filter(|p| p.controller().is_some_and(|o| o.uid == rs.server.uid))
-            .filter(|p| p.server.deletion_ms.is_none() && !matches!(p.status.phase, PodPhase::Succeeded | PodPhase::Failed))
+            .filter(|p| {
+                p.server.deletion_ms.is_none() && !matches!(p.status.phase, PodPhase::Succeeded | PodPhase::Failed)
+            })
             .count() as i32;
         assert_eq!(
             owned, rs.replica_set.spec.replicas,
@@ -140,7 +146,8 @@ impl History {
                 let key = (uid.clone(), c.name.clone());
                 let prev = self.restarts.insert(key, c.restart_count).unwrap_or(0);
                 assert!(c.restart_count >= prev, "restartCount of {} went from {prev} to {}", c.name, c.restart_count);
-                if let (ContainerState::Running { .. }, Some(ContainerState::Terminated(t))) = (&c.state, &c.last_state) {
+                if let (ContainerState::Running { .. }, Some(ContainerState::Terminated(t))) = (&c.state, &c.last_state)
+                {
                     assert!(c.restart_count >= 1, "a container with a last termination ({}) has restarted", t.reason);
                 }
             }
@@ -358,7 +365,11 @@ fn every_example_is_deterministic_across_seeds() {
         for seed in 0..8u64 {
             let a = run(ex.yaml, seed, &[], 10 * 60_000);
             let b = run_ticks(ex.yaml, seed, &[], 10 * 60_000, false);
-            assert_eq!(a, b, "example {} seed {seed} diverged between two runs (the second runs every probe tick)", ex.name);
+            assert_eq!(
+                a, b,
+                "example {} seed {seed} diverged between two runs (the second runs every probe tick)",
+                ex.name
+            );
             assert!(a.1 > 0, "example {} produced no output", ex.name);
         }
     }

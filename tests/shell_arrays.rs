@@ -51,7 +51,8 @@ fn a_bash_array_picks_each_index_item_and_rev_reverses_it() {
         got.push((ix, logs));
     }
     got.sort();
-    let lines: Vec<(&str, Vec<&str>)> = got.iter().map(|(ix, l)| (ix.as_str(), l.iter().map(String::as_str).collect())).collect();
+    let lines: Vec<(&str, Vec<&str>)> =
+        got.iter().map(|(ix, l)| (ix.as_str(), l.iter().map(String::as_str).collect())).collect();
     assert_eq!(
         lines,
         vec![
@@ -66,7 +67,8 @@ fn a_bash_array_picks_each_index_item_and_rev_reverses_it() {
 #[test]
 fn ash_refuses_the_array_so_the_init_container_fails() {
     let script = r#"words=(alpha beta)\necho ${words[$JOB_COMPLETION_INDEX]} > /input/data.txt"#;
-    let mut sim = sim_with(&job("busybox:1.36", "sh", script).replace("completions: 4", "completions: 1\n  backoffLimit: 0"));
+    let mut sim =
+        sim_with(&job("busybox:1.36", "sh", script).replace("completions: 4", "completions: 1\n  backoffLimit: 0"));
     sim.advance_to(60_000);
     let pods = sim.pods();
     assert_eq!(pods.len(), 1);

@@ -3,11 +3,8 @@
 
 mod common;
 use common::{act, sim_with_seed};
-use podplay::core::engine::{
-    parse_action, Failure, Sim, TrafficChangeKind, TrafficSnapshot, PROXY_SYNC_DELAY_MS,
-};
+use podplay::core::engine::{parse_action, Failure, Sim, TrafficChangeKind, TrafficSnapshot, PROXY_SYNC_DELAY_MS};
 use podplay::examples;
-
 
 fn traffic(sim: &Sim, service: &str) -> TrafficSnapshot {
     sim.traffic().into_iter().find(|t| t.service == service).expect("a traffic source")
@@ -129,7 +126,8 @@ fn traffic_to_a_missing_or_headless_service_is_refused() {
     assert!(err.0.contains("headless"), "{err}");
     let err = sim.act(&parse_action("traffic svc/nope 10/s").unwrap()).unwrap_err();
     assert_eq!(err.0, "services \"nope\" not found");
-    let bad = two_pods("").replace("metadata: {name: web}", "metadata: {name: web, annotations: {podplay.dev/traffic: lots}}");
+    let bad = two_pods("")
+        .replace("metadata: {name: web}", "metadata: {name: web, annotations: {podplay.dev/traffic: lots}}");
     let sim = sim_with_seed(&bad, 1);
     assert!(sim.traffic().is_empty());
     assert!(sim.notes().iter().any(|n| n.contains("podplay.dev/traffic") && n.contains("lots")), "{:?}", sim.notes());
@@ -137,12 +135,14 @@ fn traffic_to_a_missing_or_headless_service_is_refused() {
 
 #[test]
 fn the_annotation_waits_for_a_ready_endpoint_kube_proxy_knows() {
-    let yaml = two_pods("").replace("metadata: {name: web}", "metadata: {name: web, annotations: {podplay.dev/traffic: 10/s}}");
+    let yaml = two_pods("")
+        .replace("metadata: {name: web}", "metadata: {name: web, annotations: {podplay.dev/traffic: 10/s}}");
     let mut sim = sim_with_seed(&yaml, 1);
     sim.advance_to(3_000);
     assert_eq!(traffic(&sim, "web").sent, 0, "no Pod is ready yet: the client waits");
     sim.advance_to(60_000);
-    let started = std::iter::from_fn(|| sim.poll_traffic()).find(|c| matches!(c.kind, TrafficChangeKind::Started { .. }));
+    let started =
+        std::iter::from_fn(|| sim.poll_traffic()).find(|c| matches!(c.kind, TrafficChangeKind::Started { .. }));
     let started = started.expect("a start");
     let ready_at = sim
         .pods()
@@ -193,7 +193,10 @@ fn a_readiness_probe_without_pre_stop_still_drops_at_termination() {
     // The readiness probe protects the start; only the preStop sleep covers
     // the time kube-proxy takes to stop sending to a terminating Pod.
     let yaml = examples::find("traffic-rollout-safe").unwrap().yaml;
-    let no_pre_stop = yaml.replace("        lifecycle:\n          preStop:\n            exec:\n              command: [\"sleep\", \"5\"]\n", "");
+    let no_pre_stop = yaml.replace(
+        "        lifecycle:\n          preStop:\n            exec:\n              command: [\"sleep\", \"5\"]\n",
+        "",
+    );
     assert_ne!(yaml, no_pre_stop);
     let mut dropped = 0;
     for seed in 1..=4 {
@@ -326,7 +329,8 @@ mod random {
 
 #[test]
 fn stopping_a_client_that_never_started_reports_nothing() {
-    let yaml = two_pods("").replace("metadata: {name: web}", "metadata: {name: web, annotations: {podplay.dev/traffic: 10/s}}");
+    let yaml = two_pods("")
+        .replace("metadata: {name: web}", "metadata: {name: web, annotations: {podplay.dev/traffic: 10/s}}");
     let mut sim = sim_with_seed(&yaml, 1);
     act(&mut sim, "traffic svc/web off");
     sim.advance_to(60_000);
@@ -381,6 +385,9 @@ spec:
     let install = sim.logs("default", "init-demo", "install").unwrap().join("\n");
     assert!(install.contains("Connecting to info.cern.ch (203.0.113.10:80)"), "{install}");
     let check = sim.logs("default", "init-demo", "check").unwrap().join("\n");
-    assert!(check.contains("<h1>http://info.cern.ch - home of the first website</h1>"), "nginx serves the fetched page: {check}");
+    assert!(
+        check.contains("<h1>http://info.cern.ch - home of the first website</h1>"),
+        "nginx serves the fetched page: {check}"
+    );
     assert!(check.contains("wget: bad address 'kubernetes.io'") && check.contains("no internet"), "{check}");
 }

@@ -34,7 +34,15 @@ async fn editor_marks_problems_at_their_line_and_highlights_yaml() {
     let diagnostics = Rc::new(parse_manifests(&text).diagnostics);
     assert!(!diagnostics.is_empty());
     let el = root();
-    let props = editor::Props { text: text.into(), diagnostics, findings: Rc::new(vec![]), stale: true, validate_ms: 0.5, on_edit: Callback::noop(), on_run: Callback::noop() };
+    let props = editor::Props {
+        text: text.into(),
+        diagnostics,
+        findings: Rc::new(vec![]),
+        stale: true,
+        validate_ms: 0.5,
+        on_edit: Callback::noop(),
+        on_run: Callback::noop(),
+    };
     yew::Renderer::<editor::Editor>::with_root_and_props(el.clone(), props).render();
     yew::scheduler::flush().await;
     assert_eq!(texts(&el, ".ln.has-error"), ["4", "6"], "the bad name and the empty containers list");

@@ -1,7 +1,7 @@
 //! The Job and StatefulSet controllers through the engine API.
 
 mod common;
-use common::{sim_with, act};
+use common::{act, sim_with};
 use podplay::core::engine::{parse_action, Sim};
 use podplay::core::manifest::parse_manifests;
 use podplay::core::status::PodPhase;
@@ -166,19 +166,27 @@ fn job_manifests_are_validated_as_the_api_server_does() {
     let parsed = parse_manifests(no_policy);
     let msgs: Vec<String> = parsed.diagnostics.iter().map(|d| format!("{}: {}", d.path, d.message)).collect();
     assert!(
-        msgs.iter().any(|m| m == "spec.template.spec.restartPolicy: Required value: valid values: \"OnFailure\", \"Never\""),
+        msgs.iter()
+            .any(|m| m == "spec.template.spec.restartPolicy: Required value: valid values: \"OnFailure\", \"Never\""),
         "{msgs:?}"
     );
     let selector = job_yaml("  selector: {matchLabels: {a: b}}\n", "Never", "true");
     let parsed = parse_manifests(&selector);
-    assert!(parsed.diagnostics.iter().any(|d| d.message.contains("`selector` not auto-generated")), "{:?}", parsed.diagnostics);
+    assert!(
+        parsed.diagnostics.iter().any(|d| d.message.contains("`selector` not auto-generated")),
+        "{:?}",
+        parsed.diagnostics
+    );
     let negative = job_yaml("  backoffLimit: -1\n", "Never", "true");
     assert!(parse_manifests(&negative).has_errors());
     // Indexed Jobs are simulated (tests/indexed_jobs.rs); they need completions.
     let indexed = job_yaml("  completionMode: Indexed\n  completions: 2\n", "Never", "true");
     assert!(parse_manifests(&indexed).diagnostics.is_empty(), "{:?}", parse_manifests(&indexed).diagnostics);
     let indexed = job_yaml("  completionMode: Indexed\n  parallelism: 2\n", "Never", "true");
-    assert!(parse_manifests(&indexed).diagnostics.iter().any(|d| d.message.contains("when completion mode is Indexed")));
+    assert!(parse_manifests(&indexed)
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("when completion mode is Indexed")));
     let wrong_version = "apiVersion: v1\nkind: Job\nmetadata: {name: j}\n";
     assert!(parse_manifests(wrong_version).diagnostics.iter().any(|d| d.message.contains("batch/v1")));
 }
@@ -200,8 +208,15 @@ fn ordered_ready_starts_each_ordinal_after_the_previous_is_ready() {
     assert_eq!(pod_names(&sim), ["web-0"], "web-1 waits for web-0 to be Running and Ready");
     sim.advance_to(30_000);
     assert_eq!(pod_names(&sim), ["web-0", "web-1", "web-2"]);
-    let created: Vec<u64> = ["web-0", "web-1", "web-2"].iter().map(|n| sim.pod("default", n).unwrap().server.creation_ms).collect();
-    let ready0 = sim.pod("default", "web-0").unwrap().status.condition(podplay::core::status::ConditionType::Ready).unwrap().last_transition_ms;
+    let created: Vec<u64> =
+        ["web-0", "web-1", "web-2"].iter().map(|n| sim.pod("default", n).unwrap().server.creation_ms).collect();
+    let ready0 = sim
+        .pod("default", "web-0")
+        .unwrap()
+        .status
+        .condition(podplay::core::status::ConditionType::Ready)
+        .unwrap()
+        .last_transition_ms;
     assert!(created[1] > ready0 && created[2] > created[1]);
     let p = sim.pod("default", "web-2").unwrap();
     let labels = &p.pod.metadata.labels;
@@ -290,9 +305,17 @@ fn a_crashed_container_restarts_in_place_and_the_set_keeps_the_pod() {
 #[test]
 fn statefulset_manifests_are_validated() {
     let bad = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: s}\nspec:\n  selector: {matchLabels: {a: b}}\n  podManagementPolicy: Sometimes\n  template:\n    metadata: {labels: {a: b}}\n    spec:\n      containers: [{name: c, image: nginx, volumeMounts: [{name: data, mountPath: /d}]}]\n  volumeClaimTemplates:\n  - metadata: {name: data}\n    spec: {resources: {requests: {storage: 1Gi}}}\n";
-    let msgs: Vec<String> = parse_manifests(bad).diagnostics.iter().map(|d| format!("{}: {}", d.path, d.message)).collect();
-    assert!(msgs.iter().any(|m| m.starts_with("spec.podManagementPolicy: Unsupported value: \"Sometimes\"")), "{msgs:?}");
-    assert!(msgs.iter().any(|m| m == "spec.volumeClaimTemplates[0].spec.accessModes: Required value: at least 1 access mode is required"), "{msgs:?}");
+    let msgs: Vec<String> =
+        parse_manifests(bad).diagnostics.iter().map(|d| format!("{}: {}", d.path, d.message)).collect();
+    assert!(
+        msgs.iter().any(|m| m.starts_with("spec.podManagementPolicy: Unsupported value: \"Sometimes\"")),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter().any(|m| m
+            == "spec.volumeClaimTemplates[0].spec.accessModes: Required value: at least 1 access mode is required"),
+        "{msgs:?}"
+    );
     assert!(!msgs.iter().any(|m| m.contains("volumeMounts")), "a claim template counts as a volume: {msgs:?}");
 }
 
@@ -355,7 +378,10 @@ fn statefulset_pods_resolve_by_hostname_dot_service() {
     let logs = sim.logs("default", "client", "c").expect("client logs").join("\n");
     let ip = |name: &str| sim.pod("default", name).and_then(|p| p.status.pod_ip).expect("pod IP").to_string();
     assert!(logs.contains(&format!("Name:\tweb-2.nginx\nAddress: {}", ip("web-2"))), "{logs}");
-    assert!(logs.contains(&format!("Name:\tweb-0.nginx.default.svc.cluster.local\nAddress: {}", ip("web-0"))), "{logs}");
+    assert!(
+        logs.contains(&format!("Name:\tweb-0.nginx.default.svc.cluster.local\nAddress: {}", ip("web-0"))),
+        "{logs}"
+    );
     assert!(logs.contains("server can't find web-2.nginx: NXDOMAIN"), "not found before web-2 is ready: {logs}");
 }
 
@@ -381,7 +407,10 @@ fn a_pod_waits_for_its_persistent_volume_claim() {
     sim.advance_to(30_000);
     assert_eq!(sim.pod("default", "db").expect("pod").status.phase, PodPhase::Running);
     let claims = sim.persistent_volume_claims();
-    assert_eq!((claims[0].name.as_str(), claims[0].phase, claims[0].storage_class_name.as_str()), ("data", "Bound", "standard"));
+    assert_eq!(
+        (claims[0].name.as_str(), claims[0].phase, claims[0].storage_class_name.as_str()),
+        ("data", "Bound", "standard")
+    );
     let bad = parse_manifests("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: x}\nspec: {}\n");
     let msgs: Vec<String> = bad.diagnostics.iter().map(|d| d.message.clone()).collect();
     assert!(msgs.iter().any(|m| m.contains("at least 1 access mode is required")), "{msgs:?}");
@@ -474,7 +503,10 @@ fn a_changed_daemonset_template_rolls_one_node_at_a_time_with_new_revision_label
         assert_eq!(p.pod.metadata.labels["controller-revision-hash"], new_hash);
     }
     let ds = &sim.daemon_sets()[0];
-    assert_eq!((ds.status.updated, ds.status.available, ds.status.unavailable, ds.status.observed_generation), (3, 3, 0, 2));
+    assert_eq!(
+        (ds.status.updated, ds.status.available, ds.status.unavailable, ds.status.observed_generation),
+        (3, 3, 0, 2)
+    );
     // A change outside the template (minReadySeconds) bumps the generation only.
     let yaml = fluentd("  minReadySeconds: 5\n", Some(FLUENTD_NEW));
     reapply(&mut sim, &yaml);
@@ -515,7 +547,8 @@ fn on_delete_replaces_only_the_pods_deleted_by_hand() {
     let ds = sim.daemon_sets()[0].clone();
     assert_eq!((ds.status.updated, ds.status.available), (0, 3));
     assert_eq!(podplay::core::kubectl::daemonset_row(&ds, 80_000)[4], "0", "UP-TO-DATE");
-    let victim = sim.pods().iter().find(|p| p.node_name.as_deref() == Some("node-2")).unwrap().pod.metadata.name.clone();
+    let victim =
+        sim.pods().iter().find(|p| p.node_name.as_deref() == Some("node-2")).unwrap().pod.metadata.name.clone();
     act(&mut sim, &format!("delete pod/{victim} -n kube-system"));
     sim.advance_to(120_000);
     let pods = ds_pods(&sim);
@@ -548,7 +581,8 @@ fn max_surge_starts_the_new_pod_before_deleting_the_old_one() {
     assert!(two_on_a_node, "the new Pod ran beside the old one");
     let events = sim.events();
     let first_delete = events.iter().find(|e| e.reason == "SuccessfulDelete").expect("a delete").first_ms;
-    let creates_after_update = events.iter().filter(|e| e.reason == "SuccessfulCreate" && e.first_ms > 20_000).map(|e| e.first_ms).min();
+    let creates_after_update =
+        events.iter().filter(|e| e.reason == "SuccessfulCreate" && e.first_ms > 20_000).map(|e| e.first_ms).min();
     assert!(creates_after_update.unwrap() < first_delete, "created first, deleted when available");
     assert!(ds_pods(&sim).iter().all(|p| p.1 == FLUENTD_NEW));
     assert_eq!(sim.daemon_sets()[0].status.updated, 3);
@@ -594,7 +628,11 @@ fn rollout_restart_rolls_a_daemonset() {
 #[test]
 fn daemonset_update_strategy_is_validated_like_the_api_server() {
     let errors = |strategy: &str| -> Vec<String> {
-        parse_manifests(&fluentd(strategy, None)).diagnostics.iter().map(|d| format!("{}: {}", d.path, d.message)).collect()
+        parse_manifests(&fluentd(strategy, None))
+            .diagnostics
+            .iter()
+            .map(|d| format!("{}: {}", d.path, d.message))
+            .collect()
     };
     // maxUnavailable defaults to 1: a maxSurge alone is refused.
     assert_eq!(
@@ -623,7 +661,13 @@ fn min_ready_seconds_makes_ordered_ready_wait_for_available() {
     let yaml = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  replicas: 2\n  minReadySeconds: 20\n  serviceName: db\n  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n    spec:\n      containers: [{name: c, image: busybox:1.36, command: [sh, -c, sleep 3600]}]\n";
     let mut sim = sim_with(yaml);
     sim.advance_to(10_000);
-    let ready0 = sim.pod("default", "db-0").unwrap().status.condition(podplay::core::status::ConditionType::Ready).unwrap().last_transition_ms;
+    let ready0 = sim
+        .pod("default", "db-0")
+        .unwrap()
+        .status
+        .condition(podplay::core::status::ConditionType::Ready)
+        .unwrap()
+        .last_transition_ms;
     assert!(ready0 < 5_000, "db-0 is Ready within seconds");
     assert_eq!(pod_names(&sim), ["db-0"]);
     let set = &sim.stateful_sets()[0];

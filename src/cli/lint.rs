@@ -8,8 +8,8 @@
 //! then).
 
 use super::{format_diagnostic, read_input};
-use crate::core::manifest::parse_manifests_with_tree;
 use crate::core::kubectl;
+use crate::core::manifest::parse_manifests_with_tree;
 use crate::lint::{self, Rule, Source};
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -17,7 +17,12 @@ use std::io::{Read, Write};
 /// The width `why:` paragraphs are wrapped to.
 const WIDTH: usize = 80;
 
-pub(super) fn lint_cmd(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, String> {
+pub(super) fn lint_cmd(
+    args: &[String],
+    stdin: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<i32, String> {
     if args.first().map(String::as_str) == Some("--explain") {
         return explain(&args[1..], out);
     }
@@ -47,7 +52,8 @@ pub(super) fn lint_cmd(args: &[String], stdin: &mut dyn Read, out: &mut dyn Writ
     let findings = lint::lint(&sources);
     let mut counts: BTreeMap<Rule, usize> = BTreeMap::new();
     for f in &findings {
-        let _ = writeln!(out, "{}:{}:{}: warning[{}]: {}", args[f.source], f.pos.line, f.pos.col, f.rule.id(), f.message);
+        let _ =
+            writeln!(out, "{}:{}:{}: warning[{}]: {}", args[f.source], f.pos.line, f.pos.col, f.rule.id(), f.message);
         let n = counts.entry(f.rule).or_default();
         let why = if *n == 0 {
             f.rule.why().to_string()
@@ -77,7 +83,8 @@ pub(super) fn lint_cmd(args: &[String], stdin: &mut dyn Read, out: &mut dyn Writ
 fn explain(args: &[String], out: &mut dyn Write) -> Result<i32, String> {
     match args {
         [] => {
-            let rows: Vec<Vec<String>> = Rule::ALL.iter().map(|r| vec![r.id().to_string(), r.title().to_string()]).collect();
+            let rows: Vec<Vec<String>> =
+                Rule::ALL.iter().map(|r| vec![r.id().to_string(), r.title().to_string()]).collect();
             let _ = write!(out, "{}", kubectl::format_table(&["RULE", "FLAGS"], &rows));
             Ok(0)
         }

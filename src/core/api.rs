@@ -217,7 +217,10 @@ impl IntOrPercent {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DeploymentStrategy {
     /// Defaults 25% / 25%.
-    RollingUpdate { max_surge: IntOrPercent, max_unavailable: IntOrPercent },
+    RollingUpdate {
+        max_surge: IntOrPercent,
+        max_unavailable: IntOrPercent,
+    },
     Recreate,
 }
 
@@ -365,7 +368,9 @@ impl PodManagementPolicy {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StatefulSetUpdateStrategy {
     /// Defaulted, with partition 0.
-    RollingUpdate { partition: i32 },
+    RollingUpdate {
+        partition: i32,
+    },
     OnDelete,
 }
 
@@ -566,12 +571,24 @@ pub struct EnvFromSource {
 /// `env[].valueFrom`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EnvVarSource {
-    ConfigMapKey { name: String, key: String, optional: bool },
-    SecretKey { name: String, key: String, optional: bool },
+    ConfigMapKey {
+        name: String,
+        key: String,
+        optional: bool,
+    },
+    SecretKey {
+        name: String,
+        key: String,
+        optional: bool,
+    },
     /// `fieldRef.fieldPath`, e.g. `metadata.name`, `status.podIP`.
-    Field { field_path: String },
+    Field {
+        field_path: String,
+    },
     /// `resourceFieldRef` (not simulated: resolves to an empty value).
-    ResourceField { resource: String },
+    ResourceField {
+        resource: String,
+    },
 }
 
 /// `items[]` of a configMap or secret volume: the key and the relative
@@ -613,15 +630,31 @@ pub struct Volume {
 pub enum VolumeSource {
     EmptyDir,
     /// `items` empty: every key as a file named by the key.
-    ConfigMap { name: String, optional: bool, items: Vec<KeyToPath> },
-    Secret { secret_name: String, optional: bool, items: Vec<KeyToPath> },
-    HostPath { path: String },
-    PersistentVolumeClaim { claim_name: String },
+    ConfigMap {
+        name: String,
+        optional: bool,
+        items: Vec<KeyToPath>,
+    },
+    Secret {
+        secret_name: String,
+        optional: bool,
+        items: Vec<KeyToPath>,
+    },
+    HostPath {
+        path: String,
+    },
+    PersistentVolumeClaim {
+        claim_name: String,
+    },
     /// `downwardAPI`: one file per item, from the Pod's metadata or a
     /// container's resources.
-    DownwardApi { items: Vec<DownwardApiFile> },
+    DownwardApi {
+        items: Vec<DownwardApiFile>,
+    },
     /// `projected`: the files of all its sources in one directory.
-    Projected { sources: Vec<Projection> },
+    Projected {
+        sources: Vec<Projection>,
+    },
     /// Any other volume type (its key, e.g. `nfs`): mounted, but empty.
     Other(String),
 }
@@ -664,11 +697,25 @@ pub enum DownwardApiSource {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Projection {
     /// `optional` as given (kubectl describe prints `<nil>` when unset).
-    ConfigMap { name: String, optional: Option<bool>, items: Vec<KeyToPath> },
-    Secret { name: String, optional: Option<bool>, items: Vec<KeyToPath> },
-    DownwardApi { items: Vec<DownwardApiFile> },
+    ConfigMap {
+        name: String,
+        optional: Option<bool>,
+        items: Vec<KeyToPath>,
+    },
+    Secret {
+        name: String,
+        optional: Option<bool>,
+        items: Vec<KeyToPath>,
+    },
+    DownwardApi {
+        items: Vec<DownwardApiFile>,
+    },
     /// `expiration_seconds` defaulted to 3600.
-    ServiceAccountToken { audience: Option<String>, expiration_seconds: i64, path: String },
+    ServiceAccountToken {
+        audience: Option<String>,
+        expiration_seconds: i64,
+        path: String,
+    },
     /// A source podplay does not fill (`clusterTrustBundle`, `podCertificate`).
     Other(String),
 }
@@ -844,7 +891,13 @@ fn scale_decimal((digits, exp): (i128, i32), exp10: i32, scale: i64, mult: i64) 
     let mut value = digits.checked_mul(scale as i128)?.checked_mul(mult as i128)?;
     let e = exp.checked_add(exp10)?;
     if !(-40..=40).contains(&e) {
-        return if e < 0 && value > 0 { Some(1) } else if value == 0 { Some(0) } else { None };
+        return if e < 0 && value > 0 {
+            Some(1)
+        } else if value == 0 {
+            Some(0)
+        } else {
+            None
+        };
     }
     if e >= 0 {
         for _ in 0..e {
@@ -954,7 +1007,13 @@ impl Toleration {
 
     /// A toleration of `key` with `Exists` and `effect`, as controllers add them.
     pub fn exists_for(key: &str, effect: TaintEffect, seconds: Option<i64>) -> Toleration {
-        Toleration { key: key.to_string(), exists: true, value: String::new(), effect: Some(effect), toleration_seconds: seconds }
+        Toleration {
+            key: key.to_string(),
+            exists: true,
+            value: String::new(),
+            effect: Some(effect),
+            toleration_seconds: seconds,
+        }
     }
 }
 
@@ -1068,6 +1127,9 @@ pub enum DaemonSetUpdateStrategy {
 
 impl Default for DaemonSetUpdateStrategy {
     fn default() -> Self {
-        DaemonSetUpdateStrategy::RollingUpdate { max_surge: IntOrPercent::Int(0), max_unavailable: IntOrPercent::Int(1) }
+        DaemonSetUpdateStrategy::RollingUpdate {
+            max_surge: IntOrPercent::Int(0),
+            max_unavailable: IntOrPercent::Int(1),
+        }
     }
 }

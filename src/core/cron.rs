@@ -216,7 +216,11 @@ fn duration_error(s: &str) -> String {
         let rest = &body[num_len..];
         let unit = &rest[..rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len())];
         if !["ns", "us", "µs", "μs", "ms", "s", "m", "h"].contains(&unit) {
-            return format!("time: unknown unit {} in duration {}", crate::core::gofmt::quote(unit), crate::core::gofmt::quote(s));
+            return format!(
+                "time: unknown unit {} in duration {}",
+                crate::core::gofmt::quote(unit),
+                crate::core::gofmt::quote(s)
+            );
         }
     }
     format!("time: invalid duration {}", crate::core::gofmt::quote(s))
@@ -233,7 +237,8 @@ fn parse_descriptor(spec: &str) -> Result<Schedule, String> {
         "@hourly" => (one(&MINUTES), all(&HOURS), all(&DOM), all(&MONTHS), all(&DOW)),
         _ => {
             if let Some(d) = spec.strip_prefix("@every ") {
-                let secs = parse_go_duration(d).ok_or_else(|| format!("failed to parse duration {spec}: {}", duration_error(d)))?;
+                let secs = parse_go_duration(d)
+                    .ok_or_else(|| format!("failed to parse duration {spec}: {}", duration_error(d)))?;
                 // `Every`: at least a second, whole seconds.
                 return Ok(Schedule::Every(secs.max(1)));
             }
@@ -320,7 +325,11 @@ impl Schedule {
             let weekday = (days + 4).rem_euclid(7);
             let dom_match = dom & (1 << d) != 0;
             let dow_match = dow & (1 << weekday) != 0;
-            let day_ok = if dom & STAR_BIT != 0 || dow & STAR_BIT != 0 { dom_match && dow_match } else { dom_match || dow_match };
+            let day_ok = if dom & STAR_BIT != 0 || dow & STAR_BIT != 0 {
+                dom_match && dow_match
+            } else {
+                dom_match || dow_match
+            };
             if !day_ok {
                 m = (days + 1) * 1440;
                 continue;
@@ -365,7 +374,10 @@ mod tests {
             "failed to parse int from x: strconv.Atoi: parsing \"x\": invalid syntax"
         );
         assert_eq!(parse("* * * * 7").unwrap_err(), "end of range (7) above maximum (6): 7");
-        assert_eq!(parse("* * * FOO *").unwrap_err(), "failed to parse int from FOO: strconv.Atoi: parsing \"FOO\": invalid syntax");
+        assert_eq!(
+            parse("* * * FOO *").unwrap_err(),
+            "failed to parse int from FOO: strconv.Atoi: parsing \"FOO\": invalid syntax"
+        );
         assert_eq!(parse("@fortnightly").unwrap_err(), "unrecognized descriptor: @fortnightly");
         assert_eq!(parse("@every x").unwrap_err(), "failed to parse duration @every x: time: invalid duration \"x\"");
         assert_eq!(parse("*/-1 * * * *").unwrap_err(), "negative number (-1) not allowed: -1");
@@ -396,7 +408,7 @@ mod tests {
         assert_eq!(next("@weekly", 0), 3 * 86_400); // Sunday 2026-01-04
         assert_eq!(next("@monthly", 0), 31 * 86_400); // 2026-02-01
         assert_eq!(next("@yearly", 0), 365 * 86_400); // 2027-01-01
-        // Both day fields restricted: either matches (the 15th, or a Monday).
+                                                      // Both day fields restricted: either matches (the 15th, or a Monday).
         assert_eq!(next("0 0 15 * MON", 0), 4 * 86_400);
         // Day of month restricted, day of week `*`: both must match.
         assert_eq!(next("0 0 15 * *", 0), 14 * 86_400);

@@ -13,16 +13,15 @@
 //! the kubelet's newer per-container status fields (`volumeMounts`, `resources`, `user`).
 
 use crate::core::api::{
-    Container, DeploymentStrategy, Handler, IntOrPercent, LabelSelector, OwnerReference, PodSpec,
-    PodTemplate, PortRef, Probe, ResourceList, VolumeSource,
+    Container, DeploymentStrategy, Handler, IntOrPercent, LabelSelector, OwnerReference, PodSpec, PodTemplate, PortRef,
+    Probe, ResourceList, VolumeSource,
 };
+use crate::core::json_value::{json, Map, Value};
 use crate::core::status::{
     ContainerState, ContainerStatus, CronJobSnapshot, DeploymentSnapshot, EndpointSliceSnapshot, Event, JobSnapshot,
-    PersistentVolumeClaimSnapshot, PodSnapshot, ReplicaSetSnapshot, ServerMeta, ServiceSnapshot,
-    StatefulSetSnapshot,
+    PersistentVolumeClaimSnapshot, PodSnapshot, ReplicaSetSnapshot, ServerMeta, ServiceSnapshot, StatefulSetSnapshot,
 };
 use crate::core::time::{rfc3339, rfc3339_micro, Millis};
-use crate::core::json_value::{json, Map, Value};
 use std::collections::BTreeMap;
 
 /// A CPU quantity as `resource.Quantity.String()` prints millicores:
@@ -42,14 +41,8 @@ pub fn format_memory(bytes: i64) -> String {
     if bytes == 0 {
         return "0".to_string();
     }
-    const BINARY: [(&str, i64); 6] = [
-        ("Ei", 1 << 60),
-        ("Pi", 1 << 50),
-        ("Ti", 1 << 40),
-        ("Gi", 1 << 30),
-        ("Mi", 1 << 20),
-        ("Ki", 1 << 10),
-    ];
+    const BINARY: [(&str, i64); 6] =
+        [("Ei", 1 << 60), ("Pi", 1 << 50), ("Ti", 1 << 40), ("Gi", 1 << 30), ("Mi", 1 << 20), ("Ki", 1 << 10)];
     const DECIMAL: [(&str, i64); 6] = [
         ("E", 1_000_000_000_000_000_000),
         ("P", 1_000_000_000_000_000),
@@ -76,10 +69,7 @@ fn put_str(m: &mut Map, key: &str, value: &str) {
 /// Inserts a map unless it is empty (`omitempty`); Go sorts map keys.
 fn put_map(m: &mut Map, key: &str, value: &BTreeMap<String, String>) {
     if !value.is_empty() {
-        let obj: Map = value
-            .iter()
-            .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
-            .collect();
+        let obj: Map = value.iter().map(|(k, v)| (k.clone(), Value::from(v.as_str()))).collect();
         m.insert(key.to_string(), Value::Object(obj));
     }
 }
@@ -110,17 +100,11 @@ fn object_meta(
     }
     put_str(&mut m, "namespace", namespace);
     put_str(&mut m, "uid", &server.uid);
-    m.insert(
-        "resourceVersion".into(),
-        Value::from(server.resource_version.to_string()),
-    );
+    m.insert("resourceVersion".into(), Value::from(server.resource_version.to_string()));
     if let Some(g) = generation {
         m.put("generation", Value::from(g));
     }
-    m.insert(
-        "creationTimestamp".into(),
-        Value::from(rfc3339(server.creation_ms)),
-    );
+    m.insert("creationTimestamp".into(), Value::from(rfc3339(server.creation_ms)));
     if let Some(d) = server.deletion_ms {
         m.put("deletionTimestamp", Value::from(rfc3339(d)));
     }
@@ -144,22 +128,13 @@ fn int_or_string(p: &PortRef) -> Value {
 fn handler_json(h: &Handler) -> (&'static str, Value) {
     match h {
         Handler::Exec { command } => ("exec", json!({ "command": command })),
-        Handler::HttpGet {
-            path,
-            port,
-            host,
-            scheme,
-            http_headers,
-        } => {
+        Handler::HttpGet { path, port, host, scheme, http_headers } => {
             let mut m = Map::new();
             put_str(&mut m, "path", path);
             m.put("port", int_or_string(port));
             put_str(&mut m, "host", host.as_deref().unwrap_or(""));
             put_str(&mut m, "scheme", scheme);
-            let headers = http_headers
-                .iter()
-                .map(|h| json!({ "name": h.name, "value": h.value }))
-                .collect();
+            let headers = http_headers.iter().map(|h| json!({ "name": h.name, "value": h.value })).collect();
             put_vec(&mut m, "httpHeaders", headers);
             ("httpGet", Value::Object(m))
         }
@@ -170,10 +145,9 @@ fn handler_json(h: &Handler) -> (&'static str, Value) {
             ("tcpSocket", Value::Object(m))
         }
         // `service` is a pointer without omitempty, defaulted to "".
-        Handler::Grpc { port, service } => (
-            "grpc",
-            json!({ "port": port, "service": service.as_deref().unwrap_or("") }),
-        ),
+        Handler::Grpc { port, service } => {
+            ("grpc", json!({ "port": port, "service": service.as_deref().unwrap_or("") }))
+        }
         Handler::Sleep { seconds } => ("sleep", json!({ "seconds": seconds })),
     }
 }
@@ -215,16 +189,8 @@ fn container_json(c: &Container) -> Value {
     let mut m = Map::new();
     m.put("name", Value::from(c.name.as_str()));
     put_str(&mut m, "image", &c.image);
-    put_vec(
-        &mut m,
-        "command",
-        c.command.iter().map(|s| Value::from(s.as_str())).collect(),
-    );
-    put_vec(
-        &mut m,
-        "args",
-        c.args.iter().map(|s| Value::from(s.as_str())).collect(),
-    );
+    put_vec(&mut m, "command", c.command.iter().map(|s| Value::from(s.as_str())).collect());
+    put_vec(&mut m, "args", c.args.iter().map(|s| Value::from(s.as_str())).collect());
     put_str(&mut m, "workingDir", c.working_dir.as_deref().unwrap_or(""));
     let ports = c
         .ports
@@ -306,10 +272,7 @@ fn container_json(c: &Container) -> Value {
         }
     }
     let mut lifecycle = Map::new();
-    for (key, h) in [
-        ("postStart", &c.lifecycle.post_start),
-        ("preStop", &c.lifecycle.pre_stop),
-    ] {
+    for (key, h) in [("postStart", &c.lifecycle.post_start), ("preStop", &c.lifecycle.pre_stop)] {
         if let Some(h) = h {
             let (k, v) = handler_json(h);
             let mut hm = Map::new();
@@ -320,20 +283,9 @@ fn container_json(c: &Container) -> Value {
     if !lifecycle.is_empty() {
         m.put("lifecycle", Value::Object(lifecycle));
     }
-    put_str(
-        &mut m,
-        "terminationMessagePath",
-        &c.termination_message_path,
-    );
-    put_str(
-        &mut m,
-        "terminationMessagePolicy",
-        &c.termination_message_policy,
-    );
-    m.insert(
-        "imagePullPolicy".into(),
-        Value::from(c.image_pull_policy.as_str()),
-    );
+    put_str(&mut m, "terminationMessagePath", &c.termination_message_path);
+    put_str(&mut m, "terminationMessagePolicy", &c.termination_message_policy);
+    m.insert("imagePullPolicy".into(), Value::from(c.image_pull_policy.as_str()));
     Value::Object(m)
 }
 
@@ -499,10 +451,7 @@ fn container_status_json(c: &ContainerStatus) -> Value {
     let mut m = Map::new();
     m.put("name", Value::from(c.name.as_str()));
     m.put("state", state_json(&c.state));
-    m.insert(
-        "lastState".into(),
-        c.last_state.as_ref().map_or_else(|| json!({}), state_json),
-    );
+    m.insert("lastState".into(), c.last_state.as_ref().map_or_else(|| json!({}), state_json));
     m.put("ready", Value::from(c.ready));
     m.put("restartCount", Value::from(c.restart_count));
     m.put("image", Value::from(c.image.as_str()));
@@ -520,28 +469,11 @@ fn container_status_json(c: &ContainerStatus) -> Value {
 /// the scheduler add to Pods (tolerations, priority, service links, node).
 fn pod_spec_json(spec: &PodSpec, node_name: Option<&str>, for_template: bool) -> Map {
     let mut s = Map::new();
-    put_vec(
-        &mut s,
-        "volumes",
-        spec.volumes.iter().map(volume_json).collect(),
-    );
-    put_vec(
-        &mut s,
-        "initContainers",
-        spec.init_containers.iter().map(container_json).collect(),
-    );
-    s.insert(
-        "containers".into(),
-        Value::Array(spec.containers.iter().map(container_json).collect()),
-    );
-    s.insert(
-        "restartPolicy".into(),
-        Value::from(spec.restart_policy.as_str()),
-    );
-    s.insert(
-        "terminationGracePeriodSeconds".into(),
-        Value::from(spec.termination_grace_period_seconds),
-    );
+    put_vec(&mut s, "volumes", spec.volumes.iter().map(volume_json).collect());
+    put_vec(&mut s, "initContainers", spec.init_containers.iter().map(container_json).collect());
+    s.insert("containers".into(), Value::Array(spec.containers.iter().map(container_json).collect()));
+    s.insert("restartPolicy".into(), Value::from(spec.restart_policy.as_str()));
+    s.insert("terminationGracePeriodSeconds".into(), Value::from(spec.termination_grace_period_seconds));
     if let Some(a) = spec.active_deadline_seconds {
         s.put("activeDeadlineSeconds", Value::from(a));
     }
@@ -561,10 +493,7 @@ fn pod_spec_json(spec: &PodSpec, node_name: Option<&str>, for_template: bool) ->
         s.put("tolerations", default_tolerations());
         s.put("priority", Value::from(0));
         s.put("enableServiceLinks", Value::from(true));
-        s.insert(
-            "preemptionPolicy".into(),
-            Value::from("PreemptLowerPriority"),
-        );
+        s.insert("preemptionPolicy".into(), Value::from("PreemptLowerPriority"));
     }
     if !spec.scheduling_gates.is_empty() {
         let gates = spec.scheduling_gates.iter().map(|g| json!({ "name": g.as_str() })).collect();
@@ -745,7 +674,16 @@ pub fn job_json(j: &JobSnapshot) -> Value {
     let job = &j.job;
     let meta = &job.metadata;
     let owners = owner_refs_json(&meta.owner_references);
-    let metadata = object_meta(Some(j.generation), &meta.name, None, &meta.namespace, &j.server, &meta.labels, &meta.annotations, owners);
+    let metadata = object_meta(
+        Some(j.generation),
+        &meta.name,
+        None,
+        &meta.namespace,
+        &j.server,
+        &meta.labels,
+        &meta.annotations,
+        owners,
+    );
     let mut spec = Map::new();
     spec.put("parallelism", Value::from(job.spec.parallelism));
     if let Some(c) = job.spec.completions {
@@ -825,15 +763,29 @@ pub fn job_json(j: &JobSnapshot) -> Value {
 pub fn cronjob_json(c: &CronJobSnapshot) -> Value {
     let cj = &c.cron_job;
     let meta = &cj.metadata;
-    let metadata = object_meta(Some(c.generation), &meta.name, None, &meta.namespace, &c.server, &meta.labels, &meta.annotations, Vec::new());
+    let metadata = object_meta(
+        Some(c.generation),
+        &meta.name,
+        None,
+        &meta.namespace,
+        &c.server,
+        &meta.labels,
+        &meta.annotations,
+        Vec::new(),
+    );
     let template = JobSnapshot {
-        job: std::sync::Arc::new(crate::core::api::Job { metadata: Default::default(), spec: cj.spec.job_spec.clone() }),
+        job: std::sync::Arc::new(crate::core::api::Job {
+            metadata: Default::default(),
+            spec: cj.spec.job_spec.clone(),
+        }),
         server: c.server.clone(),
         generation: 0,
         status: Default::default(),
     };
     let job_spec: Map = match job_json(&template).get("spec") {
-        Some(Value::Object(m)) => m.iter().filter(|(k, _)| k.as_str() != "selector").map(|(k, v)| (k.clone(), v.clone())).collect(),
+        Some(Value::Object(m)) => {
+            m.iter().filter(|(k, _)| k.as_str() != "selector").map(|(k, v)| (k.clone(), v.clone())).collect()
+        }
         _ => Map::new(),
     };
     let mut job_meta = Map::new();
@@ -875,7 +827,16 @@ pub fn cronjob_json(c: &CronJobSnapshot) -> Value {
 pub fn statefulset_json(s: &StatefulSetSnapshot) -> Value {
     let set = &s.stateful_set;
     let meta = &set.metadata;
-    let metadata = object_meta(Some(s.generation), &meta.name, None, &meta.namespace, &s.server, &meta.labels, &meta.annotations, Vec::new());
+    let metadata = object_meta(
+        Some(s.generation),
+        &meta.name,
+        None,
+        &meta.namespace,
+        &s.server,
+        &meta.labels,
+        &meta.annotations,
+        Vec::new(),
+    );
     let mut spec = Map::new();
     spec.put("replicas", Value::from(set.spec.replicas));
     spec.put("selector", selector_json(&set.spec.selector));
@@ -923,7 +884,11 @@ pub fn statefulset_json(s: &StatefulSetSnapshot) -> Value {
         status.put("observedGeneration", Value::from(st.observed_generation));
     }
     status.put("replicas", Value::from(st.replicas));
-    for (k, v) in [("readyReplicas", st.ready_replicas), ("currentReplicas", st.current_replicas), ("updatedReplicas", st.updated_replicas)] {
+    for (k, v) in [
+        ("readyReplicas", st.ready_replicas),
+        ("currentReplicas", st.current_replicas),
+        ("updatedReplicas", st.updated_replicas),
+    ] {
         if v != 0 {
             status.insert(k.into(), Value::from(v));
         }
@@ -968,15 +933,9 @@ pub fn pod_json(p: &PodSnapshot) -> Value {
         .map(|c| {
             let mut cm = Map::new();
             cm.put("type", Value::from(c.type_.as_str()));
-            cm.insert(
-                "status".into(),
-                Value::from(if c.status { "True" } else { "False" }),
-            );
+            cm.insert("status".into(), Value::from(if c.status { "True" } else { "False" }));
             cm.put("lastProbeTime", Value::Null);
-            cm.insert(
-                "lastTransitionTime".into(),
-                Value::from(rfc3339(c.last_transition_ms)),
-            );
+            cm.insert("lastTransitionTime".into(), Value::from(rfc3339(c.last_transition_ms)));
             put_str(&mut cm, "reason", c.reason.as_deref().unwrap_or(""));
             put_str(&mut cm, "message", c.message.as_deref().unwrap_or(""));
             Value::Object(cm)
@@ -996,22 +955,8 @@ pub fn pod_json(p: &PodSnapshot) -> Value {
     if let Some(start) = st.start_time_ms {
         t.put("startTime", Value::from(rfc3339(start)));
     }
-    put_vec(
-        &mut t,
-        "initContainerStatuses",
-        st.init_container_statuses
-            .iter()
-            .map(container_status_json)
-            .collect(),
-    );
-    put_vec(
-        &mut t,
-        "containerStatuses",
-        st.container_statuses
-            .iter()
-            .map(container_status_json)
-            .collect(),
-    );
+    put_vec(&mut t, "initContainerStatuses", st.init_container_statuses.iter().map(container_status_json).collect());
+    put_vec(&mut t, "containerStatuses", st.container_statuses.iter().map(container_status_json).collect());
     put_str(&mut t, "qosClass", st.qos_class);
 
     let mut m = Map::new();
@@ -1042,10 +987,7 @@ pub fn pod_json(p: &PodSnapshot) -> Value {
 pub fn event_json(e: &Event) -> Value {
     let mut meta = Map::new();
     meta.put("name", Value::from(e.name.as_str()));
-    meta.insert(
-        "namespace".into(),
-        Value::from(e.involved.namespace.as_str()),
-    );
+    meta.insert("namespace".into(), Value::from(e.involved.namespace.as_str()));
     meta.put("creationTimestamp", Value::from(rfc3339(e.first_ms)));
 
     let mut inv = Map::new();
@@ -1058,11 +1000,7 @@ pub fn event_json(e: &Event) -> Value {
         _ => "v1",
     };
     inv.put("apiVersion", Value::from(api_version));
-    put_str(
-        &mut inv,
-        "fieldPath",
-        e.involved.field_path.as_deref().unwrap_or(""),
-    );
+    put_str(&mut inv, "fieldPath", e.involved.field_path.as_deref().unwrap_or(""));
 
     let mut m = Map::new();
     m.put("kind", Value::from("Event"));
@@ -1117,9 +1055,7 @@ pub fn service_json(s: &ServiceSnapshot) -> Value {
         .collect();
     put_vec(&mut spec, "ports", ports);
     put_map(&mut spec, "selector", &svc.spec.selector);
-    let ip = s
-        .cluster_ip
-        .map_or_else(|| "None".to_string(), |ip| ip.to_string());
+    let ip = s.cluster_ip.map_or_else(|| "None".to_string(), |ip| ip.to_string());
     spec.put("clusterIP", Value::from(ip.as_str()));
     spec.put("clusterIPs", json!([ip]));
     put_str(&mut spec, "type", &svc.spec.type_);
@@ -1133,16 +1069,7 @@ pub fn service_json(s: &ServiceSnapshot) -> Value {
     m.put("apiVersion", Value::from("v1"));
     m.insert(
         "metadata".into(),
-        object_meta(
-            None,
-            &meta.name,
-            None,
-            &meta.namespace,
-            &s.server,
-            &meta.labels,
-            &meta.annotations,
-            Vec::new(),
-        ),
+        object_meta(None, &meta.name, None, &meta.namespace, &s.server, &meta.labels, &meta.annotations, Vec::new()),
     );
     m.put("spec", Value::Object(spec));
     m.put("status", json!({ "loadBalancer": {} }));
@@ -1160,14 +1087,8 @@ pub fn endpointslice_json(e: &EndpointSliceSnapshot) -> Value {
 /// (left out when `service_uid` is empty).
 pub fn endpointslice_json_owned(e: &EndpointSliceSnapshot, service_uid: &str) -> Value {
     let mut labels = BTreeMap::new();
-    labels.insert(
-        "endpointslice.kubernetes.io/managed-by".to_string(),
-        "endpointslice-controller.k8s.io".to_string(),
-    );
-    labels.insert(
-        "kubernetes.io/service-name".to_string(),
-        e.service_name.clone(),
-    );
+    labels.insert("endpointslice.kubernetes.io/managed-by".to_string(), "endpointslice-controller.k8s.io".to_string());
+    labels.insert("kubernetes.io/service-name".to_string(), e.service_name.clone());
     let mut owner = Map::new();
     owner.put("apiVersion", Value::from("v1"));
     owner.put("kind", Value::from("Service"));
@@ -1196,10 +1117,7 @@ pub fn endpointslice_json_owned(e: &EndpointSliceSnapshot, service_uid: &str) ->
                 "conditions".into(),
                 json!({ "ready": ep.ready, "serving": ep.serving, "terminating": ep.terminating }),
             );
-            m.insert(
-                "targetRef".into(),
-                json!({ "kind": "Pod", "namespace": e.namespace, "name": ep.pod_name }),
-            );
+            m.insert("targetRef".into(), json!({ "kind": "Pod", "namespace": e.namespace, "name": ep.pod_name }));
             put_str(&mut m, "nodeName", &ep.node_name);
             Value::Object(m)
         })
@@ -1236,12 +1154,11 @@ pub fn watch_event_json(time_ms: Millis, type_: &str, object: Value) -> Value {
 mod tests {
     use super::*;
     use crate::core::api::{
-        ContainerPort, Lifecycle, ObjectMeta, Pod, PodSpec, Pos, PullPolicy, Resources,
-        RestartPolicy, Service, ServicePort, ServiceSpec, Volume,
+        ContainerPort, Lifecycle, ObjectMeta, Pod, PodSpec, Pos, PullPolicy, Resources, RestartPolicy, Service,
+        ServicePort, ServiceSpec, Volume,
     };
     use crate::core::status::{
-        ConditionType, Endpoint, EndpointPort, EventType, ObjectRef, PodCondition, PodPhase,
-        PodStatus, Terminated,
+        ConditionType, Endpoint, EndpointPort, EventType, ObjectRef, PodCondition, PodPhase, PodStatus, Terminated,
     };
     use std::net::Ipv4Addr;
     use std::sync::Arc;
@@ -1265,25 +1182,15 @@ mod tests {
             args: vec![],
             env_from: vec![],
             working_dir: None,
-            ports: vec![ContainerPort {
-                name: None,
-                container_port: 80,
-                protocol: "TCP".into(),
-            }],
+            ports: vec![ContainerPort { name: None, container_port: 80, protocol: "TCP".into() }],
             env: vec![],
             resources: Resources {
-                requests: ResourceList {
-                    cpu_millis: Some(100),
-                    memory_bytes: Some(134_217_728),
-                },
+                requests: ResourceList { cpu_millis: Some(100), memory_bytes: Some(134_217_728) },
                 limits: ResourceList::default(),
             },
             volume_mounts: vec![],
             liveness_probe: Some(Probe {
-                handler: Handler::TcpSocket {
-                    port: PortRef::Number(80),
-                    host: None,
-                },
+                handler: Handler::TcpSocket { port: PortRef::Number(80), host: None },
                 initial_delay_seconds: 0,
                 timeout_seconds: 1,
                 period_seconds: 10,
@@ -1318,10 +1225,7 @@ mod tests {
                     restart_policy: RestartPolicy::Always,
                     termination_grace_period_seconds: 30,
                     active_deadline_seconds: None,
-                    volumes: vec![Volume {
-                        name: "cache".into(),
-                        source: VolumeSource::EmptyDir,
-                    }],
+                    volumes: vec![Volume { name: "cache".into(), source: VolumeSource::EmptyDir }],
                     node_name: None,
                     node_selector: BTreeMap::new(),
                     hostname: None,
@@ -1354,9 +1258,7 @@ mod tests {
                     image: "docker.io/library/nginx:1.27".into(),
                     image_id: "docker.io/library/nginx@sha256:ab12".into(),
                     container_id: "containerd://4f1e".into(),
-                    state: ContainerState::Running {
-                        started_at_ms: 6_500,
-                    },
+                    state: ContainerState::Running { started_at_ms: 6_500 },
                     last_state: None,
                     ready: true,
                     restart_count: 0,
@@ -1370,9 +1272,7 @@ mod tests {
     }
 
     fn keys(v: &Value) -> Vec<&str> {
-        v.as_object()
-            .map(|m| m.keys().map(String::as_str).collect())
-            .unwrap_or_default()
+        v.as_object().map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default()
     }
 
     #[test]
@@ -1388,10 +1288,7 @@ mod tests {
     #[test]
     fn pod_json_shape() {
         let v = pod_json(&pod());
-        assert_eq!(
-            keys(&v),
-            ["kind", "apiVersion", "metadata", "spec", "status"]
-        );
+        assert_eq!(keys(&v), ["kind", "apiVersion", "metadata", "spec", "status"]);
         assert_eq!(
             v["metadata"],
             json!({
@@ -1418,10 +1315,7 @@ mod tests {
                 "preemptionPolicy"
             ]
         );
-        assert_eq!(
-            v["spec"]["volumes"],
-            json!([{ "name": "cache", "emptyDir": {} }])
-        );
+        assert_eq!(v["spec"]["volumes"], json!([{ "name": "cache", "emptyDir": {} }]));
         let c = &v["spec"]["containers"][0];
         assert_eq!(
             keys(c),
@@ -1436,23 +1330,14 @@ mod tests {
                 "imagePullPolicy"
             ]
         );
-        assert_eq!(
-            c["ports"],
-            json!([{ "containerPort": 80, "protocol": "TCP" }])
-        );
-        assert_eq!(
-            c["resources"],
-            json!({ "requests": { "cpu": "100m", "memory": "128Mi" } })
-        );
+        assert_eq!(c["ports"], json!([{ "containerPort": 80, "protocol": "TCP" }]));
+        assert_eq!(c["resources"], json!({ "requests": { "cpu": "100m", "memory": "128Mi" } }));
         // initialDelaySeconds: 0 is omitted (omitempty).
         assert_eq!(
             c["livenessProbe"].to_string(),
             r#"{"tcpSocket":{"port":80},"timeoutSeconds":1,"periodSeconds":10,"successThreshold":1,"failureThreshold":3}"#
         );
-        assert_eq!(
-            v["spec"]["tolerations"][1]["key"],
-            "node.kubernetes.io/unreachable"
-        );
+        assert_eq!(v["spec"]["tolerations"][1]["key"], "node.kubernetes.io/unreachable");
         assert_eq!(v["spec"]["tolerations"][1]["tolerationSeconds"], 300);
 
         let st = &v["status"];
@@ -1490,9 +1375,7 @@ mod tests {
         let cs = &mut p.status.container_statuses[0];
         cs.state = ContainerState::Waiting(crate::core::status::Waiting {
             reason: "CrashLoopBackOff".into(),
-            message: Some(
-                "back-off 10s restarting failed container=web pod=web_default(uid-1)".into(),
-            ),
+            message: Some("back-off 10s restarting failed container=web pod=web_default(uid-1)".into()),
         });
         cs.last_state = Some(ContainerState::Terminated(Terminated {
             exit_code: 137,
@@ -1565,11 +1448,7 @@ mod tests {
         selector.insert("app".to_string(), "web".to_string());
         let svc = ServiceSnapshot {
             service: Arc::new(Service {
-                metadata: ObjectMeta {
-                    name: "web".into(),
-                    namespace: "default".into(),
-                    ..ObjectMeta::default()
-                },
+                metadata: ObjectMeta { name: "web".into(), namespace: "default".into(), ..ObjectMeta::default() },
                 spec: ServiceSpec {
                     selector,
                     ports: vec![ServicePort {
@@ -1597,11 +1476,7 @@ mod tests {
             namespace: "default".into(),
             service_name: "web".into(),
             server: server("slice-uid"),
-            ports: vec![EndpointPort {
-                name: None,
-                port: 8080,
-                protocol: "TCP".into(),
-            }],
+            ports: vec![EndpointPort { name: None, port: 8080, protocol: "TCP".into() }],
             endpoints: vec![Endpoint {
                 ip: Ipv4Addr::new(10, 244, 0, 5),
                 ready: true,
@@ -1612,17 +1487,7 @@ mod tests {
             }],
         };
         let v = endpointslice_json_owned(&slice, "svc-uid");
-        assert_eq!(
-            keys(&v),
-            [
-                "kind",
-                "apiVersion",
-                "metadata",
-                "addressType",
-                "endpoints",
-                "ports"
-            ]
-        );
+        assert_eq!(keys(&v), ["kind", "apiVersion", "metadata", "addressType", "endpoints", "ports"]);
         assert_eq!(v["metadata"]["generateName"], "web-");
         assert_eq!(
             v["metadata"]["labels"].to_string(),
@@ -1636,18 +1501,12 @@ mod tests {
             v["endpoints"].to_string(),
             r#"[{"addresses":["10.244.0.5"],"conditions":{"ready":true,"serving":true,"terminating":false},"targetRef":{"kind":"Pod","namespace":"default","name":"web"},"nodeName":"node-1"}]"#
         );
-        assert_eq!(
-            v["ports"].to_string(),
-            r#"[{"name":"","protocol":"TCP","port":8080}]"#
-        );
+        assert_eq!(v["ports"].to_string(), r#"[{"name":"","protocol":"TCP","port":8080}]"#);
     }
 
     #[test]
     fn watch_event() {
         let v = watch_event_json(65_000, "MODIFIED", json!({ "kind": "Pod" }));
-        assert_eq!(
-            v.to_string(),
-            r#"{"time":"2026-01-01T00:01:05Z","type":"MODIFIED","object":{"kind":"Pod"}}"#
-        );
+        assert_eq!(v.to_string(), r#"{"time":"2026-01-01T00:01:05Z","type":"MODIFIED","object":{"kind":"Pod"}}"#);
     }
 }

@@ -670,7 +670,9 @@ impl Parser<'_> {
                     start = self.pos;
                 }
                 0..=0x1f => {
-                    return Err(self.error("control character (\\u0000-\\u001F) found while parsing a string", self.pos + 1))
+                    return Err(
+                        self.error("control character (\\u0000-\\u001F) found while parsing a string", self.pos + 1)
+                    )
                 }
                 _ => self.pos += 1,
             }
@@ -812,7 +814,10 @@ mod tests {
 
     #[test]
     fn parses_what_it_prints_and_numbers_like_serde_json() {
-        let v = parse(" {\"v\": 1, \"a\": [[0, \"x\\u00e9\\ud83d\\ude00\"]], \"f\": 1.5e3, \"n\": -2, \"z\": -0, \"o\": {}} ").unwrap();
+        let v = parse(
+            " {\"v\": 1, \"a\": [[0, \"x\\u00e9\\ud83d\\ude00\"]], \"f\": 1.5e3, \"n\": -2, \"z\": -0, \"o\": {}} ",
+        )
+        .unwrap();
         assert_eq!(v["v"].as_u64(), Some(1));
         assert_eq!(v["a"][0][1], "xé😀");
         assert_eq!(v["f"].as_u64(), None);

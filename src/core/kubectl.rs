@@ -16,9 +16,7 @@
 //! Timestamps are truncated to whole seconds before ages are computed, because
 //! kubectl only ever sees the API server's second-precision `metav1.Time`.
 
-use crate::core::api::{
-    Container, Handler, PortRef, Probe, ResourceList, RestartPolicy, VolumeSource,
-};
+use crate::core::api::{Container, Handler, PortRef, Probe, ResourceList, RestartPolicy, VolumeSource};
 use crate::core::json::{format_cpu, format_memory};
 use crate::core::status::{
     ConditionType, ContainerState, ContainerStatus, CronJobSnapshot, DeploymentSnapshot, Event, JobSnapshot,
@@ -37,11 +35,7 @@ pub fn since(t: Millis, now: Millis) -> String {
     let t = t - t % 1000;
     if t > now {
         // HumanDuration: seconds < -1 → "<invalid>", else "0s".
-        return if (t - now) / 1000 >= 2 {
-            "<invalid>".to_string()
-        } else {
-            "0s".to_string()
-        };
+        return if (t - now) / 1000 >= 2 { "<invalid>".to_string() } else { "0s".to_string() };
     }
     human_duration(now - t)
 }
@@ -61,7 +55,8 @@ pub const NODES_HEADER: [&str; 5] = ["NAME", "STATUS", "ROLES", "AGE", "VERSION"
 /// A `kubectl get nodes` row (`printNode`): ROLES from the
 /// `node-role.kubernetes.io/ROLE` labels, `<none>` without any.
 pub fn node_row(n: &crate::core::engine::NodeSnapshot, now: Millis) -> Vec<String> {
-    let roles: Vec<&str> = n.labels.keys().filter_map(|k| k.strip_prefix("node-role.kubernetes.io/")).filter(|r| !r.is_empty()).collect();
+    let roles: Vec<&str> =
+        n.labels.keys().filter_map(|k| k.strip_prefix("node-role.kubernetes.io/")).filter(|r| !r.is_empty()).collect();
     vec![
         n.name.clone(),
         n.status_column(),
@@ -72,7 +67,8 @@ pub fn node_row(n: &crate::core::engine::NodeSnapshot, now: Millis) -> Vec<Strin
 }
 
 /// The `kubectl get daemonsets` header.
-pub const DAEMONSETS_HEADER: [&str; 8] = ["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE"];
+pub const DAEMONSETS_HEADER: [&str; 8] =
+    ["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE"];
 
 /// A `kubectl get daemonsets` row (`printDaemonSet`): UP-TO-DATE is
 /// `updatedNumberScheduled`, AVAILABLE `numberAvailable`; NODE SELECTOR is
@@ -87,7 +83,11 @@ pub fn daemonset_row(d: &crate::core::engine::DaemonSetSnapshot, now: Millis) ->
         s.ready.to_string(),
         s.updated.to_string(),
         s.available.to_string(),
-        if sel.is_empty() { "<none>".to_string() } else { sel.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",") },
+        if sel.is_empty() {
+            "<none>".to_string()
+        } else {
+            sel.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",")
+        },
         since(d.server.creation_ms, now),
     ]
 }
@@ -174,7 +174,8 @@ pub fn job_row(j: &JobSnapshot, now: Millis, wide: bool) -> Vec<String> {
     } else {
         "Running"
     };
-    let mut row = vec![job.metadata.name.clone(), status.to_string(), completions, duration, since(j.server.creation_ms, now)];
+    let mut row =
+        vec![job.metadata.name.clone(), status.to_string(), completions, duration, since(j.server.creation_ms, now)];
     if wide {
         row.extend(container_cells(&job.spec.template.spec));
         row.push(job.spec.selector.to_text());
@@ -231,7 +232,8 @@ pub const PVCS_HEADER: [&str; 8] =
 
 /// `GetAccessModesAsString`: RWO, ROX, RWX, RWOP, comma-separated.
 fn access_modes_text(modes: &[String]) -> String {
-    let order = [("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"), ("ReadWriteOncePod", "RWOP")];
+    let order =
+        [("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"), ("ReadWriteOncePod", "RWOP")];
     let short: Vec<&str> = order.iter().filter(|(long, _)| modes.iter().any(|m| m == long)).map(|(_, s)| *s).collect();
     short.join(",")
 }
@@ -303,17 +305,12 @@ fn print_pod(p: &PodSnapshot) -> PodColumns {
     }
     // {type: PodScheduled, reason: SchedulingGated} → SchedulingGated.
     for c in &status.conditions {
-        if c.type_ == ConditionType::PodScheduled && c.reason.as_deref() == Some("SchedulingGated")
-        {
+        if c.type_ == ConditionType::PodScheduled && c.reason.as_deref() == Some("SchedulingGated") {
             reason = "SchedulingGated".to_string();
         }
     }
 
-    total += spec
-        .init_containers
-        .iter()
-        .filter(|c| c.restart_policy == Some(RestartPolicy::Always))
-        .count();
+    total += spec.init_containers.iter().filter(|c| c.restart_policy == Some(RestartPolicy::Always)).count();
 
     let mut initializing = false;
     for (i, c) in status.init_container_statuses.iter().enumerate() {
@@ -361,9 +358,7 @@ fn print_pod(p: &PodSnapshot) -> PodColumns {
         break;
     }
 
-    let initialized = status
-        .condition(ConditionType::Initialized)
-        .is_some_and(|c| c.status);
+    let initialized = status.condition(ConditionType::Initialized).is_some_and(|c| c.status);
     if !initializing || initialized {
         restarts = restartable_init_restarts;
         last_restart = last_restartable_init_restart;
@@ -392,29 +387,17 @@ fn print_pod(p: &PodSnapshot) -> PodColumns {
         }
         // Back to "Running" if at least one container still reports Running.
         if reason == "Completed" && has_running {
-            reason = if status.is_ready() {
-                "Running".to_string()
-            } else {
-                "NotReady".to_string()
-            };
+            reason = if status.is_ready() { "Running".to_string() } else { "NotReady".to_string() };
         }
     }
 
     if p.server.deletion_ms.is_some() && status.reason.as_deref() == Some("NodeLost") {
         reason = "Unknown".to_string();
-    } else if p.server.deletion_ms.is_some()
-        && !matches!(status.phase, PodPhase::Succeeded | PodPhase::Failed)
-    {
+    } else if p.server.deletion_ms.is_some() && !matches!(status.phase, PodPhase::Succeeded | PodPhase::Failed) {
         reason = "Terminating".to_string();
     }
 
-    PodColumns {
-        ready,
-        total,
-        reason,
-        restarts,
-        last_restart,
-    }
+    PodColumns { ready, total, reason, restarts, last_restart }
 }
 
 /// The STATUS column of `kubectl get pods`, exactly as `printPod` derives it.
@@ -451,18 +434,10 @@ pub fn pod_row(p: &PodSnapshot, now: Millis, wide: bool) -> Vec<String> {
         Some(t) if c.restarts != 0 => format!("{} ({} ago)", c.restarts, since(t, now)),
         _ => c.restarts.to_string(),
     };
-    let mut row = vec![
-        p.pod.metadata.name.clone(),
-        format!("{}/{}", c.ready, c.total),
-        c.reason,
-        restarts,
-        pod_age(p, now),
-    ];
+    let mut row =
+        vec![p.pod.metadata.name.clone(), format!("{}/{}", c.ready, c.total), c.reason, restarts, pod_age(p, now)];
     if wide {
-        let ip = p
-            .status
-            .pod_ip
-            .map_or_else(|| "<none>".to_string(), |ip| ip.to_string());
+        let ip = p.status.pod_ip.map_or_else(|| "<none>".to_string(), |ip| ip.to_string());
         let node = p
             .node_name
             .clone()
@@ -497,13 +472,7 @@ pub struct TabWriter {
 impl TabWriter {
     /// A writer with Go's `tabwriter.NewWriter(out, minwidth, _, padding, ' ', flags)` settings.
     pub fn new(minwidth: usize, padding: usize, remember_widths: bool) -> Self {
-        TabWriter {
-            minwidth,
-            padding,
-            remember_widths,
-            max_widths: Vec::new(),
-            buf: String::new(),
-        }
+        TabWriter { minwidth, padding, remember_widths, max_widths: Vec::new(), buf: String::new() }
     }
 
     /// kubectl's table writer (`printers.GetNewTabWriter`): minwidth 6, padding 3, RememberWidths.
@@ -603,10 +572,7 @@ fn table_text(header: Option<&[&str]>, rows: &[Vec<String>]) -> String {
     }
     for row in rows {
         // printers/tableprinter.go cuts a cell at its first newline.
-        let cells: Vec<&str> = row
-            .iter()
-            .map(|c| c.split(['\n', '\r', '\x0c']).next().unwrap_or(""))
-            .collect();
+        let cells: Vec<&str> = row.iter().map(|c| c.split(['\n', '\r', '\x0c']).next().unwrap_or("")).collect();
         text.push_str(&cells.join("\t"));
         text.push('\n');
     }
@@ -638,12 +604,7 @@ pub struct GetPodsPrinter {
 impl GetPodsPrinter {
     /// A printer that has printed nothing yet.
     pub fn new(wide: bool) -> Self {
-        GetPodsPrinter {
-            wide,
-            no_headers: false,
-            writer: TabWriter::kubectl_get(),
-            header_printed: false,
-        }
+        GetPodsPrinter { wide, no_headers: false, writer: TabWriter::kubectl_get(), header_printed: false }
     }
 
     /// The header cells for this printer.
@@ -661,8 +622,7 @@ impl GetPodsPrinter {
         let header = self.header();
         let show_header = !self.no_headers && !self.header_printed;
         self.header_printed = true;
-        self.writer
-            .write(&table_text(show_header.then_some(&header[..]), &rows));
+        self.writer.write(&table_text(show_header.then_some(&header[..]), &rows));
         self.writer.flush()
     }
 }
@@ -722,10 +682,7 @@ struct PrefixWriter {
 
 impl PrefixWriter {
     fn new() -> Self {
-        PrefixWriter {
-            tw: TabWriter::kubectl_describe(),
-            out: String::new(),
-        }
+        PrefixWriter { tw: TabWriter::kubectl_describe(), out: String::new() }
     }
     fn write(&mut self, level: usize, text: &str) {
         self.tw.write(&"  ".repeat(level));
@@ -751,11 +708,7 @@ fn print_bool(b: bool) -> &'static str {
 }
 
 /// `printLabelsMultiline`.
-fn labels_multiline(
-    w: &mut PrefixWriter,
-    title: &str,
-    labels: &std::collections::BTreeMap<String, String>,
-) {
+fn labels_multiline(w: &mut PrefixWriter, title: &str, labels: &std::collections::BTreeMap<String, String>) {
     w.write(0, &format!("{title}:\t"));
     if labels.is_empty() {
         w.write(0, "<none>\n");
@@ -770,17 +723,11 @@ fn labels_multiline(
 }
 
 /// `printAnnotationsMultiline` (skipping `kubectl.kubernetes.io/last-applied-configuration`).
-fn annotations_multiline(
-    w: &mut PrefixWriter,
-    title: &str,
-    annotations: &std::collections::BTreeMap<String, String>,
-) {
+fn annotations_multiline(w: &mut PrefixWriter, title: &str, annotations: &std::collections::BTreeMap<String, String>) {
     const MAX_ANNOTATION_LEN: usize = 140;
     w.write(0, &format!("{title}:\t"));
-    let keys: Vec<&String> = annotations
-        .keys()
-        .filter(|k| k.as_str() != "kubectl.kubernetes.io/last-applied-configuration")
-        .collect();
+    let keys: Vec<&String> =
+        annotations.keys().filter(|k| k.as_str() != "kubectl.kubernetes.io/last-applied-configuration").collect();
     if keys.is_empty() {
         w.write(0, "<none>\n");
         return;
@@ -840,37 +787,20 @@ pub fn describe_probe(probe: &Probe) -> String {
     );
     match &probe.handler {
         Handler::Exec { command } => format!("exec [{}] {attrs}", command.join(" ")),
-        Handler::HttpGet {
-            path,
-            port,
-            host,
-            scheme,
-            ..
-        } => {
+        Handler::HttpGet { path, port, host, scheme, .. } => {
             // url.URL{Scheme, Host: JoinHostPort(host, port), Path}.String()
             let host = join_host_port(host.as_deref().unwrap_or(""), &port_string(port));
-            let slash = if !path.is_empty() && !path.starts_with('/') {
-                "/"
-            } else {
-                ""
-            };
+            let slash = if !path.is_empty() && !path.starts_with('/') { "/" } else { "" };
             format!(
                 "http-get {}://{host}{slash}{path} {attrs}",
                 scheme.to_ascii_lowercase() // validated: HTTP or HTTPS
             )
         }
         Handler::TcpSocket { port, host } => {
-            format!(
-                "tcp-socket {}:{} {attrs}",
-                host.as_deref().unwrap_or(""),
-                port_string(port)
-            )
+            format!("tcp-socket {}:{} {attrs}", host.as_deref().unwrap_or(""), port_string(port))
         }
         Handler::Grpc { port, service } => {
-            format!(
-                "grpc <pod>:{port} {} {attrs}",
-                service.as_deref().unwrap_or("")
-            )
+            format!("grpc <pod>:{port} {} {attrs}", service.as_deref().unwrap_or(""))
         }
         Handler::Sleep { .. } => format!("unknown {attrs}"),
     }
@@ -941,16 +871,8 @@ fn describe_containers(
         if let Some(s) = status {
             w.write(2, &format!("Image ID:\t{}\n", s.image_id));
         }
-        let ports: Vec<String> = c
-            .ports
-            .iter()
-            .map(|p| format!("{}/{}", p.container_port, p.protocol))
-            .collect();
-        let host_ports: Vec<String> = c
-            .ports
-            .iter()
-            .map(|p| format!("0/{}", p.protocol))
-            .collect();
+        let ports: Vec<String> = c.ports.iter().map(|p| format!("{}/{}", p.container_port, p.protocol)).collect();
+        let host_ports: Vec<String> = c.ports.iter().map(|p| format!("0/{}", p.protocol)).collect();
         match ports.len() {
             0 => w.write(2, "Port:\t<none>\n"),
             1 => w.write(2, &format!("Port:\t{}\n", ports[0])),
@@ -981,11 +903,9 @@ fn describe_containers(
         }
         describe_resources(w, "Limits", &c.resources.limits);
         describe_resources(w, "Requests", &c.resources.requests);
-        for (title, probe) in [
-            ("Liveness", &c.liveness_probe),
-            ("Readiness", &c.readiness_probe),
-            ("Startup", &c.startup_probe),
-        ] {
+        for (title, probe) in
+            [("Liveness", &c.liveness_probe), ("Readiness", &c.readiness_probe), ("Startup", &c.startup_probe)]
+        {
             if let Some(p) = probe {
                 w.write(2, &format!("{title}:\t{}\n", describe_probe(p)));
             }
@@ -1031,27 +951,16 @@ fn describe_containers(
                 }
             }
         }
-        let none = if c.volume_mounts.is_empty() {
-            "\t<none>"
-        } else {
-            ""
-        };
+        let none = if c.volume_mounts.is_empty() { "\t<none>" } else { "" };
         w.write(2, &format!("Mounts:{none}\n"));
         let mut mounts: Vec<_> = c.volume_mounts.iter().collect();
         crate::core::sort::sort_by(&mut mounts, |a, b| a.mount_path.cmp(&b.mount_path));
         for m in mounts {
-            let mut flags = vec![if m.read_only {
-                "ro".to_string()
-            } else {
-                "rw".to_string()
-            }];
+            let mut flags = vec![if m.read_only { "ro".to_string() } else { "rw".to_string() }];
             if let Some(sp) = m.sub_path.as_deref().filter(|s| !s.is_empty()) {
                 flags.push(format!("path={sp:?}"));
             }
-            w.write(
-                3,
-                &format!("{} from {} ({})\n", m.mount_path, m.name, flags.join(",")),
-            );
+            w.write(3, &format!("{} from {} ({})\n", m.mount_path, m.name, flags.join(",")));
         }
     }
 }
@@ -1060,9 +969,8 @@ fn describe_containers(
 /// A Pod field as `fieldpath.ExtractFieldPathAsString` reads it from the object.
 fn pod_field_value(p: &PodSnapshot, field_path: &str) -> String {
     let meta = &p.pod.metadata;
-    let subscript = |prefix: &str| {
-        field_path.strip_prefix(prefix)?.strip_prefix("['")?.strip_suffix("']").map(str::to_string)
-    };
+    let subscript =
+        |prefix: &str| field_path.strip_prefix(prefix)?.strip_prefix("['")?.strip_suffix("']").map(str::to_string);
     match field_path {
         "metadata.name" => meta.name.clone(),
         "metadata.namespace" => meta.namespace.clone(),
@@ -1209,17 +1117,9 @@ pub fn describe_pod(p: &PodSnapshot, events: &[Event], now: Millis) -> String {
     // The Priority admission plugin sets spec.priority (0 without a class).
     w.write(0, "Priority:\t0\n");
     if !spec.service_account_name.is_empty() {
-        w.write(
-            0,
-            &format!("Service Account:\t{}\n", spec.service_account_name),
-        );
+        w.write(0, &format!("Service Account:\t{}\n", spec.service_account_name));
     }
-    match p
-        .node_name
-        .as_deref()
-        .or(spec.node_name.as_deref())
-        .filter(|n| !n.is_empty())
-    {
+    match p.node_name.as_deref().or(spec.node_name.as_deref()).filter(|n| !n.is_empty()) {
         None => w.write(0, "Node:\t<none>\n"),
         Some(node) => {
             let host_ip = status.host_ip.map(|ip| ip.to_string()).unwrap_or_default();
@@ -1233,14 +1133,8 @@ pub fn describe_pod(p: &PodSnapshot, events: &[Event], now: Millis) -> String {
     annotations_multiline(&mut w, "Annotations", &meta.annotations);
     match p.server.deletion_ms {
         Some(d) if !matches!(status.phase, PodPhase::Failed | PodPhase::Succeeded) => {
-            w.write(
-                0,
-                &format!("Status:\tTerminating (lasts {})\n", since(d, now)),
-            );
-            let grace = p
-                .server
-                .deletion_grace_period_seconds
-                .unwrap_or(spec.termination_grace_period_seconds);
+            w.write(0, &format!("Status:\tTerminating (lasts {})\n", since(d, now)));
+            let grace = p.server.deletion_grace_period_seconds.unwrap_or(spec.termination_grace_period_seconds);
             w.write(0, &format!("Termination Grace Period:\t{grace}s\n"));
         }
         _ => w.write(0, &format!("Status:\t{}\n", status.phase.as_str())),
@@ -1265,42 +1159,21 @@ pub fn describe_pod(p: &PodSnapshot, events: &[Event], now: Millis) -> String {
         w.write(0, &format!("Controlled By:\t{}/{}\n", owner.kind, owner.name));
     }
     if !spec.init_containers.is_empty() {
-        describe_containers(
-            &mut w,
-            p,
-            "Init Containers",
-            &spec.init_containers,
-            &status.init_container_statuses,
-        );
+        describe_containers(&mut w, p, "Init Containers", &spec.init_containers, &status.init_container_statuses);
     }
-    describe_containers(
-        &mut w,
-        p,
-        "Containers",
-        &spec.containers,
-        &status.container_statuses,
-    );
+    describe_containers(&mut w, p, "Containers", &spec.containers, &status.container_statuses);
     if !status.conditions.is_empty() {
         w.write(0, "Conditions:\n  Type\tStatus\n");
         for c in &status.conditions {
-            w.write(
-                1,
-                &format!("{} \t{} \n", c.type_.as_str(), print_bool(c.status)),
-            );
+            w.write(1, &format!("{} \t{} \n", c.type_.as_str(), print_bool(c.status)));
         }
     }
     describe_volumes(&mut w, p);
     w.write(0, &format!("QoS Class:\t{}\n", status.qos_class));
     labels_multiline(&mut w, "Node-Selectors", &spec.node_selector);
     // The DefaultTolerationSeconds admission plugin's two tolerations, sorted by key.
-    w.write(
-        0,
-        "Tolerations:\tnode.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n",
-    );
-    w.write(
-        0,
-        "\tnode.kubernetes.io/unreachable:NoExecute op=Exists for 300s\n",
-    );
+    w.write(0, "Tolerations:\tnode.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n");
+    w.write(0, "\tnode.kubernetes.io/unreachable:NoExecute op=Exists for 300s\n");
     let mine: Vec<&Event> = events.iter().filter(|e| event_is_about(e, p)).collect();
     describe_events(&mut w, &mine, now);
     w.finish()
@@ -1310,8 +1183,7 @@ pub fn describe_pod(p: &PodSnapshot, events: &[Event], now: Millis) -> String {
 mod tests {
     use super::*;
     use crate::core::api::{
-        ContainerPort, EnvVar, Lifecycle, ObjectMeta, Pod, PodSpec, Pos, PullPolicy, Resources,
-        Volume, VolumeMount,
+        ContainerPort, EnvVar, Lifecycle, ObjectMeta, Pod, PodSpec, Pos, PullPolicy, Resources, Volume, VolumeMount,
     };
     use crate::core::status::{
         ConditionType as CT, EventType, ObjectRef, PodCondition, PodStatus, ServerMeta, Terminated,
@@ -1343,20 +1215,13 @@ mod tests {
     }
 
     fn sidecar(name: &str) -> Container {
-        Container {
-            restart_policy: Some(RestartPolicy::Always),
-            ..container(name)
-        }
+        Container { restart_policy: Some(RestartPolicy::Always), ..container(name) }
     }
 
     /// A Pod named `web` created at t=0 with the given containers, Pending, no statuses.
     pub(crate) fn snapshot(inits: Vec<Container>, containers: Vec<Container>) -> PodSnapshot {
         let pod = Pod {
-            metadata: ObjectMeta {
-                name: "web".to_string(),
-                namespace: "default".to_string(),
-                ..ObjectMeta::default()
-            },
+            metadata: ObjectMeta { name: "web".to_string(), namespace: "default".to_string(), ..ObjectMeta::default() },
             spec: PodSpec {
                 init_containers: inits,
                 containers,
@@ -1420,12 +1285,7 @@ mod tests {
         ContainerState::Running { started_at_ms: at }
     }
 
-    pub(crate) fn terminated(
-        code: i32,
-        reason: &str,
-        start: Millis,
-        end: Millis,
-    ) -> ContainerState {
+    pub(crate) fn terminated(code: i32, reason: &str, start: Millis, end: Millis) -> ContainerState {
         ContainerState::Terminated(Terminated {
             exit_code: code,
             reason: reason.to_string(),
@@ -1438,13 +1298,7 @@ mod tests {
     }
 
     pub(crate) fn cond(t: CT, status: bool) -> PodCondition {
-        PodCondition {
-            type_: t,
-            status,
-            last_transition_ms: 0,
-            reason: None,
-            message: None,
-        }
+        PodCondition { type_: t, status, last_transition_ms: 0, reason: None, message: None }
     }
 
     fn one(state: ContainerState) -> PodSnapshot {
@@ -1454,10 +1308,7 @@ mod tests {
     }
 
     fn two_inits(s0: ContainerState, s1: ContainerState) -> PodSnapshot {
-        let mut p = snapshot(
-            vec![container("init-a"), container("init-b")],
-            vec![container("web")],
-        );
+        let mut p = snapshot(vec![container("init-a"), container("init-b")], vec![container("web")]);
         p.status.init_container_statuses = vec![cs("init-a", s0), cs("init-b", s1)];
         p.status.container_statuses = vec![cs("web", ContainerState::waiting("PodInitializing"))];
         p.status.conditions = vec![cond(CT::Initialized, false)];
@@ -1468,52 +1319,28 @@ mod tests {
     fn status_pending_and_creating() {
         let p = snapshot(vec![], vec![container("web")]);
         assert_eq!(pod_status_column(&p), "Pending");
-        assert_eq!(
-            pod_status_column(&one(ContainerState::waiting("ContainerCreating"))),
-            "ContainerCreating"
-        );
+        assert_eq!(pod_status_column(&one(ContainerState::waiting("ContainerCreating"))), "ContainerCreating");
     }
 
     #[test]
     fn status_init_progress_and_failures() {
         let init = ContainerState::waiting("PodInitializing");
-        assert_eq!(
-            pod_status_column(&two_inits(running(1_000), init.clone())),
-            "Init:0/2"
-        );
+        assert_eq!(pod_status_column(&two_inits(running(1_000), init.clone())), "Init:0/2");
         let done = terminated(0, "Completed", 1_000, 2_000);
+        assert_eq!(pod_status_column(&two_inits(done.clone(), running(2_000))), "Init:1/2");
         assert_eq!(
-            pod_status_column(&two_inits(done.clone(), running(2_000))),
-            "Init:1/2"
-        );
-        assert_eq!(
-            pod_status_column(&two_inits(
-                ContainerState::waiting("CrashLoopBackOff"),
-                init.clone()
-            )),
+            pod_status_column(&two_inits(ContainerState::waiting("CrashLoopBackOff"), init.clone())),
             "Init:CrashLoopBackOff"
         );
-        assert_eq!(
-            pod_status_column(&two_inits(terminated(1, "Error", 0, 1_000), init.clone())),
-            "Init:Error"
-        );
-        assert_eq!(
-            pod_status_column(&two_inits(terminated(3, "", 0, 1_000), init.clone())),
-            "Init:ExitCode:3"
-        );
+        assert_eq!(pod_status_column(&two_inits(terminated(1, "Error", 0, 1_000), init.clone())), "Init:Error");
+        assert_eq!(pod_status_column(&two_inits(terminated(3, "", 0, 1_000), init.clone())), "Init:ExitCode:3");
         let mut signalled = terminated(137, "", 0, 1_000);
         if let ContainerState::Terminated(t) = &mut signalled {
             t.signal = Some(9);
         }
-        assert_eq!(
-            pod_status_column(&two_inits(signalled, init.clone())),
-            "Init:Signal:9"
-        );
+        assert_eq!(pod_status_column(&two_inits(signalled, init.clone())), "Init:Signal:9");
         // Waiting with no reason yet counts as not started.
-        assert_eq!(
-            pod_status_column(&two_inits(ContainerState::waiting(""), init)),
-            "Init:0/2"
-        );
+        assert_eq!(pod_status_column(&two_inits(ContainerState::waiting(""), init)), "Init:0/2");
     }
 
     #[test]
@@ -1529,29 +1356,12 @@ mod tests {
         let mut p = one(running(1_000));
         p.status.phase = PodPhase::Running;
         assert_eq!(pod_status_column(&p), "Running");
-        for reason in [
-            "CrashLoopBackOff",
-            "ErrImagePull",
-            "ImagePullBackOff",
-            "CreateContainerConfigError",
-        ] {
-            assert_eq!(
-                pod_status_column(&one(ContainerState::waiting(reason))),
-                reason
-            );
+        for reason in ["CrashLoopBackOff", "ErrImagePull", "ImagePullBackOff", "CreateContainerConfigError"] {
+            assert_eq!(pod_status_column(&one(ContainerState::waiting(reason))), reason);
         }
-        assert_eq!(
-            pod_status_column(&one(terminated(1, "Error", 0, 1_000))),
-            "Error"
-        );
-        assert_eq!(
-            pod_status_column(&one(terminated(137, "OOMKilled", 0, 1_000))),
-            "OOMKilled"
-        );
-        assert_eq!(
-            pod_status_column(&one(terminated(2, "", 0, 1_000))),
-            "ExitCode:2"
-        );
+        assert_eq!(pod_status_column(&one(terminated(1, "Error", 0, 1_000))), "Error");
+        assert_eq!(pod_status_column(&one(terminated(137, "OOMKilled", 0, 1_000))), "OOMKilled");
+        assert_eq!(pod_status_column(&one(terminated(2, "", 0, 1_000))), "ExitCode:2");
         let mut p = one(terminated(0, "Completed", 0, 1_000));
         p.status.phase = PodPhase::Succeeded;
         assert_eq!(pod_status_column(&p), "Completed");
@@ -1562,10 +1372,8 @@ mod tests {
         // Containers are read backwards: the last reason seen is the first container's.
         let mut p = snapshot(vec![], vec![container("app"), container("job")]);
         p.status.phase = PodPhase::Running;
-        p.status.container_statuses = vec![
-            cs("app", running(1_000)),
-            cs("job", terminated(0, "Completed", 1_000, 3_000)),
-        ];
+        p.status.container_statuses =
+            vec![cs("app", running(1_000)), cs("job", terminated(0, "Completed", 1_000, 3_000))];
         p.status.conditions = vec![cond(CT::Ready, false)];
         assert_eq!(pod_status_column(&p), "NotReady");
         assert_eq!(pod_ready_column(&p), "1/2");
@@ -1587,10 +1395,8 @@ mod tests {
         done.server.deletion_ms = Some(10_000);
         assert_eq!(pod_status_column(&done), "Completed");
         let mut gated = snapshot(vec![], vec![container("web")]);
-        gated.status.conditions = vec![PodCondition {
-            reason: Some("SchedulingGated".to_string()),
-            ..cond(CT::PodScheduled, false)
-        }];
+        gated.status.conditions =
+            vec![PodCondition { reason: Some("SchedulingGated".to_string()), ..cond(CT::PodScheduled, false) }];
         assert_eq!(pod_status_column(&gated), "SchedulingGated");
         let mut evicted = one(terminated(137, "Error", 0, 1_000));
         evicted.status.phase = PodPhase::Failed;
@@ -1602,11 +1408,8 @@ mod tests {
     #[test]
     fn sidecars_count_in_ready_and_restarts() {
         let mut p = snapshot(vec![sidecar("proxy")], vec![container("web")]);
-        p.status.init_container_statuses = vec![ContainerStatus {
-            started: Some(false),
-            ready: false,
-            ..cs("proxy", running(1_000))
-        }];
+        p.status.init_container_statuses =
+            vec![ContainerStatus { started: Some(false), ready: false, ..cs("proxy", running(1_000)) }];
         p.status.container_statuses = vec![cs("web", ContainerState::waiting("PodInitializing"))];
         p.status.conditions = vec![cond(CT::Initialized, false)];
         assert_eq!(pod_status_column(&p), "Init:0/1");
@@ -1644,20 +1447,8 @@ mod tests {
     #[test]
     fn tables_align_like_kubectl() {
         let rows = vec![
-            vec![
-                "web".into(),
-                "1/1".into(),
-                "Running".into(),
-                "0".into(),
-                "5s".into(),
-            ],
-            vec![
-                "db-0".into(),
-                "0/1".into(),
-                "CrashLoopBackOff".into(),
-                "3 (5s ago)".into(),
-                "2m".into(),
-            ],
+            vec!["web".into(), "1/1".into(), "Running".into(), "0".into(), "5s".into()],
+            vec!["db-0".into(), "0/1".into(), "CrashLoopBackOff".into(), "3 (5s ago)".into(), "2m".into()],
         ];
         assert_eq!(
             format_table(&PODS_HEADER, &rows),
@@ -1666,10 +1457,7 @@ mod tests {
              db-0   0/1     CrashLoopBackOff   3 (5s ago)   2m\n"
         );
         // minwidth 6.
-        assert_eq!(
-            format_table(&["A", "B"], &[vec!["x".into(), "y".into()]]),
-            "A     B\nx     y\n"
-        );
+        assert_eq!(format_table(&["A", "B"], &[vec!["x".into(), "y".into()]]), "A     B\nx     y\n");
     }
 
     #[test]
@@ -1683,10 +1471,7 @@ mod tests {
         p.status.container_statuses[0] = cs("web", running(2_000));
         p.status.phase = PodPhase::Running;
         // Columns never shrink: STATUS keeps the width ContainerCreating gave it.
-        assert_eq!(
-            w.print(&[p], 3_000),
-            "web    1/1     Running             0          3s\n"
-        );
+        assert_eq!(w.print(&[p], 3_000), "web    1/1     Running             0          3s\n");
     }
 
     #[test]
@@ -1694,46 +1479,19 @@ mod tests {
         let mut p = one(running(1_000));
         p.status.phase = PodPhase::Running;
         p.node_name = Some("node-1".into());
-        p.status.pod_ip = Some(
-            "10.244.0.5"
-                .parse()
-                .unwrap_or(std::net::Ipv4Addr::UNSPECIFIED),
-        );
+        p.status.pod_ip = Some("10.244.0.5".parse().unwrap_or(std::net::Ipv4Addr::UNSPECIFIED));
         assert_eq!(
             pod_row(&p, 5_000, true),
-            vec![
-                "web",
-                "1/1",
-                "Running",
-                "0",
-                "5s",
-                "10.244.0.5",
-                "node-1",
-                "<none>",
-                "<none>"
-            ]
+            vec!["web", "1/1", "Running", "0", "5s", "10.244.0.5", "node-1", "<none>", "<none>"]
         );
         let q = snapshot(vec![], vec![container("web")]);
-        assert_eq!(
-            pod_row(&q, 5_000, true)[5..],
-            ["<none>", "<none>", "<none>", "<none>"]
-        );
+        assert_eq!(pod_row(&q, 5_000, true)[5..], ["<none>", "<none>", "<none>", "<none>"]);
     }
 
-    pub(crate) fn event(
-        reason: &str,
-        message: &str,
-        count: u32,
-        first: Millis,
-        last: Millis,
-    ) -> Event {
+    pub(crate) fn event(reason: &str, message: &str, count: u32, first: Millis, last: Millis) -> Event {
         Event {
             name: "web.18a1b2c3d4e5f601".to_string(),
-            type_: if reason == "BackOff" {
-                EventType::Warning
-            } else {
-                EventType::Normal
-            },
+            type_: if reason == "BackOff" { EventType::Warning } else { EventType::Normal },
             reason: reason.to_string(),
             message: message.to_string(),
             involved: ObjectRef {
@@ -1743,11 +1501,7 @@ mod tests {
                 uid: "0b1c2d3e-0000-4000-8000-000000000001".to_string(),
                 field_path: Some("spec.containers{web}".to_string()),
             },
-            source_component: if reason == "Scheduled" {
-                "default-scheduler"
-            } else {
-                "kubelet"
-            },
+            source_component: if reason == "Scheduled" { "default-scheduler" } else { "kubelet" },
             source_host: Some("node-1".to_string()),
             count,
             first_ms: first,
@@ -1758,31 +1512,13 @@ mod tests {
     #[test]
     fn events_table() {
         let events = vec![
-            event(
-                "BackOff",
-                "Back-off restarting failed container web in pod web_default(0b1c)",
-                3,
-                0,
-                25_000,
-            ),
-            event(
-                "Scheduled",
-                "Successfully assigned default/web to node-1",
-                1,
-                0,
-                0,
-            ),
+            event("BackOff", "Back-off restarting failed container web in pod web_default(0b1c)", 3, 0, 25_000),
+            event("Scheduled", "Successfully assigned default/web to node-1", 1, 0, 0),
         ];
         let rows = events_rows(&events, 30_000);
         assert_eq!(
             rows[0],
-            vec![
-                "30s",
-                "Normal",
-                "Scheduled",
-                "Pod/web",
-                "Successfully assigned default/web to node-1"
-            ]
+            vec!["30s", "Normal", "Scheduled", "Pod/web", "Successfully assigned default/web to node-1"]
         );
         assert_eq!(rows[1][0], "5s (x3 over 30s)");
         assert_eq!(
@@ -1804,9 +1540,7 @@ mod tests {
             failure_threshold: 3,
             termination_grace_period_seconds: None,
         };
-        let exec = probe(Handler::Exec {
-            command: vec!["cat".into(), "/tmp/healthy".into()],
-        });
+        let exec = probe(Handler::Exec { command: vec!["cat".into(), "/tmp/healthy".into()] });
         assert_eq!(
             describe_probe(&exec),
             "exec [cat /tmp/healthy] delay=5s timeout=1s period=5s #success=1 #failure=3"
@@ -1833,52 +1567,22 @@ mod tests {
             describe_probe(&named),
             "http-get https://10.0.0.1:http/ delay=5s timeout=1s period=5s #success=1 #failure=3"
         );
-        let tcp = probe(Handler::TcpSocket {
-            port: PortRef::Number(8080),
-            host: None,
-        });
-        assert_eq!(
-            describe_probe(&tcp),
-            "tcp-socket :8080 delay=5s timeout=1s period=5s #success=1 #failure=3"
-        );
-        let grpc = probe(Handler::Grpc {
-            port: 2379,
-            service: None,
-        });
-        assert_eq!(
-            describe_probe(&grpc),
-            "grpc <pod>:2379  delay=5s timeout=1s period=5s #success=1 #failure=3"
-        );
+        let tcp = probe(Handler::TcpSocket { port: PortRef::Number(8080), host: None });
+        assert_eq!(describe_probe(&tcp), "tcp-socket :8080 delay=5s timeout=1s period=5s #success=1 #failure=3");
+        let grpc = probe(Handler::Grpc { port: 2379, service: None });
+        assert_eq!(describe_probe(&grpc), "grpc <pod>:2379  delay=5s timeout=1s period=5s #success=1 #failure=3");
     }
 
     fn described_pod() -> PodSnapshot {
         let mut web = container("web");
-        web.ports = vec![ContainerPort {
-            name: None,
-            container_port: 80,
-            protocol: "TCP".into(),
-        }];
+        web.ports = vec![ContainerPort { name: None, container_port: 80, protocol: "TCP".into() }];
         web.command = vec!["nginx".into(), "-g".into()];
         web.args = vec!["daemon off;".into()];
-        web.env = vec![EnvVar {
-            name: "MODE".into(),
-            value: Some("prod".into()),
-            value_from: None,
-        }];
-        web.resources.limits = ResourceList {
-            cpu_millis: Some(500),
-            memory_bytes: Some(128 << 20),
-        };
-        web.resources.requests = ResourceList {
-            cpu_millis: Some(250),
-            memory_bytes: Some(64 << 20),
-        };
-        web.volume_mounts = vec![VolumeMount {
-            name: "cache".into(),
-            mount_path: "/cache".into(),
-            read_only: false,
-            sub_path: None,
-        }];
+        web.env = vec![EnvVar { name: "MODE".into(), value: Some("prod".into()), value_from: None }];
+        web.resources.limits = ResourceList { cpu_millis: Some(500), memory_bytes: Some(128 << 20) };
+        web.resources.requests = ResourceList { cpu_millis: Some(250), memory_bytes: Some(64 << 20) };
+        web.volume_mounts =
+            vec![VolumeMount { name: "cache".into(), mount_path: "/cache".into(), read_only: false, sub_path: None }];
         web.liveness_probe = Some(Probe {
             handler: Handler::HttpGet {
                 path: "/healthz".into(),
@@ -1898,10 +1602,7 @@ mod tests {
         if let Some(pod) = Arc::get_mut(&mut p.pod) {
             pod.metadata.labels.insert("app".into(), "web".into());
             pod.metadata.labels.insert("tier".into(), "frontend".into());
-            pod.spec.volumes = vec![Volume {
-                name: "cache".into(),
-                source: VolumeSource::EmptyDir,
-            }];
+            pod.spec.volumes = vec![Volume { name: "cache".into(), source: VolumeSource::EmptyDir }];
         }
         p.node_name = Some("node-1".into());
         p.status.phase = PodPhase::Running;
@@ -1929,20 +1630,8 @@ mod tests {
     fn describe_running_pod() {
         let p = described_pod();
         let events = vec![
-            event(
-                "Scheduled",
-                "Successfully assigned default/web to node-1",
-                1,
-                0,
-                0,
-            ),
-            event(
-                "Pulled",
-                "Container image \"nginx:1.27\" already present on machine",
-                2,
-                1_000,
-                8_000,
-            ),
+            event("Scheduled", "Successfully assigned default/web to node-1", 1, 0, 0),
+            event("Pulled", "Container image \"nginx:1.27\" already present on machine", 2, 1_000, 8_000),
         ];
         let expected = "\
 Name:             web
@@ -2019,10 +1708,8 @@ Events:
     #[test]
     fn describe_pending_and_terminating() {
         let mut p = snapshot(vec![], vec![container("web")]);
-        p.status.conditions = vec![PodCondition {
-            reason: Some("Unschedulable".into()),
-            ..cond(CT::PodScheduled, false)
-        }];
+        p.status.conditions =
+            vec![PodCondition { reason: Some("Unschedulable".into()), ..cond(CT::PodScheduled, false) }];
         let got = describe_pod(&p, &[], 5_000);
         assert!(got.starts_with("Name:             web\nNamespace:        default\nPriority:         0\nService Account:  default\nNode:             <none>\nLabels:           <none>\n"), "{got}");
         assert!(got.contains("IP:               \nIPs:              <none>\nContainers:\n  web:\n    Image:        nginx:1.27\n    Port:         <none>\n    Host Port:    <none>\n    Environment:  <none>\n    Mounts:       <none>\n"), "{got}");
@@ -2031,7 +1718,10 @@ Events:
         p.server.deletion_ms = Some(2_000);
         p.server.deletion_grace_period_seconds = Some(30);
         let got = describe_pod(&p, &[], 5_000);
-        assert!(got.contains("Status:                    Terminating (lasts 3s)\nTermination Grace Period:  30s\n"), "{got}");
+        assert!(
+            got.contains("Status:                    Terminating (lasts 3s)\nTermination Grace Period:  30s\n"),
+            "{got}"
+        );
     }
 
     #[test]
@@ -2042,9 +1732,17 @@ Events:
             EnvVar {
                 name: "LEVEL".into(),
                 value: None,
-                value_from: Some(EnvVarSource::ConfigMapKey { name: "cfg".into(), key: "level".into(), optional: false }),
+                value_from: Some(EnvVarSource::ConfigMapKey {
+                    name: "cfg".into(),
+                    key: "level".into(),
+                    optional: false,
+                }),
             },
-            EnvVar { name: "POD".into(), value: None, value_from: Some(EnvVarSource::Field { field_path: "metadata.name".into() }) },
+            EnvVar {
+                name: "POD".into(),
+                value: None,
+                value_from: Some(EnvVarSource::Field { field_path: "metadata.name".into() }),
+            },
         ];
         let mut p = snapshot(vec![], vec![c]);
         std::sync::Arc::make_mut(&mut p.pod).metadata.owner_references = vec![OwnerReference {

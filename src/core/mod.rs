@@ -16,7 +16,7 @@ pub mod manifest;
 pub mod rng;
 pub mod shell;
 pub mod sort;
-pub mod store;
 pub mod status;
+pub mod store;
 pub mod time;
 pub mod yaml;

@@ -44,9 +44,7 @@ impl Rng {
 
     /// `len` characters from `alphabet`.
     pub fn string(&mut self, alphabet: &[u8], len: usize) -> String {
-        (0..len)
-            .map(|_| alphabet[self.below(alphabet.len() as u64) as usize] as char)
-            .collect()
+        (0..len).map(|_| alphabet[self.below(alphabet.len() as u64) as usize] as char).collect()
     }
 
     /// Lower-case hex digits.

@@ -64,13 +64,7 @@ pub struct Store<T, K = Key> {
 
 impl<T, K> Default for Store<T, K> {
     fn default() -> Self {
-        Store {
-            index: Index {
-                order: BTreeMap::new(),
-                free: Vec::new(),
-            },
-            slots: Vec::new(),
-        }
+        Store { index: Index { order: BTreeMap::new(), free: Vec::new() }, slots: Vec::new() }
     }
 }
 
@@ -157,10 +151,7 @@ impl<T, K: Ord> Store<T, K> {
 
     /// Entries in key order.
     pub fn iter(&self) -> Entries<'_, T, btree_map::Iter<'_, K, u32>> {
-        Entries {
-            keys: self.index.order.iter(),
-            slots: &self.slots,
-        }
+        Entries { keys: self.index.order.iter(), slots: &self.slots }
     }
 
     pub fn keys(&self) -> btree_map::Keys<'_, K, u32> {
@@ -173,27 +164,15 @@ impl<T, K: Ord> Store<T, K> {
     }
 
     /// Entries whose key is in `range`, in key order.
-    pub fn range<R: RangeBounds<K>>(
-        &self,
-        range: R,
-    ) -> Entries<'_, T, btree_map::Range<'_, K, u32>> {
-        Entries {
-            keys: self.index.order.range(range),
-            slots: &self.slots,
-        }
+    pub fn range<R: RangeBounds<K>>(&self, range: R) -> Entries<'_, T, btree_map::Range<'_, K, u32>> {
+        Entries { keys: self.index.order.range(range), slots: &self.slots }
     }
 
     /// Entries whose key is in `range`, in key order, mutably.
-    pub fn range_mut<R: RangeBounds<K>>(
-        &mut self,
-        range: R,
-    ) -> impl Iterator<Item = (&K, &mut T)> + '_ {
+    pub fn range_mut<R: RangeBounds<K>>(&mut self, range: R) -> impl Iterator<Item = (&K, &mut T)> + '_ {
         // One `&mut` per slot, handed out once each: no two keys share a slot.
         let mut slots: Vec<Option<&mut T>> = self.slots.iter_mut().map(Option::as_mut).collect();
-        self.index
-            .order
-            .range(range)
-            .filter_map(move |(k, &i)| Some((k, slots.get_mut(i as usize)?.take()?)))
+        self.index.order.range(range).filter_map(move |(k, &i)| Some((k, slots.get_mut(i as usize)?.take()?)))
     }
 }
 
@@ -232,9 +211,7 @@ pub struct Entries<'a, T, I> {
 impl<'a, T> Entries<'a, T, ()> {
     /// The value in slot `i`: every key's slot holds its value.
     fn value(slots: &'a [Option<T>], i: u32) -> &'a T {
-        slots[i as usize]
-            .as_ref()
-            .expect("a Store key's slot holds its value")
+        slots[i as usize].as_ref().expect("a Store key's slot holds its value")
     }
 }
 
@@ -251,19 +228,14 @@ impl<'a, T, K: 'a, I: Iterator<Item = (&'a K, &'a u32)>> Iterator for Entries<'a
     }
 }
 
-impl<'a, T, K: 'a, I: DoubleEndedIterator<Item = (&'a K, &'a u32)>> DoubleEndedIterator
-    for Entries<'a, T, I>
-{
+impl<'a, T, K: 'a, I: DoubleEndedIterator<Item = (&'a K, &'a u32)>> DoubleEndedIterator for Entries<'a, T, I> {
     fn next_back(&mut self) -> Option<Self::Item> {
         let (k, &i) = self.keys.next_back()?;
         Some((k, Entries::value(self.slots, i)))
     }
 }
 
-impl<'a, T, K: 'a, I: ExactSizeIterator<Item = (&'a K, &'a u32)>> ExactSizeIterator
-    for Entries<'a, T, I>
-{
-}
+impl<'a, T, K: 'a, I: ExactSizeIterator<Item = (&'a K, &'a u32)>> ExactSizeIterator for Entries<'a, T, I> {}
 
 impl<T: PartialEq, K: Ord> PartialEq for Store<T, K> {
     fn eq(&self, other: &Self) -> bool {
@@ -287,20 +259,12 @@ mod tests {
         let mut map = BTreeMap::new();
         let mut x: u64 = 7;
         for step in 0..4000u32 {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let key = k(
-                ["a", "b", "c"][(x >> 60) as usize % 3],
-                &format!("n{}", (x >> 33) % 40),
-            );
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let key = k(["a", "b", "c"][(x >> 60) as usize % 3], &format!("n{}", (x >> 33) % 40));
             if (x >> 20) % 3 == 0 {
                 assert_eq!(store.remove(&key), map.remove(&key));
             } else {
-                assert_eq!(
-                    store.insert(key.clone(), step),
-                    map.insert(key.clone(), step)
-                );
+                assert_eq!(store.insert(key.clone(), step), map.insert(key.clone(), step));
             }
             assert_eq!(store.get(&key), map.get(&key));
             assert_eq!(store.contains_key(&key), map.contains_key(&key));
@@ -312,10 +276,7 @@ mod tests {
                 assert!(store.values().eq(map.values()));
                 assert!(store.range(k("b", "")..).eq(map.range(k("b", "")..)));
                 let mut copy = map.clone();
-                assert!(store
-                    .clone()
-                    .range_mut(k("b", "")..k("c", ""))
-                    .eq(copy.range_mut(k("b", "")..k("c", ""))));
+                assert!(store.clone().range_mut(k("b", "")..k("c", "")).eq(copy.range_mut(k("b", "")..k("c", ""))));
             }
         }
         // Slots are reused: never more slots than the most keys ever held.

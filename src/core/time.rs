@@ -18,12 +18,7 @@ pub fn rfc3339(ms: Millis) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, (rem % 3600) / 60, rem % 60)
 }
 
 /// RFC 3339 with microseconds, as `metav1.MicroTime` is written.
@@ -36,9 +31,7 @@ pub fn rfc3339_micro(ms: Millis) -> String {
 /// `kubectl describe` prints times (e.g. `Thu, 01 Jan 2026 00:00:05 +0000`).
 pub fn rfc1123z(ms: Millis) -> String {
     const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let secs = EPOCH_UNIX_SECONDS + (ms / 1000) as i64;
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
@@ -46,12 +39,7 @@ pub fn rfc1123z(ms: Millis) -> String {
     // 1970-01-01 was a Thursday.
     let weekday = DAYS[(days + 4).rem_euclid(7) as usize];
     let month = MONTHS[(m as usize).saturating_sub(1) % 12];
-    format!(
-        "{weekday}, {d:02} {month} {y:04} {:02}:{:02}:{:02} +0000",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
+    format!("{weekday}, {d:02} {month} {y:04} {:02}:{:02}:{:02} +0000", rem / 3600, (rem % 3600) / 60, rem % 60)
 }
 
 /// Howard Hinnant's days-to-civil algorithm.

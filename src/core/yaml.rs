@@ -24,7 +24,6 @@
 //!   `sigs.k8s.io/yaml` applies them: explicit keys win, then earlier sources;
 //! * mapping keys must be scalars (Kubernetes objects are JSON objects).
 
-
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
 use super::api::Pos;
@@ -76,9 +75,7 @@ impl Scalar {
             "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
             "true" | "True" | "TRUE" => return Value::Bool(true),
             "false" | "False" | "FALSE" => return Value::Bool(false),
-            ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
-                return Value::Float(f64::INFINITY)
-            }
+            ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Value::Float(f64::INFINITY),
             "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
             ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
             _ => {}
@@ -207,10 +204,7 @@ impl Node {
     /// The key node and the value of mapping entry `key`, for mappings.
     pub fn entry(&self, key: &str) -> Option<(&Node, &Node)> {
         match &self.kind {
-            NodeKind::Map(entries) => entries
-                .iter()
-                .find(|(k, _)| k.scalar_text() == Some(key))
-                .map(|(k, v)| (k, v)),
+            NodeKind::Map(entries) => entries.iter().find(|(k, _)| k.scalar_text() == Some(key)).map(|(k, v)| (k, v)),
             _ => None,
         }
     }
@@ -269,10 +263,7 @@ pub struct Stream {
 fn pos_of(span: &Span) -> Pos {
     let line = u32::try_from(span.start.line()).unwrap_or(u32::MAX);
     let col = u32::try_from(span.start.col().saturating_add(1)).unwrap_or(u32::MAX);
-    Pos {
-        line: line.max(1),
-        col,
-    }
+    Pos { line: line.max(1), col }
 }
 
 /// A sequence or mapping under construction.
@@ -326,10 +317,7 @@ struct Builder {
 const MERGE_ERR: &str = "a merge key (<<) needs a mapping or a sequence of mappings";
 
 fn err(pos: Pos, message: impl Into<String>) -> YamlError {
-    YamlError {
-        pos,
-        message: message.into(),
-    }
+    YamlError { pos, message: message.into() }
 }
 
 impl Builder {
@@ -349,10 +337,7 @@ impl Builder {
 
     fn open(&mut self, pos: Pos, anchor: usize, body: FrameBody) -> Result<(), YamlError> {
         if self.stack.len() >= MAX_DEPTH {
-            return Err(err(
-                pos,
-                format!("nesting is too deep: podplay accepts at most {MAX_DEPTH} levels"),
-            ));
+            return Err(err(pos, format!("nesting is too deep: podplay accepts at most {MAX_DEPTH} levels")));
         }
         self.count_nodes(1, pos)?;
         if anchor != 0 {
@@ -375,12 +360,7 @@ impl Builder {
         };
         let kind = match frame.body {
             FrameBody::Seq(items) => NodeKind::Seq(items),
-            FrameBody::Map {
-                mut entries,
-                key,
-                mut seen,
-                merges,
-            } => {
+            FrameBody::Map { mut entries, key, mut seen, merges } => {
                 if key.is_some() {
                     return Err(err(pos, "mapping key without a value"));
                 }
@@ -410,23 +390,12 @@ impl Builder {
                 NodeKind::Map(entries)
             }
         };
-        let node = Node {
-            kind,
-            pos: frame.pos,
-        };
+        let node = Node { kind, pos: frame.pos };
         let height = frame.child_height + 1;
         if frame.anchor != 0 {
             let size = self.count - frame.count_at_start + 1;
             let bytes = self.bytes - frame.bytes_at_start;
-            self.set_anchor(
-                frame.anchor,
-                Some(Anchored {
-                    node: node.clone(),
-                    size,
-                    bytes,
-                    height,
-                }),
-            );
+            self.set_anchor(frame.anchor, Some(Anchored { node: node.clone(), size, bytes, height }));
         }
         self.attach(node, height)
     }
@@ -442,15 +411,7 @@ impl Builder {
         };
         let node = Node { kind, pos };
         if anchor != 0 {
-            self.set_anchor(
-                anchor,
-                Some(Anchored {
-                    node: node.clone(),
-                    size: 1,
-                    bytes,
-                    height: 1,
-                }),
-            );
+            self.set_anchor(anchor, Some(Anchored { node: node.clone(), size: 1, bytes, height: 1 }));
         }
         self.attach(node, 1)
     }
@@ -474,10 +435,7 @@ impl Builder {
         };
         let (size, bytes, height) = (anchored.size, anchored.bytes, anchored.height);
         if self.stack.len() + height > MAX_DEPTH {
-            return Err(err(
-                pos,
-                format!("nesting is too deep: podplay accepts at most {MAX_DEPTH} levels"),
-            ));
+            return Err(err(pos, format!("nesting is too deep: podplay accepts at most {MAX_DEPTH} levels")));
         }
         // Count before cloning so an alias bomb never gets materialised.
         self.count_nodes(size, pos)?;
@@ -511,21 +469,13 @@ impl Builder {
         top.child_height = top.child_height.max(height);
         match &mut top.body {
             FrameBody::Seq(items) => items.push(node),
-            FrameBody::Map {
-                entries,
-                key,
-                seen,
-                merges,
-            } => match key.take() {
+            FrameBody::Map { entries, key, seen, merges } => match key.take() {
                 None => {
                     let text = match &node.kind {
                         NodeKind::Scalar(s) => s.text.clone(),
                         NodeKind::Null => String::new(),
                         NodeKind::Seq(_) | NodeKind::Map(_) => {
-                            return Err(err(
-                                node.pos,
-                                "mapping keys must be strings, not sequences or mappings",
-                            ))
+                            return Err(err(node.pos, "mapping keys must be strings, not sequences or mappings"))
                         }
                     };
                     if let Some(first) = seen.get(&text) {
@@ -541,8 +491,7 @@ impl Builder {
                     *key = Some(node);
                 }
                 Some(k) => {
-                    let is_merge =
-                        matches!(&k.kind, NodeKind::Scalar(s) if s.plain && s.text == "<<");
+                    let is_merge = matches!(&k.kind, NodeKind::Scalar(s) if s.plain && s.text == "<<");
                     if is_merge {
                         merges.push(node);
                     } else {
@@ -558,10 +507,7 @@ impl Builder {
         if !self.stack.is_empty() {
             return Err(err(pos, "document ended inside a sequence or mapping"));
         }
-        let root = self.root.take().unwrap_or(Node {
-            kind: NodeKind::Null,
-            pos,
-        });
+        let root = self.root.take().unwrap_or(Node { kind: NodeKind::Null, pos });
         self.documents.push(root);
         Ok(())
     }
@@ -579,19 +525,12 @@ impl Builder {
             Event::DocumentEnd => self.end_document(pos)?,
             Event::Alias(id) => self.alias(id, pos)?,
             Event::Scalar(text, style, anchor, tag) => {
-                let is_str_tag = tag
-                    .as_ref()
-                    .is_some_and(|t| t.handle == "tag:yaml.org,2002:" && t.suffix == "str");
+                let is_str_tag = tag.as_ref().is_some_and(|t| t.handle == "tag:yaml.org,2002:" && t.suffix == "str");
                 let plain = style == ScalarStyle::Plain && !is_str_tag;
-                let scalar = Scalar {
-                    text: text.into_owned(),
-                    plain,
-                };
+                let scalar = Scalar { text: text.into_owned(), plain };
                 self.scalar(scalar, pos, anchor)?;
             }
-            Event::SequenceStart(anchor, _) => {
-                self.open(pos, anchor, FrameBody::Seq(Vec::new()))?
-            }
+            Event::SequenceStart(anchor, _) => self.open(pos, anchor, FrameBody::Seq(Vec::new()))?,
             Event::MappingStart(anchor, _) => self.open(
                 pos,
                 anchor,
@@ -811,7 +750,9 @@ fn parse_stream_once(text: &str, shifts: &Shifts) -> (Stream, Option<Retry>) {
             Ok((event, span)) => {
                 match &event {
                     Event::SequenceStart(..) | Event::MappingStart(..) => {
-                        flow_depth += usize::from(flow_depth > 0 || matches!(cursor.char_at(text, span.start.index()), Some('[' | '{')));
+                        flow_depth += usize::from(
+                            flow_depth > 0 || matches!(cursor.char_at(text, span.start.index()), Some('[' | '{')),
+                        );
                     }
                     Event::SequenceEnd | Event::MappingEnd => flow_depth = flow_depth.saturating_sub(1),
                     _ => {}
@@ -865,12 +806,7 @@ mod tests {
 
     fn map_get<'a>(n: &'a Node, key: &str) -> &'a Node {
         match &n.kind {
-            NodeKind::Map(e) => {
-                &e.iter()
-                    .find(|(k, _)| k.scalar_text() == Some(key))
-                    .unwrap()
-                    .1
-            }
+            NodeKind::Map(e) => &e.iter().find(|(k, _)| k.scalar_text() == Some(key)).unwrap().1,
             other => panic!("not a map: {other:?}"),
         }
     }
@@ -938,9 +874,7 @@ mod tests {
         assert_eq!(map_get(&n, "a").pos, Pos { line: 1, col: 4 });
         let seq = map_get(&n, "b");
         assert_eq!(seq.pos, Pos { line: 3, col: 3 });
-        let NodeKind::Seq(items) = &seq.kind else {
-            panic!()
-        };
+        let NodeKind::Seq(items) = &seq.kind else { panic!() };
         assert_eq!(items[0].pos, Pos { line: 3, col: 5 });
         assert_eq!(map_get(&items[0], "name").pos, Pos { line: 3, col: 11 });
     }
@@ -979,10 +913,7 @@ mod tests {
         let s = parse_stream("a: 1\nb: 2\na: 3\n");
         let e = s.error.unwrap();
         assert_eq!(e.pos, Pos { line: 3, col: 1 });
-        assert_eq!(
-            e.message,
-            "key \"a\" already set in map (first at line 1, column 1)"
-        );
+        assert_eq!(e.message, "key \"a\" already set in map (first at line 1, column 1)");
     }
 
     #[test]
@@ -996,43 +927,28 @@ mod tests {
     fn alias_bomb_is_refused() {
         let mut t = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..9 {
-            let prev = if i == 0 {
-                "a".to_string()
-            } else {
-                format!("b{}", i - 1)
-            };
+            let prev = if i == 0 { "a".to_string() } else { format!("b{}", i - 1) };
             t.push_str(&format!(
                 "b{i}: &b{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
             ));
         }
         let s = parse_stream(&t);
         let e = s.error.unwrap();
-        assert!(
-            e.message.contains("more than 100000 YAML nodes"),
-            "{}",
-            e.message
-        );
+        assert!(e.message.contains("more than 100000 YAML nodes"), "{}", e.message);
     }
 
     #[test]
     fn deep_nesting_is_refused_without_overflow() {
         let t = "[".repeat(100_000);
         let e = parse_stream(&t).error.unwrap();
-        assert!(
-            e.message.contains("too deep") || e.message.contains("recursion"),
-            "{}",
-            e.message
-        );
+        assert!(e.message.contains("too deep") || e.message.contains("recursion"), "{}", e.message);
         let mut block = String::new();
         for i in 0..200 {
             block.push_str(&" ".repeat(i));
             block.push_str("a:\n");
         }
         let e = parse_stream(&block).error.unwrap();
-        assert_eq!(
-            e.message,
-            "nesting is too deep: podplay accepts at most 64 levels"
-        );
+        assert_eq!(e.message, "nesting is too deep: podplay accepts at most 64 levels");
         assert_eq!(e.pos.line, 65);
     }
 
@@ -1041,11 +957,7 @@ mod tests {
         let s = parse_stream("a: 1\n---\nb: [1, 2\n");
         assert_eq!(s.documents.len(), 1);
         let e = s.error.unwrap();
-        assert!(
-            e.message.starts_with("YAML syntax error: "),
-            "{}",
-            e.message
-        );
+        assert!(e.message.starts_with("YAML syntax error: "), "{}", e.message);
         assert!(e.pos.line >= 3);
     }
 
@@ -1066,18 +978,12 @@ mod tests {
         let big = "x".repeat(200_000);
         let t = format!("a: &a {big}\nb: [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n");
         let e = parse_stream(&t).error.unwrap();
-        assert_eq!(
-            e.message,
-            "aliases expand to more than 4 MiB of text; podplay refuses it"
-        );
+        assert_eq!(e.message, "aliases expand to more than 4 MiB of text; podplay refuses it");
     }
 
     #[test]
     fn non_scalar_keys_are_errors() {
         let s = parse_stream("? [a]\n: 1\n");
-        assert_eq!(
-            s.error.unwrap().message,
-            "mapping keys must be strings, not sequences or mappings"
-        );
+        assert_eq!(s.error.unwrap().message, "mapping keys must be strings, not sequences or mappings");
     }
 }

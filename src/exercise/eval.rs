@@ -4,8 +4,8 @@
 use super::trace::{PodTrack, Trace};
 use super::{CheckKind, PodSet, Target, Window};
 use crate::core::status::PodPhase;
-use crate::core::time::{go_duration, Millis};
 use crate::core::store::Store;
+use crate::core::time::{go_duration, Millis};
 
 fn d(ms: Millis) -> String {
     go_duration(ms)
@@ -32,10 +32,9 @@ fn matching<'a>(trace: &'a Trace, t: &Target) -> Vec<&'a PodTrack> {
         .filter(|p| match &t.pods {
             PodSet::Named(n) => p.name == *n,
             PodSet::Selector(s) => s.iter().all(|(k, v)| p.labels.get(k) == Some(v)),
-            PodSet::Deployment(n) => p
-                .owner_rs
-                .as_ref()
-                .is_some_and(|rs| trace.rs_owner.get(&(p.namespace.clone(), rs.clone())) == Some(n)),
+            PodSet::Deployment(n) => {
+                p.owner_rs.as_ref().is_some_and(|rs| trace.rs_owner.get(&(p.namespace.clone(), rs.clone())) == Some(n))
+            }
         })
         .collect()
 }
@@ -59,12 +58,22 @@ fn window_words(w: &Window, until: Millis) -> String {
 
 /// Runs `f` on every target Pod: passes when every Pod passes (the reasons
 /// joined), fails with the first Pod's failure, or when no Pod matched.
-fn every_pod(trace: &Trace, target: &Target, until: Millis, f: impl Fn(&PodTrack) -> Result<String, String>) -> (bool, String) {
+fn every_pod(
+    trace: &Trace,
+    target: &Target,
+    until: Millis,
+    f: impl Fn(&PodTrack) -> Result<String, String>,
+) -> (bool, String) {
     every_pod_of(matching(trace, target), target, until, f)
 }
 
 /// [`every_pod`] over a chosen set of the target's Pods.
-fn every_pod_of(pods: Vec<&PodTrack>, target: &Target, until: Millis, f: impl Fn(&PodTrack) -> Result<String, String>) -> (bool, String) {
+fn every_pod_of(
+    pods: Vec<&PodTrack>,
+    target: &Target,
+    until: Millis,
+    f: impl Fn(&PodTrack) -> Result<String, String>,
+) -> (bool, String) {
     if pods.is_empty() {
         return (false, none_found(target, until));
     }
@@ -150,7 +159,11 @@ fn ready(trace: &Trace, target: &Target, count: Option<u32>, w: &Window, until: 
             }
             if ready[i] != r {
                 ready[i] = r;
-                if r { count += 1 } else { count -= 1 }
+                if r {
+                    count += 1
+                } else {
+                    count -= 1
+                }
             }
             next += 1;
         }
@@ -180,7 +193,11 @@ fn ready(trace: &Trace, target: &Target, count: Option<u32>, w: &Window, until: 
     } else {
         format!("at most {best} of the {need} Pods wanted were Ready at once")
     };
-    let when = if w.after_ms > 0 { format!(" between {} and {}", d(w.after_ms), d(until)) } else { format!(" in {}", d(until)) };
+    let when = if w.after_ms > 0 {
+        format!(" between {} and {}", d(w.after_ms), d(until))
+    } else {
+        format!(" in {}", d(until))
+    };
     (false, format!("{what}{when} (STATUS at the end: {})", states.join(", ")))
 }
 
@@ -231,7 +248,14 @@ fn ends_in(trace: &Trace, target: &Target, want: PodPhase, w: &Window, until: Mi
     every_pod(trace, target, until, |p| {
         let s = p.at(end).ok_or_else(|| format!("{} did not exist yet at {}", p.name, d(end)))?;
         // When it entered the phase it ended in.
-        let since = p.samples.iter().rev().filter(|x| x.time_ms <= end).take_while(|x| x.phase == s.phase).last().map_or(s.time_ms, |x| x.time_ms);
+        let since = p
+            .samples
+            .iter()
+            .rev()
+            .filter(|x| x.time_ms <= end)
+            .take_while(|x| x.phase == s.phase)
+            .last()
+            .map_or(s.time_ms, |x| x.time_ms);
         if s.phase == want {
             return Ok(format!("{} {} at {}", p.name, s.phase.as_str(), d(since)));
         }
@@ -247,17 +271,25 @@ fn ends_in(trace: &Trace, target: &Target, want: PodPhase, w: &Window, until: Mi
 
 fn order(trace: &Trace, target: &Target, first: &str, then: &str, until: Millis) -> (bool, String) {
     every_pod(trace, target, until, |p| {
-        let find = |n: &str| p.containers.iter().find(|c| c.name == n).ok_or_else(|| format!("{} has no container named {n}", p.name));
+        let find = |n: &str| {
+            p.containers.iter().find(|c| c.name == n).ok_or_else(|| format!("{} has no container named {n}", p.name))
+        };
         let (a, b) = (find(first)?, find(then)?);
         match (a.first_completed_ms, b.first_started_ms) {
             (Some(done), Some(start)) if done <= start => {
                 Ok(format!("{first} completed at {}, before {then} started at {}", d(done), d(start)))
             }
-            (Some(done), Some(start)) => Err(format!("{then} started at {}, before {first} completed at {}", d(start), d(done))),
+            (Some(done), Some(start)) => {
+                Err(format!("{then} started at {}, before {first} completed at {}", d(start), d(done)))
+            }
             (None, Some(start)) => {
                 let how = match a.terminations.iter().find(|t| t.finished_ms <= start) {
-                    Some(t) => format!("after {first} ended {} (exit code {}) at {}", t.reason, t.exit_code, d(t.finished_ms)),
-                    None if a.first_started_ms.is_some_and(|s| s <= start) => format!("while {first} was still running"),
+                    Some(t) => {
+                        format!("after {first} ended {} (exit code {}) at {}", t.reason, t.exit_code, d(t.finished_ms))
+                    }
+                    None if a.first_started_ms.is_some_and(|s| s <= start) => {
+                        format!("while {first} was still running")
+                    }
                     None => format!("while {first} had not run yet"),
                 };
                 Err(format!("{then} started at {} {how}; {first} never completed before it", d(start)))
@@ -279,7 +311,12 @@ fn traffic(trace: &Trace, ns: &str, service: &str, max_failed: u64, min_sent: u6
     let (sent, failed) = (record.sent, record.failed);
     if sent < min_sent {
         let what = if sent == 0 { "no request was".to_string() } else { format!("only {sent} requests were") };
-        return (false, format!("{what} sent to Service {service} (the podplay.dev/traffic annotation or a traffic action sends them)"));
+        return (
+            false,
+            format!(
+                "{what} sent to Service {service} (the podplay.dev/traffic annotation or a traffic action sends them)"
+            ),
+        );
     }
     let summary = format!("{failed} of {sent} requests to Service {service} failed");
     match record.first_failure {
@@ -289,7 +326,14 @@ fn traffic(trace: &Trace, ns: &str, service: &str, max_failed: u64, min_sent: u6
     }
 }
 
-fn endpoints(trace: &Trace, ns: &str, service: &str, bounds: (u32, Option<u32>), from: Millis, to: Option<Millis>) -> (bool, String) {
+fn endpoints(
+    trace: &Trace,
+    ns: &str,
+    service: &str,
+    bounds: (u32, Option<u32>),
+    from: Millis,
+    to: Option<Millis>,
+) -> (bool, String) {
     let Some(series) = trace.endpoints.get(&(ns.to_string(), service.to_string())) else {
         return (false, format!("there was no Service {service}"));
     };
@@ -311,7 +355,9 @@ fn endpoints(trace: &Trace, ns: &str, service: &str, bounds: (u32, Option<u32>),
             (false, format!("Service {service} had {} at {}, not {wanted}", plural(start), d(from)))
         };
     };
-    let bad = std::iter::once((from, start)).chain(series.iter().copied().filter(|s| s.0 > from && s.0 <= to)).find(|s| !ok(s.1));
+    let bad = std::iter::once((from, start))
+        .chain(series.iter().copied().filter(|s| s.0 > from && s.0 <= to))
+        .find(|s| !ok(s.1));
     let Some((t, n)) = bad else {
         let (lo, hi) = std::iter::once(start)
             .chain(series.iter().filter(|s| s.0 > from && s.0 <= to).map(|s| s.1))
@@ -341,7 +387,11 @@ fn scheduled(trace: &Trace, target: &Target, node: Option<&str>, w: &Window, unt
         }
         Some((t, n)) if *t <= end => Ok(format!("{} was scheduled to {n} at {}", p.name, d(*t))),
         Some((t, n)) => Err(format!("{} was scheduled to {n} at {}, after the {} limit", p.name, d(*t), d(end))),
-        None => Err(format!("{} was never scheduled: {}", p.name, p.unschedulable.as_deref().unwrap_or("no node was chosen"))),
+        None => Err(format!(
+            "{} was never scheduled: {}",
+            p.name,
+            p.unschedulable.as_deref().unwrap_or("no node was chosen")
+        )),
     })
 }
 
@@ -351,7 +401,11 @@ fn running(trace: &Trace, target: &Target, container: Option<&str>, w: &Window, 
         let node = p.scheduled.as_ref().map(|s| format!(" on {}", s.1)).unwrap_or_default();
         let (what, started) = match container {
             Some(c) => {
-                let x = p.containers.iter().find(|x| x.name == c).ok_or_else(|| format!("{} has no container named {c}", p.name))?;
+                let x = p
+                    .containers
+                    .iter()
+                    .find(|x| x.name == c)
+                    .ok_or_else(|| format!("{} has no container named {c}", p.name))?;
                 (format!("container {c} of {}", p.name), x.first_started_ms)
             }
             None => (p.name.clone(), p.samples.iter().find(|s| s.phase == PodPhase::Running).map(|s| s.time_ms)),
@@ -377,7 +431,9 @@ fn no_event(trace: &Trace, reason: &str, target: Option<&Target>, w: &Window, un
         .iter()
         .filter(|e| e.reason == reason && e.time_ms >= w.after_ms && e.time_ms <= end)
         .filter(|e| match (&names, target) {
-            (Some(names), Some(t)) => e.kind == "Pod" && e.namespace == t.namespace && names.binary_search(&e.name.as_str()).is_ok(),
+            (Some(names), Some(t)) => {
+                e.kind == "Pod" && e.namespace == t.namespace && names.binary_search(&e.name.as_str()).is_ok()
+            }
             _ => true,
         })
         .collect();
@@ -391,7 +447,13 @@ fn no_event(trace: &Trace, reason: &str, target: Option<&Target>, w: &Window, un
     }
 }
 
-fn no_termination(trace: &Trace, reason: Option<&str>, target: Option<&Target>, w: &Window, until: Millis) -> (bool, String) {
+fn no_termination(
+    trace: &Trace,
+    reason: Option<&str>,
+    target: Option<&Target>,
+    w: &Window,
+    until: Millis,
+) -> (bool, String) {
     let end = w.end(until);
     let pods: Vec<&PodTrack> = match target {
         Some(t) => matching(trace, t),
@@ -427,7 +489,9 @@ fn image_pulled(trace: &Trace, target: &Target, w: &Window, until: Millis) -> (b
     let mut pulled_events: Store<Vec<Millis>> = Store::new();
     for e in trace.events.iter().filter(|e| e.reason == "Pulled" && e.kind == "Pod") {
         if let Some(fp) = &e.field_path {
-            pulled_events.get_or_insert_with((e.namespace.clone(), format!("{}\0{fp}", e.name)), Vec::new).push(e.time_ms);
+            pulled_events
+                .get_or_insert_with((e.namespace.clone(), format!("{}\0{fp}", e.name)), Vec::new)
+                .push(e.time_ms);
         }
     }
     let (ok, why) = every_pod(trace, target, until, |p| {
@@ -442,16 +506,33 @@ fn image_pulled(trace: &Trace, target: &Target, w: &Window, until: Millis) -> (b
                 .and_then(|times| times.iter().find(|&&t| t >= p.created_ms).copied());
             match event.or(c.pulled_ms) {
                 Some(t) if t <= end => pulled.push(format!("{} at {}", c.image, d(t))),
-                Some(t) => return Err(format!("container {}'s image {} was pulled at {}, after the {} limit", c.name, c.image, d(t), d(end))),
+                Some(t) => {
+                    return Err(format!(
+                        "container {}'s image {} was pulled at {}, after the {} limit",
+                        c.name,
+                        c.image,
+                        d(t),
+                        d(end)
+                    ))
+                }
                 None => {
                     let waiting = c.waiting.as_deref().unwrap_or("not started");
-                    return Err(format!("container {}'s image {} was not pulled by {} ({waiting})", c.name, c.image, d(end)));
+                    return Err(format!(
+                        "container {}'s image {} was not pulled by {} ({waiting})",
+                        c.name,
+                        c.image,
+                        d(end)
+                    ));
                 }
             }
         }
         Ok(pulled.join(", "))
     });
-    if ok { (true, format!("pulled {why}")) } else { (false, why) }
+    if ok {
+        (true, format!("pulled {why}"))
+    } else {
+        (false, why)
+    }
 }
 
 fn log(trace: &Trace, target: &Target, container: &str, contains: &str, until: Millis) -> (bool, String) {
@@ -469,7 +550,11 @@ fn log(trace: &Trace, target: &Target, container: &str, contains: &str, until: M
                     Some(l) => format!("its last line is {:?}", clip(l)),
                     None => "its log is empty".to_string(),
                 };
-                Err(format!("the log of {container} in {} has no line with {contains:?} at {}: {last}", p.name, d(until)))
+                Err(format!(
+                    "the log of {container} in {} has no line with {contains:?} at {}: {last}",
+                    p.name,
+                    d(until)
+                ))
             }
         }
     })

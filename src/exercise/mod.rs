@@ -145,7 +145,14 @@ pub enum CheckKind {
     Order { target: Target, first: String, then: String },
     /// The Service's ready endpoints are within `at_least..=at_most` at
     /// `from`, and, when `to` is given, at every instant from `from` to `to`.
-    Endpoints { namespace: String, service: String, at_least: u32, at_most: Option<u32>, from_ms: Millis, to_ms: Option<Millis> },
+    Endpoints {
+        namespace: String,
+        service: String,
+        at_least: u32,
+        at_most: Option<u32>,
+        from_ms: Millis,
+        to_ms: Option<Millis>,
+    },
     /// Every target Pod is bound to a node (on `node`, when given) within the window.
     Scheduled { target: Target, node: Option<String>, window: Window },
     /// Every target Pod reaches phase Running within the window (or, with
@@ -209,7 +216,10 @@ pub struct Report {
 impl Report {
     /// True when the manifests ran, every edit was allowed and every check passed.
     pub fn passed(&self) -> bool {
-        !self.has_errors() && self.locked.is_empty() && !self.results.is_empty() && self.results.iter().all(|r| r.passed)
+        !self.has_errors()
+            && self.locked.is_empty()
+            && !self.results.is_empty()
+            && self.results.iter().all(|r| r.passed)
     }
 
     /// True when the manifests have errors (nothing was run).
@@ -237,7 +247,8 @@ impl Report {
 /// ```
 pub fn check(exercise: &Exercise, manifests: &str) -> Report {
     let parsed = parse_manifests(manifests);
-    let mut report = Report { diagnostics: parsed.diagnostics.clone(), until_ms: exercise.until_ms, ..Report::default() };
+    let mut report =
+        Report { diagnostics: parsed.diagnostics.clone(), until_ms: exercise.until_ms, ..Report::default() };
     if parsed.has_errors() {
         return report;
     }

@@ -5,10 +5,10 @@
 //! sizes are capped ([`MAX_EXERCISE_BYTES`], [`MAX_CHECKS`], …), and the YAML
 //! front end's own limits (nesting, nodes, aliases) apply.
 
-use crate::play::actions::{self, parse_selector};
 use super::*;
 use crate::core::time::{go_duration, parse_duration};
 use crate::core::yaml::{self, Node, NodeKind, Value};
+use crate::play::actions::{self, parse_selector};
 
 /// At most this many errors are reported.
 const MAX_ERRORS: usize = 50;
@@ -66,7 +66,10 @@ impl Cx {
         let text = match &node.kind {
             NodeKind::Scalar(s) => s.text.as_str(),
             _ => {
-                self.err(node.pos, format!("{what}: expected a duration such as 30s, 5m or 1h, got {}", node.type_name()));
+                self.err(
+                    node.pos,
+                    format!("{what}: expected a duration such as 30s, 5m or 1h, got {}", node.type_name()),
+                );
                 return None;
             }
         };
@@ -124,9 +127,17 @@ pub fn parse(text: &str) -> Result<Exercise, Vec<ExerciseError>> {
     let docs: Vec<&Node> = stream.documents.iter().filter(|d| d.kind != NodeKind::Null).collect();
     let doc = match docs.as_slice() {
         [d] => *d,
-        [] => return Err(vec![ExerciseError { pos: top, message: "the file is empty; an exercise needs title, story, starting, until and checks".into() }]),
+        [] => {
+            return Err(vec![ExerciseError {
+                pos: top,
+                message: "the file is empty; an exercise needs title, story, starting, until and checks".into(),
+            }])
+        }
         [_, second, ..] => {
-            return Err(vec![ExerciseError { pos: second.pos, message: "an exercise is one YAML document; put the manifests in `starting: |`".into() }])
+            return Err(vec![ExerciseError {
+                pos: second.pos,
+                message: "an exercise is one YAML document; put the manifests in `starting: |`".into(),
+            }])
         }
     };
     let mut cx = Cx { errors: Vec::new() };
@@ -222,7 +233,8 @@ pub fn parse(text: &str) -> Result<Exercise, Vec<ExerciseError>> {
     if let (Some(node), Editable::Objects(names)) = (editable_node, &ex.editable) {
         // Each name must be an object of `starting`, or nothing could be edited.
         let stream = yaml::parse_stream(&ex.starting);
-        let known: Vec<String> = stream.documents.iter().filter_map(object_id).map(|(k, _, n)| format!("{k}/{n}")).collect();
+        let known: Vec<String> =
+            stream.documents.iter().filter_map(object_id).map(|(k, _, n)| format!("{k}/{n}")).collect();
         let items = match &node.kind {
             NodeKind::Seq(items) => items.as_slice(),
             _ => &[],
@@ -247,11 +259,17 @@ fn starting_errors(cx: &mut Cx, text: &str, key: &Node, node: &Node, starting: &
     let parsed = parse_manifests(starting);
     let key_line = text.lines().nth((key.pos.line as usize).saturating_sub(1)).unwrap_or("");
     let after_key = key_line.get((key.pos.col as usize).saturating_sub(1)..).unwrap_or("");
-    let literal = after_key.strip_prefix("starting").and_then(|r| r.trim_start().strip_prefix(':')).is_some_and(|r| r.trim_start().starts_with('|'))
+    let literal = after_key
+        .strip_prefix("starting")
+        .and_then(|r| r.trim_start().strip_prefix(':'))
+        .is_some_and(|r| r.trim_start().starts_with('|'))
         && node.pos.line > key.pos.line;
     for d in parsed.errors() {
         let pos = if literal {
-            Pos { line: node.pos.line.saturating_add(d.pos.line.saturating_sub(1)), col: d.pos.col.saturating_add(node.pos.col.saturating_sub(1)) }
+            Pos {
+                line: node.pos.line.saturating_add(d.pos.line.saturating_sub(1)),
+                col: d.pos.col.saturating_add(node.pos.col.saturating_sub(1)),
+            }
         } else {
             node.pos
         };
@@ -318,7 +336,8 @@ fn actions(cx: &mut Cx, v: &Node) -> Vec<(TimedAction, Pos)> {
     out
 }
 
-const CHECK_KINDS: &str = "ready, restarts, phase, order, endpoints, scheduled, running, noEvent, noTermination, imagePulled, log, traffic";
+const CHECK_KINDS: &str =
+    "ready, restarts, phase, order, endpoints, scheduled, running, noEvent, noTermination, imagePulled, log, traffic";
 
 /// The fields each check kind takes besides `check` and `description`.
 fn allowed_fields(kind: &str) -> Option<&'static [&'static str]> {
@@ -354,7 +373,10 @@ fn check(cx: &mut Cx, node: &Node, until_ms: Millis) -> Option<Check> {
     for (k, _) in entries {
         let name = key_text(k);
         if name != "check" && name != "description" && !allowed.contains(&name) {
-            cx.err(k.pos, format!("unknown field {name:?} for check {kind}: expected description, {}", allowed.join(", ")));
+            cx.err(
+                k.pos,
+                format!("unknown field {name:?} for check {kind}: expected description, {}", allowed.join(", ")),
+            );
         }
     }
     let description = match field("description") {
@@ -443,7 +465,10 @@ fn check(cx: &mut Cx, node: &Node, until_ms: Millis) -> Option<Check> {
                 "Succeeded" => PodPhase::Succeeded,
                 "Failed" => PodPhase::Failed,
                 _ => {
-                    cx.err(field("phase").map_or(node.pos, |v| v.pos), format!("phase: expected Pending, Running, Succeeded or Failed, got {text:?}"));
+                    cx.err(
+                        field("phase").map_or(node.pos, |v| v.pos),
+                        format!("phase: expected Pending, Running, Succeeded or Failed, got {text:?}"),
+                    );
                     return None;
                 }
             };
@@ -458,7 +483,8 @@ fn check(cx: &mut Cx, node: &Node, until_ms: Millis) -> Option<Check> {
             let service = string(cx, "service")?;
             let at_most = field("atMost").and_then(|v| cx.uint(v, "atMost", 100_000)).map(|n| n as u32);
             let default_least = if at_most.is_some() { 0 } else { 1 };
-            let at_least = field("atLeast").and_then(|v| cx.uint(v, "atLeast", 100_000)).unwrap_or(default_least) as u32;
+            let at_least =
+                field("atLeast").and_then(|v| cx.uint(v, "atLeast", 100_000)).unwrap_or(default_least) as u32;
             if at_most.is_some_and(|m| m < at_least) {
                 cx.err(node.pos, "endpoints: atMost is less than atLeast");
             }
@@ -524,7 +550,6 @@ fn check(cx: &mut Cx, node: &Node, until_ms: Millis) -> Option<Check> {
     }
     Some(Check { description, kind, pos: node.pos })
 }
-
 
 /// The objects of `starting` that the learner changed or removed although
 /// `editable` does not list them, in words.

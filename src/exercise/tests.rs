@@ -192,7 +192,10 @@ fn no_event() {
     let check = "- {check: noEvent, reason: BackOff, pod: web, description: d}\n";
     pass(NGINX, "1m", "", check);
     let why = fail(CRASH, "1m", "", check);
-    assert!(why.starts_with("BackOff at ") && why.contains("on Pod/web: Back-off restarting failed container web"), "{why}");
+    assert!(
+        why.starts_with("BackOff at ") && why.contains("on Pod/web: Back-off restarting failed container web"),
+        "{why}"
+    );
     // Without a target, any object's event counts; before `after` it does not.
     pass(CRASH, "1m", "", "- {check: noEvent, reason: BackOff, after: 59s, within: 1s, description: d}\n");
 }
@@ -213,7 +216,10 @@ spec:
     let check = "- {check: noTermination, reason: OOMKilled, description: d}\n";
     pass(NGINX, "1m", "", check);
     let why = fail(oom, "1m", "", check);
-    assert!(why.starts_with("container hog of hog terminated OOMKilled at ") && why.contains("(exit code 137)"), "{why}");
+    assert!(
+        why.starts_with("container hog of hog terminated OOMKilled at ") && why.contains("(exit code 137)"),
+        "{why}"
+    );
     // Any reason: a deletion ends the container.
     let actions = "actions:\n- {at: 10s, do: delete pod/web}\n";
     let why = fail(NGINX, "1m", actions, "- {check: noTermination, pod: web, description: d}\n");
@@ -225,7 +231,11 @@ fn image_pulled() {
     let check = "- {check: imagePulled, pod: web, description: d}\n";
     pass(NGINX, "1m", "", check);
     let why = fail(TYPO, "1m", "", check);
-    assert!(why.starts_with("container web of web: ErrImagePull at ") && why.contains("Failed to pull image \"ngnix:1.27\""), "{why}");
+    assert!(
+        why.starts_with("container web of web: ErrImagePull at ")
+            && why.contains("Failed to pull image \"ngnix:1.27\""),
+        "{why}"
+    );
 }
 
 #[test]
@@ -250,7 +260,8 @@ spec:
       containers: [{name: web, image: busybox:1.36, command: [sh, -c, 'echo up; sleep 3600']}]
 ";
     let actions = "actions:\n- {at: 10s, do: delete pod -l app=web}\n";
-    let why = pass(deploy, "1m", actions, "- {check: log, deployment: web, container: web, contains: up, description: d}\n");
+    let why =
+        pass(deploy, "1m", actions, "- {check: log, deployment: web, container: web, contains: up, description: d}\n");
     assert!(why.ends_with("/web logged \"up\""), "{why}");
     let why = fail(deploy, "1m", actions, "- {check: log, pod: nope, container: web, contains: up, description: d}\n");
     assert_eq!(why, "there was no Pod named nope in 1m0s");
@@ -262,7 +273,12 @@ fn delete_by_selector_deletes_every_match() {
     let actions = "actions:\n- {at: 20s, do: delete pod -l app=web --grace-period=1}\n";
     let why = fail(&svc, "1m", actions, "- {check: endpoints, service: web, at: 30s, description: d}\n");
     assert_eq!(why, "Service web had 0 ready endpoints at 30s, not at least 1");
-    let ex = exercise(&svc, "1m", "actions:\n- {at: 20s, do: delete pod -l app=nope}\n", "- {check: endpoints, service: web, at: 30s, description: d}\n");
+    let ex = exercise(
+        &svc,
+        "1m",
+        "actions:\n- {at: 20s, do: delete pod -l app=nope}\n",
+        "- {check: endpoints, service: web, at: 30s, description: d}\n",
+    );
     let report = check_fn(&ex, &svc);
     assert_eq!(report.problems, vec!["at 20s: delete pod -l app=nope: No resources found".to_string()]);
 }
@@ -273,10 +289,16 @@ fn locked_objects_must_stay_as_they_were() {
     let mut ex = exercise(&svc, "10s", "", "- {check: running, pod: web, description: d}\n");
     ex.editable = Editable::Objects(vec!["Pod/web".into()]);
     // Reformatted and commented: still the same object.
-    let same = svc.replace("metadata: {name: web}\nspec:\n  selector", "metadata:\n  name: web  # the Service\nspec:\n  selector");
+    let same = svc.replace(
+        "metadata: {name: web}\nspec:\n  selector",
+        "metadata:\n  name: web  # the Service\nspec:\n  selector",
+    );
     assert!(check_fn(&ex, &same).locked.is_empty());
     let changed = svc.replace("ports: [{port: 80}]", "ports: [{port: 8080}]");
-    assert_eq!(check_fn(&ex, &changed).locked, vec!["Service/web was changed, but this exercise lets you edit only Pod/web"]);
+    assert_eq!(
+        check_fn(&ex, &changed).locked,
+        vec!["Service/web was changed, but this exercise lets you edit only Pod/web"]
+    );
     let report = check_fn(&ex, NGINX);
     assert_eq!(report.locked, vec!["Service/web was removed, but this exercise lets you edit only Pod/web"]);
     assert!(!report.passed());
@@ -301,11 +323,16 @@ fn parse_errors_have_line_and_column() {
         vec!["line 11, column 10: unknown check kind \"redy\": expected one of ready, restarts, phase, order, endpoints, scheduled, running, noEvent, noTermination, imagePulled, log, traffic"]
     );
     let bad = format!("{MINIMAL}checks:\n- check: ready\n  pod: web\n  description: d\n  whithin: 3s\n");
-    assert!(errors(&bad)[0].starts_with("line 14, column 3: unknown field \"whithin\" for check ready"), "{:?}", errors(&bad));
+    assert!(
+        errors(&bad)[0].starts_with("line 14, column 3: unknown field \"whithin\" for check ready"),
+        "{:?}",
+        errors(&bad)
+    );
     let bad = format!("{MINIMAL}checks:\n- check: noEvent\n  reason: OOMKilled\n  description: d\n");
     assert!(errors(&bad)[0].contains("OOMKilled is a reason a container terminates with, not an event reason"));
     // An error in the starting manifests, at its place in the exercise file.
-    let bad = MINIMAL.replace("image: nginx", "image: nginx, ports: [{containerPort: web}]") + "checks:\n- {check: running, pod: web, description: d}\n";
+    let bad = MINIMAL.replace("image: nginx", "image: nginx, ports: [{containerPort: web}]")
+        + "checks:\n- {check: running, pod: web, description: d}\n";
     let e = errors(&bad);
     assert_eq!(e, vec!["line 9, column 68: starting: spec.containers[0].ports[0].containerPort: expected an integer, got string \"web\""]);
     // YAML syntax.
@@ -319,22 +346,35 @@ fn parse_rejects_missing_and_misplaced_fields() {
     assert!(e.iter().any(|e| e.contains("missing field \"until\"")), "{e:?}");
     assert!(e.iter().any(|e| e.contains("missing field \"checks\"")), "{e:?}");
     assert_eq!(errors("- a\n- b\n")[0], "line 1, column 1: the exercise: expected a mapping, got array");
-    assert_eq!(errors("a: 1\n---\nb: 2\n")[0], "line 3, column 1: an exercise is one YAML document; put the manifests in `starting: |`");
+    assert_eq!(
+        errors("a: 1\n---\nb: 2\n")[0],
+        "line 3, column 1: an exercise is one YAML document; put the manifests in `starting: |`"
+    );
     let two = format!("{MINIMAL}checks:\n- {{check: ready, pod: a, selector: b=c, description: d}}\n");
     assert_eq!(errors(&two), vec!["line 11, column 36: give only one of pod, selector or deployment"]);
     let late = format!("{MINIMAL}actions:\n- {{at: 2m, do: delete pod/web}}\nchecks:\n- {{check: running, pod: web, description: d}}\n");
     assert_eq!(errors(&late), vec!["line 11, column 8: at: 2m0s comes after until (1m0s)"]);
     let bad_action = format!("{MINIMAL}actions:\n- {{at: 2s, do: explode pod/web}}\nchecks:\n- {{check: running, pod: web, description: d}}\n");
-    assert!(errors(&bad_action)[0].starts_with("line 11, column 16: do: unknown action `explode`"), "{:?}", errors(&bad_action));
+    assert!(
+        errors(&bad_action)[0].starts_with("line 11, column 16: do: unknown action `explode`"),
+        "{:?}",
+        errors(&bad_action)
+    );
     let typo = format!("{MINIMAL}editable: [Pod/wbe]\nchecks:\n- {{check: running, pod: web, description: d}}\n");
     assert_eq!(errors(&typo), vec!["line 10, column 12: editable: starting has no object Pod/wbe (it has Pod/web)"]);
-    let too_long = MINIMAL.replace("until: 1m", "until: 2h") + "checks:\n- {check: running, pod: web, description: d}\n";
+    let too_long =
+        MINIMAL.replace("until: 1m", "until: 2h") + "checks:\n- {check: running, pod: web, description: d}\n";
     assert_eq!(errors(&too_long), vec!["line 3, column 8: until: 2h is past the 1h an exercise may simulate"]);
 }
 
 #[test]
 fn reports_are_deterministic() {
-    let ex = exercise(&with_service(NGINX), "1m", "actions:\n- {at: 20s, do: delete pod -l app=web}\n", "- {check: endpoints, service: web, from: 0s, to: 1m, description: d}\n");
+    let ex = exercise(
+        &with_service(NGINX),
+        "1m",
+        "actions:\n- {at: 20s, do: delete pod -l app=web}\n",
+        "- {check: endpoints, service: web, from: 0s, to: 1m, description: d}\n",
+    );
     assert_eq!(check_fn(&ex, &with_service(NGINX)), check_fn(&ex, &with_service(NGINX)));
 }
 
@@ -342,9 +382,14 @@ fn reports_are_deterministic() {
 fn traffic_checks_parse_and_say_what_was_sent() {
     let ok = format!("{MINIMAL}checks:\n- check: traffic\n  service: web\n  maxFailed: 0\n  description: d\n");
     let e = crate::exercise::parse(&ok).unwrap();
-    assert!(matches!(&e.checks[0].kind, CheckKind::Traffic { service, max_failed: Some(0), min_sent: 1, .. } if service == "web"));
+    assert!(
+        matches!(&e.checks[0].kind, CheckKind::Traffic { service, max_failed: Some(0), min_sent: 1, .. } if service == "web")
+    );
     // The minimal exercise has no Service: the check fails and says why.
-    let r = crate::exercise::check(&e, "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers: [{name: web, image: nginx}]\n");
+    let r = crate::exercise::check(
+        &e,
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers: [{name: web, image: nginx}]\n",
+    );
     assert!(r.results[0].reason.starts_with("no request was sent to Service web"), "{}", r.results[0].reason);
     let bad = format!("{MINIMAL}checks:\n- check: traffic\n  service: web\n  maxFailed: -1\n  description: d\n");
     assert_eq!(errors(&bad).len(), 1);

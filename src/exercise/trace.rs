@@ -9,11 +9,11 @@
 //! processes one instant is not something a learner can observe).
 
 use super::Exercise;
-use crate::core::store::Store;
 use crate::core::api::Object;
 use crate::core::engine::{Output, Sim, SimConfig, WatchType};
 use crate::core::kubectl;
 use crate::core::status::{ConditionType, ContainerState, ContainerStatus, PodPhase, PodSnapshot};
+use crate::core::store::Store;
 use crate::core::time::{go_duration, Millis};
 use crate::play::actions::perform;
 use std::collections::BTreeMap;
@@ -193,7 +193,6 @@ pub fn run(exercise: &Exercise, objects: Vec<Object>) -> Trace {
     trace
 }
 
-
 impl Trace {
     fn problem(&mut self, text: String) {
         if self.problems.len() < 100 && !self.problems.contains(&text) {
@@ -204,7 +203,9 @@ impl Trace {
     fn drain(&mut self, sim: &mut Sim) {
         while let Some(change) = sim.poll_traffic() {
             if let crate::core::engine::TrafficChangeKind::Failing { first } = &change.kind {
-                let record = self.traffic.get_or_insert_with((change.namespace.clone(), change.service.clone()), TrafficRecord::default);
+                let record = self
+                    .traffic
+                    .get_or_insert_with((change.namespace.clone(), change.service.clone()), TrafficRecord::default);
                 if record.first_failure.is_none() {
                     record.first_failure = Some(format!("at {}, {first}", go_duration(change.time_ms)));
                 }
@@ -215,7 +216,9 @@ impl Trace {
                 Output::Pod { time_ms, type_, pod } => self.pod(time_ms, type_, &pod),
                 Output::EndpointSlice { time_ms, slice, .. } => {
                     let ready = slice.endpoints.iter().filter(|e| e.ready).count() as u32;
-                    let series = self.endpoints.get_or_insert_with((slice.namespace.clone(), slice.service_name.clone()), Vec::new);
+                    let series = self
+                        .endpoints
+                        .get_or_insert_with((slice.namespace.clone(), slice.service_name.clone()), Vec::new);
                     push_sample(series, (time_ms, ready), |s| s.0, &mut false);
                 }
                 Output::Service { service, .. } => {
@@ -239,7 +242,8 @@ impl Trace {
                 }
                 Output::Deployment { deployment, .. } => {
                     let d = &deployment.deployment;
-                    self.deployment_replicas.insert((d.metadata.namespace.clone(), d.metadata.name.clone()), d.spec.replicas);
+                    self.deployment_replicas
+                        .insert((d.metadata.namespace.clone(), d.metadata.name.clone()), d.spec.replicas);
                 }
                 Output::ReplicaSet { replica_set, .. } => {
                     let m = &replica_set.replica_set.metadata;
@@ -247,7 +251,10 @@ impl Trace {
                         self.rs_owner.insert((m.namespace.clone(), m.name.clone()), o.name.clone());
                     }
                 }
-                Output::Job { .. } | Output::CronJob { .. } | Output::StatefulSet { .. } | Output::PersistentVolumeClaim { .. } => {}
+                Output::Job { .. }
+                | Output::CronJob { .. }
+                | Output::StatefulSet { .. }
+                | Output::PersistentVolumeClaim { .. } => {}
             }
         }
     }
@@ -310,7 +317,11 @@ impl Trace {
                 let c = match track.containers.iter().position(|c| c.name == cs.name && c.init == init) {
                     Some(c) => c,
                     None => {
-                        track.containers.push(ContainerTrack { name: cs.name.clone(), init, ..ContainerTrack::default() });
+                        track.containers.push(ContainerTrack {
+                            name: cs.name.clone(),
+                            init,
+                            ..ContainerTrack::default()
+                        });
                         track.containers.len() - 1
                     }
                 };
@@ -318,7 +329,10 @@ impl Trace {
             }
         }
         if full {
-            self.problem(format!("Pod {} changed more than {MAX_SAMPLES} times; later changes were not kept", meta.name));
+            self.problem(format!(
+                "Pod {} changed more than {MAX_SAMPLES} times; later changes were not kept",
+                meta.name
+            ));
         }
     }
 }
@@ -355,8 +369,14 @@ fn container(track: &mut ContainerTrack, t: Millis, cs: &ContainerStatus, full: 
                 track.first_started_ms = Some(track.first_started_ms.map_or(*started_at_ms, |f| f.min(*started_at_ms)));
             }
             ContainerState::Terminated(term) => {
-                track.first_started_ms = Some(track.first_started_ms.map_or(term.started_at_ms, |f| f.min(term.started_at_ms)));
-                let seen = track.terminations.iter().rev().take(4).any(|x| x.started_ms == term.started_at_ms && x.finished_ms == term.finished_at_ms);
+                track.first_started_ms =
+                    Some(track.first_started_ms.map_or(term.started_at_ms, |f| f.min(term.started_at_ms)));
+                let seen = track
+                    .terminations
+                    .iter()
+                    .rev()
+                    .take(4)
+                    .any(|x| x.started_ms == term.started_at_ms && x.finished_ms == term.finished_at_ms);
                 if !seen {
                     if term.exit_code == 0 && track.first_completed_ms.is_none() {
                         track.first_completed_ms = Some(term.finished_at_ms);
@@ -381,7 +401,8 @@ fn container(track: &mut ContainerTrack, t: Millis, cs: &ContainerStatus, full: 
         _ => None,
     };
     if let Some(w) = waiting {
-        let pull_error = matches!(w.reason.as_str(), "ErrImagePull" | "ImagePullBackOff" | "InvalidImageName" | "ErrImageNeverPull");
+        let pull_error =
+            matches!(w.reason.as_str(), "ErrImagePull" | "ImagePullBackOff" | "InvalidImageName" | "ErrImageNeverPull");
         if pull_error && track.waiting.as_deref() != Some(w.reason.as_str()) && track.pull_errors.len() < 1000 {
             track.pull_errors.push((t, w.reason.clone(), w.message.clone().unwrap_or_default()));
         }

@@ -43,14 +43,8 @@ pub enum Rule {
 
 impl Rule {
     /// Every rule, in the order the README lists them.
-    pub const ALL: [Rule; 6] = [
-        Rule::BarePod,
-        Rule::NoResources,
-        Rule::NoProbes,
-        Rule::UnrelatedContainers,
-        Rule::LatestTag,
-        Rule::NoPreStop,
-    ];
+    pub const ALL: [Rule; 6] =
+        [Rule::BarePod, Rule::NoResources, Rule::NoProbes, Rule::UnrelatedContainers, Rule::LatestTag, Rule::NoPreStop];
 
     /// The stable id, as printed in `warning[ID]` and accepted by
     /// `podplay:ignore` and `--explain`.
@@ -361,7 +355,11 @@ pub fn lint(sources: &[Source]) -> Vec<Finding> {
                     ("spec.template.spec", &ds.template.spec, &ds.template.labels)
                 }
                 Object::Job(j) => ("spec.template.spec", &j.spec.template.spec, &j.spec.template.labels),
-                Object::CronJob(c) => ("spec.jobTemplate.spec.template.spec", &c.spec.job_spec.template.spec, &c.spec.job_spec.template.labels),
+                Object::CronJob(c) => (
+                    "spec.jobTemplate.spec.template.spec",
+                    &c.spec.job_spec.template.spec,
+                    &c.spec.job_spec.template.labels,
+                ),
                 Object::Service(s) => {
                     services.push((meta, &s.spec));
                     continue;
@@ -491,7 +489,8 @@ impl Linter<'_> {
         if w.spec.restart_policy != RestartPolicy::Always {
             return;
         }
-        let owned = matches!(w.at("metadata.ownerReferences").map(|n| &n.kind), Some(NodeKind::Seq(refs)) if !refs.is_empty());
+        let owned =
+            matches!(w.at("metadata.ownerReferences").map(|n| &n.kind), Some(NodeKind::Seq(refs)) if !refs.is_empty());
         // A ReplicaSet adopts orphan Pods its selector matches.
         let adopted = replica_sets
             .iter()
@@ -511,7 +510,8 @@ impl Linter<'_> {
     /// `no-resources`, `no-probes` and `latest-tag`, container by container.
     fn containers(&mut self, w: &Workload) {
         let run_to_completion = w.spec.restart_policy != RestartPolicy::Always;
-        let inits = w.spec.init_containers.iter().enumerate().map(|(i, c)| (format!("{}.initContainers[{i}]", w.spec_path), c));
+        let inits =
+            w.spec.init_containers.iter().enumerate().map(|(i, c)| (format!("{}.initContainers[{i}]", w.spec_path), c));
         let apps = w.spec.containers.iter().enumerate().map(|(i, c)| (format!("{}.containers[{i}]", w.spec_path), c));
         for (path, c) in inits.chain(apps) {
             self.latest_tag(w, &path, c);
@@ -526,7 +526,11 @@ impl Linter<'_> {
                 .map(|(n, _)| n)
                 .collect();
             if !missing.is_empty() {
-                let what = if missing.len() == 2 { "no resource requests or limits".to_string() } else { format!("no {} request or limit", missing[0]) };
+                let what = if missing.len() == 2 {
+                    "no resource requests or limits".to_string()
+                } else {
+                    format!("no {} request or limit", missing[0])
+                };
                 let pos = w.key_pos(&path, "resources", c.pos);
                 self.push(Rule::NoResources, w, pos, format!("container \"{}\" of {} has {what}", c.name, w.what()));
             }
@@ -536,7 +540,11 @@ impl Linter<'_> {
                     Rule::NoProbes,
                     w,
                     c.pos,
-                    format!("container \"{}\" of {} has no readinessProbe and no livenessProbe{startup}", c.name, w.what()),
+                    format!(
+                        "container \"{}\" of {} has no readinessProbe and no livenessProbe{startup}",
+                        c.name,
+                        w.what()
+                    ),
                 );
             }
         }
@@ -552,8 +560,13 @@ impl Linter<'_> {
             Some(_) => format!("image \"{}\" uses the \"latest\" tag", c.image),
         };
         let policy = match (c.image_pull_policy, explicit) {
-            (PullPolicy::Always, false) => "imagePullPolicy defaults to Always, so every container start asks the registry what latest is now".to_string(),
-            (PullPolicy::Always, true) => "with imagePullPolicy Always every container start asks the registry what latest is now".to_string(),
+            (PullPolicy::Always, false) => {
+                "imagePullPolicy defaults to Always, so every container start asks the registry what latest is now"
+                    .to_string()
+            }
+            (PullPolicy::Always, true) => {
+                "with imagePullPolicy Always every container start asks the registry what latest is now".to_string()
+            }
             (p, _) => format!("with imagePullPolicy {} each node keeps whichever latest it pulled first", p.as_str()),
         };
         self.push(Rule::LatestTag, w, pos, format!("{first}: {policy}"));
@@ -613,7 +626,9 @@ impl Linter<'_> {
     /// `no-prestop`: a Deployment whose Pods a Service selects.
     fn no_prestop(&mut self, w: &Workload, services: &[(&ObjectMeta, &ServiceSpec)]) {
         let Some((svc, spec)) = services.iter().find(|(m, s)| {
-            m.namespace == w.meta.namespace && !s.selector.is_empty() && s.selector.iter().all(|(k, v)| w.labels.get(k) == Some(v))
+            m.namespace == w.meta.namespace
+                && !s.selector.is_empty()
+                && s.selector.iter().all(|(k, v)| w.labels.get(k) == Some(v))
         }) else {
             return;
         };
@@ -698,7 +713,11 @@ fn reached_ports(c: &Container) -> Vec<i32> {
         }
     }
     let probes = [&c.liveness_probe, &c.readiness_probe, &c.startup_probe];
-    let handlers = probes.into_iter().flatten().map(|p| &p.handler).chain([&c.lifecycle.post_start, &c.lifecycle.pre_stop].into_iter().flatten());
+    let handlers = probes
+        .into_iter()
+        .flatten()
+        .map(|p| &p.handler)
+        .chain([&c.lifecycle.post_start, &c.lifecycle.pre_stop].into_iter().flatten());
     let mut targeted = Vec::new();
     for h in handlers {
         match h {
@@ -707,7 +726,9 @@ fn reached_ports(c: &Container) -> Vec<i32> {
                     scan(s);
                 }
             }
-            Handler::HttpGet { port: PortRef::Number(n), .. } | Handler::TcpSocket { port: PortRef::Number(n), .. } => targeted.push(*n),
+            Handler::HttpGet { port: PortRef::Number(n), .. } | Handler::TcpSocket { port: PortRef::Number(n), .. } => {
+                targeted.push(*n)
+            }
             Handler::Grpc { port, .. } => targeted.push(*port),
             _ => {}
         }

@@ -38,7 +38,8 @@ fn deployment(containers: &str) -> String {
     )
 }
 
-const SERVICE: &str = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports:\n  - port: 80\n";
+const SERVICE: &str =
+    "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports:\n  - port: 80\n";
 
 #[test]
 fn bare_pod_points_at_its_kind() {
@@ -50,7 +51,10 @@ fn bare_pod_points_at_its_kind() {
 #[test]
 fn bare_pod_skips_run_to_completion_owned_and_adopted_pods() {
     for policy in ["Never", "OnFailure"] {
-        assert!(!rules(&pod(&format!("  restartPolicy: {policy}\n"), GOOD_CONTAINER)).contains(&"bare-pod"), "{policy}");
+        assert!(
+            !rules(&pod(&format!("  restartPolicy: {policy}\n"), GOOD_CONTAINER)).contains(&"bare-pod"),
+            "{policy}"
+        );
     }
     let owned = pod("", GOOD_CONTAINER).replace(
         "  labels: {app: p}\n",
@@ -75,13 +79,20 @@ fn no_resources_points_at_the_container_or_its_resources() {
     let c = "  - name: web\n    image: nginx:1.27\n    readinessProbe: {tcpSocket: {port: 80}}\n";
     let text = pod("  restartPolicy: Never\n", c);
     assert_eq!(run(&text), vec![("no-resources", 9, 5)]);
-    assert_eq!(messages(&text, Rule::NoResources), vec!["container \"web\" of Pod \"p\" has no resource requests or limits"]);
+    assert_eq!(
+        messages(&text, Rule::NoResources),
+        vec!["container \"web\" of Pod \"p\" has no resource requests or limits"]
+    );
     // Only memory missing: pointed at `resources`.
     let partial = pod("  restartPolicy: Never\n", &format!("{c}    resources:\n      requests: {{cpu: 100m}}\n"));
     assert_eq!(run(&partial), vec![("no-resources", 12, 5)]);
-    assert_eq!(messages(&partial, Rule::NoResources), vec!["container \"web\" of Pod \"p\" has no memory request or limit"]);
+    assert_eq!(
+        messages(&partial, Rule::NoResources),
+        vec!["container \"web\" of Pod \"p\" has no memory request or limit"]
+    );
     // Limits alone set the requests.
-    let limits = pod("  restartPolicy: Never\n", &format!("{c}    resources:\n      limits: {{cpu: 100m, memory: 64Mi}}\n"));
+    let limits =
+        pod("  restartPolicy: Never\n", &format!("{c}    resources:\n      limits: {{cpu: 100m, memory: 64Mi}}\n"));
     assert_eq!(rules(&limits), Vec::<&str>::new());
 }
 
@@ -98,7 +109,10 @@ fn no_probes_flags_long_running_containers_only() {
     let c = "  - name: web\n    image: nginx:1.27\n    resources: {requests: {cpu: 1m, memory: 1Mi}}\n";
     let d = deployment(c);
     assert_eq!(run(&d), vec![("no-probes", 13, 9)]);
-    assert_eq!(messages(&d, Rule::NoProbes), vec!["container \"web\" of Deployment \"web\" has no readinessProbe and no livenessProbe"]);
+    assert_eq!(
+        messages(&d, Rule::NoProbes),
+        vec!["container \"web\" of Deployment \"web\" has no readinessProbe and no livenessProbe"]
+    );
     // Either probe is enough.
     for probe in ["readinessProbe", "livenessProbe"] {
         let with = deployment(&format!("{c}    {probe}: {{tcpSocket: {{port: 80}}}}\n"));
@@ -106,7 +120,12 @@ fn no_probes_flags_long_running_containers_only() {
     }
     // A startup probe alone is not.
     let startup = deployment(&format!("{c}    startupProbe: {{tcpSocket: {{port: 80}}}}\n"));
-    assert_eq!(messages(&startup, Rule::NoProbes), vec!["container \"web\" of Deployment \"web\" has no readinessProbe and no livenessProbe (only a startupProbe)"]);
+    assert_eq!(
+        messages(&startup, Rule::NoProbes),
+        vec![
+            "container \"web\" of Deployment \"web\" has no readinessProbe and no livenessProbe (only a startupProbe)"
+        ]
+    );
     // Run-to-completion Pods and init containers are not flagged.
     assert_eq!(rules(&pod("  restartPolicy: OnFailure\n", c)), Vec::<&str>::new());
     let init = "  initContainers:\n  - name: setup\n    image: busybox:1.36\n";
@@ -116,7 +135,12 @@ fn no_probes_flags_long_running_containers_only() {
 #[test]
 fn latest_tag_points_at_the_image_and_names_the_pull_policy() {
     let c = |image: &str, extra: &str| {
-        pod("  restartPolicy: Never\n", &format!("  - name: web\n    image: {image}\n    resources: {{requests: {{cpu: 1m, memory: 1Mi}}}}\n{extra}"))
+        pod(
+            "  restartPolicy: Never\n",
+            &format!(
+                "  - name: web\n    image: {image}\n    resources: {{requests: {{cpu: 1m, memory: 1Mi}}}}\n{extra}"
+            ),
+        )
     };
     assert_eq!(run(&c("nginx", "")), vec![("latest-tag", 10, 12)]);
     assert_eq!(
@@ -132,7 +156,11 @@ fn latest_tag_points_at_the_image_and_names_the_pull_policy() {
         vec!["image \"nginx:latest\" uses the \"latest\" tag: with imagePullPolicy Always every container start asks the registry what latest is now"]
     );
     // Pinned: a version tag (even after a registry port) or a digest.
-    for pinned in ["nginx:1.27", "localhost:5000/app:v2", "nginx@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"] {
+    for pinned in [
+        "nginx:1.27",
+        "localhost:5000/app:v2",
+        "nginx@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+    ] {
         assert_eq!(rules(&c(pinned, "")), Vec::<&str>::new(), "{pinned}");
     }
     // Init containers' images count too.
@@ -189,7 +217,10 @@ fn no_prestop_needs_a_service_selecting_the_deployment() {
     // No Service, another Service, or another namespace: nothing.
     assert_eq!(rules(&d), Vec::<&str>::new());
     assert_eq!(rules(&format!("{}---\n{d}", SERVICE.replace("{app: web}", "{app: other}"))), Vec::<&str>::new());
-    assert_eq!(rules(&format!("{}---\n{d}", SERVICE.replace("name: web\n", "name: web\n  namespace: other\n"))), Vec::<&str>::new());
+    assert_eq!(
+        rules(&format!("{}---\n{d}", SERVICE.replace("name: web\n", "name: web\n  namespace: other\n"))),
+        Vec::<&str>::new()
+    );
     // A preStop hook silences it.
     let hooked = deployment(&format!("{GOOD_CONTAINER}    lifecycle: {{preStop: {{sleep: {{seconds: 5}}}}}}\n"));
     assert_eq!(rules(&format!("{SERVICE}---\n{hooked}")), Vec::<&str>::new());
@@ -219,7 +250,11 @@ fn a_service_in_another_source_counts() {
 
 #[test]
 fn list_items_are_found_in_the_tree() {
-    let item = pod("", GOOD_CONTAINER).lines().map(|l| format!("  {l}\n")).collect::<String>().replacen("  apiVersion", "- apiVersion", 1);
+    let item = pod("", GOOD_CONTAINER).lines().map(|l| format!("  {l}\n")).collect::<String>().replacen(
+        "  apiVersion",
+        "- apiVersion",
+        1,
+    );
     let text = format!("apiVersion: v1\nkind: List\nitems:\n{item}");
     assert_eq!(run(&text), vec![("bare-pod", 5, 9)]);
 }
@@ -239,7 +274,10 @@ fn ignore_comments_silence_findings() {
 
 #[test]
 fn unknown_kinds_and_invalid_objects_are_skipped() {
-    let text = format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c}}\ndata: {{a: b}}\n---\n{}", pod("", "  - name: x\n"));
+    let text = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c}}\ndata: {{a: b}}\n---\n{}",
+        pod("", "  - name: x\n")
+    );
     let (parsed, findings) = lint_text(&text);
     assert!(parsed.has_errors());
     assert_eq!(findings, vec![]);

@@ -178,7 +178,13 @@ mod tests {
             name: "web-abcde".into(),
             namespace: "default".into(),
             service_name: "web".into(),
-            server: crate::core::status::ServerMeta { uid: "u".into(), creation_ms: 0, resource_version: 1, deletion_ms: None, deletion_grace_period_seconds: None },
+            server: crate::core::status::ServerMeta {
+                uid: "u".into(),
+                creation_ms: 0,
+                resource_version: 1,
+                deletion_ms: None,
+                deletion_grace_period_seconds: None,
+            },
             ports: vec![],
             endpoints: members
                 .iter()
@@ -201,7 +207,14 @@ mod tests {
         let l = links([ServiceSlice { namespace: "default", name: "web", slice: &s, traffic_on: true }]);
         let got: Vec<_> = l.links.iter().map(|l| (l.pod.as_str(), l.route, l.flowing)).collect();
         // A terminating endpoint gets no new requests while another is ready (KEP-1669).
-        assert_eq!(got, [("default/a", Route::Ready, true), ("default/b", Route::NotReady, false), ("default/c", Route::Terminating, false)]);
+        assert_eq!(
+            got,
+            [
+                ("default/a", Route::Ready, true),
+                ("default/b", Route::NotReady, false),
+                ("default/c", Route::Terminating, false)
+            ]
+        );
         assert!(l.links.iter().all(|l| l.service == "default/web"));
         assert_eq!(l.left_out, 0);
     }
@@ -258,7 +271,12 @@ mod tests {
         let svc = Rect { x: 0.0, y: 500.0, w: 300.0, h: 120.0 };
         let pod = Rect { x: 9.0, y: 40.0, w: 280.0, h: 200.0 };
         let s = shape(svc, pod);
-        let nums: Vec<i32> = s.line.split(|c: char| !c.is_ascii_digit() && c != '-').filter(|t| !t.is_empty()).map(|t| t.parse().unwrap()).collect();
+        let nums: Vec<i32> = s
+            .line
+            .split(|c: char| !c.is_ascii_digit() && c != '-')
+            .filter(|t| !t.is_empty())
+            .map(|t| t.parse().unwrap())
+            .collect();
         assert!(nums.iter().step_by(2).all(|x| *x >= -8), "{}", s.line);
     }
 }

@@ -43,14 +43,21 @@ impl PageOptions {
             let ok = match k {
                 "embed" => flag(v).map(|b| o.embed = b).is_some(),
                 "example" | "exercise" => {
-                    let name_ok = !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+                    let name_ok =
+                        !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
                     if name_ok {
                         let slot = if k == "example" { &mut o.example } else { &mut o.exercise };
                         *slot = Some(v.to_string());
                     }
                     name_ok
                 }
-                "speed" => v.trim_end_matches('x').parse().ok().filter(|s| SPEEDS.contains(s)).map(|s| o.speed = Some(s)).is_some(),
+                "speed" => v
+                    .trim_end_matches('x')
+                    .parse()
+                    .ok()
+                    .filter(|s| SPEEDS.contains(s))
+                    .map(|s| o.speed = Some(s))
+                    .is_some(),
                 "autoplay" => flag(v).map(|b| o.autoplay = Some(b)).is_some(),
                 "scenario" => flag(v).map(|b| o.scenario = b).is_some(),
                 "editor" => flag(v).map(|b| o.editor = b).is_some(),
@@ -103,7 +110,9 @@ mod tests {
 
     #[test]
     fn reads_the_embed_options() {
-        let o = PageOptions::parse("?embed=1&example=liveness-exec&speed=10&autoplay=0&editor&start=30s&stop=3m&theme=dark&exercise=03");
+        let o = PageOptions::parse(
+            "?embed=1&example=liveness-exec&speed=10&autoplay=0&editor&start=30s&stop=3m&theme=dark&exercise=03",
+        );
         assert_eq!(o.exercise.as_deref(), Some("03"));
         assert!(o.embed && o.editor && !o.panes);
         assert_eq!(o.example.as_deref(), Some("liveness-exec"));

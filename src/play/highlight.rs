@@ -131,7 +131,10 @@ fn value<'a>(mut s: &'a str, out: &mut Vec<(Token, &'a str)>) {
                 // A plain scalar runs to ` #`, or in flow context to `,]}` / `: `.
                 let mut n = s.len();
                 for (i, w) in b.windows(2).enumerate() {
-                    if (w[0] == b' ' && w[1] == b'#') || matches!(w[0], b',' | b']' | b'}') || (w[0] == b':' && w[1] == b' ') {
+                    if (w[0] == b' ' && w[1] == b'#')
+                        || matches!(w[0], b',' | b']' | b'}')
+                        || (w[0] == b':' && w[1] == b' ')
+                    {
                         n = i;
                         break;
                     }

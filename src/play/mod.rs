@@ -16,12 +16,12 @@ pub mod nodes;
 pub mod share;
 pub mod timeline;
 pub mod traffic;
-pub mod zoom;
 pub mod yaml_out;
+pub mod zoom;
 
 use crate::core::api::Object;
-pub use crate::core::engine::ProbeKind;
 use crate::core::engine::action::NodeOp;
+pub use crate::core::engine::ProbeKind;
 use crate::core::engine::{
     parse_action, Action, DaemonSetSnapshot, NodeSnapshot, Output, Sim, SimConfig, TrafficChange, TrafficChangeKind,
     TrafficSnapshot, WatchType,
@@ -29,13 +29,13 @@ use crate::core::engine::{
 use crate::core::kubectl;
 use crate::core::manifest::{parse_manifests, Parsed};
 use crate::core::status::{
-    ContainerState, ContainerStatus, CronJobSnapshot, DeploymentSnapshot, EndpointSliceSnapshot, Event, JobSnapshot, PersistentVolumeClaimSnapshot,
-    PodSnapshot, ReplicaSetSnapshot, ServiceSnapshot, StatefulSetSnapshot,
+    ContainerState, ContainerStatus, CronJobSnapshot, DeploymentSnapshot, EndpointSliceSnapshot, Event, JobSnapshot,
+    PersistentVolumeClaimSnapshot, PodSnapshot, ReplicaSetSnapshot, ServiceSnapshot, StatefulSetSnapshot,
 };
-use crate::core::time::{go_duration, parse_duration, Millis, HOUR_MS};
 use crate::core::store::Store;
-use std::rc::Rc;
+use crate::core::time::{go_duration, parse_duration, Millis, HOUR_MS};
 pub use nodes::taint_text;
+use std::rc::Rc;
 pub use timeline::{Lane, LaneState, Mark, ProbeTick, Segment, Timeline};
 
 /// The most actions a scenario may carry (a share link is refused past it).
@@ -75,7 +75,9 @@ impl Scenario {
         let manifests = crate::examples::text(name)?;
         let actions = crate::examples::scenario(name)
             .iter()
-            .filter_map(|(at, text)| Some(TimedAction { at_ms: crate::core::time::parse_duration(at)?, text: text.to_string() }))
+            .filter_map(|(at, text)| {
+                Some(TimedAction { at_ms: crate::core::time::parse_duration(at)?, text: text.to_string() })
+            })
             .collect();
         Some(Scenario { manifests: manifests.to_string(), seed, actions })
     }
@@ -688,8 +690,15 @@ pub fn explain(e: &Event, pod: &PodSnapshot) -> String {
     if e.count > 1 {
         text.push_str(&format!(" (×{})", e.count));
     }
-    let container = e.involved.field_path.as_deref().and_then(|f| f.split_once('{')).and_then(|(_, r)| r.strip_suffix('}'));
-    let spec = pod.pod.spec.containers.iter().chain(&pod.pod.spec.init_containers).find(|c| Some(c.name.as_str()) == container);
+    let container =
+        e.involved.field_path.as_deref().and_then(|f| f.split_once('{')).and_then(|(_, r)| r.strip_suffix('}'));
+    let spec = pod
+        .pod
+        .spec
+        .containers
+        .iter()
+        .chain(&pod.pod.spec.init_containers)
+        .find(|c| Some(c.name.as_str()) == container);
     let probe = spec.and_then(|c| {
         if e.message.contains("failed liveness probe") || e.message.starts_with("Liveness probe failed") {
             c.liveness_probe.as_ref()
@@ -702,7 +711,10 @@ pub fn explain(e: &Event, pod: &PodSnapshot) -> String {
         }
     });
     if let Some(p) = probe {
-        text.push_str(&format!(" — acts after failureThreshold {} × periodSeconds {}s", p.failure_threshold, p.period_seconds));
+        text.push_str(&format!(
+            " — acts after failureThreshold {} × periodSeconds {}s",
+            p.failure_threshold, p.period_seconds
+        ));
     } else if let Some(hint) = pod_hint(e, pod) {
         text.push_str(" — ");
         text.push_str(&hint);
@@ -746,7 +758,9 @@ fn pod_hint(e: &Event, pod: &PodSnapshot) -> Option<String> {
                 hints.push("its nodeSelector or node affinity rules out some nodes");
             }
             if m.contains("Insufficient") || m.contains("Too many pods") {
-                hints.push("its requests do not fit what the nodes have left; it is retried when a node joins or Pods go");
+                hints.push(
+                    "its requests do not fit what the nodes have left; it is retried when a node joins or Pods go",
+                );
             }
             (!hints.is_empty()).then(|| hints.join("; "))
         }
@@ -769,7 +783,10 @@ pub fn explain_job(e: &Event, job: &JobSnapshot) -> String {
         // An Indexed Job with backoffLimitPerIndex.
         "FailedIndexes" | "MaxFailedIndexesExceeded" => {
             let failed = job.status.failed_indexes.as_deref().unwrap_or("");
-            text.push_str(&format!(" — failed indexes {failed}, backoffLimitPerIndex {}", spec.backoff_limit_per_index.unwrap_or(0)));
+            text.push_str(&format!(
+                " — failed indexes {failed}, backoffLimitPerIndex {}",
+                spec.backoff_limit_per_index.unwrap_or(0)
+            ));
             if let Some(m) = spec.max_failed_indexes {
                 text.push_str(&format!(", maxFailedIndexes {m}"));
             }
@@ -807,4 +824,3 @@ pub fn page_action(text: &str) -> Result<Action, String> {
 
 #[cfg(test)]
 mod tests;
-

@@ -5,9 +5,9 @@
 
 use super::{Scenario, TimedAction, MAX_ACTIONS, MAX_TIME_MS};
 use crate::core::base64;
+use crate::core::json_value::{json, Value};
 use crate::core::manifest::MAX_INPUT_BYTES;
 use crate::core::time::Millis;
-use crate::core::json_value::{json, Value};
 
 /// The longest fragment a share link may have. Browsers accept far longer
 /// URLs, but chat tools and blog engines cut them: past this, the page says
@@ -51,7 +51,8 @@ impl Session {
         if text.len() > MAX_INPUT_BYTES + 64 * 1024 {
             return Err(format!("the saved session is {} KiB, more than podplay accepts", text.len() / 1024));
         }
-        let v: Value = crate::core::json_value::parse(text).map_err(|e| format!("the session is not valid JSON ({e})"))?;
+        let v: Value =
+            crate::core::json_value::parse(text).map_err(|e| format!("the session is not valid JSON ({e})"))?;
         let obj = v.as_object().ok_or("the session is not a JSON object")?;
         match obj.get("v").and_then(Value::as_u64) {
             Some(1) => {}
@@ -74,7 +75,8 @@ impl Session {
         for a in raw_actions {
             let pair = a.as_array().filter(|p| p.len() == 2).ok_or("an action is not a [time, text] pair")?;
             let at_ms = pair[0].as_u64().filter(|t| *t <= MAX_TIME_MS).ok_or("an action's time is not valid")?;
-            let text = pair[1].as_str().filter(|t| t.len() <= MAX_ACTION_BYTES).ok_or("an action's text is not valid")?;
+            let text =
+                pair[1].as_str().filter(|t| t.len() <= MAX_ACTION_BYTES).ok_or("an action's text is not valid")?;
             actions.push(TimedAction { at_ms, text: text.to_string() });
         }
         crate::core::sort::sort_by_key(&mut actions, |a| a.at_ms);

@@ -1,6 +1,6 @@
 use super::share::{Session, MAX_LINK_BYTES};
-use crate::core::base64;
 use super::*;
+use crate::core::base64;
 use crate::core::time::{MINUTE_MS, SECOND_MS};
 use crate::examples;
 
@@ -140,7 +140,11 @@ fn step_stops_at_the_next_visible_change() {
 
 #[test]
 fn invalid_manifests_give_diagnostics_not_a_player() {
-    let s = Scenario { manifests: "apiVersion: v1\nkind: Pod\nmetadata: {name: Bad_Name}\n".into(), seed: 1, actions: vec![] };
+    let s = Scenario {
+        manifests: "apiVersion: v1\nkind: Pod\nmetadata: {name: Bad_Name}\n".into(),
+        seed: 1,
+        actions: vec![],
+    };
     let err = Player::new(s).err().unwrap();
     assert!(err.has_errors());
     assert!(err.errors().any(|d| d.pos.line == 3), "{:?}", err.diagnostics);
@@ -159,7 +163,8 @@ fn announcements_say_each_status_change() {
 #[test]
 fn every_example_runs_in_the_player() {
     for ex in examples::ALL {
-        let (mut p, parsed) = Player::new(scenario(ex.name)).unwrap_or_else(|e| panic!("{}: {:?}", ex.name, e.diagnostics));
+        let (mut p, parsed) =
+            Player::new(scenario(ex.name)).unwrap_or_else(|e| panic!("{}: {:?}", ex.name, e.diagnostics));
         assert!(!parsed.has_errors());
         p.advance_to(5 * MINUTE_MS);
         assert!(!p.watch_rows().is_empty() || p.services().next().is_some(), "{}", ex.name);
@@ -237,15 +242,41 @@ fn highlighting_tells_keys_values_and_comments() {
     use highlight::Token::*;
     assert_eq!(
         highlight::line("  - name: web # the app"),
-        vec![(Plain, "  "), (Punct, "-"), (Plain, " "), (Key, "name"), (Punct, ":"), (Plain, " "), (Plain, "web"), (Plain, " "), (Comment, "# the app")]
+        vec![
+            (Plain, "  "),
+            (Punct, "-"),
+            (Plain, " "),
+            (Key, "name"),
+            (Punct, ":"),
+            (Plain, " "),
+            (Plain, "web"),
+            (Plain, " "),
+            (Comment, "# the app")
+        ]
     );
     assert_eq!(highlight::line("replicas: 3"), vec![(Key, "replicas"), (Punct, ":"), (Plain, " "), (Number, "3")]);
-    assert_eq!(highlight::line("  optional: true"), vec![(Plain, "  "), (Key, "optional"), (Punct, ":"), (Plain, " "), (Constant, "true")]);
-    assert_eq!(highlight::line("image: \"nginx:1.27\""), vec![(Key, "image"), (Punct, ":"), (Plain, " "), (String, "\"nginx:1.27\"")]);
+    assert_eq!(
+        highlight::line("  optional: true"),
+        vec![(Plain, "  "), (Key, "optional"), (Punct, ":"), (Plain, " "), (Constant, "true")]
+    );
+    assert_eq!(
+        highlight::line("image: \"nginx:1.27\""),
+        vec![(Key, "image"), (Punct, ":"), (Plain, " "), (String, "\"nginx:1.27\"")]
+    );
     assert_eq!(highlight::line("---"), vec![(Punct, "---")]);
     assert_eq!(
         highlight::line("metadata: {name: web}"),
-        vec![(Key, "metadata"), (Punct, ":"), (Plain, " "), (Punct, "{"), (Key, "name"), (Punct, ":"), (Plain, " "), (Plain, "web"), (Punct, "}")]
+        vec![
+            (Key, "metadata"),
+            (Punct, ":"),
+            (Plain, " "),
+            (Punct, "{"),
+            (Key, "name"),
+            (Punct, ":"),
+            (Plain, " "),
+            (Plain, "web"),
+            (Punct, "}")
+        ]
     );
 }
 
@@ -357,7 +388,11 @@ fn traffic_counters_and_changes_reach_the_page() {
     assert_eq!(t[0].by_pod.len(), 6);
     let failing = p.traffic_changes().iter().filter(|c| matches!(c.kind, TrafficChangeKind::Failing { .. })).count();
     assert_eq!(failing, 3, "{:?}", p.traffic_changes());
-    assert!(p.announcements().iter().any(|a| a.text.starts_with("Service web traffic failing: ")), "{:?}", p.announcements());
+    assert!(
+        p.announcements().iter().any(|a| a.text.starts_with("Service web traffic failing: ")),
+        "{:?}",
+        p.announcements()
+    );
     assert!(p.announcements().iter().any(|a| a.text.starts_with("Service web traffic recovered: ")));
 
     let mut safe = rollout("traffic-rollout-safe");
@@ -412,10 +447,15 @@ fn a_stopped_node_goes_not_ready_and_its_deployment_pod_is_replaced_on_another()
     p.advance_to(8 * MINUTE_MS);
     let a = node(&p, "node-a");
     assert_eq!(a.status_column(), "NotReady");
-    assert!(p.announcements().iter().any(|x| x.text == "Node node-a is NotReady" && x.time_ms == 85 * SECOND_MS), "{:?}", p.announcements());
+    assert!(
+        p.announcements().iter().any(|x| x.text == "Node node-a is NotReady" && x.time_ms == 85 * SECOND_MS),
+        "{:?}",
+        p.announcements()
+    );
     assert!(a.taints.iter().any(|t| t.key == "node.kubernetes.io/unreachable" && t.effect.as_str() == "NoExecute"));
     assert_eq!(taint_text(&a.taints[0]), "node.kubernetes.io/unreachable:NoSchedule");
-    let on_b: Vec<_> = p.pods().filter(|x| x.node_name.as_deref() == Some("node-b")).map(|x| x.pod.metadata.name.clone()).collect();
+    let on_b: Vec<_> =
+        p.pods().filter(|x| x.node_name.as_deref() == Some("node-b")).map(|x| x.pod.metadata.name.clone()).collect();
     assert!(on_b.iter().any(|n| n.starts_with("web-")), "the Deployment's Pod is replaced on node-b: {on_b:?}");
     // The evicted Pod says why, with the toleration the admission plugin added.
     let bare = p.pod("default", "bare").unwrap();
@@ -460,7 +500,11 @@ fn a_refused_drain_keeps_its_cordon_in_the_session() {
     p.seek(0);
     p.advance_to(30 * SECOND_MS);
     assert!(node(&p, "node-a").unschedulable, "the replay cordons too");
-    assert!(p.problems().iter().any(|m| m.starts_with("at 20s: drain node node-a: ") && m.contains("--force")), "{:?}", p.problems());
+    assert!(
+        p.problems().iter().any(|m| m.starts_with("at 20s: drain node node-a: ") && m.contains("--force")),
+        "{:?}",
+        p.problems()
+    );
     p.act("drain node node-a --force").unwrap();
     p.advance_to(2 * MINUTE_MS);
     assert!(p.pods().all(|x| x.node_name.as_deref() != Some("node-a")), "every Pod left node-a");
@@ -474,7 +518,10 @@ fn jobs_statefulsets_claims_and_daemonsets_reach_the_page() {
     let row = kubectl::job_row(&job, p.now(), false);
     assert_eq!((row[0].as_str(), row[1].as_str(), row[2].as_str()), ("fails", "Failed", "0/1"));
     let e = p.events().iter().find(|e| e.reason == "BackoffLimitExceeded").unwrap();
-    assert_eq!(explain_job(e, &job), "BackoffLimitExceeded: Job has reached the specified backoff limit — 3 failed Pods, backoffLimit 2");
+    assert_eq!(
+        explain_job(e, &job),
+        "BackoffLimitExceeded: Job has reached the specified backoff limit — 3 failed Pods, backoffLimit 2"
+    );
     // An Indexed Job past its maxFailedIndexes says which indexes failed.
     let yaml = "apiVersion: batch/v1\nkind: Job\nmetadata: {name: ix}\nspec:\n  completionMode: Indexed\n  completions: 3\n  parallelism: 3\n  backoffLimitPerIndex: 0\n  maxFailedIndexes: 0\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: c, image: busybox, command: [sh, -c, 'sleep 2; exit 1']}]\n";
     let mut sim = crate::core::engine::Sim::new(crate::core::engine::SimConfig::default());
@@ -528,7 +575,10 @@ fn failed_scheduling_says_what_each_filter_means() {
 fn nodes_in_words() {
     use super::nodes::{cpu_text, memory_text, node_note, node_usage};
     assert_eq!((cpu_text(4000), cpu_text(250), cpu_text(0)), ("4".into(), "250m".into(), "0".into()));
-    assert_eq!((memory_text(8 << 30), memory_text(64 << 20), memory_text(0), memory_text(1000)), ("8Gi".into(), "64Mi".into(), "0".into(), "1000".into()));
+    assert_eq!(
+        (memory_text(8 << 30), memory_text(64 << 20), memory_text(0), memory_text(1000)),
+        ("8Gi".into(), "64Mi".into(), "0".into(), "1000".into())
+    );
     let mut p = player("node-failure");
     p.advance_to(20 * SECOND_MS);
     let b = node(&p, "node-b").clone();
@@ -580,7 +630,11 @@ fn traffic_routes_follow_a_rollout_and_count_per_pod() {
     assert_eq!(before.endpoints.len(), 3);
     // (Requests fail at first: the Pods are Ready 3 s before they listen.)
     assert!(before.endpoints.iter().all(|e| e.route == Route::Ready && e.ok > 0), "{before:?}");
-    assert_eq!(before.endpoints.iter().map(|e| e.ok + e.failed).sum::<u64>(), t.sent, "every request is counted on one endpoint");
+    assert_eq!(
+        before.endpoints.iter().map(|e| e.ok + e.failed).sum::<u64>(),
+        t.sent,
+        "every request is counted on one endpoint"
+    );
     let failed_before = t.failed;
     assert!(before.earlier.is_empty());
     p.act("set image deployment/web web=nginx:1.28").unwrap();

@@ -3,9 +3,9 @@
 //! outputs as they arrive, so it costs nothing to keep up to date.
 
 use crate::core::engine::{ProbeKind, WatchType};
-use std::collections::BTreeMap;
 use crate::core::status::{ContainerState, ContainerStatus, Event, EventType, PodSnapshot};
 use crate::core::time::Millis;
+use std::collections::BTreeMap;
 
 /// Lanes kept; the oldest lanes of deleted Pods go first.
 pub const MAX_LANES: usize = 400;

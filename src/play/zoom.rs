@@ -48,7 +48,11 @@ pub fn anchored_scroll(old: f64, new: f64, scroll_left: f64, anchor_x: f64, widt
 /// (`playhead` of the whole, 0–1) when it is in view, else the view's middle.
 pub fn playhead_anchor(zoom: f64, scroll_left: f64, width: f64, playhead: f64) -> f64 {
     let x = playhead * width * zoom - scroll_left;
-    if (0.0..=width).contains(&x) { x } else { width / 2.0 }
+    if (0.0..=width).contains(&x) {
+        x
+    } else {
+        width / 2.0
+    }
 }
 
 /// The part of the whole (0–1) in view.

@@ -36,7 +36,11 @@ pub fn use_endpoint_arrows(container: &NodeRef, overlay: &NodeRef, links: Rc<Vec
     let highlight = use_mut_ref(|| None::<String>);
     let (container, overlay) = (container.clone(), overlay.clone());
     use_effect_with((links, layout), move |(links, _)| {
-        let state = Rc::new(std::cell::RefCell::new(State { links: links.clone(), shapes: Vec::new(), highlight: highlight.borrow().clone() }));
+        let state = Rc::new(std::cell::RefCell::new(State {
+            links: links.clone(),
+            shapes: Vec::new(),
+            highlight: highlight.borrow().clone(),
+        }));
         let watch = container.cast::<HtmlElement>().filter(|_| !links.is_empty()).and_then(|el| {
             let (view, pointed, overlay2) = (el.clone(), state.clone(), overlay.clone());
             Watch::new(
@@ -126,7 +130,12 @@ fn measure(container: &HtmlElement, links: &[Link]) -> Vec<Option<Shape>> {
 /// one of `wanted`: one query for all of them (a Service over 500 Pods
 /// reads 100 elements, not 500), keys that need escaping left out (Pod and
 /// namespace names never do).
-fn boxes<'a>(container: &HtmlElement, within: &str, attr: &str, wanted: impl Iterator<Item = &'a String>) -> Vec<(String, Rect)> {
+fn boxes<'a>(
+    container: &HtmlElement,
+    within: &str,
+    attr: &str,
+    wanted: impl Iterator<Item = &'a String>,
+) -> Vec<(String, Rect)> {
     let mut selector = String::new();
     for k in wanted.filter(|k| k.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'/' | b'_'))) {
         if !selector.is_empty() {
@@ -135,7 +144,10 @@ fn boxes<'a>(container: &HtmlElement, within: &str, attr: &str, wanted: impl Ite
         selector.push_str(&format!("{within} [{attr}=\"{k}\"]"));
     }
     let mut out = Vec::new();
-    let Some(list) = Some(selector).filter(|s| !s.is_empty()).and_then(|s| container.query_selector_all(&s).ok()) else { return out };
+    let Some(list) = Some(selector).filter(|s| !s.is_empty()).and_then(|s| container.query_selector_all(&s).ok())
+    else {
+        return out;
+    };
     for i in 0..list.length() {
         let Some(el) = list.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok()) else { continue };
         if let (Some(key), Some(b)) = (el.get_attribute(attr), offset_box(&el, container)) {
@@ -182,9 +194,16 @@ struct Watch {
 const POINTER_EVENTS: [&str; 3] = ["mouseover", "focusin", "mouseleave"];
 
 impl Watch {
-    fn new(container: &HtmlElement, on_resize: impl Fn() + 'static, on_point: impl Fn(Option<String>) + 'static) -> Option<Watch> {
+    fn new(
+        container: &HtmlElement,
+        on_resize: impl Fn() + 'static,
+        on_point: impl Fn(Option<String>) + 'static,
+    ) -> Option<Watch> {
         let pointer = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
-            let card = e.target().and_then(|t| t.dyn_into::<Element>().ok()).and_then(|t| t.closest(".services > [data-service-key]").ok().flatten());
+            let card = e
+                .target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+                .and_then(|t| t.closest(".services > [data-service-key]").ok().flatten());
             on_point(card.and_then(|c| c.get_attribute("data-service-key")));
         });
         let callback = Closure::<dyn FnMut(js_sys::Array, ResizeObserver)>::new(move |_, _| on_resize());

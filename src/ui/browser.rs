@@ -64,13 +64,8 @@ pub fn post_height(height: i32) {
 
 /// The height of the page's content, in CSS pixels.
 pub fn content_height() -> i32 {
-    window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-        .map(|e| e.scroll_height())
-        .unwrap_or(0)
+    window().and_then(|w| w.document()).and_then(|d| d.document_element()).map(|e| e.scroll_height()).unwrap_or(0)
 }
-
 
 /// Puts text on the clipboard when the browser allows it (best effort).
 pub fn copy(text: &str) {
@@ -81,9 +76,7 @@ pub fn copy(text: &str) {
 
 /// The user asked the system for less motion.
 pub fn prefers_reduced_motion() -> bool {
-    window()
-        .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
-        .is_some_and(|m| m.matches())
+    window().and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten()).is_some_and(|m| m.matches())
 }
 
 /// Sets `data-theme` on the root element (`light`, `dark`, or none = system).
@@ -134,9 +127,8 @@ impl Callback {
         if let Some(id) = self.timeout.take() {
             w.clear_timeout_with_handle(id);
         }
-        self.timeout = w
-            .set_timeout_with_callback_and_timeout_and_arguments_0(self.closure.as_ref().unchecked_ref(), ms)
-            .ok();
+        self.timeout =
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(self.closure.as_ref().unchecked_ref(), ms).ok();
     }
 
     pub fn timeout_done(&mut self) {
@@ -161,7 +153,9 @@ pub fn perf_now() -> f64 {
 
 /// What a rejected promise said, in words.
 fn reason(e: &wasm_bindgen::JsValue) -> String {
-    e.as_string().or_else(|| e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message()))).unwrap_or_else(|| "failed".into())
+    e.as_string()
+        .or_else(|| e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())))
+        .unwrap_or_else(|| "failed".into())
 }
 
 /// Fetches texts from the page's own origin (which the CSP allows), one at

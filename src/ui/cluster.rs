@@ -4,7 +4,10 @@
 
 use super::{nodes, workloads, PlayerRef, Shared};
 use crate::core::kubectl;
-use crate::core::status::{ConditionType, EventType, ContainerState, ContainerStatus, DeploymentSnapshot, PersistentVolumeClaimSnapshot, PodSnapshot, ReplicaSetSnapshot};
+use crate::core::status::{
+    ConditionType, ContainerState, ContainerStatus, DeploymentSnapshot, EventType, PersistentVolumeClaimSnapshot,
+    PodSnapshot, ReplicaSetSnapshot,
+};
 use crate::core::time::{go_duration, Millis};
 use crate::play::timeline::{container_label, LaneState};
 use crate::play::{arrows, backoff_until, explain, explain_job, pod_key, ProbeViews};
@@ -107,7 +110,8 @@ pub fn cluster_view(props: &Props) -> Html {
     let (service_cards, links) = services(&player, &props.on_act);
     let any_links = !links.links.is_empty();
     let draw_arrows = props.arrows && any_links;
-    let layout = if draw_arrows { layout_key(&player, compact, focused.map(|p| p.pod.metadata.name.as_str())) } else { 0 };
+    let layout =
+        if draw_arrows { layout_key(&player, compact, focused.map(|p| p.pod.metadata.name.as_str())) } else { 0 };
     let drawn = Rc::new(if draw_arrows { links.links } else { Vec::new() });
     super::arrows::use_endpoint_arrows(&container, &overlay, drawn, layout);
     html! {
@@ -280,7 +284,12 @@ pub fn pod_card(props: &PodProps) -> Html {
         let on_select = props.on_select.clone();
         Callback::from(move |_: MouseEvent| on_select.emit(key.clone()))
     };
-    let containers = p.status.init_container_statuses.iter().map(|c| (c, true)).chain(p.status.container_statuses.iter().map(|c| (c, false)));
+    let containers = p
+        .status
+        .init_container_statuses
+        .iter()
+        .map(|c| (c, true))
+        .chain(p.status.container_statuses.iter().map(|c| (c, false)));
     html! {
         <article class={classes!("pod", format!("st-{}", state.as_str()), props.selected.then_some("selected"))}
             aria-label={format!("Pod {name}: {status}")} data-testid={format!("pod-{name}")} data-pod-key={pod_key(p)}>
@@ -465,7 +474,12 @@ pub struct SetImageProps {
 }
 
 /// The [`SetImage`] form for a controller whose Pod template has `spec`.
-pub(crate) fn set_image(target: String, spec: &crate::core::api::PodSpec, ns_flag: &str, on_act: &Callback<String>) -> Html {
+pub(crate) fn set_image(
+    target: String,
+    spec: &crate::core::api::PodSpec,
+    ns_flag: &str,
+    on_act: &Callback<String>,
+) -> Html {
     let first = spec.containers.first();
     let container = first.map(|c| c.name.clone()).unwrap_or_default();
     let current = first.map(|c| c.image.clone()).unwrap_or_default();
@@ -486,7 +500,8 @@ pub fn set_image_form(props: &SetImageProps) -> Html {
     let on_image = bind(&image);
     let set_image = {
         let on_act = props.on_act.clone();
-        let (image, target, container, ns_flag) = (image.clone(), props.target.clone(), container.clone(), props.ns_flag.clone());
+        let (image, target, container, ns_flag) =
+            (image.clone(), props.target.clone(), container.clone(), props.ns_flag.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             on_act.emit(format!("set image {target} {container}={}{ns_flag}", image.trim()));
@@ -504,7 +519,11 @@ pub fn set_image_form(props: &SetImageProps) -> Html {
 
 /// ` -n NS` for an action on an object outside `default`.
 pub(crate) fn ns_flag(namespace: &str) -> String {
-    if namespace == "default" { String::new() } else { format!(" -n {namespace}") }
+    if namespace == "default" {
+        String::new()
+    } else {
+        format!(" -n {namespace}")
+    }
 }
 
 /// A button's click performs `verb` (the click does not reach the card under it).
@@ -552,6 +571,9 @@ pub(crate) fn scale_group(target: &str, replicas: i32, ns_flag: &str, on_act: &C
 fn gated_note(p: &PodSnapshot) -> Option<String> {
     let gates = &p.pod.spec.scheduling_gates;
     (!gates.is_empty() && p.node_name.is_none()).then(|| {
-        format!("Scheduling gates {}: the scheduler waits until they are removed (podplay has no action that removes them)", gates.join(", "))
+        format!(
+            "Scheduling gates {}: the scheduler waits until they are removed (podplay has no action that removes them)",
+            gates.join(", ")
+        )
     })
 }

@@ -6,8 +6,8 @@
 //! [`browser`]; the simulation never sees a clock: the page turns animation
 //! frames into virtual time and passes it in.
 
-mod browser;
 pub mod arrows;
+mod browser;
 pub mod cluster;
 pub mod editor;
 pub mod exercise;
@@ -17,17 +17,17 @@ pub mod timeline;
 pub mod traffic;
 pub mod workloads;
 
-use crate::core::manifest::{Diagnostic, Severity};
-use crate::lint::{self, Finding};
-use crate::core::time::{go_duration, Millis, SECOND_MS};
 use crate::bundled::{self, Kind};
+use crate::core::manifest::{Diagnostic, Severity};
+use crate::core::time::{go_duration, Millis, SECOND_MS};
 use crate::examples;
+use crate::exercise::{self as ex, Exercise, Report};
+use crate::lint::{self, Finding};
 use crate::play::embed::{iframe_snippet, PageOptions, SPEEDS};
 use crate::play::share::Session;
-use crate::exercise::{self as ex, Exercise, Report};
 use crate::play::{Player, Scenario, TimedAction, MAX_TIME_MS};
-use std::collections::BTreeSet;
 use std::cell::RefCell;
+use std::collections::BTreeSet;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -299,7 +299,9 @@ impl App {
     fn applied<'a>(actions: impl IntoIterator<Item = &'a str>) -> Vec<(Kind, &'static str)> {
         let mut need = Vec::new();
         for a in actions {
-            need.extend(bundled::examples_applied(a).filter_map(|n| Kind::Example.canonical(n)).map(|n| (Kind::Example, n)));
+            need.extend(
+                bundled::examples_applied(a).filter_map(|n| Kind::Example.canonical(n)).map(|n| (Kind::Example, n)),
+            );
         }
         need
     }
@@ -329,7 +331,9 @@ impl App {
     /// comment suggests), so the story plays by itself.
     #[inline(never)]
     fn play_scenario(&mut self, then: Then) -> Opened {
-        let Some(name) = self.example.as_deref().and_then(examples::find).map(|e| e.name) else { return Opened::Unknown };
+        let Some(name) = self.example.as_deref().and_then(examples::find).map(|e| e.name) else {
+            return Opened::Unknown;
+        };
         if !self.at_hand(Self::scenario_texts(name), then) {
             return Opened::Loading;
         }
@@ -358,7 +362,8 @@ impl App {
         self.example = None;
         self.selected = None;
         let actions = exercise.actions.clone();
-        self.exercise = Some(OpenExercise { name: bundled.name, exercise: Rc::new(exercise), report: None, hints_shown: 0 });
+        self.exercise =
+            Some(OpenExercise { name: bundled.name, exercise: Rc::new(exercise), report: None, hints_shown: 0 });
         browser::save(CURRENT_EXERCISE_KEY, bundled.name);
         self.start(Scenario { manifests: work, seed: self.seed, actions });
         Opened::Now
@@ -385,9 +390,13 @@ impl App {
                 }
                 self.then.is_none()
             }
-            _ if opts.exercise.as_deref().is_some_and(|n| known(self.open_exercise(n, Then::Startup))) => self.then.is_none(),
+            _ if opts.exercise.as_deref().is_some_and(|n| known(self.open_exercise(n, Then::Startup))) => {
+                self.then.is_none()
+            }
             (_, Ok(Some(s))) => self.load_session(s, Then::Startup) == Opened::Now,
-            _ if saved_exercise.as_deref().is_some_and(|n| known(self.open_exercise(n, Then::Startup))) => self.then.is_none(),
+            _ if saved_exercise.as_deref().is_some_and(|n| known(self.open_exercise(n, Then::Startup))) => {
+                self.then.is_none()
+            }
             (_, link) => {
                 if let Err(e) = link {
                     self.notice = Some(Notice { error: true, text: e });
@@ -575,7 +584,9 @@ impl Component for App {
             command_at: None,
             exercise: None,
             passed: browser::load(PROGRESS_KEY)
-                .map(|t| crate::core::sort::collect_set(t.split(',').filter(|n| ex::find(n).is_some()).map(str::to_string)))
+                .map(|t| {
+                    crate::core::sort::collect_set(t.split(',').filter(|n| ex::find(n).is_some()).map(str::to_string))
+                })
                 .unwrap_or_default(),
             theme,
             arrows: browser::load(ARROWS_KEY).as_deref() != Some("off"),
@@ -605,10 +616,14 @@ impl Component for App {
             unknown.push(format!("no exercise named “{n}”"));
         }
         if !unknown.is_empty() {
-            app.notice = Some(Notice { error: true, text: format!("The address asks for {}; showing something else.", unknown.join(" and ")) });
+            app.notice = Some(Notice {
+                error: true,
+                text: format!("The address asks for {}; showing something else.", unknown.join(" and ")),
+            });
         }
         if !opts.ignored.is_empty() && !opts.embed {
-            app.notice = Some(Notice { error: false, text: format!("Ignored in the address: {}", opts.ignored.join(", ")) });
+            app.notice =
+                Some(Notice { error: false, text: format!("Ignored in the address: {}", opts.ignored.join(", ")) });
         }
         // Reduced motion starts paused unless the URL asks for autoplay.
         let playing = opts.autoplay.unwrap_or(!browser::prefers_reduced_motion());
@@ -643,7 +658,9 @@ impl Component for App {
         let slow = self.slow.clone().or_else(|| player.clone());
         let announcement = player
             .as_ref()
-            .and_then(|p| p.rc.borrow().announcements().last().map(|a| format!("At {}: {}", go_duration(a.time_ms), a.text)))
+            .and_then(|p| {
+                p.rc.borrow().announcements().last().map(|a| format!("At {}: {}", go_duration(a.time_ms), a.text))
+            })
             .unwrap_or_default();
         if self.opts.embed {
             return self.view_embed(ctx, player, slow, announcement);
@@ -719,7 +736,6 @@ impl Component for App {
     }
 }
 
-
 impl App {
     /// Every transition but animation frames. True when the page must re-render.
     fn handle(&mut self, msg: Msg) -> bool {
@@ -783,7 +799,10 @@ impl App {
                 }
                 Err(_) => {
                     self.seed_text = self.seed.to_string();
-                    self.notice = Some(Notice { error: true, text: format!("The seed must be a whole number, not “{text}”.") });
+                    self.notice = Some(Notice {
+                        error: true,
+                        text: format!("The seed must be a whole number, not “{text}”."),
+                    });
                 }
             },
             Msg::ExampleScenario => {
@@ -835,10 +854,16 @@ impl App {
                     }
                     self.share_url = url;
                     self.snippet = None;
-                    self.notice = Some(Notice { error: false, text: "Share link copied: it carries the manifests, seed, actions and time.".into() });
+                    self.notice = Some(Notice {
+                        error: false,
+                        text: "Share link copied: it carries the manifests, seed, actions and time.".into(),
+                    });
                 }
                 Some(Err(e)) => self.notice = Some(Notice { error: true, text: e }),
-                None => self.notice = Some(Notice { error: true, text: "Nothing to share until the manifests are valid.".into() }),
+                None => {
+                    self.notice =
+                        Some(Notice { error: true, text: "Nothing to share until the manifests are valid.".into() })
+                }
             },
             Msg::Embed => match self.session().map(|s| s.to_fragment()) {
                 Some(Ok(fragment)) => {
@@ -856,7 +881,10 @@ impl App {
                     });
                 }
                 Some(Err(e)) => self.notice = Some(Notice { error: true, text: e }),
-                None => self.notice = Some(Notice { error: true, text: "Nothing to embed until the manifests are valid.".into() }),
+                None => {
+                    self.notice =
+                        Some(Notice { error: true, text: "Nothing to embed until the manifests are valid.".into() })
+                }
             },
             Msg::ApplyChoice(name) => self.apply_choice = name,
             Msg::CommandText(text) => {
@@ -959,7 +987,13 @@ impl App {
 impl App {
     /// The compact player for iframes: controls, the live view and the
     /// timeline; the editor and the kubectl panes when the URL asks.
-    fn view_embed(&self, ctx: &Context<Self>, player: Option<PlayerRef>, slow: Option<PlayerRef>, announcement: String) -> Html {
+    fn view_embed(
+        &self,
+        ctx: &Context<Self>,
+        player: Option<PlayerRef>,
+        slow: Option<PlayerRef>,
+        announcement: String,
+    ) -> Html {
         let open = match &self.example {
             Some(e) => format!("{}?example={e}", browser::page_url()),
             None => format!("{}#{}", browser::page_url(), browser::fragment()),

@@ -94,7 +94,8 @@ pub fn add_node(props: &AddProps) -> Html {
     let cpu = use_state(|| "4".to_string());
     let memory = use_state(|| "8Gi".to_string());
     let submit = {
-        let (name, cpu, memory, on_act, suggested) = (name.clone(), cpu.clone(), memory.clone(), props.on_act.clone(), props.suggested.clone());
+        let (name, cpu, memory, on_act, suggested) =
+            (name.clone(), cpu.clone(), memory.clone(), props.on_act.clone(), props.suggested.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let n = name.trim();

@@ -99,7 +99,10 @@ fn content(player: &Player, tab: Tab, selected: Option<&str>) -> (String, String
             };
             ("kubectl events".into(), text)
         }
-        Tab::Controllers => ("kubectl get nodes,deployments,replicasets,statefulsets,daemonsets,jobs,cronjobs,pvc".into(), get_many(player)),
+        Tab::Controllers => (
+            "kubectl get nodes,deployments,replicasets,statefulsets,daemonsets,jobs,cronjobs,pvc".into(),
+            get_many(player),
+        ),
         Tab::Yaml => match pod {
             Some(p) => (format!("kubectl get pod {} -o yaml", p.pod.metadata.name), to_yaml(&pod_json(p))),
             None => ("kubectl get pod -o yaml".into(), "No resources found in default namespace.".into()),
@@ -121,18 +124,44 @@ fn get_many(player: &Player) -> String {
     };
     let tables: [KindTable; 8] = [
         (&kubectl::NODES_HEADER, "node", player.nodes().iter().map(|n| kubectl::node_row(n, now)).collect()),
-        (&kubectl::DEPLOYMENTS_HEADER, "deployment.apps", player.deployments().map(|d| kubectl::deployment_row(d, now, false)).collect()),
-        (&kubectl::REPLICASETS_HEADER, "replicaset.apps", player.replica_sets().map(|r| kubectl::replicaset_row(r, now, false)).collect()),
-        (&kubectl::STATEFULSETS_HEADER, "statefulset.apps", player.stateful_sets().map(|s| kubectl::statefulset_row(s, now, false)).collect()),
-        (&kubectl::DAEMONSETS_HEADER, "daemonset.apps", player.daemon_sets().iter().map(|d| kubectl::daemonset_row(d, now)).collect()),
+        (
+            &kubectl::DEPLOYMENTS_HEADER,
+            "deployment.apps",
+            player.deployments().map(|d| kubectl::deployment_row(d, now, false)).collect(),
+        ),
+        (
+            &kubectl::REPLICASETS_HEADER,
+            "replicaset.apps",
+            player.replica_sets().map(|r| kubectl::replicaset_row(r, now, false)).collect(),
+        ),
+        (
+            &kubectl::STATEFULSETS_HEADER,
+            "statefulset.apps",
+            player.stateful_sets().map(|s| kubectl::statefulset_row(s, now, false)).collect(),
+        ),
+        (
+            &kubectl::DAEMONSETS_HEADER,
+            "daemonset.apps",
+            player.daemon_sets().iter().map(|d| kubectl::daemonset_row(d, now)).collect(),
+        ),
         (&kubectl::JOBS_HEADER, "job.batch", player.jobs().map(|j| kubectl::job_row(j, now, false)).collect()),
-        (&kubectl::CRONJOBS_HEADER, "cronjob.batch", player.cron_jobs().map(|c| kubectl::cronjob_row(c, now, false)).collect()),
-        (&kubectl::PVCS_HEADER, "persistentvolumeclaim", player.claims().map(|c| kubectl::pvc_row(c, now, false)).collect()),
+        (
+            &kubectl::CRONJOBS_HEADER,
+            "cronjob.batch",
+            player.cron_jobs().map(|c| kubectl::cronjob_row(c, now, false)).collect(),
+        ),
+        (
+            &kubectl::PVCS_HEADER,
+            "persistentvolumeclaim",
+            player.claims().map(|c| kubectl::pvc_row(c, now, false)).collect(),
+        ),
     ];
     let printed: Vec<String> = tables
         .into_iter()
         .filter(|(_, _, rows)| !rows.is_empty())
-        .map(|(header, kind, rows)| kubectl::format_table(header, &rows.into_iter().map(|r| prefixed(kind, r)).collect::<Vec<_>>()))
+        .map(|(header, kind, rows)| {
+            kubectl::format_table(header, &rows.into_iter().map(|r| prefixed(kind, r)).collect::<Vec<_>>())
+        })
         .collect();
     if printed.is_empty() {
         "No resources found in default namespace.".to_string()

@@ -31,7 +31,11 @@ pub struct Props {
 /// The smallest of 1m, 2m, 5m, 10m, 15m, 30m, 1h, 2h, … that holds `t`.
 fn nice_ceil(t: Millis) -> Millis {
     const SCALES: [Millis; 8] = [1, 2, 5, 10, 15, 30, 60, 120];
-    SCALES.iter().map(|m| m * MINUTE_MS).find(|s| *s >= t).unwrap_or_else(|| t.div_ceil(4 * 60 * MINUTE_MS) * 4 * 60 * MINUTE_MS)
+    SCALES
+        .iter()
+        .map(|m| m * MINUTE_MS)
+        .find(|s| *s >= t)
+        .unwrap_or_else(|| t.div_ceil(4 * 60 * MINUTE_MS) * 4 * 60 * MINUTE_MS)
 }
 
 #[function_component(TimelineView)]
@@ -273,7 +277,9 @@ pub fn timeline_view(props: &Props) -> Html {
 fn lane_label(l: &Lane, props: &Props) -> Html {
     let name = l.pod.split_once('/').map_or(l.pod.as_str(), |(_, n)| n);
     match &l.container {
-        Some(c) => html! { <div class="tl-label container" key={l.key.clone()} title={l.key.clone()}>{ format!("  └ {c}") }</div> },
+        Some(c) => {
+            html! { <div class="tl-label container" key={l.key.clone()} title={l.key.clone()}>{ format!("  └ {c}") }</div> }
+        }
         None => {
             let key = l.pod.clone();
             let on_select = props.on_select.clone();
@@ -326,7 +332,13 @@ fn lane_track_view(props: &LaneProps) -> Html {
 }
 
 /// A lane drawn whole, up to `end` (what is after the playhead is covered).
-fn lane_track(l: &Lane, end: Millis, pct: &impl Fn(Millis) -> f64, ticks: Option<f64>, in_window: &impl Fn(Millis) -> bool) -> Html {
+fn lane_track(
+    l: &Lane,
+    end: Millis,
+    pct: &impl Fn(Millis) -> f64,
+    ticks: Option<f64>,
+    in_window: &impl Fn(Millis) -> bool,
+) -> Html {
     let stop = l.end_ms.unwrap_or(end).min(end);
     html! {
         // Segments, marks and ticks each in a box of their own, keyed by

@@ -114,7 +114,8 @@ fn counters(t: &TrafficSnapshot) -> Html {
 /// requests earlier but are endpoints no more.
 fn endpoint_fan(slice: &EndpointSliceSnapshot, t: Option<&TrafficSnapshot>, on: bool) -> Html {
     let r = routes(slice, t);
-    let counts = |ok: u64, failed: u64| if t.is_some() { format!(" · served {ok} ok, {failed} failed") } else { String::new() };
+    let counts =
+        |ok: u64, failed: u64| if t.is_some() { format!(" · served {ok} ok, {failed} failed") } else { String::new() };
     html! {
         <>
             if r.endpoints.is_empty() {

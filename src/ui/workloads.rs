@@ -7,7 +7,9 @@ use super::Shared;
 use crate::core::api::PodManagementPolicy;
 use crate::core::engine::DaemonSetSnapshot;
 use crate::core::kubectl;
-use crate::core::status::{CronJobSnapshot, Event, EventType, JobSnapshot, PersistentVolumeClaimSnapshot, StatefulSetSnapshot};
+use crate::core::status::{
+    CronJobSnapshot, Event, EventType, JobSnapshot, PersistentVolumeClaimSnapshot, StatefulSetSnapshot,
+};
 use crate::core::time::{go_duration, Millis};
 use yew::prelude::*;
 

@@ -29,41 +29,99 @@ pub enum Action {
     Apply(Vec<Object>),
     /// `apply -f FILE` before the CLI has read FILE.
     ApplyFile(String),
-    DeletePod { namespace: String, name: String, grace_period_seconds: Option<i64> },
+    DeletePod {
+        namespace: String,
+        name: String,
+        grace_period_seconds: Option<i64>,
+    },
     /// The container's process dies with this exit code.
-    Kill { namespace: String, pod: String, container: String, exit_code: i32 },
+    Kill {
+        namespace: String,
+        pod: String,
+        container: String,
+        exit_code: i32,
+    },
     /// The app hangs: HTTP and gRPC requests and exec probes time out; TCP
     /// connects still succeed (the kernel accepts on a listening socket).
-    Break { namespace: String, pod: String, container: String },
-    Heal { namespace: String, pod: String, container: String },
+    Break {
+        namespace: String,
+        pod: String,
+        container: String,
+    },
+    Heal {
+        namespace: String,
+        pod: String,
+        container: String,
+    },
     /// `kubectl scale`.
-    Scale { namespace: String, kind: ControllerKind, name: String, replicas: i32 },
+    Scale {
+        namespace: String,
+        kind: ControllerKind,
+        name: String,
+        replicas: i32,
+    },
     /// `kubectl set image deployment/NAME CONTAINER=IMAGE` (or daemonset/NAME).
-    SetImage { namespace: String, kind: ControllerKind, name: String, container: String, image: String },
+    SetImage {
+        namespace: String,
+        kind: ControllerKind,
+        name: String,
+        container: String,
+        image: String,
+    },
     /// `kubectl rollout restart deployment/NAME` (or daemonset/NAME).
-    RolloutRestart { namespace: String, kind: ControllerKind, name: String },
+    RolloutRestart {
+        namespace: String,
+        kind: ControllerKind,
+        name: String,
+    },
     /// `kubectl rollout undo deployment/NAME [--to-revision=N]` (0: the previous revision).
-    RolloutUndo { namespace: String, name: String, to_revision: i64 },
+    RolloutUndo {
+        namespace: String,
+        name: String,
+        to_revision: i64,
+    },
     /// `kubectl rollout pause|resume deployment/NAME`.
-    RolloutPause { namespace: String, name: String, paused: bool },
+    RolloutPause {
+        namespace: String,
+        name: String,
+        paused: bool,
+    },
     /// `kubectl delete deployment/NAME`, `replicaset/NAME`, `job/NAME` or `statefulset/NAME`.
-    Delete { namespace: String, kind: ControllerKind, name: String },
+    Delete {
+        namespace: String,
+        kind: ControllerKind,
+        name: String,
+    },
     /// An action on a node.
-    Node { name: String, op: NodeOp },
+    Node {
+        name: String,
+        op: NodeOp,
+    },
     /// A simulated client sends requests to the Service at `rate` (`None`: stops).
-    Traffic { namespace: String, name: String, rate: Option<super::Rate> },
+    Traffic {
+        namespace: String,
+        name: String,
+        rate: Option<super::Rate>,
+    },
 }
 
 /// What a node action does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NodeOp {
     /// A new worker joins with this allocatable capacity.
-    Add { cpu_millis: i64, memory_bytes: i64, max_pods: u32 },
+    Add {
+        cpu_millis: i64,
+        memory_bytes: i64,
+        max_pods: u32,
+    },
     Cordon,
     Uncordon,
     /// `kubectl drain --ignore-daemonsets`, with `--force` for Pods no
     /// controller owns and `--delete-emptydir-data` for Pods with emptyDir volumes.
-    Drain { force: bool, delete_emptydir_data: bool },
+    Drain {
+        force: bool,
+        delete_emptydir_data: bool,
+    },
     /// The kubelet stops posting status (the machine is down or cut off).
     Stop,
     Start,
@@ -74,7 +132,9 @@ fn parse_node_action(verb: &str, rest: &[&str]) -> Result<Action, String> {
     let usage = || format!("{verb} needs node NAME (or node/NAME)");
     // `kubectl cordon NAME` takes a bare name; `node NAME` and `node/NAME` read too.
     let (name, args) = match rest {
-        ["node" | "nodes" | "no", name, args @ ..] if !name.starts_with('-') && !name.contains('=') => (name.to_string(), args),
+        ["node" | "nodes" | "no", name, args @ ..] if !name.starts_with('-') && !name.contains('=') => {
+            (name.to_string(), args)
+        }
         [t, args @ ..] if !t.starts_with('-') => match t.split_once('/') {
             Some(("node" | "nodes" | "no", name)) => (name.to_string(), args),
             Some(_) => return Err(usage()),
@@ -82,7 +142,10 @@ fn parse_node_action(verb: &str, rest: &[&str]) -> Result<Action, String> {
         },
         _ => return Err(usage()),
     };
-    if name.is_empty() || name.len() > 253 || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.') {
+    if name.is_empty()
+        || name.len() > 253
+        || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+    {
         return Err(format!("invalid node name {name:?}: a lowercase RFC 1123 subdomain"));
     }
     let (mut cpu, mut memory, mut pods, mut force, mut delete_emptydir_data) = (4000, 8i64 << 30, 110u32, false, false);
@@ -90,13 +153,21 @@ fn parse_node_action(verb: &str, rest: &[&str]) -> Result<Action, String> {
         let a = a.trim_start_matches("--");
         match a.split_once('=') {
             Some(("cpu", v)) if verb == "add" => {
-                cpu = crate::core::api::parse_quantity(v, 1000).filter(|&c| c > 0).ok_or(format!("cpu: not a quantity: {v}"))?
+                cpu = crate::core::api::parse_quantity(v, 1000)
+                    .filter(|&c| c > 0)
+                    .ok_or(format!("cpu: not a quantity: {v}"))?
             }
             Some(("memory", v)) if verb == "add" => {
-                memory = crate::core::api::parse_quantity(v, 1).filter(|&m| m > 0).ok_or(format!("memory: not a quantity: {v}"))?
+                memory = crate::core::api::parse_quantity(v, 1)
+                    .filter(|&m| m > 0)
+                    .ok_or(format!("memory: not a quantity: {v}"))?
             }
             Some(("pods", v)) if verb == "add" => {
-                pods = v.parse().ok().filter(|&p| (1..=1000).contains(&p)).ok_or(format!("pods: expected 1 to 1000, got {v}"))?
+                pods = v
+                    .parse()
+                    .ok()
+                    .filter(|&p| (1..=1000).contains(&p))
+                    .ok_or(format!("pods: expected 1 to 1000, got {v}"))?
             }
             None if a == "force" && verb == "drain" => force = true,
             None if a == "ignore-daemonsets" && verb == "drain" => {}
@@ -137,7 +208,9 @@ fn controller_ref(t: &str) -> Option<(ControllerKind, String)> {
         "replicaset" | "replicasets" | "rs" | "replicaset.apps" | "replicasets.apps" => ControllerKind::ReplicaSet,
         "job" | "jobs" | "job.batch" | "jobs.batch" => ControllerKind::Job,
         "cronjob" | "cronjobs" | "cj" | "cronjob.batch" | "cronjobs.batch" => ControllerKind::CronJob,
-        "statefulset" | "statefulsets" | "sts" | "statefulset.apps" | "statefulsets.apps" => ControllerKind::StatefulSet,
+        "statefulset" | "statefulsets" | "sts" | "statefulset.apps" | "statefulsets.apps" => {
+            ControllerKind::StatefulSet
+        }
         "daemonset" | "daemonsets" | "ds" | "daemonset.apps" | "daemonsets.apps" => ControllerKind::DaemonSet,
         _ => return None,
     };
@@ -226,7 +299,9 @@ pub fn parse_action(text: &str) -> Result<Action, String> {
         "scale" => {
             let t = target.ok_or("scale needs deployment/NAME, replicaset/NAME or statefulset/NAME")?;
             let (kind, name) = controller_ref(t)
-                .filter(|(k, _)| !matches!(k, ControllerKind::Job | ControllerKind::DaemonSet | ControllerKind::CronJob))
+                .filter(|(k, _)| {
+                    !matches!(k, ControllerKind::Job | ControllerKind::DaemonSet | ControllerKind::CronJob)
+                })
                 .ok_or(format!("scale supports deployment/NAME, replicaset/NAME and statefulset/NAME, got {t}"))?;
             let replicas = replicas.ok_or("scale needs --replicas=N")?;
             Ok(Action::Scale { namespace, kind, name, replicas })
@@ -365,14 +440,37 @@ fn parse_rollout(rest: &[&str]) -> Result<Action, String> {
 /// name becomes `kind/name`. Node actions read `node NAME` themselves.
 fn join_kind_and_name(mut words: Vec<String>) -> Vec<String> {
     const KINDS: &[&str] = &[
-        "pod", "pods", "po", "svc", "service", "services", "deployment", "deployments", "deploy", "replicaset", "replicasets", "rs",
-        "job", "jobs", "cronjob", "cronjobs", "cj", "statefulset", "statefulsets", "sts", "daemonset", "daemonsets", "ds",
+        "pod",
+        "pods",
+        "po",
+        "svc",
+        "service",
+        "services",
+        "deployment",
+        "deployments",
+        "deploy",
+        "replicaset",
+        "replicasets",
+        "rs",
+        "job",
+        "jobs",
+        "cronjob",
+        "cronjobs",
+        "cj",
+        "statefulset",
+        "statefulsets",
+        "sts",
+        "daemonset",
+        "daemonsets",
+        "ds",
     ];
     if matches!(words.first().map(String::as_str), Some("add" | "cordon" | "uncordon" | "drain" | "stop" | "start")) {
         return words;
     }
     let name_like = |w: &str| !w.is_empty() && !w.starts_with('-') && !w.contains(['/', '=', ':']);
-    if let Some(i) = (1..words.len().saturating_sub(1)).find(|&i| KINDS.contains(&words[i].as_str()) && name_like(&words[i + 1])) {
+    if let Some(i) =
+        (1..words.len().saturating_sub(1)).find(|&i| KINDS.contains(&words[i].as_str()) && name_like(&words[i + 1]))
+    {
         let name = words.remove(i + 1);
         words[i] = format!("{}/{name}", words[i]);
     }
@@ -431,7 +529,12 @@ mod tests {
         assert_eq!(parse_action("apply -f more.yaml").unwrap(), Action::ApplyFile("more.yaml".into()));
         assert_eq!(
             parse_action("scale deploy/web --replicas=5").unwrap(),
-            Action::Scale { namespace: "default".into(), kind: ControllerKind::Deployment, name: "web".into(), replicas: 5 }
+            Action::Scale {
+                namespace: "default".into(),
+                kind: ControllerKind::Deployment,
+                name: "web".into(),
+                replicas: 5
+            }
         );
         assert_eq!(
             parse_action("set image deployment/web web=nginx:1.28 -n shop").unwrap(),
@@ -445,7 +548,11 @@ mod tests {
         );
         assert_eq!(
             parse_action("rollout restart deployment/web").unwrap(),
-            Action::RolloutRestart { namespace: "default".into(), kind: ControllerKind::Deployment, name: "web".into() }
+            Action::RolloutRestart {
+                namespace: "default".into(),
+                kind: ControllerKind::Deployment,
+                name: "web".into()
+            }
         );
         // kubectl's `set image` and `rollout restart` take DaemonSets too (ds is its short name).
         assert_eq!(
@@ -461,7 +568,11 @@ mod tests {
         );
         assert_eq!(
             parse_action("rollout restart daemonset/agent").unwrap(),
-            Action::RolloutRestart { namespace: "default".into(), kind: ControllerKind::DaemonSet, name: "agent".into() }
+            Action::RolloutRestart {
+                namespace: "default".into(),
+                kind: ControllerKind::DaemonSet,
+                name: "agent".into()
+            }
         );
         assert!(parse_action("set image job/pi pi=perl").is_err());
         assert!(parse_action("rollout restart statefulset/web").is_err());
@@ -479,7 +590,12 @@ mod tests {
         );
         assert_eq!(
             parse_action("scale sts/web --replicas=1").unwrap(),
-            Action::Scale { namespace: "default".into(), kind: ControllerKind::StatefulSet, name: "web".into(), replicas: 1 }
+            Action::Scale {
+                namespace: "default".into(),
+                kind: ControllerKind::StatefulSet,
+                name: "web".into(),
+                replicas: 1
+            }
         );
         assert_eq!(
             parse_action("delete rs/web-abc").unwrap(),
@@ -487,9 +603,16 @@ mod tests {
         );
         assert_eq!(
             parse_action("delete ds/node-agent -n kube-system").unwrap(),
-            Action::Delete { namespace: "kube-system".into(), kind: ControllerKind::DaemonSet, name: "node-agent".into() }
+            Action::Delete {
+                namespace: "kube-system".into(),
+                kind: ControllerKind::DaemonSet,
+                name: "node-agent".into()
+            }
         );
-        assert!(parse_action("scale daemonset/node-agent --replicas=2").is_err(), "a DaemonSet has no scale subresource");
+        assert!(
+            parse_action("scale daemonset/node-agent --replicas=2").is_err(),
+            "a DaemonSet has no scale subresource"
+        );
     }
 
     #[test]
@@ -499,14 +622,29 @@ mod tests {
         assert_eq!(parse_action("uncordon node/node-1").unwrap(), node("node-1", NodeOp::Uncordon));
         // kubectl's `TYPE NAME` reads as `TYPE/NAME`.
         assert_eq!(parse_action("delete pod web").unwrap(), parse_action("delete pod/web").unwrap());
-        assert_eq!(parse_action("scale deployment web --replicas=3").unwrap(), parse_action("scale deployment/web --replicas=3").unwrap());
-        assert_eq!(parse_action("set image deploy web web=nginx:1.28").unwrap(), parse_action("set image deploy/web web=nginx:1.28").unwrap());
-        assert_eq!(parse_action("rollout restart deployment web").unwrap(), parse_action("rollout restart deployment/web").unwrap());
+        assert_eq!(
+            parse_action("scale deployment web --replicas=3").unwrap(),
+            parse_action("scale deployment/web --replicas=3").unwrap()
+        );
+        assert_eq!(
+            parse_action("set image deploy web web=nginx:1.28").unwrap(),
+            parse_action("set image deploy/web web=nginx:1.28").unwrap()
+        );
+        assert_eq!(
+            parse_action("rollout restart deployment web").unwrap(),
+            parse_action("rollout restart deployment/web").unwrap()
+        );
         assert_eq!(parse_action("kill pod web -c app").unwrap(), parse_action("kill pod/web -c app").unwrap());
         assert_eq!(parse_action("traffic svc web 10/s").unwrap(), parse_action("traffic svc/web 10/s").unwrap());
         assert_eq!(parse_action("delete cronjob report").unwrap(), parse_action("delete cronjob/report").unwrap());
-        assert_eq!(parse_action("drain node node-2 --force").unwrap(), node("node-2", NodeOp::Drain { force: true, delete_emptydir_data: false }));
-        assert_eq!(parse_action("drain node-2 --ignore-daemonsets").unwrap(), node("node-2", NodeOp::Drain { force: false, delete_emptydir_data: false }));
+        assert_eq!(
+            parse_action("drain node node-2 --force").unwrap(),
+            node("node-2", NodeOp::Drain { force: true, delete_emptydir_data: false })
+        );
+        assert_eq!(
+            parse_action("drain node-2 --ignore-daemonsets").unwrap(),
+            node("node-2", NodeOp::Drain { force: false, delete_emptydir_data: false })
+        );
         assert_eq!(
             parse_action("drain node-2 --ignore-daemonsets --delete-emptydir-data").unwrap(),
             node("node-2", NodeOp::Drain { force: false, delete_emptydir_data: true })
@@ -528,7 +666,11 @@ mod tests {
         use super::super::Rate;
         assert_eq!(
             parse_action("traffic svc/web 10/s").unwrap(),
-            Action::Traffic { namespace: "default".into(), name: "web".into(), rate: Some(Rate { count: 10, per_ms: 1000 }) }
+            Action::Traffic {
+                namespace: "default".into(),
+                name: "web".into(),
+                rate: Some(Rate { count: 10, per_ms: 1000 })
+            }
         );
         assert_eq!(
             parse_action("traffic service/web off -n shop").unwrap(),

@@ -25,8 +25,8 @@ use super::action::ControllerKind;
 use super::{Output, Sim, WatchType};
 use crate::core::api::*;
 use crate::core::status::*;
-use crate::core::time::{Millis, SECOND_MS};
 use crate::core::store::Store;
+use crate::core::time::{Millis, SECOND_MS};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -128,7 +128,11 @@ macro_rules! published {
                 &mut snap.server
             }
             fn modified(time_ms: $crate::core::time::Millis, snap: $snap) -> $crate::core::engine::Output {
-                $crate::core::engine::Output::$variant { time_ms, type_: $crate::core::engine::WatchType::Modified, $field: snap }
+                $crate::core::engine::Output::$variant {
+                    time_ms,
+                    type_: $crate::core::engine::WatchType::Modified,
+                    $field: snap,
+                }
             }
         }
     };
@@ -333,7 +337,10 @@ impl Sim {
                 .and_then(|rs| rs.rs.metadata.owner_references.iter().find(|o| o.controller && o.kind == "Deployment"))
                 .map(|o| o.name.clone());
             if let Some(d) = deployment {
-                let recreate = self.deployments.get(&(ns.clone(), d.clone())).is_some_and(|d| d.d.spec.strategy == DeploymentStrategy::Recreate);
+                let recreate = self
+                    .deployments
+                    .get(&(ns.clone(), d.clone()))
+                    .is_some_and(|d| d.d.spec.strategy == DeploymentStrategy::Recreate);
                 if recreate {
                     self.enqueue(Work::Deployment(ns.clone(), d), self.now + CONTROLLER_HOP_MS);
                 }
@@ -351,7 +358,12 @@ impl Sim {
             let mut current = (*existing.d).clone();
             let mut incoming = d;
             incoming.metadata.annotations.extend(
-                current.metadata.annotations.iter().filter(|(k, _)| k.starts_with("deployment.kubernetes.io/")).map(|(k, v)| (k.clone(), v.clone())),
+                current
+                    .metadata
+                    .annotations
+                    .iter()
+                    .filter(|(k, _)| k.starts_with("deployment.kubernetes.io/"))
+                    .map(|(k, v)| (k.clone(), v.clone())),
             );
             incoming.metadata.pos = current.metadata.pos;
             if incoming == current {
@@ -371,12 +383,22 @@ impl Sim {
         let rv = self.next_resource_version();
         let rt = DeploymentRt {
             d: Arc::new(d),
-            server: ServerMeta { uid, creation_ms: self.now, resource_version: rv, deletion_ms: None, deletion_grace_period_seconds: None },
+            server: ServerMeta {
+                uid,
+                creation_ms: self.now,
+                resource_version: rv,
+                deletion_ms: None,
+                deletion_grace_period_seconds: None,
+            },
             generation: 1,
             status: DeploymentStatus::default(),
             published: None,
         };
-        self.outputs.push_back(Output::Deployment { time_ms: self.now, type_: WatchType::Added, deployment: rt.snapshot() });
+        self.outputs.push_back(Output::Deployment {
+            time_ms: self.now,
+            type_: WatchType::Added,
+            deployment: rt.snapshot(),
+        });
         let snap = rt.snapshot();
         let mut rt = rt;
         rt.published = Some(snap);
@@ -413,13 +435,23 @@ impl Sim {
         let rv = self.next_resource_version();
         let mut rt = ReplicaSetRt {
             rs: Arc::new(rs),
-            server: ServerMeta { uid, creation_ms: self.now, resource_version: rv, deletion_ms: None, deletion_grace_period_seconds: None },
+            server: ServerMeta {
+                uid,
+                creation_ms: self.now,
+                resource_version: rv,
+                deletion_ms: None,
+                deletion_grace_period_seconds: None,
+            },
             generation: 1,
             status: ReplicaSetStatus::default(),
             published: None,
         };
         let snap = rt.snapshot();
-        self.outputs.push_back(Output::ReplicaSet { time_ms: self.now, type_: WatchType::Added, replica_set: snap.clone() });
+        self.outputs.push_back(Output::ReplicaSet {
+            time_ms: self.now,
+            type_: WatchType::Added,
+            replica_set: snap.clone(),
+        });
         rt.published = Some(snap);
         self.replica_sets.insert(key.clone(), rt);
         self.enqueue(Work::ReplicaSet(key.0, key.1), self.now + CONTROLLER_HOP_MS);
@@ -432,7 +464,12 @@ impl Sim {
             return;
         }
         let owner = self.replica_sets.get(key).and_then(|rt| {
-            rt.rs.metadata.owner_references.iter().find(|o| o.controller && o.kind == "Deployment").map(|o| o.name.clone())
+            rt.rs
+                .metadata
+                .owner_references
+                .iter()
+                .find(|o| o.controller && o.kind == "Deployment")
+                .map(|o| o.name.clone())
         });
         if let Some(d) = owner {
             self.enqueue(Work::Deployment(key.0.clone(), d), self.now + CONTROLLER_HOP_MS);
@@ -446,7 +483,11 @@ impl Sim {
     /// Emits MODIFIED, with the next resourceVersion, when a controller
     /// object differs from what was last published (resourceVersion aside);
     /// true when it did.
-    pub(crate) fn publish<R: Published>(&mut self, store: fn(&mut Sim) -> &mut Store<R>, key: &(String, String)) -> bool {
+    pub(crate) fn publish<R: Published>(
+        &mut self,
+        store: fn(&mut Sim) -> &mut Store<R>,
+        key: &(String, String),
+    ) -> bool {
         let Some(rt) = store(self).get_mut(key) else { return false };
         let mut snap = rt.snapshot();
         if let Some(p) = rt.published() {
@@ -465,7 +506,13 @@ impl Sim {
     }
 
     /// Records an event about a Deployment or ReplicaSet.
-    pub(crate) fn record_controller(&mut self, involved: ObjectRef, reason: &str, message: String, source: &'static str) {
+    pub(crate) fn record_controller(
+        &mut self,
+        involved: ObjectRef,
+        reason: &str,
+        message: String,
+        source: &'static str,
+    ) {
         self.record_object(involved, None, EventType::Normal, reason, message, source);
     }
 
@@ -564,7 +611,8 @@ impl Sim {
         let candidates: Vec<u32> = orphans.chain(self.owned_pods(rs_uid)).collect();
         for slot in candidates {
             let Some(p) = self.pod_rt(slot) else { continue };
-            let active = p.server.deletion_ms.is_none() && !matches!(p.status.phase, PodPhase::Succeeded | PodPhase::Failed);
+            let active =
+                p.server.deletion_ms.is_none() && !matches!(p.status.phase, PodPhase::Succeeded | PodPhase::Failed);
             if !active {
                 continue;
             }
@@ -619,7 +667,7 @@ impl Sim {
         // The controller records the event when the API server accepted the
         // Pod, before the scheduler has looked at it.
         self.record_controller(
-                obj_ref("ReplicaSet", &ns, &rs.metadata.name, rs_uid),
+            obj_ref("ReplicaSet", &ns, &rs.metadata.name, rs_uid),
             "SuccessfulCreate",
             format!("Created pod: {name}"),
             "replicaset-controller",
@@ -728,7 +776,12 @@ impl Sim {
         let d = rt.d.clone();
         let d_uid = rt.server.uid.clone();
         let all = self.replica_sets_of(&dkey.0, &d_uid);
-        let existing = all.iter().find(|k| self.replica_sets.get(k).is_some_and(|r| equal_ignore_hash(&r.rs.spec.template, &d.spec.template))).cloned();
+        let existing = all
+            .iter()
+            .find(|k| {
+                self.replica_sets.get(k).is_some_and(|r| equal_ignore_hash(&r.rs.spec.template, &d.spec.template))
+            })
+            .cloned();
         let max_old_revision = all
             .iter()
             .filter(|k| Some(*k) != existing.as_ref())
@@ -878,8 +931,15 @@ impl Sim {
     /// otherwise a RollingUpdate Deployment spreads the change over its
     /// active ReplicaSets in proportion to their size
     /// (`GetReplicaSetProportion`), leftovers to the largest.
-    fn scale_deployment_rss(&mut self, d: &Deployment, d_uid: &str, new_rs: Option<&(String, String)>, old: &[(String, String)]) {
-        let created = |sim: &Sim, k: &(String, String)| sim.replica_sets.get(k).map(|r| r.server.creation_ms).unwrap_or(0);
+    fn scale_deployment_rss(
+        &mut self,
+        d: &Deployment,
+        d_uid: &str,
+        new_rs: Option<&(String, String)>,
+        old: &[(String, String)],
+    ) {
+        let created =
+            |sim: &Sim, k: &(String, String)| sim.replica_sets.get(k).map(|r| r.server.creation_ms).unwrap_or(0);
         let mut all: Vec<(String, String)> = old.to_vec();
         all.extend(new_rs.cloned());
         let active: Vec<(String, String)> = all.iter().filter(|k| self.rs_spec_replicas(k) > 0).cloned().collect();
@@ -942,7 +1002,13 @@ impl Sim {
                         .and_then(|r| r.rs.metadata.annotations.get(MAX_REPLICAS_ANNOTATION))
                         .and_then(|a| a.parse::<i32>().ok())
                         .filter(|&m| m > 0)
-                        .or_else(|| self.deployments.values().find(|x| x.server.uid == d_uid).map(|x| x.status.replicas).filter(|&r| r > 0));
+                        .or_else(|| {
+                            self.deployments
+                                .values()
+                                .find(|x| x.server.uid == d_uid)
+                                .map(|x| x.status.replicas)
+                                .filter(|&r| r > 0)
+                        });
                     match before {
                         Some(before) => ((replicas as f64 * allowed as f64) / before as f64).round() as i32 - replicas,
                         None => 0,
@@ -969,7 +1035,13 @@ impl Sim {
     }
 
     /// `reconcileNewReplicaSet`.
-    fn reconcile_new_rs(&mut self, d: &Deployment, d_uid: &str, new_rs: &(String, String), all: &[(String, String)]) -> bool {
+    fn reconcile_new_rs(
+        &mut self,
+        d: &Deployment,
+        d_uid: &str,
+        new_rs: &(String, String),
+        all: &[(String, String)],
+    ) -> bool {
         let current = self.rs_spec_replicas(new_rs);
         if current == d.spec.replicas {
             return false;
@@ -998,7 +1070,8 @@ impl Sim {
         let all_count: i32 = total(all.iter().map(|k| self.rs_spec_replicas(k)));
         let (_, max_unavailable) = surge_and_unavailable(d);
         let min_available = d.spec.replicas - max_unavailable;
-        let new_unavailable = new_rs.map(|k| self.rs_spec_replicas(k) - self.rs_status(k).available_replicas).unwrap_or(0);
+        let new_unavailable =
+            new_rs.map(|k| self.rs_spec_replicas(k) - self.rs_status(k).available_replicas).unwrap_or(0);
         let max_scaled_down = all_count - min_available - new_unavailable;
         if max_scaled_down <= 0 {
             return false;
@@ -1041,7 +1114,13 @@ impl Sim {
 
     /// `rolloutRecreate`: old ReplicaSets to 0, wait until none of their
     /// Pods runs, then the new one to full size.
-    fn rollout_recreate(&mut self, dkey: &(String, String), d: &Deployment, new_rs: Option<&(String, String)>, old: &[(String, String)]) {
+    fn rollout_recreate(
+        &mut self,
+        dkey: &(String, String),
+        d: &Deployment,
+        new_rs: Option<&(String, String)>,
+        old: &[(String, String)],
+    ) {
         let Some(d_uid) = self.deployments.get(dkey).map(|r| r.server.uid.clone()) else { return };
         let mut scaled_down = false;
         for k in old {
@@ -1057,7 +1136,9 @@ impl Sim {
         let running = old.iter().any(|k| {
             let Some(rt) = self.replica_sets.get(k) else { return false };
             let uid = rt.server.uid.clone();
-            self.pods_of(&k.0, &uid, &rt.rs.spec.selector).iter().any(|p| !matches!(p.phase, PodPhase::Succeeded | PodPhase::Failed))
+            self.pods_of(&k.0, &uid, &rt.rs.spec.selector)
+                .iter()
+                .any(|p| !matches!(p.phase, PodPhase::Succeeded | PodPhase::Failed))
         });
         if running {
             return;
@@ -1104,7 +1185,12 @@ impl Sim {
         let generation = rt.generation;
         let prev = rt.status.clone();
         let all = self.replica_sets_of(&dkey.0, &uid);
-        let new_rs = all.iter().find(|k| self.replica_sets.get(k).is_some_and(|r| equal_ignore_hash(&r.rs.spec.template, &d.spec.template))).cloned();
+        let new_rs = all
+            .iter()
+            .find(|k| {
+                self.replica_sets.get(k).is_some_and(|r| equal_ignore_hash(&r.rs.spec.template, &d.spec.template))
+            })
+            .cloned();
         let statuses: Vec<ReplicaSetStatus> = all.iter().map(|k| self.rs_status(k)).collect();
         let available: i32 = total(statuses.iter().map(|s| s.available_replicas));
         let total_spec: i32 = total(all.iter().map(|k| self.rs_spec_replicas(k)));
@@ -1119,9 +1205,23 @@ impl Sim {
         };
         let (_, max_unavailable) = surge_and_unavailable(&d);
         if available >= d.spec.replicas - max_unavailable {
-            set_condition(&mut status, "Available", true, "MinimumReplicasAvailable", "Deployment has minimum availability.".into(), now);
+            set_condition(
+                &mut status,
+                "Available",
+                true,
+                "MinimumReplicasAvailable",
+                "Deployment has minimum availability.".into(),
+                now,
+            );
         } else {
-            set_condition(&mut status, "Available", false, "MinimumReplicasUnavailable", "Deployment does not have minimum availability.".into(), now);
+            set_condition(
+                &mut status,
+                "Available",
+                false,
+                "MinimumReplicasUnavailable",
+                "Deployment does not have minimum availability.".into(),
+                now,
+            );
         }
         let rs_name = new_rs.as_ref().map(|k| k.1.clone());
         let complete = status.updated_replicas == d.spec.replicas
@@ -1154,8 +1254,7 @@ impl Sim {
                 reason: "ReplicaSetUpdated".into(),
                 message: msg,
             });
-        }
-        else if d.spec.progress_deadline_seconds > 0 {
+        } else if d.spec.progress_deadline_seconds > 0 {
             // `DeploymentTimedOut`: no progress for progressDeadlineSeconds
             // since the condition's (second-precision) lastUpdateTime.
             let deadline = d.spec.progress_deadline_seconds as Millis * SECOND_MS;
@@ -1179,17 +1278,14 @@ impl Sim {
         let stuck_check = if complete || d.spec.progress_deadline_seconds <= 0 {
             None
         } else {
-            status
-                .condition("Progressing")
-                .filter(|c| c.status && c.reason != "NewReplicaSetAvailable")
-                .map(|c| {
-                    let due = to_seconds(c.last_update_ms) + d.spec.progress_deadline_seconds as Millis * SECOND_MS;
-                    if due >= now + SECOND_MS {
-                        due + SECOND_MS
-                    } else {
-                        now + SECOND_MS
-                    }
-                })
+            status.condition("Progressing").filter(|c| c.status && c.reason != "NewReplicaSetAvailable").map(|c| {
+                let due = to_seconds(c.last_update_ms) + d.spec.progress_deadline_seconds as Millis * SECOND_MS;
+                if due >= now + SECOND_MS {
+                    due + SECOND_MS
+                } else {
+                    now + SECOND_MS
+                }
+            })
         };
         if let Some(rt) = self.deployments.get_mut(dkey) {
             rt.status = status;
@@ -1268,7 +1364,14 @@ impl Sim {
 
     /// `kubectl set image deployment/NAME CONTAINER=IMAGE` (or daemonset/NAME):
     /// the container's image (and its defaulted pull policy) in the template.
-    pub(crate) fn set_image(&mut self, ns: &str, kind: ControllerKind, name: &str, container: &str, image: &str) -> Result<(), super::ActionError> {
+    pub(crate) fn set_image(
+        &mut self,
+        ns: &str,
+        kind: ControllerKind,
+        name: &str,
+        container: &str,
+        image: &str,
+    ) -> Result<(), super::ActionError> {
         let key = (ns.to_string(), name.to_string());
         let spec = match kind {
             ControllerKind::DaemonSet => self.daemon_sets.get(&key).map(|rt| &rt.ds.template.spec),
@@ -1298,7 +1401,12 @@ impl Sim {
     /// `kubectl rollout restart deployment/NAME` (or daemonset/NAME): a
     /// template annotation with the time, so the template (and its hash)
     /// changes.
-    pub(crate) fn rollout_restart(&mut self, ns: &str, kind: ControllerKind, name: &str) -> Result<(), super::ActionError> {
+    pub(crate) fn rollout_restart(
+        &mut self,
+        ns: &str,
+        kind: ControllerKind,
+        name: &str,
+    ) -> Result<(), super::ActionError> {
         let stamp = crate::core::time::rfc3339(self.now);
         let restart = |t: &mut PodTemplate| {
             t.annotations.insert(RESTARTED_AT_ANNOTATION.into(), stamp);
@@ -1318,7 +1426,8 @@ impl Sim {
         let rt = self.deployments.get(&key).ok_or_else(|| no_deployment(name))?;
         if rt.d.spec.paused {
             return Err(super::ActionError(
-                "you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again".into(),
+                "you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again"
+                    .into(),
             ));
         }
         let mut history: Vec<(i64, PodTemplate)> = self
@@ -1335,10 +1444,9 @@ impl Sim {
             }
             history.len() - 2
         } else {
-            history
-                .iter()
-                .position(|(rev, _)| *rev == to_revision)
-                .ok_or_else(|| super::ActionError(format!("unable to find specified revision {to_revision} in history")))?
+            history.iter().position(|(rev, _)| *rev == to_revision).ok_or_else(|| {
+                super::ActionError(format!("unable to find specified revision {to_revision} in history"))
+            })?
         };
         let mut template = history[wanted].1.clone();
         template.labels.remove(TEMPLATE_HASH_LABEL);
@@ -1355,7 +1463,12 @@ impl Sim {
         self.change_deployment(ns, name, |d| d.spec.paused = paused)
     }
 
-    fn change_deployment(&mut self, ns: &str, name: &str, f: impl FnOnce(&mut Deployment)) -> Result<(), super::ActionError> {
+    fn change_deployment(
+        &mut self,
+        ns: &str,
+        name: &str,
+        f: impl FnOnce(&mut Deployment),
+    ) -> Result<(), super::ActionError> {
         let key = (ns.to_string(), name.to_string());
         let rt = self.deployments.get_mut(&key).ok_or_else(|| no_deployment(name))?;
         let before = rt.d.spec.clone();
@@ -1373,7 +1486,10 @@ impl Sim {
     pub(crate) fn scale_replica_set(&mut self, ns: &str, name: &str, replicas: i32) -> Result<(), super::ActionError> {
         check_replicas(replicas)?;
         let key = (ns.to_string(), name.to_string());
-        let rt = self.replica_sets.get_mut(&key).ok_or_else(|| super::ActionError(format!("replicasets.apps \"{name}\" not found")))?;
+        let rt = self
+            .replica_sets
+            .get_mut(&key)
+            .ok_or_else(|| super::ActionError(format!("replicasets.apps \"{name}\" not found")))?;
         if rt.rs.spec.replicas != replicas {
             Arc::make_mut(&mut rt.rs).spec.replicas = replicas;
             rt.generation += 1;
@@ -1416,7 +1532,14 @@ fn check_replicas(replicas: i32) -> Result<(), super::ActionError> {
 
 /// The ownerReference a controller sets on what it creates or adopts.
 pub(crate) fn controller_ref(kind: &'static str, name: &str, uid: &str) -> OwnerReference {
-    OwnerReference { api_version: "apps/v1", kind, name: name.to_string(), uid: uid.to_string(), controller: true, block_owner_deletion: true }
+    OwnerReference {
+        api_version: "apps/v1",
+        kind,
+        name: name.to_string(),
+        uid: uid.to_string(),
+        controller: true,
+        block_owner_deletion: true,
+    }
 }
 
 /// The object an event is about.
@@ -1427,7 +1550,14 @@ pub(crate) fn obj_ref(kind: &'static str, ns: &str, name: &str, uid: &str) -> Ob
 /// `SetDeploymentCondition`: the same status and reason is left alone; a
 /// changed one replaces the old (keeping its transition time when the
 /// status is the same) and goes to the end of the list.
-fn set_condition(status: &mut DeploymentStatus, type_: &'static str, ok: bool, reason: &str, message: String, now: Millis) {
+fn set_condition(
+    status: &mut DeploymentStatus,
+    type_: &'static str,
+    ok: bool,
+    reason: &str,
+    message: String,
+    now: Millis,
+) {
     let mut transition = now;
     if let Some(c) = status.condition(type_) {
         if c.status == ok && c.reason == reason {

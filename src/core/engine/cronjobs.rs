@@ -47,7 +47,12 @@ pub(crate) struct CronJobRt {
 
 impl CronJobRt {
     pub fn snapshot(&self) -> CronJobSnapshot {
-        CronJobSnapshot { cron_job: self.cron_job.clone(), server: self.server.clone(), generation: self.generation, status: self.status.clone() }
+        CronJobSnapshot {
+            cron_job: self.cron_job.clone(),
+            server: self.server.clone(),
+            generation: self.generation,
+            status: self.status.clone(),
+        }
     }
 }
 
@@ -77,7 +82,13 @@ fn sim_ms(unix_s: i64) -> Option<Millis> {
 /// `mostRecentScheduleTime`: the anchor is `lastScheduleTime`, else the
 /// creation time (second precision), moved up to `now − startingDeadlineSeconds`
 /// when asked; then the latest scheduled time not after now.
-fn most_recent_schedule_time(cj: &CronJob, status: &CronJobStatus, creation_ms: Millis, now: Millis, with_deadline: bool) -> Recent {
+fn most_recent_schedule_time(
+    cj: &CronJob,
+    status: &CronJobStatus,
+    creation_ms: Millis,
+    now: Millis,
+    with_deadline: bool,
+) -> Recent {
     let sched = &cj.spec.parsed;
     let mut earliest_ms = status.last_schedule_ms.unwrap_or(to_seconds(creation_ms)) as i64;
     if with_deadline {
@@ -188,7 +199,13 @@ impl Sim {
         let rv = self.next_resource_version();
         let mut rt = CronJobRt {
             cron_job: Arc::new(cj),
-            server: ServerMeta { uid, creation_ms: self.now, resource_version: rv, deletion_ms: None, deletion_grace_period_seconds: None },
+            server: ServerMeta {
+                uid,
+                creation_ms: self.now,
+                resource_version: rv,
+                deletion_ms: None,
+                deletion_grace_period_seconds: None,
+            },
             generation: 1,
             status: CronJobStatus::default(),
             published: None,
@@ -217,7 +234,9 @@ impl Sim {
         self.jobs
             .range(from..)
             .take_while(|((n, _), _)| n == ns)
-            .filter(|(_, rt)| rt.job.metadata.owner_references.iter().any(|o| o.controller && o.kind == "CronJob" && o.name == name))
+            .filter(|(_, rt)| {
+                rt.job.metadata.owner_references.iter().any(|o| o.controller && o.kind == "CronJob" && o.name == name)
+            })
             .map(|(_, rt)| ChildJob {
                 name: rt.job.metadata.name.clone(),
                 uid: rt.server.uid.clone(),
@@ -258,7 +277,9 @@ impl Sim {
         let jobs = self.cron_job_children(ns, name);
 
         // `cleanupFinishedJobs`: per outcome, the oldest by start time (then name) beyond the limit.
-        for (outcome, limit) in [("Complete", cj.spec.successful_jobs_history_limit), ("Failed", cj.spec.failed_jobs_history_limit)] {
+        for (outcome, limit) in
+            [("Complete", cj.spec.successful_jobs_history_limit), ("Failed", cj.spec.failed_jobs_history_limit)]
+        {
             let mut done: Vec<&ChildJob> = jobs.iter().filter(|j| j.finished == Some(outcome)).collect();
             // `byJobStartTime`: Jobs without a start time last.
             crate::core::sort::sort_by_key(&mut done, |j| (j.start_ms.is_none(), j.start_ms, j.name.clone()));
@@ -278,13 +299,26 @@ impl Sim {
     }
 
     /// `syncCronJob`; the time to wake up again, if any.
-    fn cron_job_reconcile(&mut self, cj: &Arc<CronJob>, uid: &str, creation_ms: Millis, status: &mut CronJobStatus, jobs: &[ChildJob]) -> Option<Millis> {
+    fn cron_job_reconcile(
+        &mut self,
+        cj: &Arc<CronJob>,
+        uid: &str,
+        creation_ms: Millis,
+        status: &mut CronJobStatus,
+        jobs: &[ChildJob],
+    ) -> Option<Millis> {
         let now = self.now;
         for j in jobs {
             let Some(condition) = j.finished else { continue };
             if status.active.iter().any(|(_, u)| *u == j.uid) {
                 status.active.retain(|(_, u)| *u != j.uid);
-                self.cron_event(cj, uid, EventType::Normal, "SawCompletedJob", format!("Saw completed job: {}, condition: {condition}", j.name));
+                self.cron_event(
+                    cj,
+                    uid,
+                    EventType::Normal,
+                    "SawCompletedJob",
+                    format!("Saw completed job: {}, condition: {condition}", j.name),
+                );
             }
             if condition == "Complete" {
                 if let Some(done) = j.completion_ms {
@@ -295,7 +329,8 @@ impl Sim {
             }
         }
         // An active Job that is gone.
-        let missing: Vec<String> = status.active.iter().filter(|(_, u)| !jobs.iter().any(|j| j.uid == *u)).map(|(n, _)| n.clone()).collect();
+        let missing: Vec<String> =
+            status.active.iter().filter(|(_, u)| !jobs.iter().any(|j| j.uid == *u)).map(|(n, _)| n.clone()).collect();
         for n in missing {
             self.cron_event(cj, uid, EventType::Normal, "MissingJob", format!("Active job went missing: {n}"));
             status.active.retain(|(m, _)| *m != n);
@@ -306,13 +341,18 @@ impl Sim {
         let recent = most_recent_schedule_time(cj, status, creation_ms, now, true);
         let scheduled = match recent.most_recent {
             Some(t) if recent.missed == Missed::Many => {
-                let message = "too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew".to_string();
+                let message =
+                    "too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew"
+                        .to_string();
                 self.cron_event(cj, uid, EventType::Warning, "TooManyMissedTimes", message);
                 t
             }
             Some(t) => t,
             None if recent.error => {
-                let message = format!("invalid schedule: {} : time difference between two schedules is less than 1 second", cj.spec.schedule);
+                let message = format!(
+                    "invalid schedule: {} : time difference between two schedules is less than 1 second",
+                    cj.spec.schedule
+                );
                 self.cron_event(cj, uid, EventType::Warning, "InvalidSchedule", message);
                 return None;
             }
@@ -332,7 +372,8 @@ impl Sim {
         }
         match cj.spec.concurrency_policy {
             "Forbid" if !status.active.is_empty() => {
-                let message = "Not starting job because prior execution is running and concurrency policy is Forbid".to_string();
+                let message =
+                    "Not starting job because prior execution is running and concurrency policy is Forbid".to_string();
                 self.cron_event(cj, uid, EventType::Normal, "JobAlreadyActive", message);
                 return next_wake(cj, status, creation_ms, now);
             }
@@ -389,7 +430,8 @@ impl Sim {
     /// goes at once; the garbage collector then deletes its Jobs, and their Pods.
     pub(crate) fn delete_cron_job(&mut self, ns: &str, name: &str) -> Result<(), ActionError> {
         let key = (ns.to_string(), name.to_string());
-        let rt = self.cron_jobs.remove(&key).ok_or_else(|| ActionError(format!("cronjobs.batch \"{name}\" not found")))?;
+        let rt =
+            self.cron_jobs.remove(&key).ok_or_else(|| ActionError(format!("cronjobs.batch \"{name}\" not found")))?;
         let mut snap = rt.snapshot();
         snap.server.resource_version = self.next_resource_version();
         self.outputs.push_back(Output::CronJob { time_ms: self.now, type_: WatchType::Deleted, cron_job: snap });

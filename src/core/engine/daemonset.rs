@@ -138,7 +138,9 @@ impl Sim {
                 existing.template_generation += 1;
                 existing.generation += 1;
                 existing.hash = super::controllers::template_hash(&incoming.template);
-            } else if old.min_ready_seconds != incoming.min_ready_seconds || old.update_strategy != incoming.update_strategy {
+            } else if old.min_ready_seconds != incoming.min_ready_seconds
+                || old.update_strategy != incoming.update_strategy
+            {
                 existing.generation += 1;
             }
             existing.ds = Arc::new(incoming);
@@ -151,9 +153,22 @@ impl Sim {
         }
         let uid = self.new_uid();
         let rv = self.next_resource_version();
-        let server = ServerMeta { uid, creation_ms: self.now, resource_version: rv, deletion_ms: None, deletion_grace_period_seconds: None };
+        let server = ServerMeta {
+            uid,
+            creation_ms: self.now,
+            resource_version: rv,
+            deletion_ms: None,
+            deletion_grace_period_seconds: None,
+        };
         let hash = super::controllers::template_hash(&ds.template);
-        let rt = DaemonSetRt { ds: Arc::new(ds), server, generation: 1, template_generation: 1, hash, status: DaemonSetStatus::default() };
+        let rt = DaemonSetRt {
+            ds: Arc::new(ds),
+            server,
+            generation: 1,
+            template_generation: 1,
+            hash,
+            status: DaemonSetStatus::default(),
+        };
         self.daemon_sets.insert(key.clone(), rt);
         self.enqueue(Work::DaemonSet(key.0, key.1), self.now + CONTROLLER_HOP_MS);
         super::ApplyResult::Created { kind: "DaemonSet", name }
@@ -180,9 +195,20 @@ impl Sim {
                 continue;
             }
             // Its node: where it is bound, else the one its affinity names.
-            let target = || p.pod.spec.required_node_affinity.first().and_then(|t| t.match_fields.first()).and_then(|f| f.values.first());
-            let Some(i) = p.node.or_else(|| target().and_then(|n| self.nodes.iter().position(|x| &x.cfg.name == n))) else { continue };
-            let ready_since = p.status.condition(ConditionType::Ready).filter(|c| c.status).map(|c| c.last_transition_ms);
+            let target = || {
+                p.pod
+                    .spec
+                    .required_node_affinity
+                    .first()
+                    .and_then(|t| t.match_fields.first())
+                    .and_then(|f| f.values.first())
+            };
+            let Some(i) = p.node.or_else(|| target().and_then(|n| self.nodes.iter().position(|x| &x.cfg.name == n)))
+            else {
+                continue;
+            };
+            let ready_since =
+                p.status.condition(ConditionType::Ready).filter(|c| c.status).map(|c| c.last_transition_ms);
             on_node[i].push(DaemonPod {
                 slot,
                 created_ms: p.server.creation_ms,
@@ -261,7 +287,10 @@ impl Sim {
                 }
             }
         }
-        if create.is_empty() && delete.is_empty() && matches!(ds.update_strategy, DaemonSetUpdateStrategy::RollingUpdate { .. }) {
+        if create.is_empty()
+            && delete.is_empty()
+            && matches!(ds.update_strategy, DaemonSetUpdateStrategy::RollingUpdate { .. })
+        {
             (create, delete) = rolling_update(&on_node, &fits, max_surge, max_unavailable);
         }
         // `syncNodes`: creations first, then deletions.
@@ -276,7 +305,12 @@ impl Sim {
             }
             let pod = p.pod.metadata.name.clone();
             // The event follows the DELETE call, before the kubelet stops the Pod.
-            self.record_controller(obj_ref("DaemonSet", ns, name, &uid), "SuccessfulDelete", format!("Deleted pod: {pod}"), SOURCE);
+            self.record_controller(
+                obj_ref("DaemonSet", ns, name, &uid),
+                "SuccessfulDelete",
+                format!("Deleted pod: {pod}"),
+                SOURCE,
+            );
             let _ = self.delete_pod(ns, &pod, None);
         }
         // `updateDaemonSetStatus`: each scheduled node counts its oldest Pod.
@@ -293,7 +327,10 @@ impl Sim {
         status.unavailable = status.desired - status.available;
         // Resynced after minReadySeconds while some Pod is ready but not yet available.
         if ds.min_ready_seconds > 0 && status.ready != status.available {
-            self.enqueue(Work::DaemonSet(key.0.clone(), key.1.clone()), self.now + ds.min_ready_seconds as Millis * SECOND_MS);
+            self.enqueue(
+                Work::DaemonSet(key.0.clone(), key.1.clone()),
+                self.now + ds.min_ready_seconds as Millis * SECOND_MS,
+            );
         }
         if let Some(rt) = self.daemon_sets.get_mut(&key) {
             rt.status = status;
@@ -302,7 +339,15 @@ impl Sim {
 
     /// One Pod from `CreatePodTemplate`: the template, the daemon
     /// tolerations, the hash and template generation labels, pinned to `node`.
-    fn create_daemon_pod(&mut self, ds: &DaemonSet, uid: &str, template: &PodSpec, node: &str, hash: &str, template_generation: i64) {
+    fn create_daemon_pod(
+        &mut self,
+        ds: &DaemonSet,
+        uid: &str,
+        template: &PodSpec,
+        node: &str,
+        hash: &str,
+        template_generation: i64,
+    ) {
         let ns = ds.metadata.namespace.clone();
         let mut prefix = format!("{}-", ds.metadata.name);
         let cut = (0..=58.min(prefix.len())).rev().find(|&i| prefix.is_char_boundary(i)).unwrap_or(0);
@@ -316,7 +361,11 @@ impl Sim {
         let mut spec = template.clone();
         spec.required_node_affinity = vec![NodeSelectorTerm {
             match_expressions: Vec::new(),
-            match_fields: vec![NodeSelectorRequirement { key: "metadata.name".into(), operator: NodeSelectorOperator::In, values: vec![node.to_string()] }],
+            match_fields: vec![NodeSelectorRequirement {
+                key: "metadata.name".into(),
+                operator: NodeSelectorOperator::In,
+                values: vec![node.to_string()],
+            }],
         }];
         let involved = obj_ref("DaemonSet", &ns, &ds.metadata.name, uid);
         if self.pod_index.len() >= super::MAX_PODS {
@@ -349,7 +398,10 @@ impl Sim {
     /// kubernetes.io "Garbage Collection").
     pub(crate) fn delete_daemon_set(&mut self, ns: &str, name: &str) -> Result<(), super::ActionError> {
         let key = (ns.to_string(), name.to_string());
-        let rt = self.daemon_sets.remove(&key).ok_or_else(|| super::ActionError(format!("daemonsets.apps \"{name}\" not found")))?;
+        let rt = self
+            .daemon_sets
+            .remove(&key)
+            .ok_or_else(|| super::ActionError(format!("daemonsets.apps \"{name}\" not found")))?;
         self.enqueue(Work::CollectPods(key.0, rt.server.uid), self.now + CONTROLLER_HOP_MS);
         Ok(())
     }
@@ -358,14 +410,24 @@ impl Sim {
     pub fn daemon_sets(&self) -> Vec<DaemonSetSnapshot> {
         self.daemon_sets
             .values()
-            .map(|rt| DaemonSetSnapshot { daemon_set: rt.ds.clone(), server: rt.server.clone(), generation: rt.generation, status: rt.status.clone() })
+            .map(|rt| DaemonSetSnapshot {
+                daemon_set: rt.ds.clone(),
+                server: rt.server.clone(),
+                generation: rt.generation,
+                status: rt.status.clone(),
+            })
             .collect()
     }
 
     /// `kubectl set image daemonset/NAME CONTAINER=IMAGE` and `kubectl
     /// rollout restart daemonset/NAME`: a new template, applied as
     /// `kubectl apply` of the changed DaemonSet would.
-    pub(crate) fn change_daemon_set_template(&mut self, ns: &str, name: &str, f: impl FnOnce(&mut PodTemplate)) -> Result<(), super::ActionError> {
+    pub(crate) fn change_daemon_set_template(
+        &mut self,
+        ns: &str,
+        name: &str,
+        f: impl FnOnce(&mut PodTemplate),
+    ) -> Result<(), super::ActionError> {
         let rt = self
             .daemon_sets
             .get(&(ns.to_string(), name.to_string()))
@@ -381,7 +443,12 @@ impl Sim {
 /// (maxSurge 0) or on which nodes to create a new Pod first (maxSurge > 0),
 /// given each node's Pods and (shouldRun, shouldContinueRunning). Nodes are
 /// taken in order where the controller ranges over a Go map.
-fn rolling_update(on_node: &[Vec<DaemonPod>], fits: &[(bool, bool)], max_surge: i32, max_unavailable: i32) -> (Vec<usize>, Vec<u32>) {
+fn rolling_update(
+    on_node: &[Vec<DaemonPod>],
+    fits: &[(bool, bool)],
+    max_surge: i32,
+    max_unavailable: i32,
+) -> (Vec<usize>, Vec<u32>) {
     let mut create = Vec::new();
     let mut delete = Vec::new();
     let mut candidates = Vec::new();
@@ -447,7 +514,11 @@ fn rolling_update(on_node: &[Vec<DaemonPod>], fits: &[(bool, bool)], max_surge: 
 /// `v1.LabelSelector`).
 fn go_label_selector(sel: &LabelSelector) -> String {
     let labels: Vec<String> = sel.match_labels.iter().map(|(k, v)| format!("{k:?}:{v:?}")).collect();
-    let labels = if sel.match_labels.is_empty() { "map[string]string(nil)".to_string() } else { format!("map[string]string{{{}}}", labels.join(", ")) };
+    let labels = if sel.match_labels.is_empty() {
+        "map[string]string(nil)".to_string()
+    } else {
+        format!("map[string]string{{{}}}", labels.join(", "))
+    };
     let exprs = if sel.match_expressions.is_empty() {
         "[]v1.LabelSelectorRequirement(nil)".to_string()
     } else {
@@ -460,7 +531,11 @@ fn go_label_selector(sel: &LabelSelector) -> String {
                 } else {
                     format!("[]string{{{}}}", e.values.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join(", "))
                 };
-                format!("v1.LabelSelectorRequirement{{Key:{:?}, Operator:{:?}, Values:{values}}}", e.key, e.operator.as_str())
+                format!(
+                    "v1.LabelSelectorRequirement{{Key:{:?}, Operator:{:?}, Values:{values}}}",
+                    e.key,
+                    e.operator.as_str()
+                )
             })
             .collect();
         format!("[]v1.LabelSelectorRequirement{{{}}}", items.join(", "))

@@ -5,7 +5,9 @@
 use super::images::{self, App, ImageInfo, OnTerm};
 use super::kubelet::{AppRt, Stage};
 use super::{Sim, What};
-use crate::core::api::{DownwardApiFile, DownwardApiSource, Handler, KeyToPath, PortRef, Probe, Projection, VolumeSource};
+use crate::core::api::{
+    DownwardApiFile, DownwardApiSource, Handler, KeyToPath, PortRef, Probe, Projection, VolumeSource,
+};
 use crate::core::shell::{self, HttpOutcome, Program, TermBehaviour};
 use crate::core::time::{Millis, SECOND_MS};
 use std::collections::{BTreeMap, BTreeSet};
@@ -47,8 +49,26 @@ pub const SERVICE_ACCOUNT_TOKEN: &str = "eyJhbGciOiJSUzI1NiJ9.podplay";
 
 /// Directories every image has.
 const BASE_DIRS: &[&str] = &[
-    "/", "/bin", "/dev", "/etc", "/home", "/proc", "/root", "/sbin", "/sys", "/tmp", "/usr", "/usr/bin",
-    "/usr/local", "/usr/local/bin", "/usr/share", "/var", "/var/log", "/var/run", "/var/tmp", "/run",
+    "/",
+    "/bin",
+    "/dev",
+    "/etc",
+    "/home",
+    "/proc",
+    "/root",
+    "/sbin",
+    "/sys",
+    "/tmp",
+    "/usr",
+    "/usr/bin",
+    "/usr/local",
+    "/usr/local/bin",
+    "/usr/share",
+    "/var",
+    "/var/log",
+    "/var/run",
+    "/var/tmp",
+    "/run",
 ];
 
 /// `GeneratePodHostNameAndDomain` (pkg/kubelet/kubelet_pods.go): the
@@ -82,7 +102,10 @@ pub fn initial_files(namespace: &str, hostname: &str, image: Option<&ImageInfo>)
             f.files.insert("/usr/share/nginx/html/50x.html".into(), "<h1>An error occurred.</h1>\n".into());
         }
         if i.repository.ends_with("/httpd") {
-            f.files.insert("/usr/local/apache2/htdocs/index.html".into(), "<html><body><h1>It works!</h1></body></html>\n".into());
+            f.files.insert(
+                "/usr/local/apache2/htdocs/index.html".into(),
+                "<html><body><h1>It works!</h1></body></html>\n".into(),
+            );
         }
     }
     f
@@ -123,7 +146,8 @@ pub struct CEnv<'a> {
 fn locate_in(p: &super::kubelet::PodRt, c: usize, path: &str) -> Loc {
     let path = normalize_path(path);
     let cr = &p.cs[c];
-    let spec = if cr.is_init { &p.pod.spec.init_containers[cr.spec_index] } else { &p.pod.spec.containers[cr.spec_index] };
+    let spec =
+        if cr.is_init { &p.pod.spec.init_containers[cr.spec_index] } else { &p.pod.spec.containers[cr.spec_index] };
     let mut best: Option<(&crate::core::api::VolumeMount, usize)> = None;
     for m in &spec.volume_mounts {
         let mp = normalize_path(&m.mount_path);
@@ -213,7 +237,12 @@ impl shell::Env for CEnv<'_> {
         if let Loc::Volume { read_only, name, .. } = &loc {
             let ro_kind = matches!(
                 self.volume_kind(name),
-                Some(VolumeSource::ConfigMap { .. } | VolumeSource::Secret { .. } | VolumeSource::DownwardApi { .. } | VolumeSource::Projected { .. })
+                Some(
+                    VolumeSource::ConfigMap { .. }
+                        | VolumeSource::Secret { .. }
+                        | VolumeSource::DownwardApi { .. }
+                        | VolumeSource::Projected { .. }
+                )
             );
             if *read_only || ro_kind {
                 return Err("Read-only file system".into());
@@ -267,7 +296,11 @@ impl shell::Env for CEnv<'_> {
         let loc = self.locate(path).ok_or("no such container")?;
         self.with_files(&loc, |f, p| {
             if f.has_dir(p) {
-                return if parents { Ok(()) } else { Err(format!("mkdir: can't create directory '{shown}': File exists")) };
+                return if parents {
+                    Ok(())
+                } else {
+                    Err(format!("mkdir: can't create directory '{shown}': File exists"))
+                };
             }
             if !parents && !f.has_dir(parent(p)) {
                 return Err(format!("mkdir: can't create directory '{shown}': No such file or directory"));
@@ -325,11 +358,7 @@ impl shell::Env for CEnv<'_> {
         if let Some((code, body)) = super::outside::get(ip, port, path) {
             return HttpOutcome::Status(code, body);
         }
-        let target = if ip == Ipv4Addr::LOCALHOST {
-            Some((self.slot, port))
-        } else {
-            route(self.sim, ip, port)
-        };
+        let target = if ip == Ipv4Addr::LOCALHOST { Some((self.slot, port)) } else { route(self.sim, ip, port) };
         match target {
             Some((slot, port)) => match serve_http(self.sim, slot, port, path, now, true) {
                 HttpOutcome::Timeout => {
@@ -354,14 +383,22 @@ impl shell::Env for CEnv<'_> {
             let epoch = p.cs[self.c].epoch;
             let has_nginx = p.cs[self.c].app.as_ref().is_some_and(|a| matches!(a.app, App::StaticHttp { .. }));
             if !has_nginx {
-                return Program::Exits { after_ms: 0, code: 1, output: vec!["nginx: [error] invalid PID number \"\" in \"/run/nginx.pid\"".into()] };
+                return Program::Exits {
+                    after_ms: 0,
+                    code: 1,
+                    output: vec!["nginx: [error] invalid PID number \"\" in \"/run/nginx.pid\"".into()],
+                };
             }
             if let Some(p) = self.sim.pod_rt_mut(self.slot) {
                 if let Some(a) = p.cs[self.c].app.as_mut() {
                     a.quitting = true;
                 }
             }
-            self.sim.schedule(now + 100, self.slot, What::AppExit { c: self.c as u16, epoch, code: quit_code, oom: false });
+            self.sim.schedule(
+                now + 100,
+                self.slot,
+                What::AppExit { c: self.c as u16, epoch, code: quit_code, oom: false },
+            );
             return Program::Exits { after_ms: 0, code: 0, output: vec![] };
         }
         let Some(app) = images::program_app(&repo, argv) else { return Program::Unknown };
@@ -408,7 +445,8 @@ impl shell::Env for CEnv<'_> {
                 let bytes = images::stress_memory_bytes(argv) as i64;
                 if let Some(p) = self.sim.pod_rt_mut(self.slot) {
                     p.cs[self.c].memory_bytes = Some(bytes);
-                    p.cs[self.c].app = Some(AppRt { app: App::Stress, listen_from_ms: now, started_ms: now, quitting: false });
+                    p.cs[self.c].app =
+                        Some(AppRt { app: App::Stress, listen_from_ms: now, started_ms: now, quitting: false });
                 }
                 let (slot, c) = (self.slot, self.c);
                 self.sim.check_memory(slot, c);
@@ -416,7 +454,8 @@ impl shell::Env for CEnv<'_> {
             }
             app => {
                 if let Some(p) = self.sim.pod_rt_mut(self.slot) {
-                    p.cs[self.c].app = Some(AppRt { app, listen_from_ms: now + startup_ms, started_ms: now, quitting: false });
+                    p.cs[self.c].app =
+                        Some(AppRt { app, listen_from_ms: now + startup_ms, started_ms: now, quitting: false });
                 }
                 Program::Runs { term }
             }
@@ -514,7 +553,8 @@ fn listener(sim: &Sim, slot: u32, port: i32, now: Millis) -> Option<(usize, AppR
         if app.listen_from_ms > now || app.quitting {
             continue;
         }
-        let spec = if c.is_init { &p.pod.spec.init_containers[c.spec_index] } else { &p.pod.spec.containers[c.spec_index] };
+        let spec =
+            if c.is_init { &p.pod.spec.init_containers[c.spec_index] } else { &p.pod.spec.containers[c.spec_index] };
         let listens = match app.app {
             App::StaticHttp { port: p, .. } | App::Tcp { port: p } | App::Grpc { port: p } => p == port,
             App::AgnhostLiveness | App::AgnhostNetexec => port == 8080,
@@ -551,7 +591,9 @@ pub(crate) fn serve_http(sim: &Sim, slot: u32, port: i32, path: &str, now: Milli
             };
             match found {
                 Some(body) => HttpOutcome::Status(200, body),
-                None if path.ends_with('/') => HttpOutcome::Status(403, if want_body { "403 Forbidden".into() } else { String::new() }),
+                None if path.ends_with('/') => {
+                    HttpOutcome::Status(403, if want_body { "403 Forbidden".into() } else { String::new() })
+                }
                 None => HttpOutcome::Status(404, if want_body { "404 Not Found".into() } else { String::new() }),
             }
         }
@@ -593,7 +635,8 @@ impl ReadView<'_> {
         let p = self.sim.pod_rt(self.slot)?;
         let body = |b: &String| if want_body { b.clone() } else { String::new() };
         let cr = &p.cs[self.c];
-        let spec = if cr.is_init { &p.pod.spec.init_containers[cr.spec_index] } else { &p.pod.spec.containers[cr.spec_index] };
+        let spec =
+            if cr.is_init { &p.pod.spec.init_containers[cr.spec_index] } else { &p.pod.spec.containers[cr.spec_index] };
         if spec.volume_mounts.is_empty() {
             // No mounts: the container's own layer (the common case), without path work.
             return cr.files.files.get(path).map(body);
@@ -610,7 +653,11 @@ fn resolve_port(sim: &Sim, slot: u32, c: usize, port: &PortRef) -> Option<i32> {
         PortRef::Number(n) => Some(*n),
         PortRef::Name(name) => {
             let p = sim.pod_rt(slot)?;
-            let spec = if p.cs[c].is_init { &p.pod.spec.init_containers[p.cs[c].spec_index] } else { &p.pod.spec.containers[p.cs[c].spec_index] };
+            let spec = if p.cs[c].is_init {
+                &p.pod.spec.init_containers[p.cs[c].spec_index]
+            } else {
+                &p.pod.spec.containers[p.cs[c].spec_index]
+            };
             spec.ports.iter().find(|cp| cp.name.as_deref() == Some(name.as_str())).map(|cp| cp.container_port)
         }
     }
@@ -627,7 +674,8 @@ pub fn probe_network(sim: &mut Sim, slot: u32, c: usize, handler: &Handler, time
             let Some(port) = resolve_port(sim, slot, c, port) else {
                 return (false, "port not found".into());
             };
-            let url = || format!("{}://{}:{port}{path}", scheme.to_ascii_lowercase(), host.clone().unwrap_or(ip.to_string()));
+            let url =
+                || format!("{}://{}:{port}{path}", scheme.to_ascii_lowercase(), host.clone().unwrap_or(ip.to_string()));
             if let Some(h) = host {
                 return (false, format!("Get \"{}\": dial tcp: lookup {h}: no such host", url()));
             }
@@ -639,7 +687,10 @@ pub fn probe_network(sim: &mut Sim, slot: u32, c: usize, handler: &Handler, time
                 }
                 HttpOutcome::Timeout => (
                     false,
-                    format!("Get \"{}\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)", url()),
+                    format!(
+                        "Get \"{}\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)",
+                        url()
+                    ),
                 ),
             }
         }
@@ -677,7 +728,9 @@ pub fn probe_network(sim: &mut Sim, slot: u32, c: usize, handler: &Handler, time
 pub fn probe_outcome_is_stable(sim: &Sim, slot: u32, c: usize, probe: &Probe) -> bool {
     let now = sim.now;
     let port = match &probe.handler {
-        Handler::HttpGet { port, host: None, .. } | Handler::TcpSocket { port, host: None } => resolve_port(sim, slot, c, port),
+        Handler::HttpGet { port, host: None, .. } | Handler::TcpSocket { port, host: None } => {
+            resolve_port(sim, slot, c, port)
+        }
         Handler::Grpc { port, .. } => Some(*port),
         _ => None,
     };
@@ -804,10 +857,22 @@ fn field_ref_value(p: &super::kubelet::PodRt, field_path: &str) -> String {
 /// default 1), rounded up. A limit that is not set (or 0) is the node's
 /// allocatable (`MergeContainerResourceLimits`); a request that is not set
 /// was defaulted to the limit by the API server, else it is 0.
-fn resource_value(sim: &Sim, p: &super::kubelet::PodRt, spec: &crate::core::api::Container, resource: &str, divisor: i64) -> String {
+fn resource_value(
+    sim: &Sim,
+    p: &super::kubelet::PodRt,
+    spec: &crate::core::api::Container,
+    resource: &str,
+    divisor: i64,
+) -> String {
     let node = p.node.and_then(|n| sim.nodes.get(n)).map(|n| (n.cfg.cpu_millis, n.cfg.memory_bytes)).unwrap_or((0, 0));
     let r = &spec.resources;
-    let unit = if divisor > 0 { divisor } else if resource.ends_with(".cpu") { 1000 } else { 1 };
+    let unit = if divisor > 0 {
+        divisor
+    } else if resource.ends_with(".cpu") {
+        1000
+    } else {
+        1
+    };
     let ceil = |v: i64| if v <= 0 { 0 } else { v / unit + i64::from(v % unit != 0) };
     let set = |v: Option<i64>| v.filter(|&v| v != 0);
     match resource {
@@ -833,13 +898,16 @@ pub fn container_env(sim: &Sim, slot: u32, c: usize) -> Result<ContainerEnv, Str
     use crate::core::api::EnvVarSource;
     let Some(p) = sim.pod_rt(slot) else { return Ok((Vec::new(), sim.default_service_env.clone())) };
     let cr = &p.cs[c];
-    let spec = if cr.is_init { &p.pod.spec.init_containers[cr.spec_index] } else { &p.pod.spec.containers[cr.spec_index] };
+    let spec =
+        if cr.is_init { &p.pod.spec.init_containers[cr.spec_index] } else { &p.pod.spec.containers[cr.spec_index] };
     let ns = &p.pod.metadata.namespace;
     let mut vars: Vec<(String, String)> = Vec::with_capacity(spec.env.len());
-    let set = |vars: &mut Vec<(String, String)>, name: String, value: String| match vars.iter_mut().find(|(k, _)| *k == name) {
-        Some(slot) => slot.1 = value,
-        None => vars.push((name, value)),
-    };
+    let set =
+        |vars: &mut Vec<(String, String)>, name: String, value: String| match vars.iter_mut().find(|(k, _)| *k == name)
+        {
+            Some(slot) => slot.1 = value,
+            None => vars.push((name, value)),
+        };
     // `envFrom` first, in order, each key of the ConfigMap or Secret.
     for from in &spec.env_from {
         let key = (ns.clone(), from.name.clone());
@@ -863,12 +931,8 @@ pub fn container_env(sim: &Sim, slot: u32, c: usize) -> Result<ContainerEnv, Str
     for e in &spec.env {
         let value = match (&e.value_from, &e.value) {
             (None, value) => {
-                let lookup = |name: &str| {
-                    vars.iter()
-                        .chain(services.iter())
-                        .find(|(k, _)| k == name)
-                        .map(|(_, v)| v.clone())
-                };
+                let lookup =
+                    |name: &str| vars.iter().chain(services.iter()).find(|(k, _)| k == name).map(|(_, v)| v.clone());
                 expand(value.as_deref().unwrap_or(""), &lookup)
             }
             (Some(EnvVarSource::ConfigMapKey { name, key, optional }), _) => {
@@ -882,15 +946,17 @@ pub fn container_env(sim: &Sim, slot: u32, c: usize) -> Result<ContainerEnv, Str
                     },
                 }
             }
-            (Some(EnvVarSource::SecretKey { name, key, optional }), _) => match sim.secrets.get(&(ns.clone(), name.clone())) {
-                None if *optional => continue,
-                None => return Err(format!("secret \"{name}\" not found")),
-                Some(s) => match s.data.get(key) {
-                    Some(v) => v.clone(),
+            (Some(EnvVarSource::SecretKey { name, key, optional }), _) => {
+                match sim.secrets.get(&(ns.clone(), name.clone())) {
                     None if *optional => continue,
-                    None => return Err(format!("couldn't find key {key} in Secret {ns}/{name}")),
-                },
-            },
+                    None => return Err(format!("secret \"{name}\" not found")),
+                    Some(s) => match s.data.get(key) {
+                        Some(v) => v.clone(),
+                        None if *optional => continue,
+                        None => return Err(format!("couldn't find key {key} in Secret {ns}/{name}")),
+                    },
+                }
+            }
             (Some(EnvVarSource::Field { field_path }), _) => field_ref_value(p, field_path),
             (Some(EnvVarSource::ResourceField { resource }), _) => resource_value(sim, p, spec, resource, 0),
         };
@@ -962,9 +1028,18 @@ fn put_file(files: &mut Files, path: &str, content: String) {
 /// a listed key that is missing fails the mount unless the source is
 /// optional). A missing object fails unless optional, with the kubelet's
 /// message.
-fn object_files(sim: &Sim, ns: &str, config_map: bool, name: &str, optional: bool, items: &[KeyToPath], files: &mut Files) -> Result<(), String> {
+fn object_files(
+    sim: &Sim,
+    ns: &str,
+    config_map: bool,
+    name: &str,
+    optional: bool,
+    items: &[KeyToPath],
+    files: &mut Files,
+) -> Result<(), String> {
     let key = (ns.to_string(), name.to_string());
-    let data = if config_map { sim.config_maps.get(&key).map(|c| &c.data) } else { sim.secrets.get(&key).map(|s| &s.data) };
+    let data =
+        if config_map { sim.config_maps.get(&key).map(|c| &c.data) } else { sim.secrets.get(&key).map(|s| &s.data) };
     let empty = BTreeMap::new();
     let data = match data {
         Some(d) => d,
@@ -1004,7 +1079,6 @@ pub fn format_map(m: &BTreeMap<String, String>) -> String {
     out
 }
 
-
 /// The Pod's annotations as the kubelet's copy of the Pod has them, which
 /// is what a downwardAPI volume reads: the kubelet's config source adds
 /// `kubernetes.io/config.seen` (when it first saw the Pod, RFC 3339 with
@@ -1038,7 +1112,8 @@ fn downward_value(sim: &Sim, p: &super::kubelet::PodRt, source: &DownwardApiSour
         DownwardApiSource::Field { field_path } => Ok(Some(match field_path.as_str() {
             "metadata.labels" => format_map(&meta.labels),
             "metadata.annotations" => format_map(&kubelet_annotations(p)),
-            "metadata.annotations['kubernetes.io/config.seen']" | "metadata.annotations['kubernetes.io/config.source']" => {
+            "metadata.annotations['kubernetes.io/config.seen']"
+            | "metadata.annotations['kubernetes.io/config.source']" => {
                 let key = &field_path["metadata.annotations['".len()..field_path.len() - 2];
                 kubelet_annotations(p).remove(key).unwrap_or_default()
             }
@@ -1048,7 +1123,8 @@ fn downward_value(sim: &Sim, p: &super::kubelet::PodRt, source: &DownwardApiSour
         })),
         DownwardApiSource::ResourceField { container_name, resource, divisor, .. } => {
             let spec = &p.pod.spec;
-            let Some(c) = spec.containers.iter().chain(&spec.init_containers).find(|c| c.name == *container_name) else {
+            let Some(c) = spec.containers.iter().chain(&spec.init_containers).find(|c| c.name == *container_name)
+            else {
                 return Err(format!("container {container_name} not found"));
             };
             if !(resource.ends_with(".cpu") || resource.ends_with(".memory")) {
@@ -1069,20 +1145,28 @@ pub fn volume_files(sim: &Sim, p: &super::kubelet::PodRt, source: &VolumeSource)
     let ns = &p.pod.metadata.namespace;
     let mut files = Files::default();
     match source {
-        VolumeSource::ConfigMap { name, optional, items } => object_files(sim, ns, true, name, *optional, items, &mut files)?,
-        VolumeSource::Secret { secret_name, optional, items } => object_files(sim, ns, false, secret_name, *optional, items, &mut files)?,
+        VolumeSource::ConfigMap { name, optional, items } => {
+            object_files(sim, ns, true, name, *optional, items, &mut files)?
+        }
+        VolumeSource::Secret { secret_name, optional, items } => {
+            object_files(sim, ns, false, secret_name, *optional, items, &mut files)?
+        }
         VolumeSource::DownwardApi { items } => downward_files(sim, p, items, &mut files).map_err(aggregate)?,
         VolumeSource::Projected { sources } => {
             let mut errors = Vec::new();
             for s in sources {
                 let r = match s {
                     Projection::ConfigMap { name, optional, items } => {
-                        object_files(sim, ns, true, name, optional.unwrap_or(false), items, &mut files).map_err(|e| vec![e])
+                        object_files(sim, ns, true, name, optional.unwrap_or(false), items, &mut files)
+                            .map_err(|e| vec![e])
                     }
                     Projection::Secret { name, optional, items } => {
-                        object_files(sim, ns, false, name, optional.unwrap_or(false), items, &mut files).map_err(|e| vec![e])
+                        object_files(sim, ns, false, name, optional.unwrap_or(false), items, &mut files)
+                            .map_err(|e| vec![e])
                     }
-                    Projection::DownwardApi { items } => downward_files(sim, p, items, &mut files).map_err(|e| vec![aggregate(e)]),
+                    Projection::DownwardApi { items } => {
+                        downward_files(sim, p, items, &mut files).map_err(|e| vec![aggregate(e)])
+                    }
                     // A token from the TokenRequest API: podplay's stand-in JWT,
                     // the same as the default service-account token file.
                     Projection::ServiceAccountToken { path, .. } => {
@@ -1105,7 +1189,12 @@ pub fn volume_files(sim: &Sim, p: &super::kubelet::PodRt, source: &VolumeSource)
 }
 
 /// `downwardapi.CollectData`: every item, errors collected.
-fn downward_files(sim: &Sim, p: &super::kubelet::PodRt, items: &[DownwardApiFile], files: &mut Files) -> Result<(), Vec<String>> {
+fn downward_files(
+    sim: &Sim,
+    p: &super::kubelet::PodRt,
+    items: &[DownwardApiFile],
+    files: &mut Files,
+) -> Result<(), Vec<String>> {
     let mut errors = Vec::new();
     for f in items {
         match downward_value(sim, p, &f.source) {

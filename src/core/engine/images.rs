@@ -257,7 +257,9 @@ pub fn perl(argv: &[String]) -> (i32, Vec<String>, Millis) {
     while let Some(a) = args.next() {
         if let Some(module) = a.strip_prefix("-M") {
             bpi_imported |= matches!(module.split_once('='), Some(("bignum" | "bigrat" | "bigfloat", imports)) if imports.split(',').any(|i| i == "bpi"));
-        } else if let Some(flags) = a.strip_prefix('-').filter(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_alphanumeric())) {
+        } else if let Some(flags) =
+            a.strip_prefix('-').filter(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_alphanumeric()))
+        {
             // `-d` (the image's CMD, `perl -de0`): the debugger reads EOF
             // without a terminal and exits, as a shell does.
             if flags.starts_with('d') {
@@ -368,7 +370,9 @@ fn pi_digits(n: usize) -> Vec<u8> {
 
 /// Splits `image` into (canonical repository, tag or digest), Docker's way.
 pub fn normalize(image: &str) -> Result<(String, String), PullError> {
-    let invalid = || PullError::InvalidName(format!("Failed to apply default image tag \"{image}\": couldn't parse image name \"{image}\": invalid reference format"));
+    let invalid = || {
+        PullError::InvalidName(format!("Failed to apply default image tag \"{image}\": couldn't parse image name \"{image}\": invalid reference format"))
+    };
     if image.is_empty() || image.len() > 255 || image.chars().any(|c| c.is_whitespace()) {
         return Err(invalid());
     }
@@ -473,8 +477,14 @@ pub fn program_app(repo: &str, argv: &[String]) -> Option<App> {
         }
         // A shell with no script and no terminal reads EOF and exits 0.
         "sh" | "bash" | "ash" if argv.len() == 1 => App::ShellExits,
-        "nginx" if sub != "-s" => App::StaticHttp { port: 80, docroot: "/usr/share/nginx/html", index: "/usr/share/nginx/html/index.html" },
-        "httpd-foreground" | "httpd" => App::StaticHttp { port: 80, docroot: "/usr/local/apache2/htdocs", index: "/usr/local/apache2/htdocs/index.html" },
+        "nginx" if sub != "-s" => {
+            App::StaticHttp { port: 80, docroot: "/usr/share/nginx/html", index: "/usr/share/nginx/html/index.html" }
+        }
+        "httpd-foreground" | "httpd" => App::StaticHttp {
+            port: 80,
+            docroot: "/usr/local/apache2/htdocs",
+            index: "/usr/local/apache2/htdocs/index.html",
+        },
         "redis-server" => App::Tcp { port: 6379 },
         "postgres" => App::Postgres,
         "agnhost" => match sub {
@@ -562,11 +572,18 @@ mod tests {
         let argv = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(
             program_app("docker.io/library/nginx", &argv(&["/docker-entrypoint.sh", "nginx", "-g", "daemon off;"])),
-            Some(App::StaticHttp { port: 80, docroot: "/usr/share/nginx/html", index: "/usr/share/nginx/html/index.html" })
+            Some(App::StaticHttp {
+                port: 80,
+                docroot: "/usr/share/nginx/html",
+                index: "/usr/share/nginx/html/index.html"
+            })
         );
         assert_eq!(program_app("x", &argv(&["/agnhost", "liveness"])), Some(App::AgnhostLiveness));
         assert_eq!(program_app("x", &argv(&["awk"])), None);
-        assert_eq!(stress_memory_bytes(&argv(&["stress", "--vm", "1", "--vm-bytes", "250M", "--vm-hang", "1"])), 250 << 20);
+        assert_eq!(
+            stress_memory_bytes(&argv(&["stress", "--vm", "1", "--vm-bytes", "250M", "--vm-hang", "1"])),
+            250 << 20
+        );
     }
 
     #[test]

@@ -154,7 +154,11 @@ fn add_env(c: &mut Container) {
         return;
     }
     let field_path = format!("metadata.labels['{COMPLETION_INDEX_KEY}']");
-    c.env.push(EnvVar { name: COMPLETION_INDEX_ENV.into(), value: None, value_from: Some(EnvVarSource::Field { field_path }) });
+    c.env.push(EnvVar {
+        name: COMPLETION_INDEX_ENV.into(),
+        value: None,
+        value_from: Some(EnvVarSource::Field { field_path }),
+    });
 }
 
 /// The template of the Pod for one index: `addCompletionIndexEnvVariables`,

@@ -44,7 +44,9 @@ impl PodIps {
     #[cfg(any(debug_assertions, test))]
     pub fn iter(&self) -> impl Iterator<Item = Ipv4Addr> + '_ {
         self.blocks.iter().flat_map(|([a, b, c], bits)| {
-            (0..=255u8).filter(|d| bits[usize::from(d / 64)] & (1 << (d % 64)) != 0).map(|d| Ipv4Addr::new(*a, *b, *c, d))
+            (0..=255u8)
+                .filter(|d| bits[usize::from(d / 64)] & (1 << (d % 64)) != 0)
+                .map(|d| Ipv4Addr::new(*a, *b, *c, d))
         })
     }
 }

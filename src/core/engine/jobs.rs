@@ -91,12 +91,21 @@ pub(crate) struct JobRt {
 
 impl JobRt {
     pub fn snapshot(&self) -> JobSnapshot {
-        JobSnapshot { job: self.job.clone(), server: self.server.clone(), generation: self.generation, status: self.status.clone() }
+        JobSnapshot {
+            job: self.job.clone(),
+            server: self.server.clone(),
+            generation: self.generation,
+            status: self.status.clone(),
+        }
     }
 
     /// `IsJobFinished`: a Complete or Failed condition.
     fn finished_at(&self) -> Option<Millis> {
-        self.status.conditions.iter().find(|c| c.status && (c.type_ == "Complete" || c.type_ == "Failed")).map(|c| c.last_transition_ms)
+        self.status
+            .conditions
+            .iter()
+            .find(|c| c.status && (c.type_ == "Complete" || c.type_ == "Failed"))
+            .map(|c| c.last_transition_ms)
     }
 }
 
@@ -157,16 +166,17 @@ fn match_pod_failure_policy(rules: &[PodFailurePolicyRule], ns: &str, name: &str
         let what = if let Some(req) = &rule.on_exit_codes {
             // `matchOnExitCodes`: the containers first, then the init
             // containers; a terminated one with a non-zero code.
-            let found = st.container_statuses.iter().chain(st.init_container_statuses.iter()).find_map(|c| match &c.state {
-                ContainerState::Terminated(t)
-                    if t.exit_code != 0
-                        && req.container_name.as_ref().is_none_or(|n| *n == c.name)
-                        && req.values.contains(&t.exit_code) != req.not_in =>
-                {
-                    Some(format!("Container {} for pod {ns}/{name} failed with exit code {}", c.name, t.exit_code))
-                }
-                _ => None,
-            });
+            let found =
+                st.container_statuses.iter().chain(st.init_container_statuses.iter()).find_map(|c| match &c.state {
+                    ContainerState::Terminated(t)
+                        if t.exit_code != 0
+                            && req.container_name.as_ref().is_none_or(|n| *n == c.name)
+                            && req.values.contains(&t.exit_code) != req.not_in =>
+                    {
+                        Some(format!("Container {} for pod {ns}/{name} failed with exit code {}", c.name, t.exit_code))
+                    }
+                    _ => None,
+                });
             let Some(found) = found else { continue };
             found
         } else {
@@ -202,7 +212,14 @@ pub fn backoff_remaining(failures: u32, last_failure_ms: Millis, now: Millis) ->
 }
 
 fn condition(type_: &'static str, reason: &str, message: &str, now: Millis) -> JobCondition {
-    JobCondition { type_, status: true, last_probe_ms: now, last_transition_ms: now, reason: reason.into(), message: message.into() }
+    JobCondition {
+        type_,
+        status: true,
+        last_probe_ms: now,
+        last_transition_ms: now,
+        reason: reason.into(),
+        message: message.into(),
+    }
 }
 
 /// `generateSelector`: the labels a Job's Pods get and the selector that
@@ -262,7 +279,13 @@ impl Sim {
         generate_selector(&mut job, &uid);
         let mut rt = JobRt {
             job: Arc::new(job),
-            server: ServerMeta { uid, creation_ms: self.now, resource_version: rv, deletion_ms: None, deletion_grace_period_seconds: None },
+            server: ServerMeta {
+                uid,
+                creation_ms: self.now,
+                resource_version: rv,
+                deletion_ms: None,
+                deletion_grace_period_seconds: None,
+            },
             generation: 1,
             status: JobStatus::default(),
             published: None,
@@ -285,7 +308,12 @@ impl Sim {
     }
 
     fn job_pods(&self, ns: &str, uid: &str, policy: Option<&[PodFailurePolicyRule]>) -> Vec<JobPod> {
-        self.owned_pods(uid).into_iter().filter_map(|slot| self.pod_rt(slot)).filter(|p| p.pod.metadata.namespace == ns).map(|p| self.job_pod(p, policy)).collect()
+        self.owned_pods(uid)
+            .into_iter()
+            .filter_map(|slot| self.pod_rt(slot))
+            .filter(|p| p.pod.metadata.namespace == ns)
+            .map(|p| self.job_pod(p, policy))
+            .collect()
     }
 
     fn job_pod(&self, p: &PodRt, policy: Option<&[PodFailurePolicyRule]>) -> JobPod {
@@ -301,7 +329,11 @@ impl Sim {
             .max();
         // `getFinishedTime`: the containers' finish, else when the
         // delete was asked for, else now.
-        let deleted_at = p.server.deletion_ms.map(|d| d.saturating_sub((p.server.deletion_grace_period_seconds.unwrap_or(0).max(0) as Millis).saturating_mul(SECOND_MS)));
+        let deleted_at = p.server.deletion_ms.map(|d| {
+            d.saturating_sub(
+                (p.server.deletion_grace_period_seconds.unwrap_or(0).max(0) as Millis).saturating_mul(SECOND_MS),
+            )
+        });
         let finish = container_finish.or(deleted_at).unwrap_or(self.now);
         let (ns, name) = (&p.pod.metadata.namespace, &p.pod.metadata.name);
         JobPod {
@@ -312,7 +344,9 @@ impl Sim {
             ready: st.is_ready(),
             live_restarts,
             finish_ms: to_seconds(finish),
-            policy: policy.filter(|_| st.phase == PodPhase::Failed).map(|rules| match_pod_failure_policy(rules, ns, name, st)),
+            policy: policy
+                .filter(|_| st.phase == PodPhase::Failed)
+                .map(|rules| match_pod_failure_policy(rules, ns, name, st)),
             index: indexed::completion_index(&p.pod.metadata.annotations),
             index_failures: indexed::index_failure_counts(&p.pod.metadata.annotations),
         }
@@ -324,7 +358,9 @@ impl Sim {
     /// removed before it finished (an unscheduled Pod deleted at once) is
     /// not kept: it counts as failed when the controller finds it gone.
     pub(crate) fn keep_finished_job_pod(&mut self, p: &PodRt) {
-        let Some(owner) = p.pod.metadata.owner_references.iter().find(|o| o.controller && o.kind == "Job") else { return };
+        let Some(owner) = p.pod.metadata.owner_references.iter().find(|o| o.controller && o.kind == "Job") else {
+            return;
+        };
         if !matches!(p.status.phase, PodPhase::Succeeded | PodPhase::Failed) {
             return;
         }
@@ -370,14 +406,27 @@ impl Sim {
         let mut failed_indexes = rt.failed_indexes.clone();
         let mut delayed = Delayed::default();
         if job.spec.indexed {
-            let new = indexes_of(pods.iter().filter(|p| tracked.contains(&p.uid) && valid_index(p) && p.phase == PodPhase::Succeeded));
+            let new = indexes_of(
+                pods.iter().filter(|p| tracked.contains(&p.uid) && valid_index(p) && p.phase == PodPhase::Succeeded),
+            );
             succeeded_indexes = succeeded_indexes.with_ordered_indexes(&new);
         }
         if let Some(limit) = per_index {
-            let new = indexes_of(pods.iter().filter(|p| tracked.contains(&p.uid) && valid_index(p) && index_failed(p, only_failed, limit)));
+            let new = indexes_of(
+                pods.iter()
+                    .filter(|p| tracked.contains(&p.uid) && valid_index(p) && index_failed(p, only_failed, limit)),
+            );
             failed_indexes = failed_indexes.with_ordered_indexes(&new);
             let active = indexes_of(pods.iter().filter(|p| p.active()));
-            delayed = delayed_per_index(&pods, &tracked, only_failed, &succeeded_indexes, &failed_indexes, &active, &valid_index);
+            delayed = delayed_per_index(
+                &pods,
+                &tracked,
+                only_failed,
+                &succeeded_indexes,
+                &failed_indexes,
+                &active,
+                &valid_index,
+            );
         }
 
         // Count the Pods that finished since the last sync, once each.
@@ -411,7 +460,8 @@ impl Sim {
             }
             tracked.remove(&p.uid);
         }
-        let vanished: Vec<String> = tracked.iter().filter(|u| present.binary_search(&u.as_str()).is_err()).cloned().collect();
+        let vanished: Vec<String> =
+            tracked.iter().filter(|u| present.binary_search(&u.as_str()).is_err()).cloned().collect();
         for u in vanished {
             tracked.remove(&u);
             new_failed.push(to_seconds(now));
@@ -457,7 +507,9 @@ impl Sim {
             } else if let Some(message) = pods.iter().find_map(|p| p.policy.as_ref().and_then(|m| m.fail_job.clone())) {
                 // `getFailJobMessage`.
                 failure = Some(("PodFailurePolicy".into(), message));
-            } else if status.failed.saturating_add(counted(delayed.values().copied())) > job.spec.backoff_limit || past_backoff_limit_on_failure(&job, restarts) {
+            } else if status.failed.saturating_add(counted(delayed.values().copied())) > job.spec.backoff_limit
+                || past_backoff_limit_on_failure(&job, restarts)
+            {
                 failure = Some(("BackoffLimitExceeded".into(), "Job has reached the specified backoff limit".into()));
             } else if let Some(deadline) = job.spec.active_deadline_seconds {
                 let start = to_seconds(status.start_ms.unwrap_or(now));
@@ -474,7 +526,10 @@ impl Sim {
             // index finished and some failed.
             let failed_n = failed_indexes.total();
             if job.spec.max_failed_indexes.is_some_and(|m| failed_n > m) {
-                failure = Some(("MaxFailedIndexesExceeded".into(), "Job has exceeded the specified maximal number of failed indexes".into()));
+                failure = Some((
+                    "MaxFailedIndexesExceeded".into(),
+                    "Job has exceeded the specified maximal number of failed indexes".into(),
+                ));
             } else if failed_n > 0 && failed_n.saturating_add(succeeded_indexes.total()) >= completions {
                 failure = Some(("FailedIndexes".into(), "Job has failed indexes".into()));
             }
@@ -485,7 +540,14 @@ impl Sim {
         if let Some((reason, message)) = failure {
             // Remove the active Pods; each counts as failed.
             for p in &active {
-                self.record_object(obj_ref("Job", ns, name, &uid), None, EventType::Normal, "SuccessfulDelete", format!("Deleted pod: {}", p.name), SOURCE);
+                self.record_object(
+                    obj_ref("Job", ns, name, &uid),
+                    None,
+                    EventType::Normal,
+                    "SuccessfulDelete",
+                    format!("Deleted pod: {}", p.name),
+                    SOURCE,
+                );
                 let _ = self.delete_pod(ns, &p.name, None);
                 if tracked.remove(&p.uid) {
                     status.failed = status.failed.saturating_add(1);
@@ -519,7 +581,14 @@ impl Sim {
                 // More active Pods than completions left: the newest go.
                 let extra = (active_n - want).min(MAX_POD_CREATE_DELETE_PER_SYNC) as usize;
                 for p in active.iter().rev().take(extra) {
-                    self.record_object(obj_ref("Job", ns, name, &uid), None, EventType::Normal, "SuccessfulDelete", format!("Deleted pod: {}", p.name), SOURCE);
+                    self.record_object(
+                        obj_ref("Job", ns, name, &uid),
+                        None,
+                        EventType::Normal,
+                        "SuccessfulDelete",
+                        format!("Deleted pod: {}", p.name),
+                        SOURCE,
+                    );
                     let _ = self.delete_pod(ns, &p.name, None);
                 }
                 active_n = want;
@@ -586,9 +655,23 @@ impl Sim {
         if let Some(c) = finished {
             if c.type_ == "Complete" {
                 status.completion_ms = Some(now);
-                self.record_object(obj_ref("Job", ns, name, &uid), None, EventType::Normal, "Completed", "Job completed".into(), SOURCE);
+                self.record_object(
+                    obj_ref("Job", ns, name, &uid),
+                    None,
+                    EventType::Normal,
+                    "Completed",
+                    "Job completed".into(),
+                    SOURCE,
+                );
             } else {
-                self.record_object(obj_ref("Job", ns, name, &uid), None, EventType::Warning, &c.reason, c.message.clone(), SOURCE);
+                self.record_object(
+                    obj_ref("Job", ns, name, &uid),
+                    None,
+                    EventType::Warning,
+                    &c.reason,
+                    c.message.clone(),
+                    SOURCE,
+                );
             }
             status.conditions.push(c);
         }
@@ -630,7 +713,13 @@ impl Sim {
     /// A new Pod from the Job's template, `<job>-<5 chars>`, or for an
     /// index of an Indexed Job `<job>-<index>-<5 chars>` with the index's
     /// annotation, label, env var and hostname; its UID.
-    fn create_job_pod(&mut self, job: &Job, job_uid: &str, index: Option<i32>, failures: Option<(i32, i32)>) -> Option<String> {
+    fn create_job_pod(
+        &mut self,
+        job: &Job,
+        job_uid: &str,
+        index: Option<i32>,
+        failures: Option<(i32, i32)>,
+    ) -> Option<String> {
         let ns = job.metadata.namespace.clone();
         let job_name = job.metadata.name.clone();
         let template = match index {
@@ -666,7 +755,14 @@ impl Sim {
             },
             spec: template.spec.clone(),
         };
-        self.record_object(involved, None, EventType::Normal, "SuccessfulCreate", format!("Created pod: {pod_name}"), SOURCE);
+        self.record_object(
+            involved,
+            None,
+            EventType::Normal,
+            "SuccessfulCreate",
+            format!("Created pod: {pod_name}"),
+            SOURCE,
+        );
         self.create_pod(pod);
         let slot = *self.pod_index.get(&(ns, pod_name))?;
         self.pod_rt(slot).map(|p| p.server.uid.clone())

@@ -323,7 +323,13 @@ impl PodRt {
             volumes.insert(v.name.clone(), Files::default());
         }
         PodRt {
-            server: ServerMeta { uid, creation_ms: now, resource_version: rv, deletion_ms: None, deletion_grace_period_seconds: None },
+            server: ServerMeta {
+                uid,
+                creation_ms: now,
+                resource_version: rv,
+                deletion_ms: None,
+                deletion_grace_period_seconds: None,
+            },
             pod,
             incarnation,
             node: None,
@@ -391,7 +397,13 @@ impl PodRt {
                 c.message = message;
             }
             None => {
-                self.status.conditions.push(PodCondition { type_: t, status, last_transition_ms: now, reason, message });
+                self.status.conditions.push(PodCondition {
+                    type_: t,
+                    status,
+                    last_transition_ms: now,
+                    reason,
+                    message,
+                });
                 crate::core::sort::sort_by_key(&mut self.status.conditions, |c| c.type_);
             }
         }
@@ -465,9 +477,7 @@ impl PodRt {
             self.set_condition(ConditionType::PodReadyToStartContainers, false, now, None, None);
         }
         // Initialized (`pkg/kubelet/status/generate.go` GeneratePodInitializedCondition).
-        let any_regular_started = self.cs[self.n_init..]
-            .iter()
-            .any(|c| c.created_once);
+        let any_regular_started = self.cs[self.n_init..].iter().any(|c| c.created_once);
         let mut incomplete = Vec::new();
         if !any_regular_started {
             for c in &self.cs[..self.n_init] {
@@ -657,7 +667,12 @@ fn pod_requests(pod: &Pod) -> (i64, i64) {
         )
     };
     let mut sum = (0i64, 0i64);
-    for c in pod.spec.containers.iter().chain(pod.spec.init_containers.iter().filter(|c| c.restart_policy == Some(RestartPolicy::Always))) {
+    for c in pod
+        .spec
+        .containers
+        .iter()
+        .chain(pod.spec.init_containers.iter().filter(|c| c.restart_policy == Some(RestartPolicy::Always)))
+    {
         let r = req(c);
         sum = (sum.0.saturating_add(r.0), sum.1.saturating_add(r.1));
     }
@@ -684,7 +699,10 @@ fn qos_class(pod: &Pod) -> &'static str {
     let all: Vec<&Container> = pod.spec.init_containers.iter().chain(pod.spec.containers.iter()).collect();
     let any = all.iter().any(|c| {
         let r = &c.resources;
-        r.requests.cpu_millis.is_some() || r.requests.memory_bytes.is_some() || r.limits.cpu_millis.is_some() || r.limits.memory_bytes.is_some()
+        r.requests.cpu_millis.is_some()
+            || r.requests.memory_bytes.is_some()
+            || r.limits.cpu_millis.is_some()
+            || r.limits.memory_bytes.is_some()
     });
     if !any {
         return "BestEffort";
@@ -693,7 +711,10 @@ fn qos_class(pod: &Pod) -> &'static str {
         let r = &c.resources;
         let cpu_req = r.requests.cpu_millis.or(r.limits.cpu_millis);
         let mem_req = r.requests.memory_bytes.or(r.limits.memory_bytes);
-        r.limits.cpu_millis.is_some() && r.limits.memory_bytes.is_some() && cpu_req == r.limits.cpu_millis && mem_req == r.limits.memory_bytes
+        r.limits.cpu_millis.is_some()
+            && r.limits.memory_bytes.is_some()
+            && cpu_req == r.limits.cpu_millis
+            && mem_req == r.limits.memory_bytes
     });
     if guaranteed {
         "Guaranteed"
@@ -851,7 +872,11 @@ impl Sim {
     /// A container's environment: the Service variables, its own over
     /// them, and `PATH`; built once for all containers that have the same
     /// (`HOSTNAME`, the Pod's name, is added per process).
-    fn shared_env(&mut self, own: Vec<(String, String)>, services: Arc<Vec<(String, String)>>) -> Arc<std::collections::BTreeMap<String, String>> {
+    fn shared_env(
+        &mut self,
+        own: Vec<(String, String)>,
+        services: Arc<Vec<(String, String)>>,
+    ) -> Arc<std::collections::BTreeMap<String, String>> {
         let key = env_key(&own, &services);
         if let Some((_, env)) = self.env_cache.get(&key) {
             return env.clone();
@@ -1148,7 +1173,8 @@ impl Sim {
                 let retry_at = p.cs[c].pull_failed_at + p.cs[c].pull_backoff.current();
                 p.cs[c].stage = Stage::PullBackOff;
                 let msg = format!("Back-off pulling image \"{image}\"");
-                p.cs[c].status.state = ContainerState::Waiting(Waiting { reason: "ImagePullBackOff".into(), message: Some(msg.clone()) });
+                p.cs[c].status.state =
+                    ContainerState::Waiting(Waiting { reason: "ImagePullBackOff".into(), message: Some(msg.clone()) });
                 self.record(slot, Some(fp.clone()), EventType::Normal, "BackOff", msg, "kubelet");
                 self.record(slot, Some(fp), EventType::Warning, "Failed", "Error: ImagePullBackOff".into(), "kubelet");
                 self.schedule(retry_at, slot, What::BackoffDone { c: c as u16, epoch });
@@ -1169,7 +1195,6 @@ impl Sim {
             }
         }
     }
-
 
     /// The kubelet starts containers one after another within a sync, each
     /// start including its image pull and postStart hook.
@@ -1207,7 +1232,10 @@ impl Sim {
             Err(PullError::InvalidName(msg)) => {
                 if let Some(p) = self.pod_rt_mut(slot) {
                     p.cs[c].stage = Stage::Done;
-                    p.cs[c].status.state = ContainerState::Waiting(Waiting { reason: "InvalidImageName".into(), message: Some(msg.clone()) });
+                    p.cs[c].status.state = ContainerState::Waiting(Waiting {
+                        reason: "InvalidImageName".into(),
+                        message: Some(msg.clone()),
+                    });
                 }
                 self.record(slot, Some(fp.clone()), EventType::Warning, "InspectFailed", msg, "kubelet");
                 self.record(slot, Some(fp), EventType::Warning, "Failed", "Error: InvalidImageName".into(), "kubelet");
@@ -1244,7 +1272,8 @@ impl Sim {
             let msg = format!("Container image \"{}\" is not present with pull policy of Never", spec.image);
             if let Some(p) = self.pod_rt_mut(slot) {
                 p.cs[c].stage = Stage::PullFailed;
-                p.cs[c].status.state = ContainerState::Waiting(Waiting { reason: "ErrImageNeverPull".into(), message: Some(msg.clone()) });
+                p.cs[c].status.state =
+                    ContainerState::Waiting(Waiting { reason: "ErrImageNeverPull".into(), message: Some(msg.clone()) });
             }
             self.record(slot, Some(fp.clone()), EventType::Warning, "ErrImageNeverPull", msg, "kubelet");
             self.record(slot, Some(fp), EventType::Warning, "Failed", "Error: ErrImageNeverPull".into(), "kubelet");
@@ -1255,7 +1284,14 @@ impl Sim {
             self.schedule(now + SYNC_LAG_MS, slot, What::BackoffDone { c: c as u16, epoch });
             return false;
         }
-        self.record(slot, Some(fp), EventType::Normal, "Pulling", format!("Pulling image \"{}\"", spec.image), "kubelet");
+        self.record(
+            slot,
+            Some(fp),
+            EventType::Normal,
+            "Pulling",
+            format!("Pulling image \"{}\"", spec.image),
+            "kubelet",
+        );
         let duration = match &info {
             Ok(i) if present => 400 + i.size_bytes / 250_000,
             Ok(i) => images::pull_ms(i.size_bytes),
@@ -1316,7 +1352,8 @@ impl Sim {
                     let cr = &mut p.cs[c];
                     cr.stage = Stage::PullFailed;
                     cr.pull_backoff.next(now);
-                    cr.status.state = ContainerState::Waiting(Waiting { reason: "ErrImagePull".into(), message: Some(full.clone()) });
+                    cr.status.state =
+                        ContainerState::Waiting(Waiting { reason: "ErrImagePull".into(), message: Some(full.clone()) });
                     p.starting = None;
                 }
                 self.record(slot, Some(fp.clone()), EventType::Warning, "Failed", full, "kubelet");
@@ -1355,7 +1392,8 @@ impl Sim {
         };
         let shared_env = self.shared_env(own, services);
         // `$(VAR)` in command and args (`ExpandContainerCommandAndArgs`).
-        let lookup = |name: &str| if name == "HOSTNAME" { Some(hostname.clone()) } else { shared_env.get(name).cloned() };
+        let lookup =
+            |name: &str| if name == "HOSTNAME" { Some(hostname.clone()) } else { shared_env.get(name).cloned() };
         let mut spec = spec;
         spec.command = spec.command.iter().map(|a| env::expand(a, &lookup)).collect();
         spec.args = spec.args.iter().map(|a| env::expand(a, &lookup)).collect();
@@ -1390,8 +1428,22 @@ impl Sim {
                 cr.status.state = ContainerState::Running { started_at_ms: now };
             }
         }
-        self.record(slot, Some(fp.clone()), EventType::Normal, "Created", format!("Created container: {}", spec.name), "kubelet");
-        self.record(slot, Some(fp.clone()), EventType::Normal, "Started", format!("Started container {}", spec.name), "kubelet");
+        self.record(
+            slot,
+            Some(fp.clone()),
+            EventType::Normal,
+            "Created",
+            format!("Created container: {}", spec.name),
+            "kubelet",
+        );
+        self.record(
+            slot,
+            Some(fp.clone()),
+            EventType::Normal,
+            "Started",
+            format!("Started container {}", spec.name),
+            "kubelet",
+        );
         let epoch = self.pod_rt(slot).map(|p| p.cs[c].epoch).unwrap_or(0);
         // The main process.
         match shell::from_argv(&argv) {
@@ -1414,7 +1466,9 @@ impl Sim {
             }
         }
         // Simulation knobs.
-        if let Some(secs) = self.pod_rt(slot).and_then(|p| p.knob(c, "crash-after-seconds")).and_then(|s| s.parse::<f64>().ok()) {
+        if let Some(secs) =
+            self.pod_rt(slot).and_then(|p| p.knob(c, "crash-after-seconds")).and_then(|s| s.parse::<f64>().ok())
+        {
             let at = now.saturating_add((secs.max(0.0) * 1000.0) as Millis);
             self.schedule(at, slot, What::AppExit { c: c as u16, epoch, code: 1, oom: false });
         }
@@ -1501,7 +1555,14 @@ impl Sim {
             p.cs[c].status.state = ContainerState::Running { started_at_ms: started };
         }
         if !ok {
-            self.record(slot, Some(fp), EventType::Warning, "FailedPostStartHook", "PostStartHook failed".into(), "kubelet");
+            self.record(
+                slot,
+                Some(fp),
+                EventType::Warning,
+                "FailedPostStartHook",
+                "PostStartHook failed".into(),
+                "kubelet",
+            );
             let grace = self.pod_rt(slot).map(|p| p.pod.spec.termination_grace_period_seconds).unwrap_or(30);
             // `killContainer` with the hook's reason as the Killing message.
             self.kill_container(slot, c, "FailedPostStartHook".to_string(), grace, false);
@@ -1624,7 +1685,8 @@ impl Sim {
         self.schedule(now.saturating_add(grace_ms), slot, What::KillDeadline { c: c as u16, epoch });
         match pre_stop {
             Some(handler) => {
-                let (_ok, duration) = self.run_handler(slot, c, &handler, grace_ms.saturating_add(PRESTOP_EXTENSION_MS));
+                let (_ok, duration) =
+                    self.run_handler(slot, c, &handler, grace_ms.saturating_add(PRESTOP_EXTENSION_MS));
                 if let Some(p) = self.pod_rt_mut(slot) {
                     p.cs[c].prestop_running_until = Some(now.saturating_add(duration));
                 }
@@ -1828,7 +1890,13 @@ impl Sim {
             w.run = 0;
             let what = if kind == 1 { "liveness" } else { "startup" };
             let cname = p.cs[c].name.clone();
-            self.kill_container(slot, c, format!("Container {cname} failed {what} probe, will be restarted"), grace, false);
+            self.kill_container(
+                slot,
+                c,
+                format!("Container {cname} failed {what} probe, will be restarted"),
+                grace,
+                false,
+            );
         }
         if changed {
             self.refresh(slot);
@@ -1907,8 +1975,10 @@ impl Sim {
         let n = p.cs.len();
         let n_init = p.n_init;
         let live = |p: &PodRt, i: usize| matches!(p.cs[i].stage, Stage::Running | Stage::PostStart | Stage::Stopping);
-        let regular_live: Vec<usize> = (0..n).filter(|&i| (!p.cs[i].is_init || !p.cs[i].is_sidecar) && live(p, i)).collect();
-        let mut to_kill: Vec<usize> = regular_live.iter().copied().filter(|&i| p.cs[i].stage != Stage::Stopping).collect();
+        let regular_live: Vec<usize> =
+            (0..n).filter(|&i| (!p.cs[i].is_init || !p.cs[i].is_sidecar) && live(p, i)).collect();
+        let mut to_kill: Vec<usize> =
+            regular_live.iter().copied().filter(|&i| p.cs[i].stage != Stage::Stopping).collect();
         if regular_live.is_empty() {
             // Sidecars, last started first stopped.
             let sidecars: Vec<usize> = (0..n_init).rev().filter(|&i| p.cs[i].is_sidecar && live(p, i)).collect();
@@ -1929,7 +1999,16 @@ impl Sim {
         // Containers that never started will not start now.
         if let Some(p) = self.pod_rt_mut(slot) {
             for cr in p.cs.iter_mut() {
-                if matches!(cr.stage, Stage::Idle | Stage::Queued | Stage::Pulling | Stage::PullFailed | Stage::PullBackOff | Stage::Creating | Stage::CrashBackOff) {
+                if matches!(
+                    cr.stage,
+                    Stage::Idle
+                        | Stage::Queued
+                        | Stage::Pulling
+                        | Stage::PullFailed
+                        | Stage::PullBackOff
+                        | Stage::Creating
+                        | Stage::CrashBackOff
+                ) {
                     cr.stage = Stage::Done;
                     cr.epoch += 1;
                 }
@@ -2001,7 +2080,16 @@ impl Sim {
         }
         if let Some(p) = self.pod_rt_mut(slot) {
             for cr in p.cs.iter_mut() {
-                if matches!(cr.stage, Stage::Idle | Stage::Queued | Stage::Pulling | Stage::PullFailed | Stage::PullBackOff | Stage::Creating | Stage::CrashBackOff) {
+                if matches!(
+                    cr.stage,
+                    Stage::Idle
+                        | Stage::Queued
+                        | Stage::Pulling
+                        | Stage::PullFailed
+                        | Stage::PullBackOff
+                        | Stage::Creating
+                        | Stage::CrashBackOff
+                ) {
                     cr.stage = Stage::Done;
                     cr.epoch += 1;
                 }

@@ -23,13 +23,13 @@
 
 pub mod action;
 mod controllers;
+mod cronjobs;
 mod daemonset;
 mod env;
 pub mod images;
 mod indexed;
 mod ipam;
 mod jobs;
-mod cronjobs;
 mod kubelet;
 mod nodes;
 mod outside;
@@ -37,11 +37,11 @@ mod statefulsets;
 mod traffic;
 
 use crate::core::api::{ConfigMap, Object, Pod, Secret, Service};
-pub use controllers::{surge_and_unavailable, template_hash, CONTROLLER_HOP_MS, MAX_REPLICAS};
-use crate::core::store::Store;
 use crate::core::rng::Rng;
 use crate::core::status::*;
+use crate::core::store::Store;
 use crate::core::time::Millis;
+pub use controllers::{surge_and_unavailable, template_hash, CONTROLLER_HOP_MS, MAX_REPLICAS};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, VecDeque};
 use std::net::Ipv4Addr;
@@ -50,12 +50,12 @@ use std::sync::Arc;
 pub use action::{parse_action, Action};
 pub use cronjobs::next_scheduled;
 pub use daemonset::DaemonSetSnapshot;
+use kubelet::PodRt;
+pub use nodes::{NodeReady, NodeSnapshot, KUBELET_VERSION, NODE_MONITOR_GRACE_MS, TAINT_NOT_READY, TAINT_UNREACHABLE};
 pub use traffic::{
     FailedRequest, Failure, PodTraffic, Rate, TrafficChange, TrafficChangeKind, TrafficSnapshot, PROXY_SYNC_DELAY_MS,
     TRAFFIC_ANNOTATION,
 };
-pub use nodes::{NodeReady, NodeSnapshot, KUBELET_VERSION, NODE_MONITOR_GRACE_MS, TAINT_NOT_READY, TAINT_UNREACHABLE};
-use kubelet::PodRt;
 
 /// The most objects the engine holds at once; applies past it are refused.
 pub const MAX_PODS: usize = 20_000;
@@ -205,12 +205,25 @@ pub const MAX_PROBE_LOG: usize = 100_000;
 /// What applying one object did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ApplyResult {
-    Created { kind: &'static str, name: String },
-    Unchanged { kind: &'static str, name: String },
+    Created {
+        kind: &'static str,
+        name: String,
+    },
+    Unchanged {
+        kind: &'static str,
+        name: String,
+    },
     /// An existing object was changed (`configured`, in kubectl's words).
-    Configured { kind: &'static str, name: String },
+    Configured {
+        kind: &'static str,
+        name: String,
+    },
     /// The API server refuses changes to a Pod's spec beyond a few fields.
-    Refused { kind: &'static str, name: String, message: String },
+    Refused {
+        kind: &'static str,
+        name: String,
+        message: String,
+    },
 }
 
 /// Something the engine refused to do.
@@ -301,17 +314,46 @@ pub(crate) enum What {
     MountTimeout,
     /// The periodic sync refreshes configMap and secret volumes.
     VolumeResync,
-    PullDone { c: u16, epoch: u32 },
-    ContainerStart { c: u16, epoch: u32 },
-    PostStartDone { c: u16, epoch: u32 },
-    ProcessWake { c: u16, epoch: u32 },
+    PullDone {
+        c: u16,
+        epoch: u32,
+    },
+    ContainerStart {
+        c: u16,
+        epoch: u32,
+    },
+    PostStartDone {
+        c: u16,
+        epoch: u32,
+    },
+    ProcessWake {
+        c: u16,
+        epoch: u32,
+    },
     /// The app's own exit (program exit, OOM, crash-after knob).
-    AppExit { c: u16, epoch: u32, code: i32, oom: bool },
-    BackoffDone { c: u16, epoch: u32 },
-    PreStopDone { c: u16, epoch: u32 },
-    KillDeadline { c: u16, epoch: u32 },
+    AppExit {
+        c: u16,
+        epoch: u32,
+        code: i32,
+        oom: bool,
+    },
+    BackoffDone {
+        c: u16,
+        epoch: u32,
+    },
+    PreStopDone {
+        c: u16,
+        epoch: u32,
+    },
+    KillDeadline {
+        c: u16,
+        epoch: u32,
+    },
     /// 0 = startup, 1 = liveness, 2 = readiness.
-    ProbeTick { c: u16, probe: u8 },
+    ProbeTick {
+        c: u16,
+        probe: u8,
+    },
     /// Controller work is due (`slot` is `CONTROLLER_SLOT`).
     Controllers,
     /// The node lifecycle controller's monitor pass for a stopped node
@@ -527,7 +569,9 @@ impl Sim {
             endpoints_dirty: false,
             endpoints_touched: Vec::new(),
             pod_ips: ipam::PodIps::default(),
-            namespaces: crate::core::sort::collect_set(["default", "kube-node-lease", "kube-public", "kube-system"].map(String::from)),
+            namespaces: crate::core::sort::collect_set(
+                ["default", "kube-node-lease", "kube-public", "kube-system"].map(String::from),
+            ),
             owned: Store::new(),
             orphans: BTreeMap::new(),
             service_env: Store::new(),
@@ -669,7 +713,12 @@ impl Sim {
             Object::Node(_) => -1,
             Object::ConfigMap(_) | Object::Secret(_) | Object::PersistentVolumeClaim(_) => 0,
             Object::Service(_) => 1,
-            Object::Deployment(_) | Object::ReplicaSet(_) | Object::DaemonSet(_) | Object::Job(_) | Object::CronJob(_) | Object::StatefulSet(_) => 2,
+            Object::Deployment(_)
+            | Object::ReplicaSet(_)
+            | Object::DaemonSet(_)
+            | Object::Job(_)
+            | Object::CronJob(_)
+            | Object::StatefulSet(_) => 2,
             Object::Pod(_) => 3,
         });
         for obj in objects {
@@ -745,11 +794,18 @@ impl Sim {
                 action::ControllerKind::Deployment => self.scale_deployment(namespace, name, *replicas),
                 action::ControllerKind::ReplicaSet => self.scale_replica_set(namespace, name, *replicas),
                 action::ControllerKind::StatefulSet => self.scale_stateful_set(namespace, name, *replicas),
-                action::ControllerKind::Job | action::ControllerKind::CronJob => Err(ActionError("podplay does not scale Jobs or CronJobs (kubectl scale job was removed; set spec.parallelism)".into())),
+                action::ControllerKind::Job | action::ControllerKind::CronJob => Err(ActionError(
+                    "podplay does not scale Jobs or CronJobs (kubectl scale job was removed; set spec.parallelism)"
+                        .into(),
+                )),
                 // A DaemonSet has no scale subresource: one Pod per eligible node.
-                action::ControllerKind::DaemonSet => Err(ActionError("the server could not find the requested resource".into())),
+                action::ControllerKind::DaemonSet => {
+                    Err(ActionError("the server could not find the requested resource".into()))
+                }
             },
-            Action::SetImage { namespace, kind, name, container, image } => self.set_image(namespace, *kind, name, container, image),
+            Action::SetImage { namespace, kind, name, container, image } => {
+                self.set_image(namespace, *kind, name, container, image)
+            }
             Action::RolloutRestart { namespace, kind, name } => self.rollout_restart(namespace, *kind, name),
             Action::RolloutUndo { namespace, name, to_revision } => self.rollout_undo(namespace, name, *to_revision),
             Action::RolloutPause { namespace, name, paused } => self.rollout_pause(namespace, name, *paused),
@@ -763,7 +819,9 @@ impl Sim {
             },
             Action::Traffic { namespace, name, rate } => self.set_traffic(namespace, name, *rate),
             Action::Node { name, op } => match *op {
-                action::NodeOp::Add { cpu_millis, memory_bytes, max_pods } => self.add_node(name, cpu_millis, memory_bytes, max_pods),
+                action::NodeOp::Add { cpu_millis, memory_bytes, max_pods } => {
+                    self.add_node(name, cpu_millis, memory_bytes, max_pods)
+                }
                 action::NodeOp::Cordon => self.cordon(name, true),
                 action::NodeOp::Uncordon => self.cordon(name, false),
                 action::NodeOp::Drain { force, delete_emptydir_data } => self.drain(name, force, delete_emptydir_data),
@@ -1023,13 +1081,25 @@ impl Sim {
         };
         let uid = self.new_uid();
         let rv = self.next_resource_version();
-        let server = ServerMeta { uid, creation_ms: self.now, resource_version: rv, deletion_ms: None, deletion_grace_period_seconds: None };
+        let server = ServerMeta {
+            uid,
+            creation_ms: self.now,
+            resource_version: rv,
+            deletion_ms: None,
+            deletion_grace_period_seconds: None,
+        };
         let suffix = self.rng_names.string(b"bcdfghjklmnpqrstvwxz2456789", 5);
         let slice_uid = self.new_uid();
         let slice_rv = self.next_resource_version();
         let rt = ServiceRt {
             slice_name: format!("{name}-{suffix}"),
-            slice_server: ServerMeta { uid: slice_uid, creation_ms: self.now, resource_version: slice_rv, deletion_ms: None, deletion_grace_period_seconds: None },
+            slice_server: ServerMeta {
+                uid: slice_uid,
+                creation_ms: self.now,
+                resource_version: slice_rv,
+                deletion_ms: None,
+                deletion_grace_period_seconds: None,
+            },
             svc: Arc::new(svc),
             server,
             cluster_ip,
@@ -1040,13 +1110,21 @@ impl Sim {
         let has_selector = !rt.svc.spec.selector.is_empty();
         self.outputs.push_back(Output::Service { time_ms: self.now, type_: WatchType::Added, service: rt.snapshot() });
         if has_selector {
-            self.outputs.push_back(Output::EndpointSlice { time_ms: self.now, type_: WatchType::Added, slice: rt.slice_snapshot() });
+            self.outputs.push_back(Output::EndpointSlice {
+                time_ms: self.now,
+                type_: WatchType::Added,
+                slice: rt.slice_snapshot(),
+            });
         }
         let mut rt = rt;
         if has_selector {
             let ns = &key.0;
-            for ((_, pname), &slot) in self.pod_index.range((ns.clone(), String::new())..).take_while(|(k, _)| k.0 == *ns) {
-                if let Some(p) = self.pods.get_mut(slot as usize).and_then(|p| p.as_mut()).filter(|p| selects(&rt.svc, &p.pod)) {
+            for ((_, pname), &slot) in
+                self.pod_index.range((ns.clone(), String::new())..).take_while(|(k, _)| k.0 == *ns)
+            {
+                if let Some(p) =
+                    self.pods.get_mut(slot as usize).and_then(|p| p.as_mut()).filter(|p| selects(&rt.svc, &p.pod))
+                {
                     rt.members.insert(pname.clone(), slot);
                     p.services.push(key.clone());
                 }
@@ -1478,7 +1556,11 @@ impl Sim {
                         if n.requested_mem + mem > n.cfg.memory_bytes && mem > 0 {
                             r.push("Insufficient memory".to_string());
                         }
-                        if r.is_empty() { Ok(()) } else { Err(nodes::Rejection { reasons: r, resolvable: true }) }
+                        if r.is_empty() {
+                            Ok(())
+                        } else {
+                            Err(nodes::Rejection { reasons: r, resolvable: true })
+                        }
                     }
                     None => self.filter_node(&spec, requests, n),
                 };
@@ -1494,7 +1576,8 @@ impl Sim {
                         }
                     }
                     Ok(()) => {
-                        let free = (n.cfg.cpu_millis - n.nonzero_cpu - score_cpu).max(0) * 100 / n.cfg.cpu_millis.max(1)
+                        let free = (n.cfg.cpu_millis - n.nonzero_cpu - score_cpu).max(0) * 100
+                            / n.cfg.cpu_millis.max(1)
                             + (n.cfg.memory_bytes - n.nonzero_mem - score_mem).max(0) * 100 / n.cfg.memory_bytes.max(1);
                         if best.is_none_or(|(f, _)| free > f) {
                             best = Some((free, i));
@@ -1678,12 +1761,7 @@ impl Sim {
 }
 
 /// `kubectl apply` of a plain data object: created, configured or unchanged.
-fn upsert<T: PartialEq>(
-    map: &mut Store<Arc<T>>,
-    key: (String, String),
-    object: T,
-    kind: &'static str,
-) -> ApplyResult {
+fn upsert<T: PartialEq>(map: &mut Store<Arc<T>>, key: (String, String), object: T, kind: &'static str) -> ApplyResult {
     let name = key.1.clone();
     match map.get(&key) {
         Some(old) if **old == object => ApplyResult::Unchanged { kind, name },

@@ -139,7 +139,11 @@ pub(crate) fn add_default_tolerations(pod: &mut Pod) {
     for key in [TAINT_NOT_READY, TAINT_UNREACHABLE] {
         let taint = Taint::new(key, TaintEffect::NoExecute);
         if !pod.spec.tolerations.iter().any(|t| t.tolerates(&taint)) {
-            pod.spec.tolerations.push(Toleration::exists_for(key, TaintEffect::NoExecute, Some(DEFAULT_TOLERATION_SECONDS)));
+            pod.spec.tolerations.push(Toleration::exists_for(
+                key,
+                TaintEffect::NoExecute,
+                Some(DEFAULT_TOLERATION_SECONDS),
+            ));
         }
     }
 }
@@ -259,7 +263,11 @@ impl Sim {
             return super::ApplyResult::Configured { kind: "Node", name };
         }
         if self.nodes.len() >= 250 {
-            return super::ApplyResult::Refused { kind: "Node", name, message: "podplay simulates at most 250 nodes".into() };
+            return super::ApplyResult::Refused {
+                kind: "Node",
+                name,
+                message: "podplay simulates at most 250 nodes".into(),
+            };
         }
         let (cidr, ip) = self.next_node_addresses();
         let cfg = NodeConfig {
@@ -288,7 +296,13 @@ impl Sim {
     }
 
     /// `add node NAME [cpu=4] [memory=8Gi] [pods=110]`: a new worker joins.
-    pub(crate) fn add_node(&mut self, name: &str, cpu_millis: i64, memory_bytes: i64, max_pods: u32) -> Result<(), ActionError> {
+    pub(crate) fn add_node(
+        &mut self,
+        name: &str,
+        cpu_millis: i64,
+        memory_bytes: i64,
+        max_pods: u32,
+    ) -> Result<(), ActionError> {
         if self.node_index(name).is_ok() {
             return Err(ActionError(format!("nodes \"{name}\" already exists")));
         }
@@ -359,7 +373,10 @@ impl Sim {
             }
             // `localStorageFilter`: any finished Pod can go.
             let finished = matches!(p.status.phase, PodPhase::Succeeded | PodPhase::Failed);
-            if !delete_emptydir_data && !finished && p.pod.spec.volumes.iter().any(|v| v.source == crate::core::api::VolumeSource::EmptyDir) {
+            if !delete_emptydir_data
+                && !finished
+                && p.pod.spec.volumes.iter().any(|v| v.source == crate::core::api::VolumeSource::EmptyDir)
+            {
                 local.push(format!("{}/{}", key.0, key.1));
                 continue;
             }
@@ -375,15 +392,26 @@ impl Sim {
         // there are several.
         let mut errors = Vec::new();
         if !bare.is_empty() {
-            errors.push(format!("cannot delete Pods that declare no controller (use --force to override): {}", bare.join(", ")));
+            errors.push(format!(
+                "cannot delete Pods that declare no controller (use --force to override): {}",
+                bare.join(", ")
+            ));
         }
         if !local.is_empty() {
-            errors.push(format!("cannot delete Pods with local storage (use --delete-emptydir-data to override): {}", local.join(", ")));
+            errors.push(format!(
+                "cannot delete Pods with local storage (use --delete-emptydir-data to override): {}",
+                local.join(", ")
+            ));
         }
         match errors.len() {
             0 => {}
             1 => return Err(ActionError(format!("unable to drain node \"{name}\" due to error: {}", errors[0]))),
-            _ => return Err(ActionError(format!("unable to drain node \"{name}\" due to error: [{}]", errors.join(", ")))),
+            _ => {
+                return Err(ActionError(format!(
+                    "unable to drain node \"{name}\" due to error: [{}]",
+                    errors.join(", ")
+                )))
+            }
         }
         for (ns, pod) in evict {
             // The Eviction API marks the Pod, then deletes it with its own
@@ -472,7 +500,13 @@ impl Sim {
     /// Records an event about node `i`.
     fn record_node(&mut self, i: usize, source: &'static str, reason: &str, message: String) {
         let name = self.nodes[i].cfg.name.clone();
-        let involved = ObjectRef { kind: "Node", namespace: String::new(), name: name.clone(), uid: name.clone(), field_path: None };
+        let involved = ObjectRef {
+            kind: "Node",
+            namespace: String::new(),
+            name: name.clone(),
+            uid: name.clone(),
+            field_path: None,
+        };
         let host = (source == "kubelet").then_some(name);
         self.record_object(involved, host, EventType::Normal, reason, message, source);
     }
@@ -496,7 +530,14 @@ impl Sim {
             p.node_lost = true;
             if p.status.condition(ConditionType::Ready).is_some_and(|c| c.status) {
                 p.set_condition(ConditionType::Ready, false, now, None, None);
-                self.record(slot, None, EventType::Warning, "NodeNotReady", "Node is not ready".into(), "node-controller");
+                self.record(
+                    slot,
+                    None,
+                    EventType::Warning,
+                    "NodeNotReady",
+                    "Node is not ready".into(),
+                    "node-controller",
+                );
             }
             self.mark_dirty(slot);
             self.taint_evict_check(slot, i);
@@ -533,13 +574,27 @@ impl Sim {
     pub(crate) fn taint_evict(&mut self, slot: u32) {
         let Some(p) = self.pod_rt(slot) else { return };
         let Some(i) = p.node else { return };
-        if p.server.deletion_ms.is_some() || !self.nodes[i].cfg.taints.iter().any(|t| t.effect == TaintEffect::NoExecute) {
+        if p.server.deletion_ms.is_some()
+            || !self.nodes[i].cfg.taints.iter().any(|t| t.effect == TaintEffect::NoExecute)
+        {
             return;
         }
         let (ns, name) = (p.pod.metadata.namespace.clone(), p.pod.metadata.name.clone());
-        self.record(slot, None, EventType::Normal, "TaintManagerEviction", format!("Marking for deletion Pod {ns}/{name}"), "taint-eviction-controller");
+        self.record(
+            slot,
+            None,
+            EventType::Normal,
+            "TaintManagerEviction",
+            format!("Marking for deletion Pod {ns}/{name}"),
+            "taint-eviction-controller",
+        );
         // `addConditionAndDeletePod`, pkg/controller/tainteviction/taint_eviction.go.
-        self.mark_disruption_target(&ns, &name, "DeletionByTaintManager", "Taint manager: deleting due to NoExecute taint");
+        self.mark_disruption_target(
+            &ns,
+            &name,
+            "DeletionByTaintManager",
+            "Taint manager: deleting due to NoExecute taint",
+        );
         let _ = self.delete_pod(&ns, &name, None);
     }
 
@@ -550,7 +605,13 @@ impl Sim {
         let now = self.now;
         let Some(&slot) = self.pod_index.get(&(ns.to_string(), name.to_string())) else { return };
         let Some(p) = self.pod_rt_mut(slot) else { return };
-        p.set_condition(ConditionType::DisruptionTarget, true, now, Some(reason.to_string()), Some(message.to_string()));
+        p.set_condition(
+            ConditionType::DisruptionTarget,
+            true,
+            now,
+            Some(reason.to_string()),
+            Some(message.to_string()),
+        );
         self.mark_dirty(slot);
     }
 
@@ -572,4 +633,3 @@ fn add_taint(taints: &mut Vec<Taint>, taint: Taint) {
         taints.push(taint);
     }
 }
-

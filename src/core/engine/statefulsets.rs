@@ -125,13 +125,23 @@ impl Sim {
         let rv = self.next_resource_version();
         let mut rt = StatefulSetRt {
             set: Arc::new(set),
-            server: ServerMeta { uid, creation_ms: self.now, resource_version: rv, deletion_ms: None, deletion_grace_period_seconds: None },
+            server: ServerMeta {
+                uid,
+                creation_ms: self.now,
+                resource_version: rv,
+                deletion_ms: None,
+                deletion_grace_period_seconds: None,
+            },
             generation: 1,
             status: StatefulSetStatus::default(),
             published: None,
         };
         let snap = rt.snapshot();
-        self.outputs.push_back(Output::StatefulSet { time_ms: self.now, type_: WatchType::Added, stateful_set: snap.clone() });
+        self.outputs.push_back(Output::StatefulSet {
+            time_ms: self.now,
+            type_: WatchType::Added,
+            stateful_set: snap.clone(),
+        });
         rt.published = Some(snap);
         self.stateful_sets.insert(key.clone(), rt);
         self.enqueue(Work::StatefulSet(key.0, key.1), self.now + CONTROLLER_HOP_MS);
@@ -151,7 +161,8 @@ impl Sim {
             }
             let Some(ordinal) = ordinal_of(&set.metadata.name, pname) else { continue };
             let running_ready = p.status.phase == PodPhase::Running && p.status.is_ready();
-            let ready_since = p.status.condition(ConditionType::Ready).filter(|c| c.status).map(|c| c.last_transition_ms);
+            let ready_since =
+                p.status.condition(ConditionType::Ready).filter(|c| c.status).map(|c| c.last_transition_ms);
             out.push(SetPod {
                 ordinal,
                 name: pname.clone(),
@@ -174,7 +185,11 @@ impl Sim {
         let uid = rt.server.uid.clone();
         let generation = rt.generation;
         let update_revision = revision_name(&set);
-        let current_revision = if rt.status.current_revision.is_empty() { update_revision.clone() } else { rt.status.current_revision.clone() };
+        let current_revision = if rt.status.current_revision.is_empty() {
+            update_revision.clone()
+        } else {
+            rt.status.current_revision.clone()
+        };
         let ordered = set.spec.pod_management_policy == PodManagementPolicy::OrderedReady;
         let replicas = set.spec.replicas as i64;
         let pods = self.set_pods(&set, &uid);
@@ -186,8 +201,10 @@ impl Sim {
             replicas: pods.len() as i32,
             ready_replicas: pods.iter().filter(|p| p.running_ready).count() as i32,
             available_replicas: pods.iter().filter(|p| p.available).count() as i32,
-            current_replicas: pods.iter().filter(|p| p.revision.as_deref() == Some(current_revision.as_str())).count() as i32,
-            updated_replicas: pods.iter().filter(|p| p.revision.as_deref() == Some(update_revision.as_str())).count() as i32,
+            current_replicas: pods.iter().filter(|p| p.revision.as_deref() == Some(current_revision.as_str())).count()
+                as i32,
+            updated_replicas: pods.iter().filter(|p| p.revision.as_deref() == Some(update_revision.as_str())).count()
+                as i32,
             current_revision: current_revision.clone(),
             update_revision: update_revision.clone(),
             collision_count: 0,
@@ -206,7 +223,14 @@ impl Sim {
                 }
                 Some(p) if !p.deleting && matches!(p.phase, PodPhase::Failed | PodPhase::Succeeded) => {
                     // Re-created with the same name once it is gone.
-                    self.record_object(involved.clone(), None, EventType::Normal, "SuccessfulDelete", format!("delete Pod {} in StatefulSet {name} successful", p.name), SOURCE);
+                    self.record_object(
+                        involved.clone(),
+                        None,
+                        EventType::Normal,
+                        "SuccessfulDelete",
+                        format!("delete Pod {} in StatefulSet {name} successful", p.name),
+                        SOURCE,
+                    );
                     let _ = self.delete_pod(ns, &p.name, None);
                     if ordered {
                         blocked = true;
@@ -233,7 +257,14 @@ impl Sim {
                     }
                     continue;
                 }
-                self.record_object(involved.clone(), None, EventType::Normal, "SuccessfulDelete", format!("delete Pod {} in StatefulSet {name} successful", p.name), SOURCE);
+                self.record_object(
+                    involved.clone(),
+                    None,
+                    EventType::Normal,
+                    "SuccessfulDelete",
+                    format!("delete Pod {} in StatefulSet {name} successful", p.name),
+                    SOURCE,
+                );
                 let _ = self.delete_pod(ns, &p.name, None);
                 if ordered {
                     blocked = true;
@@ -249,12 +280,18 @@ impl Sim {
                 let in_range: Vec<&SetPod> = pods.iter().filter(|p| p.ordinal < replicas).collect();
                 let healthy = in_range.len() as i64 == replicas && in_range.iter().all(|p| p.available && !p.deleting);
                 if healthy {
-                    let stale = in_range
-                        .iter()
-                        .rev()
-                        .find(|p| p.ordinal >= partition as i64 && p.revision.as_deref() != Some(update_revision.as_str()));
+                    let stale = in_range.iter().rev().find(|p| {
+                        p.ordinal >= partition as i64 && p.revision.as_deref() != Some(update_revision.as_str())
+                    });
                     if let Some(p) = stale {
-                        self.record_object(involved.clone(), None, EventType::Normal, "SuccessfulDelete", format!("delete Pod {} in StatefulSet {name} successful", p.name), SOURCE);
+                        self.record_object(
+                            involved.clone(),
+                            None,
+                            EventType::Normal,
+                            "SuccessfulDelete",
+                            format!("delete Pod {} in StatefulSet {name} successful", p.name),
+                            SOURCE,
+                        );
                         let _ = self.delete_pod(ns, &p.name, None);
                     } else {
                         // Every Pod runs the update revision: it becomes current.
@@ -267,7 +304,10 @@ impl Sim {
         // `syncStatefulSet`: one more sync after minReadySeconds while not
         // every replica is available (pkg/controller/statefulset/stateful_set.go).
         if set.spec.min_ready_seconds > 0 && status.available_replicas != set.spec.replicas {
-            self.enqueue(Work::StatefulSet(key.0.clone(), key.1.clone()), self.now + set.spec.min_ready_seconds as Millis * SECOND_MS);
+            self.enqueue(
+                Work::StatefulSet(key.0.clone(), key.1.clone()),
+                self.now + set.spec.min_ready_seconds as Millis * SECOND_MS,
+            );
         }
         let Some(rt) = self.stateful_sets.get_mut(&key) else { return };
         rt.status = status;
@@ -282,7 +322,10 @@ impl Sim {
         let pod_name = format!("{set_name}-{ordinal}");
         let involved = obj_ref("StatefulSet", &ns, &set_name, set_uid);
         if self.pod_index.len() >= super::MAX_PODS {
-            let message = format!("create Pod {pod_name} in StatefulSet {set_name} failed error: podplay simulates at most {} Pods", super::MAX_PODS);
+            let message = format!(
+                "create Pod {pod_name} in StatefulSet {set_name} failed error: podplay simulates at most {} Pods",
+                super::MAX_PODS
+            );
             self.record_object(involved, None, EventType::Warning, "FailedCreate", message, SOURCE);
             return;
         }
@@ -301,7 +344,8 @@ impl Sim {
                 );
             }
             spec.volumes.retain(|v| v.name != claim.name);
-            spec.volumes.push(Volume { name: claim.name.clone(), source: VolumeSource::PersistentVolumeClaim { claim_name } });
+            spec.volumes
+                .push(Volume { name: claim.name.clone(), source: VolumeSource::PersistentVolumeClaim { claim_name } });
         }
         spec.hostname = Some(pod_name.clone());
         if let Some(svc) = &set.spec.service_name {
@@ -323,7 +367,14 @@ impl Sim {
             },
             spec,
         };
-        self.record_object(involved, None, EventType::Normal, "SuccessfulCreate", format!("create Pod {pod_name} in StatefulSet {set_name} successful"), SOURCE);
+        self.record_object(
+            involved,
+            None,
+            EventType::Normal,
+            "SuccessfulCreate",
+            format!("create Pod {pod_name} in StatefulSet {set_name} successful"),
+            SOURCE,
+        );
         self.create_pod(pod);
     }
 
@@ -356,7 +407,13 @@ impl Sim {
         ApplyResult::Created { kind: "PersistentVolumeClaim", name }
     }
 
-    fn put_claim(&mut self, ns: &str, name: &str, labels: std::collections::BTreeMap<String, String>, template: &PersistentVolumeClaimTemplate) {
+    fn put_claim(
+        &mut self,
+        ns: &str,
+        name: &str,
+        labels: std::collections::BTreeMap<String, String>,
+        template: &PersistentVolumeClaimTemplate,
+    ) {
         let ns = ns.to_string();
         let uid = self.new_uid();
         let rv = self.next_resource_version();
@@ -365,14 +422,27 @@ impl Sim {
             name: name.to_string(),
             namespace: ns.clone(),
             labels,
-            server: ServerMeta { uid, creation_ms: self.now, resource_version: rv, deletion_ms: None, deletion_grace_period_seconds: None },
+            server: ServerMeta {
+                uid,
+                creation_ms: self.now,
+                resource_version: rv,
+                deletion_ms: None,
+                deletion_grace_period_seconds: None,
+            },
             access_modes: template.access_modes.clone(),
             storage: template.storage.clone(),
-            storage_class_name: template.storage_class_name.clone().unwrap_or_else(|| DEFAULT_STORAGE_CLASS.to_string()),
+            storage_class_name: template
+                .storage_class_name
+                .clone()
+                .unwrap_or_else(|| DEFAULT_STORAGE_CLASS.to_string()),
             volume_name: format!("pvc-{volume_uid}"),
             phase: "Bound",
         };
-        self.outputs.push_back(Output::PersistentVolumeClaim { time_ms: self.now, type_: WatchType::Added, claim: claim.clone() });
+        self.outputs.push_back(Output::PersistentVolumeClaim {
+            time_ms: self.now,
+            type_: WatchType::Added,
+            claim: claim.clone(),
+        });
         self.claims.insert((ns, name.to_string()), claim);
     }
 
@@ -404,7 +474,11 @@ impl Sim {
         let rt = self.stateful_sets.remove(&key).ok_or_else(|| no_set(name))?;
         let mut snap = rt.snapshot();
         snap.server.resource_version = self.next_resource_version();
-        self.outputs.push_back(Output::StatefulSet { time_ms: self.now, type_: WatchType::Deleted, stateful_set: snap });
+        self.outputs.push_back(Output::StatefulSet {
+            time_ms: self.now,
+            type_: WatchType::Deleted,
+            stateful_set: snap,
+        });
         self.enqueue(Work::CollectPods(key.0, rt.server.uid.clone()), self.now + CONTROLLER_HOP_MS);
         Ok(())
     }

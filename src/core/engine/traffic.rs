@@ -266,7 +266,11 @@ impl Source {
             sent: self.sent,
             ok: self.ok,
             failed: self.failed,
-            by_pod: self.by_pod.iter().map(|(pod, &(ok, failed))| PodTraffic { pod: pod.clone(), ok, failed }).collect(),
+            by_pod: self
+                .by_pod
+                .iter()
+                .map(|(pod, &(ok, failed))| PodTraffic { pod: pod.clone(), ok, failed })
+                .collect(),
             last_failure: self.last_failure.clone(),
             failing: self.spell.is_some(),
         }
@@ -453,7 +457,12 @@ impl Sim {
         let failing = s.spell.take().map(|sp| (sp.since_ms, s.failed - sp.failed_before, s.sent - sp.sent_before));
         self.traffic.ids.retain(|(i, _)| *i != id);
         let (namespace, service) = key.clone();
-        self.traffic.push_change(TrafficChange { time_ms: now, namespace, service, kind: TrafficChangeKind::Stopped { failing } });
+        self.traffic.push_change(TrafficChange {
+            time_ms: now,
+            namespace,
+            service,
+            kind: TrafficChangeKind::Stopped { failing },
+        });
     }
 
     fn schedule_traffic(&mut self, at: Millis, id: u32) {
@@ -495,7 +504,13 @@ impl Sim {
 
     /// What the Pod `pod` (at `ip`, as kube-proxy knows it) does with a GET
     /// for `/` sent to the Service's `port`.
-    fn request_outcome(&self, key: &(String, String), port: i32, pod: &str, ip: std::net::Ipv4Addr) -> Result<(), Failure> {
+    fn request_outcome(
+        &self,
+        key: &(String, String),
+        port: i32,
+        pod: &str,
+        ip: std::net::Ipv4Addr,
+    ) -> Result<(), Failure> {
         let Some(&slot) = self.pod_index.get(&(key.0.clone(), pod.to_string())) else {
             // The Pod is gone: nothing holds the IP any more.
             return Err(Failure::Timeout);
@@ -504,7 +519,9 @@ impl Sim {
         if p.status.pod_ip != Some(ip) || self.node_stopped(p.node) {
             return Err(Failure::Timeout);
         }
-        let Some((slot, target_port)) = env::service_backend(self, key, port, pod) else { return Err(Failure::Refused) };
+        let Some((slot, target_port)) = env::service_backend(self, key, port, pod) else {
+            return Err(Failure::Refused);
+        };
         match env::serve_http(self, slot, target_port, "/", self.now, false) {
             HttpOutcome::Status(code, _) if code < 500 => Ok(()),
             HttpOutcome::Status(code, _) => Err(Failure::Status(code)),
@@ -539,7 +556,12 @@ impl Sim {
                         None
                     }
                     None => {
-                        s.spell = Some(Spell { since_ms: now, sent_before: s.sent - 1, failed_before: s.failed - 1, sent_at_last: s.sent });
+                        s.spell = Some(Spell {
+                            since_ms: now,
+                            sent_before: s.sent - 1,
+                            failed_before: s.failed - 1,
+                            sent_at_last: s.sent,
+                        });
                         Some(TrafficChangeKind::Failing { first: rec })
                     }
                 }
@@ -562,7 +584,12 @@ impl Sim {
             }
         };
         if let Some(kind) = change {
-            self.traffic.push_change(TrafficChange { time_ms: now, namespace: key.0.clone(), service: key.1.clone(), kind });
+            self.traffic.push_change(TrafficChange {
+                time_ms: now,
+                namespace: key.0.clone(),
+                service: key.1.clone(),
+                kind,
+            });
         }
     }
 }

@@ -11,10 +11,10 @@
 //! New kinds slot in through [`KindDecoder`] and [`lookup_kind`].
 
 mod apps;
-mod sched;
 mod batch;
-mod volumes;
 mod cronjob;
+mod sched;
+mod volumes;
 
 use crate::core::base64;
 use std::collections::BTreeMap;
@@ -33,10 +33,7 @@ pub(super) struct SourceMap {
 
 impl SourceMap {
     fn record(&mut self, path: &str, node: &Node) {
-        self.entries.insert(
-            path.to_string(),
-            (node.pos, node.scalar_text().map(str::to_string)),
-        );
+        self.entries.insert(path.to_string(), (node.pos, node.scalar_text().map(str::to_string)));
     }
 
     /// True when the field was present in the text.
@@ -53,12 +50,7 @@ impl SourceMap {
             }
             match p.rfind(['.', '[']) {
                 Some(i) => p = &p[..i],
-                None => {
-                    return self
-                        .entries
-                        .get("")
-                        .map_or(Pos { line: 1, col: 1 }, |e| e.0)
-                }
+                None => return self.entries.get("").map_or(Pos { line: 1, col: 1 }, |e| e.0),
             }
         }
     }
@@ -136,21 +128,17 @@ fn lookup_kind(api_version: &str, kind: &str) -> Result<KindDecoder, String> {
         ("apps/v1", "StatefulSet") => Ok(KindDecoder::StatefulSet),
         ("batch/v1", "Job") => Ok(KindDecoder::Job),
         ("batch/v1", "CronJob") => Ok(KindDecoder::CronJob),
-        (_, "Job" | "CronJob") => Err(format!(
-            "no matches for kind \"{kind}\" in version \"{api_version}\" (use \"apiVersion: batch/v1\")"
-        )),
-        (_, "Deployment" | "ReplicaSet" | "DaemonSet" | "StatefulSet") => Err(format!(
-            "no matches for kind \"{kind}\" in version \"{api_version}\" (use \"apiVersion: apps/v1\")"
-        )),
-        (_, "Pod" | "Service" | "ConfigMap" | "Secret" | "Node" | "Namespace" | "PersistentVolumeClaim") => Err(format!(
-            "no matches for kind \"{kind}\" in version \"{api_version}\" (use \"apiVersion: v1\")"
-        )),
-        _ if KNOWN_UNSIMULATED_KINDS.contains(&kind) => {
-            Err(format!("podplay does not simulate kind {kind} yet"))
+        (_, "Job" | "CronJob") => {
+            Err(format!("no matches for kind \"{kind}\" in version \"{api_version}\" (use \"apiVersion: batch/v1\")"))
         }
-        _ => Err(format!(
-            "no matches for kind \"{kind}\" in version \"{api_version}\""
-        )),
+        (_, "Deployment" | "ReplicaSet" | "DaemonSet" | "StatefulSet") => {
+            Err(format!("no matches for kind \"{kind}\" in version \"{api_version}\" (use \"apiVersion: apps/v1\")"))
+        }
+        (_, "Pod" | "Service" | "ConfigMap" | "Secret" | "Node" | "Namespace" | "PersistentVolumeClaim") => {
+            Err(format!("no matches for kind \"{kind}\" in version \"{api_version}\" (use \"apiVersion: v1\")"))
+        }
+        _ if KNOWN_UNSIMULATED_KINDS.contains(&kind) => Err(format!("podplay does not simulate kind {kind} yet")),
+        _ => Err(format!("no matches for kind \"{kind}\" in version \"{api_version}\"")),
     }
 }
 
@@ -197,15 +185,8 @@ const POD_SPEC_NOT_SIMULATED: &[&str] = &[
 ];
 
 /// Container fields that are valid Kubernetes but not simulated.
-const CONTAINER_NOT_SIMULATED: &[&str] = &[
-    "resizePolicy",
-    "restartPolicyRules",
-    "securityContext",
-    "stdin",
-    "stdinOnce",
-    "tty",
-    "volumeDevices",
-];
+const CONTAINER_NOT_SIMULATED: &[&str] =
+    &["resizePolicy", "restartPolicyRules", "securityContext", "stdin", "stdinOnce", "tty", "volumeDevices"];
 
 /// Service `spec` fields that are valid Kubernetes but not simulated.
 const SERVICE_SPEC_NOT_SIMULATED: &[&str] = &[
@@ -284,12 +265,7 @@ pub(super) fn object_count(doc: &Node) -> usize {
     match &doc.kind {
         NodeKind::Null => 0,
         NodeKind::Map(entries) => {
-            let field = |name: &str| {
-                entries
-                    .iter()
-                    .find(|(k, _)| key_text(k) == name)
-                    .map(|e| &e.1)
-            };
+            let field = |name: &str| entries.iter().find(|(k, _)| key_text(k) == name).map(|e| &e.1);
             let is_list = field("kind").and_then(Node::scalar_text) == Some("List");
             match (is_list, field("items").map(|n| &n.kind)) {
                 (true, Some(NodeKind::Seq(items))) => items.len().max(1),
@@ -408,11 +384,7 @@ impl Ctx {
             Ok(i) => Some(i),
             Err(_) => {
                 self.type_errors += 1;
-                self.error_at(
-                    node.pos,
-                    path,
-                    format!("expected a 32-bit integer, got {i}, which is out of range"),
-                );
+                self.error_at(node.pos, path, format!("expected a 32-bit integer, got {i}, which is out of range"));
                 None
             }
         }
@@ -522,28 +494,16 @@ impl Ctx {
             }
         };
         if text.trim_start().starts_with('-') && v::quantity_syntax_ok(&text) {
-            self.invalid_at(
-                node.pos,
-                path,
-                &v::quote(&text),
-                "must be greater than or equal to 0",
-            );
+            self.invalid_at(node.pos, path, &v::quote(&text), "must be greater than or equal to 0");
             return None;
         }
-        match v::quantity_syntax_ok(&text)
-            .then(|| parse_quantity(&text, scale))
-            .flatten()
-        {
+        match v::quantity_syntax_ok(&text).then(|| parse_quantity(&text, scale)).flatten() {
             Some(q) => Some(q),
             None => {
                 // Decoding error in the API server (the quantity cannot be
                 // unmarshalled), hence a type error.
                 self.type_errors += 1;
-                self.error_at(
-                    node.pos,
-                    path,
-                    format!("{}: {}", v::quote(&text), v::QUANTITY_ERR),
-                );
+                self.error_at(node.pos, path, format!("{}: {}", v::quote(&text), v::QUANTITY_ERR));
                 None
             }
         }
@@ -560,10 +520,7 @@ pub(super) fn decode_document(doc: &Node) -> Vec<Outcome> {
         cx.error_at(
             doc.pos,
             "",
-            format!(
-                "expected a Kubernetes object (a YAML mapping with apiVersion and kind), got {}",
-                got(doc)
-            ),
+            format!("expected a Kubernetes object (a YAML mapping with apiVersion and kind), got {}", got(doc)),
         );
         return vec![cx.finish(None)];
     };
@@ -627,11 +584,7 @@ fn decode_object(node: &Node) -> Outcome {
         (Some(a), Some(k)) if !a.is_empty() && !k.is_empty() => (a, k),
         (a, k) => {
             if k.as_deref().unwrap_or("").is_empty() {
-                cx.error_at(
-                    cx.src.pos("kind"),
-                    "kind",
-                    "Required value: kind not set (e.g. \"kind: Pod\")",
-                );
+                cx.error_at(cx.src.pos("kind"), "kind", "Required value: kind not set (e.g. \"kind: Pod\")");
             }
             if a.as_deref().unwrap_or("").is_empty() {
                 cx.error_at(
@@ -668,11 +621,7 @@ fn decode_object(node: &Node) -> Outcome {
             "stringData" | "type" if decoder == KindDecoder::Secret => data_nodes.push((name, val)),
             "binaryData" | "immutable" if has_data => cx.not_simulated(k, name),
             "status" if decoder == KindDecoder::Node => status_node = Some(val),
-            "status" => cx.warn_at(
-                k.pos,
-                "status",
-                "ignored: podplay computes status by simulating the object",
-            ),
+            "status" => cx.warn_at(k.pos, "status", "ignored: podplay computes status by simulating the object"),
             _ => cx.unknown(k, name),
         }
     }
@@ -681,10 +630,7 @@ fn decode_object(node: &Node) -> Outcome {
     let (mut metadata, generate_name) =
         meta.unwrap_or_else(|| (ObjectMeta { namespace: "default".into(), ..ObjectMeta::default() }, None));
     metadata.pos = node.pos;
-    let null = Node {
-        kind: NodeKind::Null,
-        pos: node.pos,
-    };
+    let null = Node { kind: NodeKind::Null, pos: node.pos };
     let spec_node = spec_node.unwrap_or(&null);
     let object = match decoder {
         KindDecoder::Pod => {
@@ -692,33 +638,32 @@ fn decode_object(node: &Node) -> Outcome {
             // `ValidatePodCreate`: a Pod cannot be bound while gated.
             if spec.node_name.is_some() && !spec.scheduling_gates.is_empty() {
                 let pos = cx.src.pos("spec.nodeName");
-                cx.error_at(pos, "spec.nodeName", "Forbidden: cannot be set until all schedulingGates have been cleared");
+                cx.error_at(
+                    pos,
+                    "spec.nodeName",
+                    "Forbidden: cannot be set until all schedulingGates have been cleared",
+                );
             }
             Object::Pod(Pod { metadata, spec })
         }
-        KindDecoder::Service => Object::Service(Service {
-            metadata,
-            spec: decode_service_spec(&mut cx, spec_node),
-        }),
-        KindDecoder::Deployment => Object::Deployment(Deployment {
-            metadata,
-            spec: apps::decode_deployment_spec(&mut cx, spec_node),
-        }),
-        KindDecoder::ReplicaSet => Object::ReplicaSet(ReplicaSet {
-            metadata,
-            spec: apps::decode_replica_set_spec(&mut cx, spec_node),
-        }),
+        KindDecoder::Service => Object::Service(Service { metadata, spec: decode_service_spec(&mut cx, spec_node) }),
+        KindDecoder::Deployment => {
+            Object::Deployment(Deployment { metadata, spec: apps::decode_deployment_spec(&mut cx, spec_node) })
+        }
+        KindDecoder::ReplicaSet => {
+            Object::ReplicaSet(ReplicaSet { metadata, spec: apps::decode_replica_set_spec(&mut cx, spec_node) })
+        }
         KindDecoder::Node => Object::Node(sched::decode_node(&mut cx, metadata, spec_node, status_node)),
         KindDecoder::DaemonSet => Object::DaemonSet(apps::decode_daemon_set(&mut cx, metadata, spec_node)),
-        KindDecoder::Job => Object::Job(Job {
-            spec: batch::decode_job_spec(&mut cx, spec_node, &metadata.name),
-            metadata,
-        }),
-        KindDecoder::CronJob => Object::CronJob(CronJob { metadata, spec: cronjob::decode_cron_job_spec(&mut cx, spec_node) }),
-        KindDecoder::StatefulSet => Object::StatefulSet(StatefulSet {
-            metadata,
-            spec: apps::decode_stateful_set_spec(&mut cx, spec_node),
-        }),
+        KindDecoder::Job => {
+            Object::Job(Job { spec: batch::decode_job_spec(&mut cx, spec_node, &metadata.name), metadata })
+        }
+        KindDecoder::CronJob => {
+            Object::CronJob(CronJob { metadata, spec: cronjob::decode_cron_job_spec(&mut cx, spec_node) })
+        }
+        KindDecoder::StatefulSet => {
+            Object::StatefulSet(StatefulSet { metadata, spec: apps::decode_stateful_set_spec(&mut cx, spec_node) })
+        }
         KindDecoder::Namespace => Object::Namespace(Namespace { metadata }),
         KindDecoder::PersistentVolumeClaim => {
             let mut spec = PersistentVolumeClaimTemplate {
@@ -763,10 +708,7 @@ fn decode_object(node: &Node) -> Outcome {
 }
 
 pub(super) fn decode_meta(cx: &mut Ctx, node: &Node) -> (ObjectMeta, Option<String>) {
-    let mut meta = ObjectMeta {
-        namespace: "default".into(),
-        ..ObjectMeta::default()
-    };
+    let mut meta = ObjectMeta { namespace: "default".into(), ..ObjectMeta::default() };
     let mut generate_name = None;
     for (k, val) in cx.entries(node, "metadata").unwrap_or(&[]) {
         let name = key_text(k);
@@ -863,12 +805,7 @@ pub(super) fn decode_pod_spec(cx: &mut Ctx, node: &Node) -> PodSpec {
             "activeDeadlineSeconds" => {
                 if let Some(t) = cx.int(val, &p) {
                     if !(1..=i64::from(i32::MAX)).contains(&t) {
-                        cx.invalid_at(
-                            val.pos,
-                            &p,
-                            &t.to_string(),
-                            &v::inclusive_range(1, i64::from(i32::MAX)),
-                        );
+                        cx.invalid_at(val.pos, &p, &t.to_string(), &v::inclusive_range(1, i64::from(i32::MAX)));
                     }
                     spec.active_deadline_seconds = Some(t);
                 }
@@ -894,8 +831,7 @@ pub(super) fn decode_pod_spec(cx: &mut Ctx, node: &Node) -> PodSpec {
             }
             "dnsPolicy" => {
                 if let Some(s) = cx.string(val, &p).filter(|s| !s.is_empty()) {
-                    const DNS: [&str; 4] =
-                        ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"];
+                    const DNS: [&str; 4] = ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"];
                     if !DNS.contains(&s.as_str()) {
                         cx.not_supported_at(val.pos, &p, &s, &DNS);
                     }
@@ -912,16 +848,10 @@ pub(super) fn decode_pod_spec(cx: &mut Ctx, node: &Node) -> PodSpec {
         }
     }
     if spec.service_account_name.is_empty() {
-        spec.service_account_name = deprecated_sa
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| "default".into());
+        spec.service_account_name = deprecated_sa.filter(|s| !s.is_empty()).unwrap_or_else(|| "default".into());
     }
     // SetDefaults_Pod: requests default to limits, resource by resource.
-    for c in spec
-        .containers
-        .iter_mut()
-        .chain(spec.init_containers.iter_mut())
-    {
+    for c in spec.containers.iter_mut().chain(spec.init_containers.iter_mut()) {
         let r = &mut c.resources;
         r.requests.cpu_millis = r.requests.cpu_millis.or(r.limits.cpu_millis);
         r.requests.memory_bytes = r.requests.memory_bytes.or(r.limits.memory_bytes);
@@ -982,12 +912,7 @@ fn decode_container(cx: &mut Ctx, node: &Node, path: &str) -> Option<Container> 
                         "IfNotPresent" => Some(PullPolicy::IfNotPresent),
                         "Never" => Some(PullPolicy::Never),
                         _ => {
-                            cx.not_supported_at(
-                                val.pos,
-                                &p,
-                                &s,
-                                &["Always", "IfNotPresent", "Never"],
-                            );
+                            cx.not_supported_at(val.pos, &p, &s, &["Always", "IfNotPresent", "Never"]);
                             None
                         }
                     };
@@ -1039,12 +964,7 @@ fn decode_container(cx: &mut Ctx, node: &Node, path: &str) -> Option<Container> 
                 if let Some(s) = cx.string(val, &p).filter(|s| !s.is_empty()) {
                     // validation.go: validateContainers.
                     if s != "File" && s != "FallbackToLogsOnError" {
-                        cx.invalid_at(
-                            val.pos,
-                            &p,
-                            &v::quote(&s),
-                            "must be 'File' or 'FallbackToLogsOnError'",
-                        );
+                        cx.invalid_at(val.pos, &p, &v::quote(&s), "must be 'File' or 'FallbackToLogsOnError'");
                     }
                     c.termination_message_policy = s;
                 }
@@ -1072,11 +992,7 @@ fn decode_protocol(cx: &mut Ctx, node: &Node, path: &str) -> String {
 
 fn decode_container_port(cx: &mut Ctx, node: &Node, path: &str) -> Option<ContainerPort> {
     let entries = cx.entries(node, path)?;
-    let mut port = ContainerPort {
-        name: None,
-        container_port: 0,
-        protocol: "TCP".into(),
-    };
+    let mut port = ContainerPort { name: None, container_port: 0, protocol: "TCP".into() };
     for (k, val) in entries {
         let name = key_text(k);
         let p = child(path, name);
@@ -1093,11 +1009,7 @@ fn decode_container_port(cx: &mut Ctx, node: &Node, path: &str) -> Option<Contai
 
 fn decode_env(cx: &mut Ctx, node: &Node, path: &str) -> Option<EnvVar> {
     let entries = cx.entries(node, path)?;
-    let mut env = EnvVar {
-        name: String::new(),
-        value: None,
-        value_from: None,
-    };
+    let mut env = EnvVar { name: String::new(), value: None, value_from: None };
     for (k, val) in entries {
         let name = key_text(k);
         let p = child(path, name);
@@ -1277,8 +1189,14 @@ const ENV_FIELD_PATHS: &[&str] = &[
 ];
 
 /// Resources a `resourceFieldRef` may name (`validContainerResourceFieldPathExpressions`).
-const ENV_RESOURCES: &[&str] =
-    &["limits.cpu", "limits.ephemeral-storage", "limits.memory", "requests.cpu", "requests.ephemeral-storage", "requests.memory"];
+const ENV_RESOURCES: &[&str] = &[
+    "limits.cpu",
+    "limits.ephemeral-storage",
+    "limits.memory",
+    "requests.cpu",
+    "requests.ephemeral-storage",
+    "requests.memory",
+];
 
 fn env_field_path_supported(path: &str) -> bool {
     let subscripted = |prefix: &str| {
@@ -1307,7 +1225,9 @@ fn decode_string_map(cx: &mut Ctx, node: &Node, path: &str, out: &mut BTreeMap<S
                 Err(i) => cx.error_at(
                     val.pos,
                     &p,
-                    format!("illegal base64 data at input byte {i} (Secret data is base64; use stringData for plain text)"),
+                    format!(
+                        "illegal base64 data at input byte {i} (Secret data is base64; use stringData for plain text)"
+                    ),
                 ),
             }
         } else {
@@ -1350,12 +1270,7 @@ fn decode_resources(cx: &mut Ctx, node: &Node, path: &str) -> Resources {
 
 fn decode_volume_mount(cx: &mut Ctx, node: &Node, path: &str) -> Option<VolumeMount> {
     let entries = cx.entries(node, path)?;
-    let mut m = VolumeMount {
-        name: String::new(),
-        mount_path: String::new(),
-        read_only: false,
-        sub_path: None,
-    };
+    let mut m = VolumeMount { name: String::new(), mount_path: String::new(), read_only: false, sub_path: None };
     for (k, val) in entries {
         let name = key_text(k);
         let p = child(path, name);
@@ -1427,10 +1342,18 @@ fn volume_items(cx: &mut Ctx, node: &Node, path: &str) -> Vec<KeyToPath> {
             cx.error_at(item.pos, &child(&ip, "path"), "Required value");
         } else if kp.path.starts_with('/') {
             let pos = cx.src.pos(&child(&ip, "path"));
-            cx.error_at(pos, &child(&ip, "path"), format!("Invalid value: {}: must be a relative path", v::quote(&kp.path)));
+            cx.error_at(
+                pos,
+                &child(&ip, "path"),
+                format!("Invalid value: {}: must be a relative path", v::quote(&kp.path)),
+            );
         } else if kp.path.split('/').any(|part| part == "..") {
             let pos = cx.src.pos(&child(&ip, "path"));
-            cx.error_at(pos, &child(&ip, "path"), format!("Invalid value: {}: must not contain '..'", v::quote(&kp.path)));
+            cx.error_at(
+                pos,
+                &child(&ip, "path"),
+                format!("Invalid value: {}: must not contain '..'", v::quote(&kp.path)),
+            );
         }
         out.push(kp);
     }
@@ -1483,12 +1406,10 @@ fn decode_volume(cx: &mut Ctx, node: &Node, path: &str) -> Option<Volume> {
                 }
             }
             "hostPath" => VolumeSource::HostPath {
-                path: decode_source_fields(cx, val, &p, Some("path"), &["type"])
-                    .unwrap_or_default(),
+                path: decode_source_fields(cx, val, &p, Some("path"), &["type"]).unwrap_or_default(),
             },
             "persistentVolumeClaim" => VolumeSource::PersistentVolumeClaim {
-                claim_name: decode_source_fields(cx, val, &p, Some("claimName"), &["readOnly"])
-                    .unwrap_or_default(),
+                claim_name: decode_source_fields(cx, val, &p, Some("claimName"), &["readOnly"]).unwrap_or_default(),
             },
             "downwardAPI" => VolumeSource::DownwardApi { items: volumes::decode_downward_api(cx, val, &p, true) },
             "projected" => VolumeSource::Projected { sources: volumes::decode_projected(cx, val, &p) },
@@ -1505,11 +1426,7 @@ fn decode_volume(cx: &mut Ctx, node: &Node, path: &str) -> Option<Volume> {
         };
         if source.is_some() {
             // validation.go: validateVolumeSource.
-            cx.error_at(
-                k.pos,
-                &p,
-                "Forbidden: may not specify more than 1 volume type",
-            );
+            cx.error_at(k.pos, &p, "Forbidden: may not specify more than 1 volume type");
         } else {
             source = Some(this);
         }
@@ -1591,18 +1508,13 @@ fn decode_handler_field(
                     "httpHeaders" => {
                         for (i, h) in cx.items(val, &p).iter().enumerate() {
                             let hp = index(&p, i);
-                            let mut header = HttpHeader {
-                                name: String::new(),
-                                value: String::new(),
-                            };
+                            let mut header = HttpHeader { name: String::new(), value: String::new() };
                             for (hk, hv) in cx.entries(h, &hp).unwrap_or(&[]) {
                                 let hf = key_text(hk);
                                 let hfp = child(&hp, hf);
                                 match hf {
                                     "name" => header.name = cx.string(hv, &hfp).unwrap_or_default(),
-                                    "value" => {
-                                        header.value = cx.string(hv, &hfp).unwrap_or_default()
-                                    }
+                                    "value" => header.value = cx.string(hv, &hfp).unwrap_or_default(),
                                     _ => cx.unknown(hk, &hfp),
                                 }
                             }
@@ -1615,13 +1527,7 @@ fn decode_handler_field(
             }
             let port = port.unwrap_or(PortRef::Number(0));
             v::check_port_num_or_name(cx, &port, &child(path, "port"));
-            Handler::HttpGet {
-                path: path_v,
-                port,
-                host,
-                scheme,
-                http_headers,
-            }
+            Handler::HttpGet { path: path_v, port, host, scheme, http_headers }
         }
         ("tcpSocket", _) => {
             let mut port = None;
@@ -1675,11 +1581,7 @@ fn decode_handler_field(
 /// is `Forbidden`.
 fn add_handler(cx: &mut Ctx, slot: &mut Option<Handler>, h: Handler, key_node: &Node, path: &str) {
     if slot.is_some() {
-        cx.error_at(
-            key_node.pos,
-            path,
-            "Forbidden: may not specify more than 1 handler type",
-        );
+        cx.error_at(key_node.pos, path, "Forbidden: may not specify more than 1 handler type");
     } else {
         *slot = Some(h);
     }
@@ -1689,9 +1591,7 @@ fn decode_probe(cx: &mut Ctx, node: &Node, path: &str, kind: ProbeKind) -> Optio
     let entries = cx.entries(node, path)?;
     let mut handler = None;
     let mut probe = Probe {
-        handler: Handler::Exec {
-            command: Vec::new(),
-        },
+        handler: Handler::Exec { command: Vec::new() },
         initial_delay_seconds: 0,
         timeout_seconds: 1,
         period_seconds: 10,
@@ -1728,24 +1628,14 @@ fn decode_probe(cx: &mut Ctx, node: &Node, path: &str, kind: ProbeKind) -> Optio
                 probe.success_threshold = number(cx, 1);
                 if kind != ProbeKind::Readiness && probe.success_threshold != 1 {
                     // validation.go: validateContainers (liveness/startup-specific).
-                    cx.invalid_at(
-                        val.pos,
-                        &p,
-                        &probe.success_threshold.to_string(),
-                        "must be 1",
-                    );
+                    cx.invalid_at(val.pos, &p, &probe.success_threshold.to_string(), "must be 1");
                 }
             }
             "failureThreshold" => probe.failure_threshold = number(cx, 3),
             "terminationGracePeriodSeconds" => {
                 if let Some(t) = cx.int(val, &p) {
                     if kind == ProbeKind::Readiness {
-                        cx.invalid_at(
-                            val.pos,
-                            &p,
-                            &t.to_string(),
-                            "must not be set for readinessProbes",
-                        );
+                        cx.invalid_at(val.pos, &p, &t.to_string(), "must not be set for readinessProbes");
                     } else if t <= 0 {
                         cx.invalid_at(val.pos, &p, &t.to_string(), "must be greater than 0");
                     }
@@ -1761,11 +1651,7 @@ fn decode_probe(cx: &mut Ctx, node: &Node, path: &str, kind: ProbeKind) -> Optio
             Some(probe)
         }
         None => {
-            cx.error_at(
-                node.pos,
-                path,
-                "Required value: must specify a handler type",
-            );
+            cx.error_at(node.pos, path, "Required value: must specify a handler type");
             None
         }
     }
@@ -1784,11 +1670,7 @@ fn decode_lifecycle_handler(cx: &mut Ctx, node: &Node, path: &str) -> Option<Han
         }
     }
     if handler.is_none() {
-        cx.error_at(
-            node.pos,
-            path,
-            "Required value: must specify a handler type",
-        );
+        cx.error_at(node.pos, path, "Required value: must specify a handler type");
     }
     handler
 }
@@ -1809,12 +1691,8 @@ fn decode_lifecycle(cx: &mut Ctx, node: &Node, path: &str) -> Lifecycle {
 }
 
 fn decode_service_spec(cx: &mut Ctx, node: &Node) -> ServiceSpec {
-    let mut spec = ServiceSpec {
-        selector: BTreeMap::new(),
-        ports: Vec::new(),
-        cluster_ip: None,
-        type_: "ClusterIP".into(),
-    };
+    let mut spec =
+        ServiceSpec { selector: BTreeMap::new(), ports: Vec::new(), cluster_ip: None, type_: "ClusterIP".into() };
     for (k, val) in cx.entries(node, "spec").unwrap_or(&[]) {
         let name = key_text(k);
         let p = child("spec", name);
@@ -1830,8 +1708,7 @@ fn decode_service_spec(cx: &mut Ctx, node: &Node) -> ServiceSpec {
             "clusterIP" => spec.cluster_ip = cx.string(val, &p).filter(|s| !s.is_empty()),
             "type" => {
                 if let Some(s) = cx.string(val, &p).filter(|s| !s.is_empty()) {
-                    const TYPES: [&str; 4] =
-                        ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
+                    const TYPES: [&str; 4] = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
                     if !TYPES.contains(&s.as_str()) {
                         cx.not_supported_at(val.pos, &p, &s, &TYPES);
                     }
@@ -1847,12 +1724,7 @@ fn decode_service_spec(cx: &mut Ctx, node: &Node) -> ServiceSpec {
 
 fn decode_service_port(cx: &mut Ctx, node: &Node, path: &str) -> Option<ServicePort> {
     let entries = cx.entries(node, path)?;
-    let mut port = ServicePort {
-        name: None,
-        protocol: "TCP".into(),
-        port: 0,
-        target_port: PortRef::Number(0),
-    };
+    let mut port = ServicePort { name: None, protocol: "TCP".into(), port: 0, target_port: PortRef::Number(0) };
     let mut target = None;
     for (k, val) in entries {
         let name = key_text(k);
@@ -1898,9 +1770,6 @@ impl Ctx {
     /// Packs up this object's diagnostics.
     pub(super) fn finish(self, object: Option<Object>) -> Outcome {
         let failed = self.diags.iter().any(|d| d.severity == Severity::Error);
-        Outcome {
-            object: if failed { None } else { object },
-            diagnostics: self.diags,
-        }
+        Outcome { object: if failed { None } else { object }, diagnostics: self.diags }
     }
 }

@@ -129,16 +129,12 @@ impl Parsed {
 
     /// The error diagnostics.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
+        self.diagnostics.iter().filter(|d| d.severity == Severity::Error)
     }
 
     /// The warning diagnostics.
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Warning)
+        self.diagnostics.iter().filter(|d| d.severity == Severity::Warning)
     }
 
     fn push_all(&mut self, diags: Vec<Diagnostic>) {
@@ -153,9 +149,7 @@ impl Parsed {
                     severity,
                     pos: d.pos,
                     path: String::new(),
-                    message: format!(
-                        "too many problems; only the first {MAX_DIAGNOSTICS} are shown"
-                    ),
+                    message: format!("too many problems; only the first {MAX_DIAGNOSTICS} are shown"),
                 });
             }
             if self.diagnostics.len() > MAX_DIAGNOSTICS {
@@ -211,9 +205,7 @@ pub fn parse_manifests_with_tree(text: &str) -> (Parsed, yaml::Stream) {
     let count: usize = stream.documents.iter().map(decode::object_count).sum();
     if count > MAX_OBJECTS {
         return (
-            limit_error(format!(
-                "input has {count} objects; podplay accepts at most {MAX_OBJECTS} objects"
-            )),
+            limit_error(format!("input has {count} objects; podplay accepts at most {MAX_OBJECTS} objects")),
             yaml::Stream::default(),
         );
     }

@@ -61,10 +61,7 @@ fn liveness_exec_pod_decodes_with_api_server_defaults() {
     let pod = pod(&p, 0);
     assert_eq!(pod.metadata.name, "liveness-exec");
     assert_eq!(pod.metadata.namespace, "default");
-    assert_eq!(
-        pod.metadata.labels.get("test").map(String::as_str),
-        Some("liveness")
-    );
+    assert_eq!(pod.metadata.labels.get("test").map(String::as_str), Some("liveness"));
     assert_eq!(pod.metadata.pos, Pos { line: 1, col: 1 });
     let s = &pod.spec;
     assert_eq!(s.restart_policy, RestartPolicy::Always);
@@ -79,19 +76,14 @@ fn liveness_exec_pod_decodes_with_api_server_defaults() {
     assert_eq!(c.image, "registry.k8s.io/busybox:1.27.2");
     assert_eq!(c.image_pull_policy, PullPolicy::IfNotPresent);
     assert_eq!(c.args.len(), 3);
-    assert_eq!(
-        c.args[2],
-        "touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600"
-    );
+    assert_eq!(c.args[2], "touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600");
     assert_eq!(c.termination_message_path, "/dev/termination-log");
     assert_eq!(c.termination_message_policy, "File");
     let probe = c.liveness_probe.as_ref().unwrap();
     assert_eq!(
         probe,
         &Probe {
-            handler: Handler::Exec {
-                command: vec!["cat".into(), "/tmp/healthy".into()]
-            },
+            handler: Handler::Exec { command: vec!["cat".into(), "/tmp/healthy".into()] },
             initial_delay_seconds: 5,
             timeout_seconds: 1,
             period_seconds: 5,
@@ -125,14 +117,9 @@ fn http_probe_and_port_defaults() {
     assert_eq!(c.image_pull_policy, PullPolicy::Always);
     assert_eq!(c.ports[0].protocol, "TCP");
     let probe = c.readiness_probe.as_ref().unwrap();
-    assert_eq!(
-        probe.period_seconds, 10,
-        "0 is defaulted, as SetDefaults_Probe does"
-    );
+    assert_eq!(probe.period_seconds, 10, "0 is defaulted, as SetDefaults_Probe does");
     match &probe.handler {
-        Handler::HttpGet {
-            path, port, scheme, ..
-        } => {
+        Handler::HttpGet { path, port, scheme, .. } => {
             assert_eq!(path, "/");
             assert_eq!(scheme, "HTTP");
             assert_eq!(port, &PortRef::Name("http".into()));
@@ -142,11 +129,7 @@ fn http_probe_and_port_defaults() {
     assert_eq!(c.resources.limits.cpu_millis, Some(500));
     assert_eq!(c.resources.requests.cpu_millis, Some(250));
     assert_eq!(c.resources.limits.memory_bytes, Some(128 << 20));
-    assert_eq!(
-        c.resources.requests.memory_bytes,
-        Some(128 << 20),
-        "requests default to limits per resource"
-    );
+    assert_eq!(c.resources.requests.memory_bytes, Some(128 << 20), "requests default to limits per resource");
 }
 
 #[test]
@@ -315,10 +298,7 @@ fn multi_document_with_one_bad_document() {
         LIVENESS_EXEC
     );
     let p = parse_manifests(&text);
-    assert_eq!(
-        rendered(&p),
-        ["line 16, column 5: spec.containers[0].image: Required value"]
-    );
+    assert_eq!(rendered(&p), ["line 16, column 5: spec.containers[0].image: Required value"]);
     let names: Vec<&str> = p.objects.iter().map(|o| o.meta().name.as_str()).collect();
     assert_eq!(names, ["web", "liveness-exec"]);
     assert_eq!(p.objects[1].meta().pos, Pos { line: 18, col: 1 });
@@ -330,16 +310,11 @@ fn service_decodes_with_defaults() {
         "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    app: web\n  ports:\n  - port: 80\n    name: http\n  - port: 443\n    name: https\n    targetPort: tls\n    protocol: TCP\n",
     );
     assert_eq!(rendered(&p), Vec::<String>::new());
-    let Object::Service(svc) = &p.objects[0] else {
-        panic!()
-    };
+    let Object::Service(svc) = &p.objects[0] else { panic!() };
     assert_eq!(svc.metadata.namespace, "shop");
     assert_eq!(svc.spec.type_, "ClusterIP");
     assert_eq!(svc.spec.cluster_ip, None);
-    assert_eq!(
-        svc.spec.selector.get("app").map(String::as_str),
-        Some("web")
-    );
+    assert_eq!(svc.spec.selector.get("app").map(String::as_str), Some("web"));
     assert_eq!(
         svc.spec.ports,
         [
@@ -400,7 +375,8 @@ fn lists_kinds_and_missing_type_information() {
 
 #[test]
 fn generate_name_is_deterministic() {
-    let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  generateName: job-\nspec:\n  containers: [{name: a, image: b}]\n";
+    let text =
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  generateName: job-\nspec:\n  containers: [{name: a, image: b}]\n";
     let a = parse_manifests(text);
     let b = parse_manifests(text);
     assert_eq!(rendered(&a), Vec::<String>::new());
@@ -428,20 +404,14 @@ fn yaml_syntax_errors_and_duplicate_keys() {
 fn size_cap() {
     let text = format!("# {}\n", "x".repeat(300 * 1024));
     let p = parse_manifests(&text);
-    assert_eq!(
-        rendered(&p),
-        ["line 1, column 1: input is 301 KiB; podplay accepts at most 256 KiB of manifests"]
-    );
+    assert_eq!(rendered(&p), ["line 1, column 1: input is 301 KiB; podplay accepts at most 256 KiB of manifests"]);
     assert!(p.objects.is_empty());
 }
 
 #[test]
 fn object_cap() {
     let text = "---\nkind: Pod\n".repeat(MAX_OBJECTS + 1);
-    assert_diags(
-        &text,
-        &["line 1, column 1: input has 1001 objects; podplay accepts at most 1000 objects"],
-    );
+    assert_diags(&text, &["line 1, column 1: input has 1001 objects; podplay accepts at most 1000 objects"]);
 }
 
 #[test]
@@ -464,38 +434,28 @@ fn deep_nesting_is_refused() {
 
 #[test]
 fn alias_bomb_is_refused() {
-    let mut text = String::from("apiVersion: v1\nkind: Pod\nmetadata:\n  annotations:\n    a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    let mut text = String::from(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  annotations:\n    a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n",
+    );
     for i in 1..10 {
         let r = format!("*a{}", i - 1);
-        text.push_str(&format!(
-            "    a{i}: &a{i} [{r}, {r}, {r}, {r}, {r}, {r}, {r}, {r}, {r}, {r}]\n"
-        ));
+        text.push_str(&format!("    a{i}: &a{i} [{r}, {r}, {r}, {r}, {r}, {r}, {r}, {r}, {r}, {r}]\n"));
     }
     let p = parse_manifests(&text);
     assert!(p.objects.is_empty());
     assert_eq!(p.diagnostics.len(), 1);
-    assert!(
-        p.diagnostics[0]
-            .message
-            .contains("more than 100000 YAML nodes"),
-        "{}",
-        p.diagnostics[0]
-    );
+    assert!(p.diagnostics[0].message.contains("more than 100000 YAML nodes"), "{}", p.diagnostics[0]);
 }
 
 #[test]
 fn diagnostics_are_capped() {
-    let mut text =
-        String::from("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n");
+    let mut text = String::from("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n");
     for _ in 0..150 {
         text.push_str("  - image: x\n");
     }
     let p = parse_manifests(&text);
     assert_eq!(p.diagnostics.len(), MAX_DIAGNOSTICS + 1);
-    assert_eq!(
-        p.diagnostics[MAX_DIAGNOSTICS].message,
-        "too many problems; only the first 100 are shown"
-    );
+    assert_eq!(p.diagnostics[MAX_DIAGNOSTICS].message, "too many problems; only the first 100 are shown");
     assert!(p.has_errors());
 }
 
@@ -581,10 +541,7 @@ fn int_or_string_ports() {
     let c = &pod(&p, 0).spec.containers[0];
     assert!(matches!(
         &c.liveness_probe.as_ref().unwrap().handler,
-        Handler::TcpSocket {
-            port: PortRef::Number(80),
-            host: None
-        }
+        Handler::TcpSocket { port: PortRef::Number(80), host: None }
     ));
     // A quoted number is a port *name*, and not a valid one (as upstream).
     assert_diags(
@@ -599,12 +556,7 @@ fn merge_keys_work_in_manifests() {
         "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n  - &base {name: a, image: nginx:1.25}\n  - <<: *base\n    name: b\n",
     );
     assert_eq!(rendered(&p), Vec::<String>::new());
-    let names: Vec<&str> = pod(&p, 0)
-        .spec
-        .containers
-        .iter()
-        .map(|c| c.name.as_str())
-        .collect();
+    let names: Vec<&str> = pod(&p, 0).spec.containers.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["a", "b"]);
     assert_eq!(pod(&p, 0).spec.containers[1].image, "nginx:1.25");
 }
@@ -660,7 +612,10 @@ fn env_value_from_decodes_and_validates() {
     ));
     let d = rendered(&p);
     assert_eq!(d.len(), 1, "{d:?}");
-    assert!(d[0].contains("fieldRef.fieldPath: Unsupported value: \"spec.hostname\": supported values: \"metadata.name\""), "{d:?}");
+    assert!(
+        d[0].contains("fieldRef.fieldPath: Unsupported value: \"spec.hostname\": supported values: \"metadata.name\""),
+        "{d:?}"
+    );
 }
 
 #[test]
@@ -688,7 +643,10 @@ fn deployments_decode_with_apps_defaults() {
     assert_eq!(d.spec.progress_deadline_seconds, 600);
     assert_eq!(
         d.spec.strategy,
-        DeploymentStrategy::RollingUpdate { max_surge: IntOrPercent::Percent(25), max_unavailable: IntOrPercent::Percent(25) }
+        DeploymentStrategy::RollingUpdate {
+            max_surge: IntOrPercent::Percent(25),
+            max_unavailable: IntOrPercent::Percent(25)
+        }
     );
     assert_eq!(d.spec.template.spec.containers[0].image, "nginx:1.27");
 }
@@ -777,12 +735,12 @@ fn missing_metadata_reports_only_the_name() {
 #[test]
 fn unmodelled_volume_types_warn_that_they_are_not_simulated() {
     let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: nginx, volumeMounts: [{name: data, mountPath: /data}]}]\n  volumes:\n  - name: data\n    nfs: {server: nfs.example, path: /exports}\n";
-    let p = assert_diags(
-        text,
-        &["warning: line 8, column 5: not simulated by podplay: \"spec.volumes[0].nfs\""],
-    );
+    let p = assert_diags(text, &["warning: line 8, column 5: not simulated by podplay: \"spec.volumes[0].nfs\""]);
     assert!(!p.has_errors());
     // downwardAPI (and projected) volumes are simulated: no warning.
-    let dapi = text.replace("nfs: {server: nfs.example, path: /exports}", "downwardAPI:\n      items: [{path: labels, fieldRef: {fieldPath: metadata.labels}}]");
+    let dapi = text.replace(
+        "nfs: {server: nfs.example, path: /exports}",
+        "downwardAPI:\n      items: [{path: labels, fieldRef: {fieldPath: metadata.labels}}]",
+    );
     assert_diags(&dapi, &[]);
 }

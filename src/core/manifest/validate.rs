@@ -34,11 +34,11 @@ pub(super) const QUANTITY_ERR: &str =
 const DNS1123_LABEL_ERR: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
 const DNS1123_LABEL_FMT: &str = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
 const DNS1123_SUBDOMAIN_ERR: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
-const DNS1123_SUBDOMAIN_FMT: &str =
-    "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
+const DNS1123_SUBDOMAIN_FMT: &str = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
 const DNS1035_LABEL_ERR: &str = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character";
 const DNS1035_LABEL_FMT: &str = "[a-z]([-a-z0-9]*[a-z0-9])?";
-const QUALIFIED_NAME_ERR: &str = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+const QUALIFIED_NAME_ERR: &str =
+    "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 const QUALIFIED_NAME_FMT: &str = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
 const LABEL_VALUE_ERR: &str = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 const LABEL_VALUE_FMT: &str = "(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?";
@@ -58,12 +58,7 @@ pub(super) struct Ctx {
 
 impl Ctx {
     pub(super) fn error_at(&mut self, pos: Pos, path: &str, message: impl Into<String>) {
-        self.diags.push(Diagnostic {
-            severity: Severity::Error,
-            pos,
-            path: path.to_string(),
-            message: message.into(),
-        });
+        self.diags.push(Diagnostic { severity: Severity::Error, pos, path: path.to_string(), message: message.into() });
     }
 
     pub(super) fn warn_at(&mut self, pos: Pos, path: &str, message: impl Into<String>) {
@@ -90,25 +85,13 @@ impl Ctx {
     /// `field.NotSupported`.
     pub(super) fn not_supported_at(&mut self, pos: Pos, path: &str, value: &str, valid: &[&str]) {
         let list: Vec<String> = valid.iter().map(|v| quote(v)).collect();
-        self.error_at(
-            pos,
-            path,
-            format!(
-                "Unsupported value: {}: supported values: {}",
-                quote(value),
-                list.join(", ")
-            ),
-        );
+        self.error_at(pos, path, format!("Unsupported value: {}: supported values: {}", quote(value), list.join(", ")));
     }
 
     /// `field.Required` at the recorded position of `path` (or its parent).
     fn required(&mut self, path: &str, detail: &str) {
         let pos = self.src.pos(path);
-        let msg = if detail.is_empty() {
-            "Required value".to_string()
-        } else {
-            format!("Required value: {detail}")
-        };
+        let msg = if detail.is_empty() { "Required value".to_string() } else { format!("Required value: {detail}") };
         self.error_at(pos, path, msg);
     }
 
@@ -205,9 +188,7 @@ fn label_regex(s: &str) -> bool {
     let b = s.as_bytes();
     match (b.first(), b.last()) {
         (Some(&f), Some(&l)) => {
-            is_alnum_lower(f)
-                && is_alnum_lower(l)
-                && b.iter().all(|&c| is_alnum_lower(c) || c == b'-')
+            is_alnum_lower(f) && is_alnum_lower(l) && b.iter().all(|&c| is_alnum_lower(c) || c == b'-')
         }
         _ => false,
     }
@@ -220,11 +201,7 @@ pub(super) fn dns1123_label(s: &str) -> Vec<String> {
         errs.push(max_len_error(63));
     }
     if !label_regex(s) {
-        errs.push(regex_error(
-            DNS1123_LABEL_ERR,
-            DNS1123_LABEL_FMT,
-            &["my-name", "123-abc"],
-        ));
+        errs.push(regex_error(DNS1123_LABEL_ERR, DNS1123_LABEL_FMT, &["my-name", "123-abc"]));
     }
     errs
 }
@@ -236,11 +213,7 @@ pub(super) fn dns1123_subdomain(s: &str) -> Vec<String> {
         errs.push(max_len_error(253));
     }
     if !s.split('.').all(label_regex) {
-        errs.push(regex_error(
-            DNS1123_SUBDOMAIN_ERR,
-            DNS1123_SUBDOMAIN_FMT,
-            &["example.com"],
-        ));
+        errs.push(regex_error(DNS1123_SUBDOMAIN_ERR, DNS1123_SUBDOMAIN_FMT, &["example.com"]));
     }
     errs
 }
@@ -252,11 +225,7 @@ pub(super) fn dns1035_label(s: &str) -> Vec<String> {
         errs.push(max_len_error(63));
     }
     if !(label_regex(s) && s.as_bytes().first().is_some_and(u8::is_ascii_lowercase)) {
-        errs.push(regex_error(
-            DNS1035_LABEL_ERR,
-            DNS1035_LABEL_FMT,
-            &["my-name", "abc-123"],
-        ));
+        errs.push(regex_error(DNS1035_LABEL_ERR, DNS1035_LABEL_FMT, &["my-name", "abc-123"]));
     }
     errs
 }
@@ -268,8 +237,7 @@ fn qualified_regex(s: &str) -> bool {
         (Some(f), Some(l)) => {
             f.is_ascii_alphanumeric()
                 && l.is_ascii_alphanumeric()
-                && b.iter()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+                && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
         }
         _ => false,
     }
@@ -285,11 +253,7 @@ pub(super) fn qualified_name(s: &str) -> Vec<String> {
             if prefix.is_empty() {
                 errs.push("prefix part must be non-empty".to_string());
             } else {
-                errs.extend(
-                    dns1123_subdomain(prefix)
-                        .into_iter()
-                        .map(|m| format!("prefix part {m}")),
-                );
+                errs.extend(dns1123_subdomain(prefix).into_iter().map(|m| format!("prefix part {m}")));
             }
             *name
         }
@@ -309,11 +273,7 @@ pub(super) fn qualified_name(s: &str) -> Vec<String> {
     if !qualified_regex(name) {
         errs.push(format!(
             "name part {}",
-            regex_error(
-                QUALIFIED_NAME_ERR,
-                QUALIFIED_NAME_FMT,
-                &["MyName", "my.name", "123-abc"]
-            )
+            regex_error(QUALIFIED_NAME_ERR, QUALIFIED_NAME_FMT, &["MyName", "my.name", "123-abc"])
         ));
     }
     errs
@@ -326,11 +286,7 @@ pub(super) fn label_value(s: &str) -> Vec<String> {
         errs.push(max_len_error(63));
     }
     if !(s.is_empty() || qualified_regex(s)) {
-        errs.push(regex_error(
-            LABEL_VALUE_ERR,
-            LABEL_VALUE_FMT,
-            &["MyValue", "my_value", "12345"],
-        ));
+        errs.push(regex_error(LABEL_VALUE_ERR, LABEL_VALUE_FMT, &["MyValue", "my_value", "12345"]));
     }
     errs
 }
@@ -441,11 +397,7 @@ pub(super) fn quantity_syntax_ok(text: &str) -> bool {
 fn generated_suffix(prefix: &str, pos: Pos) -> String {
     const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in prefix
-        .bytes()
-        .chain(pos.line.to_le_bytes())
-        .chain(pos.col.to_le_bytes())
-    {
+    for b in prefix.bytes().chain(pos.line.to_le_bytes()).chain(pos.col.to_le_bytes()) {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
@@ -486,11 +438,7 @@ fn validate_meta(cx: &mut Ctx, meta: &mut ObjectMeta, generate_name: Option<&str
             "Namespace" => dns1123_label(&name),
             _ => dns1123_subdomain(&name),
         };
-        let path = if cx.src.has("metadata.name") {
-            "metadata.name"
-        } else {
-            "metadata.generateName"
-        };
+        let path = if cx.src.has("metadata.name") { "metadata.name" } else { "metadata.generateName" };
         cx.each_invalid(path, &name, msgs);
     }
     let ns = meta.namespace.clone();
@@ -576,10 +524,7 @@ pub(super) fn validate_pod_spec(cx: &mut Ctx, spec: &PodSpec) {
             cx.duplicate(&child(&p, "name"), &c.name);
         }
         if c.restart_policy.is_some() {
-            cx.forbidden(
-                &child(&p, "restartPolicy"),
-                "may not be set for non-init containers",
-            );
+            cx.forbidden(&child(&p, "restartPolicy"), "may not be set for non-init containers");
         }
     }
     for (i, c) in spec.init_containers.iter().enumerate() {
@@ -597,8 +542,7 @@ pub(super) fn validate_pod_spec(cx: &mut Ctx, spec: &PodSpec) {
                 cx.not_supported_at(pos, &rp, other.as_str(), &["Always"]);
             }
             None => {
-                const DETAIL: &str =
-                    "may not be set for init containers without restartPolicy=Always";
+                const DETAIL: &str = "may not be set for init containers without restartPolicy=Always";
                 for (set, field) in [
                     (cx.src.has(&child(&p, "lifecycle")), "lifecycle"),
                     (c.liveness_probe.is_some(), "livenessProbe"),
@@ -629,13 +573,7 @@ pub(super) fn validate_pod_spec(cx: &mut Ctx, spec: &PodSpec) {
     cx.each_invalid("spec.schedulerName", &sched, dns1123_subdomain(&sched));
 }
 
-fn validate_container(
-    cx: &mut Ctx,
-    c: &Container,
-    path: &str,
-    spec: &PodSpec,
-    volumes: &BTreeSet<String>,
-) {
+fn validate_container(cx: &mut Ctx, c: &Container, path: &str, spec: &PodSpec, volumes: &BTreeSet<String>) {
     let name_path = child(path, "name");
     if c.name.is_empty() {
         cx.required(&name_path, "");
@@ -674,11 +612,7 @@ fn validate_container(
         let np = child(&index(&child(path, "env"), i), "name");
         if e.name.is_empty() {
             cx.required(&np, "");
-        } else if !e
-            .name
-            .bytes()
-            .all(|b| (b' '..=b'~').contains(&b) && b != b'=')
-        {
+        } else if !e.name.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'=') {
             cx.invalid(
                 &np,
                 &quote(&e.name),
@@ -729,33 +663,20 @@ fn validate_container(
             Handler::Exec { .. } | Handler::Grpc { .. } | Handler::Sleep { .. } => continue,
         };
         if let PortRef::Name(n) = port {
-            let named = c
-                .ports
-                .iter()
-                .any(|p| p.name.as_deref() == Some(n.as_str()));
+            let named = c.ports.iter().any(|p| p.name.as_deref() == Some(n.as_str()));
             if !named && port_name(n).is_empty() {
                 let pp = child(&child(&child(path, field), kind), "port");
-                cx.invalid(
-                    &pp,
-                    &quote(n),
-                    "must be the name of one of this container's ports",
-                );
+                cx.invalid(&pp, &quote(n), "must be the name of one of this container's ports");
             }
         }
     }
 
     // validateSleepAction (PodLifecycleSleepActionAllowZero).
     let grace = spec.termination_grace_period_seconds;
-    for (hook, field) in [
-        (&c.lifecycle.post_start, "postStart"),
-        (&c.lifecycle.pre_stop, "preStop"),
-    ] {
+    for (hook, field) in [(&c.lifecycle.post_start, "postStart"), (&c.lifecycle.pre_stop, "preStop")] {
         if let Some(Handler::Sleep { seconds }) = hook {
             if *seconds < 0 || *seconds > grace {
-                let sp = child(
-                    &child(&child(&child(path, "lifecycle"), field), "sleep"),
-                    "seconds",
-                );
+                let sp = child(&child(&child(&child(path, "lifecycle"), field), "sleep"), "seconds");
                 cx.invalid(
                     &sp,
                     &seconds.to_string(),
@@ -819,11 +740,7 @@ fn validate_service_spec(cx: &mut Ctx, spec: &ServiceSpec) {
     }
     if let Some(ip) = &spec.cluster_ip {
         if ip != "None" && ip.parse::<std::net::IpAddr>().is_err() {
-            cx.invalid(
-                "spec.clusterIP",
-                &quote(ip),
-                "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
-            );
+            cx.invalid("spec.clusterIP", &quote(ip), "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)");
         }
     }
     validate_labels(cx, &spec.selector, "spec.selector");

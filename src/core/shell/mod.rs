@@ -60,16 +60,10 @@ pub struct ShellError {
 
 impl ShellError {
     pub(crate) fn syntax(what: impl Into<String>) -> ShellError {
-        ShellError {
-            kind: ShellErrorKind::Syntax,
-            message: format!("sh: syntax error: {}", what.into()),
-        }
+        ShellError { kind: ShellErrorKind::Syntax, message: format!("sh: syntax error: {}", what.into()) }
     }
     pub(crate) fn unsupported(what: impl AsRef<str>) -> ShellError {
-        ShellError {
-            kind: ShellErrorKind::Unsupported,
-            message: unsupported_message(what.as_ref()),
-        }
+        ShellError { kind: ShellErrorKind::Unsupported, message: unsupported_message(what.as_ref()) }
     }
     pub(crate) fn unsupported_note(what: impl AsRef<str>, note: &str) -> ShellError {
         ShellError {
@@ -78,10 +72,7 @@ impl ShellError {
         }
     }
     pub(crate) fn too_large(message: impl Into<String>) -> ShellError {
-        ShellError {
-            kind: ShellErrorKind::TooLarge,
-            message: message.into(),
-        }
+        ShellError { kind: ShellErrorKind::TooLarge, message: message.into() }
     }
 }
 

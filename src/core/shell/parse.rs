@@ -9,16 +9,13 @@ use std::sync::Arc;
 /// Shell builtins and utilities simulated by podplay itself (matched on the
 /// command's base name, so `/bin/sleep` counts).
 pub(crate) const BUILTINS: &[&str] = &[
-    ":", "true", "false", "exit", "echo", "printf", "sleep", "touch", "rm", "mkdir", "cat", "test",
-    "[", "[[", "hostname", "date", "env", "printenv", "nslookup", "wget", "curl", "kill", "killall",
-    "pkill", "wait", "exec", "cd", "pwd", "export", "unset", "set", "shift", "trap", "tail", "seq",
-    "break", "continue", "read", "rev",
+    ":", "true", "false", "exit", "echo", "printf", "sleep", "touch", "rm", "mkdir", "cat", "test", "[", "[[",
+    "hostname", "date", "env", "printenv", "nslookup", "wget", "curl", "kill", "killall", "pkill", "wait", "exec",
+    "cd", "pwd", "export", "unset", "set", "shift", "trap", "tail", "seq", "break", "continue", "read", "rev",
 ];
 
 /// Builtins rejected at parse time: they need things podplay has no model of.
-const REJECTED: &[&str] = &[
-    "read", "eval", "source", ".", "local", "return", "select", "function",
-];
+const REJECTED: &[&str] = &["read", "eval", "source", ".", "local", "return", "select", "function"];
 
 /// A parsed and compiled script, ready for [`super::Process::new`].
 #[derive(Debug)]
@@ -104,10 +101,7 @@ impl Word {
     /// The text of a word made of one unquoted literal (keywords, names).
     pub fn plain(&self) -> Option<&str> {
         match self.parts.as_slice() {
-            [Part::Lit {
-                text,
-                quoted: false,
-            }] => Some(text),
+            [Part::Lit { text, quoted: false }] => Some(text),
             _ => None,
         }
     }
@@ -178,11 +172,7 @@ pub(crate) enum Command {
     Group(Vec<AndOr>, Vec<Redir>),
     /// `( … )`: runs in a child process (own variables, `exit` ends only it).
     Subshell(Vec<AndOr>, Vec<Redir>),
-    If(
-        Vec<(Vec<AndOr>, Vec<AndOr>)>,
-        Option<Vec<AndOr>>,
-        Vec<Redir>,
-    ),
+    If(Vec<(Vec<AndOr>, Vec<AndOr>)>, Option<Vec<AndOr>>, Vec<Redir>),
     Loop {
         until: bool,
         cond: Vec<AndOr>,
@@ -215,11 +205,7 @@ pub(crate) struct AndOr {
 
 #[derive(Debug, Clone)]
 pub(crate) enum Op {
-    Run {
-        cmd: Arc<Simple>,
-        checked: bool,
-        exec: bool,
-    },
+    Run { cmd: Arc<Simple>, checked: bool, exec: bool },
     Jump(usize),
     JumpIfFail(usize),
     JumpIfOk(usize),
@@ -228,16 +214,10 @@ pub(crate) enum Op {
     PushRedir(Arc<Vec<Redir>>),
     PopRedir,
     ForStart(Option<Arc<Vec<Word>>>),
-    ForNext {
-        var: String,
-        exit: usize,
-    },
+    ForNext { var: String, exit: usize },
     ForPop,
     Spawn(Arc<Code>),
-    Subshell {
-        code: Arc<Code>,
-        checked: bool,
-    },
+    Subshell { code: Arc<Code>, checked: bool },
 }
 
 #[derive(Debug, Default)]
@@ -271,10 +251,7 @@ fn push_lit(parts: &mut Vec<Part>, text: &str, quoted: bool) {
             return;
         }
     }
-    parts.push(Part::Lit {
-        text: text.to_string(),
-        quoted,
-    });
+    parts.push(Part::Lit { text: text.to_string(), quoted });
 }
 
 struct Lexer {
@@ -289,13 +266,7 @@ struct Lexer {
 
 impl Lexer {
     fn new(text: &str, depth: usize, raw: bool, bash: bool) -> Lexer {
-        Lexer {
-            c: text.chars().collect(),
-            i: 0,
-            depth,
-            raw,
-            bash,
-        }
+        Lexer { c: text.chars().collect(), i: 0, depth, raw, bash }
     }
     fn peek(&self) -> Option<char> {
         self.c.get(self.i).copied()
@@ -371,9 +342,7 @@ impl Lexer {
                 '<' | '>' => out.push(self.redir(None)?),
                 _ => {
                     let w = self.word()?;
-                    let digits = w
-                        .plain()
-                        .filter(|t| t.len() <= 2 && t.chars().all(|c| c.is_ascii_digit()));
+                    let digits = w.plain().filter(|t| t.len() <= 2 && t.chars().all(|c| c.is_ascii_digit()));
                     let array = w
                         .plain()
                         .and_then(|t| t.strip_suffix('='))
@@ -477,9 +446,7 @@ impl Lexer {
         let mut parts = Vec::new();
         while let Some(ch) = self.peek() {
             match ch {
-                ' ' | '\t' | '\r' | '\n' | ';' | '&' | '|' | '(' | ')' | '<' | '>' if !self.raw => {
-                    break
-                }
+                ' ' | '\t' | '\r' | '\n' | ';' | '&' | '|' | '(' | ')' | '<' | '>' if !self.raw => break,
                 '\\' => {
                     self.i += 1;
                     match self.peek() {
@@ -603,9 +570,8 @@ impl Lexer {
         self.i += 1; // '$'
         match self.peek() {
             Some('{') => {
-                let end = self
-                    .find_close(self.i + 1, '{', '}')
-                    .ok_or_else(|| ShellError::syntax("unterminated ${...}"))?;
+                let end =
+                    self.find_close(self.i + 1, '{', '}').ok_or_else(|| ShellError::syntax("unterminated ${...}"))?;
                 let inner: String = self.c[self.i + 1..end].iter().collect();
                 self.i = end + 1;
                 parts.push(self.brace_param(&inner, quoted)?);
@@ -633,41 +599,24 @@ impl Lexer {
                 parts.push(Part::Arith { expr, quoted });
             }
             Some('(') => {
-                let end = self
-                    .find_close(self.i + 1, '(', ')')
-                    .ok_or_else(|| ShellError::syntax("unterminated $(...)"))?;
+                let end =
+                    self.find_close(self.i + 1, '(', ')').ok_or_else(|| ShellError::syntax("unterminated $(...)"))?;
                 let inner: String = self.c[self.i + 1..end].iter().collect();
                 self.i = end + 1;
                 let script = parse_at(&inner, self.nested_depth()?, false, self.bash)?;
-                parts.push(Part::Subst {
-                    script: Arc::new(script),
-                    quoted,
-                });
+                parts.push(Part::Subst { script: Arc::new(script), quoted });
             }
             Some(c) if c.is_ascii_alphabetic() || c == '_' => {
                 let mut name = String::new();
-                while let Some(c) = self
-                    .peek()
-                    .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-                {
+                while let Some(c) = self.peek().filter(|c| c.is_ascii_alphanumeric() || *c == '_') {
                     name.push(c);
                     self.i += 1;
                 }
-                parts.push(Part::Param {
-                    name,
-                    index: None,
-                    op: None,
-                    quoted,
-                });
+                parts.push(Part::Param { name, index: None, op: None, quoted });
             }
             Some(c) if c.is_ascii_digit() || "?$#@*!-".contains(c) => {
                 self.i += 1;
-                parts.push(Part::Param {
-                    name: c.to_string(),
-                    index: None,
-                    op: None,
-                    quoted,
-                });
+                parts.push(Part::Param { name: c.to_string(), index: None, op: None, quoted });
             }
             _ => push_lit(parts, "$", quoted),
         }
@@ -708,35 +657,20 @@ impl Lexer {
 
     fn brace_param(&self, inner: &str, quoted: bool) -> Result<Part, ShellError> {
         if let Some(name) = inner.strip_prefix('#') {
-            if is_name(name)
-                || (name.len() == 1 && "?#@*!$".contains(name))
-                || name.parse::<u32>().is_ok()
-            {
-                return Ok(Part::Length {
-                    name: name.to_string(),
-                    index: None,
-                });
+            if is_name(name) || (name.len() == 1 && "?#@*!$".contains(name)) || name.parse::<u32>().is_ok() {
+                return Ok(Part::Length { name: name.to_string(), index: None });
             }
-            let len = name
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(name.len());
+            let len = name.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(name.len());
             if self.bash && is_name(&name[..len]) {
                 if let Some((sub, "")) = self.subscript(&name[len..])? {
-                    return Ok(Part::Length {
-                        name: name[..len].to_string(),
-                        index: Some(sub),
-                    });
+                    return Ok(Part::Length { name: name[..len].to_string(), index: Some(sub) });
                 }
             }
         }
         let name_len = if inner.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
-            inner
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(inner.len())
+            inner.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(inner.len())
         } else if inner.starts_with(|c: char| c.is_ascii_digit()) {
-            inner
-                .find(|c: char| !c.is_ascii_digit())
-                .unwrap_or(inner.len())
+            inner.find(|c: char| !c.is_ascii_digit()).unwrap_or(inner.len())
         } else if inner.starts_with(|c: char| "?$#@*!-".contains(c)) {
             1
         } else {
@@ -754,12 +688,7 @@ impl Lexer {
             false => (None, rest),
         };
         if rest.is_empty() {
-            return Ok(Part::Param {
-                name: name.to_string(),
-                index,
-                op: None,
-                quoted,
-            });
+            return Ok(Part::Param { name: name.to_string(), index, op: None, quoted });
         }
         let (colon, rest) = match rest.strip_prefix(':') {
             Some(r) => (true, r),
@@ -777,12 +706,7 @@ impl Lexer {
         }
         let mut sub = Lexer::new(&rest[1..], self.nested_depth()?, true, self.bash);
         let word = sub.word()?;
-        Ok(Part::Param {
-            name: name.to_string(),
-            index,
-            op: Some((op, colon, word)),
-            quoted,
-        })
+        Ok(Part::Param { name: name.to_string(), index, op: Some((op, colon, word)), quoted })
     }
 
     fn backtick(&mut self, quoted: bool, parts: &mut Vec<Part>) -> Result<(), ShellError> {
@@ -809,10 +733,7 @@ impl Lexer {
         }
         self.i += 1;
         let script = parse_at(&inner, self.nested_depth()?, false, self.bash)?;
-        parts.push(Part::Subst {
-            script: Arc::new(script),
-            quoted,
-        });
+        parts.push(Part::Subst { script: Arc::new(script), quoted });
         Ok(())
     }
 }
@@ -826,9 +747,7 @@ struct Parser {
     bash: bool,
 }
 
-const KEYWORDS: &[&str] = &[
-    "then", "else", "elif", "fi", "do", "done", "}", "in", "esac",
-];
+const KEYWORDS: &[&str] = &["then", "else", "elif", "fi", "do", "done", "}", "in", "esac"];
 
 impl Parser {
     fn peek(&self) -> &Tok {
@@ -862,9 +781,7 @@ impl Parser {
             Tok::Eof => "end of file".to_string(),
         };
         match (expecting, self.peek()) {
-            (Some(e), Tok::Eof) => {
-                ShellError::syntax(format!("unexpected {what} (expecting \"{e}\")"))
-            }
+            (Some(e), Tok::Eof) => ShellError::syntax(format!("unexpected {what} (expecting \"{e}\")")),
             _ => ShellError::syntax(format!("unexpected {what}")),
         }
     }
@@ -938,11 +855,7 @@ impl Parser {
             self.skip_newlines();
             rest.push((is_and, self.pipe()?));
         }
-        Ok(AndOr {
-            first,
-            rest,
-            background: false,
-        })
+        Ok(AndOr { first, rest, background: false })
     }
 
     fn pipe(&mut self) -> Result<Pipe, ShellError> {
@@ -1027,12 +940,7 @@ impl Parser {
                 let body = self.body(&["done"], "done")?;
                 self.expect("done")?;
                 self.depth -= 1;
-                Ok(Command::Loop {
-                    until,
-                    cond,
-                    body,
-                    redirs: self.redirs()?,
-                })
+                Ok(Command::Loop { until, cond, body, redirs: self.redirs()? })
             }
             Some("for") => {
                 self.i += 1;
@@ -1064,12 +972,7 @@ impl Parser {
                 let body = self.body(&["done"], "done")?;
                 self.expect("done")?;
                 self.depth -= 1;
-                Ok(Command::For {
-                    var,
-                    items,
-                    body,
-                    redirs: self.redirs()?,
-                })
+                Ok(Command::For { var, items, body, redirs: self.redirs()? })
             }
             Some("case") => Err(ShellError::unsupported("case")),
             Some("function") => Err(ShellError::unsupported_note("function", "shell functions")),
@@ -1100,10 +1003,7 @@ impl Parser {
                 }
                 Tok::Redir(..) => redirs.extend(self.redirs()?),
                 Tok::Op("(") if words.len() == 1 && assigns.is_empty() => {
-                    return Err(ShellError::unsupported_note(
-                        format!("{}()", words[0].display()),
-                        "shell functions",
-                    ));
+                    return Err(ShellError::unsupported_note(format!("{}()", words[0].display()), "shell functions"));
                 }
                 _ => break,
             }
@@ -1116,11 +1016,7 @@ impl Parser {
                 return Err(ShellError::unsupported(name));
             }
         }
-        Ok(Command::Simple(Arc::new(Simple {
-            assigns,
-            words,
-            redirs,
-        })))
+        Ok(Command::Simple(Arc::new(Simple { assigns, words, redirs })))
     }
 }
 
@@ -1128,24 +1024,15 @@ impl Parser {
 /// `NAME+=value` and `NAME[subscript]=value`, the subscript possibly
 /// spanning expansions: `a[$i]=x`).
 fn split_assign(w: &Word, bash: bool) -> Option<Assign> {
-    let Some(Part::Lit {
-        text,
-        quoted: false,
-    }) = w.parts.first()
-    else {
+    let Some(Part::Lit { text, quoted: false }) = w.parts.first() else {
         return None;
     };
-    let lit = |text: &str| Part::Lit {
-        text: text.to_string(),
-        quoted: false,
-    };
+    let lit = |text: &str| Part::Lit { text: text.to_string(), quoted: false };
     if let Some(open) = text.find('[').filter(|_| bash) {
         let name = &text[..open];
         if is_name(name) && !text[..open].contains('=') {
             // Find the part holding `]=` (or `]+=`) that ends the subscript.
-            let mut index = Word {
-                parts: vec![lit(&text[open + 1..])],
-            };
+            let mut index = Word { parts: vec![lit(&text[open + 1..])] };
             for (k, part) in w.parts.iter().enumerate() {
                 let piece = match part {
                     Part::Lit { text, quoted: false } => text.as_str(),
@@ -1195,12 +1082,7 @@ fn split_assign(w: &Word, bash: bool) -> Option<Assign> {
     }
     let mut parts = w.parts.clone();
     parts[0] = lit(&text[eq + 1..]);
-    Some(Assign {
-        name: name.to_string(),
-        index: None,
-        append,
-        value: Value::Scalar(Word { parts }),
-    })
+    Some(Assign { name: name.to_string(), index: None, append, value: Value::Scalar(Word { parts }) })
 }
 
 // ---------------------------------------------------------------- compiler
@@ -1249,11 +1131,7 @@ impl Compiler {
         self.pipe(&ao.first, checked && ao.rest.is_empty());
         let n = ao.rest.len();
         for (k, (is_and, p)) in ao.rest.iter().enumerate() {
-            let j = self.emit(if *is_and {
-                Op::JumpIfFail(0)
-            } else {
-                Op::JumpIfOk(0)
-            });
+            let j = self.emit(if *is_and { Op::JumpIfFail(0) } else { Op::JumpIfOk(0) });
             self.pipe(p, checked && k + 1 == n);
             let here = self.ops.len();
             self.patch(j, here);
@@ -1283,11 +1161,7 @@ impl Compiler {
         match cmd {
             Command::Simple(s) => {
                 if !self.break_continue(s) {
-                    self.emit(Op::Run {
-                        cmd: s.clone(),
-                        checked,
-                        exec: false,
-                    });
+                    self.emit(Op::Run { cmd: s.clone(), checked, exec: false });
                 }
             }
             Command::Group(body, redirs) => self.with_redirs(redirs, |c| c.list(body, checked)),
@@ -1320,46 +1194,19 @@ impl Compiler {
                     c.patch(j, end);
                 }
             }),
-            Command::Loop {
-                until,
-                cond,
-                body,
-                redirs,
-            } => self.with_redirs(redirs, |c| {
+            Command::Loop { until, cond, body, redirs } => self.with_redirs(redirs, |c| {
                 let start = c.ops.len();
                 c.list(cond, false);
-                let jf = c.emit(if *until {
-                    Op::JumpIfOk(0)
-                } else {
-                    Op::JumpIfFail(0)
-                });
-                c.loops.push(LoopCtx {
-                    is_for: false,
-                    cont: start,
-                    breaks: vec![jf],
-                    redir_depth: c.redir_depth,
-                });
+                let jf = c.emit(if *until { Op::JumpIfOk(0) } else { Op::JumpIfFail(0) });
+                c.loops.push(LoopCtx { is_for: false, cont: start, breaks: vec![jf], redir_depth: c.redir_depth });
                 c.list(body, checked);
                 c.emit(Op::Jump(start));
                 c.end_loop();
             }),
-            Command::For {
-                var,
-                items,
-                body,
-                redirs,
-            } => self.with_redirs(redirs, |c| {
+            Command::For { var, items, body, redirs } => self.with_redirs(redirs, |c| {
                 c.emit(Op::ForStart(items.as_ref().map(|w| Arc::new(w.clone()))));
-                let next = c.emit(Op::ForNext {
-                    var: var.clone(),
-                    exit: 0,
-                });
-                c.loops.push(LoopCtx {
-                    is_for: true,
-                    cont: next,
-                    breaks: vec![next],
-                    redir_depth: c.redir_depth,
-                });
+                let next = c.emit(Op::ForNext { var: var.clone(), exit: 0 });
+                c.loops.push(LoopCtx { is_for: true, cont: next, breaks: vec![next], redir_depth: c.redir_depth });
                 c.list(body, checked);
                 c.emit(Op::Jump(next));
                 c.end_loop();
@@ -1428,22 +1275,9 @@ impl Compiler {
 fn compile(body: &[AndOr], exec_single: bool) -> Code {
     let mut c = Compiler::default();
     if exec_single {
-        if let [AndOr {
-            first:
-                Pipe {
-                    bang: false,
-                    cmd: Command::Simple(s),
-                },
-            rest,
-            background: false,
-        }] = body
-        {
+        if let [AndOr { first: Pipe { bang: false, cmd: Command::Simple(s) }, rest, background: false }] = body {
             if rest.is_empty() && !s.words.is_empty() && !c.break_continue(s) {
-                c.emit(Op::Run {
-                    cmd: s.clone(),
-                    checked: true,
-                    exec: true,
-                });
+                c.emit(Op::Run { cmd: s.clone(), checked: true, exec: true });
                 return Code { ops: c.ops };
             }
         }
@@ -1452,12 +1286,7 @@ fn compile(body: &[AndOr], exec_single: bool) -> Code {
     Code { ops: c.ops }
 }
 
-pub(crate) fn parse_at(
-    src: &str,
-    depth: usize,
-    exec_single: bool,
-    bash: bool,
-) -> Result<Script, ShellError> {
+pub(crate) fn parse_at(src: &str, depth: usize, exec_single: bool, bash: bool) -> Result<Script, ShellError> {
     if src.len() > MAX_SCRIPT_BYTES {
         return Err(ShellError::too_large(format!(
             "podplay: script too long ({} bytes, limit {MAX_SCRIPT_BYTES})",
@@ -1465,26 +1294,13 @@ pub(crate) fn parse_at(
         )));
     }
     let toks = Lexer::new(src, depth, false, bash).tokens()?;
-    let mut p = Parser {
-        toks,
-        i: 0,
-        depth,
-        bash,
-    };
+    let mut p = Parser { toks, i: 0, depth, bash };
     let body = p.list(&[])?;
     if !matches!(p.peek(), Tok::Eof) {
         return Err(p.unexpected(None));
     }
     let code = Arc::new(compile(&body, exec_single));
-    Ok(Script {
-        body,
-        code,
-        name: "sh".to_string(),
-        params: Vec::new(),
-        errexit: false,
-        xtrace: false,
-        bash,
-    })
+    Ok(Script { body, code, name: "sh".to_string(), params: Vec::new(), errexit: false, xtrace: false, bash })
 }
 
 /// Parses the text of `sh -c SCRIPT`.
@@ -1563,10 +1379,7 @@ pub fn from_argv(argv: &[String]) -> Result<Script, ShellError> {
         if !has_c {
             return match argv.get(i) {
                 None => Ok(parse_script("")?.with_params(first, Vec::new())),
-                Some(file) => Err(ShellError::unsupported_note(
-                    format!("{first} {file}"),
-                    "running script files",
-                )),
+                Some(file) => Err(ShellError::unsupported_note(format!("{first} {file}"), "running script files")),
             };
         }
         let Some(src) = argv.get(i) else {
@@ -1576,58 +1389,19 @@ pub fn from_argv(argv: &[String]) -> Result<Script, ShellError> {
             });
         };
         let name = argv.get(i + 1).cloned().unwrap_or_else(|| first.clone());
-        let params = argv
-            .get(i + 2..)
-            .map(<[String]>::to_vec)
-            .unwrap_or_default();
-        let parsed = if is_bash(first) {
-            parse_bash_script(src)
-        } else {
-            parse_script(src)
-        };
+        let params = argv.get(i + 2..).map(<[String]>::to_vec).unwrap_or_default();
+        let parsed = if is_bash(first) { parse_bash_script(src) } else { parse_script(src) };
         let mut script = parsed?.with_params(&name, params);
         script.errexit = errexit;
         script.xtrace = xtrace;
         return Ok(script);
     }
-    let words = argv
-        .iter()
-        .map(|a| Word {
-            parts: vec![Part::Lit {
-                text: a.clone(),
-                quoted: true,
-            }],
-        })
-        .collect();
-    let simple = Arc::new(Simple {
-        assigns: Vec::new(),
-        words,
-        redirs: Vec::new(),
-    });
-    let code = Arc::new(Code {
-        ops: vec![Op::Run {
-            cmd: simple.clone(),
-            checked: true,
-            exec: true,
-        }],
-    });
-    let body = vec![AndOr {
-        first: Pipe {
-            bang: false,
-            cmd: Command::Simple(simple),
-        },
-        rest: Vec::new(),
-        background: false,
-    }];
-    Ok(Script {
-        body,
-        code,
-        name: first.clone(),
-        params: Vec::new(),
-        errexit: false,
-        xtrace: false,
-        bash: false,
-    })
+    let words = argv.iter().map(|a| Word { parts: vec![Part::Lit { text: a.clone(), quoted: true }] }).collect();
+    let simple = Arc::new(Simple { assigns: Vec::new(), words, redirs: Vec::new() });
+    let code = Arc::new(Code { ops: vec![Op::Run { cmd: simple.clone(), checked: true, exec: true }] });
+    let body =
+        vec![AndOr { first: Pipe { bang: false, cmd: Command::Simple(simple) }, rest: Vec::new(), background: false }];
+    Ok(Script { body, code, name: first.clone(), params: Vec::new(), errexit: false, xtrace: false, bash: false })
 }
 
 /// Command names in `script` that are literal, not simulated by podplay and
@@ -1663,10 +1437,7 @@ fn walk_word(w: &Word, known: &dyn Fn(&str) -> bool, out: &mut Vec<String>, dept
                     walk_word(w, known, out, depth + 1);
                 }
             }
-            Part::Length {
-                index: Some(Sub::Index(w)),
-                ..
-            } => walk_word(w, known, out, depth + 1),
+            Part::Length { index: Some(Sub::Index(w)), .. } => walk_word(w, known, out, depth + 1),
             _ => {}
         }
     }

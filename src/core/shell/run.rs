@@ -3,13 +3,12 @@
 //! background jobs, advanced in virtual time.
 
 use super::parse::{
-    builtin_name, parse_at, Assign, Code, Op, ParamOp, Part, Redir, RedirKind, Script, Simple,
-    Sub, Value, Word,
+    builtin_name, parse_at, Assign, Code, Op, ParamOp, Part, Redir, RedirKind, Script, Simple, Sub, Value, Word,
 };
 use super::utils::{self, FileQuery};
 use super::{
-    unsupported_message, Env, ExecProbeResult, HttpOutcome, Program, Step, TermBehaviour,
-    MAX_COMMANDS_PER_STEP, MAX_OUTPUT_BYTES, SPIN_MS,
+    unsupported_message, Env, ExecProbeResult, HttpOutcome, Program, Step, TermBehaviour, MAX_COMMANDS_PER_STEP,
+    MAX_OUTPUT_BYTES, SPIN_MS,
 };
 use crate::core::time::Millis;
 use std::collections::{BTreeMap, BTreeSet};
@@ -49,10 +48,7 @@ struct Fds {
     err: Target,
 }
 
-const DEFAULT_FDS: Fds = Fds {
-    out: Target::Log,
-    err: Target::Log,
-};
+const DEFAULT_FDS: Fds = Fds { out: Target::Log, err: Target::Log };
 
 #[derive(Clone, Copy, Debug)]
 enum FrameKind {
@@ -72,13 +68,7 @@ struct Frame {
 
 impl Frame {
     fn new(code: Arc<Code>, kind: FrameKind) -> Frame {
-        Frame {
-            code,
-            pc: 0,
-            fors: Vec::new(),
-            redirs: Vec::new(),
-            kind,
-        }
+        Frame { code, pc: 0, fors: Vec::new(), redirs: Vec::new(), kind }
     }
 }
 
@@ -505,20 +495,10 @@ impl Process {
         };
         if execd {
             match self.pending.clone() {
-                Pending::Forever {
-                    term: Some(TermBehaviour::Exit { after_ms, code }),
-                    after,
-                } => {
-                    self.pending = Pending::Until {
-                        at: now.saturating_add(after_ms),
-                        status: code,
-                        after,
-                    };
+                Pending::Forever { term: Some(TermBehaviour::Exit { after_ms, code }), after } => {
+                    self.pending = Pending::Until { at: now.saturating_add(after_ms), status: code, after };
                 }
-                Pending::Forever {
-                    term: Some(TermBehaviour::Ignore),
-                    ..
-                } => {}
+                Pending::Forever { term: Some(TermBehaviour::Ignore), .. } => {}
                 _ if self.pid1 => {}
                 _ => self.die(143),
             }
@@ -529,9 +509,7 @@ impl Process {
             Some(_) => {
                 self.term_pending = true;
                 match self.pending {
-                    Pending::Wait {
-                        foreground: false, ..
-                    } => {
+                    Pending::Wait { foreground: false, .. } => {
                         self.status = 143;
                         self.pending = Pending::None;
                     }
@@ -708,10 +686,7 @@ impl Process {
         match parse_at(&action, 0, false, self.bash) {
             Ok(script) => {
                 let saved_status = self.status;
-                self.frames.push(Frame::new(
-                    script.code.clone(),
-                    FrameKind::Trap { saved_status },
-                ));
+                self.frames.push(Frame::new(script.code.clone(), FrameKind::Trap { saved_status }));
             }
             Err(e) => self.write(env, &Target::Log, &format!("{}\n", e.message)),
         }
@@ -719,16 +694,9 @@ impl Process {
 
     fn wait_result(&self, pid: Option<u32>) -> Option<i32> {
         match pid {
-            None => self
-                .jobs
-                .iter()
-                .all(|j| matches!(j.state, Step::Exited(_)))
-                .then_some(0),
+            None => self.jobs.iter().all(|j| matches!(j.state, Step::Exited(_))).then_some(0),
             Some(p) => match self.jobs.iter().find(|j| j.pid == p) {
-                Some(Job {
-                    state: Step::Exited(c),
-                    ..
-                }) => Some(*c),
+                Some(Job { state: Step::Exited(c), .. }) => Some(*c),
                 Some(_) => None,
                 None => Some(127),
             },
@@ -736,10 +704,7 @@ impl Process {
     }
 
     fn fds(&self) -> Fds {
-        self.frames
-            .last()
-            .and_then(|f| f.redirs.last().cloned())
-            .unwrap_or(DEFAULT_FDS)
+        self.frames.last().and_then(|f| f.redirs.last().cloned()).unwrap_or(DEFAULT_FDS)
     }
 
     fn frame(&mut self) -> Option<&mut Frame> {
@@ -854,10 +819,7 @@ impl Process {
                 }
             }
             Op::Subshell { code, checked } => {
-                let after = After {
-                    checked: *checked,
-                    exec: false,
-                };
+                let after = After { checked: *checked, exec: false };
                 if let Some(pid) = self.spawn(code.clone(), now, env) {
                     match self.wait_result(Some(pid)) {
                         Some(status) => self.finish_cmd(status, after),
@@ -865,33 +827,20 @@ impl Process {
                             self.note_unsupported("blocking commands inside `$(…)`");
                             self.finish_cmd(1, after);
                         }
-                        None => {
-                            self.pending = Pending::Wait {
-                                pid: Some(pid),
-                                after,
-                                foreground: true,
-                            }
-                        }
+                        None => self.pending = Pending::Wait { pid: Some(pid), after, foreground: true },
                     }
                 }
             }
             Op::Run { cmd, checked, exec } => {
                 let (outcome, exec) = self.run_simple(cmd, *exec, now, env);
-                let after = After {
-                    checked: *checked,
-                    exec,
-                };
+                let after = After { checked: *checked, exec };
                 match outcome {
                     Outcome::Done(s) => self.finish_cmd(s, after),
                     Outcome::Until(at, s) => {
                         if self.capture_sync() || at <= now {
                             self.finish_cmd(s, after)
                         } else {
-                            self.pending = Pending::Until {
-                                at,
-                                status: s,
-                                after,
-                            }
+                            self.pending = Pending::Until { at, status: s, after }
                         }
                     }
                     Outcome::Forever(term) => {
@@ -911,13 +860,7 @@ impl Process {
                             self.pending = Pending::Follow { files, to, next, after }
                         }
                     }
-                    Outcome::Wait(pid) => {
-                        self.pending = Pending::Wait {
-                            pid,
-                            after,
-                            foreground: false,
-                        }
-                    }
+                    Outcome::Wait(pid) => self.pending = Pending::Wait { pid, after, foreground: false },
                     Outcome::Exit(c) => self.exit_with(c),
                 }
             }
@@ -1077,9 +1020,7 @@ impl Process {
             let Some(i) = i64::try_from(k).ok().and_then(|k| from.checked_add(k)) else { break };
             let v = bounded(v);
             let old = a.get(&i).map_or(0, String::len);
-            if (a.len() >= MAX_ARRAY_ELEMENTS && !a.contains_key(&i))
-                || a.bytes - old + v.len() > MAX_EXPANSION_BYTES
-            {
+            if (a.len() >= MAX_ARRAY_ELEMENTS && !a.contains_key(&i)) || a.bytes - old + v.len() > MAX_EXPANSION_BYTES {
                 full = true;
                 break;
             }
@@ -1183,8 +1124,7 @@ impl Process {
     /// subshell) and runs it until it blocks; `None` if refused.
     fn spawn(&mut self, code: Arc<Code>, now: Millis, env: &mut dyn Env) -> Option<u32> {
         let last_bg = self.last_bg;
-        self.jobs
-            .retain(|j| !matches!(j.state, Step::Exited(_)) || Some(j.pid) == last_bg);
+        self.jobs.retain(|j| !matches!(j.state, Step::Exited(_)) || Some(j.pid) == last_bg);
         if self.jobs.len() >= MAX_JOBS {
             let err = self.fds().err;
             self.write(env, &err, "sh: podplay: too many background jobs\n");
@@ -1262,13 +1202,7 @@ impl Process {
     }
 
     /// Applies redirections on top of `base`, opening (truncating) files.
-    fn open_redirs(
-        &mut self,
-        base: &Fds,
-        redirs: &[Redir],
-        now: Millis,
-        env: &mut dyn Env,
-    ) -> Result<Fds, String> {
+    fn open_redirs(&mut self, base: &Fds, redirs: &[Redir], now: Millis, env: &mut dyn Env) -> Result<Fds, String> {
         let mut fds = base.clone();
         for r in redirs {
             let target = self.expand_word(&r.target, now, env)?;
@@ -1343,12 +1277,9 @@ impl Process {
                     continue;
                 }
                 // `"$@"` and bash's `"${name[@]}"`: one field per item.
-                Part::Param {
-                    name,
-                    index,
-                    quoted: true,
-                    op: None,
-                } if split && (name == "@" && index.is_none() || matches!(index, Some(Sub::All(false)))) => {
+                Part::Param { name, index, quoted: true, op: None }
+                    if split && (name == "@" && index.is_none() || matches!(index, Some(Sub::All(false)))) =>
+                {
                     let items = match index {
                         None => self.params.clone(),
                         Some(_) => self.elements(name),
@@ -1366,22 +1297,14 @@ impl Process {
                     }
                     continue;
                 }
-                Part::Param {
-                    name,
-                    index,
-                    op,
-                    quoted,
-                } => {
+                Part::Param { name, index, op, quoted } => {
                     let val = self.value(name, index.as_ref(), now, env)?;
                     (self.param(name, val, op.as_ref(), now, env)?, *quoted)
                 }
                 Part::Length { name, index } => {
                     let n = match index {
                         Some(Sub::All(_)) => self.elements(name).len(),
-                        _ => self
-                            .value(name, index.as_ref(), now, env)?
-                            .map(|v| v.chars().count())
-                            .unwrap_or(0),
+                        _ => self.value(name, index.as_ref(), now, env)?.map(|v| v.chars().count()).unwrap_or(0),
                     };
                     (n.to_string(), true)
                 }
@@ -1443,11 +1366,7 @@ impl Process {
             "#" => self.params.len().to_string(),
             "@" | "*" => self.params.join(" "),
             "!" => self.last_bg?.to_string(),
-            "-" => format!(
-                "{}{}",
-                if self.errexit { "e" } else { "" },
-                if self.xtrace { "x" } else { "" }
-            ),
+            "-" => format!("{}{}", if self.errexit { "e" } else { "" }, if self.xtrace { "x" } else { "" }),
             "0" => self.arg0.clone(),
             n if n.chars().all(|c| c.is_ascii_digit()) => {
                 let i: usize = n.parse().ok()?;
@@ -1507,11 +1426,7 @@ impl Process {
             }
             ParamOp::Error if unset => {
                 let msg = self.expand_word(word, now, env)?;
-                let msg = if msg.is_empty() {
-                    "parameter not set".to_string()
-                } else {
-                    msg
-                };
+                let msg = if msg.is_empty() { "parameter not set".to_string() } else { msg };
                 return Err(format!("sh: {name}: {msg}"));
             }
             _ => val.unwrap_or_default(),
@@ -1549,13 +1464,7 @@ impl Process {
 
     // ------------------------------------------------------------ commands
 
-    fn run_simple(
-        &mut self,
-        cmd: &Simple,
-        exec: bool,
-        now: Millis,
-        env: &mut dyn Env,
-    ) -> (Outcome, bool) {
+    fn run_simple(&mut self, cmd: &Simple, exec: bool, now: Millis, env: &mut dyn Env) -> (Outcome, bool) {
         self.subst_status = None;
         self.expanded = 0;
         let mut argv = Vec::new();
@@ -1645,13 +1554,7 @@ impl Process {
         vars
     }
 
-    fn dispatch(
-        &mut self,
-        argv: &[String],
-        now: Millis,
-        env: &mut dyn Env,
-        out: &mut Out,
-    ) -> Outcome {
+    fn dispatch(&mut self, argv: &[String], now: Millis, env: &mut dyn Env, out: &mut Out) -> Outcome {
         let args = &argv[1..];
         let name = builtin_name(&argv[0]);
         use Outcome::Done;
@@ -1732,10 +1635,7 @@ impl Process {
             }
             "cat" => {
                 let mut st = 0;
-                for f in args
-                    .iter()
-                    .filter(|a| a.as_str() == "-" || !a.starts_with('-'))
-                {
+                for f in args.iter().filter(|a| a.as_str() == "-" || !a.starts_with('-')) {
                     let p = self.path(f);
                     if f == "-" || p == "/dev/null" {
                         continue;
@@ -1767,10 +1667,7 @@ impl Process {
                     }
                     a.pop();
                 }
-                let fs = EnvFiles {
-                    env: &*env,
-                    cwd: self,
-                };
+                let fs = EnvFiles { env: &*env, cwd: self };
                 match utils::test(&a, &fs, 0) {
                     Ok(true) => Done(0),
                     Ok(false) => Done(1),
@@ -1816,20 +1713,14 @@ impl Process {
                 },
             },
             "cd" => {
-                let target = args
-                    .first()
-                    .cloned()
-                    .or_else(|| self.var("HOME").cloned())
-                    .unwrap_or("/".into());
+                let target = args.first().cloned().or_else(|| self.var("HOME").cloned()).unwrap_or("/".into());
                 let p = self.path(&target);
                 if env.is_dir(&p) || p == "/" {
                     self.cwd = p.clone();
                     self.set_var("PWD", p);
                     Done(0)
                 } else {
-                    out.e(&format!(
-                        "sh: cd: can't cd to {target}: No such file or directory"
-                    ));
+                    out.e(&format!("sh: cd: can't cd to {target}: No such file or directory"));
                     Done(2)
                 }
             }
@@ -1859,10 +1750,7 @@ impl Process {
             "unset" => self.unset_cmd(args, out),
             "set" => self.set_cmd(args, out),
             "shift" => {
-                let n = args
-                    .first()
-                    .and_then(|a| a.parse::<usize>().ok())
-                    .unwrap_or(1);
+                let n = args.first().and_then(|a| a.parse::<usize>().ok()).unwrap_or(1);
                 if n > self.params.len() {
                     out.e("sh: shift: can't shift that many");
                     return Done(1);
@@ -1886,11 +1774,7 @@ impl Process {
                     self.note_unsupported(&argv[0]);
                     Done(127)
                 }
-                Program::Exits {
-                    after_ms,
-                    code,
-                    output,
-                } => {
+                Program::Exits { after_ms, code, output } => {
                     for line in output {
                         out.o(&line);
                         out.o("\n");
@@ -1968,9 +1852,7 @@ impl Process {
             let p = self.path(f);
             if !env.file_exists(&p) {
                 if !force {
-                    out.e(&format!(
-                        "rm: can't remove '{f}': No such file or directory"
-                    ));
+                    out.e(&format!("rm: can't remove '{f}': No such file or directory"));
                     st = 1;
                 }
                 continue;
@@ -1988,14 +1870,7 @@ impl Process {
         Outcome::Done(st)
     }
 
-    fn env_cmd(
-        &mut self,
-        name: &str,
-        args: &[String],
-        env: &mut dyn Env,
-        now: Millis,
-        out: &mut Out,
-    ) -> Outcome {
+    fn env_cmd(&mut self, name: &str, args: &[String], env: &mut dyn Env, now: Millis, out: &mut Out) -> Outcome {
         let mut all = self.exported_vars();
         for (k, v) in &self.temp_env {
             all.insert(k.clone(), v.clone());
@@ -2011,11 +1886,7 @@ impl Process {
             return Outcome::Done(st);
         }
         // `env CMD…` (possibly with NAME=value first) runs CMD.
-        let rest: Vec<String> = args
-            .iter()
-            .skip_while(|a| a.contains('=') || a.starts_with('-'))
-            .cloned()
-            .collect();
+        let rest: Vec<String> = args.iter().skip_while(|a| a.contains('=') || a.starts_with('-')).cloned().collect();
         if name == "env" && !rest.is_empty() {
             return self.dispatch(&rest, now, env, out);
         }
@@ -2087,15 +1958,14 @@ impl Process {
             }
             return Outcome::Done(0);
         }
-        let (action, sigs) =
-            if args.len() == 1 || utils::signal_number(&args[0]).is_some() && args[0] != "-" {
-                // `trap SIG…` (first operand a signal): reset.
-                (None, args)
-            } else if args[0] == "-" {
-                (None, &args[1..])
-            } else {
-                (Some(args[0].clone()), &args[1..])
-            };
+        let (action, sigs) = if args.len() == 1 || utils::signal_number(&args[0]).is_some() && args[0] != "-" {
+            // `trap SIG…` (first operand a signal): reset.
+            (None, args)
+        } else if args[0] == "-" {
+            (None, &args[1..])
+        } else {
+            (Some(args[0].clone()), &args[1..])
+        };
         if let Some(a) = &action {
             if let Err(e) = parse_at(a, 0, false, self.bash) {
                 out.e(&e.message);
@@ -2142,11 +2012,7 @@ impl Process {
                 s if s.starts_with("-n") => count(&s[2..], &mut n, &mut from_start),
                 s if s.starts_with('-') && s.len() > 1 => {
                     follow |= s.contains('f') || s.contains('F');
-                    if let Ok(v) = s
-                        .trim_start_matches('-')
-                        .trim_end_matches(['f', 'F'])
-                        .parse()
-                    {
+                    if let Ok(v) = s.trim_start_matches('-').trim_end_matches(['f', 'F']).parse() {
                         n = v;
                     }
                 }
@@ -2170,9 +2036,7 @@ impl Process {
                 }
                 None => {
                     followed.push((p, 0));
-                    out.e(&format!(
-                        "tail: can't open '{f}': No such file or directory"
-                    ));
+                    out.e(&format!("tail: can't open '{f}': No such file or directory"));
                     if !follow {
                         return Outcome::Done(1);
                     }
@@ -2194,9 +2058,7 @@ impl Process {
             out.e("Usage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]");
             return Outcome::Done(1);
         };
-        out.o(&format!(
-            "Server:\t\t{DNS_SERVER}\nAddress:\t{DNS_SERVER}:53\n\n"
-        ));
+        out.o(&format!("Server:\t\t{DNS_SERVER}\nAddress:\t{DNS_SERVER}:53\n\n"));
         match env.resolve(name) {
             Some(ip) => {
                 out.o(&format!("Name:\t{name}\nAddress: {ip}\n\n"));
@@ -2213,9 +2075,7 @@ impl Process {
         if host.parse::<std::net::Ipv4Addr>().is_ok() {
             return host.to_string();
         }
-        env.resolve(host)
-            .map(|ip| ip.to_string())
-            .unwrap_or_else(|| host.to_string())
+        env.resolve(host).map(|ip| ip.to_string()).unwrap_or_else(|| host.to_string())
     }
 
     fn wget(&mut self, args: &[String], now: Millis, env: &mut dyn Env, out: &mut Out) -> Outcome {
@@ -2225,11 +2085,7 @@ impl Process {
         let mut timeout = WGET_TIMEOUT_MS;
         let mut url = None;
         let mut i = 0;
-        let secs = |v: &str| {
-            v.parse::<f64>()
-                .ok()
-                .map(|s| (s.max(0.0) * 1000.0).min(1e12) as Millis)
-        };
+        let secs = |v: &str| v.parse::<f64>().ok().map(|s| (s.max(0.0) * 1000.0).min(1e12) as Millis);
         while let Some(a) = args.get(i) {
             i += 1;
             if let Some(long) = a.strip_prefix("--") {
@@ -2313,9 +2169,7 @@ impl Process {
                 if !quiet {
                     out.e(&format!("Connecting to {} ({ip}:{})", u.host, u.port));
                 }
-                out.e(&format!(
-                    "wget: can't connect to remote host ({ip}): Connection refused"
-                ));
+                out.e(&format!("wget: can't connect to remote host ({ip}): Connection refused"));
                 Outcome::Done(1)
             }
             HttpOutcome::Timeout => {
@@ -2332,10 +2186,7 @@ impl Process {
                     out.e(&format!("Connecting to {} ({ip}:{})", u.host, u.port));
                 }
                 if code >= 400 {
-                    out.e(&format!(
-                        "wget: server returned error: HTTP/1.1 {code} {}",
-                        utils::reason(code)
-                    ));
+                    out.e(&format!("wget: server returned error: HTTP/1.1 {code} {}", utils::reason(code)));
                     return Outcome::Done(1);
                 }
                 if spider {
@@ -2391,8 +2242,7 @@ impl Process {
         let mut head = false;
         let mut url = None;
         let secs = |v: Option<&String>| {
-            v.and_then(|s| s.parse::<f64>().ok())
-                .map(|s| (s.max(0.0) * 1000.0).min(1e12) as Millis)
+            v.and_then(|s| s.parse::<f64>().ok()).map(|s| (s.max(0.0) * 1000.0).min(1e12) as Millis)
         };
         let mut i = 0;
         while let Some(a) = args.get(i) {
@@ -2435,8 +2285,7 @@ impl Process {
                     "max-time" => max_time = secs(v.as_ref()),
                     "connect-timeout" => connect_timeout = secs(v.as_ref()),
                     "write-out" => write_out = v,
-                    "location" | "insecure" | "verbose" | "include" | "http1.1"
-                    | "no-progress-meter" => {}
+                    "location" | "insecure" | "verbose" | "include" | "http1.1" | "no-progress-meter" => {}
                     _ if takes => {}
                     _ => {
                         out.e(&format!("curl: option --{k}: is unknown"));
@@ -2492,9 +2341,7 @@ impl Process {
         };
         let Some(u) = utils::parse_url(&raw) else {
             if !quiet_err {
-                out.e(&format!(
-                    "curl: (1) Protocol not supported or disabled in libcurl: {raw}"
-                ));
+                out.e(&format!("curl: (1) Protocol not supported or disabled in libcurl: {raw}"));
             }
             return Outcome::Done(1);
         };
@@ -2529,11 +2376,11 @@ impl Process {
             HttpOutcome::Timeout => {
                 if !quiet_err {
                     if max_time.is_some() {
-                        out.e(&format!("curl: (28) Operation timed out after {timeout} milliseconds with 0 bytes received"));
-                    } else {
                         out.e(&format!(
-                            "curl: (28) Connection timed out after {timeout} milliseconds"
+                            "curl: (28) Operation timed out after {timeout} milliseconds with 0 bytes received"
                         ));
+                    } else {
+                        out.e(&format!("curl: (28) Connection timed out after {timeout} milliseconds"));
                     }
                 }
                 code_out(out, 0);
@@ -2542,18 +2389,12 @@ impl Process {
             HttpOutcome::Status(code, body) => {
                 if fail && code >= 400 {
                     if !quiet_err {
-                        out.e(&format!(
-                            "curl: (22) The requested URL returned error: {code}"
-                        ));
+                        out.e(&format!("curl: (22) The requested URL returned error: {code}"));
                     }
                     code_out(out, code);
                     return Outcome::Done(22);
                 }
-                let body = if head {
-                    format!("HTTP/1.1 {code} {}\r\n\r\n", utils::reason(code))
-                } else {
-                    body
-                };
+                let body = if head { format!("HTTP/1.1 {code} {}\r\n\r\n", utils::reason(code)) } else { body };
                 match output.as_deref() {
                     None | Some("-") => out.o(&body),
                     Some(f) => {
@@ -2561,9 +2402,7 @@ impl Process {
                         if p != "/dev/null" {
                             if let Err(m) = env.write_file(&p, &body, false) {
                                 if !quiet_err {
-                                    out.e(&format!(
-                                        "curl: (23) Failure writing output to destination: {m}"
-                                    ));
+                                    out.e(&format!("curl: (23) Failure writing output to destination: {m}"));
                                 }
                                 return Outcome::Done(23);
                             }
@@ -2576,14 +2415,7 @@ impl Process {
         }
     }
 
-    fn kill(
-        &mut self,
-        name: &str,
-        args: &[String],
-        now: Millis,
-        env: &mut dyn Env,
-        out: &mut Out,
-    ) -> Outcome {
+    fn kill(&mut self, name: &str, args: &[String], now: Millis, env: &mut dyn Env, out: &mut Out) -> Outcome {
         let mut sig = 15;
         let mut quiet = false;
         let mut targets = Vec::new();
@@ -2591,10 +2423,7 @@ impl Process {
         while let Some(a) = args.get(i) {
             i += 1;
             if a == "-s" || a == "-n" {
-                sig = args
-                    .get(i)
-                    .and_then(|s| utils::signal_number(s))
-                    .unwrap_or(15);
+                sig = args.get(i).and_then(|s| utils::signal_number(s)).unwrap_or(15);
                 i += 1;
             } else if a == "-q" {
                 quiet = true;
@@ -2622,10 +2451,7 @@ impl Process {
         for t in &targets {
             let target = t.strip_prefix('%').unwrap_or(t);
             if name == "kill" {
-                let job = target
-                    .parse::<u32>()
-                    .ok()
-                    .and_then(|p| self.jobs.iter().position(|j| j.pid == p));
+                let job = target.parse::<u32>().ok().and_then(|p| self.jobs.iter().position(|j| j.pid == p));
                 if let Some(k) = job {
                     let j = &mut self.jobs[k];
                     match (sig, j.state) {
@@ -2684,10 +2510,7 @@ impl Process {
 
 /// `seq [FIRST [INCR]] LAST` with integers.
 fn seq(args: &[String], out: &mut Out) -> Outcome {
-    let nums: Result<Vec<i64>, &String> = args
-        .iter()
-        .map(|a| a.parse::<i64>().map_err(|_| a))
-        .collect();
+    let nums: Result<Vec<i64>, &String> = args.iter().map(|a| a.parse::<i64>().map_err(|_| a)).collect();
     let nums = match nums {
         Ok(n) => n,
         Err(a) => {
@@ -2736,21 +2559,13 @@ impl FileQuery for EnvFiles<'_> {
         self.env.is_dir(&self.cwd.path(p))
     }
     fn size(&self, p: &str) -> usize {
-        self.env
-            .read_file(&self.cwd.path(p))
-            .map(|s| s.len())
-            .unwrap_or(0)
+        self.env.read_file(&self.cwd.path(p)).map(|s| s.len()).unwrap_or(0)
     }
 }
 
 /// Runs an exec probe or lifecycle exec hook to completion (see
 /// [`exec_probe_with_env`]) without container environment variables.
-pub fn exec_probe(
-    argv: &[String],
-    now: Millis,
-    env: &mut dyn Env,
-    timeout_ms: Millis,
-) -> ExecProbeResult {
+pub fn exec_probe(argv: &[String], now: Millis, env: &mut dyn Env, timeout_ms: Millis) -> ExecProbeResult {
     exec_probe_with_env(argv, Vec::new(), now, env, timeout_ms)
 }
 
@@ -2768,17 +2583,8 @@ pub fn exec_probe_with_env(
     let script = match super::from_argv(argv) {
         Ok(s) => s,
         Err(e) => {
-            let exit_code = if e.kind == super::ShellErrorKind::Syntax {
-                2
-            } else {
-                127
-            };
-            return ExecProbeResult {
-                exit_code,
-                output: e.message + "\n",
-                duration_ms: 0,
-                timed_out: false,
-            };
+            let exit_code = if e.kind == super::ShellErrorKind::Syntax { 2 } else { 127 };
+            return ExecProbeResult { exit_code, output: e.message + "\n", duration_ms: 0, timed_out: false };
         }
     };
     let mut p = Process::new(Arc::new(script), env_vars);

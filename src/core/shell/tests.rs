@@ -60,10 +60,7 @@ impl Env for FakeEnv {
         let mut p = path.to_string();
         while parents && !p.is_empty() {
             self.dirs.insert(p.clone());
-            p = p
-                .rsplit_once('/')
-                .map(|(a, _)| a.to_string())
-                .unwrap_or_default();
+            p = p.rsplit_once('/').map(|(a, _)| a.to_string()).unwrap_or_default();
         }
         self.dirs.insert(path.to_string());
         Ok(())
@@ -81,11 +78,7 @@ impl Env for FakeEnv {
         self.http.get(url).cloned().unwrap_or(HttpOutcome::NoHost)
     }
     fn program(&mut self, argv: &[String], _now: Millis) -> Program {
-        self.programs
-            .get(&argv.join(" "))
-            .or_else(|| self.programs.get(&argv[0]))
-            .cloned()
-            .unwrap_or(Program::Unknown)
+        self.programs.get(&argv.join(" ")).or_else(|| self.programs.get(&argv[0])).cloned().unwrap_or(Program::Unknown)
     }
     fn signal_process(&mut self, name: &str, signal: i32) -> bool {
         self.signals.push((name.to_string(), signal));
@@ -118,19 +111,12 @@ fn liveness_exec_example() {
     assert!(env.file_exists("/tmp/healthy"));
     let probe = exec_probe(&argv(&["cat", "/tmp/healthy"]), 10_000, &mut env, 1_000);
     assert_eq!(probe.exit_code, 0);
-    assert_eq!(
-        p.step(20_000, &mut env),
-        Step::SleepUntil(30_000),
-        "early step is harmless"
-    );
+    assert_eq!(p.step(20_000, &mut env), Step::SleepUntil(30_000), "early step is harmless");
     assert_eq!(p.step(30_000, &mut env), Step::SleepUntil(630_000));
     assert!(!env.file_exists("/tmp/healthy"));
     let probe = exec_probe(&argv(&["cat", "/tmp/healthy"]), 35_000, &mut env, 1_000);
     assert_eq!(probe.exit_code, 1);
-    assert_eq!(
-        probe.output,
-        "cat: can't open '/tmp/healthy': No such file or directory\n"
-    );
+    assert_eq!(probe.output, "cat: can't open '/tmp/healthy': No such file or directory\n");
     assert!(!probe.timed_out);
     assert_eq!(p.step(630_000, &mut env), Step::Exited(0));
 }
@@ -138,90 +124,44 @@ fn liveness_exec_example() {
 #[test]
 fn init_container_until_nslookup() {
     let mut env = FakeEnv::new();
-    env.files.insert(
-        "/var/run/secrets/kubernetes.io/serviceaccount/namespace".into(),
-        "default".into(),
-    );
+    env.files.insert("/var/run/secrets/kubernetes.io/serviceaccount/namespace".into(), "default".into());
     let mut p = sh("until nslookup myservice.$(cat /var/run/secrets/kubernetes.io/serviceaccount/namespace).svc.cluster.local; do echo waiting for myservice; sleep 2; done");
     assert_eq!(p.step(0, &mut env), Step::SleepUntil(2_000));
-    assert!(env.logs.contains(
-        &"** server can't find myservice.default.svc.cluster.local: NXDOMAIN".to_string()
-    ));
+    assert!(env.logs.contains(&"** server can't find myservice.default.svc.cluster.local: NXDOMAIN".to_string()));
     assert!(env.logs.contains(&"waiting for myservice".to_string()));
     assert_eq!(p.step(2_000, &mut env), Step::SleepUntil(4_000));
-    env.dns.insert(
-        "myservice.default.svc.cluster.local".into(),
-        Ipv4Addr::new(10, 96, 3, 4),
-    );
+    env.dns.insert("myservice.default.svc.cluster.local".into(), Ipv4Addr::new(10, 96, 3, 4));
     env.logs.clear();
     assert_eq!(p.step(4_000, &mut env), Step::Exited(0));
-    assert!(
-        env.logs.contains(&"Address: 10.96.3.4".to_string()),
-        "{:?}",
-        env.logs
-    );
+    assert!(env.logs.contains(&"Address: 10.96.3.4".to_string()), "{:?}", env.logs);
 }
 
 #[test]
 fn post_start_writes_message() {
     let mut env = FakeEnv::new();
     let r = exec_probe(
-        &argv(&[
-            "/bin/sh",
-            "-c",
-            "echo Hello from the postStart handler > /usr/share/message",
-        ]),
+        &argv(&["/bin/sh", "-c", "echo Hello from the postStart handler > /usr/share/message"]),
         0,
         &mut env,
         30_000,
     );
     assert_eq!(r.exit_code, 0);
-    assert_eq!(
-        env.files["/usr/share/message"],
-        "Hello from the postStart handler\n"
-    );
+    assert_eq!(env.files["/usr/share/message"], "Hello from the postStart handler\n");
     // >> appends, > truncates
-    exec_probe(
-        &argv(&["sh", "-c", "echo again >> /usr/share/message"]),
-        0,
-        &mut env,
-        1_000,
-    );
-    assert_eq!(
-        env.files["/usr/share/message"],
-        "Hello from the postStart handler\nagain\n"
-    );
-    let r = exec_probe(
-        &argv(&["sh", "-c", "echo x > /nodir/file"]),
-        0,
-        &mut env,
-        1_000,
-    );
+    exec_probe(&argv(&["sh", "-c", "echo again >> /usr/share/message"]), 0, &mut env, 1_000);
+    assert_eq!(env.files["/usr/share/message"], "Hello from the postStart handler\nagain\n");
+    let r = exec_probe(&argv(&["sh", "-c", "echo x > /nodir/file"]), 0, &mut env, 1_000);
     assert_eq!(r.exit_code, 1);
-    assert_eq!(
-        r.output,
-        "sh: can't create /nodir/file: nonexistent directory\n"
-    );
+    assert_eq!(r.output, "sh: can't create /nodir/file: nonexistent directory\n");
 }
 
 #[test]
 fn pre_stop_nginx_quit_loop() {
     let mut env = FakeEnv::new();
-    env.programs.insert(
-        "nginx -s quit".into(),
-        Program::Exits {
-            after_ms: 0,
-            code: 0,
-            output: vec![],
-        },
-    );
+    env.programs.insert("nginx -s quit".into(), Program::Exits { after_ms: 0, code: 0, output: vec![] });
     env.alive.insert("nginx".into(), 3);
     let r = exec_probe(
-        &argv(&[
-            "/bin/sh",
-            "-c",
-            "nginx -s quit; while killall -0 nginx; do sleep 1; done",
-        ]),
+        &argv(&["/bin/sh", "-c", "nginx -s quit; while killall -0 nginx; do sleep 1; done"]),
         0,
         &mut env,
         30_000,
@@ -231,12 +171,7 @@ fn pre_stop_nginx_quit_loop() {
     assert!(!r.timed_out);
     // Timeout bounds it.
     env.alive.insert("nginx".into(), 100);
-    let r = exec_probe(
-        &argv(&["sh", "-c", "while killall -0 nginx; do sleep 1; done"]),
-        0,
-        &mut env,
-        5_000,
-    );
+    let r = exec_probe(&argv(&["sh", "-c", "while killall -0 nginx; do sleep 1; done"]), 0, &mut env, 5_000);
     assert!(r.timed_out);
     assert_eq!(r.duration_ms, 5_000);
 }
@@ -264,10 +199,7 @@ fn trap_during_wait_runs_at_once() {
 #[test]
 fn pid1_ignores_sigterm_without_handler() {
     let mut env = FakeEnv::new();
-    let mut p = Process::new(
-        Arc::new(from_argv(&argv(&["sleep", "3600"])).unwrap()),
-        vec![],
-    );
+    let mut p = Process::new(Arc::new(from_argv(&argv(&["sleep", "3600"])).unwrap()), vec![]);
     assert!(p.is_pid1());
     assert_eq!(p.step(0, &mut env), Step::SleepUntil(3_600_000));
     assert_eq!(p.sigterm(10_000, &mut env), Step::SleepUntil(3_600_000));
@@ -288,19 +220,8 @@ fn non_pid1_dies_143() {
 #[test]
 fn program_decides_on_term() {
     let mut env = FakeEnv::new();
-    env.programs.insert(
-        "nginx".into(),
-        Program::Runs {
-            term: TermBehaviour::Exit {
-                after_ms: 200,
-                code: 0,
-            },
-        },
-    );
-    let mut p = Process::new(
-        Arc::new(from_argv(&argv(&["nginx", "-g", "daemon off;"])).unwrap()),
-        vec![],
-    );
+    env.programs.insert("nginx".into(), Program::Runs { term: TermBehaviour::Exit { after_ms: 200, code: 0 } });
+    let mut p = Process::new(Arc::new(from_argv(&argv(&["nginx", "-g", "daemon off;"])).unwrap()), vec![]);
     assert_eq!(p.step(0, &mut env), Step::Blocked);
     assert_eq!(p.sigterm(1_000, &mut env), Step::SleepUntil(1_200));
     assert_eq!(p.step(1_200, &mut env), Step::Exited(0));
@@ -335,10 +256,7 @@ fn unknown_command() {
     let s = parse_script("awk 1; nginx; if true; then x=$(jq .); fi; sleep 1").unwrap();
     assert_eq!(
         unsupported_commands(&s, &|n| n == "nginx"),
-        vec![
-            "podplay does not simulate `awk`",
-            "podplay does not simulate `jq`"
-        ]
+        vec!["podplay does not simulate `awk`", "podplay does not simulate `jq`"]
     );
 }
 
@@ -348,47 +266,23 @@ fn syntax_and_unsupported_errors() {
     assert_eq!(e.message, "sh: syntax error: unexpected \"done\"");
     assert_eq!(e.kind, ShellErrorKind::Syntax);
     let e = parse_script("if true; then echo").unwrap_err();
-    assert_eq!(
-        e.message,
-        "sh: syntax error: unexpected end of file (expecting \"fi\")"
-    );
-    assert_eq!(
-        parse_script("echo 'abc").unwrap_err().message,
-        "sh: syntax error: unterminated quoted string"
-    );
-    assert_eq!(
-        parse_script("read x").unwrap_err().message,
-        "podplay does not simulate `read`"
-    );
-    assert_eq!(
-        parse_script("ps aux | grep x").unwrap_err().message,
-        "podplay does not simulate `|` (pipelines)"
-    );
-    assert_eq!(
-        parse_script("case x in a) ;; esac").unwrap_err().kind,
-        ShellErrorKind::Unsupported
-    );
+    assert_eq!(e.message, "sh: syntax error: unexpected end of file (expecting \"fi\")");
+    assert_eq!(parse_script("echo 'abc").unwrap_err().message, "sh: syntax error: unterminated quoted string");
+    assert_eq!(parse_script("read x").unwrap_err().message, "podplay does not simulate `read`");
+    assert_eq!(parse_script("ps aux | grep x").unwrap_err().message, "podplay does not simulate `|` (pipelines)");
+    assert_eq!(parse_script("case x in a) ;; esac").unwrap_err().kind, ShellErrorKind::Unsupported);
 }
 
 #[test]
 fn exit_codes_and_and_or() {
     let mut env = FakeEnv::new();
     assert_eq!(sh("exit 3").step(0, &mut env), Step::Exited(3));
-    assert_eq!(
-        sh("false || echo x && exit 2").step(0, &mut env),
-        Step::Exited(2)
-    );
+    assert_eq!(sh("false || echo x && exit 2").step(0, &mut env), Step::Exited(2));
     assert_eq!(env.logs, vec!["x"]);
     assert_eq!(sh("true && false").step(0, &mut env), Step::Exited(1));
     assert_eq!(sh("! false").step(0, &mut env), Step::Exited(0));
-    assert_eq!(
-        sh("set -e; false; echo no").step(0, &mut env),
-        Step::Exited(1)
-    );
-    assert_eq!(
-        sh("set -e; false || true; echo yes").step(0, &mut env),
-        Step::Exited(0)
-    );
+    assert_eq!(sh("set -e; false; echo no").step(0, &mut env), Step::Exited(1));
+    assert_eq!(sh("set -e; false || true; echo yes").step(0, &mut env), Step::Exited(0));
 }
 
 #[test]
@@ -438,31 +332,18 @@ fn redirections_and_groups() {
 fn http_clients() {
     let mut env = FakeEnv::new();
     env.dns.insert("web".into(), Ipv4Addr::new(10, 0, 0, 5));
-    env.http.insert(
-        "http://web/".into(),
-        HttpOutcome::Status(200, "hello\n".into()),
-    );
-    env.http.insert(
-        "http://web/bad".into(),
-        HttpOutcome::Status(500, "oops".into()),
-    );
-    env.http
-        .insert("http://web:81/".into(), HttpOutcome::Refused);
+    env.http.insert("http://web/".into(), HttpOutcome::Status(200, "hello\n".into()));
+    env.http.insert("http://web/bad".into(), HttpOutcome::Status(500, "oops".into()));
+    env.http.insert("http://web:81/".into(), HttpOutcome::Refused);
     env.http.insert("http://slow/".into(), HttpOutcome::Timeout);
     let run = |env: &mut FakeEnv, cmd: &str| exec_probe(&argv(&["sh", "-c", cmd]), 0, env, 60_000);
     let r = run(&mut env, "wget -qO- http://web");
     assert_eq!((r.exit_code, r.output.as_str()), (0, "hello\n"));
     let r = run(&mut env, "wget -q -O- http://web/bad");
-    assert_eq!(
-        r.output,
-        "wget: server returned error: HTTP/1.1 500 Internal Server Error\n"
-    );
+    assert_eq!(r.output, "wget: server returned error: HTTP/1.1 500 Internal Server Error\n");
     assert_eq!(r.exit_code, 1);
     let r = run(&mut env, "wget -q -O- web:81");
-    assert_eq!(
-        r.output,
-        "wget: can't connect to remote host (10.0.0.5): Connection refused\n"
-    );
+    assert_eq!(r.output, "wget: can't connect to remote host (10.0.0.5): Connection refused\n");
     let r = run(&mut env, "wget -q -O- http://x");
     assert_eq!(r.output, "wget: bad address 'x'\n");
     let r = run(&mut env, "wget -q -T 5 -O- http://slow");
@@ -470,21 +351,12 @@ fn http_clients() {
     let r = run(&mut env, "curl -sf http://web/bad");
     assert_eq!((r.exit_code, r.output.as_str()), (22, ""));
     let r = run(&mut env, "curl -f http://web/bad");
-    assert_eq!(
-        r.output,
-        "curl: (22) The requested URL returned error: 500\n"
-    );
+    assert_eq!(r.output, "curl: (22) The requested URL returned error: 500\n");
     let r = run(&mut env, "curl http://x");
-    assert_eq!(
-        (r.exit_code, r.output.as_str()),
-        (6, "curl: (6) Could not resolve host: x\n")
-    );
+    assert_eq!((r.exit_code, r.output.as_str()), (6, "curl: (6) Could not resolve host: x\n"));
     let r = run(&mut env, "curl web:81");
     assert_eq!(r.exit_code, 7);
-    let r = run(
-        &mut env,
-        "curl -s -o /dev/null -w '%{http_code}' http://web/",
-    );
+    let r = run(&mut env, "curl -s -o /dev/null -w '%{http_code}' http://web/");
     assert_eq!(r.output, "200");
     let r = run(&mut env, "curl -m 2 http://slow");
     assert_eq!((r.exit_code, r.duration_ms), (28, 2_000));
@@ -493,10 +365,7 @@ fn http_clients() {
 #[test]
 fn exit_trap_and_exec() {
     let mut env = FakeEnv::new();
-    assert_eq!(
-        sh("trap 'echo cleanup' EXIT; echo work; exit 4").step(0, &mut env),
-        Step::Exited(4)
-    );
+    assert_eq!(sh("trap 'echo cleanup' EXIT; echo work; exit 4").step(0, &mut env), Step::Exited(4));
     assert_eq!(env.logs, vec!["work", "cleanup"]);
     let mut p = sh("echo start; exec sleep 10");
     assert_eq!(p.step(0, &mut env), Step::SleepUntil(10_000));
@@ -523,20 +392,11 @@ fn limits() {
     for _ in 0..100 {
         deep.push_str("; fi");
     }
-    assert_eq!(
-        parse_script(&deep).unwrap_err().kind,
-        ShellErrorKind::TooLarge
-    );
+    assert_eq!(parse_script(&deep).unwrap_err().kind, ShellErrorKind::TooLarge);
     let nested = format!("echo {}x{}", "$(echo ".repeat(50), ")".repeat(50));
-    assert_eq!(
-        parse_script(&nested).unwrap_err().kind,
-        ShellErrorKind::TooLarge
-    );
+    assert_eq!(parse_script(&nested).unwrap_err().kind, ShellErrorKind::TooLarge);
     let huge = "echo hi; ".repeat(10_000);
-    assert_eq!(
-        parse_script(&huge).unwrap_err().kind,
-        ShellErrorKind::TooLarge
-    );
+    assert_eq!(parse_script(&huge).unwrap_err().kind, ShellErrorKind::TooLarge);
     let mut env = FakeEnv::new();
     let mut p = sh("x=$(seq 1 1000000); echo ${#x}");
     assert_eq!(p.step(0, &mut env), Step::Exited(0));
@@ -675,18 +535,12 @@ mod props {
 #[test]
 fn subshells_are_isolated() {
     let mut env = FakeEnv::new();
-    let mut p =
-        sh("(exit 3); echo status=$?; (x=1; sleep 2; echo in); echo \"x=$x\"; (echo sub) > /tmp/s");
+    let mut p = sh("(exit 3); echo status=$?; (x=1; sleep 2; echo in); echo \"x=$x\"; (echo sub) > /tmp/s");
     assert_eq!(p.step(0, &mut env), Step::SleepUntil(2_000));
     assert_eq!(p.step(2_000, &mut env), Step::Exited(0));
     assert_eq!(env.logs, vec!["status=3", "in", "x="]);
     assert_eq!(env.files["/tmp/s"], "sub\n");
-    let r = exec_probe(
-        &argv(&["sh", "-c", "(echo captured; exit 1) || echo failed"]),
-        0,
-        &mut env,
-        1_000,
-    );
+    let r = exec_probe(&argv(&["sh", "-c", "(echo captured; exit 1) || echo failed"]), 0, &mut env, 1_000);
     assert_eq!((r.exit_code, r.output.as_str()), (0, "captured\nfailed\n"));
 }
 
@@ -694,52 +548,26 @@ fn subshells_are_isolated() {
 fn argv_forms() {
     let mut env = FakeEnv::new();
     // No -c and no stdin: the shell exits at once.
-    assert_eq!(
-        Process::new(Arc::new(from_argv(&argv(&["sh"])).unwrap()), vec![]).step(0, &mut env),
-        Step::Exited(0)
-    );
-    assert_eq!(
-        from_argv(&argv(&["sh", "/app/run.sh"])).unwrap_err().kind,
-        ShellErrorKind::Unsupported
-    );
+    assert_eq!(Process::new(Arc::new(from_argv(&argv(&["sh"])).unwrap()), vec![]).step(0, &mut env), Step::Exited(0));
+    assert_eq!(from_argv(&argv(&["sh", "/app/run.sh"])).unwrap_err().kind, ShellErrorKind::Unsupported);
     // Combined flags, $0 and positional parameters.
-    let s = from_argv(&argv(&[
-        "/bin/bash",
-        "-ec",
-        "echo $0 $1 $#; false; echo no",
-        "me",
-        "one",
-    ]))
-    .unwrap();
-    assert_eq!(
-        Process::new(Arc::new(s), vec![]).step(0, &mut env),
-        Step::Exited(1)
-    );
+    let s = from_argv(&argv(&["/bin/bash", "-ec", "echo $0 $1 $#; false; echo no", "me", "one"])).unwrap();
+    assert_eq!(Process::new(Arc::new(s), vec![]).step(0, &mut env), Step::Exited(1));
     assert_eq!(env.logs, vec!["me one 1"]);
     // Direct commands are literal: no expansion, no operators.
     env.logs.clear();
     let s = from_argv(&argv(&["echo", "$HOME", ";", "exit", "3"])).unwrap();
-    assert_eq!(
-        Process::new(Arc::new(s), vec![]).step(0, &mut env),
-        Step::Exited(0)
-    );
+    assert_eq!(Process::new(Arc::new(s), vec![]).step(0, &mut env), Step::Exited(0));
     assert_eq!(env.logs, vec!["$HOME ; exit 3"]);
     // Direct /bin/sleep.
     let s = from_argv(&argv(&["/bin/sleep", "1.5"])).unwrap();
-    assert_eq!(
-        Process::new(Arc::new(s), vec![]).step(100, &mut env),
-        Step::SleepUntil(1_600)
-    );
+    assert_eq!(Process::new(Arc::new(s), vec![]).step(100, &mut env), Step::SleepUntil(1_600));
 }
 
 #[test]
 fn nesting_at_the_limit_runs() {
     let depth = MAX_NESTING - 1;
-    let src = format!(
-        "{}echo deep; exit 4{} ; echo after $?",
-        "( ".repeat(depth),
-        " )".repeat(depth)
-    );
+    let src = format!("{}echo deep; exit 4{} ; echo after $?", "( ".repeat(depth), " )".repeat(depth));
     let mut env = FakeEnv::new();
     let mut p = Process::new(Arc::new(parse_script(&src).unwrap()), vec![]);
     assert_eq!(p.step(0, &mut env), Step::Exited(0));
@@ -793,11 +621,7 @@ fn expansion_and_output_are_bounded() {
     assert_eq!(sh(&big).step(0, &mut env), Step::Exited(2));
     assert_eq!(env.logs, vec!["sh: podplay: argument list too long"]);
     let r = exec_probe(
-        &argv(&[
-            "sh",
-            "-c",
-            "printf 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx%s' $(seq 1 50000)",
-        ]),
+        &argv(&["sh", "-c", "printf 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx%s' $(seq 1 50000)"]),
         0,
         &mut env,
         1_000,
@@ -840,7 +664,10 @@ fn tail_follow_prints_what_is_appended() {
 fn double_bracket_is_test_as_in_busybox() {
     let mut env = FakeEnv::new();
     let run = |env: &mut FakeEnv, cmd: &str| exec_probe(&argv(&["sh", "-c", cmd]), 0, env, 60_000);
-    let r = run(&mut env, "touch /tmp/f; if [[ -e /tmp/f ]]; then echo yes; fi; [[ -e /tmp/g ]] || echo no; [[ a == a ]] && echo eq");
+    let r = run(
+        &mut env,
+        "touch /tmp/f; if [[ -e /tmp/f ]]; then echo yes; fi; [[ -e /tmp/g ]] || echo no; [[ a == a ]] && echo eq",
+    );
     assert_eq!((r.exit_code, r.output.as_str()), (0, "yes\nno\neq\n"));
     let r = run(&mut env, "[[ -e /tmp/f ]");
     assert_eq!((r.exit_code, r.output.as_str()), (2, "sh: [[: missing ]]\n"));
@@ -919,10 +746,7 @@ fn bash_array_assignment_errors_subshells_and_trace() {
         &[("HOME", "/root")],
     );
     assert_eq!(p.step(0, &mut env), Step::Exited(0));
-    assert_eq!(
-        env.logs,
-        vec!["sub y", "2", "HOME=/root", "+ a=(1 \"2 3\")", "+ a[1]=z", "+ b+=y"]
-    );
+    assert_eq!(env.logs, vec!["sub y", "2", "HOME=/root", "+ a=(1 \"2 3\")", "+ a[1]=z", "+ b+=y"]);
 }
 
 /// Arrays are bounded (podplay: 10,000 elements, 1 MB per array).
@@ -951,28 +775,19 @@ fn ash_refuses_arrays() {
         assert_eq!(e.message, "sh: syntax error: unexpected \"(\"", "{argv0}");
         assert_eq!(e.kind, ShellErrorKind::Syntax);
     }
-    assert_eq!(
-        parse_script("echo ${items[1]}").unwrap_err().message,
-        "podplay does not simulate `${items[1]}`"
-    );
+    assert_eq!(parse_script("echo ${items[1]}").unwrap_err().message, "podplay does not simulate `${items[1]}`");
     // Without arrays `a[1]=x` is a command name, `a+=x` too.
     let mut env = FakeEnv::new();
     assert_eq!(sh("a[1]=x").step(0, &mut env), Step::Exited(127));
     assert_eq!(env.logs, vec!["sh: a[1]=x: not found"]);
     // bash: the same text parses; `echo a=(1)` does not.
     assert!(from_argv(&argv(&["/bin/bash", "-c", "items=(foo bar)\necho ${items[1]}"])).is_ok());
-    assert_eq!(
-        parse_bash_script("echo a=(1)").unwrap_err().message,
-        "sh: syntax error: unexpected \"(\""
-    );
+    assert_eq!(parse_bash_script("echo a=(1)").unwrap_err().message, "sh: syntax error: unexpected \"(\"");
     assert_eq!(
         parse_bash_script("a=(1 2").unwrap_err().message,
         "sh: syntax error: unexpected end of file (expecting \")\")"
     );
-    assert_eq!(
-        parse_bash_script("a=([3]=x)").unwrap_err().kind,
-        ShellErrorKind::Unsupported
-    );
+    assert_eq!(parse_bash_script("a=([3]=x)").unwrap_err().kind, ShellErrorKind::Unsupported);
 }
 
 /// BusyBox rev (util-linux/rev.c): each line reversed, the last line's
@@ -984,10 +799,7 @@ fn rev_reverses_lines() {
     env.files.insert("/tmp/b".into(), "xyz".into());
     let mut p = Process::new(Arc::new(from_argv(&argv(&["rev", "/tmp/a", "/tmp/none"])).unwrap()), vec![]);
     assert_eq!(p.step(0, &mut env), Step::Exited(1));
-    assert_eq!(
-        env.logs,
-        vec!["oof", "zab rab", "rev: /tmp/none: No such file or directory"]
-    );
+    assert_eq!(env.logs, vec!["oof", "zab rab", "rev: /tmp/none: No such file or directory"]);
     env.logs.clear();
     let mut p = Process::new(Arc::new(from_argv(&argv(&["rev", "/tmp/b"])).unwrap()), vec![]);
     assert_eq!(p.step(0, &mut env), Step::Exited(0));

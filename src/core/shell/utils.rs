@@ -104,11 +104,7 @@ pub(crate) fn printf(format: &str, args: &[String]) -> (String, Option<String>) 
                 let seg: String = chars[i..end].iter().collect();
                 // Unescape just this escape sequence.
                 let take = if chars.get(i + 1) == Some(&'0') {
-                    2 + chars[i + 2..end]
-                        .iter()
-                        .take_while(|c| c.is_digit(8))
-                        .count()
-                        .min(3)
+                    2 + chars[i + 2..end].iter().take_while(|c| c.is_digit(8)).count().min(3)
                 } else {
                     2
                 };
@@ -163,11 +159,7 @@ pub(crate) fn printf(format: &str, args: &[String]) -> (String, Option<String>) 
                 '%' => "%".to_string(),
                 's' => arg(&mut next),
                 'b' => unescape(&arg(&mut next)).0,
-                'c' => arg(&mut next)
-                    .chars()
-                    .next()
-                    .map(String::from)
-                    .unwrap_or_default(),
+                'c' => arg(&mut next).chars().next().map(String::from).unwrap_or_default(),
                 'd' | 'i' | 'u' | 'x' | 'X' | 'o' => {
                     let a = arg(&mut next);
                     let n = if a.is_empty() {
@@ -261,9 +253,7 @@ fn civil(z: i64) -> (i64, u32, u32) {
 }
 
 const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /// `date [+FORMAT]` at virtual time `now`, in UTC. The default is busybox's
 /// `Thu Jan  1 00:00:05 UTC 2026`.
@@ -368,12 +358,7 @@ pub(crate) fn parse_url(raw: &str) -> Option<Url> {
     if host.is_empty() {
         return None;
     }
-    Some(Url {
-        host: host.to_string(),
-        port,
-        path: path.to_string(),
-        full: format!("{scheme}://{hostport}{path}"),
-    })
+    Some(Url { host: host.to_string(), port, path: path.to_string(), full: format!("{scheme}://{hostport}{path}") })
 }
 
 /// The reason phrase busybox wget prints after the status code.
@@ -407,11 +392,7 @@ pub(crate) fn reason(code: u16) -> &'static str {
 /// `&& || !`, parentheses. `lookup` gives a variable's value.
 pub(crate) fn arith(expr: &str, lookup: &dyn Fn(&str) -> String) -> Result<i64, String> {
     let toks = arith_tokens(expr, lookup)?;
-    let mut p = ArithParser {
-        toks,
-        i: 0,
-        depth: 0,
-    };
+    let mut p = ArithParser { toks, i: 0, depth: 0 };
     let v = p.binary(0)?;
     if p.i != p.toks.len() {
         return Err(format!("sh: arithmetic syntax error: {expr}"));
@@ -426,10 +407,8 @@ enum ATok {
 }
 
 fn arith_tokens(expr: &str, lookup: &dyn Fn(&str) -> String) -> Result<Vec<ATok>, String> {
-    const OPS: [&str; 19] = [
-        "<=", ">=", "==", "!=", "&&", "||", "+", "-", "*", "/", "%", "<", ">", "!", "(", ")", "~",
-        "&", "|",
-    ];
+    const OPS: [&str; 19] =
+        ["<=", ">=", "==", "!=", "&&", "||", "+", "-", "*", "/", "%", "<", ">", "!", "(", ")", "~", "&", "|"];
     let bad = || format!("sh: arithmetic syntax error: {expr}");
     let mut out = Vec::new();
     let b = expr.as_bytes();
@@ -476,11 +455,7 @@ fn arith_tokens(expr: &str, lookup: &dyn Fn(&str) -> String) -> Result<Vec<ATok>
             }
             let v = lookup(name);
             let v = v.trim();
-            out.push(ATok::Num(if v.is_empty() {
-                0
-            } else {
-                v.parse().map_err(|_| bad())?
-            }));
+            out.push(ATok::Num(if v.is_empty() { 0 } else { v.parse().map_err(|_| bad())? }));
         } else {
             let rest = &expr[i..];
             let Some(op) = OPS.iter().find(|o| rest.starts_with(**o)) else {
@@ -499,15 +474,7 @@ struct ArithParser {
     depth: usize,
 }
 
-const LEVELS: [&[&str]; 7] = [
-    &["||"],
-    &["&&"],
-    &["|"],
-    &["&"],
-    &["==", "!="],
-    &["<", ">", "<=", ">="],
-    &["+", "-"],
-];
+const LEVELS: [&[&str]; 7] = [&["||"], &["&&"], &["|"], &["&"], &["==", "!="], &["<", ">", "<=", ">="], &["+", "-"]];
 
 impl ArithParser {
     fn err(&self) -> String {
@@ -657,10 +624,7 @@ pub(crate) fn test(args: &[String], fs: &dyn FileQuery, depth: usize) -> Result<
             }
         }
     }
-    Err(format!(
-        "sh: {}: unknown operand",
-        args.get(1).map(String::as_str).unwrap_or("")
-    ))
+    Err(format!("sh: {}: unknown operand", args.get(1).map(String::as_str).unwrap_or("")))
 }
 
 fn unary(op: &str, x: &str, fs: &dyn FileQuery) -> Result<bool, String> {
@@ -677,11 +641,8 @@ fn unary(op: &str, x: &str, fs: &dyn FileQuery) -> Result<bool, String> {
 }
 
 fn binary(l: &str, op: &str, r: &str) -> Option<Result<bool, String>> {
-    let num = |s: &str| -> Result<i64, String> {
-        s.trim()
-            .parse::<i64>()
-            .map_err(|_| format!("sh: invalid number '{s}'"))
-    };
+    let num =
+        |s: &str| -> Result<i64, String> { s.trim().parse::<i64>().map_err(|_| format!("sh: invalid number '{s}'")) };
     let int = |f: fn(i64, i64) -> bool| -> Result<bool, String> { Ok(f(num(l)?, num(r)?)) };
     Some(match op {
         "=" | "==" => Ok(l == r),

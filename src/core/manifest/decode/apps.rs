@@ -24,7 +24,11 @@ pub(super) fn decode_selector(cx: &mut Ctx, node: &Node, path: &str) -> LabelSel
             "matchExpressions" => {
                 for (i, item) in cx.items(val, &p).iter().enumerate() {
                     let ip = super::index(&p, i);
-                    let mut req = LabelSelectorRequirement { key: String::new(), operator: SelectorOperator::In, values: Vec::new() };
+                    let mut req = LabelSelectorRequirement {
+                        key: String::new(),
+                        operator: SelectorOperator::In,
+                        values: Vec::new(),
+                    };
                     let mut op_text = None;
                     for (k2, v2) in cx.entries(item, &ip).unwrap_or(&[]) {
                         let n2 = key_text(k2);
@@ -43,7 +47,11 @@ pub(super) fn decode_selector(cx: &mut Ctx, node: &Node, path: &str) -> LabelSel
                             "Exists" => req.operator = SelectorOperator::Exists,
                             "DoesNotExist" => req.operator = SelectorOperator::DoesNotExist,
                             _ => {
-                                cx.error_at(pos, &p2, format!("Invalid value: {}: not a valid selector operator", v::quote(&o)));
+                                cx.error_at(
+                                    pos,
+                                    &p2,
+                                    format!("Invalid value: {}: not a valid selector operator", v::quote(&o)),
+                                );
                                 continue;
                             }
                         },
@@ -60,11 +68,12 @@ pub(super) fn decode_selector(cx: &mut Ctx, node: &Node, path: &str) -> LabelSel
                             &values_path,
                             "Required value: must be specified when `operator` is 'In' or 'NotIn'",
                         ),
-                        SelectorOperator::Exists | SelectorOperator::DoesNotExist if !req.values.is_empty() => cx.error_at(
-                            item.pos,
-                            &values_path,
-                            "Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
-                        ),
+                        SelectorOperator::Exists | SelectorOperator::DoesNotExist if !req.values.is_empty() => cx
+                            .error_at(
+                                item.pos,
+                                &values_path,
+                                "Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+                            ),
                         _ => {}
                     }
                     sel.match_expressions.push(req);
@@ -121,7 +130,13 @@ pub(super) fn empty_spec() -> PodSpec {
 /// `intstr` for maxSurge/maxUnavailable: an integer or `N%`.
 /// A Deployment's or DaemonSet's `rollingUpdate`: `maxSurge` and
 /// `maxUnavailable` (each left as it was when absent or invalid).
-fn decode_rolling_update(cx: &mut Ctx, node: &Node, path: &str, surge: &mut IntOrPercent, unavailable: &mut IntOrPercent) {
+fn decode_rolling_update(
+    cx: &mut Ctx,
+    node: &Node,
+    path: &str,
+    surge: &mut IntOrPercent,
+    unavailable: &mut IntOrPercent,
+) {
     for (k, v) in cx.entries(node, path).unwrap_or(&[]) {
         let name = key_text(k);
         let p = child(path, name);
@@ -136,7 +151,13 @@ fn decode_rolling_update(cx: &mut Ctx, node: &Node, path: &str, surge: &mut IntO
 fn decode_int_or_percent(cx: &mut Ctx, node: &Node, path: &str) -> Option<IntOrPercent> {
     match cx.int_or_string(node, path)? {
         PortRef::Number(n) => Some(IntOrPercent::Int(n)),
-        PortRef::Name(s) => match s.strip_suffix('%').and_then(|n| if n.bytes().all(|b| b.is_ascii_digit()) { n.parse().ok() } else { None }) {
+        PortRef::Name(s) => match s.strip_suffix('%').and_then(|n| {
+            if n.bytes().all(|b| b.is_ascii_digit()) {
+                n.parse().ok()
+            } else {
+                None
+            }
+        }) {
             Some(p) => Some(IntOrPercent::Percent(p)),
             None => {
                 cx.error_at(
@@ -180,7 +201,11 @@ fn decode_strategy(cx: &mut Ctx, node: &Node, path: &str) -> DeploymentStrategy 
     }
     if type_.as_deref() == Some("Recreate") {
         if let Some(pos) = rolling_pos {
-            cx.error_at(pos, &child(path, "rollingUpdate"), "Forbidden: may not be specified when strategy `type` is 'Recreate'");
+            cx.error_at(
+                pos,
+                &child(path, "rollingUpdate"),
+                "Forbidden: may not be specified when strategy `type` is 'Recreate'",
+            );
         }
         return DeploymentStrategy::Recreate;
     }
@@ -224,7 +249,12 @@ fn decode_common(
                         cx.invalid_at(val.pos, &p, &n.to_string(), v::NEGATIVE_ERR);
                     } else if n > crate::core::engine::MAX_REPLICAS {
                         let limit = crate::core::engine::MAX_REPLICAS;
-                        cx.invalid_at(val.pos, &p, &n.to_string(), &format!("podplay simulates at most {limit} replicas"));
+                        cx.invalid_at(
+                            val.pos,
+                            &p,
+                            &n.to_string(),
+                            &format!("podplay simulates at most {limit} replicas"),
+                        );
                     }
                     c.replicas = n;
                 }
@@ -299,7 +329,10 @@ fn validate_common(cx: &mut Ctx, c: &Common, kind: &str) -> (LabelSelector, PodT
 }
 
 pub(in crate::core::manifest) fn decode_deployment_spec(cx: &mut Ctx, node: &Node) -> DeploymentSpec {
-    let mut strategy = DeploymentStrategy::RollingUpdate { max_surge: IntOrPercent::Percent(25), max_unavailable: IntOrPercent::Percent(25) };
+    let mut strategy = DeploymentStrategy::RollingUpdate {
+        max_surge: IntOrPercent::Percent(25),
+        max_unavailable: IntOrPercent::Percent(25),
+    };
     let mut revision_history_limit = 10;
     let mut progress_deadline_seconds = 600;
     let mut paused = false;
@@ -328,7 +361,12 @@ pub(in crate::core::manifest) fn decode_deployment_spec(cx: &mut Ctx, node: &Nod
     let (selector, template) = validate_common(cx, &common, "deployment");
     if cx.type_errors == 0 && progress_deadline_seconds <= common.min_ready_seconds {
         let pos = cx.src.pos("spec.progressDeadlineSeconds");
-        cx.invalid_at(pos, "spec.progressDeadlineSeconds", &progress_deadline_seconds.to_string(), "must be greater than minReadySeconds");
+        cx.invalid_at(
+            pos,
+            "spec.progressDeadlineSeconds",
+            &progress_deadline_seconds.to_string(),
+            "must be greater than minReadySeconds",
+        );
     }
     DeploymentSpec {
         replicas: common.replicas,
@@ -495,7 +533,12 @@ fn decode_claim_template(cx: &mut Ctx, node: &Node, path: &str) -> PersistentVol
 }
 
 /// A claim's `spec`: access modes, storage class and storage request.
-pub(in crate::core::manifest) fn decode_claim_spec(cx: &mut Ctx, node: &Node, p: &str, t: &mut PersistentVolumeClaimTemplate) {
+pub(in crate::core::manifest) fn decode_claim_spec(
+    cx: &mut Ctx,
+    node: &Node,
+    p: &str,
+    t: &mut PersistentVolumeClaimTemplate,
+) {
     for (k2, v2) in cx.entries(node, p).unwrap_or(&[]) {
         let n2 = key_text(k2);
         let p2 = child(p, n2);
@@ -504,7 +547,12 @@ pub(in crate::core::manifest) fn decode_claim_spec(cx: &mut Ctx, node: &Node, p:
                 t.access_modes = cx.string_list(v2, &p2);
                 for m in &t.access_modes {
                     if !["ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"].contains(&m.as_str()) {
-                        cx.not_supported_at(v2.pos, &p2, m, &["ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"]);
+                        cx.not_supported_at(
+                            v2.pos,
+                            &p2,
+                            m,
+                            &["ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"],
+                        );
                     }
                 }
             }
@@ -530,7 +578,9 @@ pub(in crate::core::manifest) fn decode_claim_spec(cx: &mut Ctx, node: &Node, p:
                     }
                 }
             }
-            "volumeMode" | "selector" | "dataSource" | "dataSourceRef" | "volumeName" | "volumeAttributesClassName" => cx.not_simulated(k2, &p2),
+            "volumeMode" | "selector" | "dataSource" | "dataSourceRef" | "volumeName" | "volumeAttributesClassName" => {
+                cx.not_simulated(k2, &p2)
+            }
             _ => cx.unknown(k2, &p2),
         }
     }
@@ -565,7 +615,10 @@ pub(in crate::core::manifest) fn decode_stateful_set_spec(cx: &mut Ctx, node: &N
     }
     let claim_volumes: Vec<Volume> = claims
         .iter()
-        .map(|c| Volume { name: c.name.clone(), source: VolumeSource::PersistentVolumeClaim { claim_name: c.name.clone() } })
+        .map(|c| Volume {
+            name: c.name.clone(),
+            source: VolumeSource::PersistentVolumeClaim { claim_name: c.name.clone() },
+        })
         .collect();
     let mut service_name = None;
     let mut policy = PodManagementPolicy::OrderedReady;
@@ -608,7 +661,9 @@ pub(in crate::core::manifest) fn decode_stateful_set_spec(cx: &mut Ctx, node: &N
                                             if n < 0 {
                                                 cx.invalid_at(v3.pos, &p3, &n.to_string(), v::NEGATIVE_ERR);
                                             }
-                                            if let StatefulSetUpdateStrategy::RollingUpdate { partition } = &mut update_strategy {
+                                            if let StatefulSetUpdateStrategy::RollingUpdate { partition } =
+                                                &mut update_strategy
+                                            {
                                                 *partition = n;
                                             }
                                         }

@@ -98,7 +98,8 @@ pub(in crate::core::manifest) fn decode_job_spec(cx: &mut Ctx, node: &Node, name
         }
     }
     let manual = manual_selector == Some(true);
-    let template = template.unwrap_or(PodTemplate { labels: BTreeMap::new(), annotations: BTreeMap::new(), spec: empty_spec() });
+    let template =
+        template.unwrap_or(PodTemplate { labels: BTreeMap::new(), annotations: BTreeMap::new(), spec: empty_spec() });
     let selector = selector.unwrap_or_default();
     if cx.type_errors == 0 {
         validate_job(cx, manual, &selector, &template, pod_failure_policy.as_deref());
@@ -144,7 +145,12 @@ fn validate_indexed(cx: &mut Ctx, completions: Option<i32>, parallelism: Option<
     }
     if let Some(p) = parallelism.filter(|&p| p > MAX_PARALLELISM_FOR_INDEXED_JOB) {
         let pos = cx.src.pos("spec.parallelism");
-        cx.invalid_at(pos, "spec.parallelism", &p.to_string(), "must be less than or equal to 100000 when completion mode is Indexed");
+        cx.invalid_at(
+            pos,
+            "spec.parallelism",
+            &p.to_string(),
+            "must be less than or equal to 100000 when completion mode is Indexed",
+        );
     }
 }
 
@@ -152,7 +158,13 @@ fn validate_indexed(cx: &mut Ctx, completions: Option<i32>, parallelism: Option<
 const MAX_FAILED_INDEXES_FOR_INDEXED_JOB: i32 = 100_000;
 
 /// The `backoffLimitPerIndex` and `maxFailedIndexes` checks of `validateJobSpec`.
-fn validate_per_index(cx: &mut Ctx, indexed: bool, completions: Option<i32>, per_index: Option<i32>, max_failed: Option<i32>) {
+fn validate_per_index(
+    cx: &mut Ctx,
+    indexed: bool,
+    completions: Option<i32>,
+    per_index: Option<i32>,
+    max_failed: Option<i32>,
+) {
     if max_failed.is_some() && per_index.is_none() {
         let pos = cx.src.pos("spec.maxFailedIndexes");
         cx.error_at(pos, "spec.backoffLimitPerIndex", "Required value: when maxFailedIndexes is specified");
@@ -183,13 +195,24 @@ fn validate_indexed_hostname(cx: &mut Ctx, name: &str, completions: Option<i32>)
     let host = format!("{name}-{}", c - 1);
     if !v::dns1123_label(&host).is_empty() {
         let pos = cx.src.pos("metadata.name");
-        cx.invalid_at(pos, "metadata.name", &v::quote(name), &format!("will not able to create pod with invalid DNS label: {host}"));
+        cx.invalid_at(
+            pos,
+            "metadata.name",
+            &v::quote(name),
+            &format!("will not able to create pod with invalid DNS label: {host}"),
+        );
     }
 }
 
 /// The cross-field checks of `ValidateJobSpec` and the strategy's
 /// `ValidateGeneratedSelector`.
-fn validate_job(cx: &mut Ctx, manual: bool, selector: &LabelSelector, template: &PodTemplate, policy: Option<&[PodFailurePolicyRule]>) {
+fn validate_job(
+    cx: &mut Ctx,
+    manual: bool,
+    selector: &LabelSelector,
+    template: &PodTemplate,
+    policy: Option<&[PodFailurePolicyRule]>,
+) {
     if !cx.src.has("spec.template") {
         let pos = cx.src.pos("spec.template.spec.containers");
         cx.error_at(pos, "spec.template.spec.containers", "Required value");
@@ -227,7 +250,12 @@ fn validate_job(cx: &mut Ctx, manual: bool, selector: &LabelSelector, template: 
         if !spec.containers.iter().chain(spec.init_containers.iter()).any(|c| c.name == *name) {
             let path = format!("spec.podFailurePolicy.rules[{i}].onExitCodes.containerName");
             let pos = cx.src.pos(&path);
-            cx.invalid_at(pos, &path, &v::quote(name), "must be one of the container or initContainer names in the pod template");
+            cx.invalid_at(
+                pos,
+                &path,
+                &v::quote(name),
+                "must be one of the container or initContainer names in the pod template",
+            );
         }
     }
 }
@@ -301,8 +329,12 @@ fn decode_rule(cx: &mut Ctx, node: &Node, path: &str) -> PodFailurePolicyRule {
     }
     let pos = cx.src.pos(path);
     match (rule.on_exit_codes.is_some(), rule.on_pod_conditions.is_empty()) {
-        (true, false) => cx.error_at(pos, path, "Invalid value: specifying both OnExitCodes and OnPodConditions is not supported"),
-        (false, true) => cx.error_at(pos, path, "Invalid value: specifying one of OnExitCodes and OnPodConditions is required"),
+        (true, false) => {
+            cx.error_at(pos, path, "Invalid value: specifying both OnExitCodes and OnPodConditions is not supported")
+        }
+        (false, true) => {
+            cx.error_at(pos, path, "Invalid value: specifying one of OnExitCodes and OnPodConditions is required")
+        }
         _ => {}
     }
     rule

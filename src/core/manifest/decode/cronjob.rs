@@ -68,7 +68,12 @@ pub(in crate::core::manifest) fn decode_cron_job_spec(cx: &mut Ctx, node: &Node)
                 Err(e) => cx.invalid_at(pos, path, &v::quote(&schedule), &e),
             }
             if schedule.contains("TZ") {
-                cx.invalid_at(pos, path, &v::quote(&schedule), "cannot use TZ or CRON_TZ in schedule, use timeZone field instead");
+                cx.invalid_at(
+                    pos,
+                    path,
+                    &v::quote(&schedule),
+                    "cannot use TZ or CRON_TZ in schedule, use timeZone field instead",
+                );
             }
         }
         if let Some(zone) = &time_zone {
@@ -116,11 +121,20 @@ fn validate_time_zone(cx: &mut Ctx, zone: &str) {
         return;
     }
     if zone.eq_ignore_ascii_case("Local") {
-        cx.invalid_at(pos, path, &quoted, "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones");
+        cx.invalid_at(
+            pos,
+            path,
+            &quoted,
+            "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones",
+        );
         return;
     }
     if !matches!(zone, "UTC" | "Etc/UTC") {
-        cx.error_at(pos, path, format!("podplay simulates only the UTC time zone (\"Etc/UTC\" or \"UTC\"), not {quoted}"));
+        cx.error_at(
+            pos,
+            path,
+            format!("podplay simulates only the UTC time zone (\"Etc/UTC\" or \"UTC\"), not {quoted}"),
+        );
     }
 }
 
@@ -155,11 +169,20 @@ fn decode_job_template(cx: &mut Ctx, node: &Node) -> (BTreeMap<String, String>, 
             sub.diags.retain(|d| d.path != "spec.selector");
             if sub.src.has("spec.selector") {
                 let pos = sub.src.pos("spec.selector");
-                sub.invalid_at(pos, "spec.selector", &format!("{{{}}}", spec.selector.to_text()), "`selector` will be auto-generated");
+                sub.invalid_at(
+                    pos,
+                    "spec.selector",
+                    &format!("{{{}}}", spec.selector.to_text()),
+                    "`selector` will be auto-generated",
+                );
             }
             if spec.manual_selector {
                 let pos = sub.src.pos("spec.manualSelector");
-                sub.error_at(pos, "spec.manualSelector", "Unsupported value: true: supported values: \"nil\", \"false\"");
+                sub.error_at(
+                    pos,
+                    "spec.manualSelector",
+                    "Unsupported value: true: supported values: \"nil\", \"false\"",
+                );
             }
         }
     }

@@ -15,7 +15,13 @@ pub(in crate::core::manifest) fn decode_tolerations(cx: &mut Ctx, node: &YNode, 
     let mut out = Vec::new();
     for (i, item) in cx.items(node, path).iter().enumerate() {
         let ip = index(path, i);
-        let mut t = Toleration { key: String::new(), exists: false, value: String::new(), effect: None, toleration_seconds: None };
+        let mut t = Toleration {
+            key: String::new(),
+            exists: false,
+            value: String::new(),
+            effect: None,
+            toleration_seconds: None,
+        };
         let mut operator = String::new();
         for (k, val) in cx.entries(item, &ip).unwrap_or(&[]) {
             let name = key_text(k);
@@ -46,7 +52,12 @@ pub(in crate::core::manifest) fn decode_tolerations(cx: &mut Ctx, node: &YNode, 
         match operator.as_str() {
             "" | "Equal" => {
                 if t.key.is_empty() {
-                    cx.invalid_at(pos, &child(&ip, "operator"), &v::quote(&operator), "operator must be Exists when `key` is empty, which means \"match all values and all keys\"");
+                    cx.invalid_at(
+                        pos,
+                        &child(&ip, "operator"),
+                        &v::quote(&operator),
+                        "operator must be Exists when `key` is empty, which means \"match all values and all keys\"",
+                    );
                 }
                 for m in v::label_value(&t.value) {
                     cx.invalid_at(pos, &child(&ip, "value"), &v::quote(&t.value), &m);
@@ -55,14 +66,24 @@ pub(in crate::core::manifest) fn decode_tolerations(cx: &mut Ctx, node: &YNode, 
             "Exists" => {
                 t.exists = true;
                 if !t.value.is_empty() {
-                    cx.invalid_at(pos, &child(&ip, "value"), &v::quote(&t.value), "value must be empty when `operator` is 'Exists'");
+                    cx.invalid_at(
+                        pos,
+                        &child(&ip, "value"),
+                        &v::quote(&t.value),
+                        "value must be empty when `operator` is 'Exists'",
+                    );
                 }
             }
             _ => cx.not_supported_at(pos, &child(&ip, "operator"), &operator, &["Equal", "Exists"]),
         }
         if t.toleration_seconds.is_some() && t.effect != Some(TaintEffect::NoExecute) {
             let e = t.effect.map(TaintEffect::as_str).unwrap_or("");
-            cx.invalid_at(pos, &child(&ip, "effect"), &v::quote(e), "effect must be 'NoExecute' when `tolerationSeconds` is set");
+            cx.invalid_at(
+                pos,
+                &child(&ip, "effect"),
+                &v::quote(e),
+                "effect must be 'NoExecute' when `tolerationSeconds` is set",
+            );
         }
         out.push(t);
     }
@@ -184,9 +205,15 @@ fn decode_requirements(cx: &mut Ctx, node: &YNode, path: &str, fields: bool) -> 
         let vp = child(&ip, "values");
         use NodeSelectorOperator::*;
         match operator {
-            In | NotIn if values.is_empty() => cx.error_at(pos, &vp, "Required value: must be specified when `operator` is 'In' or 'NotIn'"),
-            Exists | DoesNotExist if !values.is_empty() => cx.error_at(pos, &vp, "Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'"),
-            Gt | Lt if values.len() != 1 => cx.error_at(pos, &vp, "Required value: must be specified single value when `operator` is 'Lt' or 'Gt'"),
+            In | NotIn if values.is_empty() => {
+                cx.error_at(pos, &vp, "Required value: must be specified when `operator` is 'In' or 'NotIn'")
+            }
+            Exists | DoesNotExist if !values.is_empty() => {
+                cx.error_at(pos, &vp, "Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'")
+            }
+            Gt | Lt if values.len() != 1 => {
+                cx.error_at(pos, &vp, "Required value: must be specified single value when `operator` is 'Lt' or 'Gt'")
+            }
             _ => {}
         }
         let kp = child(&ip, "key");
@@ -197,7 +224,11 @@ fn decode_requirements(cx: &mut Ctx, node: &YNode, path: &str, fields: bool) -> 
             } else if !matches!(operator, In | NotIn) {
                 cx.invalid_at(op_pos, &op_path, &v::quote(&op_text), "not a valid selector operator");
             } else if values.len() != 1 {
-                cx.error_at(pos, &vp, "Required value: must be only one value when `operator` is 'In' or 'NotIn' for node field selector");
+                cx.error_at(
+                    pos,
+                    &vp,
+                    "Required value: must be only one value when `operator` is 'In' or 'NotIn' for node field selector",
+                );
             }
         } else {
             for m in v::qualified_name(&rkey) {
@@ -214,8 +245,21 @@ const NODE_SPEC_NOT_SIMULATED: &[&str] = &["configSource", "externalID", "podCID
 
 /// Decodes a Node's `spec` and `status` (only capacity and allocatable are
 /// read from status; the rest is what podplay computes).
-pub(in crate::core::manifest) fn decode_node(cx: &mut Ctx, metadata: ObjectMeta, spec: &YNode, status: Option<&YNode>) -> Node {
-    let mut n = Node { metadata, pod_cidr: None, taints: Vec::new(), unschedulable: false, cpu_millis: 4000, memory_bytes: 8 << 30, max_pods: 110 };
+pub(in crate::core::manifest) fn decode_node(
+    cx: &mut Ctx,
+    metadata: ObjectMeta,
+    spec: &YNode,
+    status: Option<&YNode>,
+) -> Node {
+    let mut n = Node {
+        metadata,
+        pod_cidr: None,
+        taints: Vec::new(),
+        unschedulable: false,
+        cpu_millis: 4000,
+        memory_bytes: 8 << 30,
+        max_pods: 110,
+    };
     for (k, val) in cx.entries(spec, "spec").unwrap_or(&[]) {
         let name = key_text(k);
         let p = child("spec", name);
@@ -224,7 +268,12 @@ pub(in crate::core::manifest) fn decode_node(cx: &mut Ctx, metadata: ObjectMeta,
                 if let Some(text) = cx.string(val, &p).filter(|s| !s.is_empty()) {
                     match parse_cidr24(&text) {
                         Some(ip) => n.pod_cidr = Some(ip),
-                        None => cx.invalid_at(val.pos, &p, &v::quote(&text), "podplay simulates an IPv4 /24 Pod CIDR (e.g. 10.244.1.0/24)"),
+                        None => cx.invalid_at(
+                            val.pos,
+                            &p,
+                            &v::quote(&text),
+                            "podplay simulates an IPv4 /24 Pod CIDR (e.g. 10.244.1.0/24)",
+                        ),
                     }
                 }
             }
@@ -272,7 +321,12 @@ fn decode_node_resources(cx: &mut Ctx, node: &YNode, path: &str) -> (Option<i64>
             "pods" => {
                 r.2 = cx.quantity(val, &p, 1);
                 if r.2.is_some_and(|pods| pods > 1000) {
-                    cx.invalid_at(val.pos, &p, &r.2.unwrap_or(0).to_string(), "podplay simulates at most 1000 Pods per node");
+                    cx.invalid_at(
+                        val.pos,
+                        &p,
+                        &r.2.unwrap_or(0).to_string(),
+                        "podplay simulates at most 1000 Pods per node",
+                    );
                     r.2 = None;
                 }
             }
@@ -335,7 +389,14 @@ fn decode_taints(cx: &mut Ctx, node: &YNode, path: &str) -> Vec<Taint> {
             },
         };
         if out.iter().any(|t| t.key == tkey && t.effect == effect) {
-            cx.error_at(pos, path, format!("Duplicate value: \"{tkey}:{}\": taints must be unique by key and effect pair", effect.as_str()));
+            cx.error_at(
+                pos,
+                path,
+                format!(
+                    "Duplicate value: \"{tkey}:{}\": taints must be unique by key and effect pair",
+                    effect.as_str()
+                ),
+            );
         }
         out.push(Taint { key: tkey, value, effect });
     }
@@ -348,4 +409,3 @@ fn parse_cidr24(text: &str) -> Option<std::net::Ipv4Addr> {
     let ip: std::net::Ipv4Addr = ip.parse().ok()?;
     (bits == "24" && ip.octets()[3] == 0).then_some(ip)
 }
-

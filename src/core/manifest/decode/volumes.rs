@@ -44,8 +44,14 @@ const POD_FIELD_LABELS: &[&str] = &[
 ];
 
 /// `validContainerResourceFieldPathExpressions`.
-const RESOURCES: &[&str] =
-    &["limits.cpu", "limits.ephemeral-storage", "limits.memory", "requests.cpu", "requests.ephemeral-storage", "requests.memory"];
+const RESOURCES: &[&str] = &[
+    "limits.cpu",
+    "limits.ephemeral-storage",
+    "limits.memory",
+    "requests.cpu",
+    "requests.ephemeral-storage",
+    "requests.memory",
+];
 
 /// A `defaultMode` or `mode` value. kubectl reads YAML 1.1, where a plain
 /// `0644` is octal (420), and manifests write modes that way; podplay's YAML
@@ -137,11 +143,18 @@ fn decode_file(cx: &mut Ctx, node: &Node, item_path: &str, api_path: &str) -> Op
         (Some((_, f)), r) => {
             let source = field_ref(cx, f, &child(item_path, "fieldRef"), &child(api_path, "fieldRef"));
             if let Some((rk, _)) = r {
-                cx.invalid_at(rk.pos, api_path, "\"resource\"", "fieldRef and resourceFieldRef can not be specified simultaneously");
+                cx.invalid_at(
+                    rk.pos,
+                    api_path,
+                    "\"resource\"",
+                    "fieldRef and resourceFieldRef can not be specified simultaneously",
+                );
             }
             source
         }
-        (None, Some((_, r))) => resource_field_ref(cx, r, &child(item_path, "resourceFieldRef"), &child(api_path, "resourceFieldRef")),
+        (None, Some((_, r))) => {
+            resource_field_ref(cx, r, &child(item_path, "resourceFieldRef"), &child(api_path, "resourceFieldRef"))
+        }
         (None, None) => {
             cx.error_at(node.pos, api_path, "Required value: one of fieldRef and resourceFieldRef is required");
             None
@@ -178,7 +191,8 @@ fn field_ref(cx: &mut Ctx, node: &Node, item_path: &str, api_path: &str) -> Opti
             "metadata.annotations" | "metadata.labels" => {
                 // `ValidateQualifiedName` of the key (annotation keys lowercased: ASCII
                 // letters only, as for annotations themselves, see validate.rs).
-                let key = if path == "metadata.annotations" { subscript.to_ascii_lowercase() } else { subscript.to_string() };
+                let key =
+                    if path == "metadata.annotations" { subscript.to_ascii_lowercase() } else { subscript.to_string() };
                 let msgs = v::qualified_name(&key);
                 let ok = msgs.is_empty();
                 for m in msgs {
@@ -245,7 +259,8 @@ fn resource_field_ref(cx: &mut Ctx, node: &Node, item_path: &str, api_path: &str
                 // form must be one of a short list; a zero divisor is "unset".
                 if q != 0 || parse_quantity(&text, 1_000_000_000) != Some(0) {
                     let msg = if resource.ends_with(".cpu") {
-                        (!divisor_canonical_ok(&text, false)).then_some("only divisor's values 1m and 1 are supported with the cpu resource")
+                        (!divisor_canonical_ok(&text, false))
+                            .then_some("only divisor's values 1m and 1 are supported with the cpu resource")
                     } else if resource.ends_with(".memory") {
                         (!divisor_canonical_ok(&text, true)).then_some("only divisor's values 1, 1k, 1M, 1G, 1T, 1P, 1E, 1Ki, 1Mi, 1Gi, 1Ti, 1Pi, 1Ei are supported with the memory resource")
                     } else if resource.ends_with(".ephemeral-storage") {
@@ -267,7 +282,11 @@ fn resource_field_ref(cx: &mut Ctx, node: &Node, item_path: &str, api_path: &str
     if ok && (hugepages || resource.ends_with(".ephemeral-storage")) {
         // podplay's nodes and containers have no ephemeral storage or huge pages.
         let pos = cx.src.pos(&child(item_path, "resource"));
-        cx.warn_at(pos, &child(item_path, "resource"), format!("not simulated by podplay: \"{resource}\" (the file is not written)"));
+        cx.warn_at(
+            pos,
+            &child(item_path, "resource"),
+            format!("not simulated by podplay: \"{resource}\" (the file is not written)"),
+        );
     }
     ok.then_some(DownwardApiSource::ResourceField { container_name, resource, divisor, divisor_text })
 }
@@ -296,12 +315,14 @@ fn divisor_canonical_ok(text: &str, memory: bool) -> bool {
     if !memory {
         return nanos == UNIT || nanos == UNIT / 1000;
     }
-    let decimal_ok = |n: i64| n % UNIT == 0 && {
-        let mut v = n / UNIT;
-        while v >= 1000 && v % 1000 == 0 {
-            v /= 1000;
+    let decimal_ok = |n: i64| {
+        n % UNIT == 0 && {
+            let mut v = n / UNIT;
+            while v >= 1000 && v % 1000 == 0 {
+                v /= 1000;
+            }
+            v == 1
         }
-        v == 1
     };
     if binary && nanos >= 1024 * UNIT {
         nanos % UNIT == 0 && (nanos / UNIT).count_ones() == 1 && (nanos / UNIT).trailing_zeros() % 10 == 0
@@ -347,7 +368,8 @@ pub(super) fn decode_projected(cx: &mut Ctx, node: &Node, path: &str) -> Vec<Pro
                             "configMap" | "secret" => {
                                 let optional = v2_optional(cx, v2, &p2);
                                 let items = volume_items(cx, v2, &p2);
-                                let obj = decode_source_fields(cx, v2, &p2, Some("name"), &["items"]).unwrap_or_default();
+                                let obj =
+                                    decode_source_fields(cx, v2, &p2, Some("name"), &["items"]).unwrap_or_default();
                                 for item in &items {
                                     if !item.path.is_empty() && !all_paths.insert(item.path.clone()) {
                                         cx.invalid_at(k2.pos, path, &v::quote(&obj), "conflicting duplicate paths");
@@ -363,7 +385,12 @@ pub(super) fn decode_projected(cx: &mut Ctx, node: &Node, path: &str) -> Vec<Pro
                                 let items = decode_downward_api(cx, v2, &p2, false);
                                 for item in &items {
                                     if !item.path.is_empty() && !all_paths.insert(item.path.clone()) {
-                                        cx.invalid_at(k2.pos, path, &v::quote(&item.path), "conflicting duplicate paths");
+                                        cx.invalid_at(
+                                            k2.pos,
+                                            path,
+                                            &v::quote(&item.path),
+                                            "conflicting duplicate paths",
+                                        );
                                     }
                                 }
                                 Projection::DownwardApi { items }
@@ -424,7 +451,12 @@ fn token(cx: &mut Ctx, node: &Node, path: &str, volume_path: &str) -> Projection
         cx.invalid_at(exp_pos, &ep, &expiration_seconds.to_string(), "may not specify a duration less than 10 minutes");
     }
     if expiration_seconds > 1 << 32 {
-        cx.invalid_at(exp_pos, &ep, &expiration_seconds.to_string(), "may not specify a duration larger than 2^32 seconds");
+        cx.invalid_at(
+            exp_pos,
+            &ep,
+            &expiration_seconds.to_string(),
+            "may not specify a duration larger than 2^32 seconds",
+        );
     }
     // The API server names both errors after the volume's path, not the source's.
     if file.is_empty() {
@@ -468,7 +500,12 @@ mod tests {
         assert_eq!(items[1].source, DownwardApiSource::Field { field_path: "metadata.labels['tier']".into() });
         assert_eq!(
             items[2].source,
-            DownwardApiSource::ResourceField { container_name: "web".into(), resource: "limits.cpu".into(), divisor: 1, divisor_text: Some("1m".into()) }
+            DownwardApiSource::ResourceField {
+                container_name: "web".into(),
+                resource: "limits.cpu".into(),
+                divisor: 1,
+                divisor_text: Some("1m".into())
+            }
         );
         // `1000k` is `1M` in canonical form, an allowed memory divisor.
         assert!(matches!(&items[3].source, DownwardApiSource::ResourceField { divisor: 1_000_000, .. }));
@@ -533,11 +570,22 @@ mod tests {
             "  - name: all\n    projected:\n      defaultMode: 0440\n      sources:\n      - configMap: {name: cfg, items: [{key: a, path: conf/a}]}\n      - secret: {name: sec, optional: true}\n      - downwardAPI:\n          items: [{path: name, fieldRef: {fieldPath: metadata.name}}]\n      - serviceAccountToken: {audience: vault, path: token}\n",
         ));
         let VolumeSource::Projected { sources } = &good[0].source else { panic!("{good:?}") };
-        assert_eq!(sources[0], Projection::ConfigMap { name: "cfg".into(), optional: None, items: vec![KeyToPath { key: "a".into(), path: "conf/a".into() }] });
+        assert_eq!(
+            sources[0],
+            Projection::ConfigMap {
+                name: "cfg".into(),
+                optional: None,
+                items: vec![KeyToPath { key: "a".into(), path: "conf/a".into() }]
+            }
+        );
         assert_eq!(sources[1], Projection::Secret { name: "sec".into(), optional: Some(true), items: vec![] });
         assert_eq!(
             sources[3],
-            Projection::ServiceAccountToken { audience: Some("vault".into()), expiration_seconds: 3600, path: "token".into() }
+            Projection::ServiceAccountToken {
+                audience: Some("vault".into()),
+                expiration_seconds: 3600,
+                path: "token".into()
+            }
         );
         let bad = pod_with_volumes(concat!(
             "  - name: all\n    projected:\n      sources:\n",
