@@ -84,9 +84,10 @@ struct Shown {
 }
 
 /// A fenced block: its info string, the line number of its first content
-/// line, and its lines.
+/// line, and its lines (without the fence's indentation, as in a list item).
 struct Block {
     info: String,
+    indent: usize,
     first: usize,
     lines: Vec<String>,
 }
@@ -99,10 +100,14 @@ fn blocks(text: &str) -> Vec<Block> {
         if let Some(info) = trimmed.strip_prefix("```") {
             match current.take() {
                 Some(b) => out.push(b),
-                None => current = Some(Block { info: info.trim().to_string(), first: i + 2, lines: Vec::new() }),
+                None => {
+                    let indent = line.len() - trimmed.len();
+                    current = Some(Block { info: info.trim().to_string(), indent, first: i + 2, lines: Vec::new() })
+                }
             }
         } else if let Some(b) = current.as_mut() {
-            b.lines.push(line.to_string());
+            let spaces = line.len() - line.trim_start_matches(' ').len();
+            b.lines.push(line[spaces.min(b.indent)..].to_string());
         }
     }
     assert!(current.is_none(), "a fenced block is not closed");
