@@ -377,3 +377,74 @@ fn elisions_match_what_they_stand_for_and_nothing_else() {
     assert_eq!(exit_of(Some("the starting state")), 0);
     assert_eq!(without_comment("bash scripts/serve.sh      # build it"), "bash scripts/serve.sh");
 }
+
+/// Every source files' text under `dir` with one of the extensions, joined.
+fn sources(dir: &Path, exts: &[&str], into: &mut String) {
+    for entry in std::fs::read_dir(dir).expect("readable directory") {
+        let path = entry.expect("readable entry").path();
+        if path.is_dir() {
+            if !path.ends_with("node_modules") {
+                sources(&path, exts, into);
+            }
+        } else if path.extension().is_some_and(|e| exts.iter().any(|x| e == *x)) {
+            into.push_str(&std::fs::read_to_string(&path).unwrap_or_default());
+        }
+    }
+}
+
+/// The golden names after each `golden` in a cell: `golden `a`, `b` and `c``.
+fn golden_names(cell: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for (at, _) in cell.match_indices("golden ") {
+        let mut rest = &cell[at + "golden ".len()..];
+        while let Some(after) = rest.strip_prefix('`') {
+            let Some(end) = after.find('`') else { break };
+            names.push(after[..end].to_string());
+            rest = &after[end + 1..];
+            rest = rest.strip_prefix(", ").or_else(|| rest.strip_prefix(" and ")).unwrap_or("");
+        }
+    }
+    names
+}
+
+/// FIDELITY.md's "shown by" column names tests that exist: golden traces,
+/// test files and test functions (a renamed or removed test shows up here).
+#[test]
+fn fidelity_cites_tests_that_exist() {
+    let text = std::fs::read_to_string(root().join("FIDELITY.md")).expect("FIDELITY.md");
+    let mut code = String::new();
+    sources(&root().join("tests"), &["rs", "mjs"], &mut code);
+    sources(&root().join("src"), &["rs"], &mut code);
+    let mut missing = Vec::new();
+    let mut cited = 0;
+    for (n, line) in text.lines().enumerate() {
+        if !line.starts_with("| ") || line.starts_with("| ---") || line.starts_with("| behaviour ") {
+            continue;
+        }
+        let cell = line.trim_end().trim_end_matches('|').rsplit(" | ").next().unwrap_or("");
+        for name in golden_names(cell) {
+            cited += 1;
+            if !name.contains('*') && !root().join("tests/golden").join(format!("{name}.txt")).exists() {
+                missing.push(format!("FIDELITY.md:{}: golden `{name}`", n + 1));
+            }
+        }
+        for span in cell.split('`').skip(1).step_by(2) {
+            let is_fn = span.len() >= 12
+                && !span.ends_with('_')
+                && span.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if span.starts_with("tests/") {
+                cited += 1;
+                if !root().join(span.split_whitespace().next().unwrap_or(span)).exists() {
+                    missing.push(format!("FIDELITY.md:{}: `{span}`", n + 1));
+                }
+            } else if is_fn {
+                cited += 1;
+                if !code.contains(span) {
+                    missing.push(format!("FIDELITY.md:{}: test `{span}`", n + 1));
+                }
+            }
+        }
+    }
+    assert!(cited >= 50, "only {cited} tests cited in FIDELITY.md: is the table still there?");
+    assert!(missing.is_empty(), "FIDELITY.md cites tests that do not exist:\n{}", missing.join("\n"));
+}
