@@ -13,9 +13,13 @@
 //! The code is pure: no clock, no IO, no randomness, and every loop is bounded
 //! (script size, nesting depth, commands per [`Process::step`], output size).
 
+mod builtins;
+mod expand;
+mod io;
 mod parse;
 mod run;
 mod utils;
+mod vars;
 
 #[cfg(test)]
 mod tests;

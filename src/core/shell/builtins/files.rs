@@ -1,0 +1,191 @@
+//! BusyBox file and text tools (coreutils/, util-linux/ in BusyBox), with
+//! BusyBox's messages; paths are relative to the shell's directory.
+
+use super::Outcome;
+use crate::core::shell::io::{Out, Target};
+use crate::core::shell::run::{Process, MAX_ITEMS};
+use crate::core::shell::utils::{self, FileQuery};
+use crate::core::shell::{Env, MAX_OUTPUT_BYTES};
+
+impl Process {
+    pub(super) fn rm(&mut self, args: &[String], env: &mut dyn Env, out: &mut Out) -> Outcome {
+        let mut force = false;
+        let mut recursive = false;
+        let mut files = Vec::new();
+        for a in args {
+            match a.strip_prefix('-') {
+                Some(flags) if !flags.is_empty() && files.is_empty() => {
+                    force |= flags.contains('f');
+                    recursive |= flags.contains('r') || flags.contains('R');
+                }
+                _ => files.push(a),
+            }
+        }
+        let mut st = 0;
+        for f in files {
+            let p = self.path(f);
+            if !env.file_exists(&p) {
+                if !force {
+                    out.e(&format!("rm: can't remove '{f}': No such file or directory"));
+                    st = 1;
+                }
+                continue;
+            }
+            if env.is_dir(&p) && !recursive {
+                out.e(&format!("rm: can't remove '{f}': Is a directory"));
+                st = 1;
+                continue;
+            }
+            if !env.remove(&p, recursive) {
+                out.e(&format!("rm: can't remove '{f}': Permission denied"));
+                st = 1;
+            }
+        }
+        Outcome::Done(st)
+    }
+
+    pub(super) fn tail(&mut self, args: &[String], env: &mut dyn Env, out: &mut Out) -> Outcome {
+        let mut follow = false;
+        // The last `n` lines, or from line `n` on with `-n +N`.
+        let mut n = 10usize;
+        let mut from_start = false;
+        let mut files = Vec::new();
+        let mut i = 0;
+        let count = |v: &str, n: &mut usize, from_start: &mut bool| {
+            *from_start = v.starts_with('+');
+            *n = v.trim_start_matches('+').parse().unwrap_or(10);
+        };
+        while let Some(a) = args.get(i) {
+            i += 1;
+            match a.as_str() {
+                "-f" | "-F" | "--follow" => follow = true,
+                "-n" => {
+                    count(args.get(i).map_or("", |v| v.as_str()), &mut n, &mut from_start);
+                    i += 1;
+                }
+                s if s.starts_with("-n") => count(&s[2..], &mut n, &mut from_start),
+                s if s.starts_with('-') && s.len() > 1 => {
+                    follow |= s.contains('f') || s.contains('F');
+                    if let Ok(v) = s.trim_start_matches('-').trim_end_matches(['f', 'F']).parse() {
+                        n = v;
+                    }
+                }
+                _ => files.push(a.clone()),
+            }
+        }
+        let mut followed = Vec::new();
+        for f in &files {
+            let p = self.path(f);
+            if p == "/dev/null" {
+                continue;
+            }
+            match env.read_file(&p) {
+                Some(text) => {
+                    let lines: Vec<&str> = text.lines().collect();
+                    let first = if from_start { n.saturating_sub(1) } else { lines.len().saturating_sub(n) };
+                    for l in lines.get(first..).unwrap_or(&[]) {
+                        out.o(&format!("{l}\n"));
+                    }
+                    followed.push((p, text.len()));
+                }
+                None => {
+                    followed.push((p, 0));
+                    out.e(&format!("tail: can't open '{f}': No such file or directory"));
+                    if !follow {
+                        return Outcome::Done(1);
+                    }
+                }
+            }
+        }
+        if follow && !followed.is_empty() {
+            Outcome::Follow(followed, Target::Log)
+        } else if follow {
+            // `tail -f` of stdin or /dev/null waits for ever.
+            Outcome::Forever(None)
+        } else {
+            Outcome::Done(0)
+        }
+    }
+
+    /// BusyBox `rev [FILE]...` (util-linux/rev.c): each line of each file
+    /// reversed, its newline kept; a file that cannot be opened is reported
+    /// and the others still printed, exit 1. Without a file (or with `-`) it
+    /// reads stdin, which a container's process does not have here (EOF).
+    pub(super) fn rev(&mut self, args: &[String], env: &mut dyn Env, out: &mut Out) -> Outcome {
+        let mut st = 0;
+        for f in args {
+            let p = self.path(f);
+            if f == "-" || p == "/dev/null" {
+                continue;
+            }
+            if env.is_dir(&p) {
+                out.e(&format!("rev: {f}: Is a directory"));
+                st = 1;
+                continue;
+            }
+            match env.read_file(&p) {
+                Some(text) => out.o(&utils::rev(&text)),
+                None => {
+                    out.e(&format!("rev: {f}: No such file or directory"));
+                    st = 1;
+                }
+            }
+        }
+        Outcome::Done(st)
+    }
+}
+
+/// `seq [FIRST [INCR]] LAST` with integers.
+pub(super) fn seq(args: &[String], out: &mut Out) -> Outcome {
+    let nums: Result<Vec<i64>, &String> = args.iter().map(|a| a.parse::<i64>().map_err(|_| a)).collect();
+    let nums = match nums {
+        Ok(n) => n,
+        Err(a) => {
+            out.e(&format!("seq: invalid number '{a}'"));
+            return Outcome::Done(1);
+        }
+    };
+    let (first, incr, last) = match nums.as_slice() {
+        [l] => (1, 1, *l),
+        [f, l] => (*f, 1, *l),
+        [f, i, l] => (*f, *i, *l),
+        _ => {
+            out.e("Usage: seq [-w] [-s SEP] [FIRST [INC]] LAST");
+            return Outcome::Done(1);
+        }
+    };
+    if incr == 0 {
+        return Outcome::Done(1);
+    }
+    let mut v = first;
+    for _ in 0..MAX_ITEMS {
+        if (incr > 0 && v > last) || (incr < 0 && v < last) || out.out.len() >= MAX_OUTPUT_BYTES {
+            break;
+        }
+        out.o(&format!("{v}\n"));
+        v = match v.checked_add(incr) {
+            Some(n) => n,
+            None => break,
+        };
+    }
+    Outcome::Done(0)
+}
+
+/// `test`'s view of the filesystem, relative to the shell's directory.
+pub(super) struct EnvFiles<'a> {
+    pub(super) env: &'a dyn Env,
+    pub(super) cwd: &'a Process,
+}
+
+impl FileQuery for EnvFiles<'_> {
+    fn exists(&self, p: &str) -> bool {
+        let p = self.cwd.path(p);
+        p == "/dev/null" || self.env.file_exists(&p)
+    }
+    fn is_dir(&self, p: &str) -> bool {
+        self.env.is_dir(&self.cwd.path(p))
+    }
+    fn size(&self, p: &str) -> usize {
+        self.env.read_file(&self.cwd.path(p)).map(|s| s.len()).unwrap_or(0)
+    }
+}

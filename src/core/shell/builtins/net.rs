@@ -1,0 +1,378 @@
+//! Network tools: BusyBox's `nslookup` and `wget` (networking/) and curl,
+//! over the Pod's view of DNS and HTTP ([`Env::resolve`], [`Env::http_get`]).
+
+use super::Outcome;
+use crate::core::shell::io::Out;
+use crate::core::shell::run::Process;
+use crate::core::shell::{utils, Env, HttpOutcome};
+use crate::core::time::Millis;
+
+/// Default timeouts: busybox wget (900 s), curl's connect timeout (300 s).
+pub(super) const WGET_TIMEOUT_MS: Millis = 900_000;
+pub(super) const CURL_TIMEOUT_MS: Millis = 300_000;
+/// The cluster DNS server nslookup reports.
+pub(super) const DNS_SERVER: &str = "10.96.0.10";
+
+impl Process {
+    pub(super) fn nslookup(&mut self, args: &[String], env: &mut dyn Env, out: &mut Out) -> Outcome {
+        let Some(name) = args.iter().find(|a| !a.starts_with('-')) else {
+            out.e("Usage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]");
+            return Outcome::Done(1);
+        };
+        out.o(&format!("Server:\t\t{DNS_SERVER}\nAddress:\t{DNS_SERVER}:53\n\n"));
+        match env.resolve(name) {
+            Some(ip) => {
+                out.o(&format!("Name:\t{name}\nAddress: {ip}\n\n"));
+                Outcome::Done(0)
+            }
+            None => {
+                out.o(&format!("** server can't find {name}: NXDOMAIN\n\n"));
+                Outcome::Done(1)
+            }
+        }
+    }
+
+    pub(super) fn ip_of(&self, env: &mut dyn Env, host: &str) -> String {
+        if host.parse::<std::net::Ipv4Addr>().is_ok() {
+            return host.to_string();
+        }
+        env.resolve(host).map(|ip| ip.to_string()).unwrap_or_else(|| host.to_string())
+    }
+
+    pub(super) fn wget(&mut self, args: &[String], now: Millis, env: &mut dyn Env, out: &mut Out) -> Outcome {
+        let mut quiet = false;
+        let mut spider = false;
+        let mut output: Option<String> = None;
+        let mut timeout = WGET_TIMEOUT_MS;
+        let mut url = None;
+        let mut i = 0;
+        let secs = |v: &str| v.parse::<f64>().ok().map(|s| (s.max(0.0) * 1000.0).min(1e12) as Millis);
+        while let Some(a) = args.get(i) {
+            i += 1;
+            if let Some(long) = a.strip_prefix("--") {
+                let (k, v) = match long.split_once('=') {
+                    Some((k, v)) => (k, Some(v.to_string())),
+                    None => (long, None),
+                };
+                let mut value = || {
+                    v.clone().or_else(|| {
+                        i += 1;
+                        args.get(i - 1).cloned()
+                    })
+                };
+                match k {
+                    "spider" => spider = true,
+                    "quiet" => quiet = true,
+                    "timeout" => timeout = value().as_deref().and_then(secs).unwrap_or(timeout),
+                    "output-document" => output = value(),
+                    "header" | "user-agent" | "tries" | "post-data" => {
+                        value();
+                    }
+                    "no-check-certificate" | "server-response" | "no-verbose" => {}
+                    _ => {
+                        out.e(&format!("wget: unrecognized option '--{k}'"));
+                        self.note_unsupported(&format!("wget --{k}"));
+                        return Outcome::Done(1);
+                    }
+                }
+            } else if let Some(flags) = a.strip_prefix('-').filter(|f| !f.is_empty()) {
+                let chars: Vec<char> = flags.chars().collect();
+                let mut k = 0;
+                while k < chars.len() {
+                    let c = chars[k];
+                    k += 1;
+                    let takes = matches!(c, 'O' | 'T' | 'U' | 'Y' | 'P' | 't' | 'o');
+                    let value = if takes {
+                        let rest: String = chars[k..].iter().collect();
+                        k = chars.len();
+                        if rest.is_empty() {
+                            i += 1;
+                            args.get(i - 1).cloned()
+                        } else {
+                            Some(rest)
+                        }
+                    } else {
+                        None
+                    };
+                    match c {
+                        'q' => quiet = true,
+                        's' => spider = true,
+                        'S' | 'c' => {}
+                        'O' => output = value,
+                        'T' => timeout = value.as_deref().and_then(secs).unwrap_or(timeout),
+                        'U' | 'Y' | 'P' | 't' | 'o' => {}
+                        _ => {
+                            out.e(&format!("wget: invalid option -- '{c}'"));
+                            self.note_unsupported(&format!("wget -{c}"));
+                            return Outcome::Done(1);
+                        }
+                    }
+                }
+            } else {
+                url = Some(a.clone());
+            }
+        }
+        let Some(raw) = url else {
+            out.e("wget: missing URL");
+            return Outcome::Done(1);
+        };
+        let Some(u) = utils::parse_url(&raw) else {
+            out.e(&format!("wget: not an http or ftp url: {raw}"));
+            return Outcome::Done(1);
+        };
+        match env.http_get(&u.full, timeout) {
+            HttpOutcome::NoHost => {
+                out.e(&format!("wget: bad address '{}'", u.host));
+                Outcome::Done(1)
+            }
+            HttpOutcome::Refused => {
+                let ip = self.ip_of(env, &u.host);
+                if !quiet {
+                    out.e(&format!("Connecting to {} ({ip}:{})", u.host, u.port));
+                }
+                out.e(&format!("wget: can't connect to remote host ({ip}): Connection refused"));
+                Outcome::Done(1)
+            }
+            HttpOutcome::Timeout => {
+                if !quiet {
+                    let ip = self.ip_of(env, &u.host);
+                    out.e(&format!("Connecting to {} ({ip}:{})", u.host, u.port));
+                }
+                out.e("wget: download timed out");
+                Outcome::Until(now.saturating_add(timeout), 1)
+            }
+            HttpOutcome::Status(code, body) => {
+                if !quiet {
+                    let ip = self.ip_of(env, &u.host);
+                    out.e(&format!("Connecting to {} ({ip}:{})", u.host, u.port));
+                }
+                if code >= 400 {
+                    out.e(&format!("wget: server returned error: HTTP/1.1 {code} {}", utils::reason(code)));
+                    return Outcome::Done(1);
+                }
+                if spider {
+                    if !quiet {
+                        out.e("remote file exists");
+                    }
+                    return Outcome::Done(0);
+                }
+                let file = output.unwrap_or_else(|| {
+                    let base = u.path.rsplit('/').next().unwrap_or("");
+                    if base.is_empty() {
+                        "index.html".to_string()
+                    } else {
+                        base.to_string()
+                    }
+                });
+                if file == "-" {
+                    if !quiet {
+                        out.e("writing to stdout");
+                    }
+                    out.o(&body);
+                    if !quiet {
+                        out.e("written to stdout");
+                    }
+                    return Outcome::Done(0);
+                }
+                let p = self.path(&file);
+                if !quiet {
+                    out.e(&format!("saving to '{file}'"));
+                }
+                if p != "/dev/null" {
+                    if let Err(m) = env.write_file(&p, &body, false) {
+                        out.e(&format!("wget: can't open '{file}': {m}"));
+                        return Outcome::Done(1);
+                    }
+                }
+                if !quiet {
+                    out.e(&format!("'{file}' saved"));
+                }
+                Outcome::Done(0)
+            }
+        }
+    }
+
+    pub(super) fn curl(&mut self, args: &[String], now: Millis, env: &mut dyn Env, out: &mut Out) -> Outcome {
+        let mut silent = false;
+        let mut show_error = false;
+        let mut fail = false;
+        let mut output: Option<String> = None;
+        let mut max_time: Option<Millis> = None;
+        let mut connect_timeout: Option<Millis> = None;
+        let mut write_out: Option<String> = None;
+        let mut head = false;
+        let mut url = None;
+        let secs = |v: Option<&String>| {
+            v.and_then(|s| s.parse::<f64>().ok()).map(|s| (s.max(0.0) * 1000.0).min(1e12) as Millis)
+        };
+        let mut i = 0;
+        while let Some(a) = args.get(i) {
+            i += 1;
+            if let Some(long) = a.strip_prefix("--") {
+                let (k, inline) = match long.split_once('=') {
+                    Some((k, v)) => (k, Some(v.to_string())),
+                    None => (long, None),
+                };
+                let takes = matches!(
+                    k,
+                    "output"
+                        | "max-time"
+                        | "connect-timeout"
+                        | "write-out"
+                        | "header"
+                        | "request"
+                        | "data"
+                        | "user-agent"
+                        | "retry"
+                        | "retry-delay"
+                        | "retry-max-time"
+                        | "cacert"
+                        | "user"
+                );
+                let v = if takes {
+                    inline.or_else(|| {
+                        i += 1;
+                        args.get(i - 1).cloned()
+                    })
+                } else {
+                    None
+                };
+                match k {
+                    "silent" => silent = true,
+                    "show-error" => show_error = true,
+                    "fail" => fail = true,
+                    "head" => head = true,
+                    "output" => output = v,
+                    "max-time" => max_time = secs(v.as_ref()),
+                    "connect-timeout" => connect_timeout = secs(v.as_ref()),
+                    "write-out" => write_out = v,
+                    "location" | "insecure" | "verbose" | "include" | "http1.1" | "no-progress-meter" => {}
+                    _ if takes => {}
+                    _ => {
+                        out.e(&format!("curl: option --{k}: is unknown"));
+                        self.note_unsupported(&format!("curl --{k}"));
+                        return Outcome::Done(2);
+                    }
+                }
+            } else if let Some(flags) = a.strip_prefix('-').filter(|f| !f.is_empty()) {
+                let chars: Vec<char> = flags.chars().collect();
+                let mut k = 0;
+                while k < chars.len() {
+                    let c = chars[k];
+                    k += 1;
+                    let takes = matches!(c, 'o' | 'm' | 'w' | 'H' | 'X' | 'd' | 'A' | 'u' | 'e');
+                    let value = if takes {
+                        let rest: String = chars[k..].iter().collect();
+                        k = chars.len();
+                        if rest.is_empty() {
+                            i += 1;
+                            args.get(i - 1).cloned()
+                        } else {
+                            Some(rest)
+                        }
+                    } else {
+                        None
+                    };
+                    match c {
+                        's' => silent = true,
+                        'S' => show_error = true,
+                        'f' => fail = true,
+                        'I' => head = true,
+                        'o' => output = value,
+                        'm' => max_time = secs(value.as_ref()),
+                        'w' => write_out = value,
+                        'L' | 'k' | 'v' | 'i' | 'H' | 'X' | 'd' | 'A' | 'u' | 'e' | '4' => {}
+                        _ => {
+                            out.e(&format!("curl: option -{c}: is unknown"));
+                            self.note_unsupported(&format!("curl -{c}"));
+                            return Outcome::Done(2);
+                        }
+                    }
+                }
+            } else {
+                url = Some(a.clone());
+            }
+        }
+        let quiet_err = silent && !show_error;
+        let Some(raw) = url else {
+            if !quiet_err {
+                out.e("curl: (2) no URL specified");
+            }
+            return Outcome::Done(2);
+        };
+        let Some(u) = utils::parse_url(&raw) else {
+            if !quiet_err {
+                out.e(&format!("curl: (1) Protocol not supported or disabled in libcurl: {raw}"));
+            }
+            return Outcome::Done(1);
+        };
+        let timeout = max_time.or(connect_timeout).unwrap_or(CURL_TIMEOUT_MS);
+        let code_out = |out: &mut Out, code: u16| {
+            if let Some(w) = &write_out {
+                let (text, _) = utils::unescape(
+                    &w.replace("%{http_code}", &format!("{code:03}"))
+                        .replace("%{response_code}", &format!("{code:03}")),
+                );
+                out.o(&text);
+            }
+        };
+        match env.http_get(&u.full, timeout) {
+            HttpOutcome::NoHost => {
+                if !quiet_err {
+                    out.e(&format!("curl: (6) Could not resolve host: {}", u.host));
+                }
+                code_out(out, 0);
+                Outcome::Done(6)
+            }
+            HttpOutcome::Refused => {
+                if !quiet_err {
+                    out.e(&format!(
+                        "curl: (7) Failed to connect to {} port {} after 0 ms: Couldn't connect to server",
+                        u.host, u.port
+                    ));
+                }
+                code_out(out, 0);
+                Outcome::Done(7)
+            }
+            HttpOutcome::Timeout => {
+                if !quiet_err {
+                    if max_time.is_some() {
+                        out.e(&format!(
+                            "curl: (28) Operation timed out after {timeout} milliseconds with 0 bytes received"
+                        ));
+                    } else {
+                        out.e(&format!("curl: (28) Connection timed out after {timeout} milliseconds"));
+                    }
+                }
+                code_out(out, 0);
+                Outcome::Until(now.saturating_add(timeout), 28)
+            }
+            HttpOutcome::Status(code, body) => {
+                if fail && code >= 400 {
+                    if !quiet_err {
+                        out.e(&format!("curl: (22) The requested URL returned error: {code}"));
+                    }
+                    code_out(out, code);
+                    return Outcome::Done(22);
+                }
+                let body = if head { format!("HTTP/1.1 {code} {}\r\n\r\n", utils::reason(code)) } else { body };
+                match output.as_deref() {
+                    None | Some("-") => out.o(&body),
+                    Some(f) => {
+                        let p = self.path(f);
+                        if p != "/dev/null" {
+                            if let Err(m) = env.write_file(&p, &body, false) {
+                                if !quiet_err {
+                                    out.e(&format!("curl: (23) Failure writing output to destination: {m}"));
+                                }
+                                return Outcome::Done(23);
+                            }
+                        }
+                    }
+                }
+                code_out(out, code);
+                Outcome::Done(0)
+            }
+        }
+    }
+}
