@@ -1,5 +1,8 @@
-//! BusyBox file and text tools (coreutils/, util-linux/ in BusyBox), with
-//! BusyBox's messages; paths are relative to the shell's directory.
+//! BusyBox file and text tools: `echo`, `printf`, `test`/`[`/`[[`, `cat`,
+//! `touch`, `mkdir`, `rm`, `tail` (and `tail -f`, which the interpreter
+//! keeps polling), `rev` and `seq`, with BusyBox's messages (coreutils/,
+//! util-linux/ in BusyBox). Paths are relative to the shell's directory; a
+//! process has no stdin here, so `-` reads nothing.
 
 use super::Outcome;
 use crate::core::shell::io::{Out, Target};
@@ -7,7 +10,113 @@ use crate::core::shell::run::{Process, MAX_ITEMS};
 use crate::core::shell::utils::{self, FileQuery};
 use crate::core::shell::{Env, MAX_OUTPUT_BYTES};
 
+/// `echo` (BusyBox ash's builtin: `-n`, `-e`, `-E`).
+pub(super) fn echo(args: &[String], out: &mut Out) -> Outcome {
+    out.o(&utils::echo(args));
+    Outcome::Done(0)
+}
+
+/// `printf FORMAT [ARGUMENT…]`.
+pub(super) fn printf(args: &[String], out: &mut Out) -> Outcome {
+    let Some((fmt, rest)) = args.split_first() else {
+        out.e("printf: usage: printf FORMAT [ARGUMENT...]");
+        return Outcome::Done(2);
+    };
+    let (text, err) = utils::printf(fmt, rest);
+    out.o(&text);
+    match err {
+        Some(e) => {
+            out.e(&e);
+            Outcome::Done(1)
+        }
+        None => Outcome::Done(0),
+    }
+}
+
 impl Process {
+    /// `test EXPR`, `[ EXPR ]`, and `[[ EXPR ]]`, which BusyBox ash (bash
+    /// compatibility, as in the busybox images) runs as `test` ending in
+    /// `]]` (coreutils/test.c).
+    pub(super) fn test_cmd(&self, name: &str, args: &[String], env: &dyn Env, out: &mut Out) -> Outcome {
+        let mut a = args.to_vec();
+        if name != "test" {
+            let close = if name == "[" { "]" } else { "]]" };
+            if a.last().map(String::as_str) != Some(close) {
+                out.e(&format!("sh: {name}: missing {close}"));
+                return Outcome::Done(2);
+            }
+            a.pop();
+        }
+        let fs = EnvFiles { env, cwd: self };
+        match utils::test(&a, &fs, 0) {
+            Ok(true) => Outcome::Done(0),
+            Ok(false) => Outcome::Done(1),
+            Err(e) => {
+                out.e(&e);
+                Outcome::Done(2)
+            }
+        }
+    }
+
+    /// `cat [FILE]…` (stdin, `-`, is empty here).
+    pub(super) fn cat(&self, args: &[String], env: &dyn Env, out: &mut Out) -> Outcome {
+        let mut st = 0;
+        for f in args.iter().filter(|a| a.as_str() == "-" || !a.starts_with('-')) {
+            let p = self.path(f);
+            if f == "-" || p == "/dev/null" {
+                continue;
+            }
+            if env.is_dir(&p) {
+                out.e("cat: read error: Is a directory");
+                st = 1;
+                continue;
+            }
+            match env.read_file(&p) {
+                Some(text) => out.o(&text),
+                None => {
+                    out.e(&format!("cat: can't open '{f}': No such file or directory"));
+                    st = 1;
+                }
+            }
+        }
+        Outcome::Done(st)
+    }
+
+    /// `touch FILE…`: creates the files that do not exist.
+    pub(super) fn touch(&self, args: &[String], env: &mut dyn Env, out: &mut Out) -> Outcome {
+        let mut st = 0;
+        for f in args.iter().filter(|a| !a.starts_with('-')) {
+            let p = self.path(f);
+            if p != "/dev/null" && !env.file_exists(&p) {
+                if let Err(m) = env.write_file(&p, "", true) {
+                    out.e(&format!("touch: {f}: {m}"));
+                    st = 1;
+                }
+            }
+        }
+        Outcome::Done(st)
+    }
+
+    /// `mkdir [-p] DIR…`.
+    pub(super) fn mkdir(&self, args: &[String], env: &mut dyn Env, out: &mut Out) -> Outcome {
+        let parents = args.iter().any(|a| a.starts_with('-') && a.contains('p'));
+        let mut st = 0;
+        for d in args.iter().filter(|a| !a.starts_with('-')) {
+            let p = self.path(d);
+            if parents && env.is_dir(&p) {
+                continue;
+            }
+            if env.file_exists(&p) {
+                out.e(&format!("mkdir: can't create directory '{d}': File exists"));
+                st = 1;
+            } else if let Err(m) = env.mkdir(&p, parents) {
+                out.e(&format!("mkdir: can't create directory '{d}': {m}"));
+                st = 1;
+            }
+        }
+        Outcome::Done(st)
+    }
+
     pub(super) fn rm(&mut self, args: &[String], env: &mut dyn Env, out: &mut Out) -> Outcome {
         let mut force = false;
         let mut recursive = false;
@@ -172,9 +281,9 @@ pub(super) fn seq(args: &[String], out: &mut Out) -> Outcome {
 }
 
 /// `test`'s view of the filesystem, relative to the shell's directory.
-pub(super) struct EnvFiles<'a> {
-    pub(super) env: &'a dyn Env,
-    pub(super) cwd: &'a Process,
+struct EnvFiles<'a> {
+    env: &'a dyn Env,
+    cwd: &'a Process,
 }
 
 impl FileQuery for EnvFiles<'_> {

@@ -1,5 +1,7 @@
-//! Network tools: BusyBox's `nslookup` and `wget` (networking/) and curl,
-//! over the Pod's view of DNS and HTTP ([`Env::resolve`], [`Env::http_get`]).
+//! Network tools: BusyBox's `hostname`, `nslookup` and `wget`
+//! (networking/) and curl, over the Pod's view of DNS and HTTP
+//! ([`Env::resolve`], [`Env::http_get`]), with their messages and exit
+//! codes.
 
 use super::Outcome;
 use crate::core::shell::io::Out;
@@ -13,25 +15,43 @@ pub(super) const CURL_TIMEOUT_MS: Millis = 300_000;
 /// The cluster DNS server nslookup reports.
 pub(super) const DNS_SERVER: &str = "10.96.0.10";
 
-impl Process {
-    pub(super) fn nslookup(&mut self, args: &[String], env: &mut dyn Env, out: &mut Out) -> Outcome {
-        let Some(name) = args.iter().find(|a| !a.starts_with('-')) else {
-            out.e("Usage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]");
-            return Outcome::Done(1);
-        };
-        out.o(&format!("Server:\t\t{DNS_SERVER}\nAddress:\t{DNS_SERVER}:53\n\n"));
-        match env.resolve(name) {
-            Some(ip) => {
-                out.o(&format!("Name:\t{name}\nAddress: {ip}\n\n"));
-                Outcome::Done(0)
-            }
+/// `hostname [-i]`: the Pod's hostname, or with `-i` its address.
+pub(super) fn hostname(args: &[String], env: &mut dyn Env, out: &mut Out) -> Outcome {
+    let h = env.hostname();
+    if args.iter().any(|a| a == "-i") {
+        match env.resolve(&h) {
+            Some(ip) => out.o(&format!("{ip}\n")),
             None => {
-                out.o(&format!("** server can't find {name}: NXDOMAIN\n\n"));
-                Outcome::Done(1)
+                out.e(&format!("hostname: {h}: Unknown host"));
+                return Outcome::Done(1);
             }
         }
+    } else {
+        out.o(&format!("{h}\n"));
     }
+    Outcome::Done(0)
+}
 
+/// `nslookup HOST`, answered by the cluster DNS server.
+pub(super) fn nslookup(args: &[String], env: &mut dyn Env, out: &mut Out) -> Outcome {
+    let Some(name) = args.iter().find(|a| !a.starts_with('-')) else {
+        out.e("Usage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]");
+        return Outcome::Done(1);
+    };
+    out.o(&format!("Server:\t\t{DNS_SERVER}\nAddress:\t{DNS_SERVER}:53\n\n"));
+    match env.resolve(name) {
+        Some(ip) => {
+            out.o(&format!("Name:\t{name}\nAddress: {ip}\n\n"));
+            Outcome::Done(0)
+        }
+        None => {
+            out.o(&format!("** server can't find {name}: NXDOMAIN\n\n"));
+            Outcome::Done(1)
+        }
+    }
+}
+
+impl Process {
     pub(super) fn ip_of(&self, env: &mut dyn Env, host: &str) -> String {
         if host.parse::<std::net::Ipv4Addr>().is_ok() {
             return host.to_string();

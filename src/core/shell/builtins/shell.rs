@@ -1,14 +1,105 @@
-//! Shell builtins that change the shell itself, with busybox ash's messages
-//! (shell/ash.c), and bash's array forms where the script runs under bash.
+//! Shell builtins, which change the shell itself: `exit`, `cd`, `pwd`,
+//! `export`, `unset`, `set`, `shift`, `trap`, `wait` and `read` (refused);
+//! `:`, `true`, `false`, `break` and `continue` are answered by the dispatch
+//! table, and `exec` by the interpreter. Messages are busybox ash's
+//! (shell/ash.c); under bash, `unset` also takes array elements.
 
 use super::Outcome;
 use crate::core::shell::io::Out;
 use crate::core::shell::parse::{self, parse_at};
 use crate::core::shell::run::Process;
-use crate::core::shell::utils;
 use crate::core::shell::vars::Array;
+use crate::core::shell::{unsupported_message, utils, Env};
 
 impl Process {
+    /// `exit [N]`: N modulo 256; without N, the last command's status.
+    pub(super) fn exit_cmd(&self, args: &[String], out: &mut Out) -> Outcome {
+        match args.first() {
+            None => Outcome::Exit(self.status),
+            Some(n) => match n.parse::<i64>() {
+                Ok(v) => Outcome::Exit((v & 255) as i32),
+                Err(_) => {
+                    out.e(&format!("sh: exit: Illegal number: {n}"));
+                    Outcome::Exit(2)
+                }
+            },
+        }
+    }
+
+    /// `cd [DIR]`: `$HOME` (else `/`) without DIR; sets `PWD`.
+    pub(super) fn cd(&mut self, args: &[String], env: &mut dyn Env, out: &mut Out) -> Outcome {
+        let target = args.first().cloned().or_else(|| self.var("HOME").cloned()).unwrap_or("/".into());
+        let p = self.path(&target);
+        if env.is_dir(&p) || p == "/" {
+            self.cwd = p.clone();
+            self.set_var("PWD", p);
+            Outcome::Done(0)
+        } else {
+            out.e(&format!("sh: cd: can't cd to {target}: No such file or directory"));
+            Outcome::Done(2)
+        }
+    }
+
+    pub(super) fn pwd(&self, out: &mut Out) -> Outcome {
+        out.o(&format!("{}\n", self.cwd));
+        Outcome::Done(0)
+    }
+
+    /// `export NAME[=VALUE]…`; without operands (or with `-p`) it lists the
+    /// exported variables.
+    pub(super) fn export(&mut self, args: &[String], out: &mut Out) -> Outcome {
+        for a in args.iter().filter(|a| !a.starts_with('-')) {
+            match a.split_once('=') {
+                Some((k, v)) => {
+                    self.set_var(k, v.to_string());
+                    self.exported.insert(k.to_string());
+                }
+                None => {
+                    self.exported.insert(a.clone());
+                }
+            }
+        }
+        if args.is_empty() || args.iter().any(|a| a == "-p") {
+            for (k, v) in self.exported_vars() {
+                out.o(&format!("export {k}='{v}'\n"));
+            }
+        }
+        Outcome::Done(0)
+    }
+
+    /// `shift [N]`.
+    pub(super) fn shift(&mut self, args: &[String], out: &mut Out) -> Outcome {
+        let n = args.first().and_then(|a| a.parse::<usize>().ok()).unwrap_or(1);
+        if n > self.params.len() {
+            out.e("sh: shift: can't shift that many");
+            return Outcome::Done(1);
+        }
+        self.params.drain(..n);
+        Outcome::Done(0)
+    }
+
+    /// `wait [PID]`: for every job, or for one child of this shell.
+    pub(super) fn wait_cmd(&self, args: &[String], out: &mut Out) -> Outcome {
+        match args.first() {
+            None => Outcome::Wait(None),
+            Some(p) => match p.parse::<u32>() {
+                Ok(pid) if self.jobs.iter().any(|j| j.pid == pid) => Outcome::Wait(Some(pid)),
+                _ => {
+                    out.e(&format!("sh: wait: pid {p} is not a child of this shell"));
+                    Outcome::Done(127)
+                }
+            },
+        }
+    }
+
+    /// `read`: no container process here has a stdin to read, so podplay
+    /// says it does not simulate it (the parser refuses it too).
+    pub(super) fn read_cmd(&mut self, out: &mut Out) -> Outcome {
+        self.note_unsupported("read");
+        out.e(&unsupported_message("read"));
+        Outcome::Done(2)
+    }
+
     /// `unset NAME…`; in bash also `unset 'NAME[i]'` (one element) and
     /// `unset 'NAME[@]'` (the whole array), bash manual "Arrays".
     pub(super) fn unset_cmd(&mut self, args: &[String], out: &mut Out) -> Outcome {

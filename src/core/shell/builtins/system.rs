@@ -1,11 +1,35 @@
-//! Processes, time and environment: `env`, `printenv` (coreutils/) and
-//! `kill`, `killall`, `pkill` (procps/), as BusyBox has them.
+//! Processes, time and environment: `sleep`, `date`, `env`, `printenv`
+//! (coreutils/ in BusyBox) and `kill`, `killall`, `pkill` (procps/), as
+//! BusyBox has them. `kill` of one of the shell's own background jobs (by
+//! its pid) signals it here; any other target goes to
+//! [`Env::signal_process`].
 
 use super::Outcome;
 use crate::core::shell::io::Out;
 use crate::core::shell::run::Process;
 use crate::core::shell::{utils, Env, Step};
 use crate::core::time::Millis;
+
+/// `sleep DURATION…` (BusyBox: fractions and `s`/`m`/`h`/`d` suffixes;
+/// `infinity`).
+pub(super) fn sleep(args: &[String], now: Millis, out: &mut Out) -> Outcome {
+    match utils::sleep_duration(args) {
+        Ok(Some(0)) => Outcome::Done(0),
+        Ok(Some(ms)) => Outcome::Until(now.saturating_add(ms), 0),
+        Ok(None) => Outcome::Forever(None),
+        Err(e) => {
+            out.e(&e);
+            Outcome::Done(1)
+        }
+    }
+}
+
+/// `date [+FORMAT]`, in UTC at virtual time `now`.
+pub(super) fn date(args: &[String], now: Millis, out: &mut Out) -> Outcome {
+    let fmt = args.iter().find_map(|a| a.strip_prefix('+'));
+    out.o(&format!("{}\n", utils::date(now, fmt)));
+    Outcome::Done(0)
+}
 
 impl Process {
     pub(super) fn env_cmd(
