@@ -16,6 +16,7 @@
 mod builtins;
 mod expand;
 mod io;
+mod options;
 mod parse;
 mod run;
 mod utils;

@@ -6,6 +6,7 @@
 
 use super::Outcome;
 use crate::core::shell::io::{Out, Target};
+use crate::core::shell::options::{self, Arg, Spec};
 use crate::core::shell::run::{Process, MAX_ITEMS};
 use crate::core::shell::utils::{self, FileQuery};
 use crate::core::shell::{Env, MAX_OUTPUT_BYTES};
@@ -32,6 +33,10 @@ pub(super) fn printf(args: &[String], out: &mut Out) -> Outcome {
         None => Outcome::Done(0),
     }
 }
+
+/// `rm [-fRr] FILE…`: options before the first operand, other letters
+/// accepted and ignored.
+const RM_OPTIONS: Spec = Spec { short_values: "", long: None, stop_at_operand: true };
 
 impl Process {
     /// `test EXPR`, `[ EXPR ]`, and `[[ EXPR ]]`, which BusyBox ash (bash
@@ -121,17 +126,16 @@ impl Process {
         let mut force = false;
         let mut recursive = false;
         let mut files = Vec::new();
-        for a in args {
-            match a.strip_prefix('-') {
-                Some(flags) if !flags.is_empty() && files.is_empty() => {
-                    force |= flags.contains('f');
-                    recursive |= flags.contains('r') || flags.contains('R');
-                }
-                _ => files.push(a),
+        for arg in options::parse(args, &RM_OPTIONS) {
+            match arg {
+                Arg::Short('f', _) => force = true,
+                Arg::Short('r' | 'R', _) => recursive = true,
+                Arg::Short(..) | Arg::Long(..) => {}
+                Arg::Operand(f) => files.push(f),
             }
         }
         let mut st = 0;
-        for f in files {
+        for f in &files {
             let p = self.path(f);
             if !env.file_exists(&p) {
                 if !force {

@@ -5,15 +5,72 @@
 
 use super::Outcome;
 use crate::core::shell::io::Out;
+use crate::core::shell::options::{self, Arg, Long, Spec};
 use crate::core::shell::run::Process;
 use crate::core::shell::{utils, Env, HttpOutcome};
 use crate::core::time::Millis;
 
 /// Default timeouts: busybox wget (900 s), curl's connect timeout (300 s).
-pub(super) const WGET_TIMEOUT_MS: Millis = 900_000;
-pub(super) const CURL_TIMEOUT_MS: Millis = 300_000;
+const WGET_TIMEOUT_MS: Millis = 900_000;
+const CURL_TIMEOUT_MS: Millis = 300_000;
+
+/// wget's options (BusyBox networking/wget.c).
+const WGET_OPTIONS: Spec = Spec {
+    short_values: "OTUYPto",
+    long: Some(&[
+        Long::short("quiet", 'q'),
+        Long::short("spider", 's'),
+        Long::short("server-response", 'S'),
+        Long::short("output-document", 'O'),
+        Long::short("timeout", 'T'),
+        Long::short("user-agent", 'U'),
+        Long::short("tries", 't'),
+        Long::value("header"),
+        Long::value("post-data"),
+        Long::flag("no-check-certificate"),
+        Long::flag("no-verbose"),
+    ]),
+    stop_at_operand: false,
+};
+
+/// curl's options (curl's `--help all`).
+const CURL_OPTIONS: Spec = Spec {
+    short_values: "omwHXdAue",
+    long: Some(&[
+        Long::short("silent", 's'),
+        Long::short("show-error", 'S'),
+        Long::short("fail", 'f'),
+        Long::short("head", 'I'),
+        Long::short("output", 'o'),
+        Long::short("max-time", 'm'),
+        Long::short("write-out", 'w'),
+        Long::short("location", 'L'),
+        Long::short("insecure", 'k'),
+        Long::short("verbose", 'v'),
+        Long::short("include", 'i'),
+        Long::short("header", 'H'),
+        Long::short("request", 'X'),
+        Long::short("data", 'd'),
+        Long::short("user-agent", 'A'),
+        Long::short("user", 'u'),
+        Long::value("connect-timeout"),
+        Long::value("retry"),
+        Long::value("retry-delay"),
+        Long::value("retry-max-time"),
+        Long::value("cacert"),
+        Long::flag("http1.1"),
+        Long::flag("no-progress-meter"),
+    ]),
+    stop_at_operand: false,
+};
+
+/// A number of seconds (`-T 2.5`, `--max-time 3`) in milliseconds;
+/// negative ones count as 0.
+fn seconds(value: Option<&str>) -> Option<Millis> {
+    value.and_then(|s| s.parse::<f64>().ok()).map(|s| (s.max(0.0) * 1000.0).min(1e12) as Millis)
+}
 /// The cluster DNS server nslookup reports.
-pub(super) const DNS_SERVER: &str = "10.96.0.10";
+const DNS_SERVER: &str = "10.96.0.10";
 
 /// `hostname [-i]`: the Pod's hostname, or with `-i` its address.
 pub(super) fn hostname(args: &[String], env: &mut dyn Env, out: &mut Out) -> Outcome {
@@ -52,7 +109,15 @@ pub(super) fn nslookup(args: &[String], env: &mut dyn Env, out: &mut Out) -> Out
 }
 
 impl Process {
-    pub(super) fn ip_of(&self, env: &mut dyn Env, host: &str) -> String {
+    /// An option the tool does not know: its message, noted as not
+    /// simulated, and the tool's exit status.
+    fn refuse_option(&mut self, tool: &str, option: &Arg, message: &str, status: i32, out: &mut Out) -> Outcome {
+        out.e(message);
+        self.note_unsupported(&format!("{tool} {}", option.spelled()));
+        Outcome::Done(status)
+    }
+
+    fn ip_of(&self, env: &mut dyn Env, host: &str) -> String {
         if host.parse::<std::net::Ipv4Addr>().is_ok() {
             return host.to_string();
         }
@@ -65,71 +130,22 @@ impl Process {
         let mut output: Option<String> = None;
         let mut timeout = WGET_TIMEOUT_MS;
         let mut url = None;
-        let mut i = 0;
-        let secs = |v: &str| v.parse::<f64>().ok().map(|s| (s.max(0.0) * 1000.0).min(1e12) as Millis);
-        while let Some(a) = args.get(i) {
-            i += 1;
-            if let Some(long) = a.strip_prefix("--") {
-                let (k, v) = match long.split_once('=') {
-                    Some((k, v)) => (k, Some(v.to_string())),
-                    None => (long, None),
-                };
-                let mut value = || {
-                    v.clone().or_else(|| {
-                        i += 1;
-                        args.get(i - 1).cloned()
-                    })
-                };
-                match k {
-                    "spider" => spider = true,
-                    "quiet" => quiet = true,
-                    "timeout" => timeout = value().as_deref().and_then(secs).unwrap_or(timeout),
-                    "output-document" => output = value(),
-                    "header" | "user-agent" | "tries" | "post-data" => {
-                        value();
-                    }
-                    "no-check-certificate" | "server-response" | "no-verbose" => {}
-                    _ => {
-                        out.e(&format!("wget: unrecognized option '--{k}'"));
-                        self.note_unsupported(&format!("wget --{k}"));
-                        return Outcome::Done(1);
-                    }
-                }
-            } else if let Some(flags) = a.strip_prefix('-').filter(|f| !f.is_empty()) {
-                let chars: Vec<char> = flags.chars().collect();
-                let mut k = 0;
-                while k < chars.len() {
-                    let c = chars[k];
-                    k += 1;
-                    let takes = matches!(c, 'O' | 'T' | 'U' | 'Y' | 'P' | 't' | 'o');
-                    let value = if takes {
-                        let rest: String = chars[k..].iter().collect();
-                        k = chars.len();
-                        if rest.is_empty() {
-                            i += 1;
-                            args.get(i - 1).cloned()
-                        } else {
-                            Some(rest)
-                        }
-                    } else {
-                        None
+        for arg in options::parse(args, &WGET_OPTIONS) {
+            match arg {
+                Arg::Short('q', _) => quiet = true,
+                Arg::Short('s', _) => spider = true,
+                Arg::Short('O', value) => output = value,
+                Arg::Short('T', value) => timeout = seconds(value.as_deref()).unwrap_or(timeout),
+                Arg::Short('S' | 'c' | 'U' | 'Y' | 'P' | 't' | 'o', _) => {}
+                Arg::Long(name, _) if WGET_OPTIONS.knows(&name) => {}
+                Arg::Operand(a) => url = Some(a),
+                unknown => {
+                    let message = match &unknown {
+                        Arg::Short(c, _) => format!("wget: invalid option -- '{c}'"),
+                        _ => format!("wget: unrecognized option '{}'", unknown.spelled()),
                     };
-                    match c {
-                        'q' => quiet = true,
-                        's' => spider = true,
-                        'S' | 'c' => {}
-                        'O' => output = value,
-                        'T' => timeout = value.as_deref().and_then(secs).unwrap_or(timeout),
-                        'U' | 'Y' | 'P' | 't' | 'o' => {}
-                        _ => {
-                            out.e(&format!("wget: invalid option -- '{c}'"));
-                            self.note_unsupported(&format!("wget -{c}"));
-                            return Outcome::Done(1);
-                        }
-                    }
+                    return self.refuse_option("wget", &unknown, &message, 1, out);
                 }
-            } else {
-                url = Some(a.clone());
             }
         }
         let Some(raw) = url else {
@@ -222,95 +238,23 @@ impl Process {
         let mut write_out: Option<String> = None;
         let mut head = false;
         let mut url = None;
-        let secs = |v: Option<&String>| {
-            v.and_then(|s| s.parse::<f64>().ok()).map(|s| (s.max(0.0) * 1000.0).min(1e12) as Millis)
-        };
-        let mut i = 0;
-        while let Some(a) = args.get(i) {
-            i += 1;
-            if let Some(long) = a.strip_prefix("--") {
-                let (k, inline) = match long.split_once('=') {
-                    Some((k, v)) => (k, Some(v.to_string())),
-                    None => (long, None),
-                };
-                let takes = matches!(
-                    k,
-                    "output"
-                        | "max-time"
-                        | "connect-timeout"
-                        | "write-out"
-                        | "header"
-                        | "request"
-                        | "data"
-                        | "user-agent"
-                        | "retry"
-                        | "retry-delay"
-                        | "retry-max-time"
-                        | "cacert"
-                        | "user"
-                );
-                let v = if takes {
-                    inline.or_else(|| {
-                        i += 1;
-                        args.get(i - 1).cloned()
-                    })
-                } else {
-                    None
-                };
-                match k {
-                    "silent" => silent = true,
-                    "show-error" => show_error = true,
-                    "fail" => fail = true,
-                    "head" => head = true,
-                    "output" => output = v,
-                    "max-time" => max_time = secs(v.as_ref()),
-                    "connect-timeout" => connect_timeout = secs(v.as_ref()),
-                    "write-out" => write_out = v,
-                    "location" | "insecure" | "verbose" | "include" | "http1.1" | "no-progress-meter" => {}
-                    _ if takes => {}
-                    _ => {
-                        out.e(&format!("curl: option --{k}: is unknown"));
-                        self.note_unsupported(&format!("curl --{k}"));
-                        return Outcome::Done(2);
-                    }
+        for arg in options::parse(args, &CURL_OPTIONS) {
+            match arg {
+                Arg::Short('s', _) => silent = true,
+                Arg::Short('S', _) => show_error = true,
+                Arg::Short('f', _) => fail = true,
+                Arg::Short('I', _) => head = true,
+                Arg::Short('o', value) => output = value,
+                Arg::Short('m', value) => max_time = seconds(value.as_deref()),
+                Arg::Short('w', value) => write_out = value,
+                Arg::Short('L' | 'k' | 'v' | 'i' | 'H' | 'X' | 'd' | 'A' | 'u' | 'e' | '4', _) => {}
+                Arg::Long(name, value) if name == "connect-timeout" => connect_timeout = seconds(value.as_deref()),
+                Arg::Long(name, _) if CURL_OPTIONS.knows(&name) => {}
+                Arg::Operand(a) => url = Some(a),
+                unknown => {
+                    let message = format!("curl: option {}: is unknown", unknown.spelled());
+                    return self.refuse_option("curl", &unknown, &message, 2, out);
                 }
-            } else if let Some(flags) = a.strip_prefix('-').filter(|f| !f.is_empty()) {
-                let chars: Vec<char> = flags.chars().collect();
-                let mut k = 0;
-                while k < chars.len() {
-                    let c = chars[k];
-                    k += 1;
-                    let takes = matches!(c, 'o' | 'm' | 'w' | 'H' | 'X' | 'd' | 'A' | 'u' | 'e');
-                    let value = if takes {
-                        let rest: String = chars[k..].iter().collect();
-                        k = chars.len();
-                        if rest.is_empty() {
-                            i += 1;
-                            args.get(i - 1).cloned()
-                        } else {
-                            Some(rest)
-                        }
-                    } else {
-                        None
-                    };
-                    match c {
-                        's' => silent = true,
-                        'S' => show_error = true,
-                        'f' => fail = true,
-                        'I' => head = true,
-                        'o' => output = value,
-                        'm' => max_time = secs(value.as_ref()),
-                        'w' => write_out = value,
-                        'L' | 'k' | 'v' | 'i' | 'H' | 'X' | 'd' | 'A' | 'u' | 'e' | '4' => {}
-                        _ => {
-                            out.e(&format!("curl: option -{c}: is unknown"));
-                            self.note_unsupported(&format!("curl -{c}"));
-                            return Outcome::Done(2);
-                        }
-                    }
-                }
-            } else {
-                url = Some(a.clone());
             }
         }
         let quiet_err = silent && !show_error;
