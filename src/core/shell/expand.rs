@@ -11,7 +11,7 @@
 //! the command fails as `argument list too long`, and
 //! [`MAX_SUBST_DEPTH`] nested substitutions.
 
-use super::parse::{ParamOp, Part, Script, Sub, Word};
+use super::parse::{ParamOp, Part, Script, Subscript, Word};
 use super::run::Process;
 use super::{utils, Env, Step};
 use crate::core::time::Millis;
@@ -42,8 +42,8 @@ impl Process {
         for part in &w.parts {
             let (value, quoted) = match part {
                 Part::Lit { text, quoted } => {
-                    self.expanded += text.len();
-                    if self.expanded > MAX_EXPANSION_BYTES {
+                    self.expanded_bytes += text.len();
+                    if self.expanded_bytes > MAX_EXPANSION_BYTES {
                         return Err("sh: podplay: argument list too long".to_string());
                     }
                     cur.push_str(text);
@@ -52,14 +52,14 @@ impl Process {
                 }
                 // `"$@"` and bash's `"${name[@]}"`: one field per item.
                 Part::Param { name, index, quoted: true, op: None }
-                    if split && (name == "@" && index.is_none() || matches!(index, Some(Sub::All(false)))) =>
+                    if split && (name == "@" && index.is_none() || matches!(index, Some(Subscript::All(false)))) =>
                 {
                     let items = match index {
                         None => self.params.clone(),
                         Some(_) => self.elements(name),
                     };
-                    self.expanded += items.iter().map(String::len).sum::<usize>();
-                    if self.expanded > MAX_EXPANSION_BYTES {
+                    self.expanded_bytes += items.iter().map(String::len).sum::<usize>();
+                    if self.expanded_bytes > MAX_EXPANSION_BYTES {
                         return Err("sh: podplay: argument list too long".to_string());
                     }
                     for (i, p) in items.iter().enumerate() {
@@ -77,7 +77,7 @@ impl Process {
                 }
                 Part::Length { name, index } => {
                     let n = match index {
-                        Some(Sub::All(_)) => self.elements(name).len(),
+                        Some(Subscript::All(_)) => self.elements(name).len(),
                         _ => self.value(name, index.as_ref(), now, env)?.map(|v| v.chars().count()).unwrap_or(0),
                     };
                     (n.to_string(), true)
@@ -88,8 +88,8 @@ impl Process {
                     (v.to_string(), *quoted)
                 }
             };
-            self.expanded += value.len();
-            if self.expanded > MAX_EXPANSION_BYTES {
+            self.expanded_bytes += value.len();
+            if self.expanded_bytes > MAX_EXPANSION_BYTES {
                 return Err("sh: podplay: argument list too long".to_string());
             }
             if quoted || !split {
@@ -155,14 +155,14 @@ impl Process {
     pub(super) fn value(
         &mut self,
         name: &str,
-        index: Option<&Sub>,
+        index: Option<&Subscript>,
         now: Millis,
         env: &mut dyn Env,
     ) -> Result<Option<String>, String> {
         match index {
             None => Ok(self.lookup(name)),
-            Some(Sub::Index(w)) => self.element(name, w, now, env),
-            Some(Sub::All(_)) => {
+            Some(Subscript::Index(w)) => self.element(name, w, now, env),
+            Some(Subscript::All(_)) => {
                 let items = self.elements(name);
                 Ok((!items.is_empty()).then(|| items.join(" ")))
             }
@@ -209,13 +209,13 @@ impl Process {
 
     /// `$(…)`: runs to completion at once in a subshell, output captured.
     pub(super) fn subst(&mut self, script: &Script, now: Millis, env: &mut dyn Env) -> String {
-        if self.sync_depth >= MAX_SUBST_DEPTH {
+        if self.subst_depth >= MAX_SUBST_DEPTH {
             self.subst_status = Some(1);
             return String::new();
         }
         let mut child = self.child(script.code.clone());
         child.capture = Some(String::new());
-        child.sync_depth = self.sync_depth + 1;
+        child.subst_depth = self.subst_depth + 1;
         let code = match child.run(now, env) {
             Step::Exited(c) => c,
             _ => {

@@ -2,7 +2,7 @@
 //! [`Target`]s (the container log, `/dev/null`, a file), ash's redirections
 //! (`>`, `>|`, `>>`, `N>&M`, `>&-`, bash's `&>`) with ash's messages
 //! (`sh: can't create FILE: …`), one command's output bounded by
-//! [`MAX_OUTPUT_BYTES`] ([`Out`]), and the log's line buffering: a line
+//! [`MAX_OUTPUT_BYTES`] ([`Output`]), and the log's line buffering: a line
 //! reaches the log when its newline is written, as `kubectl logs` shows
 //! whole lines. Relative paths are resolved against the working directory.
 
@@ -14,34 +14,43 @@ use crate::core::time::Millis;
 /// Where a file descriptor writes.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) enum Target {
+    /// The container's log (what `kubectl logs` shows), or the output being
+    /// captured by `$(…)` or an exec probe.
     Log,
+    /// `/dev/null`, or a closed descriptor (`>&-`).
     Null,
+    /// A file, appended to (a `>` redirection truncated it when opened).
     File(String),
 }
 
+/// Where file descriptors 1 and 2 write.
 #[derive(Clone, Debug)]
 pub(super) struct Fds {
-    pub(super) out: Target,
-    pub(super) err: Target,
+    pub(super) stdout: Target,
+    pub(super) stderr: Target,
 }
 
-pub(super) const DEFAULT_FDS: Fds = Fds { out: Target::Log, err: Target::Log };
+/// A container's process writes both to its log.
+pub(super) const DEFAULT_FDS: Fds = Fds { stdout: Target::Log, stderr: Target::Log };
 
-/// Output of one command, bounded by [`MAX_OUTPUT_BYTES`].
+/// Output of one command, bounded by [`MAX_OUTPUT_BYTES`]; the interpreter
+/// writes it where the command's [`Fds`] say once the command returns.
 #[derive(Default)]
-pub(super) struct Out {
-    pub(super) out: String,
-    pub(super) err: String,
+pub(super) struct Output {
+    pub(super) stdout: String,
+    pub(super) stderr: String,
 }
 
-impl Out {
-    pub(super) fn o(&mut self, s: &str) {
-        push_bounded(&mut self.out, s);
+impl Output {
+    /// Text on stdout, as given.
+    pub(super) fn print(&mut self, s: &str) {
+        push_bounded(&mut self.stdout, s);
     }
-    pub(super) fn e(&mut self, s: &str) {
-        push_bounded(&mut self.err, s);
+    /// A message on stderr, ended by a newline if it has none.
+    pub(super) fn error(&mut self, s: &str) {
+        push_bounded(&mut self.stderr, s);
         if !s.ends_with('\n') {
-            push_bounded(&mut self.err, "\n");
+            push_bounded(&mut self.stderr, "\n");
         }
     }
 }
@@ -74,7 +83,7 @@ impl Process {
                 None => {
                     // Whole lines go to the log; a trailing partial line
                     // (`echo -n`) waits for the rest.
-                    let mut pending = std::mem::take(&mut self.partial);
+                    let mut pending = std::mem::take(&mut self.partial_line);
                     push_bounded(&mut pending, text);
                     let mut rest = pending.as_str();
                     while let Some(i) = rest.find('\n') {
@@ -84,7 +93,7 @@ impl Process {
                     if rest.len() >= MAX_OUTPUT_BYTES {
                         env.log(rest);
                     } else {
-                        self.partial = rest.to_string();
+                        self.partial_line = rest.to_string();
                     }
                 }
             },
@@ -125,8 +134,8 @@ impl Process {
             let target = self.expand_word(&r.target, now, env)?;
             let t = match r.kind {
                 RedirKind::Dup => match target.as_str() {
-                    "1" => fds.out.clone(),
-                    "2" => fds.err.clone(),
+                    "1" => fds.stdout.clone(),
+                    "2" => fds.stderr.clone(),
                     "-" => Target::Null,
                     other => return Err(format!("sh: {other}: bad file descriptor\n")),
                 },
@@ -134,8 +143,8 @@ impl Process {
                     let path = self.path(&target);
                     match path.as_str() {
                         "/dev/null" => Target::Null,
-                        "/dev/stdout" => fds.out.clone(),
-                        "/dev/stderr" => fds.err.clone(),
+                        "/dev/stdout" => fds.stdout.clone(),
+                        "/dev/stderr" => fds.stderr.clone(),
                         _ => {
                             if env.is_dir(&path) {
                                 return Err(format!("sh: can't create {target}: Is a directory\n"));
@@ -152,11 +161,11 @@ impl Process {
             };
             match (r.kind, r.fd) {
                 (RedirKind::Both, _) => {
-                    fds.out = t.clone();
-                    fds.err = t;
+                    fds.stdout = t.clone();
+                    fds.stderr = t;
                 }
-                (_, 1) => fds.out = t,
-                (_, 2) => fds.err = t,
+                (_, 1) => fds.stdout = t,
+                (_, 2) => fds.stderr = t,
                 _ => {}
             }
         }

@@ -19,7 +19,7 @@
 //! program that replaced the shell reacts with its own [`TermBehaviour`].
 
 use super::builtins::Outcome;
-use super::io::{Fds, Out, Target, DEFAULT_FDS};
+use super::io::{Fds, Output, Target, DEFAULT_FDS};
 use super::parse::{parse_at, Code, Op, Script, Simple};
 use super::vars::{Arrays, Assigned};
 use super::{unsupported_message, Env, ExecProbeResult, Step, TermBehaviour, MAX_COMMANDS_PER_STEP, SPIN_MS};
@@ -87,7 +87,7 @@ pub(super) enum Pending {
         after: After,
         foreground: bool,
     },
-    /// Out of command budget: burning CPU until `at`.
+    /// Output of command budget: burning CPU until `at`.
     Spin {
         at: Millis,
     },
@@ -154,7 +154,7 @@ pub struct Process {
     /// Run by bash: arrays, and `unset 'a[i]'`.
     pub(super) bash: bool,
     /// Names of `env` that were `unset` (and not set again).
-    pub(super) unset: BTreeSet<String>,
+    pub(super) unset_from_env: BTreeSet<String>,
     /// Names exported besides `env`'s.
     pub(super) exported: BTreeSet<String>,
     pub(super) params: Vec<String>,
@@ -174,14 +174,14 @@ pub struct Process {
     pub(super) cwd: String,
     pub(super) unsupported: Vec<String>,
     pub(super) capture: Option<String>,
-    pub(super) sync_depth: usize,
+    pub(super) subst_depth: usize,
     pub(super) subst_status: Option<i32>,
     pub(super) temp_env: Vec<(String, String)>,
     /// Log output not yet ended by a newline.
-    pub(super) partial: String,
+    pub(super) partial_line: String,
     /// Bytes expanded for the current command (bounded by
     /// [`MAX_EXPANSION_BYTES`]).
-    pub(super) expanded: usize,
+    pub(super) expanded_bytes: usize,
 }
 
 impl Process {
@@ -213,7 +213,7 @@ impl Process {
             vars,
             arrays: Arrays::default(),
             bash: script.bash,
-            unset: BTreeSet::new(),
+            unset_from_env: BTreeSet::new(),
             exported,
             params: script.params.clone(),
             arg0: script.name.clone(),
@@ -232,11 +232,11 @@ impl Process {
             cwd,
             unsupported: Vec::new(),
             capture: None,
-            sync_depth: 0,
+            subst_depth: 0,
             subst_status: None,
             temp_env: Vec::new(),
-            partial: String::new(),
-            expanded: 0,
+            partial_line: String::new(),
+            expanded_bytes: 0,
         }
     }
 
@@ -270,8 +270,8 @@ impl Process {
         }
         self.step_jobs(now, env);
         let main = self.run(now, env);
-        if matches!(main, Step::Exited(_)) && !self.partial.is_empty() {
-            env.log(&std::mem::take(&mut self.partial));
+        if matches!(main, Step::Exited(_)) && !self.partial_line.is_empty() {
+            env.log(&std::mem::take(&mut self.partial_line));
         }
         self.combine(main)
     }
@@ -576,7 +576,7 @@ impl Process {
             Op::ForStart(items) => {
                 let items = match items {
                     Some(words) => {
-                        self.expanded = 0;
+                        self.expanded_bytes = 0;
                         let mut fields = Vec::new();
                         for w in words.iter() {
                             if let Err(e) = self.expand_into(w, true, now, env, &mut fields) {
@@ -606,7 +606,7 @@ impl Process {
                     }
                     Err(msg) => {
                         // The compound command does not run: skip to its PopRedir.
-                        self.write(env, &base.err, &msg);
+                        self.write(env, &base.stderr, &msg);
                         self.status = 1;
                         self.skip_to_pop(&code);
                     }
@@ -623,7 +623,7 @@ impl Process {
                 if let Some(pid) = self.spawn(code.clone(), now, env) {
                     match self.wait_result(Some(pid)) {
                         Some(status) => self.finish_cmd(status, after),
-                        None if self.capture_sync() => {
+                        None if self.in_substitution() => {
                             self.note_unsupported("blocking commands inside `$(…)`");
                             self.finish_cmd(1, after);
                         }
@@ -637,14 +637,14 @@ impl Process {
                 match outcome {
                     Outcome::Done(s) => self.finish_cmd(s, after),
                     Outcome::Until(at, s) => {
-                        if self.capture_sync() || at <= now {
+                        if self.in_substitution() || at <= now {
                             self.finish_cmd(s, after)
                         } else {
                             self.pending = Pending::Until { at, status: s, after }
                         }
                     }
                     Outcome::Forever(term) => {
-                        if self.capture_sync() {
+                        if self.in_substitution() {
                             self.note_unsupported("blocking commands inside `$(…)`");
                             self.finish_cmd(1, after);
                         } else {
@@ -652,7 +652,7 @@ impl Process {
                         }
                     }
                     Outcome::Follow(files, to) => {
-                        if self.capture_sync() {
+                        if self.in_substitution() {
                             self.note_unsupported("blocking commands inside `$(…)`");
                             self.finish_cmd(1, after);
                         } else {
@@ -684,8 +684,8 @@ impl Process {
         }
     }
 
-    pub(super) fn capture_sync(&self) -> bool {
-        self.sync_depth > 0
+    pub(super) fn in_substitution(&self) -> bool {
+        self.subst_depth > 0
     }
 
     pub(super) fn note_unsupported(&mut self, what: &str) {
@@ -698,7 +698,7 @@ impl Process {
     /// An expansion error (`${x:?}`, bad arithmetic): a non-interactive shell
     /// exits with status 2.
     pub(super) fn fatal(&mut self, env: &mut dyn Env, msg: &str) {
-        let err = self.fds().err;
+        let err = self.fds().stderr;
         self.write(env, &err, &format!("{msg}\n"));
         self.exit_with(2);
     }
@@ -710,7 +710,7 @@ impl Process {
             vars: self.vars.clone(),
             arrays: self.arrays.clone(),
             bash: self.bash,
-            unset: self.unset.clone(),
+            unset_from_env: self.unset_from_env.clone(),
             exported: self.exported.clone(),
             params: self.params.clone(),
             arg0: self.arg0.clone(),
@@ -729,11 +729,11 @@ impl Process {
             cwd: self.cwd.clone(),
             unsupported: Vec::new(),
             capture: None,
-            sync_depth: 0,
+            subst_depth: 0,
             subst_status: None,
             temp_env: Vec::new(),
-            partial: String::new(),
-            expanded: 0,
+            partial_line: String::new(),
+            expanded_bytes: 0,
         }
     }
 
@@ -743,7 +743,7 @@ impl Process {
         let last_bg = self.last_bg;
         self.jobs.retain(|j| !matches!(j.state, Step::Exited(_)) || Some(j.pid) == last_bg);
         if self.jobs.len() >= MAX_JOBS {
-            let err = self.fds().err;
+            let err = self.fds().stderr;
             self.write(env, &err, "sh: podplay: too many background jobs\n");
             self.status = 1;
             return None;
@@ -755,7 +755,7 @@ impl Process {
         if self.capture.is_some() {
             proc.capture = Some(String::new());
         }
-        proc.sync_depth = self.sync_depth;
+        proc.subst_depth = self.subst_depth;
         self.next_pid += 1;
         let pid = self.next_pid;
         let state = proc.step(now, env);
@@ -766,7 +766,7 @@ impl Process {
 
     pub(super) fn run_simple(&mut self, cmd: &Simple, exec: bool, now: Millis, env: &mut dyn Env) -> (Outcome, bool) {
         self.subst_status = None;
-        self.expanded = 0;
+        self.expanded_bytes = 0;
         let mut argv = Vec::new();
         for w in &cmd.words {
             if let Err(e) = self.expand_into(w, true, now, env, &mut argv) {
@@ -792,14 +792,14 @@ impl Process {
         let fds = match self.open_redirs(&base, &cmd.redirs, now, env) {
             Ok(f) => f,
             Err(msg) => {
-                self.write(env, &base.err, &msg);
+                self.write(env, &base.stderr, &msg);
                 return (Outcome::Done(1), false);
             }
         };
         if self.xtrace {
             let mut line: Vec<String> = assigns.iter().map(Assigned::trace).collect();
             line.extend(argv.iter().cloned());
-            self.write(env, &fds.err, &format!("+ {}\n", line.join(" ")));
+            self.write(env, &fds.stderr, &format!("+ {}\n", line.join(" ")));
         }
         if argv.is_empty() {
             for a in assigns {
@@ -816,16 +816,16 @@ impl Process {
             }
             self.traps.clear();
         }
-        let mut out = Out::default();
+        let mut out = Output::default();
         self.temp_env = self.temp_assigns(assigns, &mut out);
         let outcome = match self.dispatch(&argv, now, env, &mut out) {
             // `tail -f` keeps writing where the command's stdout goes.
-            Outcome::Follow(files, _) => Outcome::Follow(files, fds.out.clone()),
+            Outcome::Follow(files, _) => Outcome::Follow(files, fds.stdout.clone()),
             o => o,
         };
         self.temp_env.clear();
-        self.write(env, &fds.out, &out.out);
-        self.write(env, &fds.err, &out.err);
+        self.write(env, &fds.stdout, &out.stdout);
+        self.write(env, &fds.stderr, &out.stderr);
         (outcome, exec)
     }
 }

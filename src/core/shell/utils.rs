@@ -391,22 +391,22 @@ pub(crate) fn reason(code: u16) -> &'static str {
 /// A tiny `$((…))` evaluator: integers, variables, `+ - * / %`, comparisons,
 /// `&& || !`, parentheses. `lookup` gives a variable's value.
 pub(crate) fn arith(expr: &str, lookup: &dyn Fn(&str) -> String) -> Result<i64, String> {
-    let toks = arith_tokens(expr, lookup)?;
-    let mut p = ArithParser { toks, i: 0, depth: 0 };
+    let tokens = arith_tokens(expr, lookup)?;
+    let mut p = ArithParser { tokens, i: 0, depth: 0 };
     let v = p.binary(0)?;
-    if p.i != p.toks.len() {
+    if p.i != p.tokens.len() {
         return Err(format!("sh: arithmetic syntax error: {expr}"));
     }
     Ok(v)
 }
 
 #[derive(Debug, Clone, PartialEq)]
-enum ATok {
+enum ArithToken {
     Num(i64),
     Op(&'static str),
 }
 
-fn arith_tokens(expr: &str, lookup: &dyn Fn(&str) -> String) -> Result<Vec<ATok>, String> {
+fn arith_tokens(expr: &str, lookup: &dyn Fn(&str) -> String) -> Result<Vec<ArithToken>, String> {
     const OPS: [&str; 19] =
         ["<=", ">=", "==", "!=", "&&", "||", "+", "-", "*", "/", "%", "<", ">", "!", "(", ")", "~", "&", "|"];
     let bad = || format!("sh: arithmetic syntax error: {expr}");
@@ -430,7 +430,7 @@ fn arith_tokens(expr: &str, lookup: &dyn Fn(&str) -> String) -> Result<Vec<ATok>
             } else {
                 t.parse().map_err(|_| bad())?
             };
-            out.push(ATok::Num(v));
+            out.push(ArithToken::Num(v));
         } else if c.is_ascii_alphabetic() || c == '_' || c == '$' {
             if c == '$' {
                 i += 1;
@@ -455,21 +455,21 @@ fn arith_tokens(expr: &str, lookup: &dyn Fn(&str) -> String) -> Result<Vec<ATok>
             }
             let v = lookup(name);
             let v = v.trim();
-            out.push(ATok::Num(if v.is_empty() { 0 } else { v.parse().map_err(|_| bad())? }));
+            out.push(ArithToken::Num(if v.is_empty() { 0 } else { v.parse().map_err(|_| bad())? }));
         } else {
             let rest = &expr[i..];
             let Some(op) = OPS.iter().find(|o| rest.starts_with(**o)) else {
                 return Err(bad());
             };
             i += op.len();
-            out.push(ATok::Op(op));
+            out.push(ArithToken::Op(op));
         }
     }
     Ok(out)
 }
 
 struct ArithParser {
-    toks: Vec<ATok>,
+    tokens: Vec<ArithToken>,
     i: usize,
     depth: usize,
 }
@@ -485,7 +485,7 @@ impl ArithParser {
             return self.term();
         }
         let mut v = self.binary(level + 1)?;
-        while let Some(ATok::Op(op)) = self.toks.get(self.i) {
+        while let Some(ArithToken::Op(op)) = self.tokens.get(self.i) {
             if !LEVELS[level].contains(op) {
                 break;
             }
@@ -511,7 +511,7 @@ impl ArithParser {
     }
     fn term(&mut self) -> Result<i64, String> {
         let mut v = self.unary()?;
-        while let Some(ATok::Op(op @ ("*" | "/" | "%"))) = self.toks.get(self.i) {
+        while let Some(ArithToken::Op(op @ ("*" | "/" | "%"))) = self.tokens.get(self.i) {
             let op = *op;
             self.i += 1;
             let r = self.unary()?;
@@ -529,31 +529,31 @@ impl ArithParser {
         if self.depth > 64 {
             return Err(self.err());
         }
-        let v = match self.toks.get(self.i).cloned() {
-            Some(ATok::Num(n)) => {
+        let v = match self.tokens.get(self.i).cloned() {
+            Some(ArithToken::Num(n)) => {
                 self.i += 1;
                 n
             }
-            Some(ATok::Op("-")) => {
+            Some(ArithToken::Op("-")) => {
                 self.i += 1;
                 self.unary()?.wrapping_neg()
             }
-            Some(ATok::Op("+")) => {
+            Some(ArithToken::Op("+")) => {
                 self.i += 1;
                 self.unary()?
             }
-            Some(ATok::Op("!")) => {
+            Some(ArithToken::Op("!")) => {
                 self.i += 1;
                 i64::from(self.unary()? == 0)
             }
-            Some(ATok::Op("~")) => {
+            Some(ArithToken::Op("~")) => {
                 self.i += 1;
                 !self.unary()?
             }
-            Some(ATok::Op("(")) => {
+            Some(ArithToken::Op("(")) => {
                 self.i += 1;
                 let v = self.binary(0)?;
-                if self.toks.get(self.i) != Some(&ATok::Op(")")) {
+                if self.tokens.get(self.i) != Some(&ArithToken::Op(")")) {
                     return Err(self.err());
                 }
                 self.i += 1;

@@ -14,7 +14,7 @@
 //! [`MAX_EXPANSION_BYTES`] per array.
 
 use super::expand::MAX_EXPANSION_BYTES;
-use super::io::Out;
+use super::io::Output;
 use super::parse::{Assign, Value, Word};
 use super::run::Process;
 use super::{utils, Env};
@@ -185,7 +185,7 @@ impl Process {
         }
         match self.vars.get(name) {
             Some(v) => Some(v),
-            None if self.unset.contains(name) => None,
+            None if self.unset_from_env.contains(name) => None,
             None => self.env.get(name),
         }
     }
@@ -195,14 +195,14 @@ impl Process {
         self.arrays.remove(name);
         self.exported.remove(name);
         if self.env.contains_key(name) {
-            self.unset.insert(name.to_string());
+            self.unset_from_env.insert(name.to_string());
         }
     }
 
     /// Every variable as `set` prints it (`NAME='value'`; bash shows an
     /// array as `NAME=([0]="a" [1]="b")`), in name order.
     pub(super) fn all_vars(&self) -> BTreeMap<String, String> {
-        let from_env = self.env.iter().filter(|(k, _)| !self.unset.contains(*k));
+        let from_env = self.env.iter().filter(|(k, _)| !self.unset_from_env.contains(*k));
         let scalars = from_env.chain(self.vars.iter()).map(|(k, v)| (k.clone(), format!("{k}='{v}'")));
         let arrays = self.arrays.iter().map(|(k, a)| {
             let items: Vec<String> = a.iter().map(|(i, v)| format!("[{i}]=\"{v}\"")).collect();
@@ -214,7 +214,7 @@ impl Process {
     /// The exported variables (what a program started from the shell sees;
     /// bash does not export arrays).
     pub(super) fn exported_vars(&self) -> BTreeMap<String, String> {
-        let from_env = self.env.keys().filter(|k| !self.unset.contains(*k));
+        let from_env = self.env.keys().filter(|k| !self.unset_from_env.contains(*k));
         let names = from_env.chain(self.exported.iter()).filter(|k| !self.arrays.contains_key(k));
         crate::core::sort::collect_map(names.filter_map(|k| self.var(k).map(|v| (k.clone(), v.clone()))))
     }
@@ -260,7 +260,7 @@ impl Process {
         env: &mut dyn Env,
     ) -> Result<Option<String>, String> {
         let Some(i) = self.subscript(name, w, now, env)? else {
-            let err = self.fds().err;
+            let err = self.fds().stderr;
             self.write(env, &err, &format!("bash: {name}: bad array subscript\n"));
             return Ok(None);
         };
@@ -280,7 +280,7 @@ impl Process {
             }
             self.vars.remove(name);
             if self.env.contains_key(name) {
-                self.unset.insert(name.to_string());
+                self.unset_from_env.insert(name.to_string());
             }
             *self.arrays.entry(name) = a;
         }
@@ -351,7 +351,7 @@ impl Process {
             (Value::Scalar(w), Some(sub)) => {
                 let Some(i) = self.subscript(&name, sub, now, env)? else {
                     let text = self.expand_word(sub, now, env).unwrap_or_default();
-                    let err = self.fds().err;
+                    let err = self.fds().stderr;
                     self.write(env, &err, &format!("bash: {name}[{text}]: bad array subscript\n"));
                     return Err(None);
                 };
@@ -369,7 +369,7 @@ impl Process {
 
     /// Assignments before a command, for its environment only. bash passes
     /// `a=(1 2) cmd` as the text `a=(1 2)` and refuses `a[1]=x cmd`.
-    pub(super) fn temp_assigns(&self, assigns: Vec<Assigned>, out: &mut Out) -> Vec<(String, String)> {
+    pub(super) fn temp_assigns(&self, assigns: Vec<Assigned>, out: &mut Output) -> Vec<(String, String)> {
         let mut vars = Vec::new();
         for a in assigns {
             match a {
@@ -386,7 +386,7 @@ impl Process {
                         vars.push((k.trim_end_matches('+').to_string(), v.to_string()));
                     }
                 }
-                Assigned::Element(k, i, ..) => out.e(&format!("bash: `{k}[{i}]': not a valid identifier")),
+                Assigned::Element(k, i, ..) => out.error(&format!("bash: `{k}[{i}]': not a valid identifier")),
             }
         }
         vars

@@ -5,29 +5,29 @@
 //! process has no stdin here, so `-` reads nothing.
 
 use super::Outcome;
-use crate::core::shell::io::{Out, Target};
+use crate::core::shell::io::{Output, Target};
 use crate::core::shell::options::{self, Arg, Spec};
 use crate::core::shell::run::{Process, MAX_ITEMS};
 use crate::core::shell::utils::{self, FileQuery};
 use crate::core::shell::{Env, MAX_OUTPUT_BYTES};
 
 /// `echo` (BusyBox ash's builtin: `-n`, `-e`, `-E`).
-pub(super) fn echo(args: &[String], out: &mut Out) -> Outcome {
-    out.o(&utils::echo(args));
+pub(super) fn echo(args: &[String], out: &mut Output) -> Outcome {
+    out.print(&utils::echo(args));
     Outcome::Done(0)
 }
 
 /// `printf FORMAT [ARGUMENT…]`.
-pub(super) fn printf(args: &[String], out: &mut Out) -> Outcome {
+pub(super) fn printf(args: &[String], out: &mut Output) -> Outcome {
     let Some((fmt, rest)) = args.split_first() else {
-        out.e("printf: usage: printf FORMAT [ARGUMENT...]");
+        out.error("printf: usage: printf FORMAT [ARGUMENT...]");
         return Outcome::Done(2);
     };
     let (text, err) = utils::printf(fmt, rest);
-    out.o(&text);
+    out.print(&text);
     match err {
         Some(e) => {
-            out.e(&e);
+            out.error(&e);
             Outcome::Done(1)
         }
         None => Outcome::Done(0),
@@ -42,87 +42,87 @@ impl Process {
     /// `test EXPR`, `[ EXPR ]`, and `[[ EXPR ]]`, which BusyBox ash (bash
     /// compatibility, as in the busybox images) runs as `test` ending in
     /// `]]` (coreutils/test.c).
-    pub(super) fn test_cmd(&self, name: &str, args: &[String], env: &dyn Env, out: &mut Out) -> Outcome {
+    pub(super) fn test_cmd(&self, name: &str, args: &[String], env: &dyn Env, out: &mut Output) -> Outcome {
         let mut a = args.to_vec();
         if name != "test" {
             let close = if name == "[" { "]" } else { "]]" };
             if a.last().map(String::as_str) != Some(close) {
-                out.e(&format!("sh: {name}: missing {close}"));
+                out.error(&format!("sh: {name}: missing {close}"));
                 return Outcome::Done(2);
             }
             a.pop();
         }
-        let fs = EnvFiles { env, cwd: self };
+        let fs = ShellFiles { env, shell: self };
         match utils::test(&a, &fs, 0) {
             Ok(true) => Outcome::Done(0),
             Ok(false) => Outcome::Done(1),
             Err(e) => {
-                out.e(&e);
+                out.error(&e);
                 Outcome::Done(2)
             }
         }
     }
 
     /// `cat [FILE]…` (stdin, `-`, is empty here).
-    pub(super) fn cat(&self, args: &[String], env: &dyn Env, out: &mut Out) -> Outcome {
-        let mut st = 0;
+    pub(super) fn cat(&self, args: &[String], env: &dyn Env, out: &mut Output) -> Outcome {
+        let mut status = 0;
         for f in args.iter().filter(|a| a.as_str() == "-" || !a.starts_with('-')) {
             let p = self.path(f);
             if f == "-" || p == "/dev/null" {
                 continue;
             }
             if env.is_dir(&p) {
-                out.e("cat: read error: Is a directory");
-                st = 1;
+                out.error("cat: read error: Is a directory");
+                status = 1;
                 continue;
             }
             match env.read_file(&p) {
-                Some(text) => out.o(&text),
+                Some(text) => out.print(&text),
                 None => {
-                    out.e(&format!("cat: can't open '{f}': No such file or directory"));
-                    st = 1;
+                    out.error(&format!("cat: can't open '{f}': No such file or directory"));
+                    status = 1;
                 }
             }
         }
-        Outcome::Done(st)
+        Outcome::Done(status)
     }
 
     /// `touch FILE…`: creates the files that do not exist.
-    pub(super) fn touch(&self, args: &[String], env: &mut dyn Env, out: &mut Out) -> Outcome {
-        let mut st = 0;
+    pub(super) fn touch(&self, args: &[String], env: &mut dyn Env, out: &mut Output) -> Outcome {
+        let mut status = 0;
         for f in args.iter().filter(|a| !a.starts_with('-')) {
             let p = self.path(f);
             if p != "/dev/null" && !env.file_exists(&p) {
                 if let Err(m) = env.write_file(&p, "", true) {
-                    out.e(&format!("touch: {f}: {m}"));
-                    st = 1;
+                    out.error(&format!("touch: {f}: {m}"));
+                    status = 1;
                 }
             }
         }
-        Outcome::Done(st)
+        Outcome::Done(status)
     }
 
     /// `mkdir [-p] DIR…`.
-    pub(super) fn mkdir(&self, args: &[String], env: &mut dyn Env, out: &mut Out) -> Outcome {
+    pub(super) fn mkdir(&self, args: &[String], env: &mut dyn Env, out: &mut Output) -> Outcome {
         let parents = args.iter().any(|a| a.starts_with('-') && a.contains('p'));
-        let mut st = 0;
+        let mut status = 0;
         for d in args.iter().filter(|a| !a.starts_with('-')) {
             let p = self.path(d);
             if parents && env.is_dir(&p) {
                 continue;
             }
             if env.file_exists(&p) {
-                out.e(&format!("mkdir: can't create directory '{d}': File exists"));
-                st = 1;
+                out.error(&format!("mkdir: can't create directory '{d}': File exists"));
+                status = 1;
             } else if let Err(m) = env.mkdir(&p, parents) {
-                out.e(&format!("mkdir: can't create directory '{d}': {m}"));
-                st = 1;
+                out.error(&format!("mkdir: can't create directory '{d}': {m}"));
+                status = 1;
             }
         }
-        Outcome::Done(st)
+        Outcome::Done(status)
     }
 
-    pub(super) fn rm(&mut self, args: &[String], env: &mut dyn Env, out: &mut Out) -> Outcome {
+    pub(super) fn rm(&mut self, args: &[String], env: &mut dyn Env, out: &mut Output) -> Outcome {
         let mut force = false;
         let mut recursive = false;
         let mut files = Vec::new();
@@ -134,30 +134,30 @@ impl Process {
                 Arg::Operand(f) => files.push(f),
             }
         }
-        let mut st = 0;
+        let mut status = 0;
         for f in &files {
             let p = self.path(f);
             if !env.file_exists(&p) {
                 if !force {
-                    out.e(&format!("rm: can't remove '{f}': No such file or directory"));
-                    st = 1;
+                    out.error(&format!("rm: can't remove '{f}': No such file or directory"));
+                    status = 1;
                 }
                 continue;
             }
             if env.is_dir(&p) && !recursive {
-                out.e(&format!("rm: can't remove '{f}': Is a directory"));
-                st = 1;
+                out.error(&format!("rm: can't remove '{f}': Is a directory"));
+                status = 1;
                 continue;
             }
             if !env.remove(&p, recursive) {
-                out.e(&format!("rm: can't remove '{f}': Permission denied"));
-                st = 1;
+                out.error(&format!("rm: can't remove '{f}': Permission denied"));
+                status = 1;
             }
         }
-        Outcome::Done(st)
+        Outcome::Done(status)
     }
 
-    pub(super) fn tail(&mut self, args: &[String], env: &mut dyn Env, out: &mut Out) -> Outcome {
+    pub(super) fn tail(&mut self, args: &[String], env: &mut dyn Env, out: &mut Output) -> Outcome {
         let mut follow = false;
         // The last `n` lines, or from line `n` on with `-n +N`.
         let mut n = 10usize;
@@ -197,13 +197,13 @@ impl Process {
                     let lines: Vec<&str> = text.lines().collect();
                     let first = if from_start { n.saturating_sub(1) } else { lines.len().saturating_sub(n) };
                     for l in lines.get(first..).unwrap_or(&[]) {
-                        out.o(&format!("{l}\n"));
+                        out.print(&format!("{l}\n"));
                     }
                     followed.push((p, text.len()));
                 }
                 None => {
                     followed.push((p, 0));
-                    out.e(&format!("tail: can't open '{f}': No such file or directory"));
+                    out.error(&format!("tail: can't open '{f}': No such file or directory"));
                     if !follow {
                         return Outcome::Done(1);
                     }
@@ -224,37 +224,37 @@ impl Process {
     /// reversed, its newline kept; a file that cannot be opened is reported
     /// and the others still printed, exit 1. Without a file (or with `-`) it
     /// reads stdin, which a container's process does not have here (EOF).
-    pub(super) fn rev(&mut self, args: &[String], env: &mut dyn Env, out: &mut Out) -> Outcome {
-        let mut st = 0;
+    pub(super) fn rev(&mut self, args: &[String], env: &mut dyn Env, out: &mut Output) -> Outcome {
+        let mut status = 0;
         for f in args {
             let p = self.path(f);
             if f == "-" || p == "/dev/null" {
                 continue;
             }
             if env.is_dir(&p) {
-                out.e(&format!("rev: {f}: Is a directory"));
-                st = 1;
+                out.error(&format!("rev: {f}: Is a directory"));
+                status = 1;
                 continue;
             }
             match env.read_file(&p) {
-                Some(text) => out.o(&utils::rev(&text)),
+                Some(text) => out.print(&utils::rev(&text)),
                 None => {
-                    out.e(&format!("rev: {f}: No such file or directory"));
-                    st = 1;
+                    out.error(&format!("rev: {f}: No such file or directory"));
+                    status = 1;
                 }
             }
         }
-        Outcome::Done(st)
+        Outcome::Done(status)
     }
 }
 
 /// `seq [FIRST [INCR]] LAST` with integers.
-pub(super) fn seq(args: &[String], out: &mut Out) -> Outcome {
+pub(super) fn seq(args: &[String], out: &mut Output) -> Outcome {
     let nums: Result<Vec<i64>, &String> = args.iter().map(|a| a.parse::<i64>().map_err(|_| a)).collect();
     let nums = match nums {
         Ok(n) => n,
         Err(a) => {
-            out.e(&format!("seq: invalid number '{a}'"));
+            out.error(&format!("seq: invalid number '{a}'"));
             return Outcome::Done(1);
         }
     };
@@ -263,7 +263,7 @@ pub(super) fn seq(args: &[String], out: &mut Out) -> Outcome {
         [f, l] => (*f, 1, *l),
         [f, i, l] => (*f, *i, *l),
         _ => {
-            out.e("Usage: seq [-w] [-s SEP] [FIRST [INC]] LAST");
+            out.error("Usage: seq [-w] [-s SEP] [FIRST [INC]] LAST");
             return Outcome::Done(1);
         }
     };
@@ -272,10 +272,10 @@ pub(super) fn seq(args: &[String], out: &mut Out) -> Outcome {
     }
     let mut v = first;
     for _ in 0..MAX_ITEMS {
-        if (incr > 0 && v > last) || (incr < 0 && v < last) || out.out.len() >= MAX_OUTPUT_BYTES {
+        if (incr > 0 && v > last) || (incr < 0 && v < last) || out.stdout.len() >= MAX_OUTPUT_BYTES {
             break;
         }
-        out.o(&format!("{v}\n"));
+        out.print(&format!("{v}\n"));
         v = match v.checked_add(incr) {
             Some(n) => n,
             None => break,
@@ -285,20 +285,20 @@ pub(super) fn seq(args: &[String], out: &mut Out) -> Outcome {
 }
 
 /// `test`'s view of the filesystem, relative to the shell's directory.
-struct EnvFiles<'a> {
+struct ShellFiles<'a> {
     env: &'a dyn Env,
-    cwd: &'a Process,
+    shell: &'a Process,
 }
 
-impl FileQuery for EnvFiles<'_> {
+impl FileQuery for ShellFiles<'_> {
     fn exists(&self, p: &str) -> bool {
-        let p = self.cwd.path(p);
+        let p = self.shell.path(p);
         p == "/dev/null" || self.env.file_exists(&p)
     }
     fn is_dir(&self, p: &str) -> bool {
-        self.env.is_dir(&self.cwd.path(p))
+        self.env.is_dir(&self.shell.path(p))
     }
     fn size(&self, p: &str) -> usize {
-        self.env.read_file(&self.cwd.path(p)).map(|s| s.len()).unwrap_or(0)
+        self.env.read_file(&self.shell.path(p)).map(|s| s.len()).unwrap_or(0)
     }
 }

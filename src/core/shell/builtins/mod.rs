@@ -13,7 +13,7 @@ mod net;
 mod shell;
 mod system;
 
-use super::io::{Out, Target};
+use super::io::{Output, Target};
 use super::parse::builtin_name;
 use super::run::Process;
 use super::{Env, Program, TermBehaviour};
@@ -21,20 +21,26 @@ use crate::core::time::Millis;
 
 /// How one simple command went.
 pub(super) enum Outcome {
+    /// It finished with this status.
     Done(i32),
+    /// It finishes at this virtual time with this status (`sleep 5`).
     Until(Millis, i32),
+    /// It runs until signalled (`sleep infinity`, a server program, with
+    /// what it does on SIGTERM).
     Forever(Option<TermBehaviour>),
     /// `tail -f` on these files (path, bytes already printed); the command's
     /// stdout is filled in by `run_simple`.
     Follow(Vec<(String, usize)>, Target),
+    /// `wait` for one job, or for all of them.
     Wait(Option<u32>),
+    /// `exit N`: the shell ends (after its EXIT trap).
     Exit(i32),
 }
 
 impl Process {
     /// Runs one expanded command: `argv[0]` names it (by its base name, so
     /// `/bin/sleep` is `sleep`); what it prints goes to `out`.
-    pub(super) fn dispatch(&mut self, argv: &[String], now: Millis, env: &mut dyn Env, out: &mut Out) -> Outcome {
+    pub(super) fn dispatch(&mut self, argv: &[String], now: Millis, env: &mut dyn Env, out: &mut Output) -> Outcome {
         let args = &argv[1..];
         let name = builtin_name(&argv[0]);
         match name {
@@ -78,17 +84,17 @@ impl Process {
 
     /// A command that is none of the above: the image's own program, or
     /// `sh: NAME: not found` (exit 127), noted as not simulated.
-    fn program(&mut self, argv: &[String], now: Millis, env: &mut dyn Env, out: &mut Out) -> Outcome {
+    fn program(&mut self, argv: &[String], now: Millis, env: &mut dyn Env, out: &mut Output) -> Outcome {
         match env.program(argv, now) {
             Program::Unknown => {
-                out.e(&format!("sh: {}: not found", argv[0]));
+                out.error(&format!("sh: {}: not found", argv[0]));
                 self.note_unsupported(&argv[0]);
                 Outcome::Done(127)
             }
             Program::Exits { after_ms, code, output } => {
                 for line in output {
-                    out.o(&line);
-                    out.o("\n");
+                    out.print(&line);
+                    out.print("\n");
                 }
                 if after_ms == 0 {
                     Outcome::Done(code)

@@ -4,7 +4,7 @@
 //! codes.
 
 use super::Outcome;
-use crate::core::shell::io::Out;
+use crate::core::shell::io::Output;
 use crate::core::shell::options::{self, Arg, Long, Spec};
 use crate::core::shell::run::Process;
 use crate::core::shell::{utils, Env, HttpOutcome};
@@ -73,36 +73,36 @@ fn seconds(value: Option<&str>) -> Option<Millis> {
 const DNS_SERVER: &str = "10.96.0.10";
 
 /// `hostname [-i]`: the Pod's hostname, or with `-i` its address.
-pub(super) fn hostname(args: &[String], env: &mut dyn Env, out: &mut Out) -> Outcome {
+pub(super) fn hostname(args: &[String], env: &mut dyn Env, out: &mut Output) -> Outcome {
     let h = env.hostname();
     if args.iter().any(|a| a == "-i") {
         match env.resolve(&h) {
-            Some(ip) => out.o(&format!("{ip}\n")),
+            Some(ip) => out.print(&format!("{ip}\n")),
             None => {
-                out.e(&format!("hostname: {h}: Unknown host"));
+                out.error(&format!("hostname: {h}: Unknown host"));
                 return Outcome::Done(1);
             }
         }
     } else {
-        out.o(&format!("{h}\n"));
+        out.print(&format!("{h}\n"));
     }
     Outcome::Done(0)
 }
 
 /// `nslookup HOST`, answered by the cluster DNS server.
-pub(super) fn nslookup(args: &[String], env: &mut dyn Env, out: &mut Out) -> Outcome {
+pub(super) fn nslookup(args: &[String], env: &mut dyn Env, out: &mut Output) -> Outcome {
     let Some(name) = args.iter().find(|a| !a.starts_with('-')) else {
-        out.e("Usage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]");
+        out.error("Usage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]");
         return Outcome::Done(1);
     };
-    out.o(&format!("Server:\t\t{DNS_SERVER}\nAddress:\t{DNS_SERVER}:53\n\n"));
+    out.print(&format!("Server:\t\t{DNS_SERVER}\nAddress:\t{DNS_SERVER}:53\n\n"));
     match env.resolve(name) {
         Some(ip) => {
-            out.o(&format!("Name:\t{name}\nAddress: {ip}\n\n"));
+            out.print(&format!("Name:\t{name}\nAddress: {ip}\n\n"));
             Outcome::Done(0)
         }
         None => {
-            out.o(&format!("** server can't find {name}: NXDOMAIN\n\n"));
+            out.print(&format!("** server can't find {name}: NXDOMAIN\n\n"));
             Outcome::Done(1)
         }
     }
@@ -111,8 +111,8 @@ pub(super) fn nslookup(args: &[String], env: &mut dyn Env, out: &mut Out) -> Out
 impl Process {
     /// An option the tool does not know: its message, noted as not
     /// simulated, and the tool's exit status.
-    fn refuse_option(&mut self, tool: &str, option: &Arg, message: &str, status: i32, out: &mut Out) -> Outcome {
-        out.e(message);
+    fn refuse_option(&mut self, tool: &str, option: &Arg, message: &str, status: i32, out: &mut Output) -> Outcome {
+        out.error(message);
         self.note_unsupported(&format!("{tool} {}", option.spelled()));
         Outcome::Done(status)
     }
@@ -124,7 +124,7 @@ impl Process {
         env.resolve(host).map(|ip| ip.to_string()).unwrap_or_else(|| host.to_string())
     }
 
-    pub(super) fn wget(&mut self, args: &[String], now: Millis, env: &mut dyn Env, out: &mut Out) -> Outcome {
+    pub(super) fn wget(&mut self, args: &[String], now: Millis, env: &mut dyn Env, out: &mut Output) -> Outcome {
         let mut quiet = false;
         let mut spider = false;
         let mut output: Option<String> = None;
@@ -149,46 +149,46 @@ impl Process {
             }
         }
         let Some(raw) = url else {
-            out.e("wget: missing URL");
+            out.error("wget: missing URL");
             return Outcome::Done(1);
         };
         let Some(u) = utils::parse_url(&raw) else {
-            out.e(&format!("wget: not an http or ftp url: {raw}"));
+            out.error(&format!("wget: not an http or ftp url: {raw}"));
             return Outcome::Done(1);
         };
         match env.http_get(&u.full, timeout) {
             HttpOutcome::NoHost => {
-                out.e(&format!("wget: bad address '{}'", u.host));
+                out.error(&format!("wget: bad address '{}'", u.host));
                 Outcome::Done(1)
             }
             HttpOutcome::Refused => {
                 let ip = self.ip_of(env, &u.host);
                 if !quiet {
-                    out.e(&format!("Connecting to {} ({ip}:{})", u.host, u.port));
+                    out.error(&format!("Connecting to {} ({ip}:{})", u.host, u.port));
                 }
-                out.e(&format!("wget: can't connect to remote host ({ip}): Connection refused"));
+                out.error(&format!("wget: can't connect to remote host ({ip}): Connection refused"));
                 Outcome::Done(1)
             }
             HttpOutcome::Timeout => {
                 if !quiet {
                     let ip = self.ip_of(env, &u.host);
-                    out.e(&format!("Connecting to {} ({ip}:{})", u.host, u.port));
+                    out.error(&format!("Connecting to {} ({ip}:{})", u.host, u.port));
                 }
-                out.e("wget: download timed out");
+                out.error("wget: download timed out");
                 Outcome::Until(now.saturating_add(timeout), 1)
             }
             HttpOutcome::Status(code, body) => {
                 if !quiet {
                     let ip = self.ip_of(env, &u.host);
-                    out.e(&format!("Connecting to {} ({ip}:{})", u.host, u.port));
+                    out.error(&format!("Connecting to {} ({ip}:{})", u.host, u.port));
                 }
                 if code >= 400 {
-                    out.e(&format!("wget: server returned error: HTTP/1.1 {code} {}", utils::reason(code)));
+                    out.error(&format!("wget: server returned error: HTTP/1.1 {code} {}", utils::reason(code)));
                     return Outcome::Done(1);
                 }
                 if spider {
                     if !quiet {
-                        out.e("remote file exists");
+                        out.error("remote file exists");
                     }
                     return Outcome::Done(0);
                 }
@@ -202,33 +202,33 @@ impl Process {
                 });
                 if file == "-" {
                     if !quiet {
-                        out.e("writing to stdout");
+                        out.error("writing to stdout");
                     }
-                    out.o(&body);
+                    out.print(&body);
                     if !quiet {
-                        out.e("written to stdout");
+                        out.error("written to stdout");
                     }
                     return Outcome::Done(0);
                 }
                 let p = self.path(&file);
                 if !quiet {
-                    out.e(&format!("saving to '{file}'"));
+                    out.error(&format!("saving to '{file}'"));
                 }
                 if p != "/dev/null" {
                     if let Err(m) = env.write_file(&p, &body, false) {
-                        out.e(&format!("wget: can't open '{file}': {m}"));
+                        out.error(&format!("wget: can't open '{file}': {m}"));
                         return Outcome::Done(1);
                     }
                 }
                 if !quiet {
-                    out.e(&format!("'{file}' saved"));
+                    out.error(&format!("'{file}' saved"));
                 }
                 Outcome::Done(0)
             }
         }
     }
 
-    pub(super) fn curl(&mut self, args: &[String], now: Millis, env: &mut dyn Env, out: &mut Out) -> Outcome {
+    pub(super) fn curl(&mut self, args: &[String], now: Millis, env: &mut dyn Env, out: &mut Output) -> Outcome {
         let mut silent = false;
         let mut show_error = false;
         let mut fail = false;
@@ -260,37 +260,37 @@ impl Process {
         let quiet_err = silent && !show_error;
         let Some(raw) = url else {
             if !quiet_err {
-                out.e("curl: (2) no URL specified");
+                out.error("curl: (2) no URL specified");
             }
             return Outcome::Done(2);
         };
         let Some(u) = utils::parse_url(&raw) else {
             if !quiet_err {
-                out.e(&format!("curl: (1) Protocol not supported or disabled in libcurl: {raw}"));
+                out.error(&format!("curl: (1) Protocol not supported or disabled in libcurl: {raw}"));
             }
             return Outcome::Done(1);
         };
         let timeout = max_time.or(connect_timeout).unwrap_or(CURL_TIMEOUT_MS);
-        let code_out = |out: &mut Out, code: u16| {
+        let code_out = |out: &mut Output, code: u16| {
             if let Some(w) = &write_out {
                 let (text, _) = utils::unescape(
                     &w.replace("%{http_code}", &format!("{code:03}"))
                         .replace("%{response_code}", &format!("{code:03}")),
                 );
-                out.o(&text);
+                out.print(&text);
             }
         };
         match env.http_get(&u.full, timeout) {
             HttpOutcome::NoHost => {
                 if !quiet_err {
-                    out.e(&format!("curl: (6) Could not resolve host: {}", u.host));
+                    out.error(&format!("curl: (6) Could not resolve host: {}", u.host));
                 }
                 code_out(out, 0);
                 Outcome::Done(6)
             }
             HttpOutcome::Refused => {
                 if !quiet_err {
-                    out.e(&format!(
+                    out.error(&format!(
                         "curl: (7) Failed to connect to {} port {} after 0 ms: Couldn't connect to server",
                         u.host, u.port
                     ));
@@ -301,11 +301,11 @@ impl Process {
             HttpOutcome::Timeout => {
                 if !quiet_err {
                     if max_time.is_some() {
-                        out.e(&format!(
+                        out.error(&format!(
                             "curl: (28) Operation timed out after {timeout} milliseconds with 0 bytes received"
                         ));
                     } else {
-                        out.e(&format!("curl: (28) Connection timed out after {timeout} milliseconds"));
+                        out.error(&format!("curl: (28) Connection timed out after {timeout} milliseconds"));
                     }
                 }
                 code_out(out, 0);
@@ -314,20 +314,20 @@ impl Process {
             HttpOutcome::Status(code, body) => {
                 if fail && code >= 400 {
                     if !quiet_err {
-                        out.e(&format!("curl: (22) The requested URL returned error: {code}"));
+                        out.error(&format!("curl: (22) The requested URL returned error: {code}"));
                     }
                     code_out(out, code);
                     return Outcome::Done(22);
                 }
                 let body = if head { format!("HTTP/1.1 {code} {}\r\n\r\n", utils::reason(code)) } else { body };
                 match output.as_deref() {
-                    None | Some("-") => out.o(&body),
+                    None | Some("-") => out.print(&body),
                     Some(f) => {
                         let p = self.path(f);
                         if p != "/dev/null" {
                             if let Err(m) = env.write_file(&p, &body, false) {
                                 if !quiet_err {
-                                    out.e(&format!("curl: (23) Failure writing output to destination: {m}"));
+                                    out.error(&format!("curl: (23) Failure writing output to destination: {m}"));
                                 }
                                 return Outcome::Done(23);
                             }

@@ -5,7 +5,7 @@
 //! (shell/ash.c); under bash, `unset` also takes array elements.
 
 use super::Outcome;
-use crate::core::shell::io::Out;
+use crate::core::shell::io::Output;
 use crate::core::shell::parse::{self, parse_at};
 use crate::core::shell::run::Process;
 use crate::core::shell::vars::Array;
@@ -13,13 +13,13 @@ use crate::core::shell::{unsupported_message, utils, Env};
 
 impl Process {
     /// `exit [N]`: N modulo 256; without N, the last command's status.
-    pub(super) fn exit_cmd(&self, args: &[String], out: &mut Out) -> Outcome {
+    pub(super) fn exit_cmd(&self, args: &[String], out: &mut Output) -> Outcome {
         match args.first() {
             None => Outcome::Exit(self.status),
             Some(n) => match n.parse::<i64>() {
                 Ok(v) => Outcome::Exit((v & 255) as i32),
                 Err(_) => {
-                    out.e(&format!("sh: exit: Illegal number: {n}"));
+                    out.error(&format!("sh: exit: Illegal number: {n}"));
                     Outcome::Exit(2)
                 }
             },
@@ -27,7 +27,7 @@ impl Process {
     }
 
     /// `cd [DIR]`: `$HOME` (else `/`) without DIR; sets `PWD`.
-    pub(super) fn cd(&mut self, args: &[String], env: &mut dyn Env, out: &mut Out) -> Outcome {
+    pub(super) fn cd(&mut self, args: &[String], env: &mut dyn Env, out: &mut Output) -> Outcome {
         let target = args.first().cloned().or_else(|| self.var("HOME").cloned()).unwrap_or("/".into());
         let p = self.path(&target);
         if env.is_dir(&p) || p == "/" {
@@ -35,19 +35,19 @@ impl Process {
             self.set_var("PWD", p);
             Outcome::Done(0)
         } else {
-            out.e(&format!("sh: cd: can't cd to {target}: No such file or directory"));
+            out.error(&format!("sh: cd: can't cd to {target}: No such file or directory"));
             Outcome::Done(2)
         }
     }
 
-    pub(super) fn pwd(&self, out: &mut Out) -> Outcome {
-        out.o(&format!("{}\n", self.cwd));
+    pub(super) fn pwd(&self, out: &mut Output) -> Outcome {
+        out.print(&format!("{}\n", self.cwd));
         Outcome::Done(0)
     }
 
     /// `export NAME[=VALUE]…`; without operands (or with `-p`) it lists the
     /// exported variables.
-    pub(super) fn export(&mut self, args: &[String], out: &mut Out) -> Outcome {
+    pub(super) fn export(&mut self, args: &[String], out: &mut Output) -> Outcome {
         for a in args.iter().filter(|a| !a.starts_with('-')) {
             match a.split_once('=') {
                 Some((k, v)) => {
@@ -61,17 +61,17 @@ impl Process {
         }
         if args.is_empty() || args.iter().any(|a| a == "-p") {
             for (k, v) in self.exported_vars() {
-                out.o(&format!("export {k}='{v}'\n"));
+                out.print(&format!("export {k}='{v}'\n"));
             }
         }
         Outcome::Done(0)
     }
 
     /// `shift [N]`.
-    pub(super) fn shift(&mut self, args: &[String], out: &mut Out) -> Outcome {
+    pub(super) fn shift(&mut self, args: &[String], out: &mut Output) -> Outcome {
         let n = args.first().and_then(|a| a.parse::<usize>().ok()).unwrap_or(1);
         if n > self.params.len() {
-            out.e("sh: shift: can't shift that many");
+            out.error("sh: shift: can't shift that many");
             return Outcome::Done(1);
         }
         self.params.drain(..n);
@@ -79,13 +79,13 @@ impl Process {
     }
 
     /// `wait [PID]`: for every job, or for one child of this shell.
-    pub(super) fn wait_cmd(&self, args: &[String], out: &mut Out) -> Outcome {
+    pub(super) fn wait_cmd(&self, args: &[String], out: &mut Output) -> Outcome {
         match args.first() {
             None => Outcome::Wait(None),
             Some(p) => match p.parse::<u32>() {
                 Ok(pid) if self.jobs.iter().any(|j| j.pid == pid) => Outcome::Wait(Some(pid)),
                 _ => {
-                    out.e(&format!("sh: wait: pid {p} is not a child of this shell"));
+                    out.error(&format!("sh: wait: pid {p} is not a child of this shell"));
                     Outcome::Done(127)
                 }
             },
@@ -94,16 +94,16 @@ impl Process {
 
     /// `read`: no container process here has a stdin to read, so podplay
     /// says it does not simulate it (the parser refuses it too).
-    pub(super) fn read_cmd(&mut self, out: &mut Out) -> Outcome {
+    pub(super) fn read_cmd(&mut self, out: &mut Output) -> Outcome {
         self.note_unsupported("read");
-        out.e(&unsupported_message("read"));
+        out.error(&unsupported_message("read"));
         Outcome::Done(2)
     }
 
     /// `unset NAME…`; in bash also `unset 'NAME[i]'` (one element) and
     /// `unset 'NAME[@]'` (the whole array), bash manual "Arrays".
-    pub(super) fn unset_cmd(&mut self, args: &[String], out: &mut Out) -> Outcome {
-        let mut st = 0;
+    pub(super) fn unset_cmd(&mut self, args: &[String], out: &mut Output) -> Outcome {
+        let mut status = 0;
         for a in args.iter().filter(|a| !a.starts_with('-')) {
             let element = a
                 .strip_suffix(']')
@@ -120,8 +120,8 @@ impl Process {
             let i = match utils::arith(sub, &|n| self.var(n).cloned().unwrap_or_default()) {
                 Ok(i) => i,
                 Err(e) => {
-                    out.e(&e);
-                    st = 1;
+                    out.error(&e);
+                    status = 1;
                     continue;
                 }
             };
@@ -130,8 +130,8 @@ impl Process {
                 (i, _) if i >= 0 => i,
                 (i, Some(m)) if m.saturating_add(1).saturating_add(i) >= 0 => m + 1 + i,
                 _ => {
-                    out.e(&format!("bash: unset: [{sub}]: bad array subscript"));
-                    st = 1;
+                    out.error(&format!("bash: unset: [{sub}]: bad array subscript"));
+                    status = 1;
                     continue;
                 }
             };
@@ -141,13 +141,13 @@ impl Process {
                 None => {}
             }
         }
-        Outcome::Done(st)
+        Outcome::Done(status)
     }
 
-    pub(super) fn set_cmd(&mut self, args: &[String], out: &mut Out) -> Outcome {
+    pub(super) fn set_cmd(&mut self, args: &[String], out: &mut Output) -> Outcome {
         if args.is_empty() {
             for line in self.all_vars().values() {
-                out.o(&format!("{line}\n"));
+                out.print(&format!("{line}\n"));
             }
             return Outcome::Done(0);
         }
@@ -186,7 +186,7 @@ impl Process {
         Outcome::Done(0)
     }
 
-    pub(super) fn trap(&mut self, args: &[String], out: &mut Out) -> Outcome {
+    pub(super) fn trap(&mut self, args: &[String], out: &mut Output) -> Outcome {
         if args.is_empty() || args == ["-p"] {
             for (sig, action) in &self.traps.0 {
                 let name = match sig {
@@ -197,7 +197,7 @@ impl Process {
                     15 => "TERM",
                     _ => "SIG",
                 };
-                out.o(&format!("trap -- '{action}' {name}\n"));
+                out.print(&format!("trap -- '{action}' {name}\n"));
             }
             return Outcome::Done(0);
         }
@@ -211,11 +211,11 @@ impl Process {
         };
         if let Some(a) = &action {
             if let Err(e) = parse_at(a, 0, false, self.bash) {
-                out.e(&e.message);
+                out.error(&e.message);
                 return Outcome::Done(2);
             }
         }
-        let mut st = 0;
+        let mut status = 0;
         for s in sigs {
             match utils::signal_number(s) {
                 Some(n) => {
@@ -225,11 +225,11 @@ impl Process {
                     };
                 }
                 None => {
-                    out.e(&format!("sh: trap: {s}: invalid signal specification"));
-                    st = 1;
+                    out.error(&format!("sh: trap: {s}: invalid signal specification"));
+                    status = 1;
                 }
             }
         }
-        Outcome::Done(st)
+        Outcome::Done(status)
     }
 }

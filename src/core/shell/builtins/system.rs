@@ -5,29 +5,29 @@
 //! [`Env::signal_process`].
 
 use super::Outcome;
-use crate::core::shell::io::Out;
+use crate::core::shell::io::Output;
 use crate::core::shell::run::Process;
 use crate::core::shell::{utils, Env, Step};
 use crate::core::time::Millis;
 
 /// `sleep DURATION…` (BusyBox: fractions and `s`/`m`/`h`/`d` suffixes;
 /// `infinity`).
-pub(super) fn sleep(args: &[String], now: Millis, out: &mut Out) -> Outcome {
+pub(super) fn sleep(args: &[String], now: Millis, out: &mut Output) -> Outcome {
     match utils::sleep_duration(args) {
         Ok(Some(0)) => Outcome::Done(0),
         Ok(Some(ms)) => Outcome::Until(now.saturating_add(ms), 0),
         Ok(None) => Outcome::Forever(None),
         Err(e) => {
-            out.e(&e);
+            out.error(&e);
             Outcome::Done(1)
         }
     }
 }
 
 /// `date [+FORMAT]`, in UTC at virtual time `now`.
-pub(super) fn date(args: &[String], now: Millis, out: &mut Out) -> Outcome {
+pub(super) fn date(args: &[String], now: Millis, out: &mut Output) -> Outcome {
     let fmt = args.iter().find_map(|a| a.strip_prefix('+'));
-    out.o(&format!("{}\n", utils::date(now, fmt)));
+    out.print(&format!("{}\n", utils::date(now, fmt)));
     Outcome::Done(0)
 }
 
@@ -38,21 +38,21 @@ impl Process {
         args: &[String],
         env: &mut dyn Env,
         now: Millis,
-        out: &mut Out,
+        out: &mut Output,
     ) -> Outcome {
         let mut all = self.exported_vars();
         for (k, v) in &self.temp_env {
             all.insert(k.clone(), v.clone());
         }
         if name == "printenv" && !args.is_empty() {
-            let mut st = 0;
+            let mut status = 0;
             for a in args {
                 match all.get(a) {
-                    Some(v) => out.o(&format!("{v}\n")),
-                    None => st = 1,
+                    Some(v) => out.print(&format!("{v}\n")),
+                    None => status = 1,
                 }
             }
-            return Outcome::Done(st);
+            return Outcome::Done(status);
         }
         // `env CMD…` (possibly with NAME=value first) runs CMD.
         let rest: Vec<String> = args.iter().skip_while(|a| a.contains('=') || a.starts_with('-')).cloned().collect();
@@ -65,7 +65,7 @@ impl Process {
             }
         }
         for (k, v) in all {
-            out.o(&format!("{k}={v}\n"));
+            out.print(&format!("{k}={v}\n"));
         }
         Outcome::Done(0)
     }
@@ -76,7 +76,7 @@ impl Process {
         args: &[String],
         now: Millis,
         env: &mut dyn Env,
-        out: &mut Out,
+        out: &mut Output,
     ) -> Outcome {
         let mut sig = 15;
         let mut quiet = false;
@@ -90,14 +90,14 @@ impl Process {
             } else if a == "-q" {
                 quiet = true;
             } else if a == "-l" {
-                out.o("HUP INT QUIT KILL USR1 USR2 PIPE ALRM TERM\n");
+                out.print("HUP INT QUIT KILL USR1 USR2 PIPE ALRM TERM\n");
                 return Outcome::Done(0);
             } else if a.starts_with('-') && targets.is_empty() && a.len() > 1 {
                 match utils::signal_number(a) {
                     Some(n) => sig = n,
                     None if name != "kill" && a.len() == 2 => {}
                     None => {
-                        out.e(&format!("{name}: bad signal name '{}'", &a[1..]));
+                        out.error(&format!("{name}: bad signal name '{}'", &a[1..]));
                         return Outcome::Done(1);
                     }
                 }
@@ -106,10 +106,10 @@ impl Process {
             }
         }
         if targets.is_empty() {
-            out.e(&format!("{name}: usage: {name} [-SIG] TARGET..."));
+            out.error(&format!("{name}: usage: {name} [-SIG] TARGET..."));
             return Outcome::Done(1);
         }
-        let mut st = 0;
+        let mut status = 0;
         for t in &targets {
             let target = t.strip_prefix('%').unwrap_or(t);
             if name == "kill" {
@@ -118,8 +118,8 @@ impl Process {
                     let j = &mut self.jobs[k];
                     match (sig, j.state) {
                         (_, Step::Exited(_)) => {
-                            out.e(&format!("sh: can't kill pid {t}: No such process"));
-                            st = 1;
+                            out.error(&format!("sh: can't kill pid {t}: No such process"));
+                            status = 1;
                         }
                         (0, _) => {}
                         (9, _) => j.state = j.proc.sigkill(),
@@ -129,14 +129,14 @@ impl Process {
                 }
             }
             if !env.signal_process(target, sig) {
-                st = 1;
+                status = 1;
                 match name {
-                    "kill" => out.e(&format!("sh: can't kill pid {t}: No such process")),
-                    "killall" if !quiet => out.e(&format!("killall: {t}: no process killed")),
+                    "kill" => out.error(&format!("sh: can't kill pid {t}: No such process")),
+                    "killall" if !quiet => out.error(&format!("killall: {t}: no process killed")),
                     _ => {}
                 }
             }
         }
-        Outcome::Done(st)
+        Outcome::Done(status)
     }
 }
