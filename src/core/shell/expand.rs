@@ -19,7 +19,7 @@ use crate::core::time::Millis;
 /// Most bytes the expansions of one command (or `for` list) may produce.
 pub(super) const MAX_EXPANSION_BYTES: usize = 1024 * 1024;
 /// Most command substitutions nested at run time.
-pub(super) const MAX_SUBST_DEPTH: usize = 8;
+const MAX_SUBST_DEPTH: usize = 8;
 
 impl Process {
     pub(super) fn expand_word(&mut self, w: &Word, now: Millis, env: &mut dyn Env) -> Result<String, String> {
@@ -169,7 +169,7 @@ impl Process {
         }
     }
 
-    pub(super) fn param(
+    fn param(
         &mut self,
         name: &str,
         val: Option<String>,
@@ -208,7 +208,7 @@ impl Process {
     }
 
     /// `$(…)`: runs to completion at once in a subshell, output captured.
-    pub(super) fn subst(&mut self, script: &Script, now: Millis, env: &mut dyn Env) -> String {
+    fn subst(&mut self, script: &Script, now: Millis, env: &mut dyn Env) -> String {
         if self.subst_depth >= MAX_SUBST_DEPTH {
             self.subst_status = Some(1);
             return String::new();

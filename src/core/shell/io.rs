@@ -55,7 +55,7 @@ impl Output {
     }
 }
 
-pub(super) fn push_bounded(buf: &mut String, s: &str) {
+fn push_bounded(buf: &mut String, s: &str) {
     let room = MAX_OUTPUT_BYTES.saturating_sub(buf.len());
     if s.len() <= room {
         buf.push_str(s);

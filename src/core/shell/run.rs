@@ -28,26 +28,36 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// Most background jobs one process keeps.
-pub(super) const MAX_JOBS: usize = 32;
+const MAX_JOBS: usize = 32;
 /// Deepest stack of running trap handlers.
-pub(super) const MAX_FRAMES: usize = 8;
+const MAX_FRAMES: usize = 8;
 /// Most items a `for` loop or `seq` produces.
 pub(super) const MAX_ITEMS: usize = 100_000;
 
 #[derive(Clone, Copy, Debug)]
-pub(super) enum FrameKind {
+enum FrameKind {
+    /// The script (or a job's or subshell's code): its end exits.
     Main,
+    /// A trap handler: its end gives back the status it interrupted.
     Trap { saved_status: i32 },
+    /// The EXIT trap: its end exits with the status the shell was leaving
+    /// with.
     ExitTrap,
 }
 
+/// A program counter over one piece of code, with its loop and redirection
+/// state.
 #[derive(Clone, Debug)]
-pub(super) struct Frame {
-    pub(super) code: Arc<Code>,
-    pub(super) pc: usize,
-    pub(super) fors: Vec<(Vec<String>, usize)>,
-    pub(super) redirs: Vec<Fds>,
-    pub(super) kind: FrameKind,
+struct Frame {
+    code: Arc<Code>,
+    /// The next op of `code`.
+    pc: usize,
+    /// The `for` loops running, innermost last: their items and the next
+    /// one's index.
+    fors: Vec<(Vec<String>, usize)>,
+    /// The redirections of the compound commands running, innermost last.
+    redirs: Vec<Fds>,
+    kind: FrameKind,
 }
 
 impl Frame {
@@ -58,15 +68,15 @@ impl Frame {
 
 /// What happens once the current command completes.
 #[derive(Clone, Copy, Debug)]
-pub(super) struct After {
+struct After {
     /// `set -e` applies.
-    pub(super) checked: bool,
+    checked: bool,
     /// The command replaced the shell (`exec`): the process ends with it.
-    pub(super) exec: bool,
+    exec: bool,
 }
 
 #[derive(Clone, Debug)]
-pub(super) enum Pending {
+enum Pending {
     None,
     /// A command completes at `at` with `status`.
     Until {
@@ -102,7 +112,7 @@ pub(super) enum Pending {
 }
 
 /// BusyBox `tail -f`'s default pause between reads (coreutils/tail.c, `-s`).
-pub(super) const FOLLOW_POLL_MS: Millis = 1000;
+const FOLLOW_POLL_MS: Millis = 1000;
 
 #[derive(Debug)]
 pub(super) struct Job {
@@ -142,7 +152,7 @@ impl Traps {
 /// variables, traps, exit status, background jobs and PID-1 flag.
 #[derive(Debug)]
 pub struct Process {
-    pub(super) frames: Vec<Frame>,
+    frames: Vec<Frame>,
     /// The environment the process started with (all exported), shared
     /// between the containers that have the same one and with subshells: a
     /// Pod can get hundreds of Service variables.
@@ -161,15 +171,15 @@ pub struct Process {
     pub(super) arg0: String,
     pub(super) status: i32,
     pub(super) traps: Traps,
-    pub(super) pending: Pending,
-    pub(super) term_pending: bool,
-    pub(super) exiting: Option<i32>,
-    pub(super) exited: Option<i32>,
+    pending: Pending,
+    term_pending: bool,
+    exiting: Option<i32>,
+    exited: Option<i32>,
     pub(super) pid1: bool,
     pub(super) errexit: bool,
     pub(super) xtrace: bool,
     pub(super) jobs: Vec<Job>,
-    pub(super) next_pid: u32,
+    next_pid: u32,
     pub(super) last_bg: Option<u32>,
     pub(super) cwd: String,
     pub(super) unsupported: Vec<String>,
@@ -332,14 +342,14 @@ impl Process {
         Step::Exited(137)
     }
 
-    pub(super) fn die(&mut self, code: i32) {
+    fn die(&mut self, code: i32) {
         self.exited = Some(code);
         self.pending = Pending::None;
         self.frames.clear();
         self.jobs.clear();
     }
 
-    pub(super) fn step_jobs(&mut self, now: Millis, env: &mut dyn Env) {
+    fn step_jobs(&mut self, now: Millis, env: &mut dyn Env) {
         let mut jobs = std::mem::take(&mut self.jobs);
         for job in &mut jobs {
             if let Step::SleepUntil(t) = job.state {
@@ -354,7 +364,7 @@ impl Process {
     }
 
     /// Takes a child's captured output and unsupported-feature notes.
-    pub(super) fn absorb(&mut self, child: &mut Process, env: &mut dyn Env) {
+    fn absorb(&mut self, child: &mut Process, env: &mut dyn Env) {
         for u in child.unsupported.drain(..) {
             if !self.unsupported.contains(&u) {
                 self.unsupported.push(u);
@@ -365,7 +375,7 @@ impl Process {
         }
     }
 
-    pub(super) fn combine(&self, main: Step) -> Step {
+    fn combine(&self, main: Step) -> Step {
         let job_wake = self
             .jobs
             .iter()
@@ -449,7 +459,7 @@ impl Process {
         }
     }
 
-    pub(super) fn finish_cmd(&mut self, status: i32, after: After) {
+    fn finish_cmd(&mut self, status: i32, after: After) {
         self.status = status;
         if after.exec {
             self.exited = Some(status);
@@ -459,7 +469,7 @@ impl Process {
     }
 
     /// `exit N` or the end of the script: the EXIT trap runs first.
-    pub(super) fn exit_with(&mut self, code: i32) {
+    fn exit_with(&mut self, code: i32) {
         self.pending = Pending::None;
         match self.traps.remove(&0) {
             Some(action) if !action.is_empty() && self.exiting.is_none() => {
@@ -476,7 +486,7 @@ impl Process {
         }
     }
 
-    pub(super) fn run_trap(&mut self, sig: i32, env: &mut dyn Env) {
+    fn run_trap(&mut self, sig: i32, env: &mut dyn Env) {
         let Some(action) = self.traps.get(&sig).cloned() else {
             return;
         };
@@ -492,7 +502,7 @@ impl Process {
         }
     }
 
-    pub(super) fn wait_result(&self, pid: Option<u32>) -> Option<i32> {
+    fn wait_result(&self, pid: Option<u32>) -> Option<i32> {
         match pid {
             None => self.jobs.iter().all(|j| matches!(j.state, Step::Exited(_))).then_some(0),
             Some(p) => match self.jobs.iter().find(|j| j.pid == p) {
@@ -507,17 +517,17 @@ impl Process {
         self.frames.last().and_then(|f| f.redirs.last().cloned()).unwrap_or(DEFAULT_FDS)
     }
 
-    pub(super) fn frame(&mut self) -> Option<&mut Frame> {
+    fn frame(&mut self) -> Option<&mut Frame> {
         self.frames.last_mut()
     }
 
-    pub(super) fn jump(&mut self, target: usize) {
+    fn jump(&mut self, target: usize) {
         if let Some(f) = self.frame() {
             f.pc = target;
         }
     }
 
-    pub(super) fn exec_op(&mut self, now: Millis, env: &mut dyn Env) {
+    fn exec_op(&mut self, now: Millis, env: &mut dyn Env) {
         let Some(frame) = self.frames.last_mut() else {
             self.exit_with(self.status);
             return;
@@ -668,7 +678,7 @@ impl Process {
     }
 
     /// Skips the body of a compound command whose redirection failed.
-    pub(super) fn skip_to_pop(&mut self, code: &Code) {
+    fn skip_to_pop(&mut self, code: &Code) {
         let Some(frame) = self.frames.last_mut() else {
             return;
         };
@@ -684,7 +694,7 @@ impl Process {
         }
     }
 
-    pub(super) fn in_substitution(&self) -> bool {
+    fn in_substitution(&self) -> bool {
         self.subst_depth > 0
     }
 
@@ -697,7 +707,7 @@ impl Process {
 
     /// An expansion error (`${x:?}`, bad arithmetic): a non-interactive shell
     /// exits with status 2.
-    pub(super) fn fatal(&mut self, env: &mut dyn Env, msg: &str) {
+    fn fatal(&mut self, env: &mut dyn Env, msg: &str) {
         let err = self.fds().stderr;
         self.write(env, &err, &format!("{msg}\n"));
         self.exit_with(2);
@@ -739,7 +749,7 @@ impl Process {
 
     /// Starts a child process running `code` (a background job or a
     /// subshell) and runs it until it blocks; `None` if refused.
-    pub(super) fn spawn(&mut self, code: Arc<Code>, now: Millis, env: &mut dyn Env) -> Option<u32> {
+    fn spawn(&mut self, code: Arc<Code>, now: Millis, env: &mut dyn Env) -> Option<u32> {
         let last_bg = self.last_bg;
         self.jobs.retain(|j| !matches!(j.state, Step::Exited(_)) || Some(j.pid) == last_bg);
         if self.jobs.len() >= MAX_JOBS {

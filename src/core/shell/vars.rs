@@ -22,9 +22,9 @@ use crate::core::time::Millis;
 use std::collections::BTreeMap;
 
 /// Longest value a variable may hold, in bytes.
-pub(super) const MAX_VAR_BYTES: usize = 64 * 1024;
+const MAX_VAR_BYTES: usize = 64 * 1024;
 /// Most elements one bash array keeps.
-pub(super) const MAX_ARRAY_ELEMENTS: usize = 10_000;
+const MAX_ARRAY_ELEMENTS: usize = 10_000;
 
 /// A variable's value cut to [`MAX_VAR_BYTES`].
 pub(super) fn bounded(mut value: String) -> String {
@@ -272,7 +272,7 @@ impl Process {
     }
 
     /// `name` as an array, a scalar becoming its element 0.
-    pub(super) fn array_mut(&mut self, name: &str) -> &mut Array {
+    fn array_mut(&mut self, name: &str) -> &mut Array {
         if !self.arrays.contains_key(name) {
             let mut a = Array::default();
             if let Some(v) = self.var(name).cloned() {
@@ -289,7 +289,7 @@ impl Process {
 
     /// Stores `values` from index `from` on, within [`MAX_ARRAY_ELEMENTS`]
     /// and [`MAX_EXPANSION_BYTES`] per array (podplay's bounds).
-    pub(super) fn store(&mut self, name: &str, from: i64, values: Vec<String>) {
+    fn store(&mut self, name: &str, from: i64, values: Vec<String>) {
         let a = self.array_mut(name);
         let mut full = false;
         for (k, v) in values.into_iter().enumerate() {
