@@ -11,9 +11,10 @@
 //! the command fails as `argument list too long`, and
 //! [`MAX_SUBST_DEPTH`] nested substitutions.
 
+use super::arith;
 use super::parse::{ParamOp, Part, Script, Subscript, Word};
 use super::run::Process;
-use super::{utils, Env, Step};
+use super::{Env, Step};
 use crate::core::time::Millis;
 
 /// Most bytes the expansions of one command (or `for` list) may produce.
@@ -22,6 +23,11 @@ pub(super) const MAX_EXPANSION_BYTES: usize = 1024 * 1024;
 const MAX_SUBST_DEPTH: usize = 8;
 
 impl Process {
+    /// The value of `$((expr))`, with this shell's variables.
+    pub(super) fn arith(&self, expr: &str) -> Result<i64, String> {
+        arith::arith(expr, &|n| self.var(n).cloned().unwrap_or_default())
+    }
+
     pub(super) fn expand_word(&mut self, w: &Word, now: Millis, env: &mut dyn Env) -> Result<String, String> {
         let mut fields = Vec::new();
         self.expand_into(w, false, now, env, &mut fields)?;
@@ -84,7 +90,7 @@ impl Process {
                 }
                 Part::Subst { script, quoted } => (self.subst(script, now, env), *quoted),
                 Part::Arith { expr, quoted } => {
-                    let v = utils::arith(expr, &|n| self.var(n).cloned().unwrap_or_default())?;
+                    let v = self.arith(expr)?;
                     (v.to_string(), *quoted)
                 }
             };

@@ -13,6 +13,7 @@
 //! The code is pure: no clock, no IO, no randomness, and every loop is bounded
 //! (script size, nesting depth, commands per [`Process::step`], output size).
 
+mod arith;
 mod builtins;
 mod expand;
 mod io;

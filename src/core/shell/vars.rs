@@ -17,7 +17,7 @@ use super::expand::MAX_EXPANSION_BYTES;
 use super::io::Output;
 use super::parse::{Assign, Value, Word};
 use super::run::Process;
-use super::{utils, Env};
+use super::Env;
 use crate::core::time::Millis;
 use std::collections::BTreeMap;
 
@@ -242,7 +242,7 @@ impl Process {
         env: &mut dyn Env,
     ) -> Result<Option<i64>, String> {
         let text = self.expand_word(w, now, env)?;
-        let i = utils::arith(&text, &|n| self.var(n).cloned().unwrap_or_default())?;
+        let i = self.arith(&text)?;
         if i >= 0 {
             return Ok(Some(i));
         }

@@ -117,7 +117,7 @@ impl Process {
                 self.unset_var(name);
                 continue;
             }
-            let i = match utils::arith(sub, &|n| self.var(n).cloned().unwrap_or_default()) {
+            let i = match self.arith(sub) {
                 Ok(i) => i,
                 Err(e) => {
                     out.error(&e);
