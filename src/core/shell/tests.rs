@@ -362,6 +362,22 @@ fn http_clients() {
     assert_eq!((r.exit_code, r.duration_ms), (28, 2_000));
 }
 
+/// Every name the parser accepts as simulated ([`parse::BUILTINS`]) is
+/// answered by the builtins' dispatch table, never handed to the image as a
+/// program: the two lists live in different files.
+#[test]
+fn every_builtin_is_dispatched() {
+    let mut env = FakeEnv::new();
+    let marker = "handed to the image";
+    for name in parse::BUILTINS.iter().filter(|n| !matches!(**n, "exec" | "read")) {
+        env.programs.insert(name.to_string(), Program::Exits { after_ms: 0, code: 0, output: vec![marker.into()] });
+    }
+    for name in parse::BUILTINS.iter().filter(|n| !matches!(**n, "exec" | "read")) {
+        let r = exec_probe(&argv(&[name]), 0, &mut env, 1_000);
+        assert!(!r.output.contains(marker), "{name}: {}", r.output);
+    }
+}
+
 /// The option forms wget, curl and rm read through the one option parser:
 /// clusters, values joined or apart, `--name=value`, options after the
 /// operand, and each tool's message for an option it does not know.
