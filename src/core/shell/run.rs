@@ -89,7 +89,6 @@ enum Pending {
         term: Option<TermBehaviour>,
         after: After,
     },
-    /// `wait [pid]`.
     /// `wait [pid]`, or a foreground subshell (which a trapped signal does
     /// not interrupt).
     Wait {
