@@ -52,60 +52,8 @@ pub struct OwnerReference {
     pub block_owner_deletion: bool,
 }
 
-/// One decoded object from a manifest.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Object {
-    Pod(Pod),
-    Service(Service),
-    ConfigMap(ConfigMap),
-    Secret(Secret),
-    Deployment(Deployment),
-    ReplicaSet(ReplicaSet),
-    Node(Node),
-    DaemonSet(DaemonSet),
-    Job(Job),
-    CronJob(CronJob),
-    StatefulSet(StatefulSet),
-    Namespace(Namespace),
-    PersistentVolumeClaim(PersistentVolumeClaim),
-}
-
-impl Object {
-    pub fn meta(&self) -> &ObjectMeta {
-        match self {
-            Object::Pod(p) => &p.metadata,
-            Object::Service(s) => &s.metadata,
-            Object::ConfigMap(c) => &c.metadata,
-            Object::Secret(s) => &s.metadata,
-            Object::Deployment(d) => &d.metadata,
-            Object::ReplicaSet(r) => &r.metadata,
-            Object::Node(n) => &n.metadata,
-            Object::Namespace(n) => &n.metadata,
-            Object::PersistentVolumeClaim(c) => &c.metadata,
-            Object::DaemonSet(d) => &d.metadata,
-            Object::Job(j) => &j.metadata,
-            Object::CronJob(c) => &c.metadata,
-            Object::StatefulSet(s) => &s.metadata,
-        }
-    }
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Object::Pod(_) => "Pod",
-            Object::Service(_) => "Service",
-            Object::ConfigMap(_) => "ConfigMap",
-            Object::Secret(_) => "Secret",
-            Object::Deployment(_) => "Deployment",
-            Object::ReplicaSet(_) => "ReplicaSet",
-            Object::Node(_) => "Node",
-            Object::DaemonSet(_) => "DaemonSet",
-            Object::Job(_) => "Job",
-            Object::CronJob(_) => "CronJob",
-            Object::StatefulSet(_) => "StatefulSet",
-            Object::Namespace(_) => "Namespace",
-            Object::PersistentVolumeClaim(_) => "PersistentVolumeClaim",
-        }
-    }
-}
+/// One decoded object from a manifest: declared with its kind in [`crate::core::kinds`].
+pub use crate::core::kinds::Object;
 
 /// `metav1.LabelSelector`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

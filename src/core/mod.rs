@@ -11,6 +11,7 @@ pub mod engine;
 pub mod gofmt;
 pub mod json;
 pub mod json_value;
+pub mod kinds;
 pub mod kubectl;
 pub mod manifest;
 pub mod rng;

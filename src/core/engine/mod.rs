@@ -704,26 +704,14 @@ impl Sim {
         // How to fix a missing namespace (the docs' `kubectl create namespace x`
         // step), by result index: said in the note, not in the API's message.
         let mut hints: Vec<(usize, String)> = Vec::new();
-        // ConfigMaps and Secrets first, then Services (so DNS names exist),
-        // then Pods that read or look them up (kubectl applies a file in
-        // order; podplay orders by kind so a manifest's order never matters).
+        // In each kind's apply order (`KindInfo::apply_order`): kubectl
+        // applies a file in order; podplay orders by kind so a manifest's
+        // order never matters.
         let mut objects = objects;
-        crate::core::sort::sort_by_key(&mut objects, |o| match o {
-            Object::Namespace(_) => -2,
-            Object::Node(_) => -1,
-            Object::ConfigMap(_) | Object::Secret(_) | Object::PersistentVolumeClaim(_) => 0,
-            Object::Service(_) => 1,
-            Object::Deployment(_)
-            | Object::ReplicaSet(_)
-            | Object::DaemonSet(_)
-            | Object::Job(_)
-            | Object::CronJob(_)
-            | Object::StatefulSet(_) => 2,
-            Object::Pod(_) => 3,
-        });
+        crate::core::sort::sort_by_key(&mut objects, |o| o.info().apply_order);
         for obj in objects {
             let ns = &obj.meta().namespace;
-            let namespaced = !matches!(obj, Object::Node(_) | Object::Namespace(_));
+            let namespaced = obj.info().namespaced;
             if namespaced && !self.namespaces.contains(ns) {
                 // The API server: `Error from server (NotFound): namespaces "x" not found`.
                 let message = format!("namespaces \"{ns}\" not found");
