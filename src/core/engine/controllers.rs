@@ -36,9 +36,7 @@ pub const CONTROLLER_HOP_MS: Millis = 10;
 /// The ReplicaSet controller creates or deletes at most this many Pods per
 /// sync (`BurstReplicas`).
 pub const BURST_REPLICAS: i32 = 500;
-/// The most replicas podplay accepts for one Deployment or ReplicaSet
-/// (Kubernetes takes any int32; podplay runs at most `MAX_PODS` Pods).
-pub const MAX_REPLICAS: i32 = 100_000;
+pub use crate::core::manifest::MAX_REPLICAS;
 /// The alphabet of generated names and template hashes
 /// (`apimachinery/pkg/util/rand`).
 pub const NAME_ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";

@@ -247,8 +247,8 @@ fn decode_common(
                 if let Some(n) = cx.int32(val, &p) {
                     if n < 0 {
                         cx.invalid_at(val.pos, &p, &n.to_string(), v::NEGATIVE_ERR);
-                    } else if n > crate::core::engine::MAX_REPLICAS {
-                        let limit = crate::core::engine::MAX_REPLICAS;
+                    } else if n > crate::core::manifest::MAX_REPLICAS {
+                        let limit = crate::core::manifest::MAX_REPLICAS;
                         cx.invalid_at(
                             val.pos,
                             &p,
