@@ -285,7 +285,7 @@ fn run(o: &RunOpts, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Wri
     let mut sim = Sim::new(SimConfig::with_seed(o.seed));
     let mut printer = TracePrinter::new(o.json, o.wide);
     sim.apply(objects);
-    printer.drain(&mut sim, out);
+    printer.drain(&mut sim, out, err);
     let cap = o.until.unwrap_or(DEFAULT_CAP_MS);
     let mut last_change: Millis = 0;
     let mut next_action = 0;
@@ -305,7 +305,7 @@ fn run(o: &RunOpts, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Wri
             break;
         }
         sim.advance_to(next);
-        if printer.drain(&mut sim, out) {
+        if printer.drain(&mut sim, out, err) {
             last_change = sim.now();
         }
         while let Some((t, action)) = actions.get(next_action) {
@@ -316,7 +316,7 @@ fn run(o: &RunOpts, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Wri
                 let _ = writeln!(err, "podplay: at {}: {e}", crate::core::time::go_duration(*t));
             }
             next_action += 1;
-            if printer.drain(&mut sim, out) {
+            if printer.drain(&mut sim, out, err) {
                 last_change = sim.now();
             }
         }
@@ -324,7 +324,7 @@ fn run(o: &RunOpts, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Wri
     let end = match o.until {
         Some(t) => {
             sim.advance_to(t);
-            printer.drain(&mut sim, out);
+            printer.drain(&mut sim, out, err);
             t
         }
         None => last_change,
@@ -377,7 +377,7 @@ impl TracePrinter {
     }
 
     /// Prints pending outputs; true when there were any.
-    fn drain(&mut self, sim: &mut Sim, out: &mut dyn Write) -> bool {
+    fn drain(&mut self, sim: &mut Sim, out: &mut dyn Write, err: &mut dyn Write) -> bool {
         let mut any = false;
         while let Some(o) = sim.poll_output() {
             any = true;
@@ -415,49 +415,17 @@ impl TracePrinter {
                         let _ = writeln!(out, "{v}");
                     }
                 }
-                Output::Event { type_, event, .. } => {
+                // Every other kind prints only in the JSON stream.
+                other => {
                     if self.json {
-                        let v = json::watch_event_json(t, type_.as_str(), json::event_json(&event));
-                        let _ = writeln!(out, "{v}");
-                    }
-                }
-                Output::Deployment { type_, deployment, .. } => {
-                    if self.json {
-                        let v = json::watch_event_json(t, type_.as_str(), json::deployment_json(&deployment));
-                        let _ = writeln!(out, "{v}");
-                    }
-                }
-                Output::ReplicaSet { type_, replica_set, .. } => {
-                    if self.json {
-                        let v = json::watch_event_json(t, type_.as_str(), json::replicaset_json(&replica_set));
-                        let _ = writeln!(out, "{v}");
-                    }
-                }
-                Output::Job { type_, job, .. } => {
-                    if self.json {
-                        let v = json::watch_event_json(t, type_.as_str(), json::job_json(&job));
-                        let _ = writeln!(out, "{v}");
-                    }
-                }
-                Output::CronJob { type_, cron_job, .. } => {
-                    if self.json {
-                        let v = json::watch_event_json(t, type_.as_str(), json::cronjob_json(&cron_job));
-                        let _ = writeln!(out, "{v}");
-                    }
-                }
-                Output::StatefulSet { type_, stateful_set, .. } => {
-                    if self.json {
-                        let v = json::watch_event_json(t, type_.as_str(), json::statefulset_json(&stateful_set));
-                        let _ = writeln!(out, "{v}");
-                    }
-                }
-                Output::PersistentVolumeClaim { type_, claim, .. } => {
-                    if self.json {
-                        let v = json::watch_event_json(t, type_.as_str(), json::pvc_json(&claim));
-                        let _ = writeln!(out, "{v}");
+                        let _ = writeln!(out, "{}", json::output_json(&other));
                     }
                 }
             }
+        }
+        // What kubectl drain prints to stderr as it retries an eviction.
+        while let Some((t, line)) = sim.poll_client_message() {
+            let _ = writeln!(err, "podplay: at {}: {line}", crate::core::time::go_duration(t));
         }
         // Traffic is podplay's own: a line per change of state, never one
         // per request; not in the JSON stream (which holds API objects only).
@@ -563,6 +531,15 @@ impl TracePrinter {
             &kubectl::PVCS_HEADER,
             &["VOLUMEMODE"],
             &pvc_rows,
+        );
+        let pdb_rows: Vec<Vec<String>> =
+            sim.pod_disruption_budgets().iter().map(|p| kubectl::pdb_row(p, end)).collect();
+        self.table(
+            out,
+            &format!("PodDisruptionBudgets at {at} (as `kubectl get pdb`"),
+            &kubectl::PDBS_HEADER,
+            &[],
+            &pdb_rows,
         );
         let _ = writeln!(out, "Events at {at} (as `kubectl events` prints them then):");
         let rows = kubectl::events_rows(sim.events(), end);

@@ -343,6 +343,32 @@ pub struct PersistentVolumeClaim {
     pub spec: PersistentVolumeClaimTemplate,
 }
 
+/// A `policy/v1 PodDisruptionBudget`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PodDisruptionBudget {
+    pub metadata: ObjectMeta,
+    pub spec: PodDisruptionBudgetSpec,
+}
+
+/// `PodDisruptionBudgetSpec` (policy/v1 has no defaults: either budget may be unset).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PodDisruptionBudgetSpec {
+    pub min_available: Option<IntOrPercent>,
+    /// None selects no Pods; an empty selector selects every Pod of the
+    /// namespace (policy/v1's rule).
+    pub selector: Option<LabelSelector>,
+    pub max_unavailable: Option<IntOrPercent>,
+    /// `IfHealthyBudget` or `AlwaysAllow`; unset behaves as `IfHealthyBudget`.
+    pub unhealthy_pod_eviction_policy: Option<String>,
+}
+
+impl PodDisruptionBudgetSpec {
+    /// Whether the budget covers a Pod with `labels` (in its namespace).
+    pub fn selects(&self, labels: &BTreeMap<String, String>) -> bool {
+        self.selector.as_ref().is_some_and(|s| s.matches(labels))
+    }
+}
+
 /// An `apps/v1 StatefulSet`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StatefulSet {

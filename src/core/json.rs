@@ -19,7 +19,8 @@ use crate::core::api::{
 use crate::core::json_value::{json, Map, Value};
 use crate::core::status::{
     ContainerState, ContainerStatus, CronJobSnapshot, DeploymentSnapshot, EndpointSliceSnapshot, Event, JobSnapshot,
-    PersistentVolumeClaimSnapshot, PodSnapshot, ReplicaSetSnapshot, ServerMeta, ServiceSnapshot, StatefulSetSnapshot,
+    PersistentVolumeClaimSnapshot, PodDisruptionBudgetSnapshot, PodSnapshot, ReplicaSetSnapshot, ServerMeta,
+    ServiceSnapshot, StatefulSetSnapshot,
 };
 use crate::core::time::{rfc3339, rfc3339_micro, Millis};
 use std::collections::BTreeMap;
@@ -609,10 +610,7 @@ pub fn deployment_json(d: &DeploymentSnapshot) -> Value {
     let strategy = match dep.spec.strategy {
         DeploymentStrategy::Recreate => json!({ "type": "Recreate" }),
         DeploymentStrategy::RollingUpdate { max_surge, max_unavailable } => {
-            let v = |x: IntOrPercent| match x {
-                IntOrPercent::Int(n) => Value::from(n),
-                IntOrPercent::Percent(p) => Value::from(format!("{p}%")),
-            };
+            let v = int_or_string_json;
             json!({ "type": "RollingUpdate", "rollingUpdate": { "maxUnavailable": v(max_unavailable), "maxSurge": v(max_surge) } })
         }
     };
@@ -918,6 +916,64 @@ pub fn pvc_json(c: &PersistentVolumeClaimSnapshot) -> Value {
     })
 }
 
+/// An `intstr.IntOrString`: a number, or the percentage as a string.
+fn int_or_string_json(x: IntOrPercent) -> Value {
+    match x {
+        IntOrPercent::Int(n) => Value::from(n),
+        IntOrPercent::Percent(_) => Value::from(x.to_text()),
+    }
+}
+
+/// A `policy/v1 PodDisruptionBudget` (`PodDisruptionBudgetSpec` and
+/// `PodDisruptionBudgetStatus` field order; its one condition is
+/// `metav1.Condition`).
+pub fn pdb_json(p: &PodDisruptionBudgetSnapshot) -> Value {
+    let meta = &p.pdb.metadata;
+    let metadata = object_meta(
+        Some(p.generation),
+        &meta.name,
+        None,
+        &meta.namespace,
+        &p.server,
+        &meta.labels,
+        &meta.annotations,
+        Vec::new(),
+    );
+    let mut spec = Map::new();
+    if let Some(min) = p.pdb.spec.min_available {
+        spec.put("minAvailable", int_or_string_json(min));
+    }
+    if let Some(sel) = &p.pdb.spec.selector {
+        spec.put("selector", selector_json(sel));
+    }
+    if let Some(max) = p.pdb.spec.max_unavailable {
+        spec.put("maxUnavailable", int_or_string_json(max));
+    }
+    if let Some(policy) = &p.pdb.spec.unhealthy_pod_eviction_policy {
+        spec.put("unhealthyPodEvictionPolicy", Value::from(policy.as_str()));
+    }
+    let st = &p.status;
+    let c = &st.condition;
+    let mut status = Map::new();
+    status.put("observedGeneration", Value::from(st.observed_generation));
+    status.put("disruptionsAllowed", Value::from(st.disruptions_allowed));
+    status.put("currentHealthy", Value::from(st.current_healthy));
+    status.put("desiredHealthy", Value::from(st.desired_healthy));
+    status.put("expectedPods", Value::from(st.expected_pods));
+    if !c.reason.is_empty() {
+        let condition = json!({
+            "type": "DisruptionAllowed",
+            "status": if c.status { "True" } else { "False" },
+            "observedGeneration": st.observed_generation,
+            "lastTransitionTime": rfc3339(c.last_transition_ms),
+            "reason": c.reason,
+            "message": c.message,
+        });
+        status.put("conditions", Value::Array(vec![condition]));
+    }
+    json!({ "kind": "PodDisruptionBudget", "apiVersion": "policy/v1", "metadata": metadata, "spec": Value::Object(spec), "status": Value::Object(status) })
+}
+
 /// A Pod as the API server returns it.
 pub fn pod_json(p: &PodSnapshot) -> Value {
     let meta = &p.pod.metadata;
@@ -1148,6 +1204,26 @@ pub fn watch_event_json(time_ms: Millis, type_: &str, object: Value) -> Value {
     m.put("type", Value::from(type_));
     m.put("object", object);
     Value::Object(m)
+}
+
+/// The watch event of any engine output, each kind as its `*_json` prints it
+/// (an EndpointSlice without its Service's uid: see [`endpointslice_json_owned`]).
+pub fn output_json(o: &crate::core::engine::Output) -> Value {
+    use crate::core::engine::Output;
+    let (time_ms, type_, object) = match o {
+        Output::Pod { time_ms, type_, pod } => (time_ms, type_, pod_json(pod)),
+        Output::Service { time_ms, type_, service } => (time_ms, type_, service_json(service)),
+        Output::EndpointSlice { time_ms, type_, slice } => (time_ms, type_, endpointslice_json(slice)),
+        Output::Event { time_ms, type_, event } => (time_ms, type_, event_json(event)),
+        Output::Deployment { time_ms, type_, deployment } => (time_ms, type_, deployment_json(deployment)),
+        Output::ReplicaSet { time_ms, type_, replica_set } => (time_ms, type_, replicaset_json(replica_set)),
+        Output::Job { time_ms, type_, job } => (time_ms, type_, job_json(job)),
+        Output::CronJob { time_ms, type_, cron_job } => (time_ms, type_, cronjob_json(cron_job)),
+        Output::StatefulSet { time_ms, type_, stateful_set } => (time_ms, type_, statefulset_json(stateful_set)),
+        Output::PersistentVolumeClaim { time_ms, type_, claim } => (time_ms, type_, pvc_json(claim)),
+        Output::PodDisruptionBudget { time_ms, type_, pdb } => (time_ms, type_, pdb_json(pdb)),
+    };
+    watch_event_json(*time_ms, type_.as_str(), object)
 }
 
 #[cfg(test)]

@@ -169,6 +169,14 @@ kinds! {
     StatefulSet { group: "apps", version: "v1", plural: "statefulsets", short: ["sts"], namespaced: true, apply_order: 2 }
     Job { group: "batch", version: "v1", plural: "jobs", short: [], namespaced: true, apply_order: 2 }
     CronJob { group: "batch", version: "v1", plural: "cronjobs", short: ["cj"], namespaced: true, apply_order: 2 }
+    PodDisruptionBudget {
+        group: "policy",
+        version: "v1",
+        plural: "poddisruptionbudgets",
+        short: ["pdb"],
+        namespaced: true,
+        apply_order: 2,
+    }
     Pod { group: "", version: "v1", plural: "pods", short: ["po"], namespaced: true, apply_order: 3 }
 }
 
@@ -187,7 +195,6 @@ const KNOWN_UNSIMULATED_KINDS: &[&str] = &[
     "LimitRange",
     "NetworkPolicy",
     "PersistentVolume",
-    "PodDisruptionBudget",
     "PodTemplate",
     "PriorityClass",
     "ReplicationController",

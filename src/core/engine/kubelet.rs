@@ -965,7 +965,9 @@ impl Sim {
                 }
             }
             // Controller timers never reach a Pod (see `Sim::fire`).
-            What::Controllers | What::NodeMonitor | What::TaintEvict | What::TrafficRequest => return,
+            What::Controllers | What::NodeMonitor | What::TaintEvict | What::TrafficRequest | What::EvictionRetry => {
+                return
+            }
             What::ProbeTick { c, probe } => {
                 // Probe ticks refresh the status themselves when a result changes.
                 self.probe_tick(slot, c as usize, probe as usize);

@@ -13,6 +13,7 @@
 mod apps;
 mod batch;
 mod cronjob;
+mod policy;
 mod sched;
 mod volumes;
 
@@ -587,6 +588,10 @@ fn decode_object(node: &Node) -> Outcome {
             Object::StatefulSet(StatefulSet { metadata, spec: apps::decode_stateful_set_spec(&mut cx, spec_node) })
         }
         "Namespace" => Object::Namespace(Namespace { metadata }),
+        "PodDisruptionBudget" => Object::PodDisruptionBudget(PodDisruptionBudget {
+            metadata,
+            spec: policy::decode_pdb_spec(&mut cx, spec_node),
+        }),
         "PersistentVolumeClaim" => {
             let mut spec = PersistentVolumeClaimTemplate {
                 name: metadata.name.clone(),

@@ -485,6 +485,7 @@ pub(super) fn validate_object(cx: &mut Ctx, object: &mut Object, generate_name: 
         Object::Namespace(n) => validate_meta(cx, &mut n.metadata, generate_name, kind),
         Object::PersistentVolumeClaim(c) => validate_meta(cx, &mut c.metadata, generate_name, kind),
         Object::StatefulSet(s) => validate_meta(cx, &mut s.metadata, generate_name, kind),
+        Object::PodDisruptionBudget(p) => validate_meta(cx, &mut p.metadata, generate_name, kind),
         Object::ConfigMap(cm) => {
             validate_meta(cx, &mut cm.metadata, generate_name, kind);
             validate_data_keys(cx, &cm.data, &["data"]);
