@@ -17,6 +17,7 @@ pub mod manifest;
 pub mod rng;
 pub mod shell;
 pub mod sort;
+pub mod spec_json;
 pub mod status;
 pub mod store;
 pub mod time;

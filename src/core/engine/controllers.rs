@@ -192,7 +192,7 @@ impl DeploymentRt {
 /// Go's `DeepHashObject` dump, so the value differs from a real cluster's
 /// but is stable for a given template.
 pub fn template_hash(template: &PodTemplate) -> String {
-    let text = crate::core::json::pod_template_json(template).to_string();
+    let text = crate::core::spec_json::pod_template_json(template).to_string();
     let mut h: u32 = 0x811c_9dc5;
     for b in text.bytes() {
         h ^= b as u32;
