@@ -13,6 +13,7 @@
 mod lint;
 
 use crate::core::engine::{parse_action, Action, Output, Sim, SimConfig};
+use crate::core::get;
 use crate::core::json;
 use crate::core::kubectl;
 use crate::core::manifest::{parse_manifests, Severity};
@@ -439,11 +440,6 @@ impl TracePrinter {
         any
     }
 
-    /// A `kubectl get` table of controllers, when there are any.
-    fn controller_table(&self, out: &mut dyn Write, title: &str, header: &[&str], rows: &[Vec<String>]) {
-        self.table(out, title, header, &kubectl::CONTROLLERS_WIDE_HEADER, rows);
-    }
-
     /// A `kubectl get` table with its `-o wide` columns, when there are rows.
     fn table(&self, out: &mut dyn Write, title: &str, header: &[&str], wide_header: &[&str], rows: &[Vec<String>]) {
         if rows.is_empty() {
@@ -482,65 +478,13 @@ impl TracePrinter {
             let _ = write!(out, "{}", kubectl::format_table(&kubectl::NODES_HEADER, &rows));
             let _ = writeln!(out);
         }
-        let deployment_rows: Vec<Vec<String>> =
-            sim.deployments().iter().map(|d| kubectl::deployment_row(d, end, self.wide)).collect();
-        self.controller_table(
-            out,
-            &format!("Deployments at {at} (as `kubectl get deployments`"),
-            &kubectl::DEPLOYMENTS_HEADER,
-            &deployment_rows,
-        );
-        let replica_set_rows: Vec<Vec<String>> =
-            sim.replica_sets().iter().map(|r| kubectl::replicaset_row(r, end, self.wide)).collect();
-        self.controller_table(
-            out,
-            &format!("ReplicaSets at {at} (as `kubectl get replicasets`"),
-            &kubectl::REPLICASETS_HEADER,
-            &replica_set_rows,
-        );
-        let ds_rows: Vec<Vec<String>> = sim.daemon_sets().iter().map(|d| kubectl::daemonset_row(d, end)).collect();
-        if !ds_rows.is_empty() {
-            let _ = writeln!(out, "DaemonSets at {at} (as `kubectl get daemonsets` prints them then):");
-            let _ = write!(out, "{}", kubectl::format_table(&kubectl::DAEMONSETS_HEADER, &ds_rows));
-            let _ = writeln!(out);
+        // Every kind's table (Pods are the watch stream above; Nodes print
+        // only when they changed).
+        for p in get::PRINTERS.iter().filter(|p| !matches!(p.kind, "Pod" | "Node")) {
+            let rows = (p.rows)(sim, end, self.wide);
+            let title = format!("{}s at {at} (as `kubectl get {}`", p.kind, p.resource);
+            self.table(out, &title, p.header, p.wide_header, &rows);
         }
-        let job_rows: Vec<Vec<String>> = sim.jobs().iter().map(|j| kubectl::job_row(j, end, self.wide)).collect();
-        self.controller_table(out, &format!("Jobs at {at} (as `kubectl get jobs`"), &kubectl::JOBS_HEADER, &job_rows);
-        let cron_rows: Vec<Vec<String>> =
-            sim.cron_jobs().iter().map(|c| kubectl::cronjob_row(c, end, self.wide)).collect();
-        self.controller_table(
-            out,
-            &format!("CronJobs at {at} (as `kubectl get cronjobs`"),
-            &kubectl::CRONJOBS_HEADER,
-            &cron_rows,
-        );
-        let set_rows: Vec<Vec<String>> =
-            sim.stateful_sets().iter().map(|s| kubectl::statefulset_row(s, end, self.wide)).collect();
-        self.table(
-            out,
-            &format!("StatefulSets at {at} (as `kubectl get statefulsets`"),
-            &kubectl::STATEFULSETS_HEADER,
-            &kubectl::STATEFULSETS_WIDE_HEADER,
-            &set_rows,
-        );
-        let pvc_rows: Vec<Vec<String>> =
-            sim.persistent_volume_claims().iter().map(|c| kubectl::pvc_row(c, end, self.wide)).collect();
-        self.table(
-            out,
-            &format!("PersistentVolumeClaims at {at} (as `kubectl get pvc`"),
-            &kubectl::PVCS_HEADER,
-            &["VOLUMEMODE"],
-            &pvc_rows,
-        );
-        let pdb_rows: Vec<Vec<String>> =
-            sim.pod_disruption_budgets().iter().map(|p| kubectl::pdb_row(p, end)).collect();
-        self.table(
-            out,
-            &format!("PodDisruptionBudgets at {at} (as `kubectl get pdb`"),
-            &kubectl::PDBS_HEADER,
-            &[],
-            &pdb_rows,
-        );
         let _ = writeln!(out, "Events at {at} (as `kubectl events` prints them then):");
         let rows = kubectl::events_rows(sim.events(), end);
         let _ = write!(out, "{}", kubectl::format_table(&kubectl::EVENTS_HEADER, &rows));

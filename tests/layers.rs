@@ -1,8 +1,8 @@
 //! The layers hold: a module may use those below it, never one above.
 //!
 //! model (YAML, API types, kinds, manifests and their validation, status
-//! snapshots, the container shell, small utilities) ← engine ← views (json,
-//! kubectl) ← session and faces (cli, exercise, lint, play, ui, bundled,
+//! snapshots, the spec side of the JSON, the container shell, small
+//! utilities) ← engine ← views (json, kubectl, get) ← session and faces (cli, exercise, lint, play, ui, bundled,
 //! examples). `src/core` uses no front end and no browser crate.
 //!
 //! The check reads `src/` as text: every path through `crate::core::…`,
@@ -28,7 +28,7 @@ enum Layer {
 fn core_layer(module: &str) -> Layer {
     match module {
         "engine" => Layer::Engine,
-        "json" | "kubectl" => Layer::View,
+        "json" | "kubectl" | "get" => Layer::View,
         _ => Layer::Model,
     }
 }

@@ -11,7 +11,7 @@ mod common;
 use common::sim_with;
 use podplay::core::engine::{parse_action, Sim};
 use podplay::core::manifest::parse_manifests;
-use podplay::core::{json, kubectl};
+use podplay::core::{get, json, kubectl};
 
 fn act(sim: &mut Sim, text: &str) -> Result<(), String> {
     sim.act(&parse_action(text).expect("action parses")).map_err(|e| e.0)
@@ -224,4 +224,17 @@ fn json_in_go_field_order() {
     assert!(v.starts_with("{\"kind\":\"PodDisruptionBudget\",\"apiVersion\":\"policy/v1\""), "{v}");
     assert!(spec < status);
     assert!(v.contains("\"reason\":\"SufficientPods\",\"message\":\"\"}]"), "{v}");
+}
+
+#[test]
+fn kubectl_get_pdb_prints_the_budget_table() {
+    let mut sim = sim_with(&with_budget("minAvailable: 2"));
+    sim.advance_to(30_000);
+    let printer = get::printer("pdb").expect("kubectl get pdb");
+    assert_eq!(get::printer("poddisruptionbudgets").map(|p| p.kind), Some("PodDisruptionBudget"));
+    assert_eq!(
+        printer.table(&sim, sim.now(), false),
+        "NAME      MIN AVAILABLE   MAX UNAVAILABLE   ALLOWED DISRUPTIONS   AGE\n\
+         web-pdb   2               N/A               1                     30s\n"
+    );
 }

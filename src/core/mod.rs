@@ -8,6 +8,7 @@ pub mod base64;
 pub mod cron;
 pub mod decimal;
 pub mod engine;
+pub mod get;
 pub mod gofmt;
 pub mod json;
 pub mod json_value;
