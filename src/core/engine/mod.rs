@@ -27,6 +27,7 @@ mod cronjobs;
 mod daemonset;
 mod disruption;
 mod env;
+mod files;
 pub mod images;
 mod indexed;
 mod ipam;
@@ -34,6 +35,7 @@ mod jobs;
 mod kubelet;
 mod nodes;
 mod outside;
+mod pod;
 mod statefulsets;
 mod traffic;
 
