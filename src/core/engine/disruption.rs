@@ -205,14 +205,14 @@ impl Sim {
     /// Deployment's for its ReplicaSets' Pods); Pods with no controller are
     /// left out; a controller without a scale is an error.
     fn expected_scale(&self, pods: &[u32]) -> Result<i32, String> {
-        let mut scales: Vec<(String, i32)> = Vec::new();
+        // By the uid of what holds the scale (a ReplicaSet's Deployment).
+        let mut scales: std::collections::BTreeMap<String, i32> = Default::default();
         for p in pods.iter().filter_map(|&s| self.pod_rt(s)) {
             let meta = &p.pod.metadata;
             let Some(owner) = meta.owner_references.iter().find(|o| o.controller) else { continue };
-            if scales.iter().any(|(uid, _)| *uid == owner.uid) {
-                continue;
-            }
             let key = (meta.namespace.clone(), owner.name.clone());
+            // The finders: `getPodDeployment` (through the ReplicaSet),
+            // `getPodReplicaSet`, `getPodStatefulSet`.
             let found = match owner.kind {
                 "ReplicaSet" => self.replica_sets.get(&key).map(|rs| {
                     let deployment = rs.rs.metadata.owner_references.iter().find(|o| o.controller);
@@ -224,18 +224,10 @@ impl Sim {
                 "StatefulSet" => self.stateful_sets.get(&key).map(|s| (s.server.uid.clone(), s.set.spec.replicas)),
                 _ => None,
             };
-            match found {
-                Some((uid, scale)) => {
-                    if !scales.iter().any(|(u, _)| *u == uid) {
-                        scales.push((uid, scale));
-                    }
-                    // The Pod's own owner uid, so its siblings are skipped.
-                    scales.push((owner.uid.clone(), 0));
-                }
-                None => return Err(format!("found no controllers for pod \"{}\"", meta.name)),
-            }
+            let (uid, scale) = found.ok_or_else(|| format!("found no controllers for pod \"{}\"", meta.name))?;
+            scales.insert(uid, scale);
         }
-        Ok(scales.iter().map(|(_, n)| n).sum())
+        Ok(scales.values().sum())
     }
 
     /// The Eviction API (`EvictionREST.Create`) for one Pod: Ok when it
