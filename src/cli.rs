@@ -13,6 +13,7 @@
 mod lint;
 
 use crate::core::engine::{parse_action, Action, Output, Sim, SimConfig};
+use crate::core::get;
 use crate::core::json;
 use crate::core::kubectl;
 use crate::core::manifest::{parse_manifests, Severity};
@@ -285,7 +286,7 @@ fn run(o: &RunOpts, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Wri
     let mut sim = Sim::new(SimConfig::with_seed(o.seed));
     let mut printer = TracePrinter::new(o.json, o.wide);
     sim.apply(objects);
-    printer.drain(&mut sim, out);
+    printer.drain(&mut sim, out, err);
     let cap = o.until.unwrap_or(DEFAULT_CAP_MS);
     let mut last_change: Millis = 0;
     let mut next_action = 0;
@@ -305,7 +306,7 @@ fn run(o: &RunOpts, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Wri
             break;
         }
         sim.advance_to(next);
-        if printer.drain(&mut sim, out) {
+        if printer.drain(&mut sim, out, err) {
             last_change = sim.now();
         }
         while let Some((t, action)) = actions.get(next_action) {
@@ -316,7 +317,7 @@ fn run(o: &RunOpts, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Wri
                 let _ = writeln!(err, "podplay: at {}: {e}", crate::core::time::go_duration(*t));
             }
             next_action += 1;
-            if printer.drain(&mut sim, out) {
+            if printer.drain(&mut sim, out, err) {
                 last_change = sim.now();
             }
         }
@@ -324,7 +325,7 @@ fn run(o: &RunOpts, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Wri
     let end = match o.until {
         Some(t) => {
             sim.advance_to(t);
-            printer.drain(&mut sim, out);
+            printer.drain(&mut sim, out, err);
             t
         }
         None => last_change,
@@ -377,7 +378,7 @@ impl TracePrinter {
     }
 
     /// Prints pending outputs; true when there were any.
-    fn drain(&mut self, sim: &mut Sim, out: &mut dyn Write) -> bool {
+    fn drain(&mut self, sim: &mut Sim, out: &mut dyn Write, err: &mut dyn Write) -> bool {
         let mut any = false;
         while let Some(o) = sim.poll_output() {
             any = true;
@@ -415,49 +416,17 @@ impl TracePrinter {
                         let _ = writeln!(out, "{v}");
                     }
                 }
-                Output::Event { type_, event, .. } => {
+                // Every other kind prints only in the JSON stream.
+                other => {
                     if self.json {
-                        let v = json::watch_event_json(t, type_.as_str(), json::event_json(&event));
-                        let _ = writeln!(out, "{v}");
-                    }
-                }
-                Output::Deployment { type_, deployment, .. } => {
-                    if self.json {
-                        let v = json::watch_event_json(t, type_.as_str(), json::deployment_json(&deployment));
-                        let _ = writeln!(out, "{v}");
-                    }
-                }
-                Output::ReplicaSet { type_, replica_set, .. } => {
-                    if self.json {
-                        let v = json::watch_event_json(t, type_.as_str(), json::replicaset_json(&replica_set));
-                        let _ = writeln!(out, "{v}");
-                    }
-                }
-                Output::Job { type_, job, .. } => {
-                    if self.json {
-                        let v = json::watch_event_json(t, type_.as_str(), json::job_json(&job));
-                        let _ = writeln!(out, "{v}");
-                    }
-                }
-                Output::CronJob { type_, cron_job, .. } => {
-                    if self.json {
-                        let v = json::watch_event_json(t, type_.as_str(), json::cronjob_json(&cron_job));
-                        let _ = writeln!(out, "{v}");
-                    }
-                }
-                Output::StatefulSet { type_, stateful_set, .. } => {
-                    if self.json {
-                        let v = json::watch_event_json(t, type_.as_str(), json::statefulset_json(&stateful_set));
-                        let _ = writeln!(out, "{v}");
-                    }
-                }
-                Output::PersistentVolumeClaim { type_, claim, .. } => {
-                    if self.json {
-                        let v = json::watch_event_json(t, type_.as_str(), json::pvc_json(&claim));
-                        let _ = writeln!(out, "{v}");
+                        let _ = writeln!(out, "{}", json::output_json(&other));
                     }
                 }
             }
+        }
+        // What kubectl drain prints to stderr as it retries an eviction.
+        while let Some((t, line)) = sim.poll_client_message() {
+            let _ = writeln!(err, "podplay: at {}: {line}", crate::core::time::go_duration(t));
         }
         // Traffic is podplay's own: a line per change of state, never one
         // per request; not in the JSON stream (which holds API objects only).
@@ -469,11 +438,6 @@ impl TracePrinter {
             }
         }
         any
-    }
-
-    /// A `kubectl get` table of controllers, when there are any.
-    fn controller_table(&self, out: &mut dyn Write, title: &str, header: &[&str], rows: &[Vec<String>]) {
-        self.table(out, title, header, &kubectl::CONTROLLERS_WIDE_HEADER, rows);
     }
 
     /// A `kubectl get` table with its `-o wide` columns, when there are rows.
@@ -514,56 +478,13 @@ impl TracePrinter {
             let _ = write!(out, "{}", kubectl::format_table(&kubectl::NODES_HEADER, &rows));
             let _ = writeln!(out);
         }
-        let deployment_rows: Vec<Vec<String>> =
-            sim.deployments().iter().map(|d| kubectl::deployment_row(d, end, self.wide)).collect();
-        self.controller_table(
-            out,
-            &format!("Deployments at {at} (as `kubectl get deployments`"),
-            &kubectl::DEPLOYMENTS_HEADER,
-            &deployment_rows,
-        );
-        let replica_set_rows: Vec<Vec<String>> =
-            sim.replica_sets().iter().map(|r| kubectl::replicaset_row(r, end, self.wide)).collect();
-        self.controller_table(
-            out,
-            &format!("ReplicaSets at {at} (as `kubectl get replicasets`"),
-            &kubectl::REPLICASETS_HEADER,
-            &replica_set_rows,
-        );
-        let ds_rows: Vec<Vec<String>> = sim.daemon_sets().iter().map(|d| kubectl::daemonset_row(d, end)).collect();
-        if !ds_rows.is_empty() {
-            let _ = writeln!(out, "DaemonSets at {at} (as `kubectl get daemonsets` prints them then):");
-            let _ = write!(out, "{}", kubectl::format_table(&kubectl::DAEMONSETS_HEADER, &ds_rows));
-            let _ = writeln!(out);
+        // Every kind's table (Pods are the watch stream above; Nodes print
+        // only when they changed).
+        for p in get::PRINTERS.iter().filter(|p| !matches!(p.kind, "Pod" | "Node")) {
+            let rows = (p.rows)(sim, end, self.wide);
+            let title = format!("{}s at {at} (as `kubectl get {}`", p.kind, p.resource);
+            self.table(out, &title, p.header, p.wide_header, &rows);
         }
-        let job_rows: Vec<Vec<String>> = sim.jobs().iter().map(|j| kubectl::job_row(j, end, self.wide)).collect();
-        self.controller_table(out, &format!("Jobs at {at} (as `kubectl get jobs`"), &kubectl::JOBS_HEADER, &job_rows);
-        let cron_rows: Vec<Vec<String>> =
-            sim.cron_jobs().iter().map(|c| kubectl::cronjob_row(c, end, self.wide)).collect();
-        self.controller_table(
-            out,
-            &format!("CronJobs at {at} (as `kubectl get cronjobs`"),
-            &kubectl::CRONJOBS_HEADER,
-            &cron_rows,
-        );
-        let set_rows: Vec<Vec<String>> =
-            sim.stateful_sets().iter().map(|s| kubectl::statefulset_row(s, end, self.wide)).collect();
-        self.table(
-            out,
-            &format!("StatefulSets at {at} (as `kubectl get statefulsets`"),
-            &kubectl::STATEFULSETS_HEADER,
-            &kubectl::STATEFULSETS_WIDE_HEADER,
-            &set_rows,
-        );
-        let pvc_rows: Vec<Vec<String>> =
-            sim.persistent_volume_claims().iter().map(|c| kubectl::pvc_row(c, end, self.wide)).collect();
-        self.table(
-            out,
-            &format!("PersistentVolumeClaims at {at} (as `kubectl get pvc`"),
-            &kubectl::PVCS_HEADER,
-            &["VOLUMEMODE"],
-            &pvc_rows,
-        );
         let _ = writeln!(out, "Events at {at} (as `kubectl events` prints them then):");
         let rows = kubectl::events_rows(sim.events(), end);
         let _ = write!(out, "{}", kubectl::format_table(&kubectl::EVENTS_HEADER, &rows));

@@ -254,7 +254,8 @@ impl Trace {
                 Output::Job { .. }
                 | Output::CronJob { .. }
                 | Output::StatefulSet { .. }
-                | Output::PersistentVolumeClaim { .. } => {}
+                | Output::PersistentVolumeClaim { .. }
+                | Output::PodDisruptionBudget { .. } => {}
             }
         }
     }

@@ -551,6 +551,8 @@ impl Player {
                     let key = (claim.namespace.clone(), claim.name.clone());
                     keep(&mut self.claims, key, type_, claim);
                 }
+                // The page shows no PodDisruptionBudget card yet.
+                Output::PodDisruptionBudget { .. } => {}
             }
         }
         // Pods bound, a node's lease lost: these come with an output. A
