@@ -25,7 +25,8 @@ use crate::exercise::{self as ex, Exercise, Report};
 use crate::lint::{self, Finding};
 use crate::play::embed::{iframe_snippet, PageOptions, SPEEDS};
 use crate::play::share::Session;
-use crate::play::{Player, Scenario, TimedAction, MAX_TIME_MS};
+use crate::play::{Player, MAX_TIME_MS};
+use crate::session::{Scenario, TimedAction};
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -1135,7 +1136,7 @@ impl App {
                 <details class="command-help">
                     <summary>{"What can I type?"}</summary>
                     <ul>
-                        { for COMMANDS.iter().map(|c| html! { <li><code>{ *c }</code></li> }) }
+                        { for crate::session::command::form_lines().map(|c| html! { <li><code>{ c }</code></li> }) }
                     </ul>
                     <p class="muted">{"Each runs at the simulated time now and is kept in the session (share links and replays include it). ↑ and ↓ recall earlier commands."}</p>
                 </details>
@@ -1316,20 +1317,6 @@ fn announcer(text: String) -> Html {
 
 /// How many commands the command line remembers for ↑/↓.
 const MAX_COMMAND_HISTORY: usize = 50;
-
-/// What the command line accepts (`core::engine::action` and `play::actions`).
-const COMMANDS: &[&str] = &[
-    "delete pod NAME [--grace-period=N]   ·   delete pod -l app=web",
-    "kill pod/NAME -c CONTAINER [--exit-code=N]   ·   break pod/NAME -c CONTAINER   ·   heal pod/NAME -c CONTAINER",
-    "scale deployment/NAME --replicas=N   (also replicaset/, statefulset/)",
-    "set image deployment/NAME CONTAINER=IMAGE   (also daemonset/)",
-    "rollout restart|undo|pause|resume deployment/NAME   ·   rollout restart daemonset/NAME",
-    "delete deployment/NAME   (also replicaset/, statefulset/, daemonset/, job/, cronjob/)",
-    "apply -f example:NAME",
-    "add node NAME [cpu=4] [memory=8Gi] [pods=110]   ·   cordon|uncordon node NAME",
-    "drain node NAME [--force] [--delete-emptydir-data]   ·   stop|start node NAME",
-    "traffic svc/NAME 10/s   ·   traffic svc/NAME off",
-];
 
 /// The action a command line's text stands for: trimmed, without a leading
 /// `kubectl` (people type it).
