@@ -62,8 +62,8 @@ run simulates FILE from time zero and prints the trace:
 ";
 
 const USAGE_TAIL: &str = "
-validate decodes and checks FILE as the API server would, and prints each
-error as FILE:LINE:COL.
+validate decodes and validates FILE, and prints each error as
+FILE:LINE:COL.
 
 lint reports common mistakes (bare Pods, missing requests/limits, probes or
 preStop hooks, latest tags, unrelated containers in one Pod), each as

@@ -65,7 +65,7 @@ pub const FORMS: &[Form] = &[
     Form {
         verbs: &["kill"],
         usage: "kill pod/NAME -c CONTAINER [--exit-code=N]",
-        note: "podplay's: the container's process dies (default 137)",
+        note: "podplay's: the container's process dies, with exit code 137 unless given",
         example: "kill pod/web -c app --exit-code=1",
     },
     Form {
@@ -77,7 +77,7 @@ pub const FORMS: &[Form] = &[
     Form {
         verbs: &["apply"],
         usage: "apply -f FILE",
-        note: "FILE: a path, - for stdin, or example:NAME (the page has example:NAME only)",
+        note: "FILE: a path, - for stdin, or example:NAME; the page has example:NAME only",
         example: "apply -f example:init-containers-services",
     },
     Form {
