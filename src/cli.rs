@@ -227,7 +227,13 @@ fn parse_run_opts(args: &[String]) -> Result<RunOpts, String> {
             let when = parse_duration(&t).ok_or(format!("--at: not a duration: {t}"))?;
             i += 1;
             let action = args.get(i).cloned().ok_or("--at needs DURATION and ACTION")?;
-            session::parse(&action).map_err(|e| format!("--at {t} \"{action}\": {e}"))?;
+            if let session::Command::Read(_) =
+                session::parse(&action).map_err(|e| format!("--at {t} \"{action}\": {e}"))?
+            {
+                return Err(format!(
+                    "--at {t} \"{action}\": it only reads the cluster; a run prints its trace and, at the end, the tables of what it has"
+                ));
+            }
             o.actions.push((when, action));
         } else if a == "-o" || a.starts_with("--output") || a.starts_with("-o=") {
             let v = match a.strip_prefix("-o=") {

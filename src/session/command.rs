@@ -13,6 +13,7 @@
 //! podplay's own and say so in [`FORMS`] (`kill`, `break`, `heal`, `add
 //! node`, `stop`/`start node`, `traffic`).
 
+use super::read::{self, Query};
 use crate::core::engine::{Action, ControllerKind, NodeOp, Rate};
 
 /// What a command asks for.
@@ -26,6 +27,8 @@ pub enum Command {
     /// `delete pod -l SELECTOR`: every live Pod that matches when it runs
     /// (what an exercise does to a Pod whose name is random).
     DeletePods { namespace: String, selector: Vec<(String, String)>, grace_period_seconds: Option<i64> },
+    /// `get`, `describe`, `logs`, `events`: reads the cluster, changes nothing.
+    Read(Query),
 }
 
 /// One form of a command, as the help lists it.
@@ -87,7 +90,7 @@ pub const FORMS: &[Form] = &[
         example: "scale statefulset web --replicas=1",
     },
     Form {
-        verbs: &["set"],
+        verbs: &["set image"],
         usage: "set image deployment|daemonset/NAME CONTAINER=IMAGE",
         note: "",
         example: "set image ds/agent agent=busybox:1.37",
@@ -142,6 +145,30 @@ pub const FORMS: &[Form] = &[
     },
 ];
 
+/// The read-only verbs ([`super::read`]): the page's command line prints
+/// what they show; a scenario never holds one.
+pub const READ_FORMS: &[Form] = &[
+    Form {
+        verbs: &["get"],
+        usage: "get KIND [NAME...] [-o wide|name] [-l KEY=VALUE] [-A] [--show-labels]",
+        note: "pods, deployments, replicasets, statefulsets, daemonsets, jobs, cronjobs, nodes, pvc, events",
+        example: "get pods -o wide -A --show-labels",
+    },
+    Form {
+        verbs: &["describe"],
+        usage: "describe pod [NAME...] [-l KEY=VALUE]",
+        note: "",
+        example: "describe pod web",
+    },
+    Form {
+        verbs: &["logs"],
+        usage: "logs POD [-c CONTAINER] [--tail=N]",
+        note: "",
+        example: "logs web -c app --tail=5",
+    },
+    Form { verbs: &["events"], usage: "events [-A]", note: "", example: "events -n shop" },
+];
+
 /// The verbs of [`FORMS`] in words: "delete, kill, …, stop, start or traffic".
 pub fn verbs_in_words() -> String {
     let mut verbs: Vec<&str> = Vec::new();
@@ -168,7 +195,7 @@ pub fn form_lines() -> impl Iterator<Item = String> {
 pub fn parse_action(text: &str) -> Result<Action, String> {
     match parse(text)? {
         Command::Engine(a) => Ok(a),
-        _ => Err(format!("{text:?} is resolved by the session, not performed by the engine alone")),
+        _ => Err(format!("{text:?} is not performed by the engine alone")),
     }
 }
 
@@ -263,8 +290,14 @@ pub fn parse(text: &str) -> Result<Command, String> {
     let verb = it.next().ok_or("empty action")?;
     let rest: Vec<&str> = it.collect();
     // Only the verbs the help lists are taken.
+    if READ_FORMS.iter().flat_map(|f| f.verbs).any(|v| *v == verb) {
+        return read::parse(verb, &rest).map(Command::Read);
+    }
     if !FORMS.iter().flat_map(|f| f.verbs).any(|v| v.split(' ').next() == Some(verb)) {
-        return Err(format!("unknown action `{verb}`: expected {}", verbs_in_words()));
+        return Err(format!(
+            "unknown action `{verb}`: expected {}; or get, describe, logs or events, which only read",
+            verbs_in_words()
+        ));
     }
     match verb {
         "delete" | "kill" | "break" | "heal" | "apply" | "scale" => {}
@@ -807,6 +840,10 @@ mod tests {
         assert!(parse("delete pod -l app").unwrap_err().contains("key=value"));
         assert_eq!(parse("kubectl delete pod web").unwrap(), parse("delete pod/web").unwrap());
         assert_eq!(parse_action("kubectl  cordon node-1").unwrap(), parse_action("cordon node node-1").unwrap());
-        assert!(parse_action("apply -f x.yaml").unwrap_err().contains("session"));
+        assert!(parse_action("apply -f x.yaml").unwrap_err().contains("engine alone"));
+        for f in READ_FORMS {
+            assert!(matches!(parse(f.example), Ok(Command::Read(_))), "{}: {:?}", f.example, parse(f.example));
+        }
+        assert!(parse("frobnicate").unwrap_err().contains("or get, describe, logs or events"));
     }
 }

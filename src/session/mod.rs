@@ -8,11 +8,14 @@
 //! - [`runner`]: the one loop that interleaves the commands with the
 //!   engine's deadlines and feeds an observer (the CLI's printer, an
 //!   exercise's trace, the page's player).
+//! - [`read`]: the read-only verbs (`get`, `describe`, `logs`, `events`),
+//!   printed by the kubectl views.
 //! - [`texts`]: where named texts (`apply -f FILE`) come from.
 //!
 //! Pure and deterministic like the engine: no clock, no browser API.
 
 pub mod command;
+pub mod read;
 pub mod runner;
 pub mod texts;
 

@@ -37,6 +37,10 @@ impl Step {
             Command::DeletePods { namespace, selector, grace_period_seconds } => {
                 Step::DeletePods { namespace, selector, grace_period_seconds }
             }
+            Command::Read(_) => {
+                let verb = text.split_whitespace().find(|w| *w != "kubectl").unwrap_or_default();
+                return Err(format!("`{verb}` only reads the cluster; a scenario's actions change it"));
+            }
         })
     }
 
