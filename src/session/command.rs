@@ -186,7 +186,16 @@ pub fn verbs_in_words() -> String {
 /// The forms as lines of `podplay --help` or the page's list: the usage,
 /// and its note in parentheses.
 pub fn form_lines() -> impl Iterator<Item = String> {
-    FORMS.iter().map(|f| if f.note.is_empty() { f.usage.to_string() } else { format!("{}   ({})", f.usage, f.note) })
+    lines(FORMS)
+}
+
+/// [`READ_FORMS`] as lines, for the page's list.
+pub fn read_form_lines() -> impl Iterator<Item = String> {
+    lines(READ_FORMS)
+}
+
+fn lines(forms: &'static [Form]) -> impl Iterator<Item = String> {
+    forms.iter().map(|f| if f.note.is_empty() { f.usage.to_string() } else { format!("{}   ({})", f.usage, f.note) })
 }
 
 /// Parses a command the engine performs by itself (not `apply -f` nor
