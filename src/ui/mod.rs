@@ -1169,6 +1169,8 @@ impl App {
                 </details>
                 if !self.terminal.is_empty() {
                     <div class="terminal" data-testid="terminal" role="log" aria-label="Command output" aria-live="polite">
+                        // One wrapper in a column-reverse box: the box opens scrolled to its end (the newest).
+                        <div>
                         { for self.terminal.iter().map(|(command, result)| html! {
                             <>
                                 <pre class="echo">{ format!("$ kubectl {command}") }</pre>
@@ -1179,6 +1181,7 @@ impl App {
                                 } }
                             </>
                         }) }
+                        </div>
                     </div>
                 }
             </form>
