@@ -9,9 +9,10 @@
 mod common;
 
 use common::sim_with;
-use podplay::core::engine::{parse_action, Sim};
+use podplay::core::engine::Sim;
 use podplay::core::manifest::parse_manifests;
 use podplay::core::{get, json, kubectl};
+use podplay::session::parse_action;
 
 fn act(sim: &mut Sim, text: &str) -> Result<(), String> {
     sim.act(&parse_action(text).expect("action parses")).map_err(|e| e.0)

@@ -14,11 +14,12 @@
 //! (In debug builds the engine also checks its own invariants after every
 //! `advance_to`.)
 
-use podplay::core::engine::{parse_action, Action, Output, Sim, SimConfig};
+use podplay::core::engine::{Action, Output, Sim, SimConfig};
 use podplay::core::json;
 use podplay::core::manifest::parse_manifests;
 use podplay::core::status::{ContainerState, PodPhase, PodSnapshot};
 use podplay::examples;
+use podplay::session::parse_action;
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};

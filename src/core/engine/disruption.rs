@@ -25,6 +25,10 @@ use std::sync::Arc;
 /// `kubectl drain` waits this long before it retries a refused eviction.
 pub(crate) const EVICTION_RETRY_MS: Millis = 5_000;
 
+/// The most client lines kept for [`Sim::poll_client_message`]: a caller
+/// that never drains them (the page) loses the oldest, not memory.
+const MAX_CLIENT_MESSAGES: usize = 1_000;
+
 /// The `slot` of eviction retry timers.
 pub(crate) const EVICTION_SLOT: u32 = CONTROLLER_SLOT - 3;
 
@@ -297,6 +301,9 @@ impl Sim {
         let Some(uid) = self.pod(&namespace, &pod).map(|p| p.server.uid) else { return };
         let line =
             format!("error when evicting pods/\"{pod}\" -n \"{namespace}\" (will retry after 5s): {EVICTION_REFUSED}");
+        if self.client_messages.len() == MAX_CLIENT_MESSAGES {
+            self.client_messages.pop_front();
+        }
         self.client_messages.push_back((self.now, line));
         let at = self.now + EVICTION_RETRY_MS;
         self.pending_evictions.push(PendingEviction { at, namespace, pod, uid });

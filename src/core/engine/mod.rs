@@ -50,7 +50,7 @@ use std::collections::{BTreeMap, BinaryHeap, VecDeque};
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 
-pub use action::{parse_action, Action};
+pub use action::{Action, ControllerKind, NodeOp};
 pub use cronjobs::next_scheduled;
 pub use daemonset::DaemonSetSnapshot;
 pub use disruption::EVICTION_REFUSED;
@@ -783,7 +783,6 @@ impl Sim {
                     Err(ActionError(refused.join("; ")))
                 }
             }
-            Action::ApplyFile(f) => Err(ActionError(format!("apply -f {f}: the caller must read the file"))),
             Action::DeletePod { namespace, name, grace_period_seconds } => {
                 self.delete_pod(namespace, name, *grace_period_seconds)
             }
