@@ -271,22 +271,60 @@ struct Files<'a> {
 
 impl Texts for Files<'_> {
     fn read(&mut self, name: &str) -> Result<String, String> {
-        let limit = crate::core::manifest::MAX_INPUT_BYTES as u64 + 1;
-        if name == "-" {
-            let mut s = String::new();
-            self.stdin.take(limit).read_to_string(&mut s).map_err(|e| format!("stdin: {e}"))?;
-            return Ok(s);
-        }
         if let Some(ex) = name.strip_prefix("example:") {
             return examples::text(ex)
                 .map(str::to_string)
                 .ok_or(format!("no example named {ex}; try `podplay examples`"));
         }
-        let f = std::fs::File::open(name).map_err(|e| format!("{name}: {e}"))?;
-        let mut s = String::new();
-        f.take(limit).read_to_string(&mut s).map_err(|e| format!("{name}: {e}"))?;
-        Ok(s)
+        let limit = crate::core::manifest::MAX_INPUT_BYTES;
+        let shown = if name == "-" { "stdin" } else { name };
+        read_bounded(name, self.stdin, limit, |size| {
+            format!("{shown}: {size}; podplay accepts at most {} KiB of manifests", limit / 1024)
+        })
     }
+}
+
+/// The most bytes of stdin counted to say how large an oversized input is.
+const MAX_COUNTED_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads a file, or stdin for `-`, of at most `limit` bytes. An oversized
+/// input is refused with its real size (a file's from its metadata; stdin's
+/// counted up to 64 MiB), worded by `too_big`; UTF-8 is checked only on an
+/// input that was read whole, so a cut never passes for bad encoding.
+fn read_bounded(
+    name: &str,
+    stdin: &mut dyn Read,
+    limit: usize,
+    too_big: impl Fn(String) -> String,
+) -> Result<String, String> {
+    let shown = if name == "-" { "stdin" } else { name };
+    let mut bytes = Vec::new();
+    let read = if name == "-" {
+        stdin.take(limit as u64 + 1).read_to_end(&mut bytes)
+    } else {
+        let f = std::fs::File::open(name).map_err(|e| format!("{name}: {e}"))?;
+        f.take(limit as u64 + 1).read_to_end(&mut bytes)
+    };
+    read.map_err(|e| format!("{shown}: {e}"))?;
+    if bytes.len() > limit {
+        let size = if name == "-" {
+            let rest = std::io::copy(&mut stdin.take(MAX_COUNTED_BYTES), &mut std::io::sink()).unwrap_or(0);
+            let total = bytes.len() as u64 + rest;
+            if total > MAX_COUNTED_BYTES {
+                "more than 64 MiB".to_string()
+            } else {
+                format!("{} KiB", total.div_ceil(1024))
+            }
+        } else {
+            let len = std::fs::metadata(name).map(|m| m.len()).unwrap_or(bytes.len() as u64);
+            format!("{} KiB", len.div_ceil(1024))
+        };
+        return Err(too_big(size));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        format!("{shown}: not UTF-8 text (an invalid byte at offset {at})")
+    })
 }
 
 /// Reads a file, stdin (`-`), or a bundled example (`example:NAME`).
@@ -655,16 +693,9 @@ fn check(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write, err: &mut d
     }
 }
 
-/// An exercise file, or stdin (`-`), read up to the size limit (+1 byte so
-/// an oversized file is refused by the parser, not silently cut).
+/// An exercise file, or stdin (`-`), of at most the exercise size limit.
 fn read_exercise_file(name: &str, stdin: &mut dyn Read) -> Result<String, String> {
-    let limit = exercise::MAX_EXERCISE_BYTES as u64 + 1;
-    let mut s = String::new();
-    if name == "-" {
-        stdin.take(limit).read_to_string(&mut s).map_err(|e| format!("stdin: {e}"))?;
-    } else {
-        let f = std::fs::File::open(name).map_err(|e| format!("{name}: {e}"))?;
-        f.take(limit).read_to_string(&mut s).map_err(|e| format!("{name}: {e}"))?;
-    }
-    Ok(s)
+    let limit = exercise::MAX_EXERCISE_BYTES;
+    let shown = if name == "-" { "stdin" } else { name };
+    read_bounded(name, stdin, limit, |size| format!("{shown}: {size}; an exercise may be at most {} KiB", limit / 1024))
 }

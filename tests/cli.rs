@@ -128,3 +128,46 @@ fn exit_statuses_are_as_documented() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A file over the limit is refused with its real size, not the size of
+/// what was read (limit + 1 byte), and a valid file cut at the limit inside
+/// a multi-byte character is never called invalid UTF-8 (issue 15, item 15).
+#[test]
+fn an_oversized_file_is_refused_with_its_real_size() {
+    let dir = std::env::temp_dir().join(format!("podplay-cli-size-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let big = dir.join("big.yaml");
+    std::fs::write(&big, format!("# {}\n", "x".repeat(3 * 1024 * 1024))).unwrap();
+    let (code, _, err) = run(&["validate", big.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("big.yaml: 3073 KiB; podplay accepts at most 256 KiB of manifests"), "{err}");
+
+    // 256 KiB of text whose last character (é, two bytes) straddles the limit.
+    let cut = dir.join("cut.yaml");
+    let mut text = "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\n# ".to_string();
+    text.push_str(&"y".repeat(256 * 1024 - text.len() - 1));
+    text.push('é');
+    std::fs::write(&cut, &text).unwrap();
+    let (code, _, err) = run(&["validate", cut.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cut.yaml: 257 KiB; podplay accepts at most 256 KiB"), "{err}");
+    assert!(!err.contains("UTF-8"), "{err}");
+
+    // Stdin is counted too; a real encoding error is still said as one.
+    let mut stdin = std::io::Cursor::new(vec![b'#'; 300 * 1024]);
+    let (mut out, mut errs) = (Vec::new(), Vec::new());
+    let args = ["validate".to_string(), "-".to_string()];
+    assert_eq!(podplay::cli::main_with(&args, &mut stdin, &mut out, &mut errs), 2);
+    assert!(String::from_utf8_lossy(&errs).contains("stdin: 300 KiB"), "{}", String::from_utf8_lossy(&errs));
+    let bad = dir.join("bad.yaml");
+    std::fs::write(&bad, b"a: \xff\n").unwrap();
+    let (code, _, err) = run(&["validate", bad.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("bad.yaml: not UTF-8 text (an invalid byte at offset 3)"), "{err}");
+
+    // An exercise file over its own limit says so with its size.
+    let (code, _, err) = run(&["check", big.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("big.yaml: 3073 KiB; an exercise may be at most"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
