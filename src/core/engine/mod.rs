@@ -51,6 +51,7 @@ pub use action::{parse_action, Action};
 pub use cronjobs::next_scheduled;
 pub use daemonset::DaemonSetSnapshot;
 use kubelet::PodRt;
+pub use kubelet::Stopping;
 pub use nodes::{NodeReady, NodeSnapshot, KUBELET_VERSION, NODE_MONITOR_GRACE_MS, TAINT_NOT_READY, TAINT_UNREACHABLE};
 pub use traffic::{
     FailedRequest, Failure, PodTraffic, Rate, TrafficChange, TrafficChangeKind, TrafficSnapshot, PROXY_SYNC_DELAY_MS,
