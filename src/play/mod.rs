@@ -12,8 +12,10 @@ pub mod actions;
 pub mod arrows;
 pub mod embed;
 pub mod highlight;
+pub mod lineage;
 pub mod nodes;
 pub mod share;
+pub mod stops;
 pub mod timeline;
 pub mod traffic;
 pub mod yaml_out;
@@ -152,6 +154,10 @@ pub struct Player {
     key_buf: String,
     /// Set when one step needed more than [`MAX_STEPS_PER_CALL`] events.
     stalled: Option<String>,
+    /// Pods removed a moment ago, as they last were (newest last).
+    gone: Vec<stops::Gone>,
+    /// Which Pod each controller's new Pod replaces.
+    lineage: lineage::Lineage,
 }
 
 impl Player {
@@ -206,6 +212,8 @@ impl Player {
             probes: Store::new(),
             key_buf: String::new(),
             stalled: None,
+            gone: Vec::new(),
+            lineage: lineage::Lineage::default(),
         };
         player.drain();
         player.refresh_nodes();
@@ -305,6 +313,17 @@ impl Player {
     /// The latest probe results of a container (by Pod key `ns/name`).
     pub fn probes(&self, pod_key: &str, container: &str) -> ProbeViews {
         self.probes.get(&format!("{pod_key}/{container}")).copied().unwrap_or_default()
+    }
+
+    /// Pods removed less than [`stops::GONE_KEPT_MS`] ago, as they last were.
+    pub fn gone(&self) -> impl Iterator<Item = &stops::Gone> {
+        let now = self.now();
+        self.gone.iter().filter(move |g| now < g.removed_ms + stops::GONE_KEPT_MS)
+    }
+
+    /// The Pod a controller's Pod (by UID) replaces, if it is a replacement.
+    pub fn replaces(&self, uid: &str) -> Option<&lineage::Replaced> {
+        self.lineage.replaces(uid)
     }
 
     pub fn timeline(&self) -> &Timeline {
@@ -622,11 +641,17 @@ impl Player {
             self.watch.drain(..excess);
             self.watch_dropped += excess;
         }
+        self.lineage.pod(time_ms, type_, &pod);
         if type_ == WatchType::Deleted {
             let pod_key = format!("{}/{}", key.0, key.1);
             let prefix = format!("{pod_key}/");
             self.probes.retain(|k, _| !k.starts_with(&prefix));
             self.pods.remove(&key);
+            self.gone.retain(|g| time_ms < g.removed_ms + stops::GONE_KEPT_MS);
+            if self.gone.len() >= stops::MAX_GONE {
+                self.gone.remove(0);
+            }
+            self.gone.push(stops::Gone { pod: Rc::new(pod), removed_ms: time_ms });
         } else {
             self.pods.insert(key, Rc::new(pod));
         }

@@ -13,6 +13,7 @@ pub mod editor;
 pub mod exercise;
 pub mod nodes;
 pub mod panes;
+pub mod pod_notes;
 pub mod timeline;
 pub mod traffic;
 pub mod workloads;
