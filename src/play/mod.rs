@@ -14,6 +14,7 @@ pub mod embed;
 pub mod highlight;
 pub mod lineage;
 pub mod nodes;
+pub mod refusals;
 pub mod share;
 pub mod stops;
 pub mod timeline;
@@ -90,6 +91,8 @@ impl Scenario {
 pub struct WatchRow {
     pub time_ms: Millis,
     pub type_: WatchType,
+    /// The Pod's namespace (printed as NAMESPACE when the pane shows several).
+    pub namespace: String,
     /// NAME, READY, STATUS, RESTARTS, AGE, IP, NODE.
     pub cells: Vec<String>,
 }
@@ -158,6 +161,8 @@ pub struct Player {
     gone: Vec<stops::Gone>,
     /// Which Pod each controller's new Pod replaces.
     lineage: lineage::Lineage,
+    /// What the API server refused from the manifests, as problems.
+    refusals: Vec<crate::core::manifest::Diagnostic>,
 }
 
 impl Player {
@@ -184,7 +189,8 @@ impl Player {
         crate::core::sort::sort_by_key(&mut scenario.actions, |a| a.at_ms);
         let mut sim = Sim::new(SimConfig::with_seed(scenario.seed));
         sim.log_probes(true);
-        sim.apply(objects.clone());
+        let applied = sim.apply(objects.clone());
+        let refusals = refusals::diagnostics(&objects, &applied);
         let mut player = Player {
             scenario,
             objects,
@@ -214,6 +220,7 @@ impl Player {
             stalled: None,
             gone: Vec::new(),
             lineage: lineage::Lineage::default(),
+            refusals,
         };
         player.drain();
         player.refresh_nodes();
@@ -313,6 +320,12 @@ impl Player {
     /// The latest probe results of a container (by Pod key `ns/name`).
     pub fn probes(&self, pod_key: &str, container: &str) -> ProbeViews {
         self.probes.get(&format!("{pod_key}/{container}")).copied().unwrap_or_default()
+    }
+
+    /// The objects of the manifests the API server refused (a missing
+    /// namespace, …), one error each at the object's line.
+    pub fn refusals(&self) -> &[crate::core::manifest::Diagnostic] {
+        &self.refusals
     }
 
     /// Pods removed less than [`stops::GONE_KEPT_MS`] ago, as they last were.
@@ -635,7 +648,7 @@ impl Player {
             self.announce(Announcement { time_ms, text });
         }
         self.timeline.pod(time_ms, type_, &pod, &status);
-        self.watch.push(WatchRow { time_ms, type_, cells });
+        self.watch.push(WatchRow { time_ms, type_, namespace: key.0.clone(), cells });
         if self.watch.len() > MAX_WATCH_ROWS {
             let excess = self.watch.len() - MAX_WATCH_ROWS;
             self.watch.drain(..excess);

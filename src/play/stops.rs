@@ -233,4 +233,22 @@ mod tests {
         assert_eq!(d.len(), 2, "{d:?}");
         assert!(d[1].starts_with("Service nginx: out of the ready endpoints (ready false"), "{d:?}");
     }
+
+    #[test]
+    fn a_liveness_kill_says_which_probe_failed_how_often_and_the_grace() {
+        // liveness-exec: /tmp/healthy goes at 30 s; the third failure (period 5 s) kills.
+        let mut p = player("liveness-exec");
+        p.advance_to(60_000);
+        let pod = p.pods().next().unwrap().clone();
+        let s = p.sim().stopping("default", "liveness-exec");
+        assert_eq!(s.len(), 1, "{s:?}");
+        let probe = p.probes("default/liveness-exec", "liveness")[1];
+        let lines = stopping_lines(&pod, &s[0], probe, p.now());
+        assert_eq!(
+            lines[0],
+            "The liveness probe failed 3 times in a row (failureThreshold 3): the kubelet is stopping the container, then restarts it (grace period 30s)"
+        );
+        assert!(lines[1].starts_with("SIGTERM sent at "), "{lines:?}");
+        assert!(lines[2].starts_with("SIGKILL in "), "{lines:?}");
+    }
 }

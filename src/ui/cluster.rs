@@ -2,7 +2,7 @@
 //! Services with their endpoints. Every state is told in words and by shape
 //! (an icon) as well as by colour.
 
-use super::pod_notes::{explain_list, gone_card, pod_notes, recovered};
+use super::pod_notes::{explain_list, gone_card, pod_notes, recently_replaced, recovered};
 use super::{nodes, workloads, PlayerRef, Shared};
 use crate::core::kubectl;
 use crate::core::status::{
@@ -60,6 +60,12 @@ pub fn cluster_view(props: &Props) -> Html {
     let overlay = use_node_ref();
     let player = props.player.rc.borrow();
     let now = props.player.now;
+    // Pods in several namespaces: each card says its own.
+    let several_namespaces = {
+        let mut names = player.pods().map(|p| &p.pod.metadata.namespace);
+        let first = names.next();
+        names.any(|n| Some(n) != first)
+    };
     // The latest event of each Pod and Job (by UID), to say why it is as it is.
     let why = |uid: &str| player.latest_event(uid);
     let full = |p: &std::rc::Rc<PodSnapshot>| {
@@ -90,6 +96,7 @@ pub fn cluster_view(props: &Props) -> Html {
                 pod={Shared(p.clone())}
                 stops={stops}
                 notes={notes}
+                show_namespace={several_namespaces}
                 why={event.map(|e| format!("{} {}", go_duration(e.last_ms), explain(e, p))).or_else(|| gated_note(p))}
                 probes={probes}
                 why_warning={event.is_some_and(|e| e.type_ == EventType::Warning && !settled_since(p, e.last_ms))}
@@ -229,13 +236,16 @@ fn services(player: &crate::play::Player, on_act: &Callback<String>) -> (Html, a
                 let meta = &s.service.metadata;
                 let slice = player.slice_of(&meta.namespace, &meta.name);
                 let t = traffic.iter().position(|t| t.namespace == meta.namespace && t.service == meta.name).map(|i| traffic.swap_remove(i));
+                let replaced = slice.is_some_and(|sl| sl.endpoints.iter().any(|e| {
+                    player.pod(&meta.namespace, &e.pod_name).is_some_and(|p| recently_replaced(player, p))
+                }));
                 if let Some(slice) = slice {
                     let traffic_on = t.as_ref().is_some_and(|t| t.rate.is_some());
                     fans.push(arrows::ServiceSlice { namespace: &meta.namespace, name: &meta.name, slice, traffic_on });
                 }
                 let slice = slice.map(|s| Shared(s.clone()));
                 html! {
-                    <super::traffic::ServiceCard key={format!("{}/{}", meta.namespace, meta.name)} service={Shared(s.clone())} {slice} traffic={t}
+                    <super::traffic::ServiceCard key={format!("{}/{}", meta.namespace, meta.name)} service={Shared(s.clone())} {slice} traffic={t} {replaced}
                         on_act={on_act.clone()} />
                 }
             }) }
@@ -289,6 +299,9 @@ pub struct PodProps {
     /// The page's notes: per container being stopped, and on the Pod.
     pub stops: Vec<(String, Vec<String>)>,
     pub notes: Vec<String>,
+    /// The Pods are in several namespaces: say this one's.
+    #[prop_or_default]
+    pub show_namespace: bool,
     pub selected: bool,
     pub on_select: Callback<String>,
     pub on_act: Callback<String>,
@@ -317,11 +330,14 @@ pub fn pod_card(props: &PodProps) -> Html {
         .chain(p.status.container_statuses.iter().map(|c| (c, false)));
     html! {
         <article class={classes!("pod", format!("st-{}", state.as_str()), props.selected.then_some("selected"))}
-            aria-label={format!("Pod {name}: {status}")} data-testid={format!("pod-{name}")} data-pod-key={pod_key(p)}>
+            aria-label={if props.show_namespace { format!("Pod {name} in namespace {ns}: {status}") } else { format!("Pod {name}: {status}") }} data-testid={format!("pod-{name}")} data-pod-key={pod_key(p)}>
             <header class="pod-head">
                 <button class="pod-name link" onclick={select} title="Show in describe pod" aria-pressed={props.selected.to_string()}>
                     <span class="state-icon" aria-hidden="true">{ icon(state) }</span>{ format!(" {name}") }
                 </button>
+                if props.show_namespace {
+                    <span class="ns-tag" data-testid="namespace" title="metadata.namespace">{ format!("namespace {ns}") }</span>
+                }
                 <span class="status" data-testid="status">{ &status }</span>
             </header>
             <dl class="pod-facts">

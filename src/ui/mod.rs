@@ -237,7 +237,9 @@ impl App {
         self.validate_ms = browser::perf_now() - t0;
         self.findings = Rc::new(findings);
         match Player::with_parsed(scenario, parsed) {
-            Ok((player, parsed)) => {
+            Ok((player, mut parsed)) => {
+                // What the API server refused is a problem too, with its line.
+                parsed.diagnostics.extend(player.refusals().iter().cloned());
                 self.diagnostics = Rc::new(parsed.diagnostics);
                 self.stale = false;
                 self.player = Some(Rc::new(RefCell::new(player)));
@@ -753,7 +755,10 @@ impl App {
                 let same = self.player.as_ref().is_some_and(|p| p.borrow().scenario().manifests == *self.text);
                 if same && matches!(msg, Msg::Validate) {
                     let t0 = browser::perf_now();
-                    let (parsed, findings) = lint::lint_text(&self.text);
+                    let (mut parsed, findings) = lint::lint_text(&self.text);
+                    if let Some(p) = &self.player {
+                        parsed.diagnostics.extend(p.borrow().refusals().iter().cloned());
+                    }
                     self.diagnostics = Rc::new(parsed.diagnostics);
                     self.findings = Rc::new(findings);
                     self.validate_ms = browser::perf_now() - t0;

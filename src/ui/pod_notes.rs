@@ -36,7 +36,7 @@ pub fn pod_notes(player: &Player, p: &PodSnapshot, probes: &[(String, ProbeViews
         let slices = player.services().filter_map(|s| player.slice_of(&meta.namespace, &s.service.metadata.name));
         notes.extend(stops::deletion_lines(p, slices.map(|s| &**s), now));
     } else {
-        if let Some(r) = player.replaces(&p.server.uid).filter(|_| now < p.server.creation_ms + IP_NOTE_MS) {
+        if let Some(r) = player.replaces(&p.server.uid).filter(|_| recently_replaced(player, p)) {
             notes.push(lineage::replacement_note(p, r));
         }
         let restarted_lately = p.status.container_statuses.iter().chain(&p.status.init_container_statuses).any(
@@ -47,6 +47,11 @@ pub fn pod_notes(player: &Player, p: &PodSnapshot, probes: &[(String, ProbeViews
         }
     }
     (stops, notes)
+}
+
+/// The Pod replaced another less than [`IP_NOTE_MS`] ago.
+pub fn recently_replaced(player: &Player, p: &PodSnapshot) -> bool {
+    player.now() < p.server.creation_ms + IP_NOTE_MS && player.replaces(&p.server.uid).is_some()
 }
 
 /// An Unhealthy event of a probe whose latest run succeeded: history, which
