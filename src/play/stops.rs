@@ -31,7 +31,7 @@ pub struct Gone {
 /// What an exit code says, e.g. 143: "128 + 15: ended by SIGTERM".
 pub fn exit_meaning(code: i32, reason: &str) -> String {
     match code {
-        0 => "exited by itself, without error".to_string(),
+        0 => "the program exited cleanly".to_string(),
         137 if reason == "OOMKilled" => "128 + 9: SIGKILL from the kernel's OOM killer (memory limit)".to_string(),
         143 => "128 + 15: ended by SIGTERM (the program stopped on the signal)".to_string(),
         137 => "128 + 9: SIGKILL (the process could not refuse it)".to_string(),
@@ -158,13 +158,17 @@ pub fn gone_lines(g: &Gone) -> Vec<String> {
             let after = asked
                 .filter(|&a| t.finished_at_ms >= a)
                 .map(|a| format!(" after {}", go_duration(t.finished_at_ms - a)));
-            lines.push(format!(
-                "{}: exit {}{} — {}",
-                c.name,
-                t.exit_code,
-                after.unwrap_or_default(),
-                exit_meaning(t.exit_code, &t.reason)
-            ));
+            let deadline = p.server.deletion_ms.filter(|_| asked.is_some_and(|a| t.finished_at_ms >= a));
+            let meaning = match deadline {
+                Some(d) if t.exit_code == 137 && t.finished_at_ms >= d && t.reason != "OOMKilled" => {
+                    "128 + 9: SIGKILL when the grace period ended (SIGTERM did not stop it)".to_string()
+                }
+                Some(d) if t.finished_at_ms < d => {
+                    format!("{}, within the grace period", exit_meaning(t.exit_code, &t.reason))
+                }
+                _ => exit_meaning(t.exit_code, &t.reason),
+            };
+            lines.push(format!("{}: exit {}{} — {meaning}", c.name, t.exit_code, after.unwrap_or_default()));
         }
     }
     lines
@@ -212,10 +216,14 @@ mod tests {
         let g = gone_lines(gone[0]);
         assert_eq!(g[0].split(',').next(), Some("deleted at 10s"), "{g:?}");
         assert!(g[1].starts_with("app: exit 0 after "), "{g:?}");
+        assert!(g[1].ends_with(" — the program exited cleanly, within the grace period"), "{g:?}");
         p.advance_to(45_000);
         let g: Vec<_> = p.gone().map(gone_lines).collect();
         let killed = g.iter().find(|l| l[1].contains("exit 137")).expect("no-handler's trace");
-        assert_eq!(killed[1], "app: exit 137 after 30s — 128 + 9: SIGKILL (the process could not refuse it)");
+        assert_eq!(
+            killed[1],
+            "app: exit 137 after 30s — 128 + 9: SIGKILL when the grace period ended (SIGTERM did not stop it)"
+        );
         p.advance_to(45_000 + GONE_KEPT_MS);
         assert_eq!(p.gone().count(), 0, "traces are short-lived");
     }

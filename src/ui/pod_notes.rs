@@ -1,4 +1,4 @@
-//! The page's own notes on a Pod card, marked as the page's ("ⓘ", the
+//! The page's own notes on a Pod card, marked as the page's ("ℹ", the
 //! `explain` style) and never as kubectl output: a stop under way (what the
 //! kubelet does, when SIGKILL comes), a deletion and the Services it left,
 //! a replacement's new IP, an IP kept through restarts; and the short-lived
@@ -79,7 +79,7 @@ pub fn explain_list(lines: &[String], testid: &'static str) -> Html {
     }
     html! {
         <ul class="explain" data-testid={testid}>
-            { for lines.iter().map(|l| html! { <li><span class="explain-mark" title="podplay's explanation, not kubectl output">{"ⓘ "}</span>{ l }</li> }) }
+            { for lines.iter().map(|l| html! { <li><span class="explain-mark" title="podplay's explanation, not kubectl output">{"ℹ "}</span>{ l }</li> }) }
         </ul>
     }
 }
@@ -93,7 +93,7 @@ pub fn gone_card(g: &stops::Gone) -> Html {
             aria-label={format!("Pod {name}: gone")}>
             <header class="pod-head">
                 <span class="pod-name"><span class="state-icon" aria-hidden="true">{"○"}</span>{ format!(" {name}") }</span>
-                <span class="status explain-mark" title="podplay's explanation, not kubectl output">{"ⓘ gone from the API"}</span>
+                <span class="status explain-mark" title="podplay's explanation, not kubectl output">{"ℹ gone from the API"}</span>
             </header>
             { explain_list(&lines, "gone-note") }
         </article>
