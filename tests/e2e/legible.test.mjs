@@ -90,40 +90,18 @@ test('a replacement Pod says its IP is new and which Pod it replaces; the Servic
   await context.close();
 });
 
-const NAMESPACED = `apiVersion: v1
-kind: Namespace
-metadata:
-  name: dev
----
-apiVersion: v1
+/** A bare nginx Pod named web, in `ns` (or with no namespace field). */
+const web = (ns) => `apiVersion: v1
 kind: Pod
 metadata:
   name: web
-  namespace: dev
-spec:
-  containers:
-  - name: app
-    image: nginx:1.27
----
-apiVersion: v1
-kind: Pod
-metadata:
-  name: web
-spec:
-  containers:
-  - name: app
-    image: nginx:1.27
----
-apiVersion: v1
-kind: Pod
-metadata:
-  name: web
-  namespace: qa
-spec:
+${ns ? `  namespace: ${ns}\n` : ''}spec:
   containers:
   - name: app
     image: nginx:1.27
 `;
+// The Namespace dev, web in dev and in default, and web in qa, which does not exist.
+const NAMESPACED = ['apiVersion: v1\nkind: Namespace\nmetadata:\n  name: dev\n', web('dev'), web(''), web('qa')].join('---\n');
 
 test('namespaces: on the cards, NAMESPACE in the panes, and a missing one in the problems pane', async () => {
   const { page, context, problems } = await openPage(browser, server.base);
