@@ -14,6 +14,7 @@ pub mod embed;
 pub mod highlight;
 pub mod lineage;
 pub mod nodes;
+pub mod probe_history;
 pub mod refusals;
 pub mod share;
 pub mod stops;

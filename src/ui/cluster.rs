@@ -2,7 +2,7 @@
 //! Services with their endpoints. Every state is told in words and by shape
 //! (an icon) as well as by colour.
 
-use super::pod_notes::{explain_list, gone_card, pod_notes, recently_replaced, recovered};
+use super::pod_notes::{explain_list, gone_card, pod_notes, recently_replaced};
 use super::{nodes, workloads, PlayerRef, Shared};
 use crate::core::kubectl;
 use crate::core::status::{
@@ -10,6 +10,7 @@ use crate::core::status::{
     PodSnapshot, ReplicaSetSnapshot,
 };
 use crate::core::time::{go_duration, Millis};
+use crate::play::probe_history::recovered;
 use crate::play::timeline::{container_label, LaneState};
 use crate::play::{arrows, backoff_until, explain, explain_job, pod_key, ProbeViews};
 use std::rc::Rc;

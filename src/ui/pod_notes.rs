@@ -4,7 +4,7 @@
 //! a replacement's new IP, an IP kept through restarts; and the short-lived
 //! trace a deleted Pod leaves on its node.
 
-use crate::core::status::{ContainerState, Event, PodSnapshot};
+use crate::core::status::{ContainerState, PodSnapshot};
 use crate::core::time::Millis;
 use crate::play::{lineage, stops, Player, ProbeViews};
 use yew::prelude::*;
@@ -52,24 +52,6 @@ pub fn pod_notes(player: &Player, p: &PodSnapshot, probes: &[(String, ProbeViews
 /// The Pod replaced another less than [`IP_NOTE_MS`] ago.
 pub fn recently_replaced(player: &Player, p: &PodSnapshot) -> bool {
     player.now() < p.server.creation_ms + IP_NOTE_MS && player.replaces(&p.server.uid).is_some()
-}
-
-/// An Unhealthy event of a probe whose latest run succeeded: history, which
-/// the events and the timeline keep, not the card.
-pub fn recovered(e: &Event, probes: &[(String, ProbeViews)]) -> bool {
-    if e.reason != "Unhealthy" {
-        return false;
-    }
-    let container =
-        e.involved.field_path.as_deref().and_then(|f| f.split_once('{')).and_then(|(_, r)| r.strip_suffix('}'));
-    let kind =
-        ["Startup", "Liveness", "Readiness"].iter().position(|k| e.message.starts_with(&format!("{k} probe failed")));
-    match (container, kind) {
-        (Some(c), Some(k)) => {
-            probes.iter().find(|(n, _)| n == c).and_then(|(_, v)| v[k]).is_some_and(|v| v.ok && v.at_ms > e.last_ms)
-        }
-        _ => false,
-    }
 }
 
 /// A list of the page's explanations.

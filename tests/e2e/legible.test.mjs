@@ -47,6 +47,10 @@ test('a deletion: preStop-free SIGTERM, a SIGKILL countdown in simulated time, t
   await gone.getByText(/app: exit 137 after 30s — 128 \+ 9: SIGKILL when the grace period ended/).waitFor({ timeout: 20000 });
   assert.match(await gone.textContent(), /deleted at .*, removed from the API at /);
   assert.match(await gone.textContent(), /gone from the API/);
+  // The timeline's lane ends with the same exit code.
+  const exit = page.getByTestId('lane-exit').filter({ hasText: 'exit 137' });
+  await exit.waitFor();
+  assert.match(await exit.getAttribute('title'), /SIGKILL/);
   await shot(page, 'termination-trace');
   // The trace is short-lived.
   await gone.waitFor({ state: 'detached', timeout: 20000 });
