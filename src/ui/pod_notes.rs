@@ -71,13 +71,14 @@ pub fn gone_card(g: &stops::Gone) -> Html {
     let name = &g.pod.pod.metadata.name;
     let lines = stops::gone_lines(g);
     html! {
-        <article class="pod gone" key={format!("gone/{}", g.pod.server.uid)} data-testid={format!("gone-{name}")}
+        // Not an `article.pod`: a trace is no Pod (views and tests that count Pods skip it).
+        <aside class="pod-gone" key={format!("gone/{}", g.pod.server.uid)} data-testid={format!("gone-{name}")}
             aria-label={format!("Pod {name}: gone")}>
             <header class="pod-head">
                 <span class="pod-name"><span class="state-icon" aria-hidden="true">{"○"}</span>{ format!(" {name}") }</span>
                 <span class="status explain-mark" title="podplay's explanation, not kubectl output">{"ℹ gone from the API"}</span>
             </header>
             { explain_list(&lines, "gone-note") }
-        </article>
+        </aside>
     }
 }
