@@ -138,6 +138,44 @@ fn every_starting_state_fails_the_checks_it_should() {
     }
 }
 
+/// Each exercise's near miss (`exercises/solutions/near-misses/NAME.yaml`):
+/// a plausible answer that misses the exercise's point, and the checks (by
+/// their place in the exercise file, from 0) that must catch it. A check
+/// that lets a near miss through is too loose.
+const NEAR_MISSES: &[(&str, &[usize])] = &[
+    ("01-image-typo", &[0, 1]),
+    ("02-make-it-schedule", &[0, 1, 2]),
+    ("03-readiness-probe", &[1]),
+    ("04-startup-probe", &[0, 1, 2]),
+    ("05-crashloop", &[0, 1, 2]),
+    ("06-init-order", &[1, 2, 3]),
+    ("07-log-sidecar", &[1]),
+    ("08-job-pod", &[0, 2]),
+    ("09-graceful-shutdown", &[0, 1]),
+    ("10-deployment", &[0, 1, 2]),
+    ("11-memory-limits", &[0, 1]),
+    ("12-service-dns", &[0, 1, 3]),
+    ("13-zero-downtime-rollout", &[1]),
+    ("14-no-dropped-requests", &[1]),
+];
+
+#[test]
+fn every_near_miss_fails_the_checks_that_guard_the_point() {
+    assert_eq!(NEAR_MISSES.len(), exercise::ALL.len(), "a near miss for every exercise");
+    for (name, expected) in NEAR_MISSES {
+        let b = exercise::find(name).unwrap_or_else(|| panic!("no exercise {name}"));
+        let path = format!("{}/exercises/solutions/near-misses/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let e = b.exercise().unwrap();
+        let r = report(&e, &text);
+        assert!(r.diagnostics.is_empty(), "{name}: a near miss is valid YAML: {:?}", r.diagnostics);
+        assert!(r.locked.is_empty(), "{name}: a near miss edits only what the learner may: {:?}", r.locked);
+        assert!(!r.passed(), "{name}: the near miss passes");
+        let expected: Vec<&str> = expected.iter().map(|&i| r.results[i].description.as_str()).collect();
+        assert_eq!(failing(&r), expected, "{name}");
+    }
+}
+
 #[test]
 fn checking_is_deterministic() {
     for b in exercise::ALL.iter().take(4) {

@@ -673,18 +673,31 @@ fn sorted_events<'a>(events: impl Iterator<Item = &'a Event>) -> Vec<&'a Event> 
 /// OBJECT is `Kind/name` with the kind as the API spells it (`Pod/web`), as
 /// `printOneEvent` writes it (`kubectl get events` would write `pod/web`).
 pub fn events_rows(events: &[Event], now: Millis) -> Vec<Vec<String>> {
+    sorted_events(events.iter()).into_iter().map(|e| event_row(e, now)).collect()
+}
+
+/// `kubectl events -A`: the same rows with the event's NAMESPACE first
+/// (`event_printer.go` with `AllNamespaces`; a Node's events are in `default`).
+pub fn events_rows_all_namespaces(events: &[Event], now: Millis) -> Vec<Vec<String>> {
     sorted_events(events.iter())
         .into_iter()
         .map(|e| {
-            vec![
-                event_interval(e, now),
-                e.type_.as_str().to_string(),
-                e.reason.clone(),
-                format!("{}/{}", e.involved.kind, e.involved.name),
-                e.message.trim().to_string(),
-            ]
+            let ns = if e.involved.namespace.is_empty() { "default" } else { e.involved.namespace.as_str() };
+            let mut row = vec![ns.to_string()];
+            row.extend(event_row(e, now));
+            row
         })
         .collect()
+}
+
+fn event_row(e: &Event, now: Millis) -> Vec<String> {
+    vec![
+        event_interval(e, now),
+        e.type_.as_str().to_string(),
+        e.reason.clone(),
+        format!("{}/{}", e.involved.kind, e.involved.name),
+        e.message.trim().to_string(),
+    ]
 }
 
 // ---------------------------------------------------------------------------
@@ -1544,6 +1557,17 @@ mod tests {
              30s                Normal    Scheduled   Pod/web   Successfully assigned default/web to node-1\n\
              5s (x3 over 30s)   Warning   BackOff     Pod/web   Back-off restarting failed container web in pod web_default(0b1c)\n"
         );
+    }
+
+    #[test]
+    fn events_of_all_namespaces_start_with_the_namespace() {
+        let mut dev = event("Scheduled", "Successfully assigned dev/web to node-1", 1, 0, 0);
+        dev.involved.namespace = "dev".to_string();
+        let mut node = event("NodeReady", "Node node-1 status is now: NodeReady", 1, 0, 0);
+        node.involved.namespace = String::new();
+        let rows = events_rows_all_namespaces(&[dev, node], 30_000);
+        assert_eq!(rows[0][..2], ["dev".to_string(), "30s".to_string()]);
+        assert_eq!(rows[1][0], "default", "a Node's events are in default");
     }
 
     #[test]

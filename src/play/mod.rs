@@ -12,8 +12,12 @@
 pub mod arrows;
 pub mod embed;
 pub mod highlight;
+pub mod lineage;
 pub mod nodes;
+pub mod probe_history;
+pub mod refusals;
 pub mod share;
+pub mod stops;
 pub mod timeline;
 pub mod traffic;
 pub mod yaml_out;
@@ -58,6 +62,8 @@ pub const MAX_TRAFFIC_CHANGES: usize = 200;
 pub struct WatchRow {
     pub time_ms: Millis,
     pub type_: WatchType,
+    /// The Pod's namespace (printed as NAMESPACE when the pane shows several).
+    pub namespace: String,
     /// NAME, READY, STATUS, RESTARTS, AGE, IP, NODE.
     pub cells: Vec<String>,
 }
@@ -90,6 +96,8 @@ pub struct Player {
     view: View,
     /// Set when one step needed more than [`MAX_STEPS_PER_CALL`] events.
     stalled: Option<String>,
+    /// What the API server refused from the manifests, as problems.
+    refusals: Vec<crate::core::manifest::Diagnostic>,
 }
 
 /// What the page draws, kept from the run's outputs (the player's observer).
@@ -127,6 +135,10 @@ struct View {
     probes: Store<ProbeViews, String>,
     /// Reused to build probe keys without allocating.
     key_buf: String,
+    /// Pods removed a moment ago, as they last were (newest last).
+    gone: Vec<stops::Gone>,
+    /// Which Pod each controller's new Pod replaces.
+    lineage: lineage::Lineage,
 }
 
 impl Player {
@@ -158,7 +170,8 @@ impl Player {
         let mut runner = Runner::start(sim, objects.clone(), plan, &mut view);
         runner.set_max_steps(MAX_STEPS_PER_CALL);
         view.refresh_nodes(runner.sim());
-        Player { scenario, objects, runner, view, stalled: None }
+        let refusals = refusals::diagnostics(&objects, runner.applied());
+        Player { scenario, objects, runner, view, stalled: None, refusals }
     }
 
     /// The scenario as it stands (with every action performed so far).
@@ -253,6 +266,23 @@ impl Player {
     /// The latest probe results of a container (by Pod key `ns/name`).
     pub fn probes(&self, pod_key: &str, container: &str) -> ProbeViews {
         self.view.probes.get(&format!("{pod_key}/{container}")).copied().unwrap_or_default()
+    }
+
+    /// The objects of the manifests the API server refused (a missing
+    /// namespace, …), one error each at the object's line.
+    pub fn refusals(&self) -> &[crate::core::manifest::Diagnostic] {
+        &self.refusals
+    }
+
+    /// Pods removed less than [`stops::GONE_KEPT_MS`] ago, as they last were.
+    pub fn gone(&self) -> impl Iterator<Item = &stops::Gone> {
+        let now = self.now();
+        self.view.gone.iter().filter(move |g| now < g.removed_ms + stops::GONE_KEPT_MS)
+    }
+
+    /// The Pod a controller's Pod (by UID) replaces, if it is a replacement.
+    pub fn replaces(&self, uid: &str) -> Option<&lineage::Replaced> {
+        self.view.lineage.replaces(uid)
     }
 
     pub fn timeline(&self) -> &Timeline {
@@ -528,17 +558,23 @@ impl View {
             self.announce(Announcement { time_ms, text });
         }
         self.timeline.pod(time_ms, type_, &pod, &status);
-        self.watch.push(WatchRow { time_ms, type_, cells });
+        self.watch.push(WatchRow { time_ms, type_, namespace: key.0.clone(), cells });
         if self.watch.len() > MAX_WATCH_ROWS {
             let excess = self.watch.len() - MAX_WATCH_ROWS;
             self.watch.drain(..excess);
             self.watch_dropped += excess;
         }
+        self.lineage.pod(time_ms, type_, &pod);
         if type_ == WatchType::Deleted {
             let pod_key = format!("{}/{}", key.0, key.1);
             let prefix = format!("{pod_key}/");
             self.probes.retain(|k, _| !k.starts_with(&prefix));
             self.pods.remove(&key);
+            self.gone.retain(|g| time_ms < g.removed_ms + stops::GONE_KEPT_MS);
+            if self.gone.len() >= stops::MAX_GONE {
+                self.gone.remove(0);
+            }
+            self.gone.push(stops::Gone { pod: Rc::new(pod), removed_ms: time_ms });
         } else {
             self.pods.insert(key, Rc::new(pod));
         }

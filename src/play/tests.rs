@@ -748,3 +748,15 @@ fn latest_event_per_pod_matches_a_scan() {
         }
     }
 }
+
+#[test]
+fn watch_rows_carry_their_pods_namespace() {
+    let manifests = "apiVersion: v1\nkind: Namespace\nmetadata: {name: dev}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: dev}\nspec:\n  containers: [{name: app, image: nginx}]\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers: [{name: app, image: nginx}]\n";
+    let mut p = Player::new(Scenario { manifests: manifests.to_string(), seed: 1, actions: vec![] }).unwrap().0;
+    p.advance_to(5 * SECOND_MS);
+    let mut namespaces: Vec<&str> = p.watch_rows().iter().map(|r| r.namespace.as_str()).collect();
+    namespaces.dedup();
+    namespaces.sort();
+    namespaces.dedup();
+    assert_eq!(namespaces, ["default", "dev"]);
+}

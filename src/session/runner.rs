@@ -13,7 +13,7 @@
 use super::command::{self, Command};
 use super::texts::{read_objects, Texts};
 use crate::core::api::Object;
-use crate::core::engine::{Action, NodeOp, Sim, MAX_STEPS_PER_ADVANCE};
+use crate::core::engine::{Action, ApplyResult, NodeOp, Sim, MAX_STEPS_PER_ADVANCE};
 use crate::core::time::Millis;
 
 /// A command ready to run: the grammar's, with the file of `apply -f` read.
@@ -126,6 +126,8 @@ pub struct Runner {
     next: usize,
     /// The most timers one advance may run (see [`Sim::advance_within`]).
     max_steps: u64,
+    /// The engine's answer to each object applied at the start.
+    applied: Vec<ApplyResult>,
 }
 
 impl Runner {
@@ -133,9 +135,9 @@ impl Runner {
     /// then, and lets `observer` read it all.
     pub fn start(mut sim: Sim, objects: Vec<Object>, mut plan: Vec<Planned>, observer: &mut dyn Observer) -> Runner {
         crate::core::sort::sort_by_key(&mut plan, |p| p.at_ms);
-        sim.apply(objects);
+        let applied = sim.apply(objects);
         observer.observe(&mut sim);
-        let mut runner = Runner { sim, plan, next: 0, max_steps: MAX_STEPS_PER_ADVANCE };
+        let mut runner = Runner { sim, plan, next: 0, max_steps: MAX_STEPS_PER_ADVANCE, applied };
         // Timers due at the start run now, as they would before a command at
         // that time: live commands and replayed ones then meet the same state.
         let now = runner.sim.now();
@@ -152,6 +154,11 @@ impl Runner {
 
     pub fn sim(&self) -> &Sim {
         &self.sim
+    }
+
+    /// What the engine said of each object applied at the start, in order.
+    pub fn applied(&self) -> &[ApplyResult] {
+        &self.applied
     }
 
     pub fn now(&self) -> Millis {

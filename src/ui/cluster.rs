@@ -2,6 +2,7 @@
 //! Services with their endpoints. Every state is told in words and by shape
 //! (an icon) as well as by colour.
 
+use super::pod_notes::{explain_list, gone_card, pod_notes, recently_replaced};
 use super::{nodes, workloads, PlayerRef, Shared};
 use crate::core::kubectl;
 use crate::core::status::{
@@ -9,6 +10,7 @@ use crate::core::status::{
     PodSnapshot, ReplicaSetSnapshot,
 };
 use crate::core::time::{go_duration, Millis};
+use crate::play::probe_history::recovered;
 use crate::play::timeline::{container_label, LaneState};
 use crate::play::{arrows, backoff_until, explain, explain_job, pod_key, ProbeViews};
 use std::rc::Rc;
@@ -59,6 +61,12 @@ pub fn cluster_view(props: &Props) -> Html {
     let overlay = use_node_ref();
     let player = props.player.rc.borrow();
     let now = props.player.now;
+    // Pods in several namespaces: each card says its own.
+    let several_namespaces = {
+        let mut names = player.pods().map(|p| &p.pod.metadata.namespace);
+        let first = names.next();
+        names.any(|n| Some(n) != first)
+    };
     // The latest event of each Pod and Job (by UID), to say why it is as it is.
     let why = |uid: &str| player.latest_event(uid);
     let full = |p: &std::rc::Rc<PodSnapshot>| {
@@ -72,12 +80,26 @@ pub fn cluster_view(props: &Props) -> Html {
             .chain(&p.status.init_container_statuses)
             .filter_map(|c| backoff_until(c).map(|t| (c.name.clone(), t.saturating_sub(now))))
             .collect::<Vec<_>>();
+        let probes = p
+            .status
+            .init_container_statuses
+            .iter()
+            .chain(&p.status.container_statuses)
+            .map(|c| (c.name.clone(), player.probes(&key, &c.name)))
+            .collect::<Vec<_>>();
+        let (stops, notes) = pod_notes(&player, p, &probes, now);
+        // A probe failure the probe has since recovered from is history:
+        // it stays in the events and on the timeline, not on the card.
+        let event = event.filter(|e| !recovered(e, &probes));
         html! {
             <PodCard
                 key={key.clone()}
                 pod={Shared(p.clone())}
+                stops={stops}
+                notes={notes}
+                show_namespace={several_namespaces}
                 why={event.map(|e| format!("{} {}", go_duration(e.last_ms), explain(e, p))).or_else(|| gated_note(p))}
-                probes={p.status.init_container_statuses.iter().chain(&p.status.container_statuses).map(|c| (c.name.clone(), player.probes(&key, &c.name))).collect::<Vec<_>>()}
+                probes={probes}
                 why_warning={event.is_some_and(|e| e.type_ == EventType::Warning && !settled_since(p, e.last_ms))}
                 countdown={countdown}
                 selected={props.selected.as_deref() == Some(key.as_str())}
@@ -131,6 +153,9 @@ pub fn cluster_view(props: &Props) -> Html {
                             <nodes::NodeHeader node={Shared(n.clone())} pods={pods.len()} on_act={props.on_act.clone()} />
                             <div class={if compact { "pods compact" } else { "pods" }}>
                                 { for pods.iter().take(MAX_TILES_PER_NODE).map(|p| card(p)) }
+                                if !compact {
+                                    { for player.gone().filter(|g| g.pod.node_name.as_deref() == Some(node.as_str())).map(gone_card) }
+                                }
                             </div>
                             if pods.len() > MAX_TILES_PER_NODE {
                                 <p class="muted">{ format!("… and {} more Pods on {node} (see kubectl get pods -w)", pods.len() - MAX_TILES_PER_NODE) }</p>
@@ -212,13 +237,16 @@ fn services(player: &crate::play::Player, on_act: &Callback<String>) -> (Html, a
                 let meta = &s.service.metadata;
                 let slice = player.slice_of(&meta.namespace, &meta.name);
                 let t = traffic.iter().position(|t| t.namespace == meta.namespace && t.service == meta.name).map(|i| traffic.swap_remove(i));
+                let replaced = slice.is_some_and(|sl| sl.endpoints.iter().any(|e| {
+                    player.pod(&meta.namespace, &e.pod_name).is_some_and(|p| recently_replaced(player, p))
+                }));
                 if let Some(slice) = slice {
                     let traffic_on = t.as_ref().is_some_and(|t| t.rate.is_some());
                     fans.push(arrows::ServiceSlice { namespace: &meta.namespace, name: &meta.name, slice, traffic_on });
                 }
                 let slice = slice.map(|s| Shared(s.clone()));
                 html! {
-                    <super::traffic::ServiceCard key={format!("{}/{}", meta.namespace, meta.name)} service={Shared(s.clone())} {slice} traffic={t}
+                    <super::traffic::ServiceCard key={format!("{}/{}", meta.namespace, meta.name)} service={Shared(s.clone())} {slice} traffic={t} {replaced}
                         on_act={on_act.clone()} />
                 }
             }) }
@@ -248,6 +276,11 @@ fn layout_key(player: &crate::play::Player, compact: bool, focused: Option<&str>
         mix(&p.pod.metadata.name);
         mix(p.node_name.as_deref().unwrap_or_default());
     }
+    if !compact {
+        for g in player.gone() {
+            mix(&g.pod.server.uid);
+        }
+    }
     for s in player.services() {
         mix(&s.service.metadata.namespace);
         mix(&s.service.metadata.name);
@@ -264,6 +297,12 @@ pub struct PodProps {
     pub countdown: Vec<(String, Millis)>,
     /// Each container's latest probe results.
     pub probes: Vec<(String, ProbeViews)>,
+    /// The page's notes: per container being stopped, and on the Pod.
+    pub stops: Vec<(String, Vec<String>)>,
+    pub notes: Vec<String>,
+    /// The Pods are in several namespaces: say this one's.
+    #[prop_or_default]
+    pub show_namespace: bool,
     pub selected: bool,
     pub on_select: Callback<String>,
     pub on_act: Callback<String>,
@@ -292,11 +331,14 @@ pub fn pod_card(props: &PodProps) -> Html {
         .chain(p.status.container_statuses.iter().map(|c| (c, false)));
     html! {
         <article class={classes!("pod", format!("st-{}", state.as_str()), props.selected.then_some("selected"))}
-            aria-label={format!("Pod {name}: {status}")} data-testid={format!("pod-{name}")} data-pod-key={pod_key(p)}>
+            aria-label={if props.show_namespace { format!("Pod {name} in namespace {ns}: {status}") } else { format!("Pod {name}: {status}") }} data-testid={format!("pod-{name}")} data-pod-key={pod_key(p)}>
             <header class="pod-head">
                 <button class="pod-name link" onclick={select} title="Show in describe pod" aria-pressed={props.selected.to_string()}>
                     <span class="state-icon" aria-hidden="true">{ icon(state) }</span>{ format!(" {name}") }
                 </button>
+                if props.show_namespace {
+                    <span class="ns-tag" data-testid="namespace" title="metadata.namespace">{ format!("namespace {ns}") }</span>
+                }
                 <span class="status" data-testid="status">{ &status }</span>
             </header>
             <dl class="pod-facts">
@@ -325,9 +367,11 @@ pub fn pod_card(props: &PodProps) -> Html {
             <ul class="containers">
                 { for containers.map(|(c, init)| {
                     let probes = props.probes.iter().find(|(n, _)| *n == c.name).map(|(_, v)| *v).unwrap_or_default();
-                    container_row(c, init, terminating, &props.countdown, probes, &act, name, &ns_flag)
+                    let stop = props.stops.iter().find(|(n, _)| *n == c.name).map(|(_, l)| l.as_slice());
+                    container_row(c, init, terminating, &props.countdown, probes, stop, &act, name, &ns_flag)
                 }) }
             </ul>
+            { explain_list(&props.notes, "pod-note") }
             if let Some(owner) = p.controller() {
                 <p class="owner muted">{ format!("Controlled by {}/{}", owner.kind, owner.name) }</p>
             }
@@ -350,11 +394,13 @@ fn container_row(
     terminating: bool,
     countdown: &[(String, Millis)],
     probes: ProbeViews,
+    stop: Option<&[String]>,
     act: &impl Fn(String) -> Callback<MouseEvent>,
     pod: &str,
     ns_flag: &str,
 ) -> Html {
-    let state = LaneState::of_container(c, terminating);
+    // A container being stopped is drawn as terminating, whatever its status says yet.
+    let state = LaneState::of_container(c, terminating || stop.is_some());
     let running = matches!(c.state, ContainerState::Running { .. });
     let left = countdown.iter().find(|(n, _)| n == &c.name).map(|(_, t)| *t);
     let target = format!("pod/{pod} -c {}{ns_flag}", c.name);
@@ -378,7 +424,10 @@ fn container_row(
             if let Some(left) = left {
                 <span class="countdown" role="timer">{ format!("restart in {}", go_duration(left)) }</span>
             }
-            if running && !terminating {
+            if let Some(lines) = stop {
+                { explain_list(lines, "stopping") }
+            }
+            if running && !terminating && stop.is_none() {
                 <span class="cactions">
                     <button class="small" onclick={act(format!("kill {target}"))} title="The process dies (exit 137)">{"Kill"}</button>
                     <button class="small" onclick={act(format!("break {target}"))} title="The app stops answering probes and requests">{"Break"}</button>

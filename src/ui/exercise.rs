@@ -17,6 +17,11 @@ pub struct Props {
     pub on_check: Callback<()>,
     pub on_hint: Callback<()>,
     pub on_reset: Callback<()>,
+    /// A reset replaced the learner's text, which can still come back.
+    #[prop_or_default]
+    pub can_undo: bool,
+    #[prop_or_default]
+    pub on_undo: Callback<()>,
 }
 
 /// The exercise and report by identity (the page makes a new `Rc` when
@@ -33,6 +38,8 @@ impl PartialEq for Props {
             && self.on_check == other.on_check
             && self.on_hint == other.on_hint
             && self.on_reset == other.on_reset
+            && self.can_undo == other.can_undo
+            && self.on_undo == other.on_undo
     }
 }
 
@@ -60,8 +67,14 @@ pub fn exercise_panel(props: &Props) -> Html {
                 <button onclick={cb(&props.on_hint)} disabled={hints_left == 0} data-testid="hint">
                     { if hints_left == 0 { "No more hints".to_string() } else { format!("Hint ({hints_left} left)") } }
                 </button>
-                <button onclick={cb(&props.on_reset)} title="Back to the starting manifests" data-testid="reset">{"Reset to start"}</button>
+                <button onclick={cb(&props.on_reset)} title="Back to the starting manifests (your text can be brought back until you edit)" data-testid="reset">{"Reset to start"}</button>
+                if props.can_undo {
+                    <button onclick={cb(&props.on_undo)} data-testid="undo-reset" title="Bring back the text you had before the reset">{"↶ Undo reset"}</button>
+                }
             </div>
+            if props.can_undo {
+                <p class="ex-undo" role="status" data-testid="reset-note">{"The starting manifests are back. Your text is kept until you edit: "}<strong>{"↶ Undo reset"}</strong>{" brings it back."}</p>
+            }
             if props.hints_shown > 0 {
                 <ol class="hints" aria-label="Hints">
                     { for ex.hints.iter().take(props.hints_shown).map(|h| html! { <li>{ inline(h) }</li> }) }
@@ -83,7 +96,7 @@ fn report(r: &Report) -> Html {
         format!("{} of {} checks pass.", r.passed_count(), r.results.len())
     };
     html! {
-        <div class={classes!("ex-report", r.passed().then_some("passed"))} role="status" data-testid="report">
+        <div class={classes!("ex-report", r.passed().then_some("passed"))} role="status" data-testid="report" tabindex="0" aria-label="Check results">
             <p class="ex-summary">{ summary }</p>
             <ul class="ex-results">
                 { for r.results.iter().map(|c| html! {

@@ -13,6 +13,7 @@ pub mod editor;
 pub mod exercise;
 pub mod nodes;
 pub mod panes;
+pub mod pod_notes;
 pub mod timeline;
 pub mod traffic;
 pub mod workloads;
@@ -101,6 +102,8 @@ pub enum Msg {
     CheckExercise,
     ShowHint,
     ResetExercise,
+    /// Bring back the text a reset replaced.
+    UndoReset,
     DismissNotice,
     CycleTheme,
     /// Show or hide the arrows from the Services to their endpoints.
@@ -240,7 +243,9 @@ impl App {
         self.validate_ms = browser::perf_now() - t0;
         self.findings = Rc::new(findings);
         match Player::with_parsed(scenario, parsed) {
-            Ok((player, parsed)) => {
+            Ok((player, mut parsed)) => {
+                // What the API server refused is a problem too, with its line.
+                parsed.diagnostics.extend(player.refusals().iter().cloned());
                 self.diagnostics = Rc::new(parsed.diagnostics);
                 self.stale = false;
                 self.player = Some(Rc::new(RefCell::new(player)));
@@ -366,8 +371,13 @@ impl App {
         self.example = None;
         self.selected = None;
         let actions = exercise.actions.clone();
-        self.exercise =
-            Some(OpenExercise { name: bundled.name, exercise: Rc::new(exercise), report: None, hints_shown: 0 });
+        self.exercise = Some(OpenExercise {
+            name: bundled.name,
+            exercise: Rc::new(exercise),
+            report: None,
+            hints_shown: 0,
+            before_reset: None,
+        });
         browser::save(CURRENT_EXERCISE_KEY, bundled.name);
         self.start(Scenario { manifests: work, seed: self.seed, actions });
         Opened::Now
@@ -703,6 +713,8 @@ impl Component for App {
                                 on_check={link.callback(|_| Msg::CheckExercise)}
                                 on_hint={link.callback(|_| Msg::ShowHint)}
                                 on_reset={link.callback(|_| Msg::ResetExercise)}
+                                can_undo={open.before_reset.is_some()}
+                                on_undo={link.callback(|_| Msg::UndoReset)}
                             />
                         }
                         { self.view_editor() }
@@ -748,6 +760,9 @@ impl App {
             Msg::Frame(ts) => return self.frame(ts),
             Msg::Edit(text) => {
                 self.text = AttrValue::from(text);
+                if let Some(open) = self.exercise.as_mut() {
+                    open.before_reset = None;
+                }
                 self.debounce.debounce(DEBOUNCE_MS);
                 // The highlighted copy under the textarea must follow every keystroke.
                 return true;
@@ -757,7 +772,10 @@ impl App {
                 let same = self.player.as_ref().is_some_and(|p| p.borrow().scenario().manifests == *self.text);
                 if same && matches!(msg, Msg::Validate) {
                     let t0 = browser::perf_now();
-                    let (parsed, findings) = lint::lint_text(&self.text);
+                    let (mut parsed, findings) = lint::lint_text(&self.text);
+                    if let Some(p) = &self.player {
+                        parsed.diagnostics.extend(p.borrow().refusals().iter().cloned());
+                    }
                     self.diagnostics = Rc::new(parsed.diagnostics);
                     self.findings = Rc::new(findings);
                     self.validate_ms = browser::perf_now() - t0;
@@ -974,11 +992,25 @@ impl App {
             Msg::ResetExercise => {
                 if let Some(open) = self.exercise.as_mut() {
                     let starting = open.exercise.starting.clone();
+                    // Kept until undone or edited: a reset never loses work for good.
+                    if *self.text != starting {
+                        open.before_reset = Some(self.text.to_string());
+                    }
                     open.report = None;
                     self.text = AttrValue::from(starting.clone());
                     browser::save(&work_key(open.name), &starting);
                     let actions = self.base_actions();
                     self.start(Scenario { manifests: starting, seed: self.seed, actions });
+                }
+            }
+            Msg::UndoReset => {
+                if let Some(open) = self.exercise.as_mut() {
+                    if let Some(work) = open.before_reset.take() {
+                        self.text = AttrValue::from(work.clone());
+                        browser::save(&work_key(open.name), &work);
+                        let actions = self.base_actions();
+                        self.start(Scenario { manifests: work, seed: self.seed, actions });
+                    }
                 }
             }
             Msg::DismissNotice => {
@@ -1268,6 +1300,8 @@ struct OpenExercise {
     exercise: Rc<Exercise>,
     report: Option<Rc<Report>>,
     hints_shown: usize,
+    /// The learner's text before "Reset to start", until undone or edited.
+    before_reset: Option<String>,
 }
 
 /// The callbacks children get (see `App::cb`).

@@ -2,6 +2,7 @@
 //! and `get pod -o yaml` with the live status. The text comes from the same
 //! printers the CLI uses (`core::kubectl`, `core::json`).
 
+use super::cluster::ns_flag;
 use super::{PlayerRef, Tab};
 use crate::core::json::pod_json;
 use crate::core::kubectl;
@@ -64,13 +65,22 @@ fn content(player: &Player, tab: Tab, selected: Option<&str>) -> (String, String
         Tab::Watch => {
             let rows = player.watch_rows();
             let from = rows.len().saturating_sub(WATCH_ROWS_SHOWN);
+            // Pods outside `default` are seen with -A, which prints NAMESPACE
+            // after EVENT (tableprinter.go: decorateTable, then the event column).
+            let all = rows[from..].iter().any(|r| r.namespace != "default");
             let mut header = vec!["TIME", "EVENT"];
+            if all {
+                header.push("NAMESPACE");
+            }
             header.extend(kubectl::PODS_HEADER);
             header.extend(["IP", "NODE"]);
             let table: Vec<Vec<String>> = rows[from..]
                 .iter()
                 .map(|r| {
                     let mut row = vec![go_duration(r.time_ms), r.type_.as_str().to_string()];
+                    if all {
+                        row.push(r.namespace.clone());
+                    }
                     row.extend(r.cells.iter().cloned());
                     row
                 })
@@ -81,91 +91,133 @@ fn content(player: &Player, tab: Tab, selected: Option<&str>) -> (String, String
                 text.push_str(&format!("({dropped} earlier rows not shown)\n"));
             }
             text.push_str(&kubectl::format_table(&header, &table));
-            ("kubectl get pods -o wide -w --output-watch-events   # with the simulated time first".into(), text)
+            let a = if all { " -A" } else { "" };
+            (format!("kubectl get pods{a} -o wide -w --output-watch-events   # with the simulated time first"), text)
         }
         Tab::Describe => match pod {
             Some(p) => (
-                format!("kubectl describe pod {}", p.pod.metadata.name),
+                format!("kubectl describe pod {}{}", p.pod.metadata.name, ns_flag(&p.pod.metadata.namespace)),
                 kubectl::describe_pod(p, player.events(), now),
             ),
             None => ("kubectl describe pod".into(), "No resources found in default namespace.".into()),
         },
         Tab::Events => {
-            let rows = kubectl::events_rows(player.events(), now);
-            let text = if rows.is_empty() {
+            let events = player.events();
+            let all = events.iter().any(|e| !matches!(e.involved.namespace.as_str(), "default" | ""));
+            let text = if events.is_empty() {
                 "No events found in default namespace.".to_string()
+            } else if all {
+                let mut header = vec!["NAMESPACE"];
+                header.extend(kubectl::EVENTS_HEADER);
+                kubectl::format_table(&header, &kubectl::events_rows_all_namespaces(events, now))
             } else {
-                kubectl::format_table(&kubectl::EVENTS_HEADER, &rows)
+                kubectl::format_table(&kubectl::EVENTS_HEADER, &kubectl::events_rows(events, now))
             };
-            ("kubectl events".into(), text)
+            (if all { "kubectl events -A" } else { "kubectl events" }.into(), text)
         }
-        Tab::Controllers => (
-            "kubectl get nodes,deployments,replicasets,statefulsets,daemonsets,jobs,cronjobs,pvc".into(),
-            get_many(player),
-        ),
+        Tab::Controllers => {
+            let (all, text) = get_many(player);
+            let a = if all { " -A" } else { "" };
+            (format!("kubectl get nodes,deployments,replicasets,statefulsets,daemonsets,jobs,cronjobs,pvc{a}"), text)
+        }
         Tab::Yaml => match pod {
-            Some(p) => (format!("kubectl get pod {} -o yaml", p.pod.metadata.name), to_yaml(&pod_json(p))),
+            Some(p) => (
+                format!("kubectl get pod {}{} -o yaml", p.pod.metadata.name, ns_flag(&p.pod.metadata.namespace)),
+                to_yaml(&pod_json(p)),
+            ),
             None => ("kubectl get pod -o yaml".into(), "No resources found in default namespace.".into()),
         },
     }
 }
 
-/// One kind's header, its kind prefix and its rows.
-type KindTable<'a> = (&'a [&'a str], &'a str, Vec<Vec<String>>);
+/// One kind's header, its kind prefix and its rows, each with its
+/// namespace (empty for a cluster-scoped kind).
+type KindTable<'a> = (&'a [&'a str], &'a str, Vec<(String, Vec<String>)>);
 
 /// `kubectl get nodes,deployments,…`: with several kinds asked for, kubectl
 /// prints one table per kind that has objects, a blank line between them,
-/// each name prefixed with its kind (`deployment.apps/web`).
-fn get_many(player: &Player) -> String {
+/// each name prefixed with its kind (`deployment.apps/web`). With objects
+/// outside `default` it is `-A`: NAMESPACE first, except for nodes.
+/// Returns whether it is `-A`, and the text.
+fn get_many(player: &Player) -> (bool, String) {
     let now = player.now();
-    let prefixed = |kind: &str, mut row: Vec<String>| {
-        row[0] = format!("{kind}/{}", row[0]);
-        row
-    };
+    let ns = |m: &crate::core::api::ObjectMeta| m.namespace.clone();
     let tables: [KindTable; 8] = [
-        (&kubectl::NODES_HEADER, "node", player.nodes().iter().map(|n| kubectl::node_row(n, now)).collect()),
+        (
+            &kubectl::NODES_HEADER,
+            "node",
+            player.nodes().iter().map(|n| (String::new(), kubectl::node_row(n, now))).collect(),
+        ),
         (
             &kubectl::DEPLOYMENTS_HEADER,
             "deployment.apps",
-            player.deployments().map(|d| kubectl::deployment_row(d, now, false)).collect(),
+            player
+                .deployments()
+                .map(|d| (ns(&d.deployment.metadata), kubectl::deployment_row(d, now, false)))
+                .collect(),
         ),
         (
             &kubectl::REPLICASETS_HEADER,
             "replicaset.apps",
-            player.replica_sets().map(|r| kubectl::replicaset_row(r, now, false)).collect(),
+            player
+                .replica_sets()
+                .map(|r| (ns(&r.replica_set.metadata), kubectl::replicaset_row(r, now, false)))
+                .collect(),
         ),
         (
             &kubectl::STATEFULSETS_HEADER,
             "statefulset.apps",
-            player.stateful_sets().map(|s| kubectl::statefulset_row(s, now, false)).collect(),
+            player
+                .stateful_sets()
+                .map(|s| (ns(&s.stateful_set.metadata), kubectl::statefulset_row(s, now, false)))
+                .collect(),
         ),
         (
             &kubectl::DAEMONSETS_HEADER,
             "daemonset.apps",
-            player.daemon_sets().iter().map(|d| kubectl::daemonset_row(d, now)).collect(),
+            player.daemon_sets().iter().map(|d| (ns(&d.daemon_set.metadata), kubectl::daemonset_row(d, now))).collect(),
         ),
-        (&kubectl::JOBS_HEADER, "job.batch", player.jobs().map(|j| kubectl::job_row(j, now, false)).collect()),
+        (
+            &kubectl::JOBS_HEADER,
+            "job.batch",
+            player.jobs().map(|j| (ns(&j.job.metadata), kubectl::job_row(j, now, false))).collect(),
+        ),
         (
             &kubectl::CRONJOBS_HEADER,
             "cronjob.batch",
-            player.cron_jobs().map(|c| kubectl::cronjob_row(c, now, false)).collect(),
+            player.cron_jobs().map(|c| (ns(&c.cron_job.metadata), kubectl::cronjob_row(c, now, false))).collect(),
         ),
         (
             &kubectl::PVCS_HEADER,
             "persistentvolumeclaim",
-            player.claims().map(|c| kubectl::pvc_row(c, now, false)).collect(),
+            player.claims().map(|c| (c.namespace.clone(), kubectl::pvc_row(c, now, false))).collect(),
         ),
     ];
+    let all = tables.iter().any(|(_, _, rows)| rows.iter().any(|(n, _)| !n.is_empty() && n != "default"));
     let printed: Vec<String> = tables
         .into_iter()
         .filter(|(_, _, rows)| !rows.is_empty())
         .map(|(header, kind, rows)| {
-            kubectl::format_table(header, &rows.into_iter().map(|r| prefixed(kind, r)).collect::<Vec<_>>())
+            let namespaced = all && rows.iter().any(|(n, _)| !n.is_empty());
+            let mut head: Vec<&str> = Vec::new();
+            if namespaced {
+                head.push("NAMESPACE");
+            }
+            head.extend(header);
+            let rows: Vec<Vec<String>> = rows
+                .into_iter()
+                .map(|(n, mut row)| {
+                    row[0] = format!("{kind}/{}", row[0]);
+                    if namespaced {
+                        row.insert(0, n);
+                    }
+                    row
+                })
+                .collect();
+            kubectl::format_table(&head, &rows)
         })
         .collect();
-    if printed.is_empty() {
-        "No resources found in default namespace.".to_string()
-    } else {
-        printed.join("\n")
-    }
+    let text =
+        if printed.is_empty() { "No resources found in default namespace.".to_string() } else { printed.join("\n") };
+    (all, text)
 }

@@ -275,7 +275,8 @@ pub fn timeline_view(props: &Props) -> Html {
 }
 
 fn lane_label(l: &Lane, props: &Props) -> Html {
-    let name = l.pod.split_once('/').map_or(l.pod.as_str(), |(_, n)| n);
+    // `web`, or `dev/web` outside the default namespace.
+    let name = l.pod.strip_prefix("default/").unwrap_or(l.pod.as_str());
     match &l.container {
         Some(c) => {
             html! { <div class="tl-label container" key={l.key.clone()} title={l.key.clone()}>{ format!("  └ {c}") }</div> }
@@ -372,6 +373,12 @@ fn lane_track(
             if let Some(slots) = ticks { <div class="tl-group">{ for probe_ticks(l, pct, slots, in_window) }</div> }
             if let Some(end) = l.end_ms {
                 <span class="lane-end" style={format!("left:{}%", fixed(pct(end), 3))} title={format!("{} deleted", go_duration(end))}>{"⨯"}</span>
+                // How a container ended, said where its lane ends (the page's words).
+                if let Some((code, meaning)) = exit_of(l) {
+                    <span class="lane-exit" style={format!("left:{}%", fixed(pct(end), 3))} title={meaning.clone()} data-testid="lane-exit">
+                        { format!("exit {code}") }<span class="sr-only">{ format!(": {meaning}") }</span>
+                    </span>
+                }
             }
         </div>
     }
@@ -397,4 +404,15 @@ fn probe_ticks(l: &Lane, pct: &impl Fn(Millis) -> f64, slots: f64, in_window: &i
         });
     }
     out
+}
+
+/// The exit code of a deleted Pod's container lane, from its last segment
+/// (`Terminated: Error (exit 137)`), with what the code means.
+fn exit_of(l: &Lane) -> Option<(i32, String)> {
+    l.container.as_ref()?;
+    let label = &l.segments.last()?.label;
+    let rest = label.strip_prefix("Terminated: ")?;
+    let (reason, code) = rest.strip_suffix(')')?.rsplit_once(" (exit ")?;
+    let code: i32 = code.parse().ok()?;
+    Some((code, crate::play::stops::exit_meaning(code, reason)))
 }

@@ -15,6 +15,9 @@ pub struct ServiceProps {
     pub slice: Option<Shared<EndpointSliceSnapshot>>,
     /// The counters as they are now (read every throttled tick).
     pub traffic: Option<TrafficSnapshot>,
+    /// One of its endpoints' Pods replaced another a moment ago.
+    #[prop_or_default]
+    pub replaced: bool,
     pub on_act: Callback<String>,
 }
 
@@ -58,6 +61,9 @@ pub fn service_card(props: &ServiceProps) -> Html {
             aria-label={format!("Service {name}")} data-testid={format!("service-{name}")} data-service-key={format!("{}/{name}", meta.namespace)}>
             <h2><span aria-hidden="true">{"⇄ "}</span>{ format!("Service {name}") }
                 <span class="muted">{ format!(" · {ip} · {ports}") }</span></h2>
+            if props.replaced && s.cluster_ip.is_some() {
+                { super::pod_notes::explain_list(&[format!("ClusterIP {ip} stayed the same while a Pod behind it was replaced with a new IP: clients use this address (or the name {name}), never a Pod's")], "cluster-ip-note") }
+            }
             if can_send {
                 <div class="traffic-controls" role="group" aria-label={format!("Traffic to Service {name}")}>
                     <button class={classes!("traffic-toggle", on.then_some("on"))} onclick={toggle} aria-pressed={on.to_string()} data-testid="traffic-toggle"

@@ -992,11 +992,14 @@ impl Sim {
         let pre_stop = p.spec_of(c).lifecycle.pre_stop.clone();
         let epoch = p.cs[c].epoch;
         let grace_ms = seconds_ms(grace_s);
-        self.record(slot, Some(fp), EventType::Normal, "Killing", message, "kubelet");
+        self.record(slot, Some(fp), EventType::Normal, "Killing", message.clone(), "kubelet");
         if let Some(p) = self.pod_rt_mut(slot) {
             p.cs[c].stage = Stage::Stopping;
             p.cs[c].kill_grace_ms = grace_ms;
             p.cs[c].deadline_extended = false;
+            p.cs[c].stop_since_ms = now;
+            p.cs[c].stop_message = message;
+            p.cs[c].sigterm_ms = None;
         }
         self.schedule(now.saturating_add(grace_ms), slot, What::KillDeadline { c: c as u16, epoch });
         match pre_stop {
@@ -1018,6 +1021,8 @@ impl Sim {
         if p.cs[c].stage != Stage::Stopping {
             return;
         }
+        // Sent, whether or not the program heeds it.
+        p.cs[c].sigterm_ms = Some(now);
         if p.knob(c, "ignore-sigterm") == Some("true") {
             return;
         }
@@ -1242,6 +1247,35 @@ impl Sim {
     }
 
     // ---- termination -----------------------------------------------------
+
+    /// The containers of a Pod the kubelet is stopping now (a deletion, a
+    /// failed liveness or startup probe, a failed postStart hook), with the
+    /// moments of each stop: what a front end shows while it waits.
+    /// Read-only; empty for an unknown Pod or one with nothing stopping.
+    pub fn stopping(&self, namespace: &str, name: &str) -> Vec<Stopping> {
+        let Some(p) = self.pod_index.get(&(namespace.to_string(), name.to_string())).and_then(|&s| self.pod_rt(s))
+        else {
+            return Vec::new();
+        };
+        p.cs.iter()
+            .filter(|c| c.stage == Stage::Stopping)
+            .map(|c| {
+                let deadline = c.stop_since_ms.saturating_add(c.kill_grace_ms);
+                // `kill_deadline`: a preStop hook still running then gets
+                // PRESTOP_EXTENSION_MS more, once.
+                let extended = c.deadline_extended || c.prestop_running_until.is_some_and(|t| t > deadline);
+                Stopping {
+                    container: c.name.clone(),
+                    since_ms: c.stop_since_ms,
+                    message: c.stop_message.clone(),
+                    grace_ms: c.kill_grace_ms,
+                    pre_stop_until: c.prestop_running_until,
+                    sigterm_ms: c.sigterm_ms,
+                    sigkill_ms: if extended { deadline.saturating_add(PRESTOP_EXTENSION_MS) } else { deadline },
+                }
+            })
+            .collect()
+    }
 
     /// `kubectl delete pod`: the API server sets deletionTimestamp, the
     /// kubelet kills the containers within the grace period, then the Pod

@@ -56,6 +56,7 @@ pub use daemonset::DaemonSetSnapshot;
 pub use disruption::EVICTION_REFUSED;
 use kubelet::PodRt;
 pub use nodes::{NodeReady, NodeSnapshot, KUBELET_VERSION, NODE_MONITOR_GRACE_MS, TAINT_NOT_READY, TAINT_UNREACHABLE};
+pub use pod::Stopping;
 pub use traffic::{
     FailedRequest, Failure, PodTraffic, Rate, TrafficChange, TrafficChangeKind, TrafficSnapshot, PROXY_SYNC_DELAY_MS,
     TRAFFIC_ANNOTATION,

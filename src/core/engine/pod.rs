@@ -138,6 +138,25 @@ pub struct AppRt {
     pub quitting: bool,
 }
 
+/// One container being stopped (`killContainer` in
+/// `pkg/kubelet/kuberuntime/kuberuntime_container.go`): the Killing event,
+/// the preStop hook, SIGTERM, and SIGKILL when the grace period ends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stopping {
+    pub container: String,
+    /// When the kubelet began (the Killing event) and that event's message.
+    pub since_ms: Millis,
+    pub message: String,
+    /// The grace period the kubelet gives it.
+    pub grace_ms: Millis,
+    /// While the preStop hook runs: when it ends.
+    pub pre_stop_until: Option<Millis>,
+    /// When SIGTERM was sent (None while the preStop hook runs).
+    pub sigterm_ms: Option<Millis>,
+    /// When SIGKILL comes if the container is still running then.
+    pub sigkill_ms: Millis,
+}
+
 pub struct CRt {
     pub name: String,
     pub is_init: bool,
@@ -160,6 +179,12 @@ pub struct CRt {
     pub prestop_running_until: Option<Millis>,
     pub deadline_extended: bool,
     pub kill_grace_ms: Millis,
+    /// When the kubelet began to stop the container (its Killing event),
+    /// and that event's message; read by [`Sim::stopping`](super::Sim::stopping).
+    pub stop_since_ms: Millis,
+    pub stop_message: String,
+    /// When SIGTERM was sent in the current stop (None while preStop runs).
+    pub sigterm_ms: Option<Millis>,
     pub pull_started: Millis,
     pub pull_failed_at: Millis,
     pub post_start_ok: bool,
@@ -272,6 +297,9 @@ impl PodRt {
             prestop_running_until: None,
             deadline_extended: false,
             kill_grace_ms: 0,
+            stop_since_ms: 0,
+            stop_message: String::new(),
+            sigterm_ms: None,
             pull_started: 0,
             pull_failed_at: 0,
             post_start_ok: true,
