@@ -58,11 +58,14 @@ async function boxesAcrossTakeover(path, ms = 1500) {
       cluster: box('.pane-cluster'), firstPod: box('[data-testid^="pod-"]'), timeline: box('.timeline') };
   });
   await page.goto(server.base + path);
-  await page.locator('#first-view [data-testid="editor"]').waitFor();
-  // The cards fade in (0.5 s, `appear`): measured once they stand still.
-  if (ms > 0) await page.waitForTimeout(700);
-  const before = ms > 0 ? await boxes() : null;
-  if (ms > 0) assert.equal(await page.locator('#first-view').count(), 1, 'the first view is up before the Wasm');
+  let before = null;
+  if (ms > 0) {
+    await page.locator('#first-view [data-testid="editor"]').waitFor();
+    // The cards fade in (0.5 s, `appear`): measured once they stand still.
+    await page.waitForTimeout(700);
+    before = await boxes();
+    assert.equal(await page.locator('#first-view').count(), 1, 'the first view is up before the Wasm');
+  }
   await waitLive(page);
   const after = await boxes();
   await page.waitForTimeout(500);
