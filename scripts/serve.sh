@@ -7,5 +7,5 @@ cd "$(dirname "$0")/.."
 bash scripts/build-web.sh
 port="${PORT:-8080}"
 echo
-echo "podplay: http://127.0.0.1:${port}/   (Ctrl+C stops; the headless CLI: cargo run --release -- run example:liveness-exec)"
+echo "podplay: http://127.0.0.1:${port}/   (Ctrl+C stops; the headless CLI: podplay run example:liveness-exec, after cargo install --locked --path .)"
 exec python3 -m http.server "$port" --bind 127.0.0.1 --directory dist
