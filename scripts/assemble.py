@@ -4,18 +4,24 @@
   python3 scripts/assemble.py STAGE DIST
 
 STAGE holds wasm-bindgen's output (podplay-web.js, podplay-web_bg.wasm, after
-wasm-opt). This step:
+wasm-opt) and STAGE/first-views/, the first views drawn at build time
+(src/bin/podplay-prerender.rs: FILE per page, pages.tsv). This step:
 - copies the Wasm, the JS glue (minified by esbuild from scripts/web-tools), the
   stylesheet and the icon under content-hashed names, so a host may cache them
   for ever, and gives index.html their Subresource Integrity hashes;
 - replaces index.html's `<!-- podplay:boot -->` marker with the preloads and a
   loader script in a file (the Content-Security-Policy forbids inline scripts);
+- writes one page per first view (index.html, example-NAME.html,
+  exercise-NAME.html): the template with the view in `<div id="first-view">`,
+  and scripts/first-view.js in <head>, which decides before the body is drawn
+  whether the view is what the address will show;
 - copies the files the page links to as they are (embed.js, blog-demo.html,
   FIDELITY.md) and the bundled examples and exercises the page fetches when one
   is picked (examples/NAME.yaml, exercises/NAME.yaml; src/bundled.rs). The
   exercises' solutions stay out."""
 import base64
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -29,6 +35,7 @@ if len(sys.argv) != 3:
 stage, dist = sys.argv[1], sys.argv[2]
 GLUE, WASM = "podplay-web.js", "podplay-web_bg.wasm"
 MARKER = "<!-- podplay:boot -->"
+FIRST_VIEW = "<!-- podplay:first-view -->"
 
 
 def hashed(name: str, data: bytes) -> str:
@@ -83,8 +90,7 @@ print(f"assemble: {GLUE} minified, {len(glue_raw.encode())} -> {len(glue)} bytes
 # The loader: the download's progress shown in #loading, and a message instead
 # of an endless "Loading…" when it fails. The body is streamed to
 # WebAssembly.instantiateStreaming as it arrives (compiling while it
-# downloads); progress counts decoded bytes against the Wasm's size, known
-# here, since a compressed response's Content-Length is not that.
+# downloads); progress counts the bytes that travel (scripts/loader.js).
 loader = f"""import init from './{glue_name}';
 const url = './{wasm_name}';
 const total = {len(wasm)};
@@ -98,11 +104,40 @@ boot = (f'<link rel="modulepreload" href="./{glue_name}" crossorigin="anonymous"
         f'  <script type="module" src="./{boot_name}"></script>')
 if html.count(MARKER) != 1:
     sys.exit(f"assemble: index.html must hold the marker {MARKER} once")
-html = html.replace(MARKER, boot)
-if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html):
-    sys.exit("assemble: an inline script is left; the CSP would block it")
-write("index.html", html.encode())
-print(f"assemble: index.html, {boot_name}, {wasm_name} ({len(wasm)} bytes)")
+if html.count(FIRST_VIEW) != 1:
+    sys.exit(f"assemble: index.html must hold the marker {FIRST_VIEW} once")
+
+# The first views: one page each, the same head (hashed assets) and body.
+views = os.path.join(stage, "first-views")
+pages = [line.split("\t") for line in open(os.path.join(views, "pages.tsv"), encoding="utf-8").read().splitlines()]
+first_js = (f"const PAGES = {json.dumps([f for f, _ in pages])};\n"
+            + open(os.path.join(root, "scripts", "first-view.js"), encoding="utf-8").read())
+first_js = subprocess.run([esbuild, "--minify", "--log-level=warning"], input=first_js, capture_output=True,
+                          text=True, check=True).stdout.encode()
+first_name = hashed("first-view.js", first_js)
+write(first_name, first_js)
+# The first paint waits until the whole first view is parsed (the page is
+# not drawn half-way and then re-flowed): `rel="expect"`, render-blocking.
+boot = (f'<script src="./{first_name}" integrity="{integrity(first_js)}"></script>\n'
+        '  <link rel="expect" href="#first-view-end" blocking="render">\n  ' + boot)
+for file, query in pages:
+    view = open(os.path.join(views, file), encoding="utf-8").read()
+    page = html.replace(MARKER, boot)
+    page = page.replace(FIRST_VIEW, f'<div id="first-view" inert>{view}<span id="first-view-end"></span></div>')
+    opens = dict(p.split("=", 1) for p in query.lstrip("?").split("&") if "=" in p)
+    for kind, folder in (("example", "examples"), ("exercise", "exercises")):
+        if kind in opens:
+            name = opens[kind]
+            # The App fetches the page's text as it starts: preloaded with the Wasm.
+            page = page.replace('<html lang="en">', f'<html lang="en" data-opens="{query}">')
+            page = page.replace(
+                "</title>", f"</title>\n  <link rel=\"preload\" href=\"./{folder}/{name}.yaml\" as=\"fetch\" "
+                "crossorigin=\"anonymous\">", 1)
+            page = re.sub(r"<title>[^<]*</title>", f"<title>{name} — podplay, a Kubernetes Pod playground</title>", page)
+    if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page):
+        sys.exit(f"assemble: {file}: an inline script is left; the CSP would block it")
+    write(file, page.encode())
+print(f"assemble: {len(pages)} pages with their first views; {boot_name}, {wasm_name} ({len(wasm)} bytes)")
 
 for rel in ("www/embed.js", "www/blog-demo.html", "FIDELITY.md"):
     shutil.copyfile(os.path.join(root, rel), os.path.join(dist, os.path.basename(rel)))

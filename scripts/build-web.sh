@@ -6,7 +6,8 @@
 #      and exercises are fetched when picked, not compiled in);
 #   2. wasm-bindgen writes the JS glue (--target web);
 #   3. wasm-opt -Oz shrinks the Wasm (the passes are explained below);
-# then scripts/assemble.py writes dist/ from index.html (hashed file names,
+# then src/bin/podplay-prerender.rs draws the first views (natively) and
+# scripts/assemble.py writes dist/ from index.html (hashed file names,
 # integrity hashes, the loader, the fetched texts). Prints the bytes a
 # browser downloads. The tools come from scripts/setup-web.sh.
 set -euo pipefail
@@ -27,5 +28,9 @@ wasm-bindgen --target web --no-typescript --out-dir "$stage" \
 wasm-opt -Oz --low-memory-unused --converge --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals \
   --strip-debug --strip-producers "$stage/podplay-web_bg.wasm" -o "$stage/podplay-web_bg.wasm"
+# The first views (src/ui/first_view.rs): the App drawn to HTML natively,
+# one page per bundled example and exercise, for assemble.py.
+mkdir -p "$stage/first-views"
+cargo run --locked --features prerender --bin podplay-prerender -- "$stage/first-views"
 python3 scripts/assemble.py "$stage" dist
 python3 scripts/size.py dist

@@ -1,5 +1,10 @@
 // The page's loader (scripts/assemble.py prepends the glue import, the Wasm's
 // URL and its size in bytes as `init`, `url` and `total`).
+// The counter tells the bytes that travel: a compressed response's
+// Content-Length is its compressed size, so the bytes decoded so far are
+// scaled by that ratio (exact at the end; gzip's output is near enough even
+// along the way). Without a readable Content-Length (a server compressing on
+// the fly), it counts decoded bytes and says so.
 const box = document.getElementById('loading');
 const bar = document.createElement('progress');
 bar.max = total;
@@ -8,15 +13,23 @@ bar.setAttribute('aria-label', 'Downloading the simulator');
 const note = document.createElement('span');
 note.className = 'loading-bytes';
 note.setAttribute('aria-hidden', 'true');
-if (box) box.append(bar, note);
+if (box) {
+  box.textContent = 'Downloading the simulator';
+  box.append(bar, note);
+}
 const kb = (n) => Math.round(n / 1000);
+let sent = total;
+let unit = 'KB';
 const show = (n) => {
   bar.value = Math.min(n, total);
-  note.textContent = ` ${Math.min(100, Math.floor((n * 100) / total))}% (${kb(n)} of ${kb(total)} KB)`;
+  note.textContent = ` (${kb((Math.min(n, total) * sent) / total)} of ${kb(sent)} ${unit})`;
 };
 try {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  const length = Number(res.headers.get('Content-Length'));
+  if (length > 0) sent = length;
+  else if (res.headers.get('Content-Encoding')) unit = 'KB before compression';
   let source = res;
   if (res.body && typeof ReadableStream === 'function') {
     const reader = res.body.getReader();
@@ -24,7 +37,13 @@ try {
     const counted = new ReadableStream({
       async pull(ctrl) {
         const { done, value } = await reader.read();
-        if (done) { ctrl.close(); return; }
+        if (done) {
+          if (box && box.isConnected) {
+            box.firstChild.textContent = 'Starting the simulator';
+          }
+          ctrl.close();
+          return;
+        }
         got += value.length;
         show(got);
         ctrl.enqueue(value);

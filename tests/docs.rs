@@ -33,6 +33,7 @@ const NOT_RUN_HERE: &[(&str, &str)] = &[
     ("cargo bench --bench engine", "measurements, not tests: docs/performance.md"),
     ("cargo bench --bench engine -- cluster", "measurements, not tests: docs/performance.md"),
     ("node tests/e2e/bench.mjs", "measurements, not tests: docs/performance.md"),
+    ("node tests/e2e/firstview-bench.mjs", "measurements, not tests: docs/performance.md"),
     ("python3 scripts/size.py dist", "run by scripts/test.sh (with --max-kb)"),
     ("bash scripts/size-floor.sh", "run by scripts/test.sh"),
     (

@@ -50,6 +50,82 @@ pub fn page_url() -> String {
     href.split(['?', '#']).next().unwrap_or_default().to_string()
 }
 
+/// The first view drawn at build time (`#first-view`, `src/ui/first_view.rs`)
+/// stays while the App renders into a hidden element made here, which
+/// [`reveal`] shows in its place. None when the page has no first view, or
+/// the address asks for something it does not show (an embed:
+/// `data-first-view="none"`, set by `scripts/first-view.js`): then the
+/// loading note and any first view go, and the App renders into the body.
+pub fn first_view_root() -> Option<web_sys::Element> {
+    let d = window()?.document()?;
+    let first = d.get_element_by_id("first-view");
+    let wanted = d.document_element().and_then(|e| e.get_attribute("data-first-view")).as_deref() != Some("none");
+    match first {
+        Some(_) if wanted => {
+            let root = d.create_element("div").ok()?;
+            root.set_id("live");
+            let _ = root.set_attribute("hidden", "");
+            d.body()?.append_child(&root).ok()?;
+            Some(root)
+        }
+        other => {
+            if let Some(first) = other {
+                first.remove();
+            }
+            if let Some(el) = d.get_element_by_id("loading") {
+                el.remove();
+            }
+            None
+        }
+    }
+}
+
+/// Shows the live App in place of the first view and the loading note.
+pub fn reveal() {
+    let Some(d) = window().and_then(|w| w.document()) else { return };
+    for id in ["first-view", "loading"] {
+        if let Some(el) = d.get_element_by_id(id) {
+            el.remove();
+        }
+    }
+    if let Some(root) = d.get_element_by_id("live") {
+        let _ = root.remove_attribute("hidden");
+        // What the first view already showed must not fade in again (the
+        // cards' `appear` animation starts when they are first displayed).
+        finish_animations(&root);
+    }
+    if let Some(root) = d.document_element() {
+        let _ = root.remove_attribute("data-first-view");
+    }
+    // For the benchmark (tests/e2e/firstview-bench.mjs): when the live page took over.
+    if let Some(p) = window().and_then(|w| w.performance()) {
+        let _ = p.mark("podplay:live");
+    }
+}
+
+/// Ends at once the animations running in `root`'s subtree
+/// (`root.getAnimations({subtree: true})`, each `finish()`ed).
+fn finish_animations(root: &web_sys::Element) {
+    let call = |target: &wasm_bindgen::JsValue, name: &str, args: &js_sys::Array| {
+        js_sys::Reflect::get(target, &name.into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+            .and_then(|f| f.apply(target, args).ok())
+    };
+    let opts = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&opts, &"subtree".into(), &true.into());
+    let Some(list) = call(root, "getAnimations", &js_sys::Array::of1(&opts)) else { return };
+    for a in js_sys::Array::from(&list).iter() {
+        call(&a, "finish", &js_sys::Array::new());
+    }
+}
+
+/// What a pre-rendered page opens when its address names nothing
+/// (`data-opens="?example=NAME"` on `<html>`, written by `scripts/assemble.py`).
+pub fn page_opens() -> Option<String> {
+    window()?.document()?.document_element()?.get_attribute("data-opens").filter(|q| !q.is_empty())
+}
+
 /// Tells the page that embeds this one (if any) how tall the content is:
 /// `{type: "podplay:height", height}`. `embed.js` on the host checks the
 /// sender and the shape before it resizes the iframe.

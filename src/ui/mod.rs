@@ -7,10 +7,17 @@
 //! frames into virtual time and passes it in.
 
 pub mod arrows;
+// The browser's APIs; at build time (native), none (the first views).
+#[cfg(target_arch = "wasm32")]
+mod browser;
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "no_browser.rs"]
 mod browser;
 pub mod cluster;
 pub mod editor;
 pub mod exercise;
+#[cfg(feature = "prerender")]
+pub mod first_view;
 pub mod nodes;
 pub mod panes;
 pub mod pod_notes;
@@ -177,6 +184,9 @@ pub struct App {
     opts: PageOptions,
     /// The height last reported to the embedding page.
     posted_height: i32,
+    /// The live page has taken the place of the first view drawn at build
+    /// time ([`first_view`]), if there was one.
+    revealed: bool,
     /// The example "kubectl apply -f" would apply now.
     apply_choice: String,
     /// The command line ("$ kubectl …"): its text, the commands run before
@@ -565,6 +575,15 @@ impl Component for App {
         let link = ctx.link().clone();
         let debounce = browser::Callback::new(move |_| link.send_message(Msg::Validate));
         let opts = PageOptions::parse(&browser::query());
+        // A pre-rendered page opens its own example or exercise when the
+        // address names none (`example-NAME.html`).
+        let opts = match browser::page_opens() {
+            Some(own) if opts.example.is_none() && opts.exercise.is_none() => {
+                let own = PageOptions::parse(&own);
+                PageOptions { example: own.example, exercise: own.exercise, ..opts }
+            }
+            _ => opts,
+        };
         // The host's theme (embeds) wins over the one saved here.
         let theme = opts.theme.clone().or_else(|| browser::load(THEME_KEY).filter(|t| t == "light" || t == "dark"));
         browser::set_theme(theme.as_deref());
@@ -592,6 +611,7 @@ impl Component for App {
             snippet: None,
             opts: opts.clone(),
             posted_height: 0,
+            revealed: false,
             apply_choice: "init-containers-services".into(),
             command: String::new(),
             command_history: Vec::new(),
@@ -656,6 +676,12 @@ impl Component for App {
     }
 
     fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
+        // Once what the page opens with is drawn (its texts fetched), it
+        // replaces the first view drawn at build time, in one step.
+        if !self.revealed && !matches!(self.then, Some(Then::Startup)) {
+            self.revealed = true;
+            browser::reveal();
+        }
         // An embed tells its host how tall it is, so `embed.js` can size the frame.
         if self.opts.embed {
             let h = browser::content_height();
@@ -1425,8 +1451,9 @@ fn input_value(e: &InputEvent) -> String {
 
 /// Mounts the playground on the page's `<body>`.
 pub fn start() {
-    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("loading")) {
-        el.remove();
-    }
-    yew::Renderer::<App>::new().render();
+    match browser::first_view_root() {
+        // Drawn hidden beside the first view; revealed in its place once ready.
+        Some(root) => yew::Renderer::<App>::with_root(root).render(),
+        None => yew::Renderer::<App>::new().render(),
+    };
 }

@@ -9,7 +9,7 @@
 //   - re-validation time of a 200-line manifest, as the page measured it.
 // A benchmark, not a test: it prints numbers and exits 0.
 import { gzipSync } from 'node:zlib';
-import { serve, launch } from './harness.mjs';
+import { serve, launch, waitLive } from './harness.mjs';
 
 const BUDGETS = { gzipKB: 250, interactiveMs: 300, frameP95Ms: 16.7, validateMs: 2 };
 const json = process.argv.includes('--json');
@@ -66,14 +66,15 @@ try {
     });
     await page.addInitScript(() => {
       new MutationObserver((_, obs) => {
-        if (document.querySelector('article.pod')) {
+        // A Pod drawn by the live page (not the first view drawn at build time).
+        if (!document.getElementById('first-view') && document.querySelector('article.pod')) {
           window.__interactive = performance.now();
           obs.disconnect();
         }
       }).observe(document, { childList: true, subtree: true });
     });
     await page.goto(server.base);
-    await page.waitForSelector('article.pod');
+    await waitLive(page);
     await page.waitForLoadState('networkidle');
     results.interactiveMs = await page.evaluate(() => window.__interactive);
     let code = 0, css = 0;
@@ -92,6 +93,7 @@ try {
     await context.addInitScript((s) => localStorage.setItem('podplay:v1:session', s), session);
     const page = await context.newPage();
     await page.goto(server.base);
+    await waitLive(page, 60000);
     await page.waitForSelector('[data-testid="pod-web-499"]', { timeout: 60000 });
     await page.getByTestId('speed').selectOption('60');
     // Two measures per animation frame:
@@ -135,7 +137,7 @@ try {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(server.base);
-    await page.waitForSelector('article.pod');
+    await waitLive(page);
     const text = pods(10).split('\n').slice(0, 200).join('\n');
     const samples = [];
     for (let i = 0; i < 15; i++) {

@@ -54,8 +54,14 @@ export async function openPage(browser, url, { viewport = { width: 1400, height:
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
   await page.goto(url);
-  await page.waitForSelector('.app', { timeout: 20000 });
+  await waitLive(page);
   return { page, context, problems };
+}
+
+/** Waits until the live App has taken the place of the first view drawn at
+ * build time (src/ui/first_view.rs), which looks the same but does nothing. */
+export async function waitLive(page, timeout = 20000) {
+  await page.waitForFunction(() => !document.getElementById('first-view') && document.querySelector('.app'), null, { timeout });
 }
 
 /** Picks a bundled example in the page's menu and waits until it is open:

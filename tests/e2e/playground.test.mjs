@@ -2,7 +2,7 @@
 // sub-path. Waits are on what the page shows (with timeouts), never sleeps.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openPage, SUBPATH, pickExample, pane } from './harness.mjs';
+import { serve, launch, openPage, SUBPATH, pickExample, pane, waitLive } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -223,7 +223,7 @@ test('the share link carries the whole state, and autosave survives a reload', a
   await editor.fill((await editor.inputValue()) + '\n# my note\n');
   await page.waitForTimeout(400); // the editor's 250 ms debounce, then the save
   await page.goto(server.base);
-  await page.waitForSelector('.app');
+  await waitLive(page);
   assert.match(await page.getByTestId('editor').inputValue(), /# my note/);
   await context.close();
 });

@@ -1,0 +1,128 @@
+// The first view (issue 14.1): each page holds its scenario as HTML drawn at
+// build time (src/ui/first_view.rs), so a reader sees the manifests and the
+// cluster before the Wasm has arrived, and nothing moves when the live page
+// takes its place.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, readdir } from 'node:fs/promises';
+import { serve, launch, waitLive, DIST } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const escape = (s) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+
+test('the raw index.html holds the scenario: its YAML, its title and its Pod', async () => {
+  const html = await (await fetch(server.base)).text();
+  const yaml = await readFile(new URL('../../examples/liveness-exec.yaml', import.meta.url), 'utf8');
+  const first = html.slice(html.indexOf('<div id="first-view"'));
+  assert.ok(first.length > 0, 'a first view');
+  // The textarea's text is the example's, as Yew escapes it.
+  const line = '    - touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600';
+  assert.ok(yaml.includes(line));
+  assert.ok(first.includes(escape(line)), 'the YAML is in the page');
+  assert.match(first, /data-testid="example-title" class="example-title"><strong>liveness-exec<\/strong>: Liveness exec probe/);
+  assert.match(first, /data-testid="pod-liveness-exec"/);
+  assert.match(first, /aria-label="Pod liveness-exec: ContainerCreating"/, "the cluster at time zero");
+});
+
+test('every bundled example and exercise has its own page', async () => {
+  const files = await readdir(DIST);
+  const examples = (await readdir(new URL('../../examples', import.meta.url))).filter((f) => f.endsWith('.yaml'));
+  const exercises = (await readdir(new URL('../../exercises', import.meta.url))).filter((f) => f.endsWith('.yaml'));
+  for (const f of examples) assert.ok(files.includes(`example-${f.replace('.yaml', '.html')}`), `a page for ${f}`);
+  for (const f of exercises) assert.ok(files.includes(`exercise-${f.replace('.yaml', '.html')}`), `a page for ${f}`);
+  const html = await (await fetch(`${server.base}example-deployment.html`)).text();
+  assert.match(html, /<html lang="en" data-opens="\?example=deployment">/);
+  assert.match(html, /data-testid="deployment-nginx-deployment"/);
+  assert.ok(html.includes('kind: Deployment'));
+});
+
+/** Opens `path` with the Wasm held back `ms`, and returns the page once live,
+ * with where the key parts were drawn before and after. */
+async function boxesAcrossTakeover(path, ms = 1500) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, reducedMotion: 'no-preference' });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.addInitScript(() => {
+    window.__shifts = [];
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) if (!e.hadRecentInput) window.__shifts.push(e.value); })
+      .observe({ type: 'layout-shift', buffered: true });
+  });
+  await page.route(/_bg\.wasm$/, async (route) => { await new Promise((ok) => setTimeout(ok, ms)); await route.continue(); });
+  const boxes = () => page.evaluate(() => {
+    const box = (sel) => { const r = document.querySelector(sel)?.getBoundingClientRect(); return r && [r.x, r.y, r.width, r.height].map(Math.round); };
+    return { topbar: box('.topbar'), editor: box('[data-testid="editor"]'), title: box('[data-testid="example-title"]'),
+      cluster: box('.pane-cluster'), firstPod: box('[data-testid^="pod-"]'), timeline: box('.timeline') };
+  });
+  await page.goto(server.base + path);
+  let before = null;
+  if (ms > 0) {
+    await page.locator('#first-view [data-testid="editor"]').waitFor();
+    // The cards fade in (0.5 s, `appear`): measured once they stand still.
+    await page.waitForTimeout(700);
+    before = await boxes();
+    assert.equal(await page.locator('#first-view').count(), 1, 'the first view is up before the Wasm');
+  }
+  await waitLive(page);
+  const after = await boxes();
+  await page.waitForTimeout(500);
+  const cls = await page.evaluate(() => window.__shifts.reduce((a, b) => a + b, 0));
+  return { page, context, before, after, cls, problems };
+}
+
+test('nothing moves when the Wasm takes over (main page)', async () => {
+  const { context, before, after, cls, problems } = await boxesAcrossTakeover('');
+  for (const k of Object.keys(before)) assert.deepEqual(after[k], before[k], `${k} stays where it was`);
+  assert.ok(before.firstPod, 'a Pod was drawn before the Wasm');
+  assert.ok(cls <= 0.02, `CLS ${cls.toFixed(4)} ≤ 0.02`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+// Paused (autoplay=0), so that what moves after the takeover, the Job's Pods
+// appearing, does not count here.
+test('?example=NAME opens that example’s page, and nothing moves there either', async () => {
+  const { page, context, before, after, cls, problems } = await boxesAcrossTakeover('?example=job-parallel&speed=10&autoplay=0');
+  assert.match(page.url(), /\/example-job-parallel\.html\?example=job-parallel&speed=10&autoplay=0$/);
+  assert.match(await page.getByTestId('example-title').textContent(), /^job-parallel:/);
+  assert.equal(await page.getByTestId('speed').inputValue(), '10', 'the query still counts');
+  for (const k of ['topbar', 'editor', 'title', 'cluster']) assert.deepEqual(after[k], before[k], `${k} stays where it was`);
+  assert.ok(cls <= 0.02, `CLS ${cls.toFixed(4)} ≤ 0.02`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('an example page without a query opens its own example', async () => {
+  const { page, context, problems } = await boxesAcrossTakeover('example-crashloop.html', 0);
+  assert.match(await page.getByTestId('example-title').textContent(), /^crashloop:/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a share link shows the layout without the default example’s text', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.route(/_bg\.wasm$/, async (route) => { await new Promise((ok) => setTimeout(ok, 1500)); await route.continue(); });
+  await page.goto(`${server.base}#s=whatever`);
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.firstView), 'skeleton');
+  assert.equal(await page.locator('#first-view [data-testid="example-title"]').evaluate((e) => getComputedStyle(e).color), 'rgba(0, 0, 0, 0)');
+  await waitLive(page);
+  await context.close();
+});
+
+test('an embed shows no first view of the main layout', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.route(/_bg\.wasm$/, async (route) => { await new Promise((ok) => setTimeout(ok, 1500)); await route.continue(); });
+  await page.goto(`${server.base}?embed=1&example=crashloop`);
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.firstView), 'none');
+  assert.equal(await page.locator('#first-view').isVisible(), false);
+  assert.equal(await page.locator('#loading').isVisible(), true);
+  assert.equal(page.url(), `${server.base}?embed=1&example=crashloop`, 'no redirect');
+  await page.waitForSelector('.app.embed', { timeout: 20000 });
+  assert.equal(await page.locator('#first-view').count(), 0);
+  await context.close();
+});
