@@ -11,6 +11,7 @@ mod browser;
 pub mod cluster;
 pub mod editor;
 pub mod exercise;
+pub mod guide;
 pub mod nodes;
 pub mod panes;
 pub mod timeline;
@@ -23,7 +24,7 @@ use crate::core::time::{go_duration, Millis, SECOND_MS};
 use crate::examples;
 use crate::exercise::{self as ex, Exercise, Report};
 use crate::lint::{self, Finding};
-use crate::play::embed::{iframe_snippet, PageOptions, SPEEDS};
+use crate::play::embed::{iframe_snippet, reserved_height, EmbedShape, PageOptions, SPEEDS};
 use crate::play::share::Session;
 use crate::play::{Player, Scenario, TimedAction, MAX_TIME_MS};
 use std::cell::RefCell;
@@ -34,6 +35,11 @@ use yew::prelude::*;
 /// localStorage keys.
 const SAVE_KEY: &str = "podplay:v1:session";
 const THEME_KEY: &str = "podplay:v1:theme";
+/// "dismissed" once the first visit's guide has been put away.
+const GUIDE_KEY: &str = "podplay:v1:guide";
+/// The speed of a first visit's first example, so that something happens
+/// in its first seconds (liveness-exec's probe fails at 35 s, 7 s in).
+const FIRST_VISIT_SPEED: u32 = 5;
 /// "off" when the arrows from the Services to their endpoints are hidden.
 const ARROWS_KEY: &str = "podplay:v1:arrows";
 /// Exercises passed, the exercise open, and each exercise's work.
@@ -107,6 +113,9 @@ pub enum Msg {
     /// A bundled text the page fetched ([`crate::bundled`]) has arrived, or
     /// could not be had.
     Fetched(Result<String, String>),
+    /// An embed came into the reader's sight (true) or went out of it.
+    Seen(bool),
+    DismissGuide,
 }
 
 /// What the page does once the texts it is fetching have arrived: what it
@@ -171,8 +180,16 @@ pub struct App {
     snippet: Option<String>,
     /// What the page's URL asked for (embed mode, example, speed, …).
     opts: PageOptions,
-    /// The height last reported to the embedding page.
-    posted_height: i32,
+    /// The embed's root element, whose height is reported to the embedding
+    /// page and whose visibility starts and pauses the player.
+    root: NodeRef,
+    height_reporter: Option<browser::HeightReporter>,
+    visibility: Option<browser::VisibilityWatcher>,
+    /// An embed that is to play (autoplay) but is not in sight: it starts
+    /// when it is seen, and waits again when scrolled away while playing.
+    wait_to_be_seen: bool,
+    /// The first visit's guide is shown.
+    guide: bool,
     /// The example "kubectl apply -f" would apply now.
     apply_choice: String,
     /// The command line ("$ kubectl …"): its text, the commands run before
@@ -577,7 +594,11 @@ impl Component for App {
             share_url: None,
             snippet: None,
             opts: opts.clone(),
-            posted_height: 0,
+            root: NodeRef::default(),
+            height_reporter: None,
+            visibility: None,
+            wait_to_be_seen: false,
+            guide: !opts.embed && browser::load(GUIDE_KEY).is_none(),
             apply_choice: "init-containers-services".into(),
             command: String::new(),
             command_history: Vec::new(),
@@ -607,6 +628,8 @@ impl Component for App {
         app.open_first();
         if let Some(s) = opts.speed {
             app.speed = s;
+        } else if app.guide && app.example.as_deref() == Some(DEFAULT_EXAMPLE) {
+            app.speed = FIRST_VISIT_SPEED;
         }
         let mut unknown = Vec::new();
         if let Some(n) = opts.example.as_ref().filter(|n| examples::find(n).is_none()) {
@@ -627,7 +650,9 @@ impl Component for App {
         }
         // Reduced motion starts paused unless the URL asks for autoplay.
         let playing = opts.autoplay.unwrap_or(!browser::prefers_reduced_motion());
-        app.set_playing(playing);
+        // An embed plays once the reader sees it (`Msg::Seen`).
+        app.wait_to_be_seen = playing && opts.embed;
+        app.set_playing(playing && !opts.embed);
         app
     }
 
@@ -640,13 +665,18 @@ impl Component for App {
         render
     }
 
-    fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
-        // An embed tells its host how tall it is, so `embed.js` can size the frame.
-        if self.opts.embed {
-            let h = browser::content_height();
-            if h != self.posted_height {
-                self.posted_height = h;
-                browser::post_height(h);
+    fn rendered(&mut self, ctx: &Context<Self>, _first_render: bool) {
+        // Once its run is loaded, an embed tells its host how tall it is (so
+        // `embed.js` can size the frame), and plays while it is seen.
+        if self.opts.embed && self.height_reporter.is_none() && self.player.is_some() && self.fetching.is_empty() {
+            if let Some(el) = self.root.cast::<web_sys::Element>() {
+                self.height_reporter = browser::HeightReporter::new(&el);
+                let link = ctx.link().clone();
+                self.visibility = browser::VisibilityWatcher::new(&el, move |ratio, px| {
+                    if let Some(seen) = crate::play::embed::visibility(ratio, px) {
+                        link.send_message(Msg::Seen(seen));
+                    }
+                });
             }
         }
     }
@@ -684,6 +714,9 @@ impl Component for App {
                     </div>
                 }
                 { self.view_fetching() }
+                if self.guide {
+                    <guide::Guide speed={self.speed} on_dismiss={link.callback(|()| Msg::DismissGuide)} />
+                }
                 if let Some(stall) = player.as_ref().and_then(|p| p.rc.borrow().stalled().map(str::to_string)) {
                     <div class="notice error" role="alert"><span>{ stall }</span></div>
                 }
@@ -765,10 +798,12 @@ impl App {
                 self.autosave();
             }
             Msg::TogglePlay => {
+                self.wait_to_be_seen = false;
                 let playing = !self.playing;
                 self.set_playing(playing);
             }
             Msg::Step => {
+                self.wait_to_be_seen = false;
                 self.set_playing(false);
                 if let Some(mut p) = self.player_mut() {
                     p.step();
@@ -871,7 +906,8 @@ impl App {
                         Some(e) => format!("podplay: {e}"),
                         None => "podplay: a Kubernetes Pod playground".to_string(),
                     };
-                    let snippet = iframe_snippet(&browser::page_url(), &fragment, self.speed, &title);
+                    let height = self.player.as_ref().map_or(560, |p| reserved_height(&embed_shape(&p.borrow(), None)));
+                    let snippet = iframe_snippet(&browser::page_url(), &fragment, self.speed, &title, height);
                     browser::copy(&snippet);
                     self.snippet = Some(snippet);
                     self.share_url = None;
@@ -979,6 +1015,19 @@ impl App {
                 }
             }
             Msg::Fetched(result) => self.fetched(result),
+            Msg::Seen(true) if self.wait_to_be_seen => {
+                self.wait_to_be_seen = false;
+                self.set_playing(true);
+            }
+            Msg::Seen(false) if self.playing => {
+                self.wait_to_be_seen = true;
+                self.set_playing(false);
+            }
+            Msg::Seen(_) => return false,
+            Msg::DismissGuide => {
+                self.guide = false;
+                browser::save(GUIDE_KEY, "dismissed");
+            }
         }
         true
     }
@@ -999,9 +1048,12 @@ impl App {
             None => format!("{}#{}", browser::page_url(), browser::fragment()),
         };
         html! {
-            <div class="app embed">
-                <header class="embed-bar" role="toolbar" aria-label="Simulation controls">
-                    { self.view_transport(ctx, true) }
+            <div class="app embed" ref={self.root.clone()}>
+                <header class="embed-bar">
+                    <h1 class="sr-only">{ match &self.example { Some(e) => format!("podplay: {e}"), None => "podplay: a Kubernetes Pod playground".to_string() } }</h1>
+                    <div class="embed-controls" role="toolbar" aria-label="Simulation controls">
+                        { self.view_transport(ctx, true) }
+                    </div>
                     <a class="open" href={open} target="_blank" rel="noopener">{"Open in podplay ↗"}</a>
                 </header>
                 if let Some(n) = self.notice.as_ref().filter(|n| n.error) {
@@ -1010,7 +1062,8 @@ impl App {
                 { self.view_fetching() }
                 <main class={classes!("workspace", (!self.opts.editor).then_some("no-editor"))}>
                     if self.opts.editor {
-                        <section class="pane-editor" aria-label="Manifests">
+                        // As tall as the text, up to a cap (the style sheet's).
+                        <section class="pane-editor" aria-label="Manifests" style={format!("--lines:{}", self.text.lines().count().max(1))}>
                             { self.view_editor() }
                         </section>
                     }
@@ -1306,6 +1359,36 @@ fn example_options(selected: Option<&str>) -> Html {
                 </optgroup>
             }
         }) }
+    }
+}
+
+/// What an embed of the run would show, for [`reserved_height`].
+fn embed_shape(p: &Player, editor_lines: Option<usize>) -> EmbedShape {
+    let mut on_node: Vec<(Option<&str>, usize)> = Vec::new();
+    for pod in p.pods() {
+        let node = pod.node_name.as_deref();
+        match on_node.iter_mut().find(|(n, _)| *n == node) {
+            Some((_, count)) => *count += 1,
+            None => on_node.push((node, 1)),
+        }
+    }
+    let waiting = on_node.iter().any(|(n, _)| n.is_none());
+    EmbedShape {
+        nodes: p.nodes().len() + usize::from(waiting),
+        most_pods_on_a_node: on_node.iter().map(|(_, c)| *c).max().unwrap_or(0),
+        services: p.services().count(),
+        endpoints: p
+            .services()
+            .filter_map(|s| p.slice_of(&s.service.metadata.namespace, &s.service.metadata.name))
+            .map(|slice| slice.endpoints.len())
+            .sum(),
+        workloads: p.deployments().len()
+            + p.stateful_sets().len()
+            + p.daemon_sets().len()
+            + p.jobs().len()
+            + p.cron_jobs().len(),
+        lanes: p.timeline().lanes.iter().filter(|l| l.end_ms.is_none()).count(),
+        editor_lines,
     }
 }
 
