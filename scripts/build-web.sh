@@ -1,9 +1,31 @@
 #!/usr/bin/env bash
 # Builds the page into dist/: a static site with relative URLs that works
-# from any host and sub-path. Prints the bytes a browser downloads.
+# from any host and sub-path. Three tools, no bundler:
+#   1. cargo builds src/bin/podplay-web.rs for wasm32 (profile `web`: small
+#      code, since the Wasm is downloaded; feature `fetched-texts`: examples
+#      and exercises are fetched when picked, not compiled in);
+#   2. wasm-bindgen writes the JS glue (--target web);
+#   3. wasm-opt -Oz shrinks the Wasm (the passes are explained below);
+# then scripts/assemble.py writes dist/ from index.html (hashed file names,
+# integrity hashes, the loader, the fetched texts). Prints the bytes a
+# browser downloads. The tools come from scripts/setup-web.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-web.sh
 export PATH="$PWD/scripts/web-tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
-trunk build --release
+stage=target/web-stage
+rm -rf "$stage" && mkdir -p "$stage"
+cargo build --locked --profile web --target wasm32-unknown-unknown \
+  --features web,fetched-texts --bin podplay-web
+wasm-bindgen --target web --no-typescript --out-dir "$stage" \
+  target/wasm32-unknown-unknown/web/podplay-web.wasm
+# -Oz, then two flags. --low-memory-unused lets wasm-opt fold added constants
+# into load/store offsets: sound unless a pointer wraps around into the low
+# 1 KiB, the far end of Rust's 1 MiB stack (at worst the stack is 1 KiB
+# shallower). --converge repeats the passes while the size falls. The
+# --enable flags name the features rustc's wasm32 output uses.
+wasm-opt -Oz --low-memory-unused --converge --enable-bulk-memory --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals \
+  --strip-debug --strip-producers "$stage/podplay-web_bg.wasm" -o "$stage/podplay-web_bg.wasm"
+python3 scripts/assemble.py "$stage" dist
 python3 scripts/size.py dist

@@ -1,16 +1,15 @@
 #!/usr/bin/env bash
 # Installs what building and testing the page needs, skipping what is already
-# there. Everything comes from crates.io, npm or Debian: Trunk and the
-# wasm-bindgen CLI are built from source (several minutes the first time),
-# wasm-opt (binaryen) and esbuild (it minifies the JS glue) come from npm,
-# Chromium and chromedriver from Debian.
+# there. Everything comes from crates.io, npm or Debian: the wasm-bindgen CLI
+# is built from source (about 2.5 minutes the first time on 2 cores), wasm-opt
+# (binaryen) and esbuild (it minifies the JS glue) come from npm, Chromium and
+# chromedriver from Debian (apt-get: needs root; only the tests need them).
 #   scripts/setup-web.sh          build tools only
 #   scripts/setup-web.sh --browser  also Chromium, chromedriver and playwright-core
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
-TRUNK_VERSION=0.21.14
 # The CLI must be exactly the wasm-bindgen crate's version in Cargo.lock.
 WBG_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -18,11 +17,6 @@ export PATH="$HOME/.cargo/bin:$PATH"
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   step "Rust wasm32 target"
   rustup target add wasm32-unknown-unknown
-fi
-
-if ! trunk --version 2>/dev/null | grep -q "trunk $TRUNK_VERSION"; then
-  step "Trunk $TRUNK_VERSION (from crates.io; --locked, as newer lightningcss releases do not build with it)"
-  cargo install trunk --version "$TRUNK_VERSION" --locked
 fi
 
 if ! wasm-bindgen --version 2>/dev/null | grep -q "wasm-bindgen $WBG_VERSION"; then

@@ -2,8 +2,8 @@
 # The least any page built on podplay's engine must download: the simulation
 # core alone (src/bin/podplay-engine-only.rs: parse, validate, replay, kubectl
 # views; no Yew, no components, no exercise checker, no linter), built exactly
-# as Trunk builds the page: profile `web`, wasm-bindgen, then wasm-opt with
-# index.html's flags. Prints its gzipped size beside the page's budget, then
+# as scripts/build-web.sh builds the page: profile `web`, wasm-bindgen, then wasm-opt with
+# the page's flags. Prints its gzipped size, then
 # runs it under Node on a bundled example to show it is the working engine.
 # Needs the tools scripts/setup-web.sh installs.
 set -euo pipefail
@@ -14,7 +14,7 @@ rm -rf "$out" && mkdir -p "$out"
 cargo build --locked --quiet --profile web --target wasm32-unknown-unknown \
   --no-default-features --features engine-only --bin podplay-engine-only
 wasm-bindgen --target web --out-dir "$out" target/wasm32-unknown-unknown/web/podplay-engine-only.wasm
-# The same passes as the page (index.html's data-wasm-opt="z" and data-wasm-opt-params).
+# The same passes as the page (scripts/build-web.sh).
 wasm-opt -Oz --low-memory-unused --converge --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --strip-debug --strip-producers \
   "$out/podplay-engine-only_bg.wasm" -o "$out/podplay-engine-only_bg.wasm"
@@ -22,8 +22,7 @@ python3 - "$out/podplay-engine-only_bg.wasm" <<'PY'
 import gzip, sys
 raw = open(sys.argv[1], "rb").read()
 gz = len(gzip.compress(raw, 9))
-print(f"the engine alone, no page: {len(raw)} bytes, {gz / 1000:.1f} KB gzip -9 "
-      f"({gz / 2500:.0f}% of the page's 250 KB budget for Wasm + JS)")
+print(f"the engine alone, no page: {len(raw)} bytes, {gz / 1000:.1f} KB gzip -9")
 PY
 node --input-type=module -e "
 import { readFileSync } from 'node:fs';

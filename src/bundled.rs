@@ -2,10 +2,10 @@
 //! exercises ([`crate::exercise::ALL`]).
 //!
 //! Native builds (the CLI, the tests) and the page's component tests compile
-//! them in. The page itself is built with feature `fetched-texts` (Trunk,
-//! `index.html`): it keeps only the default example compiled in, and fetches
+//! them in. The page itself is built with feature `fetched-texts` (`scripts/build-web.sh`):
+//! it keeps only the default example compiled in, and fetches
 //! any other from its own origin when it is picked (`examples/NAME.yaml` and
-//! `exercises/NAME.yaml`, which Trunk copies beside `index.html`). That keeps
+//! `exercises/NAME.yaml`, which `scripts/assemble.py` copies beside `index.html`). That keeps
 //! ~46 KB of YAML out of the Wasm every visitor downloads.
 
 /// Which kind of bundled text.

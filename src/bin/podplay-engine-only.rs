@@ -1,6 +1,6 @@
 //! The simulation core alone, as a Wasm module with no page: the least any
 //! page built on this engine must download. `scripts/size-floor.sh` builds it
-//! exactly as Trunk builds the page (profile `web`, wasm-bindgen, wasm-opt
+//! exactly as `scripts/build-web.sh` builds the page (profile `web`, wasm-bindgen, wasm-opt
 //! with the page's flags), prints its gzipped size beside the page's budget,
 //! and runs it under Node to show it is the working engine.
 //!

@@ -1,4 +1,4 @@
-//! The browser playground's entry point (built by Trunk from `index.html`).
+//! The browser playground's entry point (built by `scripts/build-web.sh` into `dist/`).
 fn main() {
     podplay::ui::start();
 }

@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Writes dist/ from index.html and the staged Wasm build (scripts/build-web.sh).
+
+  python3 scripts/assemble.py STAGE DIST
+
+STAGE holds wasm-bindgen's output (podplay-web.js, podplay-web_bg.wasm, after
+wasm-opt). This step:
+- copies the Wasm, the JS glue (minified by esbuild from scripts/web-tools), the
+  stylesheet and the icon under content-hashed names, so a host may cache them
+  for ever, and gives index.html their Subresource Integrity hashes;
+- replaces index.html's `<!-- podplay:boot -->` marker with the preloads and a
+  loader script in a file (the Content-Security-Policy forbids inline scripts);
+- copies the files the page links to as they are (embed.js, blog-demo.html,
+  FIDELITY.md) and the bundled examples and exercises the page fetches when one
+  is picked (examples/NAME.yaml, exercises/NAME.yaml; src/bundled.rs). The
+  exercises' solutions stay out."""
+import base64
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+esbuild = os.path.join(root, "scripts", "web-tools", "node_modules", ".bin", "esbuild")
+if len(sys.argv) != 3:
+    sys.exit(__doc__)
+stage, dist = sys.argv[1], sys.argv[2]
+GLUE, WASM = "podplay-web.js", "podplay-web_bg.wasm"
+MARKER = "<!-- podplay:boot -->"
+
+
+def hashed(name: str, data: bytes) -> str:
+    """NAME-HASH.EXT; the Wasm keeps wasm-bindgen's `_bg` last (podplay-web-HASH_bg.wasm)."""
+    stem, ext = os.path.splitext(name)
+    bg = stem.endswith("_bg")
+    stem = stem.removesuffix("_bg")
+    return f"{stem}-{hashlib.sha256(data).hexdigest()[:16]}{'_bg' if bg else ''}{ext}"
+
+
+def integrity(data: bytes) -> str:
+    return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
+
+
+def write(name: str, data: bytes) -> None:
+    with open(os.path.join(dist, name), "wb") as f:
+        f.write(data)
+
+
+def minify(source: str) -> str:
+    return subprocess.run([esbuild, "--minify", "--format=esm", "--log-level=warning"], input=source,
+                          capture_output=True, text=True, check=True).stdout
+
+
+shutil.rmtree(dist, ignore_errors=True)
+os.makedirs(dist)
+html = open(os.path.join(root, "index.html"), encoding="utf-8").read()
+
+# The stylesheet and the icon: hashed names, the stylesheet with its integrity.
+for rel, tag in ((r'rel="stylesheet" href="(www/[\w.-]+)"', "stylesheet"), (r'rel="icon" href="(www/[\w.-]+)"', "icon")):
+    m = re.search(rel, html)
+    if not m:
+        sys.exit(f"assemble: index.html has no local {tag} link")
+    data = open(os.path.join(root, m.group(1)), "rb").read()
+    name = hashed(os.path.basename(m.group(1)), data)
+    write(name, data)
+    attrs = f'rel="{tag}" href="./{name}"'
+    if tag == "stylesheet":
+        attrs += f' integrity="{integrity(data)}"'
+    html = html.replace(m.group(0), attrs)
+
+# The Wasm and its glue (minified; esbuild keeps the module's exports).
+wasm = open(os.path.join(stage, WASM), "rb").read()
+wasm_name = hashed(WASM, wasm)
+write(wasm_name, wasm)
+glue_raw = open(os.path.join(stage, GLUE), encoding="utf-8").read()
+glue = minify(glue_raw).encode()
+glue_name = hashed(GLUE, glue)
+write(glue_name, glue)
+print(f"assemble: {GLUE} minified, {len(glue_raw.encode())} -> {len(glue)} bytes")
+
+# The loader: the download's progress shown in #loading, and a message instead
+# of an endless "Loading…" when it fails. The body is streamed to
+# WebAssembly.instantiateStreaming as it arrives (compiling while it
+# downloads); progress counts decoded bytes against the Wasm's size, known
+# here, since a compressed response's Content-Length is not that.
+loader = f"""import init from './{glue_name}';
+const url = './{wasm_name}';
+const total = {len(wasm)};
+""" + open(os.path.join(root, "scripts", "loader.js"), encoding="utf-8").read()
+loader = minify(loader).encode()
+boot_name = hashed("boot.js", loader)
+write(boot_name, loader)
+boot = (f'<link rel="modulepreload" href="./{glue_name}" crossorigin="anonymous" integrity="{integrity(glue)}">\n'
+        f'  <link rel="preload" href="./{wasm_name}" crossorigin="anonymous" integrity="{integrity(wasm)}" '
+        f'as="fetch" type="application/wasm">\n'
+        f'  <script type="module" src="./{boot_name}"></script>')
+if html.count(MARKER) != 1:
+    sys.exit(f"assemble: index.html must hold the marker {MARKER} once")
+html = html.replace(MARKER, boot)
+if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html):
+    sys.exit("assemble: an inline script is left; the CSP would block it")
+write("index.html", html.encode())
+print(f"assemble: index.html, {boot_name}, {wasm_name} ({len(wasm)} bytes)")
+
+for rel in ("www/embed.js", "www/blog-demo.html", "FIDELITY.md"):
+    shutil.copyfile(os.path.join(root, rel), os.path.join(dist, os.path.basename(rel)))
+
+# The texts the page fetches on demand: each directory's *.yaml, nothing below.
+for folder in ("examples", "exercises"):
+    out = os.path.join(dist, folder)
+    os.makedirs(out, exist_ok=True)
+    names = sorted(n for n in os.listdir(os.path.join(root, folder)) if n.endswith(".yaml"))
+    for n in names:
+        shutil.copyfile(os.path.join(root, folder, n), os.path.join(out, n))
+    print(f"assemble: {len(names)} files copied to {folder}/")
