@@ -1,7 +1,7 @@
-//! The first visit's guide: one line on what to do with the page, shown
-//! until the visitor dismisses it (the page remembers that in localStorage,
-//! `GUIDE_KEY` in `ui/mod.rs`). In the page's flow, not over it, so it hides
-//! nothing.
+//! The first visit's guide: a few words on what to do with the page, above
+//! the editor, shown until the visitor dismisses it (the page remembers that
+//! in localStorage, `GUIDE_KEY` in `ui/mod.rs`). In the page's flow, not
+//! over it, so it hides nothing.
 
 use yew::prelude::*;
 
@@ -18,8 +18,8 @@ pub fn guide(props: &Props) -> Html {
     html! {
         <aside class="guide" aria-label="How to use podplay" data-testid="guide">
             <p>
-                <strong>{"Edit the YAML on the left; the cluster on the right follows."}</strong>
-                { format!(" Each edit re-runs the simulation from time zero. It plays at {}× (Speed, above); the timeline below goes back in time, and a Pod's name opens its details.", props.speed) }
+                <strong>{"Edit the YAML below: the cluster follows."}</strong>
+                { format!(" Each edit re-runs the simulation from time zero, at {}× (Speed, above). The timeline goes back in time; a Pod's name opens its details.", props.speed) }
             </p>
             <button onclick={dismiss} data-testid="guide-dismiss">{"Got it"}</button>
         </aside>

@@ -50,6 +50,9 @@ fn work_key(name: &str) -> String {
 }
 /// The example shown on a first visit (its text is always compiled in).
 const DEFAULT_EXAMPLE: &str = examples::DEFAULT;
+/// An embed that plays reports its height once it has played this long
+/// (simulated time), past the first instant of its run.
+const SETTLE_MS: Millis = 2 * SECOND_MS;
 /// Typing pauses this long before the manifests are validated and re-run.
 const DEBOUNCE_MS: i32 = 250;
 /// A frame's real time is capped, so a background tab does not jump ahead.
@@ -666,11 +669,23 @@ impl Component for App {
     }
 
     fn rendered(&mut self, ctx: &Context<Self>, _first_render: bool) {
-        // Once its run is loaded, an embed tells its host how tall it is (so
-        // `embed.js` can size the frame), and plays while it is seen.
-        if self.opts.embed && self.height_reporter.is_none() && self.player.is_some() && self.fetching.is_empty() {
+        // Once its run is loaded, an embed plays while it is seen, and tells
+        // its host how tall it is (so `embed.js` can size the frame): at once
+        // if it stays paused, else once it has been seen and has played
+        // SETTLE_MS, so that the frame keeps the snippet's height instead of
+        // shrinking to the first instant (a Deployment has no Pods yet) and
+        // growing back.
+        if !self.opts.embed || self.player.is_none() || !self.fetching.is_empty() {
+            return;
+        }
+        let settled = !self.playing || self.now() >= self.opts.start_ms.unwrap_or(0) + SETTLE_MS;
+        if self.height_reporter.is_none() && !self.wait_to_be_seen && settled {
             if let Some(el) = self.root.cast::<web_sys::Element>() {
                 self.height_reporter = browser::HeightReporter::new(&el);
+            }
+        }
+        if self.visibility.is_none() {
+            if let Some(el) = self.root.cast::<web_sys::Element>() {
                 let link = ctx.link().clone();
                 self.visibility = browser::VisibilityWatcher::new(&el, move |ratio, px| {
                     if let Some(seen) = crate::play::embed::visibility(ratio, px) {
@@ -714,14 +729,14 @@ impl Component for App {
                     </div>
                 }
                 { self.view_fetching() }
-                if self.guide {
-                    <guide::Guide speed={self.speed} on_dismiss={link.callback(|()| Msg::DismissGuide)} />
-                }
                 if let Some(stall) = player.as_ref().and_then(|p| p.rc.borrow().stalled().map(str::to_string)) {
                     <div class="notice error" role="alert"><span>{ stall }</span></div>
                 }
                 <main class="workspace">
                     <section class="pane-editor" aria-label="Manifests">
+                        if self.guide {
+                            <guide::Guide speed={self.speed} on_dismiss={link.callback(|()| Msg::DismissGuide)} />
+                        }
                         if let Some(open) = &self.exercise {
                             <exercise::ExercisePanel
                                 exercise={open.exercise.clone()}

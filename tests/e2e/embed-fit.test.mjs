@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { readdirSync } from 'node:fs';
-import { serve, launch, DIST } from './harness.mjs';
+import { serve, launch, openPage, DIST } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -167,4 +167,39 @@ test('serve.py serves as a real host: compressed, the wasm type, cache headers; 
   } finally {
     host.close();
   }
+});
+
+test('no jump after loading: the reserved height is close to what the player takes', async () => {
+  // The blog demo's frames, as embed.js first sizes them.
+  const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${server.base}blog-demo.html`);
+  const frames = page.locator('iframe[data-podplay]');
+  for (let i = 0; i < 3; i++) {
+    const frame = frames.nth(i);
+    const reserved = Number(await frame.getAttribute('height'));
+    await frame.scrollIntoViewIfNeeded();
+    await page.waitForFunction((i) => /^\d+px$/.test(document.querySelectorAll('iframe[data-podplay]')[i].style.height), i, { timeout: 30000 });
+    const first = parseInt(await frame.evaluate((f) => f.style.height));
+    // (A Pod that starts grows its card by a line or two: within 10 %.)
+    assert.ok(Math.abs(first - reserved) <= reserved * 0.1, `frame ${i}: reserved ${reserved}, took ${first}`);
+  }
+  await context.close();
+
+  // The snippet the Embed button makes, for a Deployment 30 s in, against the player it opens.
+  const { page: main, context: mainContext } = await openPage(browser, `${server.base}?example=deployment&speed=300`);
+  await main.getByTestId('clock').filter({ hasText: /t = [3-9]\ds|t = \dm/ }).waitFor({ timeout: 20000 });
+  await main.getByTestId('play').click();
+  await main.getByTestId('embed').click();
+  const snippet = await main.getByTestId('snippet').inputValue();
+  const reserved = Number(snippet.match(/height="(\d+)"/)[1]);
+  const src = snippet.match(/src="([^"]+)"/)[1].replaceAll('&amp;', '&');
+  const host = await browser.newContext({ viewport: { width: 720, height: 1400 } });
+  const post = await host.newPage();
+  await post.setContent(`<!doctype html><body style="margin:0;width:700px"><iframe data-podplay src="${src}" width="100%" height="${reserved}" style="border:0"></iframe><script src="${server.base}embed.js"></script></body>`);
+  await post.waitForFunction(() => /^\d+px$/.test(document.querySelector('iframe').style.height), null, { timeout: 30000 });
+  const took = parseInt(await post.evaluate(() => document.querySelector('iframe').style.height));
+  assert.ok(Math.abs(took - reserved) <= reserved * 0.1, `snippet reserved ${reserved}, the player took ${took}`);
+  await host.close();
+  await mainContext.close();
 });
