@@ -735,7 +735,7 @@ impl Component for App {
                 <main class="workspace">
                     <section class="pane-editor" aria-label="Manifests">
                         if self.guide {
-                            <guide::Guide speed={self.speed} on_dismiss={link.callback(|()| Msg::DismissGuide)} />
+                            <guide::Guide speed={self.speed} on_dismiss={self.cb.dismiss_guide.clone()} />
                         }
                         if let Some(open) = &self.exercise {
                             <exercise::ExercisePanel
@@ -1302,6 +1302,7 @@ struct Callbacks {
     seek: Callback<Millis>,
     tab: Callback<Tab>,
     arrows: Callback<()>,
+    dismiss_guide: Callback<()>,
 }
 
 impl Callbacks {
@@ -1314,6 +1315,7 @@ impl Callbacks {
             seek: link.callback(Msg::Seek),
             tab: link.callback(Msg::Tab),
             arrows: link.callback(|()| Msg::ToggleArrows),
+            dismiss_guide: link.callback(|()| Msg::DismissGuide),
         }
     }
 }
