@@ -11,5 +11,5 @@ bash scripts/build-web.sh
 python3 scripts/compress-dist.py dist
 port="${PORT:-8080}"
 echo
-echo "podplay: http://127.0.0.1:${port}/   (Ctrl+C stops; the headless CLI: cargo run --release -- run example:liveness-exec)"
+echo "podplay: http://127.0.0.1:${port}/   (Ctrl+C stops; the headless CLI: podplay run example:liveness-exec, after cargo install --locked --path .)"
 exec python3 scripts/serve.py --port "$port" dist

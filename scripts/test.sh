@@ -56,3 +56,6 @@ bash scripts/size-floor.sh
 
 step "Page: end-to-end tests (playwright-core driving Debian's Chromium against dist/)"
 (cd tests/e2e && node --test --test-concurrency=1 ./)
+
+step "Fuzzing: each cargo-fuzz target for a bounded time (nightly + cargo-fuzz, installed if missing)"
+FUZZ_SECONDS="${FUZZ_SECONDS:-45}" bash scripts/fuzz.sh

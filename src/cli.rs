@@ -7,18 +7,24 @@
 //! podplay validate FILE...
 //! podplay lint FILE... | --explain [RULE]
 //! podplay examples [NAME]
-//! podplay check EXERCISE [SOLUTION]
+//! podplay check EXERCISE [SOLUTION] | --list
 //! ```
+//!
+//! The actions `--at` takes are the session's one grammar
+//! ([`crate::session::command`]), and `--help` lists them from its table;
+//! the run itself is the session's runner with a printer as its observer.
 
 mod lint;
 
-use crate::core::engine::{parse_action, Action, Output, Sim, SimConfig};
+use crate::core::engine::{Output, Sim, SimConfig};
+use crate::core::get;
 use crate::core::json;
 use crate::core::kubectl;
 use crate::core::manifest::{parse_manifests, Severity};
 use crate::core::time::{parse_duration, Millis, HOUR_MS, MINUTE_MS};
 use crate::examples;
 use crate::exercise;
+use crate::session::{self, Observer, Planned, Runner, Step, Texts};
 use std::io::{Read, Write};
 
 /// With no `--until`, the run ends once nothing has changed for this long.
@@ -28,34 +34,25 @@ pub const DEFAULT_CAP_MS: Millis = HOUR_MS;
 /// `--until` may not exceed this.
 pub const MAX_UNTIL_MS: Millis = 24 * HOUR_MS;
 
-const USAGE: &str = "usage:
+const USAGE_HEAD: &str = "usage:
   podplay run FILE... [--until DURATION] [--seed N] [--at DURATION ACTION]... [-o table|json] [--wide] [--logs]
   podplay validate FILE...
   podplay lint FILE... | --explain [RULE]
   podplay examples [NAME]
-  podplay check EXERCISE [SOLUTION]
+  podplay check EXERCISE [SOLUTION] | --list
+  podplay help | --help | -h
+  podplay version | --version
 
 FILE is a YAML file of Kubernetes objects (multi-document), `-` for stdin,
 or `example:NAME` for a bundled example (see `podplay examples`).
 
+run simulates FILE from time zero and prints the trace:
   --until DURATION   stop at this simulated time (e.g. 90s, 5m, 1h); by default
                      the run stops once nothing has changed for 10m (at most 1h)
   --seed N           seed for names, UIDs and IPs (default 1)
   --at DURATION ACTION
                      perform ACTION at that simulated time, e.g.
                      --at 30s \"delete pod/web --grace-period=5\"
-                     actions: delete pod/NAME [--grace-period=N],
-                              kill pod/NAME -c CONTAINER [--exit-code=N],
-                              break pod/NAME -c CONTAINER, heal pod/NAME -c CONTAINER,
-                              apply -f FILE,
-                              scale deployment/NAME --replicas=N (or replicaset/NAME),
-                              set image deployment/NAME CONTAINER=IMAGE,
-                              rollout restart|undo|pause|resume deployment/NAME,
-                              delete deployment/NAME (or replicaset/NAME),
-                              add node NAME [cpu=4] [memory=8Gi] [pods=110],
-                              cordon|uncordon node NAME, drain node NAME [--force],
-                              stop|start node NAME,
-                              traffic svc/NAME RATE|off (RATE: 10/s, 30/m, 100/h)
                      Pod names a controller generates are the same for the
                      same seed and input, so a trace shows the names to use
   -o table|json      table (default) prints like `kubectl get pods -w
@@ -63,19 +60,54 @@ or `example:NAME` for a bundled example (see `podplay examples`).
                      Lines of watch events {\"time\",\"type\",\"object\"}
   --wide             add IP and NODE columns (like -o wide)
   --logs             at the end, print each container's log (like kubectl logs)
+";
+
+const USAGE_TAIL: &str = "
+validate decodes and validates FILE, and prints each error as
+FILE:LINE:COL.
 
 lint reports common mistakes (bare Pods, missing requests/limits, probes or
 preStop hooks, latest tags, unrelated containers in one Pod), each as
 FILE:LINE:COL: warning[RULE] with why it matters; --explain RULE tells more,
---explain alone lists the rules. Exit 0 when clean, 1 with findings, 2 for
-bad input.
+--explain alone lists the rules.
+
+examples lists the bundled examples; examples NAME prints one.
 
 check runs SOLUTION (manifests; `-` for stdin) as the EXERCISE file says
 (`exercise:NAME` for a bundled one, see `podplay check --list`) and prints
 each check with ✓ or ✗ and what happened. Without SOLUTION it checks the
-exercise's starting manifests. Exit 0 when every check passes, 1 when one
-fails, 2 for bad input.
+exercise's starting manifests.
+
+exit status:
+  run        0 the run finished; 1 it finished, but an --at ACTION was refused
+             (the reason is printed when it happened, as kubectl prints it);
+             2 bad input (a FILE unreadable or invalid, a bad option or
+             ACTION): nothing was run
+  validate   0 every FILE is valid; 1 one has errors; 2 a FILE unreadable, or none
+  lint       0 no findings; 1 findings; 2 bad input (nothing was linted)
+  examples   0; 2 no example of that NAME
+  check      0 every check passes; 1 one fails; 2 bad input (nothing was run)
+  help, version  0
+  no command, or an unknown one: 2
 ";
+
+/// `podplay --help`: the commands, then every ACTION from the grammar's
+/// table ([`session::command::FORMS`]), so the two cannot disagree.
+pub fn usage() -> String {
+    let mut text = String::from(USAGE_HEAD);
+    text.push_str(
+        "\nACTION is one of these, in kubectl's words where kubectl has them (a leading
+`kubectl` is allowed; -n NAMESPACE, or --namespace=NAMESPACE, for an object
+outside default):\n",
+    );
+    for line in session::command::form_lines() {
+        text.push_str("  ");
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text.push_str(USAGE_TAIL);
+    text
+}
 
 /// A run as the golden files record it: stdout, then stderr (if any) after
 /// `--- stderr ---`, then `--- exit status N ---`. No stdin.
@@ -114,7 +146,7 @@ struct RunOpts {
 
 fn run_cli(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, String> {
     let Some(cmd) = args.first() else {
-        let _ = write!(err, "{USAGE}");
+        let _ = write!(err, "{}", usage());
         return Ok(2);
     };
     let rest = &args[1..];
@@ -158,14 +190,14 @@ fn run_cli(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write, err: &mut
         "check" => check(rest, stdin, out, err),
         "lint" => lint::lint_cmd(rest, stdin, out, err),
         "help" | "-h" | "--help" => {
-            let _ = write!(out, "{USAGE}");
+            let _ = write!(out, "{}", usage());
             Ok(0)
         }
         "version" | "--version" => {
             let _ = writeln!(out, "podplay {}", env!("CARGO_PKG_VERSION"));
             Ok(0)
         }
-        other => Err(format!("unknown command `{other}`\n{USAGE}")),
+        other => Err(format!("unknown command `{other}`\n{}", usage())),
     }
 }
 
@@ -196,7 +228,13 @@ fn parse_run_opts(args: &[String]) -> Result<RunOpts, String> {
             let when = parse_duration(&t).ok_or(format!("--at: not a duration: {t}"))?;
             i += 1;
             let action = args.get(i).cloned().ok_or("--at needs DURATION and ACTION")?;
-            parse_action(&action).map_err(|e| format!("--at {t} \"{action}\": {e}"))?;
+            if let session::Command::Read(_) =
+                session::parse(&action).map_err(|e| format!("--at {t} \"{action}\": {e}"))?
+            {
+                return Err(format!(
+                    "--at {t} \"{action}\": it only reads the cluster; a run prints its trace and, at the end, the tables of what it has"
+                ));
+            }
             o.actions.push((when, action));
         } else if a == "-o" || a.starts_with("--output") || a.starts_with("-o=") {
             let v = match a.strip_prefix("-o=") {
@@ -226,21 +264,72 @@ fn parse_run_opts(args: &[String]) -> Result<RunOpts, String> {
     Ok(o)
 }
 
+/// The CLI's texts: files, stdin (`-`), and the bundled examples (`example:NAME`).
+struct Files<'a> {
+    stdin: &'a mut dyn Read,
+}
+
+impl Texts for Files<'_> {
+    fn read(&mut self, name: &str) -> Result<String, String> {
+        if let Some(ex) = name.strip_prefix("example:") {
+            return examples::text(ex)
+                .map(str::to_string)
+                .ok_or(format!("no example named {ex}; try `podplay examples`"));
+        }
+        let limit = crate::core::manifest::MAX_INPUT_BYTES;
+        let shown = if name == "-" { "stdin" } else { name };
+        read_bounded(name, self.stdin, limit, |size| {
+            format!("{shown}: {size}; podplay accepts at most {} KiB of manifests", limit / 1024)
+        })
+    }
+}
+
+/// The most bytes of stdin counted to say how large an oversized input is.
+const MAX_COUNTED_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads a file, or stdin for `-`, of at most `limit` bytes. An oversized
+/// input is refused with its real size (a file's from its metadata; stdin's
+/// counted up to 64 MiB), worded by `too_big`; UTF-8 is checked only on an
+/// input that was read whole, so a cut never passes for bad encoding.
+fn read_bounded(
+    name: &str,
+    stdin: &mut dyn Read,
+    limit: usize,
+    too_big: impl Fn(String) -> String,
+) -> Result<String, String> {
+    let shown = if name == "-" { "stdin" } else { name };
+    let mut bytes = Vec::new();
+    let read = if name == "-" {
+        stdin.take(limit as u64 + 1).read_to_end(&mut bytes)
+    } else {
+        let f = std::fs::File::open(name).map_err(|e| format!("{name}: {e}"))?;
+        f.take(limit as u64 + 1).read_to_end(&mut bytes)
+    };
+    read.map_err(|e| format!("{shown}: {e}"))?;
+    if bytes.len() > limit {
+        let size = if name == "-" {
+            let rest = std::io::copy(&mut stdin.take(MAX_COUNTED_BYTES), &mut std::io::sink()).unwrap_or(0);
+            let total = bytes.len() as u64 + rest;
+            if total > MAX_COUNTED_BYTES {
+                "more than 64 MiB".to_string()
+            } else {
+                format!("{} KiB", total.div_ceil(1024))
+            }
+        } else {
+            let len = std::fs::metadata(name).map(|m| m.len()).unwrap_or(bytes.len() as u64);
+            format!("{} KiB", len.div_ceil(1024))
+        };
+        return Err(too_big(size));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        format!("{shown}: not UTF-8 text (an invalid byte at offset {at})")
+    })
+}
+
 /// Reads a file, stdin (`-`), or a bundled example (`example:NAME`).
 fn read_input(name: &str, stdin: &mut dyn Read) -> Result<String, String> {
-    let limit = crate::core::manifest::MAX_INPUT_BYTES as u64 + 1;
-    if name == "-" {
-        let mut s = String::new();
-        stdin.take(limit).read_to_string(&mut s).map_err(|e| format!("stdin: {e}"))?;
-        return Ok(s);
-    }
-    if let Some(ex) = name.strip_prefix("example:") {
-        return examples::text(ex).map(str::to_string).ok_or(format!("no example named {ex}; try `podplay examples`"));
-    }
-    let f = std::fs::File::open(name).map_err(|e| format!("{name}: {e}"))?;
-    let mut s = String::new();
-    f.take(limit).read_to_string(&mut s).map_err(|e| format!("{name}: {e}"))?;
-    Ok(s)
+    Files { stdin }.read(name)
 }
 
 fn format_diagnostic(file: &str, d: &crate::core::manifest::Diagnostic) -> String {
@@ -273,70 +362,68 @@ fn load(files: &[String], stdin: &mut dyn Read, err: &mut dyn Write) -> Result<V
 
 fn run(o: &RunOpts, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, String> {
     let objects = load(&o.files, stdin, err)?;
-    // Resolve the actions up front so a bad `apply -f` fails before the run.
-    let mut actions: Vec<(Millis, Action)> = Vec::new();
+    // Read the actions up front so a bad `apply -f` fails before the run.
+    let mut plan = Vec::new();
     for (t, text) in &o.actions {
-        let action = match parse_action(text)? {
-            Action::ApplyFile(f) => Action::Apply(load(std::slice::from_ref(&f), stdin, err)?),
-            a => a,
-        };
-        actions.push((*t, action));
+        let step = Step::read(text, &mut |f| load(&[f.to_string()], stdin, err))?;
+        plan.push(Planned { at_ms: *t, text: text.clone(), step: Ok(step) });
     }
-    let mut sim = Sim::new(SimConfig::with_seed(o.seed));
-    let mut printer = TracePrinter::new(o.json, o.wide);
-    sim.apply(objects);
-    printer.drain(&mut sim, out);
-    let cap = o.until.unwrap_or(DEFAULT_CAP_MS);
-    let mut last_change: Millis = 0;
-    let mut next_action = 0;
-    loop {
-        let action_t = actions.get(next_action).map(|(t, _)| *t);
-        let timer_t = sim.next_deadline();
-        let next = match (action_t, timer_t) {
-            (Some(a), Some(b)) => a.min(b),
-            (Some(a), None) => a,
-            (None, Some(b)) => b,
-            (None, None) => break,
-        };
-        if next > cap {
-            break;
-        }
-        if o.until.is_none() && action_t.is_none() && next > last_change + QUIET_MS {
-            break;
-        }
-        sim.advance_to(next);
-        if printer.drain(&mut sim, out) {
-            last_change = sim.now();
-        }
-        while let Some((t, action)) = actions.get(next_action) {
-            if *t > sim.now() {
-                break;
-            }
-            if let Err(e) = sim.act(action) {
-                let _ = writeln!(err, "podplay: at {}: {e}", crate::core::time::go_duration(*t));
-            }
-            next_action += 1;
-            if printer.drain(&mut sim, out) {
-                last_change = sim.now();
-            }
-        }
-    }
+    let mut watch = Watch { printer: TracePrinter::new(o.json, o.wide), out, err, last_change: 0, refused: 0 };
+    let mut runner = Runner::start(Sim::new(SimConfig::with_seed(o.seed)), objects, plan, &mut watch);
     let end = match o.until {
         Some(t) => {
-            sim.advance_to(t);
-            printer.drain(&mut sim, out);
+            runner.run_to(t, &mut watch);
             t
         }
-        None => last_change,
+        None => {
+            // Until nothing has changed for QUIET_MS (with no action to come),
+            // at most DEFAULT_CAP_MS.
+            while let Some(next) = runner.next_due() {
+                if next > DEFAULT_CAP_MS || runner.next_command_at().is_none() && next > watch.last_change + QUIET_MS {
+                    break;
+                }
+                runner.step_to(next, &mut watch);
+            }
+            watch.last_change
+        }
     };
-    printer.finish(&sim, end, out);
+    let (sim, out, err) = (runner.sim(), watch.out, watch.err);
+    watch.printer.finish(sim, end, out);
     if o.logs && !o.json {
-        print_logs(&sim, end, out);
+        print_logs(sim, end, out);
     }
     for note in sim.notes() {
         let _ = writeln!(err, "podplay: note: {note}");
     }
-    Ok(0)
+    // As kubectl exits 1 when the server refuses: the run went on, but
+    // the scenario did not do what it said.
+    Ok(if watch.refused > 0 { 1 } else { 0 })
+}
+
+/// The run's observer: prints the trace, and each refused action on stderr.
+struct Watch<'a> {
+    printer: TracePrinter,
+    out: &'a mut dyn Write,
+    err: &'a mut dyn Write,
+    /// When the trace last changed.
+    last_change: Millis,
+    refused: usize,
+}
+
+impl Observer for Watch<'_> {
+    fn observe(&mut self, sim: &mut Sim) {
+        if self.printer.drain(sim, self.out, self.err) {
+            self.last_change = sim.now();
+        }
+    }
+
+    fn performed(&mut self, sim: &mut Sim, command: &Planned, result: &Result<(), String>) {
+        if let Err(e) = result {
+            let _ = writeln!(self.err, "podplay: at {}: {e}", crate::core::time::go_duration(command.at_ms));
+            self.refused += 1;
+        }
+        self.observe(sim);
+    }
 }
 
 /// Every live container's log, as `kubectl logs POD -c CONTAINER` prints it.
@@ -377,7 +464,7 @@ impl TracePrinter {
     }
 
     /// Prints pending outputs; true when there were any.
-    fn drain(&mut self, sim: &mut Sim, out: &mut dyn Write) -> bool {
+    fn drain(&mut self, sim: &mut Sim, out: &mut dyn Write, err: &mut dyn Write) -> bool {
         let mut any = false;
         while let Some(o) = sim.poll_output() {
             any = true;
@@ -415,49 +502,17 @@ impl TracePrinter {
                         let _ = writeln!(out, "{v}");
                     }
                 }
-                Output::Event { type_, event, .. } => {
+                // Every other kind prints only in the JSON stream.
+                other => {
                     if self.json {
-                        let v = json::watch_event_json(t, type_.as_str(), json::event_json(&event));
-                        let _ = writeln!(out, "{v}");
-                    }
-                }
-                Output::Deployment { type_, deployment, .. } => {
-                    if self.json {
-                        let v = json::watch_event_json(t, type_.as_str(), json::deployment_json(&deployment));
-                        let _ = writeln!(out, "{v}");
-                    }
-                }
-                Output::ReplicaSet { type_, replica_set, .. } => {
-                    if self.json {
-                        let v = json::watch_event_json(t, type_.as_str(), json::replicaset_json(&replica_set));
-                        let _ = writeln!(out, "{v}");
-                    }
-                }
-                Output::Job { type_, job, .. } => {
-                    if self.json {
-                        let v = json::watch_event_json(t, type_.as_str(), json::job_json(&job));
-                        let _ = writeln!(out, "{v}");
-                    }
-                }
-                Output::CronJob { type_, cron_job, .. } => {
-                    if self.json {
-                        let v = json::watch_event_json(t, type_.as_str(), json::cronjob_json(&cron_job));
-                        let _ = writeln!(out, "{v}");
-                    }
-                }
-                Output::StatefulSet { type_, stateful_set, .. } => {
-                    if self.json {
-                        let v = json::watch_event_json(t, type_.as_str(), json::statefulset_json(&stateful_set));
-                        let _ = writeln!(out, "{v}");
-                    }
-                }
-                Output::PersistentVolumeClaim { type_, claim, .. } => {
-                    if self.json {
-                        let v = json::watch_event_json(t, type_.as_str(), json::pvc_json(&claim));
-                        let _ = writeln!(out, "{v}");
+                        let _ = writeln!(out, "{}", json::output_json(&other));
                     }
                 }
             }
+        }
+        // What kubectl drain prints to stderr as it retries an eviction.
+        while let Some((t, line)) = sim.poll_client_message() {
+            let _ = writeln!(err, "podplay: at {}: {line}", crate::core::time::go_duration(t));
         }
         // Traffic is podplay's own: a line per change of state, never one
         // per request; not in the JSON stream (which holds API objects only).
@@ -469,11 +524,6 @@ impl TracePrinter {
             }
         }
         any
-    }
-
-    /// A `kubectl get` table of controllers, when there are any.
-    fn controller_table(&self, out: &mut dyn Write, title: &str, header: &[&str], rows: &[Vec<String>]) {
-        self.table(out, title, header, &kubectl::CONTROLLERS_WIDE_HEADER, rows);
     }
 
     /// A `kubectl get` table with its `-o wide` columns, when there are rows.
@@ -514,56 +564,13 @@ impl TracePrinter {
             let _ = write!(out, "{}", kubectl::format_table(&kubectl::NODES_HEADER, &rows));
             let _ = writeln!(out);
         }
-        let deployment_rows: Vec<Vec<String>> =
-            sim.deployments().iter().map(|d| kubectl::deployment_row(d, end, self.wide)).collect();
-        self.controller_table(
-            out,
-            &format!("Deployments at {at} (as `kubectl get deployments`"),
-            &kubectl::DEPLOYMENTS_HEADER,
-            &deployment_rows,
-        );
-        let replica_set_rows: Vec<Vec<String>> =
-            sim.replica_sets().iter().map(|r| kubectl::replicaset_row(r, end, self.wide)).collect();
-        self.controller_table(
-            out,
-            &format!("ReplicaSets at {at} (as `kubectl get replicasets`"),
-            &kubectl::REPLICASETS_HEADER,
-            &replica_set_rows,
-        );
-        let ds_rows: Vec<Vec<String>> = sim.daemon_sets().iter().map(|d| kubectl::daemonset_row(d, end)).collect();
-        if !ds_rows.is_empty() {
-            let _ = writeln!(out, "DaemonSets at {at} (as `kubectl get daemonsets` prints them then):");
-            let _ = write!(out, "{}", kubectl::format_table(&kubectl::DAEMONSETS_HEADER, &ds_rows));
-            let _ = writeln!(out);
+        // Every kind's table (Pods are the watch stream above; Nodes print
+        // only when they changed).
+        for p in get::PRINTERS.iter().filter(|p| !matches!(p.kind, "Pod" | "Node")) {
+            let rows = (p.rows)(sim, end, self.wide);
+            let title = format!("{}s at {at} (as `kubectl get {}`", p.kind, p.resource);
+            self.table(out, &title, p.header, p.wide_header, &rows);
         }
-        let job_rows: Vec<Vec<String>> = sim.jobs().iter().map(|j| kubectl::job_row(j, end, self.wide)).collect();
-        self.controller_table(out, &format!("Jobs at {at} (as `kubectl get jobs`"), &kubectl::JOBS_HEADER, &job_rows);
-        let cron_rows: Vec<Vec<String>> =
-            sim.cron_jobs().iter().map(|c| kubectl::cronjob_row(c, end, self.wide)).collect();
-        self.controller_table(
-            out,
-            &format!("CronJobs at {at} (as `kubectl get cronjobs`"),
-            &kubectl::CRONJOBS_HEADER,
-            &cron_rows,
-        );
-        let set_rows: Vec<Vec<String>> =
-            sim.stateful_sets().iter().map(|s| kubectl::statefulset_row(s, end, self.wide)).collect();
-        self.table(
-            out,
-            &format!("StatefulSets at {at} (as `kubectl get statefulsets`"),
-            &kubectl::STATEFULSETS_HEADER,
-            &kubectl::STATEFULSETS_WIDE_HEADER,
-            &set_rows,
-        );
-        let pvc_rows: Vec<Vec<String>> =
-            sim.persistent_volume_claims().iter().map(|c| kubectl::pvc_row(c, end, self.wide)).collect();
-        self.table(
-            out,
-            &format!("PersistentVolumeClaims at {at} (as `kubectl get pvc`"),
-            &kubectl::PVCS_HEADER,
-            &["VOLUMEMODE"],
-            &pvc_rows,
-        );
         let _ = writeln!(out, "Events at {at} (as `kubectl events` prints them then):");
         let rows = kubectl::events_rows(sim.events(), end);
         let _ = write!(out, "{}", kubectl::format_table(&kubectl::EVENTS_HEADER, &rows));
@@ -686,16 +693,9 @@ fn check(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write, err: &mut d
     }
 }
 
-/// An exercise file, or stdin (`-`), read up to the size limit (+1 byte so
-/// an oversized file is refused by the parser, not silently cut).
+/// An exercise file, or stdin (`-`), of at most the exercise size limit.
 fn read_exercise_file(name: &str, stdin: &mut dyn Read) -> Result<String, String> {
-    let limit = exercise::MAX_EXERCISE_BYTES as u64 + 1;
-    let mut s = String::new();
-    if name == "-" {
-        stdin.take(limit).read_to_string(&mut s).map_err(|e| format!("stdin: {e}"))?;
-    } else {
-        let f = std::fs::File::open(name).map_err(|e| format!("{name}: {e}"))?;
-        f.take(limit).read_to_string(&mut s).map_err(|e| format!("{name}: {e}"))?;
-    }
-    Ok(s)
+    let limit = exercise::MAX_EXERCISE_BYTES;
+    let shown = if name == "-" { "stdin" } else { name };
+    read_bounded(name, stdin, limit, |size| format!("{shown}: {size}; an exercise may be at most {} KiB", limit / 1024))
 }

@@ -66,6 +66,7 @@ pub const ALL: &[Example] = examples![
     "traffic-rollout-drops" => "Traffic during a rolling update without readiness probe or preStop: requests fail",
     "traffic-rollout-safe" => "The same rolling update with a readiness probe and a preStop sleep: no request fails",
     "taints-tolerations" => "Taints, tolerations, node affinity and a cordoned node in FailedScheduling",
+    "pdb-drain" => "A PodDisruptionBudget during drains: one eviction allowed, the next refused and retried every 5 s",
 ];
 
 /// The story an example is written for: its timed actions (virtual time,
@@ -83,6 +84,7 @@ pub fn scenario(name: &str) -> &'static [(&'static str, &'static str)] {
         )],
         "statefulset" => &[("40s", "delete pod/web-1")],
         "job-pod-failure-policy-ignore" => &[("20s", "drain node node-1")],
+        "pdb-drain" => &[("20s", "drain node node-1"), ("21s", "drain node node-2")],
         "graceful-deletion" => &[("10s", "delete pod/no-handler"), ("10s", "delete pod/with-handler")],
         "init-containers" => &[("20s", "apply -f example:init-containers-services")],
         "long-grace-period" => &[("20s", "delete pod/slow-shutdown")],
@@ -153,7 +155,7 @@ pub fn group(name: &str) -> &'static str {
         | "job-indexed"
         | "cronjob" => GROUPS[3],
         "deployment" | "statefulset" | "daemonset" | "daemonset-rolling-update" => GROUPS[4],
-        "pending-resources" | "pending-add-node" | "node-failure" | "taints-tolerations" => GROUPS[5],
+        "pending-resources" | "pending-add-node" | "node-failure" | "taints-tolerations" | "pdb-drain" => GROUPS[5],
         _ => "Other",
     }
 }

@@ -1,6 +1,7 @@
 //! podplay: a Kubernetes Pod playground. The [`core`] module is the pure,
-//! deterministic simulation; [`play`] replays a session through it for the
-//! page; front ends (the [`cli`], the Yew [`ui`] behind feature `web`) sit on top.
+//! deterministic simulation; [`session`] runs scenarios and commands through
+//! it, and [`play`] keeps what the page draws from a run; front ends (the
+//! [`cli`], the Yew [`ui`] behind feature `web`) sit on top.
 #![forbid(unsafe_code)]
 
 pub mod bundled;
@@ -10,5 +11,6 @@ pub mod examples;
 pub mod exercise;
 pub mod lint;
 pub mod play;
+pub mod session;
 #[cfg(feature = "web")]
 pub mod ui;

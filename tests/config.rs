@@ -137,7 +137,7 @@ fn a_changed_configmap_reaches_mounted_volumes_at_the_next_sync() {
 fn huge_durations_saturate_instead_of_overflowing() {
     let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: huge}\nspec:\n  activeDeadlineSeconds: 2147483647\n  terminationGracePeriodSeconds: 9223372036854775807\n  containers:\n  - name: app\n    image: busybox:1.36\n    command: [sh, -c, 'sleep 3600']\n";
     let mut sim = sim_with(yaml, 5_000);
-    sim.act(&podplay::core::engine::parse_action("delete pod/huge").unwrap()).unwrap();
+    sim.act(&podplay::session::parse_action("delete pod/huge").unwrap()).unwrap();
     sim.advance_to(60_000);
     while sim.poll_output().is_some() {}
     assert!(sim.pod("default", "huge").is_some_and(|p| p.server.deletion_ms.is_some()));

@@ -2,9 +2,10 @@
 
 mod common;
 use common::{act, sim_with};
-use podplay::core::engine::{parse_action, Sim};
+use podplay::core::engine::Sim;
 use podplay::core::manifest::parse_manifests;
 use podplay::examples;
+use podplay::session::parse_action;
 
 #[test]
 fn a_replaced_pod_has_a_new_name_and_ip_and_the_endpoints_follow() {

@@ -47,6 +47,28 @@ fn cronjob_schedules_jobs_keeps_history_and_forbids_overlap() {
     check("cronjob", &["run", "example:cronjob", "--until", "7m"]);
 }
 
+/// pkg/controller/disruption/disruption.go (ALLOWED DISRUPTIONS from the
+/// Ready Pods and the Deployment's scale), the Eviction API's 429 and
+/// `kubectl drain`'s retry 5 s later (staging/src/k8s.io/kubectl/pkg/drain/drain.go).
+#[test]
+fn pdb_drain_refuses_an_eviction_then_retries() {
+    check(
+        "pdb-drain",
+        &[
+            "run",
+            "example:pdb-drain",
+            "--until",
+            "1m",
+            "--at",
+            "20s",
+            "drain node node-1",
+            "--at",
+            "21s",
+            "drain node node-2",
+        ],
+    );
+}
+
 #[test]
 fn liveness_http_agnhost_fails_after_10s() {
     check("liveness-http", &["run", "example:liveness-http", "--until", "90s"]);

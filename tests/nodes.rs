@@ -2,9 +2,10 @@
 
 mod common;
 use common::sim_with;
-use podplay::core::engine::{parse_action, NodeReady, Sim};
+use podplay::core::engine::{NodeReady, Sim};
 use podplay::core::manifest::parse_manifests;
 use podplay::examples;
+use podplay::session::parse_action;
 
 fn act(sim: &mut Sim, text: &str) -> Result<(), String> {
     sim.act(&parse_action(text).expect("action parses")).map_err(|e| e.0)

@@ -14,45 +14,19 @@
 //! (In debug builds the engine also checks its own invariants after every
 //! `advance_to`.)
 
-use podplay::core::engine::{parse_action, Action, Output, Sim, SimConfig};
+use podplay::core::engine::{Action, Output, Sim, SimConfig};
 use podplay::core::json;
 use podplay::core::manifest::parse_manifests;
 use podplay::core::status::{ContainerState, PodPhase, PodSnapshot};
 use podplay::examples;
+use podplay::session::parse_action;
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
 
 /// A trace: one line of JSON per output, as the CLI's `-o json` prints it.
 fn trace_line(o: &Output) -> String {
-    let v = match o {
-        Output::Pod { time_ms, type_, pod } => json::watch_event_json(*time_ms, type_.as_str(), json::pod_json(pod)),
-        Output::Service { time_ms, type_, service } => {
-            json::watch_event_json(*time_ms, type_.as_str(), json::service_json(service))
-        }
-        Output::EndpointSlice { time_ms, type_, slice } => {
-            json::watch_event_json(*time_ms, type_.as_str(), json::endpointslice_json(slice))
-        }
-        Output::Event { time_ms, type_, event } => {
-            json::watch_event_json(*time_ms, type_.as_str(), json::event_json(event))
-        }
-        Output::Deployment { time_ms, type_, deployment } => {
-            json::watch_event_json(*time_ms, type_.as_str(), json::deployment_json(deployment))
-        }
-        Output::ReplicaSet { time_ms, type_, replica_set } => {
-            json::watch_event_json(*time_ms, type_.as_str(), json::replicaset_json(replica_set))
-        }
-        Output::Job { time_ms, type_, job } => json::watch_event_json(*time_ms, type_.as_str(), json::job_json(job)),
-        Output::CronJob { time_ms, type_, cron_job } => {
-            json::watch_event_json(*time_ms, type_.as_str(), json::cronjob_json(cron_job))
-        }
-        Output::StatefulSet { time_ms, type_, stateful_set } => {
-            json::watch_event_json(*time_ms, type_.as_str(), json::statefulset_json(stateful_set))
-        }
-        Output::PersistentVolumeClaim { time_ms, type_, claim } => {
-            json::watch_event_json(*time_ms, type_.as_str(), json::pvc_json(claim))
-        }
-    };
+    let v = json::output_json(o);
     v.to_string()
 }
 

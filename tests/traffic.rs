@@ -3,8 +3,9 @@
 
 mod common;
 use common::{act, sim_with_seed};
-use podplay::core::engine::{parse_action, Failure, Sim, TrafficChangeKind, TrafficSnapshot, PROXY_SYNC_DELAY_MS};
+use podplay::core::engine::{Failure, Sim, TrafficChangeKind, TrafficSnapshot, PROXY_SYNC_DELAY_MS};
 use podplay::examples;
+use podplay::session::parse_action;
 
 fn traffic(sim: &Sim, service: &str) -> TrafficSnapshot {
     sim.traffic().into_iter().find(|t| t.service == service).expect("a traffic source")

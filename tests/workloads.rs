@@ -2,10 +2,11 @@
 
 mod common;
 use common::{act, sim_with};
-use podplay::core::engine::{parse_action, Sim};
+use podplay::core::engine::Sim;
 use podplay::core::manifest::parse_manifests;
 use podplay::core::status::PodPhase;
 use podplay::examples;
+use podplay::session::parse_action;
 
 fn job_yaml(extra_spec: &str, restart: &str, command: &str) -> String {
     format!(

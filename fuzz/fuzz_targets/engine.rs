@@ -6,7 +6,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use podplay::core::engine::{parse_action, Sim, SimConfig};
+use podplay::core::engine::{Sim, SimConfig};
+use podplay::session::parse_action;
 use podplay::core::manifest::parse_manifests;
 use podplay::examples::ALL;
 

@@ -52,60 +52,8 @@ pub struct OwnerReference {
     pub block_owner_deletion: bool,
 }
 
-/// One decoded object from a manifest.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Object {
-    Pod(Pod),
-    Service(Service),
-    ConfigMap(ConfigMap),
-    Secret(Secret),
-    Deployment(Deployment),
-    ReplicaSet(ReplicaSet),
-    Node(Node),
-    DaemonSet(DaemonSet),
-    Job(Job),
-    CronJob(CronJob),
-    StatefulSet(StatefulSet),
-    Namespace(Namespace),
-    PersistentVolumeClaim(PersistentVolumeClaim),
-}
-
-impl Object {
-    pub fn meta(&self) -> &ObjectMeta {
-        match self {
-            Object::Pod(p) => &p.metadata,
-            Object::Service(s) => &s.metadata,
-            Object::ConfigMap(c) => &c.metadata,
-            Object::Secret(s) => &s.metadata,
-            Object::Deployment(d) => &d.metadata,
-            Object::ReplicaSet(r) => &r.metadata,
-            Object::Node(n) => &n.metadata,
-            Object::Namespace(n) => &n.metadata,
-            Object::PersistentVolumeClaim(c) => &c.metadata,
-            Object::DaemonSet(d) => &d.metadata,
-            Object::Job(j) => &j.metadata,
-            Object::CronJob(c) => &c.metadata,
-            Object::StatefulSet(s) => &s.metadata,
-        }
-    }
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Object::Pod(_) => "Pod",
-            Object::Service(_) => "Service",
-            Object::ConfigMap(_) => "ConfigMap",
-            Object::Secret(_) => "Secret",
-            Object::Deployment(_) => "Deployment",
-            Object::ReplicaSet(_) => "ReplicaSet",
-            Object::Node(_) => "Node",
-            Object::DaemonSet(_) => "DaemonSet",
-            Object::Job(_) => "Job",
-            Object::CronJob(_) => "CronJob",
-            Object::StatefulSet(_) => "StatefulSet",
-            Object::Namespace(_) => "Namespace",
-            Object::PersistentVolumeClaim(_) => "PersistentVolumeClaim",
-        }
-    }
-}
+/// One decoded object from a manifest: declared with its kind in [`crate::core::kinds`].
+pub use crate::core::kinds::Object;
 
 /// `metav1.LabelSelector`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -393,6 +341,32 @@ pub struct PersistentVolumeClaimTemplate {
 pub struct PersistentVolumeClaim {
     pub metadata: ObjectMeta,
     pub spec: PersistentVolumeClaimTemplate,
+}
+
+/// A `policy/v1 PodDisruptionBudget`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PodDisruptionBudget {
+    pub metadata: ObjectMeta,
+    pub spec: PodDisruptionBudgetSpec,
+}
+
+/// `PodDisruptionBudgetSpec` (policy/v1 has no defaults: either budget may be unset).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PodDisruptionBudgetSpec {
+    pub min_available: Option<IntOrPercent>,
+    /// None selects no Pods; an empty selector selects every Pod of the
+    /// namespace (policy/v1's rule).
+    pub selector: Option<LabelSelector>,
+    pub max_unavailable: Option<IntOrPercent>,
+    /// `IfHealthyBudget` or `AlwaysAllow`; unset behaves as `IfHealthyBudget`.
+    pub unhealthy_pod_eviction_policy: Option<String>,
+}
+
+impl PodDisruptionBudgetSpec {
+    /// Whether the budget covers a Pod with `labels` (in its namespace).
+    pub fn selects(&self, labels: &BTreeMap<String, String>) -> bool {
+        self.selector.as_ref().is_some_and(|s| s.matches(labels))
+    }
 }
 
 /// An `apps/v1 StatefulSet`.

@@ -20,7 +20,8 @@ use crate::core::api::{Container, Handler, PortRef, Probe, ResourceList, Restart
 use crate::core::json::{format_cpu, format_memory};
 use crate::core::status::{
     ConditionType, ContainerState, ContainerStatus, CronJobSnapshot, DeploymentSnapshot, Event, JobSnapshot,
-    PersistentVolumeClaimSnapshot, PodPhase, PodSnapshot, ReplicaSetSnapshot, StatefulSetSnapshot,
+    PersistentVolumeClaimSnapshot, PodDisruptionBudgetSnapshot, PodPhase, PodSnapshot, ReplicaSetSnapshot,
+    StatefulSetSnapshot,
 };
 use crate::core::time::{human_duration, rfc1123z, Millis};
 
@@ -254,6 +255,22 @@ pub fn pvc_row(c: &PersistentVolumeClaimSnapshot, now: Millis, wide: bool) -> Ve
         row.push("Filesystem".to_string());
     }
     row
+}
+
+/// The `kubectl get pdb` header.
+pub const PDBS_HEADER: [&str; 5] = ["NAME", "MIN AVAILABLE", "MAX UNAVAILABLE", "ALLOWED DISRUPTIONS", "AGE"];
+
+/// One `kubectl get pdb` row (`printPodDisruptionBudget`): a budget that is
+/// not set prints `N/A`; `-o wide` adds nothing.
+pub fn pdb_row(p: &PodDisruptionBudgetSnapshot, now: Millis) -> Vec<String> {
+    let budget = |x: Option<crate::core::api::IntOrPercent>| x.map_or_else(|| "N/A".to_string(), |x| x.to_text());
+    vec![
+        p.pdb.metadata.name.clone(),
+        budget(p.pdb.spec.min_available),
+        budget(p.pdb.spec.max_unavailable),
+        p.status.disruptions_allowed.to_string(),
+        since(p.server.creation_ms, now),
+    ]
 }
 
 // ---------------------------------------------------------------------------

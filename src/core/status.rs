@@ -422,3 +422,36 @@ pub struct PersistentVolumeClaimSnapshot {
     /// `Bound`.
     pub phase: &'static str,
 }
+
+/// The `DisruptionAllowed` condition of a PodDisruptionBudget
+/// (`pdbhelper.UpdateDisruptionAllowedCondition`, or the controller's
+/// `failSafe` when a sync fails).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DisruptionAllowedCondition {
+    pub status: bool,
+    /// `SufficientPods`, `InsufficientPods` or `SyncFailed`.
+    pub reason: &'static str,
+    pub message: String,
+    pub last_transition_ms: Millis,
+}
+
+/// `status` of a PodDisruptionBudget, as the disruption controller writes it
+/// (pkg/controller/disruption/disruption.go).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PodDisruptionBudgetStatus {
+    pub observed_generation: i64,
+    pub disruptions_allowed: i32,
+    pub current_healthy: i32,
+    pub desired_healthy: i32,
+    pub expected_pods: i32,
+    pub condition: DisruptionAllowedCondition,
+}
+
+/// A PodDisruptionBudget as the API server would return it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PodDisruptionBudgetSnapshot {
+    pub pdb: std::sync::Arc<crate::core::api::PodDisruptionBudget>,
+    pub server: ServerMeta,
+    pub generation: i64,
+    pub status: PodDisruptionBudgetStatus,
+}

@@ -41,7 +41,7 @@ use crate::core::api::Pos;
 use crate::core::manifest::{parse_manifests, Diagnostic, Severity};
 use crate::core::status::PodPhase;
 use crate::core::time::{Millis, HOUR_MS};
-use crate::play::TimedAction;
+use crate::session::TimedAction;
 
 pub use parse::parse;
 pub use trace::{run, Trace};
@@ -69,7 +69,7 @@ pub struct Exercise {
     pub until_ms: Millis,
     pub seed: u64,
     /// Timed actions, sorted by time: the CLI's `--at` actions, plus
-    /// `delete pod -l SELECTOR` (see [`crate::play::actions`]).
+    /// `delete pod -l SELECTOR` (see [`crate::session::command`]).
     pub actions: Vec<TimedAction>,
     pub checks: Vec<Check>,
 }

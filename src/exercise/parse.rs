@@ -8,7 +8,8 @@
 use super::*;
 use crate::core::time::{go_duration, parse_duration};
 use crate::core::yaml::{self, Node, NodeKind, Value};
-use crate::play::actions::{self, parse_selector};
+use crate::session::command::parse_selector;
+use crate::session::{Bundled, Step};
 
 /// At most this many errors are reported.
 const MAX_ERRORS: usize = 50;
@@ -315,7 +316,7 @@ fn actions(cx: &mut Cx, v: &Node) -> Vec<(TimedAction, Pos)> {
                 }
                 "do" => {
                     if let Some(t) = cx.string(v, "do") {
-                        match actions::parse(&t) {
+                        match Step::resolve(&t, &mut Bundled) {
                             Ok(_) => text = Some(t),
                             Err(e) => cx.err(v.pos, format!("do: {e}")),
                         }

@@ -15,7 +15,7 @@ use crate::core::kubectl;
 use crate::core::status::{ConditionType, ContainerState, ContainerStatus, PodPhase, PodSnapshot};
 use crate::core::store::Store;
 use crate::core::time::{go_duration, Millis};
-use crate::play::actions::perform;
+use crate::session::{Bundled, Observer, Planned, Runner};
 use std::collections::BTreeMap;
 
 /// Bounds on what a trace keeps (exercise manifests are untrusted).
@@ -142,38 +142,11 @@ pub struct TrafficRecord {
 pub fn run(exercise: &Exercise, objects: Vec<Object>) -> Trace {
     let until = exercise.until_ms.min(super::MAX_UNTIL_MS);
     let mut trace = Trace { until_ms: until, ..Trace::default() };
-    let mut sim = Sim::new(SimConfig::with_seed(exercise.seed));
-    sim.apply(objects);
-    trace.drain(&mut sim);
-    let actions: Vec<(Millis, &str)> = exercise.actions.iter().map(|a| (a.at_ms, a.text.as_str())).collect();
-    let mut next_action = 0;
-    loop {
-        let action_t = actions.get(next_action).map(|a| a.0);
-        let next = match (action_t, sim.next_deadline()) {
-            (Some(a), Some(b)) => a.min(b),
-            (a, b) => match a.or(b) {
-                Some(t) => t,
-                None => break,
-            },
-        };
-        if next > until {
-            break;
-        }
-        sim.advance_to(next);
-        trace.drain(&mut sim);
-        while let Some(&(t, text)) = actions.get(next_action) {
-            if t > sim.now() {
-                break;
-            }
-            if let Err(e) = perform(&mut sim, text) {
-                trace.problem(format!("at {}: {text}: {e}", go_duration(t)));
-            }
-            next_action += 1;
-            trace.drain(&mut sim);
-        }
-    }
-    sim.advance_to(until);
-    trace.drain(&mut sim);
+    // The exercise's actions run as the page runs them: bundled texts only.
+    let plan = exercise.actions.iter().map(|a| Planned::new(a.at_ms, &a.text, &mut Bundled)).collect();
+    let mut runner = Runner::start(Sim::new(SimConfig::with_seed(exercise.seed)), objects, plan, &mut trace);
+    runner.run_to(until, &mut trace);
+    let sim = runner.sim();
     for n in sim.notes() {
         trace.problem(n.clone());
     }
@@ -191,6 +164,19 @@ pub fn run(exercise: &Exercise, objects: Vec<Object>) -> Trace {
         }
     }
     trace
+}
+
+impl Observer for Trace {
+    fn observe(&mut self, sim: &mut Sim) {
+        self.drain(sim);
+    }
+
+    fn performed(&mut self, sim: &mut Sim, command: &Planned, result: &Result<(), String>) {
+        if let Err(e) = result {
+            self.problem(command.refusal(e));
+        }
+        self.drain(sim);
+    }
 }
 
 impl Trace {
@@ -254,7 +240,8 @@ impl Trace {
                 Output::Job { .. }
                 | Output::CronJob { .. }
                 | Output::StatefulSet { .. }
-                | Output::PersistentVolumeClaim { .. } => {}
+                | Output::PersistentVolumeClaim { .. }
+                | Output::PodDisruptionBudget { .. } => {}
             }
         }
     }

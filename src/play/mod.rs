@@ -1,14 +1,14 @@
-//! The playground session, shared by every front end that shows a live run
-//! (the browser page today): a [`Scenario`] (manifests, seed, timed actions)
-//! replayed through the engine, and the trace the page draws from it — the
-//! `kubectl get pods -w` rows, one timeline lane per Pod and container, the
-//! latest snapshot of every object, and short announcements of status changes.
+//! What the page draws from a live run: the [`Player`] runs a [`Scenario`]
+//! (manifests, seed, timed actions) through the session's runner
+//! ([`crate::session::runner`]) and keeps, as its observer, the trace the page
+//! draws from it — the `kubectl get pods -w` rows, one timeline lane per Pod
+//! and container, the latest snapshot of every object, and short
+//! announcements of status changes.
 //!
 //! Pure and deterministic like the engine: no browser API, no clock. The page
 //! passes virtual time in; seeking backwards replays the scenario from zero,
 //! which gives the same trace because the engine is deterministic.
 
-pub mod actions;
 pub mod arrows;
 pub mod embed;
 pub mod highlight;
@@ -20,11 +20,10 @@ pub mod yaml_out;
 pub mod zoom;
 
 use crate::core::api::Object;
-use crate::core::engine::action::NodeOp;
 pub use crate::core::engine::ProbeKind;
 use crate::core::engine::{
-    parse_action, Action, DaemonSetSnapshot, NodeSnapshot, Output, Sim, SimConfig, TrafficChange, TrafficChangeKind,
-    TrafficSnapshot, WatchType,
+    DaemonSetSnapshot, NodeSnapshot, Output, Sim, SimConfig, TrafficChange, TrafficChangeKind, TrafficSnapshot,
+    WatchType,
 };
 use crate::core::kubectl;
 use crate::core::manifest::{parse_manifests, Parsed};
@@ -34,6 +33,8 @@ use crate::core::status::{
 };
 use crate::core::store::Store;
 use crate::core::time::{go_duration, parse_duration, Millis, HOUR_MS};
+use crate::session::{Bundled, Observer, Planned, Runner, Step};
+pub use crate::session::{Scenario, TimedAction};
 pub use nodes::taint_text;
 use std::rc::Rc;
 pub use timeline::{Lane, LaneState, Mark, ProbeTick, Segment, Timeline};
@@ -51,37 +52,6 @@ pub const MAX_STEPS_PER_CALL: u64 = 1_000_000;
 pub const STEP_HORIZON_MS: Millis = HOUR_MS;
 /// Traffic changes kept (the latest ones).
 pub const MAX_TRAFFIC_CHANGES: usize = 200;
-
-/// An action performed at a virtual time, in the CLI's words (`delete pod/web`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TimedAction {
-    pub at_ms: Millis,
-    pub text: String,
-}
-
-/// Everything needed to replay a session bit for bit.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Scenario {
-    pub manifests: String,
-    pub seed: u64,
-    /// Sorted by time; ties keep the order they were performed in.
-    pub actions: Vec<TimedAction>,
-}
-
-impl Scenario {
-    /// A bundled example with its story's timed actions
-    /// ([`crate::examples::scenario`]); `None` for an unknown name.
-    pub fn of_example(name: &str, seed: u64) -> Option<Scenario> {
-        let manifests = crate::examples::text(name)?;
-        let actions = crate::examples::scenario(name)
-            .iter()
-            .filter_map(|(at, text)| {
-                Some(TimedAction { at_ms: crate::core::time::parse_duration(at)?, text: text.to_string() })
-            })
-            .collect();
-        Some(Scenario { manifests: manifests.to_string(), seed, actions })
-    }
-}
 
 /// One `kubectl get pods -w --output-watch-events` row, with its time.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -116,8 +86,15 @@ pub type ProbeViews = [Option<ProbeView>; 3];
 pub struct Player {
     scenario: Scenario,
     objects: Vec<Object>,
-    sim: Sim,
-    next_action: usize,
+    runner: Runner,
+    view: View,
+    /// Set when one step needed more than [`MAX_STEPS_PER_CALL`] events.
+    stalled: Option<String>,
+}
+
+/// What the page draws, kept from the run's outputs (the player's observer).
+#[derive(Default)]
+struct View {
     /// Live objects by (namespace, name), as last published.
     pods: Store<Rc<PodSnapshot>>,
     services: Store<Rc<ServiceSnapshot>>,
@@ -150,8 +127,6 @@ pub struct Player {
     probes: Store<ProbeViews, String>,
     /// Reused to build probe keys without allocating.
     key_buf: String,
-    /// Set when one step needed more than [`MAX_STEPS_PER_CALL`] events.
-    stalled: Option<String>,
 }
 
 impl Player {
@@ -178,39 +153,12 @@ impl Player {
         crate::core::sort::sort_by_key(&mut scenario.actions, |a| a.at_ms);
         let mut sim = Sim::new(SimConfig::with_seed(scenario.seed));
         sim.log_probes(true);
-        sim.apply(objects.clone());
-        let mut player = Player {
-            scenario,
-            objects,
-            sim,
-            next_action: 0,
-            pods: Store::new(),
-            services: Store::new(),
-            slices: Store::new(),
-            deployments: Store::new(),
-            replica_sets: Store::new(),
-            jobs: Store::new(),
-            cron_jobs: Store::new(),
-            stateful_sets: Store::new(),
-            claims: Store::new(),
-            nodes: Vec::new(),
-            daemon_sets: Vec::new(),
-            watch: Vec::new(),
-            watch_dropped: 0,
-            timeline: Timeline::default(),
-            latest_events: Store::new(),
-            announcements: Vec::new(),
-            traffic_changes: Vec::new(),
-            revision: 0,
-            action_errors: Vec::new(),
-            probes: Store::new(),
-            key_buf: String::new(),
-            stalled: None,
-        };
-        player.drain();
-        player.refresh_nodes();
-        player.run_due_actions();
-        player
+        let mut view = View::default();
+        let plan = scenario.plan(&mut Bundled);
+        let mut runner = Runner::start(sim, objects.clone(), plan, &mut view);
+        runner.set_max_steps(MAX_STEPS_PER_CALL);
+        view.refresh_nodes(runner.sim());
+        Player { scenario, objects, runner, view, stalled: None }
     }
 
     /// The scenario as it stands (with every action performed so far).
@@ -220,99 +168,99 @@ impl Player {
 
     /// The engine, for read-only views (events, nodes, describe).
     pub fn sim(&self) -> &Sim {
-        &self.sim
+        self.runner.sim()
     }
 
     pub fn now(&self) -> Millis {
-        self.sim.now()
+        self.runner.now()
     }
 
     /// Changes whenever an object, a row or a lane changed.
     pub fn revision(&self) -> u64 {
-        self.revision
+        self.view.revision
     }
 
     pub fn pods(&self) -> impl ExactSizeIterator<Item = &Rc<PodSnapshot>> {
-        self.pods.values()
+        self.view.pods.values()
     }
 
     pub fn pod(&self, namespace: &str, name: &str) -> Option<&Rc<PodSnapshot>> {
-        self.pods.get(&(namespace.to_string(), name.to_string()))
+        self.view.pods.get(&(namespace.to_string(), name.to_string()))
     }
 
     pub fn services(&self) -> impl Iterator<Item = &Rc<ServiceSnapshot>> {
-        self.services.values()
+        self.view.services.values()
     }
 
     /// The EndpointSlice of a Service, if it has a selector.
     pub fn slice_of(&self, namespace: &str, service: &str) -> Option<&Rc<EndpointSliceSnapshot>> {
-        self.slices.get(&(namespace.to_string(), service.to_string()))
+        self.view.slices.get(&(namespace.to_string(), service.to_string()))
     }
 
     pub fn deployments(&self) -> impl ExactSizeIterator<Item = &Rc<DeploymentSnapshot>> {
-        self.deployments.values()
+        self.view.deployments.values()
     }
 
     pub fn replica_sets(&self) -> impl ExactSizeIterator<Item = &Rc<ReplicaSetSnapshot>> {
-        self.replica_sets.values()
+        self.view.replica_sets.values()
     }
 
     pub fn jobs(&self) -> impl ExactSizeIterator<Item = &Rc<JobSnapshot>> {
-        self.jobs.values()
+        self.view.jobs.values()
     }
 
     pub fn cron_jobs(&self) -> impl ExactSizeIterator<Item = &Rc<CronJobSnapshot>> {
-        self.cron_jobs.values()
+        self.view.cron_jobs.values()
     }
 
     pub fn stateful_sets(&self) -> impl ExactSizeIterator<Item = &Rc<StatefulSetSnapshot>> {
-        self.stateful_sets.values()
+        self.view.stateful_sets.values()
     }
 
     /// PersistentVolumeClaims (made from StatefulSets' claim templates).
     pub fn claims(&self) -> impl ExactSizeIterator<Item = &Rc<PersistentVolumeClaimSnapshot>> {
-        self.claims.values()
+        self.view.claims.values()
     }
 
     /// The nodes, in the engine's order.
     pub fn nodes(&self) -> &[Rc<NodeSnapshot>] {
-        &self.nodes
+        &self.view.nodes
     }
 
     pub fn daemon_sets(&self) -> &[Rc<DaemonSetSnapshot>] {
-        &self.daemon_sets
+        &self.view.daemon_sets
     }
 
     pub fn events(&self) -> &[Event] {
-        self.sim.events()
+        self.runner.sim().events()
     }
 
     /// The latest event about the Pod, Job or CronJob with this UID (the last one
     /// recorded or counted again).
     pub fn latest_event(&self, uid: &str) -> Option<&Event> {
-        self.latest_events.get(uid).map(|e| &**e)
+        self.view.latest_events.get(uid).map(|e| &**e)
     }
 
     pub fn watch_rows(&self) -> &[WatchRow] {
-        &self.watch
+        &self.view.watch
     }
 
     /// Rows dropped from the front of [`Self::watch_rows`] to keep it bounded.
     pub fn watch_rows_dropped(&self) -> usize {
-        self.watch_dropped
+        self.view.watch_dropped
     }
 
     /// The latest probe results of a container (by Pod key `ns/name`).
     pub fn probes(&self, pod_key: &str, container: &str) -> ProbeViews {
-        self.probes.get(&format!("{pod_key}/{container}")).copied().unwrap_or_default()
+        self.view.probes.get(&format!("{pod_key}/{container}")).copied().unwrap_or_default()
     }
 
     pub fn timeline(&self) -> &Timeline {
-        &self.timeline
+        &self.view.timeline
     }
 
     pub fn announcements(&self) -> &[Announcement] {
-        &self.announcements
+        &self.view.announcements
     }
 
     /// The simulated client traffic's counters per Service (sent, succeeded,
@@ -321,63 +269,42 @@ impl Player {
     /// [`Self::revision`] (a request is not a visible change): read them when
     /// drawing a frame.
     pub fn traffic(&self) -> Vec<TrafficSnapshot> {
-        self.sim.traffic()
+        self.runner.sim().traffic()
     }
 
     /// The latest traffic changes (sending starts or stops, the first failure
     /// of a spell, the recovery), oldest first; each one bumps the revision.
     pub fn traffic_changes(&self) -> &[TrafficChange] {
-        &self.traffic_changes
+        &self.view.traffic_changes
     }
 
     /// Problems replaying the scenario's actions, and notes from the engine
     /// about what it could not simulate.
     pub fn problems(&self) -> Vec<String> {
-        self.action_errors.iter().chain(self.sim.notes()).cloned().collect()
+        self.view.action_errors.iter().chain(self.runner.sim().notes()).cloned().collect()
     }
 
     /// When something is next due: a timer or a scenario action.
     pub fn next_due(&self) -> Option<Millis> {
-        let action = self.scenario.actions.get(self.next_action).map(|a| a.at_ms);
-        match (action, self.sim.next_deadline()) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        self.runner.next_due()
     }
 
     /// Runs forward to `t` (never past [`MAX_TIME_MS`]), performing the
     /// scenario's actions at their times. A `t` in the past is ignored: use
-    /// [`Self::seek`].
+    /// [`Self::seek`]. Past [`MAX_STEPS_PER_CALL`] events in one advance the
+    /// run stalls (see [`Self::stalled`]) rather than freezing the page.
     pub fn advance_to(&mut self, t: Millis) {
         let t = t.min(MAX_TIME_MS);
         if self.stalled.is_some() {
             return;
         }
-        while let Some(next) = self.next_due() {
-            if next > t {
-                break;
-            }
-            if !self.advance_sim(next) {
-                return;
-            }
-            self.run_due_actions();
-        }
-        self.advance_sim(t);
-    }
-
-    /// Runs the engine to `t` within [`MAX_STEPS_PER_CALL`]; past it the run
-    /// stalls (see [`Self::stalled`]) rather than freezing the page.
-    fn advance_sim(&mut self, t: Millis) -> bool {
-        let done = self.sim.advance_within(t, MAX_STEPS_PER_CALL);
-        self.drain();
-        if !done {
+        if !self.runner.run_to(t, &mut self.view) {
             self.stalled = Some(format!(
                 "The simulation stopped at {}: more than {MAX_STEPS_PER_CALL} events in one step. This is a podplay bug; please report it with a share link.",
-                go_duration(self.sim.now())
+                go_duration(self.runner.now())
             ));
-            self.revision += 1;
+            self.view.revision += 1;
         }
-        done
     }
 
     /// Why the run stopped by itself, if it did (it never should).
@@ -388,9 +315,9 @@ impl Player {
     /// Moves to the next instant at which something visible changes (a
     /// status, an event), at most [`STEP_HORIZON_MS`] ahead. Returns the time.
     pub fn step(&mut self) -> Millis {
-        let start = self.revision;
+        let start = self.view.revision;
         let limit = (self.now() + STEP_HORIZON_MS).min(MAX_TIME_MS);
-        while self.revision == start && self.stalled.is_none() {
+        while self.view.revision == start && self.stalled.is_none() {
             match self.next_due() {
                 Some(next) if next <= limit => self.advance_to(next),
                 _ => {
@@ -418,28 +345,32 @@ impl Player {
         if self.scenario.actions.len() >= MAX_ACTIONS {
             return Err(format!("a session holds at most {MAX_ACTIONS} actions; restart to clear them"));
         }
-        let now = self.now();
-        let parsed = actions::parse(text)?;
-        self.scenario.actions.truncate(self.next_action);
-        let result = actions::perform(&mut self.sim, text);
-        // kubectl drain cordons the node before it refuses (Pods with no
-        // controller, without --force): the run changed, so the action is
-        // kept and a replay shows the same refusal.
-        let changed = matches!(parsed, actions::PageAction::Engine(Action::Node { op: NodeOp::Drain { .. }, .. }));
-        if result.is_ok() || changed {
-            self.scenario.actions.push(TimedAction { at_ms: now, text: text.to_string() });
-            self.next_action = self.scenario.actions.len();
-        }
-        if let Err(e) = &result {
-            if changed {
-                self.push_action_error(now, text, e);
-            }
-        }
-        self.drain();
-        self.refresh_nodes();
+        let step = Step::resolve(text, &mut Bundled)?;
+        let result = self.runner.perform_now(text, step, &mut self.view);
+        self.scenario.actions =
+            self.runner.plan().iter().map(|p| TimedAction { at_ms: p.at_ms, text: p.text.clone() }).collect();
+        self.view.refresh_nodes(self.runner.sim());
         result
     }
+}
 
+impl Observer for View {
+    fn observe(&mut self, sim: &mut Sim) {
+        self.drain(sim);
+    }
+
+    fn performed(&mut self, sim: &mut Sim, command: &Planned, result: &Result<(), String>) {
+        if let Err(e) = result {
+            if self.action_errors.len() < 100 {
+                self.action_errors.push(command.refusal(e));
+            }
+        }
+        self.drain(sim);
+        self.refresh_nodes(sim);
+    }
+}
+
+impl View {
     /// Keeps the latest announcements (a bounded list).
     fn announce(&mut self, a: Announcement) {
         self.announcements.push(a);
@@ -448,21 +379,15 @@ impl Player {
         }
     }
 
-    fn push_action_error(&mut self, at_ms: Millis, text: &str, e: &str) {
-        if self.action_errors.len() < 100 {
-            self.action_errors.push(format!("at {}: {text}: {e}", go_duration(at_ms)));
-        }
-    }
-
     /// Reads the nodes and DaemonSets from the engine; the revision moves
     /// only if one changed.
-    fn refresh_nodes(&mut self) {
+    fn refresh_nodes(&mut self, sim: &Sim) {
         let before = self.nodes.clone();
-        let nodes = refresh(&mut self.nodes, self.sim.nodes());
-        let daemon_sets = refresh(&mut self.daemon_sets, self.sim.daemon_sets());
+        let nodes = refresh(&mut self.nodes, sim.nodes());
+        let daemon_sets = refresh(&mut self.daemon_sets, sim.daemon_sets());
         if nodes && !before.is_empty() {
             // A node's STATUS changed (or it joined): say so, as for Pods.
-            let time_ms = self.sim.now();
+            let time_ms = sim.now();
             let changed: Vec<String> = self
                 .nodes
                 .iter()
@@ -479,25 +404,10 @@ impl Player {
         }
     }
 
-    fn run_due_actions(&mut self) {
-        while let Some(a) = self.scenario.actions.get(self.next_action) {
-            if a.at_ms > self.sim.now() {
-                break;
-            }
-            let (at_ms, text) = (a.at_ms, a.text.clone());
-            if let Err(e) = actions::perform(&mut self.sim, &text) {
-                self.push_action_error(at_ms, &text, &e);
-            }
-            self.next_action += 1;
-            self.drain();
-            self.refresh_nodes();
-        }
-    }
-
     /// Takes the engine's outputs into the views.
-    fn drain(&mut self) {
+    fn drain(&mut self, sim: &mut Sim) {
         let before = self.revision;
-        while let Some(out) = self.sim.poll_output() {
+        while let Some(out) = sim.poll_output() {
             self.revision += 1;
             match out {
                 Output::Pod { time_ms, type_, pod } => self.take_pod(time_ms, type_, pod),
@@ -551,17 +461,19 @@ impl Player {
                     let key = (claim.namespace.clone(), claim.name.clone());
                     keep(&mut self.claims, key, type_, claim);
                 }
+                // The page shows no PodDisruptionBudget card yet.
+                Output::PodDisruptionBudget { .. } => {}
             }
         }
         // Pods bound, a node's lease lost: these come with an output. A
         // DaemonSet's status is written by its controller a hop after the
         // Pod change, with no output of its own: it is read every time.
         if self.revision != before {
-            self.refresh_nodes();
-        } else if !self.daemon_sets.is_empty() && refresh(&mut self.daemon_sets, self.sim.daemon_sets()) {
+            self.refresh_nodes(sim);
+        } else if !self.daemon_sets.is_empty() && refresh(&mut self.daemon_sets, sim.daemon_sets()) {
             self.revision += 1;
         }
-        while let Some(change) = self.sim.poll_traffic() {
+        while let Some(change) = sim.poll_traffic() {
             self.revision += 1;
             // Failing and recovering are said aloud, like a Pod's status.
             if matches!(change.kind, TrafficChangeKind::Failing { .. } | TrafficChangeKind::Recovered { .. }) {
@@ -576,7 +488,7 @@ impl Player {
         // Probes run often: the key is built in one reused buffer, and a
         // container's entry is allocated once.
         let mut key = std::mem::take(&mut self.key_buf);
-        while let Some(r) = self.sim.poll_probe() {
+        while let Some(r) = sim.poll_probe() {
             use std::fmt::Write;
             key.clear();
             let _ = write!(key, "{}/{}/{}", r.pod.metadata.namespace, r.pod.metadata.name, r.container);
@@ -799,27 +711,6 @@ pub fn explain_job(e: &Event, job: &JobSnapshot) -> String {
         _ => {}
     }
     text
-}
-
-/// Actions the page can perform: the CLI's, with `apply -f example:NAME`
-/// for files (the page has no file system).
-pub fn page_action(text: &str) -> Result<Action, String> {
-    match parse_action(text)? {
-        Action::ApplyFile(f) => match f.strip_prefix("example:").and_then(crate::examples::text) {
-            // A bundled example is the one "file" the page has (the page
-            // fetches it before it runs the action: crate::bundled).
-            Some(yaml) => {
-                let parsed = parse_manifests(yaml);
-                let first_error = parsed.errors().next().map(|d| d.to_string());
-                match first_error {
-                    Some(d) => Err(format!("apply -f {f}: {d}")),
-                    None => Ok(Action::Apply(parsed.objects)),
-                }
-            }
-            None => Err(format!("apply -f {f}: the page has no files; use example:NAME, or edit the manifests")),
-        },
-        a => Ok(a),
-    }
 }
 
 #[cfg(test)]

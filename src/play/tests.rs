@@ -676,7 +676,7 @@ fn traffic_words() {
     assert_eq!(traffic_action("default", "web", Some("10/s")), "traffic svc/web 10/s");
     assert_eq!(traffic_action("shop", "web", None), "traffic svc/web off -n shop");
     for rate in crate::play::traffic::RATES {
-        assert!(crate::play::actions::parse(&traffic_action("shop", "web", Some(rate))).is_ok());
+        assert!(crate::session::parse(&traffic_action("shop", "web", Some(rate))).is_ok());
     }
 }
 

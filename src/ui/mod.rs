@@ -26,7 +26,8 @@ use crate::exercise::{self as ex, Exercise, Report};
 use crate::lint::{self, Finding};
 use crate::play::embed::{iframe_snippet, reserved_height, EmbedShape, PageOptions, SPEEDS};
 use crate::play::share::Session;
-use crate::play::{Player, Scenario, TimedAction, MAX_TIME_MS};
+use crate::play::{Player, MAX_TIME_MS};
+use crate::session::{Scenario, TimedAction};
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -200,6 +201,9 @@ pub struct App {
     command: String,
     command_history: Vec<String>,
     command_at: Option<usize>,
+    /// The command line's terminal: each command run, echoed, with what it
+    /// printed (Ok) or its error (at most [`MAX_TERMINAL`], the latest last).
+    terminal: Vec<(String, Result<String, String>)>,
     /// The exercise open, if any.
     exercise: Option<OpenExercise>,
     /// Bundled exercises passed (kept in the browser).
@@ -606,6 +610,7 @@ impl Component for App {
             command: String::new(),
             command_history: Vec::new(),
             command_at: None,
+            terminal: Vec::new(),
             exercise: None,
             passed: browser::load(PROGRESS_KEY)
                 .map(|t| {
@@ -955,8 +960,27 @@ impl App {
                 }
                 self.command.clear();
                 self.command_at = None;
-                // The action's error, if any, is the page's notice.
-                return self.handle(Msg::Act(text));
+                // Its output, or its error, goes to the command line's
+                // terminal; the read-only verbs change nothing and are not
+                // kept in the session.
+                let result = match crate::session::parse(&text) {
+                    Ok(crate::session::Command::Read(query)) => match &self.player {
+                        Some(p) => crate::session::read::run(&query, p.borrow().sim()),
+                        None => Err(NOTHING_RUNS.into()),
+                    },
+                    Ok(_) => {
+                        if !self.at_hand(Self::applied([text.as_str()]), Then::Msg(Msg::Act(text.clone()))) {
+                            return true;
+                        }
+                        let result = self.player_mut().map(|mut p| p.act(&text));
+                        self.autosave();
+                        result.unwrap_or(Err(NOTHING_RUNS.into())).map(|()| String::new())
+                    }
+                    Err(e) => Err(e),
+                };
+                self.terminal.push((text, result));
+                let excess = self.terminal.len().saturating_sub(MAX_TERMINAL);
+                self.terminal.drain(..excess);
             }
             Msg::CommandHistory(step) => {
                 let n = self.command_history.len();
@@ -1203,10 +1227,31 @@ impl App {
                 <details class="command-help">
                     <summary>{"What can I type?"}</summary>
                     <ul>
-                        { for COMMANDS.iter().map(|c| html! { <li><code>{ *c }</code></li> }) }
+                        { for crate::session::command::form_lines().map(|c| html! { <li><code>{ c }</code></li> }) }
                     </ul>
                     <p class="muted">{"Each runs at the simulated time now and is kept in the session (share links and replays include it). ↑ and ↓ recall earlier commands."}</p>
+                    <ul>
+                        { for crate::session::command::read_form_lines().map(|c| html! { <li><code>{ c }</code></li> }) }
+                    </ul>
+                    <p class="muted">{"These only read the cluster as it is now: their output shows below the command line."}</p>
                 </details>
+                if !self.terminal.is_empty() {
+                    <div class="terminal" data-testid="terminal" role="log" aria-label="Command output" aria-live="polite">
+                        // One wrapper in a column-reverse box: the box opens scrolled to its end (the newest).
+                        <div>
+                        { for self.terminal.iter().map(|(command, result)| html! {
+                            <>
+                                <pre class="echo">{ format!("$ kubectl {command}") }</pre>
+                                { match result {
+                                    Ok(out) if out.is_empty() => html! {},
+                                    Ok(out) => html! { <pre>{ out.trim_end() }</pre> },
+                                    Err(e) => html! { <pre class="error">{ e }</pre> },
+                                } }
+                            </>
+                        }) }
+                        </div>
+                    </div>
+                }
             </form>
         }
     }
@@ -1416,20 +1461,10 @@ fn announcer(text: String) -> Html {
 
 /// How many commands the command line remembers for ↑/↓.
 const MAX_COMMAND_HISTORY: usize = 50;
-
-/// What the command line accepts (`core::engine::action` and `play::actions`).
-const COMMANDS: &[&str] = &[
-    "delete pod NAME [--grace-period=N]   ·   delete pod -l app=web",
-    "kill pod/NAME -c CONTAINER [--exit-code=N]   ·   break pod/NAME -c CONTAINER   ·   heal pod/NAME -c CONTAINER",
-    "scale deployment/NAME --replicas=N   (also replicaset/, statefulset/)",
-    "set image deployment/NAME CONTAINER=IMAGE   (also daemonset/)",
-    "rollout restart|undo|pause|resume deployment/NAME   ·   rollout restart daemonset/NAME",
-    "delete deployment/NAME   (also replicaset/, statefulset/, daemonset/, job/, cronjob/)",
-    "apply -f example:NAME",
-    "add node NAME [cpu=4] [memory=8Gi] [pods=110]   ·   cordon|uncordon node NAME",
-    "drain node NAME [--force] [--delete-emptydir-data]   ·   stop|start node NAME",
-    "traffic svc/NAME 10/s   ·   traffic svc/NAME off",
-];
+/// Commands the command line's terminal keeps on screen.
+const MAX_TERMINAL: usize = 20;
+/// Why a command did nothing: the page has no run while the manifests have errors.
+const NOTHING_RUNS: &str = "podplay: nothing runs until the manifests are valid";
 
 /// The action a command line's text stands for: trimmed, without a leading
 /// `kubectl` (people type it).

@@ -1,8 +1,9 @@
 //! Helpers shared by the integration tests that drive the engine API.
 #![allow(dead_code)]
 
-use podplay::core::engine::{parse_action, Sim, SimConfig};
+use podplay::core::engine::{Sim, SimConfig};
 use podplay::core::manifest::parse_manifests;
+use podplay::session::parse_action;
 
 /// A default cluster (seed 1, three workers) with `yaml` applied at time zero.
 pub fn sim_with(yaml: &str) -> Sim {

@@ -116,7 +116,12 @@ test('the command line runs kubectl commands now, recalls them, and says what is
   assert.equal(await cmd.inputValue(), '', 'a command that ran is cleared');
   await cmd.fill('drain node nope');
   await cmd.press('Enter');
-  await page.locator('.notice.error', { hasText: 'drain node nope: nodes "nope" not found' }).waitFor();
+  // Its error shows in the terminal under the command line, after the
+  // command echoed, not in a banner.
+  const terminal = page.getByTestId('terminal');
+  await terminal.locator('.error', { hasText: 'nodes "nope" not found' }).waitFor();
+  assert.equal(await terminal.locator('.echo').last().textContent(), '$ kubectl drain node nope');
+  assert.equal(await page.locator('.notice.error').count(), 0);
   // ↑ recalls the commands run before, newest first.
   await cmd.press('ArrowUp');
   assert.equal(await cmd.inputValue(), 'drain node nope');
@@ -127,6 +132,36 @@ test('the command line runs kubectl commands now, recalls them, and says what is
   // The command is part of the session: a restart replays it.
   await page.getByTestId('restart').click();
   await page.locator('article.pod').nth(4).waitFor({ timeout: 20000 });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the command line prints what kubectl get, describe, logs and events print, and kubectl\'s errors', async () => {
+  const { page, context, problems } = await openPage(browser, server.base);
+  await pickExample(page, 'single-container', '10');
+  await page.locator('article.pod.st-ready').first().waitFor({ timeout: 20000 });
+  const cmd = page.getByTestId('command');
+  const terminal = page.getByTestId('terminal');
+  const run = async (text) => { await cmd.fill(text); await cmd.press('Enter'); };
+  await run('kubectl get pods -o wide');
+  await terminal.locator('pre', { hasText: /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE/ }).waitFor();
+  assert.match(await terminal.textContent(), /nginx\s+1\/1\s+Running\s+0/);
+  await run('describe pod nginx');
+  await terminal.locator('pre', { hasText: /^Name:\s+nginx/ }).waitFor();
+  await run('get events');
+  await terminal.locator('pre', { hasText: /^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE/ }).waitFor();
+  await run('logs nginx --tail=1');
+  await run('get podz');
+  await terminal.locator('.error', { hasText: 'error: the server doesn\'t have a resource type "podz"' }).waitFor();
+  await run('get pod x');
+  await terminal.locator('.error', { hasText: 'Error from server (NotFound): pods "x" not found' }).waitFor();
+  const echoes = await terminal.locator('.echo').allTextContents();
+  assert.deepEqual(echoes, ['$ kubectl get pods -o wide', '$ kubectl describe pod nginx', '$ kubectl get events', '$ kubectl logs nginx --tail=1', '$ kubectl get podz', '$ kubectl get pod x']);
+  // Reading changes nothing: nothing is added to the session.
+  assert.equal(await page.locator('.notice.error').count(), 0);
+  // The terminal scrolls inside its own box rather than pushing the page down.
+  const box = await terminal.boundingBox();
+  assert.ok(box.height < 260, `terminal height ${box.height}`);
   assert.deepEqual(problems, []);
   await context.close();
 });

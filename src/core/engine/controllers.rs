@@ -36,9 +36,7 @@ pub const CONTROLLER_HOP_MS: Millis = 10;
 /// The ReplicaSet controller creates or deletes at most this many Pods per
 /// sync (`BurstReplicas`).
 pub const BURST_REPLICAS: i32 = 500;
-/// The most replicas podplay accepts for one Deployment or ReplicaSet
-/// (Kubernetes takes any int32; podplay runs at most `MAX_PODS` Pods).
-pub const MAX_REPLICAS: i32 = 100_000;
+pub use crate::core::manifest::MAX_REPLICAS;
 /// The alphabet of generated names and template hashes
 /// (`apimachinery/pkg/util/rand`).
 pub const NAME_ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
@@ -106,7 +104,8 @@ pub(crate) trait Published {
     fn published(&mut self) -> &mut Option<Self::Snapshot>;
     fn server_mut(&mut self) -> &mut ServerMeta;
     fn server(snap: &mut Self::Snapshot) -> &mut ServerMeta;
-    fn modified(time_ms: Millis, snap: Self::Snapshot) -> Output;
+    /// Its watch event.
+    fn output(time_ms: Millis, type_: WatchType, snap: Self::Snapshot) -> Output;
 }
 
 /// `Published` for a runtime type with `snapshot()`, `published` and
@@ -127,12 +126,12 @@ macro_rules! published {
             fn server(snap: &mut $snap) -> &mut $crate::core::status::ServerMeta {
                 &mut snap.server
             }
-            fn modified(time_ms: $crate::core::time::Millis, snap: $snap) -> $crate::core::engine::Output {
-                $crate::core::engine::Output::$variant {
-                    time_ms,
-                    type_: $crate::core::engine::WatchType::Modified,
-                    $field: snap,
-                }
+            fn output(
+                time_ms: $crate::core::time::Millis,
+                type_: $crate::core::engine::WatchType,
+                snap: $snap,
+            ) -> $crate::core::engine::Output {
+                $crate::core::engine::Output::$variant { time_ms, type_, $field: snap }
             }
         }
     };
@@ -193,7 +192,7 @@ impl DeploymentRt {
 /// Go's `DeepHashObject` dump, so the value differs from a real cluster's
 /// but is stable for a given template.
 pub fn template_hash(template: &PodTemplate) -> String {
-    let text = crate::core::json::pod_template_json(template).to_string();
+    let text = crate::core::spec_json::pod_template_json(template).to_string();
     let mut h: u32 = 0x811c_9dc5;
     for b in text.bytes() {
         h ^= b as u32;
@@ -379,30 +378,14 @@ impl Sim {
             self.publish_deployment(&key);
             return super::ApplyResult::Configured { kind: "Deployment", name };
         }
-        let uid = self.new_uid();
-        let rv = self.next_resource_version();
         let rt = DeploymentRt {
             d: Arc::new(d),
-            server: ServerMeta {
-                uid,
-                creation_ms: self.now,
-                resource_version: rv,
-                deletion_ms: None,
-                deletion_grace_period_seconds: None,
-            },
+            server: self.new_server_meta(),
             generation: 1,
             status: DeploymentStatus::default(),
             published: None,
         };
-        self.outputs.push_back(Output::Deployment {
-            time_ms: self.now,
-            type_: WatchType::Added,
-            deployment: rt.snapshot(),
-        });
-        let snap = rt.snapshot();
-        let mut rt = rt;
-        rt.published = Some(snap);
-        self.deployments.insert(key.clone(), rt);
+        self.insert_published(|s| &mut s.deployments, key.clone(), rt);
         self.enqueue(Work::Deployment(key.0, key.1), self.now + CONTROLLER_HOP_MS);
         super::ApplyResult::Created { kind: "Deployment", name }
     }
@@ -431,29 +414,14 @@ impl Sim {
 
     fn insert_replica_set(&mut self, rs: ReplicaSet) {
         let key = (rs.metadata.namespace.clone(), rs.metadata.name.clone());
-        let uid = self.new_uid();
-        let rv = self.next_resource_version();
-        let mut rt = ReplicaSetRt {
+        let rt = ReplicaSetRt {
             rs: Arc::new(rs),
-            server: ServerMeta {
-                uid,
-                creation_ms: self.now,
-                resource_version: rv,
-                deletion_ms: None,
-                deletion_grace_period_seconds: None,
-            },
+            server: self.new_server_meta(),
             generation: 1,
             status: ReplicaSetStatus::default(),
             published: None,
         };
-        let snap = rt.snapshot();
-        self.outputs.push_back(Output::ReplicaSet {
-            time_ms: self.now,
-            type_: WatchType::Added,
-            replica_set: snap.clone(),
-        });
-        rt.published = Some(snap);
-        self.replica_sets.insert(key.clone(), rt);
+        self.insert_published(|s| &mut s.replica_sets, key.clone(), rt);
         self.enqueue(Work::ReplicaSet(key.0, key.1), self.now + CONTROLLER_HOP_MS);
     }
 
@@ -501,8 +469,21 @@ impl Sim {
         rt.server_mut().resource_version = rv;
         let snap = rt.snapshot();
         *rt.published() = Some(snap.clone());
-        self.outputs.push_back(R::modified(self.now, snap));
+        self.outputs.push_back(R::output(self.now, WatchType::Modified, snap));
         true
+    }
+
+    /// Stores a new object and publishes it (ADDED).
+    pub(crate) fn insert_published<R: Published>(
+        &mut self,
+        store: fn(&mut Sim) -> &mut Store<R>,
+        key: (String, String),
+        mut rt: R,
+    ) {
+        let snap = rt.snapshot();
+        self.outputs.push_back(R::output(self.now, WatchType::Added, snap.clone()));
+        *rt.published() = Some(snap);
+        store(self).insert(key, rt);
     }
 
     /// Records an event about a Deployment or ReplicaSet.

@@ -195,25 +195,14 @@ impl Sim {
             self.enqueue(Work::CronJob(key.0, key.1), self.now + CONTROLLER_HOP_MS);
             return ApplyResult::Configured { kind: "CronJob", name };
         }
-        let uid = self.new_uid();
-        let rv = self.next_resource_version();
-        let mut rt = CronJobRt {
+        let rt = CronJobRt {
             cron_job: Arc::new(cj),
-            server: ServerMeta {
-                uid,
-                creation_ms: self.now,
-                resource_version: rv,
-                deletion_ms: None,
-                deletion_grace_period_seconds: None,
-            },
+            server: self.new_server_meta(),
             generation: 1,
             status: CronJobStatus::default(),
             published: None,
         };
-        let snap = rt.snapshot();
-        self.outputs.push_back(Output::CronJob { time_ms: self.now, type_: WatchType::Added, cron_job: snap.clone() });
-        rt.published = Some(snap);
-        self.cron_jobs.insert(key.clone(), rt);
+        self.insert_published(|s| &mut s.cron_jobs, key.clone(), rt);
         self.enqueue(Work::CronJob(key.0, key.1), self.now + CONTROLLER_HOP_MS);
         ApplyResult::Created { kind: "CronJob", name }
     }

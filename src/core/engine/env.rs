@@ -3,7 +3,7 @@
 //! programs, and the network side of probes.
 
 use super::images::{self, App, ImageInfo, OnTerm};
-use super::kubelet::{AppRt, Stage};
+use super::pod::{AppRt, PodRt, Stage};
 use super::{Sim, What};
 use crate::core::api::{
     DownwardApiFile, DownwardApiSource, Handler, KeyToPath, PortRef, Probe, Projection, VolumeSource,
@@ -14,34 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 
-/// At most this many files in one container or volume, and bytes per file.
-pub const MAX_FILES: usize = 10_000;
-pub const MAX_FILE_BYTES: usize = 64 * 1024;
-/// Log lines kept per container.
-pub const MAX_LOG_LINES: usize = 1_000;
-
-/// An in-memory filesystem: files and explicit directories.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Files {
-    pub files: BTreeMap<String, String>,
-    pub dirs: BTreeSet<String>,
-    pub log: Vec<String>,
-}
-
-impl Files {
-    pub fn log(&mut self, line: &str) {
-        if self.log.len() >= MAX_LOG_LINES {
-            self.log.remove(0);
-        }
-        self.log.push(line.to_string());
-    }
-    fn has_dir(&self, path: &str) -> bool {
-        path.is_empty()
-            || path == "/"
-            || self.dirs.contains(path)
-            || self.files.range(format!("{path}/")..).next().is_some_and(|(k, _)| k.starts_with(&format!("{path}/")))
-    }
-}
+pub use super::files::{Files, MAX_FILES, MAX_FILE_BYTES};
 
 /// podplay's stand-in for a service-account token (a JWT's header and a
 /// marker; no cluster can verify it).
@@ -143,7 +116,7 @@ pub struct CEnv<'a> {
 /// Where `path` lives for container `c` of `p`: under the deepest volume
 /// mount that contains it (with `subPath` applied), else the container's
 /// own writable layer.
-fn locate_in(p: &super::kubelet::PodRt, c: usize, path: &str) -> Loc {
+fn locate_in(p: &PodRt, c: usize, path: &str) -> Loc {
     let path = normalize_path(path);
     let cr = &p.cs[c];
     let spec =
@@ -825,7 +798,7 @@ pub fn expand(input: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
 
 /// The value of a `fieldRef` (`podFieldSelectorRuntimeValue` in
 /// `pkg/kubelet/kubelet_pods.go`, then `fieldpath.ExtractFieldPathAsString`).
-fn field_ref_value(p: &super::kubelet::PodRt, field_path: &str) -> String {
+fn field_ref_value(p: &PodRt, field_path: &str) -> String {
     let subscript = |prefix: &str| -> Option<String> {
         let rest = field_path.strip_prefix(prefix)?.strip_prefix("['")?.strip_suffix("']")?;
         Some(rest.to_string())
@@ -857,13 +830,7 @@ fn field_ref_value(p: &super::kubelet::PodRt, field_path: &str) -> String {
 /// default 1), rounded up. A limit that is not set (or 0) is the node's
 /// allocatable (`MergeContainerResourceLimits`); a request that is not set
 /// was defaulted to the limit by the API server, else it is 0.
-fn resource_value(
-    sim: &Sim,
-    p: &super::kubelet::PodRt,
-    spec: &crate::core::api::Container,
-    resource: &str,
-    divisor: i64,
-) -> String {
+fn resource_value(sim: &Sim, p: &PodRt, spec: &crate::core::api::Container, resource: &str, divisor: i64) -> String {
     let node = p.node.and_then(|n| sim.nodes.get(n)).map(|n| (n.cfg.cpu_millis, n.cfg.memory_bytes)).unwrap_or((0, 0));
     let r = &spec.resources;
     let unit = if divisor > 0 {
@@ -1086,7 +1053,7 @@ pub fn format_map(m: &BTreeMap<String, String>) -> String {
 /// (`api`) (pkg/kubelet/config/config.go `recordFirstSeenTime`,
 /// `updateAnnotations`; kubernetes.io "Well-Known Labels, Annotations and
 /// Taints").
-fn kubelet_annotations(p: &super::kubelet::PodRt) -> BTreeMap<String, String> {
+fn kubelet_annotations(p: &PodRt) -> BTreeMap<String, String> {
     let mut a = p.pod.metadata.annotations.clone();
     let seen = crate::core::time::rfc3339(p.admitted_ms);
     let seen = match p.admitted_ms % 1000 {
@@ -1106,7 +1073,7 @@ fn kubelet_annotations(p: &super::kubelet::PodRt) -> BTreeMap<String, String> {
 /// `ExtractResourceValueByContainerNameAndNodeAllocatable` for a
 /// `resourceFieldRef` (a limit that is not set is the node's allocatable).
 /// `Ok(None)` for what podplay does not model (ephemeral storage, huge pages).
-fn downward_value(sim: &Sim, p: &super::kubelet::PodRt, source: &DownwardApiSource) -> Result<Option<String>, String> {
+fn downward_value(sim: &Sim, p: &PodRt, source: &DownwardApiSource) -> Result<Option<String>, String> {
     let meta = &p.pod.metadata;
     match source {
         DownwardApiSource::Field { field_path } => Ok(Some(match field_path.as_str() {
@@ -1141,7 +1108,7 @@ fn downward_value(sim: &Sim, p: &super::kubelet::PodRt, source: &DownwardApiSour
 /// source is missing and not optional, or an item cannot be read
 /// (`MountVolume.SetUp failed ...`; a projected volume aggregates its
 /// sources' errors as `utilerrors.NewAggregate` prints them).
-pub fn volume_files(sim: &Sim, p: &super::kubelet::PodRt, source: &VolumeSource) -> Result<Option<Files>, String> {
+pub fn volume_files(sim: &Sim, p: &PodRt, source: &VolumeSource) -> Result<Option<Files>, String> {
     let ns = &p.pod.metadata.namespace;
     let mut files = Files::default();
     match source {
@@ -1189,12 +1156,7 @@ pub fn volume_files(sim: &Sim, p: &super::kubelet::PodRt, source: &VolumeSource)
 }
 
 /// `downwardapi.CollectData`: every item, errors collected.
-fn downward_files(
-    sim: &Sim,
-    p: &super::kubelet::PodRt,
-    items: &[DownwardApiFile],
-    files: &mut Files,
-) -> Result<(), Vec<String>> {
+fn downward_files(sim: &Sim, p: &PodRt, items: &[DownwardApiFile], files: &mut Files) -> Result<(), Vec<String>> {
     let mut errors = Vec::new();
     for f in items {
         match downward_value(sim, p, &f.source) {

@@ -25,7 +25,9 @@ pub mod action;
 mod controllers;
 mod cronjobs;
 mod daemonset;
+mod disruption;
 mod env;
+mod files;
 pub mod images;
 mod indexed;
 mod ipam;
@@ -33,6 +35,7 @@ mod jobs;
 mod kubelet;
 mod nodes;
 mod outside;
+mod pod;
 mod statefulsets;
 mod traffic;
 
@@ -47,9 +50,10 @@ use std::collections::{BTreeMap, BinaryHeap, VecDeque};
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 
-pub use action::{parse_action, Action};
+pub use action::{Action, ControllerKind, NodeOp};
 pub use cronjobs::next_scheduled;
 pub use daemonset::DaemonSetSnapshot;
+pub use disruption::EVICTION_REFUSED;
 use kubelet::PodRt;
 pub use nodes::{NodeReady, NodeSnapshot, KUBELET_VERSION, NODE_MONITOR_GRACE_MS, TAINT_NOT_READY, TAINT_UNREACHABLE};
 pub use traffic::{
@@ -152,6 +156,7 @@ pub enum Output {
     CronJob { time_ms: Millis, type_: WatchType, cron_job: CronJobSnapshot },
     StatefulSet { time_ms: Millis, type_: WatchType, stateful_set: StatefulSetSnapshot },
     PersistentVolumeClaim { time_ms: Millis, type_: WatchType, claim: PersistentVolumeClaimSnapshot },
+    PodDisruptionBudget { time_ms: Millis, type_: WatchType, pdb: PodDisruptionBudgetSnapshot },
 }
 
 impl Output {
@@ -166,7 +171,8 @@ impl Output {
             | Output::Job { time_ms, .. }
             | Output::CronJob { time_ms, .. }
             | Output::StatefulSet { time_ms, .. }
-            | Output::PersistentVolumeClaim { time_ms, .. } => *time_ms,
+            | Output::PersistentVolumeClaim { time_ms, .. }
+            | Output::PodDisruptionBudget { time_ms, .. } => *time_ms,
         }
     }
 }
@@ -364,6 +370,9 @@ pub(crate) enum What {
     /// A traffic source's next request (`slot` is `traffic::TRAFFIC_SLOT`,
     /// `incarnation` the source's id).
     TrafficRequest,
+    /// `kubectl drain` tries refused evictions again (`slot` is
+    /// `disruption::EVICTION_SLOT`).
+    EvictionRetry,
 }
 
 /// A Service as the engine keeps it.
@@ -430,6 +439,11 @@ pub struct Sim {
     pub(crate) cron_jobs: Store<cronjobs::CronJobRt>,
     pub(crate) stateful_sets: Store<statefulsets::StatefulSetRt>,
     pub(crate) claims: Store<PersistentVolumeClaimSnapshot>,
+    pub(crate) pdbs: Store<disruption::PdbRt>,
+    /// Evictions `kubectl drain` will try again.
+    pub(crate) pending_evictions: Vec<disruption::PendingEviction>,
+    /// What `kubectl drain` printed to stderr as it ran, not yet read.
+    pub(crate) client_messages: VecDeque<(Millis, String)>,
     /// Controller work (`controllers::Work`, keyed as `Work::into_key`)
     /// and when it is due.
     pub(crate) work: Store<Millis>,
@@ -551,6 +565,9 @@ impl Sim {
             cron_jobs: Store::new(),
             stateful_sets: Store::new(),
             claims: Store::new(),
+            pdbs: Store::new(),
+            pending_evictions: Vec::new(),
+            client_messages: VecDeque::new(),
             work: Store::new(),
             nodes: config.nodes.into_iter().map(|cfg| NodeRt::new(cfg, 0)).collect(),
             default_nodes,
@@ -704,26 +721,14 @@ impl Sim {
         // How to fix a missing namespace (the docs' `kubectl create namespace x`
         // step), by result index: said in the note, not in the API's message.
         let mut hints: Vec<(usize, String)> = Vec::new();
-        // ConfigMaps and Secrets first, then Services (so DNS names exist),
-        // then Pods that read or look them up (kubectl applies a file in
-        // order; podplay orders by kind so a manifest's order never matters).
+        // In each kind's apply order (`KindInfo::apply_order`): kubectl
+        // applies a file in order; podplay orders by kind so a manifest's
+        // order never matters.
         let mut objects = objects;
-        crate::core::sort::sort_by_key(&mut objects, |o| match o {
-            Object::Namespace(_) => -2,
-            Object::Node(_) => -1,
-            Object::ConfigMap(_) | Object::Secret(_) | Object::PersistentVolumeClaim(_) => 0,
-            Object::Service(_) => 1,
-            Object::Deployment(_)
-            | Object::ReplicaSet(_)
-            | Object::DaemonSet(_)
-            | Object::Job(_)
-            | Object::CronJob(_)
-            | Object::StatefulSet(_) => 2,
-            Object::Pod(_) => 3,
-        });
+        crate::core::sort::sort_by_key(&mut objects, |o| o.info().apply_order);
         for obj in objects {
             let ns = &obj.meta().namespace;
-            let namespaced = !matches!(obj, Object::Node(_) | Object::Namespace(_));
+            let namespaced = obj.info().namespaced;
             if namespaced && !self.namespaces.contains(ns) {
                 // The API server: `Error from server (NotFound): namespaces "x" not found`.
                 let message = format!("namespaces \"{ns}\" not found");
@@ -745,6 +750,7 @@ impl Sim {
                 Object::Job(j) => self.create_job(j),
                 Object::CronJob(c) => self.create_cron_job(c),
                 Object::StatefulSet(s) => self.create_stateful_set(s),
+                Object::PodDisruptionBudget(p) => self.create_pdb(p),
             });
         }
         // What kubectl would print as an error: the object was not applied.
@@ -777,7 +783,6 @@ impl Sim {
                     Err(ActionError(refused.join("; ")))
                 }
             }
-            Action::ApplyFile(f) => Err(ActionError(format!("apply -f {f}: the caller must read the file"))),
             Action::DeletePod { namespace, name, grace_period_seconds } => {
                 self.delete_pod(namespace, name, *grace_period_seconds)
             }
@@ -926,6 +931,10 @@ impl Sim {
             self.traffic_request(timer.incarnation);
             return;
         }
+        if timer.slot == disruption::EVICTION_SLOT {
+            self.retry_evictions();
+            return;
+        }
         if timer.slot == CONTROLLER_SLOT || timer.slot == nodes::NODE_SLOT {
             if timer.slot == CONTROLLER_SLOT {
                 self.run_controllers();
@@ -959,6 +968,20 @@ impl Sim {
     pub(crate) fn next_resource_version(&mut self) -> u64 {
         self.resource_version += 1;
         self.resource_version
+    }
+
+    /// What the API server sets on an object it creates now: a uid, then a
+    /// resource version.
+    pub(crate) fn new_server_meta(&mut self) -> ServerMeta {
+        let uid = self.new_uid();
+        let resource_version = self.next_resource_version();
+        ServerMeta {
+            uid,
+            creation_ms: self.now,
+            resource_version,
+            deletion_ms: None,
+            deletion_grace_period_seconds: None,
+        }
     }
 
     /// A random (version 4, RFC 4122 variant) UUID, as the API server's
@@ -1275,6 +1298,13 @@ impl Sim {
 
     /// Emits a MODIFIED watch event for every Pod whose status changed.
     pub(crate) fn flush(&mut self) {
+        self.flush_pods();
+        if !self.pdbs.is_empty() {
+            self.sync_pdbs();
+        }
+    }
+
+    fn flush_pods(&mut self) {
         if self.dirty.is_empty() {
             return;
         }

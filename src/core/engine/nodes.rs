@@ -413,14 +413,10 @@ impl Sim {
                 )))
             }
         }
-        for (ns, pod) in evict {
-            // The Eviction API marks the Pod, then deletes it with its own
-            // grace period (`addConditionAndDeletePod`,
-            // pkg/registry/core/pod/storage/eviction.go).
-            self.mark_disruption_target(&ns, &pod, "EvictionByEvictionAPI", "Eviction API: evicting");
-            let _ = self.delete_pod(&ns, &pod, None);
-        }
-        Ok(())
+        // The Eviction API marks each Pod, then deletes it with its own
+        // grace period, unless a PodDisruptionBudget forbids it
+        // (`disruption::evict`).
+        self.evict_for_drain(evict)
     }
 
     /// `stop node NAME`: the kubelet stops (and with it every status report
@@ -601,7 +597,7 @@ impl Sim {
     /// The `DisruptionTarget` condition (True) that an eviction or a
     /// taint-based deletion writes to the Pod's status before deleting it
     /// (kubernetes.io "Pod disruption conditions"); the kubelet keeps it.
-    fn mark_disruption_target(&mut self, ns: &str, name: &str, reason: &str, message: &str) {
+    pub(crate) fn mark_disruption_target(&mut self, ns: &str, name: &str, reason: &str, message: &str) {
         let now = self.now;
         let Some(&slot) = self.pod_index.get(&(ns.to_string(), name.to_string())) else { return };
         let Some(p) = self.pod_rt_mut(slot) else { return };

@@ -121,29 +121,14 @@ impl Sim {
             self.enqueue(Work::StatefulSet(key.0, key.1), self.now + CONTROLLER_HOP_MS);
             return ApplyResult::Configured { kind: "StatefulSet", name };
         }
-        let uid = self.new_uid();
-        let rv = self.next_resource_version();
-        let mut rt = StatefulSetRt {
+        let rt = StatefulSetRt {
             set: Arc::new(set),
-            server: ServerMeta {
-                uid,
-                creation_ms: self.now,
-                resource_version: rv,
-                deletion_ms: None,
-                deletion_grace_period_seconds: None,
-            },
+            server: self.new_server_meta(),
             generation: 1,
             status: StatefulSetStatus::default(),
             published: None,
         };
-        let snap = rt.snapshot();
-        self.outputs.push_back(Output::StatefulSet {
-            time_ms: self.now,
-            type_: WatchType::Added,
-            stateful_set: snap.clone(),
-        });
-        rt.published = Some(snap);
-        self.stateful_sets.insert(key.clone(), rt);
+        self.insert_published(|s| &mut s.stateful_sets, key.clone(), rt);
         self.enqueue(Work::StatefulSet(key.0, key.1), self.now + CONTROLLER_HOP_MS);
         ApplyResult::Created { kind: "StatefulSet", name }
     }

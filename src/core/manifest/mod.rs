@@ -69,6 +69,11 @@ pub const MAX_OBJECTS: usize = 1000;
 /// dropped.
 pub const MAX_DIAGNOSTICS: usize = 100;
 
+/// The most replicas podplay accepts for one controller (Kubernetes takes
+/// any int32; podplay runs at most `engine::MAX_PODS` Pods). The engine
+/// re-exports it.
+pub const MAX_REPLICAS: i32 = 100_000;
+
 /// How bad a [`Diagnostic`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Severity {

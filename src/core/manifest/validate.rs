@@ -459,40 +459,25 @@ pub(super) fn validate_object(cx: &mut Ctx, object: &mut Object, generate_name: 
         return;
     }
     let kind = object.kind();
+    // Every kind's metadata (`ValidateObjectMeta`); a Node's name is checked
+    // as it is decoded (a DNS subdomain).
+    if kind == "Node" {
+        validate_labels(cx, &object.meta().labels, "metadata.labels");
+    } else {
+        validate_meta(cx, object.meta_mut(), generate_name, kind);
+    }
+    // Then what a kind checks beyond it.
     match object {
-        Object::Pod(pod) => {
-            validate_meta(cx, &mut pod.metadata, generate_name, kind);
-            validate_pod_spec(cx, &pod.spec);
+        Object::Pod(pod) => validate_pod_spec(cx, &pod.spec),
+        Object::Service(svc) => validate_service_spec(cx, &svc.spec),
+        // `ValidateCronJobCreate`: room for the Job names' 11-character suffix.
+        Object::CronJob(c) if c.metadata.name.len() > 52 => {
+            let name = quote(&c.metadata.name);
+            cx.invalid("metadata.name", &name, "must be no more than 52 characters");
         }
-        Object::Service(svc) => {
-            validate_meta(cx, &mut svc.metadata, generate_name, kind);
-            validate_service_spec(cx, &svc.spec);
-        }
-        Object::Deployment(d) => validate_meta(cx, &mut d.metadata, generate_name, kind),
-        Object::ReplicaSet(r) => validate_meta(cx, &mut r.metadata, generate_name, kind),
-        Object::DaemonSet(d) => validate_meta(cx, &mut d.metadata, generate_name, kind),
-        // A Node's name is checked as it is decoded (a DNS subdomain).
-        Object::Node(n) => validate_labels(cx, &n.metadata.labels, "metadata.labels"),
-        Object::Job(j) => validate_meta(cx, &mut j.metadata, generate_name, kind),
-        Object::CronJob(c) => {
-            validate_meta(cx, &mut c.metadata, generate_name, kind);
-            // `ValidateCronJobCreate`: room for the Job names' 11-character suffix.
-            if c.metadata.name.len() > 52 {
-                let name = quote(&c.metadata.name);
-                cx.invalid("metadata.name", &name, "must be no more than 52 characters");
-            }
-        }
-        Object::Namespace(n) => validate_meta(cx, &mut n.metadata, generate_name, kind),
-        Object::PersistentVolumeClaim(c) => validate_meta(cx, &mut c.metadata, generate_name, kind),
-        Object::StatefulSet(s) => validate_meta(cx, &mut s.metadata, generate_name, kind),
-        Object::ConfigMap(cm) => {
-            validate_meta(cx, &mut cm.metadata, generate_name, kind);
-            validate_data_keys(cx, &cm.data, &["data"]);
-        }
-        Object::Secret(secret) => {
-            validate_meta(cx, &mut secret.metadata, generate_name, kind);
-            validate_data_keys(cx, &secret.data, &["data", "stringData"]);
-        }
+        Object::ConfigMap(cm) => validate_data_keys(cx, &cm.data, &["data"]),
+        Object::Secret(secret) => validate_data_keys(cx, &secret.data, &["data", "stringData"]),
+        _ => {}
     }
 }
 

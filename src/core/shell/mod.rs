@@ -13,9 +13,15 @@
 //! The code is pure: no clock, no IO, no randomness, and every loop is bounded
 //! (script size, nesting depth, commands per [`Process::step`], output size).
 
+mod arith;
+mod builtins;
+mod expand;
+mod io;
+mod options;
 mod parse;
 mod run;
 mod utils;
+mod vars;
 
 #[cfg(test)]
 mod tests;

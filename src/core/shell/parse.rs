@@ -56,14 +56,14 @@ pub(crate) enum Part {
     Param {
         name: String,
         /// bash `${name[…]}`.
-        index: Option<Sub>,
+        index: Option<Subscript>,
         op: Option<(ParamOp, bool, Word)>,
         quoted: bool,
     },
     Length {
         name: String,
         /// bash `${#name[@]}` (element count) or `${#name[i]}`.
-        index: Option<Sub>,
+        index: Option<Subscript>,
     },
     Subst {
         script: Arc<Script>,
@@ -77,7 +77,7 @@ pub(crate) enum Part {
 
 /// A bash array subscript (bash manual, "Arrays").
 #[derive(Debug, Clone)]
-pub(crate) enum Sub {
+pub(crate) enum Subscript {
     /// `[@]` (`true`: `[*]`): every element.
     All(bool),
     /// `[expr]`: an arithmetic expression, expanded first.
@@ -625,7 +625,7 @@ impl Lexer {
 
     /// A bash subscript at the start of `rest` (`[@]`, `[*]`, `[expr]`)
     /// and what follows it; `None` if `rest` does not start with `[`.
-    fn subscript<'a>(&self, rest: &'a str) -> Result<Option<(Sub, &'a str)>, ShellError> {
+    fn subscript<'a>(&self, rest: &'a str) -> Result<Option<(Subscript, &'a str)>, ShellError> {
         let Some(after) = rest.strip_prefix('[') else {
             return Ok(None);
         };
@@ -647,10 +647,10 @@ impl Lexer {
         };
         let (text, tail) = (&after[..end], &after[end + 1..]);
         let sub = match text {
-            "@" => Sub::All(false),
-            "*" => Sub::All(true),
+            "@" => Subscript::All(false),
+            "*" => Subscript::All(true),
             "" => return Err(ShellError::syntax("bad substitution")),
-            _ => Sub::Index(Lexer::new(text, self.nested_depth()?, true, true).word()?),
+            _ => Subscript::Index(Lexer::new(text, self.nested_depth()?, true, true).word()?),
         };
         Ok(Some((sub, tail)))
     }
@@ -1433,11 +1433,11 @@ fn walk_word(w: &Word, known: &dyn Fn(&str) -> bool, out: &mut Vec<String>, dept
                 if let Some((_, _, w)) = op {
                     walk_word(w, known, out, depth + 1);
                 }
-                if let Some(Sub::Index(w)) = index {
+                if let Some(Subscript::Index(w)) = index {
                     walk_word(w, known, out, depth + 1);
                 }
             }
-            Part::Length { index: Some(Sub::Index(w)), .. } => walk_word(w, known, out, depth + 1),
+            Part::Length { index: Some(Subscript::Index(w)), .. } => walk_word(w, known, out, depth + 1),
             _ => {}
         }
     }

@@ -362,6 +362,58 @@ fn http_clients() {
     assert_eq!((r.exit_code, r.duration_ms), (28, 2_000));
 }
 
+/// Every name the parser accepts as simulated ([`parse::BUILTINS`]) is
+/// answered by the builtins' dispatch table, never handed to the image as a
+/// program: the two lists live in different files.
+#[test]
+fn every_builtin_is_dispatched() {
+    let mut env = FakeEnv::new();
+    let marker = "handed to the image";
+    for name in parse::BUILTINS.iter().filter(|n| !matches!(**n, "exec" | "read")) {
+        env.programs.insert(name.to_string(), Program::Exits { after_ms: 0, code: 0, output: vec![marker.into()] });
+    }
+    for name in parse::BUILTINS.iter().filter(|n| !matches!(**n, "exec" | "read")) {
+        let r = exec_probe(&argv(&[name]), 0, &mut env, 1_000);
+        assert!(!r.output.contains(marker), "{name}: {}", r.output);
+    }
+}
+
+/// The option forms wget, curl and rm read through the one option parser:
+/// clusters, values joined or apart, `--name=value`, options after the
+/// operand, and each tool's message for an option it does not know.
+#[test]
+fn tool_option_forms() {
+    let mut env = FakeEnv::new();
+    env.dns.insert("web".into(), Ipv4Addr::new(10, 0, 0, 5));
+    env.http.insert("http://web/".into(), HttpOutcome::Status(200, "hello\n".into()));
+    env.http.insert("http://slow/".into(), HttpOutcome::Timeout);
+    let mut run = |cmd: &str| {
+        let r = exec_probe(&argv(&["sh", "-c", cmd]), 0, &mut env, 60_000);
+        (r.exit_code, r.duration_ms, r.output)
+    };
+    let hello = |ms| (0, ms, "hello\n".to_string());
+    assert_eq!(run("wget --quiet --output-document=- http://web"), hello(0));
+    assert_eq!(run("wget --quiet --output-document - http://web"), hello(0));
+    assert_eq!(run("wget -qO/tmp/w http://web/; cat /tmp/w"), hello(0));
+    assert_eq!(run("wget http://web -qSO-"), hello(0));
+    assert_eq!(run("wget --header 'A: b' -U agent -qO- http://web"), hello(0));
+    assert_eq!(run("wget -T2 -q http://slow"), (1, 2_000, "wget: download timed out\n".into()));
+    assert_eq!(run("wget --timeout 3 -q http://slow").1, 3_000);
+    assert_eq!(run("wget -x http://web"), (1, 0, "wget: invalid option -- 'x'\n".into()));
+    assert_eq!(run("wget --bogus http://web"), (1, 0, "wget: unrecognized option '--bogus'\n".into()));
+    assert_eq!(run("curl -so /tmp/c http://web/; cat /tmp/c"), hello(0));
+    assert_eq!(run("curl -H 'X: y' -Lkv4 http://web/ -s"), hello(0));
+    assert_eq!(run("curl --write-out=%{http_code} -s -o /dev/null http://web/"), (0, 0, "200".into()));
+    assert_eq!(run("curl --max-time=2 http://slow").1, 2_000);
+    assert_eq!(run("curl -m2 http://slow").1, 2_000);
+    assert_eq!(run("curl -x http://web/"), (2, 0, "curl: option -x: is unknown\n".into()));
+    assert_eq!(run("curl --bogus http://web/"), (2, 0, "curl: option --bogus: is unknown\n".into()));
+    // rm: options end at the first operand.
+    assert_eq!(run("touch /tmp/a /tmp/b; rm -fR /tmp/a /tmp/none; echo $?"), (0, 0, "0\n".into()));
+    let gone = "rm: can't remove '-f': No such file or directory\n";
+    assert_eq!(run("rm /tmp/b -f; test -e /tmp/b"), (1, 0, gone.into()));
+}
+
 #[test]
 fn exit_trap_and_exec() {
     let mut env = FakeEnv::new();

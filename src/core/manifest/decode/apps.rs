@@ -148,7 +148,7 @@ fn decode_rolling_update(
     }
 }
 
-fn decode_int_or_percent(cx: &mut Ctx, node: &Node, path: &str) -> Option<IntOrPercent> {
+pub(super) fn decode_int_or_percent(cx: &mut Ctx, node: &Node, path: &str) -> Option<IntOrPercent> {
     match cx.int_or_string(node, path)? {
         PortRef::Number(n) => Some(IntOrPercent::Int(n)),
         PortRef::Name(s) => match s.strip_suffix('%').and_then(|n| {
@@ -247,8 +247,8 @@ fn decode_common(
                 if let Some(n) = cx.int32(val, &p) {
                     if n < 0 {
                         cx.invalid_at(val.pos, &p, &n.to_string(), v::NEGATIVE_ERR);
-                    } else if n > crate::core::engine::MAX_REPLICAS {
-                        let limit = crate::core::engine::MAX_REPLICAS;
+                    } else if n > crate::core::manifest::MAX_REPLICAS {
+                        let limit = crate::core::manifest::MAX_REPLICAS;
                         cx.invalid_at(
                             val.pos,
                             &p,
@@ -462,7 +462,7 @@ fn decode_daemon_set_strategy(cx: &mut Ctx, node: &Node, path: &str) -> DaemonSe
 /// `ValidatePositiveIntOrPercent` and, with `at_most_100`,
 /// `IsNotMoreThan100Percent` (pkg/apis/apps/validation/validation.go), the
 /// checks Deployments and DaemonSets share for maxUnavailable and maxSurge.
-fn validate_int_or_percent(cx: &mut Ctx, path: &str, value: IntOrPercent, at_most_100: bool) {
+pub(super) fn validate_int_or_percent(cx: &mut Ctx, path: &str, value: IntOrPercent, at_most_100: bool) {
     let pos = cx.src.pos(path);
     match value {
         IntOrPercent::Int(n) if n < 0 => cx.invalid_at(pos, path, &n.to_string(), v::NEGATIVE_ERR),

@@ -90,7 +90,7 @@ pub(in crate::core::manifest) fn decode_job_spec(cx: &mut Ctx, node: &Node, name
     // `SetDefaults_Job`: backoffLimit 6, or MaxInt32 with backoffLimitPerIndex.
     let backoff_limit = backoff_limit.unwrap_or(if per_index.is_some() { i32::MAX } else { 6 });
     let parallelism = parallelism.unwrap_or(1);
-    let limit = crate::core::engine::MAX_REPLICAS;
+    let limit = crate::core::manifest::MAX_REPLICAS;
     for (value, path) in [(Some(parallelism), "spec.parallelism"), (completions, "spec.completions")] {
         if let Some(n) = value.filter(|&n| n > limit) {
             let pos = cx.src.pos(path);

@@ -1,0 +1,549 @@
+//! The read-only kubectl verbs: `get`, `describe`, `logs` and `events`, read
+//! by the one grammar ([`super::command`]) and printed by the views kubectl
+//! prints with ([`crate::core::kubectl`]). They change nothing, so they are
+//! never part of a scenario: the page's command line shows their output.
+//!
+//! Errors are kubectl's own words (staging/src/k8s.io/kubectl and the API
+//! server's status messages): `error: the server doesn't have a resource
+//! type "podz"`, `Error from server (NotFound): pods "x" not found`, and
+//! "No resources found in default namespace." for an empty list. What
+//! podplay does not print yet is said as podplay's, never as kubectl's.
+
+use crate::core::engine::Sim;
+use crate::core::kubectl;
+use crate::core::time::Millis;
+use std::collections::BTreeMap;
+
+/// A read-only command.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Query {
+    /// `get KIND [NAME...]`.
+    Get { kind: Kind, names: Vec<String>, scope: Scope, selector: Vec<(String, String)>, format: Format, labels: bool },
+    /// `describe pod [NAME...]`.
+    Describe { kind: Kind, names: Vec<String>, scope: Scope, selector: Vec<(String, String)> },
+    /// `logs POD [-c CONTAINER] [--tail=N]`.
+    Logs { namespace: String, pod: String, container: Option<String>, previous: bool, tail: Option<usize> },
+    /// `events` (`kubectl events`).
+    Events { scope: Scope },
+}
+
+/// Which namespaces: `-n NS` (default `default`) or `-A`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scope {
+    Namespace(String),
+    All,
+}
+
+/// `-o`: the table, `-o wide`, `-o name`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Wide,
+    Name,
+}
+
+/// The kinds `get` knows, by kubectl's names for them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Pods,
+    Services,
+    Deployments,
+    ReplicaSets,
+    StatefulSets,
+    DaemonSets,
+    Jobs,
+    CronJobs,
+    Nodes,
+    Claims,
+    Events,
+}
+
+/// Each kind: the names kubectl resolves to it (plural first), and how
+/// `-o name` writes it (`resource.group`).
+const KINDS: &[(Kind, &[&str], &str)] = &[
+    (Kind::Pods, &["pods", "pod", "po"], "pod"),
+    (Kind::Services, &["services", "service", "svc"], "service"),
+    (
+        Kind::Deployments,
+        &["deployments", "deployment", "deploy", "deployments.apps", "deployment.apps"],
+        "deployment.apps",
+    ),
+    (Kind::ReplicaSets, &["replicasets", "replicaset", "rs", "replicasets.apps", "replicaset.apps"], "replicaset.apps"),
+    (
+        Kind::StatefulSets,
+        &["statefulsets", "statefulset", "sts", "statefulsets.apps", "statefulset.apps"],
+        "statefulset.apps",
+    ),
+    (Kind::DaemonSets, &["daemonsets", "daemonset", "ds", "daemonsets.apps", "daemonset.apps"], "daemonset.apps"),
+    (Kind::Jobs, &["jobs", "job", "jobs.batch", "job.batch"], "job.batch"),
+    (Kind::CronJobs, &["cronjobs", "cronjob", "cj", "cronjobs.batch", "cronjob.batch"], "cronjob.batch"),
+    (Kind::Nodes, &["nodes", "node", "no"], "node"),
+    (Kind::Claims, &["persistentvolumeclaims", "persistentvolumeclaim", "pvc"], "persistentvolumeclaim"),
+    (Kind::Events, &["events", "event", "ev"], "event"),
+];
+
+impl Kind {
+    /// The kind a resource name stands for, or kubectl's error.
+    pub fn resolve(word: &str) -> Result<Kind, String> {
+        KINDS
+            .iter()
+            .find(|(_, names, _)| names.contains(&word.to_ascii_lowercase().as_str()))
+            .map(|(k, _, _)| *k)
+            .ok_or_else(|| format!("error: the server doesn't have a resource type \"{word}\""))
+    }
+
+    fn entry(self) -> &'static (Kind, &'static [&'static str], &'static str) {
+        KINDS.iter().find(|(k, _, _)| *k == self).unwrap_or(&KINDS[0])
+    }
+
+    /// `pods`, `deployments`, … (what NotFound names).
+    pub fn plural(self) -> &'static str {
+        self.entry().1[0]
+    }
+
+    fn namespaced(self) -> bool {
+        self != Kind::Nodes
+    }
+}
+
+/// Parses the words after `get`, `describe`, `logs` or `events`.
+pub fn parse(verb: &str, rest: &[&str]) -> Result<Query, String> {
+    let mut namespace: Option<String> = None;
+    let mut all = false;
+    let mut selector = Vec::new();
+    let mut format = Format::Table;
+    let mut labels = false;
+    let mut container = None;
+    let mut previous = false;
+    let mut tail = None;
+    let mut words: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while i < rest.len() {
+        let w = rest[i];
+        let (flag, inline) = match w.split_once('=') {
+            Some((f, v)) if w.starts_with('-') => (f, Some(v.to_string())),
+            _ => (w, None),
+        };
+        let mut value = || -> Result<String, String> {
+            if let Some(v) = inline.clone() {
+                return Ok(v);
+            }
+            i += 1;
+            rest.get(i).map(|s| s.to_string()).ok_or(format!("error: flag needs an argument: {flag}"))
+        };
+        match flag {
+            "-n" | "--namespace" => namespace = Some(value()?),
+            "-A" | "--all-namespaces" if verb != "logs" => all = true,
+            "-l" | "--selector" if verb != "logs" && verb != "events" => {
+                selector = super::command::parse_selector(&value()?)?
+            }
+            "-o" | "--output" if verb == "get" => {
+                format = match value()?.as_str() {
+                    "wide" => Format::Wide,
+                    "name" => Format::Name,
+                    f @ ("json" | "yaml") => {
+                        return Err(format!("podplay: -o {f} is not printed here yet; the page's YAML tab shows each object"))
+                    }
+                    other => {
+                        return Err(format!(
+                            "error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: name,wide"
+                        ))
+                    }
+                }
+            }
+            "--show-labels" if verb == "get" => labels = true,
+            "-c" | "--container" if verb == "logs" => container = Some(value()?),
+            "-p" | "--previous" if verb == "logs" => previous = true,
+            "--tail" if verb == "logs" => {
+                let v = value()?;
+                // kubectl: -1 (the default) prints every line.
+                let n: i64 = v.parse().map_err(|_| format!("error: invalid argument \"{v}\" for \"--tail\" flag"))?;
+                tail = usize::try_from(n).ok();
+            }
+            _ if w.starts_with('-') => return Err(format!("error: unknown flag: {flag}")),
+            _ => words.push(w),
+        }
+        i += 1;
+    }
+    let scope = if all { Scope::All } else { Scope::Namespace(namespace.clone().unwrap_or_else(|| "default".into())) };
+    match verb {
+        "events" => match words.as_slice() {
+            [] => Ok(Query::Events { scope }),
+            _ => Err("podplay: events takes no names here; try events -n NAMESPACE or -A".into()),
+        },
+        "logs" => {
+            let pod = match words.as_slice() {
+                [p] => p.strip_prefix("pod/").or_else(|| p.strip_prefix("pods/")).unwrap_or(p).to_string(),
+                [p, c] if container.is_none() => {
+                    container = Some(c.to_string());
+                    p.strip_prefix("pod/").unwrap_or(p).to_string()
+                }
+                _ => return Err("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.".into()),
+            };
+            Ok(Query::Logs { namespace: namespace.unwrap_or_else(|| "default".into()), pod, container, previous, tail })
+        }
+        _ => {
+            let Some((first, more)) = words.split_first() else {
+                return Err(format!(
+                    "You must specify the type of resource to {verb}. Use \"kubectl api-resources\" for a complete list of supported resources."
+                ));
+            };
+            // `get pod/web`, `get pods web`, `get pod/web deployment/web` (one kind here).
+            let (kind, mut names) = match first.split_once('/') {
+                Some((k, n)) => (Kind::resolve(k)?, vec![n.to_string()]),
+                None => (Kind::resolve(first)?, Vec::new()),
+            };
+            for m in more {
+                match m.split_once('/') {
+                    Some((k, n)) if Kind::resolve(k)? == kind => names.push(n.to_string()),
+                    Some(_) => return Err("podplay: one kind at a time here".into()),
+                    None => names.push(m.to_string()),
+                }
+            }
+            if verb == "describe" {
+                if kind != Kind::Pods {
+                    return Err(format!(
+                        "podplay: describe prints pods here; the cluster view shows {}",
+                        kind.plural()
+                    ));
+                }
+                return Ok(Query::Describe { kind, names, scope, selector });
+            }
+            Ok(Query::Get { kind, names, scope, selector, format, labels })
+        }
+    }
+}
+
+/// One object in a listing.
+struct Item {
+    namespace: String,
+    name: String,
+    labels: BTreeMap<String, String>,
+    cells: Vec<String>,
+}
+
+/// The table of a kind, as `kubectl get` prints it (`None`: not printed yet).
+fn listing(kind: Kind, sim: &Sim, now: Millis, wide: bool) -> Option<(Vec<&'static str>, Vec<Item>)> {
+    fn item(m: &crate::core::api::ObjectMeta, cells: Vec<String>) -> Item {
+        Item { namespace: m.namespace.clone(), name: m.name.clone(), labels: m.labels.clone(), cells }
+    }
+    let with = |header: &[&'static str], extra: &[&'static str]| {
+        let mut h = header.to_vec();
+        if wide {
+            h.extend(extra);
+        }
+        h
+    };
+    Some(match kind {
+        Kind::Pods => (
+            with(&kubectl::PODS_HEADER, &kubectl::PODS_WIDE_HEADER),
+            sim.pods().iter().map(|p| item(&p.pod.metadata, kubectl::pod_row(p, now, wide))).collect(),
+        ),
+        Kind::Deployments => (
+            with(&kubectl::DEPLOYMENTS_HEADER, &kubectl::CONTROLLERS_WIDE_HEADER),
+            sim.deployments()
+                .iter()
+                .map(|d| item(&d.deployment.metadata, kubectl::deployment_row(d, now, wide)))
+                .collect(),
+        ),
+        Kind::ReplicaSets => (
+            with(&kubectl::REPLICASETS_HEADER, &kubectl::CONTROLLERS_WIDE_HEADER),
+            sim.replica_sets()
+                .iter()
+                .map(|r| item(&r.replica_set.metadata, kubectl::replicaset_row(r, now, wide)))
+                .collect(),
+        ),
+        Kind::StatefulSets => (
+            with(&kubectl::STATEFULSETS_HEADER, &kubectl::STATEFULSETS_WIDE_HEADER),
+            sim.stateful_sets()
+                .iter()
+                .map(|s| item(&s.stateful_set.metadata, kubectl::statefulset_row(s, now, wide)))
+                .collect(),
+        ),
+        // Its -o wide columns are not printed yet: the plain table.
+        Kind::DaemonSets if !wide => (
+            kubectl::DAEMONSETS_HEADER.to_vec(),
+            sim.daemon_sets().iter().map(|d| item(&d.daemon_set.metadata, kubectl::daemonset_row(d, now))).collect(),
+        ),
+        Kind::Jobs => (
+            with(&kubectl::JOBS_HEADER, &kubectl::CONTROLLERS_WIDE_HEADER),
+            sim.jobs().iter().map(|j| item(&j.job.metadata, kubectl::job_row(j, now, wide))).collect(),
+        ),
+        Kind::CronJobs => (
+            with(&kubectl::CRONJOBS_HEADER, &kubectl::CONTROLLERS_WIDE_HEADER),
+            sim.cron_jobs().iter().map(|c| item(&c.cron_job.metadata, kubectl::cronjob_row(c, now, wide))).collect(),
+        ),
+        Kind::Nodes if !wide => (
+            kubectl::NODES_HEADER.to_vec(),
+            sim.nodes()
+                .iter()
+                .map(|n| Item {
+                    namespace: String::new(),
+                    name: n.name.clone(),
+                    labels: n.labels.clone(),
+                    cells: kubectl::node_row(n, now),
+                })
+                .collect(),
+        ),
+        Kind::Claims => (
+            with(&kubectl::PVCS_HEADER, &["VOLUMEMODE"]),
+            sim.persistent_volume_claims()
+                .iter()
+                .map(|c| Item {
+                    namespace: c.namespace.clone(),
+                    name: c.name.clone(),
+                    labels: c.labels.clone(),
+                    cells: kubectl::pvc_row(c, now, wide),
+                })
+                .collect(),
+        ),
+        Kind::Services | Kind::Events | Kind::DaemonSets | Kind::Nodes => return None,
+    })
+}
+
+/// Runs a query on the cluster as it is now: kubectl's output, or its error.
+pub fn run(query: &Query, sim: &Sim) -> Result<String, String> {
+    let now = sim.now();
+    match query {
+        Query::Events { scope } => Ok(events(sim, scope, now, false)),
+        Query::Logs { namespace, pod, container, previous, tail } => {
+            let p = sim.pod(namespace, pod).ok_or(format!("Error from server (NotFound): pods \"{pod}\" not found"))?;
+            let spec = &p.pod.spec;
+            let names: Vec<&str> = spec.containers.iter().map(|c| c.name.as_str()).collect();
+            let container = match container {
+                Some(c) => c.clone(),
+                None if names.len() == 1 => names[0].to_string(),
+                None => {
+                    // kubectl picks the kubectl.kubernetes.io/default-container
+                    // annotation or the first container, and says so.
+                    return Err(format!(
+                        "error: a container name must be specified for pod {pod}, choose one of: [{}]",
+                        names.join(" ")
+                    ));
+                }
+            };
+            if *previous {
+                return Err(
+                    "podplay: --previous is not kept yet; the timeline shows each earlier run and its exit".into()
+                );
+            }
+            let lines = sim
+                .logs(namespace, pod, &container)
+                .ok_or(format!("error: container {container} is not valid for pod {pod}"))?;
+            let skip = tail.map_or(0, |n| lines.len().saturating_sub(n));
+            Ok(lines[skip..].iter().map(|l| format!("{l}\n")).collect())
+        }
+        Query::Describe { names, scope, selector, .. } => {
+            let pods = sim.pods();
+            let mut out = Vec::new();
+            let in_scope = |ns: &str| matches!(scope, Scope::All) || matches!(scope, Scope::Namespace(n) if n == ns);
+            if names.is_empty() {
+                for p in pods.iter().filter(|p| in_scope(&p.pod.metadata.namespace)) {
+                    if selector.iter().all(|(k, v)| p.pod.metadata.labels.get(k) == Some(v)) {
+                        out.push(kubectl::describe_pod(p, sim.events(), now));
+                    }
+                }
+                if out.is_empty() {
+                    return Ok(no_resources(scope));
+                }
+            }
+            for name in names {
+                match pods.iter().find(|p| p.pod.metadata.name == *name && in_scope(&p.pod.metadata.namespace)) {
+                    Some(p) => out.push(kubectl::describe_pod(p, sim.events(), now)),
+                    None => return Err(format!("Error from server (NotFound): pods \"{name}\" not found")),
+                }
+            }
+            Ok(out.join("\n\n"))
+        }
+        Query::Get { kind: Kind::Events, scope, .. } => Ok(events(sim, scope, now, true)),
+        Query::Get { kind, names, scope, selector, format, labels } => {
+            let wide = *format == Format::Wide;
+            let Some((mut header, items)) = listing(*kind, sim, now, wide) else {
+                return Err(format!(
+                    "podplay: get {}{} is not printed here yet; the cluster view shows them",
+                    kind.plural(),
+                    if wide { " -o wide" } else { "" }
+                ));
+            };
+            let in_scope = |i: &Item| {
+                !kind.namespaced()
+                    || matches!(scope, Scope::All)
+                    || matches!(scope, Scope::Namespace(n) if *n == i.namespace)
+            };
+            let mut chosen: Vec<&Item> = Vec::new();
+            for name in names {
+                match items.iter().find(|i| i.name == *name && in_scope(i)) {
+                    Some(i) => chosen.push(i),
+                    None => {
+                        return Err(format!("Error from server (NotFound): {} \"{name}\" not found", kind.plural()))
+                    }
+                }
+            }
+            if names.is_empty() {
+                chosen = items
+                    .iter()
+                    .filter(|i| in_scope(i) && selector.iter().all(|(k, v)| i.labels.get(k) == Some(v)))
+                    .collect();
+                if chosen.is_empty() {
+                    return Ok(if kind.namespaced() { no_resources(scope) } else { "No resources found\n".into() });
+                }
+            }
+            if *format == Format::Name {
+                let prefix = kind.entry().2;
+                return Ok(chosen.iter().map(|i| format!("{prefix}/{}\n", i.name)).collect());
+            }
+            let all = matches!(scope, Scope::All) && kind.namespaced();
+            if all {
+                header.insert(0, "NAMESPACE");
+            }
+            if *labels {
+                header.push("LABELS");
+            }
+            let rows: Vec<Vec<String>> = chosen
+                .iter()
+                .map(|i| {
+                    let mut row = i.cells.clone();
+                    if all {
+                        row.insert(0, i.namespace.clone());
+                    }
+                    if *labels {
+                        row.push(label_text(&i.labels));
+                    }
+                    row
+                })
+                .collect();
+            Ok(kubectl::format_table(&header, &rows))
+        }
+    }
+}
+
+/// `No resources found in default namespace.` (to stderr, in kubectl).
+fn no_resources(scope: &Scope) -> String {
+    match scope {
+        Scope::Namespace(n) => format!("No resources found in {n} namespace.\n"),
+        Scope::All => "No resources found\n".into(),
+    }
+}
+
+/// `app=web,tier=front`, or `<none>`, as the LABELS column prints them.
+fn label_text(labels: &BTreeMap<String, String>) -> String {
+    if labels.is_empty() {
+        return "<none>".into();
+    }
+    labels.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",")
+}
+
+/// `kubectl events`, or `kubectl get events` (`get`: OBJECT as `pod/web`),
+/// with NAMESPACE first under `-A`.
+fn events(sim: &Sim, scope: &Scope, now: Millis, get: bool) -> String {
+    let mut chosen: Vec<_> = sim
+        .events()
+        .iter()
+        .filter(|e| matches!(scope, Scope::All) || matches!(scope, Scope::Namespace(n) if *n == e.involved.namespace))
+        .cloned()
+        .collect();
+    if chosen.is_empty() {
+        return no_resources(scope);
+    }
+    // In the order the rows come (events_rows sorts stably by the second of
+    // the last occurrence), so each row gets its own namespace under -A.
+    crate::core::sort::sort_by_key(&mut chosen, |e| e.last_ms / 1000);
+    let namespaces: Vec<String> = chosen.iter().map(|e| e.involved.namespace.clone()).collect();
+    let mut rows = kubectl::events_rows(&chosen, now);
+    if get {
+        for row in &mut rows {
+            if let Some((kind, name)) = row[3].split_once('/') {
+                row[3] = format!("{}/{name}", kind.to_ascii_lowercase());
+            }
+        }
+    }
+    let mut header = kubectl::EVENTS_HEADER.to_vec();
+    if matches!(scope, Scope::All) {
+        header.insert(0, "NAMESPACE");
+        for (row, ns) in rows.iter_mut().zip(namespaces) {
+            row.insert(0, ns);
+        }
+    }
+    kubectl::format_table(&header, &rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::engine::SimConfig;
+    use crate::core::manifest::parse_manifests;
+    use crate::session::command::{parse as parse_command, Command};
+
+    fn cluster(example: &str, t: Millis) -> Sim {
+        let mut sim = Sim::new(SimConfig::with_seed(1));
+        sim.apply(parse_manifests(crate::examples::text(example).unwrap()).objects);
+        sim.advance_to(t);
+        sim
+    }
+
+    fn ask(sim: &Sim, text: &str) -> Result<String, String> {
+        match parse_command(text)? {
+            Command::Read(q) => run(&q, sim),
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn get_prints_kubectl_tables_and_its_errors() {
+        let sim = cluster("deployment", 60_000);
+        let pods = ask(&sim, "kubectl get pods").unwrap();
+        assert!(pods.starts_with("NAME "), "{pods}");
+        assert_eq!(pods.lines().count(), 1 + sim.pods().len());
+        let name = sim.pods()[0].pod.metadata.name.clone();
+        assert_eq!(ask(&sim, &format!("get pod {name} -o name")).unwrap(), format!("pod/{name}\n"));
+        assert_eq!(ask(&sim, &format!("get pods/{name} -o name")).unwrap(), format!("pod/{name}\n"));
+        let wide = ask(&sim, "get po -o wide").unwrap();
+        let header = wide.lines().next().unwrap();
+        assert!(header.contains("   IP ") && header.ends_with("NOMINATED NODE   READINESS GATES"), "{wide}");
+        let all = ask(&sim, "get pods -A --show-labels").unwrap();
+        assert!(all.starts_with("NAMESPACE "), "{all}");
+        assert!(all.lines().next().unwrap().ends_with("LABELS"), "{all}");
+        assert!(all.contains("app=nginx"), "{all}");
+        assert_eq!(ask(&sim, "get pods -l app=nope").unwrap(), "No resources found in default namespace.\n");
+        assert_eq!(ask(&sim, "get pods -n dev").unwrap(), "No resources found in dev namespace.\n");
+        assert_eq!(ask(&sim, "get pods x"), Err("Error from server (NotFound): pods \"x\" not found".into()));
+        assert_eq!(ask(&sim, "get podz"), Err("error: the server doesn't have a resource type \"podz\"".into()));
+        assert!(ask(&sim, "get deploy")
+            .unwrap()
+            .starts_with("NAME               READY   UP-TO-DATE   AVAILABLE   AGE"));
+        assert_eq!(ask(&sim, "get deployment -o name").unwrap(), "deployment.apps/nginx-deployment\n");
+        assert!(ask(&sim, "get nodes").unwrap().starts_with("NAME "));
+        assert!(ask(&sim, "get svc").unwrap_err().starts_with("podplay: "), "not printed yet, and said as podplay's");
+        assert!(ask(&sim, "get pods -o yaml").unwrap_err().starts_with("podplay: "));
+        assert!(ask(&sim, "get pods -o jsonpath").unwrap_err().starts_with("error: unable to match a printer"));
+        assert!(ask(&sim, "get").unwrap_err().starts_with("You must specify the type of resource to get."));
+        assert_eq!(ask(&sim, "get pods --bogus"), Err("error: unknown flag: --bogus".into()));
+    }
+
+    #[test]
+    fn describe_logs_and_events() {
+        let sim = cluster("single-container", 30_000);
+        let d = ask(&sim, "describe pod nginx").unwrap();
+        assert!(d.starts_with("Name:"), "{d}");
+        assert_eq!(ask(&sim, "describe pods -l run=x").unwrap(), "No resources found in default namespace.\n");
+        assert_eq!(ask(&sim, "describe pod x"), Err("Error from server (NotFound): pods \"x\" not found".into()));
+        assert!(ask(&sim, "describe deployment web").unwrap_err().starts_with("podplay: "));
+        assert_eq!(
+            ask(&sim, "logs nginx"),
+            Ok(sim.logs("default", "nginx", "nginx").unwrap().iter().map(|l| format!("{l}\n")).collect())
+        );
+        assert_eq!(ask(&sim, "logs nginx --tail=0"), Ok(String::new()));
+        assert_eq!(ask(&sim, "logs nope"), Err("Error from server (NotFound): pods \"nope\" not found".into()));
+        assert_eq!(ask(&sim, "logs nginx -c x"), Err("error: container x is not valid for pod nginx".into()));
+        assert!(ask(&sim, "logs nginx --previous").unwrap_err().starts_with("podplay: "));
+        let events = ask(&sim, "events").unwrap();
+        assert!(events.starts_with("LAST SEEN   TYPE     REASON"), "{events}");
+        assert!(events.contains("Pod/nginx"), "{events}");
+        let get = ask(&sim, "get events").unwrap();
+        assert!(get.contains("pod/nginx") && !get.contains("Pod/nginx"), "{get}");
+        let all = ask(&sim, "events -A").unwrap();
+        assert!(all.starts_with("NAMESPACE   LAST SEEN"), "{all}");
+        assert!(all.lines().skip(1).all(|l| l.starts_with("default ")), "{all}");
+        assert_eq!(ask(&sim, "events -n dev").unwrap(), "No resources found in dev namespace.\n");
+    }
+}
