@@ -17,6 +17,7 @@ step "Formatting (rustfmt.toml) and lints (clippy, native and the page's wasm32 
 cargo fmt --check
 cargo clippy --locked --all-targets -- -D warnings
 cargo clippy --locked --lib --bins --features web --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --locked --features prerender --bin podplay-prerender -- -D warnings
 
 step "The simulation core builds for wasm32-unknown-unknown"
 cargo build --locked --lib --target wasm32-unknown-unknown

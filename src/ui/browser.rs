@@ -138,9 +138,74 @@ pub fn post_height(height: i32) {
     let _ = parent.post_message(&msg, "*");
 }
 
-/// The height of the page's content, in CSS pixels.
-pub fn content_height() -> i32 {
-    window().and_then(|w| w.document()).and_then(|d| d.document_element()).map(|e| e.scroll_height()).unwrap_or(0)
+/// Tells the embedding page the height of an element (the embed's root)
+/// whenever it changes, from a `ResizeObserver`: the element's own height,
+/// not the document's, which is never less than the frame's viewport (so a
+/// frame measured that way could grow but never shrink). Stops when dropped.
+pub struct HeightReporter {
+    observer: web_sys::ResizeObserver,
+    _closure: Closure<dyn FnMut(wasm_bindgen::JsValue)>,
+}
+
+impl HeightReporter {
+    pub fn new(el: &web_sys::Element) -> Option<Self> {
+        let target = el.clone();
+        let mut last = -1;
+        let closure = Closure::new(move |_entries: wasm_bindgen::JsValue| {
+            let h = target.get_bounding_client_rect().height().ceil() as i32;
+            if h != last {
+                last = h;
+                post_height(h);
+            }
+        });
+        let observer = web_sys::ResizeObserver::new(closure.as_ref().unchecked_ref()).ok()?;
+        observer.observe(el);
+        Some(HeightReporter { observer, _closure: closure })
+    }
+}
+
+impl Drop for HeightReporter {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
+}
+
+/// Calls back with how much of an element the reader can see, from an
+/// `IntersectionObserver` with the implicit root, which for a page in an
+/// iframe is the top-level viewport of the page that embeds it: the
+/// fraction of the element visible, and the visible height in CSS pixels.
+/// Stops when dropped.
+pub struct VisibilityWatcher {
+    observer: web_sys::IntersectionObserver,
+    _closure: Closure<dyn FnMut(js_sys::Array)>,
+}
+
+impl VisibilityWatcher {
+    pub fn new(el: &web_sys::Element, mut f: impl FnMut(f64, f64) + 'static) -> Option<Self> {
+        let closure = Closure::new(move |entries: js_sys::Array| {
+            // Only the latest state counts.
+            let last = entries.get(entries.length().saturating_sub(1));
+            if let Some(e) = last.dyn_ref::<web_sys::IntersectionObserverEntry>() {
+                f(e.intersection_ratio(), e.intersection_rect().height());
+            }
+        });
+        let options = web_sys::IntersectionObserverInit::new();
+        let thresholds = js_sys::Array::new();
+        for t in crate::play::embed::VISIBILITY_THRESHOLDS {
+            thresholds.push(&t.into());
+        }
+        options.set_threshold(&thresholds);
+        let observer =
+            web_sys::IntersectionObserver::new_with_options(closure.as_ref().unchecked_ref(), &options).ok()?;
+        observer.observe(el);
+        Some(VisibilityWatcher { observer, _closure: closure })
+    }
+}
+
+impl Drop for VisibilityWatcher {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
 }
 
 /// Puts text on the clipboard when the browser allows it (best effort).

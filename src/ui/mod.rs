@@ -18,6 +18,7 @@ pub mod editor;
 pub mod exercise;
 #[cfg(feature = "prerender")]
 pub mod first_view;
+pub mod guide;
 pub mod nodes;
 pub mod panes;
 pub mod pod_notes;
@@ -31,7 +32,7 @@ use crate::core::time::{go_duration, Millis, SECOND_MS};
 use crate::examples;
 use crate::exercise::{self as ex, Exercise, Report};
 use crate::lint::{self, Finding};
-use crate::play::embed::{iframe_snippet, PageOptions, SPEEDS};
+use crate::play::embed::{iframe_snippet, reserved_height, EmbedShape, PageOptions, SPEEDS};
 use crate::play::share::Session;
 use crate::play::{Player, MAX_TIME_MS};
 use crate::session::{Scenario, TimedAction};
@@ -43,6 +44,11 @@ use yew::prelude::*;
 /// localStorage keys.
 const SAVE_KEY: &str = "podplay:v1:session";
 const THEME_KEY: &str = "podplay:v1:theme";
+/// "dismissed" once the first visit's guide has been put away.
+const GUIDE_KEY: &str = "podplay:v1:guide";
+/// The speed of a first visit's first example, so that something happens
+/// in its first seconds (liveness-exec's probe fails at 35 s, 7 s in).
+const FIRST_VISIT_SPEED: u32 = 5;
 /// "off" when the arrows from the Services to their endpoints are hidden.
 const ARROWS_KEY: &str = "podplay:v1:arrows";
 /// Exercises passed, the exercise open, and each exercise's work.
@@ -53,6 +59,9 @@ fn work_key(name: &str) -> String {
 }
 /// The example shown on a first visit (its text is always compiled in).
 const DEFAULT_EXAMPLE: &str = examples::DEFAULT;
+/// An embed that plays reports its height once it has played this long
+/// (simulated time), past the first instant of its run.
+const SETTLE_MS: Millis = 2 * SECOND_MS;
 /// Typing pauses this long before the manifests are validated and re-run.
 const DEBOUNCE_MS: i32 = 250;
 /// A frame's real time is capped, so a background tab does not jump ahead.
@@ -118,6 +127,9 @@ pub enum Msg {
     /// A bundled text the page fetched ([`crate::bundled`]) has arrived, or
     /// could not be had.
     Fetched(Result<String, String>),
+    /// An embed came into the reader's sight (true) or went out of it.
+    Seen(bool),
+    DismissGuide,
 }
 
 /// What the page does once the texts it is fetching have arrived: what it
@@ -182,11 +194,19 @@ pub struct App {
     snippet: Option<String>,
     /// What the page's URL asked for (embed mode, example, speed, …).
     opts: PageOptions,
-    /// The height last reported to the embedding page.
-    posted_height: i32,
     /// The live page has taken the place of the first view drawn at build
     /// time ([`first_view`]), if there was one.
     revealed: bool,
+    /// The embed's root element, whose height is reported to the embedding
+    /// page and whose visibility starts and pauses the player.
+    root: NodeRef,
+    height_reporter: Option<browser::HeightReporter>,
+    visibility: Option<browser::VisibilityWatcher>,
+    /// An embed that is to play (autoplay) but is not in sight: it starts
+    /// when it is seen, and waits again when scrolled away while playing.
+    wait_to_be_seen: bool,
+    /// The first visit's guide is shown.
+    guide: bool,
     /// The example "kubectl apply -f" would apply now.
     apply_choice: String,
     /// The command line ("$ kubectl …"): its text, the commands run before
@@ -610,8 +630,12 @@ impl Component for App {
             share_url: None,
             snippet: None,
             opts: opts.clone(),
-            posted_height: 0,
             revealed: false,
+            root: NodeRef::default(),
+            height_reporter: None,
+            visibility: None,
+            wait_to_be_seen: false,
+            guide: !opts.embed && browser::load(GUIDE_KEY).is_none(),
             apply_choice: "init-containers-services".into(),
             command: String::new(),
             command_history: Vec::new(),
@@ -642,6 +666,8 @@ impl Component for App {
         app.open_first();
         if let Some(s) = opts.speed {
             app.speed = s;
+        } else if app.guide && app.example.as_deref() == Some(DEFAULT_EXAMPLE) {
+            app.speed = FIRST_VISIT_SPEED;
         }
         let mut unknown = Vec::new();
         if let Some(n) = opts.example.as_ref().filter(|n| examples::find(n).is_none()) {
@@ -662,7 +688,9 @@ impl Component for App {
         }
         // Reduced motion starts paused unless the URL asks for autoplay.
         let playing = opts.autoplay.unwrap_or(!browser::prefers_reduced_motion());
-        app.set_playing(playing);
+        // An embed plays once the reader sees it (`Msg::Seen`).
+        app.wait_to_be_seen = playing && opts.embed;
+        app.set_playing(playing && !opts.embed);
         app
     }
 
@@ -675,19 +703,36 @@ impl Component for App {
         render
     }
 
-    fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
+    fn rendered(&mut self, ctx: &Context<Self>, _first_render: bool) {
         // Once what the page opens with is drawn (its texts fetched), it
         // replaces the first view drawn at build time, in one step.
         if !self.revealed && !matches!(self.then, Some(Then::Startup)) {
             self.revealed = true;
             browser::reveal();
         }
-        // An embed tells its host how tall it is, so `embed.js` can size the frame.
-        if self.opts.embed {
-            let h = browser::content_height();
-            if h != self.posted_height {
-                self.posted_height = h;
-                browser::post_height(h);
+        // Once its run is loaded, an embed plays while it is seen, and tells
+        // its host how tall it is (so `embed.js` can size the frame): at once
+        // if it stays paused, else once it has been seen and has played
+        // SETTLE_MS, so that the frame keeps the snippet's height instead of
+        // shrinking to the first instant (a Deployment has no Pods yet) and
+        // growing back.
+        if !self.opts.embed || self.player.is_none() || !self.fetching.is_empty() {
+            return;
+        }
+        let settled = !self.playing || self.now() >= self.opts.start_ms.unwrap_or(0) + SETTLE_MS;
+        if self.height_reporter.is_none() && !self.wait_to_be_seen && settled {
+            if let Some(el) = self.root.cast::<web_sys::Element>() {
+                self.height_reporter = browser::HeightReporter::new(&el);
+            }
+        }
+        if self.visibility.is_none() {
+            if let Some(el) = self.root.cast::<web_sys::Element>() {
+                let link = ctx.link().clone();
+                self.visibility = browser::VisibilityWatcher::new(&el, move |ratio, px| {
+                    if let Some(seen) = crate::play::embed::visibility(ratio, px) {
+                        link.send_message(Msg::Seen(seen));
+                    }
+                });
             }
         }
     }
@@ -730,6 +775,9 @@ impl Component for App {
                 }
                 <main class="workspace">
                     <section class="pane-editor" aria-label="Manifests">
+                        if self.guide {
+                            <guide::Guide speed={self.speed} on_dismiss={self.cb.dismiss_guide.clone()} />
+                        }
                         if let Some(open) = &self.exercise {
                             <exercise::ExercisePanel
                                 exercise={open.exercise.clone()}
@@ -814,10 +862,12 @@ impl App {
                 self.autosave();
             }
             Msg::TogglePlay => {
+                self.wait_to_be_seen = false;
                 let playing = !self.playing;
                 self.set_playing(playing);
             }
             Msg::Step => {
+                self.wait_to_be_seen = false;
                 self.set_playing(false);
                 if let Some(mut p) = self.player_mut() {
                     p.step();
@@ -920,7 +970,8 @@ impl App {
                         Some(e) => format!("podplay: {e}"),
                         None => "podplay: a Kubernetes Pod playground".to_string(),
                     };
-                    let snippet = iframe_snippet(&browser::page_url(), &fragment, self.speed, &title);
+                    let height = self.player.as_ref().map_or(560, |p| reserved_height(&embed_shape(&p.borrow(), None)));
+                    let snippet = iframe_snippet(&browser::page_url(), &fragment, self.speed, &title, height);
                     browser::copy(&snippet);
                     self.snippet = Some(snippet);
                     self.share_url = None;
@@ -1061,6 +1112,19 @@ impl App {
                 }
             }
             Msg::Fetched(result) => self.fetched(result),
+            Msg::Seen(true) if self.wait_to_be_seen => {
+                self.wait_to_be_seen = false;
+                self.set_playing(true);
+            }
+            Msg::Seen(false) if self.playing => {
+                self.wait_to_be_seen = true;
+                self.set_playing(false);
+            }
+            Msg::Seen(_) => return false,
+            Msg::DismissGuide => {
+                self.guide = false;
+                browser::save(GUIDE_KEY, "dismissed");
+            }
         }
         true
     }
@@ -1081,9 +1145,12 @@ impl App {
             None => format!("{}#{}", browser::page_url(), browser::fragment()),
         };
         html! {
-            <div class="app embed">
-                <header class="embed-bar" role="toolbar" aria-label="Simulation controls">
-                    { self.view_transport(ctx, true) }
+            <div class="app embed" ref={self.root.clone()}>
+                <header class="embed-bar">
+                    <h1 class="sr-only">{ match &self.example { Some(e) => format!("podplay: {e}"), None => "podplay: a Kubernetes Pod playground".to_string() } }</h1>
+                    <div class="embed-controls" role="toolbar" aria-label="Simulation controls">
+                        { self.view_transport(ctx, true) }
+                    </div>
                     <a class="open" href={open} target="_blank" rel="noopener">{"Open in podplay ↗"}</a>
                 </header>
                 if let Some(n) = self.notice.as_ref().filter(|n| n.error) {
@@ -1092,7 +1159,8 @@ impl App {
                 { self.view_fetching() }
                 <main class={classes!("workspace", (!self.opts.editor).then_some("no-editor"))}>
                     if self.opts.editor {
-                        <section class="pane-editor" aria-label="Manifests">
+                        // As tall as the text, up to a cap (the style sheet's).
+                        <section class="pane-editor" aria-label="Manifests" style={format!("--lines:{}", self.text.lines().count().max(1))}>
                             { self.view_editor() }
                         </section>
                     }
@@ -1339,6 +1407,7 @@ struct Callbacks {
     seek: Callback<Millis>,
     tab: Callback<Tab>,
     arrows: Callback<()>,
+    dismiss_guide: Callback<()>,
 }
 
 impl Callbacks {
@@ -1351,6 +1420,7 @@ impl Callbacks {
             seek: link.callback(Msg::Seek),
             tab: link.callback(Msg::Tab),
             arrows: link.callback(|()| Msg::ToggleArrows),
+            dismiss_guide: link.callback(|()| Msg::DismissGuide),
         }
     }
 }
@@ -1411,6 +1481,36 @@ fn example_options(selected: Option<&str>) -> Html {
                 </optgroup>
             }
         }) }
+    }
+}
+
+/// What an embed of the run would show, for [`reserved_height`].
+fn embed_shape(p: &Player, editor_lines: Option<usize>) -> EmbedShape {
+    let mut on_node: Vec<(Option<&str>, usize)> = Vec::new();
+    for pod in p.pods() {
+        let node = pod.node_name.as_deref();
+        match on_node.iter_mut().find(|(n, _)| *n == node) {
+            Some((_, count)) => *count += 1,
+            None => on_node.push((node, 1)),
+        }
+    }
+    let waiting = on_node.iter().any(|(n, _)| n.is_none());
+    EmbedShape {
+        nodes: p.nodes().len() + usize::from(waiting),
+        most_pods_on_a_node: on_node.iter().map(|(_, c)| *c).max().unwrap_or(0),
+        services: p.services().count(),
+        endpoints: p
+            .services()
+            .filter_map(|s| p.slice_of(&s.service.metadata.namespace, &s.service.metadata.name))
+            .map(|slice| slice.endpoints.len())
+            .sum(),
+        workloads: p.deployments().len()
+            + p.stateful_sets().len()
+            + p.daemon_sets().len()
+            + p.jobs().len()
+            + p.cron_jobs().len(),
+        lanes: p.timeline().lanes.iter().filter(|l| l.end_ms.is_none()).count(),
+        editor_lines,
     }
 }
 

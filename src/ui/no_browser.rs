@@ -41,10 +41,22 @@ pub fn page_url() -> String {
     String::new()
 }
 
-pub fn post_height(_height: i32) {}
+/// No embedding page watches the build: nothing reports a height.
+pub struct HeightReporter;
 
-pub fn content_height() -> i32 {
-    0
+impl HeightReporter {
+    pub fn new(_el: &web_sys::Element) -> Option<Self> {
+        None
+    }
+}
+
+/// Nothing is seen at build time: an embed waits, as it does off screen.
+pub struct VisibilityWatcher;
+
+impl VisibilityWatcher {
+    pub fn new(_el: &web_sys::Element, _f: impl FnMut(f64, f64) + 'static) -> Option<Self> {
+        None
+    }
 }
 
 pub fn copy(_text: &str) {}

@@ -73,7 +73,7 @@ pub fn node_header(props: &HeaderProps) -> Html {
                 }
                 <button onclick={act(format!("drain node {name}"))} data-testid="node-drain" aria-label={format!("Drain {name}")}
                     title="kubectl drain --ignore-daemonsets: cordon, then evict every Pod but DaemonSet Pods; refuses Pods no controller owns and running Pods with an emptyDir volume">{"Drain"}</button>
-                <button onclick={act(format!("drain node {name} --force --delete-emptydir-data"))} data-testid="node-drain-force" aria-label={format!("Drain {name} with --force and --delete-emptydir-data")}
+                <button onclick={act(format!("drain node {name} --force --delete-emptydir-data"))} data-testid="node-drain-force" aria-label={format!("Drain --force: drain {name} with --force and --delete-emptydir-data")}
                     title="kubectl drain --ignore-daemonsets --force --delete-emptydir-data: Pods no controller owns are deleted too (and not re-created), emptyDir data is lost">{"Drain --force"}</button>
             </div>
         </>

@@ -59,7 +59,7 @@ test('the Embed button makes a snippet that opens the same session in the compac
   await page.getByTestId('speed').selectOption('30');
   await page.getByTestId('embed').click();
   const snippet = await page.getByTestId('snippet').inputValue();
-  assert.match(snippet, /^<iframe src="[^"]+\?embed=1&amp;speed=30#s=[A-Za-z0-9_-]+" title="podplay: crashloop" width="100%" height="560" loading="lazy" style="border:0" data-podplay><\/iframe>\n<script src="[^"]+embed\.js" defer><\/script>$/);
+  assert.match(snippet, /^<iframe src="[^"]+\?embed=1&amp;speed=30#s=[A-Za-z0-9_-]+" title="podplay: crashloop" width="100%" height="\d+" loading="lazy" style="border:0" data-podplay><\/iframe>\n<script src="[^"]+embed\.js" defer><\/script>$/);
   const src = snippet.match(/src="([^"]+)"/)[1].replaceAll('&amp;', '&');
   const embed = await openPage(browser, src);
   await embed.page.locator('.embed-bar').waitFor();

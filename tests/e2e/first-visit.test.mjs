@@ -1,0 +1,42 @@
+// A first visit (issue 13, item 7): a one-line guide that says what to do,
+// dismissed for good; a first example in which something happens within
+// seconds; the timeline in view at 1366×768 and on a phone.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openPage } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+test('the guide says what to do, and once dismissed stays away', async () => {
+  const { page, context, problems } = await openPage(browser, server.base);
+  const guide = page.getByTestId('guide');
+  assert.match(await guide.textContent(), /Edit the YAML below: the cluster follows\./);
+  await page.getByTestId('guide-dismiss').click();
+  assert.equal(await guide.count(), 0);
+  await page.reload();
+  await page.waitForSelector('.app');
+  assert.equal(await page.getByTestId('guide').count(), 0, 'remembered');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the first example shows a failing probe within 10 s of watching', async () => {
+  const { page, context } = await openPage(browser, server.base);
+  assert.equal(await page.getByTestId('speed').inputValue(), '5');
+  // liveness-exec: the file goes at 30 s, the probe fails from 35 s: 7 s at 5×.
+  await page.locator('.probe.fail').first().waitFor({ timeout: 10000 });
+  await context.close();
+});
+
+for (const [name, viewport] of [['1366×768', { width: 1366, height: 768 }], ['a phone (390×844)', { width: 390, height: 844 }]]) {
+  test(`the timeline is in view at ${name}`, async () => {
+    const { page, context } = await openPage(browser, server.base, { viewport });
+    await page.locator('.timeline .tl-lane').first().waitFor();
+    const box = await page.locator('.timeline').boundingBox();
+    // Its head and a lane at least are on the first screen.
+    assert.ok(box.y + 60 <= viewport.height, `timeline at y = ${box.y}`);
+    await context.close();
+  });
+}
