@@ -50,7 +50,12 @@ step "Page: size ceiling (the Wasm + JS may not grow without a recorded reason)"
 # 533.3 KB gzipped when the 250 KB budget was retired (2026-12-04); each
 # feature's cost is in docs/performance.md. Raise the ceiling only with the
 # reason written here.
-python3 scripts/size.py dist --max-kb 536
+# 2026-12-04, 533.3 -> 566.2 KB: the session layer with the command line's
+# read-only kubectl verbs and its terminal, the kinds table with
+# PodDisruptionBudgets, the cards' termination/liveness/IP/namespace notes
+# (about 12 KB), the embeds' fitting, visibility and first-visit guide, and
+# the first view's hand-over (0.7 KB). Ceiling 570 KB.
+python3 scripts/size.py dist --max-kb 570
 
 step "Page: size floor, the simulation core alone with no page"
 bash scripts/size-floor.sh

@@ -5,10 +5,10 @@
 
 use yew::prelude::*;
 
+/// Its words do not depend on the page's state (not even the speed), so the
+/// first view drawn at build time and the live page lay it out alike.
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    /// The speed the first example plays at (the page's first-visit default).
-    pub speed: u32,
     pub on_dismiss: Callback<()>,
 }
 
@@ -19,7 +19,7 @@ pub fn guide(props: &Props) -> Html {
         <aside class="guide" aria-label="How to use podplay" data-testid="guide">
             <p>
                 <strong>{"Edit the YAML below: the cluster follows."}</strong>
-                { format!(" Each edit re-runs the simulation from time zero, at {}× (Speed, above). The timeline goes back in time; a Pod's name opens its details.", props.speed) }
+                {" Each edit re-runs the simulation from time zero, as fast as Speed (above) says. The timeline goes back in time; a Pod's name opens its details."}
             </p>
             <button onclick={dismiss} data-testid="guide-dismiss">{"Got it"}</button>
         </aside>

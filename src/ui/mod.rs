@@ -776,7 +776,7 @@ impl Component for App {
                 <main class="workspace">
                     <section class="pane-editor" aria-label="Manifests">
                         if self.guide {
-                            <guide::Guide speed={self.speed} on_dismiss={self.cb.dismiss_guide.clone()} />
+                            <guide::Guide on_dismiss={self.cb.dismiss_guide.clone()} />
                         }
                         if let Some(open) = &self.exercise {
                             <exercise::ExercisePanel
