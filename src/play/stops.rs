@@ -11,7 +11,7 @@
 
 use super::ProbeView;
 use crate::core::api::{Handler, PortRef};
-use crate::core::engine::Stopping;
+use crate::core::engine::{ProbeKind, Stopping};
 use crate::core::status::{ContainerState, EndpointSliceSnapshot, PodSnapshot};
 use crate::core::time::{go_duration, Millis, SECOND_MS};
 use std::rc::Rc;
@@ -66,10 +66,16 @@ fn seconds_until(t: Millis, now: Millis) -> String {
 pub fn stopping_lines(pod: &PodSnapshot, s: &Stopping, probe: Option<ProbeView>, now: Millis) -> Vec<String> {
     let spec = pod.pod.spec.init_containers.iter().chain(&pod.pod.spec.containers).find(|c| c.name == s.container);
     let mut lines = Vec::new();
-    let kind = ["liveness", "startup"].into_iter().find(|k| s.message.contains(&format!("failed {k} probe")));
-    if let Some(kind) = kind {
+    if let Some(probe_kind) = s.probe {
+        let kind = probe_kind.as_str();
         let threshold = spec
-            .and_then(|c| if kind == "liveness" { c.liveness_probe.as_ref() } else { c.startup_probe.as_ref() })
+            .and_then(|c| {
+                if probe_kind == ProbeKind::Liveness {
+                    c.liveness_probe.as_ref()
+                } else {
+                    c.startup_probe.as_ref()
+                }
+            })
             .map(|p| p.failure_threshold);
         let failed = probe.filter(|v| !v.ok).map(|v| v.streak);
         let count = match (failed, threshold) {

@@ -4,6 +4,7 @@
 //! a replacement's new IP, an IP kept through restarts; and the short-lived
 //! trace a deleted Pod leaves on its node.
 
+use crate::core::engine::ProbeKind;
 use crate::core::status::{ContainerState, PodSnapshot};
 use crate::core::time::Millis;
 use crate::play::{lineage, stops, Player, ProbeViews};
@@ -27,7 +28,7 @@ pub fn pod_notes(player: &Player, p: &PodSnapshot, probes: &[(String, ProbeViews
         .iter()
         .map(|s| {
             let views = probes.iter().find(|(n, _)| *n == s.container).map(|(_, v)| *v).unwrap_or_default();
-            let probe = if s.message.contains("failed startup probe") { views[0] } else { views[1] };
+            let probe = if s.probe == Some(ProbeKind::Startup) { views[0] } else { views[1] };
             (s.container.clone(), stops::stopping_lines(p, s, probe, now))
         })
         .collect();

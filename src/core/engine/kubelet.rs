@@ -999,6 +999,7 @@ impl Sim {
             p.cs[c].deadline_extended = false;
             p.cs[c].stop_since_ms = now;
             p.cs[c].stop_message = message;
+            p.cs[c].stop_probe = None;
             p.cs[c].sigterm_ms = None;
         }
         self.schedule(now.saturating_add(grace_ms), slot, What::KillDeadline { c: c as u16, epoch });
@@ -1218,6 +1219,10 @@ impl Sim {
                 grace,
                 false,
             );
+            if let Some(p) = self.pod_rt_mut(slot) {
+                p.cs[c].stop_probe =
+                    Some(if kind == 1 { super::ProbeKind::Liveness } else { super::ProbeKind::Startup });
+            }
         }
         if changed {
             self.refresh(slot);
@@ -1268,6 +1273,7 @@ impl Sim {
                     container: c.name.clone(),
                     since_ms: c.stop_since_ms,
                     message: c.stop_message.clone(),
+                    probe: c.stop_probe,
                     grace_ms: c.kill_grace_ms,
                     pre_stop_until: c.prestop_running_until,
                     sigterm_ms: c.sigterm_ms,
@@ -1348,21 +1354,7 @@ impl Sim {
         }
         // Containers that never started will not start now.
         if let Some(p) = self.pod_rt_mut(slot) {
-            for cr in p.cs.iter_mut() {
-                if matches!(
-                    cr.stage,
-                    Stage::Idle
-                        | Stage::Queued
-                        | Stage::Pulling
-                        | Stage::PullFailed
-                        | Stage::PullBackOff
-                        | Stage::Creating
-                        | Stage::CrashBackOff
-                ) {
-                    cr.stage = Stage::Done;
-                    cr.epoch += 1;
-                }
-            }
+            p.never_started_are_done();
         }
     }
 
@@ -1429,21 +1421,7 @@ impl Sim {
             self.kill_container(slot, c, format!("Stopping container {name}"), grace, true);
         }
         if let Some(p) = self.pod_rt_mut(slot) {
-            for cr in p.cs.iter_mut() {
-                if matches!(
-                    cr.stage,
-                    Stage::Idle
-                        | Stage::Queued
-                        | Stage::Pulling
-                        | Stage::PullFailed
-                        | Stage::PullBackOff
-                        | Stage::Creating
-                        | Stage::CrashBackOff
-                ) {
-                    cr.stage = Stage::Done;
-                    cr.epoch += 1;
-                }
-            }
+            p.never_started_are_done();
             p.recompute(now);
             p.set_condition(ConditionType::PodReadyToStartContainers, false, now, None, None);
         }

@@ -153,6 +153,8 @@ pub struct Stopping {
     pub pre_stop_until: Option<Millis>,
     /// When SIGTERM was sent (None while the preStop hook runs).
     pub sigterm_ms: Option<Millis>,
+    /// The probe whose failures are why (liveness or startup), if one is.
+    pub probe: Option<super::ProbeKind>,
     /// When SIGKILL comes if the container is still running then.
     pub sigkill_ms: Millis,
 }
@@ -183,6 +185,8 @@ pub struct CRt {
     /// and that event's message; read by [`Sim::stopping`](super::Sim::stopping).
     pub stop_since_ms: Millis,
     pub stop_message: String,
+    /// The probe whose failures began the current stop, if one did.
+    pub stop_probe: Option<super::ProbeKind>,
     /// When SIGTERM was sent in the current stop (None while preStop runs).
     pub sigterm_ms: Option<Millis>,
     pub pull_started: Millis,
@@ -263,6 +267,26 @@ pub(super) fn container_spec(pod: &Pod, c: &CRt) -> Container {
 }
 
 impl PodRt {
+    /// Containers that never started (or wait to restart) will not start
+    /// now: the Pod is stopping. A new epoch voids their pending timers.
+    pub fn never_started_are_done(&mut self) {
+        for cr in self.cs.iter_mut() {
+            if matches!(
+                cr.stage,
+                Stage::Idle
+                    | Stage::Queued
+                    | Stage::Pulling
+                    | Stage::PullFailed
+                    | Stage::PullBackOff
+                    | Stage::Creating
+                    | Stage::CrashBackOff
+            ) {
+                cr.stage = Stage::Done;
+                cr.epoch += 1;
+            }
+        }
+    }
+
     pub fn new(pod: Arc<Pod>, uid: String, now: Millis, rv: u64, incarnation: u32) -> PodRt {
         let has_init = !pod.spec.init_containers.is_empty();
         let default_wait = if has_init { "PodInitializing" } else { "ContainerCreating" };
@@ -299,6 +323,7 @@ impl PodRt {
             kill_grace_ms: 0,
             stop_since_ms: 0,
             stop_message: String::new(),
+            stop_probe: None,
             sigterm_ms: None,
             pull_started: 0,
             pull_failed_at: 0,
