@@ -33,6 +33,7 @@ fn a_pre_stop_hook_runs_then_sigterm_then_the_container_exits() {
     let s = &s[0];
     assert_eq!((s.container.as_str(), s.since_ms, s.grace_ms), ("app", 20_000, 10_000));
     assert_eq!(s.message, "Stopping container app");
+    assert_eq!(s.probe, None, "a deletion, not a probe");
     assert_eq!(s.pre_stop_until, Some(24_000), "the hook sleeps 4 s");
     assert_eq!(s.sigterm_ms, None, "no SIGTERM while the hook runs");
     assert_eq!(s.sigkill_ms, 30_000);

@@ -256,6 +256,7 @@ mod tests {
         let pod = p.pods().next().unwrap().clone();
         let s = p.sim().stopping("default", "liveness-exec");
         assert_eq!(s.len(), 1, "{s:?}");
+        assert_eq!(s[0].probe, Some(ProbeKind::Liveness), "the engine says which probe");
         let probe = p.probes("default/liveness-exec", "liveness")[1];
         let lines = stopping_lines(&pod, &s[0], probe, p.now());
         assert_eq!(
