@@ -151,15 +151,7 @@ impl Sim {
             self.enqueue(Work::DaemonSet(key.0, key.1), self.now + CONTROLLER_HOP_MS);
             return super::ApplyResult::Configured { kind: "DaemonSet", name };
         }
-        let uid = self.new_uid();
-        let rv = self.next_resource_version();
-        let server = ServerMeta {
-            uid,
-            creation_ms: self.now,
-            resource_version: rv,
-            deletion_ms: None,
-            deletion_grace_period_seconds: None,
-        };
+        let server = self.new_server_meta();
         let hash = super::controllers::template_hash(&ds.template);
         let rt = DaemonSetRt {
             ds: Arc::new(ds),

@@ -273,19 +273,12 @@ impl Sim {
                 }
             };
         }
-        let uid = self.new_uid();
-        let rv = self.next_resource_version();
+        let server = self.new_server_meta();
         let mut job = job;
-        generate_selector(&mut job, &uid);
+        generate_selector(&mut job, &server.uid);
         let mut rt = JobRt {
             job: Arc::new(job),
-            server: ServerMeta {
-                uid,
-                creation_ms: self.now,
-                resource_version: rv,
-                deletion_ms: None,
-                deletion_grace_period_seconds: None,
-            },
+            server,
             generation: 1,
             status: JobStatus::default(),
             published: None,

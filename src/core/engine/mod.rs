@@ -1103,27 +1103,12 @@ impl Sim {
             Some(ip) => ip.parse().ok().or_else(|| Some(self.allocate_cluster_ip())),
             None => Some(self.allocate_cluster_ip()),
         };
-        let uid = self.new_uid();
-        let rv = self.next_resource_version();
-        let server = ServerMeta {
-            uid,
-            creation_ms: self.now,
-            resource_version: rv,
-            deletion_ms: None,
-            deletion_grace_period_seconds: None,
-        };
+        let server = self.new_server_meta();
         let suffix = self.rng_names.string(b"bcdfghjklmnpqrstvwxz2456789", 5);
-        let slice_uid = self.new_uid();
-        let slice_rv = self.next_resource_version();
+        let slice_server = self.new_server_meta();
         let rt = ServiceRt {
             slice_name: format!("{name}-{suffix}"),
-            slice_server: ServerMeta {
-                uid: slice_uid,
-                creation_ms: self.now,
-                resource_version: slice_rv,
-                deletion_ms: None,
-                deletion_grace_period_seconds: None,
-            },
+            slice_server,
             svc: Arc::new(svc),
             server,
             cluster_ip,

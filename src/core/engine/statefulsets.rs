@@ -400,20 +400,13 @@ impl Sim {
         template: &PersistentVolumeClaimTemplate,
     ) {
         let ns = ns.to_string();
-        let uid = self.new_uid();
-        let rv = self.next_resource_version();
+        let server = self.new_server_meta();
         let volume_uid = self.new_uid();
         let claim = PersistentVolumeClaimSnapshot {
             name: name.to_string(),
             namespace: ns.clone(),
             labels,
-            server: ServerMeta {
-                uid,
-                creation_ms: self.now,
-                resource_version: rv,
-                deletion_ms: None,
-                deletion_grace_period_seconds: None,
-            },
+            server,
             access_modes: template.access_modes.clone(),
             storage: template.storage.clone(),
             storage_class_name: template

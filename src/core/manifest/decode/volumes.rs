@@ -43,15 +43,8 @@ const POD_FIELD_LABELS: &[&str] = &[
     "status.podIPs",
 ];
 
-/// `validContainerResourceFieldPathExpressions`.
-const RESOURCES: &[&str] = &[
-    "limits.cpu",
-    "limits.ephemeral-storage",
-    "limits.memory",
-    "requests.cpu",
-    "requests.ephemeral-storage",
-    "requests.memory",
-];
+/// `validContainerResourceFieldPathExpressions`: the same list as an env var's.
+use super::ENV_RESOURCES as RESOURCES;
 
 /// A `defaultMode` or `mode` value. kubectl reads YAML 1.1, where a plain
 /// `0644` is octal (420), and manifests write modes that way; podplay's YAML
