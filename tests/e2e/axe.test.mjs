@@ -22,6 +22,11 @@ async function serious(page) {
       if (getComputedStyle(el).contentVisibility === 'auto') el.style.contentVisibility = 'visible';
     }
   });
+  // Cards fade in (0.5 s, `appear`): colours read mid-fade are blends, not
+  // the page's. Wait for every finite animation to end before axe reads them.
+  await page.evaluate(() => Promise.all(document.getAnimations()
+    .filter((a) => Number.isFinite(a.effect?.getComputedTiming().endTime))
+    .map((a) => a.finished.catch(() => {}))));
   await page.evaluate(AXE);
   const result = await page.evaluate(() => window.axe.run(document, {
     rules: { 'target-size': { enabled: true } },
