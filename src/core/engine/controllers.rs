@@ -270,7 +270,7 @@ impl Sim {
     pub(crate) fn enqueue(&mut self, work: Work, at: Millis) {
         // Work is never due at the instant that queues it: virtual time
         // always moves on between two syncs of the same object.
-        let at = at.max(self.now + 1);
+        let at = at.max(self.now() + 1);
         let key = work.into_key();
         match self.work.get(&key) {
             Some(&t) if t <= at => {}
@@ -283,7 +283,7 @@ impl Sim {
 
     /// Runs the controller work due now, in queue order.
     pub(crate) fn run_controllers(&mut self) {
-        let now = self.now;
+        let now = self.now();
         // Bounded: a sync queues follow-up work one hop later, never now.
         for _ in 0..10_000 {
             let Some(key) = self.work.iter().find(|(_, &t)| t <= now).map(|(k, _)| k.clone()) else { break };
@@ -322,13 +322,13 @@ impl Sim {
                     .map(|((_, name), _)| name.clone())
                     .collect();
                 for name in matching {
-                    self.enqueue(Work::ReplicaSet(ns.clone(), name), self.now + CONTROLLER_HOP_MS);
+                    self.enqueue(Work::ReplicaSet(ns.clone(), name), self.now() + CONTROLLER_HOP_MS);
                 }
             }
             return;
         };
         let ns = &pod.metadata.namespace;
-        self.enqueue(Work::ReplicaSet(ns.clone(), owner.name.clone()), self.now + CONTROLLER_HOP_MS);
+        self.enqueue(Work::ReplicaSet(ns.clone(), owner.name.clone()), self.now() + CONTROLLER_HOP_MS);
         if deleted {
             let deployment = self
                 .replica_sets
@@ -341,7 +341,7 @@ impl Sim {
                     .get(&(ns.clone(), d.clone()))
                     .is_some_and(|d| d.d.spec.strategy == DeploymentStrategy::Recreate);
                 if recreate {
-                    self.enqueue(Work::Deployment(ns.clone(), d), self.now + CONTROLLER_HOP_MS);
+                    self.enqueue(Work::Deployment(ns.clone(), d), self.now() + CONTROLLER_HOP_MS);
                 }
             }
         }
@@ -374,7 +374,7 @@ impl Sim {
             if spec_changed {
                 existing.generation += 1;
             }
-            self.enqueue(Work::Deployment(key.0.clone(), key.1.clone()), self.now + CONTROLLER_HOP_MS);
+            self.enqueue(Work::Deployment(key.0.clone(), key.1.clone()), self.now() + CONTROLLER_HOP_MS);
             self.publish_deployment(&key);
             return super::ApplyResult::Configured { kind: "Deployment", name };
         }
@@ -386,7 +386,7 @@ impl Sim {
             published: None,
         };
         self.insert_published(|s| &mut s.deployments, key.clone(), rt);
-        self.enqueue(Work::Deployment(key.0, key.1), self.now + CONTROLLER_HOP_MS);
+        self.enqueue(Work::Deployment(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
         super::ApplyResult::Created { kind: "Deployment", name }
     }
 
@@ -404,7 +404,7 @@ impl Sim {
                 existing.generation += 1;
             }
             existing.rs = Arc::new(incoming);
-            self.enqueue(Work::ReplicaSet(key.0.clone(), key.1.clone()), self.now + CONTROLLER_HOP_MS);
+            self.enqueue(Work::ReplicaSet(key.0.clone(), key.1.clone()), self.now() + CONTROLLER_HOP_MS);
             self.publish_replica_set(&key);
             return super::ApplyResult::Configured { kind: "ReplicaSet", name };
         }
@@ -422,7 +422,7 @@ impl Sim {
             published: None,
         };
         self.insert_published(|s| &mut s.replica_sets, key.clone(), rt);
-        self.enqueue(Work::ReplicaSet(key.0, key.1), self.now + CONTROLLER_HOP_MS);
+        self.enqueue(Work::ReplicaSet(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
     }
 
     /// Emits MODIFIED when the ReplicaSet differs from what was published;
@@ -440,7 +440,7 @@ impl Sim {
                 .map(|o| o.name.clone())
         });
         if let Some(d) = owner {
-            self.enqueue(Work::Deployment(key.0.clone(), d), self.now + CONTROLLER_HOP_MS);
+            self.enqueue(Work::Deployment(key.0.clone(), d), self.now() + CONTROLLER_HOP_MS);
         }
     }
 
@@ -469,7 +469,7 @@ impl Sim {
         rt.server_mut().resource_version = rv;
         let snap = rt.snapshot();
         *rt.published() = Some(snap.clone());
-        self.outputs.push_back(R::output(self.now, WatchType::Modified, snap));
+        self.outputs.push_back(R::output(self.now(), WatchType::Modified, snap));
         true
     }
 
@@ -481,7 +481,7 @@ impl Sim {
         mut rt: R,
     ) {
         let snap = rt.snapshot();
-        self.outputs.push_back(R::output(self.now, WatchType::Added, snap.clone()));
+        self.outputs.push_back(R::output(self.now(), WatchType::Added, snap.clone()));
         *rt.published() = Some(snap);
         store(self).insert(key, rt);
     }
@@ -526,7 +526,7 @@ impl Sim {
     /// `syncReplicaSet`: compare active Pods with `spec.replicas`, create or
     /// delete the difference, then update the status.
     fn sync_replica_set(&mut self, ns: &str, name: &str) {
-        let now = self.now;
+        let now = self.now();
         let key = (ns.to_string(), name.to_string());
         let Some(rt) = self.replica_sets.get(&key) else { return };
         if rt.server.deletion_ms.is_some() {
@@ -834,7 +834,7 @@ impl Sim {
                 "deployment-controller",
             );
         }
-        let now = self.now;
+        let now = self.now();
         if let Some(rt) = self.deployments.get_mut(dkey) {
             set_condition(
                 &mut rt.status,
@@ -894,7 +894,7 @@ impl Sim {
             rt.generation += 1;
         }
         self.publish_replica_set(k);
-        self.enqueue(Work::ReplicaSet(k.0.clone(), k.1.clone()), self.now + CONTROLLER_HOP_MS);
+        self.enqueue(Work::ReplicaSet(k.0.clone(), k.1.clone()), self.now() + CONTROLLER_HOP_MS);
         if from != to {
             let verb = if from < to { "up" } else { "down" };
             self.record_controller(
@@ -1159,7 +1159,7 @@ impl Sim {
     /// `calculateStatus` and `syncRolloutStatus`: counts from the
     /// ReplicaSets, the Available and Progressing conditions.
     fn sync_deployment_status(&mut self, dkey: &(String, String)) {
-        let now = self.now;
+        let now = self.now();
         let Some(rt) = self.deployments.get(dkey) else { return };
         let d = rt.d.clone();
         let uid = rt.server.uid.clone();
@@ -1287,9 +1287,9 @@ impl Sim {
         let rt = self.deployments.remove(&key).ok_or_else(|| no_deployment(name))?;
         let mut snap = rt.snapshot();
         snap.server.resource_version = self.next_resource_version();
-        self.outputs.push_back(Output::Deployment { time_ms: self.now, type_: WatchType::Deleted, deployment: snap });
+        self.outputs.push_back(Output::Deployment { time_ms: self.now(), type_: WatchType::Deleted, deployment: snap });
         for k in self.replica_sets_of(ns, &rt.server.uid) {
-            self.enqueue(Work::CollectReplicaSet(k.0, k.1), self.now + CONTROLLER_HOP_MS);
+            self.enqueue(Work::CollectReplicaSet(k.0, k.1), self.now() + CONTROLLER_HOP_MS);
         }
         Ok(())
     }
@@ -1313,10 +1313,14 @@ impl Sim {
         let Some(rt) = self.replica_sets.remove(key) else { return };
         let mut snap = rt.snapshot();
         snap.server.resource_version = self.next_resource_version();
-        self.outputs.push_back(Output::ReplicaSet { time_ms: self.now, type_: WatchType::Deleted, replica_set: snap });
-        self.enqueue(Work::CollectPods(key.0.clone(), rt.server.uid.clone()), self.now + CONTROLLER_HOP_MS);
+        self.outputs.push_back(Output::ReplicaSet {
+            time_ms: self.now(),
+            type_: WatchType::Deleted,
+            replica_set: snap,
+        });
+        self.enqueue(Work::CollectPods(key.0.clone(), rt.server.uid.clone()), self.now() + CONTROLLER_HOP_MS);
         if let Some(owner) = rt.rs.metadata.owner_references.iter().find(|o| o.controller) {
-            self.enqueue(Work::Deployment(key.0.clone(), owner.name.clone()), self.now + CONTROLLER_HOP_MS);
+            self.enqueue(Work::Deployment(key.0.clone(), owner.name.clone()), self.now() + CONTROLLER_HOP_MS);
         }
     }
 
@@ -1388,7 +1392,7 @@ impl Sim {
         kind: ControllerKind,
         name: &str,
     ) -> Result<(), super::ActionError> {
-        let stamp = crate::core::time::rfc3339(self.now);
+        let stamp = crate::core::time::rfc3339(self.now());
         let restart = |t: &mut PodTemplate| {
             t.annotations.insert(RESTARTED_AT_ANNOTATION.into(), stamp);
         };
@@ -1457,7 +1461,7 @@ impl Sim {
         if rt.d.spec != before {
             rt.generation += 1;
             self.publish_deployment(&key);
-            self.enqueue(Work::Deployment(key.0, key.1), self.now + CONTROLLER_HOP_MS);
+            self.enqueue(Work::Deployment(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
         }
         Ok(())
     }
@@ -1475,7 +1479,7 @@ impl Sim {
             Arc::make_mut(&mut rt.rs).spec.replicas = replicas;
             rt.generation += 1;
             self.publish_replica_set(&key);
-            self.enqueue(Work::ReplicaSet(key.0, key.1), self.now + CONTROLLER_HOP_MS);
+            self.enqueue(Work::ReplicaSet(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
         }
         Ok(())
     }

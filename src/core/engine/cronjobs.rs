@@ -192,7 +192,7 @@ impl Sim {
             existing.cron_job = Arc::new(incoming);
             existing.generation += 1;
             self.publish(|s| &mut s.cron_jobs, &key);
-            self.enqueue(Work::CronJob(key.0, key.1), self.now + CONTROLLER_HOP_MS);
+            self.enqueue(Work::CronJob(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
             return ApplyResult::Configured { kind: "CronJob", name };
         }
         let rt = CronJobRt {
@@ -203,7 +203,7 @@ impl Sim {
             published: None,
         };
         self.insert_published(|s| &mut s.cron_jobs, key.clone(), rt);
-        self.enqueue(Work::CronJob(key.0, key.1), self.now + CONTROLLER_HOP_MS);
+        self.enqueue(Work::CronJob(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
         ApplyResult::Created { kind: "CronJob", name }
     }
 
@@ -212,7 +212,7 @@ impl Sim {
     pub(crate) fn cron_job_child_changed(&mut self, job: &Job) {
         if let Some(owner) = job.metadata.owner_references.iter().find(|o| o.controller && o.kind == "CronJob") {
             let work = Work::CronJob(job.metadata.namespace.clone(), owner.name.clone());
-            self.enqueue(work, self.now + CONTROLLER_HOP_MS);
+            self.enqueue(work, self.now() + CONTROLLER_HOP_MS);
         }
     }
 
@@ -256,7 +256,7 @@ impl Sim {
 
     /// `sync`: `cleanupFinishedJobs`, then `syncCronJob`, then the requeue.
     pub(crate) fn sync_cron_job(&mut self, ns: &str, name: &str) {
-        let now = self.now;
+        let now = self.now();
         let key = (ns.to_string(), name.to_string());
         let Some(rt) = self.cron_jobs.get(&key) else { return };
         let cj = rt.cron_job.clone();
@@ -296,7 +296,7 @@ impl Sim {
         status: &mut CronJobStatus,
         jobs: &[ChildJob],
     ) -> Option<Millis> {
-        let now = self.now;
+        let now = self.now();
         for j in jobs {
             let Some(condition) = j.finished else { continue };
             if status.active.iter().any(|(_, u)| *u == j.uid) {
@@ -423,7 +423,7 @@ impl Sim {
             self.cron_jobs.remove(&key).ok_or_else(|| ActionError(format!("cronjobs.batch \"{name}\" not found")))?;
         let mut snap = rt.snapshot();
         snap.server.resource_version = self.next_resource_version();
-        self.outputs.push_back(Output::CronJob { time_ms: self.now, type_: WatchType::Deleted, cron_job: snap });
+        self.outputs.push_back(Output::CronJob { time_ms: self.now(), type_: WatchType::Deleted, cron_job: snap });
         let owned: Vec<String> = self
             .jobs
             .iter()

@@ -148,7 +148,7 @@ impl Sim {
             if let Some(existing) = self.daemon_sets.get_mut(&key) {
                 existing.server.resource_version = rv;
             }
-            self.enqueue(Work::DaemonSet(key.0, key.1), self.now + CONTROLLER_HOP_MS);
+            self.enqueue(Work::DaemonSet(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
             return super::ApplyResult::Configured { kind: "DaemonSet", name };
         }
         let server = self.new_server_meta();
@@ -162,7 +162,7 @@ impl Sim {
             status: DaemonSetStatus::default(),
         };
         self.daemon_sets.insert(key.clone(), rt);
-        self.enqueue(Work::DaemonSet(key.0, key.1), self.now + CONTROLLER_HOP_MS);
+        self.enqueue(Work::DaemonSet(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
         super::ApplyResult::Created { kind: "DaemonSet", name }
     }
 
@@ -170,7 +170,7 @@ impl Sim {
     pub(crate) fn nodes_changed_for_controllers(&mut self) {
         let keys: Vec<(String, String)> = self.daemon_sets.keys().cloned().collect();
         for (ns, name) in keys {
-            self.enqueue(Work::DaemonSet(ns, name), self.now + CONTROLLER_HOP_MS);
+            self.enqueue(Work::DaemonSet(ns, name), self.now() + CONTROLLER_HOP_MS);
         }
     }
 
@@ -209,7 +209,7 @@ impl Sim {
                     || meta.labels.get(TEMPLATE_GENERATION_LABEL) == Some(&generation),
                 deleting: p.server.deletion_ms.is_some(),
                 ready: ready_since.is_some(),
-                available: super::controllers::available(ready_since, rt.ds.min_ready_seconds, self.now),
+                available: super::controllers::available(ready_since, rt.ds.min_ready_seconds, self.now()),
             });
         }
         for pods in &mut on_node {
@@ -321,7 +321,7 @@ impl Sim {
         if ds.min_ready_seconds > 0 && status.ready != status.available {
             self.enqueue(
                 Work::DaemonSet(key.0.clone(), key.1.clone()),
-                self.now + ds.min_ready_seconds as Millis * SECOND_MS,
+                self.now() + ds.min_ready_seconds as Millis * SECOND_MS,
             );
         }
         if let Some(rt) = self.daemon_sets.get_mut(&key) {
@@ -394,7 +394,7 @@ impl Sim {
             .daemon_sets
             .remove(&key)
             .ok_or_else(|| super::ActionError(format!("daemonsets.apps \"{name}\" not found")))?;
-        self.enqueue(Work::CollectPods(key.0, rt.server.uid), self.now + CONTROLLER_HOP_MS);
+        self.enqueue(Work::CollectPods(key.0, rt.server.uid), self.now() + CONTROLLER_HOP_MS);
         Ok(())
     }
 

@@ -15,11 +15,10 @@
 //! recorded.
 
 use super::controllers::published;
-use super::{ActionError, ApplyResult, Sim, What, CONTROLLER_SLOT};
+use super::{ActionError, ApplyResult, Sim, Target};
 use crate::core::api::{IntOrPercent, PodDisruptionBudget};
 use crate::core::status::*;
 use crate::core::time::Millis;
-use std::cmp::Reverse;
 use std::sync::Arc;
 
 /// `kubectl drain` waits this long before it retries a refused eviction.
@@ -28,9 +27,6 @@ pub(crate) const EVICTION_RETRY_MS: Millis = 5_000;
 /// The most client lines kept for [`Sim::poll_client_message`]: a caller
 /// that never drains them (the page) loses the oldest, not memory.
 const MAX_CLIENT_MESSAGES: usize = 1_000;
-
-/// The `slot` of eviction retry timers.
-pub(crate) const EVICTION_SLOT: u32 = CONTROLLER_SLOT - 3;
 
 /// The Eviction API's 429 message (`NewTooManyRequests`).
 pub const EVICTION_REFUSED: &str = "Cannot evict pod as it would violate the pod's disruption budget.";
@@ -180,7 +176,7 @@ impl Sim {
     ) {
         let c = &mut s.condition;
         if c.reason.is_empty() || c.status != ok {
-            c.last_transition_ms = self.now;
+            c.last_transition_ms = self.now();
         }
         c.status = ok;
         c.reason = reason;
@@ -304,11 +300,10 @@ impl Sim {
         if self.client_messages.len() == MAX_CLIENT_MESSAGES {
             self.client_messages.pop_front();
         }
-        self.client_messages.push_back((self.now, line));
-        let at = self.now + EVICTION_RETRY_MS;
+        self.client_messages.push_back((self.now(), line));
+        let at = self.now() + EVICTION_RETRY_MS;
         self.pending_evictions.push(PendingEviction { at, namespace, pod, uid });
-        self.seq += 1;
-        self.timers.push(Reverse(super::Timer::new(at, self.seq, EVICTION_SLOT, 0, What::EvictionRetry)));
+        self.clock.schedule(at, Target::EvictionRetry);
     }
 
     /// What the simulated client (`kubectl drain`) printed to its error
@@ -319,7 +314,7 @@ impl Sim {
 
     /// The retries due now: a Pod that is gone (or replaced) is done.
     pub(crate) fn retry_evictions(&mut self) {
-        let now = self.now;
+        let now = self.now();
         let (due, later): (Vec<_>, Vec<_>) =
             std::mem::take(&mut self.pending_evictions).into_iter().partition(|e| e.at <= now);
         self.pending_evictions = later;

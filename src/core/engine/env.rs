@@ -327,7 +327,7 @@ impl shell::Env for CEnv<'_> {
             None => (hostport, 80),
         };
         let Some(ip) = self.resolve(host) else { return HttpOutcome::NoHost };
-        let now = self.sim.now;
+        let now = self.sim.now();
         if let Some((code, body)) = super::outside::get(ip, port, path) {
             return HttpOutcome::Status(code, body);
         }
@@ -459,7 +459,7 @@ impl shell::Env for CEnv<'_> {
         }
         let epoch = p.cs[self.c].epoch;
         let code = 128 + signal;
-        let now = self.sim.now;
+        let now = self.sim.now();
         self.sim.schedule(now, self.slot, What::AppExit { c: self.c as u16, epoch, code, oom: false });
         true
     }
@@ -639,7 +639,7 @@ fn resolve_port(sim: &Sim, slot: u32, c: usize, port: &PortRef) -> Option<i32> {
 /// A network probe or hook (`pkg/kubelet/prober/prober.go` and the http,
 /// tcp and grpc probers): (success, the kubelet's message on failure).
 pub fn probe_network(sim: &mut Sim, slot: u32, c: usize, handler: &Handler, timeout_ms: Millis) -> (bool, String) {
-    let now = sim.now;
+    let now = sim.now();
     let ip = sim.pod_rt(slot).and_then(|p| p.status.pod_ip).unwrap_or(Ipv4Addr::UNSPECIFIED);
     let timeout = || crate::core::time::go_duration(timeout_ms);
     match handler {
@@ -699,7 +699,7 @@ pub fn probe_network(sim: &mut Sim, slot: u32, c: usize, handler: &Handler, time
 /// their files and state, false for time-dependent ones (agnhost `liveness`),
 /// apps not yet listening, and exec probes (which can observe anything).
 pub fn probe_outcome_is_stable(sim: &Sim, slot: u32, c: usize, probe: &Probe) -> bool {
-    let now = sim.now;
+    let now = sim.now();
     let port = match &probe.handler {
         Handler::HttpGet { port, host: None, .. } | Handler::TcpSocket { port, host: None } => {
             resolve_port(sim, slot, c, port)
@@ -724,7 +724,7 @@ pub fn run_probe(sim: &mut Sim, slot: u32, c: usize, probe: &Probe) -> (bool, St
                 // The app is hung: a probe command that asks it anything hangs too.
                 return (false, format!("command \"{}\" timed out", command.join(" ")));
             }
-            let now = sim.now;
+            let now = sim.now();
             let mut e = CEnv::new(sim, slot, c);
             let r = shell::exec_probe(command, now, &mut e, timeout_ms);
             if r.timed_out || r.duration_ms > timeout_ms {

@@ -246,9 +246,9 @@ impl Sim {
         let Some(owner) = pod.metadata.owner_references.iter().find(|o| o.controller) else { return false };
         let ns = pod.metadata.namespace.clone();
         match owner.kind {
-            "Job" => self.enqueue(Work::Job(ns, owner.name.clone()), self.now + SYNC_JOB_BATCH_MS),
-            "StatefulSet" => self.enqueue(Work::StatefulSet(ns, owner.name.clone()), self.now + CONTROLLER_HOP_MS),
-            "DaemonSet" => self.enqueue(Work::DaemonSet(ns, owner.name.clone()), self.now + CONTROLLER_HOP_MS),
+            "Job" => self.enqueue(Work::Job(ns, owner.name.clone()), self.now() + SYNC_JOB_BATCH_MS),
+            "StatefulSet" => self.enqueue(Work::StatefulSet(ns, owner.name.clone()), self.now() + CONTROLLER_HOP_MS),
+            "DaemonSet" => self.enqueue(Work::DaemonSet(ns, owner.name.clone()), self.now() + CONTROLLER_HOP_MS),
             _ => return false,
         }
         true
@@ -290,13 +290,13 @@ impl Sim {
             failed_indexes: Intervals::default(),
         };
         let snap = rt.snapshot();
-        self.outputs.push_back(Output::Job { time_ms: self.now, type_: WatchType::Added, job: snap.clone() });
+        self.outputs.push_back(Output::Job { time_ms: self.now(), type_: WatchType::Added, job: snap.clone() });
         rt.published = Some(snap);
         let job = rt.job.clone();
         self.jobs.insert(key.clone(), rt);
         self.cron_job_child_changed(&job);
         // A new Job is synced at once (`enqueueSyncJobImmediately`), one informer hop later.
-        self.enqueue(Work::Job(key.0, key.1), self.now + CONTROLLER_HOP_MS);
+        self.enqueue(Work::Job(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
         ApplyResult::Created { kind: "Job", name }
     }
 
@@ -327,7 +327,7 @@ impl Sim {
                 (p.server.deletion_grace_period_seconds.unwrap_or(0).max(0) as Millis).saturating_mul(SECOND_MS),
             )
         });
-        let finish = container_finish.or(deleted_at).unwrap_or(self.now);
+        let finish = container_finish.or(deleted_at).unwrap_or(self.now());
         let (ns, name) = (&p.pod.metadata.namespace, &p.pod.metadata.name);
         JobPod {
             name: name.clone(),
@@ -371,7 +371,7 @@ impl Sim {
 
     /// `syncJob`.
     pub(crate) fn sync_job(&mut self, ns: &str, name: &str) {
-        let now = self.now;
+        let now = self.now();
         let key = (ns.to_string(), name.to_string());
         let Some(rt) = self.jobs.get(&key) else { return };
         if let Some(finished) = rt.finished_at() {
@@ -696,7 +696,7 @@ impl Sim {
     fn job_ttl(&mut self, key: &(String, String), finished: Millis) {
         let Some(ttl) = self.jobs.get(key).and_then(|rt| rt.job.spec.ttl_seconds_after_finished) else { return };
         let due = to_seconds(finished).saturating_add((ttl.max(0) as Millis).saturating_mul(SECOND_MS));
-        if self.now >= due {
+        if self.now() >= due {
             let _ = self.delete_job(&key.0, &key.1);
         } else {
             self.enqueue(Work::Job(key.0.clone(), key.1.clone()), due);
@@ -776,9 +776,9 @@ impl Sim {
         let rt = self.jobs.remove(&key).ok_or_else(|| ActionError(format!("jobs.batch \"{name}\" not found")))?;
         let mut snap = rt.snapshot();
         snap.server.resource_version = self.next_resource_version();
-        self.outputs.push_back(Output::Job { time_ms: self.now, type_: WatchType::Deleted, job: snap });
+        self.outputs.push_back(Output::Job { time_ms: self.now(), type_: WatchType::Deleted, job: snap });
         self.cron_job_child_changed(&rt.job);
-        self.enqueue(Work::CollectPods(key.0, rt.server.uid.clone()), self.now + CONTROLLER_HOP_MS);
+        self.enqueue(Work::CollectPods(key.0, rt.server.uid.clone()), self.now() + CONTROLLER_HOP_MS);
         Ok(())
     }
 

@@ -41,7 +41,7 @@ impl Sim {
     /// The kubelet admits a bound Pod: status appears, probe workers start,
     /// the sandbox is created.
     pub(crate) fn kubelet_admit(&mut self, slot: u32) {
-        let now = self.now;
+        let now = self.now();
         let Some(p) = self.pod_rt_mut(slot) else { return };
         p.admitted_ms = now;
         p.status.start_time_ms = Some(now);
@@ -53,7 +53,7 @@ impl Sim {
                 let hot = ProbeHot::of(probe_ref(&pod, &p.cs[c], kind));
                 p.cs[c].probes[kind].hot = hot;
                 if hot.present {
-                    ticks.push((now + hot.period_ms, c as u16, kind as u8));
+                    ticks.push((now + hot.period_ms, c as u16, super::ProbeKind::ALL[kind]));
                 }
             }
         }
@@ -74,7 +74,7 @@ impl Sim {
     /// configMap or secret volume whose object is missing fails with
     /// `FailedMount` and is retried with the operation executor's back-off.
     fn mount_volumes(&mut self, slot: u32) {
-        let now = self.now;
+        let now = self.now();
         let Some(p) = self.pod_rt(slot) else { return };
         if p.volumes_mounted || p.terminating || p.terminal {
             return;
@@ -116,7 +116,7 @@ impl Sim {
     /// `syncFrequency`, 1 min, counted here from admission; kubernetes.io
     /// "ConfigMaps: mounted ConfigMaps are updated automatically").
     pub(crate) fn refresh_volumes_of(&mut self, ns: &str, name: &str, config_map: bool) {
-        let now = self.now;
+        let now = self.now();
         let mut due = Vec::new();
         for ((pns, _), &slot) in self.pod_index.range((ns.to_string(), String::new())..) {
             if pns != ns {
@@ -162,7 +162,7 @@ impl Sim {
     /// The Pod sync gave up waiting for volumes; the Pod worker retries
     /// after its back-off and waits again.
     fn mount_timeout(&mut self, slot: u32) {
-        let now = self.now;
+        let now = self.now();
         let Some(p) = self.pod_rt(slot) else { return };
         if p.volumes_mounted || p.terminating || p.terminal {
             return;
@@ -209,7 +209,7 @@ impl Sim {
     }
 
     pub(crate) fn on_timer(&mut self, slot: u32, what: What) {
-        let now = self.now;
+        let now = self.now();
         let epoch_ok = |sim: &Sim, c: u16, epoch: u32| {
             sim.pod_rt(slot).and_then(|p| p.cs.get(c as usize)).is_some_and(|x| x.epoch == epoch)
         };
@@ -278,13 +278,15 @@ impl Sim {
                     self.kill_deadline(slot, c as usize);
                 }
             }
-            // Controller timers never reach a Pod (see `Sim::fire`).
-            What::Controllers | What::NodeMonitor | What::TaintEvict | What::TrafficRequest | What::EvictionRetry => {
-                return
-            }
+            // The taint eviction controller's timer never reaches the kubelet (see `Sim::fire`).
+            What::TaintEvict => return,
             What::ProbeTick { c, probe } => {
                 // Probe ticks refresh the status themselves when a result changes.
-                self.probe_tick(slot, c as usize, probe as usize);
+                self.probe_tick(slot, c as usize, probe, true);
+                return;
+            }
+            What::ProbeTrigger { c } => {
+                self.probe_tick(slot, c as usize, super::ProbeKind::Readiness, false);
                 return;
             }
         }
@@ -294,7 +296,7 @@ impl Sim {
     /// Recomputes status and queues the Pod for `flush`, which publishes it
     /// when it differs from what was last published.
     pub(crate) fn refresh(&mut self, slot: u32) {
-        let now = self.now;
+        let now = self.now();
         let Some(p) = self.pod_rt_mut(slot) else { return };
         p.recompute(now);
         self.mark_dirty(slot);
@@ -424,7 +426,7 @@ impl Sim {
     /// `kuberuntime_manager.go`): the back-off counts from the container's
     /// `finishedAt`.
     fn maybe_restart(&mut self, slot: u32, c: usize) {
-        let now = self.now;
+        let now = self.now();
         let Some(p) = self.pod_rt(slot) else { return };
         let finished = match &p.cs[c].status.state {
             ContainerState::Terminated(t) => t.finished_at_ms,
@@ -469,7 +471,7 @@ impl Sim {
     }
 
     fn backoff_done(&mut self, slot: u32, c: usize) {
-        let now = self.now;
+        let now = self.now();
         let Some(p) = self.pod_rt_mut(slot) else { return };
         if p.terminating || p.terminal {
             return;
@@ -535,7 +537,7 @@ impl Sim {
     /// Image handling (`pkg/kubelet/images/image_manager.go` EnsureImageExists).
     /// Returns false when the start failed at once.
     fn begin_start(&mut self, slot: u32, c: usize) -> bool {
-        let now = self.now;
+        let now = self.now();
         let Some(p) = self.pod_rt(slot) else { return false };
         let spec = p.spec_of(c);
         let fp = p.field_path(c);
@@ -623,7 +625,7 @@ impl Sim {
     }
 
     fn pull_done(&mut self, slot: u32, c: usize) {
-        let now = self.now;
+        let now = self.now();
         let Some(p) = self.pod_rt(slot) else { return };
         if p.cs[c].stage != Stage::Pulling {
             return;
@@ -686,7 +688,7 @@ impl Sim {
 
     /// Create and start (`startContainer` in `kuberuntime_container.go`).
     fn start_container(&mut self, slot: u32, c: usize) {
-        let now = self.now;
+        let now = self.now();
         let Some(p) = self.pod_rt(slot) else { return };
         if p.cs[c].stage != Stage::Creating || p.terminating {
             return;
@@ -792,7 +794,7 @@ impl Sim {
         // The status update after start triggers a readiness probe run
         // (`prober_manager.go` UpdatePodStatus → manualTriggerCh).
         if self.pod_rt(slot).is_some_and(|p| p.has_probe(c, 2)) {
-            self.schedule(now + SYNC_LAG_MS, slot, What::ProbeTick { c: c as u16, probe: 3 });
+            self.schedule(now + SYNC_LAG_MS, slot, What::ProbeTrigger { c: c as u16 });
         }
         if has_post_start {
             self.run_post_start(slot, c);
@@ -808,7 +810,7 @@ impl Sim {
     /// its back-off (`backOffPeriod`, 10 s, pkg/kubelet/kubelet.go; the
     /// worker adds up to 50% jitter, podplay does not).
     fn create_config_error(&mut self, slot: u32, c: usize, message: String) {
-        let now = self.now;
+        let now = self.now();
         let Some(p) = self.pod_rt_mut(slot) else { return };
         let fp = p.field_path(c);
         let cr = &mut p.cs[c];
@@ -842,12 +844,12 @@ impl Sim {
         // A started sidecar lets the next init container go.
         let is_init = self.pod_rt(slot).is_some_and(|p| p.cs[c].is_init);
         if is_init {
-            self.schedule(self.now, slot, What::Sync);
+            self.schedule(self.now(), slot, What::Sync);
         }
     }
 
     fn run_post_start(&mut self, slot: u32, c: usize) {
-        let now = self.now;
+        let now = self.now();
         let Some(p) = self.pod_rt(slot) else { return };
         let Some(handler) = p.spec_of(c).lifecycle.post_start.clone() else { return };
         let epoch = p.cs[c].epoch;
@@ -888,7 +890,7 @@ impl Sim {
 
     /// Runs a hook or probe handler in the container. Returns (success, duration).
     pub(crate) fn run_handler(&mut self, slot: u32, c: usize, handler: &Handler, timeout_ms: Millis) -> (bool, Millis) {
-        let now = self.now;
+        let now = self.now();
         match handler {
             Handler::Exec { command } => {
                 let mut e = env::CEnv::new(self, slot, c);
@@ -904,7 +906,7 @@ impl Sim {
     }
 
     pub(crate) fn step_process(&mut self, slot: u32, c: usize) {
-        let now = self.now;
+        let now = self.now();
         let Some(p) = self.pod_rt_mut(slot) else { return };
         let Some(mut process) = p.cs[c].proc.take() else { return };
         let epoch = p.cs[c].epoch;
@@ -940,7 +942,7 @@ impl Sim {
 
     /// The container's process ended (`Terminated` with the runtime's reason).
     pub(crate) fn container_exited(&mut self, slot: u32, c: usize, code: i32, oom: bool) {
-        let now = self.now;
+        let now = self.now();
         let Some(p) = self.pod_rt_mut(slot) else { return };
         let cr = &mut p.cs[c];
         if matches!(cr.stage, Stage::Exited | Stage::Done | Stage::CrashBackOff) {
@@ -982,7 +984,7 @@ impl Sim {
     /// Kills a container (`killContainer` in `kuberuntime_container.go`):
     /// the Killing event, the preStop hook, SIGTERM, SIGKILL at the deadline.
     pub(crate) fn kill_container(&mut self, slot: u32, c: usize, message: String, grace_s: i64, _deleting: bool) {
-        let now = self.now;
+        let now = self.now();
         let Some(p) = self.pod_rt(slot) else { return };
         let stage = p.cs[c].stage;
         if !matches!(stage, Stage::Running | Stage::PostStart) {
@@ -1017,7 +1019,7 @@ impl Sim {
     }
 
     fn send_sigterm(&mut self, slot: u32, c: usize) {
-        let now = self.now;
+        let now = self.now();
         let Some(p) = self.pod_rt_mut(slot) else { return };
         if p.cs[c].stage != Stage::Stopping {
             return;
@@ -1037,7 +1039,7 @@ impl Sim {
     }
 
     fn kill_deadline(&mut self, slot: u32, c: usize) {
-        let now = self.now;
+        let now = self.now();
         let Some(p) = self.pod_rt_mut(slot) else { return };
         if p.cs[c].stage != Stage::Stopping {
             return;
@@ -1073,7 +1075,7 @@ impl Sim {
     /// OOM: a container whose memory use exceeds its limit is killed by the
     /// kernel's OOM killer (exit 137, reason OOMKilled).
     pub(crate) fn check_memory(&mut self, slot: u32, c: usize) {
-        let now = self.now;
+        let now = self.now();
         let Some(p) = self.pod_rt(slot) else { return };
         let spec = p.spec_of(c);
         let Some(limit) = spec.resources.limits.memory_bytes else { return };
@@ -1090,13 +1092,12 @@ impl Sim {
 
     // ---- probes ----------------------------------------------------------
 
-    /// A probe worker's tick (`worker.go` doProbe). Periodic ticks (`kind`
-    /// 0–2) schedule the next one; a manual one (3, a readiness run the
-    /// status manager triggers) does not.
-    fn probe_tick(&mut self, slot: u32, c: usize, kind: usize) {
-        let now = self.now;
-        let periodic = kind < 3;
-        let kind = kind.min(2);
+    /// A probe worker's tick (`worker.go` doProbe). Periodic ticks schedule
+    /// the next one; a manual one (a readiness run the status manager
+    /// triggers) does not.
+    fn probe_tick(&mut self, slot: u32, c: usize, probe: super::ProbeKind, periodic: bool) {
+        let now = self.now();
+        let kind = probe as usize;
         let Some(p) = self.pod_rt(slot) else { return };
         if p.terminal {
             return;
@@ -1107,14 +1108,14 @@ impl Sim {
         }
         let asleep = self.run_probe_tick(slot, c, kind, periodic);
         if periodic && !asleep {
-            self.schedule(now + hot.period_ms, slot, What::ProbeTick { c: c as u16, probe: kind as u8 });
+            self.schedule(now + hot.period_ms, slot, What::ProbeTick { c: c as u16, probe });
         }
     }
 
     /// What a tick does; true when the worker went to sleep instead of
     /// scheduling its next tick (see `ProbeRt::asleep_since`).
     fn run_probe_tick(&mut self, slot: u32, c: usize, kind: usize, periodic: bool) -> bool {
-        let now = self.now;
+        let now = self.now();
         let may_sleep = periodic && self.probe_sleep && self.probe_log.is_none();
         let Some(p) = self.pod_rt_mut(slot) else { return false };
         let has_startup = p.cs[c].probes[0].hot.present;
@@ -1234,7 +1235,7 @@ impl Sim {
         if self.probe_log.is_none() {
             return;
         }
-        let now = self.now;
+        let now = self.now();
         let Some(p) = self.pod_rt(slot) else { return };
         let record = super::ProbeRecord {
             time_ms: now,
@@ -1287,7 +1288,7 @@ impl Sim {
     /// kubelet kills the containers within the grace period, then the Pod
     /// object is removed.
     pub(crate) fn delete_pod(&mut self, ns: &str, name: &str, grace: Option<i64>) -> Result<(), super::ActionError> {
-        let now = self.now;
+        let now = self.now();
         let slot = *self
             .pod_index
             .get(&(ns.to_string(), name.to_string()))
@@ -1324,7 +1325,7 @@ impl Sim {
     /// in reverse order (kubernetes.io "Sidecar containers"); when nothing is
     /// left, the Pod object is removed.
     fn continue_termination(&mut self, slot: u32) {
-        let now = self.now;
+        let now = self.now();
         let Some(p) = self.pod_rt(slot) else { return };
         let deadline = p.server.deletion_ms.unwrap_or(now);
         let remaining_s = (deadline.saturating_sub(now).div_ceil(SECOND_MS)) as i64;
@@ -1360,7 +1361,7 @@ impl Sim {
 
     /// Everything has stopped: report the final status and remove the Pod.
     fn finish_pod(&mut self, slot: u32) {
-        let now = self.now;
+        let now = self.now();
         if let Some(p) = self.pod_rt_mut(slot) {
             p.terminal = true;
             p.recompute(now);
@@ -1403,7 +1404,7 @@ impl Sim {
 
     /// The Pod reached a terminal phase: stop sidecars, release the sandbox.
     fn pod_completed(&mut self, slot: u32) {
-        let now = self.now;
+        let now = self.now();
         let Some(p) = self.pod_rt_mut(slot) else { return };
         if p.terminal {
             return;

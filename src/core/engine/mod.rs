@@ -17,11 +17,12 @@
 //! assert!(sim.pod("default", "web").unwrap().status.is_ready());
 //! ```
 //!
-//! Timers are data (`Timer`), kept in one binary heap ordered by (time,
+//! Timers are data (`clock::Timer`), kept in one binary heap ordered by (time,
 //! sequence), so equal-time timers fire in the order they were set. Every
 //! random choice (names, UIDs, IPs) comes from streams derived from the seed.
 
 pub mod action;
+mod clock;
 mod controllers;
 mod cronjobs;
 mod daemonset;
@@ -45,12 +46,13 @@ use crate::core::status::*;
 use crate::core::store::Store;
 use crate::core::time::Millis;
 pub use controllers::{surge_and_unavailable, template_hash, CONTROLLER_HOP_MS, MAX_REPLICAS};
-use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 
 pub use action::{Action, ControllerKind, NodeOp};
+use clock::Clock;
+pub(crate) use clock::{Target, Timer, What};
 pub use cronjobs::next_scheduled;
 pub use daemonset::DaemonSetSnapshot;
 pub use disruption::EVICTION_REFUSED;
@@ -197,6 +199,9 @@ pub enum ProbeKind {
 }
 
 impl ProbeKind {
+    /// The three, in the order a container's probe workers are kept.
+    pub const ALL: [ProbeKind; 3] = [ProbeKind::Startup, ProbeKind::Liveness, ProbeKind::Readiness];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ProbeKind::Startup => "startup",
@@ -243,57 +248,6 @@ impl std::fmt::Display for ActionError {
     }
 }
 
-/// A timer: data, not a closure. `slot` and `incarnation` name the Pod it
-/// belongs to; a timer for a Pod that has since gone is dropped when popped.
-/// Timers order by (time, `order`); see [`Timer::new`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Timer {
-    pub at: Millis,
-    pub order: u64,
-    pub slot: u32,
-    pub incarnation: u32,
-    pub what: What,
-}
-
-impl Timer {
-    /// The `seq`th timer scheduled. Its `order` among timers due at the same
-    /// instant: most run in the order they were scheduled (`seq`, unique);
-    /// periodic probe ticks run after all of those, and among themselves by
-    /// Pod slot, container and probe. Their order thus does not depend on
-    /// when they were scheduled, so a probe worker that skips ticks that
-    /// cannot change anything (`ProbeRt::asleep_since`) resumes exactly
-    /// where its ticks would have been. (Two ticks of one slot, container
-    /// and probe at one instant can only be an old Pod's and a new one's:
-    /// the old one's is dropped when it pops, whichever goes first.)
-    pub(crate) fn new(at: Millis, seq: u64, slot: u32, incarnation: u32, what: What) -> Timer {
-        let order = match what {
-            What::ProbeTick { c, probe } if probe < 3 => probe_tie(slot, c, probe),
-            _ => seq,
-        };
-        Timer { at, order, slot, incarnation, what }
-    }
-}
-
-/// The `order` of a periodic probe tick (above every `seq`, which stays below 2^63).
-#[inline]
-pub(crate) fn probe_tie(slot: u32, c: u16, probe: u8) -> u64 {
-    1 << 63 | (slot as u64) << 24 | (c as u64) << 8 | probe as u64
-}
-
-impl Ord for Timer {
-    #[inline]
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (self.at, self.order).cmp(&(other.at, other.order))
-    }
-}
-
-impl PartialOrd for Timer {
-    #[inline]
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
 /// A namespace's Service environment variables, shared.
 pub(crate) type ServiceVars = Arc<Vec<(String, String)>>;
 
@@ -301,80 +255,6 @@ pub(crate) type ServiceVars = Arc<Vec<(String, String)>>;
 /// (`defaultAggregateMaxEvents`) within 10 minutes (`defaultAggregateIntervalInSeconds`).
 pub(crate) const EVENT_AGGREGATE_MAX: usize = 10;
 pub(crate) const EVENT_AGGREGATE_WINDOW_MS: Millis = 600 * 1000;
-
-/// The `slot` of controller timers.
-pub(crate) const CONTROLLER_SLOT: u32 = u32::MAX;
-
-/// What a timer does. `c` is a container index (init containers first), and
-/// `epoch` the container's epoch when it was set: stale timers are ignored.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub(crate) enum What {
-    /// The Pod sandbox is up and has its IP.
-    SandboxReady,
-    /// `spec.activeDeadlineSeconds` after the Pod's start time.
-    ActiveDeadline,
-    /// The kubelet's next look at the Pod.
-    Sync,
-    /// The volume manager retries a failed mount.
-    MountRetry,
-    /// The Pod sync's wait for volumes times out.
-    MountTimeout,
-    /// The periodic sync refreshes configMap and secret volumes.
-    VolumeResync,
-    PullDone {
-        c: u16,
-        epoch: u32,
-    },
-    ContainerStart {
-        c: u16,
-        epoch: u32,
-    },
-    PostStartDone {
-        c: u16,
-        epoch: u32,
-    },
-    ProcessWake {
-        c: u16,
-        epoch: u32,
-    },
-    /// The app's own exit (program exit, OOM, crash-after knob).
-    AppExit {
-        c: u16,
-        epoch: u32,
-        code: i32,
-        oom: bool,
-    },
-    BackoffDone {
-        c: u16,
-        epoch: u32,
-    },
-    PreStopDone {
-        c: u16,
-        epoch: u32,
-    },
-    KillDeadline {
-        c: u16,
-        epoch: u32,
-    },
-    /// 0 = startup, 1 = liveness, 2 = readiness.
-    ProbeTick {
-        c: u16,
-        probe: u8,
-    },
-    /// Controller work is due (`slot` is `CONTROLLER_SLOT`).
-    Controllers,
-    /// The node lifecycle controller's monitor pass for a stopped node
-    /// (`slot` is `nodes::NODE_SLOT`, `incarnation` the node's index).
-    NodeMonitor,
-    /// The taint eviction controller's deadline for a Pod.
-    TaintEvict,
-    /// A traffic source's next request (`slot` is `traffic::TRAFFIC_SLOT`,
-    /// `incarnation` the source's id).
-    TrafficRequest,
-    /// `kubectl drain` tries refused evictions again (`slot` is
-    /// `disruption::EVICTION_SLOT`).
-    EvictionRetry,
-}
 
 /// A Service as the engine keeps it.
 #[derive(Clone, Debug)]
@@ -419,10 +299,9 @@ pub(crate) type SharedEnv = Arc<BTreeMap<String, String>>;
 
 /// The simulated cluster.
 pub struct Sim {
-    pub(crate) now: Millis,
-    pub(crate) seq: u64,
+    /// Virtual time and the timers.
+    pub(crate) clock: Clock,
     pub(crate) seed: u64,
-    pub(crate) timers: BinaryHeap<Reverse<Timer>>,
     /// Pods by slot; a slot is reused only by a new incarnation.
     pub(crate) pods: Vec<Option<PodRt>>,
     pub(crate) free_slots: Vec<u32>,
@@ -489,7 +368,6 @@ pub struct Sim {
     pub(crate) namespaces: std::collections::BTreeSet<String>,
     /// Every Pod IP in use (the IPAM's allocation table).
     pub(crate) pod_ips: ipam::PodIps,
-    pub(crate) steps: u64,
     /// A Pod changed since endpoints were last computed.
     pub(crate) endpoints_dirty: bool,
     /// Pods whose status changed since endpoints were last computed.
@@ -509,9 +387,6 @@ pub struct Sim {
     pub(crate) probe_sleep: bool,
     /// Pods with sleeping probe workers that changed (`wake_probes`).
     pub(crate) probe_wake: Vec<u32>,
-    /// Where the run is in the timer order: (time, `Timer::order`) of the
-    /// timer that ran last, or (time, MAX) once every timer due by then ran.
-    pub(crate) cursor: (Millis, u64),
 }
 
 /// Values by a string key, kept by the key's 64-bit hash (a collision moves
@@ -548,10 +423,8 @@ impl Sim {
         let seed = config.seed;
         let default_nodes = config.nodes == SimConfig::default().nodes;
         let mut sim = Sim {
-            now: 0,
-            seq: 0,
+            clock: Clock::default(),
             seed,
-            timers: BinaryHeap::new(),
             pods: Vec::new(),
             free_slots: Vec::new(),
             next_incarnation: 1,
@@ -583,7 +456,6 @@ impl Sim {
             outputs: VecDeque::new(),
             dirty: Vec::new(),
             unscheduled: Vec::new(),
-            steps: 0,
             endpoints_dirty: false,
             endpoints_touched: Vec::new(),
             pod_ips: ipam::PodIps::default(),
@@ -600,7 +472,6 @@ impl Sim {
             probe_log: None,
             probe_sleep: true,
             probe_wake: Vec::new(),
-            cursor: (0, u64::MAX),
             traffic: traffic::TrafficState::default(),
         };
         sim.default_service_env = Arc::new(env::service_env(&sim, ""));
@@ -627,8 +498,9 @@ impl Sim {
     }
 
     /// The current virtual time.
+    #[inline]
     pub fn now(&self) -> Millis {
-        self.now
+        self.clock.now()
     }
 
     /// The seed every random choice derives from.
@@ -638,12 +510,12 @@ impl Sim {
 
     /// Timers processed so far (the benchmark's unit of work).
     pub fn steps(&self) -> u64 {
-        self.steps
+        self.clock.steps()
     }
 
     /// When the next timer fires, if any.
     pub fn next_deadline(&self) -> Option<Millis> {
-        self.timers.peek().map(|Reverse(t)| t.at)
+        self.clock.peek().map(|t| t.at)
     }
 
     /// Runs every timer due at or before `t`, then sets the clock to `t`.
@@ -657,41 +529,37 @@ impl Sim {
     /// end that must stay responsive calls this and says so when a run is
     /// too busy, instead of freezing.
     pub fn advance_within(&mut self, t: Millis, max_steps: u64) -> bool {
-        let t = t.max(self.now);
+        let t = t.max(self.now());
         let mut budget = max_steps;
         loop {
             loop {
                 if !self.probe_wake.is_empty() {
                     self.wake_probes();
                 }
-                let Some(Reverse(timer)) = self.timers.peek().copied() else { break };
+                let Some(&timer) = self.clock.peek() else { break };
                 if timer.at > t || budget == 0 {
                     break;
                 }
-                if timer.at != self.now && (self.endpoints_dirty || !self.dirty.is_empty()) {
+                if timer.at != self.now() && (self.endpoints_dirty || !self.dirty.is_empty()) {
                     // Publish what changed at the current instant first: the
                     // controllers may queue work due before this timer. The
                     // EndpointSlices follow once per instant, as the
                     // controller's work queue coalesces a Service's syncs.
-                    self.cursor = (self.now, u64::MAX);
+                    self.clock.settle();
                     if self.endpoints_dirty {
                         self.update_endpoints();
                     }
                     self.flush();
                     continue;
                 }
-                self.timers.pop();
+                self.clock.pop();
                 budget -= 1;
-                debug_assert!(timer.at >= self.now, "time went backwards");
-                self.now = timer.at;
-                self.cursor = (timer.at, timer.order);
-                self.steps += 1;
                 self.fire(timer);
             }
             if budget == 0 {
                 break;
             }
-            self.cursor = (self.now, u64::MAX);
+            self.clock.settle();
             if self.endpoints_dirty {
                 self.update_endpoints();
             }
@@ -700,15 +568,14 @@ impl Sim {
                 self.wake_probes();
             }
             // Flushing can queue controller work that is already due.
-            if self.timers.peek().is_none_or(|Reverse(timer)| timer.at > t) {
-                self.now = t;
-                self.cursor = (t, u64::MAX);
+            if self.clock.peek().is_none_or(|timer| timer.at > t) {
+                self.clock.set_now(t);
                 break;
             }
         }
         #[cfg(debug_assertions)]
         self.check_invariants();
-        self.now == t
+        self.now() == t
     }
 
     /// The next output, oldest first.
@@ -914,45 +781,36 @@ impl Sim {
 
     /// A timer for the controllers (not tied to a Pod).
     pub(crate) fn schedule_controllers(&mut self, at: Millis) {
-        self.seq += 1;
-        self.timers.push(Reverse(Timer::new(at.max(self.now), self.seq, CONTROLLER_SLOT, 0, What::Controllers)));
+        self.clock.schedule(at, Target::Controllers);
     }
 
+    /// A timer of the Pod in `slot` (none when the slot is empty).
     pub(crate) fn schedule(&mut self, at: Millis, slot: u32, what: What) {
         let incarnation = match self.pod_rt(slot) {
             Some(p) => p.incarnation,
             None => return,
         };
-        self.seq += 1;
-        self.timers.push(Reverse(Timer::new(at.max(self.now), self.seq, slot, incarnation, what)));
+        self.clock.schedule_pod(at, slot, incarnation, what);
     }
 
+    /// Hands a timer that came due to the part that owns its target.
     fn fire(&mut self, timer: Timer) {
-        if timer.slot == traffic::TRAFFIC_SLOT {
-            self.traffic_request(timer.incarnation);
-            return;
-        }
-        if timer.slot == disruption::EVICTION_SLOT {
-            self.retry_evictions();
-            return;
-        }
-        if timer.slot == CONTROLLER_SLOT || timer.slot == nodes::NODE_SLOT {
-            if timer.slot == CONTROLLER_SLOT {
-                self.run_controllers();
-            } else {
-                self.node_monitor(timer.incarnation as usize);
-            }
-            return;
-        }
-        match self.pod_rt(timer.slot) {
-            Some(p) if p.incarnation == timer.incarnation => {}
+        let (slot, incarnation, what) = match timer.target {
+            Target::Pod { slot, incarnation, what } => (slot, incarnation, what),
+            Target::Controllers => return self.run_controllers(),
+            Target::NodeMonitor(node) => return self.node_monitor(node as usize),
+            Target::Traffic(id) => return self.traffic_request(id),
+            Target::EvictionRetry => return self.retry_evictions(),
+        };
+        match self.pod_rt(slot) {
+            Some(p) if p.incarnation == incarnation => {}
             _ => return,
         }
-        if timer.what == What::TaintEvict {
-            self.taint_evict(timer.slot);
+        if what == What::TaintEvict {
+            self.taint_evict(slot);
         } else if !self.park_if_stopped(&timer) {
             // (A stopped node's kubelet parks its work until `start node`.)
-            self.on_timer(timer.slot, timer.what);
+            self.on_timer(slot, what);
         }
     }
 
@@ -978,7 +836,7 @@ impl Sim {
         let resource_version = self.next_resource_version();
         ServerMeta {
             uid,
-            creation_ms: self.now,
+            creation_ms: self.now(),
             resource_version,
             deletion_ms: None,
             deletion_grace_period_seconds: None,
@@ -1026,7 +884,7 @@ impl Sim {
         let rv = self.next_resource_version();
         let name = pod.metadata.name.clone();
         let gated = !pod.spec.scheduling_gates.is_empty();
-        let mut rt = PodRt::new(Arc::new(pod), uid, self.now, rv, incarnation);
+        let mut rt = PodRt::new(Arc::new(pod), uid, self.now(), rv, incarnation);
         if gated {
             // `applySchedulingGatedCondition` (pkg/registry/core/pod/strategy.go):
             // the API server marks a gated Pod at creation; the scheduler's
@@ -1035,7 +893,7 @@ impl Sim {
             rt.set_condition(
                 crate::core::status::ConditionType::PodScheduled,
                 false,
-                self.now,
+                self.now(),
                 Some("SchedulingGated".into()),
                 Some("Scheduling is blocked due to non-empty scheduling gates".into()),
             );
@@ -1056,7 +914,7 @@ impl Sim {
         let snap = self.pod_rt(slot).map(|p| p.snapshot());
         if let Some(pod) = snap {
             let spec = pod.pod.clone();
-            self.outputs.push_back(Output::Pod { time_ms: self.now, type_: WatchType::Added, pod });
+            self.outputs.push_back(Output::Pod { time_ms: self.now(), type_: WatchType::Added, pod });
             self.pod_changed(&spec, false);
         }
         // A new Pod frees no capacity: only it is tried now (the Pods already
@@ -1117,10 +975,14 @@ impl Sim {
             rr: 0,
         };
         let has_selector = !rt.svc.spec.selector.is_empty();
-        self.outputs.push_back(Output::Service { time_ms: self.now, type_: WatchType::Added, service: rt.snapshot() });
+        self.outputs.push_back(Output::Service {
+            time_ms: self.now(),
+            type_: WatchType::Added,
+            service: rt.snapshot(),
+        });
         if has_selector {
             self.outputs.push_back(Output::EndpointSlice {
-                time_ms: self.now,
+                time_ms: self.now(),
                 type_: WatchType::Added,
                 slice: rt.slice_snapshot(),
             });
@@ -1233,7 +1095,11 @@ impl Sim {
                 svc.endpoints = eps;
                 svc.slice_server.resource_version = rv;
                 let slice = svc.slice_snapshot();
-                self.outputs.push_back(Output::EndpointSlice { time_ms: self.now, type_: WatchType::Modified, slice });
+                self.outputs.push_back(Output::EndpointSlice {
+                    time_ms: self.now(),
+                    type_: WatchType::Modified,
+                    slice,
+                });
             }
         }
     }
@@ -1311,7 +1177,7 @@ impl Sim {
             p.server.resource_version = rv;
             let pod = p.snapshot();
             let spec = pod.pod.clone();
-            self.outputs.push_back(Output::Pod { time_ms: self.now, type_: WatchType::Modified, pod });
+            self.outputs.push_back(Output::Pod { time_ms: self.now(), type_: WatchType::Modified, pod });
             self.pod_changed(&spec, false);
         }
     }
@@ -1333,21 +1199,21 @@ impl Sim {
     /// last (`cursor`), counting the ticks skipped as the successes they
     /// would have been.
     fn wake_probes(&mut self) {
-        let (cur_at, cur_tie) = self.cursor;
+        let (cur_at, cur_tie) = self.clock.cursor();
         for slot in std::mem::take(&mut self.probe_wake) {
             let mut arm = Vec::new();
             let Some(p) = self.pod_rt_mut(slot) else { continue };
             for (c, cr) in p.cs.iter_mut().enumerate() {
-                for (kind, w) in cr.probes.iter_mut().enumerate() {
+                for (kind, w) in ProbeKind::ALL.into_iter().zip(cr.probes.iter_mut()) {
                     let Some(last) = w.asleep_since.take() else { continue };
                     let period = w.hot.period_ms.max(1);
-                    let tie = probe_tie(slot, c as u16, kind as u8);
+                    let tie = clock::probe_tie(slot, c as u16, kind);
                     let mut n = cur_at.saturating_sub(last).div_ceil(period).max(1);
                     if last + n * period == cur_at && tie <= cur_tie {
                         n += 1;
                     }
                     w.run = w.run.saturating_add(i32::try_from(n - 1).unwrap_or(i32::MAX));
-                    arm.push((last + n * period, c as u16, kind as u8));
+                    arm.push((last + n * period, c as u16, kind));
                 }
             }
             for (at, c, probe) in arm {
@@ -1399,7 +1265,7 @@ impl Sim {
         let mut snap = p.snapshot();
         snap.server.resource_version = self.next_resource_version();
         let spec = snap.pod.clone();
-        self.outputs.push_back(Output::Pod { time_ms: self.now, type_: WatchType::Deleted, pod: snap });
+        self.outputs.push_back(Output::Pod { time_ms: self.now(), type_: WatchType::Deleted, pod: snap });
         self.pod_changed(&spec, true);
         self.update_endpoints();
         // Freed capacity may let a pending Pod schedule.
@@ -1449,7 +1315,7 @@ impl Sim {
         // similar events): <latest message>", counted like a repeat.
         let object_key = event_object_key(&involved.uid, involved.field_path.as_deref());
         let agg_key = format!("{object_key}\0{source}\0{}\0{reason}", type_.as_str());
-        let now = self.now;
+        let now = self.now();
         let agg_at = hashed_find(&self.event_aggregates, &agg_key);
         let combined = match agg_at.ok().and_then(|h| self.event_aggregates.get_mut(&h)) {
             Some((_, rec)) => {
@@ -1484,12 +1350,13 @@ impl Sim {
         let key = format!("{object_key}\0{reason}\0{key_message}");
         let at = hashed_find(&self.event_index, &key);
         if let Some(&(_, i)) = at.ok().and_then(|h| self.event_index.get(&h)) {
+            let now = self.now();
             let e = &mut self.events[i];
             e.count += 1;
-            e.last_ms = self.now;
+            e.last_ms = now;
             e.message = message;
             let event = e.clone();
-            self.outputs.push_back(Output::Event { time_ms: self.now, type_: WatchType::Modified, event });
+            self.outputs.push_back(Output::Event { time_ms: self.now(), type_: WatchType::Modified, event });
             return;
         }
         let name = format!("{}.{}", involved.name, self.rng_names.hex(16));
@@ -1502,14 +1369,14 @@ impl Sim {
             source_component: source,
             source_host: host,
             count: 1,
-            first_ms: self.now,
-            last_ms: self.now,
+            first_ms: self.now(),
+            last_ms: self.now(),
         };
         if self.events.len() < 100_000 {
             self.event_index.insert(at.unwrap_or_else(|h| h), (key, self.events.len()));
             self.events.push(event.clone());
         }
-        self.outputs.push_back(Output::Event { time_ms: self.now, type_: WatchType::Added, event });
+        self.outputs.push_back(Output::Event { time_ms: self.now(), type_: WatchType::Added, event });
     }
 
     // ---- scheduling and networking ----------------------------------------
@@ -1647,7 +1514,7 @@ impl Sim {
         n.nonzero_mem += zmem;
         n.pods += 1;
         let node_name = n.cfg.name.clone();
-        let now = self.now;
+        let now = self.now();
         let (ns, name) = match self.pod_rt_mut(slot) {
             Some(p) => {
                 p.node = Some(node);
@@ -1672,7 +1539,7 @@ impl Sim {
     }
 
     fn mark_unschedulable(&mut self, slot: u32, message: String) {
-        let now = self.now;
+        let now = self.now();
         let changed = match self.pod_rt_mut(slot) {
             Some(p) => {
                 let prev = p.status.condition(crate::core::status::ConditionType::PodScheduled).cloned();

@@ -20,15 +20,11 @@
 //!   deletes Pods whose toleration of the NoExecute taint runs out (300s by
 //!   the DefaultTolerationSeconds admission plugin).
 
-use super::{ActionError, NodeConfig, NodeRt, Sim, Timer, What};
+use super::{ActionError, NodeConfig, NodeRt, Sim, Target, Timer, What};
 use crate::core::api::{Node, NodeSelectorTerm, Pod, PodSpec, Taint, TaintEffect, Toleration};
 use crate::core::status::*;
 use crate::core::time::Millis;
-use std::cmp::Reverse;
 use std::net::Ipv4Addr;
-
-/// The `slot` of node lifecycle timers (`incarnation` is the node's index).
-pub(crate) const NODE_SLOT: u32 = u32::MAX - 1;
 
 /// `--node-monitor-grace-period` default since v1.32 (PR #126287).
 pub const NODE_MONITOR_GRACE_MS: Millis = 50_000;
@@ -290,7 +286,7 @@ impl Sim {
         if cfg.unschedulable {
             add_taint(&mut cfg.taints, Taint::new(TAINT_UNSCHEDULABLE, TaintEffect::NoSchedule));
         }
-        self.nodes.push(NodeRt::new(cfg, self.now));
+        self.nodes.push(NodeRt::new(cfg, self.now()));
         let i = self.nodes.len() - 1;
         self.node_changed(i);
     }
@@ -428,7 +424,7 @@ impl Sim {
         if self.nodes[i].stopped_at.is_some() {
             return Ok(());
         }
-        let now = self.now;
+        let now = self.now();
         self.nodes[i].stopped_at = Some(now);
         // Sleeping probe workers wake, so their next tick is parked as any.
         for slot in self.pods_on(i) {
@@ -440,8 +436,7 @@ impl Sim {
         // The first monitor pass strictly after the grace period.
         let deadline = last_renew + NODE_MONITOR_GRACE_MS;
         let at = (deadline / NODE_MONITOR_PERIOD_MS + 1) * NODE_MONITOR_PERIOD_MS;
-        self.seq += 1;
-        self.timers.push(Reverse(Timer::new(at, self.seq, NODE_SLOT, i as u32, What::NodeMonitor)));
+        self.clock.schedule(at, Target::NodeMonitor(i as u32));
         Ok(())
     }
 
@@ -454,7 +449,7 @@ impl Sim {
         if self.nodes[i].stopped_at.take().is_none() {
             return Ok(());
         }
-        let now = self.now;
+        let now = self.now();
         let was_unknown = self.nodes[i].ready == NodeReady::Unknown;
         self.nodes[i].ready = NodeReady::True;
         self.nodes[i].cfg.taints.retain(|t| t.key != TAINT_UNREACHABLE);
@@ -462,8 +457,7 @@ impl Sim {
             self.record_node(i, "kubelet", "NodeReady", format!("Node {name} status is now: NodeReady"));
         }
         for t in std::mem::take(&mut self.nodes[i].parked) {
-            self.seq += 1;
-            self.timers.push(Reverse(Timer::new(t.at.max(now), self.seq, t.slot, t.incarnation, t.what)));
+            self.clock.schedule(t.at, t.target);
         }
         let slots: Vec<u32> = self.pods_on(i);
         for slot in slots {
@@ -519,7 +513,7 @@ impl Sim {
         for effect in [TaintEffect::NoSchedule, TaintEffect::NoExecute] {
             add_taint(&mut self.nodes[i].cfg.taints, Taint::new(TAINT_UNREACHABLE, effect));
         }
-        let now = self.now;
+        let now = self.now();
         for slot in self.pods_on(i) {
             // MarkPodsNotReady (pkg/controller/util/node/controller_utils.go).
             let Some(p) = self.pod_rt_mut(slot) else { continue };
@@ -561,7 +555,7 @@ impl Sim {
         }
         let min = if untolerated { Some(0) } else { used.iter().filter_map(|t| t.toleration_seconds).min() };
         let Some(seconds) = min else { return };
-        let at = self.now.saturating_add(super::kubelet::seconds_ms(seconds.max(0)));
+        let at = self.now().saturating_add(super::kubelet::seconds_ms(seconds.max(0)));
         self.schedule(at, slot, What::TaintEvict);
     }
 
@@ -598,7 +592,7 @@ impl Sim {
     /// taint-based deletion writes to the Pod's status before deleting it
     /// (kubernetes.io "Pod disruption conditions"); the kubelet keeps it.
     pub(crate) fn mark_disruption_target(&mut self, ns: &str, name: &str, reason: &str, message: &str) {
-        let now = self.now;
+        let now = self.now();
         let Some(&slot) = self.pod_index.get(&(ns.to_string(), name.to_string())) else { return };
         let Some(p) = self.pod_rt_mut(slot) else { return };
         p.set_condition(
@@ -613,7 +607,8 @@ impl Sim {
 
     /// Parks a Pod timer while the Pod's node is stopped; true when parked.
     pub(crate) fn park_if_stopped(&mut self, timer: &Timer) -> bool {
-        let Some(node) = self.pod_rt(timer.slot).and_then(|p| p.node) else { return false };
+        let Target::Pod { slot, .. } = timer.target else { return false };
+        let Some(node) = self.pod_rt(slot).and_then(|p| p.node) else { return false };
         if self.nodes[node].stopped_at.is_none() {
             return false;
         }

@@ -118,7 +118,7 @@ impl Sim {
             }
             existing.set = Arc::new(incoming);
             self.publish_stateful_set(&key);
-            self.enqueue(Work::StatefulSet(key.0, key.1), self.now + CONTROLLER_HOP_MS);
+            self.enqueue(Work::StatefulSet(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
             return ApplyResult::Configured { kind: "StatefulSet", name };
         }
         let rt = StatefulSetRt {
@@ -129,7 +129,7 @@ impl Sim {
             published: None,
         };
         self.insert_published(|s| &mut s.stateful_sets, key.clone(), rt);
-        self.enqueue(Work::StatefulSet(key.0, key.1), self.now + CONTROLLER_HOP_MS);
+        self.enqueue(Work::StatefulSet(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
         ApplyResult::Created { kind: "StatefulSet", name }
     }
 
@@ -154,7 +154,7 @@ impl Sim {
                 phase: p.status.phase,
                 deleting: p.server.deletion_ms.is_some(),
                 running_ready,
-                available: running_ready && available(ready_since, set.spec.min_ready_seconds, self.now),
+                available: running_ready && available(ready_since, set.spec.min_ready_seconds, self.now()),
                 revision: p.pod.metadata.labels.get(REVISION_LABEL).cloned(),
             });
         }
@@ -291,7 +291,7 @@ impl Sim {
         if set.spec.min_ready_seconds > 0 && status.available_replicas != set.spec.replicas {
             self.enqueue(
                 Work::StatefulSet(key.0.clone(), key.1.clone()),
-                self.now + set.spec.min_ready_seconds as Millis * SECOND_MS,
+                self.now() + set.spec.min_ready_seconds as Millis * SECOND_MS,
             );
         }
         let Some(rt) = self.stateful_sets.get_mut(&key) else { return };
@@ -417,7 +417,7 @@ impl Sim {
             phase: "Bound",
         };
         self.outputs.push_back(Output::PersistentVolumeClaim {
-            time_ms: self.now,
+            time_ms: self.now(),
             type_: WatchType::Added,
             claim: claim.clone(),
         });
@@ -439,7 +439,7 @@ impl Sim {
             Arc::make_mut(&mut rt.set).spec.replicas = replicas;
             rt.generation += 1;
             self.publish_stateful_set(&key);
-            self.enqueue(Work::StatefulSet(key.0, key.1), self.now + CONTROLLER_HOP_MS);
+            self.enqueue(Work::StatefulSet(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
         }
         Ok(())
     }
@@ -453,11 +453,11 @@ impl Sim {
         let mut snap = rt.snapshot();
         snap.server.resource_version = self.next_resource_version();
         self.outputs.push_back(Output::StatefulSet {
-            time_ms: self.now,
+            time_ms: self.now(),
             type_: WatchType::Deleted,
             stateful_set: snap,
         });
-        self.enqueue(Work::CollectPods(key.0, rt.server.uid.clone()), self.now + CONTROLLER_HOP_MS);
+        self.enqueue(Work::CollectPods(key.0, rt.server.uid.clone()), self.now() + CONTROLLER_HOP_MS);
         Ok(())
     }
 

@@ -20,13 +20,12 @@
 //!   requests: the old Pod stops listening on SIGTERM while kube-proxy still
 //!   sends it traffic.
 
-use super::{ActionError, Sim, Timer, What};
+use super::{ActionError, Sim, Target};
 use crate::core::engine::env;
 use crate::core::rng::Rng;
 use crate::core::shell::HttpOutcome;
 use crate::core::status::Endpoint;
 use crate::core::time::{go_duration, Millis, HOUR_MS, MINUTE_MS, SECOND_MS};
-use std::cmp::Reverse;
 use std::collections::VecDeque;
 
 /// How long after an EndpointSlice change kube-proxy routes by it. A
@@ -44,8 +43,6 @@ pub const MAX_REQUESTS_PER_SECOND: u64 = 1000;
 pub const RECOVERY_QUIET_MS: Millis = 2 * SECOND_MS;
 /// The annotation on a Service that starts traffic to it (`"10/s"`).
 pub const TRAFFIC_ANNOTATION: &str = "podplay.dev/traffic";
-/// The `slot` of traffic timers (`incarnation` is the source's id).
-pub(crate) const TRAFFIC_SLOT: u32 = u32::MAX - 2;
 /// Pods counted per source; requests to further Pods count in the totals only.
 const MAX_PODS_TRACKED: usize = 10_000;
 /// Unread changes kept; older ones are dropped.
@@ -326,7 +323,7 @@ impl Sim {
                 // A source started by an action begins in sync with the
                 // EndpointSlice (as if kube-proxy had long seen it).
                 self.ensure_source(&key, endpoints);
-                self.start_source(&key, rate, self.now, target);
+                self.start_source(&key, rate, self.now(), target);
             }
             None => self.stop_source(&key),
         }
@@ -364,7 +361,7 @@ impl Sim {
     /// The EndpointSlice controller changed a Service's endpoints: kube-proxy
     /// applies the change [`PROXY_SYNC_DELAY_MS`] later.
     pub(crate) fn traffic_endpoints_changed(&mut self, key: &(String, String), endpoints: &[Endpoint]) {
-        let now = self.now;
+        let now = self.now();
         let Some(s) = self.traffic.sources.get_mut(key) else { return };
         s.sync_view(now);
         if s.pending.len() >= MAX_PENDING {
@@ -386,7 +383,7 @@ impl Sim {
         s.waiting = false;
         let start = match s.pending.back() {
             Some((at, _)) => *at,
-            None => self.now,
+            None => self.now(),
         };
         let target = self.services.get(key).and_then(traffic_target).unwrap_or_default();
         self.start_source(key, rate, start, target);
@@ -403,7 +400,7 @@ impl Sim {
                 id: 0,
                 rate: None,
                 waiting: false,
-                started_ms: self.now,
+                started_ms: self.now(),
                 n: 0,
                 rng,
                 sent: 0,
@@ -442,7 +439,7 @@ impl Sim {
     }
 
     fn stop_source(&mut self, key: &(String, String)) {
-        let now = self.now;
+        let now = self.now();
         let Some(s) = self.traffic.sources.get_mut(key) else { return };
         if s.rate.is_none() {
             return;
@@ -466,15 +463,13 @@ impl Sim {
     }
 
     fn schedule_traffic(&mut self, at: Millis, id: u32) {
-        self.seq += 1;
-        let timer = Timer::new(at.max(self.now), self.seq, TRAFFIC_SLOT, id, What::TrafficRequest);
-        self.timers.push(Reverse(timer));
+        self.clock.schedule(at, Target::Traffic(id));
     }
 
     /// One request of source `id`, then the timer for the next.
     pub(crate) fn traffic_request(&mut self, id: u32) {
         let Some(key) = self.traffic.ids.iter().find(|(i, _)| *i == id).map(|(_, k)| k.clone()) else { return };
-        let now = self.now;
+        let now = self.now();
         let port = self.services.get(&key).and_then(|s| s.svc.spec.ports.first()).map(|p| p.port);
         let Some(s) = self.traffic.sources.get_mut(&key) else { return };
         s.sync_view(now);
@@ -522,7 +517,7 @@ impl Sim {
         let Some((slot, target_port)) = env::service_backend(self, key, port, pod) else {
             return Err(Failure::Refused);
         };
-        match env::serve_http(self, slot, target_port, "/", self.now, false) {
+        match env::serve_http(self, slot, target_port, "/", self.now(), false) {
             HttpOutcome::Status(code, _) if code < 500 => Ok(()),
             HttpOutcome::Status(code, _) => Err(Failure::Status(code)),
             HttpOutcome::Refused | HttpOutcome::NoHost => Err(Failure::Refused),
@@ -531,7 +526,7 @@ impl Sim {
     }
 
     fn count(&mut self, key: &(String, String), pod: Option<&str>, outcome: Result<(), Failure>) {
-        let now = self.now;
+        let now = self.now();
         let Some(s) = self.traffic.sources.get_mut(key) else { return };
         s.sent += 1;
         if let Some(pod) = pod {
