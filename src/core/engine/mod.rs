@@ -28,6 +28,7 @@ mod cronjobs;
 mod daemonset;
 mod disruption;
 mod env;
+mod events;
 mod files;
 pub mod images;
 mod indexed;
@@ -251,11 +252,6 @@ impl std::fmt::Display for ActionError {
 /// A namespace's Service environment variables, shared.
 pub(crate) type ServiceVars = Arc<Vec<(String, String)>>;
 
-/// The aggregator combines from the 10th distinct message
-/// (`defaultAggregateMaxEvents`) within 10 minutes (`defaultAggregateIntervalInSeconds`).
-pub(crate) const EVENT_AGGREGATE_MAX: usize = 10;
-pub(crate) const EVENT_AGGREGATE_WINDOW_MS: Millis = 600 * 1000;
-
 /// A Service as the engine keeps it.
 #[derive(Clone, Debug)]
 pub(crate) struct ServiceRt {
@@ -336,14 +332,8 @@ pub struct Sim {
     pub(crate) rng_ids: Rng,
     pub(crate) rng_ips: Rng,
     pub(crate) resource_version: u64,
-    pub(crate) events: Vec<Event>,
-    /// Events by "object\0reason\0message" (see `event_object_key`), in a
-    /// [`HashedStore`].
-    pub(crate) event_index: HashedStore<usize>,
-    /// The event aggregator's records: distinct messages per (object, field
-    /// path, source, type, reason) and when one was last seen.
-    /// Keyed "object\0source\0type\0reason".
-    pub(crate) event_aggregates: HashedStore<(std::collections::BTreeSet<String>, Millis)>,
+    /// The event recorder: every event, folded and aggregated.
+    pub(crate) events: events::Recorder,
     pub(crate) outputs: VecDeque<Output>,
     /// Pods whose status may have changed since the last flush.
     pub(crate) dirty: Vec<u32>,
@@ -389,35 +379,6 @@ pub struct Sim {
     pub(crate) probe_wake: Vec<u32>,
 }
 
-/// Values by a string key, kept by the key's 64-bit hash (a collision moves
-/// on to the next free number, so lookups stay exact). Event recording looks
-/// up tens of thousands of long keys; comparing inline numbers instead of
-/// strings behind pointers makes that several times cheaper. Never iterated.
-pub(crate) type HashedStore<T> = Store<(String, T), u64>;
-
-/// Where `key` is in `store`: `Ok(number)` when present, else `Err(number)`
-/// where it goes.
-fn hashed_find<T>(store: &HashedStore<T>, key: &str) -> Result<u64, u64> {
-    // FNV-1a.
-    let mut h = key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3));
-    loop {
-        match store.get(&h) {
-            Some((k, _)) if k == key => return Ok(h),
-            Some(_) => h = h.wrapping_add(1),
-            None => return Err(h),
-        }
-    }
-}
-
-/// An event's object as one string key: its uid (which never holds a NUL),
-/// NUL, then `/` and the field path when there is one.
-fn event_object_key(uid: &str, field_path: Option<&str>) -> String {
-    match field_path {
-        None => format!("{uid}\0"),
-        Some(f) => format!("{uid}\0/{f}"),
-    }
-}
-
 impl Sim {
     pub fn new(config: SimConfig) -> Sim {
         let seed = config.seed;
@@ -450,9 +411,7 @@ impl Sim {
             rng_ids: Rng::derive(seed, "ids"),
             rng_ips: Rng::derive(seed, "ips"),
             resource_version: 1000,
-            events: Vec::new(),
-            event_index: Store::new(),
-            event_aggregates: Store::new(),
+            events: events::Recorder::default(),
             outputs: VecDeque::new(),
             dirty: Vec::new(),
             unscheduled: Vec::new(),
@@ -758,7 +717,7 @@ impl Sim {
 
     /// Every event recorded so far, in the order first seen.
     pub fn events(&self) -> &[Event] {
-        &self.events
+        self.events.all()
     }
 
     /// Node names, in order.
@@ -1309,74 +1268,10 @@ impl Sim {
         message: String,
         source: &'static str,
     ) {
-        // The EventAggregator (client-go tools/record/events_cache.go): the
-        // 10th and later distinct messages of the same object, source, type
-        // and reason within 10 minutes become one event, "(combined from
-        // similar events): <latest message>", counted like a repeat.
-        let object_key = event_object_key(&involved.uid, involved.field_path.as_deref());
-        let agg_key = format!("{object_key}\0{source}\0{}\0{reason}", type_.as_str());
         let now = self.now();
-        let agg_at = hashed_find(&self.event_aggregates, &agg_key);
-        let combined = match agg_at.ok().and_then(|h| self.event_aggregates.get_mut(&h)) {
-            Some((_, rec)) => {
-                if now.saturating_sub(rec.1) > EVENT_AGGREGATE_WINDOW_MS {
-                    rec.0.clear();
-                }
-                rec.0.insert(message.clone());
-                rec.1 = now;
-                if rec.0.len() >= EVENT_AGGREGATE_MAX {
-                    // `PopAny`, made deterministic: the smallest message.
-                    rec.0.pop_first();
-                    true
-                } else {
-                    false
-                }
-            }
-            None => {
-                if self.event_aggregates.len() < 100_000 {
-                    // (Not `BTreeSet::from([…])`, which sorts with a sort of its own.)
-                    let mut messages = std::collections::BTreeSet::new();
-                    messages.insert(message.clone());
-                    self.event_aggregates.insert(agg_at.unwrap_or_else(|h| h), (agg_key, (messages, now)));
-                }
-                false
-            }
-        };
-        let (message, key_message) = if combined {
-            (format!("(combined from similar events): {message}"), "\u{0}combined".to_string())
-        } else {
-            (message.clone(), message)
-        };
-        let key = format!("{object_key}\0{reason}\0{key_message}");
-        let at = hashed_find(&self.event_index, &key);
-        if let Some(&(_, i)) = at.ok().and_then(|h| self.event_index.get(&h)) {
-            let now = self.now();
-            let e = &mut self.events[i];
-            e.count += 1;
-            e.last_ms = now;
-            e.message = message;
-            let event = e.clone();
-            self.outputs.push_back(Output::Event { time_ms: self.now(), type_: WatchType::Modified, event });
-            return;
-        }
-        let name = format!("{}.{}", involved.name, self.rng_names.hex(16));
-        let event = Event {
-            name,
-            type_,
-            reason: reason.to_string(),
-            message,
-            involved,
-            source_component: source,
-            source_host: host,
-            count: 1,
-            first_ms: self.now(),
-            last_ms: self.now(),
-        };
-        if self.events.len() < 100_000 {
-            self.event_index.insert(at.unwrap_or_else(|h| h), (key, self.events.len()));
-            self.events.push(event.clone());
-        }
-        self.outputs.push_back(Output::Event { time_ms: self.now(), type_: WatchType::Added, event });
+        let new = events::NewEvent { involved, host, type_, reason, message, source };
+        let (type_, event) = self.events.record(now, new, &mut self.rng_names);
+        self.outputs.push_back(Output::Event { time_ms: now, type_, event });
     }
 
     // ---- scheduling and networking ----------------------------------------
