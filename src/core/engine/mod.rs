@@ -27,6 +27,7 @@ mod controllers;
 mod cronjobs;
 mod daemonset;
 mod disruption;
+mod endpoints;
 mod env;
 mod events;
 mod files;
@@ -57,6 +58,7 @@ pub(crate) use clock::{Target, Timer, What};
 pub use cronjobs::next_scheduled;
 pub use daemonset::DaemonSetSnapshot;
 pub use disruption::EVICTION_REFUSED;
+pub(crate) use endpoints::ServiceRt;
 use kubelet::PodRt;
 pub use nodes::{NodeReady, NodeSnapshot, KUBELET_VERSION, NODE_MONITOR_GRACE_MS, TAINT_NOT_READY, TAINT_UNREACHABLE};
 pub use pod::Stopping;
@@ -252,22 +254,6 @@ impl std::fmt::Display for ActionError {
 /// A namespace's Service environment variables, shared.
 pub(crate) type ServiceVars = Arc<Vec<(String, String)>>;
 
-/// A Service as the engine keeps it.
-#[derive(Clone, Debug)]
-pub(crate) struct ServiceRt {
-    pub svc: Arc<Service>,
-    pub server: ServerMeta,
-    pub cluster_ip: Option<Ipv4Addr>,
-    pub slice_name: String,
-    pub slice_server: ServerMeta,
-    pub endpoints: Vec<Endpoint>,
-    /// The Pods its selector matches, by name (Pod labels never change after
-    /// creation, so membership changes only when a Pod is created or removed).
-    pub members: BTreeMap<String, u32>,
-    /// Round-robin position for requests to the Service.
-    pub rr: usize,
-}
-
 /// A node as the engine keeps it.
 #[derive(Clone, Debug)]
 pub(crate) struct NodeRt {
@@ -358,14 +344,8 @@ pub struct Sim {
     pub(crate) namespaces: std::collections::BTreeSet<String>,
     /// Every Pod IP in use (the IPAM's allocation table).
     pub(crate) pod_ips: ipam::PodIps,
-    /// A Pod changed since endpoints were last computed.
-    pub(crate) endpoints_dirty: bool,
-    /// Pods whose status changed since endpoints were last computed.
-    pub(crate) endpoints_touched: Vec<u32>,
-    /// Services whose endpoints must be rebuilt (membership changed).
-    /// (A set: the value is unused; this map type is the one the object
-    /// Stores already use, so no other B-tree is compiled for it.)
-    pub(crate) endpoints_stale: BTreeMap<(String, String), u32>,
+    /// The EndpointSlice controller's queue.
+    pub(crate) endpoints: endpoints::EndpointsController,
     /// Warnings about things podplay could not simulate (e.g. an unknown command).
     pub(crate) notes: Vec<String>,
     /// Probe runs not yet read, when logging is on.
@@ -415,8 +395,7 @@ impl Sim {
             outputs: VecDeque::new(),
             dirty: Vec::new(),
             unscheduled: Vec::new(),
-            endpoints_dirty: false,
-            endpoints_touched: Vec::new(),
+            endpoints: endpoints::EndpointsController::default(),
             pod_ips: ipam::PodIps::default(),
             namespaces: crate::core::sort::collect_set(
                 ["default", "kube-node-lease", "kube-public", "kube-system"].map(String::from),
@@ -426,7 +405,6 @@ impl Sim {
             service_env: Store::new(),
             default_service_env: Arc::new(Vec::new()),
             env_cache: Store::new(),
-            endpoints_stale: BTreeMap::new(),
             notes: Vec::new(),
             probe_log: None,
             probe_sleep: true,
@@ -499,13 +477,13 @@ impl Sim {
                 if timer.at > t || budget == 0 {
                     break;
                 }
-                if timer.at != self.now() && (self.endpoints_dirty || !self.dirty.is_empty()) {
+                if timer.at != self.now() && (self.endpoints.is_dirty() || !self.dirty.is_empty()) {
                     // Publish what changed at the current instant first: the
                     // controllers may queue work due before this timer. The
                     // EndpointSlices follow once per instant, as the
                     // controller's work queue coalesces a Service's syncs.
                     self.clock.settle();
-                    if self.endpoints_dirty {
+                    if self.endpoints.is_dirty() {
                         self.update_endpoints();
                     }
                     self.flush();
@@ -519,7 +497,7 @@ impl Sim {
                 break;
             }
             self.clock.settle();
-            if self.endpoints_dirty {
+            if self.endpoints.is_dirty() {
                 self.update_endpoints();
             }
             self.flush();
@@ -869,7 +847,9 @@ impl Sim {
         };
         self.pod_index.insert(key, slot);
         self.index_owner(slot, true);
-        self.join_services(slot);
+        if let Some(p) = self.pods.get_mut(slot as usize).and_then(|p| p.as_mut()) {
+            self.endpoints.join(&mut self.services, slot, p);
+        }
         let snap = self.pod_rt(slot).map(|p| p.snapshot());
         if let Some(pod) = snap {
             let spec = pod.pod.clone();
@@ -948,18 +928,7 @@ impl Sim {
         }
         let mut rt = rt;
         if has_selector {
-            let ns = &key.0;
-            for ((_, pname), &slot) in
-                self.pod_index.range((ns.clone(), String::new())..).take_while(|(k, _)| k.0 == *ns)
-            {
-                if let Some(p) =
-                    self.pods.get_mut(slot as usize).and_then(|p| p.as_mut()).filter(|p| selects(&rt.svc, &p.pod))
-                {
-                    rt.members.insert(pname.clone(), slot);
-                    p.services.push(key.clone());
-                }
-            }
-            self.endpoints_stale.insert(key.clone(), 0);
+            self.endpoints.adopt(&key, &mut rt, &self.pod_index, &mut self.pods);
         }
         self.services.insert(key.clone(), rt);
         self.traffic_from_annotation(&key);
@@ -1001,53 +970,11 @@ impl Sim {
         }
     }
 
-    /// Recomputes every Service's endpoints from the Pods, as the EndpointSlice
-    /// controller does: an endpoint per Pod with an IP that matches the
-    /// selector; `ready` = Pod Ready and not terminating, `serving` = Pod Ready,
-    /// `terminating` = deletionTimestamp set (pkg/controller/endpointslice/utils.go).
+    /// Runs the EndpointSlice controller's sync for every Service it has
+    /// queued; publishes the slices that changed and tells the traffic
+    /// sources (kube-proxy's view follows).
     pub(crate) fn update_endpoints(&mut self) {
-        self.endpoints_dirty = false;
-        let mut touched = std::mem::take(&mut self.endpoints_touched);
-        if self.services.is_empty() {
-            return;
-        }
-        // The Services a changed Pod belongs to.
-        crate::core::sort::sort_u32(&mut touched);
-        touched.dedup();
-        for slot in touched {
-            let Some(p) = self.pods.get(slot as usize).and_then(|p| p.as_ref()) else { continue };
-            for key in &p.services {
-                if !self.endpoints_stale.contains_key(key) {
-                    self.endpoints_stale.insert(key.clone(), 0);
-                }
-            }
-        }
-        let mut changed = Vec::new();
-        for key in std::mem::take(&mut self.endpoints_stale).into_keys() {
-            let Some(svc) = self.services.get(&key) else { continue };
-            let mut eps = Vec::with_capacity(svc.members.len());
-            for &slot in svc.members.values() {
-                let Some(p) = self.pod_rt(slot) else { continue };
-                let Some(ip) = p.status.pod_ip else { continue };
-                if p.status.phase == PodPhase::Succeeded || p.status.phase == PodPhase::Failed {
-                    continue;
-                }
-                let ready = p.status.is_ready();
-                let terminating = p.server.deletion_ms.is_some();
-                eps.push(Endpoint {
-                    ip,
-                    ready: ready && !terminating,
-                    serving: ready,
-                    terminating,
-                    pod_name: p.pod.metadata.name.clone(),
-                    node_name: p.node_name().unwrap_or_default(),
-                });
-            }
-            if eps != svc.endpoints {
-                changed.push((key, eps));
-            }
-        }
-        for (key, eps) in changed {
+        for (key, eps) in self.endpoints.sync(&self.services, &self.pods) {
             self.traffic_endpoints_changed(&key, &eps);
             let rv = self.next_resource_version();
             if let Some(svc) = self.services.get_mut(&key) {
@@ -1092,19 +1019,6 @@ impl Sim {
     /// The Pods whose controller has this uid, in name order.
     pub(crate) fn owned_pods(&self, uid: &str) -> Vec<u32> {
         self.owned.get(uid).map(|m| m.values().copied().collect()).unwrap_or_default()
-    }
-
-    /// Adds a new Pod to the Services in its namespace whose selector matches it.
-    fn join_services(&mut self, slot: u32) {
-        let Some(p) = self.pods.get_mut(slot as usize).and_then(|p| p.as_mut()) else { return };
-        let ns = &p.pod.metadata.namespace;
-        for (key, svc) in self.services.range_mut((ns.clone(), String::new())..).take_while(|(k, _)| k.0 == *ns) {
-            if selects(&svc.svc, &p.pod) {
-                svc.members.insert(p.pod.metadata.name.clone(), slot);
-                self.endpoints_stale.insert(key.clone(), 0);
-                p.services.push(key.clone());
-            }
-        }
     }
 
     /// Emits a MODIFIED watch event for every Pod whose status changed.
@@ -1182,8 +1096,7 @@ impl Sim {
     }
 
     pub(crate) fn mark_dirty(&mut self, slot: u32) {
-        self.endpoints_dirty = true;
-        self.endpoints_touched.push(slot);
+        self.endpoints.pod_changed(slot);
         self.bump_version(slot);
         if let Some(p) = self.pod_rt_mut(slot) {
             if !p.dirty {
@@ -1203,14 +1116,7 @@ impl Sim {
         if let Some(ip) = p.status.pod_ip {
             self.pod_ips.remove(ip);
         }
-        for key in &p.services {
-            if let Some(svc) = self.services.get_mut(key) {
-                if svc.members.get(&p.pod.metadata.name) == Some(&slot) {
-                    svc.members.remove(&p.pod.metadata.name);
-                    self.endpoints_stale.insert(key.clone(), 0);
-                }
-            }
-        }
+        self.endpoints.leave(&mut self.services, slot, &p);
         if let Some(n) = p.node {
             let node = &mut self.nodes[n];
             node.requested_cpu -= p.requests.0;
@@ -1553,40 +1459,4 @@ fn upsert<T: PartialEq>(map: &mut Store<Arc<T>>, key: (String, String), object: 
             }
         }
     }
-}
-
-impl ServiceRt {
-    pub(crate) fn snapshot(&self) -> ServiceSnapshot {
-        ServiceSnapshot { service: self.svc.clone(), server: self.server.clone(), cluster_ip: self.cluster_ip }
-    }
-
-    pub(crate) fn slice_snapshot(&self) -> EndpointSliceSnapshot {
-        EndpointSliceSnapshot {
-            name: self.slice_name.clone(),
-            namespace: self.svc.metadata.namespace.clone(),
-            service_name: self.svc.metadata.name.clone(),
-            server: self.slice_server.clone(),
-            ports: self
-                .svc
-                .spec
-                .ports
-                .iter()
-                .map(|p| EndpointPort {
-                    name: p.name.clone(),
-                    port: match &p.target_port {
-                        crate::core::api::PortRef::Number(n) => *n,
-                        crate::core::api::PortRef::Name(_) => p.port,
-                    },
-                    protocol: p.protocol.clone(),
-                })
-                .collect(),
-            endpoints: self.endpoints.clone(),
-        }
-    }
-}
-
-/// A Service with a selector selects a Pod of its namespace whose labels
-/// include every selector pair (`pkg/controller/endpointslice`).
-fn selects(svc: &Service, pod: &Pod) -> bool {
-    !svc.spec.selector.is_empty() && svc.spec.selector.iter().all(|(k, v)| pod.metadata.labels.get(k) == Some(v))
 }
