@@ -39,6 +39,7 @@ mod kubelet;
 mod nodes;
 mod outside;
 mod pod;
+mod scheduler;
 mod statefulsets;
 mod traffic;
 
@@ -323,8 +324,8 @@ pub struct Sim {
     pub(crate) outputs: VecDeque<Output>,
     /// Pods whose status may have changed since the last flush.
     pub(crate) dirty: Vec<u32>,
-    /// Pods waiting for a node.
-    pub(crate) unscheduled: Vec<u32>,
+    /// The scheduler's queue of Pods waiting for a node.
+    pub(crate) scheduler: scheduler::Scheduler,
     /// The Service environment variables of each namespace with Services
     /// (`env::service_env`), made when a Service is created.
     pub(crate) service_env: Store<ServiceVars, String>,
@@ -394,7 +395,7 @@ impl Sim {
             events: events::Recorder::default(),
             outputs: VecDeque::new(),
             dirty: Vec::new(),
-            unscheduled: Vec::new(),
+            scheduler: scheduler::Scheduler::default(),
             endpoints: endpoints::EndpointsController::default(),
             pod_ips: ipam::PodIps::default(),
             namespaces: crate::core::sort::collect_set(
@@ -859,10 +860,7 @@ impl Sim {
         // A new Pod frees no capacity: only it is tried now (the Pods already
         // waiting are retried when capacity frees, `remove_pod`). This keeps
         // a burst of unschedulable Pods linear, not quadratic.
-        let waiting = std::mem::replace(&mut self.unscheduled, vec![slot]);
-        self.schedule_pending();
-        let still = std::mem::replace(&mut self.unscheduled, waiting);
-        self.unscheduled.extend(still);
+        self.schedule_new(slot);
         ApplyResult::Created { kind: "Pod", name }
     }
 
@@ -1125,7 +1123,7 @@ impl Sim {
             node.nonzero_mem -= p.nonzero_requests.1;
             node.pods = node.pods.saturating_sub(1);
         }
-        self.unscheduled.retain(|&s| s != slot);
+        self.scheduler.forget(slot);
         self.free_slots.push(slot);
         let mut snap = p.snapshot();
         snap.server.resource_version = self.next_resource_version();
@@ -1180,189 +1178,7 @@ impl Sim {
         self.outputs.push_back(Output::Event { time_ms: now, type_, event });
     }
 
-    // ---- scheduling and networking ----------------------------------------
-
-    /// Binds pending Pods to nodes: kube-scheduler's filters (see
-    /// `nodes::Sim::filter_node`), then the least allocated CPU+memory
-    /// (NodeResourcesFit LeastAllocated), ties by node order. A Pod with
-    /// `spec.nodeName` skips the scheduler: only the name and the kubelet's
-    /// resource admission count.
-    pub(crate) fn schedule_pending(&mut self) {
-        let pending = std::mem::take(&mut self.unscheduled);
-        let mut still = Vec::new();
-        for slot in pending {
-            let Some(p) = self.pod_rt(slot) else { continue };
-            if p.node.is_some() || p.server.deletion_ms.is_some() || !p.pod.spec.scheduling_gates.is_empty() {
-                continue;
-            }
-            let requests = p.requests;
-            // Scoring counts a container without requests as 100m CPU and
-            // 200 MB (`pkg/scheduler/util/pod_resources.go` GetNonzeroRequests).
-            let (score_cpu, score_mem) = p.nonzero_requests;
-            let spec = p.pod.spec.clone();
-            // VolumeBinding's PreFilter: every claim the Pod names must exist
-            // (`persistentvolumeclaim "x" not found`, UnschedulableAndUnresolvable).
-            let ns = &p.pod.metadata.namespace;
-            let missing = spec.volumes.iter().find_map(|v| match &v.source {
-                crate::core::api::VolumeSource::PersistentVolumeClaim { claim_name }
-                    if !self.claims.contains_key(&(ns.clone(), claim_name.clone())) =>
-                {
-                    Some(claim_name.clone())
-                }
-                _ => None,
-            });
-            if let Some(claim) = missing {
-                let total = self.nodes.len();
-                let message = format!(
-                    "0/{total} nodes are available: persistentvolumeclaim \"{claim}\" not found. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling."
-                );
-                self.mark_unschedulable(slot, message);
-                still.push(slot);
-                continue;
-            }
-            let mut best: Option<(i64, usize)> = None;
-            // FitError's histogram: reason → node count; and the preemption
-            // post-filter's: helpful or not, per node.
-            let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
-            let (mut no_victims, mut not_helpful) = (0, 0);
-            for (i, n) in self.nodes.iter().enumerate() {
-                let verdict = match &spec.node_name {
-                    Some(name) if *name != n.cfg.name => Err(nodes::Rejection {
-                        reasons: vec!["node(s) didn't match Pod's node affinity/selector".into()],
-                        resolvable: false,
-                    }),
-                    Some(_) => {
-                        let (cpu, mem) = requests;
-                        let mut r = Vec::new();
-                        if n.requested_cpu + cpu > n.cfg.cpu_millis && cpu > 0 {
-                            r.push("Insufficient cpu".to_string());
-                        }
-                        if n.requested_mem + mem > n.cfg.memory_bytes && mem > 0 {
-                            r.push("Insufficient memory".to_string());
-                        }
-                        if r.is_empty() {
-                            Ok(())
-                        } else {
-                            Err(nodes::Rejection { reasons: r, resolvable: true })
-                        }
-                    }
-                    None => self.filter_node(&spec, requests, n),
-                };
-                match verdict {
-                    Err(rej) => {
-                        for r in rej.reasons {
-                            *reasons.entry(r).or_default() += 1;
-                        }
-                        if rej.resolvable {
-                            no_victims += 1;
-                        } else {
-                            not_helpful += 1;
-                        }
-                    }
-                    Ok(()) => {
-                        let free = (n.cfg.cpu_millis - n.nonzero_cpu - score_cpu).max(0) * 100
-                            / n.cfg.cpu_millis.max(1)
-                            + (n.cfg.memory_bytes - n.nonzero_mem - score_mem).max(0) * 100 / n.cfg.memory_bytes.max(1);
-                        if best.is_none_or(|(f, _)| free > f) {
-                            best = Some((free, i));
-                        }
-                    }
-                }
-            }
-            match best {
-                Some((_, node)) => self.bind(slot, node),
-                None => {
-                    let total = self.nodes.len();
-                    let message = if total == 0 {
-                        "no nodes available to schedule pods".to_string()
-                    } else {
-                        // `FitError.Error()` (pkg/scheduler/framework/types.go):
-                        // "<count> <reason>" sorted as strings; then the
-                        // DefaultPreemption post-filter's own histogram.
-                        let mut parts: Vec<String> = reasons.iter().map(|(r, c)| format!("{c} {r}")).collect();
-                        crate::core::sort::sort(&mut parts);
-                        let mut pre = Vec::new();
-                        if no_victims > 0 {
-                            pre.push(format!("{no_victims} No preemption victims found for incoming pod"));
-                        }
-                        if not_helpful > 0 {
-                            pre.push(format!("{not_helpful} Preemption is not helpful for scheduling"));
-                        }
-                        crate::core::sort::sort(&mut pre);
-                        format!(
-                            "0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {}.",
-                            parts.join(", "),
-                            pre.join(", ")
-                        )
-                    };
-                    self.mark_unschedulable(slot, message);
-                    still.push(slot);
-                }
-            }
-        }
-        self.unscheduled = still;
-    }
-
-    fn bind(&mut self, slot: u32, node: usize) {
-        let ((cpu, mem), (zcpu, zmem)) = match self.pod_rt(slot) {
-            Some(p) => (p.requests, p.nonzero_requests),
-            None => return,
-        };
-        let n = &mut self.nodes[node];
-        n.requested_cpu += cpu;
-        n.requested_mem += mem;
-        n.nonzero_cpu += zcpu;
-        n.nonzero_mem += zmem;
-        n.pods += 1;
-        let node_name = n.cfg.name.clone();
-        let now = self.now();
-        let (ns, name) = match self.pod_rt_mut(slot) {
-            Some(p) => {
-                p.node = Some(node);
-                p.node_name_cache = Some(node_name.clone());
-                p.set_condition(crate::core::status::ConditionType::PodScheduled, true, now, None, None);
-                (p.pod.metadata.namespace.clone(), p.pod.metadata.name.clone())
-            }
-            None => return,
-        };
-        self.record(
-            slot,
-            None,
-            EventType::Normal,
-            "Scheduled",
-            format!("Successfully assigned {ns}/{name} to {node_name}"),
-            "default-scheduler",
-        );
-        self.mark_dirty(slot);
-        if !self.node_stopped(Some(node)) {
-            self.kubelet_admit(slot);
-        }
-    }
-
-    fn mark_unschedulable(&mut self, slot: u32, message: String) {
-        let now = self.now();
-        let changed = match self.pod_rt_mut(slot) {
-            Some(p) => {
-                let prev = p.status.condition(crate::core::status::ConditionType::PodScheduled).cloned();
-                let same = prev.as_ref().is_some_and(|c| !c.status && c.message.as_deref() == Some(message.as_str()));
-                if !same {
-                    p.set_condition(
-                        crate::core::status::ConditionType::PodScheduled,
-                        false,
-                        now,
-                        Some("Unschedulable".into()),
-                        Some(message.clone()),
-                    );
-                }
-                !same
-            }
-            None => false,
-        };
-        if changed {
-            self.record(slot, None, EventType::Warning, "FailedScheduling", message, "default-scheduler");
-            self.mark_dirty(slot);
-        }
-    }
+    // ---- networking --------------------------------------------------------
 
     /// Host-local IPAM on the node's /24: the next free address after the
     /// last one handed out, so a freed IP is not handed straight back.
