@@ -10,6 +10,15 @@
 //! - A single-name Docker Hub image that is not in the catalogue (`ngnix`,
 //!   `library/foo`) does not exist → `ErrImagePull` ("pull access denied").
 //!   This is what makes a typo in a well-known image fail as it does for real.
+//! - A registry host under a name RFC 6761 reserves (`.invalid`, `.test`,
+//!   `.example`, `.localhost`), or the e2e suite's `invalid.registry.k8s.io`,
+//!   cannot resolve → `ErrImagePull` with the resolver's "no such host".
+//! - A Docker Hub repository whose name says it does not exist (a path
+//!   component starting `non-existing`, `nonexistent`, `non-existent`,
+//!   `does-not-exist`, `doesnotexist`), as kubernetes.io's
+//!   `job-pod-failure-policy-config-issue.yaml`
+//!   (`non-existing-repo/non-existing-image:example`) relies on, fails as
+//!   Docker Hub answers for a repository it does not have → "pull access denied".
 //! - Any other image (`myorg/app:1.0`, `ghcr.io/x/y`, `registry.example.com/app`)
 //!   is assumed to exist: it pulls as a 50 MB image and, with no `command`, runs
 //!   a generic server that answers 200 on every `containerPort` it declares.
@@ -419,9 +428,54 @@ fn tag_exists(entry: &Entry, tag: &str) -> bool {
         || entry.variants.contains(&tag)
 }
 
+/// RFC 6761 §6.2–6.5: `.test`, `.localhost`, `.invalid` and `.example`
+/// (RFC 2606) are never delegated, so a registry there cannot be resolved
+/// (a name under `.localhost` too: Go's resolver, containerd's, does not map
+/// it to loopback, golang/go#22826, and Linux resolvers send it to DNS,
+/// dotnet/runtime#118569);
+/// nor can `invalid.registry.k8s.io`, the host of the e2e image
+/// `InvalidRegistryImage` (test/utils/image/manifest.go) that "should not be
+/// able to pull image from invalid registry" (test/e2e/common/node/runtime.go).
+fn host_cannot_resolve(host: &str) -> bool {
+    let host = host.split(':').next().unwrap_or(host).trim_end_matches('.');
+    host == "invalid.registry.k8s.io"
+        || [".invalid", ".test", ".example", ".localhost"].iter().any(|tld| host.ends_with(tld))
+}
+
+/// A Docker Hub repository path whose own name says it does not exist.
+fn says_it_does_not_exist(path: &str) -> bool {
+    path.split('/').any(|part| {
+        ["non-existing", "nonexisting", "nonexistent", "non-existent", "does-not-exist", "doesnotexist"]
+            .iter()
+            .any(|w| part.starts_with(w))
+    })
+}
+
+/// containerd's message when the registry answers 401 for a repository it
+/// does not have (Docker Hub does not say "not found" to anonymous pulls).
+fn pull_access_denied(reference: &str) -> PullError {
+    PullError::NotFound(format!(
+        "rpc error: code = Unknown desc = failed to pull and unpack image \"{reference}\": failed to resolve reference \"{reference}\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed"
+    ))
+}
+
 /// Looks an image up. `Ok` when it can be pulled.
 pub fn lookup(image: &str) -> Result<ImageInfo, PullError> {
     let (repo, tag) = normalize(image)?;
+    let (host, path) = repo.split_once('/').unwrap_or(("", repo.as_str()));
+    if host_cannot_resolve(host) {
+        // containerd's resolver HEADs the manifest; Go's resolver fails the
+        // dial (`*net.DNSError`: "lookup HOST: no such host").
+        let reference = format!("{repo}:{tag}");
+        let bare_host = host.split(':').next().unwrap_or(host);
+        let port = host.split_once(':').map(|(_, p)| format!(":{p}")).unwrap_or_default();
+        return Err(PullError::NotFound(format!(
+            "rpc error: code = Unknown desc = failed to pull and unpack image \"{reference}\": failed to resolve reference \"{reference}\": failed to do request: Head \"https://{bare_host}{port}/v2/{path}/manifests/{tag}\": dial tcp: lookup {bare_host}: no such host"
+        )));
+    }
+    if host == "docker.io" && says_it_does_not_exist(path) {
+        return Err(pull_access_denied(&format!("{repo}:{tag}")));
+    }
     if let Some(entry) = CATALOGUE.iter().find(|e| e.names.contains(&repo.as_str())) {
         if !tag_exists(entry, &tag) {
             return Err(PullError::NotFound(format!(
@@ -440,9 +494,7 @@ pub fn lookup(image: &str) -> Result<ImageInfo, PullError> {
         });
     }
     if repo.starts_with("docker.io/library/") {
-        return Err(PullError::NotFound(format!(
-            "rpc error: code = Unknown desc = failed to pull and unpack image \"{repo}:{tag}\": failed to resolve reference \"{repo}:{tag}\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed"
-        )));
+        return Err(pull_access_denied(&format!("{repo}:{tag}")));
     }
     Ok(ImageInfo {
         repository: repo,
@@ -584,6 +636,26 @@ mod tests {
             stress_memory_bytes(&argv(&["stress", "--vm", "1", "--vm-bytes", "250M", "--vm-hang", "1"])),
             250 << 20
         );
+    }
+
+    #[test]
+    fn registries_that_cannot_exist_and_repositories_that_say_so_fail() {
+        // RFC 6761: reserved names never resolve.
+        for image in ["registry.invalid/app", "r.test:5000/a/b:1", "x.example/app", "reg.localhost/app"] {
+            let Err(PullError::NotFound(m)) = lookup(image) else { panic!("{image} pulled") };
+            assert!(m.contains(": no such host") && m.contains("failed to do request: Head \"https://"), "{m}");
+        }
+        let Err(PullError::NotFound(m)) = lookup("r.test:5000/a/b:1") else { panic!() };
+        assert!(
+            m.ends_with("Head \"https://r.test:5000/v2/a/b/manifests/1\": dial tcp: lookup r.test: no such host"),
+            "{m}"
+        );
+        assert!(lookup("registry.example.com/legacy-app:2.3").is_ok(), "example.com is a real domain");
+        assert!(lookup("localhost:5000/app").is_ok(), "localhost itself resolves");
+        // kubernetes.io controllers/job-pod-failure-policy-config-issue.yaml.
+        let Err(PullError::NotFound(m)) = lookup("non-existing-repo/non-existing-image:example") else { panic!() };
+        assert!(m.contains("\"docker.io/non-existing-repo/non-existing-image:example\": pull access denied"), "{m}");
+        assert!(lookup("ghcr.io/acme/nonexistent:1").is_ok(), "the name rule is Docker Hub's answer only");
     }
 
     #[test]

@@ -1,0 +1,80 @@
+//! Images as a cluster pulls them: registries that cannot exist and
+//! repositories that do not (issue 15, item 9).
+
+mod common;
+use common::sim_with;
+use podplay::core::engine::Sim;
+use podplay::core::status::{ContainerState, PodPhase};
+
+fn pod(name: &str, restart: &str, container: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}}}\nspec:\n  restartPolicy: {restart}\n  containers:\n  - name: c\n{container}"
+    )
+}
+
+fn state(sim: &Sim, name: &str) -> ContainerState {
+    sim.pod("default", name).expect("the pod exists").status.container_statuses[0].state.clone()
+}
+
+fn messages(sim: &Sim, name: &str, reason: &str) -> Vec<String> {
+    sim.events().iter().filter(|e| e.involved.name == name && e.reason == reason).map(|e| e.message.clone()).collect()
+}
+
+/// e2e "should not be able to pull image from invalid registry"
+/// (test/e2e/common/node/runtime.go): `invalid.registry.k8s.io/invalid/alpine:3.1`
+/// fails with ErrImagePull, then ImagePullBackOff, and the Pod stays Pending.
+/// A host under an RFC 6761 reserved name fails the same way.
+#[test]
+fn a_registry_that_cannot_resolve_fails_the_pull_and_the_pod_stays_pending() {
+    for (image, host) in [
+        ("invalid.registry.k8s.io/invalid/alpine:3.1", "invalid.registry.k8s.io"),
+        ("registry.invalid/team/app:1.0", "registry.invalid"),
+        ("registry.test:5000/app", "registry.test"),
+    ] {
+        let mut sim = sim_with(&pod("p", "Always", &format!("    image: {image}\n")));
+        sim.advance_to(2_500);
+        match state(&sim, "p") {
+            ContainerState::Waiting(w) => assert_eq!(w.reason, "ErrImagePull", "{image}"),
+            other => panic!("{image}: {other:?}"),
+        }
+        let failed = messages(&sim, "p", "Failed");
+        assert!(
+            failed[0].starts_with(&format!(
+                "Failed to pull image \"{image}\": rpc error: code = Unknown desc = failed to pull and unpack image"
+            )),
+            "{failed:?}"
+        );
+        assert!(failed[0].ends_with(&format!(": dial tcp: lookup {host}: no such host")), "{failed:?}");
+        sim.advance_to(4_000);
+        match state(&sim, "p") {
+            ContainerState::Waiting(w) => assert_eq!(w.reason, "ImagePullBackOff", "{image}"),
+            other => panic!("{image}: {other:?}"),
+        }
+        assert_eq!(sim.pod("default", "p").unwrap().status.phase, PodPhase::Pending);
+    }
+}
+
+/// kubernetes.io `controllers/job-pod-failure-policy-config-issue.yaml`: its
+/// Pods stay Pending in ImagePullBackOff on
+/// `non-existing-repo/non-existing-image:example`, as Docker Hub answers
+/// for a repository it does not have.
+#[test]
+fn the_config_issue_jobs_image_does_not_exist() {
+    let yaml = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: job-pod-failure-policy-config-issue\nspec:\n  completions: 8\n  parallelism: 2\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: main\n        image: \"non-existing-repo/non-existing-image:example\"\n  backoffLimit: 6\n  podFailurePolicy:\n    rules:\n    - action: FailJob\n      onPodConditions:\n      - type: ConfigIssue\n        status: \"True\"\n";
+    let mut sim = sim_with(yaml);
+    sim.advance_to(60_000);
+    let pods = sim.pods();
+    assert_eq!(pods.len(), 2, "parallelism 2, no Pod ever finishes");
+    for p in &pods {
+        assert_eq!(p.status.phase, PodPhase::Pending);
+        match &p.status.container_statuses[0].state {
+            ContainerState::Waiting(w) => assert!(["ErrImagePull", "ImagePullBackOff"].contains(&w.reason.as_str())),
+            other => panic!("{other:?}"),
+        }
+    }
+    let failed = messages(&sim, &pods[0].pod.metadata.name, "Failed");
+    assert!(
+        failed.iter().any(|m| m.contains("pull access denied, repository does not exist or may require authorization")),
+        "{failed:?}"
+    );
+}
