@@ -1,5 +1,5 @@
-//! Images as a cluster pulls them: registries that cannot exist and
-//! repositories that do not (issue 15, item 9).
+//! Images as a cluster pulls and runs them: registries that cannot exist,
+//! the official images' default processes (issue 15, items 9 and 10).
 
 mod common;
 use common::sim_with;
@@ -77,4 +77,60 @@ fn the_config_issue_jobs_image_does_not_exist() {
         failed.iter().any(|m| m.contains("pull access denied, repository does not exist or may require authorization")),
         "{failed:?}"
     );
+}
+
+/// The official images' default processes: `python:3` and `fedora` run an
+/// interpreter or shell that reads EOF from the absent stdin and exits 0
+/// (CrashLoopBackOff under `restartPolicy: Always`); mysql refuses to
+/// initialise without a password variable (docker-library/mysql
+/// docker-entrypoint.sh `docker_verify_minimum_env`) and serves 3306 with
+/// one; mongo, rabbitmq, memcached and wordpress keep serving their ports.
+#[test]
+fn official_images_run_their_default_process() {
+    for image in ["python:3", "fedora"] {
+        let mut sim = sim_with(&pod("p", "Never", &format!("    image: {image}\n")));
+        sim.advance_to(60_000);
+        match state(&sim, "p") {
+            ContainerState::Terminated(t) => assert_eq!((t.exit_code, t.reason.as_str()), (0, "Completed"), "{image}"),
+            other => panic!("{image}: {other:?}"),
+        }
+    }
+    let mut sim = sim_with(&pod("p", "Never", "    image: mysql:8.0\n"));
+    sim.advance_to(60_000);
+    match state(&sim, "p") {
+        ContainerState::Terminated(t) => assert_eq!(t.exit_code, 1),
+        other => panic!("{other:?}"),
+    }
+    let log = sim.logs("default", "p", "c").unwrap();
+    assert!(
+        log[0].ends_with(" [ERROR] [Entrypoint]: Database is uninitialized and password option is not specified"),
+        "{log:?}"
+    );
+    assert_eq!(log[2], "\t- MYSQL_ROOT_PASSWORD");
+
+    for (image, port, env) in [
+        ("mysql:8.0", 3306, "    env: [{name: MYSQL_ROOT_PASSWORD, value: secret}]\n"),
+        ("mongo:4.2", 27017, "    args: [--bind_ip, 0.0.0.0]\n"),
+        ("rabbitmq:3.8", 5672, ""),
+        ("memcached:1.6", 11211, ""),
+        ("wordpress:6.2.1-apache", 80, ""),
+    ] {
+        let probe = format!("    readinessProbe:\n      tcpSocket: {{port: {port}}}\n");
+        let mut sim = sim_with(&pod("p", "Always", &format!("    image: {image}\n{env}{probe}")));
+        sim.advance_to(60_000);
+        let status = &sim.pod("default", "p").unwrap().status.container_statuses[0];
+        assert!(status.ready && status.restart_count == 0, "{image}: {status:?}");
+    }
+}
+
+/// kubernetes.io "Set up Konnectivity service": the distroless images run
+/// their one program, `/proxy-server` and `/proxy-agent`, and answer the
+/// liveness probe on `--health-server-port`.
+#[test]
+fn konnectivity_images_run_their_programs() {
+    let agent = "    image: us.gcr.io/k8s-artifacts-prod/kas-network-proxy/proxy-agent:v0.0.37\n    command: [/proxy-agent]\n    args: [--proxy-server-port=8132, --health-server-port=8134]\n    livenessProbe:\n      httpGet: {port: 8134, path: /healthz}\n      initialDelaySeconds: 15\n";
+    let mut sim = sim_with(&pod("p", "Always", agent));
+    sim.advance_to(120_000);
+    let status = &sim.pod("default", "p").unwrap().status.container_statuses[0];
+    assert!(matches!(status.state, ContainerState::Running { .. }) && status.restart_count == 0, "{status:?}");
 }

@@ -1,12 +1,15 @@
-//! The catalogue of well-known images: how big they are (pull time), what
-//! their default process is, which ports it serves, and how it takes SIGTERM.
+//! Images: which can be pulled and what their programs do. The catalogue of
+//! well-known images (how big they are, their default process, the ports it
+//! serves, how it takes SIGTERM) is data in [`catalogue`]; this file holds
+//! the rules that read it.
 //!
 //! Nothing real runs in podplay, so an image's behaviour comes from here.
 //!
 //! ## Which images can be pulled (a documented, predictable rule)
 //! - An image in this catalogue pulls when its tag is `latest`, starts with a
-//!   digit (`1.27`, `2.40`, `0.1`), or is one of the catalogue's variant words
-//!   (`alpine`, `stable`, …); any other tag is "not found" → `ErrImagePull`.
+//!   digit (`1.27`, `2.40`, `0.1`; `v0.0.37` for images whose tags take a `v`),
+//!   or is one of the catalogue's variant words (`alpine`, `stable`, …); any
+//!   other tag is "not found" → `ErrImagePull`.
 //! - A single-name Docker Hub image that is not in the catalogue (`ngnix`,
 //!   `library/foo`) does not exist → `ErrImagePull` ("pull access denied").
 //!   This is what makes a typo in a well-known image fail as it does for real.
@@ -26,6 +29,10 @@
 
 use crate::core::time::Millis;
 
+mod catalogue;
+pub use catalogue::{Database, MYSQL, POSTGRES};
+use catalogue::{Entry, CATALOGUE};
+
 /// What an image's program does.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum App {
@@ -40,12 +47,14 @@ pub enum App {
     AgnhostNetexec,
     /// Runs forever and does nothing (agnhost `pause`, registry.k8s.io/pause).
     Pause,
-    /// A TCP listener on this port that answers HTTP with 200.
-    Tcp { port: i32 },
+    /// A server listening on this port (HTTP there answers 200); `name` is
+    /// its process name (`killall`).
+    Tcp { port: i32, name: &'static str },
     /// A gRPC server implementing grpc.health.v1 on this port.
     Grpc { port: i32 },
-    /// postgres: exits 1 at once without POSTGRES_PASSWORD, else serves 5432.
-    Postgres,
+    /// A database image's server (postgres, mysql): exits 1 at once when the
+    /// entrypoint finds none of its password variables, else serves its port.
+    Database(&'static Database),
     /// `stress --vm N --vm-bytes SIZE`: allocates that much memory.
     Stress,
     /// The perl image's `perl`: one program simulated, see [`perl`].
@@ -92,167 +101,6 @@ pub enum PullError {
     /// The registry does not have it: `ErrImagePull` with this containerd message.
     NotFound(String),
 }
-
-struct Entry {
-    names: &'static [&'static str],
-    size_mb: u64,
-    entrypoint: &'static [&'static str],
-    cmd: &'static [&'static str],
-    startup_ms: Millis,
-    on_term: OnTerm,
-    memory_mb: u64,
-    variants: &'static [&'static str],
-}
-
-const NGINX_TERM: OnTerm = OnTerm::Exit { after_ms: 100, code: 0 };
-
-/// The catalogue. Sizes are the compressed amd64 image sizes, rounded.
-const CATALOGUE: &[Entry] = &[
-    Entry {
-        names: &["docker.io/library/nginx"],
-        size_mb: 70,
-        entrypoint: &["/docker-entrypoint.sh"],
-        cmd: &["nginx", "-g", "daemon off;"],
-        startup_ms: 500,
-        on_term: NGINX_TERM,
-        memory_mb: 8,
-        variants: &["alpine", "stable", "mainline", "perl", "alpine-slim", "bookworm"],
-    },
-    Entry {
-        names: &["docker.io/library/httpd"],
-        size_mb: 58,
-        entrypoint: &[],
-        cmd: &["httpd-foreground"],
-        startup_ms: 500,
-        on_term: OnTerm::Exit { after_ms: 100, code: 0 },
-        memory_mb: 10,
-        variants: &["alpine", "bookworm"],
-    },
-    Entry {
-        names: &["docker.io/library/busybox", "registry.k8s.io/busybox", "k8s.gcr.io/busybox"],
-        size_mb: 2,
-        entrypoint: &[],
-        cmd: &["sh"],
-        startup_ms: 0,
-        on_term: OnTerm::Default,
-        memory_mb: 1,
-        variants: &["musl", "glibc", "uclibc", "stable"],
-    },
-    Entry {
-        names: &["docker.io/library/alpine"],
-        size_mb: 4,
-        entrypoint: &[],
-        cmd: &["/bin/sh"],
-        startup_ms: 0,
-        on_term: OnTerm::Default,
-        memory_mb: 1,
-        variants: &["edge"],
-    },
-    Entry {
-        // The official bash image (Alpine based), used by the Job docs.
-        names: &["docker.io/library/bash"],
-        size_mb: 6,
-        entrypoint: &["docker-entrypoint.sh"],
-        cmd: &["bash"],
-        startup_ms: 0,
-        on_term: OnTerm::Default,
-        memory_mb: 1,
-        variants: &["devel", "alpine"],
-    },
-    Entry {
-        names: &["docker.io/library/debian", "docker.io/library/ubuntu"],
-        size_mb: 49,
-        entrypoint: &[],
-        cmd: &["bash"],
-        startup_ms: 0,
-        on_term: OnTerm::Default,
-        memory_mb: 1,
-        variants: &["bookworm", "bookworm-slim", "bullseye", "stable", "jammy", "noble", "slim"],
-    },
-    Entry {
-        names: &["docker.io/library/redis"],
-        size_mb: 45,
-        entrypoint: &["docker-entrypoint.sh"],
-        cmd: &["redis-server"],
-        startup_ms: 300,
-        on_term: OnTerm::Exit { after_ms: 200, code: 0 },
-        memory_mb: 10,
-        variants: &["alpine", "bookworm"],
-    },
-    Entry {
-        names: &["docker.io/library/postgres"],
-        size_mb: 150,
-        entrypoint: &["docker-entrypoint.sh"],
-        cmd: &["postgres"],
-        startup_ms: 3000,
-        on_term: OnTerm::Exit { after_ms: 500, code: 0 },
-        memory_mb: 40,
-        variants: &["alpine", "bookworm"],
-    },
-    Entry {
-        names: &["registry.k8s.io/e2e-test-images/agnhost", "k8s.gcr.io/e2e-test-images/agnhost"],
-        size_mb: 51,
-        entrypoint: &["/agnhost"],
-        cmd: &[],
-        startup_ms: 200,
-        on_term: OnTerm::GoRuntimeExit2,
-        memory_mb: 8,
-        variants: &[],
-    },
-    Entry {
-        names: &["registry.k8s.io/goproxy", "k8s.gcr.io/goproxy"],
-        size_mb: 3,
-        entrypoint: &["/goproxy"],
-        cmd: &[],
-        startup_ms: 200,
-        on_term: OnTerm::GoRuntimeExit2,
-        memory_mb: 5,
-        variants: &[],
-    },
-    Entry {
-        names: &["registry.k8s.io/pause", "k8s.gcr.io/pause"],
-        size_mb: 1,
-        entrypoint: &["/pause"],
-        cmd: &[],
-        startup_ms: 0,
-        on_term: OnTerm::Exit { after_ms: 0, code: 0 },
-        memory_mb: 1,
-        variants: &[],
-    },
-    Entry {
-        names: &["registry.k8s.io/etcd", "k8s.gcr.io/etcd"],
-        size_mb: 57,
-        entrypoint: &[],
-        cmd: &["/usr/local/bin/etcd"],
-        startup_ms: 1000,
-        on_term: OnTerm::Exit { after_ms: 300, code: 0 },
-        memory_mb: 30,
-        variants: &[],
-    },
-    Entry {
-        // The official perl image (buildpack-deps based), of kubernetes.io's
-        // first Job example (`perl -Mbignum=bpi -wle "print bpi(2000)"`). Its
-        // CMD is the debugger (`perl -de0`), which exits at once without a terminal.
-        names: &["docker.io/library/perl"],
-        size_mb: 335,
-        entrypoint: &[],
-        cmd: &["perl", "-de0"],
-        startup_ms: 0,
-        on_term: OnTerm::Default,
-        memory_mb: 10,
-        variants: &["slim", "threaded", "stable", "devel", "bookworm", "bullseye", "trixie"],
-    },
-    Entry {
-        names: &["docker.io/polinux/stress", "docker.io/progrium/stress"],
-        size_mb: 4,
-        entrypoint: &["stress"],
-        cmd: &["--verbose"],
-        startup_ms: 0,
-        on_term: OnTerm::Default,
-        memory_mb: 1,
-        variants: &[],
-    },
-];
 
 /// What `perl ARGS` does in the perl image. podplay runs one perl program:
 /// `print bpi(N)` with `-Mbignum=bpi` (Math::BigFloat's π to N digits,
@@ -422,9 +270,10 @@ pub fn normalize(image: &str) -> Result<(String, String), PullError> {
 }
 
 fn tag_exists(entry: &Entry, tag: &str) -> bool {
+    let versioned = if entry.v_tags { tag.strip_prefix('v').unwrap_or("") } else { tag };
     tag == "latest"
         || tag.starts_with("sha256:")
-        || tag.starts_with(|c: char| c.is_ascii_digit())
+        || versioned.starts_with(|c: char| c.is_ascii_digit())
         || entry.variants.contains(&tag)
 }
 
@@ -482,10 +331,12 @@ pub fn lookup(image: &str) -> Result<ImageInfo, PullError> {
                 "rpc error: code = NotFound desc = failed to pull and unpack image \"{repo}:{tag}\": failed to resolve reference \"{repo}:{tag}\": {repo}:{tag}: not found"
             )));
         }
+        let small = tag.contains("slim") || tag.contains("alpine");
+        let size_mb = if small && entry.slim_mb > 0 { entry.slim_mb } else { entry.size_mb };
         return Ok(ImageInfo {
             repository: repo,
             tag,
-            size_bytes: entry.size_mb * 1_000_000 + 123_456,
+            size_bytes: size_mb * 1_000_000 + 123_456,
             entrypoint: entry.entrypoint.iter().map(|s| s.to_string()).collect(),
             cmd: entry.cmd.iter().map(|s| s.to_string()).collect(),
             startup_ms: entry.startup_ms,
@@ -518,17 +369,29 @@ pub fn pull_ms(size_bytes: u64) -> Millis {
 pub fn program_app(repo: &str, argv: &[String]) -> Option<App> {
     let prog = argv.first()?.rsplit('/').next().unwrap_or("");
     let sub = argv.get(1).map(|s| s.as_str()).unwrap_or("");
+    let image = repo.rsplit('/').next().unwrap_or("");
     Some(match prog {
         "docker-entrypoint.sh" => {
-            // The official images' entrypoints exec their argument.
-            return program_app(repo, &argv[1..]).or(match repo {
-                r if r.ends_with("/postgres") => Some(App::Postgres),
-                r if r.ends_with("/redis") => Some(App::Tcp { port: 6379 }),
+            // The official images' entrypoints exec their argument; with
+            // none, or a first argument that is a flag (`--bind_ip …`), they
+            // put the server first (`if [ "${1#-}" != "$1" ]; then set --
+            // mongod "$@"; fi`).
+            let server = CATALOGUE.iter().find(|e| e.names.contains(&repo)).and_then(|e| e.cmd.first());
+            return match (argv.get(1), server) {
+                (Some(a), _) if !a.starts_with('-') => program_app(repo, &argv[1..]),
+                (_, Some(server)) => {
+                    let with_server: Vec<String> =
+                        std::iter::once(server.to_string()).chain(argv[1..].iter().cloned()).collect();
+                    program_app(repo, &with_server)
+                }
                 _ => None,
-            });
+            };
         }
-        // A shell with no script and no terminal reads EOF and exits 0.
+        // A shell with no script and no terminal reads EOF and exits 0; so
+        // does `python3` (it reads its program from stdin, /dev/null
+        // without `stdin: true`).
         "sh" | "bash" | "ash" if argv.len() == 1 => App::ShellExits,
+        "python" | "python3" if argv.len() == 1 && image == "python" => App::ShellExits,
         "nginx" if sub != "-s" => {
             App::StaticHttp { port: 80, docroot: "/usr/share/nginx/html", index: "/usr/share/nginx/html/index.html" }
         }
@@ -537,21 +400,43 @@ pub fn program_app(repo: &str, argv: &[String]) -> Option<App> {
             docroot: "/usr/local/apache2/htdocs",
             index: "/usr/local/apache2/htdocs/index.html",
         },
-        "redis-server" => App::Tcp { port: 6379 },
-        "postgres" => App::Postgres,
+        "redis-server" => App::Tcp { port: 6379, name: "redis-server" },
+        "postgres" => App::Database(&POSTGRES),
+        "mysqld" => App::Database(&MYSQL),
+        "mongod" => App::Tcp { port: 27017, name: "mongod" },
+        // rabbitmq-server runs the Erlang VM (`beam.smp`); AMQP on 5672.
+        "rabbitmq-server" => App::Tcp { port: 5672, name: "beam.smp" },
+        // wordpress: Apache with mod_php on 80.
+        "apache2-foreground" => App::Tcp { port: 80, name: "apache2" },
+        "memcached" => App::Tcp { port: 11211, name: "memcached" },
+        // Konnectivity: the liveness probe's `/healthz` is on the health
+        // port (defaults 8092 and 8093, cmd/server and cmd/agent options).
+        "proxy-server" => App::Tcp { port: flag_port(argv, "--health-port").unwrap_or(8092), name: "proxy-server" },
+        "proxy-agent" => {
+            App::Tcp { port: flag_port(argv, "--health-server-port").unwrap_or(8093), name: "proxy-agent" }
+        }
         "agnhost" => match sub {
             "liveness" => App::AgnhostLiveness,
             "netexec" | "serve-hostname" | "test-webserver" => App::AgnhostNetexec,
             "pause" | "" => App::Pause,
             _ => return None,
         },
-        "goproxy" => App::Tcp { port: 8080 },
+        "goproxy" => App::Tcp { port: 8080, name: "goproxy" },
         "pause" => App::Pause,
         "etcd" => App::Grpc { port: 2379 },
         "stress" => App::Stress,
         "perl" if repo == "docker.io/library/perl" => App::Perl,
         "app" if repo_is_generic(repo) => App::Generic,
         _ => return None,
+    })
+}
+
+/// `--NAME=N` or `--NAME N` in `argv`.
+fn flag_port(argv: &[String], name: &str) -> Option<i32> {
+    argv.iter().enumerate().find_map(|(i, a)| match a.strip_prefix(name) {
+        Some(rest) if rest.starts_with('=') => rest[1..].parse().ok(),
+        Some("") => argv.get(i + 1)?.parse().ok(),
+        _ => None,
     })
 }
 
@@ -656,6 +541,42 @@ mod tests {
         let Err(PullError::NotFound(m)) = lookup("non-existing-repo/non-existing-image:example") else { panic!() };
         assert!(m.contains("\"docker.io/non-existing-repo/non-existing-image:example\": pull access denied"), "{m}");
         assert!(lookup("ghcr.io/acme/nonexistent:1").is_ok(), "the name rule is Docker Hub's answer only");
+    }
+
+    #[test]
+    fn official_images_have_their_dockerfile_defaults() {
+        let i = lookup("python:3").unwrap();
+        assert_eq!(
+            (i.entrypoint.len(), i.cmd.as_slice(), i.size_bytes / 1_000_000),
+            (0, &["python3".to_string()][..], 390)
+        );
+        assert_eq!(lookup("python:3.12-slim").unwrap().size_bytes / 1_000_000, 45, "slim variants are smaller");
+        assert_eq!(lookup("mysql:8.0").unwrap().cmd, ["mysqld"]);
+        assert_eq!(lookup("fedora").unwrap().cmd, ["/bin/bash"]);
+        for image in ["mongo:4.2", "rabbitmq:3.8-management", "wordpress:6.2.1-apache", "memcached", "mysql:9"] {
+            assert!(lookup(image).is_ok(), "{image}");
+        }
+        // registry.k8s.io's `v` tags.
+        assert!(lookup("registry.k8s.io/kas-network-proxy/proxy-agent:v0.0.37").is_ok());
+        assert!(matches!(lookup("nginx:v1.27"), Err(PullError::NotFound(_))));
+        let argv = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let mongo = "docker.io/library/mongo";
+        // The entrypoint puts the server before a first argument that is a flag.
+        assert_eq!(
+            program_app(mongo, &argv(&["docker-entrypoint.sh", "--bind_ip", "0.0.0.0"])),
+            Some(App::Tcp { port: 27017, name: "mongod" })
+        );
+        assert_eq!(
+            program_app("docker.io/library/mysql", &argv(&["docker-entrypoint.sh", "mysqld"])),
+            Some(App::Database(&MYSQL))
+        );
+        assert_eq!(program_app("docker.io/library/python", &argv(&["python3"])), Some(App::ShellExits));
+        assert_eq!(
+            program_app("x", &argv(&["/proxy-agent", "--health-server-port", "8134"])),
+            Some(App::Tcp { port: 8134, name: "proxy-agent" })
+        );
+        assert_eq!(program_app("x", &argv(&["/proxy-server"])), Some(App::Tcp { port: 8092, name: "proxy-server" }));
+        assert_eq!(MYSQL.missing_password(12_000)[0], "2026-01-01 00:00:12+00:00 [ERROR] [Entrypoint]: Database is uninitialized and password option is not specified");
     }
 
     #[test]
