@@ -1,10 +1,11 @@
 //! Images as a cluster pulls and runs them: registries that cannot exist,
-//! the official images' default processes (issue 15, items 9 and 10).
+//! the official images' default processes, and commands the image lacks
+//! (issue 15, items 9–11).
 
 mod common;
 use common::sim_with;
 use podplay::core::engine::Sim;
-use podplay::core::status::{ContainerState, PodPhase};
+use podplay::core::status::{ContainerState, PodPhase, Terminated};
 
 fn pod(name: &str, restart: &str, container: &str) -> String {
     format!(
@@ -14,6 +15,14 @@ fn pod(name: &str, restart: &str, container: &str) -> String {
 
 fn state(sim: &Sim, name: &str) -> ContainerState {
     sim.pod("default", name).expect("the pod exists").status.container_statuses[0].state.clone()
+}
+
+/// The container's terminated state (the test fails if it is not terminated).
+fn terminated(sim: &Sim, name: &str) -> Terminated {
+    match state(sim, name) {
+        ContainerState::Terminated(t) => t,
+        other => panic!("{name}: not terminated: {other:?}"),
+    }
 }
 
 fn messages(sim: &Sim, name: &str, reason: &str) -> Vec<String> {
@@ -90,17 +99,13 @@ fn official_images_run_their_default_process() {
     for image in ["python:3", "fedora"] {
         let mut sim = sim_with(&pod("p", "Never", &format!("    image: {image}\n")));
         sim.advance_to(60_000);
-        match state(&sim, "p") {
-            ContainerState::Terminated(t) => assert_eq!((t.exit_code, t.reason.as_str()), (0, "Completed"), "{image}"),
-            other => panic!("{image}: {other:?}"),
-        }
+        let t = terminated(&sim, "p");
+        assert_eq!((t.exit_code, t.reason.as_str()), (0, "Completed"), "{image}");
     }
     let mut sim = sim_with(&pod("p", "Never", "    image: mysql:8.0\n"));
     sim.advance_to(60_000);
-    match state(&sim, "p") {
-        ContainerState::Terminated(t) => assert_eq!(t.exit_code, 1),
-        other => panic!("{other:?}"),
-    }
+    let t = terminated(&sim, "p");
+    assert_eq!(t.exit_code, 1);
     let log = sim.logs("default", "p", "c").unwrap();
     assert!(
         log[0].ends_with(" [ERROR] [Entrypoint]: Database is uninitialized and password option is not specified"),
@@ -123,9 +128,43 @@ fn official_images_run_their_default_process() {
     }
 }
 
+/// A command the image lacks: runc's `exec: "stress": executable file not
+/// found in $PATH`, which containerd turns into a StartError with exit code
+/// 128 (internal/cri/server/container_start.go, containerd/containerd#7044);
+/// the kubelet records `Failed` "Error: …" and, while it will start the
+/// container again, reports it waiting in `RunContainerError`.
+#[test]
+fn a_command_the_image_lacks_fails_to_start() {
+    let msg = "failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"stress\": executable file not found in $PATH: unknown";
+    let container = "    image: nginx:1.27\n    command: [stress]\n    args: [--vm, \"1\", --vm-bytes, 150M]\n";
+    let mut sim = sim_with(&pod("p", "Never", container));
+    sim.advance_to(30_000);
+    let t = terminated(&sim, "p");
+    assert_eq!((t.exit_code, t.reason.as_str(), t.message.as_deref()), (128, "StartError", Some(msg)));
+    assert_eq!(sim.pod("default", "p").unwrap().status.phase, PodPhase::Failed);
+    assert_eq!(messages(&sim, "p", "Failed"), [format!("Error: {msg}")]);
+    assert!(messages(&sim, "p", "Started").is_empty(), "never started");
+
+    let mut sim = sim_with(&pod("p", "Always", container));
+    sim.advance_to(5_000);
+    let status = &sim.pod("default", "p").unwrap().status.container_statuses[0];
+    match (&status.state, &status.last_state) {
+        (ContainerState::Waiting(w), Some(ContainerState::Terminated(t))) => {
+            assert_eq!((w.reason.as_str(), w.message.as_deref()), ("RunContainerError", Some(msg)));
+            assert_eq!((t.reason.as_str(), t.exit_code), ("StartError", 128));
+        }
+        other => panic!("{other:?}"),
+    }
+    // Under a shell, the shell says it: `sh: stress: not found`, 127.
+    let mut sim = sim_with(&pod("p", "Never", "    image: nginx:1.27\n    command: [sh, -c, \"stress --vm 1\"]\n"));
+    sim.advance_to(30_000);
+    assert_eq!(terminated(&sim, "p").exit_code, 127);
+    assert_eq!(sim.logs("default", "p", "c").unwrap(), ["sh: stress: not found"]);
+}
+
 /// kubernetes.io "Set up Konnectivity service": the distroless images run
 /// their one program, `/proxy-server` and `/proxy-agent`, and answer the
-/// liveness probe on `--health-server-port`.
+/// liveness probe on `--health-server-port`; a path they lack fails.
 #[test]
 fn konnectivity_images_run_their_programs() {
     let agent = "    image: us.gcr.io/k8s-artifacts-prod/kas-network-proxy/proxy-agent:v0.0.37\n    command: [/proxy-agent]\n    args: [--proxy-server-port=8132, --health-server-port=8134]\n    livenessProbe:\n      httpGet: {port: 8134, path: /healthz}\n      initialDelaySeconds: 15\n";
@@ -133,4 +172,15 @@ fn konnectivity_images_run_their_programs() {
     sim.advance_to(120_000);
     let status = &sim.pod("default", "p").unwrap().status.container_statuses[0];
     assert!(matches!(status.state, ContainerState::Running { .. }) && status.restart_count == 0, "{status:?}");
+    let mut sim = sim_with(&pod(
+        "p",
+        "Never",
+        "    image: registry.k8s.io/kas-network-proxy/proxy-server:v0.0.32\n    command: [/bin/sh, -c, /proxy-server]\n",
+    ));
+    sim.advance_to(30_000);
+    let t = terminated(&sim, "p");
+    assert_eq!(
+            t.message.as_deref(),
+            Some("failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"/bin/sh\": stat /bin/sh: no such file or directory: unknown")
+        );
 }

@@ -374,6 +374,12 @@ impl shell::Env for CEnv<'_> {
             );
             return Program::Exits { after_ms: 0, code: 0, output: vec![] };
         }
+        // A program the image does not have: the shell's `not found`, 127.
+        if let (Some(exec), Some(name)) = (image.as_ref().and_then(|i| i.exec.as_ref()), argv.first()) {
+            if !images::has_program(exec, name) {
+                return Program::Exits { after_ms: 0, code: 127, output: vec![format!("sh: {name}: not found")] };
+            }
+        }
         let Some(app) = images::program_app(&repo, argv) else { return Program::Unknown };
         let env_has = |name: &str| {
             self.sim.pod_rt(self.slot).is_some_and(|p| {

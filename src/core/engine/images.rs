@@ -1,7 +1,7 @@
-//! Images: which can be pulled and what their programs do. The catalogue of
-//! well-known images (how big they are, their default process, the ports it
-//! serves, how it takes SIGTERM) is data in [`catalogue`]; this file holds
-//! the rules that read it.
+//! Images: which can be pulled, what their programs do, and which commands
+//! they have. The catalogue of well-known images (how big they are, their
+//! default process, the ports it serves, how it takes SIGTERM, what it can
+//! exec) is data in [`catalogue`]; this file holds the rules that read it.
 //!
 //! Nothing real runs in podplay, so an image's behaviour comes from here.
 //!
@@ -26,12 +26,20 @@
 //!   is assumed to exist: it pulls as a 50 MB image and, with no `command`, runs
 //!   a generic server that answers 200 on every `containerPort` it declares.
 //! - A reference that is not a valid image name gives `InvalidImageName`.
+//!
+//! ## Which commands an image has (its PATH, roughly)
+//! Each entry names a [`Tools`] set (BusyBox applets, a GNU userland, or
+//! nothing) and its own programs with their paths. The runtime execs
+//! `command[0]` (or the ENTRYPOINT) from these: one the image lacks fails to
+//! start ([`exec_check`]: runc's `exec: "stress": executable file not found
+//! in $PATH`, containerd's StartError, exit code 128). Images outside the
+//! catalogue are not checked.
 
 use crate::core::time::Millis;
 
 mod catalogue;
-pub use catalogue::{Database, MYSQL, POSTGRES};
-use catalogue::{Entry, CATALOGUE};
+pub use catalogue::{Database, Executables, Tools, MYSQL, POSTGRES};
+use catalogue::{Entry, BUSYBOX_APPLETS, CATALOGUE, GNU_COMMANDS, PATH_DIRS};
 
 /// What an image's program does.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -91,6 +99,8 @@ pub struct ImageInfo {
     pub on_term: OnTerm,
     /// Memory the process uses, bytes.
     pub memory_bytes: u64,
+    /// What it can exec (None: not checked, an image outside the catalogue).
+    pub exec: Option<Executables>,
 }
 
 /// Why an image cannot be pulled.
@@ -333,6 +343,11 @@ pub fn lookup(image: &str) -> Result<ImageInfo, PullError> {
         }
         let small = tag.contains("slim") || tag.contains("alpine");
         let size_mb = if small && entry.slim_mb > 0 { entry.slim_mb } else { entry.size_mb };
+        // An image's `alpine` variant has BusyBox, not the GNU tools.
+        let exec = entry.exec.map(|e| match e.tools {
+            Tools::Gnu if tag.contains("alpine") => Executables { tools: Tools::Busybox, ..e },
+            _ => e,
+        });
         return Ok(ImageInfo {
             repository: repo,
             tag,
@@ -342,6 +357,7 @@ pub fn lookup(image: &str) -> Result<ImageInfo, PullError> {
             startup_ms: entry.startup_ms,
             on_term: entry.on_term,
             memory_bytes: entry.memory_mb << 20,
+            exec,
         });
     }
     if repo.starts_with("docker.io/library/") {
@@ -356,7 +372,53 @@ pub fn lookup(image: &str) -> Result<ImageInfo, PullError> {
         startup_ms: 1000,
         on_term: OnTerm::Exit { after_ms: 100, code: 0 },
         memory_bytes: 32 << 20,
+        exec: None,
     })
+}
+
+/// Whether the image has `program` (a path, or a name looked up in PATH).
+pub fn has_program(exec: &Executables, program: &str) -> bool {
+    let tools: &[&str] = match exec.tools {
+        Tools::Busybox => BUSYBOX_APPLETS,
+        Tools::Gnu => GNU_COMMANDS,
+        Tools::Nothing => &[],
+    };
+    match program.rsplit_once('/') {
+        // A path: one of the image's own programs, or a tool in a PATH directory.
+        Some((dir, name)) => exec.own.contains(&program) || (PATH_DIRS.contains(&dir) && tools.contains(&name)),
+        // A name: a tool, or an own program outside `/` (the root is not on PATH).
+        None => {
+            tools.contains(&program)
+                || exec
+                    .own
+                    .iter()
+                    .any(|p| p.rsplit_once('/').is_some_and(|(dir, name)| !dir.is_empty() && name == program))
+        }
+    }
+}
+
+/// The runtime's exec of the container's first word: `Err` with the
+/// message containerd gives the kubelet when the image lacks it. runc
+/// (libcontainer/standard_init_linux.go `exec.LookPath`) fails with Go's
+/// `exec: "stress": executable file not found in $PATH`, or `stat PATH: no
+/// such file or directory` for a path; containerd (`StartContainer`,
+/// internal/cri/server/container_start.go) wraps it and sets the container
+/// exited with reason `StartError` and exit code 128 ("the same with
+/// Docker's behavior", containerd/containerd#7044). The kubelet records
+/// `Failed` "Error: …" (`startContainer`, kuberuntime_container.go).
+pub fn exec_check(info: Option<&ImageInfo>, program: &str) -> Result<(), String> {
+    let Some(exec) = info.and_then(|i| i.exec.as_ref()) else { return Ok(()) };
+    if has_program(exec, program) {
+        return Ok(());
+    }
+    let why = if program.contains('/') {
+        format!("stat {program}: no such file or directory")
+    } else {
+        "executable file not found in $PATH".to_string()
+    };
+    Err(format!(
+        "failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"{program}\": {why}: unknown"
+    ))
 }
 
 /// Pull time: a fixed 500 ms plus the image at 25 MB/s.
@@ -577,6 +639,37 @@ mod tests {
         );
         assert_eq!(program_app("x", &argv(&["/proxy-server"])), Some(App::Tcp { port: 8092, name: "proxy-server" }));
         assert_eq!(MYSQL.missing_password(12_000)[0], "2026-01-01 00:00:12+00:00 [ERROR] [Entrypoint]: Database is uninitialized and password option is not specified");
+    }
+
+    #[test]
+    fn commands_follow_the_image() {
+        let has = |image: &str, program: &str| exec_check(Some(&lookup(image).unwrap()), program).is_ok();
+        // BusyBox applets, and no more.
+        assert!(has("busybox:1.36", "sleep") && has("busybox:1.36", "/bin/sh") && has("busybox:1.36", "wget"));
+        assert!(!has("busybox:1.36", "bash") && !has("busybox:1.36", "stress") && !has("busybox:1.36", "curl"));
+        // GNU userland: coreutils and bash, no wget; nginx adds curl.
+        assert!(has("debian", "bash") && has("ubuntu", "/usr/bin/env") && !has("debian", "wget"));
+        assert!(
+            has("nginx:1.27", "/docker-entrypoint.sh") && has("nginx:1.27", "curl") && !has("nginx:1.27", "stress")
+        );
+        // The root is not on PATH: `/docker-entrypoint.sh` by path only.
+        assert!(!has("nginx:1.27", "docker-entrypoint.sh") && has("redis", "docker-entrypoint.sh"));
+        // An alpine variant has BusyBox.
+        assert!(has("nginx:alpine", "wget") && !has("nginx:alpine", "bash"));
+        // Distroless and scratch: their program only.
+        assert!(has("registry.k8s.io/kas-network-proxy/proxy-server:v0.0.32", "/proxy-server"));
+        assert!(!has("registry.k8s.io/kas-network-proxy/proxy-server:v0.0.32", "sh"));
+        assert!(!has("registry.k8s.io/pause:3.9", "sleep"));
+        assert!(has("polinux/stress", "stress") && has("registry.k8s.io/e2e-test-images/agnhost:2.40", "/agnhost"));
+        // Images outside the catalogue are not checked.
+        assert!(has("myorg/shop:1.0", "anything"));
+        assert_eq!(
+            exec_check(Some(&lookup("nginx").unwrap()), "stress").unwrap_err(),
+            "failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"stress\": executable file not found in $PATH: unknown"
+        );
+        assert!(exec_check(Some(&lookup("nginx").unwrap()), "/app")
+            .unwrap_err()
+            .contains("exec: \"/app\": stat /app: no such file or directory: unknown"));
     }
 
     #[test]

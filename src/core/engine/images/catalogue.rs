@@ -1,11 +1,74 @@
 //! The image catalogue's data: each well-known image's names, size, ENTRYPOINT
-//! and CMD, start-up time, SIGTERM handling, memory and tag variants. One
-//! place for all of it; [`super`] holds the rules that read it. Each entry follows its Dockerfile (docker-library/official-images
+//! and CMD, start-up time, SIGTERM handling, memory, tag variants, and what
+//! it can exec (its userland and its own programs). One place for all of it;
+//! [`super`] holds the rules that read it (which images pull, which commands
+//! run). Each entry follows its Dockerfile (docker-library/official-images
 //! for Docker Hub's official images, kubernetes/kubernetes test/images and
 //! cluster/images for registry.k8s.io's).
 
 use super::OnTerm;
 use crate::core::time::Millis;
+
+/// The userland an image ships: which names `command[0]` can give without a
+/// path, besides the image's own programs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tools {
+    /// BusyBox's applets (the busybox image; Alpine-based images).
+    Busybox,
+    /// A GNU userland (Debian, Ubuntu, Fedora, Oracle Linux): coreutils,
+    /// bash, grep, sed, awk, find, tar; no wget, curl or nslookup.
+    Gnu,
+    /// Nothing but the image's own programs (scratch, distroless).
+    Nothing,
+}
+
+/// What an image can exec: its userland and its own programs (full paths).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Executables {
+    pub tools: Tools,
+    pub own: &'static [&'static str],
+}
+
+/// BusyBox 1.36's applets (`busybox --list`), each in /bin, /sbin, /usr/bin or /usr/sbin.
+#[rustfmt::skip]
+pub(super) const BUSYBOX_APPLETS: &[&str] = &[
+    "[", "[[", "addgroup", "adduser", "ar", "arch", "arp", "arping", "ash", "awk", "base32", "base64", "basename",
+    "bc", "blkid", "brctl", "bunzip2", "busybox", "bzcat", "bzip2", "cal", "cat", "chattr", "chgrp", "chmod", "chown",
+    "chpasswd", "chroot", "cksum", "clear", "cmp", "comm", "cp", "cpio", "crond", "crontab", "cut", "date", "dc",
+    "dd", "delgroup", "deluser", "df", "diff", "dirname", "dmesg", "dnsdomainname", "dos2unix", "du", "echo", "ed",
+    "egrep", "env", "expand", "expr", "factor", "fallocate", "false", "fgrep", "find", "flock", "fold", "free",
+    "fsync", "ftpget", "ftpput", "fuser", "getopt", "grep", "groups", "gunzip", "gzip", "halt", "hd", "head",
+    "hexdump", "hostid", "hostname", "httpd", "hush", "id", "ifconfig", "install", "ionice", "iostat", "ip", "ipcalc",
+    "kill", "killall", "killall5", "less", "link", "ln", "logger", "login", "logname", "ls", "lsof", "lzcat",
+    "md5sum", "mkdir", "mkfifo", "mknod", "mktemp", "more", "mount", "mountpoint", "mpstat", "mv", "nc", "netstat",
+    "nice", "nl", "nohup", "nproc", "nslookup", "od", "passwd", "paste", "patch", "pgrep", "pidof", "ping", "ping6",
+    "pkill", "pmap", "printenv", "printf", "ps", "pstree", "pwd", "pwdx", "readlink", "realpath", "renice", "reset",
+    "rev", "rm", "rmdir", "route", "run-parts", "sed", "seq", "setsid", "sh", "sha1sum", "sha256sum", "sha3sum",
+    "sha512sum", "shred", "shuf", "sleep", "sort", "split", "stat", "strings", "stty", "su", "sum", "sync", "sysctl",
+    "tac", "tail", "tar", "taskset", "tee", "telnet", "test", "tftp", "time", "timeout", "top", "touch", "tr",
+    "traceroute", "tree", "true", "truncate", "tty", "umount", "uname", "unexpand", "uniq", "unlink", "unshare",
+    "unxz", "unzip", "uptime", "usleep", "uudecode", "uuencode", "vi", "watch", "wc", "wget", "which", "who",
+    "whoami", "xargs", "xxd", "xz", "xzcat", "yes", "zcat",
+];
+
+/// A GNU base system's commands (Debian's required packages: coreutils,
+/// bash, dash, grep, sed, mawk, findutils, tar, gzip, util-linux, hostname).
+#[rustfmt::skip]
+pub(super) const GNU_COMMANDS: &[&str] = &[
+    "[", "arch", "awk", "b2sum", "base32", "base64", "basename", "basenc", "bash", "cat", "chcon", "chgrp", "chmod",
+    "chown", "chroot", "cksum", "cmp", "comm", "cp", "csplit", "cut", "dash", "date", "dd", "df", "diff", "dir",
+    "dircolors", "dirname", "du", "echo", "egrep", "env", "expand", "expr", "factor", "false", "fgrep", "find", "fmt",
+    "fold", "getopt", "grep", "groups", "gunzip", "gzip", "head", "hostid", "hostname", "id", "install", "join",
+    "link", "ln", "login", "logname", "ls", "md5sum", "mkdir", "mkfifo", "mknod", "mktemp", "more", "mount", "mv",
+    "nice", "nl", "nohup", "nproc", "numfmt", "od", "paste", "pathchk", "pr", "printenv", "printf", "pwd", "readlink",
+    "realpath", "rm", "rmdir", "sed", "seq", "sh", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum",
+    "shred", "shuf", "sleep", "sort", "split", "stat", "stdbuf", "stty", "su", "sum", "sync", "tac", "tail", "tar",
+    "tee", "test", "timeout", "touch", "tr", "true", "truncate", "tsort", "tty", "umount", "uname", "unexpand",
+    "uniq", "unlink", "users", "vdir", "wc", "who", "whoami", "xargs", "yes", "zcat",
+];
+
+/// Where a name without a `/` is looked for (the images' default PATH).
+pub(super) const PATH_DIRS: &[&str] = &["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
 
 /// A database image's server and what its entrypoint checks first.
 #[derive(Debug, PartialEq, Eq)]
@@ -75,6 +138,9 @@ pub(super) struct Entry {
     pub(super) variants: &'static [&'static str],
     /// Tags are `v1.2.3` (registry.k8s.io's style), not `1.2.3`.
     pub(super) v_tags: bool,
+    /// What it can exec; None: not checked. The `alpine` variants of a GNU
+    /// image have BusyBox instead.
+    pub(super) exec: Option<Executables>,
 }
 
 const NGINX_TERM: OnTerm = OnTerm::Exit { after_ms: 100, code: 0 };
@@ -90,7 +156,20 @@ const BASE: Entry = Entry {
     memory_mb: 1,
     variants: &[],
     v_tags: false,
+    exec: None,
 };
+
+const fn gnu(own: &'static [&'static str]) -> Option<Executables> {
+    Some(Executables { tools: Tools::Gnu, own })
+}
+
+const fn busybox(own: &'static [&'static str]) -> Option<Executables> {
+    Some(Executables { tools: Tools::Busybox, own })
+}
+
+const fn only(own: &'static [&'static str]) -> Option<Executables> {
+    Some(Executables { tools: Tools::Nothing, own })
+}
 
 /// The catalogue. Sizes are the compressed amd64 image sizes, rounded; each
 /// image's ENTRYPOINT, CMD and programs are those of its Dockerfile
@@ -106,6 +185,7 @@ pub(super) const CATALOGUE: &[Entry] = &[
         on_term: NGINX_TERM,
         memory_mb: 8,
         variants: &["alpine", "stable", "mainline", "perl", "alpine-slim", "bookworm"],
+        exec: gnu(&["/docker-entrypoint.sh", "/usr/sbin/nginx", "/usr/bin/curl", "/usr/bin/envsubst"]),
         ..BASE
     },
     Entry {
@@ -117,6 +197,11 @@ pub(super) const CATALOGUE: &[Entry] = &[
         on_term: OnTerm::Exit { after_ms: 100, code: 0 },
         memory_mb: 10,
         variants: &["alpine", "bookworm"],
+        exec: gnu(&[
+            "/usr/local/bin/httpd-foreground",
+            "/usr/local/apache2/bin/httpd",
+            "/usr/local/apache2/bin/apachectl",
+        ]),
         ..BASE
     },
     Entry {
@@ -124,9 +209,17 @@ pub(super) const CATALOGUE: &[Entry] = &[
         size_mb: 2,
         cmd: &["sh"],
         variants: &["musl", "glibc", "uclibc", "stable"],
+        exec: busybox(&["/bin/busybox"]),
         ..BASE
     },
-    Entry { names: &["docker.io/library/alpine"], size_mb: 4, cmd: &["/bin/sh"], variants: &["edge"], ..BASE },
+    Entry {
+        names: &["docker.io/library/alpine"],
+        size_mb: 4,
+        cmd: &["/bin/sh"],
+        variants: &["edge"],
+        exec: busybox(&["/sbin/apk"]),
+        ..BASE
+    },
     Entry {
         // The official bash image (Alpine based), used by the Job docs.
         names: &["docker.io/library/bash"],
@@ -134,6 +227,7 @@ pub(super) const CATALOGUE: &[Entry] = &[
         entrypoint: &["docker-entrypoint.sh"],
         cmd: &["bash"],
         variants: &["devel", "alpine"],
+        exec: busybox(&["/usr/local/bin/bash", "/usr/local/bin/docker-entrypoint.sh", "/sbin/apk"]),
         ..BASE
     },
     Entry {
@@ -142,6 +236,7 @@ pub(super) const CATALOGUE: &[Entry] = &[
         slim_mb: 29,
         cmd: &["bash"],
         variants: &["bookworm", "bookworm-slim", "bullseye", "stable", "jammy", "noble", "slim"],
+        exec: gnu(&["/usr/bin/apt-get", "/usr/bin/apt", "/usr/bin/dpkg", "/usr/bin/perl"]),
         ..BASE
     },
     Entry {
@@ -150,6 +245,7 @@ pub(super) const CATALOGUE: &[Entry] = &[
         size_mb: 65,
         cmd: &["/bin/bash"],
         variants: &["rawhide", "latest"],
+        exec: gnu(&["/usr/bin/dnf", "/usr/bin/curl"]),
         ..BASE
     },
     Entry {
@@ -162,6 +258,12 @@ pub(super) const CATALOGUE: &[Entry] = &[
         on_term: OnTerm::Exit { after_ms: 200, code: 0 },
         memory_mb: 10,
         variants: &["alpine", "bookworm"],
+        exec: gnu(&[
+            "/usr/local/bin/docker-entrypoint.sh",
+            "/usr/local/bin/redis-server",
+            "/usr/local/bin/redis-cli",
+            "/usr/local/bin/gosu",
+        ]),
         ..BASE
     },
     Entry {
@@ -174,6 +276,14 @@ pub(super) const CATALOGUE: &[Entry] = &[
         on_term: OnTerm::Exit { after_ms: 500, code: 0 },
         memory_mb: 40,
         variants: &["alpine", "bookworm"],
+        exec: gnu(&[
+            "/usr/local/bin/docker-entrypoint.sh",
+            "/usr/local/bin/gosu",
+            "/usr/lib/postgresql/bin/postgres",
+            "/usr/lib/postgresql/bin/psql",
+            "/usr/lib/postgresql/bin/pg_ctl",
+            "/usr/lib/postgresql/bin/pg_isready",
+        ]),
         ..BASE
     },
     Entry {
@@ -186,6 +296,13 @@ pub(super) const CATALOGUE: &[Entry] = &[
         on_term: OnTerm::Exit { after_ms: 1000, code: 0 },
         memory_mb: 360,
         variants: &["lts", "innovation", "oracle", "debian"],
+        exec: gnu(&[
+            "/usr/local/bin/docker-entrypoint.sh",
+            "/usr/local/bin/gosu",
+            "/usr/sbin/mysqld",
+            "/usr/bin/mysql",
+            "/usr/bin/mysqladmin",
+        ]),
         ..BASE
     },
     Entry {
@@ -198,6 +315,13 @@ pub(super) const CATALOGUE: &[Entry] = &[
         on_term: OnTerm::Exit { after_ms: 300, code: 0 },
         memory_mb: 80,
         variants: &["jammy", "noble"],
+        exec: gnu(&[
+            "/usr/local/bin/docker-entrypoint.sh",
+            "/usr/local/bin/gosu",
+            "/usr/bin/mongod",
+            "/usr/bin/mongosh",
+            "/usr/bin/mongo",
+        ]),
         ..BASE
     },
     Entry {
@@ -211,6 +335,12 @@ pub(super) const CATALOGUE: &[Entry] = &[
         on_term: OnTerm::Exit { after_ms: 2000, code: 0 },
         memory_mb: 120,
         variants: &["management", "alpine", "management-alpine"],
+        exec: gnu(&[
+            "/usr/local/bin/docker-entrypoint.sh",
+            "/opt/rabbitmq/sbin/rabbitmq-server",
+            "/opt/rabbitmq/sbin/rabbitmqctl",
+            "/opt/rabbitmq/sbin/rabbitmq-plugins",
+        ]),
         ..BASE
     },
     Entry {
@@ -224,6 +354,13 @@ pub(super) const CATALOGUE: &[Entry] = &[
         on_term: OnTerm::Exit { after_ms: 200, code: 0 },
         memory_mb: 60,
         variants: &["apache", "fpm", "fpm-alpine", "cli", "cli-alpine"],
+        exec: gnu(&[
+            "/usr/local/bin/docker-entrypoint.sh",
+            "/usr/local/bin/apache2-foreground",
+            "/usr/sbin/apache2",
+            "/usr/local/bin/php",
+            "/usr/bin/curl",
+        ]),
         ..BASE
     },
     Entry {
@@ -236,6 +373,7 @@ pub(super) const CATALOGUE: &[Entry] = &[
         on_term: OnTerm::Exit { after_ms: 100, code: 0 },
         memory_mb: 5,
         variants: &["alpine", "bookworm"],
+        exec: gnu(&["/usr/local/bin/docker-entrypoint.sh", "/usr/local/bin/memcached"]),
         ..BASE
     },
     Entry {
@@ -247,6 +385,16 @@ pub(super) const CATALOGUE: &[Entry] = &[
         cmd: &["python3"],
         memory_mb: 10,
         variants: &["slim", "alpine", "bookworm", "slim-bookworm", "bullseye"],
+        exec: gnu(&[
+            "/usr/local/bin/python",
+            "/usr/local/bin/python3",
+            "/usr/local/bin/pip",
+            "/usr/local/bin/pip3",
+            "/usr/bin/perl",
+            "/usr/bin/curl",
+            "/usr/bin/wget",
+            "/usr/bin/git",
+        ]),
         ..BASE
     },
     Entry {
@@ -259,6 +407,16 @@ pub(super) const CATALOGUE: &[Entry] = &[
         startup_ms: 200,
         on_term: OnTerm::GoRuntimeExit2,
         memory_mb: 8,
+        exec: busybox(&[
+            "/agnhost",
+            "/agnhost-2",
+            "/usr/bin/curl",
+            "/usr/bin/nc",
+            "/usr/bin/dig",
+            "/usr/bin/iperf",
+            "/bin/bash",
+            "/sbin/ss",
+        ]),
         ..BASE
     },
     Entry {
@@ -268,6 +426,7 @@ pub(super) const CATALOGUE: &[Entry] = &[
         startup_ms: 200,
         on_term: OnTerm::GoRuntimeExit2,
         memory_mb: 5,
+        exec: only(&["/goproxy"]),
         ..BASE
     },
     Entry {
@@ -275,6 +434,7 @@ pub(super) const CATALOGUE: &[Entry] = &[
         size_mb: 1,
         entrypoint: &["/pause"],
         on_term: OnTerm::Exit { after_ms: 0, code: 0 },
+        exec: only(&["/pause"]),
         ..BASE
     },
     Entry {
@@ -300,6 +460,7 @@ pub(super) const CATALOGUE: &[Entry] = &[
         on_term: OnTerm::Exit { after_ms: 100, code: 0 },
         memory_mb: 20,
         v_tags: true,
+        exec: only(&["/proxy-server"]),
         ..BASE
     },
     Entry {
@@ -313,6 +474,7 @@ pub(super) const CATALOGUE: &[Entry] = &[
         on_term: OnTerm::Exit { after_ms: 100, code: 0 },
         memory_mb: 20,
         v_tags: true,
+        exec: only(&["/proxy-agent"]),
         ..BASE
     },
     Entry {
@@ -325,6 +487,7 @@ pub(super) const CATALOGUE: &[Entry] = &[
         cmd: &["perl", "-de0"],
         memory_mb: 10,
         variants: &["slim", "threaded", "stable", "devel", "bookworm", "bullseye", "trixie"],
+        exec: gnu(&["/usr/local/bin/perl", "/usr/local/bin/cpan", "/usr/bin/curl", "/usr/bin/wget", "/usr/bin/git"]),
         ..BASE
     },
     Entry {
@@ -333,6 +496,7 @@ pub(super) const CATALOGUE: &[Entry] = &[
         size_mb: 4,
         entrypoint: &["stress"],
         cmd: &["--verbose"],
+        exec: busybox(&["/usr/bin/stress"]),
         ..BASE
     },
     Entry {
@@ -341,6 +505,7 @@ pub(super) const CATALOGUE: &[Entry] = &[
         size_mb: 4,
         entrypoint: &["/usr/bin/stress"],
         cmd: &["--verbose"],
+        exec: gnu(&["/usr/bin/stress"]),
         ..BASE
     },
 ];
