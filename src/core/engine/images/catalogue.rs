@@ -29,7 +29,9 @@ pub struct Executables {
     pub own: &'static [&'static str],
 }
 
-/// BusyBox 1.36's applets (`busybox --list`), each in /bin, /sbin, /usr/bin or /usr/sbin.
+/// BusyBox 1.36's applets as the busybox image installs them (`busybox
+/// --list`; the hardware, init and mail ones left out), each in /bin, /sbin,
+/// /usr/bin or /usr/sbin.
 #[rustfmt::skip]
 pub(super) const BUSYBOX_APPLETS: &[&str] = &[
     "[", "[[", "addgroup", "adduser", "ar", "arch", "arp", "arping", "ash", "awk", "base32", "base64", "basename",
