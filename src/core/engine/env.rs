@@ -374,6 +374,12 @@ impl shell::Env for CEnv<'_> {
             );
             return Program::Exits { after_ms: 0, code: 0, output: vec![] };
         }
+        // A program the image does not have: the shell's `not found`, 127.
+        if let (Some(exec), Some(name)) = (image.as_ref().and_then(|i| i.exec.as_ref()), argv.first()) {
+            if !images::has_program(exec, name) {
+                return Program::Exits { after_ms: 0, code: 127, output: vec![format!("sh: {name}: not found")] };
+            }
+        }
         let Some(app) = images::program_app(&repo, argv) else { return Program::Unknown };
         let env_has = |name: &str| {
             self.sim.pod_rt(self.slot).is_some_and(|p| {
@@ -405,15 +411,9 @@ impl shell::Env for CEnv<'_> {
                 let (code, output, after_ms) = images::perl(argv);
                 Program::Exits { after_ms, code, output }
             }
-            App::Postgres if !env_has("POSTGRES_PASSWORD") => Program::Exits {
-                after_ms: 100,
-                code: 1,
-                output: vec![
-                    "Error: Database is uninitialized and superuser password is not specified.".into(),
-                    "       You must specify POSTGRES_PASSWORD to a non-empty value for the".into(),
-                    "       superuser. For example, \"-e POSTGRES_PASSWORD=password\" on \"docker run\".".into(),
-                ],
-            },
+            App::Database(db) if !db.password_env.iter().any(|v| env_has(v)) => {
+                Program::Exits { after_ms: 100, code: 1, output: db.missing_password(now) }
+            }
             App::Stress => {
                 let bytes = images::stress_memory_bytes(argv) as i64;
                 if let Some(p) = self.sim.pod_rt_mut(self.slot) {
@@ -442,10 +442,9 @@ impl shell::Env for CEnv<'_> {
             App::StaticHttp { docroot, .. } if docroot.contains("nginx") => "nginx",
             App::StaticHttp { .. } => "httpd",
             App::AgnhostLiveness | App::AgnhostNetexec | App::Pause => "agnhost",
-            App::Tcp { port: 6379 } => "redis-server",
-            App::Tcp { .. } => "goproxy",
+            App::Tcp { name, .. } => name,
             App::Grpc { .. } => "etcd",
-            App::Postgres => "postgres",
+            App::Database(db) => db.process,
             App::Stress => "stress",
             App::Generic => "app",
             App::ShellExits => "sh",
@@ -529,9 +528,9 @@ fn listener(sim: &Sim, slot: u32, port: i32, now: Millis) -> Option<(usize, AppR
         let spec =
             if c.is_init { &p.pod.spec.init_containers[c.spec_index] } else { &p.pod.spec.containers[c.spec_index] };
         let listens = match app.app {
-            App::StaticHttp { port: p, .. } | App::Tcp { port: p } | App::Grpc { port: p } => p == port,
+            App::StaticHttp { port: p, .. } | App::Tcp { port: p, .. } | App::Grpc { port: p } => p == port,
             App::AgnhostLiveness | App::AgnhostNetexec => port == 8080,
-            App::Postgres => port == 5432,
+            App::Database(db) => db.port == port,
             App::Generic => spec.ports.iter().any(|cp| cp.container_port == port),
             App::Pause | App::Stress | App::ShellExits | App::Perl => false,
         };
@@ -590,7 +589,7 @@ pub(crate) fn serve_http(sim: &Sim, slot: u32, port: i32, path: &str, now: Milli
             };
             HttpOutcome::Status(200, body)
         }
-        App::Generic | App::Tcp { .. } | App::Grpc { .. } | App::Postgres => HttpOutcome::Status(200, "ok".into()),
+        App::Generic | App::Tcp { .. } | App::Grpc { .. } | App::Database(_) => HttpOutcome::Status(200, "ok".into()),
         App::Pause | App::Stress | App::ShellExits | App::Perl => HttpOutcome::Refused,
     }
 }

@@ -754,6 +754,17 @@ impl Sim {
             format!("Created container: {}", spec.name),
             "kubelet",
         );
+        // The runtime execs the first word; an image without it fails the start.
+        if let Err(message) = images::exec_check(info.as_ref(), argv.first().map_or("", String::as_str)) {
+            self.record(slot, Some(fp), EventType::Warning, "Failed", format!("Error: {message}"), "kubelet");
+            self.container_exited(slot, c, 128, false);
+            if let Some(ContainerState::Terminated(t)) = self.pod_rt_mut(slot).map(|p| &mut p.cs[c].status.state) {
+                t.reason = "StartError".into();
+                t.message = Some(message);
+            }
+            self.start_finished(slot, c);
+            return;
+        }
         self.record(
             slot,
             Some(fp.clone()),

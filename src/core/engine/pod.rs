@@ -487,8 +487,9 @@ impl PodRt {
                 started && (!has_readiness || c.probes[2].result == Some(true))
             };
         }
-        self.status.init_container_statuses = self.cs[..self.n_init].iter().map(|c| c.status.clone()).collect();
-        let mut regular: Vec<ContainerStatus> = self.cs[self.n_init..].iter().map(|c| c.status.clone()).collect();
+        let never = self.pod.spec.restart_policy == RestartPolicy::Never;
+        self.status.init_container_statuses = self.cs[..self.n_init].iter().map(|c| shown_status(c, never)).collect();
+        let mut regular: Vec<ContainerStatus> = self.cs[self.n_init..].iter().map(|c| shown_status(c, never)).collect();
         // `convertToAPIContainerStatuses` sorts regular container statuses by name.
         crate::core::sort::sort_by(&mut regular, |a, b| a.name.cmp(&b.name));
         self.status.container_statuses = regular;
@@ -574,6 +575,23 @@ impl PodRt {
             assert!(c.status.restart_count >= 0);
         }
     }
+}
+
+/// A container's status as the kubelet reports it. One that failed to start
+/// (`StartError`) and will be started again waits with the start's error,
+/// `RunContainerError` (`convertToAPIContainerStatuses` puts a container
+/// that "should be restarted in next syncpod" in Waiting with the reason
+/// cache's `ErrRunContainer`, pkg/kubelet/kubelet_pods.go), the failed run
+/// as its lastState.
+fn shown_status(c: &CRt, restart_never: bool) -> ContainerStatus {
+    let mut status = c.status.clone();
+    if let ContainerState::Terminated(t) = &c.status.state {
+        if t.reason == "StartError" && (c.is_sidecar || !restart_never) {
+            let waiting = Waiting { reason: "RunContainerError".into(), message: t.message.clone() };
+            status.last_state = Some(std::mem::replace(&mut status.state, ContainerState::Waiting(waiting)));
+        }
+    }
+    status
 }
 
 /// `getPhase` (`pkg/kubelet/kubelet_pods.go`), on the statuses.
