@@ -295,6 +295,12 @@ impl shell::Env for CEnv<'_> {
         }
     }
 
+    fn log_repeated(&mut self, lines: &[String], times: usize) {
+        if let Some(p) = self.sim.pod_rt_mut(self.slot) {
+            p.cs[self.c].files.log_repeated(lines, times);
+        }
+    }
+
     fn hostname(&self) -> String {
         self.sim.pod_rt(self.slot).map(|p| pod_hostname(&p.pod)).unwrap_or_default()
     }

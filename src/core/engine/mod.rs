@@ -876,7 +876,7 @@ impl Sim {
         let slot = *self.pod_index.get(&(namespace.to_string(), pod.to_string()))?;
         let p = self.pod_rt(slot)?;
         let c = p.container_index(container)?;
-        Some(p.cs[c].files.log.clone())
+        Some(p.cs[c].files.log.iter().cloned().collect())
     }
 
     /// Snapshots of every Service.

@@ -24,7 +24,7 @@ pub(super) enum Target {
 }
 
 /// Where file descriptors 1 and 2 write.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub(super) struct Fds {
     pub(super) stdout: Target,
     pub(super) stderr: Target,

@@ -20,6 +20,7 @@ mod io;
 mod options;
 mod parse;
 mod run;
+mod spin;
 mod utils;
 mod vars;
 
@@ -130,6 +131,16 @@ pub trait Env {
     /// One line of the container's output (stdout and stderr interleave, as in
     /// `kubectl logs`).
     fn log(&mut self, line: &str);
+    /// `lines`, `times` times over, as that many calls of [`Env::log`] would
+    /// log them (a spinning loop fast-forwarded); a log that keeps only its
+    /// last lines need not write the others.
+    fn log_repeated(&mut self, lines: &[String], times: usize) {
+        for _ in 0..times {
+            for line in lines {
+                self.log(line);
+            }
+        }
+    }
     /// The container's hostname (the Pod name unless `spec.hostname`).
     fn hostname(&self) -> String;
     /// DNS as seen from the Pod: Services, Pods, `localhost`.

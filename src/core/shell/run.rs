@@ -21,6 +21,7 @@
 use super::builtins::Outcome;
 use super::io::{Fds, Output, Target, DEFAULT_FDS};
 use super::parse::{parse_at, Code, Op, Script, Simple};
+use super::spin::{Spin, Watch};
 use super::vars::{Arrays, Assigned};
 use super::{unsupported_message, Env, ExecProbeResult, Step, TermBehaviour, MAX_COMMANDS_PER_STEP, SPIN_MS};
 use crate::core::time::Millis;
@@ -34,8 +35,8 @@ const MAX_FRAMES: usize = 8;
 /// Most items a `for` loop or `seq` produces.
 pub(super) const MAX_ITEMS: usize = 100_000;
 
-#[derive(Clone, Copy, Debug)]
-enum FrameKind {
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) enum FrameKind {
     /// The script (or a job's or subshell's code): its end exits.
     Main,
     /// A trap handler: its end gives back the status it interrupted.
@@ -48,16 +49,27 @@ enum FrameKind {
 /// A program counter over one piece of code, with its loop and redirection
 /// state.
 #[derive(Clone, Debug)]
-struct Frame {
-    code: Arc<Code>,
+pub(super) struct Frame {
+    pub(super) code: Arc<Code>,
     /// The next op of `code`.
-    pc: usize,
+    pub(super) pc: usize,
     /// The `for` loops running, innermost last: their items and the next
     /// one's index.
-    fors: Vec<(Vec<String>, usize)>,
+    pub(super) fors: Vec<(Vec<String>, usize)>,
     /// The redirections of the compound commands running, innermost last.
-    redirs: Vec<Fds>,
-    kind: FrameKind,
+    pub(super) redirs: Vec<Fds>,
+    pub(super) kind: FrameKind,
+}
+
+/// Two frames are at the same point of the same code (compared by identity).
+impl PartialEq for Frame {
+    fn eq(&self, other: &Frame) -> bool {
+        Arc::ptr_eq(&self.code, &other.code)
+            && self.pc == other.pc
+            && self.fors == other.fors
+            && self.redirs == other.redirs
+            && self.kind == other.kind
+    }
 }
 
 impl Frame {
@@ -122,7 +134,7 @@ pub(super) struct Job {
 
 /// Trap actions by signal number, in signal order (a few entries: a sorted
 /// `Vec` rather than one more `BTreeMap` type compiled into the page).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub(super) struct Traps(pub(super) Vec<(i32, String)>);
 
 impl Traps {
@@ -151,7 +163,7 @@ impl Traps {
 /// variables, traps, exit status, background jobs and PID-1 flag.
 #[derive(Debug)]
 pub struct Process {
-    frames: Vec<Frame>,
+    pub(super) frames: Vec<Frame>,
     /// The environment the process started with (all exported), shared
     /// between the containers that have the same one and with subshells: a
     /// Pod can get hundreds of Service variables.
@@ -172,13 +184,13 @@ pub struct Process {
     pub(super) traps: Traps,
     pending: Pending,
     term_pending: bool,
-    exiting: Option<i32>,
+    pub(super) exiting: Option<i32>,
     exited: Option<i32>,
     pub(super) pid1: bool,
     pub(super) errexit: bool,
     pub(super) xtrace: bool,
     pub(super) jobs: Vec<Job>,
-    next_pid: u32,
+    pub(super) next_pid: u32,
     pub(super) last_bg: Option<u32>,
     pub(super) cwd: String,
     pub(super) unsupported: Vec<String>,
@@ -394,6 +406,7 @@ impl Process {
     /// The interpreter loop, bounded by [`MAX_COMMANDS_PER_STEP`].
     pub(super) fn run(&mut self, now: Millis, env: &mut dyn Env) -> Step {
         let mut budget = MAX_COMMANDS_PER_STEP;
+        let mut spin = Spin::default();
         loop {
             if let Some(c) = self.exited {
                 self.jobs.clear();
@@ -454,8 +467,19 @@ impl Process {
                 return Step::SleepUntil(at);
             }
             budget -= 1;
-            self.exec_op(now, env);
+            if self.at_back_edge() {
+                budget = spin.back_edge(self, budget, env);
+            }
+            let mut watched = Watch::new(env, spin.lines());
+            self.exec_op(now, &mut watched);
+            let impure = watched.impure();
+            spin.note(impure);
         }
+    }
+
+    /// Is the next op a jump back to a loop's start?
+    fn at_back_edge(&self) -> bool {
+        self.frames.last().is_some_and(|f| matches!(f.code.ops.get(f.pc), Some(Op::Jump(t)) if *t < f.pc))
     }
 
     fn finish_cmd(&mut self, status: i32, after: After) {

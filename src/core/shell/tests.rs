@@ -15,6 +15,8 @@ struct FakeEnv {
     /// Process name → how many more `signal_process(…, 0)` checks find it.
     alive: BTreeMap<String, u32>,
     signals: Vec<(String, i32)>,
+    /// Calls of `log_repeated` (a spinning loop fast-forwarded).
+    repeats: usize,
 }
 
 impl FakeEnv {
@@ -67,6 +69,12 @@ impl Env for FakeEnv {
     }
     fn log(&mut self, line: &str) {
         self.logs.push(line.to_string());
+    }
+    fn log_repeated(&mut self, lines: &[String], times: usize) {
+        self.repeats += 1;
+        for _ in 0..times {
+            self.logs.extend(lines.iter().cloned());
+        }
     }
     fn hostname(&self) -> String {
         "mypod".to_string()
@@ -861,4 +869,48 @@ fn rev_reverses_lines() {
     env.logs.clear();
     assert_eq!(sh("rev; echo $?").step(0, &mut env), Step::Exited(0));
     assert_eq!(env.logs, vec!["0"]);
+}
+
+/// The loop `until nslookp db; do echo waiting; done` compiles to four ops
+/// (the `nslookp` command, the jump out, `echo`, the jump back), so one step's
+/// budget of `MAX_COMMANDS_PER_STEP` ops is 2,500 passes and 5,000 lines,
+/// however many of them run one by one and however many are fast-forwarded.
+#[test]
+fn a_spinning_loop_is_fast_forwarded_to_the_same_log() {
+    let mut env = FakeEnv::new();
+    let mut p = sh("until nslookp db; do echo waiting; done");
+    assert_eq!(p.step(0, &mut env), Step::SleepUntil(SPIN_MS));
+    assert_eq!(env.logs.len(), 2 * (MAX_COMMANDS_PER_STEP as usize / 4));
+    for pair in env.logs.chunks(2) {
+        assert_eq!(pair, ["sh: nslookp: not found", "waiting"]);
+    }
+    assert_eq!(env.repeats, 1, "the passes after the first few came at once");
+    // The next step is the same loop one virtual second later.
+    assert_eq!(p.step(SPIN_MS, &mut env), Step::SleepUntil(2 * SPIN_MS));
+    assert_eq!(env.logs.len(), 4 * (MAX_COMMANDS_PER_STEP as usize / 4));
+    assert_eq!(env.repeats, 2);
+    // Once the name resolves, the loop ends at the next step.
+    env.dns.insert("db".into(), Ipv4Addr::new(10, 96, 0, 10));
+    env.programs.insert("nslookp".into(), Program::Exits { after_ms: 0, code: 0, output: vec![] });
+    assert_eq!(p.step(2 * SPIN_MS, &mut env), Step::Exited(0));
+}
+
+/// A pass that changes something (a file, a counter, a half-written line)
+/// is not repeated at once: every pass runs.
+#[test]
+fn a_loop_that_makes_progress_runs_every_pass() {
+    for script in [
+        "until false; do echo a >> /tmp/f; done",
+        "i=0; while :; do i=$((i+1)); done",
+        "while :; do printf w; done",
+        "i=0; while :; do i=$((i+1)); if [ $i -gt 100 ]; then i=0; fi; done",
+    ] {
+        let mut env = FakeEnv::new();
+        let mut p = sh(script);
+        assert_eq!(p.step(0, &mut env), Step::SleepUntil(SPIN_MS), "{script}");
+        assert_eq!(env.repeats, 0, "{script}");
+    }
+    let mut env = FakeEnv::new();
+    sh("until false; do echo a >> /tmp/f; done").step(0, &mut env);
+    assert_eq!(env.files["/tmp/f"].len(), 2 * (MAX_COMMANDS_PER_STEP as usize / 4));
 }
