@@ -57,6 +57,41 @@ pub fn pod_hostname(pod: &crate::core::api::Pod) -> String {
     name[..cut].trim_end_matches(['-', '.']).to_string()
 }
 
+/// The `/etc/hosts` the kubelet writes for a container of `p` (`makeMounts`
+/// → `ensureHostsFile`, pkg/kubelet/kubelet_pods.go): `managedHostsFileContent`
+/// — the "# Kubernetes-managed hosts file." header, the IPv4 and IPv6
+/// localhost lines, the Pod IP with the hostname (`IP\tHOST.DOMAIN\tHOST`
+/// when `spec.subdomain` gives the Pod a domain, `SUBDOMAIN.NS.svc.cluster.local`
+/// as `GeneratePodHostNameAndDomain` makes it) — then
+/// `hostsEntriesFromHostAliases`: a blank line, "# Entries added by
+/// HostAliases." and one `IP\tNAME\tNAME…` line per alias. `None` before the
+/// Pod has an IP (the kubelet mounts no hosts file then).
+pub fn etc_hosts(p: &PodRt) -> Option<String> {
+    let ip = p.status.pod_ip?;
+    let host = pod_hostname(&p.pod);
+    let mut s = String::from("# Kubernetes-managed hosts file.\n");
+    s.push_str("127.0.0.1\tlocalhost\n");
+    s.push_str("::1\tlocalhost ip6-localhost ip6-loopback\n");
+    s.push_str("fe00::0\tip6-localnet\n");
+    s.push_str("fe00::0\tip6-mcastprefix\n");
+    s.push_str("fe00::1\tip6-allnodes\n");
+    s.push_str("fe00::2\tip6-allrouters\n");
+    match p.pod.spec.subdomain.as_deref().filter(|d| !d.is_empty()) {
+        Some(sub) => {
+            let domain = format!("{sub}.{}.svc.cluster.local", p.pod.metadata.namespace);
+            s.push_str(&format!("{ip}\t{host}.{domain}\t{host}\n"));
+        }
+        None => s.push_str(&format!("{ip}\t{host}\n")),
+    }
+    if !p.pod.spec.host_aliases.is_empty() {
+        s.push_str("\n# Entries added by HostAliases.\n");
+        for a in &p.pod.spec.host_aliases {
+            s.push_str(&format!("{}\t{}\n", a.ip, a.hostnames.join("\t")));
+        }
+    }
+    Some(s)
+}
+
 /// The files a fresh container starts with.
 pub fn initial_files(namespace: &str, hostname: &str, image: Option<&ImageInfo>) -> Files {
     let mut f = Files::default();

@@ -697,6 +697,7 @@ impl Sim {
         let ns = p.pod.metadata.namespace.clone();
         let pod_name = p.pod.metadata.name.clone();
         let hostname = env::pod_hostname(&p.pod);
+        let hosts = env::etc_hosts(p);
         // `generateContainerConfig` (kuberuntime_container.go) builds the
         // environment first; when that fails the container is not created.
         let (own, services) = match env::container_env(self, slot, c) {
@@ -738,6 +739,7 @@ impl Sim {
             cr.status.image = image_name;
             cr.started_ms = now;
             cr.files = env::initial_files(&ns, &hostname, info.as_ref());
+            cr.files.files.extend(hosts.map(|h| ("/etc/hosts".to_string(), h)));
             cr.broken = false;
             cr.stage = if has_post_start { Stage::PostStart } else { Stage::Running };
             if !has_post_start {
