@@ -1,11 +1,14 @@
 //! Files the kubelet puts into a container, and reads back out of it: the
 //! managed `/etc/hosts` (pkg/kubelet/kubelet_pods.go), read through the
-//! container's shell. The manifests are kubernetes.io's examples.
+//! container's shell, and the termination message
+//! (pkg/kubelet/kuberuntime/kuberuntime_container.go). The manifests are
+//! kubernetes.io's examples.
 
 mod common;
 
 use podplay::core::engine::Sim;
 use podplay::core::manifest::parse_manifests;
+use podplay::core::status::ContainerState;
 
 fn run(yaml: &str, until_ms: u64) -> Sim {
     let mut sim = common::sim_with(yaml);
@@ -95,4 +98,77 @@ fn host_aliases_are_validated() {
         errors.iter().any(|e| e.contains("spec.hostAliases[0].hostnames[1]: Invalid value: \"Bar_local\"")),
         "{errors:?}"
     );
+}
+
+/// The terminated state's message of the Pod's first container, now or, when
+/// it has restarted, of its last run.
+fn terminated_message(sim: &Sim, last: bool) -> Option<String> {
+    let status = &sim.pods()[0].status.container_statuses[0];
+    let state = if last { status.last_state.clone() } else { Some(status.state.clone()) };
+    match state {
+        Some(ContainerState::Terminated(t)) => t.message,
+        other => panic!("not terminated: {other:?}"),
+    }
+}
+
+/// kubernetes.io/examples/debug/termination.yaml ("Determine the Reason for
+/// Pod Failure"): the container writes "Sleep expired" to
+/// /dev/termination-log; the kubelet reads the file when the container
+/// exits (`getTerminationMessage`, kuberuntime_container.go) and the page's
+/// `{{.lastState.terminated.message}}` prints it.
+#[test]
+fn the_termination_log_becomes_the_terminated_message() {
+    let yaml = r#"apiVersion: v1
+kind: Pod
+metadata:
+  name: termination-demo
+spec:
+  containers:
+  - name: termination-demo-container
+    image: debian
+    command: ["/bin/sh"]
+    args: ["-c", "sleep 10 && echo Sleep expired > /dev/termination-log"]
+"#;
+    let sim = run(yaml, 14_000);
+    assert_eq!(terminated_message(&sim, false).as_deref(), Some("Sleep expired\n"));
+    let sim = run(yaml, 20_000);
+    assert_eq!(terminated_message(&sim, true).as_deref(), Some("Sleep expired\n"));
+}
+
+fn pod_with(script: &str, policy: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  restartPolicy: Never\n  containers:\n  - name: app\n    image: busybox:1.36\n    terminationMessagePolicy: {policy}\n    command: [sh, -c, '{script}']\n"
+    )
+}
+
+/// `FallbackToLogsOnError`: a container that fails without writing the file
+/// gets the end of its log, at most 80 lines (`MaxContainerTerminationMessageLogLines`)
+/// and 2048 bytes (`MaxContainerTerminationMessageLogLength`).
+#[test]
+fn fallback_to_logs_on_error_takes_the_last_80_lines_and_2048_bytes() {
+    let sim = run(&pod_with("for i in $(seq 1 100); do echo line $i; done; exit 3", "FallbackToLogsOnError"), 10_000);
+    let expected: String = (21..=100).map(|i| format!("line {i}\n")).collect();
+    assert_eq!(terminated_message(&sim, false), Some(expected));
+
+    let long = "x".repeat(40);
+    let script = format!("for i in $(seq 1 100); do echo $i-{long}; done; exit 1");
+    let sim = run(&pod_with(&script, "FallbackToLogsOnError"), 10_000);
+    let lines: String = (21..=100).map(|i| format!("{i}-{long}\n")).collect();
+    assert_eq!(terminated_message(&sim, false).as_deref(), Some(&lines[lines.len() - 2048..]));
+}
+
+/// The file wins when it has something; success, or the `File` policy,
+/// never reads the log.
+#[test]
+fn the_file_comes_first_and_logs_only_on_error() {
+    let both = "echo from the log; echo from the file > /dev/termination-log; exit 1";
+    let sim = run(&pod_with(both, "FallbackToLogsOnError"), 10_000);
+    assert_eq!(terminated_message(&sim, false).as_deref(), Some("from the file\n"));
+    let sim = run(&pod_with("echo all is well", "FallbackToLogsOnError"), 10_000);
+    assert_eq!(terminated_message(&sim, false), None);
+    let sim = run(&pod_with("echo it broke; exit 1", "File"), 10_000);
+    assert_eq!(terminated_message(&sim, false), None);
+    // The kubelet creates the file empty before the container starts.
+    let sim = run(&pod_with("test -f /dev/termination-log && echo there; exit 1", "FallbackToLogsOnError"), 10_000);
+    assert_eq!(terminated_message(&sim, false).as_deref(), Some("there\n"));
 }

@@ -37,6 +37,7 @@ mod nodes;
 mod outside;
 mod pod;
 mod statefulsets;
+mod termination;
 mod traffic;
 
 use crate::core::api::{ConfigMap, Object, Pod, Secret, Service};
