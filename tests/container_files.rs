@@ -1,8 +1,8 @@
 //! Files the kubelet puts into a container, and reads back out of it: the
 //! managed `/etc/hosts` (pkg/kubelet/kubelet_pods.go), read through the
-//! container's shell, and the termination message
-//! (pkg/kubelet/kuberuntime/kuberuntime_container.go). The manifests are
-//! kubernetes.io's examples.
+//! container's shell, `hostPath` files of the node (pkg/volume/hostpath),
+//! and the termination message (pkg/kubelet/kuberuntime/kuberuntime_container.go).
+//! The manifests are kubernetes.io's examples.
 
 mod common;
 
@@ -171,4 +171,58 @@ fn the_file_comes_first_and_logs_only_on_error() {
     // The kubelet creates the file empty before the container starts.
     let sim = run(&pod_with("test -f /dev/termination-log && echo there; exit 1", "FallbackToLogsOnError"), 10_000);
     assert_eq!(terminated_message(&sim, false).as_deref(), Some("there\n"));
+}
+
+/// kubernetes.io/examples/application/basic-daemonset.yaml: the init
+/// container's `cat /etc/machine-id > /var/log/machine-id.log` reads the
+/// node's machine id through a `hostPath` of type `File`, mounted as a file
+/// (pkg/volume/hostpath `checkTypeInternal`), so every Pod initializes and
+/// runs.
+#[test]
+fn a_host_path_file_is_mounted_as_a_file() {
+    let sim = run(include_str!("fixtures/basic-daemonset.yaml"), 30_000);
+    let pods = sim.pods();
+    assert_eq!(pods.len(), 3);
+    for pod in &pods {
+        let init = &pod.status.init_container_statuses[0];
+        assert!(
+            matches!(&init.state, ContainerState::Terminated(t) if t.exit_code == 0),
+            "{}: {:?}",
+            pod.pod.metadata.name,
+            init.state
+        );
+        assert!(pod.status.container_statuses[0].ready, "{}", pod.pod.metadata.name);
+    }
+}
+
+fn machine_id_pod(name: &str, node: &str, kind: &str) -> String {
+    format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}}}\nspec:\n  nodeName: {node}\n  containers:\n  - name: app\n    image: busybox:1.36\n    command: [sh, -c, 'cat /etc/machine-id; sleep 3600']\n    volumeMounts: [{{name: id, mountPath: /etc/machine-id, readOnly: true}}]\n  volumes:\n  - name: id\n    hostPath: {{path: /etc/machine-id, type: {kind}}}\n")
+}
+
+/// Each node has its own machine id (32 hex digits), the same for every Pod
+/// on it; a type the path does not have fails the mount with the kubelet's
+/// `hostPath type check failed: … is not a directory`.
+#[test]
+fn machine_ids_are_per_node_and_types_are_checked() {
+    let yaml = [
+        machine_id_pod("a", "node-1", "File"),
+        machine_id_pod("b", "node-1", "\"\""),
+        machine_id_pod("c", "node-2", "File"),
+    ]
+    .join("---\n");
+    let sim = run(&yaml, 30_000);
+    let id = |pod: &str| sim.logs("default", pod, "app").expect("logs");
+    assert_eq!(id("a").len(), 1);
+    assert_eq!(id("a")[0].len(), 32);
+    assert!(id("a")[0].bytes().all(|b| b.is_ascii_hexdigit()));
+    assert_eq!(id("a"), id("b"));
+    assert_ne!(id("a"), id("c"));
+
+    let sim = run(&machine_id_pod("d", "node-1", "Directory"), 30_000);
+    let failed: Vec<String> =
+        sim.events().iter().filter(|e| e.reason == "FailedMount").map(|e| e.message.clone()).collect();
+    assert_eq!(
+        failed.first().map(String::as_str),
+        Some("MountVolume.SetUp failed for volume \"id\" : hostPath type check failed: /etc/machine-id is not a directory")
+    );
 }

@@ -626,6 +626,9 @@ pub enum VolumeSource {
     },
     HostPath {
         path: String,
+        /// `type`: "" (no check), `Directory`, `DirectoryOrCreate`, `File`,
+        /// `FileOrCreate`, `Socket`, `CharDevice`, `BlockDevice`.
+        kind: String,
     },
     PersistentVolumeClaim {
         claim_name: String,

@@ -279,7 +279,7 @@ pub(crate) fn volume_json(v: &crate::core::api::Volume) -> Value {
     let mut m = Map::new();
     m.put("name", Value::from(v.name.as_str()));
     let (key, source) = match &v.source {
-        VolumeSource::HostPath { path } => ("hostPath", json!({ "path": path, "type": "" })),
+        VolumeSource::HostPath { path, kind } => ("hostPath", json!({ "path": path, "type": kind.as_str() })),
         VolumeSource::EmptyDir => ("emptyDir", json!({})),
         VolumeSource::Secret { secret_name, optional, items } => {
             ("secret", projected_json(json!({ "secretName": secret_name }), items, *optional))

@@ -2,6 +2,7 @@
 //! and the Pod's volumes), DNS, HTTP to Services and Pods, the image's own
 //! programs, and the network side of probes.
 
+use super::hostpath;
 use super::images::{self, App, ImageInfo, OnTerm};
 use super::pod::{AppRt, PodRt, Stage};
 use super::{Sim, What};
@@ -167,6 +168,15 @@ fn locate_in(p: &PodRt, c: usize, path: &str) -> Loc {
     match best {
         Some((m, len)) => {
             let rel_tail = &path[len.min(path.len())..];
+            // A hostPath file is kept under its name in the volume.
+            let file = p.pod.spec.volumes.iter().find(|v| v.name == m.name).and_then(|v| match &v.source {
+                VolumeSource::HostPath { path, kind } => hostpath::file_name(path, kind),
+                _ => None,
+            });
+            if let Some(name) = file {
+                let rel = format!("/{name}{rel_tail}");
+                return Loc::Volume { name: m.name.clone(), rel, read_only: m.read_only };
+            }
             let sub = m.sub_path.as_deref().map(|s| format!("/{}", s.trim_matches('/'))).unwrap_or_default();
             let rel = normalize_path(&format!("{sub}{rel_tail}"));
             Loc::Volume { name: m.name.clone(), rel, read_only: m.read_only }
@@ -1144,8 +1154,9 @@ fn downward_value(sim: &Sim, p: &PodRt, source: &DownwardApiSource) -> Result<Op
 }
 
 /// What a configMap, secret, downwardAPI or projected volume holds
-/// (`pkg/volume/configmap`, `secret`, `downwardapi`, `projected`). `Ok(None)`
-/// for a volume of another kind; `Err` with the kubelet's message when a
+/// (`pkg/volume/configmap`, `secret`, `downwardapi`, `projected`), or a
+/// `hostPath` volume that is a file ([`hostpath`]). `Ok(None)` for a volume
+/// of another kind or a `hostPath` directory; `Err` with the kubelet's message when a
 /// source is missing and not optional, or an item cannot be read
 /// (`MountVolume.SetUp failed ...`; a projected volume aggregates its
 /// sources' errors as `utilerrors.NewAggregate` prints them).
@@ -1160,6 +1171,13 @@ pub fn volume_files(sim: &Sim, p: &PodRt, source: &VolumeSource) -> Result<Optio
             object_files(sim, ns, false, secret_name, *optional, items, &mut files)?
         }
         VolumeSource::DownwardApi { items } => downward_files(sim, p, items, &mut files).map_err(aggregate)?,
+        VolumeSource::HostPath { path, kind } => {
+            let node = p.node_name().unwrap_or_default();
+            match (hostpath::mount(&node, path, kind)?, hostpath::file_name(path, kind)) {
+                (hostpath::Mounted::File(text), Some(name)) => put_file(&mut files, &name, text),
+                _ => return Ok(None),
+            }
+        }
         VolumeSource::Projected { sources } => {
             let mut errors = Vec::new();
             for s in sources {

@@ -7,7 +7,7 @@ use super::env::{self, Files};
 use super::images::{self, ImageInfo, PullError};
 pub use super::pod::*;
 use super::{termination, Sim, What};
-use crate::core::api::{Container, Handler, RestartPolicy};
+use crate::core::api::{Container, Handler, RestartPolicy, VolumeSource};
 use crate::core::shell::{self, Process, Step};
 use crate::core::status::*;
 use crate::core::time::{go_duration, Millis, MINUTE_MS, SECOND_MS};
@@ -146,6 +146,7 @@ impl Sim {
             .spec
             .volumes
             .iter()
+            .filter(|v| !matches!(v.source, VolumeSource::HostPath { .. }))
             .filter_map(|v| match env::volume_files(self, p, &v.source) {
                 Ok(Some(files)) => Some((v.name.clone(), files)),
                 _ => None,

@@ -28,6 +28,7 @@ mod daemonset;
 mod disruption;
 mod env;
 mod files;
+mod hostpath;
 pub mod images;
 mod indexed;
 mod ipam;

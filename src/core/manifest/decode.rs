@@ -1284,6 +1284,31 @@ fn decode_source_fields(
     id
 }
 
+/// A `hostPath` volume: `path` (required) and `type`, checked as
+/// `validateHostPathType` (pkg/apis/core/validation/validation.go) does.
+fn decode_host_path(cx: &mut Ctx, node: &Node, path: &str) -> VolumeSource {
+    const TYPES: [&str; 8] =
+        ["", "BlockDevice", "CharDevice", "Directory", "DirectoryOrCreate", "File", "FileOrCreate", "Socket"];
+    let (mut host, mut kind) = (String::new(), String::new());
+    for (k, val) in cx.entries(node, path).unwrap_or(&[]) {
+        let p = child(path, key_text(k));
+        match key_text(k) {
+            "path" => host = cx.string(val, &p).unwrap_or_default(),
+            "type" => {
+                kind = cx.string(val, &p).unwrap_or_default();
+                if !TYPES.contains(&kind.as_str()) {
+                    cx.not_supported_at(val.pos, &p, &kind, &TYPES);
+                }
+            }
+            _ => cx.unknown(k, &p),
+        }
+    }
+    if host.is_empty() {
+        cx.error_at(cx.src.pos(path), &child(path, "path"), "Required value");
+    }
+    VolumeSource::HostPath { path: host, kind }
+}
+
 /// A configMap or secret volume's `items` (`key`, `path`; `mode` is not
 /// simulated), checked as `validateKeyToPath` does.
 fn volume_items(cx: &mut Ctx, node: &Node, path: &str) -> Vec<KeyToPath> {
@@ -1374,9 +1399,7 @@ fn decode_volume(cx: &mut Ctx, node: &Node, path: &str) -> Option<Volume> {
                     items,
                 }
             }
-            "hostPath" => VolumeSource::HostPath {
-                path: decode_source_fields(cx, val, &p, Some("path"), &["type"]).unwrap_or_default(),
-            },
+            "hostPath" => decode_host_path(cx, val, &p),
             "persistentVolumeClaim" => VolumeSource::PersistentVolumeClaim {
                 claim_name: decode_source_fields(cx, val, &p, Some("claimName"), &["readOnly"]).unwrap_or_default(),
             },
