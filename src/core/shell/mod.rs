@@ -19,6 +19,7 @@ mod expand;
 mod io;
 mod options;
 mod parse;
+mod pipe;
 mod run;
 mod spin;
 mod utils;

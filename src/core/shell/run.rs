@@ -21,6 +21,7 @@
 use super::builtins::Outcome;
 use super::io::{Fds, Output, Target, DEFAULT_FDS};
 use super::parse::{parse_at, Code, Op, Script, Simple};
+use super::pipe::Stdin;
 use super::spin::{Spin, Watch};
 use super::vars::{Arrays, Assigned};
 use super::{unsupported_message, Env, ExecProbeResult, Step, TermBehaviour, MAX_COMMANDS_PER_STEP, SPIN_MS};
@@ -112,6 +113,16 @@ enum Pending {
     Spin {
         at: Millis,
     },
+    /// A command waits for its stdin to change from `seen` (it is run
+    /// again then).
+    Stdin {
+        seen: u64,
+    },
+    /// A foreground pipeline: done once all its stages have exited.
+    Pipeline {
+        pids: Vec<u32>,
+        after: After,
+    },
     /// `tail -f`: the files and how much of each was printed, read again
     /// at `next` (BusyBox `tail -f` sleeps 1 s between reads, `-s SECONDS`).
     Follow {
@@ -130,6 +141,10 @@ pub(super) struct Job {
     pub(super) pid: u32,
     pub(super) proc: Process,
     pub(super) state: Step,
+    /// A pipeline stage: the pid of the stage its stdout feeds.
+    pub(super) pipe_to: Option<u32>,
+    /// The version of its stdin it was last stepped with.
+    pub(super) stdin_seen: u64,
 }
 
 /// Trap actions by signal number, in signal order (a few entries: a sorted
@@ -203,6 +218,10 @@ pub struct Process {
     /// Bytes expanded for the current command (bounded by
     /// [`MAX_EXPANSION_BYTES`]).
     pub(super) expanded_bytes: usize,
+    /// Standard input (a pipeline stage's pipe; else none).
+    pub(super) stdin: Stdin,
+    /// What this process wrote to its stdout pipe, not yet passed on.
+    pub(super) pipe_out: String,
 }
 
 impl Process {
@@ -258,6 +277,8 @@ impl Process {
             temp_env: Vec::new(),
             partial_line: String::new(),
             expanded_bytes: 0,
+            stdin: Stdin::default(),
+            pipe_out: String::new(),
         }
     }
 
@@ -353,6 +374,15 @@ impl Process {
         Step::Exited(137)
     }
 
+    /// SIGPIPE: written to a pipe nobody reads; exit 141.
+    pub(super) fn sigpipe(&mut self) -> Step {
+        if let Some(c) = self.exited {
+            return Step::Exited(c);
+        }
+        self.die(141);
+        Step::Exited(141)
+    }
+
     fn die(&mut self, code: i32) {
         self.exited = Some(code);
         self.pending = Pending::None;
@@ -368,14 +398,23 @@ impl Process {
                     job.state = job.proc.step(now, env);
                 }
             }
-            self.absorb(&mut job.proc, env);
+            self.absorb(&mut job.proc, env, job.pipe_to.is_none());
         }
         jobs.append(&mut self.jobs);
         self.jobs = jobs;
+        if self.jobs.iter().any(|j| j.pipe_to.is_some()) {
+            self.pump(now, env);
+        }
     }
 
-    /// Takes a child's captured output and unsupported-feature notes.
-    fn absorb(&mut self, child: &mut Process, env: &mut dyn Env) {
+    /// Takes a child's captured output and unsupported-feature notes, and
+    /// with `inherit_pipe` (not a stage feeding a pipe of its own) what it
+    /// wrote to the pipe this process writes to.
+    pub(super) fn absorb(&mut self, child: &mut Process, env: &mut dyn Env, inherit_pipe: bool) {
+        if inherit_pipe && !child.pipe_out.is_empty() {
+            let text = std::mem::take(&mut child.pipe_out);
+            self.write(env, &Target::Pipe, &text);
+        }
         for u in child.unsupported.drain(..) {
             if !self.unsupported.contains(&u) {
                 self.unsupported.push(u);
@@ -447,6 +486,20 @@ impl Process {
                     self.pending = Pending::Follow { files, to, next, after };
                     return Step::SleepUntil(next);
                 }
+                Pending::Stdin { seen } => {
+                    if self.stdin.version == seen {
+                        return Step::Blocked;
+                    }
+                    self.pending = Pending::None;
+                }
+                Pending::Pipeline { pids, after } => match self.pipeline_result(&pids) {
+                    Some(status) => {
+                        self.pending = Pending::None;
+                        self.finish_cmd(status, after);
+                        continue;
+                    }
+                    None => return Step::Blocked,
+                },
                 Pending::Wait { pid, after, .. } => match self.wait_result(pid) {
                     Some(status) => {
                         self.pending = Pending::None;
@@ -664,6 +717,21 @@ impl Process {
                     }
                 }
             }
+            Op::Pipeline { stages, checked } => {
+                let after = After { checked: *checked, exec: false };
+                let pids = self.start_pipeline(stages, now, env);
+                if pids.is_empty() {
+                    return;
+                }
+                match self.pipeline_result(&pids) {
+                    Some(status) => self.finish_cmd(status, after),
+                    None if self.in_substitution() => {
+                        self.note_unsupported("blocking commands inside `$(…)`");
+                        self.finish_cmd(1, after);
+                    }
+                    None => self.pending = Pending::Pipeline { pids, after },
+                }
+            }
             Op::Run { cmd, checked, exec } => {
                 let (outcome, exec) = self.run_simple(cmd, *exec, now, env);
                 let after = After { checked: *checked, exec };
@@ -694,6 +762,14 @@ impl Process {
                         }
                     }
                     Outcome::Wait(pid) => self.pending = Pending::Wait { pid, after, foreground: false },
+                    Outcome::NeedInput => {
+                        // Run it again once the stdin has changed (only a
+                        // pipeline stage has a stdin that can).
+                        if let Some(f) = self.frame() {
+                            f.pc -= 1;
+                        }
+                        self.pending = Pending::Stdin { seen: self.stdin.version };
+                    }
                     Outcome::Exit(c) => self.exit_with(c),
                 }
             }
@@ -767,14 +843,37 @@ impl Process {
             temp_env: Vec::new(),
             partial_line: String::new(),
             expanded_bytes: 0,
+            stdin: Stdin::default(),
+            pipe_out: String::new(),
         }
     }
 
     /// Starts a child process running `code` (a background job or a
     /// subshell) and runs it until it blocks; `None` if refused.
     fn spawn(&mut self, code: Arc<Code>, now: Millis, env: &mut dyn Env) -> Option<u32> {
+        self.reap_jobs();
+        let fds = self.fds();
+        self.spawn_with(code, (fds, Stdin::default()), false, now, env)
+    }
+
+    /// Forgets the jobs that have exited, but the last one started in the
+    /// background (`$!`, `wait $!`).
+    pub(super) fn reap_jobs(&mut self) {
         let last_bg = self.last_bg;
         self.jobs.retain(|j| !matches!(j.state, Step::Exited(_)) || Some(j.pid) == last_bg);
+    }
+
+    /// [`Process::spawn`] with these file descriptors and stdin; a
+    /// pipeline stage that `feeds_pipe` keeps what it writes to its pipe
+    /// for [`Process::pump`].
+    pub(super) fn spawn_with(
+        &mut self,
+        code: Arc<Code>,
+        (fds, stdin): (Fds, Stdin),
+        feeds_pipe: bool,
+        now: Millis,
+        env: &mut dyn Env,
+    ) -> Option<u32> {
         if self.jobs.len() >= MAX_JOBS {
             let err = self.fds().stderr;
             self.write(env, &err, "sh: podplay: too many background jobs\n");
@@ -783,8 +882,10 @@ impl Process {
         }
         let mut proc = self.child(code);
         if let Some(frame) = proc.frames.last_mut() {
-            frame.redirs.push(self.fds());
+            frame.redirs.push(fds);
         }
+        proc.stdin = stdin;
+        let stdin_seen = proc.stdin.version;
         if self.capture.is_some() {
             proc.capture = Some(String::new());
         }
@@ -792,8 +893,8 @@ impl Process {
         self.next_pid += 1;
         let pid = self.next_pid;
         let state = proc.step(now, env);
-        self.absorb(&mut proc, env);
-        self.jobs.push(Job { pid, proc, state });
+        self.absorb(&mut proc, env, !feeds_pipe);
+        self.jobs.push(Job { pid, proc, state, pipe_to: None, stdin_seen });
         Some(pid)
     }
 

@@ -153,6 +153,8 @@ struct Mark {
     next_pid: u32,
     last_bg: Option<u32>,
     exiting: Option<i32>,
+    stdin: (usize, bool),
+    pipe_out: usize,
 }
 
 impl Mark {
@@ -174,6 +176,8 @@ impl Mark {
             next_pid: p.next_pid,
             last_bg: p.last_bg,
             exiting: p.exiting,
+            stdin: p.stdin.mark(),
+            pipe_out: p.pipe_out.len(),
         }
     }
 }
