@@ -226,3 +226,54 @@ fn machine_ids_are_per_node_and_types_are_checked() {
         Some("MountVolume.SetUp failed for volume \"id\" : hostPath type check failed: /etc/machine-id is not a directory")
     );
 }
+
+/// kubernetes.io "Configure a Pod to Use a ConfigMap" (configmap-multikeys.yaml,
+/// pod-configmap-volume.yaml): `ls /etc/config/` prints the ConfigMap's
+/// keys, one a line as BusyBox `ls` does when writing to a log.
+#[test]
+fn ls_lists_a_config_map_volume() {
+    let yaml = r#"apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: special-config
+  namespace: default
+data:
+  SPECIAL_LEVEL: very
+  SPECIAL_TYPE: charm
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: dapi-test-pod
+spec:
+  containers:
+  - name: test-container
+    image: registry.k8s.io/busybox:1.27.2
+    command: [ "/bin/sh", "-c", "ls /etc/config/" ]
+    volumeMounts:
+    - name: config-volume
+      mountPath: /etc/config
+  volumes:
+  - name: config-volume
+    configMap:
+      name: special-config
+  restartPolicy: Never
+"#;
+    let sim = run(yaml, 30_000);
+    assert_eq!(
+        sim.logs("default", "dapi-test-pod", "test-container").expect("logs"),
+        ["SPECIAL_LEVEL", "SPECIAL_TYPE"]
+    );
+}
+
+/// Mount points show in their parent directory, a `hostPath` file as a
+/// file; the container's own files beside them.
+#[test]
+fn ls_shows_mounts_and_the_containers_files() {
+    let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    image: busybox:1.36\n    command: [sh, -c, 'mkdir -p /data/sub; touch /data/b /data/.hidden; ls /data; ls -A /data/; ls /etc/machine-id; ls /nope; echo $?; ls /mnt; sleep 3600']\n    volumeMounts:\n    - {name: id, mountPath: /etc/machine-id}\n    - {name: cache, mountPath: /mnt/cache}\n  volumes:\n  - {name: id, hostPath: {path: /etc/machine-id, type: File}}\n  - {name: cache, emptyDir: {}}\n";
+    let sim = run(yaml, 30_000);
+    assert_eq!(
+        sim.logs("default", "p", "app").expect("logs"),
+        ["b", "sub", ".hidden", "b", "sub", "/etc/machine-id", "ls: /nope: No such file or directory", "1", "cache"]
+    );
+}

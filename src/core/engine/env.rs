@@ -154,11 +154,8 @@ pub struct CEnv<'a> {
 /// own writable layer.
 fn locate_in(p: &PodRt, c: usize, path: &str) -> Loc {
     let path = normalize_path(path);
-    let cr = &p.cs[c];
-    let spec =
-        if cr.is_init { &p.pod.spec.init_containers[cr.spec_index] } else { &p.pod.spec.containers[cr.spec_index] };
     let mut best: Option<(&crate::core::api::VolumeMount, usize)> = None;
-    for m in &spec.volume_mounts {
+    for m in mounts_of(p, c) {
         let mp = normalize_path(&m.mount_path);
         let inside = path == mp || path.starts_with(&format!("{}/", mp.trim_end_matches('/')));
         if inside && best.is_none_or(|(_, l)| mp.len() > l) {
@@ -183,6 +180,14 @@ fn locate_in(p: &PodRt, c: usize, path: &str) -> Loc {
         }
         None => Loc::Container(path),
     }
+}
+
+/// The volume mounts of container `c` of `p`.
+fn mounts_of(p: &PodRt, c: usize) -> &[crate::core::api::VolumeMount] {
+    let cr = &p.cs[c];
+    let spec =
+        if cr.is_init { &p.pod.spec.init_containers[cr.spec_index] } else { &p.pod.spec.containers[cr.spec_index] };
+    &spec.volume_mounts
 }
 
 /// Where a path lives.
@@ -219,6 +224,16 @@ impl<'a> CEnv<'a> {
         }
     }
 
+    /// Is `path` a directory above a volume's mount point (which the
+    /// runtime creates to mount on)?
+    fn holds_mount(&self, path: &str) -> bool {
+        let dir = normalize_path(path);
+        let prefix = if dir == "/" { dir } else { format!("{dir}/") };
+        self.sim
+            .pod_rt(self.slot)
+            .is_some_and(|p| mounts_of(p, self.c).iter().any(|m| normalize_path(&m.mount_path).starts_with(&prefix)))
+    }
+
     fn read_files<R>(&self, loc: &Loc, f: impl FnOnce(&Files, &str) -> R) -> Option<R> {
         let p = self.sim.pod_rt(self.slot)?;
         match loc {
@@ -231,14 +246,20 @@ impl<'a> CEnv<'a> {
 impl shell::Env for CEnv<'_> {
     fn file_exists(&self, path: &str) -> bool {
         match self.locate(path) {
-            Some(loc) => self.read_files(&loc, |f, p| f.files.contains_key(p) || f.has_dir(p)).unwrap_or(false),
+            Some(loc) => {
+                self.read_files(&loc, |f, p| f.files.contains_key(p) || f.has_dir(p)).unwrap_or(false)
+                    || self.holds_mount(path)
+            }
             None => false,
         }
     }
 
     fn is_dir(&self, path: &str) -> bool {
         match self.locate(path) {
-            Some(loc) => self.read_files(&loc, |f, p| f.has_dir(p)).unwrap_or(matches!(loc, Loc::Volume { .. })),
+            Some(loc) => {
+                self.read_files(&loc, |f, p| f.has_dir(p)).unwrap_or(matches!(loc, Loc::Volume { .. }))
+                    || self.holds_mount(path)
+            }
             None => false,
         }
     }
@@ -246,6 +267,23 @@ impl shell::Env for CEnv<'_> {
     fn read_file(&self, path: &str) -> Option<String> {
         let loc = self.locate(path)?;
         self.read_files(&loc, |f, p| f.files.get(p).cloned()).flatten()
+    }
+
+    /// What the directory holds where it lives (the container's layer or a
+    /// volume), and the volumes mounted right under it.
+    fn list_dir(&self, path: &str) -> Vec<String> {
+        let Some(loc) = self.locate(path) else { return Vec::new() };
+        let mut names = self.read_files(&loc, |f, p| f.children(p)).unwrap_or_default();
+        let dir = normalize_path(path);
+        if let Some(p) = self.sim.pod_rt(self.slot) {
+            for m in mounts_of(p, self.c) {
+                let mp = normalize_path(&m.mount_path);
+                if mp != dir && parent(&mp) == dir {
+                    names.extend(mp.rsplit('/').next().map(str::to_string));
+                }
+            }
+        }
+        names.into_iter().collect()
     }
 
     /// Errors are the bare reason (`Read-only file system`); the shell

@@ -35,6 +35,17 @@ impl Files {
             self.log(&lines[i % lines.len()]);
         }
     }
+    /// The names directly in the directory `dir`: files, and directories
+    /// explicit or implied by a deeper path.
+    pub(super) fn children(&self, dir: &str) -> BTreeSet<String> {
+        let prefix = if dir == "/" { "/".to_string() } else { format!("{dir}/") };
+        let keys = self.files.range(prefix.clone()..).map(|(k, _)| k).take_while(|k| k.starts_with(&prefix));
+        let dirs = self.dirs.range(prefix.clone()..).take_while(|k| k.starts_with(&prefix));
+        keys.chain(dirs)
+            .filter_map(|k| k[prefix.len()..].split('/').next().filter(|s| !s.is_empty()).map(str::to_string))
+            .collect()
+    }
+
     pub(super) fn has_dir(&self, path: &str) -> bool {
         path.is_empty()
             || path == "/"

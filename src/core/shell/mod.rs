@@ -121,6 +121,9 @@ pub trait Env {
     fn is_dir(&self, path: &str) -> bool;
     /// The contents of the regular file at `path`.
     fn read_file(&self, path: &str) -> Option<String>;
+    /// The names in the directory `path` (files, directories, mount
+    /// points), sorted; empty when it is not a directory.
+    fn list_dir(&self, path: &str) -> Vec<String>;
     /// Writes (or appends to) a file; `Err(message)` e.g. for a read-only
     /// filesystem or a missing directory.
     fn write_file(&mut self, path: &str, data: &str, append: bool) -> Result<(), String>;

@@ -12,6 +12,7 @@ pub(crate) const BUILTINS: &[&str] = &[
     ":", "true", "false", "exit", "echo", "printf", "sleep", "touch", "rm", "mkdir", "cat", "test", "[", "[[",
     "hostname", "date", "env", "printenv", "nslookup", "wget", "curl", "kill", "killall", "pkill", "wait", "exec",
     "cd", "pwd", "export", "unset", "set", "shift", "trap", "tail", "seq", "break", "continue", "read", "rev", "head",
+    "ls",
 ];
 
 /// Builtins rejected at parse time: they need things podplay has no model of.

@@ -63,6 +63,9 @@ impl Env for Watch<'_, '_> {
     fn read_file(&self, path: &str) -> Option<String> {
         self.inner.read_file(path)
     }
+    fn list_dir(&self, path: &str) -> Vec<String> {
+        self.inner.list_dir(path)
+    }
     fn write_file(&mut self, path: &str, data: &str, append: bool) -> Result<(), String> {
         self.impure = true;
         self.inner.write_file(path, data, append)

@@ -39,6 +39,16 @@ impl Env for FakeEnv {
     fn read_file(&self, path: &str) -> Option<String> {
         self.files.get(path).cloned()
     }
+    fn list_dir(&self, path: &str) -> Vec<String> {
+        let prefix = if path == "/" { "/".to_string() } else { format!("{path}/") };
+        let mut names = BTreeSet::new();
+        for k in self.files.keys().chain(self.dirs.iter()) {
+            if let Some(first) = k.strip_prefix(&prefix).and_then(|r| r.split('/').next()).filter(|s| !s.is_empty()) {
+                names.insert(first.to_string());
+            }
+        }
+        names.into_iter().collect()
+    }
     fn write_file(&mut self, path: &str, data: &str, append: bool) -> Result<(), String> {
         let parent = match path.rsplit_once('/') {
             Some(("", _)) => "/",
@@ -973,4 +983,35 @@ fn a_pipeline_streams_from_tail_follow() {
     env.write_file("/var/log/raw.log", "ee\n", true).unwrap();
     assert_eq!(p.step(3_000, &mut env), Step::SleepUntil(4_000));
     assert_eq!(env.logs, vec!["adapted: one", "adapted: two", "adapted: three"]);
+}
+
+/// BusyBox `ls` writing to a log: one name a line, sorted bytewise; files
+/// named first, then each directory under `DIR:`; `-a` adds `.` and `..`
+/// and hidden names, `-A` hidden names, `-d` lists a directory itself;
+/// `-l` is not simulated.
+#[test]
+fn ls_lists_directories_as_busybox_does() {
+    let mut env = FakeEnv::new();
+    for f in ["/tmp/b", "/tmp/A", "/tmp/.h", "/tmp/d/x", "/var/f"] {
+        env.files.insert(f.into(), String::new());
+    }
+    env.dirs.insert("/tmp/d".into());
+    let mut p = sh("cd /tmp; ls; ls -a; ls -A d; ls -d /tmp; ls /var/f /tmp/d /var/run; ls nope");
+    assert_eq!(p.step(0, &mut env), Step::Exited(1));
+    assert_eq!(
+        env.logs,
+        [
+            "A", "b", "d", // ls
+            ".", "..", ".h", "A", "b", "d", // ls -a
+            "x", // ls -A d
+            "/tmp", // ls -d /tmp
+            "/var/f", "", "/tmp/d:", "x", "", "/var/run:", // ls FILE DIR DIR
+            "ls: nope: No such file or directory",
+        ]
+    );
+    let mut env = FakeEnv::new();
+    let mut p = sh("ls -l /tmp");
+    assert_eq!(p.step(0, &mut env), Step::Exited(1));
+    assert_eq!(env.logs, ["podplay does not simulate `ls -l`"]);
+    assert_eq!(p.unsupported(), ["podplay does not simulate `ls -l`"]);
 }

@@ -67,6 +67,7 @@ impl Process {
             "cat" if args.iter().all(|a| a == "-") => self.cat_stdin(out),
             "cat" => self.cat(args, env, out),
             "head" => self.head(args, env, out),
+            "ls" => self.ls(args, env, out),
             "touch" => self.touch(args, env, out),
             "mkdir" => self.mkdir(args, env, out),
             "rm" => self.rm(args, env, out),
