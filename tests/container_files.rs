@@ -277,3 +277,18 @@ fn ls_shows_mounts_and_the_containers_files() {
         ["b", "sub", ".hidden", "b", "sub", "/etc/machine-id", "ls: /nope: No such file or directory", "1", "cache"]
     );
 }
+
+/// The C library reads `/etc/hosts` before DNS, so `wget` and `hostname -i`
+/// find the `hostAliases` and the Pod's own line; BusyBox `nslookup` asks
+/// the DNS server only (kubernetes.io: "Adding entries to Pod /etc/hosts
+/// with HostAliases").
+#[test]
+fn wget_and_hostname_read_etc_hosts_and_nslookup_does_not() {
+    let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostAliases:\n  - {ip: 127.0.0.1, hostnames: [foo.local]}\n  containers:\n  - name: web\n    image: nginx:1.27\n  - name: app\n    image: busybox:1.36\n    command: [sh, -c, 'sleep 10; wget -qO- http://foo.local | head -n 1; hostname -i; nslookup foo.local >/dev/null || echo NXDOMAIN; sleep 3600']\n";
+    let sim = run(yaml, 30_000);
+    let ip = sim.pods()[0].status.pod_ip.expect("an IP");
+    assert_eq!(
+        sim.logs("default", "p", "app").expect("logs"),
+        ["<!DOCTYPE html>".to_string(), ip.to_string(), "NXDOMAIN".into()]
+    );
+}

@@ -415,7 +415,7 @@ impl shell::Env for CEnv<'_> {
             },
             None => (hostport, 80),
         };
-        let Some(ip) = self.resolve(host) else { return HttpOutcome::NoHost };
+        let Some(ip) = self.lookup(host) else { return HttpOutcome::NoHost };
         let now = self.sim.now;
         if let Some((code, body)) = super::outside::get(ip, port, path) {
             return HttpOutcome::Status(code, body);

@@ -149,6 +149,11 @@ pub trait Env {
     fn hostname(&self) -> String;
     /// DNS as seen from the Pod: Services, Pods, `localhost`.
     fn resolve(&mut self, name: &str) -> Option<std::net::Ipv4Addr>;
+    /// A name as the C library's resolver (`getaddrinfo`, used by `wget`,
+    /// `curl`, `hostname -i`) finds it: `/etc/hosts` first, then DNS.
+    fn lookup(&mut self, name: &str) -> Option<std::net::Ipv4Addr> {
+        hosts_file_lookup(self.read_file("/etc/hosts").as_deref().unwrap_or(""), name).or_else(|| self.resolve(name))
+    }
     /// An HTTP GET of `url` (scheme included) giving up after `timeout_ms`.
     fn http_get(&mut self, url: &str, timeout_ms: Millis) -> HttpOutcome;
     /// A command that is not a shell builtin/utility: an image's own program
@@ -157,6 +162,17 @@ pub trait Env {
     /// `kill`/`killall`/`pkill` of a process named `name` (or a pid in
     /// decimal) in the container; signal 0 only asks whether it exists.
     fn signal_process(&mut self, name: &str, signal: i32) -> bool;
+}
+
+/// The IPv4 address `/etc/hosts` text gives `name` (glibc's files
+/// backend: the first line naming it, case-insensitively; `#` starts a
+/// comment).
+fn hosts_file_lookup(hosts: &str, name: &str) -> Option<std::net::Ipv4Addr> {
+    hosts.lines().find_map(|line| {
+        let mut fields = line.split('#').next().unwrap_or("").split_whitespace();
+        let ip = fields.next()?.parse().ok()?;
+        fields.any(|n| n.eq_ignore_ascii_case(name)).then_some(ip)
+    })
 }
 
 /// The result of [`Env::http_get`].

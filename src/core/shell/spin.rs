@@ -95,6 +95,9 @@ impl Env for Watch<'_, '_> {
     fn resolve(&mut self, name: &str) -> Option<Ipv4Addr> {
         self.inner.resolve(name)
     }
+    fn lookup(&mut self, name: &str) -> Option<Ipv4Addr> {
+        self.inner.lookup(name)
+    }
     fn http_get(&mut self, url: &str, timeout_ms: Millis) -> HttpOutcome {
         self.impure = true;
         self.inner.http_get(url, timeout_ms)

@@ -1001,11 +1001,23 @@ fn ls_lists_directories_as_busybox_does() {
     assert_eq!(
         env.logs,
         [
-            "A", "b", "d", // ls
-            ".", "..", ".h", "A", "b", "d", // ls -a
-            "x", // ls -A d
+            "A",
+            "b",
+            "d", // ls
+            ".",
+            "..",
+            ".h",
+            "A",
+            "b",
+            "d",    // ls -a
+            "x",    // ls -A d
             "/tmp", // ls -d /tmp
-            "/var/f", "", "/tmp/d:", "x", "", "/var/run:", // ls FILE DIR DIR
+            "/var/f",
+            "",
+            "/tmp/d:",
+            "x",
+            "",
+            "/var/run:", // ls FILE DIR DIR
             "ls: nope: No such file or directory",
         ]
     );
