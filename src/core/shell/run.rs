@@ -5,9 +5,12 @@
 //! This room owns the control state: the stack of [`Frame`]s (the script, a
 //! running trap handler, the EXIT trap), what the process waits for
 //! ([`Pending`]: a sleep, a server program, `wait`, `tail -f`, a CPU spin
-//! after [`MAX_COMMANDS_PER_STEP`]), the exit status and `set -e`, traps and
-//! signals, and background jobs and subshells (child processes stepped
-//! alongside). It runs one simple command the way ash's `evalcommand` does:
+//! after [`MAX_COMMANDS_PER_STEP`], a foreground pipeline, input on stdin),
+//! the exit status and `set -e`, traps and signals, and background jobs,
+//! subshells and pipeline stages (child processes stepped alongside; the
+//! pipes between stages are [`super::pipe`]'s). Each op runs under
+//! [`super::spin`]'s watch, which fast-forwards a loop that makes no
+//! progress. It runs one simple command the way ash's `evalcommand` does:
 //! expand the words and assignments ([`super::expand`], [`super::vars`]),
 //! open the redirections ([`super::io`]), trace it under `set -x`, honour
 //! `exec`, then hand it to [`super::builtins`]. [`exec_probe`] runs a
@@ -60,17 +63,6 @@ pub(super) struct Frame {
     /// The redirections of the compound commands running, innermost last.
     pub(super) redirs: Vec<Fds>,
     pub(super) kind: FrameKind,
-}
-
-/// Two frames are at the same point of the same code (compared by identity).
-impl PartialEq for Frame {
-    fn eq(&self, other: &Frame) -> bool {
-        Arc::ptr_eq(&self.code, &other.code)
-            && self.pc == other.pc
-            && self.fors == other.fors
-            && self.redirs == other.redirs
-            && self.kind == other.kind
-    }
 }
 
 impl Frame {
