@@ -8,7 +8,8 @@
 //! writer has exited (end of file), and steps the readers that got something
 //! new. A writer whose reader has exited dies of SIGPIPE (status 141) when it
 //! next writes. A command that must wait for input ([`Outcome::NeedInput`]:
-//! `read` before a whole line, `head` before its lines, `cat` before the end)
+//! `read` before a whole line, `head` before its lines, `cat` before the end,
+//! `tail` and `rev` before the end of file)
 //! is run again once its stdin changes, so the stage blocks in the meantime.
 //!
 //! A container's own processes have no stdin (the kubelet gives none

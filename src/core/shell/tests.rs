@@ -941,6 +941,10 @@ fn pipelines_pass_stdout_to_stdin() {
         (Step::Exited(0), vec!["y z-x".to_string()])
     );
     assert_eq!(run("echo one | cat | cat -"), (Step::Exited(0), vec!["one".to_string()]));
+    assert_eq!(
+        run("seq 1 5 | tail -n 2; seq 3 | tail -n +3"),
+        (Step::Exited(0), vec!["4".to_string(), "5".into(), "3".into()])
+    );
     assert_eq!(run("x=$(echo hi | rev); echo $x"), (Step::Exited(0), vec!["ih".to_string()]));
     assert_eq!(run("true | false").0, Step::Exited(1));
     assert_eq!(run("false | true").0, Step::Exited(0));

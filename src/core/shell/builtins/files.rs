@@ -2,8 +2,8 @@
 //! `touch`, `mkdir`, `rm`, `tail` (and `tail -f`, which the interpreter
 //! keeps polling), `rev`, `seq` and `ls`, with BusyBox's messages
 //! (coreutils/, util-linux/ in BusyBox). Paths are relative to the shell's
-//! directory. Reading stdin (`cat`, `rev`, `head`, `read`) is in
-//! [`crate::core::shell::pipe`].
+//! directory. `tail` reads stdin here; reading it for `cat`, `rev`, `head`
+//! and `read` is in [`crate::core::shell::pipe`].
 
 use super::Outcome;
 use crate::core::shell::io::{Output, Target};
@@ -187,6 +187,23 @@ impl Process {
                 _ => files.push(a.clone()),
             }
         }
+        let print_tail = |text: &str, out: &mut Output| {
+            let lines: Vec<&str> = text.lines().collect();
+            let first = if from_start { n.saturating_sub(1) } else { lines.len().saturating_sub(n) };
+            for l in lines.get(first..).unwrap_or(&[]) {
+                out.print(&format!("{l}\n"));
+            }
+        };
+        // Stdin (a pipe): its end, once the writer is done.
+        if !follow && (files.is_empty() || files == ["-"]) {
+            return match self.stdin.all() {
+                Some(text) => {
+                    print_tail(&text, out);
+                    Outcome::Done(0)
+                }
+                None => Outcome::NeedInput,
+            };
+        }
         let mut followed = Vec::new();
         for f in &files {
             let p = self.path(f);
@@ -195,11 +212,7 @@ impl Process {
             }
             match env.read_file(&p) {
                 Some(text) => {
-                    let lines: Vec<&str> = text.lines().collect();
-                    let first = if from_start { n.saturating_sub(1) } else { lines.len().saturating_sub(n) };
-                    for l in lines.get(first..).unwrap_or(&[]) {
-                        out.print(&format!("{l}\n"));
-                    }
+                    print_tail(&text, out);
                     followed.push((p, text.len()));
                 }
                 None => {
