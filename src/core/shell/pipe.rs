@@ -265,13 +265,15 @@ impl Process {
     /// `read [-r] [NAME…]` (ash's `readcmd`): one line of stdin split on
     /// blanks, the last name taking the rest (`REPLY` without names);
     /// without `-r` a backslash keeps the next character as it is. At end of
-    /// file the names are set from what there was and the status is 1.
+    /// file the names are set from what there was and the status is 1. A bad
+    /// name is an error ash raises (`ash_msg_and_raise_error`), which ends a
+    /// non-interactive shell with status 2.
     pub(super) fn read_cmd(&mut self, args: &[String], out: &mut Output) -> Outcome {
         let raw = args.iter().any(|a| a == "-r");
         let mut names: Vec<&str> = args.iter().filter(|a| !a.starts_with('-')).map(String::as_str).collect();
         if let Some(bad) = names.iter().find(|n| !super::parse::is_name(n)) {
             out.error(&format!("sh: read: '{bad}': not a valid identifier"));
-            return Outcome::Done(1);
+            return Outcome::Exit(2);
         }
         if names.is_empty() {
             names.push("REPLY");

@@ -963,6 +963,10 @@ fn pipelines_pass_stdout_to_stdin() {
     assert_eq!(run("read x; echo $? \"$x\"").1, vec!["1 "]);
     assert_eq!(run("printf 'last' | { read x; echo $? $x; }").1, vec!["1 last"]);
     assert_eq!(
+        run("read 1a; echo after"),
+        (Step::Exited(2), vec!["sh: read: '1a': not a valid identifier".to_string()])
+    );
+    assert_eq!(
         run("echo 'a\\b c' | { read -r x; echo \"$x\"; }; echo 'a\\b' | { read x; echo \"$x\"; }").1,
         vec!["a\\b c", "ab"]
     );
