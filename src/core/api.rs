@@ -467,6 +467,16 @@ pub struct PodSpec {
     /// `spec.schedulingGates[*].name`: while any is left the scheduler
     /// does not consider the Pod (podplay has no action that removes one).
     pub scheduling_gates: Vec<String>,
+    /// `spec.hostAliases`: extra `/etc/hosts` lines the kubelet writes.
+    pub host_aliases: Vec<HostAlias>,
+}
+
+/// One `spec.hostAliases` entry: an IP and the names it gets in the Pod's
+/// `/etc/hosts`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HostAlias {
+    pub ip: String,
+    pub hostnames: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -616,6 +626,9 @@ pub enum VolumeSource {
     },
     HostPath {
         path: String,
+        /// `type`: "" (no check), `Directory`, `DirectoryOrCreate`, `File`,
+        /// `FileOrCreate`, `Socket`, `CharDevice`, `BlockDevice`.
+        kind: String,
     },
     PersistentVolumeClaim {
         claim_name: String,

@@ -896,6 +896,7 @@ mod tests {
                     tolerations: Vec::new(),
                     required_node_affinity: Vec::new(),
                     scheduling_gates: Vec::new(),
+                    host_aliases: Vec::new(),
                 },
             }),
             server: server("uid-1"),

@@ -1041,9 +1041,9 @@ fn describe_volumes(w: &mut PrefixWriter, p: &PodSnapshot) {
     for v in volumes {
         w.write(1, &format!("{}:\n", v.name));
         match &v.source {
-            VolumeSource::HostPath { path } => w.write(
+            VolumeSource::HostPath { path, kind } => w.write(
                 2,
-                &format!("Type:\tHostPath (bare host directory volume)\n    Path:\t{path}\n    HostPathType:\t\n"),
+                &format!("Type:\tHostPath (bare host directory volume)\n    Path:\t{path}\n    HostPathType:\t{kind}\n"),
             ),
             VolumeSource::EmptyDir => w.write(
                 2,
@@ -1269,6 +1269,7 @@ mod tests {
                 tolerations: Vec::new(),
                 required_node_affinity: Vec::new(),
                 scheduling_gates: Vec::new(),
+                host_aliases: Vec::new(),
             },
         };
         PodSnapshot {

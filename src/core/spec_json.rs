@@ -279,7 +279,7 @@ pub(crate) fn volume_json(v: &crate::core::api::Volume) -> Value {
     let mut m = Map::new();
     m.put("name", Value::from(v.name.as_str()));
     let (key, source) = match &v.source {
-        VolumeSource::HostPath { path } => ("hostPath", json!({ "path": path, "type": "" })),
+        VolumeSource::HostPath { path, kind } => ("hostPath", json!({ "path": path, "type": kind.as_str() })),
         VolumeSource::EmptyDir => ("emptyDir", json!({})),
         VolumeSource::Secret { secret_name, optional, items } => {
             ("secret", projected_json(json!({ "secretName": secret_name }), items, *optional))
@@ -399,6 +399,21 @@ pub(crate) fn pod_spec_json(spec: &PodSpec, node_name: Option<&str>, for_templat
     put_str(&mut s, "schedulerName", &spec.scheduler_name);
     if !for_template {
         s.put("tolerations", default_tolerations());
+    }
+    if !spec.host_aliases.is_empty() {
+        let aliases = spec
+            .host_aliases
+            .iter()
+            .map(|a| {
+                let mut m = Map::new();
+                put_str(&mut m, "ip", &a.ip);
+                put_vec(&mut m, "hostnames", a.hostnames.iter().map(|h| Value::from(h.as_str())).collect());
+                Value::Object(m)
+            })
+            .collect();
+        s.put("hostAliases", Value::Array(aliases));
+    }
+    if !for_template {
         s.put("priority", Value::from(0));
         s.put("enableServiceLinks", Value::from(true));
         s.insert("preemptionPolicy".into(), Value::from("PreemptLowerPriority"));

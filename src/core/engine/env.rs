@@ -2,6 +2,7 @@
 //! and the Pod's volumes), DNS, HTTP to Services and Pods, the image's own
 //! programs, and the network side of probes.
 
+use super::hostpath;
 use super::images::{self, App, ImageInfo, OnTerm};
 use super::pod::{AppRt, PodRt, Stage};
 use super::{Sim, What};
@@ -55,6 +56,41 @@ pub fn pod_hostname(pod: &crate::core::api::Pod) -> String {
     }
     let cut = (0..=63).rev().find(|&i| name.is_char_boundary(i)).unwrap_or(0);
     name[..cut].trim_end_matches(['-', '.']).to_string()
+}
+
+/// The `/etc/hosts` the kubelet writes for a container of `p` (`makeMounts`
+/// → `ensureHostsFile`, pkg/kubelet/kubelet_pods.go): `managedHostsFileContent`
+/// — the "# Kubernetes-managed hosts file." header, the IPv4 and IPv6
+/// localhost lines, the Pod IP with the hostname (`IP\tHOST.DOMAIN\tHOST`
+/// when `spec.subdomain` gives the Pod a domain, `SUBDOMAIN.NS.svc.cluster.local`
+/// as `GeneratePodHostNameAndDomain` makes it) — then
+/// `hostsEntriesFromHostAliases`: a blank line, "# Entries added by
+/// HostAliases." and one `IP\tNAME\tNAME…` line per alias. `None` before the
+/// Pod has an IP (the kubelet mounts no hosts file then).
+pub fn etc_hosts(p: &PodRt) -> Option<String> {
+    let ip = p.status.pod_ip?;
+    let host = pod_hostname(&p.pod);
+    let mut s = String::from("# Kubernetes-managed hosts file.\n");
+    s.push_str("127.0.0.1\tlocalhost\n");
+    s.push_str("::1\tlocalhost ip6-localhost ip6-loopback\n");
+    s.push_str("fe00::0\tip6-localnet\n");
+    s.push_str("fe00::0\tip6-mcastprefix\n");
+    s.push_str("fe00::1\tip6-allnodes\n");
+    s.push_str("fe00::2\tip6-allrouters\n");
+    match p.pod.spec.subdomain.as_deref().filter(|d| !d.is_empty()) {
+        Some(sub) => {
+            let domain = format!("{sub}.{}.svc.cluster.local", p.pod.metadata.namespace);
+            s.push_str(&format!("{ip}\t{host}.{domain}\t{host}\n"));
+        }
+        None => s.push_str(&format!("{ip}\t{host}\n")),
+    }
+    if !p.pod.spec.host_aliases.is_empty() {
+        s.push_str("\n# Entries added by HostAliases.\n");
+        for a in &p.pod.spec.host_aliases {
+            s.push_str(&format!("{}\t{}\n", a.ip, a.hostnames.join("\t")));
+        }
+    }
+    Some(s)
 }
 
 /// The files a fresh container starts with.
@@ -118,11 +154,8 @@ pub struct CEnv<'a> {
 /// own writable layer.
 fn locate_in(p: &PodRt, c: usize, path: &str) -> Loc {
     let path = normalize_path(path);
-    let cr = &p.cs[c];
-    let spec =
-        if cr.is_init { &p.pod.spec.init_containers[cr.spec_index] } else { &p.pod.spec.containers[cr.spec_index] };
     let mut best: Option<(&crate::core::api::VolumeMount, usize)> = None;
-    for m in &spec.volume_mounts {
+    for m in mounts_of(p, c) {
         let mp = normalize_path(&m.mount_path);
         let inside = path == mp || path.starts_with(&format!("{}/", mp.trim_end_matches('/')));
         if inside && best.is_none_or(|(_, l)| mp.len() > l) {
@@ -132,12 +165,29 @@ fn locate_in(p: &PodRt, c: usize, path: &str) -> Loc {
     match best {
         Some((m, len)) => {
             let rel_tail = &path[len.min(path.len())..];
+            // A hostPath file is kept under its name in the volume.
+            let file = p.pod.spec.volumes.iter().find(|v| v.name == m.name).and_then(|v| match &v.source {
+                VolumeSource::HostPath { path, kind } => hostpath::file_name(path, kind),
+                _ => None,
+            });
+            if let Some(name) = file {
+                let rel = format!("/{name}{rel_tail}");
+                return Loc::Volume { name: m.name.clone(), rel, read_only: m.read_only };
+            }
             let sub = m.sub_path.as_deref().map(|s| format!("/{}", s.trim_matches('/'))).unwrap_or_default();
             let rel = normalize_path(&format!("{sub}{rel_tail}"));
             Loc::Volume { name: m.name.clone(), rel, read_only: m.read_only }
         }
         None => Loc::Container(path),
     }
+}
+
+/// The volume mounts of container `c` of `p`.
+fn mounts_of(p: &PodRt, c: usize) -> &[crate::core::api::VolumeMount] {
+    let cr = &p.cs[c];
+    let spec =
+        if cr.is_init { &p.pod.spec.init_containers[cr.spec_index] } else { &p.pod.spec.containers[cr.spec_index] };
+    &spec.volume_mounts
 }
 
 /// Where a path lives.
@@ -174,6 +224,16 @@ impl<'a> CEnv<'a> {
         }
     }
 
+    /// Is `path` a directory above a volume's mount point (which the
+    /// runtime creates to mount on)?
+    fn holds_mount(&self, path: &str) -> bool {
+        let dir = normalize_path(path);
+        let prefix = if dir == "/" { dir } else { format!("{dir}/") };
+        self.sim
+            .pod_rt(self.slot)
+            .is_some_and(|p| mounts_of(p, self.c).iter().any(|m| normalize_path(&m.mount_path).starts_with(&prefix)))
+    }
+
     fn read_files<R>(&self, loc: &Loc, f: impl FnOnce(&Files, &str) -> R) -> Option<R> {
         let p = self.sim.pod_rt(self.slot)?;
         match loc {
@@ -186,14 +246,20 @@ impl<'a> CEnv<'a> {
 impl shell::Env for CEnv<'_> {
     fn file_exists(&self, path: &str) -> bool {
         match self.locate(path) {
-            Some(loc) => self.read_files(&loc, |f, p| f.files.contains_key(p) || f.has_dir(p)).unwrap_or(false),
+            Some(loc) => {
+                self.read_files(&loc, |f, p| f.files.contains_key(p) || f.has_dir(p)).unwrap_or(false)
+                    || self.holds_mount(path)
+            }
             None => false,
         }
     }
 
     fn is_dir(&self, path: &str) -> bool {
         match self.locate(path) {
-            Some(loc) => self.read_files(&loc, |f, p| f.has_dir(p)).unwrap_or(matches!(loc, Loc::Volume { .. })),
+            Some(loc) => {
+                self.read_files(&loc, |f, p| f.has_dir(p)).unwrap_or(matches!(loc, Loc::Volume { .. }))
+                    || self.holds_mount(path)
+            }
             None => false,
         }
     }
@@ -201,6 +267,23 @@ impl shell::Env for CEnv<'_> {
     fn read_file(&self, path: &str) -> Option<String> {
         let loc = self.locate(path)?;
         self.read_files(&loc, |f, p| f.files.get(p).cloned()).flatten()
+    }
+
+    /// What the directory holds where it lives (the container's layer or a
+    /// volume), and the volumes mounted right under it.
+    fn list_dir(&self, path: &str) -> Vec<String> {
+        let Some(loc) = self.locate(path) else { return Vec::new() };
+        let mut names = self.read_files(&loc, |f, p| f.children(p)).unwrap_or_default();
+        let dir = normalize_path(path);
+        if let Some(p) = self.sim.pod_rt(self.slot) {
+            for m in mounts_of(p, self.c) {
+                let mp = normalize_path(&m.mount_path);
+                if mp != dir && parent(&mp) == dir {
+                    names.extend(mp.rsplit('/').next().map(str::to_string));
+                }
+            }
+        }
+        names.into_iter().collect()
     }
 
     /// Errors are the bare reason (`Read-only file system`); the shell
@@ -295,6 +378,12 @@ impl shell::Env for CEnv<'_> {
         }
     }
 
+    fn log_repeated(&mut self, lines: &[String], times: usize) {
+        if let Some(p) = self.sim.pod_rt_mut(self.slot) {
+            p.cs[self.c].files.log_repeated(lines, times);
+        }
+    }
+
     fn hostname(&self) -> String {
         self.sim.pod_rt(self.slot).map(|p| pod_hostname(&p.pod)).unwrap_or_default()
     }
@@ -326,7 +415,7 @@ impl shell::Env for CEnv<'_> {
             },
             None => (hostport, 80),
         };
-        let Some(ip) = self.resolve(host) else { return HttpOutcome::NoHost };
+        let Some(ip) = self.lookup(host) else { return HttpOutcome::NoHost };
         let now = self.sim.now();
         if let Some((code, body)) = super::outside::get(ip, port, path) {
             return HttpOutcome::Status(code, body);
@@ -1102,8 +1191,9 @@ fn downward_value(sim: &Sim, p: &PodRt, source: &DownwardApiSource) -> Result<Op
 }
 
 /// What a configMap, secret, downwardAPI or projected volume holds
-/// (`pkg/volume/configmap`, `secret`, `downwardapi`, `projected`). `Ok(None)`
-/// for a volume of another kind; `Err` with the kubelet's message when a
+/// (`pkg/volume/configmap`, `secret`, `downwardapi`, `projected`), or a
+/// `hostPath` volume that is a file ([`hostpath`]). `Ok(None)` for a volume
+/// of another kind or a `hostPath` directory; `Err` with the kubelet's message when a
 /// source is missing and not optional, or an item cannot be read
 /// (`MountVolume.SetUp failed ...`; a projected volume aggregates its
 /// sources' errors as `utilerrors.NewAggregate` prints them).
@@ -1118,6 +1208,13 @@ pub fn volume_files(sim: &Sim, p: &PodRt, source: &VolumeSource) -> Result<Optio
             object_files(sim, ns, false, secret_name, *optional, items, &mut files)?
         }
         VolumeSource::DownwardApi { items } => downward_files(sim, p, items, &mut files).map_err(aggregate)?,
+        VolumeSource::HostPath { path, kind } => {
+            let node = p.node_name().unwrap_or_default();
+            match (hostpath::mount(&node, path, kind)?, hostpath::file_name(path, kind)) {
+                (hostpath::Mounted::File(text), Some(name)) => put_file(&mut files, &name, text),
+                _ => return Ok(None),
+            }
+        }
         VolumeSource::Projected { sources } => {
             let mut errors = Vec::new();
             for s in sources {

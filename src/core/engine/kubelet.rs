@@ -6,8 +6,8 @@
 use super::env::{self, Files};
 use super::images::{self, ImageInfo, PullError};
 pub use super::pod::*;
-use super::{Sim, What};
-use crate::core::api::{Container, Handler, RestartPolicy};
+use super::{termination, Sim, What};
+use crate::core::api::{Container, Handler, RestartPolicy, VolumeSource};
 use crate::core::shell::{self, Process, Step};
 use crate::core::status::*;
 use crate::core::time::{go_duration, Millis, MINUTE_MS, SECOND_MS};
@@ -146,6 +146,7 @@ impl Sim {
             .spec
             .volumes
             .iter()
+            .filter(|v| !matches!(v.source, VolumeSource::HostPath { .. }))
             .filter_map(|v| match env::volume_files(self, p, &v.source) {
                 Ok(Some(files)) => Some((v.name.clone(), files)),
                 _ => None,
@@ -699,6 +700,11 @@ impl Sim {
         let ns = p.pod.metadata.namespace.clone();
         let pod_name = p.pod.metadata.name.clone();
         let hostname = env::pod_hostname(&p.pod);
+        // Files the kubelet mounts into the container (`makeMounts`).
+        let mounted = [
+            env::etc_hosts(p).map(|h| ("/etc/hosts".to_string(), h)),
+            termination::empty_file(&spec.termination_message_path),
+        ];
         // `generateContainerConfig` (kuberuntime_container.go) builds the
         // environment first; when that fails the container is not created.
         let (own, services) = match env::container_env(self, slot, c) {
@@ -740,6 +746,7 @@ impl Sim {
             cr.status.image = image_name;
             cr.started_ms = now;
             cr.files = env::initial_files(&ns, &hostname, info.as_ref());
+            cr.files.files.extend(mounted.into_iter().flatten());
             cr.broken = false;
             cr.stage = if has_post_start { Stage::PostStart } else { Stage::Running };
             if !has_post_start {
@@ -954,11 +961,13 @@ impl Sim {
     /// The container's process ended (`Terminated` with the runtime's reason).
     pub(crate) fn container_exited(&mut self, slot: u32, c: usize, code: i32, oom: bool) {
         let now = self.now();
-        let Some(p) = self.pod_rt_mut(slot) else { return };
-        let cr = &mut p.cs[c];
-        if matches!(cr.stage, Stage::Exited | Stage::Done | Stage::CrashBackOff) {
+        if self.pod_rt(slot).is_none_or(|p| matches!(p.cs[c].stage, Stage::Exited | Stage::Done | Stage::CrashBackOff))
+        {
             return;
         }
+        let message = termination::message(self, slot, c, code);
+        let Some(p) = self.pod_rt_mut(slot) else { return };
+        let cr = &mut p.cs[c];
         let reason = if oom {
             "OOMKilled"
         } else if code == 0 {
@@ -969,7 +978,7 @@ impl Sim {
         cr.status.state = ContainerState::Terminated(Terminated {
             exit_code: code,
             reason: reason.to_string(),
-            message: None,
+            message,
             signal: None,
             started_at_ms: cr.started_ms,
             finished_at_ms: now,

@@ -32,6 +32,7 @@ mod endpoints;
 mod env;
 mod events;
 mod files;
+mod hostpath;
 pub mod images;
 mod indexed;
 mod ipam;
@@ -42,6 +43,7 @@ mod outside;
 mod pod;
 mod scheduler;
 mod statefulsets;
+mod termination;
 mod traffic;
 
 use crate::core::api::{ConfigMap, Object, Pod, Secret, Service};
@@ -682,7 +684,7 @@ impl Sim {
         let slot = *self.pod_index.get(&(namespace.to_string(), pod.to_string()))?;
         let p = self.pod_rt(slot)?;
         let c = p.container_index(container)?;
-        Some(p.cs[c].files.log.clone())
+        Some(p.cs[c].files.log.iter().cloned().collect())
     }
 
     /// Snapshots of every Service.

@@ -89,7 +89,6 @@ const POD_SPEC_NOT_SIMULATED: &[&str] = &[
     "dnsConfig",
     "enableServiceLinks",
     "ephemeralContainers",
-    "hostAliases",
     "hostIPC",
     "hostNetwork",
     "hostPID",
@@ -697,6 +696,7 @@ pub(super) fn default_pod_spec() -> PodSpec {
         tolerations: Vec::new(),
         required_node_affinity: Vec::new(),
         scheduling_gates: Vec::new(),
+        host_aliases: Vec::new(),
     }
 }
 
@@ -754,6 +754,7 @@ pub(super) fn decode_pod_spec(cx: &mut Ctx, node: &Node) -> PodSpec {
             "tolerations" => spec.tolerations = sched::decode_tolerations(cx, val, &p),
             "affinity" => spec.required_node_affinity = sched::decode_affinity(cx, val, &p),
             "schedulingGates" => spec.scheduling_gates = sched::decode_scheduling_gates(cx, val, &p),
+            "hostAliases" => spec.host_aliases = decode_host_aliases(cx, val, &p),
             "hostname" => spec.hostname = cx.string(val, &p).filter(|s| !s.is_empty()),
             "subdomain" => spec.subdomain = cx.string(val, &p).filter(|s| !s.is_empty()),
             "schedulerName" => {
@@ -789,6 +790,42 @@ pub(super) fn decode_pod_spec(cx: &mut Ctx, node: &Node) -> PodSpec {
         r.requests.memory_bytes = r.requests.memory_bytes.or(r.limits.memory_bytes);
     }
     spec
+}
+
+/// `spec.hostAliases`, checked as `ValidateHostAliases`
+/// (pkg/apis/core/validation/validation.go) does: each `ip` a valid IP
+/// address (`IsValidIPForLegacyField`), each hostname a DNS-1123 subdomain.
+fn decode_host_aliases(cx: &mut Ctx, node: &Node, path: &str) -> Vec<crate::core::api::HostAlias> {
+    let mut out = Vec::new();
+    for (i, item) in cx.items(node, path).iter().enumerate() {
+        let ip_path = index(path, i);
+        let mut alias = crate::core::api::HostAlias { ip: String::new(), hostnames: Vec::new() };
+        for (k, val) in cx.entries(item, &ip_path).unwrap_or(&[]) {
+            let p = child(&ip_path, key_text(k));
+            match key_text(k) {
+                "ip" => alias.ip = cx.string(val, &p).unwrap_or_default(),
+                "hostnames" => {
+                    alias.hostnames = cx.string_list(val, &p);
+                    for (j, h) in alias.hostnames.iter().enumerate() {
+                        for msg in v::dns1123_subdomain(h) {
+                            cx.invalid_at(val.pos, &index(&p, j), &v::quote(h), &msg);
+                        }
+                    }
+                }
+                _ => cx.unknown(k, &p),
+            }
+        }
+        if alias.ip.parse::<std::net::IpAddr>().is_err() {
+            cx.invalid_at(
+                item.pos,
+                &child(&ip_path, "ip"),
+                &v::quote(&alias.ip),
+                "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
+            );
+        }
+        out.push(alias);
+    }
+    out
 }
 
 /// `SetDefaults_Container`: `Always` when the tag is `latest`, or when there
@@ -1247,6 +1284,31 @@ fn decode_source_fields(
     id
 }
 
+/// A `hostPath` volume: `path` (required) and `type`, checked as
+/// `validateHostPathType` (pkg/apis/core/validation/validation.go) does.
+fn decode_host_path(cx: &mut Ctx, node: &Node, path: &str) -> VolumeSource {
+    const TYPES: [&str; 8] =
+        ["", "BlockDevice", "CharDevice", "Directory", "DirectoryOrCreate", "File", "FileOrCreate", "Socket"];
+    let (mut host, mut kind) = (String::new(), String::new());
+    for (k, val) in cx.entries(node, path).unwrap_or(&[]) {
+        let p = child(path, key_text(k));
+        match key_text(k) {
+            "path" => host = cx.string(val, &p).unwrap_or_default(),
+            "type" => {
+                kind = cx.string(val, &p).unwrap_or_default();
+                if !TYPES.contains(&kind.as_str()) {
+                    cx.not_supported_at(val.pos, &p, &kind, &TYPES);
+                }
+            }
+            _ => cx.unknown(k, &p),
+        }
+    }
+    if host.is_empty() {
+        cx.error_at(cx.src.pos(path), &child(path, "path"), "Required value");
+    }
+    VolumeSource::HostPath { path: host, kind }
+}
+
 /// A configMap or secret volume's `items` (`key`, `path`; `mode` is not
 /// simulated), checked as `validateKeyToPath` does.
 fn volume_items(cx: &mut Ctx, node: &Node, path: &str) -> Vec<KeyToPath> {
@@ -1337,9 +1399,7 @@ fn decode_volume(cx: &mut Ctx, node: &Node, path: &str) -> Option<Volume> {
                     items,
                 }
             }
-            "hostPath" => VolumeSource::HostPath {
-                path: decode_source_fields(cx, val, &p, Some("path"), &["type"]).unwrap_or_default(),
-            },
+            "hostPath" => decode_host_path(cx, val, &p),
             "persistentVolumeClaim" => VolumeSource::PersistentVolumeClaim {
                 claim_name: decode_source_fields(cx, val, &p, Some("claimName"), &["readOnly"]).unwrap_or_default(),
             },

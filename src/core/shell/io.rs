@@ -21,10 +21,12 @@ pub(super) enum Target {
     Null,
     /// A file, appended to (a `>` redirection truncated it when opened).
     File(String),
+    /// The pipe to the next stage of a pipeline.
+    Pipe,
 }
 
 /// Where file descriptors 1 and 2 write.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub(super) struct Fds {
     pub(super) stdout: Target,
     pub(super) stderr: Target,
@@ -75,6 +77,7 @@ impl Process {
         }
         match target {
             Target::Null => {}
+            Target::Pipe => push_bounded(&mut self.pipe_out, text),
             Target::File(path) => {
                 let _ = env.write_file(path, text, true);
             }

@@ -19,7 +19,9 @@ mod expand;
 mod io;
 mod options;
 mod parse;
+mod pipe;
 mod run;
+mod spin;
 mod utils;
 mod vars;
 
@@ -119,6 +121,9 @@ pub trait Env {
     fn is_dir(&self, path: &str) -> bool;
     /// The contents of the regular file at `path`.
     fn read_file(&self, path: &str) -> Option<String>;
+    /// The names in the directory `path` (files, directories, mount
+    /// points), sorted; empty when it is not a directory.
+    fn list_dir(&self, path: &str) -> Vec<String>;
     /// Writes (or appends to) a file; `Err(message)` e.g. for a read-only
     /// filesystem or a missing directory.
     fn write_file(&mut self, path: &str, data: &str, append: bool) -> Result<(), String>;
@@ -130,10 +135,25 @@ pub trait Env {
     /// One line of the container's output (stdout and stderr interleave, as in
     /// `kubectl logs`).
     fn log(&mut self, line: &str);
+    /// `lines`, `times` times over, as that many calls of [`Env::log`] would
+    /// log them (a spinning loop fast-forwarded); a log that keeps only its
+    /// last lines need not write the others.
+    fn log_repeated(&mut self, lines: &[String], times: usize) {
+        for _ in 0..times {
+            for line in lines {
+                self.log(line);
+            }
+        }
+    }
     /// The container's hostname (the Pod name unless `spec.hostname`).
     fn hostname(&self) -> String;
     /// DNS as seen from the Pod: Services, Pods, `localhost`.
     fn resolve(&mut self, name: &str) -> Option<std::net::Ipv4Addr>;
+    /// A name as the C library's resolver (`getaddrinfo`, used by `wget`,
+    /// `curl`, `hostname -i`) finds it: `/etc/hosts` first, then DNS.
+    fn lookup(&mut self, name: &str) -> Option<std::net::Ipv4Addr> {
+        hosts_file_lookup(self.read_file("/etc/hosts").as_deref().unwrap_or(""), name).or_else(|| self.resolve(name))
+    }
     /// An HTTP GET of `url` (scheme included) giving up after `timeout_ms`.
     fn http_get(&mut self, url: &str, timeout_ms: Millis) -> HttpOutcome;
     /// A command that is not a shell builtin/utility: an image's own program
@@ -142,6 +162,17 @@ pub trait Env {
     /// `kill`/`killall`/`pkill` of a process named `name` (or a pid in
     /// decimal) in the container; signal 0 only asks whether it exists.
     fn signal_process(&mut self, name: &str, signal: i32) -> bool;
+}
+
+/// The IPv4 address `/etc/hosts` text gives `name` (glibc's files
+/// backend: the first line naming it, case-insensitively; `#` starts a
+/// comment).
+fn hosts_file_lookup(hosts: &str, name: &str) -> Option<std::net::Ipv4Addr> {
+    hosts.lines().find_map(|line| {
+        let mut fields = line.split('#').next().unwrap_or("").split_whitespace();
+        let ip = fields.next()?.parse().ok()?;
+        fields.any(|n| n.eq_ignore_ascii_case(name)).then_some(ip)
+    })
 }
 
 /// The result of [`Env::http_get`].

@@ -11,11 +11,12 @@ use std::sync::Arc;
 pub(crate) const BUILTINS: &[&str] = &[
     ":", "true", "false", "exit", "echo", "printf", "sleep", "touch", "rm", "mkdir", "cat", "test", "[", "[[",
     "hostname", "date", "env", "printenv", "nslookup", "wget", "curl", "kill", "killall", "pkill", "wait", "exec",
-    "cd", "pwd", "export", "unset", "set", "shift", "trap", "tail", "seq", "break", "continue", "read", "rev",
+    "cd", "pwd", "export", "unset", "set", "shift", "trap", "tail", "seq", "break", "continue", "read", "rev", "head",
+    "ls",
 ];
 
 /// Builtins rejected at parse time: they need things podplay has no model of.
-const REJECTED: &[&str] = &["read", "eval", "source", ".", "local", "return", "select", "function"];
+const REJECTED: &[&str] = &["eval", "source", ".", "local", "return", "select", "function"];
 
 /// A parsed and compiled script, ready for [`super::Process::new`].
 #[derive(Debug)]
@@ -185,6 +186,9 @@ pub(crate) enum Command {
         body: Vec<AndOr>,
         redirs: Vec<Redir>,
     },
+    /// `a | b | …`: each command in a child process, each one's stdout the
+    /// next one's stdin (ash forks every stage).
+    Pipeline(Vec<Command>),
 }
 
 #[derive(Debug)]
@@ -205,7 +209,11 @@ pub(crate) struct AndOr {
 
 #[derive(Debug, Clone)]
 pub(crate) enum Op {
-    Run { cmd: Arc<Simple>, checked: bool, exec: bool },
+    Run {
+        cmd: Arc<Simple>,
+        checked: bool,
+        exec: bool,
+    },
     Jump(usize),
     JumpIfFail(usize),
     JumpIfOk(usize),
@@ -214,10 +222,21 @@ pub(crate) enum Op {
     PushRedir(Arc<Vec<Redir>>),
     PopRedir,
     ForStart(Option<Arc<Vec<Word>>>),
-    ForNext { var: String, exit: usize },
+    ForNext {
+        var: String,
+        exit: usize,
+    },
     ForPop,
     Spawn(Arc<Code>),
-    Subshell { code: Arc<Code>, checked: bool },
+    Subshell {
+        code: Arc<Code>,
+        checked: bool,
+    },
+    /// The stages of `a | b | …`, each run as a child process.
+    Pipeline {
+        stages: Arc<Vec<Arc<Code>>>,
+        checked: bool,
+    },
 }
 
 #[derive(Debug, Default)]
@@ -328,7 +347,8 @@ impl Lexer {
                         self.i += 2;
                         out.push(Tok::Op("||"));
                     } else {
-                        return Err(ShellError::unsupported_note("|", "pipelines"));
+                        self.i += 1;
+                        out.push(Tok::Op("|"));
                     }
                 }
                 '(' => {
@@ -863,7 +883,16 @@ impl Parser {
         if bang {
             self.i += 1;
         }
-        let cmd = self.command()?;
+        let mut cmd = self.command()?;
+        if let Tok::Op("|") = self.peek() {
+            let mut stages = vec![cmd];
+            while let Tok::Op("|") = self.peek() {
+                self.i += 1;
+                self.skip_newlines();
+                stages.push(self.command()?);
+            }
+            cmd = Command::Pipeline(stages);
+        }
         Ok(Pipe { bang, cmd })
     }
 
@@ -1203,6 +1232,17 @@ impl Compiler {
                 c.emit(Op::Jump(start));
                 c.end_loop();
             }),
+            Command::Pipeline(stages) => {
+                let stages = stages
+                    .iter()
+                    .map(|stage| {
+                        let mut sub = Compiler::default();
+                        sub.command(stage, checked);
+                        Arc::new(Code { ops: sub.ops })
+                    })
+                    .collect();
+                self.emit(Op::Pipeline { stages: Arc::new(stages), checked });
+            }
             Command::For { var, items, body, redirs } => self.with_redirs(redirs, |c| {
                 c.emit(Op::ForStart(items.as_ref().map(|w| Arc::new(w.clone()))));
                 let next = c.emit(Op::ForNext { var: var.clone(), exit: 0 });
@@ -1488,6 +1528,11 @@ fn walk_cmd(cmd: &Command, known: &dyn Fn(&str) -> bool, out: &mut Vec<String>, 
         Command::Loop { cond, body, .. } => {
             walk_list(cond, known, out, depth);
             walk_list(body, known, out, depth);
+        }
+        Command::Pipeline(stages) => {
+            for stage in stages {
+                walk_cmd(stage, known, out, depth);
+            }
         }
         Command::For { items, body, .. } => {
             for w in items.iter().flatten() {

@@ -5,9 +5,12 @@
 //! This room owns the control state: the stack of [`Frame`]s (the script, a
 //! running trap handler, the EXIT trap), what the process waits for
 //! ([`Pending`]: a sleep, a server program, `wait`, `tail -f`, a CPU spin
-//! after [`MAX_COMMANDS_PER_STEP`]), the exit status and `set -e`, traps and
-//! signals, and background jobs and subshells (child processes stepped
-//! alongside). It runs one simple command the way ash's `evalcommand` does:
+//! after [`MAX_COMMANDS_PER_STEP`], a foreground pipeline, input on stdin),
+//! the exit status and `set -e`, traps and signals, and background jobs,
+//! subshells and pipeline stages (child processes stepped alongside; the
+//! pipes between stages are [`super::pipe`]'s). Each op runs under
+//! [`super::spin`]'s watch, which fast-forwards a loop that makes no
+//! progress. It runs one simple command the way ash's `evalcommand` does:
 //! expand the words and assignments ([`super::expand`], [`super::vars`]),
 //! open the redirections ([`super::io`]), trace it under `set -x`, honour
 //! `exec`, then hand it to [`super::builtins`]. [`exec_probe`] runs a
@@ -21,6 +24,8 @@
 use super::builtins::Outcome;
 use super::io::{Fds, Output, Target, DEFAULT_FDS};
 use super::parse::{parse_at, Code, Op, Script, Simple};
+use super::pipe::Stdin;
+use super::spin::{Spin, Watch};
 use super::vars::{Arrays, Assigned};
 use super::{unsupported_message, Env, ExecProbeResult, Step, TermBehaviour, MAX_COMMANDS_PER_STEP, SPIN_MS};
 use crate::core::time::Millis;
@@ -34,8 +39,8 @@ const MAX_FRAMES: usize = 8;
 /// Most items a `for` loop or `seq` produces.
 pub(super) const MAX_ITEMS: usize = 100_000;
 
-#[derive(Clone, Copy, Debug)]
-enum FrameKind {
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) enum FrameKind {
     /// The script (or a job's or subshell's code): its end exits.
     Main,
     /// A trap handler: its end gives back the status it interrupted.
@@ -48,16 +53,16 @@ enum FrameKind {
 /// A program counter over one piece of code, with its loop and redirection
 /// state.
 #[derive(Clone, Debug)]
-struct Frame {
-    code: Arc<Code>,
+pub(super) struct Frame {
+    pub(super) code: Arc<Code>,
     /// The next op of `code`.
-    pc: usize,
+    pub(super) pc: usize,
     /// The `for` loops running, innermost last: their items and the next
     /// one's index.
-    fors: Vec<(Vec<String>, usize)>,
+    pub(super) fors: Vec<(Vec<String>, usize)>,
     /// The redirections of the compound commands running, innermost last.
-    redirs: Vec<Fds>,
-    kind: FrameKind,
+    pub(super) redirs: Vec<Fds>,
+    pub(super) kind: FrameKind,
 }
 
 impl Frame {
@@ -100,6 +105,16 @@ enum Pending {
     Spin {
         at: Millis,
     },
+    /// A command waits for its stdin to change from `seen` (it is run
+    /// again then).
+    Stdin {
+        seen: u64,
+    },
+    /// A foreground pipeline: done once all its stages have exited.
+    Pipeline {
+        pids: Vec<u32>,
+        after: After,
+    },
     /// `tail -f`: the files and how much of each was printed, read again
     /// at `next` (BusyBox `tail -f` sleeps 1 s between reads, `-s SECONDS`).
     Follow {
@@ -118,11 +133,15 @@ pub(super) struct Job {
     pub(super) pid: u32,
     pub(super) proc: Process,
     pub(super) state: Step,
+    /// A pipeline stage: the pid of the stage its stdout feeds.
+    pub(super) pipe_to: Option<u32>,
+    /// The version of its stdin it was last stepped with.
+    pub(super) stdin_seen: u64,
 }
 
 /// Trap actions by signal number, in signal order (a few entries: a sorted
 /// `Vec` rather than one more `BTreeMap` type compiled into the page).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub(super) struct Traps(pub(super) Vec<(i32, String)>);
 
 impl Traps {
@@ -151,7 +170,7 @@ impl Traps {
 /// variables, traps, exit status, background jobs and PID-1 flag.
 #[derive(Debug)]
 pub struct Process {
-    frames: Vec<Frame>,
+    pub(super) frames: Vec<Frame>,
     /// The environment the process started with (all exported), shared
     /// between the containers that have the same one and with subshells: a
     /// Pod can get hundreds of Service variables.
@@ -172,13 +191,13 @@ pub struct Process {
     pub(super) traps: Traps,
     pending: Pending,
     term_pending: bool,
-    exiting: Option<i32>,
+    pub(super) exiting: Option<i32>,
     exited: Option<i32>,
     pub(super) pid1: bool,
     pub(super) errexit: bool,
     pub(super) xtrace: bool,
     pub(super) jobs: Vec<Job>,
-    next_pid: u32,
+    pub(super) next_pid: u32,
     pub(super) last_bg: Option<u32>,
     pub(super) cwd: String,
     pub(super) unsupported: Vec<String>,
@@ -191,6 +210,10 @@ pub struct Process {
     /// Bytes expanded for the current command (bounded by
     /// [`MAX_EXPANSION_BYTES`]).
     pub(super) expanded_bytes: usize,
+    /// Standard input (a pipeline stage's pipe; else none).
+    pub(super) stdin: Stdin,
+    /// What this process wrote to its stdout pipe, not yet passed on.
+    pub(super) pipe_out: String,
 }
 
 impl Process {
@@ -246,6 +269,8 @@ impl Process {
             temp_env: Vec::new(),
             partial_line: String::new(),
             expanded_bytes: 0,
+            stdin: Stdin::default(),
+            pipe_out: String::new(),
         }
     }
 
@@ -341,6 +366,15 @@ impl Process {
         Step::Exited(137)
     }
 
+    /// SIGPIPE: written to a pipe nobody reads; exit 141.
+    pub(super) fn sigpipe(&mut self) -> Step {
+        if let Some(c) = self.exited {
+            return Step::Exited(c);
+        }
+        self.die(141);
+        Step::Exited(141)
+    }
+
     fn die(&mut self, code: i32) {
         self.exited = Some(code);
         self.pending = Pending::None;
@@ -356,14 +390,23 @@ impl Process {
                     job.state = job.proc.step(now, env);
                 }
             }
-            self.absorb(&mut job.proc, env);
+            self.absorb(&mut job.proc, env, job.pipe_to.is_none());
         }
         jobs.append(&mut self.jobs);
         self.jobs = jobs;
+        if self.jobs.iter().any(|j| j.pipe_to.is_some()) {
+            self.pump(now, env);
+        }
     }
 
-    /// Takes a child's captured output and unsupported-feature notes.
-    fn absorb(&mut self, child: &mut Process, env: &mut dyn Env) {
+    /// Takes a child's captured output and unsupported-feature notes, and
+    /// with `inherit_pipe` (not a stage feeding a pipe of its own) what it
+    /// wrote to the pipe this process writes to.
+    pub(super) fn absorb(&mut self, child: &mut Process, env: &mut dyn Env, inherit_pipe: bool) {
+        if inherit_pipe && !child.pipe_out.is_empty() {
+            let text = std::mem::take(&mut child.pipe_out);
+            self.write(env, &Target::Pipe, &text);
+        }
         for u in child.unsupported.drain(..) {
             if !self.unsupported.contains(&u) {
                 self.unsupported.push(u);
@@ -394,6 +437,7 @@ impl Process {
     /// The interpreter loop, bounded by [`MAX_COMMANDS_PER_STEP`].
     pub(super) fn run(&mut self, now: Millis, env: &mut dyn Env) -> Step {
         let mut budget = MAX_COMMANDS_PER_STEP;
+        let mut spin = Spin::default();
         loop {
             if let Some(c) = self.exited {
                 self.jobs.clear();
@@ -434,6 +478,20 @@ impl Process {
                     self.pending = Pending::Follow { files, to, next, after };
                     return Step::SleepUntil(next);
                 }
+                Pending::Stdin { seen } => {
+                    if self.stdin.version == seen {
+                        return Step::Blocked;
+                    }
+                    self.pending = Pending::None;
+                }
+                Pending::Pipeline { pids, after } => match self.pipeline_result(&pids) {
+                    Some(status) => {
+                        self.pending = Pending::None;
+                        self.finish_cmd(status, after);
+                        continue;
+                    }
+                    None => return Step::Blocked,
+                },
                 Pending::Wait { pid, after, .. } => match self.wait_result(pid) {
                     Some(status) => {
                         self.pending = Pending::None;
@@ -454,8 +512,19 @@ impl Process {
                 return Step::SleepUntil(at);
             }
             budget -= 1;
-            self.exec_op(now, env);
+            if self.at_back_edge() {
+                budget = spin.back_edge(self, budget, env);
+            }
+            let mut watched = Watch::new(env, spin.lines());
+            self.exec_op(now, &mut watched);
+            let impure = watched.impure();
+            spin.note(impure);
         }
+    }
+
+    /// Is the next op a jump back to a loop's start?
+    fn at_back_edge(&self) -> bool {
+        self.frames.last().is_some_and(|f| matches!(f.code.ops.get(f.pc), Some(Op::Jump(t)) if *t < f.pc))
     }
 
     fn finish_cmd(&mut self, status: i32, after: After) {
@@ -640,6 +709,21 @@ impl Process {
                     }
                 }
             }
+            Op::Pipeline { stages, checked } => {
+                let after = After { checked: *checked, exec: false };
+                let pids = self.start_pipeline(stages, now, env);
+                if pids.is_empty() {
+                    return;
+                }
+                match self.pipeline_result(&pids) {
+                    Some(status) => self.finish_cmd(status, after),
+                    None if self.in_substitution() => {
+                        self.note_unsupported("blocking commands inside `$(…)`");
+                        self.finish_cmd(1, after);
+                    }
+                    None => self.pending = Pending::Pipeline { pids, after },
+                }
+            }
             Op::Run { cmd, checked, exec } => {
                 let (outcome, exec) = self.run_simple(cmd, *exec, now, env);
                 let after = After { checked: *checked, exec };
@@ -670,6 +754,14 @@ impl Process {
                         }
                     }
                     Outcome::Wait(pid) => self.pending = Pending::Wait { pid, after, foreground: false },
+                    Outcome::NeedInput => {
+                        // Run it again once the stdin has changed (only a
+                        // pipeline stage has a stdin that can).
+                        if let Some(f) = self.frame() {
+                            f.pc -= 1;
+                        }
+                        self.pending = Pending::Stdin { seen: self.stdin.version };
+                    }
                     Outcome::Exit(c) => self.exit_with(c),
                 }
             }
@@ -743,14 +835,37 @@ impl Process {
             temp_env: Vec::new(),
             partial_line: String::new(),
             expanded_bytes: 0,
+            stdin: Stdin::default(),
+            pipe_out: String::new(),
         }
     }
 
     /// Starts a child process running `code` (a background job or a
     /// subshell) and runs it until it blocks; `None` if refused.
     fn spawn(&mut self, code: Arc<Code>, now: Millis, env: &mut dyn Env) -> Option<u32> {
+        self.reap_jobs();
+        let fds = self.fds();
+        self.spawn_with(code, (fds, Stdin::default()), false, now, env)
+    }
+
+    /// Forgets the jobs that have exited, but the last one started in the
+    /// background (`$!`, `wait $!`).
+    pub(super) fn reap_jobs(&mut self) {
         let last_bg = self.last_bg;
         self.jobs.retain(|j| !matches!(j.state, Step::Exited(_)) || Some(j.pid) == last_bg);
+    }
+
+    /// [`Process::spawn`] with these file descriptors and stdin; a
+    /// pipeline stage that `feeds_pipe` keeps what it writes to its pipe
+    /// for [`Process::pump`].
+    pub(super) fn spawn_with(
+        &mut self,
+        code: Arc<Code>,
+        (fds, stdin): (Fds, Stdin),
+        feeds_pipe: bool,
+        now: Millis,
+        env: &mut dyn Env,
+    ) -> Option<u32> {
         if self.jobs.len() >= MAX_JOBS {
             let err = self.fds().stderr;
             self.write(env, &err, "sh: podplay: too many background jobs\n");
@@ -759,8 +874,10 @@ impl Process {
         }
         let mut proc = self.child(code);
         if let Some(frame) = proc.frames.last_mut() {
-            frame.redirs.push(self.fds());
+            frame.redirs.push(fds);
         }
+        proc.stdin = stdin;
+        let stdin_seen = proc.stdin.version;
         if self.capture.is_some() {
             proc.capture = Some(String::new());
         }
@@ -768,8 +885,8 @@ impl Process {
         self.next_pid += 1;
         let pid = self.next_pid;
         let state = proc.step(now, env);
-        self.absorb(&mut proc, env);
-        self.jobs.push(Job { pid, proc, state });
+        self.absorb(&mut proc, env, !feeds_pipe);
+        self.jobs.push(Job { pid, proc, state, pipe_to: None, stdin_seen });
         Some(pid)
     }
 

@@ -15,6 +15,8 @@ struct FakeEnv {
     /// Process name → how many more `signal_process(…, 0)` checks find it.
     alive: BTreeMap<String, u32>,
     signals: Vec<(String, i32)>,
+    /// Calls of `log_repeated` (a spinning loop fast-forwarded).
+    repeats: usize,
 }
 
 impl FakeEnv {
@@ -36,6 +38,16 @@ impl Env for FakeEnv {
     }
     fn read_file(&self, path: &str) -> Option<String> {
         self.files.get(path).cloned()
+    }
+    fn list_dir(&self, path: &str) -> Vec<String> {
+        let prefix = if path == "/" { "/".to_string() } else { format!("{path}/") };
+        let mut names = BTreeSet::new();
+        for k in self.files.keys().chain(self.dirs.iter()) {
+            if let Some(first) = k.strip_prefix(&prefix).and_then(|r| r.split('/').next()).filter(|s| !s.is_empty()) {
+                names.insert(first.to_string());
+            }
+        }
+        names.into_iter().collect()
     }
     fn write_file(&mut self, path: &str, data: &str, append: bool) -> Result<(), String> {
         let parent = match path.rsplit_once('/') {
@@ -67,6 +79,12 @@ impl Env for FakeEnv {
     }
     fn log(&mut self, line: &str) {
         self.logs.push(line.to_string());
+    }
+    fn log_repeated(&mut self, lines: &[String], times: usize) {
+        self.repeats += 1;
+        for _ in 0..times {
+            self.logs.extend(lines.iter().cloned());
+        }
     }
     fn hostname(&self) -> String {
         "mypod".to_string()
@@ -268,8 +286,8 @@ fn syntax_and_unsupported_errors() {
     let e = parse_script("if true; then echo").unwrap_err();
     assert_eq!(e.message, "sh: syntax error: unexpected end of file (expecting \"fi\")");
     assert_eq!(parse_script("echo 'abc").unwrap_err().message, "sh: syntax error: unterminated quoted string");
-    assert_eq!(parse_script("read x").unwrap_err().message, "podplay does not simulate `read`");
-    assert_eq!(parse_script("ps aux | grep x").unwrap_err().message, "podplay does not simulate `|` (pipelines)");
+    assert_eq!(parse_script("eval x").unwrap_err().message, "podplay does not simulate `eval`");
+    assert_eq!(parse_script("echo x |").unwrap_err().kind, ShellErrorKind::Syntax);
     assert_eq!(parse_script("case x in a) ;; esac").unwrap_err().kind, ShellErrorKind::Unsupported);
 }
 
@@ -369,10 +387,10 @@ fn http_clients() {
 fn every_builtin_is_dispatched() {
     let mut env = FakeEnv::new();
     let marker = "handed to the image";
-    for name in parse::BUILTINS.iter().filter(|n| !matches!(**n, "exec" | "read")) {
+    for name in parse::BUILTINS.iter().filter(|n| **n != "exec") {
         env.programs.insert(name.to_string(), Program::Exits { after_ms: 0, code: 0, output: vec![marker.into()] });
     }
-    for name in parse::BUILTINS.iter().filter(|n| !matches!(**n, "exec" | "read")) {
+    for name in parse::BUILTINS.iter().filter(|n| **n != "exec") {
         let r = exec_probe(&argv(&[name]), 0, &mut env, 1_000);
         assert!(!r.output.contains(marker), "{name}: {}", r.output);
     }
@@ -861,4 +879,159 @@ fn rev_reverses_lines() {
     env.logs.clear();
     assert_eq!(sh("rev; echo $?").step(0, &mut env), Step::Exited(0));
     assert_eq!(env.logs, vec!["0"]);
+}
+
+/// The loop `until nslookp db; do echo waiting; done` compiles to four ops
+/// (the `nslookp` command, the jump out, `echo`, the jump back), so one step's
+/// budget of `MAX_COMMANDS_PER_STEP` ops is 2,500 passes and 5,000 lines,
+/// however many of them run one by one and however many are fast-forwarded.
+#[test]
+fn a_spinning_loop_is_fast_forwarded_to_the_same_log() {
+    let mut env = FakeEnv::new();
+    let mut p = sh("until nslookp db; do echo waiting; done");
+    assert_eq!(p.step(0, &mut env), Step::SleepUntil(SPIN_MS));
+    assert_eq!(env.logs.len(), 2 * (MAX_COMMANDS_PER_STEP as usize / 4));
+    for pair in env.logs.chunks(2) {
+        assert_eq!(pair, ["sh: nslookp: not found", "waiting"]);
+    }
+    assert_eq!(env.repeats, 1, "the passes after the first few came at once");
+    // The next step is the same loop one virtual second later.
+    assert_eq!(p.step(SPIN_MS, &mut env), Step::SleepUntil(2 * SPIN_MS));
+    assert_eq!(env.logs.len(), 4 * (MAX_COMMANDS_PER_STEP as usize / 4));
+    assert_eq!(env.repeats, 2);
+    // Once the name resolves, the loop ends at the next step.
+    env.dns.insert("db".into(), Ipv4Addr::new(10, 96, 0, 10));
+    env.programs.insert("nslookp".into(), Program::Exits { after_ms: 0, code: 0, output: vec![] });
+    assert_eq!(p.step(2 * SPIN_MS, &mut env), Step::Exited(0));
+}
+
+/// A pass that changes something (a file, a counter, a half-written line)
+/// is not repeated at once: every pass runs.
+#[test]
+fn a_loop_that_makes_progress_runs_every_pass() {
+    for script in [
+        "until false; do echo a >> /tmp/f; done",
+        "i=0; while :; do i=$((i+1)); done",
+        "while :; do printf w; done",
+        "i=0; while :; do i=$((i+1)); if [ $i -gt 100 ]; then i=0; fi; done",
+    ] {
+        let mut env = FakeEnv::new();
+        let mut p = sh(script);
+        assert_eq!(p.step(0, &mut env), Step::SleepUntil(SPIN_MS), "{script}");
+        assert_eq!(env.repeats, 0, "{script}");
+    }
+    let mut env = FakeEnv::new();
+    sh("until false; do echo a >> /tmp/f; done").step(0, &mut env);
+    assert_eq!(env.files["/tmp/f"].len(), 2 * (MAX_COMMANDS_PER_STEP as usize / 4));
+}
+
+/// ash's pipelines: each stage a child process, stdout to the next stdin,
+/// the last stage's status; `read`, `head`, `cat` and `rev` read stdin.
+#[test]
+fn pipelines_pass_stdout_to_stdin() {
+    let run = |script: &str| {
+        let mut env = FakeEnv::new();
+        let step = sh(script).step(0, &mut env);
+        (step, env.logs)
+    };
+    assert_eq!(run("echo hello | rev"), (Step::Exited(0), vec!["olleh".to_string()]));
+    assert_eq!(run("printf 'a\\nb\\nc\\n' | head -n 2"), (Step::Exited(0), vec!["a".to_string(), "b".into()]));
+    assert_eq!(
+        run("echo 'x  y z' | while read a b; do echo \"$b-$a\"; done"),
+        (Step::Exited(0), vec!["y z-x".to_string()])
+    );
+    assert_eq!(run("echo one | cat | cat -"), (Step::Exited(0), vec!["one".to_string()]));
+    assert_eq!(
+        run("seq 1 5 | tail -n 2; seq 3 | tail -n +3"),
+        (Step::Exited(0), vec!["4".to_string(), "5".into(), "3".into()])
+    );
+    assert_eq!(run("x=$(echo hi | rev); echo $x"), (Step::Exited(0), vec!["ih".to_string()]));
+    assert_eq!(run("true | false").0, Step::Exited(1));
+    assert_eq!(run("false | true").0, Step::Exited(0));
+    assert_eq!(run("! echo x | false").0, Step::Exited(0));
+    // A writer whose reader has gone dies of SIGPIPE when it next writes;
+    // a spinning one writes again after its second of CPU, and the
+    // pipeline ends with the reader's status.
+    let mut env = FakeEnv::new();
+    let mut p = sh("while true; do echo y; done | head -n 1; echo $?");
+    assert_eq!(p.step(0, &mut env), Step::SleepUntil(SPIN_MS));
+    assert_eq!(p.step(SPIN_MS, &mut env), Step::Exited(0));
+    assert_eq!(env.logs, ["y", "0"]);
+    // stderr is not piped.
+    assert_eq!(run("nope 2>&1 | rev; nope | rev").1, vec!["dnuof ton :epon :hs", "sh: nope: not found"]);
+    // Without a pipe a container's process reads end of file at once.
+    assert_eq!(run("read x; echo $? \"$x\"").1, vec!["1 "]);
+    assert_eq!(run("printf 'last' | { read x; echo $? $x; }").1, vec!["1 last"]);
+    assert_eq!(
+        run("read 1a; echo after"),
+        (Step::Exited(2), vec!["sh: read: '1a': not a valid identifier".to_string()])
+    );
+    assert_eq!(
+        run("echo 'a\\b c' | { read -r x; echo \"$x\"; }; echo 'a\\b' | { read x; echo \"$x\"; }").1,
+        vec!["a\\b c", "ab"]
+    );
+}
+
+/// kubernetes.io's adapter pattern (pods/multi-container/adapter.yaml):
+/// `tail -F FILE | while read line; do echo "adapted: $line"; done` turns
+/// each line appended to the file into a log line, a second later as
+/// BusyBox `tail -F` reads once a second.
+#[test]
+fn a_pipeline_streams_from_tail_follow() {
+    let mut env = FakeEnv::new();
+    env.dirs.insert("/var/log".into());
+    let mut p =
+        sh("touch /var/log/raw.log; tail -F /var/log/raw.log | while read line; do echo \"adapted: $line\"; done");
+    assert_eq!(p.step(0, &mut env), Step::SleepUntil(1_000));
+    env.write_file("/var/log/raw.log", "one\ntwo\n", true).unwrap();
+    assert_eq!(p.step(1_000, &mut env), Step::SleepUntil(2_000));
+    assert_eq!(env.logs, vec!["adapted: one", "adapted: two"]);
+    env.write_file("/var/log/raw.log", "thr", true).unwrap();
+    assert_eq!(p.step(2_000, &mut env), Step::SleepUntil(3_000));
+    env.write_file("/var/log/raw.log", "ee\n", true).unwrap();
+    assert_eq!(p.step(3_000, &mut env), Step::SleepUntil(4_000));
+    assert_eq!(env.logs, vec!["adapted: one", "adapted: two", "adapted: three"]);
+}
+
+/// BusyBox `ls` writing to a log: one name a line, sorted bytewise; files
+/// named first, then each directory under `DIR:`; `-a` adds `.` and `..`
+/// and hidden names, `-A` hidden names, `-d` lists a directory itself;
+/// `-l` is not simulated.
+#[test]
+fn ls_lists_directories_as_busybox_does() {
+    let mut env = FakeEnv::new();
+    for f in ["/tmp/b", "/tmp/A", "/tmp/.h", "/tmp/d/x", "/var/f"] {
+        env.files.insert(f.into(), String::new());
+    }
+    env.dirs.insert("/tmp/d".into());
+    let mut p = sh("cd /tmp; ls; ls -a; ls -A d; ls -d /tmp; ls /var/f /tmp/d /var/run; ls nope");
+    assert_eq!(p.step(0, &mut env), Step::Exited(1));
+    assert_eq!(
+        env.logs,
+        [
+            "A",
+            "b",
+            "d", // ls
+            ".",
+            "..",
+            ".h",
+            "A",
+            "b",
+            "d",    // ls -a
+            "x",    // ls -A d
+            "/tmp", // ls -d /tmp
+            "/var/f",
+            "",
+            "/tmp/d:",
+            "x",
+            "",
+            "/var/run:", // ls FILE DIR DIR
+            "ls: nope: No such file or directory",
+        ]
+    );
+    let mut env = FakeEnv::new();
+    let mut p = sh("ls -l /tmp");
+    assert_eq!(p.step(0, &mut env), Step::Exited(1));
+    assert_eq!(env.logs, ["podplay does not simulate `ls -l`"]);
+    assert_eq!(p.unsupported(), ["podplay does not simulate `ls -l`"]);
 }

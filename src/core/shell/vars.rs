@@ -44,7 +44,7 @@ pub(super) fn bounded(mut value: String) -> String {
 ///
 /// Elements are a `Vec` sorted by index (binary search), not a `BTreeMap`:
 /// one more B-tree type would add ~10 KB of code to the page.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub(super) struct Array {
     pub(super) items: Vec<(i64, String)>,
     /// Bytes of all the values (bounded by [`MAX_EXPANSION_BYTES`]).
@@ -98,7 +98,7 @@ impl Array {
 
 /// The shell's arrays by name, in name order (a sorted `Vec`, for the same
 /// reason as [`Array`]'s elements).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub(super) struct Arrays(pub(super) Vec<(String, Array)>);
 
 impl Arrays {

@@ -1,8 +1,9 @@
 //! BusyBox file and text tools: `echo`, `printf`, `test`/`[`/`[[`, `cat`,
 //! `touch`, `mkdir`, `rm`, `tail` (and `tail -f`, which the interpreter
-//! keeps polling), `rev` and `seq`, with BusyBox's messages (coreutils/,
-//! util-linux/ in BusyBox). Paths are relative to the shell's directory; a
-//! process has no stdin here, so `-` reads nothing.
+//! keeps polling), `rev`, `seq` and `ls`, with BusyBox's messages
+//! (coreutils/, util-linux/ in BusyBox). Paths are relative to the shell's
+//! directory. `tail` reads stdin here; reading it for `cat`, `rev`, `head`
+//! and `read` is in [`crate::core::shell::pipe`].
 
 use super::Outcome;
 use crate::core::shell::io::{Output, Target};
@@ -186,6 +187,23 @@ impl Process {
                 _ => files.push(a.clone()),
             }
         }
+        let print_tail = |text: &str, out: &mut Output| {
+            let lines: Vec<&str> = text.lines().collect();
+            let first = if from_start { n.saturating_sub(1) } else { lines.len().saturating_sub(n) };
+            for l in lines.get(first..).unwrap_or(&[]) {
+                out.print(&format!("{l}\n"));
+            }
+        };
+        // Stdin (a pipe): its end, once the writer is done.
+        if !follow && (files.is_empty() || files == ["-"]) {
+            return match self.stdin.all() {
+                Some(text) => {
+                    print_tail(&text, out);
+                    Outcome::Done(0)
+                }
+                None => Outcome::NeedInput,
+            };
+        }
         let mut followed = Vec::new();
         for f in &files {
             let p = self.path(f);
@@ -194,11 +212,7 @@ impl Process {
             }
             match env.read_file(&p) {
                 Some(text) => {
-                    let lines: Vec<&str> = text.lines().collect();
-                    let first = if from_start { n.saturating_sub(1) } else { lines.len().saturating_sub(n) };
-                    for l in lines.get(first..).unwrap_or(&[]) {
-                        out.print(&format!("{l}\n"));
-                    }
+                    print_tail(&text, out);
                     followed.push((p, text.len()));
                 }
                 None => {
@@ -242,6 +256,77 @@ impl Process {
                     out.error(&format!("rev: {f}: No such file or directory"));
                     status = 1;
                 }
+            }
+        }
+        Outcome::Done(status)
+    }
+
+    /// `ls [-1aAd] [FILE…]` as BusyBox prints to a pipe or a log (not a
+    /// terminal: one name a line; coreutils/ls.c): names sorted bytewise,
+    /// hidden ones only with `-a` (which adds `.` and `..`) or `-A`; the
+    /// files named first, then each directory, under `DIR:` when there are
+    /// several; `ls: NAME: No such file or directory` and status 1 for a
+    /// missing one. Long formats (`-l`…) are not simulated: podplay keeps no
+    /// modes, owners or times.
+    pub(super) fn ls(&mut self, args: &[String], env: &dyn Env, out: &mut Output) -> Outcome {
+        let (mut all, mut almost, mut dirs_as_files) = (false, false, false);
+        let mut names = Vec::new();
+        for a in args {
+            match a.strip_prefix('-').filter(|o| !o.is_empty()) {
+                Some(opts) => {
+                    for c in opts.chars() {
+                        match c {
+                            '1' => {}
+                            'a' => all = true,
+                            'A' => almost = true,
+                            'd' => dirs_as_files = true,
+                            other => {
+                                let what = format!("ls -{other}");
+                                self.note_unsupported(&what);
+                                out.error(&crate::core::shell::unsupported_message(&what));
+                                return Outcome::Done(1);
+                            }
+                        }
+                    }
+                }
+                None => names.push(a.clone()),
+            }
+        }
+        if names.is_empty() {
+            names.push(".".into());
+        }
+        let mut status = 0;
+        let (mut files, mut dirs) = (Vec::new(), Vec::new());
+        for n in names {
+            let p = self.path(&n);
+            if !env.file_exists(&p) {
+                out.error(&format!("ls: {n}: No such file or directory"));
+                status = 1;
+            } else if env.is_dir(&p) && !dirs_as_files {
+                dirs.push((n, p));
+            } else {
+                files.push(n);
+            }
+        }
+        files.sort();
+        dirs.sort();
+        for f in &files {
+            out.print(&format!("{f}\n"));
+        }
+        let headers = files.len() + dirs.len() > 1;
+        for (k, (n, p)) in dirs.iter().enumerate() {
+            if headers {
+                let gap = if k > 0 || !files.is_empty() { "\n" } else { "" };
+                out.print(&format!("{gap}{n}:\n"));
+            }
+            let mut entries = env.list_dir(p);
+            entries.retain(|e| all || almost || !e.starts_with('.'));
+            if all {
+                entries.extend([".".to_string(), "..".to_string()]);
+                entries.sort();
+            }
+            for e in entries {
+                out.print(&format!("{e}\n"));
             }
         }
         Outcome::Done(status)

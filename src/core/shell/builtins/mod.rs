@@ -16,6 +16,7 @@ mod system;
 use super::io::{Output, Target};
 use super::parse::builtin_name;
 use super::run::Process;
+use super::utils;
 use super::{Env, Program, TermBehaviour};
 use crate::core::time::Millis;
 
@@ -33,6 +34,8 @@ pub(super) enum Outcome {
     Follow(Vec<(String, usize)>, Target),
     /// `wait` for one job, or for all of them.
     Wait(Option<u32>),
+    /// It needs more of its stdin: it runs again once more has arrived.
+    NeedInput,
     /// `exit N`: the shell ends (after its EXIT trap).
     Exit(i32),
 }
@@ -56,16 +59,26 @@ impl Process {
             "shift" => self.shift(args, out),
             "trap" => self.trap(args, out),
             "wait" => self.wait_cmd(args, out),
-            "read" => self.read_cmd(out),
+            "read" => self.read_cmd(args, out),
             // File and text tools (files.rs).
             "echo" => files::echo(args, out),
             "printf" => files::printf(args, out),
             "test" | "[" | "[[" => self.test_cmd(name, args, env, out),
+            "cat" if args.iter().all(|a| a == "-") => self.cat_stdin(out),
             "cat" => self.cat(args, env, out),
+            "head" => self.head(args, env, out),
+            "ls" => self.ls(args, env, out),
             "touch" => self.touch(args, env, out),
             "mkdir" => self.mkdir(args, env, out),
             "rm" => self.rm(args, env, out),
             "tail" => self.tail(args, env, out),
+            "rev" if args.is_empty() => match self.stdin.all() {
+                Some(text) => {
+                    out.print(&utils::rev(&text));
+                    Outcome::Done(0)
+                }
+                None => Outcome::NeedInput,
+            },
             "rev" => self.rev(args, env, out),
             "seq" => files::seq(args, out),
             // Network tools (net.rs).

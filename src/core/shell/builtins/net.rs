@@ -1,7 +1,8 @@
 //! Network tools: BusyBox's `hostname`, `nslookup` and `wget`
 //! (networking/) and curl, over the Pod's view of DNS and HTTP
 //! ([`Env::resolve`], [`Env::http_get`]), with their messages and exit
-//! codes.
+//! codes. `nslookup` asks the cluster's DNS server; the others resolve as
+//! the C library does, `/etc/hosts` first ([`Env::lookup`]).
 
 use super::Outcome;
 use crate::core::shell::io::Output;
@@ -76,7 +77,7 @@ const DNS_SERVER: &str = "10.96.0.10";
 pub(super) fn hostname(args: &[String], env: &mut dyn Env, out: &mut Output) -> Outcome {
     let h = env.hostname();
     if args.iter().any(|a| a == "-i") {
-        match env.resolve(&h) {
+        match env.lookup(&h) {
             Some(ip) => out.print(&format!("{ip}\n")),
             None => {
                 out.error(&format!("hostname: {h}: Unknown host"));
@@ -121,7 +122,7 @@ impl Process {
         if host.parse::<std::net::Ipv4Addr>().is_ok() {
             return host.to_string();
         }
-        env.resolve(host).map(|ip| ip.to_string()).unwrap_or_else(|| host.to_string())
+        env.lookup(host).map(|ip| ip.to_string()).unwrap_or_else(|| host.to_string())
     }
 
     pub(super) fn wget(&mut self, args: &[String], now: Millis, env: &mut dyn Env, out: &mut Output) -> Outcome {

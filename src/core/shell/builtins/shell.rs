@@ -9,7 +9,7 @@ use crate::core::shell::io::Output;
 use crate::core::shell::parse::{self, parse_at};
 use crate::core::shell::run::Process;
 use crate::core::shell::vars::Array;
-use crate::core::shell::{unsupported_message, utils, Env};
+use crate::core::shell::{utils, Env};
 
 impl Process {
     /// `exit [N]`: N modulo 256; without N, the last command's status.
@@ -90,14 +90,6 @@ impl Process {
                 }
             },
         }
-    }
-
-    /// `read`: no container process here has a stdin to read, so podplay
-    /// says it does not simulate it (the parser refuses it too).
-    pub(super) fn read_cmd(&mut self, out: &mut Output) -> Outcome {
-        self.note_unsupported("read");
-        out.error(&unsupported_message("read"));
-        Outcome::Done(2)
     }
 
     /// `unset NAME…`; in bash also `unset 'NAME[i]'` (one element) and
