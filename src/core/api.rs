@@ -343,6 +343,25 @@ pub struct PersistentVolumeClaim {
     pub spec: PersistentVolumeClaimTemplate,
 }
 
+/// A `scheduling.k8s.io/v1 PriorityClass`: the priority its name gives a
+/// Pod at admission (plugin/pkg/admission/priority/admission.go).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PriorityClass {
+    pub metadata: ObjectMeta,
+    pub value: i32,
+    pub global_default: bool,
+    pub description: String,
+    /// Defaulted to `PreemptLowerPriority`.
+    pub preemption_policy: String,
+}
+
+/// The classes every cluster has (pkg/apis/scheduling/types.go:
+/// `SystemClusterCritical` = `SystemCriticalPriority` 2000000000,
+/// `SystemNodeCritical` = it + 1000), which the Priority admission plugin
+/// resolves before the ones applied.
+pub const SYSTEM_PRIORITY_CLASSES: [(&str, i32); 2] =
+    [("system-cluster-critical", 2_000_000_000), ("system-node-critical", 2_000_001_000)];
+
 /// A `policy/v1 PodDisruptionBudget`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PodDisruptionBudget {
@@ -467,6 +486,12 @@ pub struct PodSpec {
     /// `spec.schedulingGates[*].name`: while any is left the scheduler
     /// does not consider the Pod (podplay has no action that removes one).
     pub scheduling_gates: Vec<String>,
+    /// `spec.priorityClassName`, resolved by the Priority admission plugin.
+    pub priority_class_name: Option<String>,
+    /// `spec.priority`: what the manifest says, then what admission set.
+    pub priority: Option<i32>,
+    /// `spec.preemptionPolicy`, from the PriorityClass at admission.
+    pub preemption_policy: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

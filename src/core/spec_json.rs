@@ -399,9 +399,15 @@ pub(crate) fn pod_spec_json(spec: &PodSpec, node_name: Option<&str>, for_templat
     put_str(&mut s, "schedulerName", &spec.scheduler_name);
     if !for_template {
         s.put("tolerations", default_tolerations());
-        s.put("priority", Value::from(0));
+        if let Some(class) = &spec.priority_class_name {
+            s.put("priorityClassName", Value::from(class.as_str()));
+        }
+        s.put("priority", Value::from(spec.priority.unwrap_or(0)));
         s.put("enableServiceLinks", Value::from(true));
-        s.insert("preemptionPolicy".into(), Value::from("PreemptLowerPriority"));
+        let preemption = spec.preemption_policy.as_deref().unwrap_or("PreemptLowerPriority");
+        s.insert("preemptionPolicy".into(), Value::from(preemption));
+    } else if let Some(class) = &spec.priority_class_name {
+        s.put("priorityClassName", Value::from(class.as_str()));
     }
     if !spec.scheduling_gates.is_empty() {
         let gates = spec.scheduling_gates.iter().map(|g| json!({ "name": g.as_str() })).collect();

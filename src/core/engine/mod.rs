@@ -22,6 +22,7 @@
 //! random choice (names, UIDs, IPs) comes from streams derived from the seed.
 
 pub mod action;
+mod admission;
 mod controllers;
 mod cronjobs;
 mod daemonset;
@@ -441,6 +442,8 @@ pub struct Sim {
     pub(crate) stateful_sets: Store<statefulsets::StatefulSetRt>,
     pub(crate) claims: Store<PersistentVolumeClaimSnapshot>,
     pub(crate) pdbs: Store<disruption::PdbRt>,
+    /// Applied PriorityClasses by name (`admission.rs`).
+    pub(crate) priority_classes: Store<Arc<crate::core::api::PriorityClass>, String>,
     /// Evictions `kubectl drain` will try again.
     pub(crate) pending_evictions: Vec<disruption::PendingEviction>,
     /// What `kubectl drain` printed to stderr as it ran, not yet read.
@@ -567,6 +570,7 @@ impl Sim {
             stateful_sets: Store::new(),
             claims: Store::new(),
             pdbs: Store::new(),
+            priority_classes: Store::new(),
             pending_evictions: Vec::new(),
             client_messages: VecDeque::new(),
             work: Store::new(),
@@ -752,6 +756,7 @@ impl Sim {
                 Object::CronJob(c) => self.create_cron_job(c),
                 Object::StatefulSet(s) => self.create_stateful_set(s),
                 Object::PodDisruptionBudget(p) => self.create_pdb(p),
+                Object::PriorityClass(p) => self.create_priority_class(p),
             });
         }
         // What kubectl would print as an error: the object was not applied.
@@ -1012,6 +1017,9 @@ impl Sim {
                     name,
                 }
             };
+        }
+        if let Err(message) = self.admit_pod(&mut pod) {
+            return ApplyResult::Refused { kind: "Pod", name: pod.metadata.name.clone(), message };
         }
         if self.pod_index.len() >= MAX_PODS {
             return ApplyResult::Refused {

@@ -409,3 +409,38 @@ fn parse_cidr24(text: &str) -> Option<std::net::Ipv4Addr> {
     let ip: std::net::Ipv4Addr = ip.parse().ok()?;
     (bits == "24" && ip.octets()[3] == 0).then_some(ip)
 }
+
+/// A `scheduling.k8s.io/v1 PriorityClass` from its top-level fields
+/// (k8s.io/api/scheduling/v1 types.go; `preemptionPolicy` defaulted to
+/// `PreemptLowerPriority` by SetDefaults_PriorityClass), type-checked as
+/// the API server's decoding does.
+pub(in crate::core::manifest) fn decode_priority_class(
+    cx: &mut Ctx,
+    metadata: ObjectMeta,
+    fields: &[(&str, &YNode)],
+) -> PriorityClass {
+    let mut pc = PriorityClass {
+        metadata,
+        value: 0,
+        global_default: false,
+        description: String::new(),
+        preemption_policy: "PreemptLowerPriority".into(),
+    };
+    for (name, val) in fields {
+        match *name {
+            "value" => pc.value = cx.int32(val, name).unwrap_or(0),
+            "globalDefault" => pc.global_default = cx.boolean(val, name).unwrap_or(false),
+            "description" => pc.description = cx.string(val, name).unwrap_or_default(),
+            _ => {
+                if let Some(s) = cx.string(val, name).filter(|s| !s.is_empty()) {
+                    const POLICIES: [&str; 2] = ["Never", "PreemptLowerPriority"];
+                    if !POLICIES.contains(&s.as_str()) {
+                        cx.not_supported_at(val.pos, name, &s, &POLICIES);
+                    }
+                    pc.preemption_policy = s;
+                }
+            }
+        }
+    }
+    pc
+}
