@@ -118,3 +118,74 @@ fn a_controller_whose_pods_are_refused_records_failed_create() {
         failed.message
     );
 }
+
+/// kubernetes.io "Pod Topology Spread Constraints"
+/// (pods/topology-spread-constraints/one-constraint.yaml) on a cluster whose
+/// nodes have no `zone` label: the PodTopologySpread filter refuses every
+/// node with `ErrReasonNodeLabelNotMatch` (UnschedulableAndUnresolvable, so
+/// preemption is not helpful), pkg/scheduler/framework/plugins/podtopologyspread/filtering.go.
+const ONE_CONSTRAINT: &str = "kind: Pod
+apiVersion: v1
+metadata:
+  name: mypod
+  labels:
+    foo: bar
+spec:
+  topologySpreadConstraints:
+  - maxSkew: 1
+    topologyKey: zone
+    whenUnsatisfiable: DoNotSchedule
+    labelSelector:
+      matchLabels:
+        foo: bar
+  containers:
+  - name: pause
+    image: registry.k8s.io/pause:3.1
+";
+
+#[test]
+fn a_spread_constraint_on_a_key_no_node_carries_leaves_the_pod_pending() {
+    let mut sim = sim_with(ONE_CONSTRAINT);
+    sim.advance_to(5_000);
+    let pod = sim.pod("default", "mypod").expect("created");
+    assert!(pod.node_name.is_none());
+    let e = sim.events().iter().find(|e| e.reason == "FailedScheduling").expect("FailedScheduling");
+    assert_eq!(
+        e.message,
+        "0/3 nodes are available: 3 node(s) didn't match pod topology spread constraints (missing required label). preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."
+    );
+    // ScheduleAnyway only scores: the Pod is bound.
+    let soft = ONE_CONSTRAINT.replace("DoNotSchedule", "ScheduleAnyway");
+    let sim = sim_with(&soft);
+    assert!(sim.pod("default", "mypod").expect("created").node_name.is_some());
+}
+
+/// maxSkew 1 over `kubernetes.io/hostname`: six replicas land two per node,
+/// even though a busy node-1 scores lowest (least allocated alone would put
+/// them all on node-2 and node-3).
+#[test]
+fn pods_spread_within_max_skew_over_the_topology_domains() {
+    let deploy = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: s}\nspec:\n  replicas: 6\n  selector: {matchLabels: {app: s}}\n  template:\n    metadata: {labels: {app: s}}\n    spec:\n      topologySpreadConstraints:\n      - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: s}}}\n      containers: [{name: c, image: registry.k8s.io/pause:3.1, resources: {requests: {cpu: 10m}}}]\n";
+    let busy = "apiVersion: v1\nkind: Pod\nmetadata: {name: busy}\nspec:\n  nodeName: node-1\n  containers: [{name: c, image: registry.k8s.io/pause:3.1, resources: {requests: {cpu: 3}}}]\n";
+    let mut sim = sim_with(&format!("{busy}---\n{deploy}"));
+    sim.advance_to(10_000);
+    let mut per_node = std::collections::BTreeMap::new();
+    for p in sim.pods().iter().filter(|p| p.pod.metadata.name != "busy") {
+        *per_node.entry(p.node_name.clone().expect("bound")).or_insert(0) += 1;
+    }
+    assert_eq!(per_node.values().copied().collect::<Vec<i32>>(), [2, 2, 2], "{per_node:?}");
+}
+
+#[test]
+fn spread_constraints_are_validated_and_printed_as_the_api_server_does() {
+    let bad = ONE_CONSTRAINT.replace("maxSkew: 1", "maxSkew: 0").replace("DoNotSchedule", "Sometimes");
+    let d = diagnostics(&bad);
+    assert!(d.contains(&"line 9, column 14: spec.topologySpreadConstraints[0].maxSkew: Invalid value: 0: must be greater than zero".to_string()), "{d:?}");
+    assert!(d.iter().any(|m| m.ends_with("whenUnsatisfiable: Unsupported value: \"Sometimes\": supported values: \"DoNotSchedule\", \"ScheduleAnyway\"")), "{d:?}");
+    let sim = sim_with(ONE_CONSTRAINT);
+    let v = json::pod_json(&sim.pod("default", "mypod").expect("created")).to_string();
+    assert!(
+        v.contains("\"topologySpreadConstraints\":[{\"maxSkew\":1,\"topologyKey\":\"zone\",\"whenUnsatisfiable\":\"DoNotSchedule\",\"labelSelector\":{\"matchLabels\":{\"foo\":\"bar\"}}}]"),
+        "{v}"
+    );
+}

@@ -355,6 +355,18 @@ pub struct PriorityClass {
     pub preemption_policy: String,
 }
 
+/// `spec.topologySpreadConstraints[i]`: what the PodTopologySpread filter
+/// reads (`minDomains`, `nodeAffinityPolicy`, `nodeTaintsPolicy` and
+/// `matchLabelKeys` are not simulated: their defaults apply).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TopologySpreadConstraint {
+    pub max_skew: i32,
+    pub topology_key: String,
+    /// `DoNotSchedule` or `ScheduleAnyway`.
+    pub when_unsatisfiable: String,
+    pub label_selector: Option<LabelSelector>,
+}
+
 /// The classes every cluster has (pkg/apis/scheduling/types.go:
 /// `SystemClusterCritical` = `SystemCriticalPriority` 2000000000,
 /// `SystemNodeCritical` = it + 1000), which the Priority admission plugin
@@ -492,6 +504,8 @@ pub struct PodSpec {
     pub priority: Option<i32>,
     /// `spec.preemptionPolicy`, from the PriorityClass at admission.
     pub preemption_policy: Option<String>,
+    /// `spec.topologySpreadConstraints`.
+    pub topology_spread_constraints: Vec<TopologySpreadConstraint>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

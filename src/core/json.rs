@@ -12,10 +12,12 @@
 //! service-account token volume the ServiceAccount admission plugin adds, and
 //! the kubelet's newer per-container status fields (`volumeMounts`, `resources`, `user`).
 
-use crate::core::api::{DeploymentStrategy, LabelSelector, OwnerReference};
+use crate::core::api::{DeploymentStrategy, OwnerReference};
 use crate::core::json_value::{json, Map, Value};
 pub use crate::core::spec_json::{format_cpu, format_memory, pod_template_json};
-use crate::core::spec_json::{int_or_string, int_or_string_json, pod_spec_json, put_map, put_str, put_vec};
+use crate::core::spec_json::{
+    int_or_string, int_or_string_json, pod_spec_json, put_map, put_str, put_vec, selector_json,
+};
 use crate::core::status::{
     ContainerState, ContainerStatus, CronJobSnapshot, DeploymentSnapshot, EndpointSliceSnapshot, Event, JobSnapshot,
     PersistentVolumeClaimSnapshot, PodDisruptionBudgetSnapshot, PodSnapshot, ReplicaSetSnapshot, ServerMeta,
@@ -118,27 +120,6 @@ fn owner_refs_json(owners: &[OwnerReference]) -> Vec<Value> {
             })
         })
         .collect()
-}
-
-/// A label selector as the API returns it.
-fn selector_json(sel: &LabelSelector) -> Value {
-    let mut m = Map::new();
-    put_map(&mut m, "matchLabels", &sel.match_labels);
-    put_vec(
-        &mut m,
-        "matchExpressions",
-        sel.match_expressions
-            .iter()
-            .map(|e| {
-                let mut r = json!({ "key": e.key, "operator": e.operator.as_str() });
-                if !e.values.is_empty() {
-                    r["values"] = json!(e.values);
-                }
-                r
-            })
-            .collect(),
-    );
-    Value::Object(m)
 }
 
 /// An `apps/v1 ReplicaSet`.
@@ -899,6 +880,7 @@ mod tests {
                     priority_class_name: None,
                     priority: None,
                     preemption_policy: None,
+                    topology_spread_constraints: Vec::new(),
                 },
             }),
             server: server("uid-1"),

@@ -1275,6 +1275,7 @@ mod tests {
                 priority_class_name: None,
                 priority: None,
                 preemption_policy: None,
+                topology_spread_constraints: Vec::new(),
             },
         };
         PodSnapshot {

@@ -38,6 +38,7 @@ mod nodes;
 mod outside;
 mod pod;
 mod statefulsets;
+mod topology;
 mod traffic;
 
 use crate::core::api::{ConfigMap, Object, Pod, Secret, Service};
@@ -1540,6 +1541,7 @@ impl Sim {
             // 200 MB (`pkg/scheduler/util/pod_resources.go` GetNonzeroRequests).
             let (score_cpu, score_mem) = p.nonzero_requests;
             let spec = p.pod.spec.clone();
+            let pod = p.pod.clone();
             // VolumeBinding's PreFilter: every claim the Pod names must exist
             // (`persistentvolumeclaim "x" not found`, UnschedulableAndUnresolvable).
             let ns = &p.pod.metadata.namespace;
@@ -1586,7 +1588,7 @@ impl Sim {
                             Err(nodes::Rejection { reasons: r, resolvable: true })
                         }
                     }
-                    None => self.filter_node(&spec, requests, n),
+                    None => self.filter_node(&spec, requests, n).and_then(|()| self.topology_spread_filter(&pod, n)),
                 };
                 match verdict {
                     Err(rej) => {

@@ -104,7 +104,6 @@ const POD_SPEC_NOT_SIMULATED: &[&str] = &[
     "runtimeClassName",
     "setHostnameAsFQDN",
     "shareProcessNamespace",
-    "topologySpreadConstraints",
 ];
 
 /// Container fields that are valid Kubernetes but not simulated.
@@ -701,6 +700,7 @@ pub(super) fn default_pod_spec() -> PodSpec {
         priority_class_name: None,
         priority: None,
         preemption_policy: None,
+        topology_spread_constraints: Vec::new(),
     }
 }
 
@@ -791,6 +791,9 @@ pub(super) fn decode_pod_spec(cx: &mut Ctx, node: &Node, template: bool) -> PodS
                 }
             }
             "priority" => spec.priority = cx.int32(val, &p),
+            "topologySpreadConstraints" => {
+                spec.topology_spread_constraints = sched::decode_topology_spread_constraints(cx, val, &p)
+            }
             "preemptionPolicy" => {
                 if let Some(s) = cx.string(val, &p).filter(|s| !s.is_empty()) {
                     const POLICIES: [&str; 2] = ["Never", "PreemptLowerPriority"];
