@@ -489,6 +489,34 @@ pub fn pvc_json(c: &PersistentVolumeClaimSnapshot) -> Value {
     })
 }
 
+/// `kind`, `apiVersion: v1` and the stored metadata of a core object
+/// without owners.
+fn stored_head(kind: &str, m: &crate::core::api::ObjectMeta, server: &ServerMeta) -> Map {
+    let mut o = Map::new();
+    o.put("kind", Value::from(kind));
+    o.put("apiVersion", Value::from("v1"));
+    let metadata = object_meta(None, &m.name, None, &m.namespace, server, &m.labels, &m.annotations, Vec::new());
+    o.put("metadata", metadata);
+    o
+}
+
+/// A `v1 ConfigMap` (`ConfigMap` field order: metadata, data).
+pub fn configmap_json(c: &crate::core::status::ConfigMapSnapshot) -> Value {
+    let mut o = stored_head("ConfigMap", &c.config_map.metadata, &c.server);
+    put_map(&mut o, "data", &c.config_map.data);
+    Value::Object(o)
+}
+
+/// A `v1 Secret`: `data` in standard base64, then `type`.
+pub fn secret_json(s: &crate::core::status::SecretSnapshot) -> Value {
+    let mut o = stored_head("Secret", &s.secret.metadata, &s.server);
+    let data: BTreeMap<String, String> =
+        s.secret.data.iter().map(|(k, v)| (k.clone(), crate::core::base64::encode_std(v.as_bytes()))).collect();
+    put_map(&mut o, "data", &data);
+    o.put("type", Value::from(s.secret.type_.as_str()));
+    Value::Object(o)
+}
+
 /// A `policy/v1 PodDisruptionBudget` (`PodDisruptionBudgetSpec` and
 /// `PodDisruptionBudgetStatus` field order; its one condition is
 /// `metav1.Condition`).
@@ -787,6 +815,8 @@ pub fn output_json(o: &crate::core::engine::Output) -> Value {
         Output::StatefulSet { time_ms, type_, stateful_set } => (time_ms, type_, statefulset_json(stateful_set)),
         Output::PersistentVolumeClaim { time_ms, type_, claim } => (time_ms, type_, pvc_json(claim)),
         Output::PodDisruptionBudget { time_ms, type_, pdb } => (time_ms, type_, pdb_json(pdb)),
+        Output::ConfigMap { time_ms, type_, config_map } => (time_ms, type_, configmap_json(config_map)),
+        Output::Secret { time_ms, type_, secret } => (time_ms, type_, secret_json(secret)),
     };
     watch_event_json(*time_ms, type_.as_str(), object)
 }

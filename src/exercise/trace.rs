@@ -241,7 +241,9 @@ impl Trace {
                 | Output::CronJob { .. }
                 | Output::StatefulSet { .. }
                 | Output::PersistentVolumeClaim { .. }
-                | Output::PodDisruptionBudget { .. } => {}
+                | Output::PodDisruptionBudget { .. }
+                | Output::ConfigMap { .. }
+                | Output::Secret { .. } => {}
             }
         }
     }

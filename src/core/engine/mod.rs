@@ -40,6 +40,7 @@ mod pod;
 mod statefulsets;
 mod topology;
 mod traffic;
+mod watch;
 
 use crate::core::api::{ConfigMap, Object, Pod, Secret, Service};
 use crate::core::rng::Rng;
@@ -160,6 +161,8 @@ pub enum Output {
     StatefulSet { time_ms: Millis, type_: WatchType, stateful_set: StatefulSetSnapshot },
     PersistentVolumeClaim { time_ms: Millis, type_: WatchType, claim: PersistentVolumeClaimSnapshot },
     PodDisruptionBudget { time_ms: Millis, type_: WatchType, pdb: PodDisruptionBudgetSnapshot },
+    ConfigMap { time_ms: Millis, type_: WatchType, config_map: crate::core::status::ConfigMapSnapshot },
+    Secret { time_ms: Millis, type_: WatchType, secret: crate::core::status::SecretSnapshot },
 }
 
 impl Output {
@@ -175,7 +178,9 @@ impl Output {
             | Output::CronJob { time_ms, .. }
             | Output::StatefulSet { time_ms, .. }
             | Output::PersistentVolumeClaim { time_ms, .. }
-            | Output::PodDisruptionBudget { time_ms, .. } => *time_ms,
+            | Output::PodDisruptionBudget { time_ms, .. }
+            | Output::ConfigMap { time_ms, .. }
+            | Output::Secret { time_ms, .. } => *time_ms,
         }
     }
 }
@@ -443,6 +448,9 @@ pub struct Sim {
     pub(crate) stateful_sets: Store<statefulsets::StatefulSetRt>,
     pub(crate) claims: Store<PersistentVolumeClaimSnapshot>,
     pub(crate) pdbs: Store<disruption::PdbRt>,
+    /// The API server's metadata of each ConfigMap and Secret (`watch.rs`).
+    pub(crate) config_meta: Store<ServerMeta>,
+    pub(crate) secret_meta: Store<ServerMeta>,
     /// Applied PriorityClasses by name (`admission.rs`).
     pub(crate) priority_classes: Store<Arc<crate::core::api::PriorityClass>, String>,
     /// Evictions `kubectl drain` will try again.
@@ -572,6 +580,8 @@ impl Sim {
             claims: Store::new(),
             pdbs: Store::new(),
             priority_classes: Store::new(),
+            config_meta: Store::new(),
+            secret_meta: Store::new(),
             pending_evictions: Vec::new(),
             client_messages: VecDeque::new(),
             work: Store::new(),
@@ -1161,6 +1171,7 @@ impl Sim {
     fn put_config_map(&mut self, cm: ConfigMap) -> ApplyResult {
         let key = (cm.metadata.namespace.clone(), cm.metadata.name.clone());
         let result = upsert(&mut self.config_maps, key.clone(), cm, "ConfigMap");
+        self.publish_config_map(&key, &result);
         if matches!(result, ApplyResult::Configured { .. }) {
             self.refresh_volumes_of(&key.0, &key.1, true);
         }
@@ -1170,6 +1181,7 @@ impl Sim {
     fn put_secret(&mut self, secret: Secret) -> ApplyResult {
         let key = (secret.metadata.namespace.clone(), secret.metadata.name.clone());
         let result = upsert(&mut self.secrets, key.clone(), secret, "Secret");
+        self.publish_secret(&key, &result);
         if matches!(result, ApplyResult::Configured { .. }) {
             self.refresh_volumes_of(&key.0, &key.1, false);
         }
