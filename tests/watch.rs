@@ -21,10 +21,11 @@ metadata: {name: db}
 stringData: {password: s3cret}
 ";
 
+/// The watch lines of ConfigMaps, Secrets and Namespaces not yet read.
 fn watch_lines(sim: &mut Sim) -> Vec<String> {
     let mut out = Vec::new();
     while let Some(o) = sim.poll_output() {
-        if matches!(o, Output::ConfigMap { .. } | Output::Secret { .. }) {
+        if matches!(o, Output::ConfigMap { .. } | Output::Secret { .. } | Output::Namespace { .. }) {
             out.push(json::output_json(&o).to_string());
         }
     }
@@ -58,4 +59,25 @@ fn config_maps_and_secrets_are_in_the_watch_stream() {
             .unwrap_or(0)
     };
     assert!(rv(&changed[0]) > rv(&lines[0]), "{} vs {}", changed[0], lines[0]);
+}
+
+/// kubernetes.io "Namespaces Walkthrough" (admin/namespace-dev.yaml): the
+/// applied Namespace is ADDED with the label the API server sets, the
+/// `kubernetes` finalizer and phase Active; the cluster's own namespaces
+/// were there before the stream began.
+#[test]
+fn an_applied_namespace_is_in_the_watch_stream() {
+    let text = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: development\n  labels:\n    name: development\n";
+    let mut sim = Sim::new(SimConfig::default());
+    sim.apply(parse_manifests(text).objects);
+    let lines = watch_lines(&mut sim);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].contains(
+            "\"object\":{\"kind\":\"Namespace\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"development\",\"uid\":"
+        ),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[0].ends_with("\"labels\":{\"kubernetes.io/metadata.name\":\"development\",\"name\":\"development\"}},\"spec\":{\"finalizers\":[\"kubernetes\"]},\"status\":{\"phase\":\"Active\"}}}"), "{}", lines[0]);
 }

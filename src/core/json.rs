@@ -500,6 +500,23 @@ fn stored_head(kind: &str, m: &crate::core::api::ObjectMeta, server: &ServerMeta
     o
 }
 
+/// A `v1 Namespace`: the `kubernetes.io/metadata.name` label the API server
+/// adds (`SetDefaults_Namespace`, pkg/apis/core/v1/defaults.go), the
+/// `kubernetes` finalizer and phase Active (`PrepareForCreate`,
+/// pkg/registry/core/namespace/strategy.go).
+pub fn namespace_json(n: &crate::core::status::NamespaceSnapshot) -> Value {
+    let mut meta = n.namespace.metadata.clone();
+    meta.labels.insert("kubernetes.io/metadata.name".into(), meta.name.clone());
+    let mut o = Map::new();
+    o.put("kind", Value::from("Namespace"));
+    o.put("apiVersion", Value::from("v1"));
+    let metadata = object_meta(None, &meta.name, None, "", &n.server, &meta.labels, &meta.annotations, Vec::new());
+    o.put("metadata", metadata);
+    o.put("spec", json!({ "finalizers": ["kubernetes"] }));
+    o.put("status", json!({ "phase": "Active" }));
+    Value::Object(o)
+}
+
 /// A `v1 ConfigMap` (`ConfigMap` field order: metadata, data).
 pub fn configmap_json(c: &crate::core::status::ConfigMapSnapshot) -> Value {
     let mut o = stored_head("ConfigMap", &c.config_map.metadata, &c.server);
@@ -817,6 +834,7 @@ pub fn output_json(o: &crate::core::engine::Output) -> Value {
         Output::PodDisruptionBudget { time_ms, type_, pdb } => (time_ms, type_, pdb_json(pdb)),
         Output::ConfigMap { time_ms, type_, config_map } => (time_ms, type_, configmap_json(config_map)),
         Output::Secret { time_ms, type_, secret } => (time_ms, type_, secret_json(secret)),
+        Output::Namespace { time_ms, type_, namespace } => (time_ms, type_, namespace_json(namespace)),
     };
     watch_event_json(*time_ms, type_.as_str(), object)
 }

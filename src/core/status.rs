@@ -11,6 +11,13 @@ pub struct ConfigMapSnapshot {
     pub server: ServerMeta,
 }
 
+/// A Namespace applied from the manifests, as the API server stored it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NamespaceSnapshot {
+    pub namespace: crate::core::api::Namespace,
+    pub server: ServerMeta,
+}
+
 /// A Secret as the API server stored it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SecretSnapshot {

@@ -243,7 +243,8 @@ impl Trace {
                 | Output::PersistentVolumeClaim { .. }
                 | Output::PodDisruptionBudget { .. }
                 | Output::ConfigMap { .. }
-                | Output::Secret { .. } => {}
+                | Output::Secret { .. }
+                | Output::Namespace { .. } => {}
             }
         }
     }

@@ -163,6 +163,7 @@ pub enum Output {
     PodDisruptionBudget { time_ms: Millis, type_: WatchType, pdb: PodDisruptionBudgetSnapshot },
     ConfigMap { time_ms: Millis, type_: WatchType, config_map: crate::core::status::ConfigMapSnapshot },
     Secret { time_ms: Millis, type_: WatchType, secret: crate::core::status::SecretSnapshot },
+    Namespace { time_ms: Millis, type_: WatchType, namespace: crate::core::status::NamespaceSnapshot },
 }
 
 impl Output {
@@ -180,7 +181,8 @@ impl Output {
             | Output::PersistentVolumeClaim { time_ms, .. }
             | Output::PodDisruptionBudget { time_ms, .. }
             | Output::ConfigMap { time_ms, .. }
-            | Output::Secret { time_ms, .. } => *time_ms,
+            | Output::Secret { time_ms, .. }
+            | Output::Namespace { time_ms, .. } => *time_ms,
         }
     }
 }
@@ -1090,8 +1092,9 @@ impl Sim {
 
     /// A namespace (no lifecycle beyond existing: deleting one is not simulated).
     fn create_namespace(&mut self, ns: crate::core::api::Namespace) -> ApplyResult {
-        let name = ns.metadata.name;
+        let name = ns.metadata.name.clone();
         if self.namespaces.insert(name.clone()) {
+            self.publish_namespace(ns);
             ApplyResult::Created { kind: "Namespace", name }
         } else {
             ApplyResult::Unchanged { kind: "Namespace", name }

@@ -1,12 +1,12 @@
 //! The API server's side of objects the engine keeps as plain data
-//! (ConfigMaps and Secrets): their uid, resourceVersion and
+//! (ConfigMaps, Secrets and Namespaces): their uid, resourceVersion and
 //! creationTimestamp, and the ADDED/MODIFIED watch events a client watching
 //! them sees (staging/src/k8s.io/apiserver/pkg/storage: a create is ADDED,
 //! an update that changes the object MODIFIED with a new resourceVersion, an
 //! unchanged apply no event).
 
 use super::{ApplyResult, Output, Sim, WatchType};
-use crate::core::status::{ConfigMapSnapshot, SecretSnapshot};
+use crate::core::status::{ConfigMapSnapshot, NamespaceSnapshot, SecretSnapshot};
 
 type Key = (String, String);
 
@@ -25,6 +25,14 @@ impl Sim {
         let (Some(secret), Some(server)) = (self.secrets.get(key), self.secret_meta.get(key)) else { return };
         let secret = SecretSnapshot { secret: secret.clone(), server: server.clone() };
         self.outputs.push_back(Output::Secret { time_ms: self.now, type_, secret });
+    }
+
+    /// Publishes a Namespace the manifests created (the cluster's own four
+    /// are not in the stream: they were there before it started).
+    pub(crate) fn publish_namespace(&mut self, namespace: crate::core::api::Namespace) {
+        let server = self.new_server_meta();
+        let namespace = NamespaceSnapshot { namespace, server };
+        self.outputs.push_back(Output::Namespace { time_ms: self.now, type_: WatchType::Added, namespace });
     }
 
     /// New server metadata for a created object, a new resourceVersion for
