@@ -343,6 +343,37 @@ pub struct PersistentVolumeClaim {
     pub spec: PersistentVolumeClaimTemplate,
 }
 
+/// A `scheduling.k8s.io/v1 PriorityClass`: the priority its name gives a
+/// Pod at admission (plugin/pkg/admission/priority/admission.go).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PriorityClass {
+    pub metadata: ObjectMeta,
+    pub value: i32,
+    pub global_default: bool,
+    pub description: String,
+    /// Defaulted to `PreemptLowerPriority`.
+    pub preemption_policy: String,
+}
+
+/// `spec.topologySpreadConstraints[i]`: what the PodTopologySpread filter
+/// reads (`minDomains`, `nodeAffinityPolicy`, `nodeTaintsPolicy` and
+/// `matchLabelKeys` are not simulated: their defaults apply).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TopologySpreadConstraint {
+    pub max_skew: i32,
+    pub topology_key: String,
+    /// `DoNotSchedule` or `ScheduleAnyway`.
+    pub when_unsatisfiable: String,
+    pub label_selector: Option<LabelSelector>,
+}
+
+/// The classes every cluster has (pkg/apis/scheduling/types.go:
+/// `SystemClusterCritical` = `SystemCriticalPriority` 2000000000,
+/// `SystemNodeCritical` = it + 1000), which the Priority admission plugin
+/// resolves before the ones applied.
+pub const SYSTEM_PRIORITY_CLASSES: [(&str, i32); 2] =
+    [("system-cluster-critical", 2_000_000_000), ("system-node-critical", 2_000_001_000)];
+
 /// A `policy/v1 PodDisruptionBudget`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PodDisruptionBudget {
@@ -467,6 +498,14 @@ pub struct PodSpec {
     /// `spec.schedulingGates[*].name`: while any is left the scheduler
     /// does not consider the Pod (podplay has no action that removes one).
     pub scheduling_gates: Vec<String>,
+    /// `spec.priorityClassName`, resolved by the Priority admission plugin.
+    pub priority_class_name: Option<String>,
+    /// `spec.priority`: what the manifest says, then what admission set.
+    pub priority: Option<i32>,
+    /// `spec.preemptionPolicy`, from the PriorityClass at admission.
+    pub preemption_policy: Option<String>,
+    /// `spec.topologySpreadConstraints`.
+    pub topology_spread_constraints: Vec<TopologySpreadConstraint>,
     /// `spec.hostAliases`: extra `/etc/hosts` lines the kubelet writes.
     pub host_aliases: Vec<HostAlias>,
 }

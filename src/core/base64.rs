@@ -62,6 +62,24 @@ pub fn encode_url(bytes: &[u8]) -> String {
     out
 }
 
+/// Standard base64 with padding (RFC 4648 §4), as Go's
+/// `base64.StdEncoding` writes a Secret's `data` in JSON.
+pub fn encode_std(bytes: &[u8]) -> String {
+    let url = encode_url(bytes);
+    let mut out: String = url
+        .chars()
+        .map(|c| match c {
+            '-' => '+',
+            '_' => '/',
+            c => c,
+        })
+        .collect();
+    while out.len() % 4 != 0 {
+        out.push('=');
+    }
+    out
+}
+
 /// Base64url, padding optional; None on any other character or a bad length.
 pub fn decode_url(text: &str) -> Option<Vec<u8>> {
     let text = text.trim_end_matches('=');

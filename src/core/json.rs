@@ -12,10 +12,12 @@
 //! service-account token volume the ServiceAccount admission plugin adds, and
 //! the kubelet's newer per-container status fields (`volumeMounts`, `resources`, `user`).
 
-use crate::core::api::{DeploymentStrategy, LabelSelector, OwnerReference};
+use crate::core::api::{DeploymentStrategy, OwnerReference};
 use crate::core::json_value::{json, Map, Value};
 pub use crate::core::spec_json::{format_cpu, format_memory, pod_template_json};
-use crate::core::spec_json::{int_or_string, int_or_string_json, pod_spec_json, put_map, put_str, put_vec};
+use crate::core::spec_json::{
+    int_or_string, int_or_string_json, pod_spec_json, put_map, put_str, put_vec, selector_json,
+};
 use crate::core::status::{
     ContainerState, ContainerStatus, CronJobSnapshot, DeploymentSnapshot, EndpointSliceSnapshot, Event, JobSnapshot,
     PersistentVolumeClaimSnapshot, PodDisruptionBudgetSnapshot, PodSnapshot, ReplicaSetSnapshot, ServerMeta,
@@ -118,27 +120,6 @@ fn owner_refs_json(owners: &[OwnerReference]) -> Vec<Value> {
             })
         })
         .collect()
-}
-
-/// A label selector as the API returns it.
-fn selector_json(sel: &LabelSelector) -> Value {
-    let mut m = Map::new();
-    put_map(&mut m, "matchLabels", &sel.match_labels);
-    put_vec(
-        &mut m,
-        "matchExpressions",
-        sel.match_expressions
-            .iter()
-            .map(|e| {
-                let mut r = json!({ "key": e.key, "operator": e.operator.as_str() });
-                if !e.values.is_empty() {
-                    r["values"] = json!(e.values);
-                }
-                r
-            })
-            .collect(),
-    );
-    Value::Object(m)
 }
 
 /// An `apps/v1 ReplicaSet`.
@@ -508,6 +489,51 @@ pub fn pvc_json(c: &PersistentVolumeClaimSnapshot) -> Value {
     })
 }
 
+/// `kind`, `apiVersion: v1` and the stored metadata of a core object
+/// without owners.
+fn stored_head(kind: &str, m: &crate::core::api::ObjectMeta, server: &ServerMeta) -> Map {
+    let mut o = Map::new();
+    o.put("kind", Value::from(kind));
+    o.put("apiVersion", Value::from("v1"));
+    let metadata = object_meta(None, &m.name, None, &m.namespace, server, &m.labels, &m.annotations, Vec::new());
+    o.put("metadata", metadata);
+    o
+}
+
+/// A `v1 Namespace`: the `kubernetes.io/metadata.name` label the API server
+/// adds (`SetDefaults_Namespace`, pkg/apis/core/v1/defaults.go), the
+/// `kubernetes` finalizer and phase Active (`PrepareForCreate`,
+/// pkg/registry/core/namespace/strategy.go).
+pub fn namespace_json(n: &crate::core::status::NamespaceSnapshot) -> Value {
+    let mut meta = n.namespace.metadata.clone();
+    meta.labels.insert("kubernetes.io/metadata.name".into(), meta.name.clone());
+    let mut o = Map::new();
+    o.put("kind", Value::from("Namespace"));
+    o.put("apiVersion", Value::from("v1"));
+    let metadata = object_meta(None, &meta.name, None, "", &n.server, &meta.labels, &meta.annotations, Vec::new());
+    o.put("metadata", metadata);
+    o.put("spec", json!({ "finalizers": ["kubernetes"] }));
+    o.put("status", json!({ "phase": "Active" }));
+    Value::Object(o)
+}
+
+/// A `v1 ConfigMap` (`ConfigMap` field order: metadata, data).
+pub fn configmap_json(c: &crate::core::status::ConfigMapSnapshot) -> Value {
+    let mut o = stored_head("ConfigMap", &c.config_map.metadata, &c.server);
+    put_map(&mut o, "data", &c.config_map.data);
+    Value::Object(o)
+}
+
+/// A `v1 Secret`: `data` in standard base64, then `type`.
+pub fn secret_json(s: &crate::core::status::SecretSnapshot) -> Value {
+    let mut o = stored_head("Secret", &s.secret.metadata, &s.server);
+    let data: BTreeMap<String, String> =
+        s.secret.data.iter().map(|(k, v)| (k.clone(), crate::core::base64::encode_std(v.as_bytes()))).collect();
+    put_map(&mut o, "data", &data);
+    o.put("type", Value::from(s.secret.type_.as_str()));
+    Value::Object(o)
+}
+
 /// A `policy/v1 PodDisruptionBudget` (`PodDisruptionBudgetSpec` and
 /// `PodDisruptionBudgetStatus` field order; its one condition is
 /// `metav1.Condition`).
@@ -806,6 +832,9 @@ pub fn output_json(o: &crate::core::engine::Output) -> Value {
         Output::StatefulSet { time_ms, type_, stateful_set } => (time_ms, type_, statefulset_json(stateful_set)),
         Output::PersistentVolumeClaim { time_ms, type_, claim } => (time_ms, type_, pvc_json(claim)),
         Output::PodDisruptionBudget { time_ms, type_, pdb } => (time_ms, type_, pdb_json(pdb)),
+        Output::ConfigMap { time_ms, type_, config_map } => (time_ms, type_, configmap_json(config_map)),
+        Output::Secret { time_ms, type_, secret } => (time_ms, type_, secret_json(secret)),
+        Output::Namespace { time_ms, type_, namespace } => (time_ms, type_, namespace_json(namespace)),
     };
     watch_event_json(*time_ms, type_.as_str(), object)
 }
@@ -897,6 +926,10 @@ mod tests {
                     required_node_affinity: Vec::new(),
                     scheduling_gates: Vec::new(),
                     host_aliases: Vec::new(),
+                    priority_class_name: None,
+                    priority: None,
+                    preemption_policy: None,
+                    topology_spread_constraints: Vec::new(),
                 },
             }),
             server: server("uid-1"),

@@ -152,6 +152,14 @@ macro_rules! kinds {
 kinds! {
     Namespace { group: "", version: "v1", plural: "namespaces", short: ["ns"], namespaced: false, apply_order: -2 }
     Node { group: "", version: "v1", plural: "nodes", short: ["no"], namespaced: false, apply_order: -1 }
+    PriorityClass {
+        group: "scheduling.k8s.io",
+        version: "v1",
+        plural: "priorityclasses",
+        short: ["pc"],
+        namespaced: false,
+        apply_order: -1,
+    }
     ConfigMap { group: "", version: "v1", plural: "configmaps", short: ["cm"], namespaced: true, apply_order: 0 }
     Secret { group: "", version: "v1", plural: "secrets", short: [], namespaced: true, apply_order: 0 }
     PersistentVolumeClaim {
@@ -196,7 +204,6 @@ const KNOWN_UNSIMULATED_KINDS: &[&str] = &[
     "NetworkPolicy",
     "PersistentVolume",
     "PodTemplate",
-    "PriorityClass",
     "ReplicationController",
     "ResourceQuota",
     "Role",

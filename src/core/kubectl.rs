@@ -1145,7 +1145,10 @@ pub fn describe_pod(p: &PodSnapshot, events: &[Event], now: Millis) -> String {
     w.write(0, &format!("Name:\t{}\n", meta.name));
     w.write(0, &format!("Namespace:\t{}\n", meta.namespace));
     // The Priority admission plugin sets spec.priority (0 without a class).
-    w.write(0, "Priority:\t0\n");
+    w.write(0, &format!("Priority:\t{}\n", spec.priority.unwrap_or(0)));
+    if let Some(class) = &spec.priority_class_name {
+        w.write(0, &format!("Priority Class Name:\t{class}\n"));
+    }
     if !spec.service_account_name.is_empty() {
         w.write(0, &format!("Service Account:\t{}\n", spec.service_account_name));
     }
@@ -1270,6 +1273,10 @@ mod tests {
                 required_node_affinity: Vec::new(),
                 scheduling_gates: Vec::new(),
                 host_aliases: Vec::new(),
+                priority_class_name: None,
+                priority: None,
+                preemption_policy: None,
+                topology_spread_constraints: Vec::new(),
             },
         };
         PodSnapshot {

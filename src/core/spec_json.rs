@@ -6,7 +6,7 @@
 //! with their status, from it.
 
 use crate::core::api::{
-    Container, Handler, IntOrPercent, PodSpec, PodTemplate, PortRef, Probe, ResourceList, VolumeSource,
+    Container, Handler, IntOrPercent, LabelSelector, PodSpec, PodTemplate, PortRef, Probe, ResourceList, VolumeSource,
 };
 use crate::core::json_value::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -414,9 +414,28 @@ pub(crate) fn pod_spec_json(spec: &PodSpec, node_name: Option<&str>, for_templat
         s.put("hostAliases", Value::Array(aliases));
     }
     if !for_template {
-        s.put("priority", Value::from(0));
+        if let Some(class) = &spec.priority_class_name {
+            s.put("priorityClassName", Value::from(class.as_str()));
+        }
+        s.put("priority", Value::from(spec.priority.unwrap_or(0)));
         s.put("enableServiceLinks", Value::from(true));
-        s.insert("preemptionPolicy".into(), Value::from("PreemptLowerPriority"));
+        let preemption = spec.preemption_policy.as_deref().unwrap_or("PreemptLowerPriority");
+        s.insert("preemptionPolicy".into(), Value::from(preemption));
+    } else if let Some(class) = &spec.priority_class_name {
+        s.put("priorityClassName", Value::from(class.as_str()));
+    }
+    if !spec.topology_spread_constraints.is_empty() {
+        let list = spec.topology_spread_constraints.iter().map(|c| {
+            let mut m = Map::new();
+            m.put("maxSkew", Value::from(c.max_skew));
+            m.put("topologyKey", Value::from(c.topology_key.as_str()));
+            m.put("whenUnsatisfiable", Value::from(c.when_unsatisfiable.as_str()));
+            if let Some(sel) = &c.label_selector {
+                m.put("labelSelector", selector_json(sel));
+            }
+            Value::Object(m)
+        });
+        s.put("topologySpreadConstraints", Value::Array(list.collect()));
     }
     if !spec.scheduling_gates.is_empty() {
         let gates = spec.scheduling_gates.iter().map(|g| json!({ "name": g.as_str() })).collect();
@@ -431,6 +450,27 @@ pub fn pod_template_json(t: &PodTemplate) -> Value {
     put_map(&mut meta, "labels", &t.labels);
     put_map(&mut meta, "annotations", &t.annotations);
     json!({ "metadata": Value::Object(meta), "spec": Value::Object(pod_spec_json(&t.spec, None, true)) })
+}
+
+/// A label selector as the API returns it.
+pub(crate) fn selector_json(sel: &LabelSelector) -> Value {
+    let mut m = Map::new();
+    put_map(&mut m, "matchLabels", &sel.match_labels);
+    put_vec(
+        &mut m,
+        "matchExpressions",
+        sel.match_expressions
+            .iter()
+            .map(|e| {
+                let mut r = json!({ "key": e.key, "operator": e.operator.as_str() });
+                if !e.values.is_empty() {
+                    r["values"] = json!(e.values);
+                }
+                r
+            })
+            .collect(),
+    );
+    Value::Object(m)
 }
 
 /// An `intstr.IntOrString`: a number, or the percentage as a string.

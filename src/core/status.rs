@@ -3,6 +3,27 @@
 //! (`crate::core::time::Millis`) since the simulation epoch.
 
 use crate::core::time::Millis;
+
+/// A ConfigMap as the API server stored it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConfigMapSnapshot {
+    pub config_map: std::sync::Arc<crate::core::api::ConfigMap>,
+    pub server: ServerMeta,
+}
+
+/// A Namespace applied from the manifests, as the API server stored it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NamespaceSnapshot {
+    pub namespace: crate::core::api::Namespace,
+    pub server: ServerMeta,
+}
+
+/// A Secret as the API server stored it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SecretSnapshot {
+    pub secret: std::sync::Arc<crate::core::api::Secret>,
+    pub server: ServerMeta,
+}
 use std::net::Ipv4Addr;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -241,7 +241,10 @@ impl Trace {
                 | Output::CronJob { .. }
                 | Output::StatefulSet { .. }
                 | Output::PersistentVolumeClaim { .. }
-                | Output::PodDisruptionBudget { .. } => {}
+                | Output::PodDisruptionBudget { .. }
+                | Output::ConfigMap { .. }
+                | Output::Secret { .. }
+                | Output::Namespace { .. } => {}
             }
         }
     }

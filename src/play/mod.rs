@@ -493,6 +493,8 @@ impl View {
                 }
                 // The page shows no PodDisruptionBudget card yet.
                 Output::PodDisruptionBudget { .. } => {}
+                // Nor ConfigMap and Secret cards.
+                Output::ConfigMap { .. } | Output::Secret { .. } | Output::Namespace { .. } => {}
             }
         }
         // Pods bound, a node's lease lost: these come with an output. A

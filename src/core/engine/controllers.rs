@@ -645,6 +645,12 @@ impl Sim {
             self.record_object(involved, None, EventType::Warning, "FailedCreate", message, "replicaset-controller");
             return;
         }
+        if let Some(refusal) = self.admission_refusal(pod.metadata.generate_name.as_deref().unwrap_or(""), &pod.spec) {
+            let involved = obj_ref("ReplicaSet", &ns, &rs.metadata.name, rs_uid);
+            let message = format!("Error creating: {refusal}");
+            self.record_object(involved, None, EventType::Warning, "FailedCreate", message, "replicaset-controller");
+            return;
+        }
         // The controller records the event when the API server accepted the
         // Pod, before the scheduler has looked at it.
         self.record_controller(

@@ -365,6 +365,11 @@ impl Sim {
             self.record_object(involved, None, EventType::Warning, "FailedCreate", message, SOURCE);
             return;
         }
+        if let Some(refusal) = self.admission_refusal(&prefix, &spec) {
+            let message = format!("Error creating: {refusal}");
+            self.record_object(involved, None, EventType::Warning, "FailedCreate", message, SOURCE);
+            return;
+        }
         self.record_controller(involved, "SuccessfulCreate", format!("Created pod: {name}"), SOURCE);
         let mut labels = ds.template.labels.clone();
         labels.insert(REVISION_HASH_LABEL.into(), hash.to_string());

@@ -729,6 +729,11 @@ impl Sim {
             self.record_object(involved, None, EventType::Warning, "FailedCreate", message, SOURCE);
             return None;
         }
+        if let Some(refusal) = self.admission_refusal(&prefix, &template.spec) {
+            let message = format!("Error creating: {refusal}");
+            self.record_object(involved, None, EventType::Warning, "FailedCreate", message, SOURCE);
+            return None;
+        }
         let pod = Pod {
             metadata: ObjectMeta {
                 name: pod_name.clone(),

@@ -22,6 +22,7 @@
 //! random choice (names, UIDs, IPs) comes from streams derived from the seed.
 
 pub mod action;
+mod admission;
 mod clock;
 mod controllers;
 mod cronjobs;
@@ -44,7 +45,9 @@ mod pod;
 mod scheduler;
 mod statefulsets;
 mod termination;
+mod topology;
 mod traffic;
+mod watch;
 
 use crate::core::api::{ConfigMap, Object, Pod, Secret, Service};
 use crate::core::rng::Rng;
@@ -167,6 +170,9 @@ pub enum Output {
     StatefulSet { time_ms: Millis, type_: WatchType, stateful_set: StatefulSetSnapshot },
     PersistentVolumeClaim { time_ms: Millis, type_: WatchType, claim: PersistentVolumeClaimSnapshot },
     PodDisruptionBudget { time_ms: Millis, type_: WatchType, pdb: PodDisruptionBudgetSnapshot },
+    ConfigMap { time_ms: Millis, type_: WatchType, config_map: crate::core::status::ConfigMapSnapshot },
+    Secret { time_ms: Millis, type_: WatchType, secret: crate::core::status::SecretSnapshot },
+    Namespace { time_ms: Millis, type_: WatchType, namespace: crate::core::status::NamespaceSnapshot },
 }
 
 impl Output {
@@ -182,7 +188,10 @@ impl Output {
             | Output::CronJob { time_ms, .. }
             | Output::StatefulSet { time_ms, .. }
             | Output::PersistentVolumeClaim { time_ms, .. }
-            | Output::PodDisruptionBudget { time_ms, .. } => *time_ms,
+            | Output::PodDisruptionBudget { time_ms, .. }
+            | Output::ConfigMap { time_ms, .. }
+            | Output::Secret { time_ms, .. }
+            | Output::Namespace { time_ms, .. } => *time_ms,
         }
     }
 }
@@ -306,6 +315,11 @@ pub struct Sim {
     pub(crate) stateful_sets: Store<statefulsets::StatefulSetRt>,
     pub(crate) claims: Store<PersistentVolumeClaimSnapshot>,
     pub(crate) pdbs: Store<disruption::PdbRt>,
+    /// The API server's metadata of each ConfigMap and Secret (`watch.rs`).
+    pub(crate) config_meta: Store<ServerMeta>,
+    pub(crate) secret_meta: Store<ServerMeta>,
+    /// Applied PriorityClasses by name (`admission.rs`).
+    pub(crate) priority_classes: Store<Arc<crate::core::api::PriorityClass>, String>,
     /// Evictions `kubectl drain` will try again.
     pub(crate) pending_evictions: Vec<disruption::PendingEviction>,
     /// What `kubectl drain` printed to stderr as it ran, not yet read.
@@ -385,6 +399,9 @@ impl Sim {
             stateful_sets: Store::new(),
             claims: Store::new(),
             pdbs: Store::new(),
+            priority_classes: Store::new(),
+            config_meta: Store::new(),
+            secret_meta: Store::new(),
             pending_evictions: Vec::new(),
             client_messages: VecDeque::new(),
             work: Store::new(),
@@ -560,6 +577,7 @@ impl Sim {
                 Object::CronJob(c) => self.create_cron_job(c),
                 Object::StatefulSet(s) => self.create_stateful_set(s),
                 Object::PodDisruptionBudget(p) => self.create_pdb(p),
+                Object::PriorityClass(p) => self.create_priority_class(p),
             });
         }
         // What kubectl would print as an error: the object was not applied.
@@ -812,6 +830,9 @@ impl Sim {
                 }
             };
         }
+        if let Err(message) = self.admit_pod(&mut pod) {
+            return ApplyResult::Refused { kind: "Pod", name: pod.metadata.name.clone(), message };
+        }
         if self.pod_index.len() >= MAX_PODS {
             return ApplyResult::Refused {
                 kind: "Pod",
@@ -869,8 +890,9 @@ impl Sim {
 
     /// A namespace (no lifecycle beyond existing: deleting one is not simulated).
     fn create_namespace(&mut self, ns: crate::core::api::Namespace) -> ApplyResult {
-        let name = ns.metadata.name;
+        let name = ns.metadata.name.clone();
         if self.namespaces.insert(name.clone()) {
+            self.publish_namespace(ns);
             ApplyResult::Created { kind: "Namespace", name }
         } else {
             ApplyResult::Unchanged { kind: "Namespace", name }
@@ -943,6 +965,7 @@ impl Sim {
     fn put_config_map(&mut self, cm: ConfigMap) -> ApplyResult {
         let key = (cm.metadata.namespace.clone(), cm.metadata.name.clone());
         let result = upsert(&mut self.config_maps, key.clone(), cm, "ConfigMap");
+        self.publish_config_map(&key, &result);
         if matches!(result, ApplyResult::Configured { .. }) {
             self.refresh_volumes_of(&key.0, &key.1, true);
         }
@@ -952,6 +975,7 @@ impl Sim {
     fn put_secret(&mut self, secret: Secret) -> ApplyResult {
         let key = (secret.metadata.namespace.clone(), secret.metadata.name.clone());
         let result = upsert(&mut self.secrets, key.clone(), secret, "Secret");
+        self.publish_secret(&key, &result);
         if matches!(result, ApplyResult::Configured { .. }) {
             self.refresh_volumes_of(&key.0, &key.1, false);
         }

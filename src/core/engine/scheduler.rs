@@ -151,6 +151,7 @@ impl Sim {
             // 200 MB (`pkg/scheduler/util/pod_resources.go` GetNonzeroRequests).
             let score_requests = p.nonzero_requests;
             let spec = p.pod.spec.clone();
+            let pod = p.pod.clone();
             let ns = &p.pod.metadata.namespace;
             if let Some(claim) = missing_claim(&spec, |c| self.claims.contains_key(&(ns.clone(), c.to_string()))) {
                 let total = self.nodes.len();
@@ -166,7 +167,7 @@ impl Sim {
             for (i, n) in self.nodes.iter().enumerate() {
                 let verdict = match &spec.node_name {
                     Some(name) => node_name_filter(name, requests, n),
-                    None => self.filter_node(&spec, requests, n),
+                    None => self.filter_node(&spec, requests, n).and_then(|()| self.topology_spread_filter(&pod, n)),
                 };
                 match verdict {
                     Err(rej) => histogram.add(rej),

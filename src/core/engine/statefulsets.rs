@@ -314,6 +314,11 @@ impl Sim {
             self.record_object(involved, None, EventType::Warning, "FailedCreate", message, SOURCE);
             return;
         }
+        if let Some(refusal) = self.admission_refusal(&pod_name, &set.spec.template.spec) {
+            let message = format!("create Pod {pod_name} in StatefulSet {set_name} failed error: {refusal}");
+            self.record_object(involved, None, EventType::Warning, "FailedCreate", message, SOURCE);
+            return;
+        }
         let mut spec = set.spec.template.spec.clone();
         for claim in &set.spec.volume_claim_templates {
             let claim_name = format!("{}-{set_name}-{ordinal}", claim.name);

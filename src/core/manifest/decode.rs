@@ -15,6 +15,7 @@ mod batch;
 mod cronjob;
 mod policy;
 mod sched;
+mod security;
 mod volumes;
 
 use crate::core::base64;
@@ -88,7 +89,6 @@ const POD_SPEC_NOT_SIMULATED: &[&str] = &[
     "automountServiceAccountToken",
     "dnsConfig",
     "enableServiceLinks",
-    "ephemeralContainers",
     "hostIPC",
     "hostNetwork",
     "hostPID",
@@ -97,22 +97,17 @@ const POD_SPEC_NOT_SIMULATED: &[&str] = &[
     "imagePullSecrets",
     "os",
     "overhead",
-    "preemptionPolicy",
-    "priority",
-    "priorityClassName",
     "readinessGates",
     "resourceClaims",
     "resources",
     "runtimeClassName",
-    "securityContext",
     "setHostnameAsFQDN",
     "shareProcessNamespace",
-    "topologySpreadConstraints",
 ];
 
 /// Container fields that are valid Kubernetes but not simulated.
 const CONTAINER_NOT_SIMULATED: &[&str] =
-    &["resizePolicy", "restartPolicyRules", "securityContext", "stdin", "stdinOnce", "tty", "volumeDevices"];
+    &["resizePolicy", "restartPolicyRules", "stdin", "stdinOnce", "tty", "volumeDevices"];
 
 /// Service `spec` fields that are valid Kubernetes but not simulated.
 const SERVICE_SPEC_NOT_SIMULATED: &[&str] = &[
@@ -546,6 +541,10 @@ fn decode_object(node: &Node) -> Outcome {
             "data" if has_data => data_nodes.push((name, val)),
             "stringData" | "type" if decoder == "Secret" => data_nodes.push((name, val)),
             "binaryData" | "immutable" if has_data => cx.not_simulated(k, name),
+            // A PriorityClass keeps its fields at the top level.
+            "value" | "globalDefault" | "description" | "preemptionPolicy" if decoder == "PriorityClass" => {
+                data_nodes.push((name, val))
+            }
             "status" if decoder == "Node" => status_node = Some(val),
             "status" => cx.warn_at(k.pos, "status", "ignored: podplay computes status by simulating the object"),
             _ => cx.unknown(k, name),
@@ -560,7 +559,7 @@ fn decode_object(node: &Node) -> Outcome {
     let spec_node = spec_node.unwrap_or(&null);
     let object = match decoder {
         "Pod" => {
-            let spec = decode_pod_spec(&mut cx, spec_node);
+            let spec = decode_pod_spec(&mut cx, spec_node, false);
             // `ValidatePodCreate`: a Pod cannot be bound while gated.
             if spec.node_name.is_some() && !spec.scheduling_gates.is_empty() {
                 let pos = cx.src.pos("spec.nodeName");
@@ -587,6 +586,7 @@ fn decode_object(node: &Node) -> Outcome {
             Object::StatefulSet(StatefulSet { metadata, spec: apps::decode_stateful_set_spec(&mut cx, spec_node) })
         }
         "Namespace" => Object::Namespace(Namespace { metadata }),
+        "PriorityClass" => Object::PriorityClass(sched::decode_priority_class(&mut cx, metadata, &data_nodes)),
         "PodDisruptionBudget" => Object::PodDisruptionBudget(PodDisruptionBudget {
             metadata,
             spec: policy::decode_pdb_spec(&mut cx, spec_node),
@@ -697,10 +697,16 @@ pub(super) fn default_pod_spec() -> PodSpec {
         required_node_affinity: Vec::new(),
         scheduling_gates: Vec::new(),
         host_aliases: Vec::new(),
+        priority_class_name: None,
+        priority: None,
+        preemption_policy: None,
+        topology_spread_constraints: Vec::new(),
     }
 }
 
-pub(super) fn decode_pod_spec(cx: &mut Ctx, node: &Node) -> PodSpec {
+/// A Pod's spec, or a template's (`template`: the two refuse
+/// `ephemeralContainers` with different words).
+pub(super) fn decode_pod_spec(cx: &mut Ctx, node: &Node, template: bool) -> PodSpec {
     let mut spec = default_pod_spec();
     let mut deprecated_sa = None;
     for (k, val) in cx.entries(node, "spec").unwrap_or(&[]) {
@@ -776,6 +782,46 @@ pub(super) fn decode_pod_spec(cx: &mut Ctx, node: &Node) -> PodSpec {
             }
             // Deprecated alias of serviceAccountName, copied when that is unset.
             "serviceAccount" => deprecated_sa = cx.string(val, &p),
+            "priorityClassName" => {
+                spec.priority_class_name = cx.string(val, &p).filter(|s| !s.is_empty());
+                if let Some(name) = &spec.priority_class_name {
+                    // ValidatePodSpec: `ValidatePriorityClassName` (a DNS subdomain).
+                    for msg in v::dns1123_subdomain(name) {
+                        cx.invalid_at(val.pos, &p, &v::quote(name), &msg);
+                    }
+                }
+            }
+            "priority" => spec.priority = cx.int32(val, &p),
+            "topologySpreadConstraints" => {
+                spec.topology_spread_constraints = sched::decode_topology_spread_constraints(cx, val, &p)
+            }
+            "preemptionPolicy" => {
+                if let Some(s) = cx.string(val, &p).filter(|s| !s.is_empty()) {
+                    const POLICIES: [&str; 2] = ["Never", "PreemptLowerPriority"];
+                    if !POLICIES.contains(&s.as_str()) {
+                        cx.not_supported_at(val.pos, &p, &s, &POLICIES);
+                    }
+                    spec.preemption_policy = Some(s);
+                }
+            }
+            "securityContext" => {
+                security::decode_pod_security_context(cx, val, &p);
+                cx.not_simulated(k, &p);
+            }
+            // Added only through the `ephemeralcontainers` subresource:
+            // `ValidatePodCreate` ("cannot be set on create") and
+            // `ValidatePodTemplateSpec` ("ephemeral containers not allowed in
+            // pod template"), pkg/apis/core/validation/validation.go.
+            "ephemeralContainers" => {
+                if !cx.items(val, &p).is_empty() {
+                    let detail = if template {
+                        "ephemeral containers not allowed in pod template"
+                    } else {
+                        "cannot be set on create"
+                    };
+                    cx.error_at(k.pos, &p, format!("Forbidden: {detail}"));
+                }
+            }
             _ if POD_SPEC_NOT_SIMULATED.contains(&name) => cx.not_simulated(k, &p),
             _ => cx.unknown(k, &p),
         }
@@ -937,6 +983,10 @@ fn decode_container(cx: &mut Ctx, node: &Node, path: &str) -> Option<Container> 
                     }
                     c.termination_message_policy = s;
                 }
+            }
+            "securityContext" => {
+                security::decode_container_security_context(cx, val, &p);
+                cx.not_simulated(k, &p);
             }
             _ if CONTAINER_NOT_SIMULATED.contains(&name) => cx.not_simulated(k, &p),
             _ => cx.unknown(k, &p),

@@ -111,7 +111,7 @@ fn decode_template_with(cx: &mut Ctx, node: &Node, path: &str, extra_volumes: &[
             _ => sub.unknown(k, name),
         }
     }
-    template.spec = super::decode_pod_spec(&mut sub, spec_node);
+    template.spec = super::decode_pod_spec(&mut sub, spec_node, true);
     if sub.type_errors == 0 {
         v::validate_labels(&mut sub, &template.labels.clone(), "metadata.labels");
         let own = template.spec.volumes.len();

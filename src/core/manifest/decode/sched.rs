@@ -409,3 +409,92 @@ fn parse_cidr24(text: &str) -> Option<std::net::Ipv4Addr> {
     let ip: std::net::Ipv4Addr = ip.parse().ok()?;
     (bits == "24" && ip.octets()[3] == 0).then_some(ip)
 }
+
+/// A `scheduling.k8s.io/v1 PriorityClass` from its top-level fields
+/// (k8s.io/api/scheduling/v1 types.go; `preemptionPolicy` defaulted to
+/// `PreemptLowerPriority` by SetDefaults_PriorityClass), type-checked as
+/// the API server's decoding does.
+pub(in crate::core::manifest) fn decode_priority_class(
+    cx: &mut Ctx,
+    metadata: ObjectMeta,
+    fields: &[(&str, &YNode)],
+) -> PriorityClass {
+    let mut pc = PriorityClass {
+        metadata,
+        value: 0,
+        global_default: false,
+        description: String::new(),
+        preemption_policy: "PreemptLowerPriority".into(),
+    };
+    for (name, val) in fields {
+        match *name {
+            "value" => pc.value = cx.int32(val, name).unwrap_or(0),
+            "globalDefault" => pc.global_default = cx.boolean(val, name).unwrap_or(false),
+            "description" => pc.description = cx.string(val, name).unwrap_or_default(),
+            _ => {
+                if let Some(s) = cx.string(val, name).filter(|s| !s.is_empty()) {
+                    const POLICIES: [&str; 2] = ["Never", "PreemptLowerPriority"];
+                    if !POLICIES.contains(&s.as_str()) {
+                        cx.not_supported_at(val.pos, name, &s, &POLICIES);
+                    }
+                    pc.preemption_policy = s;
+                }
+            }
+        }
+    }
+    pc
+}
+
+/// `spec.topologySpreadConstraints`, checked as
+/// `validateTopologySpreadConstraints` (validation.go) does: `maxSkew` above
+/// zero, a `topologyKey`, `whenUnsatisfiable` one of the two actions.
+pub(in crate::core::manifest) fn decode_topology_spread_constraints(
+    cx: &mut Ctx,
+    node: &YNode,
+    path: &str,
+) -> Vec<TopologySpreadConstraint> {
+    const ACTIONS: [&str; 2] = ["DoNotSchedule", "ScheduleAnyway"];
+    let mut out = Vec::new();
+    for (i, item) in cx.items(node, path).iter().enumerate() {
+        let ip = index(path, i);
+        let mut c = TopologySpreadConstraint {
+            max_skew: 0,
+            topology_key: String::new(),
+            when_unsatisfiable: String::new(),
+            label_selector: None,
+        };
+        for (k, val) in cx.entries(item, &ip).unwrap_or(&[]) {
+            let name = key_text(k);
+            let p = child(&ip, name);
+            match name {
+                "maxSkew" => {
+                    c.max_skew = cx.int32(val, &p).unwrap_or(0);
+                    if c.max_skew <= 0 {
+                        cx.invalid_at(val.pos, &p, &c.max_skew.to_string(), "must be greater than zero");
+                    }
+                }
+                "topologyKey" => c.topology_key = cx.string(val, &p).unwrap_or_default(),
+                "whenUnsatisfiable" => {
+                    c.when_unsatisfiable = cx.string(val, &p).unwrap_or_default();
+                    if !ACTIONS.contains(&c.when_unsatisfiable.as_str()) {
+                        cx.not_supported_at(val.pos, &p, &c.when_unsatisfiable, &ACTIONS);
+                    }
+                }
+                "labelSelector" => c.label_selector = Some(super::apps::decode_selector(cx, val, &p)),
+                "minDomains" | "nodeAffinityPolicy" | "nodeTaintsPolicy" | "matchLabelKeys" => cx.not_simulated(k, &p),
+                _ => cx.unknown(k, &p),
+            }
+        }
+        if c.max_skew == 0 && !cx.src.has(&child(&ip, "maxSkew")) {
+            cx.invalid_at(item.pos, &child(&ip, "maxSkew"), "0", "must be greater than zero");
+        }
+        if c.topology_key.is_empty() {
+            cx.error_at(item.pos, &child(&ip, "topologyKey"), "Required value: can not be empty");
+        }
+        if c.when_unsatisfiable.is_empty() {
+            cx.not_supported_at(item.pos, &child(&ip, "whenUnsatisfiable"), "", &ACTIONS);
+        }
+        out.push(c);
+    }
+    out
+}

@@ -1,0 +1,60 @@
+//! The API server's side of objects the engine keeps as plain data
+//! (ConfigMaps, Secrets and Namespaces): their uid, resourceVersion and
+//! creationTimestamp, and the ADDED/MODIFIED watch events a client watching
+//! them sees (staging/src/k8s.io/apiserver/pkg/storage: a create is ADDED,
+//! an update that changes the object MODIFIED with a new resourceVersion, an
+//! unchanged apply no event).
+
+use super::{ApplyResult, Output, Sim, WatchType};
+use crate::core::status::{ConfigMapSnapshot, NamespaceSnapshot, SecretSnapshot};
+
+type Key = (String, String);
+
+impl Sim {
+    /// Publishes a ConfigMap after `upsert` stored it.
+    pub(crate) fn publish_config_map(&mut self, key: &Key, result: &ApplyResult) {
+        let Some(type_) = self.stamp(key, result, |s| &mut s.config_meta) else { return };
+        let (Some(cm), Some(server)) = (self.config_maps.get(key), self.config_meta.get(key)) else { return };
+        let config_map = ConfigMapSnapshot { config_map: cm.clone(), server: server.clone() };
+        self.outputs.push_back(Output::ConfigMap { time_ms: self.now(), type_, config_map });
+    }
+
+    /// Publishes a Secret after `upsert` stored it.
+    pub(crate) fn publish_secret(&mut self, key: &Key, result: &ApplyResult) {
+        let Some(type_) = self.stamp(key, result, |s| &mut s.secret_meta) else { return };
+        let (Some(secret), Some(server)) = (self.secrets.get(key), self.secret_meta.get(key)) else { return };
+        let secret = SecretSnapshot { secret: secret.clone(), server: server.clone() };
+        self.outputs.push_back(Output::Secret { time_ms: self.now(), type_, secret });
+    }
+
+    /// Publishes a Namespace the manifests created (the cluster's own four
+    /// are not in the stream: they were there before it started).
+    pub(crate) fn publish_namespace(&mut self, namespace: crate::core::api::Namespace) {
+        let server = self.new_server_meta();
+        let namespace = NamespaceSnapshot { namespace, server };
+        self.outputs.push_back(Output::Namespace { time_ms: self.now(), type_: WatchType::Added, namespace });
+    }
+
+    /// New server metadata for a created object, a new resourceVersion for
+    /// a changed one; the watch event type, or None when nothing changed.
+    fn stamp(
+        &mut self,
+        key: &Key,
+        result: &ApplyResult,
+        meta: fn(&mut Sim) -> &mut crate::core::store::Store<crate::core::status::ServerMeta>,
+    ) -> Option<WatchType> {
+        match result {
+            ApplyResult::Created { .. } => {
+                let server = self.new_server_meta();
+                meta(self).insert(key.clone(), server);
+                Some(WatchType::Added)
+            }
+            ApplyResult::Configured { .. } => {
+                let rv = self.next_resource_version();
+                meta(self).get_mut(key)?.resource_version = rv;
+                Some(WatchType::Modified)
+            }
+            _ => None,
+        }
+    }
+}
