@@ -409,18 +409,7 @@ impl Sim {
 
     fn should_restart(&self, slot: u32, c: usize) -> bool {
         let Some(p) = self.pod_rt(slot) else { return false };
-        let code = match &p.cs[c].status.state {
-            ContainerState::Terminated(t) => t.exit_code,
-            _ => return false,
-        };
-        if p.cs[c].is_sidecar {
-            return true;
-        }
-        match p.pod.spec.restart_policy {
-            RestartPolicy::Always => true,
-            RestartPolicy::OnFailure => code != 0,
-            RestartPolicy::Never => false,
-        }
+        last_run(&p.cs[c].status).is_some_and(|t| restarts_after(p, c, t.exit_code))
     }
 
     /// Restart now, or wait out the crash back-off (`doBackOff` in
@@ -429,10 +418,7 @@ impl Sim {
     fn maybe_restart(&mut self, slot: u32, c: usize) {
         let now = self.now();
         let Some(p) = self.pod_rt(slot) else { return };
-        let finished = match &p.cs[c].status.state {
-            ContainerState::Terminated(t) => t.finished_at_ms,
-            _ => now,
-        };
+        let finished = last_run(&p.cs[c].status).map_or(now, |t| t.finished_at_ms);
         if p.cs[c].crash_backoff.in_backoff_since(finished, now) {
             let backoff = p.cs[c].crash_backoff.current();
             let pod_name = p.pod.metadata.name.clone();
@@ -445,7 +431,9 @@ impl Sim {
                 let cr = &mut p.cs[c];
                 cr.stage = Stage::CrashBackOff;
                 let last = std::mem::replace(&mut cr.status.state, ContainerState::waiting("CrashLoopBackOff"));
-                cr.status.last_state = Some(last);
+                if let ContainerState::Terminated(_) = last {
+                    cr.status.last_state = Some(last);
+                }
                 cr.status.state = ContainerState::Waiting(Waiting {
                     reason: "CrashLoopBackOff".into(),
                     message: Some(format!(
@@ -589,18 +577,24 @@ impl Sim {
         }
         if spec.image_pull_policy == crate::core::api::PullPolicy::Never && !present {
             let msg = format!("Container image \"{}\" is not present with pull policy of Never", spec.image);
+            // EnsureImageExists fails at once with ErrImageNeverPull: no pull,
+            // so no image back-off; the pod worker syncs again after its
+            // back-off period (`pod_workers.go`, 10 s) and says it again.
+            let mut retry_pending = false;
             if let Some(p) = self.pod_rt_mut(slot) {
-                p.cs[c].stage = Stage::PullFailed;
+                p.cs[c].stage = Stage::Idle;
                 p.cs[c].status.state =
                     ContainerState::Waiting(Waiting { reason: "ErrImageNeverPull".into(), message: Some(msg.clone()) });
+                retry_pending = p.config_retry_at.is_some_and(|t| t > now);
+                if !retry_pending {
+                    p.config_retry_at = Some(now + WORKER_BACKOFF_MS);
+                }
             }
             self.record(slot, Some(fp.clone()), EventType::Warning, "ErrImageNeverPull", msg, "kubelet");
             self.record(slot, Some(fp), EventType::Warning, "Failed", "Error: ErrImageNeverPull".into(), "kubelet");
-            if let Some(p) = self.pod_rt_mut(slot) {
-                p.cs[c].pull_backoff.next(now);
-                p.cs[c].pull_failed_at = now;
+            if !retry_pending {
+                self.schedule(now + WORKER_BACKOFF_MS, slot, What::Sync);
             }
-            self.schedule(now + SYNC_LAG_MS, slot, What::BackoffDone { c: c as u16, epoch });
             return false;
         }
         self.record(
@@ -871,9 +865,9 @@ impl Sim {
         let Some(p) = self.pod_rt(slot) else { return };
         let Some(handler) = p.spec_of(c).lifecycle.post_start.clone() else { return };
         let epoch = p.cs[c].epoch;
-        let (ok, duration) = self.run_handler(slot, c, &handler, 30 * MINUTE_MS);
+        let (ok, duration, error) = self.run_handler(slot, c, &handler, 30 * MINUTE_MS);
         if let Some(p) = self.pod_rt_mut(slot) {
-            p.cs[c].post_start_ok = ok;
+            p.cs[c].post_start_error = (!ok).then_some(error);
         }
         self.schedule(now.saturating_add(duration), slot, What::PostStartDone { c: c as u16, epoch });
     }
@@ -883,22 +877,22 @@ impl Sim {
         if p.cs[c].stage != Stage::PostStart {
             return;
         }
-        let ok = p.cs[c].post_start_ok;
+        let error = p.cs[c].post_start_error.clone();
         let started = p.cs[c].started_ms;
         let fp = p.field_path(c);
         if let Some(p) = self.pod_rt_mut(slot) {
             p.cs[c].stage = Stage::Running;
             p.cs[c].status.state = ContainerState::Running { started_at_ms: started };
         }
-        if !ok {
-            self.record(
-                slot,
-                Some(fp),
-                EventType::Warning,
-                "FailedPostStartHook",
-                "PostStartHook failed".into(),
-                "kubelet",
-            );
+        if let Some(message) = error {
+            // startContainer: the FailedPostStartHook event carries the hook
+            // runner's message, the kill follows, and the start fails with
+            // ErrPostStartHook ("PostStartHookError"), which the reasonCache
+            // shows as the container's Waiting reason (`container_exited`).
+            if let Some(p) = self.pod_rt_mut(slot) {
+                p.cs[c].start_error = Some(("PostStartHookError".into(), message.clone()));
+            }
+            self.record(slot, Some(fp), EventType::Warning, "FailedPostStartHook", message, "kubelet");
             let grace = self.pod_rt(slot).map(|p| p.pod.spec.termination_grace_period_seconds).unwrap_or(30);
             // `killContainer` with the hook's reason as the Killing message.
             self.kill_container(slot, c, "FailedPostStartHook".to_string(), grace, false);
@@ -906,19 +900,55 @@ impl Sim {
         self.start_finished(slot, c);
     }
 
-    /// Runs a hook or probe handler in the container. Returns (success, duration).
-    pub(crate) fn run_handler(&mut self, slot: u32, c: usize, handler: &Handler, timeout_ms: Millis) -> (bool, Millis) {
+    /// Runs a lifecycle hook in the container. Returns (success, duration,
+    /// the hook runner's message when it failed), the message as
+    /// `pkg/kubelet/lifecycle/handlers.go` (handlerRunner.Run) words it:
+    /// "Exec lifecycle hook ([argv]) for Container "c" in Pod "name_ns(uid)"
+    /// failed - error: command '…' exited with N: STDERR, message: "OUTPUT""
+    /// (the CRI's ExecSync error). podplay captures stdout and stderr as
+    /// one stream, so both places show that stream.
+    pub(crate) fn run_handler(
+        &mut self,
+        slot: u32,
+        c: usize,
+        handler: &Handler,
+        timeout_ms: Millis,
+    ) -> (bool, Millis, String) {
         let now = self.now();
+        let who = || {
+            let Some(p) = self.pod_rt(slot) else { return String::new() };
+            let m = &p.pod.metadata;
+            format!("for Container {:?} in Pod \"{}_{}({})\"", p.cs[c].name, m.name, m.namespace, p.server.uid)
+        };
         match handler {
             Handler::Exec { command } => {
+                let who = who();
                 let mut e = env::CEnv::new(self, slot, c);
                 let r = shell::exec_probe(command, now, &mut e, timeout_ms);
-                (r.exit_code == 0 && !r.timed_out, r.duration_ms.min(timeout_ms))
+                let ok = r.exit_code == 0 && !r.timed_out;
+                let message = if ok {
+                    String::new()
+                } else {
+                    format!(
+                        "Exec lifecycle hook ([{}]) {who} failed - error: command '{}' exited with {}: {}, message: {:?}",
+                        command.join(" "),
+                        command.join(" "),
+                        r.exit_code,
+                        r.output,
+                        r.output
+                    )
+                };
+                (ok, r.duration_ms.min(timeout_ms), message)
             }
-            Handler::Sleep { seconds } => (true, seconds_ms(*seconds)),
-            Handler::HttpGet { .. } | Handler::TcpSocket { .. } | Handler::Grpc { .. } => {
-                let (ok, _msg) = env::probe_network(self, slot, c, handler, timeout_ms);
-                (ok, 0)
+            Handler::Sleep { seconds } => (true, seconds_ms(*seconds), String::new()),
+            Handler::HttpGet { path, .. } => {
+                let who = who();
+                let (ok, msg) = env::probe_network(self, slot, c, handler, timeout_ms);
+                (ok, 0, format!("HTTP lifecycle hook ({path}) {who} failed - error: {msg}"))
+            }
+            Handler::TcpSocket { .. } | Handler::Grpc { .. } => {
+                let (ok, msg) = env::probe_network(self, slot, c, handler, timeout_ms);
+                (ok, 0, msg)
             }
         }
     }
@@ -990,6 +1020,20 @@ impl Sim {
         cr.app = None;
         cr.prestop_running_until = None;
         cr.deadline_extended = false;
+        if let Some((reason, message)) = cr.start_error.take() {
+            // The reasonCache's Waiting state until the next sync
+            // (convertToAPIContainerStatuses), for a container that will
+            // start again (not once the Pod is being deleted); the run that
+            // ended becomes lastState.
+            if !p.terminating && restarts_after(p, c, code) {
+                let cr = &mut p.cs[c];
+                let ended = std::mem::replace(
+                    &mut cr.status.state,
+                    ContainerState::Waiting(Waiting { reason, message: Some(message) }),
+                );
+                cr.status.last_state = Some(ended);
+            }
+        }
         if p.starting == Some(c) {
             p.starting = None;
         }
@@ -1027,7 +1071,7 @@ impl Sim {
         self.schedule(now.saturating_add(grace_ms), slot, What::KillDeadline { c: c as u16, epoch });
         match pre_stop {
             Some(handler) => {
-                let (_ok, duration) =
+                let (_ok, duration, _message) =
                     self.run_handler(slot, c, &handler, grace_ms.saturating_add(PRESTOP_EXTENSION_MS));
                 if let Some(p) = self.pod_rt_mut(slot) {
                     p.cs[c].prestop_running_until = Some(now.saturating_add(duration));
@@ -1231,15 +1275,8 @@ impl Sim {
         if !ok && kind != 2 {
             w.on_hold = true;
             w.run = 0;
-            let what = if kind == 1 { "liveness" } else { "startup" };
-            let cname = p.cs[c].name.clone();
-            self.kill_container(
-                slot,
-                c,
-                format!("Container {cname} failed {what} probe, will be restarted"),
-                grace,
-                false,
-            );
+            let message = probe_kill_message(p, c, kind == 1);
+            self.kill_container(slot, c, message, grace, false);
             if let Some(p) = self.pod_rt_mut(slot) {
                 p.cs[c].stop_probe =
                     Some(if kind == 1 { super::ProbeKind::Liveness } else { super::ProbeKind::Startup });
@@ -1247,6 +1284,15 @@ impl Sim {
         }
         if changed {
             self.refresh(slot);
+            // A probe result that changes makes the kubelet sync the Pod
+            // (`kubelet.go` syncLoopIteration → handleProbeSync). Only a
+            // sidecar's startup success can start something new: the next
+            // init container or the regular containers wait for it
+            // (computeInitContainerActions: "If the startup probe has not
+            // been run, wait for it").
+            if ok && kind == 0 && self.pod_rt(slot).is_some_and(|p| p.cs[c].is_sidecar) {
+                self.schedule(self.now(), slot, What::Sync);
+            }
         }
         false
     }
@@ -1453,6 +1499,57 @@ impl Sim {
 /// The command the runtime runs: `command` replaces the image ENTRYPOINT and
 /// drops its CMD; `args` alone replaces CMD (kubernetes.io "Define a Command
 /// and Arguments for a Container").
+/// The container's last run when it has ended: its state, or its lastState
+/// while it waits with a start error (PostStartHookError).
+fn last_run(status: &ContainerStatus) -> Option<&Terminated> {
+    match (&status.state, &status.last_state) {
+        (ContainerState::Terminated(t), _) => Some(t),
+        (ContainerState::Waiting(_), Some(ContainerState::Terminated(t))) => Some(t),
+        _ => None,
+    }
+}
+
+/// Whether the kubelet starts container `c` again after it exited with
+/// `code` (`ShouldContainerBeRestarted`): sidecars always; otherwise as the
+/// Pod's restartPolicy says.
+fn restarts_after(p: &PodRt, c: usize, code: i32) -> bool {
+    if p.cs[c].is_sidecar {
+        return true;
+    }
+    match p.pod.spec.restart_policy {
+        RestartPolicy::Always => true,
+        RestartPolicy::OnFailure => code != 0,
+        RestartPolicy::Never => false,
+    }
+}
+
+/// The Killing event's message when a liveness or startup probe fails
+/// (`kuberuntime_manager.go`): a sidecar's is "Init container NAME failed
+/// liveness probe" (computeInitContainerActions; it always restarts); a
+/// regular container's is "Container NAME failed liveness probe", with
+/// ", will be restarted" only when the Pod's restartPolicy restarts it
+/// (computePodActions, `shouldRestartOnFailure`). Under `Never`, when no
+/// other regular container is still running the kubelet kills the whole Pod
+/// (`changes.KillPod`), and `killContainer` with no message says "Stopping
+/// container NAME".
+fn probe_kill_message(p: &PodRt, c: usize, liveness: bool) -> String {
+    let what = if liveness { "liveness" } else { "startup" };
+    let name = &p.cs[c].name;
+    if p.cs[c].is_sidecar {
+        return format!("Init container {name} failed {what} probe");
+    }
+    if p.pod.spec.restart_policy != RestartPolicy::Never {
+        return format!("Container {name} failed {what} probe, will be restarted");
+    }
+    let others_running =
+        (p.n_init..p.cs.len()).any(|i| i != c && matches!(p.cs[i].stage, Stage::Running | Stage::PostStart));
+    if others_running {
+        format!("Container {name} failed {what} probe")
+    } else {
+        format!("Stopping container {name}")
+    }
+}
+
 pub fn effective_argv(spec: &Container, image: Option<&ImageInfo>) -> Vec<String> {
     let (entry, cmd) = match image {
         Some(i) => (i.entrypoint.clone(), i.cmd.clone()),

@@ -191,7 +191,13 @@ pub struct CRt {
     pub sigterm_ms: Option<Millis>,
     pub pull_started: Millis,
     pub pull_failed_at: Millis,
-    pub post_start_ok: bool,
+    /// The kubelet's message for a postStart hook that failed (None: it
+    /// succeeded), known when the hook ran, acted on when it ends.
+    pub post_start_error: Option<String>,
+    /// Why the last start failed, for the Waiting state the kubelet's
+    /// reasonCache gives the container until its next sync
+    /// (`kubelet_pods.go` convertToAPIContainerStatuses): (reason, message).
+    pub start_error: Option<(String, String)>,
     /// Memory the app uses, when known (stress, or the memory-mi knob).
     pub memory_bytes: Option<i64>,
 }
@@ -327,7 +333,8 @@ impl PodRt {
             sigterm_ms: None,
             pull_started: 0,
             pull_failed_at: 0,
-            post_start_ok: true,
+            post_start_error: None,
+            start_error: None,
             memory_bytes: None,
         };
         let mut cs: Vec<CRt> = pod.spec.init_containers.iter().enumerate().map(|(i, c)| mk(c, true, i)).collect();
@@ -481,8 +488,11 @@ impl PodRt {
             let c = &mut self.cs[i];
             let started = running && (!has_startup || c.probes[0].result == Some(true));
             c.status.started = Some(started);
+            // A regular init container that exited 0 is ready
+            // (`prober_manager.go` UpdatePodStatus; the conformance test
+            // "should invoke init containers on a RestartNever pod" checks it).
             c.status.ready = if c.is_init && !c.is_sidecar {
-                false
+                matches!(&c.status.state, ContainerState::Terminated(t) if t.exit_code == 0)
             } else {
                 started && (!has_readiness || c.probes[2].result == Some(true))
             };
@@ -523,7 +533,12 @@ impl PodRt {
             }
         }
         if self.node.is_some() {
-            if incomplete.is_empty() {
+            if phase == PodPhase::Succeeded {
+                // "If all init containers are known and succeeded, just return
+                // PodCompleted" (GeneratePodInitializedCondition): every
+                // Succeeded Pod, with init containers or not.
+                self.set_condition(ConditionType::Initialized, true, now, Some("PodCompleted".into()), None);
+            } else if incomplete.is_empty() {
                 self.set_condition(ConditionType::Initialized, true, now, None, None);
             } else {
                 self.set_condition(
