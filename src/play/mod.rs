@@ -20,7 +20,6 @@ pub mod share;
 pub mod stops;
 pub mod timeline;
 pub mod traffic;
-pub mod yaml_out;
 pub mod zoom;
 
 use crate::core::api::Object;

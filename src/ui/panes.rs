@@ -7,7 +7,7 @@ use super::{PlayerRef, Tab};
 use crate::core::json::pod_json;
 use crate::core::kubectl;
 use crate::core::time::go_duration;
-use crate::play::yaml_out::to_yaml;
+use crate::core::yaml_out::to_yaml;
 use crate::play::Player;
 use yew::prelude::*;
 
