@@ -98,7 +98,7 @@ test('a Pod deleted under a Deployment is replaced with a new name and IP, and t
   // Undo: the image field follows the Deployment back to its first image.
   await dep.getByRole('button', { name: 'Undo rollout' }).click();
   await page.waitForFunction(() => document.querySelector('[data-testid=deployment-nginx-deployment] [data-testid=image]').value === 'nginx:1.14.2');
-  await page.getByRole('tab', { name: 'kubectl get nodes,deploy,rs,sts,ds,jobs,cj,pvc' }).click();
+  await page.getByRole('tab', { name: 'kubectl get nodes,deploy,rs,sts,ds,jobs,cj,pvc,pdb' }).click();
   assert.match(await pane(page), /deployment\.apps\/nginx-deployment\s+\d\/4/);
   assert.deepEqual(problems, []);
   await context.close();
