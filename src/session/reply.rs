@@ -9,17 +9,24 @@
 //! (staging/src/k8s.io/kubectl/pkg/cmd/delete/delete.go: `%s "%s" %s`, the
 //! kind lower-cased with its group, `deleted`, or `force deleted` for a
 //! grace period of 0, and since kubernetes/kubernetes PR #126619 "show
-//! namespace on delete" `from NS namespace` for a namespaced object) and
+//! namespace on delete" `from NS namespace` for a namespaced object), the
+//! name printer of the other verbs (`deployment.apps/web scaled`: the
+//! operation each gives `NewPrintFlags`: `scaled`, `image updated`,
+//! `restarted`, `rolled back`, `paused`, `resumed`; `node/NAME cordoned`,
+//! `uncordoned` or `already cordoned` from kubectl drain.go's `changed` and
+//! `already`) and
 //! `StandardErrorMessage` (staging/src/k8s.io/kubectl/pkg/cmd/util/helpers.go:
 //! an API status error prints as `Error from server (REASON): MESSAGE`; any
 //! other error gets `error: ` in front).
 
 use super::command::Command;
-use crate::core::engine::{Action, ControllerKind, Sim};
+use crate::core::engine::{Action, ControllerKind, NodeOp, Sim};
 
 /// The lines kubectl prints when `command` succeeds, read from `sim` as it
 /// is before the command runs (so `delete pod -l` names the Pods it
-/// deletes). Empty for the commands whose line podplay does not print.
+/// deletes, and `cordon` knows whether the node already was). Empty for the
+/// commands whose line podplay does not print (apply, drain and podplay's
+/// own verbs).
 pub fn success(command: &Command, sim: &Sim) -> String {
     let deleted = |kind: &str, namespace: &str, name: &str, grace: Option<i64>| {
         let how = if grace == Some(0) { "force deleted" } else { "deleted" };
@@ -37,6 +44,21 @@ pub fn success(command: &Command, sim: &Sim) -> String {
             .filter(|p| selector.iter().all(|(k, v)| p.pod.metadata.labels.get(k) == Some(v)))
             .map(|p| deleted("pod", namespace, &p.pod.metadata.name, *grace_period_seconds))
             .collect(),
+        Command::Engine(Action::Scale { kind, name, .. }) => format!("{}/{name} scaled\n", group_kind(*kind)),
+        Command::Engine(Action::SetImage { kind, name, .. }) => format!("{}/{name} image updated\n", group_kind(*kind)),
+        Command::Engine(Action::RolloutRestart { kind, name, .. }) => {
+            format!("{}/{name} restarted\n", group_kind(*kind))
+        }
+        Command::Engine(Action::RolloutUndo { name, .. }) => format!("deployment.apps/{name} rolled back\n"),
+        Command::Engine(Action::RolloutPause { name, paused, .. }) => {
+            format!("deployment.apps/{name} {}\n", if *paused { "paused" } else { "resumed" })
+        }
+        Command::Engine(Action::Node { name, op: op @ (NodeOp::Cordon | NodeOp::Uncordon) }) => {
+            let want = *op == NodeOp::Cordon;
+            let already = sim.nodes().iter().any(|n| n.name == *name && n.unschedulable == want);
+            let verb = if want { "cordoned" } else { "uncordoned" };
+            format!("node/{name} {}{verb}\n", if already { "already " } else { "" })
+        }
         _ => String::new(),
     }
 }
@@ -134,7 +156,16 @@ mod tests {
         let by_label = said("delete pod -l app=nginx");
         assert_eq!(by_label.lines().count(), sim.pods().len(), "{by_label}");
         assert!(by_label.lines().all(|l| l.starts_with("pod \"nginx-deployment-")), "{by_label}");
-        assert_eq!(said("scale deployment nginx-deployment --replicas=1"), "");
+        assert_eq!(said("scale deployment nginx-deployment --replicas=1"), "deployment.apps/nginx-deployment scaled\n");
+        assert_eq!(said("set image ds/agent agent=busybox:1.37"), "daemonset.apps/agent image updated\n");
+        assert_eq!(said("rollout restart deploy/web"), "deployment.apps/web restarted\n");
+        assert_eq!(said("rollout undo deployment/web"), "deployment.apps/web rolled back\n");
+        assert_eq!(said("rollout pause deployment/web"), "deployment.apps/web paused\n");
+        assert_eq!(said("rollout resume deployment/web"), "deployment.apps/web resumed\n");
+        assert_eq!(said("cordon node node-1"), "node/node-1 cordoned\n");
+        assert_eq!(said("uncordon node-1"), "node/node-1 already uncordoned\n");
+        assert_eq!(said("drain node node-1"), "", "a drain's lines come as it goes: not printed yet");
+        assert_eq!(said("kill pod/web -c app"), "", "podplay's own verb");
     }
 
     #[test]

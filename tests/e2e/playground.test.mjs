@@ -166,7 +166,7 @@ test('the command line prints what kubectl get, describe, logs and events print,
   await context.close();
 });
 
-test('the command line prints -o json and -o yaml, get svc, logs --previous, kubectl\'s line after a delete and refusals in its error form', async () => {
+test('the command line prints -o json and -o yaml, get svc, logs --previous, kubectl\'s line after a change and refusals in its error form', async () => {
   const { page, context, problems } = await openPage(browser, server.base);
   await pickExample(page, 'deployment', '10');
   await page.locator('article.pod.st-ready').nth(2).waitFor({ timeout: 20000 });
@@ -190,6 +190,12 @@ test('the command line prints -o json and -o yaml, get svc, logs --previous, kub
   await terminal.locator('pre', { hasText: `pod "${pod}" deleted from default namespace` }).waitFor();
   await run('delete pod ghost');
   await terminal.locator('.error', { hasText: /^Error from server \(NotFound\): pods "ghost" not found$/ }).waitFor();
+  await run('scale deploy/nginx-deployment --replicas=3');
+  await terminal.locator('pre', { hasText: /^deployment\.apps\/nginx-deployment scaled$/ }).waitFor();
+  await run('cordon node node-1');
+  await terminal.locator('pre', { hasText: /^node\/node-1 cordoned$/ }).waitFor();
+  await run('cordon node node-1');
+  await terminal.locator('pre', { hasText: /^node\/node-1 already cordoned$/ }).waitFor();
   await run('set image deployment/nginx-deployment nope=nginx:1.28');
   await terminal.locator('.error', { hasText: /^error: unable to find container named "nope"$/ }).waitFor();
   assert.deepEqual(problems, []);
