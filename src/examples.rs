@@ -67,6 +67,7 @@ pub const ALL: &[Example] = examples![
     "traffic-rollout-safe" => "The same rolling update with a readiness probe and a preStop sleep: no request fails",
     "taints-tolerations" => "Taints, tolerations, node affinity and a cordoned node in FailedScheduling",
     "pdb-drain" => "A PodDisruptionBudget during drains: one eviction allowed, the next refused and retried every 5 s",
+    "namespaces" => "Two namespaces, shop and dev, each with a Deployment and a Service named web",
 ];
 
 /// The story an example is written for: its timed actions (virtual time,
@@ -144,9 +145,11 @@ pub fn group(name: &str) -> &'static str {
         | "long-grace-period" => GROUPS[0],
         "init-containers" | "lifecycle-events" | "memory-limit-oom" | "shared-volume" | "ambassador" | "sidecar"
         | "pod-info-files" => GROUPS[1],
-        "init-containers-services" | "readiness-service" | "traffic-rollout-drops" | "traffic-rollout-safe" => {
-            GROUPS[2]
-        }
+        "init-containers-services"
+        | "readiness-service"
+        | "traffic-rollout-drops"
+        | "traffic-rollout-safe"
+        | "namespaces" => GROUPS[2],
         "job-pods"
         | "job-backoff-limit"
         | "job-parallel"

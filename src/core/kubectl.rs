@@ -273,6 +273,33 @@ pub fn pdb_row(p: &PodDisruptionBudgetSnapshot, now: Millis) -> Vec<String> {
     ]
 }
 
+/// The `kubectl get services` header, and the column `-o wide` adds.
+pub const SERVICES_HEADER: [&str; 6] = ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"];
+pub const SERVICES_WIDE_HEADER: [&str; 1] = ["SELECTOR"];
+
+/// One `kubectl get services` row (`printService`, with `getServiceExternalIP`
+/// and `makePortString`): CLUSTER-IP is `None` for a headless Service,
+/// EXTERNAL-IP `<none>` (`<pending>` for a LoadBalancer without an
+/// ingress: podplay has no cloud to give one), PORT(S) `80/TCP,443/TCP` or
+/// `<none>`; `-o wide` adds the selector.
+pub fn service_row(s: &crate::core::status::ServiceSnapshot, now: Millis, wide: bool) -> Vec<String> {
+    let spec = &s.service.spec;
+    let ports: Vec<String> = spec.ports.iter().map(|p| format!("{}/{}", p.port, p.protocol)).collect();
+    let mut row = vec![
+        s.service.metadata.name.clone(),
+        spec.type_.clone(),
+        s.cluster_ip.map_or_else(|| "None".to_string(), |ip| ip.to_string()),
+        if spec.type_ == "LoadBalancer" { "<pending>" } else { "<none>" }.to_string(),
+        if ports.is_empty() { "<none>".to_string() } else { ports.join(",") },
+        since(s.server.creation_ms, now),
+    ];
+    if wide {
+        let selector: Vec<String> = spec.selector.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        row.push(if selector.is_empty() { "<none>".to_string() } else { selector.join(",") });
+    }
+    row
+}
+
 // ---------------------------------------------------------------------------
 // printPod
 // ---------------------------------------------------------------------------

@@ -168,10 +168,55 @@ impl Path {
     }
 }
 
+/// How an arrow changed since the arrows drawn before.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    Same,
+    /// Its Pod is a new endpoint of the Service (a replacement Pod, a Pod
+    /// back in the slice): it is drawn in.
+    New,
+    /// The same endpoint, routed otherwise now (ready to not ready, …).
+    Rerouted,
+}
+
+/// How each of `now` changed since `before`, and which of `before` are gone
+/// (their Pod left the Service's slice: drawn fading where they were). An
+/// arrow is its Service and its Pod.
+pub fn changes(before: &[Link], now: &[Link]) -> (Vec<Change>, Vec<usize>) {
+    let find = |links: &[Link], l: &Link| links.iter().position(|b| b.service == l.service && b.pod == l.pod);
+    let changed = now
+        .iter()
+        .map(|l| match find(before, l) {
+            None => Change::New,
+            Some(i) if before[i].route != l.route => Change::Rerouted,
+            Some(_) => Change::Same,
+        })
+        .collect();
+    let gone = before.iter().enumerate().filter(|(_, b)| find(now, b).is_none()).map(|(i, _)| i).collect();
+    (changed, gone)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::core::status::Endpoint;
+
+    #[test]
+    fn a_replaced_pod_is_a_new_arrow_and_the_old_one_is_gone() {
+        let link =
+            |pod: &str, route: Route| Link { service: "default/web".into(), pod: pod.into(), route, flowing: false };
+        let before =
+            [link("default/a", Route::Ready), link("default/b", Route::Ready), link("default/c", Route::Ready)];
+        let now =
+            [link("default/a", Route::Ready), link("default/c", Route::NotReady), link("default/d", Route::Ready)];
+        let (changed, gone) = changes(&before, &now);
+        assert_eq!(changed, [Change::Same, Change::Rerouted, Change::New]);
+        assert_eq!(gone, [1]);
+        assert_eq!(changes(&now, &now), (vec![Change::Same; 3], vec![]));
+        // Another Service's arrow to the same Pod is another arrow.
+        let other = Link { service: "default/api".into(), ..link("default/a", Route::Ready) };
+        assert_eq!(changes(&before, &[other]).0, [Change::New]);
+    }
 
     fn slice(members: &[(&str, bool, bool, bool)]) -> EndpointSliceSnapshot {
         EndpointSliceSnapshot {

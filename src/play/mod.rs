@@ -20,7 +20,6 @@ pub mod share;
 pub mod stops;
 pub mod timeline;
 pub mod traffic;
-pub mod yaml_out;
 pub mod zoom;
 
 use crate::core::api::Object;
@@ -33,7 +32,8 @@ use crate::core::kubectl;
 use crate::core::manifest::{parse_manifests, Parsed};
 use crate::core::status::{
     ContainerState, ContainerStatus, CronJobSnapshot, DeploymentSnapshot, EndpointSliceSnapshot, Event, JobSnapshot,
-    PersistentVolumeClaimSnapshot, PodSnapshot, ReplicaSetSnapshot, ServiceSnapshot, StatefulSetSnapshot,
+    PersistentVolumeClaimSnapshot, PodDisruptionBudgetSnapshot, PodSnapshot, ReplicaSetSnapshot, ServiceSnapshot,
+    StatefulSetSnapshot,
 };
 use crate::core::store::Store;
 use crate::core::time::{go_duration, parse_duration, Millis, HOUR_MS};
@@ -113,6 +113,7 @@ struct View {
     cron_jobs: Store<Rc<CronJobSnapshot>>,
     stateful_sets: Store<Rc<StatefulSetSnapshot>>,
     claims: Store<Rc<PersistentVolumeClaimSnapshot>>,
+    budgets: Store<Rc<PodDisruptionBudgetSnapshot>>,
     /// Nodes and DaemonSets have no watch output: they are read from the
     /// engine after each change (an unchanged one keeps its `Rc`).
     nodes: Vec<Rc<NodeSnapshot>>,
@@ -233,6 +234,11 @@ impl Player {
     /// PersistentVolumeClaims (made from StatefulSets' claim templates).
     pub fn claims(&self) -> impl ExactSizeIterator<Item = &Rc<PersistentVolumeClaimSnapshot>> {
         self.view.claims.values()
+    }
+
+    /// PodDisruptionBudgets, by namespace and name.
+    pub fn budgets(&self) -> impl ExactSizeIterator<Item = &Rc<PodDisruptionBudgetSnapshot>> {
+        self.view.budgets.values()
     }
 
     /// The nodes, in the engine's order.
@@ -491,9 +497,11 @@ impl View {
                     let key = (claim.namespace.clone(), claim.name.clone());
                     keep(&mut self.claims, key, type_, claim);
                 }
-                // The page shows no PodDisruptionBudget card yet.
-                Output::PodDisruptionBudget { .. } => {}
-                // Nor ConfigMap and Secret cards.
+                Output::PodDisruptionBudget { type_, pdb, .. } => {
+                    let key = (pdb.pdb.metadata.namespace.clone(), pdb.pdb.metadata.name.clone());
+                    keep(&mut self.budgets, key, type_, pdb);
+                }
+                // The page shows no ConfigMap, Secret or Namespace cards.
                 Output::ConfigMap { .. } | Output::Secret { .. } | Output::Namespace { .. } => {}
             }
         }

@@ -150,8 +150,8 @@ pub const FORMS: &[Form] = &[
 pub const READ_FORMS: &[Form] = &[
     Form {
         verbs: &["get"],
-        usage: "get KIND [NAME...] [-o wide|name] [-l KEY=VALUE] [-A] [--show-labels]",
-        note: "pods, deployments, replicasets, statefulsets, daemonsets, jobs, cronjobs, nodes, pvc, events",
+        usage: "get KIND [NAME...] [-o wide|name|json|yaml] [-l KEY=VALUE] [-A] [--show-labels]",
+        note: "pods, services, deployments, replicasets, statefulsets, daemonsets, jobs, cronjobs, nodes, pvc, pdb, events",
         example: "get pods -o wide -A --show-labels",
     },
     Form {
@@ -162,9 +162,9 @@ pub const READ_FORMS: &[Form] = &[
     },
     Form {
         verbs: &["logs"],
-        usage: "logs POD [-c CONTAINER] [--tail=N]",
-        note: "",
-        example: "logs web -c app --tail=5",
+        usage: "logs POD [-c CONTAINER] [-p] [--tail=N]",
+        note: "-p (--previous): the run before the last restart",
+        example: "logs web -c app --previous --tail=5",
     },
     Form { verbs: &["events"], usage: "events [-A]", note: "", example: "events -n shop" },
 ];

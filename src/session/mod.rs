@@ -10,12 +10,15 @@
 //!   exercise's trace, the page's player).
 //! - [`read`]: the read-only verbs (`get`, `describe`, `logs`, `events`),
 //!   printed by the kubectl views.
+//! - [`reply`]: what kubectl prints back for a change: `pod "web" deleted
+//!   …`, or a refusal in its error form.
 //! - [`texts`]: where named texts (`apply -f FILE`) come from.
 //!
 //! Pure and deterministic like the engine: no clock, no browser API.
 
 pub mod command;
 pub mod read;
+pub mod reply;
 pub mod runner;
 pub mod texts;
 

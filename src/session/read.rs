@@ -10,8 +10,9 @@
 //! podplay does not print yet is said as podplay's, never as kubectl's.
 
 use crate::core::engine::Sim;
-use crate::core::kubectl;
+use crate::core::json_value::Value;
 use crate::core::time::Millis;
+use crate::core::{json, json_out, kubectl, yaml_out};
 use std::collections::BTreeMap;
 
 /// A read-only command.
@@ -34,12 +35,14 @@ pub enum Scope {
     All,
 }
 
-/// `-o`: the table, `-o wide`, `-o name`.
+/// `-o`: the table, `-o wide`, `-o name`, `-o json`, `-o yaml`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Table,
     Wide,
     Name,
+    Json,
+    Yaml,
 }
 
 /// The kinds `get` knows, by kubectl's names for them.
@@ -55,6 +58,7 @@ pub enum Kind {
     CronJobs,
     Nodes,
     Claims,
+    Budgets,
     Events,
 }
 
@@ -79,6 +83,17 @@ const KINDS: &[(Kind, &[&str], &str)] = &[
     (Kind::CronJobs, &["cronjobs", "cronjob", "cj", "cronjobs.batch", "cronjob.batch"], "cronjob.batch"),
     (Kind::Nodes, &["nodes", "node", "no"], "node"),
     (Kind::Claims, &["persistentvolumeclaims", "persistentvolumeclaim", "pvc"], "persistentvolumeclaim"),
+    (
+        Kind::Budgets,
+        &[
+            "poddisruptionbudgets",
+            "poddisruptionbudget",
+            "pdb",
+            "poddisruptionbudgets.policy",
+            "poddisruptionbudget.policy",
+        ],
+        "poddisruptionbudget.policy",
+    ),
     (Kind::Events, &["events", "event", "ev"], "event"),
 ];
 
@@ -141,12 +156,11 @@ pub fn parse(verb: &str, rest: &[&str]) -> Result<Query, String> {
                 format = match value()?.as_str() {
                     "wide" => Format::Wide,
                     "name" => Format::Name,
-                    f @ ("json" | "yaml") => {
-                        return Err(format!("podplay: -o {f} is not printed here yet; the page's YAML tab shows each object"))
-                    }
+                    "json" => Format::Json,
+                    "yaml" => Format::Yaml,
                     other => {
                         return Err(format!(
-                            "error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: name,wide"
+                            "error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: json,name,wide,yaml"
                         ))
                     }
                 }
@@ -220,13 +234,21 @@ struct Item {
     name: String,
     labels: BTreeMap<String, String>,
     cells: Vec<String>,
+    /// The object as the API server returns it (for `-o json|yaml`; only
+    /// made when asked for).
+    object: Option<Value>,
 }
 
-/// The table of a kind, as `kubectl get` prints it (`None`: not printed yet).
-fn listing(kind: Kind, sim: &Sim, now: Millis, wide: bool) -> Option<(Vec<&'static str>, Vec<Item>)> {
-    fn item(m: &crate::core::api::ObjectMeta, cells: Vec<String>) -> Item {
-        Item { namespace: m.namespace.clone(), name: m.name.clone(), labels: m.labels.clone(), cells }
-    }
+/// The table of a kind, as `kubectl get` prints it, with each object when
+/// `objects` (`None`: not printed yet).
+fn listing(kind: Kind, sim: &Sim, now: Millis, wide: bool, objects: bool) -> Option<(Vec<&'static str>, Vec<Item>)> {
+    let item = |m: &crate::core::api::ObjectMeta, cells: Vec<String>, object: &dyn Fn() -> Value| Item {
+        namespace: m.namespace.clone(),
+        name: m.name.clone(),
+        labels: m.labels.clone(),
+        cells,
+        object: objects.then(object),
+    };
     let with = |header: &[&'static str], extra: &[&'static str]| {
         let mut h = header.to_vec();
         if wide {
@@ -237,43 +259,78 @@ fn listing(kind: Kind, sim: &Sim, now: Millis, wide: bool) -> Option<(Vec<&'stat
     Some(match kind {
         Kind::Pods => (
             with(&kubectl::PODS_HEADER, &kubectl::PODS_WIDE_HEADER),
-            sim.pods().iter().map(|p| item(&p.pod.metadata, kubectl::pod_row(p, now, wide))).collect(),
+            sim.pods()
+                .iter()
+                .map(|p| item(&p.pod.metadata, kubectl::pod_row(p, now, wide), &|| json::pod_json(p)))
+                .collect(),
+        ),
+        Kind::Services => (
+            with(&kubectl::SERVICES_HEADER, &kubectl::SERVICES_WIDE_HEADER),
+            sim.services()
+                .iter()
+                .map(|s| item(&s.service.metadata, kubectl::service_row(s, now, wide), &|| json::service_json(s)))
+                .collect(),
+        ),
+        Kind::Budgets => (
+            kubectl::PDBS_HEADER.to_vec(),
+            sim.pod_disruption_budgets()
+                .iter()
+                .map(|p| item(&p.pdb.metadata, kubectl::pdb_row(p, now), &|| json::pdb_json(p)))
+                .collect(),
         ),
         Kind::Deployments => (
             with(&kubectl::DEPLOYMENTS_HEADER, &kubectl::CONTROLLERS_WIDE_HEADER),
             sim.deployments()
                 .iter()
-                .map(|d| item(&d.deployment.metadata, kubectl::deployment_row(d, now, wide)))
+                .map(|d| {
+                    item(&d.deployment.metadata, kubectl::deployment_row(d, now, wide), &|| json::deployment_json(d))
+                })
                 .collect(),
         ),
         Kind::ReplicaSets => (
             with(&kubectl::REPLICASETS_HEADER, &kubectl::CONTROLLERS_WIDE_HEADER),
             sim.replica_sets()
                 .iter()
-                .map(|r| item(&r.replica_set.metadata, kubectl::replicaset_row(r, now, wide)))
+                .map(|r| {
+                    item(&r.replica_set.metadata, kubectl::replicaset_row(r, now, wide), &|| json::replicaset_json(r))
+                })
                 .collect(),
         ),
         Kind::StatefulSets => (
             with(&kubectl::STATEFULSETS_HEADER, &kubectl::STATEFULSETS_WIDE_HEADER),
             sim.stateful_sets()
                 .iter()
-                .map(|s| item(&s.stateful_set.metadata, kubectl::statefulset_row(s, now, wide)))
+                .map(|s| {
+                    item(&s.stateful_set.metadata, kubectl::statefulset_row(s, now, wide), &|| {
+                        json::statefulset_json(s)
+                    })
+                })
                 .collect(),
         ),
-        // Its -o wide columns are not printed yet: the plain table.
-        Kind::DaemonSets if !wide => (
+        // Its -o wide columns and its object are not printed yet: the plain table.
+        Kind::DaemonSets if !wide && !objects => (
             kubectl::DAEMONSETS_HEADER.to_vec(),
-            sim.daemon_sets().iter().map(|d| item(&d.daemon_set.metadata, kubectl::daemonset_row(d, now))).collect(),
+            sim.daemon_sets()
+                .iter()
+                .map(|d| item(&d.daemon_set.metadata, kubectl::daemonset_row(d, now), &|| Value::Null))
+                .collect(),
         ),
         Kind::Jobs => (
             with(&kubectl::JOBS_HEADER, &kubectl::CONTROLLERS_WIDE_HEADER),
-            sim.jobs().iter().map(|j| item(&j.job.metadata, kubectl::job_row(j, now, wide))).collect(),
+            sim.jobs()
+                .iter()
+                .map(|j| item(&j.job.metadata, kubectl::job_row(j, now, wide), &|| json::job_json(j)))
+                .collect(),
         ),
         Kind::CronJobs => (
             with(&kubectl::CRONJOBS_HEADER, &kubectl::CONTROLLERS_WIDE_HEADER),
-            sim.cron_jobs().iter().map(|c| item(&c.cron_job.metadata, kubectl::cronjob_row(c, now, wide))).collect(),
+            sim.cron_jobs()
+                .iter()
+                .map(|c| item(&c.cron_job.metadata, kubectl::cronjob_row(c, now, wide), &|| json::cronjob_json(c)))
+                .collect(),
         ),
-        Kind::Nodes if !wide => (
+        // Nodes are not in `-o json` yet (see FIDELITY.md).
+        Kind::Nodes if !wide && !objects => (
             kubectl::NODES_HEADER.to_vec(),
             sim.nodes()
                 .iter()
@@ -282,6 +339,7 @@ fn listing(kind: Kind, sim: &Sim, now: Millis, wide: bool) -> Option<(Vec<&'stat
                     name: n.name.clone(),
                     labels: n.labels.clone(),
                     cells: kubectl::node_row(n, now),
+                    object: None,
                 })
                 .collect(),
         ),
@@ -294,10 +352,11 @@ fn listing(kind: Kind, sim: &Sim, now: Millis, wide: bool) -> Option<(Vec<&'stat
                     name: c.name.clone(),
                     labels: c.labels.clone(),
                     cells: kubectl::pvc_row(c, now, wide),
+                    object: objects.then(|| json::pvc_json(c)),
                 })
                 .collect(),
         ),
-        Kind::Services | Kind::Events | Kind::DaemonSets | Kind::Nodes => return None,
+        Kind::Events | Kind::DaemonSets | Kind::Nodes => return None,
     })
 }
 
@@ -322,14 +381,19 @@ pub fn run(query: &Query, sim: &Sim) -> Result<String, String> {
                     ));
                 }
             };
-            if *previous {
-                return Err(
-                    "podplay: --previous is not kept yet; the timeline shows each earlier run and its exit".into()
-                );
+            if !names.contains(&container.as_str()) {
+                return Err(format!("error: container {container} is not valid for pod {pod}"));
             }
-            let lines = sim
-                .logs(namespace, pod, &container)
-                .ok_or(format!("error: container {container} is not valid for pod {pod}"))?;
+            let lines = if *previous {
+                // The kubelet's error (`findContainerForLogs`), as the API
+                // server returns it: 400 BadRequest.
+                sim.previous_logs(namespace, pod, &container).ok_or(format!(
+                    "Error from server (BadRequest): previous terminated container \"{container}\" in pod \"{pod}\" not found"
+                ))?
+            } else {
+                sim.logs(namespace, pod, &container)
+                    .ok_or(format!("error: container {container} is not valid for pod {pod}"))?
+            };
             let skip = tail.map_or(0, |n| lines.len().saturating_sub(n));
             Ok(lines[skip..].iter().map(|l| format!("{l}\n")).collect())
         }
@@ -355,14 +419,33 @@ pub fn run(query: &Query, sim: &Sim) -> Result<String, String> {
             }
             Ok(out.join("\n\n"))
         }
-        Query::Get { kind: Kind::Events, scope, .. } => Ok(events(sim, scope, now, true)),
+        Query::Get { kind: Kind::Events, scope, format, .. } if !matches!(format, Format::Json | Format::Yaml) => {
+            Ok(events(sim, scope, now, true))
+        }
+        Query::Get { kind: Kind::Events, scope, format, .. } => {
+            let items = sim
+                .events()
+                .iter()
+                .filter(|e| {
+                    matches!(scope, Scope::All) || matches!(scope, Scope::Namespace(n) if *n == e.involved.namespace)
+                })
+                .map(json::event_json)
+                .collect();
+            Ok(print_object(json_out::list(items), *format))
+        }
         Query::Get { kind, names, scope, selector, format, labels } => {
             let wide = *format == Format::Wide;
-            let Some((mut header, items)) = listing(*kind, sim, now, wide) else {
+            let objects = matches!(format, Format::Json | Format::Yaml);
+            let Some((mut header, items)) = listing(*kind, sim, now, wide, objects) else {
+                let how = match format {
+                    Format::Wide => " -o wide",
+                    Format::Json => " -o json",
+                    Format::Yaml => " -o yaml",
+                    _ => "",
+                };
                 return Err(format!(
-                    "podplay: get {}{} is not printed here yet; the cluster view shows them",
-                    kind.plural(),
-                    if wide { " -o wide" } else { "" }
+                    "podplay: get {}{how} is not printed here yet; the cluster view shows them",
+                    kind.plural()
                 ));
             };
             let in_scope = |i: &Item| {
@@ -384,9 +467,17 @@ pub fn run(query: &Query, sim: &Sim) -> Result<String, String> {
                     .iter()
                     .filter(|i| in_scope(i) && selector.iter().all(|(k, v)| i.labels.get(k) == Some(v)))
                     .collect();
-                if chosen.is_empty() {
+                if chosen.is_empty() && !objects {
                     return Ok(if kind.namespaced() { no_resources(scope) } else { "No resources found\n".into() });
                 }
+            }
+            if objects {
+                let mut chosen: Vec<Value> = chosen.iter().filter_map(|i| i.object.clone()).collect();
+                // `kubectl get pod web -o json` prints the object; anything
+                // else (a listing, several names) a List (`printGeneric`).
+                let one = names.len() == 1 && chosen.len() == 1;
+                let value = if one { chosen.remove(0) } else { json_out::list(chosen) };
+                return Ok(print_object(value, *format));
             }
             if *format == Format::Name {
                 let prefix = kind.entry().2;
@@ -414,6 +505,14 @@ pub fn run(query: &Query, sim: &Sim) -> Result<String, String> {
                 .collect();
             Ok(kubectl::format_table(&header, &rows))
         }
+    }
+}
+
+/// An object or List as `-o json` or `-o yaml` prints it.
+fn print_object(value: Value, format: Format) -> String {
+    match format {
+        Format::Yaml => yaml_out::to_yaml(&value),
+        _ => json_out::to_json(&value),
     }
 }
 
@@ -513,11 +612,88 @@ mod tests {
             .starts_with("NAME               READY   UP-TO-DATE   AVAILABLE   AGE"));
         assert_eq!(ask(&sim, "get deployment -o name").unwrap(), "deployment.apps/nginx-deployment\n");
         assert!(ask(&sim, "get nodes").unwrap().starts_with("NAME "));
-        assert!(ask(&sim, "get svc").unwrap_err().starts_with("podplay: "), "not printed yet, and said as podplay's");
-        assert!(ask(&sim, "get pods -o yaml").unwrap_err().starts_with("podplay: "));
+        assert!(
+            ask(&sim, "get ds -o json").unwrap_err().starts_with("podplay: "),
+            "not printed yet, and said as podplay's"
+        );
         assert!(ask(&sim, "get pods -o jsonpath").unwrap_err().starts_with("error: unable to match a printer"));
         assert!(ask(&sim, "get").unwrap_err().starts_with("You must specify the type of resource to get."));
         assert_eq!(ask(&sim, "get pods --bogus"), Err("error: unknown flag: --bogus".into()));
+    }
+
+    /// `get svc` as `printService` prints it; `get pdb`.
+    #[test]
+    fn services_and_budgets() {
+        let sim = cluster("deployment", 60_000);
+        let svc = ask(&sim, "get svc").unwrap();
+        let mut lines = svc.lines();
+        assert_eq!(lines.next(), Some("NAME    TYPE        CLUSTER-IP      EXTERNAL-IP   PORT(S)   AGE"), "{svc}");
+        let row: Vec<&str> = lines.next().unwrap().split_whitespace().collect();
+        assert_eq!(row[0], "nginx", "{svc}");
+        assert_eq!(
+            &row[1..],
+            ["ClusterIP", &sim.services()[0].cluster_ip.unwrap().to_string(), "<none>", "80/TCP", "60s"]
+        );
+        assert!(ask(&sim, "get services -o wide").unwrap().lines().nth(1).unwrap().ends_with("app=nginx"));
+        assert_eq!(ask(&sim, "get svc nope"), Err("Error from server (NotFound): services \"nope\" not found".into()));
+        let pdb = cluster("pdb-drain", 60_000);
+        let table = ask(&pdb, "get pdb").unwrap();
+        assert_eq!(
+            table,
+            "NAME      MIN AVAILABLE   MAX UNAVAILABLE   ALLOWED DISRUPTIONS   AGE\nweb-pdb   N/A             1                 1                     60s\n"
+        );
+        assert_eq!(ask(&pdb, "get pdb -o name").unwrap(), "poddisruptionbudget.policy/web-pdb\n");
+    }
+
+    /// `-o json` and `-o yaml`: one named object as it is, anything else as
+    /// a List, sorted keys (kubectl prints an unstructured map).
+    #[test]
+    fn json_and_yaml() {
+        let sim = cluster("single-container", 30_000);
+        let one = ask(&sim, "get pod nginx -o json").unwrap();
+        assert!(
+            one.starts_with("{\n    \"apiVersion\": \"v1\",\n    \"kind\": \"Pod\",\n    \"metadata\": {\n"),
+            "{one}"
+        );
+        let value = crate::core::json_value::parse(&one).unwrap();
+        assert_eq!(value["status"]["phase"].as_str(), Some("Running"));
+        assert_eq!(value, crate::core::json_value::parse(&json_out::to_json(&json::pod_json(&sim.pods()[0]))).unwrap());
+        let list = ask(&sim, "get pods -o json").unwrap();
+        let value = crate::core::json_value::parse(&list).unwrap();
+        assert_eq!(value["kind"].as_str(), Some("List"));
+        assert_eq!(value["items"][0]["metadata"]["name"].as_str(), Some("nginx"));
+        assert!(
+            list.ends_with(
+                "    \"kind\": \"List\",\n    \"metadata\": {\n        \"resourceVersion\": \"\"\n    }\n}\n"
+            ),
+            "{list}"
+        );
+        let yaml = ask(&sim, "get po nginx -o yaml").unwrap();
+        assert!(yaml.starts_with("apiVersion: v1\nkind: Pod\nmetadata:\n"), "{yaml}");
+        assert!(yaml.contains("\n  phase: Running\n"), "{yaml}");
+        let empty = ask(&sim, "get pods -n dev -o yaml").unwrap();
+        assert_eq!(empty, "apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: \"\"\n");
+        assert!(ask(&sim, "get svc -o json").unwrap().contains("\"kind\": \"List\""));
+        assert!(ask(&sim, "get events -o yaml").unwrap().contains("  kind: Event\n"));
+        assert!(ask(&sim, "get nodes -o json").unwrap_err().starts_with("podplay: get nodes -o json is not printed"));
+    }
+
+    /// `logs --previous` prints the run before the restart; before one,
+    /// the kubelet's BadRequest.
+    #[test]
+    fn previous_logs() {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: busybox\n    command: [sh, -c, 'echo started; sleep 5; echo failing; exit 1']\n";
+        let mut sim = Sim::new(SimConfig::with_seed(1));
+        sim.apply(parse_manifests(text).objects);
+        sim.advance_to(3_000);
+        assert_eq!(
+            ask(&sim, "logs web -p"),
+            Err("Error from server (BadRequest): previous terminated container \"app\" in pod \"web\" not found".into())
+        );
+        sim.advance_to(30_000);
+        assert!(sim.pods()[0].status.container_statuses[0].restart_count >= 1);
+        assert_eq!(ask(&sim, "logs web --previous"), Ok("started\nfailing\n".into()));
+        assert_eq!(ask(&sim, "logs web -c app -p"), ask(&sim, "logs web --previous"));
     }
 
     #[test]
@@ -535,7 +711,11 @@ mod tests {
         assert_eq!(ask(&sim, "logs nginx --tail=0"), Ok(String::new()));
         assert_eq!(ask(&sim, "logs nope"), Err("Error from server (NotFound): pods \"nope\" not found".into()));
         assert_eq!(ask(&sim, "logs nginx -c x"), Err("error: container x is not valid for pod nginx".into()));
-        assert!(ask(&sim, "logs nginx --previous").unwrap_err().starts_with("podplay: "));
+        assert_eq!(
+            ask(&sim, "logs nginx --previous"),
+            Err("Error from server (BadRequest): previous terminated container \"nginx\" in pod \"nginx\" not found"
+                .into())
+        );
         let events = ask(&sim, "events").unwrap();
         assert!(events.starts_with("LAST SEEN   TYPE     REASON"), "{events}");
         assert!(events.contains("Pod/nginx"), "{events}");

@@ -8,8 +8,14 @@
 //! animation frame. A measurement reads only the cards arrows go to, with one
 //! query. The overlay is hidden from screen readers: the Service card's
 //! endpoint list says the same in words.
+//!
+//! When the endpoints change, the change shows for a moment
+//! ([`crate::play::arrows::changes`]): a new arrow (a replacement Pod's) is
+//! drawn in, a rerouted one flashes, and one whose Pod left the slice fades
+//! where it was; none of it moves when the system asks for less motion
+//! (`www/style.css`).
 
-use crate::play::arrows::{shape, Link, Rect, Shape};
+use crate::play::arrows::{changes, shape, Change, Link, Rect, Shape};
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -17,12 +23,24 @@ use web_sys::{Element, HtmlElement, ResizeObserver};
 use yew::prelude::*;
 
 /// What the overlay draws: the arrows, their shapes as last measured
-/// (`None`: a card is not on the page) and the Service highlighted.
+/// (`None`: a card is not on the page) and the Service highlighted; at
+/// their first drawing and for [`CHANGE_MS`] after the arrows changed, how
+/// each changed and the arrows gone, where they were.
 struct State {
     links: Rc<Vec<Link>>,
     shapes: Vec<Option<Shape>>,
     highlight: Option<String>,
+    changed: Vec<Change>,
+    gone: Vec<(Link, Shape)>,
+    since_ms: f64,
+    painted: bool,
 }
+
+/// How long a change is drawn as one (the CSS animations are shorter).
+const CHANGE_MS: f64 = 1000.0;
+
+/// The arrows last drawn and their shapes: what the next ones are compared with.
+type Drawn = (Rc<Vec<Link>>, Vec<Option<Shape>>);
 
 /// Keeps the `overlay` SVG (inside `container`, the cluster view) drawing
 /// `links`; `layout` changes when Pods or nodes come, go or move (see
@@ -34,12 +52,24 @@ struct State {
 pub fn use_endpoint_arrows(container: &NodeRef, overlay: &NodeRef, links: Rc<Vec<Link>>, layout: u64) {
     // The Service highlighted outlives the watch (which the next change of the links replaces).
     let highlight = use_mut_ref(|| None::<String>);
+    let drawn = use_mut_ref(|| -> Drawn { (Rc::new(Vec::new()), Vec::new()) });
     let (container, overlay) = (container.clone(), overlay.clone());
     use_effect_with((links, layout), move |(links, _)| {
+        let (changed, gone) = {
+            let (before, shapes) = &*drawn.borrow();
+            let (changed, gone) = changes(before, links);
+            let gone =
+                gone.into_iter().filter_map(|i| Some((before[i].clone(), shapes.get(i).cloned().flatten()?))).collect();
+            (changed, gone)
+        };
         let state = Rc::new(std::cell::RefCell::new(State {
             links: links.clone(),
             shapes: Vec::new(),
             highlight: highlight.borrow().clone(),
+            changed,
+            gone,
+            since_ms: js_sys::Date::now(),
+            painted: false,
         }));
         let watch = container.cast::<HtmlElement>().filter(|_| !links.is_empty()).and_then(|el| {
             let (view, pointed, overlay2) = (el.clone(), state.clone(), overlay.clone());
@@ -52,6 +82,8 @@ pub fn use_endpoint_arrows(container: &NodeRef, overlay: &NodeRef, links: Rc<Vec
                     if s.shapes != shapes {
                         s.shapes = shapes;
                         draw(&overlay, &s);
+                        s.painted = true;
+                        *drawn.borrow_mut() = (s.links.clone(), s.shapes.clone());
                     }
                 },
                 move |service| {
@@ -75,18 +107,42 @@ fn draw(overlay: &NodeRef, s: &State) {
     let hl = s.highlight.as_deref();
     let mut svg = String::new();
     let mut lit = false;
-    for (l, shape) in s.links.iter().zip(&s.shapes) {
+    // A slow first measurement (a busy machine) still shows the change.
+    let fresh = !s.painted || js_sys::Date::now() - s.since_ms < CHANGE_MS;
+    let same = [Change::Same];
+    let changed = if fresh { s.changed.as_slice() } else { &same };
+    let gone = if fresh { s.gone.as_slice() } else { &[] };
+    // The arrows gone fade under the others, where they were.
+    for (l, shape) in gone {
+        svg.push_str(&format!(
+            "<g class=\"ep-gone {}\" data-gone-service=\"{}\" data-gone-pod=\"{}\"><path class=\"ep-line\" d=\"{}\"/><path class=\"ep-head\" d=\"{}\"/></g>",
+            l.route.as_str(),
+            escape(name_of(&l.service)),
+            escape(name_of(&l.pod)),
+            shape.line,
+            shape.head
+        ));
+    }
+    for (i, (l, shape)) in s.links.iter().zip(&s.shapes).enumerate() {
         let Some(shape) = shape else { continue };
         let on = hl == Some(l.service.as_str());
         lit |= on;
+        let change = changed.get(i).copied().unwrap_or(Change::Same);
         svg.push_str("<g class=\"ep-link");
-        for (yes, c) in [(true, l.route.as_str()), (l.route.gets_traffic(), "gets"), (l.flowing, "flow"), (on, "hl")] {
+        for (yes, c) in [
+            (true, l.route.as_str()),
+            (l.route.gets_traffic(), "gets"),
+            (l.flowing, "flow"),
+            (on, "hl"),
+            (change == Change::New, "enter"),
+            (change == Change::Rerouted, "rerouted"),
+        ] {
             if yes {
                 svg.push(' ');
                 svg.push_str(c);
             }
         }
-        let name = |key: &str| escape(key.split_once('/').map_or(key, |(_, n)| n));
+        let name = |key: &str| escape(name_of(key));
         let (tip, route) = (shape.tip, l.route.as_str());
         svg.push_str(&format!(
             "\" data-service=\"{}\" data-pod=\"{}\" data-route=\"{route}\" data-tip=\"{} {}\"><path class=\"ep-line\" d=\"{}\"/>",
@@ -109,6 +165,11 @@ fn draw(overlay: &NodeRef, s: &State) {
 /// [`use_endpoint_arrows`]'s).
 pub fn overlay(overlay: &NodeRef) -> Html {
     html! { <svg ref={overlay.clone()} class="ep-overlay" aria-hidden="true" focusable="false" data-testid="endpoint-arrows" /> }
+}
+
+/// The name in a `namespace/name` key.
+fn name_of(key: &str) -> &str {
+    key.split_once('/').map_or(key, |(_, n)| n)
 }
 
 /// Text safe inside an attribute value.

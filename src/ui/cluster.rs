@@ -204,6 +204,7 @@ pub fn cluster_view(props: &Props) -> Html {
                 html! { <workloads::DaemonSetCard key={format!("{}/{}", m.namespace, m.name)} set={Shared(d.clone())} now={now} on_act={props.on_act.clone()} /> }
             }) }
             { for player.cron_jobs().map(|c| workloads::cron_job_card(c, why(c.server.uid.as_str()), now, &props.on_act)) }
+            { for player.budgets().map(|b| workloads::budget_card(b, now)) }
             { for player.jobs().map(|j| {
                 let m = &j.job.metadata;
                 let event = why(j.server.uid.as_str());
@@ -487,7 +488,7 @@ pub fn deployment_card(props: &DeploymentProps) -> Html {
     let revision = dep.metadata.annotations.get("deployment.kubernetes.io/revision").cloned().unwrap_or_default();
     html! {
         <section class="deployment" aria-label={format!("Deployment {name}")} data-testid={format!("deployment-{name}")}>
-            <h2><span aria-hidden="true">{"▤ "}</span>{ format!("Deployment {name}") }
+            <h2><span aria-hidden="true">{"▤ "}</span>{ format!("Deployment {name}") }{ ns_tag(&dep.metadata.namespace) }
                 <span class="muted">{ format!(" · revision {revision} · {}", dep.spec.template.spec.containers.iter().map(|c| c.image.as_str()).collect::<Vec<_>>().join(", ")) }</span></h2>
             { kubectl_row(&kubectl::DEPLOYMENTS_HEADER, &row, "deployment-row") }
             <ul class="replicasets">
@@ -564,6 +565,15 @@ pub fn set_image_form(props: &SetImageProps) -> Html {
             <button type="submit" data-testid="set-image">{"Set image"}</button>
         </form>
     }
+}
+
+/// An object outside `default` says its namespace beside its name (the
+/// namespaces example has a Deployment and a Service named web in each of two).
+pub(crate) fn ns_tag(namespace: &str) -> Html {
+    if namespace == "default" {
+        return html! {};
+    }
+    html! { <span class="ns-tag heading-ns" data-testid="object-namespace" title="metadata.namespace">{ format!("namespace {namespace}") }</span> }
 }
 
 /// ` -n NS` for an action on an object outside `default`.

@@ -1012,13 +1012,19 @@ impl App {
                         Some(p) => crate::session::read::run(&query, p.borrow().sim()),
                         None => Err(NOTHING_RUNS.into()),
                     },
-                    Ok(_) => {
+                    Ok(command) => {
                         if !self.at_hand(Self::applied([text.as_str()]), Then::Msg(Msg::Act(text.clone()))) {
                             return true;
                         }
+                        // kubectl's line for it (read before it runs) or its refusal in kubectl's form.
+                        let said =
+                            self.player.as_ref().map(|p| crate::session::reply::success(&command, p.borrow().sim()));
                         let result = self.player_mut().map(|mut p| p.act(&text));
                         self.autosave();
-                        result.unwrap_or(Err(NOTHING_RUNS.into())).map(|()| String::new())
+                        result
+                            .unwrap_or(Err(NOTHING_RUNS.into()))
+                            .map(|()| said.unwrap_or_default())
+                            .map_err(|e| crate::session::reply::refusal(&e))
                     }
                     Err(e) => Err(e),
                 };

@@ -7,7 +7,7 @@ use super::{PlayerRef, Tab};
 use crate::core::json::pod_json;
 use crate::core::kubectl;
 use crate::core::time::go_duration;
-use crate::play::yaml_out::to_yaml;
+use crate::core::yaml_out::to_yaml;
 use crate::play::Player;
 use yew::prelude::*;
 
@@ -27,7 +27,7 @@ const TABS: [(Tab, &str); 5] = [
     (Tab::Describe, "kubectl describe pod"),
     (Tab::Events, "kubectl events"),
     (Tab::Yaml, "kubectl get pod -o yaml"),
-    (Tab::Controllers, "kubectl get nodes,deploy,rs,sts,ds,jobs,cj,pvc"),
+    (Tab::Controllers, "kubectl get nodes,deploy,rs,sts,ds,jobs,cj,pvc,pdb"),
 ];
 
 #[function_component(Panes)]
@@ -142,7 +142,7 @@ type KindTable<'a> = (&'a [&'a str], &'a str, Vec<(String, Vec<String>)>);
 fn get_many(player: &Player) -> (bool, String) {
     let now = player.now();
     let ns = |m: &crate::core::api::ObjectMeta| m.namespace.clone();
-    let tables: [KindTable; 8] = [
+    let tables: [KindTable; 9] = [
         (
             &kubectl::NODES_HEADER,
             "node",
@@ -191,6 +191,11 @@ fn get_many(player: &Player) -> (bool, String) {
             &kubectl::PVCS_HEADER,
             "persistentvolumeclaim",
             player.claims().map(|c| (c.namespace.clone(), kubectl::pvc_row(c, now, false))).collect(),
+        ),
+        (
+            &kubectl::PDBS_HEADER,
+            "poddisruptionbudget.policy",
+            player.budgets().map(|b| (ns(&b.pdb.metadata), kubectl::pdb_row(b, now))).collect(),
         ),
     ];
     let all = tables.iter().any(|(_, _, rows)| rows.iter().any(|(n, _)| !n.is_empty() && n != "default"));

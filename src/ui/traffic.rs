@@ -59,7 +59,7 @@ pub fn service_card(props: &ServiceProps) -> Html {
     html! {
         <section class={classes!("service", on.then_some("flowing"), failing.then_some("failing"))}
             aria-label={format!("Service {name}")} data-testid={format!("service-{name}")} data-service-key={format!("{}/{name}", meta.namespace)}>
-            <h2><span aria-hidden="true">{"⇄ "}</span>{ format!("Service {name}") }
+            <h2><span aria-hidden="true">{"⇄ "}</span>{ format!("Service {name}") }{ super::cluster::ns_tag(&meta.namespace) }
                 <span class="muted">{ format!(" · {ip} · {ports}") }</span></h2>
             if props.replaced && s.cluster_ip.is_some() {
                 { super::pod_notes::explain_list(&[format!("ClusterIP {ip} stayed the same while a Pod behind it was replaced with a new IP: clients use this address (or the name {name}), never a Pod's")], "cluster-ip-note") }

@@ -1,14 +1,15 @@
-//! Jobs, StatefulSets and DaemonSets in the live view, as `kubectl get`
+//! Jobs, StatefulSets, DaemonSets and PodDisruptionBudgets in the live view, as `kubectl get`
 //! prints them (the rows come from `core::kubectl`), with the actions
 //! kubectl has for them.
 
-use super::cluster::{act_cb, kubectl_row, ns_flag, scale_group, set_image};
+use super::cluster::{act_cb, kubectl_row, ns_flag, ns_tag, scale_group, set_image};
 use super::Shared;
 use crate::core::api::PodManagementPolicy;
 use crate::core::engine::DaemonSetSnapshot;
 use crate::core::kubectl;
 use crate::core::status::{
-    CronJobSnapshot, Event, EventType, JobSnapshot, PersistentVolumeClaimSnapshot, StatefulSetSnapshot,
+    CronJobSnapshot, Event, EventType, JobSnapshot, PersistentVolumeClaimSnapshot, PodDisruptionBudgetSnapshot,
+    StatefulSetSnapshot,
 };
 use crate::core::time::{go_duration, Millis};
 use yew::prelude::*;
@@ -47,7 +48,7 @@ pub fn job_card(props: &JobProps) -> Html {
     let spec = &job.spec;
     html! {
         <section class={classes!("workload", "job", state)} aria-label={format!("Job {name}: {status}")} data-testid={format!("job-{name}")}>
-            <h2><span class="state-icon" aria-hidden="true">{ format!("{icon} ") }</span>{ format!("Job {name}") }
+            <h2><span class="state-icon" aria-hidden="true">{ format!("{icon} ") }</span>{ format!("Job {name}") }{ ns_tag(&job.metadata.namespace) }
                 <span class="status" data-testid="job-status">{ &status }</span></h2>
             { kubectl_row(&kubectl::JOBS_HEADER, &row, "job-row") }
             <p class="facts muted">
@@ -107,7 +108,7 @@ pub fn cron_job_card(c: &CronJobSnapshot, latest: Option<&Event>, now: Millis, o
     html! {
         <section key={format!("{}/{name}", cj.metadata.namespace)} class={classes!("workload", "cronjob", state)}
             aria-label={format!("CronJob {name}: {status}")} data-testid={format!("cronjob-{name}")}>
-            <h2><span aria-hidden="true">{"◷ "}</span>{ format!("CronJob {name}") }
+            <h2><span aria-hidden="true">{"◷ "}</span>{ format!("CronJob {name}") }{ ns_tag(&cj.metadata.namespace) }
                 <span class="status" data-testid="cronjob-status">{ status }</span></h2>
             { kubectl_row(&kubectl::CRONJOBS_HEADER, &row, "cronjob-row") }
             <p class="facts muted" data-testid="cronjob-next">
@@ -148,7 +149,7 @@ pub fn stateful_set_card(props: &StatefulSetProps) -> Html {
     let row = kubectl::statefulset_row(s, props.now, false);
     html! {
         <section class="workload statefulset" aria-label={format!("StatefulSet {name}")} data-testid={format!("statefulset-{name}")}>
-            <h2><span aria-hidden="true">{"▥ "}</span>{ format!("StatefulSet {name}") }
+            <h2><span aria-hidden="true">{"▥ "}</span>{ format!("StatefulSet {name}") }{ ns_tag(&set.metadata.namespace) }
                 <span class="muted">{ format!(" · podManagementPolicy {} · {}", match set.spec.pod_management_policy {
                     PodManagementPolicy::OrderedReady => "OrderedReady",
                     PodManagementPolicy::Parallel => "Parallel",
@@ -188,7 +189,7 @@ pub fn daemon_set_card(props: &DaemonSetProps) -> Html {
     let row = kubectl::daemonset_row(d, props.now);
     html! {
         <section class="workload daemonset" aria-label={format!("DaemonSet {name}")} data-testid={format!("daemonset-{name}")}>
-            <h2><span aria-hidden="true">{"▦ "}</span>{ format!("DaemonSet {name}") }
+            <h2><span aria-hidden="true">{"▦ "}</span>{ format!("DaemonSet {name}") }{ ns_tag(&d.daemon_set.metadata.namespace) }
                 <span class="muted">{ " · one Pod per node that fits" }</span></h2>
             { kubectl_row(&kubectl::DAEMONSETS_HEADER, &row, "daemonset-row") }
             <div class="dep-actions">
@@ -198,6 +199,53 @@ pub fn daemon_set_card(props: &DaemonSetProps) -> Html {
                     title="The garbage collector deletes its Pods (gracefully)">{"Delete"}</button>
                 { set_image(format!("daemonset/{name}"), &d.daemon_set.template.spec, &flag, &props.on_act) }
             </div>
+        </section>
+    }
+}
+
+/// A PodDisruptionBudget: `kubectl get pdb` (MIN AVAILABLE, MAX
+/// UNAVAILABLE, ALLOWED DISRUPTIONS), the counts the disruption controller
+/// writes to its status, and what that means for an eviction (a drain):
+/// the page's words, not kubectl's. A plain function, like the CronJob's.
+pub fn budget_card(p: &PodDisruptionBudgetSnapshot, now: Millis) -> Html {
+    let pdb = &p.pdb;
+    let name = &pdb.metadata.name;
+    let row = kubectl::pdb_row(p, now);
+    let st = &p.status;
+    let selects = match &pdb.spec.selector {
+        None => "no Pods (no selector)".to_string(),
+        Some(s) if s.match_labels.is_empty() && s.match_expressions.is_empty() => {
+            "every Pod in its namespace".to_string()
+        }
+        Some(s) => {
+            let mut parts: Vec<String> = s.match_labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            if !s.match_expressions.is_empty() {
+                parts.push(format!("{} expression(s)", s.match_expressions.len()));
+            }
+            format!("Pods with {}", parts.join(","))
+        }
+    };
+    let allowed = st.disruptions_allowed;
+    let (state, status) = if allowed > 0 {
+        ("st-running", format!("{allowed} disruption{} allowed", if allowed == 1 { "" } else { "s" }))
+    } else {
+        ("st-trouble", "no disruption allowed".to_string())
+    };
+    let meaning = if allowed > 0 {
+        format!("An eviction (a drain) may take {allowed} more Pod{} now.", if allowed == 1 { "" } else { "s" })
+    } else {
+        "An eviction (a drain) is refused now (429, \"Cannot evict pod as it would violate the pod's disruption budget.\"); kubectl drain tries again every 5 s.".to_string()
+    };
+    html! {
+        <section key={format!("{}/{name}", pdb.metadata.namespace)} class={classes!("workload", "pdb", state)}
+            aria-label={format!("PodDisruptionBudget {name}: {status}")} data-testid={format!("pdb-{name}")}>
+            <h2><span aria-hidden="true">{"◈ "}</span>{ format!("PodDisruptionBudget {name}") }{ ns_tag(&pdb.metadata.namespace) }
+                <span class="status" data-testid="pdb-status">{ status }</span></h2>
+            { kubectl_row(&kubectl::PDBS_HEADER, &row, "pdb-row") }
+            <p class="facts muted" data-testid="pdb-facts">
+                { format!("Selects {selects} · {} healthy of {} · {} must stay healthy", st.current_healthy, st.expected_pods, st.desired_healthy) }
+            </p>
+            <p class={classes!("why", (allowed == 0).then_some("warning"))} data-testid="why">{ meaning }</p>
         </section>
     }
 }

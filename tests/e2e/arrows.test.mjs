@@ -183,3 +183,53 @@ test('with reduced motion the arrows are drawn but nothing moves', async () => {
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+/** Records every arrow drawn into the overlay from now on: its classes, its
+ * Pod and the animations it runs then (the overlay is rewritten whole). */
+function recordArrows(page) {
+  return page.evaluate(() => {
+    window.__arrows = [];
+    const svg = document.querySelector('[data-testid=endpoint-arrows]');
+    new MutationObserver(() => {
+      for (const g of svg.querySelectorAll('g')) {
+        window.__arrows.push({
+          classes: g.getAttribute('class').split(' '),
+          pod: g.dataset.pod ?? g.dataset.gonePod,
+          animations: g.getAnimations({ subtree: true }).map((a) => a.animationName),
+        });
+      }
+    }).observe(svg, { childList: true });
+  });
+}
+
+test('a replaced Pod: its arrow is drawn in, the old one fades where it was; with reduced motion neither moves', async () => {
+  for (const reducedMotion of ['no-preference', 'reduce']) {
+    const { page, context, problems } = await openPage(browser, `${server.base}?example=deployment`, { reducedMotion });
+    const overlay = page.getByTestId('endpoint-arrows');
+    await play(page, '10');
+    await untilCount(overlay.locator('g.ep-link.ready'), 3);
+    await pause(page);
+    const old = (await arrows(page))[0].pod;
+    await recordArrows(page);
+    await page.getByTestId(`pod-${old}`).getByTestId('delete').click();
+    await play(page, '10');
+    await untilCount(overlay.locator(`g.ep-link[data-pod="${old}"]`), 0);
+    await untilCount(overlay.locator('g.ep-link.ready'), 3);
+    await pause(page);
+    const seen = await page.evaluate(() => window.__arrows);
+    const now = (await arrows(page)).map((a) => a.pod);
+    const entered = seen.filter((s) => s.classes.includes('enter'));
+    const gone = seen.filter((s) => s.classes.includes('ep-gone'));
+    assert.ok(entered.some((s) => now.includes(s.pod) && s.pod !== old), `the replacement's arrow was drawn in: ${JSON.stringify(entered)}`);
+    assert.ok(gone.some((s) => s.pod === old), `the old arrow faded where it was: ${JSON.stringify(gone)}`);
+    if (reducedMotion === 'reduce') {
+      assert.deepEqual([...entered, ...gone].flatMap((s) => s.animations), [], 'nothing moves');
+      assert.equal(await overlay.locator('g.ep-gone').evaluateAll((els) => els.filter((e) => getComputedStyle(e).display !== 'none').length), 0);
+    } else {
+      assert.ok(entered.some((s) => s.animations.includes('ep-enter')), JSON.stringify(entered));
+      assert.ok(gone.some((s) => s.animations.includes('ep-leave')), JSON.stringify(gone));
+    }
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+});

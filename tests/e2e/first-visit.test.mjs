@@ -40,3 +40,22 @@ for (const [name, viewport] of [['1366×768', { width: 1366, height: 768 }], ['a
     await context.close();
   });
 }
+
+// A 1366×768 laptop's browser leaves about 680px to the page under its bars:
+// the timeline's heading is on that first screen too (the logo sits beside
+// the controls, the closed command help beside the command line).
+test('the timeline heading is on the first screen of a 1366×768 laptop (a 1366×680 viewport)', async () => {
+  const viewport = { width: 1366, height: 680 };
+  const { page, context } = await openPage(browser, server.base, { viewport });
+  await page.locator('.timeline .tl-lane').first().waitFor();
+  const heading = await page.locator('.timeline h2').boundingBox();
+  assert.ok(heading.y + heading.height <= viewport.height, `timeline heading ends at y = ${heading.y + heading.height}`);
+  // Nothing above it was hidden to get there: the controls, the tip, the command line and its help.
+  for (const id of ['example', 'exercise-choice', 'play', 'speed', 'seed', 'share', 'embed', 'command']) {
+    assert.ok(await page.getByTestId(id).isVisible(), id);
+  }
+  assert.ok(await page.locator('.command-help summary').isVisible());
+  const header = await page.locator('.topbar').boundingBox();
+  assert.ok(header.height < 100, `the top bar is two rows, not three: ${header.height}px`);
+  await context.close();
+});

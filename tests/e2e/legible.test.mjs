@@ -1,8 +1,9 @@
 // The moments a Pod guide teaches, legible on the page (issue 13): a stop
 // with its SIGKILL countdown and the trace a deleted Pod leaves, a liveness
 // kill under way, a replacement's new IP beside the Service's stable one,
-// namespaces on the cards, in the panes and in the problems pane, and an
-// exercise reset that can be undone. Waits are on what the page shows.
+// namespaces on the cards, in the panes and in the problems pane (and the
+// bundled namespaces example), a PodDisruptionBudget's card through a drain,
+// and an exercise reset that can be undone. Waits are on what the page shows.
 // Set LEGIBLE_SHOTS=DIR to keep screenshots of each moment.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -151,6 +152,60 @@ test('Reset to start can be undone until the learner edits', async () => {
   await panel.getByTestId('reset').click();
   await editor.fill((await editor.inputValue()) + '\n');
   await panel.getByTestId('undo-reset').waitFor({ state: 'detached' });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a PodDisruptionBudget card: kubectl get pdb, its counts, and what a drain meets while no disruption is allowed', async () => {
+  const { page, context, problems } = await openPage(browser, server.base);
+  await pickExample(page, 'pdb-drain', '10');
+  const card = page.getByTestId('pdb-web-pdb');
+  const status = card.getByTestId('pdb-status');
+  await status.filter({ hasText: /^1 disruption allowed$/ }).waitFor({ timeout: 30000 });
+  assert.match(await card.getByTestId('pdb-row').textContent(), /^N\/A\s*1\s*1\s*\d+[sm]/);
+  assert.match(await card.getByTestId('pdb-facts').textContent(), /Selects Pods with app=web · 3 healthy of 3 · 2 must stay healthy/);
+  // It stands where the other workloads do, after the Deployment's card.
+  const order = await page.locator('.cluster :is(section.deployment, section.workload)').evaluateAll((els) => els.map((e) => e.dataset.testid));
+  assert.ok(order.indexOf('pdb-web-pdb') > order.indexOf('deployment-web'), order.join(' '));
+  // The story: node-1 drained at 20s, node-2 at 21s while the replacement is not ready yet.
+  await page.getByTestId('play-scenario').click();
+  await page.getByTestId('speed').selectOption('10');
+  await page.getByTestId('node-node-2').getByTestId('node-status').filter({ hasText: /^Ready,SchedulingDisabled$/ }).waitFor({ timeout: 30000 });
+  await status.filter({ hasText: /^no disruption allowed$/ }).waitFor({ timeout: 30000 });
+  assert.match(await card.getByTestId('why').textContent(), /refused now .*kubectl drain tries again every 5 s/);
+  assert.match(await card.getAttribute('class'), /st-trouble/);
+  // The retried eviction goes through once the budget allows it again.
+  await status.filter({ hasText: /^1 disruption allowed$/ }).waitFor({ timeout: 30000 });
+  // The kubectl pane lists it with the other kinds.
+  await page.getByRole('tab', { name: 'kubectl get nodes,deploy,rs,sts,ds,jobs,cj,pvc,pdb' }).click();
+  assert.match(await pane(page), /NAME\s+MIN AVAILABLE\s+MAX UNAVAILABLE\s+ALLOWED DISRUPTIONS\s+AGE\npoddisruptionbudget\.policy\/web-pdb\s+N\/A\s+1\s+1\s/);
+  await shot(page, 'pdb');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the namespaces example: two namespaces, each Pod card says its own, get pods -A prints NAMESPACE', async () => {
+  const { page, context, problems } = await openPage(browser, server.base);
+  await pickExample(page, 'namespaces', '10');
+  await page.locator('article.pod.st-ready').nth(2).waitFor({ timeout: 30000 });
+  const tags = await page.locator('article.pod [data-testid=namespace]').allTextContents();
+  assert.deepEqual(tags.sort(), ['namespace dev', 'namespace shop', 'namespace shop']);
+  // Two Services and two Deployments named web, one per namespace, each saying its own.
+  assert.equal(await page.locator('[data-service-key="shop/web"] [data-testid=object-namespace]').textContent(), 'namespace shop');
+  assert.equal(await page.locator('[data-service-key="dev/web"] [data-testid=object-namespace]').textContent(), 'namespace dev');
+  const deployments = await page.locator('section.deployment [data-testid=object-namespace]').allTextContents();
+  assert.deepEqual(deployments.sort(), ['namespace dev', 'namespace shop']);
+  const cmd = page.getByTestId('command');
+  await cmd.fill('get pods -A');
+  await cmd.press('Enter');
+  const out = page.getByTestId('terminal').locator('pre', { hasText: /^NAMESPACE\s+NAME\s+READY/ });
+  await out.waitFor();
+  const rows = (await out.textContent()).split('\n').slice(1).map((l) => l.split(/\s+/)[0]);
+  assert.deepEqual(rows.sort(), ['dev', 'shop', 'shop']);
+  await cmd.fill('get pods');
+  await cmd.press('Enter');
+  await page.getByTestId('terminal').locator('pre', { hasText: 'No resources found in default namespace.' }).waitFor();
+  await shot(page, 'namespaces-example');
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -8,7 +8,7 @@ let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-const GET_ALL = 'kubectl get nodes,deploy,rs,sts,ds,jobs,cj,pvc';
+const GET_ALL = 'kubectl get nodes,deploy,rs,sts,ds,jobs,cj,pvc,pdb';
 
 test('stopping a node: NotReady, unreachable taints, and the Deployment Pod replaced on the other node', async () => {
   const { page, context, problems } = await openPage(browser, server.base);

@@ -98,7 +98,7 @@ test('a Pod deleted under a Deployment is replaced with a new name and IP, and t
   // Undo: the image field follows the Deployment back to its first image.
   await dep.getByRole('button', { name: 'Undo rollout' }).click();
   await page.waitForFunction(() => document.querySelector('[data-testid=deployment-nginx-deployment] [data-testid=image]').value === 'nginx:1.14.2');
-  await page.getByRole('tab', { name: 'kubectl get nodes,deploy,rs,sts,ds,jobs,cj,pvc' }).click();
+  await page.getByRole('tab', { name: 'kubectl get nodes,deploy,rs,sts,ds,jobs,cj,pvc,pdb' }).click();
   assert.match(await pane(page), /deployment\.apps\/nginx-deployment\s+\d\/4/);
   assert.deepEqual(problems, []);
   await context.close();
@@ -162,6 +162,42 @@ test('the command line prints what kubectl get, describe, logs and events print,
   // The terminal scrolls inside its own box rather than pushing the page down.
   const box = await terminal.boundingBox();
   assert.ok(box.height < 260, `terminal height ${box.height}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the command line prints -o json and -o yaml, get svc, logs --previous, kubectl\'s line after a change and refusals in its error form', async () => {
+  const { page, context, problems } = await openPage(browser, server.base);
+  await pickExample(page, 'deployment', '10');
+  await page.locator('article.pod.st-ready').nth(2).waitFor({ timeout: 20000 });
+  const cmd = page.getByTestId('command');
+  const terminal = page.getByTestId('terminal');
+  const run = async (text) => { await cmd.fill(text); await cmd.press('Enter'); };
+  const last = () => terminal.locator('.echo + pre').last().textContent();
+  await run('get svc');
+  await terminal.locator('pre', { hasText: /^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\nnginx\s+ClusterIP\s+10\.\d+\.\d+\.\d+\s+<none>\s+80\/TCP\s+\S+$/ }).waitFor();
+  const pod = (await page.locator('article.pod').first().getAttribute('data-testid')).replace(/^pod-/, '');
+  await run(`get pod ${pod} -o json`);
+  await terminal.locator('pre', { hasText: /^\{\n {4}"apiVersion": "v1",\n {4}"kind": "Pod",/ }).waitFor();
+  const object = JSON.parse(await last());
+  assert.equal(object.metadata.name, pod);
+  assert.equal(object.status.phase, 'Running');
+  await run('get deploy -o yaml');
+  await terminal.locator('pre', { hasText: /^apiVersion: v1\nitems:\n- apiVersion: apps\/v1\n {2}kind: Deployment\n/ }).waitFor();
+  await run(`logs ${pod} -p`);
+  await terminal.locator('.error', { hasText: `Error from server (BadRequest): previous terminated container "nginx" in pod "${pod}" not found` }).waitFor();
+  await run(`delete pod ${pod}`);
+  await terminal.locator('pre', { hasText: `pod "${pod}" deleted from default namespace` }).waitFor();
+  await run('delete pod ghost');
+  await terminal.locator('.error', { hasText: /^Error from server \(NotFound\): pods "ghost" not found$/ }).waitFor();
+  await run('scale deploy/nginx-deployment --replicas=3');
+  await terminal.locator('pre', { hasText: /^deployment\.apps\/nginx-deployment scaled$/ }).waitFor();
+  await run('cordon node node-1');
+  await terminal.locator('pre', { hasText: /^node\/node-1 cordoned$/ }).waitFor();
+  await run('cordon node node-1');
+  await terminal.locator('pre', { hasText: /^node\/node-1 already cordoned$/ }).waitFor();
+  await run('set image deployment/nginx-deployment nope=nginx:1.28');
+  await terminal.locator('.error', { hasText: /^error: unable to find container named "nope"$/ }).waitFor();
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -732,6 +732,7 @@ impl Sim {
             // The previous run becomes lastState when the new container is created.
             if let ContainerState::Terminated(_) = cr.status.state {
                 cr.status.last_state = Some(cr.status.state.clone());
+                cr.previous_log = std::mem::take(&mut cr.files.log);
             }
             cr.created_once = true;
             cr.epoch += 1;

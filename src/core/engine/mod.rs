@@ -705,6 +705,15 @@ impl Sim {
         Some(p.cs[c].files.log.iter().cloned().collect())
     }
 
+    /// The log of a container's previous run (`kubectl logs --previous`):
+    /// None when there is no such Pod or container, or no earlier run ended.
+    pub fn previous_logs(&self, namespace: &str, pod: &str, container: &str) -> Option<Vec<String>> {
+        let slot = *self.pod_index.get(&(namespace.to_string(), pod.to_string()))?;
+        let p = self.pod_rt(slot)?;
+        let c = &p.cs[p.container_index(container)?];
+        c.status.last_state.is_some().then(|| c.previous_log.iter().cloned().collect())
+    }
+
     /// Snapshots of every Service.
     pub fn services(&self) -> Vec<ServiceSnapshot> {
         self.services.values().map(|s| s.snapshot()).collect()

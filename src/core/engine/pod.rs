@@ -170,6 +170,8 @@ pub struct CRt {
     pub proc: Option<Process>,
     pub image: Option<ImageInfo>,
     pub files: Files,
+    /// The log of the run before this one (`kubectl logs --previous`).
+    pub previous_log: std::collections::VecDeque<String>,
     pub app: Option<AppRt>,
     pub broken: bool,
     pub crash_backoff: Backoff,
@@ -317,6 +319,7 @@ impl PodRt {
             proc: None,
             image: None,
             files: Files::default(),
+            previous_log: std::collections::VecDeque::new(),
             app: None,
             broken: false,
             crash_backoff: Backoff::default(),

@@ -93,15 +93,21 @@ fn scalar(v: &Value) -> String {
     }
 }
 
-/// A string, quoted when plain YAML would change its meaning.
+/// A string, quoted when plain YAML would change its meaning. go-yaml v2
+/// (what sigs.k8s.io/yaml encodes with) double-quotes a string that would
+/// read as another type (`"true"`, `"80"`, `""`: `stringv`), and its
+/// emitter single-quotes one that plain style cannot carry (`'x: y'`).
 fn string(s: &str) -> String {
-    let plain = !s.is_empty()
-        && !matches!(
+    let other_type = s.is_empty()
+        || matches!(
             s.to_ascii_lowercase().as_str(),
             "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "~" | "y" | "n"
         )
-        && s.parse::<f64>().is_err()
-        && !s.starts_with(|c: char| " ,[]{}#&*!|>'\"%@`".contains(c))
+        || s.parse::<f64>().is_ok();
+    if other_type {
+        return Value::from(s).to_string();
+    }
+    let plain = !s.starts_with(|c: char| " ,[]{}#&*!|>'\"%@`".contains(c))
         && !(s.starts_with(['-', '?', ':']) && (s.len() == 1 || s[1..].starts_with(' ')))
         && !s.ends_with([' ', ':'])
         && !s.contains(": ")
@@ -160,7 +166,7 @@ status:
         let v = json!({"a": "true", "b": "80", "c": "", "d": "x: y", "e": "it's", "f": "line1\nline2\n", "g": null, "h": "*"});
         assert_eq!(
             to_yaml(&v),
-            "a: 'true'\nb: '80'\nc: ''\nd: 'x: y'\ne: it's\nf: |\n  line1\n  line2\ng: null\nh: '*'\n"
+            "a: \"true\"\nb: \"80\"\nc: \"\"\nd: 'x: y'\ne: it's\nf: |\n  line1\n  line2\ng: null\nh: '*'\n"
         );
         assert_eq!(to_yaml(&json!({"m": ["a\tb"]})), "m:\n- \"a\\tb\"\n");
     }
