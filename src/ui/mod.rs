@@ -596,11 +596,12 @@ impl Component for App {
         let debounce = browser::Callback::new(move |_| link.send_message(Msg::Validate));
         let opts = PageOptions::parse(&browser::query());
         // A pre-rendered page opens its own example or exercise when the
-        // address names none (`example-NAME.html`).
+        // address names none (`example-NAME.html`); an embed's page
+        // (`embed-NAME.html`) is an embed.
         let opts = match browser::page_opens() {
             Some(own) if opts.example.is_none() && opts.exercise.is_none() => {
                 let own = PageOptions::parse(&own);
-                PageOptions { example: own.example, exercise: own.exercise, ..opts }
+                PageOptions { example: own.example, exercise: own.exercise, embed: opts.embed || own.embed, ..opts }
             }
             _ => opts,
         };
