@@ -9,8 +9,10 @@ wasm-opt) and STAGE/first-views/, the first views drawn at build time
 - copies the Wasm, the JS glue (minified by esbuild from scripts/web-tools), the
   stylesheet and the icon under content-hashed names, so a host may cache them
   for ever, and gives index.html their Subresource Integrity hashes;
-- replaces index.html's `<!-- podplay:boot -->` marker with the preloads and a
-  loader script in a file (the Content-Security-Policy forbids inline scripts);
+- replaces index.html's `<!-- podplay:boot -->` marker with the glue's
+  modulepreload and a loader script in a file (the Content-Security-Policy
+  forbids inline scripts); the loader fetches the Wasm once the first view is
+  painted (scripts/loader.js says why it is not preloaded);
 - writes one page per first view (index.html, example-NAME.html,
   exercise-NAME.html): the template with the view in `<div id="first-view">`,
   and scripts/first-view.js in <head>, which decides before the body is drawn
@@ -99,8 +101,7 @@ loader = minify(loader).encode()
 boot_name = hashed("boot.js", loader)
 write(boot_name, loader)
 boot = (f'<link rel="modulepreload" href="./{glue_name}" crossorigin="anonymous" integrity="{integrity(glue)}">\n'
-        f'  <link rel="preload" href="./{wasm_name}" crossorigin="anonymous" integrity="{integrity(wasm)}" '
-        f'as="fetch" type="application/wasm">\n'
+
         f'  <script type="module" src="./{boot_name}"></script>')
 if html.count(MARKER) != 1:
     sys.exit(f"assemble: index.html must hold the marker {MARKER} once")
@@ -128,7 +129,7 @@ for file, query in pages:
     for kind, folder in (("example", "examples"), ("exercise", "exercises")):
         if kind in opens:
             name = opens[kind]
-            # The App fetches the page's text as it starts: preloaded with the Wasm.
+            # The App fetches the page's text as it starts: preloaded at once (small).
             page = page.replace('<html lang="en">', f'<html lang="en" data-opens="{query}">')
             page = page.replace(
                 "</title>", f"</title>\n  <link rel=\"preload\" href=\"./{folder}/{name}.yaml\" as=\"fetch\" "

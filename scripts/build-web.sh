@@ -8,7 +8,9 @@
 #   3. wasm-opt -Oz shrinks the Wasm (the passes are explained below);
 # then src/bin/podplay-prerender.rs draws the first views (natively) and
 # scripts/assemble.py writes dist/ from index.html (hashed file names,
-# integrity hashes, the loader, the fetched texts). Prints the bytes a
+# integrity hashes, the loader, the fetched texts), and
+# scripts/compress-dist.py writes the brotli and gzip copies a host serves
+# (NAME.br, NAME.gz; scripts/serve.py serves them). Prints the bytes a
 # browser downloads. The tools come from scripts/setup-web.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,4 +35,5 @@ wasm-opt -Oz --low-memory-unused --converge --enable-bulk-memory --enable-nontra
 mkdir -p "$stage/first-views"
 cargo run --locked --features prerender --bin podplay-prerender -- "$stage/first-views"
 python3 scripts/assemble.py "$stage" dist
+python3 scripts/compress-dist.py dist
 python3 scripts/size.py dist

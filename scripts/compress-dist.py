@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Writes precompressed copies beside the files of dist/ (or the folder
-given): NAME.gz (gzip, level 9) for every text or Wasm file over 1 KiB, and
-NAME.br (brotli, quality 11) when Python's `brotli` module is installed
-(`pip install brotli`); without it, gzip alone, and it says so. A copy that
-is not smaller than its file is not kept. scripts/serve.py serves these when
+given): NAME.gz (gzip, level 9) and NAME.br (brotli, quality 11) for every
+text or Wasm file over 1 KiB. Python's `brotli` module is required
+(scripts/setup-web.sh installs it from PyPI); without it this stops with a
+message rather than leave a build with no .br. A copy that is not smaller
+than its file is not kept; old copies are replaced. scripts/serve.py serves these when
 the browser accepts them, as a host that serves precompressed files would
 (nginx gzip_static/brotli_static; Netlify and GitHub Pages compress by
 themselves: see docs/embedding.md)."""
@@ -14,7 +15,8 @@ import sys
 try:
     import brotli
 except ImportError:
-    brotli = None
+    sys.exit("compress-dist: Python's brotli module is missing: run scripts/setup-web.sh "
+             "(or python3 -m pip install brotli)")
 
 COMPRESSIBLE = (".html", ".js", ".mjs", ".css", ".wasm", ".svg", ".md", ".json", ".yaml", ".txt")
 MIN_BYTES = 1024
@@ -38,14 +40,9 @@ def main():
             # mtime=0: the same input gives the same bytes on every build.
             z = gzip.compress(data, compresslevel=9, mtime=0)
             gz += write_if_smaller(path + ".gz", z, data)
-            if brotli is not None:
-                b = brotli.compress(data, quality=11)
-                br += write_if_smaller(path + ".br", b, data)
-    print(f"compress-dist: {files} files of {raw} bytes: gzip {gz} bytes", end="")
-    if brotli is not None:
-        print(f", brotli {br} bytes")
-    else:
-        print("; brotli skipped: Python's brotli module is not installed (pip install brotli)")
+            b = brotli.compress(data, quality=11)
+            br += write_if_smaller(path + ".br", b, data)
+    print(f"compress-dist: {files} files of {raw} bytes: gzip {gz} bytes, brotli {br} bytes")
 
 def write_if_smaller(path, packed, data):
     if len(packed) >= len(data):

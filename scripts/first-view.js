@@ -2,7 +2,11 @@
 // prepends PAGES, the pre-rendered pages' file names). Each page holds a first
 // view drawn at build time (src/ui/first_view.rs); this decides whether it is
 // what the address will show, so the Wasm, when it takes over, changes nothing:
-// - an embed draws another layout: no first view (data-first-view="none");
+// - an embed (`?embed=1&example=NAME`, the compact player) goes to its own
+//   page (embed-NAME.html), query and fragment kept, when nothing in the
+//   address changes what it first draws (the editor, the panes, a start time,
+//   a session in the fragment); else it shows no first view
+//   (data-first-view="none");
 // - `?example=NAME` or `?exercise=NAME` on another page goes to that one's page
 //   (example-NAME.html), query and fragment kept;
 // - a share link, a saved session or exercise, a start time: the same layout
@@ -22,8 +26,16 @@
   const on = (v) => v !== null && !['0', 'false', 'no', 'off'].includes(v);
   const theme = q.get('theme') || saved('podplay:v1:theme');
   if (theme === 'light' || theme === 'dark') html.dataset.theme = theme;
-  if (on(q.get('embed'))) {
-    html.dataset.firstView = 'none';
+  // An embed's page opened with no example named is that embed (src/ui/mod.rs).
+  const ownEmbed = on(own.get('embed'));
+  if (on(q.get('embed')) || (ownEmbed && !q.has('example') && !q.has('exercise'))) {
+    const name = q.get('example') ?? own.get('example');
+    const drawn = name !== null && !on(q.get('editor')) && !on(q.get('panes')) && !q.has('start')
+      && !q.has('exercise') && location.hash.length <= 1;
+    if (drawn && ownEmbed && own.get('example') === name) return;
+    const page = `embed-${name}.html`;
+    if (drawn && PAGES.includes(page)) location.replace(page + location.search + location.hash);
+    else html.dataset.firstView = 'none';
     return;
   }
   const skeleton = () => {
@@ -32,7 +44,7 @@
   for (const kind of ['example', 'exercise']) {
     const name = q.get(kind);
     if (name === null) continue;
-    if (own.get(kind) === name) break;
+    if (own.get(kind) === name && !ownEmbed) break;
     const page = `${kind}-${name}.html`;
     if (PAGES.includes(page)) location.replace(page + location.search + location.hash);
     else skeleton();

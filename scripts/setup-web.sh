@@ -3,7 +3,9 @@
 # there. Everything comes from crates.io, npm or Debian: the wasm-bindgen CLI
 # is built from source (about 2.5 minutes the first time on 2 cores), wasm-opt
 # (binaryen) and esbuild (it minifies the JS glue) come from npm, Chromium and
-# chromedriver from Debian (apt-get: needs root; only the tests need them).
+# chromedriver from Debian (apt-get: needs root; only the tests need them),
+# Python's brotli module from PyPI (scripts/compress-dist.py writes NAME.br
+# with it: a real host serves those, 15-20 % smaller than gzip -9).
 #   scripts/setup-web.sh          build tools only
 #   scripts/setup-web.sh --browser  also Chromium, chromedriver and playwright-core
 set -euo pipefail
@@ -28,6 +30,11 @@ fi
 if [ ! -x scripts/web-tools/node_modules/.bin/wasm-opt ] || [ ! -x scripts/web-tools/node_modules/.bin/esbuild ]; then
   step "wasm-opt (npm's binaryen) and esbuild"
   (cd scripts/web-tools && npm install --no-audit --no-fund)
+fi
+
+if ! python3 -c 'import brotli' 2>/dev/null; then
+  step "Python's brotli module (PyPI; scripts/compress-dist.py writes .br with it)"
+  python3 -m pip install --quiet --disable-pip-version-check brotli
 fi
 
 if [ "${1:-}" = "--browser" ]; then

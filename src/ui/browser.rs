@@ -80,6 +80,24 @@ pub fn first_view_root() -> Option<web_sys::Element> {
     }
 }
 
+/// Whether the App draws hidden beside the first view (`#live[hidden]`, made
+/// by [`first_view_root`]), where it may take more than one task to draw.
+pub fn live_hidden() -> bool {
+    window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("live"))
+        .is_some_and(|el| el.has_attribute("hidden"))
+}
+
+/// Runs `f` in a task of its own, after the current one (`setTimeout(f, 0)`).
+pub fn later(f: impl FnOnce() + 'static) {
+    let Some(w) = window() else { return f() };
+    let once = Closure::once_into_js(f);
+    if w.set_timeout_with_callback_and_timeout_and_arguments_0(once.unchecked_ref(), 0).is_err() {
+        web_sys::console::error_1(&"podplay: setTimeout refused; the page cannot start".into());
+    }
+}
+
 /// Shows the live App in place of the first view and the loading note.
 pub fn reveal() {
     let Some(d) = window().and_then(|w| w.document()) else { return };

@@ -13,13 +13,17 @@ use crate::{examples, exercise};
 /// One page to pre-render: the file it becomes and the query it answers.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Page {
-    /// `index.html`, `example-NAME.html`, `exercise-NAME.html`.
+    /// `index.html`, `example-NAME.html`, `exercise-NAME.html`, `embed-NAME.html`.
     pub file: String,
-    /// What the App reads as its address: "", `?example=NAME`, `?exercise=NAME`.
+    /// What the App reads as its address: "", `?example=NAME`, `?exercise=NAME`,
+    /// `?embed=1&example=NAME`.
     pub query: String,
 }
 
-/// The default page and one page per bundled example and exercise.
+/// The default page, one page per bundled example and exercise, and one
+/// embed per example (the compact player an iframe shows,
+/// `?embed=1&example=NAME`: `scripts/first-view.js` sends an embed's
+/// address there when its view is the one drawn).
 pub fn pages() -> Vec<Page> {
     let mut pages = vec![Page { file: "index.html".into(), query: String::new() }];
     pages.extend(
@@ -31,6 +35,11 @@ pub fn pages() -> Vec<Page> {
         exercise::ALL
             .iter()
             .map(|e| Page { file: format!("exercise-{}.html", e.name), query: format!("?exercise={}", e.name) }),
+    );
+    pages.extend(
+        examples::ALL
+            .iter()
+            .map(|e| Page { file: format!("embed-{}.html", e.name), query: format!("?embed=1&example={}", e.name) }),
     );
     pages
 }

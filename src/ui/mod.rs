@@ -130,6 +130,8 @@ pub enum Msg {
     /// An embed came into the reader's sight (true) or went out of it.
     Seen(bool),
     DismissGuide,
+    /// Draw what the first render left out ([`App::staged`]).
+    Unstage,
 }
 
 /// What the page does once the texts it is fetching have arrived: what it
@@ -240,6 +242,12 @@ pub struct App {
     fetching: Vec<(Kind, &'static str)>,
     in_flight: Option<(Kind, &'static str)>,
     then: Option<Then>,
+    /// The live page is drawn hidden beside the first view in three tasks,
+    /// so that no one task holds the main thread long: first without the
+    /// timeline and the panes (2 steps left), then with them (1 step: the
+    /// timeline re-renders once it has read its width), then revealed (0).
+    staged: u8,
+    unstage: browser::Callback,
 }
 
 impl App {
@@ -596,11 +604,12 @@ impl Component for App {
         let debounce = browser::Callback::new(move |_| link.send_message(Msg::Validate));
         let opts = PageOptions::parse(&browser::query());
         // A pre-rendered page opens its own example or exercise when the
-        // address names none (`example-NAME.html`).
+        // address names none (`example-NAME.html`); an embed's page
+        // (`embed-NAME.html`) is an embed.
         let opts = match browser::page_opens() {
             Some(own) if opts.example.is_none() && opts.exercise.is_none() => {
                 let own = PageOptions::parse(&own);
-                PageOptions { example: own.example, exercise: own.exercise, ..opts }
+                PageOptions { example: own.example, exercise: own.exercise, embed: opts.embed || own.embed, ..opts }
             }
             _ => opts,
         };
@@ -662,6 +671,11 @@ impl Component for App {
             fetching: Vec::new(),
             in_flight: None,
             then: None,
+            staged: if browser::live_hidden() { 2 } else { 0 },
+            unstage: {
+                let link = ctx.link().clone();
+                browser::Callback::new(move |_| link.send_message(Msg::Unstage))
+            },
         };
         app.open_first();
         if let Some(s) = opts.speed {
@@ -707,6 +721,11 @@ impl Component for App {
         // Once what the page opens with is drawn (its texts fetched), it
         // replaces the first view drawn at build time, in one step.
         if !self.revealed && !matches!(self.then, Some(Then::Startup)) {
+            if self.staged > 0 {
+                // The next step in a task of its own (Msg::Unstage).
+                self.unstage.debounce(0);
+                return;
+            }
             self.revealed = true;
             browser::reveal();
         }
@@ -815,8 +834,10 @@ impl Component for App {
                         { self.view_cluster(&player) }
                     </section>
                 </main>
-                { self.view_timeline(&slow) }
-                { self.view_panes(&slow) }
+                if self.staged < 2 {
+                    { self.view_timeline(&slow) }
+                    { self.view_panes(&slow) }
+                }
                 { announcer(announcement) }
                 <footer class="footer">
                     {"A simulation: nothing runs for real. Timings and messages follow the kubelet and kubectl; what is simplified is listed in "}
@@ -1131,6 +1152,10 @@ impl App {
                 self.guide = false;
                 browser::save(GUIDE_KEY, "dismissed");
             }
+            Msg::Unstage => {
+                self.unstage.timeout_done();
+                self.staged = self.staged.saturating_sub(1);
+            }
         }
         true
     }
@@ -1174,8 +1199,10 @@ impl App {
                         { self.view_cluster(&player) }
                     </section>
                 </main>
-                { self.view_timeline(&slow) }
-                if self.opts.panes {
+                if self.staged < 2 {
+                    { self.view_timeline(&slow) }
+                }
+                if self.opts.panes && self.staged < 2 {
                     { self.view_panes(&slow) }
                 }
                 { announcer(announcement) }
@@ -1557,9 +1584,13 @@ fn input_value(e: &InputEvent) -> String {
 
 /// Mounts the playground on the page's `<body>`.
 pub fn start() {
-    match browser::first_view_root() {
-        // Drawn hidden beside the first view; revealed in its place once ready.
-        Some(root) => yew::Renderer::<App>::with_root(root).render(),
-        None => yew::Renderer::<App>::new().render(),
-    };
+    // In a task after the one that instantiated the Wasm: two shorter tasks.
+    browser::later(|| {
+        match browser::first_view_root() {
+            // Drawn hidden beside the first view (in stages: `App::staged`);
+            // revealed in its place once ready.
+            Some(root) => yew::Renderer::<App>::with_root(root).render(),
+            None => yew::Renderer::<App>::new().render(),
+        };
+    });
 }

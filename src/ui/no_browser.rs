@@ -89,6 +89,16 @@ pub fn perf_now() -> f64 {
     START.get_or_init(std::time::Instant::now).elapsed().as_secs_f64() * 1000.0
 }
 
+/// The first view is drawn whole, in one render.
+pub fn live_hidden() -> bool {
+    false
+}
+
+/// Runs `f` now: there is no event loop to yield to.
+pub fn later(f: impl FnOnce() + 'static) {
+    f()
+}
+
 /// A callback nothing calls: the render is one frame, at time zero.
 pub struct Callback;
 

@@ -4,10 +4,8 @@
 // the host serves as scripts/serve.py does.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { readdirSync } from 'node:fs';
-import { serve, launch, openPage, DIST } from './harness.mjs';
+import { serve, serveReal, launch, openPage, DIST } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -119,24 +117,8 @@ test('a player starts when half of it is seen, pauses when scrolled away, and re
   await context.close();
 });
 
-/** scripts/serve.py on a free port, with its request log. */
-async function realHost() {
-  // The precompressed copies a build for a real host has (build-web.sh may not write them).
-  const compress = spawn('python3', [fileURLToPath(new URL('../../scripts/compress-dist.py', import.meta.url)), DIST], { stdio: 'ignore' });
-  assert.equal(await new Promise((ok) => compress.on('exit', ok)), 0);
-  const script = fileURLToPath(new URL('../../scripts/serve.py', import.meta.url));
-  const proc = spawn('python3', [script, '--port', '0', DIST], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = [];
-  proc.stderr.on('data', (d) => log.push(...d.toString().split('\n').filter(Boolean)));
-  const base = await new Promise((ok, fail) => {
-    proc.stdout.on('data', (d) => { const m = d.toString().match(/on (http:\/\/127\.0\.0\.1:\d+\/)/); if (m) ok(m[1]); });
-    proc.on('exit', (code) => fail(new Error(`serve.py exited ${code}: ${log.join('\n')}`)));
-  });
-  return { base, log, close: () => proc.kill() };
-}
-
 test('serve.py serves as a real host: compressed, the wasm type, cache headers; three players fetch the Wasm once', async () => {
-  const host = await realHost();
+  const host = await serveReal();
   try {
     const index = await fetch(host.base, { headers: { 'accept-encoding': 'gzip' } });
     assert.equal(index.headers.get('cache-control'), 'no-cache');
@@ -144,7 +126,7 @@ test('serve.py serves as a real host: compressed, the wasm type, cache headers; 
     const wasm = readdirSync(DIST).find((n) => n.endsWith('_bg.wasm'));
     const r = await fetch(host.base + wasm, { headers: { 'accept-encoding': 'gzip' } });
     assert.equal(r.headers.get('content-type'), 'application/wasm');
-    assert.equal(r.headers.get('content-encoding'), 'gzip', 'compress-dist.py ran: NAME.gz is served');
+    assert.equal(r.headers.get('content-encoding'), 'gzip', 'build-web.sh ran compress-dist.py: NAME.gz is served');
     assert.equal(r.headers.get('cache-control'), 'public, max-age=31536000, immutable');
     assert.equal(r.headers.get('vary'), 'Accept-Encoding');
     // Bytes as built, after decoding.

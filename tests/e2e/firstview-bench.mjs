@@ -1,10 +1,12 @@
 // What a reader feels while the page loads (issue 14.6), measured in Debian's
-// headless Chromium against dist/ served as a real host would (gzip, long
-// cache for the hashed files), with the network throttled over the DevTools
-// protocol. Run by hand after `bash scripts/build-web.sh`:
+// headless Chromium against dist/ served as a real host would (the brotli
+// copies scripts/build-web.sh writes, NAME.br, else gzip -9; long cache for
+// the hashed files), with the network throttled over the DevTools protocol.
+// Run by hand after `bash scripts/build-web.sh`:
 //
 //   cd tests/e2e && node firstview-bench.mjs            # every figure
 //   node firstview-bench.mjs --quick                   # no Lighthouse, one run each
+//   node firstview-bench.mjs --gzip                    # gzip only, as before 2026-12-05
 //   node firstview-bench.mjs --quick --shots DIR       # and screenshots of the
 //                                     loading page on Slow 4G (at 1 s, 2 s, live)
 //
@@ -20,6 +22,7 @@ import { extname, join } from 'node:path';
 import { launch, DIST, SUBPATH } from './harness.mjs';
 
 const quick = process.argv.includes('--quick');
+const gzipOnly = process.argv.includes('--gzip');
 const shots = process.argv.includes('--shots') ? process.argv[process.argv.indexOf('--shots') + 1] : null;
 const RUNS = quick ? 1 : 3;
 const SLOW_4G = { name: 'Slow 4G', latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 0.75e6 / 8 };
@@ -32,9 +35,10 @@ const TYPES = {
 const COMPRESSED = new Set(['.html', '.js', '.wasm', '.css', '.svg', '.md', '.yaml']);
 const HASHED = /-[0-9a-f]{16}(_bg)?\.\w+$/;
 
-/** dist/ under SUBPATH, gzip-compressed (level 9, as a build would write .gz
- * files) when the browser accepts it, with the cache headers of a real host. */
-async function serveGzip() {
+/** dist/ under SUBPATH, compressed when the browser accepts it: the build's
+ * brotli copy (NAME.br) when there is one (not with --gzip), else gzip
+ * level 9, with the cache headers of a real host. */
+async function serveCompressed() {
   const files = new Map();
   const walk = async (dir, rel) => {
     for (const e of await readdir(dir, { withFileTypes: true })) {
@@ -42,7 +46,8 @@ async function serveGzip() {
       else if (!/\.(gz|br)$/.test(e.name)) {
         const body = await readFile(join(dir, e.name));
         const ext = extname(e.name);
-        files.set(rel + e.name, { body, ext, gz: COMPRESSED.has(ext) ? gzipSync(body, { level: constants.Z_BEST_COMPRESSION }) : null });
+        const br = gzipOnly ? null : await readFile(join(dir, `${e.name}.br`)).catch(() => null);
+        files.set(rel + e.name, { body, ext, br, gz: COMPRESSED.has(ext) ? gzipSync(body, { level: constants.Z_BEST_COMPRESSION }) : null });
       }
     }
   };
@@ -52,12 +57,13 @@ async function serveGzip() {
     const rel = decodeURIComponent(path.slice(SUBPATH.length)) || 'index.html';
     const f = path.startsWith(SUBPATH) && files.get(rel.endsWith('/') ? `${rel}index.html` : rel);
     if (!f) { res.writeHead(404); res.end(); return; }
-    const gz = f.gz && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
-    const body = gz ? f.gz : f.body;
+    const br = f.br && /\bbr\b/.test(req.headers['accept-encoding'] ?? '');
+    const gz = !br && f.gz && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
+    const body = br ? f.br : gz ? f.gz : f.body;
     res.writeHead(200, {
       'content-type': TYPES[f.ext] ?? 'application/octet-stream', 'content-length': body.length, vary: 'Accept-Encoding',
       'cache-control': HASHED.test(rel) ? 'public, max-age=31536000, immutable' : 'no-cache',
-      ...(gz ? { 'content-encoding': 'gzip' } : {}),
+      ...(br ? { 'content-encoding': 'br' } : gz ? { 'content-encoding': 'gzip' } : {}),
     });
     res.end(body);
   });
@@ -117,7 +123,8 @@ async function embedShift(browser, base) {
   const page = await context.newPage();
   await page.addInitScript(probe);
   await page.goto(`${base}?embed=1&example=crashloop&speed=10`);
-  await page.waitForSelector('.app.embed [data-testid^="pod-"]', { timeout: 60000 });
+  // Live: the App, not the embed's first view (embed-crashloop.html), draws the Pod.
+  await page.waitForFunction(() => !document.getElementById('first-view') && document.querySelector('.app.embed [data-testid^="pod-"]'), null, { timeout: 60000 });
   await page.waitForTimeout(2000);
   const own = await page.evaluate(() => window.__fv.shifts);
   await context.close();
@@ -170,11 +177,11 @@ function lighthouse(url) {
   }));
 }
 
-const server = await serveGzip();
+const server = await serveCompressed();
 const browser = await launch();
 try {
   const wasm = [...server.files.entries()].find(([n]) => n.endsWith('_bg.wasm'))[1];
-  console.log(`dist/: Wasm ${Math.round(wasm.body.length / 1000)} KB, ${Math.round(wasm.gz.length / 1000)} KB gzipped; ${RUNS} run(s) each, median\n`);
+  console.log(`dist/: Wasm ${Math.round(wasm.body.length / 1000)} KB, ${Math.round(wasm.gz.length / 1000)} KB gzipped, ${wasm.br ? `${Math.round(wasm.br.length / 1000)} KB brotli (served)` : 'gzip served'}; ${RUNS} run(s) each, median\n`);
   if (shots) await loadingShots(browser, server.base, shots);
   const slow = [];
   const fast = [];

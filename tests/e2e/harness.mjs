@@ -2,6 +2,8 @@
 // a sub-path (as a blog or workshop host would), and Debian's Chromium driven
 // by playwright-core. Nothing here downloads anything.
 import { createServer } from 'node:http';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -35,6 +37,21 @@ export async function serve() {
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const base = `http://127.0.0.1:${server.address().port}${SUBPATH}`;
   return { base, requests, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+/** scripts/serve.py (the host a reader's browser meets: the precompressed
+ * copies scripts/build-web.sh writes, cache headers) on a free port, with its
+ * request log. */
+export async function serveReal() {
+  const script = fileURLToPath(new URL('../../scripts/serve.py', import.meta.url));
+  const proc = spawn('python3', [script, '--port', '0', DIST], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = [];
+  proc.stderr.on('data', (d) => log.push(...d.toString().split('\n').filter(Boolean)));
+  const base = await new Promise((ok, fail) => {
+    proc.stdout.on('data', (d) => { const m = d.toString().match(/on (http:\/\/127\.0\.0\.1:\d+\/)/); if (m) ok(m[1]); });
+    proc.on('exit', (code) => fail(new Error(`serve.py exited ${code}: ${log.join('\n')}`)));
+  });
+  return { base, log, close: () => proc.kill() };
 }
 
 /** Debian's Chromium, headless, with the flags that keep it off the network. */

@@ -33,7 +33,7 @@ test('a slow download shows its progress, then the playground', async () => {
   assert.equal(await page.locator('#loading').count(), 0, 'the loading line goes once the page is up');
   assert.equal(await page.locator('#first-view').count(), 0, 'the live page has replaced the first view');
   const wasm = server.requests.slice(before).filter((p) => p.endsWith('_bg.wasm'));
-  assert.equal(wasm.length, 1, 'the preloaded Wasm is the one instantiated, not fetched twice');
+  assert.equal(wasm.length, 1, 'the Wasm is fetched once');
   assert.deepEqual(problems, []);
   await context.close();
 });
