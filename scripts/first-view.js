@@ -26,6 +26,9 @@
   const on = (v) => v !== null && !['0', 'false', 'no', 'off'].includes(v);
   const theme = q.get('theme') || saved('podplay:v1:theme');
   if (theme === 'light' || theme === 'dark') html.dataset.theme = theme;
+  // A guide once dismissed (GUIDE_KEY in src/ui/mod.rs) is not drawn in the
+  // first view either: it would show, then vanish when the live page came.
+  if (saved('podplay:v1:guide')) html.dataset.guide = 'dismissed';
   // An embed's page opened with no example named is that embed (src/ui/mod.rs).
   const ownEmbed = on(own.get('embed'));
   if (on(q.get('embed')) || (ownEmbed && !q.has('example') && !q.has('exercise'))) {
