@@ -580,21 +580,14 @@ impl Sim {
             // EnsureImageExists fails at once with ErrImageNeverPull: no pull,
             // so no image back-off; the pod worker syncs again after its
             // back-off period (`pod_workers.go`, 10 s) and says it again.
-            let mut retry_pending = false;
             if let Some(p) = self.pod_rt_mut(slot) {
                 p.cs[c].stage = Stage::Idle;
                 p.cs[c].status.state =
                     ContainerState::Waiting(Waiting { reason: "ErrImageNeverPull".into(), message: Some(msg.clone()) });
-                retry_pending = p.config_retry_at.is_some_and(|t| t > now);
-                if !retry_pending {
-                    p.config_retry_at = Some(now + WORKER_BACKOFF_MS);
-                }
             }
             self.record(slot, Some(fp.clone()), EventType::Warning, "ErrImageNeverPull", msg, "kubelet");
             self.record(slot, Some(fp), EventType::Warning, "Failed", "Error: ErrImageNeverPull".into(), "kubelet");
-            if !retry_pending {
-                self.schedule(now + WORKER_BACKOFF_MS, slot, What::Sync);
-            }
+            self.sync_after_worker_backoff(slot);
             return false;
         }
         self.record(
@@ -823,7 +816,6 @@ impl Sim {
     /// its back-off (`backOffPeriod`, 10 s, pkg/kubelet/kubelet.go; the
     /// worker adds up to 50% jitter, podplay does not).
     fn create_config_error(&mut self, slot: u32, c: usize, message: String) {
-        let now = self.now();
         let Some(p) = self.pod_rt_mut(slot) else { return };
         let fp = p.field_path(c);
         let cr = &mut p.cs[c];
@@ -836,15 +828,22 @@ impl Sim {
             reason: "CreateContainerConfigError".into(),
             message: Some(message.clone()),
         });
-        let retry_pending = p.config_retry_at.is_some_and(|t| t > now);
-        if !retry_pending {
-            p.config_retry_at = Some(now + WORKER_BACKOFF_MS);
-        }
         self.record(slot, Some(fp), EventType::Warning, "Failed", format!("Error: {message}"), "kubelet");
-        if !retry_pending {
-            self.schedule(now + WORKER_BACKOFF_MS, slot, What::Sync);
-        }
+        self.sync_after_worker_backoff(slot);
         self.start_finished(slot, c);
+    }
+
+    /// A sync that failed is tried again after the pod worker's back-off
+    /// (`pod_workers.go`, [`WORKER_BACKOFF_MS`]), once however many
+    /// containers failed in it.
+    fn sync_after_worker_backoff(&mut self, slot: u32) {
+        let now = self.now();
+        let Some(p) = self.pod_rt_mut(slot) else { return };
+        if p.config_retry_at.is_some_and(|t| t > now) {
+            return;
+        }
+        p.config_retry_at = Some(now + WORKER_BACKOFF_MS);
+        self.schedule(now + WORKER_BACKOFF_MS, slot, What::Sync);
     }
 
     fn start_finished(&mut self, slot: u32, c: usize) {
