@@ -588,7 +588,7 @@ impl Sim {
         let ns = rs.metadata.namespace.clone();
         let mut changed = Vec::new();
         // Only orphans can be adopted and only owned Pods released.
-        let orphans = self.orphans.range((ns.clone(), String::new())..).take_while(|(k, _)| k.0 == ns).map(|(_, &s)| s);
+        let orphans = self.pods.orphans_in(&ns);
         let candidates: Vec<u32> = orphans.chain(self.owned_pods(rs_uid)).collect();
         for slot in candidates {
             let Some(p) = self.pod_rt(slot) else { continue };
@@ -607,7 +607,7 @@ impl Sim {
             }
         }
         for (slot, adopt) in changed {
-            self.index_owner(slot, false);
+            self.pods.index_owner(slot, false);
             let Some(p) = self.pod_rt_mut(slot) else { continue };
             let refs = &mut Arc::make_mut(&mut p.pod).metadata.owner_references;
             if adopt {
@@ -616,7 +616,7 @@ impl Sim {
                 refs.retain(|o| o.uid != rs_uid);
             }
             p.meta_changed = true;
-            self.index_owner(slot, true);
+            self.pods.index_owner(slot, true);
             self.mark_dirty(slot);
         }
     }
@@ -638,7 +638,7 @@ impl Sim {
             },
             spec: rs.spec.template.spec.clone(),
         };
-        if self.pod_index.len() >= super::MAX_PODS {
+        if self.pods.len() >= super::MAX_PODS {
             // The API server refused the Pod: `FailedCreate` (a Warning).
             let involved = obj_ref("ReplicaSet", &ns, &rs.metadata.name, rs_uid);
             let message = format!("Error creating: podplay simulates at most {} Pods", super::MAX_PODS);
@@ -676,7 +676,7 @@ impl Sim {
         prefix.truncate(cut);
         for _ in 0..100 {
             let candidate = format!("{prefix}{}", self.rng_names.string(NAME_ALPHABET, 5));
-            if !self.pod_index.contains_key(&(ns.to_string(), candidate.clone())) {
+            if !self.pods.contains(ns, &candidate) {
                 return Some((prefix, candidate));
             }
         }
@@ -1332,13 +1332,12 @@ impl Sim {
 
     fn collect_pods(&mut self, ns: &str, owner_uid: &str) {
         let names: Vec<String> = self
-            .pod_index
-            .iter()
-            .filter(|((pns, _), _)| pns == ns)
-            .filter(|(_, &slot)| {
+            .pods
+            .in_namespace(ns)
+            .filter(|&(_, slot)| {
                 self.pod_rt(slot).is_some_and(|p| p.pod.metadata.owner_references.iter().any(|o| o.uid == owner_uid))
             })
-            .map(|((_, n), _)| n.clone())
+            .map(|(n, _)| n.to_string())
             .collect();
         for n in names {
             let _ = self.delete_pod(ns, &n, None);

@@ -346,7 +346,7 @@ impl Sim {
         prefix.truncate(cut);
         let Some(name) = (0..100)
             .map(|_| format!("{prefix}{}", self.rng_names.string(NAME_ALPHABET, 5)))
-            .find(|c| !self.pod_index.contains_key(&(ns.clone(), c.clone())))
+            .find(|c| !self.pods.contains(&ns, c))
         else {
             return;
         };
@@ -360,7 +360,7 @@ impl Sim {
             }],
         }];
         let involved = obj_ref("DaemonSet", &ns, &ds.metadata.name, uid);
-        if self.pod_index.len() >= super::MAX_PODS {
+        if self.pods.len() >= super::MAX_PODS {
             let message = format!("Error creating: podplay simulates at most {} Pods", super::MAX_PODS);
             self.record_object(involved, None, EventType::Warning, "FailedCreate", message, SOURCE);
             return;

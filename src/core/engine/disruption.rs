@@ -118,10 +118,9 @@ impl Sim {
     /// The slots of the Pods `pdb` selects (`getPodsForPdb`).
     fn pdb_pods(&self, pdb: &PodDisruptionBudget) -> Vec<u32> {
         let ns = &pdb.metadata.namespace;
-        self.pod_index
-            .iter()
-            .filter(|((pns, _), _)| pns == ns)
-            .filter_map(|(_, &slot)| self.pod_rt(slot).map(|p| (slot, p)))
+        self.pods
+            .in_namespace(ns)
+            .filter_map(|(_, slot)| self.pod_rt(slot).map(|p| (slot, p)))
             .filter(|(_, p)| pdb.spec.selects(&p.pod.metadata.labels))
             .map(|(slot, _)| slot)
             .collect()
@@ -233,7 +232,7 @@ impl Sim {
     /// The Eviction API (`EvictionREST.Create`) for one Pod: Ok when it
     /// may go (and is then deleted with its own grace period).
     pub(crate) fn evict(&mut self, ns: &str, name: &str) -> Result<(), Refusal> {
-        let Some(&slot) = self.pod_index.get(&(ns.to_string(), name.to_string())) else { return Ok(()) };
+        let Some(slot) = self.pods.slot(ns, name) else { return Ok(()) };
         let Some(p) = self.pod_rt(slot) else { return Ok(()) };
         // `canIgnorePDB`.
         let ignore = matches!(p.status.phase, PodPhase::Succeeded | PodPhase::Failed | PodPhase::Pending)

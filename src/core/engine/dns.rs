@@ -10,17 +10,15 @@
 //! `<a-b-c-d>.<ns>.pod.cluster.local` records); a Pod's resolv.conf search
 //! path `<ns>.svc.cluster.local svc.cluster.local cluster.local`.
 
-use super::kubelet::PodRt;
+use super::pods::Pods;
 use super::ServiceRt;
 use crate::core::store::Store;
-use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
 /// What DNS reads of the cluster.
 pub(crate) struct Dns<'a> {
     pub services: &'a Store<ServiceRt>,
-    pub pod_index: &'a BTreeMap<(String, String), u32>,
-    pub pods: &'a [Option<PodRt>],
+    pub pods: &'a Pods,
 }
 
 impl Dns<'_> {
@@ -62,8 +60,8 @@ impl Dns<'_> {
             return None;
         }
         s.endpoints.iter().filter(|e| e.ready).find_map(|e| {
-            let slot = *self.pod_index.get(&(ns.to_string(), e.pod_name.clone()))?;
-            let spec = &self.pods.get(slot as usize)?.as_ref()?.pod.spec;
+            let slot = self.pods.slot(ns, &e.pod_name)?;
+            let spec = &self.pods.get(slot)?.pod.spec;
             (spec.hostname.as_deref() == Some(host) && spec.subdomain.as_deref() == Some(svc)).then_some(e.ip)
         })
     }

@@ -17,6 +17,7 @@
 //! publishes what a sync changed.
 
 use super::kubelet::PodRt;
+use super::pods::Pods;
 use crate::core::api::{Pod, Service};
 use crate::core::status::*;
 use crate::core::store::Store;
@@ -123,17 +124,11 @@ impl EndpointsController {
 
     /// A new Service (`key`) with a selector: the Pods of its namespace that
     /// it selects become its members.
-    pub(crate) fn adopt(
-        &mut self,
-        key: &(String, String),
-        rt: &mut ServiceRt,
-        pod_index: &BTreeMap<(String, String), u32>,
-        pods: &mut [Option<PodRt>],
-    ) {
-        let ns = &key.0;
-        for ((_, pname), &slot) in pod_index.range((ns.clone(), String::new())..).take_while(|(k, _)| k.0 == *ns) {
-            if let Some(p) = pods.get_mut(slot as usize).and_then(|p| p.as_mut()).filter(|p| selects(&rt.svc, &p.pod)) {
-                rt.members.insert(pname.clone(), slot);
+    pub(crate) fn adopt(&mut self, key: &(String, String), rt: &mut ServiceRt, pods: &mut Pods) {
+        let slots: Vec<u32> = pods.in_namespace(&key.0).map(|(_, slot)| slot).collect();
+        for slot in slots {
+            if let Some(p) = pods.get_mut(slot).filter(|p| selects(&rt.svc, &p.pod)) {
+                rt.members.insert(p.pod.metadata.name.clone(), slot);
                 p.services.push(key.clone());
             }
         }
@@ -142,11 +137,7 @@ impl EndpointsController {
 
     /// Syncs every queued Service: the Services whose endpoints changed, with
     /// their new endpoints, in key order.
-    pub(crate) fn sync(
-        &mut self,
-        services: &Store<ServiceRt>,
-        pods: &[Option<PodRt>],
-    ) -> Vec<((String, String), Vec<Endpoint>)> {
+    pub(crate) fn sync(&mut self, services: &Store<ServiceRt>, pods: &Pods) -> Vec<((String, String), Vec<Endpoint>)> {
         self.dirty = false;
         let mut touched = std::mem::take(&mut self.touched);
         let mut changed = Vec::new();
@@ -157,7 +148,7 @@ impl EndpointsController {
         crate::core::sort::sort_u32(&mut touched);
         touched.dedup();
         for slot in touched {
-            let Some(p) = pods.get(slot as usize).and_then(|p| p.as_ref()) else { continue };
+            let Some(p) = pods.get(slot) else { continue };
             for key in &p.services {
                 if !self.stale.contains_key(key) {
                     self.stale.insert(key.clone(), 0);
@@ -168,7 +159,7 @@ impl EndpointsController {
             let Some(svc) = services.get(&key) else { continue };
             let mut eps = Vec::with_capacity(svc.members.len());
             for &slot in svc.members.values() {
-                let Some(p) = pods.get(slot as usize).and_then(|p| p.as_ref()) else { continue };
+                let Some(p) = pods.get(slot) else { continue };
                 let Some(ip) = p.status.pod_ip else { continue };
                 if p.status.phase == PodPhase::Succeeded || p.status.phase == PodPhase::Failed {
                     continue;

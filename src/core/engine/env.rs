@@ -571,9 +571,8 @@ fn route(sim: &mut Sim, ip: Ipv4Addr, port: i32) -> Option<(u32, i32)> {
         return service_backend(sim, &key, port, &pod_name);
     }
     let slot = sim
-        .pod_index
-        .values()
-        .copied()
+        .pods
+        .slots_by_name()
         .find(|&s| sim.pod_rt(s).is_some_and(|p| p.status.pod_ip == Some(ip) && !p.terminal))?;
     Some((slot, port))
 }
@@ -583,7 +582,7 @@ fn route(sim: &mut Sim, ip: Ipv4Addr, port: i32) -> Option<(u32, i32)> {
 /// name of a container port).
 pub(crate) fn service_backend(sim: &Sim, key: &(String, String), port: i32, pod_name: &str) -> Option<(u32, i32)> {
     let sp = sim.services.get(key)?.svc.spec.ports.iter().find(|p| p.port == port)?;
-    let slot = *sim.pod_index.get(&(key.0.clone(), pod_name.to_string()))?;
+    let slot = sim.pods.slot(&key.0, pod_name)?;
     let target_port = match &sp.target_port {
         PortRef::Number(n) => *n,
         PortRef::Name(name) => named_port(sim, slot, name)?,

@@ -724,7 +724,7 @@ impl Sim {
             None => self.generate_pod_name(&ns, &job_name)?,
         };
         let involved = obj_ref("Job", &ns, &job_name, job_uid);
-        if self.pod_index.len() >= super::MAX_PODS {
+        if self.pods.len() >= super::MAX_PODS {
             let message = format!("Error creating: podplay simulates at most {} Pods", super::MAX_PODS);
             self.record_object(involved, None, EventType::Warning, "FailedCreate", message, SOURCE);
             return None;
@@ -762,7 +762,7 @@ impl Sim {
             SOURCE,
         );
         self.create_pod(pod);
-        let slot = *self.pod_index.get(&(ns, pod_name))?;
+        let slot = self.pods.slot(&ns, &pod_name)?;
         self.pod_rt(slot).map(|p| p.server.uid.clone())
     }
 

@@ -6,7 +6,7 @@
 use super::env::{self, Files};
 use super::images::{self, ImageInfo, PullError};
 pub use super::pod::*;
-use super::{termination, Sim, What};
+use super::{termination, Sim, Timer, What};
 use crate::core::api::{Container, Handler, RestartPolicy, VolumeSource};
 use crate::core::shell::{self, Process, Step};
 use crate::core::status::*;
@@ -118,10 +118,7 @@ impl Sim {
     pub(crate) fn refresh_volumes_of(&mut self, ns: &str, name: &str, config_map: bool) {
         let now = self.now();
         let mut due = Vec::new();
-        for ((pns, _), &slot) in self.pod_index.range((ns.to_string(), String::new())..) {
-            if pns != ns {
-                break;
-            }
+        for (_, slot) in self.pods.in_namespace(ns) {
             let Some(p) = self.pod_rt(slot) else { continue };
             let mounts = p.pod.spec.volumes.iter().any(|v| v.source.uses_object(config_map, name));
             if mounts && p.volumes_mounted && !p.terminal {
@@ -207,6 +204,22 @@ impl Sim {
         }
         self.env_cache.insert(key, (services, env.clone()));
         env
+    }
+
+    /// A Pod timer came due: dropped when the slot holds a newer Pod, the
+    /// taint manager's eviction, or the kubelet's work (parked while the
+    /// node is stopped, until `start node`).
+    #[inline]
+    pub(crate) fn fire_pod(&mut self, timer: &Timer, slot: u32, incarnation: u32, what: What) {
+        match self.pod_rt(slot) {
+            Some(p) if p.incarnation == incarnation => {}
+            _ => return,
+        }
+        if what == What::TaintEvict {
+            self.taint_evict(slot);
+        } else if !self.park_if_stopped(timer) {
+            self.on_timer(slot, what);
+        }
     }
 
     pub(crate) fn on_timer(&mut self, slot: u32, what: What) {
@@ -1325,8 +1338,7 @@ impl Sim {
     /// moments of each stop: what a front end shows while it waits.
     /// Read-only; empty for an unknown Pod or one with nothing stopping.
     pub fn stopping(&self, namespace: &str, name: &str) -> Vec<Stopping> {
-        let Some(p) = self.pod_index.get(&(namespace.to_string(), name.to_string())).and_then(|&s| self.pod_rt(s))
-        else {
+        let Some(p) = self.pods.slot(namespace, name).and_then(|s| self.pod_rt(s)) else {
             return Vec::new();
         };
         p.cs.iter()
@@ -1355,10 +1367,7 @@ impl Sim {
     /// object is removed.
     pub(crate) fn delete_pod(&mut self, ns: &str, name: &str, grace: Option<i64>) -> Result<(), super::ActionError> {
         let now = self.now();
-        let slot = *self
-            .pod_index
-            .get(&(ns.to_string(), name.to_string()))
-            .ok_or_else(|| super::ActionError(format!("pods \"{name}\" not found")))?;
+        let slot = self.pods.slot(ns, name).ok_or_else(|| super::ActionError(format!("pods \"{name}\" not found")))?;
         let Some(p) = self.pod_rt_mut(slot) else { return Ok(()) };
         if p.server.deletion_ms.is_some() {
             return Ok(());

@@ -42,6 +42,7 @@ mod kubelet;
 mod nodes;
 mod outside;
 mod pod;
+mod pods;
 mod scheduler;
 mod statefulsets;
 mod termination;
@@ -297,11 +298,8 @@ pub struct Sim {
     /// Virtual time and the timers.
     pub(crate) clock: Clock,
     pub(crate) seed: u64,
-    /// Pods by slot; a slot is reused only by a new incarnation.
-    pub(crate) pods: Vec<Option<PodRt>>,
-    pub(crate) free_slots: Vec<u32>,
-    pub(crate) next_incarnation: u32,
-    pub(crate) pod_index: BTreeMap<(String, String), u32>,
+    /// The Pod objects and their indexes (`pods.rs`).
+    pub(crate) pods: pods::Pods,
     pub(crate) services: Store<ServiceRt>,
     /// ConfigMaps and Secrets by (namespace, name): what env `valueFrom`
     /// and configMap/secret volumes read.
@@ -339,8 +337,6 @@ pub struct Sim {
     /// The event recorder: every event, folded and aggregated.
     pub(crate) events: events::Recorder,
     pub(crate) outputs: VecDeque<Output>,
-    /// Pods whose status may have changed since the last flush.
-    pub(crate) dirty: Vec<u32>,
     /// The scheduler's queue of Pods waiting for a node.
     pub(crate) scheduler: scheduler::Scheduler,
     /// The Service environment variables of each namespace with Services
@@ -353,11 +349,6 @@ pub struct Sim {
     /// of a Deployment share one (the Arc is kept so its address, part of
     /// the key, is not reused).
     pub(crate) env_cache: Store<(ServiceVars, SharedEnv)>,
-    /// Pods by the uid of their controller (the ownerReference with
-    /// `controller: true`), by name: what a controller's sync lists.
-    pub(crate) owned: Store<BTreeMap<String, u32>, String>,
-    /// Pods no controller owns, by (namespace, name): what a ReplicaSet may adopt.
-    pub(crate) orphans: BTreeMap<(String, String), u32>,
     /// The namespaces that exist: a kind cluster's four, then those applied.
     pub(crate) namespaces: std::collections::BTreeSet<String>,
     /// Every Pod IP in use (the IPAM's allocation table).
@@ -384,10 +375,7 @@ impl Sim {
         let mut sim = Sim {
             clock: Clock::default(),
             seed,
-            pods: Vec::new(),
-            free_slots: Vec::new(),
-            next_incarnation: 1,
-            pod_index: BTreeMap::new(),
+            pods: pods::Pods::default(),
             services: Store::new(),
             config_maps: Store::new(),
             secrets: Store::new(),
@@ -414,15 +402,12 @@ impl Sim {
             resource_version: 1000,
             events: events::Recorder::default(),
             outputs: VecDeque::new(),
-            dirty: Vec::new(),
             scheduler: scheduler::Scheduler::default(),
             endpoints: endpoints::EndpointsController::default(),
             pod_ips: ipam::PodIps::default(),
             namespaces: crate::core::sort::collect_set(
                 ["default", "kube-node-lease", "kube-public", "kube-system"].map(String::from),
             ),
-            owned: Store::new(),
-            orphans: BTreeMap::new(),
             service_env: Store::new(),
             default_service_env: Arc::new(Vec::new()),
             env_cache: Store::new(),
@@ -498,7 +483,7 @@ impl Sim {
                 if timer.at > t || budget == 0 {
                     break;
                 }
-                if timer.at != self.now() && (self.endpoints.is_dirty() || !self.dirty.is_empty()) {
+                if timer.at != self.now() && (self.endpoints.is_dirty() || self.pods.has_dirty()) {
                     // Publish what changed at the current instant first: the
                     // controllers may queue work due before this timer. The
                     // EndpointSlices follow once per instant, as the
@@ -673,10 +658,7 @@ impl Sim {
         container: &str,
         f: impl FnOnce(&mut Sim, u32, usize),
     ) -> Result<(), ActionError> {
-        let slot = *self
-            .pod_index
-            .get(&(namespace.to_string(), pod.to_string()))
-            .ok_or_else(|| ActionError(format!("pods \"{pod}\" not found")))?;
+        let slot = self.pods.slot(namespace, pod).ok_or_else(|| ActionError(format!("pods \"{pod}\" not found")))?;
         let p = self.pod_rt(slot).ok_or_else(|| ActionError(format!("pods \"{pod}\" not found")))?;
         let c = p
             .container_index(container)
@@ -687,19 +669,19 @@ impl Sim {
 
     /// A snapshot of one Pod.
     pub fn pod(&self, namespace: &str, name: &str) -> Option<PodSnapshot> {
-        let slot = *self.pod_index.get(&(namespace.to_string(), name.to_string()))?;
+        let slot = self.pods.slot(namespace, name)?;
         self.pod_rt(slot).map(|p| p.snapshot())
     }
 
     /// Snapshots of every live Pod, by namespace and name.
     pub fn pods(&self) -> Vec<PodSnapshot> {
-        self.pod_index.values().filter_map(|&s| self.pod_rt(s)).map(|p| p.snapshot()).collect()
+        self.pods.slots_by_name().filter_map(|s| self.pod_rt(s)).map(|p| p.snapshot()).collect()
     }
 
     /// The log of a container's current run (`kubectl logs POD -c C`), or
     /// None when there is no such Pod or container.
     pub fn logs(&self, namespace: &str, pod: &str, container: &str) -> Option<Vec<String>> {
-        let slot = *self.pod_index.get(&(namespace.to_string(), pod.to_string()))?;
+        let slot = self.pods.slot(namespace, pod)?;
         let p = self.pod_rt(slot)?;
         let c = p.container_index(container)?;
         Some(p.cs[c].files.log.iter().cloned().collect())
@@ -708,7 +690,7 @@ impl Sim {
     /// The log of a container's previous run (`kubectl logs --previous`):
     /// None when there is no such Pod or container, or no earlier run ended.
     pub fn previous_logs(&self, namespace: &str, pod: &str, container: &str) -> Option<Vec<String>> {
-        let slot = *self.pod_index.get(&(namespace.to_string(), pod.to_string()))?;
+        let slot = self.pods.slot(namespace, pod)?;
         let p = self.pod_rt(slot)?;
         let c = &p.cs[p.container_index(container)?];
         c.status.last_state.is_some().then(|| c.previous_log.iter().cloned().collect())
@@ -763,33 +745,25 @@ impl Sim {
 
     /// Hands a timer that came due to the part that owns its target.
     fn fire(&mut self, timer: Timer) {
-        let (slot, incarnation, what) = match timer.target {
-            Target::Pod { slot, incarnation, what } => (slot, incarnation, what),
-            Target::Controllers => return self.run_controllers(),
-            Target::NodeMonitor(node) => return self.node_monitor(node as usize),
-            Target::Traffic(id) => return self.traffic_request(id),
-            Target::EvictionRetry => return self.retry_evictions(),
-        };
-        match self.pod_rt(slot) {
-            Some(p) if p.incarnation == incarnation => {}
-            _ => return,
-        }
-        if what == What::TaintEvict {
-            self.taint_evict(slot);
-        } else if !self.park_if_stopped(&timer) {
-            // (A stopped node's kubelet parks its work until `start node`.)
-            self.on_timer(slot, what);
+        match timer.target {
+            Target::Pod { slot, incarnation, what } => self.fire_pod(&timer, slot, incarnation, what),
+            Target::Controllers => self.run_controllers(),
+            Target::NodeMonitor(node) => self.node_monitor(node as usize),
+            Target::Traffic(id) => self.traffic_request(id),
+            Target::EvictionRetry => self.retry_evictions(),
         }
     }
 
     // ---- objects ---------------------------------------------------------
 
+    #[inline]
     pub(crate) fn pod_rt(&self, slot: u32) -> Option<&PodRt> {
-        self.pods.get(slot as usize).and_then(|p| p.as_ref())
+        self.pods.get(slot)
     }
 
+    #[inline]
     pub(crate) fn pod_rt_mut(&mut self, slot: u32) -> Option<&mut PodRt> {
-        self.pods.get_mut(slot as usize).and_then(|p| p.as_mut())
+        self.pods.get_mut(slot)
     }
 
     pub(crate) fn next_resource_version(&mut self) -> u64 {
@@ -824,7 +798,7 @@ impl Sim {
         let mut pod = pod;
         nodes::add_default_tolerations(&mut pod);
         let key = (pod.metadata.namespace.clone(), pod.metadata.name.clone());
-        if let Some(&slot) = self.pod_index.get(&key) {
+        if let Some(slot) = self.pods.slot(&key.0, &key.1) {
             let same = self.pod_rt(slot).is_some_and(|p| *p.pod == pod);
             let name = pod.metadata.name.clone();
             return if same {
@@ -842,15 +816,14 @@ impl Sim {
         if let Err(message) = self.admit_pod(&mut pod) {
             return ApplyResult::Refused { kind: "Pod", name: pod.metadata.name.clone(), message };
         }
-        if self.pod_index.len() >= MAX_PODS {
+        if self.pods.len() >= MAX_PODS {
             return ApplyResult::Refused {
                 kind: "Pod",
                 name: pod.metadata.name.clone(),
                 message: format!("podplay simulates at most {MAX_PODS} Pods"),
             };
         }
-        let incarnation = self.next_incarnation;
-        self.next_incarnation += 1;
+        let incarnation = self.pods.new_incarnation();
         let uid = self.new_uid();
         let rv = self.next_resource_version();
         let name = pod.metadata.name.clone();
@@ -869,19 +842,8 @@ impl Sim {
                 Some("Scheduling is blocked due to non-empty scheduling gates".into()),
             );
         }
-        let slot = match self.free_slots.pop() {
-            Some(s) => {
-                self.pods[s as usize] = Some(rt);
-                s
-            }
-            None => {
-                self.pods.push(Some(rt));
-                (self.pods.len() - 1) as u32
-            }
-        };
-        self.pod_index.insert(key, slot);
-        self.index_owner(slot, true);
-        if let Some(p) = self.pods.get_mut(slot as usize).and_then(|p| p.as_mut()) {
+        let slot = self.pods.insert(rt);
+        if let Some(p) = self.pods.get_mut(slot) {
             self.endpoints.join(&mut self.services, slot, p);
         }
         let snap = self.pod_rt(slot).map(|p| p.snapshot());
@@ -960,7 +922,7 @@ impl Sim {
         }
         let mut rt = rt;
         if has_selector {
-            self.endpoints.adopt(&key, &mut rt, &self.pod_index, &mut self.pods);
+            self.endpoints.adopt(&key, &mut rt, &mut self.pods);
         }
         self.services.insert(key.clone(), rt);
         self.traffic_from_annotation(&key);
@@ -1024,35 +986,9 @@ impl Sim {
         }
     }
 
-    /// Adds (or removes) a Pod in the index of Pods by controller.
-    pub(crate) fn index_owner(&mut self, slot: u32, add: bool) {
-        let Some(p) = self.pods.get(slot as usize).and_then(|p| p.as_ref()) else { return };
-        let meta = &p.pod.metadata;
-        match meta.owner_references.iter().find(|o| o.controller) {
-            Some(o) => {
-                if add {
-                    self.owned.get_or_insert_with(o.uid.clone(), BTreeMap::new).insert(meta.name.clone(), slot);
-                } else if let Some(set) = self.owned.get_mut(&o.uid) {
-                    set.remove(&meta.name);
-                    if set.is_empty() {
-                        self.owned.remove(&o.uid);
-                    }
-                }
-            }
-            None => {
-                let key = (meta.namespace.clone(), meta.name.clone());
-                if add {
-                    self.orphans.insert(key, slot);
-                } else {
-                    self.orphans.remove(&key);
-                }
-            }
-        }
-    }
-
     /// The Pods whose controller has this uid, in name order.
     pub(crate) fn owned_pods(&self, uid: &str) -> Vec<u32> {
-        self.owned.get(uid).map(|m| m.values().copied().collect()).unwrap_or_default()
+        self.pods.owned_by(uid)
     }
 
     /// Emits a MODIFIED watch event for every Pod whose status changed.
@@ -1064,13 +1000,10 @@ impl Sim {
     }
 
     fn flush_pods(&mut self) {
-        if self.dirty.is_empty() {
+        if !self.pods.has_dirty() {
             return;
         }
-        let mut dirty = std::mem::take(&mut self.dirty);
-        crate::core::sort::sort_u32(&mut dirty);
-        dirty.dedup();
-        for slot in dirty {
+        for slot in self.pods.take_dirty() {
             let Some(p) = self.pod_rt_mut(slot) else { continue };
             p.dirty = false;
             if p.status == p.published && p.server.deletion_ms == p.published_deletion && !p.meta_changed {
@@ -1092,7 +1025,7 @@ impl Sim {
     /// Something a probe may observe changed in the Pod: cached probe
     /// successes no longer hold, and sleeping probe workers wake.
     pub(crate) fn bump_version(&mut self, slot: u32) {
-        if let Some(p) = self.pods.get_mut(slot as usize).and_then(|p| p.as_mut()) {
+        if let Some(p) = self.pods.get_mut(slot) {
             p.version += 1;
             if p.sleeping > 0 {
                 p.sleeping = 0;
@@ -1132,21 +1065,14 @@ impl Sim {
     pub(crate) fn mark_dirty(&mut self, slot: u32) {
         self.endpoints.pod_changed(slot);
         self.bump_version(slot);
-        if let Some(p) = self.pod_rt_mut(slot) {
-            if !p.dirty {
-                p.dirty = true;
-                self.dirty.push(slot);
-            }
-        }
+        self.pods.mark_dirty(slot);
     }
 
     /// Removes a Pod object (the API server's final delete).
     pub(crate) fn remove_pod(&mut self, slot: u32) {
         self.flush();
-        self.index_owner(slot, false);
-        let Some(p) = self.pods.get_mut(slot as usize).and_then(|p| p.take()) else { return };
+        let Some(p) = self.pods.remove(slot) else { return };
         self.keep_finished_job_pod(&p);
-        self.pod_index.remove(&(p.pod.metadata.namespace.clone(), p.pod.metadata.name.clone()));
         if let Some(ip) = p.status.pod_ip {
             self.pod_ips.remove(ip);
         }
@@ -1160,7 +1086,6 @@ impl Sim {
             node.pods = node.pods.saturating_sub(1);
         }
         self.scheduler.forget(slot);
-        self.free_slots.push(slot);
         let mut snap = p.snapshot();
         snap.server.resource_version = self.next_resource_version();
         let spec = snap.pod.clone();
@@ -1236,12 +1161,12 @@ impl Sim {
     /// What cluster DNS answers for `name` asked from a Pod of `from_ns`
     /// (see `dns.rs`).
     pub(crate) fn resolve(&self, from_ns: &str, name: &str) -> Option<Ipv4Addr> {
-        dns::Dns { services: &self.services, pod_index: &self.pod_index, pods: &self.pods }.resolve(from_ns, name)
+        dns::Dns { services: &self.services, pods: &self.pods }.resolve(from_ns, name)
     }
 
     #[cfg(debug_assertions)]
     fn check_invariants(&self) {
-        let mut ips: Vec<Ipv4Addr> = self.pods.iter().flatten().filter_map(|p| p.status.pod_ip).collect();
+        let mut ips: Vec<Ipv4Addr> = self.pods.iter().filter_map(|p| p.status.pod_ip).collect();
         let n = ips.len();
         crate::core::sort::sort(&mut ips);
         ips.dedup();
@@ -1249,12 +1174,8 @@ impl Sim {
         let mut table: Vec<Ipv4Addr> = self.pod_ips.iter().collect();
         crate::core::sort::sort(&mut table);
         assert!(ips == table, "the IPAM table must hold exactly the live Pod IPs");
-        let indexed = self.orphans.len() + self.owned.values().map(|m| m.len()).sum::<usize>();
-        assert_eq!(indexed, self.pod_index.len(), "every Pod is indexed by its controller (or as an orphan)");
+        self.pods.check_invariants();
         self.check_controller_invariants();
-        for p in self.pods.iter().flatten() {
-            p.check_invariants();
-        }
     }
 }
 

@@ -358,7 +358,7 @@ impl Sim {
         self.cordon(name, true)?;
         let mut evict = Vec::new();
         let (mut bare, mut local) = (Vec::new(), Vec::new());
-        for (key, &slot) in &self.pod_index {
+        for (key, slot) in self.pods.by_name() {
             let Some(p) = self.pod_rt(slot) else { continue };
             if p.node != Some(i) || p.server.deletion_ms.is_some() {
                 continue;
@@ -484,7 +484,7 @@ impl Sim {
 
     /// Live Pods bound to node `i`, by namespace and name.
     pub(crate) fn pods_on(&self, i: usize) -> Vec<u32> {
-        self.pod_index.values().copied().filter(|&s| self.pod_rt(s).is_some_and(|p| p.node == Some(i))).collect()
+        self.pods.slots_by_name().filter(|&s| self.pod_rt(s).is_some_and(|p| p.node == Some(i))).collect()
     }
 
     /// Records an event about node `i`.
@@ -593,7 +593,7 @@ impl Sim {
     /// (kubernetes.io "Pod disruption conditions"); the kubelet keeps it.
     pub(crate) fn mark_disruption_target(&mut self, ns: &str, name: &str, reason: &str, message: &str) {
         let now = self.now();
-        let Some(&slot) = self.pod_index.get(&(ns.to_string(), name.to_string())) else { return };
+        let Some(slot) = self.pods.slot(ns, name) else { return };
         let Some(p) = self.pod_rt_mut(slot) else { return };
         p.set_condition(
             ConditionType::DisruptionTarget,

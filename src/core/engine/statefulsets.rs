@@ -136,8 +136,8 @@ impl Sim {
     fn set_pods(&self, set: &StatefulSet, uid: &str) -> Vec<SetPod> {
         let ns = &set.metadata.namespace;
         let mut out = Vec::new();
-        for ((pns, pname), &slot) in self.pod_index.range((ns.clone(), set.metadata.name.clone())..) {
-            if pns != ns || !pname.starts_with(&set.metadata.name) {
+        for (pname, slot) in self.pods.names_from(ns, &set.metadata.name) {
+            if !pname.starts_with(&set.metadata.name) {
                 break;
             }
             let Some(p) = self.pod_rt(slot) else { continue };
@@ -150,7 +150,7 @@ impl Sim {
                 p.status.condition(ConditionType::Ready).filter(|c| c.status).map(|c| c.last_transition_ms);
             out.push(SetPod {
                 ordinal,
-                name: pname.clone(),
+                name: pname.to_string(),
                 phase: p.status.phase,
                 deleting: p.server.deletion_ms.is_some(),
                 running_ready,
@@ -306,7 +306,7 @@ impl Sim {
         let set_name = set.metadata.name.clone();
         let pod_name = format!("{set_name}-{ordinal}");
         let involved = obj_ref("StatefulSet", &ns, &set_name, set_uid);
-        if self.pod_index.len() >= super::MAX_PODS {
+        if self.pods.len() >= super::MAX_PODS {
             let message = format!(
                 "create Pod {pod_name} in StatefulSet {set_name} failed error: podplay simulates at most {} Pods",
                 super::MAX_PODS

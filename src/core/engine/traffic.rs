@@ -506,7 +506,7 @@ impl Sim {
         pod: &str,
         ip: std::net::Ipv4Addr,
     ) -> Result<(), Failure> {
-        let Some(&slot) = self.pod_index.get(&(key.0.clone(), pod.to_string())) else {
+        let Some(slot) = self.pods.slot(&key.0, pod) else {
             // The Pod is gone: nothing holds the IP any more.
             return Err(Failure::Timeout);
         };
