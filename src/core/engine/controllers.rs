@@ -47,6 +47,47 @@ pub const MAX_REPLICAS_ANNOTATION: &str = "deployment.kubernetes.io/max-replicas
 pub const TEMPLATE_HASH_LABEL: &str = "pod-template-hash";
 pub const RESTARTED_AT_ANNOTATION: &str = "kubectl.kubernetes.io/restartedAt";
 
+/// The workload controllers' part of the engine: the objects of each kind
+/// with their runtime state (Deployments, ReplicaSets, DaemonSets, Jobs,
+/// CronJobs, StatefulSets and the disruption controller's PodDisruptionBudgets)
+/// and the work queue their syncs share. Each controller's sync is in its
+/// own file (`controllers.rs`, `daemonset.rs`, `jobs.rs`, `cronjobs.rs`,
+/// `statefulsets.rs`, `disruption.rs`).
+#[derive(Default)]
+pub(crate) struct Controllers {
+    pub(crate) deployments: Store<DeploymentRt>,
+    pub(crate) replica_sets: Store<ReplicaSetRt>,
+    pub(crate) daemon_sets: Store<super::daemonset::DaemonSetRt>,
+    pub(crate) jobs: Store<super::jobs::JobRt>,
+    pub(crate) cron_jobs: Store<super::cronjobs::CronJobRt>,
+    pub(crate) stateful_sets: Store<super::statefulsets::StatefulSetRt>,
+    pub(crate) pdbs: Store<super::disruption::PdbRt>,
+    /// Controller work (`Work`, keyed as `Work::into_key`) and when it is due.
+    work: Store<Millis>,
+}
+
+impl Controllers {
+    /// Queues `work` at `at` unless it is already queued no later; true when
+    /// it was queued (a timer must then be set for `at`).
+    fn queue(&mut self, work: Work, at: Millis) -> bool {
+        let key = work.into_key();
+        match self.work.get(&key) {
+            Some(&t) if t <= at => false,
+            _ => {
+                self.work.insert(key, at);
+                true
+            }
+        }
+    }
+
+    /// Takes the first work in queue order that is due at `now`.
+    fn take_due(&mut self, now: Millis) -> Option<Work> {
+        let key = self.work.iter().find(|(_, &t)| t <= now).map(|(k, _)| k.clone())?;
+        self.work.remove(&key);
+        Some(Work::from_key(key))
+    }
+}
+
 /// Work for the controllers, in the order they are processed at one instant.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Work {
@@ -271,13 +312,8 @@ impl Sim {
         // Work is never due at the instant that queues it: virtual time
         // always moves on between two syncs of the same object.
         let at = at.max(self.now() + 1);
-        let key = work.into_key();
-        match self.work.get(&key) {
-            Some(&t) if t <= at => {}
-            _ => {
-                self.work.insert(key, at);
-                self.schedule_controllers(at);
-            }
+        if self.controllers.queue(work, at) {
+            self.schedule_controllers(at);
         }
     }
 
@@ -286,9 +322,8 @@ impl Sim {
         let now = self.now();
         // Bounded: a sync queues follow-up work one hop later, never now.
         for _ in 0..10_000 {
-            let Some(key) = self.work.iter().find(|(_, &t)| t <= now).map(|(k, _)| k.clone()) else { break };
-            self.work.remove(&key);
-            match Work::from_key(key) {
+            let Some(work) = self.controllers.take_due(now) else { break };
+            match work {
                 Work::Deployment(ns, name) => self.sync_deployment(&ns, &name),
                 Work::ReplicaSet(ns, name) => self.sync_replica_set(&ns, &name),
                 Work::CollectReplicaSet(ns, name) => self.collect_replica_set(&ns, &name),
@@ -315,6 +350,7 @@ impl Sim {
             if !deleted && pod.metadata.owner_references.iter().all(|o| !o.controller) {
                 let ns = &pod.metadata.namespace;
                 let matching: Vec<String> = self
+                    .controllers
                     .replica_sets
                     .range((ns.clone(), String::new())..)
                     .take_while(|((rns, _), _)| rns == ns)
@@ -331,12 +367,14 @@ impl Sim {
         self.enqueue(Work::ReplicaSet(ns.clone(), owner.name.clone()), self.now() + CONTROLLER_HOP_MS);
         if deleted {
             let deployment = self
+                .controllers
                 .replica_sets
                 .get(&(ns.clone(), owner.name.clone()))
                 .and_then(|rs| rs.rs.metadata.owner_references.iter().find(|o| o.controller && o.kind == "Deployment"))
                 .map(|o| o.name.clone());
             if let Some(d) = deployment {
                 let recreate = self
+                    .controllers
                     .deployments
                     .get(&(ns.clone(), d.clone()))
                     .is_some_and(|d| d.d.spec.strategy == DeploymentStrategy::Recreate);
@@ -352,7 +390,7 @@ impl Sim {
     pub(crate) fn create_deployment(&mut self, d: Deployment) -> super::ApplyResult {
         let key = (d.metadata.namespace.clone(), d.metadata.name.clone());
         let name = d.metadata.name.clone();
-        if let Some(existing) = self.deployments.get_mut(&key) {
+        if let Some(existing) = self.controllers.deployments.get_mut(&key) {
             // `kubectl apply` of a changed Deployment: a new spec, a new generation.
             let mut current = (*existing.d).clone();
             let mut incoming = d;
@@ -385,7 +423,7 @@ impl Sim {
             status: DeploymentStatus::default(),
             published: None,
         };
-        self.insert_published(|s| &mut s.deployments, key.clone(), rt);
+        self.insert_published(|s| &mut s.controllers.deployments, key.clone(), rt);
         self.enqueue(Work::Deployment(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
         super::ApplyResult::Created { kind: "Deployment", name }
     }
@@ -393,7 +431,7 @@ impl Sim {
     pub(crate) fn create_replica_set(&mut self, rs: ReplicaSet) -> super::ApplyResult {
         let key = (rs.metadata.namespace.clone(), rs.metadata.name.clone());
         let name = rs.metadata.name.clone();
-        if let Some(existing) = self.replica_sets.get_mut(&key) {
+        if let Some(existing) = self.controllers.replica_sets.get_mut(&key) {
             let mut incoming = rs;
             incoming.metadata.pos = existing.rs.metadata.pos;
             incoming.metadata.owner_references = existing.rs.metadata.owner_references.clone();
@@ -421,17 +459,17 @@ impl Sim {
             status: ReplicaSetStatus::default(),
             published: None,
         };
-        self.insert_published(|s| &mut s.replica_sets, key.clone(), rt);
+        self.insert_published(|s| &mut s.controllers.replica_sets, key.clone(), rt);
         self.enqueue(Work::ReplicaSet(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
     }
 
     /// Emits MODIFIED when the ReplicaSet differs from what was published;
     /// its Deployment hears of it one hop later.
     fn publish_replica_set(&mut self, key: &(String, String)) {
-        if !self.publish(|s| &mut s.replica_sets, key) {
+        if !self.publish(|s| &mut s.controllers.replica_sets, key) {
             return;
         }
-        let owner = self.replica_sets.get(key).and_then(|rt| {
+        let owner = self.controllers.replica_sets.get(key).and_then(|rt| {
             rt.rs
                 .metadata
                 .owner_references
@@ -445,7 +483,7 @@ impl Sim {
     }
 
     fn publish_deployment(&mut self, key: &(String, String)) {
-        self.publish(|s| &mut s.deployments, key);
+        self.publish(|s| &mut s.controllers.deployments, key);
     }
 
     /// Emits MODIFIED, with the next resourceVersion, when a controller
@@ -528,7 +566,7 @@ impl Sim {
     fn sync_replica_set(&mut self, ns: &str, name: &str) {
         let now = self.now();
         let key = (ns.to_string(), name.to_string());
-        let Some(rt) = self.replica_sets.get(&key) else { return };
+        let Some(rt) = self.controllers.replica_sets.get(&key) else { return };
         if rt.server.deletion_ms.is_some() {
             return;
         }
@@ -569,7 +607,7 @@ impl Sim {
                 let _ = self.delete_pod(ns, &pod_name, None);
             }
         }
-        if let Some(rt) = self.replica_sets.get_mut(&key) {
+        if let Some(rt) = self.controllers.replica_sets.get_mut(&key) {
             rt.status = status.clone();
         }
         self.publish_replica_set(&key);
@@ -688,6 +726,7 @@ impl Sim {
     /// The ReplicaSets a Deployment owns, oldest first.
     fn replica_sets_of(&self, ns: &str, d_uid: &str) -> Vec<(String, String)> {
         let mut keys: Vec<(Millis, String, (String, String))> = self
+            .controllers
             .replica_sets
             .iter()
             .filter(|((rns, _), rt)| rns == ns && rt.owner_uid() == Some(d_uid) && rt.server.deletion_ms.is_none())
@@ -699,7 +738,7 @@ impl Sim {
 
     fn sync_deployment(&mut self, ns: &str, name: &str) {
         let key = (ns.to_string(), name.to_string());
-        let Some(rt) = self.deployments.get(&key) else { return };
+        let Some(rt) = self.controllers.deployments.get(&key) else { return };
         let d = rt.d.clone();
         let d_uid = rt.server.uid.clone();
         // A paused Deployment, or a changed replica count (`isScalingEvent`:
@@ -709,7 +748,7 @@ impl Sim {
         let all = self.replica_sets_of(ns, &d_uid);
         let desired = d.spec.replicas.to_string();
         let scaling_event = all.iter().any(|k| {
-            self.replica_sets.get(k).is_some_and(|r| {
+            self.controllers.replica_sets.get(k).is_some_and(|r| {
                 r.rs.spec.replicas > 0
                     && r.rs.metadata.annotations.get(DESIRED_REPLICAS_ANNOTATION).is_some_and(|a| *a != desired)
             })
@@ -748,37 +787,40 @@ impl Sim {
     }
 
     fn rs_spec_replicas(&self, k: &(String, String)) -> i32 {
-        self.replica_sets.get(k).map(|r| r.rs.spec.replicas).unwrap_or(0)
+        self.controllers.replica_sets.get(k).map(|r| r.rs.spec.replicas).unwrap_or(0)
     }
 
     fn rs_status(&self, k: &(String, String)) -> ReplicaSetStatus {
-        self.replica_sets.get(k).map(|r| r.status.clone()).unwrap_or_default()
+        self.controllers.replica_sets.get(k).map(|r| r.status.clone()).unwrap_or_default()
     }
 
     /// `getNewReplicaSet`: the ReplicaSet whose template is the Deployment's
     /// (ignoring the hash label), created if missing, its revision made the
     /// newest; the Deployment's revision annotation follows it.
     fn new_replica_set(&mut self, dkey: &(String, String), create: bool) -> Option<(String, String)> {
-        let rt = self.deployments.get(dkey)?;
+        let rt = self.controllers.deployments.get(dkey)?;
         let d = rt.d.clone();
         let d_uid = rt.server.uid.clone();
         let all = self.replica_sets_of(&dkey.0, &d_uid);
         let existing = all
             .iter()
             .find(|k| {
-                self.replica_sets.get(k).is_some_and(|r| equal_ignore_hash(&r.rs.spec.template, &d.spec.template))
+                self.controllers
+                    .replica_sets
+                    .get(k)
+                    .is_some_and(|r| equal_ignore_hash(&r.rs.spec.template, &d.spec.template))
             })
             .cloned();
         let max_old_revision = all
             .iter()
             .filter(|k| Some(*k) != existing.as_ref())
-            .filter_map(|k| self.replica_sets.get(k).map(|r| r.revision()))
+            .filter_map(|k| self.controllers.replica_sets.get(k).map(|r| r.revision()))
             .max()
             .unwrap_or(0);
         let new_revision = max_old_revision + 1;
         let (surge, _) = surge_and_unavailable(&d);
         if let Some(k) = existing {
-            let rt = self.replica_sets.get_mut(&k)?;
+            let rt = self.controllers.replica_sets.get_mut(&k)?;
             let mut rs = (*rt.rs).clone();
             let mut changed = false;
             if rt.revision() < new_revision {
@@ -794,7 +836,7 @@ impl Sim {
                 rt.rs = Arc::new(rs);
                 self.publish_replica_set(&k);
             }
-            let revision = self.replica_sets.get(&k).map(|r| r.revision()).unwrap_or(new_revision);
+            let revision = self.controllers.replica_sets.get(&k).map(|r| r.revision()).unwrap_or(new_revision);
             self.set_deployment_revision(dkey, revision);
             return Some(k);
         }
@@ -805,7 +847,7 @@ impl Sim {
         // template and selector.
         let hash = template_hash(&d.spec.template);
         let rs_name = format!("{}-{hash}", d.metadata.name);
-        if self.replica_sets.contains_key(&(dkey.0.clone(), rs_name.clone())) {
+        if self.controllers.replica_sets.contains_key(&(dkey.0.clone(), rs_name.clone())) {
             // A hash collision (`collisionCount`): not simulated.
             return None;
         }
@@ -841,7 +883,7 @@ impl Sim {
             );
         }
         let now = self.now();
-        if let Some(rt) = self.deployments.get_mut(dkey) {
+        if let Some(rt) = self.controllers.deployments.get_mut(dkey) {
             set_condition(
                 &mut rt.status,
                 "Progressing",
@@ -856,7 +898,7 @@ impl Sim {
     }
 
     fn set_deployment_revision(&mut self, dkey: &(String, String), revision: i64) {
-        let Some(rt) = self.deployments.get_mut(dkey) else { return };
+        let Some(rt) = self.controllers.deployments.get_mut(dkey) else { return };
         let text = revision.to_string();
         if rt.d.metadata.annotations.get(REVISION_ANNOTATION) != Some(&text) {
             Arc::make_mut(&mut rt.d).metadata.annotations.insert(REVISION_ANNOTATION.into(), text);
@@ -883,7 +925,7 @@ impl Sim {
     /// `scaleReplicaSetAndRecordEvent`; true when the size changed.
     fn scale_rs(&mut self, d: &Deployment, d_uid: &str, k: &(String, String), to: i32) -> bool {
         let (surge, _) = surge_and_unavailable(d);
-        let Some(rt) = self.replica_sets.get_mut(k) else { return false };
+        let Some(rt) = self.controllers.replica_sets.get_mut(k) else { return false };
         let from = rt.rs.spec.replicas;
         let desired = d.spec.replicas.to_string();
         let max = d.spec.replicas.saturating_add(surge).to_string();
@@ -925,8 +967,9 @@ impl Sim {
         new_rs: Option<&(String, String)>,
         old: &[(String, String)],
     ) {
-        let created =
-            |sim: &Sim, k: &(String, String)| sim.replica_sets.get(k).map(|r| r.server.creation_ms).unwrap_or(0);
+        let created = |sim: &Sim, k: &(String, String)| {
+            sim.controllers.replica_sets.get(k).map(|r| r.server.creation_ms).unwrap_or(0)
+        };
         let mut all: Vec<(String, String)> = old.to_vec();
         all.extend(new_rs.cloned());
         let active: Vec<(String, String)> = all.iter().filter(|k| self.rs_spec_replicas(k) > 0).cloned().collect();
@@ -944,7 +987,7 @@ impl Sim {
         }
         // `IsSaturated`.
         let saturated = new_rs.is_some_and(|k| {
-            self.replica_sets.get(k).is_some_and(|r| {
+            self.controllers.replica_sets.get(k).is_some_and(|r| {
                 r.rs.spec.replicas == d.spec.replicas
                     && r.rs.metadata.annotations.get(DESIRED_REPLICAS_ANNOTATION) == Some(&d.spec.replicas.to_string())
                     && r.status.available_replicas == d.spec.replicas
@@ -984,13 +1027,15 @@ impl Sim {
                     -replicas
                 } else {
                     let before = self
+                        .controllers
                         .replica_sets
                         .get(k)
                         .and_then(|r| r.rs.metadata.annotations.get(MAX_REPLICAS_ANNOTATION))
                         .and_then(|a| a.parse::<i32>().ok())
                         .filter(|&m| m > 0)
                         .or_else(|| {
-                            self.deployments
+                            self.controllers
+                                .deployments
                                 .values()
                                 .find(|x| x.server.uid == d_uid)
                                 .map(|x| x.status.replicas)
@@ -1108,7 +1153,7 @@ impl Sim {
         new_rs: Option<&(String, String)>,
         old: &[(String, String)],
     ) {
-        let Some(d_uid) = self.deployments.get(dkey).map(|r| r.server.uid.clone()) else { return };
+        let Some(d_uid) = self.controllers.deployments.get(dkey).map(|r| r.server.uid.clone()) else { return };
         let mut scaled_down = false;
         for k in old {
             if self.rs_spec_replicas(k) > 0 {
@@ -1121,7 +1166,7 @@ impl Sim {
         // `oldPodsRunning`: any Pod of an old ReplicaSet not yet terminal
         // (a terminating Pod still counts).
         let running = old.iter().any(|k| {
-            let Some(rt) = self.replica_sets.get(k) else { return false };
+            let Some(rt) = self.controllers.replica_sets.get(k) else { return false };
             let uid = rt.server.uid.clone();
             self.pods_of(&k.0, &uid, &rt.rs.spec.selector)
                 .iter()
@@ -1147,13 +1192,17 @@ impl Sim {
         let limit = d.spec.revision_history_limit.max(0) as usize;
         let idle: Vec<&(String, String)> = old
             .iter()
-            .filter(|k| self.replica_sets.get(k).is_some_and(|r| r.rs.spec.replicas == 0 && r.status.replicas == 0))
+            .filter(|k| {
+                self.controllers.replica_sets.get(k).is_some_and(|r| r.rs.spec.replicas == 0 && r.status.replicas == 0)
+            })
             .collect();
         if idle.len() <= limit {
             return;
         }
-        let mut by_revision: Vec<(i64, &(String, String))> =
-            idle.iter().map(|k| (self.replica_sets.get(k).map(|r| r.revision()).unwrap_or(0), *k)).collect();
+        let mut by_revision: Vec<(i64, &(String, String))> = idle
+            .iter()
+            .map(|k| (self.controllers.replica_sets.get(k).map(|r| r.revision()).unwrap_or(0), *k))
+            .collect();
         crate::core::sort::sort(&mut by_revision);
         let extra = by_revision.len() - limit;
         for (_, k) in by_revision.into_iter().take(extra) {
@@ -1166,7 +1215,7 @@ impl Sim {
     /// ReplicaSets, the Available and Progressing conditions.
     fn sync_deployment_status(&mut self, dkey: &(String, String)) {
         let now = self.now();
-        let Some(rt) = self.deployments.get(dkey) else { return };
+        let Some(rt) = self.controllers.deployments.get(dkey) else { return };
         let d = rt.d.clone();
         let uid = rt.server.uid.clone();
         let generation = rt.generation;
@@ -1175,7 +1224,10 @@ impl Sim {
         let new_rs = all
             .iter()
             .find(|k| {
-                self.replica_sets.get(k).is_some_and(|r| equal_ignore_hash(&r.rs.spec.template, &d.spec.template))
+                self.controllers
+                    .replica_sets
+                    .get(k)
+                    .is_some_and(|r| equal_ignore_hash(&r.rs.spec.template, &d.spec.template))
             })
             .cloned();
         let statuses: Vec<ReplicaSetStatus> = all.iter().map(|k| self.rs_status(k)).collect();
@@ -1274,7 +1326,7 @@ impl Sim {
                 }
             })
         };
-        if let Some(rt) = self.deployments.get_mut(dkey) {
+        if let Some(rt) = self.controllers.deployments.get_mut(dkey) {
             rt.status = status;
         }
         self.publish_deployment(dkey);
@@ -1290,7 +1342,7 @@ impl Sim {
     /// ReplicaSets, and after them their Pods (gracefully).
     pub(crate) fn delete_deployment(&mut self, ns: &str, name: &str) -> Result<(), super::ActionError> {
         let key = (ns.to_string(), name.to_string());
-        let rt = self.deployments.remove(&key).ok_or_else(|| no_deployment(name))?;
+        let rt = self.controllers.deployments.remove(&key).ok_or_else(|| no_deployment(name))?;
         let mut snap = rt.snapshot();
         snap.server.resource_version = self.next_resource_version();
         self.outputs.push_back(Output::Deployment { time_ms: self.now(), type_: WatchType::Deleted, deployment: snap });
@@ -1303,7 +1355,7 @@ impl Sim {
     /// `kubectl delete replicaset/NAME`: the same cascade one level down.
     pub(crate) fn delete_replica_set(&mut self, ns: &str, name: &str) -> Result<(), super::ActionError> {
         let key = (ns.to_string(), name.to_string());
-        if !self.replica_sets.contains_key(&key) {
+        if !self.controllers.replica_sets.contains_key(&key) {
             return Err(super::ActionError(format!("replicasets.apps \"{name}\" not found")));
         }
         self.remove_replica_set(&key);
@@ -1316,7 +1368,7 @@ impl Sim {
     }
 
     fn remove_replica_set(&mut self, key: &(String, String)) {
-        let Some(rt) = self.replica_sets.remove(key) else { return };
+        let Some(rt) = self.controllers.replica_sets.remove(key) else { return };
         let mut snap = rt.snapshot();
         snap.server.resource_version = self.next_resource_version();
         self.outputs.push_back(Output::ReplicaSet {
@@ -1364,8 +1416,8 @@ impl Sim {
     ) -> Result<(), super::ActionError> {
         let key = (ns.to_string(), name.to_string());
         let spec = match kind {
-            ControllerKind::DaemonSet => self.daemon_sets.get(&key).map(|rt| &rt.ds.template.spec),
-            _ => self.deployments.get(&key).map(|rt| &rt.d.spec.template.spec),
+            ControllerKind::DaemonSet => self.controllers.daemon_sets.get(&key).map(|rt| &rt.ds.template.spec),
+            _ => self.controllers.deployments.get(&key).map(|rt| &rt.d.spec.template.spec),
         };
         let spec = spec.ok_or_else(|| match kind {
             ControllerKind::DaemonSet => super::ActionError(format!("daemonsets.apps \"{name}\" not found")),
@@ -1413,7 +1465,7 @@ impl Sim {
     /// the newest), without the hash label; the rollout follows.
     pub(crate) fn rollout_undo(&mut self, ns: &str, name: &str, to_revision: i64) -> Result<(), super::ActionError> {
         let key = (ns.to_string(), name.to_string());
-        let rt = self.deployments.get(&key).ok_or_else(|| no_deployment(name))?;
+        let rt = self.controllers.deployments.get(&key).ok_or_else(|| no_deployment(name))?;
         if rt.d.spec.paused {
             return Err(super::ActionError(
                 "you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again"
@@ -1423,7 +1475,7 @@ impl Sim {
         let mut history: Vec<(i64, PodTemplate)> = self
             .replica_sets_of(ns, &rt.server.uid)
             .iter()
-            .filter_map(|k| self.replica_sets.get(k))
+            .filter_map(|k| self.controllers.replica_sets.get(k))
             .map(|r| (r.revision(), r.rs.spec.template.clone()))
             .collect();
         crate::core::sort::sort_by_key(&mut history, |(rev, _)| *rev);
@@ -1445,7 +1497,8 @@ impl Sim {
 
     /// `kubectl rollout pause|resume`.
     pub(crate) fn rollout_pause(&mut self, ns: &str, name: &str, paused: bool) -> Result<(), super::ActionError> {
-        let rt = self.deployments.get(&(ns.to_string(), name.to_string())).ok_or_else(|| no_deployment(name))?;
+        let rt =
+            self.controllers.deployments.get(&(ns.to_string(), name.to_string())).ok_or_else(|| no_deployment(name))?;
         if rt.d.spec.paused == paused {
             let state = if paused { "already paused" } else { "not paused" };
             return Err(super::ActionError(format!("deployments.apps \"{name}\" is {state}")));
@@ -1460,7 +1513,7 @@ impl Sim {
         f: impl FnOnce(&mut Deployment),
     ) -> Result<(), super::ActionError> {
         let key = (ns.to_string(), name.to_string());
-        let rt = self.deployments.get_mut(&key).ok_or_else(|| no_deployment(name))?;
+        let rt = self.controllers.deployments.get_mut(&key).ok_or_else(|| no_deployment(name))?;
         let before = rt.d.spec.clone();
         f(Arc::make_mut(&mut rt.d));
         if rt.d.spec != before {
@@ -1477,6 +1530,7 @@ impl Sim {
         check_replicas(replicas)?;
         let key = (ns.to_string(), name.to_string());
         let rt = self
+            .controllers
             .replica_sets
             .get_mut(&key)
             .ok_or_else(|| super::ActionError(format!("replicasets.apps \"{name}\" not found")))?;
@@ -1491,17 +1545,17 @@ impl Sim {
 
     /// Snapshots of every Deployment, by namespace and name.
     pub fn deployments(&self) -> Vec<DeploymentSnapshot> {
-        self.deployments.values().map(|d| d.snapshot()).collect()
+        self.controllers.deployments.values().map(|d| d.snapshot()).collect()
     }
 
     /// Snapshots of every ReplicaSet, by namespace and name.
     pub fn replica_sets(&self) -> Vec<ReplicaSetSnapshot> {
-        self.replica_sets.values().map(|r| r.snapshot()).collect()
+        self.controllers.replica_sets.values().map(|r| r.snapshot()).collect()
     }
 
     #[cfg(debug_assertions)]
     pub(crate) fn check_controller_invariants(&self) {
-        for rt in self.replica_sets.values() {
+        for rt in self.controllers.replica_sets.values() {
             assert!(rt.rs.spec.replicas >= 0, "ReplicaSet {} has negative replicas", rt.rs.metadata.name);
         }
     }

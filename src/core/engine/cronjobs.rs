@@ -182,7 +182,7 @@ impl Sim {
     pub(crate) fn create_cron_job(&mut self, cj: CronJob) -> ApplyResult {
         let key = (cj.metadata.namespace.clone(), cj.metadata.name.clone());
         let name = cj.metadata.name.clone();
-        if let Some(existing) = self.cron_jobs.get_mut(&key) {
+        if let Some(existing) = self.controllers.cron_jobs.get_mut(&key) {
             let mut incoming = cj;
             incoming.metadata.pos = existing.cron_job.metadata.pos;
             if *existing.cron_job == incoming {
@@ -191,7 +191,7 @@ impl Sim {
             // `updateCronJob`: any change requeues the CronJob.
             existing.cron_job = Arc::new(incoming);
             existing.generation += 1;
-            self.publish(|s| &mut s.cron_jobs, &key);
+            self.publish(|s| &mut s.controllers.cron_jobs, &key);
             self.enqueue(Work::CronJob(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
             return ApplyResult::Configured { kind: "CronJob", name };
         }
@@ -202,7 +202,7 @@ impl Sim {
             status: CronJobStatus::default(),
             published: None,
         };
-        self.insert_published(|s| &mut s.cron_jobs, key.clone(), rt);
+        self.insert_published(|s| &mut s.controllers.cron_jobs, key.clone(), rt);
         self.enqueue(Work::CronJob(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
         ApplyResult::Created { kind: "CronJob", name }
     }
@@ -220,7 +220,8 @@ impl Sim {
     /// reference names the CronJob.
     fn cron_job_children(&self, ns: &str, name: &str) -> Vec<ChildJob> {
         let from = (ns.to_string(), String::new());
-        self.jobs
+        self.controllers
+            .jobs
             .range(from..)
             .take_while(|((n, _), _)| n == ns)
             .filter(|(_, rt)| {
@@ -258,7 +259,7 @@ impl Sim {
     pub(crate) fn sync_cron_job(&mut self, ns: &str, name: &str) {
         let now = self.now();
         let key = (ns.to_string(), name.to_string());
-        let Some(rt) = self.cron_jobs.get(&key) else { return };
+        let Some(rt) = self.controllers.cron_jobs.get(&key) else { return };
         let cj = rt.cron_job.clone();
         let uid = rt.server.uid.clone();
         let creation_ms = rt.server.creation_ms;
@@ -279,9 +280,9 @@ impl Sim {
         }
 
         let wake = self.cron_job_reconcile(&cj, &uid, creation_ms, &mut status, &jobs);
-        let Some(rt) = self.cron_jobs.get_mut(&key) else { return };
+        let Some(rt) = self.controllers.cron_jobs.get_mut(&key) else { return };
         rt.status = status;
-        self.publish(|s| &mut s.cron_jobs, &key);
+        self.publish(|s| &mut s.controllers.cron_jobs, &key);
         if let Some(at) = wake {
             self.enqueue(Work::CronJob(key.0, key.1), at.max(now + 1));
         }
@@ -376,7 +377,7 @@ impl Sim {
         }
         let ns = cj.metadata.namespace.clone();
         let job_key = (ns.clone(), name.clone());
-        if !self.jobs.contains_key(&job_key) {
+        if !self.controllers.jobs.contains_key(&job_key) {
             // `getJobFromTemplate2`.
             let mut annotations = cj.spec.job_annotations.clone();
             annotations.insert(SCHEDULED_TIMESTAMP_ANNOTATION.to_string(), rfc3339(scheduled_ms));
@@ -403,7 +404,7 @@ impl Sim {
             self.cron_event(cj, uid, EventType::Normal, "SuccessfulCreate", format!("Created job {name}"));
         }
         // A Job of that name made by someone else is left alone.
-        let Some(job) = self.jobs.get(&job_key) else { return next_wake(cj, status, creation_ms, now) };
+        let Some(job) = self.controllers.jobs.get(&job_key) else { return next_wake(cj, status, creation_ms, now) };
         if !job.job.metadata.owner_references.iter().any(|o| o.controller && o.uid == uid) {
             return None;
         }
@@ -419,12 +420,16 @@ impl Sim {
     /// goes at once; the garbage collector then deletes its Jobs, and their Pods.
     pub(crate) fn delete_cron_job(&mut self, ns: &str, name: &str) -> Result<(), ActionError> {
         let key = (ns.to_string(), name.to_string());
-        let rt =
-            self.cron_jobs.remove(&key).ok_or_else(|| ActionError(format!("cronjobs.batch \"{name}\" not found")))?;
+        let rt = self
+            .controllers
+            .cron_jobs
+            .remove(&key)
+            .ok_or_else(|| ActionError(format!("cronjobs.batch \"{name}\" not found")))?;
         let mut snap = rt.snapshot();
         snap.server.resource_version = self.next_resource_version();
         self.outputs.push_back(Output::CronJob { time_ms: self.now(), type_: WatchType::Deleted, cron_job: snap });
         let owned: Vec<String> = self
+            .controllers
             .jobs
             .iter()
             .filter(|((n, _), j)| n == ns && j.job.metadata.owner_references.iter().any(|o| o.uid == rt.server.uid))
@@ -438,7 +443,7 @@ impl Sim {
 
     /// Snapshots of every CronJob, by namespace and name.
     pub fn cron_jobs(&self) -> Vec<CronJobSnapshot> {
-        self.cron_jobs.values().map(|c| c.snapshot()).collect()
+        self.controllers.cron_jobs.values().map(|c| c.snapshot()).collect()
     }
 }
 

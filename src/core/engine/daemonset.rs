@@ -117,7 +117,7 @@ impl Sim {
     pub(crate) fn create_daemon_set(&mut self, ds: DaemonSet) -> super::ApplyResult {
         let key = (ds.metadata.namespace.clone(), ds.metadata.name.clone());
         let name = ds.metadata.name.clone();
-        if let Some(existing) = self.daemon_sets.get_mut(&key) {
+        if let Some(existing) = self.controllers.daemon_sets.get_mut(&key) {
             let mut incoming = ds;
             incoming.metadata.pos = existing.ds.metadata.pos;
             if *existing.ds == incoming {
@@ -145,7 +145,7 @@ impl Sim {
             }
             existing.ds = Arc::new(incoming);
             let rv = self.next_resource_version();
-            if let Some(existing) = self.daemon_sets.get_mut(&key) {
+            if let Some(existing) = self.controllers.daemon_sets.get_mut(&key) {
                 existing.server.resource_version = rv;
             }
             self.enqueue(Work::DaemonSet(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
@@ -161,14 +161,14 @@ impl Sim {
             hash,
             status: DaemonSetStatus::default(),
         };
-        self.daemon_sets.insert(key.clone(), rt);
+        self.controllers.daemon_sets.insert(key.clone(), rt);
         self.enqueue(Work::DaemonSet(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
         super::ApplyResult::Created { kind: "DaemonSet", name }
     }
 
     /// Nodes changed: every DaemonSet hears of it one hop later.
     pub(crate) fn nodes_changed_for_controllers(&mut self) {
-        let keys: Vec<(String, String)> = self.daemon_sets.keys().cloned().collect();
+        let keys: Vec<(String, String)> = self.controllers.daemon_sets.keys().cloned().collect();
         for (ns, name) in keys {
             self.enqueue(Work::DaemonSet(ns, name), self.now() + CONTROLLER_HOP_MS);
         }
@@ -224,7 +224,7 @@ impl Sim {
     /// replaces old-template Pods; then the status is written.
     pub(crate) fn sync_daemon_set(&mut self, ns: &str, name: &str) {
         let key = (ns.to_string(), name.to_string());
-        let Some(rt) = self.daemon_sets.get(&key) else { return };
+        let Some(rt) = self.controllers.daemon_sets.get(&key) else { return };
         let ds = rt.ds.clone();
         let uid = rt.server.uid.clone();
         let (hash, template_generation, generation) = (rt.hash.clone(), rt.template_generation, rt.generation);
@@ -306,7 +306,7 @@ impl Sim {
             let _ = self.delete_pod(ns, &pod, None);
         }
         // `updateDaemonSetStatus`: each scheduled node counts its oldest Pod.
-        let Some(rt) = self.daemon_sets.get(&key) else { return };
+        let Some(rt) = self.controllers.daemon_sets.get(&key) else { return };
         let on_node = self.daemon_pods_by_node(ns, rt);
         let mut status = DaemonSetStatus { desired, observed_generation: generation, ..DaemonSetStatus::default() };
         for (i, pods) in on_node.iter().enumerate() {
@@ -324,7 +324,7 @@ impl Sim {
                 self.now() + ds.min_ready_seconds as Millis * SECOND_MS,
             );
         }
-        if let Some(rt) = self.daemon_sets.get_mut(&key) {
+        if let Some(rt) = self.controllers.daemon_sets.get_mut(&key) {
             rt.status = status;
         }
     }
@@ -396,6 +396,7 @@ impl Sim {
     pub(crate) fn delete_daemon_set(&mut self, ns: &str, name: &str) -> Result<(), super::ActionError> {
         let key = (ns.to_string(), name.to_string());
         let rt = self
+            .controllers
             .daemon_sets
             .remove(&key)
             .ok_or_else(|| super::ActionError(format!("daemonsets.apps \"{name}\" not found")))?;
@@ -405,7 +406,8 @@ impl Sim {
 
     /// Snapshots of every DaemonSet, by namespace and name.
     pub fn daemon_sets(&self) -> Vec<DaemonSetSnapshot> {
-        self.daemon_sets
+        self.controllers
+            .daemon_sets
             .values()
             .map(|rt| DaemonSetSnapshot {
                 daemon_set: rt.ds.clone(),
@@ -426,6 +428,7 @@ impl Sim {
         f: impl FnOnce(&mut PodTemplate),
     ) -> Result<(), super::ActionError> {
         let rt = self
+            .controllers
             .daemon_sets
             .get(&(ns.to_string(), name.to_string()))
             .ok_or_else(|| super::ActionError(format!("daemonsets.apps \"{name}\" not found")))?;

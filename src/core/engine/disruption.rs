@@ -73,7 +73,7 @@ impl Sim {
     pub(crate) fn create_pdb(&mut self, pdb: PodDisruptionBudget) -> ApplyResult {
         let key = (pdb.metadata.namespace.clone(), pdb.metadata.name.clone());
         let name = pdb.metadata.name.clone();
-        if let Some(existing) = self.pdbs.get_mut(&key) {
+        if let Some(existing) = self.controllers.pdbs.get_mut(&key) {
             let mut incoming = pdb;
             incoming.metadata.pos = existing.pdb.metadata.pos;
             if *existing.pdb == incoming {
@@ -91,27 +91,27 @@ impl Sim {
             status: PodDisruptionBudgetStatus::default(),
             published: None,
         };
-        self.insert_published(|s| &mut s.pdbs, key, rt);
+        self.insert_published(|s| &mut s.controllers.pdbs, key, rt);
         self.sync_pdbs();
         ApplyResult::Created { kind: "PodDisruptionBudget", name }
     }
 
     /// Snapshots of every PodDisruptionBudget.
     pub fn pod_disruption_budgets(&self) -> Vec<PodDisruptionBudgetSnapshot> {
-        self.pdbs.values().map(|p| p.snapshot()).collect()
+        self.controllers.pdbs.values().map(|p| p.snapshot()).collect()
     }
 
     /// The disruption controller's pass: every budget's status from the
     /// Pods it selects, published when it changed.
     pub(crate) fn sync_pdbs(&mut self) {
-        let keys: Vec<(String, String)> = self.pdbs.keys().cloned().collect();
+        let keys: Vec<(String, String)> = self.controllers.pdbs.keys().cloned().collect();
         for key in keys {
-            let Some(rt) = self.pdbs.get(&key) else { continue };
+            let Some(rt) = self.controllers.pdbs.get(&key) else { continue };
             let status = self.pdb_status(&rt.pdb, rt.generation, &rt.status);
-            if let Some(rt) = self.pdbs.get_mut(&key) {
+            if let Some(rt) = self.controllers.pdbs.get_mut(&key) {
                 rt.status = status;
             }
-            self.publish(|s| &mut s.pdbs, &key);
+            self.publish(|s| &mut s.controllers.pdbs, &key);
         }
     }
 
@@ -213,14 +213,16 @@ impl Sim {
             // The finders: `getPodDeployment` (through the ReplicaSet),
             // `getPodReplicaSet`, `getPodStatefulSet`.
             let found = match owner.kind {
-                "ReplicaSet" => self.replica_sets.get(&key).map(|rs| {
+                "ReplicaSet" => self.controllers.replica_sets.get(&key).map(|rs| {
                     let deployment = rs.rs.metadata.owner_references.iter().find(|o| o.controller);
                     let d = deployment
-                        .and_then(|o| self.deployments.get(&(meta.namespace.clone(), o.name.clone())))
+                        .and_then(|o| self.controllers.deployments.get(&(meta.namespace.clone(), o.name.clone())))
                         .map(|d| (d.server.uid.clone(), d.d.spec.replicas));
                     d.unwrap_or((rs.server.uid.clone(), rs.rs.spec.replicas))
                 }),
-                "StatefulSet" => self.stateful_sets.get(&key).map(|s| (s.server.uid.clone(), s.set.spec.replicas)),
+                "StatefulSet" => {
+                    self.controllers.stateful_sets.get(&key).map(|s| (s.server.uid.clone(), s.set.spec.replicas))
+                }
                 _ => None,
             };
             let (uid, scale) = found.ok_or_else(|| format!("found no controllers for pod \"{}\"", meta.name))?;
@@ -241,7 +243,8 @@ impl Sim {
         let budgets: Vec<(String, String)> = if ignore || p.pod.metadata.labels.is_empty() {
             Vec::new()
         } else {
-            self.pdbs
+            self.controllers
+                .pdbs
                 .iter()
                 .filter(|((pns, _), rt)| pns == ns && rt.pdb.spec.selects(&p.pod.metadata.labels))
                 .map(|(k, _)| k.clone())
@@ -253,7 +256,7 @@ impl Sim {
                     .into(),
             ));
         }
-        if let Some(rt) = budgets.first().and_then(|k| self.pdbs.get(k)) {
+        if let Some(rt) = budgets.first().and_then(|k| self.controllers.pdbs.get(k)) {
             let status = self.pdb_status(&rt.pdb, rt.generation, &rt.status);
             let unhealthy = !p.status.is_ready();
             let always_allow = rt.pdb.spec.unhealthy_pod_eviction_policy.as_deref() == Some("AlwaysAllow");

@@ -11,13 +11,12 @@
 //! path `<ns>.svc.cluster.local svc.cluster.local cluster.local`.
 
 use super::pods::Pods;
-use super::ServiceRt;
-use crate::core::store::Store;
+use super::services::Services;
 use std::net::Ipv4Addr;
 
 /// What DNS reads of the cluster.
 pub(crate) struct Dns<'a> {
-    pub services: &'a Store<ServiceRt>,
+    pub services: &'a Services,
     pub pods: &'a Pods,
 }
 

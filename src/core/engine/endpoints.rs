@@ -18,9 +18,9 @@
 
 use super::kubelet::PodRt;
 use super::pods::Pods;
+use super::services::Services;
 use crate::core::api::{Pod, Service};
 use crate::core::status::*;
-use crate::core::store::Store;
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 use std::sync::Arc;
@@ -99,9 +99,8 @@ impl EndpointsController {
     }
 
     /// Adds a new Pod to the Services in its namespace whose selector matches it.
-    pub(crate) fn join(&mut self, services: &mut Store<ServiceRt>, slot: u32, p: &mut PodRt) {
-        let ns = &p.pod.metadata.namespace;
-        for (key, svc) in services.range_mut((ns.clone(), String::new())..).take_while(|(k, _)| k.0 == *ns) {
+    pub(crate) fn join(&mut self, services: &mut Services, slot: u32, p: &mut PodRt) {
+        for (key, svc) in services.in_namespace_mut(&p.pod.metadata.namespace) {
             if selects(&svc.svc, &p.pod) {
                 svc.members.insert(p.pod.metadata.name.clone(), slot);
                 self.stale.insert(key.clone(), 0);
@@ -111,7 +110,7 @@ impl EndpointsController {
     }
 
     /// Takes a removed Pod out of its Services.
-    pub(crate) fn leave(&mut self, services: &mut Store<ServiceRt>, slot: u32, p: &PodRt) {
+    pub(crate) fn leave(&mut self, services: &mut Services, slot: u32, p: &PodRt) {
         for key in &p.services {
             if let Some(svc) = services.get_mut(key) {
                 if svc.members.get(&p.pod.metadata.name) == Some(&slot) {
@@ -137,7 +136,7 @@ impl EndpointsController {
 
     /// Syncs every queued Service: the Services whose endpoints changed, with
     /// their new endpoints, in key order.
-    pub(crate) fn sync(&mut self, services: &Store<ServiceRt>, pods: &Pods) -> Vec<((String, String), Vec<Endpoint>)> {
+    pub(crate) fn sync(&mut self, services: &Services, pods: &Pods) -> Vec<((String, String), Vec<Endpoint>)> {
         self.dirty = false;
         let mut touched = std::mem::take(&mut self.touched);
         let mut changed = Vec::new();

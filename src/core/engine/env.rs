@@ -950,7 +950,7 @@ pub type ContainerEnv = (Vec<(String, String)>, Arc<Vec<(String, String)>>);
 
 pub fn container_env(sim: &Sim, slot: u32, c: usize) -> Result<ContainerEnv, String> {
     use crate::core::api::EnvVarSource;
-    let Some(p) = sim.pod_rt(slot) else { return Ok((Vec::new(), sim.default_service_env.clone())) };
+    let Some(p) = sim.pod_rt(slot) else { return Ok((Vec::new(), sim.services.default_env())) };
     let cr = &p.cs[c];
     let spec =
         if cr.is_init { &p.pod.spec.init_containers[cr.spec_index] } else { &p.pod.spec.containers[cr.spec_index] };
@@ -981,7 +981,7 @@ pub fn container_env(sim: &Sim, slot: u32, c: usize) -> Result<ContainerEnv, Str
             None => return Err(format!("secret \"{}\" not found", from.name)),
         }
     }
-    let services = sim.service_env.get(ns).cloned().unwrap_or_else(|| sim.default_service_env.clone());
+    let services = sim.services.env_of(ns);
     for e in &spec.env {
         let value = match (&e.value_from, &e.value) {
             (None, value) => {

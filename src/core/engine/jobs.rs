@@ -257,7 +257,7 @@ impl Sim {
     pub(crate) fn create_job(&mut self, job: Job) -> ApplyResult {
         let key = (job.metadata.namespace.clone(), job.metadata.name.clone());
         let name = job.metadata.name.clone();
-        if let Some(existing) = self.jobs.get(&key) {
+        if let Some(existing) = self.controllers.jobs.get(&key) {
             let mut incoming = job;
             generate_selector(&mut incoming, &existing.server.uid);
             incoming.metadata.pos = existing.job.metadata.pos;
@@ -293,7 +293,7 @@ impl Sim {
         self.outputs.push_back(Output::Job { time_ms: self.now(), type_: WatchType::Added, job: snap.clone() });
         rt.published = Some(snap);
         let job = rt.job.clone();
-        self.jobs.insert(key.clone(), rt);
+        self.controllers.jobs.insert(key.clone(), rt);
         self.cron_job_child_changed(&job);
         // A new Job is synced at once (`enqueueSyncJobImmediately`), one informer hop later.
         self.enqueue(Work::Job(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
@@ -358,13 +358,13 @@ impl Sim {
             return;
         }
         let key = (p.pod.metadata.namespace.clone(), owner.name.clone());
-        let Some(rt) = self.jobs.get(&key) else { return };
+        let Some(rt) = self.controllers.jobs.get(&key) else { return };
         if rt.server.uid != owner.uid || !rt.tracked.contains(&p.server.uid) {
             return;
         }
         let job = rt.job.clone();
         let kept = self.job_pod(p, job.spec.pod_failure_policy.as_deref());
-        if let Some(rt) = self.jobs.get_mut(&key) {
+        if let Some(rt) = self.controllers.jobs.get_mut(&key) {
             rt.gone.push(kept);
         }
     }
@@ -373,7 +373,7 @@ impl Sim {
     pub(crate) fn sync_job(&mut self, ns: &str, name: &str) {
         let now = self.now();
         let key = (ns.to_string(), name.to_string());
-        let Some(rt) = self.jobs.get(&key) else { return };
+        let Some(rt) = self.controllers.jobs.get(&key) else { return };
         if let Some(finished) = rt.finished_at() {
             self.job_ttl(&key, finished);
             return;
@@ -671,7 +671,7 @@ impl Sim {
         status.active = active_n;
         status.ready = ready;
         status.terminating = terminating;
-        let Some(rt) = self.jobs.get_mut(&key) else { return };
+        let Some(rt) = self.controllers.jobs.get_mut(&key) else { return };
         rt.gone.retain(|p| tracked.contains(&p.uid));
         rt.tracked = tracked;
         rt.failures_after_success = failures;
@@ -685,7 +685,7 @@ impl Sim {
             // The status update comes back to the controller, batched.
             self.enqueue(Work::Job(key.0.clone(), key.1.clone()), now + SYNC_JOB_BATCH_MS);
         }
-        if let Some(finished) = self.jobs.get(&key).and_then(|rt| rt.finished_at()) {
+        if let Some(finished) = self.controllers.jobs.get(&key).and_then(|rt| rt.finished_at()) {
             self.job_ttl(&key, finished);
         }
     }
@@ -694,7 +694,9 @@ impl Sim {
     /// `ttlSecondsAfterFinished` is deleted that long after it finished
     /// (pkg/controller/ttlafterfinished), its Pods with it.
     fn job_ttl(&mut self, key: &(String, String), finished: Millis) {
-        let Some(ttl) = self.jobs.get(key).and_then(|rt| rt.job.spec.ttl_seconds_after_finished) else { return };
+        let Some(ttl) = self.controllers.jobs.get(key).and_then(|rt| rt.job.spec.ttl_seconds_after_finished) else {
+            return;
+        };
         let due = to_seconds(finished).saturating_add((ttl.max(0) as Millis).saturating_mul(SECOND_MS));
         if self.now() >= due {
             let _ = self.delete_job(&key.0, &key.1);
@@ -767,8 +769,8 @@ impl Sim {
     }
 
     fn publish_job(&mut self, key: &(String, String)) {
-        if self.publish(|s| &mut s.jobs, key) {
-            if let Some(job) = self.jobs.get(key).map(|rt| rt.job.clone()) {
+        if self.publish(|s| &mut s.controllers.jobs, key) {
+            if let Some(job) = self.controllers.jobs.get(key).map(|rt| rt.job.clone()) {
                 self.cron_job_child_changed(&job);
             }
         }
@@ -778,7 +780,11 @@ impl Sim {
     /// once; the garbage collector then deletes its Pods (gracefully).
     pub(crate) fn delete_job(&mut self, ns: &str, name: &str) -> Result<(), ActionError> {
         let key = (ns.to_string(), name.to_string());
-        let rt = self.jobs.remove(&key).ok_or_else(|| ActionError(format!("jobs.batch \"{name}\" not found")))?;
+        let rt = self
+            .controllers
+            .jobs
+            .remove(&key)
+            .ok_or_else(|| ActionError(format!("jobs.batch \"{name}\" not found")))?;
         let mut snap = rt.snapshot();
         snap.server.resource_version = self.next_resource_version();
         self.outputs.push_back(Output::Job { time_ms: self.now(), type_: WatchType::Deleted, job: snap });
@@ -789,7 +795,7 @@ impl Sim {
 
     /// Snapshots of every Job, by namespace and name.
     pub fn jobs(&self) -> Vec<JobSnapshot> {
-        self.jobs.values().map(|j| j.snapshot()).collect()
+        self.controllers.jobs.values().map(|j| j.snapshot()).collect()
     }
 }
 

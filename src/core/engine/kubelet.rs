@@ -190,7 +190,7 @@ impl Sim {
         services: Arc<Vec<(String, String)>>,
     ) -> Arc<std::collections::BTreeMap<String, String>> {
         let key = env_key(&own, &services);
-        if let Some((_, env)) = self.env_cache.get(&key) {
+        if let Some(env) = self.services.cached_env(&key) {
             return env.clone();
         }
         let mut env = std::collections::BTreeMap::new();
@@ -199,10 +199,7 @@ impl Sim {
         }
         env.insert("PATH".to_string(), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string());
         let env = Arc::new(env);
-        if self.env_cache.len() >= 256 {
-            self.env_cache = crate::core::store::Store::new();
-        }
-        self.env_cache.insert(key, (services, env.clone()));
+        self.services.cache_env(key, services, env.clone());
         env
     }
 

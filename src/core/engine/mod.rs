@@ -44,6 +44,7 @@ mod outside;
 mod pod;
 mod pods;
 mod scheduler;
+mod services;
 mod statefulsets;
 mod termination;
 mod topology;
@@ -300,19 +301,15 @@ pub struct Sim {
     pub(crate) seed: u64,
     /// The Pod objects and their indexes (`pods.rs`).
     pub(crate) pods: pods::Pods,
-    pub(crate) services: Store<ServiceRt>,
+    /// The Services and their environment variables (`services.rs`).
+    pub(crate) services: services::Services,
     /// ConfigMaps and Secrets by (namespace, name): what env `valueFrom`
     /// and configMap/secret volumes read.
     pub(crate) config_maps: Store<Arc<ConfigMap>>,
     pub(crate) secrets: Store<Arc<Secret>>,
-    pub(crate) deployments: Store<controllers::DeploymentRt>,
-    pub(crate) replica_sets: Store<controllers::ReplicaSetRt>,
-    pub(crate) daemon_sets: Store<daemonset::DaemonSetRt>,
-    pub(crate) jobs: Store<jobs::JobRt>,
-    pub(crate) cron_jobs: Store<cronjobs::CronJobRt>,
-    pub(crate) stateful_sets: Store<statefulsets::StatefulSetRt>,
+    /// The workload controllers' objects and their work queue (`controllers.rs`).
+    pub(crate) controllers: controllers::Controllers,
     pub(crate) claims: Store<PersistentVolumeClaimSnapshot>,
-    pub(crate) pdbs: Store<disruption::PdbRt>,
     /// The API server's metadata of each ConfigMap and Secret (`watch.rs`).
     pub(crate) config_meta: Store<ServerMeta>,
     pub(crate) secret_meta: Store<ServerMeta>,
@@ -322,9 +319,6 @@ pub struct Sim {
     pub(crate) pending_evictions: Vec<disruption::PendingEviction>,
     /// What `kubectl drain` printed to stderr as it ran, not yet read.
     pub(crate) client_messages: VecDeque<(Millis, String)>,
-    /// Controller work (`controllers::Work`, keyed as `Work::into_key`)
-    /// and when it is due.
-    pub(crate) work: Store<Millis>,
     pub(crate) nodes: Vec<NodeRt>,
     /// The nodes are still the default cluster (the first Node object replaces them).
     pub(crate) default_nodes: bool,
@@ -339,16 +333,6 @@ pub struct Sim {
     pub(crate) outputs: VecDeque<Output>,
     /// The scheduler's queue of Pods waiting for a node.
     pub(crate) scheduler: scheduler::Scheduler,
-    /// The Service environment variables of each namespace with Services
-    /// (`env::service_env`), made when a Service is created.
-    pub(crate) service_env: Store<ServiceVars, String>,
-    /// The Service variables of a namespace without Services (only `kubernetes`).
-    pub(crate) default_service_env: Arc<Vec<(String, String)>>,
-    /// Container environments already built, by (Service variables' address,
-    /// own variables spelled out as `kubelet::env_key` does): the replicas
-    /// of a Deployment share one (the Arc is kept so its address, part of
-    /// the key, is not reused).
-    pub(crate) env_cache: Store<(ServiceVars, SharedEnv)>,
     /// The namespaces that exist: a kind cluster's four, then those applied.
     pub(crate) namespaces: std::collections::BTreeSet<String>,
     /// Every Pod IP in use (the IPAM's allocation table).
@@ -376,23 +360,16 @@ impl Sim {
             clock: Clock::default(),
             seed,
             pods: pods::Pods::default(),
-            services: Store::new(),
+            services: services::Services::default(),
             config_maps: Store::new(),
             secrets: Store::new(),
-            deployments: Store::new(),
-            replica_sets: Store::new(),
-            daemon_sets: Store::new(),
-            jobs: Store::new(),
-            cron_jobs: Store::new(),
-            stateful_sets: Store::new(),
             claims: Store::new(),
-            pdbs: Store::new(),
+            controllers: controllers::Controllers::default(),
             priority_classes: Store::new(),
             config_meta: Store::new(),
             secret_meta: Store::new(),
             pending_evictions: Vec::new(),
             client_messages: VecDeque::new(),
-            work: Store::new(),
             nodes: config.nodes.into_iter().map(|cfg| NodeRt::new(cfg, 0)).collect(),
             default_nodes,
             nodes_touched: false,
@@ -408,16 +385,14 @@ impl Sim {
             namespaces: crate::core::sort::collect_set(
                 ["default", "kube-node-lease", "kube-public", "kube-system"].map(String::from),
             ),
-            service_env: Store::new(),
-            default_service_env: Arc::new(Vec::new()),
-            env_cache: Store::new(),
             notes: Vec::new(),
             probe_log: None,
             probe_sleep: true,
             probe_wake: Vec::new(),
             traffic: traffic::TrafficState::default(),
         };
-        sim.default_service_env = Arc::new(env::service_env(&sim, ""));
+        let vars = env::service_env(&sim, "");
+        sim.services.set_default_env(vars);
         sim
     }
 
@@ -927,7 +902,7 @@ impl Sim {
         self.services.insert(key.clone(), rt);
         self.traffic_from_annotation(&key);
         let vars = env::service_env(self, &key.0);
-        self.service_env.insert(key.0, Arc::new(vars));
+        self.services.set_env(key.0, vars);
         ApplyResult::Created { kind: "Service", name }
     }
 
@@ -994,7 +969,7 @@ impl Sim {
     /// Emits a MODIFIED watch event for every Pod whose status changed.
     pub(crate) fn flush(&mut self) {
         self.flush_pods();
-        if !self.pdbs.is_empty() {
+        if !self.controllers.pdbs.is_empty() {
             self.sync_pdbs();
         }
     }

@@ -91,7 +91,7 @@ impl Sim {
     pub(crate) fn create_stateful_set(&mut self, set: StatefulSet) -> ApplyResult {
         let key = (set.metadata.namespace.clone(), set.metadata.name.clone());
         let name = set.metadata.name.clone();
-        if let Some(existing) = self.stateful_sets.get_mut(&key) {
+        if let Some(existing) = self.controllers.stateful_sets.get_mut(&key) {
             let mut incoming = set;
             incoming.metadata.pos = existing.set.metadata.pos;
             if *existing.set == incoming {
@@ -128,7 +128,7 @@ impl Sim {
             status: StatefulSetStatus::default(),
             published: None,
         };
-        self.insert_published(|s| &mut s.stateful_sets, key.clone(), rt);
+        self.insert_published(|s| &mut s.controllers.stateful_sets, key.clone(), rt);
         self.enqueue(Work::StatefulSet(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
         ApplyResult::Created { kind: "StatefulSet", name }
     }
@@ -165,7 +165,7 @@ impl Sim {
     /// `updateStatefulSet`: one pass over the ordinals.
     pub(crate) fn sync_stateful_set(&mut self, ns: &str, name: &str) {
         let key = (ns.to_string(), name.to_string());
-        let Some(rt) = self.stateful_sets.get(&key) else { return };
+        let Some(rt) = self.controllers.stateful_sets.get(&key) else { return };
         let set = rt.set.clone();
         let uid = rt.server.uid.clone();
         let generation = rt.generation;
@@ -294,7 +294,7 @@ impl Sim {
                 self.now() + set.spec.min_ready_seconds as Millis * SECOND_MS,
             );
         }
-        let Some(rt) = self.stateful_sets.get_mut(&key) else { return };
+        let Some(rt) = self.controllers.stateful_sets.get_mut(&key) else { return };
         rt.status = status;
         self.publish_stateful_set(&key);
     }
@@ -430,7 +430,7 @@ impl Sim {
     }
 
     fn publish_stateful_set(&mut self, key: &(String, String)) {
-        self.publish(|s| &mut s.stateful_sets, key);
+        self.publish(|s| &mut s.controllers.stateful_sets, key);
     }
 
     /// `kubectl scale statefulset/NAME --replicas=N`.
@@ -439,7 +439,7 @@ impl Sim {
             return Err(ActionError(format!("--replicas must be between 0 and {MAX_REPLICAS} in podplay")));
         }
         let key = (ns.to_string(), name.to_string());
-        let rt = self.stateful_sets.get_mut(&key).ok_or_else(|| no_set(name))?;
+        let rt = self.controllers.stateful_sets.get_mut(&key).ok_or_else(|| no_set(name))?;
         if rt.set.spec.replicas != replicas {
             Arc::make_mut(&mut rt.set).spec.replicas = replicas;
             rt.generation += 1;
@@ -454,7 +454,7 @@ impl Sim {
     /// `persistentVolumeClaimRetentionPolicy` is Retain).
     pub(crate) fn delete_stateful_set(&mut self, ns: &str, name: &str) -> Result<(), ActionError> {
         let key = (ns.to_string(), name.to_string());
-        let rt = self.stateful_sets.remove(&key).ok_or_else(|| no_set(name))?;
+        let rt = self.controllers.stateful_sets.remove(&key).ok_or_else(|| no_set(name))?;
         let mut snap = rt.snapshot();
         snap.server.resource_version = self.next_resource_version();
         self.outputs.push_back(Output::StatefulSet {
@@ -468,7 +468,7 @@ impl Sim {
 
     /// Snapshots of every StatefulSet, by namespace and name.
     pub fn stateful_sets(&self) -> Vec<StatefulSetSnapshot> {
-        self.stateful_sets.values().map(|s| s.snapshot()).collect()
+        self.controllers.stateful_sets.values().map(|s| s.snapshot()).collect()
     }
 
     /// Every PersistentVolumeClaim, by namespace and name.
