@@ -51,7 +51,7 @@ mod topology;
 mod traffic;
 mod watch;
 
-use crate::core::api::{ConfigMap, Object, Pod, Secret, Service};
+use crate::core::api::{ConfigMap, Object, Pod, Secret};
 use crate::core::rng::Rng;
 use crate::core::status::*;
 use crate::core::store::Store;
@@ -769,71 +769,6 @@ impl Sim {
         format!("{}-{}-4{}-{variant}{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
     }
 
-    fn create_pod(&mut self, pod: Pod) -> ApplyResult {
-        let mut pod = pod;
-        nodes::add_default_tolerations(&mut pod);
-        let key = (pod.metadata.namespace.clone(), pod.metadata.name.clone());
-        if let Some(slot) = self.pods.slot(&key.0, &key.1) {
-            let same = self.pod_rt(slot).is_some_and(|p| *p.pod == pod);
-            let name = pod.metadata.name.clone();
-            return if same {
-                ApplyResult::Unchanged { kind: "Pod", name }
-            } else {
-                ApplyResult::Refused {
-                    kind: "Pod",
-                    message: format!(
-                        "The Pod \"{name}\" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`, `spec.initContainers[*].image`, `spec.activeDeadlineSeconds`, `spec.tolerations` (only additions to existing tolerations), `spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"
-                    ),
-                    name,
-                }
-            };
-        }
-        if let Err(message) = self.admit_pod(&mut pod) {
-            return ApplyResult::Refused { kind: "Pod", name: pod.metadata.name.clone(), message };
-        }
-        if self.pods.len() >= MAX_PODS {
-            return ApplyResult::Refused {
-                kind: "Pod",
-                name: pod.metadata.name.clone(),
-                message: format!("podplay simulates at most {MAX_PODS} Pods"),
-            };
-        }
-        let incarnation = self.pods.new_incarnation();
-        let uid = self.new_uid();
-        let rv = self.next_resource_version();
-        let name = pod.metadata.name.clone();
-        let gated = !pod.spec.scheduling_gates.is_empty();
-        let mut rt = PodRt::new(Arc::new(pod), uid, self.now(), rv, incarnation);
-        if gated {
-            // `applySchedulingGatedCondition` (pkg/registry/core/pod/strategy.go):
-            // the API server marks a gated Pod at creation; the scheduler's
-            // SchedulingGates PreEnqueue plugin keeps it out of the queue
-            // (no FailedScheduling event).
-            rt.set_condition(
-                crate::core::status::ConditionType::PodScheduled,
-                false,
-                self.now(),
-                Some("SchedulingGated".into()),
-                Some("Scheduling is blocked due to non-empty scheduling gates".into()),
-            );
-        }
-        let slot = self.pods.insert(rt);
-        if let Some(p) = self.pods.get_mut(slot) {
-            self.endpoints.join(&mut self.services, slot, p);
-        }
-        let snap = self.pod_rt(slot).map(|p| p.snapshot());
-        if let Some(pod) = snap {
-            let spec = pod.pod.clone();
-            self.outputs.push_back(Output::Pod { time_ms: self.now(), type_: WatchType::Added, pod });
-            self.pod_changed(&spec, false);
-        }
-        // A new Pod frees no capacity: only it is tried now (the Pods already
-        // waiting are retried when capacity frees, `remove_pod`). This keeps
-        // a burst of unschedulable Pods linear, not quadratic.
-        self.schedule_new(slot);
-        ApplyResult::Created { kind: "Pod", name }
-    }
-
     /// A namespace (no lifecycle beyond existing: deleting one is not simulated).
     fn create_namespace(&mut self, ns: crate::core::api::Namespace) -> ApplyResult {
         let name = ns.metadata.name.clone();
@@ -848,62 +783,6 @@ impl Sim {
     /// The namespaces that exist, in name order.
     pub fn namespaces(&self) -> Vec<String> {
         self.namespaces.iter().cloned().collect()
-    }
-
-    fn create_service(&mut self, svc: Service) -> ApplyResult {
-        let key = (svc.metadata.namespace.clone(), svc.metadata.name.clone());
-        let name = svc.metadata.name.clone();
-        if let Some(existing) = self.services.get(&key) {
-            return if *existing.svc == svc {
-                ApplyResult::Unchanged { kind: "Service", name }
-            } else {
-                ApplyResult::Refused {
-                    kind: "Service",
-                    name,
-                    message: "podplay does not simulate changing a Service yet; delete and re-create it".into(),
-                }
-            };
-        }
-        let cluster_ip = match svc.spec.cluster_ip.as_deref() {
-            Some("None") => None,
-            Some(ip) => ip.parse().ok().or_else(|| Some(self.allocate_cluster_ip())),
-            None => Some(self.allocate_cluster_ip()),
-        };
-        let server = self.new_server_meta();
-        let suffix = self.rng_names.string(b"bcdfghjklmnpqrstvwxz2456789", 5);
-        let slice_server = self.new_server_meta();
-        let rt = ServiceRt {
-            slice_name: format!("{name}-{suffix}"),
-            slice_server,
-            svc: Arc::new(svc),
-            server,
-            cluster_ip,
-            endpoints: Vec::new(),
-            members: BTreeMap::new(),
-            rr: 0,
-        };
-        let has_selector = !rt.svc.spec.selector.is_empty();
-        self.outputs.push_back(Output::Service {
-            time_ms: self.now(),
-            type_: WatchType::Added,
-            service: rt.snapshot(),
-        });
-        if has_selector {
-            self.outputs.push_back(Output::EndpointSlice {
-                time_ms: self.now(),
-                type_: WatchType::Added,
-                slice: rt.slice_snapshot(),
-            });
-        }
-        let mut rt = rt;
-        if has_selector {
-            self.endpoints.adopt(&key, &mut rt, &mut self.pods);
-        }
-        self.services.insert(key.clone(), rt);
-        self.traffic_from_annotation(&key);
-        let vars = env::service_env(self, &key.0);
-        self.services.set_env(key.0, vars);
-        ApplyResult::Created { kind: "Service", name }
     }
 
     /// Creates or updates a ConfigMap. Containers read it when they are
@@ -928,39 +807,6 @@ impl Sim {
         result
     }
 
-    /// A ClusterIP from 10.96.0.0/12, at random but never 10.96.0.1 (the
-    /// `kubernetes` Service) or 10.96.0.10 (cluster DNS), nor one in use.
-    fn allocate_cluster_ip(&mut self) -> Ipv4Addr {
-        loop {
-            let offset = 2 + self.rng_ips.below((1 << 20) - 3) as u32;
-            let ip = Ipv4Addr::from(u32::from(Ipv4Addr::new(10, 96, 0, 0)) + offset);
-            if ip == Ipv4Addr::new(10, 96, 0, 10) || self.services.values().any(|s| s.cluster_ip == Some(ip)) {
-                continue;
-            }
-            return ip;
-        }
-    }
-
-    /// Runs the EndpointSlice controller's sync for every Service it has
-    /// queued; publishes the slices that changed and tells the traffic
-    /// sources (kube-proxy's view follows).
-    pub(crate) fn update_endpoints(&mut self) {
-        for (key, eps) in self.endpoints.sync(&self.services, &self.pods) {
-            self.traffic_endpoints_changed(&key, &eps);
-            let rv = self.next_resource_version();
-            if let Some(svc) = self.services.get_mut(&key) {
-                svc.endpoints = eps;
-                svc.slice_server.resource_version = rv;
-                let slice = svc.slice_snapshot();
-                self.outputs.push_back(Output::EndpointSlice {
-                    time_ms: self.now(),
-                    type_: WatchType::Modified,
-                    slice,
-                });
-            }
-        }
-    }
-
     /// The Pods whose controller has this uid, in name order.
     pub(crate) fn owned_pods(&self, uid: &str) -> Vec<u32> {
         self.pods.owned_by(uid)
@@ -972,103 +818,6 @@ impl Sim {
         if !self.controllers.pdbs.is_empty() {
             self.sync_pdbs();
         }
-    }
-
-    fn flush_pods(&mut self) {
-        if !self.pods.has_dirty() {
-            return;
-        }
-        for slot in self.pods.take_dirty() {
-            let Some(p) = self.pod_rt_mut(slot) else { continue };
-            p.dirty = false;
-            if p.status == p.published && p.server.deletion_ms == p.published_deletion && !p.meta_changed {
-                continue;
-            }
-            p.meta_changed = false;
-            p.published = p.status.clone();
-            p.published_deletion = p.server.deletion_ms;
-            let rv = self.next_resource_version();
-            let Some(p) = self.pod_rt_mut(slot) else { continue };
-            p.server.resource_version = rv;
-            let pod = p.snapshot();
-            let spec = pod.pod.clone();
-            self.outputs.push_back(Output::Pod { time_ms: self.now(), type_: WatchType::Modified, pod });
-            self.pod_changed(&spec, false);
-        }
-    }
-
-    /// Something a probe may observe changed in the Pod: cached probe
-    /// successes no longer hold, and sleeping probe workers wake.
-    pub(crate) fn bump_version(&mut self, slot: u32) {
-        if let Some(p) = self.pods.get_mut(slot) {
-            p.version += 1;
-            if p.sleeping > 0 {
-                p.sleeping = 0;
-                self.probe_wake.push(slot);
-            }
-        }
-    }
-
-    /// Re-arms the sleeping probe workers of the Pods in `probe_wake` at the
-    /// tick each would have run next: the first one after the timer that ran
-    /// last (`cursor`), counting the ticks skipped as the successes they
-    /// would have been.
-    fn wake_probes(&mut self) {
-        let (cur_at, cur_tie) = self.clock.cursor();
-        for slot in std::mem::take(&mut self.probe_wake) {
-            let mut arm = Vec::new();
-            let Some(p) = self.pod_rt_mut(slot) else { continue };
-            for (c, cr) in p.cs.iter_mut().enumerate() {
-                for (kind, w) in ProbeKind::ALL.into_iter().zip(cr.probes.iter_mut()) {
-                    let Some(last) = w.asleep_since.take() else { continue };
-                    let period = w.hot.period_ms.max(1);
-                    let tie = clock::probe_tie(slot, c as u16, kind);
-                    let mut n = cur_at.saturating_sub(last).div_ceil(period).max(1);
-                    if last + n * period == cur_at && tie <= cur_tie {
-                        n += 1;
-                    }
-                    w.run = w.run.saturating_add(i32::try_from(n - 1).unwrap_or(i32::MAX));
-                    arm.push((last + n * period, c as u16, kind));
-                }
-            }
-            for (at, c, probe) in arm {
-                self.schedule(at, slot, What::ProbeTick { c, probe });
-            }
-        }
-    }
-
-    pub(crate) fn mark_dirty(&mut self, slot: u32) {
-        self.endpoints.pod_changed(slot);
-        self.bump_version(slot);
-        self.pods.mark_dirty(slot);
-    }
-
-    /// Removes a Pod object (the API server's final delete).
-    pub(crate) fn remove_pod(&mut self, slot: u32) {
-        self.flush();
-        let Some(p) = self.pods.remove(slot) else { return };
-        self.keep_finished_job_pod(&p);
-        if let Some(ip) = p.status.pod_ip {
-            self.pod_ips.remove(ip);
-        }
-        self.endpoints.leave(&mut self.services, slot, &p);
-        if let Some(n) = p.node {
-            let node = &mut self.nodes[n];
-            node.requested_cpu -= p.requests.0;
-            node.requested_mem -= p.requests.1;
-            node.nonzero_cpu -= p.nonzero_requests.0;
-            node.nonzero_mem -= p.nonzero_requests.1;
-            node.pods = node.pods.saturating_sub(1);
-        }
-        self.scheduler.forget(slot);
-        let mut snap = p.snapshot();
-        snap.server.resource_version = self.next_resource_version();
-        let spec = snap.pod.clone();
-        self.outputs.push_back(Output::Pod { time_ms: self.now(), type_: WatchType::Deleted, pod: snap });
-        self.pod_changed(&spec, true);
-        self.update_endpoints();
-        // Freed capacity may let a pending Pod schedule.
-        self.schedule_pending();
     }
 
     // ---- events ----------------------------------------------------------

@@ -15,8 +15,11 @@
 //! pkg/kubelet/envvars/envvars.go (`FromServices`).
 
 use super::endpoints::ServiceRt;
-use super::{ServiceVars, SharedEnv};
+use super::{env, ApplyResult, Output, ServiceVars, SharedEnv, Sim, WatchType};
+use crate::core::api::Service;
 use crate::core::store::Store;
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
 use std::sync::Arc;
 
 /// The Services, and the environment variables made from them.
@@ -106,5 +109,97 @@ impl Services {
             self.env_cache = Store::new();
         }
         self.env_cache.insert(key, (services, env));
+    }
+}
+
+/// Creating Services, and publishing what the EndpointSlice controller syncs.
+impl Sim {
+    pub(super) fn create_service(&mut self, svc: Service) -> ApplyResult {
+        let key = (svc.metadata.namespace.clone(), svc.metadata.name.clone());
+        let name = svc.metadata.name.clone();
+        if let Some(existing) = self.services.get(&key) {
+            return if *existing.svc == svc {
+                ApplyResult::Unchanged { kind: "Service", name }
+            } else {
+                ApplyResult::Refused {
+                    kind: "Service",
+                    name,
+                    message: "podplay does not simulate changing a Service yet; delete and re-create it".into(),
+                }
+            };
+        }
+        let cluster_ip = match svc.spec.cluster_ip.as_deref() {
+            Some("None") => None,
+            Some(ip) => ip.parse().ok().or_else(|| Some(self.allocate_cluster_ip())),
+            None => Some(self.allocate_cluster_ip()),
+        };
+        let server = self.new_server_meta();
+        let suffix = self.rng_names.string(b"bcdfghjklmnpqrstvwxz2456789", 5);
+        let slice_server = self.new_server_meta();
+        let rt = ServiceRt {
+            slice_name: format!("{name}-{suffix}"),
+            slice_server,
+            svc: Arc::new(svc),
+            server,
+            cluster_ip,
+            endpoints: Vec::new(),
+            members: BTreeMap::new(),
+            rr: 0,
+        };
+        let has_selector = !rt.svc.spec.selector.is_empty();
+        self.outputs.push_back(Output::Service {
+            time_ms: self.now(),
+            type_: WatchType::Added,
+            service: rt.snapshot(),
+        });
+        if has_selector {
+            self.outputs.push_back(Output::EndpointSlice {
+                time_ms: self.now(),
+                type_: WatchType::Added,
+                slice: rt.slice_snapshot(),
+            });
+        }
+        let mut rt = rt;
+        if has_selector {
+            self.endpoints.adopt(&key, &mut rt, &mut self.pods);
+        }
+        self.services.insert(key.clone(), rt);
+        self.traffic_from_annotation(&key);
+        let vars = env::service_env(self, &key.0);
+        self.services.set_env(key.0, vars);
+        ApplyResult::Created { kind: "Service", name }
+    }
+
+    /// A ClusterIP from 10.96.0.0/12, at random but never 10.96.0.1 (the
+    /// `kubernetes` Service) or 10.96.0.10 (cluster DNS), nor one in use.
+    fn allocate_cluster_ip(&mut self) -> Ipv4Addr {
+        loop {
+            let offset = 2 + self.rng_ips.below((1 << 20) - 3) as u32;
+            let ip = Ipv4Addr::from(u32::from(Ipv4Addr::new(10, 96, 0, 0)) + offset);
+            if ip == Ipv4Addr::new(10, 96, 0, 10) || self.services.values().any(|s| s.cluster_ip == Some(ip)) {
+                continue;
+            }
+            return ip;
+        }
+    }
+
+    /// Runs the EndpointSlice controller's sync for every Service it has
+    /// queued; publishes the slices that changed and tells the traffic
+    /// sources (kube-proxy's view follows).
+    pub(crate) fn update_endpoints(&mut self) {
+        for (key, eps) in self.endpoints.sync(&self.services, &self.pods) {
+            self.traffic_endpoints_changed(&key, &eps);
+            let rv = self.next_resource_version();
+            if let Some(svc) = self.services.get_mut(&key) {
+                svc.endpoints = eps;
+                svc.slice_server.resource_version = rv;
+                let slice = svc.slice_snapshot();
+                self.outputs.push_back(Output::EndpointSlice {
+                    time_ms: self.now(),
+                    type_: WatchType::Modified,
+                    slice,
+                });
+            }
+        }
     }
 }
