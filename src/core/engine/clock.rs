@@ -149,13 +149,43 @@ impl PartialOrd for Timer {
     }
 }
 
+/// A timer in the heap: its place in the order and where its target is
+/// kept (`Clock::targets`). The heap moves these 24-byte entries, not the
+/// 40-byte timers: measured with cachegrind, sifting the timers themselves
+/// cost about 6% more instructions per event than the flat timer the typed
+/// `Target` replaced (2026-12-05).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Entry {
+    at: Millis,
+    order: u64,
+    target: u32,
+}
+
+impl Ord for Entry {
+    #[inline]
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.at, self.order).cmp(&(other.at, other.order))
+    }
+}
+
+impl PartialOrd for Entry {
+    #[inline]
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 /// Virtual time and the timers, in one binary heap ordered by (time,
 /// `Timer::order`), so equal-time timers fire in the order they were set.
 #[derive(Debug)]
 pub(crate) struct Clock {
     now: Millis,
     seq: u64,
-    timers: BinaryHeap<Reverse<Timer>>,
+    timers: BinaryHeap<Reverse<Entry>>,
+    /// The targets of the timers in the heap, by `Entry::target`.
+    targets: Vec<Target>,
+    /// Free places in `targets`.
+    free: Vec<u32>,
     /// Where the run is in the timer order: (time, `Timer::order`) of the
     /// timer that ran last, or (time, MAX) once every timer due by then ran.
     cursor: (Millis, u64),
@@ -165,7 +195,15 @@ pub(crate) struct Clock {
 
 impl Default for Clock {
     fn default() -> Clock {
-        Clock { now: 0, seq: 0, timers: BinaryHeap::new(), cursor: (0, u64::MAX), steps: 0 }
+        Clock {
+            now: 0,
+            seq: 0,
+            timers: BinaryHeap::new(),
+            targets: Vec::new(),
+            free: Vec::new(),
+            cursor: (0, u64::MAX),
+            steps: 0,
+        }
     }
 }
 
@@ -190,7 +228,18 @@ impl Clock {
     #[inline]
     pub(crate) fn schedule(&mut self, at: Millis, target: Target) {
         self.seq += 1;
-        self.timers.push(Reverse(Timer::new(at.max(self.now), self.seq, target)));
+        let timer = Timer::new(at.max(self.now), self.seq, target);
+        let index = match self.free.pop() {
+            Some(i) => {
+                self.targets[i as usize] = target;
+                i
+            }
+            None => {
+                self.targets.push(target);
+                (self.targets.len() - 1) as u32
+            }
+        };
+        self.timers.push(Reverse(Entry { at: timer.at, order: timer.order, target: index }));
     }
 
     /// Sets a timer of a Pod's (see [`Target::Pod`]).
@@ -199,16 +248,18 @@ impl Clock {
         self.schedule(at, Target::Pod { slot, incarnation, what });
     }
 
-    /// The next timer, without taking it.
+    /// When the next timer is due.
     #[inline]
-    pub(crate) fn peek(&self) -> Option<&Timer> {
-        self.timers.peek().map(|Reverse(t)| t)
+    pub(crate) fn peek_at(&self) -> Option<Millis> {
+        self.timers.peek().map(|Reverse(e)| e.at)
     }
 
     /// Takes the next timer and moves time to it.
     #[inline]
     pub(crate) fn pop(&mut self) -> Option<Timer> {
-        let Reverse(timer) = self.timers.pop()?;
+        let Reverse(entry) = self.timers.pop()?;
+        self.free.push(entry.target);
+        let timer = Timer { at: entry.at, order: entry.order, target: self.targets[entry.target as usize] };
         debug_assert!(timer.at >= self.now, "time went backwards");
         self.now = timer.at;
         self.cursor = (timer.at, timer.order);
@@ -261,7 +312,7 @@ mod tests {
         clock.schedule(2_000, Target::EvictionRetry);
         assert_eq!(clock.pop().map(|t| t.at), Some(2_000));
         clock.schedule(1_000, Target::NodeMonitor(0));
-        assert_eq!(clock.peek().map(|t| t.at), Some(2_000));
+        assert_eq!(clock.peek_at(), Some(2_000));
     }
 
     #[test]

@@ -433,7 +433,7 @@ impl Sim {
 
     /// When the next timer fires, if any.
     pub fn next_deadline(&self) -> Option<Millis> {
-        self.clock.peek().map(|t| t.at)
+        self.clock.peek_at()
     }
 
     /// Runs every timer due at or before `t`, then sets the clock to `t`.
@@ -454,11 +454,11 @@ impl Sim {
                 if !self.probe_wake.is_empty() {
                     self.wake_probes();
                 }
-                let Some(&timer) = self.clock.peek() else { break };
-                if timer.at > t || budget == 0 {
+                let Some(at) = self.clock.peek_at() else { break };
+                if at > t || budget == 0 {
                     break;
                 }
-                if timer.at != self.now() && (self.endpoints.is_dirty() || self.pods.has_dirty()) {
+                if at != self.now() && (self.endpoints.is_dirty() || self.pods.has_dirty()) {
                     // Publish what changed at the current instant first: the
                     // controllers may queue work due before this timer. The
                     // EndpointSlices follow once per instant, as the
@@ -470,7 +470,7 @@ impl Sim {
                     self.flush();
                     continue;
                 }
-                self.clock.pop();
+                let Some(timer) = self.clock.pop() else { break };
                 budget -= 1;
                 self.fire(timer);
             }
@@ -486,7 +486,7 @@ impl Sim {
                 self.wake_probes();
             }
             // Flushing can queue controller work that is already due.
-            if self.clock.peek().is_none_or(|timer| timer.at > t) {
+            if self.clock.peek_at().is_none_or(|at| at > t) {
                 self.clock.set_now(t);
                 break;
             }
