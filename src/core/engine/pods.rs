@@ -112,7 +112,8 @@ impl Pods {
         self.owned.get(uid).map(|m| m.values().copied().collect()).unwrap_or_default()
     }
 
-    /// Every live Pod, by slot.
+    /// Every live Pod, by slot (for the invariant checks).
+    #[cfg(debug_assertions)]
     pub(crate) fn iter(&self) -> impl Iterator<Item = &PodRt> + '_ {
         self.slots.iter().flatten()
     }
