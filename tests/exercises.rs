@@ -151,7 +151,10 @@ const NEAR_MISSES: &[(&str, &[usize])] = &[
     ("06-init-order", &[1, 2, 3]),
     ("07-log-sidecar", &[1]),
     ("08-job-pod", &[0, 2]),
-    ("09-graceful-shutdown", &[0, 1]),
+    // The 30 s grace period ends while the hook runs: SIGTERM then, and the
+    // trap exits 0 (executePreStopHook stops waiting at the deadline), so
+    // only the 40 s check fails.
+    ("09-graceful-shutdown", &[0]),
     ("10-deployment", &[0, 1, 2]),
     ("11-memory-limits", &[0, 1]),
     ("12-service-dns", &[0, 1, 3]),

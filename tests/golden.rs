@@ -204,7 +204,7 @@ fn image_typo_err_image_pull_then_backoff() {
 
 #[test]
 fn native_sidecar_starts_first_and_stops_last() {
-    check("sidecar", &["run", "example:sidecar", "--at", "30s", "delete pod/app-with-sidecar", "--until", "60s"]);
+    check("sidecar", &["run", "example:sidecar", "--at", "30s", "delete pod/app-with-sidecar", "--until", "70s"]);
 }
 
 #[test]

@@ -153,3 +153,74 @@ fn a_missing_image_under_never_stays_err_image_never_pull() {
     let n = sim.events().iter().filter(|e| e.reason == "ErrImageNeverPull").map(|e| e.count).max().unwrap();
     assert!(n >= 5, "said again at each retry: {n}");
 }
+
+fn sidecars_pod(policy: &str) -> String {
+    let sidecar = |name: &str| {
+        format!(
+            "  - name: {name}\n    image: busybox:1.36\n    restartPolicy: Always\n    command: [sh, -c, \"trap 'sleep 2; exit 0' TERM; while true; do sleep 1; done\"]\n"
+        )
+    };
+    format!(
+        "apiVersion: v1\nkind: Pod\nmetadata: {{name: web}}\nspec:\n  restartPolicy: {policy}\n  initContainers:\n{}{}  containers:\n  - name: app\n    image: busybox:1.36\n    command: [sh, -c, \"sleep 5\"]\n",
+        sidecar("first"),
+        sidecar("second")
+    )
+}
+
+/// When each sidecar's container exited (its finishedAt), by name.
+fn sidecar_exits(sim: &Sim) -> Vec<(String, u64)> {
+    let p = sim.pod("default", "web").expect("the Pod stays");
+    p.status
+        .init_container_statuses
+        .iter()
+        .map(|s| match &s.state {
+            ContainerState::Terminated(t) => (s.name.clone(), t.finished_at_ms),
+            other => panic!("{} has not exited: {other:?}", s.name),
+        })
+        .collect()
+}
+
+/// newTerminationOrdering (`kuberuntime_termination_order.go`): once the
+/// main containers have exited, each sidecar's SIGTERM waits for the sidecar
+/// declared after it (e2e "should terminate sidecars in reverse order after
+/// all main containers have exited"); the Killing events come at once
+/// (killContainersWithSyncResult runs every killContainer together).
+#[test]
+fn sidecars_stop_in_reverse_order_after_the_main_containers_exit() {
+    let mut sim = sim_with(&sidecars_pod("Never"));
+    sim.advance_to(60_000);
+    let exits = sidecar_exits(&sim);
+    let first = exits.iter().find(|(n, _)| n == "first").unwrap().1;
+    let second = exits.iter().find(|(n, _)| n == "second").unwrap().1;
+    assert!(second < first, "the later sidecar stops first: {exits:?}");
+    // Each takes ~2 s after its SIGTERM (its trap sleeps 2 s).
+    assert!(first >= second + 2_000, "first got SIGTERM only once second had exited: {exits:?}");
+    let kills: Vec<(String, u64)> =
+        sim.events().iter().filter(|e| e.reason == "Killing").map(|e| (e.message.clone(), e.last_ms)).collect();
+    assert_eq!(kills.len(), 2, "{kills:?}");
+    assert_eq!(kills[0].1, kills[1].1, "both Killing events at once: {kills:?}");
+}
+
+/// The same ordering on deletion: the main container and every sidecar get
+/// their Killing event at once; sidecars get SIGTERM in reverse order.
+#[test]
+fn a_deleted_pod_stops_its_sidecars_in_reverse_order() {
+    let mut sim =
+        sim_with(&sidecars_pod("Always").replace("sleep 5", "trap 'exit 0' TERM; while true; do sleep 1; done"));
+    sim.advance_to(10_000);
+    common::act(&mut sim, "delete pod/web");
+    let waiting: Vec<(String, Vec<String>)> =
+        sim.stopping("default", "web").into_iter().map(|s| (s.container, s.waiting_for)).collect();
+    assert!(
+        waiting.contains(&("first".to_string(), vec!["app".to_string(), "second".to_string()])),
+        "first waits for app and second: {waiting:?}"
+    );
+    assert!(waiting.contains(&("second".to_string(), vec!["app".to_string()])), "{waiting:?}");
+    // app's trap exits at its next loop turn; second gets SIGTERM then.
+    sim.advance_to(11_500);
+    let waiting: Vec<(String, Vec<String>)> =
+        sim.stopping("default", "web").into_iter().map(|s| (s.container, s.waiting_for)).collect();
+    assert!(waiting.contains(&("first".to_string(), vec!["second".to_string()])), "{waiting:?}");
+    sim.advance_to(60_000);
+    assert!(sim.pod("default", "web").is_none(), "all exited well within the grace period");
+}

@@ -61,16 +61,41 @@ fn a_program_that_ignores_sigterm_is_killed_when_the_grace_period_ends() {
     assert!(sim.pod("default", "web").is_none() || exit_code(&sim) == Some(137));
 }
 
+/// `executePreStopHook` waits for the hook at most the grace period; then
+/// `killContainer` raises what is left (0) to `minimumGracePeriodInSeconds`:
+/// SIGTERM at the deadline while the hook still runs, SIGKILL 2 s later
+/// (kubernetes.io: "a small, one-off grace period extension of 2 seconds").
 #[test]
-fn a_hook_still_running_at_the_deadline_gets_two_seconds_more() {
+fn a_hook_still_running_at_the_deadline_gets_sigterm_then_two_seconds_more() {
+    // sleep as PID 1 ignores SIGTERM, so SIGKILL ends it.
     let mut sim = sim_with(&pod(
-        "    image: nginx:1.27\n    lifecycle:\n      preStop:\n        exec:\n          command: [sleep, \"30\"]\n",
+        "    image: busybox:1.36\n    command: [sleep, \"3600\"]\n    lifecycle:\n      preStop:\n        exec:\n          command: [sleep, \"30\"]\n",
     ));
     sim.advance_to(20_000);
     act(&mut sim, "delete pod/web");
     sim.advance_to(21_000);
     let s = sim.stopping("default", "web");
-    assert_eq!(s[0].sigkill_ms, 32_000, "grace 10 s + the 2 s extension: {s:?}");
+    assert_eq!((s[0].sigterm_ms, s[0].sigkill_ms), (None, 32_000), "grace 10 s + the 2 s window: {s:?}");
+    sim.advance_to(30_000);
+    let s = sim.stopping("default", "web");
+    assert_eq!((s[0].sigterm_ms, s[0].sigkill_ms), (Some(30_000), 32_000), "SIGTERM at the deadline: {s:?}");
+    assert!(s[0].pre_stop_until.is_some_and(|t| t > 30_000), "the hook still runs: {s:?}");
+    sim.advance_to(31_999);
+    assert_eq!(sim.stopping("default", "web").len(), 1);
+    sim.advance_to(32_000);
+    assert!(sim.stopping("default", "web").is_empty());
+    assert!(sim.pod("default", "web").is_none() || exit_code(&sim) == Some(137));
+}
+
+/// nginx quits on the SIGTERM that the deadline brings, before SIGKILL.
+#[test]
+fn a_program_that_heeds_sigterm_exits_in_the_two_seconds_after_a_long_hook() {
+    let mut sim = sim_with(&pod(
+        "    image: nginx:1.27\n    lifecycle:\n      preStop:\n        exec:\n          command: [sleep, \"30\"]\n",
+    ));
+    sim.advance_to(20_000);
+    act(&mut sim, "delete pod/web");
     sim.advance_to(31_000);
-    assert_eq!(sim.stopping("default", "web")[0].sigkill_ms, 32_000);
+    assert!(sim.stopping("default", "web").is_empty(), "nginx quit on SIGTERM at 30 s");
+    assert!(sim.pod("default", "web").is_none(), "and the Pod object is gone");
 }

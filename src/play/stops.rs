@@ -96,9 +96,18 @@ pub fn stopping_lines(pod: &PodSnapshot, s: &Stopping, probe: Option<ProbeView>,
             go_duration(s.since_ms),
             go_duration(until.min(s.sigkill_ms))
         )),
-        (_, Some(t), _) => lines.push(format!(
+        (None, None, _) if !s.waiting_for.is_empty() => lines.push(format!(
+            "SIGTERM waits for its turn: sidecars stop after the main containers, the last declared first (waiting for {}; at most until the grace period ends)",
+            s.waiting_for.join(", ")
+        )),
+        (until, Some(t), _) => lines.push(format!(
             "{}SIGTERM sent at {}; the program has until the grace period ends to exit",
-            hook.map(|h| format!("preStop hook {} done; ", hook_text(h))).unwrap_or_default(),
+            hook.map(|h| if until.is_some_and(|u| u > now) {
+                format!("preStop hook {} still running when the grace period ended; ", hook_text(h))
+            } else {
+                format!("preStop hook {} done; ", hook_text(h))
+            })
+            .unwrap_or_default(),
             go_duration(t)
         )),
         _ => {}
@@ -108,7 +117,7 @@ pub fn stopping_lines(pod: &PodSnapshot, s: &Stopping, probe: Option<ProbeView>,
         seconds_until(s.sigkill_ms, now),
         go_duration(s.sigkill_ms),
         go_duration(s.grace_ms),
-        if s.sigkill_ms > s.since_ms + s.grace_ms { " + 2s for the preStop hook" } else { "" }
+        if s.sigkill_ms > s.since_ms + s.grace_ms { " + the kubelet's 2s minimum after SIGTERM" } else { "" }
     ));
     lines
 }

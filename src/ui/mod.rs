@@ -554,6 +554,15 @@ impl App {
         if !self.playing {
             return false;
         }
+        if !self.revealed {
+            // The first view drawn at build time shows time zero: the clock
+            // starts once the live page has replaced it, so that the page
+            // that takes over shows that same instant (under load the staged
+            // first render can take a second of wall time).
+            self.last_frame = None;
+            self.frames.request_frame();
+            return false;
+        }
         let dt = self.last_frame.map_or(0.0, |last| crate::play::zoom::clamp(ts - last, 0.0, MAX_FRAME_MS));
         self.last_frame = Some(ts);
         let stop = self.opts.stop_ms.filter(|s| *s > self.now()).unwrap_or(MAX_TIME_MS);

@@ -47,6 +47,22 @@ async function heldBack(viewport, ms) {
   const problems = [];
   page.on('pageerror', (e) => problems.push(e.message));
   await page.addInitScript(() => {
+    // Where the key parts are drawn: read by the test before the takeover,
+    // and by the observer below in the very task in which the live page
+    // replaces the first view, before the simulation has moved on (under
+    // load, a later reading would see a Pod card one line longer or
+    // shorter, which is the scenario playing, not the takeover).
+    window.__boxes = () => {
+      const box = (sel) => { const r = document.querySelector(sel)?.getBoundingClientRect(); return r && [r.x, r.y, r.width, r.height].map(Math.round); };
+      return { topbar: box('.topbar'), editor: box('[data-testid="editor"]'), title: box('[data-testid="example-title"]'),
+        cluster: box('.pane-cluster'), firstPod: box('[data-testid^="pod-"]'), timeline: box('.timeline') };
+    };
+    new MutationObserver((_, observer) => {
+      if (!document.getElementById('first-view') && document.querySelector('.app')) {
+        window.__atTakeover = window.__boxes();
+        observer.disconnect();
+      }
+    }).observe(document, { childList: true, subtree: true });
     window.__shifts = [];
     new PerformanceObserver((l) => { for (const e of l.getEntries()) if (!e.hadRecentInput) window.__shifts.push(e.value); })
       .observe({ type: 'layout-shift', buffered: true });
@@ -59,11 +75,7 @@ async function heldBack(viewport, ms) {
  * with where the key parts were drawn before and after. */
 async function boxesAcrossTakeover(path, ms = 1500) {
   const { context, page, problems } = await heldBack({ width: 1400, height: 1000 }, ms);
-  const boxes = () => page.evaluate(() => {
-    const box = (sel) => { const r = document.querySelector(sel)?.getBoundingClientRect(); return r && [r.x, r.y, r.width, r.height].map(Math.round); };
-    return { topbar: box('.topbar'), editor: box('[data-testid="editor"]'), title: box('[data-testid="example-title"]'),
-      cluster: box('.pane-cluster'), firstPod: box('[data-testid^="pod-"]'), timeline: box('.timeline') };
-  });
+  const boxes = () => page.evaluate(() => window.__boxes());
   await page.goto(server.base + path);
   let before = null;
   if (ms > 0) {
@@ -74,7 +86,7 @@ async function boxesAcrossTakeover(path, ms = 1500) {
     assert.equal(await page.locator('#first-view').count(), 1, 'the first view is up before the Wasm');
   }
   await waitLive(page);
-  const after = await boxes();
+  const after = await page.evaluate(() => window.__atTakeover);
   await page.waitForTimeout(500);
   const cls = await page.evaluate(() => window.__shifts.reduce((a, b) => a + b, 0));
   return { page, context, before, after, cls, problems };

@@ -23,9 +23,13 @@ pub const CREATE_MS: Millis = 250;
 pub const SYNC_LAG_MS: Millis = 1_000;
 /// A failed pull fails after this long.
 pub const PULL_FAIL_MS: Millis = 1_200;
-/// The one-off extension a still-running preStop hook gets past the grace
-/// period (kubernetes.io: "Pod Lifecycle / Termination of Pods").
-pub const PRESTOP_EXTENSION_MS: Millis = 2 * SECOND_MS;
+/// The least time between SIGTERM and SIGKILL: `killContainer` raises a
+/// shorter remaining grace period to `minimumGracePeriodInSeconds`
+/// (`kuberuntime_container.go`). A preStop hook still running when the grace
+/// period ends is this "small, one-off grace period extension of 2 seconds"
+/// (kubernetes.io "Pod Lifecycle / Termination of Pods"): `executePreStopHook`
+/// stops waiting for it, SIGTERM is sent, SIGKILL 2 s later.
+pub const MINIMUM_STOP_WINDOW_MS: Millis = 2 * SECOND_MS;
 /// The Pod worker retries a sync that failed after `backOffPeriod`
 /// (`pkg/kubelet/kubelet.go`; `pod_workers.go` adds up to 50% jitter).
 pub const WORKER_BACKOFF_MS: Millis = 10 * SECOND_MS;
@@ -281,7 +285,7 @@ impl Sim {
                     if let Some(p) = self.pod_rt_mut(slot) {
                         p.cs[c as usize].prestop_running_until = None;
                     }
-                    self.send_sigterm(slot, c as usize);
+                    self.sigterm_on_turn(slot, c as usize);
                 }
             }
             What::KillDeadline { c, epoch } => {
@@ -1029,7 +1033,6 @@ impl Sim {
         cr.proc = None;
         cr.app = None;
         cr.prestop_running_until = None;
-        cr.deadline_extended = false;
         if let Some((reason, message)) = cr.start_error.take() {
             // The reasonCache's Waiting state until the next sync
             // (convertToAPIContainerStatuses), for a container that will
@@ -1048,6 +1051,7 @@ impl Sim {
             p.starting = None;
         }
         let terminating = p.terminating;
+        self.release_turns(slot);
         if terminating {
             self.continue_termination(slot);
         } else {
@@ -1057,7 +1061,9 @@ impl Sim {
 
     /// Kills a container (`killContainer` in `kuberuntime_container.go`):
     /// the Killing event, the preStop hook, SIGTERM, SIGKILL at the deadline.
-    pub(crate) fn kill_container(&mut self, slot: u32, c: usize, message: String, grace_s: i64, _deleting: bool) {
+    /// `ordered`: a Pod-level stop (`killContainersWithSyncResult`), in
+    /// which a sidecar's SIGTERM waits for its turn (`sigterm_on_turn`).
+    pub(crate) fn kill_container(&mut self, slot: u32, c: usize, message: String, grace_s: i64, ordered: bool) {
         let now = self.now();
         let Some(p) = self.pod_rt(slot) else { return };
         let stage = p.cs[c].stage;
@@ -1072,23 +1078,57 @@ impl Sim {
         if let Some(p) = self.pod_rt_mut(slot) {
             p.cs[c].stage = Stage::Stopping;
             p.cs[c].kill_grace_ms = grace_ms;
-            p.cs[c].deadline_extended = false;
             p.cs[c].stop_since_ms = now;
             p.cs[c].stop_message = message;
             p.cs[c].stop_probe = None;
             p.cs[c].sigterm_ms = None;
+            p.cs[c].ordered_stop = ordered;
+            p.cs[c].awaiting_turn = false;
         }
         self.schedule(now.saturating_add(grace_ms), slot, What::KillDeadline { c: c as u16, epoch });
         match pre_stop {
             Some(handler) => {
                 let (_ok, duration, _message) =
-                    self.run_handler(slot, c, &handler, grace_ms.saturating_add(PRESTOP_EXTENSION_MS));
+                    self.run_handler(slot, c, &handler, grace_ms.saturating_add(MINIMUM_STOP_WINDOW_MS));
                 if let Some(p) = self.pod_rt_mut(slot) {
                     p.cs[c].prestop_running_until = Some(now.saturating_add(duration));
                 }
                 self.schedule(now.saturating_add(duration), slot, What::PreStopDone { c: c as u16, epoch });
             }
-            None => self.send_sigterm(slot, c),
+            None => self.sigterm_on_turn(slot, c),
+        }
+    }
+
+    /// After the preStop hook: SIGTERM now, or, in a Pod-level stop, once
+    /// the containers that stop first have exited
+    /// (`kuberuntime_termination_order.go`: a sidecar waits for every main
+    /// container and for the sidecar declared after it; `waitForTurn` does
+    /// not wait when the grace period is 0).
+    fn sigterm_on_turn(&mut self, slot: u32, c: usize) {
+        let Some(p) = self.pod_rt_mut(slot) else { return };
+        if p.cs[c].stage != Stage::Stopping {
+            return;
+        }
+        if p.cs[c].sigterm_ms.is_some() {
+            // Already sent when the grace period ended.
+            return;
+        }
+        let wait = p.cs[c].kill_grace_ms > 0 && !turn_blockers(p, c).is_empty();
+        p.cs[c].awaiting_turn = wait;
+        if !wait {
+            self.send_sigterm(slot, c);
+        }
+    }
+
+    /// A container exited: the stopping containers that waited for it get
+    /// their SIGTERM.
+    fn release_turns(&mut self, slot: u32) {
+        let Some(p) = self.pod_rt(slot) else { return };
+        let due: Vec<usize> = (0..p.cs.len())
+            .filter(|&i| p.cs[i].stage == Stage::Stopping && p.cs[i].awaiting_turn && turn_blockers(p, i).is_empty())
+            .collect();
+        for c in due {
+            self.sigterm_on_turn(slot, c);
         }
     }
 
@@ -1098,8 +1138,11 @@ impl Sim {
         if p.cs[c].stage != Stage::Stopping {
             return;
         }
-        // Sent, whether or not the program heeds it.
+        // Sent, whether or not the program heeds it. The runtime's stop
+        // timeout is what is left of the grace period, but never less than
+        // `minimumGracePeriodInSeconds` (killContainer).
         p.cs[c].sigterm_ms = Some(now);
+        p.cs[c].awaiting_turn = false;
         if p.knob(c, "ignore-sigterm") == Some("true") {
             return;
         }
@@ -1119,9 +1162,20 @@ impl Sim {
             return;
         }
         let epoch = p.cs[c].epoch;
-        if p.cs[c].prestop_running_until.is_some_and(|t| t > now) && !p.cs[c].deadline_extended {
-            p.cs[c].deadline_extended = true;
-            self.schedule(now + PRESTOP_EXTENSION_MS, slot, What::KillDeadline { c: c as u16, epoch });
+        if p.cs[c].sigterm_ms.is_none() {
+            // The grace period ended before SIGTERM: `executePreStopHook`
+            // stops waiting for a hook still running, `waitForTurn` for the
+            // containers before it. SIGTERM now, SIGKILL after the minimum
+            // window.
+            self.send_sigterm(slot, c);
+        }
+        let Some(p) = self.pod_rt(slot) else { return };
+        if p.cs[c].stage != Stage::Stopping {
+            return;
+        }
+        let not_before = p.cs[c].sigterm_ms.map_or(0, |t| t.saturating_add(MINIMUM_STOP_WINDOW_MS));
+        if now < not_before {
+            self.schedule(not_before, slot, What::KillDeadline { c: c as u16, epoch });
             return;
         }
         // SIGKILL.
@@ -1339,12 +1393,15 @@ impl Sim {
             return Vec::new();
         };
         p.cs.iter()
-            .filter(|c| c.stage == Stage::Stopping)
-            .map(|c| {
+            .enumerate()
+            .filter(|(_, c)| c.stage == Stage::Stopping)
+            .map(|(i, c)| {
                 let deadline = c.stop_since_ms.saturating_add(c.kill_grace_ms);
-                // `kill_deadline`: a preStop hook still running then gets
-                // PRESTOP_EXTENSION_MS more, once.
-                let extended = c.deadline_extended || c.prestop_running_until.is_some_and(|t| t > deadline);
+                // SIGTERM comes when the preStop hook ends, or at the
+                // deadline at the latest (`kill_deadline`); SIGKILL at the
+                // deadline, but never sooner than the minimum window after
+                // SIGTERM.
+                let sigterm = c.sigterm_ms.unwrap_or_else(|| c.prestop_running_until.unwrap_or(deadline).min(deadline));
                 Stopping {
                     container: c.name.clone(),
                     since_ms: c.stop_since_ms,
@@ -1353,7 +1410,12 @@ impl Sim {
                     grace_ms: c.kill_grace_ms,
                     pre_stop_until: c.prestop_running_until,
                     sigterm_ms: c.sigterm_ms,
-                    sigkill_ms: if extended { deadline.saturating_add(PRESTOP_EXTENSION_MS) } else { deadline },
+                    waiting_for: if c.awaiting_turn {
+                        turn_blockers(p, i).into_iter().map(|b| p.cs[b].name.clone()).collect()
+                    } else {
+                        Vec::new()
+                    },
+                    sigkill_ms: deadline.max(sigterm.saturating_add(MINIMUM_STOP_WINDOW_MS)),
                 }
             })
             .collect()
@@ -1393,34 +1455,30 @@ impl Sim {
         Ok(())
     }
 
-    /// Stops what is still running: regular containers first, then sidecars
-    /// in reverse order (kubernetes.io "Sidecar containers"); when nothing is
-    /// left, the Pod object is removed.
+    /// Stops what is still running (`killContainersWithSyncResult`): every
+    /// running container at once, each with its Killing event and preStop
+    /// hook; the terminationOrdering holds each sidecar's SIGTERM until the
+    /// main containers and the sidecars declared after it have exited
+    /// (e2e "should terminate sidecars in reverse order after all main
+    /// containers have exited"). When nothing is left, the Pod object is
+    /// removed.
     fn continue_termination(&mut self, slot: u32) {
         let now = self.now();
         let Some(p) = self.pod_rt(slot) else { return };
         let deadline = p.server.deletion_ms.unwrap_or(now);
         let remaining_s = (deadline.saturating_sub(now).div_ceil(SECOND_MS)) as i64;
-        let n = p.cs.len();
-        let n_init = p.n_init;
-        let live = |p: &PodRt, i: usize| matches!(p.cs[i].stage, Stage::Running | Stage::PostStart | Stage::Stopping);
-        let regular_live: Vec<usize> =
-            (0..n).filter(|&i| (!p.cs[i].is_init || !p.cs[i].is_sidecar) && live(p, i)).collect();
-        let mut to_kill: Vec<usize> =
-            regular_live.iter().copied().filter(|&i| p.cs[i].stage != Stage::Stopping).collect();
-        if regular_live.is_empty() {
-            // Sidecars, last started first stopped.
-            let sidecars: Vec<usize> = (0..n_init).rev().filter(|&i| p.cs[i].is_sidecar && live(p, i)).collect();
-            if let Some(&first) = sidecars.first() {
-                if p.cs[first].stage != Stage::Stopping {
-                    to_kill.push(first);
-                }
-            }
-            if sidecars.is_empty() {
-                self.finish_pod(slot);
-                return;
-            }
+        let live = |i: usize| matches!(p.cs[i].stage, Stage::Running | Stage::PostStart | Stage::Stopping);
+        if !(0..p.cs.len()).any(live) {
+            self.finish_pod(slot);
+            return;
         }
+        // Events in a fixed order (the kubelet's goroutines race): regular
+        // containers as declared, then sidecars last first.
+        let to_kill: Vec<usize> = (0..p.cs.len())
+            .filter(|&i| !p.cs[i].is_sidecar)
+            .chain((0..p.n_init).rev().filter(|&i| p.cs[i].is_sidecar))
+            .filter(|&i| live(i) && p.cs[i].stage != Stage::Stopping)
+            .collect();
         for c in to_kill {
             let name = self.pod_rt(slot).map(|p| p.cs[c].name.clone()).unwrap_or_default();
             self.kill_container(slot, c, format!("Stopping container {name}"), remaining_s.max(0), true);
@@ -1465,7 +1523,7 @@ impl Sim {
             .map(|i| (i, p.cs[i].name.clone()))
             .collect();
         for (c, name) in live {
-            self.kill_container(slot, c, format!("Stopping container {name}"), grace, false);
+            self.kill_container(slot, c, format!("Stopping container {name}"), grace, true);
         }
     }
 
@@ -1505,6 +1563,20 @@ impl Sim {
 /// The command the runtime runs: `command` replaces the image ENTRYPOINT and
 /// drops its CMD; `args` alone replaces CMD (kubernetes.io "Define a Command
 /// and Arguments for a Container").
+/// What container `c` waits for before its SIGTERM in a Pod-level stop
+/// (`newTerminationOrdering`): nothing for a regular container; for a
+/// sidecar, the main containers still running and the next sidecar declared
+/// after it, if that one still runs.
+fn turn_blockers(p: &PodRt, c: usize) -> Vec<usize> {
+    let cr = &p.cs[c];
+    if !cr.ordered_stop || !cr.is_sidecar {
+        return Vec::new();
+    }
+    let live = |i: usize| matches!(p.cs[i].stage, Stage::Running | Stage::PostStart | Stage::Stopping);
+    let next_sidecar = (c + 1..p.n_init).find(|&i| p.cs[i].is_sidecar);
+    (p.n_init..p.cs.len()).chain(next_sidecar).filter(|&i| live(i)).collect()
+}
+
 /// The container's last run when it has ended: its state, or its lastState
 /// while it waits with a start error (PostStartHookError).
 fn last_run(status: &ContainerStatus) -> Option<&Terminated> {

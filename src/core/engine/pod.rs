@@ -151,8 +151,12 @@ pub struct Stopping {
     pub grace_ms: Millis,
     /// While the preStop hook runs: when it ends.
     pub pre_stop_until: Option<Millis>,
-    /// When SIGTERM was sent (None while the preStop hook runs).
+    /// When SIGTERM was sent (None while the preStop hook runs or the
+    /// container waits for its turn).
     pub sigterm_ms: Option<Millis>,
+    /// While SIGTERM waits for its turn (a sidecar in a Pod-level stop):
+    /// the containers it waits for to exit.
+    pub waiting_for: Vec<String>,
     /// The probe whose failures are why (liveness or startup), if one is.
     pub probe: Option<super::ProbeKind>,
     /// When SIGKILL comes if the container is still running then.
@@ -181,7 +185,6 @@ pub struct CRt {
     pub started_ms: Millis,
     pub created_once: bool,
     pub prestop_running_until: Option<Millis>,
-    pub deadline_extended: bool,
     pub kill_grace_ms: Millis,
     /// When the kubelet began to stop the container (its Killing event),
     /// and that event's message; read by [`Sim::stopping`](super::Sim::stopping).
@@ -189,8 +192,15 @@ pub struct CRt {
     pub stop_message: String,
     /// The probe whose failures began the current stop, if one did.
     pub stop_probe: Option<super::ProbeKind>,
-    /// When SIGTERM was sent in the current stop (None while preStop runs).
+    /// When SIGTERM was sent in the current stop (None while preStop runs,
+    /// or while the container waits for its turn).
     pub sigterm_ms: Option<Millis>,
+    /// A Pod-level stop (`killContainersWithSyncResult`) follows the
+    /// kubelet's terminationOrdering: set on each container it stops.
+    pub ordered_stop: bool,
+    /// SIGTERM waits for the containers that stop first to exit
+    /// (`terminationOrdering.waitForTurn`).
+    pub awaiting_turn: bool,
     pub pull_started: Millis,
     pub pull_failed_at: Millis,
     /// The kubelet's message for a postStart hook that failed (None: it
@@ -328,12 +338,13 @@ impl PodRt {
             started_ms: 0,
             created_once: false,
             prestop_running_until: None,
-            deadline_extended: false,
             kill_grace_ms: 0,
             stop_since_ms: 0,
             stop_message: String::new(),
             stop_probe: None,
             sigterm_ms: None,
+            ordered_stop: false,
+            awaiting_turn: false,
             pull_started: 0,
             pull_failed_at: 0,
             post_start_error: None,
