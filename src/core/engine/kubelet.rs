@@ -280,7 +280,7 @@ impl Sim {
                 }
             }
             // The taint eviction controller's timer never reaches the kubelet (see `Sim::fire`).
-            What::TaintEvict => return,
+            What::TaintEvict | What::PodGcOrphan => return,
             What::ProbeTick { c, probe } => {
                 // Probe ticks refresh the status themselves when a result changes.
                 self.probe_tick(slot, c as usize, probe, true);

@@ -23,6 +23,7 @@
 
 pub mod action;
 mod admission;
+mod bound;
 mod clock;
 mod controllers;
 mod cronjobs;
@@ -776,6 +777,8 @@ impl Sim {
         }
         if what == What::TaintEvict {
             self.taint_evict(slot);
+        } else if what == What::PodGcOrphan {
+            self.podgc_orphan(slot);
         } else if !self.park_if_stopped(&timer) {
             // (A stopped node's kubelet parks its work until `start node`.)
             self.on_timer(slot, what);
