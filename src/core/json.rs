@@ -1122,6 +1122,7 @@ mod tests {
                     active_deadline_seconds: None,
                     volumes: vec![Volume { name: "cache".into(), source: VolumeSource::EmptyDir }],
                     node_name: None,
+                    host_network: false,
                     node_selector: BTreeMap::new(),
                     hostname: None,
                     subdomain: None,
