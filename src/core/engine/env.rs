@@ -433,6 +433,11 @@ impl shell::Env for CEnv<'_> {
         }
     }
 
+    fn has_tool(&self, name: &str) -> bool {
+        let image = self.sim.pod_rt(self.slot).and_then(|p| p.cs[self.c].image.as_ref());
+        image.and_then(|i| i.exec.as_ref()).is_none_or(|exec| images::has_program(exec, name))
+    }
+
     fn program(&mut self, argv: &[String], now: Millis) -> Program {
         self.sim.bump_version(self.slot);
         let Some(p) = self.sim.pod_rt(self.slot) else { return Program::Unknown };
