@@ -99,22 +99,6 @@ pub const REVISION_HASH_LABEL: &str = "controller-revision-hash";
 /// (`appsv1.DeprecatedTemplateGeneration`, pkg/apis/apps/v1/conversion.go).
 pub const TEMPLATE_GENERATION_ANNOTATION: &str = "deprecated.daemonset.template.generation";
 
-/// A version 4 UUID derived from `seed` (FNV-1a), for objects whose uid
-/// must not draw from the id generator (that would renumber every later
-/// Pod's).
-pub(crate) fn derived_uid(seed: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut hex = String::new();
-    for round in 0..2u8 {
-        for b in seed.bytes().chain([round]) {
-            h ^= b as u64;
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        hex.push_str(&format!("{h:016x}"));
-    }
-    format!("{}-{}-4{}-a{}-{}", &hex[0..8], &hex[8..12], &hex[13..16], &hex[17..20], &hex[20..32])
-}
-
 /// The template generation label (`extensions.DaemonSetTemplateGenerationKey`).
 pub const TEMPLATE_GENERATION_LABEL: &str = "pod-template-generation";
 
@@ -416,7 +400,7 @@ impl Sim {
             }
             None => {
                 let server = ServerMeta {
-                    uid: derived_uid(&format!("{ds_uid}/{hash}")),
+                    uid: crate::core::rng::derived_uid(&format!("{ds_uid}/{hash}")),
                     creation_ms: now,
                     resource_version: rv,
                     deletion_ms: None,

@@ -126,7 +126,7 @@ pub(crate) type NodeKey = (std::collections::BTreeMap<String, String>, Vec<Taint
 /// A Node's uid: derived from its name (a Node object is named by its
 /// machine), so it draws nothing from the id generator.
 pub(crate) fn node_uid(name: &str) -> String {
-    super::daemonset::derived_uid(&format!("node/{name}"))
+    crate::core::rng::derived_uid(&format!("node/{name}"))
 }
 
 /// Why a node cannot take a Pod: the filter plugin's reason, and whether
