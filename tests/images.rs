@@ -162,6 +162,32 @@ fn a_command_the_image_lacks_fails_to_start() {
     assert_eq!(sim.logs("default", "p", "c").unwrap(), ["sh: stress: not found"]);
 }
 
+/// The shell's network tools follow the image like any program: BusyBox
+/// has `wget` and `nslookup` but not `curl`; nginx's Debian image installs
+/// `curl` (its Dockerfile: `apt-get install … ca-certificates gettext-base
+/// curl`) and has no `wget`; curlimages/curl has curl. A missing first word
+/// is runc's StartError; under `sh -c`, ash's `sh: wget: not found`, 127.
+#[test]
+fn wget_and_curl_follow_the_image() {
+    let run = |image: &str, script: &str| {
+        let mut sim =
+            sim_with(&pod("p", "Never", &format!("    image: {image}\n    command: [sh, -c, \"{script}\"]\n")));
+        sim.advance_to(30_000);
+        (terminated(&sim, "p").exit_code, sim.logs("default", "p", "c").unwrap())
+    };
+    assert_eq!(run("nginx:1.27", "wget -q -O- http://localhost"), (127, vec!["sh: wget: not found".to_string()]));
+    assert_eq!(run("busybox:1.36", "curl http://localhost"), (127, vec!["sh: curl: not found".to_string()]));
+    assert_eq!(run("nginx:1.27", "nslookup kubernetes"), (127, vec!["sh: nslookup: not found".to_string()]));
+    assert_ne!(run("nginx:1.27", "curl -s http://localhost").0, 127);
+    assert_ne!(run("busybox:1.36", "wget -q -O- http://example.invalid").0, 127);
+
+    let msg = "failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"wget\": executable file not found in $PATH: unknown";
+    let mut sim = sim_with(&pod("p", "Never", "    image: nginx:1.27\n    command: [wget, -qO-, http://localhost]\n"));
+    sim.advance_to(30_000);
+    let t = terminated(&sim, "p");
+    assert_eq!((t.exit_code, t.reason.as_str(), t.message.as_deref()), (128, "StartError", Some(msg)));
+}
+
 /// kubernetes.io "Set up Konnectivity service": the distroless images run
 /// their one program, `/proxy-server` and `/proxy-agent`, and answer the
 /// liveness probe on `--health-server-port`; a path they lack fails.

@@ -481,6 +481,9 @@ pub struct PodSpec {
     pub active_deadline_seconds: Option<i64>,
     pub volumes: Vec<Volume>,
     pub node_name: Option<String>,
+    /// `spec.hostNetwork`: podplay still gives the Pod its own IP; the
+    /// kubelet's probes with a `host` reach it on the node's addresses.
+    pub host_network: bool,
     pub node_selector: BTreeMap<String, String>,
     pub hostname: Option<String>,
     pub subdomain: Option<String>,

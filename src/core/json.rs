@@ -166,6 +166,16 @@ pub fn replicaset_json(r: &ReplicaSetSnapshot) -> Value {
     })
 }
 
+/// A Deployment's `strategy` or a DaemonSet's `updateStrategy` of type
+/// RollingUpdate (`maxUnavailable` before `maxSurge` in both structs).
+fn rolling_update_json(
+    max_surge: crate::core::api::IntOrPercent,
+    max_unavailable: crate::core::api::IntOrPercent,
+) -> Value {
+    let v = int_or_string_json;
+    json!({ "type": "RollingUpdate", "rollingUpdate": { "maxUnavailable": v(max_unavailable), "maxSurge": v(max_surge) } })
+}
+
 /// An `apps/v1 Deployment`.
 pub fn deployment_json(d: &DeploymentSnapshot) -> Value {
     let dep = &d.deployment;
@@ -183,8 +193,7 @@ pub fn deployment_json(d: &DeploymentSnapshot) -> Value {
     let strategy = match dep.spec.strategy {
         DeploymentStrategy::Recreate => json!({ "type": "Recreate" }),
         DeploymentStrategy::RollingUpdate { max_surge, max_unavailable } => {
-            let v = int_or_string_json;
-            json!({ "type": "RollingUpdate", "rollingUpdate": { "maxUnavailable": v(max_unavailable), "maxSurge": v(max_surge) } })
+            rolling_update_json(max_surge, max_unavailable)
         }
     };
     let mut spec = Map::new();
@@ -806,6 +815,200 @@ pub fn endpointslice_json_owned(e: &EndpointSliceSnapshot, service_uid: &str) ->
     Value::Object(m)
 }
 
+/// An `apps/v1 DaemonSet` (`DaemonSetSpec`, `DaemonSetStatus` field order:
+/// the four counts without omitempty, the rest omitted when zero), with the
+/// `deprecated.daemonset.template.generation` annotation the apps/v1
+/// conversion writes (pkg/apis/apps/v1/conversion.go) and the defaulted
+/// `revisionHistoryLimit` 10 (`SetDefaults_DaemonSet`).
+pub fn daemonset_json(d: &crate::core::engine::DaemonSetSnapshot) -> Value {
+    use crate::core::api::DaemonSetUpdateStrategy;
+    let ds = &d.daemon_set;
+    let meta = &ds.metadata;
+    let mut annotations = meta.annotations.clone();
+    annotations.insert("deprecated.daemonset.template.generation".into(), d.template_generation.to_string());
+    let metadata = object_meta(
+        Some(d.generation),
+        &meta.name,
+        None,
+        &meta.namespace,
+        &d.server,
+        &meta.labels,
+        &annotations,
+        Vec::new(),
+    );
+    let mut spec = Map::new();
+    spec.put("selector", selector_json(&ds.selector));
+    spec.put("template", pod_template_json(&ds.template));
+    spec.put(
+        "updateStrategy",
+        match ds.update_strategy {
+            DaemonSetUpdateStrategy::OnDelete => json!({ "type": "OnDelete" }),
+            DaemonSetUpdateStrategy::RollingUpdate { max_surge, max_unavailable } => {
+                rolling_update_json(max_surge, max_unavailable)
+            }
+        },
+    );
+    if ds.min_ready_seconds > 0 {
+        spec.put("minReadySeconds", Value::from(ds.min_ready_seconds));
+    }
+    spec.put("revisionHistoryLimit", Value::from(10));
+    let st = &d.status;
+    let mut status = Map::new();
+    status.put("currentNumberScheduled", Value::from(st.current));
+    status.put("numberMisscheduled", Value::from(0));
+    status.put("desiredNumberScheduled", Value::from(st.desired));
+    status.put("numberReady", Value::from(st.ready));
+    for (k, v) in [
+        ("observedGeneration", st.observed_generation),
+        ("updatedNumberScheduled", st.updated as i64),
+        ("numberAvailable", st.available as i64),
+        ("numberUnavailable", st.unavailable as i64),
+    ] {
+        if v != 0 {
+            status.put(k, Value::from(v));
+        }
+    }
+    json!({ "kind": "DaemonSet", "apiVersion": "apps/v1", "metadata": metadata, "spec": Value::Object(spec), "status": Value::Object(status) })
+}
+
+/// A value with every object's keys sorted, as Go's `encoding/json` writes
+/// a `map[string]interface{}`.
+fn sorted_keys(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => {
+            let mut entries: Vec<(String, Value)> = m.iter().map(|(k, v)| (k.clone(), sorted_keys(v))).collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(entries.into_iter().collect())
+        }
+        Value::Array(a) => Value::Array(a.iter().map(sorted_keys).collect()),
+        other => other.clone(),
+    }
+}
+
+/// An `apps/v1 ControllerRevision` of a DaemonSet: `data` is the
+/// DaemonSet's `getPatch` (pkg/controller/daemon/update.go), its template
+/// with `"$patch": "replace"` under `spec`, marshalled from a generic map
+/// (so every key sorted), then `revision`.
+pub fn controllerrevision_json(r: &crate::core::engine::ControllerRevisionSnapshot) -> Value {
+    let mut labels = r.template.labels.clone();
+    labels.insert("controller-revision-hash".into(), r.hash.clone());
+    let owner = json!({
+        "apiVersion": "apps/v1",
+        "kind": "DaemonSet",
+        "name": r.owner.0.as_str(),
+        "uid": r.owner.1.as_str(),
+        "controller": true,
+        "blockOwnerDeletion": true,
+    });
+    let metadata = object_meta(None, &r.name, None, &r.namespace, &r.server, &labels, &r.annotations, vec![owner]);
+    let mut template = sorted_keys(&pod_template_json(&r.template));
+    if let Value::Object(m) = &mut template {
+        let mut with_patch = Map::new();
+        with_patch.put("$patch", Value::from("replace"));
+        for (k, v) in m.iter() {
+            with_patch.put(k, v.clone());
+        }
+        *m = with_patch;
+    }
+    json!({
+        "kind": "ControllerRevision",
+        "apiVersion": "apps/v1",
+        "metadata": metadata,
+        "data": { "spec": { "template": template } },
+        "revision": r.revision,
+    })
+}
+
+/// A `v1 Node` as a kind worker's kubelet registers it (`NodeSpec`,
+/// `NodeStatus` field order): podCIDR(s) and `kind://` providerID, the
+/// taints (the node lifecycle controller's NoExecute ones with
+/// `timeAdded`), capacity = allocatable (CPU, memory, Pods), the kubelet's
+/// four conditions (`setters.go`: MemoryPressure, DiskPressure,
+/// PIDPressure, Ready; all Unknown with `NodeStatusUnknown` "Kubelet
+/// stopped posting node status." once the node lifecycle controller gives
+/// up on it), InternalIP and Hostname, the kubelet port 10250, and
+/// `nodeInfo`. podplay's own: the heartbeat time (shown as the last
+/// transition), the machine's ids (derived from the name), its kernel.
+pub fn node_json(n: &crate::core::engine::NodeSnapshot) -> Value {
+    use crate::core::engine::NodeReady;
+    let server = ServerMeta {
+        uid: n.uid.clone(),
+        creation_ms: n.creation_ms,
+        resource_version: n.resource_version,
+        deletion_ms: None,
+        deletion_grace_period_seconds: None,
+    };
+    let mut annotations = BTreeMap::new();
+    annotations.insert(
+        "kubeadm.alpha.kubernetes.io/cri-socket".to_string(),
+        "unix:///run/containerd/containerd.sock".to_string(),
+    );
+    annotations.insert("node.alpha.kubernetes.io/ttl".to_string(), "0".to_string());
+    annotations.insert("volumes.kubernetes.io/controller-managed-attach-detach".to_string(), "true".to_string());
+    let metadata = object_meta(None, &n.name, None, "", &server, &n.labels, &annotations, Vec::new());
+    let cidr = format!("{}/24", n.pod_cidr);
+    let mut spec = Map::new();
+    spec.put("podCIDR", Value::from(cidr.as_str()));
+    spec.put("podCIDRs", json!([cidr.as_str()]));
+    spec.put("providerID", Value::from(format!("kind://docker/kind/{}", n.name)));
+    if n.unschedulable {
+        spec.put("unschedulable", Value::from(true));
+    }
+    let taints: Vec<Value> = n
+        .taints
+        .iter()
+        .map(|t| {
+            let mut m = Map::new();
+            put_str(&mut m, "key", &t.key);
+            put_str(&mut m, "value", &t.value);
+            m.put("effect", Value::from(t.effect.as_str()));
+            if t.key == crate::core::engine::TAINT_UNREACHABLE && t.effect == crate::core::api::TaintEffect::NoExecute {
+                m.put("timeAdded", Value::from(rfc3339(n.ready_changed_ms)));
+            }
+            Value::Object(m)
+        })
+        .collect();
+    put_vec(&mut spec, "taints", taints);
+    let resources = json!({ "cpu": format_cpu(n.cpu_millis), "memory": format_memory(n.memory_bytes), "pods": n.max_pods.to_string() });
+    let at = rfc3339(n.ready_changed_ms.max(n.creation_ms));
+    let conditions: Vec<Value> = [
+        ("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+        ("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+        ("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+        ("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+    ]
+    .iter()
+    .map(|&(type_, status, reason, message)| {
+        let (status, reason, message) = match n.ready {
+            NodeReady::True => (status, reason, message),
+            NodeReady::Unknown => ("Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status."),
+        };
+        json!({ "type": type_, "status": status, "lastHeartbeatTime": at.as_str(), "lastTransitionTime": at.as_str(), "reason": reason, "message": message })
+    })
+    .collect();
+    let id = n.uid.replace('-', "");
+    let status = json!({
+        "capacity": resources.clone(),
+        "allocatable": resources,
+        "conditions": conditions,
+        "addresses": [{ "type": "InternalIP", "address": n.internal_ip.to_string() }, { "type": "Hostname", "address": n.name.as_str() }],
+        "daemonEndpoints": { "kubeletEndpoint": { "Port": 10250 } },
+        "nodeInfo": {
+            "machineID": id.as_str(),
+            "systemUUID": n.uid.as_str(),
+            "bootID": n.uid.as_str(),
+            "kernelVersion": "6.8.0",
+            "osImage": "Debian GNU/Linux 12 (bookworm)",
+            "containerRuntimeVersion": "containerd://2.1.1",
+            "kubeletVersion": crate::core::engine::KUBELET_VERSION,
+            "kubeProxyVersion": "",
+            "operatingSystem": "linux",
+            "architecture": "amd64",
+        },
+    });
+    json!({ "kind": "Node", "apiVersion": "v1", "metadata": metadata, "spec": Value::Object(spec), "status": status })
+}
+
 /// One line of a watch stream: `{"time": …, "type": "ADDED"|"MODIFIED"|"DELETED", "object": …}`.
 /// (The API server's watch events carry only `type` and `object`; `time` is podplay's.)
 pub fn watch_event_json(time_ms: Millis, type_: &str, object: Value) -> Value {
@@ -835,6 +1038,9 @@ pub fn output_json(o: &crate::core::engine::Output) -> Value {
         Output::ConfigMap { time_ms, type_, config_map } => (time_ms, type_, configmap_json(config_map)),
         Output::Secret { time_ms, type_, secret } => (time_ms, type_, secret_json(secret)),
         Output::Namespace { time_ms, type_, namespace } => (time_ms, type_, namespace_json(namespace)),
+        Output::DaemonSet { time_ms, type_, daemon_set } => (time_ms, type_, daemonset_json(daemon_set)),
+        Output::ControllerRevision { time_ms, type_, revision } => (time_ms, type_, controllerrevision_json(revision)),
+        Output::Node { time_ms, type_, node } => (time_ms, type_, node_json(node)),
     };
     watch_event_json(*time_ms, type_.as_str(), object)
 }
@@ -916,6 +1122,7 @@ mod tests {
                     active_deadline_seconds: None,
                     volumes: vec![Volume { name: "cache".into(), source: VolumeSource::EmptyDir }],
                     node_name: None,
+                    host_network: false,
                     node_selector: BTreeMap::new(),
                     hostname: None,
                     subdomain: None,

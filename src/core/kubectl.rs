@@ -1290,6 +1290,7 @@ mod tests {
                 active_deadline_seconds: None,
                 volumes: vec![],
                 node_name: None,
+                host_network: false,
                 node_selector: Default::default(),
                 hostname: None,
                 subdomain: None,

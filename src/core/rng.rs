@@ -53,6 +53,22 @@ impl Rng {
     }
 }
 
+/// A version 4 UUID derived from `seed` (FNV-1a), for objects whose uid
+/// must not draw from the id generator (that would renumber every later
+/// Pod's).
+pub fn derived_uid(seed: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut hex = String::new();
+    for round in 0..2u8 {
+        for b in seed.bytes().chain([round]) {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        hex.push_str(&format!("{h:016x}"));
+    }
+    format!("{}-{}-4{}-a{}-{}", &hex[0..8], &hex[8..12], &hex[13..16], &hex[17..20], &hex[20..32])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

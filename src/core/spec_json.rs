@@ -393,6 +393,9 @@ pub(crate) fn pod_spec_json(spec: &PodSpec, node_name: Option<&str>, for_templat
     }
     let node = node_name.or(spec.node_name.as_deref()).unwrap_or("");
     put_str(&mut s, "nodeName", node);
+    if spec.host_network {
+        s.put("hostNetwork", Value::from(true));
+    }
     s.put("securityContext", json!({}));
     put_str(&mut s, "hostname", spec.hostname.as_deref().unwrap_or(""));
     put_str(&mut s, "subdomain", spec.subdomain.as_deref().unwrap_or(""));

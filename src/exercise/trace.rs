@@ -244,7 +244,10 @@ impl Trace {
                 | Output::PodDisruptionBudget { .. }
                 | Output::ConfigMap { .. }
                 | Output::Secret { .. }
-                | Output::Namespace { .. } => {}
+                | Output::Namespace { .. }
+                | Output::DaemonSet { .. }
+                | Output::ControllerRevision { .. }
+                | Output::Node { .. } => {}
             }
         }
     }

@@ -501,8 +501,14 @@ impl View {
                     let key = (pdb.pdb.metadata.namespace.clone(), pdb.pdb.metadata.name.clone());
                     keep(&mut self.budgets, key, type_, pdb);
                 }
-                // The page shows no ConfigMap, Secret or Namespace cards.
-                Output::ConfigMap { .. } | Output::Secret { .. } | Output::Namespace { .. } => {}
+                // The page shows no ConfigMap, Secret or Namespace cards;
+                // it reads DaemonSets and nodes every time (below).
+                Output::ConfigMap { .. }
+                | Output::Secret { .. }
+                | Output::Namespace { .. }
+                | Output::DaemonSet { .. }
+                | Output::ControllerRevision { .. }
+                | Output::Node { .. } => {}
             }
         }
         // Pods bound, a node's lease lost: these come with an output. A

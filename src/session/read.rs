@@ -307,12 +307,12 @@ fn listing(kind: Kind, sim: &Sim, now: Millis, wide: bool, objects: bool) -> Opt
                 })
                 .collect(),
         ),
-        // Its -o wide columns and its object are not printed yet: the plain table.
-        Kind::DaemonSets if !wide && !objects => (
+        // Its -o wide columns are not printed yet: the plain table, or the objects.
+        Kind::DaemonSets if !wide => (
             kubectl::DAEMONSETS_HEADER.to_vec(),
             sim.daemon_sets()
                 .iter()
-                .map(|d| item(&d.daemon_set.metadata, kubectl::daemonset_row(d, now), &|| Value::Null))
+                .map(|d| item(&d.daemon_set.metadata, kubectl::daemonset_row(d, now), &|| json::daemonset_json(d)))
                 .collect(),
         ),
         Kind::Jobs => (
@@ -329,8 +329,8 @@ fn listing(kind: Kind, sim: &Sim, now: Millis, wide: bool, objects: bool) -> Opt
                 .map(|c| item(&c.cron_job.metadata, kubectl::cronjob_row(c, now, wide), &|| json::cronjob_json(c)))
                 .collect(),
         ),
-        // Nodes are not in `-o json` yet (see FIDELITY.md).
-        Kind::Nodes if !wide && !objects => (
+        // Its -o wide columns are not printed yet.
+        Kind::Nodes if !wide => (
             kubectl::NODES_HEADER.to_vec(),
             sim.nodes()
                 .iter()
@@ -339,7 +339,7 @@ fn listing(kind: Kind, sim: &Sim, now: Millis, wide: bool, objects: bool) -> Opt
                     name: n.name.clone(),
                     labels: n.labels.clone(),
                     cells: kubectl::node_row(n, now),
-                    object: None,
+                    object: objects.then(|| json::node_json(n)),
                 })
                 .collect(),
         ),
@@ -613,7 +613,7 @@ mod tests {
         assert_eq!(ask(&sim, "get deployment -o name").unwrap(), "deployment.apps/nginx-deployment\n");
         assert!(ask(&sim, "get nodes").unwrap().starts_with("NAME "));
         assert!(
-            ask(&sim, "get ds -o json").unwrap_err().starts_with("podplay: "),
+            ask(&sim, "get ds -o wide").unwrap_err().starts_with("podplay: "),
             "not printed yet, and said as podplay's"
         );
         assert!(ask(&sim, "get pods -o jsonpath").unwrap_err().starts_with("error: unable to match a printer"));
@@ -675,7 +675,9 @@ mod tests {
         assert_eq!(empty, "apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: \"\"\n");
         assert!(ask(&sim, "get svc -o json").unwrap().contains("\"kind\": \"List\""));
         assert!(ask(&sim, "get events -o yaml").unwrap().contains("  kind: Event\n"));
-        assert!(ask(&sim, "get nodes -o json").unwrap_err().starts_with("podplay: get nodes -o json is not printed"));
+        let nodes = ask(&sim, "get nodes -o json").unwrap();
+        assert!(nodes.contains("\"kind\": \"Node\"") && nodes.contains("\"kubeletVersion\": \"v1.33.1\""), "{nodes}");
+        assert!(ask(&sim, "get node node-1 -o yaml").unwrap().starts_with("apiVersion: v1\nkind: Node\n"));
     }
 
     /// `logs --previous` prints the run before the restart; before one,

@@ -125,7 +125,11 @@ pub fn cluster_view(props: &Props) -> Html {
             full(p)
         }
     };
-    let unscheduled: Vec<_> = player.pods().filter(|p| p.node_name.is_none()).collect();
+    // Not on any node drawn: unscheduled, or bound by `spec.nodeName` to a
+    // node that does not exist (no kubelet runs it; it stays Pending).
+    let node_names: Vec<String> = player.nodes().iter().map(|n| n.name.clone()).collect();
+    let unscheduled: Vec<_> =
+        player.pods().filter(|p| p.node_name.as_ref().is_none_or(|n| !node_names.contains(n))).collect();
     let focused = compact
         .then(|| props.selected.as_deref().and_then(|k| k.split_once('/')).and_then(|(ns, n)| player.pod(ns, n)))
         .flatten();

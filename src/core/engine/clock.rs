@@ -99,6 +99,9 @@ pub(crate) enum What {
     },
     /// The taint eviction controller's deadline for a Pod.
     TaintEvict,
+    /// The Pod GC controller's orphan sweep for a Pod bound to a node that
+    /// does not exist (bound.rs).
+    PodGcOrphan,
 }
 
 /// A timer: data, not a closure. Timers order by (time, `order`); see

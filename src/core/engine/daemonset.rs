@@ -9,7 +9,7 @@
 
 use super::controllers::{controller_ref, obj_ref, Work, CONTROLLER_HOP_MS, NAME_ALPHABET};
 use super::nodes::{matches_node_affinity, untolerated_taint, TAINT_NOT_READY, TAINT_UNREACHABLE, TAINT_UNSCHEDULABLE};
-use super::Sim;
+use super::{Sim, WatchType};
 use crate::core::api::*;
 use crate::core::status::*;
 use crate::core::time::{Millis, SECOND_MS};
@@ -27,6 +27,44 @@ pub(crate) struct DaemonSetRt {
     /// The current ControllerRevision's hash (`ComputeHash` of the template).
     pub hash: String,
     pub status: DaemonSetStatus,
+    /// What the watch stream last saw.
+    pub published: Option<DaemonSetSnapshot>,
+    /// Its ControllerRevisions, oldest first.
+    pub revisions: Vec<ControllerRevisionSnapshot>,
+}
+
+impl DaemonSetRt {
+    fn snapshot(&self) -> DaemonSetSnapshot {
+        DaemonSetSnapshot {
+            daemon_set: self.ds.clone(),
+            server: self.server.clone(),
+            generation: self.generation,
+            template_generation: self.template_generation,
+            status: self.status.clone(),
+        }
+    }
+}
+
+super::controllers::published!(DaemonSetRt, DaemonSetSnapshot, DaemonSet, daemon_set);
+
+/// An `apps/v1 ControllerRevision` of a DaemonSet (`constructHistory` /
+/// `snapshot`, pkg/controller/daemon/update.go): named `<ds>-<hash>`, the
+/// template's labels plus `controller-revision-hash`, the DaemonSet's
+/// annotations, owned by it, `revision` one above the highest so far; a
+/// template the history already has (a rollback) takes a new revision
+/// number instead of a new object.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ControllerRevisionSnapshot {
+    pub name: String,
+    pub namespace: String,
+    pub server: ServerMeta,
+    pub hash: String,
+    pub revision: i64,
+    pub template: Arc<PodTemplate>,
+    /// The DaemonSet's annotations when the revision was made.
+    pub annotations: std::collections::BTreeMap<String, String>,
+    /// The owning DaemonSet's name and uid.
+    pub owner: (String, String),
 }
 
 /// What `kubectl get daemonsets` prints (`DaemonSetStatus`).
@@ -49,12 +87,18 @@ pub struct DaemonSetSnapshot {
     pub daemon_set: Arc<DaemonSet>,
     pub server: ServerMeta,
     pub generation: i64,
+    /// The `deprecated.daemonset.template.generation` annotation.
+    pub template_generation: i64,
     pub status: DaemonSetStatus,
 }
 
 /// The label naming a DaemonSet Pod's ControllerRevision hash
 /// (`apps.DefaultDaemonSetUniqueLabelKey`).
 pub const REVISION_HASH_LABEL: &str = "controller-revision-hash";
+/// The DaemonSet annotation carrying `spec.templateGeneration` in apps/v1
+/// (`appsv1.DeprecatedTemplateGeneration`, pkg/apis/apps/v1/conversion.go).
+pub const TEMPLATE_GENERATION_ANNOTATION: &str = "deprecated.daemonset.template.generation";
+
 /// The template generation label (`extensions.DaemonSetTemplateGenerationKey`).
 pub const TEMPLATE_GENERATION_LABEL: &str = "pod-template-generation";
 
@@ -144,10 +188,8 @@ impl Sim {
                 existing.generation += 1;
             }
             existing.ds = Arc::new(incoming);
-            let rv = self.next_resource_version();
-            if let Some(existing) = self.controllers.daemon_sets.get_mut(&key) {
-                existing.server.resource_version = rv;
-            }
+            self.publish(|s| &mut s.controllers.daemon_sets, &key);
+            self.record_revision(&key);
             self.enqueue(Work::DaemonSet(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
             return super::ApplyResult::Configured { kind: "DaemonSet", name };
         }
@@ -160,8 +202,11 @@ impl Sim {
             template_generation: 1,
             hash,
             status: DaemonSetStatus::default(),
+            published: None,
+            revisions: Vec::new(),
         };
-        self.controllers.daemon_sets.insert(key.clone(), rt);
+        self.insert_published(|s| &mut s.controllers.daemon_sets, key.clone(), rt);
+        self.record_revision(&key);
         self.enqueue(Work::DaemonSet(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
         super::ApplyResult::Created { kind: "DaemonSet", name }
     }
@@ -327,6 +372,55 @@ impl Sim {
         if let Some(rt) = self.controllers.daemon_sets.get_mut(&key) {
             rt.status = status;
         }
+        self.publish(|s| &mut s.controllers.daemon_sets, &key);
+    }
+
+    /// The DaemonSet's current template has a ControllerRevision: a new one
+    /// (ADDED), or, for a template it had before, the old one renumbered
+    /// (MODIFIED). Its uid is derived from the DaemonSet's and the hash, so
+    /// revisions draw nothing from the id generator.
+    fn record_revision(&mut self, key: &(String, String)) {
+        let now = self.now();
+        let Some(rt) = self.controllers.daemon_sets.get(key) else { return };
+        let next = rt.revisions.iter().map(|r| r.revision).max().unwrap_or(0) + 1;
+        if rt.revisions.iter().any(|r| r.hash == rt.hash && r.revision == next - 1) {
+            return;
+        }
+        let rv = self.next_resource_version();
+        let Some(rt) = self.controllers.daemon_sets.get_mut(key) else { return };
+        let (hash, ds_uid) = (rt.hash.clone(), rt.server.uid.clone());
+        let mut annotations = rt.ds.metadata.annotations.clone();
+        annotations.insert(TEMPLATE_GENERATION_ANNOTATION.into(), rt.template_generation.to_string());
+        let (type_, snap) = match rt.revisions.iter().position(|r| r.hash == hash) {
+            Some(i) => {
+                let mut r = rt.revisions.remove(i);
+                r.revision = next;
+                r.server.resource_version = rv;
+                (WatchType::Modified, r)
+            }
+            None => {
+                let server = ServerMeta {
+                    uid: crate::core::rng::derived_uid(&format!("{ds_uid}/{hash}")),
+                    creation_ms: now,
+                    resource_version: rv,
+                    deletion_ms: None,
+                    deletion_grace_period_seconds: None,
+                };
+                let r = ControllerRevisionSnapshot {
+                    name: format!("{}-{hash}", key.1),
+                    namespace: key.0.clone(),
+                    server,
+                    hash,
+                    revision: next,
+                    template: Arc::new(rt.ds.template.clone()),
+                    annotations,
+                    owner: (key.1.clone(), ds_uid),
+                };
+                (WatchType::Added, r)
+            }
+        };
+        rt.revisions.push(snap.clone());
+        self.outputs.push_back(super::Output::ControllerRevision { time_ms: now, type_, revision: snap });
     }
 
     /// One Pod from `CreatePodTemplate`: the template, the daemon
@@ -400,22 +494,31 @@ impl Sim {
             .daemon_sets
             .remove(&key)
             .ok_or_else(|| super::ActionError(format!("daemonsets.apps \"{name}\" not found")))?;
+        let mut snap = rt.snapshot();
+        snap.server.resource_version = self.next_resource_version();
+        let now = self.now();
+        self.outputs.push_back(super::Output::DaemonSet { time_ms: now, type_: WatchType::Deleted, daemon_set: snap });
+        // The garbage collector deletes its ControllerRevisions with it.
+        for mut r in rt.revisions {
+            r.server.resource_version = self.next_resource_version();
+            self.outputs.push_back(super::Output::ControllerRevision {
+                time_ms: now,
+                type_: WatchType::Deleted,
+                revision: r,
+            });
+        }
         self.enqueue(Work::CollectPods(key.0, rt.server.uid), self.now() + CONTROLLER_HOP_MS);
         Ok(())
     }
 
     /// Snapshots of every DaemonSet, by namespace and name.
     pub fn daemon_sets(&self) -> Vec<DaemonSetSnapshot> {
-        self.controllers
-            .daemon_sets
-            .values()
-            .map(|rt| DaemonSetSnapshot {
-                daemon_set: rt.ds.clone(),
-                server: rt.server.clone(),
-                generation: rt.generation,
-                status: rt.status.clone(),
-            })
-            .collect()
+        self.controllers.daemon_sets.values().map(|rt| rt.snapshot()).collect()
+    }
+
+    /// Every DaemonSet's ControllerRevisions, by DaemonSet, oldest first.
+    pub fn controller_revisions(&self) -> Vec<ControllerRevisionSnapshot> {
+        self.controllers.daemon_sets.values().flat_map(|rt| rt.revisions.iter().cloned()).collect()
     }
 
     /// `kubectl set image daemonset/NAME CONTAINER=IMAGE` and `kubectl

@@ -433,6 +433,11 @@ impl shell::Env for CEnv<'_> {
         }
     }
 
+    fn has_tool(&self, name: &str) -> bool {
+        let image = self.sim.pod_rt(self.slot).and_then(|p| p.cs[self.c].image.as_ref());
+        image.and_then(|i| i.exec.as_ref()).is_none_or(|exec| images::has_program(exec, name))
+    }
+
     fn program(&mut self, argv: &[String], now: Millis) -> Program {
         self.sim.bump_version(self.slot);
         let Some(p) = self.sim.pod_rt(self.slot) else { return Program::Unknown };
@@ -725,6 +730,36 @@ fn resolve_port(sim: &Sim, slot: u32, c: usize, port: &PortRef) -> Option<i32> {
 
 /// A network probe or hook (`pkg/kubelet/prober/prober.go` and the http,
 /// tcp and grpc probers): (success, the kubelet's message on failure).
+/// Where a probe's `host` leads. The kubelet dials `host` (the Pod's IP
+/// when empty: `GetProbeUrl`, pkg/probe/http/request.go; `runProbe`,
+/// pkg/kubelet/prober/prober.go, for tcpSocket) from its own network
+/// namespace, the node's. So an IP literal is not looked up; the Pod's
+/// own IP reaches it; a loopback address or the node's own address reaches
+/// it only for a `hostNetwork` Pod (kubernetes.io's konnectivity server
+/// probes `127.0.0.1:8134`), otherwise nothing of the Pod listens there;
+/// a name the node cannot resolve (podplay resolves none) fails the lookup.
+enum ProbeHost {
+    /// The Pod's listeners answer, dialled at this address.
+    Pod(String),
+    /// The node's address: nothing of a non-hostNetwork Pod listens there.
+    NothingListens(String),
+    Unresolvable(String),
+}
+
+fn probe_host(sim: &Sim, slot: u32, host: Option<&str>) -> ProbeHost {
+    let Some(p) = sim.pod_rt(slot) else { return ProbeHost::Unresolvable(host.unwrap_or("").into()) };
+    let pod_ip = p.status.pod_ip.unwrap_or(Ipv4Addr::UNSPECIFIED);
+    let Some(h) = host else { return ProbeHost::Pod(pod_ip.to_string()) };
+    let Ok(addr) = h.parse::<std::net::IpAddr>() else { return ProbeHost::Unresolvable(h.into()) };
+    let node_ip = p.node.and_then(|n| sim.nodes.get(n)).map(|n| n.cfg.internal_ip);
+    let on_node = addr.is_loopback() || Some(addr) == node_ip.map(std::net::IpAddr::V4);
+    if addr == std::net::IpAddr::V4(pod_ip) || (on_node && p.pod.spec.host_network) {
+        ProbeHost::Pod(h.into())
+    } else {
+        ProbeHost::NothingListens(h.into())
+    }
+}
+
 pub fn probe_network(sim: &mut Sim, slot: u32, c: usize, handler: &Handler, timeout_ms: Millis) -> (bool, String) {
     let now = sim.now();
     let ip = sim.pod_rt(slot).and_then(|p| p.status.pod_ip).unwrap_or(Ipv4Addr::UNSPECIFIED);
@@ -736,14 +771,20 @@ pub fn probe_network(sim: &mut Sim, slot: u32, c: usize, handler: &Handler, time
             };
             let url =
                 || format!("{}://{}:{port}{path}", scheme.to_ascii_lowercase(), host.clone().unwrap_or(ip.to_string()));
-            if let Some(h) = host {
-                return (false, format!("Get \"{}\": dial tcp: lookup {h}: no such host", url()));
-            }
+            let dialed = match probe_host(sim, slot, host.as_deref()) {
+                ProbeHost::Pod(addr) => addr,
+                ProbeHost::Unresolvable(h) => {
+                    return (false, format!("Get \"{}\": dial tcp: lookup {h}: no such host", url()))
+                }
+                ProbeHost::NothingListens(addr) => {
+                    return (false, format!("Get \"{}\": dial tcp {addr}:{port}: connect: connection refused", url()))
+                }
+            };
             match serve_http(sim, slot, port, path, now, false) {
                 HttpOutcome::Status(code, _) if (200..400).contains(&code) => (true, String::new()),
                 HttpOutcome::Status(code, _) => (false, format!("HTTP probe failed with statuscode: {code}")),
                 HttpOutcome::Refused | HttpOutcome::NoHost => {
-                    (false, format!("Get \"{}\": dial tcp {ip}:{port}: connect: connection refused", url()))
+                    (false, format!("Get \"{}\": dial tcp {dialed}:{port}: connect: connection refused", url()))
                 }
                 HttpOutcome::Timeout => (
                     false,
@@ -754,14 +795,21 @@ pub fn probe_network(sim: &mut Sim, slot: u32, c: usize, handler: &Handler, time
                 ),
             }
         }
-        Handler::TcpSocket { port, .. } => {
+        Handler::TcpSocket { port, host } => {
             let Some(port) = resolve_port(sim, slot, c, port) else {
                 return (false, "port not found".into());
+            };
+            let dialed = match probe_host(sim, slot, host.as_deref()) {
+                ProbeHost::Pod(addr) => addr,
+                ProbeHost::Unresolvable(h) => return (false, format!("dial tcp: lookup {h}: no such host")),
+                ProbeHost::NothingListens(addr) => {
+                    return (false, format!("dial tcp {addr}:{port}: connect: connection refused"))
+                }
             };
             // A hung app still has its socket listening: the kernel accepts.
             match listener(sim, slot, port, now) {
                 Some(_) => (true, String::new()),
-                None => (false, format!("dial tcp {ip}:{port}: connect: connection refused")),
+                None => (false, format!("dial tcp {dialed}:{port}: connect: connection refused")),
             }
         }
         Handler::Grpc { port, service } => {

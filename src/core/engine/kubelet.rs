@@ -218,7 +218,10 @@ impl Sim {
         }
         if what == What::TaintEvict {
             self.taint_evict(slot);
+        } else if what == What::PodGcOrphan {
+            self.podgc_orphan(slot);
         } else if !self.park_if_stopped(timer) {
+            // (A stopped node's kubelet parks its work until `start node`.)
             self.on_timer(slot, what);
         }
     }
@@ -294,7 +297,7 @@ impl Sim {
                 }
             }
             // The taint eviction controller's timer never reaches the kubelet (see `Sim::fire`).
-            What::TaintEvict => return,
+            What::TaintEvict | What::PodGcOrphan => return,
             What::ProbeTick { c, probe } => {
                 // Probe ticks refresh the status themselves when a result changes.
                 self.probe_tick(slot, c as usize, probe, true);

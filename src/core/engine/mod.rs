@@ -23,6 +23,7 @@
 
 pub mod action;
 mod admission;
+mod bound;
 mod clock;
 mod controllers;
 mod cronjobs;
@@ -65,7 +66,7 @@ pub use action::{Action, ControllerKind, NodeOp};
 use clock::Clock;
 pub(crate) use clock::{Target, Timer, What};
 pub use cronjobs::next_scheduled;
-pub use daemonset::DaemonSetSnapshot;
+pub use daemonset::{ControllerRevisionSnapshot, DaemonSetSnapshot};
 pub use disruption::EVICTION_REFUSED;
 pub(crate) use endpoints::ServiceRt;
 use kubelet::PodRt;
@@ -175,6 +176,9 @@ pub enum Output {
     ConfigMap { time_ms: Millis, type_: WatchType, config_map: crate::core::status::ConfigMapSnapshot },
     Secret { time_ms: Millis, type_: WatchType, secret: crate::core::status::SecretSnapshot },
     Namespace { time_ms: Millis, type_: WatchType, namespace: crate::core::status::NamespaceSnapshot },
+    DaemonSet { time_ms: Millis, type_: WatchType, daemon_set: DaemonSetSnapshot },
+    ControllerRevision { time_ms: Millis, type_: WatchType, revision: daemonset::ControllerRevisionSnapshot },
+    Node { time_ms: Millis, type_: WatchType, node: NodeSnapshot },
 }
 
 impl Output {
@@ -193,7 +197,10 @@ impl Output {
             | Output::PodDisruptionBudget { time_ms, .. }
             | Output::ConfigMap { time_ms, .. }
             | Output::Secret { time_ms, .. }
-            | Output::Namespace { time_ms, .. } => *time_ms,
+            | Output::Namespace { time_ms, .. }
+            | Output::DaemonSet { time_ms, .. }
+            | Output::ControllerRevision { time_ms, .. }
+            | Output::Node { time_ms, .. } => *time_ms,
         }
     }
 }
@@ -285,6 +292,11 @@ pub(crate) struct NodeRt {
     pub pods: u32,
     pub created_ms: Millis,
     pub ready: NodeReady,
+    /// The Node object's resourceVersion, and when its Ready condition last
+    /// changed; what the watch stream last saw of it (`nodes::publish_node`).
+    pub resource_version: u64,
+    pub ready_changed_ms: Millis,
+    pub published: Option<nodes::NodeKey>,
     /// When the kubelet was stopped (`stop node`), if it is.
     pub stopped_at: Option<Millis>,
     /// Pod timers that came due while the node was stopped.
@@ -393,6 +405,11 @@ impl Sim {
         };
         let vars = env::service_env(&sim, "");
         sim.services.set_default_env(vars);
+        // The cluster's Nodes are stored objects before anything else.
+        for i in 0..sim.nodes.len() {
+            sim.nodes[i].resource_version = sim.next_resource_version();
+            sim.nodes[i].published = Some(sim.nodes[i].key());
+        }
         sim
     }
 

@@ -20,7 +20,7 @@
 //!   deletes Pods whose toleration of the NoExecute taint runs out (300s by
 //!   the DefaultTolerationSeconds admission plugin).
 
-use super::{ActionError, NodeConfig, NodeRt, Sim, Target, Timer, What};
+use super::{ActionError, NodeConfig, NodeRt, Sim, Target, Timer, WatchType, What};
 use crate::core::api::{Node, NodeSelectorTerm, Pod, PodSpec, Taint, TaintEffect, Toleration};
 use crate::core::status::*;
 use crate::core::time::Millis;
@@ -67,6 +67,12 @@ pub struct NodeSnapshot {
     pub requested_cpu: i64,
     pub requested_mem: i64,
     pub pods: u32,
+    /// The Node object's uid (derived from its name) and resourceVersion.
+    pub uid: String,
+    pub resource_version: u64,
+    /// When the Ready condition last changed.
+    pub ready_changed_ms: Millis,
+    pub internal_ip: Ipv4Addr,
 }
 
 impl NodeSnapshot {
@@ -100,8 +106,27 @@ impl NodeRt {
             ready: NodeReady::True,
             stopped_at: None,
             parked: Vec::new(),
+            resource_version: 0,
+            ready_changed_ms: now,
+            published: None,
         }
     }
+
+    /// What of the node the Node object shows (not its Pods' requests).
+    pub(crate) fn key(&self) -> NodeKey {
+        let c = &self.cfg;
+        (c.labels.clone(), c.taints.clone(), c.unschedulable, self.ready, c.cpu_millis, c.memory_bytes, c.max_pods)
+    }
+}
+
+/// The fields of a Node object that change: labels, taints, cordon,
+/// Ready, capacity.
+pub(crate) type NodeKey = (std::collections::BTreeMap<String, String>, Vec<Taint>, bool, NodeReady, i64, i64, u32);
+
+/// A Node's uid: derived from its name (a Node object is named by its
+/// machine), so it draws nothing from the id generator.
+pub(crate) fn node_uid(name: &str) -> String {
+    crate::core::rng::derived_uid(&format!("node/{name}"))
 }
 
 /// Why a node cannot take a Pod: the filter plugin's reason, and whether
@@ -199,8 +224,31 @@ impl Sim {
                 requested_cpu: n.requested_cpu,
                 requested_mem: n.requested_mem,
                 pods: n.pods,
+                uid: node_uid(&n.cfg.name),
+                resource_version: n.resource_version,
+                ready_changed_ms: n.ready_changed_ms,
+                internal_ip: n.cfg.internal_ip,
             })
             .collect()
+    }
+
+    /// The watch stream's view of node `i`: ADDED the first time a node
+    /// added during the run is published (the cluster's own Nodes were
+    /// there before the stream started), MODIFIED with a new
+    /// resourceVersion when its labels, taints, cordon, Ready condition or
+    /// capacity changed. (The kubelet's periodic status heartbeat, every
+    /// `nodeStatusReportFrequency`, is not reported.)
+    pub(crate) fn publish_node(&mut self, i: usize) {
+        let key = self.nodes[i].key();
+        let type_ = match &self.nodes[i].published {
+            Some(k) if *k == key => return,
+            Some(_) => WatchType::Modified,
+            None => WatchType::Added,
+        };
+        self.nodes[i].resource_version = self.next_resource_version();
+        self.nodes[i].published = Some(key);
+        let Some(node) = self.nodes().into_iter().nth(i) else { return };
+        self.outputs.push_back(super::Output::Node { time_ms: self.now(), type_, node });
     }
 
     /// True once Node objects or node actions changed the default cluster
@@ -323,7 +371,8 @@ impl Sim {
     /// Something about node `i` changed that may let Pods schedule or
     /// DaemonSets place Pods: retry every Pending Pod (the scheduling
     /// queue moves unschedulable Pods back on a Node add/update event).
-    pub(crate) fn node_changed(&mut self, _i: usize) {
+    pub(crate) fn node_changed(&mut self, i: usize) {
+        self.publish_node(i);
         self.schedule_pending();
         self.nodes_changed_for_controllers();
     }
@@ -452,6 +501,9 @@ impl Sim {
         let now = self.now();
         let was_unknown = self.nodes[i].ready == NodeReady::Unknown;
         self.nodes[i].ready = NodeReady::True;
+        if was_unknown {
+            self.nodes[i].ready_changed_ms = now;
+        }
         self.nodes[i].cfg.taints.retain(|t| t.key != TAINT_UNREACHABLE);
         if was_unknown {
             self.record_node(i, "kubelet", "NodeReady", format!("Node {name} status is now: NodeReady"));
@@ -508,11 +560,13 @@ impl Sim {
             return;
         }
         self.nodes[i].ready = NodeReady::Unknown;
+        self.nodes[i].ready_changed_ms = self.now();
         let name = self.nodes[i].cfg.name.clone();
         self.record_node(i, "node-controller", "NodeNotReady", format!("Node {name} status is now: NodeNotReady"));
         for effect in [TaintEffect::NoSchedule, TaintEffect::NoExecute] {
             add_taint(&mut self.nodes[i].cfg.taints, Taint::new(TAINT_UNREACHABLE, effect));
         }
+        self.publish_node(i);
         let now = self.now();
         for slot in self.pods_on(i) {
             // MarkPodsNotReady (pkg/controller/util/node/controller_utils.go).

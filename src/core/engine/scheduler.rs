@@ -3,9 +3,9 @@
 //! Owns the scheduling queue (the Pods waiting for a node). A scheduling
 //! cycle runs the PreFilter (VolumeBinding), then each node's filters in
 //! kube-scheduler's default plugin order (see `nodes::Sim::filter_node`;
-//! `spec.nodeName` has its own, [`node_name_filter`]), scores the feasible
-//! nodes by NodeResourcesFit LeastAllocated ([`least_allocated`], ties by
-//! node order) and binds; when no node fits, the Pod gets
+//! a Pod created with `spec.nodeName` is not the scheduler's, see
+//! `bound.rs`), scores the feasible nodes by NodeResourcesFit
+//! LeastAllocated ([`least_allocated`], ties by node order) and binds; when no node fits, the Pod gets
 //! `PodScheduled=False/Unschedulable` and a FailedScheduling event with
 //! `FitError.Error()`'s message ([`fit_error`]). Each filter is one
 //! function, so another is one more call in [`Sim::schedule_pending`].
@@ -48,30 +48,6 @@ fn missing_claim(spec: &PodSpec, exists: impl Fn(&str) -> bool) -> Option<String
     })
 }
 
-/// A Pod with `spec.nodeName` skips the scheduler's filters: only the name
-/// and the kubelet's resource admission count.
-fn node_name_filter(name: &str, requests: (i64, i64), n: &NodeRt) -> Result<(), Rejection> {
-    if name != n.cfg.name {
-        return Err(Rejection {
-            reasons: vec!["node(s) didn't match Pod's node affinity/selector".into()],
-            resolvable: false,
-        });
-    }
-    let (cpu, mem) = requests;
-    let mut r = Vec::new();
-    if n.requested_cpu + cpu > n.cfg.cpu_millis && cpu > 0 {
-        r.push("Insufficient cpu".to_string());
-    }
-    if n.requested_mem + mem > n.cfg.memory_bytes && mem > 0 {
-        r.push("Insufficient memory".to_string());
-    }
-    if r.is_empty() {
-        Ok(())
-    } else {
-        Err(Rejection { reasons: r, resolvable: true })
-    }
-}
-
 /// NodeResourcesFit's LeastAllocated score: the free CPU and memory share
 /// (in percent) once the Pod's non-zero requests are counted.
 fn least_allocated(n: &NodeRt, (score_cpu, score_mem): (i64, i64)) -> i64 {
@@ -103,7 +79,12 @@ impl Histogram {
 }
 
 /// `FitError.Error()` (pkg/scheduler/framework/types.go): "<count> <reason>"
-/// sorted as strings; then the DefaultPreemption post-filter's own histogram.
+/// sorted as strings, then "."; then " " and the DefaultPreemption
+/// post-filter's message, "preemption: " + `Preempt`'s own FitError
+/// (framework/preemption/preemption.go), which ends with its one ".". Up to
+/// v1.29 the post-filter part was appended as " %v." ("…incoming pod..");
+/// since v1.30 as " %v" (kubernetes/kubernetes#123301), so v1.33 prints one
+/// period (tests/scheduling_fidelity.rs).
 fn fit_error(total: usize, h: &Histogram) -> String {
     if total == 0 {
         return "no nodes available to schedule pods".to_string();
@@ -146,6 +127,11 @@ impl Sim {
             if p.node.is_some() || p.server.deletion_ms.is_some() || !p.pod.spec.scheduling_gates.is_empty() {
                 continue;
             }
+            if let Some(name) = p.pod.spec.node_name.clone() {
+                // Bound already: the scheduler never sees it (bound.rs).
+                self.place_bound_pod(slot, &name);
+                continue;
+            }
             let requests = p.requests;
             // Scoring counts a container without requests as 100m CPU and
             // 200 MB (`pkg/scheduler/util/pod_resources.go` GetNonzeroRequests).
@@ -165,10 +151,7 @@ impl Sim {
             let mut best: Option<(i64, usize)> = None;
             let mut histogram = Histogram::default();
             for (i, n) in self.nodes.iter().enumerate() {
-                let verdict = match &spec.node_name {
-                    Some(name) => node_name_filter(name, requests, n),
-                    None => self.filter_node(&spec, requests, n).and_then(|()| self.topology_spread_filter(&pod, n)),
-                };
+                let verdict = self.filter_node(&spec, requests, n).and_then(|()| self.topology_spread_filter(&pod, n));
                 match verdict {
                     Err(rej) => histogram.add(rej),
                     Ok(()) => {
@@ -180,7 +163,7 @@ impl Sim {
                 }
             }
             match best {
-                Some((_, node)) => self.bind(slot, node),
+                Some((_, node)) => self.bind(slot, node, true),
                 None => {
                     let message = fit_error(self.nodes.len(), &histogram);
                     self.mark_unschedulable(slot, message);
@@ -191,9 +174,10 @@ impl Sim {
         self.scheduler.queue = still;
     }
 
-    /// Binds the Pod to the node (`Scheduled` event) and hands it to the
+    /// Binds the Pod to the node (with the `Scheduled` event when the
+    /// scheduler chose it, not for `spec.nodeName`) and hands it to the
     /// node's kubelet, unless the kubelet is stopped.
-    fn bind(&mut self, slot: u32, node: usize) {
+    pub(crate) fn bind(&mut self, slot: u32, node: usize, scheduled: bool) {
         let ((cpu, mem), (zcpu, zmem)) = match self.pod_rt(slot) {
             Some(p) => (p.requests, p.nonzero_requests),
             None => return,
@@ -215,14 +199,16 @@ impl Sim {
             }
             None => return,
         };
-        self.record(
-            slot,
-            None,
-            EventType::Normal,
-            "Scheduled",
-            format!("Successfully assigned {ns}/{name} to {node_name}"),
-            "default-scheduler",
-        );
+        if scheduled {
+            self.record(
+                slot,
+                None,
+                EventType::Normal,
+                "Scheduled",
+                format!("Successfully assigned {ns}/{name} to {node_name}"),
+                "default-scheduler",
+            );
+        }
         self.mark_dirty(slot);
         if !self.node_stopped(Some(node)) {
             self.kubelet_admit(slot);

@@ -90,7 +90,6 @@ const POD_SPEC_NOT_SIMULATED: &[&str] = &[
     "dnsConfig",
     "enableServiceLinks",
     "hostIPC",
-    "hostNetwork",
     "hostPID",
     "hostUsers",
     "hostnameOverride",
@@ -687,6 +686,7 @@ pub(super) fn default_pod_spec() -> PodSpec {
         active_deadline_seconds: None,
         volumes: Vec::new(),
         node_name: None,
+        host_network: false,
         node_selector: BTreeMap::new(),
         hostname: None,
         subdomain: None,
@@ -761,6 +761,16 @@ pub(super) fn decode_pod_spec(cx: &mut Ctx, node: &Node, template: bool) -> PodS
             "affinity" => spec.required_node_affinity = sched::decode_affinity(cx, val, &p),
             "schedulingGates" => spec.scheduling_gates = sched::decode_scheduling_gates(cx, val, &p),
             "hostAliases" => spec.host_aliases = decode_host_aliases(cx, val, &p),
+            "hostNetwork" => {
+                spec.host_network = cx.boolean(val, &p).unwrap_or(false);
+                if spec.host_network {
+                    cx.warn_at(
+                        k.pos,
+                        &p,
+                        format!("partly simulated by podplay: \"{p}\" (the Pod keeps its own IP; probes with a host reach it on the node's addresses)"),
+                    );
+                }
+            }
             "hostname" => spec.hostname = cx.string(val, &p).filter(|s| !s.is_empty()),
             "subdomain" => spec.subdomain = cx.string(val, &p).filter(|s| !s.is_empty()),
             "schedulerName" => {

@@ -156,6 +156,10 @@ pub trait Env {
     }
     /// An HTTP GET of `url` (scheme included) giving up after `timeout_ms`.
     fn http_get(&mut self, url: &str, timeout_ms: Millis) -> HttpOutcome;
+    /// Whether the container's image has the tool `name` (a name or a
+    /// path), for the network tools the shell runs itself (`wget`, `curl`,
+    /// `nslookup`) but only where the image has them; true when unknown.
+    fn has_tool(&self, name: &str) -> bool;
     /// A command that is not a shell builtin/utility: an image's own program
     /// (nginx, redis-server, agnhost, stress…), decided by the image catalogue.
     fn program(&mut self, argv: &[String], now: Millis) -> Program;

@@ -92,6 +92,9 @@ impl Env for Watch<'_, '_> {
     fn hostname(&self) -> String {
         self.inner.hostname()
     }
+    fn has_tool(&self, name: &str) -> bool {
+        self.inner.has_tool(name)
+    }
     fn resolve(&mut self, name: &str) -> Option<Ipv4Addr> {
         self.inner.resolve(name)
     }

@@ -86,6 +86,9 @@ impl Env for FakeEnv {
             self.logs.extend(lines.iter().cloned());
         }
     }
+    fn has_tool(&self, _name: &str) -> bool {
+        true
+    }
     fn hostname(&self) -> String {
         "mypod".to_string()
     }

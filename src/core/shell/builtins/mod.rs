@@ -81,7 +81,14 @@ impl Process {
             },
             "rev" => self.rev(args, env, out),
             "seq" => files::seq(args, out),
-            // Network tools (net.rs).
+            // Network tools (net.rs), where the image has them: BusyBox has
+            // wget and nslookup, not curl; a Debian-based image has none of
+            // them unless it installs them (nginx: curl). Else ash's
+            // `not found`, as for any program the image lacks.
+            "wget" | "curl" | "nslookup" if !env.has_tool(&argv[0]) => {
+                out.error(&format!("sh: {}: not found", argv[0]));
+                Outcome::Done(127)
+            }
             "hostname" => net::hostname(args, env, out),
             "nslookup" => net::nslookup(args, env, out),
             "wget" => self.wget(args, now, env, out),
