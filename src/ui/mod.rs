@@ -112,6 +112,8 @@ pub enum Msg {
     CommandText(String),
     /// Run the command line's text as an action, now.
     RunCommand,
+    /// Run a command typed before, now that the text it applies is here.
+    RunTyped(String),
     /// ↑ (-1) or ↓ (+1) through the commands run before.
     CommandHistory(i32),
     /// Open a bundled exercise ("" leaves exercise mode).
@@ -851,7 +853,12 @@ impl Component for App {
                         }
                         { self.view_apply(ctx) }
                         { self.view_command(ctx) }
-                        { self.view_cluster(&player) }
+                        // On a wide screen the nodes and Pods scroll in a box
+                        // of their own, so a big scenario leaves the timeline
+                        // on the first screen (www/style.css, "cluster-scroll").
+                        <div class="cluster-scroll" tabindex="0" role="region" aria-label="Nodes and Pods">
+                            { self.view_cluster(&player) }
+                        </div>
                     </section>
                 </main>
                 if self.staged < 2 {
@@ -1045,6 +1052,9 @@ impl App {
                 }
                 self.command.clear();
                 self.command_at = None;
+                return self.handle(Msg::RunTyped(text));
+            }
+            Msg::RunTyped(text) => {
                 // Its output, or its error, goes to the command line's
                 // terminal; the read-only verbs change nothing and are not
                 // kept in the session.
@@ -1055,7 +1065,7 @@ impl App {
                         None => Err(NOTHING_RUNS.into()),
                     },
                     Ok(command) => {
-                        if !self.at_hand(Self::applied([text.as_str()]), Then::Msg(Msg::Act(text.clone()))) {
+                        if !self.at_hand(Self::applied([text.as_str()]), Then::Msg(Msg::RunTyped(text.clone()))) {
                             return true;
                         }
                         // kubectl's line for it (read before it runs) or its refusal in kubectl's form.

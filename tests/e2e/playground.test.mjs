@@ -202,6 +202,42 @@ test('the command line prints -o json and -o yaml, get svc, logs --previous, kub
   await context.close();
 });
 
+test('the command line prints kubectl apply\'s line per object and kubectl drain\'s lines as the drain goes', async () => {
+  const { page, context, problems } = await openPage(browser, server.base);
+  await pickExample(page, 'deployment', '10');
+  await page.locator('article.pod.st-ready').nth(2).waitFor({ timeout: 20000 });
+  const cmd = page.getByTestId('command');
+  const terminal = page.getByTestId('terminal');
+  const run = async (text) => { await cmd.fill(text); await cmd.press('Enter'); };
+  const last = () => terminal.locator('.echo + pre').last().textContent();
+  // The example's own objects again: kubectl says they are unchanged.
+  await run('apply -f example:deployment');
+  await terminal.locator('.echo', { hasText: 'apply -f example:deployment' }).waitFor();
+  assert.equal(await last(), 'service/nginx unchanged\ndeployment.apps/nginx-deployment unchanged');
+  await run('apply -f example:readiness-service');
+  await terminal.locator('pre', { hasText: /^service\/web created\npod\/web created$/ }).waitFor();
+  // The Pods on the node it drains, as `get pods -o wide` lists them.
+  await run('get pods -o wide');
+  await terminal.locator('.echo', { hasText: 'get pods -o wide' }).waitFor();
+  const rows = (await last()).split('\n').slice(1).map((l) => l.split(/\s+/));
+  // A node with Deployment Pods and not the bare Pod web (that one needs --force).
+  const webNode = rows.find((c) => c[0] === 'web')[6];
+  const node = rows.find((c) => c[0].startsWith('nginx-') && c[6] !== webNode)[6];
+  const onNode = rows.filter((c) => c[6] === node).map((c) => c[0]).sort();
+  await run(`drain ${node} --ignore-daemonsets`);
+  const started = [`node/${node} cordoned`, ...onNode.map((n) => `evicting pod default/${n}`)].join('\n');
+  await terminal.locator('pre', { hasText: started }).waitFor();
+  // Then, as the evicted Pods go, one line each (in the order they go), and the node.
+  const done = terminal.locator('pre', { hasText: `node/${node} drained` });
+  await done.waitFor({ timeout: 60000 });
+  const lines = (await done.textContent()).split('\n');
+  assert.deepEqual(lines.slice(0, 1 + onNode.length).join('\n'), started);
+  assert.deepEqual(lines.slice(1 + onNode.length, -1).sort(), onNode.map((n) => `pod/${n} evicted`));
+  assert.equal(lines.at(-1), `node/${node} drained`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('init containers wait until the Services they look up are applied', async () => {
   const { page, context } = await openPage(browser, server.base);
   await pickExample(page, 'init-containers', '30');
