@@ -10,6 +10,19 @@ after(async () => { await browser?.close(); await server?.close(); });
 
 const clock = (page) => page.getByTestId('clock').textContent();
 
+/** The deployment example with its three Pods ready, and the command line:
+ * `run` types a command and presses Enter, `last` reads what the latest printed. */
+async function deploymentAtHand() {
+  const { page, context, problems } = await openPage(browser, server.base);
+  await pickExample(page, 'deployment', '10');
+  await page.locator('article.pod.st-ready').nth(2).waitFor({ timeout: 20000 });
+  const cmd = page.getByTestId('command');
+  const terminal = page.getByTestId('terminal');
+  const run = async (text) => { await cmd.fill(text); await cmd.press('Enter'); };
+  const last = () => terminal.locator('.echo + pre').last().textContent();
+  return { page, context, problems, terminal, run, last };
+}
+
 test('loads under a sub-path with no request elsewhere and no errors', async () => {
   const { page, context, problems } = await openPage(browser, server.base);
   await page.waitForSelector('[data-testid^="pod-"]');
@@ -167,13 +180,7 @@ test('the command line prints what kubectl get, describe, logs and events print,
 });
 
 test('the command line prints -o json and -o yaml, get svc, logs --previous, kubectl\'s line after a change and refusals in its error form', async () => {
-  const { page, context, problems } = await openPage(browser, server.base);
-  await pickExample(page, 'deployment', '10');
-  await page.locator('article.pod.st-ready').nth(2).waitFor({ timeout: 20000 });
-  const cmd = page.getByTestId('command');
-  const terminal = page.getByTestId('terminal');
-  const run = async (text) => { await cmd.fill(text); await cmd.press('Enter'); };
-  const last = () => terminal.locator('.echo + pre').last().textContent();
+  const { page, context, problems, terminal, run, last } = await deploymentAtHand();
   await run('get svc');
   await terminal.locator('pre', { hasText: /^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\nnginx\s+ClusterIP\s+10\.\d+\.\d+\.\d+\s+<none>\s+80\/TCP\s+\S+$/ }).waitFor();
   const pod = (await page.locator('article.pod').first().getAttribute('data-testid')).replace(/^pod-/, '');
@@ -203,13 +210,7 @@ test('the command line prints -o json and -o yaml, get svc, logs --previous, kub
 });
 
 test('the command line prints kubectl apply\'s line per object and kubectl drain\'s lines as the drain goes', async () => {
-  const { page, context, problems } = await openPage(browser, server.base);
-  await pickExample(page, 'deployment', '10');
-  await page.locator('article.pod.st-ready').nth(2).waitFor({ timeout: 20000 });
-  const cmd = page.getByTestId('command');
-  const terminal = page.getByTestId('terminal');
-  const run = async (text) => { await cmd.fill(text); await cmd.press('Enter'); };
-  const last = () => terminal.locator('.echo + pre').last().textContent();
+  const { page, context, problems, terminal, run, last } = await deploymentAtHand();
   // The example's own objects again: kubectl says they are unchanged.
   await run('apply -f example:deployment');
   await terminal.locator('.echo', { hasText: 'apply -f example:deployment' }).waitFor();
