@@ -376,8 +376,9 @@ impl Player {
     }
 
     /// Performs an action now and records it in the scenario. Actions the
-    /// scenario had after now are dropped: the run branches here.
-    pub fn act(&mut self, text: &str) -> Result<(), String> {
+    /// scenario had after now are dropped: the run branches here. On
+    /// success, what the engine said of each object an `apply` sent.
+    pub fn act(&mut self, text: &str) -> Result<Vec<crate::core::engine::ApplyResult>, String> {
         if self.scenario.actions.len() >= MAX_ACTIONS {
             return Err(format!("a session holds at most {MAX_ACTIONS} actions; restart to clear them"));
         }

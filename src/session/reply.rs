@@ -18,15 +18,25 @@
 //! `StandardErrorMessage` (staging/src/k8s.io/kubectl/pkg/cmd/util/helpers.go:
 //! an API status error prints as `Error from server (REASON): MESSAGE`; any
 //! other error gets `error: ` in front).
+//!
+//! `apply` prints one line per object with the same name printer
+//! (staging/src/k8s.io/kubectl/pkg/cmd/apply/apply.go: `created`,
+//! `configured`, `unchanged`): see [`applied`]. `drain` prints as it goes
+//! (staging/src/k8s.io/kubectl/pkg/cmd/drain/drain.go `RunDrain`,
+//! `deleteOrEvictPodsSimple`, and pkg/drain/drain.go `evictPods`,
+//! `waitForDelete`): `node/NAME cordoned`, a `Warning: ` line for the Pods
+//! its filters skip or force (pkg/drain/filters.go `Warnings`), `evicting
+//! pod NS/NAME` for each Pod, `pod/NAME evicted` as each is gone, then
+//! `node/NAME drained`: see [`Drain`].
 
 use super::command::Command;
-use crate::core::engine::{Action, ControllerKind, NodeOp, Sim};
+use crate::core::engine::{Action, ApplyResult, ControllerKind, NodeOp, Sim};
+use crate::core::status::{PodPhase, PodSnapshot};
 
 /// The lines kubectl prints when `command` succeeds, read from `sim` as it
 /// is before the command runs (so `delete pod -l` names the Pods it
-/// deletes, and `cordon` knows whether the node already was). Empty for the
-/// commands whose line podplay does not print (apply, drain and podplay's
-/// own verbs).
+/// deletes, and `cordon` knows whether the node already was). Empty for
+/// apply and drain (see [`applied`] and [`Drain`]) and podplay's own verbs.
 pub fn success(command: &Command, sim: &Sim) -> String {
     let deleted = |kind: &str, namespace: &str, name: &str, grace: Option<i64>| {
         let how = if grace == Some(0) { "force deleted" } else { "deleted" };
@@ -36,7 +46,7 @@ pub fn success(command: &Command, sim: &Sim) -> String {
         Command::Engine(Action::DeletePod { namespace, name, grace_period_seconds }) => {
             deleted("pod", namespace, name, *grace_period_seconds)
         }
-        Command::Engine(Action::Delete { namespace, kind, name }) => deleted(group_kind(*kind), namespace, name, None),
+        Command::Engine(Action::Delete { namespace, kind, name }) => deleted(&group_kind(*kind), namespace, name, None),
         Command::DeletePods { namespace, selector, grace_period_seconds } => sim
             .pods()
             .iter()
@@ -64,14 +74,137 @@ pub fn success(command: &Command, sim: &Sim) -> String {
 }
 
 /// `deployment.apps`, `job.batch`, …: the kind as `PrintObj` writes it.
-fn group_kind(kind: ControllerKind) -> &'static str {
-    match kind {
-        ControllerKind::Deployment => "deployment.apps",
-        ControllerKind::ReplicaSet => "replicaset.apps",
-        ControllerKind::StatefulSet => "statefulset.apps",
-        ControllerKind::DaemonSet => "daemonset.apps",
-        ControllerKind::Job => "job.batch",
-        ControllerKind::CronJob => "cronjob.batch",
+fn group_kind(kind: ControllerKind) -> String {
+    printed_kind(match kind {
+        ControllerKind::Deployment => "Deployment",
+        ControllerKind::ReplicaSet => "ReplicaSet",
+        ControllerKind::StatefulSet => "StatefulSet",
+        ControllerKind::DaemonSet => "DaemonSet",
+        ControllerKind::Job => "Job",
+        ControllerKind::CronJob => "CronJob",
+    })
+}
+
+/// A kind as the name printer writes it: lower case, with its API group
+/// unless it is the core group (`pod`, `deployment.apps`,
+/// `poddisruptionbudget.policy`).
+fn printed_kind(kind: &str) -> String {
+    let lower = kind.to_ascii_lowercase();
+    match crate::core::kinds::by_resource_name(kind).map(|k| k.group) {
+        Some(group) if !group.is_empty() => format!("{lower}.{group}"),
+        _ => lower,
+    }
+}
+
+/// What `kubectl apply` prints for the objects the engine took, one line
+/// each: `deployment.apps/web created`, `service/web unchanged`. Refused
+/// objects print nothing here: they are the command's error.
+pub fn applied(results: &[ApplyResult]) -> String {
+    results
+        .iter()
+        .filter_map(|r| match r {
+            ApplyResult::Created { kind, name } => Some((kind, name, "created")),
+            ApplyResult::Configured { kind, name } => Some((kind, name, "configured")),
+            ApplyResult::Unchanged { kind, name } => Some((kind, name, "unchanged")),
+            ApplyResult::Refused { .. } => None,
+        })
+        .map(|(kind, name, how)| format!("{}/{name} {how}\n", printed_kind(kind)))
+        .collect()
+}
+
+/// A `kubectl drain` that has started: the lines it prints at once, then,
+/// as the cluster moves, one line per Pod gone and the node's last line.
+/// kubectl waits for each evicted Pod to be gone (`waitForDelete`: not
+/// found, or found with another uid) before it prints `pod/NAME evicted`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Drain {
+    node: String,
+    /// The Pods it evicts and has not yet seen gone: namespace, name, uid.
+    waiting: Vec<(String, String, String)>,
+    /// What it printed before the first Pod went.
+    started: String,
+    finished: bool,
+}
+
+impl Drain {
+    /// Read from `sim` before the drain of `node` runs, for the drain that
+    /// the engine then performs (`Sim::drain`: the Pods on the node that a
+    /// DaemonSet does not own and that are not already being deleted).
+    pub fn before(node: &str, force: bool, sim: &Sim) -> Drain {
+        let already = sim.nodes().iter().any(|n| n.name == node && n.unschedulable);
+        let mut started = format!("node/{node} {}cordoned\n", if already { "already " } else { "" });
+        let mut pods: Vec<_> = sim
+            .pods()
+            .into_iter()
+            .filter(|p| p.node_name.as_deref() == Some(node) && p.server.deletion_ms.is_none())
+            .collect();
+        pods.sort_by(|a, b| {
+            let key = |p: &PodSnapshot| (p.pod.metadata.namespace.clone(), p.pod.metadata.name.clone());
+            key(a).cmp(&key(b))
+        });
+        let controller =
+            |p: &PodSnapshot| p.pod.metadata.owner_references.iter().find(|o| o.controller).map(|o| o.kind);
+        let names = |pods: &[&PodSnapshot]| {
+            pods.iter()
+                .map(|p| format!("{}/{}", p.pod.metadata.namespace, p.pod.metadata.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        // `daemonSetFilter` with --ignore-daemonsets, and `unreplicatedFilter`
+        // with --force: their warnings, one message each, joined with "; ".
+        let daemons: Vec<_> = pods.iter().filter(|p| controller(p) == Some("DaemonSet")).collect();
+        let finished = |p: &PodSnapshot| matches!(p.status.phase, PodPhase::Succeeded | PodPhase::Failed);
+        let bare: Vec<_> = pods.iter().filter(|p| force && controller(p).is_none() && !finished(p)).collect();
+        let mut warnings = Vec::new();
+        if !daemons.is_empty() {
+            warnings.push(format!("ignoring DaemonSet-managed Pods: {}", names(&daemons)));
+        }
+        if !bare.is_empty() {
+            warnings.push(format!("deleting Pods that declare no controller: {}", names(&bare)));
+        }
+        if !warnings.is_empty() {
+            started.push_str(&format!("Warning: {}\n", warnings.join("; ")));
+        }
+        let waiting: Vec<_> = pods
+            .iter()
+            .filter(|p| controller(p) != Some("DaemonSet"))
+            .map(|p| (p.pod.metadata.namespace.clone(), p.pod.metadata.name.clone(), p.server.uid.clone()))
+            .collect();
+        for (ns, name, _) in &waiting {
+            started.push_str(&format!("evicting pod {ns}/{name}\n"));
+        }
+        Drain { node: node.to_string(), waiting, started, finished: false }
+    }
+
+    /// What it printed once the engine took the drain.
+    pub fn started(&self) -> &str {
+        &self.started
+    }
+
+    /// The lines since the last call: `pod/NAME evicted` for each Pod now
+    /// gone, then `node/NAME drained` once, when none is left.
+    pub fn poll(&mut self, sim: &Sim) -> String {
+        if self.finished {
+            return String::new();
+        }
+        let mut out = String::new();
+        self.waiting.retain(|(ns, name, uid)| {
+            let gone = sim.pod(ns, name).is_none_or(|p| p.server.uid != *uid);
+            if gone {
+                out.push_str(&format!("pod/{name} evicted\n"));
+            }
+            !gone
+        });
+        if self.waiting.is_empty() {
+            self.finished = true;
+            out.push_str(&format!("node/{} drained\n", self.node));
+        }
+        out
+    }
+
+    /// True once `node/NAME drained` was printed.
+    pub fn finished(&self) -> bool {
+        self.finished
     }
 }
 
@@ -166,6 +299,84 @@ mod tests {
         assert_eq!(said("uncordon node-1"), "node/node-1 already uncordoned\n");
         assert_eq!(said("drain node node-1"), "", "a drain's lines come as it goes: not printed yet");
         assert_eq!(said("kill pod/web -c app"), "", "podplay's own verb");
+    }
+
+    /// `apply -f FILE` with FILE's text.
+    fn apply(sim: &mut Sim, text: &str) -> Result<String, String> {
+        let step = Step::read("apply -f web.yaml", &mut |_| Ok(parse_manifests(text).objects)).unwrap();
+        step.perform_applying(sim).map(|r| applied(&r))
+    }
+
+    #[test]
+    fn apply_prints_a_line_per_object() {
+        let mut sim = Sim::new(SimConfig::with_seed(1));
+        let text = crate::examples::text("deployment").unwrap();
+        let created = "service/nginx created\ndeployment.apps/nginx-deployment created\n";
+        assert_eq!(apply(&mut sim, text).unwrap(), created);
+        sim.advance_to(10_000);
+        let same = "service/nginx unchanged\ndeployment.apps/nginx-deployment unchanged\n";
+        assert_eq!(apply(&mut sim, text).unwrap(), same);
+        let scaled = text.replace("replicas: 3", "replicas: 2");
+        let configured = "service/nginx unchanged\ndeployment.apps/nginx-deployment configured\n";
+        assert_eq!(apply(&mut sim, &scaled).unwrap(), configured);
+        let more = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\nspec:\n  minAvailable: 1\n  selector:\n    matchLabels:\n      app: nginx\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx\n";
+        assert_eq!(apply(&mut sim, more).unwrap(), "poddisruptionbudget.policy/web created\npod/web created\n");
+        // A refused object is the command's error, as `act` gives it.
+        let elsewhere = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: dev\nspec:\n  containers:\n  - name: app\n    image: nginx\n";
+        assert_eq!(apply(&mut sim, elsewhere).unwrap_err(), "namespaces \"dev\" not found");
+    }
+
+    /// kubectl drain's lines in its order: cordoned, the DaemonSet warning,
+    /// one `evicting pod` per Pod, then as the cluster moves one `evicted`
+    /// per Pod gone and `drained` once.
+    #[test]
+    fn drain_prints_as_it_goes() {
+        let mut sim = Sim::new(SimConfig::with_seed(1));
+        sim.apply(parse_manifests(crate::examples::text("deployment").unwrap()).objects);
+        sim.apply(parse_manifests(crate::examples::text("daemonset").unwrap()).objects);
+        sim.advance_to(30_000);
+        let node =
+            sim.pods().iter().find(|p| p.pod.metadata.name.starts_with("nginx-")).unwrap().node_name.clone().unwrap();
+        let on_node = |sim: &Sim, prefix: &str| -> Vec<String> {
+            let mut names: Vec<String> = sim
+                .pods()
+                .iter()
+                .filter(|p| p.node_name.as_deref() == Some(node.as_str()) && p.pod.metadata.name.starts_with(prefix))
+                .map(|p| p.pod.metadata.name.clone())
+                .collect();
+            names.sort();
+            names
+        };
+        let (web, agents) = (on_node(&sim, "nginx-"), on_node(&sim, "node-agent-"));
+        assert!(!web.is_empty() && agents.len() == 1, "{web:?} {agents:?}");
+        let text = format!("drain {node} --ignore-daemonsets");
+        let mut drain = Drain::before(&node, false, &sim);
+        assert_eq!(success(&parse(&text).unwrap(), &sim), "");
+        Step::resolve(&text, &mut Bundled).unwrap().perform(&mut sim).unwrap();
+        let mut want =
+            format!("node/{node} cordoned\nWarning: ignoring DaemonSet-managed Pods: default/{}\n", agents[0]);
+        for name in &web {
+            want.push_str(&format!("evicting pod default/{name}\n"));
+        }
+        assert_eq!(drain.started(), want);
+        assert_eq!(drain.poll(&sim), "", "the evicted Pods are still terminating");
+        let mut later = String::new();
+        let mut t = sim.now();
+        while !drain.finished() && t < 120_000 {
+            t += 1_000;
+            sim.advance_to(t);
+            later.push_str(&drain.poll(&sim));
+        }
+        let mut gone: Vec<&str> = later.lines().collect();
+        assert_eq!(gone.pop(), Some(format!("node/{node} drained").as_str()), "{later}");
+        gone.sort();
+        let evicted: Vec<String> = web.iter().map(|n| format!("pod/{n} evicted")).collect();
+        assert_eq!(gone, evicted);
+        assert_eq!(drain.poll(&sim), "", "drained is said once");
+        // Again: the node is already cordoned and has nothing left to evict.
+        let mut again = Drain::before(&node, false, &sim);
+        assert!(again.started().starts_with(&format!("node/{node} already cordoned\n")), "{}", again.started());
+        assert_eq!(again.poll(&sim), format!("node/{node} drained\n"));
     }
 
     #[test]

@@ -51,8 +51,31 @@ impl Step {
 
     /// Performs it on the engine, now.
     pub fn perform(&self, sim: &mut Sim) -> Result<(), String> {
+        self.perform_applying(sim).map(drop)
+    }
+
+    /// [`Self::perform`], with what the engine said of each object an
+    /// `apply` sent (kubectl prints a line for each; empty for the other
+    /// commands). `Sim::apply` is what `Sim::act` runs for an apply; the
+    /// refusals are joined as `act` joins them.
+    pub fn perform_applying(&self, sim: &mut Sim) -> Result<Vec<ApplyResult>, String> {
         match self {
-            Step::Engine(a) => sim.act(a).map_err(|e| e.0),
+            Step::Engine(Action::Apply(objects)) => {
+                let results = sim.apply(objects.clone());
+                let refused: Vec<&str> = results
+                    .iter()
+                    .filter_map(|r| match r {
+                        ApplyResult::Refused { message, .. } => Some(message.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                if refused.is_empty() {
+                    Ok(results)
+                } else {
+                    Err(refused.join("; "))
+                }
+            }
+            Step::Engine(a) => sim.act(a).map(|()| Vec::new()).map_err(|e| e.0),
             Step::DeletePods { namespace, selector, grace_period_seconds } => {
                 let names: Vec<String> = sim
                     .pods()
@@ -73,7 +96,7 @@ impl Step {
                     };
                     sim.act(&a).map_err(|e| e.0)?;
                 }
-                Ok(())
+                Ok(Vec::new())
             }
         }
     }
@@ -219,8 +242,15 @@ impl Runner {
     /// Performs `command` now, live. It joins the plan (dropping what the
     /// plan had after now: the run branches here) when it changed the run —
     /// it succeeded, or it is a refused drain — so a replay repeats it.
-    pub fn perform_now(&mut self, text: &str, step: Step, observer: &mut dyn Observer) -> Result<(), String> {
-        let result = step.perform(&mut self.sim);
+    /// On success, what the engine said of each object an `apply` sent.
+    pub fn perform_now(
+        &mut self,
+        text: &str,
+        step: Step,
+        observer: &mut dyn Observer,
+    ) -> Result<Vec<ApplyResult>, String> {
+        let applied = step.perform_applying(&mut self.sim);
+        let result = applied.as_ref().map(drop).map_err(Clone::clone);
         let planned = Planned { at_ms: self.sim.now(), text: text.to_string(), step: Ok(step) };
         self.plan.truncate(self.next);
         let kept = result.is_ok() || planned.step.as_ref().is_ok_and(Step::changes_when_refused);
@@ -231,7 +261,7 @@ impl Runner {
         } else {
             observer.observe(&mut self.sim);
         }
-        result
+        applied
     }
 }
 

@@ -27,6 +27,7 @@ pub mod traffic;
 pub mod workloads;
 
 use crate::bundled::{self, Kind};
+use crate::core::engine::{Action, NodeOp};
 use crate::core::manifest::{Diagnostic, Severity};
 use crate::core::time::{go_duration, Millis, SECOND_MS};
 use crate::examples;
@@ -111,6 +112,8 @@ pub enum Msg {
     CommandText(String),
     /// Run the command line's text as an action, now.
     RunCommand,
+    /// Run a command typed before, now that the text it applies is here.
+    RunTyped(String),
     /// ↑ (-1) or ↓ (+1) through the commands run before.
     CommandHistory(i32),
     /// Open a bundled exercise ("" leaves exercise mode).
@@ -217,8 +220,8 @@ pub struct App {
     command_history: Vec<String>,
     command_at: Option<usize>,
     /// The command line's terminal: each command run, echoed, with what it
-    /// printed (Ok) or its error (at most [`MAX_TERMINAL`], the latest last).
-    terminal: Vec<(String, Result<String, String>)>,
+    /// printed (at most [`MAX_TERMINAL`], the latest last).
+    terminal: Vec<Typed>,
     /// The exercise open, if any.
     exercise: Option<OpenExercise>,
     /// Bundled exercises passed (kept in the browser).
@@ -543,10 +546,26 @@ impl App {
 
     /// The clock jumped (seek, step, restart): playing resumes from there.
     fn caught_up(&mut self) {
+        self.follow_drains();
         let now = self.now();
         self.target_ms = now as f64;
         self.reached_ms = self.reached_ms.max(now);
         self.last_frame = None;
+    }
+
+    /// Prints what each drain still running has printed since (its Pods
+    /// gone, then the node drained).
+    fn follow_drains(&mut self) {
+        let Some(player) = self.player.clone() else { return };
+        let p = player.borrow();
+        for typed in &mut self.terminal {
+            if let (Some(drain), Ok(out)) = (typed.drain.as_mut(), typed.result.as_mut()) {
+                out.push_str(&drain.poll(p.sim()));
+                if drain.finished() {
+                    typed.drain = None;
+                }
+            }
+        }
     }
 
     fn frame(&mut self, ts: f64) -> bool {
@@ -582,6 +601,9 @@ impl App {
         }
         let shown = (p.revision(), p.now() / SECOND_MS);
         drop(p);
+        if shown.0 != self.shown.0 {
+            self.follow_drains();
+        }
         // Traffic counters move with every request, not with the revision:
         // the cluster view is redrawn for them at the slow views' pace.
         let mut traffic_moved = false;
@@ -840,7 +862,12 @@ impl Component for App {
                         }
                         { self.view_apply(ctx) }
                         { self.view_command(ctx) }
-                        { self.view_cluster(&player) }
+                        // On a wide screen the nodes and Pods scroll in a box
+                        // of their own, so a big scenario leaves the timeline
+                        // on the first screen (www/style.css, "cluster-scroll").
+                        <div class="cluster-scroll" tabindex="0" role="region" aria-label="Nodes and Pods">
+                            { self.view_cluster(&player) }
+                        </div>
                     </section>
                 </main>
                 if self.staged < 2 {
@@ -962,7 +989,7 @@ impl App {
                 let result = self.player_mut().map(|mut p| p.act(&text));
                 if let Some(result) = result {
                     match result {
-                        Ok(()) => self.notice = None,
+                        Ok(_) => self.notice = None,
                         Err(e) => self.notice = Some(Notice { error: true, text: format!("{text}: {e}") }),
                     }
                 }
@@ -1034,31 +1061,53 @@ impl App {
                 }
                 self.command.clear();
                 self.command_at = None;
+                return self.handle(Msg::RunTyped(text));
+            }
+            Msg::RunTyped(text) => {
                 // Its output, or its error, goes to the command line's
                 // terminal; the read-only verbs change nothing and are not
                 // kept in the session.
+                let mut drain = None;
                 let result = match crate::session::parse(&text) {
                     Ok(crate::session::Command::Read(query)) => match &self.player {
                         Some(p) => crate::session::read::run(&query, p.borrow().sim()),
                         None => Err(NOTHING_RUNS.into()),
                     },
                     Ok(command) => {
-                        if !self.at_hand(Self::applied([text.as_str()]), Then::Msg(Msg::Act(text.clone()))) {
+                        if !self.at_hand(Self::applied([text.as_str()]), Then::Msg(Msg::RunTyped(text.clone()))) {
                             return true;
                         }
                         // kubectl's line for it (read before it runs) or its refusal in kubectl's form.
                         let said =
                             self.player.as_ref().map(|p| crate::session::reply::success(&command, p.borrow().sim()));
+                        drain = match (&command, &self.player) {
+                            (
+                                crate::session::Command::Engine(Action::Node { name, op: NodeOp::Drain { force, .. } }),
+                                Some(p),
+                            ) => Some(crate::session::reply::Drain::before(name, *force, p.borrow().sim())),
+                            _ => None,
+                        };
                         let result = self.player_mut().map(|mut p| p.act(&text));
                         self.autosave();
+                        let result = result.unwrap_or(Err(NOTHING_RUNS.into()));
+                        if result.is_err() {
+                            drain = None;
+                        }
                         result
-                            .unwrap_or(Err(NOTHING_RUNS.into()))
-                            .map(|()| said.unwrap_or_default())
+                            .map(|applied| {
+                                let mut out = said.unwrap_or_default();
+                                out.push_str(&crate::session::reply::applied(&applied));
+                                if let Some(d) = &drain {
+                                    out.push_str(d.started());
+                                }
+                                out
+                            })
                             .map_err(|e| crate::session::reply::refusal(&e))
                     }
                     Err(e) => Err(e),
                 };
-                self.terminal.push((text, result));
+                self.terminal.push(Typed { command: text, result, drain });
+                self.follow_drains();
                 let excess = self.terminal.len().saturating_sub(MAX_TERMINAL);
                 self.terminal.drain(..excess);
             }
@@ -1339,7 +1388,7 @@ impl App {
                     <div class="terminal" data-testid="terminal" role="log" aria-label="Command output" aria-live="polite">
                         // One wrapper in a column-reverse box: the box opens scrolled to its end (the newest).
                         <div>
-                        { for self.terminal.iter().map(|(command, result)| html! {
+                        { for self.terminal.iter().map(|Typed { command, result, .. }| html! {
                             <>
                                 <pre class="echo">{ format!("$ kubectl {command}") }</pre>
                                 { match result {
@@ -1559,6 +1608,14 @@ fn embed_shape(p: &Player, editor_lines: Option<usize>) -> EmbedShape {
 /// The polite live region that reads status changes out.
 fn announcer(text: String) -> Html {
     html! { <div class="sr-only" aria-live="polite" aria-atomic="true" data-testid="announcer">{ text }</div> }
+}
+
+/// A command run on the command line and what it printed: its output (Ok)
+/// or its error; a drain still printing as its Pods go.
+struct Typed {
+    command: String,
+    result: Result<String, String>,
+    drain: Option<crate::session::reply::Drain>,
 }
 
 /// How many commands the command line remembers for ↑/↓.

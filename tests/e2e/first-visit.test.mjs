@@ -3,7 +3,7 @@
 // seconds; the timeline in view at 1366×768 and on a phone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openPage } from './harness.mjs';
+import { serve, launch, openPage, selectExample } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -63,3 +63,32 @@ test('the timeline heading is on the first screen of a 1366×768 laptop (a 1366�
   assert.ok(header.height < 100, `the top bar is two rows, not three: ${header.height}px`);
   await context.close();
 });
+
+// Big scenarios too (many Pods, several nodes, namespaces): at 1366×768 and
+// at 1366×680 the timeline's heading is on the first screen for every
+// bundled example once its Pods are there, the cards scrolling in their own
+// box instead of pushing the timeline down.
+for (const viewport of [{ width: 1366, height: 768 }, { width: 1366, height: 680 }]) {
+  test(`the timeline heading is on the first screen at ${viewport.width}×${viewport.height} for every bundled example`, async () => {
+    const { page, context, problems } = await openPage(browser, server.base, { viewport });
+    await page.getByTestId('guide-dismiss').click();
+    const names = await page.getByTestId('example').locator('option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+    assert.ok(names.length >= 30, names.join(' '));
+    await page.getByTestId('speed').selectOption('60');
+    const late = [];
+    for (const name of names) {
+      await selectExample(page, name);
+      // A minute of simulated time: Deployments, DaemonSets and StatefulSets have their Pods.
+      await page.waitForFunction(() => /t = \d+[hm]/.test(document.querySelector('[data-testid=clock]').textContent), null, { timeout: 20000 });
+      const heading = await page.locator('.timeline h2').boundingBox();
+      const pods = await page.locator('article.pod, .pods.compact > *').count();
+      if (!heading || heading.y + heading.height > viewport.height) late.push(`${name} (${pods} Pods): heading at y = ${heading?.y}`);
+      // The cards are still there to see: the first node's box is on the first screen.
+      const node = await page.locator('.node').first().boundingBox();
+      if (node && node.y > viewport.height - 100) late.push(`${name}: first node at y = ${node.y}`);
+    }
+    assert.deepEqual(late, []);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}

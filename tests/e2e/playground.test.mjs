@@ -10,6 +10,19 @@ after(async () => { await browser?.close(); await server?.close(); });
 
 const clock = (page) => page.getByTestId('clock').textContent();
 
+/** The deployment example with its three Pods ready, and the command line:
+ * `run` types a command and presses Enter, `last` reads what the latest printed. */
+async function deploymentAtHand() {
+  const { page, context, problems } = await openPage(browser, server.base);
+  await pickExample(page, 'deployment', '10');
+  await page.locator('article.pod.st-ready').nth(2).waitFor({ timeout: 20000 });
+  const cmd = page.getByTestId('command');
+  const terminal = page.getByTestId('terminal');
+  const run = async (text) => { await cmd.fill(text); await cmd.press('Enter'); };
+  const last = () => terminal.locator('.echo + pre').last().textContent();
+  return { page, context, problems, terminal, run, last };
+}
+
 test('loads under a sub-path with no request elsewhere and no errors', async () => {
   const { page, context, problems } = await openPage(browser, server.base);
   await page.waitForSelector('[data-testid^="pod-"]');
@@ -167,13 +180,7 @@ test('the command line prints what kubectl get, describe, logs and events print,
 });
 
 test('the command line prints -o json and -o yaml, get svc, logs --previous, kubectl\'s line after a change and refusals in its error form', async () => {
-  const { page, context, problems } = await openPage(browser, server.base);
-  await pickExample(page, 'deployment', '10');
-  await page.locator('article.pod.st-ready').nth(2).waitFor({ timeout: 20000 });
-  const cmd = page.getByTestId('command');
-  const terminal = page.getByTestId('terminal');
-  const run = async (text) => { await cmd.fill(text); await cmd.press('Enter'); };
-  const last = () => terminal.locator('.echo + pre').last().textContent();
+  const { page, context, problems, terminal, run, last } = await deploymentAtHand();
   await run('get svc');
   await terminal.locator('pre', { hasText: /^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\nnginx\s+ClusterIP\s+10\.\d+\.\d+\.\d+\s+<none>\s+80\/TCP\s+\S+$/ }).waitFor();
   const pod = (await page.locator('article.pod').first().getAttribute('data-testid')).replace(/^pod-/, '');
@@ -198,6 +205,36 @@ test('the command line prints -o json and -o yaml, get svc, logs --previous, kub
   await terminal.locator('pre', { hasText: /^node\/node-1 already cordoned$/ }).waitFor();
   await run('set image deployment/nginx-deployment nope=nginx:1.28');
   await terminal.locator('.error', { hasText: /^error: unable to find container named "nope"$/ }).waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the command line prints kubectl apply\'s line per object and kubectl drain\'s lines as the drain goes', async () => {
+  const { page, context, problems, terminal, run, last } = await deploymentAtHand();
+  // The example's own objects again: kubectl says they are unchanged.
+  await run('apply -f example:deployment');
+  await terminal.locator('.echo', { hasText: 'apply -f example:deployment' }).waitFor();
+  assert.equal(await last(), 'service/nginx unchanged\ndeployment.apps/nginx-deployment unchanged');
+  await run('apply -f example:readiness-service');
+  await terminal.locator('pre', { hasText: /^service\/web created\npod\/web created$/ }).waitFor();
+  // The Pods on the node it drains, as `get pods -o wide` lists them.
+  await run('get pods -o wide');
+  await terminal.locator('.echo', { hasText: 'get pods -o wide' }).waitFor();
+  const rows = (await last()).split('\n').slice(1).map((l) => l.split(/\s+/));
+  // A node with Deployment Pods and not the bare Pod web (that one needs --force).
+  const webNode = rows.find((c) => c[0] === 'web')[6];
+  const node = rows.find((c) => c[0].startsWith('nginx-') && c[6] !== webNode)[6];
+  const onNode = rows.filter((c) => c[6] === node).map((c) => c[0]).sort();
+  await run(`drain ${node} --ignore-daemonsets`);
+  const started = [`node/${node} cordoned`, ...onNode.map((n) => `evicting pod default/${n}`)].join('\n');
+  await terminal.locator('pre', { hasText: started }).waitFor();
+  // Then, as the evicted Pods go, one line each (in the order they go), and the node.
+  const done = terminal.locator('pre', { hasText: `node/${node} drained` });
+  await done.waitFor({ timeout: 60000 });
+  const lines = (await done.textContent()).split('\n');
+  assert.deepEqual(lines.slice(0, 1 + onNode.length).join('\n'), started);
+  assert.deepEqual(lines.slice(1 + onNode.length, -1).sort(), onNode.map((n) => `pod/${n} evicted`));
+  assert.equal(lines.at(-1), `node/${node} drained`);
   assert.deepEqual(problems, []);
   await context.close();
 });
