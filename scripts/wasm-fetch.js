@@ -12,19 +12,20 @@
 // up (the Wasm preloaded from <head>, which a fast connection finishes before
 // the first paint, made its LCP 3.5 s). At once when there is no first view
 // to keep (an embed without one, a skeleton whose text is hidden: first-view.js
-// set data-first-view) or the browser records no such entries. Without the
-// entry, a second after the first animation frame (the page is being drawn
-// but its paint is not recorded), or 3 s after this script when no frame comes
-// (a hidden tab or an off-screen frame draws nothing). Counted from the first
-// frame, not from here: on a loaded machine the first paint came 1.2-2.3 s
-// after navigation, a timer of 1 s from <head> started the download before it,
-// a fast download then ended before it and Lighthouse's LCP became 3.5-3.9 s
-// (docs/performance.md).
+// set data-first-view), the browser records no such entries, or the page is
+// hidden (a tab opened in the background: a page hidden before its first
+// paint records none). Else 3 s at most (an off-screen frame may draw
+// nothing). Not sooner: on a loaded machine Chromium presented the first
+// paint 1.2 s after navigation although its frame was drawn at 0.1 s; a
+// fallback of one second (from <head>, or from the first animation frame)
+// then started the download before that paint, the unthrottled download
+// ended before it and Lighthouse's LCP became 3.5-3.9 s (docs/performance.md).
 (() => {
   if (window.podplayLeaving) return;
   const shown = new Promise((done) => {
     const types = (typeof PerformanceObserver === 'function' && PerformanceObserver.supportedEntryTypes) || [];
-    if (document.documentElement.dataset.firstView || !types.includes('largest-contentful-paint')) {
+    const hidden = () => document.visibilityState === 'hidden';
+    if (document.documentElement.dataset.firstView || !types.includes('largest-contentful-paint') || hidden()) {
       done();
       return;
     }
@@ -40,7 +41,9 @@
       if (list.getEntries().length > 0) finish();
     });
     seen.observe({ type: 'largest-contentful-paint', buffered: true });
-    requestAnimationFrame(() => setTimeout(finish, 1000));
+    document.addEventListener('visibilitychange', () => {
+      if (hidden()) finish();
+    });
     setTimeout(finish, 3000);
   });
   window.podplayWasm = shown.then(() => fetch(WASM_URL));
