@@ -6,17 +6,18 @@
 STAGE holds wasm-bindgen's output (podplay-web.js, podplay-web_bg.wasm, after
 wasm-opt) and STAGE/first-views/, the first views drawn at build time
 (src/bin/podplay-prerender.rs: FILE per page, pages.tsv). This step:
-- copies the Wasm, the JS glue (minified by esbuild from scripts/web-tools), the
-  stylesheet and the icon under content-hashed names, so a host may cache them
-  for ever, and gives index.html their Subresource Integrity hashes;
-- replaces index.html's `<!-- podplay:boot -->` marker with the glue's
-  modulepreload and a loader script in a file (the Content-Security-Policy
-  forbids inline scripts); the loader fetches the Wasm once the first view is
-  painted (scripts/loader.js says why it is not preloaded);
+- copies the Wasm, the JS glue (minified by esbuild from scripts/web-tools)
+  and the icon under content-hashed names, so a host may cache them for ever,
+  with Subresource Integrity hashes for the glue; inlines the stylesheet
+  (minified) in a <style>;
+- replaces index.html's `<!-- podplay:boot -->` marker with an inline script
+  (scripts/first-view.js, which decides before the body is drawn whether the
+  page's first view is what the address will show, then
+  scripts/wasm-fetch.js, which starts the Wasm's download once that view is
+  painted), the glue's modulepreload and the loader (boot-HASH.js); the
+  Content-Security-Policy allows the inline script and style by their sha256;
 - writes one page per first view (index.html, example-NAME.html,
-  exercise-NAME.html): the template with the view in `<div id="first-view">`,
-  and scripts/first-view.js in <head>, which decides before the body is drawn
-  whether the view is what the address will show;
+  exercise-NAME.html): the template with the view in `<div id="first-view">`;
 - copies the files the page links to as they are (embed.js, blog-demo.html,
   FIDELITY.md) and the bundled examples and exercises the page fetches when one
   is picked (examples/NAME.yaml, exercises/NAME.yaml; src/bundled.rs). The
@@ -52,6 +53,11 @@ def integrity(data: bytes) -> str:
     return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
 
 
+def sha256(text: str) -> str:
+    """A CSP hash source for an inline <script> or <style> holding TEXT."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
 def write(name: str, data: bytes) -> None:
     with open(os.path.join(dist, name), "wb") as f:
         f.write(data)
@@ -66,18 +72,28 @@ shutil.rmtree(dist, ignore_errors=True)
 os.makedirs(dist)
 html = open(os.path.join(root, "index.html"), encoding="utf-8").read()
 
-# The stylesheet and the icon: hashed names, the stylesheet with its integrity.
-for rel, tag in ((r'rel="stylesheet" href="(www/[\w.-]+)"', "stylesheet"), (r'rel="icon" href="(www/[\w.-]+)"', "icon")):
-    m = re.search(rel, html)
-    if not m:
-        sys.exit(f"assemble: index.html has no local {tag} link")
-    data = open(os.path.join(root, m.group(1)), "rb").read()
-    name = hashed(os.path.basename(m.group(1)), data)
-    write(name, data)
-    attrs = f'rel="{tag}" href="./{name}"'
-    if tag == "stylesheet":
-        attrs += f' integrity="{integrity(data)}"'
-    html = html.replace(m.group(0), attrs)
+# The stylesheet goes into each page's <style> (minified by esbuild) and the
+# icon is copied under a hashed name. Inline because it is render-blocking: as
+# a file it cost the first paint one more round trip after the page's own
+# (on Slow 4G the paint, and so the Wasm's download, which waits for it,
+# came ~250 ms later; docs/performance.md, 2026-12-05 continued). The CSP
+# allows exactly this <style> and the <script> below by their sha256.
+m = re.search(r'<link rel="stylesheet" href="(www/[\w.-]+)">', html)
+if not m:
+    sys.exit("assemble: index.html has no local stylesheet link")
+css = subprocess.run([esbuild, "--minify", "--loader=css", "--log-level=warning"],
+                     input=open(os.path.join(root, m.group(1)), encoding="utf-8").read(),
+                     capture_output=True, text=True, check=True).stdout.strip()
+if "</style" in css:
+    sys.exit("assemble: the stylesheet holds </style")
+html = html.replace(m.group(0), f"<style>{css}</style>")
+m = re.search(r'rel="icon" href="(www/[\w.-]+)"', html)
+if not m:
+    sys.exit("assemble: index.html has no local icon link")
+data = open(os.path.join(root, m.group(1)), "rb").read()
+name = hashed(os.path.basename(m.group(1)), data)
+write(name, data)
+html = html.replace(m.group(0), f'rel="icon" href="./{name}"')
 
 # The Wasm and its glue (minified; esbuild keeps the module's exports).
 wasm = open(os.path.join(stage, WASM), "rb").read()
@@ -112,15 +128,24 @@ if html.count(FIRST_VIEW) != 1:
 views = os.path.join(stage, "first-views")
 pages = [line.split("\t") for line in open(os.path.join(views, "pages.tsv"), encoding="utf-8").read().splitlines()]
 first_js = (f"const PAGES = {json.dumps([f for f, _ in pages])};\n"
-            + open(os.path.join(root, "scripts", "first-view.js"), encoding="utf-8").read())
+            + open(os.path.join(root, "scripts", "first-view.js"), encoding="utf-8").read()
+            + f"const WASM_URL = './{wasm_name}';\n"
+            + open(os.path.join(root, "scripts", "wasm-fetch.js"), encoding="utf-8").read())
 first_js = subprocess.run([esbuild, "--minify", "--log-level=warning"], input=first_js, capture_output=True,
-                          text=True, check=True).stdout.encode()
-first_name = hashed("first-view.js", first_js)
-write(first_name, first_js)
-# The first paint waits until the whole first view is parsed (the page is
-# not drawn half-way and then re-flowed): `rel="expect"`, render-blocking.
-boot = (f'<script src="./{first_name}" integrity="{integrity(first_js)}"></script>\n'
+                          text=True, check=True).stdout.strip()
+if "</script" in first_js:
+    sys.exit("assemble: first-view.js holds </script")
+# With scripts/wasm-fetch.js (the Wasm's download, begun once the first view
+# is painted) it runs before the body is parsed, so it is inline too (as a
+# file, the parser waited a round trip for it). The first paint waits until the whole
+# first view is parsed (the page is not drawn half-way and then re-flowed):
+# `rel="expect"`, render-blocking.
+boot = (f'<script>{first_js}</script>\n'
         '  <link rel="expect" href="#first-view-end" blocking="render">\n  ' + boot)
+csp = re.search(r"script-src 'self'([^;]*); style-src 'self'", html)
+if not csp:
+    sys.exit("assemble: index.html's Content-Security-Policy has no script-src 'self' and style-src 'self'")
+html = html.replace(csp.group(0), f"script-src 'self'{csp.group(1)} {sha256(first_js)}; style-src 'self' {sha256(css)}")
 for file, query in pages:
     view = open(os.path.join(views, file), encoding="utf-8").read()
     page = html.replace(MARKER, boot)
@@ -135,8 +160,8 @@ for file, query in pages:
                 "</title>", f"</title>\n  <link rel=\"preload\" href=\"./{folder}/{name}.yaml\" as=\"fetch\" "
                 "crossorigin=\"anonymous\">", 1)
             page = re.sub(r"<title>[^<]*</title>", f"<title>{name} — podplay, a Kubernetes Pod playground</title>", page)
-    if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page):
-        sys.exit(f"assemble: {file}: an inline script is left; the CSP would block it")
+    if len(re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", page)) != 1:
+        sys.exit(f"assemble: {file}: an inline script other than first-view.js; the CSP would block it")
     write(file, page.encode())
 print(f"assemble: {len(pages)} pages with their first views; {boot_name}, {wasm_name} ({len(wasm)} bytes)")
 

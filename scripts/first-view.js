@@ -12,6 +12,8 @@
 // - a share link, a saved session or exercise, a start time: the same layout
 //   without its text (data-first-view="skeleton") until the live page is ready.
 // The saved or asked-for theme is applied now rather than when the Wasm runs.
+// A page it leaves sets `window.podplayLeaving` (scripts/wasm-fetch.js, run
+// next, then fetches nothing).
 (() => {
   const html = document.documentElement;
   const q = new URLSearchParams(location.search);
@@ -22,6 +24,10 @@
     } catch {
       return null;
     }
+  };
+  const leave = (page) => {
+    window.podplayLeaving = true;
+    location.replace(page + location.search + location.hash);
   };
   const on = (v) => v !== null && !['0', 'false', 'no', 'off'].includes(v);
   const theme = q.get('theme') || saved('podplay:v1:theme');
@@ -37,7 +43,7 @@
       && !q.has('exercise') && location.hash.length <= 1;
     if (drawn && ownEmbed && own.get('example') === name) return;
     const page = `embed-${name}.html`;
-    if (drawn && PAGES.includes(page)) location.replace(page + location.search + location.hash);
+    if (drawn && PAGES.includes(page)) leave(page);
     else html.dataset.firstView = 'none';
     return;
   }
@@ -49,7 +55,7 @@
     if (name === null) continue;
     if (own.get(kind) === name && !ownEmbed) break;
     const page = `${kind}-${name}.html`;
-    if (PAGES.includes(page)) location.replace(page + location.search + location.hash);
+    if (PAGES.includes(page)) leave(page);
     else skeleton();
     return;
   }

@@ -6,15 +6,10 @@
 // along the way). Without a readable Content-Length (a server compressing on
 // the fly), it counts decoded bytes and says so.
 //
-// The Wasm is fetched once the first view drawn at build time has been
-// painted and its paint recorded (its largest-contentful-paint entry; see
-// `shown()`), then compiled as it arrives (off the main thread) and started
-// (instantiated, then the App drawn) when whole. Two reasons: a live page
-// that replaced the first view before that record left the live page's copy
-// as the page's LCP; and Lighthouse's slow-network model counts every
-// download begun before the LCP as holding it up (the Wasm preloaded from
-// <head> made its LCP 3.5 s). The cost: the download starts one paint later
-// (first Pod live on Slow 4G 3.0 -> 3.1 s, docs/performance.md).
+// The download was begun by scripts/wasm-fetch.js in <head> (it says when
+// and why then); without it (a page not assembled so), it begins here. The
+// body is compiled as it arrives (off the main thread) and started
+// (instantiated, then the App drawn) when whole.
 const box = document.getElementById('loading');
 const bar = document.createElement('progress');
 bar.max = total;
@@ -35,8 +30,7 @@ const show = (n) => {
   note.textContent = ` (${kb((Math.min(n, total) * sent) / total)} of ${kb(sent)} ${unit})`;
 };
 try {
-  await shown();
-  const res = await fetch(url);
+  const res = await (window.podplayWasm || fetch(url));
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
   const length = Number(res.headers.get('Content-Length'));
   if (length > 0) sent = length;
@@ -76,35 +70,4 @@ try {
     box.textContent = `The simulator could not be loaded (${e && e.message ? e.message : e}). Check the connection and reload the page.`;
   }
   throw e;
-}
-
-/** Resolves once the first view (`#first-view`, drawn at build time) has been
- * painted and the browser has recorded that paint as a
- * largest-contentful-paint entry, then one task later (the App's first
- * render is a task of its own). At once when there is no first view to keep
- * (an embed without one, a skeleton whose text is hidden), or when the
- * browser has no such entries; after a second at most (a hidden tab or an
- * off-screen frame paints nothing). */
-function shown() {
-  return new Promise((done) => {
-    const full = document.getElementById('first-view') && !document.documentElement.dataset.firstView;
-    const types = (typeof PerformanceObserver === 'function' && PerformanceObserver.supportedEntryTypes) || [];
-    if (!full || !types.includes('largest-contentful-paint')) {
-      done();
-      return;
-    }
-    let over = false;
-    let seen;
-    const finish = () => {
-      if (over) return;
-      over = true;
-      seen.disconnect();
-      setTimeout(done, 0);
-    };
-    seen = new PerformanceObserver((list) => {
-      if (list.getEntries().length > 0) finish();
-    });
-    seen.observe({ type: 'largest-contentful-paint', buffered: true });
-    setTimeout(finish, 1000);
-  });
 }

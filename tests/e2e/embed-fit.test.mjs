@@ -185,3 +185,28 @@ test('no jump after loading: the reserved height is close to what the player tak
   await host.close();
   await mainContext.close();
 });
+
+test('an embed does not shift as it plays: the ℹ note that appears after the first restart keeps CLS ≤ 0.02', async () => {
+  const page = await browser.newPage({ viewport: { width: 760, height: 900 } });
+  await page.addInitScript(() => {
+    window.__shifts = [];
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) if (!e.hadRecentInput) window.__shifts.push(e.value); })
+      .observe({ type: 'layout-shift', buffered: true });
+  });
+  // The embed's own document, as an iframe loads it (the bench's figure: docs/performance.md).
+  await page.goto(`${server.base}?embed=1&example=crashloop&speed=10`);
+  await page.waitForFunction(() => !document.getElementById('first-view') && document.querySelector('.app.embed [data-testid^="pod-"]'), null, { timeout: 60000 });
+  // The note comes with the first restart (about 1 s of page time at 10×); then one more restart.
+  const note = page.locator('.app.embed [data-testid="pod-note"]');
+  await note.waitFor({ timeout: 30000 });
+  assert.match(await note.textContent(), /through \d+ container restarts?/);
+  await page.waitForFunction(() => Number(document.querySelector('.app.embed .restarts')?.textContent.replace(/\D/g, '')) >= 2, null, { timeout: 30000 });
+  await page.waitForTimeout(500);
+  const shifts = await page.evaluate(() => window.__shifts);
+  const cls = shifts.reduce((a, b) => a + b, 0);
+  assert.ok(cls <= 0.02, `layout shift of the embed through its first restarts: ${cls.toFixed(4)} (${shifts.map((s) => s.toFixed(4)).join(', ')}), budget 0.02`);
+  // Clamped to two lines: it takes no more height than that.
+  const { height, line } = await note.evaluate((ul) => ({ height: ul.querySelector('li').getBoundingClientRect().height, line: parseFloat(getComputedStyle(ul).lineHeight) }));
+  assert.ok(height <= 2 * line + 1, `the note is ${height} px tall, two lines are ${2 * line} px`);
+  await page.close();
+});

@@ -39,7 +39,8 @@ test('embed.js ignores messages from anything but its own frames', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(`${server.base}blog-demo.html`);
-  await page.locator('iframe[data-podplay]').first().contentFrame().locator('article.pod').waitFor({ timeout: 20000 });
+  // A Pod card drawn: the first view's, or the live page's (for a moment both are in the frame as it takes over).
+  await page.locator('iframe[data-podplay]').first().contentFrame().locator('article.pod').first().waitFor({ timeout: 20000 });
   // A message from the page itself (not a podplay frame), and malformed ones.
   await page.evaluate(() => {
     window.postMessage({ type: 'podplay:height', height: 9999 }, '*');

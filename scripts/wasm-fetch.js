@@ -1,0 +1,52 @@
+// Starts the Wasm's download from <head> (an inline classic script, run right
+// after scripts/first-view.js; scripts/assemble.py prepends WASM_URL) and
+// leaves the response in `window.podplayWasm` for the loader
+// (scripts/loader.js, a module that runs only once the page is parsed and
+// the glue has arrived: on Slow 4G that was another round trip, 100 ms).
+//
+// It is fetched once the first view drawn at build time has been painted and
+// its paint recorded (its largest-contentful-paint entry), then one task
+// later. Two reasons: a live page that replaced the first view before that
+// record left the live page's copy as the page's LCP; and Lighthouse's
+// simulated network counts a download that ended before the LCP as holding it
+// up (the Wasm preloaded from <head>, which a fast connection finishes before
+// the first paint, made its LCP 3.5 s). At once when there is no first view
+// to keep (an embed without one, a skeleton whose text is hidden: first-view.js
+// set data-first-view), the browser records no such entries, or the page is
+// hidden (a tab opened in the background: a page hidden before its first
+// paint records none). Else 3 s at most (an off-screen frame may draw
+// nothing). Not sooner: on a loaded machine Chromium presented the first
+// paint 1.2 s after navigation although its frame was drawn at 0.1 s; a
+// fallback of one second (from <head>, or from the first animation frame)
+// then started the download before that paint, the unthrottled download
+// ended before it and Lighthouse's LCP became 3.5-3.9 s (docs/performance.md).
+(() => {
+  if (window.podplayLeaving) return;
+  const shown = new Promise((done) => {
+    const types = (typeof PerformanceObserver === 'function' && PerformanceObserver.supportedEntryTypes) || [];
+    const hidden = () => document.visibilityState === 'hidden';
+    if (document.documentElement.dataset.firstView || !types.includes('largest-contentful-paint') || hidden()) {
+      done();
+      return;
+    }
+    let over = false;
+    let seen;
+    const finish = () => {
+      if (over) return;
+      over = true;
+      seen.disconnect();
+      setTimeout(done, 0);
+    };
+    seen = new PerformanceObserver((list) => {
+      if (list.getEntries().length > 0) finish();
+    });
+    seen.observe({ type: 'largest-contentful-paint', buffered: true });
+    document.addEventListener('visibilitychange', () => {
+      if (hidden()) finish();
+    });
+    setTimeout(finish, 3000);
+  });
+  window.podplayWasm = shown.then(() => fetch(WASM_URL));
+  // The loader reports a failure; this copy is not left unhandled.
+  window.podplayWasm.catch(() => {});
+})();
