@@ -22,7 +22,7 @@
 //!   grace period 0 (`markFailedAndDeletePodWithCondition`). It records no
 //!   event.
 
-use super::{Sim, What};
+use super::{PodTimer, Sim};
 use crate::core::api::PodSpec;
 use crate::core::status::*;
 use crate::core::time::{Millis, SECOND_MS};
@@ -102,7 +102,7 @@ impl Sim {
             if let Some(p) = self.pod_rt_mut(slot) {
                 p.node_name_cache = Some(node_name.to_string());
             }
-            self.schedule(podgc_orphan_deadline(created), slot, What::PodGcOrphan);
+            self.schedule(podgc_orphan_deadline(created), slot, PodTimer::PodGcOrphan);
             return;
         };
         let n = &self.nodes[i];

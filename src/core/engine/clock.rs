@@ -23,8 +23,8 @@ use std::collections::BinaryHeap;
 pub(crate) enum Target {
     /// Work of the Pod in `slot`, the `incarnation`th Pod created; when the
     /// slot holds a newer Pod by the time it fires, the timer is dropped.
-    Pod { slot: u32, incarnation: u32, what: What },
-    /// Controller work is due (`controllers::Work`).
+    Pod { slot: u32, incarnation: u32, what: PodTimer },
+    /// Controller work is due (`controllers::ControllerWork`).
     Controllers,
     /// The node lifecycle controller's monitor pass for the stopped node
     /// with this index.
@@ -38,7 +38,7 @@ pub(crate) enum Target {
 /// What a Pod timer does. `c` is a container index (init containers first), and
 /// `epoch` the container's epoch when it was set: stale timers are ignored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub(crate) enum What {
+pub(crate) enum PodTimer {
     /// The Pod sandbox is up and has its IP.
     SandboxReady,
     /// `spec.activeDeadlineSeconds` after the Pod's start time.
@@ -125,7 +125,7 @@ impl Timer {
     /// the old one's is dropped when it pops, whichever goes first.)
     pub(crate) fn new(at: Millis, seq: u64, target: Target) -> Timer {
         let order = match target {
-            Target::Pod { slot, what: What::ProbeTick { c, probe }, .. } => probe_tie(slot, c, probe),
+            Target::Pod { slot, what: PodTimer::ProbeTick { c, probe }, .. } => probe_tie(slot, c, probe),
             _ => seq,
         };
         Timer { at, order, target }
@@ -247,7 +247,7 @@ impl Clock {
 
     /// Sets a timer of a Pod's (see [`Target::Pod`]).
     #[inline]
-    pub(crate) fn schedule_pod(&mut self, at: Millis, slot: u32, incarnation: u32, what: What) {
+    pub(crate) fn schedule_pod(&mut self, at: Millis, slot: u32, incarnation: u32, what: PodTimer) {
         self.schedule(at, Target::Pod { slot, incarnation, what });
     }
 
@@ -290,10 +290,10 @@ mod tests {
     #[test]
     fn equal_time_timers_fire_in_scheduling_order_and_probe_ticks_last() {
         let mut clock = Clock::default();
-        let tick = What::ProbeTick { c: 0, probe: ProbeKind::Readiness };
+        let tick = PodTimer::ProbeTick { c: 0, probe: ProbeKind::Readiness };
         clock.schedule_pod(1_000, 7, 1, tick);
         clock.schedule(1_000, Target::Controllers);
-        clock.schedule_pod(1_000, 3, 1, What::Sync);
+        clock.schedule_pod(1_000, 3, 1, PodTimer::Sync);
         clock.schedule(500, Target::Traffic(2));
         let fired: Vec<Target> = std::iter::from_fn(|| clock.pop()).map(|t| t.target).collect();
         assert_eq!(
@@ -301,7 +301,7 @@ mod tests {
             vec![
                 Target::Traffic(2),
                 Target::Controllers,
-                Target::Pod { slot: 3, incarnation: 1, what: What::Sync },
+                Target::Pod { slot: 3, incarnation: 1, what: PodTimer::Sync },
                 Target::Pod { slot: 7, incarnation: 1, what: tick },
             ]
         );
@@ -323,12 +323,12 @@ mod tests {
         let a = Timer::new(
             5,
             1,
-            Target::Pod { slot: 2, incarnation: 1, what: What::ProbeTick { c: 0, probe: ProbeKind::Readiness } },
+            Target::Pod { slot: 2, incarnation: 1, what: PodTimer::ProbeTick { c: 0, probe: ProbeKind::Readiness } },
         );
         let b = Timer::new(
             5,
             2,
-            Target::Pod { slot: 1, incarnation: 1, what: What::ProbeTick { c: 3, probe: ProbeKind::Startup } },
+            Target::Pod { slot: 1, incarnation: 1, what: PodTimer::ProbeTick { c: 3, probe: ProbeKind::Startup } },
         );
         assert!(b < a);
         assert_eq!(a.order, probe_tie(2, 0, ProbeKind::Readiness));

@@ -62,14 +62,14 @@ pub(crate) struct Controllers {
     pub(crate) cron_jobs: Store<super::cronjobs::CronJobRt>,
     pub(crate) stateful_sets: Store<super::statefulsets::StatefulSetRt>,
     pub(crate) pdbs: Store<super::disruption::PdbRt>,
-    /// Controller work (`Work`, keyed as `Work::into_key`) and when it is due.
+    /// Controller work (`ControllerWork`, keyed as `ControllerWork::into_key`) and when it is due.
     work: Store<Millis>,
 }
 
 impl Controllers {
     /// Queues `work` at `at` unless it is already queued no later; true when
     /// it was queued (a timer must then be set for `at`).
-    fn queue(&mut self, work: Work, at: Millis) -> bool {
+    fn queue(&mut self, work: ControllerWork, at: Millis) -> bool {
         let key = work.into_key();
         match self.work.get(&key) {
             Some(&t) if t <= at => false,
@@ -81,16 +81,16 @@ impl Controllers {
     }
 
     /// Takes the first work in queue order that is due at `now`.
-    fn take_due(&mut self, now: Millis) -> Option<Work> {
+    fn take_due(&mut self, now: Millis) -> Option<ControllerWork> {
         let key = self.work.iter().find(|(_, &t)| t <= now).map(|(k, _)| k.clone())?;
         self.work.remove(&key);
-        Some(Work::from_key(key))
+        Some(ControllerWork::from_key(key))
     }
 }
 
 /// Work for the controllers, in the order they are processed at one instant.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum Work {
+pub(crate) enum ControllerWork {
     Deployment(String, String),
     ReplicaSet(String, String),
     /// The garbage collector deletes a ReplicaSet whose owner is gone.
@@ -103,35 +103,35 @@ pub(crate) enum Work {
     CronJob(String, String),
 }
 
-impl Work {
+impl ControllerWork {
     /// The queue's key: the variant's index as the first character of the
     /// namespace, so the (namespace, name) Store orders work exactly as
-    /// `Work`'s derived `Ord` does (variant, namespace, name).
+    /// `ControllerWork`'s derived `Ord` does (variant, namespace, name).
     fn into_key(self) -> (String, String) {
         let (i, ns, name) = match self {
-            Work::Deployment(ns, n) => (0, ns, n),
-            Work::ReplicaSet(ns, n) => (1, ns, n),
-            Work::CollectReplicaSet(ns, n) => (2, ns, n),
-            Work::CollectPods(ns, n) => (3, ns, n),
-            Work::DaemonSet(ns, n) => (4, ns, n),
-            Work::Job(ns, n) => (5, ns, n),
-            Work::StatefulSet(ns, n) => (6, ns, n),
-            Work::CronJob(ns, n) => (7, ns, n),
+            ControllerWork::Deployment(ns, n) => (0, ns, n),
+            ControllerWork::ReplicaSet(ns, n) => (1, ns, n),
+            ControllerWork::CollectReplicaSet(ns, n) => (2, ns, n),
+            ControllerWork::CollectPods(ns, n) => (3, ns, n),
+            ControllerWork::DaemonSet(ns, n) => (4, ns, n),
+            ControllerWork::Job(ns, n) => (5, ns, n),
+            ControllerWork::StatefulSet(ns, n) => (6, ns, n),
+            ControllerWork::CronJob(ns, n) => (7, ns, n),
         };
         (format!("{}{ns}", char::from(b'0' + i)), name)
     }
 
-    fn from_key((tagged, name): (String, String)) -> Work {
+    fn from_key((tagged, name): (String, String)) -> ControllerWork {
         let ns = tagged[1..].to_string();
         match tagged.as_bytes()[0] {
-            b'0' => Work::Deployment(ns, name),
-            b'1' => Work::ReplicaSet(ns, name),
-            b'2' => Work::CollectReplicaSet(ns, name),
-            b'3' => Work::CollectPods(ns, name),
-            b'4' => Work::DaemonSet(ns, name),
-            b'5' => Work::Job(ns, name),
-            b'6' => Work::StatefulSet(ns, name),
-            _ => Work::CronJob(ns, name),
+            b'0' => ControllerWork::Deployment(ns, name),
+            b'1' => ControllerWork::ReplicaSet(ns, name),
+            b'2' => ControllerWork::CollectReplicaSet(ns, name),
+            b'3' => ControllerWork::CollectPods(ns, name),
+            b'4' => ControllerWork::DaemonSet(ns, name),
+            b'5' => ControllerWork::Job(ns, name),
+            b'6' => ControllerWork::StatefulSet(ns, name),
+            _ => ControllerWork::CronJob(ns, name),
         }
     }
 }
@@ -308,7 +308,7 @@ impl Sim {
     // ---- queue -------------------------------------------------------------
 
     /// Queues controller work at `at` (the earliest time wins).
-    pub(crate) fn enqueue(&mut self, work: Work, at: Millis) {
+    pub(crate) fn enqueue(&mut self, work: ControllerWork, at: Millis) {
         // Work is never due at the instant that queues it: virtual time
         // always moves on between two syncs of the same object.
         let at = at.max(self.now() + 1);
@@ -324,14 +324,14 @@ impl Sim {
         for _ in 0..10_000 {
             let Some(work) = self.controllers.take_due(now) else { break };
             match work {
-                Work::Deployment(ns, name) => self.sync_deployment(&ns, &name),
-                Work::ReplicaSet(ns, name) => self.sync_replica_set(&ns, &name),
-                Work::CollectReplicaSet(ns, name) => self.collect_replica_set(&ns, &name),
-                Work::CollectPods(ns, uid) => self.collect_pods(&ns, &uid),
-                Work::DaemonSet(ns, name) => self.sync_daemon_set(&ns, &name),
-                Work::Job(ns, name) => self.sync_job(&ns, &name),
-                Work::StatefulSet(ns, name) => self.sync_stateful_set(&ns, &name),
-                Work::CronJob(ns, name) => self.sync_cron_job(&ns, &name),
+                ControllerWork::Deployment(ns, name) => self.sync_deployment(&ns, &name),
+                ControllerWork::ReplicaSet(ns, name) => self.sync_replica_set(&ns, &name),
+                ControllerWork::CollectReplicaSet(ns, name) => self.collect_replica_set(&ns, &name),
+                ControllerWork::CollectPods(ns, uid) => self.collect_pods(&ns, &uid),
+                ControllerWork::DaemonSet(ns, name) => self.sync_daemon_set(&ns, &name),
+                ControllerWork::Job(ns, name) => self.sync_job(&ns, &name),
+                ControllerWork::StatefulSet(ns, name) => self.sync_stateful_set(&ns, &name),
+                ControllerWork::CronJob(ns, name) => self.sync_cron_job(&ns, &name),
             }
         }
         self.flush();
@@ -358,13 +358,13 @@ impl Sim {
                     .map(|((_, name), _)| name.clone())
                     .collect();
                 for name in matching {
-                    self.enqueue(Work::ReplicaSet(ns.clone(), name), self.now() + CONTROLLER_HOP_MS);
+                    self.enqueue(ControllerWork::ReplicaSet(ns.clone(), name), self.now() + CONTROLLER_HOP_MS);
                 }
             }
             return;
         };
         let ns = &pod.metadata.namespace;
-        self.enqueue(Work::ReplicaSet(ns.clone(), owner.name.clone()), self.now() + CONTROLLER_HOP_MS);
+        self.enqueue(ControllerWork::ReplicaSet(ns.clone(), owner.name.clone()), self.now() + CONTROLLER_HOP_MS);
         if deleted {
             let deployment = self
                 .controllers
@@ -379,7 +379,7 @@ impl Sim {
                     .get(&(ns.clone(), d.clone()))
                     .is_some_and(|d| d.d.spec.strategy == DeploymentStrategy::Recreate);
                 if recreate {
-                    self.enqueue(Work::Deployment(ns.clone(), d), self.now() + CONTROLLER_HOP_MS);
+                    self.enqueue(ControllerWork::Deployment(ns.clone(), d), self.now() + CONTROLLER_HOP_MS);
                 }
             }
         }
@@ -412,7 +412,7 @@ impl Sim {
             if spec_changed {
                 existing.generation += 1;
             }
-            self.enqueue(Work::Deployment(key.0.clone(), key.1.clone()), self.now() + CONTROLLER_HOP_MS);
+            self.enqueue(ControllerWork::Deployment(key.0.clone(), key.1.clone()), self.now() + CONTROLLER_HOP_MS);
             self.publish_deployment(&key);
             return super::ApplyResult::Configured { kind: "Deployment", name };
         }
@@ -424,7 +424,7 @@ impl Sim {
             published: None,
         };
         self.insert_published(|s| &mut s.controllers.deployments, key.clone(), rt);
-        self.enqueue(Work::Deployment(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
+        self.enqueue(ControllerWork::Deployment(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
         super::ApplyResult::Created { kind: "Deployment", name }
     }
 
@@ -442,7 +442,7 @@ impl Sim {
                 existing.generation += 1;
             }
             existing.rs = Arc::new(incoming);
-            self.enqueue(Work::ReplicaSet(key.0.clone(), key.1.clone()), self.now() + CONTROLLER_HOP_MS);
+            self.enqueue(ControllerWork::ReplicaSet(key.0.clone(), key.1.clone()), self.now() + CONTROLLER_HOP_MS);
             self.publish_replica_set(&key);
             return super::ApplyResult::Configured { kind: "ReplicaSet", name };
         }
@@ -460,7 +460,7 @@ impl Sim {
             published: None,
         };
         self.insert_published(|s| &mut s.controllers.replica_sets, key.clone(), rt);
-        self.enqueue(Work::ReplicaSet(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
+        self.enqueue(ControllerWork::ReplicaSet(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
     }
 
     /// Emits MODIFIED when the ReplicaSet differs from what was published;
@@ -478,7 +478,7 @@ impl Sim {
                 .map(|o| o.name.clone())
         });
         if let Some(d) = owner {
-            self.enqueue(Work::Deployment(key.0.clone(), d), self.now() + CONTROLLER_HOP_MS);
+            self.enqueue(ControllerWork::Deployment(key.0.clone(), d), self.now() + CONTROLLER_HOP_MS);
         }
     }
 
@@ -614,7 +614,7 @@ impl Sim {
         // Ready but not yet available for minReadySeconds: look again then.
         let min_ready = rs.spec.min_ready_seconds;
         if min_ready > 0 && status.ready_replicas == rs.spec.replicas && status.available_replicas != rs.spec.replicas {
-            self.enqueue(Work::ReplicaSet(key.0, key.1), now + min_ready as Millis * SECOND_MS);
+            self.enqueue(ControllerWork::ReplicaSet(key.0, key.1), now + min_ready as Millis * SECOND_MS);
         }
     }
 
@@ -942,7 +942,7 @@ impl Sim {
             rt.generation += 1;
         }
         self.publish_replica_set(k);
-        self.enqueue(Work::ReplicaSet(k.0.clone(), k.1.clone()), self.now() + CONTROLLER_HOP_MS);
+        self.enqueue(ControllerWork::ReplicaSet(k.0.clone(), k.1.clone()), self.now() + CONTROLLER_HOP_MS);
         if from != to {
             let verb = if from < to { "up" } else { "down" };
             self.record_controller(
@@ -1331,7 +1331,7 @@ impl Sim {
         }
         self.publish_deployment(dkey);
         if let Some(at) = stuck_check {
-            self.enqueue(Work::Deployment(dkey.0.clone(), dkey.1.clone()), at);
+            self.enqueue(ControllerWork::Deployment(dkey.0.clone(), dkey.1.clone()), at);
         }
     }
 
@@ -1347,7 +1347,7 @@ impl Sim {
         snap.server.resource_version = self.next_resource_version();
         self.outputs.push_back(Output::Deployment { time_ms: self.now(), type_: WatchType::Deleted, deployment: snap });
         for k in self.replica_sets_of(ns, &rt.server.uid) {
-            self.enqueue(Work::CollectReplicaSet(k.0, k.1), self.now() + CONTROLLER_HOP_MS);
+            self.enqueue(ControllerWork::CollectReplicaSet(k.0, k.1), self.now() + CONTROLLER_HOP_MS);
         }
         Ok(())
     }
@@ -1376,9 +1376,9 @@ impl Sim {
             type_: WatchType::Deleted,
             replica_set: snap,
         });
-        self.enqueue(Work::CollectPods(key.0.clone(), rt.server.uid.clone()), self.now() + CONTROLLER_HOP_MS);
+        self.enqueue(ControllerWork::CollectPods(key.0.clone(), rt.server.uid.clone()), self.now() + CONTROLLER_HOP_MS);
         if let Some(owner) = rt.rs.metadata.owner_references.iter().find(|o| o.controller) {
-            self.enqueue(Work::Deployment(key.0.clone(), owner.name.clone()), self.now() + CONTROLLER_HOP_MS);
+            self.enqueue(ControllerWork::Deployment(key.0.clone(), owner.name.clone()), self.now() + CONTROLLER_HOP_MS);
         }
     }
 
@@ -1519,7 +1519,7 @@ impl Sim {
         if rt.d.spec != before {
             rt.generation += 1;
             self.publish_deployment(&key);
-            self.enqueue(Work::Deployment(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
+            self.enqueue(ControllerWork::Deployment(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
         }
         Ok(())
     }
@@ -1538,7 +1538,7 @@ impl Sim {
             Arc::make_mut(&mut rt.rs).spec.replicas = replicas;
             rt.generation += 1;
             self.publish_replica_set(&key);
-            self.enqueue(Work::ReplicaSet(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
+            self.enqueue(ControllerWork::ReplicaSet(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
         }
         Ok(())
     }

@@ -22,7 +22,7 @@
 //!   controller ownerReference);
 //! * `pkg/printers/internalversion/printers.go` — `printCronJob`.
 
-use super::controllers::{obj_ref, to_seconds, Work, CONTROLLER_HOP_MS};
+use super::controllers::{obj_ref, to_seconds, ControllerWork, CONTROLLER_HOP_MS};
 use super::{ActionError, ApplyResult, Output, Sim, WatchType};
 use crate::core::api::*;
 use crate::core::status::*;
@@ -192,7 +192,7 @@ impl Sim {
             existing.cron_job = Arc::new(incoming);
             existing.generation += 1;
             self.publish(|s| &mut s.controllers.cron_jobs, &key);
-            self.enqueue(Work::CronJob(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
+            self.enqueue(ControllerWork::CronJob(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
             return ApplyResult::Configured { kind: "CronJob", name };
         }
         let rt = CronJobRt {
@@ -203,7 +203,7 @@ impl Sim {
             published: None,
         };
         self.insert_published(|s| &mut s.controllers.cron_jobs, key.clone(), rt);
-        self.enqueue(Work::CronJob(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
+        self.enqueue(ControllerWork::CronJob(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
         ApplyResult::Created { kind: "CronJob", name }
     }
 
@@ -211,7 +211,7 @@ impl Sim {
     /// hears of it one informer hop later.
     pub(crate) fn cron_job_child_changed(&mut self, job: &Job) {
         if let Some(owner) = job.metadata.owner_references.iter().find(|o| o.controller && o.kind == "CronJob") {
-            let work = Work::CronJob(job.metadata.namespace.clone(), owner.name.clone());
+            let work = ControllerWork::CronJob(job.metadata.namespace.clone(), owner.name.clone());
             self.enqueue(work, self.now() + CONTROLLER_HOP_MS);
         }
     }
@@ -284,7 +284,7 @@ impl Sim {
         rt.status = status;
         self.publish(|s| &mut s.controllers.cron_jobs, &key);
         if let Some(at) = wake {
-            self.enqueue(Work::CronJob(key.0, key.1), at.max(now + 1));
+            self.enqueue(ControllerWork::CronJob(key.0, key.1), at.max(now + 1));
         }
     }
 

@@ -7,7 +7,7 @@
 //! `metadata.name` (`ReplaceDaemonSetPodNodeNameNodeAffinity`), so the
 //! scheduler binds them.
 
-use super::controllers::{controller_ref, obj_ref, Work, CONTROLLER_HOP_MS, NAME_ALPHABET};
+use super::controllers::{controller_ref, obj_ref, ControllerWork, CONTROLLER_HOP_MS, NAME_ALPHABET};
 use super::nodes::{matches_node_affinity, untolerated_taint, TAINT_NOT_READY, TAINT_UNREACHABLE, TAINT_UNSCHEDULABLE};
 use super::{Sim, WatchType};
 use crate::core::api::*;
@@ -190,7 +190,7 @@ impl Sim {
             existing.ds = Arc::new(incoming);
             self.publish(|s| &mut s.controllers.daemon_sets, &key);
             self.record_revision(&key);
-            self.enqueue(Work::DaemonSet(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
+            self.enqueue(ControllerWork::DaemonSet(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
             return super::ApplyResult::Configured { kind: "DaemonSet", name };
         }
         let server = self.new_server_meta();
@@ -207,7 +207,7 @@ impl Sim {
         };
         self.insert_published(|s| &mut s.controllers.daemon_sets, key.clone(), rt);
         self.record_revision(&key);
-        self.enqueue(Work::DaemonSet(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
+        self.enqueue(ControllerWork::DaemonSet(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
         super::ApplyResult::Created { kind: "DaemonSet", name }
     }
 
@@ -215,7 +215,7 @@ impl Sim {
     pub(crate) fn nodes_changed_for_controllers(&mut self) {
         let keys: Vec<(String, String)> = self.controllers.daemon_sets.keys().cloned().collect();
         for (ns, name) in keys {
-            self.enqueue(Work::DaemonSet(ns, name), self.now() + CONTROLLER_HOP_MS);
+            self.enqueue(ControllerWork::DaemonSet(ns, name), self.now() + CONTROLLER_HOP_MS);
         }
     }
 
@@ -365,7 +365,7 @@ impl Sim {
         // Resynced after minReadySeconds while some Pod is ready but not yet available.
         if ds.min_ready_seconds > 0 && status.ready != status.available {
             self.enqueue(
-                Work::DaemonSet(key.0.clone(), key.1.clone()),
+                ControllerWork::DaemonSet(key.0.clone(), key.1.clone()),
                 self.now() + ds.min_ready_seconds as Millis * SECOND_MS,
             );
         }
@@ -507,7 +507,7 @@ impl Sim {
                 revision: r,
             });
         }
-        self.enqueue(Work::CollectPods(key.0, rt.server.uid), self.now() + CONTROLLER_HOP_MS);
+        self.enqueue(ControllerWork::CollectPods(key.0, rt.server.uid), self.now() + CONTROLLER_HOP_MS);
         Ok(())
     }
 

@@ -5,7 +5,7 @@
 use super::hostpath;
 use super::images::{self, App, ImageInfo, OnTerm};
 use super::pod::{AppRt, PodRt, Stage};
-use super::{Sim, What};
+use super::{PodTimer, Sim};
 use crate::core::api::{
     DownwardApiFile, DownwardApiSource, Handler, KeyToPath, PortRef, Probe, Projection, VolumeSource,
 };
@@ -143,7 +143,7 @@ fn parent(path: &str) -> &str {
 }
 
 /// The environment of one container's process.
-pub struct CEnv<'a> {
+pub struct ContainerEnv<'a> {
     sim: &'a mut Sim,
     slot: u32,
     c: usize,
@@ -196,9 +196,9 @@ enum Loc {
     Volume { name: String, rel: String, read_only: bool },
 }
 
-impl<'a> CEnv<'a> {
-    pub fn new(sim: &'a mut Sim, slot: u32, c: usize) -> CEnv<'a> {
-        CEnv { sim, slot, c }
+impl<'a> ContainerEnv<'a> {
+    pub fn new(sim: &'a mut Sim, slot: u32, c: usize) -> ContainerEnv<'a> {
+        ContainerEnv { sim, slot, c }
     }
 
     fn locate(&self, path: &str) -> Option<Loc> {
@@ -243,7 +243,7 @@ impl<'a> CEnv<'a> {
     }
 }
 
-impl shell::Env for CEnv<'_> {
+impl shell::Env for ContainerEnv<'_> {
     fn file_exists(&self, path: &str) -> bool {
         match self.locate(path) {
             Some(loc) => {
@@ -464,7 +464,7 @@ impl shell::Env for CEnv<'_> {
             self.sim.schedule(
                 now + 100,
                 self.slot,
-                What::AppExit { c: self.c as u16, epoch, code: quit_code, oom: false },
+                PodTimer::AppExit { c: self.c as u16, epoch, code: quit_code, oom: false },
             );
             return Program::Exits { after_ms: 0, code: 0, output: vec![] };
         }
@@ -553,7 +553,7 @@ impl shell::Env for CEnv<'_> {
         let epoch = p.cs[self.c].epoch;
         let code = 128 + signal;
         let now = self.sim.now();
-        self.sim.schedule(now, self.slot, What::AppExit { c: self.c as u16, epoch, code, oom: false });
+        self.sim.schedule(now, self.slot, PodTimer::AppExit { c: self.c as u16, epoch, code, oom: false });
         true
     }
 }
@@ -860,7 +860,7 @@ pub fn run_probe(sim: &mut Sim, slot: u32, c: usize, probe: &Probe) -> (bool, St
                 return (false, format!("command \"{}\" timed out", command.join(" ")));
             }
             let now = sim.now();
-            let mut e = CEnv::new(sim, slot, c);
+            let mut e = ContainerEnv::new(sim, slot, c);
             let r = shell::exec_probe(command, now, &mut e, timeout_ms);
             if r.timed_out || r.duration_ms > timeout_ms {
                 return (false, format!("command \"{}\" timed out", command.join(" ")));
@@ -994,9 +994,9 @@ fn resource_value(sim: &Sim, p: &PodRt, spec: &crate::core::api::Container, reso
 /// message; the container then waits with CreateContainerConfigError.
 /// The container's own variables (`envFrom`, then `env`) and the Service
 /// variables of its namespace (shared; the container's own names win).
-pub type ContainerEnv = (Vec<(String, String)>, Arc<Vec<(String, String)>>);
+pub type ContainerVars = (Vec<(String, String)>, Arc<Vec<(String, String)>>);
 
-pub fn container_env(sim: &Sim, slot: u32, c: usize) -> Result<ContainerEnv, String> {
+pub fn container_env(sim: &Sim, slot: u32, c: usize) -> Result<ContainerVars, String> {
     use crate::core::api::EnvVarSource;
     let Some(p) = sim.pod_rt(slot) else { return Ok((Vec::new(), sim.services.default_env())) };
     let cr = &p.cs[c];

@@ -36,7 +36,7 @@
 //! even if it disappears before the controller looked (podplay removes an
 //! unscheduled Pod at once on delete).
 
-use super::controllers::{obj_ref, to_seconds, Work, CONTROLLER_HOP_MS};
+use super::controllers::{obj_ref, to_seconds, ControllerWork, CONTROLLER_HOP_MS};
 use super::indexed::{self, Intervals};
 use super::{ActionError, ApplyResult, Output, PodRt, Sim, WatchType};
 use crate::core::api::*;
@@ -246,9 +246,13 @@ impl Sim {
         let Some(owner) = pod.metadata.owner_references.iter().find(|o| o.controller) else { return false };
         let ns = pod.metadata.namespace.clone();
         match owner.kind {
-            "Job" => self.enqueue(Work::Job(ns, owner.name.clone()), self.now() + SYNC_JOB_BATCH_MS),
-            "StatefulSet" => self.enqueue(Work::StatefulSet(ns, owner.name.clone()), self.now() + CONTROLLER_HOP_MS),
-            "DaemonSet" => self.enqueue(Work::DaemonSet(ns, owner.name.clone()), self.now() + CONTROLLER_HOP_MS),
+            "Job" => self.enqueue(ControllerWork::Job(ns, owner.name.clone()), self.now() + SYNC_JOB_BATCH_MS),
+            "StatefulSet" => {
+                self.enqueue(ControllerWork::StatefulSet(ns, owner.name.clone()), self.now() + CONTROLLER_HOP_MS)
+            }
+            "DaemonSet" => {
+                self.enqueue(ControllerWork::DaemonSet(ns, owner.name.clone()), self.now() + CONTROLLER_HOP_MS)
+            }
             _ => return false,
         }
         true
@@ -296,7 +300,7 @@ impl Sim {
         self.controllers.jobs.insert(key.clone(), rt);
         self.cron_job_child_changed(&job);
         // A new Job is synced at once (`enqueueSyncJobImmediately`), one informer hop later.
-        self.enqueue(Work::Job(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
+        self.enqueue(ControllerWork::Job(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
         ApplyResult::Created { kind: "Job", name }
     }
 
@@ -510,7 +514,7 @@ impl Sim {
                 if now >= due {
                     failure = Some(("DeadlineExceeded".into(), "Job was active longer than specified deadline".into()));
                 } else {
-                    self.enqueue(Work::Job(key.0.clone(), key.1.clone()), due);
+                    self.enqueue(ControllerWork::Job(key.0.clone(), key.1.clone()), due);
                 }
             }
         }
@@ -593,7 +597,10 @@ impl Sim {
                 };
                 if remaining > 0 {
                     // `enqueueSyncJobWithDelay`: never sooner than the batch period.
-                    self.enqueue(Work::Job(key.0.clone(), key.1.clone()), now + remaining.max(SYNC_JOB_BATCH_MS));
+                    self.enqueue(
+                        ControllerWork::Job(key.0.clone(), key.1.clone()),
+                        now + remaining.max(SYNC_JOB_BATCH_MS),
+                    );
                 } else {
                     to_create = (want - active_n - replacing).min(MAX_POD_CREATE_DELETE_PER_SYNC);
                 }
@@ -626,7 +633,10 @@ impl Sim {
                 let waits: Vec<Millis> = pending.iter().map(|&ix| index_backoff_remaining(&delayed, ix, now)).collect();
                 match waits.iter().copied().min() {
                     Some(wait) if wait > 0 => {
-                        self.enqueue(Work::Job(key.0.clone(), key.1.clone()), now + wait.max(SYNC_JOB_BATCH_MS));
+                        self.enqueue(
+                            ControllerWork::Job(key.0.clone(), key.1.clone()),
+                            now + wait.max(SYNC_JOB_BATCH_MS),
+                        );
                         pending.clear();
                     }
                     _ => pending = pending.iter().zip(&waits).filter(|(_, &w)| w == 0).map(|(&ix, _)| ix).collect(),
@@ -683,7 +693,7 @@ impl Sim {
         if changed {
             self.publish_job(&key);
             // The status update comes back to the controller, batched.
-            self.enqueue(Work::Job(key.0.clone(), key.1.clone()), now + SYNC_JOB_BATCH_MS);
+            self.enqueue(ControllerWork::Job(key.0.clone(), key.1.clone()), now + SYNC_JOB_BATCH_MS);
         }
         if let Some(finished) = self.controllers.jobs.get(&key).and_then(|rt| rt.finished_at()) {
             self.job_ttl(&key, finished);
@@ -701,7 +711,7 @@ impl Sim {
         if self.now() >= due {
             let _ = self.delete_job(&key.0, &key.1);
         } else {
-            self.enqueue(Work::Job(key.0.clone(), key.1.clone()), due);
+            self.enqueue(ControllerWork::Job(key.0.clone(), key.1.clone()), due);
         }
     }
 
@@ -789,7 +799,7 @@ impl Sim {
         snap.server.resource_version = self.next_resource_version();
         self.outputs.push_back(Output::Job { time_ms: self.now(), type_: WatchType::Deleted, job: snap });
         self.cron_job_child_changed(&rt.job);
-        self.enqueue(Work::CollectPods(key.0, rt.server.uid.clone()), self.now() + CONTROLLER_HOP_MS);
+        self.enqueue(ControllerWork::CollectPods(key.0, rt.server.uid.clone()), self.now() + CONTROLLER_HOP_MS);
         Ok(())
     }
 

@@ -6,7 +6,7 @@
 use super::env::{self, Files};
 use super::images::{self, ImageInfo, PullError};
 pub use super::pod::*;
-use super::{termination, Sim, Timer, What};
+use super::{termination, PodTimer, Sim, Timer};
 use crate::core::api::{Container, Handler, RestartPolicy, VolumeSource};
 use crate::core::shell::{self, Process, Step};
 use crate::core::status::*;
@@ -65,10 +65,10 @@ impl Sim {
         self.mark_dirty(slot);
         self.mount_volumes(slot);
         if let Some(seconds) = deadline {
-            self.schedule(now.saturating_add(seconds_ms(seconds)), slot, What::ActiveDeadline);
+            self.schedule(now.saturating_add(seconds_ms(seconds)), slot, PodTimer::ActiveDeadline);
         }
         for (at, c, probe) in ticks {
-            self.schedule(at, slot, What::ProbeTick { c, probe });
+            self.schedule(at, slot, PodTimer::ProbeTick { c, probe });
         }
     }
 
@@ -100,7 +100,7 @@ impl Sim {
                 p.volumes.insert(name, files);
             }
             p.volumes_mounted = true;
-            self.schedule(now + SANDBOX_MS, slot, What::SandboxReady);
+            self.schedule(now + SANDBOX_MS, slot, PodTimer::SandboxReady);
             return;
         }
         let Some(p) = self.pod_rt_mut(slot) else { return };
@@ -109,9 +109,9 @@ impl Sim {
         for message in failures {
             self.record(slot, None, EventType::Warning, "FailedMount", message, "kubelet");
         }
-        self.schedule(now + delay, slot, What::MountRetry);
+        self.schedule(now + delay, slot, PodTimer::MountRetry);
         if first_try {
-            self.schedule(admitted + MOUNT_WAIT_TIMEOUT_MS, slot, What::MountTimeout);
+            self.schedule(admitted + MOUNT_WAIT_TIMEOUT_MS, slot, PodTimer::MountTimeout);
         }
     }
 
@@ -131,7 +131,7 @@ impl Sim {
             }
         }
         for (slot, at) in due {
-            self.schedule(at, slot, What::VolumeResync);
+            self.schedule(at, slot, PodTimer::VolumeResync);
         }
     }
 
@@ -182,7 +182,7 @@ impl Sim {
             unmounted.join(" ")
         );
         self.record(slot, None, EventType::Warning, "FailedMount", message, "kubelet");
-        self.schedule(now + WORKER_BACKOFF_MS + MOUNT_WAIT_TIMEOUT_MS, slot, What::MountTimeout);
+        self.schedule(now + WORKER_BACKOFF_MS + MOUNT_WAIT_TIMEOUT_MS, slot, PodTimer::MountTimeout);
     }
 
     /// A container's environment: the Service variables, its own over
@@ -211,14 +211,14 @@ impl Sim {
     /// taint manager's eviction, or the kubelet's work (parked while the
     /// node is stopped, until `start node`).
     #[inline]
-    pub(crate) fn fire_pod(&mut self, timer: &Timer, slot: u32, incarnation: u32, what: What) {
+    pub(crate) fn fire_pod(&mut self, timer: &Timer, slot: u32, incarnation: u32, what: PodTimer) {
         match self.pod_rt(slot) {
             Some(p) if p.incarnation == incarnation => {}
             _ => return,
         }
-        if what == What::TaintEvict {
+        if what == PodTimer::TaintEvict {
             self.taint_evict(slot);
-        } else if what == What::PodGcOrphan {
+        } else if what == PodTimer::PodGcOrphan {
             self.podgc_orphan(slot);
         } else if !self.park_if_stopped(timer) {
             // (A stopped node's kubelet parks its work until `start node`.)
@@ -226,13 +226,13 @@ impl Sim {
         }
     }
 
-    pub(crate) fn on_timer(&mut self, slot: u32, what: What) {
+    pub(crate) fn on_timer(&mut self, slot: u32, what: PodTimer) {
         let now = self.now();
         let epoch_ok = |sim: &Sim, c: u16, epoch: u32| {
             sim.pod_rt(slot).and_then(|p| p.cs.get(c as usize)).is_some_and(|x| x.epoch == epoch)
         };
         match what {
-            What::SandboxReady => {
+            PodTimer::SandboxReady => {
                 let Some(node) = self.pod_rt(slot).and_then(|p| p.node) else { return };
                 let ip = self.allocate_pod_ip(node);
                 let host_ip = self.nodes[node].cfg.internal_ip;
@@ -243,32 +243,32 @@ impl Sim {
                 p.set_condition(ConditionType::PodReadyToStartContainers, true, now, None, None);
                 self.sync_pod(slot);
             }
-            What::Sync => self.sync_pod(slot),
-            What::MountRetry => self.mount_volumes(slot),
-            What::MountTimeout => self.mount_timeout(slot),
-            What::VolumeResync => self.resync_volumes(slot),
-            What::ActiveDeadline => self.active_deadline_exceeded(slot),
-            What::PullDone { c, epoch } => {
+            PodTimer::Sync => self.sync_pod(slot),
+            PodTimer::MountRetry => self.mount_volumes(slot),
+            PodTimer::MountTimeout => self.mount_timeout(slot),
+            PodTimer::VolumeResync => self.resync_volumes(slot),
+            PodTimer::ActiveDeadline => self.active_deadline_exceeded(slot),
+            PodTimer::PullDone { c, epoch } => {
                 if epoch_ok(self, c, epoch) {
                     self.pull_done(slot, c as usize);
                 }
             }
-            What::ContainerStart { c, epoch } => {
+            PodTimer::ContainerStart { c, epoch } => {
                 if epoch_ok(self, c, epoch) {
                     self.start_container(slot, c as usize);
                 }
             }
-            What::PostStartDone { c, epoch } => {
+            PodTimer::PostStartDone { c, epoch } => {
                 if epoch_ok(self, c, epoch) {
                     self.post_start_done(slot, c as usize);
                 }
             }
-            What::ProcessWake { c, epoch } => {
+            PodTimer::ProcessWake { c, epoch } => {
                 if epoch_ok(self, c, epoch) {
                     self.step_process(slot, c as usize);
                 }
             }
-            What::AppExit { c, epoch, code, oom } => {
+            PodTimer::AppExit { c, epoch, code, oom } => {
                 if epoch_ok(self, c, epoch) {
                     let running = self.pod_rt(slot).is_some_and(|p| {
                         matches!(p.cs[c as usize].stage, Stage::Running | Stage::PostStart | Stage::Stopping)
@@ -278,12 +278,12 @@ impl Sim {
                     }
                 }
             }
-            What::BackoffDone { c, epoch } => {
+            PodTimer::BackoffDone { c, epoch } => {
                 if epoch_ok(self, c, epoch) {
                     self.backoff_done(slot, c as usize);
                 }
             }
-            What::PreStopDone { c, epoch } => {
+            PodTimer::PreStopDone { c, epoch } => {
                 if epoch_ok(self, c, epoch) {
                     if let Some(p) = self.pod_rt_mut(slot) {
                         p.cs[c as usize].prestop_running_until = None;
@@ -291,19 +291,19 @@ impl Sim {
                     self.sigterm_on_turn(slot, c as usize);
                 }
             }
-            What::KillDeadline { c, epoch } => {
+            PodTimer::KillDeadline { c, epoch } => {
                 if epoch_ok(self, c, epoch) {
                     self.kill_deadline(slot, c as usize);
                 }
             }
             // The taint eviction controller's timer never reaches the kubelet (see `Sim::fire`).
-            What::TaintEvict | What::PodGcOrphan => return,
-            What::ProbeTick { c, probe } => {
+            PodTimer::TaintEvict | PodTimer::PodGcOrphan => return,
+            PodTimer::ProbeTick { c, probe } => {
                 // Probe ticks refresh the status themselves when a result changes.
                 self.probe_tick(slot, c as usize, probe, true);
                 return;
             }
-            What::ProbeTrigger { c } => {
+            PodTimer::ProbeTrigger { c } => {
                 self.probe_tick(slot, c as usize, super::ProbeKind::Readiness, false);
                 return;
             }
@@ -467,7 +467,7 @@ impl Sim {
                 format!("Back-off restarting failed container {cname} in pod {pod_name}_{ns}({uid})"),
                 "kubelet",
             );
-            self.schedule(finished + backoff, slot, What::BackoffDone { c: c as u16, epoch });
+            self.schedule(finished + backoff, slot, PodTimer::BackoffDone { c: c as u16, epoch });
         } else {
             if let Some(p) = self.pod_rt_mut(slot) {
                 p.cs[c].crash_backoff.next(now);
@@ -501,7 +501,7 @@ impl Sim {
                     ContainerState::Waiting(Waiting { reason: "ImagePullBackOff".into(), message: Some(msg.clone()) });
                 self.record(slot, Some(fp.clone()), EventType::Normal, "BackOff", msg, "kubelet");
                 self.record(slot, Some(fp), EventType::Warning, "Failed", "Error: ImagePullBackOff".into(), "kubelet");
-                self.schedule(retry_at, slot, What::BackoffDone { c: c as u16, epoch });
+                self.schedule(retry_at, slot, PodTimer::BackoffDone { c: c as u16, epoch });
             }
             Stage::PullBackOff => {
                 self.enqueue_start(slot, c);
@@ -588,7 +588,7 @@ impl Sim {
                     format!("Container image \"{}\" already present on machine", spec.image),
                     "kubelet",
                 );
-                self.schedule(now + CREATE_MS, slot, What::ContainerStart { c: c as u16, epoch });
+                self.schedule(now + CREATE_MS, slot, PodTimer::ContainerStart { c: c as u16, epoch });
                 return true;
             }
         }
@@ -625,7 +625,7 @@ impl Sim {
             p.cs[c].image = info.as_ref().ok().cloned();
             p.cs[c].pull_started = now;
         }
-        self.schedule(now + duration, slot, What::PullDone { c: c as u16, epoch });
+        self.schedule(now + duration, slot, PodTimer::PullDone { c: c as u16, epoch });
         true
     }
 
@@ -663,7 +663,7 @@ impl Sim {
                 if let Some(p) = self.pod_rt_mut(slot) {
                     p.cs[c].stage = Stage::Creating;
                 }
-                self.schedule(now + CREATE_MS, slot, What::ContainerStart { c: c as u16, epoch });
+                self.schedule(now + CREATE_MS, slot, PodTimer::ContainerStart { c: c as u16, epoch });
             }
             None => {
                 let msg = match images::lookup(&spec.image) {
@@ -685,7 +685,7 @@ impl Sim {
                 if let Some(p) = self.pod_rt_mut(slot) {
                     p.cs[c].pull_failed_at = now;
                 }
-                self.schedule(now + SYNC_LAG_MS, slot, What::BackoffDone { c: c as u16, epoch });
+                self.schedule(now + SYNC_LAG_MS, slot, PodTimer::BackoffDone { c: c as u16, epoch });
                 self.process_start_queue(slot);
             }
         }
@@ -803,7 +803,7 @@ impl Sim {
                 if let Some(p) = self.pod_rt_mut(slot) {
                     p.cs[c].files.log(&text);
                 }
-                self.schedule(now, slot, What::AppExit { c: c as u16, epoch, code: 2, oom: false });
+                self.schedule(now, slot, PodTimer::AppExit { c: c as u16, epoch, code: 2, oom: false });
             }
         }
         // Simulation knobs.
@@ -811,13 +811,13 @@ impl Sim {
             self.pod_rt(slot).and_then(|p| p.knob(c, "crash-after-seconds")).and_then(|s| s.parse::<f64>().ok())
         {
             let at = now.saturating_add((secs.max(0.0) * 1000.0) as Millis);
-            self.schedule(at, slot, What::AppExit { c: c as u16, epoch, code: 1, oom: false });
+            self.schedule(at, slot, PodTimer::AppExit { c: c as u16, epoch, code: 1, oom: false });
         }
         self.check_memory(slot, c);
         // The status update after start triggers a readiness probe run
         // (`prober_manager.go` UpdatePodStatus → manualTriggerCh).
         if self.pod_rt(slot).is_some_and(|p| p.has_probe(c, 2)) {
-            self.schedule(now + SYNC_LAG_MS, slot, What::ProbeTrigger { c: c as u16 });
+            self.schedule(now + SYNC_LAG_MS, slot, PodTimer::ProbeTrigger { c: c as u16 });
         }
         if has_post_start {
             self.run_post_start(slot, c);
@@ -860,7 +860,7 @@ impl Sim {
             return;
         }
         p.config_retry_at = Some(now + WORKER_BACKOFF_MS);
-        self.schedule(now + WORKER_BACKOFF_MS, slot, What::Sync);
+        self.schedule(now + WORKER_BACKOFF_MS, slot, PodTimer::Sync);
     }
 
     fn start_finished(&mut self, slot: u32, c: usize) {
@@ -873,7 +873,7 @@ impl Sim {
         // A started sidecar lets the next init container go.
         let is_init = self.pod_rt(slot).is_some_and(|p| p.cs[c].is_init);
         if is_init {
-            self.schedule(self.now(), slot, What::Sync);
+            self.schedule(self.now(), slot, PodTimer::Sync);
         }
     }
 
@@ -886,7 +886,7 @@ impl Sim {
         if let Some(p) = self.pod_rt_mut(slot) {
             p.cs[c].post_start_error = (!ok).then_some(error);
         }
-        self.schedule(now.saturating_add(duration), slot, What::PostStartDone { c: c as u16, epoch });
+        self.schedule(now.saturating_add(duration), slot, PodTimer::PostStartDone { c: c as u16, epoch });
     }
 
     fn post_start_done(&mut self, slot: u32, c: usize) {
@@ -940,7 +940,7 @@ impl Sim {
         match handler {
             Handler::Exec { command } => {
                 let who = who();
-                let mut e = env::CEnv::new(self, slot, c);
+                let mut e = env::ContainerEnv::new(self, slot, c);
                 let r = shell::exec_probe(command, now, &mut e, timeout_ms);
                 let ok = r.exit_code == 0 && !r.timed_out;
                 let message = if ok {
@@ -976,7 +976,7 @@ impl Sim {
         let Some(mut process) = p.cs[c].proc.take() else { return };
         let epoch = p.cs[c].epoch;
         let step = {
-            let mut e = env::CEnv::new(self, slot, c);
+            let mut e = env::ContainerEnv::new(self, slot, c);
             process.step(now, &mut e)
         };
         self.after_step(slot, c, epoch, process, step);
@@ -992,7 +992,7 @@ impl Sim {
                 if let Some(p) = self.pod_rt_mut(slot) {
                     p.cs[c].proc = Some(process);
                 }
-                self.schedule(t, slot, What::ProcessWake { c: c as u16, epoch });
+                self.schedule(t, slot, PodTimer::ProcessWake { c: c as u16, epoch });
             }
             Step::Blocked => {
                 if let Some(p) = self.pod_rt_mut(slot) {
@@ -1058,7 +1058,7 @@ impl Sim {
         if terminating {
             self.continue_termination(slot);
         } else {
-            self.schedule(now + SYNC_LAG_MS, slot, What::Sync);
+            self.schedule(now + SYNC_LAG_MS, slot, PodTimer::Sync);
         }
     }
 
@@ -1088,7 +1088,7 @@ impl Sim {
             p.cs[c].ordered_stop = ordered;
             p.cs[c].awaiting_turn = false;
         }
-        self.schedule(now.saturating_add(grace_ms), slot, What::KillDeadline { c: c as u16, epoch });
+        self.schedule(now.saturating_add(grace_ms), slot, PodTimer::KillDeadline { c: c as u16, epoch });
         match pre_stop {
             Some(handler) => {
                 let (_ok, duration, _message) =
@@ -1096,7 +1096,7 @@ impl Sim {
                 if let Some(p) = self.pod_rt_mut(slot) {
                     p.cs[c].prestop_running_until = Some(now.saturating_add(duration));
                 }
-                self.schedule(now.saturating_add(duration), slot, What::PreStopDone { c: c as u16, epoch });
+                self.schedule(now.saturating_add(duration), slot, PodTimer::PreStopDone { c: c as u16, epoch });
             }
             None => self.sigterm_on_turn(slot, c),
         }
@@ -1152,7 +1152,7 @@ impl Sim {
         let epoch = p.cs[c].epoch;
         let Some(mut process) = p.cs[c].proc.take() else { return };
         let step = {
-            let mut e = env::CEnv::new(self, slot, c);
+            let mut e = env::ContainerEnv::new(self, slot, c);
             process.sigterm(now, &mut e)
         };
         self.after_step(slot, c, epoch, process, step);
@@ -1178,7 +1178,7 @@ impl Sim {
         }
         let not_before = p.cs[c].sigterm_ms.map_or(0, |t| t.saturating_add(MINIMUM_STOP_WINDOW_MS));
         if now < not_before {
-            self.schedule(not_before, slot, What::KillDeadline { c: c as u16, epoch });
+            self.schedule(not_before, slot, PodTimer::KillDeadline { c: c as u16, epoch });
             return;
         }
         // SIGKILL.
@@ -1216,7 +1216,7 @@ impl Sim {
         if let Some(used) = used {
             if used > limit {
                 // The allocation takes a moment before the kernel steps in.
-                self.schedule(now + 300, slot, What::AppExit { c: c as u16, epoch, code: 137, oom: true });
+                self.schedule(now + 300, slot, PodTimer::AppExit { c: c as u16, epoch, code: 137, oom: true });
             }
         }
     }
@@ -1239,7 +1239,7 @@ impl Sim {
         }
         let asleep = self.run_probe_tick(slot, c, kind, periodic);
         if periodic && !asleep {
-            self.schedule(now + hot.period_ms, slot, What::ProbeTick { c: c as u16, probe });
+            self.schedule(now + hot.period_ms, slot, PodTimer::ProbeTick { c: c as u16, probe });
         }
     }
 
@@ -1358,7 +1358,7 @@ impl Sim {
             // (computeInitContainerActions: "If the startup probe has not
             // been run, wait for it").
             if ok && kind == 0 && self.pod_rt(slot).is_some_and(|p| p.cs[c].is_sidecar) {
-                self.schedule(self.now(), slot, What::Sync);
+                self.schedule(self.now(), slot, PodTimer::Sync);
             }
         }
         false

@@ -64,7 +64,7 @@ use std::sync::Arc;
 
 pub use action::{Action, ControllerKind, NodeOp};
 use clock::Clock;
-pub(crate) use clock::{Target, Timer, What};
+pub(crate) use clock::{PodTimer, Target, Timer};
 pub use cronjobs::next_scheduled;
 pub use daemonset::{ControllerRevisionSnapshot, DaemonSetSnapshot};
 pub use disruption::EVICTION_REFUSED;
@@ -727,7 +727,7 @@ impl Sim {
     }
 
     /// A timer of the Pod in `slot` (none when the slot is empty).
-    pub(crate) fn schedule(&mut self, at: Millis, slot: u32, what: What) {
+    pub(crate) fn schedule(&mut self, at: Millis, slot: u32, what: PodTimer) {
         let incarnation = match self.pod_rt(slot) {
             Some(p) => p.incarnation,
             None => return,

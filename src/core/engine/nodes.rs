@@ -20,7 +20,7 @@
 //!   deletes Pods whose toleration of the NoExecute taint runs out (300s by
 //!   the DefaultTolerationSeconds admission plugin).
 
-use super::{ActionError, NodeConfig, NodeRt, Sim, Target, Timer, WatchType, What};
+use super::{ActionError, NodeConfig, NodeRt, PodTimer, Sim, Target, Timer, WatchType};
 use crate::core::api::{Node, NodeSelectorTerm, Pod, PodSpec, Taint, TaintEffect, Toleration};
 use crate::core::status::*;
 use crate::core::time::Millis;
@@ -610,7 +610,7 @@ impl Sim {
         let min = if untolerated { Some(0) } else { used.iter().filter_map(|t| t.toleration_seconds).min() };
         let Some(seconds) = min else { return };
         let at = self.now().saturating_add(super::kubelet::seconds_ms(seconds.max(0)));
-        self.schedule(at, slot, What::TaintEvict);
+        self.schedule(at, slot, PodTimer::TaintEvict);
     }
 
     /// A scheduled taint eviction is due: delete the Pod if its node still

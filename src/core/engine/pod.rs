@@ -163,7 +163,7 @@ pub struct Stopping {
     pub sigkill_ms: Millis,
 }
 
-pub struct CRt {
+pub struct ContainerRt {
     pub name: String,
     pub is_init: bool,
     pub is_sidecar: bool,
@@ -229,7 +229,7 @@ pub struct PodRt {
     /// Requests as the scheduler's scoring counts them.
     pub nonzero_requests: (i64, i64),
     /// Init containers first, then regular containers.
-    pub cs: Vec<CRt>,
+    pub cs: Vec<ContainerRt>,
     pub n_init: usize,
     pub admitted_ms: Millis,
     pub sandbox_ready: bool,
@@ -267,7 +267,7 @@ pub struct PodRt {
 pub(super) const PROBE_NAMES: [&str; 3] = ["Startup", "Liveness", "Readiness"];
 
 /// A container's probe of `kind` (0 startup, 1 liveness, 2 readiness), borrowed.
-pub(super) fn probe_ref<'a>(pod: &'a Pod, c: &CRt, kind: usize) -> Option<&'a Probe> {
+pub(super) fn probe_ref<'a>(pod: &'a Pod, c: &ContainerRt, kind: usize) -> Option<&'a Probe> {
     let spec = if c.is_init { &pod.spec.init_containers[c.spec_index] } else { &pod.spec.containers[c.spec_index] };
     match kind {
         0 => spec.startup_probe.as_ref(),
@@ -276,7 +276,7 @@ pub(super) fn probe_ref<'a>(pod: &'a Pod, c: &CRt, kind: usize) -> Option<&'a Pr
     }
 }
 
-pub(super) fn container_spec(pod: &Pod, c: &CRt) -> Container {
+pub(super) fn container_spec(pod: &Pod, c: &ContainerRt) -> Container {
     if c.is_init {
         pod.spec.init_containers[c.spec_index].clone()
     } else {
@@ -308,7 +308,7 @@ impl PodRt {
     pub fn new(pod: Arc<Pod>, uid: String, now: Millis, rv: u64, incarnation: u32) -> PodRt {
         let has_init = !pod.spec.init_containers.is_empty();
         let default_wait = if has_init { "PodInitializing" } else { "ContainerCreating" };
-        let mk = |c: &Container, is_init: bool, i: usize| CRt {
+        let mk = |c: &Container, is_init: bool, i: usize| ContainerRt {
             name: c.name.clone(),
             is_init,
             is_sidecar: is_init && c.restart_policy == Some(RestartPolicy::Always),
@@ -351,7 +351,8 @@ impl PodRt {
             start_error: None,
             memory_bytes: None,
         };
-        let mut cs: Vec<CRt> = pod.spec.init_containers.iter().enumerate().map(|(i, c)| mk(c, true, i)).collect();
+        let mut cs: Vec<ContainerRt> =
+            pod.spec.init_containers.iter().enumerate().map(|(i, c)| mk(c, true, i)).collect();
         let n_init = cs.len();
         cs.extend(pod.spec.containers.iter().enumerate().map(|(i, c)| mk(c, false, i)));
         let requests = pod_requests(&pod);
@@ -612,7 +613,7 @@ impl PodRt {
 /// that "should be restarted in next syncpod" in Waiting with the reason
 /// cache's `ErrRunContainer`, pkg/kubelet/kubelet_pods.go), the failed run
 /// as its lastState.
-fn shown_status(c: &CRt, restart_never: bool) -> ContainerStatus {
+fn shown_status(c: &ContainerRt, restart_never: bool) -> ContainerStatus {
     let mut status = c.status.clone();
     if let ContainerState::Terminated(t) = &c.status.state {
         if t.reason == "StartError" && (c.is_sidecar || !restart_never) {

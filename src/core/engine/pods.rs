@@ -14,7 +14,7 @@
 //! owner index); nothing here has behaviour of its own.
 
 use super::kubelet::PodRt;
-use super::{clock, nodes, ApplyResult, Output, ProbeKind, Sim, WatchType, What, MAX_PODS};
+use super::{clock, nodes, ApplyResult, Output, PodTimer, ProbeKind, Sim, WatchType, MAX_PODS};
 use crate::core::api::Pod;
 use crate::core::store::Store;
 use std::collections::BTreeMap;
@@ -340,7 +340,7 @@ impl Sim {
                 }
             }
             for (at, c, probe) in arm {
-                self.schedule(at, slot, What::ProbeTick { c, probe });
+                self.schedule(at, slot, PodTimer::ProbeTick { c, probe });
             }
         }
     }

@@ -24,7 +24,9 @@
 //! its StorageClass (`standard` by default, as on kind), where kind's
 //! provisioner waits for the Pod to be scheduled (WaitForFirstConsumer).
 
-use super::controllers::{available, controller_ref, obj_ref, template_hash, Work, CONTROLLER_HOP_MS, MAX_REPLICAS};
+use super::controllers::{
+    available, controller_ref, obj_ref, template_hash, ControllerWork, CONTROLLER_HOP_MS, MAX_REPLICAS,
+};
 use super::{ActionError, ApplyResult, Output, Sim, WatchType};
 use crate::core::api::*;
 use crate::core::status::*;
@@ -118,7 +120,7 @@ impl Sim {
             }
             existing.set = Arc::new(incoming);
             self.publish_stateful_set(&key);
-            self.enqueue(Work::StatefulSet(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
+            self.enqueue(ControllerWork::StatefulSet(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
             return ApplyResult::Configured { kind: "StatefulSet", name };
         }
         let rt = StatefulSetRt {
@@ -129,7 +131,7 @@ impl Sim {
             published: None,
         };
         self.insert_published(|s| &mut s.controllers.stateful_sets, key.clone(), rt);
-        self.enqueue(Work::StatefulSet(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
+        self.enqueue(ControllerWork::StatefulSet(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
         ApplyResult::Created { kind: "StatefulSet", name }
     }
 
@@ -290,7 +292,7 @@ impl Sim {
         // every replica is available (pkg/controller/statefulset/stateful_set.go).
         if set.spec.min_ready_seconds > 0 && status.available_replicas != set.spec.replicas {
             self.enqueue(
-                Work::StatefulSet(key.0.clone(), key.1.clone()),
+                ControllerWork::StatefulSet(key.0.clone(), key.1.clone()),
                 self.now() + set.spec.min_ready_seconds as Millis * SECOND_MS,
             );
         }
@@ -444,7 +446,7 @@ impl Sim {
             Arc::make_mut(&mut rt.set).spec.replicas = replicas;
             rt.generation += 1;
             self.publish_stateful_set(&key);
-            self.enqueue(Work::StatefulSet(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
+            self.enqueue(ControllerWork::StatefulSet(key.0, key.1), self.now() + CONTROLLER_HOP_MS);
         }
         Ok(())
     }
@@ -462,7 +464,7 @@ impl Sim {
             type_: WatchType::Deleted,
             stateful_set: snap,
         });
-        self.enqueue(Work::CollectPods(key.0, rt.server.uid.clone()), self.now() + CONTROLLER_HOP_MS);
+        self.enqueue(ControllerWork::CollectPods(key.0, rt.server.uid.clone()), self.now() + CONTROLLER_HOP_MS);
         Ok(())
     }
 

@@ -15,7 +15,7 @@
 //! starts (`makeMounts`), so a container that never writes it has an empty
 //! file there.
 
-use super::env::CEnv;
+use super::env::ContainerEnv;
 use super::Sim;
 use crate::core::shell::Env;
 
@@ -33,7 +33,7 @@ pub(super) fn message(sim: &mut Sim, slot: u32, c: usize, code: i32) -> Option<S
     let spec = p.spec_of(c);
     let fallback = spec.termination_message_policy == "FallbackToLogsOnError" && code != 0;
     let path = spec.termination_message_path.clone();
-    let file = if path.is_empty() { None } else { CEnv::new(sim, slot, c).read_file(&path) };
+    let file = if path.is_empty() { None } else { ContainerEnv::new(sim, slot, c).read_file(&path) };
     let text = match file {
         Some(data) if !data.is_empty() || !fallback => last_bytes(&data, MAX_MESSAGE_BYTES),
         _ if fallback => {
