@@ -47,47 +47,6 @@ pub const MAX_REPLICAS_ANNOTATION: &str = "deployment.kubernetes.io/max-replicas
 pub const TEMPLATE_HASH_LABEL: &str = "pod-template-hash";
 pub const RESTARTED_AT_ANNOTATION: &str = "kubectl.kubernetes.io/restartedAt";
 
-/// The workload controllers' part of the engine: the objects of each kind
-/// with their runtime state (Deployments, ReplicaSets, DaemonSets, Jobs,
-/// CronJobs, StatefulSets and the disruption controller's PodDisruptionBudgets)
-/// and the work queue their syncs share. Each controller's sync is in its
-/// own file (`controllers.rs`, `daemonset.rs`, `jobs.rs`, `cronjobs.rs`,
-/// `statefulsets.rs`, `disruption.rs`).
-#[derive(Default)]
-pub(crate) struct Controllers {
-    pub(crate) deployments: Store<DeploymentRt>,
-    pub(crate) replica_sets: Store<ReplicaSetRt>,
-    pub(crate) daemon_sets: Store<super::daemonset::DaemonSetRt>,
-    pub(crate) jobs: Store<super::jobs::JobRt>,
-    pub(crate) cron_jobs: Store<super::cronjobs::CronJobRt>,
-    pub(crate) stateful_sets: Store<super::statefulsets::StatefulSetRt>,
-    pub(crate) pdbs: Store<super::disruption::PdbRt>,
-    /// Controller work (`ControllerWork`, keyed as `ControllerWork::into_key`) and when it is due.
-    work: Store<Millis>,
-}
-
-impl Controllers {
-    /// Queues `work` at `at` unless it is already queued no later; true when
-    /// it was queued (a timer must then be set for `at`).
-    fn queue(&mut self, work: ControllerWork, at: Millis) -> bool {
-        let key = work.into_key();
-        match self.work.get(&key) {
-            Some(&t) if t <= at => false,
-            _ => {
-                self.work.insert(key, at);
-                true
-            }
-        }
-    }
-
-    /// Takes the first work in queue order that is due at `now`.
-    fn take_due(&mut self, now: Millis) -> Option<ControllerWork> {
-        let key = self.work.iter().find(|(_, &t)| t <= now).map(|(k, _)| k.clone())?;
-        self.work.remove(&key);
-        Some(ControllerWork::from_key(key))
-    }
-}
-
 /// Work for the controllers, in the order they are processed at one instant.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum ControllerWork {
@@ -107,7 +66,7 @@ impl ControllerWork {
     /// The queue's key: the variant's index as the first character of the
     /// namespace, so the (namespace, name) Store orders work exactly as
     /// `ControllerWork`'s derived `Ord` does (variant, namespace, name).
-    fn into_key(self) -> (String, String) {
+    pub(crate) fn into_key(self) -> (String, String) {
         let (i, ns, name) = match self {
             ControllerWork::Deployment(ns, n) => (0, ns, n),
             ControllerWork::ReplicaSet(ns, n) => (1, ns, n),
@@ -121,7 +80,7 @@ impl ControllerWork {
         (format!("{}{ns}", char::from(b'0' + i)), name)
     }
 
-    fn from_key((tagged, name): (String, String)) -> ControllerWork {
+    pub(crate) fn from_key((tagged, name): (String, String)) -> ControllerWork {
         let ns = tagged[1..].to_string();
         match tagged.as_bytes()[0] {
             b'0' => ControllerWork::Deployment(ns, name),

@@ -1,9 +1,8 @@
 //! The EndpointSlice controller: which Pods back each Service, and the
 //! endpoints it publishes for them.
 //!
-//! Owns [`ServiceRt`] (a Service as the engine keeps it, with its one
-//! EndpointSlice) and the controller's queue: whether any Pod changed, which
-//! Pods did, and which Services must be synced again. A sync builds an
+//! Owns the controller's queue: whether any Pod changed, which Pods did, and
+//! which Services must be synced again. A sync builds an
 //! endpoint per member Pod with an IP; `ready` = Pod Ready and not
 //! terminating, `serving` = Pod Ready, `terminating` = deletionTimestamp set.
 //!
@@ -11,65 +10,17 @@
 //! work queue, one sync per Service; utils.go podToEndpoint) in
 //! kubernetes/kubernetes.
 //!
-//! The Services themselves stay in `Sim::services` for now: DNS, the Service
-//! environment variables and the traffic sources read them too. The part is
-//! handed the Services and the Pods it needs; `Sim::update_endpoints`
-//! publishes what a sync changed.
+//! The Services, each with its one EndpointSlice, are the Services part's
+//! (`services.rs`): DNS, the Service environment variables and the traffic
+//! sources read them too. The controller is handed the Services and the Pods
+//! it needs; `Sim::update_endpoints` publishes what a sync changed.
 
 use super::kubelet::PodRt;
 use super::pods::Pods;
-use super::services::Services;
+use super::services::{ServiceRt, Services};
 use crate::core::api::{Pod, Service};
 use crate::core::status::*;
 use std::collections::BTreeMap;
-use std::net::Ipv4Addr;
-use std::sync::Arc;
-
-/// A Service as the engine keeps it.
-#[derive(Clone, Debug)]
-pub(crate) struct ServiceRt {
-    pub svc: Arc<Service>,
-    pub server: ServerMeta,
-    pub cluster_ip: Option<Ipv4Addr>,
-    pub slice_name: String,
-    pub slice_server: ServerMeta,
-    pub endpoints: Vec<Endpoint>,
-    /// The Pods its selector matches, by name (Pod labels never change after
-    /// creation, so membership changes only when a Pod is created or removed).
-    pub members: BTreeMap<String, u32>,
-    /// Round-robin position for requests to the Service.
-    pub rr: usize,
-}
-
-impl ServiceRt {
-    pub(crate) fn snapshot(&self) -> ServiceSnapshot {
-        ServiceSnapshot { service: self.svc.clone(), server: self.server.clone(), cluster_ip: self.cluster_ip }
-    }
-
-    pub(crate) fn slice_snapshot(&self) -> EndpointSliceSnapshot {
-        EndpointSliceSnapshot {
-            name: self.slice_name.clone(),
-            namespace: self.svc.metadata.namespace.clone(),
-            service_name: self.svc.metadata.name.clone(),
-            server: self.slice_server.clone(),
-            ports: self
-                .svc
-                .spec
-                .ports
-                .iter()
-                .map(|p| EndpointPort {
-                    name: p.name.clone(),
-                    port: match &p.target_port {
-                        crate::core::api::PortRef::Number(n) => *n,
-                        crate::core::api::PortRef::Name(_) => p.port,
-                    },
-                    protocol: p.protocol.clone(),
-                })
-                .collect(),
-            endpoints: self.endpoints.clone(),
-        }
-    }
-}
 
 /// The controller's queue.
 #[derive(Debug, Default)]

@@ -51,6 +51,7 @@ mod termination;
 mod topology;
 mod traffic;
 mod watch;
+mod workloads;
 
 use crate::core::api::{ConfigMap, Object, Pod, Secret};
 use crate::core::rng::Rng;
@@ -68,10 +69,10 @@ pub(crate) use clock::{PodTimer, Target, Timer};
 pub use cronjobs::next_scheduled;
 pub use daemonset::{ControllerRevisionSnapshot, DaemonSetSnapshot};
 pub use disruption::EVICTION_REFUSED;
-pub(crate) use endpoints::ServiceRt;
 use kubelet::PodRt;
 pub use nodes::{NodeReady, NodeSnapshot, KUBELET_VERSION, NODE_MONITOR_GRACE_MS, TAINT_NOT_READY, TAINT_UNREACHABLE};
 pub use pod::Stopping;
+pub(crate) use services::ServiceRt;
 pub use traffic::{
     FailedRequest, Failure, PodTraffic, Rate, TrafficChange, TrafficChangeKind, TrafficSnapshot, PROXY_SYNC_DELAY_MS,
     TRAFFIC_ANNOTATION,
@@ -319,8 +320,8 @@ pub struct Sim {
     /// and configMap/secret volumes read.
     pub(crate) config_maps: Store<Arc<ConfigMap>>,
     pub(crate) secrets: Store<Arc<Secret>>,
-    /// The workload controllers' objects and their work queue (`controllers.rs`).
-    pub(crate) controllers: controllers::Controllers,
+    /// The workload controllers' objects and their work queue (`workloads.rs`).
+    pub(crate) controllers: workloads::Controllers,
     pub(crate) claims: Store<PersistentVolumeClaimSnapshot>,
     /// The API server's metadata of each ConfigMap and Secret (`watch.rs`).
     pub(crate) config_meta: Store<ServerMeta>,
@@ -376,7 +377,7 @@ impl Sim {
             config_maps: Store::new(),
             secrets: Store::new(),
             claims: Store::new(),
-            controllers: controllers::Controllers::default(),
+            controllers: workloads::Controllers::default(),
             priority_classes: Store::new(),
             config_meta: Store::new(),
             secret_meta: Store::new(),

@@ -14,13 +14,59 @@
 //! Upstream: pkg/kubelet/kubelet_pods.go (`getServiceEnvVarMap`),
 //! pkg/kubelet/envvars/envvars.go (`FromServices`).
 
-use super::endpoints::ServiceRt;
 use super::{env, ApplyResult, Output, ServiceVars, SharedEnv, Sim, WatchType};
-use crate::core::api::Service;
+use crate::core::api::{PortRef, Service};
+use crate::core::status::*;
 use crate::core::store::Store;
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 use std::sync::Arc;
+
+/// A Service as the engine keeps it.
+#[derive(Clone, Debug)]
+pub(crate) struct ServiceRt {
+    pub svc: Arc<Service>,
+    pub server: ServerMeta,
+    pub cluster_ip: Option<Ipv4Addr>,
+    pub slice_name: String,
+    pub slice_server: ServerMeta,
+    pub endpoints: Vec<Endpoint>,
+    /// The Pods its selector matches, by name (Pod labels never change after
+    /// creation, so membership changes only when a Pod is created or removed).
+    pub members: BTreeMap<String, u32>,
+    /// Round-robin position for requests to the Service.
+    pub rr: usize,
+}
+
+impl ServiceRt {
+    pub(crate) fn snapshot(&self) -> ServiceSnapshot {
+        ServiceSnapshot { service: self.svc.clone(), server: self.server.clone(), cluster_ip: self.cluster_ip }
+    }
+
+    pub(crate) fn slice_snapshot(&self) -> EndpointSliceSnapshot {
+        EndpointSliceSnapshot {
+            name: self.slice_name.clone(),
+            namespace: self.svc.metadata.namespace.clone(),
+            service_name: self.svc.metadata.name.clone(),
+            server: self.slice_server.clone(),
+            ports: self
+                .svc
+                .spec
+                .ports
+                .iter()
+                .map(|p| EndpointPort {
+                    name: p.name.clone(),
+                    port: match &p.target_port {
+                        PortRef::Number(n) => *n,
+                        PortRef::Name(_) => p.port,
+                    },
+                    protocol: p.protocol.clone(),
+                })
+                .collect(),
+            endpoints: self.endpoints.clone(),
+        }
+    }
+}
 
 /// The Services, and the environment variables made from them.
 #[derive(Default)]
