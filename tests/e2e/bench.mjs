@@ -11,7 +11,9 @@
 import { gzipSync } from 'node:zlib';
 import { serve, launch, waitLive } from './harness.mjs';
 
-const BUDGETS = { gzipKB: 250, interactiveMs: 300, frameP95Ms: 16.7, validateMs: 2 };
+// (The 250 KB byte budget was retired on 2026-12-04: the size has a ceiling
+// in scripts/test.sh instead, and firstview-bench.mjs measures what it costs.)
+const BUDGETS = { interactiveMs: 300, frameP95Ms: 16.7, validateMs: 2 };
 const json = process.argv.includes('--json');
 
 /** n Pods in the style of the examples: nginx with probes, some failing. */
@@ -162,7 +164,7 @@ if (json) {
 } else {
   const row = (name, value, unit, budget) => console.log(`${name.padEnd(52)}${value.toFixed(2).padStart(10)} ${unit.padEnd(3)}` +
     (budget === undefined ? '' : `  budget ≤ ${budget}: ${value <= budget ? 'ok' : 'OVER'}`));
-  row('Wasm + JS loaded, gzip -9', results.gzipKB, 'KB', BUDGETS.gzipKB);
+  row('Wasm + JS loaded, gzip -9 (ceiling: scripts/test.sh)', results.gzipKB, 'KB');
   row('load to interactive (first Pod drawn)', results.interactiveMs, 'ms', BUDGETS.interactiveMs);
   row(`frame time p50, 500 Pods at 60x (${results.frames} frames)`, results.frameP50Ms, 'ms');
   row('frame time p95, 500 Pods at 60x', results.frameP95Ms, 'ms', BUDGETS.frameP95Ms);
