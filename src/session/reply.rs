@@ -31,7 +31,6 @@
 
 use super::command::Command;
 use crate::core::engine::{Action, ApplyResult, ControllerKind, NodeOp, Sim};
-use crate::core::status::{PodPhase, PodSnapshot};
 
 /// The lines kubectl prints when `command` succeeds, read from `sim` as it
 /// is before the command runs (so `delete pod -l` names the Pods it
@@ -127,48 +126,35 @@ pub struct Drain {
 }
 
 impl Drain {
-    /// Read from `sim` before the drain of `node` runs, for the drain that
-    /// the engine then performs (`Sim::drain`: the Pods on the node that a
-    /// DaemonSet does not own and that are not already being deleted).
-    pub fn before(node: &str, force: bool, sim: &Sim) -> Drain {
+    /// Read from `sim` before the drain of `node` runs: what the engine's
+    /// drain will decide (`Sim::drain_plan`), as kubectl prints it.
+    pub fn before(node: &str, force: bool, delete_emptydir_data: bool, sim: &Sim) -> Drain {
         let already = sim.nodes().iter().any(|n| n.name == node && n.unschedulable);
         let mut started = format!("node/{node} {}cordoned\n", if already { "already " } else { "" });
-        let mut pods: Vec<_> = sim
-            .pods()
-            .into_iter()
-            .filter(|p| p.node_name.as_deref() == Some(node) && p.server.deletion_ms.is_none())
-            .collect();
-        pods.sort_by(|a, b| {
-            let key = |p: &PodSnapshot| (p.pod.metadata.namespace.clone(), p.pod.metadata.name.clone());
-            key(a).cmp(&key(b))
-        });
-        let controller =
-            |p: &PodSnapshot| p.pod.metadata.owner_references.iter().find(|o| o.controller).map(|o| o.kind);
-        let names = |pods: &[&PodSnapshot]| {
-            pods.iter()
-                .map(|p| format!("{}/{}", p.pod.metadata.namespace, p.pod.metadata.name))
-                .collect::<Vec<_>>()
-                .join(", ")
+        let plan = sim.drain_plan(node, force, delete_emptydir_data).unwrap_or_default();
+        let names = |pods: &[(String, String)]| {
+            pods.iter().map(|(ns, name)| format!("{ns}/{name}")).collect::<Vec<_>>().join(", ")
         };
         // `daemonSetFilter` with --ignore-daemonsets, and `unreplicatedFilter`
         // with --force: their warnings, one message each, joined with "; ".
-        let daemons: Vec<_> = pods.iter().filter(|p| controller(p) == Some("DaemonSet")).collect();
-        let finished = |p: &PodSnapshot| matches!(p.status.phase, PodPhase::Succeeded | PodPhase::Failed);
-        let bare: Vec<_> = pods.iter().filter(|p| force && controller(p).is_none() && !finished(p)).collect();
         let mut warnings = Vec::new();
-        if !daemons.is_empty() {
-            warnings.push(format!("ignoring DaemonSet-managed Pods: {}", names(&daemons)));
+        if !plan.daemon_set_pods.is_empty() {
+            warnings.push(format!("ignoring DaemonSet-managed Pods: {}", names(&plan.daemon_set_pods)));
         }
-        if !bare.is_empty() {
-            warnings.push(format!("deleting Pods that declare no controller: {}", names(&bare)));
+        if !plan.unreplicated.is_empty() {
+            warnings.push(format!("deleting Pods that declare no controller: {}", names(&plan.unreplicated)));
         }
         if !warnings.is_empty() {
             started.push_str(&format!("Warning: {}\n", warnings.join("; ")));
         }
-        let waiting: Vec<_> = pods
-            .iter()
-            .filter(|p| controller(p) != Some("DaemonSet"))
-            .map(|p| (p.pod.metadata.namespace.clone(), p.pod.metadata.name.clone(), p.server.uid.clone()))
+        let uid = |ns: &str, name: &str| sim.pod(ns, name).map(|p| p.server.uid).unwrap_or_default();
+        let waiting: Vec<_> = plan
+            .evict
+            .into_iter()
+            .map(|(ns, name)| {
+                let uid = uid(&ns, &name);
+                (ns, name, uid)
+            })
             .collect();
         for (ns, name, _) in &waiting {
             started.push_str(&format!("evicting pod {ns}/{name}\n"));
@@ -350,7 +336,7 @@ mod tests {
         let (web, agents) = (on_node(&sim, "nginx-"), on_node(&sim, "node-agent-"));
         assert!(!web.is_empty() && agents.len() == 1, "{web:?} {agents:?}");
         let text = format!("drain {node} --ignore-daemonsets");
-        let mut drain = Drain::before(&node, false, &sim);
+        let mut drain = Drain::before(&node, false, false, &sim);
         assert_eq!(success(&parse(&text).unwrap(), &sim), "");
         Step::resolve(&text, &mut Bundled).unwrap().perform(&mut sim).unwrap();
         let mut want =
@@ -374,7 +360,7 @@ mod tests {
         assert_eq!(gone, evicted);
         assert_eq!(drain.poll(&sim), "", "drained is said once");
         // Again: the node is already cordoned and has nothing left to evict.
-        let mut again = Drain::before(&node, false, &sim);
+        let mut again = Drain::before(&node, false, false, &sim);
         assert!(again.started().starts_with(&format!("node/{node} already cordoned\n")), "{}", again.started());
         assert_eq!(again.poll(&sim), format!("node/{node} drained\n"));
     }

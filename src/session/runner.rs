@@ -56,25 +56,10 @@ impl Step {
 
     /// [`Self::perform`], with what the engine said of each object an
     /// `apply` sent (kubectl prints a line for each; empty for the other
-    /// commands). `Sim::apply` is what `Sim::act` runs for an apply; the
-    /// refusals are joined as `act` joins them.
+    /// commands), as `Sim::apply_all` gives it.
     pub fn perform_applying(&self, sim: &mut Sim) -> Result<Vec<ApplyResult>, String> {
         match self {
-            Step::Engine(Action::Apply(objects)) => {
-                let results = sim.apply(objects.clone());
-                let refused: Vec<&str> = results
-                    .iter()
-                    .filter_map(|r| match r {
-                        ApplyResult::Refused { message, .. } => Some(message.as_str()),
-                        _ => None,
-                    })
-                    .collect();
-                if refused.is_empty() {
-                    Ok(results)
-                } else {
-                    Err(refused.join("; "))
-                }
-            }
+            Step::Engine(Action::Apply(objects)) => sim.apply_all(objects.clone()).map_err(|e| e.0),
             Step::Engine(a) => sim.act(a).map(|()| Vec::new()).map_err(|e| e.0),
             Step::DeletePods { namespace, selector, grace_period_seconds } => {
                 let names: Vec<String> = sim

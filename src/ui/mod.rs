@@ -1082,9 +1082,17 @@ impl App {
                             self.player.as_ref().map(|p| crate::session::reply::success(&command, p.borrow().sim()));
                         drain = match (&command, &self.player) {
                             (
-                                crate::session::Command::Engine(Action::Node { name, op: NodeOp::Drain { force, .. } }),
+                                crate::session::Command::Engine(Action::Node {
+                                    name,
+                                    op: NodeOp::Drain { force, delete_emptydir_data },
+                                }),
                                 Some(p),
-                            ) => Some(crate::session::reply::Drain::before(name, *force, p.borrow().sim())),
+                            ) => Some(crate::session::reply::Drain::before(
+                                name,
+                                *force,
+                                *delete_emptydir_data,
+                                p.borrow().sim(),
+                            )),
                             _ => None,
                         };
                         let result = self.player_mut().map(|mut p| p.act(&text));

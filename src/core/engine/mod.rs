@@ -70,7 +70,9 @@ pub use cronjobs::next_scheduled;
 pub use daemonset::{ControllerRevisionSnapshot, DaemonSetSnapshot};
 pub use disruption::EVICTION_REFUSED;
 use kubelet::PodRt;
-pub use nodes::{NodeReady, NodeSnapshot, KUBELET_VERSION, NODE_MONITOR_GRACE_MS, TAINT_NOT_READY, TAINT_UNREACHABLE};
+pub use nodes::{
+    DrainPlan, NodeReady, NodeSnapshot, KUBELET_VERSION, NODE_MONITOR_GRACE_MS, TAINT_NOT_READY, TAINT_UNREACHABLE,
+};
 pub use pod::Stopping;
 pub(crate) use services::ServiceRt;
 pub use traffic::{
@@ -519,6 +521,25 @@ impl Sim {
         self.outputs.pop_front()
     }
 
+    /// [`Self::apply`] as one command (`kubectl apply`, `Action::Apply`):
+    /// what was said of each object, or, when any was refused, the
+    /// refusals joined with "; ".
+    pub fn apply_all(&mut self, objects: Vec<Object>) -> Result<Vec<ApplyResult>, ActionError> {
+        let results = self.apply(objects);
+        let refused: Vec<&str> = results
+            .iter()
+            .filter_map(|r| match r {
+                ApplyResult::Refused { message, .. } => Some(message.as_str()),
+                _ => None,
+            })
+            .collect();
+        if refused.is_empty() {
+            Ok(results)
+        } else {
+            Err(ActionError(refused.join("; ")))
+        }
+    }
+
     /// Applies objects at the current time.
     pub fn apply(&mut self, objects: Vec<Object>) -> Vec<ApplyResult> {
         let mut results = Vec::new();
@@ -573,21 +594,7 @@ impl Sim {
     /// Performs an action at the current time.
     pub fn act(&mut self, action: &Action) -> Result<(), ActionError> {
         let result = match action {
-            Action::Apply(objects) => {
-                let refused: Vec<String> = self
-                    .apply(objects.clone())
-                    .into_iter()
-                    .filter_map(|r| match r {
-                        ApplyResult::Refused { message, .. } => Some(message),
-                        _ => None,
-                    })
-                    .collect();
-                if refused.is_empty() {
-                    Ok(())
-                } else {
-                    Err(ActionError(refused.join("; ")))
-                }
-            }
+            Action::Apply(objects) => self.apply_all(objects.clone()).map(drop),
             Action::DeletePod { namespace, name, grace_period_seconds } => {
                 self.delete_pod(namespace, name, *grace_period_seconds)
             }

@@ -169,6 +169,20 @@ pub(crate) fn add_default_tolerations(pod: &mut Pod) {
     }
 }
 
+/// What `kubectl drain` decides for a node's Pods (`Sim::drain_plan`), each
+/// by (namespace, name), in name order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DrainPlan {
+    /// The Pods it evicts.
+    pub evict: Vec<(String, String)>,
+    /// The DaemonSet's Pods it leaves (`daemonSetFilter`'s warning with
+    /// `--ignore-daemonsets`).
+    pub daemon_set_pods: Vec<(String, String)>,
+    /// The unfinished Pods without a controller that it evicts
+    /// (`unreplicatedFilter`'s warning with `--force`).
+    pub unreplicated: Vec<(String, String)>,
+}
+
 impl Sim {
     /// The filters of kube-scheduler's default profile, in order; the first
     /// that rejects the node decides the reason.
@@ -402,10 +416,11 @@ impl Sim {
     /// Pod with an emptyDir volume needs `--delete-emptydir-data`, then a
     /// Pod no controller owns needs `--force`. Any refusal stops the drain
     /// (after cordoning), with kubectl's message for each kind of refusal.
-    pub(crate) fn drain(&mut self, name: &str, force: bool, delete_emptydir_data: bool) -> Result<(), ActionError> {
+    /// This is what it decides for the node's Pods before it evicts any:
+    /// read by [`Self::drain`] and by kubectl's reply, which prints it.
+    pub fn drain_plan(&self, name: &str, force: bool, delete_emptydir_data: bool) -> Result<DrainPlan, ActionError> {
         let i = self.node_index(name)?;
-        self.cordon(name, true)?;
-        let mut evict = Vec::new();
+        let mut plan = DrainPlan::default();
         let (mut bare, mut local) = (Vec::new(), Vec::new());
         for (key, slot) in self.pods.by_name() {
             let Some(p) = self.pod_rt(slot) else { continue };
@@ -414,6 +429,7 @@ impl Sim {
             }
             let owner = p.pod.metadata.owner_references.iter().find(|o| o.controller).map(|o| o.kind);
             if owner == Some("DaemonSet") {
+                plan.daemon_set_pods.push(key.clone());
                 continue;
             }
             // `localStorageFilter`: any finished Pod can go.
@@ -430,7 +446,10 @@ impl Sim {
                 bare.push(format!("{}/{}", key.0, key.1));
                 continue;
             }
-            evict.push(key.clone());
+            if owner.is_none() && !finished {
+                plan.unreplicated.push(key.clone());
+            }
+            plan.evict.push(key.clone());
         }
         // `PodDeleteList.errors`: "cannot delete <fatal>: <pods>" per kind (in
         // Go map order, so either order happens), aggregated in brackets when
@@ -458,10 +477,18 @@ impl Sim {
                 )))
             }
         }
+        Ok(plan)
+    }
+
+    /// `kubectl drain`: cordon, then evict what [`Self::drain_plan`]
+    /// decides; a refusal stops it after cordoning.
+    pub(crate) fn drain(&mut self, name: &str, force: bool, delete_emptydir_data: bool) -> Result<(), ActionError> {
+        self.cordon(name, true)?;
+        let plan = self.drain_plan(name, force, delete_emptydir_data)?;
         // The Eviction API marks each Pod, then deletes it with its own
         // grace period, unless a PodDisruptionBudget forbids it
         // (`disruption::evict`).
-        self.evict_for_drain(evict)
+        self.evict_for_drain(plan.evict)
     }
 
     /// `stop node NAME`: the kubelet stops (and with it every status report
