@@ -22,7 +22,8 @@
 //!   grace period 0 (`markFailedAndDeletePodWithCondition`). It records no
 //!   event.
 
-use super::{PodTimer, Sim};
+use super::nodes::insufficient_resources;
+use super::{NodeRt, PodTimer, Sim};
 use crate::core::api::PodSpec;
 use crate::core::status::*;
 use crate::core::time::{Millis, SECOND_MS};
@@ -42,15 +43,7 @@ pub fn podgc_orphan_deadline(created: Millis) -> Millis {
     (created / PODGC_PERIOD_MS + 1) * PODGC_PERIOD_MS + PODGC_QUARANTINE_MS
 }
 
-/// What the node's kubelet sees of itself when it admits a Pod.
-pub(crate) struct NodeView<'a> {
-    pub cfg: &'a super::NodeConfig,
-    pub pods: u32,
-    pub requested_cpu: i64,
-    pub requested_mem: i64,
-}
-
-/// The kubelet's admission of a Pod bound to this node: `None` when it
+/// The kubelet's admission of a Pod bound to node `n`: `None` when it
 /// fits, else the rejection's (reason, message), the first failure in
 /// `generalFilter`'s order: `noderesources.Fits` (pods, cpu, memory:
 /// `InsufficientResourceError.Error()` "Node didn't have enough resource:
@@ -58,25 +51,18 @@ pub(crate) struct NodeView<'a> {
 /// then NodeAffinity, then the `NoExecute` taints (the kubelet ignores
 /// `NoSchedule` taints and the cordon); a `PredicateFailureError` reads
 /// "Predicate %s failed: %s".
-pub(crate) fn kubelet_admission(spec: &PodSpec, requests: (i64, i64), n: &NodeView) -> Option<(String, String)> {
-    let insufficient = |resource: &str, requested: i64, used: i64, capacity: i64| {
-        Some((
-            format!("OutOf{resource}"),
-            format!("Node didn't have enough resource: {resource}, requested: {requested}, used: {used}, capacity: {capacity}"),
-        ))
-    };
-    let (cpu, mem) = requests;
-    if n.pods + 1 > n.cfg.max_pods {
-        return insufficient("pods", 1, n.pods as i64, n.cfg.max_pods as i64);
-    }
-    if cpu > 0 && cpu > n.cfg.cpu_millis - n.requested_cpu {
-        return insufficient("cpu", cpu, n.requested_cpu, n.cfg.cpu_millis);
-    }
-    if mem > 0 && mem > n.cfg.memory_bytes - n.requested_mem {
-        return insufficient("memory", mem, n.requested_mem, n.cfg.memory_bytes);
+pub(crate) fn kubelet_admission(spec: &PodSpec, requests: (i64, i64), n: &NodeRt) -> Option<(String, String)> {
+    if let Some(i) = insufficient_resources(requests, n).first() {
+        return Some((
+            format!("OutOf{}", i.resource),
+            format!(
+                "Node didn't have enough resource: {}, requested: {}, used: {}, capacity: {}",
+                i.resource, i.requested, i.used, i.capacity
+            ),
+        ));
     }
     let predicate = |name: &str, desc: &str| Some((name.to_string(), format!("Predicate {name} failed: {desc}")));
-    if !super::nodes::matches_node_affinity(spec, n.cfg) {
+    if !super::nodes::matches_node_affinity(spec, &n.cfg) {
         return predicate("NodeAffinity", "node(s) didn't match Pod's node affinity/selector");
     }
     let untolerated = n
@@ -105,10 +91,7 @@ impl Sim {
             self.schedule(podgc_orphan_deadline(created), slot, PodTimer::PodGcOrphan);
             return;
         };
-        let n = &self.nodes[i];
-        let view =
-            NodeView { cfg: &n.cfg, pods: n.pods, requested_cpu: n.requested_cpu, requested_mem: n.requested_mem };
-        match self.pod_rt(slot).and_then(|p| kubelet_admission(&p.pod.spec, requests, &view)) {
+        match self.pod_rt(slot).and_then(|p| kubelet_admission(&p.pod.spec, requests, &self.nodes[i])) {
             None => self.bind(slot, i, false),
             Some((reason, message)) => self.reject_pod(slot, node_name, reason, message),
         }

@@ -728,8 +728,6 @@ fn resolve_port(sim: &Sim, slot: u32, c: usize, port: &PortRef) -> Option<i32> {
     }
 }
 
-/// A network probe or hook (`pkg/kubelet/prober/prober.go` and the http,
-/// tcp and grpc probers): (success, the kubelet's message on failure).
 /// Where a probe's `host` leads. The kubelet dials `host` (the Pod's IP
 /// when empty: `GetProbeUrl`, pkg/probe/http/request.go; `runProbe`,
 /// pkg/kubelet/prober/prober.go, for tcpSocket) from its own network
@@ -760,6 +758,8 @@ fn probe_host(sim: &Sim, slot: u32, host: Option<&str>) -> ProbeHost {
     }
 }
 
+/// A network probe or hook (`pkg/kubelet/prober/prober.go` and the http,
+/// tcp and grpc probers): (success, the kubelet's message on failure).
 pub fn probe_network(sim: &mut Sim, slot: u32, c: usize, handler: &Handler, timeout_ms: Millis) -> (bool, String) {
     let now = sim.now();
     let ip = sim.pod_rt(slot).and_then(|p| p.status.pod_ip).unwrap_or(Ipv4Addr::UNSPECIFIED);

@@ -169,6 +169,57 @@ pub(crate) fn add_default_tolerations(pod: &mut Pod) {
     }
 }
 
+/// A resource a node lacks for a Pod: noderesources' `InsufficientResource`
+/// (pkg/scheduler/framework/plugins/noderesources/fit.go), which the
+/// scheduler's NodeResourcesFit and the kubelet's admission both use.
+pub(crate) struct Insufficient {
+    pub resource: &'static str,
+    pub requested: i64,
+    pub used: i64,
+    pub capacity: i64,
+}
+
+impl Insufficient {
+    /// The scheduler's reason: "Too many pods", "Insufficient cpu", ….
+    pub(crate) fn reason(&self) -> String {
+        match self.resource {
+            "pods" => "Too many pods".to_string(),
+            r => format!("Insufficient {r}"),
+        }
+    }
+}
+
+/// `fitsRequest`: what node `n` lacks for a Pod with these (cpu, memory)
+/// requests, pods first, then each resource (a zero request always fits).
+pub(crate) fn insufficient_resources((cpu, mem): (i64, i64), n: &NodeRt) -> Vec<Insufficient> {
+    let mut lacking = Vec::new();
+    if n.pods >= n.cfg.max_pods {
+        lacking.push(Insufficient {
+            resource: "pods",
+            requested: 1,
+            used: n.pods as i64,
+            capacity: n.cfg.max_pods as i64,
+        });
+    }
+    if cpu > 0 && n.requested_cpu + cpu > n.cfg.cpu_millis {
+        lacking.push(Insufficient {
+            resource: "cpu",
+            requested: cpu,
+            used: n.requested_cpu,
+            capacity: n.cfg.cpu_millis,
+        });
+    }
+    if mem > 0 && n.requested_mem + mem > n.cfg.memory_bytes {
+        lacking.push(Insufficient {
+            resource: "memory",
+            requested: mem,
+            used: n.requested_mem,
+            capacity: n.cfg.memory_bytes,
+        });
+    }
+    lacking
+}
+
 /// What `kubectl drain` decides for a node's Pods (`Sim::drain_plan`), each
 /// by (namespace, name), in name order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -201,17 +252,8 @@ impl Sim {
         if !matches_node_affinity(spec, &n.cfg) {
             return unresolvable("node(s) didn't match Pod's node affinity/selector");
         }
-        // NodeResourcesFit (noderesources/fit.go): pods first, then each resource.
-        let mut reasons = Vec::new();
-        if n.pods >= n.cfg.max_pods {
-            reasons.push("Too many pods".to_string());
-        }
-        if n.requested_cpu + requests.0 > n.cfg.cpu_millis && requests.0 > 0 {
-            reasons.push("Insufficient cpu".to_string());
-        }
-        if n.requested_mem + requests.1 > n.cfg.memory_bytes && requests.1 > 0 {
-            reasons.push("Insufficient memory".to_string());
-        }
+        // NodeResourcesFit (noderesources/fit.go).
+        let reasons: Vec<String> = insufficient_resources(requests, n).iter().map(Insufficient::reason).collect();
         if reasons.is_empty() {
             Ok(())
         } else {
