@@ -73,6 +73,7 @@ pub use cronjobs::next_scheduled;
 pub use daemonset::{ControllerRevisionSnapshot, DaemonSetSnapshot};
 pub use disruption::EVICTION_REFUSED;
 use kubelet::PodRt;
+pub(crate) use nodes::NodeRt;
 pub use nodes::{
     DrainPlan, NodeReady, NodeSnapshot, KUBELET_VERSION, NODE_MONITOR_GRACE_MS, TAINT_NOT_READY, TAINT_UNREACHABLE,
 };
@@ -92,33 +93,6 @@ pub const MAX_STEPS_PER_ADVANCE: u64 = 50_000_000;
 
 /// A namespace's Service environment variables, shared.
 pub(crate) type ServiceVars = Arc<Vec<(String, String)>>;
-
-/// A node as the engine keeps it.
-#[derive(Clone, Debug)]
-pub(crate) struct NodeRt {
-    pub cfg: NodeConfig,
-    /// Images present on the node (canonical `repo:tag`).
-    pub images: Vec<String>,
-    /// Host-local IPAM: the last address handed out (host part).
-    pub last_ip: u8,
-    pub requested_cpu: i64,
-    pub requested_mem: i64,
-    /// Requests as the scorer counts them (non-zero defaults).
-    pub nonzero_cpu: i64,
-    pub nonzero_mem: i64,
-    pub pods: u32,
-    pub created_ms: Millis,
-    pub ready: NodeReady,
-    /// The Node object's resourceVersion, and when its Ready condition last
-    /// changed; what the watch stream last saw of it (`nodes::publish_node`).
-    pub resource_version: u64,
-    pub ready_changed_ms: Millis,
-    pub published: Option<nodes::NodeKey>,
-    /// When the kubelet was stopped (`stop node`), if it is.
-    pub stopped_at: Option<Millis>,
-    /// Pod timers that came due while the node was stopped.
-    pub parked: Vec<Timer>,
-}
 
 /// A container environment, shared by the processes that have it.
 pub(crate) type SharedEnv = Arc<BTreeMap<String, String>>;
