@@ -427,49 +427,6 @@ impl Sim {
         }
     }
 
-    // ---- events ----------------------------------------------------------
-
-    /// Records an event for a Pod, folding repeats as the event correlator
-    /// does (same object, reason, message and source → count + 1).
-    pub(crate) fn record(
-        &mut self,
-        slot: u32,
-        field_path: Option<String>,
-        type_: EventType,
-        reason: &str,
-        message: String,
-        source: &'static str,
-    ) {
-        let Some(p) = self.pod_rt(slot) else { return };
-        let involved = ObjectRef {
-            kind: "Pod",
-            namespace: p.pod.metadata.namespace.clone(),
-            name: p.pod.metadata.name.clone(),
-            uid: p.server.uid.clone(),
-            field_path,
-        };
-        let host = if source == "kubelet" { p.node_name() } else { None };
-        self.record_object(involved, host, type_, reason, message, source);
-    }
-
-    /// Records an event about any object, folding repeats (by the object,
-    /// field path, reason and message, as the EventCorrelator's
-    /// `getEventKey` does).
-    pub(crate) fn record_object(
-        &mut self,
-        involved: ObjectRef,
-        host: Option<String>,
-        type_: EventType,
-        reason: &str,
-        message: String,
-        source: &'static str,
-    ) {
-        let now = self.now();
-        let new = events::NewEvent { involved, host, type_, reason, message, source };
-        let (type_, event) = self.events.record(now, new, &mut self.rng_names);
-        self.outputs.push_back(Output::Event { time_ms: now, type_, event });
-    }
-
     // ---- networking --------------------------------------------------------
 
     /// Host-local IPAM on the node's /24: the next free address after the
