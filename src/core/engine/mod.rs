@@ -427,31 +427,6 @@ impl Sim {
         }
     }
 
-    // ---- networking --------------------------------------------------------
-
-    /// Host-local IPAM on the node's /24: the next free address after the
-    /// last one handed out, so a freed IP is not handed straight back.
-    pub(crate) fn allocate_pod_ip(&mut self, node: usize) -> Option<Ipv4Addr> {
-        let n = &mut self.nodes[node];
-        let base = n.cfg.pod_cidr.octets();
-        for step in 1..=253u16 {
-            let host = ((n.last_ip as i32 - 2 + step as i32).rem_euclid(253) + 2) as u8; // .2 ..= .254
-            let ip = Ipv4Addr::new(base[0], base[1], base[2], host);
-            if !self.pod_ips.contains(ip) {
-                n.last_ip = host;
-                self.pod_ips.insert(ip);
-                return Some(ip);
-            }
-        }
-        None
-    }
-
-    /// What cluster DNS answers for `name` asked from a Pod of `from_ns`
-    /// (see `dns.rs`).
-    pub(crate) fn resolve(&self, from_ns: &str, name: &str) -> Option<Ipv4Addr> {
-        dns::Dns { services: &self.services, pods: &self.pods }.resolve(from_ns, name)
-    }
-
     #[cfg(debug_assertions)]
     fn check_invariants(&self) {
         let mut ips: Vec<Ipv4Addr> = self.pods.iter().filter_map(|p| p.status.pod_ip).collect();
