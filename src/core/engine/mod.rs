@@ -62,7 +62,7 @@ use crate::core::status::*;
 use crate::core::store::Store;
 use crate::core::time::Millis;
 pub use controllers::{surge_and_unavailable, template_hash, CONTROLLER_HOP_MS, MAX_REPLICAS};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 
@@ -91,12 +91,6 @@ pub const MAX_PODS: usize = 20_000;
 /// The most timers processed by one `advance_to` call before it stops early
 /// (a guard against runaway schedules; a caller simply calls again).
 pub const MAX_STEPS_PER_ADVANCE: u64 = 50_000_000;
-
-/// A namespace's Service environment variables, shared.
-pub(crate) type ServiceVars = Arc<Vec<(String, String)>>;
-
-/// A container environment, shared by the processes that have it.
-pub(crate) type SharedEnv = Arc<BTreeMap<String, String>>;
 
 /// The simulated cluster.
 pub struct Sim {
