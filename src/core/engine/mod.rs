@@ -20,6 +20,13 @@
 //! Timers are data (`clock::Timer`), kept in one binary heap ordered by (time,
 //! sequence), so equal-time timers fire in the order they were set. Every
 //! random choice (names, UIDs, IPs) comes from streams derived from the seed.
+//!
+//! This file is the facade: `Sim`, one field per part, its construction, the
+//! clock loop (`advance_to`, `fire`, `next_deadline`, `poll_output`) and the
+//! read API (snapshots, logs, events, notes). The rest is in the file that
+//! owns it: what a caller gets back in `output.rs`, the starting cluster in
+//! `config.rs`, `apply` in `apply.rs`, `act` in `action.rs`, and each
+//! upstream component in a file of its own (docs/architecture.md).
 
 pub mod action;
 mod admission;
@@ -353,6 +360,11 @@ impl Sim {
         self.nodes.iter().map(|n| n.cfg.name.clone()).collect()
     }
 
+    /// The namespaces that exist, in name order.
+    pub fn namespaces(&self) -> Vec<String> {
+        self.namespaces.iter().cloned().collect()
+    }
+
     /// Warnings about behaviour podplay could not simulate, once each.
     pub fn notes(&self) -> &[String] {
         &self.notes
@@ -401,11 +413,6 @@ impl Sim {
     #[inline]
     pub(crate) fn pod_rt_mut(&mut self, slot: u32) -> Option<&mut PodRt> {
         self.pods.get_mut(slot)
-    }
-
-    /// The namespaces that exist, in name order.
-    pub fn namespaces(&self) -> Vec<String> {
-        self.namespaces.iter().cloned().collect()
     }
 
     /// The Pods whose controller has this uid, in name order.
