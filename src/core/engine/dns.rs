@@ -2,7 +2,8 @@
 //! kubernetes plugin answers them, then the few outside sites podplay knows.
 //!
 //! Owns nothing: it reads the Services (their cluster IPs and ready
-//! endpoints) and the Pods (their hostname and subdomain) it is handed.
+//! endpoints) and the Pods (their hostname and subdomain) it is handed (by
+//! `Sim::resolve`).
 //!
 //! Upstream: kubernetes.io "DNS for Services and Pods"; coredns/coredns
 //! plugin/kubernetes (the `<svc>.<ns>.svc.cluster.local`, headless
@@ -12,10 +13,11 @@
 
 use super::pods::Pods;
 use super::services::Services;
+use super::Sim;
 use std::net::Ipv4Addr;
 
 /// What DNS reads of the cluster.
-pub(crate) struct Dns<'a> {
+struct Dns<'a> {
     pub services: &'a Services,
     pub pods: &'a Pods,
 }
@@ -24,7 +26,7 @@ impl Dns<'_> {
     /// DNS as CoreDNS answers it in the cluster: Services by `name`,
     /// `name.ns`, `name.ns.svc`, `name.ns.svc.cluster.local` (search path of
     /// namespace `ns`), and Pods by `a-b-c-d.ns.pod.cluster.local`.
-    pub(crate) fn resolve(&self, from_ns: &str, name: &str) -> Option<Ipv4Addr> {
+    fn resolve(&self, from_ns: &str, name: &str) -> Option<Ipv4Addr> {
         let name = name.trim_end_matches('.');
         let parts: Vec<&str> = name.split('.').collect();
         match parts.as_slice() {
@@ -63,5 +65,13 @@ impl Dns<'_> {
             let spec = &self.pods.get(slot)?.pod.spec;
             (spec.hostname.as_deref() == Some(host) && spec.subdomain.as_deref() == Some(svc)).then_some(e.ip)
         })
+    }
+}
+
+impl Sim {
+    /// What cluster DNS answers for `name` asked from a Pod of `from_ns`
+    /// (`Dns::resolve` above).
+    pub(crate) fn resolve(&self, from_ns: &str, name: &str) -> Option<Ipv4Addr> {
+        Dns { services: &self.services, pods: &self.pods }.resolve(from_ns, name)
     }
 }

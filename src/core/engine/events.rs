@@ -9,9 +9,10 @@
 //!
 //! Upstream: k8s.io/client-go/tools/record/events_cache.go (EventAggregator,
 //! eventLogger, getEventKey) and event.go. The recorder is handed the time
-//! and the name stream it needs; the watch output is the caller's to send.
+//! and the name stream it needs; `Sim::record` and `Sim::record_object`, the
+//! components' way in, hand them over and send the watch output.
 
-use super::WatchType;
+use super::{Output, Sim, WatchType};
 use crate::core::rng::Rng;
 use crate::core::status::{Event, EventType, ObjectRef};
 use crate::core::store::Store;
@@ -53,7 +54,7 @@ fn event_object_key(uid: &str, field_path: Option<&str>) -> String {
 }
 
 /// What a component reports: the event before the recorder folds it.
-pub(crate) struct NewEvent<'a> {
+struct NewEvent<'a> {
     pub involved: ObjectRef,
     /// The node, for the kubelet's events (`source.host`).
     pub host: Option<String>,
@@ -87,7 +88,7 @@ impl Recorder {
     /// object, field path, reason and message, as the EventCorrelator's
     /// `getEventKey` does); a new event's name suffix comes from `rng_names`.
     /// Returns the watch event to publish.
-    pub(crate) fn record(&mut self, now: Millis, new: NewEvent, rng_names: &mut Rng) -> (WatchType, Event) {
+    fn record(&mut self, now: Millis, new: NewEvent, rng_names: &mut Rng) -> (WatchType, Event) {
         let NewEvent { involved, host, type_, reason, message, source } = new;
         // The EventAggregator (client-go tools/record/events_cache.go): the
         // 10th and later distinct messages of the same object, source, type
@@ -153,6 +154,49 @@ impl Recorder {
             self.events.push(event.clone());
         }
         (WatchType::Added, event)
+    }
+}
+
+impl Sim {
+    /// Records an event for a Pod, folding repeats as the event correlator
+    /// does (same object, reason, message and source → count + 1).
+    pub(crate) fn record(
+        &mut self,
+        slot: u32,
+        field_path: Option<String>,
+        type_: EventType,
+        reason: &str,
+        message: String,
+        source: &'static str,
+    ) {
+        let Some(p) = self.pod_rt(slot) else { return };
+        let involved = ObjectRef {
+            kind: "Pod",
+            namespace: p.pod.metadata.namespace.clone(),
+            name: p.pod.metadata.name.clone(),
+            uid: p.server.uid.clone(),
+            field_path,
+        };
+        let host = if source == "kubelet" { p.node_name() } else { None };
+        self.record_object(involved, host, type_, reason, message, source);
+    }
+
+    /// Records an event about any object, folding repeats (by the object,
+    /// field path, reason and message, as the EventCorrelator's
+    /// `getEventKey` does).
+    pub(crate) fn record_object(
+        &mut self,
+        involved: ObjectRef,
+        host: Option<String>,
+        type_: EventType,
+        reason: &str,
+        message: String,
+        source: &'static str,
+    ) {
+        let now = self.now();
+        let new = NewEvent { involved, host, type_, reason, message, source };
+        let (type_, event) = self.events.record(now, new, &mut self.rng_names);
+        self.outputs.push_back(Output::Event { time_ms: now, type_, event });
     }
 }
 

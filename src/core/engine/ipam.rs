@@ -2,7 +2,12 @@
 //! node's podCIDR), found by a linear search over the few blocks a cluster
 //! has. It replaces a `BTreeSet<Ipv4Addr>`, whose B-tree code the page paid
 //! for once more just for this table.
+//!
+//! `Sim::allocate_pod_ip` hands addresses out as the host-local IPAM plugin
+//! does on each node's podCIDR: the next free one after the last handed out
+//! (containernetworking/plugins plugins/ipam/host-local/backend/allocator).
 
+use super::Sim;
 use std::net::Ipv4Addr;
 
 #[derive(Clone, Debug, Default)]
@@ -48,6 +53,25 @@ impl PodIps {
                 .filter(|d| bits[usize::from(d / 64)] & (1 << (d % 64)) != 0)
                 .map(|d| Ipv4Addr::new(*a, *b, *c, d))
         })
+    }
+}
+
+impl Sim {
+    /// Host-local IPAM on the node's /24: the next free address after the
+    /// last one handed out, so a freed IP is not handed straight back.
+    pub(crate) fn allocate_pod_ip(&mut self, node: usize) -> Option<Ipv4Addr> {
+        let n = &mut self.nodes[node];
+        let base = n.cfg.pod_cidr.octets();
+        for step in 1..=253u16 {
+            let host = ((n.last_ip as i32 - 2 + step as i32).rem_euclid(253) + 2) as u8; // .2 ..= .254
+            let ip = Ipv4Addr::new(base[0], base[1], base[2], host);
+            if !self.pod_ips.contains(ip) {
+                n.last_ip = host;
+                self.pod_ips.insert(ip);
+                return Some(ip);
+            }
+        }
+        None
     }
 }
 

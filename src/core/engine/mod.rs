@@ -20,11 +20,20 @@
 //! Timers are data (`clock::Timer`), kept in one binary heap ordered by (time,
 //! sequence), so equal-time timers fire in the order they were set. Every
 //! random choice (names, UIDs, IPs) comes from streams derived from the seed.
+//!
+//! This file is the facade: `Sim`, one field per part, its construction, the
+//! clock loop (`advance_to`, `fire`, `next_deadline`, `poll_output`) and the
+//! read API (snapshots, logs, events, notes). The rest is in the file that
+//! owns it: what a caller gets back in `output.rs`, the starting cluster in
+//! `config.rs`, `apply` in `apply.rs`, `act` in `action.rs`, and each
+//! upstream component in a file of its own (docs/architecture.md).
 
 pub mod action;
 mod admission;
+mod apply;
 mod bound;
 mod clock;
+mod config;
 mod controllers;
 mod cronjobs;
 mod daemonset;
@@ -41,6 +50,7 @@ mod ipam;
 mod jobs;
 mod kubelet;
 mod nodes;
+mod output;
 mod outside;
 mod pod;
 mod pods;
@@ -53,26 +63,29 @@ mod traffic;
 mod watch;
 mod workloads;
 
-use crate::core::api::{ConfigMap, Object, Pod, Secret};
+use crate::core::api::{ConfigMap, Secret};
 use crate::core::rng::Rng;
 use crate::core::status::*;
 use crate::core::store::Store;
 use crate::core::time::Millis;
 pub use controllers::{surge_and_unavailable, template_hash, CONTROLLER_HOP_MS, MAX_REPLICAS};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 
 pub use action::{Action, ControllerKind, NodeOp};
 use clock::Clock;
 pub(crate) use clock::{PodTimer, Target, Timer};
+pub use config::{NodeConfig, SimConfig};
 pub use cronjobs::next_scheduled;
 pub use daemonset::{ControllerRevisionSnapshot, DaemonSetSnapshot};
 pub use disruption::EVICTION_REFUSED;
 use kubelet::PodRt;
+pub(crate) use nodes::NodeRt;
 pub use nodes::{
     DrainPlan, NodeReady, NodeSnapshot, KUBELET_VERSION, NODE_MONITOR_GRACE_MS, TAINT_NOT_READY, TAINT_UNREACHABLE,
 };
+pub use output::{ActionError, ApplyResult, Output, ProbeKind, ProbeRecord, WatchType, MAX_PROBE_LOG};
 pub use pod::Stopping;
 pub(crate) use services::ServiceRt;
 pub use traffic::{
@@ -85,229 +98,6 @@ pub const MAX_PODS: usize = 20_000;
 /// The most timers processed by one `advance_to` call before it stops early
 /// (a guard against runaway schedules; a caller simply calls again).
 pub const MAX_STEPS_PER_ADVANCE: u64 = 50_000_000;
-
-/// A node of the simulated cluster.
-#[derive(Clone, Debug, PartialEq)]
-pub struct NodeConfig {
-    pub name: String,
-    pub cpu_millis: i64,
-    pub memory_bytes: i64,
-    pub max_pods: u32,
-    /// The node's Pod CIDR, a /24 (`10.244.1.0/24` → `[10, 244, 1, 0]`).
-    pub pod_cidr: Ipv4Addr,
-    pub internal_ip: Ipv4Addr,
-    pub labels: BTreeMap<String, String>,
-    /// `spec.taints` (the controllers' own taints included).
-    pub taints: Vec<crate::core::api::Taint>,
-    /// `spec.unschedulable` (cordoned).
-    pub unschedulable: bool,
-}
-
-impl NodeConfig {
-    /// A node like a kind worker: 4 CPUs, 8 GiB, 110 Pods.
-    pub fn worker(index: u8) -> NodeConfig {
-        let name = format!("node-{index}");
-        let mut labels = BTreeMap::new();
-        labels.insert("kubernetes.io/hostname".to_string(), name.clone());
-        labels.insert("kubernetes.io/os".to_string(), "linux".to_string());
-        labels.insert("kubernetes.io/arch".to_string(), "amd64".to_string());
-        NodeConfig {
-            name,
-            cpu_millis: 4000,
-            memory_bytes: 8 << 30,
-            max_pods: 110,
-            pod_cidr: Ipv4Addr::new(10, 244, index, 0),
-            internal_ip: Ipv4Addr::new(172, 18, 0, index + 1),
-            labels,
-            taints: Vec::new(),
-            unschedulable: false,
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct SimConfig {
-    pub seed: u64,
-    pub nodes: Vec<NodeConfig>,
-}
-
-impl Default for SimConfig {
-    /// Seed 1 and three worker nodes.
-    fn default() -> Self {
-        SimConfig { seed: 1, nodes: (1..=3).map(NodeConfig::worker).collect() }
-    }
-}
-
-impl SimConfig {
-    pub fn with_seed(seed: u64) -> Self {
-        SimConfig { seed, ..SimConfig::default() }
-    }
-}
-
-/// The type of a watch event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum WatchType {
-    Added,
-    Modified,
-    Deleted,
-}
-
-impl WatchType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WatchType::Added => "ADDED",
-            WatchType::Modified => "MODIFIED",
-            WatchType::Deleted => "DELETED",
-        }
-    }
-}
-
-/// One change the engine reports, in the order it happened.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Output {
-    Pod { time_ms: Millis, type_: WatchType, pod: PodSnapshot },
-    Service { time_ms: Millis, type_: WatchType, service: ServiceSnapshot },
-    EndpointSlice { time_ms: Millis, type_: WatchType, slice: EndpointSliceSnapshot },
-    Event { time_ms: Millis, type_: WatchType, event: Event },
-    Deployment { time_ms: Millis, type_: WatchType, deployment: DeploymentSnapshot },
-    ReplicaSet { time_ms: Millis, type_: WatchType, replica_set: ReplicaSetSnapshot },
-    Job { time_ms: Millis, type_: WatchType, job: JobSnapshot },
-    CronJob { time_ms: Millis, type_: WatchType, cron_job: CronJobSnapshot },
-    StatefulSet { time_ms: Millis, type_: WatchType, stateful_set: StatefulSetSnapshot },
-    PersistentVolumeClaim { time_ms: Millis, type_: WatchType, claim: PersistentVolumeClaimSnapshot },
-    PodDisruptionBudget { time_ms: Millis, type_: WatchType, pdb: PodDisruptionBudgetSnapshot },
-    ConfigMap { time_ms: Millis, type_: WatchType, config_map: crate::core::status::ConfigMapSnapshot },
-    Secret { time_ms: Millis, type_: WatchType, secret: crate::core::status::SecretSnapshot },
-    Namespace { time_ms: Millis, type_: WatchType, namespace: crate::core::status::NamespaceSnapshot },
-    DaemonSet { time_ms: Millis, type_: WatchType, daemon_set: DaemonSetSnapshot },
-    ControllerRevision { time_ms: Millis, type_: WatchType, revision: daemonset::ControllerRevisionSnapshot },
-    Node { time_ms: Millis, type_: WatchType, node: NodeSnapshot },
-}
-
-impl Output {
-    pub fn time_ms(&self) -> Millis {
-        match self {
-            Output::Pod { time_ms, .. }
-            | Output::Service { time_ms, .. }
-            | Output::EndpointSlice { time_ms, .. }
-            | Output::Event { time_ms, .. }
-            | Output::Deployment { time_ms, .. }
-            | Output::ReplicaSet { time_ms, .. }
-            | Output::Job { time_ms, .. }
-            | Output::CronJob { time_ms, .. }
-            | Output::StatefulSet { time_ms, .. }
-            | Output::PersistentVolumeClaim { time_ms, .. }
-            | Output::PodDisruptionBudget { time_ms, .. }
-            | Output::ConfigMap { time_ms, .. }
-            | Output::Secret { time_ms, .. }
-            | Output::Namespace { time_ms, .. }
-            | Output::DaemonSet { time_ms, .. }
-            | Output::ControllerRevision { time_ms, .. }
-            | Output::Node { time_ms, .. } => *time_ms,
-        }
-    }
-}
-
-/// One probe run by the kubelet, for front ends that draw probe ticks
-/// (off by default: see [`Sim::log_probes`]).
-#[derive(Clone, Debug, PartialEq)]
-pub struct ProbeRecord {
-    pub time_ms: Millis,
-    pub pod: Arc<Pod>,
-    pub container: String,
-    pub kind: ProbeKind,
-    pub ok: bool,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ProbeKind {
-    Startup,
-    Liveness,
-    Readiness,
-}
-
-impl ProbeKind {
-    /// The three, in the order a container's probe workers are kept.
-    pub const ALL: [ProbeKind; 3] = [ProbeKind::Startup, ProbeKind::Liveness, ProbeKind::Readiness];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProbeKind::Startup => "startup",
-            ProbeKind::Liveness => "liveness",
-            ProbeKind::Readiness => "readiness",
-        }
-    }
-}
-
-/// The most probe records kept unread; older ones are dropped.
-pub const MAX_PROBE_LOG: usize = 100_000;
-
-/// What applying one object did.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ApplyResult {
-    Created {
-        kind: &'static str,
-        name: String,
-    },
-    Unchanged {
-        kind: &'static str,
-        name: String,
-    },
-    /// An existing object was changed (`configured`, in kubectl's words).
-    Configured {
-        kind: &'static str,
-        name: String,
-    },
-    /// The API server refuses changes to a Pod's spec beyond a few fields.
-    Refused {
-        kind: &'static str,
-        name: String,
-        message: String,
-    },
-}
-
-/// Something the engine refused to do.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ActionError(pub String);
-
-impl std::fmt::Display for ActionError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// A namespace's Service environment variables, shared.
-pub(crate) type ServiceVars = Arc<Vec<(String, String)>>;
-
-/// A node as the engine keeps it.
-#[derive(Clone, Debug)]
-pub(crate) struct NodeRt {
-    pub cfg: NodeConfig,
-    /// Images present on the node (canonical `repo:tag`).
-    pub images: Vec<String>,
-    /// Host-local IPAM: the last address handed out (host part).
-    pub last_ip: u8,
-    pub requested_cpu: i64,
-    pub requested_mem: i64,
-    /// Requests as the scorer counts them (non-zero defaults).
-    pub nonzero_cpu: i64,
-    pub nonzero_mem: i64,
-    pub pods: u32,
-    pub created_ms: Millis,
-    pub ready: NodeReady,
-    /// The Node object's resourceVersion, and when its Ready condition last
-    /// changed; what the watch stream last saw of it (`nodes::publish_node`).
-    pub resource_version: u64,
-    pub ready_changed_ms: Millis,
-    pub published: Option<nodes::NodeKey>,
-    /// When the kubelet was stopped (`stop node`), if it is.
-    pub stopped_at: Option<Millis>,
-    /// Pod timers that came due while the node was stopped.
-    pub parked: Vec<Timer>,
-}
-
-/// A container environment, shared by the processes that have it.
-pub(crate) type SharedEnv = Arc<BTreeMap<String, String>>;
 
 /// The simulated cluster.
 pub struct Sim {
@@ -521,152 +311,6 @@ impl Sim {
         self.outputs.pop_front()
     }
 
-    /// [`Self::apply`] as one command (`kubectl apply`, `Action::Apply`):
-    /// what was said of each object, or, when any was refused, the
-    /// refusals joined with "; ".
-    pub fn apply_all(&mut self, objects: Vec<Object>) -> Result<Vec<ApplyResult>, ActionError> {
-        let results = self.apply(objects);
-        let refused: Vec<&str> = results
-            .iter()
-            .filter_map(|r| match r {
-                ApplyResult::Refused { message, .. } => Some(message.as_str()),
-                _ => None,
-            })
-            .collect();
-        if refused.is_empty() {
-            Ok(results)
-        } else {
-            Err(ActionError(refused.join("; ")))
-        }
-    }
-
-    /// Applies objects at the current time.
-    pub fn apply(&mut self, objects: Vec<Object>) -> Vec<ApplyResult> {
-        let mut results = Vec::new();
-        // How to fix a missing namespace (the docs' `kubectl create namespace x`
-        // step), by result index: said in the note, not in the API's message.
-        let mut hints: Vec<(usize, String)> = Vec::new();
-        // In each kind's apply order (`KindInfo::apply_order`): kubectl
-        // applies a file in order; podplay orders by kind so a manifest's
-        // order never matters.
-        let mut objects = objects;
-        crate::core::sort::sort_by_key(&mut objects, |o| o.info().apply_order);
-        for obj in objects {
-            let ns = &obj.meta().namespace;
-            let namespaced = obj.info().namespaced;
-            if namespaced && !self.namespaces.contains(ns) {
-                // The API server: `Error from server (NotFound): namespaces "x" not found`.
-                let message = format!("namespaces \"{ns}\" not found");
-                hints.push((results.len(), format!(" (add a Namespace object named {ns} to the manifests, as `kubectl create namespace {ns}` would)")));
-                results.push(ApplyResult::Refused { kind: obj.kind(), name: obj.meta().name.clone(), message });
-                continue;
-            }
-            results.push(match obj {
-                Object::Namespace(n) => self.create_namespace(n),
-                Object::PersistentVolumeClaim(c) => self.apply_claim(c),
-                Object::Pod(p) => self.create_pod(p),
-                Object::Service(s) => self.create_service(s),
-                Object::ConfigMap(c) => self.put_config_map(c),
-                Object::Secret(s) => self.put_secret(s),
-                Object::Deployment(d) => self.create_deployment(d),
-                Object::ReplicaSet(r) => self.create_replica_set(r),
-                Object::Node(n) => self.apply_node(n),
-                Object::DaemonSet(d) => self.create_daemon_set(d),
-                Object::Job(j) => self.create_job(j),
-                Object::CronJob(c) => self.create_cron_job(c),
-                Object::StatefulSet(s) => self.create_stateful_set(s),
-                Object::PodDisruptionBudget(p) => self.create_pdb(p),
-                Object::PriorityClass(p) => self.create_priority_class(p),
-            });
-        }
-        // What kubectl would print as an error: the object was not applied.
-        for (i, r) in results.iter().enumerate() {
-            if let ApplyResult::Refused { kind, name, message } = r {
-                let hint = hints.iter().find(|(at, _)| *at == i).map_or("", |(_, h)| h.as_str());
-                self.note(format!("{}/{name} not applied: {message}{hint}", kind.to_ascii_lowercase()));
-            }
-        }
-        self.update_endpoints();
-        self.flush();
-        results
-    }
-
-    /// Performs an action at the current time.
-    pub fn act(&mut self, action: &Action) -> Result<(), ActionError> {
-        let result = match action {
-            Action::Apply(objects) => self.apply_all(objects.clone()).map(drop),
-            Action::DeletePod { namespace, name, grace_period_seconds } => {
-                self.delete_pod(namespace, name, *grace_period_seconds)
-            }
-            Action::Kill { namespace, pod, container, exit_code } => {
-                self.with_container(namespace, pod, container, |sim, slot, c| sim.kill_process(slot, c, *exit_code))
-            }
-            Action::Break { namespace, pod, container } => {
-                self.with_container(namespace, pod, container, |sim, slot, c| sim.set_broken(slot, c, true))
-            }
-            Action::Heal { namespace, pod, container } => {
-                self.with_container(namespace, pod, container, |sim, slot, c| sim.set_broken(slot, c, false))
-            }
-            Action::Scale { namespace, kind, name, replicas } => match kind {
-                action::ControllerKind::Deployment => self.scale_deployment(namespace, name, *replicas),
-                action::ControllerKind::ReplicaSet => self.scale_replica_set(namespace, name, *replicas),
-                action::ControllerKind::StatefulSet => self.scale_stateful_set(namespace, name, *replicas),
-                action::ControllerKind::Job | action::ControllerKind::CronJob => Err(ActionError(
-                    "podplay does not scale Jobs or CronJobs (kubectl scale job was removed; set spec.parallelism)"
-                        .into(),
-                )),
-                // A DaemonSet has no scale subresource: one Pod per eligible node.
-                action::ControllerKind::DaemonSet => {
-                    Err(ActionError("the server could not find the requested resource".into()))
-                }
-            },
-            Action::SetImage { namespace, kind, name, container, image } => {
-                self.set_image(namespace, *kind, name, container, image)
-            }
-            Action::RolloutRestart { namespace, kind, name } => self.rollout_restart(namespace, *kind, name),
-            Action::RolloutUndo { namespace, name, to_revision } => self.rollout_undo(namespace, name, *to_revision),
-            Action::RolloutPause { namespace, name, paused } => self.rollout_pause(namespace, name, *paused),
-            Action::Delete { namespace, kind, name } => match kind {
-                action::ControllerKind::Deployment => self.delete_deployment(namespace, name),
-                action::ControllerKind::ReplicaSet => self.delete_replica_set(namespace, name),
-                action::ControllerKind::Job => self.delete_job(namespace, name),
-                action::ControllerKind::CronJob => self.delete_cron_job(namespace, name),
-                action::ControllerKind::StatefulSet => self.delete_stateful_set(namespace, name),
-                action::ControllerKind::DaemonSet => self.delete_daemon_set(namespace, name),
-            },
-            Action::Traffic { namespace, name, rate } => self.set_traffic(namespace, name, *rate),
-            Action::Node { name, op } => match *op {
-                action::NodeOp::Add { cpu_millis, memory_bytes, max_pods } => {
-                    self.add_node(name, cpu_millis, memory_bytes, max_pods)
-                }
-                action::NodeOp::Cordon => self.cordon(name, true),
-                action::NodeOp::Uncordon => self.cordon(name, false),
-                action::NodeOp::Drain { force, delete_emptydir_data } => self.drain(name, force, delete_emptydir_data),
-                action::NodeOp::Stop => self.stop_node(name),
-                action::NodeOp::Start => self.start_node(name),
-            },
-        };
-        self.update_endpoints();
-        self.flush();
-        result
-    }
-
-    fn with_container(
-        &mut self,
-        namespace: &str,
-        pod: &str,
-        container: &str,
-        f: impl FnOnce(&mut Sim, u32, usize),
-    ) -> Result<(), ActionError> {
-        let slot = self.pods.slot(namespace, pod).ok_or_else(|| ActionError(format!("pods \"{pod}\" not found")))?;
-        let p = self.pod_rt(slot).ok_or_else(|| ActionError(format!("pods \"{pod}\" not found")))?;
-        let c = p
-            .container_index(container)
-            .ok_or_else(|| ActionError(format!("container {container} is not valid for pod {pod}")))?;
-        f(self, slot, c);
-        Ok(())
-    }
-
     /// A snapshot of one Pod.
     pub fn pod(&self, namespace: &str, name: &str) -> Option<PodSnapshot> {
         let slot = self.pods.slot(namespace, name)?;
@@ -714,6 +358,11 @@ impl Sim {
     /// Node names, in order.
     pub fn node_names(&self) -> Vec<String> {
         self.nodes.iter().map(|n| n.cfg.name.clone()).collect()
+    }
+
+    /// The namespaces that exist, in name order.
+    pub fn namespaces(&self) -> Vec<String> {
+        self.namespaces.iter().cloned().collect()
     }
 
     /// Warnings about behaviour podplay could not simulate, once each.
@@ -766,72 +415,6 @@ impl Sim {
         self.pods.get_mut(slot)
     }
 
-    pub(crate) fn next_resource_version(&mut self) -> u64 {
-        self.resource_version += 1;
-        self.resource_version
-    }
-
-    /// What the API server sets on an object it creates now: a uid, then a
-    /// resource version.
-    pub(crate) fn new_server_meta(&mut self) -> ServerMeta {
-        let uid = self.new_uid();
-        let resource_version = self.next_resource_version();
-        ServerMeta {
-            uid,
-            creation_ms: self.now(),
-            resource_version,
-            deletion_ms: None,
-            deletion_grace_period_seconds: None,
-        }
-    }
-
-    /// A random (version 4, RFC 4122 variant) UUID, as the API server's
-    /// `uuid.NewUUID` gives: `xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx`.
-    pub(crate) fn new_uid(&mut self) -> String {
-        let h = self.rng_ids.hex(32);
-        let nibble = u8::from_str_radix(&h[16..17], 16).unwrap_or(0);
-        let variant = char::from(b"89ab"[(nibble % 4) as usize]);
-        format!("{}-{}-4{}-{variant}{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
-    }
-
-    /// A namespace (no lifecycle beyond existing: deleting one is not simulated).
-    fn create_namespace(&mut self, ns: crate::core::api::Namespace) -> ApplyResult {
-        let name = ns.metadata.name.clone();
-        if self.namespaces.insert(name.clone()) {
-            self.publish_namespace(ns);
-            ApplyResult::Created { kind: "Namespace", name }
-        } else {
-            ApplyResult::Unchanged { kind: "Namespace", name }
-        }
-    }
-
-    /// The namespaces that exist, in name order.
-    pub fn namespaces(&self) -> Vec<String> {
-        self.namespaces.iter().cloned().collect()
-    }
-
-    /// Creates or updates a ConfigMap. Containers read it when they are
-    /// created (env) or when their volumes are set up, as the kubelet does.
-    fn put_config_map(&mut self, cm: ConfigMap) -> ApplyResult {
-        let key = (cm.metadata.namespace.clone(), cm.metadata.name.clone());
-        let result = upsert(&mut self.config_maps, key.clone(), cm, "ConfigMap");
-        self.publish_config_map(&key, &result);
-        if matches!(result, ApplyResult::Configured { .. }) {
-            self.refresh_volumes_of(&key.0, &key.1, true);
-        }
-        result
-    }
-
-    fn put_secret(&mut self, secret: Secret) -> ApplyResult {
-        let key = (secret.metadata.namespace.clone(), secret.metadata.name.clone());
-        let result = upsert(&mut self.secrets, key.clone(), secret, "Secret");
-        self.publish_secret(&key, &result);
-        if matches!(result, ApplyResult::Configured { .. }) {
-            self.refresh_volumes_of(&key.0, &key.1, false);
-        }
-        result
-    }
-
     /// The Pods whose controller has this uid, in name order.
     pub(crate) fn owned_pods(&self, uid: &str) -> Vec<u32> {
         self.pods.owned_by(uid)
@@ -843,74 +426,6 @@ impl Sim {
         if !self.controllers.pdbs.is_empty() {
             self.sync_pdbs();
         }
-    }
-
-    // ---- events ----------------------------------------------------------
-
-    /// Records an event for a Pod, folding repeats as the event correlator
-    /// does (same object, reason, message and source → count + 1).
-    pub(crate) fn record(
-        &mut self,
-        slot: u32,
-        field_path: Option<String>,
-        type_: EventType,
-        reason: &str,
-        message: String,
-        source: &'static str,
-    ) {
-        let Some(p) = self.pod_rt(slot) else { return };
-        let involved = ObjectRef {
-            kind: "Pod",
-            namespace: p.pod.metadata.namespace.clone(),
-            name: p.pod.metadata.name.clone(),
-            uid: p.server.uid.clone(),
-            field_path,
-        };
-        let host = if source == "kubelet" { p.node_name() } else { None };
-        self.record_object(involved, host, type_, reason, message, source);
-    }
-
-    /// Records an event about any object, folding repeats (by the object,
-    /// field path, reason and message, as the EventCorrelator's
-    /// `getEventKey` does).
-    pub(crate) fn record_object(
-        &mut self,
-        involved: ObjectRef,
-        host: Option<String>,
-        type_: EventType,
-        reason: &str,
-        message: String,
-        source: &'static str,
-    ) {
-        let now = self.now();
-        let new = events::NewEvent { involved, host, type_, reason, message, source };
-        let (type_, event) = self.events.record(now, new, &mut self.rng_names);
-        self.outputs.push_back(Output::Event { time_ms: now, type_, event });
-    }
-
-    // ---- networking --------------------------------------------------------
-
-    /// Host-local IPAM on the node's /24: the next free address after the
-    /// last one handed out, so a freed IP is not handed straight back.
-    pub(crate) fn allocate_pod_ip(&mut self, node: usize) -> Option<Ipv4Addr> {
-        let n = &mut self.nodes[node];
-        let base = n.cfg.pod_cidr.octets();
-        for step in 1..=253u16 {
-            let host = ((n.last_ip as i32 - 2 + step as i32).rem_euclid(253) + 2) as u8; // .2 ..= .254
-            let ip = Ipv4Addr::new(base[0], base[1], base[2], host);
-            if !self.pod_ips.contains(ip) {
-                n.last_ip = host;
-                self.pod_ips.insert(ip);
-                return Some(ip);
-            }
-        }
-        None
-    }
-
-    /// What cluster DNS answers for `name` asked from a Pod of `from_ns`
-    /// (see `dns.rs`).
-    pub(crate) fn resolve(&self, from_ns: &str, name: &str) -> Option<Ipv4Addr> {
-        dns::Dns { services: &self.services, pods: &self.pods }.resolve(from_ns, name)
     }
 
     #[cfg(debug_assertions)]
@@ -925,22 +440,5 @@ impl Sim {
         assert!(ips == table, "the IPAM table must hold exactly the live Pod IPs");
         self.pods.check_invariants();
         self.check_controller_invariants();
-    }
-}
-
-/// `kubectl apply` of a plain data object: created, configured or unchanged.
-fn upsert<T: PartialEq>(map: &mut Store<Arc<T>>, key: (String, String), object: T, kind: &'static str) -> ApplyResult {
-    let name = key.1.clone();
-    match map.get(&key) {
-        Some(old) if **old == object => ApplyResult::Unchanged { kind, name },
-        old => {
-            let existed = old.is_some();
-            map.insert(key, Arc::new(object));
-            if existed {
-                ApplyResult::Configured { kind, name }
-            } else {
-                ApplyResult::Created { kind, name }
-            }
-        }
     }
 }

@@ -20,7 +20,7 @@
 //!   deletes Pods whose toleration of the NoExecute taint runs out (300s by
 //!   the DefaultTolerationSeconds admission plugin).
 
-use super::{ActionError, NodeConfig, NodeRt, PodTimer, Sim, Target, Timer, WatchType};
+use super::{ActionError, NodeConfig, PodTimer, Sim, Target, Timer, WatchType};
 use crate::core::api::{Node, NodeSelectorTerm, Pod, PodSpec, Taint, TaintEffect, Toleration};
 use crate::core::status::*;
 use crate::core::time::Millis;
@@ -89,6 +89,33 @@ impl NodeSnapshot {
         }
         s
     }
+}
+
+/// A node as the engine keeps it.
+#[derive(Clone, Debug)]
+pub(crate) struct NodeRt {
+    pub cfg: NodeConfig,
+    /// Images present on the node (canonical `repo:tag`).
+    pub images: Vec<String>,
+    /// Host-local IPAM: the last address handed out (host part).
+    pub last_ip: u8,
+    pub requested_cpu: i64,
+    pub requested_mem: i64,
+    /// Requests as the scorer counts them (non-zero defaults).
+    pub nonzero_cpu: i64,
+    pub nonzero_mem: i64,
+    pub pods: u32,
+    pub created_ms: Millis,
+    pub ready: NodeReady,
+    /// The Node object's resourceVersion, and when its Ready condition last
+    /// changed; what the watch stream last saw of it (`nodes::publish_node`).
+    pub resource_version: u64,
+    pub ready_changed_ms: Millis,
+    pub published: Option<NodeKey>,
+    /// When the kubelet was stopped (`stop node`), if it is.
+    pub stopped_at: Option<Millis>,
+    /// Pod timers that came due while the node was stopped.
+    pub parked: Vec<Timer>,
 }
 
 impl NodeRt {

@@ -14,7 +14,7 @@
 //! Upstream: pkg/kubelet/kubelet_pods.go (`getServiceEnvVarMap`),
 //! pkg/kubelet/envvars/envvars.go (`FromServices`).
 
-use super::{env, ApplyResult, Output, ServiceVars, SharedEnv, Sim, WatchType};
+use super::{env, ApplyResult, Output, Sim, WatchType};
 use crate::core::api::{PortRef, Service};
 use crate::core::status::*;
 use crate::core::store::Store;
@@ -67,6 +67,12 @@ impl ServiceRt {
         }
     }
 }
+
+/// A namespace's Service environment variables, shared.
+type ServiceVars = Arc<Vec<(String, String)>>;
+
+/// A container environment, shared by the processes that have it.
+type SharedEnv = Arc<BTreeMap<String, String>>;
 
 /// The Services, and the environment variables made from them.
 #[derive(Default)]
