@@ -50,6 +50,7 @@ mod statefulsets;
 mod termination;
 mod topology;
 mod traffic;
+mod volumes;
 mod watch;
 mod workloads;
 
@@ -175,6 +176,8 @@ pub enum Output {
     CronJob { time_ms: Millis, type_: WatchType, cron_job: CronJobSnapshot },
     StatefulSet { time_ms: Millis, type_: WatchType, stateful_set: StatefulSetSnapshot },
     PersistentVolumeClaim { time_ms: Millis, type_: WatchType, claim: PersistentVolumeClaimSnapshot },
+    PersistentVolume { time_ms: Millis, type_: WatchType, volume: PersistentVolumeSnapshot },
+    StorageClass { time_ms: Millis, type_: WatchType, class: StorageClassSnapshot },
     PodDisruptionBudget { time_ms: Millis, type_: WatchType, pdb: PodDisruptionBudgetSnapshot },
     ConfigMap { time_ms: Millis, type_: WatchType, config_map: crate::core::status::ConfigMapSnapshot },
     Secret { time_ms: Millis, type_: WatchType, secret: crate::core::status::SecretSnapshot },
@@ -197,6 +200,8 @@ impl Output {
             | Output::CronJob { time_ms, .. }
             | Output::StatefulSet { time_ms, .. }
             | Output::PersistentVolumeClaim { time_ms, .. }
+            | Output::PersistentVolume { time_ms, .. }
+            | Output::StorageClass { time_ms, .. }
             | Output::PodDisruptionBudget { time_ms, .. }
             | Output::ConfigMap { time_ms, .. }
             | Output::Secret { time_ms, .. }
@@ -325,6 +330,8 @@ pub struct Sim {
     /// The workload controllers' objects and their work queue (`workloads.rs`).
     pub(crate) controllers: workloads::Controllers,
     pub(crate) claims: Store<PersistentVolumeClaimSnapshot>,
+    /// StorageClasses and PersistentVolumes (`volumes.rs`).
+    pub(crate) volumes: volumes::Volumes,
     /// The API server's metadata of each ConfigMap and Secret (`watch.rs`).
     pub(crate) config_meta: Store<ServerMeta>,
     pub(crate) secret_meta: Store<ServerMeta>,
@@ -379,6 +386,7 @@ impl Sim {
             config_maps: Store::new(),
             secrets: Store::new(),
             claims: Store::new(),
+            volumes: volumes::Volumes::kind(),
             controllers: workloads::Controllers::default(),
             priority_classes: Store::new(),
             config_meta: Store::new(),
@@ -564,6 +572,8 @@ impl Sim {
             results.push(match obj {
                 Object::Namespace(n) => self.create_namespace(n),
                 Object::PersistentVolumeClaim(c) => self.apply_claim(c),
+                Object::StorageClass(c) => self.apply_storage_class(c),
+                Object::PersistentVolume(v) => self.apply_persistent_volume(v),
                 Object::Pod(p) => self.create_pod(p),
                 Object::Service(s) => self.create_service(s),
                 Object::ConfigMap(c) => self.put_config_map(c),

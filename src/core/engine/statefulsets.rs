@@ -38,8 +38,6 @@ super::controllers::published!(StatefulSetRt, StatefulSetSnapshot, StatefulSet, 
 pub const POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";
 pub const POD_INDEX_LABEL: &str = "apps.kubernetes.io/pod-index";
 pub const REVISION_LABEL: &str = "controller-revision-hash";
-/// kind's default StorageClass.
-pub const DEFAULT_STORAGE_CLASS: &str = "standard";
 
 const SOURCE: &str = "statefulset-controller";
 
@@ -416,12 +414,16 @@ impl Sim {
             server,
             access_modes: template.access_modes.clone(),
             storage: template.storage.clone(),
+            // The DefaultStorageClass admission plugin fills in a class left unset.
             storage_class_name: template
                 .storage_class_name
                 .clone()
-                .unwrap_or_else(|| DEFAULT_STORAGE_CLASS.to_string()),
+                .unwrap_or_else(|| self.volumes.default_class().unwrap_or_default().to_string()),
             volume_name: format!("pvc-{volume_uid}"),
             phase: "Bound",
+            annotations: Default::default(),
+            capacity: template.storage.clone(),
+            bound_access_modes: template.access_modes.clone(),
         };
         self.outputs.push_back(Output::PersistentVolumeClaim {
             time_ms: self.now(),
