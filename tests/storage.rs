@@ -3,13 +3,20 @@
 //! pkg/apis/storage/validation/validation.go; `ValidatePersistentVolumeSpec`,
 //! pkg/apis/core/validation/validation.go), kind's default class, and
 //! `kubectl get sc` / `kubectl get pv` (`printStorageClass`,
-//! `printPersistentVolume`, pkg/printers/internalversion/printers.go).
+//! `printPersistentVolume`, pkg/printers/internalversion/printers.go); and
+//! binding: the PV controller (pkg/controller/volume/persistentvolume/
+//! pv_controller.go, `syncUnboundClaim`, `provisionClaimOperation`), the
+//! scheduler's VolumeBinding plugin (pkg/scheduler/framework/plugins/
+//! volumebinding: `PreFilter`, `FindPodVolumes`, `BindPodVolumes`) and
+//! kind's local-path provisioner (sig-storage-lib-external-provisioner's
+//! Provisioning/ProvisioningSucceeded events).
 
 mod common;
 
-use common::sim_with;
+use common::{act, sim_with};
 use podplay::core::engine::Sim;
 use podplay::core::manifest::parse_manifests;
+use podplay::core::status::PodPhase;
 use podplay::core::{get, json};
 
 fn errors(yaml: &str) -> Vec<String> {
@@ -17,22 +24,44 @@ fn errors(yaml: &str) -> Vec<String> {
 }
 
 /// kubernetes.io, "Configure a Pod to Use a PersistentVolume for Storage":
-/// pods/storage/pv-volume.yaml.
-pub const TASK_PV: &str = "apiVersion: v1
-kind: PersistentVolume
-metadata:
-  name: task-pv-volume
-  labels:
-    type: local
+/// pods/storage/pv-volume.yaml, pv-claim.yaml and pv-pod.yaml.
+const TASK_PV: &str = include_str!("fixtures/pv-volume.yaml");
+const TASK_CLAIM: &str = include_str!("fixtures/pv-claim.yaml");
+const TASK_POD: &str = include_str!("fixtures/pv-pod.yaml");
+
+fn apply(sim: &mut Sim, yaml: &str) {
+    let parsed = parse_manifests(yaml);
+    assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
+    sim.apply_all(parsed.objects).expect("applied");
+}
+
+/// Every event's reason and message about one object, in order.
+fn events_of(sim: &Sim, kind: &str, name: &str) -> Vec<(String, String)> {
+    sim.events()
+        .iter()
+        .filter(|e| e.involved.kind == kind && e.involved.name == name)
+        .map(|e| (e.reason.clone(), e.message.clone()))
+        .collect()
+}
+
+const CLAIM: &str = "apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data}
 spec:
-  storageClassName: manual
-  capacity:
-    storage: 10Gi
-  accessModes:
-    - ReadWriteOnce
-  hostPath:
-    path: \"/mnt/data\"
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 1Gi}}
 ";
+
+/// A Pod that mounts the claim `data`.
+const USER: &str = "apiVersion: v1
+kind: Pod
+metadata: {name: user}
+spec:
+  containers: [{name: c, image: nginx:1.27, volumeMounts: [{name: d, mountPath: /data}]}]
+  volumes: [{name: d, persistentVolumeClaim: {claimName: data}}]
+";
+
+const NOT_HELPFUL: &str = "preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.";
 
 #[test]
 fn a_kind_cluster_has_its_default_storage_class_from_the_start() {
@@ -109,5 +138,187 @@ fn a_class_s_provisioner_cannot_change() {
     assert_eq!(
         err.0,
         "StorageClass.storage.k8s.io \"fast\" is invalid: provisioner: Forbidden: updates to provisioner are forbidden."
+    );
+}
+
+/// The task page: the volume is Available, the claim binds to it (the
+/// claim's CAPACITY is the volume's 10Gi), the volume is Bound to
+/// default/task-pv-claim, and the Pod runs.
+#[test]
+fn the_docs_task_binds_the_claim_to_task_pv_volume_and_the_pod_runs() {
+    let mut sim = sim_with(TASK_PV);
+    assert_eq!(sim.persistent_volumes()[0].phase, "Available");
+    apply(&mut sim, TASK_CLAIM);
+    let claim = &sim.persistent_volume_claims()[0];
+    let row = podplay::core::kubectl::pvc_row(claim, sim.now(), false);
+    assert_eq!(row[..6], ["task-pv-claim", "Bound", "task-pv-volume", "10Gi", "RWO", "manual"]);
+    let pv = &sim.persistent_volumes()[0];
+    assert_eq!(pv.phase, "Bound");
+    assert_eq!(podplay::core::kubectl::pv_row(pv, 0, false)[5], "default/task-pv-claim");
+    assert_eq!(claim.annotations.get("pv.kubernetes.io/bind-completed").map(String::as_str), Some("yes"));
+    apply(&mut sim, TASK_POD);
+    sim.advance_to(30_000);
+    assert_eq!(sim.pod("default", "task-pv-pod").expect("pod").status.phase, PodPhase::Running);
+}
+
+/// kind's `standard` class waits for the first consumer: the claim stays
+/// Pending (`emitEventForUnboundDelayBindingClaim`) until a Pod that uses it
+/// is scheduled; then the scheduler names the node in
+/// `volume.kubernetes.io/selected-node`, local-path makes `pvc-<claim uid>`
+/// on that node, and the Pod is bound after its volume.
+#[test]
+fn a_claim_of_the_default_class_waits_for_its_first_consumer() {
+    let mut sim = sim_with(CLAIM);
+    sim.advance_to(10_000);
+    let claim = sim.persistent_volume_claims()[0].clone();
+    assert_eq!(
+        (claim.phase, claim.storage_class_name.as_str(), claim.volume_name.as_str()),
+        ("Pending", "standard", "")
+    );
+    assert!(sim.persistent_volumes().is_empty());
+    apply(&mut sim, USER);
+    sim.advance_to(30_000);
+    let claim = sim.persistent_volume_claims()[0].clone();
+    let pv_name = format!("pvc-{}", claim.server.uid);
+    assert_eq!((claim.phase, claim.volume_name.as_str()), ("Bound", pv_name.as_str()));
+    let pod = sim.pod("default", "user").expect("pod");
+    assert_eq!(pod.status.phase, PodPhase::Running);
+    let node = pod.node_name.clone().expect("a node");
+    assert_eq!(claim.annotations.get("volume.kubernetes.io/selected-node"), Some(&node));
+    let pv = &sim.persistent_volumes()[0];
+    assert_eq!(
+        podplay::core::kubectl::pv_row(pv, 30_000, false)[..7],
+        [pv_name.as_str(), "1Gi", "RWO", "Delete", "Bound", "default/data", "standard"]
+    );
+    let j = json::pv_json(pv).to_string();
+    assert!(j.contains(&format!("\"nodeAffinity\":{{\"required\":{{\"nodeSelectorTerms\":[{{\"matchExpressions\":[{{\"key\":\"kubernetes.io/hostname\",\"operator\":\"In\",\"values\":[\"{node}\"]}}]}}]}}}}")), "{j}");
+    let provisioner = "Waiting for a volume to be created either by the external provisioner 'rancher.io/local-path' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.";
+    assert_eq!(
+        events_of(&sim, "PersistentVolumeClaim", "data"),
+        [
+            ("WaitForFirstConsumer".to_string(), "waiting for first consumer to be created before binding".to_string()),
+            ("ExternalProvisioning".to_string(), provisioner.to_string()),
+            (
+                "Provisioning".to_string(),
+                "External provisioner is provisioning volume for claim \"default/data\"".to_string()
+            ),
+            ("ProvisioningSucceeded".to_string(), format!("Successfully provisioned volume {pv_name}")),
+        ]
+    );
+}
+
+/// A claim applied after the Pod that uses it: `findNonScheduledPodsByPVC`
+/// names the Pod (WaitForPodScheduled).
+#[test]
+fn a_claim_whose_pod_waits_says_which_pod() {
+    let mut sim = sim_with(USER);
+    sim.advance_to(5_000);
+    apply(&mut sim, CLAIM);
+    let events = events_of(&sim, "PersistentVolumeClaim", "data");
+    assert_eq!(events[0], ("WaitForPodScheduled".to_string(), "waiting for pod user to be scheduled".to_string()));
+    sim.advance_to(30_000);
+    assert_eq!(sim.pod("default", "user").expect("pod").status.phase, PodPhase::Running);
+}
+
+/// A class that does not exist binds at once (`IsDelayBindingMode`), finds
+/// no volume, and cannot be provisioned; the Pod fails VolumeBinding's
+/// PreFilter.
+#[test]
+fn a_claim_of_a_missing_class_stays_pending_and_so_does_its_pod() {
+    let mut sim = sim_with(&format!("{}---\n{USER}", CLAIM.replace("spec:\n", "spec:\n  storageClassName: fast\n")));
+    sim.advance_to(20_000);
+    assert_eq!(sim.persistent_volume_claims()[0].phase, "Pending");
+    assert_eq!(
+        events_of(&sim, "PersistentVolumeClaim", "data"),
+        [("ProvisioningFailed".to_string(), "storageclass.storage.k8s.io \"fast\" not found".to_string())]
+    );
+    let pod = sim.pod("default", "user").expect("pod");
+    assert_eq!(pod.status.phase, PodPhase::Pending);
+    let failed = events_of(&sim, "Pod", "user");
+    assert_eq!(
+        failed,
+        [(
+            "FailedScheduling".to_string(),
+            format!("0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. {NOT_HELPFUL}")
+        )]
+    );
+}
+
+/// The task's claim without its volume: `manual` is no StorageClass, so
+/// the claim waits (ProvisioningFailed); the volume applied later binds it
+/// and the Pod runs.
+#[test]
+fn manual_without_a_volume_waits_until_one_is_made() {
+    let mut sim = sim_with(&format!("{TASK_CLAIM}---\n{TASK_POD}"));
+    sim.advance_to(10_000);
+    assert_eq!(sim.persistent_volume_claims()[0].phase, "Pending");
+    assert_eq!(
+        events_of(&sim, "PersistentVolumeClaim", "task-pv-claim")[0],
+        ("ProvisioningFailed".to_string(), "storageclass.storage.k8s.io \"manual\" not found".to_string())
+    );
+    assert_eq!(sim.pod("default", "task-pv-pod").expect("pod").status.phase, PodPhase::Pending);
+    apply(&mut sim, TASK_PV);
+    sim.advance_to(40_000);
+    assert_eq!(sim.persistent_volume_claims()[0].volume_name, "task-pv-volume");
+    assert_eq!(sim.pod("default", "task-pv-pod").expect("pod").status.phase, PodPhase::Running);
+}
+
+/// A class with no provisioner (`kubernetes.io/no-provisioner`) that waits
+/// for the first consumer: with no volume to match, no node passes
+/// VolumeBinding's Filter (`checkVolumeProvisions`, ErrReasonBindConflict);
+/// a matching volume lets the Pod run. A claim of no class at all gets
+/// FailedBinding.
+#[test]
+fn a_class_without_a_provisioner_needs_a_volume() {
+    let class = "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: local-storage}\nprovisioner: kubernetes.io/no-provisioner\nvolumeBindingMode: WaitForFirstConsumer\n";
+    let claim = CLAIM.replace("spec:\n", "spec:\n  storageClassName: local-storage\n");
+    let mut sim = sim_with(&format!("{class}---\n{claim}---\n{USER}"));
+    sim.advance_to(10_000);
+    assert_eq!(
+        events_of(&sim, "Pod", "user"),
+        [(
+            "FailedScheduling".to_string(),
+            format!(
+                "0/3 nodes are available: 3 node(s) didn't find available persistent volumes to bind. {NOT_HELPFUL}"
+            )
+        )]
+    );
+    let volume = TASK_PV.replace("manual", "local-storage");
+    apply(&mut sim, &volume);
+    sim.advance_to(40_000);
+    assert_eq!(sim.persistent_volume_claims()[0].volume_name, "task-pv-volume");
+    assert_eq!(sim.pod("default", "user").expect("pod").status.phase, PodPhase::Running);
+
+    let none = sim_with(&CLAIM.replace("spec:\n", "spec:\n  storageClassName: \"\"\n"));
+    assert_eq!(
+        events_of(&none, "PersistentVolumeClaim", "data"),
+        [(
+            "FailedBinding".to_string(),
+            "no persistent volumes available for this claim and no storage class is set".to_string()
+        )]
+    );
+}
+
+/// local-path pins its volume to the node (`nodeAffinity`,
+/// `kubernetes.io/hostname In [node]`): a Pod that uses the claim again
+/// can go only there (VolumeBinding's Filter, ErrReasonNodeConflict).
+#[test]
+fn a_provisioned_volume_keeps_its_pods_on_its_node() {
+    let mut sim = sim_with(&format!("{CLAIM}---\n{USER}"));
+    sim.advance_to(20_000);
+    let node = sim.pod("default", "user").expect("pod").node_name.expect("a node");
+    act(&mut sim, "delete pod/user --now");
+    act(&mut sim, &format!("cordon node {node}"));
+    sim.advance_to(40_000);
+    apply(&mut sim, USER);
+    sim.advance_to(50_000);
+    assert_eq!(sim.pod("default", "user").expect("pod").status.phase, PodPhase::Pending);
+    let failed = events_of(&sim, "Pod", "user");
+    assert_eq!(
+        failed.last().map(|e| e.1.as_str()),
+        Some(
+            format!("0/3 nodes are available: 1 node(s) were unschedulable, 2 node(s) had volume node affinity conflict. {NOT_HELPFUL}")
+                .as_str()
+        )
     );
 }

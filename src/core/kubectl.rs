@@ -239,14 +239,16 @@ fn access_modes_text(modes: &[String]) -> String {
     short.join(",")
 }
 
-/// One `kubectl get pvc` row (`printPersistentVolumeClaim`).
+/// One `kubectl get pvc` row (`printPersistentVolumeClaim`): CAPACITY and
+/// ACCESS MODES are the bound volume's (`status`), empty until then.
 pub fn pvc_row(c: &PersistentVolumeClaimSnapshot, now: Millis, wide: bool) -> Vec<String> {
+    let bound = !c.volume_name.is_empty();
     let mut row = vec![
         c.name.clone(),
         c.phase.to_string(),
         c.volume_name.clone(),
-        c.storage.clone(),
-        access_modes_text(&c.access_modes),
+        if bound { c.capacity.clone() } else { String::new() },
+        if bound { access_modes_text(&c.bound_access_modes) } else { String::new() },
         c.storage_class_name.clone(),
         "<unset>".to_string(),
         since(c.server.creation_ms, now),
