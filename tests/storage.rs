@@ -93,6 +93,10 @@ fn a_persistent_volume_is_available_as_kubectl_get_pv_prints_it() {
     );
     let j = json::pv_json(&sim.persistent_volumes()[0]).to_string();
     assert!(j.contains("\"spec\":{\"capacity\":{\"storage\":\"10Gi\"},\"hostPath\":{\"path\":\"/mnt/data\"},\"accessModes\":[\"ReadWriteOnce\"],\"persistentVolumeReclaimPolicy\":\"Retain\",\"storageClassName\":\"manual\",\"volumeMode\":\"Filesystem\"}"), "{j}");
+    assert!(
+        j.ends_with("\"status\":{\"phase\":\"Available\",\"lastPhaseTransitionTime\":\"2026-01-01T00:00:00Z\"}}"),
+        "{j}"
+    );
 }
 
 #[test]

@@ -509,7 +509,8 @@ pub fn pvc_json(c: &PersistentVolumeClaimSnapshot) -> Value {
 
 /// A `v1 PersistentVolume` (`PersistentVolumeSpec` field order: capacity,
 /// the volume source, accessModes, claimRef, persistentVolumeReclaimPolicy,
-/// storageClassName, volumeMode, nodeAffinity).
+/// storageClassName, volumeMode, nodeAffinity; status phase and
+/// lastPhaseTransitionTime).
 pub fn pv_json(v: &crate::core::status::PersistentVolumeSnapshot) -> Value {
     let pv = &v.volume;
     let m = &pv.metadata;
@@ -560,7 +561,7 @@ pub fn pv_json(v: &crate::core::status::PersistentVolumeSnapshot) -> Value {
         "apiVersion": "v1",
         "metadata": metadata,
         "spec": Value::Object(spec),
-        "status": { "phase": v.phase },
+        "status": { "phase": v.phase, "lastPhaseTransitionTime": rfc3339(v.phase_ms) },
     })
 }
 

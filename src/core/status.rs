@@ -476,8 +476,11 @@ pub struct PersistentVolumeSnapshot {
     pub annotations: std::collections::BTreeMap<String, String>,
     pub server: ServerMeta,
     pub claim: Option<ClaimRef>,
-    /// `Available` or `Bound`.
+    /// `Pending`, `Available` or `Bound`.
     pub phase: &'static str,
+    /// `status.lastPhaseTransitionTime` (set by the API server on every
+    /// phase change, pkg/registry/core/persistentvolume/strategy.go).
+    pub phase_ms: crate::core::time::Millis,
 }
 
 /// The `DisruptionAllowed` condition of a PodDisruptionBudget

@@ -189,6 +189,7 @@ impl Sim {
             server,
             claim: None,
             phase: "Pending",
+            phase_ms: self.now(),
         };
         // The API server stores it Pending; the PV controller's
         // `syncVolume` makes it Available (`kubectl get pv -w` shows both).
@@ -530,6 +531,7 @@ impl Sim {
             server,
             claim: Some(claim_ref),
             phase: "Pending",
+            phase_ms: self.now(),
         };
         self.put_volume(snap, WatchType::Added);
         self.claim_event(
@@ -555,6 +557,7 @@ impl Sim {
             v.annotations.insert(ANN_BOUND_BY_CONTROLLER.into(), "yes".into());
         }
         v.phase = "Bound";
+        v.phase_ms = self.now();
         v.server.resource_version = self.next_resource_version();
         let (modes, storage) = (v.volume.spec.access_modes.clone(), v.volume.spec.storage.clone());
         self.put_volume(v, WatchType::Modified);
