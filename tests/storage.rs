@@ -112,6 +112,12 @@ fn validation_as_the_api_server_words_it() {
         )),
         "{errs:?}"
     );
+    let errs = errors("apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: p}\nspec:\n  capacity: {storage: 1Gi}\n  accessModes: [ReadWriteOnce]\n  hostPath: {}\n  nfs: {server: x, path: /y}\n");
+    assert!(errs.iter().any(|e| e.contains("spec.hostPath.path: Required value")), "{errs:?}");
+    assert!(
+        errs.iter().any(|e| e.contains("spec.nfs: Forbidden: may not specify more than 1 volume type")),
+        "{errs:?}"
+    );
     let errs =
         errors("apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: s}\nvolumeBindingMode: Later\n");
     assert!(errs.iter().any(|e| e.contains("provisioner: Required value")), "{errs:?}");
@@ -141,7 +147,15 @@ fn a_class_s_provisioner_cannot_change() {
     let err = sim.apply_all(changed.objects).expect_err("refused");
     assert_eq!(
         err.0,
-        "StorageClass.storage.k8s.io \"fast\" is invalid: provisioner: Forbidden: updates to provisioner are forbidden."
+        "The StorageClass \"fast\" is invalid: provisioner: Forbidden: updates to provisioner are forbidden."
+    );
+    let both = sc
+        .replace("example.com/fast", "example.com/slow")
+        .replace("provisioner:", "reclaimPolicy: Retain\nprovisioner:");
+    let err = sim.apply_all(parse_manifests(&both).objects).expect_err("refused");
+    assert_eq!(
+        err.0,
+        "The StorageClass \"fast\" is invalid: [provisioner: Forbidden: updates to provisioner are forbidden., reclaimPolicy: Forbidden: updates to reclaimPolicy are forbidden.]"
     );
 }
 

@@ -129,20 +129,26 @@ impl Sim {
             if *old.class == incoming {
                 return ApplyResult::Unchanged { kind: "StorageClass", name };
             }
+            // `ValidateStorageClassUpdate`, every error, as kubectl prints
+            // an Invalid status: one alone, several in brackets.
             let o = &old.class;
-            let forbidden = if o.parameters != class.parameters {
-                Some("parameters: Forbidden: updates to parameters are forbidden.")
-            } else if o.provisioner != class.provisioner {
-                Some("provisioner: Forbidden: updates to provisioner are forbidden.")
-            } else if o.reclaim_policy != class.reclaim_policy {
-                Some("reclaimPolicy: Forbidden: updates to reclaimPolicy are forbidden.")
-            } else if o.volume_binding_mode != class.volume_binding_mode {
-                Some("volumeBindingMode: Invalid value: field is immutable")
-            } else {
-                None
-            };
-            if let Some(why) = forbidden {
-                let message = format!("StorageClass.storage.k8s.io \"{name}\" is invalid: {why}");
+            let mut errors = Vec::new();
+            if o.parameters != class.parameters {
+                errors.push("parameters: Forbidden: updates to parameters are forbidden.".to_string());
+            }
+            if o.provisioner != class.provisioner {
+                errors.push("provisioner: Forbidden: updates to provisioner are forbidden.".to_string());
+            }
+            if o.reclaim_policy != class.reclaim_policy {
+                errors.push("reclaimPolicy: Forbidden: updates to reclaimPolicy are forbidden.".to_string());
+            }
+            if o.volume_binding_mode != class.volume_binding_mode {
+                let mode = &class.volume_binding_mode;
+                errors.push(format!("volumeBindingMode: Invalid value: \"{mode}\": field is immutable"));
+            }
+            if !errors.is_empty() {
+                let why = if errors.len() == 1 { errors.remove(0) } else { format!("[{}]", errors.join(", ")) };
+                let message = format!("The StorageClass \"{name}\" is invalid: {why}");
                 return ApplyResult::Refused { kind: "StorageClass", name, message };
             }
             let mut server = old.server.clone();

@@ -126,6 +126,9 @@ pub(in crate::core::manifest) fn decode_pv_spec(cx: &mut Ctx, node: &Node) -> Pe
                 }
             }
             "storageClassName" => spec.storage_class_name = cx.string(val, &p).unwrap_or_default(),
+            _ if is_pv_source(name) && sources > 0 => {
+                cx.error_at(k.pos, &p, "Forbidden: may not specify more than 1 volume type");
+            }
             "hostPath" | "local" => {
                 sources += 1;
                 spec.source_kind = if name == "local" { "local" } else { "hostPath" };
@@ -139,6 +142,9 @@ pub(in crate::core::manifest) fn decode_pv_spec(cx: &mut Ctx, node: &Node) -> Pe
                         }
                         _ => cx.unknown(k2, &p2),
                     }
+                }
+                if spec.path.as_deref().unwrap_or("").is_empty() && cx.type_errors == 0 {
+                    cx.error_at(val.pos, &child(&p, "path"), "Required value");
                 }
             }
             "nodeAffinity" => {
