@@ -210,6 +210,10 @@ fn a_claim_of_the_default_class_waits_for_its_first_consumer() {
     );
     let j = json::pv_json(pv).to_string();
     assert!(j.contains(&format!("\"nodeAffinity\":{{\"required\":{{\"nodeSelectorTerms\":[{{\"matchExpressions\":[{{\"key\":\"kubernetes.io/hostname\",\"operator\":\"In\",\"values\":[\"{node}\"]}}]}}]}}}}")), "{j}");
+    let j = json::pvc_json(&claim).to_string();
+    let annotations = format!("\"annotations\":{{\"pv.kubernetes.io/bind-completed\":\"yes\",\"pv.kubernetes.io/bound-by-controller\":\"yes\",\"volume.beta.kubernetes.io/storage-provisioner\":\"rancher.io/local-path\",\"volume.kubernetes.io/selected-node\":\"{node}\",\"volume.kubernetes.io/storage-provisioner\":\"rancher.io/local-path\"}},\"finalizers\":[\"kubernetes.io/pvc-protection\"]}}");
+    assert!(j.contains(&annotations), "{j}");
+    assert!(j.ends_with(&format!("\"volumeName\":\"{pv_name}\",\"storageClassName\":\"standard\",\"volumeMode\":\"Filesystem\"}},\"status\":{{\"phase\":\"Bound\",\"accessModes\":[\"ReadWriteOnce\"],\"capacity\":{{\"storage\":\"1Gi\"}}}}}}")), "{j}");
     let provisioner = "Waiting for a volume to be created either by the external provisioner 'rancher.io/local-path' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.";
     assert_eq!(
         events_of(&sim, "PersistentVolumeClaim", "data"),

@@ -480,10 +480,21 @@ pub fn statefulset_json(s: &StatefulSetSnapshot) -> Value {
     json!({ "kind": "StatefulSet", "apiVersion": "apps/v1", "metadata": metadata, "spec": Value::Object(spec), "status": Value::Object(status) })
 }
 
+/// `metadata` with the finalizer the StorageObjectInUseProtection admission
+/// plugin adds to every claim and volume (plugin/pkg/admission/storage/
+/// storageobjectinuseprotection): `finalizers` comes last in `ObjectMeta`.
+fn with_protection(mut metadata: Value, finalizer: &str) -> Value {
+    if let Value::Object(m) = &mut metadata {
+        m.put("finalizers", json!([finalizer]));
+    }
+    metadata
+}
+
 /// A `v1 PersistentVolumeClaim`: `volumeName`, `status.accessModes` and
 /// `status.capacity` once bound (`PersistentVolumeClaimSpec`/`Status` field order).
 pub fn pvc_json(c: &PersistentVolumeClaimSnapshot) -> Value {
     let metadata = object_meta(None, &c.name, None, &c.namespace, &c.server, &c.labels, &c.annotations, Vec::new());
+    let metadata = with_protection(metadata, "kubernetes.io/pvc-protection");
     let mut spec = Map::new();
     spec.put("accessModes", json!(c.access_modes));
     spec.put("resources", json!({ "requests": { "storage": c.storage } }));
@@ -515,6 +526,7 @@ pub fn pv_json(v: &crate::core::status::PersistentVolumeSnapshot) -> Value {
     let pv = &v.volume;
     let m = &pv.metadata;
     let metadata = object_meta(None, &m.name, None, "", &v.server, &m.labels, &v.annotations, Vec::new());
+    let metadata = with_protection(metadata, "kubernetes.io/pv-protection");
     let mut spec = Map::new();
     spec.put("capacity", json!({ "storage": pv.spec.storage }));
     if let (kind @ ("hostPath" | "local"), Some(path)) = (pv.spec.source_kind, &pv.spec.path) {
