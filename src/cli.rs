@@ -565,8 +565,11 @@ impl TracePrinter {
             let _ = writeln!(out);
         }
         // Every kind's table (Pods are the watch stream above; Nodes print
-        // only when they changed).
-        for p in get::PRINTERS.iter().filter(|p| !matches!(p.kind, "Pod" | "Node")) {
+        // only when they changed, StorageClasses when any was applied).
+        let classes = sim.storage_classes_applied();
+        for p in
+            get::PRINTERS.iter().filter(|p| !matches!(p.kind, "Pod" | "Node") && (classes || p.kind != "StorageClass"))
+        {
             let rows = (p.rows)(sim, end, self.wide);
             let title = format!("{}s at {at} (as `kubectl get {}`", p.kind, p.resource);
             self.table(out, &title, p.header, p.wide_header, &rows);

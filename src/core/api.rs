@@ -343,6 +343,64 @@ pub struct PersistentVolumeClaim {
     pub spec: PersistentVolumeClaimTemplate,
 }
 
+/// A `storage.k8s.io/v1 StorageClass` (pkg/apis/storage/types.go): which
+/// provisioner makes volumes for its claims, and when
+/// (`volumeBindingMode`). Its fields sit at the top level, beside metadata.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StorageClass {
+    pub metadata: ObjectMeta,
+    /// `rancher.io/local-path`; `kubernetes.io/no-provisioner` makes none.
+    pub provisioner: String,
+    pub parameters: BTreeMap<String, String>,
+    /// Defaulted to `Delete` (`SetDefaults_StorageClass`).
+    pub reclaim_policy: String,
+    /// Defaulted to `Immediate`; or `WaitForFirstConsumer`.
+    pub volume_binding_mode: String,
+    pub allow_volume_expansion: Option<bool>,
+}
+
+/// The annotation that makes a StorageClass the default
+/// (`storageutil.IsDefaultAnnotation`, pkg/apis/storage/util/helpers.go).
+pub const DEFAULT_CLASS_ANNOTATION: &str = "storageclass.kubernetes.io/is-default-class";
+
+impl StorageClass {
+    /// `IsDefaultAnnotation`: the annotation (or its beta twin) is "true".
+    pub fn is_default(&self) -> bool {
+        let a = &self.metadata.annotations;
+        a.get(DEFAULT_CLASS_ANNOTATION).map(String::as_str) == Some("true")
+            || a.get("storageclass.beta.kubernetes.io/is-default-class").map(String::as_str) == Some("true")
+    }
+}
+
+/// A `v1 PersistentVolume`'s spec: what the PV controller matches a claim
+/// against (capacity, access modes, class) and where the data lives.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PersistentVolumeSpec {
+    /// `capacity.storage` as written (`10Gi`).
+    pub storage: String,
+    pub access_modes: Vec<String>,
+    /// `persistentVolumeReclaimPolicy`, defaulted to `Retain`
+    /// (`SetDefaults_PersistentVolume`).
+    pub reclaim_policy: String,
+    /// Empty: the volume has no class, and only a claim with none binds it.
+    pub storage_class_name: String,
+    /// `hostPath` or `local` (podplay keeps no other volume type's fields).
+    pub source_kind: &'static str,
+    /// `hostPath.path` or `local.path`.
+    pub path: Option<String>,
+    /// `nodeAffinity.required`: the nodes the volume can be used from (the
+    /// local-path provisioner writes `kubernetes.io/hostname In [node]`);
+    /// empty: any node.
+    pub node_affinity: Vec<NodeSelectorTerm>,
+}
+
+/// A `v1 PersistentVolume`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PersistentVolume {
+    pub metadata: ObjectMeta,
+    pub spec: PersistentVolumeSpec,
+}
+
 /// A `scheduling.k8s.io/v1 PriorityClass`: the priority its name gives a
 /// Pod at admission (plugin/pkg/admission/priority/admission.go).
 #[derive(Clone, Debug, PartialEq)]
@@ -1067,6 +1125,17 @@ impl NodeSelectorOperator {
             "Gt" => Some(NodeSelectorOperator::Gt),
             "Lt" => Some(NodeSelectorOperator::Lt),
             _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeSelectorOperator::In => "In",
+            NodeSelectorOperator::NotIn => "NotIn",
+            NodeSelectorOperator::Exists => "Exists",
+            NodeSelectorOperator::DoesNotExist => "DoesNotExist",
+            NodeSelectorOperator::Gt => "Gt",
+            NodeSelectorOperator::Lt => "Lt",
         }
     }
 }

@@ -90,6 +90,20 @@ pub const PRINTERS: &[Printer] = &[
         rows: |sim, now, wide| sim.persistent_volume_claims().iter().map(|c| k::pvc_row(c, now, wide)).collect(),
     },
     Printer {
+        kind: "PersistentVolume",
+        resource: "pv",
+        header: &k::PVS_HEADER,
+        wide_header: &["VOLUMEMODE"],
+        rows: |sim, now, wide| sim.persistent_volumes().iter().map(|v| k::pv_row(v, now, wide)).collect(),
+    },
+    Printer {
+        kind: "StorageClass",
+        resource: "storageclass",
+        header: &k::STORAGECLASSES_HEADER,
+        wide_header: &[],
+        rows: |sim, now, _| sim.storage_classes().iter().map(|c| k::storageclass_row(c, now)).collect(),
+    },
+    Printer {
         kind: "PodDisruptionBudget",
         resource: "pdb",
         header: &k::PDBS_HEADER,

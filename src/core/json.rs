@@ -480,22 +480,122 @@ pub fn statefulset_json(s: &StatefulSetSnapshot) -> Value {
     json!({ "kind": "StatefulSet", "apiVersion": "apps/v1", "metadata": metadata, "spec": Value::Object(spec), "status": Value::Object(status) })
 }
 
-/// A `v1 PersistentVolumeClaim`, bound.
+/// `metadata` with the finalizer the StorageObjectInUseProtection admission
+/// plugin adds to every claim and volume (plugin/pkg/admission/storage/
+/// storageobjectinuseprotection): `finalizers` comes last in `ObjectMeta`.
+fn with_protection(mut metadata: Value, finalizer: &str) -> Value {
+    if let Value::Object(m) = &mut metadata {
+        m.put("finalizers", json!([finalizer]));
+    }
+    metadata
+}
+
+/// A `v1 PersistentVolumeClaim`: `volumeName`, `status.accessModes` and
+/// `status.capacity` once bound (`PersistentVolumeClaimSpec`/`Status` field order).
 pub fn pvc_json(c: &PersistentVolumeClaimSnapshot) -> Value {
-    let metadata = object_meta(None, &c.name, None, &c.namespace, &c.server, &c.labels, &BTreeMap::new(), Vec::new());
+    let metadata = object_meta(None, &c.name, None, &c.namespace, &c.server, &c.labels, &c.annotations, Vec::new());
+    let metadata = with_protection(metadata, "kubernetes.io/pvc-protection");
+    let mut spec = Map::new();
+    spec.put("accessModes", json!(c.access_modes));
+    spec.put("resources", json!({ "requests": { "storage": c.storage } }));
+    put_str(&mut spec, "volumeName", &c.volume_name);
+    if !c.storage_class_name.is_empty() {
+        spec.put("storageClassName", Value::from(c.storage_class_name.as_str()));
+    }
+    spec.put("volumeMode", Value::from("Filesystem"));
+    let mut status = Map::new();
+    status.put("phase", Value::from(c.phase));
+    if !c.volume_name.is_empty() {
+        status.put("accessModes", json!(c.bound_access_modes));
+        status.put("capacity", json!({ "storage": c.capacity }));
+    }
     json!({
         "kind": "PersistentVolumeClaim",
         "apiVersion": "v1",
         "metadata": metadata,
-        "spec": {
-            "accessModes": c.access_modes,
-            "resources": { "requests": { "storage": c.storage } },
-            "volumeName": c.volume_name,
-            "storageClassName": c.storage_class_name,
-            "volumeMode": "Filesystem",
-        },
-        "status": { "phase": c.phase, "accessModes": c.access_modes, "capacity": { "storage": c.storage } },
+        "spec": Value::Object(spec),
+        "status": Value::Object(status),
     })
+}
+
+/// A `v1 PersistentVolume` (`PersistentVolumeSpec` field order: capacity,
+/// the volume source, accessModes, claimRef, persistentVolumeReclaimPolicy,
+/// storageClassName, volumeMode, nodeAffinity; status phase and
+/// lastPhaseTransitionTime).
+pub fn pv_json(v: &crate::core::status::PersistentVolumeSnapshot) -> Value {
+    let pv = &v.volume;
+    let m = &pv.metadata;
+    let metadata = object_meta(None, &m.name, None, "", &v.server, &m.labels, &v.annotations, Vec::new());
+    let metadata = with_protection(metadata, "kubernetes.io/pv-protection");
+    let mut spec = Map::new();
+    spec.put("capacity", json!({ "storage": pv.spec.storage }));
+    if let (kind @ ("hostPath" | "local"), Some(path)) = (pv.spec.source_kind, &pv.spec.path) {
+        spec.put(kind, json!({ "path": path }));
+    }
+    spec.put("accessModes", json!(pv.spec.access_modes));
+    if let Some(c) = &v.claim {
+        spec.put(
+            "claimRef",
+            json!({ "kind": "PersistentVolumeClaim", "namespace": c.namespace, "name": c.name, "uid": c.uid, "apiVersion": "v1" }),
+        );
+    }
+    spec.put("persistentVolumeReclaimPolicy", Value::from(pv.spec.reclaim_policy.as_str()));
+    put_str(&mut spec, "storageClassName", &pv.spec.storage_class_name);
+    spec.put("volumeMode", Value::from("Filesystem"));
+    if !pv.spec.node_affinity.is_empty() {
+        let requirements = |rs: &[crate::core::api::NodeSelectorRequirement]| -> Vec<Value> {
+            let r = |r: &crate::core::api::NodeSelectorRequirement| {
+                let mut m = Map::new();
+                m.put("key", Value::from(r.key.as_str()));
+                m.put("operator", Value::from(r.operator.as_str()));
+                if !r.values.is_empty() {
+                    m.put("values", json!(r.values));
+                }
+                Value::Object(m)
+            };
+            rs.iter().map(r).collect()
+        };
+        let terms: Vec<Value> = pv
+            .spec
+            .node_affinity
+            .iter()
+            .map(|t| {
+                let mut m = Map::new();
+                put_vec(&mut m, "matchExpressions", requirements(&t.match_expressions));
+                put_vec(&mut m, "matchFields", requirements(&t.match_fields));
+                Value::Object(m)
+            })
+            .collect();
+        spec.put("nodeAffinity", json!({ "required": { "nodeSelectorTerms": terms } }));
+    }
+    json!({
+        "kind": "PersistentVolume",
+        "apiVersion": "v1",
+        "metadata": metadata,
+        "spec": Value::Object(spec),
+        "status": { "phase": v.phase, "lastPhaseTransitionTime": rfc3339(v.phase_ms) },
+    })
+}
+
+/// A `storage.k8s.io/v1 StorageClass` (`StorageClass` field order:
+/// provisioner, parameters, reclaimPolicy, allowVolumeExpansion,
+/// volumeBindingMode).
+pub fn storageclass_json(c: &crate::core::status::StorageClassSnapshot) -> Value {
+    let sc = &c.class;
+    let m = &sc.metadata;
+    let metadata = object_meta(None, &m.name, None, "", &c.server, &m.labels, &m.annotations, Vec::new());
+    let mut o = Map::new();
+    o.put("kind", Value::from("StorageClass"));
+    o.put("apiVersion", Value::from("storage.k8s.io/v1"));
+    o.put("metadata", metadata);
+    o.put("provisioner", Value::from(sc.provisioner.as_str()));
+    put_map(&mut o, "parameters", &sc.parameters);
+    o.put("reclaimPolicy", Value::from(sc.reclaim_policy.as_str()));
+    if let Some(b) = sc.allow_volume_expansion {
+        o.put("allowVolumeExpansion", Value::from(b));
+    }
+    o.put("volumeBindingMode", Value::from(sc.volume_binding_mode.as_str()));
+    Value::Object(o)
 }
 
 /// `kind`, `apiVersion: v1` and the stored metadata of a core object
@@ -1034,6 +1134,8 @@ pub fn output_json(o: &crate::core::engine::Output) -> Value {
         Output::CronJob { time_ms, type_, cron_job } => (time_ms, type_, cronjob_json(cron_job)),
         Output::StatefulSet { time_ms, type_, stateful_set } => (time_ms, type_, statefulset_json(stateful_set)),
         Output::PersistentVolumeClaim { time_ms, type_, claim } => (time_ms, type_, pvc_json(claim)),
+        Output::PersistentVolume { time_ms, type_, volume } => (time_ms, type_, pv_json(volume)),
+        Output::StorageClass { time_ms, type_, class } => (time_ms, type_, storageclass_json(class)),
         Output::PodDisruptionBudget { time_ms, type_, pdb } => (time_ms, type_, pdb_json(pdb)),
         Output::ConfigMap { time_ms, type_, config_map } => (time_ms, type_, configmap_json(config_map)),
         Output::Secret { time_ms, type_, secret } => (time_ms, type_, secret_json(secret)),

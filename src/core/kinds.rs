@@ -160,6 +160,22 @@ kinds! {
         namespaced: false,
         apply_order: -1,
     }
+    StorageClass {
+        group: "storage.k8s.io",
+        version: "v1",
+        plural: "storageclasses",
+        short: ["sc"],
+        namespaced: false,
+        apply_order: -1,
+    }
+    PersistentVolume {
+        group: "",
+        version: "v1",
+        plural: "persistentvolumes",
+        short: ["pv"],
+        namespaced: false,
+        apply_order: -1,
+    }
     ConfigMap { group: "", version: "v1", plural: "configmaps", short: ["cm"], namespaced: true, apply_order: 0 }
     Secret { group: "", version: "v1", plural: "secrets", short: [], namespaced: true, apply_order: 0 }
     PersistentVolumeClaim {
@@ -202,14 +218,12 @@ const KNOWN_UNSIMULATED_KINDS: &[&str] = &[
     "IngressClass",
     "LimitRange",
     "NetworkPolicy",
-    "PersistentVolume",
     "PodTemplate",
     "ReplicationController",
     "ResourceQuota",
     "Role",
     "RoleBinding",
     "ServiceAccount",
-    "StorageClass",
 ];
 
 /// The kind for `apiVersion`/`kind`, or the API server's reason there is none
@@ -257,8 +271,14 @@ mod tests {
 
     #[test]
     fn resource_names_as_kubectl_takes_them() {
-        for (name, kind) in [("po", "Pod"), ("Pods", "Pod"), ("deploy", "Deployment"), ("pvc", "PersistentVolumeClaim")]
-        {
+        for (name, kind) in [
+            ("po", "Pod"),
+            ("Pods", "Pod"),
+            ("deploy", "Deployment"),
+            ("pvc", "PersistentVolumeClaim"),
+            ("sc", "StorageClass"),
+            ("pv", "PersistentVolume"),
+        ] {
             assert_eq!(by_resource_name(name).map(|k| k.kind), Some(kind), "{name}");
         }
         assert_eq!(by_resource_name("widgets"), None);

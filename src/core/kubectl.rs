@@ -239,14 +239,16 @@ fn access_modes_text(modes: &[String]) -> String {
     short.join(",")
 }
 
-/// One `kubectl get pvc` row (`printPersistentVolumeClaim`).
+/// One `kubectl get pvc` row (`printPersistentVolumeClaim`): CAPACITY and
+/// ACCESS MODES are the bound volume's (`status`), empty until then.
 pub fn pvc_row(c: &PersistentVolumeClaimSnapshot, now: Millis, wide: bool) -> Vec<String> {
+    let bound = !c.volume_name.is_empty();
     let mut row = vec![
         c.name.clone(),
         c.phase.to_string(),
         c.volume_name.clone(),
-        c.storage.clone(),
-        access_modes_text(&c.access_modes),
+        if bound { c.capacity.clone() } else { String::new() },
+        if bound { access_modes_text(&c.bound_access_modes) } else { String::new() },
         c.storage_class_name.clone(),
         "<unset>".to_string(),
         since(c.server.creation_ms, now),
@@ -255,6 +257,67 @@ pub fn pvc_row(c: &PersistentVolumeClaimSnapshot, now: Millis, wide: bool) -> Ve
         row.push("Filesystem".to_string());
     }
     row
+}
+
+/// The `kubectl get pv` header (`printPersistentVolume`'s columns).
+pub const PVS_HEADER: [&str; 10] = [
+    "NAME",
+    "CAPACITY",
+    "ACCESS MODES",
+    "RECLAIM POLICY",
+    "STATUS",
+    "CLAIM",
+    "STORAGECLASS",
+    "VOLUMEATTRIBUTESCLASS",
+    "REASON",
+    "AGE",
+];
+
+/// One `kubectl get pv` row (`printPersistentVolume`,
+/// pkg/printers/internalversion/printers.go): the claim as
+/// `namespace/name`, an empty REASON; `-o wide` adds VOLUMEMODE.
+pub fn pv_row(v: &crate::core::status::PersistentVolumeSnapshot, now: Millis, wide: bool) -> Vec<String> {
+    let spec = &v.volume.spec;
+    let claim = v.claim.as_ref().map_or(String::new(), |c| format!("{}/{}", c.namespace, c.name));
+    let mut row = vec![
+        v.volume.metadata.name.clone(),
+        spec.storage.clone(),
+        access_modes_text(&spec.access_modes),
+        spec.reclaim_policy.clone(),
+        v.phase.to_string(),
+        claim,
+        spec.storage_class_name.clone(),
+        "<unset>".to_string(),
+        String::new(),
+        since(v.server.creation_ms, now),
+    ];
+    if wide {
+        row.push("Filesystem".to_string());
+    }
+    row
+}
+
+/// The `kubectl get storageclass` header (`printStorageClass`'s columns).
+pub const STORAGECLASSES_HEADER: [&str; 6] =
+    ["NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION", "AGE"];
+
+/// One `kubectl get storageclass` row (`printStorageClass`): the default
+/// class's name followed by ` (default)`, `false` when
+/// allowVolumeExpansion is unset.
+pub fn storageclass_row(c: &crate::core::status::StorageClassSnapshot, now: Millis) -> Vec<String> {
+    let sc = &c.class;
+    let mut name = sc.metadata.name.clone();
+    if sc.is_default() {
+        name.push_str(" (default)");
+    }
+    vec![
+        name,
+        sc.provisioner.clone(),
+        sc.reclaim_policy.clone(),
+        sc.volume_binding_mode.clone(),
+        sc.allow_volume_expansion.unwrap_or(false).to_string(),
+        since(c.server.creation_ms, now),
+    ]
 }
 
 /// The `kubectl get pdb` header.

@@ -426,22 +426,61 @@ pub struct StatefulSetSnapshot {
     pub status: StatefulSetStatus,
 }
 
-/// A PersistentVolumeClaim made from a StatefulSet's claim template, bound
-/// at once to a volume of its StorageClass (podplay's simplification of a
-/// dynamic provisioner).
+/// A PersistentVolumeClaim (applied, or made from a StatefulSet's claim
+/// template) as the API server returns it: Pending until the PV
+/// controller binds it to a volume (`engine/volumes.rs`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PersistentVolumeClaimSnapshot {
     pub name: String,
     pub namespace: String,
     pub labels: std::collections::BTreeMap<String, String>,
+    /// What the PV controller and the scheduler wrote: `pv.kubernetes.io/bind-completed`,
+    /// `volume.kubernetes.io/selected-node`, `volume.kubernetes.io/storage-provisioner`…
+    pub annotations: std::collections::BTreeMap<String, String>,
     pub server: ServerMeta,
     pub access_modes: Vec<String>,
+    /// `resources.requests.storage`.
     pub storage: String,
+    /// The class after the DefaultStorageClass admission plugin; empty: none.
     pub storage_class_name: String,
-    /// `pvc-<uid>`, as the provisioner names it.
+    /// `spec.volumeName`: empty until bound.
     pub volume_name: String,
-    /// `Bound`.
+    /// `Pending` or `Bound`.
     pub phase: &'static str,
+    /// `status.capacity.storage` and `status.accessModes`: the bound volume's.
+    pub capacity: String,
+    pub bound_access_modes: Vec<String>,
+}
+
+/// A StorageClass as the API server stored it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StorageClassSnapshot {
+    pub class: std::sync::Arc<crate::core::api::StorageClass>,
+    pub server: ServerMeta,
+}
+
+/// The claim a PersistentVolume is bound to (`spec.claimRef`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClaimRef {
+    pub namespace: String,
+    pub name: String,
+    pub uid: String,
+}
+
+/// A PersistentVolume as the API server returns it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PersistentVolumeSnapshot {
+    pub volume: std::sync::Arc<crate::core::api::PersistentVolume>,
+    /// The PV controller's and the provisioner's annotations
+    /// (`pv.kubernetes.io/bound-by-controller`, `pv.kubernetes.io/provisioned-by`).
+    pub annotations: std::collections::BTreeMap<String, String>,
+    pub server: ServerMeta,
+    pub claim: Option<ClaimRef>,
+    /// `Pending`, `Available` or `Bound`.
+    pub phase: &'static str,
+    /// `status.lastPhaseTransitionTime` (set by the API server on every
+    /// phase change, pkg/registry/core/persistentvolume/strategy.go).
+    pub phase_ms: crate::core::time::Millis,
 }
 
 /// The `DisruptionAllowed` condition of a PodDisruptionBudget

@@ -241,6 +241,8 @@ impl Trace {
                 | Output::CronJob { .. }
                 | Output::StatefulSet { .. }
                 | Output::PersistentVolumeClaim { .. }
+                | Output::PersistentVolume { .. }
+                | Output::StorageClass { .. }
                 | Output::PodDisruptionBudget { .. }
                 | Output::ConfigMap { .. }
                 | Output::Secret { .. }

@@ -502,9 +502,12 @@ impl View {
                     let key = (pdb.pdb.metadata.namespace.clone(), pdb.pdb.metadata.name.clone());
                     keep(&mut self.budgets, key, type_, pdb);
                 }
-                // The page shows no ConfigMap, Secret or Namespace cards;
+                // The page shows no ConfigMap, Secret, Namespace, PersistentVolume
+                // or StorageClass cards;
                 // it reads DaemonSets and nodes every time (below).
                 Output::ConfigMap { .. }
+                | Output::PersistentVolume { .. }
+                | Output::StorageClass { .. }
                 | Output::Secret { .. }
                 | Output::Namespace { .. }
                 | Output::DaemonSet { .. }

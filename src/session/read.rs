@@ -58,6 +58,8 @@ pub enum Kind {
     CronJobs,
     Nodes,
     Claims,
+    Volumes,
+    Classes,
     Budgets,
     Events,
 }
@@ -83,6 +85,12 @@ const KINDS: &[(Kind, &[&str], &str)] = &[
     (Kind::CronJobs, &["cronjobs", "cronjob", "cj", "cronjobs.batch", "cronjob.batch"], "cronjob.batch"),
     (Kind::Nodes, &["nodes", "node", "no"], "node"),
     (Kind::Claims, &["persistentvolumeclaims", "persistentvolumeclaim", "pvc"], "persistentvolumeclaim"),
+    (Kind::Volumes, &["persistentvolumes", "persistentvolume", "pv"], "persistentvolume"),
+    (
+        Kind::Classes,
+        &["storageclasses", "storageclass", "sc", "storageclasses.storage.k8s.io", "storageclass.storage.k8s.io"],
+        "storageclass.storage.k8s.io",
+    ),
     (
         Kind::Budgets,
         &[
@@ -117,7 +125,7 @@ impl Kind {
     }
 
     fn namespaced(self) -> bool {
-        self != Kind::Nodes
+        !matches!(self, Kind::Nodes | Kind::Volumes | Kind::Classes)
     }
 }
 
@@ -353,6 +361,32 @@ fn listing(kind: Kind, sim: &Sim, now: Millis, wide: bool, objects: bool) -> Opt
                     labels: c.labels.clone(),
                     cells: kubectl::pvc_row(c, now, wide),
                     object: objects.then(|| json::pvc_json(c)),
+                })
+                .collect(),
+        ),
+        Kind::Volumes => (
+            with(&kubectl::PVS_HEADER, &["VOLUMEMODE"]),
+            sim.persistent_volumes()
+                .iter()
+                .map(|v| Item {
+                    namespace: String::new(),
+                    name: v.volume.metadata.name.clone(),
+                    labels: v.volume.metadata.labels.clone(),
+                    cells: kubectl::pv_row(v, now, wide),
+                    object: objects.then(|| json::pv_json(v)),
+                })
+                .collect(),
+        ),
+        Kind::Classes => (
+            kubectl::STORAGECLASSES_HEADER.to_vec(),
+            sim.storage_classes()
+                .iter()
+                .map(|c| Item {
+                    namespace: String::new(),
+                    name: c.class.metadata.name.clone(),
+                    labels: c.class.metadata.labels.clone(),
+                    cells: kubectl::storageclass_row(c, now),
+                    object: objects.then(|| json::storageclass_json(c)),
                 })
                 .collect(),
         ),
@@ -612,6 +646,12 @@ mod tests {
             .starts_with("NAME               READY   UP-TO-DATE   AVAILABLE   AGE"));
         assert_eq!(ask(&sim, "get deployment -o name").unwrap(), "deployment.apps/nginx-deployment\n");
         assert!(ask(&sim, "get nodes").unwrap().starts_with("NAME "));
+        // Cluster-scoped, as printStorageClass and printPersistentVolume print them.
+        assert_eq!(ask(&sim, "get sc -o name").unwrap(), "storageclass.storage.k8s.io/standard\n");
+        assert!(ask(&sim, "get storageclass -A")
+            .unwrap()
+            .contains("\nstandard (default)   rancher.io/local-path   Delete"));
+        assert_eq!(ask(&sim, "get pv -n dev").unwrap(), "No resources found\n");
         assert!(
             ask(&sim, "get ds -o wide").unwrap_err().starts_with("podplay: "),
             "not printed yet, and said as podplay's"

@@ -159,7 +159,13 @@ pub fn stateful_set_card(props: &StatefulSetProps) -> Html {
                 <ul class="claims" aria-label="PersistentVolumeClaims">
                     { for props.claims.iter().map(|c| {
                         let r = kubectl::pvc_row(c, props.now, false);
-                        html! { <li key={c.name.clone()}>{ format!("PVC {} · {} · {} {}", r[0], r[1], r[3], r[4]) }</li> }
+                        // A claim still Pending has no capacity or access modes yet.
+                        let text = if r[3].is_empty() {
+                            format!("PVC {} · {}", r[0], r[1])
+                        } else {
+                            format!("PVC {} · {} · {} {}", r[0], r[1], r[3], r[4])
+                        };
+                        html! { <li key={c.name.clone()}>{ text }</li> }
                     }) }
                 </ul>
             }

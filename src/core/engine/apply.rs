@@ -61,6 +61,8 @@ impl Sim {
             results.push(match obj {
                 Object::Namespace(n) => self.create_namespace(n),
                 Object::PersistentVolumeClaim(c) => self.apply_claim(c),
+                Object::StorageClass(c) => self.apply_storage_class(c),
+                Object::PersistentVolume(v) => self.apply_persistent_volume(v),
                 Object::Pod(p) => self.create_pod(p),
                 Object::Service(s) => self.create_service(s),
                 Object::ConfigMap(c) => self.put_config_map(c),

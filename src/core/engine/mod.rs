@@ -60,6 +60,7 @@ mod statefulsets;
 mod termination;
 mod topology;
 mod traffic;
+mod volumes;
 mod watch;
 mod workloads;
 
@@ -115,6 +116,8 @@ pub struct Sim {
     /// The workload controllers' objects and their work queue (`workloads.rs`).
     pub(crate) controllers: workloads::Controllers,
     pub(crate) claims: Store<PersistentVolumeClaimSnapshot>,
+    /// StorageClasses and PersistentVolumes (`volumes.rs`).
+    pub(crate) volumes: volumes::Volumes,
     /// The API server's metadata of each ConfigMap and Secret (`watch.rs`).
     pub(crate) config_meta: Store<ServerMeta>,
     pub(crate) secret_meta: Store<ServerMeta>,
@@ -169,6 +172,7 @@ impl Sim {
             config_maps: Store::new(),
             secrets: Store::new(),
             claims: Store::new(),
+            volumes: volumes::Volumes::kind(),
             controllers: workloads::Controllers::default(),
             priority_classes: Store::new(),
             config_meta: Store::new(),

@@ -44,6 +44,8 @@ pub enum Output {
     CronJob { time_ms: Millis, type_: WatchType, cron_job: CronJobSnapshot },
     StatefulSet { time_ms: Millis, type_: WatchType, stateful_set: StatefulSetSnapshot },
     PersistentVolumeClaim { time_ms: Millis, type_: WatchType, claim: PersistentVolumeClaimSnapshot },
+    PersistentVolume { time_ms: Millis, type_: WatchType, volume: PersistentVolumeSnapshot },
+    StorageClass { time_ms: Millis, type_: WatchType, class: StorageClassSnapshot },
     PodDisruptionBudget { time_ms: Millis, type_: WatchType, pdb: PodDisruptionBudgetSnapshot },
     ConfigMap { time_ms: Millis, type_: WatchType, config_map: crate::core::status::ConfigMapSnapshot },
     Secret { time_ms: Millis, type_: WatchType, secret: crate::core::status::SecretSnapshot },
@@ -66,6 +68,8 @@ impl Output {
             | Output::CronJob { time_ms, .. }
             | Output::StatefulSet { time_ms, .. }
             | Output::PersistentVolumeClaim { time_ms, .. }
+            | Output::PersistentVolume { time_ms, .. }
+            | Output::StorageClass { time_ms, .. }
             | Output::PodDisruptionBudget { time_ms, .. }
             | Output::ConfigMap { time_ms, .. }
             | Output::Secret { time_ms, .. }

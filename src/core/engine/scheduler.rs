@@ -2,7 +2,8 @@
 //!
 //! Owns the scheduling queue (the Pods waiting for a node). A scheduling
 //! cycle runs the PreFilter (VolumeBinding), then each node's filters in
-//! kube-scheduler's default plugin order (see `nodes::Sim::filter_node`;
+//! kube-scheduler's default plugin order (see `nodes::Sim::filter_node`,
+//! then VolumeBinding's, `volumes::Sim::volume_filter`;
 //! a Pod created with `spec.nodeName` is not the scheduler's, see
 //! `bound.rs`), scores the feasible nodes by NodeResourcesFit
 //! LeastAllocated ([`least_allocated`], ties by node order) and binds; when no node fits, the Pod gets
@@ -38,8 +39,9 @@ impl Scheduler {
     }
 }
 
-/// VolumeBinding's PreFilter: every claim the Pod names must exist
-/// (`persistentvolumeclaim "x" not found`, UnschedulableAndUnresolvable).
+/// VolumeBinding's PreFilter (`podHasPVCs`): every claim the Pod names must
+/// exist (`persistentvolumeclaim "x" not found`, UnschedulableAndUnresolvable);
+/// the rest of the plugin is `volumes.rs`.
 /// The first missing claim's name.
 fn missing_claim(spec: &PodSpec, exists: impl Fn(&str) -> bool) -> Option<String> {
     spec.volumes.iter().find_map(|v| match &v.source {
@@ -138,11 +140,14 @@ impl Sim {
             let score_requests = p.nonzero_requests;
             let spec = p.pod.spec.clone();
             let pod = p.pod.clone();
-            let ns = &p.pod.metadata.namespace;
-            if let Some(claim) = missing_claim(&spec, |c| self.claims.contains_key(&(ns.clone(), c.to_string()))) {
+            let ns = p.pod.metadata.namespace.clone();
+            let prefilter = missing_claim(&spec, |c| self.claims.contains_key(&(ns.clone(), c.to_string())))
+                .map(|claim| format!("persistentvolumeclaim \"{claim}\" not found"))
+                .or_else(|| self.volume_prefilter(&spec, &ns).map(String::from));
+            if let Some(reason) = prefilter {
                 let total = self.nodes.len();
                 let message = format!(
-                    "0/{total} nodes are available: persistentvolumeclaim \"{claim}\" not found. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling."
+                    "0/{total} nodes are available: {reason}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling."
                 );
                 self.mark_unschedulable(slot, message);
                 still.push(slot);
@@ -151,7 +156,10 @@ impl Sim {
             let mut best: Option<(i64, usize)> = None;
             let mut histogram = Histogram::default();
             for (i, n) in self.nodes.iter().enumerate() {
-                let verdict = self.filter_node(&spec, requests, n).and_then(|()| self.topology_spread_filter(&pod, n));
+                let verdict = self
+                    .filter_node(&spec, requests, n)
+                    .and_then(|()| self.volume_filter(&spec, &ns, &n.cfg))
+                    .and_then(|()| self.topology_spread_filter(&pod, n));
                 match verdict {
                     Err(rej) => histogram.add(rej),
                     Ok(()) => {
@@ -163,7 +171,14 @@ impl Sim {
                 }
             }
             match best {
-                Some((_, node)) => self.bind(slot, node, true),
+                // VolumeBinding's Reserve and PreBind, then the binding.
+                Some((_, node)) => {
+                    if self.bind_pod_volumes(&spec, &ns, node) {
+                        self.bind(slot, node, true);
+                    } else {
+                        still.push(slot);
+                    }
+                }
                 None => {
                     let message = fit_error(self.nodes.len(), &histogram);
                     self.mark_unschedulable(slot, message);

@@ -20,9 +20,9 @@
 //!   StatefulSet web successful"), `recordClaimEvent` ("create Claim
 //!   www-web-0 Pod web-0 in StatefulSet web success").
 //!
-//! Simplification: a claim is bound at once to a new volume (`pvc-<uid>`) of
-//! its StorageClass (`standard` by default, as on kind), where kind's
-//! provisioner waits for the Pod to be scheduled (WaitForFirstConsumer).
+//! The claims are bound by the PV controller and the scheduler's
+//! VolumeBinding plugin (`volumes.rs`): with kind's default class,
+//! once the Pod that uses them is scheduled (WaitForFirstConsumer).
 
 use super::controllers::{
     available, controller_ref, obj_ref, template_hash, ControllerWork, CONTROLLER_HOP_MS, MAX_REPLICAS,
@@ -38,8 +38,6 @@ super::controllers::published!(StatefulSetRt, StatefulSetSnapshot, StatefulSet, 
 pub const POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";
 pub const POD_INDEX_LABEL: &str = "apps.kubernetes.io/pod-index";
 pub const REVISION_LABEL: &str = "controller-revision-hash";
-/// kind's default StorageClass.
-pub const DEFAULT_STORAGE_CLASS: &str = "standard";
 
 const SOURCE: &str = "statefulset-controller";
 
@@ -334,6 +332,8 @@ impl Sim {
                     format!("create Claim {claim_name} Pod {pod_name} in StatefulSet {set_name} success"),
                     SOURCE,
                 );
+                // The PV controller sees the new claim after the create returned.
+                self.sync_claim(&(ns.clone(), claim_name.clone()));
             }
             spec.volumes.retain(|v| v.name != claim.name);
             spec.volumes
@@ -370,65 +370,11 @@ impl Sim {
         self.create_pod(pod);
     }
 
-    /// A claim from a template, bound at once (see the module comment).
+    /// A claim from a template (`volumes.rs` binds it).
     fn create_claim(&mut self, set: &StatefulSet, template: &PersistentVolumeClaimTemplate, name: &str) {
         let mut labels = template.labels.clone();
         labels.extend(set.spec.selector.match_labels.iter().map(|(k, v)| (k.clone(), v.clone())));
         self.put_claim(&set.metadata.namespace, name, labels, template);
-    }
-
-    /// A `v1 PersistentVolumeClaim` from the manifests: bound at once like a
-    /// StatefulSet's (see README), and Pods waiting for it are retried.
-    pub(crate) fn apply_claim(&mut self, claim: crate::core::api::PersistentVolumeClaim) -> ApplyResult {
-        let key = (claim.metadata.namespace.clone(), claim.metadata.name.clone());
-        let name = claim.metadata.name.clone();
-        if let Some(existing) = self.claims.get(&key) {
-            let same = existing.access_modes == claim.spec.access_modes && existing.storage == claim.spec.storage;
-            return if same {
-                ApplyResult::Unchanged { kind: "PersistentVolumeClaim", name }
-            } else {
-                ApplyResult::Refused {
-                    kind: "PersistentVolumeClaim",
-                    name,
-                    message: "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims (podplay: delete and re-create it)".into(),
-                }
-            };
-        }
-        self.put_claim(&key.0, &name, claim.metadata.labels.clone(), &claim.spec);
-        self.schedule_pending();
-        ApplyResult::Created { kind: "PersistentVolumeClaim", name }
-    }
-
-    fn put_claim(
-        &mut self,
-        ns: &str,
-        name: &str,
-        labels: std::collections::BTreeMap<String, String>,
-        template: &PersistentVolumeClaimTemplate,
-    ) {
-        let ns = ns.to_string();
-        let server = self.new_server_meta();
-        let volume_uid = self.new_uid();
-        let claim = PersistentVolumeClaimSnapshot {
-            name: name.to_string(),
-            namespace: ns.clone(),
-            labels,
-            server,
-            access_modes: template.access_modes.clone(),
-            storage: template.storage.clone(),
-            storage_class_name: template
-                .storage_class_name
-                .clone()
-                .unwrap_or_else(|| DEFAULT_STORAGE_CLASS.to_string()),
-            volume_name: format!("pvc-{volume_uid}"),
-            phase: "Bound",
-        };
-        self.outputs.push_back(Output::PersistentVolumeClaim {
-            time_ms: self.now(),
-            type_: WatchType::Added,
-            claim: claim.clone(),
-        });
-        self.claims.insert((ns, name.to_string()), claim);
     }
 
     fn publish_stateful_set(&mut self, key: &(String, String)) {
@@ -471,11 +417,6 @@ impl Sim {
     /// Snapshots of every StatefulSet, by namespace and name.
     pub fn stateful_sets(&self) -> Vec<StatefulSetSnapshot> {
         self.controllers.stateful_sets.values().map(|s| s.snapshot()).collect()
-    }
-
-    /// Every PersistentVolumeClaim, by namespace and name.
-    pub fn persistent_volume_claims(&self) -> Vec<PersistentVolumeClaimSnapshot> {
-        self.claims.values().cloned().collect()
     }
 }
 

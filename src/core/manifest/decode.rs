@@ -16,6 +16,7 @@ mod cronjob;
 mod policy;
 mod sched;
 mod security;
+mod storage;
 mod volumes;
 
 use crate::core::base64;
@@ -131,7 +132,7 @@ const SERVICE_SPEC_NOT_SIMULATED: &[&str] = &[
 /// Volume types other than the modelled ones (decoded as
 /// [`VolumeSource::Other`]: mounted, but empty, with a "not simulated"
 /// warning).
-const OTHER_VOLUME_TYPES: &[&str] = &[
+pub(super) const OTHER_VOLUME_TYPES: &[&str] = &[
     "awsElasticBlockStore",
     "azureDisk",
     "azureFile",
@@ -536,12 +537,25 @@ fn decode_object(node: &Node) -> Outcome {
             "metadata" => meta = Some(decode_meta(&mut cx, val)),
             // A Namespace's spec holds only `finalizers`.
             "spec" if decoder == "Namespace" => cx.not_simulated(k, name),
+            "spec" if decoder == "StorageClass" => cx.unknown(k, name),
             "spec" if !has_data => spec_node = Some(val),
             "data" if has_data => data_nodes.push((name, val)),
             "stringData" | "type" if decoder == "Secret" => data_nodes.push((name, val)),
             "binaryData" | "immutable" if has_data => cx.not_simulated(k, name),
             // A PriorityClass keeps its fields at the top level.
             "value" | "globalDefault" | "description" | "preemptionPolicy" if decoder == "PriorityClass" => {
+                data_nodes.push((name, val))
+            }
+            // A StorageClass keeps its fields at the top level too.
+            "provisioner"
+            | "parameters"
+            | "reclaimPolicy"
+            | "volumeBindingMode"
+            | "allowVolumeExpansion"
+            | "mountOptions"
+            | "allowedTopologies"
+                if decoder == "StorageClass" =>
+            {
                 data_nodes.push((name, val))
             }
             "status" if decoder == "Node" => status_node = Some(val),
@@ -590,6 +604,10 @@ fn decode_object(node: &Node) -> Outcome {
             metadata,
             spec: policy::decode_pdb_spec(&mut cx, spec_node),
         }),
+        "StorageClass" => Object::StorageClass(storage::decode_storage_class(&mut cx, metadata, &data_nodes)),
+        "PersistentVolume" => {
+            Object::PersistentVolume(PersistentVolume { metadata, spec: storage::decode_pv_spec(&mut cx, spec_node) })
+        }
         "PersistentVolumeClaim" => {
             let mut spec = PersistentVolumeClaimTemplate {
                 name: metadata.name.clone(),

@@ -142,7 +142,7 @@ pub(in crate::core::manifest) fn decode_affinity(cx: &mut Ctx, node: &YNode, pat
 }
 
 /// A `v1.NodeSelector`: `nodeSelectorTerms`, at least one.
-fn decode_node_selector(cx: &mut Ctx, node: &YNode, path: &str) -> Vec<NodeSelectorTerm> {
+pub(in crate::core::manifest) fn decode_node_selector(cx: &mut Ctx, node: &YNode, path: &str) -> Vec<NodeSelectorTerm> {
     let mut terms = Vec::new();
     let mut seen = false;
     for (k, val) in cx.entries(node, path).unwrap_or(&[]) {
