@@ -71,7 +71,6 @@ use crate::core::store::Store;
 use crate::core::time::Millis;
 pub use controllers::{surge_and_unavailable, template_hash, CONTROLLER_HOP_MS, MAX_REPLICAS};
 use std::collections::VecDeque;
-use std::net::Ipv4Addr;
 use std::sync::Arc;
 
 pub use action::{Action, ControllerKind, NodeOp};
@@ -434,6 +433,7 @@ impl Sim {
 
     #[cfg(debug_assertions)]
     fn check_invariants(&self) {
+        use std::net::Ipv4Addr;
         let mut ips: Vec<Ipv4Addr> = self.pods.iter().filter_map(|p| p.status.pod_ip).collect();
         let n = ips.len();
         crate::core::sort::sort(&mut ips);

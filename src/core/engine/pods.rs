@@ -112,8 +112,8 @@ impl Pods {
         self.owned.get(uid).map(|m| m.values().copied().collect()).unwrap_or_default()
     }
 
-    /// Every live Pod, by slot (for the invariant checks).
-    #[cfg(debug_assertions)]
+    /// Every live Pod, by slot: a scan, for the invariant checks and the
+    /// rare look-ups that have no index (the Pods of an unbound claim).
     pub(crate) fn iter(&self) -> impl Iterator<Item = &PodRt> + '_ {
         self.slots.iter().flatten()
     }
