@@ -45,6 +45,16 @@ impl KindInfo {
     pub fn singular(&self) -> String {
         self.kind.to_ascii_lowercase()
     }
+
+    /// How kubectl's name printer writes the kind (`-o name`, apply's
+    /// replies): the singular with its API group, none for the core group
+    /// (`pod`, `deployment.apps`, `storageclass.storage.k8s.io`).
+    pub fn qualified(&self) -> String {
+        match self.group {
+            "" => self.singular(),
+            group => format!("{}.{group}", self.singular()),
+        }
+    }
 }
 
 /// A kind's constants, in the manner of k8s-openapi's `Resource`.
@@ -245,11 +255,19 @@ pub fn lookup(api_version: &str, kind: &str) -> Result<&'static KindInfo, String
 }
 
 /// The kind kubectl means by a resource name: the plural (`deployments`), the
-/// singular (`deployment`), a short name (`deploy`) or the kind itself, in
-/// any case (kubectl's RESTMapper matches them case-insensitively).
+/// singular (`deployment`), a short name (`deploy`) or the kind itself, or
+/// the plural or singular with its group (`deployments.apps`,
+/// `storageclass.storage.k8s.io`), in any case (kubectl's RESTMapper
+/// matches them case-insensitively).
 pub fn by_resource_name(name: &str) -> Option<&'static KindInfo> {
     let name = name.to_ascii_lowercase();
-    KINDS.iter().copied().find(|k| k.plural == name || k.singular() == name || k.short_names.iter().any(|s| *s == name))
+    let named = |k: &KindInfo, n: &str| k.plural == n || k.singular() == n;
+    KINDS.iter().copied().find(|k| {
+        named(k, &name)
+            || k.short_names.iter().any(|s| *s == name)
+            || (!k.group.is_empty()
+                && name.strip_suffix(k.group).and_then(|n| n.strip_suffix('.')).is_some_and(|n| named(k, n)))
+    })
 }
 
 #[cfg(test)]
@@ -278,10 +296,19 @@ mod tests {
             ("pvc", "PersistentVolumeClaim"),
             ("sc", "StorageClass"),
             ("pv", "PersistentVolume"),
+            ("deployments.apps", "Deployment"),
+            ("CronJob.batch", "CronJob"),
+            ("storageclasses.storage.k8s.io", "StorageClass"),
+            ("poddisruptionbudget.policy", "PodDisruptionBudget"),
         ] {
             assert_eq!(by_resource_name(name).map(|k| k.kind), Some(kind), "{name}");
         }
-        assert_eq!(by_resource_name("widgets"), None);
+        for name in ["widgets", "pods.", "deployments.batch", "jobs.apps"] {
+            assert_eq!(by_resource_name(name), None, "{name}");
+        }
+        let qualified: Vec<String> =
+            [Pod::INFO, Deployment::INFO, StorageClass::INFO].iter().map(KindInfo::qualified).collect();
+        assert_eq!(qualified, ["pod", "deployment.apps", "storageclass.storage.k8s.io"]);
     }
 
     /// The decoder knows every kind of the table (its fallback arm is never taken).

@@ -267,21 +267,20 @@ fn parse_node_action(verb: &str, rest: &[&str]) -> Result<Action, String> {
     Ok(Action::Node { name, op })
 }
 
-/// `deployment/NAME`, `deploy/NAME`, `rs/NAME`, … as kubectl resolves them.
+/// `deployment/NAME`, `deploy/NAME`, `rs/NAME`, … as kubectl resolves them
+/// (the names are the kinds table's: [`crate::core::kinds::by_resource_name`]).
 fn controller_ref(t: &str) -> Option<(ControllerKind, String)> {
     let (kind, name) = t.split_once('/')?;
     if name.is_empty() {
         return None;
     }
-    let kind = match kind {
-        "deployment" | "deployments" | "deploy" | "deployment.apps" | "deployments.apps" => ControllerKind::Deployment,
-        "replicaset" | "replicasets" | "rs" | "replicaset.apps" | "replicasets.apps" => ControllerKind::ReplicaSet,
-        "job" | "jobs" | "job.batch" | "jobs.batch" => ControllerKind::Job,
-        "cronjob" | "cronjobs" | "cj" | "cronjob.batch" | "cronjobs.batch" => ControllerKind::CronJob,
-        "statefulset" | "statefulsets" | "sts" | "statefulset.apps" | "statefulsets.apps" => {
-            ControllerKind::StatefulSet
-        }
-        "daemonset" | "daemonsets" | "ds" | "daemonset.apps" | "daemonsets.apps" => ControllerKind::DaemonSet,
+    let kind = match crate::core::kinds::by_resource_name(kind)?.kind {
+        "Deployment" => ControllerKind::Deployment,
+        "ReplicaSet" => ControllerKind::ReplicaSet,
+        "Job" => ControllerKind::Job,
+        "CronJob" => ControllerKind::CronJob,
+        "StatefulSet" => ControllerKind::StatefulSet,
+        "DaemonSet" => ControllerKind::DaemonSet,
         _ => return None,
     };
     Some((kind, name.to_string()))
@@ -651,6 +650,17 @@ mod tests {
                 replicas: 5
             }
         );
+        // The kinds table's names, group-qualified included.
+        for (target, kind) in [
+            ("statefulsets.apps/web", ControllerKind::StatefulSet),
+            ("rs/web", ControllerKind::ReplicaSet),
+            ("ReplicaSets.apps/web", ControllerKind::ReplicaSet),
+        ] {
+            let scaled = parse_action(&format!("scale {target} --replicas=2")).unwrap();
+            let want = Action::Scale { namespace: "default".into(), kind, name: "web".into(), replicas: 2 };
+            assert_eq!(scaled, want, "{target}");
+        }
+        assert!(parse_action("scale svc/web --replicas=2").is_err(), "a Service is no controller");
         assert_eq!(
             parse_action("set image deployment/web web=nginx:1.28 -n shop").unwrap(),
             Action::SetImage {

@@ -11,6 +11,7 @@
 
 use crate::core::engine::Sim;
 use crate::core::json_value::Value;
+use crate::core::kinds::KindInfo;
 use crate::core::time::Millis;
 use crate::core::{json, json_out, kubectl, yaml_out};
 use std::collections::BTreeMap;
@@ -64,68 +65,58 @@ pub enum Kind {
     Events,
 }
 
-/// Each kind: the names kubectl resolves to it (plural first), and how
-/// `-o name` writes it (`resource.group`).
-const KINDS: &[(Kind, &[&str], &str)] = &[
-    (Kind::Pods, &["pods", "pod", "po"], "pod"),
-    (Kind::Services, &["services", "service", "svc"], "service"),
-    (
-        Kind::Deployments,
-        &["deployments", "deployment", "deploy", "deployments.apps", "deployment.apps"],
-        "deployment.apps",
-    ),
-    (Kind::ReplicaSets, &["replicasets", "replicaset", "rs", "replicasets.apps", "replicaset.apps"], "replicaset.apps"),
-    (
-        Kind::StatefulSets,
-        &["statefulsets", "statefulset", "sts", "statefulsets.apps", "statefulset.apps"],
-        "statefulset.apps",
-    ),
-    (Kind::DaemonSets, &["daemonsets", "daemonset", "ds", "daemonsets.apps", "daemonset.apps"], "daemonset.apps"),
-    (Kind::Jobs, &["jobs", "job", "jobs.batch", "job.batch"], "job.batch"),
-    (Kind::CronJobs, &["cronjobs", "cronjob", "cj", "cronjobs.batch", "cronjob.batch"], "cronjob.batch"),
-    (Kind::Nodes, &["nodes", "node", "no"], "node"),
-    (Kind::Claims, &["persistentvolumeclaims", "persistentvolumeclaim", "pvc"], "persistentvolumeclaim"),
-    (Kind::Volumes, &["persistentvolumes", "persistentvolume", "pv"], "persistentvolume"),
-    (
-        Kind::Classes,
-        &["storageclasses", "storageclass", "sc", "storageclasses.storage.k8s.io", "storageclass.storage.k8s.io"],
-        "storageclass.storage.k8s.io",
-    ),
-    (
-        Kind::Budgets,
-        &[
-            "poddisruptionbudgets",
-            "poddisruptionbudget",
-            "pdb",
-            "poddisruptionbudgets.policy",
-            "poddisruptionbudget.policy",
-        ],
-        "poddisruptionbudget.policy",
-    ),
-    (Kind::Events, &["events", "event", "ev"], "event"),
+/// Each kind, by its name in [`crate::core::kinds`], where kubectl's names
+/// for it are declared (plural, singular, short names, with the group).
+/// Events are not a kind podplay applies: their names are here.
+const KINDS: &[(Kind, &str)] = &[
+    (Kind::Pods, "Pod"),
+    (Kind::Services, "Service"),
+    (Kind::Deployments, "Deployment"),
+    (Kind::ReplicaSets, "ReplicaSet"),
+    (Kind::StatefulSets, "StatefulSet"),
+    (Kind::DaemonSets, "DaemonSet"),
+    (Kind::Jobs, "Job"),
+    (Kind::CronJobs, "CronJob"),
+    (Kind::Nodes, "Node"),
+    (Kind::Claims, "PersistentVolumeClaim"),
+    (Kind::Volumes, "PersistentVolume"),
+    (Kind::Classes, "StorageClass"),
+    (Kind::Budgets, "PodDisruptionBudget"),
 ];
+
+/// kubectl's names for Events (core/v1).
+const EVENT_NAMES: [&str; 3] = ["events", "event", "ev"];
 
 impl Kind {
     /// The kind a resource name stands for, or kubectl's error.
     pub fn resolve(word: &str) -> Result<Kind, String> {
-        KINDS
-            .iter()
-            .find(|(_, names, _)| names.contains(&word.to_ascii_lowercase().as_str()))
-            .map(|(k, _, _)| *k)
+        if EVENT_NAMES.contains(&word.to_ascii_lowercase().as_str()) {
+            return Ok(Kind::Events);
+        }
+        crate::core::kinds::by_resource_name(word)
+            .and_then(|info| KINDS.iter().find(|(_, kind)| *kind == info.kind))
+            .map(|(k, _)| *k)
             .ok_or_else(|| format!("error: the server doesn't have a resource type \"{word}\""))
     }
 
-    fn entry(self) -> &'static (Kind, &'static [&'static str], &'static str) {
-        KINDS.iter().find(|(k, _, _)| *k == self).unwrap_or(&KINDS[0])
+    /// Its row of the kinds table; None for Events.
+    fn info(self) -> Option<&'static KindInfo> {
+        let (_, kind) = KINDS.iter().find(|(k, _)| *k == self)?;
+        crate::core::kinds::KINDS.iter().copied().find(|info| info.kind == *kind)
     }
 
     /// `pods`, `deployments`, … (what NotFound names).
     pub fn plural(self) -> &'static str {
-        self.entry().1[0]
+        self.info().map_or(EVENT_NAMES[0], |info| info.plural)
     }
 
     fn namespaced(self) -> bool {
-        !matches!(self, Kind::Nodes | Kind::Volumes | Kind::Classes)
+        self.info().is_none_or(|info| info.namespaced)
+    }
+
+    /// How `-o name` writes it: `deployment.apps`, `event`.
+    fn qualified(self) -> String {
+        self.info().map_or(EVENT_NAMES[1].to_string(), KindInfo::qualified)
     }
 }
 
@@ -514,7 +505,7 @@ pub fn run(query: &Query, sim: &Sim) -> Result<String, String> {
                 return Ok(print_object(value, *format));
             }
             if *format == Format::Name {
-                let prefix = kind.entry().2;
+                let prefix = kind.qualified();
                 return Ok(chosen.iter().map(|i| format!("{prefix}/{}\n", i.name)).collect());
             }
             let all = matches!(scope, Scope::All) && kind.namespaced();
@@ -645,6 +636,14 @@ mod tests {
             .unwrap()
             .starts_with("NAME               READY   UP-TO-DATE   AVAILABLE   AGE"));
         assert_eq!(ask(&sim, "get deployment -o name").unwrap(), "deployment.apps/nginx-deployment\n");
+        // kubectl's names come from the kinds table, the group-qualified too.
+        for name in ["Deployments.apps", "deployment.apps", "deploy"] {
+            assert_eq!(ask(&sim, &format!("get {name} -o name")).unwrap(), "deployment.apps/nginx-deployment\n");
+        }
+        assert_eq!(
+            ask(&sim, "get jobs.apps"),
+            Err("error: the server doesn't have a resource type \"jobs.apps\"".into())
+        );
         assert!(ask(&sim, "get nodes").unwrap().starts_with("NAME "));
         // Cluster-scoped, as printStorageClass and printPersistentVolume print them.
         assert_eq!(ask(&sim, "get sc -o name").unwrap(), "storageclass.storage.k8s.io/standard\n");

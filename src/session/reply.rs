@@ -88,11 +88,7 @@ fn group_kind(kind: ControllerKind) -> String {
 /// unless it is the core group (`pod`, `deployment.apps`,
 /// `poddisruptionbudget.policy`).
 fn printed_kind(kind: &str) -> String {
-    let lower = kind.to_ascii_lowercase();
-    match crate::core::kinds::by_resource_name(kind).map(|k| k.group) {
-        Some(group) if !group.is_empty() => format!("{lower}.{group}"),
-        _ => lower,
-    }
+    crate::core::kinds::by_resource_name(kind).map_or_else(|| kind.to_ascii_lowercase(), |k| k.qualified())
 }
 
 /// What `kubectl apply` prints for the objects the engine took, one line
