@@ -124,9 +124,9 @@ impl Sim {
         let name = class.metadata.name.clone();
         class.metadata.namespace.clear();
         if let Some(old) = self.volumes.classes.get(&name) {
-            let mut incoming = class.clone();
-            incoming.metadata.pos = old.class.metadata.pos;
-            if *old.class == incoming {
+            // Where the manifest put it is no change.
+            class.metadata.pos = old.class.metadata.pos;
+            if *old.class == class {
                 return ApplyResult::Unchanged { kind: "StorageClass", name };
             }
             // `ValidateStorageClassUpdate`, every error, as kubectl prints
@@ -176,9 +176,9 @@ impl Sim {
         let name = volume.metadata.name.clone();
         volume.metadata.namespace.clear();
         if let Some(old) = self.volumes.volumes.get(&name) {
-            let mut incoming = volume.clone();
-            incoming.metadata.pos = old.volume.metadata.pos;
-            if *old.volume == incoming {
+            // Where the manifest put it is no change.
+            volume.metadata.pos = old.volume.metadata.pos;
+            if *old.volume == volume {
                 return ApplyResult::Unchanged { kind: "PersistentVolume", name };
             }
             let mut snap = old.clone();
@@ -644,24 +644,29 @@ impl Sim {
     /// bound, and the Pod may be bound to the node; otherwise the Pod
     /// waits (the real PreBind waits up to 10 minutes, then fails).
     pub(crate) fn bind_pod_volumes(&mut self, spec: &PodSpec, ns: &str, node: usize) -> bool {
+        let claims = pod_claims(spec, ns);
+        if claims.is_empty() {
+            // Every Pod the scheduler binds passes here: most have no claim.
+            return true;
+        }
         let cfg = self.nodes[node].cfg.clone();
-        for key in pod_claims(spec, ns) {
-            let Some(c) = self.claims.get(&key) else { continue };
+        for key in &claims {
+            let Some(c) = self.claims.get(key) else { continue };
             if c.phase == "Bound" {
                 continue;
             }
             if let Some(volume) = self.best_volume(c, Some(&cfg)) {
-                self.bind_claim(&key, &volume);
+                self.bind_claim(key, &volume);
                 continue;
             }
             if !c.annotations.contains_key(ANN_SELECTED_NODE) {
                 let name = cfg.name.clone();
-                self.update_claim(&key, |c| {
+                self.update_claim(key, |c| {
                     c.annotations.insert(ANN_SELECTED_NODE.into(), name);
                 });
-                self.sync_claim(&key);
+                self.sync_claim(key);
             }
         }
-        pod_claims(spec, ns).iter().all(|k| self.claims.get(k).is_none_or(|c| c.phase == "Bound"))
+        claims.iter().all(|k| self.claims.get(k).is_none_or(|c| c.phase == "Bound"))
     }
 }
