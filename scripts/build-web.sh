@@ -3,7 +3,8 @@
 # from any host and sub-path. Three tools, no bundler:
 #   1. cargo builds src/bin/podplay-web.rs for wasm32 (profile `web`: small
 #      code, since the Wasm is downloaded; feature `fetched-texts`: examples
-#      and exercises are fetched when picked, not compiled in);
+#      and exercises are fetched when picked, not compiled in; the dated
+#      nightly of scripts/web-toolchain.sh);
 #   2. wasm-bindgen writes the JS glue (--target web);
 #   3. wasm-opt -Oz shrinks the Wasm (the passes are explained below);
 # then src/bin/podplay-prerender.rs draws the first views (natively) and
@@ -18,10 +19,16 @@ bash scripts/setup-web.sh
 export PATH="$PWD/scripts/web-tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 stage=target/web-stage
 rm -rf "$stage" && mkdir -p "$stage"
-cargo build --locked --profile web --target wasm32-unknown-unknown \
-  --features web,fetched-texts --bin podplay-web
+# With the dated nightly of scripts/web-toolchain.sh: the standard library
+# built with this profile, and panics that trap without formatting a message
+# nobody would see (that file says why and what it saves). Its own target
+# folder, so that stable builds of the same target do not rebuild it.
+. scripts/web-toolchain.sh
+RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" cargo "+$WEB_TOOLCHAIN" build --locked \
+  -Zbuild-std=std,panic_abort --profile web --target wasm32-unknown-unknown \
+  --target-dir target/web-build --features web,fetched-texts --bin podplay-web
 wasm-bindgen --target web --no-typescript --out-dir "$stage" \
-  target/wasm32-unknown-unknown/web/podplay-web.wasm
+  target/web-build/wasm32-unknown-unknown/web/podplay-web.wasm
 # -Oz, then two flags. --low-memory-unused lets wasm-opt fold added constants
 # into load/store offsets: sound unless a pointer wraps around into the low
 # 1 KiB, the far end of Rust's 1 MiB stack (at worst the stack is 1 KiB

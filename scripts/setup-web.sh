@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing the page needs, skipping what is already
-# there. Everything comes from crates.io, npm or Debian: the wasm-bindgen CLI
+# there. Everything comes from rustup, crates.io, npm or Debian: a dated
+# nightly Rust with its source (scripts/web-toolchain.sh), the wasm-bindgen CLI
 # is built from source (about 2.5 minutes the first time on 2 cores), wasm-opt
 # (binaryen) and esbuild (it minifies the JS glue) come from npm, Chromium and
 # chromedriver from Debian (apt-get: needs root; only the tests need them),
@@ -19,6 +20,14 @@ export PATH="$HOME/.cargo/bin:$PATH"
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   step "Rust wasm32 target"
   rustup target add wasm32-unknown-unknown
+fi
+
+# The page's Wasm is built with a dated nightly (scripts/web-toolchain.sh says why).
+. scripts/web-toolchain.sh
+if ! rustup "+$WEB_TOOLCHAIN" component list --installed 2>/dev/null | grep -q '^rust-src' \
+  || ! rustup "+$WEB_TOOLCHAIN" target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  step "Rust $WEB_TOOLCHAIN with rust-src and wasm32 (rustup; builds the page's Wasm)"
+  rustup toolchain install "$WEB_TOOLCHAIN" --profile minimal --component rust-src --target wasm32-unknown-unknown
 fi
 
 if ! wasm-bindgen --version 2>/dev/null | grep -q "wasm-bindgen $WBG_VERSION"; then

@@ -81,7 +81,11 @@ step "Page: size ceiling (the Wasm + JS may not grow without a recorded reason)"
 # scheduler's VolumeBinding checks, `get pv|sc` on the page's command line),
 # about +11 KB; the facade's moves are pure moves. About +37 ms to the first
 # live Pod on Slow 4G (docs/performance.md). Ceiling 635 KB.
-python3 scripts/size.py dist --max-kb 635
+# 2026-12-05 (night), 629.4 -> 597.9 KB: the Wasm built with a dated nightly
+# (scripts/web-toolchain.sh): the standard library built with the page's
+# profile, and panics that trap without formatting their message. Ceiling
+# lowered to 605 KB.
+python3 scripts/size.py dist --max-kb 605
 
 step "Page: size floor, the simulation core alone with no page"
 bash scripts/size-floor.sh
