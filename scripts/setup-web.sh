@@ -5,8 +5,9 @@
 # is built from source (about 2.5 minutes the first time on 2 cores), wasm-opt
 # (binaryen) and esbuild (it minifies the JS glue) come from npm, Chromium and
 # chromedriver from Debian (apt-get: needs root; only the tests need them),
-# Python's brotli module from PyPI (scripts/compress-dist.py writes NAME.br
-# with it: a real host serves those, 15-20 % smaller than gzip -9).
+# Python's brotli and zopfli modules from PyPI (scripts/compress-dist.py
+# writes NAME.br and NAME.gz with them: a real host serves those; brotli is
+# 15-20 % smaller than gzip -9, Zopfli's gzip about 4.5 %).
 #   scripts/setup-web.sh          build tools only
 #   scripts/setup-web.sh --browser  also Chromium, chromedriver and playwright-core
 set -euo pipefail
@@ -41,9 +42,9 @@ if [ ! -x scripts/web-tools/node_modules/.bin/wasm-opt ] || [ ! -x scripts/web-t
   (cd scripts/web-tools && npm install --no-audit --no-fund)
 fi
 
-if ! python3 -c 'import brotli' 2>/dev/null; then
-  step "Python's brotli module (PyPI; scripts/compress-dist.py writes .br with it)"
-  python3 -m pip install --quiet --disable-pip-version-check brotli
+if ! python3 -c 'import brotli, zopfli.gzip' 2>/dev/null; then
+  step "Python's brotli and zopfli modules (PyPI; scripts/compress-dist.py writes .br and .gz with them)"
+  python3 -m pip install --quiet --disable-pip-version-check brotli zopfli
 fi
 
 if [ "${1:-}" = "--browser" ]; then

@@ -1,12 +1,13 @@
 // What a reader feels while the page loads (issue 14.6), measured in Debian's
 // headless Chromium against dist/ served as a real host would (the brotli
-// copies scripts/build-web.sh writes, NAME.br, else gzip -9; long cache for
+// copies scripts/build-web.sh writes, NAME.br, else its gzip copies, NAME.gz,
+// written by Zopfli, as nginx's gzip_static serves them; long cache for
 // the hashed files), with the network throttled over the DevTools protocol.
 // Run by hand after `bash scripts/build-web.sh`:
 //
 //   cd tests/e2e && node firstview-bench.mjs            # every figure
 //   node firstview-bench.mjs --quick                   # no Lighthouse, one run each
-//   node firstview-bench.mjs --gzip                    # gzip only, as before 2026-12-05
+//   node firstview-bench.mjs --gzip                    # gzip only (a host without brotli)
 //   node firstview-bench.mjs --quick --shots DIR       # and screenshots of the
 //                                     loading page on Slow 4G (at 1 s, 2 s, live)
 //
@@ -36,8 +37,9 @@ const COMPRESSED = new Set(['.html', '.js', '.wasm', '.css', '.svg', '.md', '.ya
 const HASHED = /-[0-9a-f]{16}(_bg)?\.\w+$/;
 
 /** dist/ under SUBPATH, compressed when the browser accepts it: the build's
- * brotli copy (NAME.br) when there is one (not with --gzip), else gzip
- * level 9, with the cache headers of a real host. */
+ * brotli copy (NAME.br) when there is one (not with --gzip), else its gzip
+ * copy (NAME.gz, Zopfli), else gzip level 9, with the cache headers of a
+ * real host. */
 async function serveCompressed() {
   const files = new Map();
   const walk = async (dir, rel) => {
@@ -47,7 +49,9 @@ async function serveCompressed() {
         const body = await readFile(join(dir, e.name));
         const ext = extname(e.name);
         const br = gzipOnly ? null : await readFile(join(dir, `${e.name}.br`)).catch(() => null);
-        files.set(rel + e.name, { body, ext, br, gz: COMPRESSED.has(ext) ? gzipSync(body, { level: constants.Z_BEST_COMPRESSION }) : null });
+        const gz = await readFile(join(dir, `${e.name}.gz`)).catch(() => null)
+          ?? (COMPRESSED.has(ext) ? gzipSync(body, { level: constants.Z_BEST_COMPRESSION }) : null);
+        files.set(rel + e.name, { body, ext, br, gz });
       }
     }
   };
