@@ -537,7 +537,8 @@ fn decode_object(node: &Node) -> Outcome {
             "metadata" => meta = Some(decode_meta(&mut cx, val)),
             // A Namespace's spec holds only `finalizers`.
             "spec" if decoder == "Namespace" => cx.not_simulated(k, name),
-            "spec" if decoder == "StorageClass" => cx.unknown(k, name),
+            // PriorityClass and StorageClass keep their fields at the top level.
+            "spec" if matches!(decoder, "PriorityClass" | "StorageClass") => cx.unknown(k, name),
             "spec" if !has_data => spec_node = Some(val),
             "data" if has_data => data_nodes.push((name, val)),
             "stringData" | "type" if decoder == "Secret" => data_nodes.push((name, val)),
