@@ -16,7 +16,7 @@
 
 mod lint;
 
-use crate::core::engine::{Output, Sim, SimConfig};
+use crate::core::engine::{Sim, SimConfig, Snapshot};
 use crate::core::get;
 use crate::core::json;
 use crate::core::kubectl;
@@ -468,44 +468,44 @@ impl TracePrinter {
         let mut any = false;
         while let Some(o) = sim.poll_output() {
             any = true;
-            let t = o.time_ms();
-            match o {
-                Output::Pod { type_, pod, .. } => {
+            let (t, type_) = (o.time_ms, o.type_);
+            match &o.object {
+                Snapshot::Pod(pod) => {
                     if self.json {
-                        let v = json::watch_event_json(t, type_.as_str(), json::pod_json(&pod));
+                        let v = json::watch_event_json(t, type_.as_str(), json::pod_json(pod));
                         let _ = writeln!(out, "{v}");
                     } else {
                         // `kubectl get pods -w --output-watch-events`, with the simulated time first.
                         let mut row = vec![crate::core::time::go_duration(t), type_.as_str().to_string()];
-                        row.append(&mut kubectl::pod_row(&pod, t, self.wide));
+                        row.append(&mut kubectl::pod_row(pod, t, self.wide));
                         self.rows.push(row);
                     }
                 }
-                Output::Service { type_, service, .. } => {
+                Snapshot::Service(service) => {
                     self.service_uids.insert(
                         (service.service.metadata.namespace.clone(), service.service.metadata.name.clone()),
                         service.server.uid.clone(),
                     );
                     if self.json {
-                        let v = json::watch_event_json(t, type_.as_str(), json::service_json(&service));
+                        let v = json::watch_event_json(t, type_.as_str(), json::service_json(service));
                         let _ = writeln!(out, "{v}");
                     }
                 }
-                Output::EndpointSlice { type_, slice, .. } => {
+                Snapshot::EndpointSlice(slice) => {
                     if self.json {
                         let uid = self
                             .service_uids
                             .get(&(slice.namespace.clone(), slice.service_name.clone()))
                             .cloned()
                             .unwrap_or_default();
-                        let v = json::watch_event_json(t, type_.as_str(), json::endpointslice_json_owned(&slice, &uid));
+                        let v = json::watch_event_json(t, type_.as_str(), json::endpointslice_json_owned(slice, &uid));
                         let _ = writeln!(out, "{v}");
                     }
                 }
                 // Every other kind prints only in the JSON stream.
-                other => {
+                _ => {
                     if self.json {
-                        let _ = writeln!(out, "{}", json::output_json(&other));
+                        let _ = writeln!(out, "{}", json::output_json(&o));
                     }
                 }
             }

@@ -14,7 +14,7 @@
 //! (In debug builds the engine also checks its own invariants after every
 //! `advance_to`.)
 
-use podplay::core::engine::{Action, Output, Sim, SimConfig};
+use podplay::core::engine::{Action, Output, Sim, SimConfig, Snapshot};
 use podplay::core::json;
 use podplay::core::manifest::parse_manifests;
 use podplay::core::status::{ContainerState, PodPhase, PodSnapshot};
@@ -112,9 +112,9 @@ struct History {
 
 impl History {
     fn see(&mut self, o: &Output) {
-        assert!(o.time_ms() >= self.last_time, "time went backwards: {} after {}", o.time_ms(), self.last_time);
-        self.last_time = o.time_ms();
-        if let Output::Pod { pod, .. } = o {
+        assert!(o.time_ms >= self.last_time, "time went backwards: {} after {}", o.time_ms, self.last_time);
+        self.last_time = o.time_ms;
+        if let Output { object: Snapshot::Pod(pod), .. } = o {
             let uid = pod.server.uid.clone();
             for c in pod.status.container_statuses.iter().chain(&pod.status.init_container_statuses) {
                 let key = (uid.clone(), c.name.clone());

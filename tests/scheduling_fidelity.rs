@@ -4,7 +4,7 @@
 
 mod common;
 use common::sim_with;
-use podplay::core::engine::{Output, Sim, WatchType};
+use podplay::core::engine::{Output, Sim, Snapshot, WatchType};
 use podplay::core::status::{ConditionType, PodPhase};
 
 fn reasons(sim: &Sim) -> Vec<String> {
@@ -114,7 +114,7 @@ fn a_pod_bound_to_a_missing_node_stays_pending_until_pod_gc_deletes_it() {
     sim.advance_to(60_000);
     assert!(sim.pod("default", "nginx").is_none());
     while let Some(o) = sim.poll_output() {
-        if let Output::Pod { type_, pod, time_ms } = o {
+        if let Output { type_, time_ms, object: Snapshot::Pod(pod) } = o {
             last.push((time_ms, type_, pod));
         }
     }

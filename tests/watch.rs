@@ -6,7 +6,7 @@
 //! a Secret's `data` in standard base64 (Go's `base64.StdEncoding` for
 //! `[]byte`), then `type` (k8s.io/api/core/v1 `Secret` field order).
 
-use podplay::core::engine::{Output, Sim, SimConfig};
+use podplay::core::engine::{Sim, SimConfig, Snapshot};
 use podplay::core::json;
 use podplay::core::manifest::parse_manifests;
 
@@ -25,7 +25,7 @@ stringData: {password: s3cret}
 fn watch_lines(sim: &mut Sim) -> Vec<String> {
     let mut out = Vec::new();
     while let Some(o) = sim.poll_output() {
-        if matches!(o, Output::ConfigMap { .. } | Output::Secret { .. } | Output::Namespace { .. }) {
+        if matches!(o.object, Snapshot::ConfigMap(..) | Snapshot::Secret(..) | Snapshot::Namespace(..)) {
             out.push(json::output_json(&o).to_string());
         }
     }

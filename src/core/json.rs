@@ -1122,29 +1122,29 @@ pub fn watch_event_json(time_ms: Millis, type_: &str, object: Value) -> Value {
 /// The watch event of any engine output, each kind as its `*_json` prints it
 /// (an EndpointSlice without its Service's uid: see [`endpointslice_json_owned`]).
 pub fn output_json(o: &crate::core::engine::Output) -> Value {
-    use crate::core::engine::Output;
-    let (time_ms, type_, object) = match o {
-        Output::Pod { time_ms, type_, pod } => (time_ms, type_, pod_json(pod)),
-        Output::Service { time_ms, type_, service } => (time_ms, type_, service_json(service)),
-        Output::EndpointSlice { time_ms, type_, slice } => (time_ms, type_, endpointslice_json(slice)),
-        Output::Event { time_ms, type_, event } => (time_ms, type_, event_json(event)),
-        Output::Deployment { time_ms, type_, deployment } => (time_ms, type_, deployment_json(deployment)),
-        Output::ReplicaSet { time_ms, type_, replica_set } => (time_ms, type_, replicaset_json(replica_set)),
-        Output::Job { time_ms, type_, job } => (time_ms, type_, job_json(job)),
-        Output::CronJob { time_ms, type_, cron_job } => (time_ms, type_, cronjob_json(cron_job)),
-        Output::StatefulSet { time_ms, type_, stateful_set } => (time_ms, type_, statefulset_json(stateful_set)),
-        Output::PersistentVolumeClaim { time_ms, type_, claim } => (time_ms, type_, pvc_json(claim)),
-        Output::PersistentVolume { time_ms, type_, volume } => (time_ms, type_, pv_json(volume)),
-        Output::StorageClass { time_ms, type_, class } => (time_ms, type_, storageclass_json(class)),
-        Output::PodDisruptionBudget { time_ms, type_, pdb } => (time_ms, type_, pdb_json(pdb)),
-        Output::ConfigMap { time_ms, type_, config_map } => (time_ms, type_, configmap_json(config_map)),
-        Output::Secret { time_ms, type_, secret } => (time_ms, type_, secret_json(secret)),
-        Output::Namespace { time_ms, type_, namespace } => (time_ms, type_, namespace_json(namespace)),
-        Output::DaemonSet { time_ms, type_, daemon_set } => (time_ms, type_, daemonset_json(daemon_set)),
-        Output::ControllerRevision { time_ms, type_, revision } => (time_ms, type_, controllerrevision_json(revision)),
-        Output::Node { time_ms, type_, node } => (time_ms, type_, node_json(node)),
+    use crate::core::engine::Snapshot;
+    let object = match &o.object {
+        Snapshot::Pod(pod) => pod_json(pod),
+        Snapshot::Service(service) => service_json(service),
+        Snapshot::EndpointSlice(slice) => endpointslice_json(slice),
+        Snapshot::Event(event) => event_json(event),
+        Snapshot::Deployment(deployment) => deployment_json(deployment),
+        Snapshot::ReplicaSet(replica_set) => replicaset_json(replica_set),
+        Snapshot::Job(job) => job_json(job),
+        Snapshot::CronJob(cron_job) => cronjob_json(cron_job),
+        Snapshot::StatefulSet(stateful_set) => statefulset_json(stateful_set),
+        Snapshot::PersistentVolumeClaim(claim) => pvc_json(claim),
+        Snapshot::PersistentVolume(volume) => pv_json(volume),
+        Snapshot::StorageClass(class) => storageclass_json(class),
+        Snapshot::PodDisruptionBudget(pdb) => pdb_json(pdb),
+        Snapshot::ConfigMap(config_map) => configmap_json(config_map),
+        Snapshot::Secret(secret) => secret_json(secret),
+        Snapshot::Namespace(namespace) => namespace_json(namespace),
+        Snapshot::DaemonSet(daemon_set) => daemonset_json(daemon_set),
+        Snapshot::ControllerRevision(revision) => controllerrevision_json(revision),
+        Snapshot::Node(node) => node_json(node),
     };
-    watch_event_json(*time_ms, type_.as_str(), object)
+    watch_event_json(o.time_ms, o.type_.as_str(), object)
 }
 
 #[cfg(test)]

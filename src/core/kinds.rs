@@ -8,7 +8,9 @@
 //! generic code iterates — decoding's `apiVersion`/`kind` lookup
 //! ([`lookup`]), the engine's apply order and namespace check, and
 //! kubectl's resource names ([`by_resource_name`]). The [`Object`] enum of
-//! decoded objects is generated from the same declaration.
+//! decoded objects is generated from the same declaration, and so is the
+//! list of the kinds' types ([`each_kind`]) that code generated per kind
+//! over a trait of its own expands (the manifest decoder's dispatch).
 //!
 //! Resource names and short names are the API server's discovery data
 //! (`kubectl api-resources` on Kubernetes 1.34).
@@ -156,6 +158,16 @@ macro_rules! kinds {
 
         /// Every kind podplay simulates.
         pub static KINDS: &[&KindInfo] = &[$(&<$ty as Resource>::INFO),*];
+
+        /// Expands `$m! { Namespace Node … }`: every kind's type, in the
+        /// order of [`KINDS`], for code generated per kind over a trait of
+        /// its own (the manifest decoder's dispatch on the kind).
+        macro_rules! each_kind {
+            ($m:ident) => {
+                $m! { $($ty)* }
+            };
+        }
+        pub(crate) use each_kind;
     };
 }
 
@@ -311,7 +323,7 @@ mod tests {
         assert_eq!(qualified, ["pod", "deployment.apps", "storageclass.storage.k8s.io"]);
     }
 
-    /// The decoder knows every kind of the table (its fallback arm is never taken).
+    /// The decoder's dispatch names every kind of the table (its fallback is never taken).
     #[test]
     fn every_kind_decodes() {
         for k in KINDS {

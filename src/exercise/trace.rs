@@ -10,7 +10,7 @@
 
 use super::Exercise;
 use crate::core::api::Object;
-use crate::core::engine::{Output, Sim, SimConfig, WatchType};
+use crate::core::engine::{Output, Sim, SimConfig, Snapshot, WatchType};
 use crate::core::kubectl;
 use crate::core::status::{ConditionType, ContainerState, ContainerStatus, PodPhase, PodSnapshot};
 use crate::core::store::Store;
@@ -197,21 +197,21 @@ impl Trace {
                 }
             }
         }
-        while let Some(out) = sim.poll_output() {
-            match out {
-                Output::Pod { time_ms, type_, pod } => self.pod(time_ms, type_, &pod),
-                Output::EndpointSlice { time_ms, slice, .. } => {
+        while let Some(Output { time_ms, type_, object }) = sim.poll_output() {
+            match object {
+                Snapshot::Pod(pod) => self.pod(time_ms, type_, &pod),
+                Snapshot::EndpointSlice(slice) => {
                     let ready = slice.endpoints.iter().filter(|e| e.ready).count() as u32;
                     let series = self
                         .endpoints
                         .get_or_insert_with((slice.namespace.clone(), slice.service_name.clone()), Vec::new);
                     push_sample(series, (time_ms, ready), |s| s.0, &mut false);
                 }
-                Output::Service { service, .. } => {
+                Snapshot::Service(service) => {
                     let m = &service.service.metadata;
                     self.endpoints.get_or_insert_with((m.namespace.clone(), m.name.clone()), Vec::new);
                 }
-                Output::Event { time_ms, event, .. } => {
+                Snapshot::Event(event) => {
                     if self.events.len() < MAX_EVENT_OCCURRENCES {
                         self.events.push(EventOccurrence {
                             time_ms,
@@ -226,30 +226,18 @@ impl Trace {
                         self.problem(format!("only the first {MAX_EVENT_OCCURRENCES} events were kept for the checks"));
                     }
                 }
-                Output::Deployment { deployment, .. } => {
+                Snapshot::Deployment(deployment) => {
                     let d = &deployment.deployment;
                     self.deployment_replicas
                         .insert((d.metadata.namespace.clone(), d.metadata.name.clone()), d.spec.replicas);
                 }
-                Output::ReplicaSet { replica_set, .. } => {
+                Snapshot::ReplicaSet(replica_set) => {
                     let m = &replica_set.replica_set.metadata;
                     if let Some(o) = m.owner_references.iter().find(|o| o.controller && o.kind == "Deployment") {
                         self.rs_owner.insert((m.namespace.clone(), m.name.clone()), o.name.clone());
                     }
                 }
-                Output::Job { .. }
-                | Output::CronJob { .. }
-                | Output::StatefulSet { .. }
-                | Output::PersistentVolumeClaim { .. }
-                | Output::PersistentVolume { .. }
-                | Output::StorageClass { .. }
-                | Output::PodDisruptionBudget { .. }
-                | Output::ConfigMap { .. }
-                | Output::Secret { .. }
-                | Output::Namespace { .. }
-                | Output::DaemonSet { .. }
-                | Output::ControllerRevision { .. }
-                | Output::Node { .. } => {}
+                _ => {}
             }
         }
     }

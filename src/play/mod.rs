@@ -25,8 +25,8 @@ pub mod zoom;
 use crate::core::api::Object;
 pub use crate::core::engine::ProbeKind;
 use crate::core::engine::{
-    DaemonSetSnapshot, NodeSnapshot, Output, Sim, SimConfig, TrafficChange, TrafficChangeKind, TrafficSnapshot,
-    WatchType,
+    DaemonSetSnapshot, NodeSnapshot, Output, Sim, SimConfig, Snapshot, TrafficChange, TrafficChangeKind,
+    TrafficSnapshot, WatchType,
 };
 use crate::core::kubectl;
 use crate::core::manifest::{parse_manifests, Parsed};
@@ -444,11 +444,11 @@ impl View {
     /// Takes the engine's outputs into the views.
     fn drain(&mut self, sim: &mut Sim) {
         let before = self.revision;
-        while let Some(out) = sim.poll_output() {
+        while let Some(Output { time_ms, type_, object }) = sim.poll_output() {
             self.revision += 1;
-            match out {
-                Output::Pod { time_ms, type_, pod } => self.take_pod(time_ms, type_, pod),
-                Output::Service { type_, service, .. } => {
+            match object {
+                Snapshot::Pod(pod) => self.take_pod(time_ms, type_, pod),
+                Snapshot::Service(service) => {
                     let key = (service.service.metadata.namespace.clone(), service.service.metadata.name.clone());
                     if type_ == WatchType::Deleted {
                         self.services.remove(&key);
@@ -456,7 +456,7 @@ impl View {
                         self.services.insert(key, Rc::new(service));
                     }
                 }
-                Output::EndpointSlice { type_, slice, .. } => {
+                Snapshot::EndpointSlice(slice) => {
                     let key = (slice.namespace.clone(), slice.service_name.clone());
                     if type_ == WatchType::Deleted {
                         self.slices.remove(&key);
@@ -464,55 +464,48 @@ impl View {
                         self.slices.insert(key, Rc::new(slice));
                     }
                 }
-                Output::Event { time_ms, event, .. } => {
+                Snapshot::Event(event) => {
                     self.timeline.event(time_ms, &event);
                     if matches!(event.involved.kind, "Pod" | "Job" | "CronJob") {
                         self.latest_events.insert(event.involved.uid.clone(), Rc::new(event));
                     }
                 }
-                Output::Deployment { type_, deployment, .. } => {
+                Snapshot::Deployment(deployment) => {
                     let m = &deployment.deployment.metadata;
                     let key = (m.namespace.clone(), m.name.clone());
                     keep(&mut self.deployments, key, type_, deployment);
                 }
-                Output::ReplicaSet { type_, replica_set, .. } => {
+                Snapshot::ReplicaSet(replica_set) => {
                     let m = &replica_set.replica_set.metadata;
                     let key = (m.namespace.clone(), m.name.clone());
                     keep(&mut self.replica_sets, key, type_, replica_set);
                 }
-                Output::Job { type_, job, .. } => {
+                Snapshot::Job(job) => {
                     let key = (job.job.metadata.namespace.clone(), job.job.metadata.name.clone());
                     keep(&mut self.jobs, key, type_, job);
                 }
-                Output::CronJob { type_, cron_job, .. } => {
+                Snapshot::CronJob(cron_job) => {
                     let m = &cron_job.cron_job.metadata;
                     let key = (m.namespace.clone(), m.name.clone());
                     keep(&mut self.cron_jobs, key, type_, cron_job);
                 }
-                Output::StatefulSet { type_, stateful_set, .. } => {
+                Snapshot::StatefulSet(stateful_set) => {
                     let m = &stateful_set.stateful_set.metadata;
                     let key = (m.namespace.clone(), m.name.clone());
                     keep(&mut self.stateful_sets, key, type_, stateful_set);
                 }
-                Output::PersistentVolumeClaim { type_, claim, .. } => {
+                Snapshot::PersistentVolumeClaim(claim) => {
                     let key = (claim.namespace.clone(), claim.name.clone());
                     keep(&mut self.claims, key, type_, claim);
                 }
-                Output::PodDisruptionBudget { type_, pdb, .. } => {
+                Snapshot::PodDisruptionBudget(pdb) => {
                     let key = (pdb.pdb.metadata.namespace.clone(), pdb.pdb.metadata.name.clone());
                     keep(&mut self.budgets, key, type_, pdb);
                 }
                 // The page shows no ConfigMap, Secret, Namespace, PersistentVolume
                 // or StorageClass cards;
                 // it reads DaemonSets and nodes every time (below).
-                Output::ConfigMap { .. }
-                | Output::PersistentVolume { .. }
-                | Output::StorageClass { .. }
-                | Output::Secret { .. }
-                | Output::Namespace { .. }
-                | Output::DaemonSet { .. }
-                | Output::ControllerRevision { .. }
-                | Output::Node { .. } => {}
+                _ => {}
             }
         }
         // Pods bound, a node's lease lost: these come with an output. A

@@ -9,9 +9,13 @@
 //! "No resources found in default namespace." for an empty list. What
 //! podplay does not print yet is said as podplay's, never as kubectl's.
 
+use crate::core::api::{
+    CronJob, DaemonSet, Deployment, Job, Node, PersistentVolume, PersistentVolumeClaim, Pod, PodDisruptionBudget,
+    ReplicaSet, Service, StatefulSet, StorageClass,
+};
 use crate::core::engine::Sim;
 use crate::core::json_value::Value;
-use crate::core::kinds::KindInfo;
+use crate::core::kinds::{KindInfo, Resource as _};
 use crate::core::time::Millis;
 use crate::core::{json, json_out, kubectl, yaml_out};
 use std::collections::BTreeMap;
@@ -20,9 +24,16 @@ use std::collections::BTreeMap;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Query {
     /// `get KIND [NAME...]`.
-    Get { kind: Kind, names: Vec<String>, scope: Scope, selector: Vec<(String, String)>, format: Format, labels: bool },
+    Get {
+        resource: Resource,
+        names: Vec<String>,
+        scope: Scope,
+        selector: Vec<(String, String)>,
+        format: Format,
+        labels: bool,
+    },
     /// `describe pod [NAME...]`.
-    Describe { kind: Kind, names: Vec<String>, scope: Scope, selector: Vec<(String, String)> },
+    Describe { names: Vec<String>, scope: Scope, selector: Vec<(String, String)> },
     /// `logs POD [-c CONTAINER] [--tail=N]`.
     Logs { namespace: String, pod: String, container: Option<String>, previous: bool, tail: Option<usize> },
     /// `events` (`kubectl events`).
@@ -46,77 +57,35 @@ pub enum Format {
     Yaml,
 }
 
-/// The kinds `get` knows, by kubectl's names for them.
+/// What `get` reads: a kind of [`crate::core::kinds`], where kubectl's names
+/// for it are declared (plural, singular, short names, with the group), or
+/// Events, which podplay records but no manifest applies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    Pods,
-    Services,
-    Deployments,
-    ReplicaSets,
-    StatefulSets,
-    DaemonSets,
-    Jobs,
-    CronJobs,
-    Nodes,
-    Claims,
-    Volumes,
-    Classes,
-    Budgets,
+pub enum Resource {
+    Kind(&'static KindInfo),
     Events,
 }
-
-/// Each kind, by its name in [`crate::core::kinds`], where kubectl's names
-/// for it are declared (plural, singular, short names, with the group).
-/// Events are not a kind podplay applies: their names are here.
-const KINDS: &[(Kind, &str)] = &[
-    (Kind::Pods, "Pod"),
-    (Kind::Services, "Service"),
-    (Kind::Deployments, "Deployment"),
-    (Kind::ReplicaSets, "ReplicaSet"),
-    (Kind::StatefulSets, "StatefulSet"),
-    (Kind::DaemonSets, "DaemonSet"),
-    (Kind::Jobs, "Job"),
-    (Kind::CronJobs, "CronJob"),
-    (Kind::Nodes, "Node"),
-    (Kind::Claims, "PersistentVolumeClaim"),
-    (Kind::Volumes, "PersistentVolume"),
-    (Kind::Classes, "StorageClass"),
-    (Kind::Budgets, "PodDisruptionBudget"),
-];
 
 /// kubectl's names for Events (core/v1).
 const EVENT_NAMES: [&str; 3] = ["events", "event", "ev"];
 
-impl Kind {
-    /// The kind a resource name stands for, or kubectl's error.
-    pub fn resolve(word: &str) -> Result<Kind, String> {
+impl Resource {
+    /// The resource a name stands for, or kubectl's error.
+    pub fn resolve(word: &str) -> Result<Resource, String> {
         if EVENT_NAMES.contains(&word.to_ascii_lowercase().as_str()) {
-            return Ok(Kind::Events);
+            return Ok(Resource::Events);
         }
         crate::core::kinds::by_resource_name(word)
-            .and_then(|info| KINDS.iter().find(|(_, kind)| *kind == info.kind))
-            .map(|(k, _)| *k)
+            .map(Resource::Kind)
             .ok_or_else(|| format!("error: the server doesn't have a resource type \"{word}\""))
-    }
-
-    /// Its row of the kinds table; None for Events.
-    fn info(self) -> Option<&'static KindInfo> {
-        let (_, kind) = KINDS.iter().find(|(k, _)| *k == self)?;
-        crate::core::kinds::KINDS.iter().copied().find(|info| info.kind == *kind)
     }
 
     /// `pods`, `deployments`, … (what NotFound names).
     pub fn plural(self) -> &'static str {
-        self.info().map_or(EVENT_NAMES[0], |info| info.plural)
-    }
-
-    fn namespaced(self) -> bool {
-        self.info().is_none_or(|info| info.namespaced)
-    }
-
-    /// How `-o name` writes it: `deployment.apps`, `event`.
-    fn qualified(self) -> String {
-        self.info().map_or(EVENT_NAMES[1].to_string(), KindInfo::qualified)
+        match self {
+            Resource::Kind(info) => info.plural,
+            Resource::Events => EVENT_NAMES[0],
+        }
     }
 }
 
@@ -202,27 +171,24 @@ pub fn parse(verb: &str, rest: &[&str]) -> Result<Query, String> {
                 ));
             };
             // `get pod/web`, `get pods web`, `get pod/web deployment/web` (one kind here).
-            let (kind, mut names) = match first.split_once('/') {
-                Some((k, n)) => (Kind::resolve(k)?, vec![n.to_string()]),
-                None => (Kind::resolve(first)?, Vec::new()),
+            let (resource, mut names) = match first.split_once('/') {
+                Some((k, n)) => (Resource::resolve(k)?, vec![n.to_string()]),
+                None => (Resource::resolve(first)?, Vec::new()),
             };
             for m in more {
                 match m.split_once('/') {
-                    Some((k, n)) if Kind::resolve(k)? == kind => names.push(n.to_string()),
+                    Some((k, n)) if Resource::resolve(k)? == resource => names.push(n.to_string()),
                     Some(_) => return Err("podplay: one kind at a time here".into()),
                     None => names.push(m.to_string()),
                 }
             }
             if verb == "describe" {
-                if kind != Kind::Pods {
-                    return Err(format!(
-                        "podplay: describe prints pods here; the cluster view shows {}",
-                        kind.plural()
-                    ));
+                if resource != Resource::Kind(&Pod::INFO) {
+                    return Err(format!("podplay: describe prints pods here, not {} yet", resource.plural()));
                 }
-                return Ok(Query::Describe { kind, names, scope, selector });
+                return Ok(Query::Describe { names, scope, selector });
             }
-            Ok(Query::Get { kind, names, scope, selector, format, labels })
+            Ok(Query::Get { resource, names, scope, selector, format, labels })
         }
     }
 }
@@ -240,7 +206,13 @@ struct Item {
 
 /// The table of a kind, as `kubectl get` prints it, with each object when
 /// `objects` (`None`: not printed yet).
-fn listing(kind: Kind, sim: &Sim, now: Millis, wide: bool, objects: bool) -> Option<(Vec<&'static str>, Vec<Item>)> {
+fn listing(
+    info: &KindInfo,
+    sim: &Sim,
+    now: Millis,
+    wide: bool,
+    objects: bool,
+) -> Option<(Vec<&'static str>, Vec<Item>)> {
     let item = |m: &crate::core::api::ObjectMeta, cells: Vec<String>, object: &dyn Fn() -> Value| Item {
         namespace: m.namespace.clone(),
         name: m.name.clone(),
@@ -255,29 +227,29 @@ fn listing(kind: Kind, sim: &Sim, now: Millis, wide: bool, objects: bool) -> Opt
         }
         h
     };
-    Some(match kind {
-        Kind::Pods => (
+    Some(match info.kind {
+        Pod::KIND => (
             with(&kubectl::PODS_HEADER, &kubectl::PODS_WIDE_HEADER),
             sim.pods()
                 .iter()
                 .map(|p| item(&p.pod.metadata, kubectl::pod_row(p, now, wide), &|| json::pod_json(p)))
                 .collect(),
         ),
-        Kind::Services => (
+        Service::KIND => (
             with(&kubectl::SERVICES_HEADER, &kubectl::SERVICES_WIDE_HEADER),
             sim.services()
                 .iter()
                 .map(|s| item(&s.service.metadata, kubectl::service_row(s, now, wide), &|| json::service_json(s)))
                 .collect(),
         ),
-        Kind::Budgets => (
+        PodDisruptionBudget::KIND => (
             kubectl::PDBS_HEADER.to_vec(),
             sim.pod_disruption_budgets()
                 .iter()
                 .map(|p| item(&p.pdb.metadata, kubectl::pdb_row(p, now), &|| json::pdb_json(p)))
                 .collect(),
         ),
-        Kind::Deployments => (
+        Deployment::KIND => (
             with(&kubectl::DEPLOYMENTS_HEADER, &kubectl::CONTROLLERS_WIDE_HEADER),
             sim.deployments()
                 .iter()
@@ -286,7 +258,7 @@ fn listing(kind: Kind, sim: &Sim, now: Millis, wide: bool, objects: bool) -> Opt
                 })
                 .collect(),
         ),
-        Kind::ReplicaSets => (
+        ReplicaSet::KIND => (
             with(&kubectl::REPLICASETS_HEADER, &kubectl::CONTROLLERS_WIDE_HEADER),
             sim.replica_sets()
                 .iter()
@@ -295,7 +267,7 @@ fn listing(kind: Kind, sim: &Sim, now: Millis, wide: bool, objects: bool) -> Opt
                 })
                 .collect(),
         ),
-        Kind::StatefulSets => (
+        StatefulSet::KIND => (
             with(&kubectl::STATEFULSETS_HEADER, &kubectl::STATEFULSETS_WIDE_HEADER),
             sim.stateful_sets()
                 .iter()
@@ -307,21 +279,21 @@ fn listing(kind: Kind, sim: &Sim, now: Millis, wide: bool, objects: bool) -> Opt
                 .collect(),
         ),
         // Its -o wide columns are not printed yet: the plain table, or the objects.
-        Kind::DaemonSets if !wide => (
+        DaemonSet::KIND if !wide => (
             kubectl::DAEMONSETS_HEADER.to_vec(),
             sim.daemon_sets()
                 .iter()
                 .map(|d| item(&d.daemon_set.metadata, kubectl::daemonset_row(d, now), &|| json::daemonset_json(d)))
                 .collect(),
         ),
-        Kind::Jobs => (
+        Job::KIND => (
             with(&kubectl::JOBS_HEADER, &kubectl::CONTROLLERS_WIDE_HEADER),
             sim.jobs()
                 .iter()
                 .map(|j| item(&j.job.metadata, kubectl::job_row(j, now, wide), &|| json::job_json(j)))
                 .collect(),
         ),
-        Kind::CronJobs => (
+        CronJob::KIND => (
             with(&kubectl::CRONJOBS_HEADER, &kubectl::CONTROLLERS_WIDE_HEADER),
             sim.cron_jobs()
                 .iter()
@@ -329,7 +301,7 @@ fn listing(kind: Kind, sim: &Sim, now: Millis, wide: bool, objects: bool) -> Opt
                 .collect(),
         ),
         // Its -o wide columns are not printed yet.
-        Kind::Nodes if !wide => (
+        Node::KIND if !wide => (
             kubectl::NODES_HEADER.to_vec(),
             sim.nodes()
                 .iter()
@@ -342,7 +314,7 @@ fn listing(kind: Kind, sim: &Sim, now: Millis, wide: bool, objects: bool) -> Opt
                 })
                 .collect(),
         ),
-        Kind::Claims => (
+        PersistentVolumeClaim::KIND => (
             with(&kubectl::PVCS_HEADER, &["VOLUMEMODE"]),
             sim.persistent_volume_claims()
                 .iter()
@@ -355,7 +327,7 @@ fn listing(kind: Kind, sim: &Sim, now: Millis, wide: bool, objects: bool) -> Opt
                 })
                 .collect(),
         ),
-        Kind::Volumes => (
+        PersistentVolume::KIND => (
             with(&kubectl::PVS_HEADER, &["VOLUMEMODE"]),
             sim.persistent_volumes()
                 .iter()
@@ -368,7 +340,7 @@ fn listing(kind: Kind, sim: &Sim, now: Millis, wide: bool, objects: bool) -> Opt
                 })
                 .collect(),
         ),
-        Kind::Classes => (
+        StorageClass::KIND => (
             kubectl::STORAGECLASSES_HEADER.to_vec(),
             sim.storage_classes()
                 .iter()
@@ -381,7 +353,7 @@ fn listing(kind: Kind, sim: &Sim, now: Millis, wide: bool, objects: bool) -> Opt
                 })
                 .collect(),
         ),
-        Kind::Events | Kind::DaemonSets | Kind::Nodes => return None,
+        _ => return None,
     })
 }
 
@@ -444,10 +416,12 @@ pub fn run(query: &Query, sim: &Sim) -> Result<String, String> {
             }
             Ok(out.join("\n\n"))
         }
-        Query::Get { kind: Kind::Events, scope, format, .. } if !matches!(format, Format::Json | Format::Yaml) => {
+        Query::Get { resource: Resource::Events, scope, format, .. }
+            if !matches!(format, Format::Json | Format::Yaml) =>
+        {
             Ok(events(sim, scope, now, true))
         }
-        Query::Get { kind: Kind::Events, scope, format, .. } => {
+        Query::Get { resource: Resource::Events, scope, format, .. } => {
             let items = sim
                 .events()
                 .iter()
@@ -458,23 +432,22 @@ pub fn run(query: &Query, sim: &Sim) -> Result<String, String> {
                 .collect();
             Ok(print_object(json_out::list(items), *format))
         }
-        Query::Get { kind, names, scope, selector, format, labels } => {
+        Query::Get { resource: Resource::Kind(kind), names, scope, selector, format, labels } => {
             let wide = *format == Format::Wide;
             let objects = matches!(format, Format::Json | Format::Yaml);
-            let Some((mut header, items)) = listing(*kind, sim, now, wide, objects) else {
+            let Some((mut header, items)) = listing(kind, sim, now, wide, objects) else {
+                // A kind with no listing here, or (DaemonSets, nodes) one
+                // without its -o wide columns: the cluster view shows those.
                 let how = match format {
-                    Format::Wide => " -o wide",
-                    Format::Json => " -o json",
-                    Format::Yaml => " -o yaml",
-                    _ => "",
+                    Format::Wide => " -o wide is not printed here yet; the cluster view shows them",
+                    Format::Json => " -o json is not printed here yet",
+                    Format::Yaml => " -o yaml is not printed here yet",
+                    _ => " is not printed here yet",
                 };
-                return Err(format!(
-                    "podplay: get {}{how} is not printed here yet; the cluster view shows them",
-                    kind.plural()
-                ));
+                return Err(format!("podplay: get {}{how}", kind.plural));
             };
             let in_scope = |i: &Item| {
-                !kind.namespaced()
+                !kind.namespaced
                     || matches!(scope, Scope::All)
                     || matches!(scope, Scope::Namespace(n) if *n == i.namespace)
             };
@@ -482,9 +455,7 @@ pub fn run(query: &Query, sim: &Sim) -> Result<String, String> {
             for name in names {
                 match items.iter().find(|i| i.name == *name && in_scope(i)) {
                     Some(i) => chosen.push(i),
-                    None => {
-                        return Err(format!("Error from server (NotFound): {} \"{name}\" not found", kind.plural()))
-                    }
+                    None => return Err(format!("Error from server (NotFound): {} \"{name}\" not found", kind.plural)),
                 }
             }
             if names.is_empty() {
@@ -493,7 +464,7 @@ pub fn run(query: &Query, sim: &Sim) -> Result<String, String> {
                     .filter(|i| in_scope(i) && selector.iter().all(|(k, v)| i.labels.get(k) == Some(v)))
                     .collect();
                 if chosen.is_empty() && !objects {
-                    return Ok(if kind.namespaced() { no_resources(scope) } else { "No resources found\n".into() });
+                    return Ok(if kind.namespaced { no_resources(scope) } else { "No resources found\n".into() });
                 }
             }
             if objects {
@@ -508,7 +479,7 @@ pub fn run(query: &Query, sim: &Sim) -> Result<String, String> {
                 let prefix = kind.qualified();
                 return Ok(chosen.iter().map(|i| format!("{prefix}/{}\n", i.name)).collect());
             }
-            let all = matches!(scope, Scope::All) && kind.namespaced();
+            let all = matches!(scope, Scope::All) && kind.namespaced;
             if all {
                 header.insert(0, "NAMESPACE");
             }
@@ -655,6 +626,12 @@ mod tests {
             ask(&sim, "get ds -o wide").unwrap_err().starts_with("podplay: "),
             "not printed yet, and said as podplay's"
         );
+        // Every kind of the table is a resource type kubectl knows, listed here or not.
+        assert_eq!(ask(&sim, "get cm"), Err("podplay: get configmaps is not printed here yet".into()));
+        assert_eq!(
+            ask(&sim, "get namespaces -o json"),
+            Err("podplay: get namespaces -o json is not printed here yet".into())
+        );
         assert!(ask(&sim, "get pods -o jsonpath").unwrap_err().starts_with("error: unable to match a printer"));
         assert!(ask(&sim, "get").unwrap_err().starts_with("You must specify the type of resource to get."));
         assert_eq!(ask(&sim, "get pods --bogus"), Err("error: unknown flag: --bogus".into()));
@@ -744,7 +721,10 @@ mod tests {
         assert!(d.starts_with("Name:"), "{d}");
         assert_eq!(ask(&sim, "describe pods -l run=x").unwrap(), "No resources found in default namespace.\n");
         assert_eq!(ask(&sim, "describe pod x"), Err("Error from server (NotFound): pods \"x\" not found".into()));
-        assert!(ask(&sim, "describe deployment web").unwrap_err().starts_with("podplay: "));
+        assert_eq!(
+            ask(&sim, "describe deployment web"),
+            Err("podplay: describe prints pods here, not deployments yet".into())
+        );
         assert_eq!(
             ask(&sim, "logs nginx"),
             Ok(sim.logs("default", "nginx", "nginx").unwrap().iter().map(|l| format!("{l}\n")).collect())

@@ -253,7 +253,7 @@ impl Runner {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::engine::{Output, SimConfig};
+    use crate::core::engine::{Output, SimConfig, Snapshot};
     use crate::core::manifest::parse_manifests;
     use crate::core::time::SECOND_MS;
     use crate::session::texts::Bundled;
@@ -266,7 +266,7 @@ mod tests {
         fn observe(&mut self, sim: &mut Sim) {
             while let Some(o) = sim.poll_output() {
                 self.0.push(match o {
-                    Output::Pod { time_ms, type_, pod } => {
+                    Output { time_ms, type_, object: Snapshot::Pod(pod) } => {
                         format!("{time_ms} {type_:?} {} {:?}", pod.pod.metadata.name, pod.status.phase)
                     }
                     other => format!("{other:?}"),

@@ -22,7 +22,7 @@
 //! do within one work-queue item.
 
 use super::action::ControllerKind;
-use super::{Output, Sim, WatchType};
+use super::{Sim, Snapshot, WatchType};
 use crate::core::api::*;
 use crate::core::status::*;
 use crate::core::store::Store;
@@ -105,13 +105,14 @@ pub(crate) trait Published {
     fn server_mut(&mut self) -> &mut ServerMeta;
     fn server(snap: &mut Self::Snapshot) -> &mut ServerMeta;
     /// Its watch event.
-    fn output(time_ms: Millis, type_: WatchType, snap: Self::Snapshot) -> Output;
+    /// The snapshot as a watch event carries it.
+    fn object(snap: Self::Snapshot) -> Snapshot;
 }
 
 /// `Published` for a runtime type with `snapshot()`, `published` and
-/// `server`, whose snapshot has `server`, and its `Output` variant.
+/// `server`, whose snapshot has `server`, and its [`Snapshot`](super::Snapshot) variant.
 macro_rules! published {
-    ($rt:ty, $snap:ty, $variant:ident, $field:ident) => {
+    ($rt:ty, $snap:ty, $variant:ident) => {
         impl $crate::core::engine::controllers::Published for $rt {
             type Snapshot = $snap;
             fn snapshot(&self) -> $snap {
@@ -126,20 +127,16 @@ macro_rules! published {
             fn server(snap: &mut $snap) -> &mut $crate::core::status::ServerMeta {
                 &mut snap.server
             }
-            fn output(
-                time_ms: $crate::core::time::Millis,
-                type_: $crate::core::engine::WatchType,
-                snap: $snap,
-            ) -> $crate::core::engine::Output {
-                $crate::core::engine::Output::$variant { time_ms, type_, $field: snap }
+            fn object(snap: $snap) -> $crate::core::engine::Snapshot {
+                $crate::core::engine::Snapshot::$variant(snap)
             }
         }
     };
 }
 pub(crate) use published;
 
-published!(ReplicaSetRt, ReplicaSetSnapshot, ReplicaSet, replica_set);
-published!(DeploymentRt, DeploymentSnapshot, Deployment, deployment);
+published!(ReplicaSetRt, ReplicaSetSnapshot, ReplicaSet);
+published!(DeploymentRt, DeploymentSnapshot, Deployment);
 
 pub(crate) struct ReplicaSetRt {
     pub rs: Arc<ReplicaSet>,
@@ -466,7 +463,7 @@ impl Sim {
         rt.server_mut().resource_version = rv;
         let snap = rt.snapshot();
         *rt.published() = Some(snap.clone());
-        self.outputs.push_back(R::output(self.now(), WatchType::Modified, snap));
+        self.watch_event(WatchType::Modified, R::object(snap));
         true
     }
 
@@ -478,7 +475,7 @@ impl Sim {
         mut rt: R,
     ) {
         let snap = rt.snapshot();
-        self.outputs.push_back(R::output(self.now(), WatchType::Added, snap.clone()));
+        self.watch_event(WatchType::Added, R::object(snap.clone()));
         *rt.published() = Some(snap);
         store(self).insert(key, rt);
     }
@@ -1304,7 +1301,7 @@ impl Sim {
         let rt = self.controllers.deployments.remove(&key).ok_or_else(|| no_deployment(name))?;
         let mut snap = rt.snapshot();
         snap.server.resource_version = self.next_resource_version();
-        self.outputs.push_back(Output::Deployment { time_ms: self.now(), type_: WatchType::Deleted, deployment: snap });
+        self.watch_event(WatchType::Deleted, Snapshot::Deployment(snap));
         for k in self.replica_sets_of(ns, &rt.server.uid) {
             self.enqueue(ControllerWork::CollectReplicaSet(k.0, k.1), self.now() + CONTROLLER_HOP_MS);
         }
@@ -1330,11 +1327,7 @@ impl Sim {
         let Some(rt) = self.controllers.replica_sets.remove(key) else { return };
         let mut snap = rt.snapshot();
         snap.server.resource_version = self.next_resource_version();
-        self.outputs.push_back(Output::ReplicaSet {
-            time_ms: self.now(),
-            type_: WatchType::Deleted,
-            replica_set: snap,
-        });
+        self.watch_event(WatchType::Deleted, Snapshot::ReplicaSet(snap));
         self.enqueue(ControllerWork::CollectPods(key.0.clone(), rt.server.uid.clone()), self.now() + CONTROLLER_HOP_MS);
         if let Some(owner) = rt.rs.metadata.owner_references.iter().find(|o| o.controller) {
             self.enqueue(ControllerWork::Deployment(key.0.clone(), owner.name.clone()), self.now() + CONTROLLER_HOP_MS);

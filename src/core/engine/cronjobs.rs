@@ -23,13 +23,13 @@
 //! * `pkg/printers/internalversion/printers.go` — `printCronJob`.
 
 use super::controllers::{obj_ref, to_seconds, ControllerWork, CONTROLLER_HOP_MS};
-use super::{ActionError, ApplyResult, Output, Sim, WatchType};
+use super::{ActionError, ApplyResult, Sim, Snapshot, WatchType};
 use crate::core::api::*;
 use crate::core::status::*;
 use crate::core::time::{rfc1123z, rfc3339, Millis, EPOCH_UNIX_SECONDS, SECOND_MS};
 use std::sync::Arc;
 
-super::controllers::published!(CronJobRt, CronJobSnapshot, CronJob, cron_job);
+super::controllers::published!(CronJobRt, CronJobSnapshot, CronJob);
 
 const SOURCE: &str = "cronjob-controller";
 /// `nextScheduleDelta`: the controller wakes this long after a scheduled time.
@@ -427,7 +427,7 @@ impl Sim {
             .ok_or_else(|| ActionError(format!("cronjobs.batch \"{name}\" not found")))?;
         let mut snap = rt.snapshot();
         snap.server.resource_version = self.next_resource_version();
-        self.outputs.push_back(Output::CronJob { time_ms: self.now(), type_: WatchType::Deleted, cron_job: snap });
+        self.watch_event(WatchType::Deleted, Snapshot::CronJob(snap));
         let owned: Vec<String> = self
             .controllers
             .jobs

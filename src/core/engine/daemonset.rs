@@ -45,7 +45,7 @@ impl DaemonSetRt {
     }
 }
 
-super::controllers::published!(DaemonSetRt, DaemonSetSnapshot, DaemonSet, daemon_set);
+super::controllers::published!(DaemonSetRt, DaemonSetSnapshot, DaemonSet);
 
 /// An `apps/v1 ControllerRevision` of a DaemonSet (`constructHistory` /
 /// `snapshot`, pkg/controller/daemon/update.go): named `<ds>-<hash>`, the
@@ -420,7 +420,7 @@ impl Sim {
             }
         };
         rt.revisions.push(snap.clone());
-        self.outputs.push_back(super::Output::ControllerRevision { time_ms: now, type_, revision: snap });
+        self.watch_event(type_, super::Snapshot::ControllerRevision(snap));
     }
 
     /// One Pod from `CreatePodTemplate`: the template, the daemon
@@ -496,16 +496,11 @@ impl Sim {
             .ok_or_else(|| super::ActionError(format!("daemonsets.apps \"{name}\" not found")))?;
         let mut snap = rt.snapshot();
         snap.server.resource_version = self.next_resource_version();
-        let now = self.now();
-        self.outputs.push_back(super::Output::DaemonSet { time_ms: now, type_: WatchType::Deleted, daemon_set: snap });
+        self.watch_event(WatchType::Deleted, super::Snapshot::DaemonSet(snap));
         // The garbage collector deletes its ControllerRevisions with it.
         for mut r in rt.revisions {
             r.server.resource_version = self.next_resource_version();
-            self.outputs.push_back(super::Output::ControllerRevision {
-                time_ms: now,
-                type_: WatchType::Deleted,
-                revision: r,
-            });
+            self.watch_event(WatchType::Deleted, super::Snapshot::ControllerRevision(r));
         }
         self.enqueue(ControllerWork::CollectPods(key.0, rt.server.uid), self.now() + CONTROLLER_HOP_MS);
         Ok(())

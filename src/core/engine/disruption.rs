@@ -50,7 +50,7 @@ impl PdbRt {
     }
 }
 
-published!(PdbRt, PodDisruptionBudgetSnapshot, PodDisruptionBudget, pdb);
+published!(PdbRt, PodDisruptionBudgetSnapshot, PodDisruptionBudget);
 
 /// An eviction `kubectl drain` will try again.
 #[derive(Clone, Debug, PartialEq)]

@@ -12,7 +12,7 @@
 //! and the name stream it needs; `Sim::record` and `Sim::record_object`, the
 //! components' way in, hand them over and send the watch output.
 
-use super::{Output, Sim, WatchType};
+use super::{Sim, Snapshot, WatchType};
 use crate::core::rng::Rng;
 use crate::core::status::{Event, EventType, ObjectRef};
 use crate::core::store::Store;
@@ -196,7 +196,7 @@ impl Sim {
         let now = self.now();
         let new = NewEvent { involved, host, type_, reason, message, source };
         let (type_, event) = self.events.record(now, new, &mut self.rng_names);
-        self.outputs.push_back(Output::Event { time_ms: now, type_, event });
+        self.watch_event(type_, Snapshot::Event(event));
     }
 }
 

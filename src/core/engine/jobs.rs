@@ -38,14 +38,14 @@
 
 use super::controllers::{obj_ref, to_seconds, ControllerWork, CONTROLLER_HOP_MS};
 use super::indexed::{self, Intervals};
-use super::{ActionError, ApplyResult, Output, PodRt, Sim, WatchType};
+use super::{ActionError, ApplyResult, PodRt, Sim, Snapshot, WatchType};
 use crate::core::api::*;
 use crate::core::status::*;
 use crate::core::time::{Millis, SECOND_MS};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-super::controllers::published!(JobRt, JobSnapshot, Job, job);
+super::controllers::published!(JobRt, JobSnapshot, Job);
 
 /// `syncJobBatchPeriod`: Pod events and Job status updates are synced a
 /// second later, batched.
@@ -294,7 +294,7 @@ impl Sim {
             failed_indexes: Intervals::default(),
         };
         let snap = rt.snapshot();
-        self.outputs.push_back(Output::Job { time_ms: self.now(), type_: WatchType::Added, job: snap.clone() });
+        self.watch_event(WatchType::Added, Snapshot::Job(snap.clone()));
         rt.published = Some(snap);
         let job = rt.job.clone();
         self.controllers.jobs.insert(key.clone(), rt);
@@ -797,7 +797,7 @@ impl Sim {
             .ok_or_else(|| ActionError(format!("jobs.batch \"{name}\" not found")))?;
         let mut snap = rt.snapshot();
         snap.server.resource_version = self.next_resource_version();
-        self.outputs.push_back(Output::Job { time_ms: self.now(), type_: WatchType::Deleted, job: snap });
+        self.watch_event(WatchType::Deleted, Snapshot::Job(snap));
         self.cron_job_child_changed(&rt.job);
         self.enqueue(ControllerWork::CollectPods(key.0, rt.server.uid.clone()), self.now() + CONTROLLER_HOP_MS);
         Ok(())

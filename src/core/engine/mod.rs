@@ -85,7 +85,7 @@ pub(crate) use nodes::NodeRt;
 pub use nodes::{
     DrainPlan, NodeReady, NodeSnapshot, KUBELET_VERSION, NODE_MONITOR_GRACE_MS, TAINT_NOT_READY, TAINT_UNREACHABLE,
 };
-pub use output::{ActionError, ApplyResult, Output, ProbeKind, ProbeRecord, WatchType, MAX_PROBE_LOG};
+pub use output::{ActionError, ApplyResult, Output, ProbeKind, ProbeRecord, Snapshot, WatchType, MAX_PROBE_LOG};
 pub use pod::Stopping;
 pub(crate) use services::ServiceRt;
 pub use traffic::{
@@ -312,6 +312,11 @@ impl Sim {
     /// The next output, oldest first.
     pub fn poll_output(&mut self) -> Option<Output> {
         self.outputs.pop_front()
+    }
+
+    /// Reports a change to an object, now.
+    pub(crate) fn watch_event(&mut self, type_: WatchType, object: Snapshot) {
+        self.outputs.push_back(Output { time_ms: self.now(), type_, object });
     }
 
     /// A snapshot of one Pod.

@@ -331,7 +331,7 @@ impl Sim {
         self.nodes[i].resource_version = self.next_resource_version();
         self.nodes[i].published = Some(key);
         let Some(node) = self.nodes().into_iter().nth(i) else { return };
-        self.outputs.push_back(super::Output::Node { time_ms: self.now(), type_, node });
+        self.watch_event(type_, super::Snapshot::Node(node));
     }
 
     /// True once Node objects or node actions changed the default cluster

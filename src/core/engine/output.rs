@@ -1,6 +1,7 @@
 //! What the engine hands back to its caller: the watch stream (`Output`, one
-//! change to one object, in the order it happened), the probe log, what an
-//! apply did to each object and what an action was refused for.
+//! change to one object, in the order it happened, with the object's
+//! [`Snapshot`]), the probe log, what an apply did to each object and what
+//! an action was refused for.
 //!
 //! Upstream: the watch event types of k8s.io/apimachinery/pkg/watch
 //! (`ADDED`, `MODIFIED`, `DELETED`); the probe kinds of the kubelet's prober
@@ -31,54 +32,37 @@ impl WatchType {
     }
 }
 
-/// One change the engine reports, in the order it happened.
+/// One change the engine reports, in the order it happened: a watch event.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Output {
-    Pod { time_ms: Millis, type_: WatchType, pod: PodSnapshot },
-    Service { time_ms: Millis, type_: WatchType, service: ServiceSnapshot },
-    EndpointSlice { time_ms: Millis, type_: WatchType, slice: EndpointSliceSnapshot },
-    Event { time_ms: Millis, type_: WatchType, event: Event },
-    Deployment { time_ms: Millis, type_: WatchType, deployment: DeploymentSnapshot },
-    ReplicaSet { time_ms: Millis, type_: WatchType, replica_set: ReplicaSetSnapshot },
-    Job { time_ms: Millis, type_: WatchType, job: JobSnapshot },
-    CronJob { time_ms: Millis, type_: WatchType, cron_job: CronJobSnapshot },
-    StatefulSet { time_ms: Millis, type_: WatchType, stateful_set: StatefulSetSnapshot },
-    PersistentVolumeClaim { time_ms: Millis, type_: WatchType, claim: PersistentVolumeClaimSnapshot },
-    PersistentVolume { time_ms: Millis, type_: WatchType, volume: PersistentVolumeSnapshot },
-    StorageClass { time_ms: Millis, type_: WatchType, class: StorageClassSnapshot },
-    PodDisruptionBudget { time_ms: Millis, type_: WatchType, pdb: PodDisruptionBudgetSnapshot },
-    ConfigMap { time_ms: Millis, type_: WatchType, config_map: crate::core::status::ConfigMapSnapshot },
-    Secret { time_ms: Millis, type_: WatchType, secret: crate::core::status::SecretSnapshot },
-    Namespace { time_ms: Millis, type_: WatchType, namespace: crate::core::status::NamespaceSnapshot },
-    DaemonSet { time_ms: Millis, type_: WatchType, daemon_set: DaemonSetSnapshot },
-    ControllerRevision { time_ms: Millis, type_: WatchType, revision: ControllerRevisionSnapshot },
-    Node { time_ms: Millis, type_: WatchType, node: NodeSnapshot },
+pub struct Output {
+    pub time_ms: Millis,
+    pub type_: WatchType,
+    /// The object after the change (as it was, for a deletion).
+    pub object: Snapshot,
 }
 
-impl Output {
-    pub fn time_ms(&self) -> Millis {
-        match self {
-            Output::Pod { time_ms, .. }
-            | Output::Service { time_ms, .. }
-            | Output::EndpointSlice { time_ms, .. }
-            | Output::Event { time_ms, .. }
-            | Output::Deployment { time_ms, .. }
-            | Output::ReplicaSet { time_ms, .. }
-            | Output::Job { time_ms, .. }
-            | Output::CronJob { time_ms, .. }
-            | Output::StatefulSet { time_ms, .. }
-            | Output::PersistentVolumeClaim { time_ms, .. }
-            | Output::PersistentVolume { time_ms, .. }
-            | Output::StorageClass { time_ms, .. }
-            | Output::PodDisruptionBudget { time_ms, .. }
-            | Output::ConfigMap { time_ms, .. }
-            | Output::Secret { time_ms, .. }
-            | Output::Namespace { time_ms, .. }
-            | Output::DaemonSet { time_ms, .. }
-            | Output::ControllerRevision { time_ms, .. }
-            | Output::Node { time_ms, .. } => *time_ms,
-        }
-    }
+/// The object of a watch event, by kind.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Snapshot {
+    Pod(PodSnapshot),
+    Service(ServiceSnapshot),
+    EndpointSlice(EndpointSliceSnapshot),
+    Event(Event),
+    Deployment(DeploymentSnapshot),
+    ReplicaSet(ReplicaSetSnapshot),
+    Job(JobSnapshot),
+    CronJob(CronJobSnapshot),
+    StatefulSet(StatefulSetSnapshot),
+    PersistentVolumeClaim(PersistentVolumeClaimSnapshot),
+    PersistentVolume(PersistentVolumeSnapshot),
+    StorageClass(StorageClassSnapshot),
+    PodDisruptionBudget(PodDisruptionBudgetSnapshot),
+    ConfigMap(ConfigMapSnapshot),
+    Secret(SecretSnapshot),
+    Namespace(NamespaceSnapshot),
+    DaemonSet(DaemonSetSnapshot),
+    ControllerRevision(ControllerRevisionSnapshot),
+    Node(NodeSnapshot),
 }
 
 /// One probe run by the kubelet, for front ends that draw probe ticks

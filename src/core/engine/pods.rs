@@ -14,7 +14,7 @@
 //! owner index); nothing here has behaviour of its own.
 
 use super::kubelet::PodRt;
-use super::{clock, nodes, ApplyResult, Output, PodTimer, ProbeKind, Sim, WatchType, MAX_PODS};
+use super::{clock, nodes, ApplyResult, PodTimer, ProbeKind, Sim, Snapshot, WatchType, MAX_PODS};
 use crate::core::api::Pod;
 use crate::core::store::Store;
 use std::collections::BTreeMap;
@@ -272,7 +272,7 @@ impl Sim {
         let snap = self.pod_rt(slot).map(|p| p.snapshot());
         if let Some(pod) = snap {
             let spec = pod.pod.clone();
-            self.outputs.push_back(Output::Pod { time_ms: self.now(), type_: WatchType::Added, pod });
+            self.watch_event(WatchType::Added, Snapshot::Pod(pod));
             self.pod_changed(&spec, false);
         }
         // A new Pod frees no capacity: only it is tried now (the Pods already
@@ -300,7 +300,7 @@ impl Sim {
             p.server.resource_version = rv;
             let pod = p.snapshot();
             let spec = pod.pod.clone();
-            self.outputs.push_back(Output::Pod { time_ms: self.now(), type_: WatchType::Modified, pod });
+            self.watch_event(WatchType::Modified, Snapshot::Pod(pod));
             self.pod_changed(&spec, false);
         }
     }
@@ -372,7 +372,7 @@ impl Sim {
         let mut snap = p.snapshot();
         snap.server.resource_version = self.next_resource_version();
         let spec = snap.pod.clone();
-        self.outputs.push_back(Output::Pod { time_ms: self.now(), type_: WatchType::Deleted, pod: snap });
+        self.watch_event(WatchType::Deleted, Snapshot::Pod(snap));
         self.pod_changed(&spec, true);
         self.update_endpoints();
         // Freed capacity may let a pending Pod schedule.

@@ -14,7 +14,7 @@
 //! Upstream: pkg/kubelet/kubelet_pods.go (`getServiceEnvVarMap`),
 //! pkg/kubelet/envvars/envvars.go (`FromServices`).
 
-use super::{env, ApplyResult, Output, Sim, WatchType};
+use super::{env, ApplyResult, Sim, Snapshot, WatchType};
 use crate::core::api::{PortRef, Service};
 use crate::core::status::*;
 use crate::core::store::Store;
@@ -199,17 +199,9 @@ impl Sim {
             rr: 0,
         };
         let has_selector = !rt.svc.spec.selector.is_empty();
-        self.outputs.push_back(Output::Service {
-            time_ms: self.now(),
-            type_: WatchType::Added,
-            service: rt.snapshot(),
-        });
+        self.watch_event(WatchType::Added, Snapshot::Service(rt.snapshot()));
         if has_selector {
-            self.outputs.push_back(Output::EndpointSlice {
-                time_ms: self.now(),
-                type_: WatchType::Added,
-                slice: rt.slice_snapshot(),
-            });
+            self.watch_event(WatchType::Added, Snapshot::EndpointSlice(rt.slice_snapshot()));
         }
         let mut rt = rt;
         if has_selector {
@@ -246,11 +238,7 @@ impl Sim {
                 svc.endpoints = eps;
                 svc.slice_server.resource_version = rv;
                 let slice = svc.slice_snapshot();
-                self.outputs.push_back(Output::EndpointSlice {
-                    time_ms: self.now(),
-                    type_: WatchType::Modified,
-                    slice,
-                });
+                self.watch_event(WatchType::Modified, Snapshot::EndpointSlice(slice));
             }
         }
     }

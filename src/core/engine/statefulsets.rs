@@ -27,13 +27,13 @@
 use super::controllers::{
     available, controller_ref, obj_ref, template_hash, ControllerWork, CONTROLLER_HOP_MS, MAX_REPLICAS,
 };
-use super::{ActionError, ApplyResult, Output, Sim, WatchType};
+use super::{ActionError, ApplyResult, Sim, Snapshot, WatchType};
 use crate::core::api::*;
 use crate::core::status::*;
 use crate::core::time::{Millis, SECOND_MS};
 use std::sync::Arc;
 
-super::controllers::published!(StatefulSetRt, StatefulSetSnapshot, StatefulSet, stateful_set);
+super::controllers::published!(StatefulSetRt, StatefulSetSnapshot, StatefulSet);
 
 pub const POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";
 pub const POD_INDEX_LABEL: &str = "apps.kubernetes.io/pod-index";
@@ -405,11 +405,7 @@ impl Sim {
         let rt = self.controllers.stateful_sets.remove(&key).ok_or_else(|| no_set(name))?;
         let mut snap = rt.snapshot();
         snap.server.resource_version = self.next_resource_version();
-        self.outputs.push_back(Output::StatefulSet {
-            time_ms: self.now(),
-            type_: WatchType::Deleted,
-            stateful_set: snap,
-        });
+        self.watch_event(WatchType::Deleted, Snapshot::StatefulSet(snap));
         self.enqueue(ControllerWork::CollectPods(key.0, rt.server.uid.clone()), self.now() + CONTROLLER_HOP_MS);
         Ok(())
     }

@@ -52,7 +52,7 @@
 //! volumes are never released or deleted (claims are not deleted).
 
 use super::nodes::Rejection;
-use super::{ApplyResult, NodeConfig, Output, Sim, WatchType};
+use super::{ApplyResult, NodeConfig, Sim, Snapshot, WatchType};
 use crate::core::api::{
     parse_quantity, NodeSelectorOperator, NodeSelectorRequirement, NodeSelectorTerm, ObjectMeta, PersistentVolume,
     PersistentVolumeClaimTemplate, PersistentVolumeSpec, PodSpec, StorageClass, VolumeSource, DEFAULT_CLASS_ANNOTATION,
@@ -165,7 +165,7 @@ impl Sim {
     fn put_class(&mut self, class: StorageClass, server: ServerMeta, type_: WatchType) {
         let name = class.metadata.name.clone();
         let snap = StorageClassSnapshot { class: Arc::new(class), server };
-        self.outputs.push_back(Output::StorageClass { time_ms: self.now(), type_, class: snap.clone() });
+        self.watch_event(type_, Snapshot::StorageClass(snap.clone()));
         self.volumes.classes.insert(name, snap);
     }
 
@@ -210,7 +210,7 @@ impl Sim {
 
     pub(crate) fn put_volume(&mut self, snap: PersistentVolumeSnapshot, type_: WatchType) {
         let name = snap.volume.metadata.name.clone();
-        self.outputs.push_back(Output::PersistentVolume { time_ms: self.now(), type_, volume: snap.clone() });
+        self.watch_event(type_, Snapshot::PersistentVolume(snap.clone()));
         self.volumes.volumes.insert(name, snap);
     }
 
@@ -322,11 +322,7 @@ impl Sim {
             capacity: String::new(),
             bound_access_modes: Vec::new(),
         };
-        self.outputs.push_back(Output::PersistentVolumeClaim {
-            time_ms: self.now(),
-            type_: WatchType::Added,
-            claim: claim.clone(),
-        });
+        self.watch_event(WatchType::Added, Snapshot::PersistentVolumeClaim(claim.clone()));
         self.claims.insert(key, claim);
     }
 
@@ -409,12 +405,11 @@ impl Sim {
     /// A changed claim: a new resourceVersion and a MODIFIED watch event.
     fn update_claim(&mut self, key: &Key, change: impl FnOnce(&mut PersistentVolumeClaimSnapshot)) {
         let rv = self.next_resource_version();
-        let now = self.now();
         let Some(c) = self.claims.get_mut(key) else { return };
         change(c);
         c.server.resource_version = rv;
         let claim = c.clone();
-        self.outputs.push_back(Output::PersistentVolumeClaim { time_ms: now, type_: WatchType::Modified, claim });
+        self.watch_event(WatchType::Modified, Snapshot::PersistentVolumeClaim(claim));
     }
 
     /// `syncUnboundClaim` (pkg/controller/volume/persistentvolume/pv_controller.go):

@@ -5,7 +5,7 @@
 //! an update that changes the object MODIFIED with a new resourceVersion, an
 //! unchanged apply no event).
 
-use super::{ApplyResult, Output, Sim, WatchType};
+use super::{ApplyResult, Sim, Snapshot, WatchType};
 use crate::core::status::{ConfigMapSnapshot, NamespaceSnapshot, SecretSnapshot};
 
 type Key = (String, String);
@@ -16,7 +16,7 @@ impl Sim {
         let Some(type_) = self.stamp(key, result, |s| &mut s.config_meta) else { return };
         let (Some(cm), Some(server)) = (self.config_maps.get(key), self.config_meta.get(key)) else { return };
         let config_map = ConfigMapSnapshot { config_map: cm.clone(), server: server.clone() };
-        self.outputs.push_back(Output::ConfigMap { time_ms: self.now(), type_, config_map });
+        self.watch_event(type_, Snapshot::ConfigMap(config_map));
     }
 
     /// Publishes a Secret after `upsert` stored it.
@@ -24,7 +24,7 @@ impl Sim {
         let Some(type_) = self.stamp(key, result, |s| &mut s.secret_meta) else { return };
         let (Some(secret), Some(server)) = (self.secrets.get(key), self.secret_meta.get(key)) else { return };
         let secret = SecretSnapshot { secret: secret.clone(), server: server.clone() };
-        self.outputs.push_back(Output::Secret { time_ms: self.now(), type_, secret });
+        self.watch_event(type_, Snapshot::Secret(secret));
     }
 
     /// Publishes a Namespace the manifests created (the cluster's own four
@@ -32,7 +32,7 @@ impl Sim {
     pub(crate) fn publish_namespace(&mut self, namespace: crate::core::api::Namespace) {
         let server = self.new_server_meta();
         let namespace = NamespaceSnapshot { namespace, server };
-        self.outputs.push_back(Output::Namespace { time_ms: self.now(), type_: WatchType::Added, namespace });
+        self.watch_event(WatchType::Added, Snapshot::Namespace(namespace));
     }
 
     /// New server metadata for a created object, a new resourceVersion for

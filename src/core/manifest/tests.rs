@@ -290,6 +290,17 @@ fn unknown_and_not_simulated_fields_are_warnings() {
     assert_eq!(p.objects.len(), 1, "warnings do not reject the object");
 }
 
+/// A PriorityClass has no `spec` (its fields are at the top level): the API
+/// server's strict decoding names it an unknown field.
+#[test]
+fn priority_class_spec_is_an_unknown_field() {
+    let p = assert_diags(
+        "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata:\n  name: high\nvalue: 1000\nspec:\n  value: 5\n",
+        &["warning: line 6, column 1: unknown field \"spec\""],
+    );
+    assert_eq!(p.objects.len(), 1);
+}
+
 #[test]
 fn multi_document_with_one_bad_document() {
     let text = format!(

@@ -1,11 +1,14 @@
-//! `apps/v1` Deployment and ReplicaSet: decoding with the defaults of
-//! `pkg/apis/apps/v1/defaults.go` and the checks of
+//! `apps/v1` Deployment, ReplicaSet, DaemonSet and StatefulSet: decoding
+//! with the defaults of `pkg/apis/apps/v1/defaults.go` and the checks of
 //! `pkg/apis/apps/validation/validation.go` (`ValidateDeploymentSpec`,
-//! `ValidateReplicaSetSpec`). The Pod template is decoded and validated as a
-//! Pod spec is, its paths under `spec.template`.
+//! `ValidateReplicaSetSpec`, `ValidateDaemonSetSpec`; a StatefulSet's
+//! selector and template as theirs). The Pod template is decoded and
+//! validated as a Pod spec is, its paths under `spec.template`; a claim's
+//! spec (a StatefulSet's `volumeClaimTemplates`, a PersistentVolumeClaim's
+//! `spec`) as `ValidatePersistentVolumeClaimSpec` checks it.
 
 use super::super::validate as v;
-use super::{child, key_text, Ctx, NodeKind};
+use super::{child, key_text, Ctx, Decode, Fields, NodeKind};
 use crate::core::api::*;
 use crate::core::yaml::Node;
 use std::collections::BTreeMap;
@@ -328,7 +331,13 @@ fn validate_common(cx: &mut Ctx, c: &Common, kind: &str) -> (LabelSelector, PodT
     (selector, template)
 }
 
-pub(in crate::core::manifest) fn decode_deployment_spec(cx: &mut Ctx, node: &Node) -> DeploymentSpec {
+impl Decode for Deployment {
+    fn decode(cx: &mut Ctx, metadata: ObjectMeta, fields: &Fields) -> Self {
+        Deployment { metadata, spec: decode_deployment_spec(cx, fields.spec()) }
+    }
+}
+
+fn decode_deployment_spec(cx: &mut Ctx, node: &Node) -> DeploymentSpec {
     let mut strategy = DeploymentStrategy::RollingUpdate {
         max_surge: IntOrPercent::Percent(25),
         max_unavailable: IntOrPercent::Percent(25),
@@ -380,7 +389,13 @@ pub(in crate::core::manifest) fn decode_deployment_spec(cx: &mut Ctx, node: &Nod
     }
 }
 
-pub(in crate::core::manifest) fn decode_replica_set_spec(cx: &mut Ctx, node: &Node) -> ReplicaSetSpec {
+impl Decode for ReplicaSet {
+    fn decode(cx: &mut Ctx, metadata: ObjectMeta, fields: &Fields) -> Self {
+        ReplicaSet { metadata, spec: decode_replica_set_spec(cx, fields.spec()) }
+    }
+}
+
+fn decode_replica_set_spec(cx: &mut Ctx, node: &Node) -> ReplicaSetSpec {
     let common = decode_common(cx, node, &[], |_, _, _, _, _| false);
     let (selector, template) = validate_common(cx, &common, "replicaset");
     ReplicaSetSpec { replicas: common.replicas, selector, template, min_ready_seconds: common.min_ready_seconds }
@@ -389,9 +404,15 @@ pub(in crate::core::manifest) fn decode_replica_set_spec(cx: &mut Ctx, node: &No
 /// DaemonSet `spec` fields that are valid but not simulated.
 const DAEMON_SET_NOT_SIMULATED: &[&str] = &["revisionHistoryLimit"];
 
+impl Decode for DaemonSet {
+    fn decode(cx: &mut Ctx, metadata: ObjectMeta, fields: &Fields) -> Self {
+        decode_daemon_set(cx, metadata, fields.spec())
+    }
+}
+
 /// A DaemonSet (`ValidateDaemonSetSpec`: selector required, non-empty and
 /// matching the template's labels; restartPolicy Always).
-pub(in crate::core::manifest) fn decode_daemon_set(cx: &mut Ctx, metadata: ObjectMeta, node: &Node) -> DaemonSet {
+fn decode_daemon_set(cx: &mut Ctx, metadata: ObjectMeta, node: &Node) -> DaemonSet {
     let mut update_strategy = DaemonSetUpdateStrategy::default();
     let common = decode_common(cx, node, &[], |cx, k, val, name, p| {
         if name == "updateStrategy" {
@@ -533,12 +554,7 @@ fn decode_claim_template(cx: &mut Ctx, node: &Node, path: &str) -> PersistentVol
 }
 
 /// A claim's `spec`: access modes, storage class and storage request.
-pub(in crate::core::manifest) fn decode_claim_spec(
-    cx: &mut Ctx,
-    node: &Node,
-    p: &str,
-    t: &mut PersistentVolumeClaimTemplate,
-) {
+pub(super) fn decode_claim_spec(cx: &mut Ctx, node: &Node, p: &str, t: &mut PersistentVolumeClaimTemplate) {
     for (k2, v2) in cx.entries(node, p).unwrap_or(&[]) {
         let n2 = key_text(k2);
         let p2 = child(p, n2);
@@ -587,7 +603,7 @@ pub(in crate::core::manifest) fn decode_claim_spec(
 }
 
 /// `ValidatePersistentVolumeClaimSpec`: access modes and a storage request are required.
-pub(in crate::core::manifest) fn validate_claim_spec(cx: &mut Ctx, t: &PersistentVolumeClaimTemplate, spec: &str) {
+pub(super) fn validate_claim_spec(cx: &mut Ctx, t: &PersistentVolumeClaimTemplate, spec: &str) {
     if t.access_modes.is_empty() {
         let p = child(spec, "accessModes");
         let pos = cx.src.pos(&p);
@@ -600,7 +616,13 @@ pub(in crate::core::manifest) fn validate_claim_spec(cx: &mut Ctx, t: &Persisten
     }
 }
 
-pub(in crate::core::manifest) fn decode_stateful_set_spec(cx: &mut Ctx, node: &Node) -> StatefulSetSpec {
+impl Decode for StatefulSet {
+    fn decode(cx: &mut Ctx, metadata: ObjectMeta, fields: &Fields) -> Self {
+        StatefulSet { metadata, spec: decode_stateful_set_spec(cx, fields.spec()) }
+    }
+}
+
+fn decode_stateful_set_spec(cx: &mut Ctx, node: &Node) -> StatefulSetSpec {
     // The claim templates first: the Pod template's volume mounts may name them.
     let mut claims = Vec::new();
     if let Some(entries) = cx.entries(node, "spec") {

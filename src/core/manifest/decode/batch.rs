@@ -9,7 +9,7 @@
 
 use super::super::validate as v;
 use super::apps::{decode_selector, decode_template, empty_spec, go_labels};
-use super::{child, index, key_text, Ctx};
+use super::{child, index, key_text, Ctx, Decode, Fields};
 use crate::core::api::*;
 use crate::core::yaml::Node;
 use std::collections::BTreeMap;
@@ -32,6 +32,12 @@ fn nonnegative32(cx: &mut Ctx, node: &Node, path: &str) -> Option<i32> {
         cx.invalid_at(node.pos, path, &n.to_string(), v::NEGATIVE_ERR);
     }
     Some(n)
+}
+
+impl Decode for Job {
+    fn decode(cx: &mut Ctx, metadata: ObjectMeta, fields: &Fields) -> Self {
+        Job { spec: decode_job_spec(cx, fields.spec(), &metadata.name), metadata }
+    }
 }
 
 pub(in crate::core::manifest) fn decode_job_spec(cx: &mut Ctx, node: &Node, name: &str) -> JobSpec {

@@ -7,7 +7,7 @@
 //! `cron.ParseStandard` parses it ([`crate::core::cron`]).
 
 use super::super::validate as v;
-use super::{batch, child, key_text, Ctx};
+use super::{batch, child, key_text, Ctx, Decode, Fields};
 use crate::core::api::*;
 use crate::core::cron;
 use crate::core::yaml::Node;
@@ -20,7 +20,13 @@ fn valid_zone_part(part: &str) -> bool {
     (1..=14).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-+".contains(&b))
 }
 
-pub(in crate::core::manifest) fn decode_cron_job_spec(cx: &mut Ctx, node: &Node) -> CronJobSpec {
+impl Decode for CronJob {
+    fn decode(cx: &mut Ctx, metadata: ObjectMeta, fields: &Fields) -> Self {
+        CronJob { metadata, spec: decode_cron_job_spec(cx, fields.spec()) }
+    }
+}
+
+fn decode_cron_job_spec(cx: &mut Ctx, node: &Node) -> CronJobSpec {
     let mut schedule = None;
     let mut time_zone = None;
     let mut deadline = None;

@@ -3,14 +3,20 @@
 //! (pkg/apis/policy/validation/validation.go), in its order.
 
 use super::apps::{decode_int_or_percent, decode_selector, validate_int_or_percent};
-use super::{child, key_text, Ctx};
+use super::{child, key_text, Ctx, Decode, Fields};
 use crate::core::api::*;
 use crate::core::yaml::Node;
 
 /// `unhealthyPodEvictionPolicy` values, as `sets.List` sorts them.
 const UNHEALTHY_POD_EVICTION_POLICIES: &[&str] = &["AlwaysAllow", "IfHealthyBudget"];
 
-pub(in crate::core::manifest) fn decode_pdb_spec(cx: &mut Ctx, node: &Node) -> PodDisruptionBudgetSpec {
+impl Decode for PodDisruptionBudget {
+    fn decode(cx: &mut Ctx, metadata: ObjectMeta, fields: &Fields) -> Self {
+        PodDisruptionBudget { metadata, spec: decode_pdb_spec(cx, fields.spec()) }
+    }
+}
+
+fn decode_pdb_spec(cx: &mut Ctx, node: &Node) -> PodDisruptionBudgetSpec {
     let mut spec = PodDisruptionBudgetSpec {
         min_available: None,
         selector: None,

@@ -4,7 +4,7 @@
 //! (`ValidateTolerations`, `ValidateNodeSelector`, `validateNodeTaints`).
 
 use super::super::validate as v;
-use super::{child, index, key, key_text, Ctx};
+use super::{child, index, key, key_text, Ctx, Decode, Fields};
 use crate::core::api::*;
 use crate::core::yaml::Node as YNode;
 
@@ -243,14 +243,18 @@ fn decode_requirements(cx: &mut Ctx, node: &YNode, path: &str, fields: bool) -> 
 /// Node `spec` fields that are valid but not simulated.
 const NODE_SPEC_NOT_SIMULATED: &[&str] = &["configSource", "externalID", "podCIDRs", "providerID"];
 
+impl Decode for Node {
+    /// A Node's `status` gives its capacity.
+    const FIELDS: &'static [&'static str] = &["spec", "status"];
+
+    fn decode(cx: &mut Ctx, metadata: ObjectMeta, fields: &Fields) -> Self {
+        decode_node(cx, metadata, fields.spec(), fields.get("status"))
+    }
+}
+
 /// Decodes a Node's `spec` and `status` (only capacity and allocatable are
 /// read from status; the rest is what podplay computes).
-pub(in crate::core::manifest) fn decode_node(
-    cx: &mut Ctx,
-    metadata: ObjectMeta,
-    spec: &YNode,
-    status: Option<&YNode>,
-) -> Node {
+fn decode_node(cx: &mut Ctx, metadata: ObjectMeta, spec: &YNode, status: Option<&YNode>) -> Node {
     let mut n = Node {
         metadata,
         pod_cidr: None,
@@ -410,15 +414,20 @@ fn parse_cidr24(text: &str) -> Option<std::net::Ipv4Addr> {
     (bits == "24" && ip.octets()[3] == 0).then_some(ip)
 }
 
+impl Decode for PriorityClass {
+    /// A PriorityClass keeps its fields at the top level.
+    const FIELDS: &'static [&'static str] = &["value", "globalDefault", "description", "preemptionPolicy"];
+
+    fn decode(cx: &mut Ctx, metadata: ObjectMeta, fields: &Fields) -> Self {
+        decode_priority_class(cx, metadata, fields.given())
+    }
+}
+
 /// A `scheduling.k8s.io/v1 PriorityClass` from its top-level fields
 /// (k8s.io/api/scheduling/v1 types.go; `preemptionPolicy` defaulted to
 /// `PreemptLowerPriority` by SetDefaults_PriorityClass), type-checked as
 /// the API server's decoding does.
-pub(in crate::core::manifest) fn decode_priority_class(
-    cx: &mut Ctx,
-    metadata: ObjectMeta,
-    fields: &[(&str, &YNode)],
-) -> PriorityClass {
+fn decode_priority_class(cx: &mut Ctx, metadata: ObjectMeta, fields: &[(&str, &YNode)]) -> PriorityClass {
     let mut pc = PriorityClass {
         metadata,
         value: 0,

@@ -1,4 +1,6 @@
-//! `storage.k8s.io/v1` StorageClass and `v1` PersistentVolume: decoding with
+//! `storage.k8s.io/v1` StorageClass, `v1` PersistentVolume and `v1`
+//! PersistentVolumeClaim (its spec decoded as a StatefulSet's claim
+//! templates are, in [`super::apps`]): decoding with
 //! the API server's defaults (`SetDefaults_StorageClass`,
 //! pkg/apis/storage/v1/defaults.go: reclaimPolicy `Delete`,
 //! volumeBindingMode `Immediate`; `SetDefaults_PersistentVolume`,
@@ -11,7 +13,7 @@
 //! their order.
 
 use super::super::validate as v;
-use super::{child, key_text, Ctx};
+use super::{apps, child, key_text, Ctx, Decode, Fields};
 use crate::core::api::*;
 use crate::core::yaml::Node;
 
@@ -32,12 +34,25 @@ fn is_pv_source(name: &str) -> bool {
         || (super::OTHER_VOLUME_TYPES.contains(&name) && !matches!(name, "ephemeral" | "gitRepo" | "image"))
 }
 
+impl Decode for StorageClass {
+    /// A StorageClass keeps its fields at the top level.
+    const FIELDS: &'static [&'static str] = &[
+        "provisioner",
+        "parameters",
+        "reclaimPolicy",
+        "volumeBindingMode",
+        "allowVolumeExpansion",
+        "mountOptions",
+        "allowedTopologies",
+    ];
+
+    fn decode(cx: &mut Ctx, metadata: ObjectMeta, fields: &Fields) -> Self {
+        decode_storage_class(cx, metadata, fields.given())
+    }
+}
+
 /// A StorageClass from its top-level fields.
-pub(in crate::core::manifest) fn decode_storage_class(
-    cx: &mut Ctx,
-    metadata: ObjectMeta,
-    fields: &[(&str, &Node)],
-) -> StorageClass {
+fn decode_storage_class(cx: &mut Ctx, metadata: ObjectMeta, fields: &[(&str, &Node)]) -> StorageClass {
     let mut sc = StorageClass {
         metadata,
         provisioner: String::new(),
@@ -85,8 +100,31 @@ pub(in crate::core::manifest) fn decode_storage_class(
     sc
 }
 
+impl Decode for PersistentVolume {
+    fn decode(cx: &mut Ctx, metadata: ObjectMeta, fields: &Fields) -> Self {
+        PersistentVolume { metadata, spec: decode_pv_spec(cx, fields.spec()) }
+    }
+}
+
+impl Decode for PersistentVolumeClaim {
+    fn decode(cx: &mut Ctx, metadata: ObjectMeta, fields: &Fields) -> Self {
+        let mut spec = PersistentVolumeClaimTemplate {
+            name: metadata.name.clone(),
+            labels: metadata.labels.clone(),
+            access_modes: Vec::new(),
+            storage: String::new(),
+            storage_class_name: None,
+        };
+        apps::decode_claim_spec(cx, fields.spec(), "spec", &mut spec);
+        if cx.type_errors == 0 {
+            apps::validate_claim_spec(cx, &spec, "spec");
+        }
+        PersistentVolumeClaim { metadata, spec }
+    }
+}
+
 /// A PersistentVolume's `spec`.
-pub(in crate::core::manifest) fn decode_pv_spec(cx: &mut Ctx, node: &Node) -> PersistentVolumeSpec {
+fn decode_pv_spec(cx: &mut Ctx, node: &Node) -> PersistentVolumeSpec {
     let mut spec = PersistentVolumeSpec {
         storage: String::new(),
         access_modes: Vec::new(),
