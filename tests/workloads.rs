@@ -360,7 +360,7 @@ fn objects_need_their_namespace_and_a_namespace_object_creates_it() {
     let results = sim.apply(parse_manifests(&with_ns).objects);
     assert!(matches!(&results[0], ApplyResult::Created { kind: "Namespace", .. }), "{results:?}");
     assert!(matches!(&results[1], ApplyResult::Created { kind: "Pod", .. }), "{results:?}");
-    assert!(sim.namespaces().contains(&"shop".to_string()));
+    assert!(sim.namespaces().iter().any(|n| n.namespace.metadata.name == "shop"));
     let again = sim.apply(parse_manifests("apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n").objects);
     assert!(matches!(&again[..], [ApplyResult::Unchanged { .. }]), "{again:?}");
     let bad = parse_manifests("apiVersion: v1\nkind: Namespace\nmetadata: {name: Shop.One}\n");

@@ -622,7 +622,7 @@ pub fn namespace_json(n: &crate::core::status::NamespaceSnapshot) -> Value {
     let metadata = object_meta(None, &meta.name, None, "", &n.server, &meta.labels, &meta.annotations, Vec::new());
     o.put("metadata", metadata);
     o.put("spec", json!({ "finalizers": ["kubernetes"] }));
-    o.put("status", json!({ "phase": "Active" }));
+    o.put("status", json!({ "phase": n.phase() }));
     Value::Object(o)
 }
 

@@ -11,10 +11,33 @@ pub struct ConfigMapSnapshot {
     pub server: ServerMeta,
 }
 
-/// A Namespace applied from the manifests, as the API server stored it.
+/// A Namespace as the API server stored it: one of a kind cluster's four,
+/// or one applied from the manifests.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NamespaceSnapshot {
     pub namespace: crate::core::api::Namespace,
+    pub server: ServerMeta,
+}
+
+impl NamespaceSnapshot {
+    /// `status.phase`: Active from its creation (`PrepareForCreate`,
+    /// pkg/registry/core/namespace/strategy.go), Terminating once it has a
+    /// deletionTimestamp (the namespace lifecycle; podplay does not delete
+    /// namespaces yet, so it is always Active).
+    pub fn phase(&self) -> &'static str {
+        if self.server.deletion_ms.is_some() {
+            "Terminating"
+        } else {
+            "Active"
+        }
+    }
+}
+
+/// A PriorityClass as the API server stored it: one of the two system
+/// classes, or one applied from the manifests.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PriorityClassSnapshot {
+    pub class: std::sync::Arc<crate::core::api::PriorityClass>,
     pub server: ServerMeta,
 }
 

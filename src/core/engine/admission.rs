@@ -16,13 +16,15 @@ use std::sync::Arc;
 
 use super::{ApplyResult, Sim};
 use crate::core::api::{ObjectMeta, Pod, PodSpec, PriorityClass, SYSTEM_PRIORITY_CLASSES};
+use crate::core::status::{PriorityClassSnapshot, ServerMeta};
+use crate::core::store::Store;
 
 impl Sim {
     /// Applies a PriorityClass (cluster-scoped; Pods already admitted keep
     /// the priority they were given).
     pub(crate) fn create_priority_class(&mut self, pc: PriorityClass) -> ApplyResult {
         let name = pc.metadata.name.clone();
-        match self.priority_classes.get(&name) {
+        match self.priority_classes.get(&name).map(|old| &old.class) {
             Some(old) if old.value == pc.value && old.global_default == pc.global_default => {
                 ApplyResult::Unchanged { kind: "PriorityClass", name }
             }
@@ -35,14 +37,24 @@ impl Sim {
                 name,
             },
             Some(_) => {
-                self.priority_classes.insert(name.clone(), Arc::new(pc));
+                let resource_version = self.next_resource_version();
+                if let Some(stored) = self.priority_classes.get_mut(&name) {
+                    stored.class = Arc::new(pc);
+                    stored.server.resource_version = resource_version;
+                }
                 ApplyResult::Configured { kind: "PriorityClass", name }
             }
             None => {
-                self.priority_classes.insert(name.clone(), Arc::new(pc));
+                let server = self.new_server_meta();
+                self.priority_classes.insert(name.clone(), PriorityClassSnapshot { class: Arc::new(pc), server });
                 ApplyResult::Created { kind: "PriorityClass", name }
             }
         }
+    }
+
+    /// Every PriorityClass, by name: the system classes and those applied.
+    pub fn priority_classes(&self) -> Vec<PriorityClassSnapshot> {
+        self.priority_classes.values().cloned().collect()
     }
 
     /// Runs the Priority plugin over a Pod about to be created: fills in
@@ -58,7 +70,7 @@ impl Sim {
             },
             Some(name) => match SYSTEM_PRIORITY_CLASSES.iter().find(|(n, _)| *n == name) {
                 Some((_, value)) => (Some(name.to_string()), *value, Some("PreemptLowerPriority".to_string())),
-                None => match self.priority_classes.get(name) {
+                None => match self.priority_classes.get(name).map(|stored| &stored.class) {
                     Some(pc) => (Some(name.to_string()), pc.value, Some(pc.preemption_policy.clone())),
                     None => {
                         let detail = format!("no PriorityClass with name {name} was found");
@@ -89,8 +101,42 @@ impl Sim {
 
     /// The class with `globalDefault: true` (the lowest value if several).
     fn default_priority_class(&self) -> Option<&Arc<PriorityClass>> {
-        self.priority_classes.values().filter(|pc| pc.global_default).min_by_key(|pc| pc.value)
+        self.priority_classes
+            .values()
+            .map(|stored| &stored.class)
+            .filter(|pc| pc.global_default)
+            .min_by_key(|pc| pc.value)
     }
+}
+
+/// The two system classes every cluster has (`SystemPriorityClasses`,
+/// pkg/apis/scheduling/helpers.go), stored before anything is applied: as
+/// the cluster's `standard` StorageClass, resourceVersion 1000, created at 0,
+/// a uid derived from the name.
+pub(crate) fn system_priority_classes() -> Store<PriorityClassSnapshot, String> {
+    let mut classes = Store::new();
+    for (name, value) in SYSTEM_PRIORITY_CLASSES {
+        let description = match name {
+            "system-node-critical" => "Used for system critical pods that must not be moved from their current node.",
+            _ => "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.",
+        };
+        let class = PriorityClass {
+            metadata: ObjectMeta { name: name.into(), ..ObjectMeta::default() },
+            value,
+            global_default: false,
+            description: description.into(),
+            preemption_policy: "PreemptLowerPriority".into(),
+        };
+        let server = ServerMeta {
+            uid: crate::core::rng::derived_uid(&format!("priorityclass/{name}")),
+            creation_ms: 0,
+            resource_version: 1000,
+            deletion_ms: None,
+            deletion_grace_period_seconds: None,
+        };
+        classes.insert(name.to_string(), PriorityClassSnapshot { class: Arc::new(class), server });
+    }
+    classes
 }
 
 /// `admission.NewForbidden` for a Pod: `apierrors.NewForbidden`'s

@@ -51,7 +51,7 @@ impl Sim {
         for obj in objects {
             let ns = &obj.meta().namespace;
             let namespaced = obj.info().namespaced;
-            if namespaced && !self.namespaces.contains(ns) {
+            if namespaced && !self.namespaces.contains_key(ns) {
                 // The API server: `Error from server (NotFound): namespaces "x" not found`.
                 let message = format!("namespaces \"{ns}\" not found");
                 hints.push((results.len(), format!(" (add a Namespace object named {ns} to the manifests, as `kubectl create namespace {ns}` would)")));
@@ -121,7 +121,7 @@ impl Sim {
     /// A namespace (no lifecycle beyond existing: deleting one is not simulated).
     fn create_namespace(&mut self, ns: crate::core::api::Namespace) -> ApplyResult {
         let name = ns.metadata.name.clone();
-        if self.namespaces.insert(name.clone()) {
+        if !self.namespaces.contains_key(&name) {
             self.publish_namespace(ns);
             ApplyResult::Created { kind: "Namespace", name }
         } else {

@@ -120,8 +120,8 @@ pub struct Sim {
     /// The API server's metadata of each ConfigMap and Secret (`watch.rs`).
     pub(crate) config_meta: Store<ServerMeta>,
     pub(crate) secret_meta: Store<ServerMeta>,
-    /// Applied PriorityClasses by name (`admission.rs`).
-    pub(crate) priority_classes: Store<Arc<crate::core::api::PriorityClass>, String>,
+    /// PriorityClasses by name, the two system classes first (`admission.rs`).
+    pub(crate) priority_classes: Store<PriorityClassSnapshot, String>,
     /// Evictions `kubectl drain` will try again.
     pub(crate) pending_evictions: Vec<disruption::PendingEviction>,
     /// What `kubectl drain` printed to stderr as it ran, not yet read.
@@ -140,8 +140,8 @@ pub struct Sim {
     pub(crate) outputs: VecDeque<Output>,
     /// The scheduler's queue of Pods waiting for a node.
     pub(crate) scheduler: scheduler::Scheduler,
-    /// The namespaces that exist: a kind cluster's four, then those applied.
-    pub(crate) namespaces: std::collections::BTreeSet<String>,
+    /// The namespaces that exist, by name: a kind cluster's four, then those applied.
+    pub(crate) namespaces: Store<NamespaceSnapshot, String>,
     /// Every Pod IP in use (the IPAM's allocation table).
     pub(crate) pod_ips: ipam::PodIps,
     /// The EndpointSlice controller's queue.
@@ -173,7 +173,7 @@ impl Sim {
             claims: Store::new(),
             volumes: volumes::Volumes::kind(),
             controllers: workloads::Controllers::default(),
-            priority_classes: Store::new(),
+            priority_classes: admission::system_priority_classes(),
             config_meta: Store::new(),
             secret_meta: Store::new(),
             pending_evictions: Vec::new(),
@@ -190,9 +190,7 @@ impl Sim {
             scheduler: scheduler::Scheduler::default(),
             endpoints: endpoints::EndpointsController::default(),
             pod_ips: ipam::PodIps::default(),
-            namespaces: crate::core::sort::collect_set(
-                ["default", "kube-node-lease", "kube-public", "kube-system"].map(String::from),
-            ),
+            namespaces: watch::kind_namespaces(),
             notes: Vec::new(),
             probe_log: None,
             probe_sleep: true,
@@ -369,8 +367,23 @@ impl Sim {
     }
 
     /// The namespaces that exist, in name order.
-    pub fn namespaces(&self) -> Vec<String> {
-        self.namespaces.iter().cloned().collect()
+    pub fn namespaces(&self) -> Vec<NamespaceSnapshot> {
+        self.namespaces.values().cloned().collect()
+    }
+
+    /// Every ConfigMap, by namespace and name.
+    pub fn config_maps(&self) -> Vec<ConfigMapSnapshot> {
+        let server = |k| self.config_meta.get(k).cloned();
+        let snapshot =
+            |(k, c): (_, &Arc<ConfigMap>)| Some(ConfigMapSnapshot { config_map: c.clone(), server: server(k)? });
+        self.config_maps.iter().filter_map(snapshot).collect()
+    }
+
+    /// Every Secret, by namespace and name.
+    pub fn secrets(&self) -> Vec<SecretSnapshot> {
+        let server = |k| self.secret_meta.get(k).cloned();
+        let snapshot = |(k, s): (_, &Arc<Secret>)| Some(SecretSnapshot { secret: s.clone(), server: server(k)? });
+        self.secrets.iter().filter_map(snapshot).collect()
     }
 
     /// Warnings about behaviour podplay could not simulate, once each.

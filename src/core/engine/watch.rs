@@ -6,9 +6,32 @@
 //! unchanged apply no event).
 
 use super::{ApplyResult, Sim, Snapshot, WatchType};
-use crate::core::status::{ConfigMapSnapshot, NamespaceSnapshot, SecretSnapshot};
+use crate::core::status::{ConfigMapSnapshot, NamespaceSnapshot, SecretSnapshot, ServerMeta};
+use crate::core::store::Store;
 
 type Key = (String, String);
+
+/// A kind cluster's four namespaces, there before anything is applied: as
+/// the cluster's `standard` StorageClass, resourceVersion 1000 (below every
+/// object podplay creates), created at 0, a uid derived from the name.
+pub(crate) fn kind_namespaces() -> Store<NamespaceSnapshot, String> {
+    let mut namespaces = Store::new();
+    for name in ["default", "kube-node-lease", "kube-public", "kube-system"] {
+        let metadata = crate::core::api::ObjectMeta { name: name.into(), ..Default::default() };
+        let server = ServerMeta {
+            uid: crate::core::rng::derived_uid(&format!("namespace/{name}")),
+            creation_ms: 0,
+            resource_version: 1000,
+            deletion_ms: None,
+            deletion_grace_period_seconds: None,
+        };
+        namespaces.insert(
+            name.to_string(),
+            NamespaceSnapshot { namespace: crate::core::api::Namespace { metadata }, server },
+        );
+    }
+    namespaces
+}
 
 impl Sim {
     /// Publishes a ConfigMap after `upsert` stored it.
@@ -27,11 +50,13 @@ impl Sim {
         self.watch_event(type_, Snapshot::Secret(secret));
     }
 
-    /// Publishes a Namespace the manifests created (the cluster's own four
-    /// are not in the stream: they were there before it started).
+    /// Stores and publishes a Namespace the manifests created (the
+    /// cluster's own four are not in the stream: they were there before it
+    /// started).
     pub(crate) fn publish_namespace(&mut self, namespace: crate::core::api::Namespace) {
         let server = self.new_server_meta();
         let namespace = NamespaceSnapshot { namespace, server };
+        self.namespaces.insert(namespace.namespace.metadata.name.clone(), namespace.clone());
         self.watch_event(WatchType::Added, Snapshot::Namespace(namespace));
     }
 
