@@ -527,16 +527,12 @@ impl TracePrinter {
     }
 
     /// A `kubectl get` table with its `-o wide` columns, when there are rows.
-    fn table(&self, out: &mut dyn Write, title: &str, header: &[&str], wide_header: &[&str], rows: &[Vec<String>]) {
+    fn table(&self, out: &mut dyn Write, title: &str, header: &[&str], rows: &[Vec<String>]) {
         if rows.is_empty() {
             return;
         }
-        let mut header = header.to_vec();
-        if self.wide {
-            header.extend(wide_header);
-        }
         let _ = writeln!(out, "{title} prints them then):");
-        let _ = write!(out, "{}", kubectl::format_table(&header, rows));
+        let _ = write!(out, "{}", kubectl::format_table(header, rows));
         let _ = writeln!(out);
     }
 
@@ -564,15 +560,16 @@ impl TracePrinter {
             let _ = write!(out, "{}", kubectl::format_table(&kubectl::NODES_HEADER, &rows));
             let _ = writeln!(out);
         }
-        // Every kind's table (Pods are the watch stream above; Nodes print
-        // only when they changed, StorageClasses when any was applied).
+        // Every workload and storage kind's table (Pods are the watch
+        // stream above; Nodes print only when they changed, StorageClasses
+        // when any was applied; the trace lists no Services, ConfigMaps,
+        // Secrets, Namespaces or PriorityClasses).
         let classes = sim.storage_classes_applied();
-        for p in
-            get::PRINTERS.iter().filter(|p| !matches!(p.kind, "Pod" | "Node") && (classes || p.kind != "StorageClass"))
+        for p in get::PRINTERS.iter().filter(|p| !NOT_AT_END.contains(&p.kind) && (classes || p.kind != "StorageClass"))
         {
-            let rows = (p.rows)(sim, end, self.wide);
+            let rows = p.rows(sim, end, self.wide);
             let title = format!("{}s at {at} (as `kubectl get {}`", p.kind, p.resource);
-            self.table(out, &title, p.header, p.wide_header, &rows);
+            self.table(out, &title, &p.header(self.wide), &rows);
         }
         let _ = writeln!(out, "Events at {at} (as `kubectl events` prints them then):");
         let rows = kubectl::events_rows(sim.events(), end);
@@ -580,6 +577,9 @@ impl TracePrinter {
         print_traffic(sim, end, out);
     }
 }
+
+/// The kinds of [`get::PRINTERS`] whose table the end of a run leaves out.
+const NOT_AT_END: [&str; 7] = ["Pod", "Node", "Service", "ConfigMap", "Secret", "Namespace", "PriorityClass"];
 
 /// `NAME`, or `NAMESPACE/NAME` outside `default`.
 fn service_label(namespace: &str, name: &str) -> String {

@@ -1,13 +1,43 @@
-//! `kubectl get` for any kind podplay prints: one table of printers (the
-//! header, the `-o wide` columns and the rows each kind's `printX` function
-//! in pkg/printers/internalversion/printers.go gives, here in
-//! [`crate::core::kubectl`]), found by the resource names kubectl takes
-//! (`deploy`, `pods`, `pdb`: [`crate::core::kinds::by_resource_name`]). The
-//! CLI's end-of-run tables iterate it; a new kind adds one row.
+//! `kubectl get` for any kind podplay prints, declared once per kind: one
+//! table of printers (the header, the `-o wide` columns and the rows each
+//! kind's `printX` function in pkg/printers/internalversion/printers.go
+//! gives, here in [`crate::core::kubectl`]; each row with the object's
+//! namespace, name and labels, and on demand its object as [`crate::core::json`]
+//! gives it), found by the resource names kubectl takes (`deploy`, `pods`,
+//! `pdb`: [`crate::core::kinds::by_resource_name`]). The page's `get`
+//! (`session::read`) looks a kind up here and the CLI's end-of-run tables
+//! iterate it; a new kind adds one row.
 
+use crate::core::api::ObjectMeta;
 use crate::core::engine::Sim;
+use crate::core::json;
+use crate::core::json_value::Value;
 use crate::core::kubectl::{self as k, format_table};
 use crate::core::time::Millis;
+use std::collections::BTreeMap;
+
+/// What a listing makes besides the plain cells.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Ask {
+    /// The `-o wide` cells.
+    pub wide: bool,
+    /// Each object as the API server returns it (`-o json|yaml`); left out
+    /// otherwise, as it costs more than the row.
+    pub objects: bool,
+}
+
+/// One object of a listing: what `get` selects it by (`-n`, `-l`, a name)
+/// and what it prints of it.
+pub struct Row {
+    /// Empty for a cluster-scoped kind.
+    pub namespace: String,
+    pub name: String,
+    pub labels: BTreeMap<String, String>,
+    /// The cells under [`Printer::header`].
+    pub cells: Vec<String>,
+    /// The object, when [`Ask::objects`].
+    pub object: Option<Value>,
+}
 
 /// How `kubectl get` prints one kind.
 pub struct Printer {
@@ -16,10 +46,12 @@ pub struct Printer {
     /// The resource name podplay's traces quote (`kubectl get deployments`, `kubectl get pvc`).
     pub resource: &'static str,
     pub header: &'static [&'static str],
-    /// The columns `-o wide` adds.
-    pub wide_header: &'static [&'static str],
-    /// The rows at `now` (`-o wide` when `wide`), in the engine's order.
-    pub rows: fn(&Sim, Millis, bool) -> Vec<Vec<String>>,
+    /// The columns `-o wide` adds (none for some kinds), or None while
+    /// podplay does not print them (the page says so; the CLI prints the
+    /// plain table).
+    pub wide_header: Option<&'static [&'static str]>,
+    /// The objects at `now`, in the engine's order.
+    pub list: fn(&Sim, Millis, Ask) -> Vec<Row>,
 }
 
 impl Printer {
@@ -27,15 +59,50 @@ impl Printer {
     pub fn header(&self, wide: bool) -> Vec<&'static str> {
         let mut h = self.header.to_vec();
         if wide {
-            h.extend(self.wide_header);
+            h.extend(self.wide_header.unwrap_or_default());
         }
         h
     }
 
+    /// The cells of every row at `now` (`-o wide` when `wide`).
+    pub fn rows(&self, sim: &Sim, now: Millis, wide: bool) -> Vec<Vec<String>> {
+        (self.list)(sim, now, Ask { wide, objects: false }).into_iter().map(|r| r.cells).collect()
+    }
+
     /// The whole table as kubectl prints it.
     pub fn table(&self, sim: &Sim, now: Millis, wide: bool) -> String {
-        format_table(&self.header(wide), &(self.rows)(sim, now, wide))
+        format_table(&self.header(wide), &self.rows(sim, now, wide))
     }
+}
+
+/// An object's namespace, name and labels.
+type Meta<'a> = (&'a str, &'a str, &'a BTreeMap<String, String>);
+
+fn meta(m: &ObjectMeta) -> Meta<'_> {
+    (&m.namespace, &m.name, &m.labels)
+}
+
+/// The rows of `items`: each one's metadata, its cells and, when asked, its object.
+fn rows<T>(
+    items: Vec<T>,
+    ask: Ask,
+    metadata: fn(&T) -> Meta<'_>,
+    cells: impl Fn(&T) -> Vec<String>,
+    object: fn(&T) -> Value,
+) -> Vec<Row> {
+    items
+        .iter()
+        .map(|item| {
+            let (namespace, name, labels) = metadata(item);
+            Row {
+                namespace: namespace.to_string(),
+                name: name.to_string(),
+                labels: labels.clone(),
+                cells: cells(item),
+                object: ask.objects.then(|| object(item)),
+            }
+        })
+        .collect()
 }
 
 /// Every kind's printer, in the order podplay's traces list them.
@@ -44,85 +111,132 @@ pub const PRINTERS: &[Printer] = &[
         kind: "Deployment",
         resource: "deployments",
         header: &k::DEPLOYMENTS_HEADER,
-        wide_header: &k::CONTROLLERS_WIDE_HEADER,
-        rows: |sim, now, wide| sim.deployments().iter().map(|d| k::deployment_row(d, now, wide)).collect(),
+        wide_header: Some(&k::CONTROLLERS_WIDE_HEADER),
+        list: |sim, now, ask| {
+            let cells = |d: &_| k::deployment_row(d, now, ask.wide);
+            rows(sim.deployments(), ask, |d| meta(&d.deployment.metadata), cells, json::deployment_json)
+        },
     },
     Printer {
         kind: "ReplicaSet",
         resource: "replicasets",
         header: &k::REPLICASETS_HEADER,
-        wide_header: &k::CONTROLLERS_WIDE_HEADER,
-        rows: |sim, now, wide| sim.replica_sets().iter().map(|r| k::replicaset_row(r, now, wide)).collect(),
+        wide_header: Some(&k::CONTROLLERS_WIDE_HEADER),
+        list: |sim, now, ask| {
+            let cells = |r: &_| k::replicaset_row(r, now, ask.wide);
+            rows(sim.replica_sets(), ask, |r| meta(&r.replica_set.metadata), cells, json::replicaset_json)
+        },
     },
     Printer {
         kind: "DaemonSet",
         resource: "daemonsets",
         header: &k::DAEMONSETS_HEADER,
-        wide_header: &[],
-        rows: |sim, now, _| sim.daemon_sets().iter().map(|d| k::daemonset_row(d, now)).collect(),
+        wide_header: None,
+        list: |sim, now, ask| {
+            let cells = |d: &_| k::daemonset_row(d, now);
+            rows(sim.daemon_sets(), ask, |d| meta(&d.daemon_set.metadata), cells, json::daemonset_json)
+        },
     },
     Printer {
         kind: "Job",
         resource: "jobs",
         header: &k::JOBS_HEADER,
-        wide_header: &k::CONTROLLERS_WIDE_HEADER,
-        rows: |sim, now, wide| sim.jobs().iter().map(|j| k::job_row(j, now, wide)).collect(),
+        wide_header: Some(&k::CONTROLLERS_WIDE_HEADER),
+        list: |sim, now, ask| {
+            let cells = |j: &_| k::job_row(j, now, ask.wide);
+            rows(sim.jobs(), ask, |j| meta(&j.job.metadata), cells, json::job_json)
+        },
     },
     Printer {
         kind: "CronJob",
         resource: "cronjobs",
         header: &k::CRONJOBS_HEADER,
-        wide_header: &k::CONTROLLERS_WIDE_HEADER,
-        rows: |sim, now, wide| sim.cron_jobs().iter().map(|c| k::cronjob_row(c, now, wide)).collect(),
+        wide_header: Some(&k::CONTROLLERS_WIDE_HEADER),
+        list: |sim, now, ask| {
+            let cells = |c: &_| k::cronjob_row(c, now, ask.wide);
+            rows(sim.cron_jobs(), ask, |c| meta(&c.cron_job.metadata), cells, json::cronjob_json)
+        },
     },
     Printer {
         kind: "StatefulSet",
         resource: "statefulsets",
         header: &k::STATEFULSETS_HEADER,
-        wide_header: &k::STATEFULSETS_WIDE_HEADER,
-        rows: |sim, now, wide| sim.stateful_sets().iter().map(|s| k::statefulset_row(s, now, wide)).collect(),
+        wide_header: Some(&k::STATEFULSETS_WIDE_HEADER),
+        list: |sim, now, ask| {
+            let cells = |s: &_| k::statefulset_row(s, now, ask.wide);
+            rows(sim.stateful_sets(), ask, |s| meta(&s.stateful_set.metadata), cells, json::statefulset_json)
+        },
     },
     Printer {
         kind: "PersistentVolumeClaim",
         resource: "pvc",
         header: &k::PVCS_HEADER,
-        wide_header: &["VOLUMEMODE"],
-        rows: |sim, now, wide| sim.persistent_volume_claims().iter().map(|c| k::pvc_row(c, now, wide)).collect(),
+        wide_header: Some(&["VOLUMEMODE"]),
+        list: |sim, now, ask| {
+            let cells = |c: &_| k::pvc_row(c, now, ask.wide);
+            rows(sim.persistent_volume_claims(), ask, |c| (&c.namespace, &c.name, &c.labels), cells, json::pvc_json)
+        },
     },
     Printer {
         kind: "PersistentVolume",
         resource: "pv",
         header: &k::PVS_HEADER,
-        wide_header: &["VOLUMEMODE"],
-        rows: |sim, now, wide| sim.persistent_volumes().iter().map(|v| k::pv_row(v, now, wide)).collect(),
+        wide_header: Some(&["VOLUMEMODE"]),
+        list: |sim, now, ask| {
+            let cells = |v: &_| k::pv_row(v, now, ask.wide);
+            rows(sim.persistent_volumes(), ask, |v| meta(&v.volume.metadata), cells, json::pv_json)
+        },
     },
     Printer {
         kind: "StorageClass",
         resource: "storageclass",
         header: &k::STORAGECLASSES_HEADER,
-        wide_header: &[],
-        rows: |sim, now, _| sim.storage_classes().iter().map(|c| k::storageclass_row(c, now)).collect(),
+        wide_header: Some(&[]),
+        list: |sim, now, ask| {
+            let cells = |c: &_| k::storageclass_row(c, now);
+            rows(sim.storage_classes(), ask, |c| meta(&c.class.metadata), cells, json::storageclass_json)
+        },
     },
     Printer {
         kind: "PodDisruptionBudget",
         resource: "pdb",
         header: &k::PDBS_HEADER,
-        wide_header: &[],
-        rows: |sim, now, _| sim.pod_disruption_budgets().iter().map(|p| k::pdb_row(p, now)).collect(),
+        wide_header: Some(&[]),
+        list: |sim, now, ask| {
+            let cells = |p: &_| k::pdb_row(p, now);
+            rows(sim.pod_disruption_budgets(), ask, |p| meta(&p.pdb.metadata), cells, json::pdb_json)
+        },
     },
     Printer {
         kind: "Node",
         resource: "nodes",
         header: &k::NODES_HEADER,
-        wide_header: &[],
-        rows: |sim, now, _| sim.nodes().iter().map(|n| k::node_row(n, now)).collect(),
+        wide_header: None,
+        list: |sim, now, ask| {
+            let cells = |n: &_| k::node_row(n, now);
+            rows(sim.nodes(), ask, |n| ("", &n.name, &n.labels), cells, json::node_json)
+        },
     },
     Printer {
         kind: "Pod",
         resource: "pods",
         header: &k::PODS_HEADER,
-        wide_header: &k::PODS_WIDE_HEADER,
-        rows: |sim, now, wide| sim.pods().iter().map(|p| k::pod_row(p, now, wide)).collect(),
+        wide_header: Some(&k::PODS_WIDE_HEADER),
+        list: |sim, now, ask| {
+            let cells = |p: &_| k::pod_row(p, now, ask.wide);
+            rows(sim.pods(), ask, |p| meta(&p.pod.metadata), cells, json::pod_json)
+        },
+    },
+    // Kinds the traces do not list (the CLI passes over them).
+    Printer {
+        kind: "Service",
+        resource: "services",
+        header: &k::SERVICES_HEADER,
+        wide_header: Some(&k::SERVICES_WIDE_HEADER),
+        list: |sim, now, ask| {
+            let cells = |s: &_| k::service_row(s, now, ask.wide);
+            rows(sim.services(), ask, |s| meta(&s.service.metadata), cells, json::service_json)
+        },
     },
 ];
 

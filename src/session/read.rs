@@ -9,11 +9,9 @@
 //! "No resources found in default namespace." for an empty list. What
 //! podplay does not print yet is said as podplay's, never as kubectl's.
 
-use crate::core::api::{
-    CronJob, DaemonSet, Deployment, Job, Node, PersistentVolume, PersistentVolumeClaim, Pod, PodDisruptionBudget,
-    ReplicaSet, Service, StatefulSet, StorageClass,
-};
+use crate::core::api::Pod;
 use crate::core::engine::Sim;
+use crate::core::get::{self, Row};
 use crate::core::json_value::Value;
 use crate::core::kinds::{KindInfo, Resource as _};
 use crate::core::time::Millis;
@@ -193,168 +191,21 @@ pub fn parse(verb: &str, rest: &[&str]) -> Result<Query, String> {
     }
 }
 
-/// One object in a listing.
-struct Item {
-    namespace: String,
-    name: String,
-    labels: BTreeMap<String, String>,
-    cells: Vec<String>,
-    /// The object as the API server returns it (for `-o json|yaml`; only
-    /// made when asked for).
-    object: Option<Value>,
-}
-
 /// The table of a kind, as `kubectl get` prints it, with each object when
-/// `objects` (`None`: not printed yet).
+/// `objects`, from its printer ([`get::PRINTERS`]); `None`: not printed yet
+/// (no printer, or `-o wide` columns it does not print).
 fn listing(
     info: &KindInfo,
     sim: &Sim,
     now: Millis,
     wide: bool,
     objects: bool,
-) -> Option<(Vec<&'static str>, Vec<Item>)> {
-    let item = |m: &crate::core::api::ObjectMeta, cells: Vec<String>, object: &dyn Fn() -> Value| Item {
-        namespace: m.namespace.clone(),
-        name: m.name.clone(),
-        labels: m.labels.clone(),
-        cells,
-        object: objects.then(object),
-    };
-    let with = |header: &[&'static str], extra: &[&'static str]| {
-        let mut h = header.to_vec();
-        if wide {
-            h.extend(extra);
-        }
-        h
-    };
-    Some(match info.kind {
-        Pod::KIND => (
-            with(&kubectl::PODS_HEADER, &kubectl::PODS_WIDE_HEADER),
-            sim.pods()
-                .iter()
-                .map(|p| item(&p.pod.metadata, kubectl::pod_row(p, now, wide), &|| json::pod_json(p)))
-                .collect(),
-        ),
-        Service::KIND => (
-            with(&kubectl::SERVICES_HEADER, &kubectl::SERVICES_WIDE_HEADER),
-            sim.services()
-                .iter()
-                .map(|s| item(&s.service.metadata, kubectl::service_row(s, now, wide), &|| json::service_json(s)))
-                .collect(),
-        ),
-        PodDisruptionBudget::KIND => (
-            kubectl::PDBS_HEADER.to_vec(),
-            sim.pod_disruption_budgets()
-                .iter()
-                .map(|p| item(&p.pdb.metadata, kubectl::pdb_row(p, now), &|| json::pdb_json(p)))
-                .collect(),
-        ),
-        Deployment::KIND => (
-            with(&kubectl::DEPLOYMENTS_HEADER, &kubectl::CONTROLLERS_WIDE_HEADER),
-            sim.deployments()
-                .iter()
-                .map(|d| {
-                    item(&d.deployment.metadata, kubectl::deployment_row(d, now, wide), &|| json::deployment_json(d))
-                })
-                .collect(),
-        ),
-        ReplicaSet::KIND => (
-            with(&kubectl::REPLICASETS_HEADER, &kubectl::CONTROLLERS_WIDE_HEADER),
-            sim.replica_sets()
-                .iter()
-                .map(|r| {
-                    item(&r.replica_set.metadata, kubectl::replicaset_row(r, now, wide), &|| json::replicaset_json(r))
-                })
-                .collect(),
-        ),
-        StatefulSet::KIND => (
-            with(&kubectl::STATEFULSETS_HEADER, &kubectl::STATEFULSETS_WIDE_HEADER),
-            sim.stateful_sets()
-                .iter()
-                .map(|s| {
-                    item(&s.stateful_set.metadata, kubectl::statefulset_row(s, now, wide), &|| {
-                        json::statefulset_json(s)
-                    })
-                })
-                .collect(),
-        ),
-        // Its -o wide columns are not printed yet: the plain table, or the objects.
-        DaemonSet::KIND if !wide => (
-            kubectl::DAEMONSETS_HEADER.to_vec(),
-            sim.daemon_sets()
-                .iter()
-                .map(|d| item(&d.daemon_set.metadata, kubectl::daemonset_row(d, now), &|| json::daemonset_json(d)))
-                .collect(),
-        ),
-        Job::KIND => (
-            with(&kubectl::JOBS_HEADER, &kubectl::CONTROLLERS_WIDE_HEADER),
-            sim.jobs()
-                .iter()
-                .map(|j| item(&j.job.metadata, kubectl::job_row(j, now, wide), &|| json::job_json(j)))
-                .collect(),
-        ),
-        CronJob::KIND => (
-            with(&kubectl::CRONJOBS_HEADER, &kubectl::CONTROLLERS_WIDE_HEADER),
-            sim.cron_jobs()
-                .iter()
-                .map(|c| item(&c.cron_job.metadata, kubectl::cronjob_row(c, now, wide), &|| json::cronjob_json(c)))
-                .collect(),
-        ),
-        // Its -o wide columns are not printed yet.
-        Node::KIND if !wide => (
-            kubectl::NODES_HEADER.to_vec(),
-            sim.nodes()
-                .iter()
-                .map(|n| Item {
-                    namespace: String::new(),
-                    name: n.name.clone(),
-                    labels: n.labels.clone(),
-                    cells: kubectl::node_row(n, now),
-                    object: objects.then(|| json::node_json(n)),
-                })
-                .collect(),
-        ),
-        PersistentVolumeClaim::KIND => (
-            with(&kubectl::PVCS_HEADER, &["VOLUMEMODE"]),
-            sim.persistent_volume_claims()
-                .iter()
-                .map(|c| Item {
-                    namespace: c.namespace.clone(),
-                    name: c.name.clone(),
-                    labels: c.labels.clone(),
-                    cells: kubectl::pvc_row(c, now, wide),
-                    object: objects.then(|| json::pvc_json(c)),
-                })
-                .collect(),
-        ),
-        PersistentVolume::KIND => (
-            with(&kubectl::PVS_HEADER, &["VOLUMEMODE"]),
-            sim.persistent_volumes()
-                .iter()
-                .map(|v| Item {
-                    namespace: String::new(),
-                    name: v.volume.metadata.name.clone(),
-                    labels: v.volume.metadata.labels.clone(),
-                    cells: kubectl::pv_row(v, now, wide),
-                    object: objects.then(|| json::pv_json(v)),
-                })
-                .collect(),
-        ),
-        StorageClass::KIND => (
-            kubectl::STORAGECLASSES_HEADER.to_vec(),
-            sim.storage_classes()
-                .iter()
-                .map(|c| Item {
-                    namespace: String::new(),
-                    name: c.class.metadata.name.clone(),
-                    labels: c.class.metadata.labels.clone(),
-                    cells: kubectl::storageclass_row(c, now),
-                    object: objects.then(|| json::storageclass_json(c)),
-                })
-                .collect(),
-        ),
-        _ => return None,
-    })
+) -> Option<(Vec<&'static str>, Vec<Row>)> {
+    let printer = get::PRINTERS.iter().find(|p| p.kind == info.kind)?;
+    if wide && printer.wide_header.is_none() {
+        return None;
+    }
+    Some((printer.header(wide), (printer.list)(sim, now, get::Ask { wide, objects })))
 }
 
 /// Runs a query on the cluster as it is now: kubectl's output, or its error.
@@ -446,12 +297,12 @@ pub fn run(query: &Query, sim: &Sim) -> Result<String, String> {
                 };
                 return Err(format!("podplay: get {}{how}", kind.plural));
             };
-            let in_scope = |i: &Item| {
+            let in_scope = |i: &Row| {
                 !kind.namespaced
                     || matches!(scope, Scope::All)
                     || matches!(scope, Scope::Namespace(n) if *n == i.namespace)
             };
-            let mut chosen: Vec<&Item> = Vec::new();
+            let mut chosen: Vec<&Row> = Vec::new();
             for name in names {
                 match items.iter().find(|i| i.name == *name && in_scope(i)) {
                     Some(i) => chosen.push(i),
