@@ -227,7 +227,7 @@ pub const PRINTERS: &[Printer] = &[
             rows(sim.pods(), ask, |p| meta(&p.pod.metadata), cells, json::pod_json)
         },
     },
-    // Kinds the traces do not list (the CLI passes over them).
+    // Kinds the traces do not list (the CLI passes over them, `NOT_AT_END`).
     Printer {
         kind: "Service",
         resource: "services",
@@ -236,6 +236,46 @@ pub const PRINTERS: &[Printer] = &[
         list: |sim, now, ask| {
             let cells = |s: &_| k::service_row(s, now, ask.wide);
             rows(sim.services(), ask, |s| meta(&s.service.metadata), cells, json::service_json)
+        },
+    },
+    Printer {
+        kind: "ConfigMap",
+        resource: "configmaps",
+        header: &k::CONFIGMAPS_HEADER,
+        wide_header: Some(&[]),
+        list: |sim, now, ask| {
+            let cells = |c: &_| k::configmap_row(c, now);
+            rows(sim.config_maps(), ask, |c| meta(&c.config_map.metadata), cells, json::configmap_json)
+        },
+    },
+    Printer {
+        kind: "Secret",
+        resource: "secrets",
+        header: &k::SECRETS_HEADER,
+        wide_header: Some(&[]),
+        list: |sim, now, ask| {
+            let cells = |s: &_| k::secret_row(s, now);
+            rows(sim.secrets(), ask, |s| meta(&s.secret.metadata), cells, json::secret_json)
+        },
+    },
+    Printer {
+        kind: "Namespace",
+        resource: "namespaces",
+        header: &k::NAMESPACES_HEADER,
+        wide_header: Some(&[]),
+        list: |sim, now, ask| {
+            let cells = |n: &_| k::namespace_row(n, now);
+            rows(sim.namespaces(), ask, |n| meta(&n.namespace.metadata), cells, json::namespace_json)
+        },
+    },
+    Printer {
+        kind: "PriorityClass",
+        resource: "priorityclasses",
+        header: &k::PRIORITYCLASSES_HEADER,
+        wide_header: Some(&[]),
+        list: |sim, now, ask| {
+            let cells = |p: &_| k::priorityclass_row(p, now);
+            rows(sim.priority_classes(), ask, |p| meta(&p.class.metadata), cells, json::priorityclass_json)
         },
     },
 ];
@@ -260,7 +300,10 @@ mod tests {
             assert_eq!(p.header.first(), Some(&"NAME"));
         }
         assert_eq!(printer("deploy").map(|p| p.kind), Some("Deployment"));
-        assert!(printer("configmaps").is_none(), "no printer for ConfigMaps yet");
+        // Every kind podplay simulates is printed.
+        for info in crate::core::kinds::KINDS {
+            assert!(PRINTERS.iter().any(|p| p.kind == info.kind), "{} has no printer", info.kind);
+        }
     }
 
     #[test]

@@ -609,13 +609,11 @@ fn stored_head(kind: &str, m: &crate::core::api::ObjectMeta, server: &ServerMeta
     o
 }
 
-/// A `v1 Namespace`: the `kubernetes.io/metadata.name` label the API server
-/// adds (`SetDefaults_Namespace`, pkg/apis/core/v1/defaults.go), the
-/// `kubernetes` finalizer and phase Active (`PrepareForCreate`,
-/// pkg/registry/core/namespace/strategy.go).
+/// A `v1 Namespace` (its `kubernetes.io/metadata.name` label is the
+/// engine's, as the API server stores it): the `kubernetes` finalizer and
+/// its phase (`PrepareForCreate`, pkg/registry/core/namespace/strategy.go).
 pub fn namespace_json(n: &crate::core::status::NamespaceSnapshot) -> Value {
-    let mut meta = n.namespace.metadata.clone();
-    meta.labels.insert("kubernetes.io/metadata.name".into(), meta.name.clone());
+    let meta = &n.namespace.metadata;
     let mut o = Map::new();
     o.put("kind", Value::from("Namespace"));
     o.put("apiVersion", Value::from("v1"));
@@ -640,6 +638,27 @@ pub fn secret_json(s: &crate::core::status::SecretSnapshot) -> Value {
         s.secret.data.iter().map(|(k, v)| (k.clone(), crate::core::base64::encode_std(v.as_bytes()))).collect();
     put_map(&mut o, "data", &data);
     o.put("type", Value::from(s.secret.type_.as_str()));
+    Value::Object(o)
+}
+
+/// A `scheduling.k8s.io/v1 PriorityClass` (`PriorityClass` field order:
+/// value, globalDefault and description when set, preemptionPolicy).
+pub fn priorityclass_json(p: &crate::core::status::PriorityClassSnapshot) -> Value {
+    let pc = &p.class;
+    let m = &pc.metadata;
+    let metadata = object_meta(None, &m.name, None, "", &p.server, &m.labels, &m.annotations, Vec::new());
+    let mut o = Map::new();
+    o.put("kind", Value::from("PriorityClass"));
+    o.put("apiVersion", Value::from("scheduling.k8s.io/v1"));
+    o.put("metadata", metadata);
+    o.put("value", Value::from(pc.value));
+    if pc.global_default {
+        o.put("globalDefault", Value::from(true));
+    }
+    if !pc.description.is_empty() {
+        o.put("description", Value::from(pc.description.as_str()));
+    }
+    o.put("preemptionPolicy", Value::from(pc.preemption_policy.as_str()));
     Value::Object(o)
 }
 

@@ -320,6 +320,59 @@ pub fn storageclass_row(c: &crate::core::status::StorageClassSnapshot, now: Mill
     ]
 }
 
+// ---------------------------------------------------------------------------
+// printConfigMap, printSecret, printNamespace, printPriorityClass
+// (pkg/printers/internalversion/printers.go, Kubernetes 1.34)
+// ---------------------------------------------------------------------------
+
+/// The `kubectl get configmaps` header.
+pub const CONFIGMAPS_HEADER: [&str; 3] = ["NAME", "DATA", "AGE"];
+
+/// One `kubectl get configmaps` row (`printConfigMap`): DATA counts the
+/// keys of `data` and `binaryData` (podplay keeps `data` only).
+pub fn configmap_row(c: &crate::core::status::ConfigMapSnapshot, now: Millis) -> Vec<String> {
+    let cm = &c.config_map;
+    vec![cm.metadata.name.clone(), cm.data.len().to_string(), since(c.server.creation_ms, now)]
+}
+
+/// The `kubectl get secrets` header.
+pub const SECRETS_HEADER: [&str; 4] = ["NAME", "TYPE", "DATA", "AGE"];
+
+/// One `kubectl get secrets` row (`printSecret`): DATA counts the keys of
+/// `data`, `stringData` merged in as the API server stores it.
+pub fn secret_row(s: &crate::core::status::SecretSnapshot, now: Millis) -> Vec<String> {
+    let secret = &s.secret;
+    vec![
+        secret.metadata.name.clone(),
+        secret.type_.clone(),
+        secret.data.len().to_string(),
+        since(s.server.creation_ms, now),
+    ]
+}
+
+/// The `kubectl get namespaces` header.
+pub const NAMESPACES_HEADER: [&str; 3] = ["NAME", "STATUS", "AGE"];
+
+/// One `kubectl get namespaces` row (`printNamespace`): STATUS is `status.phase`.
+pub fn namespace_row(n: &crate::core::status::NamespaceSnapshot, now: Millis) -> Vec<String> {
+    vec![n.namespace.metadata.name.clone(), n.phase().to_string(), since(n.server.creation_ms, now)]
+}
+
+/// The `kubectl get priorityclasses` header.
+pub const PRIORITYCLASSES_HEADER: [&str; 5] = ["NAME", "VALUE", "GLOBAL-DEFAULT", "AGE", "PREEMPTIONPOLICY"];
+
+/// One `kubectl get priorityclasses` row (`printPriorityClass`).
+pub fn priorityclass_row(p: &crate::core::status::PriorityClassSnapshot, now: Millis) -> Vec<String> {
+    let pc = &p.class;
+    vec![
+        pc.metadata.name.clone(),
+        pc.value.to_string(),
+        pc.global_default.to_string(),
+        since(p.server.creation_ms, now),
+        pc.preemption_policy.clone(),
+    ]
+}
+
 /// The `kubectl get pdb` header.
 pub const PDBS_HEADER: [&str; 5] = ["NAME", "MIN AVAILABLE", "MAX UNAVAILABLE", "ALLOWED DISRUPTIONS", "AGE"];
 

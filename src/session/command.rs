@@ -151,7 +151,7 @@ pub const READ_FORMS: &[Form] = &[
     Form {
         verbs: &["get"],
         usage: "get KIND [NAME...] [-o wide|name|json|yaml] [-l KEY=VALUE] [-A] [--show-labels]",
-        note: "pods, services, deployments, replicasets, statefulsets, daemonsets, jobs, cronjobs, nodes, pvc, pv, sc, pdb, events",
+        note: "pods, services, deployments, replicasets, statefulsets, daemonsets, jobs, cronjobs, nodes, pvc, pv, sc, pdb, configmaps, secrets, namespaces, priorityclasses, events",
         example: "get pods -o wide -A --show-labels",
     },
     Form {

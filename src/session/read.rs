@@ -477,11 +477,9 @@ mod tests {
             ask(&sim, "get ds -o wide").unwrap_err().starts_with("podplay: "),
             "not printed yet, and said as podplay's"
         );
-        // Every kind of the table is a resource type kubectl knows, listed here or not.
-        assert_eq!(ask(&sim, "get cm"), Err("podplay: get configmaps is not printed here yet".into()));
         assert_eq!(
-            ask(&sim, "get namespaces -o json"),
-            Err("podplay: get namespaces -o json is not printed here yet".into())
+            ask(&sim, "get nodes -o wide"),
+            Err("podplay: get nodes -o wide is not printed here yet; the cluster view shows them".into())
         );
         assert!(ask(&sim, "get pods -o jsonpath").unwrap_err().starts_with("error: unable to match a printer"));
         assert!(ask(&sim, "get").unwrap_err().starts_with("You must specify the type of resource to get."));
@@ -510,6 +508,104 @@ mod tests {
             "NAME      MIN AVAILABLE   MAX UNAVAILABLE   ALLOWED DISRUPTIONS   AGE\nweb-pdb   N/A             1                 1                     60s\n"
         );
         assert_eq!(ask(&pdb, "get pdb -o name").unwrap(), "poddisruptionbudget.policy/web-pdb\n");
+    }
+
+    /// `get configmaps`, `secrets`, `namespaces` and `priorityclasses` as
+    /// printConfigMap, printSecret, printNamespace and printPriorityClass
+    /// print them: what the manifests applied, with the kind cluster's four
+    /// namespaces and the two system PriorityClasses the engine has from
+    /// the start.
+    #[test]
+    fn configmaps_secrets_namespaces_and_priority_classes() {
+        let text = "\
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: web-config, labels: {app: web}}
+data: {index.html: hello, mode: fast}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings, namespace: shop}
+data: {a: b}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: db-password}
+stringData: {password: s3cret}
+data: {user: YWRtaW4=}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: registry}
+type: kubernetes.io/dockerconfigjson
+data: {.dockerconfigjson: e30=}
+---
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: high-priority}
+value: 100000
+description: Customer-facing services.
+";
+        let mut sim = Sim::new(SimConfig::with_seed(1));
+        sim.advance_to(5_000);
+        let parsed = parse_manifests(text);
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        sim.apply(parsed.objects);
+        sim.advance_to(95_000);
+        assert_eq!(ask(&sim, "get configmaps").unwrap(), "NAME         DATA   AGE\nweb-config   2      90s\n");
+        assert_eq!(
+            ask(&sim, "get cm -A").unwrap(),
+            "NAMESPACE   NAME         DATA   AGE\ndefault     web-config   2      90s\nshop        settings     1      90s\n"
+        );
+        assert_eq!(ask(&sim, "get cm -l app=web -o name").unwrap(), "configmap/web-config\n");
+        assert_eq!(
+            ask(&sim, "get secrets").unwrap(),
+            "NAME          TYPE                             DATA   AGE\n\
+             db-password   Opaque                           2      90s\n\
+             registry      kubernetes.io/dockerconfigjson   1      90s\n"
+        );
+        assert_eq!(ask(&sim, "get secrets -n shop").unwrap(), "No resources found in shop namespace.\n");
+        assert_eq!(
+            ask(&sim, "get ns").unwrap(),
+            "NAME              STATUS   AGE\n\
+             default           Active   95s\n\
+             kube-node-lease   Active   95s\n\
+             kube-public       Active   95s\n\
+             kube-system       Active   95s\n\
+             shop              Active   90s\n"
+        );
+        // The API server labels every namespace with its name.
+        assert_eq!(
+            ask(&sim, "get namespace shop --show-labels").unwrap(),
+            "NAME   STATUS   AGE   LABELS\nshop   Active   90s   kubernetes.io/metadata.name=shop\n"
+        );
+        assert_eq!(
+            ask(&sim, "get ns -A -l kubernetes.io/metadata.name=kube-system -o name").unwrap(),
+            "namespace/kube-system\n"
+        );
+        assert_eq!(
+            ask(&sim, "get pc").unwrap(),
+            "NAME                      VALUE        GLOBAL-DEFAULT   AGE   PREEMPTIONPOLICY\n\
+             high-priority             100000       false            90s   PreemptLowerPriority\n\
+             system-cluster-critical   2000000000   false            95s   PreemptLowerPriority\n\
+             system-node-critical      2000001000   false            95s   PreemptLowerPriority\n"
+        );
+        // No -o wide columns for any of them: the same table.
+        assert_eq!(ask(&sim, "get priorityclasses -o wide"), ask(&sim, "get pc"));
+        let pc = crate::core::json_value::parse(&ask(&sim, "get pc high-priority -o json").unwrap()).unwrap();
+        assert_eq!(pc["apiVersion"].as_str(), Some("scheduling.k8s.io/v1"));
+        assert_eq!(pc["description"].as_str(), Some("Customer-facing services."));
+        assert_eq!(pc["preemptionPolicy"].as_str(), Some("PreemptLowerPriority"));
+        let ns = ask(&sim, "get ns default -o yaml").unwrap();
+        assert!(ns.starts_with("apiVersion: v1\nkind: Namespace\nmetadata:\n  creationTimestamp: "), "{ns}");
+        assert!(ns.contains("  resourceVersion: \"1000\"\n") && ns.ends_with("status:\n  phase: Active\n"), "{ns}");
+        let secrets = ask(&sim, "get secrets -o json").unwrap();
+        assert!(secrets.contains("\"password\": \"czNjcmV0\""), "{secrets}");
+        assert_eq!(ask(&sim, "get cm nope"), Err("Error from server (NotFound): configmaps \"nope\" not found".into()));
     }
 
     /// `-o json` and `-o yaml`: one named object as it is, anything else as

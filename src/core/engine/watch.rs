@@ -11,13 +11,20 @@ use crate::core::store::Store;
 
 type Key = (String, String);
 
+/// The `kubernetes.io/metadata.name` label the API server gives every
+/// Namespace (`SetDefaults_Namespace`, pkg/apis/core/v1/defaults.go).
+fn named(metadata: &mut crate::core::api::ObjectMeta) {
+    metadata.labels.insert("kubernetes.io/metadata.name".into(), metadata.name.clone());
+}
+
 /// A kind cluster's four namespaces, there before anything is applied: as
 /// the cluster's `standard` StorageClass, resourceVersion 1000 (below every
 /// object podplay creates), created at 0, a uid derived from the name.
 pub(crate) fn kind_namespaces() -> Store<NamespaceSnapshot, String> {
     let mut namespaces = Store::new();
     for name in ["default", "kube-node-lease", "kube-public", "kube-system"] {
-        let metadata = crate::core::api::ObjectMeta { name: name.into(), ..Default::default() };
+        let mut metadata = crate::core::api::ObjectMeta { name: name.into(), ..Default::default() };
+        named(&mut metadata);
         let server = ServerMeta {
             uid: crate::core::rng::derived_uid(&format!("namespace/{name}")),
             creation_ms: 0,
@@ -53,7 +60,8 @@ impl Sim {
     /// Stores and publishes a Namespace the manifests created (the
     /// cluster's own four are not in the stream: they were there before it
     /// started).
-    pub(crate) fn publish_namespace(&mut self, namespace: crate::core::api::Namespace) {
+    pub(crate) fn publish_namespace(&mut self, mut namespace: crate::core::api::Namespace) {
+        named(&mut namespace.metadata);
         let server = self.new_server_meta();
         let namespace = NamespaceSnapshot { namespace, server };
         self.namespaces.insert(namespace.namespace.metadata.name.clone(), namespace.clone());
