@@ -12,8 +12,9 @@
 //! service-account token volume the ServiceAccount admission plugin adds, and
 //! the kubelet's newer per-container status fields (`volumeMounts`, `resources`, `user`).
 
-use crate::core::api::{DeploymentStrategy, OwnerReference};
+use crate::core::api::{ConfigMap, DeploymentStrategy, Namespace, OwnerReference, PriorityClass, Secret, StorageClass};
 use crate::core::json_value::{json, Map, Value};
+use crate::core::kinds::Resource;
 pub use crate::core::spec_json::{format_cpu, format_memory, pod_template_json};
 use crate::core::spec_json::{
     int_or_string, int_or_string_json, pod_spec_json, put_map, put_str, put_vec, selector_json,
@@ -582,12 +583,7 @@ pub fn pv_json(v: &crate::core::status::PersistentVolumeSnapshot) -> Value {
 /// volumeBindingMode).
 pub fn storageclass_json(c: &crate::core::status::StorageClassSnapshot) -> Value {
     let sc = &c.class;
-    let m = &sc.metadata;
-    let metadata = object_meta(None, &m.name, None, "", &c.server, &m.labels, &m.annotations, Vec::new());
-    let mut o = Map::new();
-    o.put("kind", Value::from("StorageClass"));
-    o.put("apiVersion", Value::from("storage.k8s.io/v1"));
-    o.put("metadata", metadata);
+    let mut o = stored_head::<StorageClass>(&sc.metadata, &c.server);
     o.put("provisioner", Value::from(sc.provisioner.as_str()));
     put_map(&mut o, "parameters", &sc.parameters);
     o.put("reclaimPolicy", Value::from(sc.reclaim_policy.as_str()));
@@ -598,13 +594,14 @@ pub fn storageclass_json(c: &crate::core::status::StorageClassSnapshot) -> Value
     Value::Object(o)
 }
 
-/// `kind`, `apiVersion: v1` and the stored metadata of a core object
-/// without owners.
-fn stored_head(kind: &str, m: &crate::core::api::ObjectMeta, server: &ServerMeta) -> Map {
+/// `kind`, `apiVersion` and the stored metadata of an object without
+/// owners, from its kind's constants (no namespace for a cluster-scoped one).
+fn stored_head<K: Resource>(m: &crate::core::api::ObjectMeta, server: &ServerMeta) -> Map {
+    let namespace = if K::NAMESPACED { m.namespace.as_str() } else { "" };
     let mut o = Map::new();
-    o.put("kind", Value::from(kind));
-    o.put("apiVersion", Value::from("v1"));
-    let metadata = object_meta(None, &m.name, None, &m.namespace, server, &m.labels, &m.annotations, Vec::new());
+    o.put("kind", Value::from(K::KIND));
+    o.put("apiVersion", Value::from(K::API_VERSION));
+    let metadata = object_meta(None, &m.name, None, namespace, server, &m.labels, &m.annotations, Vec::new());
     o.put("metadata", metadata);
     o
 }
@@ -613,12 +610,7 @@ fn stored_head(kind: &str, m: &crate::core::api::ObjectMeta, server: &ServerMeta
 /// engine's, as the API server stores it): the `kubernetes` finalizer and
 /// its phase (`PrepareForCreate`, pkg/registry/core/namespace/strategy.go).
 pub fn namespace_json(n: &crate::core::status::NamespaceSnapshot) -> Value {
-    let meta = &n.namespace.metadata;
-    let mut o = Map::new();
-    o.put("kind", Value::from("Namespace"));
-    o.put("apiVersion", Value::from("v1"));
-    let metadata = object_meta(None, &meta.name, None, "", &n.server, &meta.labels, &meta.annotations, Vec::new());
-    o.put("metadata", metadata);
+    let mut o = stored_head::<Namespace>(&n.namespace.metadata, &n.server);
     o.put("spec", json!({ "finalizers": ["kubernetes"] }));
     o.put("status", json!({ "phase": n.phase() }));
     Value::Object(o)
@@ -626,14 +618,14 @@ pub fn namespace_json(n: &crate::core::status::NamespaceSnapshot) -> Value {
 
 /// A `v1 ConfigMap` (`ConfigMap` field order: metadata, data).
 pub fn configmap_json(c: &crate::core::status::ConfigMapSnapshot) -> Value {
-    let mut o = stored_head("ConfigMap", &c.config_map.metadata, &c.server);
+    let mut o = stored_head::<ConfigMap>(&c.config_map.metadata, &c.server);
     put_map(&mut o, "data", &c.config_map.data);
     Value::Object(o)
 }
 
 /// A `v1 Secret`: `data` in standard base64, then `type`.
 pub fn secret_json(s: &crate::core::status::SecretSnapshot) -> Value {
-    let mut o = stored_head("Secret", &s.secret.metadata, &s.server);
+    let mut o = stored_head::<Secret>(&s.secret.metadata, &s.server);
     let data: BTreeMap<String, String> =
         s.secret.data.iter().map(|(k, v)| (k.clone(), crate::core::base64::encode_std(v.as_bytes()))).collect();
     put_map(&mut o, "data", &data);
@@ -645,12 +637,7 @@ pub fn secret_json(s: &crate::core::status::SecretSnapshot) -> Value {
 /// value, globalDefault and description when set, preemptionPolicy).
 pub fn priorityclass_json(p: &crate::core::status::PriorityClassSnapshot) -> Value {
     let pc = &p.class;
-    let m = &pc.metadata;
-    let metadata = object_meta(None, &m.name, None, "", &p.server, &m.labels, &m.annotations, Vec::new());
-    let mut o = Map::new();
-    o.put("kind", Value::from("PriorityClass"));
-    o.put("apiVersion", Value::from("scheduling.k8s.io/v1"));
-    o.put("metadata", metadata);
+    let mut o = stored_head::<PriorityClass>(&pc.metadata, &p.server);
     o.put("value", Value::from(pc.value));
     if pc.global_default {
         o.put("globalDefault", Value::from(true));

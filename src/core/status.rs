@@ -200,6 +200,23 @@ pub struct ServerMeta {
     pub deletion_grace_period_seconds: Option<i64>,
 }
 
+impl ServerMeta {
+    /// The metadata of an object the cluster has before anything is
+    /// applied (kind's four namespaces, its `standard` StorageClass, the
+    /// system PriorityClasses): created at 0, resourceVersion 1000 (below
+    /// every object podplay creates), a uid derived from `key`
+    /// (`storageclass/standard`), as a Node's is.
+    pub fn from_the_start(key: &str) -> ServerMeta {
+        ServerMeta {
+            uid: crate::core::rng::derived_uid(key),
+            creation_ms: 0,
+            resource_version: 1000,
+            deletion_ms: None,
+            deletion_grace_period_seconds: None,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EventType {
     Normal,

@@ -110,9 +110,8 @@ impl Sim {
 }
 
 /// The two system classes every cluster has (`SystemPriorityClasses`,
-/// pkg/apis/scheduling/helpers.go), stored before anything is applied: as
-/// the cluster's `standard` StorageClass, resourceVersion 1000, created at 0,
-/// a uid derived from the name.
+/// pkg/apis/scheduling/helpers.go), stored before anything is applied
+/// ([`ServerMeta::from_the_start`]).
 pub(crate) fn system_priority_classes() -> Store<PriorityClassSnapshot, String> {
     let mut classes = Store::new();
     for (name, value) in SYSTEM_PRIORITY_CLASSES {
@@ -127,13 +126,7 @@ pub(crate) fn system_priority_classes() -> Store<PriorityClassSnapshot, String> 
             description: description.into(),
             preemption_policy: "PreemptLowerPriority".into(),
         };
-        let server = ServerMeta {
-            uid: crate::core::rng::derived_uid(&format!("priorityclass/{name}")),
-            creation_ms: 0,
-            resource_version: 1000,
-            deletion_ms: None,
-            deletion_grace_period_seconds: None,
-        };
+        let server = ServerMeta::from_the_start(&format!("priorityclass/{name}"));
         classes.insert(name.to_string(), PriorityClassSnapshot { class: Arc::new(class), server });
     }
     classes

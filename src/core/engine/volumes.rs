@@ -91,13 +91,7 @@ impl Volumes {
             volume_binding_mode: "WaitForFirstConsumer".into(),
             allow_volume_expansion: None,
         };
-        let server = ServerMeta {
-            uid: crate::core::rng::derived_uid(&format!("storageclass/{DEFAULT_STORAGE_CLASS}")),
-            creation_ms: 0,
-            resource_version: 1000,
-            deletion_ms: None,
-            deletion_grace_period_seconds: None,
-        };
+        let server = ServerMeta::from_the_start(&format!("storageclass/{DEFAULT_STORAGE_CLASS}"));
         let mut classes = Store::new();
         classes.insert(DEFAULT_STORAGE_CLASS.to_string(), StorageClassSnapshot { class: Arc::new(class), server });
         Volumes { classes, volumes: Store::new() }

@@ -17,21 +17,14 @@ fn named(metadata: &mut crate::core::api::ObjectMeta) {
     metadata.labels.insert("kubernetes.io/metadata.name".into(), metadata.name.clone());
 }
 
-/// A kind cluster's four namespaces, there before anything is applied: as
-/// the cluster's `standard` StorageClass, resourceVersion 1000 (below every
-/// object podplay creates), created at 0, a uid derived from the name.
+/// A kind cluster's four namespaces, there before anything is applied
+/// ([`ServerMeta::from_the_start`]).
 pub(crate) fn kind_namespaces() -> Store<NamespaceSnapshot, String> {
     let mut namespaces = Store::new();
     for name in ["default", "kube-node-lease", "kube-public", "kube-system"] {
         let mut metadata = crate::core::api::ObjectMeta { name: name.into(), ..Default::default() };
         named(&mut metadata);
-        let server = ServerMeta {
-            uid: crate::core::rng::derived_uid(&format!("namespace/{name}")),
-            creation_ms: 0,
-            resource_version: 1000,
-            deletion_ms: None,
-            deletion_grace_period_seconds: None,
-        };
+        let server = ServerMeta::from_the_start(&format!("namespace/{name}"));
         namespaces.insert(
             name.to_string(),
             NamespaceSnapshot { namespace: crate::core::api::Namespace { metadata }, server },
