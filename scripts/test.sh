@@ -85,7 +85,12 @@ step "Page: size ceiling (the Wasm + JS may not grow without a recorded reason)"
 # (scripts/web-toolchain.sh): the standard library built with the page's
 # profile, and panics that trap without formatting their message. Ceiling
 # lowered to 605 KB.
-python3 scripts/size.py dist --max-kb 605
+# 2026-12-06, 597.7 -> 605.5 KB: issue 12's one declaration per kind (the
+# Decode trait and its generated dispatch, one Printer per kind with each
+# row's metadata and on-demand JSON) and `get configmaps|secrets|namespaces|
+# priorityclasses` with the kind cluster's namespaces and system classes
+# kept from the start. Ceiling 615 KB.
+python3 scripts/size.py dist --max-kb 615
 
 step "Page: size floor, the simulation core alone with no page"
 bash scripts/size-floor.sh
