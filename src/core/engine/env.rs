@@ -471,7 +471,7 @@ impl shell::Env for ContainerEnv<'_> {
         // A program the image does not have: the shell's `not found`, 127.
         if let (Some(exec), Some(name)) = (image.as_ref().and_then(|i| i.exec.as_ref()), argv.first()) {
             if !images::has_program(exec, name) {
-                return Program::Exits { after_ms: 0, code: 127, output: vec![format!("sh: {name}: not found")] };
+                return Program::NotFound;
             }
         }
         let Some(app) = images::program_app(&repo, argv) else { return Program::Unknown };

@@ -199,6 +199,11 @@ pub enum Program {
     /// found`, exit 127, and [`Process::unsupported`] records
     /// ``podplay does not simulate `awk` ``.
     Unknown,
+    /// The image has no program of that name: ash's `sh: nslookp: not
+    /// found` on stderr, exit 127, as for [`Program::Unknown`], but
+    /// simulated faithfully (nothing to note), and nothing ran: a loop that
+    /// only meets this is still a loop that only read the world (spin.rs).
+    NotFound,
     /// Runs for a while, prints `output` (lines of stdout) and exits.
     Exits {
         /// Virtual run time.

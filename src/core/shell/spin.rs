@@ -107,7 +107,7 @@ impl Env for Watch<'_, '_> {
     }
     fn program(&mut self, argv: &[String], now: Millis) -> Program {
         let p = self.inner.program(argv, now);
-        if p != Program::Unknown {
+        if !matches!(p, Program::Unknown | Program::NotFound) {
             self.impure = true;
         }
         p

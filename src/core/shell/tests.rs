@@ -908,6 +908,24 @@ fn a_spinning_loop_is_fast_forwarded_to_the_same_log() {
     assert_eq!(p.step(2 * SPIN_MS, &mut env), Step::Exited(0));
 }
 
+/// An image that lacks the program (BusyBox has no `nslookp`) answers
+/// `NotFound`: ash's line on stderr and 127, and nothing ran, so the loop is
+/// fast-forwarded as when podplay does not know the program at all. (Until
+/// 2026-12-06 the engine answered with an `Exits` that printed the line,
+/// which counted as a program that ran: tests/fixtures/busy-wait.yaml ran
+/// every pass, a 60 s libFuzzer timeout in the sanitized build.)
+#[test]
+fn a_loop_on_a_program_the_image_lacks_is_fast_forwarded() {
+    let mut env = FakeEnv::new();
+    env.programs.insert("nslookp".into(), Program::NotFound);
+    let mut p = sh("until nslookp db 2>/dev/null; do echo waiting; done");
+    assert_eq!(p.step(0, &mut env), Step::SleepUntil(SPIN_MS));
+    assert_eq!(env.logs.len(), MAX_COMMANDS_PER_STEP as usize / 4, "`not found` went to stderr");
+    assert!(env.logs.iter().all(|l| l == "waiting"));
+    assert_eq!(env.repeats, 1);
+    assert!(p.unsupported.is_empty(), "a program the image lacks is simulated, not unsupported");
+}
+
 /// A pass that changes something (a file, a counter, a half-written line)
 /// is not repeated at once: every pass runs.
 #[test]

@@ -111,6 +111,10 @@ impl Process {
                 self.note_unsupported(&argv[0]);
                 Outcome::Done(127)
             }
+            Program::NotFound => {
+                out.error(&format!("sh: {}: not found", argv[0]));
+                Outcome::Done(127)
+            }
             Program::Exits { after_ms, code, output } => {
                 for line in output {
                     out.print(&line);
