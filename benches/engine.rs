@@ -19,6 +19,13 @@
 //! After criterion's report, a summary prints each figure beside its budget
 //! (issue: ≥ 10 M events/s native at 1,000 Pods, i.e. at most ~2× the bare
 //! loop; parse + validate ≤ 0.5 ms; lint well under 1 ms).
+//!
+//! Wall time on a shared machine varies by 2-4× from hour to hour, so the
+//! same workloads can also run once, untimed, for an instruction counter:
+//! `PODPLAY_BENCH_ONCE=pods1000:SPANS` (1,000 Pods warmed, then SPANS ten-minute
+//! spans) or `PODPLAY_BENCH_ONCE=cluster` (the hour) prints the events run;
+//! `scripts/bench-instructions.sh` runs them under Valgrind's cachegrind
+//! and prints instructions per event, which do not depend on the neighbours.
 
 use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
 use podplay::core::engine::{NodeConfig, Sim, SimConfig};
@@ -255,7 +262,28 @@ fn summary() {
 
 criterion_group!(benches, bench_engine, bench_cluster, bench_parse);
 
+/// One untimed run of a workload (see the module doc): prints its events.
+fn once(which: &str) {
+    match which.split_once(':') {
+        Some(("pods1000", spans)) => {
+            let spans: u32 = spans.parse().expect("PODPLAY_BENCH_ONCE=pods1000:SPANS");
+            let mut sim = warm_sim(1000);
+            let events: u64 = (0..spans).map(|_| run_span(&mut sim, 600_000).0).sum();
+            println!("events {events}");
+        }
+        _ if which == "cluster" => {
+            let (events, pods, _) = cluster_hour(&cluster_manifests(100), true);
+            println!("events {events} pods {pods}");
+        }
+        _ => panic!("PODPLAY_BENCH_ONCE is pods1000:SPANS or cluster, not {which:?}"),
+    }
+}
+
 fn main() {
+    if let Ok(which) = std::env::var("PODPLAY_BENCH_ONCE") {
+        once(&which);
+        return;
+    }
     benches();
     Criterion::default().configure_from_args().final_summary();
     summary();

@@ -32,6 +32,7 @@ const NOT_RUN_HERE: &[(&str, &str)] = &[
     ("UPDATE_GOLDEN=1 cargo test --test golden", "rewrites the golden files on purpose, after a reviewed change"),
     ("cargo bench --bench engine", "measurements, not tests: docs/performance.md"),
     ("cargo bench --bench engine -- cluster", "measurements, not tests: docs/performance.md"),
+    ("bash scripts/bench-instructions.sh", "measurements, not tests: docs/performance.md"),
     ("node tests/e2e/bench.mjs", "measurements, not tests: docs/performance.md"),
     ("node tests/e2e/firstview-bench.mjs", "measurements, not tests: docs/performance.md"),
     ("python3 scripts/size.py dist", "run by scripts/test.sh (with --max-kb)"),

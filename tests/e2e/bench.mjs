@@ -2,7 +2,8 @@
 //   node tests/e2e/bench.mjs [--json]
 // Reports, beside each budget from the playground issue:
 //   - gzipped bytes of Wasm + JS (+ CSS) the page loads;
-//   - time from navigation to the first interactive frame (a Pod drawn);
+//   - time from navigation to the first interactive frame (a Pod drawn):
+//     the median of five loads, after the browser process's first (shown too);
 //   - p50/p95 frame time while 500 Pods with probes animate at 60x (the
 //     main-thread time from a frame's start to the end of its rendering),
 //     and the intervals between frames (vsync-bound) with dropped frames;
@@ -55,8 +56,14 @@ const server = await serve();
 const browser = await launch();
 const results = {};
 try {
-  // 1. Bytes and load to interactive, on a fresh profile.
-  {
+  // 1. Bytes and load to interactive, each load in a fresh context (an
+  // empty HTTP cache). The first load is the browser process's first page,
+  // which pays one-time start-up costs (its first style and layout took 70-90
+  // ms of the 2026-12-05 loads, 11 ms afterwards); a reader's browser is
+  // already running, so the budget is held against the median of the loads
+  // after it, and the first is reported beside it.
+  const loads = [];
+  for (let i = 0; i < 6; i++) {
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     const page = await context.newPage();
     const bodies = [];
@@ -78,16 +85,21 @@ try {
     await page.goto(server.base);
     await waitLive(page);
     await page.waitForLoadState('networkidle');
-    results.interactiveMs = await page.evaluate(() => window.__interactive);
-    let code = 0, css = 0;
-    for (const [url, body] of bodies) {
-      const gz = gzipSync(body, { level: 9 }).length;
-      if (url.endsWith('.css')) css += gz; else code += gz;
+    loads.push(await page.evaluate(() => window.__interactive));
+    if (i === 0) {
+      let code = 0, css = 0;
+      for (const [url, body] of bodies) {
+        const gz = gzipSync(body, { level: 9 }).length;
+        if (url.endsWith('.css')) css += gz; else code += gz;
+      }
+      results.gzipKB = code / 1000;
+      results.cssGzipKB = css / 1000;
     }
-    results.gzipKB = code / 1000;
-    results.cssGzipKB = css / 1000;
     await context.close();
   }
+  results.interactiveFirstMs = loads[0];
+  results.interactiveLoadsMs = loads.slice(1);
+  results.interactiveMs = loads.slice(1).sort((a, b) => a - b)[Math.floor((loads.length - 1) / 2)];
   // 2. Frame times with 500 Pods at 60x (the session is put in autosave).
   {
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
@@ -165,7 +177,9 @@ if (json) {
   const row = (name, value, unit, budget) => console.log(`${name.padEnd(52)}${value.toFixed(2).padStart(10)} ${unit.padEnd(3)}` +
     (budget === undefined ? '' : `  budget ≤ ${budget}: ${value <= budget ? 'ok' : 'OVER'}`));
   row('Wasm + JS loaded, gzip -9 (ceiling: scripts/test.sh)', results.gzipKB, 'KB');
-  row('load to interactive (first Pod drawn)', results.interactiveMs, 'ms', BUDGETS.interactiveMs);
+  row('load to interactive (first Pod drawn), median of 5', results.interactiveMs, 'ms', BUDGETS.interactiveMs);
+  row("  the browser process's first page", results.interactiveFirstMs, 'ms');
+  console.log(`  (the 5 loads: ${results.interactiveLoadsMs.map((v) => v.toFixed(0)).join(', ')} ms)`);
   row(`frame time p50, 500 Pods at 60x (${results.frames} frames)`, results.frameP50Ms, 'ms');
   row('frame time p95, 500 Pods at 60x', results.frameP95Ms, 'ms', BUDGETS.frameP95Ms);
   row('interval between frames p50, 500 Pods at 60x', results.intervalP50Ms, 'ms');
