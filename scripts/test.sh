@@ -90,7 +90,12 @@ step "Page: size ceiling (the Wasm + JS may not grow without a recorded reason)"
 # row's metadata and on-demand JSON) and `get configmaps|secrets|namespaces|
 # priorityclasses` with the kind cluster's namespaces and system classes
 # kept from the start. Ceiling 615 KB.
-python3 scripts/size.py dist --max-kb 615
+# 2026-12-06, 605.5 -> 617.2 KB: serde_json (with preserve_order) in place
+# of core::json_value, the hand-written copy of it (867 lines) that saved
+# this much while the page had a byte budget; issue 12 asked for the
+# library where it removes hand-written code. About +58 ms to the first
+# live Pod on Slow 4G (docs/performance.md). Ceiling 625 KB.
+python3 scripts/size.py dist --max-kb 625
 
 step "Page: size floor, the simulation core alone with no page"
 bash scripts/size-floor.sh

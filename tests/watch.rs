@@ -95,7 +95,7 @@ spec:
 ";
 
 /// Every watch line of `kind` not yet read, as (type, object).
-fn objects_of(sim: &mut Sim, kind: &str) -> Vec<(String, podplay::core::json_value::Value)> {
+fn objects_of(sim: &mut Sim, kind: &str) -> Vec<(String, serde_json::Value)> {
     let mut out = Vec::new();
     while let Some(o) = sim.poll_output() {
         let line = json::output_json(&o);

@@ -11,9 +11,9 @@
 use crate::core::api::ObjectMeta;
 use crate::core::engine::Sim;
 use crate::core::json;
-use crate::core::json_value::Value;
 use crate::core::kubectl::{self as k, format_table};
 use crate::core::time::Millis;
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// What a listing makes besides the plain cells.

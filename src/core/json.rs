@@ -1,4 +1,4 @@
-//! Objects as the API server returns them, as `json_value::Value`s whose key
+//! Objects as the API server returns them, as `serde_json::Value`s (its `preserve_order` map) whose key
 //! order is what the API server emits: Go's `encoding/json` writes struct
 //! fields in declaration order (`k8s.io/api/core/v1/types.go`,
 //! `k8s.io/api/discovery/v1/types.go`, `k8s.io/apimachinery/pkg/apis/meta/v1/types.go`),
@@ -13,11 +13,10 @@
 //! the kubelet's newer per-container status fields (`volumeMounts`, `resources`, `user`).
 
 use crate::core::api::{ConfigMap, DeploymentStrategy, Namespace, OwnerReference, PriorityClass, Secret, StorageClass};
-use crate::core::json_value::{json, Map, Value};
 use crate::core::kinds::Resource;
 pub use crate::core::spec_json::{format_cpu, format_memory, pod_template_json};
 use crate::core::spec_json::{
-    int_or_string, int_or_string_json, pod_spec_json, put_map, put_str, put_vec, selector_json,
+    int_or_string, int_or_string_json, pod_spec_json, put_map, put_str, put_vec, selector_json, Map,
 };
 use crate::core::status::{
     ContainerState, ContainerStatus, CronJobSnapshot, DeploymentSnapshot, EndpointSliceSnapshot, Event, JobSnapshot,
@@ -25,6 +24,7 @@ use crate::core::status::{
     ServiceSnapshot, StatefulSetSnapshot,
 };
 use crate::core::time::{rfc3339, rfc3339_micro, Millis};
+use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 /// `ObjectMeta` for an object the API server has stored.
@@ -48,14 +48,14 @@ fn object_meta(
     put_str(&mut m, "uid", &server.uid);
     m.insert("resourceVersion".into(), Value::from(server.resource_version.to_string()));
     if let Some(g) = generation {
-        m.put("generation", Value::from(g));
+        m.insert("generation".into(), Value::from(g));
     }
     m.insert("creationTimestamp".into(), Value::from(rfc3339(server.creation_ms)));
     if let Some(d) = server.deletion_ms {
-        m.put("deletionTimestamp", Value::from(rfc3339(d)));
+        m.insert("deletionTimestamp".into(), Value::from(rfc3339(d)));
     }
     if let Some(g) = server.deletion_grace_period_seconds {
-        m.put("deletionGracePeriodSeconds", Value::from(g));
+        m.insert("deletionGracePeriodSeconds".into(), Value::from(g));
     }
     put_map(&mut m, "labels", labels);
     put_map(&mut m, "annotations", annotations);
@@ -76,14 +76,14 @@ fn state_json(s: &ContainerState) -> Value {
         }
         ContainerState::Terminated(t) => {
             let mut m = Map::new();
-            m.put("exitCode", Value::from(t.exit_code));
+            m.insert("exitCode".into(), Value::from(t.exit_code));
             if let Some(sig) = t.signal.filter(|s| *s != 0) {
-                m.put("signal", Value::from(sig));
+                m.insert("signal".into(), Value::from(sig));
             }
             put_str(&mut m, "reason", &t.reason);
             put_str(&mut m, "message", t.message.as_deref().unwrap_or(""));
-            m.put("startedAt", Value::from(rfc3339(t.started_at_ms)));
-            m.put("finishedAt", Value::from(rfc3339(t.finished_at_ms)));
+            m.insert("startedAt".into(), Value::from(rfc3339(t.started_at_ms)));
+            m.insert("finishedAt".into(), Value::from(rfc3339(t.finished_at_ms)));
             put_str(&mut m, "containerID", &t.container_id);
             json!({ "terminated": Value::Object(m) })
         }
@@ -92,16 +92,16 @@ fn state_json(s: &ContainerState) -> Value {
 
 fn container_status_json(c: &ContainerStatus) -> Value {
     let mut m = Map::new();
-    m.put("name", Value::from(c.name.as_str()));
-    m.put("state", state_json(&c.state));
+    m.insert("name".into(), Value::from(c.name.as_str()));
+    m.insert("state".into(), state_json(&c.state));
     m.insert("lastState".into(), c.last_state.as_ref().map_or_else(|| json!({}), state_json));
-    m.put("ready", Value::from(c.ready));
-    m.put("restartCount", Value::from(c.restart_count));
-    m.put("image", Value::from(c.image.as_str()));
-    m.put("imageID", Value::from(c.image_id.as_str()));
+    m.insert("ready".into(), Value::from(c.ready));
+    m.insert("restartCount".into(), Value::from(c.restart_count));
+    m.insert("image".into(), Value::from(c.image.as_str()));
+    m.insert("imageID".into(), Value::from(c.image_id.as_str()));
     put_str(&mut m, "containerID", &c.container_id);
     if let Some(s) = c.started {
-        m.put("started", Value::from(s));
+        m.insert("started".into(), Value::from(s));
     }
     Value::Object(m)
 }
@@ -138,15 +138,15 @@ pub fn replicaset_json(r: &ReplicaSetSnapshot) -> Value {
         owner_refs_json(&meta.owner_references),
     );
     let mut spec = Map::new();
-    spec.put("replicas", Value::from(rs.spec.replicas));
+    spec.insert("replicas".into(), Value::from(rs.spec.replicas));
     if rs.spec.min_ready_seconds > 0 {
-        spec.put("minReadySeconds", Value::from(rs.spec.min_ready_seconds));
+        spec.insert("minReadySeconds".into(), Value::from(rs.spec.min_ready_seconds));
     }
-    spec.put("selector", selector_json(&rs.spec.selector));
-    spec.put("template", pod_template_json(&rs.spec.template));
+    spec.insert("selector".into(), selector_json(&rs.spec.selector));
+    spec.insert("template".into(), pod_template_json(&rs.spec.template));
     let st = &r.status;
     let mut status = Map::new();
-    status.put("replicas", Value::from(st.replicas));
+    status.insert("replicas".into(), Value::from(st.replicas));
     let mut put_count = |k: &str, v: i32| {
         if v != 0 {
             status.insert(k.into(), Value::from(v));
@@ -156,7 +156,7 @@ pub fn replicaset_json(r: &ReplicaSetSnapshot) -> Value {
     put_count("readyReplicas", st.ready_replicas);
     put_count("availableReplicas", st.available_replicas);
     if st.observed_generation != 0 {
-        status.put("observedGeneration", Value::from(st.observed_generation));
+        status.insert("observedGeneration".into(), Value::from(st.observed_generation));
     }
     json!({
         "kind": "ReplicaSet",
@@ -198,18 +198,18 @@ pub fn deployment_json(d: &DeploymentSnapshot) -> Value {
         }
     };
     let mut spec = Map::new();
-    spec.put("replicas", Value::from(dep.spec.replicas));
-    spec.put("selector", selector_json(&dep.spec.selector));
-    spec.put("template", pod_template_json(&dep.spec.template));
-    spec.put("strategy", strategy);
+    spec.insert("replicas".into(), Value::from(dep.spec.replicas));
+    spec.insert("selector".into(), selector_json(&dep.spec.selector));
+    spec.insert("template".into(), pod_template_json(&dep.spec.template));
+    spec.insert("strategy".into(), strategy);
     if dep.spec.min_ready_seconds > 0 {
-        spec.put("minReadySeconds", Value::from(dep.spec.min_ready_seconds));
+        spec.insert("minReadySeconds".into(), Value::from(dep.spec.min_ready_seconds));
     }
-    spec.put("revisionHistoryLimit", Value::from(dep.spec.revision_history_limit));
+    spec.insert("revisionHistoryLimit".into(), Value::from(dep.spec.revision_history_limit));
     if dep.spec.paused {
-        spec.put("paused", Value::from(true));
+        spec.insert("paused".into(), Value::from(true));
     }
-    spec.put("progressDeadlineSeconds", Value::from(dep.spec.progress_deadline_seconds));
+    spec.insert("progressDeadlineSeconds".into(), Value::from(dep.spec.progress_deadline_seconds));
     let st = &d.status;
     let mut status = Map::new();
     let mut put_count = |k: &str, v: i64| {
@@ -266,31 +266,31 @@ pub fn job_json(j: &JobSnapshot) -> Value {
         owners,
     );
     let mut spec = Map::new();
-    spec.put("parallelism", Value::from(job.spec.parallelism));
+    spec.insert("parallelism".into(), Value::from(job.spec.parallelism));
     if let Some(c) = job.spec.completions {
-        spec.put("completions", Value::from(c));
+        spec.insert("completions".into(), Value::from(c));
     }
     if let Some(d) = job.spec.active_deadline_seconds {
-        spec.put("activeDeadlineSeconds", Value::from(d));
+        spec.insert("activeDeadlineSeconds".into(), Value::from(d));
     }
-    spec.put("backoffLimit", Value::from(job.spec.backoff_limit));
+    spec.insert("backoffLimit".into(), Value::from(job.spec.backoff_limit));
     if let Some(n) = job.spec.backoff_limit_per_index {
-        spec.put("backoffLimitPerIndex", Value::from(n));
+        spec.insert("backoffLimitPerIndex".into(), Value::from(n));
     }
     if let Some(n) = job.spec.max_failed_indexes {
-        spec.put("maxFailedIndexes", Value::from(n));
+        spec.insert("maxFailedIndexes".into(), Value::from(n));
     }
-    spec.put("selector", selector_json(&job.spec.selector));
+    spec.insert("selector".into(), selector_json(&job.spec.selector));
     if job.spec.manual_selector {
-        spec.put("manualSelector", Value::from(true));
+        spec.insert("manualSelector".into(), Value::from(true));
     }
-    spec.put("template", pod_template_json(&job.spec.template));
+    spec.insert("template".into(), pod_template_json(&job.spec.template));
     if let Some(t) = job.spec.ttl_seconds_after_finished {
-        spec.put("ttlSecondsAfterFinished", Value::from(t));
+        spec.insert("ttlSecondsAfterFinished".into(), Value::from(t));
     }
-    spec.put("completionMode", Value::from(if job.spec.indexed { "Indexed" } else { "NonIndexed" }));
-    spec.put("suspend", Value::from(false));
-    spec.put("podReplacementPolicy", Value::from("TerminatingOrFailed"));
+    spec.insert("completionMode".into(), Value::from(if job.spec.indexed { "Indexed" } else { "NonIndexed" }));
+    spec.insert("suspend".into(), Value::from(false));
+    spec.insert("podReplacementPolicy".into(), Value::from("TerminatingOrFailed"));
     let st = &j.status;
     let mut status = Map::new();
     put_vec(
@@ -311,10 +311,10 @@ pub fn job_json(j: &JobSnapshot) -> Value {
             .collect(),
     );
     if let Some(t) = st.start_ms {
-        status.put("startTime", Value::from(rfc3339(t)));
+        status.insert("startTime".into(), Value::from(rfc3339(t)));
     }
     if let Some(t) = st.completion_ms {
-        status.put("completionTime", Value::from(rfc3339(t)));
+        status.insert("completionTime".into(), Value::from(rfc3339(t)));
     }
     for (k, v) in [("active", st.active), ("succeeded", st.succeeded), ("failed", st.failed)] {
         if v != 0 {
@@ -322,18 +322,18 @@ pub fn job_json(j: &JobSnapshot) -> Value {
         }
     }
     if st.start_ms.is_some() {
-        status.put("terminating", Value::from(st.terminating));
+        status.insert("terminating".into(), Value::from(st.terminating));
     }
     // `completedIndexes` (omitempty) and `failedIndexes` come between
     // `terminating` and `uncountedTerminatedPods` in `JobStatus`.
     put_str(&mut status, "completedIndexes", &st.completed_indexes);
     // A pointer: shown even when empty.
     if let Some(f) = &st.failed_indexes {
-        status.put("failedIndexes", Value::from(f.as_str()));
+        status.insert("failedIndexes".into(), Value::from(f.as_str()));
     }
     if st.start_ms.is_some() {
-        status.put("uncountedTerminatedPods", json!({}));
-        status.put("ready", Value::from(st.ready));
+        status.insert("uncountedTerminatedPods".into(), json!({}));
+        status.insert("ready".into(), Value::from(st.ready));
     }
     json!({ "kind": "Job", "apiVersion": "batch/v1", "metadata": metadata, "spec": Value::Object(spec), "status": Value::Object(status) })
 }
@@ -373,18 +373,18 @@ pub fn cronjob_json(c: &CronJobSnapshot) -> Value {
     put_map(&mut job_meta, "labels", &cj.spec.job_labels);
     put_map(&mut job_meta, "annotations", &cj.spec.job_annotations);
     let mut spec = Map::new();
-    spec.put("schedule", Value::from(cj.spec.schedule.as_str()));
+    spec.insert("schedule".into(), Value::from(cj.spec.schedule.as_str()));
     if let Some(z) = &cj.spec.time_zone {
-        spec.put("timeZone", Value::from(z.as_str()));
+        spec.insert("timeZone".into(), Value::from(z.as_str()));
     }
     if let Some(d) = cj.spec.starting_deadline_seconds {
-        spec.put("startingDeadlineSeconds", Value::from(d));
+        spec.insert("startingDeadlineSeconds".into(), Value::from(d));
     }
-    spec.put("concurrencyPolicy", Value::from(cj.spec.concurrency_policy));
-    spec.put("suspend", Value::from(cj.spec.suspend));
-    spec.put("jobTemplate", json!({ "metadata": Value::Object(job_meta), "spec": Value::Object(job_spec) }));
-    spec.put("successfulJobsHistoryLimit", Value::from(cj.spec.successful_jobs_history_limit));
-    spec.put("failedJobsHistoryLimit", Value::from(cj.spec.failed_jobs_history_limit));
+    spec.insert("concurrencyPolicy".into(), Value::from(cj.spec.concurrency_policy));
+    spec.insert("suspend".into(), Value::from(cj.spec.suspend));
+    spec.insert("jobTemplate".into(), json!({ "metadata": Value::Object(job_meta), "spec": Value::Object(job_spec) }));
+    spec.insert("successfulJobsHistoryLimit".into(), Value::from(cj.spec.successful_jobs_history_limit));
+    spec.insert("failedJobsHistoryLimit".into(), Value::from(cj.spec.failed_jobs_history_limit));
     let st = &c.status;
     let mut status = Map::new();
     put_vec(
@@ -396,10 +396,10 @@ pub fn cronjob_json(c: &CronJobSnapshot) -> Value {
             .collect(),
     );
     if let Some(t) = st.last_schedule_ms {
-        status.put("lastScheduleTime", Value::from(rfc3339(t)));
+        status.insert("lastScheduleTime".into(), Value::from(rfc3339(t)));
     }
     if let Some(t) = st.last_successful_ms {
-        status.put("lastSuccessfulTime", Value::from(rfc3339(t)));
+        status.insert("lastSuccessfulTime".into(), Value::from(rfc3339(t)));
     }
     json!({ "kind": "CronJob", "apiVersion": "batch/v1", "metadata": metadata, "spec": Value::Object(spec), "status": Value::Object(status) })
 }
@@ -419,9 +419,9 @@ pub fn statefulset_json(s: &StatefulSetSnapshot) -> Value {
         Vec::new(),
     );
     let mut spec = Map::new();
-    spec.put("replicas", Value::from(set.spec.replicas));
-    spec.put("selector", selector_json(&set.spec.selector));
-    spec.put("template", pod_template_json(&set.spec.template));
+    spec.insert("replicas".into(), Value::from(set.spec.replicas));
+    spec.insert("selector".into(), selector_json(&set.spec.selector));
+    spec.insert("template".into(), pod_template_json(&set.spec.template));
     put_vec(
         &mut spec,
         "volumeClaimTemplates",
@@ -442,9 +442,9 @@ pub fn statefulset_json(s: &StatefulSetSnapshot) -> Value {
             .collect(),
     );
     if let Some(svc) = &set.spec.service_name {
-        spec.put("serviceName", Value::from(svc.as_str()));
+        spec.insert("serviceName".into(), Value::from(svc.as_str()));
     }
-    spec.put("podManagementPolicy", Value::from(set.spec.pod_management_policy.as_str()));
+    spec.insert("podManagementPolicy".into(), Value::from(set.spec.pod_management_policy.as_str()));
     spec.insert(
         "updateStrategy".into(),
         match set.spec.update_strategy {
@@ -454,17 +454,20 @@ pub fn statefulset_json(s: &StatefulSetSnapshot) -> Value {
             }
         },
     );
-    spec.put("revisionHistoryLimit", Value::from(set.spec.revision_history_limit));
+    spec.insert("revisionHistoryLimit".into(), Value::from(set.spec.revision_history_limit));
     if set.spec.min_ready_seconds > 0 {
-        spec.put("minReadySeconds", Value::from(set.spec.min_ready_seconds));
+        spec.insert("minReadySeconds".into(), Value::from(set.spec.min_ready_seconds));
     }
-    spec.put("persistentVolumeClaimRetentionPolicy", json!({ "whenDeleted": "Retain", "whenScaled": "Retain" }));
+    spec.insert(
+        "persistentVolumeClaimRetentionPolicy".into(),
+        json!({ "whenDeleted": "Retain", "whenScaled": "Retain" }),
+    );
     let st = &s.status;
     let mut status = Map::new();
     if st.observed_generation != 0 {
-        status.put("observedGeneration", Value::from(st.observed_generation));
+        status.insert("observedGeneration".into(), Value::from(st.observed_generation));
     }
-    status.put("replicas", Value::from(st.replicas));
+    status.insert("replicas".into(), Value::from(st.replicas));
     for (k, v) in [
         ("readyReplicas", st.ready_replicas),
         ("currentReplicas", st.current_replicas),
@@ -476,8 +479,8 @@ pub fn statefulset_json(s: &StatefulSetSnapshot) -> Value {
     }
     put_str(&mut status, "currentRevision", &st.current_revision);
     put_str(&mut status, "updateRevision", &st.update_revision);
-    status.put("collisionCount", Value::from(st.collision_count));
-    status.put("availableReplicas", Value::from(st.available_replicas));
+    status.insert("collisionCount".into(), Value::from(st.collision_count));
+    status.insert("availableReplicas".into(), Value::from(st.available_replicas));
     json!({ "kind": "StatefulSet", "apiVersion": "apps/v1", "metadata": metadata, "spec": Value::Object(spec), "status": Value::Object(status) })
 }
 
@@ -486,7 +489,7 @@ pub fn statefulset_json(s: &StatefulSetSnapshot) -> Value {
 /// storageobjectinuseprotection): `finalizers` comes last in `ObjectMeta`.
 fn with_protection(mut metadata: Value, finalizer: &str) -> Value {
     if let Value::Object(m) = &mut metadata {
-        m.put("finalizers", json!([finalizer]));
+        m.insert("finalizers".into(), json!([finalizer]));
     }
     metadata
 }
@@ -497,18 +500,18 @@ pub fn pvc_json(c: &PersistentVolumeClaimSnapshot) -> Value {
     let metadata = object_meta(None, &c.name, None, &c.namespace, &c.server, &c.labels, &c.annotations, Vec::new());
     let metadata = with_protection(metadata, "kubernetes.io/pvc-protection");
     let mut spec = Map::new();
-    spec.put("accessModes", json!(c.access_modes));
-    spec.put("resources", json!({ "requests": { "storage": c.storage } }));
+    spec.insert("accessModes".into(), json!(c.access_modes));
+    spec.insert("resources".into(), json!({ "requests": { "storage": c.storage } }));
     put_str(&mut spec, "volumeName", &c.volume_name);
     if !c.storage_class_name.is_empty() {
-        spec.put("storageClassName", Value::from(c.storage_class_name.as_str()));
+        spec.insert("storageClassName".into(), Value::from(c.storage_class_name.as_str()));
     }
-    spec.put("volumeMode", Value::from("Filesystem"));
+    spec.insert("volumeMode".into(), Value::from("Filesystem"));
     let mut status = Map::new();
-    status.put("phase", Value::from(c.phase));
+    status.insert("phase".into(), Value::from(c.phase));
     if !c.volume_name.is_empty() {
-        status.put("accessModes", json!(c.bound_access_modes));
-        status.put("capacity", json!({ "storage": c.capacity }));
+        status.insert("accessModes".into(), json!(c.bound_access_modes));
+        status.insert("capacity".into(), json!({ "storage": c.capacity }));
     }
     json!({
         "kind": "PersistentVolumeClaim",
@@ -529,28 +532,27 @@ pub fn pv_json(v: &crate::core::status::PersistentVolumeSnapshot) -> Value {
     let metadata = object_meta(None, &m.name, None, "", &v.server, &m.labels, &v.annotations, Vec::new());
     let metadata = with_protection(metadata, "kubernetes.io/pv-protection");
     let mut spec = Map::new();
-    spec.put("capacity", json!({ "storage": pv.spec.storage }));
+    spec.insert("capacity".into(), json!({ "storage": pv.spec.storage }));
     if let (kind @ ("hostPath" | "local"), Some(path)) = (pv.spec.source_kind, &pv.spec.path) {
-        spec.put(kind, json!({ "path": path }));
+        spec.insert(kind.into(), json!({ "path": path }));
     }
-    spec.put("accessModes", json!(pv.spec.access_modes));
+    spec.insert("accessModes".into(), json!(pv.spec.access_modes));
     if let Some(c) = &v.claim {
-        spec.put(
-            "claimRef",
+        spec.insert("claimRef".into(),
             json!({ "kind": "PersistentVolumeClaim", "namespace": c.namespace, "name": c.name, "uid": c.uid, "apiVersion": "v1" }),
         );
     }
-    spec.put("persistentVolumeReclaimPolicy", Value::from(pv.spec.reclaim_policy.as_str()));
+    spec.insert("persistentVolumeReclaimPolicy".into(), Value::from(pv.spec.reclaim_policy.as_str()));
     put_str(&mut spec, "storageClassName", &pv.spec.storage_class_name);
-    spec.put("volumeMode", Value::from("Filesystem"));
+    spec.insert("volumeMode".into(), Value::from("Filesystem"));
     if !pv.spec.node_affinity.is_empty() {
         let requirements = |rs: &[crate::core::api::NodeSelectorRequirement]| -> Vec<Value> {
             let r = |r: &crate::core::api::NodeSelectorRequirement| {
                 let mut m = Map::new();
-                m.put("key", Value::from(r.key.as_str()));
-                m.put("operator", Value::from(r.operator.as_str()));
+                m.insert("key".into(), Value::from(r.key.as_str()));
+                m.insert("operator".into(), Value::from(r.operator.as_str()));
                 if !r.values.is_empty() {
-                    m.put("values", json!(r.values));
+                    m.insert("values".into(), json!(r.values));
                 }
                 Value::Object(m)
             };
@@ -567,7 +569,7 @@ pub fn pv_json(v: &crate::core::status::PersistentVolumeSnapshot) -> Value {
                 Value::Object(m)
             })
             .collect();
-        spec.put("nodeAffinity", json!({ "required": { "nodeSelectorTerms": terms } }));
+        spec.insert("nodeAffinity".into(), json!({ "required": { "nodeSelectorTerms": terms } }));
     }
     json!({
         "kind": "PersistentVolume",
@@ -584,13 +586,13 @@ pub fn pv_json(v: &crate::core::status::PersistentVolumeSnapshot) -> Value {
 pub fn storageclass_json(c: &crate::core::status::StorageClassSnapshot) -> Value {
     let sc = &c.class;
     let mut o = stored_head::<StorageClass>(&sc.metadata, &c.server);
-    o.put("provisioner", Value::from(sc.provisioner.as_str()));
+    o.insert("provisioner".into(), Value::from(sc.provisioner.as_str()));
     put_map(&mut o, "parameters", &sc.parameters);
-    o.put("reclaimPolicy", Value::from(sc.reclaim_policy.as_str()));
+    o.insert("reclaimPolicy".into(), Value::from(sc.reclaim_policy.as_str()));
     if let Some(b) = sc.allow_volume_expansion {
-        o.put("allowVolumeExpansion", Value::from(b));
+        o.insert("allowVolumeExpansion".into(), Value::from(b));
     }
-    o.put("volumeBindingMode", Value::from(sc.volume_binding_mode.as_str()));
+    o.insert("volumeBindingMode".into(), Value::from(sc.volume_binding_mode.as_str()));
     Value::Object(o)
 }
 
@@ -599,10 +601,10 @@ pub fn storageclass_json(c: &crate::core::status::StorageClassSnapshot) -> Value
 fn stored_head<K: Resource>(m: &crate::core::api::ObjectMeta, server: &ServerMeta) -> Map {
     let namespace = if K::NAMESPACED { m.namespace.as_str() } else { "" };
     let mut o = Map::new();
-    o.put("kind", Value::from(K::KIND));
-    o.put("apiVersion", Value::from(K::API_VERSION));
+    o.insert("kind".into(), Value::from(K::KIND));
+    o.insert("apiVersion".into(), Value::from(K::API_VERSION));
     let metadata = object_meta(None, &m.name, None, namespace, server, &m.labels, &m.annotations, Vec::new());
-    o.put("metadata", metadata);
+    o.insert("metadata".into(), metadata);
     o
 }
 
@@ -611,8 +613,8 @@ fn stored_head<K: Resource>(m: &crate::core::api::ObjectMeta, server: &ServerMet
 /// its phase (`PrepareForCreate`, pkg/registry/core/namespace/strategy.go).
 pub fn namespace_json(n: &crate::core::status::NamespaceSnapshot) -> Value {
     let mut o = stored_head::<Namespace>(&n.namespace.metadata, &n.server);
-    o.put("spec", json!({ "finalizers": ["kubernetes"] }));
-    o.put("status", json!({ "phase": n.phase() }));
+    o.insert("spec".into(), json!({ "finalizers": ["kubernetes"] }));
+    o.insert("status".into(), json!({ "phase": n.phase() }));
     Value::Object(o)
 }
 
@@ -629,7 +631,7 @@ pub fn secret_json(s: &crate::core::status::SecretSnapshot) -> Value {
     let data: BTreeMap<String, String> =
         s.secret.data.iter().map(|(k, v)| (k.clone(), crate::core::base64::encode_std(v.as_bytes()))).collect();
     put_map(&mut o, "data", &data);
-    o.put("type", Value::from(s.secret.type_.as_str()));
+    o.insert("type".into(), Value::from(s.secret.type_.as_str()));
     Value::Object(o)
 }
 
@@ -638,14 +640,14 @@ pub fn secret_json(s: &crate::core::status::SecretSnapshot) -> Value {
 pub fn priorityclass_json(p: &crate::core::status::PriorityClassSnapshot) -> Value {
     let pc = &p.class;
     let mut o = stored_head::<PriorityClass>(&pc.metadata, &p.server);
-    o.put("value", Value::from(pc.value));
+    o.insert("value".into(), Value::from(pc.value));
     if pc.global_default {
-        o.put("globalDefault", Value::from(true));
+        o.insert("globalDefault".into(), Value::from(true));
     }
     if !pc.description.is_empty() {
-        o.put("description", Value::from(pc.description.as_str()));
+        o.insert("description".into(), Value::from(pc.description.as_str()));
     }
-    o.put("preemptionPolicy", Value::from(pc.preemption_policy.as_str()));
+    o.insert("preemptionPolicy".into(), Value::from(pc.preemption_policy.as_str()));
     Value::Object(o)
 }
 
@@ -666,25 +668,25 @@ pub fn pdb_json(p: &PodDisruptionBudgetSnapshot) -> Value {
     );
     let mut spec = Map::new();
     if let Some(min) = p.pdb.spec.min_available {
-        spec.put("minAvailable", int_or_string_json(min));
+        spec.insert("minAvailable".into(), int_or_string_json(min));
     }
     if let Some(sel) = &p.pdb.spec.selector {
-        spec.put("selector", selector_json(sel));
+        spec.insert("selector".into(), selector_json(sel));
     }
     if let Some(max) = p.pdb.spec.max_unavailable {
-        spec.put("maxUnavailable", int_or_string_json(max));
+        spec.insert("maxUnavailable".into(), int_or_string_json(max));
     }
     if let Some(policy) = &p.pdb.spec.unhealthy_pod_eviction_policy {
-        spec.put("unhealthyPodEvictionPolicy", Value::from(policy.as_str()));
+        spec.insert("unhealthyPodEvictionPolicy".into(), Value::from(policy.as_str()));
     }
     let st = &p.status;
     let c = &st.condition;
     let mut status = Map::new();
-    status.put("observedGeneration", Value::from(st.observed_generation));
-    status.put("disruptionsAllowed", Value::from(st.disruptions_allowed));
-    status.put("currentHealthy", Value::from(st.current_healthy));
-    status.put("desiredHealthy", Value::from(st.desired_healthy));
-    status.put("expectedPods", Value::from(st.expected_pods));
+    status.insert("observedGeneration".into(), Value::from(st.observed_generation));
+    status.insert("disruptionsAllowed".into(), Value::from(st.disruptions_allowed));
+    status.insert("currentHealthy".into(), Value::from(st.current_healthy));
+    status.insert("desiredHealthy".into(), Value::from(st.desired_healthy));
+    status.insert("expectedPods".into(), Value::from(st.expected_pods));
     if !c.reason.is_empty() {
         let condition = json!({
             "type": "DisruptionAllowed",
@@ -694,7 +696,7 @@ pub fn pdb_json(p: &PodDisruptionBudgetSnapshot) -> Value {
             "reason": c.reason,
             "message": c.message,
         });
-        status.put("conditions", Value::Array(vec![condition]));
+        status.insert("conditions".into(), Value::Array(vec![condition]));
     }
     json!({ "kind": "PodDisruptionBudget", "apiVersion": "policy/v1", "metadata": metadata, "spec": Value::Object(spec), "status": Value::Object(status) })
 }
@@ -707,15 +709,15 @@ pub fn pod_json(p: &PodSnapshot) -> Value {
     let s = pod_spec_json(spec, p.node_name.as_deref(), false);
 
     let mut t = Map::new();
-    t.put("phase", Value::from(st.phase.as_str()));
+    t.insert("phase".into(), Value::from(st.phase.as_str()));
     let conditions = st
         .conditions
         .iter()
         .map(|c| {
             let mut cm = Map::new();
-            cm.put("type", Value::from(c.type_.as_str()));
+            cm.insert("type".into(), Value::from(c.type_.as_str()));
             cm.insert("status".into(), Value::from(if c.status { "True" } else { "False" }));
-            cm.put("lastProbeTime", Value::Null);
+            cm.insert("lastProbeTime".into(), Value::Null);
             cm.insert("lastTransitionTime".into(), Value::from(rfc3339(c.last_transition_ms)));
             put_str(&mut cm, "reason", c.reason.as_deref().unwrap_or(""));
             put_str(&mut cm, "message", c.message.as_deref().unwrap_or(""));
@@ -726,23 +728,23 @@ pub fn pod_json(p: &PodSnapshot) -> Value {
     put_str(&mut t, "message", st.message.as_deref().unwrap_or(""));
     put_str(&mut t, "reason", st.reason.as_deref().unwrap_or(""));
     if let Some(ip) = st.host_ip {
-        t.put("hostIP", Value::from(ip.to_string()));
-        t.put("hostIPs", json!([{ "ip": ip.to_string() }]));
+        t.insert("hostIP".into(), Value::from(ip.to_string()));
+        t.insert("hostIPs".into(), json!([{ "ip": ip.to_string() }]));
     }
     if let Some(ip) = st.pod_ip {
-        t.put("podIP", Value::from(ip.to_string()));
-        t.put("podIPs", json!([{ "ip": ip.to_string() }]));
+        t.insert("podIP".into(), Value::from(ip.to_string()));
+        t.insert("podIPs".into(), json!([{ "ip": ip.to_string() }]));
     }
     if let Some(start) = st.start_time_ms {
-        t.put("startTime", Value::from(rfc3339(start)));
+        t.insert("startTime".into(), Value::from(rfc3339(start)));
     }
     put_vec(&mut t, "initContainerStatuses", st.init_container_statuses.iter().map(container_status_json).collect());
     put_vec(&mut t, "containerStatuses", st.container_statuses.iter().map(container_status_json).collect());
     put_str(&mut t, "qosClass", st.qos_class);
 
     let mut m = Map::new();
-    m.put("kind", Value::from("Pod"));
-    m.put("apiVersion", Value::from("v1"));
+    m.insert("kind".into(), Value::from("Pod"));
+    m.insert("apiVersion".into(), Value::from("v1"));
     m.insert(
         "metadata".into(),
         object_meta(
@@ -756,8 +758,8 @@ pub fn pod_json(p: &PodSnapshot) -> Value {
             owner_refs_json(&meta.owner_references),
         ),
     );
-    m.put("spec", Value::Object(s));
-    m.put("status", Value::Object(t));
+    m.insert("spec".into(), Value::Object(s));
+    m.insert("status".into(), Value::Object(t));
     Value::Object(m)
 }
 
@@ -767,12 +769,12 @@ pub fn pod_json(p: &PodSnapshot) -> Value {
 /// core/v1 with an `eventTime`, `action`, an empty `source` and no timestamps.
 pub fn event_json(e: &Event) -> Value {
     let mut meta = Map::new();
-    meta.put("name", Value::from(e.name.as_str()));
+    meta.insert("name".into(), Value::from(e.name.as_str()));
     meta.insert("namespace".into(), Value::from(e.involved.namespace.as_str()));
-    meta.put("creationTimestamp", Value::from(rfc3339(e.first_ms)));
+    meta.insert("creationTimestamp".into(), Value::from(rfc3339(e.first_ms)));
 
     let mut inv = Map::new();
-    inv.put("kind", Value::from(e.involved.kind));
+    inv.insert("kind".into(), Value::from(e.involved.kind));
     put_str(&mut inv, "namespace", &e.involved.namespace);
     put_str(&mut inv, "name", &e.involved.name);
     put_str(&mut inv, "uid", &e.involved.uid);
@@ -780,38 +782,38 @@ pub fn event_json(e: &Event) -> Value {
         "Deployment" | "ReplicaSet" => "apps/v1",
         _ => "v1",
     };
-    inv.put("apiVersion", Value::from(api_version));
+    inv.insert("apiVersion".into(), Value::from(api_version));
     put_str(&mut inv, "fieldPath", e.involved.field_path.as_deref().unwrap_or(""));
 
     let mut m = Map::new();
-    m.put("kind", Value::from("Event"));
-    m.put("apiVersion", Value::from("v1"));
-    m.put("metadata", Value::Object(meta));
-    m.put("involvedObject", Value::Object(inv));
-    m.put("reason", Value::from(e.reason.as_str()));
-    m.put("message", Value::from(e.message.as_str()));
+    m.insert("kind".into(), Value::from("Event"));
+    m.insert("apiVersion".into(), Value::from("v1"));
+    m.insert("metadata".into(), Value::Object(meta));
+    m.insert("involvedObject".into(), Value::Object(inv));
+    m.insert("reason".into(), Value::from(e.reason.as_str()));
+    m.insert("message".into(), Value::from(e.message.as_str()));
     let host = e.source_host.as_deref().unwrap_or("");
     if e.source_component == "default-scheduler" {
-        m.put("source", json!({}));
-        m.put("firstTimestamp", Value::Null);
-        m.put("lastTimestamp", Value::Null);
-        m.put("type", Value::from(e.type_.as_str()));
-        m.put("eventTime", Value::from(rfc3339_micro(e.first_ms)));
-        m.put("action", Value::from("Binding"));
-        m.put("reportingComponent", Value::from(e.source_component));
-        m.put("reportingInstance", Value::from(host));
+        m.insert("source".into(), json!({}));
+        m.insert("firstTimestamp".into(), Value::Null);
+        m.insert("lastTimestamp".into(), Value::Null);
+        m.insert("type".into(), Value::from(e.type_.as_str()));
+        m.insert("eventTime".into(), Value::from(rfc3339_micro(e.first_ms)));
+        m.insert("action".into(), Value::from("Binding"));
+        m.insert("reportingComponent".into(), Value::from(e.source_component));
+        m.insert("reportingInstance".into(), Value::from(host));
     } else {
         let mut src = Map::new();
         put_str(&mut src, "component", e.source_component);
         put_str(&mut src, "host", host);
-        m.put("source", Value::Object(src));
-        m.put("firstTimestamp", Value::from(rfc3339(e.first_ms)));
-        m.put("lastTimestamp", Value::from(rfc3339(e.last_ms)));
-        m.put("count", Value::from(e.count));
-        m.put("type", Value::from(e.type_.as_str()));
-        m.put("eventTime", Value::Null);
-        m.put("reportingComponent", Value::from(e.source_component));
-        m.put("reportingInstance", Value::from(host));
+        m.insert("source".into(), Value::Object(src));
+        m.insert("firstTimestamp".into(), Value::from(rfc3339(e.first_ms)));
+        m.insert("lastTimestamp".into(), Value::from(rfc3339(e.last_ms)));
+        m.insert("count".into(), Value::from(e.count));
+        m.insert("type".into(), Value::from(e.type_.as_str()));
+        m.insert("eventTime".into(), Value::Null);
+        m.insert("reportingComponent".into(), Value::from(e.source_component));
+        m.insert("reportingInstance".into(), Value::from(host));
     }
     Value::Object(m)
 }
@@ -829,31 +831,31 @@ pub fn service_json(s: &ServiceSnapshot) -> Value {
             let mut pm = Map::new();
             put_str(&mut pm, "name", p.name.as_deref().unwrap_or(""));
             put_str(&mut pm, "protocol", &p.protocol);
-            pm.put("port", Value::from(p.port));
-            pm.put("targetPort", int_or_string(&p.target_port));
+            pm.insert("port".into(), Value::from(p.port));
+            pm.insert("targetPort".into(), int_or_string(&p.target_port));
             Value::Object(pm)
         })
         .collect();
     put_vec(&mut spec, "ports", ports);
     put_map(&mut spec, "selector", &svc.spec.selector);
     let ip = s.cluster_ip.map_or_else(|| "None".to_string(), |ip| ip.to_string());
-    spec.put("clusterIP", Value::from(ip.as_str()));
-    spec.put("clusterIPs", json!([ip]));
+    spec.insert("clusterIP".into(), Value::from(ip.as_str()));
+    spec.insert("clusterIPs".into(), json!([ip]));
     put_str(&mut spec, "type", &svc.spec.type_);
-    spec.put("sessionAffinity", Value::from("None"));
-    spec.put("ipFamilies", json!(["IPv4"]));
-    spec.put("ipFamilyPolicy", Value::from("SingleStack"));
-    spec.put("internalTrafficPolicy", Value::from("Cluster"));
+    spec.insert("sessionAffinity".into(), Value::from("None"));
+    spec.insert("ipFamilies".into(), json!(["IPv4"]));
+    spec.insert("ipFamilyPolicy".into(), Value::from("SingleStack"));
+    spec.insert("internalTrafficPolicy".into(), Value::from("Cluster"));
 
     let mut m = Map::new();
-    m.put("kind", Value::from("Service"));
-    m.put("apiVersion", Value::from("v1"));
+    m.insert("kind".into(), Value::from("Service"));
+    m.insert("apiVersion".into(), Value::from("v1"));
     m.insert(
         "metadata".into(),
         object_meta(None, &meta.name, None, &meta.namespace, &s.server, &meta.labels, &meta.annotations, Vec::new()),
     );
-    m.put("spec", Value::Object(spec));
-    m.put("status", json!({ "loadBalancer": {} }));
+    m.insert("spec".into(), Value::Object(spec));
+    m.insert("status".into(), json!({ "loadBalancer": {} }));
     Value::Object(m)
 }
 
@@ -871,12 +873,12 @@ pub fn endpointslice_json_owned(e: &EndpointSliceSnapshot, service_uid: &str) ->
     labels.insert("endpointslice.kubernetes.io/managed-by".to_string(), "endpointslice-controller.k8s.io".to_string());
     labels.insert("kubernetes.io/service-name".to_string(), e.service_name.clone());
     let mut owner = Map::new();
-    owner.put("apiVersion", Value::from("v1"));
-    owner.put("kind", Value::from("Service"));
-    owner.put("name", Value::from(e.service_name.as_str()));
+    owner.insert("apiVersion".into(), Value::from("v1"));
+    owner.insert("kind".into(), Value::from("Service"));
+    owner.insert("name".into(), Value::from(e.service_name.as_str()));
     put_str(&mut owner, "uid", service_uid);
-    owner.put("controller", Value::from(true));
-    owner.put("blockOwnerDeletion", Value::from(true));
+    owner.insert("controller".into(), Value::from(true));
+    owner.insert("blockOwnerDeletion".into(), Value::from(true));
     let generate = format!("{}-", e.service_name);
     let meta = object_meta(
         None,
@@ -893,7 +895,7 @@ pub fn endpointslice_json_owned(e: &EndpointSliceSnapshot, service_uid: &str) ->
         .iter()
         .map(|ep| {
             let mut m = Map::new();
-            m.put("addresses", json!([ep.ip.to_string()]));
+            m.insert("addresses".into(), json!([ep.ip.to_string()]));
             m.insert(
                 "conditions".into(),
                 json!({ "ready": ep.ready, "serving": ep.serving, "terminating": ep.terminating }),
@@ -910,14 +912,14 @@ pub fn endpointslice_json_owned(e: &EndpointSliceSnapshot, service_uid: &str) ->
         .collect();
 
     let mut m = Map::new();
-    m.put("kind", Value::from("EndpointSlice"));
-    m.put("apiVersion", Value::from("discovery.k8s.io/v1"));
-    m.put("metadata", meta);
-    m.put("addressType", Value::from("IPv4"));
+    m.insert("kind".into(), Value::from("EndpointSlice"));
+    m.insert("apiVersion".into(), Value::from("discovery.k8s.io/v1"));
+    m.insert("metadata".into(), meta);
+    m.insert("addressType".into(), Value::from("IPv4"));
     // `endpoints` has no omitempty: an empty slice is `[]`... unless nil, which
     // the controller writes as `null`; podplay writes `[]`.
-    m.put("endpoints", Value::Array(endpoints));
-    m.put("ports", Value::Array(ports));
+    m.insert("endpoints".into(), Value::Array(endpoints));
+    m.insert("ports".into(), Value::Array(ports));
     Value::Object(m)
 }
 
@@ -943,10 +945,10 @@ pub fn daemonset_json(d: &crate::core::engine::DaemonSetSnapshot) -> Value {
         Vec::new(),
     );
     let mut spec = Map::new();
-    spec.put("selector", selector_json(&ds.selector));
-    spec.put("template", pod_template_json(&ds.template));
-    spec.put(
-        "updateStrategy",
+    spec.insert("selector".into(), selector_json(&ds.selector));
+    spec.insert("template".into(), pod_template_json(&ds.template));
+    spec.insert(
+        "updateStrategy".into(),
         match ds.update_strategy {
             DaemonSetUpdateStrategy::OnDelete => json!({ "type": "OnDelete" }),
             DaemonSetUpdateStrategy::RollingUpdate { max_surge, max_unavailable } => {
@@ -955,15 +957,15 @@ pub fn daemonset_json(d: &crate::core::engine::DaemonSetSnapshot) -> Value {
         },
     );
     if ds.min_ready_seconds > 0 {
-        spec.put("minReadySeconds", Value::from(ds.min_ready_seconds));
+        spec.insert("minReadySeconds".into(), Value::from(ds.min_ready_seconds));
     }
-    spec.put("revisionHistoryLimit", Value::from(10));
+    spec.insert("revisionHistoryLimit".into(), Value::from(10));
     let st = &d.status;
     let mut status = Map::new();
-    status.put("currentNumberScheduled", Value::from(st.current));
-    status.put("numberMisscheduled", Value::from(0));
-    status.put("desiredNumberScheduled", Value::from(st.desired));
-    status.put("numberReady", Value::from(st.ready));
+    status.insert("currentNumberScheduled".into(), Value::from(st.current));
+    status.insert("numberMisscheduled".into(), Value::from(0));
+    status.insert("desiredNumberScheduled".into(), Value::from(st.desired));
+    status.insert("numberReady".into(), Value::from(st.ready));
     for (k, v) in [
         ("observedGeneration", st.observed_generation),
         ("updatedNumberScheduled", st.updated as i64),
@@ -971,7 +973,7 @@ pub fn daemonset_json(d: &crate::core::engine::DaemonSetSnapshot) -> Value {
         ("numberUnavailable", st.unavailable as i64),
     ] {
         if v != 0 {
-            status.put(k, Value::from(v));
+            status.insert(k.into(), Value::from(v));
         }
     }
     json!({ "kind": "DaemonSet", "apiVersion": "apps/v1", "metadata": metadata, "spec": Value::Object(spec), "status": Value::Object(status) })
@@ -1010,9 +1012,9 @@ pub fn controllerrevision_json(r: &crate::core::engine::ControllerRevisionSnapsh
     let mut template = sorted_keys(&pod_template_json(&r.template));
     if let Value::Object(m) = &mut template {
         let mut with_patch = Map::new();
-        with_patch.put("$patch", Value::from("replace"));
+        with_patch.insert("$patch".into(), Value::from("replace"));
         for (k, v) in m.iter() {
-            with_patch.put(k, v.clone());
+            with_patch.insert(k.clone(), v.clone());
         }
         *m = with_patch;
     }
@@ -1054,11 +1056,11 @@ pub fn node_json(n: &crate::core::engine::NodeSnapshot) -> Value {
     let metadata = object_meta(None, &n.name, None, "", &server, &n.labels, &annotations, Vec::new());
     let cidr = format!("{}/24", n.pod_cidr);
     let mut spec = Map::new();
-    spec.put("podCIDR", Value::from(cidr.as_str()));
-    spec.put("podCIDRs", json!([cidr.as_str()]));
-    spec.put("providerID", Value::from(format!("kind://docker/kind/{}", n.name)));
+    spec.insert("podCIDR".into(), Value::from(cidr.as_str()));
+    spec.insert("podCIDRs".into(), json!([cidr.as_str()]));
+    spec.insert("providerID".into(), Value::from(format!("kind://docker/kind/{}", n.name)));
     if n.unschedulable {
-        spec.put("unschedulable", Value::from(true));
+        spec.insert("unschedulable".into(), Value::from(true));
     }
     let taints: Vec<Value> = n
         .taints
@@ -1067,9 +1069,9 @@ pub fn node_json(n: &crate::core::engine::NodeSnapshot) -> Value {
             let mut m = Map::new();
             put_str(&mut m, "key", &t.key);
             put_str(&mut m, "value", &t.value);
-            m.put("effect", Value::from(t.effect.as_str()));
+            m.insert("effect".into(), Value::from(t.effect.as_str()));
             if t.key == crate::core::engine::TAINT_UNREACHABLE && t.effect == crate::core::api::TaintEffect::NoExecute {
-                m.put("timeAdded", Value::from(rfc3339(n.ready_changed_ms)));
+                m.insert("timeAdded".into(), Value::from(rfc3339(n.ready_changed_ms)));
             }
             Value::Object(m)
         })
@@ -1119,9 +1121,9 @@ pub fn node_json(n: &crate::core::engine::NodeSnapshot) -> Value {
 /// (The API server's watch events carry only `type` and `object`; `time` is podplay's.)
 pub fn watch_event_json(time_ms: Millis, type_: &str, object: Value) -> Value {
     let mut m = Map::new();
-    m.put("time", Value::from(rfc3339(time_ms)));
-    m.put("type", Value::from(type_));
-    m.put("object", object);
+    m.insert("time".into(), Value::from(rfc3339(time_ms)));
+    m.insert("type".into(), Value::from(type_));
+    m.insert("object".into(), object);
     Value::Object(m)
 }
 

@@ -5,7 +5,7 @@
 //! U+2028, U+2029) as `\u003c`-style escapes; empty objects and arrays
 //! print as `{}` and `[]`.
 
-use crate::core::json_value::{write_string, Number, Value};
+use serde_json::Value;
 use std::fmt::Write;
 
 /// `value` as kubectl prints it, with a final newline.
@@ -19,13 +19,13 @@ pub fn to_json(value: &Value) -> String {
 /// A List of `items`, as kubectl wraps more than one object (or none):
 /// `{"apiVersion": "v1", "items": [...], "kind": "List", "metadata": {"resourceVersion": ""}}`.
 pub fn list(items: Vec<Value>) -> Value {
-    let mut m = crate::core::json_value::Map::new();
-    m.put("apiVersion", Value::from("v1"));
-    m.put("items", Value::Array(items));
-    m.put("kind", Value::from("List"));
-    let mut meta = crate::core::json_value::Map::new();
-    meta.put("resourceVersion", Value::from(""));
-    m.put("metadata", Value::Object(meta));
+    let mut m = serde_json::Map::new();
+    m.insert("apiVersion".into(), Value::from("v1"));
+    m.insert("items".into(), Value::Array(items));
+    m.insert("kind".into(), Value::from("List"));
+    let mut meta = serde_json::Map::new();
+    meta.insert("resourceVersion".into(), Value::from(""));
+    m.insert("metadata".into(), Value::Object(meta));
     Value::Object(m)
 }
 
@@ -37,13 +37,9 @@ fn write(out: &mut String, v: &Value, depth: usize) {
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(Number::Unsigned(u)) => {
-            let _ = write!(out, "{u}");
+        Value::Number(n) => {
+            let _ = write!(out, "{n}");
         }
-        Value::Number(Number::Signed(i)) => {
-            let _ = write!(out, "{i}");
-        }
-        Value::Number(Number::Other(text)) => out.push_str(text),
         Value::String(s) => string(out, s),
         Value::Array(a) if a.is_empty() => out.push_str("[]"),
         Value::Array(a) => {
@@ -76,8 +72,7 @@ fn write(out: &mut String, v: &Value, depth: usize) {
 
 /// A string as Go's encoder writes it (HTML-safe).
 fn string(out: &mut String, s: &str) {
-    let mut plain = String::new();
-    write_string(&mut plain, s);
+    let plain = Value::from(s).to_string();
     for c in plain.chars() {
         match c {
             '<' => out.push_str("\\u003c"),
@@ -93,7 +88,9 @@ fn string(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::json_value::parse;
+    fn parse(text: &str) -> serde_json::Result<Value> {
+        serde_json::from_str(text)
+    }
 
     #[test]
     fn indented_with_sorted_keys_as_go_marshal_indent() {

@@ -12,7 +12,6 @@ pub mod get;
 pub mod gofmt;
 pub mod json;
 pub mod json_out;
-pub mod json_value;
 pub mod kinds;
 pub mod kubectl;
 pub mod manifest;

@@ -8,7 +8,10 @@
 use crate::core::api::{
     Container, Handler, IntOrPercent, LabelSelector, PodSpec, PodTemplate, PortRef, Probe, ResourceList, VolumeSource,
 };
-use crate::core::json_value::{json, Map, Value};
+use serde_json::{json, Value};
+
+/// A JSON object, its keys in insertion order (serde_json's `preserve_order`).
+pub(crate) type Map = serde_json::Map<String, Value>;
 use std::collections::BTreeMap;
 
 /// A CPU quantity as `resource.Quantity.String()` prints millicores:
@@ -82,7 +85,7 @@ pub(crate) fn handler_json(h: &Handler) -> (&'static str, Value) {
         Handler::HttpGet { path, port, host, scheme, http_headers } => {
             let mut m = Map::new();
             put_str(&mut m, "path", path);
-            m.put("port", int_or_string(port));
+            m.insert("port".into(), int_or_string(port));
             put_str(&mut m, "host", host.as_deref().unwrap_or(""));
             put_str(&mut m, "scheme", scheme);
             let headers = http_headers.iter().map(|h| json!({ "name": h.name, "value": h.value })).collect();
@@ -91,7 +94,7 @@ pub(crate) fn handler_json(h: &Handler) -> (&'static str, Value) {
         }
         Handler::TcpSocket { port, host } => {
             let mut m = Map::new();
-            m.put("port", int_or_string(port));
+            m.insert("port".into(), int_or_string(port));
             put_str(&mut m, "host", host.as_deref().unwrap_or(""));
             ("tcpSocket", Value::Object(m))
         }
@@ -119,7 +122,7 @@ pub(crate) fn probe_json(p: &Probe) -> Value {
         }
     }
     if let Some(t) = p.termination_grace_period_seconds {
-        m.put("terminationGracePeriodSeconds", Value::from(t));
+        m.insert("terminationGracePeriodSeconds".into(), Value::from(t));
     }
     Value::Object(m)
 }
@@ -127,10 +130,10 @@ pub(crate) fn probe_json(p: &Probe) -> Value {
 pub(crate) fn resource_list_json(r: &ResourceList) -> Option<Value> {
     let mut m = Map::new();
     if let Some(c) = r.cpu_millis {
-        m.put("cpu", Value::from(format_cpu(c)));
+        m.insert("cpu".into(), Value::from(format_cpu(c)));
     }
     if let Some(b) = r.memory_bytes {
-        m.put("memory", Value::from(format_memory(b)));
+        m.insert("memory".into(), Value::from(format_memory(b)));
     }
     (!m.is_empty()).then_some(Value::Object(m))
 }
@@ -138,7 +141,7 @@ pub(crate) fn resource_list_json(r: &ResourceList) -> Option<Value> {
 /// A `Container` with the API server's defaults, in `types.go` field order.
 pub(crate) fn container_json(c: &Container) -> Value {
     let mut m = Map::new();
-    m.put("name", Value::from(c.name.as_str()));
+    m.insert("name".into(), Value::from(c.name.as_str()));
     put_str(&mut m, "image", &c.image);
     put_vec(&mut m, "command", c.command.iter().map(|s| Value::from(s.as_str())).collect());
     put_vec(&mut m, "args", c.args.iter().map(|s| Value::from(s.as_str())).collect());
@@ -149,7 +152,7 @@ pub(crate) fn container_json(c: &Container) -> Value {
         .map(|p| {
             let mut pm = Map::new();
             put_str(&mut pm, "name", p.name.as_deref().unwrap_or(""));
-            pm.put("containerPort", Value::from(p.container_port));
+            pm.insert("containerPort".into(), Value::from(p.container_port));
             put_str(&mut pm, "protocol", &p.protocol);
             Value::Object(pm)
         })
@@ -160,10 +163,10 @@ pub(crate) fn container_json(c: &Container) -> Value {
         .iter()
         .map(|e| {
             let mut em = Map::new();
-            em.put("name", Value::from(e.name.as_str()));
+            em.insert("name".into(), Value::from(e.name.as_str()));
             put_str(&mut em, "value", e.value.as_deref().unwrap_or(""));
             if let Some(from) = &e.value_from {
-                em.put("valueFrom", env_source_json(from));
+                em.insert("valueFrom".into(), env_source_json(from));
             }
             Value::Object(em)
         })
@@ -189,25 +192,25 @@ pub(crate) fn container_json(c: &Container) -> Value {
     // ResourceRequirements is a struct: always present, `{}` when empty.
     let mut res = Map::new();
     if let Some(l) = resource_list_json(&c.resources.limits) {
-        res.put("limits", l);
+        res.insert("limits".into(), l);
     }
     if let Some(r) = resource_list_json(&c.resources.requests) {
-        res.put("requests", r);
+        res.insert("requests".into(), r);
     }
-    m.put("resources", Value::Object(res));
+    m.insert("resources".into(), Value::Object(res));
     if let Some(rp) = c.restart_policy {
-        m.put("restartPolicy", Value::from(rp.as_str()));
+        m.insert("restartPolicy".into(), Value::from(rp.as_str()));
     }
     let mounts = c
         .volume_mounts
         .iter()
         .map(|v| {
             let mut vm = Map::new();
-            vm.put("name", Value::from(v.name.as_str()));
+            vm.insert("name".into(), Value::from(v.name.as_str()));
             if v.read_only {
-                vm.put("readOnly", Value::from(true));
+                vm.insert("readOnly".into(), Value::from(true));
             }
-            vm.put("mountPath", Value::from(v.mount_path.as_str()));
+            vm.insert("mountPath".into(), Value::from(v.mount_path.as_str()));
             put_str(&mut vm, "subPath", v.sub_path.as_deref().unwrap_or(""));
             Value::Object(vm)
         })
@@ -232,7 +235,7 @@ pub(crate) fn container_json(c: &Container) -> Value {
         }
     }
     if !lifecycle.is_empty() {
-        m.put("lifecycle", Value::Object(lifecycle));
+        m.insert("lifecycle".into(), Value::Object(lifecycle));
     }
     put_str(&mut m, "terminationMessagePath", &c.termination_message_path);
     put_str(&mut m, "terminationMessagePolicy", &c.termination_message_policy);
@@ -277,7 +280,7 @@ pub(crate) fn projected_json(mut v: Value, items: &[crate::core::api::KeyToPath]
 
 pub(crate) fn volume_json(v: &crate::core::api::Volume) -> Value {
     let mut m = Map::new();
-    m.put("name", Value::from(v.name.as_str()));
+    m.insert("name".into(), Value::from(v.name.as_str()));
     let (key, source) = match &v.source {
         VolumeSource::HostPath { path, kind } => ("hostPath", json!({ "path": path, "type": kind.as_str() })),
         VolumeSource::EmptyDir => ("emptyDir", json!({})),
@@ -347,15 +350,15 @@ pub(crate) fn projection_json(sources: &[crate::core::api::Projection]) -> Value
             Projection::ServiceAccountToken { audience, expiration_seconds, path } => {
                 let mut v = Map::new();
                 if let Some(a) = audience {
-                    v.put("audience", Value::from(a.as_str()));
+                    v.insert("audience".into(), Value::from(a.as_str()));
                 }
-                v.put("expirationSeconds", Value::from(*expiration_seconds));
-                v.put("path", Value::from(path.as_str()));
+                v.insert("expirationSeconds".into(), Value::from(*expiration_seconds));
+                v.insert("path".into(), Value::from(path.as_str()));
                 json!({ "serviceAccountToken": Value::Object(v) })
             }
             Projection::Other(kind) => {
                 let mut v = Map::new();
-                v.put(kind, json!({}));
+                v.insert(kind.to_string(), json!({}));
                 Value::Object(v)
             }
         })
@@ -383,7 +386,7 @@ pub(crate) fn pod_spec_json(spec: &PodSpec, node_name: Option<&str>, for_templat
     s.insert("restartPolicy".into(), Value::from(spec.restart_policy.as_str()));
     s.insert("terminationGracePeriodSeconds".into(), Value::from(spec.termination_grace_period_seconds));
     if let Some(a) = spec.active_deadline_seconds {
-        s.put("activeDeadlineSeconds", Value::from(a));
+        s.insert("activeDeadlineSeconds".into(), Value::from(a));
     }
     put_str(&mut s, "dnsPolicy", &spec.dns_policy);
     put_map(&mut s, "nodeSelector", &spec.node_selector);
@@ -394,14 +397,14 @@ pub(crate) fn pod_spec_json(spec: &PodSpec, node_name: Option<&str>, for_templat
     let node = node_name.or(spec.node_name.as_deref()).unwrap_or("");
     put_str(&mut s, "nodeName", node);
     if spec.host_network {
-        s.put("hostNetwork", Value::from(true));
+        s.insert("hostNetwork".into(), Value::from(true));
     }
-    s.put("securityContext", json!({}));
+    s.insert("securityContext".into(), json!({}));
     put_str(&mut s, "hostname", spec.hostname.as_deref().unwrap_or(""));
     put_str(&mut s, "subdomain", spec.subdomain.as_deref().unwrap_or(""));
     put_str(&mut s, "schedulerName", &spec.scheduler_name);
     if !for_template {
-        s.put("tolerations", default_tolerations());
+        s.insert("tolerations".into(), default_tolerations());
     }
     if !spec.host_aliases.is_empty() {
         let aliases = spec
@@ -414,35 +417,35 @@ pub(crate) fn pod_spec_json(spec: &PodSpec, node_name: Option<&str>, for_templat
                 Value::Object(m)
             })
             .collect();
-        s.put("hostAliases", Value::Array(aliases));
+        s.insert("hostAliases".into(), Value::Array(aliases));
     }
     if !for_template {
         if let Some(class) = &spec.priority_class_name {
-            s.put("priorityClassName", Value::from(class.as_str()));
+            s.insert("priorityClassName".into(), Value::from(class.as_str()));
         }
-        s.put("priority", Value::from(spec.priority.unwrap_or(0)));
-        s.put("enableServiceLinks", Value::from(true));
+        s.insert("priority".into(), Value::from(spec.priority.unwrap_or(0)));
+        s.insert("enableServiceLinks".into(), Value::from(true));
         let preemption = spec.preemption_policy.as_deref().unwrap_or("PreemptLowerPriority");
         s.insert("preemptionPolicy".into(), Value::from(preemption));
     } else if let Some(class) = &spec.priority_class_name {
-        s.put("priorityClassName", Value::from(class.as_str()));
+        s.insert("priorityClassName".into(), Value::from(class.as_str()));
     }
     if !spec.topology_spread_constraints.is_empty() {
         let list = spec.topology_spread_constraints.iter().map(|c| {
             let mut m = Map::new();
-            m.put("maxSkew", Value::from(c.max_skew));
-            m.put("topologyKey", Value::from(c.topology_key.as_str()));
-            m.put("whenUnsatisfiable", Value::from(c.when_unsatisfiable.as_str()));
+            m.insert("maxSkew".into(), Value::from(c.max_skew));
+            m.insert("topologyKey".into(), Value::from(c.topology_key.as_str()));
+            m.insert("whenUnsatisfiable".into(), Value::from(c.when_unsatisfiable.as_str()));
             if let Some(sel) = &c.label_selector {
-                m.put("labelSelector", selector_json(sel));
+                m.insert("labelSelector".into(), selector_json(sel));
             }
             Value::Object(m)
         });
-        s.put("topologySpreadConstraints", Value::Array(list.collect()));
+        s.insert("topologySpreadConstraints".into(), Value::Array(list.collect()));
     }
     if !spec.scheduling_gates.is_empty() {
         let gates = spec.scheduling_gates.iter().map(|g| json!({ "name": g.as_str() })).collect();
-        s.put("schedulingGates", Value::Array(gates));
+        s.insert("schedulingGates".into(), Value::Array(gates));
     }
     s
 }

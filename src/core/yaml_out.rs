@@ -3,7 +3,7 @@
 //! list items at their parent's indentation, strings quoted only when YAML
 //! would otherwise read them as something else.
 
-use crate::core::json_value::Value;
+use serde_json::Value;
 
 /// `value` as a YAML document.
 pub fn to_yaml(value: &Value) -> String {
@@ -125,7 +125,7 @@ fn string(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::json_value::json;
+    use serde_json::json;
 
     #[test]
     fn prints_like_kubectl_get_o_yaml() {

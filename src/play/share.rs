@@ -5,9 +5,9 @@
 
 use super::{Scenario, TimedAction, MAX_ACTIONS, MAX_TIME_MS};
 use crate::core::base64;
-use crate::core::json_value::{json, Value};
 use crate::core::manifest::MAX_INPUT_BYTES;
 use crate::core::time::Millis;
+use serde_json::{json, Value};
 
 /// The longest fragment a share link may have. Browsers accept far longer
 /// URLs, but chat tools and blog engines cut them: past this, the page says
@@ -51,8 +51,8 @@ impl Session {
         if text.len() > MAX_INPUT_BYTES + 64 * 1024 {
             return Err(format!("the saved session is {} KiB, more than podplay accepts", text.len() / 1024));
         }
-        let v: Value =
-            crate::core::json_value::parse(text).map_err(|e| format!("the session is not valid JSON ({e})"))?;
+        let v: Value = serde_json::from_str::<serde_json::Value>(text)
+            .map_err(|e| format!("the session is not valid JSON ({e})"))?;
         let obj = v.as_object().ok_or("the session is not a JSON object")?;
         match obj.get("v").and_then(Value::as_u64) {
             Some(1) => {}

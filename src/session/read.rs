@@ -12,10 +12,10 @@
 use crate::core::api::Pod;
 use crate::core::engine::Sim;
 use crate::core::get::{self, Row};
-use crate::core::json_value::Value;
 use crate::core::kinds::{KindInfo, Resource as _};
 use crate::core::time::Millis;
 use crate::core::{json, json_out, kubectl, yaml_out};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// A read-only command.
@@ -596,7 +596,8 @@ description: Customer-facing services.
         );
         // No -o wide columns for any of them: the same table.
         assert_eq!(ask(&sim, "get priorityclasses -o wide"), ask(&sim, "get pc"));
-        let pc = crate::core::json_value::parse(&ask(&sim, "get pc high-priority -o json").unwrap()).unwrap();
+        let pc =
+            serde_json::from_str::<serde_json::Value>(&ask(&sim, "get pc high-priority -o json").unwrap()).unwrap();
         assert_eq!(pc["apiVersion"].as_str(), Some("scheduling.k8s.io/v1"));
         assert_eq!(pc["description"].as_str(), Some("Customer-facing services."));
         assert_eq!(pc["preemptionPolicy"].as_str(), Some("PreemptLowerPriority"));
@@ -618,11 +619,14 @@ description: Customer-facing services.
             one.starts_with("{\n    \"apiVersion\": \"v1\",\n    \"kind\": \"Pod\",\n    \"metadata\": {\n"),
             "{one}"
         );
-        let value = crate::core::json_value::parse(&one).unwrap();
+        let value = serde_json::from_str::<serde_json::Value>(&one).unwrap();
         assert_eq!(value["status"]["phase"].as_str(), Some("Running"));
-        assert_eq!(value, crate::core::json_value::parse(&json_out::to_json(&json::pod_json(&sim.pods()[0]))).unwrap());
+        assert_eq!(
+            value,
+            serde_json::from_str::<serde_json::Value>(&json_out::to_json(&json::pod_json(&sim.pods()[0]))).unwrap()
+        );
         let list = ask(&sim, "get pods -o json").unwrap();
-        let value = crate::core::json_value::parse(&list).unwrap();
+        let value = serde_json::from_str::<serde_json::Value>(&list).unwrap();
         assert_eq!(value["kind"].as_str(), Some("List"));
         assert_eq!(value["items"][0]["metadata"]["name"].as_str(), Some("nginx"));
         assert!(
