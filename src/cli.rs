@@ -16,9 +16,11 @@
 
 mod lint;
 
+use crate::core::api::{ConfigMap, Namespace, Node, Pod, PriorityClass, Secret, Service, StorageClass};
 use crate::core::engine::{Sim, SimConfig, Snapshot};
 use crate::core::get;
 use crate::core::json;
+use crate::core::kinds::Resource;
 use crate::core::kubectl;
 use crate::core::manifest::{parse_manifests, Severity};
 use crate::core::time::{parse_duration, Millis, HOUR_MS, MINUTE_MS};
@@ -565,7 +567,8 @@ impl TracePrinter {
         // when any was applied; the trace lists no Services, ConfigMaps,
         // Secrets, Namespaces or PriorityClasses).
         let classes = sim.storage_classes_applied();
-        for p in get::PRINTERS.iter().filter(|p| !NOT_AT_END.contains(&p.kind) && (classes || p.kind != "StorageClass"))
+        for p in
+            get::PRINTERS.iter().filter(|p| !NOT_AT_END.contains(&p.kind) && (classes || p.kind != StorageClass::KIND))
         {
             let rows = p.rows(sim, end, self.wide);
             let title = format!("{}s at {at} (as `kubectl get {}`", p.kind, p.resource);
@@ -579,7 +582,8 @@ impl TracePrinter {
 }
 
 /// The kinds of [`get::PRINTERS`] whose table the end of a run leaves out.
-const NOT_AT_END: [&str; 7] = ["Pod", "Node", "Service", "ConfigMap", "Secret", "Namespace", "PriorityClass"];
+const NOT_AT_END: [&str; 7] =
+    [Pod::KIND, Node::KIND, Service::KIND, ConfigMap::KIND, Secret::KIND, Namespace::KIND, PriorityClass::KIND];
 
 /// `NAME`, or `NAMESPACE/NAME` outside `default`.
 fn service_label(namespace: &str, name: &str) -> String {

@@ -8,9 +8,10 @@
 //! (`session::read`) looks a kind up here and the CLI's end-of-run tables
 //! iterate it; a new kind adds one row.
 
-use crate::core::api::ObjectMeta;
+use crate::core::api::{self, ObjectMeta};
 use crate::core::engine::Sim;
 use crate::core::json;
+use crate::core::kinds::Resource;
 use crate::core::kubectl::{self as k, format_table};
 use crate::core::time::Millis;
 use serde_json::Value;
@@ -41,7 +42,7 @@ pub struct Row {
 
 /// How `kubectl get` prints one kind.
 pub struct Printer {
-    /// The kind, as [`crate::core::kinds::KindInfo::kind`].
+    /// The kind, its type's [`Resource::KIND`].
     pub kind: &'static str,
     /// The resource name podplay's traces quote (`kubectl get deployments`, `kubectl get pvc`).
     pub resource: &'static str,
@@ -108,7 +109,7 @@ fn rows<T>(
 /// Every kind's printer, in the order podplay's traces list them.
 pub const PRINTERS: &[Printer] = &[
     Printer {
-        kind: "Deployment",
+        kind: api::Deployment::KIND,
         resource: "deployments",
         header: &k::DEPLOYMENTS_HEADER,
         wide_header: Some(&k::CONTROLLERS_WIDE_HEADER),
@@ -118,7 +119,7 @@ pub const PRINTERS: &[Printer] = &[
         },
     },
     Printer {
-        kind: "ReplicaSet",
+        kind: api::ReplicaSet::KIND,
         resource: "replicasets",
         header: &k::REPLICASETS_HEADER,
         wide_header: Some(&k::CONTROLLERS_WIDE_HEADER),
@@ -128,7 +129,7 @@ pub const PRINTERS: &[Printer] = &[
         },
     },
     Printer {
-        kind: "DaemonSet",
+        kind: api::DaemonSet::KIND,
         resource: "daemonsets",
         header: &k::DAEMONSETS_HEADER,
         wide_header: None,
@@ -138,7 +139,7 @@ pub const PRINTERS: &[Printer] = &[
         },
     },
     Printer {
-        kind: "Job",
+        kind: api::Job::KIND,
         resource: "jobs",
         header: &k::JOBS_HEADER,
         wide_header: Some(&k::CONTROLLERS_WIDE_HEADER),
@@ -148,7 +149,7 @@ pub const PRINTERS: &[Printer] = &[
         },
     },
     Printer {
-        kind: "CronJob",
+        kind: api::CronJob::KIND,
         resource: "cronjobs",
         header: &k::CRONJOBS_HEADER,
         wide_header: Some(&k::CONTROLLERS_WIDE_HEADER),
@@ -158,7 +159,7 @@ pub const PRINTERS: &[Printer] = &[
         },
     },
     Printer {
-        kind: "StatefulSet",
+        kind: api::StatefulSet::KIND,
         resource: "statefulsets",
         header: &k::STATEFULSETS_HEADER,
         wide_header: Some(&k::STATEFULSETS_WIDE_HEADER),
@@ -168,7 +169,7 @@ pub const PRINTERS: &[Printer] = &[
         },
     },
     Printer {
-        kind: "PersistentVolumeClaim",
+        kind: api::PersistentVolumeClaim::KIND,
         resource: "pvc",
         header: &k::PVCS_HEADER,
         wide_header: Some(&["VOLUMEMODE"]),
@@ -178,7 +179,7 @@ pub const PRINTERS: &[Printer] = &[
         },
     },
     Printer {
-        kind: "PersistentVolume",
+        kind: api::PersistentVolume::KIND,
         resource: "pv",
         header: &k::PVS_HEADER,
         wide_header: Some(&["VOLUMEMODE"]),
@@ -188,7 +189,7 @@ pub const PRINTERS: &[Printer] = &[
         },
     },
     Printer {
-        kind: "StorageClass",
+        kind: api::StorageClass::KIND,
         resource: "storageclass",
         header: &k::STORAGECLASSES_HEADER,
         wide_header: Some(&[]),
@@ -198,7 +199,7 @@ pub const PRINTERS: &[Printer] = &[
         },
     },
     Printer {
-        kind: "PodDisruptionBudget",
+        kind: api::PodDisruptionBudget::KIND,
         resource: "pdb",
         header: &k::PDBS_HEADER,
         wide_header: Some(&[]),
@@ -208,7 +209,7 @@ pub const PRINTERS: &[Printer] = &[
         },
     },
     Printer {
-        kind: "Node",
+        kind: api::Node::KIND,
         resource: "nodes",
         header: &k::NODES_HEADER,
         wide_header: None,
@@ -218,7 +219,7 @@ pub const PRINTERS: &[Printer] = &[
         },
     },
     Printer {
-        kind: "Pod",
+        kind: api::Pod::KIND,
         resource: "pods",
         header: &k::PODS_HEADER,
         wide_header: Some(&k::PODS_WIDE_HEADER),
@@ -229,7 +230,7 @@ pub const PRINTERS: &[Printer] = &[
     },
     // Kinds the traces do not list (the CLI passes over them, `NOT_AT_END`).
     Printer {
-        kind: "Service",
+        kind: api::Service::KIND,
         resource: "services",
         header: &k::SERVICES_HEADER,
         wide_header: Some(&k::SERVICES_WIDE_HEADER),
@@ -239,7 +240,7 @@ pub const PRINTERS: &[Printer] = &[
         },
     },
     Printer {
-        kind: "ConfigMap",
+        kind: api::ConfigMap::KIND,
         resource: "configmaps",
         header: &k::CONFIGMAPS_HEADER,
         wide_header: Some(&[]),
@@ -249,7 +250,7 @@ pub const PRINTERS: &[Printer] = &[
         },
     },
     Printer {
-        kind: "Secret",
+        kind: api::Secret::KIND,
         resource: "secrets",
         header: &k::SECRETS_HEADER,
         wide_header: Some(&[]),
@@ -259,7 +260,7 @@ pub const PRINTERS: &[Printer] = &[
         },
     },
     Printer {
-        kind: "Namespace",
+        kind: api::Namespace::KIND,
         resource: "namespaces",
         header: &k::NAMESPACES_HEADER,
         wide_header: Some(&[]),
@@ -269,7 +270,7 @@ pub const PRINTERS: &[Printer] = &[
         },
     },
     Printer {
-        kind: "PriorityClass",
+        kind: api::PriorityClass::KIND,
         resource: "priorityclasses",
         header: &k::PRIORITYCLASSES_HEADER,
         wide_header: Some(&[]),
