@@ -267,9 +267,11 @@ impl Sim {
     pub(crate) fn filter_node(&self, spec: &PodSpec, requests: (i64, i64), n: &NodeRt) -> Result<(), Rejection> {
         let unresolvable = |r: &str| Err(Rejection { reasons: vec![r.to_string()], resolvable: false });
         // NodeUnschedulable (nodeunschedulable/node_unschedulable.go).
-        let cordon = Taint::new(TAINT_UNSCHEDULABLE, TaintEffect::NoSchedule);
-        if n.cfg.unschedulable && !spec.tolerations.iter().any(|t| t.tolerates(&cordon)) {
-            return unresolvable("node(s) were unschedulable");
+        if n.cfg.unschedulable {
+            let cordon = Taint::new(TAINT_UNSCHEDULABLE, TaintEffect::NoSchedule);
+            if !spec.tolerations.iter().any(|t| t.tolerates(&cordon)) {
+                return unresolvable("node(s) were unschedulable");
+            }
         }
         // TaintToleration (tainttoleration/taint_toleration.go).
         if let Some(t) = untolerated_taint(&n.cfg.taints, &spec.tolerations) {

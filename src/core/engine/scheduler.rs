@@ -21,7 +21,7 @@
 //! still an `impl Sim` block; the queue and the pure steps are the part's.
 
 use super::nodes::Rejection;
-use super::{NodeRt, Sim};
+use super::{NodeRt, PodRt, Sim};
 use crate::core::api::{PodSpec, VolumeSource};
 use crate::core::status::*;
 use std::collections::BTreeMap;
@@ -48,6 +48,21 @@ fn missing_claim(spec: &PodSpec, exists: impl Fn(&str) -> bool) -> Option<String
         VolumeSource::PersistentVolumeClaim { claim_name } if !exists(claim_name) => Some(claim_name.clone()),
         _ => None,
     })
+}
+
+/// Does the Pod mount a PersistentVolumeClaim (VolumeBinding has work)?
+fn has_claims(spec: &PodSpec) -> bool {
+    spec.volumes.iter().any(|v| matches!(v.source, VolumeSource::PersistentVolumeClaim { .. }))
+}
+
+/// What a scheduling cycle decided for a Pod.
+enum Decision {
+    /// A PreFilter refused it before any node was looked at.
+    Refused(String),
+    /// The node that fits it best.
+    Node(usize),
+    /// No node fits: why each was filtered out.
+    NoFit(Histogram),
 }
 
 /// NodeResourcesFit's LeastAllocated score: the free CPU and memory share
@@ -134,52 +149,31 @@ impl Sim {
                 self.place_bound_pod(slot, &name);
                 continue;
             }
-            let requests = p.requests;
-            // Scoring counts a container without requests as 100m CPU and
-            // 200 MB (`pkg/scheduler/util/pod_resources.go` GetNonzeroRequests).
-            let score_requests = p.nonzero_requests;
-            let spec = p.pod.spec.clone();
-            let pod = p.pod.clone();
-            let ns = p.pod.metadata.namespace.clone();
-            let prefilter = missing_claim(&spec, |c| self.claims.contains_key(&(ns.clone(), c.to_string())))
-                .map(|claim| format!("persistentvolumeclaim \"{claim}\" not found"))
-                .or_else(|| self.volume_prefilter(&spec, &ns).map(String::from));
-            if let Some(reason) = prefilter {
-                let total = self.nodes.len();
-                let message = format!(
-                    "0/{total} nodes are available: {reason}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling."
-                );
-                self.mark_unschedulable(slot, message);
-                still.push(slot);
-                continue;
-            }
-            let mut best: Option<(i64, usize)> = None;
-            let mut histogram = Histogram::default();
-            for (i, n) in self.nodes.iter().enumerate() {
-                let verdict = self
-                    .filter_node(&spec, requests, n)
-                    .and_then(|()| self.volume_filter(&spec, &ns, &n.cfg))
-                    .and_then(|()| self.topology_spread_filter(&pod, n));
-                match verdict {
-                    Err(rej) => histogram.add(rej),
-                    Ok(()) => {
-                        let free = least_allocated(n, score_requests);
-                        if best.is_none_or(|(f, _)| free > f) {
-                            best = Some((free, i));
-                        }
-                    }
+            match self.scheduling_cycle(p) {
+                Decision::Refused(reason) => {
+                    let total = self.nodes.len();
+                    let message = format!(
+                        "0/{total} nodes are available: {reason}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling."
+                    );
+                    self.mark_unschedulable(slot, message);
+                    still.push(slot);
                 }
-            }
-            match best {
                 // VolumeBinding's Reserve and PreBind, then the binding.
-                Some((_, node)) => {
-                    if self.bind_pod_volumes(&spec, &ns, node) {
+                Decision::Node(node) => {
+                    let volumes_bound = match self.pod_rt(slot) {
+                        Some(p) if has_claims(&p.pod.spec) => {
+                            let (spec, ns) = (p.pod.spec.clone(), p.pod.metadata.namespace.clone());
+                            self.bind_pod_volumes(&spec, &ns, node)
+                        }
+                        _ => true,
+                    };
+                    if volumes_bound {
                         self.bind(slot, node, true);
                     } else {
                         still.push(slot);
                     }
                 }
-                None => {
+                Decision::NoFit(histogram) => {
                     let message = fit_error(self.nodes.len(), &histogram);
                     self.mark_unschedulable(slot, message);
                     still.push(slot);
@@ -187,6 +181,42 @@ impl Sim {
             }
         }
         self.scheduler.queue = still;
+    }
+
+    /// One Pod's PreFilter, Filter and Score: the node it goes to, or why
+    /// none. It only reads, so the Pod is not copied for it.
+    fn scheduling_cycle(&self, p: &PodRt) -> Decision {
+        let (spec, ns) = (&p.pod.spec, p.pod.metadata.namespace.as_str());
+        let prefilter = missing_claim(spec, |c| self.claims.contains_key(&(ns.to_string(), c.to_string())))
+            .map(|claim| format!("persistentvolumeclaim \"{claim}\" not found"))
+            .or_else(|| self.volume_prefilter(spec, ns).map(String::from));
+        if let Some(reason) = prefilter {
+            return Decision::Refused(reason);
+        }
+        // Scoring counts a container without requests as 100m CPU and
+        // 200 MB (`pkg/scheduler/util/pod_resources.go` GetNonzeroRequests).
+        let score_requests = p.nonzero_requests;
+        let mut best: Option<(i64, usize)> = None;
+        let mut histogram = Histogram::default();
+        for (i, n) in self.nodes.iter().enumerate() {
+            let verdict = self
+                .filter_node(spec, p.requests, n)
+                .and_then(|()| self.volume_filter(spec, ns, &n.cfg))
+                .and_then(|()| self.topology_spread_filter(&p.pod, n));
+            match verdict {
+                Err(rej) => histogram.add(rej),
+                Ok(()) => {
+                    let free = least_allocated(n, score_requests);
+                    if best.is_none_or(|(f, _)| free > f) {
+                        best = Some((free, i));
+                    }
+                }
+            }
+        }
+        match best {
+            Some((_, node)) => Decision::Node(node),
+            None => Decision::NoFit(histogram),
+        }
     }
 
     /// Binds the Pod to the node (with the `Scheduled` event when the
