@@ -49,11 +49,11 @@ const NOT_RUN_HERE: &[(&str, &str)] = &[
     ("brew install node python", "a prerequisite on macOS, installed by hand"),
     ("cd fuzz", "the fuzz targets' folder; scripts/test.sh fuzzes through scripts/fuzz.sh"),
     (
-        "cargo +nightly fuzz run inputs -- -max_total_time=300 -timeout=10",
+        "cargo +nightly fuzz run -s none inputs -- -max_total_time=300 -timeout=60",
         "a longer run of what scripts/fuzz.sh (run by scripts/test.sh) runs for 45 s",
     ),
     (
-        "cargo +nightly fuzz run engine -- -max_total_time=300 -timeout=10",
+        "cargo +nightly fuzz run -s none engine -- -max_total_time=300 -timeout=60",
         "a longer run of what scripts/fuzz.sh (run by scripts/test.sh) runs for 45 s",
     ),
 ];
