@@ -185,18 +185,23 @@ test('with reduced motion the arrows are drawn but nothing moves', async () => {
 });
 
 /** Records every arrow drawn into the overlay from now on: its classes, its
- * Pod and the animations it runs then (the overlay is rewritten whole). */
+ * Pod and the animations it runs then (the overlay is rewritten whole). From
+ * the mutation records, not the overlay as the callback finds it: two
+ * drawings in one task (a busy machine) leave only the second in the DOM. */
 function recordArrows(page) {
   return page.evaluate(() => {
     window.__arrows = [];
     const svg = document.querySelector('[data-testid=endpoint-arrows]');
-    new MutationObserver(() => {
-      for (const g of svg.querySelectorAll('g')) {
-        window.__arrows.push({
-          classes: g.getAttribute('class').split(' '),
-          pod: g.dataset.pod ?? g.dataset.gonePod,
-          animations: g.getAnimations({ subtree: true }).map((a) => a.animationName),
-        });
+    new MutationObserver((records) => {
+      for (const r of records) {
+        for (const g of r.addedNodes) {
+          if (g.nodeName !== 'g') continue;
+          window.__arrows.push({
+            classes: g.getAttribute('class').split(' '),
+            pod: g.dataset.pod ?? g.dataset.gonePod,
+            animations: g.isConnected ? g.getAnimations({ subtree: true }).map((a) => a.animationName) : [],
+          });
+        }
       }
     }).observe(svg, { childList: true });
   });
