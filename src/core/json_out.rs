@@ -19,14 +19,12 @@ pub fn to_json(value: &Value) -> String {
 /// A List of `items`, as kubectl wraps more than one object (or none):
 /// `{"apiVersion": "v1", "items": [...], "kind": "List", "metadata": {"resourceVersion": ""}}`.
 pub fn list(items: Vec<Value>) -> Value {
-    let mut m = serde_json::Map::new();
-    m.insert("apiVersion".into(), Value::from("v1"));
-    m.insert("items".into(), Value::Array(items));
-    m.insert("kind".into(), Value::from("List"));
-    let mut meta = serde_json::Map::new();
-    meta.insert("resourceVersion".into(), Value::from(""));
-    m.insert("metadata".into(), Value::Object(meta));
-    Value::Object(m)
+    serde_json::json!({
+        "apiVersion": "v1",
+        "items": items,
+        "kind": "List",
+        "metadata": { "resourceVersion": "" },
+    })
 }
 
 fn indent(out: &mut String, depth: usize) {

@@ -9,10 +9,10 @@ use crate::core::api::{
     Container, Handler, IntOrPercent, LabelSelector, PodSpec, PodTemplate, PortRef, Probe, ResourceList, VolumeSource,
 };
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 
 /// A JSON object, its keys in insertion order (serde_json's `preserve_order`).
 pub(crate) type Map = serde_json::Map<String, Value>;
-use std::collections::BTreeMap;
 
 /// A CPU quantity as `resource.Quantity.String()` prints millicores:
 /// `100m`, `1`, `1500m`.

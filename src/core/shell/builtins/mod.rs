@@ -106,13 +106,11 @@ impl Process {
     /// `sh: NAME: not found` (exit 127), noted as not simulated.
     fn program(&mut self, argv: &[String], now: Millis, env: &mut dyn Env, out: &mut Output) -> Outcome {
         match env.program(argv, now) {
-            Program::Unknown => {
+            found @ (Program::Unknown | Program::NotFound) => {
                 out.error(&format!("sh: {}: not found", argv[0]));
-                self.note_unsupported(&argv[0]);
-                Outcome::Done(127)
-            }
-            Program::NotFound => {
-                out.error(&format!("sh: {}: not found", argv[0]));
+                if found == Program::Unknown {
+                    self.note_unsupported(&argv[0]);
+                }
                 Outcome::Done(127)
             }
             Program::Exits { after_ms, code, output } => {
