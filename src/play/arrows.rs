@@ -196,6 +196,30 @@ pub fn changes(before: &[Link], now: &[Link]) -> (Vec<Change>, Vec<usize>) {
     (changed, gone)
 }
 
+/// Where each of `now` was last seen, for the fade of an arrow once it is
+/// gone: its shape as just measured (`measured`, in `now`'s order), else the
+/// shape the same arrow had in `before` (`before_shapes`). A Pod's card can
+/// leave the view a frame before its endpoint leaves the slice (the card
+/// turns into the trace of a deleted Pod; on a slow machine one frame covers
+/// both); the arrow is not drawn then (no card to point at), and when it
+/// goes it still fades where it was.
+pub fn last_seen(
+    before: &[Link],
+    before_shapes: &[Option<Shape>],
+    now: &[Link],
+    measured: &[Option<Shape>],
+) -> Vec<Option<Shape>> {
+    now.iter()
+        .enumerate()
+        .map(|(i, l)| {
+            measured.get(i).cloned().flatten().or_else(|| {
+                let j = before.iter().position(|b| b.service == l.service && b.pod == l.pod)?;
+                before_shapes.get(j).cloned().flatten()
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,6 +240,29 @@ mod tests {
         // Another Service's arrow to the same Pod is another arrow.
         let other = Link { service: "default/api".into(), ..link("default/a", Route::Ready) };
         assert_eq!(changes(&before, &[other]).0, [Change::New]);
+    }
+
+    /// The card of a deleted Pod leaves the view (its arrow is not drawn),
+    /// then its endpoint leaves the slice: the arrow gone still has the shape
+    /// it was last drawn with, so it fades where it was.
+    #[test]
+    fn an_arrow_keeps_where_it_was_last_seen_while_its_card_is_gone() {
+        let link =
+            |pod: &str, route: Route| Link { service: "default/web".into(), pod: pod.into(), route, flowing: false };
+        let at =
+            |x: f64| Some(shape(Rect { x: 0.0, y: 300.0, w: 100.0, h: 60.0 }, Rect { x, y: 0.0, w: 200.0, h: 200.0 }));
+        let drawn = [link("default/a", Route::Ready), link("default/b", Route::Ready)];
+        let shapes = [at(10.0), at(300.0)];
+        // a's card is gone; its endpoint is still in the slice, terminating.
+        let now = [link("default/a", Route::Terminating), link("default/b", Route::Ready)];
+        let kept = last_seen(&drawn, &shapes, &now, &[None, at(320.0)]);
+        assert_eq!(kept, [at(10.0), at(320.0)]);
+        // Then a leaves the slice: it is gone with the shape it was last seen with.
+        let (_, gone) = changes(&now, &[link("default/b", Route::Ready)]);
+        assert_eq!(gone, [0]);
+        assert_eq!(kept[gone[0]], at(10.0));
+        // An arrow never seen has no shape to keep.
+        assert_eq!(last_seen(&[], &[], &now, &[None, None]), [None, None]);
     }
 
     fn slice(members: &[(&str, bool, bool, bool)]) -> EndpointSliceSnapshot {

@@ -15,7 +15,7 @@
 //! where it was; none of it moves when the system asks for less motion
 //! (`www/style.css`).
 
-use crate::play::arrows::{changes, shape, Change, Link, Rect, Shape};
+use crate::play::arrows::{changes, last_seen, shape, Change, Link, Rect, Shape};
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -39,7 +39,7 @@ struct State {
 /// How long a change is drawn as one (the CSS animations are shorter).
 const CHANGE_MS: f64 = 1000.0;
 
-/// The arrows last drawn and their shapes: what the next ones are compared with.
+/// The arrows last drawn and where each was last seen: what the next ones are compared with.
 type Drawn = (Rc<Vec<Link>>, Vec<Option<Shape>>);
 
 /// Keeps the `overlay` SVG (inside `container`, the cluster view) drawing
@@ -83,7 +83,11 @@ pub fn use_endpoint_arrows(container: &NodeRef, overlay: &NodeRef, links: Rc<Vec
                         s.shapes = shapes;
                         draw(&overlay, &s);
                         s.painted = true;
-                        *drawn.borrow_mut() = (s.links.clone(), s.shapes.clone());
+                        // An arrow whose card has just left keeps where it
+                        // was last seen, to fade there once it is gone.
+                        let mut drawn = drawn.borrow_mut();
+                        let kept = last_seen(&drawn.0, &drawn.1, &s.links, &s.shapes);
+                        *drawn = (s.links.clone(), kept);
                     }
                 },
                 move |service| {
