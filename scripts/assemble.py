@@ -3,8 +3,9 @@
 
   python3 scripts/assemble.py STAGE DIST
 
-STAGE holds wasm-bindgen's output (podplay-web.js, podplay-web_bg.wasm, after
-wasm-opt) and STAGE/first-views/, the first views drawn at build time
+STAGE holds wasm-bindgen's output (podplay-web.js, podplay-web_bg.wasm, and
+the early player's podplay-early.js, podplay-early_bg.wasm, after wasm-opt)
+and STAGE/first-views/, the first views drawn at build time
 (src/bin/podplay-prerender.rs: FILE per page, pages.tsv). This step:
 - copies the Wasm, the JS glue (minified by esbuild from scripts/web-tools)
   and the icon under content-hashed names, so a host may cache them for ever,
@@ -37,6 +38,7 @@ if len(sys.argv) != 3:
     sys.exit(__doc__)
 stage, dist = sys.argv[1], sys.argv[2]
 GLUE, WASM = "podplay-web.js", "podplay-web_bg.wasm"
+EARLY_GLUE, EARLY_WASM = "podplay-early.js", "podplay-early_bg.wasm"
 MARKER = "<!-- podplay:boot -->"
 FIRST_VIEW = "<!-- podplay:first-view -->"
 
@@ -95,29 +97,43 @@ name = hashed(os.path.basename(m.group(1)), data)
 write(name, data)
 html = html.replace(m.group(0), f'rel="icon" href="./{name}"')
 
-# The Wasm and its glue (minified; esbuild keeps the module's exports).
-wasm = open(os.path.join(stage, WASM), "rb").read()
-wasm_name = hashed(WASM, wasm)
-write(wasm_name, wasm)
-glue_raw = open(os.path.join(stage, GLUE), encoding="utf-8").read()
-glue = minify(glue_raw).encode()
-glue_name = hashed(GLUE, glue)
-write(glue_name, glue)
-print(f"assemble: {GLUE} minified, {len(glue_raw.encode())} -> {len(glue)} bytes")
+
+
+def module(glue_file: str, wasm_file: str):
+    """A Wasm module and its glue (minified; esbuild keeps the module's
+    exports) under hashed names: (wasm name, wasm bytes, glue name, glue bytes)."""
+    wasm = open(os.path.join(stage, wasm_file), "rb").read()
+    wasm_name = hashed(wasm_file, wasm)
+    write(wasm_name, wasm)
+    glue_raw = open(os.path.join(stage, glue_file), encoding="utf-8").read()
+    glue = minify(glue_raw).encode()
+    glue_name = hashed(glue_file, glue)
+    write(glue_name, glue)
+    print(f"assemble: {glue_file} minified, {len(glue_raw.encode())} -> {len(glue)} bytes")
+    return wasm_name, wasm, glue_name, glue
+
+
+# The page, and the early player that plays the first view while the page
+# downloads (src/ui/early.rs).
+wasm_name, wasm, glue_name, glue = module(GLUE, WASM)
+early_wasm_name, early_wasm, early_glue_name, early_glue = module(EARLY_GLUE, EARLY_WASM)
 
 # The loader: the download's progress shown in #loading, and a message instead
 # of an endless "Loading…" when it fails. The body is streamed to
 # WebAssembly.instantiateStreaming as it arrives (compiling while it
 # downloads); progress counts the bytes that travel (scripts/loader.js).
 loader = f"""import init from './{glue_name}';
+import initEarly from './{early_glue_name}';
 const url = './{wasm_name}';
 const total = {len(wasm)};
+const earlyUrl = './{early_wasm_name}';
+const earlyTotal = {len(early_wasm)};
 """ + open(os.path.join(root, "scripts", "loader.js"), encoding="utf-8").read()
 loader = minify(loader).encode()
 boot_name = hashed("boot.js", loader)
 write(boot_name, loader)
 boot = (f'<link rel="modulepreload" href="./{glue_name}" crossorigin="anonymous" integrity="{integrity(glue)}">\n'
-
+        f'  <link rel="modulepreload" href="./{early_glue_name}" crossorigin="anonymous" integrity="{integrity(early_glue)}">\n'
         f'  <script type="module" src="./{boot_name}"></script>')
 if html.count(MARKER) != 1:
     sys.exit(f"assemble: index.html must hold the marker {MARKER} once")
@@ -129,7 +145,7 @@ views = os.path.join(stage, "first-views")
 pages = [line.split("\t") for line in open(os.path.join(views, "pages.tsv"), encoding="utf-8").read().splitlines()]
 first_js = (f"const PAGES = {json.dumps([f for f, _ in pages])};\n"
             + open(os.path.join(root, "scripts", "first-view.js"), encoding="utf-8").read()
-            + f"const WASM_URL = './{wasm_name}';\n"
+            + f"const WASM_URL = './{wasm_name}';\nconst EARLY_WASM_URL = './{early_wasm_name}';\n"
             + open(os.path.join(root, "scripts", "wasm-fetch.js"), encoding="utf-8").read())
 first_js = subprocess.run([esbuild, "--minify", "--log-level=warning"], input=first_js, capture_output=True,
                           text=True, check=True).stdout.strip()
@@ -163,7 +179,8 @@ for file, query in pages:
     if len(re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", page)) != 1:
         sys.exit(f"assemble: {file}: an inline script other than first-view.js; the CSP would block it")
     write(file, page.encode())
-print(f"assemble: {len(pages)} pages with their first views; {boot_name}, {wasm_name} ({len(wasm)} bytes)")
+print(f"assemble: {len(pages)} pages with their first views; {boot_name}, {wasm_name} ({len(wasm)} bytes), "
+      f"{early_wasm_name} ({len(early_wasm)} bytes)")
 
 for rel in ("www/embed.js", "www/blog-demo.html", "FIDELITY.md"):
     shutil.copyfile(os.path.join(root, rel), os.path.join(dist, os.path.basename(rel)))

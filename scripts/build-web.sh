@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the page into dist/: a static site with relative URLs that works
 # from any host and sub-path. Three tools, no bundler:
-#   1. cargo builds src/bin/podplay-web.rs for wasm32 (profile `web`: small
+#   1. cargo builds src/bin/podplay-web.rs (the page) and
+#      src/bin/podplay-early.rs (the early player that plays the first view
+#      while the page downloads; src/ui/early.rs) for wasm32 (profile `web`: small
 #      code, since the Wasm is downloaded; feature `fetched-texts`: examples
 #      and exercises are fetched when picked, not compiled in; the dated
 #      nightly of scripts/web-toolchain.sh);
@@ -26,17 +28,25 @@ rm -rf "$stage" && mkdir -p "$stage"
 . scripts/web-toolchain.sh
 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" cargo "+$WEB_TOOLCHAIN" build --locked \
   -Zbuild-std=std,panic_abort --profile web --target wasm32-unknown-unknown \
-  --target-dir target/web-build --features web,fetched-texts --bin podplay-web
-wasm-bindgen --target web --no-typescript --out-dir "$stage" \
-  target/web-build/wasm32-unknown-unknown/web/podplay-web.wasm
+  --target-dir target/web-build --features web,fetched-texts --bin podplay-web --bin podplay-early
+for bin in podplay-web podplay-early; do
+  wasm-bindgen --target web --no-typescript --out-dir "$stage" \
+    "target/web-build/wasm32-unknown-unknown/web/$bin.wasm"
+done
 # -Oz, then two flags. --low-memory-unused lets wasm-opt fold added constants
 # into load/store offsets: sound unless a pointer wraps around into the low
 # 1 KiB, the far end of Rust's 1 MiB stack (at worst the stack is 1 KiB
 # shallower). --converge repeats the passes while the size falls. The
 # --enable flags name the features rustc's wasm32 output uses.
-wasm-opt -Oz --low-memory-unused --converge --enable-bulk-memory --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-mutable-globals \
-  --strip-debug --strip-producers "$stage/podplay-web_bg.wasm" -o "$stage/podplay-web_bg.wasm"
+# The two run side by side (each is single-threaded); a failure of either stops the build.
+pids=()
+for bin in podplay-web podplay-early; do
+  wasm-opt -Oz --low-memory-unused --converge --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals \
+    --strip-debug --strip-producers "$stage/${bin}_bg.wasm" -o "$stage/${bin}_bg.wasm" &
+  pids+=($!)
+done
+for pid in "${pids[@]}"; do wait "$pid"; done
 # The first views (src/ui/first_view.rs): the App drawn to HTML natively,
 # one page per bundled example and exercise, for assemble.py.
 mkdir -p "$stage/first-views"

@@ -95,7 +95,12 @@ step "Page: size ceiling (the Wasm + JS may not grow without a recorded reason)"
 # this much while the page had a byte budget; issue 12 asked for the
 # library where it removes hand-written code. About +58 ms to the first
 # live Pod on Slow 4G (docs/performance.md). Ceiling 625 KB.
-python3 scripts/size.py dist --max-kb 625
+# 2026-12-06: the early player (src/ui/early.rs, podplay-early-*), a module
+# of its own that plays the first view while the page downloads: the engine,
+# the cluster view, the timeline and the watch pane, 501.7 KB gzip -9 with its
+# glue. It is what a reader waits for on a slow network (the page's module
+# follows it), so it has a ceiling of its own: 510 KB.
+python3 scripts/size.py dist --max-kb 625 --early-max-kb 510
 
 step "Page: size floor, the simulation core alone with no page"
 bash scripts/size-floor.sh

@@ -20,9 +20,22 @@
 // fallback of one second (from <head>, or from the first animation frame)
 // then started the download before that paint, the unthrottled download
 // ended before it and Lighthouse's LCP became 3.5-3.9 s (docs/performance.md).
+//
+// Where the first view is the scenario the page opens, the first module
+// fetched is the early player's (EARLY_WASM_URL, src/ui/early.rs: the engine
+// and the views, 503 KB gzip -9 against the page's 618 KB), which plays that view
+// while the loader fetches the page's after it; else the page's (WASM_URL).
+// src/ui/early.rs says which pages it plays and checks again.
 (() => {
   const SLOW_MS = 120;
   if (window.podplayLeaving) return;
+  const html = document.documentElement;
+  const q = new URLSearchParams(location.search);
+  const own = new URLSearchParams(html.dataset.opens || '');
+  const on = (v) => v !== null && !['0', 'false', 'no', 'off'].includes(v);
+  window.podplayEarlyFirst = !html.dataset.firstView && !own.has('exercise') && !q.has('exercise')
+    && !q.has('start') && !on(q.get('scenario'));
+  const first = window.podplayEarlyFirst ? EARLY_WASM_URL : WASM_URL;
   const shown = new Promise((done) => {
     const types = (typeof PerformanceObserver === 'function' && PerformanceObserver.supportedEntryTypes) || [];
     const hidden = () => document.visibilityState === 'hidden';
@@ -63,8 +76,8 @@
   const nav = performance.getEntriesByType ? performance.getEntriesByType('navigation')[0] : undefined;
   const slow = nav !== undefined && performance.now() - nav.requestStart >= SLOW_MS;
   window.podplayWasm = slow
-    ? Promise.all([fetch(WASM_URL), shown]).then(([res]) => res)
-    : shown.then(() => fetch(WASM_URL));
+    ? Promise.all([fetch(first), shown]).then(([res]) => res)
+    : shown.then(() => fetch(first));
   // The loader reports a failure; this copy is not left unhandled.
   window.podplayWasm.catch(() => {});
 })();

@@ -116,14 +116,12 @@ pub fn reveal() {
         let _ = root.remove_attribute("data-first-view");
     }
     // For the benchmark (tests/e2e/firstview-bench.mjs): when the live page took over.
-    if let Some(p) = window().and_then(|w| w.performance()) {
-        let _ = p.mark("podplay:live");
-    }
+    mark("podplay:live");
 }
 
 /// Ends at once the animations running in `root`'s subtree
 /// (`root.getAnimations({subtree: true})`, each `finish()`ed).
-fn finish_animations(root: &web_sys::Element) {
+pub fn finish_animations(root: &web_sys::Element) {
     let call = |target: &wasm_bindgen::JsValue, name: &str, args: &js_sys::Array| {
         js_sys::Reflect::get(target, &name.into())
             .ok()
@@ -136,6 +134,47 @@ fn finish_animations(root: &web_sys::Element) {
     for a in js_sys::Array::from(&list).iter() {
         call(&a, "finish", &js_sys::Array::new());
     }
+}
+
+/// A performance mark (the benchmarks read them).
+pub fn mark(name: &str) {
+    if let Some(p) = window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
+/// The window property through which the two modules meet.
+const HANDOFF: &str = "podplayEarly";
+
+/// The early player offers to stop: `window.podplayEarly()` stops it and
+/// returns `[now_ms, playing, waiting, speed]`.
+pub fn offer_handoff(mut stop: impl FnMut() -> super::Handoff + 'static) {
+    let Some(w) = window() else { return };
+    let f = Closure::<dyn FnMut() -> js_sys::Array>::new(move || {
+        let h = stop();
+        let out = js_sys::Array::new();
+        for v in [h.now_ms as f64, h.playing as u8 as f64, h.waiting as u8 as f64, h.speed as f64] {
+            out.push(&v.into());
+        }
+        out
+    });
+    let _ = js_sys::Reflect::set(&w, &HANDOFF.into(), f.as_ref());
+    f.forget();
+}
+
+/// Stops the early player, if one runs, and says where it was.
+pub fn early_handoff() -> Option<super::Handoff> {
+    let w = window()?;
+    let f = js_sys::Reflect::get(&w, &HANDOFF.into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
+    let _ = js_sys::Reflect::delete_property(&w, &HANDOFF.into());
+    let a = js_sys::Array::from(&f.call0(&w).ok()?);
+    let n = |i: u32| a.get(i).as_f64().filter(|v| v.is_finite() && *v >= 0.0);
+    Some(super::Handoff {
+        now_ms: n(0)? as crate::core::time::Millis,
+        playing: n(1)? != 0.0,
+        waiting: n(2)? != 0.0,
+        speed: n(3)? as u32,
+    })
 }
 
 /// What a pre-rendered page opens when its address names nothing

@@ -14,6 +14,8 @@ mod browser;
 #[path = "no_browser.rs"]
 mod browser;
 pub mod cluster;
+#[cfg(target_arch = "wasm32")]
+pub mod early;
 pub mod editor;
 pub mod exercise;
 #[cfg(feature = "prerender")]
@@ -544,6 +546,22 @@ impl App {
         Some(PlayerRef { rc, revision, now })
     }
 
+    /// Just before this page is revealed: the early player (if one ran on
+    /// the first view) stops, and this page goes on from where it was, as it
+    /// was playing (or waiting to be seen), at its speed.
+    fn take_over_from_early(&mut self) {
+        let Some(h) = browser::early_handoff() else { return };
+        if let Some(mut p) = self.player_mut() {
+            p.advance_to(h.now_ms);
+        }
+        self.caught_up();
+        self.speed = h.speed;
+        if self.opts.embed {
+            self.wait_to_be_seen = h.waiting;
+        }
+        self.set_playing(h.playing);
+    }
+
     /// The clock jumped (seek, step, restart): playing resumes from there.
     fn caught_up(&mut self) {
         self.follow_drains();
@@ -633,17 +651,7 @@ impl Component for App {
         let frames = browser::Callback::new(move |ts| link.send_message(Msg::Frame(ts)));
         let link = ctx.link().clone();
         let debounce = browser::Callback::new(move |_| link.send_message(Msg::Validate));
-        let opts = PageOptions::parse(&browser::query());
-        // A pre-rendered page opens its own example or exercise when the
-        // address names none (`example-NAME.html`); an embed's page
-        // (`embed-NAME.html`) is an embed.
-        let opts = match browser::page_opens() {
-            Some(own) if opts.example.is_none() && opts.exercise.is_none() => {
-                let own = PageOptions::parse(&own);
-                PageOptions { example: own.example, exercise: own.exercise, embed: opts.embed || own.embed, ..opts }
-            }
-            _ => opts,
-        };
+        let opts = page_options();
         // The host's theme (embeds) wins over the one saved here.
         let theme = opts.theme.clone().or_else(|| browser::load(THEME_KEY).filter(|t| t == "light" || t == "dark"));
         browser::set_theme(theme.as_deref());
@@ -675,7 +683,7 @@ impl Component for App {
             height_reporter: None,
             visibility: None,
             wait_to_be_seen: false,
-            guide: !opts.embed && browser::load(GUIDE_KEY).is_none(),
+            guide: guide_shown(&opts),
             apply_choice: "init-containers-services".into(),
             command: String::new(),
             command_history: Vec::new(),
@@ -709,11 +717,7 @@ impl Component for App {
             },
         };
         app.open_first();
-        if let Some(s) = opts.speed {
-            app.speed = s;
-        } else if app.guide && app.example.as_deref() == Some(DEFAULT_EXAMPLE) {
-            app.speed = FIRST_VISIT_SPEED;
-        }
+        app.speed = first_speed(&opts, app.guide, app.example.as_deref());
         let mut unknown = Vec::new();
         if let Some(n) = opts.example.as_ref().filter(|n| examples::find(n).is_none()) {
             unknown.push(format!("no example named “{n}”"));
@@ -731,8 +735,7 @@ impl Component for App {
             app.notice =
                 Some(Notice { error: false, text: format!("Ignored in the address: {}", opts.ignored.join(", ")) });
         }
-        // Reduced motion starts paused unless the URL asks for autoplay.
-        let playing = opts.autoplay.unwrap_or(!browser::prefers_reduced_motion());
+        let playing = autoplay(&opts);
         // An embed plays once the reader sees it (`Msg::Seen`).
         app.wait_to_be_seen = playing && opts.embed;
         app.set_playing(playing && !opts.embed);
@@ -1221,6 +1224,9 @@ impl App {
             Msg::Unstage => {
                 self.unstage.timeout_done();
                 self.staged = self.staged.saturating_sub(1);
+                if self.staged == 0 {
+                    self.take_over_from_early();
+                }
             }
         }
         true
@@ -1654,6 +1660,52 @@ fn target_value(e: &Event) -> String {
 fn input_value(e: &InputEvent) -> String {
     use wasm_bindgen::JsCast;
     e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).map(|i| i.value()).unwrap_or_default()
+}
+
+/// Where the early player ([`early`], a Wasm module of its own) was when the
+/// whole page took over from it ([`browser::early_handoff`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Handoff {
+    pub now_ms: Millis,
+    pub playing: bool,
+    /// An embed not yet seen, waiting to play.
+    pub waiting: bool,
+    pub speed: u32,
+}
+
+/// What the address asks for. A pre-rendered page opens its own example or
+/// exercise when the address names none (`example-NAME.html`); an embed's
+/// page (`embed-NAME.html`) is an embed.
+fn page_options() -> PageOptions {
+    let opts = PageOptions::parse(&browser::query());
+    match browser::page_opens() {
+        Some(own) if opts.example.is_none() && opts.exercise.is_none() => {
+            let own = PageOptions::parse(&own);
+            PageOptions { example: own.example, exercise: own.exercise, embed: opts.embed || own.embed, ..opts }
+        }
+        _ => opts,
+    }
+}
+
+/// The speed a page opens at: the address's, else a first visit's to the
+/// default example plays faster (its guide is shown), else 1×.
+fn first_speed(opts: &PageOptions, guide: bool, example: Option<&str>) -> u32 {
+    match opts.speed {
+        Some(s) => s,
+        None if guide && example == Some(DEFAULT_EXAMPLE) => FIRST_VISIT_SPEED,
+        None => 1,
+    }
+}
+
+/// Whether the page plays as it opens: reduced motion starts paused unless
+/// the address asks for autoplay (an embed then waits to be seen).
+fn autoplay(opts: &PageOptions) -> bool {
+    opts.autoplay.unwrap_or(!browser::prefers_reduced_motion())
+}
+
+/// Whether the guide of a first visit is shown.
+fn guide_shown(opts: &PageOptions) -> bool {
+    !opts.embed && browser::load(GUIDE_KEY).is_none()
 }
 
 /// Mounts the playground on the page's `<body>`.

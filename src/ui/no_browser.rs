@@ -71,6 +71,11 @@ pub fn set_theme(_theme: Option<&str>) {}
 /// The live page reveals itself over the first view; there is none here.
 pub fn reveal() {}
 
+/// No early player runs at build time.
+pub fn early_handoff() -> Option<super::Handoff> {
+    None
+}
+
 /// There is no page to render into.
 pub fn first_view_root() -> Option<web_sys::Element> {
     None

@@ -58,6 +58,9 @@ async function heldBack(viewport, ms) {
         cluster: box('.pane-cluster'), firstPod: box('[data-testid^="pod-"]'), timeline: box('.timeline') };
     };
     new MutationObserver((_, observer) => {
+      // The early player (src/ui/early.rs) draws into the first view at time
+      // zero: read in the task in which it did, before its clock moves.
+      if (!window.__atEarly && performance.getEntriesByName('podplay:early-live').length) window.__atEarly = window.__boxes();
       if (!document.getElementById('first-view') && document.querySelector('.app')) {
         window.__atTakeover = window.__boxes();
         observer.disconnect();
@@ -86,18 +89,28 @@ async function boxesAcrossTakeover(path, ms = 1500) {
     assert.equal(await page.locator('#first-view').count(), 1, 'the first view is up before the Wasm');
   }
   await waitLive(page);
-  const after = await page.evaluate(() => window.__atTakeover);
+  const { atEarly, atTakeover } = await page.evaluate(() => ({ atEarly: window.__atEarly, atTakeover: window.__atTakeover }));
   await page.waitForTimeout(500);
   const cls = await page.evaluate(() => window.__shifts.reduce((a, b) => a + b, 0));
-  return { page, context, before, after, cls, problems };
+  return { page, context, before, atEarly, after: atTakeover, cls, problems };
 }
 
 test('nothing moves when the Wasm takes over (main page)', async () => {
-  const { context, before, after, cls, problems } = await boxesAcrossTakeover('');
-  // Read in the takeover's own task, before the clock starts (the live page
-  // shows time zero until it is revealed), so even the card's height holds.
-  for (const k of Object.keys(before)) assert.deepEqual(after[k], before[k], `${k} stays where it was`);
+  const { context, before, atEarly, after, cls, problems } = await boxesAcrossTakeover('');
   assert.ok(before.firstPod, 'a Pod was drawn before the Wasm');
+  if (atEarly) {
+    // The early player took over first (scripts/loader.js starts it when the
+    // page's module is far off; early.test.mjs plays it on Fast 4G): read in
+    // its own task, before its clock starts, so even the card's height holds.
+    for (const k of Object.keys(before)) assert.deepEqual(atEarly[k], before[k], `${k} stays where it was when the early player starts`);
+    // The whole page takes over where the early player was, its run some
+    // time on (a card may have grown a line): nothing moves sideways or down.
+    for (const k of Object.keys(before)) assert.deepEqual(after[k].slice(0, 3), before[k].slice(0, 3), `${k} stays where it was when the page takes over`);
+  } else {
+    // Read in the takeover's own task, before the clock starts (the live page
+    // shows time zero until it is revealed), so even the card's height holds.
+    for (const k of Object.keys(before)) assert.deepEqual(after[k], before[k], `${k} stays where it was`);
+  }
   assert.ok(cls <= 0.02, `CLS ${cls.toFixed(4)} ≤ 0.02`);
   assert.deepEqual(problems, []);
   await context.close();

@@ -14,7 +14,7 @@ test('a slow download shows its progress, then the playground', async () => {
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(e.message));
-  // ~1.1 MB of Wasm (served uncompressed here) at 400 KB/s: about 3 s.
+  // ~1.1 MB of the early player's Wasm (served uncompressed here) at 400 KB/s: about 3 s.
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: 400 * 1024, uploadThroughput: -1 });
@@ -32,8 +32,9 @@ test('a slow download shows its progress, then the playground', async () => {
   await waitLive(page, 30000);
   assert.equal(await page.locator('#loading').count(), 0, 'the loading line goes once the page is up');
   assert.equal(await page.locator('#first-view').count(), 0, 'the live page has replaced the first view');
-  const wasm = server.requests.slice(before).filter((p) => p.endsWith('_bg.wasm'));
-  assert.equal(wasm.length, 1, 'the Wasm is fetched once');
+  // The early player (src/ui/early.rs, which plays the first view), then the page's.
+  const wasm = server.requests.slice(before).filter((p) => p.endsWith('_bg.wasm')).map((p) => p.split('/').pop().split('-')[1]);
+  assert.deepEqual(wasm, ['early', 'web'], 'each module is fetched once');
   assert.deepEqual(problems, []);
   await context.close();
 });
