@@ -98,7 +98,6 @@ write(name, data)
 html = html.replace(m.group(0), f'rel="icon" href="./{name}"')
 
 
-
 def module(glue_file: str, wasm_file: str):
     """A Wasm module and its glue (minified; esbuild keeps the module's
     exports) under hashed names: (wasm name, wasm bytes, glue name, glue bytes)."""

@@ -24,7 +24,7 @@
 
 use super::{
     autoplay, browser, cluster::ClusterView, first_speed, guide_shown, panes::Panes, timeline::TimelineView, PlayerRef,
-    Shared, Tab,
+    Shared, Tab, MAX_FRAME_MS, SLOW_VIEW_MS,
 };
 use crate::core::time::{go_duration, Millis};
 use crate::play::embed::PageOptions;
@@ -35,11 +35,6 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 use yew::prelude::*;
-
-/// A frame's real time is capped, as the page caps it.
-const MAX_FRAME_MS: f64 = 100.0;
-/// The timeline and the pane are redrawn this often at most, as on the page.
-const SLOW_VIEW_MS: f64 = 250.0;
 
 /// Where the early player draws: the first view's places for the views it
 /// keeps live, emptied, and its controls' elements.
