@@ -35,6 +35,8 @@ async function download(url, total, response, starting) {
   let unit = 'KB';
   bar.max = total;
   bar.value = 0;
+  // Not the previous module's count while this one's headers are on their way.
+  note.textContent = '';
   const show = (n) => {
     bar.value = Math.min(n, total);
     note.textContent = ` (${kb((Math.min(n, total) * sent) / total)} of ${kb(sent)} ${unit})`;
