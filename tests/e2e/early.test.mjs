@@ -46,8 +46,10 @@ async function heldBack(url, viewport = { width: 1400, height: 1000 }) {
   return { page, context, problems, release, wasm };
 }
 
-/** The simulated time a clock shows (`t = 1m5.3s`), in ms. */
+/** The simulated time a clock shows (`t = 1m5.3s`, `t = 116ms`), in ms. */
 function clockMs(text) {
+  const ms = text.match(/^t = (\d+)ms$/);
+  if (ms) return +ms[1];
   const m = text.match(/^t = (?:(\d+)h)?(?:(\d+)m)?(?:([\d.]+)s)?$/);
   assert.ok(m, `a clock: ${text}`);
   return ((+(m[1] ?? 0) * 60 + +(m[2] ?? 0)) * 60 + +(m[3] ?? 0)) * 1000;
@@ -118,6 +120,61 @@ test('on a fast network the early player is fetched but not started: the page fo
   assert.deepEqual(wasm, ['early', 'web']);
   assert.equal(await page.evaluate(() => performance.getEntriesByName('podplay:early-live').length), 0, 'the early player did not play');
   assert.equal(await page.getByTestId('speed').inputValue(), '5', 'the page opens as it would have');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('an embed far down a post, started early off screen, waits to be seen, plays when seen, pauses when away, and the page carries on', async () => {
+  const { context, page } = await open('', { width: 800, height: 700 }, FAST_4G);
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  let release;
+  const gate = new Promise((ok) => { release = ok; });
+  const wasm = [];
+  page.on('request', (r) => { if (r.url().endsWith('_bg.wasm')) wasm.push(new URL(r.url()).pathname.split('/').pop().split('-')[1]); });
+  await page.route(/podplay-web-[0-9a-f]+_bg\.wasm$/, async (route) => { await gate; await route.continue(); });
+  // The post on the player's own origin, so that the frame is in the page's
+  // process and under its network conditions.
+  await page.route(`${server.base}post.html`, (route) => route.fulfill({
+    contentType: 'text/html',
+    body: `<!doctype html><html lang="en"><head><title>post</title></head><body style="margin:0;width:760px">
+      <h1>A post</h1><p style="height:2400px">Text before the player.</p>
+      <iframe data-podplay title="crashloop" src="${server.base}index.html?embed=1&example=crashloop" width="100%" height="500" style="border:0"></iframe>
+      <p style="height:1500px">Text after it.</p><script src="${server.base}embed.js"></script></body></html>`,
+  }));
+  await page.goto(`${server.base}post.html`);
+  const frame = page.frameLocator('iframe[data-podplay]');
+  const inner = () => page.frames().find((f) => f.url().includes('embed=1'));
+  await page.waitForFunction(() => document.querySelector('iframe[data-podplay]')?.contentWindow?.performance.getEntriesByName('podplay:early-live').length > 0, null, { timeout: 30000 });
+  const clock = frame.locator('#first-view [data-testid=clock]');
+  const play = frame.locator('#first-view [data-testid=play]');
+  // Off screen: the early player waits, at time zero, and says so.
+  await page.waitForTimeout(1500);
+  assert.equal(await clock.textContent(), 't = 0s', 'off screen, the clock has not started');
+  assert.match(await play.textContent(), /▶ Play/);
+  // Seen: it plays, the page's module still held back.
+  await page.locator('iframe[data-podplay]').evaluate((f) => f.scrollIntoView({ block: 'start' }));
+  await inner().waitForFunction(() => document.querySelector('#first-view [data-testid=clock]').textContent !== 't = 0s', null, { timeout: 10000 });
+  assert.match(await play.textContent(), /Pause/);
+  await page.waitForTimeout(1000);
+  // Scrolled away: it pauses where it was.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await play.filter({ hasText: 'Play' }).waitFor({ timeout: 5000 });
+  const paused = await clock.textContent();
+  await page.waitForTimeout(1200);
+  assert.equal(await clock.textContent(), paused, 'away, the clock stands still');
+  // The page arrives while the player is off screen: it takes over paused,
+  // at the early player's time, and plays once seen again.
+  release();
+  await inner().waitForFunction(() => !document.getElementById('first-view') && document.querySelector('.app'), null, { timeout: 30000 });
+  const live = frame.getByTestId('clock');
+  assert.equal(await live.textContent(), paused, 'the page takes over where the early player paused');
+  assert.match(await frame.getByTestId('play').textContent(), /▶ Play/);
+  await page.locator('iframe[data-podplay]').evaluate((f) => f.scrollIntoView({ block: 'start' }));
+  await frame.getByTestId('play').filter({ hasText: 'Pause' }).waitFor({ timeout: 5000 });
+  await page.waitForTimeout(1200);
+  assert.ok(clockMs(await live.textContent()) > clockMs(paused), `${paused} -> ${await live.textContent()}`);
+  assert.deepEqual(wasm, ['early', 'web']);
   assert.deepEqual(problems, []);
   await context.close();
 });
