@@ -10,6 +10,7 @@
 //! which gives the same trace because the engine is deterministic.
 
 pub mod arrows;
+pub mod clock;
 pub mod embed;
 pub mod highlight;
 pub mod lineage;

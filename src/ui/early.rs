@@ -24,11 +24,12 @@
 
 use super::{
     autoplay, browser, cluster::ClusterView, first_speed, guide_shown, panes::Panes, timeline::TimelineView, PlayerRef,
-    Shared, Tab, MAX_FRAME_MS, SLOW_VIEW_MS,
+    Shared, Tab, SLOW_VIEW_MS,
 };
-use crate::core::time::{go_duration, Millis};
+use crate::core::time::go_duration;
+use crate::play::clock::Playhead;
 use crate::play::embed::PageOptions;
-use crate::play::{Player, MAX_TIME_MS};
+use crate::play::Player;
 use crate::session::Scenario;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -78,8 +79,8 @@ struct Live {
 
 pub struct Early {
     live: Rc<RefCell<Live>>,
-    target_ms: f64,
-    last_frame: Option<f64>,
+    /// Where playing has taken the clock (the page's own [`Playhead`]).
+    head: Playhead,
     frames: browser::Callback,
     slow: PlayerRef,
     slow_at: f64,
@@ -101,7 +102,7 @@ impl Early {
 
     fn set_playing(&mut self, playing: bool) {
         self.live.borrow_mut().playing = playing;
-        self.last_frame = None;
+        self.head.last_frame = None;
         if playing {
             self.frames.request_frame();
         } else {
@@ -150,8 +151,7 @@ impl Component for Early {
         });
         let mut early = Early {
             live,
-            target_ms: 0.0,
-            last_frame: None,
+            head: Playhead::default(),
             frames,
             slow: Self::player_ref(&props.player.0),
             slow_at: 0.0,
@@ -173,15 +173,7 @@ impl Component for Early {
                 if !self.playing() {
                     return false;
                 }
-                let dt = self.last_frame.map_or(0.0, |last| crate::play::zoom::clamp(ts - last, 0.0, MAX_FRAME_MS));
-                self.last_frame = Some(ts);
-                let now = props.player.0.borrow().now();
-                let stop = props.opts.stop_ms.filter(|s| *s > now).unwrap_or(MAX_TIME_MS);
-                self.target_ms = (self.target_ms + dt * props.speed as f64).min(stop as f64);
-                let mut p = props.player.0.borrow_mut();
-                p.advance_to(self.target_ms as Millis);
-                let over = self.target_ms >= stop as f64 || p.now() >= MAX_TIME_MS || p.stalled().is_some();
-                drop(p);
+                let over = !self.head.frame(&mut props.player.0.borrow_mut(), ts, props.speed, props.opts.stop_ms);
                 if over {
                     self.live.borrow_mut().playing = false;
                 } else {

@@ -35,6 +35,7 @@ use crate::core::time::{go_duration, Millis, SECOND_MS};
 use crate::examples;
 use crate::exercise::{self as ex, Exercise, Report};
 use crate::lint::{self, Finding};
+use crate::play::clock::Playhead;
 use crate::play::embed::{iframe_snippet, reserved_height, EmbedShape, PageOptions, SPEEDS};
 use crate::play::share::Session;
 use crate::play::{Player, MAX_TIME_MS};
@@ -67,8 +68,6 @@ const DEFAULT_EXAMPLE: &str = examples::DEFAULT;
 const SETTLE_MS: Millis = 2 * SECOND_MS;
 /// Typing pauses this long before the manifests are validated and re-run.
 const DEBOUNCE_MS: i32 = 250;
-/// A frame's real time is capped, so a background tab does not jump ahead.
-const MAX_FRAME_MS: f64 = 100.0;
 /// While playing, the timeline and the kubectl panes are redrawn this often
 /// (real time) at most.
 const SLOW_VIEW_MS: f64 = 250.0;
@@ -187,8 +186,8 @@ pub struct App {
     playing: bool,
     speed: u32,
     /// Virtual time the player is heading to, fractional between frames.
-    target_ms: f64,
-    last_frame: Option<f64>,
+    /// Where playing has taken the clock.
+    head: Playhead,
     /// The furthest time this run has reached (the scrubber's end).
     reached_ms: Millis,
     /// The revision and second last rendered.
@@ -292,9 +291,8 @@ impl App {
                 self.diagnostics = Rc::new(parsed.diagnostics);
                 self.stale = false;
                 self.player = Some(Rc::new(RefCell::new(player)));
-                self.target_ms = 0.0;
+                self.head.restart(0);
                 self.reached_ms = 0;
-                self.last_frame = None;
                 true
             }
             Err(parsed) => {
@@ -520,7 +518,7 @@ impl App {
 
     fn set_playing(&mut self, playing: bool) {
         self.playing = playing;
-        self.last_frame = None;
+        self.head.last_frame = None;
         if playing {
             self.frames.request_frame();
         } else {
@@ -566,9 +564,8 @@ impl App {
     fn caught_up(&mut self) {
         self.follow_drains();
         let now = self.now();
-        self.target_ms = now as f64;
+        self.head.restart(now);
         self.reached_ms = self.reached_ms.max(now);
-        self.last_frame = None;
     }
 
     /// Prints what each drain still running has printed since (its Pods
@@ -596,24 +593,16 @@ impl App {
             // starts once the live page has replaced it, so that the page
             // that takes over shows that same instant (under load the staged
             // first render can take a second of wall time).
-            self.last_frame = None;
+            self.head.last_frame = None;
             self.frames.request_frame();
             return false;
         }
-        let dt = self.last_frame.map_or(0.0, |last| crate::play::zoom::clamp(ts - last, 0.0, MAX_FRAME_MS));
-        self.last_frame = Some(ts);
-        let stop = self.opts.stop_ms.filter(|s| *s > self.now()).unwrap_or(MAX_TIME_MS);
-        self.target_ms = (self.target_ms + dt * self.speed as f64).min(stop as f64);
-        if self.target_ms >= stop as f64 {
-            self.playing = false;
-        }
         let Some(player) = self.player.clone() else { return false };
         let mut p = player.borrow_mut();
-        p.advance_to(self.target_ms as Millis);
-        self.reached_ms = self.reached_ms.max(p.now());
-        if p.now() >= MAX_TIME_MS || p.stalled().is_some() {
+        if !self.head.frame(&mut p, ts, self.speed, self.opts.stop_ms) {
             self.playing = false;
         }
+        self.reached_ms = self.reached_ms.max(p.now());
         if self.playing {
             self.frames.request_frame();
         }
@@ -668,8 +657,7 @@ impl Component for App {
             seed_text: "1".into(),
             playing: false,
             speed: 1,
-            target_ms: 0.0,
-            last_frame: None,
+            head: Playhead::default(),
             reached_ms: 0,
             shown: (u64::MAX, 0),
             selected: None,
