@@ -71,6 +71,11 @@ const DEBOUNCE_MS: i32 = 250;
 /// While playing, the timeline and the kubectl panes are redrawn this often
 /// (real time) at most.
 const SLOW_VIEW_MS: f64 = 250.0;
+/// [`App::staged`]'s first step: the run is not open yet and nothing is
+/// drawn. Opening it (validating, linting, the first events: 18 ms of the
+/// 49-122 ms that creating, opening and the first render took in one task
+/// in bench.mjs's loads on 2026-12-06) gets a task of its own.
+const UNOPENED: u8 = 4;
 
 /// The bottom panes, named after the kubectl command each imitates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -246,10 +251,12 @@ pub struct App {
     fetching: Vec<(Kind, &'static str)>,
     in_flight: Option<(Kind, &'static str)>,
     then: Option<Then>,
-    /// The live page is drawn hidden beside the first view in three tasks,
-    /// so that no one task holds the main thread long: first without the
-    /// timeline and the panes (2 steps left), then with them (1 step: the
-    /// timeline re-renders once it has read its width), then revealed (0).
+    /// The live page is drawn hidden beside the first view in steps, each
+    /// in a task of its own, so that no one task holds the main thread
+    /// long: nothing drawn, the run not open yet ([`UNOPENED`]); the run
+    /// opened (3); the page drawn without the timeline and the panes (2);
+    /// then with them (1: the timeline re-renders once it has read its
+    /// width); then revealed (0).
     staged: u8,
     unstage: browser::Callback,
 }
@@ -433,6 +440,37 @@ impl App {
     /// Opens what the page shows first: a share link wins over the
     /// autosave; `?example=` over both. An embed never reads the autosave.
     /// Runs again once texts it needs have been fetched.
+    /// Opens what the page starts with (the address, a saved session, the
+    /// default example), at its first speed, playing or waiting as its
+    /// options say.
+    fn open(&mut self) {
+        self.open_first();
+        self.speed = first_speed(&self.opts, self.guide, self.example.as_deref());
+        let mut unknown = Vec::new();
+        if let Some(n) = self.opts.example.as_ref().filter(|n| examples::find(n).is_none()) {
+            unknown.push(format!("no example named “{n}”"));
+        }
+        if let Some(n) = self.opts.exercise.as_ref().filter(|n| ex::find(n).is_none()) {
+            unknown.push(format!("no exercise named “{n}”"));
+        }
+        if !unknown.is_empty() {
+            self.notice = Some(Notice {
+                error: true,
+                text: format!("The address asks for {}; showing something else.", unknown.join(" and ")),
+            });
+        }
+        if !self.opts.ignored.is_empty() && !self.opts.embed {
+            self.notice = Some(Notice {
+                error: false,
+                text: format!("Ignored in the address: {}", self.opts.ignored.join(", ")),
+            });
+        }
+        let playing = autoplay(&self.opts);
+        // An embed plays once the reader sees it (`Msg::Seen`).
+        self.wait_to_be_seen = playing && self.opts.embed;
+        self.set_playing(playing && !self.opts.embed);
+    }
+
     fn open_first(&mut self) {
         let opts = self.opts.clone();
         let from_link = Session::from_fragment(&browser::fragment());
@@ -698,35 +736,16 @@ impl Component for App {
             fetching: Vec::new(),
             in_flight: None,
             then: None,
-            staged: if browser::live_hidden() { 2 } else { 0 },
+            staged: if browser::live_hidden() { UNOPENED } else { 0 },
             unstage: {
                 let link = ctx.link().clone();
                 browser::Callback::new(move |_| link.send_message(Msg::Unstage))
             },
         };
-        app.open_first();
-        app.speed = first_speed(&opts, app.guide, app.example.as_deref());
-        let mut unknown = Vec::new();
-        if let Some(n) = opts.example.as_ref().filter(|n| examples::find(n).is_none()) {
-            unknown.push(format!("no example named “{n}”"));
+        // Else in the task after the first render (Msg::Unstage).
+        if app.staged != UNOPENED {
+            app.open();
         }
-        if let Some(n) = opts.exercise.as_ref().filter(|n| ex::find(n).is_none()) {
-            unknown.push(format!("no exercise named “{n}”"));
-        }
-        if !unknown.is_empty() {
-            app.notice = Some(Notice {
-                error: true,
-                text: format!("The address asks for {}; showing something else.", unknown.join(" and ")),
-            });
-        }
-        if !opts.ignored.is_empty() && !opts.embed {
-            app.notice =
-                Some(Notice { error: false, text: format!("Ignored in the address: {}", opts.ignored.join(", ")) });
-        }
-        let playing = autoplay(&opts);
-        // An embed plays once the reader sees it (`Msg::Seen`).
-        app.wait_to_be_seen = playing && opts.embed;
-        app.set_playing(playing && !opts.embed);
         app
     }
 
@@ -779,6 +798,9 @@ impl Component for App {
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
+        if self.staged == UNOPENED {
+            return Html::default();
+        }
         let link = ctx.link();
         let errors = self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
         let player = self.player_ref();
@@ -1208,6 +1230,17 @@ impl App {
             Msg::DismissGuide => {
                 self.guide = false;
                 browser::save(GUIDE_KEY, "dismissed");
+            }
+            Msg::Unstage if self.staged == UNOPENED => {
+                self.unstage.timeout_done();
+                self.staged -= 1;
+                self.open();
+                // Drawn in the next task; once its texts are fetched when
+                // it waits for them (`rendered`).
+                if !matches!(self.then, Some(Then::Startup)) {
+                    self.unstage.debounce(0);
+                }
+                return false;
             }
             Msg::Unstage => {
                 self.unstage.timeout_done();
