@@ -437,9 +437,6 @@ impl App {
         self.exercise.as_ref().map(|e| e.exercise.actions.clone()).unwrap_or_default()
     }
 
-    /// Opens what the page shows first: a share link wins over the
-    /// autosave; `?example=` over both. An embed never reads the autosave.
-    /// Runs again once texts it needs have been fetched.
     /// Opens what the page starts with (the address, a saved session, the
     /// default example), at its first speed, playing or waiting as its
     /// options say.
@@ -471,6 +468,9 @@ impl App {
         self.set_playing(playing && !self.opts.embed);
     }
 
+    /// Opens what the page shows first: a share link wins over the
+    /// autosave; `?example=` over both. An embed never reads the autosave.
+    /// Runs again once texts it needs have been fetched.
     fn open_first(&mut self) {
         let opts = self.opts.clone();
         let from_link = Session::from_fragment(&browser::fragment());
@@ -742,7 +742,8 @@ impl Component for App {
                 browser::Callback::new(move |_| link.send_message(Msg::Unstage))
             },
         };
-        // Else in the task after the first render (Msg::Unstage).
+        // Drawn beside a first view, it opens in the task after its first,
+        // empty render (Msg::Unstage).
         if app.staged != UNOPENED {
             app.open();
         }
