@@ -72,9 +72,9 @@ const DEBOUNCE_MS: i32 = 250;
 /// (real time) at most.
 const SLOW_VIEW_MS: f64 = 250.0;
 /// [`App::staged`]'s first step: the run is not open yet and nothing is
-/// drawn. Opening it (validating, linting, the first events: 18 ms of the
-/// 49-122 ms that creating, opening and the first render took in one task
-/// in bench.mjs's loads on 2026-12-06) gets a task of its own.
+/// drawn. Opening it (validating, linting, the first events: some 18 ms
+/// of the 58-122 ms that creating, opening and the first render took in
+/// one task, unthrottled, on 2026-12-06) gets a task of its own.
 const UNOPENED: u8 = 4;
 
 /// The bottom panes, named after the kubectl command each imitates.
@@ -190,8 +190,8 @@ pub struct App {
     seed_text: String,
     playing: bool,
     speed: u32,
-    /// Virtual time the player is heading to, fractional between frames.
-    /// Where playing has taken the clock.
+    /// Virtual time the player is heading to, fractional between frames,
+    /// and the frame it last moved at.
     head: Playhead,
     /// The furthest time this run has reached (the scrubber's end).
     reached_ms: Millis,
