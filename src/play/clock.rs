@@ -29,6 +29,12 @@ impl Playhead {
         *self = Playhead { target_ms: at as f64, last_frame: None };
     }
 
+    /// The next frame only sets the pace (playing starts or resumes, or
+    /// the page was not ready to move the clock).
+    pub fn resync(&mut self) {
+        self.last_frame = None;
+    }
+
     /// Moves `player` on by the real time since the last frame (at most
     /// [`MAX_FRAME_MS`]) times `speed`, not past `stop_ms` (when it is still
     /// ahead). Returns whether playing goes on: not once the clock has
@@ -66,6 +72,9 @@ mod tests {
         // Five seconds in a background tab count as MAX_FRAME_MS.
         assert!(head.frame(&mut p, 6016.0, 10, None));
         assert_eq!(head.target_ms, 160.0 + MAX_FRAME_MS * 10.0);
+        head.resync();
+        assert!(head.frame(&mut p, 9000.0, 10, None));
+        assert_eq!(head.target_ms, 160.0 + MAX_FRAME_MS * 10.0, "a resumed run does not count the pause");
         head.restart(50);
         assert_eq!(head, Playhead { target_ms: 50.0, last_frame: None });
     }

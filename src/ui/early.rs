@@ -102,7 +102,7 @@ impl Early {
 
     fn set_playing(&mut self, playing: bool) {
         self.live.borrow_mut().playing = playing;
-        self.head.last_frame = None;
+        self.head.resync();
         if playing {
             self.frames.request_frame();
         } else {

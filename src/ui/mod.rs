@@ -556,7 +556,7 @@ impl App {
 
     fn set_playing(&mut self, playing: bool) {
         self.playing = playing;
-        self.head.last_frame = None;
+        self.head.resync();
         if playing {
             self.frames.request_frame();
         } else {
@@ -631,7 +631,7 @@ impl App {
             // starts once the live page has replaced it, so that the page
             // that takes over shows that same instant (under load the staged
             // first render can take a second of wall time).
-            self.head.last_frame = None;
+            self.head.resync();
             self.frames.request_frame();
             return false;
         }
